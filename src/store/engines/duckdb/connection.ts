@@ -1,0 +1,74 @@
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+
+export type Params = Record<string, DuckDBValue>;
+export type Row = Record<string, unknown>;
+
+/** Runs one task at a time: a DuckDB connection executes one statement at a time. */
+export class SerialQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(task, task);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+}
+
+/** One database file, a writer connection and a reader connection, each used serially. */
+export class Db {
+  private constructor(
+    readonly instance: DuckDBInstance,
+    readonly writer: DuckDBConnection,
+    readonly reader: DuckDBConnection,
+  ) {}
+  readonly writes = new SerialQueue();
+  readonly reads = new SerialQueue();
+
+  static async open(path: string): Promise<Db> {
+    const instance = await DuckDBInstance.create(path);
+    const writer = await instance.connect();
+    const reader = await instance.connect();
+    return new Db(instance, writer, reader);
+  }
+
+  /** Read rows as plain JSON-friendly objects. */
+  query(sql: string, params?: Params): Promise<Row[]> {
+    return this.reads.run(async () => {
+      const r = await this.reader.runAndReadAll(sql, params);
+      return r.getRowObjectsJson() as Row[];
+    });
+  }
+
+  /** A write (or a sequence of them) on the writer connection, serialised with every other write. */
+  write<T>(task: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.writes.run(() => task(this.writer));
+  }
+
+  /** A write wrapped in a transaction: all or nothing. */
+  transaction<T>(task: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.write(async (conn) => {
+      await conn.run('BEGIN TRANSACTION');
+      try {
+        const out = await task(conn);
+        await conn.run('COMMIT');
+        return out;
+      } catch (err) {
+        await conn.run('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.writes.run(async () => undefined);
+    await this.reads.run(async () => undefined);
+    await this.writer.run('CHECKPOINT').catch(() => undefined);
+    this.writer.closeSync();
+    this.reader.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** SQL string literal (for the few places DuckDB takes no parameter, e.g. table-function file paths). */
+export function sqlString(s: string): string {
+  return `'${s.replaceAll("'", "''")}'`;
+}

@@ -1,0 +1,284 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { listValue } from '@duckdb/node-api';
+import type { ImportProgress, Store } from '../../store.js';
+import type {
+  EventFilter,
+  EventOrigin,
+  IdentityLink,
+  IngestResult,
+  NewWorkspace,
+  RawEvent,
+  Rejection,
+  StoredEvent,
+  Workspace,
+} from '../../types.js';
+import { countNonBlankLines } from '../../../util/count-lines.js';
+import { Db, sqlString, type Row } from './connection.js';
+import { ERROR_EXPR, MESSAGE_ID_EXPR, insertNormalisedSql, jsonTransformSpec, readJsonColumnsArg } from './event-sql.js';
+import { migrate } from './migrate.js';
+
+/** How many rejected lines an import lists (all are counted). */
+const MAX_LISTED_REJECTIONS = 1000;
+
+function toWorkspace(r: Row): Workspace {
+  return {
+    id: String(r.id),
+    name: String(r.name),
+    currency: String(r.currency),
+    timezone: String(r.timezone),
+    writeKey: String(r.write_key),
+    createdAt: new Date(String(r.created_at)).toISOString(),
+  };
+}
+
+function parseJson(v: unknown): unknown {
+  return typeof v === 'string' ? (JSON.parse(v) as unknown) : (v ?? null);
+}
+
+function toRejection(r: Row): Rejection {
+  const [field, reason] = String(r.err).split('|', 2) as [string, string];
+  return { line: Number(r.line_no), field, reason };
+}
+
+export class DuckDbStore implements Store {
+  readonly engine = 'duckdb';
+  private isReady = false;
+
+  private constructor(private readonly db: Db) {}
+
+  static async open(path: string): Promise<DuckDbStore> {
+    const store = new DuckDbStore(await Db.open(path));
+    await migrate(store.db);
+    store.isReady = true;
+    return store;
+  }
+
+  ready(): boolean {
+    return this.isReady;
+  }
+
+  async schemaVersion(): Promise<number> {
+    const rows = await this.db.query('SELECT coalesce(max(version), 0) AS v FROM schema_migrations');
+    return Number(rows[0]?.v ?? 0);
+  }
+
+  // ---- workspaces ----
+
+  async createWorkspace(w: NewWorkspace): Promise<Workspace> {
+    await this.db.write((c) =>
+      c.run(
+        `INSERT INTO workspaces (id, name, currency, timezone, write_key, secret_key_hash)
+         VALUES ($id, $name, $currency, $timezone, $wk, $sk)`,
+        { id: w.id, name: w.name, currency: w.currency, timezone: w.timezone, wk: w.writeKey, sk: w.secretKeyHash },
+      ),
+    );
+    const ws = await this.getWorkspace(w.id);
+    if (!ws) throw new Error(`workspace ${w.id} not found after insert`);
+    return ws;
+  }
+
+  async listWorkspaces(): Promise<Workspace[]> {
+    return (await this.db.query('SELECT * FROM workspaces ORDER BY created_at, id')).map(toWorkspace);
+  }
+
+  private async oneWorkspace(where: string, value: string): Promise<Workspace | undefined> {
+    const rows = await this.db.query(`SELECT * FROM workspaces WHERE ${where} = $v`, { v: value });
+    return rows[0] ? toWorkspace(rows[0]) : undefined;
+  }
+  getWorkspace(id: string) {
+    return this.oneWorkspace('id', id);
+  }
+  findWorkspaceByWriteKey(writeKey: string) {
+    return this.oneWorkspace('write_key', writeKey);
+  }
+  findWorkspaceBySecretHash(hash: string) {
+    return this.oneWorkspace('secret_key_hash', hash);
+  }
+
+  // ---- events ----
+
+  async importEventsFile(
+    workspaceId: string,
+    path: string,
+    onProgress?: (p: ImportProgress) => void,
+  ): Promise<IngestResult> {
+    if (!existsSync(path)) throw new Error(`file not found: ${path}`);
+    const batch = `import-${randomUUID()}`;
+    const src = `read_ndjson(${sqlString(path)}, columns=${readJsonColumnsArg()}, format='newline_delimited', ignore_errors=true)`;
+    const linesPromise = countNonBlankLines(path);
+    const inserted = await this.db.write(async (conn) => {
+      // DuckDB reports its own progress through a large scan; poll it for the caller's bar.
+      const timer = onProgress
+        ? setInterval(() => {
+            const p = conn.progress;
+            if (p.percentage >= 0) onProgress({ fraction: p.percentage / 100, file: path });
+          }, 200)
+        : undefined;
+      try {
+        const r = await conn.run(insertNormalisedSql(src), {
+          ws: workspaceId,
+          received: new Date().toISOString(),
+          correct: false,
+          origin: 'import',
+          batch,
+        });
+        return r.rowsChanged;
+      } finally {
+        if (timer) clearInterval(timer);
+      }
+    });
+    onProgress?.({ fraction: 1, file: path });
+    const lines = await linesPromise;
+    if (inserted === lines) {
+      return { received: lines, inserted, duplicates: 0, rejected: [], rejectedCount: 0 };
+    }
+    // Something was skipped: find which lines and why (slower, only for files that need it).
+    const diag = await this.diagnoseFile(path);
+    return {
+      received: lines,
+      inserted,
+      duplicates: diag.valid - inserted,
+      rejected: diag.rejected,
+      rejectedCount: diag.rejectedCount,
+    };
+  }
+
+  /** Line-numbered validation of a file, with the same rules the insert applies. */
+  private async diagnoseFile(path: string): Promise<{ valid: number; rejected: Rejection[]; rejectedCount: number }> {
+    const sql = `
+      WITH raw AS (SELECT string_split(content, chr(10)) AS arr FROM read_text(${sqlString(path)})),
+      lines AS (SELECT generate_subscripts(arr, 1) AS line_no, unnest(arr) AS line FROM raw),
+      parsed AS (
+        SELECT line_no, json_valid(line) AS ok,
+          CASE WHEN json_valid(line) AND json_type(line) = 'OBJECT' THEN json_transform(line, ${sqlString(jsonTransformSpec())}) END AS e
+        FROM lines WHERE trim(line, e' \\t\\r') <> ''),
+      cols AS (SELECT line_no, ok, e IS NOT NULL AS obj, unnest(e) FROM parsed),
+      checked AS (
+        SELECT line_no, CASE WHEN NOT ok THEN 'line|is not valid JSON'
+                             WHEN NOT obj THEN 'line|must be a JSON object'
+                             ELSE ${ERROR_EXPR} END AS err
+        FROM cols)
+      SELECT count(*) FILTER (WHERE err IS NULL) AS valid, count(*) FILTER (WHERE err IS NOT NULL) AS bad,
+        list({'line_no': line_no, 'err': err} ORDER BY line_no) FILTER (WHERE err IS NOT NULL) AS rejected
+      FROM checked`;
+    const rows = await this.db.query(sql);
+    const r = rows[0] ?? {};
+    const rejected = ((r.rejected as Row[] | null) ?? []).slice(0, MAX_LISTED_REJECTIONS).map(toRejection);
+    return { valid: Number(r.valid ?? 0), rejected, rejectedCount: Number(r.bad ?? 0) };
+  }
+
+  async appendEvents(
+    workspaceId: string,
+    events: readonly RawEvent[],
+    meta: { origin: EventOrigin; receivedAt: Date },
+  ): Promise<IngestResult> {
+    if (events.length === 0) return { received: 0, inserted: 0, duplicates: 0, rejected: [], rejectedCount: 0 };
+    const lines = listValue(events.map((e) => JSON.stringify(e)));
+    const src = `(SELECT line_no, unnest(json_transform(line, ${sqlString(jsonTransformSpec())}))
+      FROM (SELECT generate_subscripts($lines::VARCHAR[], 1) AS line_no, unnest($lines::VARCHAR[]) AS line))`;
+    const params = {
+      ws: workspaceId,
+      received: meta.receivedAt.toISOString(),
+      correct: meta.origin !== 'import',
+      origin: meta.origin,
+      batch: `${meta.origin}-${randomUUID()}`,
+      lines,
+    };
+    return this.db.transaction(async (conn) => {
+      const ins = await conn.run(insertNormalisedSql(src), params);
+      const bad = await conn.runAndReadAll(
+        `SELECT line_no, err, mid FROM (SELECT line_no, ${ERROR_EXPR} AS err, ${MESSAGE_ID_EXPR} AS mid FROM ${src})
+         WHERE err IS NOT NULL ORDER BY line_no`,
+        { lines },
+      );
+      const rejected = (bad.getRowObjectsJson() as Row[]).map(toRejection);
+      return {
+        received: events.length,
+        inserted: ins.rowsChanged,
+        duplicates: events.length - rejected.length - ins.rowsChanged,
+        rejected,
+        rejectedCount: rejected.length,
+      };
+    });
+  }
+
+  async queryEvents(workspaceId: string, f: EventFilter = {}): Promise<StoredEvent[]> {
+    const where = ['workspace_id = $ws'];
+    const params: Record<string, string | number> = { ws: workspaceId, limit: Math.min(f.limit ?? 100, 10_000) };
+    if (f.type) (where.push('type = $type'), (params.type = f.type));
+    if (f.anonymousId) (where.push('anonymous_id = $anon'), (params.anon = f.anonymousId));
+    if (f.userId) (where.push('user_id = $uid'), (params.uid = f.userId));
+    if (f.since) (where.push('ts >= CAST($since AS TIMESTAMPTZ)'), (params.since = f.since));
+    if (f.until) (where.push('ts < CAST($until AS TIMESTAMPTZ)'), (params.until = f.until));
+    const rows = await this.db.query(
+      `SELECT message_id, type, event, name, anonymous_id, user_id,
+         strftime(ts AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS ts,
+         strftime(received_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS received_at,
+         context->>'$.page.url' AS page_url, context->>'$.page.referrer' AS page_referrer,
+         properties, traits, context, origin
+       FROM events WHERE ${where.join(' AND ')} ORDER BY ts DESC, message_id LIMIT $limit`,
+      params,
+    );
+    return rows.map((r) => ({
+      messageId: String(r.message_id),
+      type: String(r.type),
+      event: (r.event as string | null) ?? null,
+      name: (r.name as string | null) ?? null,
+      anonymousId: (r.anonymous_id as string | null) ?? null,
+      userId: (r.user_id as string | null) ?? null,
+      timestamp: String(r.ts),
+      receivedAt: String(r.received_at),
+      pageUrl: (r.page_url as string | null) ?? null,
+      pageReferrer: (r.page_referrer as string | null) ?? null,
+      properties: parseJson(r.properties),
+      traits: parseJson(r.traits),
+      context: parseJson(r.context),
+      origin: String(r.origin) as EventOrigin,
+    }));
+  }
+
+  async countEvents(workspaceId: string): Promise<number> {
+    const rows = await this.db.query('SELECT count(*) AS n FROM events WHERE workspace_id = $ws', { ws: workspaceId });
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  // ---- identity links ----
+
+  async appendIdentityLinks(workspaceId: string, links: readonly IdentityLink[]): Promise<number> {
+    if (links.length === 0) return 0;
+    return this.db.transaction(async (conn) => {
+      const stmt = await conn.prepare(
+        `INSERT INTO identity_links (workspace_id, from_kind, from_value, to_kind, to_value, source, linked_at)
+         VALUES ($ws, $fk, $fv, $tk, $tv, $src, CAST($at AS TIMESTAMPTZ))`,
+      );
+      for (const l of links) {
+        stmt.bind({ ws: workspaceId, fk: l.fromKind, fv: l.fromValue, tk: l.toKind, tv: l.toValue, src: l.source, at: l.at });
+        await stmt.run();
+      }
+      return links.length;
+    });
+  }
+
+  async listIdentityLinks(workspaceId: string): Promise<IdentityLink[]> {
+    const rows = await this.db.query(
+      `SELECT from_kind, from_value, to_kind, to_value, source,
+         strftime(linked_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS at
+       FROM identity_links WHERE workspace_id = $ws ORDER BY linked_at, recorded_at`,
+      { ws: workspaceId },
+    );
+    return rows.map((r) => ({
+      fromKind: String(r.from_kind),
+      fromValue: String(r.from_value),
+      toKind: String(r.to_kind),
+      toValue: String(r.to_value),
+      source: String(r.source),
+      at: String(r.at),
+    }));
+  }
+
+  async close(): Promise<void> {
+    this.isReady = false;
+    await this.db.close();
+  }
+}

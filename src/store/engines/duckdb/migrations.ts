@@ -1,0 +1,64 @@
+// Versioned schema. Append new migrations; never edit an applied one.
+// Facts (events, identity_links, ...) are append-only; derived tables can be dropped and rebuilt.
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'workspaces',
+    sql: `
+      CREATE TABLE workspaces (
+        id VARCHAR PRIMARY KEY,
+        name VARCHAR NOT NULL,
+        currency VARCHAR NOT NULL,
+        timezone VARCHAR NOT NULL,
+        write_key VARCHAR NOT NULL UNIQUE,
+        secret_key_hash VARCHAR NOT NULL UNIQUE,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      );`,
+  },
+  {
+    version: 2,
+    name: 'events',
+    sql: `
+      CREATE TABLE events (
+        workspace_id VARCHAR NOT NULL,
+        message_id VARCHAR NOT NULL,
+        type VARCHAR NOT NULL,
+        event VARCHAR,
+        name VARCHAR,
+        anonymous_id VARCHAR,
+        user_id VARCHAR,
+        previous_id VARCHAR,
+        group_id VARCHAR,
+        ts TIMESTAMPTZ NOT NULL,
+        received_at TIMESTAMPTZ NOT NULL,
+        properties JSON,
+        traits JSON,
+        context JSON,
+        origin VARCHAR NOT NULL,
+        batch_id VARCHAR NOT NULL,
+        PRIMARY KEY (workspace_id, message_id)
+      );`,
+  },
+  {
+    version: 3,
+    name: 'identity_links',
+    sql: `
+      CREATE TABLE identity_links (
+        workspace_id VARCHAR NOT NULL,
+        from_kind VARCHAR NOT NULL,
+        from_value VARCHAR NOT NULL,
+        to_kind VARCHAR NOT NULL,
+        to_value VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        linked_at TIMESTAMPTZ NOT NULL,
+        recorded_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      );`,
+  },
+];

@@ -1,0 +1,54 @@
+import type {
+  EventFilter,
+  EventOrigin,
+  IdentityLink,
+  IngestResult,
+  NewWorkspace,
+  RawEvent,
+  StoredEvent,
+  Workspace,
+} from './types.js';
+
+export interface ImportProgress {
+  /** 0..1 of the current file, as far as the engine can tell. */
+  fraction: number;
+  file: string;
+}
+
+/**
+ * The only way into storage. Every read and write names its workspace, and an
+ * engine must never return another workspace's rows.
+ */
+export interface Store {
+  readonly engine: string;
+  /** Highest migration applied. */
+  schemaVersion(): Promise<number>;
+  /** True once open and migrated. */
+  ready(): boolean;
+
+  createWorkspace(w: NewWorkspace): Promise<Workspace>;
+  listWorkspaces(): Promise<Workspace[]>;
+  getWorkspace(id: string): Promise<Workspace | undefined>;
+  findWorkspaceByWriteKey(writeKey: string): Promise<Workspace | undefined>;
+  findWorkspaceBySecretHash(secretKeyHash: string): Promise<Workspace | undefined>;
+
+  /** Bulk-load Segment-format NDJSON. Idempotent per messageId. */
+  importEventsFile(
+    workspaceId: string,
+    path: string,
+    onProgress?: (p: ImportProgress) => void,
+  ): Promise<IngestResult>;
+  /** Transactional append of already-parsed events; durable when the promise resolves. */
+  appendEvents(
+    workspaceId: string,
+    events: readonly RawEvent[],
+    meta: { origin: EventOrigin; receivedAt: Date },
+  ): Promise<IngestResult>;
+  queryEvents(workspaceId: string, filter?: EventFilter): Promise<StoredEvent[]>;
+  countEvents(workspaceId: string): Promise<number>;
+
+  appendIdentityLinks(workspaceId: string, links: readonly IdentityLink[]): Promise<number>;
+  listIdentityLinks(workspaceId: string): Promise<IdentityLink[]>;
+
+  close(): Promise<void>;
+}

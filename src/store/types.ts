@@ -1,0 +1,78 @@
+// Domain types the store speaks. Engine-neutral: no SQL here.
+
+export interface Workspace {
+  id: string;
+  name: string;
+  currency: string;
+  timezone: string;
+  writeKey: string;
+  createdAt: string;
+}
+
+export interface NewWorkspace {
+  id: string;
+  name: string;
+  currency: string;
+  timezone: string;
+  writeKey: string;
+  /** sha256 of the secret API key; the key itself is never stored. */
+  secretKeyHash: string;
+}
+
+/** Where an event came from; kept on the fact so a bad source can be traced and re-imported. */
+export type EventOrigin = 'import' | 'api' | 'collect';
+
+/** An event as a client sent it (Segment spec), before normalisation. */
+export type RawEvent = Record<string, unknown>;
+
+export interface StoredEvent {
+  messageId: string;
+  type: string;
+  event: string | null;
+  name: string | null;
+  anonymousId: string | null;
+  userId: string | null;
+  timestamp: string;
+  receivedAt: string;
+  pageUrl: string | null;
+  pageReferrer: string | null;
+  properties: unknown;
+  traits: unknown;
+  context: unknown;
+  origin: EventOrigin;
+}
+
+export interface EventFilter {
+  type?: string;
+  anonymousId?: string;
+  userId?: string;
+  since?: string;
+  until?: string;
+  limit?: number;
+}
+
+/** A rejected input: which line (or batch position), which field, and why. */
+export interface Rejection {
+  line: number;
+  field: string;
+  reason: string;
+}
+
+export interface IngestResult {
+  received: number;
+  inserted: number;
+  duplicates: number;
+  rejected: Rejection[];
+  /** Total rejected (the list may be capped). */
+  rejectedCount: number;
+}
+
+export interface IdentityLink {
+  /** e.g. anonymous_id, user_id, email, phone, crm_id, stripe_customer */
+  fromKind: string;
+  fromValue: string;
+  toKind: string;
+  toValue: string;
+  source: string;
+  at: string;
+}
