@@ -37,6 +37,7 @@ export async function runCli(argv: string[]): Promise<number> {
 const isMain = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (isMain || process.argv[1]?.endsWith('bin/closedloop.js')) {
   runCli(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
+    // a command may already have set a non-zero code of its own (e.g. import with rejected lines)
+    if (code !== 0 || process.exitCode === undefined) process.exitCode = code;
   });
 }

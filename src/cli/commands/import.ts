@@ -1,0 +1,51 @@
+import { existsSync, statSync } from 'node:fs';
+import type { Command } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import { withStore } from '../context.js';
+import { UsageError } from '../errors.js';
+import type { IngestResult } from '../../store/types.js';
+
+interface FileResult extends IngestResult {
+  file: string;
+}
+
+export function register(program: Command): void {
+  const imp = program.command('import').description('Bulk-load data files into a workspace');
+  imp
+    .command('events <files...>')
+    .description('Load Segment-format NDJSON (Segment/RudderStack archives, warehouse exports, simulator output)')
+    .requiredOption('--workspace <id>', 'workspace id')
+    .option('--data-dir <dir>', 'data directory')
+    .option('--json', 'machine-readable output')
+    .action(async (files: string[], o: { workspace: string; dataDir?: string; json?: boolean }) => {
+      for (const f of files) {
+        if (!existsSync(f) || !statSync(f).isFile()) throw new UsageError(`not a readable file: ${f}`, 'FILE');
+      }
+      await withStore(o.dataDir, async (store) => {
+        if (!(await store.getWorkspace(o.workspace))) throw new UsageError(`no workspace with id "${o.workspace}"`, '--workspace');
+        const showBar = !o.json && process.stderr.isTTY;
+        const bar = showBar ? new SingleBar({ format: ' {bar} {percentage}% | file {file}/{files}', hideCursor: true }, Presets.shades_classic) : undefined;
+        bar?.start(100 * files.length, 0, { file: 1, files: files.length });
+        const results: FileResult[] = [];
+        for (const [i, file] of files.entries()) {
+          const r = await store.importEventsFile(o.workspace, file, (p) =>
+            bar?.update(Math.round(100 * (i + p.fraction)), { file: i + 1, files: files.length }),
+          );
+          results.push({ file, ...r });
+        }
+        bar?.stop();
+        if (o.json) {
+          process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+        } else {
+          for (const r of results) {
+            process.stdout.write(
+              `${r.file}: ${r.inserted} imported, ${r.duplicates} already present, ${r.rejectedCount} rejected (of ${r.received} lines)\n`,
+            );
+            for (const x of r.rejected) process.stdout.write(`  line ${x.line}: ${x.field}: ${x.reason}\n`);
+            if (r.rejectedCount > r.rejected.length) process.stdout.write(`  ... and ${r.rejectedCount - r.rejected.length} more\n`);
+          }
+        }
+        if (results.some((r) => r.rejectedCount > 0)) process.exitCode = 3;
+      });
+    });
+}

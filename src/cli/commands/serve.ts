@@ -1,0 +1,55 @@
+import type { Command } from 'commander';
+import pino from 'pino';
+import { buildApp } from '../../server/app.js';
+import { installGracefulShutdown } from '../../server/lifecycle.js';
+import { openStore } from '../../store/open.js';
+import { cliConfig } from '../context.js';
+import { UsageError } from '../errors.js';
+import { seedDemoWorkspace } from '../demo.js';
+
+interface ServeOptions {
+  port?: string;
+  host?: string;
+  dataDir?: string;
+  demo: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('Start the server with the embedded store (creates a Demo workspace on first run)')
+    .option('--port <port>', 'port to listen on (default: PORT or 8787)')
+    .option('--host <host>', 'interface to bind (default: HOST or 0.0.0.0)')
+    .option('--data-dir <dir>', 'data directory (default: CLOSEDLOOP_DATA_DIR or ./.closedloop)')
+    .option('--no-demo', 'do not create the Demo workspace on an empty data directory')
+    .action(async (o: ServeOptions) => {
+      const config = cliConfig({ port: o.port, host: o.host, dataDir: o.dataDir });
+      const logger = pino({ level: config.logLevel });
+      const store = await openStore(config.dataDir);
+      const firstRun = (await store.listWorkspaces()).length === 0;
+      const app = await buildApp({ store, config, logger });
+      installGracefulShutdown(app, store, logger);
+      try {
+        await app.listen({ port: config.port, host: config.host });
+      } catch (err) {
+        await store.close();
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EADDRINUSE') throw new UsageError(`port ${config.port} is already in use`, '--port');
+        throw err;
+      }
+      const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+      const url = `http://${shownHost}:${config.port}`;
+      if (firstRun && o.demo) {
+        logger.info('first run: creating the Demo workspace from the simulator (90 days)');
+        const demo = await seedDemoWorkspace(store, { days: 90 });
+        process.stdout.write(
+          `\nDemo workspace "${demo.workspace.name}" (${demo.workspace.id}): ${demo.events} events\n` +
+            `  write key  ${demo.workspace.writeKey}\n` +
+            `  secret key ${demo.secretKey}   (shown only now)\n`,
+        );
+      }
+      process.stdout.write(`\nClosedloop is running at ${url}\n  data: ${config.dataDir}\n`);
+      // keep running until a signal arrives; lifecycle.ts owns the exit
+      await new Promise<never>(() => undefined);
+    });
+}
