@@ -10,6 +10,12 @@ const FIELDS = {
   host: { env: 'HOST', schema: z.string().min(1), default: '0.0.0.0', hint: 'a host name or IP address' },
   dataDir: { env: 'CLOSEDLOOP_DATA_DIR', schema: z.string().min(1), default: './.closedloop', hint: 'a directory path' },
   logLevel: { env: 'LOG_LEVEL', schema: z.enum(LOG_LEVELS), default: 'info', hint: `one of ${LOG_LEVELS.join(', ')}` },
+  ingestRateLimit: {
+    env: 'CLOSEDLOOP_INGEST_RATE_LIMIT',
+    schema: z.coerce.number().int().min(0),
+    default: 1000,
+    hint: 'requests per second per write key, a whole number (0 turns the limit off)',
+  },
   trackerPath: {
     env: 'CLOSEDLOOP_TRACKER_PATH',
     schema: z.string().regex(/^\/[A-Za-z0-9._~\-/]*\.js$/),

@@ -4,6 +4,11 @@ import type { Config } from '../config/config.js';
 import type { Store } from '../store/store.js';
 import { installErrorHandlers } from './errors.js';
 import { healthRoutes } from './routes/health.js';
+import { ingestRoutes } from './routes/ingest.js';
+import { eventsRoutes } from './routes/events.js';
+import { GroupCommitter } from '../collect/group-commit.js';
+import { RateLimiter } from '../collect/rate-limit.js';
+import { WriteKeyCache } from '../collect/write-keys.js';
 
 export interface AppDeps {
   store: Store;
@@ -21,5 +26,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   installErrorHandlers(app);
   healthRoutes(app, deps.store);
+  const committer = new GroupCommitter(deps.store);
+  ingestRoutes(app, { committer, keys: new WriteKeyCache(deps.store), limiter: new RateLimiter(deps.config.ingestRateLimit) });
+  eventsRoutes(app, deps.store);
+  // in-flight writes finish before the store closes
+  app.addHook('onClose', async () => committer.drain());
   return app;
 }

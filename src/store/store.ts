@@ -9,6 +9,14 @@ import type {
   Workspace,
 } from './types.js';
 
+/** One request's events, for group commit. */
+export interface EventGroup {
+  workspaceId: string;
+  events: readonly RawEvent[];
+  origin: EventOrigin;
+  receivedAt: Date;
+}
+
 export interface ImportProgress {
   /** 0..1 of the current file, as far as the engine can tell. */
   fraction: number;
@@ -44,6 +52,8 @@ export interface Store {
     events: readonly RawEvent[],
     meta: { origin: EventOrigin; receivedAt: Date },
   ): Promise<IngestResult>;
+  /** Many requests' events in one transaction, a result for each; durable when it resolves. */
+  appendEventGroups(groups: readonly EventGroup[]): Promise<IngestResult[]>;
   queryEvents(workspaceId: string, filter?: EventFilter): Promise<StoredEvent[]>;
   countEvents(workspaceId: string): Promise<number>;
 

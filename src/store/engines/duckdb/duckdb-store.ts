@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { listValue } from '@duckdb/node-api';
-import type { ImportProgress, Store } from '../../store.js';
+import type { EventGroup, ImportProgress, Store } from '../../store.js';
 import type {
   EventFilter,
   EventOrigin,
@@ -15,7 +15,7 @@ import type {
 } from '../../types.js';
 import { countNonBlankLines } from '../../../util/count-lines.js';
 import { Db, sqlString, type Row } from './connection.js';
-import { ERROR_EXPR, MESSAGE_ID_EXPR, insertNormalisedSql, jsonTransformSpec, readJsonColumnsArg } from './event-sql.js';
+import { ERROR_EXPR, insertNormalisedSql, jsonTransformSpec, readJsonColumnsArg } from './event-sql.js';
 import { migrate } from './migrate.js';
 
 /** How many rejected lines an import lists (all are counted). */
@@ -173,34 +173,76 @@ export class DuckDbStore implements Store {
     events: readonly RawEvent[],
     meta: { origin: EventOrigin; receivedAt: Date },
   ): Promise<IngestResult> {
-    if (events.length === 0) return { received: 0, inserted: 0, duplicates: 0, rejected: [], rejectedCount: 0 };
-    const lines = listValue(events.map((e) => JSON.stringify(e)));
-    const src = `(SELECT line_no, unnest(json_transform(line, ${sqlString(jsonTransformSpec())}))
-      FROM (SELECT generate_subscripts($lines::VARCHAR[], 1) AS line_no, unnest($lines::VARCHAR[]) AS line))`;
-    const params = {
-      ws: workspaceId,
-      received: meta.receivedAt.toISOString(),
-      correct: meta.origin !== 'import',
-      origin: meta.origin,
-      batch: `${meta.origin}-${randomUUID()}`,
-      lines,
-    };
-    return this.db.transaction(async (conn) => {
-      const ins = await conn.run(insertNormalisedSql(src), params);
-      const bad = await conn.runAndReadAll(
-        `SELECT line_no, err, mid FROM (SELECT line_no, ${ERROR_EXPR} AS err, ${MESSAGE_ID_EXPR} AS mid FROM ${src})
-         WHERE err IS NOT NULL ORDER BY line_no`,
-        { lines },
-      );
-      const rejected = (bad.getRowObjectsJson() as Row[]).map(toRejection);
-      return {
-        received: events.length,
-        inserted: ins.rowsChanged,
-        duplicates: events.length - rejected.length - ins.rowsChanged,
-        rejected,
-        rejectedCount: rejected.length,
-      };
+    const [r] = await this.appendEventGroups([{ workspaceId, events, ...meta }]);
+    return r!;
+  }
+
+  /**
+   * Group commit: many requests' events in one statement and one transaction (one WAL sync),
+   * with a result per request. Rows carry their own workspace, time and origin as columns.
+   */
+  async appendEventGroups(groups: readonly EventGroup[]): Promise<IngestResult[]> {
+    const lines: string[] = [];
+    const wss: string[] = [];
+    const received: string[] = [];
+    const correct: boolean[] = [];
+    const origins: string[] = [];
+    const batches: string[] = [];
+    const groupOf: number[] = [];
+    const positionInGroup: number[] = [];
+    const batchIds = groups.map((g) => `${g.origin}-${randomUUID()}`);
+    groups.forEach((g, gi) => {
+      const at = g.receivedAt.toISOString();
+      g.events.forEach((e, i) => {
+        lines.push(JSON.stringify(e));
+        wss.push(g.workspaceId);
+        received.push(at);
+        correct.push(g.origin !== 'import');
+        origins.push(g.origin);
+        batches.push(batchIds[gi]!);
+        groupOf.push(gi);
+        positionInGroup.push(i + 1);
+      });
     });
+    const results: IngestResult[] = groups.map((g) => ({
+      received: g.events.length,
+      inserted: 0,
+      duplicates: 0,
+      rejected: [],
+      rejectedCount: 0,
+    }));
+    if (lines.length === 0) return results;
+    const params = {
+      lines: listValue(lines),
+      wss: listValue(wss),
+      recv: listValue(received),
+      corr: listValue(correct),
+      origins: listValue(origins),
+      batches: listValue(batches),
+    };
+    const src = `(SELECT line_no, _ws, CAST(_recv AS TIMESTAMPTZ) AS _recv, _corr, _origin, _batch,
+        unnest(json_transform(line, ${sqlString(jsonTransformSpec())}))
+      FROM (SELECT generate_subscripts($lines::VARCHAR[], 1) AS line_no, unnest($lines::VARCHAR[]) AS line,
+        unnest($wss::VARCHAR[]) AS _ws, unnest($recv::VARCHAR[]) AS _recv, unnest($corr::BOOLEAN[]) AS _corr,
+        unnest($origins::VARCHAR[]) AS _origin, unnest($batches::VARCHAR[]) AS _batch))`;
+    const meta = { ws: '_ws', received: '_recv', correct: '_corr', origin: '_origin', batch: '_batch' };
+    const byBatch = new Map(batchIds.map((b, i) => [b, i]));
+    await this.db.transaction(async (conn) => {
+      const ins = await conn.runAndReadAll(insertNormalisedSql(src, meta, 'RETURNING batch_id'), params);
+      for (const row of ins.getRows()) results[byBatch.get(String(row[0]))!]!.inserted++;
+      const bad = await conn.runAndReadAll(
+        `SELECT line_no, err FROM (SELECT line_no, ${ERROR_EXPR} AS err FROM ${src}) WHERE err IS NOT NULL ORDER BY line_no`,
+        params,
+      );
+      for (const row of bad.getRowObjectsJson() as Row[]) {
+        const idx = Number(row.line_no) - 1;
+        const r = results[groupOf[idx]!]!;
+        r.rejected.push(toRejection({ line_no: positionInGroup[idx], err: row.err }));
+        r.rejectedCount++;
+      }
+    });
+    for (const r of results) r.duplicates = r.received - r.inserted - r.rejectedCount;
+    return results;
   }
 
   async queryEvents(workspaceId: string, f: EventFilter = {}): Promise<StoredEvent[]> {

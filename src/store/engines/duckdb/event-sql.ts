@@ -37,6 +37,9 @@ export function jsonTransformSpec(): string {
 
 const ts = (col: string) => `try_cast(${col} AS TIMESTAMPTZ)`;
 const blank = (col: string) => `coalesce(${col}, '') = ''`;
+// Fields are read as text; an object or array arrives as its JSON text, which is never a valid id or name.
+const STRING_FIELDS = ['messageId', 'anonymousId', 'userId', 'event', 'name', 'previousId', 'groupId'];
+const notScalar = (col: string) => `(left(${col}, 1) IN ('{', '[') AND json_valid(${col}))`;
 
 /**
  * First failing rule as 'field|reason', or NULL when the event is valid.
@@ -45,6 +48,7 @@ const blank = (col: string) => `coalesce(${col}, '') = ''`;
 export const ERROR_EXPR = `CASE
   WHEN ${blank('type')} THEN 'type|is required'
   WHEN lower(type) NOT IN (${EVENT_TYPES.map((t) => `'${t}'`).join(', ')}) THEN 'type|must be one of ${EVENT_TYPES.join(', ')}'
+  ${STRING_FIELDS.map((f) => `WHEN ${notScalar(f)} THEN '${f}|must be a string'`).join('\n  ')}
   WHEN ${blank('anonymousId')} AND ${blank('userId')} THEN 'anonymousId|userId or anonymousId is required'
   WHEN lower(type) = 'track' AND ${blank('event')} THEN 'event|is required for track'
   WHEN lower(type) = 'alias' AND ${blank('previousId')} THEN 'previousId|is required for alias'
@@ -62,26 +66,50 @@ export const ERROR_EXPR = `CASE
 export const MESSAGE_ID_EXPR = `coalesce(nullif(messageId, ''), 'h-' || md5(concat_ws('|', lower(type), anonymousId, userId,
   timestamp, originalTimestamp, event, name, previousId, groupId, properties::VARCHAR, traits::VARCHAR, context::VARCHAR)))`;
 
+/** Where the per-row metadata comes from: query parameters (one file) or columns (a group of requests). */
+export interface RowMeta {
+  ws: string;
+  /** TIMESTAMPTZ expression: when the server received the row. */
+  received: string;
+  /** BOOLEAN expression: correct client clock skew from sentAt (live clients; not archives). */
+  correct: string;
+  origin: string;
+  batch: string;
+}
+
+export const PARAM_META: RowMeta = {
+  ws: '$ws',
+  received: 'CAST($received AS TIMESTAMPTZ)',
+  correct: 'CAST($correct AS BOOLEAN)',
+  origin: '$origin',
+  batch: '$batch',
+};
+
 /**
  * Event time. With clock-skew correction (live clients), Segment's rule:
  * timestamp = receivedAt - (sentAt - client time). Imports carry times already corrected.
- * Parameters: $received (TIMESTAMPTZ), $correct (BOOLEAN).
  */
-const RECEIVED = 'CAST($received AS TIMESTAMPTZ)';
-const EVENT_TIME_EXPR = `CASE
-  WHEN CAST($correct AS BOOLEAN) AND ${ts('sentAt')} IS NOT NULL AND coalesce(${ts('originalTimestamp')}, ${ts('timestamp')}) IS NOT NULL
-    THEN coalesce(${ts('receivedAt')}, ${RECEIVED}) - (${ts('sentAt')} - coalesce(${ts('originalTimestamp')}, ${ts('timestamp')}))
-  ELSE coalesce(${ts('timestamp')}, ${ts('originalTimestamp')}, ${ts('receivedAt')}, ${RECEIVED}) END`;
+function eventTimeExpr(m: RowMeta): string {
+  const client = `coalesce(${ts('originalTimestamp')}, ${ts('timestamp')})`;
+  return `CASE
+  WHEN ${m.correct} AND ${ts('sentAt')} IS NOT NULL AND ${client} IS NOT NULL
+    THEN coalesce(${ts('receivedAt')}, ${m.received}) - (${ts('sentAt')} - ${client})
+  ELSE coalesce(${ts('timestamp')}, ${ts('originalTimestamp')}, ${ts('receivedAt')}, ${m.received}) END`;
+}
 
-/** Insert statement over a source relation `src` that has the EVENT_FIELDS columns and is pre-filtered to valid rows. */
-export function insertNormalisedSql(srcRelation: string): string {
+/**
+ * Insert statement over a source relation with the EVENT_FIELDS columns; invalid rows are skipped
+ * (ERROR_EXPR says why) and rows whose messageId the workspace already has are ignored.
+ */
+export function insertNormalisedSql(srcRelation: string, m: RowMeta = PARAM_META, returning = ''): string {
   return `INSERT OR IGNORE INTO events
     (workspace_id, message_id, type, event, name, anonymous_id, user_id, previous_id, group_id,
      ts, received_at, properties, traits, context, origin, batch_id)
-    SELECT $ws, ${MESSAGE_ID_EXPR}, lower(type), nullif(event, ''), nullif(name, ''),
+    SELECT ${m.ws}, ${MESSAGE_ID_EXPR}, lower(type), nullif(event, ''), nullif(name, ''),
       nullif(anonymousId, ''), nullif(userId, ''), nullif(previousId, ''), nullif(groupId, ''),
-      ${EVENT_TIME_EXPR}, coalesce(${ts('receivedAt')}, ${RECEIVED}),
-      properties, traits, context, $origin, $batch
+      ${eventTimeExpr(m)}, coalesce(${ts('receivedAt')}, ${m.received}),
+      properties, traits, context, ${m.origin}, ${m.batch}
     FROM ${srcRelation}
-    WHERE (${ERROR_EXPR}) IS NULL`;
+    WHERE (${ERROR_EXPR}) IS NULL
+    ${returning}`;
 }

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import type { RawEvent } from '../store/types.js';
+import { MAX_BATCH_EVENTS, MAX_EVENT_BYTES } from './limits.js';
+
+// Request bodies from outside. The rules for an event's own fields live with the store's
+// normaliser (one place for every way events arrive); here we check the envelope around them.
+
+const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'is not an ISO-8601 date-time');
+const jsonObject = z.record(z.string(), z.unknown());
+
+export const SingleEventBody = jsonObject;
+
+export const BatchBody = z.object({
+  batch: z.array(z.unknown()).min(1, 'must hold at least one event').max(MAX_BATCH_EVENTS, `must hold at most ${MAX_BATCH_EVENTS} events`),
+  sentAt: isoDate.optional(),
+  writeKey: z.string().optional(),
+  context: jsonObject.optional(),
+  integrations: jsonObject.optional(),
+});
+export type BatchBody = z.infer<typeof BatchBody>;
+
+export interface PreparedEvent {
+  /** 1-based position in the request (for error reporting). */
+  position: number;
+  event: RawEvent;
+}
+
+export interface EnvelopeRejection {
+  position: number;
+  field: string;
+  reason: string;
+}
+
+/** The first problem of a zod result, as a field path and a reason. */
+export function firstIssue(error: z.ZodError, prefix = ''): { field: string; reason: string } {
+  const issue = error.issues[0]!;
+  const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+  return { field: `${prefix}${path}`.replace(/^\./, '') || '(body)', reason: issue.message };
+}
+
+/**
+ * Splits a batch into events ready for the store: batch-level context and integrations merge into
+ * each item (the item wins), sentAt is carried onto each event for clock-skew correction, and items
+ * that are not objects or exceed the per-event size limit are rejected by position.
+ */
+export function prepareBatch(body: BatchBody, forcedType?: string): { events: PreparedEvent[]; rejected: EnvelopeRejection[] } {
+  const events: PreparedEvent[] = [];
+  const rejected: EnvelopeRejection[] = [];
+  body.batch.forEach((item, i) => {
+    const position = i + 1;
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+      rejected.push({ position, field: `batch[${i}]`, reason: 'must be a JSON object' });
+      return;
+    }
+    const e = { ...(item as RawEvent) };
+    if (forcedType) e.type = forcedType;
+    if (body.context) e.context = { ...body.context, ...(isObject(e.context) ? e.context : {}) };
+    if (body.integrations) e.integrations = { ...body.integrations, ...(isObject(e.integrations) ? e.integrations : {}) };
+    if (e.sentAt === undefined && body.sentAt !== undefined) e.sentAt = body.sentAt;
+    delete e.writeKey;
+    if (Buffer.byteLength(JSON.stringify(e)) > MAX_EVENT_BYTES) {
+      rejected.push({ position, field: `batch[${i}]`, reason: `is larger than ${MAX_EVENT_BYTES / 1024} KB` });
+      return;
+    }
+    events.push({ position, event: e });
+  });
+  return { events, rejected };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}

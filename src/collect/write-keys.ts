@@ -1,0 +1,38 @@
+import type { Store } from '../store/store.js';
+import type { Workspace } from '../store/types.js';
+
+/**
+ * Write key → workspace, cached: every ingestion request needs it, and keys change rarely.
+ * Unknown keys are cached briefly too, so a misconfigured client cannot hammer the store.
+ */
+export class WriteKeyCache {
+  private hits = new Map<string, { ws: Workspace | undefined; until: number }>();
+  constructor(
+    private readonly store: Store,
+    private readonly ttlMs = 60_000,
+  ) {}
+
+  async resolve(writeKey: string): Promise<Workspace | undefined> {
+    const now = Date.now();
+    const c = this.hits.get(writeKey);
+    if (c && c.until > now) return c.ws;
+    const ws = await this.store.findWorkspaceByWriteKey(writeKey);
+    if (this.hits.size > 10_000) this.hits.clear();
+    this.hits.set(writeKey, { ws, until: now + (ws ? this.ttlMs : 5_000) });
+    return ws;
+  }
+}
+
+/** The write key from `Authorization: Basic base64(key:anything)` (Segment, RudderStack) or the body. */
+export function writeKeyFrom(authorization: string | undefined, body: unknown): string | undefined {
+  if (authorization?.startsWith('Basic ')) {
+    const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8');
+    const user = decoded.split(':')[0];
+    if (user) return user;
+  }
+  if (body && typeof body === 'object' && 'writeKey' in body) {
+    const k = (body as { writeKey: unknown }).writeKey;
+    if (typeof k === 'string' && k) return k;
+  }
+  return undefined;
+}

@@ -1,0 +1,120 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { basicAuth, startTestServer, type TestServer } from '../../test-helpers/server.js';
+
+let s: TestServer;
+before(async () => {
+  s = await startTestServer({ ingestRateLimit: 0 });
+});
+after(async () => s.close());
+
+const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${s.base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
+test('/v1/batch with Basic auth keeps valid events, lists rejected ones, and a retry counts nothing twice', async () => {
+  const body = {
+    batch: [
+      { type: 'page', messageId: 'b1', anonymousId: 'anon-1', name: 'Home', timestamp: '2026-02-01T10:00:00Z' },
+      { type: 'track', messageId: 'b2', anonymousId: 'anon-1', timestamp: '2026-02-01T10:00:01Z' },
+      { type: 'identify', messageId: 'b3', userId: 'u-1', traits: { email: 'a@b.co' }, timestamp: '2026-02-01T10:00:02Z' },
+      'nope',
+    ],
+    sentAt: '2026-02-01T10:00:03Z',
+    context: { library: { name: 'test' } },
+  };
+  const r = await post('/v1/batch', body, { authorization: basicAuth(s.workspace.writeKey) });
+  assert.equal(r.status, 200);
+  const json = (await r.json()) as { inserted: number; rejected: { index: number; field: string; reason: string }[] };
+  assert.equal(json.inserted, 2);
+  assert.deepEqual(json.rejected, [
+    { index: 1, field: 'batch[1].event', reason: 'is required for track' },
+    { index: 3, field: 'batch[3]', reason: 'must be a JSON object' },
+  ]);
+  const retry = await post('/v1/batch', body, { authorization: basicAuth(s.workspace.writeKey) });
+  assert.deepEqual(await retry.json(), { success: true, received: 4, inserted: 0, duplicates: 2, rejected: json.rejected });
+  const stored = await s.store.queryEvents(s.workspace.id, { anonymousId: 'anon-1' });
+  assert.deepEqual(stored.map((e) => e.messageId), ['b1']);
+  assert.deepEqual((stored[0]!.context as { library: unknown }).library, { name: 'test' }, 'batch context merges into each event');
+});
+
+test('single-event endpoints take their type from the path and writeKey from the body; a bad event is a 400 naming the field', async () => {
+  const ok = await post('/v1/track', { writeKey: s.workspace.writeKey, event: 'Signed Up', userId: 'u-9', messageId: 's1' });
+  assert.equal(ok.status, 200);
+  const bad = await post('/v1/track', { writeKey: s.workspace.writeKey, userId: 'u-9', messageId: 's2' });
+  assert.equal(bad.status, 400);
+  assert.deepEqual(await bad.json(), { error: { code: 'invalid_event', message: 'is required for track', field: 'event' } });
+  const alias = await post('/v1/alias', { writeKey: s.workspace.writeKey, userId: 'u-9', messageId: 's3' });
+  assert.equal(((await alias.json()) as { error: { field: string } }).error.field, 'previousId');
+  const stored = await s.store.queryEvents(s.workspace.id, { userId: 'u-9' });
+  assert.deepEqual(stored.map((e) => [e.messageId, e.type, e.event]), [['s1', 'track', 'Signed Up']]);
+});
+
+test('auth: no key or an unknown key is a 401 and nothing is stored', async () => {
+  const before = await s.store.countEvents(s.workspace.id);
+  const none = await post('/v1/batch', { batch: [{ type: 'page', anonymousId: 'x' }] });
+  assert.equal(none.status, 401);
+  assert.equal(((await none.json()) as { error: { field: string } }).error.field, 'writeKey');
+  const wrong = await post('/v1/batch', { batch: [{ type: 'page', anonymousId: 'x' }] }, { authorization: basicAuth('wk_nope') });
+  assert.equal(wrong.status, 401);
+  assert.equal(await s.store.countEvents(s.workspace.id), before);
+});
+
+test('/collect accepts the snippet’s text/plain body with CORS headers', async () => {
+  const r = await post(
+    '/collect',
+    { writeKey: s.workspace.writeKey, sentAt: new Date().toISOString(), batch: [{ type: 'page', anonymousId: 'c-1', messageId: 'c1', timestamp: new Date().toISOString() }] },
+    { 'content-type': 'text/plain;charset=UTF-8' },
+  );
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('access-control-allow-origin'), '*');
+  const [e] = await s.store.queryEvents(s.workspace.id, { anonymousId: 'c-1' });
+  assert.equal(e?.origin, 'collect');
+});
+
+test('limits: an event over 32 KB, a batch over 2,500 events or 500 KB is refused with the reason', async () => {
+  const auth = { authorization: basicAuth(s.workspace.writeKey) };
+  const big = await post('/v1/batch', { batch: [{ type: 'track', event: 'x', anonymousId: 'l', properties: { pad: 'x'.repeat(33 * 1024) } }, { type: 'track', event: 'y', anonymousId: 'l', messageId: 'l1' }] }, auth);
+  assert.equal(big.status, 200);
+  assert.deepEqual(((await big.json()) as { rejected: unknown }).rejected, [{ index: 0, field: 'batch[0]', reason: 'is larger than 32 KB' }]);
+  const many = await post('/v1/batch', { batch: Array.from({ length: 2501 }, () => ({ type: 'page', anonymousId: 'm' })) }, auth);
+  assert.equal(many.status, 400);
+  assert.deepEqual(await many.json(), { error: { code: 'invalid_body', message: 'must hold at most 2500 events', field: 'batch' } });
+  const huge = await post('/v1/batch', { batch: Array.from({ length: 30 }, () => ({ type: 'page', anonymousId: 'h', properties: { pad: 'x'.repeat(20 * 1024) } })) }, auth);
+  assert.equal(huge.status, 413);
+  assert.equal(((await huge.json()) as { error: { code: string } }).error.code, 'too_large');
+});
+
+test('malformed input on every endpoint: a clear 4xx, no crash, nothing stored for a rejected single event', async () => {
+  const before = await s.store.countEvents(s.workspace.id);
+  const auth = { authorization: basicAuth(s.workspace.writeKey) };
+  const junk = ['', '{', 'null', '[]', '"x"', '{"batch": "no"}', '{"batch": []}', '{"batch": [null]}', '\u0000\u0001', '{"type": 5}', '{"anonymousId": {"a": 1}, "event": []}', '{"timestamp": "not a date", "anonymousId": "z", "event": "e"}'];
+  for (const path of ['/v1/batch', '/collect', '/v1/track', '/v1/identify', '/v1/page', '/v1/screen', '/v1/group', '/v1/alias']) {
+    for (const body of junk) {
+      const r = await post(path, body, auth);
+      assert.ok(r.status >= 400 && r.status < 500, `${path} ${JSON.stringify(body)} -> ${r.status}`);
+      const j = (await r.json()) as { error?: { message?: string } };
+      assert.ok(j.error?.message, `${path} ${JSON.stringify(body)} has an error message`);
+    }
+  }
+  assert.equal(await s.store.countEvents(s.workspace.id), before);
+  assert.equal((await fetch(`${s.base}/healthz`)).status, 200);
+});
+
+test('/api/events shows stored events newest first to the secret key only, with filters', async () => {
+  const auth = { authorization: basicAuth(s.workspace.writeKey) };
+  await post('/v1/batch', { batch: [1, 2, 3].map((i) => ({ type: 'page', anonymousId: 'dbg', messageId: `d${i}`, timestamp: `2026-03-0${i}T00:00:00Z` })) }, auth);
+  const unauth = await fetch(`${s.base}/api/events`);
+  assert.equal(unauth.status, 401);
+  const r = await fetch(`${s.base}/api/events?anonymousId=dbg&limit=2`, { headers: { authorization: `Bearer ${s.secretKey}` } });
+  const j = (await r.json()) as { events: { messageId: string }[] };
+  assert.deepEqual(j.events.map((e) => e.messageId), ['d3', 'd2']);
+  const since = await fetch(`${s.base}/api/events?anonymousId=dbg&since=2026-03-02T00:00:00Z&type=page`, { headers: { authorization: `Bearer ${s.secretKey}` } });
+  assert.deepEqual(((await since.json()) as { events: { messageId: string }[] }).events.map((e) => e.messageId), ['d3', 'd2']);
+  const bad = await fetch(`${s.base}/api/events?limit=abc`, { headers: { authorization: `Bearer ${s.secretKey}` } });
+  assert.equal(bad.status, 400);
+  assert.equal(((await bad.json()) as { error: { field: string } }).error.field, 'limit');
+});

@@ -1,0 +1,110 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { BatchBody, firstIssue, prepareBatch, SingleEventBody, type EnvelopeRejection } from '../../collect/envelope.js';
+import type { GroupCommitter } from '../../collect/group-commit.js';
+import { MAX_BATCH_BYTES, MAX_EVENT_BYTES } from '../../collect/limits.js';
+import type { RateLimiter } from '../../collect/rate-limit.js';
+import { writeKeyFrom, type WriteKeyCache } from '../../collect/write-keys.js';
+import type { EventOrigin } from '../../store/types.js';
+import { ApiError } from '../errors.js';
+
+export interface IngestDeps {
+  committer: GroupCommitter;
+  keys: WriteKeyCache;
+  limiter: RateLimiter;
+}
+
+const SINGLE_TYPES = ['track', 'identify', 'page', 'screen', 'group', 'alias'] as const;
+
+interface Rejected {
+  index: number;
+  field: string;
+  reason: string;
+}
+
+/**
+ * Segment-compatible ingestion (`/v1/*`, for Segment and RudderStack SDKs pointed at our host) and the
+ * snippet's `/collect`. A 2xx is sent only after the events are durable (group commit).
+ */
+export function ingestRoutes(app: FastifyInstance, deps: IngestDeps): void {
+  // sendBeacon and fetch(keepalive) post text/plain to avoid a CORS preflight; the body is JSON.
+  app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, JSON.parse(body as string) as unknown);
+    } catch (err) {
+      const e = err as Error & { statusCode?: number };
+      e.statusCode = 400;
+      done(new ApiError(400, 'invalid_json', `body is not valid JSON: ${e.message}`, 'body'), undefined);
+    }
+  });
+
+  const cors = (reply: FastifyReply) =>
+    reply
+      .header('Access-Control-Allow-Origin', '*')
+      .header('Access-Control-Allow-Headers', 'Content-Type, Authorization')
+      .header('Access-Control-Allow-Methods', 'POST, OPTIONS');
+
+  async function ingest(req: FastifyRequest, reply: FastifyReply, body: BatchBody, origin: EventOrigin, single: boolean) {
+    cors(reply);
+    const writeKey = writeKeyFrom(req.headers.authorization, body);
+    if (!writeKey) throw new ApiError(401, 'unauthorized', 'a write key is required (Basic auth user name, or writeKey in the body)', 'writeKey');
+    const ws = await deps.keys.resolve(writeKey);
+    if (!ws) throw new ApiError(401, 'unauthorized', 'unknown write key', 'writeKey');
+    const wait = deps.limiter.take(writeKey);
+    if (wait > 0) {
+      reply.header('Retry-After', String(wait));
+      throw new ApiError(429, 'rate_limited', `too many requests for this write key; retry after ${wait} s`);
+    }
+    const { events, rejected: envelopeRejected } = prepareBatch(body, single ? (body.batch[0] as { type?: string }).type : undefined);
+    const rejected: Rejected[] = envelopeRejected.map((r: EnvelopeRejection) => ({ index: r.position - 1, field: r.field, reason: r.reason }));
+    let inserted = 0;
+    let duplicates = 0;
+    if (events.length > 0) {
+      const result = await deps.committer.submit({
+        workspaceId: ws.id,
+        events: events.map((e) => e.event),
+        origin,
+        receivedAt: new Date(),
+      });
+      inserted = result.inserted;
+      duplicates = result.duplicates;
+      for (const r of result.rejected) {
+        const index = events[r.line - 1]!.position - 1;
+        rejected.push({ index, field: `batch[${index}].${r.field}`, reason: r.reason });
+      }
+    }
+    rejected.sort((a, b) => a.index - b.index);
+    if (single && rejected.length > 0) {
+      const r = rejected[0]!;
+      throw new ApiError(400, 'invalid_event', r.reason, r.field.replace(/^batch\[0\]\.?/, '') || '(body)');
+    }
+    if (rejected.length === body.batch.length) {
+      const r = rejected[0]!;
+      return reply.status(400).send({ error: { code: 'invalid_event', message: `every event was rejected; first: ${r.field}: ${r.reason}`, field: r.field }, rejected });
+    }
+    return reply.status(200).send({ success: true, received: body.batch.length, inserted, duplicates, rejected });
+  }
+
+  function parseBatch(raw: unknown): BatchBody {
+    const r = BatchBody.safeParse(raw);
+    if (!r.success) {
+      const { field, reason } = firstIssue(r.error);
+      throw new ApiError(400, 'invalid_body', reason, field);
+    }
+    return r.data;
+  }
+
+  app.options('/v1/*', async (_req, reply) => cors(reply).status(204).send());
+  app.options('/collect', async (_req, reply) => cors(reply).status(204).send());
+
+  app.post('/v1/batch', { bodyLimit: MAX_BATCH_BYTES }, (req, reply) => ingest(req, reply, parseBatch(req.body), 'api', false));
+  app.post('/collect', { bodyLimit: MAX_BATCH_BYTES }, (req, reply) => ingest(req, reply, parseBatch(req.body), 'collect', false));
+  for (const type of SINGLE_TYPES) {
+    app.post(`/v1/${type}`, { bodyLimit: MAX_EVENT_BYTES }, (req, reply) => {
+      const r = SingleEventBody.safeParse(req.body);
+      if (!r.success) throw new ApiError(400, 'invalid_body', 'must be a JSON object (one event)', '(body)');
+      const { sentAt, writeKey, ...event } = r.data;
+      const body: BatchBody = { batch: [{ ...event, type }], sentAt: typeof sentAt === 'string' ? sentAt : undefined, writeKey: typeof writeKey === 'string' ? writeKey : undefined };
+      return ingest(req, reply, body, 'api', true);
+    });
+  }
+}
