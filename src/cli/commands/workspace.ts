@@ -20,8 +20,7 @@ export function register(program: Command): void {
         throw err;
       }
       await withStore(o.dataDir, async (store) => {
-        {
-          const { workspace, secretKey } = await createWorkspace(store, input);
+        const { workspace, secretKey } = await createWorkspace(store, input);
           if (o.json) {
             process.stdout.write(`${JSON.stringify({ ...workspace, secretKey }, null, 2)}\n`);
           } else {
@@ -31,7 +30,6 @@ export function register(program: Command): void {
                 `  secret key ${secretKey}   (keep it safe: shown only now)\n`,
             );
           }
-        }
       });
     });
   ws.command('list')
