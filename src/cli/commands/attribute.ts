@@ -42,7 +42,7 @@ export function register(program: Command): void {
     .option('--exclude <channels>', 'comma list of channels dropped from every path (e.g. Direct)')
     .option('--transform <list>', 'comma list of path transforms: unique, exposure, first, frequency, remove_if_not_all(X), remove_if_last_and_not_all(X)')
     .option('--step-limit <n>', 'keep only the last N touches of each path')
-    .option('--shapley-value <v>', 'Shapley coalition worth: auto, rate or conversions', 'auto')
+    .option('--shapley-value <v>', 'Shapley coalition worth: conversions or rate (conversion rate, needs nulls)', 'conversions')
     .option('--format <f>', 'output format: json or csv', 'json')
     .option('--json', 'same as --format json')
     .action((file: string, flags: AttributePathsFlags) => {
@@ -62,9 +62,9 @@ export function runAttributePaths(file: string, flags: AttributePathsFlags): str
   const models = parseModels(flags.models ?? 'all');
   const order = parseInteger(flags.order ?? '1', '--order', 1, MAX_MARKOV_ORDER);
   const stepLimit = flags.stepLimit === undefined ? undefined : parseInteger(flags.stepLimit, '--step-limit', 1, Number.MAX_SAFE_INTEGER);
-  const shapleyValue = flags.shapleyValue ?? 'auto';
-  if (shapleyValue !== 'auto' && shapleyValue !== 'rate' && shapleyValue !== 'conversions') {
-    throw new UsageError(`must be auto, rate or conversions, got "${shapleyValue}"`, '--shapley-value');
+  const shapleyValue = flags.shapleyValue ?? 'conversions';
+  if (shapleyValue !== 'rate' && shapleyValue !== 'conversions') {
+    throw new UsageError(`must be conversions or rate, got "${shapleyValue}"`, '--shapley-value');
   }
   const rows = readPathSummaryFile(file, fileOptions);
   const result = attributePaths(rows, {

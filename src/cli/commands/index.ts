@@ -2,10 +2,12 @@ import type { Command } from 'commander';
 import { register as serve } from './serve.js';
 import { register as workspace } from './workspace.js';
 import { register as importCmd } from './import.js';
+import { register as attribute } from './attribute.js';
 
 /** Every sub-command registers itself here, in the order `--help` lists them. */
 export function registerCommands(program: Command): void {
   serve(program);
   workspace(program);
   importCmd(program);
+  attribute(program);
 }
