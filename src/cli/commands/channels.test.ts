@@ -27,7 +27,7 @@ async function run(args: string[]): Promise<string> {
 test('channels explain prints a readable explanation', async () => {
   const out = await run(['channels', 'explain', '--url', 'https://ex.com/?gclid=AbC&campaignid=42', '--referrer', 'https://www.google.com/']);
   assert.match(out, /^Source \/ medium\s+google \/ cpc$/m);
-  assert.match(out, /^Decided by\s+click id: click id gclid$/m);
+  assert.match(out, /^Decided by\s+click id: gclid → google \/ cpc$/m);
   assert.match(out, /^Channel\s+Paid Search$/m);
   assert.match(out, /^Platform\s+Google$/m);
   assert.match(out, /^Rule\s+#4 paid-search$/m);

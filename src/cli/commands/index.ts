@@ -3,6 +3,7 @@ import { register as serve } from './serve.js';
 import { register as workspace } from './workspace.js';
 import { register as importCmd } from './import.js';
 import { register as attribute } from './attribute.js';
+import { register as channels } from './channels.js';
 
 /** Every sub-command registers itself here, in the order `--help` lists them. */
 export function registerCommands(program: Command): void {
@@ -10,4 +11,5 @@ export function registerCommands(program: Command): void {
   workspace(program);
   importCmd(program);
   attribute(program);
+  channels(program);
 }

@@ -1,0 +1,115 @@
+// `closedloop channels`: debug tagging and channel rules without a server.
+//   closedloop channels explain --url URL [--referrer REF] [--rules FILE] [--own-host HOST]... [--json]
+//   closedloop channels rules [--rules FILE] [--json]
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { compileRules, defaultCompiledRules, type CompiledRules } from '../../model/channels/rules.js';
+import { explainLanding, type LandingExplanation } from '../../model/channels/explain.js';
+import { loadRulesFile } from '../../model/channels/rules-config.js';
+import { RuleSetError, type Condition } from '../../model/channels/rule-schema.js';
+import { parseLandingUrl } from '../../model/channels/landing-params.js';
+
+interface ExplainOptions {
+  url?: string;
+  referrer?: string;
+  rules?: string;
+  ownHost?: string[];
+  json?: boolean;
+}
+
+async function rulesFrom(file: string | undefined): Promise<CompiledRules> {
+  if (file === undefined) return defaultCompiledRules();
+  try {
+    return compileRules(await loadRulesFile(file));
+  } catch (err) {
+    if (err instanceof RuleSetError) throw new UsageError(err.message, '--rules');
+    throw err;
+  }
+}
+
+const STEP: Record<LandingExplanation['decidedBy'], string> = {
+  utm: 'UTM parameters',
+  click_id: 'click id',
+  referrer: 'referrer',
+  direct: 'direct (nothing else applied)',
+};
+
+/** The readable form of an explanation, one `label  value` line each. */
+export function formatExplanation(x: LandingExplanation): string {
+  const pairs = (r: Readonly<Record<string, string | undefined>>): string =>
+    Object.entries(r)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ') || '-';
+  const rows: Array<[string, string]> = [
+    ['Landing', x.url],
+    ['Referrer', x.referrer ?? '-'],
+    ['Source / medium', `${x.display.source} / ${x.display.medium}`],
+    ['Decided by', `${STEP[x.decidedBy]}: ${x.reason}`],
+    ['Campaign', x.campaign ?? '-'],
+    ['Campaign id', x.campaignId ?? '-'],
+    ['Term', x.term ?? '-'],
+    ['Content', x.content ?? '-'],
+    ['Click ids', pairs(x.clickIds)],
+    ['Ad ids', pairs(x.adIds)],
+    ['Channel', x.channel],
+    ['Platform', x.platform],
+    ['Rule', x.rule ? `#${x.rule.position} ${x.rule.id}${x.rule.description ? ` (${x.rule.description})` : ''}` : 'none matched (Unassigned)'],
+    ['Tried before', x.tried.length ? x.tried.map((r) => `#${r.position} ${r.id}`).join(', ') : '-'],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length)) + 2;
+  return rows.map(([k, v]) => `${k.padEnd(width)}${v}`).join('\n') + '\n';
+}
+
+export async function runExplain(opts: ExplainOptions): Promise<string> {
+  if (!opts.url || opts.url.trim() === '') throw new UsageError('a landing URL is required', '--url');
+  if (parseLandingUrl(opts.url) === null) throw new UsageError(`not a URL: ${JSON.stringify(opts.url)}`, '--url');
+  const rules = await rulesFrom(opts.rules);
+  const explanation = explainLanding({
+    url: opts.url,
+    referrer: opts.referrer ?? null,
+    ownHosts: opts.ownHost ?? [],
+    rules,
+  });
+  return opts.json ? `${JSON.stringify(explanation, null, 2)}\n` : formatExplanation(explanation);
+}
+
+function conditionText(c: Condition): string {
+  if ('all' in c) return `(${c.all.map(conditionText).join(' and ')})`;
+  if ('any' in c) return `(${c.any.map(conditionText).join(' or ')})`;
+  if ('not' in c) return `not ${conditionText(c.not)}`;
+  if (c.op === 'exists') return `${c.field} ${c.value === false ? 'is empty' : 'exists'}`;
+  const value = Array.isArray(c.value) ? `[${c.value.map((v) => JSON.stringify(v)).join(', ')}]` : JSON.stringify(c.value);
+  return `${c.field} ${c.op} ${value}`;
+}
+
+export async function runRules(opts: { rules?: string; json?: boolean }): Promise<string> {
+  const compiled = await rulesFrom(opts.rules);
+  if (opts.json) return `${JSON.stringify({ rules: compiled.rules }, null, 2)}\n`;
+  return compiled.rules.map((r, i) => `#${i + 1} ${r.id} → ${r.channel}\n    when ${conditionText(r.when)}`).join('\n') + '\n';
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export function register(program: Command): void {
+  const channels = program.command('channels').description('Inspect channel rules and how a landing is classified');
+  channels
+    .command('explain')
+    .description('Show the source, medium, campaign, channel and platform derived for a landing, and the rule that decided it')
+    .option('--url <url>', 'the landing URL, with its query string')
+    .option('--referrer <ref>', 'the referrer (a URL, a host, or android-app://<id>)')
+    .option('--rules <file>', 'a workspace channel rules JSON file (default: the GA4 default channel group)')
+    .option('--own-host <host>', "one of the site's own hostnames (repeatable); the landing host always counts", collect)
+    .option('--json', 'print JSON')
+    .action(async (opts: ExplainOptions) => {
+      process.stdout.write(await runExplain(opts));
+    });
+  channels
+    .command('rules')
+    .description('List the effective channel rules in evaluation order')
+    .option('--rules <file>', 'a workspace channel rules JSON file (default: the GA4 default channel group)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { rules?: string; json?: boolean }) => {
+      process.stdout.write(await runRules(opts));
+    });
+}

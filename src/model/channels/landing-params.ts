@@ -1,0 +1,137 @@
+/**
+ * Reading a landing URL's marketing parameters: UTMs, click ids and ad-platform ids
+ * (Google Ads ValueTrack, HubSpot `hsa_*`, Meta/LinkedIn dynamic URL parameters).
+ * Parameter names are matched case-insensitively; values are kept exactly as sent (click ids are
+ * case-sensitive and must never be altered).
+ */
+
+/** What a click id says about the visit when no UTM does; `null` = captured but decides nothing. */
+export interface ClickIdSpec {
+  readonly param: string;
+  readonly source?: string;
+  readonly medium?: string;
+}
+
+/**
+ * Known click ids, in the order they decide when several are present. fbclid is absent on purpose:
+ * Meta adds it to organic links too, so it is handled by its own step (see source-medium.ts).
+ * - gclid/gbraid/wbraid: Google Ads auto-tagging → google / cpc.
+ * - dclid: Campaign Manager / DV360 display clicks → google / display (the Display channel; `cpc` would
+ *   make it Paid Search).
+ * - li_fat_id: LinkedIn appends it to ad clicks for its Conversions API → linkedin / cpc.
+ * - epik (Pinterest) is captured only: it is not documented as ads-only.
+ */
+export const DEFAULT_CLICK_IDS: readonly ClickIdSpec[] = [
+  { param: 'gclid', source: 'google', medium: 'cpc' },
+  { param: 'gbraid', source: 'google', medium: 'cpc' },
+  { param: 'wbraid', source: 'google', medium: 'cpc' },
+  { param: 'dclid', source: 'google', medium: 'display' },
+  { param: 'msclkid', source: 'bing', medium: 'cpc' },
+  { param: 'li_fat_id', source: 'linkedin', medium: 'cpc' },
+  { param: 'ttclid', source: 'tiktok', medium: 'cpc' },
+  { param: 'twclid', source: 'twitter', medium: 'cpc' },
+  { param: 'rdt_cid', source: 'reddit', medium: 'cpc' },
+  { param: 'sccid', source: 'snapchat', medium: 'cpc' },
+  { param: 'yclid', source: 'yandex', medium: 'cpc' },
+  { param: 'tblci', source: 'taboola', medium: 'cpc' },
+  { param: 'dicbo', source: 'outbrain', medium: 'cpc' },
+  { param: 'epik' },
+  { param: 'fbclid' },
+];
+
+export type AdIdKey =
+  | 'accountId'
+  | 'campaignId'
+  | 'adGroupId'
+  | 'adId'
+  | 'keyword'
+  | 'matchType'
+  | 'network'
+  | 'device'
+  | 'placement'
+  | 'targetId';
+export type AdIds = Partial<Record<AdIdKey, string>>;
+
+/** Parameter name (lower case) → ad id it fills; the first one present wins for a key. */
+const AD_ID_PARAMS: ReadonlyArray<readonly [string, AdIdKey]> = [
+  ['hsa_acc', 'accountId'],
+  ['account_id', 'accountId'],
+  ['campaignid', 'campaignId'],
+  ['campaign_id', 'campaignId'],
+  ['hsa_cam', 'campaignId'],
+  ['li_campaign_id', 'campaignId'],
+  ['adgroupid', 'adGroupId'],
+  ['adgroup_id', 'adGroupId'],
+  ['adset_id', 'adGroupId'],
+  ['adsetid', 'adGroupId'],
+  ['hsa_grp', 'adGroupId'],
+  ['creative', 'adId'],
+  ['creative_id', 'adId'],
+  ['ad_id', 'adId'],
+  ['adid', 'adId'],
+  ['hsa_ad', 'adId'],
+  ['li_creative_id', 'adId'],
+  ['keyword', 'keyword'],
+  ['hsa_kw', 'keyword'],
+  ['matchtype', 'matchType'],
+  ['hsa_mt', 'matchType'],
+  ['network', 'network'],
+  ['hsa_net', 'network'],
+  ['site_source_name', 'network'],
+  ['device', 'device'],
+  ['placement', 'placement'],
+  ['targetid', 'targetId'],
+  ['hsa_tgt', 'targetId'],
+];
+const AD_ID_BY_PARAM = new Map<string, AdIdKey>(AD_ID_PARAMS);
+
+export interface LandingParams {
+  /** Every `utm_*` parameter, keyed by its lower-cased name without the prefix (`source`, `medium`, `id`, ...). */
+  readonly utm: Readonly<Record<string, string>>;
+  /** Click ids present, keyed by lower-cased parameter name, values untouched. */
+  readonly clickIds: Readonly<Record<string, string>>;
+  readonly adIds: AdIds;
+  /** The landing host (lower case, no port), for own-host referrer checks. */
+  readonly host: string | null;
+}
+
+/** Parses a landing URL, tolerating a missing scheme (`example.com/?a=1`) or a bare query (`?a=1`). */
+export function parseLandingUrl(url: string): URL | null {
+  const text = url.trim();
+  if (text === '') return null;
+  try {
+    return new URL(text);
+  } catch {
+    // no scheme: a host-first string or a path/query only
+  }
+  try {
+    return /^[\w.-]+\.[a-z]{2,}(?:[:/?#]|$)/i.test(text) ? new URL(`https://${text}`) : new URL(text, 'https://landing.invalid');
+  } catch {
+    return null;
+  }
+}
+
+/** Reads the marketing parameters of a landing URL; `clickIdParams` are lower-cased names to capture. */
+export function readLandingParams(url: string | null | undefined, clickIdParams: ReadonlySet<string>): LandingParams {
+  const utm: Record<string, string> = {};
+  const clickIds: Record<string, string> = {};
+  const adIds: AdIds = {};
+  const parsed = url ? parseLandingUrl(url) : null;
+  if (parsed === null) return { utm, clickIds, adIds, host: null };
+  for (const [rawName, rawValue] of parsed.searchParams) {
+    const value = rawValue.trim();
+    if (value === '') continue;
+    const name = rawName.trim().toLowerCase();
+    if (name.startsWith('utm_')) {
+      const key = name.slice(4);
+      if (key !== '' && utm[key] === undefined) utm[key] = value;
+    } else if (clickIdParams.has(name)) {
+      if (clickIds[name] === undefined) clickIds[name] = value;
+    } else {
+      const key = AD_ID_BY_PARAM.get(name);
+      if (key !== undefined && adIds[key] === undefined) adIds[key] = value;
+    }
+  }
+  const host = parsed.hostname === 'landing.invalid' ? null : parsed.hostname.toLowerCase() || null;
+  return { utm, clickIds, adIds, host };
+}
