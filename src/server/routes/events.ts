@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { firstIssue } from '../../collect/envelope.js';
-import { EVENT_TYPES } from '../../store/engines/duckdb/event-sql.js';
+import { EVENT_TYPES } from '../../collect/event-rules.js';
 import type { Store } from '../../store/store.js';
 import type { Workspace } from '../../store/types.js';
 import { workspaceForSecret } from '../../workspaces/create.js';

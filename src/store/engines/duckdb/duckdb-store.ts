@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { listValue } from '@duckdb/node-api';
+import { listValue, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import type { EventGroup, ImportProgress, Store } from '../../store.js';
 import type {
   EventFilter,
@@ -15,11 +15,18 @@ import type {
 } from '../../types.js';
 import { countNonBlankLines } from '../../../util/count-lines.js';
 import { Db, sqlString, type Row } from './connection.js';
-import { ERROR_EXPR, insertNormalisedSql, jsonTransformSpec, readJsonColumnsArg } from './event-sql.js';
+import { ERROR_EXPR, EVENT_COLUMNS, insertNormalisedSql, normalisedColumns, jsonTransformSpec, readJsonColumnsArg } from './event-sql.js';
 import { migrate } from './migrate.js';
 
 /** How many rejected lines an import lists (all are counted). */
 const MAX_LISTED_REJECTIONS = 1000;
+
+interface IngestStatements {
+  stage: DuckDBPreparedStatement;
+  insertSql: string;
+  errorsSql: string;
+  clear: DuckDBPreparedStatement;
+}
 
 function toWorkspace(r: Row): Workspace {
   return {
@@ -220,29 +227,55 @@ export class DuckDbStore implements Store {
       origins: listValue(origins),
       batches: listValue(batches),
     };
-    const src = `(SELECT line_no, _ws, CAST(_recv AS TIMESTAMPTZ) AS _recv, _corr, _origin, _batch,
-        unnest(json_transform(line, ${sqlString(jsonTransformSpec())}))
-      FROM (SELECT generate_subscripts($lines::VARCHAR[], 1) AS line_no, unnest($lines::VARCHAR[]) AS line,
-        unnest($wss::VARCHAR[]) AS _ws, unnest($recv::VARCHAR[]) AS _recv, unnest($corr::BOOLEAN[]) AS _corr,
-        unnest($origins::VARCHAR[]) AS _origin, unnest($batches::VARCHAR[]) AS _batch))`;
-    const meta = { ws: '_ws', received: '_recv', correct: '_corr', origin: '_origin', batch: '_batch' };
     const byBatch = new Map(batchIds.map((b, i) => [b, i]));
     await this.db.transaction(async (conn) => {
-      const ins = await conn.runAndReadAll(insertNormalisedSql(src, meta, 'RETURNING batch_id'), params);
+      const st = await this.ingestStatements(conn);
+      st.stage.bind(params);
+      await st.stage.run();
+      const ins = await conn.runAndReadAll(st.insertSql);
       for (const row of ins.getRows()) results[byBatch.get(String(row[0]))!]!.inserted++;
-      const bad = await conn.runAndReadAll(
-        `SELECT line_no, err FROM (SELECT line_no, ${ERROR_EXPR} AS err FROM ${src}) WHERE err IS NOT NULL ORDER BY line_no`,
-        params,
-      );
+      const bad = await conn.runAndReadAll(st.errorsSql);
       for (const row of bad.getRowObjectsJson() as Row[]) {
         const idx = Number(row.line_no) - 1;
         const r = results[groupOf[idx]!]!;
         r.rejected.push(toRejection({ line_no: positionInGroup[idx], err: row.err }));
         r.rejectedCount++;
       }
+      await st.clear.run();
     });
     for (const r of results) r.duplicates = r.received - r.inserted - r.rejectedCount;
     return results;
+  }
+
+  private statements: Promise<IngestStatements> | undefined;
+
+  /**
+   * Ingestion statements, planned once: the live path runs them for every group commit, and
+   * planning the normaliser's SQL costs more than running it on a few dozen events.
+   */
+  private ingestStatements(conn: DuckDBConnection): Promise<IngestStatements> {
+    this.statements ??= (async () => {
+      await conn.run(`CREATE TEMP TABLE IF NOT EXISTS ingest_stage AS
+        SELECT *, ''::VARCHAR AS err, 0::BIGINT AS line_no FROM events LIMIT 0`);
+      const meta = { ws: '_ws', received: '_recv', correct: '_corr', origin: '_origin', batch: '_batch' };
+      const cols = `${EVENT_COLUMNS.join(', ')}`;
+      return {
+        // Normalises from the bound lists, so its plan never depends on table statistics.
+        stage: await conn.prepare(`INSERT INTO ingest_stage (${cols}, err, line_no)
+          SELECT ${cols}, err, line_no FROM (
+            SELECT ${normalisedColumns(meta)}, line_no FROM (
+              SELECT line_no, _ws, CAST(_recv AS TIMESTAMPTZ) AS _recv, _corr, _origin, _batch,
+                unnest(json_transform(line, ${sqlString(jsonTransformSpec())}))
+              FROM (SELECT generate_subscripts($lines::VARCHAR[], 1) AS line_no, unnest($lines::VARCHAR[]) AS line,
+                unnest($wss::VARCHAR[]) AS _ws, unnest($recv::VARCHAR[]) AS _recv, unnest($corr::BOOLEAN[]) AS _corr,
+                unnest($origins::VARCHAR[]) AS _origin, unnest($batches::VARCHAR[]) AS _batch)))`),
+        // Not prepared: a plan made over the stage table would fold its statistics of the moment into constants.
+        insertSql: `INSERT OR IGNORE INTO events (${cols}) SELECT ${cols} FROM ingest_stage WHERE err IS NULL RETURNING batch_id`,
+        errorsSql: 'SELECT line_no, err FROM ingest_stage WHERE err IS NOT NULL ORDER BY line_no',
+        clear: await conn.prepare('DELETE FROM ingest_stage'),
+      };
+    })();
+    return this.statements;
   }
 
   async queryEvents(workspaceId: string, f: EventFilter = {}): Promise<StoredEvent[]> {

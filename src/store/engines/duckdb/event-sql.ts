@@ -1,6 +1,7 @@
 // Event normalisation, in SQL, shared by every way events arrive (file import, HTTP API, snippet):
 // each path produces a relation with the columns of EVENT_FIELDS and runs normaliseSelect over it.
 // Segment-spec field names in, snake_case columns out.
+import { EVENT_RULES, ISO_DATE_PATTERN, type Check } from '../../../collect/event-rules.js';
 
 /** The Segment fields we read, with the DuckDB type each is read as. */
 export const EVENT_FIELDS: Readonly<Record<string, string>> = {
@@ -21,8 +22,6 @@ export const EVENT_FIELDS: Readonly<Record<string, string>> = {
   context: 'JSON',
 };
 
-export const EVENT_TYPES = ['track', 'page', 'screen', 'identify', 'group', 'alias'] as const;
-
 /** `columns={...}` argument for read_ndjson. */
 export function readJsonColumnsArg(): string {
   return `{${Object.entries(EVENT_FIELDS)
@@ -36,30 +35,30 @@ export function jsonTransformSpec(): string {
 }
 
 const ts = (col: string) => `try_cast(${col} AS TIMESTAMPTZ)`;
+const q = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const blank = (col: string) => `coalesce(${col}, '') = ''`;
-// Fields are read as text; an object or array arrives as its JSON text, which is never a valid id or name.
-const STRING_FIELDS = ['messageId', 'anonymousId', 'userId', 'event', 'name', 'previousId', 'groupId'];
-const notScalar = (col: string) => `(left(${col}, 1) IN ('{', '[') AND json_valid(${col}))`;
 
-/**
- * First failing rule as 'field|reason', or NULL when the event is valid.
- * The order is the order a person fixing the input would want to read them.
- */
+/** SQL for one check of the shared event rules; columns hold each field as text (JSON fields as JSON). */
+function checkSql(c: Check): string {
+  switch (c.kind) {
+    case 'blank':
+      return blank(c.field);
+    case 'notOneOf':
+      return `(${c.field} IS NULL OR lower(${c.field}) NOT IN (${c.values.map(q).join(', ')}))`;
+    case 'notScalar':
+      return `(left(${c.field}, 1) IN ('{', '[') AND json_valid(${c.field}))`;
+    case 'bothBlank':
+      return `(${blank(c.fields[0])} AND ${blank(c.fields[1])})`;
+    case 'notIsoDate':
+      return `(${c.field} IS NOT NULL AND (NOT regexp_full_match(${c.field}, ${q(ISO_DATE_PATTERN)}) OR ${ts(c.field)} IS NULL))`;
+    case 'notObject':
+      return `(${c.field} IS NOT NULL AND json_type(${c.field}) NOT IN ('OBJECT', 'NULL'))`;
+  }
+}
+
+/** First failing rule as 'field|reason', or NULL when the event is valid (the rules: collect/event-rules.ts). */
 export const ERROR_EXPR = `CASE
-  WHEN ${blank('type')} THEN 'type|is required'
-  WHEN lower(type) NOT IN (${EVENT_TYPES.map((t) => `'${t}'`).join(', ')}) THEN 'type|must be one of ${EVENT_TYPES.join(', ')}'
-  ${STRING_FIELDS.map((f) => `WHEN ${notScalar(f)} THEN '${f}|must be a string'`).join('\n  ')}
-  WHEN ${blank('anonymousId')} AND ${blank('userId')} THEN 'anonymousId|userId or anonymousId is required'
-  WHEN lower(type) = 'track' AND ${blank('event')} THEN 'event|is required for track'
-  WHEN lower(type) = 'alias' AND ${blank('previousId')} THEN 'previousId|is required for alias'
-  WHEN lower(type) = 'group' AND ${blank('groupId')} THEN 'groupId|is required for group'
-  WHEN timestamp IS NOT NULL AND ${ts('timestamp')} IS NULL THEN 'timestamp|is not an ISO-8601 date-time'
-  WHEN originalTimestamp IS NOT NULL AND ${ts('originalTimestamp')} IS NULL THEN 'originalTimestamp|is not an ISO-8601 date-time'
-  WHEN sentAt IS NOT NULL AND ${ts('sentAt')} IS NULL THEN 'sentAt|is not an ISO-8601 date-time'
-  WHEN receivedAt IS NOT NULL AND ${ts('receivedAt')} IS NULL THEN 'receivedAt|is not an ISO-8601 date-time'
-  WHEN properties IS NOT NULL AND json_type(properties) NOT IN ('OBJECT', 'NULL') THEN 'properties|must be an object'
-  WHEN traits IS NOT NULL AND json_type(traits) NOT IN ('OBJECT', 'NULL') THEN 'traits|must be an object'
-  WHEN context IS NOT NULL AND json_type(context) NOT IN ('OBJECT', 'NULL') THEN 'context|must be an object'
+  ${EVENT_RULES.map((r) => `WHEN ${r.forType ? `lower(type) = ${q(r.forType)} AND ` : ''}${checkSql(r.check)} THEN ${q(`${r.field}|${r.reason}`)}`).join('\n  ')}
   ELSE NULL END`;
 
 /** Events without a messageId get a content hash, so importing the same line twice never counts twice. */
@@ -97,19 +96,30 @@ function eventTimeExpr(m: RowMeta): string {
   ELSE coalesce(${ts('timestamp')}, ${ts('originalTimestamp')}, ${ts('receivedAt')}, ${m.received}) END`;
 }
 
+/** The events table's columns, in the order normalisedColumns produces them. */
+export const EVENT_COLUMNS = [
+  'workspace_id', 'message_id', 'type', 'event', 'name', 'anonymous_id', 'user_id', 'previous_id', 'group_id',
+  'ts', 'received_at', 'properties', 'traits', 'context', 'origin', 'batch_id',
+] as const;
+
+/**
+ * The normaliser: a SELECT list over a relation with the EVENT_FIELDS columns, yielding the events
+ * table's columns and `err` (NULL for a valid event, else 'field|reason').
+ */
+export function normalisedColumns(m: RowMeta): string {
+  return `${m.ws} AS workspace_id, ${MESSAGE_ID_EXPR} AS message_id, lower(type) AS type, nullif(event, '') AS event,
+      nullif(name, '') AS name, nullif(anonymousId, '') AS anonymous_id, nullif(userId, '') AS user_id,
+      nullif(previousId, '') AS previous_id, nullif(groupId, '') AS group_id,
+      ${eventTimeExpr(m)} AS ts, coalesce(${ts('receivedAt')}, ${m.received}) AS received_at,
+      properties, traits, context, ${m.origin} AS origin, ${m.batch} AS batch_id,
+      ${ERROR_EXPR} AS err`;
+}
+
 /**
  * Insert statement over a source relation with the EVENT_FIELDS columns; invalid rows are skipped
  * (ERROR_EXPR says why) and rows whose messageId the workspace already has are ignored.
  */
-export function insertNormalisedSql(srcRelation: string, m: RowMeta = PARAM_META, returning = ''): string {
-  return `INSERT OR IGNORE INTO events
-    (workspace_id, message_id, type, event, name, anonymous_id, user_id, previous_id, group_id,
-     ts, received_at, properties, traits, context, origin, batch_id)
-    SELECT ${m.ws}, ${MESSAGE_ID_EXPR}, lower(type), nullif(event, ''), nullif(name, ''),
-      nullif(anonymousId, ''), nullif(userId, ''), nullif(previousId, ''), nullif(groupId, ''),
-      ${eventTimeExpr(m)}, coalesce(${ts('receivedAt')}, ${m.received}),
-      properties, traits, context, ${m.origin}, ${m.batch}
-    FROM ${srcRelation}
-    WHERE (${ERROR_EXPR}) IS NULL
-    ${returning}`;
+export function insertNormalisedSql(srcRelation: string, m: RowMeta = PARAM_META): string {
+  return `INSERT OR IGNORE INTO events (${EVENT_COLUMNS.join(', ')})
+    SELECT ${EVENT_COLUMNS.join(', ')} FROM (SELECT ${normalisedColumns(m)} FROM ${srcRelation}) WHERE err IS NULL`;
 }

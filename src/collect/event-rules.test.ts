@@ -1,0 +1,72 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { openStore } from '../store/open.js';
+import { tempDir } from '../test-helpers/tmp.js';
+import { checkEvent, EVENT_TYPES } from './event-rules.js';
+
+test('hand cases: the JavaScript rendering of the rules', () => {
+  assert.equal(checkEvent({ type: 'page', anonymousId: 'a' }), undefined);
+  assert.deepEqual(checkEvent({ anonymousId: 'a' }), { field: 'type', reason: 'is required' });
+  assert.deepEqual(checkEvent({ type: 'Track', anonymousId: 'a' }), { field: 'event', reason: 'is required for track' });
+  assert.deepEqual(checkEvent({ type: 'page', anonymousId: { a: 1 } }), { field: 'anonymousId', reason: 'must be a string' });
+  assert.deepEqual(checkEvent({ type: 'page', userId: 'u', timestamp: '2026-13-45T00:00:00Z' }), { field: 'timestamp', reason: 'is not an ISO-8601 date-time' });
+  assert.deepEqual(checkEvent({ type: 'page', userId: 'u', timestamp: 1700000000 }), { field: 'timestamp', reason: 'is not an ISO-8601 date-time' });
+  assert.equal(checkEvent({ type: 'page', userId: 7, timestamp: '2026-01-02T03:04:05.678+01:00' }), undefined);
+  assert.deepEqual(checkEvent({ type: 'identify', userId: 'u', traits: [] }), { field: 'traits', reason: 'must be an object' });
+});
+
+test('property: the SQL rendering gives the same verdict as the JavaScript one on random events', async () => {
+  const { dir, cleanup } = tempDir();
+  const store = await openStore(dir);
+  try {
+    await store.createWorkspace({ id: 'w', name: 'w', currency: 'USD', timezone: 'UTC', writeKey: 'k', secretKeyHash: 'h' });
+    const anyValue = fc.oneof(
+      fc.constant(undefined),
+      fc.constant(null),
+      fc.constant(''),
+      fc.string({ maxLength: 6 }),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant({ a: 1 }),
+      fc.constant([1]),
+      fc.constant('{"x":1}'),
+      fc.constantFrom('2026-01-02T03:04:05Z', '2026-01-02', '2026-02-30T00:00:00Z', '2026-01-02T24:30:00Z', '2026-04-31', 'yesterday', '2026-01-02 03:04:05'),
+    );
+    // mostly plausible values, so that every rule is reached and both verdicts occur
+    const mostly = <T,>(good: fc.Arbitrary<T>) => fc.oneof({ arbitrary: good, weight: 12 }, { arbitrary: anyValue, weight: 1 });
+    const id = fc.stringMatching(/^[a-z0-9]{1,8}$/);
+    const event = fc.record(
+      {
+        type: mostly(fc.constantFrom(...EVENT_TYPES, 'PAGE')),
+        messageId: mostly(fc.uuid()),
+        anonymousId: mostly(id),
+        userId: fc.oneof(fc.constant(undefined), id, anyValue),
+        event: mostly(fc.constantFrom('Signed Up', 'form_submitted')),
+        name: mostly(fc.constant('Pricing')),
+        previousId: mostly(id),
+        groupId: mostly(id),
+        timestamp: mostly(fc.constantFrom('2026-01-02T03:04:05Z', '2026-01-02T03:04:05.123+02:00')),
+        sentAt: fc.oneof(fc.constant(undefined), anyValue),
+        properties: mostly(fc.constant({ p: 1 })),
+        traits: mostly(fc.constant({ email: 'x@y.z' })),
+        context: mostly(fc.constant({})),
+      },
+      { requiredKeys: [] },
+    );
+    const events = fc.sample(event, { numRuns: 400, seed: 42 }).map((e) => JSON.parse(JSON.stringify(e)) as Record<string, unknown>);
+    const r = await store.appendEvents('w', events, { origin: 'api', receivedAt: new Date() });
+    const sqlVerdicts = new Map(r.rejected.map((x) => [x.line, `${x.field}|${x.reason}`]));
+    const mismatches: string[] = [];
+    events.forEach((e, i) => {
+      const js = checkEvent(e);
+      const jsVerdict = js ? `${js.field}|${js.reason}` : undefined;
+      if (jsVerdict !== sqlVerdicts.get(i + 1)) mismatches.push(`${JSON.stringify(e)}: js=${jsVerdict} sql=${sqlVerdicts.get(i + 1)}`);
+    });
+    assert.deepEqual(mismatches.slice(0, 5), []);
+    assert.ok(r.rejectedCount > 50 && r.rejectedCount < 400, `the sample holds both valid and invalid events (${r.rejectedCount} rejected)`);
+  } finally {
+    await store.close();
+    cleanup();
+  }
+});

@@ -1,0 +1,112 @@
+// The rules an event must pass, as data. They are rendered twice from this one list: as a JavaScript
+// check for the live API (so a response can name the bad field at once) and as SQL by the store engine
+// (so file imports and the journal loader apply exactly the same rules). A test feeds both the same
+// events and requires the same verdicts.
+
+export const EVENT_TYPES = ['track', 'page', 'screen', 'identify', 'group', 'alias'] as const;
+
+/** The fields an event's rules look at. */
+export const RULE_FIELDS = [
+  'type', 'messageId', 'anonymousId', 'userId', 'timestamp', 'originalTimestamp', 'sentAt', 'receivedAt',
+  'event', 'name', 'previousId', 'groupId', 'properties', 'traits', 'context',
+] as const;
+export type RuleField = (typeof RULE_FIELDS)[number];
+
+/** ISO-8601 date or date-time, with an optional zone; the same pattern in JavaScript and SQL. */
+export const ISO_DATE_PATTERN = '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,9})?)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$';
+
+export type Check =
+  /** missing, null or empty */
+  | { kind: 'blank'; field: RuleField }
+  | { kind: 'notOneOf'; field: RuleField; values: readonly string[] }
+  /** an object or array where text is wanted (also JSON text of one: the SQL side cannot tell them apart) */
+  | { kind: 'notScalar'; field: RuleField }
+  | { kind: 'bothBlank'; fields: readonly [RuleField, RuleField] }
+  | { kind: 'notIsoDate'; field: RuleField }
+  | { kind: 'notObject'; field: RuleField };
+
+export interface EventRule {
+  check: Check;
+  /** the rule applies only to events of this type */
+  forType?: string;
+  field: string;
+  reason: string;
+}
+
+const STRING_FIELDS: readonly RuleField[] = ['messageId', 'anonymousId', 'userId', 'event', 'name', 'previousId', 'groupId'];
+const DATE_FIELDS: readonly RuleField[] = ['timestamp', 'originalTimestamp', 'sentAt', 'receivedAt'];
+const OBJECT_FIELDS: readonly RuleField[] = ['properties', 'traits', 'context'];
+
+/** In the order a person fixing the input would want to read them; the first failing rule is reported. */
+export const EVENT_RULES: readonly EventRule[] = [
+  { check: { kind: 'blank', field: 'type' }, field: 'type', reason: 'is required' },
+  { check: { kind: 'notOneOf', field: 'type', values: EVENT_TYPES }, field: 'type', reason: `must be one of ${EVENT_TYPES.join(', ')}` },
+  ...STRING_FIELDS.map((f): EventRule => ({ check: { kind: 'notScalar', field: f }, field: f, reason: 'must be a string' })),
+  { check: { kind: 'bothBlank', fields: ['anonymousId', 'userId'] }, field: 'anonymousId', reason: 'userId or anonymousId is required' },
+  { check: { kind: 'blank', field: 'event' }, forType: 'track', field: 'event', reason: 'is required for track' },
+  { check: { kind: 'blank', field: 'previousId' }, forType: 'alias', field: 'previousId', reason: 'is required for alias' },
+  { check: { kind: 'blank', field: 'groupId' }, forType: 'group', field: 'groupId', reason: 'is required for group' },
+  ...DATE_FIELDS.map((f): EventRule => ({ check: { kind: 'notIsoDate', field: f }, field: f, reason: 'is not an ISO-8601 date-time' })),
+  ...OBJECT_FIELDS.map((f): EventRule => ({ check: { kind: 'notObject', field: f }, field: f, reason: 'must be an object' })),
+];
+
+const isoDate = new RegExp(ISO_DATE_PATTERN);
+
+/** The text the SQL side sees for a JSON value read as VARCHAR. */
+function asText(v: unknown): string | null {
+  if (v === undefined || v === null) return null;
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/** Date.parse rolls 2026-02-30 over to March; the engine does not, so check the calendar ourselves. */
+function realCalendarTime(t: string): boolean {
+  const [y, m, d, hh = 0, mm = 0, ss = 0] = (t.match(/\d+/g) ?? []).map(Number) as number[];
+  if (y === undefined || m === undefined || d === undefined) return false;
+  const daysInMonth = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth && hh <= 23 && mm <= 59 && ss <= 59;
+}
+
+function looksLikeJsonContainer(s: string): boolean {
+  if (s[0] !== '{' && s[0] !== '[') return false;
+  try {
+    JSON.parse(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function fails(c: Check, e: Record<string, unknown>): boolean {
+  switch (c.kind) {
+    case 'blank':
+      return (asText(e[c.field]) ?? '') === '';
+    case 'notOneOf': {
+      const t = asText(e[c.field]);
+      return t === null || !c.values.includes(t.toLowerCase());
+    }
+    case 'notScalar': {
+      const v = e[c.field];
+      return (typeof v === 'object' && v !== null) || (typeof v === 'string' && looksLikeJsonContainer(v));
+    }
+    case 'bothBlank':
+      return (asText(e[c.fields[0]]) ?? '') === '' && (asText(e[c.fields[1]]) ?? '') === '';
+    case 'notIsoDate': {
+      const t = asText(e[c.field]);
+      return t !== null && (!isoDate.test(t) || !realCalendarTime(t));
+    }
+    case 'notObject': {
+      const v = e[c.field];
+      return v !== undefined && v !== null && (typeof v !== 'object' || Array.isArray(v));
+    }
+  }
+}
+
+/** The first rule the event breaks, or undefined when it is valid. */
+export function checkEvent(e: Record<string, unknown>): { field: string; reason: string } | undefined {
+  const type = (asText(e.type) ?? '').toLowerCase();
+  for (const r of EVENT_RULES) {
+    if (r.forType !== undefined && r.forType !== type) continue;
+    if (fails(r.check, e)) return { field: r.field, reason: r.reason };
+  }
+  return undefined;
+}
