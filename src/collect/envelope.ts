@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RawEvent } from '../store/types.js';
-import { MAX_BATCH_EVENTS, MAX_EVENT_BYTES } from './limits.js';
+import { MAX_BATCH_EVENTS } from './limits.js';
 
 // Request bodies from outside. The rules for an event's own fields live with the store's
 // normaliser (one place for every way events arrive); here we check the envelope around them.
@@ -41,7 +41,7 @@ export function firstIssue(error: z.ZodError, prefix = ''): { field: string; rea
 /**
  * Splits a batch into events ready for the store: batch-level context and integrations merge into
  * each item (the item wins), sentAt is carried onto each event for clock-skew correction, and items
- * that are not objects or exceed the per-event size limit are rejected by position.
+ * that are not objects are rejected by position. (The size limit is checked on the serialised line.)
  */
 export function prepareBatch(body: BatchBody, forcedType?: string): { events: PreparedEvent[]; rejected: EnvelopeRejection[] } {
   const events: PreparedEvent[] = [];
@@ -58,10 +58,7 @@ export function prepareBatch(body: BatchBody, forcedType?: string): { events: Pr
     if (body.integrations) e.integrations = { ...body.integrations, ...(isObject(e.integrations) ? e.integrations : {}) };
     if (e.sentAt === undefined && body.sentAt !== undefined) e.sentAt = body.sentAt;
     delete e.writeKey;
-    if (Buffer.byteLength(JSON.stringify(e)) > MAX_EVENT_BYTES) {
-      rejected.push({ position, field: `batch[${i}]`, reason: `is larger than ${MAX_EVENT_BYTES / 1024} KB` });
-      return;
-    }
+    delete e.receivedAt; // the server's clock decides when an event was received
     events.push({ position, event: e });
   });
   return { events, rejected };

@@ -6,9 +6,18 @@ import { installErrorHandlers } from './errors.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { eventsRoutes } from './routes/events.js';
-import { GroupCommitter } from '../collect/group-commit.js';
+import { join } from 'node:path';
+import { EventJournal } from '../store/journal.js';
+import { JournalLoader } from '../store/journal-loader.js';
 import { RateLimiter } from '../collect/rate-limit.js';
 import { WriteKeyCache } from '../collect/write-keys.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The ingestion journal's loader: flush() moves everything acknowledged so far into the store. */
+    ingest: { flush(): Promise<number>; onLoaded(fn: (inserted: number) => void): void };
+  }
+}
 
 export interface AppDeps {
   store: Store;
@@ -26,10 +35,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   installErrorHandlers(app);
   healthRoutes(app, deps.store);
-  const committer = new GroupCommitter(deps.store);
-  ingestRoutes(app, { committer, keys: new WriteKeyCache(deps.store), limiter: new RateLimiter(deps.config.ingestRateLimit) });
+  const journal = EventJournal.open(join(deps.config.dataDir, 'journal'));
+  const loader = new JournalLoader(journal, deps.store, deps.logger);
+  await loader.start(); // events acknowledged before a crash are loaded before we serve again
+  app.decorate('ingest', { flush: () => loader.flush(), onLoaded: (fn: (n: number) => void) => loader.onLoaded(fn) });
+  ingestRoutes(app, { journal, keys: new WriteKeyCache(deps.store), limiter: new RateLimiter(deps.config.ingestRateLimit) });
   eventsRoutes(app, deps.store);
-  // in-flight writes finish before the store closes
-  app.addHook('onClose', async () => committer.drain());
+  // acknowledged events reach the store before it closes
+  app.addHook('onClose', async () => {
+    await loader.stop();
+    await journal.close();
+  });
   return app;
 }

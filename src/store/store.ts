@@ -52,6 +52,11 @@ export interface Store {
     events: readonly RawEvent[],
     meta: { origin: EventOrigin; receivedAt: Date },
   ): Promise<IngestResult>;
+  /**
+   * Loads an ingestion-journal segment: NDJSON lines of events carrying `_ws`, `_recv`, `_origin` and
+   * `_batch` beside their own fields. Idempotent per messageId, so a segment may be loaded again.
+   */
+  loadEventJournal(path: string): Promise<{ inserted: number }>;
   /** Many requests' events in one transaction, a result for each; durable when it resolves. */
   appendEventGroups(groups: readonly EventGroup[]): Promise<IngestResult[]>;
   queryEvents(workspaceId: string, filter?: EventFilter): Promise<StoredEvent[]>;

@@ -28,14 +28,16 @@ test('/v1/batch with Basic auth keeps valid events, lists rejected ones, and a r
   };
   const r = await post('/v1/batch', body, { authorization: basicAuth(s.workspace.writeKey) });
   assert.equal(r.status, 200);
-  const json = (await r.json()) as { inserted: number; rejected: { index: number; field: string; reason: string }[] };
-  assert.equal(json.inserted, 2);
+  const json = (await r.json()) as { accepted: number; rejected: { index: number; field: string; reason: string }[] };
+  assert.equal(json.accepted, 2);
   assert.deepEqual(json.rejected, [
     { index: 1, field: 'batch[1].event', reason: 'is required for track' },
     { index: 3, field: 'batch[3]', reason: 'must be a JSON object' },
   ]);
   const retry = await post('/v1/batch', body, { authorization: basicAuth(s.workspace.writeKey) });
-  assert.deepEqual(await retry.json(), { success: true, received: 4, inserted: 0, duplicates: 2, rejected: json.rejected });
+  assert.deepEqual(await retry.json(), { success: true, received: 4, accepted: 2, rejected: json.rejected });
+  await s.app.ingest.flush();
+  assert.equal((await s.store.queryEvents(s.workspace.id, { userId: 'u-1' })).length, 1, 'the retry was not stored twice');
   const stored = await s.store.queryEvents(s.workspace.id, { anonymousId: 'anon-1' });
   assert.deepEqual(stored.map((e) => e.messageId), ['b1']);
   assert.deepEqual((stored[0]!.context as { library: unknown }).library, { name: 'test' }, 'batch context merges into each event');
@@ -49,17 +51,20 @@ test('single-event endpoints take their type from the path and writeKey from the
   assert.deepEqual(await bad.json(), { error: { code: 'invalid_event', message: 'is required for track', field: 'event' } });
   const alias = await post('/v1/alias', { writeKey: s.workspace.writeKey, userId: 'u-9', messageId: 's3' });
   assert.equal(((await alias.json()) as { error: { field: string } }).error.field, 'previousId');
+  await s.app.ingest.flush();
   const stored = await s.store.queryEvents(s.workspace.id, { userId: 'u-9' });
   assert.deepEqual(stored.map((e) => [e.messageId, e.type, e.event]), [['s1', 'track', 'Signed Up']]);
 });
 
 test('auth: no key or an unknown key is a 401 and nothing is stored', async () => {
+  await s.app.ingest.flush();
   const before = await s.store.countEvents(s.workspace.id);
   const none = await post('/v1/batch', { batch: [{ type: 'page', anonymousId: 'x' }] });
   assert.equal(none.status, 401);
   assert.equal(((await none.json()) as { error: { field: string } }).error.field, 'writeKey');
   const wrong = await post('/v1/batch', { batch: [{ type: 'page', anonymousId: 'x' }] }, { authorization: basicAuth('wk_nope') });
   assert.equal(wrong.status, 401);
+  await s.app.ingest.flush();
   assert.equal(await s.store.countEvents(s.workspace.id), before);
 });
 
@@ -71,6 +76,7 @@ test('/collect accepts the snippet’s text/plain body with CORS headers', async
   );
   assert.equal(r.status, 200);
   assert.equal(r.headers.get('access-control-allow-origin'), '*');
+  await s.app.ingest.flush();
   const [e] = await s.store.queryEvents(s.workspace.id, { anonymousId: 'c-1' });
   assert.equal(e?.origin, 'collect');
 });
@@ -89,6 +95,7 @@ test('limits: an event over 32 KB, a batch over 2,500 events or 500 KB is refuse
 });
 
 test('malformed input on every endpoint: a clear 4xx, no crash, nothing stored for a rejected single event', async () => {
+  await s.app.ingest.flush();
   const before = await s.store.countEvents(s.workspace.id);
   const auth = { authorization: basicAuth(s.workspace.writeKey) };
   const junk = ['', '{', 'null', '[]', '"x"', '{"batch": "no"}', '{"batch": []}', '{"batch": [null]}', '\u0000\u0001', '{"type": 5}', '{"anonymousId": {"a": 1}, "event": []}', '{"timestamp": "not a date", "anonymousId": "z", "event": "e"}'];
@@ -100,6 +107,7 @@ test('malformed input on every endpoint: a clear 4xx, no crash, nothing stored f
       assert.ok(j.error?.message, `${path} ${JSON.stringify(body)} has an error message`);
     }
   }
+  await s.app.ingest.flush();
   assert.equal(await s.store.countEvents(s.workspace.id), before);
   assert.equal((await fetch(`${s.base}/healthz`)).status, 200);
 });
@@ -107,6 +115,7 @@ test('malformed input on every endpoint: a clear 4xx, no crash, nothing stored f
 test('/api/events shows stored events newest first to the secret key only, with filters', async () => {
   const auth = { authorization: basicAuth(s.workspace.writeKey) };
   await post('/v1/batch', { batch: [1, 2, 3].map((i) => ({ type: 'page', anonymousId: 'dbg', messageId: `d${i}`, timestamp: `2026-03-0${i}T00:00:00Z` })) }, auth);
+  await s.app.ingest.flush();
   const unauth = await fetch(`${s.base}/api/events`);
   assert.equal(unauth.status, 401);
   const r = await fetch(`${s.base}/api/events?anonymousId=dbg&limit=2`, { headers: { authorization: `Bearer ${s.secretKey}` } });

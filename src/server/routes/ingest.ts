@@ -1,14 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BatchBody, firstIssue, prepareBatch, SingleEventBody, type EnvelopeRejection } from '../../collect/envelope.js';
-import type { GroupCommitter } from '../../collect/group-commit.js';
+import { randomUUID } from 'node:crypto';
+import { checkEvent } from '../../collect/event-rules.js';
 import { MAX_BATCH_BYTES, MAX_EVENT_BYTES } from '../../collect/limits.js';
 import type { RateLimiter } from '../../collect/rate-limit.js';
 import { writeKeyFrom, type WriteKeyCache } from '../../collect/write-keys.js';
+import type { EventJournal } from '../../store/journal.js';
 import type { EventOrigin } from '../../store/types.js';
 import { ApiError } from '../errors.js';
 
 export interface IngestDeps {
-  committer: GroupCommitter;
+  journal: EventJournal;
   keys: WriteKeyCache;
   limiter: RateLimiter;
 }
@@ -23,7 +25,7 @@ interface Rejected {
 
 /**
  * Segment-compatible ingestion (`/v1/*`, for Segment and RudderStack SDKs pointed at our host) and the
- * snippet's `/collect`. A 2xx is sent only after the events are durable (group commit).
+ * snippet's `/collect`. A 2xx is sent only after the events are durable (synced to the journal).
  */
 export function ingestRoutes(app: FastifyInstance, deps: IngestDeps): void {
   // sendBeacon and fetch(keepalive) post text/plain to avoid a CORS preflight; the body is JSON.
@@ -56,22 +58,26 @@ export function ingestRoutes(app: FastifyInstance, deps: IngestDeps): void {
     }
     const { events, rejected: envelopeRejected } = prepareBatch(body, single ? (body.batch[0] as { type?: string }).type : undefined);
     const rejected: Rejected[] = envelopeRejected.map((r: EnvelopeRejection) => ({ index: r.position - 1, field: r.field, reason: r.reason }));
-    let inserted = 0;
-    let duplicates = 0;
-    if (events.length > 0) {
-      const result = await deps.committer.submit({
-        workspaceId: ws.id,
-        events: events.map((e) => e.event),
-        origin,
-        receivedAt: new Date(),
-      });
-      inserted = result.inserted;
-      duplicates = result.duplicates;
-      for (const r of result.rejected) {
-        const index = events[r.line - 1]!.position - 1;
-        rejected.push({ index, field: `batch[${index}].${r.field}`, reason: r.reason });
+    const lines: string[] = [];
+    const meta = { _ws: ws.id, _recv: new Date().toISOString(), _origin: origin, _batch: `${origin}-${randomUUID()}` };
+    const metaBytes = JSON.stringify(meta).length; // ASCII only
+    for (const { position, event } of events) {
+      const i = position - 1;
+      const bad = checkEvent(event);
+      if (bad) {
+        rejected.push({ index: i, field: `batch[${i}].${bad.field}`, reason: bad.reason });
+        continue;
       }
+      const line = JSON.stringify({ ...event, ...meta }); // our metadata last: a client cannot set it
+      // UTF-8 bytes are at most 3 per UTF-16 unit, so the exact count is needed only near the limit
+      if (line.length * 3 > MAX_EVENT_BYTES && Buffer.byteLength(line) - metaBytes > MAX_EVENT_BYTES) {
+        rejected.push({ index: i, field: `batch[${i}]`, reason: `is larger than ${MAX_EVENT_BYTES / 1024} KB` });
+        continue;
+      }
+      lines.push(line);
     }
+    // durable before we answer: the journal syncs to disk (group commit) and loads into the store shortly
+    await deps.journal.append(lines);
     rejected.sort((a, b) => a.index - b.index);
     if (single && rejected.length > 0) {
       const r = rejected[0]!;
@@ -81,7 +87,7 @@ export function ingestRoutes(app: FastifyInstance, deps: IngestDeps): void {
       const r = rejected[0]!;
       return reply.status(400).send({ error: { code: 'invalid_event', message: `every event was rejected; first: ${r.field}: ${r.reason}`, field: r.field }, rejected });
     }
-    return reply.status(200).send({ success: true, received: body.batch.length, inserted, duplicates, rejected });
+    return reply.status(200).send({ success: true, received: body.batch.length, accepted: lines.length, rejected });
   }
 
   function parseBatch(raw: unknown): BatchBody {

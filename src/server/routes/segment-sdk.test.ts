@@ -12,6 +12,7 @@ test('the real @segment/analytics-node SDK pointed at our host delivers track, i
     analytics.track({ userId: 'sdk-user', event: 'Trial Started', properties: { plan: 'pro' } });
     analytics.page({ userId: 'sdk-user', name: 'Pricing', properties: { url: 'https://acme.io/pricing' } });
     await analytics.closeAndFlush({ timeout: 5000 });
+    await s.app.ingest.flush();
     const stored = await s.store.queryEvents(s.workspace.id, { userId: 'sdk-user' });
     assert.deepEqual(stored.map((e) => e.type).sort(), ['identify', 'page', 'track']);
     const track = stored.find((e) => e.type === 'track')!;
@@ -51,6 +52,7 @@ test('when the acknowledgement is lost the SDK retries, and the retry is not cou
     analytics.track({ anonymousId: 'retry-anon', event: 'Form Viewed' });
     await analytics.closeAndFlush({ timeout: 10_000 });
     assert.ok(forwarded >= 2, 'the SDK retried');
+    await s.app.ingest.flush();
     const stored = await s.store.queryEvents(s.workspace.id, { anonymousId: 'retry-anon' });
     assert.equal(stored.length, 2);
   } finally {
@@ -76,6 +78,7 @@ test('rate limiting per write key answers 429 with Retry-After', async () => {
     assert.ok(statuses.includes(200) && statuses.includes(429), statuses.join(','));
     assert.ok(retryAfter && Number(retryAfter) >= 1);
     const accepted = statuses.filter((x) => x === 200).length;
+    await s.app.ingest.flush();
     assert.equal(await s.store.countEvents(s.workspace.id), accepted, 'a 429 stores nothing');
   } finally {
     await s.close();

@@ -151,6 +151,14 @@ export class DuckDbStore implements Store {
     };
   }
 
+  async loadEventJournal(path: string): Promise<{ inserted: number }> {
+    const cols = readJsonColumnsArg({ _ws: 'VARCHAR', _recv: 'VARCHAR', _origin: 'VARCHAR', _batch: 'VARCHAR' });
+    const src = `read_ndjson(${sqlString(path)}, columns=${cols}, format='newline_delimited')`;
+    const meta = { ws: '_ws', received: 'CAST(_recv AS TIMESTAMPTZ)', correct: "(_origin <> 'import')", origin: '_origin', batch: '_batch' };
+    const inserted = await this.db.write(async (conn) => (await conn.run(insertNormalisedSql(src, meta))).rowsChanged);
+    return { inserted };
+  }
+
   /** Line-numbered validation of a file, with the same rules the insert applies. */
   private async diagnoseFile(path: string): Promise<{ valid: number; rejected: Rejection[]; rejectedCount: number }> {
     const sql = `

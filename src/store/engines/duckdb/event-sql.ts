@@ -23,8 +23,8 @@ export const EVENT_FIELDS: Readonly<Record<string, string>> = {
 };
 
 /** `columns={...}` argument for read_ndjson. */
-export function readJsonColumnsArg(): string {
-  return `{${Object.entries(EVENT_FIELDS)
+export function readJsonColumnsArg(extra: Record<string, string> = {}): string {
+  return `{${Object.entries({ ...EVENT_FIELDS, ...extra })
     .map(([k, t]) => `"${k}": '${t}'`)
     .join(', ')}}`;
 }

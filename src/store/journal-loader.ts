@@ -1,0 +1,58 @@
+import { unlinkSync } from 'node:fs';
+import type { Logger } from 'pino';
+import type { Store } from './store.js';
+import type { EventJournal } from './journal.js';
+
+/**
+ * Moves closed journal segments into the store on a short interval (the engine's bulk path is far
+ * faster than row-at-a-time writes), deleting each only after the store has committed it.
+ */
+export class JournalLoader {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+  private listeners: ((inserted: number) => void)[] = [];
+
+  constructor(
+    private readonly journal: EventJournal,
+    private readonly store: Store,
+    private readonly logger?: Logger,
+    private readonly intervalMs = 200,
+  ) {}
+
+  /** Loads what a previous run left behind, then keeps loading on the interval. */
+  async start(): Promise<number> {
+    const n = await this.flush();
+    this.timer = setInterval(() => {
+      if (this.journal.linesInCurrentSegment > 0 || this.journal.closedSegments().length > 0) {
+        this.flush().catch((err: unknown) => this.logger?.error({ err }, 'journal load failed; will retry'));
+      }
+    }, this.intervalMs);
+    this.timer.unref();
+    return n;
+  }
+
+  /** Called with the number of new events after each load (the derive step listens here). */
+  onLoaded(fn: (inserted: number) => void): void {
+    this.listeners.push(fn);
+  }
+
+  /** Rotates and loads everything acknowledged so far. */
+  flush(): Promise<number> {
+    const run = (this.running ?? Promise.resolve(0)).then(async () => {
+      let inserted = 0;
+      for (const segment of await this.journal.rotate()) {
+        inserted += (await this.store.loadEventJournal(segment)).inserted;
+        unlinkSync(segment);
+      }
+      if (inserted > 0) for (const fn of this.listeners) fn(inserted);
+      return inserted;
+    });
+    this.running = run.catch(() => 0);
+    return run;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.flush();
+  }
+}
