@@ -16,6 +16,18 @@ const FIELDS = {
     default: 1000,
     hint: 'requests per second per write key, a whole number (0 turns the limit off)',
   },
+  geoipDatabase: {
+    env: 'CLOSEDLOOP_GEOIP_DB',
+    schema: z.string().min(1).optional(),
+    default: undefined,
+    hint: 'the path of a MaxMind-format .mmdb file',
+  },
+  truncateIps: {
+    env: 'CLOSEDLOOP_TRUNCATE_IPS',
+    schema: z.union([z.boolean(), z.enum(['true', 'false', '1', '0'])]).transform((v) => v === true || v === 'true' || v === '1'),
+    default: false,
+    hint: 'true or false',
+  },
   trackerPath: {
     env: 'CLOSEDLOOP_TRACKER_PATH',
     schema: z.string().regex(/^\/[A-Za-z0-9._~\-/]*\.js$/),

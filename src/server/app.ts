@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import type { Store } from '../store/store.js';
@@ -8,6 +8,8 @@ import { ingestRoutes } from './routes/ingest.js';
 import { eventsRoutes } from './routes/events.js';
 import { join } from 'node:path';
 import { EventJournal } from '../store/journal.js';
+import { GeoIp } from '../collect/enrich.js';
+import { refreshUserAgents } from '../model/user-agents.js';
 import { JournalLoader } from '../store/journal-loader.js';
 import { RateLimiter } from '../collect/rate-limit.js';
 import { WriteKeyCache } from '../collect/write-keys.js';
@@ -29,17 +31,22 @@ export interface AppDeps {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
-    disableRequestLogging: deps.config.logLevel !== 'debug' && deps.config.logLevel !== 'trace',
+    // a line per request would cost more than ingesting the event; on at debug level
+    logController: new LogController({ disableRequestLogging: deps.config.logLevel !== 'debug' && deps.config.logLevel !== 'trace' }),
     bodyLimit: 1024 * 1024,
     trustProxy: true,
   });
   installErrorHandlers(app);
   healthRoutes(app, deps.store);
+  const geo = deps.config.geoipDatabase ? await GeoIp.open(deps.config.geoipDatabase) : undefined;
   const journal = EventJournal.open(join(deps.config.dataDir, 'journal'));
   const loader = new JournalLoader(journal, deps.store, deps.logger);
+  loader.onLoaded(() => {
+    refreshUserAgents(deps.store).catch((err: unknown) => deps.logger.error({ err }, 'user agent parsing failed'));
+  });
   await loader.start(); // events acknowledged before a crash are loaded before we serve again
   app.decorate('ingest', { flush: () => loader.flush(), onLoaded: (fn: (n: number) => void) => loader.onLoaded(fn) });
-  ingestRoutes(app, { journal, keys: new WriteKeyCache(deps.store), limiter: new RateLimiter(deps.config.ingestRateLimit) });
+  ingestRoutes(app, { journal, enrichment: { geo, truncateIps: deps.config.truncateIps }, keys: new WriteKeyCache(deps.store), limiter: new RateLimiter(deps.config.ingestRateLimit) });
   eventsRoutes(app, deps.store);
   // acknowledged events reach the store before it closes
   app.addHook('onClose', async () => {

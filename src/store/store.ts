@@ -6,6 +6,7 @@ import type {
   NewWorkspace,
   RawEvent,
   StoredEvent,
+  UserAgentRow,
   Workspace,
 } from './types.js';
 
@@ -61,6 +62,10 @@ export interface Store {
   appendEventGroups(groups: readonly EventGroup[]): Promise<IngestResult[]>;
   queryEvents(workspaceId: string, filter?: EventFilter): Promise<StoredEvent[]>;
   countEvents(workspaceId: string): Promise<number>;
+
+  /** Distinct user agents in events that have not been parsed yet. */
+  userAgentsToParse(limit: number): Promise<{ workspaceId: string; userAgent: string }[]>;
+  saveUserAgents(rows: readonly UserAgentRow[]): Promise<void>;
 
   appendIdentityLinks(workspaceId: string, links: readonly IdentityLink[]): Promise<number>;
   listIdentityLinks(workspaceId: string): Promise<IdentityLink[]>;

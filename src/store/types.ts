@@ -40,6 +40,19 @@ export interface StoredEvent {
   traits: unknown;
   context: unknown;
   origin: EventOrigin;
+  /** Derived from the user agent and IP (null until derived, or when unknown). */
+  enrichment: { browser: string | null; os: string | null; deviceType: string | null; bot: boolean | null; country: string | null };
+}
+
+export interface UserAgentRow {
+  workspaceId: string;
+  userAgent: string;
+  browser: string | null;
+  browserVersion: string | null;
+  os: string | null;
+  deviceType: string;
+  bot: boolean;
+  botReason: string | null;
 }
 
 export interface EventFilter {

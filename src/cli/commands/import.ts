@@ -4,6 +4,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { withStore } from '../context.js';
 import { UsageError } from '../errors.js';
 import type { IngestResult } from '../../store/types.js';
+import { refreshUserAgents } from '../../model/user-agents.js';
 
 interface FileResult extends IngestResult {
   file: string;
@@ -34,6 +35,7 @@ export function register(program: Command): void {
           results.push({ file, ...r });
         }
         bar?.stop();
+        await refreshUserAgents(store);
         if (o.json) {
           process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
         } else {

@@ -120,10 +120,36 @@ test('/api/events shows stored events newest first to the secret key only, with 
   assert.equal(unauth.status, 401);
   const r = await fetch(`${s.base}/api/events?anonymousId=dbg&limit=2`, { headers: { authorization: `Bearer ${s.secretKey}` } });
   const j = (await r.json()) as { events: { messageId: string }[] };
+  assert.ok(j.events, JSON.stringify(j));
   assert.deepEqual(j.events.map((e) => e.messageId), ['d3', 'd2']);
   const since = await fetch(`${s.base}/api/events?anonymousId=dbg&since=2026-03-02T00:00:00Z&type=page`, { headers: { authorization: `Bearer ${s.secretKey}` } });
   assert.deepEqual(((await since.json()) as { events: { messageId: string }[] }).events.map((e) => e.messageId), ['d3', 'd2']);
   const bad = await fetch(`${s.base}/api/events?limit=abc`, { headers: { authorization: `Bearer ${s.secretKey}` } });
   assert.equal(bad.status, 400);
   assert.equal(((await bad.json()) as { error: { field: string } }).error.field, 'limit');
+});
+
+test('enrichment end to end: GeoIP country, truncated IP, parsed user agent and bot flag in the event debugger', async () => {
+  const { createRequire } = await import('node:module');
+  const { dirname, join } = await import('node:path');
+  const mmdb = join(dirname(createRequire(import.meta.url).resolve('@ip-location-db/geo-whois-asn-country-mmdb/package.json')), 'geo-whois-asn-country.mmdb');
+  const e = await startTestServer({ geoipDatabase: mmdb, truncateIps: true });
+  try {
+    const ua = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36';
+    const r = await fetch(`${e.base}/collect`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', 'user-agent': ua, 'x-forwarded-for': '81.2.69.160' },
+      body: JSON.stringify({ writeKey: e.workspace.writeKey, batch: [{ type: 'page', anonymousId: 'geo-1', messageId: 'g1' }] }),
+    });
+    assert.equal(r.status, 200);
+    await e.app.ingest.flush();
+    const { refreshUserAgents } = await import('../../model/user-agents.js');
+    await refreshUserAgents(e.store);
+    const res = await fetch(`${e.base}/api/events?anonymousId=geo-1`, { headers: { authorization: `Bearer ${e.secretKey}` } });
+    const [ev] = ((await res.json()) as { events: { context: { ip: string }; enrichment: Record<string, unknown> }[] }).events;
+    assert.equal(ev!.context.ip, '81.2.69.0', 'the full address is never stored');
+    assert.deepEqual(ev!.enrichment, { browser: 'Chrome Headless', os: 'Linux', deviceType: 'bot', bot: true, country: 'GB' });
+  } finally {
+    await e.close();
+  }
 });

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BatchBody, firstIssue, prepareBatch, SingleEventBody, type EnvelopeRejection } from '../../collect/envelope.js';
 import { randomUUID } from 'node:crypto';
 import { checkEvent } from '../../collect/event-rules.js';
+import { enrichLive, type LiveEnrichment } from '../../collect/enrich.js';
 import { MAX_BATCH_BYTES, MAX_EVENT_BYTES } from '../../collect/limits.js';
 import type { RateLimiter } from '../../collect/rate-limit.js';
 import { writeKeyFrom, type WriteKeyCache } from '../../collect/write-keys.js';
@@ -11,6 +12,7 @@ import { ApiError } from '../errors.js';
 
 export interface IngestDeps {
   journal: EventJournal;
+  enrichment: LiveEnrichment;
   keys: WriteKeyCache;
   limiter: RateLimiter;
 }
@@ -61,7 +63,9 @@ export function ingestRoutes(app: FastifyInstance, deps: IngestDeps): void {
     const lines: string[] = [];
     const meta = { _ws: ws.id, _recv: new Date().toISOString(), _origin: origin, _batch: `${origin}-${randomUUID()}` };
     const metaBytes = JSON.stringify(meta).length; // ASCII only
-    for (const { position, event } of events) {
+    const request = { ip: req.ip, userAgent: req.headers['user-agent'], clientSide: origin === 'collect' };
+    for (const { position, event: received } of events) {
+      const event = enrichLive(received, request, deps.enrichment);
       const i = position - 1;
       const bad = checkEvent(event);
       if (bad) {

@@ -11,6 +11,7 @@ import type {
   RawEvent,
   Rejection,
   StoredEvent,
+  UserAgentRow,
   Workspace,
 } from '../../types.js';
 import { countNonBlankLines } from '../../../util/count-lines.js';
@@ -299,8 +300,11 @@ export class DuckDbStore implements Store {
          strftime(ts AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS ts,
          strftime(received_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS received_at,
          context->>'$.page.url' AS page_url, context->>'$.page.referrer' AS page_referrer,
-         properties, traits, context, origin
-       FROM events WHERE ${where.join(' AND ')} ORDER BY ts DESC, message_id LIMIT $limit`,
+         properties, traits, context, origin,
+         u.browser, u.os, u.device_type, u.is_bot, context->>'$.location.country' AS country
+       FROM events e
+       LEFT JOIN user_agents u ON u.workspace_id = e.workspace_id AND u.user_agent = (e.context->>'$.userAgent')
+       WHERE ${where.map((w) => `e.${w}`).join(' AND ')} ORDER BY ts DESC, message_id LIMIT $limit`,
       params,
     );
     return rows.map((r) => ({
@@ -318,12 +322,52 @@ export class DuckDbStore implements Store {
       traits: parseJson(r.traits),
       context: parseJson(r.context),
       origin: String(r.origin) as EventOrigin,
+      enrichment: {
+        browser: (r.browser as string | null) ?? null,
+        os: (r.os as string | null) ?? null,
+        deviceType: (r.device_type as string | null) ?? null,
+        bot: (r.is_bot as boolean | null) ?? null,
+        country: (r.country as string | null) ?? null,
+      },
     }));
   }
 
   async countEvents(workspaceId: string): Promise<number> {
     const rows = await this.db.query('SELECT count(*) AS n FROM events WHERE workspace_id = $ws', { ws: workspaceId });
     return Number(rows[0]?.n ?? 0);
+  }
+
+  // ---- derived: user agents ----
+
+  async userAgentsToParse(limit: number): Promise<{ workspaceId: string; userAgent: string }[]> {
+    const rows = await this.db.query(
+      `SELECT DISTINCT e.workspace_id, e.context->>'$.userAgent' AS ua FROM events e
+       ANTI JOIN user_agents u ON u.workspace_id = e.workspace_id AND u.user_agent = (e.context->>'$.userAgent')
+       WHERE e.context->>'$.userAgent' IS NOT NULL LIMIT $limit`,
+      { limit },
+    );
+    return rows.map((r) => ({ workspaceId: String(r.workspace_id), userAgent: String(r.ua) }));
+  }
+
+  async saveUserAgents(rows: readonly UserAgentRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const col = <T,>(f: (r: UserAgentRow) => T) => listValue(rows.map(f) as never[]);
+    await this.db.write((c) =>
+      c.run(
+        `INSERT OR IGNORE INTO user_agents SELECT unnest($ws::VARCHAR[]), unnest($ua::VARCHAR[]), unnest($b::VARCHAR[]),
+           unnest($bv::VARCHAR[]), unnest($os::VARCHAR[]), unnest($dt::VARCHAR[]), unnest($bot::BOOLEAN[]), unnest($br::VARCHAR[])`,
+        {
+          ws: col((r) => r.workspaceId),
+          ua: col((r) => r.userAgent),
+          b: col((r) => r.browser),
+          bv: col((r) => r.browserVersion),
+          os: col((r) => r.os),
+          dt: col((r) => r.deviceType),
+          bot: col((r) => r.bot),
+          br: col((r) => r.botReason),
+        },
+      ),
+    );
   }
 
   // ---- identity links ----

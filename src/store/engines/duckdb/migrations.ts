@@ -61,4 +61,21 @@ export const MIGRATIONS: readonly Migration[] = [
         recorded_at TIMESTAMPTZ NOT NULL DEFAULT now()
       );`,
   },
+  {
+    version: 4,
+    name: 'user_agents',
+    // Derived: parsed once per distinct user agent, re-derivable from the events.
+    sql: `
+      CREATE TABLE user_agents (
+        workspace_id VARCHAR NOT NULL,
+        user_agent VARCHAR NOT NULL,
+        browser VARCHAR,
+        browser_version VARCHAR,
+        os VARCHAR,
+        device_type VARCHAR NOT NULL,
+        is_bot BOOLEAN NOT NULL,
+        bot_reason VARCHAR,
+        PRIMARY KEY (workspace_id, user_agent)
+      );`,
+  },
 ];
