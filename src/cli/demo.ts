@@ -1,26 +1,33 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { refreshUserAgents } from '../model/user-agents.js';
+import { simulate } from '../sim/index.js';
 import type { Store } from '../store/store.js';
 import type { Workspace } from '../store/types.js';
 import { createWorkspace } from '../workspaces/create.js';
 
-/** Creates the "Demo" workspace and fills it from the world simulator, ending today. */
-export async function seedDemoWorkspace(
-  store: Store,
-  opts: { days: number; visitorsPerDay?: number; seed?: number },
-): Promise<{ workspace: Workspace; secretKey: string; events: number }> {
+export interface DemoOptions {
+  days: number;
+  visitorsPerDay?: number;
+  seed?: number;
+  /** Last simulated day, YYYY-MM-DD (default: today, UTC, so the demo looks current). */
+  end?: string;
+}
+
+/** Creates the "Demo" workspace and fills it from the world simulator, through the same import path users use. */
+export async function seedDemoWorkspace(store: Store, opts: DemoOptions): Promise<{ workspace: Workspace; secretKey: string; events: number }> {
   const { workspace, secretKey } = await createWorkspace(store, { name: 'Demo', currency: 'USD', timezone: 'UTC' });
   const dir = mkdtempSync(join(tmpdir(), 'closedloop-demo-'));
   try {
-    const file = await simulateTo(dir, opts);
-    const r = await store.importEventsFile(workspace.id, file);
+    await simulate(
+      { seed: opts.seed ?? 1, days: opts.days, visitorsPerDay: opts.visitorsPerDay ?? 300, end: opts.end ?? new Date().toISOString().slice(0, 10) },
+      { outDir: dir },
+    );
+    const r = await store.importEventsFile(workspace.id, join(dir, 'events.ndjson'));
+    await refreshUserAgents(store);
     return { workspace, secretKey, events: r.inserted };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-async function simulateTo(_dir: string, _opts: { days: number; visitorsPerDay?: number; seed?: number }): Promise<string> {
-  throw new Error('simulator not wired yet');
 }

@@ -4,6 +4,7 @@ import { register as workspace } from './workspace.js';
 import { register as importCmd } from './import.js';
 import { register as attribute } from './attribute.js';
 import { register as channels } from './channels.js';
+import { register as simulate } from './simulate.js';
 
 /** Every sub-command registers itself here, in the order `--help` lists them. */
 export function registerCommands(program: Command): void {
@@ -12,4 +13,5 @@ export function registerCommands(program: Command): void {
   importCmd(program);
   attribute(program);
   channels(program);
+  simulate(program);
 }
