@@ -6,6 +6,9 @@ import type {
   NewWorkspace,
   RawEvent,
   StoredEvent,
+  Landing,
+  Acquisition,
+  SessionRow,
   UserAgentRow,
   Workspace,
 } from './types.js';
@@ -66,6 +69,19 @@ export interface Store {
   /** Distinct user agents in events that have not been parsed yet. */
   userAgentsToParse(limit: number): Promise<{ workspaceId: string; userAgent: string }[]>;
   saveUserAgents(rows: readonly UserAgentRow[]): Promise<void>;
+
+  /**
+   * Re-derives sessions for a workspace (or only for the given anonymous ids): boundaries in the engine,
+   * each distinct landing's acquisition from `classify`, then the old sessions replaced in one transaction.
+   */
+  deriveSessions(
+    workspaceId: string,
+    opts: { inactivityMinutes: number; anonymousIds?: readonly string[] },
+    classify: (landings: readonly Landing[]) => Acquisition[],
+  ): Promise<{ sessions: number; landings: number }>;
+  listSessions(workspaceId: string, filter?: { anonymousIds?: readonly string[]; limit?: number }): Promise<SessionRow[]>;
+  /** Sessions per channel (for rule-change reports and checks). */
+  sessionsByChannel(workspaceId: string): Promise<{ channel: string; sessions: number }[]>;
 
   appendIdentityLinks(workspaceId: string, links: readonly IdentityLink[]): Promise<number>;
   listIdentityLinks(workspaceId: string): Promise<IdentityLink[]>;

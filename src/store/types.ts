@@ -89,3 +89,40 @@ export interface IdentityLink {
   source: string;
   at: string;
 }
+
+/** A distinct session landing, as the derive step hands it to the channel rules. */
+export interface Landing {
+  landingUrl: string | null;
+  referrer: string | null;
+  /** `context.campaign` of the landing event as JSON text (server-side SDKs send UTMs there). */
+  campaignContext: string | null;
+}
+
+/** The acquisition the channel rules decided for a landing. */
+export interface Acquisition {
+  source: string;
+  medium: string;
+  campaign: string | null;
+  term: string | null;
+  content: string | null;
+  campaignId: string | null;
+  clickIds: Record<string, string>;
+  adIds: Record<string, string | null>;
+  channel: string;
+  platform: string;
+  channelRule: string;
+  decidedBy: string;
+}
+
+export interface SessionRow extends Acquisition {
+  sessionId: string;
+  anonymousId: string;
+  startedAt: string;
+  endedAt: string;
+  landingUrl: string | null;
+  referrer: string | null;
+  pageViews: number;
+  eventCount: number;
+  userAgent: string | null;
+  country: string | null;
+}

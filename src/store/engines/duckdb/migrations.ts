@@ -78,4 +78,36 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (workspace_id, user_agent)
       );`,
   },
+  {
+    version: 5,
+    name: 'sessions',
+    // Derived from events: rebuilt per workspace (or per anonymous id) by the derive step.
+    sql: `
+      CREATE TABLE sessions (
+        workspace_id VARCHAR NOT NULL,
+        session_id VARCHAR NOT NULL,
+        anonymous_id VARCHAR NOT NULL,
+        started_at TIMESTAMPTZ NOT NULL,
+        ended_at TIMESTAMPTZ NOT NULL,
+        landing_url VARCHAR,
+        referrer VARCHAR,
+        source VARCHAR NOT NULL,
+        medium VARCHAR NOT NULL,
+        campaign VARCHAR,
+        term VARCHAR,
+        content VARCHAR,
+        campaign_id VARCHAR,
+        click_ids JSON,
+        ad_ids JSON,
+        channel VARCHAR NOT NULL,
+        platform VARCHAR NOT NULL,
+        channel_rule VARCHAR NOT NULL,
+        decided_by VARCHAR NOT NULL,
+        page_views INTEGER NOT NULL,
+        event_count INTEGER NOT NULL,
+        user_agent VARCHAR,
+        country VARCHAR,
+        first_message_id VARCHAR NOT NULL
+      );`,
+  },
 ];

@@ -1,0 +1,84 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { simulate } from '../sim/index.js';
+import { openStore } from '../store/open.js';
+import { tempDir } from '../test-helpers/tmp.js';
+import { deriveSessions, landingUrlWithCampaign } from './sessions.js';
+
+const ws = { id: 'w', name: 'w', currency: 'USD', timezone: 'UTC', writeKey: 'k', secretKeyHash: 'h' };
+
+test('a simulated world: sessions per channel match the simulator’s own record exactly; rebuild and incremental agree', async () => {
+  const { dir, cleanup } = tempDir();
+  const store = await openStore(join(dir, 'db'));
+  try {
+    const sim = await simulate({ seed: 11, days: 21, visitorsPerDay: 60, end: '2026-10-31' }, { outDir: dir });
+    await store.createWorkspace(ws);
+    await store.importEventsFile('w', join(dir, 'events.ndjson'));
+    const r = await deriveSessions(store, 'w');
+    assert.equal(r.sessions, sim.record.sessions.total);
+    const byChannel = Object.fromEntries((await store.sessionsByChannel('w')).map((c) => [c.channel, c.sessions]));
+    const expected = Object.fromEntries(Object.entries(sim.record.sessions.byGa4ChannelGroup).filter(([, n]) => n > 0));
+    assert.deepEqual(byChannel, expected);
+
+    // a rebuild over unchanged facts gives identical sessions
+    const before = await store.listSessions('w');
+    await deriveSessions(store, 'w');
+    assert.deepEqual(await store.listSessions('w'), before);
+
+    // incremental: re-deriving some anonymous ids replaces exactly theirs
+    const some = [...new Set(before.map((s) => s.anonymousId))].slice(0, 25);
+    const part = await deriveSessions(store, 'w', undefined, some);
+    assert.equal(part.sessions, before.filter((s) => some.includes(s.anonymousId)).length);
+    assert.deepEqual(await store.listSessions('w'), before);
+  } finally {
+    await store.close();
+    cleanup();
+  }
+});
+
+test('session rules: 30 minutes of inactivity or a new campaign start a session; midnight does not', async () => {
+  const { dir, cleanup } = tempDir();
+  const store = await openStore(dir);
+  try {
+    await store.createWorkspace(ws);
+    const page = (id: string, at: string, url: string, referrer?: string) => ({
+      type: 'page', messageId: id, anonymousId: 'a', timestamp: at, context: { page: { url, ...(referrer ? { referrer } : {}) } },
+    });
+    await store.appendEvents(
+      'w',
+      [
+        page('1', '2026-05-01T23:50:00Z', 'https://acme.io/?utm_source=google&utm_medium=cpc&gclid=G1', 'https://www.google.com/'),
+        page('2', '2026-05-02T00:10:00Z', 'https://acme.io/pricing', 'https://acme.io/'), // past midnight, same session
+        page('3', '2026-05-02T00:15:00Z', 'https://acme.io/?utm_source=linkedin&utm_medium=paid_social', 'https://www.linkedin.com/'), // new campaign
+        page('4', '2026-05-02T00:20:00Z', 'https://acme.io/?utm_source=linkedin&utm_medium=paid_social', 'https://acme.io/'), // reload: same
+        page('5', '2026-05-02T00:51:00Z', 'https://acme.io/blog', 'https://acme.io/'), // 31 minutes later: new, direct (own referrer)
+        { type: 'track', messageId: '6', anonymousId: 'a', event: 'file_download', timestamp: '2026-05-02T00:52:00Z', context: { page: { url: 'https://acme.io/blog' } } },
+      ],
+      { origin: 'import', receivedAt: new Date() },
+    );
+    await deriveSessions(store, 'w');
+    const s = await store.listSessions('w');
+    assert.deepEqual(
+      s.map((x) => [x.channel, x.source, x.medium, x.pageViews, x.eventCount]),
+      [
+        ['Paid Search', 'google', 'cpc', 2, 2],
+        ['Paid Social', 'linkedin', 'paid_social', 2, 2],
+        ['Direct', '(direct)', '(none)', 1, 2],
+      ],
+    );
+    assert.equal(s[0]!.clickIds.gclid, 'G1');
+  } finally {
+    await store.close();
+    cleanup();
+  }
+});
+
+test('UTMs sent in context.campaign (server-side SDKs) count like UTMs in the URL', () => {
+  assert.equal(
+    landingUrlWithCampaign('https://acme.io/x', JSON.stringify({ source: 'newsletter', medium: 'email', name: 'nov' })),
+    'https://acme.io/x?utm_source=newsletter&utm_medium=email&utm_campaign=nov',
+  );
+  assert.equal(landingUrlWithCampaign('https://acme.io/x?utm_source=a', JSON.stringify({ source: 'b' })), 'https://acme.io/x?utm_source=a');
+  assert.equal(landingUrlWithCampaign(null, null), null);
+});
