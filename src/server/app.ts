@@ -6,6 +6,7 @@ import { installErrorHandlers } from './errors.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { eventsRoutes } from './routes/events.js';
+import { trackerRoute } from './routes/tracker.js';
 import { join } from 'node:path';
 import { EventJournal } from '../store/journal.js';
 import { GeoIp } from '../collect/enrich.js';
@@ -48,6 +49,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('ingest', { flush: () => loader.flush(), onLoaded: (fn: (n: number) => void) => loader.onLoaded(fn) });
   ingestRoutes(app, { journal, enrichment: { geo, truncateIps: deps.config.truncateIps }, keys: new WriteKeyCache(deps.store), limiter: new RateLimiter(deps.config.ingestRateLimit) });
   eventsRoutes(app, deps.store);
+  await trackerRoute(app, deps.config.trackerPath);
   // acknowledged events reach the store before it closes
   app.addHook('onClose', async () => {
     await loader.stop();

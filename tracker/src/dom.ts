@@ -1,0 +1,22 @@
+// Browser globals used many times, aliased once so the minifier gives them one-letter names
+// (the snippet must stay under 2 KB gzipped, so bytes count throughout this folder).
+export const doc = document;
+export const loc = location;
+export const nav = navigator;
+
+/** Runs `fn`, swallowing anything it throws: the snippet never throws into the host page. */
+export const safe =
+  <A extends unknown[]>(fn: (...args: A) => unknown) =>
+  (...args: A): void => {
+    try {
+      fn(...args);
+    } catch {
+      // swallowed on purpose
+    }
+  };
+
+/** addEventListener on window (capture phase, so page handlers that stop propagation can't hide events). */
+export const on = <E extends Event>(type: string, listener: (event: E) => unknown): void =>
+  addEventListener(type, safe(listener) as EventListener, true);
+
+export const now = (): string => new Date().toISOString();

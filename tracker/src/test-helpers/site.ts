@@ -1,0 +1,145 @@
+// Test harness for the browser snippet: a local node:http "site" that serves pages carrying the
+// snippet and records what the snippet POSTs to /collect, plus one Chromium per test file.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser } from 'playwright-core';
+
+/** The collect request body (see docs/tracker.md); events are left loosely typed for assertions. */
+export interface CollectBody {
+  writeKey: string;
+  sentAt: string;
+  batch: CollectedEvent[];
+}
+export interface CollectedEvent {
+  type: string;
+  messageId: string;
+  anonymousId: string;
+  userId?: string;
+  timestamp: string;
+  event?: string;
+  properties: Record<string, unknown>;
+  traits?: Record<string, unknown>;
+  context: {
+    page: { url: string; path: string; referrer: string; title: string; search: string };
+    campaign?: Record<string, string>;
+    clickIds?: Record<string, string>;
+    sessionId: string;
+    locale: string;
+    timezone: string;
+    screen: { width: number; height: number };
+    library: { name: string; version: string };
+  };
+}
+
+export interface TestSite {
+  port: number;
+  /** http://<host>:<port><path>; hosts under *.test resolve to 127.0.0.1 in the test browser. */
+  url(path: string, host?: string): string;
+  /** Registers an HTML page at `path`. */
+  page(path: string, html: string): void;
+  /** Every /collect body received so far, in arrival order. */
+  bodies: CollectBody[];
+  /** All events received so far, flattened. */
+  events(): CollectedEvent[];
+  /** Answer the next `count` /collect requests with 503. */
+  failNext(count: number): void;
+  /** How many /collect requests arrived (including failed ones). */
+  requests(): number;
+  close(): Promise<void>;
+}
+
+/** A page with the snippet tag; `attrs` are extra attributes on the script tag. */
+export function pageWithSnippet(opts: { attrs?: string; head?: string; body?: string; title?: string } = {}): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${opts.title ?? 'Test page'}</title>${opts.head ?? ''}
+<script defer src="/cl.js" data-key="wk_test" ${opts.attrs ?? ''}></script></head><body>${opts.body ?? ''}</body></html>`;
+}
+
+export async function startSite(snippet: string): Promise<TestSite> {
+  const pages = new Map<string, string>();
+  const bodies: CollectBody[] = [];
+  let failures = 0;
+  let requests = 0;
+
+  const handle = (req: IncomingMessage, res: ServerResponse, raw: string): void => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    if (req.method === 'POST' && path === '/collect') {
+      requests++;
+      if (failures > 0) {
+        failures--;
+        res.writeHead(503).end();
+        return;
+      }
+      bodies.push(JSON.parse(raw) as CollectBody);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      return;
+    }
+    if (path === '/cl.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(snippet);
+      return;
+    }
+    const html = pages.get(path);
+    if (html !== undefined) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>other</title><p>${path}</p>`);
+  };
+
+  const server: Server = createServer((req, res) => {
+    let raw = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (raw += chunk));
+    req.on('end', () => handle(req, res, raw));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    port,
+    url: (path, host = 'www.shop.test') => `http://${host}:${port}${path}`,
+    page: (path, html) => void pages.set(path, html),
+    bodies,
+    events: () => bodies.flatMap((b) => b.batch),
+    failNext: (count) => void (failures = count),
+    requests: () => requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Polls until `find` returns something (or times out with the events seen so far in the message). */
+export async function waitFor<T>(site: TestSite, find: (events: CollectedEvent[]) => T | undefined | false, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = find(site.events());
+    if (found) return found;
+    if (Date.now() > deadline) {
+      const seen = site.events().map((e) => `${e.type}:${e.event ?? e.context.page.path}`);
+      throw new Error(`timed out waiting for events; received: ${JSON.stringify(seen)}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Debian's Chromium; *.test hosts map to loopback so cookie-domain and outbound cases use real host names. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--host-resolver-rules=MAP *.test 127.0.0.1',
+    ],
+  });
+}
