@@ -21,7 +21,7 @@ import type {
 } from '../../types.js';
 import { countNonBlankLines } from '../../../util/count-lines.js';
 import { Db, sqlString, type Row } from './connection.js';
-import { ERROR_EXPR, EVENT_COLUMNS, insertNormalisedSql, normalisedColumns, jsonTransformSpec, readJsonColumnsArg } from './event-sql.js';
+import { ERROR_EXPR, EVENT_COLUMNS, dedupInsertSql, insertNormalisedSql, normalisedColumns, jsonTransformSpec, readJsonColumnsArg } from './event-sql.js';
 import { migrate } from './migrate.js';
 import { clearSessionsSql, commitSessionsSql, DISTINCT_LANDINGS_SQL, stageSessionsSql } from './derive-sessions.js';
 
@@ -285,7 +285,7 @@ export class DuckDbStore implements Store {
                 unnest($wss::VARCHAR[]) AS _ws, unnest($recv::VARCHAR[]) AS _recv, unnest($corr::BOOLEAN[]) AS _corr,
                 unnest($origins::VARCHAR[]) AS _origin, unnest($batches::VARCHAR[]) AS _batch)))`),
         // Not prepared: a plan made over the stage table would fold its statistics of the moment into constants.
-        insertSql: `INSERT OR IGNORE INTO events (${cols}) SELECT ${cols} FROM ingest_stage WHERE err IS NULL RETURNING batch_id`,
+        insertSql: dedupInsertSql('ingest_stage', 'RETURNING batch_id'),
         errorsSql: 'SELECT line_no, err FROM ingest_stage WHERE err IS NOT NULL ORDER BY line_no',
         clear: await conn.prepare('DELETE FROM ingest_stage'),
       };
