@@ -6,3 +6,4 @@ export type { SimRecord } from './record.js';
 export type { SimTruth, ChannelTruth } from './truth.js';
 export type { AdCostRow, AdPlatform, CrmChange, RevenueMovement, SegmentEvent, SimWriter } from './types.js';
 export { segmentNdjsonWriter, adCostNdjsonWriter, NdjsonFile } from './writers.js';
+export { segmentHttpWriter, type HttpWriterOptions, type HttpWriterStats } from './http-writer.js';

@@ -3,6 +3,7 @@
  * people), people (name, company, locale, intent, devices) and companies. Everything is drawn from
  * streams keyed by the household or person, so a person is the same in every run of a seed.
  */
+import type { ChannelId } from './channels.js';
 import { COMPANY_STEMS, COMPANY_TAILS, COMPANY_TLDS, FIRST_NAMES, JOB_TITLES, LAST_NAMES } from './catalog.js';
 import { PURPOSE, Rng } from './prng.js';
 
@@ -19,6 +20,8 @@ export interface Device {
   seen: boolean;
   /** How many distinct emails have identified on it (shared devices show several). */
   emails: number;
+  /** The first session anyone had on it (for the record's product-visible first touch). */
+  firstSession?: { t: number; channel: ChannelId };
 }
 
 export interface Company {

@@ -18,6 +18,12 @@ export interface SimRecord {
     total: number;
     byFirstTouchGa4ChannelGroup: Record<Ga4ChannelGroup, number>;
     byFirstTouchChannel: Record<ChannelId, number>;
+    /**
+     * The first touch as the product can see it: the first session, before the lead, on any of the
+     * person's devices that sent an identify (a device that never identifies stays anonymous).
+     * `(no touchpoint)` never occurs here: the lead's own device always identifies.
+     */
+    byVisibleFirstTouchGa4ChannelGroup: Record<string, number>;
     byMethod: Record<ConversionMethod, number>;
   };
   identity: {
@@ -27,6 +33,11 @@ export interface SimRecord {
     emailsOnSeveralDevices: number;
     /** Anonymous ids on which two or more different emails identified (shared devices). */
     devicesWithSeveralEmails: number;
+    /**
+     * Persons as the product can resolve them: anonymous ids joined when an email or phone identified on
+     * both (a second device that never identifies stays its own person; a shared device joins its users).
+     */
+    resolvablePersons: number;
   };
   crm: {
     mql: number;
@@ -61,8 +72,8 @@ export function emptyRecord(): SimRecord {
     persons: 0,
     anonymousIds: 0,
     sessions: { total: 0, byGa4ChannelGroup: zeros(GA4_GROUPS), byChannel: zeros(CHANNELS) },
-    leads: { total: 0, byFirstTouchGa4ChannelGroup: zeros(GA4_GROUPS), byFirstTouchChannel: zeros(CHANNELS), byMethod: zeros(['form', 'chat', 'phone'] as const) },
-    identity: { twoDevicePersons: 0, emailsOnSeveralDevices: 0, devicesWithSeveralEmails: 0 },
+    leads: { total: 0, byFirstTouchGa4ChannelGroup: zeros(GA4_GROUPS), byFirstTouchChannel: zeros(CHANNELS), byVisibleFirstTouchGa4ChannelGroup: {}, byMethod: zeros(['form', 'chat', 'phone'] as const) },
+    identity: { twoDevicePersons: 0, emailsOnSeveralDevices: 0, devicesWithSeveralEmails: 0, resolvablePersons: 0 },
     crm: {
       mql: 0,
       sql: 0,
@@ -90,6 +101,11 @@ export function countLead(r: SimRecord, firstTouch: ChannelId, method: Conversio
   r.leads.byFirstTouchChannel[firstTouch]++;
   r.leads.byFirstTouchGa4ChannelGroup[CHANNEL_EFFECTS[firstTouch].ga4]++;
   r.leads.byMethod[method]++;
+}
+
+export function countVisibleFirstTouch(r: SimRecord, channel: ChannelId | null): void {
+  const group = channel === null ? '(no touchpoint)' : CHANNEL_EFFECTS[channel].ga4;
+  r.leads.byVisibleFirstTouchGa4ChannelGroup[group] = (r.leads.byVisibleFirstTouchGa4ChannelGroup[group] ?? 0) + 1;
 }
 
 export function countEvent(r: SimRecord, e: SegmentEvent): void {

@@ -106,5 +106,7 @@ export interface SimWriter {
   adCost?(row: AdCostRow): void;
   crm?(change: CrmChange): void;
   revenue?(movement: RevenueMovement): void;
+  /** Called after each simulated day: a writer with work in flight (e.g. HTTP) waits here, bounding memory. */
+  drain?(): Promise<void>;
   close(): Promise<void>;
 }

@@ -6,6 +6,11 @@ import type {
   NewWorkspace,
   RawEvent,
   StoredEvent,
+  IdentityInputs,
+  IdentityRow,
+  IdentityOutput,
+  PersonJourney,
+  QuarantineRow,
   Landing,
   Acquisition,
   SessionRow,
@@ -82,6 +87,18 @@ export interface Store {
   listSessions(workspaceId: string, filter?: { anonymousIds?: readonly string[]; limit?: number }): Promise<SessionRow[]>;
   /** Sessions per channel (for rule-change reports and checks). */
   sessionsByChannel(workspaceId: string): Promise<{ channel: string; sessions: number }[]>;
+
+  /** Identity resolution's inputs (links from events and identity_links; every id seen). */
+  identityInputs(workspaceId: string): Promise<IdentityInputs>;
+  currentIdentities(workspaceId: string): Promise<IdentityRow[]>;
+  saveIdentities(workspaceId: string, out: IdentityOutput): Promise<void>;
+  /** Recomputes each person's lead milestone (first form, chat, call or identify with an email/phone). */
+  deriveLeadMilestones(workspaceId: string): Promise<number>;
+  personsByIdentifier(workspaceId: string, kind: string, value: string): Promise<string[]>;
+  personJourney(workspaceId: string, personId: string): Promise<PersonJourney | undefined>;
+  quarantinedIdentifiers(workspaceId: string): Promise<QuarantineRow[]>;
+  countPersons(workspaceId: string): Promise<number>;
+  leadsByFirstTouchChannel(workspaceId: string): Promise<{ channel: string; leads: number }[]>;
 
   appendIdentityLinks(workspaceId: string, links: readonly IdentityLink[]): Promise<number>;
   listIdentityLinks(workspaceId: string): Promise<IdentityLink[]>;

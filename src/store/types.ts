@@ -126,3 +126,56 @@ export interface SessionRow extends Acquisition {
   userAgent: string | null;
   country: string | null;
 }
+
+/** Identity resolution's inputs, read out of the facts. */
+export interface IdentityInputs {
+  links: { aKind: string; aValue: string; bKind: string; bValue: string; at: number; source: string }[];
+  seen: { kind: string; value: string; at: number }[];
+}
+
+export interface IdentityRow {
+  kind: string;
+  value: string;
+  personId: string;
+}
+
+export interface QuarantineRow {
+  kind: string;
+  value: string;
+  distinctEmails: number;
+  distinctUsers: number;
+  reason: string;
+  sources: string[];
+}
+
+export interface IdentityChangeRow {
+  change: 'merge' | 'split' | 'removed';
+  personId: string;
+  others: string[];
+  reason: string | null;
+  detail: string | null;
+}
+
+/** What a resolution writes back: the assignment as parallel columns, the quarantine and the changes. */
+export interface IdentityOutput {
+  kinds: readonly string[];
+  values: readonly string[];
+  personIds: readonly string[];
+  quarantined: readonly QuarantineRow[];
+  changes: readonly IdentityChangeRow[];
+}
+
+export type JourneyItem =
+  | { kind: 'session'; at: string; session: SessionRow; pages: { at: string; url: string | null; title: string | null }[] }
+  | { kind: 'event'; at: string; type: string; event: string | null; anonymousId: string | null; userId: string | null; properties: unknown; traits: unknown }
+  | { kind: 'milestone'; at: string; milestone: string; source: string; messageId: string | null }
+  | { kind: 'identity'; at: string; change: string; others: string[]; reason: string | null; detail: string | null };
+
+export interface PersonJourney {
+  personId: string;
+  identifiers: { kind: string; value: string }[];
+  firstSeen: string | null;
+  lastSeen: string | null;
+  /** Every session, event, milestone and identity change, oldest first. */
+  timeline: JourneyItem[];
+}

@@ -8,6 +8,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
+import { segmentHttpWriter } from '../../sim/http-writer.js';
 import { simulate, type SimOptions } from '../../sim/index.js';
 import { parseDate } from '../../sim/time.js';
 import { UsageError } from '../errors.js';
@@ -72,8 +73,15 @@ export function register(program: Command, io: CommandIo = { stdout: process.std
     .option('--out <dir>', 'directory for events.ndjson, ad_costs.ndjson and record.json')
     .option('--end <date>', 'last simulated day, YYYY-MM-DD (default: today, UTC)')
     .option('--truth <file>', 'also write the ground truth (per-channel incremental leads, deals, revenue) as JSON')
+    .option('--send <url>', 'also replay the events through the Segment-compatible API of a Closedloop server (needs --write-key)')
+    .option('--write-key <key>', 'the workspace write key for --send')
     .option('--json', 'print the summary as JSON')
-    .action(async (args: SimulateArgs) => {
+    .action(async (args: SimulateArgs & { send?: string; writeKey?: string }) => {
+      if (args.send !== undefined) {
+        if (!/^https?:\/\/[^\s]+$/.test(args.send)) throw new UsageError(`must be an http(s) URL, got "${args.send}"`, '--send');
+        if (!args.writeKey) throw new UsageError('is required with --send', '--write-key');
+      }
+      const sender = args.send !== undefined ? segmentHttpWriter({ baseUrl: args.send, writeKey: args.writeKey! }) : undefined;
       // The only clock read of the simulator, and only when --end is not given.
       const parsed = parseSimulateArgs(args, () => new Date().toISOString().slice(0, 10));
       const showBar = args.json !== true && io.stderr.isTTY === true;
@@ -85,7 +93,11 @@ export function register(program: Command, io: CommandIo = { stdout: process.std
       try {
         summary = await simulate(
           { ...parsed.options, onProgress: (p) => bar?.update(p.day, { events: p.events }) },
-          parsed.truthFile === undefined ? { outDir: parsed.outDir } : { outDir: parsed.outDir, truthFile: parsed.truthFile },
+          {
+            outDir: parsed.outDir,
+            ...(parsed.truthFile === undefined ? {} : { truthFile: parsed.truthFile }),
+            ...(sender ? { extraWriters: [sender] } : {}),
+          },
         );
       } finally {
         bar?.stop();
@@ -96,7 +108,8 @@ export function register(program: Command, io: CommandIo = { stdout: process.std
         const r = summary.record;
         io.stdout.write(
           `Simulated ${summary.start}..${summary.end}: ${r.persons} people, ${r.sessions.total} sessions, ${r.events.total} events, ` +
-            `${r.leads.total} leads, ${r.crm.dealsWon} deals won.\nWrote ${summary.files.join(', ')}\n`,
+            `${r.leads.total} leads, ${r.crm.dealsWon} deals won.\nWrote ${summary.files.join(', ')}\n` +
+            (sender ? `Sent ${sender.stats.events} events to ${args.send} in ${sender.stats.requests} requests (${sender.stats.rejected} rejected).\n` : ''),
         );
       }
     });

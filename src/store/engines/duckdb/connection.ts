@@ -1,4 +1,4 @@
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBInstance, LIST, VARCHAR, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 
 export type Params = Record<string, DuckDBValue>;
 export type Row = Record<string, unknown>;
@@ -31,9 +31,9 @@ export class Db {
   }
 
   /** Read rows as plain JSON-friendly objects. */
-  query(sql: string, params?: Params): Promise<Row[]> {
+  query(sql: string, params?: Params, types?: Record<string, DuckDBType>): Promise<Row[]> {
     return this.reads.run(async () => {
-      const r = await this.reader.runAndReadAll(sql, params);
+      const r = await this.reader.runAndReadAll(sql, params, types);
       return r.getRowObjectsJson() as Row[];
     });
   }
@@ -72,3 +72,6 @@ export class Db {
 export function sqlString(s: string): string {
   return `'${s.replaceAll("'", "''")}'`;
 }
+
+/** The type of a list-of-text parameter: needed when the list may be empty (its items' type cannot be inferred). */
+export const VARCHAR_LIST = LIST(VARCHAR);

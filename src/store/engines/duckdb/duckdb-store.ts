@@ -13,6 +13,11 @@ import type {
   RawEvent,
   Rejection,
   StoredEvent,
+  IdentityInputs,
+  IdentityRow,
+  IdentityOutput,
+  PersonJourney,
+  QuarantineRow,
   Landing,
   Acquisition,
   SessionRow,
@@ -23,7 +28,19 @@ import { countNonBlankLines } from '../../../util/count-lines.js';
 import { Db, sqlString, type Row } from './connection.js';
 import { ERROR_EXPR, EVENT_COLUMNS, dedupInsertSql, insertNormalisedSql, normalisedColumns, jsonTransformSpec, readJsonColumnsArg } from './event-sql.js';
 import { migrate } from './migrate.js';
-import { clearSessionsSql, commitSessionsSql, DISTINCT_LANDINGS_SQL, stageSessionsSql } from './derive-sessions.js';
+import { parseJson } from './rows.js';
+import { deriveSessions, listSessions, sessionsByChannel } from './sessions-repo.js';
+import {
+  countPersons,
+  currentIdentities,
+  deriveLeadMilestones,
+  identityInputs,
+  leadsByFirstTouchChannel,
+  personJourney,
+  personsByIdentifier,
+  quarantinedIdentifiers,
+  saveIdentities,
+} from './identity-repo.js';
 
 /** How many rejected lines an import lists (all are counted). */
 const MAX_LISTED_REJECTIONS = 1000;
@@ -46,9 +63,6 @@ function toWorkspace(r: Row): Workspace {
   };
 }
 
-function parseJson(v: unknown): unknown {
-  return typeof v === 'string' ? (JSON.parse(v) as unknown) : (v ?? null);
-}
 
 function toRejection(r: Row): Rejection {
   const [field, reason] = String(r.err).split('|', 2) as [string, string];
@@ -376,108 +390,50 @@ export class DuckDbStore implements Store {
     );
   }
 
-  // ---- derived: sessions ----
+  // ---- derived: sessions (sessions-repo.ts) ----
 
-  async deriveSessions(
+  deriveSessions(
     workspaceId: string,
     opts: { inactivityMinutes: number; anonymousIds?: readonly string[] },
     classify: (landings: readonly Landing[]) => Acquisition[],
   ): Promise<{ sessions: number; landings: number }> {
-    const scoped = opts.anonymousIds !== undefined;
-    const dir = mkdtempSync(join(tmpdir(), 'closedloop-derive-'));
-    try {
-      return await this.db.write(async (conn) => {
-        if (scoped) {
-          await conn.run('CREATE OR REPLACE TEMP TABLE derive_scope AS SELECT unnest($ids::VARCHAR[]) AS anonymous_id', {
-            ids: listValue([...opts.anonymousIds!]),
-          });
-        }
-        await conn.run(stageSessionsSql(scoped), { ws: workspaceId, gap: opts.inactivityMinutes });
-        const rows = (await conn.runAndReadAll(DISTINCT_LANDINGS_SQL)).getRowObjectsJson() as Row[];
-        const landings: Landing[] = rows.map((r) => ({
-          landingUrl: (r.landing_url as string | null) ?? null,
-          referrer: (r.referrer as string | null) ?? null,
-          campaignContext: (r.campaign_ctx as string | null) ?? null,
-        }));
-        const acquisitions = classify(landings);
-        // back into the engine through its bulk reader (one file, however many landings)
-        const file = join(dir, 'acquisitions.ndjson');
-        writeFileSync(
-          file,
-          acquisitions
-            .map((a, i) => {
-              const l = landings[i]!;
-              return JSON.stringify({
-                landing_url: l.landingUrl, referrer: l.referrer, campaign_ctx: l.campaignContext,
-                source: a.source, medium: a.medium, campaign: a.campaign, term: a.term, content: a.content,
-                campaign_id: a.campaignId, click_ids: a.clickIds, ad_ids: a.adIds, channel: a.channel,
-                platform: a.platform, channel_rule: a.channelRule, decided_by: a.decidedBy,
-              });
-            })
-            .join('\n'),
-        );
-        await conn.run('BEGIN TRANSACTION');
-        try {
-          await conn.run(clearSessionsSql(scoped), { ws: workspaceId });
-          await conn.run(commitSessionsSql(sqlString(file)), { ws: workspaceId });
-          await conn.run('COMMIT');
-        } catch (err) {
-          await conn.run('ROLLBACK').catch(() => undefined);
-          throw err;
-        }
-        const n = await conn.runAndReadAll('SELECT count(*) AS n FROM derive_sessions');
-        return { sessions: Number(n.getRowObjectsJson()[0]?.n ?? 0), landings: landings.length };
-      });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    return deriveSessions(this.db, workspaceId, opts, classify);
+  }
+  listSessions(workspaceId: string, filter: { anonymousIds?: readonly string[]; limit?: number } = {}): Promise<SessionRow[]> {
+    return listSessions(this.db, workspaceId, filter);
+  }
+  sessionsByChannel(workspaceId: string): Promise<{ channel: string; sessions: number }[]> {
+    return sessionsByChannel(this.db, workspaceId);
   }
 
-  async listSessions(workspaceId: string, filter: { anonymousIds?: readonly string[]; limit?: number } = {}): Promise<SessionRow[]> {
-    const params: Record<string, DuckDBValue> = { ws: workspaceId, limit: filter.limit ?? 100_000 };
-    let where = 'workspace_id = $ws';
-    if (filter.anonymousIds) {
-      where += ' AND list_contains($ids::VARCHAR[], anonymous_id)';
-      params.ids = listValue([...filter.anonymousIds]);
-    }
-    const rows = await this.db.query(
-      `SELECT *, strftime(started_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS started,
-         strftime(ended_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS ended
-       FROM sessions WHERE ${where} ORDER BY started_at, session_id LIMIT $limit`,
-      params,
-    );
-    return rows.map((r) => ({
-      sessionId: String(r.session_id),
-      anonymousId: String(r.anonymous_id),
-      startedAt: String(r.started),
-      endedAt: String(r.ended),
-      landingUrl: (r.landing_url as string | null) ?? null,
-      referrer: (r.referrer as string | null) ?? null,
-      source: String(r.source),
-      medium: String(r.medium),
-      campaign: (r.campaign as string | null) ?? null,
-      term: (r.term as string | null) ?? null,
-      content: (r.content as string | null) ?? null,
-      campaignId: (r.campaign_id as string | null) ?? null,
-      clickIds: (parseJson(r.click_ids) as Record<string, string> | null) ?? {},
-      adIds: (parseJson(r.ad_ids) as Record<string, string | null> | null) ?? {},
-      channel: String(r.channel),
-      platform: String(r.platform),
-      channelRule: String(r.channel_rule),
-      decidedBy: String(r.decided_by),
-      pageViews: Number(r.page_views),
-      eventCount: Number(r.event_count),
-      userAgent: (r.user_agent as string | null) ?? null,
-      country: (r.country as string | null) ?? null,
-    }));
-  }
+  // ---- derived: identities and milestones (identity-repo.ts) ----
 
-  async sessionsByChannel(workspaceId: string): Promise<{ channel: string; sessions: number }[]> {
-    const rows = await this.db.query(
-      'SELECT channel, count(*) AS n FROM sessions WHERE workspace_id = $ws GROUP BY channel ORDER BY n DESC, channel',
-      { ws: workspaceId },
-    );
-    return rows.map((r) => ({ channel: String(r.channel), sessions: Number(r.n) }));
+  identityInputs(workspaceId: string): Promise<IdentityInputs> {
+    return identityInputs(this.db, workspaceId);
+  }
+  currentIdentities(workspaceId: string): Promise<IdentityRow[]> {
+    return currentIdentities(this.db, workspaceId);
+  }
+  saveIdentities(workspaceId: string, out: IdentityOutput): Promise<void> {
+    return saveIdentities(this.db, workspaceId, out);
+  }
+  deriveLeadMilestones(workspaceId: string): Promise<number> {
+    return deriveLeadMilestones(this.db, workspaceId);
+  }
+  personsByIdentifier(workspaceId: string, kind: string, value: string): Promise<string[]> {
+    return personsByIdentifier(this.db, workspaceId, kind, value);
+  }
+  personJourney(workspaceId: string, personId: string): Promise<PersonJourney | undefined> {
+    return personJourney(this.db, workspaceId, personId);
+  }
+  quarantinedIdentifiers(workspaceId: string): Promise<QuarantineRow[]> {
+    return quarantinedIdentifiers(this.db, workspaceId);
+  }
+  countPersons(workspaceId: string): Promise<number> {
+    return countPersons(this.db, workspaceId);
+  }
+  leadsByFirstTouchChannel(workspaceId: string): Promise<{ channel: string; leads: number }[]> {
+    return leadsByFirstTouchChannel(this.db, workspaceId);
   }
 
   // ---- identity links ----

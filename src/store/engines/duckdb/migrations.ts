@@ -110,4 +110,45 @@ export const MIGRATIONS: readonly Migration[] = [
         first_message_id VARCHAR NOT NULL
       );`,
   },
+  {
+    version: 6,
+    name: 'identities_and_milestones',
+    sql: `
+      -- derived: every identifier's person (identity resolution over events and identity_links)
+      CREATE TABLE identities (
+        workspace_id VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        value VARCHAR NOT NULL,
+        person_id VARCHAR NOT NULL
+      );
+      -- derived: identifiers linked to too many emails or users, kept out of merging
+      CREATE TABLE identity_quarantine (
+        workspace_id VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        value VARCHAR NOT NULL,
+        distinct_emails INTEGER NOT NULL,
+        distinct_users INTEGER NOT NULL,
+        reason VARCHAR NOT NULL,
+        sources JSON
+      );
+      -- a log: what each resolution changed (merges and splits are never silent)
+      CREATE TABLE identity_changes (
+        workspace_id VARCHAR NOT NULL,
+        recorded_at TIMESTAMPTZ NOT NULL,
+        change VARCHAR NOT NULL,
+        person_id VARCHAR NOT NULL,
+        others JSON NOT NULL,
+        reason VARCHAR,
+        detail VARCHAR
+      );
+      -- derived: a person's milestones (the first lead moment now; CRM stages and revenue later)
+      CREATE TABLE milestones (
+        workspace_id VARCHAR NOT NULL,
+        person_id VARCHAR NOT NULL,
+        milestone VARCHAR NOT NULL,
+        reached_at TIMESTAMPTZ NOT NULL,
+        source VARCHAR NOT NULL,
+        message_id VARCHAR
+      );`,
+  },
 ];

@@ -1,0 +1,82 @@
+// The derive step: facts in, derived tables out. `rebuild` re-derives a whole workspace; `deriveTouched`
+// does the same work for only the anonymous ids a batch of new events touched. A rebuild over unchanged
+// facts gives identical derived tables.
+import type { Store } from '../store/store.js';
+import type { IdentityChangeRow } from '../store/types.js';
+import { IdentityGraph } from './identity/index.js';
+import { DEFAULT_SESSION_SETTINGS, deriveSessions, type SessionSettings } from './sessions.js';
+import { refreshUserAgents } from './user-agents.js';
+
+export interface DeriveSettings {
+  sessions: SessionSettings;
+  maxEmailsPerIdentifier?: number;
+  maxUsersPerIdentifier?: number;
+}
+
+export const DEFAULT_DERIVE_SETTINGS: DeriveSettings = { sessions: DEFAULT_SESSION_SETTINGS };
+
+export interface IdentitySummary {
+  persons: number;
+  identifiers: number;
+  quarantined: number;
+  merges: number;
+  splits: number;
+}
+
+/** Resolves persons from every link in the facts and writes them back, with what changed since last time. */
+export async function resolvePersons(store: Store, workspaceId: string, settings: DeriveSettings = DEFAULT_DERIVE_SETTINGS): Promise<IdentitySummary> {
+  const [inputs, previous] = await Promise.all([store.identityInputs(workspaceId), store.currentIdentities(workspaceId)]);
+  const graph = new IdentityGraph();
+  for (const s of inputs.seen) graph.addIdentifier(s.kind, s.value, s.at);
+  for (const l of inputs.links) graph.addLink(l.aKind, l.aValue, l.bKind, l.bValue, l.at, l.source);
+  const r = graph.resolve({
+    previous: previous.map((p) => ({ identifier: { kind: p.kind, value: p.value }, personId: p.personId })),
+    ...(settings.maxEmailsPerIdentifier !== undefined ? { maxEmailsPerIdentifier: settings.maxEmailsPerIdentifier } : {}),
+    ...(settings.maxUsersPerIdentifier !== undefined ? { maxUsersPerIdentifier: settings.maxUsersPerIdentifier } : {}),
+  });
+  const changes: IdentityChangeRow[] = [
+    ...r.merges.map((m): IdentityChangeRow => ({ change: 'merge', personId: m.into, others: m.from, reason: null, detail: `merged ${m.from.join(', ')}` })),
+    ...r.splits.map((s): IdentityChangeRow => ({ change: 'split', personId: s.from, others: s.into, reason: s.reason, detail: s.detail })),
+    ...r.removedPersons.map((p): IdentityChangeRow => ({ change: 'removed', personId: p, others: [], reason: 'links_removed', detail: 'none of its identifiers remain' })),
+  ];
+  await store.saveIdentities(workspaceId, {
+    ...r.columns,
+    quarantined: r.quarantined.map((q) => ({
+      kind: q.identifier.kind,
+      value: q.identifier.value,
+      distinctEmails: q.distinctEmails,
+      distinctUsers: q.distinctUsers,
+      reason: q.reason,
+      sources: q.sources,
+    })),
+    changes,
+  });
+  return { persons: r.persons, identifiers: r.identifiers, quarantined: r.quarantined.length, merges: r.merges.length, splits: r.splits.length };
+}
+
+export interface DeriveSummary {
+  sessions: number;
+  identity: IdentitySummary;
+  leads: number;
+}
+
+/** Re-derives everything of a workspace from its facts. */
+export async function rebuild(store: Store, workspaceId: string, settings: DeriveSettings = DEFAULT_DERIVE_SETTINGS): Promise<DeriveSummary> {
+  await refreshUserAgents(store);
+  const s = await deriveSessions(store, workspaceId, settings.sessions);
+  const identity = await resolvePersons(store, workspaceId, settings);
+  const leads = await store.deriveLeadMilestones(workspaceId);
+  return { sessions: s.sessions, identity, leads };
+}
+
+/**
+ * New events arrived for these anonymous ids: their sessions are re-derived alone; persons and
+ * milestones are re-resolved for the workspace (identity is a graph: one link can join any two persons).
+ */
+export async function deriveTouched(store: Store, workspaceId: string, anonymousIds: readonly string[], settings: DeriveSettings = DEFAULT_DERIVE_SETTINGS): Promise<DeriveSummary> {
+  await refreshUserAgents(store);
+  const s = await deriveSessions(store, workspaceId, settings.sessions, anonymousIds);
+  const identity = await resolvePersons(store, workspaceId, settings);
+  const leads = await store.deriveLeadMilestones(workspaceId);
+  return { sessions: s.sessions, identity, leads };
+}

@@ -1,0 +1,162 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { listValue } from '@duckdb/node-api';
+import type { IdentityInputs, IdentityOutput, IdentityRow, JourneyItem, PersonJourney, QuarantineRow } from '../../types.js';
+import { sqlString, VARCHAR_LIST, type Db, type Row } from './connection.js';
+import { EVENT_LINKS_SQL, LEAD_MILESTONES_SQL, SEEN_IDENTIFIERS_SQL } from './derive-identity.js';
+import { isoSql, parseJson, str } from './rows.js';
+import { listSessions } from './sessions-repo.js';
+
+export async function identityInputs(db: Db, ws: string): Promise<IdentityInputs> {
+  const links = await db.query(EVENT_LINKS_SQL, { ws });
+  const seen = await db.query(SEEN_IDENTIFIERS_SQL, { ws });
+  return {
+    links: links.map((r) => ({
+      aKind: String(r.ak),
+      aValue: String(r.av),
+      bKind: String(r.bk),
+      bValue: String(r.bv),
+      at: Number(r.at),
+      source: String(r.src),
+    })),
+    seen: seen.map((r) => ({ kind: String(r.kind), value: String(r.value), at: Number(r.at) })),
+  };
+}
+
+export async function currentIdentities(db: Db, ws: string): Promise<IdentityRow[]> {
+  const rows = await db.query('SELECT kind, value, person_id FROM identities WHERE workspace_id = $ws', { ws });
+  return rows.map((r) => ({ kind: String(r.kind), value: String(r.value), personId: String(r.person_id) }));
+}
+
+/** Replaces the workspace's identities and quarantine, and appends the changes, in one transaction. */
+export async function saveIdentities(db: Db, ws: string, out: IdentityOutput): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'closedloop-identity-'));
+  try {
+    const file = join(dir, 'identities.ndjson');
+    const lines: string[] = [];
+    for (let i = 0; i < out.kinds.length; i++) lines.push(JSON.stringify({ k: out.kinds[i], v: out.values[i], p: out.personIds[i] }));
+    writeFileSync(file, lines.join('\n'));
+    await db.transaction(async (c) => {
+      await c.run('DELETE FROM identities WHERE workspace_id = $ws', { ws });
+      if (lines.length > 0) {
+        await c.run(
+          `INSERT INTO identities SELECT $ws, k, v, p FROM read_ndjson(${sqlString(file)}, columns={k: 'VARCHAR', v: 'VARCHAR', p: 'VARCHAR'})`,
+          { ws },
+        );
+      }
+      await c.run('DELETE FROM identity_quarantine WHERE workspace_id = $ws', { ws });
+      for (const q of out.quarantined) {
+        await c.run('INSERT INTO identity_quarantine VALUES ($ws, $k, $v, $e, $u, $r, $s)', {
+          ws, k: q.kind, v: q.value, e: q.distinctEmails, u: q.distinctUsers, r: q.reason, s: JSON.stringify(q.sources),
+        });
+      }
+      for (const ch of out.changes) {
+        await c.run('INSERT INTO identity_changes VALUES ($ws, now(), $c, $p, $o, $r, $d)', {
+          ws, c: ch.change, p: ch.personId, o: JSON.stringify(ch.others), r: ch.reason, d: ch.detail,
+        });
+      }
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function deriveLeadMilestones(db: Db, ws: string): Promise<number> {
+  return db.transaction(async (c) => {
+    await c.run("DELETE FROM milestones WHERE workspace_id = $ws AND milestone = 'lead'", { ws });
+    return (await c.run(LEAD_MILESTONES_SQL, { ws })).rowsChanged;
+  });
+}
+
+export async function personsByIdentifier(db: Db, ws: string, kind: string, value: string): Promise<string[]> {
+  const rows = await db.query('SELECT DISTINCT person_id FROM identities WHERE workspace_id = $ws AND kind = $k AND value = $v', { ws, k: kind, v: value });
+  return rows.map((r) => String(r.person_id));
+}
+
+export async function countPersons(db: Db, ws: string): Promise<number> {
+  const rows = await db.query('SELECT count(DISTINCT person_id) AS n FROM identities WHERE workspace_id = $ws', { ws });
+  return Number(rows[0]?.n ?? 0);
+}
+
+export async function quarantinedIdentifiers(db: Db, ws: string): Promise<QuarantineRow[]> {
+  const rows = await db.query('SELECT * FROM identity_quarantine WHERE workspace_id = $ws ORDER BY kind, value', { ws });
+  return rows.map((r) => ({
+    kind: String(r.kind),
+    value: String(r.value),
+    distinctEmails: Number(r.distinct_emails),
+    distinctUsers: Number(r.distinct_users),
+    reason: String(r.reason),
+    sources: (parseJson(r.sources) as string[] | null) ?? [],
+  }));
+}
+
+/** Leads by the channel of the person's first session at or before becoming a lead. */
+export async function leadsByFirstTouchChannel(db: Db, ws: string): Promise<{ channel: string; leads: number }[]> {
+  const rows = await db.query(
+    `WITH ps AS (
+       SELECT i.person_id, s.channel, s.started_at, s.session_id FROM sessions s
+       JOIN identities i ON i.workspace_id = s.workspace_id AND i.kind = 'anonymous_id' AND i.value = s.anonymous_id
+       WHERE s.workspace_id = $ws),
+     first AS (
+       SELECT m.person_id, arg_min(ps.channel, (ps.started_at, ps.session_id)) AS channel
+       FROM milestones m LEFT JOIN ps ON ps.person_id = m.person_id AND ps.started_at <= m.reached_at
+       WHERE m.workspace_id = $ws AND m.milestone = 'lead' GROUP BY m.person_id)
+     SELECT coalesce(channel, '(no touchpoint)') AS channel, count(*) AS leads FROM first GROUP BY 1 ORDER BY leads DESC, channel`,
+    { ws },
+  );
+  return rows.map((r) => ({ channel: String(r.channel), leads: Number(r.leads) }));
+}
+
+/** Everything known about one person, oldest first: sessions with their pages, events, milestones, identity changes. */
+export async function personJourney(db: Db, ws: string, personId: string): Promise<PersonJourney | undefined> {
+  const ids = await db.query('SELECT kind, value FROM identities WHERE workspace_id = $ws AND person_id = $p ORDER BY kind, value', { ws, p: personId });
+  if (ids.length === 0) return undefined;
+  const identifiers = ids.map((r) => ({ kind: String(r.kind), value: String(r.value) }));
+  const anon = identifiers.filter((i) => i.kind === 'anonymous_id').map((i) => i.value);
+  const users = identifiers.filter((i) => i.kind === 'user_id').map((i) => i.value);
+  const params = { ws, anon: listValue(anon), users: listValue(users) };
+  const sessions = anon.length > 0 ? await listSessions(db, ws, { anonymousIds: anon }) : [];
+  const events = await db.query(
+    `SELECT ${isoSql('ts')} AS at, type, event, anonymous_id, user_id, context->>'$.page.url' AS url,
+       context->>'$.page.title' AS title, properties, traits
+     FROM events WHERE workspace_id = $ws
+       AND (list_contains($anon::VARCHAR[], anonymous_id) OR list_contains($users::VARCHAR[], user_id))
+     ORDER BY ts, message_id`,
+    params,
+    { anon: VARCHAR_LIST, users: VARCHAR_LIST },
+  );
+  const items: JourneyItem[] = [];
+  const bySession = new Map(sessions.map((s) => [s.sessionId, { kind: 'session' as const, at: s.startedAt, session: s, pages: [] as { at: string; url: string | null; title: string | null }[] }]));
+  for (const e of events as Row[]) {
+    const at = String(e.at);
+    if (e.type === 'page' || e.type === 'screen') {
+      const s = sessions.find((x) => x.anonymousId === e.anonymous_id && x.startedAt <= at && at <= x.endedAt);
+      if (s) {
+        bySession.get(s.sessionId)!.pages.push({ at, url: str(e.url), title: str(e.title) });
+        continue;
+      }
+    }
+    items.push({
+      kind: 'event', at, type: String(e.type), event: str(e.event), anonymousId: str(e.anonymous_id), userId: str(e.user_id),
+      properties: parseJson(e.properties), traits: parseJson(e.traits),
+    });
+  }
+  items.push(...bySession.values());
+  const milestones = await db.query(
+    `SELECT ${isoSql('reached_at')} AS at, milestone, source, message_id FROM milestones WHERE workspace_id = $ws AND person_id = $p`,
+    { ws, p: personId },
+  );
+  for (const m of milestones) items.push({ kind: 'milestone', at: String(m.at), milestone: String(m.milestone), source: String(m.source), messageId: str(m.message_id) });
+  const changes = await db.query(
+    `SELECT ${isoSql('recorded_at')} AS at, change, person_id, others, reason, detail FROM identity_changes
+     WHERE workspace_id = $ws AND (person_id = $p OR list_contains(CAST(others AS VARCHAR[]), $p)) ORDER BY recorded_at`,
+    { ws, p: personId },
+  );
+  for (const c of changes) {
+    items.push({ kind: 'identity', at: String(c.at), change: String(c.change), others: (parseJson(c.others) as string[]) ?? [], reason: str(c.reason), detail: str(c.detail) });
+  }
+  items.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  const times = items.map((i) => i.at);
+  return { personId, identifiers, firstSeen: times[0] ?? null, lastSeen: times.at(-1) ?? null, timeline: items };
+}

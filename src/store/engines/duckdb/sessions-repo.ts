@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { listValue, type DuckDBValue } from '@duckdb/node-api';
+import type { Acquisition, Landing, SessionRow } from '../../types.js';
+import { sqlString, VARCHAR_LIST, type Db, type Row } from './connection.js';
+import { clearSessionsSql, commitSessionsSql, DISTINCT_LANDINGS_SQL, stageSessionsSql } from './derive-sessions.js';
+import { parseJson } from './rows.js';
+
+
+export async function deriveSessions(
+  db: Db,
+    workspaceId: string,
+    opts: { inactivityMinutes: number; anonymousIds?: readonly string[] },
+    classify: (landings: readonly Landing[]) => Acquisition[],
+  ): Promise<{ sessions: number; landings: number }> {
+    const scoped = opts.anonymousIds !== undefined;
+    const dir = mkdtempSync(join(tmpdir(), 'closedloop-derive-'));
+    try {
+      return await db.write(async (conn) => {
+        if (scoped) {
+          await conn.run('CREATE OR REPLACE TEMP TABLE derive_scope AS SELECT unnest($ids::VARCHAR[]) AS anonymous_id', {
+            ids: listValue([...opts.anonymousIds!]),
+          }, { ids: VARCHAR_LIST });
+        }
+        await conn.run(stageSessionsSql(scoped), { ws: workspaceId, gap: opts.inactivityMinutes });
+        const rows = (await conn.runAndReadAll(DISTINCT_LANDINGS_SQL)).getRowObjectsJson() as Row[];
+        const landings: Landing[] = rows.map((r) => ({
+          landingUrl: (r.landing_url as string | null) ?? null,
+          referrer: (r.referrer as string | null) ?? null,
+          campaignContext: (r.campaign_ctx as string | null) ?? null,
+        }));
+        const acquisitions = classify(landings);
+        // back into the engine through its bulk reader (one file, however many landings)
+        const file = join(dir, 'acquisitions.ndjson');
+        writeFileSync(
+          file,
+          acquisitions
+            .map((a, i) => {
+              const l = landings[i]!;
+              return JSON.stringify({
+                landing_url: l.landingUrl, referrer: l.referrer, campaign_ctx: l.campaignContext,
+                source: a.source, medium: a.medium, campaign: a.campaign, term: a.term, content: a.content,
+                campaign_id: a.campaignId, click_ids: a.clickIds, ad_ids: a.adIds, channel: a.channel,
+                platform: a.platform, channel_rule: a.channelRule, decided_by: a.decidedBy,
+              });
+            })
+            .join('\n'),
+        );
+        await conn.run('BEGIN TRANSACTION');
+        try {
+          await conn.run(clearSessionsSql(scoped), { ws: workspaceId });
+          await conn.run(commitSessionsSql(sqlString(file)), { ws: workspaceId });
+          await conn.run('COMMIT');
+        } catch (err) {
+          await conn.run('ROLLBACK').catch(() => undefined);
+          throw err;
+        }
+        const n = await conn.runAndReadAll('SELECT count(*) AS n FROM derive_sessions');
+        return { sessions: Number(n.getRowObjectsJson()[0]?.n ?? 0), landings: landings.length };
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+export async function listSessions(db: Db, workspaceId: string, filter: { anonymousIds?: readonly string[]; limit?: number } = {}): Promise<SessionRow[]> {
+    const params: Record<string, DuckDBValue> = { ws: workspaceId, limit: filter.limit ?? 100_000 };
+    let where = 'workspace_id = $ws';
+    if (filter.anonymousIds) {
+      where += ' AND list_contains($ids::VARCHAR[], anonymous_id)';
+      params.ids = listValue([...filter.anonymousIds]);
+    }
+    const rows = await db.query(
+      `SELECT *, strftime(started_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS started,
+         strftime(ended_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS ended
+       FROM sessions WHERE ${where} ORDER BY started_at, session_id LIMIT $limit`,
+      params,
+    );
+    return rows.map((r) => ({
+      sessionId: String(r.session_id),
+      anonymousId: String(r.anonymous_id),
+      startedAt: String(r.started),
+      endedAt: String(r.ended),
+      landingUrl: (r.landing_url as string | null) ?? null,
+      referrer: (r.referrer as string | null) ?? null,
+      source: String(r.source),
+      medium: String(r.medium),
+      campaign: (r.campaign as string | null) ?? null,
+      term: (r.term as string | null) ?? null,
+      content: (r.content as string | null) ?? null,
+      campaignId: (r.campaign_id as string | null) ?? null,
+      clickIds: (parseJson(r.click_ids) as Record<string, string> | null) ?? {},
+      adIds: (parseJson(r.ad_ids) as Record<string, string | null> | null) ?? {},
+      channel: String(r.channel),
+      platform: String(r.platform),
+      channelRule: String(r.channel_rule),
+      decidedBy: String(r.decided_by),
+      pageViews: Number(r.page_views),
+      eventCount: Number(r.event_count),
+      userAgent: (r.user_agent as string | null) ?? null,
+      country: (r.country as string | null) ?? null,
+    }));
+  }
+
+export async function sessionsByChannel(db: Db, workspaceId: string): Promise<{ channel: string; sessions: number }[]> {
+    const rows = await db.query(
+      'SELECT channel, count(*) AS n FROM sessions WHERE workspace_id = $ws GROUP BY channel ORDER BY n DESC, channel',
+      { ws: workspaceId },
+    );
+    return rows.map((r) => ({ channel: String(r.channel), sessions: Number(r.n) }));
+  }
+
