@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { buildTracker, TRACKER_GZIP_BUDGET, TRACKER_GZIP_LIMIT } from './build.js';
+import { buildTracker, TRACKER_GZIP_LIMIT } from './build.js';
 
 const built = buildTracker();
 
@@ -16,13 +16,7 @@ it('builds one minified, dependency-free script wrapped so it cannot throw while
   assert.ok(readable.code.length > code.length * 1.5, 'minify:false keeps it readable');
 });
 
-it(`stays within the size budget (${TRACKER_GZIP_BUDGET} bytes gzipped) so growth is noticed`, async () => {
-  const { gzipBytes } = await built;
-  assert.ok(gzipBytes <= TRACKER_GZIP_BUDGET, `cl.js is ${gzipBytes} bytes gzipped`);
-});
-
-// Known gap, kept visible: the full feature set (see docs/tracker.md, "Size") measures about 2.6 KB.
-it(`fits the ${TRACKER_GZIP_LIMIT}-byte product limit`, { todo: 'feature set exceeds 2 KB: needs a product decision' }, async () => {
+it(`fits the ${TRACKER_GZIP_LIMIT}-byte product limit (gzipped)`, async () => {
   const { gzipBytes } = await built;
   assert.ok(gzipBytes <= TRACKER_GZIP_LIMIT, `cl.js is ${gzipBytes} bytes gzipped`);
 });

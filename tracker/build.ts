@@ -4,7 +4,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildTracker, TRACKER_GZIP_LIMIT } from '../src/collect/tracker-bundle.js';
 
-export { buildTracker, TRACKER_GZIP_BUDGET, TRACKER_GZIP_LIMIT, type BuiltTracker } from '../src/collect/tracker-bundle.js';
+export { buildTracker, TRACKER_GZIP_LIMIT, type BuiltTracker } from '../src/collect/tracker-bundle.js';
 
 const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invokedDirectly) {

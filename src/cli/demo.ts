@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { refreshUserAgents } from '../model/user-agents.js';
+import { rebuild } from '../model/derive.js';
 import { simulate } from '../sim/index.js';
 import type { Store } from '../store/store.js';
 import type { Workspace } from '../store/types.js';
@@ -25,7 +25,7 @@ export async function seedDemoWorkspace(store: Store, opts: DemoOptions): Promis
       { outDir: dir },
     );
     const r = await store.importEventsFile(workspace.id, join(dir, 'events.ndjson'));
-    await refreshUserAgents(store);
+    await rebuild(store, workspace.id);
     return { workspace, secretKey, events: r.inserted };
   } finally {
     rmSync(dir, { recursive: true, force: true });

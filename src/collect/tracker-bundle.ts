@@ -7,7 +7,6 @@ import { build } from 'esbuild';
 /** The product limit for the snippet (bytes gzipped). */
 export const TRACKER_GZIP_LIMIT = 2048;
 /** What the current feature set needs (see docs/tracker.md "Size"); a test keeps it from growing unnoticed. */
-export const TRACKER_GZIP_BUDGET = 2700;
 
 export interface BuiltTracker {
   code: string;

@@ -4,16 +4,11 @@
 import type { Store } from '../store/store.js';
 import type { IdentityChangeRow } from '../store/types.js';
 import { IdentityGraph } from './identity/index.js';
-import { DEFAULT_SESSION_SETTINGS, deriveSessions, type SessionSettings } from './sessions.js';
+import { deriveSessions } from './sessions.js';
 import { refreshUserAgents } from './user-agents.js';
+import { DEFAULT_DERIVE_SETTINGS, settingsFor, type DeriveSettings } from './workspace-settings.js';
 
-export interface DeriveSettings {
-  sessions: SessionSettings;
-  maxEmailsPerIdentifier?: number;
-  maxUsersPerIdentifier?: number;
-}
-
-export const DEFAULT_DERIVE_SETTINGS: DeriveSettings = { sessions: DEFAULT_SESSION_SETTINGS };
+export { DEFAULT_DERIVE_SETTINGS, type DeriveSettings };
 
 export interface IdentitySummary {
   persons: number;
@@ -61,7 +56,8 @@ export interface DeriveSummary {
 }
 
 /** Re-derives everything of a workspace from its facts. */
-export async function rebuild(store: Store, workspaceId: string, settings: DeriveSettings = DEFAULT_DERIVE_SETTINGS): Promise<DeriveSummary> {
+export async function rebuild(store: Store, workspaceId: string, settings?: DeriveSettings): Promise<DeriveSummary> {
+  settings ??= await settingsFor(store, workspaceId);
   await refreshUserAgents(store);
   const s = await deriveSessions(store, workspaceId, settings.sessions);
   const identity = await resolvePersons(store, workspaceId, settings);
@@ -73,7 +69,8 @@ export async function rebuild(store: Store, workspaceId: string, settings: Deriv
  * New events arrived for these anonymous ids: their sessions are re-derived alone; persons and
  * milestones are re-resolved for the workspace (identity is a graph: one link can join any two persons).
  */
-export async function deriveTouched(store: Store, workspaceId: string, anonymousIds: readonly string[], settings: DeriveSettings = DEFAULT_DERIVE_SETTINGS): Promise<DeriveSummary> {
+export async function deriveTouched(store: Store, workspaceId: string, anonymousIds: readonly string[], settings?: DeriveSettings): Promise<DeriveSummary> {
+  settings ??= await settingsFor(store, workspaceId);
   await refreshUserAgents(store);
   const s = await deriveSessions(store, workspaceId, settings.sessions, anonymousIds);
   const identity = await resolvePersons(store, workspaceId, settings);

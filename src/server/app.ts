@@ -7,10 +7,12 @@ import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { eventsRoutes } from './routes/events.js';
 import { trackerRoute } from './routes/tracker.js';
+import { peopleRoutes } from './routes/people.js';
+import { channelsRoutes } from './routes/channels.js';
 import { join } from 'node:path';
 import { EventJournal } from '../store/journal.js';
 import { GeoIp } from '../collect/enrich.js';
-import { refreshUserAgents } from '../model/user-agents.js';
+import { LiveDeriver } from '../model/live-derive.js';
 import { JournalLoader } from '../store/journal-loader.js';
 import { RateLimiter } from '../collect/rate-limit.js';
 import { WriteKeyCache } from '../collect/write-keys.js';
@@ -18,7 +20,12 @@ import { WriteKeyCache } from '../collect/write-keys.js';
 declare module 'fastify' {
   interface FastifyInstance {
     /** The ingestion journal's loader: flush() moves everything acknowledged so far into the store. */
-    ingest: { flush(): Promise<number>; onLoaded(fn: (inserted: number) => void): void };
+    ingest: {
+      /** Moves everything acknowledged so far into the store. */
+      flush(): Promise<number>;
+      /** flush(), then waits for the derive step to catch up (sessions, persons, milestones). */
+      settle(): Promise<void>;
+    };
   }
 }
 
@@ -42,17 +49,25 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const geo = deps.config.geoipDatabase ? await GeoIp.open(deps.config.geoipDatabase) : undefined;
   const journal = EventJournal.open(join(deps.config.dataDir, 'journal'));
   const loader = new JournalLoader(journal, deps.store, deps.logger);
-  loader.onLoaded(() => {
-    refreshUserAgents(deps.store).catch((err: unknown) => deps.logger.error({ err }, 'user agent parsing failed'));
-  });
+  const deriver = new LiveDeriver(deps.store, deps.logger);
+  loader.onLoaded((loaded) => deriver.enqueue(loaded.touched));
   await loader.start(); // events acknowledged before a crash are loaded before we serve again
-  app.decorate('ingest', { flush: () => loader.flush(), onLoaded: (fn: (n: number) => void) => loader.onLoaded(fn) });
+  app.decorate('ingest', {
+    flush: () => loader.flush(),
+    settle: async () => {
+      await loader.flush();
+      await deriver.idle();
+    },
+  });
   ingestRoutes(app, { journal, enrichment: { geo, truncateIps: deps.config.truncateIps }, keys: new WriteKeyCache(deps.store), limiter: new RateLimiter(deps.config.ingestRateLimit) });
   eventsRoutes(app, deps.store);
+  peopleRoutes(app, deps.store);
+  channelsRoutes(app, deps.store);
   await trackerRoute(app, deps.config.trackerPath);
   // acknowledged events reach the store before it closes
   app.addHook('onClose', async () => {
     await loader.stop();
+    await deriver.idle();
     await journal.close();
   });
   return app;

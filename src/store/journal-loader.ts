@@ -3,6 +3,12 @@ import type { Logger } from 'pino';
 import type { Store } from './store.js';
 import type { EventJournal } from './journal.js';
 
+export interface LoadedEvents {
+  inserted: number;
+  /** Per workspace, the anonymous ids that received new events. */
+  touched: Map<string, string[]>;
+}
+
 /**
  * Moves closed journal segments into the store on a short interval (the engine's bulk path is far
  * faster than row-at-a-time writes), deleting each only after the store has committed it.
@@ -10,7 +16,7 @@ import type { EventJournal } from './journal.js';
 export class JournalLoader {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
-  private listeners: ((inserted: number) => void)[] = [];
+  private listeners: ((loaded: LoadedEvents) => void)[] = [];
 
   constructor(
     private readonly journal: EventJournal,
@@ -31,8 +37,8 @@ export class JournalLoader {
     return n;
   }
 
-  /** Called with the number of new events after each load (the derive step listens here). */
-  onLoaded(fn: (inserted: number) => void): void {
+  /** Called after each load that stored new events (the derive step listens here). */
+  onLoaded(fn: (loaded: LoadedEvents) => void): void {
     this.listeners.push(fn);
   }
 
@@ -40,11 +46,21 @@ export class JournalLoader {
   flush(): Promise<number> {
     const run = (this.running ?? Promise.resolve(0)).then(async () => {
       let inserted = 0;
+      const touched = new Map<string, Set<string>>();
       for (const segment of await this.journal.rotate()) {
-        inserted += (await this.store.loadEventJournal(segment)).inserted;
+        const r = await this.store.loadEventJournal(segment);
+        inserted += r.inserted;
+        for (const [ws, ids] of r.touched) {
+          const set = touched.get(ws) ?? new Set<string>();
+          for (const id of ids) set.add(id);
+          touched.set(ws, set);
+        }
         unlinkSync(segment);
       }
-      if (inserted > 0) for (const fn of this.listeners) fn(inserted);
+      if (inserted > 0) {
+        const loaded = { inserted, touched: new Map([...touched].map(([k, v]) => [k, [...v]])) };
+        for (const fn of this.listeners) fn(loaded);
+      }
       return inserted;
     });
     this.running = run.catch(() => 0);

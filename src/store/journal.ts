@@ -47,6 +47,7 @@ export class EventJournal {
   }
 
   private async writeLoop(): Promise<void> {
+    await Promise.resolve(); // `writing` is assigned before this can finish and clear it
     try {
       while (this.waiting.length > 0) {
         const batch = this.waiting;

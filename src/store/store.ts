@@ -12,6 +12,7 @@ import type {
   PersonJourney,
   QuarantineRow,
   Landing,
+  ChannelMove,
   Acquisition,
   SessionRow,
   UserAgentRow,
@@ -64,8 +65,9 @@ export interface Store {
   /**
    * Loads an ingestion-journal segment: NDJSON lines of events carrying `_ws`, `_recv`, `_origin` and
    * `_batch` beside their own fields. Idempotent per messageId, so a segment may be loaded again.
+   * Returns how many events were new and, per workspace, the anonymous ids they belong to.
    */
-  loadEventJournal(path: string): Promise<{ inserted: number }>;
+  loadEventJournal(path: string): Promise<{ inserted: number; touched: Map<string, string[]> }>;
   /** Many requests' events in one transaction, a result for each; durable when it resolves. */
   appendEventGroups(groups: readonly EventGroup[]): Promise<IngestResult[]>;
   queryEvents(workspaceId: string, filter?: EventFilter): Promise<StoredEvent[]>;
@@ -83,7 +85,7 @@ export interface Store {
     workspaceId: string,
     opts: { inactivityMinutes: number; anonymousIds?: readonly string[] },
     classify: (landings: readonly Landing[]) => Acquisition[],
-  ): Promise<{ sessions: number; landings: number }>;
+  ): Promise<{ sessions: number; landings: number; moves: ChannelMove[] }>;
   listSessions(workspaceId: string, filter?: { anonymousIds?: readonly string[]; limit?: number }): Promise<SessionRow[]>;
   /** Sessions per channel (for rule-change reports and checks). */
   sessionsByChannel(workspaceId: string): Promise<{ channel: string; sessions: number }[]>;
@@ -99,6 +101,10 @@ export interface Store {
   quarantinedIdentifiers(workspaceId: string): Promise<QuarantineRow[]>;
   countPersons(workspaceId: string): Promise<number>;
   leadsByFirstTouchChannel(workspaceId: string): Promise<{ channel: string; leads: number }[]>;
+
+  /** A workspace setting (JSON), or undefined when never set. */
+  getSetting(workspaceId: string, key: string): Promise<unknown>;
+  setSetting(workspaceId: string, key: string, value: unknown): Promise<void>;
 
   appendIdentityLinks(workspaceId: string, links: readonly IdentityLink[]): Promise<number>;
   listIdentityLinks(workspaceId: string): Promise<IdentityLink[]>;

@@ -179,3 +179,10 @@ export interface PersonJourney {
   /** Every session, event, milestone and identity change, oldest first. */
   timeline: JourneyItem[];
 }
+
+/** Sessions whose channel went from `from` to `to` in a re-derive (null: the session is new, or gone). */
+export interface ChannelMove {
+  from: string | null;
+  to: string | null;
+  sessions: number;
+}

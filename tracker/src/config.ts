@@ -1,14 +1,15 @@
-// Settings read once from the snippet's own <script> tag (data-* attributes). Without the tag (or
-// data-key) the snippet stays inert.
+// Settings read once from the snippet's own <script> tag (data-* attributes). Without data-key the
+// snippet stops here (the bundle's try/catch swallows the throw) and stays inert.
 import { doc, nav } from './dom.js';
 
-const tag = (doc.currentScript || doc.querySelector('script[data-key]')) as HTMLScriptElement;
+const tag = doc.currentScript as HTMLScriptElement;
 const data = tag.dataset;
 
 /** A comma list attribute; missing gives []. */
 const list = (value?: string): string[] => (value ? value.split(/ *, */) : []);
 
 export const writeKey = data.key;
+if (!writeKey) throw 0;
 
 /** `{api}/collect`; the api defaults to the origin the script came from (a same-site proxy path works too). */
 export const endpoint = (data.api || new URL(tag.src).origin).replace(/\/$/, '') + '/collect';
@@ -17,17 +18,17 @@ export const configuredCookieDomain = data.cookieDomain;
 // Numeric attributes: the multiplication converts the string; missing or empty gives the default.
 export const idMaxAge = ((data.cookieDays as unknown as number) || 365) * 86400;
 export const sessionMs = ((data.sessionMinutes as unknown as number) || 30) * 6e4;
-export const clickIdNames = list('gclid,gbraid,wbraid,dclid,fbclid,msclkid,li_fat_id,ttclid,twclid,' + (data.clickIds || ''));
-export const consentRequired = data.consent == 'required';
+/** data-consent="required" (any value turns it on). */
+export const consentRequired = 'consent' in data;
 
 /** The visitor asked not to be tracked (DNT / GPC) and the site honours it: nothing is stored or sent. */
 export const optedOut =
-  (data.respectDnt != null && nav.doNotTrack == '1') ||
-  (data.respectGpc != null && (nav as { globalPrivacyControl?: boolean }).globalPrivacyControl == true);
+  ('respectDnt' in data && nav.doNotTrack == '1') ||
+  ('respectGpc' in data && (nav as { globalPrivacyControl?: boolean }).globalPrivacyControl);
 
 export const formAllow = list(data.formAllow);
 export const formDeny = list(data.formDeny);
 export const downloadExts = list(data.downloadExt);
 
-/** "hash": hash changes are page views too; "off": no automatic SPA page views; default: History API. */
+/** "hash": hash changes are page views too; "off": no automatic SPA page views; default: path + query changes. */
 export const spaMode = data.spa;

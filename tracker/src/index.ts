@@ -1,29 +1,14 @@
 // Entry point of cl.js. The build also wraps the bundle in try/catch: loading never throws into the page.
+// Importing the watchers starts them (when off, under DNT/GPC or refused consent, no event is built).
 import { consent, identify, page, track } from './api.js';
-import { optedOut, writeKey } from './config.js';
-import { doc, on, safe } from './dom.js';
-import { watchForms } from './forms.js';
-import { watchLinks } from './links.js';
-import { watchNavigation } from './spa.js';
+import { on } from './dom.js';
+import './forms.js';
+import './links.js';
+import './spa.js';
 import { flush } from './transport.js';
 
-type Method = 'track' | 'identify' | 'page' | 'consent';
-const win = window as unknown as { closedloop?: unknown };
-
-/** Public methods never throw, whatever they are given. */
-const api = { track: safe(track), identify: safe(identify), page: safe(page), consent: safe(consent) };
-
-if (writeKey) {
-  // Calls made before the script loaded (see docs/tracker.md: a queue of [method, ...args]).
-  const queued = win.closedloop as [Method, ...unknown[]][] | undefined;
-  win.closedloop = api;
-  for (const call of Array.isArray(queued) ? queued : []) safe(api[call[0]] as (...args: unknown[]) => void)(...call.slice(1));
-  if (!optedOut) {
-    page(); // also sends what an earlier page left unsent
-    watchNavigation();
-    watchLinks();
-    watchForms();
-    on('visibilitychange', () => doc.hidden && flush(true));
-    on('pagehide', () => flush(true));
-  }
-}
+// Public methods never throw, whatever they are given (emit, identify and consent swallow errors).
+(window as unknown as { closedloop: unknown }).closedloop = { track, identify, page, consent };
+page(); // also sends what an earlier page left unsent
+// Page hidden (also when it is left or closed): send now; keepalive requests outlive the page.
+on('visibilitychange', flush);

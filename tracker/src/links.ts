@@ -4,17 +4,20 @@ import { track } from './api.js';
 import { loc, on } from './dom.js';
 import { flush } from './transport.js';
 
-const DOWNLOAD = RegExp(
-  '\\.(' + ['pdf|docx?|xlsx?|pptx?|csv|txt|rtf|od[tsp]|zip|rar|7z|t?gz|dmg|exe|msi|pkg|apk|epub|mp[34]|mov'].concat(downloadExts).join('|') + ')$',
-  'i',
-);
+/**
+ * Documents, spreadsheets, decks, data and installers (add others with data-download-ext). Matched
+ * against the lowercased path: Report.PDF counts; data-download-ext is written lowercase.
+ */
+const DOWNLOAD = RegExp('\\.(' + ['pdf|(doc|xls|ppt)x?|csv|zip|dmg|exe|msi|pkg'].concat(downloadExts).join('|') + ')$');
 
-export const watchLinks = (): void =>
-  on('click', (e: MouseEvent) => {
-    const url = new URL(((e.target as Element).closest('a[href]') as HTMLAnchorElement).href);
-    const ext = url.pathname.match(DOWNLOAD);
-    if (ext) track('file_download', { url: url.href, file_type: ext[1]!.toLowerCase() });
-    else if (/^http/.test(url.protocol) && url.host != loc.host) track('outbound_link_clicked', { url: url.href });
-    else return;
+on('click', (e: MouseEvent) => {
+  // The anchor's own URL parts; an <a> without href has no host or path, so nothing matches.
+  const url = (e.target as Element).closest('a')!;
+  const ext = url.pathname.toLowerCase().match(DOWNLOAD);
+  // mailto:, tel:, javascript: … have no host.
+  if (ext || (url.host && url.host != loc.host)) {
+    // file_type is left out (undefined) for outbound links.
+    track(ext ? 'file_download' : 'outbound_link_clicked', { url: url.href, file_type: (ext || [])[1] });
     flush(); // the click usually leaves the page
-  });
+  }
+});

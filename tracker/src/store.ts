@@ -1,19 +1,21 @@
 // First-party storage: a cookie on the registrable domain, mirrored to localStorage (which answers
 // when cookies are blocked or cleared), and an in-memory copy that is all there is until storage is
 // allowed (consent-required mode). Keys are prefixed "_cl_"; values are ids and digits, so no encoding.
-import { configuredCookieDomain, consentRequired } from './config.js';
+import { configuredCookieDomain, consentRequired, idMaxAge, optedOut } from './config.js';
 import { doc, loc } from './dom.js';
 
 const memory: Record<string, string> = {};
-let cookieDomain = configuredCookieDomain;
+const labels = loc.hostname.split('.');
 
-/** Reads the cookie (no value) or writes it ('' with max age 0 deletes). */
-const cookie = (key: string, value?: string | number, maxAge?: number): string | undefined =>
+/**
+ * Reads the cookie (no value) or writes it on `domain`, for data-cookie-days (renewed by every write),
+ * or deletes it (''). The \b keeps "x_cl_id" from matching.
+ */
+const cookie = (key: string, value?: string, domain?: string): string | undefined =>
   value == null
-    ? (doc.cookie.match('(^|; )_cl_' + key + '=([^;]*)') || [])[2]
+    ? (doc.cookie.match('\\b_cl_' + key + '=([^;]*)') || [])[1]
     : void (doc.cookie =
-        '_cl_' + key + '=' + value + ';path=/;max-age=' + maxAge + (cookieDomain ? ';domain=' + cookieDomain : '') +
-        (loc.protocol == 'https:' ? ';secure' : ''));
+        '_cl_' + key + '=' + value + ';path=/;max-age=' + (value ? idMaxAge : 0) + ';domain=' + domain + (isSecureContext ? ';secure' : ''));
 
 /**
  * localStorage: read (no value), write (a value) or remove (''). It may be missing or throw
@@ -32,34 +34,33 @@ export const local = (key: string, value?: string): string | undefined => {
   return undefined;
 };
 
-/** Whether cookies/localStorage may be written: always, unless consent is required and not (yet) given ("c"). */
-export let storageAllowed = !consentRequired || !!(cookie('c') || local('c'));
+/**
+ * Truthy: cookies/localStorage may be written and events sent. Falsy: consent required and not (yet)
+ * given ("c"): events are held in memory. 0: off (DNT/GPC honoured, or consent refused): no events.
+ */
+export let state: unknown = optedOut ? 0 : !consentRequired || cookie('c');
 
-/** Keys: "id" anonymous id, "s" session, "c" consent given, "q" unsent events (localStorage only). */
-export const get = (key: string): string | undefined => (storageAllowed && (cookie(key) || local(key))) || memory[key];
+/** Keys: "id" ids (see ids.ts), "c" consent given, "q" unsent events (localStorage only). */
+export const get = (key: string): string | undefined => ((state && (cookie(key) || local(key))) as string) || memory[key];
 
-/** Keeps in memory, and in the cookie + localStorage when allowed; '' with max age 0 deletes. */
-export const set = (key: string, value: string, maxAge: number): void => {
+/**
+ * Keeps in memory, and in the cookie + localStorage when allowed; '' deletes.
+ * The cookie is tried on the parent domains, shortest first ("test", "shop.test", "www.shop.test"),
+ * until it reads back: browsers refuse public suffixes (com, co.uk), so it lands on the registrable
+ * domain and www. / app. share it; on localhost or an IP only the host itself is accepted (a host
+ * cookie). A delete never reads back, so it clears every level. data-cookie-domain is used as given.
+ */
+export const set = (key: string, value: string): void => {
   memory[key] = value;
-  if (storageAllowed) {
-    if (cookieDomain == null) {
-      // The registrable domain: the shortest parent domain that accepts a cookie (public suffixes are refused).
-      const labels = loc.hostname.split('.');
-      for (let i = labels.length - 1; i-- && !cookie('t'); ) {
-        cookieDomain = labels.slice(i).join('.');
-        cookie('t', 1, 9);
-      }
-      if (cookie('t')) cookie('t', '', 0);
-      else cookieDomain = '';
-    }
-    cookie(key, value, maxAge);
+  if (state) {
+    for (let i = labels.length; cookie(key) != value && i--; ) cookie(key, value, configuredCookieDomain || labels.slice(i).join('.'));
     local(key, value);
   }
 };
 
-/** Consent given: later writes persist. Refused: forget everything stored. */
+/** Consent given: later writes persist. Refused: forget everything stored, and turn off. */
 export const allowStorage = (granted: boolean): void => {
-  storageAllowed = true;
-  if (!granted) for (const key of ['id', 's', 'c', 'q']) set(key, '', 0);
-  storageAllowed = granted;
+  state = 1;
+  if (!granted) for (const key of ['id', 'c', 'q']) set(key, '');
+  state = granted || 0;
 };

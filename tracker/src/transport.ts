@@ -3,66 +3,42 @@
 // and whatever is left is sent by the next page load (at-least-once: the collector dedupes on messageId).
 import type { TrackerEvent } from './api.js';
 import { endpoint, writeKey } from './config.js';
-import { nav, safe } from './dom.js';
-import { local, storageAllowed } from './store.js';
-
-/** Events per request: keeps each body well under the 64 KB keepalive/beacon budget. */
-const BATCH = 25;
+import { now, safe } from './dom.js';
+import { local, state } from './store.js';
 
 let outbox: TrackerEvent[] = [];
-/** How many events at the head of the outbox are in an unanswered fetch. */
+/** How many events at the head of the outbox are in unanswered requests (what flush skips). */
 let busy = 0;
-let timer: ReturnType<typeof setTimeout> | 0 = 0;
+let timer: ReturnType<typeof setTimeout> | undefined;
 let failures = 0;
-/** The last fetch got a 2xx: only then is a beacon's (unconfirmable) delivery trusted. */
-let healthy: unknown;
 
 safe(() => (outbox = JSON.parse(local('q')!) || []))();
 
 const save = (): void => {
-  if (storageAllowed) local('q', JSON.stringify(outbox));
-};
-
-const body = (batch: TrackerEvent[]): string =>
-  JSON.stringify({ writeKey, sentAt: new Date().toISOString(), batch });
-
-const delivered = (batch: TrackerEvent[]): void => {
-  outbox = outbox.filter((event) => batch.indexOf(event) < 0);
-  save();
+  if (state) local('q', JSON.stringify(outbox));
 };
 
 /**
- * Sends what is waiting; nothing while storage is not allowed (consent pending). Normally one fetch at
- * a time, text/plain (a "simple" request: no CORS preflight) with keepalive. `leaving` (page hidden or
- * unloading) uses sendBeacon, delivered after the page is gone; it cannot report failure, so its batch
- * leaves the outbox only if the collector was answering 2xx on this page. Otherwise it stays for the
- * next page (a possible duplicate, removed by the collector's messageId dedupe).
+ * Sends the next batch not already in flight (nothing while consent is pending): fetch, text/plain (a
+ * "simple" request: no CORS preflight) with keepalive, so it outlives the page.
  */
-export const flush = safe((leaving?: boolean) => {
-  clearTimeout(timer);
-  timer = 0;
-  // The in-flight batch is the head of the outbox; a beacon skips it.
-  for (let i = busy, batch; storageAllowed && (batch = outbox.slice(i, i + BATCH))[0]; ) {
-    if (!leaving || !nav.sendBeacon) {
-      if (!busy) {
-        busy = batch.length;
-        fetch(endpoint, { method: 'POST', body: body(batch), keepalive: true })
-          .then((response) => {
-            if (!response.ok) throw 0;
-            busy = failures = 0;
-            healthy = 1;
-            delivered(batch);
-            flush();
-          })
-          .catch(() => {
-            busy = healthy = 0;
-            timer = setTimeout(flush, 1e3 << Math.min(failures++, 6));
-          });
-      }
-      return;
-    }
-    if (nav.sendBeacon(endpoint, body(batch)) && healthy) delivered(batch);
-    else i += BATCH;
+export const flush = safe(() => {
+  timer = clearTimeout(timer) as undefined;
+  // 25 events per request keep each body well under the 64 KB keepalive budget.
+  const batch = outbox.slice(busy, busy + 25);
+  if (state && batch[0]) {
+    busy += batch.length;
+    fetch(endpoint, { method: 'POST', keepalive: true, body: JSON.stringify({ writeKey, sentAt: now(), batch }) })
+      .then((response) => response.ok, () => 0)
+      .then((ok) => {
+        busy -= batch.length;
+        if (ok) {
+          failures = 0;
+          outbox = outbox.filter((event) => !batch.includes(event));
+          save();
+          flush();
+        } else timer = setTimeout(flush, 1e3 << (failures < 6 ? failures++ : 6));
+      });
   }
 });
 

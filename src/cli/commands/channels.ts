@@ -1,7 +1,10 @@
 // `closedloop channels`: debug tagging and channel rules without a server.
 //   closedloop channels explain --url URL [--referrer REF] [--rules FILE] [--own-host HOST]... [--json]
 //   closedloop channels rules [--rules FILE] [--json]
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { changeChannelRules } from '../../model/channel-rules-change.js';
+import { printRows, withStore } from '../context.js';
 import { UsageError } from '../errors.js';
 import { compileRules, defaultCompiledRules, type CompiledRules } from '../../model/channels/rules.js';
 import { explainLanding, type LandingExplanation } from '../../model/channels/explain.js';
@@ -111,5 +114,43 @@ export function register(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (opts: { rules?: string; json?: boolean }) => {
       process.stdout.write(await runRules(opts));
+    });
+  channels
+    .command('set-rules [file]')
+    .description("Set a workspace's channel rules from a JSON file (or --reset to the GA4 defaults), re-derive its history and show what moved")
+    .requiredOption('--workspace <id>', 'workspace id')
+    .option('--reset', 'go back to the GA4 default channel group')
+    .option('--data-dir <dir>', 'data directory')
+    .option('--json', 'print JSON')
+    .action(async (file: string | undefined, opts: { workspace: string; reset?: boolean; dataDir?: string; json?: boolean }) => {
+      if (!file && !opts.reset) throw new UsageError('give a rules file, or --reset', 'file');
+      let config: unknown = null;
+      if (file) {
+        try {
+          config = JSON.parse(await readFile(file, 'utf8')) as unknown;
+        } catch (err) {
+          throw new UsageError(`cannot read ${file} as JSON: ${(err as Error).message}`, 'file');
+        }
+      }
+      await withStore(opts.dataDir, async (store) => {
+        if (!(await store.getWorkspace(opts.workspace))) throw new UsageError(`no workspace with id "${opts.workspace}"`, '--workspace');
+        let change;
+        try {
+          change = await changeChannelRules(store, opts.workspace, config);
+        } catch (err) {
+          if (err instanceof RuleSetError) throw new UsageError(err.message, 'file');
+          throw err;
+        }
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify(change, null, 2)}\n`);
+          return;
+        }
+        process.stdout.write(`Re-derived ${change.sessions} sessions; ${change.moved} changed channel.\n\n`);
+        printRows(change.channels.map((c) => ({ channel: c.channel, before: c.before, after: c.after, change: c.change > 0 ? `+${c.change}` : String(c.change) })), false);
+        if (change.matrix.length > 0) {
+          process.stdout.write('\nmoved:\n');
+          printRows(change.matrix.map((m) => ({ from: m.from, to: m.to, sessions: m.sessions })), false);
+        }
+      });
     });
 }

@@ -4,7 +4,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { withStore } from '../context.js';
 import { UsageError } from '../errors.js';
 import type { IngestResult } from '../../store/types.js';
-import { refreshUserAgents } from '../../model/user-agents.js';
+import { rebuild } from '../../model/derive.js';
 
 interface FileResult extends IngestResult {
   file: string;
@@ -35,7 +35,8 @@ export function register(program: Command): void {
           results.push({ file, ...r });
         }
         bar?.stop();
-        await refreshUserAgents(store);
+        // derive what the new events change (sessions, persons, milestones) for the workspace
+        if (results.some((r) => r.inserted > 0)) await rebuild(store, o.workspace);
         if (o.json) {
           process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
         } else {

@@ -5,12 +5,14 @@ import { register as importCmd } from './import.js';
 import { register as attribute } from './attribute.js';
 import { register as channels } from './channels.js';
 import { register as simulate } from './simulate.js';
+import { register as rebuild } from './rebuild.js';
 
 /** Every sub-command registers itself here, in the order `--help` lists them. */
 export function registerCommands(program: Command): void {
   serve(program);
   workspace(program);
   importCmd(program);
+  rebuild(program);
   attribute(program);
   channels(program);
   simulate(program);

@@ -21,13 +21,10 @@ export interface CollectedEvent {
   traits?: Record<string, unknown>;
   context: {
     page: { url: string; path: string; referrer: string; title: string; search: string };
-    campaign?: Record<string, string>;
-    clickIds?: Record<string, string>;
     sessionId: string;
     locale: string;
     timezone: string;
     screen: { width: number; height: number };
-    library: { name: string; version: string };
   };
 }
 

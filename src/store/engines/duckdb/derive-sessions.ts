@@ -64,11 +64,11 @@ export function clearSessionsSql(scoped: boolean): string {
   return `DELETE FROM sessions WHERE workspace_id = $ws ${scoped ? 'AND anonymous_id IN (SELECT anonymous_id FROM derive_scope)' : ''}`;
 }
 
-/** Inserts the staged sessions joined to their acquisition. */
-export function commitSessionsSql(acquisitionsFile: string): string {
+/** The new sessions: staged boundaries joined to their acquisition (temp table `derive_new`). */
+export function newSessionsSql(acquisitionsFile: string): string {
   return `
-    INSERT INTO sessions
-    SELECT $ws, s.session_id, s.anonymous_id, s.started_at, s.ended_at, s.landing_url, s.referrer,
+    CREATE OR REPLACE TEMP TABLE derive_new AS
+    SELECT $ws AS workspace_id, s.session_id, s.anonymous_id, s.started_at, s.ended_at, s.landing_url, s.referrer,
       a.source, a.medium, a.campaign, a.term, a.content, a.campaign_id, a.click_ids, a.ad_ids,
       a.channel, a.platform, a.channel_rule, a.decided_by, s.page_views, s.event_count, s.user_agent, s.country, s.first_message_id
     FROM derive_sessions s
@@ -78,3 +78,15 @@ export function commitSessionsSql(acquisitionsFile: string): string {
       ON a.landing_url IS NOT DISTINCT FROM s.landing_url AND a.referrer IS NOT DISTINCT FROM s.referrer
         AND a.campaign_ctx IS NOT DISTINCT FROM s.campaign_ctx::VARCHAR`;
 }
+
+/** Sessions per (old channel, new channel), matched by session id (NULL: a session that is new or gone). */
+export function channelMovesSql(scoped: boolean): string {
+  return `
+    SELECT o.channel AS from_channel, n.channel AS to_channel, count(*) AS sessions
+    FROM (SELECT session_id, channel FROM sessions WHERE workspace_id = $ws
+            ${scoped ? 'AND anonymous_id IN (SELECT anonymous_id FROM derive_scope)' : ''}) o
+    FULL OUTER JOIN derive_new n USING (session_id)
+    GROUP BY ALL ORDER BY ALL`;
+}
+
+export const INSERT_NEW_SESSIONS_SQL = 'INSERT INTO sessions SELECT * FROM derive_new';

@@ -19,6 +19,7 @@ import type {
   PersonJourney,
   QuarantineRow,
   Landing,
+  ChannelMove,
   Acquisition,
   SessionRow,
   UserAgentRow,
@@ -172,12 +173,22 @@ export class DuckDbStore implements Store {
     };
   }
 
-  async loadEventJournal(path: string): Promise<{ inserted: number }> {
+  async loadEventJournal(path: string): Promise<{ inserted: number; touched: Map<string, string[]> }> {
     const cols = readJsonColumnsArg({ _ws: 'VARCHAR', _recv: 'VARCHAR', _origin: 'VARCHAR', _batch: 'VARCHAR' });
     const src = `read_ndjson(${sqlString(path)}, columns=${cols}, format='newline_delimited')`;
     const meta = { ws: '_ws', received: 'CAST(_recv AS TIMESTAMPTZ)', correct: "(_origin <> 'import')", origin: '_origin', batch: '_batch' };
-    const inserted = await this.db.write(async (conn) => (await conn.run(insertNormalisedSql(src, meta))).rowsChanged);
-    return { inserted };
+    const rows = await this.db.write(async (conn) =>
+      (await conn.runAndReadAll(insertNormalisedSql(src, meta, 'RETURNING workspace_id, anonymous_id'))).getRows(),
+    );
+    // which anonymous ids got new events, per workspace: the derive step re-derives only those
+    const touched = new Map<string, Set<string>>();
+    for (const [ws, anon] of rows) {
+      if (anon === null) continue;
+      let set = touched.get(String(ws));
+      if (!set) touched.set(String(ws), (set = new Set()));
+      set.add(String(anon));
+    }
+    return { inserted: rows.length, touched: new Map([...touched].map(([k, v]) => [k, [...v]])) };
   }
 
   /** Line-numbered validation of a file, with the same rules the insert applies. */
@@ -396,7 +407,7 @@ export class DuckDbStore implements Store {
     workspaceId: string,
     opts: { inactivityMinutes: number; anonymousIds?: readonly string[] },
     classify: (landings: readonly Landing[]) => Acquisition[],
-  ): Promise<{ sessions: number; landings: number }> {
+  ): Promise<{ sessions: number; landings: number; moves: ChannelMove[] }> {
     return deriveSessions(this.db, workspaceId, opts, classify);
   }
   listSessions(workspaceId: string, filter: { anonymousIds?: readonly string[]; limit?: number } = {}): Promise<SessionRow[]> {
@@ -434,6 +445,23 @@ export class DuckDbStore implements Store {
   }
   leadsByFirstTouchChannel(workspaceId: string): Promise<{ channel: string; leads: number }[]> {
     return leadsByFirstTouchChannel(this.db, workspaceId);
+  }
+
+  // ---- settings ----
+
+  async getSetting(workspaceId: string, key: string): Promise<unknown> {
+    const rows = await this.db.query('SELECT value FROM workspace_settings WHERE workspace_id = $ws AND key = $k', { ws: workspaceId, k: key });
+    return rows[0] ? parseJson(rows[0].value) : undefined;
+  }
+
+  async setSetting(workspaceId: string, key: string, value: unknown): Promise<void> {
+    await this.db.write((c) =>
+      c.run(
+        `INSERT INTO workspace_settings (workspace_id, key, value) VALUES ($ws, $k, $v)
+         ON CONFLICT (workspace_id, key) DO UPDATE SET value = excluded.value, updated_at = now()`,
+        { ws: workspaceId, k: key, v: JSON.stringify(value) },
+      ),
+    );
   }
 
   // ---- identity links ----

@@ -151,4 +151,17 @@ export const MIGRATIONS: readonly Migration[] = [
         message_id VARCHAR
       );`,
   },
+  {
+    version: 7,
+    name: 'workspace_settings',
+    // Configuration (not facts): e.g. the workspace's channel rules. Changing one re-derives history.
+    sql: `
+      CREATE TABLE workspace_settings (
+        workspace_id VARCHAR NOT NULL,
+        key VARCHAR NOT NULL,
+        value JSON NOT NULL,
+        updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        PRIMARY KEY (workspace_id, key)
+      );`,
+  },
 ];

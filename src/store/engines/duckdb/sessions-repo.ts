@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
-import type { Acquisition, Landing, SessionRow } from '../../types.js';
+import type { Acquisition, ChannelMove, Landing, SessionRow } from '../../types.js';
 import { sqlString, VARCHAR_LIST, type Db, type Row } from './connection.js';
-import { clearSessionsSql, commitSessionsSql, DISTINCT_LANDINGS_SQL, stageSessionsSql } from './derive-sessions.js';
-import { parseJson } from './rows.js';
+import { channelMovesSql, clearSessionsSql, DISTINCT_LANDINGS_SQL, INSERT_NEW_SESSIONS_SQL, newSessionsSql, stageSessionsSql } from './derive-sessions.js';
+import { parseJson, str } from './rows.js';
 
 
 export async function deriveSessions(
@@ -13,7 +13,7 @@ export async function deriveSessions(
     workspaceId: string,
     opts: { inactivityMinutes: number; anonymousIds?: readonly string[] },
     classify: (landings: readonly Landing[]) => Acquisition[],
-  ): Promise<{ sessions: number; landings: number }> {
+  ): Promise<{ sessions: number; landings: number; moves: ChannelMove[] }> {
     const scoped = opts.anonymousIds !== undefined;
     const dir = mkdtempSync(join(tmpdir(), 'closedloop-derive-'));
     try {
@@ -47,17 +47,24 @@ export async function deriveSessions(
             })
             .join('\n'),
         );
+        await conn.run(newSessionsSql(sqlString(file)), { ws: workspaceId });
         await conn.run('BEGIN TRANSACTION');
+        let moves: ChannelMove[];
         try {
+          moves = ((await conn.runAndReadAll(channelMovesSql(scoped), { ws: workspaceId })).getRowObjectsJson() as Row[]).map((r) => ({
+            from: str(r.from_channel),
+            to: str(r.to_channel),
+            sessions: Number(r.sessions),
+          }));
           await conn.run(clearSessionsSql(scoped), { ws: workspaceId });
-          await conn.run(commitSessionsSql(sqlString(file)), { ws: workspaceId });
+          await conn.run(INSERT_NEW_SESSIONS_SQL);
           await conn.run('COMMIT');
         } catch (err) {
           await conn.run('ROLLBACK').catch(() => undefined);
           throw err;
         }
         const n = await conn.runAndReadAll('SELECT count(*) AS n FROM derive_sessions');
-        return { sessions: Number(n.getRowObjectsJson()[0]?.n ?? 0), landings: landings.length };
+        return { sessions: Number(n.getRowObjectsJson()[0]?.n ?? 0), landings: landings.length, moves };
       });
     } finally {
       rmSync(dir, { recursive: true, force: true });
