@@ -7,7 +7,7 @@ import { openStore } from '../../src/store/open.js';
 
 const [mode, file, dir] = process.argv.slice(2) as [string, string, string];
 const t0 = performance.now();
-let events = 0;
+let events: number;
 if (mode === 'native') {
   const db = await DuckDBInstance.create(join(dir, 'native.duckdb'));
   const c = await db.connect();

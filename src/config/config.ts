@@ -81,9 +81,18 @@ export function loadConfig(opts: { env?: NodeJS.ProcessEnv; cwd?: string; overri
   for (const [key, f] of Object.entries(FIELDS) as [keyof Config, (typeof FIELDS)[keyof Config]][]) {
     let value: unknown = f.default;
     let from = 'default';
-    if (file[key] !== undefined) (value = file[key]), (from = `${CONFIG_FILE} ${key}`);
-    if (env[f.env] !== undefined && env[f.env] !== '') (value = env[f.env]), (from = f.env);
-    if (opts.overrides?.[key] !== undefined) (value = opts.overrides[key]), (from = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+    if (file[key] !== undefined) {
+      value = file[key];
+      from = `${CONFIG_FILE} ${key}`;
+    }
+    if (env[f.env] !== undefined && env[f.env] !== '') {
+      value = env[f.env];
+      from = f.env;
+    }
+    if (opts.overrides?.[key] !== undefined) {
+      value = opts.overrides[key];
+      from = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    }
     const r = f.schema.safeParse(value);
     if (r.success) out[key] = r.data;
     else problems.push(`${from}: must be ${f.hint} (got ${JSON.stringify(value)})`);

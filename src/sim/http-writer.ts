@@ -37,17 +37,11 @@ export function segmentHttpWriter(opts: HttpWriterOptions): SimWriter & { stats:
     const body = JSON.stringify({ batch });
     for (let attempt = 0; ; attempt++) {
       stats.requests++;
-      let status = 0;
-      let retryAfter = 0;
-      let text = '';
-      try {
-        const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth }, body });
-        status = r.status;
-        retryAfter = Number(r.headers.get('retry-after') ?? 0);
-        text = await r.text();
-      } catch {
-        status = 0; // network error: retry
-      }
+      // status 0: a network error (retried like a 5xx)
+      const { status, retryAfter, text } = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth }, body }).then(
+        async (r) => ({ status: r.status, retryAfter: Number(r.headers.get('retry-after') ?? 0), text: await r.text() }),
+        () => ({ status: 0, retryAfter: 0, text: '' }),
+      );
       if (status >= 200 && status < 300) {
         stats.events += batch.length;
         stats.rejected += ((JSON.parse(text) as { rejected?: unknown[] }).rejected ?? []).length;

@@ -59,7 +59,10 @@ function reference(facts: { identifiers: { kind: string; value: string; at?: num
       const [x, y] = [key(l.a), key(l.b)];
       if (quarantined.has(x) || quarantined.has(y)) continue;
       const m = label.get(x)! < label.get(y)! ? label.get(x)! : label.get(y)!;
-      for (const k of [...label.keys()]) if (label.get(k) === label.get(x) || label.get(k) === label.get(y)) if (label.get(k) !== m) (label.set(k, m), (changed = true));
+      for (const k of [...label.keys()]) if (label.get(k) === label.get(x) || label.get(k) === label.get(y)) if (label.get(k) !== m) {
+        label.set(k, m);
+        changed = true;
+      }
     }
   }
   const members = new Map<string, string[]>();

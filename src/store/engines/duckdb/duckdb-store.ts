@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { listValue, type DuckDBConnection, type DuckDBPreparedStatement, type DuckDBValue } from '@duckdb/node-api';
+import { existsSync } from 'node:fs';
+import { listValue, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import type { EventGroup, ImportProgress, Store } from '../../store.js';
 import type {
   EventFilter,
@@ -321,11 +319,18 @@ export class DuckDbStore implements Store {
   async queryEvents(workspaceId: string, f: EventFilter = {}): Promise<StoredEvent[]> {
     const where = ['workspace_id = $ws'];
     const params: Record<string, string | number> = { ws: workspaceId, limit: Math.min(f.limit ?? 100, 10_000) };
-    if (f.type) (where.push('type = $type'), (params.type = f.type));
-    if (f.anonymousId) (where.push('anonymous_id = $anon'), (params.anon = f.anonymousId));
-    if (f.userId) (where.push('user_id = $uid'), (params.uid = f.userId));
-    if (f.since) (where.push('ts >= CAST($since AS TIMESTAMPTZ)'), (params.since = f.since));
-    if (f.until) (where.push('ts < CAST($until AS TIMESTAMPTZ)'), (params.until = f.until));
+    const filters: [string | undefined, string, string][] = [
+      [f.type, 'type', 'type = $type'],
+      [f.anonymousId, 'anon', 'anonymous_id = $anon'],
+      [f.userId, 'uid', 'user_id = $uid'],
+      [f.since, 'since', 'ts >= CAST($since AS TIMESTAMPTZ)'],
+      [f.until, 'until', 'ts < CAST($until AS TIMESTAMPTZ)'],
+    ];
+    for (const [value, name, condition] of filters) {
+      if (value === undefined) continue;
+      where.push(condition);
+      params[name] = value;
+    }
     const rows = await this.db.query(
       `SELECT message_id, type, event, name, anonymous_id, user_id,
          strftime(ts AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS ts,
