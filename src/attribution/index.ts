@@ -17,7 +17,15 @@ export { creditRows, type CreditTotals } from './credits.js';
 export { encodePaths, type EncodedPaths } from './encoded-paths.js';
 export { markov, MAX_MARKOV_ORDER, type MarkovResult } from './models/markov.js';
 export { shapley, type ShapleyResult, type ShapleyValueFunction } from './models/shapley.js';
-export { shapleySimplified, type SimplifiedShapleyResult } from './models/shapley-simplified.js';
+export { shapleySimplified, simplifiedShapleyFractions, type SimplifiedShapleyResult } from './models/shapley-simplified.js';
+export { summariseBatches, type BatchPaths } from './batch-paths.js';
+export {
+  weighBatchDataDriven,
+  DATA_DRIVEN_MODEL_NAMES,
+  type DataDrivenModelName,
+  type DataDrivenOptions,
+  type DataDrivenWeights,
+} from './data-driven-weights.js';
 export { DEFAULT_HALF_LIFE_DAYS } from './models/time-decay.js';
 export {
   attributePaths,

@@ -3,6 +3,8 @@ import type { ChannelMove } from '../store/types.js';
 import { compileRules, resolveRulesConfig, RuleSetError } from './channels/index.js';
 import { settingsFor, CHANNEL_RULES } from './workspace-settings.js';
 import { deriveSessions } from './sessions.js';
+import { creditWorkspace } from './attribution-credits.js';
+import { withWorkspaceLock } from './workspace-lock.js';
 
 export interface ChannelRulesChange {
   sessions: number;
@@ -41,15 +43,19 @@ export function summariseMoves(moves: readonly ChannelMove[]): ChannelRulesChang
 
 /**
  * Sets a workspace's channel rules (a rules file's JSON; null restores the GA4 defaults), re-derives
- * every session of its history with them and reports exactly what moved. Invalid rules throw a
+ * every session of its history with them (and re-credits) and reports exactly what moved. Invalid rules throw a
  * RuleSetError listing every problem, and nothing changes.
  */
 export async function changeChannelRules(store: Store, workspaceId: string, config: unknown): Promise<ChannelRulesChange> {
   if (config !== null) compileRules(resolveRulesConfig(config)); // validate before storing anything
-  await store.setSetting(workspaceId, CHANNEL_RULES, config);
-  const settings = await settingsFor(store, workspaceId);
-  const r = await deriveSessions(store, workspaceId, settings.sessions);
-  return summariseMoves(r.moves);
+  return withWorkspaceLock(workspaceId, async () => {
+    await store.setSetting(workspaceId, CHANNEL_RULES, config);
+    const settings = await settingsFor(store, workspaceId);
+    const r = await deriveSessions(store, workspaceId, settings.sessions);
+    // touches changed channel: credits follow
+    await creditWorkspace(store, workspaceId);
+    return summariseMoves(r.moves);
+  });
 }
 
 export { RuleSetError };

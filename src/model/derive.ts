@@ -3,9 +3,11 @@
 // facts gives identical derived tables.
 import type { Store } from '../store/store.js';
 import type { IdentityChangeRow } from '../store/types.js';
+import { creditPersons, creditWorkspace, type CreditSummary } from './attribution-credits.js';
 import { IdentityGraph } from './identity/index.js';
 import { deriveSessions } from './sessions.js';
 import { refreshUserAgents } from './user-agents.js';
+import { withWorkspaceLock } from './workspace-lock.js';
 import { DEFAULT_DERIVE_SETTINGS, settingsFor, type DeriveSettings } from './workspace-settings.js';
 
 export { DEFAULT_DERIVE_SETTINGS, type DeriveSettings };
@@ -16,6 +18,8 @@ export interface IdentitySummary {
   quarantined: number;
   merges: number;
   splits: number;
+  /** Person ids that a merge, split or removal created or retired in this resolve. */
+  changedPersons: string[];
 }
 
 /** Resolves persons from every link in the facts and writes them back, with what changed since last time. */
@@ -46,34 +50,61 @@ export async function resolvePersons(store: Store, workspaceId: string, settings
     })),
     changes,
   });
-  return { persons: r.persons, identifiers: r.identifiers, quarantined: r.quarantined.length, merges: r.merges.length, splits: r.splits.length };
+  const changedPersons = new Set<string>();
+  for (const c of changes) {
+    changedPersons.add(c.personId);
+    for (const o of c.others) changedPersons.add(o);
+  }
+  return {
+    persons: r.persons,
+    identifiers: r.identifiers,
+    quarantined: r.quarantined.length,
+    merges: r.merges.length,
+    splits: r.splits.length,
+    changedPersons: [...changedPersons],
+  };
 }
 
 export interface DeriveSummary {
   sessions: number;
   identity: IdentitySummary;
   leads: number;
+  credits: CreditSummary;
 }
 
 /** Re-derives everything of a workspace from its facts. */
-export async function rebuild(store: Store, workspaceId: string, settings?: DeriveSettings): Promise<DeriveSummary> {
+export function rebuild(store: Store, workspaceId: string, settings?: DeriveSettings): Promise<DeriveSummary> {
+  return withWorkspaceLock(workspaceId, () => rebuildUnlocked(store, workspaceId, settings));
+}
+
+async function rebuildUnlocked(store: Store, workspaceId: string, settings?: DeriveSettings): Promise<DeriveSummary> {
   settings ??= await settingsFor(store, workspaceId);
   await refreshUserAgents(store);
   const s = await deriveSessions(store, workspaceId, settings.sessions);
   const identity = await resolvePersons(store, workspaceId, settings);
   const leads = await store.deriveLeadMilestones(workspaceId);
-  return { sessions: s.sessions, identity, leads };
+  const credits = await creditWorkspace(store, workspaceId);
+  return { sessions: s.sessions, identity, leads, credits };
 }
 
 /**
  * New events arrived for these anonymous ids: their sessions are re-derived alone; persons and
- * milestones are re-resolved for the workspace (identity is a graph: one link can join any two persons).
+ * milestones are re-resolved for the workspace (identity is a graph: one link can join any two persons);
+ * rule-based credits are redone for the persons concerned, the data-driven fits over the workspace.
  */
-export async function deriveTouched(store: Store, workspaceId: string, anonymousIds: readonly string[], settings?: DeriveSettings): Promise<DeriveSummary> {
+export function deriveTouched(store: Store, workspaceId: string, anonymousIds: readonly string[], settings?: DeriveSettings): Promise<DeriveSummary> {
+  return withWorkspaceLock(workspaceId, () => deriveTouchedUnlocked(store, workspaceId, anonymousIds, settings));
+}
+
+async function deriveTouchedUnlocked(store: Store, workspaceId: string, anonymousIds: readonly string[], settings?: DeriveSettings): Promise<DeriveSummary> {
   settings ??= await settingsFor(store, workspaceId);
   await refreshUserAgents(store);
   const s = await deriveSessions(store, workspaceId, settings.sessions, anonymousIds);
   const identity = await resolvePersons(store, workspaceId, settings);
   const leads = await store.deriveLeadMilestones(workspaceId);
-  return { sessions: s.sessions, identity, leads };
+  // persons whose touches, identity or milestones may have moved: owners of the touched ids, and
+  // every person a merge or split made or retired
+  const persons = new Set([...(await store.personsOfAnonymousIds(workspaceId, anonymousIds)), ...identity.changedPersons]);
+  const credits = await creditPersons(store, workspaceId, [...persons]);
+  return { sessions: s.sessions, identity, leads, credits };
 }

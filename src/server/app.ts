@@ -7,6 +7,7 @@ import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { eventsRoutes } from './routes/events.js';
 import { trackerRoute } from './routes/tracker.js';
+import { attributionRoutes } from './routes/attribution.js';
 import { peopleRoutes } from './routes/people.js';
 import { channelsRoutes } from './routes/channels.js';
 import { join } from 'node:path';
@@ -63,6 +64,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   eventsRoutes(app, deps.store);
   peopleRoutes(app, deps.store);
   channelsRoutes(app, deps.store);
+  attributionRoutes(app, deps.store);
   await trackerRoute(app, deps.config.trackerPath);
   // acknowledged events reach the store before it closes
   app.addHook('onClose', async () => {

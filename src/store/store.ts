@@ -17,6 +17,10 @@ import type {
   SessionRow,
   UserAgentRow,
   Workspace,
+  AttributionInputs,
+  CreditRow,
+  CreditQuery,
+  CreditGroup,
 } from './types.js';
 
 /** One request's events, for group commit. */
@@ -99,8 +103,26 @@ export interface Store {
   personsByIdentifier(workspaceId: string, kind: string, value: string): Promise<string[]>;
   personJourney(workspaceId: string, personId: string): Promise<PersonJourney | undefined>;
   quarantinedIdentifiers(workspaceId: string): Promise<QuarantineRow[]>;
+  /** Persons that own these anonymous ids. */
+  personsOfAnonymousIds(workspaceId: string, anonymousIds: readonly string[]): Promise<string[]>;
   countPersons(workspaceId: string): Promise<number>;
   leadsByFirstTouchChannel(workspaceId: string): Promise<{ channel: string; leads: number }[]>;
+
+  /** Conversions of one milestone, role milestones and touches (of the listed persons, or all). */
+  attributionInputs(workspaceId: string, milestone: string, personIds?: readonly string[]): Promise<AttributionInputs>;
+  /**
+   * Replaces credits of `models` for `milestone` (listed persons only, or all when personIds is
+   * undefined) and, on a full run, the models' channel fits. One transaction.
+   */
+  replaceCredits(
+    workspaceId: string,
+    scope: { milestone: string; models: readonly string[]; personIds?: readonly string[] },
+    rows: readonly CreditRow[],
+    fits?: readonly { model: string; channel: string; score: number }[],
+  ): Promise<void>;
+  creditReport(workspaceId: string, query: CreditQuery): Promise<CreditGroup[]>;
+  attributionFits(workspaceId: string, milestone: string): Promise<{ model: string; channel: string; score: number }[]>;
+  personCredits(workspaceId: string, personId: string): Promise<(CreditRow & { milestone: string })[]>;
 
   /** A workspace setting (JSON), or undefined when never set. */
   getSetting(workspaceId: string, key: string): Promise<unknown>;

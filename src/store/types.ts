@@ -186,3 +186,47 @@ export interface ChannelMove {
   to: string | null;
   sessions: number;
 }
+
+/** What attribution reads: conversions of one milestone, role milestones and touches, per person. */
+export interface AttributionInputs {
+  /** Reached milestones of the conversion kind (epoch ms), value 0 when the milestone has none. */
+  conversions: { personId: string; at: number; value: number }[];
+  /** First time each person reached each role milestone (lead, opportunity, won). */
+  roles: { personId: string; milestone: string; at: number }[];
+  /** Touches (sessions) of the persons, ordered by person then time. */
+  touches: { personId: string; touchId: string; channel: string; at: number }[];
+}
+
+/** One credited touch of one conversion under one model; touchId null is "(no touchpoint)". */
+export interface CreditRow {
+  model: string;
+  personId: string;
+  convertedAt: number;
+  touchId: string | null;
+  touchedAt: number | null;
+  channel: string;
+  weight: number;
+  conversions: number;
+  value: number;
+}
+
+/** Dimensions credits can be grouped by: the touch's session fields. */
+export const CREDIT_DIMENSIONS = ['channel', 'source', 'medium', 'campaign', 'term', 'content', 'landing_page', 'platform', 'country'] as const;
+export type CreditDimension = (typeof CREDIT_DIMENSIONS)[number];
+
+export interface CreditQuery {
+  model: string;
+  milestone: string;
+  groupBy: readonly CreditDimension[];
+  /** Conversions from (inclusive) / to (exclusive), epoch ms. */
+  from?: number;
+  to?: number;
+}
+
+export interface CreditGroup {
+  key: Record<string, string | null>;
+  conversions: number;
+  value: number;
+  /** Distinct conversions that gave this group any credit. */
+  touchedConversions: number;
+}

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { encodePaths } from '../encoded-paths.js';
 import { parsePathSummary } from '../path-summary-file.js';
 import { attributePaths } from '../path-summary.js';
-import { shapleySimplified } from './shapley-simplified.js';
+import { shapleySimplified, simplifiedShapleyFractions } from './shapley-simplified.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../fixtures/fractribution/${name}`, import.meta.url), 'utf8');
 
@@ -65,5 +65,24 @@ describe('simplified Shapley (Fractribution)', () => {
     assert.equal(r.value[B], 10);
     assert.equal(r.conversions[B], 6);
     assert.equal(r.conversions[paths.channels.indexOf('A')], 5);
+  });
+
+  it('exposes the per-position fractions: each computed path sums to 1, skipped paths stay 0', () => {
+    const rows = [
+      { path: ['Direct', 'Generic'], conversions: 19, nulls: 549, value: 0 },
+      { path: ['Direct', 'Brand'], conversions: 17, nulls: 250, value: 0 },
+      { path: ['Generic', 'Brand'], conversions: 7, nulls: 357, value: 0 },
+      { path: ['Direct', 'Generic', 'Brand'], conversions: 1, nulls: 10, value: 1 },
+      { path: ['Brand', 'Direct'], conversions: 0, nulls: 4, value: 0 },
+    ];
+    const paths = encodePaths(rows);
+    const f = simplifiedShapleyFractions(paths);
+    const of = (p: number): number[] => Array.from(f.subarray(paths.offsets[p]!, paths.offsets[p + 1]!));
+    [0.459, 0.174, 0.367].forEach((x, i) => assert.ok(Math.abs(of(3)[i]! - x) <= 0.001, `position ${i}: ${of(3)[i]}`));
+    for (let p = 0; p < 4; p++) assert.ok(Math.abs(of(p).reduce((s, x) => s + x, 0) - 1) < 1e-12, `path ${p}`);
+    assert.deepEqual(of(4), [0, 0], 'a path with no conversions is skipped by default');
+    const only = simplifiedShapleyFractions(paths, (p) => p === 4);
+    assert.deepEqual(of(0).map((_, i) => only[paths.offsets[0]! + i]), [0, 0]);
+    assert.equal(only[paths.offsets[4]! + 1], 1, 'Brand > Direct never converts: the last touch gets 1');
   });
 });

@@ -14,9 +14,21 @@ export interface SimplifiedShapleyResult {
   value: Float64Array;
 }
 
-export function shapleySimplified(paths: EncodedPaths): SimplifiedShapleyResult {
-  const C = paths.channels.length;
-  const { tokens, offsets, conversions, nulls, value } = paths;
+/** Paths with neither conversions nor value have nothing to share, so by default they are skipped. */
+const credited =
+  (paths: EncodedPaths) =>
+  (p: number): boolean =>
+    paths.conversions[p] !== 0 || paths.value[p] !== 0;
+
+/**
+ * Each position's fraction of its path's credit, indexed like `paths.tokens` (the fractions of a
+ * non-empty path sum to 1). Paths that `include` rejects, and empty paths, keep 0 everywhere.
+ */
+export function simplifiedShapleyFractions(
+  paths: EncodedPaths,
+  include: (path: number) => boolean = credited(paths),
+): Float64Array {
+  const { tokens, offsets, conversions, nulls } = paths;
   const nPaths = offsets.length - 1;
   const table = new SequenceInterner(nPaths);
   const ids = new Int32Array(nPaths);
@@ -31,21 +43,16 @@ export function shapleySimplified(paths: EncodedPaths): SimplifiedShapleyResult 
   const prob = new Float64Array(table.size);
   for (let id = 0; id < table.size; id++) prob[id] = seen[id]! > 0 ? conv[id]! / seen[id]! : 0;
 
-  const outConv = new Float64Array(C);
-  const outValue = new Float64Array(C);
+  const fractions = new Float64Array(tokens.length);
   let longest = 0;
   for (let p = 0; p < nPaths; p++) longest = Math.max(longest, offsets[p + 1]! - offsets[p]!);
   const mc = new Float64Array(longest);
   for (let p = 0; p < nPaths; p++) {
     const a = offsets[p]!;
     const b = offsets[p + 1]!;
-    const pc = conversions[p]!;
-    const pv = value[p]!;
-    if (a === b || (pc === 0 && pv === 0)) continue;
+    if (a === b || !include(p)) continue;
     if (b - a === 1) {
-      const c = tokens[a]!;
-      outConv[c] = outConv[c]! + pc;
-      outValue[c] = outValue[c]! + pv;
+      fractions[a] = 1;
       continue;
     }
     const pPath = prob[ids[p]!]!;
@@ -57,13 +64,27 @@ export function shapleySimplified(paths: EncodedPaths): SimplifiedShapleyResult 
       sum += m;
     }
     if (sum === 0) {
-      const c = tokens[b - 1]!;
-      outConv[c] = outConv[c]! + pc;
-      outValue[c] = outValue[c]! + pv;
+      fractions[b - 1] = 1;
       continue;
     }
-    for (let i = a; i < b; i++) {
-      const f = mc[i - a]! / sum;
+    for (let i = a; i < b; i++) fractions[i] = mc[i - a]! / sum;
+  }
+  return fractions;
+}
+
+export function shapleySimplified(paths: EncodedPaths): SimplifiedShapleyResult {
+  const C = paths.channels.length;
+  const { tokens, offsets, conversions, value } = paths;
+  const nPaths = offsets.length - 1;
+  const fractions = simplifiedShapleyFractions(paths);
+  const outConv = new Float64Array(C);
+  const outValue = new Float64Array(C);
+  for (let p = 0; p < nPaths; p++) {
+    const pc = conversions[p]!;
+    const pv = value[p]!;
+    if (pc === 0 && pv === 0) continue;
+    for (let i = offsets[p]!; i < offsets[p + 1]!; i++) {
+      const f = fractions[i]!;
       if (f === 0) continue;
       const c = tokens[i]!;
       outConv[c] = outConv[c]! + f * pc;

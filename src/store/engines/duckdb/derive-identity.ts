@@ -41,7 +41,7 @@ export const SEEN_IDENTIFIERS_SQL = `
  * phone. Events reach their person through the anonymous id, else the user id. Parameter: $ws.
  */
 export const LEAD_MILESTONES_SQL = `
-  INSERT INTO milestones
+  INSERT INTO milestones (workspace_id, person_id, milestone, reached_at, source, message_id)
   WITH candidates AS (
     SELECT e.ts, e.message_id, CASE WHEN e.type = 'identify' THEN 1 ELSE 0 END AS generic,
       CASE WHEN e.type = 'identify' THEN 'identify'

@@ -22,10 +22,15 @@ import type {
   SessionRow,
   UserAgentRow,
   Workspace,
+  AttributionInputs,
+  CreditRow,
+  CreditQuery,
+  CreditGroup,
 } from '../../types.js';
 import { countNonBlankLines } from '../../../util/count-lines.js';
 import { Db, sqlString, type Row } from './connection.js';
 import { ERROR_EXPR, EVENT_COLUMNS, dedupInsertSql, insertNormalisedSql, normalisedColumns, jsonTransformSpec, readJsonColumnsArg } from './event-sql.js';
+import { attributionFits, attributionInputs, creditReport, personCredits, replaceCredits } from './attribution-repo.js';
 import { migrate } from './migrate.js';
 import { parseJson } from './rows.js';
 import { deriveSessions, listSessions, sessionsByChannel } from './sessions-repo.js';
@@ -37,6 +42,7 @@ import {
   leadsByFirstTouchChannel,
   personJourney,
   personsByIdentifier,
+  personsOfAnonymousIds,
   quarantinedIdentifiers,
   saveIdentities,
 } from './identity-repo.js';
@@ -445,11 +451,37 @@ export class DuckDbStore implements Store {
   quarantinedIdentifiers(workspaceId: string): Promise<QuarantineRow[]> {
     return quarantinedIdentifiers(this.db, workspaceId);
   }
+  personsOfAnonymousIds(workspaceId: string, anonymousIds: readonly string[]): Promise<string[]> {
+    return personsOfAnonymousIds(this.db, workspaceId, anonymousIds);
+  }
   countPersons(workspaceId: string): Promise<number> {
     return countPersons(this.db, workspaceId);
   }
   leadsByFirstTouchChannel(workspaceId: string): Promise<{ channel: string; leads: number }[]> {
     return leadsByFirstTouchChannel(this.db, workspaceId);
+  }
+
+  // ---- derived: attribution credits (attribution-repo.ts) ----
+
+  attributionInputs(workspaceId: string, milestone: string, personIds?: readonly string[]): Promise<AttributionInputs> {
+    return attributionInputs(this.db, workspaceId, milestone, personIds);
+  }
+  replaceCredits(
+    workspaceId: string,
+    scope: { milestone: string; models: readonly string[]; personIds?: readonly string[] },
+    rows: readonly CreditRow[],
+    fits?: readonly { model: string; channel: string; score: number }[],
+  ): Promise<void> {
+    return replaceCredits(this.db, workspaceId, scope, rows, fits);
+  }
+  creditReport(workspaceId: string, query: CreditQuery): Promise<CreditGroup[]> {
+    return creditReport(this.db, workspaceId, query);
+  }
+  attributionFits(workspaceId: string, milestone: string): Promise<{ model: string; channel: string; score: number }[]> {
+    return attributionFits(this.db, workspaceId, milestone);
+  }
+  personCredits(workspaceId: string, personId: string): Promise<(CreditRow & { milestone: string })[]> {
+    return personCredits(this.db, workspaceId, personId);
   }
 
   // ---- settings ----

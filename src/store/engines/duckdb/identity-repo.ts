@@ -74,6 +74,15 @@ export async function personsByIdentifier(db: Db, ws: string, kind: string, valu
   return rows.map((r) => String(r.person_id));
 }
 
+export async function personsOfAnonymousIds(db: Db, ws: string, anonymousIds: readonly string[]): Promise<string[]> {
+  const rows = await db.query(
+    "SELECT DISTINCT person_id FROM identities WHERE workspace_id = $ws AND kind = 'anonymous_id' AND list_contains($ids::VARCHAR[], value)",
+    { ws, ids: listValue([...anonymousIds]) },
+    { ids: VARCHAR_LIST },
+  );
+  return rows.map((r) => String(r.person_id));
+}
+
 export async function countPersons(db: Db, ws: string): Promise<number> {
   const rows = await db.query('SELECT count(DISTINCT person_id) AS n FROM identities WHERE workspace_id = $ws', { ws });
   return Number(rows[0]?.n ?? 0);

@@ -164,4 +164,33 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (workspace_id, key)
       );`,
   },
+  {
+    version: 8,
+    name: 'attribution_credits',
+    // Milestones gain a value (CRM stages and revenue set it; a lead has none). Credits are derived:
+    // one row per conversion, model and credited touch, re-derivable from sessions, identities and
+    // milestones under the workspace's attribution settings.
+    sql: `
+      ALTER TABLE milestones ADD COLUMN value DOUBLE;
+      CREATE TABLE attribution_credits (
+        workspace_id VARCHAR NOT NULL,
+        model VARCHAR NOT NULL,
+        milestone VARCHAR NOT NULL,
+        person_id VARCHAR NOT NULL,
+        converted_at TIMESTAMPTZ NOT NULL,
+        touch_id VARCHAR,
+        touched_at TIMESTAMPTZ,
+        channel VARCHAR NOT NULL,
+        weight DOUBLE NOT NULL,
+        conversions DOUBLE NOT NULL,
+        value DOUBLE NOT NULL
+      );
+      CREATE TABLE attribution_fits (
+        workspace_id VARCHAR NOT NULL,
+        model VARCHAR NOT NULL,
+        milestone VARCHAR NOT NULL,
+        channel VARCHAR NOT NULL,
+        score DOUBLE NOT NULL
+      );`,
+  },
 ];

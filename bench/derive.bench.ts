@@ -1,0 +1,146 @@
+/**
+ * The derive step. (1) Full rebuild of a simulated world at ~100k and ~1M events, each phase of
+ * `rebuild` timed on its own (user agents, sessions, identity, milestones), against a bare DuckDB scan of
+ * the same events table (count and distinct anonymous ids) in the same run; the 10M figure is a linear
+ * extrapolation from the larger world. (2) Incremental latency through a real in-process server over the
+ * ~100k world: a page view and an identify over HTTP until the people API shows the person with the
+ * session, against GET /healthz on the same server; a few repeats over the ~1M world as well, since
+ * the live path still re-resolves identity for the whole workspace. Import and rebuild each run in a fresh process, so
+ * their peak RSS is their own.
+ *
+ * Run alone: npx tsx bench/derive.bench.ts (prints JSON). Knobs: BENCH_DERIVE_DAYS (84),
+ * BENCH_DERIVE_SMALL_VISITORS (300), BENCH_DERIVE_LARGE_VISITORS (3000), BENCH_DERIVE_REPEATS (20),
+ * BENCH_DERIVE_LARGE_REPEATS (5; 0 skips the live run over the larger world).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { measureLiveDerive, percentile } from './support/derive-live.js';
+import type { ImportOutput, RebuildOutput } from './support/derive-worker.js';
+import type { BenchResult } from './types.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const DAYS = Number(process.env.BENCH_DERIVE_DAYS ?? 84);
+const SMALL_VISITORS = Number(process.env.BENCH_DERIVE_SMALL_VISITORS ?? 300);
+const LARGE_VISITORS = Number(process.env.BENCH_DERIVE_LARGE_VISITORS ?? 3000);
+const REPEATS = Number(process.env.BENCH_DERIVE_REPEATS ?? 20);
+const LARGE_REPEATS = Number(process.env.BENCH_DERIVE_LARGE_REPEATS ?? 5);
+const TARGET_EVENTS = 10_000_000;
+
+function worker<T>(args: string[]): T {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'support/derive-worker.ts'), ...args], {
+    encoding: 'utf8',
+    maxBuffer: 16 * 2 ** 20,
+  });
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  if (r.status !== 0 || !line.startsWith('{')) throw new Error(`derive worker ${args[0]} failed (${r.status}): ${r.stderr}`);
+  return JSON.parse(line) as T;
+}
+
+interface World {
+  label: string;
+  visitors: number;
+  imported: ImportOutput;
+  rebuilt: RebuildOutput;
+}
+
+/** 979,311 -> "~1M", 97,402 -> "~100k": one significant figure, for names that stay put between runs. */
+function approx(n: number): string {
+  const magnitude = 10 ** Math.floor(Math.log10(Math.max(1, n)));
+  const v = Math.round(n / magnitude) * magnitude;
+  return v >= 1e6 ? `~${v / 1e6}M` : v >= 1e3 ? `~${v / 1e3}k` : `~${v}`;
+}
+
+function buildWorld(dir: string, visitors: number): World {
+  const imported = worker<ImportOutput>(['import', dir, String(DAYS), String(visitors)]);
+  const label = approx(imported.events);
+  const rebuilt = worker<RebuildOutput>(['rebuild', dir, imported.workspaceId]);
+  if (rebuilt.events !== imported.events) throw new Error(`${label}: scan saw ${rebuilt.events} of ${imported.events} events`);
+  if (rebuilt.sessions === 0 || rebuilt.persons === 0) throw new Error(`${label}: rebuild derived nothing`);
+  return { label, visitors, imported, rebuilt };
+}
+
+const totalSeconds = (r: RebuildOutput): number => r.userAgentsSeconds + r.sessionsSeconds + r.identitySeconds + r.milestonesSeconds;
+const round = (v: number, digits = 3): number => Number(v.toFixed(digits));
+
+function rebuildResults(w: World): BenchResult[] {
+  const r = w.rebuilt;
+  const total = totalSeconds(r);
+  const n = `rebuild ${w.label}`;
+  return [
+    {
+      name: `${n}: events`,
+      value: r.events,
+      unit: 'events',
+      note: `simulator seed 1, ${DAYS} days x ${w.visitors} visitors/day; ${r.anonymousIds} anonymous ids; bulk import ${w.imported.seconds.toFixed(1)} s (peak RSS of the simulate + import process ${w.imported.peakRssMiB.toFixed(0)} MiB)`,
+    },
+    { name: `${n}: DuckDB scan count + count distinct anonymous_id (baseline)`, value: round(r.baselineSeconds), unit: 's', note: 'median of 3, bare DuckDB instance on the same file' },
+    { name: `${n}: user agents`, value: round(r.userAgentsSeconds), unit: 's' },
+    { name: `${n}: sessions`, value: round(r.sessionsSeconds), unit: 's', note: `${r.sessions} sessions` },
+    { name: `${n}: identity`, value: round(r.identitySeconds), unit: 's', note: `${r.persons} persons` },
+    { name: `${n}: milestones`, value: round(r.milestonesSeconds), unit: 's', note: `${r.leads} leads` },
+    { name: `${n}: total`, value: round(total), unit: 's', note: `peak RSS ${r.peakRssMiB.toFixed(0)} MiB (rebuild process)` },
+    { name: `${n}: throughput`, value: r.events / total, unit: 'events/s' },
+    { name: `${n}: total / baseline scan`, value: round(total / r.baselineSeconds, 1), unit: 'ratio' },
+  ];
+}
+
+function liveResults(w: World, latencyMs: readonly number[], healthzP50: number): BenchResult[] {
+  const what = `live ${w.label}: page + identify until person and session are readable`;
+  return [
+    {
+      name: `${what}, p50`,
+      value: round(percentile(latencyMs, 50), 1),
+      unit: 'ms',
+      target: '<= 2000',
+      note: `${latencyMs.length} repeats over ${w.rebuilt.events} stored events, polled every 10 ms; ${(percentile(latencyMs, 50) / healthzP50).toFixed(0)}x GET /healthz p50 (${healthzP50.toFixed(2)} ms)`,
+    },
+    { name: `${what}, p95`, value: round(percentile(latencyMs, 95), 1), unit: 'ms', target: '<= 2000', note: `max ${Math.max(...latencyMs).toFixed(1)} ms` },
+  ];
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const root = mkdtempSync(join(tmpdir(), 'closedloop-derive-'));
+  try {
+    const small = buildWorld(join(root, 'small'), SMALL_VISITORS);
+    const large = buildWorld(join(root, 'large'), LARGE_VISITORS);
+
+    const largeTotal = totalSeconds(large.rebuilt);
+    const perEventSmall = totalSeconds(small.rebuilt) / small.rebuilt.events;
+    const perEventLarge = largeTotal / large.rebuilt.events;
+    const extrapolated = perEventLarge * TARGET_EVENTS;
+
+    const live = await measureLiveDerive({ dir: join(root, 'small'), writeKey: small.imported.writeKey, secretKey: small.imported.secretKey }, REPEATS);
+    const rssAfterSmall = process.resourceUsage().maxRSS / 1024;
+    const h50 = percentile(live.healthzMs, 50);
+    const results: BenchResult[] = [
+      ...rebuildResults(small),
+      ...rebuildResults(large),
+      {
+        name: `rebuild 10M events (linear extrapolation from ${large.label})`,
+        value: round(extrapolated, 1),
+        unit: 's',
+        target: '<= 60',
+        note: `extrapolation, not a measurement; cost per event at ${large.label} / ${small.label} = ${(perEventLarge / perEventSmall).toFixed(2)} (above 1 means worse than linear)`,
+      },
+      { name: `live ${small.label}: GET /healthz round trip (baseline)`, value: round(h50, 2), unit: 'ms p50', note: `p95 ${percentile(live.healthzMs, 95).toFixed(2)} ms, ${live.healthzMs.length} requests` },
+      ...liveResults(small, live.latencyMs, h50),
+      { name: `live ${small.label}: peak RSS of the bench process (server + client)`, value: Math.round(rssAfterSmall), unit: 'MiB' },
+    ];
+    if (LARGE_REPEATS > 0) {
+      const big = await measureLiveDerive({ dir: join(root, 'large'), writeKey: large.imported.writeKey, secretKey: large.imported.secretKey }, LARGE_REPEATS);
+      results.push(...liveResults(large, big.latencyMs, percentile(big.healthzMs, 50)));
+      results.push({ name: `live ${large.label}: peak RSS of the bench process (server + client)`, value: Math.round(process.resourceUsage().maxRSS / 1024), unit: 'MiB' });
+    }
+    return results;
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+const isMain = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isMain) {
+  run().then((r) => process.stdout.write(`${JSON.stringify(r, null, 2)}\n`));
+}

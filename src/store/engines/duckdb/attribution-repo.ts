@@ -1,0 +1,173 @@
+// Attribution's reads (conversions, role milestones, touches) and its derived credit table.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { listValue } from '@duckdb/node-api';
+import type { AttributionInputs, CreditDimension, CreditGroup, CreditQuery, CreditRow } from '../../types.js';
+import { sqlString, VARCHAR_LIST, type Db } from './connection.js';
+
+const ROLE_MILESTONES = ['lead', 'opportunity', 'customer'];
+
+/** Persons limited to a list, or every person when `personIds` is undefined. */
+function personFilter(column: string, personIds: readonly string[] | undefined): string {
+  return personIds === undefined ? '' : `AND list_contains($persons::VARCHAR[], ${column})`;
+}
+
+export async function attributionInputs(
+  db: Db,
+  ws: string,
+  milestone: string,
+  personIds?: readonly string[],
+): Promise<AttributionInputs> {
+  const base = { ws, ...(personIds ? { persons: listValue([...personIds]) } : {}) };
+  const types = personIds ? { persons: VARCHAR_LIST } : undefined;
+  const conversions = await db.query(
+    `SELECT person_id, epoch_ms(reached_at) AS at, coalesce(value, 0) AS value FROM milestones
+     WHERE workspace_id = $ws AND milestone = $m ${personFilter('person_id', personIds)}
+     ORDER BY person_id, reached_at`,
+    { ...base, m: milestone },
+    types,
+  );
+  const roles = await db.query(
+    `SELECT person_id, milestone, epoch_ms(min(reached_at)) AS at FROM milestones
+     WHERE workspace_id = $ws AND milestone IN (${ROLE_MILESTONES.map(sqlString).join(', ')}) ${personFilter('person_id', personIds)}
+     GROUP BY person_id, milestone`,
+    base,
+    types,
+  );
+  const touches = await db.query(
+    `SELECT i.person_id, s.session_id, s.channel, epoch_ms(s.started_at) AS at
+     FROM sessions s JOIN identities i
+       ON i.workspace_id = s.workspace_id AND i.kind = 'anonymous_id' AND i.value = s.anonymous_id
+     -- a touch is a visit: sessions made only of server-side events (a CRM identify, an API track) are not
+     WHERE s.workspace_id = $ws AND s.page_views > 0 ${personFilter('i.person_id', personIds)}
+     ORDER BY i.person_id, s.started_at, s.session_id`,
+    base,
+    types,
+  );
+  return {
+    conversions: conversions.map((r) => ({ personId: String(r.person_id), at: Number(r.at), value: Number(r.value) })),
+    roles: roles.map((r) => ({ personId: String(r.person_id), milestone: String(r.milestone), at: Number(r.at) })),
+    touches: touches.map((r) => ({ personId: String(r.person_id), touchId: String(r.session_id), channel: String(r.channel), at: Number(r.at) })),
+  };
+}
+
+/**
+ * Replaces the credits of the given models for one milestone: for the listed persons only, or for the
+ * whole workspace when `personIds` is undefined. One transaction, so a report never sees half a run.
+ */
+export async function replaceCredits(
+  db: Db,
+  ws: string,
+  scope: { milestone: string; models: readonly string[]; personIds?: readonly string[] },
+  rows: readonly CreditRow[],
+  fits: readonly { model: string; channel: string; score: number }[] = [],
+): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'closedloop-credits-'));
+  try {
+    const file = join(dir, 'credits.ndjson');
+    const lines: string[] = [];
+    for (const r of rows) {
+      lines.push(JSON.stringify({ m: r.model, p: r.personId, c: r.convertedAt, t: r.touchId, ta: r.touchedAt, ch: r.channel, w: r.weight, n: r.conversions, v: r.value }));
+    }
+    writeFileSync(file, lines.join('\n'));
+    const params = { ws, m: scope.milestone, models: listValue([...scope.models]), ...(scope.personIds ? { persons: listValue([...scope.personIds]) } : {}) };
+    const types = { models: VARCHAR_LIST, ...(scope.personIds ? { persons: VARCHAR_LIST } : {}) };
+    await db.transaction(async (c) => {
+      await c.run(
+        `DELETE FROM attribution_credits WHERE workspace_id = $ws AND milestone = $m
+         AND list_contains($models::VARCHAR[], model) ${personFilter('person_id', scope.personIds)}`,
+        params,
+        types,
+      );
+      if (lines.length > 0) {
+        await c.run(
+          `INSERT INTO attribution_credits
+           SELECT $ws, m, $m, p, make_timestamptz(c * 1000), t, make_timestamptz(ta * 1000), ch, w, n, v
+           FROM read_ndjson(${sqlString(file)}, columns = {m: 'VARCHAR', p: 'VARCHAR', c: 'BIGINT', t: 'VARCHAR', ta: 'BIGINT', ch: 'VARCHAR', w: 'DOUBLE', n: 'DOUBLE', v: 'DOUBLE'})`,
+          { ws, m: scope.milestone },
+        );
+      }
+      if (scope.personIds === undefined) {
+        await c.run(
+          'DELETE FROM attribution_fits WHERE workspace_id = $ws AND milestone = $m AND list_contains($models::VARCHAR[], model)',
+          { ws, m: scope.milestone, models: listValue([...scope.models]) },
+          { models: VARCHAR_LIST },
+        );
+      }
+      for (const f of fits) {
+        await c.run('INSERT INTO attribution_fits VALUES ($ws, $model, $m, $ch, $s)', { ws, model: f.model, m: scope.milestone, ch: f.channel, s: f.score });
+      }
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const DIMENSION_SQL: Record<CreditDimension, string> = {
+  channel: 'c.channel',
+  source: 's.source',
+  medium: 's.medium',
+  campaign: 's.campaign',
+  term: 's.term',
+  content: 's.content',
+  landing_page: "regexp_replace(s.landing_url, '[?#].*$', '')",
+  platform: 's.platform',
+  country: 's.country',
+};
+
+/** Credits of one model summed by touch dimensions; "(no touchpoint)" rows keep that label in every dimension. */
+export async function creditReport(db: Db, ws: string, q: CreditQuery): Promise<CreditGroup[]> {
+  const dims = q.groupBy.map((d, i) => `CASE WHEN c.touch_id IS NULL THEN c.channel ELSE ${DIMENSION_SQL[d]} END AS d${i}`);
+  const groupCols = q.groupBy.map((_, i) => `d${i}`);
+  const rows = await db.query(
+    `SELECT ${[...dims, 'sum(c.conversions) AS conversions', 'sum(c.value) AS value', 'count(DISTINCT (c.person_id, c.converted_at)) AS touched'].join(', ')}
+     FROM attribution_credits c
+     LEFT JOIN sessions s ON s.workspace_id = c.workspace_id AND s.session_id = c.touch_id
+     WHERE c.workspace_id = $ws AND c.model = $model AND c.milestone = $m
+       ${q.from !== undefined ? 'AND c.converted_at >= to_timestamp($from / 1000)' : ''}
+       ${q.to !== undefined ? 'AND c.converted_at < to_timestamp($to / 1000)' : ''}
+     ${groupCols.length > 0 ? `GROUP BY ${groupCols.join(', ')}` : ''}
+     ORDER BY conversions DESC${groupCols.length > 0 ? ', ' + groupCols.join(', ') : ''}`,
+    {
+      ws,
+      model: q.model,
+      m: q.milestone,
+      ...(q.from !== undefined ? { from: q.from } : {}),
+      ...(q.to !== undefined ? { to: q.to } : {}),
+    },
+  );
+  return rows.map((r) => ({
+    key: Object.fromEntries(q.groupBy.map((d, i) => [d, r[`d${i}`] === null || r[`d${i}`] === undefined ? null : String(r[`d${i}`])])),
+    conversions: Number(r.conversions ?? 0),
+    value: Number(r.value ?? 0),
+    touchedConversions: Number(r.touched ?? 0),
+  }));
+}
+
+/** Channel scores (removal effects, Shapley values) of the last full fit. */
+export async function attributionFits(db: Db, ws: string, milestone: string): Promise<{ model: string; channel: string; score: number }[]> {
+  const rows = await db.query('SELECT model, channel, score FROM attribution_fits WHERE workspace_id = $ws AND milestone = $m ORDER BY model, score DESC, channel', { ws, m: milestone });
+  return rows.map((r) => ({ model: String(r.model), channel: String(r.channel), score: Number(r.score) }));
+}
+
+/** Per-conversion credits of one person (for the journey view and tests). */
+export async function personCredits(db: Db, ws: string, personId: string): Promise<(CreditRow & { milestone: string })[]> {
+  const rows = await db.query(
+    `SELECT model, milestone, person_id, epoch_ms(converted_at) AS conv, touch_id, epoch_ms(touched_at) AS touched, channel, weight, conversions, value
+     FROM attribution_credits WHERE workspace_id = $ws AND person_id = $p ORDER BY milestone, model, converted_at, touched_at NULLS FIRST, touch_id`,
+    { ws, p: personId },
+  );
+  return rows.map((r) => ({
+    model: String(r.model),
+    milestone: String(r.milestone),
+    personId: String(r.person_id),
+    convertedAt: Number(r.conv),
+    touchId: r.touch_id === null ? null : String(r.touch_id),
+    touchedAt: r.touched === null ? null : Number(r.touched),
+    channel: String(r.channel),
+    weight: Number(r.weight),
+    conversions: Number(r.conversions),
+    value: Number(r.value),
+  }));
+}
