@@ -6,6 +6,7 @@ import { register as attribute } from './attribute.js';
 import { register as channels } from './channels.js';
 import { register as simulate } from './simulate.js';
 import { register as rebuild } from './rebuild.js';
+import { register as evaluate } from './evaluate.js';
 
 /** Every sub-command registers itself here, in the order `--help` lists them. */
 export function registerCommands(program: Command): void {
@@ -14,6 +15,7 @@ export function registerCommands(program: Command): void {
   importCmd(program);
   rebuild(program);
   attribute(program);
+  evaluate(program);
   channels(program);
   simulate(program);
 }
