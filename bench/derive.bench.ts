@@ -102,7 +102,7 @@ function liveResults(w: World, latencyMs: readonly number[], healthzP50: number)
 }
 
 export async function run(): Promise<BenchResult[]> {
-  const root = mkdtempSync(join(tmpdir(), 'closedloop-derive-'));
+  const root = mkdtempSync(join(tmpdir(), 'closedloop-derive-bench-'));
   try {
     const small = buildWorld(join(root, 'small'), SMALL_VISITORS);
     const large = buildWorld(join(root, 'large'), LARGE_VISITORS);

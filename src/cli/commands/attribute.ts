@@ -13,6 +13,7 @@ import {
 import { parseTransform, type PathTransform } from '../../attribution/transforms.js';
 import { MAX_MARKOV_ORDER } from '../../attribution/models/markov.js';
 import { UsageError } from '../errors.js';
+import { registerReports } from './attribute-report.js';
 
 export interface AttributePathsFlags {
   models?: string;
@@ -48,6 +49,7 @@ export function register(program: Command): void {
     .action((file: string, flags: AttributePathsFlags) => {
       process.stdout.write(runAttributePaths(file, flags));
     });
+  registerReports(attribute);
 }
 
 /** Everything the command does except writing: returns the text it prints. */
