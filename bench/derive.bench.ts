@@ -62,7 +62,7 @@ function buildWorld(dir: string, visitors: number): World {
   return { label, visitors, imported, rebuilt };
 }
 
-const totalSeconds = (r: RebuildOutput): number => r.userAgentsSeconds + r.sessionsSeconds + r.identitySeconds + r.milestonesSeconds;
+const totalSeconds = (r: RebuildOutput): number => r.userAgentsSeconds + r.sessionsSeconds + r.identitySeconds + r.milestonesSeconds + r.creditsSeconds;
 const round = (v: number, digits = 3): number => Number(v.toFixed(digits));
 
 function rebuildResults(w: World): BenchResult[] {
@@ -81,6 +81,7 @@ function rebuildResults(w: World): BenchResult[] {
     { name: `${n}: sessions`, value: round(r.sessionsSeconds), unit: 's', note: `${r.sessions} sessions` },
     { name: `${n}: identity`, value: round(r.identitySeconds), unit: 's', note: `${r.persons} persons` },
     { name: `${n}: milestones`, value: round(r.milestonesSeconds), unit: 's', note: `${r.leads} leads` },
+    { name: `${n}: attribution credits`, value: round(r.creditsSeconds), unit: 's', note: `${r.credits} credit rows, 13 models` },
     { name: `${n}: total`, value: round(total), unit: 's', note: `peak RSS ${r.peakRssMiB.toFixed(0)} MiB (rebuild process)` },
     { name: `${n}: throughput`, value: r.events / total, unit: 'events/s' },
     { name: `${n}: total / baseline scan`, value: round(total / r.baselineSeconds, 1), unit: 'ratio' },

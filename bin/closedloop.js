@@ -1,3 +1,4 @@
 #!/usr/bin/env node
 // Thin launcher: the compiled CLI lives in dist/ (built by `npm run build`).
-import('../dist/cli/main.js');
+const { main } = await import('../dist/cli/main.js');
+main();

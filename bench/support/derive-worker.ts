@@ -8,6 +8,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { simulate } from '../../src/sim/index.js';
 import { resolvePersons } from '../../src/model/derive.js';
+import { creditWorkspace } from '../../src/model/attribution-credits.js';
 import { deriveSessions } from '../../src/model/sessions.js';
 import { refreshUserAgents } from '../../src/model/user-agents.js';
 import { settingsFor } from '../../src/model/workspace-settings.js';
@@ -32,6 +33,8 @@ export interface RebuildOutput {
   sessionsSeconds: number;
   identitySeconds: number;
   milestonesSeconds: number;
+  creditsSeconds: number;
+  credits: number;
   sessions: number;
   persons: number;
   leads: number;
@@ -95,6 +98,9 @@ async function rebuildPhases(dir: string, workspaceId: string): Promise<RebuildO
     t = performance.now();
     const leads = await store.deriveLeadMilestones(workspaceId);
     const milestonesSeconds = seconds(t);
+    t = performance.now();
+    const credits = await creditWorkspace(store, workspaceId);
+    const creditsSeconds = seconds(t);
     return {
       events: base.events,
       anonymousIds: base.anonymousIds,
@@ -103,6 +109,8 @@ async function rebuildPhases(dir: string, workspaceId: string): Promise<RebuildO
       sessionsSeconds,
       identitySeconds,
       milestonesSeconds,
+      creditsSeconds,
+      credits: credits.rows,
       sessions: s.sessions,
       persons: identity.persons,
       leads,

@@ -16,7 +16,16 @@ export function cliConfig(overrides: ConfigOverrides = {}): Config {
 /** Opens the store named by --data-dir (or config), runs fn, always closes it. */
 export async function withStore<T>(dataDir: string | undefined, fn: (store: Store) => Promise<T>): Promise<T> {
   const config = cliConfig(dataDir === undefined ? {} : { dataDir });
-  const store = await openStore(config.dataDir);
+  let store: Store;
+  try {
+    store = await openStore(config.dataDir);
+  } catch (err) {
+    // DuckDB allows one process per database file
+    if (/lock/i.test((err as Error).message)) {
+      throw new UsageError(`the data directory ${config.dataDir} is in use by another process (a running server?); stop it first`, '--data-dir');
+    }
+    throw err;
+  }
   try {
     return await fn(store);
   } finally {

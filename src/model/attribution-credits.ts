@@ -170,10 +170,16 @@ export async function creditPersons(store: Store, workspaceId: string, personIds
   const rules = ruleModelsFor(s);
   const all = journeysFrom(await store.attributionInputs(workspaceId, s.conversion));
   const wanted = new Set(personIds);
+  // also whoever converted without credits yet, or holds credits without a conversion now (a
+  // milestone that came or went through an event with no anonymous id, e.g. a server-side identify)
+  const credited = new Set(await store.creditedPersons(workspaceId, s.conversion));
+  const converting = new Set(all.converting.map((c) => c.personId));
+  for (const p of converting) if (!credited.has(p)) wanted.add(p);
+  for (const p of credited) if (!converting.has(p)) wanted.add(p);
   const mine = all.converting.filter((c) => wanted.has(c.personId));
   const rows = ruleCredits(mine, s, rules);
-  await store.replaceCredits(workspaceId, { milestone: s.conversion, models: rules, personIds }, rows);
+  await store.replaceCredits(workspaceId, { milestone: s.conversion, models: rules, personIds: [...wanted] }, rows);
   const dd = dataDrivenCredits(all.converting, all.nonConverting, s);
   await store.replaceCredits(workspaceId, { milestone: s.conversion, models: DATA_DRIVEN_MODEL_NAMES }, dd.rows, dd.fits);
-  return { ...summary(s, mine, rows, rules), persons: personIds.length };
+  return { ...summary(s, mine, rows, rules), persons: wanted.size };
 }

@@ -18,7 +18,6 @@ export class LiveDeriver {
 
   enqueue(touched: Map<string, readonly string[]>): void {
     for (const [ws, ids] of touched) {
-      if (ids.length === 0) continue;
       const set = this.pending.get(ws) ?? new Set<string>();
       for (const id of ids) set.add(id);
       this.pending.set(ws, set);

@@ -122,6 +122,8 @@ export interface Store {
   ): Promise<void>;
   creditReport(workspaceId: string, query: CreditQuery): Promise<CreditGroup[]>;
   attributionFits(workspaceId: string, milestone: string): Promise<{ model: string; channel: string; score: number }[]>;
+  /** Persons holding any credit for a milestone. */
+  creditedPersons(workspaceId: string, milestone: string): Promise<string[]>;
   personCredits(workspaceId: string, personId: string): Promise<(CreditRow & { milestone: string })[]>;
 
   /** A workspace setting (JSON), or undefined when never set. */

@@ -90,3 +90,12 @@ test('settings: saved and re-credited in full; invalid settings and queries are 
   }
   assert.equal((await fetch(`${s.base}/api/attribution/report`)).status, 401);
 });
+
+test('a lead from a server-side identify (userId only, no visit) is credited to "(no touchpoint)" in the background', async () => {
+  assert.equal((await send([
+    { type: 'identify', messageId: 'crm-1', userId: 'crm-42', timestamp: '2026-05-05T09:00:00Z', traits: { email: 'crm@acme.io' } },
+  ])).status, 200);
+  await s.app.ingest.settle();
+  const r = (await (await api('/api/attribution/report?model=linear')).json()) as Report;
+  assert.deepEqual(r.rows.find((x) => x.key.channel === '(no touchpoint)')?.conversions, 1);
+});

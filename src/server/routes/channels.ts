@@ -8,7 +8,7 @@ import type { Store } from '../../store/store.js';
 import { ApiError } from '../errors.js';
 import { requireSecret } from './events.js';
 
-const ExplainQuery = z.object({ url: z.string().min(1, 'is required'), referrer: z.string().optional() });
+const ExplainQuery = z.object({ url: z.string({ error: 'is required' }).min(1, 'is required'), referrer: z.string().optional() });
 
 /** Channel rules per workspace: read them, replace them (re-deriving history), explain a landing. */
 export function channelsRoutes(app: FastifyInstance, store: Store): void {

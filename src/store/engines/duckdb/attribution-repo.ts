@@ -171,3 +171,9 @@ export async function personCredits(db: Db, ws: string, personId: string): Promi
     value: Number(r.value),
   }));
 }
+
+/** Persons holding any credit for a milestone. */
+export async function creditedPersons(db: Db, ws: string, milestone: string): Promise<string[]> {
+  const rows = await db.query('SELECT DISTINCT person_id FROM attribution_credits WHERE workspace_id = $ws AND milestone = $m', { ws, m: milestone });
+  return rows.map((r) => String(r.person_id));
+}

@@ -30,7 +30,7 @@ import type {
 import { countNonBlankLines } from '../../../util/count-lines.js';
 import { Db, sqlString, type Row } from './connection.js';
 import { ERROR_EXPR, EVENT_COLUMNS, dedupInsertSql, insertNormalisedSql, normalisedColumns, jsonTransformSpec, readJsonColumnsArg } from './event-sql.js';
-import { attributionFits, attributionInputs, creditReport, personCredits, replaceCredits } from './attribution-repo.js';
+import { attributionFits, attributionInputs, creditedPersons, creditReport, personCredits, replaceCredits } from './attribution-repo.js';
 import { migrate } from './migrate.js';
 import { parseJson } from './rows.js';
 import { deriveSessions, listSessions, sessionsByChannel } from './sessions-repo.js';
@@ -187,10 +187,10 @@ export class DuckDbStore implements Store {
     // which anonymous ids got new events, per workspace: the derive step re-derives only those
     const touched = new Map<string, Set<string>>();
     for (const [ws, anon] of rows) {
-      if (anon === null) continue;
       let set = touched.get(String(ws));
       if (!set) touched.set(String(ws), (set = new Set()));
-      set.add(String(anon));
+      // an event with only a userId still changes identity and milestones: the workspace is touched
+      if (anon !== null) set.add(String(anon));
     }
     return { inserted: rows.length, touched: new Map([...touched].map(([k, v]) => [k, [...v]])) };
   }
@@ -479,6 +479,9 @@ export class DuckDbStore implements Store {
   }
   attributionFits(workspaceId: string, milestone: string): Promise<{ model: string; channel: string; score: number }[]> {
     return attributionFits(this.db, workspaceId, milestone);
+  }
+  creditedPersons(workspaceId: string, milestone: string): Promise<string[]> {
+    return creditedPersons(this.db, workspaceId, milestone);
   }
   personCredits(workspaceId: string, personId: string): Promise<(CreditRow & { milestone: string })[]> {
     return personCredits(this.db, workspaceId, personId);
