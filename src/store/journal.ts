@@ -78,11 +78,14 @@ export class EventJournal {
   /** Closes the segment being written (after in-flight writes) and returns the closed segments. */
   async rotate(): Promise<string[]> {
     while (this.writing) await this.writing;
-    if (this.handle) {
-      await this.handle.close();
+    const h = this.handle;
+    if (h) {
+      // detach before awaiting the close: an append arriving meanwhile must open a new segment, never
+      // write to the one being closed
       this.handle = undefined;
       this.currentPath = undefined;
       this.currentLines = 0;
+      await h.close();
     }
     return this.closedSegments();
   }
