@@ -5,31 +5,12 @@ import { simulate } from '../sim/index.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
 import type { CreditRow, RawEvent } from '../store/types.js';
+import { add, identify, page, TEST_WORKSPACE as ws, withStore } from '../test-helpers/events.js';
 import { tempDir } from '../test-helpers/tmp.js';
 import { creditWorkspace, storedModelsFor } from './attribution-credits.js';
 import { attributionReport, changeAttributionSettings } from './attribution-report.js';
 import { attributionSettingsFor } from './attribution-settings.js';
 import { deriveTouched, rebuild } from './derive.js';
-
-const ws = { id: 'w', name: 'w', currency: 'USD', timezone: 'UTC', writeKey: 'k', secretKeyHash: 'h' };
-let n = 0;
-const page = (anon: string, at: string, url: string, referrer?: string): RawEvent => ({
-  type: 'page', messageId: `m${n++}`, anonymousId: anon, timestamp: at, context: { page: { url, ...(referrer ? { referrer } : {}) } },
-});
-const identify = (anon: string, at: string, email: string): RawEvent => ({ type: 'identify', messageId: `m${n++}`, anonymousId: anon, timestamp: at, traits: { email } });
-
-async function withStore(fn: (store: Store) => Promise<void>): Promise<void> {
-  const { dir, cleanup } = tempDir();
-  const store = await openStore(dir);
-  try {
-    await store.createWorkspace(ws);
-    await fn(store);
-  } finally {
-    await store.close();
-    cleanup();
-  }
-}
-const add = (store: Store, events: RawEvent[]) => store.appendEvents('w', events, { origin: 'import', receivedAt: new Date() });
 
 /** Every credit row of the workspace, in a stable order, rounded so float noise cannot differ. */
 async function allCredits(store: Store, persons: readonly string[]): Promise<string[]> {

@@ -1,10 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { segmentHttpWriter, simulate } from '../sim/index.js';
-import { openStore } from '../store/open.js';
-import type { Store } from '../store/store.js';
 import type { RawEvent } from '../store/types.js';
 import { startTestServer } from '../test-helpers/server.js';
+import { add, identify, page, withStore } from '../test-helpers/events.js';
 import { tempDir } from '../test-helpers/tmp.js';
 import { deriveTouched, rebuild } from './derive.js';
 
@@ -38,26 +37,6 @@ test('a simulated world replayed through the ingestion API: sessions per channel
     cleanup();
   }
 });
-
-const ws = { id: 'w', name: 'w', currency: 'USD', timezone: 'UTC', writeKey: 'k', secretKeyHash: 'h' };
-let n = 0;
-const page = (anon: string, at: string, url: string, referrer?: string): RawEvent => ({
-  type: 'page', messageId: `m${n++}`, anonymousId: anon, timestamp: at, context: { page: { url, ...(referrer ? { referrer } : {}) } },
-});
-const identify = (anon: string, at: string, email: string): RawEvent => ({ type: 'identify', messageId: `m${n++}`, anonymousId: anon, timestamp: at, traits: { email } });
-
-async function withStore(fn: (store: Store) => Promise<void>): Promise<void> {
-  const { dir, cleanup } = tempDir();
-  const store = await openStore(dir);
-  try {
-    await store.createWorkspace(ws);
-    await fn(store);
-  } finally {
-    await store.close();
-    cleanup();
-  }
-}
-const add = (store: Store, events: RawEvent[]) => store.appendEvents('w', events, { origin: 'import', receivedAt: new Date() });
 
 test('identity: two devices joined by one email are one person, and the journey holds both devices’ sessions', async () => {
   await withStore(async (store) => {

@@ -46,3 +46,18 @@ export async function startTestServer(overrides: ConfigOverrides = {}): Promise<
 export function basicAuth(writeKey: string): string {
   return `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
 }
+
+/** Requests a test server's workspace makes: `send` a Segment batch (write key), call the `api` (secret key). */
+export function clientFor(s: TestServer): { send: (batch: unknown[]) => Promise<Response>; api: (path: string, init?: RequestInit) => Promise<Response> } {
+  return {
+    send: (batch) =>
+      fetch(`${s.base}/v1/batch`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: basicAuth(s.workspace.writeKey) }, body: JSON.stringify({ batch }) }),
+    api: (path, init = {}) =>
+      fetch(`${s.base}${path}`, { ...init, headers: { authorization: `Bearer ${s.secretKey}`, 'content-type': 'application/json', ...(init.headers ?? {}) } }),
+  };
+}
+
+/** A Segment page call with an explicit messageId, as the HTTP tests send them. */
+export const pageCall = (id: string, anon: string, at: string, url: string, referrer?: string) => ({
+  type: 'page', messageId: id, anonymousId: anon, timestamp: at, context: { page: { url, ...(referrer ? { referrer } : {}) } },
+});

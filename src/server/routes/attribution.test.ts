@@ -2,7 +2,7 @@
 // dimension; settings changes re-credit and bad input is refused naming the field.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { basicAuth, startTestServer, type TestServer } from '../../test-helpers/server.js';
+import { clientFor, pageCall, startTestServer, type TestServer } from '../../test-helpers/server.js';
 
 let s: TestServer;
 before(async () => {
@@ -10,13 +10,9 @@ before(async () => {
 });
 after(async () => s.close());
 
-const send = (batch: unknown[]) =>
-  fetch(`${s.base}/v1/batch`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: basicAuth(s.workspace.writeKey) }, body: JSON.stringify({ batch }) });
-const api = (path: string, init: RequestInit = {}) =>
-  fetch(`${s.base}${path}`, { ...init, headers: { authorization: `Bearer ${s.secretKey}`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
-const page = (id: string, anon: string, at: string, url: string, referrer?: string) => ({
-  type: 'page', messageId: id, anonymousId: anon, timestamp: at, context: { page: { url, ...(referrer ? { referrer } : {}) } },
-});
+const send = (batch: unknown[]) => clientFor(s).send(batch);
+const api = (path: string, init?: RequestInit) => clientFor(s).api(path, init);
+const page = pageCall;
 
 interface Report {
   model: string;

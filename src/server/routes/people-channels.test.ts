@@ -2,7 +2,7 @@
 // read back as a person's journey; a rules change re-derives history and reports exactly what moved.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { basicAuth, startTestServer, type TestServer } from '../../test-helpers/server.js';
+import { clientFor, pageCall, startTestServer, type TestServer } from '../../test-helpers/server.js';
 
 let s: TestServer;
 before(async () => {
@@ -10,13 +10,9 @@ before(async () => {
 });
 after(async () => s.close());
 
-const send = (batch: unknown[]) =>
-  fetch(`${s.base}/v1/batch`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: basicAuth(s.workspace.writeKey) }, body: JSON.stringify({ batch }) });
-const api = (path: string, init: RequestInit = {}) =>
-  fetch(`${s.base}${path}`, { ...init, headers: { authorization: `Bearer ${s.secretKey}`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
-const page = (id: string, anon: string, at: string, url: string, referrer?: string) => ({
-  type: 'page', messageId: id, anonymousId: anon, timestamp: at, context: { page: { url, ...(referrer ? { referrer } : {}) } },
-});
+const send = (batch: unknown[]) => clientFor(s).send(batch);
+const api = (path: string, init?: RequestInit) => clientFor(s).api(path, init);
+const page = pageCall;
 
 test('new events are derived in the background: the person and their journey are found by email', async () => {
   assert.equal((await send([
