@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { listValue, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import type { EventGroup, ImportProgress, Store } from '../../store.js';
 import type {
@@ -9,7 +8,6 @@ import type {
   IngestResult,
   NewWorkspace,
   RawEvent,
-  Rejection,
   StoredEvent,
   IdentityInputs,
   IdentityRow,
@@ -27,10 +25,11 @@ import type {
   CreditQuery,
   CreditGroup,
 } from '../../types.js';
-import { countNonBlankLines } from '../../../util/count-lines.js';
 import { Db, sqlString, type Row } from './connection.js';
-import { ERROR_EXPR, EVENT_COLUMNS, dedupInsertSql, insertNormalisedSql, normalisedColumns, jsonTransformSpec, readJsonColumnsArg } from './event-sql.js';
+import { EVENT_COLUMNS, dedupInsertSql, normalisedColumns, jsonTransformSpec } from './event-sql.js';
 import { attributionFits, attributionInputs, creditedPersons, creditReport, personCredits, replaceCredits } from './attribution-repo.js';
+import { countEvents, queryEvents, saveUserAgents, userAgentsToParse } from './events-repo.js';
+import { importEventsFile, loadEventJournal, toRejection } from './bulk-load.js';
 import { migrate } from './migrate.js';
 import { parseJson } from './rows.js';
 import { deriveSessions, listSessions, sessionsByChannel } from './sessions-repo.js';
@@ -46,9 +45,6 @@ import {
   quarantinedIdentifiers,
   saveIdentities,
 } from './identity-repo.js';
-
-/** How many rejected lines an import lists (all are counted). */
-const MAX_LISTED_REJECTIONS = 1000;
 
 interface IngestStatements {
   stage: DuckDBPreparedStatement;
@@ -68,11 +64,6 @@ function toWorkspace(r: Row): Workspace {
   };
 }
 
-
-function toRejection(r: Row): Rejection {
-  const [field, reason] = String(r.err).split('|', 2) as [string, string];
-  return { line: Number(r.line_no), field, reason };
-}
 
 export class DuckDbStore implements Store {
   readonly engine = 'duckdb';
@@ -131,92 +122,11 @@ export class DuckDbStore implements Store {
 
   // ---- events ----
 
-  async importEventsFile(
-    workspaceId: string,
-    path: string,
-    onProgress?: (p: ImportProgress) => void,
-  ): Promise<IngestResult> {
-    if (!existsSync(path)) throw new Error(`file not found: ${path}`);
-    const batch = `import-${randomUUID()}`;
-    const src = `read_ndjson(${sqlString(path)}, columns=${readJsonColumnsArg()}, format='newline_delimited', ignore_errors=true)`;
-    const linesPromise = countNonBlankLines(path);
-    const inserted = await this.db.write(async (conn) => {
-      // DuckDB reports its own progress through a large scan; poll it for the caller's bar.
-      const timer = onProgress
-        ? setInterval(() => {
-            const p = conn.progress;
-            if (p.percentage >= 0) onProgress({ fraction: p.percentage / 100, file: path });
-          }, 200)
-        : undefined;
-      try {
-        const r = await conn.run(insertNormalisedSql(src), {
-          ws: workspaceId,
-          received: new Date().toISOString(),
-          correct: false,
-          origin: 'import',
-          batch,
-        });
-        return r.rowsChanged;
-      } finally {
-        if (timer) clearInterval(timer);
-      }
-    });
-    onProgress?.({ fraction: 1, file: path });
-    const lines = await linesPromise;
-    if (inserted === lines) {
-      return { received: lines, inserted, duplicates: 0, rejected: [], rejectedCount: 0 };
-    }
-    // Something was skipped: find which lines and why (slower, only for files that need it).
-    const diag = await this.diagnoseFile(path);
-    return {
-      received: lines,
-      inserted,
-      duplicates: diag.valid - inserted,
-      rejected: diag.rejected,
-      rejectedCount: diag.rejectedCount,
-    };
+  importEventsFile(workspaceId: string, path: string, onProgress?: (p: ImportProgress) => void): Promise<IngestResult> {
+    return importEventsFile(this.db, workspaceId, path, onProgress);
   }
-
-  async loadEventJournal(path: string): Promise<{ inserted: number; touched: Map<string, string[]> }> {
-    const cols = readJsonColumnsArg({ _ws: 'VARCHAR', _recv: 'VARCHAR', _origin: 'VARCHAR', _batch: 'VARCHAR' });
-    const src = `read_ndjson(${sqlString(path)}, columns=${cols}, format='newline_delimited')`;
-    const meta = { ws: '_ws', received: 'CAST(_recv AS TIMESTAMPTZ)', correct: "(_origin <> 'import')", origin: '_origin', batch: '_batch' };
-    const rows = await this.db.write(async (conn) =>
-      (await conn.runAndReadAll(insertNormalisedSql(src, meta, 'RETURNING workspace_id, anonymous_id'))).getRows(),
-    );
-    // which anonymous ids got new events, per workspace: the derive step re-derives only those
-    const touched = new Map<string, Set<string>>();
-    for (const [ws, anon] of rows) {
-      let set = touched.get(String(ws));
-      if (!set) touched.set(String(ws), (set = new Set()));
-      // an event with only a userId still changes identity and milestones: the workspace is touched
-      if (anon !== null) set.add(String(anon));
-    }
-    return { inserted: rows.length, touched: new Map([...touched].map(([k, v]) => [k, [...v]])) };
-  }
-
-  /** Line-numbered validation of a file, with the same rules the insert applies. */
-  private async diagnoseFile(path: string): Promise<{ valid: number; rejected: Rejection[]; rejectedCount: number }> {
-    const sql = `
-      WITH raw AS (SELECT string_split(content, chr(10)) AS arr FROM read_text(${sqlString(path)})),
-      lines AS (SELECT generate_subscripts(arr, 1) AS line_no, unnest(arr) AS line FROM raw),
-      parsed AS (
-        SELECT line_no, json_valid(line) AS ok,
-          CASE WHEN json_valid(line) AND json_type(line) = 'OBJECT' THEN json_transform(line, ${sqlString(jsonTransformSpec())}) END AS e
-        FROM lines WHERE trim(line, e' \\t\\r') <> ''),
-      cols AS (SELECT line_no, ok, e IS NOT NULL AS obj, unnest(e) FROM parsed),
-      checked AS (
-        SELECT line_no, CASE WHEN NOT ok THEN 'line|is not valid JSON'
-                             WHEN NOT obj THEN 'line|must be a JSON object'
-                             ELSE ${ERROR_EXPR} END AS err
-        FROM cols)
-      SELECT count(*) FILTER (WHERE err IS NULL) AS valid, count(*) FILTER (WHERE err IS NOT NULL) AS bad,
-        list({'line_no': line_no, 'err': err} ORDER BY line_no) FILTER (WHERE err IS NOT NULL) AS rejected
-      FROM checked`;
-    const rows = await this.db.query(sql);
-    const r = rows[0] ?? {};
-    const rejected = ((r.rejected as Row[] | null) ?? []).slice(0, MAX_LISTED_REJECTIONS).map(toRejection);
-    return { valid: Number(r.valid ?? 0), rejected, rejectedCount: Number(r.bad ?? 0) };
+  loadEventJournal(path: string): Promise<{ inserted: number; touched: Map<string, string[]> }> {
+    return loadEventJournal(this.db, path);
   }
 
   async appendEvents(
@@ -322,94 +232,20 @@ export class DuckDbStore implements Store {
     return this.statements;
   }
 
-  async queryEvents(workspaceId: string, f: EventFilter = {}): Promise<StoredEvent[]> {
-    const where = ['workspace_id = $ws'];
-    const params: Record<string, string | number> = { ws: workspaceId, limit: Math.min(f.limit ?? 100, 10_000) };
-    const filters: [string | undefined, string, string][] = [
-      [f.type, 'type', 'type = $type'],
-      [f.anonymousId, 'anon', 'anonymous_id = $anon'],
-      [f.userId, 'uid', 'user_id = $uid'],
-      [f.since, 'since', 'ts >= CAST($since AS TIMESTAMPTZ)'],
-      [f.until, 'until', 'ts < CAST($until AS TIMESTAMPTZ)'],
-    ];
-    for (const [value, name, condition] of filters) {
-      if (value === undefined) continue;
-      where.push(condition);
-      params[name] = value;
-    }
-    const rows = await this.db.query(
-      `SELECT message_id, type, event, name, anonymous_id, user_id,
-         strftime(ts AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS ts,
-         strftime(received_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS received_at,
-         context->>'$.page.url' AS page_url, context->>'$.page.referrer' AS page_referrer,
-         properties, traits, context, origin,
-         u.browser, u.os, u.device_type, u.is_bot, context->>'$.location.country' AS country
-       FROM events e
-       LEFT JOIN user_agents u ON u.workspace_id = e.workspace_id AND u.user_agent = (e.context->>'$.userAgent')
-       WHERE ${where.map((w) => `e.${w}`).join(' AND ')} ORDER BY ts DESC, message_id LIMIT $limit`,
-      params,
-    );
-    return rows.map((r) => ({
-      messageId: String(r.message_id),
-      type: String(r.type),
-      event: (r.event as string | null) ?? null,
-      name: (r.name as string | null) ?? null,
-      anonymousId: (r.anonymous_id as string | null) ?? null,
-      userId: (r.user_id as string | null) ?? null,
-      timestamp: String(r.ts),
-      receivedAt: String(r.received_at),
-      pageUrl: (r.page_url as string | null) ?? null,
-      pageReferrer: (r.page_referrer as string | null) ?? null,
-      properties: parseJson(r.properties),
-      traits: parseJson(r.traits),
-      context: parseJson(r.context),
-      origin: String(r.origin) as EventOrigin,
-      enrichment: {
-        browser: (r.browser as string | null) ?? null,
-        os: (r.os as string | null) ?? null,
-        deviceType: (r.device_type as string | null) ?? null,
-        bot: (r.is_bot as boolean | null) ?? null,
-        country: (r.country as string | null) ?? null,
-      },
-    }));
+  queryEvents(workspaceId: string, f: EventFilter = {}): Promise<StoredEvent[]> {
+    return queryEvents(this.db, workspaceId, f);
+  }
+  countEvents(workspaceId: string): Promise<number> {
+    return countEvents(this.db, workspaceId);
   }
 
-  async countEvents(workspaceId: string): Promise<number> {
-    const rows = await this.db.query('SELECT count(*) AS n FROM events WHERE workspace_id = $ws', { ws: workspaceId });
-    return Number(rows[0]?.n ?? 0);
+  // ---- derived: user agents (events-repo.ts) ----
+
+  userAgentsToParse(limit: number): Promise<{ workspaceId: string; userAgent: string }[]> {
+    return userAgentsToParse(this.db, limit);
   }
-
-  // ---- derived: user agents ----
-
-  async userAgentsToParse(limit: number): Promise<{ workspaceId: string; userAgent: string }[]> {
-    const rows = await this.db.query(
-      `SELECT DISTINCT e.workspace_id, e.context->>'$.userAgent' AS ua FROM events e
-       ANTI JOIN user_agents u ON u.workspace_id = e.workspace_id AND u.user_agent = (e.context->>'$.userAgent')
-       WHERE e.context->>'$.userAgent' IS NOT NULL LIMIT $limit`,
-      { limit },
-    );
-    return rows.map((r) => ({ workspaceId: String(r.workspace_id), userAgent: String(r.ua) }));
-  }
-
-  async saveUserAgents(rows: readonly UserAgentRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    const col = <T,>(f: (r: UserAgentRow) => T) => listValue(rows.map(f) as never[]);
-    await this.db.write((c) =>
-      c.run(
-        `INSERT OR IGNORE INTO user_agents SELECT unnest($ws::VARCHAR[]), unnest($ua::VARCHAR[]), unnest($b::VARCHAR[]),
-           unnest($bv::VARCHAR[]), unnest($os::VARCHAR[]), unnest($dt::VARCHAR[]), unnest($bot::BOOLEAN[]), unnest($br::VARCHAR[])`,
-        {
-          ws: col((r) => r.workspaceId),
-          ua: col((r) => r.userAgent),
-          b: col((r) => r.browser),
-          bv: col((r) => r.browserVersion),
-          os: col((r) => r.os),
-          dt: col((r) => r.deviceType),
-          bot: col((r) => r.bot),
-          br: col((r) => r.botReason),
-        },
-      ),
-    );
+  saveUserAgents(rows: readonly UserAgentRow[]): Promise<void> {
+    return saveUserAgents(this.db, rows);
   }
 
   // ---- derived: sessions (sessions-repo.ts) ----
