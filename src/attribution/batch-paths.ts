@@ -3,7 +3,7 @@
  * the credit rows are written for. A journey's path is the channel sequence of its (prepared) touches;
  * identical paths merge, exactly as path-summary rows with equal paths do.
  */
-import type { EncodedPaths } from './encoded-paths.js';
+import { packPaths, type EncodedPaths } from './encoded-paths.js';
 import type { JourneyBatch } from './journey-batch.js';
 import { SequenceInterner } from './sequence-interner.js';
 
@@ -63,13 +63,8 @@ export function summariseBatches(converting: JourneyBatch, nonConverting: Journe
     nulls[p] = nulls[p]! + weight;
   }
 
-  const n = interner.size;
-  const offsets = new Int32Array(n + 1);
-  for (let p = 0; p < n; p++) offsets[p + 1] = offsets[p]! + interner.length(p);
-  const tokens = new Int32Array(offsets[n]!);
-  for (let p = 0; p < n; p++) tokens.set(interner.sequence(p), offsets[p]!);
   return {
-    paths: { channels, tokens, offsets, conversions: conversions.slice(0, n), value: value.slice(0, n), nulls: nulls.slice(0, n) },
+    paths: packPaths(channels, interner, { conversions, value, nulls }),
     pathOf,
     touchChannel: convTokens,
   };

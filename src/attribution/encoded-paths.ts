@@ -64,6 +64,18 @@ export function encodePaths(rows: readonly PathSummaryRow[], settings: PathSetti
     value[id] = value[id]! + r.value;
     nulls[id] = nulls[id]! + r.nulls;
   }
+  return packPaths(channels, interner, { conversions, value, nulls });
+}
+
+/**
+ * The distinct paths an interner collected, as EncodedPaths; `counts` are indexed by path id (and
+ * may be longer than the number of paths).
+ */
+export function packPaths(
+  channels: readonly string[],
+  interner: SequenceInterner,
+  counts: { conversions: Float64Array; value: Float64Array; nulls: Float64Array },
+): EncodedPaths {
   const n = interner.size;
   const offsets = new Int32Array(n + 1);
   for (let p = 0; p < n; p++) offsets[p + 1] = offsets[p]! + interner.length(p);
@@ -73,8 +85,8 @@ export function encodePaths(rows: readonly PathSummaryRow[], settings: PathSetti
     channels,
     tokens,
     offsets,
-    conversions: conversions.slice(0, n),
-    value: value.slice(0, n),
-    nulls: nulls.slice(0, n),
+    conversions: counts.conversions.slice(0, n),
+    value: counts.value.slice(0, n),
+    nulls: counts.nulls.slice(0, n),
   };
 }

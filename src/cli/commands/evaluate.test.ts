@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simulate } from '../../sim/index.js';
+import { rebuild } from '../../model/derive.js';
+import { openStore } from '../../store/open.js';
+import { TEST_WORKSPACE } from '../../test-helpers/events.js';
 import { tempDir } from '../../test-helpers/tmp.js';
 import { UsageError } from '../errors.js';
 import { runEvaluate } from './evaluate.js';
@@ -13,7 +16,8 @@ test('evaluate: every model is scored on leads and revenue against the truth fil
     const truthFile = join(dir, 'truth.json');
     const sim = await simulate({ seed: 3, days: 60, visitorsPerDay: 60, end: '2026-10-31' }, { outDir: dir, truthFile });
     assert.ok(sim.record.crm.dealsWon > 0, 'the world needs a won deal for the revenue columns');
-    const r = await runEvaluate({ truth: truthFile });
+    const r = await runEvaluate({ truth: truthFile, lookbackDays: 730 });
+    assert.equal(r.lookbackDays, 730);
     assert.deepEqual(r.models.map((m) => m.model).sort(), [
       'first_touch', 'full_path', 'last_non_direct', 'last_touch', 'linear', 'markov', 'position_based', 'shapley', 'shapley_simplified', 'time_decay', 'u_shaped', 'w_shaped',
     ]);
@@ -28,6 +32,23 @@ test('evaluate: every model is scored on leads and revenue against the truth fil
         const l1 = e.channels.reduce((s, c) => s + Math.abs(c.modelShare - c.trueShare), 0);
         assert.ok(Math.abs(e.totalVariation - l1 / 2) < 1e-12);
       }
+    }
+    // the leads evaluated are the product's own: first touch with a wide window splits the leads as the
+    // store's independent SQL first-touch count does on the same events
+    const store = await openStore(join(dir, 'check'));
+    try {
+      await store.createWorkspace(TEST_WORKSPACE);
+      await store.importEventsFile('w', join(dir, 'events.ndjson'));
+      await rebuild(store, 'w');
+      const seen = await store.leadsByFirstTouchChannel('w');
+      const total = seen.reduce((a, b) => a + b.leads, 0);
+      const first = r.models.find((m) => m.model === 'first_touch')!;
+      assert.deepEqual(
+        first.leads.channels.filter((c) => c.modelShare > 0).map((c) => [c.channel, Math.round(c.modelShare * total * 1e9) / 1e9]),
+        seen.map((c) => [c.channel, c.leads]).sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+      );
+    } finally {
+      await store.close();
     }
     // ranked best first by lead TV
     const tvs = r.models.map((m) => m.leads.totalVariation);

@@ -18,7 +18,7 @@ import { attributionSettingsFor } from '../../model/attribution-settings.js';
 import { rebuild } from '../../model/derive.js';
 import { allocationError, rankEvaluations, type ChannelAmount, type ModelEvaluation } from '../../model/evaluate.js';
 import { normaliseIdentifier } from '../../model/identity/index.js';
-import { CHANNELS, simulate, type CrmChange, type SimWriter } from '../../sim/index.js';
+import { CHANNELS, simulate, type ChannelId, type CrmChange, type SimWriter } from '../../sim/index.js';
 import { openStore } from '../../store/open.js';
 import type { CreditRow } from '../../store/types.js';
 import { createWorkspace } from '../../workspaces/create.js';
@@ -31,7 +31,7 @@ const TruthFile = z.object({
     days: z.number().int().positive(),
     visitorsPerDay: z.number().int().positive(),
     end: z.string(),
-    channelsOff: z.array(z.enum(CHANNELS as unknown as [string, ...string[]])).default([]),
+    channelsOff: z.array(z.custom<ChannelId>((v) => typeof v === 'string' && (CHANNELS as readonly string[]).includes(v), 'unknown channel')).default([]),
   }),
   totals: z.object({ leads: z.number(), wonDeals: z.number(), revenue: z.number() }),
   channels: z.record(z.string(), z.object({ ga4ChannelGroup: z.string(), incrementalLeads: z.number(), incrementalRevenue: z.number() })),
@@ -101,7 +101,7 @@ export async function runEvaluate(o: EvaluateOptions): Promise<EvaluateResult> {
   try {
     o.onStep?.(`simulating seed ${truth.run.seed}, ${truth.run.days} days, ${truth.run.visitorsPerDay} visitors/day`);
     const deals = wonDealsWriter();
-    const sim = await simulate({ ...truth.run, channelsOff: truth.run.channelsOff as never }, { outDir: join(dir, 'world'), extraWriters: [deals] });
+    const sim = await simulate(truth.run, { outDir: join(dir, 'world'), extraWriters: [deals] });
     if (sim.record.leads.total !== truth.totals.leads || sim.record.crm.dealsWon !== truth.totals.wonDeals) {
       throw new UsageError(`the world simulated again does not match the truth file (leads ${sim.record.leads.total} vs ${truth.totals.leads}): was it written by another version?`, '--truth');
     }
