@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'bench/results.*', '.closedloop/'] },
+  { ignores: ['dist/', 'node_modules/', 'bench/results.*', '.closedloop/', '.prof/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

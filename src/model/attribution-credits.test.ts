@@ -156,10 +156,10 @@ test('credits on a simulated world: first touch with a wide window equals the si
     await rebuild(store, w.id);
     await changeAttributionSettings(store, w.id, { lookbackDays: 730 });
     const first = await attributionReport(store, w.id, { model: 'first_touch', groupBy: ['channel'] });
-    assert.deepEqual(Object.fromEntries(first.rows.map((r) => [r.key.channel, r.conversions])), sim.record.leads.byVisibleFirstTouchGa4ChannelGroup);
+    assert.deepEqual(Object.fromEntries(first.rows.map((r) => [r.key.channel, r.conversions])), sim.record.leads.resolvable.byFirstTouchGa4ChannelGroup);
     for (const m of storedModelsFor(await attributionSettingsFor(store, w.id))) {
       const rep = await attributionReport(store, w.id, { model: m, groupBy: ['channel'] });
-      assert.ok(Math.abs(rep.totals.conversions - sim.record.leads.total) < 1e-6, `${m}: ${rep.totals.conversions} vs ${sim.record.leads.total}`);
+      assert.ok(Math.abs(rep.totals.conversions - sim.record.leads.resolvable.total) < 1e-6, `${m}: ${rep.totals.conversions} vs ${sim.record.leads.resolvable.total}`);
     }
   } finally {
     await store.close();

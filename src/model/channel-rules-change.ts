@@ -51,10 +51,10 @@ export async function changeChannelRules(store: Store, workspaceId: string, conf
   return withWorkspaceLock(workspaceId, async () => {
     await store.setSetting(workspaceId, CHANNEL_RULES, config);
     const settings = await settingsFor(store, workspaceId);
-    const r = await deriveSessions(store, workspaceId, settings.sessions);
+    const r = await deriveSessions(store, workspaceId, settings.sessions, undefined, true);
     // touches changed channel: credits follow
     await creditWorkspace(store, workspaceId);
-    return summariseMoves(r.moves);
+    return summariseMoves(r.moves ?? []);
   });
 }
 

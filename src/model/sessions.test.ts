@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { simulate } from '../sim/index.js';
 import { openStore } from '../store/open.js';
 import { tempDir } from '../test-helpers/tmp.js';
-import { deriveSessions, landingUrlWithCampaign } from './sessions.js';
+import { DEFAULT_CLICK_IDS, readLandingParams } from './channels/index.js';
+import { classifyLandings, DEFAULT_SESSION_SETTINGS, deriveSessions, landingUrlWithCampaign } from './sessions.js';
 
 const ws = { id: 'w', name: 'w', currency: 'USD', timezone: 'UTC', writeKey: 'k', secretKeyHash: 'h' };
 
@@ -31,6 +32,14 @@ test('a simulated world: sessions per channel match the simulator’s own record
     const part = await deriveSessions(store, 'w', undefined, some);
     assert.equal(part.sessions, before.filter((s) => some.includes(s.anonymousId)).length);
     assert.deepEqual(await store.listSessions('w'), before);
+
+    // landings are classified with click id values blinded: each session still gets its own values,
+    // the same the parser reads from its landing URL
+    const clickParams = new Set(DEFAULT_CLICK_IDS.map((c) => c.param));
+    const withClicks = before.filter((s) => Object.keys(s.clickIds).length > 0);
+    assert.ok(withClicks.length > 50, `the world has paid clicks (${withClicks.length})`);
+    assert.ok(part.landings < new Set(withClicks.map((s) => s.landingUrl)).size, 'fewer landings classified than distinct paid URLs');
+    for (const s of before) assert.deepEqual(s.clickIds, readLandingParams(s.landingUrl, clickParams).clickIds, s.landingUrl ?? '');
   } finally {
     await store.close();
     cleanup();
@@ -68,6 +77,43 @@ test('session rules: 30 minutes of inactivity or a new campaign start a session;
       ],
     );
     assert.equal(s[0]!.clickIds.gclid, 'G1');
+  } finally {
+    await store.close();
+    cleanup();
+  }
+});
+
+test('click ids: exact values per session, decoded like URLSearchParams, first non-empty wins, names in any case', async () => {
+  const { dir, cleanup } = tempDir();
+  const store = await openStore(dir);
+  try {
+    await store.createWorkspace(ws);
+    const urls = [
+      'https://acme.io/?gclid=Cj0_aB-9',
+      'https://acme.io/?GCLID=UpperCaseName&utm_source=x',
+      'https://acme.io/?gclid=&gclid=second',
+      'https://acme.io/?fbclid=a%2Bb+c%C3%A9',
+      'https://acme.io/?msclkid=m1&li_fat_id=l1#frag&gclid=notme',
+      'https://acme.io/?ttclid=t1',
+    ];
+    const events = urls.map((url, i) => ({
+      type: 'page', messageId: `m${i}`, anonymousId: `a${i}`, timestamp: '2026-05-01T10:00:00Z', context: { page: { url, referrer: 'https://www.facebook.com/' } },
+    }));
+    await store.appendEvents('w', events, { origin: 'import', receivedAt: new Date() });
+    await deriveSessions(store, 'w');
+    const byAnon = new Map((await store.listSessions('w')).map((s) => [s.anonymousId, s]));
+    assert.deepEqual(urls.map((_, i) => byAnon.get(`a${i}`)?.clickIds), [
+      { gclid: 'Cj0_aB-9' },
+      { gclid: 'UpperCaseName' },
+      { gclid: 'second' },
+      { fbclid: 'a+b cé' },
+      { msclkid: 'm1', li_fat_id: 'l1' },
+      { ttclid: 't1' },
+    ]);
+    // and the classification is the one of the real URL
+    const explained = classifyLandings(urls.map((u) => ({ landingUrl: u, referrer: 'https://www.facebook.com/', campaignContext: null })), DEFAULT_SESSION_SETTINGS);
+    assert.deepEqual(urls.map((_, i) => byAnon.get(`a${i}`)?.channel), explained.map((a) => a.channel));
+    assert.deepEqual(urls.map((_, i) => byAnon.get(`a${i}`)?.clickIds), explained.map((a) => a.clickIds));
   } finally {
     await store.close();
     cleanup();

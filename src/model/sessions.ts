@@ -1,6 +1,6 @@
 import type { Store } from '../store/store.js';
 import type { Acquisition, Landing } from '../store/types.js';
-import { createSourceMediumDeriver, defaultCompiledRules, type CompiledRules } from './channels/index.js';
+import { createSourceMediumDeriver, DEFAULT_CLICK_IDS, defaultCompiledRules, type CompiledRules } from './channels/index.js';
 
 export interface SessionSettings {
   /** A new session starts after this many minutes without events (default 30). */
@@ -69,11 +69,20 @@ export function classifyLandings(landings: readonly Landing[], settings: Session
   });
 }
 
+/** Click id parameters: their values identify one click and never change a landing's classification. */
+const CLICK_ID_PARAMS = DEFAULT_CLICK_IDS.map((c) => c.param);
+
 /** Re-derives the sessions of a workspace, or only of some anonymous ids (incremental). */
-export function deriveSessions(store: Store, workspaceId: string, settings: SessionSettings = DEFAULT_SESSION_SETTINGS, anonymousIds?: readonly string[]) {
+export function deriveSessions(
+  store: Store,
+  workspaceId: string,
+  settings: SessionSettings = DEFAULT_SESSION_SETTINGS,
+  anonymousIds?: readonly string[],
+  reportMoves = false,
+) {
   return store.deriveSessions(
     workspaceId,
-    { inactivityMinutes: settings.inactivityMinutes, ...(anonymousIds ? { anonymousIds } : {}) },
+    { inactivityMinutes: settings.inactivityMinutes, clickIdParams: CLICK_ID_PARAMS, reportMoves, ...(anonymousIds ? { anonymousIds } : {}) },
     (landings) => classifyLandings(landings, settings),
   );
 }

@@ -14,17 +14,26 @@ export interface SimRecord {
     byGa4ChannelGroup: Record<Ga4ChannelGroup, number>;
     byChannel: Record<ChannelId, number>;
   };
+  /** Leads as simulated: one per human who converted (the truth file counts the same leads). */
   leads: {
     total: number;
     byFirstTouchGa4ChannelGroup: Record<Ga4ChannelGroup, number>;
     byFirstTouchChannel: Record<ChannelId, number>;
-    /**
-     * The first touch as the product can see it: the first session, before the lead, on any of the
-     * person's devices that sent an identify (a device that never identifies stays anonymous).
-     * `(no touchpoint)` never occurs here: the lead's own device always identifies.
-     */
-    byVisibleFirstTouchGa4ChannelGroup: Record<string, number>;
     byMethod: Record<ConversionMethod, number>;
+    /**
+     * Leads as the product counts them: one per resolvable person (identity.resolvablePersons) with a
+     * lead event, at their first one (see resolution.ts). The product cannot tell two people on one
+     * device apart, so a shared device on which two people identified (below the quarantine limit) is
+     * one person and one lead; a documented rule, not a product error.
+     */
+    resolvable: {
+      total: number;
+      /**
+       * Channel group of the resolvable person's first session at or before the lead, on any of its
+       * anonymous ids. `(no touchpoint)` never occurs here: the lead's own device had a session before.
+       */
+      byFirstTouchGa4ChannelGroup: Record<string, number>;
+    };
   };
   identity: {
     /** People who sent events from two devices. */
@@ -35,7 +44,8 @@ export interface SimRecord {
     devicesWithSeveralEmails: number;
     /**
      * Persons as the product can resolve them: anonymous ids joined when an email or phone identified on
-     * both (a second device that never identifies stays its own person; a shared device joins its users).
+     * both (a second device that never identifies stays its own person; a shared device joins its users
+     * unless more emails than the quarantine limit identified on it).
      */
     resolvablePersons: number;
   };
@@ -72,7 +82,7 @@ export function emptyRecord(): SimRecord {
     persons: 0,
     anonymousIds: 0,
     sessions: { total: 0, byGa4ChannelGroup: zeros(GA4_GROUPS), byChannel: zeros(CHANNELS) },
-    leads: { total: 0, byFirstTouchGa4ChannelGroup: zeros(GA4_GROUPS), byFirstTouchChannel: zeros(CHANNELS), byVisibleFirstTouchGa4ChannelGroup: {}, byMethod: zeros(['form', 'chat', 'phone'] as const) },
+    leads: { total: 0, byFirstTouchGa4ChannelGroup: zeros(GA4_GROUPS), byFirstTouchChannel: zeros(CHANNELS), byMethod: zeros(['form', 'chat', 'phone'] as const), resolvable: { total: 0, byFirstTouchGa4ChannelGroup: {} } },
     identity: { twoDevicePersons: 0, emailsOnSeveralDevices: 0, devicesWithSeveralEmails: 0, resolvablePersons: 0 },
     crm: {
       mql: 0,
@@ -103,9 +113,11 @@ export function countLead(r: SimRecord, firstTouch: ChannelId, method: Conversio
   r.leads.byMethod[method]++;
 }
 
-export function countVisibleFirstTouch(r: SimRecord, channel: ChannelId | null): void {
-  const group = channel === null ? '(no touchpoint)' : CHANNEL_EFFECTS[channel].ga4;
-  r.leads.byVisibleFirstTouchGa4ChannelGroup[group] = (r.leads.byVisibleFirstTouchGa4ChannelGroup[group] ?? 0) + 1;
+export function countResolvableLead(r: SimRecord, firstTouch: ChannelId | null): void {
+  const group = firstTouch === null ? '(no touchpoint)' : CHANNEL_EFFECTS[firstTouch].ga4;
+  const by = r.leads.resolvable.byFirstTouchGa4ChannelGroup;
+  r.leads.resolvable.total++;
+  by[group] = (by[group] ?? 0) + 1;
 }
 
 export function countEvent(r: SimRecord, e: SegmentEvent): void {

@@ -14,7 +14,8 @@ import { MinHeap } from './heap.js';
 import { drawJourney, realize, type JourneyDraws, type Realized } from './journey.js';
 import { householdPeople, type Person } from './people.js';
 import { PURPOSE, Rng } from './prng.js';
-import { countAdCost, countEvent, countLead, countSession, countVisibleFirstTouch, emptyRecord, type SimRecord } from './record.js';
+import { countAdCost, countEvent, countLead, countResolvableLead, countSession, emptyRecord, type SimRecord } from './record.js';
+import { ResolvableIdentities } from './resolution.js';
 import { renderSession } from './session-events.js';
 import { buildTimeline, type TimelineItem } from './timeline.js';
 import { DAY, formatDate, iso, localWeekday, parseDate } from './time.js';
@@ -71,46 +72,12 @@ interface PersonState {
   firstTouch: ChannelId | null;
   usedDevices: number;
   identifiedDevices: number;
-  /** Devices that sent any identify (email or phone): the ones the product can join to the person. */
-  linkedDevices: number;
 }
 
 interface Entry {
   t: number;
   key: number;
   state: PersonState;
-}
-
-/**
- * Union-find over the devices that identified, keyed by the identifiers they sent: how many devices
- * the product will merge. Holds only identified devices (people who converted), not every visitor.
- */
-class IdentityJoins {
-  private parent = new Map<number, number>();
-  private owner = new Map<string, number>();
-  merges = 0;
-
-  private find(d: number): number {
-    let r = d;
-    while (this.parent.get(r) !== undefined && this.parent.get(r) !== r) r = this.parent.get(r)!;
-    this.parent.set(d, r);
-    return r;
-  }
-
-  link(identifier: string, device: number): void {
-    if (!this.parent.has(device)) this.parent.set(device, device);
-    const other = this.owner.get(identifier);
-    if (other === undefined) {
-      this.owner.set(identifier, device);
-      return;
-    }
-    const a = this.find(device);
-    const b = this.find(other);
-    if (a !== b) {
-      this.parent.set(a, b);
-      this.merges++;
-    }
-  }
 }
 
 export function validateOptions(o: SimOptions): void {
@@ -149,10 +116,8 @@ export async function simulate(options: SimOptions, output: SimWriter[] | SimOut
   const record = emptyRecord();
   const truth = wantTruth ? new TruthAccumulator() : null;
   const costs = new AdCostAggregator(seed, off);
-  // Which anonymous ids the product can join into one person (by an email or phone identified on both).
-  const identityJoins = new IdentityJoins();
-  // Leads kept to the end, to count each one's first touch as the product can see it (few: ~1-3% of people).
-  const leadStates: { state: PersonState; t: number }[] = [];
+  // Persons and leads as the product will resolve them from the events (only converted people's devices).
+  const resolvable = new ResolvableIdentities();
   const heap = new MinHeap<Entry>((a, b) => a.t < b.t || (a.t === b.t && a.key < b.key));
   const offWith = new Map<ChannelId, Set<ChannelId>>(CHANNELS.map((c) => [c, new Set([...off, c])]));
   const ids = (prefix: string, person: Person): string => `${prefix}_${seed.toString(36)}_${person.key.toString(36)}`;
@@ -182,7 +147,7 @@ export async function simulate(options: SimOptions, output: SimWriter[] | SimOut
     const items = buildTimeline(seed, draws, realized, crm, windowEnd);
     const first = items[0];
     if (first === undefined) return;
-    const state: PersonState = { person, draws, realized, crm, items, next: 0, firstTouch: null, usedDevices: 0, identifiedDevices: 0, linkedDevices: 0 };
+    const state: PersonState = { person, draws, realized, crm, items, next: 0, firstTouch: null, usedDevices: 0, identifiedDevices: 0 };
     heap.push({ t: first.t, key: person.key, state });
   };
 
@@ -213,13 +178,7 @@ export async function simulate(options: SimOptions, output: SimWriter[] | SimOut
       const rendered = renderSession(
         { seed, person, device, ordinal: item.ordinal, t: item.t, channel: item.channel, isFirst: item.isFirst, email: item.email, conversion: item.conversion },
         (e) => {
-          if (e.type === 'identify') {
-            state.linkedDevices |= bit;
-            for (const trait of ['email', 'phone'] as const) {
-              const v = e.traits?.[trait];
-              if (typeof v === 'string') identityJoins.link(`${trait}:${v.toLowerCase()}`, device.key);
-            }
-          }
+          resolvable.observe(e, device.firstSession);
           if (e.type === 'identify' && e.traits?.['email'] !== undefined && (state.identifiedDevices & bit) === 0) {
             state.identifiedDevices |= bit;
             if (state.identifiedDevices === 3) record.identity.emailsOnSeveralDevices++;
@@ -231,10 +190,7 @@ export async function simulate(options: SimOptions, output: SimWriter[] | SimOut
       );
       countSession(record, item.channel);
       if (rendered.paid !== null) costs.addClick(rendered.paid);
-      if (item.conversion?.kind === 'lead') {
-        countLead(record, state.firstTouch, item.conversion.method);
-        leadStates.push({ state, t: item.t });
-      }
+      if (item.conversion?.kind === 'lead') countLead(record, state.firstTouch, item.conversion.method);
       return;
     }
     const crm = state.crm;
@@ -297,16 +253,9 @@ export async function simulate(options: SimOptions, output: SimWriter[] | SimOut
     for (const w of writers) await w.drain?.();
   }
   if (heap.size !== 0) throw new Error('simulator bug: happenings left after the window');
-  record.identity.resolvablePersons = record.anonymousIds - identityJoins.merges;
-  for (const { state, t } of leadStates) {
-    // Whoever used a device first, the product sees the device's sessions as its identified person's.
-    let first: { t: number; channel: ChannelId } | undefined;
-    state.person.devices.forEach((device, d) => {
-      const f = device.firstSession;
-      if (f && (state.linkedDevices & (1 << d)) !== 0 && f.t <= t && (first === undefined || f.t < first.t)) first = f;
-    });
-    countVisibleFirstTouch(record, first?.channel ?? null);
-  }
+  const resolved = resolvable.resolve(record.anonymousIds);
+  record.identity.resolvablePersons = resolved.persons;
+  for (const lead of resolved.leads) countResolvableLead(record, lead.firstTouch);
   for (const w of writers) await w.close();
 
   const truthResult = truth?.result(SITE.currency) ?? null;

@@ -84,12 +84,14 @@ export interface Store {
   /**
    * Re-derives sessions for a workspace (or only for the given anonymous ids): boundaries in the engine,
    * each distinct landing's acquisition from `classify`, then the old sessions replaced in one transaction.
+   * Landings reach `classify` with the values of `clickIdParams` blinded (`gclid=~`); each session gets
+   * its own click id values back. `reportMoves` adds sessions per (old channel, new channel).
    */
   deriveSessions(
     workspaceId: string,
-    opts: { inactivityMinutes: number; anonymousIds?: readonly string[] },
+    opts: { inactivityMinutes: number; clickIdParams: readonly string[]; anonymousIds?: readonly string[]; reportMoves?: boolean },
     classify: (landings: readonly Landing[]) => Acquisition[],
-  ): Promise<{ sessions: number; landings: number; moves: ChannelMove[] }>;
+  ): Promise<{ sessions: number; landings: number; moves?: ChannelMove[] }>;
   listSessions(workspaceId: string, filter?: { anonymousIds?: readonly string[]; limit?: number }): Promise<SessionRow[]>;
   /** Sessions per channel (for rule-change reports and checks). */
   sessionsByChannel(workspaceId: string): Promise<{ channel: string; sessions: number }[]>;

@@ -7,75 +7,113 @@
 export const CAMPAIGN_PARAMS = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content', 'utm_id',
   'gclid', 'gbraid', 'wbraid', 'dclid', 'fbclid', 'msclkid', 'li_fat_id', 'ttclid', 'twclid'];
 
-const campaignKey = `nullif(concat_ws('|',
-    array_to_string(list_sort(regexp_extract_all(lower(context->>'$.page.url'), '[?&](${CAMPAIGN_PARAMS.join('|')})=[^&#]*')), '&'),
-    context->>'$.campaign.source', context->>'$.campaign.medium', context->>'$.campaign.name'), '')`;
+const CAMPAIGN_PARAM_LIST = CAMPAIGN_PARAMS.map((p) => `'${p}'`).join(', ');
+
+/**
+ * The campaign a hit carries, as a number (NULL when none): the sum of the hashes of its campaign URL
+ * parameters (so their order does not matter; compared case-insensitively) and of any server-side
+ * `context.campaign` source, medium and name. Only page views with a query string or a campaign context
+ * are looked at, a small share of all hits.
+ */
+const campaignKey = `CASE WHEN type IN ('page', 'screen') AND (contains(page_url, '?') OR campaign IS NOT NULL) THEN list_sum(list_transform(
+    list_filter(string_split(lower(split_part(split_part(page_url, '#', 1), '?', 2)), '&'), p -> split_part(p, '=', 1) IN (${CAMPAIGN_PARAM_LIST}))
+      || list_filter(['source=' || (campaign->>'$.source'), 'medium=' || (campaign->>'$.medium'), 'name=' || (campaign->>'$.name')], p -> p IS NOT NULL),
+    p -> hash(p))) END`;
 
 /**
  * Builds the temp table `derive_sessions` for a workspace (optionally only some anonymous ids, given
  * as the temp table `derive_scope(anonymous_id)`). Parameters: $ws, $gap (minutes).
+ *
+ * Only narrow columns go through the two window sorts (ids, time, the campaign hash); the landing's
+ * wide fields are joined back afterwards, by row id, for the one or two events per session that need them.
  */
-export function stageSessionsSql(scoped: boolean): string {
+export function stageSessionsSql(scoped: boolean, clickIdParams: readonly string[]): string {
   return `CREATE OR REPLACE TEMP TABLE derive_sessions AS
   WITH e AS (
-    SELECT anonymous_id, message_id, ts, type, context,
-      context->>'$.page.url' AS url, context->>'$.page.referrer' AS referrer,
-      CASE WHEN type IN ('page', 'screen') THEN ${campaignKey} END AS ckey
-    FROM events ev
+    SELECT rowid AS rid, anonymous_id, message_id, ts, type IN ('page', 'screen') AS is_page, ${campaignKey} AS ckey
+    FROM events
     WHERE workspace_id = $ws AND anonymous_id IS NOT NULL
       ${scoped ? 'AND anonymous_id IN (SELECT anonymous_id FROM derive_scope)' : ''}
   ),
   w AS (
-    SELECT *,
-      lag(ts) OVER (PARTITION BY anonymous_id ORDER BY ts, message_id) AS prev_ts,
-      last_value(ckey IGNORE NULLS) OVER (PARTITION BY anonymous_id ORDER BY ts, message_id
-        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_ckey
-    FROM e
-  ),
-  f AS (
-    SELECT *, CASE WHEN prev_ts IS NULL OR ts - prev_ts > to_minutes(CAST($gap AS BIGINT))
-                     OR (ckey IS NOT NULL AND ckey IS DISTINCT FROM prev_ckey) THEN 1 ELSE 0 END AS starts
-    FROM w
+    SELECT *, row_number() OVER win AS rn, lag(ts) OVER win AS prev_ts,
+      last_value(ckey IGNORE NULLS) OVER (win ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_ckey
+    FROM e WINDOW win AS (PARTITION BY anonymous_id ORDER BY ts, message_id)
   ),
   s AS (
-    SELECT *, sum(starts) OVER (PARTITION BY anonymous_id ORDER BY ts, message_id ROWS UNBOUNDED PRECEDING) AS session_no
-    FROM f
+    -- (ts > prev_ts + gap, not ts - prev_ts > gap: subtracting TIMESTAMPTZ is many times slower)
+    SELECT *, sum(CASE WHEN prev_ts IS NULL OR ts > prev_ts + to_minutes(CAST($gap AS BIGINT))
+                        OR (ckey IS NOT NULL AND ckey IS DISTINCT FROM prev_ckey) THEN 1 ELSE 0 END)
+      OVER (PARTITION BY anonymous_id ORDER BY rn ROWS UNBOUNDED PRECEDING) AS session_no
+    FROM w
+  ),
+  b AS (
+    SELECT anonymous_id, session_no, arg_min(message_id, rn) AS first_message_id, arg_min(rid, rn) AS first_rid,
+      -- the landing: the first page view (else the first event) of the session
+      coalesce(arg_min(rid, rn) FILTER (WHERE is_page), arg_min(rid, rn)) AS landing_rid,
+      min(ts) AS started_at, max(ts) AS ended_at,
+      count(*) FILTER (WHERE is_page)::INTEGER AS page_views, count(*)::INTEGER AS event_count
+    FROM s GROUP BY anonymous_id, session_no
   )
-  SELECT anonymous_id, session_no,
-    md5($ws || '|' || anonymous_id || '|' || arg_min(message_id, (ts, message_id))) AS session_id,
-    arg_min(message_id, (ts, message_id)) AS first_message_id,
-    min(ts) AS started_at, max(ts) AS ended_at,
-    -- the landing: the first page view (else the first event) of the session
-    coalesce(arg_min(url, (ts, message_id)) FILTER (WHERE type IN ('page', 'screen')), arg_min(url, (ts, message_id))) AS landing_url,
-    coalesce(arg_min(referrer, (ts, message_id)) FILTER (WHERE type IN ('page', 'screen')), arg_min(referrer, (ts, message_id))) AS referrer,
-    coalesce(arg_min(context->'$.campaign', (ts, message_id)) FILTER (WHERE type IN ('page', 'screen')), arg_min(context->'$.campaign', (ts, message_id))) AS campaign_ctx,
-    count(*) FILTER (WHERE type IN ('page', 'screen'))::INTEGER AS page_views,
-    count(*)::INTEGER AS event_count,
-    arg_min(context->>'$.userAgent', (ts, message_id)) AS user_agent,
-    arg_min(context->>'$.location.country', (ts, message_id)) AS country
-  FROM s GROUP BY anonymous_id, session_no`;
+  SELECT b.anonymous_id, b.session_no, md5($ws || '|' || b.anonymous_id || '|' || b.first_message_id) AS session_id,
+    b.first_message_id, b.started_at, b.ended_at, l.page_url AS landing_url, l.page_referrer AS referrer,
+    ${landingKeySql('l.page_url', clickIdParams)} AS landing_key, l.campaign AS campaign_ctx, b.page_views, b.event_count, f.user_agent, f.country
+  FROM b JOIN events f ON f.rowid = b.first_rid JOIN events l ON l.rowid = b.landing_rid`;
 }
 
-/** The distinct landings to classify (url, referrer, campaign context as JSON text). */
-export const DISTINCT_LANDINGS_SQL = `SELECT DISTINCT landing_url, referrer, campaign_ctx::VARCHAR AS campaign_ctx FROM derive_sessions`;
+/**
+ * A landing with its click ids' values blinded (`gclid=~`): every ad click carries a unique click id,
+ * so landings are classified by this key (a few thousand instead of one per paid visit) and the real
+ * values are read back from each session's own URL (clickIdsSql).
+ */
+export function landingKeySql(url: string, clickIdParams: readonly string[]): string {
+  return clickIdParams.length === 0 ? url : `regexp_replace(${url}, ${clickIdPattern(clickIdParams, '([?&](?:', ')=)[^&#]+')}, '\\1~', 'g')`;
+}
+
+function clickIdPattern(params: readonly string[], before: string, after: string): string {
+  for (const p of params) if (!/^[a-z0-9_]+$/.test(p)) throw new Error(`click id parameter names are [a-z0-9_]: ${p}`);
+  return `'(?i)${before}${params.join('|')}${after}'`;
+}
+
+/**
+ * A session's click ids as JSON: the names the classifier found on the blinded landing, each with its
+ * first non-empty value in the session's landing URL, decoded as a form value (like URLSearchParams).
+ */
+function clickIdsSql(acquisitionClickIds: string, landingUrl: string): string {
+  return `CASE WHEN json_keys(${acquisitionClickIds}) = [] THEN ${acquisitionClickIds}
+    ELSE to_json(map_from_entries(list_transform(json_keys(${acquisitionClickIds}), k -> {'k': k,
+      'v': trim(url_decode(replace(regexp_extract(split_part(${landingUrl}, '#', 1), '(?i)[?&]' || k || '=([^&#]+)', 1), '+', ' ')))})))
+    END`;
+}
+
+/** The distinct landings to classify (blinded url, referrer, campaign context as JSON text). */
+export const DISTINCT_LANDINGS_SQL = `SELECT DISTINCT landing_key AS landing_url, referrer, campaign_ctx::VARCHAR AS campaign_ctx FROM derive_sessions`;
+
+/** The current channel of the sessions about to be replaced (for the moves report). */
+export function oldChannelsSql(scoped: boolean): string {
+  return `CREATE OR REPLACE TEMP TABLE derive_old AS SELECT session_id, channel FROM sessions WHERE workspace_id = $ws
+    ${scoped ? 'AND anonymous_id IN (SELECT anonymous_id FROM derive_scope)' : ''}`;
+}
 
 /** Removes the sessions about to be replaced. */
 export function clearSessionsSql(scoped: boolean): string {
   return `DELETE FROM sessions WHERE workspace_id = $ws ${scoped ? 'AND anonymous_id IN (SELECT anonymous_id FROM derive_scope)' : ''}`;
 }
 
-/** The new sessions: staged boundaries joined to their acquisition (temp table `derive_new`). */
-export function newSessionsSql(acquisitionsFile: string): string {
+/** The new sessions: staged boundaries joined to the acquisition of their (blinded) landing. */
+export function insertSessionsSql(acquisitionsFile: string): string {
   return `
-    CREATE OR REPLACE TEMP TABLE derive_new AS
-    SELECT $ws AS workspace_id, s.session_id, s.anonymous_id, s.started_at, s.ended_at, s.landing_url, s.referrer,
-      a.source, a.medium, a.campaign, a.term, a.content, a.campaign_id, a.click_ids, a.ad_ids,
+    INSERT INTO sessions (workspace_id, session_id, anonymous_id, started_at, ended_at, landing_url, referrer,
+      source, medium, campaign, term, content, campaign_id, click_ids, ad_ids,
+      channel, platform, channel_rule, decided_by, page_views, event_count, user_agent, country, first_message_id)
+    SELECT $ws, s.session_id, s.anonymous_id, s.started_at, s.ended_at, s.landing_url, s.referrer,
+      a.source, a.medium, a.campaign, a.term, a.content, a.campaign_id, ${clickIdsSql('a.click_ids', 's.landing_url')}, a.ad_ids,
       a.channel, a.platform, a.channel_rule, a.decided_by, s.page_views, s.event_count, s.user_agent, s.country, s.first_message_id
     FROM derive_sessions s
     JOIN read_ndjson(${acquisitionsFile}, columns={landing_url: 'VARCHAR', referrer: 'VARCHAR', campaign_ctx: 'VARCHAR',
       source: 'VARCHAR', medium: 'VARCHAR', campaign: 'VARCHAR', term: 'VARCHAR', content: 'VARCHAR', campaign_id: 'VARCHAR',
       click_ids: 'JSON', ad_ids: 'JSON', channel: 'VARCHAR', platform: 'VARCHAR', channel_rule: 'VARCHAR', decided_by: 'VARCHAR'}) a
-      ON a.landing_url IS NOT DISTINCT FROM s.landing_url AND a.referrer IS NOT DISTINCT FROM s.referrer
+      ON a.landing_url IS NOT DISTINCT FROM s.landing_key AND a.referrer IS NOT DISTINCT FROM s.referrer
         AND a.campaign_ctx IS NOT DISTINCT FROM s.campaign_ctx::VARCHAR`;
 }
 
@@ -83,10 +121,8 @@ export function newSessionsSql(acquisitionsFile: string): string {
 export function channelMovesSql(scoped: boolean): string {
   return `
     SELECT o.channel AS from_channel, n.channel AS to_channel, count(*) AS sessions
-    FROM (SELECT session_id, channel FROM sessions WHERE workspace_id = $ws
-            ${scoped ? 'AND anonymous_id IN (SELECT anonymous_id FROM derive_scope)' : ''}) o
-    FULL OUTER JOIN derive_new n USING (session_id)
+    FROM derive_old o
+    FULL OUTER JOIN (SELECT session_id, channel FROM sessions WHERE workspace_id = $ws
+            ${scoped ? 'AND anonymous_id IN (SELECT anonymous_id FROM derive_scope)' : ''}) n USING (session_id)
     GROUP BY ALL ORDER BY ALL`;
 }
-
-export const INSERT_NEW_SESSIONS_SQL = 'INSERT INTO sessions SELECT * FROM derive_new';

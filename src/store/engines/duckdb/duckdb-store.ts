@@ -252,9 +252,9 @@ export class DuckDbStore implements Store {
 
   deriveSessions(
     workspaceId: string,
-    opts: { inactivityMinutes: number; anonymousIds?: readonly string[] },
+    opts: { inactivityMinutes: number; clickIdParams: readonly string[]; anonymousIds?: readonly string[]; reportMoves?: boolean },
     classify: (landings: readonly Landing[]) => Acquisition[],
-  ): Promise<{ sessions: number; landings: number; moves: ChannelMove[] }> {
+  ): Promise<{ sessions: number; landings: number; moves?: ChannelMove[] }> {
     return deriveSessions(this.db, workspaceId, opts, classify);
   }
   listSessions(workspaceId: string, filter: { anonymousIds?: readonly string[]; limit?: number } = {}): Promise<SessionRow[]> {

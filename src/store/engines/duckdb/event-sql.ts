@@ -100,7 +100,12 @@ function eventTimeExpr(m: RowMeta): string {
 export const EVENT_COLUMNS = [
   'workspace_id', 'message_id', 'type', 'event', 'name', 'anonymous_id', 'user_id', 'previous_id', 'group_id',
   'ts', 'received_at', 'properties', 'traits', 'context', 'origin', 'batch_id',
+  'page_url', 'page_referrer', 'campaign', 'user_agent', 'country',
 ] as const;
+
+/** The context fields kept as columns too (migration v9), so that derives need not parse the JSON. */
+const CONTEXT_COLUMNS = `context->>'$.page.url' AS page_url, context->>'$.page.referrer' AS page_referrer,
+      context->'$.campaign' AS campaign, context->>'$.userAgent' AS user_agent, context->>'$.location.country' AS country`;
 
 /**
  * The normaliser: a SELECT list over a relation with the EVENT_FIELDS columns, yielding the events
@@ -112,7 +117,7 @@ export function normalisedColumns(m: RowMeta): string {
       nullif(previousId, '') AS previous_id, nullif(groupId, '') AS group_id,
       ${eventTimeExpr(m)} AS ts, coalesce(${ts('receivedAt')}, ${m.received}) AS received_at,
       properties, traits, context, ${m.origin} AS origin, ${m.batch} AS batch_id,
-      ${ERROR_EXPR} AS err`;
+      ${CONTEXT_COLUMNS}, ${ERROR_EXPR} AS err`;
 }
 
 /**

@@ -23,11 +23,10 @@ export async function queryEvents(db: Db, workspaceId: string, f: EventFilter = 
     `SELECT message_id, type, event, name, anonymous_id, user_id,
        strftime(ts AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS ts,
        strftime(received_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS received_at,
-       context->>'$.page.url' AS page_url, context->>'$.page.referrer' AS page_referrer,
-       properties, traits, context, origin,
-       u.browser, u.os, u.device_type, u.is_bot, context->>'$.location.country' AS country
+       page_url, page_referrer, properties, traits, context, origin,
+       u.browser, u.os, u.device_type, u.is_bot, e.country
      FROM events e
-     LEFT JOIN user_agents u ON u.workspace_id = e.workspace_id AND u.user_agent = (e.context->>'$.userAgent')
+     LEFT JOIN user_agents u ON u.workspace_id = e.workspace_id AND u.user_agent = e.user_agent
      WHERE ${where.map((w) => `e.${w}`).join(' AND ')} ORDER BY ts DESC, message_id LIMIT $limit`,
     params,
   );
@@ -64,9 +63,9 @@ export async function countEvents(db: Db, workspaceId: string): Promise<number> 
 /** Distinct user agents in events that have no parsed row yet. */
 export async function userAgentsToParse(db: Db, limit: number): Promise<{ workspaceId: string; userAgent: string }[]> {
   const rows = await db.query(
-    `SELECT DISTINCT e.workspace_id, e.context->>'$.userAgent' AS ua FROM events e
-     ANTI JOIN user_agents u ON u.workspace_id = e.workspace_id AND u.user_agent = (e.context->>'$.userAgent')
-     WHERE e.context->>'$.userAgent' IS NOT NULL LIMIT $limit`,
+    `SELECT e.workspace_id, e.ua FROM (SELECT DISTINCT workspace_id, user_agent AS ua FROM events WHERE user_agent IS NOT NULL) e
+     ANTI JOIN user_agents u ON u.workspace_id = e.workspace_id AND u.user_agent = e.ua
+     LIMIT $limit`,
     { limit },
   );
   return rows.map((r) => ({ workspaceId: String(r.workspace_id), userAgent: String(r.ua) }));

@@ -127,7 +127,7 @@ export async function personJourney(db: Db, ws: string, personId: string): Promi
   const params = { ws, anon: listValue(anon), users: listValue(users) };
   const sessions = anon.length > 0 ? await listSessions(db, ws, { anonymousIds: anon }) : [];
   const events = await db.query(
-    `SELECT ${isoSql('ts')} AS at, type, event, anonymous_id, user_id, context->>'$.page.url' AS url,
+    `SELECT ${isoSql('ts')} AS at, type, event, anonymous_id, user_id, page_url AS url,
        context->>'$.page.title' AS title, properties, traits
      FROM events WHERE workspace_id = $ws
        AND (list_contains($anon::VARCHAR[], anonymous_id) OR list_contains($users::VARCHAR[], user_id))

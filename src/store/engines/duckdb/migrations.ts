@@ -193,4 +193,20 @@ export const MIGRATIONS: readonly Migration[] = [
         score DOUBLE NOT NULL
       );`,
   },
+  {
+    version: 9,
+    name: 'event_context_columns',
+    // The few context fields every derive reads (landing, referrer, campaign, user agent, country), as
+    // plain columns filled by the normaliser: a rebuild then reads columns instead of parsing each
+    // event's context JSON again. They are projections of the fact, never edited on their own.
+    sql: `
+      ALTER TABLE events ADD COLUMN page_url VARCHAR;
+      ALTER TABLE events ADD COLUMN page_referrer VARCHAR;
+      ALTER TABLE events ADD COLUMN campaign JSON;
+      ALTER TABLE events ADD COLUMN user_agent VARCHAR;
+      ALTER TABLE events ADD COLUMN country VARCHAR;
+      UPDATE events SET page_url = context->>'$.page.url', page_referrer = context->>'$.page.referrer',
+        campaign = context->'$.campaign', user_agent = context->>'$.userAgent', country = context->>'$.location.country'
+        WHERE context IS NOT NULL;`,
+  },
 ];

@@ -4,72 +4,73 @@ import { join } from 'node:path';
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import type { Acquisition, ChannelMove, Landing, SessionRow } from '../../types.js';
 import { sqlString, VARCHAR_LIST, type Db, type Row } from './connection.js';
-import { channelMovesSql, clearSessionsSql, DISTINCT_LANDINGS_SQL, INSERT_NEW_SESSIONS_SQL, newSessionsSql, stageSessionsSql } from './derive-sessions.js';
+import { channelMovesSql, clearSessionsSql, DISTINCT_LANDINGS_SQL, insertSessionsSql, oldChannelsSql, stageSessionsSql } from './derive-sessions.js';
 import { parseJson, str } from './rows.js';
 
 
 export async function deriveSessions(
   db: Db,
-    workspaceId: string,
-    opts: { inactivityMinutes: number; anonymousIds?: readonly string[] },
-    classify: (landings: readonly Landing[]) => Acquisition[],
-  ): Promise<{ sessions: number; landings: number; moves: ChannelMove[] }> {
-    const scoped = opts.anonymousIds !== undefined;
-    const dir = mkdtempSync(join(tmpdir(), 'closedloop-derive-'));
-    try {
-      return await db.write(async (conn) => {
-        if (scoped) {
-          await conn.run('CREATE OR REPLACE TEMP TABLE derive_scope AS SELECT unnest($ids::VARCHAR[]) AS anonymous_id', {
-            ids: listValue([...opts.anonymousIds!]),
-          }, { ids: VARCHAR_LIST });
-        }
-        await conn.run(stageSessionsSql(scoped), { ws: workspaceId, gap: opts.inactivityMinutes });
-        const rows = (await conn.runAndReadAll(DISTINCT_LANDINGS_SQL)).getRowObjectsJson() as Row[];
-        const landings: Landing[] = rows.map((r) => ({
-          landingUrl: (r.landing_url as string | null) ?? null,
-          referrer: (r.referrer as string | null) ?? null,
-          campaignContext: (r.campaign_ctx as string | null) ?? null,
-        }));
-        const acquisitions = classify(landings);
-        // back into the engine through its bulk reader (one file, however many landings)
-        const file = join(dir, 'acquisitions.ndjson');
-        writeFileSync(
-          file,
-          acquisitions
-            .map((a, i) => {
-              const l = landings[i]!;
-              return JSON.stringify({
-                landing_url: l.landingUrl, referrer: l.referrer, campaign_ctx: l.campaignContext,
-                source: a.source, medium: a.medium, campaign: a.campaign, term: a.term, content: a.content,
-                campaign_id: a.campaignId, click_ids: a.clickIds, ad_ids: a.adIds, channel: a.channel,
-                platform: a.platform, channel_rule: a.channelRule, decided_by: a.decidedBy,
-              });
-            })
-            .join('\n'),
-        );
-        await conn.run(newSessionsSql(sqlString(file)), { ws: workspaceId });
-        await conn.run('BEGIN TRANSACTION');
-        let moves: ChannelMove[];
-        try {
-          moves = ((await conn.runAndReadAll(channelMovesSql(scoped), { ws: workspaceId })).getRowObjectsJson() as Row[]).map((r) => ({
+  workspaceId: string,
+  opts: { inactivityMinutes: number; clickIdParams: readonly string[]; anonymousIds?: readonly string[]; reportMoves?: boolean },
+  classify: (landings: readonly Landing[]) => Acquisition[],
+): Promise<{ sessions: number; landings: number; moves?: ChannelMove[] }> {
+  const scoped = opts.anonymousIds !== undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'closedloop-derive-'));
+  try {
+    return await db.write(async (conn) => {
+      if (scoped) {
+        await conn.run('CREATE OR REPLACE TEMP TABLE derive_scope AS SELECT unnest($ids::VARCHAR[]) AS anonymous_id', {
+          ids: listValue([...opts.anonymousIds!]),
+        }, { ids: VARCHAR_LIST });
+      }
+      await conn.run(stageSessionsSql(scoped, opts.clickIdParams), { ws: workspaceId, gap: opts.inactivityMinutes });
+      const rows = (await conn.runAndReadAll(DISTINCT_LANDINGS_SQL)).getRowObjectsJson() as Row[];
+      const landings: Landing[] = rows.map((r) => ({
+        landingUrl: (r.landing_url as string | null) ?? null,
+        referrer: (r.referrer as string | null) ?? null,
+        campaignContext: (r.campaign_ctx as string | null) ?? null,
+      }));
+      const acquisitions = classify(landings);
+      // back into the engine through its bulk reader (one file, however many landings)
+      const file = join(dir, 'acquisitions.ndjson');
+      writeFileSync(
+        file,
+        acquisitions
+          .map((a, i) => {
+            const l = landings[i]!;
+            return JSON.stringify({
+              landing_url: l.landingUrl, referrer: l.referrer, campaign_ctx: l.campaignContext,
+              source: a.source, medium: a.medium, campaign: a.campaign, term: a.term, content: a.content,
+              campaign_id: a.campaignId, click_ids: a.clickIds, ad_ids: a.adIds, channel: a.channel,
+              platform: a.platform, channel_rule: a.channelRule, decided_by: a.decidedBy,
+            });
+          })
+          .join('\n'),
+      );
+      if (opts.reportMoves) await conn.run(oldChannelsSql(scoped), { ws: workspaceId });
+      await conn.run('BEGIN TRANSACTION');
+      try {
+        await conn.run(clearSessionsSql(scoped), { ws: workspaceId });
+        await conn.run(insertSessionsSql(sqlString(file)), { ws: workspaceId });
+        await conn.run('COMMIT');
+      } catch (err) {
+        await conn.run('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+      const moves = opts.reportMoves
+        ? ((await conn.runAndReadAll(channelMovesSql(scoped), { ws: workspaceId })).getRowObjectsJson() as Row[]).map((r) => ({
             from: str(r.from_channel),
             to: str(r.to_channel),
             sessions: Number(r.sessions),
-          }));
-          await conn.run(clearSessionsSql(scoped), { ws: workspaceId });
-          await conn.run(INSERT_NEW_SESSIONS_SQL);
-          await conn.run('COMMIT');
-        } catch (err) {
-          await conn.run('ROLLBACK').catch(() => undefined);
-          throw err;
-        }
-        const n = await conn.runAndReadAll('SELECT count(*) AS n FROM derive_sessions');
-        return { sessions: Number(n.getRowObjectsJson()[0]?.n ?? 0), landings: landings.length, moves };
-      });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+          }))
+        : undefined;
+      const n = await conn.runAndReadAll('SELECT count(*) AS n FROM derive_sessions');
+      return { sessions: Number(n.getRowObjectsJson()[0]?.n ?? 0), landings: landings.length, ...(moves ? { moves } : {}) };
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
+}
 
 export async function listSessions(db: Db, workspaceId: string, filter: { anonymousIds?: readonly string[]; limit?: number } = {}): Promise<SessionRow[]> {
     const params: Record<string, DuckDBValue> = { ws: workspaceId, limit: filter.limit ?? 100_000 };
