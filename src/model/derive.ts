@@ -4,7 +4,7 @@
 import type { Store } from '../store/store.js';
 import type { IdentityChangeRow } from '../store/types.js';
 import { creditPersons, creditWorkspace, type CreditSummary } from './attribution-credits.js';
-import { IdentityGraph } from './identity/index.js';
+import { IdentityGraph, OPAQUE_ID_RULE } from './identity/index.js';
 import { deriveSessions } from './sessions.js';
 import { refreshUserAgents } from './user-agents.js';
 import { withWorkspaceLock } from './workspace-lock.js';
@@ -22,46 +22,81 @@ export interface IdentitySummary {
   changedPersons: string[];
 }
 
-/** Resolves persons from every link in the facts and writes them back, with what changed since last time. */
-export async function resolvePersons(store: Store, workspaceId: string, settings: DeriveSettings = DEFAULT_DERIVE_SETTINGS): Promise<IdentitySummary> {
-  const [inputs, previous] = await Promise.all([store.identityInputs(workspaceId), store.currentIdentities(workspaceId)]);
+/**
+ * Resolves persons from every link in the facts and writes them back, with what changed since last
+ * time. Only ids that a link touches go through the graph; every other id is its own person, placed by
+ * the store with the same person id the graph would give it. `anonymousIds`: only these got new events
+ * (the graph is still solved whole: one link can join any two persons).
+ */
+export async function resolvePersons(
+  store: Store,
+  workspaceId: string,
+  settings: DeriveSettings = DEFAULT_DERIVE_SETTINGS,
+  anonymousIds?: readonly string[],
+): Promise<IdentitySummary> {
+  await store.refreshSeenIdentifiers(workspaceId, OPAQUE_ID_RULE, anonymousIds);
+  const first = await resolveGraph(store, workspaceId, settings, { everyIdentifier: false, full: anonymousIds === undefined });
+  if (first.collisions === 0) return first.summary;
+  // a single id's hash equals another person's id (about one in 10^7 per million persons): the graph
+  // then places every id, and steps around the collision with a salted id
+  return (await resolveGraph(store, workspaceId, settings, { everyIdentifier: true, full: true })).summary;
+}
+
+async function resolveGraph(
+  store: Store,
+  workspaceId: string,
+  settings: DeriveSettings,
+  mode: { everyIdentifier: boolean; full: boolean },
+): Promise<{ summary: IdentitySummary; collisions: number }> {
+  const inputs = await store.identityInputs(workspaceId, OPAQUE_ID_RULE, { everyIdentifier: mode.everyIdentifier });
   const graph = new IdentityGraph();
   for (const s of inputs.seen) graph.addIdentifier(s.kind, s.value, s.at);
   for (const l of inputs.links) graph.addLink(l.aKind, l.aValue, l.bKind, l.bValue, l.at, l.source);
-  const r = graph.resolve({
-    previous: previous.map((p) => ({ identifier: { kind: p.kind, value: p.value }, personId: p.personId })),
-    ...(settings.maxEmailsPerIdentifier !== undefined ? { maxEmailsPerIdentifier: settings.maxEmailsPerIdentifier } : {}),
-    ...(settings.maxUsersPerIdentifier !== undefined ? { maxUsersPerIdentifier: settings.maxUsersPerIdentifier } : {}),
-  });
+  const r = graph.resolve(
+    {
+      previous: inputs.previous.map((p) => ({ identifier: { kind: p.kind, value: p.value }, personId: p.personId })),
+      ...(settings.maxEmailsPerIdentifier !== undefined ? { maxEmailsPerIdentifier: settings.maxEmailsPerIdentifier } : {}),
+      ...(settings.maxUsersPerIdentifier !== undefined ? { maxUsersPerIdentifier: settings.maxUsersPerIdentifier } : {}),
+    },
+    settings.personIdHash,
+  );
   const changes: IdentityChangeRow[] = [
     ...r.merges.map((m): IdentityChangeRow => ({ change: 'merge', personId: m.into, others: m.from, reason: null, detail: `merged ${m.from.join(', ')}` })),
     ...r.splits.map((s): IdentityChangeRow => ({ change: 'split', personId: s.from, others: s.into, reason: s.reason, detail: s.detail })),
     ...r.removedPersons.map((p): IdentityChangeRow => ({ change: 'removed', personId: p, others: [], reason: 'links_removed', detail: 'none of its identifiers remain' })),
   ];
-  await store.saveIdentities(workspaceId, {
-    ...r.columns,
-    quarantined: r.quarantined.map((q) => ({
-      kind: q.identifier.kind,
-      value: q.identifier.value,
-      distinctEmails: q.distinctEmails,
-      distinctUsers: q.distinctUsers,
-      reason: q.reason,
-      sources: q.sources,
-    })),
-    changes,
-  });
+  const saved = await store.saveIdentities(
+    workspaceId,
+    {
+      ...r.columns,
+      quarantined: r.quarantined.map((q) => ({
+        kind: q.identifier.kind,
+        value: q.identifier.value,
+        distinctEmails: q.distinctEmails,
+        distinctUsers: q.distinctUsers,
+        reason: q.reason,
+        sources: q.sources,
+      })),
+      changes,
+    },
+    { full: mode.full },
+  );
   const changedPersons = new Set<string>();
   for (const c of changes) {
     changedPersons.add(c.personId);
     for (const o of c.others) changedPersons.add(o);
   }
+  const persons = await store.countPersons(workspaceId);
   return {
-    persons: r.persons,
-    identifiers: r.identifiers,
-    quarantined: r.quarantined.length,
-    merges: r.merges.length,
-    splits: r.splits.length,
-    changedPersons: [...changedPersons],
+    collisions: saved.collisions,
+    summary: {
+      persons,
+      identifiers: r.identifiers + saved.singles,
+      quarantined: r.quarantined.length,
+      merges: r.merges.length,
+      splits: r.splits.length,
+      changedPersons: [...changedPersons],
+    },
   };
 }
 
@@ -100,7 +135,7 @@ async function deriveTouchedUnlocked(store: Store, workspaceId: string, anonymou
   settings ??= await settingsFor(store, workspaceId);
   await refreshUserAgents(store);
   const s = await deriveSessions(store, workspaceId, settings.sessions, anonymousIds);
-  const identity = await resolvePersons(store, workspaceId, settings);
+  const identity = await resolvePersons(store, workspaceId, settings, anonymousIds);
   const leads = await store.deriveLeadMilestones(workspaceId);
   // persons whose touches, identity or milestones may have moved: owners of the touched ids, and
   // every person a merge or split made or retired

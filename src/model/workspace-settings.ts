@@ -1,11 +1,14 @@
 import type { Store } from '../store/store.js';
 import { compileRules, defaultCompiledRules, resolveRulesConfig, type CompiledRules } from './channels/index.js';
+import type { PersonIdHash } from './identity/index.js';
 import { DEFAULT_SESSION_SETTINGS, type SessionSettings } from './sessions.js';
 
 export interface DeriveSettings {
   sessions: SessionSettings;
   maxEmailsPerIdentifier?: number;
   maxUsersPerIdentifier?: number;
+  /** How a person id is made from its anchor (default: personIdFor, which the store's SQL repeats). */
+  personIdHash?: PersonIdHash;
 }
 
 export const DEFAULT_DERIVE_SETTINGS: DeriveSettings = { sessions: DEFAULT_SESSION_SETTINGS };

@@ -9,6 +9,7 @@ import type {
   IdentityInputs,
   IdentityRow,
   IdentityOutput,
+  OpaqueIdRule,
   PersonJourney,
   QuarantineRow,
   Landing,
@@ -96,10 +97,20 @@ export interface Store {
   /** Sessions per channel (for rule-change reports and checks). */
   sessionsByChannel(workspaceId: string): Promise<{ channel: string; sessions: number }[]>;
 
-  /** Identity resolution's inputs (links from events and identity_links; every id seen). */
-  identityInputs(workspaceId: string): Promise<IdentityInputs>;
+  /**
+   * Brings the seen identifiers (each normalised anonymous and user id, first seen when) up to date:
+   * all of them, or those of some anonymous ids (and every user id) after new events.
+   */
+  refreshSeenIdentifiers(workspaceId: string, rule: OpaqueIdRule, anonymousIds?: readonly string[]): Promise<void>;
+  /** Identity resolution's inputs (links from events and identity_links; the ids the graph must place). */
+  identityInputs(workspaceId: string, rule: OpaqueIdRule, opts?: { everyIdentifier?: boolean }): Promise<IdentityInputs>;
   currentIdentities(workspaceId: string): Promise<IdentityRow[]>;
-  saveIdentities(workspaceId: string, out: IdentityOutput): Promise<void>;
+  /**
+   * Writes the graph's persons, then gives every seen id without one its own person (`full`: replaces
+   * every row; else only graph rows are replaced). Returns how many such single-id persons were added
+   * and how many person ids now name two persons (a hash collision: resolve again with everyIdentifier).
+   */
+  saveIdentities(workspaceId: string, out: IdentityOutput, opts: { full: boolean }): Promise<{ singles: number; collisions: number }>;
   /** Recomputes each person's lead milestone (first form, chat, call or identify with an email/phone). */
   deriveLeadMilestones(workspaceId: string): Promise<number>;
   personsByIdentifier(workspaceId: string, kind: string, value: string): Promise<string[]>;

@@ -127,10 +127,26 @@ export interface SessionRow extends Acquisition {
   country: string | null;
 }
 
-/** Identity resolution's inputs, read out of the facts. */
+/**
+ * How opaque ids (anonymous and user ids) are normalised (model/identity/normalise.ts), so that the
+ * engine can place ids that no link touches by itself: trimmed of these characters, at most
+ * `maxLength` long, not one of the placeholders (compared lower-cased).
+ */
+export interface OpaqueIdRule {
+  trimChars: string;
+  maxLength: number;
+  placeholders: readonly string[];
+}
+
+/**
+ * Identity resolution's inputs, read out of the facts: every link, and the identifiers the graph must
+ * place (the anonymous and user ids that a link touches or that the engine cannot normalise alone; all
+ * of them with `everyIdentifier`), with when each was first seen and its current person.
+ */
 export interface IdentityInputs {
   links: { aKind: string; aValue: string; bKind: string; bValue: string; at: number; source: string }[];
   seen: { kind: string; value: string; at: number }[];
+  previous: IdentityRow[];
 }
 
 export interface IdentityRow {
@@ -156,7 +172,10 @@ export interface IdentityChangeRow {
   detail: string | null;
 }
 
-/** What a resolution writes back: the assignment as parallel columns, the quarantine and the changes. */
+/**
+ * What a resolution writes back: the graph's assignment as parallel columns, the quarantine and the
+ * changes. Every other seen id is its own person, with the id `'p_' || left(sha256(kind || ':' || value), 16)`.
+ */
 export interface IdentityOutput {
   kinds: readonly string[];
   values: readonly string[];

@@ -3,4 +3,4 @@
 export * from './types.js';
 export * from './normalise.js';
 export { IdentityGraph, resolveIdentities, DEFAULT_MAX_EMAILS_PER_IDENTIFIER, DEFAULT_MAX_USERS_PER_IDENTIFIER } from './graph.js';
-export { personIdFor } from './person-ids.js';
+export { personIdFor, type PersonIdHash } from './person-ids.js';

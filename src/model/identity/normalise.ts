@@ -25,6 +25,16 @@ const KIND = /^[a-z][a-z0-9_]{0,63}$/;
 // whose code path had the same bug, so they are rejected for every kind.
 const PLACEHOLDERS = new Set(['undefined', 'null', 'nil', 'none', 'nan', '[object object]', '0', '-1', 'n/a', 'na', '-', 'unknown', 'anonymous']);
 
+/** What String.prototype.trim removes (ECMAScript WhiteSpace and LineTerminator), for trims done elsewhere. */
+export const TRIMMED_CHARS = '\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff';
+
+/**
+ * normaliseOpaqueId as data, so the store can place ids that no link touches (most visitors) without
+ * sending each through the graph. It only claims the plain ones (printable ASCII), where its
+ * lower-casing and length agree with JavaScript's; the graph normalises the rest.
+ */
+export const OPAQUE_ID_RULE = { trimChars: TRIMMED_CHARS, maxLength: MAX_ID_LENGTH, placeholders: [...PLACEHOLDERS] } as const;
+
 const ok = (value: string): NormaliseResult => ({ value });
 const no = (reason: RejectReason): NormaliseResult => ({ value: undefined, reason });
 

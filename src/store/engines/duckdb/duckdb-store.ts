@@ -12,6 +12,7 @@ import type {
   IdentityInputs,
   IdentityRow,
   IdentityOutput,
+  OpaqueIdRule,
   PersonJourney,
   QuarantineRow,
   Landing,
@@ -43,6 +44,7 @@ import {
   personsByIdentifier,
   personsOfAnonymousIds,
   quarantinedIdentifiers,
+  refreshSeenIdentifiers,
   saveIdentities,
 } from './identity-repo.js';
 
@@ -266,14 +268,17 @@ export class DuckDbStore implements Store {
 
   // ---- derived: identities and milestones (identity-repo.ts) ----
 
-  identityInputs(workspaceId: string): Promise<IdentityInputs> {
-    return identityInputs(this.db, workspaceId);
+  refreshSeenIdentifiers(workspaceId: string, rule: OpaqueIdRule, anonymousIds?: readonly string[]): Promise<void> {
+    return refreshSeenIdentifiers(this.db, workspaceId, rule, anonymousIds);
+  }
+  identityInputs(workspaceId: string, rule: OpaqueIdRule, opts?: { everyIdentifier?: boolean }): Promise<IdentityInputs> {
+    return identityInputs(this.db, workspaceId, rule, opts);
   }
   currentIdentities(workspaceId: string): Promise<IdentityRow[]> {
     return currentIdentities(this.db, workspaceId);
   }
-  saveIdentities(workspaceId: string, out: IdentityOutput): Promise<void> {
-    return saveIdentities(this.db, workspaceId, out);
+  saveIdentities(workspaceId: string, out: IdentityOutput, opts: { full: boolean }): Promise<{ singles: number; collisions: number }> {
+    return saveIdentities(this.db, workspaceId, out, opts);
   }
   deriveLeadMilestones(workspaceId: string): Promise<number> {
     return deriveLeadMilestones(this.db, workspaceId);

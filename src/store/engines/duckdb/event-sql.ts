@@ -100,12 +100,20 @@ function eventTimeExpr(m: RowMeta): string {
 export const EVENT_COLUMNS = [
   'workspace_id', 'message_id', 'type', 'event', 'name', 'anonymous_id', 'user_id', 'previous_id', 'group_id',
   'ts', 'received_at', 'properties', 'traits', 'context', 'origin', 'batch_id',
-  'page_url', 'page_referrer', 'campaign', 'user_agent', 'country',
+  'page_url', 'page_referrer', 'campaign', 'user_agent', 'country', 'email', 'phone',
 ] as const;
 
-/** The context fields kept as columns too (migration v9), so that derives need not parse the JSON. */
-const CONTEXT_COLUMNS = `context->>'$.page.url' AS page_url, context->>'$.page.referrer' AS page_referrer,
-      context->'$.campaign' AS campaign, context->>'$.userAgent' AS user_agent, context->>'$.location.country' AS country`;
+/**
+ * Fields kept as columns too (migration v9), so that derives need not parse the JSON: the context's
+ * landing, referrer, campaign, user agent and country, and the email and phone an identify (traits)
+ * or a form, chat or call (properties) names its sender by. The JSON is only parsed where a field can be.
+ */
+const DERIVE_COLUMNS = `context->>'$.page.url' AS page_url, context->>'$.page.referrer' AS page_referrer,
+      context->'$.campaign' AS campaign, context->>'$.userAgent' AS user_agent, context->>'$.location.country' AS country,
+      CASE WHEN lower(type) = 'identify' THEN coalesce(traits->>'$.email', context->>'$.traits.email')
+           WHEN lower(type) = 'track' THEN coalesce(properties->>'$.email', properties->>'$.fields.email') END AS email,
+      CASE WHEN lower(type) = 'identify' THEN coalesce(traits->>'$.phone', context->>'$.traits.phone')
+           WHEN lower(type) = 'track' THEN coalesce(properties->>'$.phone', properties->>'$.fields.phone') END AS phone`;
 
 /**
  * The normaliser: a SELECT list over a relation with the EVENT_FIELDS columns, yielding the events
@@ -117,7 +125,7 @@ export function normalisedColumns(m: RowMeta): string {
       nullif(previousId, '') AS previous_id, nullif(groupId, '') AS group_id,
       ${eventTimeExpr(m)} AS ts, coalesce(${ts('receivedAt')}, ${m.received}) AS received_at,
       properties, traits, context, ${m.origin} AS origin, ${m.batch} AS batch_id,
-      ${CONTEXT_COLUMNS}, ${ERROR_EXPR} AS err`;
+      ${DERIVE_COLUMNS}, ${ERROR_EXPR} AS err`;
 }
 
 /**

@@ -2,26 +2,71 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listValue } from '@duckdb/node-api';
-import type { IdentityInputs, IdentityOutput, IdentityRow, JourneyItem, PersonJourney, QuarantineRow } from '../../types.js';
-import { sqlString, VARCHAR_LIST, type Db, type Row } from './connection.js';
-import { EVENT_LINKS_SQL, LEAD_MILESTONES_SQL, SEEN_IDENTIFIERS_SQL } from './derive-identity.js';
+import type { IdentityInputs, IdentityOutput, IdentityRow, JourneyItem, OpaqueIdRule, PersonJourney, QuarantineRow } from '../../types.js';
+import { sqlString, VARCHAR_LIST, type Db, type Params, type Row } from './connection.js';
+import { COLLISIONS_SQL, EVENT_LINKS_SQL, GRAPH_IDS_SQL, INSERT_SINGLES_SQL, LEAD_MILESTONES_SQL, seenIdentifiersSql } from './derive-identity.js';
 import { isoSql, parseJson, str } from './rows.js';
 import { listSessions } from './sessions-repo.js';
 
-export async function identityInputs(db: Db, ws: string): Promise<IdentityInputs> {
-  const links = await db.query(EVENT_LINKS_SQL, { ws });
-  const seen = await db.query(SEEN_IDENTIFIERS_SQL, { ws });
-  return {
-    links: links.map((r) => ({
-      aKind: String(r.ak),
-      aValue: String(r.av),
-      bKind: String(r.bk),
-      bValue: String(r.bv),
-      at: Number(r.at),
-      source: String(r.src),
-    })),
-    seen: seen.map((r) => ({ kind: String(r.kind), value: String(r.value), at: Number(r.at) })),
-  };
+const ruleParams = (ws: string, rule: OpaqueIdRule): Params => ({
+  ws,
+  trim: rule.trimChars,
+  maxLength: rule.maxLength,
+  placeholders: listValue([...rule.placeholders]),
+});
+const RULE_TYPES = { placeholders: VARCHAR_LIST };
+
+export async function refreshSeenIdentifiers(db: Db, ws: string, rule: OpaqueIdRule, anonymousIds?: readonly string[]): Promise<void> {
+  const params = ruleParams(ws, rule);
+  await db.transaction(async (c) => {
+    const built = (await c.runAndReadAll('SELECT count(*) AS n FROM (SELECT 1 FROM identity_seen WHERE workspace_id = $ws LIMIT 1)', { ws })).getRowObjectsJson();
+    // a workspace without seen ids yet (new, or from before migration v10) is built whole
+    const scoped = anonymousIds !== undefined && Number(built[0]?.n ?? 0) > 0;
+    if (!scoped) {
+      await c.run('DELETE FROM identity_seen WHERE workspace_id = $ws', { ws });
+      await c.run(`INSERT INTO identity_seen SELECT $ws, kind, value, first_seen, clean FROM (${seenIdentifiersSql(false)})`, params, RULE_TYPES);
+      return;
+    }
+    await c.run('CREATE OR REPLACE TEMP TABLE seen_scope AS SELECT unnest($ids::VARCHAR[]) AS anonymous_id', { ids: listValue([...anonymousIds]) }, { ids: VARCHAR_LIST });
+    await c.run(`CREATE OR REPLACE TEMP TABLE seen_now AS ${seenIdentifiersSql(true)}`, params, RULE_TYPES);
+    // events are only ever added: a first sighting can only move earlier
+    await c.run(
+      `UPDATE identity_seen s SET first_seen = n.first_seen FROM seen_now n
+       WHERE s.workspace_id = $ws AND s.kind = n.kind AND s.value = n.value AND n.first_seen < s.first_seen`,
+      { ws },
+    );
+    await c.run(
+      `INSERT INTO identity_seen SELECT $ws, n.kind, n.value, n.first_seen, n.clean FROM seen_now n
+       WHERE NOT EXISTS (SELECT 1 FROM identity_seen s WHERE s.workspace_id = $ws AND s.kind = n.kind AND s.value = n.value)`,
+      { ws },
+    );
+  });
+}
+
+export async function identityInputs(db: Db, ws: string, rule: OpaqueIdRule, opts: { everyIdentifier?: boolean } = {}): Promise<IdentityInputs> {
+  return db.write(async (c) => {
+    await c.run(`CREATE OR REPLACE TEMP TABLE identity_links_now AS ${EVENT_LINKS_SQL}`, { ws });
+    await c.run(GRAPH_IDS_SQL, { ws, trim: rule.trimChars });
+    const read = async (sql: string): Promise<Row[]> => (await c.runAndReadAll(sql, { ws })).getRowObjectsJson() as Row[];
+    const links = (await c.runAndReadAll('SELECT * FROM identity_links_now')).getRowObjectsJson() as Row[];
+    const inGraph = opts.everyIdentifier ? '' : 'AND (kind, value) IN (SELECT (kind, value) FROM identity_graph_ids)';
+    const seen = await read(`SELECT kind, value, epoch_ms(first_seen) AS at FROM identity_seen WHERE workspace_id = $ws ${inGraph}`);
+    const previous = await read(
+      `SELECT kind, value, person_id FROM identities WHERE workspace_id = $ws ${opts.everyIdentifier ? '' : `AND (linked ${inGraph.replace('AND', 'OR')})`}`,
+    );
+    return {
+      links: links.map((r) => ({
+        aKind: String(r.ak),
+        aValue: String(r.av),
+        bKind: String(r.bk),
+        bValue: String(r.bv),
+        at: Number(r.at),
+        source: String(r.src),
+      })),
+      seen: seen.map((r) => ({ kind: String(r.kind), value: String(r.value), at: Number(r.at) })),
+      previous: previous.map((r) => ({ kind: String(r.kind), value: String(r.value), personId: String(r.person_id) })),
+    };
+  });
 }
 
 export async function currentIdentities(db: Db, ws: string): Promise<IdentityRow[]> {
@@ -29,22 +74,31 @@ export async function currentIdentities(db: Db, ws: string): Promise<IdentityRow
   return rows.map((r) => ({ kind: String(r.kind), value: String(r.value), personId: String(r.person_id) }));
 }
 
-/** Replaces the workspace's identities and quarantine, and appends the changes, in one transaction. */
-export async function saveIdentities(db: Db, ws: string, out: IdentityOutput): Promise<void> {
+/** Writes the graph's persons, then a person for every seen id without one; the quarantine; the changes. */
+export async function saveIdentities(db: Db, ws: string, out: IdentityOutput, opts: { full: boolean }): Promise<{ singles: number; collisions: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'closedloop-identity-'));
   try {
     const file = join(dir, 'identities.ndjson');
     const lines: string[] = [];
     for (let i = 0; i < out.kinds.length; i++) lines.push(JSON.stringify({ k: out.kinds[i], v: out.values[i], p: out.personIds[i] }));
     writeFileSync(file, lines.join('\n'));
-    await db.transaction(async (c) => {
-      await c.run('DELETE FROM identities WHERE workspace_id = $ws', { ws });
-      if (lines.length > 0) {
+    return await db.transaction(async (c) => {
+      await c.run(
+        `CREATE OR REPLACE TEMP TABLE identity_graph_out AS
+         SELECT k AS kind, v AS value, p AS person_id FROM read_ndjson(${sqlString(file)}, columns={k: 'VARCHAR', v: 'VARCHAR', p: 'VARCHAR'})`,
+      );
+      if (opts.full) {
+        await c.run('DELETE FROM identities WHERE workspace_id = $ws', { ws });
+      } else {
+        // the graph's rows are replaced, and so is any single id that a link has now joined to others
         await c.run(
-          `INSERT INTO identities SELECT $ws, k, v, p FROM read_ndjson(${sqlString(file)}, columns={k: 'VARCHAR', v: 'VARCHAR', p: 'VARCHAR'})`,
+          `DELETE FROM identities WHERE workspace_id = $ws
+             AND (linked OR (kind, value) IN (SELECT (kind, value) FROM identity_graph_out))`,
           { ws },
         );
       }
+      await c.run('INSERT INTO identities (workspace_id, kind, value, person_id, linked) SELECT $ws, kind, value, person_id, true FROM identity_graph_out', { ws });
+      const singles = (await c.run(INSERT_SINGLES_SQL, { ws })).rowsChanged;
       await c.run('DELETE FROM identity_quarantine WHERE workspace_id = $ws', { ws });
       for (const q of out.quarantined) {
         await c.run('INSERT INTO identity_quarantine VALUES ($ws, $k, $v, $e, $u, $r, $s)', {
@@ -56,6 +110,8 @@ export async function saveIdentities(db: Db, ws: string, out: IdentityOutput): P
           ws, c: ch.change, p: ch.personId, o: JSON.stringify(ch.others), r: ch.reason, d: ch.detail,
         });
       }
+      const collisions = Number((await c.runAndReadAll(COLLISIONS_SQL, { ws })).getRowObjectsJson()[0]?.n ?? 0);
+      return { singles, collisions };
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -196,17 +196,42 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 9,
     name: 'event_context_columns',
-    // The few context fields every derive reads (landing, referrer, campaign, user agent, country), as
-    // plain columns filled by the normaliser: a rebuild then reads columns instead of parsing each
-    // event's context JSON again. They are projections of the fact, never edited on their own.
+    // The few fields every derive reads, as plain columns filled by the normaliser: a rebuild then reads
+    // narrow columns instead of parsing each event's JSON again. Landing, referrer, campaign, user agent
+    // and country come from the context; email and phone are the ones an identify (traits, else
+    // context.traits) or a form, chat or call (properties, else properties.fields) names its sender by.
+    // They are projections of the fact, never edited on their own.
     sql: `
       ALTER TABLE events ADD COLUMN page_url VARCHAR;
       ALTER TABLE events ADD COLUMN page_referrer VARCHAR;
       ALTER TABLE events ADD COLUMN campaign JSON;
       ALTER TABLE events ADD COLUMN user_agent VARCHAR;
       ALTER TABLE events ADD COLUMN country VARCHAR;
+      ALTER TABLE events ADD COLUMN email VARCHAR;
+      ALTER TABLE events ADD COLUMN phone VARCHAR;
       UPDATE events SET page_url = context->>'$.page.url', page_referrer = context->>'$.page.referrer',
-        campaign = context->'$.campaign', user_agent = context->>'$.userAgent', country = context->>'$.location.country'
-        WHERE context IS NOT NULL;`,
+        campaign = context->'$.campaign', user_agent = context->>'$.userAgent', country = context->>'$.location.country',
+        email = CASE WHEN type = 'identify' THEN coalesce(traits->>'$.email', context->>'$.traits.email')
+                     WHEN type = 'track' THEN coalesce(properties->>'$.email', properties->>'$.fields.email') END,
+        phone = CASE WHEN type = 'identify' THEN coalesce(traits->>'$.phone', context->>'$.traits.phone')
+                     WHEN type = 'track' THEN coalesce(properties->>'$.phone', properties->>'$.fields.phone') END;`,
+  },
+  {
+    version: 10,
+    name: 'identity_seen',
+    // Identity resolution places never-linked ids (most visitors) in the engine and only sends linked ones
+    // through the graph: `linked` says which rows the graph wrote. identity_seen is derived: each
+    // normalised anonymous and user id with when it was first seen, kept current incrementally (a first
+    // sighting can only move earlier, since events are only ever added).
+    sql: `
+      ALTER TABLE identities ADD COLUMN linked BOOLEAN DEFAULT true;
+      CREATE TABLE identity_seen (
+        workspace_id VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        value VARCHAR NOT NULL,
+        first_seen TIMESTAMPTZ NOT NULL,
+        -- a plain id the engine can normalise and place itself (printable ASCII, not a placeholder)
+        clean BOOLEAN NOT NULL
+      );`,
   },
 ];
