@@ -155,31 +155,39 @@ export async function creditWorkspace(store: Store, workspaceId: string, setting
   const rules = ruleModelsFor(s);
   const rows = ruleCredits(converting, s, rules);
   const dd = dataDrivenCredits(converting, nonConverting, s);
-  rows.push(...dd.rows);
+  for (const r of dd.rows) rows.push(r); // (not push(...rows): millions of arguments overflow the stack)
   // models no longer configured (custom removed) are cleared too
   await store.replaceCredits(workspaceId, { milestone: s.conversion, models: [...RULE_MODEL_NAMES, ...DATA_DRIVEN_MODEL_NAMES] }, rows, dd.fits);
   return summary(s, converting, rows, [...rules, ...DATA_DRIVEN_MODEL_NAMES]);
 }
 
 /**
- * Re-credits after a change that touched these persons: their rule-based credits alone, then the
- * data-driven fits over the workspace (a new journey, even one that never converted, moves them).
+ * Re-credits after a change that touched these persons: their rule-based credits alone (read for them
+ * alone), then, unless `dataDriven` is false, the data-driven fits over the workspace (a new journey,
+ * even one that never converted, moves them; see refitDataDriven).
  */
-export async function creditPersons(store: Store, workspaceId: string, personIds: readonly string[]): Promise<CreditSummary> {
+export async function creditPersons(
+  store: Store,
+  workspaceId: string,
+  personIds: readonly string[],
+  opts: { dataDriven?: boolean } = {},
+): Promise<CreditSummary> {
   const s = await attributionSettingsFor(store, workspaceId);
   const rules = ruleModelsFor(s);
-  const all = journeysFrom(await store.attributionInputs(workspaceId, s.conversion));
-  const wanted = new Set(personIds);
   // also whoever converted without credits yet, or holds credits without a conversion now (a
   // milestone that came or went through an event with no anonymous id, e.g. a server-side identify)
-  const credited = new Set(await store.creditedPersons(workspaceId, s.conversion));
-  const converting = new Set(all.converting.map((c) => c.personId));
-  for (const p of converting) if (!credited.has(p)) wanted.add(p);
-  for (const p of credited) if (!converting.has(p)) wanted.add(p);
-  const mine = all.converting.filter((c) => wanted.has(c.personId));
+  const wanted = [...new Set([...personIds, ...(await store.creditsOutOfStep(workspaceId, s.conversion))])];
+  const mine = journeysFrom(await store.attributionInputs(workspaceId, s.conversion, wanted)).converting;
   const rows = ruleCredits(mine, s, rules);
-  await store.replaceCredits(workspaceId, { milestone: s.conversion, models: rules, personIds: [...wanted] }, rows);
+  await store.replaceCredits(workspaceId, { milestone: s.conversion, models: rules, personIds: wanted }, rows);
+  if (opts.dataDriven !== false) await refitDataDriven(store, workspaceId, s);
+  return { ...summary(s, mine, rows, rules), persons: wanted.length };
+}
+
+/** Refits the data-driven models over every journey of the workspace and replaces their credits. */
+export async function refitDataDriven(store: Store, workspaceId: string, settings?: WorkspaceAttributionSettings): Promise<void> {
+  const s = settings ?? (await attributionSettingsFor(store, workspaceId));
+  const all = journeysFrom(await store.attributionInputs(workspaceId, s.conversion));
   const dd = dataDrivenCredits(all.converting, all.nonConverting, s);
   await store.replaceCredits(workspaceId, { milestone: s.conversion, models: DATA_DRIVEN_MODEL_NAMES }, dd.rows, dd.fits);
-  return { ...summary(s, mine, rows, rules), persons: wanted.size };
 }

@@ -3,7 +3,7 @@
 // facts gives identical derived tables.
 import type { Store } from '../store/store.js';
 import type { IdentityChangeRow } from '../store/types.js';
-import { creditPersons, creditWorkspace, type CreditSummary } from './attribution-credits.js';
+import { creditPersons, creditWorkspace, refitDataDriven, type CreditSummary } from './attribution-credits.js';
 import { IdentityGraph, OPAQUE_ID_RULE } from './identity/index.js';
 import { deriveSessions } from './sessions.js';
 import { refreshUserAgents } from './user-agents.js';
@@ -125,13 +125,31 @@ async function rebuildUnlocked(store: Store, workspaceId: string, settings?: Der
 /**
  * New events arrived for these anonymous ids: their sessions are re-derived alone; persons and
  * milestones are re-resolved for the workspace (identity is a graph: one link can join any two persons);
- * rule-based credits are redone for the persons concerned, the data-driven fits over the workspace.
+ * rule-based credits are redone for the persons concerned, the data-driven fits over the workspace
+ * (unless `dataDriven` is false: live ingestion refits them apart, at most every so often).
  */
-export function deriveTouched(store: Store, workspaceId: string, anonymousIds: readonly string[], settings?: DeriveSettings): Promise<DeriveSummary> {
-  return withWorkspaceLock(workspaceId, () => deriveTouchedUnlocked(store, workspaceId, anonymousIds, settings));
+export function deriveTouched(
+  store: Store,
+  workspaceId: string,
+  anonymousIds: readonly string[],
+  settings?: DeriveSettings,
+  opts: { dataDriven?: boolean } = {},
+): Promise<DeriveSummary> {
+  return withWorkspaceLock(workspaceId, () => deriveTouchedUnlocked(store, workspaceId, anonymousIds, settings, opts));
 }
 
-async function deriveTouchedUnlocked(store: Store, workspaceId: string, anonymousIds: readonly string[], settings?: DeriveSettings): Promise<DeriveSummary> {
+/** Refits the data-driven models of a workspace (deriveTouched with `dataDriven: false` leaves them for later). */
+export function refitWorkspace(store: Store, workspaceId: string): Promise<void> {
+  return withWorkspaceLock(workspaceId, () => refitDataDriven(store, workspaceId));
+}
+
+async function deriveTouchedUnlocked(
+  store: Store,
+  workspaceId: string,
+  anonymousIds: readonly string[],
+  settings: DeriveSettings | undefined,
+  opts: { dataDriven?: boolean },
+): Promise<DeriveSummary> {
   settings ??= await settingsFor(store, workspaceId);
   await refreshUserAgents(store);
   const s = await deriveSessions(store, workspaceId, settings.sessions, anonymousIds);
@@ -140,6 +158,6 @@ async function deriveTouchedUnlocked(store: Store, workspaceId: string, anonymou
   // persons whose touches, identity or milestones may have moved: owners of the touched ids, and
   // every person a merge or split made or retired
   const persons = new Set([...(await store.personsOfAnonymousIds(workspaceId, anonymousIds)), ...identity.changedPersons]);
-  const credits = await creditPersons(store, workspaceId, [...persons]);
+  const credits = await creditPersons(store, workspaceId, [...persons], opts);
   return { sessions: s.sessions, identity, leads, credits };
 }

@@ -1,19 +1,32 @@
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
-import { deriveTouched } from './derive.js';
+import { deriveTouched, refitWorkspace } from './derive.js';
+
+/** How often, at most, live ingestion refits a workspace's data-driven models (a refit reads every journey). */
+export const DEFAULT_REFIT_INTERVAL_MS = 60_000;
 
 /**
  * Keeps derived tables current as events arrive: the anonymous ids each journal load touched are
  * queued per workspace and derived in the background, one derive at a time, batching whatever piled
- * up meanwhile (so a burst of events costs one derive, not one per load).
+ * up meanwhile (so a burst of events costs one derive, not one per load). Sessions, persons,
+ * milestones and rule-based credits follow each batch; the data-driven models (fitted over every
+ * journey of the workspace) are refitted when the queue is empty and at most once per interval, so a
+ * large workspace's refit never holds up the next batch's journeys.
  */
 export class LiveDeriver {
   private pending = new Map<string, Set<string>>();
   private running: Promise<void> | undefined;
+  /** Workspaces whose data-driven fits lag behind their journeys. */
+  private stale = new Set<string>();
+  private lastRefit = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+  /** Fits are current when the deriver starts (a rebuild or the last run made them). */
+  private readonly startedAt = Date.now();
 
   constructor(
     private readonly store: Store,
     private readonly logger?: Logger,
+    private readonly refitIntervalMs = DEFAULT_REFIT_INTERVAL_MS,
   ) {}
 
   enqueue(touched: Map<string, readonly string[]>): void {
@@ -22,31 +35,71 @@ export class LiveDeriver {
       for (const id of ids) set.add(id);
       this.pending.set(ws, set);
     }
-    if (this.pending.size > 0) this.running ??= this.loop();
+    if (this.pending.size > 0) this.start(false);
   }
 
-  /** Resolves when everything queued so far is derived. */
+  /** Resolves when everything queued so far is derived, data-driven fits included. */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    do {
+      while (this.running) await this.running;
+      if (this.stale.size > 0) this.start(true);
+    } while (this.running);
   }
 
-  private async loop(): Promise<void> {
+  /** Stops the refit timer (the server is closing). */
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private start(refitNow: boolean): void {
+    this.running ??= this.loop(refitNow);
+  }
+
+  private async loop(refitNow: boolean): Promise<void> {
     // yield first: `running` must be assigned before the loop can finish and clear it
     await Promise.resolve();
     try {
-      while (this.pending.size > 0) {
-        const batch = this.pending;
-        this.pending = new Map();
-        for (const [ws, ids] of batch) {
-          try {
-            await deriveTouched(this.store, ws, [...ids]);
-          } catch (err) {
-            this.logger?.error({ err, workspace: ws }, 'derive failed; a rebuild will catch up');
+      for (;;) {
+        while (this.pending.size > 0) {
+          const batch = this.pending;
+          this.pending = new Map();
+          for (const [ws, ids] of batch) {
+            try {
+              await deriveTouched(this.store, ws, [...ids], undefined, { dataDriven: false });
+              this.stale.add(ws);
+            } catch (err) {
+              this.logger?.error({ err, workspace: ws }, 'derive failed; a rebuild will catch up');
+            }
           }
         }
+        const due = [...this.stale].filter((ws) => refitNow || Date.now() - (this.lastRefit.get(ws) ?? this.startedAt) >= this.refitIntervalMs);
+        if (due.length === 0) break;
+        for (const ws of due) {
+          this.stale.delete(ws);
+          this.lastRefit.set(ws, Date.now());
+          try {
+            await refitWorkspace(this.store, ws);
+          } catch (err) {
+            this.logger?.error({ err, workspace: ws }, 'data-driven refit failed; the next one will catch up');
+          }
+        }
+        if (this.pending.size === 0) break;
       }
     } finally {
       this.running = undefined;
+      this.scheduleRefit();
     }
+  }
+
+  /** Comes back for fits left stale because their interval had not passed. */
+  private scheduleRefit(): void {
+    if (this.timer || this.stale.size === 0) return;
+    const next = Math.min(...[...this.stale].map((ws) => (this.lastRefit.get(ws) ?? this.startedAt) + this.refitIntervalMs));
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.start(false);
+    }, Math.max(0, next - Date.now()));
+    this.timer.unref();
   }
 }

@@ -70,6 +70,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onClose', async () => {
     await loader.stop();
     await deriver.idle();
+    deriver.close();
     await journal.close();
   });
   return app;

@@ -135,8 +135,8 @@ export interface Store {
   ): Promise<void>;
   creditReport(workspaceId: string, query: CreditQuery): Promise<CreditGroup[]>;
   attributionFits(workspaceId: string, milestone: string): Promise<{ model: string; channel: string; score: number }[]>;
-  /** Persons holding any credit for a milestone. */
-  creditedPersons(workspaceId: string, milestone: string): Promise<string[]>;
+  /** Persons whose credits are out of step with their milestones: converted without credits, or credited without converting. */
+  creditsOutOfStep(workspaceId: string, milestone: string): Promise<string[]>;
   personCredits(workspaceId: string, personId: string): Promise<(CreditRow & { milestone: string })[]>;
 
   /** A workspace setting (JSON), or undefined when never set. */

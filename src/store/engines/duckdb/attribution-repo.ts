@@ -173,7 +173,14 @@ export async function personCredits(db: Db, ws: string, personId: string): Promi
 }
 
 /** Persons holding any credit for a milestone. */
-export async function creditedPersons(db: Db, ws: string, milestone: string): Promise<string[]> {
-  const rows = await db.query('SELECT DISTINCT person_id FROM attribution_credits WHERE workspace_id = $ws AND milestone = $m', { ws, m: milestone });
+export async function creditsOutOfStep(db: Db, ws: string, milestone: string): Promise<string[]> {
+  const rows = await db.query(
+    `SELECT coalesce(m.person_id, c.person_id) AS person_id
+     FROM (SELECT DISTINCT person_id FROM milestones WHERE workspace_id = $ws AND milestone = $m) m
+     FULL OUTER JOIN (SELECT DISTINCT person_id FROM attribution_credits WHERE workspace_id = $ws AND milestone = $m) c
+       ON m.person_id = c.person_id
+     WHERE m.person_id IS NULL OR c.person_id IS NULL`,
+    { ws, m: milestone },
+  );
   return rows.map((r) => String(r.person_id));
 }

@@ -28,7 +28,7 @@ import type {
 } from '../../types.js';
 import { Db, sqlString, type Row } from './connection.js';
 import { EVENT_COLUMNS, dedupInsertSql, normalisedColumns, jsonTransformSpec } from './event-sql.js';
-import { attributionFits, attributionInputs, creditedPersons, creditReport, personCredits, replaceCredits } from './attribution-repo.js';
+import { attributionFits, attributionInputs, creditReport, creditsOutOfStep, personCredits, replaceCredits } from './attribution-repo.js';
 import { countEvents, queryEvents, saveUserAgents, userAgentsToParse } from './events-repo.js';
 import { importEventsFile, loadEventJournal, toRejection } from './bulk-load.js';
 import { migrate } from './migrate.js';
@@ -321,8 +321,8 @@ export class DuckDbStore implements Store {
   attributionFits(workspaceId: string, milestone: string): Promise<{ model: string; channel: string; score: number }[]> {
     return attributionFits(this.db, workspaceId, milestone);
   }
-  creditedPersons(workspaceId: string, milestone: string): Promise<string[]> {
-    return creditedPersons(this.db, workspaceId, milestone);
+  creditsOutOfStep(workspaceId: string, milestone: string): Promise<string[]> {
+    return creditsOutOfStep(this.db, workspaceId, milestone);
   }
   personCredits(workspaceId: string, personId: string): Promise<(CreditRow & { milestone: string })[]> {
     return personCredits(this.db, workspaceId, personId);
