@@ -7,7 +7,7 @@ import type { Store } from '../store/store.js';
 import type { CreditRow, RawEvent } from '../store/types.js';
 import { add, identify, page, TEST_WORKSPACE as ws, withStore } from '../test-helpers/events.js';
 import { tempDir } from '../test-helpers/tmp.js';
-import { creditWorkspace, storedModelsFor } from './attribution-credits.js';
+import { creditWorkspace, dataDrivenCredits, journeysFrom, storedModelsFor, workspaceJourneys } from './attribution-credits.js';
 import { attributionReport, changeAttributionSettings } from './attribution-report.js';
 import { attributionSettingsFor } from './attribution-settings.js';
 import { deriveTouched, rebuild } from './derive.js';
@@ -161,6 +161,15 @@ test('credits on a simulated world: first touch with a wide window equals the si
       const rep = await attributionReport(store, w.id, { model: m, groupBy: ['channel'] });
       assert.ok(Math.abs(rep.totals.conversions - sim.record.leads.resolvable.total) < 1e-6, `${m}: ${rep.totals.conversions} vs ${sim.record.leads.resolvable.total}`);
     }
+
+    // the columnar read of the journeys that never converted fits exactly what one object per touch does
+    const settings = await attributionSettingsFor(store, w.id);
+    const objects = journeysFrom(await store.attributionInputs(w.id, 'lead'));
+    const columnar = await workspaceJourneys(store, w.id, 'lead');
+    assert.ok(objects.nonConverting.length > 500, `${objects.nonConverting.length} journeys never converted`);
+    assert.equal(columnar.nonConverting.offsets.length - 1, objects.nonConverting.length);
+    assert.deepEqual(columnar.converting, objects.converting);
+    assert.deepEqual(dataDrivenCredits(columnar.converting, columnar.nonConverting, settings), dataDrivenCredits(objects.converting, objects.nonConverting, settings));
   } finally {
     await store.close();
     cleanup();

@@ -17,7 +17,7 @@ import {
   type RuleModelName,
 } from '../attribution/index.js';
 import type { Store } from '../store/store.js';
-import type { AttributionInputs, CreditRow } from '../store/types.js';
+import type { AttributionInputs, CreditRow, NonConvertingTouches } from '../store/types.js';
 import { attributionSettingsFor, pathSettings, ruleOptions, type WorkspaceAttributionSettings } from './attribution-settings.js';
 
 export type StoredModelName = RuleModelName | DataDrivenModelName;
@@ -121,12 +121,12 @@ export function ruleCredits(conversions: readonly Conversion[], s: WorkspaceAttr
 /** Data-driven credit rows and channel fits, from every converting and non-converting journey. */
 export function dataDrivenCredits(
   conversions: readonly Conversion[],
-  nonConverting: readonly Journey[],
+  nonConverting: readonly Journey[] | JourneyBatch,
   s: WorkspaceAttributionSettings,
 ): { rows: CreditRow[]; fits: { model: string; channel: string; score: number }[] } {
   const settings = pathSettings(s);
   const batch = prepareBatch(encodeJourneys(conversions.map((c) => c.journey)), settings);
-  const nulls = prepareBatch(encodeJourneys(nonConverting), settings);
+  const nulls = prepareBatch('offsets' in nonConverting ? nonConverting : encodeJourneys(nonConverting), settings);
   const rows: CreditRow[] = [];
   const fits: { model: string; channel: string; score: number }[] = [];
   for (const m of DATA_DRIVEN_MODEL_NAMES) {
@@ -148,10 +148,27 @@ function summary(s: WorkspaceAttributionSettings, conversions: readonly Conversi
   };
 }
 
+/** A batch of journeys that never converted, each read up to its last touch (as journeysFrom reads them). */
+export function nonConvertingBatch(t: NonConvertingTouches): JourneyBatch {
+  const n = t.offsets.length - 1;
+  const convertedAt = new Float64Array(n);
+  for (let j = 0; j < n; j++) convertedAt[j] = t.at[t.offsets[j + 1]! - 1]!;
+  return { channels: t.channels, touchChannel: t.channel, touchAt: t.at, offsets: t.offsets, convertedAt, value: new Float64Array(n) };
+}
+
+/**
+ * Every journey of a workspace: the converting ones as objects (their credit rows name each touch),
+ * the far more numerous others as one columnar batch.
+ */
+export async function workspaceJourneys(store: Store, workspaceId: string, milestone: string): Promise<{ converting: Conversion[]; nonConverting: JourneyBatch }> {
+  const { converting } = journeysFrom(await store.attributionInputs(workspaceId, milestone, undefined, { convertingOnly: true }));
+  return { converting, nonConverting: nonConvertingBatch(await store.nonConvertingTouches(workspaceId, milestone)) };
+}
+
 /** Re-credits every conversion of the workspace under every model (after a rebuild or a settings change). */
 export async function creditWorkspace(store: Store, workspaceId: string, settings?: WorkspaceAttributionSettings): Promise<CreditSummary> {
   const s = settings ?? (await attributionSettingsFor(store, workspaceId));
-  const { converting, nonConverting } = journeysFrom(await store.attributionInputs(workspaceId, s.conversion));
+  const { converting, nonConverting } = await workspaceJourneys(store, workspaceId, s.conversion);
   const rules = ruleModelsFor(s);
   const rows = ruleCredits(converting, s, rules);
   const dd = dataDrivenCredits(converting, nonConverting, s);
@@ -187,7 +204,7 @@ export async function creditPersons(
 /** Refits the data-driven models over every journey of the workspace and replaces their credits. */
 export async function refitDataDriven(store: Store, workspaceId: string, settings?: WorkspaceAttributionSettings): Promise<void> {
   const s = settings ?? (await attributionSettingsFor(store, workspaceId));
-  const all = journeysFrom(await store.attributionInputs(workspaceId, s.conversion));
+  const all = await workspaceJourneys(store, workspaceId, s.conversion);
   const dd = dataDrivenCredits(all.converting, all.nonConverting, s);
   await store.replaceCredits(workspaceId, { milestone: s.conversion, models: DATA_DRIVEN_MODEL_NAMES }, dd.rows, dd.fits);
 }

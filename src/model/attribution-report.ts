@@ -6,7 +6,7 @@ import type { CreditDimension, CreditGroup } from '../store/types.js';
 import {
   creditWorkspace,
   dataDrivenCredits,
-  journeysFrom,
+  workspaceJourneys,
   ruleCredits,
   storedModelsFor,
   type CreditSummary,
@@ -69,7 +69,7 @@ export async function attributionReport(store: Store, workspaceId: string, q: Re
   if (q.groupBy.some((d) => d !== 'channel')) {
     throw new ReportError('groupBy', 'with per-query settings, credits can be grouped by channel only (save the settings to group by any dimension)');
   }
-  const { converting, nonConverting } = journeysFrom(await store.attributionInputs(workspaceId, settings.conversion));
+  const { converting, nonConverting } = await workspaceJourneys(store, workspaceId, settings.conversion);
   const inRange = converting.filter((c) => (q.from === undefined || c.journey.convertedAt >= q.from) && (q.to === undefined || c.journey.convertedAt < q.to));
   const isRule = (RULE_MODEL_NAMES as readonly string[]).includes(q.model);
   const credit = isRule

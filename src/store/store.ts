@@ -10,6 +10,7 @@ import type {
   IdentityRow,
   IdentityOutput,
   OpaqueIdRule,
+  NonConvertingTouches,
   PersonJourney,
   QuarantineRow,
   Landing,
@@ -122,7 +123,9 @@ export interface Store {
   leadsByFirstTouchChannel(workspaceId: string): Promise<{ channel: string; leads: number }[]>;
 
   /** Conversions of one milestone, role milestones and touches (of the listed persons, or all). */
-  attributionInputs(workspaceId: string, milestone: string, personIds?: readonly string[]): Promise<AttributionInputs>;
+  /** `convertingOnly`: touches of persons with a conversion only (the rest come from nonConvertingTouches). */
+  attributionInputs(workspaceId: string, milestone: string, personIds?: readonly string[], opts?: { convertingOnly?: boolean }): Promise<AttributionInputs>;
+  nonConvertingTouches(workspaceId: string, milestone: string): Promise<NonConvertingTouches>;
   /**
    * Replaces credits of `models` for `milestone` (listed persons only, or all when personIds is
    * undefined) and, on a full run, the models' channel fits. One transaction.

@@ -216,6 +216,17 @@ export interface AttributionInputs {
   touches: { personId: string; touchId: string; channel: string; at: number }[];
 }
 
+/**
+ * Touches of every person without a conversion, columnar (a workspace has millions): person after
+ * person, each in time order; person j's touches are [offsets[j], offsets[j+1]), channels by index.
+ */
+export interface NonConvertingTouches {
+  channels: string[];
+  channel: Int32Array;
+  at: Float64Array;
+  offsets: Int32Array;
+}
+
 /** One credited touch of one conversion under one model; touchId null is "(no touchpoint)". */
 export interface CreditRow {
   model: string;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listValue } from '@duckdb/node-api';
-import type { AttributionInputs, CreditDimension, CreditGroup, CreditQuery, CreditRow } from '../../types.js';
+import type { AttributionInputs, CreditDimension, CreditGroup, CreditQuery, CreditRow, NonConvertingTouches } from '../../types.js';
 import { sqlString, VARCHAR_LIST, type Db } from './connection.js';
 
 const ROLE_MILESTONES = ['lead', 'opportunity', 'customer'];
@@ -18,6 +18,7 @@ export async function attributionInputs(
   ws: string,
   milestone: string,
   personIds?: readonly string[],
+  opts: { convertingOnly?: boolean } = {},
 ): Promise<AttributionInputs> {
   const base = { ws, ...(personIds ? { persons: listValue([...personIds]) } : {}) };
   const types = personIds ? { persons: VARCHAR_LIST } : undefined;
@@ -41,8 +42,9 @@ export async function attributionInputs(
        ON i.workspace_id = s.workspace_id AND i.kind = 'anonymous_id' AND i.value = s.anonymous_id
      -- a touch is a visit: sessions made only of server-side events (a CRM identify, an API track) are not
      WHERE s.workspace_id = $ws AND s.page_views > 0 ${personFilter('i.person_id', personIds)}
+       ${opts.convertingOnly ? `AND i.person_id IN (SELECT person_id FROM milestones WHERE workspace_id = $ws AND milestone = $m)` : ''}
      ORDER BY i.person_id, s.started_at, s.session_id`,
-    base,
+    { ...base, ...(opts.convertingOnly ? { m: milestone } : {}) },
     types,
   );
   return {
@@ -50,6 +52,35 @@ export async function attributionInputs(
     roles: roles.map((r) => ({ personId: String(r.person_id), milestone: String(r.milestone), at: Number(r.at) })),
     touches: touches.map((r) => ({ personId: String(r.person_id), touchId: String(r.session_id), channel: String(r.channel), at: Number(r.at) })),
   };
+}
+
+export async function nonConvertingTouches(db: Db, ws: string, milestone: string): Promise<NonConvertingTouches> {
+  const from = `FROM sessions s JOIN identities i
+       ON i.workspace_id = s.workspace_id AND i.kind = 'anonymous_id' AND i.value = s.anonymous_id
+     WHERE s.workspace_id = $ws AND s.page_views > 0
+       AND i.person_id NOT IN (SELECT person_id FROM milestones WHERE workspace_id = $ws AND milestone = $m)`;
+  const params = { ws, m: milestone };
+  const channels = (await db.query(`SELECT DISTINCT s.channel ${from} ORDER BY 1`, params)).map((r) => String(r.channel));
+  // numbers only cross into JavaScript: a person ordinal, a channel index and a time per touch
+  const cols = await db.queryColumns(
+    `SELECT (dense_rank() OVER (ORDER BY i.person_id) - 1)::INTEGER AS p, (list_position($channels::VARCHAR[], s.channel) - 1)::INTEGER AS c,
+       epoch_ms(s.started_at)::DOUBLE AS t
+     ${from} ORDER BY i.person_id, s.started_at, s.session_id`,
+    { ...params, channels: listValue(channels) },
+    { channels: VARCHAR_LIST },
+  );
+  const [p = [], c = [], t = []] = cols;
+  const n = p.length;
+  const persons = n === 0 ? 0 : Number(p[n - 1]) + 1;
+  const offsets = new Int32Array(persons + 1);
+  const channel = new Int32Array(n);
+  const at = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    channel[k] = Number(c[k]);
+    at[k] = Number(t[k]);
+    offsets[Number(p[k]) + 1] = k + 1;
+  }
+  return { channels, channel, at, offsets };
 }
 
 /**

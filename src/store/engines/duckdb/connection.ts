@@ -38,6 +38,11 @@ export class Db {
     });
   }
 
+  /** Read a result column by column (for large numeric results: no object per row). */
+  queryColumns(sql: string, params?: Params, types?: Record<string, DuckDBType>): Promise<DuckDBValue[][]> {
+    return this.reads.run(async () => (await this.reader.runAndReadAll(sql, params, types)).getColumns());
+  }
+
   /** A write (or a sequence of them) on the writer connection, serialised with every other write. */
   write<T>(task: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
     return this.writes.run(() => task(this.writer));

@@ -13,6 +13,7 @@ import type {
   IdentityRow,
   IdentityOutput,
   OpaqueIdRule,
+  NonConvertingTouches,
   PersonJourney,
   QuarantineRow,
   Landing,
@@ -28,7 +29,7 @@ import type {
 } from '../../types.js';
 import { Db, sqlString, type Row } from './connection.js';
 import { EVENT_COLUMNS, dedupInsertSql, normalisedColumns, jsonTransformSpec } from './event-sql.js';
-import { attributionFits, attributionInputs, creditReport, creditsOutOfStep, personCredits, replaceCredits } from './attribution-repo.js';
+import { attributionFits, attributionInputs, nonConvertingTouches, creditReport, creditsOutOfStep, personCredits, replaceCredits } from './attribution-repo.js';
 import { countEvents, queryEvents, saveUserAgents, userAgentsToParse } from './events-repo.js';
 import { importEventsFile, loadEventJournal, toRejection } from './bulk-load.js';
 import { migrate } from './migrate.js';
@@ -304,8 +305,11 @@ export class DuckDbStore implements Store {
 
   // ---- derived: attribution credits (attribution-repo.ts) ----
 
-  attributionInputs(workspaceId: string, milestone: string, personIds?: readonly string[]): Promise<AttributionInputs> {
-    return attributionInputs(this.db, workspaceId, milestone, personIds);
+  attributionInputs(workspaceId: string, milestone: string, personIds?: readonly string[], opts?: { convertingOnly?: boolean }): Promise<AttributionInputs> {
+    return attributionInputs(this.db, workspaceId, milestone, personIds, opts);
+  }
+  nonConvertingTouches(workspaceId: string, milestone: string): Promise<NonConvertingTouches> {
+    return nonConvertingTouches(this.db, workspaceId, milestone);
   }
   replaceCredits(
     workspaceId: string,
