@@ -67,7 +67,9 @@ export function stageSessionsSql(scoped: boolean, clickIdParams: readonly string
  * values are read back from each session's own URL (clickIdsSql).
  */
 export function landingKeySql(url: string, clickIdParams: readonly string[]): string {
-  return clickIdParams.length === 0 ? url : `regexp_replace(${url}, ${clickIdPattern(clickIdParams, '([?&](?:', ')=)[^&#]+')}, '\\1~', 'g')`;
+  return clickIdParams.length === 0
+    ? url
+    : `CASE WHEN contains(${url}, '?') THEN regexp_replace(${url}, ${clickIdPattern(clickIdParams, '([?&](?:', ')=)[^&#]+')}, '\\1~', 'g') ELSE ${url} END`;
 }
 
 function clickIdPattern(params: readonly string[], before: string, after: string): string {
@@ -76,14 +78,18 @@ function clickIdPattern(params: readonly string[], before: string, after: string
 }
 
 /**
- * A session's click ids as JSON: the names the classifier found on the blinded landing, each with its
- * first non-empty value in the session's landing URL, decoded as a form value (like URLSearchParams).
+ * A session's click ids as JSON, read from its own landing URL (the acquisition was classified on the
+ * blinded one): each click id parameter (name in any case) with its first non-empty value, decoded as a
+ * form value like URLSearchParams, in the order they appear. One constant pattern for every row.
  */
-function clickIdsSql(acquisitionClickIds: string, landingUrl: string): string {
-  return `CASE WHEN json_keys(${acquisitionClickIds}) = [] THEN ${acquisitionClickIds}
-    ELSE to_json(map_from_entries(list_transform(json_keys(${acquisitionClickIds}), k -> {'k': k,
-      'v': trim(url_decode(replace(regexp_extract(split_part(${landingUrl}, '#', 1), '(?i)[?&]' || k || '=([^&#]+)', 1), '+', ' ')))})))
-    END`;
+function clickIdsSql(landingUrl: string, clickIdParams: readonly string[]): string {
+  if (clickIdParams.length === 0) return `'{}'::JSON`;
+  const pairs = `list_filter(list_transform(
+      regexp_extract_all(split_part(${landingUrl}, '#', 1), ${clickIdPattern(clickIdParams, '[?&]((?:', ')=[^&#]+)')}, 1),
+      x -> {'k': lower(split_part(x, '=', 1)), 'v': trim(url_decode(replace(x[strpos(x, '=') + 1:], '+', ' ')))}), x -> x.v <> '')`;
+  return `CASE WHEN NOT contains(${landingUrl}, '?') THEN '{}'::JSON ELSE (
+    SELECT to_json(map_from_entries(list_filter(p, (x, i) -> list_position(list_transform(p, y -> y.k), x.k) = i)))
+    FROM (SELECT ${pairs} AS p)) END`;
 }
 
 /** The distinct landings to classify (blinded url, referrer, campaign context as JSON text). */
@@ -101,13 +107,13 @@ export function clearSessionsSql(scoped: boolean): string {
 }
 
 /** The new sessions: staged boundaries joined to the acquisition of their (blinded) landing. */
-export function insertSessionsSql(acquisitionsFile: string): string {
+export function insertSessionsSql(acquisitionsFile: string, clickIdParams: readonly string[]): string {
   return `
     INSERT INTO sessions (workspace_id, session_id, anonymous_id, started_at, ended_at, landing_url, referrer,
       source, medium, campaign, term, content, campaign_id, click_ids, ad_ids,
       channel, platform, channel_rule, decided_by, page_views, event_count, user_agent, country, first_message_id)
     SELECT $ws, s.session_id, s.anonymous_id, s.started_at, s.ended_at, s.landing_url, s.referrer,
-      a.source, a.medium, a.campaign, a.term, a.content, a.campaign_id, ${clickIdsSql('a.click_ids', 's.landing_url')}, a.ad_ids,
+      a.source, a.medium, a.campaign, a.term, a.content, a.campaign_id, ${clickIdsSql('s.landing_url', clickIdParams)}, a.ad_ids,
       a.channel, a.platform, a.channel_rule, a.decided_by, s.page_views, s.event_count, s.user_agent, s.country, s.first_message_id
     FROM derive_sessions s
     JOIN read_ndjson(${acquisitionsFile}, columns={landing_url: 'VARCHAR', referrer: 'VARCHAR', campaign_ctx: 'VARCHAR',

@@ -51,7 +51,7 @@ export async function deriveSessions(
       await conn.run('BEGIN TRANSACTION');
       try {
         await conn.run(clearSessionsSql(scoped), { ws: workspaceId });
-        await conn.run(insertSessionsSql(sqlString(file)), { ws: workspaceId });
+        await conn.run(insertSessionsSql(sqlString(file), opts.clickIdParams), { ws: workspaceId });
         await conn.run('COMMIT');
       } catch (err) {
         await conn.run('ROLLBACK').catch(() => undefined);
