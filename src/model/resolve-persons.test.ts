@@ -99,5 +99,9 @@ test('a person id collision between a single visitor and a linked person is caug
     assert.equal(personOf.get('anonymous_id|lead'), personOf.get('email|bob@acme.io'));
     assert.notEqual(personOf.get('anonymous_id|lonely'), personOf.get('anonymous_id|lead'), 'two persons never share an id');
     assert.equal(new Set(personOf.values()).size, 2);
+    // the colliding attempt left nothing behind: resolving again keeps the ids and records no merge or split
+    const again = await resolvePersons(store, 'w', { ...DEFAULT_DERIVE_SETTINGS, personIdHash });
+    assert.deepEqual([again.merges, again.splits, again.changedPersons], [0, 0, []]);
+    assert.deepEqual(sorted(await store.currentIdentities('w')), sorted(rows));
   });
 });

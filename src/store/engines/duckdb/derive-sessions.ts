@@ -118,7 +118,7 @@ export function insertSessionsSql(acquisitionsFile: string, clickIdParams: reado
     FROM derive_sessions s
     JOIN read_ndjson(${acquisitionsFile}, columns={landing_url: 'VARCHAR', referrer: 'VARCHAR', campaign_ctx: 'VARCHAR',
       source: 'VARCHAR', medium: 'VARCHAR', campaign: 'VARCHAR', term: 'VARCHAR', content: 'VARCHAR', campaign_id: 'VARCHAR',
-      click_ids: 'JSON', ad_ids: 'JSON', channel: 'VARCHAR', platform: 'VARCHAR', channel_rule: 'VARCHAR', decided_by: 'VARCHAR'}) a
+      ad_ids: 'JSON', channel: 'VARCHAR', platform: 'VARCHAR', channel_rule: 'VARCHAR', decided_by: 'VARCHAR'}) a
       ON a.landing_url IS NOT DISTINCT FROM s.landing_key AND a.referrer IS NOT DISTINCT FROM s.referrer
         AND a.campaign_ctx IS NOT DISTINCT FROM s.campaign_ctx::VARCHAR`;
 }

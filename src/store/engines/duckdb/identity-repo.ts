@@ -74,7 +74,16 @@ export async function currentIdentities(db: Db, ws: string): Promise<IdentityRow
   return rows.map((r) => ({ kind: String(r.kind), value: String(r.value), personId: String(r.person_id) }));
 }
 
-/** Writes the graph's persons, then a person for every seen id without one; the quarantine; the changes. */
+class PersonIdCollision extends Error {
+  constructor(readonly collisions: number) {
+    super(`${collisions} person ids name two persons`);
+  }
+}
+
+/**
+ * Writes the graph's persons, then a person for every seen id without one; the quarantine; the changes.
+ * When a single id's person id collides with another person's, nothing is written (collisions > 0).
+ */
 export async function saveIdentities(db: Db, ws: string, out: IdentityOutput, opts: { full: boolean }): Promise<{ singles: number; collisions: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'closedloop-identity-'));
   try {
@@ -99,6 +108,9 @@ export async function saveIdentities(db: Db, ws: string, out: IdentityOutput, op
       }
       await c.run('INSERT INTO identities (workspace_id, kind, value, person_id, linked) SELECT $ws, kind, value, person_id, true FROM identity_graph_out', { ws });
       const singles = (await c.run(INSERT_SINGLES_SQL, { ws })).rowsChanged;
+      const collisions = Number((await c.runAndReadAll(COLLISIONS_SQL, { ws })).getRowObjectsJson()[0]?.n ?? 0);
+      // two persons under one id: keep nothing of this resolution (not even its change log), the caller resolves again
+      if (collisions > 0) throw new PersonIdCollision(collisions);
       await c.run('DELETE FROM identity_quarantine WHERE workspace_id = $ws', { ws });
       for (const q of out.quarantined) {
         await c.run('INSERT INTO identity_quarantine VALUES ($ws, $k, $v, $e, $u, $r, $s)', {
@@ -110,9 +122,11 @@ export async function saveIdentities(db: Db, ws: string, out: IdentityOutput, op
           ws, c: ch.change, p: ch.personId, o: JSON.stringify(ch.others), r: ch.reason, d: ch.detail,
         });
       }
-      const collisions = Number((await c.runAndReadAll(COLLISIONS_SQL, { ws })).getRowObjectsJson()[0]?.n ?? 0);
-      return { singles, collisions };
+      return { singles, collisions: 0 };
     });
+  } catch (err) {
+    if (err instanceof PersonIdCollision) return { singles: 0, collisions: err.collisions };
+    throw err;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

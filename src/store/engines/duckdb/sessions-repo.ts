@@ -31,7 +31,8 @@ export async function deriveSessions(
         campaignContext: (r.campaign_ctx as string | null) ?? null,
       }));
       const acquisitions = classify(landings);
-      // back into the engine through its bulk reader (one file, however many landings)
+      // back into the engine through its bulk reader (one file, however many landings); not the click
+      // ids: they were classified blinded, and each session's are read from its own URL
       const file = join(dir, 'acquisitions.ndjson');
       writeFileSync(
         file,
@@ -41,7 +42,7 @@ export async function deriveSessions(
             return JSON.stringify({
               landing_url: l.landingUrl, referrer: l.referrer, campaign_ctx: l.campaignContext,
               source: a.source, medium: a.medium, campaign: a.campaign, term: a.term, content: a.content,
-              campaign_id: a.campaignId, click_ids: a.clickIds, ad_ids: a.adIds, channel: a.channel,
+              campaign_id: a.campaignId, ad_ids: a.adIds, channel: a.channel,
               platform: a.platform, channel_rule: a.channelRule, decided_by: a.decidedBy,
             });
           })
