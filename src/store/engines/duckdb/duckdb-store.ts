@@ -35,13 +35,13 @@ import { importEventsFile, loadEventJournal, toRejection } from './bulk-load.js'
 import { migrate } from './migrate.js';
 import { parseJson } from './rows.js';
 import { deriveSessions, listSessions, sessionsByChannel } from './sessions-repo.js';
+import { personJourney } from './journey-repo.js';
 import {
   countPersons,
   currentIdentities,
   deriveLeadMilestones,
   identityInputs,
   leadsByFirstTouchChannel,
-  personJourney,
   personsByIdentifier,
   personsOfAnonymousIds,
   quarantinedIdentifiers,
