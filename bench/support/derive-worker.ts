@@ -112,7 +112,7 @@ async function rebuildPhases(dir: string, workspaceId: string): Promise<RebuildO
       creditsSeconds,
       credits: credits.rows,
       sessions: s.sessions,
-      persons: identity.persons,
+      persons: identity.persons ?? Number.NaN,
       leads,
       peakRssMiB: peakRssMiB(),
     };

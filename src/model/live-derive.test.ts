@@ -15,7 +15,7 @@ test('live derive: a batch gets its journeys and rule-based credits at once; dat
         page('b', '2026-03-02T09:00:00Z', 'https://acme.io/?utm_source=linkedin&utm_medium=paid_social', 'https://www.linkedin.com/'),
         identify('b', '2026-03-02T09:01:00Z', 'bob@acme.io'),
       ]);
-      deriver.enqueue(new Map([['w', ['b']]]));
+      deriver.enqueue(new Map([['w', { anonymousIds: ['b'], userIds: [] }]]));
       const credited = async (model: string): Promise<boolean> => {
         const [bob] = await store.personsByIdentifier('w', 'email', 'bob@acme.io');
         return bob !== undefined && (await store.personCredits('w', bob)).some((c) => c.model === model && c.channel === 'Paid Social');

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
+import type { TouchedIds } from '../store/types.js';
 import { deriveTouched, refitWorkspace } from './derive.js';
 
 /** How often, at most, live ingestion refits a workspace's data-driven models (a refit reads every journey). */
@@ -14,7 +15,7 @@ export const DEFAULT_REFIT_INTERVAL_MS = 60_000;
  * large workspace's refit never holds up the next batch's journeys.
  */
 export class LiveDeriver {
-  private pending = new Map<string, Set<string>>();
+  private pending = new Map<string, { anon: Set<string>; users: Set<string> }>();
   private running: Promise<void> | undefined;
   /** Workspaces whose data-driven fits lag behind their journeys. */
   private stale = new Set<string>();
@@ -29,11 +30,12 @@ export class LiveDeriver {
     private readonly refitIntervalMs = DEFAULT_REFIT_INTERVAL_MS,
   ) {}
 
-  enqueue(touched: Map<string, readonly string[]>): void {
+  enqueue(touched: Map<string, TouchedIds>): void {
     for (const [ws, ids] of touched) {
-      const set = this.pending.get(ws) ?? new Set<string>();
-      for (const id of ids) set.add(id);
-      this.pending.set(ws, set);
+      const p = this.pending.get(ws) ?? { anon: new Set<string>(), users: new Set<string>() };
+      for (const id of ids.anonymousIds) p.anon.add(id);
+      for (const id of ids.userIds) p.users.add(id);
+      this.pending.set(ws, p);
     }
     if (this.pending.size > 0) this.start(false);
   }
@@ -66,7 +68,7 @@ export class LiveDeriver {
           this.pending = new Map();
           for (const [ws, ids] of batch) {
             try {
-              await deriveTouched(this.store, ws, [...ids], undefined, { dataDriven: false });
+              await deriveTouched(this.store, ws, { anonymousIds: [...ids.anon], userIds: [...ids.users] }, undefined, { dataDriven: false });
               this.stale.add(ws);
             } catch (err) {
               this.logger?.error({ err, workspace: ws }, 'derive failed; a rebuild will catch up');

@@ -10,14 +10,14 @@ import type { IdentityRow, RawEvent } from '../store/types.js';
 import { add, identify, page, withStore } from '../test-helpers/events.js';
 import { tempDir } from '../test-helpers/tmp.js';
 import { deriveTouched, rebuild, resolvePersons } from './derive.js';
-import { IdentityGraph, OPAQUE_ID_RULE, personIdFor } from './identity/index.js';
+import { IdentityGraph, personIdFor } from './identity/index.js';
 import { DEFAULT_DERIVE_SETTINGS } from './workspace-settings.js';
 
 const sorted = (rows: IdentityRow[]) => [...rows].sort((a, b) => `${a.kind}|${a.value}`.localeCompare(`${b.kind}|${b.value}`));
 
 /** What the graph gives when it places every id itself (no help from the store). */
 async function graphAlone(store: Store, ws: string): Promise<IdentityRow[]> {
-  const inputs = await store.identityInputs(ws, OPAQUE_ID_RULE, { everyIdentifier: true });
+  const inputs = await store.identityInputs(ws, { everyIdentifier: true });
   const graph = new IdentityGraph();
   for (const s of inputs.seen) graph.addIdentifier(s.kind, s.value, s.at);
   for (const l of inputs.links) graph.addLink(l.aKind, l.aValue, l.bKind, l.bValue, l.at, l.source);
@@ -36,7 +36,7 @@ test('persons placed by the store equal the graph’s own, on a simulated world,
       assert.equal(summary.identity.persons, sim.record.identity.resolvablePersons);
       assert.deepEqual(rows, sorted(await graphAlone(store, 'w')));
       // most persons are single visitors, placed by the store
-      const linked = new Set((await store.identityInputs('w', OPAQUE_ID_RULE)).seen.map((s) => `${s.kind}|${s.value}`));
+      const linked = new Set((await store.identityInputs('w')).seen.map((s) => `${s.kind}|${s.value}`));
       assert.ok(linked.size < rows.length / 2, `${linked.size} of ${rows.length} ids went through the graph`);
     });
 

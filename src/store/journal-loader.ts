@@ -2,11 +2,12 @@ import { unlinkSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Store } from './store.js';
 import type { EventJournal } from './journal.js';
+import type { TouchedIds } from './types.js';
 
 export interface LoadedEvents {
   inserted: number;
-  /** Per workspace, the anonymous ids that received new events. */
-  touched: Map<string, string[]>;
+  /** Per workspace, the anonymous and user ids that received new events. */
+  touched: Map<string, TouchedIds>;
 }
 
 /**
@@ -46,19 +47,18 @@ export class JournalLoader {
   flush(): Promise<number> {
     const run = (this.running ?? Promise.resolve(0)).then(async () => {
       let inserted = 0;
-      const touched = new Map<string, Set<string>>();
+      const touched = new Map<string, TouchedIds>();
       for (const segment of await this.journal.rotate()) {
         const r = await this.store.loadEventJournal(segment);
         inserted += r.inserted;
         for (const [ws, ids] of r.touched) {
-          const set = touched.get(ws) ?? new Set<string>();
-          for (const id of ids) set.add(id);
-          touched.set(ws, set);
+          const t = touched.get(ws);
+          touched.set(ws, t ? { anonymousIds: [...new Set([...t.anonymousIds, ...ids.anonymousIds])], userIds: [...new Set([...t.userIds, ...ids.userIds])] } : ids);
         }
         unlinkSync(segment);
       }
       if (inserted > 0) {
-        const loaded = { inserted, touched: new Map([...touched].map(([k, v]) => [k, [...v]])) };
+        const loaded = { inserted, touched };
         for (const fn of this.listeners) fn(loaded);
       }
       return inserted;

@@ -1,4 +1,7 @@
 import type {
+  TouchedIds,
+  IdentifierKey,
+  IdentityLinkRow,
   EventFilter,
   EventOrigin,
   IdentityLink,
@@ -73,7 +76,7 @@ export interface Store {
    * `_batch` beside their own fields. Idempotent per messageId, so a segment may be loaded again.
    * Returns how many events were new and, per workspace, the anonymous ids they belong to.
    */
-  loadEventJournal(path: string): Promise<{ inserted: number; touched: Map<string, string[]> }>;
+  loadEventJournal(path: string): Promise<{ inserted: number; touched: Map<string, TouchedIds> }>;
   /** Many requests' events in one transaction, a result for each; durable when it resolves. */
   appendEventGroups(groups: readonly EventGroup[]): Promise<IngestResult[]>;
   queryEvents(workspaceId: string, filter?: EventFilter): Promise<StoredEvent[]>;
@@ -103,17 +106,38 @@ export interface Store {
    * all of them, or those of some anonymous ids (and every user id) after new events.
    */
   refreshSeenIdentifiers(workspaceId: string, rule: OpaqueIdRule, anonymousIds?: readonly string[]): Promise<void>;
-  /** Identity resolution's inputs (links from events and identity_links; the ids the graph must place). */
-  identityInputs(workspaceId: string, rule: OpaqueIdRule, opts?: { everyIdentifier?: boolean }): Promise<IdentityInputs>;
+  /** The links the facts state, raw: all, or those in events of the touched ids (and every identity_links fact). */
+  identityLinkFacts(workspaceId: string, touched?: TouchedIds): Promise<IdentityLinkRow[]>;
+  /**
+   * Stores normalised links (identity edges): `full` replaces them all, else adds new ones and keeps each
+   * one's earliest time. Returns the ids at the ends of edges added or moved earlier (none when full).
+   */
+  saveIdentityEdges(workspaceId: string, edges: readonly IdentityLinkRow[], opts: { full: boolean }): Promise<IdentifierKey[]>;
+  /** False when the workspace has linked persons but no stored edges (resolved before edges were kept). */
+  identityEdgesReady(workspaceId: string): Promise<boolean>;
+  /** The seeds and touched ids (trimmed by the rule) with every id linked to them, transitively. */
+  identityScope(workspaceId: string, rule: OpaqueIdRule, seeds: readonly IdentifierKey[], touched: TouchedIds): Promise<IdentifierKey[]>;
+  /**
+   * Identity resolution's inputs from the stored edges: the edges (of the scope's ids, when given), the ids
+   * the graph must place with their first sightings (all of them with everyIdentifier), their persons.
+   */
+  identityInputs(workspaceId: string, opts?: { everyIdentifier?: boolean; scope?: readonly IdentifierKey[] }): Promise<IdentityInputs>;
   currentIdentities(workspaceId: string): Promise<IdentityRow[]>;
   /**
    * Writes the graph's persons, then gives every seen id without one its own person (`full`: replaces
    * every row; else only graph rows are replaced). Returns how many such single-id persons were added
    * and how many person ids now name two persons (a hash collision: resolve again with everyIdentifier).
    */
-  saveIdentities(workspaceId: string, out: IdentityOutput, opts: { full: boolean }): Promise<{ singles: number; collisions: number }>;
-  /** Recomputes each person's lead milestone (first form, chat, call or identify with an email/phone). */
-  deriveLeadMilestones(workspaceId: string): Promise<number>;
+  saveIdentities(
+    workspaceId: string,
+    out: IdentityOutput,
+    opts: { full: boolean; scope?: readonly IdentifierKey[] },
+  ): Promise<{ singles: number; collisions: number; persons?: string[] }>;
+  /**
+   * Recomputes each person's lead milestone (first form, chat, call or identify with an email/phone), or
+   * only these persons' (all of whose ids are in `identifiers`).
+   */
+  deriveLeadMilestones(workspaceId: string, scope?: { identifiers: readonly IdentifierKey[]; persons: readonly string[] }): Promise<number>;
   personsByIdentifier(workspaceId: string, kind: string, value: string): Promise<string[]>;
   personJourney(workspaceId: string, personId: string): Promise<PersonJourney | undefined>;
   quarantinedIdentifiers(workspaceId: string): Promise<QuarantineRow[]>;

@@ -144,9 +144,34 @@ export interface OpaqueIdRule {
  * of them with `everyIdentifier`), with when each was first seen and its current person.
  */
 export interface IdentityInputs {
-  links: { aKind: string; aValue: string; bKind: string; bValue: string; at: number; source: string }[];
+  /** Edges (normalised links) among the ids to place. */
+  links: IdentityLinkRow[];
+  /** Ids to place with when each was first seen (as an event's id, or as the valid end of a link whose other end was rejected). */
   seen: { kind: string; value: string; at: number }[];
   previous: IdentityRow[];
+}
+
+/** A link between two identifiers: raw as the facts state it, or normalised (an identity edge). */
+export interface IdentityLinkRow {
+  aKind: string;
+  aValue: string;
+  /** '' on an edge whose other end was rejected by normalisation: a sighting of `a` alone. */
+  bKind: string;
+  bValue: string;
+  /** Epoch milliseconds of the earliest fact stating it. */
+  at: number;
+  source: string;
+}
+
+/** Per workspace, the ids that new events carried (the derive step re-derives only around them). */
+export interface TouchedIds {
+  anonymousIds: string[];
+  userIds: string[];
+}
+
+export interface IdentifierKey {
+  kind: string;
+  value: string;
 }
 
 export interface IdentityRow {

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { ImportProgress } from '../../store.js';
-import type { IngestResult, Rejection } from '../../types.js';
+import type { IngestResult, Rejection, TouchedIds } from '../../types.js';
 import { countNonBlankLines } from '../../../util/count-lines.js';
 import { sqlString, type Db, type Row } from './connection.js';
 import { ERROR_EXPR, insertNormalisedSql, jsonTransformSpec, readJsonColumnsArg } from './event-sql.js';
@@ -63,22 +63,22 @@ db: Db,
   };
 }
 
-export async function loadEventJournal(db: Db, path: string): Promise<{ inserted: number; touched: Map<string, string[]> }> {
+export async function loadEventJournal(db: Db, path: string): Promise<{ inserted: number; touched: Map<string, TouchedIds> }> {
   const cols = readJsonColumnsArg({ _ws: 'VARCHAR', _recv: 'VARCHAR', _origin: 'VARCHAR', _batch: 'VARCHAR' });
   const src = `read_ndjson(${sqlString(path)}, columns=${cols}, format='newline_delimited')`;
   const meta = { ws: '_ws', received: 'CAST(_recv AS TIMESTAMPTZ)', correct: "(_origin <> 'import')", origin: '_origin', batch: '_batch' };
   const rows = await db.write(async (conn) =>
-    (await conn.runAndReadAll(insertNormalisedSql(src, meta, 'RETURNING workspace_id, anonymous_id'))).getRows(),
+    (await conn.runAndReadAll(insertNormalisedSql(src, meta, 'RETURNING workspace_id, anonymous_id, user_id'))).getRows(),
   );
-  // which anonymous ids got new events, per workspace: the derive step re-derives only those
-  const touched = new Map<string, Set<string>>();
-  for (const [ws, anon] of rows) {
-    let set = touched.get(String(ws));
-    if (!set) touched.set(String(ws), (set = new Set()));
-    // an event with only a userId still changes identity and milestones: the workspace is touched
-    if (anon !== null) set.add(String(anon));
+  // which anonymous and user ids got new events, per workspace: the derive step re-derives around those
+  const touched = new Map<string, { anon: Set<string>; users: Set<string> }>();
+  for (const [ws, anon, user] of rows) {
+    let t = touched.get(String(ws));
+    if (!t) touched.set(String(ws), (t = { anon: new Set(), users: new Set() }));
+    if (anon !== null) t.anon.add(String(anon));
+    if (user !== null) t.users.add(String(user));
   }
-  return { inserted: rows.length, touched: new Map([...touched].map(([k, v]) => [k, [...v]])) };
+  return { inserted: rows.length, touched: new Map([...touched].map(([k, t]) => [k, { anonymousIds: [...t.anon], userIds: [...t.users] }])) };
 }
 
 /** Line-numbered validation of a file, with the same rules the insert applies. */

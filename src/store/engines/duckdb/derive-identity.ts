@@ -1,11 +1,17 @@
 // SQL for identity resolution's inputs and outputs. The resolution itself (union-find, quarantine,
 // stable ids) is pure TypeScript in model/identity; here we only read links out and write persons back.
 
-/** Which events say that two identifiers are one human, as (kind, value) pairs. Parameter: $ws. */
-export const EVENT_LINKS_SQL = `
+/**
+ * Which events say that two identifiers are one human, as raw (kind, value) pairs; the model normalises
+ * them into identity edges. Scoped: only events of the ids in the temp tables `link_scope_anon(id)` and
+ * `link_scope_users(id)` (the facts in identity_links are always all read: a small table). Parameter: $ws.
+ */
+export function eventLinksSql(scoped: boolean): string {
+  return `
   WITH ev AS (
     SELECT type, event, anonymous_id, user_id, previous_id, ts, email, phone
     FROM events WHERE workspace_id = $ws AND type IN ('identify', 'alias', 'track')
+      ${scoped ? 'AND (anonymous_id IN (SELECT id FROM link_scope_anon) OR user_id IN (SELECT id FROM link_scope_users))' : ''}
   ),
   l AS (
     SELECT 'anonymous_id' AS ak, anonymous_id AS av, 'user_id' AS bk, user_id AS bv, ts, type AS src FROM ev WHERE type IN ('identify', 'track')
@@ -23,6 +29,25 @@ export const EVENT_LINKS_SQL = `
   SELECT ak, av, bk, bv, epoch_ms(min(ts)) AS at, min(src) AS src
   FROM l WHERE av IS NOT NULL AND bv IS NOT NULL AND av <> '' AND bv <> ''
   GROUP BY ak, av, bk, bv`;
+}
+
+/** The ids (kind, value) in temp table `T`, as a row-value set for `(kind, value) IN ...`. */
+export const inScope = (table: string, kind = 'kind', value = 'value'): string => `(${kind}, ${value}) IN (SELECT (kind, value) FROM ${table})`;
+
+/**
+ * One step of the identity scope's closure: every id an edge joins to an id already in `identity_scope`
+ * (not yet in it). Repeated until it adds nothing, the scope is a union of whole linked components, so a
+ * resolution of the scope alone gives what resolving everything would give there. Parameter: $ws.
+ */
+export const SCOPE_STEP_SQL = `
+  INSERT INTO identity_scope
+  SELECT DISTINCT kind, value FROM (
+    SELECT b_kind AS kind, b_value AS value FROM identity_edges
+      WHERE workspace_id = $ws AND b_kind <> '' AND ${inScope('identity_scope', 'a_kind', 'a_value')}
+    UNION ALL
+    SELECT a_kind, a_value FROM identity_edges
+      WHERE workspace_id = $ws AND b_kind <> '' AND ${inScope('identity_scope', 'b_kind', 'b_value')}
+  ) n WHERE NOT ${inScope('identity_scope')}`;
 
 /**
  * Each anonymous and user id, normalised (trimmed of $trim), with when it was first seen and whether
@@ -44,21 +69,33 @@ export function seenIdentifiersSql(scoped: boolean): string {
   ) GROUP BY kind, n`;
 }
 
-/** Anonymous and user ids the graph must place: those a link touches (normalised) and those not clean. Parameters: $ws, $trim. */
-export const GRAPH_IDS_SQL = `
+/**
+ * Anonymous and user ids the graph must place: those an edge touches and those not clean; scoped, only
+ * those in temp table `identity_scope_in`. Parameter: $ws.
+ */
+export function graphIdsSql(scoped: boolean): string {
+  const where = scoped ? `AND ${inScope('identity_scope_in')}` : '';
+  return `
   CREATE OR REPLACE TEMP TABLE identity_graph_ids AS
-  SELECT kind, trim(value, $trim) AS value FROM (SELECT ak AS kind, av AS value FROM identity_links_now UNION SELECT bk, bv FROM identity_links_now)
-    WHERE kind IN ('anonymous_id', 'user_id')
+  SELECT a_kind AS kind, a_value AS value FROM identity_edges WHERE workspace_id = $ws AND a_kind IN ('anonymous_id', 'user_id') ${where.replace('(kind, value)', '(a_kind, a_value)')}
   UNION
-  SELECT kind, value FROM identity_seen WHERE workspace_id = $ws AND NOT clean`;
+  SELECT b_kind, b_value FROM identity_edges WHERE workspace_id = $ws AND b_kind IN ('anonymous_id', 'user_id') ${where.replace('(kind, value)', '(b_kind, b_value)')}
+  UNION
+  SELECT kind, value FROM identity_seen WHERE workspace_id = $ws AND NOT clean ${where}`;
+}
 
-/** Every seen id that has no person yet is its own: the person id of a lone anchor (model/identity/person-ids.ts). */
-export const INSERT_SINGLES_SQL = `
+/**
+ * Every clean seen id that has no person yet is its own: the person id of a lone anchor
+ * (model/identity/person-ids.ts). Scoped: only ids in temp table `identity_scope_in`. Parameter: $ws.
+ */
+export function insertSinglesSql(scoped: boolean): string {
+  return `
   INSERT INTO identities (workspace_id, kind, value, person_id, linked)
   SELECT $ws, s.kind, s.value, 'p_' || left(sha256(s.kind || ':' || s.value), 16), false
   FROM identity_seen s
   WHERE s.workspace_id = $ws AND s.clean
-    AND NOT EXISTS (SELECT 1 FROM identities i WHERE i.workspace_id = $ws AND i.kind = s.kind AND i.value = s.value)`;
+    ${scoped ? `AND ${inScope('identity_scope_in', 's.kind', 's.value')} AND NOT ${inScope('identity_graph_out', 's.kind', 's.value')}` : 'AND NOT EXISTS (SELECT 1 FROM identities i WHERE i.workspace_id = $ws AND i.kind = s.kind AND i.value = s.value)'}`;
+}
 
 /** Person ids that name more than one person: a single id's hash equal to another person's id. */
 export const COLLISIONS_SQL = `
@@ -67,10 +104,24 @@ export const COLLISIONS_SQL = `
     GROUP BY person_id HAVING count(*) > 1 AND bool_or(NOT linked))`;
 
 /**
- * The lead milestone: a person's first form with an email, chat, call, or identify with an email or
- * phone. Events reach their person through the anonymous id, else the user id. Parameter: $ws.
+ * The same for a scoped resolution: a person of the scope may hold no id outside it (the scope holds
+ * whole persons), and a single id's person id may name nothing else. Parameter: $ws.
  */
-export const LEAD_MILESTONES_SQL = `
+export const SCOPED_COLLISIONS_SQL = `
+  WITH sp AS (SELECT DISTINCT person_id FROM identities WHERE workspace_id = $ws AND ${inScope('identity_scope_in')}),
+  r AS (
+    SELECT i.person_id, i.linked, s.kind IS NOT NULL AS inside
+    FROM identities i JOIN sp USING (person_id) LEFT JOIN identity_scope_in s ON s.kind = i.kind AND s.value = i.value
+    WHERE i.workspace_id = $ws)
+  SELECT count(*) AS n FROM (SELECT person_id FROM r GROUP BY person_id HAVING bool_or(NOT inside) OR (count(*) > 1 AND bool_or(NOT linked)))`;
+
+/**
+ * The lead milestone: a person's first form with an email, chat, call, or identify with an email or
+ * phone. Events reach their person through the anonymous id, else the user id. Scoped: only the persons
+ * in temp table `lead_scope_persons(person_id)`, whose ids are all in `identity_scope_in`. Parameter: $ws.
+ */
+export function leadMilestonesSql(scoped: boolean): string {
+  return `
   INSERT INTO milestones (workspace_id, person_id, milestone, reached_at, source, message_id)
   WITH candidates AS (
     SELECT e.ts, e.message_id, CASE WHEN e.type = 'identify' THEN 1 ELSE 0 END AS generic,
@@ -82,15 +133,21 @@ export const LEAD_MILESTONES_SQL = `
     FROM events e
     LEFT JOIN identities ia ON ia.workspace_id = e.workspace_id AND ia.kind = 'anonymous_id' AND ia.value = e.anonymous_id
     LEFT JOIN identities iu ON iu.workspace_id = e.workspace_id AND iu.kind = 'user_id' AND iu.value = e.user_id
-    WHERE e.workspace_id = $ws AND (
+    WHERE e.workspace_id = $ws AND e.type IN ('identify', 'track') AND (
       (e.type = 'identify' AND coalesce(e.email, e.phone) IS NOT NULL)
       OR (e.type = 'track' AND e.event IN ('form_submitted', 'Form Submitted', 'chat_started', 'Chat Started', 'phone_call', 'Phone Call'))
-    )
+    )${scoped ? `
+      AND (e.anonymous_id IN (SELECT value FROM identity_scope_in WHERE kind = 'anonymous_id')
+        OR e.user_id IN (SELECT value FROM identity_scope_in WHERE kind = 'user_id'))` : ''}
   )
-  , firsts AS (SELECT person_id, min(ts) AS first_ts FROM candidates WHERE person_id IS NOT NULL GROUP BY person_id)
+  , firsts AS (
+    SELECT person_id, min(ts) AS first_ts FROM candidates
+    WHERE person_id IS NOT NULL ${scoped ? 'AND person_id IN (SELECT person_id FROM lead_scope_persons)' : ''}
+    GROUP BY person_id)
   -- the form, chat or call that came with the first identify names the source, when there is one
   SELECT $ws, c.person_id, 'lead', f.first_ts,
     arg_min(c.source, (c.generic, c.ts, c.message_id)), arg_min(c.message_id, (c.generic, c.ts, c.message_id))
   FROM candidates c JOIN firsts f USING (person_id)
   WHERE c.ts <= f.first_ts + INTERVAL 1 MINUTE
   GROUP BY c.person_id, f.first_ts`;
+}

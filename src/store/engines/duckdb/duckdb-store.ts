@@ -26,6 +26,9 @@ import type {
   CreditRow,
   CreditQuery,
   CreditGroup,
+  TouchedIds,
+  IdentifierKey,
+  IdentityLinkRow,
 } from '../../types.js';
 import { Db, sqlString, type Row } from './connection.js';
 import { EVENT_COLUMNS, dedupInsertSql, normalisedColumns, jsonTransformSpec } from './event-sql.js';
@@ -36,6 +39,7 @@ import { migrate } from './migrate.js';
 import { parseJson } from './rows.js';
 import { deriveSessions, listSessions, sessionsByChannel } from './sessions-repo.js';
 import { personJourney } from './journey-repo.js';
+import { identityEdgesReady, identityLinkFacts, identityScope, saveIdentityEdges } from './identity-edges-repo.js';
 import {
   countPersons,
   currentIdentities,
@@ -128,7 +132,7 @@ export class DuckDbStore implements Store {
   importEventsFile(workspaceId: string, path: string, onProgress?: (p: ImportProgress) => void): Promise<IngestResult> {
     return importEventsFile(this.db, workspaceId, path, onProgress);
   }
-  loadEventJournal(path: string): Promise<{ inserted: number; touched: Map<string, string[]> }> {
+  loadEventJournal(path: string): Promise<{ inserted: number; touched: Map<string, TouchedIds> }> {
     return loadEventJournal(this.db, path);
   }
 
@@ -272,17 +276,33 @@ export class DuckDbStore implements Store {
   refreshSeenIdentifiers(workspaceId: string, rule: OpaqueIdRule, anonymousIds?: readonly string[]): Promise<void> {
     return refreshSeenIdentifiers(this.db, workspaceId, rule, anonymousIds);
   }
-  identityInputs(workspaceId: string, rule: OpaqueIdRule, opts?: { everyIdentifier?: boolean }): Promise<IdentityInputs> {
-    return identityInputs(this.db, workspaceId, rule, opts);
+  identityLinkFacts(workspaceId: string, touched?: TouchedIds): Promise<IdentityLinkRow[]> {
+    return identityLinkFacts(this.db, workspaceId, touched);
+  }
+  saveIdentityEdges(workspaceId: string, edges: readonly IdentityLinkRow[], opts: { full: boolean }): Promise<IdentifierKey[]> {
+    return saveIdentityEdges(this.db, workspaceId, edges, opts);
+  }
+  identityEdgesReady(workspaceId: string): Promise<boolean> {
+    return identityEdgesReady(this.db, workspaceId);
+  }
+  identityScope(workspaceId: string, rule: OpaqueIdRule, seeds: readonly IdentifierKey[], touched: TouchedIds): Promise<IdentifierKey[]> {
+    return identityScope(this.db, workspaceId, rule, seeds, touched);
+  }
+  identityInputs(workspaceId: string, opts?: { everyIdentifier?: boolean; scope?: readonly IdentifierKey[] }): Promise<IdentityInputs> {
+    return identityInputs(this.db, workspaceId, opts);
   }
   currentIdentities(workspaceId: string): Promise<IdentityRow[]> {
     return currentIdentities(this.db, workspaceId);
   }
-  saveIdentities(workspaceId: string, out: IdentityOutput, opts: { full: boolean }): Promise<{ singles: number; collisions: number }> {
+  saveIdentities(
+    workspaceId: string,
+    out: IdentityOutput,
+    opts: { full: boolean; scope?: readonly IdentifierKey[] },
+  ): Promise<{ singles: number; collisions: number; persons?: string[] }> {
     return saveIdentities(this.db, workspaceId, out, opts);
   }
-  deriveLeadMilestones(workspaceId: string): Promise<number> {
-    return deriveLeadMilestones(this.db, workspaceId);
+  deriveLeadMilestones(workspaceId: string, scope?: { identifiers: readonly IdentifierKey[]; persons: readonly string[] }): Promise<number> {
+    return deriveLeadMilestones(this.db, workspaceId, scope);
   }
   personsByIdentifier(workspaceId: string, kind: string, value: string): Promise<string[]> {
     return personsByIdentifier(this.db, workspaceId, kind, value);

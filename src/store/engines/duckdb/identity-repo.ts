@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listValue } from '@duckdb/node-api';
-import type { IdentityInputs, IdentityOutput, IdentityRow, OpaqueIdRule, QuarantineRow } from '../../types.js';
+import type { IdentifierKey, IdentityInputs, IdentityOutput, IdentityRow, OpaqueIdRule, QuarantineRow } from '../../types.js';
 import { sqlString, VARCHAR_LIST, type Db, type Params, type Row } from './connection.js';
-import { COLLISIONS_SQL, EVENT_LINKS_SQL, GRAPH_IDS_SQL, INSERT_SINGLES_SQL, LEAD_MILESTONES_SQL, seenIdentifiersSql } from './derive-identity.js';
+import { COLLISIONS_SQL, graphIdsSql, inScope, insertSinglesSql, leadMilestonesSql, SCOPED_COLLISIONS_SQL, seenIdentifiersSql } from './derive-identity.js';
+import { loadIdentifierTable } from './identity-edges-repo.js';
 import { parseJson } from './rows.js';
 
 const ruleParams = (ws: string, rule: OpaqueIdRule): Params => ({
@@ -42,27 +43,41 @@ export async function refreshSeenIdentifiers(db: Db, ws: string, rule: OpaqueIdR
   });
 }
 
-export async function identityInputs(db: Db, ws: string, rule: OpaqueIdRule, opts: { everyIdentifier?: boolean } = {}): Promise<IdentityInputs> {
+/**
+ * The graph's inputs from the stored edges: every edge (or, scoped, the edges of the scope's ids), the
+ * ids to place with their first sightings (those an edge touches or that are not clean; every seen id
+ * with `everyIdentifier`), and the current persons of those ids.
+ */
+export async function identityInputs(
+  db: Db,
+  ws: string,
+  opts: { everyIdentifier?: boolean; scope?: readonly IdentifierKey[] } = {},
+): Promise<IdentityInputs> {
+  const scoped = opts.scope !== undefined;
   return db.write(async (c) => {
-    await c.run(`CREATE OR REPLACE TEMP TABLE identity_links_now AS ${EVENT_LINKS_SQL}`, { ws });
-    await c.run(GRAPH_IDS_SQL, { ws, trim: rule.trimChars });
+    if (opts.scope) await loadIdentifierTable(c, 'identity_scope_in', opts.scope);
+    await c.run(graphIdsSql(scoped), { ws });
+    const inScopeA = scoped ? `AND ${inScope('identity_scope_in', 'a_kind', 'a_value')}` : '';
+    const edges = (await c.runAndReadAll(`SELECT a_kind, a_value, b_kind, b_value, first_at, source FROM identity_edges WHERE workspace_id = $ws ${inScopeA}`, { ws })).getColumns();
+    const [ak = [], av = [], bk = [], bv = [], at = [], src = []] = edges;
+    const links: IdentityInputs['links'] = [];
+    const seen: IdentityInputs['seen'] = [];
+    for (let i = 0; i < ak.length; i++) {
+      // an edge without its b end is a sighting of the a end alone
+      if (bk[i] === '') seen.push({ kind: String(ak[i]), value: String(av[i]), at: Number(at[i]) });
+      else links.push({ aKind: String(ak[i]), aValue: String(av[i]), bKind: String(bk[i]), bValue: String(bv[i]), at: Number(at[i]), source: String(src[i]) });
+    }
     const read = async (sql: string): Promise<Row[]> => (await c.runAndReadAll(sql, { ws })).getRowObjectsJson() as Row[];
-    const links = (await c.runAndReadAll('SELECT * FROM identity_links_now')).getRowObjectsJson() as Row[];
-    const inGraph = opts.everyIdentifier ? '' : 'AND (kind, value) IN (SELECT (kind, value) FROM identity_graph_ids)';
-    const seen = await read(`SELECT kind, value, epoch_ms(first_seen) AS at FROM identity_seen WHERE workspace_id = $ws ${inGraph}`);
-    const previous = await read(
-      `SELECT kind, value, person_id FROM identities WHERE workspace_id = $ws ${opts.everyIdentifier ? '' : `AND (linked ${inGraph.replace('AND', 'OR')})`}`,
-    );
+    const toPlace = opts.everyIdentifier ? (scoped ? `AND ${inScope('identity_scope_in')}` : '') : `AND ${inScope('identity_graph_ids')}`;
+    for (const r of await read(`SELECT kind, value, epoch_ms(first_seen) AS at FROM identity_seen WHERE workspace_id = $ws ${toPlace}`)) {
+      seen.push({ kind: String(r.kind), value: String(r.value), at: Number(r.at) });
+    }
+    // a single id the graph does not place this time stays as it is, so it is no previous of the graph's
+    const placed = opts.everyIdentifier ? '' : `AND (linked OR ${inScope('identity_graph_ids')})`;
+    const previous = await read(`SELECT kind, value, person_id FROM identities WHERE workspace_id = $ws ${scoped ? `AND ${inScope('identity_scope_in')}` : ''} ${placed}`);
     return {
-      links: links.map((r) => ({
-        aKind: String(r.ak),
-        aValue: String(r.av),
-        bKind: String(r.bk),
-        bValue: String(r.bv),
-        at: Number(r.at),
-        source: String(r.src),
-      })),
-      seen: seen.map((r) => ({ kind: String(r.kind), value: String(r.value), at: Number(r.at) })),
+      links,
+      seen,
       previous: previous.map((r) => ({ kind: String(r.kind), value: String(r.value), personId: String(r.person_id) })),
     };
   });
@@ -81,10 +96,18 @@ class PersonIdCollision extends Error {
 
 /**
  * Writes the graph's persons, then a person for every seen id without one; the quarantine; the changes.
- * When a single id's person id collides with another person's, nothing is written (collisions > 0).
+ * Full: every row is replaced. Scoped: the rows of the scope's ids are (the graph placed all of them that
+ * need it). Otherwise the graph's rows are. When a single id's person id collides with another person's,
+ * nothing is written (collisions > 0). `persons`: scoped, the person ids the scope's ids had or now have.
  */
-export async function saveIdentities(db: Db, ws: string, out: IdentityOutput, opts: { full: boolean }): Promise<{ singles: number; collisions: number }> {
+export async function saveIdentities(
+  db: Db,
+  ws: string,
+  out: IdentityOutput,
+  opts: { full: boolean; scope?: readonly IdentifierKey[] },
+): Promise<{ singles: number; collisions: number; persons?: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'closedloop-identity-'));
+  const scoped = opts.scope !== undefined && !opts.full;
   try {
     const file = join(dir, 'identities.ndjson');
     const lines: string[] = [];
@@ -95,22 +118,29 @@ export async function saveIdentities(db: Db, ws: string, out: IdentityOutput, op
         `CREATE OR REPLACE TEMP TABLE identity_graph_out AS
          SELECT k AS kind, v AS value, p AS person_id FROM read_ndjson(${sqlString(file)}, columns={k: 'VARCHAR', v: 'VARCHAR', p: 'VARCHAR'})`,
       );
+      const scopePersons = 'SELECT DISTINCT person_id FROM identities WHERE workspace_id = $ws AND ' + inScope('identity_scope_in');
+      const persons = new Set<string>();
       if (opts.full) {
         await c.run('DELETE FROM identities WHERE workspace_id = $ws', { ws });
+      } else if (scoped) {
+        await loadIdentifierTable(c, 'identity_scope_in', opts.scope!);
+        for (const r of (await c.runAndReadAll(scopePersons, { ws })).getRowObjectsJson()) persons.add(String(r.person_id));
+        await c.run(`DELETE FROM identities WHERE workspace_id = $ws AND ${inScope('identity_scope_in')}`, { ws });
       } else {
         // the graph's rows are replaced, and so is any single id that a link has now joined to others
-        await c.run(
-          `DELETE FROM identities WHERE workspace_id = $ws
-             AND (linked OR (kind, value) IN (SELECT (kind, value) FROM identity_graph_out))`,
-          { ws },
-        );
+        await c.run(`DELETE FROM identities WHERE workspace_id = $ws AND (linked OR ${inScope('identity_graph_out')})`, { ws });
       }
       await c.run('INSERT INTO identities (workspace_id, kind, value, person_id, linked) SELECT $ws, kind, value, person_id, true FROM identity_graph_out', { ws });
-      const singles = (await c.run(INSERT_SINGLES_SQL, { ws })).rowsChanged;
-      const collisions = Number((await c.runAndReadAll(COLLISIONS_SQL, { ws })).getRowObjectsJson()[0]?.n ?? 0);
+      const singles = (await c.run(insertSinglesSql(scoped), { ws })).rowsChanged;
+      const collisions = Number((await c.runAndReadAll(scoped ? SCOPED_COLLISIONS_SQL : COLLISIONS_SQL, { ws })).getRowObjectsJson()[0]?.n ?? 0);
       // two persons under one id: keep nothing of this resolution (not even its change log), the caller resolves again
       if (collisions > 0) throw new PersonIdCollision(collisions);
-      await c.run('DELETE FROM identity_quarantine WHERE workspace_id = $ws', { ws });
+      if (scoped) {
+        for (const r of (await c.runAndReadAll(scopePersons, { ws })).getRowObjectsJson()) persons.add(String(r.person_id));
+        await c.run(`DELETE FROM identity_quarantine WHERE workspace_id = $ws AND ${inScope('identity_scope_in')}`, { ws });
+      } else {
+        await c.run('DELETE FROM identity_quarantine WHERE workspace_id = $ws', { ws });
+      }
       for (const q of out.quarantined) {
         await c.run('INSERT INTO identity_quarantine VALUES ($ws, $k, $v, $e, $u, $r, $s)', {
           ws, k: q.kind, v: q.value, e: q.distinctEmails, u: q.distinctUsers, r: q.reason, s: JSON.stringify(q.sources),
@@ -121,7 +151,7 @@ export async function saveIdentities(db: Db, ws: string, out: IdentityOutput, op
           ws, c: ch.change, p: ch.personId, o: JSON.stringify(ch.others), r: ch.reason, d: ch.detail,
         });
       }
-      return { singles, collisions: 0 };
+      return scoped ? { singles, collisions: 0, persons: [...persons] } : { singles, collisions: 0 };
     });
   } catch (err) {
     if (err instanceof PersonIdCollision) return { singles: 0, collisions: err.collisions };
@@ -131,10 +161,20 @@ export async function saveIdentities(db: Db, ws: string, out: IdentityOutput, op
   }
 }
 
-export async function deriveLeadMilestones(db: Db, ws: string): Promise<number> {
+/**
+ * Recomputes the lead milestones: of every person, or (scoped) of these persons, whose ids are all in
+ * the scope (persons that the scope's ids had before a resolution, or have now).
+ */
+export async function deriveLeadMilestones(db: Db, ws: string, scope?: { identifiers: readonly IdentifierKey[]; persons: readonly string[] }): Promise<number> {
   return db.transaction(async (c) => {
-    await c.run("DELETE FROM milestones WHERE workspace_id = $ws AND milestone = 'lead'", { ws });
-    return (await c.run(LEAD_MILESTONES_SQL, { ws })).rowsChanged;
+    if (!scope) {
+      await c.run("DELETE FROM milestones WHERE workspace_id = $ws AND milestone = 'lead'", { ws });
+      return (await c.run(leadMilestonesSql(false), { ws })).rowsChanged;
+    }
+    await loadIdentifierTable(c, 'identity_scope_in', scope.identifiers);
+    await c.run('CREATE OR REPLACE TEMP TABLE lead_scope_persons AS SELECT DISTINCT unnest($p::VARCHAR[]) AS person_id', { p: listValue([...scope.persons]) }, { p: VARCHAR_LIST });
+    await c.run("DELETE FROM milestones WHERE workspace_id = $ws AND milestone = 'lead' AND person_id IN (SELECT person_id FROM lead_scope_persons)", { ws });
+    return (await c.run(leadMilestonesSql(true), { ws })).rowsChanged;
   });
 }
 
@@ -145,7 +185,7 @@ export async function personsByIdentifier(db: Db, ws: string, kind: string, valu
 
 export async function personsOfAnonymousIds(db: Db, ws: string, anonymousIds: readonly string[]): Promise<string[]> {
   const rows = await db.query(
-    "SELECT DISTINCT person_id FROM identities WHERE workspace_id = $ws AND kind = 'anonymous_id' AND list_contains($ids::VARCHAR[], value)",
+    "SELECT DISTINCT person_id FROM identities WHERE workspace_id = $ws AND kind = 'anonymous_id' AND value IN (SELECT unnest($ids::VARCHAR[]))",
     { ws, ids: listValue([...anonymousIds]) },
     { ids: VARCHAR_LIST },
   );

@@ -234,4 +234,22 @@ export const MIGRATIONS: readonly Migration[] = [
         clean BOOLEAN NOT NULL
       );`,
   },
+  {
+    version: 11,
+    name: 'identity_edges',
+    // Derived: the links the facts state, normalised (model/identity/edges.ts), one row per pair and
+    // source with its earliest time. A live derive finds the linked components around new events here
+    // and resolves only those. b_kind = '' marks a link whose other end normalisation rejected: a
+    // sighting of the a end alone.
+    sql: `
+      CREATE TABLE identity_edges (
+        workspace_id VARCHAR NOT NULL,
+        a_kind VARCHAR NOT NULL,
+        a_value VARCHAR NOT NULL,
+        b_kind VARCHAR NOT NULL,
+        b_value VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        first_at BIGINT NOT NULL
+      );`,
+  },
 ];
