@@ -70,20 +70,30 @@ async function deriveTouchedUnlocked(
   opts: { dataDriven?: boolean },
 ): Promise<DeriveSummary> {
   settings ??= await settingsFor(store, workspaceId);
-  await refreshUserAgents(store);
-  const s = await deriveSessions(store, workspaceId, settings.sessions, touched.anonymousIds);
-  const identity = await resolvePersons(store, workspaceId, settings, touched);
-  // persons whose touches, identity or milestones may have moved: those of the re-resolved scope (or,
-  // after a whole resolution, the owners of the touched ids), and every person a merge or split made or retired
-  let leads: number;
-  let persons: Set<string>;
-  if (identity.scope) {
-    leads = await store.deriveLeadMilestones(workspaceId, identity.scope);
-    persons = new Set([...identity.scope.persons, ...identity.changedPersons]);
-  } else {
-    leads = await store.deriveLeadMilestones(workspaceId);
-    persons = new Set([...(await store.personsOfAnonymousIds(workspaceId, touched.anonymousIds)), ...identity.changedPersons]);
+  const staged = await store.stageTouchedEvents(workspaceId, touched);
+  try {
+    await refreshUserAgents(store, undefined, { workspaceId, stage: staged.stage });
+    const s = await deriveSessions(store, workspaceId, settings.sessions, staged);
+    const identity = await resolvePersons(store, workspaceId, settings, staged);
+    // persons whose touches, identity or milestones may have moved: those of the re-resolved scope (or,
+    // after a whole resolution, the owners of the touched ids), and every person a merge or split made or retired
+    let leads: number;
+    let persons: Set<string>;
+    if (identity.scope) {
+      const { identifiers, persons: scopePersons } = identity.scope;
+      // the staged events hold all of the scope's events when its ids are all among the touched ones
+      const anon = new Set(touched.anonymousIds);
+      const users = new Set(touched.userIds);
+      const allStaged = identifiers.every((i) => (i.kind === 'anonymous_id' ? anon.has(i.value) : i.kind === 'user_id' ? users.has(i.value) : true));
+      leads = await store.deriveLeadMilestones(workspaceId, { identifiers, persons: scopePersons, ...(allStaged ? { stage: staged.stage } : {}) });
+      persons = new Set([...scopePersons, ...identity.changedPersons]);
+    } else {
+      leads = await store.deriveLeadMilestones(workspaceId);
+      persons = new Set([...(await store.personsOfAnonymousIds(workspaceId, touched.anonymousIds)), ...identity.changedPersons]);
+    }
+    const credits = await creditPersons(store, workspaceId, [...persons], opts);
+    return { sessions: s.sessions, identity, leads, credits };
+  } finally {
+    await store.releaseTouchedEvents(staged);
   }
-  const credits = await creditPersons(store, workspaceId, [...persons], opts);
-  return { sessions: s.sessions, identity, leads, credits };
 }

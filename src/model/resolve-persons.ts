@@ -6,7 +6,7 @@
 // followed through the edges until it holds whole components, so resolving it alone gives what
 // resolving everything would (persons never cross a component; quarantine counts a node's own edges).
 import type { Store } from '../store/store.js';
-import type { IdentifierKey, IdentityChangeRow, TouchedIds } from '../store/types.js';
+import type { IdentifierKey, IdentityChangeRow, TouchedEvents } from '../store/types.js';
 import { IdentityGraph, normaliseLinks, OPAQUE_ID_RULE } from './identity/index.js';
 import { DEFAULT_DERIVE_SETTINGS, type DeriveSettings } from './workspace-settings.js';
 
@@ -27,15 +27,15 @@ export interface IdentitySummary {
 
 /**
  * Resolves persons and writes them back, with what changed since last time: every link in the facts,
- * or (`touched`) the linked components around the ids that got new events.
+ * or (`touched`) the linked components around the ids that got new events, read from their staged events.
  */
 export async function resolvePersons(
   store: Store,
   workspaceId: string,
   settings: DeriveSettings = DEFAULT_DERIVE_SETTINGS,
-  touched?: TouchedIds,
+  touched?: TouchedEvents,
 ): Promise<IdentitySummary> {
-  await store.refreshSeenIdentifiers(workspaceId, OPAQUE_ID_RULE, touched?.anonymousIds);
+  await store.refreshSeenIdentifiers(workspaceId, OPAQUE_ID_RULE, touched);
   // a workspace resolved before edges were stored is resolved whole once
   if (touched && (await store.identityEdgesReady(workspaceId))) {
     const seeds = await store.saveIdentityEdges(workspaceId, normaliseLinks(await store.identityLinkFacts(workspaceId, touched)), { full: false });

@@ -10,7 +10,8 @@ import type { Store } from '../store/store.js';
 import type { RawEvent, TouchedIds } from '../store/types.js';
 import { add, identify, page, withStore } from '../test-helpers/events.js';
 import { tempDir } from '../test-helpers/tmp.js';
-import { deriveTouched, rebuild, refitWorkspace } from './derive.js';
+import { DEFAULT_DERIVE_SETTINGS, deriveTouched, rebuild, refitWorkspace } from './derive.js';
+import { personIdFor } from './identity/index.js';
 
 /** Everything identity resolution decides, in an order-free form. */
 async function snapshot(store: Store): Promise<Record<string, unknown>> {
@@ -150,5 +151,25 @@ test('a scoped derive re-places only the linked components around the new events
     assert.ok([before.get('anonymous_id|v2'), before.get('anonymous_id|v3')].includes(merged.get('anonymous_id|v2')));
     const leads = (await store.attributionInputs('w', 'lead')).conversions.filter((c) => c.personId === merged.get('anonymous_id|v2'));
     assert.equal(leads.length, 1);
+  });
+});
+
+test('a scoped derive whose new person takes an id already naming a person outside the scope resolves whole, with a salted id', async () => {
+  await withStore(async (store) => {
+    const first = [page('lonely', '2026-03-01T09:00:00Z', 'https://acme.io/'), page('lead', '2026-03-01T10:00:00Z', 'https://acme.io/')];
+    await add(store, first);
+    await rebuild(store, 'w');
+    // the identify arrives live; a hash that gives the new linked person the id of the visitor outside the scope
+    const clash = personIdFor('anonymous_id', 'lonely', 0);
+    const personIdHash = (kind: string, value: string, salt: number) => (kind === 'anonymous_id' && value === 'lead' && salt === 0 ? clash : personIdFor(kind, value, salt));
+    const batch = [identify('lead', '2026-03-01T10:01:00Z', 'bob@acme.io')];
+    await add(store, batch);
+    const r = await deriveTouched(store, 'w', touchedBy(batch), { ...DEFAULT_DERIVE_SETTINGS, personIdHash });
+    // the scoped attempt was rolled back and the workspace resolved whole (no scope in the summary)
+    assert.equal(r.identity.scope, undefined);
+    const personOf = new Map((await store.currentIdentities('w')).map((x) => [`${x.kind}|${x.value}`, x.personId]));
+    assert.equal(personOf.get('anonymous_id|lead'), personOf.get('email|bob@acme.io'));
+    assert.notEqual(personOf.get('anonymous_id|lead'), personOf.get('anonymous_id|lonely'), 'two persons never share an id');
+    assert.equal(new Set(personOf.values()).size, 2);
   });
 });

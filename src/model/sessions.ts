@@ -1,5 +1,5 @@
 import type { Store } from '../store/store.js';
-import type { Acquisition, Landing } from '../store/types.js';
+import type { Acquisition, Landing, TouchedEvents } from '../store/types.js';
 import { createSourceMediumDeriver, DEFAULT_CLICK_IDS, defaultCompiledRules, type CompiledRules } from './channels/index.js';
 
 export interface SessionSettings {
@@ -72,17 +72,25 @@ export function classifyLandings(landings: readonly Landing[], settings: Session
 /** Click id parameters: their values identify one click and never change a landing's classification. */
 const CLICK_ID_PARAMS = DEFAULT_CLICK_IDS.map((c) => c.param);
 
-/** Re-derives the sessions of a workspace, or only of some anonymous ids (incremental). */
+/**
+ * Re-derives the sessions of a workspace, or only of some anonymous ids (incremental), read from their
+ * staged events when given so.
+ */
 export function deriveSessions(
   store: Store,
   workspaceId: string,
   settings: SessionSettings = DEFAULT_SESSION_SETTINGS,
-  anonymousIds?: readonly string[],
+  touched?: readonly string[] | TouchedEvents,
   reportMoves = false,
 ) {
+  const scope = touched === undefined ? {} : isStaged(touched) ? { anonymousIds: touched.anonymousIds, stage: touched.stage } : { anonymousIds: touched };
   return store.deriveSessions(
     workspaceId,
-    { inactivityMinutes: settings.inactivityMinutes, clickIdParams: CLICK_ID_PARAMS, reportMoves, ...(anonymousIds ? { anonymousIds } : {}) },
+    { inactivityMinutes: settings.inactivityMinutes, clickIdParams: CLICK_ID_PARAMS, reportMoves, ...scope },
     (landings) => classifyLandings(landings, settings),
   );
+}
+
+function isStaged(t: readonly string[] | TouchedEvents): t is TouchedEvents {
+  return !Array.isArray(t);
 }

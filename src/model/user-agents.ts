@@ -1,11 +1,14 @@
 import { parseUserAgent } from '../collect/user-agent.js';
 import type { Store } from '../store/store.js';
 
-/** Parses every user agent the events hold that has not been parsed yet (a derived dictionary). */
-export async function refreshUserAgents(store: Store, batch = 5000): Promise<number> {
+/**
+ * Parses every user agent the events hold (or the touched ids' staged events) that has not been parsed
+ * yet (a derived dictionary).
+ */
+export async function refreshUserAgents(store: Store, batch = 5000, touched?: { workspaceId: string; stage: string }): Promise<number> {
   let total = 0;
   for (;;) {
-    const todo = await store.userAgentsToParse(batch);
+    const todo = await store.userAgentsToParse(batch, touched);
     if (todo.length === 0) return total;
     await store.saveUserAgents(todo.map((t) => ({ ...t, ...parseUserAgent(t.userAgent) })));
     total += todo.length;

@@ -1,5 +1,6 @@
 import type {
   TouchedIds,
+  TouchedEvents,
   IdentifierKey,
   IdentityLinkRow,
   EventFilter,
@@ -83,7 +84,8 @@ export interface Store {
   countEvents(workspaceId: string): Promise<number>;
 
   /** Distinct user agents in events that have not been parsed yet. */
-  userAgentsToParse(limit: number): Promise<{ workspaceId: string; userAgent: string }[]>;
+  /** User agents not parsed yet: in every event, or in the touched ids' staged events. */
+  userAgentsToParse(limit: number, touched?: { workspaceId: string; stage: string }): Promise<{ workspaceId: string; userAgent: string }[]>;
   saveUserAgents(rows: readonly UserAgentRow[]): Promise<void>;
 
   /**
@@ -94,7 +96,7 @@ export interface Store {
    */
   deriveSessions(
     workspaceId: string,
-    opts: { inactivityMinutes: number; clickIdParams: readonly string[]; anonymousIds?: readonly string[]; reportMoves?: boolean },
+    opts: { inactivityMinutes: number; clickIdParams: readonly string[]; anonymousIds?: readonly string[]; stage?: string; reportMoves?: boolean },
     classify: (landings: readonly Landing[]) => Acquisition[],
   ): Promise<{ sessions: number; landings: number; moves?: ChannelMove[] }>;
   listSessions(workspaceId: string, filter?: { anonymousIds?: readonly string[]; limit?: number }): Promise<SessionRow[]>;
@@ -105,9 +107,15 @@ export interface Store {
    * Brings the seen identifiers (each normalised anonymous and user id, first seen when) up to date:
    * all of them, or those of some anonymous ids (and every user id) after new events.
    */
-  refreshSeenIdentifiers(workspaceId: string, rule: OpaqueIdRule, anonymousIds?: readonly string[]): Promise<void>;
-  /** The links the facts state, raw: all, or those in events of the touched ids (and every identity_links fact). */
-  identityLinkFacts(workspaceId: string, touched?: TouchedIds): Promise<IdentityLinkRow[]>;
+  refreshSeenIdentifiers(workspaceId: string, rule: OpaqueIdRule, touched?: TouchedEvents): Promise<void>;
+  /**
+   * Copies the events of the touched ids aside for one derive, so its scoped steps read those alone;
+   * release it when the derive is done. One per workspace at a time.
+   */
+  stageTouchedEvents(workspaceId: string, touched: TouchedIds): Promise<TouchedEvents>;
+  releaseTouchedEvents(touched: TouchedEvents): Promise<void>;
+  /** The links the facts state, raw: all, or those in the touched ids' events (and every identity_links fact). */
+  identityLinkFacts(workspaceId: string, touched?: TouchedEvents): Promise<IdentityLinkRow[]>;
   /**
    * Stores normalised links (identity edges): `full` replaces them all, else adds new ones and keeps each
    * one's earliest time. Returns the ids at the ends of edges added or moved earlier (none when full).
@@ -137,7 +145,10 @@ export interface Store {
    * Recomputes each person's lead milestone (first form, chat, call or identify with an email/phone), or
    * only these persons' (all of whose ids are in `identifiers`).
    */
-  deriveLeadMilestones(workspaceId: string, scope?: { identifiers: readonly IdentifierKey[]; persons: readonly string[] }): Promise<number>;
+  deriveLeadMilestones(
+    workspaceId: string,
+    scope?: { identifiers: readonly IdentifierKey[]; persons: readonly string[]; /** staged events holding all of theirs */ stage?: string },
+  ): Promise<number>;
   personsByIdentifier(workspaceId: string, kind: string, value: string): Promise<string[]>;
   personJourney(workspaceId: string, personId: string): Promise<PersonJourney | undefined>;
   quarantinedIdentifiers(workspaceId: string): Promise<QuarantineRow[]>;

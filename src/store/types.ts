@@ -169,6 +169,13 @@ export interface TouchedIds {
   userIds: string[];
 }
 
+/** The touched ids with their events staged by the store for one derive (engine-side, until released). */
+export interface TouchedEvents extends TouchedIds {
+  stage: string;
+  /** How many events the touched ids have in all. */
+  events: number;
+}
+
 export interface IdentifierKey {
   kind: string;
   value: string;

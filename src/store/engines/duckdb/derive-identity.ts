@@ -3,15 +3,14 @@
 
 /**
  * Which events say that two identifiers are one human, as raw (kind, value) pairs; the model normalises
- * them into identity edges. Scoped: only events of the ids in the temp tables `link_scope_anon(id)` and
- * `link_scope_users(id)` (the facts in identity_links are always all read: a small table). Parameter: $ws.
+ * them into identity edges. From `stage` when given (the touched ids' events), else every event (the
+ * facts in identity_links are always all read: a small table). Parameter: $ws.
  */
-export function eventLinksSql(scoped: boolean): string {
+export function eventLinksSql(stage?: string): string {
   return `
-  WITH ev AS (
+  WITH ev AS MATERIALIZED (
     SELECT type, event, anonymous_id, user_id, previous_id, ts, email, phone
-    FROM events WHERE workspace_id = $ws AND type IN ('identify', 'alias', 'track')
-      ${scoped ? 'AND (anonymous_id IN (SELECT id FROM link_scope_anon) OR user_id IN (SELECT id FROM link_scope_users))' : ''}
+    FROM ${stage ?? 'events'} WHERE workspace_id = $ws AND type IN ('identify', 'alias', 'track')
   ),
   l AS (
     SELECT 'anonymous_id' AS ak, anonymous_id AS av, 'user_id' AS bk, user_id AS bv, ts, type AS src FROM ev WHERE type IN ('identify', 'track')
@@ -52,50 +51,44 @@ export const SCOPE_STEP_SQL = `
 /**
  * Each anonymous and user id, normalised (trimmed of $trim), with when it was first seen and whether
  * the engine can place it alone (`clean`: printable ASCII, 1..$maxLength long, not a placeholder).
- * A visitor who never converts is a person too. Scoped: only the anonymous ids in `seen_scope`.
+ * A visitor who never converts is a person too. Scoped: only the anonymous ids in `seen_scope`, and
+ * with a stage (the touched ids' events) only the anonymous and user ids of those events.
  * Parameters: $ws, $trim, $maxLength, $placeholders.
  */
-export function seenIdentifiersSql(scoped: boolean): string {
+export function seenIdentifiersSql(scoped: boolean, stage?: string): string {
+  const src = stage ?? 'events';
   return `
   SELECT kind, n AS value, min(seen_at) AS first_seen,
     length(n) BETWEEN 1 AND $maxLength AND regexp_full_match(n, '[\\x20-\\x7E]+') AND NOT list_contains($placeholders::VARCHAR[], lower(n)) AS clean
   FROM (
-    SELECT 'anonymous_id' AS kind, trim(anonymous_id, $trim) AS n, min(ts) AS seen_at FROM events
+    SELECT 'anonymous_id' AS kind, trim(anonymous_id, $trim) AS n, min(ts) AS seen_at FROM ${src}
       WHERE workspace_id = $ws AND anonymous_id IS NOT NULL
         ${scoped ? 'AND anonymous_id IN (SELECT anonymous_id FROM seen_scope)' : ''}
       GROUP BY anonymous_id
     UNION ALL
-    SELECT 'user_id', trim(user_id, $trim), min(ts) FROM events WHERE workspace_id = $ws AND user_id IS NOT NULL GROUP BY user_id
+    SELECT 'user_id', trim(user_id, $trim), min(ts) FROM ${src} WHERE workspace_id = $ws AND user_id IS NOT NULL GROUP BY user_id
   ) GROUP BY kind, n`;
 }
 
-/**
- * Anonymous and user ids the graph must place: those an edge touches and those not clean; scoped, only
- * those in temp table `identity_scope_in`. Parameter: $ws.
- */
-export function graphIdsSql(scoped: boolean): string {
-  const where = scoped ? `AND ${inScope('identity_scope_in')}` : '';
-  return `
+/** Anonymous and user ids the graph must place: those an edge touches and those not clean. Parameter: $ws. */
+export const GRAPH_IDS_SQL = `
   CREATE OR REPLACE TEMP TABLE identity_graph_ids AS
-  SELECT a_kind AS kind, a_value AS value FROM identity_edges WHERE workspace_id = $ws AND a_kind IN ('anonymous_id', 'user_id') ${where.replace('(kind, value)', '(a_kind, a_value)')}
+  SELECT a_kind AS kind, a_value AS value FROM identity_edges WHERE workspace_id = $ws AND a_kind IN ('anonymous_id', 'user_id')
   UNION
-  SELECT b_kind, b_value FROM identity_edges WHERE workspace_id = $ws AND b_kind IN ('anonymous_id', 'user_id') ${where.replace('(kind, value)', '(b_kind, b_value)')}
+  SELECT b_kind, b_value FROM identity_edges WHERE workspace_id = $ws AND b_kind IN ('anonymous_id', 'user_id')
   UNION
-  SELECT kind, value FROM identity_seen WHERE workspace_id = $ws AND NOT clean ${where}`;
-}
+  SELECT kind, value FROM identity_seen WHERE workspace_id = $ws AND NOT clean`;
 
-/**
- * Every clean seen id that has no person yet is its own: the person id of a lone anchor
- * (model/identity/person-ids.ts). Scoped: only ids in temp table `identity_scope_in`. Parameter: $ws.
- */
-export function insertSinglesSql(scoped: boolean): string {
-  return `
+/** The person id of a lone anchor (model/identity/person-ids.ts), over columns `kind` and `value`. */
+export const SINGLE_PERSON_ID = `'p_' || left(sha256(kind || ':' || value), 16)`;
+
+/** Every clean seen id that has no person yet is its own. Parameter: $ws. */
+export const INSERT_SINGLES_SQL = `
   INSERT INTO identities (workspace_id, kind, value, person_id, linked)
-  SELECT $ws, s.kind, s.value, 'p_' || left(sha256(s.kind || ':' || s.value), 16), false
+  SELECT $ws, kind, value, ${SINGLE_PERSON_ID}, false
   FROM identity_seen s
   WHERE s.workspace_id = $ws AND s.clean
-    ${scoped ? `AND ${inScope('identity_scope_in', 's.kind', 's.value')} AND NOT ${inScope('identity_graph_out', 's.kind', 's.value')}` : 'AND NOT EXISTS (SELECT 1 FROM identities i WHERE i.workspace_id = $ws AND i.kind = s.kind AND i.value = s.value)'}`;
-}
+    AND NOT EXISTS (SELECT 1 FROM identities i WHERE i.workspace_id = $ws AND i.kind = s.kind AND i.value = s.value)`;
 
 /** Person ids that name more than one person: a single id's hash equal to another person's id. */
 export const COLLISIONS_SQL = `
@@ -104,23 +97,15 @@ export const COLLISIONS_SQL = `
     GROUP BY person_id HAVING count(*) > 1 AND bool_or(NOT linked))`;
 
 /**
- * The same for a scoped resolution: a person of the scope may hold no id outside it (the scope holds
- * whole persons), and a single id's person id may name nothing else. Parameter: $ws.
- */
-export const SCOPED_COLLISIONS_SQL = `
-  WITH sp AS (SELECT DISTINCT person_id FROM identities WHERE workspace_id = $ws AND ${inScope('identity_scope_in')}),
-  r AS (
-    SELECT i.person_id, i.linked, s.kind IS NOT NULL AS inside
-    FROM identities i JOIN sp USING (person_id) LEFT JOIN identity_scope_in s ON s.kind = i.kind AND s.value = i.value
-    WHERE i.workspace_id = $ws)
-  SELECT count(*) AS n FROM (SELECT person_id FROM r GROUP BY person_id HAVING bool_or(NOT inside) OR (count(*) > 1 AND bool_or(NOT linked)))`;
-
-/**
  * The lead milestone: a person's first form with an email, chat, call, or identify with an email or
  * phone. Events reach their person through the anonymous id, else the user id. Scoped: only the persons
- * in temp table `lead_scope_persons(person_id)`, whose ids are all in `identity_scope_in`. Parameter: $ws.
+ * in temp table `lead_scope_persons(person_id)`, whose ids are all in `identity_scope_in`, read from
+ * `stage` when it holds all their events. Parameter: $ws.
  */
-export function leadMilestonesSql(scoped: boolean): string {
+export function leadMilestonesSql(scoped: boolean, stage?: string): string {
+  // scoped, persons come only from the scope's ids: join those, not every identity of the workspace
+  const ids = (kind: string): string =>
+    scoped ? `(SELECT * FROM identities WHERE workspace_id = $ws AND kind = '${kind}' AND value IN (SELECT value FROM identity_scope_in WHERE kind = '${kind}'))` : 'identities';
   return `
   INSERT INTO milestones (workspace_id, person_id, milestone, reached_at, source, message_id)
   WITH candidates AS (
@@ -130,9 +115,9 @@ export function leadMilestonesSql(scoped: boolean): string {
            WHEN e.event IN ('chat_started', 'Chat Started') THEN 'chat'
            ELSE 'call' END AS source,
       coalesce(ia.person_id, iu.person_id) AS person_id
-    FROM events e
-    LEFT JOIN identities ia ON ia.workspace_id = e.workspace_id AND ia.kind = 'anonymous_id' AND ia.value = e.anonymous_id
-    LEFT JOIN identities iu ON iu.workspace_id = e.workspace_id AND iu.kind = 'user_id' AND iu.value = e.user_id
+    FROM ${stage ?? 'events'} e
+    LEFT JOIN ${ids('anonymous_id')} ia ON ia.workspace_id = e.workspace_id AND ia.kind = 'anonymous_id' AND ia.value = e.anonymous_id
+    LEFT JOIN ${ids('user_id')} iu ON iu.workspace_id = e.workspace_id AND iu.kind = 'user_id' AND iu.value = e.user_id
     WHERE e.workspace_id = $ws AND e.type IN ('identify', 'track') AND (
       (e.type = 'identify' AND coalesce(e.email, e.phone) IS NOT NULL)
       OR (e.type = 'track' AND e.event IN ('form_submitted', 'Form Submitted', 'chat_started', 'Chat Started', 'phone_call', 'Phone Call'))

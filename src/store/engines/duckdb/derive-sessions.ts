@@ -22,16 +22,19 @@ const campaignKey = `CASE WHEN type IN ('page', 'screen') AND (contains(page_url
 
 /**
  * Builds the temp table `derive_sessions` for a workspace (optionally only some anonymous ids, given
- * as the temp table `derive_scope(anonymous_id)`). Parameters: $ws, $gap (minutes).
+ * as the temp table `derive_scope(anonymous_id)`, read from `stage`, their staged events, when given).
+ * Parameters: $ws, $gap (minutes).
  *
  * Only narrow columns go through the two window sorts (ids, time, the campaign hash); the landing's
  * wide fields are joined back afterwards, by row id, for the one or two events per session that need them.
  */
-export function stageSessionsSql(scoped: boolean, clickIdParams: readonly string[]): string {
+export function stageSessionsSql(scoped: boolean, clickIdParams: readonly string[], stage?: string): string {
+  const src = stage ?? 'events';
+  const rid = stage ? 'rid' : 'rowid';
   return `CREATE OR REPLACE TEMP TABLE derive_sessions AS
   WITH e AS (
-    SELECT rowid AS rid, anonymous_id, message_id, ts, type IN ('page', 'screen') AS is_page, ${campaignKey} AS ckey
-    FROM events
+    SELECT ${rid} AS rid, anonymous_id, message_id, ts, type IN ('page', 'screen') AS is_page, ${campaignKey} AS ckey
+    FROM ${src}
     WHERE workspace_id = $ws AND anonymous_id IS NOT NULL
       ${scoped ? 'AND anonymous_id IN (SELECT anonymous_id FROM derive_scope)' : ''}
   ),
@@ -58,7 +61,7 @@ export function stageSessionsSql(scoped: boolean, clickIdParams: readonly string
   SELECT b.anonymous_id, b.session_no, md5($ws || '|' || b.anonymous_id || '|' || b.first_message_id) AS session_id,
     b.first_message_id, b.started_at, b.ended_at, l.page_url AS landing_url, l.page_referrer AS referrer,
     ${landingKeySql('l.page_url', clickIdParams)} AS landing_key, l.campaign AS campaign_ctx, b.page_views, b.event_count, f.user_agent, f.country
-  FROM b JOIN events f ON f.rowid = b.first_rid JOIN events l ON l.rowid = b.landing_rid`;
+  FROM b JOIN ${src} f ON f.${rid} = b.first_rid JOIN ${src} l ON l.${rid} = b.landing_rid`;
 }
 
 /**

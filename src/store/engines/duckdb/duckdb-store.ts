@@ -27,6 +27,7 @@ import type {
   CreditQuery,
   CreditGroup,
   TouchedIds,
+  TouchedEvents,
   IdentifierKey,
   IdentityLinkRow,
 } from '../../types.js';
@@ -39,7 +40,9 @@ import { migrate } from './migrate.js';
 import { parseJson } from './rows.js';
 import { deriveSessions, listSessions, sessionsByChannel } from './sessions-repo.js';
 import { personJourney } from './journey-repo.js';
-import { identityEdgesReady, identityLinkFacts, identityScope, saveIdentityEdges } from './identity-edges-repo.js';
+import { identityEdgesReady, identityLinkFacts, saveIdentityEdges } from './identity-edges-repo.js';
+import { identityScope, saveScopedIdentities, scopedIdentityInputs } from './identity-scope-repo.js';
+import { releaseTouchedEvents, stageTouchedEvents } from './touched-events.js';
 import {
   countPersons,
   currentIdentities,
@@ -248,8 +251,8 @@ export class DuckDbStore implements Store {
 
   // ---- derived: user agents (events-repo.ts) ----
 
-  userAgentsToParse(limit: number): Promise<{ workspaceId: string; userAgent: string }[]> {
-    return userAgentsToParse(this.db, limit);
+  userAgentsToParse(limit: number, touched?: { workspaceId: string; stage: string }): Promise<{ workspaceId: string; userAgent: string }[]> {
+    return userAgentsToParse(this.db, limit, touched);
   }
   saveUserAgents(rows: readonly UserAgentRow[]): Promise<void> {
     return saveUserAgents(this.db, rows);
@@ -259,7 +262,7 @@ export class DuckDbStore implements Store {
 
   deriveSessions(
     workspaceId: string,
-    opts: { inactivityMinutes: number; clickIdParams: readonly string[]; anonymousIds?: readonly string[]; reportMoves?: boolean },
+    opts: { inactivityMinutes: number; clickIdParams: readonly string[]; anonymousIds?: readonly string[]; stage?: string; reportMoves?: boolean },
     classify: (landings: readonly Landing[]) => Acquisition[],
   ): Promise<{ sessions: number; landings: number; moves?: ChannelMove[] }> {
     return deriveSessions(this.db, workspaceId, opts, classify);
@@ -273,10 +276,16 @@ export class DuckDbStore implements Store {
 
   // ---- derived: identities and milestones (identity-repo.ts) ----
 
-  refreshSeenIdentifiers(workspaceId: string, rule: OpaqueIdRule, anonymousIds?: readonly string[]): Promise<void> {
-    return refreshSeenIdentifiers(this.db, workspaceId, rule, anonymousIds);
+  refreshSeenIdentifiers(workspaceId: string, rule: OpaqueIdRule, touched?: TouchedEvents): Promise<void> {
+    return refreshSeenIdentifiers(this.db, workspaceId, rule, touched);
   }
-  identityLinkFacts(workspaceId: string, touched?: TouchedIds): Promise<IdentityLinkRow[]> {
+  stageTouchedEvents(workspaceId: string, touched: TouchedIds): Promise<TouchedEvents> {
+    return stageTouchedEvents(this.db, workspaceId, touched);
+  }
+  releaseTouchedEvents(touched: TouchedEvents): Promise<void> {
+    return releaseTouchedEvents(this.db, touched);
+  }
+  identityLinkFacts(workspaceId: string, touched?: TouchedEvents): Promise<IdentityLinkRow[]> {
     return identityLinkFacts(this.db, workspaceId, touched);
   }
   saveIdentityEdges(workspaceId: string, edges: readonly IdentityLinkRow[], opts: { full: boolean }): Promise<IdentifierKey[]> {
@@ -288,8 +297,8 @@ export class DuckDbStore implements Store {
   identityScope(workspaceId: string, rule: OpaqueIdRule, seeds: readonly IdentifierKey[], touched: TouchedIds): Promise<IdentifierKey[]> {
     return identityScope(this.db, workspaceId, rule, seeds, touched);
   }
-  identityInputs(workspaceId: string, opts?: { everyIdentifier?: boolean; scope?: readonly IdentifierKey[] }): Promise<IdentityInputs> {
-    return identityInputs(this.db, workspaceId, opts);
+  identityInputs(workspaceId: string, opts: { everyIdentifier?: boolean; scope?: readonly IdentifierKey[] } = {}): Promise<IdentityInputs> {
+    return opts.scope ? scopedIdentityInputs(this.db, workspaceId, opts.scope, opts) : identityInputs(this.db, workspaceId, opts);
   }
   currentIdentities(workspaceId: string): Promise<IdentityRow[]> {
     return currentIdentities(this.db, workspaceId);
@@ -299,9 +308,9 @@ export class DuckDbStore implements Store {
     out: IdentityOutput,
     opts: { full: boolean; scope?: readonly IdentifierKey[] },
   ): Promise<{ singles: number; collisions: number; persons?: string[] }> {
-    return saveIdentities(this.db, workspaceId, out, opts);
+    return opts.scope && !opts.full ? saveScopedIdentities(this.db, workspaceId, out, opts.scope) : saveIdentities(this.db, workspaceId, out, opts);
   }
-  deriveLeadMilestones(workspaceId: string, scope?: { identifiers: readonly IdentifierKey[]; persons: readonly string[] }): Promise<number> {
+  deriveLeadMilestones(workspaceId: string, scope?: { identifiers: readonly IdentifierKey[]; persons: readonly string[]; stage?: string }): Promise<number> {
     return deriveLeadMilestones(this.db, workspaceId, scope);
   }
   personsByIdentifier(workspaceId: string, kind: string, value: string): Promise<string[]> {

@@ -1,7 +1,7 @@
 // Reading events back (the live debugger, tests) and the derived user-agent dictionary.
 import { listValue } from '@duckdb/node-api';
 import type { EventFilter, EventOrigin, StoredEvent, UserAgentRow } from '../../types.js';
-import type { Db } from './connection.js';
+import type { Db, Params, Row } from './connection.js';
 import { parseJson } from './rows.js';
 
 export async function queryEvents(db: Db, workspaceId: string, f: EventFilter = {}): Promise<StoredEvent[]> {
@@ -61,9 +61,11 @@ export async function countEvents(db: Db, workspaceId: string): Promise<number> 
 }
 
 /** Distinct user agents in events that have no parsed row yet. */
-export async function userAgentsToParse(db: Db, limit: number): Promise<{ workspaceId: string; userAgent: string }[]> {
-  const rows = await db.query(
-    `SELECT e.workspace_id, e.ua FROM (SELECT DISTINCT workspace_id, user_agent AS ua FROM events WHERE user_agent IS NOT NULL) e
+export async function userAgentsToParse(db: Db, limit: number, touched?: { workspaceId: string; stage: string }): Promise<{ workspaceId: string; userAgent: string }[]> {
+  // the stage is a temp table of the writer connection: read it there
+  const read = touched ? async (sql: string, p: Params) => (await db.write((c) => c.runAndReadAll(sql, p))).getRowObjectsJson() as Row[] : (sql: string, p: Params) => db.query(sql, p);
+  const rows = await read(
+    `SELECT e.workspace_id, e.ua FROM (SELECT DISTINCT workspace_id, user_agent AS ua FROM ${touched?.stage ?? 'events'} WHERE user_agent IS NOT NULL) e
      ANTI JOIN user_agents u ON u.workspace_id = e.workspace_id AND u.user_agent = e.ua
      LIMIT $limit`,
     { limit },

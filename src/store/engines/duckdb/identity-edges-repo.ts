@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
-import type { IdentifierKey, IdentityLinkRow, OpaqueIdRule, TouchedIds } from '../../types.js';
+import type { IdentifierKey, IdentityLinkRow, TouchedEvents } from '../../types.js';
 import { sqlString, VARCHAR_LIST, type Db, type Row } from './connection.js';
-import { eventLinksSql, SCOPE_STEP_SQL } from './derive-identity.js';
+import { eventLinksSql } from './derive-identity.js';
 
 /** Loads ids into a temp table `(kind, value)` on this connection. */
 export async function loadIdentifierTable(c: DuckDBConnection, table: string, ids: readonly IdentifierKey[]): Promise<void> {
@@ -19,15 +19,10 @@ export async function loadIdentifierTable(c: DuckDBConnection, table: string, id
 
 const toKeys = (rows: Row[]): IdentifierKey[] => rows.map((r) => ({ kind: String(r.kind), value: String(r.value) }));
 
-/** The links the facts state (raw): all of them, or those in events of the touched ids (and every identity_links fact). */
-export async function identityLinkFacts(db: Db, ws: string, touched?: TouchedIds): Promise<IdentityLinkRow[]> {
+/** The links the facts state (raw): all of them, or those in the touched ids' staged events (and every identity_links fact). */
+export async function identityLinkFacts(db: Db, ws: string, touched?: TouchedEvents): Promise<IdentityLinkRow[]> {
   return db.write(async (c) => {
-    if (touched) {
-      for (const [table, ids] of [['link_scope_anon', touched.anonymousIds], ['link_scope_users', touched.userIds]] as const) {
-        await c.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT DISTINCT unnest($ids::VARCHAR[]) AS id`, { ids: listValue([...ids]) }, { ids: VARCHAR_LIST });
-      }
-    }
-    const cols = (await c.runAndReadAll(eventLinksSql(touched !== undefined), { ws })).getColumns();
+    const cols = (await c.runAndReadAll(eventLinksSql(touched?.stage), { ws })).getColumns();
     const [ak = [], av = [], bk = [], bv = [], at = [], src = []] = cols;
     const out: IdentityLinkRow[] = new Array<IdentityLinkRow>(ak.length);
     for (let i = 0; i < ak.length; i++) {
@@ -94,31 +89,4 @@ export async function identityEdgesReady(db: Db, ws: string): Promise<boolean> {
     { ws },
   );
   return rows[0]?.edges === true || rows[0]?.linked !== true;
-}
-
-/**
- * The ids a scoped resolution must re-place: the seeds, the touched anonymous and user ids (normalised
- * as the rule trims them), and every id linked to those, transitively (whole linked components).
- */
-export async function identityScope(db: Db, ws: string, rule: OpaqueIdRule, seeds: readonly IdentifierKey[], touched: TouchedIds): Promise<IdentifierKey[]> {
-  return db.write(async (c) => {
-    await c.run(
-      `CREATE OR REPLACE TEMP TABLE identity_scope AS
-       SELECT DISTINCT kind, value FROM (
-         SELECT unnest($k::VARCHAR[]) AS kind, unnest($v::VARCHAR[]) AS value
-         UNION ALL SELECT 'anonymous_id', trim(unnest($anon::VARCHAR[]), $trim)
-         UNION ALL SELECT 'user_id', trim(unnest($users::VARCHAR[]), $trim))
-       WHERE value <> ''`,
-      {
-        k: listValue(seeds.map((s) => s.kind)),
-        v: listValue(seeds.map((s) => s.value)),
-        anon: listValue([...touched.anonymousIds]),
-        users: listValue([...touched.userIds]),
-        trim: rule.trimChars,
-      },
-      { k: VARCHAR_LIST, v: VARCHAR_LIST, anon: VARCHAR_LIST, users: VARCHAR_LIST },
-    );
-    while ((await c.run(SCOPE_STEP_SQL, { ws })).rowsChanged > 0);
-    return toKeys((await c.runAndReadAll('SELECT kind, value FROM identity_scope')).getRowObjectsJson() as Row[]);
-  });
 }

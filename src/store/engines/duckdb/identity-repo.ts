@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listValue } from '@duckdb/node-api';
-import type { IdentifierKey, IdentityInputs, IdentityOutput, IdentityRow, OpaqueIdRule, QuarantineRow } from '../../types.js';
+import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import type { IdentifierKey, TouchedEvents, IdentityInputs, IdentityOutput, IdentityRow, OpaqueIdRule, QuarantineRow } from '../../types.js';
 import { sqlString, VARCHAR_LIST, type Db, type Params, type Row } from './connection.js';
-import { COLLISIONS_SQL, graphIdsSql, inScope, insertSinglesSql, leadMilestonesSql, SCOPED_COLLISIONS_SQL, seenIdentifiersSql } from './derive-identity.js';
+import { COLLISIONS_SQL, GRAPH_IDS_SQL, inScope, INSERT_SINGLES_SQL, leadMilestonesSql, seenIdentifiersSql } from './derive-identity.js';
 import { loadIdentifierTable } from './identity-edges-repo.js';
 import { parseJson } from './rows.js';
 
@@ -16,19 +16,19 @@ const ruleParams = (ws: string, rule: OpaqueIdRule): Params => ({
 });
 const RULE_TYPES = { placeholders: VARCHAR_LIST };
 
-export async function refreshSeenIdentifiers(db: Db, ws: string, rule: OpaqueIdRule, anonymousIds?: readonly string[]): Promise<void> {
+export async function refreshSeenIdentifiers(db: Db, ws: string, rule: OpaqueIdRule, touched?: TouchedEvents): Promise<void> {
   const params = ruleParams(ws, rule);
   await db.transaction(async (c) => {
     const built = (await c.runAndReadAll('SELECT count(*) AS n FROM (SELECT 1 FROM identity_seen WHERE workspace_id = $ws LIMIT 1)', { ws })).getRowObjectsJson();
     // a workspace without seen ids yet (new, or from before migration v10) is built whole
-    const scoped = anonymousIds !== undefined && Number(built[0]?.n ?? 0) > 0;
+    const scoped = touched !== undefined && Number(built[0]?.n ?? 0) > 0;
     if (!scoped) {
       await c.run('DELETE FROM identity_seen WHERE workspace_id = $ws', { ws });
       await c.run(`INSERT INTO identity_seen SELECT $ws, kind, value, first_seen, clean FROM (${seenIdentifiersSql(false)})`, params, RULE_TYPES);
       return;
     }
-    await c.run('CREATE OR REPLACE TEMP TABLE seen_scope AS SELECT unnest($ids::VARCHAR[]) AS anonymous_id', { ids: listValue([...anonymousIds]) }, { ids: VARCHAR_LIST });
-    await c.run(`CREATE OR REPLACE TEMP TABLE seen_now AS ${seenIdentifiersSql(true)}`, params, RULE_TYPES);
+    await c.run('CREATE OR REPLACE TEMP TABLE seen_scope AS SELECT unnest($ids::VARCHAR[]) AS anonymous_id', { ids: listValue([...touched.anonymousIds]) }, { ids: VARCHAR_LIST });
+    await c.run(`CREATE OR REPLACE TEMP TABLE seen_now AS ${seenIdentifiersSql(true, touched.stage)}`, params, RULE_TYPES);
     // events are only ever added: a first sighting can only move earlier
     await c.run(
       `UPDATE identity_seen s SET first_seen = n.first_seen FROM seen_now n
@@ -44,43 +44,38 @@ export async function refreshSeenIdentifiers(db: Db, ws: string, rule: OpaqueIdR
 }
 
 /**
- * The graph's inputs from the stored edges: every edge (or, scoped, the edges of the scope's ids), the
- * ids to place with their first sightings (those an edge touches or that are not clean; every seen id
- * with `everyIdentifier`), and the current persons of those ids.
+ * The graph's inputs from the stored edges: every edge, the ids to place with their first sightings
+ * (those an edge touches or that are not clean; every seen id with `everyIdentifier`), and the current
+ * persons of those ids.
  */
-export async function identityInputs(
-  db: Db,
-  ws: string,
-  opts: { everyIdentifier?: boolean; scope?: readonly IdentifierKey[] } = {},
-): Promise<IdentityInputs> {
-  const scoped = opts.scope !== undefined;
+export async function identityInputs(db: Db, ws: string, opts: { everyIdentifier?: boolean } = {}): Promise<IdentityInputs> {
   return db.write(async (c) => {
-    if (opts.scope) await loadIdentifierTable(c, 'identity_scope_in', opts.scope);
-    await c.run(graphIdsSql(scoped), { ws });
-    const inScopeA = scoped ? `AND ${inScope('identity_scope_in', 'a_kind', 'a_value')}` : '';
-    const edges = (await c.runAndReadAll(`SELECT a_kind, a_value, b_kind, b_value, first_at, source FROM identity_edges WHERE workspace_id = $ws ${inScopeA}`, { ws })).getColumns();
-    const [ak = [], av = [], bk = [], bv = [], at = [], src = []] = edges;
-    const links: IdentityInputs['links'] = [];
-    const seen: IdentityInputs['seen'] = [];
-    for (let i = 0; i < ak.length; i++) {
-      // an edge without its b end is a sighting of the a end alone
-      if (bk[i] === '') seen.push({ kind: String(ak[i]), value: String(av[i]), at: Number(at[i]) });
-      else links.push({ aKind: String(ak[i]), aValue: String(av[i]), bKind: String(bk[i]), bValue: String(bv[i]), at: Number(at[i]), source: String(src[i]) });
-    }
+    await c.run(GRAPH_IDS_SQL, { ws });
+    const edges = (await c.runAndReadAll('SELECT a_kind, a_value, b_kind, b_value, first_at, source FROM identity_edges WHERE workspace_id = $ws', { ws })).getColumns();
+    const { links, seen } = edgeInputs(edges);
     const read = async (sql: string): Promise<Row[]> => (await c.runAndReadAll(sql, { ws })).getRowObjectsJson() as Row[];
-    const toPlace = opts.everyIdentifier ? (scoped ? `AND ${inScope('identity_scope_in')}` : '') : `AND ${inScope('identity_graph_ids')}`;
+    const toPlace = opts.everyIdentifier ? '' : `AND ${inScope('identity_graph_ids')}`;
     for (const r of await read(`SELECT kind, value, epoch_ms(first_seen) AS at FROM identity_seen WHERE workspace_id = $ws ${toPlace}`)) {
       seen.push({ kind: String(r.kind), value: String(r.value), at: Number(r.at) });
     }
     // a single id the graph does not place this time stays as it is, so it is no previous of the graph's
     const placed = opts.everyIdentifier ? '' : `AND (linked OR ${inScope('identity_graph_ids')})`;
-    const previous = await read(`SELECT kind, value, person_id FROM identities WHERE workspace_id = $ws ${scoped ? `AND ${inScope('identity_scope_in')}` : ''} ${placed}`);
-    return {
-      links,
-      seen,
-      previous: previous.map((r) => ({ kind: String(r.kind), value: String(r.value), personId: String(r.person_id) })),
-    };
+    const previous = await read(`SELECT kind, value, person_id FROM identities WHERE workspace_id = $ws ${placed}`);
+    return { links, seen, previous: previous.map((r) => ({ kind: String(r.kind), value: String(r.value), personId: String(r.person_id) })) };
   });
+}
+
+/** Stored edges (columns a_kind, a_value, b_kind, b_value, first_at, source) as the graph's links and lone sightings. */
+export function edgeInputs(columns: DuckDBValue[][]): Pick<IdentityInputs, 'links' | 'seen'> {
+  const [ak = [], av = [], bk = [], bv = [], at = [], src = []] = columns;
+  const links: IdentityInputs['links'] = [];
+  const seen: IdentityInputs['seen'] = [];
+  for (let i = 0; i < ak.length; i++) {
+    // an edge without its b end is a sighting of the a end alone
+    if (bk[i] === '') seen.push({ kind: String(ak[i]), value: String(av[i]), at: Number(at[i]) });
+    else links.push({ aKind: String(ak[i]), aValue: String(av[i]), bKind: String(bk[i]), bValue: String(bv[i]), at: Number(at[i]), source: String(src[i]) });
+  }
+  return { links, seen };
 }
 
 export async function currentIdentities(db: Db, ws: string): Promise<IdentityRow[]> {
@@ -94,20 +89,26 @@ class PersonIdCollision extends Error {
   }
 }
 
+export interface SavedIdentities {
+  singles: number;
+  collisions: number;
+  persons?: string[];
+}
+
 /**
- * Writes the graph's persons, then a person for every seen id without one; the quarantine; the changes.
- * Full: every row is replaced. Scoped: the rows of the scope's ids are (the graph placed all of them that
- * need it). Otherwise the graph's rows are. When a single id's person id collides with another person's,
- * nothing is written (collisions > 0). `persons`: scoped, the person ids the scope's ids had or now have.
+ * The frame of every identity write: the graph's assignment lands in temp table `identity_graph_out`,
+ * `replace` swaps the persons, then the quarantine (all of it, or what `quarantineWhere` selects) and
+ * the changes are written, all in one transaction. When `replace` finds a person id naming two persons,
+ * nothing is written (collisions > 0): the caller resolves again.
  */
-export async function saveIdentities(
+export async function writeIdentities(
   db: Db,
   ws: string,
   out: IdentityOutput,
-  opts: { full: boolean; scope?: readonly IdentifierKey[] },
-): Promise<{ singles: number; collisions: number; persons?: string[] }> {
+  replace: (c: DuckDBConnection) => Promise<SavedIdentities>,
+  quarantineWhere = '',
+): Promise<SavedIdentities> {
   const dir = mkdtempSync(join(tmpdir(), 'closedloop-identity-'));
-  const scoped = opts.scope !== undefined && !opts.full;
   try {
     const file = join(dir, 'identities.ndjson');
     const lines: string[] = [];
@@ -118,29 +119,10 @@ export async function saveIdentities(
         `CREATE OR REPLACE TEMP TABLE identity_graph_out AS
          SELECT k AS kind, v AS value, p AS person_id FROM read_ndjson(${sqlString(file)}, columns={k: 'VARCHAR', v: 'VARCHAR', p: 'VARCHAR'})`,
       );
-      const scopePersons = 'SELECT DISTINCT person_id FROM identities WHERE workspace_id = $ws AND ' + inScope('identity_scope_in');
-      const persons = new Set<string>();
-      if (opts.full) {
-        await c.run('DELETE FROM identities WHERE workspace_id = $ws', { ws });
-      } else if (scoped) {
-        await loadIdentifierTable(c, 'identity_scope_in', opts.scope!);
-        for (const r of (await c.runAndReadAll(scopePersons, { ws })).getRowObjectsJson()) persons.add(String(r.person_id));
-        await c.run(`DELETE FROM identities WHERE workspace_id = $ws AND ${inScope('identity_scope_in')}`, { ws });
-      } else {
-        // the graph's rows are replaced, and so is any single id that a link has now joined to others
-        await c.run(`DELETE FROM identities WHERE workspace_id = $ws AND (linked OR ${inScope('identity_graph_out')})`, { ws });
-      }
-      await c.run('INSERT INTO identities (workspace_id, kind, value, person_id, linked) SELECT $ws, kind, value, person_id, true FROM identity_graph_out', { ws });
-      const singles = (await c.run(insertSinglesSql(scoped), { ws })).rowsChanged;
-      const collisions = Number((await c.runAndReadAll(scoped ? SCOPED_COLLISIONS_SQL : COLLISIONS_SQL, { ws })).getRowObjectsJson()[0]?.n ?? 0);
+      const saved = await replace(c);
       // two persons under one id: keep nothing of this resolution (not even its change log), the caller resolves again
-      if (collisions > 0) throw new PersonIdCollision(collisions);
-      if (scoped) {
-        for (const r of (await c.runAndReadAll(scopePersons, { ws })).getRowObjectsJson()) persons.add(String(r.person_id));
-        await c.run(`DELETE FROM identity_quarantine WHERE workspace_id = $ws AND ${inScope('identity_scope_in')}`, { ws });
-      } else {
-        await c.run('DELETE FROM identity_quarantine WHERE workspace_id = $ws', { ws });
-      }
+      if (saved.collisions > 0) throw new PersonIdCollision(saved.collisions);
+      await c.run(`DELETE FROM identity_quarantine WHERE workspace_id = $ws ${quarantineWhere}`, { ws });
       for (const q of out.quarantined) {
         await c.run('INSERT INTO identity_quarantine VALUES ($ws, $k, $v, $e, $u, $r, $s)', {
           ws, k: q.kind, v: q.value, e: q.distinctEmails, u: q.distinctUsers, r: q.reason, s: JSON.stringify(q.sources),
@@ -151,7 +133,7 @@ export async function saveIdentities(
           ws, c: ch.change, p: ch.personId, o: JSON.stringify(ch.others), r: ch.reason, d: ch.detail,
         });
       }
-      return scoped ? { singles, collisions: 0, persons: [...persons] } : { singles, collisions: 0 };
+      return saved;
     });
   } catch (err) {
     if (err instanceof PersonIdCollision) return { singles: 0, collisions: err.collisions };
@@ -162,10 +144,29 @@ export async function saveIdentities(
 }
 
 /**
+ * Writes the graph's persons, then a person for every seen id without one. Full: every row is replaced;
+ * otherwise the graph's rows are (and any single id a link has joined since).
+ */
+export function saveIdentities(db: Db, ws: string, out: IdentityOutput, opts: { full: boolean }): Promise<SavedIdentities> {
+  return writeIdentities(db, ws, out, async (c) => {
+    if (opts.full) await c.run('DELETE FROM identities WHERE workspace_id = $ws', { ws });
+    else await c.run(`DELETE FROM identities WHERE workspace_id = $ws AND (linked OR ${inScope('identity_graph_out')})`, { ws });
+    await c.run('INSERT INTO identities (workspace_id, kind, value, person_id, linked) SELECT $ws, kind, value, person_id, true FROM identity_graph_out', { ws });
+    const singles = (await c.run(INSERT_SINGLES_SQL, { ws })).rowsChanged;
+    const collisions = Number((await c.runAndReadAll(COLLISIONS_SQL, { ws })).getRowObjectsJson()[0]?.n ?? 0);
+    return { singles, collisions };
+  });
+}
+
+/**
  * Recomputes the lead milestones: of every person, or (scoped) of these persons, whose ids are all in
  * the scope (persons that the scope's ids had before a resolution, or have now).
  */
-export async function deriveLeadMilestones(db: Db, ws: string, scope?: { identifiers: readonly IdentifierKey[]; persons: readonly string[] }): Promise<number> {
+export async function deriveLeadMilestones(
+  db: Db,
+  ws: string,
+  scope?: { identifiers: readonly IdentifierKey[]; persons: readonly string[]; stage?: string },
+): Promise<number> {
   return db.transaction(async (c) => {
     if (!scope) {
       await c.run("DELETE FROM milestones WHERE workspace_id = $ws AND milestone = 'lead'", { ws });
@@ -174,7 +175,7 @@ export async function deriveLeadMilestones(db: Db, ws: string, scope?: { identif
     await loadIdentifierTable(c, 'identity_scope_in', scope.identifiers);
     await c.run('CREATE OR REPLACE TEMP TABLE lead_scope_persons AS SELECT DISTINCT unnest($p::VARCHAR[]) AS person_id', { p: listValue([...scope.persons]) }, { p: VARCHAR_LIST });
     await c.run("DELETE FROM milestones WHERE workspace_id = $ws AND milestone = 'lead' AND person_id IN (SELECT person_id FROM lead_scope_persons)", { ws });
-    return (await c.run(leadMilestonesSql(true), { ws })).rowsChanged;
+    return (await c.run(leadMilestonesSql(true, scope.stage), { ws })).rowsChanged;
   });
 }
 

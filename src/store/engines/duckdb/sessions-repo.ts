@@ -11,7 +11,7 @@ import { parseJson, str } from './rows.js';
 export async function deriveSessions(
   db: Db,
   workspaceId: string,
-  opts: { inactivityMinutes: number; clickIdParams: readonly string[]; anonymousIds?: readonly string[]; reportMoves?: boolean },
+  opts: { inactivityMinutes: number; clickIdParams: readonly string[]; anonymousIds?: readonly string[]; stage?: string; reportMoves?: boolean },
   classify: (landings: readonly Landing[]) => Acquisition[],
 ): Promise<{ sessions: number; landings: number; moves?: ChannelMove[] }> {
   const scoped = opts.anonymousIds !== undefined;
@@ -23,7 +23,7 @@ export async function deriveSessions(
           ids: listValue([...opts.anonymousIds!]),
         }, { ids: VARCHAR_LIST });
       }
-      await conn.run(stageSessionsSql(scoped, opts.clickIdParams), { ws: workspaceId, gap: opts.inactivityMinutes });
+      await conn.run(stageSessionsSql(scoped, opts.clickIdParams, scoped ? opts.stage : undefined), { ws: workspaceId, gap: opts.inactivityMinutes });
       const rows = (await conn.runAndReadAll(DISTINCT_LANDINGS_SQL)).getRowObjectsJson() as Row[];
       const landings: Landing[] = rows.map((r) => ({
         landingUrl: (r.landing_url as string | null) ?? null,
