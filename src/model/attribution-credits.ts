@@ -181,19 +181,20 @@ export async function creditWorkspace(store: Store, workspaceId: string, setting
 /**
  * Re-credits after a change that touched these persons: their rule-based credits alone (read for them
  * alone), then, unless `dataDriven` is false, the data-driven fits over the workspace (a new journey,
- * even one that never converted, moves them; see refitDataDriven).
+ * even one that never converted, moves them; see refitDataDriven). `complete`: the caller knows these
+ * are all the persons whose milestones moved, so no look for others out of step is needed.
  */
 export async function creditPersons(
   store: Store,
   workspaceId: string,
   personIds: readonly string[],
-  opts: { dataDriven?: boolean } = {},
+  opts: { dataDriven?: boolean; complete?: boolean } = {},
 ): Promise<CreditSummary> {
   const s = await attributionSettingsFor(store, workspaceId);
   const rules = ruleModelsFor(s);
   // also whoever converted without credits yet, or holds credits without a conversion now (a
   // milestone that came or went through an event with no anonymous id, e.g. a server-side identify)
-  const wanted = [...new Set([...personIds, ...(await store.creditsOutOfStep(workspaceId, s.conversion))])];
+  const wanted = [...new Set([...personIds, ...(opts.complete ? [] : await store.creditsOutOfStep(workspaceId, s.conversion))])];
   const mine = journeysFrom(await store.attributionInputs(workspaceId, s.conversion, wanted)).converting;
   const rows = ruleCredits(mine, s, rules);
   await store.replaceCredits(workspaceId, { milestone: s.conversion, models: rules, personIds: wanted }, rows);

@@ -91,7 +91,8 @@ async function deriveTouchedUnlocked(
       leads = await store.deriveLeadMilestones(workspaceId);
       persons = new Set([...(await store.personsOfAnonymousIds(workspaceId, touched.anonymousIds)), ...identity.changedPersons]);
     }
-    const credits = await creditPersons(store, workspaceId, [...persons], opts);
+    // a scoped resolution names every person whose ids, events or milestones moved
+    const credits = await creditPersons(store, workspaceId, [...persons], { ...opts, complete: identity.scope !== undefined });
     return { sessions: s.sessions, identity, leads, credits };
   } finally {
     await store.releaseTouchedEvents(staged);

@@ -5,6 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DATA_DRIVEN_MODEL_NAMES } from '../attribution/data-driven-weights.js';
+import { RULE_MODEL_NAMES } from '../attribution/types.js';
 import { simulate } from '../sim/index.js';
 import type { Store } from '../store/store.js';
 import type { RawEvent, TouchedIds } from '../store/types.js';
@@ -24,7 +26,12 @@ async function snapshot(store: Store): Promise<Record<string, unknown>> {
   for (const p of new Set(inputs.conversions.map((c) => c.personId))) {
     for (const c of await store.personCredits('w', p)) credits.push(`${c.milestone}|${c.model}|${p}|${c.touchId}|${c.weight.toFixed(9)}`);
   }
-  return { ids, quarantine, leads, touches, credits: credits.sort(), persons: await store.countPersons('w') };
+  // every credit row, by model and channel: a person left holding credits it should not have shows here
+  const byChannel: string[] = [];
+  for (const model of [...RULE_MODEL_NAMES, ...DATA_DRIVEN_MODEL_NAMES]) {
+    for (const g of await store.creditReport('w', { model, milestone: 'lead', groupBy: ['channel'] })) byChannel.push(`${model}|${g.key.channel}|${g.conversions.toFixed(9)}|${g.touchedConversions}`);
+  }
+  return { ids, quarantine, leads, touches, credits: credits.sort(), byChannel: byChannel.sort(), persons: await store.countPersons('w') };
 }
 
 /** What the journal loader reports for a batch: its anonymous ids and its user ids. */

@@ -10,7 +10,7 @@ const ROLE_MILESTONES = ['lead', 'opportunity', 'customer'];
 
 /** Persons limited to a list, or every person when `personIds` is undefined. */
 function personFilter(column: string, personIds: readonly string[] | undefined): string {
-  return personIds === undefined ? '' : `AND list_contains($persons::VARCHAR[], ${column})`;
+  return personIds === undefined ? '' : `AND ${column} IN (SELECT unnest($persons::VARCHAR[]))`;
 }
 
 export async function attributionInputs(
@@ -37,11 +37,12 @@ export async function attributionInputs(
     types,
   );
   const touches = await db.query(
-    `SELECT i.person_id, s.session_id, s.channel, epoch_ms(s.started_at) AS at
-     FROM sessions s JOIN identities i
-       ON i.workspace_id = s.workspace_id AND i.kind = 'anonymous_id' AND i.value = s.anonymous_id
+    // the persons' anonymous ids first (a few), then their sessions: not every session joined to every id
+    `WITH i AS (SELECT person_id, value FROM identities WHERE workspace_id = $ws AND kind = 'anonymous_id' ${personFilter('person_id', personIds)})
+     SELECT i.person_id, s.session_id, s.channel, epoch_ms(s.started_at) AS at
+     FROM sessions s JOIN i ON i.value = s.anonymous_id
      -- a touch is a visit: sessions made only of server-side events (a CRM identify, an API track) are not
-     WHERE s.workspace_id = $ws AND s.page_views > 0 ${personFilter('i.person_id', personIds)}
+     WHERE s.workspace_id = $ws AND s.page_views > 0
        ${opts.convertingOnly ? `AND i.person_id IN (SELECT person_id FROM milestones WHERE workspace_id = $ws AND milestone = $m)` : ''}
      ORDER BY i.person_id, s.started_at, s.session_id`,
     { ...base, ...(opts.convertingOnly ? { m: milestone } : {}) },
