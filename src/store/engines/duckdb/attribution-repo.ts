@@ -36,17 +36,21 @@ export async function attributionInputs(
     base,
     types,
   );
+  // some persons: their anonymous ids first (a few), then only their sessions; a join would probe
+  // every session of the workspace
+  const ids = personIds
+    ? (await db.query("SELECT value FROM identities WHERE workspace_id = $ws AND kind = 'anonymous_id' AND person_id IN (SELECT unnest($persons::VARCHAR[]))", base, types)).map((r) => String(r.value))
+    : [];
   const touches = await db.query(
-    // the persons' anonymous ids first (a few), then their sessions: not every session joined to every id
     `WITH i AS (SELECT person_id, value FROM identities WHERE workspace_id = $ws AND kind = 'anonymous_id' ${personFilter('person_id', personIds)})
      SELECT i.person_id, s.session_id, s.channel, epoch_ms(s.started_at) AS at
      FROM sessions s JOIN i ON i.value = s.anonymous_id
      -- a touch is a visit: sessions made only of server-side events (a CRM identify, an API track) are not
-     WHERE s.workspace_id = $ws AND s.page_views > 0
+     WHERE s.workspace_id = $ws AND s.page_views > 0 ${personIds ? 'AND s.anonymous_id IN (SELECT unnest($anon::VARCHAR[]))' : ''}
        ${opts.convertingOnly ? `AND i.person_id IN (SELECT person_id FROM milestones WHERE workspace_id = $ws AND milestone = $m)` : ''}
      ORDER BY i.person_id, s.started_at, s.session_id`,
-    { ...base, ...(opts.convertingOnly ? { m: milestone } : {}) },
-    types,
+    { ...base, ...(opts.convertingOnly ? { m: milestone } : {}), ...(personIds ? { anon: listValue(ids) } : {}) },
+    personIds ? { ...types, anon: VARCHAR_LIST } : undefined,
   );
   return {
     conversions: conversions.map((r) => ({ personId: String(r.person_id), at: Number(r.at), value: Number(r.value) })),
