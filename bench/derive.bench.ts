@@ -4,8 +4,9 @@
  * DuckDB scan of the same events table (count and distinct anonymous ids) in the same run. (2)
  * Incremental latency through a real in-process server: a page view and an identify over HTTP until the
  * people API shows the person with the session, against GET /healthz on the same server, over each
- * world. Import and rebuild each run in a fresh process, so their peak RSS is their own. The ~10M
- * world needs about 25 GB of free disk and its import about 20 GB of memory.
+ * world; and GET /api/people/:id/journey of 20 existing persons with an email. Import and rebuild each
+ * run in a fresh process, so their peak RSS is their own. The ~10M world needs about 25 GB of free disk
+ * and its import about 20 GB of memory.
  *
  * Run alone: npx tsx bench/derive.bench.ts (prints JSON). Knobs: BENCH_DERIVE_DAYS (84),
  * BENCH_DERIVE_SMALL_VISITORS (300), BENCH_DERIVE_LARGE_VISITORS (3000), BENCH_DERIVE_HUGE_VISITORS
@@ -17,7 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { measureLiveDerive, percentile } from './support/derive-live.js';
+import { measureLiveDerive, percentile, type LiveTimings } from './support/derive-live.js';
 import type { ImportOutput, RebuildOutput } from './support/derive-worker.js';
 import type { BenchResult } from './types.js';
 
@@ -96,8 +97,11 @@ function rebuildResults(w: World): BenchResult[] {
   ];
 }
 
-function liveResults(w: World, latencyMs: readonly number[], healthzP50: number): BenchResult[] {
+function liveResults(w: World, t: LiveTimings): BenchResult[] {
+  const { latencyMs } = t;
+  const healthzP50 = percentile(t.healthzMs, 50);
   const what = `live ${w.label}: page + identify until person and session are readable`;
+  const journey = `live ${w.label}: GET /api/people/:id/journey of existing persons`;
   return [
     {
       name: `${what}, p50`,
@@ -107,6 +111,13 @@ function liveResults(w: World, latencyMs: readonly number[], healthzP50: number)
       note: `${latencyMs.length} repeats over ${w.rebuilt.events} stored events, polled every 10 ms; ${(percentile(latencyMs, 50) / healthzP50).toFixed(0)}x GET /healthz p50 (${healthzP50.toFixed(2)} ms)`,
     },
     { name: `${what}, p95`, value: round(percentile(latencyMs, 95), 1), unit: 'ms', target: '<= 2000', note: `max ${Math.max(...latencyMs).toFixed(1)} ms` },
+    {
+      name: `${journey}, p50`,
+      value: round(percentile(t.journeyMs, 50), 1),
+      unit: 'ms',
+      note: `${t.journeyMs.length} persons with an email, spread over the latest identifies; timeline items p50 ${percentile(t.journeyItems, 50)}, max ${Math.max(...t.journeyItems)}`,
+    },
+    { name: `${journey}, p95`, value: round(percentile(t.journeyMs, 95), 1), unit: 'ms', note: `max ${Math.max(...t.journeyMs).toFixed(1)} ms` },
   ];
 }
 
@@ -140,17 +151,17 @@ export async function run(): Promise<BenchResult[]> {
             },
           ]),
       { name: `live ${small.label}: GET /healthz round trip (baseline)`, value: round(h50, 2), unit: 'ms p50', note: `p95 ${percentile(live.healthzMs, 95).toFixed(2)} ms, ${live.healthzMs.length} requests` },
-      ...liveResults(small, live.latencyMs, h50),
+      ...liveResults(small, live),
       { name: `live ${small.label}: peak RSS of the bench process (server + client)`, value: Math.round(rssAfterSmall), unit: 'MiB' },
     ];
     if (LARGE_REPEATS > 0) {
       const big = await measureLiveDerive({ dir: join(root, 'large'), writeKey: large.imported.writeKey, secretKey: large.imported.secretKey }, LARGE_REPEATS);
-      results.push(...liveResults(large, big.latencyMs, percentile(big.healthzMs, 50)));
+      results.push(...liveResults(large, big));
       results.push({ name: `live ${large.label}: peak RSS of the bench process (server + client)`, value: Math.round(process.resourceUsage().maxRSS / 1024), unit: 'MiB' });
     }
     if (huge && HUGE_REPEATS > 0) {
       const h = await measureLiveDerive({ dir: join(root, 'huge'), writeKey: huge.imported.writeKey, secretKey: huge.imported.secretKey }, HUGE_REPEATS);
-      results.push(...liveResults(huge, h.latencyMs, percentile(h.healthzMs, 50)));
+      results.push(...liveResults(huge, h));
       results.push({ name: `live ${huge.label}: peak RSS of the bench process (server + client)`, value: Math.round(process.resourceUsage().maxRSS / 1024), unit: 'MiB' });
     }
     return results;

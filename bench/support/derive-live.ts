@@ -1,10 +1,12 @@
 // Incremental derive latency through a real server in this process: a page view for a new anonymous id,
 // then an identify with an email, both over HTTP; the clock stops when the people API finds the person by
-// that email and their journey holds the session. Baseline: GET /healthz on the same server.
+// that email and their journey holds the session. Baseline: GET /healthz on the same server. Also the
+// journey API's read time for persons already in the world.
 import pino from 'pino';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../../src/config/config.js';
+import { normaliseIdentifier } from '../../src/model/identity/index.js';
 import { buildApp } from '../../src/server/app.js';
 import { openStore } from '../../src/store/open.js';
 
@@ -18,11 +20,17 @@ export interface LiveTimings {
   /** Milliseconds from the first send until the journey showed the session, one per repeat. */
   latencyMs: number[];
   healthzMs: number[];
+  /** GET /api/people/:id/journey of existing persons with an email: milliseconds and timeline items, one per person. */
+  journeyMs: number[];
+  journeyItems: number[];
 }
 
 const POLL_MS = 10;
 const GIVE_UP_MS = 60_000;
 const HEALTHZ_ROUNDS = 50;
+const JOURNEY_PERSONS = 20;
+/** The journey persons are spread over the latest this-many identifies (queryEvents caps a read there). */
+const IDENTIFY_POOL = 10_000;
 
 /** Nearest-rank percentile of unsorted values. */
 export function percentile(values: readonly number[], p: number): number {
@@ -67,9 +75,41 @@ export async function measureLiveDerive(world: LiveWorld, repeats: number): Prom
       return j.status === 200 && j.body.timeline.some((item) => item.kind === 'session');
     };
 
+    /** Journey reads of persons the world already holds, picked from its identifies (before any live event). */
+    const readJourneys = async (): Promise<{ journeyMs: number[]; journeyItems: number[] }> => {
+      const ws = await store.findWorkspaceByWriteKey(world.writeKey);
+      if (!ws) throw new Error('no workspace for the write key');
+      const identifies = await store.queryEvents(ws.id, { type: 'identify', limit: IDENTIFY_POOL });
+      const emails = [...new Set(identifies.map((e) => (e.traits as { email?: unknown } | null)?.email).filter((e): e is string => typeof e === 'string'))];
+      const step = Math.max(1, Math.floor(emails.length / JOURNEY_PERSONS));
+      const persons: string[] = [];
+      for (let i = 0; i < emails.length && persons.length < JOURNEY_PERSONS; i += step) {
+        const email = normaliseIdentifier({ kind: 'email', value: emails[i]! }).identifier?.value;
+        const [personId] = email === undefined ? [] : await store.personsByIdentifier(ws.id, 'email', email);
+        if (personId !== undefined) persons.push(personId);
+      }
+      if (persons.length === 0) throw new Error('no person with an email to read the journey of');
+      const read = async (personId: string): Promise<number> => {
+        const j = await api<Journey>(`/api/people/${encodeURIComponent(personId)}/journey`);
+        if (j.status !== 200) throw new Error(`journey of ${personId} answered ${j.status}`);
+        return j.body.timeline.length;
+      };
+      await read(persons.at(-1)!); // unmeasured: warms the HTTP path
+      const journeyMs: number[] = [];
+      const journeyItems: number[] = [];
+      for (const personId of persons) {
+        const t = performance.now();
+        journeyItems.push(await read(personId));
+        journeyMs.push(performance.now() - t);
+      }
+      return { journeyMs, journeyItems };
+    };
+
     const once = async (): Promise<number> => {
       const tag = randomUUID();
-      const anonymousId = `live-${tag}`;
+      // a plain id, like the world's: a prefix sorting after every real id would let DuckDB's per-row-group
+      // min/max skip nearly all data in scoped queries, and flatter the measurement
+      const anonymousId = randomUUID();
       const email = `live-${tag}@bench.example`;
       const now = Date.now();
       const t0 = performance.now();
@@ -88,6 +128,7 @@ export async function measureLiveDerive(world: LiveWorld, repeats: number): Prom
       }
     };
 
+    const journeys = await readJourneys();
     // one unmeasured round warms the store's caches and the HTTP path
     await once();
     await app.ingest.settle();
@@ -105,7 +146,7 @@ export async function measureLiveDerive(world: LiveWorld, repeats: number): Prom
       await r.arrayBuffer();
       if (i >= 5) healthzMs.push(performance.now() - t);
     }
-    return { latencyMs, healthzMs };
+    return { latencyMs, healthzMs, ...journeys };
   } finally {
     await app.close();
     await store.close();

@@ -63,6 +63,21 @@ export class Db {
     });
   }
 
+  /**
+   * Reads that must see one snapshot (e.g. rowids found by one query and fetched by the next), serialised
+   * with every other read. A read has nothing to commit, so it always ends with a rollback.
+   */
+  readTransaction<T>(task: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.reads.run(async () => {
+      await this.reader.run('BEGIN TRANSACTION');
+      try {
+        return await task(this.reader);
+      } finally {
+        await this.reader.run('ROLLBACK').catch(() => undefined);
+      }
+    });
+  }
+
   async close(): Promise<void> {
     await this.writes.run(async () => undefined);
     await this.reads.run(async () => undefined);
