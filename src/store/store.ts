@@ -105,7 +105,7 @@ export interface Store {
 
   /**
    * Brings the seen identifiers (each normalised anonymous and user id, first seen when) up to date:
-   * all of them, or those of some anonymous ids (and every user id) after new events.
+   * all of them, or those in the touched ids' staged events after new events.
    */
   refreshSeenIdentifiers(workspaceId: string, rule: OpaqueIdRule, touched?: TouchedEvents): Promise<void>;
   /**
