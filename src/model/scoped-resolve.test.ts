@@ -103,8 +103,8 @@ test('live derives in shuffled small batches end exactly as a rebuild: persons, 
         runs++;
         if (r.identity.scope) scopedRuns++;
       }
-      // a new workspace has nothing to resolve whole: every batch is scoped
-      assert.deepEqual([runs, scopedRuns], [batches, batches]);
+      // the first batch of a new workspace is resolved whole (that writes its edges); every later one by scope
+      assert.deepEqual([runs, scopedRuns], [batches, batches - 1]);
       await refitWorkspace(store, 'w');
       const live = await snapshot(store);
       await rebuild(store, 'w');
@@ -178,5 +178,27 @@ test('a scoped derive whose new person takes an id already naming a person outsi
     assert.equal(personOf.get('anonymous_id|lead'), personOf.get('email|bob@acme.io'));
     assert.notEqual(personOf.get('anonymous_id|lead'), personOf.get('anonymous_id|lonely'), 'two persons never share an id');
     assert.equal(new Set(personOf.values()).size, 2);
+  });
+});
+
+test('a workspace whose facts were never resolved is resolved whole by its first live derive, links it has not been told about included', async () => {
+  await withStore(async (store) => {
+    // loaded without any derive (as a store from before identity edges were kept would be)
+    await add(store, [page('old-1', '2026-04-01T10:00:00Z', 'https://acme.io/'), identify('old-1', '2026-04-01T10:01:00Z', 'kim@acme.io'), identify('old-2', '2026-04-02T10:01:00Z', 'kim@acme.io')]);
+    const batch = [page('new-1', '2026-04-03T10:00:00Z', 'https://acme.io/')];
+    await add(store, batch);
+    const r = await deriveTouched(store, 'w', touchedBy(batch));
+    assert.equal(r.identity.scope, undefined);
+    const live = (await store.currentIdentities('w')).map((x) => `${x.kind}|${x.value}|${x.personId}`).sort();
+    const personOf = new Map((await store.currentIdentities('w')).map((x) => [`${x.kind}|${x.value}`, x.personId]));
+    assert.equal(personOf.get('anonymous_id|old-2'), personOf.get('anonymous_id|old-1'));
+    await rebuild(store, 'w');
+    assert.deepEqual(live, (await store.currentIdentities('w')).map((x) => `${x.kind}|${x.value}|${x.personId}`).sort());
+    // from then on, live derives go by scope
+    const next = [identify('new-1', '2026-04-04T10:00:00Z', 'kim@acme.io')];
+    await add(store, next);
+    const s = await deriveTouched(store, 'w', touchedBy(next));
+    assert.ok(s.identity.scope);
+    assert.equal(new Map((await store.currentIdentities('w')).map((x) => [`${x.kind}|${x.value}`, x.personId])).get('anonymous_id|new-1'), personOf.get('anonymous_id|old-1'));
   });
 });

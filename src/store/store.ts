@@ -121,7 +121,7 @@ export interface Store {
    * one's earliest time. Returns the ids at the ends of edges added or moved earlier (none when full).
    */
   saveIdentityEdges(workspaceId: string, edges: readonly IdentityLinkRow[], opts: { full: boolean }): Promise<IdentifierKey[]>;
-  /** False when the workspace has linked persons but no stored edges (resolved before edges were kept). */
+  /** Whether the edges were written whole once (false for a new workspace or one resolved before edges were kept). */
   identityEdgesReady(workspaceId: string): Promise<boolean>;
   /** The seeds and touched ids (trimmed by the rule) with every id linked to them, transitively. */
   identityScope(workspaceId: string, rule: OpaqueIdRule, seeds: readonly IdentifierKey[], touched: TouchedIds): Promise<IdentifierKey[]>;

@@ -52,6 +52,7 @@ export async function saveIdentityEdges(db: Db, ws: string, edges: readonly Iden
       if (opts.full) {
         await c.run('DELETE FROM identity_edges WHERE workspace_id = $ws', { ws });
         await c.run('INSERT INTO identity_edges SELECT $ws, * FROM identity_edges_in', { ws });
+        await c.run('INSERT OR REPLACE INTO identity_edges_built VALUES ($ws, now())', { ws });
         return [];
       }
       await c.run(
@@ -79,14 +80,11 @@ export async function saveIdentityEdges(db: Db, ws: string, edges: readonly Iden
 }
 
 /**
- * Whether the workspace's edges are there to scope by: false for a workspace resolved before edges
- * were kept (it has linked persons but no edges), which must be resolved whole once.
+ * Whether the workspace's edges were written whole from every fact, so that a live derive can add to
+ * them and resolve by scope: false for a new workspace, or one resolved before edges were kept, which
+ * is resolved whole once.
  */
 export async function identityEdgesReady(db: Db, ws: string): Promise<boolean> {
-  const rows = await db.query(
-    `SELECT EXISTS (SELECT 1 FROM identity_edges WHERE workspace_id = $ws) AS edges,
-       EXISTS (SELECT 1 FROM identities WHERE workspace_id = $ws AND linked) AS linked`,
-    { ws },
-  );
-  return rows[0]?.edges === true || rows[0]?.linked !== true;
+  const rows = await db.query('SELECT count(*) AS n FROM identity_edges_built WHERE workspace_id = $ws', { ws });
+  return Number(rows[0]?.n ?? 0) > 0;
 }

@@ -240,8 +240,13 @@ export const MIGRATIONS: readonly Migration[] = [
     // Derived: the links the facts state, normalised (model/identity/edges.ts), one row per pair and
     // source with its earliest time. A live derive finds the linked components around new events here
     // and resolves only those. b_kind = '' marks a link whose other end normalisation rejected: a
-    // sighting of the a end alone.
+    // sighting of the a end alone. identity_edges_built says a workspace's edges were written whole once,
+    // from every fact: only then can a live derive add to them and resolve by scope.
     sql: `
+      CREATE TABLE identity_edges_built (
+        workspace_id VARCHAR PRIMARY KEY,
+        built_at TIMESTAMPTZ NOT NULL
+      );
       CREATE TABLE identity_edges (
         workspace_id VARCHAR NOT NULL,
         a_kind VARCHAR NOT NULL,
