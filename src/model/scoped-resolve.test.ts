@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { DATA_DRIVEN_MODEL_NAMES } from '../attribution/data-driven-weights.js';
 import { RULE_MODEL_NAMES } from '../attribution/types.js';
 import { simulate } from '../sim/index.js';
+import { Rng } from '../sim/prng.js';
 import type { Store } from '../store/store.js';
 import type { RawEvent, TouchedIds } from '../store/types.js';
 import { add, identify, page, withStore } from '../test-helpers/events.js';
@@ -39,18 +40,6 @@ const touchedBy = (batch: readonly RawEvent[]): TouchedIds => ({
   anonymousIds: [...new Set(batch.flatMap((e) => (typeof e.anonymousId === 'string' ? [e.anonymousId] : [])))],
   userIds: [...new Set(batch.flatMap((e) => (typeof e.userId === 'string' ? [e.userId] : [])))],
 });
-
-/** A small deterministic PRNG (mulberry32), so the shuffled arrival order is the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Hand-made facts on top of the simulated world: every way a link can arrive. */
 function extras(): RawEvent[] {
@@ -86,9 +75,9 @@ test('live derives in shuffled small batches end exactly as a rebuild: persons, 
     const simulated = readFileSync(join(dir, 'events.ndjson'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as RawEvent);
     const events = [...simulated, ...extras()];
     // shuffled: later events often arrive first (late identifies, out-of-order pages)
-    const random = rng(42);
+    const random = Rng.of(42);
     for (let i = events.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
+      const j = random.int(i + 1);
       [events[i], events[j]] = [events[j]!, events[i]!];
     }
     await withStore(async (store) => {
