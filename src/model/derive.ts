@@ -1,6 +1,6 @@
 // The derive step: facts in, derived tables out. `rebuild` re-derives a whole workspace; `deriveTouched`
-// does the same work for only the anonymous ids a batch of new events touched. A rebuild over unchanged
-// facts gives identical derived tables.
+// does the same work for only what a batch of new events touched (through their anonymous and user
+// ids). A rebuild over unchanged facts gives identical derived tables.
 import type { Store } from '../store/store.js';
 import type { TouchedIds } from '../store/types.js';
 import { creditPersons, creditWorkspace, refitDataDriven, type CreditSummary } from './attribution-credits.js';
