@@ -138,13 +138,16 @@ export function insertNormalisedSql(srcRelation: string, m: RowMeta = PARAM_META
   return dedupInsertSql(`(SELECT ${normalisedColumns(m)} FROM ${srcRelation})`, returning);
 }
 
-/** Inserts the valid rows of `relation` (the events table's columns plus `err`) whose messageId is new. */
+/**
+ * Inserts the valid rows of `relation` (the events table's columns plus `err`) whose messageId is new.
+ * The primary key (workspace_id, message_id) does the de-duplication: a row whose key is stored, or came
+ * earlier in the same statement, is skipped. (A window over the input plus an anti-join did the same
+ * work twice and cost a third of an import.)
+ */
 export function dedupInsertSql(relation: string, returning = ''): string {
   const cols = EVENT_COLUMNS.join(', ');
-  return `INSERT INTO events (${cols})
+  return `INSERT OR IGNORE INTO events (${cols})
     SELECT ${cols} FROM ${relation} s
     WHERE err IS NULL
-      AND NOT EXISTS (SELECT 1 FROM events e WHERE e.workspace_id = s.workspace_id AND e.message_id = s.message_id)
-    QUALIFY row_number() OVER (PARTITION BY s.workspace_id, s.message_id) = 1
     ${returning}`;
 }
