@@ -7,7 +7,7 @@ import { deriveTouched, refitWorkspace } from './derive.js';
 export const DEFAULT_REFIT_INTERVAL_MS = 60_000;
 
 /**
- * Keeps derived tables current as events arrive: the anonymous ids each journal load touched are
+ * Keeps derived tables current as events arrive: the anonymous and user ids each journal load touched are
  * queued per workspace and derived in the background, one derive at a time, batching whatever piled
  * up meanwhile (so a burst of events costs one derive, not one per load). Sessions, persons,
  * milestones and rule-based credits follow each batch; the data-driven models (fitted over every

@@ -59,7 +59,7 @@ async function resolveGraph(
   settings: DeriveSettings,
   mode: { everyIdentifier: boolean; full: boolean; scope?: IdentifierKey[] },
 ): Promise<{ summary: IdentitySummary; collisions: number }> {
-  const inputs = await store.identityInputs(workspaceId, { everyIdentifier: mode.everyIdentifier, ...(mode.scope ? { scope: mode.scope } : {}) });
+  const inputs = await store.identityInputs(workspaceId, mode.scope ? { scope: mode.scope } : { everyIdentifier: mode.everyIdentifier });
   const graph = new IdentityGraph();
   for (const s of inputs.seen) graph.addIdentifier(s.kind, s.value, s.at);
   for (const l of inputs.links) graph.addLink(l.aKind, l.aValue, l.bKind, l.bValue, l.at, l.source);

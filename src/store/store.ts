@@ -127,9 +127,10 @@ export interface Store {
   identityScope(workspaceId: string, rule: OpaqueIdRule, seeds: readonly IdentifierKey[], touched: TouchedIds): Promise<IdentifierKey[]>;
   /**
    * Identity resolution's inputs from the stored edges: the edges (of the scope's ids, when given), the ids
-   * the graph must place with their first sightings (all of them with everyIdentifier), their persons.
+   * the graph must place with their first sightings (every seen id with everyIdentifier, which is for a
+   * whole workspace), their persons.
    */
-  identityInputs(workspaceId: string, opts?: { everyIdentifier?: boolean; scope?: readonly IdentifierKey[] }): Promise<IdentityInputs>;
+  identityInputs(workspaceId: string, opts?: { everyIdentifier?: boolean } | { scope: readonly IdentifierKey[] }): Promise<IdentityInputs>;
   currentIdentities(workspaceId: string): Promise<IdentityRow[]>;
   /**
    * Writes the graph's persons, then gives every seen id without one its own person (`full`: replaces

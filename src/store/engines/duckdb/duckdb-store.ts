@@ -207,8 +207,8 @@ export class DuckDbStore implements Store {
   identityScope(workspaceId: string, rule: OpaqueIdRule, seeds: readonly IdentifierKey[], touched: TouchedIds): Promise<IdentifierKey[]> {
     return identityScope(this.db, workspaceId, rule, seeds, touched);
   }
-  identityInputs(workspaceId: string, opts: { everyIdentifier?: boolean; scope?: readonly IdentifierKey[] } = {}): Promise<IdentityInputs> {
-    return opts.scope ? scopedIdentityInputs(this.db, workspaceId, opts.scope, opts) : identityInputs(this.db, workspaceId, opts);
+  identityInputs(workspaceId: string, opts: { everyIdentifier?: boolean } | { scope: readonly IdentifierKey[] } = {}): Promise<IdentityInputs> {
+    return 'scope' in opts ? scopedIdentityInputs(this.db, workspaceId, opts.scope) : identityInputs(this.db, workspaceId, opts);
   }
   currentIdentities(workspaceId: string): Promise<IdentityRow[]> {
     return currentIdentities(this.db, workspaceId);

@@ -21,6 +21,7 @@ const toKeys = (rows: Row[]): IdentifierKey[] => rows.map((r) => ({ kind: String
 
 /** The links the facts state (raw): all of them, or those in the touched ids' staged events (and every identity_links fact). */
 export async function identityLinkFacts(db: Db, ws: string, touched?: TouchedEvents): Promise<IdentityLinkRow[]> {
+  // on the writer: the stage is one of its temp tables
   return db.write(async (c) => {
     const cols = (await c.runAndReadAll(eventLinksSql(touched?.stage), { ws })).getColumns();
     const [ak = [], av = [], bk = [], bv = [], at = [], src = []] = cols;

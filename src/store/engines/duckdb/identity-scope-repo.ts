@@ -4,7 +4,7 @@
 import { listValue } from '@duckdb/node-api';
 import type { IdentifierKey, IdentityInputs, IdentityOutput, OpaqueIdRule, TouchedIds } from '../../types.js';
 import { VARCHAR_LIST, type Db, type Row } from './connection.js';
-import { SCOPE_STEP_SQL, SINGLE_PERSON_ID } from './derive-identity.js';
+import { inScope, SCOPE_STEP_SQL, SINGLE_PERSON_ID } from './derive-identity.js';
 import { loadIdentifierTable } from './identity-edges-repo.js';
 import { edgeInputs, writeIdentities, type SavedIdentities } from './identity-repo.js';
 
@@ -39,9 +39,9 @@ export async function identityScope(db: Db, ws: string, rule: OpaqueIdRule, seed
 
 /**
  * The graph's inputs for a scope (whole linked components): its edges, the ids to place (those an edge
- * touches or that are not clean; all of the scope's with `everyIdentifier`) and their current persons.
+ * touches or that are not clean) and their current persons.
  */
-export async function scopedIdentityInputs(db: Db, ws: string, scope: readonly IdentifierKey[], opts: { everyIdentifier?: boolean } = {}): Promise<IdentityInputs> {
+export async function scopedIdentityInputs(db: Db, ws: string, scope: readonly IdentifierKey[]): Promise<IdentityInputs> {
   return db.write(async (c) => {
     await loadIdentifierTable(c, 'identity_scope_in', scope);
     const edges = (
@@ -63,7 +63,7 @@ export async function scopedIdentityInputs(db: Db, ws: string, scope: readonly I
     }
     for (const s of seen) toPlace.add(keyOf(s.kind, s.value));
     for (const r of seenRows) if (r.clean !== true) toPlace.add(keyOf(r.kind, r.value));
-    const placed = (r: Row): boolean => opts.everyIdentifier === true || toPlace.has(keyOf(r.kind, r.value));
+    const placed = (r: Row): boolean => toPlace.has(keyOf(r.kind, r.value));
     for (const r of seenRows) if (placed(r)) seen.push({ kind: String(r.kind), value: String(r.value), at: Number(r.at) });
     // a single id the graph does not place this time stays as it is, so it is no previous of the graph's
     const previous = prevRows.filter((r) => r.linked === true || placed(r)).map((r) => ({ kind: String(r.kind), value: String(r.value), personId: String(r.person_id) }));
@@ -121,6 +121,6 @@ export function saveScopedIdentities(db: Db, ws: string, out: IdentityOutput, sc
       for (const p of (row.persons as string[] | null) ?? []) persons.add(p);
       return { singles: Number(row.singles ?? 0), collisions: Number(row.collisions ?? 0), persons: [...persons] };
     },
-    `AND (kind, value) IN (SELECT (kind, value) FROM identity_scope_in)`,
+    `AND ${inScope('identity_scope_in')}`,
   );
 }
