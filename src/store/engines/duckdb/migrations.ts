@@ -257,4 +257,24 @@ export const MIGRATIONS: readonly Migration[] = [
         first_at BIGINT NOT NULL
       );`,
   },
+  {
+    version: 12,
+    name: 'dead_letters',
+    // Facts set aside: a journal line the engine could not load (a torn write, bytes that are not
+    // UTF-8, a value the reader refuses, a future bug), kept byte for byte with the reason, so that one
+    // bad line never blocks the lines after it. workspace_id is NULL when the line is too broken to name
+    // one. `closedloop ingest retry` replays them (retried_at set once a replay stored the line).
+    sql: `
+      CREATE TABLE dead_letters (
+        id VARCHAR PRIMARY KEY,
+        workspace_id VARCHAR,
+        source VARCHAR NOT NULL,          -- e.g. the journal segment's file name
+        line_no INTEGER NOT NULL,         -- 1-based line within the source
+        received_at TIMESTAMPTZ,          -- from the line's own metadata, when readable
+        failed_at TIMESTAMPTZ NOT NULL,
+        reason VARCHAR NOT NULL,
+        raw BLOB NOT NULL,                -- the line exactly as it was on disk
+        retried_at TIMESTAMPTZ
+      );`,
+  },
 ];
