@@ -4,6 +4,20 @@ import type { Store } from './store.js';
 import type { EventJournal } from './journal.js';
 import type { TouchedIds } from './types.js';
 
+/** The loader's progress, for /readyz and `ingest status`: what waits, how long, whether loads fail. */
+export interface LoaderStatus {
+  pendingSegments: number;
+  pendingBytes: number;
+  /** Age of the oldest acknowledged data not loaded yet, or null when everything is loaded. */
+  oldestPendingSeconds: number | null;
+  lastLoadAt: string | null;
+  /** Loads that failed in a row (the engine failed, not a line: bad lines become dead letters). */
+  consecutiveFailures: number;
+  lastFailureAt: string | null;
+  /** Lines set aside as dead letters since the process started. */
+  deadLettersSinceStart: number;
+}
+
 export interface LoadedEvents {
   inserted: number;
   /** Per workspace, the anonymous and user ids that received new events. */
@@ -18,6 +32,10 @@ export class JournalLoader {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
   private listeners: ((loaded: LoadedEvents) => void)[] = [];
+  private lastLoadAt: number | undefined;
+  private lastFailureAt: number | undefined;
+  private failures = 0;
+  private deadLetters = 0;
 
   constructor(
     private readonly journal: EventJournal,
@@ -45,26 +63,62 @@ export class JournalLoader {
 
   /** Rotates and loads everything acknowledged so far. */
   flush(): Promise<number> {
-    const run = (this.running ?? Promise.resolve(0)).then(async () => {
-      let inserted = 0;
-      const touched = new Map<string, TouchedIds>();
+    const run = (this.running ?? Promise.resolve(0)).then(() => this.loadAll()).then(
+      (n) => {
+        this.failures = 0;
+        this.lastLoadAt = Date.now();
+        return n;
+      },
+      (err: unknown) => {
+        this.failures += 1;
+        this.lastFailureAt = Date.now();
+        throw err;
+      },
+    );
+    this.running = run.catch(() => 0);
+    return run;
+  }
+
+  private async loadAll(): Promise<number> {
+    let inserted = 0;
+    const touched = new Map<string, TouchedIds>();
+    try {
       for (const segment of await this.journal.rotate()) {
         const r = await this.store.loadEventJournal(segment);
+        if (r.deadLetters > 0) {
+          this.deadLetters += r.deadLetters;
+          this.logger?.warn({ segment, deadLetters: r.deadLetters }, 'journal lines that cannot load were set aside as dead letters');
+        }
         inserted += r.inserted;
         for (const [ws, ids] of r.touched) {
           const t = touched.get(ws);
           touched.set(ws, t ? { anonymousIds: [...new Set([...t.anonymousIds, ...ids.anonymousIds])], userIds: [...new Set([...t.userIds, ...ids.userIds])] } : ids);
         }
         unlinkSync(segment);
+        this.journal.loaded(segment);
       }
+    } finally {
+      // segments stored before a failure are derived too
       if (inserted > 0) {
         const loaded = { inserted, touched };
         for (const fn of this.listeners) fn(loaded);
       }
-      return inserted;
-    });
-    this.running = run.catch(() => 0);
-    return run;
+    }
+    return inserted;
+  }
+
+  status(now = Date.now()): LoaderStatus {
+    const b = this.journal.backlog();
+    const iso = (t: number | undefined) => (t === undefined ? null : new Date(t).toISOString());
+    return {
+      pendingSegments: b.segments,
+      pendingBytes: b.bytes,
+      oldestPendingSeconds: b.oldestAt === null ? null : Math.max(0, Math.round((now - b.oldestAt) / 100) / 10),
+      lastLoadAt: iso(this.lastLoadAt),
+      consecutiveFailures: this.failures,
+      lastFailureAt: iso(this.lastFailureAt),
+      deadLettersSinceStart: this.deadLetters,
+    };
   }
 
   async stop(): Promise<void> {

@@ -1,8 +1,16 @@
-import { mkdirSync, readdirSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { mkdirSync, readdirSync, openSync, fsyncSync, closeSync, existsSync, statSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const SEGMENT = /^events-(\d{12})\.ndjson$/;
+
+/** What the journal holds that the store does not have yet. */
+export interface JournalBacklog {
+  segments: number;
+  bytes: number;
+  /** When the oldest of it was appended (epoch ms; a previous run's segment: its last write), or null when empty. */
+  oldestAt: number | null;
+}
 
 /**
  * The ingestion journal: an append-only NDJSON file per segment, written with group commit (all lines
@@ -15,7 +23,12 @@ export class EventJournal {
   private handle: FileHandle | undefined;
   private currentPath: string | undefined;
   private currentLines = 0;
-  private waiting: { data: string; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private currentBytes = 0;
+  /** When the current segment's first line was appended. */
+  private currentSince: number | undefined;
+  /** The same for closed segments of this run, until loaded. */
+  private readonly since = new Map<string, number>();
+  private waiting: { data: string; lines: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
   private writing: Promise<void> | undefined;
 
   private constructor(readonly dir: string) {
@@ -40,8 +53,11 @@ export class EventJournal {
   append(lines: readonly string[]): Promise<void> {
     if (lines.length === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      this.waiting.push({ data: `${lines.join('\n')}\n`, resolve, reject });
+      const data = `${lines.join('\n')}\n`;
+      this.waiting.push({ data, lines: lines.length, resolve, reject });
       this.currentLines += lines.length;
+      this.currentBytes += data.length; // UTF-16 units: close enough for a lag report
+      this.currentSince ??= Date.now();
       this.writing ??= this.writeLoop();
     });
   }
@@ -59,6 +75,9 @@ export class EventJournal {
           for (const b of batch) b.resolve();
         } catch (err) {
           for (const b of batch) b.reject(err);
+          // the write may have left part of a line: later lines go to a new segment rather than glue onto
+          // it (the loader sets the torn line aside as a dead letter)
+          await this.detach().catch(() => undefined);
         }
       }
     } finally {
@@ -78,16 +97,36 @@ export class EventJournal {
   /** Closes the segment being written (after in-flight writes) and returns the closed segments. */
   async rotate(): Promise<string[]> {
     while (this.writing) await this.writing;
-    const h = this.handle;
-    if (h) {
-      // detach before awaiting the close: an append arriving meanwhile must open a new segment, never
-      // write to the one being closed
-      this.handle = undefined;
-      this.currentPath = undefined;
-      this.currentLines = 0;
-      await h.close();
-    }
+    await this.detach();
     return this.closedSegments();
+  }
+
+  private async detach(): Promise<void> {
+    const h = this.handle;
+    if (!h) return;
+    // detach before awaiting the close: an append arriving meanwhile must open a new segment, never
+    // write to the one being closed
+    if (this.currentPath !== undefined) this.since.set(this.currentPath, this.currentSince ?? Date.now());
+    this.handle = undefined;
+    this.currentPath = undefined;
+    // lines still waiting (only after a failed write) will open the next segment
+    this.currentLines = this.waiting.reduce((n, w) => n + w.lines, 0);
+    this.currentBytes = this.waiting.reduce((n, w) => n + w.data.length, 0);
+    this.currentSince = this.currentLines > 0 ? this.currentSince : undefined;
+    await h.close();
+  }
+
+  /** The loader stored this closed segment and deleted it. */
+  loaded(segment: string): void {
+    this.since.delete(segment);
+  }
+
+  /** What is acknowledged but not loaded yet: closed segments on disk and the one being written. */
+  backlog(): JournalBacklog {
+    const closed = journalBacklog(this.dir, this.closedSegments(), this.since);
+    if (this.currentLines === 0) return closed;
+    const oldest = Math.min(closed.oldestAt ?? Infinity, this.currentSince ?? Date.now());
+    return { segments: closed.segments + 1, bytes: closed.bytes + this.currentBytes, oldestAt: oldest };
   }
 
   get linesInCurrentSegment(): number {
@@ -97,6 +136,31 @@ export class EventJournal {
   async close(): Promise<void> {
     await this.rotate();
   }
+}
+
+/**
+ * The backlog of a journal directory's segments (for the CLI too: it reads a stopped server's journal).
+ * `since` gives a segment's first append where known; else its last write stands in.
+ */
+export function journalBacklog(dir: string, segments?: readonly string[], since: ReadonlyMap<string, number> = new Map()): JournalBacklog {
+  if (!segments && !existsSync(dir)) return { segments: 0, bytes: 0, oldestAt: null };
+  const paths = segments ?? readdirSync(dir).filter((f) => SEGMENT.test(f)).sort().map((f) => join(dir, f));
+  let bytes = 0;
+  let oldestAt: number | null = null;
+  let count = 0;
+  for (const p of paths) {
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      continue; // loaded and deleted meanwhile
+    }
+    count += 1;
+    bytes += st.size;
+    const at = since.get(p) ?? st.mtimeMs;
+    oldestAt = oldestAt === null ? at : Math.min(oldestAt, at);
+  }
+  return { segments: count, bytes, oldestAt };
 }
 
 function syncDir(dir: string): void {

@@ -27,6 +27,11 @@ import type {
   CreditRow,
   CreditQuery,
   CreditGroup,
+  DeadLetter,
+  DeadLetterCounts,
+  DeadLetterFilter,
+  DeadLetterRetry,
+  JournalLoadResult,
 } from './types.js';
 
 /** One request's events, for group commit. */
@@ -75,9 +80,16 @@ export interface Store {
   /**
    * Loads an ingestion-journal segment: NDJSON lines of events carrying `_ws`, `_recv`, `_origin` and
    * `_batch` beside their own fields. Idempotent per messageId, so a segment may be loaded again.
-   * Returns how many events were new and, per workspace, the anonymous ids they belong to.
+   * Returns how many events were new and, per workspace, the anonymous ids they belong to. A line that
+   * cannot load (unreadable, or failing the event rules) becomes a dead letter in the same transaction,
+   * and the rest of the segment loads; only a failure of the engine itself (I/O, memory) throws.
    */
-  loadEventJournal(path: string): Promise<{ inserted: number; touched: Map<string, TouchedIds> }>;
+  loadEventJournal(path: string): Promise<JournalLoadResult>;
+  /** Dead letters, newest first (a workspace's, or all); previews only, never the whole raw line. */
+  listDeadLetters(filter: DeadLetterFilter & { pendingOnly?: boolean; limit?: number }): Promise<DeadLetter[]>;
+  countDeadLetters(workspaceId?: string): Promise<DeadLetterCounts>;
+  /** Replays pending dead letters through the journal's load path; those that load are marked retried. */
+  retryDeadLetters(filter: DeadLetterFilter): Promise<DeadLetterRetry>;
   /** Many requests' events in one transaction, a result for each; durable when it resolves. */
   appendEventGroups(groups: readonly EventGroup[]): Promise<IngestResult[]>;
   queryEvents(workspaceId: string, filter?: EventFilter): Promise<StoredEvent[]>;

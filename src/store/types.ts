@@ -292,3 +292,53 @@ export interface CreditGroup {
   /** Distinct conversions that gave this group any credit. */
   touchedConversions: number;
 }
+
+/** What loading one journal segment did: new events (and whose ids), and lines set aside as dead letters. */
+export interface JournalLoadResult {
+  inserted: number;
+  /** Per workspace, the anonymous and user ids that received new events. */
+  touched: Map<string, TouchedIds>;
+  /** Lines of the segment that could not load and were stored as dead letters (see docs/dead-letters.md). */
+  deadLetters: number;
+}
+
+/** A journal line set aside with the reason it could not load. The raw bytes stay in the store; this shows a preview. */
+export interface DeadLetter {
+  id: string;
+  /** NULL when the line is too broken to name its workspace. */
+  workspaceId: string | null;
+  /** Where it came from, e.g. the journal segment's file name. */
+  source: string;
+  line: number;
+  receivedAt: string | null;
+  failedAt: string;
+  /** 'field|reason', as the event rules word it. */
+  reason: string;
+  /** The raw line's first characters (truncated: never the whole line). */
+  preview: string;
+  bytes: number;
+  /** When a retry stored it (null while pending). */
+  retriedAt: string | null;
+}
+
+export interface DeadLetterCounts {
+  /** Not loaded yet. */
+  pending: number;
+  /** Loaded by a retry. */
+  retried: number;
+}
+
+export interface DeadLetterFilter {
+  workspaceId?: string;
+  id?: string;
+}
+
+/** A retry of dead letters through the journal's load path. */
+export interface DeadLetterRetry {
+  /** Ids that loaded now (as new events, or as duplicates of events already stored). */
+  loaded: string[];
+  /** Ids that still cannot load, with today's reason. */
+  failed: { id: string; reason: string }[];
+  inserted: number;
+  touched: Map<string, TouchedIds>;
+}

@@ -2,11 +2,16 @@
 // ingestion-journal segment. Both go through DuckDB's own NDJSON reader and the shared normaliser.
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { ImportProgress } from '../../store.js';
-import type { IngestResult, Rejection, TouchedIds } from '../../types.js';
+import type { IngestResult, JournalLoadResult, Rejection } from '../../types.js';
+import { splitJournalLines } from '../../journal-lines.js';
 import { countNonBlankLines } from '../../../util/count-lines.js';
 import { sqlString, type Db, type Row } from './connection.js';
+import { insertDeadLetters } from './dead-letters-repo.js';
 import { ERROR_EXPR, insertNormalisedSql, jsonTransformSpec, readJsonColumnsArg } from './event-sql.js';
+import { insertLines, isolateLines, isTransient, journalInsertSql, touchedFrom, withScratch } from './journal-isolate.js';
 
 /** How many rejected lines an import lists (all are counted). */
 const MAX_LISTED_REJECTIONS = 1000;
@@ -63,22 +68,35 @@ db: Db,
   };
 }
 
-export async function loadEventJournal(db: Db, path: string): Promise<{ inserted: number; touched: Map<string, TouchedIds> }> {
-  const cols = readJsonColumnsArg({ _ws: 'VARCHAR', _recv: 'VARCHAR', _origin: 'VARCHAR', _batch: 'VARCHAR' });
-  const src = `read_ndjson(${sqlString(path)}, columns=${cols}, format='newline_delimited')`;
-  const meta = { ws: '_ws', received: 'CAST(_recv AS TIMESTAMPTZ)', correct: "(_origin <> 'import')", origin: '_origin', batch: '_batch' };
-  const rows = await db.write(async (conn) =>
-    (await conn.runAndReadAll(insertNormalisedSql(src, meta, 'RETURNING workspace_id, anonymous_id, user_id'))).getRows(),
-  );
-  // which anonymous and user ids got new events, per workspace: the derive step re-derives around those
-  const touched = new Map<string, { anon: Set<string>; users: Set<string> }>();
-  for (const [ws, anon, user] of rows) {
-    let t = touched.get(String(ws));
-    if (!t) touched.set(String(ws), (t = { anon: new Set(), users: new Set() }));
-    if (anon !== null) t.anon.add(String(anon));
-    if (user !== null) t.users.add(String(user));
-  }
-  return { inserted: rows.length, touched: new Map([...touched].map(([k, t]) => [k, { anonymousIds: [...t.anon], userIds: [...t.users] }])) };
+/**
+ * Loads a journal segment. The fast path is one bulk statement over the file; if the engine refuses it
+ * (a line it cannot read, or one failing the event rules), the segment is split into lines, the refused
+ * ones isolated, and the rest loaded with the refused ones stored as dead letters, in one transaction.
+ */
+export async function loadEventJournal(db: Db, path: string): Promise<JournalLoadResult> {
+  return db.write(async (conn) => {
+    try {
+      const rows = (await conn.runAndReadAll(journalInsertSql(path))).getRows();
+      return { inserted: rows.length, touched: touchedFrom(rows), deadLetters: 0 };
+    } catch (err) {
+      if (isTransient(err)) throw err;
+    }
+    const lines = splitJournalLines(await readFile(path));
+    const source = basename(path);
+    return withScratch(async (scratch) => {
+      const { good, refused } = await isolateLines(conn, lines, scratch);
+      await conn.run('BEGIN TRANSACTION');
+      try {
+        const loaded = await insertLines(conn, good, scratch);
+        await insertDeadLetters(conn, source, refused);
+        await conn.run('COMMIT');
+        return { ...loaded, deadLetters: refused.length };
+      } catch (err) {
+        await conn.run('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
+  });
 }
 
 /** Line-numbered validation of a file, with the same rules the insert applies. */

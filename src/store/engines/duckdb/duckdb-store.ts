@@ -28,11 +28,17 @@ import type {
   TouchedEvents,
   IdentifierKey,
   IdentityLinkRow,
+  DeadLetter,
+  DeadLetterCounts,
+  DeadLetterFilter,
+  DeadLetterRetry,
+  JournalLoadResult,
 } from '../../types.js';
 import { Db, type Row } from './connection.js';
 import { attributionFits, attributionInputs, nonConvertingTouches, creditReport, creditsOutOfStep, personCredits, replaceCredits } from './attribution-repo.js';
 import { countEvents, queryEvents, saveUserAgents, userAgentsToParse } from './events-repo.js';
 import { importEventsFile, loadEventJournal } from './bulk-load.js';
+import { countDeadLetters, listDeadLetters, retryDeadLetters } from './dead-letters-repo.js';
 import { EventAppender } from './event-appender.js';
 import { migrate } from './migrate.js';
 import { parseJson } from './rows.js';
@@ -131,8 +137,17 @@ export class DuckDbStore implements Store {
   importEventsFile(workspaceId: string, path: string, onProgress?: (p: ImportProgress) => void): Promise<IngestResult> {
     return importEventsFile(this.db, workspaceId, path, onProgress);
   }
-  loadEventJournal(path: string): Promise<{ inserted: number; touched: Map<string, TouchedIds> }> {
+  loadEventJournal(path: string): Promise<JournalLoadResult> {
     return loadEventJournal(this.db, path);
+  }
+  listDeadLetters(filter: DeadLetterFilter & { pendingOnly?: boolean; limit?: number }): Promise<DeadLetter[]> {
+    return listDeadLetters(this.db, filter);
+  }
+  countDeadLetters(workspaceId?: string): Promise<DeadLetterCounts> {
+    return countDeadLetters(this.db, workspaceId);
+  }
+  retryDeadLetters(filter: DeadLetterFilter): Promise<DeadLetterRetry> {
+    return retryDeadLetters(this.db, filter);
   }
 
   async appendEvents(
