@@ -10,11 +10,12 @@ import { trackerRoute } from './routes/tracker.js';
 import { attributionRoutes } from './routes/attribution.js';
 import { peopleRoutes } from './routes/people.js';
 import { channelsRoutes } from './routes/channels.js';
+import { ingestStatusRoutes } from './routes/ingest-status.js';
 import { join } from 'node:path';
 import { EventJournal } from '../store/journal.js';
 import { GeoIp } from '../collect/enrich.js';
 import { LiveDeriver } from '../model/live-derive.js';
-import { JournalLoader } from '../store/journal-loader.js';
+import { JournalLoader, type LoaderStatus } from '../store/journal-loader.js';
 import { RateLimiter } from '../collect/rate-limit.js';
 import { WriteKeyCache } from '../collect/write-keys.js';
 
@@ -26,6 +27,8 @@ declare module 'fastify' {
       flush(): Promise<number>;
       /** flush(), then waits for the derive step to catch up (sessions, persons, milestones). */
       settle(): Promise<void>;
+      /** The loader's lag and failures (for /readyz and /api/ingest/status). */
+      status(): LoaderStatus;
     };
   }
 }
@@ -59,11 +62,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await loader.flush();
       await deriver.idle();
     },
+    status: () => loader.status(),
   });
   ingestRoutes(app, { journal, enrichment: { geo, truncateIps: deps.config.truncateIps }, keys: new WriteKeyCache(deps.store), limiter: new RateLimiter(deps.config.ingestRateLimit) });
   eventsRoutes(app, deps.store);
   peopleRoutes(app, deps.store);
   channelsRoutes(app, deps.store);
+  ingestStatusRoutes(app, deps.store);
   attributionRoutes(app, deps.store);
   await trackerRoute(app, deps.config.trackerPath);
   // acknowledged events reach the store before it closes

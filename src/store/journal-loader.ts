@@ -44,9 +44,15 @@ export class JournalLoader {
     private readonly intervalMs = 200,
   ) {}
 
-  /** Loads what a previous run left behind, then keeps loading on the interval. */
+  /**
+   * Loads what a previous run left behind, then keeps loading on the interval. A failing engine or disk
+   * does not stop the start: the server serves (and journals) while the loader retries, and /readyz says so.
+   */
   async start(): Promise<number> {
-    const n = await this.flush();
+    const n = await this.flush().catch((err: unknown) => {
+      this.logger?.error({ err }, 'journal load failed at start; will retry');
+      return 0;
+    });
     this.timer = setInterval(() => {
       if (this.journal.linesInCurrentSegment > 0 || this.journal.closedSegments().length > 0) {
         this.flush().catch((err: unknown) => this.logger?.error({ err }, 'journal load failed; will retry'));
@@ -121,8 +127,9 @@ export class JournalLoader {
     };
   }
 
+  /** Stops the interval after a last load; what a failing engine could not load stays in the journal for the next start. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await this.flush();
+    await this.flush().catch((err: unknown) => this.logger?.error({ err }, 'journal load failed at shutdown; the journal keeps it for the next start'));
   }
 }
