@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, unlinkSync } from 'node:fs';
 import { tempDir } from '../test-helpers/tmp.js';
-import { EventJournal } from './journal.js';
+import { EventJournal, journalBacklog } from './journal.js';
 
 const linesIn = (files: readonly string[]) =>
   files.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter((l) => l !== ''));
@@ -51,6 +51,35 @@ test('journal: appends racing with rotations all succeed, each line in exactly o
     const all = linesIn(await j.rotate());
     assert.equal(all.length, 640);
     assert.equal(new Set(all).size, 640);
+  } finally {
+    cleanup();
+  }
+});
+
+test('journal: the backlog counts closed and current segments with the age of the oldest line, until loaded', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const j = EventJournal.open(dir);
+    assert.deepEqual(j.backlog(), { segments: 0, bytes: 0, oldestAt: null });
+    const before = Date.now();
+    await j.append(['{"a":1}']);
+    const [first] = await j.rotate();
+    await new Promise((r) => setTimeout(r, 20));
+    await j.append(['{"b":22}']);
+    const b = j.backlog();
+    assert.equal(b.segments, 2, 'one closed, one being written');
+    assert.equal(b.bytes, 8 + 9);
+    assert.ok(b.oldestAt! >= before && b.oldestAt! <= Date.now());
+    // the loader deletes a segment it stored and says so
+    unlinkSync(first!);
+    j.loaded(first!);
+    const after = j.backlog();
+    assert.equal(after.segments, 1);
+    assert.ok(after.oldestAt! > b.oldestAt!, 'the oldest is now the second segment');
+    await j.close();
+    // a later process (or the CLI) reads what is left on disk
+    assert.deepEqual({ ...journalBacklog(dir), oldestAt: null }, { segments: 1, bytes: 9, oldestAt: null });
+    assert.deepEqual(journalBacklog(`${dir}/missing`), { segments: 0, bytes: 0, oldestAt: null });
   } finally {
     cleanup();
   }
