@@ -55,7 +55,10 @@ export class JournalLoader {
     });
     this.timer = setInterval(() => {
       if (this.journal.linesInCurrentSegment > 0 || this.journal.closedSegments().length > 0) {
-        this.flush().catch((err: unknown) => this.logger?.error({ err }, 'journal load failed; will retry'));
+        this.flush().catch((err: unknown) => {
+          // retried every tick: say it at the first failure, then every 50th (10 s), not five times a second
+          if (this.failures % 50 === 1) this.logger?.error({ err, failures: this.failures }, 'journal load failed; will retry');
+        });
       }
     }, this.intervalMs);
     this.timer.unref();
