@@ -2,12 +2,16 @@
 // persons are resolved by the graph (model/identity) for the ids that a link touches, and every other
 // id is its own person, placed by the store with the same person id the graph would give it.
 //
+// A shared device (two persons with distinct emails identified on it) belongs to no one person: its
+// time is split between them by their identifies, read again for it alone (every occurrence, with its
+// session starts), and written as one row per span.
+//
 // After new events only the linked components around the touched ids are resolved again: the scope is
 // followed through the edges until it holds whole components, so resolving it alone gives what
 // resolving everything would (persons never cross a component; quarantine counts a node's own edges).
 import type { Store } from '../store/store.js';
 import type { IdentifierKey, IdentityChangeRow, TouchedEvents } from '../store/types.js';
-import { IdentityGraph, normaliseLinks, OPAQUE_ID_RULE } from './identity/index.js';
+import { IdentityGraph, normaliseLinks, OPAQUE_ID_RULE, sharedDeviceSpans, type DeviceSpanRow } from './identity/index.js';
 import { DEFAULT_DERIVE_SETTINGS, type DeriveSettings } from './workspace-settings.js';
 
 export interface IdentitySummary {
@@ -71,6 +75,11 @@ async function resolveGraph(
     },
     settings.personIdHash,
   );
+  let spans: DeviceSpanRow[] = [];
+  if (r.sharedDevices.length > 0) {
+    const timelines = await store.deviceTimelines(workspaceId, r.sharedDevices.map((d) => d.identifier.value));
+    spans = sharedDeviceSpans(r.sharedDevices, r.personOf, timelines.links, timelines.sessions, graph.normalise);
+  }
   const changes: IdentityChangeRow[] = [
     ...r.merges.map((m): IdentityChangeRow => ({ change: 'merge', personId: m.into, others: m.from, reason: null, detail: `merged ${m.from.join(', ')}` })),
     ...r.splits.map((s): IdentityChangeRow => ({ change: 'split', personId: s.from, others: s.into, reason: s.reason, detail: s.detail })),
@@ -89,6 +98,7 @@ async function resolveGraph(
         sources: q.sources,
       })),
       changes,
+      spans,
     },
     { full: mode.full, ...(mode.scope ? { scope: mode.scope } : {}) },
   );

@@ -1,6 +1,7 @@
 // A live derive resolves only the linked components around new events. These tests hold it to a
 // rebuild over the same facts: identical persons, quarantine, milestones and credits, whatever order
-// the events arrive in, including user-id-only events, aliases, late identifies and a shared device.
+// the events arrive in, including user-id-only events, aliases, late identifies, a quarantined kiosk and
+// devices shared by two people (split by time between them).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -18,7 +19,7 @@ import { personIdFor } from './identity/index.js';
 
 /** Everything identity resolution decides, in an order-free form. */
 async function snapshot(store: Store): Promise<Record<string, unknown>> {
-  const ids = (await store.currentIdentities('w')).map((r) => `${r.kind}|${r.value}|${r.personId}`).sort();
+  const ids = (await store.currentIdentities('w')).map((r) => `${r.kind}|${r.value}|${r.personId}|${r.span ? `${r.span.from}-${r.span.until}` : ''}`).sort();
   const quarantine = (await store.quarantinedIdentifiers('w')).map((q) => JSON.stringify(q)).sort();
   const inputs = await store.attributionInputs('w', 'lead');
   const leads = inputs.conversions.map((c) => `${c.personId}|${c.at}`).sort();
@@ -59,6 +60,25 @@ function extras(): RawEvent[] {
     { type: 'identify', messageId: 'ph-1', userId: 'undefined', anonymousId: 'dev-d', timestamp: at(2), traits: { email: 'pat@acme.io' } },
     page('dev-d', at(1), 'https://acme.io/'),
   ];
+  // a family laptop: ann, then bo, then ann again, each identify after some visits (and ann's own phone)
+  const t = (d: number, h: number): string => new Date(Date.UTC(2026, 8, 1 + d, h)).toISOString();
+  events.push(
+    page('family', t(0, 9), 'https://acme.io/', 'https://www.google.com/'),
+    identify('family', t(0, 10), 'ann@home.io'),
+    page('family', t(1, 9), 'https://acme.io/blog', 'https://www.bing.com/'),
+    page('family', t(2, 9), 'https://acme.io/?utm_source=linkedin&utm_medium=paid_social'),
+    identify('family', t(2, 10), 'bo@home.io'),
+    page('family', t(3, 9), 'https://acme.io/pricing'),
+    { type: 'track', messageId: 'fam-form', event: 'form_submitted', anonymousId: 'family', timestamp: t(3, 10), properties: { fields: { email: 'Ann@Home.io' } } },
+    page('family', t(5, 9), 'https://acme.io/'),
+    page('ann-mobile', t(4, 20), 'https://acme.io/?utm_source=newsletter&utm_medium=email'),
+    identify('ann-mobile', t(4, 21), 'ann@home.io'),
+    // two logins on one browser
+    page('den', t(1, 18), 'https://acme.io/'),
+    { type: 'track', messageId: 'den-1', event: 'Signed In', anonymousId: 'den', userId: 'kid-1', timestamp: t(1, 19) },
+    page('den', t(3, 18), 'https://acme.io/docs'),
+    { type: 'track', messageId: 'den-2', event: 'Signed In', anonymousId: 'den', userId: 'kid-2', timestamp: t(3, 19) },
+  );
   // a shared device: five emails over the default limit of three, so it is quarantined
   for (let i = 0; i < 5; i++) {
     events.push(page(`kiosk-visit-${i}`, at(i), 'https://acme.io/'));
@@ -108,6 +128,16 @@ test('live derives in shuffled small batches end exactly as a rebuild: persons, 
       assert.equal(personOf('email|zed@acme.io'), personOf('anonymous_id|dev-a'));
       assert.equal(personOf('email|pat@acme.io'), personOf('anonymous_id|dev-d'));
       assert.ok((rebuilt.quarantine as string[]).some((q) => q.includes('"value":"kiosk"')));
+      // the shared devices are split by time: ann, bo, ann on the laptop; kid-1 then kid-2 in the den
+      const spans = (anon: string): string[] => ids.filter((r) => r.startsWith(`anonymous_id|${anon}|`)).map((r) => r.split('|')[2]!);
+      const [ann, bo] = [personOf('email|ann@home.io'), personOf('email|bo@home.io')];
+      assert.ok(ann && bo && ann !== bo);
+      assert.equal(personOf('anonymous_id|ann-mobile'), ann);
+      assert.deepEqual(spans('family').sort(), [ann, ann, bo].sort());
+      assert.deepEqual(new Set(spans('den')), new Set([personOf('user_id|kid-1'), personOf('user_id|kid-2')]));
+      const touches = rebuilt.touches as string[];
+      assert.equal(touches.filter((x) => x.startsWith(`${bo}|`)).length, 2, 'bo: the Bing and LinkedIn visits before his identify');
+      assert.equal(touches.filter((x) => x.startsWith(`${ann}|`)).length, 4, 'ann: before her first identify, before her second, after it, and her phone');
     });
   } finally {
     cleanup();

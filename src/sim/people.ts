@@ -22,6 +22,11 @@ export interface Device {
   emails: number;
   /** The first session anyone had on it (for the record's product-visible first touch). */
   firstSession?: { t: number; channel: ChannelId };
+  /**
+   * Every session on it, kept only for a device several people share (the record splits its sessions
+   * between them by their identifies), so memory stays flat for everyone else.
+   */
+  sessions?: { t: number; channel: ChannelId }[];
 }
 
 export interface Company {
@@ -159,7 +164,7 @@ export function householdPeople(seed: number, h: number): Person[] {
     const primaryKind: DeviceKind = rng.chance(0.72) ? 'desktop' : rng.chance(0.85) ? 'mobile' : 'tablet';
     const devices: Device[] = [];
     if (size > 1) {
-      shared ??= deviceAt(seed, h * 8, 'desktop', country);
+      shared ??= { ...deviceAt(seed, h * 8, 'desktop', country), sessions: [] };
       devices.push(shared);
     } else {
       devices.push(deviceAt(seed, h * 8, primaryKind, country));

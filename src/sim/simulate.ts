@@ -171,6 +171,8 @@ export async function simulate(options: SimOptions, output: SimWriter[] | SimOut
       }
       const bit = 1 << item.device;
       device.firstSession ??= { t: item.t, channel: item.channel };
+      device.sessions?.push({ t: item.t, channel: item.channel });
+      const sessions = device.sessions ?? [device.firstSession];
       if ((state.usedDevices & bit) === 0) {
         state.usedDevices |= bit;
         if (state.usedDevices === 3) record.identity.twoDevicePersons++;
@@ -178,7 +180,7 @@ export async function simulate(options: SimOptions, output: SimWriter[] | SimOut
       const rendered = renderSession(
         { seed, person, device, ordinal: item.ordinal, t: item.t, channel: item.channel, isFirst: item.isFirst, email: item.email, conversion: item.conversion },
         (e) => {
-          resolvable.observe(e, device.firstSession);
+          resolvable.observe(e, sessions);
           if (e.type === 'identify' && e.traits?.['email'] !== undefined && (state.identifiedDevices & bit) === 0) {
             state.identifiedDevices |= bit;
             if (state.identifiedDevices === 3) record.identity.emailsOnSeveralDevices++;

@@ -11,6 +11,7 @@ import type {
   RawEvent,
   StoredEvent,
   IdentityInputs,
+  DeviceTimelines,
   IdentityRow,
   IdentityOutput,
   OpaqueIdRule,
@@ -144,6 +145,8 @@ export interface Store {
    */
   identityInputs(workspaceId: string, opts?: { everyIdentifier?: boolean } | { scope: readonly IdentifierKey[] }): Promise<IdentityInputs>;
   currentIdentities(workspaceId: string): Promise<IdentityRow[]>;
+  /** Every link touching these shared devices (anonymous ids), each time it was stated, and their session starts. */
+  deviceTimelines(workspaceId: string, anonymousIds: readonly string[]): Promise<DeviceTimelines>;
   /**
    * Writes the graph's persons, then gives every seen id without one its own person (`full`: replaces
    * every row; else only graph rows are replaced). Returns how many such single-id persons were added

@@ -185,6 +185,8 @@ export interface IdentityRow {
   kind: string;
   value: string;
   personId: string;
+  /** A shared device's row holds only its span [from, until) (epoch ms; null: unbounded). Absent on every other row. */
+  span?: { from: number | null; until: number | null };
 }
 
 export interface QuarantineRow {
@@ -214,6 +216,14 @@ export interface IdentityOutput {
   personIds: readonly string[];
   quarantined: readonly QuarantineRow[];
   changes: readonly IdentityChangeRow[];
+  /** Shared devices' spans: anonymous id `value` belongs to `personId` over [from, until) (epoch ms; null: unbounded). */
+  spans?: readonly { value: string; personId: string; from: number | null; until: number | null }[];
+}
+
+/** What splits a shared device's time: every link touching it (each occurrence), and its session starts (epoch ms). */
+export interface DeviceTimelines {
+  links: { aKind: string; aValue: string; bKind: string; bValue: string; at: number }[];
+  sessions: { anonymousId: string; at: number }[];
 }
 
 export type JourneyItem =

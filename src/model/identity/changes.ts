@@ -8,8 +8,11 @@ export interface ChangesInput {
   /** Identifier int of a previous identifier (normalised look-up), undefined when it is gone. */
   find: (kind: string, value: string) => number | undefined;
   identifierAt: (id: number) => Identifier;
+  /** Person index of each identifier; -1 for a shared device. */
   personOf: Int32Array;
   personIds: readonly string[];
+  /** Shared devices and the person indexes they are linked to. */
+  sharedPersons: ReadonlyMap<number, readonly number[]>;
   quarantined: Uint8Array;
   /** Why each quarantined identifier was quarantined (for split details). */
   quarantineReason: (id: number) => string;
@@ -29,6 +32,9 @@ export function diffAssignments(input: ChangesInput): Changes {
   const prevNames: string[] = [];
   const prevIndex = new Map<string, number>();
   const prevOf = new Int32Array(size).fill(-1);
+  // an identifier that had several previous persons was a shared device already: its spans say nothing
+  // about which person became which, the persons' other identifiers do
+  const prevSeveral = new Uint8Array(size);
   let present = new Uint8Array(1024);
   for (const { identifier, personId } of input.previous) {
     let p = prevIndex.get(personId);
@@ -44,6 +50,7 @@ export function diffAssignments(input: ChangesInput): Changes {
     }
     const i = input.find(identifier.kind, identifier.value);
     if (i === undefined) continue;
+    if (prevOf[i]! >= 0 && prevOf[i] !== p) prevSeveral[i] = 1;
     prevOf[i] = p;
     present[p] = 1;
   }
@@ -51,11 +58,16 @@ export function diffAssignments(input: ChangesInput): Changes {
 
   // Distinct (new person, previous person) pairs, packed in one float for a native numeric sort.
   if (personIds.length * prevCount > Number.MAX_SAFE_INTEGER) throw new RangeError('too many persons to pack (new × previous > 2^53)');
+  // a device that became shared lies in each of its persons now: its previous person split between them
+  const nowOf = (i: number): readonly number[] => (personOf[i]! >= 0 ? [personOf[i]!] : (input.sharedPersons.get(i) ?? []));
   let pairCount = 0;
-  for (let i = 0; i < size; i++) if (prevOf[i]! >= 0) pairCount++;
+  for (let i = 0; i < size; i++) if (prevOf[i]! >= 0 && prevSeveral[i] === 0) pairCount += nowOf(i).length;
   const pairs = new Float64Array(pairCount);
   let k = 0;
-  for (let i = 0; i < size; i++) if (prevOf[i]! >= 0) pairs[k++] = personOf[i]! * prevCount + prevOf[i]!;
+  for (let i = 0; i < size; i++) {
+    if (prevOf[i]! < 0 || prevSeveral[i] === 1) continue;
+    for (const c of nowOf(i)) pairs[k++] = c * prevCount + prevOf[i]!;
+  }
   pairs.sort();
 
   const newOfPair = (x: number): number => Math.floor(x / prevCount);
@@ -97,11 +109,13 @@ function describeSplits(input: ChangesInput, prevOf: Int32Array, prevNames: read
   const allRoots = input.rootsWithAllLinks();
   // Per split person: its quarantined members, and whether all its pieces still connect with every link.
   const quarantined = new Map<number, number[]>();
+  const viaDevice = new Set<number>();
   const firstRoot = new Map<number, number>();
   const reconnects = new Map<number, boolean>();
   for (let i = 0; i < input.size; i++) {
     const p = prevOf[i]!;
     if (p < 0 || !splitInto.has(p)) continue;
+    if (input.sharedPersons.has(i)) viaDevice.add(p);
     if (input.quarantined[i] === 1) {
       const list = quarantined.get(p);
       if (list === undefined) quarantined.set(p, [i]);
@@ -115,7 +129,8 @@ function describeSplits(input: ChangesInput, prevOf: Int32Array, prevNames: read
   for (const [p, into] of splitInto) {
     const q = quarantined.get(p) ?? [];
     const heldOnlyByQuarantine = reconnects.get(p) !== false;
-    const reason: SplitReason = heldOnlyByQuarantine ? 'quarantine' : q.length > 0 ? 'quarantine_and_links_removed' : 'links_removed';
+    const shared = q.length === 0 && viaDevice.has(p);
+    const reason: SplitReason = heldOnlyByQuarantine ? (shared ? 'shared_device' : 'quarantine') : q.length > 0 ? 'quarantine_and_links_removed' : 'links_removed';
     const ids = q.map((i) => input.identifierAt(i));
     const named = q.slice(0, 5).map((i) => {
       const id = input.identifierAt(i);
@@ -123,7 +138,8 @@ function describeSplits(input: ChangesInput, prevOf: Int32Array, prevNames: read
     });
     const more = q.length > 5 ? ` and ${q.length - 5} more` : '';
     const parts: string[] = [];
-    if (heldOnlyByQuarantine) parts.push(`held together only through quarantined identifiers${named.length > 0 ? `: ${named.join(', ')}${more}` : ''}`);
+    if (heldOnlyByQuarantine && shared) parts.push('held together only through a device on which several persons identified (now split between them by time)');
+    else if (heldOnlyByQuarantine) parts.push(`held together only through quarantined identifiers${named.length > 0 ? `: ${named.join(', ')}${more}` : ''}`);
     else {
       if (named.length > 0) parts.push(`quarantined: ${named.join(', ')}${more}`);
       parts.push('a link that joined its identifiers is no longer among the facts');

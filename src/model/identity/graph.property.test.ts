@@ -29,7 +29,7 @@ function asMap(r: Resolution): Map<string, string> {
   return new Map([...r.assignments].map((a) => [key(a.identifier), a.personId]));
 }
 
-/** The rules written out the slow, obvious way. */
+/** The rules written out the slow, obvious way (shared devices have no person, so no entry). */
 function reference(facts: { identifiers: { kind: string; value: string; at?: number | undefined }[]; links: Link[] }): Map<string, string> {
   const seen = new Map<string, number>();
   const touch = (id: Identifier, at: number): void => void seen.set(key(id), Math.min(seen.get(key(id)) ?? Infinity, at));
@@ -52,19 +52,42 @@ function reference(facts: { identifiers: { kind: string; value: string; at?: num
     const users = [...ns].filter((n) => n.startsWith('user_id:')).length;
     if (emails > LIMITS.maxEmailsPerIdentifier || users > LIMITS.maxUsersPerIdentifier) quarantined.add(x);
   }
+  const usable = facts.links.filter((l) => key(l.a) !== key(l.b) && !quarantined.has(key(l.a)) && !quarantined.has(key(l.b)));
+  const isAnon = (k: string): boolean => k.startsWith('anonymous_id:');
   const label = new Map([...seen.keys()].map((k) => [k, k]));
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const l of facts.links) {
-      const [x, y] = [key(l.a), key(l.b)];
-      if (quarantined.has(x) || quarantined.has(y)) continue;
-      const m = label.get(x)! < label.get(y)! ? label.get(x)! : label.get(y)!;
-      for (const k of [...label.keys()]) if (label.get(k) === label.get(x) || label.get(k) === label.get(y)) if (label.get(k) !== m) {
-        label.set(k, m);
-        changed = true;
+  const join = (links: [string, string][]): void => {
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const [x, y] of links) {
+        const m = label.get(x)! < label.get(y)! ? label.get(x)! : label.get(y)!;
+        for (const k of [...label.keys()]) if (label.get(k) === label.get(x) || label.get(k) === label.get(y)) if (label.get(k) !== m) {
+          label.set(k, m);
+          changed = true;
+        }
       }
     }
+  };
+  // persons without devices; a device whose neighbours hold two emails' (or two user ids') persons is in conflict
+  join(usable.filter((l) => !isAnon(key(l.a)) && !isAnon(key(l.b))).map((l) => [key(l.a), key(l.b)]));
+  const deviceNeighbours = new Map<string, string[]>();
+  for (const l of usable) for (const [x, y] of [[key(l.a), key(l.b)], [key(l.b), key(l.a)]] as const) if (isAnon(x)) deviceNeighbours.set(x, [...(deviceNeighbours.get(x) ?? []), y]);
+  const conflict = new Set<string>();
+  for (const [x, ns] of deviceNeighbours) {
+    const labels = new Set(ns.map((n) => label.get(n)!));
+    const holding = (prefix: string): number => [...labels].filter((lb) => [...label].some(([k, l]) => l === lb && k.startsWith(prefix))).length;
+    if (holding('email:') > 1 || holding('user_id:') > 1) conflict.add(x);
   }
+  // every other device joins its neighbours; a device in conflict joins them only if they are one person by then
+  join(usable.filter((l) => !conflict.has(key(l.a)) && !conflict.has(key(l.b))).map((l) => [key(l.a), key(l.b)]));
+  const shared = new Set<string>();
+  const joins: [string, string][] = [];
+  for (const x of conflict) {
+    const others = deviceNeighbours.get(x)!.filter((n) => !conflict.has(n));
+    if (new Set(others.map((n) => label.get(n))).size > 1) shared.add(x);
+    else joins.push([x, others[0]!]);
+  }
+  join(joins);
+  for (const x of shared) label.delete(x);
   const members = new Map<string, string[]>();
   for (const [k, l] of label) members.set(l, [...(members.get(l) ?? []), k]);
   const out = new Map<string, string>();
@@ -77,7 +100,7 @@ function reference(facts: { identifiers: { kind: string; value: string; at?: num
   return out;
 }
 
-test('the resolution equals the naive reference (components without quarantined links, earliest anchor)', () => {
+test('the resolution equals the naive reference (components without quarantined links, devices as weak links, earliest anchor)', () => {
   fc.assert(
     fc.property(factsArb, (facts) => {
       assert.deepEqual(asMap(resolveIdentities(facts, LIMITS)), reference(facts));
@@ -97,6 +120,7 @@ test('order independence: shuffled facts give the same person ids and the same q
         const two = resolveIdentities({ identifiers, links }, LIMITS);
         assert.deepEqual(asMap(two), asMap(one));
         assert.deepEqual(two.quarantined, one.quarantined);
+        assert.deepEqual(two.sharedDevices.map((d) => [d.identifier.value, d.persons]), one.sharedDevices.map((d) => [d.identifier.value, d.persons]));
         assert.equal(two.persons, one.persons);
       },
     ),
@@ -115,11 +139,13 @@ test('no silent split: every previous person now spread over several persons is 
 
       const pieces = new Map<string, Set<string>>();
       const sources = new Map<string, Set<string>>();
+      // a device shared now lies in each of its persons
+      const sharedNow = new Map(after.sharedDevices.map((d) => [key(d.identifier), d.persons]));
       for (const [k, p] of prev) {
-        const n = now.get(k);
-        if (n === undefined) continue;
-        pieces.set(p, (pieces.get(p) ?? new Set()).add(n));
-        sources.set(n, (sources.get(n) ?? new Set()).add(p));
+        for (const n of now.has(k) ? [now.get(k)!] : (sharedNow.get(k) ?? [])) {
+          pieces.set(p, (pieces.get(p) ?? new Set()).add(n));
+          sources.set(n, (sources.get(n) ?? new Set()).add(p));
+        }
       }
       const expectedSplits = [...pieces].filter(([, into]) => into.size > 1).map(([from, into]) => ({ from, into: [...into].sort() }));
       assert.deepEqual(

@@ -63,9 +63,12 @@ test('the limit is on distinct emails: repeated links to the same 3 emails do no
   for (let k = 0; k < 5; k++) for (const e of ['a@x.io', 'b@x.io', 'C@X.io ', 'c@x.io']) links.push(link(anon('pc'), email(e), k));
   const r = resolveIdentities({ identifiers: [], links });
   assert.deepEqual(r.quarantined, []);
-  assert.equal(r.persons, 1);
+  // below the limit the pc is a shared device: three persons, the pc none of them
+  assert.equal(r.persons, 3);
+  assert.deepEqual(r.sharedDevices.map((d) => [d.identifier.value, d.persons.length]), [['pc', 3]]);
   const stricter = resolveIdentities({ identifiers: [], links }, { maxEmailsPerIdentifier: 2 });
   assert.equal(stricter.quarantined.length, 1);
+  assert.deepEqual(stricter.sharedDevices, []);
   assert.equal(stricter.persons, 4);
 });
 
@@ -113,23 +116,24 @@ test('a late, out-of-order identify merges earlier sessions retroactively and re
 });
 
 test('a new link that starts a quarantine splits the person, and the split names the reason', () => {
-  const facts = [link(anon('kiosk'), email('a@x.io'), 1), link(anon('kiosk'), email('b@x.io'), 2), link(anon('kiosk'), email('c@x.io'), 3)];
+  // a team login identified with three addresses is one person (a user id is no device); a fourth quarantines it
+  const facts = [link(user('team'), email('a@x.io'), 1), link(user('team'), email('b@x.io'), 2), link(user('team'), email('c@x.io'), 3)];
   const before = resolveIdentities({ identifiers: [], links: facts });
   assert.equal(before.persons, 1);
-  const was = personOf(before, anon('kiosk'));
-  const after = resolveIdentities({ identifiers: [], links: [...facts, link(anon('kiosk'), email('d@x.io'), 4)] }, { previous: before.assignments });
+  const was = personOf(before, user('team'));
+  const after = resolveIdentities({ identifiers: [], links: [...facts, link(user('team'), email('d@x.io'), 4)] }, { previous: before.assignments });
   assert.equal(after.persons, 5);
   assert.equal(after.splits.length, 1);
   const s = after.splits[0]!;
   assert.equal(s.from, was);
   assert.equal(s.reason, 'quarantine');
-  assert.deepEqual(s.quarantined, [anon('kiosk')]);
-  assert.match(s.detail, /anonymous_id:kiosk \(linked to 4 distinct emails \(limit 3\)\)/);
+  assert.deepEqual(s.quarantined, [user('team')]);
+  assert.match(s.detail, /user_id:team \(linked to 4 distinct emails \(limit 3\)\)/);
   const expected = ['a@x.io', 'b@x.io', 'c@x.io'].map((e) => personOf(after, email(e)));
-  expected.push(personOf(after, anon('kiosk')));
+  expected.push(personOf(after, user('team')));
   assert.deepEqual(s.into, [...new Set(expected)].sort());
   assert.equal(s.into.length, 4, 'the new email d@ was not in the previous person');
-  assert.equal(personOf(after, anon('kiosk')), was, 'the kiosk was the anchor and keeps the id');
+  assert.equal(personOf(after, email('a@x.io')), was, 'a@, seen first with the login (and first by kind), was the anchor and keeps the id');
   assert.deepEqual(after.merges, [], 'pieces of a split are not reported again as merges');
 });
 

@@ -1,16 +1,18 @@
 // The identity graph: persons are the connected components of identifiers joined by links, minus the
-// links of quarantined identifiers. Pure: the caller reads facts from the store, feeds them here and
+// links of quarantined identifiers, with devices as weak links (devices.ts: a device on which two persons
+// with distinct emails identified joins neither, and its time is split between them). Pure: the caller reads facts from the store, feeds them here and
 // writes the Resolution back; the same facts always give the same persons and person ids.
 //
 //   const graph = new IdentityGraph({ defaultCountry: '44' });
 //   for (const row of rows) graph.addLink(row.from_kind, row.from_value, row.to_kind, row.to_value, row.at, row.source);
 //   const resolution = graph.resolve({ previous });
 import { diffAssignments } from './changes.js';
+import { joinWithDevices } from './devices.js';
 import { IdentifierTable, REJECTED } from './identifier-table.js';
 import { assignPersonIds, compareStrings, personIdFor, type PersonIdHash } from './person-ids.js';
 import { findQuarantined } from './quarantine.js';
 import { UnionFind } from './union-find.js';
-import type { Assignment, Identifier, Link, NormaliseOptions, QuarantinedIdentifier, Resolution, ResolveOptions, SeenIdentifier } from './types.js';
+import type { Assignment, Identifier, Link, NormaliseOptions, QuarantinedIdentifier, Resolution, ResolveOptions, SeenIdentifier, SharedDevice } from './types.js';
 
 export const DEFAULT_MAX_EMAILS_PER_IDENTIFIER = 3;
 export const DEFAULT_MAX_USERS_PER_IDENTIFIER = 3;
@@ -24,6 +26,7 @@ export class IdentityGraph {
   private linkA = new Int32Array(1024);
   private linkB = new Int32Array(1024);
   private linkSource = new Uint16Array(1024);
+  private linkAt = new Float64Array(1024);
   private nLinks = 0;
   private rejectedLinks = 0;
   private readonly sources: string[] = [];
@@ -53,6 +56,7 @@ export class IdentityGraph {
     this.linkA[i] = a;
     this.linkB[i] = b;
     this.linkSource[i] = this.sourceId(source);
+    this.linkAt[i] = at;
   }
 
   resolve(options: Omit<ResolveOptions, 'normalise'> = {}, hashFn: PersonIdHash = personIdFor): Resolution {
@@ -74,13 +78,22 @@ export class IdentityGraph {
       maxEmails,
       maxUsers,
     });
-    const uf = new UnionFind(size);
-    for (let i = 0; i < linkCount; i++) {
-      const a = linkA[i]!;
-      const b = linkB[i]!;
-      if (q.flags[a] === 0 && q.flags[b] === 0) uf.union(a, b);
-    }
-    const persons = assignPersonIds({ size, kindOf: t.kindOf, kindNames: t.kindNames, values: t.values, firstSeen: t.firstSeen, roots: uf.roots() }, hashFn);
+    const devices = joinWithDevices({
+      size,
+      kindOf: t.kindOf,
+      anonKind: t.kindNames.indexOf('anonymous_id'),
+      emailKind: t.kindNames.indexOf('email'),
+      userKind: t.kindNames.indexOf('user_id'),
+      linkA,
+      linkB,
+      linkCount,
+      quarantined: q.flags,
+    });
+    const persons = assignPersonIds(
+      { size, kindOf: t.kindOf, kindNames: t.kindNames, values: t.values, firstSeen: t.firstSeen, roots: devices.roots, skip: devices.shared },
+      hashFn,
+    );
+    const sharedDevices = this.sharedDevices(devices.sharedIds, devices.conflict, q.flags, persons.personOf, persons.ids);
 
     const identifierAt = (i: number): Identifier => ({ kind: t.kind(i), value: t.values[i]! });
     const reasonText = (emails: number, users: number): string => {
@@ -109,6 +122,7 @@ export class IdentityGraph {
             identifierAt,
             personOf: persons.personOf,
             personIds: persons.ids,
+            sharedPersons: sharedDevices.persons,
             quarantined: q.flags,
             quarantineReason: (i) => quarantineReasons.get(i) ?? '',
             rootsWithAllLinks: () => {
@@ -119,29 +133,36 @@ export class IdentityGraph {
             previous: options.previous,
           });
 
-    const kinds = new Array<string>(size);
-    const personIds = new Array<string>(size);
-    for (let i = 0; i < size; i++) {
-      kinds[i] = t.kindNames[t.kindOf[i]!]!;
-      personIds[i] = persons.ids[persons.personOf[i]!]!;
+    // one row per identifier with a person: every one but the shared devices
+    const rows = size - sharedDevices.list.length;
+    const kinds = new Array<string>(rows);
+    const values = new Array<string>(rows);
+    const personIds = new Array<string>(rows);
+    const rowOf = new Int32Array(size).fill(-1);
+    for (let i = 0, k = 0; i < size; i++) {
+      if (devices.shared[i] === 1) continue;
+      kinds[k] = t.kindNames[t.kindOf[i]!]!;
+      values[k] = t.values[i]!;
+      personIds[k] = persons.ids[persons.personOf[i]!]!;
+      rowOf[i] = k++;
     }
-    const values = t.values.slice(0, size);
     const byReason = Object.fromEntries([...t.rejections].sort((x, y) => compareStrings(x[0], y[0])));
 
     return {
       personOf: (id: Identifier) => {
         const i = t.find(id.kind, id.value);
-        return i === undefined ? undefined : personIds[i];
+        return i === undefined || rowOf[i] === -1 ? undefined : personIds[rowOf[i]!];
       },
       assignments: {
         *[Symbol.iterator](): Iterator<Assignment> {
-          for (let i = 0; i < size; i++) yield { identifier: { kind: kinds[i]!, value: values[i]! }, personId: personIds[i]! };
+          for (let i = 0; i < rows; i++) yield { identifier: { kind: kinds[i]!, value: values[i]! }, personId: personIds[i]! };
         },
       },
       columns: { kinds, values, personIds },
       persons: persons.ids.length,
       identifiers: size,
       quarantined,
+      sharedDevices: sharedDevices.list,
       merges: changes.merges,
       splits: changes.splits,
       removedPersons: changes.removedPersons,
@@ -157,6 +178,40 @@ export class IdentityGraph {
   /** The normalisation this graph applies, e.g. to normalise look-ups the same way elsewhere. */
   get normalise(): NormaliseOptions {
     return this.normaliseOptions;
+  }
+
+  /** Each shared device with its persons and its claims (its usable links to identifiers not in conflict). */
+  private sharedDevices(
+    ids: readonly number[],
+    conflict: Uint8Array,
+    quarantined: Uint8Array,
+    personOf: Int32Array,
+    personIds: readonly string[],
+  ): { list: SharedDevice[]; persons: Map<number, number[]> } {
+    const persons = new Map<number, number[]>();
+    if (ids.length === 0) return { list: [], persons };
+    const claims = new Map<number, { person: number; at: number }[]>(ids.map((i) => [i, []]));
+    const claim = (device: number, other: number, at: number): void => {
+      const list = claims.get(device);
+      if (list === undefined || device === other || quarantined[device] === 1 || quarantined[other] === 1 || conflict[other] === 1) return;
+      list.push({ person: personOf[other]!, at });
+    };
+    for (let i = 0; i < this.nLinks; i++) {
+      claim(this.linkA[i]!, this.linkB[i]!, this.linkAt[i]!);
+      claim(this.linkB[i]!, this.linkA[i]!, this.linkAt[i]!);
+    }
+    const list: SharedDevice[] = [];
+    for (const [device, cs] of claims) {
+      const ps = [...new Set(cs.map((c) => c.person))];
+      persons.set(device, ps);
+      list.push({
+        identifier: { kind: this.table.kind(device), value: this.table.values[device]! },
+        persons: ps.map((p) => personIds[p]!).sort(compareStrings),
+        claims: cs.map((c) => ({ personId: personIds[c.person]!, at: c.at })),
+      });
+    }
+    list.sort((x, y) => compareStrings(x.identifier.value, y.identifier.value));
+    return { list, persons };
   }
 
   private fillSources(flags: Uint8Array, ids: number[], out: QuarantinedIdentifier[]): void {
@@ -194,6 +249,9 @@ export class IdentityGraph {
     const s = new Uint16Array(n);
     s.set(this.linkSource);
     this.linkSource = s;
+    const at = new Float64Array(n);
+    at.set(this.linkAt);
+    this.linkAt = at;
   }
 }
 

@@ -21,10 +21,12 @@ export interface AnchorInput {
   firstSeen: Float64Array;
   /** Root of each identifier's component. */
   roots: Int32Array;
+  /** 1 for an identifier that is no person's (a shared device): personOf -1, never an anchor. */
+  skip?: Uint8Array;
 }
 
 export interface PersonTable {
-  /** Dense person index of each identifier. */
+  /** Dense person index of each identifier (-1 for a skipped one). */
   personOf: Int32Array;
   /** Person id per person index. */
   ids: string[];
@@ -33,7 +35,8 @@ export interface PersonTable {
 }
 
 export function assignPersonIds(input: AnchorInput, hashFn: PersonIdHash = personIdFor): PersonTable {
-  const { size, kindOf, kindNames, values, firstSeen, roots } = input;
+  const { size, kindOf, kindNames, values, firstSeen, roots, skip } = input;
+  const skipped = (i: number): boolean => skip !== undefined && skip[i] === 1;
   // Kinds compared by name (code-unit order), not by first appearance, so input order cannot matter.
   const sortedKinds = [...kindNames].sort(compareStrings);
   const kindRank = new Int32Array(kindNames.length);
@@ -50,6 +53,7 @@ export function assignPersonIds(input: AnchorInput, hashFn: PersonIdHash = perso
 
   const anchorOfRoot = new Int32Array(size).fill(-1);
   for (let i = 0; i < size; i++) {
+    if (skipped(i)) continue;
     const r = roots[i]!;
     const cur = anchorOfRoot[r]!;
     if (cur === -1 || before(i, cur)) anchorOfRoot[r] = i;
@@ -57,13 +61,13 @@ export function assignPersonIds(input: AnchorInput, hashFn: PersonIdHash = perso
   const personOfRoot = new Int32Array(size).fill(-1);
   const anchorList: number[] = [];
   for (let i = 0; i < size; i++) {
-    if (roots[i] === i) {
+    if (roots[i] === i && !skipped(i)) {
       personOfRoot[i] = anchorList.length;
       anchorList.push(anchorOfRoot[i]!);
     }
   }
   const personOf = new Int32Array(size);
-  for (let i = 0; i < size; i++) personOf[i] = personOfRoot[roots[i]!]!;
+  for (let i = 0; i < size; i++) personOf[i] = skipped(i) ? -1 : personOfRoot[roots[i]!]!;
   const anchors = Int32Array.from(anchorList);
   const ids = anchorList.map((a) => hashFn(kindNames[kindOf[a]!]!, values[a]!, 0));
   resolveCollisions(ids, anchors, input, hashFn);

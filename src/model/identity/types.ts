@@ -68,7 +68,9 @@ export type SplitReason =
   /** A link that held the pieces together is no longer among the facts (deleted, erased, or now rejected). */
   | 'links_removed'
   /** Both: some pieces fell apart through a quarantine, others through removed links. */
-  | 'quarantine_and_links_removed';
+  | 'quarantine_and_links_removed'
+  /** The pieces were held together only through a device on which two persons identified (now shared). */
+  | 'shared_device';
 
 export interface PersonSplit {
   from: string;
@@ -79,6 +81,32 @@ export interface PersonSplit {
   detail: string;
   /** Quarantined identifiers among the previous person's identifiers. */
   quarantined: Identifier[];
+}
+
+/** A link between a shared device and one of its persons, at the time it was observed (epoch ms). */
+export interface DeviceClaim {
+  personId: string;
+  at: number;
+}
+
+/** Part of a shared device's time, `[from, until)` in epoch ms (null: unbounded), and whose it is. */
+export interface DeviceSpan {
+  personId: string;
+  from: number | null;
+  until: number | null;
+}
+
+/**
+ * An anonymous id linked to persons two of whom each hold an email (or each a user id) that nothing but
+ * devices joins: two people on one browser. It belongs to no one person; its time is split between them
+ * (`deviceSpans`).
+ */
+export interface SharedDevice {
+  identifier: Identifier;
+  /** The persons it is linked to, sorted. */
+  persons: string[];
+  /** One per link to one of those persons (its earliest time); callers add every later occurrence. */
+  claims: DeviceClaim[];
 }
 
 export interface Assignment {
@@ -106,17 +134,19 @@ export interface RejectionSummary {
 }
 
 export interface Resolution {
-  /** The person of an identifier (normalised first), or undefined if it was never seen or is invalid. */
+  /** The person of an identifier (normalised first); undefined if it was never seen, is invalid or is a shared device. */
   personOf(id: Identifier): string | undefined;
-  /** One row per distinct valid identifier; re-iterable. */
+  /** One row per distinct valid identifier except shared devices; re-iterable. */
   assignments: Iterable<Assignment>;
   columns: AssignmentColumns;
-  /** Number of distinct persons (connected components, quarantined identifiers counting as their own). */
+  /** Number of distinct persons (connected components, quarantined identifiers counting as their own; shared devices are none). */
   persons: number;
   /** Number of distinct valid identifiers. */
   identifiers: number;
   /** Sorted by kind, then value. */
   quarantined: QuarantinedIdentifier[];
+  /** Devices split between persons by time, sorted by value. */
+  sharedDevices: SharedDevice[];
   /** Empty without `previous`. Sorted by `into`. */
   merges: PersonMerge[];
   /** Empty without `previous`. Sorted by `from`. */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { listValue } from '@duckdb/node-api';
 import type { AttributionInputs, CreditDimension, CreditGroup, CreditQuery, CreditRow, NonConvertingTouches } from '../../types.js';
 import { sqlString, VARCHAR_LIST, type Db } from './connection.js';
+import { spanHolds } from './derive-identity.js';
 
 const ROLE_MILESTONES = ['lead', 'opportunity', 'customer'];
 
@@ -39,12 +40,13 @@ export async function attributionInputs(
   // some persons: their anonymous ids first (a few), then only their sessions; a join would probe
   // every session of the workspace
   const ids = personIds
-    ? (await db.query("SELECT value FROM identities WHERE workspace_id = $ws AND kind = 'anonymous_id' AND person_id IN (SELECT unnest($persons::VARCHAR[]))", base, types)).map((r) => String(r.value))
+    ? (await db.query("SELECT DISTINCT value FROM identities WHERE workspace_id = $ws AND kind = 'anonymous_id' AND person_id IN (SELECT unnest($persons::VARCHAR[]))", base, types)).map((r) => String(r.value))
     : [];
   const touches = await db.query(
-    `WITH i AS (SELECT person_id, value FROM identities WHERE workspace_id = $ws AND kind = 'anonymous_id' ${personFilter('person_id', personIds)})
+    `WITH i AS (SELECT person_id, value, from_at, until_at FROM identities WHERE workspace_id = $ws AND kind = 'anonymous_id' ${personFilter('person_id', personIds)})
      SELECT i.person_id, s.session_id, s.channel, epoch_ms(s.started_at) AS at
-     FROM sessions s JOIN i ON i.value = s.anonymous_id
+     -- a shared device's session is a touch of the person whose span holds its start
+     FROM sessions s JOIN i ON i.value = s.anonymous_id AND ${spanHolds('i', 's.started_at')}
      -- a touch is a visit: sessions made only of server-side events (a CRM identify, an API track) are not
      WHERE s.workspace_id = $ws AND s.page_views > 0 ${personIds ? 'AND s.anonymous_id IN (SELECT unnest($anon::VARCHAR[]))' : ''}
        ${opts.convertingOnly ? `AND i.person_id IN (SELECT person_id FROM milestones WHERE workspace_id = $ws AND milestone = $m)` : ''}
@@ -61,7 +63,7 @@ export async function attributionInputs(
 
 export async function nonConvertingTouches(db: Db, ws: string, milestone: string): Promise<NonConvertingTouches> {
   const from = `FROM sessions s JOIN identities i
-       ON i.workspace_id = s.workspace_id AND i.kind = 'anonymous_id' AND i.value = s.anonymous_id
+       ON i.workspace_id = s.workspace_id AND i.kind = 'anonymous_id' AND i.value = s.anonymous_id AND ${spanHolds('i', 's.started_at')}
      WHERE s.workspace_id = $ws AND s.page_views > 0
        AND i.person_id NOT IN (SELECT person_id FROM milestones WHERE workspace_id = $ws AND milestone = $m)`;
   const params = { ws, m: milestone };

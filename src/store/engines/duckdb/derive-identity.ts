@@ -2,33 +2,68 @@
 // stable ids) is pure TypeScript in model/identity; here we only read links out and write persons back.
 
 /**
- * Which events say that two identifiers are one human, as raw (kind, value) pairs; the model normalises
- * them into identity edges. From `stage` when given (the touched ids' events), else every event (the
- * facts in identity_links are always all read: a small table). Parameter: $ws.
+ * Which events say that two identifiers are one human, as raw (kind, value) pairs with their time and
+ * source, from the events in CTE `ev` and the facts in identity_links (filtered by `linkFilter`).
  */
-export function eventLinksSql(stage?: string): string {
+function linkRowsSql(linkFilter = ''): string {
   return `
-  WITH ev AS MATERIALIZED (
-    SELECT type, event, anonymous_id, user_id, previous_id, ts, email, phone
-    FROM ${stage ?? 'events'} WHERE workspace_id = $ws AND type IN ('identify', 'alias', 'track')
-  ),
   l AS (
     SELECT 'anonymous_id' AS ak, anonymous_id AS av, 'user_id' AS bk, user_id AS bv, ts, type AS src FROM ev WHERE type IN ('identify', 'track')
     UNION ALL SELECT 'anonymous_id', anonymous_id, 'email', email, ts, 'identify' FROM ev WHERE type = 'identify'
     UNION ALL SELECT 'user_id', user_id, 'email', email, ts, 'identify' FROM ev WHERE type = 'identify'
     UNION ALL SELECT 'anonymous_id', anonymous_id, 'phone', phone, ts, 'identify' FROM ev WHERE type = 'identify'
     UNION ALL SELECT 'user_id', user_id, 'phone', phone, ts, 'identify' FROM ev WHERE type = 'identify'
+    -- one identify or form naming both an email and a phone: whoever typed them owns both
+    UNION ALL SELECT 'email', email, 'phone', phone, ts, 'identify' FROM ev WHERE type = 'identify'
+    UNION ALL SELECT 'email', email, 'phone', phone, ts, event FROM ev WHERE type = 'track'
     -- Segment's alias: the previous id (usually the anonymous id) becomes the user id
     UNION ALL SELECT 'anonymous_id', previous_id, 'user_id', user_id, ts, 'alias' FROM ev WHERE type = 'alias'
     -- forms, chats and calls that carry an email or phone as a property
     UNION ALL SELECT 'anonymous_id', anonymous_id, 'email', email, ts, event FROM ev WHERE type = 'track'
     UNION ALL SELECT 'anonymous_id', anonymous_id, 'phone', phone, ts, event FROM ev WHERE type = 'track'
-    UNION ALL SELECT from_kind, from_value, to_kind, to_value, linked_at, source FROM identity_links WHERE workspace_id = $ws
-  )
+    UNION ALL SELECT from_kind, from_value, to_kind, to_value, linked_at, source FROM identity_links WHERE workspace_id = $ws ${linkFilter}
+  )`;
+}
+
+const EV_COLUMNS = 'type, event, anonymous_id, user_id, previous_id, ts, email, phone';
+const LINK_TYPES = "type IN ('identify', 'alias', 'track')";
+
+/**
+ * The links the events and identity_links state, as raw (kind, value) pairs with their earliest time; the
+ * model normalises them into identity edges. From `stage` when given (the touched ids' events), else every
+ * event (the facts in identity_links are always all read: a small table). Parameter: $ws.
+ */
+export function eventLinksSql(stage?: string): string {
+  return `
+  WITH ev AS MATERIALIZED (SELECT ${EV_COLUMNS} FROM ${stage ?? 'events'} WHERE workspace_id = $ws AND ${LINK_TYPES}),
+  ${linkRowsSql()}
   SELECT ak, av, bk, bv, epoch_ms(min(ts)) AS at, min(src) AS src
   FROM l WHERE av IS NOT NULL AND bv IS NOT NULL AND av <> '' AND bv <> ''
   GROUP BY ak, av, bk, bv`;
 }
+
+/**
+ * Every link (each occurrence, not only the first) with an anonymous end among the shared devices in temp
+ * table `shared_device_ids(value)`: the identifies that split a shared device's time. Parameter: $ws.
+ */
+export const DEVICE_LINKS_SQL = `
+  WITH ids AS (SELECT value FROM shared_device_ids),
+  ev AS MATERIALIZED (
+    SELECT ${EV_COLUMNS} FROM events
+    WHERE workspace_id = $ws AND ${LINK_TYPES} AND (anonymous_id IN (SELECT value FROM ids) OR previous_id IN (SELECT value FROM ids))
+  ),
+  ${linkRowsSql("AND ((from_kind = 'anonymous_id' AND from_value IN (SELECT value FROM ids)) OR (to_kind = 'anonymous_id' AND to_value IN (SELECT value FROM ids)))")}
+  SELECT DISTINCT ak, av, bk, bv, epoch_ms(ts) AS at
+  FROM l WHERE av IS NOT NULL AND bv IS NOT NULL AND av <> '' AND bv <> ''
+    AND ((ak = 'anonymous_id' AND av IN (SELECT value FROM ids)) OR (bk = 'anonymous_id' AND bv IN (SELECT value FROM ids)))`;
+
+/**
+ * Whether an identities row `i` holds time `ts`: a shared device's row holds only its span
+ * `[from_at, until_at)`; every other row (both NULL) holds all time. Join sessions by their start, events by
+ * their time, so that a shared device's sessions and events reach only the person whose span holds them.
+ */
+export const spanHolds = (i: string, ts: string): string =>
+  `(${i}.from_at IS NULL OR ${ts} >= ${i}.from_at) AND (${i}.until_at IS NULL OR ${ts} < ${i}.until_at)`;
 
 /** The ids (kind, value) in temp table `T`, as a row-value set for `(kind, value) IN ...`. */
 export const inScope = (table: string, kind = 'kind', value = 'value'): string => `(${kind}, ${value}) IN (SELECT (kind, value) FROM ${table})`;
@@ -98,7 +133,8 @@ export const COLLISIONS_SQL = `
 
 /**
  * The lead milestone: a person's first form with an email, chat, call, or identify with an email or
- * phone. Events reach their person through the anonymous id, else the user id. Scoped: only the persons
+ * phone. Events reach their person through the anonymous id (a shared device's: the person whose span
+ * holds the event), else the user id. Scoped: only the persons
  * in temp table `lead_scope_persons(person_id)`, whose ids are all in `identity_scope_in`, read from
  * `stage` when it holds all their events. Parameter: $ws.
  */
@@ -116,7 +152,7 @@ export function leadMilestonesSql(scoped: boolean, stage?: string): string {
            ELSE 'call' END AS source,
       coalesce(ia.person_id, iu.person_id) AS person_id
     FROM ${stage ?? 'events'} e
-    LEFT JOIN ${ids('anonymous_id')} ia ON ia.workspace_id = e.workspace_id AND ia.kind = 'anonymous_id' AND ia.value = e.anonymous_id
+    LEFT JOIN ${ids('anonymous_id')} ia ON ia.workspace_id = e.workspace_id AND ia.kind = 'anonymous_id' AND ia.value = e.anonymous_id AND ${spanHolds('ia', 'e.ts')}
     LEFT JOIN ${ids('user_id')} iu ON iu.workspace_id = e.workspace_id AND iu.kind = 'user_id' AND iu.value = e.user_id
     WHERE e.workspace_id = $ws AND e.type IN ('identify', 'track') AND (
       (e.type = 'identify' AND coalesce(e.email, e.phone) IS NOT NULL)

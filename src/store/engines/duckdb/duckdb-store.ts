@@ -46,6 +46,8 @@ import { deriveSessions, listSessions, sessionsByChannel } from './sessions-repo
 import { personJourney } from './journey-repo.js';
 import { identityEdgesReady, identityLinkFacts, saveIdentityEdges } from './identity-edges-repo.js';
 import { identityScope, saveScopedIdentities, scopedIdentityInputs } from './identity-scope-repo.js';
+import { deviceTimelines } from './identity-devices-repo.js';
+import type { DeviceTimelines } from '../../types.js';
 import { releaseTouchedEvents, stageTouchedEvents } from './touched-events.js';
 import {
   countPersons,
@@ -227,6 +229,9 @@ export class DuckDbStore implements Store {
   }
   currentIdentities(workspaceId: string): Promise<IdentityRow[]> {
     return currentIdentities(this.db, workspaceId);
+  }
+  deviceTimelines(workspaceId: string, anonymousIds: readonly string[]): Promise<DeviceTimelines> {
+    return deviceTimelines(this.db, workspaceId, anonymousIds);
   }
   saveIdentities(
     workspaceId: string,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type { IdentifierKey, TouchedEvents, IdentityInputs, IdentityOutput, IdentityRow, OpaqueIdRule, QuarantineRow } from '../../types.js';
 import { sqlString, VARCHAR_LIST, type Db, type Params, type Row } from './connection.js';
-import { COLLISIONS_SQL, GRAPH_IDS_SQL, inScope, INSERT_SINGLES_SQL, leadMilestonesSql, seenIdentifiersSql } from './derive-identity.js';
+import { COLLISIONS_SQL, GRAPH_IDS_SQL, inScope, INSERT_SINGLES_SQL, leadMilestonesSql, seenIdentifiersSql, spanHolds } from './derive-identity.js';
 import { loadIdentifierTable } from './identity-edges-repo.js';
 import { parseJson } from './rows.js';
 
@@ -79,8 +79,16 @@ export function edgeInputs(columns: DuckDBValue[][]): Pick<IdentityInputs, 'link
 }
 
 export async function currentIdentities(db: Db, ws: string): Promise<IdentityRow[]> {
-  const rows = await db.query('SELECT kind, value, person_id FROM identities WHERE workspace_id = $ws', { ws });
-  return rows.map((r) => ({ kind: String(r.kind), value: String(r.value), personId: String(r.person_id) }));
+  const rows = await db.query(
+    `SELECT kind, value, person_id, from_at IS NOT NULL OR until_at IS NOT NULL AS span, epoch_ms(from_at) AS f, epoch_ms(until_at) AS u
+     FROM identities WHERE workspace_id = $ws`,
+    { ws },
+  );
+  return rows.map((r) => {
+    const row: IdentityRow = { kind: String(r.kind), value: String(r.value), personId: String(r.person_id) };
+    if (r.span === true) row.span = { from: r.f === null ? null : Number(r.f), until: r.u === null ? null : Number(r.u) };
+    return row;
+  });
 }
 
 class PersonIdCollision extends Error {
@@ -113,11 +121,14 @@ export async function writeIdentities(
     const file = join(dir, 'identities.ndjson');
     const lines: string[] = [];
     for (let i = 0; i < out.kinds.length; i++) lines.push(JSON.stringify({ k: out.kinds[i], v: out.values[i], p: out.personIds[i] }));
+    // a shared device: one row per span of its time
+    for (const s of out.spans ?? []) lines.push(JSON.stringify({ k: 'anonymous_id', v: s.value, p: s.personId, f: s.from, u: s.until }));
     writeFileSync(file, lines.join('\n'));
     return await db.transaction(async (c) => {
       await c.run(
         `CREATE OR REPLACE TEMP TABLE identity_graph_out AS
-         SELECT k AS kind, v AS value, p AS person_id FROM read_ndjson(${sqlString(file)}, columns={k: 'VARCHAR', v: 'VARCHAR', p: 'VARCHAR'})`,
+         SELECT k AS kind, v AS value, p AS person_id, make_timestamptz(f * 1000) AS from_at, make_timestamptz(u * 1000) AS until_at
+         FROM read_ndjson(${sqlString(file)}, columns={k: 'VARCHAR', v: 'VARCHAR', p: 'VARCHAR', f: 'BIGINT', u: 'BIGINT'})`,
       );
       const saved = await replace(c);
       // two persons under one id: keep nothing of this resolution (not even its change log), the caller resolves again
@@ -151,7 +162,10 @@ export function saveIdentities(db: Db, ws: string, out: IdentityOutput, opts: { 
   return writeIdentities(db, ws, out, async (c) => {
     if (opts.full) await c.run('DELETE FROM identities WHERE workspace_id = $ws', { ws });
     else await c.run(`DELETE FROM identities WHERE workspace_id = $ws AND (linked OR ${inScope('identity_graph_out')})`, { ws });
-    await c.run('INSERT INTO identities (workspace_id, kind, value, person_id, linked) SELECT $ws, kind, value, person_id, true FROM identity_graph_out', { ws });
+    await c.run(
+      'INSERT INTO identities (workspace_id, kind, value, person_id, linked, from_at, until_at) SELECT $ws, kind, value, person_id, true, from_at, until_at FROM identity_graph_out',
+      { ws },
+    );
     const singles = (await c.run(INSERT_SINGLES_SQL, { ws })).rowsChanged;
     const collisions = Number((await c.runAndReadAll(COLLISIONS_SQL, { ws })).getRowObjectsJson()[0]?.n ?? 0);
     return { singles, collisions };
@@ -215,7 +229,7 @@ export async function leadsByFirstTouchChannel(db: Db, ws: string): Promise<{ ch
   const rows = await db.query(
     `WITH ps AS (
        SELECT i.person_id, s.channel, s.started_at, s.session_id FROM sessions s
-       JOIN identities i ON i.workspace_id = s.workspace_id AND i.kind = 'anonymous_id' AND i.value = s.anonymous_id
+       JOIN identities i ON i.workspace_id = s.workspace_id AND i.kind = 'anonymous_id' AND i.value = s.anonymous_id AND ${spanHolds('i', 's.started_at')}
        WHERE s.workspace_id = $ws),
      first AS (
        SELECT m.person_id, arg_min(ps.channel, (ps.started_at, ps.session_id)) AS channel

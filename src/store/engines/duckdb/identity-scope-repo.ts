@@ -100,9 +100,9 @@ export function saveScopedIdentities(db: Db, ws: string, out: IdentityOutput, sc
         { ws },
       );
       await c.run(
-        `INSERT INTO identities (workspace_id, kind, value, person_id, linked)
-         SELECT $ws, kind, value, person_id, true FROM identity_graph_out
-         UNION ALL SELECT $ws, kind, value, person_id, false FROM identity_singles`,
+        `INSERT INTO identities (workspace_id, kind, value, person_id, linked, from_at, until_at)
+         SELECT $ws, kind, value, person_id, true, from_at, until_at FROM identity_graph_out
+         UNION ALL SELECT $ws, kind, value, person_id, false, NULL, NULL FROM identity_singles`,
         { ws },
       );
       const check = await read(

@@ -25,13 +25,34 @@ const EVENT_NAMES = 'rid, message_id, "at", type, event, anonymous_id, user_id, 
 
 /** Everything known about one person, oldest first: sessions with their pages, events, milestones, identity changes. */
 export async function personJourney(db: Db, ws: string, personId: string, opts: JourneyReadOptions = JOURNEY_READ): Promise<PersonJourney | undefined> {
-  const ids = await db.query('SELECT kind, value FROM identities WHERE workspace_id = $ws AND person_id = $p ORDER BY kind, value', { ws, p: personId });
+  const ids = await db.query(
+    `SELECT kind, value, epoch_ms(from_at) AS f, epoch_ms(until_at) AS u, from_at IS NOT NULL OR until_at IS NOT NULL AS span
+     FROM identities WHERE workspace_id = $ws AND person_id = $p ORDER BY kind, value, from_at NULLS FIRST`,
+    { ws, p: personId },
+  );
   if (ids.length === 0) return undefined;
-  const identifiers = ids.map((r) => ({ kind: String(r.kind), value: String(r.value) }));
+  // a shared device appears once per span of its time that is this person's
+  const spans = new Map<string, { from: number; until: number }[]>();
+  for (const r of ids) {
+    if (r.span !== true) continue;
+    const list = spans.get(String(r.value)) ?? [];
+    list.push({ from: r.f === null ? -Infinity : Number(r.f), until: r.u === null ? Infinity : Number(r.u) });
+    spans.set(String(r.value), list);
+  }
+  const identifiers = [...new Map(ids.map((r) => [`${String(r.kind)}\u0000${String(r.value)}`, { kind: String(r.kind), value: String(r.value) }])).values()];
   const anon = identifiers.filter((i) => i.kind === 'anonymous_id').map((i) => i.value);
   const users = identifiers.filter((i) => i.kind === 'user_id').map((i) => i.value);
-  const sessions = anon.length > 0 ? await listSessions(db, ws, { anonymousIds: anon }) : [];
-  const events = await journeyEvents(db, ws, anon, users, opts);
+  const userSet = new Set(users);
+  /** Whether a shared device's session start or event time is this person's. */
+  const mine = (anonymousId: unknown, at: string): boolean => {
+    const own = spans.get(String(anonymousId));
+    if (own === undefined) return true;
+    const t = Date.parse(at);
+    return own.some((x) => t >= x.from && t < x.until);
+  };
+  const sessions = (anon.length > 0 ? await listSessions(db, ws, { anonymousIds: anon }) : []).filter((x) => mine(x.anonymousId, x.startedAt));
+  // an event reached through the person's user id is theirs wherever it was sent from
+  const events = (await journeyEvents(db, ws, anon, users, opts)).filter((e) => (e.user_id !== null && userSet.has(String(e.user_id))) || mine(e.anonymous_id, String(e.at)));
   const items: JourneyItem[] = [];
   const bySession = new Map(sessions.map((s) => [s.sessionId, { kind: 'session' as const, at: s.startedAt, session: s, pages: [] as { at: string; url: string | null; title: string | null }[] }]));
   for (const e of events as Row[]) {

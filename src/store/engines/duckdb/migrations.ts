@@ -277,4 +277,14 @@ export const MIGRATIONS: readonly Migration[] = [
         retried_at TIMESTAMPTZ
       );`,
   },
+  {
+    version: 16,
+    name: 'identity_spans',
+    // A shared device (an anonymous id on which two persons with distinct emails identified) belongs to
+    // each of them for part of its time: one identities row per span, [from_at, until_at). NULL is
+    // unbounded; every other row has both NULL (all of its time). Derived, like the rest of identities.
+    sql: `
+      ALTER TABLE identities ADD COLUMN from_at TIMESTAMPTZ;
+      ALTER TABLE identities ADD COLUMN until_at TIMESTAMPTZ;`,
+  },
 ];
