@@ -7,6 +7,7 @@ import { register as channels } from './channels.js';
 import { register as simulate } from './simulate.js';
 import { register as rebuild } from './rebuild.js';
 import { register as evaluate } from './evaluate.js';
+import { register as redact } from './redact.js';
 
 /** Every sub-command registers itself here, in the order `--help` lists them. */
 export function registerCommands(program: Command): void {
@@ -14,6 +15,7 @@ export function registerCommands(program: Command): void {
   workspace(program);
   importCmd(program);
   rebuild(program);
+  redact(program);
   attribute(program);
   evaluate(program);
   channels(program);

@@ -28,6 +28,8 @@ import type {
   TouchedEvents,
   IdentifierKey,
   IdentityLinkRow,
+  RedactableEvent,
+  RedactionRun,
 } from '../../types.js';
 import { Db, type Row } from './connection.js';
 import { attributionFits, attributionInputs, nonConvertingTouches, creditReport, creditsOutOfStep, personCredits, replaceCredits } from './attribution-repo.js';
@@ -41,6 +43,7 @@ import { personJourney } from './journey-repo.js';
 import { identityEdgesReady, identityLinkFacts, saveIdentityEdges } from './identity-edges-repo.js';
 import { identityScope, saveScopedIdentities, scopedIdentityInputs } from './identity-scope-repo.js';
 import { releaseTouchedEvents, stageTouchedEvents } from './touched-events.js';
+import { redactionRuns, redactStoredEvents } from './redact-repo.js';
 import {
   countPersons,
   currentIdentities,
@@ -286,6 +289,19 @@ export class DuckDbStore implements Store {
         { ws: workspaceId, k: key, v: JSON.stringify(value) },
       ),
     );
+  }
+
+  // ---- the stored-facts redaction (redact-repo.ts) ----
+
+  redactStoredEvents(
+    workspaceId: string,
+    opts: { batchId?: string; hint: readonly string[]; extraNames: readonly string[] },
+    redact: (e: RedactableEvent) => { properties: unknown; context: unknown; names: readonly string[] } | undefined,
+  ): Promise<RedactionRun> {
+    return redactStoredEvents(this.db, workspaceId, opts, redact);
+  }
+  redactionRuns(workspaceId: string): Promise<RedactionRun[]> {
+    return redactionRuns(this.db, workspaceId);
   }
 
   // ---- identity links ----
