@@ -256,7 +256,7 @@ const isHex = (c: string | undefined): boolean => c !== undefined && /^[0-9a-f]$
  * length of the text, so no input can make it slow (a regex with a greedy local part can be quadratic).
  */
 export function redactEmails(text: string, names: Set<string>): string {
-  if (!/@|%40/i.test(text)) return text;
+  if (!/@|%40|%2540/i.test(text)) return text;
   let out = '';
   let last = 0;
   AT.lastIndex = 0;

@@ -20,7 +20,7 @@ const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\-]/g, '\\
  */
 export function candidatePattern(hint: readonly string[]): string {
   const words = [...new Set(hint.map((w) => w.toLowerCase()).filter(Boolean))].map(escapeRegex);
-  return `@|%40|\\\\u|["?&#;][^"?&#;=]*(?:%|${words.join('|')})[^"?&#;=]*=`;
+  return `@|%40|%2540|\\\\u|["?&#;][^"?&#;=]*(?:%|${words.join('|')})[^"?&#;=]*=`;
 }
 
 const obj = (v: unknown): Record<string, unknown> | null => {
@@ -58,11 +58,13 @@ export async function redactStoredEvents(
            AND (regexp_matches(lower(CAST(context AS VARCHAR)), $re) OR regexp_matches(lower(CAST(properties AS VARCHAR)), $re))`,
         params,
       );
-      const total = Number((await c.runAndReadAll('SELECT count(*) AS n FROM redact_candidates')).getRowObjectsJson()[0]?.n ?? 0);
-      run.rowsExamined = total;
-      for (let from = 0; from < total; from += CHUNK) {
-        // a temp table's row ids are dense from 0: each chunk is one seek
-        const rows = (await c.runAndReadAll(`SELECT * FROM redact_candidates WHERE rowid >= ${from} AND rowid < ${from + CHUNK}`)).getRowObjectsJson() as Row[];
+      const [count, first, last] = (await c.runAndReadAll('SELECT count(*), min(rowid), max(rowid) FROM redact_candidates')).getRows()[0] ?? [];
+      run.rowsExamined = Number(count ?? 0);
+      // rows written inside a transaction get row ids from a high base: chunk by range from the first
+      const lo = BigInt((first as bigint | null) ?? 0);
+      const hi = BigInt((last as bigint | null) ?? -1);
+      for (let from = lo; from <= hi; from += BigInt(CHUNK)) {
+        const rows = (await c.runAndReadAll(`SELECT * FROM redact_candidates WHERE rowid >= ${from} AND rowid < ${from + BigInt(CHUNK)}`)).getRowObjectsJson() as Row[];
         const lines: string[] = [];
         for (const r of rows) {
           const out = redact({
