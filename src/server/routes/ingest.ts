@@ -68,7 +68,9 @@ export function ingestRoutes(app: FastifyInstance, deps: IngestDeps): void {
     const request = { ip: req.ip, userAgent: req.headers['user-agent'], clientSide: origin === 'collect' };
     for (const { position, event: received } of events) {
       // URLs redacted before anything is written; a campaign link's identify joins the batch (docs/redaction.md)
-      const event = await deps.redaction.apply(ws.id, enrichLive(received, request, deps.enrichment), (identify) => events.push({ position, event: identify }));
+      const event = await deps.redaction.apply(ws.id, enrichLive(received, request, deps.enrichment), (identify) =>
+        events.push({ position, event: identify }),
+      );
       const i = position - 1;
       const bad = checkEvent(event);
       if (bad) {

@@ -64,7 +64,8 @@ export async function redactStoredEvents(
       const lo = BigInt((first as bigint | null) ?? 0);
       const hi = BigInt((last as bigint | null) ?? -1);
       for (let from = lo; from <= hi; from += BigInt(CHUNK)) {
-        const rows = (await c.runAndReadAll(`SELECT * FROM redact_candidates WHERE rowid >= ${from} AND rowid < ${from + BigInt(CHUNK)}`)).getRowObjectsJson() as Row[];
+        const chunk = `SELECT * FROM redact_candidates WHERE rowid >= ${from} AND rowid < ${from + BigInt(CHUNK)}`;
+        const rows = (await c.runAndReadAll(chunk)).getRowObjectsJson() as Row[];
         const lines: string[] = [];
         for (const r of rows) {
           const out = redact({
