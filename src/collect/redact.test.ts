@@ -55,6 +55,8 @@ test('e-mail addresses anywhere in a URL become [email]: path, values, fragment,
     assert.equal(r.url, want, input);
     assert.ok(r.names.includes('email'), input);
   }
+  // a marker the snippet already wrote is listed, and stays
+  assert.deepEqual(redactUrl('https://x.test/?email=[email]&password=[redacted]', rules), { url: 'https://x.test/?email=[email]&password=[redacted]', names: ['email', 'password'] });
   // not e-mails: no domain, a bare @, a handle
   for (const s of ['https://x.test/@handle', 'https://x.test/?q=@', 'https://x.test/a@b', 'https://x.test/?v=1%40']) assert.equal(redactUrl(s, rules).url, s);
 });
