@@ -28,6 +28,14 @@ const FIELDS = {
     default: false,
     hint: 'true or false',
   },
+  redactParams: {
+    env: 'CLOSEDLOOP_REDACT_PARAMS',
+    schema: z
+      .union([z.array(z.string()), z.string().transform((v) => v.split(',').map((n) => n.trim()).filter(Boolean))])
+      .pipe(z.array(z.string().regex(/^(?!utm_)[A-Za-z0-9_.\-[\]]{1,64}$/i)).max(100)),
+    default: [] as string[],
+    hint: 'parameter names to redact in every stored URL besides the built-in list (docs/redaction.md): a list, or names separated by commas (letters, digits, _ . - [ ], not utm_*)',
+  },
   trackerPath: {
     env: 'CLOSEDLOOP_TRACKER_PATH',
     schema: z.string().regex(/^\/[A-Za-z0-9._~\-/]*\.js$/),

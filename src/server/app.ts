@@ -18,6 +18,8 @@ import { LiveDeriver } from '../model/live-derive.js';
 import { JournalLoader, type LoaderStatus } from '../store/journal-loader.js';
 import { RateLimiter } from '../collect/rate-limit.js';
 import { WriteKeyCache } from '../collect/write-keys.js';
+import { RedactionRulesCache } from '../model/redaction-settings.js';
+import { privacyRoutes } from './routes/privacy.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -64,12 +66,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     status: () => loader.status(),
   });
-  ingestRoutes(app, { journal, enrichment: { geo, truncateIps: deps.config.truncateIps }, keys: new WriteKeyCache(deps.store), limiter: new RateLimiter(deps.config.ingestRateLimit) });
+  const redaction = new RedactionRulesCache(deps.store, deps.config.redactParams);
+  ingestRoutes(app, { journal, enrichment: { geo, truncateIps: deps.config.truncateIps }, keys: new WriteKeyCache(deps.store), limiter: new RateLimiter(deps.config.ingestRateLimit), redaction });
   eventsRoutes(app, deps.store);
   peopleRoutes(app, deps.store);
   channelsRoutes(app, deps.store);
   ingestStatusRoutes(app, deps.store);
   attributionRoutes(app, deps.store);
+  privacyRoutes(app, deps.store, redaction, deps.config.redactParams);
   await trackerRoute(app, deps.config.trackerPath);
   // acknowledged events reach the store before it closes
   app.addHook('onClose', async () => {

@@ -33,6 +33,8 @@ import type {
   DeadLetterFilter,
   DeadLetterRetry,
   JournalLoadResult,
+  RedactableEvent,
+  RedactionRun,
 } from './types.js';
 
 /** One request's events, for group commit. */
@@ -196,6 +198,19 @@ export interface Store {
   /** A workspace setting (JSON), or undefined when never set. */
   getSetting(workspaceId: string, key: string): Promise<unknown>;
   setSetting(workspaceId: string, key: string, value: unknown): Promise<void>;
+
+  /**
+   * The one sanctioned rewrite of facts: every event of the workspace (or of one import batch) that may
+   * hold a redactable URL (`hint`: the words a redactable parameter name contains) goes through `redact`;
+   * events it returns changed get their properties, context and projected URL columns rewritten, in one
+   * transaction with an audit row (names only). Streams: memory holds one chunk of candidates.
+   */
+  redactStoredEvents(
+    workspaceId: string,
+    opts: { batchId?: string; hint: readonly string[]; extraNames: readonly string[] },
+    redact: (e: RedactableEvent) => { properties: unknown; context: unknown; names: readonly string[] } | undefined,
+  ): Promise<RedactionRun>;
+  redactionRuns(workspaceId: string): Promise<RedactionRun[]>;
 
   appendIdentityLinks(workspaceId: string, links: readonly IdentityLink[]): Promise<number>;
   listIdentityLinks(workspaceId: string): Promise<IdentityLink[]>;

@@ -78,6 +78,8 @@ export interface IngestResult {
   rejected: Rejection[];
   /** Total rejected (the list may be capped). */
   rejectedCount: number;
+  /** The batch id the events were stored under (file imports: the post-import redaction is limited to it). */
+  batchId?: string;
 }
 
 export interface IdentityLink {
@@ -351,4 +353,28 @@ export interface DeadLetterRetry {
   failed: { id: string; reason: string }[];
   inserted: number;
   touched: Map<string, TouchedIds>;
+}
+
+/** One run of the stored-facts redaction (`closedloop redact`, or the end of a file import): names only. */
+export interface RedactionRun {
+  id: string;
+  workspaceId: string;
+  ranAt: string;
+  /** 'workspace' (every event) or 'import:<batch id>' (one import's events). */
+  scope: string;
+  extraNames: string[];
+  redactedNames: string[];
+  rowsExamined: number;
+  rowsChanged: number;
+}
+
+/** An event's fields the stored-facts redaction hands to the redaction function, and gets back. */
+export interface RedactableEvent {
+  messageId: string;
+  type: string;
+  anonymousId: string | null;
+  userId: string | null;
+  timestamp: string;
+  properties: Record<string, unknown> | null;
+  context: Record<string, unknown> | null;
 }

@@ -1,10 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { withStore } from '../context.js';
+import { cliConfig, withStore } from '../context.js';
 import { UsageError } from '../errors.js';
 import type { IngestResult } from '../../store/types.js';
 import { rebuild } from '../../model/derive.js';
+import { redactStored } from '../../model/redact-stored.js';
 
 interface FileResult extends IngestResult {
   file: string;
@@ -28,11 +29,14 @@ export function register(program: Command): void {
         const bar = showBar ? new SingleBar({ format: ' {bar} {percentage}% | file {file}/{files}', hideCursor: true }, Presets.shades_classic) : undefined;
         bar?.start(100 * files.length, 0, { file: 1, files: files.length });
         const results: FileResult[] = [];
+        const { redactParams } = cliConfig(o.dataDir === undefined ? {} : { dataDir: o.dataDir });
         for (const [i, file] of files.entries()) {
           const r = await store.importEventsFile(o.workspace, file, (p) =>
             bar?.update(Math.round(100 * (i + p.fraction)), { file: i + 1, files: files.length }),
           );
           results.push({ file, ...r });
+          // the bulk load is SQL only: its URLs pass the same redaction before anything is derived from them
+          if (r.inserted > 0 && r.batchId) await redactStored(store, o.workspace, { configNames: redactParams, batchId: r.batchId });
         }
         bar?.stop();
         // derive what the new events change (sessions, persons, milestones) for the workspace

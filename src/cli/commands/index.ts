@@ -8,6 +8,7 @@ import { register as simulate } from './simulate.js';
 import { register as rebuild } from './rebuild.js';
 import { register as evaluate } from './evaluate.js';
 import { register as ingest } from './ingest.js';
+import { register as redact } from './redact.js';
 
 /** Every sub-command registers itself here, in the order `--help` lists them. */
 export function registerCommands(program: Command): void {
@@ -16,6 +17,7 @@ export function registerCommands(program: Command): void {
   importCmd(program);
   rebuild(program);
   ingest(program);
+  redact(program);
   attribute(program);
   evaluate(program);
   channels(program);

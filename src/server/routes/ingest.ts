@@ -8,6 +8,7 @@ import type { RateLimiter } from '../../collect/rate-limit.js';
 import { writeKeyFrom, type WriteKeyCache } from '../../collect/write-keys.js';
 import type { EventJournal } from '../../store/journal.js';
 import type { EventOrigin } from '../../store/types.js';
+import type { RedactionRulesCache } from '../../model/redaction-settings.js';
 import { ApiError } from '../errors.js';
 
 export interface IngestDeps {
@@ -15,6 +16,7 @@ export interface IngestDeps {
   enrichment: LiveEnrichment;
   keys: WriteKeyCache;
   limiter: RateLimiter;
+  redaction: RedactionRulesCache;
 }
 
 const SINGLE_TYPES = ['track', 'identify', 'page', 'screen', 'group', 'alias'] as const;
@@ -65,7 +67,10 @@ export function ingestRoutes(app: FastifyInstance, deps: IngestDeps): void {
     const metaBytes = JSON.stringify(meta).length; // ASCII only
     const request = { ip: req.ip, userAgent: req.headers['user-agent'], clientSide: origin === 'collect' };
     for (const { position, event: received } of events) {
-      const event = enrichLive(received, request, deps.enrichment);
+      // URLs redacted before anything is written; a campaign link's identify joins the batch (docs/redaction.md)
+      const event = await deps.redaction.apply(ws.id, enrichLive(received, request, deps.enrichment), (identify) =>
+        events.push({ position, event: identify }),
+      );
       const i = position - 1;
       const bad = checkEvent(event);
       if (bad) {

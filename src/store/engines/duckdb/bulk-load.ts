@@ -55,7 +55,7 @@ db: Db,
   onProgress?.({ fraction: 1, file: path });
   const lines = await linesPromise;
   if (inserted === lines) {
-    return { received: lines, inserted, duplicates: 0, rejected: [], rejectedCount: 0 };
+    return { received: lines, inserted, duplicates: 0, rejected: [], rejectedCount: 0, batchId: batch };
   }
   // Something was skipped: find which lines and why (slower, only for files that need it).
   const diag = await diagnoseFile(db, path);
@@ -65,6 +65,7 @@ db: Db,
     duplicates: diag.valid - inserted,
     rejected: diag.rejected,
     rejectedCount: diag.rejectedCount,
+    batchId: batch,
   };
 }
 

@@ -33,6 +33,8 @@ import type {
   DeadLetterFilter,
   DeadLetterRetry,
   JournalLoadResult,
+  RedactableEvent,
+  RedactionRun,
 } from '../../types.js';
 import { Db, type Row } from './connection.js';
 import { attributionFits, attributionInputs, nonConvertingTouches, creditReport, creditsOutOfStep, personCredits, replaceCredits } from './attribution-repo.js';
@@ -49,6 +51,7 @@ import { identityScope, saveScopedIdentities, scopedIdentityInputs } from './ide
 import { deviceTimelines } from './identity-devices-repo.js';
 import type { DeviceTimelines } from '../../types.js';
 import { releaseTouchedEvents, stageTouchedEvents } from './touched-events.js';
+import { redactionRuns, redactStoredEvents } from './redact-repo.js';
 import {
   countPersons,
   currentIdentities,
@@ -306,6 +309,19 @@ export class DuckDbStore implements Store {
         { ws: workspaceId, k: key, v: JSON.stringify(value) },
       ),
     );
+  }
+
+  // ---- the stored-facts redaction (redact-repo.ts) ----
+
+  redactStoredEvents(
+    workspaceId: string,
+    opts: { batchId?: string; hint: readonly string[]; extraNames: readonly string[] },
+    redact: (e: RedactableEvent) => { properties: unknown; context: unknown; names: readonly string[] } | undefined,
+  ): Promise<RedactionRun> {
+    return redactStoredEvents(this.db, workspaceId, opts, redact);
+  }
+  redactionRuns(workspaceId: string): Promise<RedactionRun[]> {
+    return redactionRuns(this.db, workspaceId);
   }
 
   // ---- identity links ----

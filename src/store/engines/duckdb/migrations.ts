@@ -278,6 +278,24 @@ export const MIGRATIONS: readonly Migration[] = [
       );`,
   },
   {
+    version: 14,
+    name: 'redaction_log',
+    // An audit of the one sanctioned rewrite of facts: `closedloop redact` (scope 'workspace') and the
+    // redaction that ends every file import (scope 'import:<batch>'). Parameter names only: no values,
+    // no personal data.
+    sql: `
+      CREATE TABLE redaction_log (
+        id VARCHAR PRIMARY KEY,
+        workspace_id VARCHAR NOT NULL,
+        ran_at TIMESTAMPTZ NOT NULL,
+        scope VARCHAR NOT NULL,
+        extra_names JSON NOT NULL,        -- the names asked for beyond the defaults
+        redacted_names JSON NOT NULL,     -- the names whose values were found and redacted
+        rows_examined BIGINT NOT NULL,
+        rows_changed BIGINT NOT NULL
+      );`,
+  },
+  {
     version: 16,
     name: 'identity_spans',
     // A shared device (an anonymous id on which two persons with distinct emails identified) belongs to

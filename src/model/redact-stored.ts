@@ -1,0 +1,46 @@
+// The current redaction rules applied to facts already stored: `closedloop redact`, and the end of every
+// file import (which bulk-loads in SQL, so its events never passed the live path's redaction).
+import { compileRedaction, hintWords, redactEvent } from '../collect/redact.js';
+import type { Store } from '../store/store.js';
+import type { RawEvent, RedactionRun } from '../store/types.js';
+import { getRedactionSettings, rulesFrom } from './redaction-settings.js';
+
+export interface StoredRedaction extends RedactionRun {
+  /** Identify events added for campaign links (the workspace's identify parameter). */
+  identifies: number;
+}
+
+/**
+ * Redacts the stored events of a workspace (or of one import batch) with the configuration's names, the
+ * workspace's settings and `names`; the rewrite is audited in the store. The caller re-derives.
+ */
+export async function redactStored(
+  store: Store,
+  workspaceId: string,
+  opts: { configNames: readonly string[]; names?: readonly string[]; batchId?: string },
+): Promise<StoredRedaction> {
+  const settings = await getRedactionSettings(store, workspaceId);
+  const rules = rulesFrom(settings, opts.configNames, opts.names ?? []);
+  const compiled = compileRedaction(rules);
+  const identifies: RawEvent[] = [];
+  const run = await store.redactStoredEvents(
+    workspaceId,
+    { batchId: opts.batchId, hint: hintWords(rules), extraNames: rules.extraNames ?? [] },
+    (e) => {
+      const event: RawEvent = { type: e.type, messageId: e.messageId, timestamp: e.timestamp };
+      if (e.anonymousId !== null) event.anonymousId = e.anonymousId;
+      if (e.userId !== null) event.userId = e.userId;
+      if (e.properties !== null) event.properties = e.properties;
+      if (e.context !== null) event.context = e.context;
+      const r = redactEvent(event, compiled);
+      const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+      // already redacted (a second run, or a snippet that redacts): nothing to rewrite
+      if (r.event === event || (same(r.event.properties, event.properties) && same(r.event.context, event.context))) return undefined;
+      if (r.identify) identifies.push(r.identify);
+      return { properties: r.event.properties ?? null, context: r.event.context ?? null, names: r.names };
+    },
+  );
+  // an identify per campaign link, as the live path journals them (already stored ones are duplicates)
+  if (identifies.length > 0) await store.appendEvents(workspaceId, identifies, { origin: 'import', receivedAt: new Date() });
+  return { ...run, identifies: identifies.length };
+}

@@ -1,0 +1,45 @@
+// Whole-database scans for privacy tests: every column of every table, read as text through the store's
+// own DuckDB connection (BLOBs and JSON included), searched for given strings.
+import type { Store } from '../store/store.js';
+import type { Db } from '../store/engines/duckdb/connection.js';
+
+/** The store's DuckDB connection (tests only: nothing else may reach past the Store interface). */
+export function dbOf(store: Store): Db {
+  const db = (store as unknown as { db?: Db }).db;
+  if (!db) throw new Error(`store engine ${store.engine} has no DuckDB connection`);
+  return db;
+}
+
+export interface Hit {
+  table: string;
+  column: string;
+  rows: number;
+}
+
+/** Where (table, column, how many rows) any of the needles occurs, case-insensitively. */
+export async function scanDatabase(store: Store, needles: readonly string[]): Promise<Map<string, Hit[]>> {
+  const db = dbOf(store);
+  const cols = await db.query(
+    `SELECT table_name, column_name FROM information_schema.columns
+     WHERE table_schema = 'main' AND table_catalog = current_database() ORDER BY table_name, ordinal_position`,
+  );
+  const out = new Map<string, Hit[]>(needles.map((n) => [n, []]));
+  for (const c of cols) {
+    const table = String(c.table_name);
+    const column = String(c.column_name);
+    for (const needle of needles) {
+      const rows = await db.query(`SELECT count(*) AS n FROM "${table}" WHERE contains(lower(CAST("${column}" AS VARCHAR)), lower($needle))`, { needle });
+      const n = Number(rows[0]?.n ?? 0);
+      if (n > 0) out.get(needle)!.push({ table, column, rows: n });
+    }
+  }
+  return out;
+}
+
+/** How many tables and columns a scan covers (so a test can show it did look). */
+export async function columnCount(store: Store): Promise<{ tables: number; columns: number }> {
+  const rows = await dbOf(store).query(
+    `SELECT count(DISTINCT table_name) AS t, count(*) AS c FROM information_schema.columns WHERE table_schema = 'main' AND table_catalog = current_database()`,
+  );
+  return { tables: Number(rows[0]?.t), columns: Number(rows[0]?.c) };
+}
