@@ -1,6 +1,7 @@
 // Link clicks: file downloads (a whitepaper download is a buying signal) and outbound links.
 import { downloadExts } from './config.js';
 import { track } from './api.js';
+import { clean } from './redact.js';
 import { loc, on } from './dom.js';
 import { flush } from './transport.js';
 
@@ -17,7 +18,7 @@ on('click', (e: MouseEvent) => {
   // mailto:, tel:, javascript: … have no host.
   if (ext || (url.host && url.host != loc.host)) {
     // file_type is left out (undefined) for outbound links.
-    track(ext ? 'file_download' : 'outbound_link_clicked', { url: url.href, file_type: (ext || [])[1] });
+    track(ext ? 'file_download' : 'outbound_link_clicked', { url: clean(url.href), file_type: (ext || [])[1] });
     flush(); // the click usually leaves the page
   }
 });
