@@ -24,12 +24,13 @@ export async function buildTracker(opts: { minify?: boolean } = {}): Promise<Bui
     write: false,
     format: 'iife',
     platform: 'browser',
-    target: 'es2017',
+    // ES2019: object spread and catch without a binding (every browser since 2018) save bytes.
+    target: 'es2019',
     minify: opts.minify ?? true,
     legalComments: 'none',
     // A last guard: nothing thrown while the snippet starts can reach the host page.
     banner: { js: 'try{' },
-    footer: { js: '}catch(e){}' },
+    footer: { js: '}catch{}' },
     logLevel: 'silent',
     // Not the repository's tsconfig (it would add a "use strict" that costs bytes and does nothing here).
     tsconfigRaw: {},

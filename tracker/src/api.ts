@@ -5,7 +5,7 @@ import { signal } from './config.js';
 import { doc, loc, nav, now, safe } from './dom.js';
 import { ids, uid } from './ids.js';
 import { clean } from './redact.js';
-import { allow, off, state } from './store.js';
+import { allow, off, optedOut, state } from './store.js';
 import { discard, enqueue, flush } from './transport.js';
 
 export type Props = Record<string, unknown>;
@@ -81,18 +81,19 @@ export const page = (properties?: Props): void => {
 };
 
 /**
- * consent(true) / optIn(): storage and sending allowed (and an opt-out lifted). consent(false): off
- * for this page, stored ids and unsent events deleted; optOut() also remembers it ("_cl_o").
- * A DNT/GPC signal the site honours wins over both.
+ * consent(granted); optIn() / optOut() pass `explicit`. Granted: storage and sending allowed (optIn
+ * also lifts an opt-out; consent(true) does not, as a consent tool may call it on every page).
+ * Refused: off for this page, stored ids and unsent events deleted; optOut() also remembers it ("_cl_o").
+ * A DNT/GPC signal the site honours wins over all of them.
  */
-export const consent = safe((granted: unknown, optOut?: unknown): void => {
-  if (!signal)
+export const consent = safe((granted: unknown, explicit?: unknown): void => {
+  if (!signal && (explicit || !optedOut()))
     if (granted) {
       allow();
       ids(); // the ids used in memory so far (held events and later pages share them) are stored from now on
       flush();
     } else {
       discard();
-      off(optOut);
+      off(explicit);
     }
 });

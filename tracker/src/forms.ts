@@ -5,6 +5,7 @@ import { formAllow, formDeny } from './config.js';
 import { identify, track } from './api.js';
 import { on } from './dom.js';
 import { DENY, remember } from './redact.js';
+import { local, state } from './store.js';
 import { flush } from './transport.js';
 
 /** 13–19 digits (spaces/dashes allowed) passing the Luhn checksum: looks like a payment card number. */
@@ -35,7 +36,8 @@ on('submit', (e: SubmitEvent) => {
       if (!formAllow[0] || formAllow.includes(name)) fields[name] = (fields[name] ? fields[name] + ',' : '') + value;
     }
   }
-  remember(refused + '');
+  // Kept for the rest of the tab's session (sessionStorage: names only, no values), unless off.
+  if (state !== 0) local('f', remember(refused + ''), 1);
   if (email) {
     identify(email);
     // getAttribute: form.id / form.action would return fields named "id" / "action".

@@ -59,11 +59,7 @@ export const set = (key: string, value: string, force?: 1): void => {
 };
 
 /** Off: forgets what is stored (ids, consent, outbox); `optOut` also remembers the refusal ("o"). */
-export const off = (optOut?: unknown): 0 => {
-  for (const key of ['id', 'c', 'q']) set(key, '', 1);
-  if (optOut) set('o', '1', 1);
-  return (state = 0);
-};
+export const off = (optOut?: unknown): 0 => (set('id', '', 1), set('c', '', 1), set('q', '', 1), optOut && set('o', '1', 1), (state = 0));
 
 /** Consent given (or opt-in): storage allowed, an opt-out lifted, the consent remembered ("c"). */
 export const allow = (): void => {
@@ -72,5 +68,7 @@ export const allow = (): void => {
   set('c', '1');
 };
 
-// An opt-out is the "_cl_o" cookie (set by optOut(), or by the site itself) or its localStorage copy.
-state = signal || cookie('o') || local('o') ? off() : !consentRequired || cookie('c');
+/** The visitor opted out: the "_cl_o" cookie (set by optOut(), or by the site itself) or its copies. */
+export const optedOut = (): unknown => cookie('o') || local('o') || memory.o;
+
+state = signal || optedOut() ? off() : !consentRequired || cookie('c');
