@@ -9,7 +9,7 @@ import { flush } from './transport.js';
  * Documents, spreadsheets, decks, data and installers (add others with data-download-ext). Matched
  * against the lowercased path: Report.PDF counts; data-download-ext is written lowercase.
  */
-const DOWNLOAD = RegExp('\\.(' + ['pdf|(doc|xls|ppt)x?|csv|zip|dmg|exe|msi|pkg'].concat(downloadExts).join('|') + ')$');
+const DOWNLOAD = RegExp('\\.(' + ['pdf|(doc|xls|ppt)x?|csv|zip|dmg|exe|msi|pkg', ...downloadExts].join('|') + ')$');
 
 on('click', (e: MouseEvent) => {
   // The anchor's own URL parts; an <a> without href has no host or path, so nothing matches.

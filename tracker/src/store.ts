@@ -40,7 +40,10 @@ export const local = (key: string, value?: string | null, tab?: 1): string | und
  */
 export let state: unknown;
 
-/** Keys: "id" ids (see ids.ts), "c" consent given, "o" opted out, "q" unsent events (localStorage only). */
+/**
+ * Keys: "id" ids (see ids.ts), "c" consent given, "o" opted out, "q" unsent events (localStorage only),
+ * "f" refused form field names (sessionStorage only, see redact.ts).
+ */
 export const get = (key: string): string | undefined => ((state && (cookie(key) || local(key))) as string) || memory[key];
 
 /**
@@ -58,8 +61,13 @@ export const set = (key: string, value: string, force?: 1): void => {
   }
 };
 
-/** Off: forgets what is stored (ids, consent, outbox); `optOut` also remembers the refusal ("o"). */
-export const off = (optOut?: unknown): 0 => (set('id', '', 1), set('c', '', 1), set('q', '', 1), optOut && set('o', '1', 1), (state = 0));
+/**
+ * Off: forgets what is stored (ids, consent, outbox, the tab's refused field names); `optOut` also
+ * remembers the refusal ("o").
+ */
+export const off = (optOut?: unknown): 0 => (
+  set('id', '', 1), set('c', '', 1), set('q', '', 1), local('f', '', 1), optOut && set('o', '1', 1), (state = 0)
+);
 
 /** Consent given (or opt-in): storage allowed, an opt-out lifted, the consent remembered ("c"). */
 export const allow = (): void => {
