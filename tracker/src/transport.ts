@@ -12,8 +12,8 @@ let busy = 0;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let failures = 0;
 
-// Left unsent by an earlier page (never read while off: opting out drops it).
-if (state) safe(() => (outbox = JSON.parse(local('q')!) || []))();
+// Left unsent by an earlier page (when off, store.ts has deleted it already).
+safe(() => (outbox = JSON.parse(local('q')!) || []))();
 
 const save = (): unknown => state && local('q', JSON.stringify(outbox));
 
