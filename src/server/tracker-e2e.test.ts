@@ -4,7 +4,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { startTestServer, type TestServer } from '../test-helpers/server.js';
 import type { StoredEvent } from '../store/types.js';
@@ -28,6 +30,19 @@ before(async () => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/whitepaper.pdf') {
       res.writeHead(200, { 'content-type': 'application/pdf', 'content-disposition': 'attachment; filename="whitepaper.pdf"' }).end('%PDF-1.4\n%%EOF\n');
+      return;
+    }
+    if (path === '/signup') {
+      res.writeHead(200, { 'content-type': 'text/html' }).end(
+        html(
+          'Sign up',
+          `<form id="signup" method="get" action="/thanks">
+             <input name="email" type="email"><input name="first_name" value="Lin"><input name="password" type="password" value="${PASSWORD}">
+             <input type="hidden" name="token" value="hidden-token-value"><input name="number" value="4242 4242 4242 4242">
+             <input name="cc-csc" value="918"><button id="send" type="submit">Send</button>
+           </form>`,
+        ),
+      );
       return;
     }
     if (path === '/thanks') {
@@ -131,6 +146,51 @@ test('two visits days apart, one anonymous id: first-landing UTMs and gclid, SPA
   assert.ok(!everything.includes(PASSWORD), 'no password value anywhere');
   assert.ok(!everything.includes('hidden-token-value'), 'no hidden field value anywhere');
   assert.ok(events.every((e) => e.origin === 'collect'));
+});
+
+/** Every file the server wrote (journal, store), as text: a value found nowhere here was never kept. */
+function filesUnder(dir: string): string {
+  return readdirSync(dir)
+    .map((name) => join(dir, name))
+    .map((path) => (statSync(path).isDirectory() ? filesUnder(path) : readFileSync(path, 'latin1')))
+    .join('\n');
+}
+
+test('a GET form and a landing URL full of secrets: nothing sensitive reaches the store, UTMs and gclid kept', { timeout: 120_000 }, async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const landing = `http://${SITE_HOST}:${sitePort}/?email=lin.url%40example.com&token=landing-token-value&utm_source=x&utm_medium=cpc&gclid=y`;
+  await page.goto(landing);
+  await page.goto(`http://${SITE_HOST}:${sitePort}/signup`);
+  await page.fill('input[name=email]', 'lin@example.com');
+  await Promise.all([page.waitForURL('**/thanks?**'), page.click('#send')]);
+  assert.match(page.url(), /hidden-token-value/, 'the browser put the form fields in the URL');
+  await s.app.ingest.settle();
+  const events = await storedUntil(
+    (ev) => ev.some((e) => e.event === 'form_submitted' && e.anonymousId === ev.find((p) => p.pageUrl?.includes('first_name=Lin'))?.anonymousId),
+    'the thank-you page and the form',
+  );
+  await context.close();
+  await s.app.ingest.settle();
+
+  // This visitor: the one whose thank-you page came from the GET form.
+  const thanks = events.find((e) => e.type === 'page' && e.pageUrl?.includes('first_name=Lin'))!;
+  const mine = events.filter((e) => e.anonymousId === thanks.anonymousId);
+  assert.equal(thanks.pageUrl, `http://${SITE_HOST}:${sitePort}/thanks?email=[email]&first_name=Lin&password=[redacted]&token=[redacted]&number=[redacted]&cc-csc=[redacted]`);
+  const landed = mine.find((e) => e.type === 'page' && e.pageUrl?.includes('utm_source'))!;
+  assert.equal(landed.pageUrl, `http://${SITE_HOST}:${sitePort}/?email=[email]&token=[redacted]&utm_source=x&utm_medium=cpc&gclid=y`);
+  const sessions = await s.store.listSessions(s.workspace.id, { anonymousIds: [landed.anonymousId!] });
+  const landedSession = sessions.find((x) => x.landingUrl?.includes('utm_source'));
+  assert.equal(landedSession?.source, 'x', 'the UTMs still drive acquisition');
+  assert.equal(landedSession?.clickIds.gclid, 'y');
+
+  const stored = JSON.stringify(await s.store.queryEvents(s.workspace.id, { limit: 10_000 })) + JSON.stringify(sessions) + filesUnder(s.dir);
+  for (const secret of [PASSWORD, 'hidden-token-value', 'landing-token-value', '4242 4242', '4242+4242', 'csc=918', 'lin.url', 'lin%40']) {
+    assert.ok(!stored.includes(secret), `${secret} is stored somewhere`);
+  }
+  // The form's e-mail identifies the lead (traits), but no URL-bearing field carries it.
+  const urls = JSON.stringify(mine.map((e) => [e.pageUrl, e.pageReferrer, (e.context as { page?: unknown }).page, (e.properties as { url?: string }).url]));
+  assert.ok(!/@|%40/.test(urls), urls);
 });
 
 test('/cl.js is served gzipped when accepted, with caching headers', async () => {

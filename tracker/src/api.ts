@@ -1,10 +1,11 @@
 // The events (Segment spec: page / track / identify, with the page as context) and the public calls
-// behind window.closedloop: track, identify, page, consent. UTMs and click ids are not parsed here:
-// the collector derives them from context.page.url.
-import { optedOut } from './config.js';
+// behind window.closedloop. UTMs and click ids are not parsed here: the collector derives them from
+// context.page.url. Every URL passes clean() (redact.ts) first.
+import { signal } from './config.js';
 import { doc, loc, nav, now, safe } from './dom.js';
 import { ids, uid } from './ids.js';
-import { allowStorage, set, state } from './store.js';
+import { clean } from './redact.js';
+import { allow, off, optedOut, state } from './store.js';
 import { discard, enqueue, flush } from './transport.js';
 
 export type Props = Record<string, unknown>;
@@ -27,35 +28,37 @@ export let lastPageUrl = loc.href;
 /** Set by identify(userId): the identify event links it to the anonymous id; later events on the page carry it. */
 let user: string | undefined;
 
-const pageProps = (): Props => ({ url: loc.href, path: loc.pathname, referrer, title: doc.title, search: loc.search });
+const pageProps = (): Props => ({
+  url: clean(loc.href),
+  path: clean(loc.pathname),
+  referrer: clean(referrer),
+  title: doc.title,
+  search: clean(loc.search),
+});
 
 /**
- * Builds and queues an event, unless off (DNT/GPC honoured or consent refused). It never throws, so
- * neither do track and page (nothing before it can).
+ * Builds and queues an event, unless off (DNT/GPC honoured, opted out or consent refused). It never
+ * throws, so neither do track and page (nothing before it can).
  */
 const emit = safe((type: TrackerEvent['type'], properties?: Props | 0, extra?: Partial<TrackerEvent>): void => {
   if (state !== 0) {
     const [anonymousId, sessionId] = ids();
-    enqueue(
-      Object.assign(
-        {
-          type,
-          messageId: uid(),
-          anonymousId: anonymousId!,
-          userId: user,
-          timestamp: now(),
-          properties: properties || {},
-          context: {
-            page: pageProps(),
-            sessionId,
-            locale: nav.language,
-            timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-            screen: { width: screen.width, height: screen.height },
-          },
-        },
-        extra,
-      ),
-    );
+    enqueue({
+      type,
+      messageId: uid(),
+      anonymousId: anonymousId!,
+      userId: user,
+      timestamp: now(),
+      properties: properties || {},
+      context: {
+        page: pageProps(),
+        sessionId,
+        locale: nav.language,
+        timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+        screen: { width: screen.width, height: screen.height },
+      },
+      ...extra,
+    });
   }
 });
 
@@ -63,7 +66,7 @@ export const track = (event: string, properties?: Props): void => emit('track', 
 
 /** `identify("a@b.com", traits)` adds an email trait; any other string is the userId. */
 export const identify = safe((idOrEmail: string, traits?: Props): void => {
-  traits = Object.assign({}, traits);
+  traits = { ...traits };
   if (/@/.test(idOrEmail)) traits.email = idOrEmail;
   else if (idOrEmail) user = idOrEmail;
   emit('identify', 0, { traits });
@@ -74,17 +77,23 @@ export const page = (properties?: Props): void => {
     referrer = lastPageUrl;
     lastPageUrl = loc.href;
   }
-  emit('page', Object.assign(pageProps(), properties));
+  emit('page', { ...pageProps(), ...properties });
 };
 
-export const consent = safe((granted: boolean): void => {
-  if (optedOut) return;
-  allowStorage(granted);
-  if (granted) {
-    // Persist the ids used in memory so far (held events and later pages share them); "c" remembers
-    // the consent on later pages.
-    ids();
-    set('c', '1');
-    flush();
-  } else discard();
+/**
+ * consent(granted); optIn() / optOut() pass `explicit`. Granted: storage and sending allowed (optIn
+ * also lifts an opt-out; consent(true) does not, as a consent tool may call it on every page).
+ * Refused: off for this page, stored ids and unsent events deleted; optOut() also remembers it ("_cl_o").
+ * A DNT/GPC signal the site honours wins over all of them.
+ */
+export const consent = safe((granted: unknown, explicit?: unknown): void => {
+  if (!signal && (explicit || !optedOut()))
+    if (granted) {
+      allow();
+      ids(); // the ids used in memory so far (held events and later pages share them) are stored from now on
+      flush();
+    } else {
+      discard();
+      off(explicit);
+    }
 });

@@ -12,7 +12,7 @@ export const writeKey = data.key;
 if (!writeKey) throw 0;
 
 /** `{api}/collect`; the api defaults to the origin the script came from (a same-site proxy path works too). */
-export const endpoint = (data.api || new URL(tag.src).origin).replace(/\/$/, '') + '/collect';
+export const endpoint = new URL((data.api || '').replace(/\/?$/, '/collect'), tag.src);
 
 export const configuredCookieDomain = data.cookieDomain;
 // Numeric attributes: the multiplication converts the string; missing or empty gives the default.
@@ -21,8 +21,8 @@ export const sessionMs = ((data.sessionMinutes as unknown as number) || 30) * 6e
 /** data-consent="required" (any value turns it on). */
 export const consentRequired = 'consent' in data;
 
-/** The visitor asked not to be tracked (DNT / GPC) and the site honours it: nothing is stored or sent. */
-export const optedOut =
+/** The browser asks not to be tracked (DNT / GPC) and the site honours it: nothing overrides it. */
+export const signal =
   ('respectDnt' in data && nav.doNotTrack == '1') ||
   ('respectGpc' in data && (nav as { globalPrivacyControl?: boolean }).globalPrivacyControl);
 

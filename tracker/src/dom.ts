@@ -1,5 +1,5 @@
 // Browser globals used many times, aliased once so the minifier gives them one-letter names
-// (the snippet must stay under 2 KB gzipped, so bytes count throughout this folder).
+// (the snippet's size is budgeted, see docs/tracker.md "Size": bytes count throughout this folder).
 export const doc = document;
 export const loc = location;
 export const nav = navigator;

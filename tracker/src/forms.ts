@@ -1,8 +1,11 @@
 // Form capture: a submitted form holding an email becomes identify + form_submitted.
-// Passwords, card data and hidden fields are never put into an event.
+// Passwords, card data and hidden fields are never put into an event, and their names are remembered
+// so that the next page's URL (where a GET form puts them) is redacted too.
 import { formAllow, formDeny } from './config.js';
 import { identify, track } from './api.js';
 import { on } from './dom.js';
+import { DENY, remember } from './redact.js';
+import { local, state } from './store.js';
 import { flush } from './transport.js';
 
 /** 13–19 digits (spaces/dashes allowed) passing the Luhn checksum: looks like a payment card number. */
@@ -15,6 +18,7 @@ on('submit', (e: SubmitEvent) => {
   const form = e.target as HTMLFormElement;
   const fields: Record<string, string> = {};
   const properties: Record<string, unknown> = { fields };
+  const refused = new URLSearchParams();
   let email;
   // What the form submits: no buttons, unticked boxes, nameless or disabled controls. (TS's DOM lib
   // here lacks DOM.Iterable, hence the cast.)
@@ -23,14 +27,17 @@ on('submit', (e: SubmitEvent) => {
     // "type,name,autocomplete,id".
     const el = form.elements[name as never] as HTMLInputElement;
     const about = [el.type, name, el.autocomplete, el.id] + '';
-    // Left out: empty values, hidden / password / file inputs, card data (autocomplete cc-*, names like
-    // card / cc / cvc / cvv but not "account", Luhn-valid numbers), denied names.
-    if (value && !/^(hid|fil)|pass|card|cvc|cvv|[^a-z]cc/i.test(about) && !formDeny.includes(name) && !looksLikeCard(value)) {
+    // Refused: hidden / file inputs (tested first: a file is no string), sensitive names (passwords,
+    // card data: autocomplete cc-*; see DENY), denied names, Luhn-valid numbers.
+    if (/^(hid|fil)/.test(about) || DENY.test(about) || formDeny.includes(name) || looksLikeCard(value)) refused.append(name, '');
+    else if (value) {
       // type or autocomplete "email", or a name / id containing "email".
       if (/@/.test(value) && /email/i.test(about)) email = email || value;
       if (!formAllow[0] || formAllow.includes(name)) fields[name] = (fields[name] ? fields[name] + ',' : '') + value;
     }
   }
+  // Kept for the rest of the tab's session (sessionStorage: names only, no values), unless off.
+  if (state !== 0) local('f', remember(refused + ''), 1);
   if (email) {
     identify(email);
     // getAttribute: form.id / form.action would return fields named "id" / "action".

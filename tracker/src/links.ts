@@ -1,6 +1,7 @@
 // Link clicks: file downloads (a whitepaper download is a buying signal) and outbound links.
 import { downloadExts } from './config.js';
 import { track } from './api.js';
+import { clean } from './redact.js';
 import { loc, on } from './dom.js';
 import { flush } from './transport.js';
 
@@ -8,7 +9,7 @@ import { flush } from './transport.js';
  * Documents, spreadsheets, decks, data and installers (add others with data-download-ext). Matched
  * against the lowercased path: Report.PDF counts; data-download-ext is written lowercase.
  */
-const DOWNLOAD = RegExp('\\.(' + ['pdf|(doc|xls|ppt)x?|csv|zip|dmg|exe|msi|pkg'].concat(downloadExts).join('|') + ')$');
+const DOWNLOAD = RegExp('\\.(' + ['pdf|(doc|xls|ppt)x?|csv|zip|dmg|exe|msi|pkg', ...downloadExts].join('|') + ')$');
 
 on('click', (e: MouseEvent) => {
   // The anchor's own URL parts; an <a> without href has no host or path, so nothing matches.
@@ -17,7 +18,7 @@ on('click', (e: MouseEvent) => {
   // mailto:, tel:, javascript: … have no host.
   if (ext || (url.host && url.host != loc.host)) {
     // file_type is left out (undefined) for outbound links.
-    track(ext ? 'file_download' : 'outbound_link_clicked', { url: url.href, file_type: (ext || [])[1] });
+    track(ext ? 'file_download' : 'outbound_link_clicked', { url: clean(url.href), file_type: (ext || [])[1] });
     flush(); // the click usually leaves the page
   }
 });

@@ -12,11 +12,10 @@ let busy = 0;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let failures = 0;
 
+// Left unsent by an earlier page (when off, store.ts has deleted it already).
 safe(() => (outbox = JSON.parse(local('q')!) || []))();
 
-const save = (): void => {
-  if (state) local('q', JSON.stringify(outbox));
-};
+const save = (): unknown => state && local('q', JSON.stringify(outbox));
 
 /**
  * Sends the next batch not already in flight (nothing while consent is pending): fetch, text/plain (a
