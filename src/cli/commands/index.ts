@@ -7,6 +7,7 @@ import { register as channels } from './channels.js';
 import { register as simulate } from './simulate.js';
 import { register as rebuild } from './rebuild.js';
 import { register as evaluate } from './evaluate.js';
+import { register as people } from './people.js';
 
 /** Every sub-command registers itself here, in the order `--help` lists them. */
 export function registerCommands(program: Command): void {
@@ -17,5 +18,6 @@ export function registerCommands(program: Command): void {
   attribute(program);
   evaluate(program);
   channels(program);
+  people(program);
   simulate(program);
 }
