@@ -74,11 +74,12 @@ export async function erasePerson(store: Store, workspaceId: string, target: Per
   const erasureId = `er_${randomBytes(12).toString('hex')}`;
   const at = new Date();
   // no derive may interleave: one started before would write back rows read before the delete
-  const rowCounts = await withWorkspaceLock(workspaceId, () => store.erasePerson(workspaceId, sel, { erasureId, via: opts.via, at }));
+  await withWorkspaceLock(workspaceId, () => store.erasePerson(workspaceId, sel, { erasureId, via: opts.via, at }));
   // the person's derived rows are gone already; the rebuild settles what their facts fed into others'
   // (data-driven credits and fits, an identifier's quarantine)
   await rebuild(store, workspaceId);
   await store.completeErasure(erasureId);
+  // the audit record as stored (rows removed per table, when re-derived)
   const record = (await store.listErasures(workspaceId)).find((e) => e.id === erasureId);
   if (!record) throw new Error(`erasure ${erasureId} has no audit record`);
   return record;

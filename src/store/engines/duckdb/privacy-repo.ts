@@ -155,8 +155,9 @@ export async function personIdentifiers(db: Db, ws: string, personIds: readonly 
 }
 
 /**
- * The person's earlier ids: `seeds` and every person merged into one of them (identity_changes, followed
- * back), less the ids that are other live persons now (a merged person that later split off is someone else).
+ * The person's ids: `current`, and of `seeds` and every person merged into one of them (identity_changes,
+ * followed back) those the identity log names and that are no other live person now (a merged person that
+ * later split off is someone else).
  */
 export async function formerPersonIds(db: Db, ws: string, seeds: readonly string[], current: readonly string[]): Promise<string[]> {
   if (seeds.length === 0) return [];
@@ -168,7 +169,9 @@ export async function formerPersonIds(db: Db, ws: string, seeds: readonly string
        WHERE c.workspace_id = $ws AND c.change = 'merge')
      SELECT DISTINCT id FROM s
      WHERE id IN ${inList('current')}
-        OR id NOT IN (SELECT person_id FROM identities WHERE workspace_id = $ws)
+        OR (id NOT IN (SELECT person_id FROM identities WHERE workspace_id = $ws)
+            AND EXISTS (SELECT 1 FROM identity_changes c WHERE c.workspace_id = $ws
+                        AND (c.person_id = s.id OR list_contains(CAST(c.others AS VARCHAR[]), s.id))))
      ORDER BY id`,
     { ws, seeds: listValue([...seeds]), current: listValue([...current]) },
     { seeds: VARCHAR_LIST, current: VARCHAR_LIST },
