@@ -40,21 +40,26 @@ export async function tableRows(q: Query, table: string, where = 'true'): Promis
 const NUMERIC_OR_TIME = /^(BOOLEAN|TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL.*|DATE|TIME.*|TIMESTAMP.*|INTERVAL)$/;
 
 /**
- * Where any of the needles occurs (case-insensitive) in any text, JSON, list or blob cell of any table;
- * rows of `exceptWorkspace` are left out (another tenant may hold the same e-mail).
+ * Where any of the patterns (regular expressions, lower case, matched against lower-cased text) occurs in any
+ * text, JSON, list or blob cell of any table; rows of `exceptWorkspace` are left out (another tenant may hold
+ * the same e-mail).
  */
-export async function findInDatabase(q: Query, needles: readonly string[], exceptWorkspace?: string): Promise<{ table: string; column: string; needle: string; rows: number }[]> {
-  const found: { table: string; column: string; needle: string; rows: number }[] = [];
+export async function findInDatabase(q: Query, patterns: readonly string[], exceptWorkspace?: string): Promise<{ table: string; column: string; pattern: string; rows: number }[]> {
+  const found: { table: string; column: string; pattern: string; rows: number }[] = [];
   for (const [table, columns] of await tableColumns(q)) {
     const scoped = exceptWorkspace !== undefined && columns.some((c) => c.name === 'workspace_id');
     const where = scoped ? `workspace_id IS DISTINCT FROM '${exceptWorkspace}'` : 'true';
     for (const c of columns) {
       if (NUMERIC_OR_TIME.test(c.type)) continue;
-      const text = c.type === 'BLOB' ? `coalesce(try(decode("${c.name}")), "${c.name}"::VARCHAR)` : `"${c.name}"::VARCHAR`;
-      for (const needle of needles) {
-        const r = await q(`SELECT count(*) AS n FROM ${table} WHERE ${where} AND contains(lower(${text}), $n)`, { n: needle.toLowerCase() });
+      // a blob that is not UTF-8 reads as text with \xNN escapes (quotes too): each escape becomes a space
+      const text =
+        c.type === 'BLOB'
+          ? `coalesce(try(decode("${c.name}")), regexp_replace("${c.name}"::VARCHAR, '\\\\x[0-9A-F]{2}', ' ', 'g'))`
+          : `"${c.name}"::VARCHAR`;
+      for (const pattern of patterns) {
+        const r = await q(`SELECT count(*) AS n FROM ${table} WHERE ${where} AND regexp_matches(lower(${text}), $p)`, { p: pattern });
         const n = Number(r[0]?.n ?? 0);
-        if (n > 0) found.push({ table, column: c.name, needle, rows: n });
+        if (n > 0) found.push({ table, column: c.name, pattern, rows: n });
       }
     }
   }

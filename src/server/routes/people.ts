@@ -16,8 +16,9 @@ const PeopleQuery = z
   })
   .refine((q) => Object.values(q).filter(Boolean).length === 1, 'give exactly one of email, phone, anonymousId, userId');
 
-// a person id as the store makes them (`p_` + hex, `#n` when salted), with room for other engines' ids
-const PersonParams = z.object({ id: z.string().min(1).max(200) });
+// a person id as the store makes them (`p_` + hex), with room for other engines' ids; Fastify refuses
+// parameters over 100 characters itself (414)
+const PersonParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_#:.-]{1,100}$/, 'is not a person id') });
 
 const KIND: Record<string, string> = { email: 'email', phone: 'phone', anonymousId: 'anonymous_id', userId: 'user_id' };
 
