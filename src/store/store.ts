@@ -35,6 +35,10 @@ import type {
   JournalLoadResult,
   RedactableEvent,
   RedactionRun,
+  ErasureRecord,
+  PersonRows,
+  PersonSelection,
+  SpellingCandidate,
 } from './types.js';
 
 /** One request's events, for group commit. */
@@ -214,6 +218,25 @@ export interface Store {
 
   appendIdentityLinks(workspaceId: string, links: readonly IdentityLink[]): Promise<number>;
   listIdentityLinks(workspaceId: string): Promise<IdentityLink[]>;
+
+  // ---- privacy: a person's export and erasure (model/person-privacy.ts) ----
+  /** Raw identifier values in events and identity links containing a needle (lower-cased text, or a phone's digits). */
+  identifierSpellings(workspaceId: string, needles: { text: readonly string[]; digits: readonly string[] }): Promise<SpellingCandidate[]>;
+  /** Events whose JSON, and dead letters whose line, contain a needle (dead letters that are not UTF-8 always). */
+  textMentions(
+    workspaceId: string,
+    opts: { eventNeedles: readonly string[]; letterNeedles: readonly string[]; unnamed: boolean },
+  ): Promise<{ events: { messageId: string; text: string }[]; deadLetters: { id: string; raw: Buffer }[] }>;
+  /** The identifiers (normalised) of these persons. */
+  personIdentifiers(workspaceId: string, personIds: readonly string[]): Promise<IdentifierKey[]>;
+  /** `seeds` and the persons merged into them (identity_changes), less other live persons. */
+  formerPersonIds(workspaceId: string, seeds: readonly string[], current: readonly string[]): Promise<string[]>;
+  /** Every row about the person, per table, on one snapshot. */
+  personRows(workspaceId: string, selection: PersonSelection): Promise<PersonRows>;
+  /** Deletes every row about the person, writes tombstones and the audit record in one transaction; rows removed per table. */
+  erasePerson(workspaceId: string, selection: PersonSelection, meta: { erasureId: string; via: 'api' | 'cli'; at: Date }): Promise<Record<string, number>>;
+  completeErasure(erasureId: string): Promise<void>;
+  listErasures(workspaceId: string): Promise<ErasureRecord[]>;
 
   close(): Promise<void>;
 }

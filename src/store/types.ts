@@ -378,3 +378,40 @@ export interface RedactableEvent {
   properties: Record<string, unknown> | null;
   context: Record<string, unknown> | null;
 }
+
+/** A raw value in a fact's identifier column that may spell one of a person's identifiers (the model checks). */
+export interface SpellingCandidate {
+  /** The events column it is in, or `identity_link` (either end of a link). */
+  column: 'anonymous_id' | 'user_id' | 'previous_id' | 'email' | 'phone' | 'identity_link';
+  /** The column's kind; for a link end, the link's own kind as stored. */
+  kind: string;
+  value: string;
+}
+
+/**
+ * Every fact and derived row about one person, as the model found them: their identifiers (normalised),
+ * how the facts spell them (raw), and the events and dead letters that mention them elsewhere.
+ */
+export interface PersonSelection {
+  /** The person's id and the earlier ids of theirs that identity_changes names. */
+  personIds: string[];
+  identifiers: IdentifierKey[];
+  /** Raw values of the events' identifier columns, and events that mention the person in their JSON. */
+  events: { anonymousIds: string[]; userIds: string[]; previousIds: string[]; emails: string[]; phones: string[]; messageIds: string[] };
+  /** Raw (kind, value) ends of identity_links. */
+  links: IdentifierKey[];
+  deadLetters: string[];
+}
+
+/** Rows per table (all columns; JSON columns as JSON, times in the engine's text form, blobs as base64). */
+export type PersonRows = Record<string, Record<string, unknown>[]>;
+
+/** The audit record of one erasure: no personal data, only when, where and how many rows. */
+export interface ErasureRecord {
+  id: string;
+  workspaceId: string;
+  requestedAt: string;
+  rederivedAt: string | null;
+  via: 'api' | 'cli';
+  rowCounts: Record<string, number>;
+}

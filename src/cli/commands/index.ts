@@ -9,6 +9,7 @@ import { register as rebuild } from './rebuild.js';
 import { register as evaluate } from './evaluate.js';
 import { register as ingest } from './ingest.js';
 import { register as redact } from './redact.js';
+import { register as people } from './people.js';
 
 /** Every sub-command registers itself here, in the order `--help` lists them. */
 export function registerCommands(program: Command): void {
@@ -21,5 +22,6 @@ export function registerCommands(program: Command): void {
   attribute(program);
   evaluate(program);
   channels(program);
+  people(program);
   simulate(program);
 }

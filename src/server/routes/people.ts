@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { firstIssue } from '../../collect/envelope.js';
 import { normaliseIdentifier } from '../../model/identity/index.js';
+import { erasePerson, exportPerson } from '../../model/person-privacy.js';
 import type { Store } from '../../store/store.js';
 import { ApiError } from '../errors.js';
 import { requireSecret } from './events.js';
@@ -15,9 +16,13 @@ const PeopleQuery = z
   })
   .refine((q) => Object.values(q).filter(Boolean).length === 1, 'give exactly one of email, phone, anonymousId, userId');
 
+// a person id as the store makes them (`p_` + hex), with room for other engines' ids; Fastify refuses
+// parameters over 100 characters itself (414)
+const PersonParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_#:.-]{1,100}$/, 'is not a person id') });
+
 const KIND: Record<string, string> = { email: 'email', phone: 'phone', anonymousId: 'anonymous_id', userId: 'user_id' };
 
-/** Find a person by an identifier, and read a person's whole journey. */
+/** Find a person by an identifier, read a person's whole journey, export it, erase it (docs/privacy.md). */
 export function peopleRoutes(app: FastifyInstance, store: Store): void {
   app.get('/api/people', async (req) => {
     const ws = await requireSecret(store, req);
@@ -44,4 +49,33 @@ export function peopleRoutes(app: FastifyInstance, store: Store): void {
     if (!journey) throw new ApiError(404, 'not_found', `no person ${req.params.id} in this workspace`, 'id');
     return journey;
   });
+
+  // GDPR Art. 15: every fact and derived row about the person, as JSON
+  app.get<{ Params: { id: string } }>('/api/people/:id/export', async (req, reply) => {
+    const ws = await requireSecret(store, req);
+    const { id } = personParams(req.params);
+    const data = await exportPerson(store, ws.id, { personId: id });
+    if (!data) throw new ApiError(404, 'not_found', 'no such person in this workspace', 'id');
+    void reply.header('content-disposition', 'attachment; filename="person-export.json"');
+    return data;
+  });
+
+  // GDPR Art. 17: the person's facts removed (the journal loaded first, so none wait there), tombstones kept,
+  // the workspace re-derived; the reply is the audit record, which names no personal data
+  app.delete<{ Params: { id: string } }>('/api/people/:id', async (req) => {
+    const ws = await requireSecret(store, req);
+    const { id } = personParams(req.params);
+    const erasure = await erasePerson(store, ws.id, { personId: id }, { via: 'api', flush: () => app.ingest.flush() });
+    if (!erasure) throw new ApiError(404, 'not_found', 'no such person in this workspace', 'id');
+    return { erasure };
+  });
+}
+
+function personParams(params: unknown): { id: string } {
+  const p = PersonParams.safeParse(params);
+  if (!p.success) {
+    const { reason } = firstIssue(p.error);
+    throw new ApiError(400, 'invalid_params', reason, 'id');
+  }
+  return p.data;
 }

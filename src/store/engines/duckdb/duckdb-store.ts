@@ -35,6 +35,10 @@ import type {
   JournalLoadResult,
   RedactableEvent,
   RedactionRun,
+  ErasureRecord,
+  PersonRows,
+  PersonSelection,
+  SpellingCandidate,
 } from '../../types.js';
 import { Db, type Row } from './connection.js';
 import { attributionFits, attributionInputs, nonConvertingTouches, creditReport, creditsOutOfStep, personCredits, replaceCredits } from './attribution-repo.js';
@@ -52,6 +56,8 @@ import { deviceTimelines } from './identity-devices-repo.js';
 import type { DeviceTimelines } from '../../types.js';
 import { releaseTouchedEvents, stageTouchedEvents } from './touched-events.js';
 import { redactionRuns, redactStoredEvents } from './redact-repo.js';
+import { PrivacyKey, privacyKeyPath } from './erased-identifiers.js';
+import { completeErasure, erasePerson, formerPersonIds, identifierSpellings, listErasures, personIdentifiers, personRows, textMentions } from './privacy-repo.js';
 import {
   countPersons,
   currentIdentities,
@@ -83,14 +89,20 @@ export class DuckDbStore implements Store {
   private isReady = false;
 
   private readonly appender: EventAppender;
+  private readonly privacyKey: PrivacyKey;
 
-  private constructor(private readonly db: Db) {
+  private constructor(
+    private readonly db: Db,
+    path: string,
+  ) {
     this.appender = new EventAppender(db);
+    this.privacyKey = new PrivacyKey(db, privacyKeyPath(path));
   }
 
   static async open(path: string): Promise<DuckDbStore> {
-    const store = new DuckDbStore(await Db.open(path));
+    const store = new DuckDbStore(await Db.open(path), path);
     await migrate(store.db);
+    await store.privacyKey.load();
     store.isReady = true;
     return store;
   }
@@ -356,6 +368,36 @@ export class DuckDbStore implements Store {
       source: String(r.source),
       at: String(r.at),
     }));
+  }
+
+  // ---- privacy (privacy-repo.ts) ----
+
+  identifierSpellings(workspaceId: string, needles: { text: readonly string[]; digits: readonly string[] }): Promise<SpellingCandidate[]> {
+    return identifierSpellings(this.db, workspaceId, needles);
+  }
+  textMentions(
+    workspaceId: string,
+    opts: { eventNeedles: readonly string[]; letterNeedles: readonly string[]; unnamed: boolean },
+  ): Promise<{ events: { messageId: string; text: string }[]; deadLetters: { id: string; raw: Buffer }[] }> {
+    return textMentions(this.db, workspaceId, opts);
+  }
+  personIdentifiers(workspaceId: string, personIds: readonly string[]): Promise<IdentifierKey[]> {
+    return personIdentifiers(this.db, workspaceId, personIds);
+  }
+  formerPersonIds(workspaceId: string, seeds: readonly string[], current: readonly string[]): Promise<string[]> {
+    return formerPersonIds(this.db, workspaceId, seeds, current);
+  }
+  personRows(workspaceId: string, selection: PersonSelection): Promise<PersonRows> {
+    return personRows(this.db, workspaceId, selection);
+  }
+  erasePerson(workspaceId: string, selection: PersonSelection, meta: { erasureId: string; via: 'api' | 'cli'; at: Date }): Promise<Record<string, number>> {
+    return erasePerson(this.db, this.privacyKey, workspaceId, selection, meta);
+  }
+  completeErasure(erasureId: string): Promise<void> {
+    return completeErasure(this.db, erasureId);
+  }
+  listErasures(workspaceId: string): Promise<ErasureRecord[]> {
+    return listErasures(this.db, workspaceId);
   }
 
   async close(): Promise<void> {

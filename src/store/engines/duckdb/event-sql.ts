@@ -2,6 +2,7 @@
 // each path produces a relation with the columns of EVENT_FIELDS and runs normaliseSelect over it.
 // Segment-spec field names in, snake_case columns out.
 import { EVENT_RULES, ISO_DATE_PATTERN, type Check } from '../../../collect/event-rules.js';
+import { NOT_ERASED_SQL } from './erased-identifiers.js';
 
 /** The Segment fields we read, with the DuckDB type each is read as. */
 export const EVENT_FIELDS: Readonly<Record<string, string>> = {
@@ -148,6 +149,7 @@ export function dedupInsertSql(relation: string, returning = ''): string {
   const cols = EVENT_COLUMNS.join(', ');
   return `INSERT OR IGNORE INTO events (${cols})
     SELECT ${cols} FROM ${relation} s
+    ${NOT_ERASED_SQL /* events from before an erasure that name an erased id (erased-identifiers.ts) */}
     WHERE err IS NULL
     ${returning}`;
 }

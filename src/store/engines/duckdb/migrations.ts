@@ -278,6 +278,30 @@ export const MIGRATIONS: readonly Migration[] = [
       );`,
   },
   {
+    version: 13,
+    name: 'erasures',
+    // Person erasure (GDPR Art. 17): an audit record naming no personal data (when, which workspace, a
+    // random erasure id, rows removed per table), and tombstones of the erased identifiers as keyed hashes
+    // (sha256 of the install's secret in privacy.key, the kind and the normalised value), so that a re-sent
+    // event from before the erasure is skipped at load time and never brings the person back.
+    sql: `
+      CREATE TABLE erasures (
+        id VARCHAR PRIMARY KEY,
+        workspace_id VARCHAR NOT NULL,
+        requested_at TIMESTAMPTZ NOT NULL,
+        rederived_at TIMESTAMPTZ,         -- NULL until the workspace was re-derived after it
+        via VARCHAR NOT NULL,             -- api or cli
+        row_counts JSON NOT NULL          -- rows removed, per table
+      );
+      CREATE TABLE erased_identifiers (
+        workspace_id VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        key_hash VARCHAR NOT NULL,
+        erased_at TIMESTAMPTZ NOT NULL,
+        erasure_id VARCHAR NOT NULL
+      );`,
+  },
+  {
     version: 14,
     name: 'redaction_log',
     // An audit of the one sanctioned rewrite of facts: `closedloop redact` (scope 'workspace') and the

@@ -1,0 +1,136 @@
+// `closedloop people export|erase|erasures`: a person's data under GDPR Art. 15 and 17 (docs/privacy.md).
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { deriveTouched } from '../../model/derive.js';
+import { erasePerson, exportPerson, PersonTargetError, type PersonTarget } from '../../model/person-privacy.js';
+import { EventJournal } from '../../store/journal.js';
+import { JournalLoader } from '../../store/journal-loader.js';
+import type { Store } from '../../store/store.js';
+import type { TouchedIds } from '../../store/types.js';
+import { cliConfig, printRows, withStore } from '../context.js';
+import { UsageError } from '../errors.js';
+
+interface TargetOptions {
+  email?: string;
+  person?: string;
+  workspace?: string;
+  dataDir?: string;
+}
+
+export function register(program: Command): void {
+  const people = program.command('people').description("A person's data: export it (GDPR Art. 15) or erase it (Art. 17)");
+  const targetOptions = (c: Command) =>
+    c
+      .option('--email <email>', 'the person with this e-mail (also finds facts that name it but no person holds yet)')
+      .option('--person <id>', 'the person with this id (p_...)')
+      .option('--workspace <id>', 'workspace id (optional when the data directory holds one workspace)')
+      .option('--data-dir <dir>', 'data directory');
+
+  targetOptions(people.command('export'))
+    .description('Write every fact and derived row about a person as JSON')
+    .option('--out <file>', 'write to this file (created readable by its owner only) instead of stdout')
+    .action(async (o: TargetOptions & { out?: string }) => {
+      const target = targetOf(o);
+      await withStore(o.dataDir, async (store) => {
+        const ws = await workspaceOf(store, o.workspace);
+        const data = await exportPerson(store, ws, target).catch(asUsage);
+        if (!data) throw new UsageError(`nothing is stored about that ${describe(target)} in workspace ${ws}`, targetField(target));
+        const json = `${JSON.stringify(data, null, 2)}\n`;
+        if (o.out === undefined) {
+          process.stdout.write(json);
+          return;
+        }
+        writeFileSync(o.out, json, { mode: 0o600 });
+        const rows = Object.values(data.counts).reduce((a, b) => a + b, 0);
+        process.stderr.write(`wrote ${o.out}: ${rows} rows (${summary(data.counts)})\n`);
+      });
+    });
+
+  targetOptions(people.command('erase'))
+    .description("Remove a person's facts from every table, keep tombstones and an audit record, re-derive the workspace")
+    .option('--json', 'machine-readable output')
+    .action(async (o: TargetOptions & { json?: boolean }) => {
+      const target = targetOf(o);
+      const dataDir = cliConfig(o.dataDir === undefined ? {} : { dataDir: o.dataDir }).dataDir;
+      await withStore(o.dataDir, async (store) => {
+        const ws = await workspaceOf(store, o.workspace);
+        // the server is stopped; events it acknowledged but did not load yet wait in the journal
+        const flush = () => loadJournal(store, dataDir);
+        const erasure = await erasePerson(store, ws, target, { via: 'cli', flush }).catch(asUsage);
+        if (!erasure) throw new UsageError(`nothing is stored about that ${describe(target)} in workspace ${ws}`, targetField(target));
+        if (o.json) process.stdout.write(`${JSON.stringify(erasure, null, 2)}\n`);
+        else process.stdout.write(`erasure ${erasure.id} in workspace ${ws}: removed ${summary(erasure.rowCounts)}\n`);
+      });
+    });
+
+  people
+    .command('erasures')
+    .description('The audit record of past erasures (no personal data: when, and rows removed per table)')
+    .option('--workspace <id>', 'workspace id (optional when the data directory holds one workspace)')
+    .option('--data-dir <dir>', 'data directory')
+    .option('--json', 'machine-readable output')
+    .action(async (o: { workspace?: string; dataDir?: string; json?: boolean }) => {
+      await withStore(o.dataDir, async (store) => {
+        const ws = await workspaceOf(store, o.workspace);
+        const rows = (await store.listErasures(ws)).map((e) => ({
+          id: e.id,
+          requestedAt: e.requestedAt,
+          rederivedAt: e.rederivedAt,
+          via: e.via,
+          ...(o.json ? { rowCounts: e.rowCounts } : { removed: summary(e.rowCounts) }),
+        }));
+        printRows(rows, Boolean(o.json));
+      });
+    });
+}
+
+function targetOf(o: TargetOptions): PersonTarget {
+  if ((o.email === undefined) === (o.person === undefined)) throw new UsageError('give exactly one of --email and --person', '--email');
+  if (o.email !== undefined) return { email: o.email };
+  if (o.person!.trim() === '') throw new UsageError('must not be empty', '--person');
+  return { personId: o.person! };
+}
+
+const describe = (t: PersonTarget) => ('email' in t ? 'e-mail' : 'person id');
+const targetField = (t: PersonTarget) => ('email' in t ? '--email' : '--person');
+
+function asUsage(err: unknown): never {
+  if (err instanceof PersonTargetError) throw new UsageError(err.message, `--${err.field}`);
+  throw err;
+}
+
+async function workspaceOf(store: Store, id: string | undefined): Promise<string> {
+  if (id !== undefined) {
+    if (!(await store.getWorkspace(id))) throw new UsageError(`no workspace with id "${id}"`, '--workspace');
+    return id;
+  }
+  const all = await store.listWorkspaces();
+  if (all.length !== 1) throw new UsageError(`the data directory holds ${all.length} workspaces: name one`, '--workspace');
+  return all[0]!.id;
+}
+
+const summary = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .filter(([, n]) => n > 0)
+    .map(([t, n]) => `${t} ${n}`)
+    .join(', ') || 'no rows';
+
+/**
+ * Loads what the ingestion journal still holds (a server that stopped uncleanly leaves segments) and derives
+ * it, as the server would have at its next start.
+ */
+async function loadJournal(store: Store, dataDir: string): Promise<void> {
+  const journal = EventJournal.open(join(dataDir, 'journal'));
+  const loader = new JournalLoader(journal, store);
+  const touched = new Map<string, TouchedIds>();
+  loader.onLoaded((l) => {
+    for (const [ws, ids] of l.touched) touched.set(ws, ids);
+  });
+  try {
+    await loader.flush();
+  } finally {
+    await journal.close();
+  }
+  for (const [ws, ids] of touched) await deriveTouched(store, ws, ids);
+}
