@@ -23,10 +23,16 @@ export class WriteKeyCache {
   }
 }
 
-/** The write key from `Authorization: Basic base64(key:anything)` (Segment, RudderStack) or the body. */
+/**
+ * The write key, wherever an SDK puts it: `Authorization: Basic base64(key:)` (every Segment and RudderStack
+ * SDK; the scheme name is case-insensitive), else `writeKey` in the body (analytics.js also sends it there,
+ * the snippet only there). RudderStack's beacon puts it in the query string (`?writeKey=`), which its route
+ * passes in as the body's.
+ */
 export function writeKeyFrom(authorization: string | undefined, body: unknown): string | undefined {
-  if (authorization?.startsWith('Basic ')) {
-    const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8');
+  const basic = /^basic\s+(\S+)/i.exec(authorization ?? '');
+  if (basic) {
+    const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
     const user = decoded.split(':')[0];
     if (user) return user;
   }

@@ -43,3 +43,26 @@ test('every bad value is reported on its own line, naming where it came from', (
     cleanup();
   }
 });
+
+test('server limits: trustProxy is a list of addresses or ranges (never true), IPs are truncated by default', () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const defaults = loadConfig({ env: {}, cwd: dir });
+    assert.deepEqual([defaults.trustProxy, defaults.truncateIps, defaults.requestTimeout, defaults.headersTimeout, defaults.maxConnectionsPerIp], [[], true, 30, 10, 128]);
+    assert.deepEqual(loadConfig({ env: { CLOSEDLOOP_TRUST_PROXY: '10.0.0.1, 192.168.0.0/16,loopback' }, cwd: dir }).trustProxy, ['10.0.0.1', '192.168.0.0/16', 'loopback']);
+    assert.deepEqual(loadConfig({ env: { CLOSEDLOOP_TRUST_PROXY: 'false' }, cwd: dir }).trustProxy, []);
+    writeFileSync(join(dir, 'closedloop.config.json'), JSON.stringify({ trustProxy: ['2001:db8::/32'], truncateIps: false }));
+    assert.deepEqual(loadConfig({ env: {}, cwd: dir }).trustProxy, ['2001:db8::/32']);
+    assert.equal(loadConfig({ env: {}, cwd: dir }).truncateIps, false);
+    writeFileSync(join(dir, 'closedloop.config.json'), JSON.stringify({ trustProxy: true }));
+    assert.throws(() => loadConfig({ env: {}, cwd: dir }), /closedloop\.config\.json trustProxy: must be a list of proxy addresses/);
+    assert.throws(
+      () => loadConfig({ env: { CLOSEDLOOP_TRUST_PROXY: '10.0.0.0/33' }, cwd: '/nonexistent' }),
+      (err: unknown) => err instanceof ConfigError && err.problems[0]!.endsWith('"10.0.0.0/33": the prefix length must be 0 to 32'),
+    );
+    assert.throws(() => loadConfig({ env: { CLOSEDLOOP_TRUST_PROXY: 'proxy.local' }, cwd: '/nonexistent' }), /"proxy\.local" is not an IP address/);
+    assert.throws(() => loadConfig({ env: { CLOSEDLOOP_REQUEST_TIMEOUT: '0' }, cwd: '/nonexistent' }), /CLOSEDLOOP_REQUEST_TIMEOUT: must be seconds/);
+  } finally {
+    cleanup();
+  }
+});

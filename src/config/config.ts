@@ -1,8 +1,21 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { addressEntryProblem } from '../util/address-list.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+// Proxy addresses: a list (file), a comma-separated string (environment), or false/empty for none. `true`
+// (trust everyone) is refused: it would let any client forge its address through X-Forwarded-For.
+const addressList = z
+  .union([z.literal(false), z.string(), z.array(z.string())])
+  .transform((v) => (v === false || v === 'false' ? [] : typeof v === 'string' ? v.split(',') : v).map((e) => e.trim()).filter(Boolean))
+  .superRefine((list, ctx) => {
+    for (const entry of list) {
+      const problem = addressEntryProblem(entry);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }
+  });
 
 /** Every setting, where it can come from, and what a valid value is. */
 const FIELDS = {
@@ -25,7 +38,7 @@ const FIELDS = {
   truncateIps: {
     env: 'CLOSEDLOOP_TRUNCATE_IPS',
     schema: z.union([z.boolean(), z.enum(['true', 'false', '1', '0'])]).transform((v) => v === true || v === 'true' || v === '1'),
-    default: false,
+    default: true,
     hint: 'true or false',
   },
   redactParams: {
@@ -35,6 +48,36 @@ const FIELDS = {
       .pipe(z.array(z.string().regex(/^(?!utm_)[A-Za-z0-9_.\-[\]]{1,64}$/i)).max(100)),
     default: [] as string[],
     hint: 'parameter names to redact in every stored URL besides the built-in list (docs/redaction.md): a list, or names separated by commas (letters, digits, _ . - [ ], not utm_*)',
+  },
+  trustProxy: {
+    env: 'CLOSEDLOOP_TRUST_PROXY',
+    schema: addressList,
+    default: [],
+    hint: 'a list of proxy addresses or CIDR ranges (comma-separated in the environment), or false',
+  },
+  requestTimeout: {
+    env: 'CLOSEDLOOP_REQUEST_TIMEOUT',
+    schema: z.coerce.number().positive().max(3600),
+    default: 30,
+    hint: 'seconds (more than 0, at most 3600) to receive a whole request',
+  },
+  headersTimeout: {
+    env: 'CLOSEDLOOP_HEADERS_TIMEOUT',
+    schema: z.coerce.number().positive().max(3600),
+    default: 10,
+    hint: 'seconds (more than 0, at most 3600) to receive the request headers',
+  },
+  keepAliveTimeout: {
+    env: 'CLOSEDLOOP_KEEP_ALIVE_TIMEOUT',
+    schema: z.coerce.number().positive().max(3600),
+    default: 72,
+    hint: 'seconds (more than 0, at most 3600) an idle keep-alive connection stays open',
+  },
+  maxConnectionsPerIp: {
+    env: 'CLOSEDLOOP_MAX_CONNECTIONS_PER_IP',
+    schema: z.coerce.number().int().min(0),
+    default: 128,
+    hint: 'open connections per client address, a whole number (0 turns the cap off)',
   },
   trackerPath: {
     env: 'CLOSEDLOOP_TRACKER_PATH',
@@ -103,7 +146,10 @@ export function loadConfig(opts: { env?: NodeJS.ProcessEnv; cwd?: string; overri
     }
     const r = f.schema.safeParse(value);
     if (r.success) out[key] = r.data;
-    else problems.push(`${from}: must be ${f.hint} (got ${JSON.stringify(value)})`);
+    else {
+      const detail = r.error.issues.find((i) => i.code === 'custom')?.message; // which entry of a list is wrong
+      problems.push(`${from}: must be ${f.hint} (got ${JSON.stringify(value)})${detail ? `: ${detail}` : ''}`);
+    }
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return out as Config;

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import type { Store } from '../store/store.js';
 import { installErrorHandlers } from './errors.js';
+import { installServerLimits, serverOptions } from './server-limits.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { eventsRoutes } from './routes/events.js';
@@ -47,10 +48,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger as FastifyBaseLogger,
     // a line per request would cost more than ingesting the event; on at debug level
     logController: new LogController({ disableRequestLogging: deps.config.logLevel !== 'debug' && deps.config.logLevel !== 'trace' }),
-    bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    ...serverOptions(deps.config),
   });
   installErrorHandlers(app);
+  installServerLimits(app, deps.config);
   healthRoutes(app, deps.store);
   const geo = deps.config.geoipDatabase ? await GeoIp.open(deps.config.geoipDatabase) : undefined;
   const journal = EventJournal.open(join(deps.config.dataDir, 'journal'));

@@ -1,4 +1,6 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidInput } from '../workspaces/create.js';
 
 /** The one error shape every endpoint returns. */
@@ -21,24 +23,99 @@ export function errorBody(code: string, message: string, field?: string): ApiErr
   return { error: field === undefined ? { code, message } : { code, message, field } };
 }
 
+// Fastify's own errors, in our words: no FST_ERR_* code reaches a client.
+const FASTIFY_ERRORS: Record<string, { status: number; code: string; field?: string; message?: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'too_large', field: 'body' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', field: 'content-type' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'bad_content_length', field: 'content-length', message: 'the body size does not match Content-Length' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'invalid_json', field: 'body', message: 'body is empty; a JSON value is required' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'invalid_json', field: 'body', message: 'body is not valid JSON' },
+  FST_ERR_VALIDATION: { status: 400, code: 'invalid_input' },
+  FST_ERR_NOT_FOUND: { status: 404, code: 'not_found' },
+  FST_ERR_BAD_URL: { status: 400, code: 'bad_url', field: 'url', message: 'the URL is not valid (a malformed %-escape?)' },
+  FST_ERR_MAX_PARAM_LENGTH: { status: 414, code: 'uri_too_long', field: 'url', message: 'a path segment is too long' },
+};
+
+// Any other client error Fastify or Node raise, by status.
+const BY_STATUS: Record<number, string> = {
+  400: 'bad_request',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  406: 'not_acceptable',
+  408: 'request_timeout',
+  411: 'length_required',
+  413: 'too_large',
+  414: 'uri_too_long',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+  431: 'headers_too_large',
+};
+
+/** A body-size refusal that names the limit, so a client knows how much to send. */
+export function tooLarge(limit: number, what = 'the request body'): ApiError {
+  return new ApiError(413, 'too_large', `${what} is larger than the limit of ${limit} bytes`, 'body');
+}
+
+/** Our status, code and message for a thrown error; undefined for a server fault (a 5xx). */
+export function clientErrorOf(err: unknown, bodyLimit?: number): ApiError | undefined {
+  if (err instanceof ApiError) return err;
+  if (err instanceof InvalidInput) return new ApiError(400, 'invalid_input', err.message, err.field);
+  const fe = err as Partial<FastifyError>;
+  const known = fe.code ? FASTIFY_ERRORS[fe.code] : undefined;
+  if (known?.status === 413 && bodyLimit !== undefined) return tooLarge(bodyLimit);
+  if (known) return new ApiError(known.status, known.code, known.message ?? String(fe.message ?? ''), known.field);
+  if (err instanceof SyntaxError) return new ApiError(400, 'invalid_json', `body is not valid JSON: ${err.message}`, 'body');
+  const status = fe.statusCode;
+  if (status && status >= 400 && status < 500) {
+    return new ApiError(status, BY_STATUS[status] ?? 'bad_request', String(fe.message || STATUS_CODES[status] || 'bad request'));
+  }
+  return undefined;
+}
+
+function send(reply: FastifyReply, e: ApiError) {
+  // the rest of a refused body may still be on its way: close rather than read it
+  if (e.status === 413) reply.header('Connection', 'close');
+  return reply.status(e.status).send(errorBody(e.code, e.message, e.field));
+}
+
 /** Maps thrown errors (ours, Fastify's, unexpected) to JSON `{"error": {...}}` with the right status. */
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | ApiError | InvalidInput | Error, req, reply) => {
-    if (err instanceof ApiError) return reply.status(err.status).send(errorBody(err.code, err.message, err.field));
-    if (err instanceof InvalidInput) return reply.status(400).send(errorBody('invalid_input', err.message, err.field));
-    const fe = err as FastifyError;
-    if (fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || fe instanceof SyntaxError) {
-      return reply.status(400).send(errorBody('invalid_json', `body is not valid JSON: ${fe.message}`, 'body'));
-    }
-    if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.status(413).send(errorBody('too_large', fe.message, 'body'));
-    if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.status(415).send(errorBody('unsupported_media_type', fe.message));
-    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
-      return reply.status(fe.statusCode).send(errorBody(fe.code ?? 'bad_request', fe.message));
-    }
+    const e = clientErrorOf(err, req.routeOptions.bodyLimit);
+    if (e) return send(reply, e);
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send(errorBody('internal', 'internal error'));
   });
   app.setNotFoundHandler((req, reply) =>
     reply.status(404).send(errorBody('not_found', `no route for ${req.method} ${req.url.split('?')[0]}`)),
   );
+}
+
+/** Fastify's `frameworkErrors` option: errors raised before routing (a bad URL, a too-long parameter). */
+export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  const e = clientErrorOf(err);
+  if (e) void send(reply, e);
+  else {
+    req.log.error({ err }, 'unhandled framework error');
+    void reply.status(500).send(errorBody('internal', 'internal error'));
+  }
+}
+
+/**
+ * Fastify's `clientErrorHandler`: what Node's HTTP parser rejects (malformed requests, headers too large,
+ * a request or its headers not received in time), answered in our shape on the raw socket, then closed.
+ */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'request_timeout', 'the request was not received in time']
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'headers_too_large', 'the request headers are too large']
+        : [400, 'bad_request', 'the request is not valid HTTP'];
+  if (socket.writable) {
+    const body = JSON.stringify(errorBody(code, message));
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy();
 }

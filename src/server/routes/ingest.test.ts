@@ -133,7 +133,7 @@ test('enrichment end to end: GeoIP country, truncated IP, parsed user agent and 
   const { createRequire } = await import('node:module');
   const { dirname, join } = await import('node:path');
   const mmdb = join(dirname(createRequire(import.meta.url).resolve('@ip-location-db/geo-whois-asn-country-mmdb/package.json')), 'geo-whois-asn-country.mmdb');
-  const e = await startTestServer({ geoipDatabase: mmdb, truncateIps: true });
+  const e = await startTestServer({ geoipDatabase: mmdb, truncateIps: true, trustProxy: ['loopback'] }); // the test client is the proxy
   try {
     const ua = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36';
     const r = await fetch(`${e.base}/collect`, {

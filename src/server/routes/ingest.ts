@@ -10,6 +10,9 @@ import type { EventJournal } from '../../store/journal.js';
 import type { EventOrigin } from '../../store/types.js';
 import type { RedactionRulesCache } from '../../model/redaction-settings.js';
 import { ApiError } from '../errors.js';
+import { allowAnyOrigin, preflightHeaders } from '../cors.js';
+import { jsonBodyParser } from '../json-body.js';
+import { sdkSettingsRoutes } from './sdk-settings.js';
 
 export interface IngestDeps {
   journal: EventJournal;
@@ -20,6 +23,8 @@ export interface IngestDeps {
 }
 
 const SINGLE_TYPES = ['track', 'identify', 'page', 'screen', 'group', 'alias'] as const;
+// path → event type: the Segment names, then analytics.js's one-letter paths
+const SINGLE_PATHS: [string, (typeof SINGLE_TYPES)[number]][] = [...SINGLE_TYPES.map((t) => [t, t] as [string, (typeof SINGLE_TYPES)[number]]), ...SINGLE_TYPES.map((t) => [t[0]!, t] as [string, (typeof SINGLE_TYPES)[number]])];
 
 interface Rejected {
   index: number;
@@ -32,22 +37,7 @@ interface Rejected {
  * snippet's `/collect`. A 2xx is sent only after the events are durable (synced to the journal).
  */
 export function ingestRoutes(app: FastifyInstance, deps: IngestDeps): void {
-  // sendBeacon and fetch(keepalive) post text/plain to avoid a CORS preflight; the body is JSON.
-  app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_req, body, done) => {
-    try {
-      done(null, JSON.parse(body as string) as unknown);
-    } catch (err) {
-      const e = err as Error & { statusCode?: number };
-      e.statusCode = 400;
-      done(new ApiError(400, 'invalid_json', `body is not valid JSON: ${e.message}`, 'body'), undefined);
-    }
-  });
-
-  const cors = (reply: FastifyReply) =>
-    reply
-      .header('Access-Control-Allow-Origin', '*')
-      .header('Access-Control-Allow-Headers', 'Content-Type, Authorization')
-      .header('Access-Control-Allow-Methods', 'POST, OPTIONS');
+  const cors = (reply: FastifyReply) => allowAnyOrigin(reply);
 
   async function ingest(req: FastifyRequest, reply: FastifyReply, body: BatchBody, origin: EventOrigin, single: boolean) {
     cors(reply);
@@ -108,18 +98,46 @@ export function ingestRoutes(app: FastifyInstance, deps: IngestDeps): void {
     return r.data;
   }
 
-  app.options('/v1/*', async (_req, reply) => cors(reply).status(204).send());
-  app.options('/collect', async (_req, reply) => cors(reply).status(204).send());
-
-  app.post('/v1/batch', { bodyLimit: MAX_BATCH_BYTES }, (req, reply) => ingest(req, reply, parseBatch(req.body), 'api', false));
-  app.post('/collect', { bodyLimit: MAX_BATCH_BYTES }, (req, reply) => ingest(req, reply, parseBatch(req.body), 'collect', false));
-  for (const type of SINGLE_TYPES) {
-    app.post(`/v1/${type}`, { bodyLimit: MAX_EVENT_BYTES }, (req, reply) => {
-      const r = SingleEventBody.safeParse(req.body);
-      if (!r.success) throw new ApiError(400, 'invalid_body', 'must be a JSON object (one event)', '(body)');
-      const { sentAt, writeKey, ...event } = r.data;
-      const body: BatchBody = { batch: [{ ...event, type }], sentAt: typeof sentAt === 'string' ? sentAt : undefined, writeKey: typeof writeKey === 'string' ? writeKey : undefined };
-      return ingest(req, reply, body, 'api', true);
+  // The ingestion routes get a scope of their own: there every body is JSON whatever its Content-Type
+  // (the snippet and analytics.js send text/plain to spare a preflight, RudderStack's Node SDK
+  // application/x-www-form-urlencoded, curl -d the same), and every answer, errors included, carries the
+  // CORS headers a browser SDK needs to read it (without them a 4xx looks like a network error and is
+  // retried forever).
+  void app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'string' }, jsonBodyParser(scope));
+    scope.addHook('onRequest', async (_req, reply) => {
+      cors(reply);
     });
-  }
+    for (const path of ['/v1/*', '/collect', '/beacon/v1/batch', '/sourceConfig', '/sourceConfig/']) {
+      scope.options(path, async (req, reply) => preflightHeaders(req, reply).status(204).send());
+    }
+
+    // batches: Segment's /v1/batch, analytics.js's batching delivery (/v1/b), the snippet, RudderStack's
+    // beacon (write key in the query string)
+    for (const path of ['/v1/batch', '/v1/b']) {
+      scope.post(path, { bodyLimit: MAX_BATCH_BYTES }, (req, reply) => ingest(req, reply, parseBatch(req.body), 'api', false));
+    }
+    scope.post('/collect', { bodyLimit: MAX_BATCH_BYTES }, (req, reply) => ingest(req, reply, parseBatch(req.body), 'collect', false));
+    scope.post('/beacon/v1/batch', { bodyLimit: MAX_BATCH_BYTES }, (req, reply) => {
+      const body = parseBatch(req.body);
+      const q = req.query as { writeKey?: unknown };
+      if (body.writeKey === undefined && typeof q.writeKey === 'string') body.writeKey = q.writeKey;
+      return ingest(req, reply, body, 'api', false);
+    });
+
+    // single events, by their Segment names and by analytics.js's short paths (/v1/t, /v1/p, ...)
+    for (const [path, type] of SINGLE_PATHS) {
+      scope.post(`/v1/${path}`, { bodyLimit: MAX_EVENT_BYTES }, (req, reply) => {
+        const r = SingleEventBody.safeParse(req.body);
+        if (!r.success) throw new ApiError(400, 'invalid_body', 'must be a JSON object (one event)', '(body)');
+        const { sentAt, writeKey, ...event } = r.data;
+        const body: BatchBody = { batch: [{ ...event, type }], sentAt: typeof sentAt === 'string' ? sentAt : undefined, writeKey: typeof writeKey === 'string' ? writeKey : undefined };
+        return ingest(req, reply, body, 'api', true);
+      });
+    }
+    // analytics.js reports its own delivery metrics to {apiHost}/m: accepted and dropped
+    scope.post('/v1/m', { bodyLimit: MAX_EVENT_BYTES }, async (_req, reply) => reply.status(200).send({ success: true }));
+    sdkSettingsRoutes(scope, deps.keys);
+  });
 }
