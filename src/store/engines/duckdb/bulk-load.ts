@@ -64,9 +64,9 @@ db: Db,
 }
 
 export async function loadEventJournal(db: Db, path: string): Promise<{ inserted: number; touched: Map<string, TouchedIds> }> {
-  const cols = readJsonColumnsArg({ _ws: 'VARCHAR', _recv: 'VARCHAR', _origin: 'VARCHAR', _batch: 'VARCHAR' });
+  const cols = readJsonColumnsArg({ _ws: 'VARCHAR', _recv: 'VARCHAR', _origin: 'VARCHAR', _batch: 'VARCHAR', _ts: 'VARCHAR' });
   const src = `read_ndjson(${sqlString(path)}, columns=${cols}, format='newline_delimited')`;
-  const meta = { ws: '_ws', received: 'CAST(_recv AS TIMESTAMPTZ)', correct: "(_origin <> 'import')", origin: '_origin', batch: '_batch' };
+  const meta = { ws: '_ws', received: 'CAST(_recv AS TIMESTAMPTZ)', correct: "(_origin <> 'import')", origin: '_origin', batch: '_batch', ts: '_ts' };
   const rows = await db.write(async (conn) =>
     (await conn.runAndReadAll(insertNormalisedSql(src, meta, 'RETURNING workspace_id, anonymous_id, user_id'))).getRows(),
   );
