@@ -8,7 +8,6 @@ export const REPLACEMENT_CHAR = '\uFFFD';
 
 export type Sanitised = { ok: true; event: Record<string, unknown> } | { ok: false; field: string; reason: string };
 
-const NUL = /\u0000/g;
 
 /** Node 20 has these (ES2024); the project's TypeScript lib predates them. */
 interface WellFormed {
@@ -20,7 +19,7 @@ const wf = (s: string) => s as unknown as WellFormed;
 /** Unpaired UTF-16 surrogates and NUL (U+0000) become U+FFFD; every other character is kept. */
 export function sanitiseString(s: string): string {
   const wellFormed = wf(s).isWellFormed() ? s : wf(s).toWellFormed();
-  return wellFormed.includes('\u0000') ? wellFormed.replace(NUL, REPLACEMENT_CHAR) : wellFormed;
+  return wellFormed.includes('\u0000') ? wellFormed.replaceAll('\u0000', REPLACEMENT_CHAR) : wellFormed;
 }
 
 function needsRepair(s: string): boolean {
