@@ -48,10 +48,10 @@ const hostileChar = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 3 }),
 );
 const hostileString = fc.oneof(
-  { arbitrary: fc.array(hostileChar, { maxLength: 12 }).map((a) => a.join('')), weight: 6 },
-  { arbitrary: fc.integer({ min: 1000, max: 40_000 }).map((n) => 'x'.repeat(n)), weight: 1 },
+  { arbitrary: fc.array(hostileChar, { maxLength: 12 }).map((a) => a.join('')), weight: 12 },
   { arbitrary: fc.constantFrom('', '[1,]', '{}', '{"a":1}', 'null'), weight: 1 },
 );
+const longString = fc.integer({ min: 1000, max: 40_000 }).map((n) => 'x\ud800'.repeat(n / 2));
 const wrongType = fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant({ a: 1 }), fc.constant([1, 'x']));
 const nested = fc.integer({ min: 20, max: 45 }).map((depth) => {
   let v: unknown = 'leaf\ud800';
@@ -64,13 +64,14 @@ const jsonish: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   object: fc.dictionary(hostileString, tie('value'), { maxKeys: 4 }),
 })).value;
 const objectValue = fc.oneof(
-  { arbitrary: fc.dictionary(hostileString, jsonish, { maxKeys: 5 }), weight: 6 },
+  { arbitrary: fc.dictionary(hostileString, jsonish, { maxKeys: 5 }), weight: 14 },
   { arbitrary: nested.map((n) => ({ deep: n })), weight: 1 },
+  { arbitrary: longString.map((l) => ({ long: l })), weight: 1 },
   { arbitrary: wrongType, weight: 1 },
 );
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 const dateText = fc.oneof(
-  { arbitrary: fc.date({ min: new Date('1995-01-01T00:00:00Z'), max: new Date('2030-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString()), weight: 6 },
+  { arbitrary: fc.date({ min: new Date('1995-01-01T00:00:00Z'), max: new Date('2030-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString()), weight: 24 },
   {
     arbitrary: fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 }), fc.constantFrom('Z', '+05', '-0930', '+14:00', ''))
       .map(([y, m, d, z]) => `${pad(y, 4)}-${pad(m)}-${pad(d)}T12:00:00${z}`),
@@ -81,10 +82,10 @@ const dateText = fc.oneof(
 );
 
 /** Mostly plausible, so that both verdicts occur often; any field may be absent, hostile or of the wrong type. */
-const maybe = <T,>(good: fc.Arbitrary<T>) => fc.oneof({ arbitrary: good, weight: 5 }, { arbitrary: hostileString, weight: 2 }, { arbitrary: wrongType, weight: 1 });
+const maybe = <T,>(good: fc.Arbitrary<T>) => fc.oneof({ arbitrary: good, weight: 12 }, { arbitrary: hostileString, weight: 2 }, { arbitrary: wrongType, weight: 1 });
 const event = fc.record(
   {
-    type: fc.oneof({ arbitrary: fc.constantFrom('track', 'page', 'identify', 'screen', 'group', 'alias', 'TRACK'), weight: 8 }, { arbitrary: hostileString, weight: 1 }, { arbitrary: wrongType, weight: 1 }),
+    type: fc.oneof({ arbitrary: fc.constantFrom('track', 'page', 'identify', 'screen', 'group', 'alias', 'TRACK'), weight: 16 }, { arbitrary: hostileString, weight: 1 }, { arbitrary: wrongType, weight: 1 }),
     messageId: fc.oneof({ arbitrary: fc.uuid(), weight: 5 }, { arbitrary: hostileString, weight: 2 }, { arbitrary: wrongType, weight: 1 }),
     anonymousId: maybe(fc.stringMatching(/^[a-z0-9-]{1,12}$/)),
     userId: maybe(fc.stringMatching(/^u-[0-9]{1,4}$/)),
@@ -99,7 +100,7 @@ const event = fc.record(
     traits: objectValue,
     context: objectValue,
   },
-  { requiredKeys: [] },
+  { requiredKeys: ['type'] },
 );
 
 interface Sent {
