@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { eventTime } from './event-time.js';
 import { parseIsoMicros } from './iso-time.js';
 
-const now = parseIsoMicros('2026-12-06T10:00:00Z')!;
+const now = Number(parseIsoMicros('2026-12-06T10:00:00Z')!);
 const at = (e: Record<string, unknown>, correct = true) => eventTime(e, now, correct);
 
 test('clock-skew correction: receive time - (sentAt - client time), as Segment does', () => {

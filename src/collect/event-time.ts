@@ -13,10 +13,13 @@
 //                 after r + 1 day: replaced by r; the original text is kept in context.originalTimestamp.
 //                 no time at all: r.
 
-import { formatIsoMicros, MICROS_PER_DAY, parseIsoMicros } from './iso-time.js';
+import { formatIsoMicros, MICROS_PER_DAY, parseIsoParts } from './iso-time.js';
+
+// Times are microseconds since the epoch as plain numbers: exact for years 1685-2255, which holds every
+// time the rule can keep; a difference is taken from the exact parts, so a correction is exact too.
 
 export const MIN_EVENT_TIME = '2000-01-01T00:00:00Z';
-export const MIN_EVENT_MICROS = parseIsoMicros(MIN_EVENT_TIME)!;
+export const MIN_EVENT_MICROS = 946_684_800_000_000;
 /** How far past the receive time an event time may be before it is replaced (clocks differ a little). */
 export const FUTURE_SLACK_MICROS = MICROS_PER_DAY;
 export const TOO_EARLY_REASON = `is before ${MIN_EVENT_TIME.slice(0, 10)}`;
@@ -37,8 +40,19 @@ export type EventTime =
     }
   | { ok: false; field: TimeField; reason: string };
 
-function micros(v: unknown): bigint | undefined {
-  return typeof v === 'string' ? parseIsoMicros(v) : undefined;
+type Parts = [number, number];
+
+function parts(v: unknown): Parts | undefined {
+  return typeof v === 'string' ? parseIsoParts(v) : undefined;
+}
+
+const micros = (p: Parts) => p[0] * 1_000_000 + p[1];
+
+/** The events of one request share a receive time: format it once. */
+let lastReceived = { us: NaN, text: '' };
+function receivedText(us: number): string {
+  if (lastReceived.us !== us) lastReceived = { us, text: formatIsoMicros(us) };
+  return lastReceived.text;
 }
 
 /**
@@ -47,31 +61,35 @@ function micros(v: unknown): bigint | undefined {
  * @param now the server's receive time, in microseconds since the epoch
  * @param correct apply clock-skew correction from sentAt (live clients; not archives)
  */
-export function eventTime(e: Record<string, unknown>, now: bigint, correct: boolean): EventTime {
-  const T = micros(e.timestamp);
-  const O = micros(e.originalTimestamp);
-  const S = micros(e.sentAt);
-  const R = micros(e.receivedAt);
-  if (R !== undefined && R < MIN_EVENT_MICROS) return { ok: false, field: 'receivedAt', reason: TOO_EARLY_REASON };
-  const r = R !== undefined && R <= now + FUTURE_SLACK_MICROS ? R : now;
-  const order: readonly [TimeField, bigint | undefined][] = correct
-    ? [['originalTimestamp', O], ['timestamp', T], ['receivedAt', R]]
-    : [['timestamp', T], ['originalTimestamp', O], ['receivedAt', R]];
-  const stated = order.find(([, v]) => v !== undefined);
+export function eventTime(e: Record<string, unknown>, now: number, correct: boolean): EventTime {
+  const T = parts(e.timestamp);
+  const O = parts(e.originalTimestamp);
+  const R = parts(e.receivedAt);
+  const Rus = R && micros(R);
+  if (Rus !== undefined && Rus < MIN_EVENT_MICROS) return { ok: false, field: 'receivedAt', reason: TOO_EARLY_REASON };
+  const r = Rus !== undefined && Rus <= now + FUTURE_SLACK_MICROS ? Rus : now;
   const latest = r + FUTURE_SLACK_MICROS;
-  const receivedAt = formatIsoMicros(r);
-  if (stated === undefined) return { ok: true, ts: receivedAt, receivedAt };
-  const [field, t0] = stated as [TimeField, bigint];
-  if (correct && S !== undefined && field !== 'receivedAt') {
-    const corrected = r - (S - t0);
-    if (corrected >= MIN_EVENT_MICROS && corrected <= latest) return { ok: true, ts: formatIsoMicros(corrected), receivedAt };
+  const receivedAt = receivedText(r);
+  let field: TimeField;
+  let stated: Parts;
+  if (correct ? O : T) [field, stated] = correct ? ['originalTimestamp', O!] : ['timestamp', T!];
+  else if (correct ? T : O) [field, stated] = correct ? ['timestamp', T!] : ['originalTimestamp', O!];
+  else if (R) [field, stated] = ['receivedAt', R];
+  else return { ok: true, ts: receivedAt, receivedAt };
+  if (correct && field !== 'receivedAt') {
+    const S = parts(e.sentAt);
+    if (S) {
+      const corrected = r - ((S[0] - stated[0]) * 1_000_000 + (S[1] - stated[1]));
+      if (corrected >= MIN_EVENT_MICROS && corrected <= latest) return { ok: true, ts: formatIsoMicros(corrected), receivedAt };
+    }
   }
+  const t0 = micros(stated);
   if (t0 < MIN_EVENT_MICROS) return { ok: false, field, reason: TOO_EARLY_REASON };
   if (t0 > latest) return { ok: true, ts: receivedAt, receivedAt, replaced: { field, original: e[field] as string } };
   return { ok: true, ts: formatIsoMicros(t0), receivedAt };
 }
 
 /** Microseconds since the epoch of a Date (the server's clock). */
-export function dateMicros(d: Date): bigint {
-  return BigInt(d.getTime()) * 1000n;
+export function dateMicros(d: Date): number {
+  return d.getTime() * 1000;
 }

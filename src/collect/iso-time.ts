@@ -14,7 +14,7 @@ export const ISO_DATE_TIME_PATTERN =
 
 const grammar = new RegExp(ISO_DATE_TIME_PATTERN);
 
-export const MICROS_PER_DAY = 86_400_000_000n;
+export const MICROS_PER_DAY = 86_400_000_000;
 
 function isLeap(y: number): boolean {
   return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
@@ -32,37 +32,56 @@ function daysFromCivil(y: number, m: number, d: number): number {
   return era * 146_097 + doe - 719_468;
 }
 
-/** Microseconds since the epoch (UTC) of a date-time in the grammar above, or undefined when it is not one. */
-export function parseIsoMicros(s: string): bigint | undefined {
+/**
+ * A date-time in the grammar above as [whole seconds since the epoch (UTC), microseconds 0-999999], or
+ * undefined when it is not one. Both parts are exact; seconds * 1e6 + micros is exact for years
+ * 1685-2255, which holds every time the range rule can keep.
+ */
+export function parseIsoParts(s: string): [seconds: number, micros: number] | undefined {
   if (s.length < 19 || s.length > 40 || !grammar.test(s)) return undefined;
   const y = Number(s.slice(0, 4));
   const m = Number(s.slice(5, 7));
   const d = Number(s.slice(8, 10));
   if (d > (m === 2 && isLeap(y) ? 29 : MONTH_DAYS[m - 1]!)) return undefined;
-  const seconds = Number(s.slice(11, 13)) * 3600 + Number(s.slice(14, 16)) * 60 + Number(s.slice(17, 19));
-  let rest = s.slice(19);
+  let i = 19;
   let micros = 0;
-  if (rest.startsWith('.')) {
-    const digits = /^\.([0-9]+)/.exec(rest)![1]!;
-    micros = Number(digits.slice(0, 6).padEnd(6, '0'));
-    rest = rest.slice(1 + digits.length);
+  if (s[i] === '.') {
+    let scale = 100_000;
+    for (i++; i < s.length && s[i]! >= '0' && s[i]! <= '9'; i++) {
+      micros += (s.charCodeAt(i) - 48) * scale; // digits past the sixth add 0 (scale < 1 truncates below)
+      scale /= 10;
+    }
+    micros = Math.floor(micros);
   }
   let offsetMinutes = 0;
-  if (rest !== '' && rest !== 'Z') {
-    const sign = rest[0] === '-' ? -1 : 1;
-    const hh = Number(rest.slice(1, 3));
-    const mm = rest.length > 3 ? Number(rest.slice(-2)) : 0;
+  if (i < s.length && s[i] !== 'Z') {
+    const sign = s[i] === '-' ? -1 : 1;
+    const hh = Number(s.slice(i + 1, i + 3));
+    const mm = s.length - i > 3 ? Number(s.slice(-2)) : 0;
     offsetMinutes = sign * (hh * 60 + mm);
   }
-  const totalSeconds = daysFromCivil(y, m, d) * 86_400 + seconds - offsetMinutes * 60; // exact: well under 2^53
-  return BigInt(totalSeconds) * 1_000_000n + BigInt(micros);
+  const seconds = daysFromCivil(y, m, d) * 86_400 + Number(s.slice(11, 13)) * 3600 + Number(s.slice(14, 16)) * 60 + Number(s.slice(17, 19)) - offsetMinutes * 60;
+  return [seconds, micros];
+}
+
+/** Exact microseconds since the epoch (for tests and comparisons with the engine). */
+export function parseIsoMicros(s: string): bigint | undefined {
+  const p = parseIsoParts(s);
+  return p && BigInt(p[0]) * 1_000_000n + BigInt(p[1]);
 }
 
 /** The canonical text of an instant: UTC, microseconds, e.g. 2026-01-02T03:04:05.678000Z (years 0000-9999). */
-export function formatIsoMicros(us: bigint): string {
-  const ms = us / 1000n - (us % 1000n < 0n ? 1n : 0n);
-  const micro = us - ms * 1000n;
-  const d = new Date(Number(ms));
-  const year = String(d.getUTCFullYear()).padStart(4, '0');
-  return `${year}${d.toISOString().slice(-20, -1)}${String(micro).padStart(3, '0')}Z`;
+export function formatIsoMicros(us: number | bigint): string {
+  let ms: number;
+  let micro: number;
+  if (typeof us === 'bigint') {
+    const b = us / 1000n - (us % 1000n < 0n ? 1n : 0n);
+    ms = Number(b);
+    micro = Number(us - b * 1000n);
+  } else {
+    ms = Math.floor(us / 1000);
+    micro = Math.round(us - ms * 1000);
+  }
+  // toISOString writes years 0000-9999 with four digits, and milliseconds: add the microseconds
+  return `${new Date(ms).toISOString().slice(0, 23)}${micro < 10 ? '00' : micro < 100 ? '0' : ''}${micro}Z`;
 }

@@ -39,37 +39,54 @@ function formatPath(prefix: string, segs: readonly (string | number)[]): string 
   return path.replace(/^\./, '');
 }
 
-class TooDeep {
-  constructor(readonly segs: readonly (string | number)[]) {}
+/** Returned up the walk when nesting is too deep; each level on the way adds its key to the path. */
+const TOO_DEEP = Symbol('too deep');
+let tooDeepPath: (string | number)[] = [];
+
+function define(o: Record<string, unknown>, key: string, value: unknown): void {
+  // a plain assignment of "__proto__" would set the prototype; a definition keeps it a key
+  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-/** The value with its strings repaired (the same reference when nothing needed repair). */
-function clean(v: unknown, depth: number, segs: (string | number)[]): unknown {
+/** The value with its strings repaired (the same reference when nothing needed repair), or TOO_DEEP. */
+function clean(v: unknown, depth: number): unknown {
   if (typeof v === 'string') return needsRepair(v) ? sanitiseString(v) : v;
   if (v === null || typeof v !== 'object') return v;
-  if (depth > MAX_DEPTH) throw new TooDeep([...segs]);
+  if (depth > MAX_DEPTH) {
+    tooDeepPath = [];
+    return TOO_DEEP;
+  }
   if (Array.isArray(v)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < v.length; i++) {
-      segs.push(i);
-      const c = clean(v[i], depth + 1, segs);
-      segs.pop();
+      const c = clean(v[i], depth + 1);
+      if (c === TOO_DEEP) {
+        tooDeepPath.push(i);
+        return TOO_DEEP;
+      }
       if (c !== v[i]) (out ??= v.slice())[i] = c;
     }
     return out ?? v;
   }
-  let changed = false;
-  const entries: [string, unknown][] = [];
-  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-    segs.push(k);
-    const c = clean(x, depth + 1, segs);
-    segs.pop();
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o);
+  let out: Record<string, unknown> | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const x = o[k];
+    const c = clean(x, depth + 1);
+    if (c === TOO_DEEP) {
+      tooDeepPath.push(k);
+      return TOO_DEEP;
+    }
     const key = needsRepair(k) ? sanitiseString(k) : k;
-    if (c !== x || key !== k) changed = true;
-    entries.push([key, c]);
+    if (out === undefined && (c !== x || key !== k)) {
+      out = {};
+      for (let j = 0; j < i; j++) define(out, keys[j]!, o[keys[j]!]);
+    }
+    if (out !== undefined) define(out, key, c); // a repaired key equal to a later one: the later wins
   }
-  // fromEntries defines properties (an own "__proto__" key stays a key); later repaired duplicates win
-  return changed ? Object.fromEntries(entries) : v;
+  return out ?? v;
 }
 
 /**
@@ -77,10 +94,7 @@ function clean(v: unknown, depth: number, segs: (string | number)[]): unknown {
  * path of the first container past the limit (`prefix` is prepended, e.g. "batch[3]").
  */
 export function sanitiseEvent(e: Record<string, unknown>, prefix = ''): Sanitised {
-  try {
-    return { ok: true, event: clean(e, 1, []) as Record<string, unknown> };
-  } catch (err) {
-    if (!(err instanceof TooDeep)) throw err;
-    return { ok: false, field: formatPath(prefix, err.segs), reason: `is nested too deeply (at most ${MAX_DEPTH} levels of objects and arrays)` };
-  }
+  const c = clean(e, 1);
+  if (c !== TOO_DEEP) return { ok: true, event: c as Record<string, unknown> };
+  return { ok: false, field: formatPath(prefix, tooDeepPath.reverse()), reason: `is nested too deeply (at most ${MAX_DEPTH} levels of objects and arrays)` };
 }
