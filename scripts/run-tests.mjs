@@ -18,8 +18,11 @@ function walk(dir, out) {
   return out;
 }
 const files = roots.flatMap((r) => walk(r, [])).filter((f) => only.length === 0 || only.some((o) => f.includes(o))).sort();
+// A hang fails its test after two minutes (a test that needs longer says so with its own { timeout })
+// rather than stalling the run.
+const TEST_TIMEOUT_MS = 120_000;
 const res = spawnSync(process.execPath, [
-  '--import', 'tsx', '--test', '--test-concurrency=2',
+  '--import', 'tsx', '--test', '--test-concurrency=2', `--test-timeout=${TEST_TIMEOUT_MS}`,
   '--test-reporter=spec', '--test-reporter-destination=stdout',
   '--test-reporter=tap', '--test-reporter-destination=.test-results.tap',
   ...files,

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import type { RawEvent } from '../store/types.js';
+import { parseIsoMicros } from './iso-time.js';
 import { MAX_BATCH_EVENTS } from './limits.js';
+import { sanitiseEvent } from './sanitise.js';
 
 // Request bodies from outside. The rules for an event's own fields live with the store's
 // normaliser (one place for every way events arrive); here we check the envelope around them.
 
-const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'is not an ISO-8601 date-time');
+const isoDate = z.string().refine((s) => parseIsoMicros(s) !== undefined, 'is not an ISO-8601 date-time');
 const jsonObject = z.record(z.string(), z.unknown());
 
 export const SingleEventBody = jsonObject;
@@ -40,8 +42,9 @@ export function firstIssue(error: z.ZodError, prefix = ''): { field: string; rea
 
 /**
  * Splits a batch into events ready for the store: batch-level context and integrations merge into
- * each item (the item wins), sentAt is carried onto each event for clock-skew correction, and items
- * that are not objects are rejected by position. (The size limit is checked on the serialised line.)
+ * each item (the item wins), sentAt is carried onto each event for clock-skew correction, strings are
+ * repaired and nesting bounded (sanitise.ts), and items that are not objects or nest too deeply are
+ * rejected by position. (The size limit is checked on the serialised line.)
  */
 export function prepareBatch(body: BatchBody, forcedType?: string): { events: PreparedEvent[]; rejected: EnvelopeRejection[] } {
   const events: PreparedEvent[] = [];
@@ -59,7 +62,12 @@ export function prepareBatch(body: BatchBody, forcedType?: string): { events: Pr
     if (e.sentAt === undefined && body.sentAt !== undefined) e.sentAt = body.sentAt;
     delete e.writeKey;
     delete e.receivedAt; // the server's clock decides when an event was received
-    events.push({ position, event: e });
+    const clean = sanitiseEvent(e, `batch[${i}]`);
+    if (!clean.ok) {
+      rejected.push({ position, field: clean.field, reason: clean.reason });
+      return;
+    }
+    events.push({ position, event: clean.event });
   });
   return { events, rejected };
 }

@@ -1,7 +1,9 @@
 // The rules an event must pass, as data. They are rendered twice from this one list: as a JavaScript
 // check for the live API (so a response can name the bad field at once) and as SQL by the store engine
 // (so file imports and the journal loader apply exactly the same rules). A test feeds both the same
-// events and requires the same verdicts.
+// events and requires the same verdicts. The time range rule (event-time.ts) comes after these.
+
+import { ISO_DATE_TIME_PATTERN, parseIsoMicros } from './iso-time.js';
 
 export const EVENT_TYPES = ['track', 'page', 'screen', 'identify', 'group', 'alias'] as const;
 
@@ -12,14 +14,17 @@ export const RULE_FIELDS = [
 ] as const;
 export type RuleField = (typeof RULE_FIELDS)[number];
 
-/** ISO-8601 date or date-time, with an optional zone; the same pattern in JavaScript and SQL. */
-export const ISO_DATE_PATTERN = '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,9})?)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$';
+/** The date-time grammar (iso-time.ts), the same pattern in JavaScript and SQL. */
+export { ISO_DATE_TIME_PATTERN };
 
 export type Check =
   /** missing, null or empty */
   | { kind: 'blank'; field: RuleField }
   | { kind: 'notOneOf'; field: RuleField; values: readonly string[] }
-  /** an object or array where text is wanted (also JSON text of one: the SQL side cannot tell them apart) */
+  /**
+   * an object or array where text is wanted; also text that looks like one ("{...}" or "[...]"), because
+   * the SQL side reads these fields as text and cannot tell them apart
+   */
   | { kind: 'notScalar'; field: RuleField }
   | { kind: 'bothBlank'; fields: readonly [RuleField, RuleField] }
   | { kind: 'notIsoDate'; field: RuleField }
@@ -33,8 +38,8 @@ export interface EventRule {
   reason: string;
 }
 
-const STRING_FIELDS: readonly RuleField[] = ['messageId', 'anonymousId', 'userId', 'event', 'name', 'previousId', 'groupId'];
-const DATE_FIELDS: readonly RuleField[] = ['timestamp', 'originalTimestamp', 'sentAt', 'receivedAt'];
+export const STRING_FIELDS: readonly RuleField[] = ['messageId', 'anonymousId', 'userId', 'event', 'name', 'previousId', 'groupId'];
+export const DATE_FIELDS: readonly RuleField[] = ['timestamp', 'originalTimestamp', 'sentAt', 'receivedAt'];
 const OBJECT_FIELDS: readonly RuleField[] = ['properties', 'traits', 'context'];
 
 /** In the order a person fixing the input would want to read them; the first failing rule is reported. */
@@ -50,30 +55,15 @@ export const EVENT_RULES: readonly EventRule[] = [
   ...OBJECT_FIELDS.map((f): EventRule => ({ check: { kind: 'notObject', field: f }, field: f, reason: 'must be an object' })),
 ];
 
-const isoDate = new RegExp(ISO_DATE_PATTERN);
-
 /** The text the SQL side sees for a JSON value read as VARCHAR. */
 function asText(v: unknown): string | null {
   if (v === undefined || v === null) return null;
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
-/** Date.parse rolls 2026-02-30 over to March; the engine does not, so check the calendar ourselves. */
-function realCalendarTime(t: string): boolean {
-  const [y, m, d, hh = 0, mm = 0, ss = 0] = (t.match(/\d+/g) ?? []).map(Number) as number[];
-  if (y === undefined || m === undefined || d === undefined) return false;
-  const daysInMonth = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth && hh <= 23 && mm <= 59 && ss <= 59;
-}
-
-function looksLikeJsonContainer(s: string): boolean {
-  if (s[0] !== '{' && s[0] !== '[') return false;
-  try {
-    JSON.parse(s);
-    return true;
-  } catch {
-    return false;
-  }
+/** Text bracketed like a JSON object or array (the test the SQL side can make on the text it reads). */
+export function looksLikeContainer(s: string): boolean {
+  return (s[0] === '{' && s.endsWith('}')) || (s[0] === '[' && s.endsWith(']'));
 }
 
 function fails(c: Check, e: Record<string, unknown>): boolean {
@@ -86,13 +76,13 @@ function fails(c: Check, e: Record<string, unknown>): boolean {
     }
     case 'notScalar': {
       const v = e[c.field];
-      return (typeof v === 'object' && v !== null) || (typeof v === 'string' && looksLikeJsonContainer(v));
+      return (typeof v === 'object' && v !== null) || (typeof v === 'string' && looksLikeContainer(v));
     }
     case 'bothBlank':
       return (asText(e[c.fields[0]]) ?? '') === '' && (asText(e[c.fields[1]]) ?? '') === '';
     case 'notIsoDate': {
       const t = asText(e[c.field]);
-      return t !== null && (!isoDate.test(t) || !realCalendarTime(t));
+      return t !== null && parseIsoMicros(t) === undefined;
     }
     case 'notObject': {
       const v = e[c.field];

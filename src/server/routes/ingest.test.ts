@@ -35,12 +35,103 @@ test('/v1/batch with Basic auth keeps valid events, lists rejected ones, and a r
     { index: 3, field: 'batch[3]', reason: 'must be a JSON object' },
   ]);
   const retry = await post('/v1/batch', body, { authorization: basicAuth(s.workspace.writeKey) });
-  assert.deepEqual(await retry.json(), { success: true, received: 4, accepted: 2, rejected: json.rejected });
+  assert.deepEqual(await retry.json(), { success: true, received: 4, accepted: 2, duplicates: 0, rejected: json.rejected });
   await s.app.ingest.flush();
   assert.equal((await s.store.queryEvents(s.workspace.id, { userId: 'u-1' })).length, 1, 'the retry was not stored twice');
   const stored = await s.store.queryEvents(s.workspace.id, { anonymousId: 'anon-1' });
   assert.deepEqual(stored.map((e) => e.messageId), ['b1']);
   assert.deepEqual((stored[0]!.context as { library: unknown }).library, { name: 'test' }, 'batch context merges into each event');
+});
+
+test('a messageId repeated inside one batch is stored once and counted under duplicates, as are identical events without one', async () => {
+  const auth = { authorization: basicAuth(s.workspace.writeKey) };
+  const page = { type: 'page', anonymousId: 'dup-1', timestamp: '2026-02-01T10:00:00Z' };
+  const r = await post('/v1/batch', { batch: [{ ...page, messageId: 'dup-a' }, { ...page, messageId: 'dup-a', name: 'other' }, { ...page, name: 'x' }, { ...page, name: 'x' }, { ...page, name: 'y' }] }, auth);
+  assert.equal(r.status, 200);
+  assert.deepEqual(await r.json(), { success: true, received: 5, accepted: 3, duplicates: 2, rejected: [] });
+  await s.app.ingest.flush();
+  const stored = await s.store.queryEvents(s.workspace.id, { anonymousId: 'dup-1' });
+  assert.equal(stored.length, 3);
+  assert.equal(stored.find((e) => e.messageId === 'dup-a')?.name, null, 'the first of the repeats is the one kept');
+});
+
+test('hostile strings: lone surrogates and NUL in keys and values are stored as U+FFFD on every route, and the loader goes on', async () => {
+  const auth = { authorization: basicAuth(s.workspace.writeKey) };
+  const hostile = { type: 'track', event: 'x\ud800', anonymousId: 'sur-1', properties: { 'k\u0000': 'v\udc00', nested: [{ s: '\ud83d\ude00 ok' }] } };
+  const a = await post('/v1/batch', { batch: [{ ...hostile, messageId: 'sur-a' }] }, auth);
+  const b = await post('/collect', { writeKey: s.workspace.writeKey, batch: [{ ...hostile, messageId: 'sur-b' }] }, { 'content-type': 'text/plain' });
+  const c = await post('/v1/track', { ...hostile, messageId: 'sur-c' }, auth);
+  assert.deepEqual([a.status, b.status, c.status], [200, 200, 200]);
+  const after = await post('/v1/track', { event: 'after', anonymousId: 'sur-1', messageId: 'sur-d' }, auth);
+  assert.equal(after.status, 200);
+  await s.app.ingest.flush();
+  const stored = await s.store.queryEvents(s.workspace.id, { anonymousId: 'sur-1' });
+  assert.deepEqual(stored.map((e) => e.messageId).sort(), ['sur-a', 'sur-b', 'sur-c', 'sur-d']);
+  for (const e of stored.filter((x) => x.messageId !== 'sur-d')) {
+    assert.equal(e.event, 'x\ufffd');
+    assert.deepEqual(e.properties, { 'k\ufffd': 'v\ufffd', nested: [{ s: '\ud83d\ude00 ok' }] });
+  }
+});
+
+test('nesting deeper than 32 levels is a 400 naming the path, on a single event and inside a batch; 5,000 levels never reach a 5xx', async () => {
+  const auth = { authorization: basicAuth(s.workspace.writeKey) };
+  const nest = (n: number) => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`;
+  const single = await post('/v1/track', `{"event":"deep","anonymousId":"deep-1","properties":${nest(40)}}`, auth);
+  assert.equal(single.status, 400);
+  const err = ((await single.json()) as { error: { code: string; field: string; message: string } }).error;
+  assert.equal(err.code, 'invalid_event');
+  assert.equal(err.field, `properties${'.a'.repeat(31)}`, 'the first container past level 32 (the event is level 1)');
+  assert.match(err.message, /nested too deeply/);
+  const ok = await post('/v1/track', `{"event":"deep","anonymousId":"deep-1","messageId":"deep-ok","properties":${nest(30)}}`, auth);
+  assert.equal(ok.status, 200);
+  for (const path of ['/v1/batch', '/collect']) {
+    const r = await post(path, `{"writeKey":"${s.workspace.writeKey}","batch":[{"type":"track","event":"d","anonymousId":"deep-1","properties":${nest(5000)}},{"type":"page","anonymousId":"deep-1","messageId":"deep-${path}"}]}`, { 'content-type': 'text/plain' });
+    assert.equal(r.status, 200, path);
+    const j = (await r.json()) as { accepted: number; rejected: { index: number; field: string }[] };
+    assert.equal(j.accepted, 1);
+    assert.equal(j.rejected[0]!.index, 0);
+    assert.match(j.rejected[0]!.field, /^batch\[0\]\.properties(\.a)+$/);
+  }
+  const type = await post('/v1/batch', `{"batch":[{"type":${'['.repeat(5000)}${']'.repeat(5000)},"anonymousId":"deep-1"}]}`, auth);
+  assert.equal(type.status, 400);
+  await s.app.ingest.flush();
+  assert.deepEqual((await s.store.queryEvents(s.workspace.id, { anonymousId: 'deep-1' })).map((e) => e.messageId).sort(), ['deep-/collect', 'deep-/v1/batch', 'deep-ok']);
+});
+
+test('timestamps: strict date-times only; before 2000 refused naming the field; the future replaced by the receive time, the original kept', async () => {
+  const auth = { authorization: basicAuth(s.workspace.writeKey) };
+  const refused = async (body: Record<string, unknown>, field: string) => {
+    const r = await post('/v1/page', { anonymousId: 'ts-1', ...body }, auth);
+    assert.equal(r.status, 400, JSON.stringify(body));
+    assert.equal(((await r.json()) as { error: { field: string } }).error.field, field, JSON.stringify(body));
+  };
+  await refused({ timestamp: '2024-01-01+05' }, 'timestamp');
+  await refused({ timestamp: '0000-01-01T00:00:00Z' }, 'timestamp');
+  await refused({ originalTimestamp: '1999-12-31T23:59:59Z' }, 'originalTimestamp');
+  await refused({ sentAt: 'soon' }, 'sentAt');
+  const badBatchSentAt = await post('/v1/batch', { sentAt: '2024-01-01', batch: [{ type: 'page', anonymousId: 'ts-1' }] }, auth);
+  assert.equal(badBatchSentAt.status, 400);
+  assert.equal(((await badBatchSentAt.json()) as { error: { field: string } }).error.field, 'sentAt');
+
+  const before = Date.now();
+  const r = await post('/v1/batch', {
+    sentAt: '9999-12-31T00:00:00Z', // a wild sentAt: the skew correction would land before 2000, so it is not applied
+    batch: [
+      { type: 'page', anonymousId: 'ts-1', messageId: 'ts-future', timestamp: '9999-01-01T00:00:00Z', sentAt: new Date().toISOString() },
+      { type: 'page', anonymousId: 'ts-1', messageId: 'ts-good', timestamp: '2026-03-01T12:00:00.123456+01:00' },
+      { type: 'page', anonymousId: 'ts-1', messageId: 'ts-skewed', timestamp: '2010-01-01T00:00:00Z', sentAt: '2010-01-01T00:00:10Z' },
+    ],
+  }, auth);
+  assert.deepEqual(await r.json(), { success: true, received: 3, accepted: 3, duplicates: 0, rejected: [] });
+  await s.app.ingest.flush();
+  const byId = new Map((await s.store.queryEvents(s.workspace.id, { anonymousId: 'ts-1' })).map((e) => [e.messageId, e]));
+  const future = byId.get('ts-future')!;
+  assert.ok(Date.parse(future.timestamp) >= before - 1 && Date.parse(future.timestamp) <= Date.now(), future.timestamp);
+  assert.equal(future.timestamp, future.receivedAt);
+  assert.equal((future.context as { originalTimestamp?: string }).originalTimestamp, '9999-01-01T00:00:00Z');
+  assert.equal(byId.get('ts-good')!.timestamp, '2026-03-01T11:00:00.123Z');
+  const skewed = byId.get('ts-skewed')!;
+  assert.ok(Math.abs(Date.parse(skewed.timestamp) - (Date.parse(skewed.receivedAt) - 10_000)) <= 1, 'its own sentAt corrects a stale clock');
 });
 
 test('single-event endpoints take their type from the path and writeKey from the body; a bad event is a 400 naming the field', async () => {

@@ -1,7 +1,8 @@
 // Event normalisation, in SQL, shared by every way events arrive (file import, HTTP API, snippet):
 // each path produces a relation with the columns of EVENT_FIELDS and runs normaliseSelect over it.
 // Segment-spec field names in, snake_case columns out.
-import { EVENT_RULES, ISO_DATE_PATTERN, type Check } from '../../../collect/event-rules.js';
+import { EVENT_RULES, ISO_DATE_TIME_PATTERN, type Check } from '../../../collect/event-rules.js';
+import { FUTURE_SLACK_MICROS, MIN_EVENT_MICROS, ORIGINAL_TIMESTAMP_KEY, TOO_EARLY_REASON } from '../../../collect/event-time.js';
 import { NOT_ERASED_SQL } from './erased-identifiers.js';
 
 /** The Segment fields we read, with the DuckDB type each is read as. */
@@ -35,9 +36,18 @@ export function jsonTransformSpec(): string {
   return JSON.stringify(EVENT_FIELDS).replaceAll("'", "''");
 }
 
-const ts = (col: string) => `try_cast(${col} AS TIMESTAMPTZ)`;
 const q = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const blank = (col: string) => `coalesce(${col}, '') = ''`;
+
+/** Text of the date-time grammar (collect/iso-time.ts): the pattern, and a real calendar day. */
+const isoDateTime = (col: string) => `(regexp_full_match(${col}, ${q(ISO_DATE_TIME_PATTERN)}) AND try_cast(left(${col}, 10) AS DATE) IS NOT NULL)`;
+/**
+ * Microseconds since the epoch of a grammar-valid text (NULL when absent). The grammar has been checked
+ * (invalid rows are rejected), so the engine's own parser reads it; a text without a zone is UTC, whatever
+ * the session's time zone.
+ */
+const micros = (col: string) =>
+  `epoch_us(try_cast(${col} || CASE WHEN regexp_matches(substr(${col}, 20), '[Z+-]') THEN '' ELSE 'Z' END AS TIMESTAMPTZ))`;
 
 /** SQL for one check of the shared event rules; columns hold each field as text (JSON fields as JSON). */
 function checkSql(c: Check): string {
@@ -47,20 +57,15 @@ function checkSql(c: Check): string {
     case 'notOneOf':
       return `(${c.field} IS NULL OR lower(${c.field}) NOT IN (${c.values.map(q).join(', ')}))`;
     case 'notScalar':
-      return `(left(${c.field}, 1) IN ('{', '[') AND json_valid(${c.field}))`;
+      return `((left(${c.field}, 1) = '{' AND right(${c.field}, 1) = '}') OR (left(${c.field}, 1) = '[' AND right(${c.field}, 1) = ']'))`;
     case 'bothBlank':
       return `(${blank(c.fields[0])} AND ${blank(c.fields[1])})`;
     case 'notIsoDate':
-      return `(${c.field} IS NOT NULL AND (NOT regexp_full_match(${c.field}, ${q(ISO_DATE_PATTERN)}) OR ${ts(c.field)} IS NULL))`;
+      return `(${c.field} IS NOT NULL AND NOT ${isoDateTime(c.field)})`;
     case 'notObject':
       return `(${c.field} IS NOT NULL AND json_type(${c.field}) NOT IN ('OBJECT', 'NULL'))`;
   }
 }
-
-/** First failing rule as 'field|reason', or NULL when the event is valid (the rules: collect/event-rules.ts). */
-export const ERROR_EXPR = `CASE
-  ${EVENT_RULES.map((r) => `WHEN ${r.forType ? `lower(type) = ${q(r.forType)} AND ` : ''}${checkSql(r.check)} THEN ${q(`${r.field}|${r.reason}`)}`).join('\n  ')}
-  ELSE NULL END`;
 
 /** Events without a messageId get a content hash, so importing the same line twice never counts twice. */
 export const MESSAGE_ID_EXPR = `coalesce(nullif(messageId, ''), 'h-' || md5(concat_ws('|', lower(type), anonymousId, userId,
@@ -75,6 +80,11 @@ export interface RowMeta {
   correct: string;
   origin: string;
   batch: string;
+  /**
+   * VARCHAR expression: the event time the API computed (event-time.ts) in canonical UTC text, used as is;
+   * NULL (or absent) to apply the time rule here.
+   */
+  ts?: string;
 }
 
 export const PARAM_META: RowMeta = {
@@ -85,17 +95,51 @@ export const PARAM_META: RowMeta = {
   batch: '$batch',
 };
 
+/** Rows of an import file: times are already corrected; the verdicts do not depend on the clock. */
+export const IMPORT_META: RowMeta = { ws: '$ws', received: 'now()', correct: 'false', origin: "'import'", batch: '$batch' };
+
+const DAY = String(FUTURE_SLACK_MICROS);
+const MIN = String(MIN_EVENT_MICROS);
+
 /**
- * Event time. With clock-skew correction (live clients), Segment's rule:
- * timestamp = receivedAt - (sentAt - client time). Imports carry times already corrected.
+ * The time rule of collect/event-time.ts in SQL, over microseconds (BIGINT), so both sides compute the
+ * same instant. Each part is an expression; the engine evaluates shared sub-expressions once.
  */
-function eventTimeExpr(m: RowMeta): string {
-  const client = `coalesce(${ts('originalTimestamp')}, ${ts('timestamp')})`;
-  return `CASE
-  WHEN ${m.correct} AND ${ts('sentAt')} IS NOT NULL AND ${client} IS NOT NULL
-    THEN coalesce(${ts('receivedAt')}, ${m.received}) - (${ts('sentAt')} - ${client})
-  ELSE coalesce(${ts('timestamp')}, ${ts('originalTimestamp')}, ${ts('receivedAt')}, ${m.received}) END`;
+function timeRule(m: RowMeta) {
+  const [T, O, S, R] = ['timestamp', 'originalTimestamp', 'sentAt', 'receivedAt'].map(micros) as [string, string, string, string];
+  const now = `epoch_us(${m.received})`;
+  const r = `(CASE WHEN ${R} <= ${now} + ${DAY} THEN ${R} ELSE ${now} END)`;
+  const t0 = `(CASE WHEN ${m.correct} THEN coalesce(${O}, ${T}, ${R}) ELSE coalesce(${T}, ${O}, ${R}) END)`;
+  const f0 = `(CASE WHEN ${m.correct} THEN (CASE WHEN ${O} IS NOT NULL THEN 'originalTimestamp' WHEN ${T} IS NOT NULL THEN 'timestamp' ELSE 'receivedAt' END)
+    ELSE (CASE WHEN ${T} IS NOT NULL THEN 'timestamp' WHEN ${O} IS NOT NULL THEN 'originalTimestamp' ELSE 'receivedAt' END) END)`;
+  const corrected = `(${r} - (${S} - coalesce(${O}, ${T})))`;
+  const useCorrection = `coalesce(${m.correct} AND ${corrected} BETWEEN ${MIN} AND ${r} + ${DAY}, false)`;
+  const stated = `coalesce(${t0}, ${r})`;
+  const replaced = `(NOT ${useCorrection} AND ${t0} > ${r} + ${DAY})`;
+  const given = m.ts ? `${m.ts} IS NOT NULL` : 'false';
+  const eventTime = `make_timestamptz(CASE WHEN ${useCorrection} THEN ${corrected} WHEN ${replaced} THEN ${r} ELSE ${stated} END)`;
+  const original = `(CASE ${f0} WHEN 'timestamp' THEN timestamp WHEN 'originalTimestamp' THEN originalTimestamp ELSE receivedAt END)`;
+  return {
+    ts: m.ts ? `coalesce(try_cast(${m.ts} AS TIMESTAMPTZ), ${eventTime})` : eventTime,
+    receivedAt: `make_timestamptz(${r})`,
+    context: `CASE WHEN NOT ${given} AND ${replaced}
+      THEN json_merge_patch(coalesce(context, '{}'::JSON), json_object(${q(ORIGINAL_TIMESTAMP_KEY)}, ${original})) ELSE context END`,
+    /** 'field|reason' when the time is out of range, else NULL */
+    error: `CASE WHEN ${given} THEN NULL
+      WHEN ${R} < ${MIN} THEN ${q(`receivedAt|${TOO_EARLY_REASON}`)}
+      WHEN NOT ${useCorrection} AND ${t0} < ${MIN} THEN ${f0} || ${q(`|${TOO_EARLY_REASON}`)} END`,
+  };
 }
+
+/** First failing rule as 'field|reason', or NULL when the event is valid (the rules: collect/event-rules.ts, then the time rule). */
+export function errorExpr(m: RowMeta): string {
+  return `CASE
+  ${EVENT_RULES.map((r) => `WHEN ${r.forType ? `lower(type) = ${q(r.forType)} AND ` : ''}${checkSql(r.check)} THEN ${q(`${r.field}|${r.reason}`)}`).join('\n  ')}
+  ELSE ${timeRule(m).error} END`;
+}
+
+/** errorExpr for import files (line-numbered diagnostics). */
+export const ERROR_EXPR = errorExpr(IMPORT_META);
 
 /** The events table's columns, in the order normalisedColumns produces them. */
 export const EVENT_COLUMNS = [
@@ -121,12 +165,13 @@ const DERIVE_COLUMNS = `context->>'$.page.url' AS page_url, context->>'$.page.re
  * table's columns and `err` (NULL for a valid event, else 'field|reason').
  */
 export function normalisedColumns(m: RowMeta): string {
+  const time = timeRule(m);
   return `${m.ws} AS workspace_id, ${MESSAGE_ID_EXPR} AS message_id, lower(type) AS type, nullif(event, '') AS event,
       nullif(name, '') AS name, nullif(anonymousId, '') AS anonymous_id, nullif(userId, '') AS user_id,
       nullif(previousId, '') AS previous_id, nullif(groupId, '') AS group_id,
-      ${eventTimeExpr(m)} AS ts, coalesce(${ts('receivedAt')}, ${m.received}) AS received_at,
-      properties, traits, context, ${m.origin} AS origin, ${m.batch} AS batch_id,
-      ${DERIVE_COLUMNS}, ${ERROR_EXPR} AS err`;
+      ${time.ts} AS ts, ${time.receivedAt} AS received_at,
+      properties, traits, ${time.context} AS context, ${m.origin} AS origin, ${m.batch} AS batch_id,
+      ${DERIVE_COLUMNS}, ${errorExpr(m)} AS err`;
 }
 
 /**

@@ -12,8 +12,8 @@ import type { TouchedIds } from '../../types.js';
 import { sqlString } from './connection.js';
 import { dedupInsertSql, normalisedColumns, readJsonColumnsArg, type RowMeta } from './event-sql.js';
 
-const JOURNAL_COLUMNS = readJsonColumnsArg({ _ws: 'VARCHAR', _recv: 'VARCHAR', _origin: 'VARCHAR', _batch: 'VARCHAR' });
-const JOURNAL_META: RowMeta = { ws: '_ws', received: 'CAST(_recv AS TIMESTAMPTZ)', correct: "(_origin <> 'import')", origin: '_origin', batch: '_batch' };
+const JOURNAL_COLUMNS = readJsonColumnsArg({ _ws: 'VARCHAR', _recv: 'VARCHAR', _origin: 'VARCHAR', _batch: 'VARCHAR', _ts: 'VARCHAR' });
+const JOURNAL_META: RowMeta = { ws: '_ws', received: 'CAST(_recv AS TIMESTAMPTZ)', correct: "(_origin <> 'import')", origin: '_origin', batch: '_batch', ts: '_ts' };
 const RULES_MARK = 'closedloop-event-rules:';
 
 /**
