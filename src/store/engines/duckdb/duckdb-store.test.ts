@@ -109,8 +109,9 @@ test('a clean import takes the fast path and keeps every field', async () => {
     await s.createWorkspace(ws('w'));
     const f = join(dir, 'ok.ndjson');
     writeFileSync(f, [page(1), page(2), page(3)].map((e) => JSON.stringify(e)).join('\n'));
-    const r = await s.importEventsFile('w', f);
+    const { batchId, ...r } = await s.importEventsFile('w', f);
     assert.deepEqual(r, { received: 3, inserted: 3, duplicates: 0, rejected: [], rejectedCount: 0 });
+    assert.match(batchId ?? '', /^import-/, 'the batch the events were stored under (the post-import redaction is limited to it)');
     const [e] = await s.queryEvents('w', { limit: 1 });
     assert.equal(e!.messageId, 'm-3');
     assert.equal(e!.timestamp, '2026-01-01T00:00:03.000Z');
