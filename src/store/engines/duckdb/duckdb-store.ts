@@ -29,7 +29,7 @@ import type {
   IdentifierKey,
   IdentityLinkRow,
 } from '../../types.js';
-import { Db, type Row } from './connection.js';
+import { Db, type EngineLimits, type Row } from './connection.js';
 import { attributionFits, attributionInputs, nonConvertingTouches, creditReport, creditsOutOfStep, personCredits, replaceCredits } from './attribution-repo.js';
 import { countEvents, queryEvents, saveUserAgents, userAgentsToParse } from './events-repo.js';
 import { importEventsFile, loadEventJournal } from './bulk-load.js';
@@ -77,8 +77,8 @@ export class DuckDbStore implements Store {
     this.appender = new EventAppender(db);
   }
 
-  static async open(path: string): Promise<DuckDbStore> {
-    const store = new DuckDbStore(await Db.open(path));
+  static async open(path: string, limits?: EngineLimits): Promise<DuckDbStore> {
+    const store = new DuckDbStore(await Db.open(path, limits));
     await migrate(store.db);
     store.isReady = true;
     return store;
@@ -86,6 +86,13 @@ export class DuckDbStore implements Store {
 
   ready(): boolean {
     return this.isReady;
+  }
+
+  async engineLimits(): Promise<{ memoryLimit: string; threads: number; tempDirectory: string }> {
+    const [r] = await this.db.query(
+      "SELECT current_setting('memory_limit') AS m, current_setting('threads') AS t, current_setting('temp_directory') AS d",
+    );
+    return { memoryLimit: String(r?.m), threads: Number(r?.t), tempDirectory: String(r?.d) };
   }
 
   async schemaVersion(): Promise<number> {
