@@ -43,7 +43,7 @@ const FIELDS = {
       .transform((v) => parseByteSize(v) ?? Number.NaN)
       .pipe(z.number().min(MIN_MEMORY_LIMIT)),
     default: defaultMemoryLimit(),
-    hint: 'a size such as 2GB, 1.5GiB or 512MB, at least 128MB',
+    hint: 'a size such as 2GB, 1.5GiB or 512MB, at least 256MB',
   },
 } as const;
 

@@ -22,12 +22,12 @@ test('memoryLimit: default half the machine; file, then CLOSEDLOOP_MEMORY_LIMIT,
 test('memoryLimit: a bad or too small value is reported naming where it came from and what is valid', () => {
   const { dir, cleanup } = tempDir();
   try {
-    for (const [env, got] of [['lots', '"lots"'], ['64MB', '"64MB"'], ['2 GB free', '"2 GB free"']] as const) {
+    for (const [env, got] of [['lots', '"lots"'], ['200MB', '"200MB"'], ['2 GB free', '"2 GB free"']] as const) {
       assert.throws(
         () => loadConfig({ env: { CLOSEDLOOP_MEMORY_LIMIT: env }, cwd: dir }),
         (err: unknown) => {
           assert.ok(err instanceof ConfigError);
-          assert.deepEqual(err.problems, [`CLOSEDLOOP_MEMORY_LIMIT: must be a size such as 2GB, 1.5GiB or 512MB, at least 128MB (got ${got})`]);
+          assert.deepEqual(err.problems, [`CLOSEDLOOP_MEMORY_LIMIT: must be a size such as 2GB, 1.5GiB or 512MB, at least 256MB (got ${got})`]);
           return true;
         },
       );

@@ -18,5 +18,7 @@ export async function openStore(dataDir: string, limits: StoreLimits = {}): Prom
   const dir = resolve(dataDir);
   mkdirSync(dir, { recursive: true });
   const memoryLimit = limits.memoryLimit ?? defaultMemoryLimit();
-  return DuckDbStore.open(join(dir, DB_FILE), { memoryLimit, threads: threadsFor(memoryLimit), tempDirectory: join(dir, SPILL_DIR) });
+  const tempDirectory = join(dir, SPILL_DIR);
+  mkdirSync(tempDirectory, { recursive: true });
+  return DuckDbStore.open(join(dir, DB_FILE), { memoryLimit, threads: threadsFor(memoryLimit), tempDirectory });
 }

@@ -30,6 +30,7 @@ test('the default is half of the memory this process may use, never below the mi
 
 test('threads: about one per GB of the limit, at least one, at most the cores', () => {
   assert.equal(threadsFor(256e6, 8), 1);
+  assert.equal(threadsFor(999e6, 8), 1);
   assert.equal(threadsFor(2e9, 8), 2);
   assert.equal(threadsFor(2e9, 1), 1);
   assert.equal(threadsFor(64e9, 4), 4);

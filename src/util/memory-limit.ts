@@ -1,7 +1,7 @@
 import { availableParallelism, totalmem } from 'node:os';
 
-/** The smallest engine memory limit accepted: below it DuckDB cannot hold a row group of a wide table. */
-export const MIN_MEMORY_LIMIT = 128 * 1000 ** 2;
+/** The smallest engine memory limit accepted: below it an import fails whatever its size (the JSON reader and the insert need about 120 MB of their own). */
+export const MIN_MEMORY_LIMIT = 256 * 1000 ** 2;
 
 // DuckDB's own convention: KB, MB, GB, TB are powers of 1000; KiB, MiB, GiB, TiB powers of 1024.
 const UNITS: Record<string, number> = {

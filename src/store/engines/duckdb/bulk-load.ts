@@ -8,6 +8,7 @@ import { countNonBlankLines } from '../../../util/count-lines.js';
 import { sqlString, type Db, type Row } from './connection.js';
 import { insertNormalisedSql, readJsonColumnsArg } from './event-sql.js';
 import { diagnoseFile } from './file-diagnosis.js';
+import { importInsertSql } from './import-sql.js';
 
 /** How many rejected lines an import lists (all are counted). */
 const MAX_LISTED_REJECTIONS = 1000;
@@ -36,7 +37,7 @@ db: Db,
         }, 200)
       : undefined;
     try {
-      const r = await conn.run(insertNormalisedSql(src), {
+      const r = await conn.run(importInsertSql(src), {
         ws: workspaceId,
         received: new Date().toISOString(),
         correct: false,
