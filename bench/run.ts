@@ -1,52 +1,47 @@
-// `npm run bench [-- name...]`: runs bench/*.bench.ts (or the named ones), writes bench/results.json and
-// bench/results.md with the machine they ran on. Each module compares itself with a baseline measured
-// in the same run, so figures survive a noisy machine.
-import { cpus, totalmem } from 'node:os';
+// `npm run bench [-- name...]`: runs bench/*.bench.ts (or the named ones) BENCH_RUNS times each (3 by
+// default, each run on fresh data), and writes bench/results.json and bench/results.md: every figure the
+// median of its runs with the spread, every suite with the commit and machine it was measured on. A full
+// run rewrites the whole table; a partial run replaces only its suites (results.ts says how that shows).
+// Each module compares itself with a baseline measured in the same run, so figures survive a noisy machine.
 import { readdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { BenchModule, BenchResult } from './types.js';
+import { aggregate } from './support/stats.js';
+import { fmt, mergeResults, provenance, resultsMarkdown, type BenchResults } from './support/results.js';
+import type { BenchModule, BenchResult, BenchSuite } from './types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 const only = process.argv.slice(2);
 const files = readdirSync(here)
   .filter((f) => f.endsWith('.bench.ts'))
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
   .sort();
+if (files.length === 0) throw new Error(`no benchmark matches ${only.join(', ')}`);
 
-const machine = {
-  cores: cpus().length,
-  cpu: cpus()[0]?.model ?? 'unknown',
-  memoryGiB: Math.round(totalmem() / 2 ** 30),
-  node: process.version,
-  date: new Date().toISOString(),
-};
-
-const jsonPath = join(here, 'results.json');
-const previous = existsSync(jsonPath) ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as { suites?: Record<string, unknown> }) : {};
-const suites: Record<string, { machine: typeof machine; results: BenchResult[] }> = {
-  ...((previous.suites as Record<string, { machine: typeof machine; results: BenchResult[] }>) ?? {}),
-};
+const source = provenance(join(here, '..'));
+if (source.dirty) process.stderr.write('bench: the working tree has uncommitted changes; the results say so\n');
+const measured: Record<string, BenchSuite> = {};
 for (const f of files) {
   const name = f.replace(/\.bench\.ts$/, '');
-  process.stderr.write(`bench: ${name} ...\n`);
   const mod = (await import(pathToFileURL(join(here, f)).href)) as BenchModule;
-  const results = await mod.run();
-  suites[name] = { machine, results };
-  for (const r of results) process.stderr.write(`  ${r.name}: ${fmt(r.value)} ${r.unit}${r.target ? ` (target ${r.target})` : ''}\n`);
+  const runs: BenchResult[][] = [];
+  for (let i = 1; i <= RUNS; i++) {
+    process.stderr.write(`bench: ${name} (run ${i} of ${RUNS}) ...\n`);
+    runs.push(await mod.run());
+  }
+  const results = aggregate(runs);
+  measured[name] = { ...source, date: new Date().toISOString(), results };
+  for (const r of results) {
+    process.stderr.write(`  ${r.name}: ${fmt(r.value)} ${r.unit} (${fmt(r.min)}-${fmt(r.max)})${r.target ? ` (target ${r.target})` : ''}\n`);
+  }
 }
 
-function fmt(v: number): string {
-  return Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-US') : Number(v.toPrecision(3)).toString();
-}
-
-writeFileSync(jsonPath, `${JSON.stringify({ suites }, null, 2)}\n`);
-const md = ['# Benchmark results', '', 'Written by `npm run bench`. Each suite records the machine it ran on.', ''];
-for (const [name, s] of Object.entries(suites)) {
-  md.push(`## ${name}`, '', `${s.machine.cores} cores (${s.machine.cpu}), ${s.machine.memoryGiB} GiB, Node ${s.machine.node}, ${s.machine.date}`, '');
-  md.push('| measure | value | unit | target | note |', '|---|---:|---|---|---|');
-  for (const r of s.results) md.push(`| ${r.name} | ${fmt(r.value)} | ${r.unit} | ${r.target ?? ''} | ${r.note ?? ''} |`);
-  md.push('');
-}
-writeFileSync(join(here, 'results.md'), md.join('\n'));
+const jsonPath = join(here, 'results.json');
+const previous = existsSync(jsonPath) ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as BenchResults) : undefined;
+// an old results.json (before provenance was recorded) cannot be merged honestly: a partial run then starts afresh
+const usable = previous && Object.values(previous.suites ?? {}).every((s) => typeof s.commit === 'string') ? previous : undefined;
+const out = mergeResults(usable, measured, only.length === 0);
+writeFileSync(jsonPath, `${JSON.stringify(out, null, 2)}\n`);
+writeFileSync(join(here, 'results.md'), resultsMarkdown(out));
 process.stderr.write(`bench: wrote ${jsonPath} and results.md\n`);

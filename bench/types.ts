@@ -1,4 +1,4 @@
-/** One benchmark figure. `baseline` names the figure measured in the same run that this one is compared to. */
+/** One benchmark figure, as one run of a suite measures it. */
 export interface BenchResult {
   name: string;
   value: number;
@@ -9,4 +9,24 @@ export interface BenchResult {
 
 export interface BenchModule {
   run(): Promise<BenchResult[]>;
+}
+
+/** A figure over several runs of its suite: the median, with the spread. */
+export interface BenchFigure extends BenchResult {
+  min: number;
+  max: number;
+  runs: number;
+}
+
+/** Where and on what a suite was measured. */
+export interface BenchProvenance {
+  commit: string;
+  /** The working tree had changes not committed: the figures are of the commit plus those. */
+  dirty: boolean;
+  machine: { cores: number; cpu: string; memoryGiB: number; node: string };
+  date: string;
+}
+
+export interface BenchSuite extends BenchProvenance {
+  results: BenchFigure[];
 }

@@ -16,6 +16,11 @@ app.get('/bench/count', async () => {
   await app.ingest.flush();
   return { events: await store.countEvents(workspace.id) };
 });
+// everything acknowledged loaded into the store and derived: the stored rate is measured up to here
+app.get('/bench/settle', async () => {
+  await app.ingest.settle();
+  return { events: await store.countEvents(workspace.id) };
+});
 await app.listen({ port: 0, host: '127.0.0.1' });
 const port = (app.server.address() as { port: number }).port;
 process.stdout.write(`READY ${port} ${workspace.writeKey}\n`);

@@ -1,26 +1,75 @@
-// One bulk load in a fresh process (so peak memory is its own): `native` is DuckDB's own JSON reader
-// into a table of its choosing; `closedloop` is `closedloop import events` (validation, normalisation,
-// de-duplication). Prints {"seconds", "events", "peakRssMiB"}.
+// One load in a fresh process, so its peak memory is its own. Modes:
+//   native FILE DIR      DuckDB's own JSON reader into a table of its choosing (the baseline)
+//   store FILE DIR       the store's import alone (validation, normalisation, de-duplication), no derive
+//   cli FILE DIR         `closedloop import events FILE --workspace W` end to end: import, then the derive
+//   rebuild DIR          `closedloop rebuild` over what `cli` left in DIR
+// The engine's memory limit is CLOSEDLOOP_MEMORY_LIMIT (or the default) in every mode, the native one
+// included. Prints {"seconds", "events", "peakRssMiB"}.
 import { DuckDBInstance } from '@duckdb/node-api';
 import { join } from 'node:path';
+import { loadConfig } from '../../src/config/config.js';
+import { runCli } from '../../src/cli/main.js';
 import { openStore } from '../../src/store/open.js';
+import { threadsFor } from '../../src/util/memory-limit.js';
 
-const [mode, file, dir] = process.argv.slice(2) as [string, string, string];
-const t0 = performance.now();
+const [mode, a, b] = process.argv.slice(2) as [string, string, string | undefined];
+const { memoryLimit } = loadConfig({ env: process.env, overrides: {} });
+const WS = { id: 'ws_bench', name: 'bench', currency: 'USD', timezone: 'UTC', writeKey: 'wk_bench', secretKeyHash: 'h' };
+
+async function countIn(dir: string): Promise<number> {
+  const store = await openStore(dir, { memoryLimit });
+  try {
+    return await store.countEvents(WS.id);
+  } finally {
+    await store.close();
+  }
+}
+
+async function cli(args: string[]): Promise<void> {
+  const code = await runCli(args);
+  if (code !== 0) throw new Error(`closedloop ${args.join(' ')}: exit ${code}`);
+}
+
+let seconds: number;
 let events: number;
 if (mode === 'native') {
-  const db = await DuckDBInstance.create(join(dir, 'native.duckdb'));
+  const [file, dir] = [a, b!];
+  const t0 = performance.now();
+  const db = await DuckDBInstance.create(join(dir, 'native.duckdb'), {
+    memory_limit: `${Math.floor(memoryLimit / 1024)}KiB`,
+    threads: String(threadsFor(memoryLimit)),
+    temp_directory: join(dir, 'spill'),
+  });
   const c = await db.connect();
   await c.run(`CREATE TABLE events AS SELECT * FROM read_ndjson('${file.replaceAll("'", "''")}')`);
   await c.run('CHECKPOINT');
+  seconds = (performance.now() - t0) / 1000;
   events = Number((await c.runAndReadAll('SELECT count(*) AS n FROM events')).getRowObjectsJson()[0]?.n);
   c.closeSync();
-} else {
-  const store = await openStore(dir);
-  await store.createWorkspace({ id: 'bench', name: 'bench', currency: 'USD', timezone: 'UTC', writeKey: 'wk_bench', secretKeyHash: 'h' });
-  const r = await store.importEventsFile('bench', file);
-  events = r.inserted;
+} else if (mode === 'store') {
+  const [file, dir] = [a, b!];
+  const t0 = performance.now();
+  const store = await openStore(dir, { memoryLimit });
+  await store.createWorkspace(WS);
+  events = (await store.importEventsFile(WS.id, file)).inserted;
   await store.close(); // includes the checkpoint
+  seconds = (performance.now() - t0) / 1000;
+} else if (mode === 'cli') {
+  const [file, dir] = [a, b!];
+  const store = await openStore(dir, { memoryLimit });
+  await store.createWorkspace(WS);
+  await store.close();
+  const t0 = performance.now();
+  await cli(['import', 'events', file, '--workspace', WS.id, '--data-dir', dir, '--json']);
+  seconds = (performance.now() - t0) / 1000;
+  events = await countIn(dir);
+} else if (mode === 'rebuild') {
+  const dir = a;
+  const t0 = performance.now();
+  await cli(['rebuild', '--data-dir', dir, '--json']);
+  seconds = (performance.now() - t0) / 1000;
+  events = await countIn(dir);
+} else {
+  throw new Error(`unknown mode ${mode}`);
 }
-const seconds = (performance.now() - t0) / 1000;
-process.stdout.write(`${JSON.stringify({ seconds, events, peakRssMiB: process.resourceUsage().maxRSS / 1024 })}\n`);
+process.stdout.write(`\n${JSON.stringify({ seconds, events, peakRssMiB: process.resourceUsage().maxRSS / 1024 })}\n`);

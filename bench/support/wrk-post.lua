@@ -1,7 +1,14 @@
 -- POSTs BODY (from the environment) with every "%ID%" replaced by an id unique to the request,
 -- so the server sees no duplicates. Prints one JSON line of results at the end.
+-- Ids are WRK_RUN_ID (a fresh value per run, from the caller), the thread number and a counter: never
+-- a random number, which Lua does not seed, so two runs against one server drew the same ids and the
+-- second was silently de-duplicated.
 local body_template = os.getenv("WRK_BODY")
 local auth = os.getenv("WRK_AUTH")
+local run_id = os.getenv("WRK_RUN_ID")
+if run_id == nil or run_id == "" then
+  error("WRK_RUN_ID must be set (a value unique to this run)")
+end
 local threads = {}
 local n = 0
 
@@ -13,7 +20,7 @@ end
 
 function init(args)
   counter = 0
-  prefix = tostring(tid) .. "-" .. tostring(math.random(1, 1000000000))
+  prefix = run_id .. "-" .. tostring(tid)
 end
 
 function request()

@@ -13,12 +13,15 @@ export function cliConfig(overrides: ConfigOverrides = {}): Config {
   }
 }
 
-/** Opens the store named by --data-dir (or config), runs fn, always closes it. */
-export async function withStore<T>(dataDir: string | undefined, fn: (store: Store) => Promise<T>): Promise<T> {
-  const config = cliConfig(dataDir === undefined ? {} : { dataDir });
+/**
+ * Opens the store named by --data-dir (or config), runs fn, always closes it. `memoryLimit` is the
+ * command's --memory-limit flag, when it has one.
+ */
+export async function withStore<T>(dataDir: string | undefined, fn: (store: Store) => Promise<T>, memoryLimit?: string): Promise<T> {
+  const config = cliConfig({ dataDir, memoryLimit });
   let store: Store;
   try {
-    store = await openStore(config.dataDir);
+    store = await openStore(config.dataDir, { memoryLimit: config.memoryLimit });
   } catch (err) {
     // DuckDB allows one process per database file
     if (/lock/i.test((err as Error).message)) {

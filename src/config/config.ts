@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { addressEntryProblem } from '../util/address-list.js';
+import { MIN_MEMORY_LIMIT, defaultMemoryLimit, parseByteSize } from '../util/memory-limit.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -84,6 +85,16 @@ const FIELDS = {
     schema: z.string().regex(/^\/[A-Za-z0-9._~\-/]*\.js$/),
     default: '/cl.js',
     hint: 'a URL path starting with / and ending in .js',
+  },
+  // the engine's memory cap (bytes); its threads and spill directory follow from it (store/open.ts)
+  memoryLimit: {
+    env: 'CLOSEDLOOP_MEMORY_LIMIT',
+    schema: z
+      .union([z.string(), z.number()])
+      .transform((v) => parseByteSize(v) ?? Number.NaN)
+      .pipe(z.number().min(MIN_MEMORY_LIMIT)),
+    default: defaultMemoryLimit(),
+    hint: 'a size such as 2GB, 1.5GiB or 512MB, at least 256MB',
   },
 } as const;
 

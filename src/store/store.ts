@@ -65,6 +65,8 @@ export interface Store {
   schemaVersion(): Promise<number>;
   /** True once open and migrated. */
   ready(): boolean;
+  /** What the engine may use, as the engine itself reports it (memory as it prints it, e.g. `1.8 GiB`). */
+  engineLimits(): Promise<{ memoryLimit: string; threads: number; tempDirectory: string }>;
 
   createWorkspace(w: NewWorkspace): Promise<Workspace>;
   listWorkspaces(): Promise<Workspace[]>;

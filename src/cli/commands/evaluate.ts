@@ -22,7 +22,7 @@ import { CHANNELS, simulate, type ChannelId, type CrmChange, type SimWriter } fr
 import { openStore } from '../../store/open.js';
 import type { CreditRow } from '../../store/types.js';
 import { createWorkspace } from '../../workspaces/create.js';
-import { printRows } from '../context.js';
+import { cliConfig, printRows } from '../context.js';
 import { UsageError } from '../errors.js';
 
 const TruthFile = z.object({
@@ -97,7 +97,7 @@ function byChannel(rows: readonly CreditRow[], model: string): ChannelAmount[] {
 export async function runEvaluate(o: EvaluateOptions): Promise<EvaluateResult> {
   const truth = await readTruth(o.truth);
   const dir = mkdtempSync(join(tmpdir(), 'closedloop-evaluate-'));
-  const store = await openStore(join(dir, 'store'));
+  const store = await openStore(join(dir, 'store'), { memoryLimit: cliConfig().memoryLimit }); // CLOSEDLOOP_MEMORY_LIMIT or the config file
   try {
     o.onStep?.(`simulating seed ${truth.run.seed}, ${truth.run.days} days, ${truth.run.visitorsPerDay} visitors/day`);
     const deals = wonDealsWriter();

@@ -18,8 +18,9 @@ export function register(program: Command): void {
     .description('Load Segment-format NDJSON (Segment/RudderStack archives, warehouse exports, simulator output)')
     .requiredOption('--workspace <id>', 'workspace id')
     .option('--data-dir <dir>', 'data directory')
+    .option('--memory-limit <size>', 'cap on the engine\'s memory, e.g. 2GB (default: CLOSEDLOOP_MEMORY_LIMIT or half the machine)')
     .option('--json', 'machine-readable output')
-    .action(async (files: string[], o: { workspace: string; dataDir?: string; json?: boolean }) => {
+    .action(async (files: string[], o: { workspace: string; dataDir?: string; memoryLimit?: string; json?: boolean }) => {
       for (const f of files) {
         if (!existsSync(f) || !statSync(f).isFile()) throw new UsageError(`not a readable file: ${f}`, 'FILE');
       }
@@ -53,6 +54,6 @@ export function register(program: Command): void {
           }
         }
         if (results.some((r) => r.rejectedCount > 0)) process.exitCode = 3;
-      });
+      }, o.memoryLimit);
     });
 }

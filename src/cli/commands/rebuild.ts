@@ -9,8 +9,9 @@ export function register(program: Command): void {
     .description('Re-derive sessions, channels, persons and milestones from the stored facts (all workspaces, or one)')
     .option('--workspace <id>', 'only this workspace')
     .option('--data-dir <dir>', 'data directory')
+    .option('--memory-limit <size>', 'cap on the engine\'s memory, e.g. 2GB (default: CLOSEDLOOP_MEMORY_LIMIT or half the machine)')
     .option('--json', 'machine-readable output')
-    .action(async (o: { workspace?: string; dataDir?: string; json?: boolean }) => {
+    .action(async (o: { workspace?: string; dataDir?: string; memoryLimit?: string; json?: boolean }) => {
       await withStore(o.dataDir, async (store) => {
         const all = await store.listWorkspaces();
         const targets = o.workspace ? all.filter((w) => w.id === o.workspace) : all;
@@ -31,6 +32,6 @@ export function register(program: Command): void {
           });
         }
         printRows(rows, Boolean(o.json));
-      });
+      }, o.memoryLimit);
     });
 }

@@ -11,6 +11,7 @@ interface ServeOptions {
   port?: string;
   host?: string;
   dataDir?: string;
+  memoryLimit?: string;
   demo: boolean;
 }
 
@@ -21,11 +22,12 @@ export function register(program: Command): void {
     .option('--port <port>', 'port to listen on (default: PORT or 8787)')
     .option('--host <host>', 'interface to bind (default: HOST or 0.0.0.0)')
     .option('--data-dir <dir>', 'data directory (default: CLOSEDLOOP_DATA_DIR or ./.closedloop)')
+    .option('--memory-limit <size>', 'cap on the engine\'s memory, e.g. 2GB (default: CLOSEDLOOP_MEMORY_LIMIT or half the machine)')
     .option('--no-demo', 'do not create the Demo workspace on an empty data directory')
     .action(async (o: ServeOptions) => {
-      const config = cliConfig({ port: o.port, host: o.host, dataDir: o.dataDir });
+      const config = cliConfig({ port: o.port, host: o.host, dataDir: o.dataDir, memoryLimit: o.memoryLimit });
       const logger = pino({ level: config.logLevel });
-      const store = await openStore(config.dataDir);
+      const store = await openStore(config.dataDir, { memoryLimit: config.memoryLimit });
       const firstRun = (await store.listWorkspaces()).length === 0;
       const app = await buildApp({ store, config, logger });
       installGracefulShutdown(app, store, logger);

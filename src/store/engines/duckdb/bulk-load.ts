@@ -10,7 +10,9 @@ import { splitJournalLines } from '../../journal-lines.js';
 import { countNonBlankLines } from '../../../util/count-lines.js';
 import { sqlString, type Db, type Row } from './connection.js';
 import { insertDeadLetters } from './dead-letters-repo.js';
-import { ERROR_EXPR, insertNormalisedSql, jsonTransformSpec, readJsonColumnsArg } from './event-sql.js';
+import { readJsonColumnsArg } from './event-sql.js';
+import { diagnoseFile } from './file-diagnosis.js';
+import { importInsertSql } from './import-sql.js';
 import { insertLines, isolateLines, isTransient, journalInsertSql, touchedFrom, withScratch } from './journal-isolate.js';
 
 /** How many rejected lines an import lists (all are counted). */
@@ -40,7 +42,7 @@ db: Db,
         }, 200)
       : undefined;
     try {
-      const r = await conn.run(insertNormalisedSql(src), {
+      const r = await conn.run(importInsertSql(src), {
         ws: workspaceId,
         received: new Date().toISOString(),
         correct: false,
@@ -58,7 +60,7 @@ db: Db,
     return { received: lines, inserted, duplicates: 0, rejected: [], rejectedCount: 0, batchId: batch };
   }
   // Something was skipped: find which lines and why (slower, only for files that need it).
-  const diag = await diagnoseFile(db, path);
+  const diag = await diagnoseFile(db, path, MAX_LISTED_REJECTIONS);
   return {
     received: lines,
     inserted,
@@ -98,28 +100,4 @@ export async function loadEventJournal(db: Db, path: string): Promise<JournalLoa
       }
     });
   });
-}
-
-/** Line-numbered validation of a file, with the same rules the insert applies. */
-async function diagnoseFile(db: Db, path: string): Promise<{ valid: number; rejected: Rejection[]; rejectedCount: number }> {
-  const sql = `
-    WITH raw AS (SELECT string_split(content, chr(10)) AS arr FROM read_text(${sqlString(path)})),
-    lines AS (SELECT generate_subscripts(arr, 1) AS line_no, unnest(arr) AS line FROM raw),
-    parsed AS (
-      SELECT line_no, json_valid(line) AS ok,
-        CASE WHEN json_valid(line) AND json_type(line) = 'OBJECT' THEN json_transform(line, ${sqlString(jsonTransformSpec())}) END AS e
-      FROM lines WHERE trim(line, e' \\t\\r') <> ''),
-    cols AS (SELECT line_no, ok, e IS NOT NULL AS obj, unnest(e) FROM parsed),
-    checked AS (
-      SELECT line_no, CASE WHEN NOT ok THEN 'line|is not valid JSON'
-                           WHEN NOT obj THEN 'line|must be a JSON object'
-                           ELSE ${ERROR_EXPR} END AS err
-      FROM cols)
-    SELECT count(*) FILTER (WHERE err IS NULL) AS valid, count(*) FILTER (WHERE err IS NOT NULL) AS bad,
-      list({'line_no': line_no, 'err': err} ORDER BY line_no) FILTER (WHERE err IS NOT NULL) AS rejected
-    FROM checked`;
-  const rows = await db.query(sql);
-  const r = rows[0] ?? {};
-  const rejected = ((r.rejected as Row[] | null) ?? []).slice(0, MAX_LISTED_REJECTIONS).map(toRejection);
-  return { valid: Number(r.valid ?? 0), rejected, rejectedCount: Number(r.bad ?? 0) };
 }

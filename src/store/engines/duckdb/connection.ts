@@ -13,6 +13,22 @@ export class SerialQueue {
   }
 }
 
+/** What the engine may use: memory (bytes), threads, and where it spills what does not fit. */
+export interface EngineLimits {
+  memoryLimit: number;
+  threads: number;
+  tempDirectory: string;
+}
+
+/** DuckDB's settings for the limits (memory in KiB: DuckDB rounds nothing away at that grain). */
+export function engineSettings(limits: EngineLimits): Record<string, string> {
+  return {
+    memory_limit: `${Math.floor(limits.memoryLimit / 1024)}KiB`,
+    threads: String(limits.threads),
+    temp_directory: limits.tempDirectory,
+  };
+}
+
 /** One database file, a writer connection and a reader connection, each used serially. */
 export class Db {
   private constructor(
@@ -23,8 +39,8 @@ export class Db {
   readonly writes = new SerialQueue();
   readonly reads = new SerialQueue();
 
-  static async open(path: string): Promise<Db> {
-    const instance = await DuckDBInstance.create(path);
+  static async open(path: string, limits?: EngineLimits): Promise<Db> {
+    const instance = await DuckDBInstance.create(path, limits ? engineSettings(limits) : undefined);
     const writer = await instance.connect();
     const reader = await instance.connect();
     return new Db(instance, writer, reader);

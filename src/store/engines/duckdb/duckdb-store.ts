@@ -40,7 +40,7 @@ import type {
   PersonSelection,
   SpellingCandidate,
 } from '../../types.js';
-import { Db, type Row } from './connection.js';
+import { Db, type EngineLimits, type Row } from './connection.js';
 import { attributionFits, attributionInputs, nonConvertingTouches, creditReport, creditsOutOfStep, personCredits, replaceCredits } from './attribution-repo.js';
 import { countEvents, queryEvents, saveUserAgents, userAgentsToParse } from './events-repo.js';
 import { importEventsFile, loadEventJournal } from './bulk-load.js';
@@ -99,8 +99,8 @@ export class DuckDbStore implements Store {
     this.privacyKey = new PrivacyKey(db, privacyKeyPath(path));
   }
 
-  static async open(path: string): Promise<DuckDbStore> {
-    const store = new DuckDbStore(await Db.open(path), path);
+  static async open(path: string, limits?: EngineLimits): Promise<DuckDbStore> {
+    const store = new DuckDbStore(await Db.open(path, limits), path);
     await migrate(store.db);
     await store.privacyKey.load();
     store.isReady = true;
@@ -109,6 +109,13 @@ export class DuckDbStore implements Store {
 
   ready(): boolean {
     return this.isReady;
+  }
+
+  async engineLimits(): Promise<{ memoryLimit: string; threads: number; tempDirectory: string }> {
+    const [r] = await this.db.query(
+      "SELECT current_setting('memory_limit') AS m, current_setting('threads') AS t, current_setting('temp_directory') AS d",
+    );
+    return { memoryLimit: String(r?.m), threads: Number(r?.t), tempDirectory: String(r?.d) };
   }
 
   async schemaVersion(): Promise<number> {
