@@ -4,11 +4,12 @@
 // identifiers raw (` Ann@Example.com`, `020 7946 0018`), so the store hands back candidate spellings that
 // contain an identifier and each is normalised here, as identity resolution does, to keep the exact ones.
 // Events whose JSON names the person's e-mail elsewhere, and dead letters naming any identifier, are theirs
-// too. Erasure removes every such row in one transaction with tombstones and an audit record, then
-// re-derives the workspace.
+// too. A shared device (docs/identity.md) is theirs only for their stretches of its time: its other
+// persons' events, sessions and tombstones are not touched. Erasure removes every such row in one
+// transaction with tombstones and an audit record, then re-derives the workspace.
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../store/store.js';
-import type { ErasureRecord, IdentifierKey, PersonRows, PersonSelection, SpellingCandidate } from '../store/types.js';
+import type { DeviceSpan, ErasureRecord, IdentifierKey, PersonRows, PersonSelection, SpellingCandidate } from '../store/types.js';
 import { normaliseEmail, normaliseKind, normaliseValue, personIdFor } from './identity/index.js';
 import { rebuild } from './derive.js';
 import { withWorkspaceLock } from './workspace-lock.js';
@@ -33,6 +34,8 @@ export interface PersonExport {
   /** The person's id now and the earlier ids of theirs in the identity log. */
   personIds: string[];
   identifiers: IdentifierKey[];
+  /** Their stretches of the shared devices they used: of those anonymous ids, only these times are theirs. */
+  sharedDevices: DeviceSpan[];
   /** Rows per table; `counts` says how many. */
   tables: PersonRows;
   counts: Record<string, number>;
@@ -42,15 +45,34 @@ export interface PersonExport {
 export async function exportPerson(store: Store, workspaceId: string, target: PersonTarget): Promise<PersonExport | undefined> {
   const sel = await selectPerson(store, workspaceId, target, { unnamedDeadLetters: false });
   if (!sel) return undefined;
-  const tables = await store.personRows(workspaceId, sel);
+  const tables = maskOtherPersons(await store.personRows(workspaceId, sel), sel.personIds);
   return {
     format: 'closedloop-person-export/1',
     exportedAt: new Date().toISOString(),
     workspaceId,
     personIds: sel.personIds,
     identifiers: sel.identifiers,
+    sharedDevices: sel.sharedDevices,
     tables,
     counts: Object.fromEntries(Object.entries(tables).map(([t, rows]) => [t, rows.length])),
+  };
+}
+
+/** What an export shows in place of another person's id. */
+export const OTHER_PERSON = 'another person';
+
+/**
+ * The identity log's rows about the person may name others too (a shared device split between them and
+ * someone else): those ids are the other person's, so the export shows OTHER_PERSON in their place.
+ */
+function maskOtherPersons(tables: PersonRows, personIds: readonly string[]): PersonRows {
+  const mine = new Set(personIds);
+  const mask = (id: unknown) => (typeof id === 'string' && !mine.has(id) ? OTHER_PERSON : id);
+  const changes = tables.identity_changes;
+  if (!changes) return tables;
+  return {
+    ...tables,
+    identity_changes: changes.map((r) => ({ ...r, person_id: mask(r.person_id), others: Array.isArray(r.others) ? r.others.map(mask) : r.others })),
   };
 }
 
@@ -105,12 +127,22 @@ export async function selectPerson(
   const identifiers = uniqueIds([...(await store.personIdentifiers(workspaceId, persons)), ...extra]);
   if (identifiers.length === 0) return undefined;
   const known = new Set(identifiers.map(idKey));
+  const sharedDevices = await store.sharedDeviceSpans(workspaceId, persons);
+  const shared = new Set(sharedDevices.map((d) => d.anonymousId));
   const sel: PersonSelection = {
     personIds: [],
     identifiers,
-    events: { anonymousIds: [], userIds: [], previousIds: [], emails: [], phones: [], messageIds: [] },
+    events: { anonymousIds: [], userIds: [], previousIds: [], emails: [], phones: [], messageIds: [], deviceSpans: [] },
     links: [],
     deadLetters: [],
+    sharedDevices,
+  };
+  // a shared device's spellings (as an anonymous or an alias's previous id) are theirs for their stretches only
+  // (an identity link with a shared device at one end is theirs through its other end, if at all)
+  const sharedSpelling = (c: SpellingCandidate): string | undefined => {
+    if (c.column === 'identity_link' ? normaliseKind(c.kind) !== 'anonymous_id' : c.column !== 'anonymous_id' && c.column !== 'previous_id') return undefined;
+    const v = normaliseValue('anonymous_id', c.value).value;
+    return v !== undefined && shared.has(v) ? v : undefined;
   };
 
   const spellings = await store.identifierSpellings(workspaceId, {
@@ -119,13 +151,18 @@ export async function selectPerson(
   });
   for (const c of spellings) {
     if (!spells(c, known)) continue;
-    if (c.column === 'identity_link') sel.links.push({ kind: c.kind, value: c.value });
+    const device = sharedSpelling(c);
+    if (device !== undefined) {
+      if (c.column === 'identity_link') continue;
+      for (const d of sharedDevices) if (d.anonymousId === device) sel.events.deviceSpans.push({ ...d, anonymousId: c.value });
+    } else if (c.column === 'identity_link') sel.links.push({ kind: c.kind, value: c.value });
     else sel.events[EVENT_LISTS[c.column]].push(c.value);
   }
 
   const emails = identifiers.filter((i) => i.kind === 'email').map((i) => i.value);
+  // a dead letter has no time to place it in a stretch: naming a shared device alone does not make it theirs
   const opaque = uniqueStrings([
-    ...identifiers.filter((i) => i.kind !== 'email').map((i) => i.value),
+    ...identifiers.filter((i) => i.kind !== 'email' && !(i.kind === 'anonymous_id' && shared.has(i.value))).map((i) => i.value),
     ...sel.events.anonymousIds,
     ...sel.events.userIds,
     ...sel.events.phones,
@@ -142,9 +179,14 @@ export async function selectPerson(
     })
     .map((d) => d.id);
 
-  const seeds = uniqueStrings([...persons, ...identifiers.map((i) => personIdFor(i.kind, i.value, 0))]);
+  // a shared device names no person of theirs: the person it was before it was shared is in the log as split
+  // into theirs and the others' (found through their id), and may have been another's before
+  const seeds = uniqueStrings([
+    ...persons,
+    ...identifiers.filter((i) => !(i.kind === 'anonymous_id' && shared.has(i.value))).map((i) => personIdFor(i.kind, i.value, 0)),
+  ]);
   sel.personIds = await store.formerPersonIds(workspaceId, seeds, persons);
-  for (const list of Object.values(sel.events)) list.sort();
+  for (const list of [sel.events.anonymousIds, sel.events.userIds, sel.events.previousIds, sel.events.emails, sel.events.phones, sel.events.messageIds]) list.sort();
   const found =
     persons.some((p) => sel.personIds.includes(p)) ||
     Object.values(sel.events).some((l) => l.length > 0) ||
@@ -153,7 +195,7 @@ export async function selectPerson(
   return found ? sel : undefined;
 }
 
-const EVENT_LISTS: Record<Exclude<SpellingCandidate['column'], 'identity_link'>, keyof PersonSelection['events']> = {
+const EVENT_LISTS: Record<Exclude<SpellingCandidate['column'], 'identity_link'>, Exclude<keyof PersonSelection['events'], 'deviceSpans'>> = {
   anonymous_id: 'anonymousIds',
   user_id: 'userIds',
   previous_id: 'previousIds',

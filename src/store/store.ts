@@ -38,6 +38,7 @@ import type {
   ErasureRecord,
   PersonRows,
   PersonSelection,
+  DeviceSpan,
   SpellingCandidate,
 } from './types.js';
 
@@ -231,6 +232,8 @@ export interface Store {
   ): Promise<{ events: { messageId: string; text: string }[]; deadLetters: { id: string; raw: Buffer }[] }>;
   /** The identifiers (normalised) of these persons. */
   personIdentifiers(workspaceId: string, personIds: readonly string[]): Promise<IdentifierKey[]>;
+  /** These persons' stretches of the shared devices they used (anonymous ids other persons hold for other stretches). */
+  sharedDeviceSpans(workspaceId: string, personIds: readonly string[]): Promise<DeviceSpan[]>;
   /** `seeds` and the persons merged into them (identity_changes), less other live persons. */
   formerPersonIds(workspaceId: string, seeds: readonly string[], current: readonly string[]): Promise<string[]>;
   /** Every row about the person, per table, on one snapshot. */

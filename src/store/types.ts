@@ -396,11 +396,31 @@ export interface PersonSelection {
   /** The person's id and the earlier ids of theirs that identity_changes names. */
   personIds: string[];
   identifiers: IdentifierKey[];
-  /** Raw values of the events' identifier columns, and events that mention the person in their JSON. */
-  events: { anonymousIds: string[]; userIds: string[]; previousIds: string[]; emails: string[]; phones: string[]; messageIds: string[] };
+  /**
+   * Raw values of the events' identifier columns, and events that mention the person in their JSON; a shared
+   * device's raw spellings are not in `anonymousIds` but in `deviceSpans`, once per stretch of the person's.
+   */
+  events: {
+    anonymousIds: string[];
+    userIds: string[];
+    previousIds: string[];
+    emails: string[];
+    phones: string[];
+    messageIds: string[];
+    deviceSpans: DeviceSpan[];
+  };
+  /** The person's stretches of the shared devices they used (normalised anonymous ids other persons hold too). */
+  sharedDevices: DeviceSpan[];
   /** Raw (kind, value) ends of identity_links. */
   links: IdentifierKey[];
   deadLetters: string[];
+}
+
+/** A person's stretch `[from, until)` of a shared device's time (ISO 8601 UTC; null: unbounded), as identities spans it. */
+export interface DeviceSpan {
+  anonymousId: string;
+  from: string | null;
+  until: string | null;
 }
 
 /** Rows per table (all columns; JSON columns as JSON, times in the engine's text form, blobs as base64). */

@@ -92,3 +92,68 @@ test('export and erase over HTTP: secret key and workspace enforced, the journal
     else await s.close();
   }
 });
+
+test('a shared laptop over HTTP: the export holds only her stretches, the erasure leaves Bo’s journey as it was and his re-sent events loading', { timeout: 120_000 }, async () => {
+  const s = await startTestServer({ ingestRateLimit: 0 });
+  let closed = false;
+  try {
+    const { send, api } = clientFor(s);
+    const ann = 'ann.http.shared@example.com';
+    const bo = 'bo.http.shared@example.com';
+    const d = (day: number, minute = 0) => new Date(Date.UTC(2026, 5, day, 9, minute)).toISOString();
+    assert.equal((await send([
+      pageCall('hs-a-1', 'hs-laptop', d(1), 'https://shop.example/?utm_source=google&utm_medium=cpc', 'https://www.google.com/'),
+      { type: 'identify', messageId: 'hs-a-2', anonymousId: 'hs-laptop', timestamp: d(1, 5), traits: { email: ann } },
+      pageCall('hs-b-1', 'hs-laptop', d(2), 'https://shop.example/', 'https://www.bing.com/'),
+      { type: 'identify', messageId: 'hs-b-2', anonymousId: 'hs-laptop', timestamp: d(2, 5), traits: { email: bo } },
+      pageCall('hs-a-3', 'hs-laptop', d(3), 'https://shop.example/?utm_source=newsletter&utm_medium=email'),
+      { type: 'identify', messageId: 'hs-a-4', anonymousId: 'hs-laptop', timestamp: d(3, 5), traits: { email: ann } },
+    ])).status, 200);
+    await s.app.ingest.settle();
+    const find = async (q: string) => ((await (await api(`/api/people?${q}`)).json()) as { people: { personId: string }[] }).people.map((p) => p.personId);
+    const [annId] = await find(`email=${ann}`);
+    const [boId] = await find(`email=${bo}`);
+    assert.ok(annId && boId && annId !== boId);
+    assert.deepEqual((await find('anonymousId=hs-laptop')).sort(), [annId, boId].sort(), 'the laptop is shared');
+    type Journey = { timeline: { kind: string; at: string; pages?: { url: string }[]; type?: string }[] };
+    const boView = async (id: string) => {
+      const j = (await (await api(`/api/people/${id}/journey`)).json()) as Journey;
+      return j.timeline.filter((i) => i.kind !== 'identity').map((i) => JSON.stringify({ ...i, personId: undefined }));
+    };
+    const boBefore = await boView(boId);
+    assert.ok(boBefore.length >= 3, 'his session, identify and lead');
+
+    const exp = await api(`/api/people/${annId}/export`);
+    assert.equal(exp.status, 200);
+    const data = (await exp.json()) as { tables: Record<string, Record<string, unknown>[]>; sharedDevices: unknown[] };
+    assert.deepEqual(data.tables.events!.map((e) => e.message_id).sort(), ['hs-a-1', 'hs-a-2', 'hs-a-3', 'hs-a-4']);
+    assert.equal(data.tables.sessions!.length, 2);
+    assert.equal(data.sharedDevices.length, 2);
+    assert.ok(!JSON.stringify(data).includes(bo) && !JSON.stringify(data).includes(boId), 'nothing of Bo’s');
+
+    const del = await fetch(`${s.base}/api/people/${annId}`, { method: 'DELETE', headers: { authorization: `Bearer ${s.secretKey}` } });
+    assert.equal(del.status, 200);
+    assert.equal(((await del.json()) as { erasure: { rowCounts: Record<string, number> } }).erasure.rowCounts.events, 4);
+    const [boAfter] = await find(`email=${bo}`);
+    assert.deepEqual(await find('anonymousId=hs-laptop'), [boAfter!]);
+    assert.deepEqual(await boView(boAfter!), boBefore, 'Bo’s sessions, events and lead as before');
+
+    // re-sent: her old page in her stretch stays out; his old page (a new id, his stretch) loads
+    assert.equal((await send([
+      pageCall('hs-a-1-retry', 'hs-laptop', d(1, 1), 'https://shop.example/a'),
+      pageCall('hs-b-1-retry', 'hs-laptop', d(2, 1), 'https://shop.example/b'),
+    ])).status, 200);
+    await s.app.ingest.settle();
+    await s.app.close();
+    await s.store.close();
+    closed = true;
+    await withDatabase(s.dir, async (q) => {
+      const ids = await q(`SELECT message_id FROM events WHERE message_id LIKE 'hs-%' ORDER BY message_id`);
+      assert.deepEqual(ids.map((r) => r.message_id), ['hs-b-1', 'hs-b-1-retry', 'hs-b-2']);
+      assert.deepEqual(await findInDatabase(q, [ann.replace(/\./g, '\\.'), annId]), []);
+    });
+  } finally {
+    if (closed) rmSync(s.dir, { recursive: true, force: true });
+    else await s.close();
+  }
+});

@@ -38,6 +38,7 @@ import type {
   ErasureRecord,
   PersonRows,
   PersonSelection,
+  DeviceSpan,
   SpellingCandidate,
 } from '../../types.js';
 import { Db, type EngineLimits, type Row } from './connection.js';
@@ -57,7 +58,7 @@ import type { DeviceTimelines } from '../../types.js';
 import { releaseTouchedEvents, stageTouchedEvents } from './touched-events.js';
 import { redactionRuns, redactStoredEvents } from './redact-repo.js';
 import { PrivacyKey, privacyKeyPath } from './erased-identifiers.js';
-import { completeErasure, erasePerson, formerPersonIds, identifierSpellings, listErasures, personIdentifiers, personRows, textMentions } from './privacy-repo.js';
+import { completeErasure, erasePerson, formerPersonIds, identifierSpellings, listErasures, personIdentifiers, personRows, sharedDeviceSpans, textMentions } from './privacy-repo.js';
 import {
   countPersons,
   currentIdentities,
@@ -390,6 +391,9 @@ export class DuckDbStore implements Store {
   }
   personIdentifiers(workspaceId: string, personIds: readonly string[]): Promise<IdentifierKey[]> {
     return personIdentifiers(this.db, workspaceId, personIds);
+  }
+  sharedDeviceSpans(workspaceId: string, personIds: readonly string[]): Promise<DeviceSpan[]> {
+    return sharedDeviceSpans(this.db, workspaceId, personIds);
   }
   formerPersonIds(workspaceId: string, seeds: readonly string[], current: readonly string[]): Promise<string[]> {
     return formerPersonIds(this.db, workspaceId, seeds, current);

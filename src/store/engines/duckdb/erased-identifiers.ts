@@ -36,14 +36,16 @@ export const TOMBSTONED_KINDS: readonly { kind: string; valueSql: (col: string) 
 
 /**
  * Anti-joins for an insert's source relation `s` (the events table's columns): an event is skipped when its
- * anonymous id, user id or e-mail was erased in its workspace after the event's time. With no tombstones the
- * joins cost nothing, and DuckDB pushes the build side's latest erasure time into the probe as a filter, so
- * events newer than every erasure (live traffic) are not even hashed.
+ * anonymous id, user id or e-mail was erased in its workspace after the event's time, and, for a tombstone of
+ * a stretch of a shared device (`from_at`/`until_at`, v17), when the event's time is in that stretch. With no
+ * tombstones the joins cost nothing, and DuckDB pushes the build side's latest erasure time into the probe as
+ * a filter, so events newer than every erasure (live traffic) are not even hashed.
  */
 export const NOT_ERASED_SQL = TOMBSTONED_KINDS.map(
   ({ kind, column, valueSql }, i) =>
     `ANTI JOIN erased_identifiers x${i} ON x${i}.workspace_id = s.workspace_id AND x${i}.erased_at > s.ts
-      AND x${i}.key_hash = ${keyHashSql(sqlString(kind), valueSql(`s.${column}`))}`,
+      AND x${i}.key_hash = ${keyHashSql(sqlString(kind), valueSql(`s.${column}`))}
+      AND (x${i}.from_at IS NULL OR s.ts >= x${i}.from_at) AND (x${i}.until_at IS NULL OR s.ts < x${i}.until_at)`,
 ).join('\n    ');
 
 /** Where an on-disk database keeps its key (none for an in-memory one). */

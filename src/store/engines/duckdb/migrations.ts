@@ -329,4 +329,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE identities ADD COLUMN from_at TIMESTAMPTZ;
       ALTER TABLE identities ADD COLUMN until_at TIMESTAMPTZ;`,
   },
+  {
+    version: 17,
+    name: 'erased_spans',
+    // A tombstone of a person's stretch of a shared device: the device's anonymous id is erased only for
+    // events in [from_at, until_at) (NULL: unbounded), so the other persons' events on it still load.
+    sql: `
+      ALTER TABLE erased_identifiers ADD COLUMN from_at TIMESTAMPTZ;
+      ALTER TABLE erased_identifiers ADD COLUMN until_at TIMESTAMPTZ;`,
+  },
 ];

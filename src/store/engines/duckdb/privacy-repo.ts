@@ -2,30 +2,40 @@
 // checks, every row about a person per table, and the erase transaction with its tombstones and audit.
 // One list of (table, filter) serves both export and erasure, so what is exported is what is erased.
 import { listValue, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
-import type { ErasureRecord, IdentifierKey, PersonRows, PersonSelection, SpellingCandidate } from '../../types.js';
+import type { DeviceSpan, ErasureRecord, IdentifierKey, PersonRows, PersonSelection, SpellingCandidate } from '../../types.js';
 import { VARCHAR_LIST, type Db, type Params, type Row } from './connection.js';
+import { spanHolds } from './derive-identity.js';
 import { keyHashSql, TOMBSTONED_KINDS, type PrivacyKey } from './erased-identifiers.js';
 import { isoSql, parseJson } from './rows.js';
 
 const inList = (param: string) => `(SELECT unnest($${param}::VARCHAR[]))`;
 const IDS = '(SELECT (k, v) FROM (SELECT unnest($ik::VARCHAR[]) AS k, unnest($iv::VARCHAR[]) AS v))';
 const LINKS = '(SELECT (k, v) FROM (SELECT unnest($lk::VARCHAR[]) AS k, unnest($lv::VARCHAR[]) AS v))';
+/** The person's stretches of shared devices (raw spellings), as rows `sp(value, from_at, until_at)`. */
+const SPANS = `(SELECT value, CAST(f AS TIMESTAMPTZ) AS from_at, CAST(u AS TIMESTAMPTZ) AS until_at
+  FROM (SELECT unnest($sv::VARCHAR[]) AS value, unnest($sf::VARCHAR[]) AS f, unnest($su::VARCHAR[]) AS u)) sp`;
+/** Whether the row's anonymous id column `col` is a shared device and `ts` in one of the person's stretches of it. */
+const inSpans = (col: string, ts: string) => `EXISTS (SELECT 1 FROM ${SPANS} WHERE sp.value = ${col} AND ${spanHolds('sp', ts)})`;
 
 /**
  * Each table's rows about the person ($ws and the selection's lists). Facts first: erasure deletes in this
  * order. identity_changes is a log a rebuild cannot reproduce, so its rows naming the person go too.
+ * A shared device is the person's only for their stretches of its time: its events by their time and its
+ * sessions by their start (as the derive maps them, spanHolds), its identities rows by person id; the
+ * identifier lists ($ik/$iv) leave it out, so its rows of other persons, and its edges to them, stay.
  */
 export const PERSON_TABLES: readonly { table: string; kind: 'fact' | 'derived' | 'log'; where: string }[] = [
   {
     table: 'events',
     kind: 'fact',
     where: `workspace_id = $ws AND (anonymous_id IN ${inList('anon')} OR user_id IN ${inList('users')} OR previous_id IN ${inList('prev')}
-      OR email IN ${inList('emails')} OR phone IN ${inList('phones')} OR message_id IN ${inList('mids')})`,
+      OR email IN ${inList('emails')} OR phone IN ${inList('phones')} OR message_id IN ${inList('mids')}
+      OR ${inSpans('anonymous_id', 'ts')} OR ${inSpans('previous_id', 'ts')})`,
   },
   { table: 'identity_links', kind: 'fact', where: `workspace_id = $ws AND ((from_kind, from_value) IN ${LINKS} OR (to_kind, to_value) IN ${LINKS})` },
   // the selection names dead letters of this workspace (and, for an erasure, lines too broken to name one)
   { table: 'dead_letters', kind: 'fact', where: `id IN ${inList('dl')}` },
-  { table: 'sessions', kind: 'derived', where: `workspace_id = $ws AND anonymous_id IN ${inList('anon')}` },
+  { table: 'sessions', kind: 'derived', where: `workspace_id = $ws AND (anonymous_id IN ${inList('anon')} OR ${inSpans('anonymous_id', 'started_at')})` },
   { table: 'identities', kind: 'derived', where: `workspace_id = $ws AND ((kind, value) IN ${IDS} OR person_id IN ${inList('pids')})` },
   { table: 'identity_seen', kind: 'derived', where: `workspace_id = $ws AND (kind, value) IN ${IDS}` },
   { table: 'identity_edges', kind: 'derived', where: `workspace_id = $ws AND ((a_kind, a_value) IN ${IDS} OR (b_kind, b_value) IN ${IDS})` },
@@ -39,12 +49,15 @@ export const PERSON_TABLES: readonly { table: string; kind: 'fact' | 'derived' |
   { table: 'attribution_credits', kind: 'derived', where: `workspace_id = $ws AND person_id IN ${inList('pids')}` },
 ];
 
-const LIST_PARAMS = ['anon', 'users', 'prev', 'emails', 'phones', 'mids', 'lk', 'lv', 'dl', 'ik', 'iv', 'pids'] as const;
+const LIST_PARAMS = ['anon', 'users', 'prev', 'emails', 'phones', 'mids', 'sv', 'sf', 'su', 'lk', 'lv', 'dl', 'ik', 'iv', 'pids'] as const;
 const LIST_TYPES: Record<string, DuckDBType> = Object.fromEntries(LIST_PARAMS.map((p) => [p, VARCHAR_LIST]));
 
 function selectionParams(ws: string, sel: PersonSelection): Params {
   const kinds = (ids: readonly IdentifierKey[]) => listValue(ids.map((i) => i.kind));
   const values = (ids: readonly IdentifierKey[]) => listValue(ids.map((i) => i.value));
+  const shared = new Set(sel.sharedDevices.map((d) => d.anonymousId));
+  const owned = sel.identifiers.filter((i) => !(i.kind === 'anonymous_id' && shared.has(i.value)));
+  const spans = sel.events.deviceSpans;
   return {
     ws,
     anon: listValue(sel.events.anonymousIds),
@@ -53,11 +66,14 @@ function selectionParams(ws: string, sel: PersonSelection): Params {
     emails: listValue(sel.events.emails),
     phones: listValue(sel.events.phones),
     mids: listValue(sel.events.messageIds),
+    sv: listValue(spans.map((d) => d.anonymousId)),
+    sf: listValue(spans.map((d) => d.from)),
+    su: listValue(spans.map((d) => d.until)),
     lk: kinds(sel.links),
     lv: values(sel.links),
     dl: listValue(sel.deadLetters),
-    ik: kinds(sel.identifiers),
-    iv: values(sel.identifiers),
+    ik: kinds(owned),
+    iv: values(owned),
     pids: listValue(sel.personIds),
   };
 }
@@ -155,6 +171,24 @@ export async function personIdentifiers(db: Db, ws: string, personIds: readonly 
 }
 
 /**
+ * These persons' identities rows of the anonymous ids that other persons hold too (a shared device, split
+ * by time between its persons): the stretches that are theirs.
+ */
+export async function sharedDeviceSpans(db: Db, ws: string, personIds: readonly string[]): Promise<DeviceSpan[]> {
+  if (personIds.length === 0) return [];
+  const rows = await db.query(
+    `SELECT value, ${isoSql('from_at')} AS from_at, ${isoSql('until_at')} AS until_at FROM identities i
+     WHERE workspace_id = $ws AND kind = 'anonymous_id' AND person_id IN ${inList('pids')}
+       AND EXISTS (SELECT 1 FROM identities o WHERE o.workspace_id = $ws AND o.kind = 'anonymous_id' AND o.value = i.value
+                   AND o.person_id NOT IN ${inList('pids')})
+     ORDER BY value, from_at NULLS FIRST`,
+    { ws, pids: listValue([...personIds]) },
+    { pids: VARCHAR_LIST },
+  );
+  return rows.map((r) => ({ anonymousId: String(r.value), from: r.from_at === null ? null : String(r.from_at), until: r.until_at === null ? null : String(r.until_at) }));
+}
+
+/**
  * The person's ids: `current`, and of `seeds` and every person merged into one of them (identity_changes,
  * followed back) those the identity log names and that are no other live person now (a merged person that
  * later split off is someone else).
@@ -217,12 +251,22 @@ export async function erasePerson(
       counts[table] = Number((await c.run(sql, p.params, p.types)).rowsChanged);
     }
     const kinds = TOMBSTONED_KINDS.map((k) => `'${k.kind}'`).join(', ');
+    // the identifiers wholly theirs ($ik/$iv leave shared devices out), and of a shared device only their
+    // stretches: the other persons' events on it, old or new, still load
     await c.run(
-      `INSERT INTO erased_identifiers (workspace_id, kind, key_hash, erased_at, erasure_id)
-       SELECT DISTINCT $ws, k, ${keyHashSql('k', 'v')}, CAST($at AS TIMESTAMPTZ), $id
-       FROM (SELECT unnest($ik::VARCHAR[]) AS k, unnest($iv::VARCHAR[]) AS v) WHERE k IN (${kinds})`,
-      { ws, ik: params.ik!, iv: params.iv!, at: meta.at.toISOString(), id: meta.erasureId },
-      { ik: VARCHAR_LIST, iv: VARCHAR_LIST },
+      `INSERT INTO erased_identifiers (workspace_id, kind, key_hash, erased_at, erasure_id, from_at, until_at)
+       SELECT DISTINCT $ws, k, ${keyHashSql('k', 'v')}, CAST($at AS TIMESTAMPTZ), $id, NULL::TIMESTAMPTZ, NULL::TIMESTAMPTZ
+       FROM (SELECT unnest($ik::VARCHAR[]) AS k, unnest($iv::VARCHAR[]) AS v) WHERE k IN (${kinds})
+       UNION ALL
+       SELECT DISTINCT $ws, 'anonymous_id', ${keyHashSql("'anonymous_id'", 'v')}, CAST($at AS TIMESTAMPTZ), $id, CAST(f AS TIMESTAMPTZ), CAST(u AS TIMESTAMPTZ)
+       FROM (SELECT unnest($dv::VARCHAR[]) AS v, unnest($df::VARCHAR[]) AS f, unnest($du::VARCHAR[]) AS u)`,
+      {
+        ws, ik: params.ik!, iv: params.iv!, at: meta.at.toISOString(), id: meta.erasureId,
+        dv: listValue(sel.sharedDevices.map((d) => d.anonymousId)),
+        df: listValue(sel.sharedDevices.map((d) => d.from)),
+        du: listValue(sel.sharedDevices.map((d) => d.until)),
+      },
+      { ik: VARCHAR_LIST, iv: VARCHAR_LIST, dv: VARCHAR_LIST, df: VARCHAR_LIST, du: VARCHAR_LIST },
     );
     await assertKeyed(c);
     await c.run(
