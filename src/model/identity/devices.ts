@@ -3,6 +3,7 @@
 // hold an email (or each a user id): two distinct emails on one browser are two people (a family laptop, a
 // kiosk, a sales rep demoing the form), so that device joins no one and its time is split between them
 // (device-spans.ts). Every decision reads the whole graph at once, so the order of the facts cannot matter.
+import { adjacency } from './adjacency.js';
 import { UnionFind } from './union-find.js';
 
 export interface DeviceJoinInput {
@@ -55,25 +56,8 @@ export function joinWithDevices(input: DeviceJoinInput): DeviceJoin {
     else if (k === userKind) named[uf.find(i)]! |= USER;
   }
 
-  // each device's neighbours over usable links (CSR)
-  const start = new Int32Array(size + 1);
-  for (let i = 0; i < linkCount; i++) {
-    const a = linkA[i]!;
-    const b = linkB[i]!;
-    if (!usable(a, b)) continue;
-    if (isAnon(a)) start[a + 1]!++;
-    if (isAnon(b)) start[b + 1]!++;
-  }
-  for (let i = 0; i < size; i++) start[i + 1]! += start[i]!;
-  const neighbours = new Int32Array(start[size]!);
-  const fill = start.slice(0, size);
-  for (let i = 0; i < linkCount; i++) {
-    const a = linkA[i]!;
-    const b = linkB[i]!;
-    if (!usable(a, b)) continue;
-    if (isAnon(a)) neighbours[fill[a]!++] = b;
-    if (isAnon(b)) neighbours[fill[b]!++] = a;
-  }
+  // each device's neighbours over usable links
+  const { start, neighbours } = adjacency(size, linkA, linkB, linkCount, (from, to) => usable(from, to) && isAnon(from));
 
   // 2. a device whose neighbours fall in two persons holding an email (or two holding a user id) is in
   // conflict; decided on the persons of step 1, before any device joins anything

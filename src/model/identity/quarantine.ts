@@ -2,6 +2,8 @@
 // the limit is quarantined: a shared office PC, a kiosk, a `sales@` inbox used as several logins. The
 // counts are taken over all the facts at once, so the decision cannot depend on the order links arrived.
 
+import { adjacency } from './adjacency.js';
+
 export interface QuarantineInput {
   size: number;
   kindOf: Uint16Array;
@@ -30,25 +32,8 @@ export function findQuarantined(input: QuarantineInput): QuarantineResult {
     const k = kindOf[id];
     return k === emailKind || k === userKind;
   };
-  // Adjacency of "counted" edges only (x → its email / user id neighbours), in CSR form.
-  const start = new Int32Array(size + 1);
-  for (let i = 0; i < linkCount; i++) {
-    const a = linkA[i]!;
-    const b = linkB[i]!;
-    if (a === b) continue;
-    if (counted(b)) start[a + 1]!++;
-    if (counted(a)) start[b + 1]!++;
-  }
-  for (let i = 0; i < size; i++) start[i + 1]! += start[i]!;
-  const neighbours = new Int32Array(start[size]!);
-  const fill = start.slice(0, size);
-  for (let i = 0; i < linkCount; i++) {
-    const a = linkA[i]!;
-    const b = linkB[i]!;
-    if (a === b) continue;
-    if (counted(b)) neighbours[fill[a]!++] = b;
-    if (counted(a)) neighbours[fill[b]!++] = a;
-  }
+  // Adjacency of "counted" edges only (x → its email / user id neighbours).
+  const { start, neighbours } = adjacency(size, linkA, linkB, linkCount, (from, to) => from !== to && counted(to));
 
   const flags = new Uint8Array(size);
   const result: QuarantineResult = { flags, ids: [], distinctEmails: [], distinctUsers: [] };
