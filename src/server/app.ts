@@ -2,7 +2,10 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import type { Store } from '../store/store.js';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { installAccess } from './access.js';
 import { installErrorHandlers } from './errors.js';
+import { openApi } from './openapi.js';
 import { installServerLimits, serverOptions } from './server-limits.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
@@ -52,6 +55,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   installErrorHandlers(app);
   installServerLimits(app, deps.config);
+  // one validation path: the routes' zod schemas, which also make the OpenAPI document
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installAccess(app, deps.store);
+  await openApi(app);
   healthRoutes(app, deps.store);
   const geo = deps.config.geoipDatabase ? await GeoIp.open(deps.config.geoipDatabase) : undefined;
   const journal = EventJournal.open(join(deps.config.dataDir, 'journal'));

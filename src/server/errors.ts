@@ -56,9 +56,46 @@ export function tooLarge(limit: number, what = 'the request body'): ApiError {
   return new ApiError(413, 'too_large', `${what} is larger than the limit of ${limit} bytes`, 'body');
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The error code a body that fails the route's schema gets (default `invalid_body`). */
+    invalidBody?: string;
+  }
+}
+
+interface SchemaIssue {
+  instancePath?: string;
+  message?: string;
+}
+
+// where a schema failed → our code, and the field named when the whole object failed (a refine)
+const VALIDATION_CONTEXT: Record<string, { code: string; whole: string }> = {
+  querystring: { code: 'invalid_query', whole: 'query' },
+  params: { code: 'invalid_params', whole: 'params' },
+  body: { code: 'invalid_body', whole: '(body)' },
+  headers: { code: 'invalid_headers', whole: 'headers' },
+};
+
+/** A route schema's refusal (the zod issues, as fastify-type-provider-zod hands them on) in our shape. */
+function validationError(err: { validation: SchemaIssue[]; validationContext?: string }, invalidBody?: string): ApiError {
+  const ctx = VALIDATION_CONTEXT[err.validationContext ?? 'body'] ?? VALIDATION_CONTEXT.body!;
+  const issue = err.validation[0] ?? {};
+  // `/batch/0/type` → `batch[0].type`, as firstIssue() names fields
+  const field = (issue.instancePath ?? '')
+    .split('/')
+    .filter((p) => p !== '')
+    .map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`))
+    .join('')
+    .replace(/^\./, '');
+  const code = ctx.code === 'invalid_body' && invalidBody ? invalidBody : ctx.code;
+  return new ApiError(400, code, issue.message ?? 'is not valid', field || ctx.whole);
+}
+
 /** Our status, code and message for a thrown error; undefined for a server fault (a 5xx). */
-export function clientErrorOf(err: unknown, bodyLimit?: number): ApiError | undefined {
+export function clientErrorOf(err: unknown, bodyLimit?: number, invalidBody?: string): ApiError | undefined {
   if (err instanceof ApiError) return err;
+  const v = err as { code?: string; validation?: SchemaIssue[]; validationContext?: string };
+  if (v.code === 'FST_ERR_VALIDATION' && Array.isArray(v.validation)) return validationError({ validation: v.validation, ...(v.validationContext ? { validationContext: v.validationContext } : {}) }, invalidBody);
   if (err instanceof InvalidInput) return new ApiError(400, 'invalid_input', err.message, err.field);
   const fe = err as Partial<FastifyError>;
   const known = fe.code ? FASTIFY_ERRORS[fe.code] : undefined;
@@ -81,7 +118,7 @@ function send(reply: FastifyReply, e: ApiError) {
 /** Maps thrown errors (ours, Fastify's, unexpected) to JSON `{"error": {...}}` with the right status. */
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | ApiError | InvalidInput | Error, req, reply) => {
-    const e = clientErrorOf(err, req.routeOptions.bodyLimit);
+    const e = clientErrorOf(err, req.routeOptions.bodyLimit, req.routeOptions.config.invalidBody);
     if (e) return send(reply, e);
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send(errorBody('internal', 'internal error'));

@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { firstIssue } from '../../collect/envelope.js';
 import { AttributionSettingsError, attributionSettingsFor, DEFAULT_ATTRIBUTION_SETTINGS } from '../../model/attribution-settings.js';
 import { ALL_MODEL_NAMES, attributionReport, changeAttributionSettings, compareModels, ReportError } from '../../model/attribution-report.js';
 import type { Store } from '../../store/store.js';
 import { CREDIT_DIMENSIONS, type CreditDimension } from '../../store/types.js';
+import { access, workspaceOf } from '../access.js';
 import { ApiError } from '../errors.js';
-import { requireSecret } from './events.js';
 
 const list = (s: string): string[] => s.split(',').map((x) => x.trim()).filter((x) => x !== '');
 const Dimensions = z
@@ -52,18 +52,13 @@ const ReportQuery = Range.extend({
 
 const CompareQuery = Range.extend({ groupBy: Dimensions }).strict();
 
-function badQuery(error: z.ZodError): ApiError {
-  const { field, reason } = firstIssue(error);
-  return new ApiError(400, 'invalid_query', reason, field);
-}
-
 /** Attribution: reports by any touch dimension, model comparison, and the workspace's settings. */
-export function attributionRoutes(app: FastifyInstance, store: Store): void {
-  app.get('/api/attribution/report', async (req) => {
-    const ws = await requireSecret(store, req);
-    const q = ReportQuery.safeParse(req.query);
-    if (!q.success) throw badQuery(q.error);
-    const { model, groupBy, from, to, ...overrides } = q.data;
+export function attributionRoutes(fastify: FastifyInstance, store: Store): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const secret = access.secret();
+  app.get('/api/attribution/report', { config: secret, schema: { summary: 'Credited conversions by any touch dimension under one model', querystring: ReportQuery } }, async (req) => {
+    const ws = workspaceOf(req);
+    const { model, groupBy, from, to, ...overrides } = req.query;
     const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
     try {
       return await attributionReport(store, ws.id, {
@@ -79,27 +74,26 @@ export function attributionRoutes(app: FastifyInstance, store: Store): void {
     }
   });
 
-  app.get('/api/attribution/compare', async (req) => {
-    const ws = await requireSecret(store, req);
-    const q = CompareQuery.safeParse(req.query);
-    if (!q.success) throw badQuery(q.error);
-    const { groupBy, from, to } = q.data;
+  app.get('/api/attribution/compare', { config: secret, schema: { summary: 'One dimension under every model', querystring: CompareQuery } }, async (req) => {
+    const ws = workspaceOf(req);
+    const { groupBy, from, to } = req.query;
     return compareModels(store, ws.id, groupBy, { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) });
   });
 
-  app.get('/api/attribution/fits', async (req) => {
-    const ws = await requireSecret(store, req);
+  app.get('/api/attribution/fits', { config: secret, schema: { summary: 'The data-driven models fitted on the stored journeys' } }, async (req) => {
+    const ws = workspaceOf(req);
     const settings = await attributionSettingsFor(store, ws.id);
     return { milestone: settings.conversion, fits: await store.attributionFits(ws.id, settings.conversion) };
   });
 
-  app.get('/api/attribution/settings', async (req) => {
-    const ws = await requireSecret(store, req);
+  app.get('/api/attribution/settings', { config: secret, schema: { summary: "The workspace's attribution settings and the defaults" } }, async (req) => {
+    const ws = workspaceOf(req);
     return { settings: await attributionSettingsFor(store, ws.id), defaults: DEFAULT_ATTRIBUTION_SETTINGS };
   });
 
-  app.put('/api/attribution/settings', async (req) => {
-    const ws = await requireSecret(store, req);
+  // the body is checked by the settings' own rules (their errors name the field)
+  app.put('/api/attribution/settings', { config: secret, schema: { summary: 'Change the attribution settings (re-derives credits)', body: z.unknown() } }, async (req) => {
+    const ws = workspaceOf(req);
     try {
       return await changeAttributionSettings(store, ws.id, req.body ?? {});
     } catch (err) {

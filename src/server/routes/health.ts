@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../../store/store.js';
+import { access } from '../access.js';
 
 /**
  * Readiness fails once the oldest acknowledged event still waiting for the loader is older than this: the
@@ -10,8 +11,9 @@ export const MAX_LOADER_LAG_SECONDS = 60;
 
 /** Liveness (the process answers) and readiness (store open, migrations done, the journal loader keeping up). */
 export function healthRoutes(app: FastifyInstance, store: Store): void {
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_req, reply) => {
+  const anyone = access.anyone();
+  app.get('/healthz', { config: anyone, schema: { summary: 'Liveness' } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: anyone, schema: { summary: 'Readiness: store open, journal loader keeping up' } }, async (_req, reply) => {
     if (!store.ready()) return reply.status(503).send({ status: 'starting', store: 'not ready' });
     // decorated by buildApp after this route is declared, before the server listens
     const loader = app.hasDecorator('ingest') ? app.ingest.status() : undefined;

@@ -11,6 +11,7 @@ import { writeKeyFrom, type WriteKeyCache } from '../../collect/write-keys.js';
 import type { EventJournal } from '../../store/journal.js';
 import type { EventOrigin } from '../../store/types.js';
 import type { RedactionRulesCache } from '../../model/redaction-settings.js';
+import { access } from '../access.js';
 import { ApiError } from '../errors.js';
 import { allowAnyOrigin, preflightHeaders } from '../cors.js';
 import { jsonBodyParser } from '../json-body.js';
@@ -130,22 +131,23 @@ export function ingestRoutes(app: FastifyInstance, deps: IngestDeps): void {
   // CORS headers a browser SDK needs to read it (without them a 4xx looks like a network error and is
   // retried forever).
   void app.register(async (scope) => {
+    const writeKey = access.writeKey();
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'string' }, jsonBodyParser(scope));
     scope.addHook('onRequest', async (_req, reply) => {
       cors(reply);
     });
     for (const path of ['/v1/*', '/collect', '/beacon/v1/batch', '/sourceConfig', '/sourceConfig/']) {
-      scope.options(path, async (req, reply) => preflightHeaders(req, reply).status(204).send());
+      scope.options(path, { config: access.anyone() }, async (req, reply) => preflightHeaders(req, reply).status(204).send());
     }
 
     // batches: Segment's /v1/batch, analytics.js's batching delivery (/v1/b), the snippet, RudderStack's
     // beacon (write key in the query string)
     for (const path of ['/v1/batch', '/v1/b']) {
-      scope.post(path, { bodyLimit: MAX_BATCH_BYTES }, (req, reply) => ingest(req, reply, parseBatch(req.body), 'api', false));
+      scope.post(path, { bodyLimit: MAX_BATCH_BYTES, config: writeKey }, (req, reply) => ingest(req, reply, parseBatch(req.body), 'api', false));
     }
-    scope.post('/collect', { bodyLimit: MAX_BATCH_BYTES }, (req, reply) => ingest(req, reply, parseBatch(req.body), 'collect', false));
-    scope.post('/beacon/v1/batch', { bodyLimit: MAX_BATCH_BYTES }, (req, reply) => {
+    scope.post('/collect', { bodyLimit: MAX_BATCH_BYTES, config: writeKey }, (req, reply) => ingest(req, reply, parseBatch(req.body), 'collect', false));
+    scope.post('/beacon/v1/batch', { bodyLimit: MAX_BATCH_BYTES, config: writeKey }, (req, reply) => {
       const body = parseBatch(req.body);
       const q = req.query as { writeKey?: unknown };
       if (body.writeKey === undefined && typeof q.writeKey === 'string') body.writeKey = q.writeKey;
@@ -154,7 +156,7 @@ export function ingestRoutes(app: FastifyInstance, deps: IngestDeps): void {
 
     // single events, by their Segment names and by analytics.js's short paths (/v1/t, /v1/p, ...)
     for (const [path, type] of SINGLE_PATHS) {
-      scope.post(`/v1/${path}`, { bodyLimit: MAX_EVENT_BYTES }, (req, reply) => {
+      scope.post(`/v1/${path}`, { bodyLimit: MAX_EVENT_BYTES, config: writeKey }, (req, reply) => {
         const r = SingleEventBody.safeParse(req.body);
         if (!r.success) throw new ApiError(400, 'invalid_body', 'must be a JSON object (one event)', '(body)');
         const { sentAt, writeKey, ...event } = r.data;
@@ -163,7 +165,7 @@ export function ingestRoutes(app: FastifyInstance, deps: IngestDeps): void {
       });
     }
     // analytics.js reports its own delivery metrics to {apiHost}/m: accepted and dropped
-    scope.post('/v1/m', { bodyLimit: MAX_EVENT_BYTES }, async (_req, reply) => reply.status(200).send({ success: true }));
+    scope.post('/v1/m', { bodyLimit: MAX_EVENT_BYTES, config: access.anyone() }, async (_req, reply) => reply.status(200).send({ success: true }));
     sdkSettingsRoutes(scope, deps.keys);
   });
 }

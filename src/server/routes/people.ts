@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { firstIssue } from '../../collect/envelope.js';
 import { normaliseIdentifier } from '../../model/identity/index.js';
 import { erasePerson, exportPerson } from '../../model/person-privacy.js';
 import type { Store } from '../../store/store.js';
+import { access, workspaceOf } from '../access.js';
 import { ApiError } from '../errors.js';
-import { requireSecret } from './events.js';
 
 const PeopleQuery = z
   .object({
@@ -23,15 +23,12 @@ const PersonParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_#:.-]{1,100}$/
 const KIND: Record<string, string> = { email: 'email', phone: 'phone', anonymousId: 'anonymous_id', userId: 'user_id' };
 
 /** Find a person by an identifier, read a person's whole journey, export it, erase it (docs/privacy.md). */
-export function peopleRoutes(app: FastifyInstance, store: Store): void {
-  app.get('/api/people', async (req) => {
-    const ws = await requireSecret(store, req);
-    const q = PeopleQuery.safeParse(req.query);
-    if (!q.success) {
-      const { field, reason } = firstIssue(q.error);
-      throw new ApiError(400, 'invalid_query', reason, field === '(body)' ? 'query' : field);
-    }
-    const [key, raw] = Object.entries(q.data).find(([, v]) => v) as [string, string];
+export function peopleRoutes(fastify: FastifyInstance, store: Store): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const secret = access.secret();
+  app.get('/api/people', { config: secret, schema: { summary: 'Find people by one identifier', querystring: PeopleQuery } }, async (req) => {
+    const ws = workspaceOf(req);
+    const [key, raw] = Object.entries(req.query).find(([, v]) => v) as [string, string];
     const id = normaliseIdentifier({ kind: KIND[key]!, value: raw });
     if (id.identifier === undefined) throw new ApiError(400, 'invalid_query', `is not a valid ${key} (${id.reason})`, key);
     const ids = await store.personsByIdentifier(ws.id, id.identifier.kind, id.identifier.value);
@@ -43,17 +40,17 @@ export function peopleRoutes(app: FastifyInstance, store: Store): void {
     return { people };
   });
 
-  app.get<{ Params: { id: string } }>('/api/people/:id/journey', async (req) => {
-    const ws = await requireSecret(store, req);
+  app.get('/api/people/:id/journey', { config: secret, schema: { summary: "A person's whole journey", params: PersonParams } }, async (req) => {
+    const ws = workspaceOf(req);
     const journey = await store.personJourney(ws.id, req.params.id);
     if (!journey) throw new ApiError(404, 'not_found', `no person ${req.params.id} in this workspace`, 'id');
     return journey;
   });
 
   // GDPR Art. 15: every fact and derived row about the person, as JSON
-  app.get<{ Params: { id: string } }>('/api/people/:id/export', async (req, reply) => {
-    const ws = await requireSecret(store, req);
-    const { id } = personParams(req.params);
+  app.get('/api/people/:id/export', { config: secret, schema: { summary: 'Every fact and derived row about a person (GDPR Art. 15)', params: PersonParams } }, async (req, reply) => {
+    const ws = workspaceOf(req);
+    const { id } = req.params;
     const data = await exportPerson(store, ws.id, { personId: id });
     if (!data) throw new ApiError(404, 'not_found', 'no such person in this workspace', 'id');
     void reply.header('content-disposition', 'attachment; filename="person-export.json"');
@@ -62,20 +59,11 @@ export function peopleRoutes(app: FastifyInstance, store: Store): void {
 
   // GDPR Art. 17: the person's facts removed (the journal loaded first, so none wait there), tombstones kept,
   // the workspace re-derived; the reply is the audit record, which names no personal data
-  app.delete<{ Params: { id: string } }>('/api/people/:id', async (req) => {
-    const ws = await requireSecret(store, req);
-    const { id } = personParams(req.params);
-    const erasure = await erasePerson(store, ws.id, { personId: id }, { via: 'api', flush: () => app.ingest.flush() });
+  app.delete('/api/people/:id', { config: secret, schema: { summary: "Erase a person's facts and re-derive (GDPR Art. 17)", params: PersonParams } }, async (req) => {
+    const ws = workspaceOf(req);
+    const { id } = req.params;
+    const erasure = await erasePerson(store, ws.id, { personId: id }, { via: 'api', flush: () => fastify.ingest.flush() });
     if (!erasure) throw new ApiError(404, 'not_found', 'no such person in this workspace', 'id');
     return { erasure };
   });
-}
-
-function personParams(params: unknown): { id: string } {
-  const p = PersonParams.safeParse(params);
-  if (!p.success) {
-    const { reason } = firstIssue(p.error);
-    throw new ApiError(400, 'invalid_params', reason, 'id');
-  }
-  return p.data;
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { writeKeyFrom, type WriteKeyCache } from '../../collect/write-keys.js';
+import { access } from '../access.js';
 import { ApiError } from '../errors.js';
 
 // The settings the browser SDKs fetch before they send anything. Answering them here lets a site point
@@ -62,14 +63,14 @@ export function rudderSourceConfig(writeKey: string) {
 }
 
 export function sdkSettingsRoutes(scope: FastifyInstance, keys: WriteKeyCache): void {
-  scope.get('/v1/projects/:writeKey/settings', async (req, reply) => {
+  scope.get('/v1/projects/:writeKey/settings', { config: access.writeKey() }, async (req, reply) => {
     const params = SettingsParams.safeParse(req.params);
     if (!params.success) throw new ApiError(400, 'invalid_input', 'a write key is required in the path', 'writeKey');
     await workspaceFor(keys, params.data.writeKey);
     return reply.header('Cache-Control', 'private, max-age=300').send(segmentSettings(params.data.writeKey, req));
   });
   for (const path of ['/sourceConfig', '/sourceConfig/']) {
-    scope.get(path, async (req, reply) => {
+    scope.get(path, { config: access.writeKey() }, async (req, reply) => {
       const query = SourceConfigQuery.safeParse(req.query);
       if (!query.success) throw new ApiError(400, 'invalid_input', 'writeKey must be one string', 'writeKey');
       const writeKey = writeKeyFrom(req.headers.authorization, undefined) ?? query.data.writeKey;

@@ -1,0 +1,87 @@
+// Who may call a route is declared on the route (`config: access.secret()`), never called by hand in a
+// handler: an `onRoute` hook refuses to register a route that declares nothing, and attaches the check
+// the declaration names. The declarations are also what the authorisation test walks, route by route.
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler, RouteOptions } from 'fastify';
+import type { Store } from '../store/store.js';
+import type { Workspace } from '../store/types.js';
+import { workspaceForSecret } from '../workspaces/create.js';
+import { ApiError } from './errors.js';
+
+/**
+ * - `anyone`: no credential (health, the snippet, the OpenAPI document);
+ * - `write-key`: the workspace's public write key, wherever the SDKs put it (Basic auth user name, the
+ *   body's `writeKey`, the query or the path); resolved by the ingestion routes' own hook, because the
+ *   body must be parsed first and a refusal there still carries CORS headers;
+ * - `secret`: the workspace's secret API key, `Authorization: Bearer sk_...`; the workspace is resolved
+ *   before the body is read.
+ */
+export type Access = { who: 'anyone' } | { who: 'write-key' } | { who: 'secret' };
+
+export const access = {
+  anyone: (): { access: Access } => ({ access: { who: 'anyone' } }),
+  writeKey: (): { access: Access } => ({ access: { who: 'write-key' } }),
+  secret: (): { access: Access } => ({ access: { who: 'secret' } }),
+};
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyInstance {
+    /** Every route registered, with who may call it (the authorisation test walks this list). */
+    declaredRoutes: readonly DeclaredRoute[];
+  }
+}
+
+/** A route as the access registry records it (HEAD routes Fastify adds are left out). */
+export interface DeclaredRoute {
+  method: string;
+  url: string;
+  access: Access;
+}
+
+const WORKSPACE = Symbol('workspace');
+type WithWorkspace = FastifyRequest & { [WORKSPACE]?: Workspace };
+
+/** The workspace the route's declared credential resolved to (a route without one is a programming error). */
+export function workspaceOf(req: FastifyRequest): Workspace {
+  const ws = (req as WithWorkspace)[WORKSPACE];
+  if (!ws) throw new Error(`${req.method} ${req.routeOptions.url}: no workspace credential was declared for this route`);
+  return ws;
+}
+
+/** Sets the request's workspace once a route family's own hook has resolved its credential. */
+export function setWorkspace(req: FastifyRequest, ws: Workspace): void {
+  (req as WithWorkspace)[WORKSPACE] = ws;
+}
+
+function requireSecret(store: Store): onRequestHookHandler {
+  return async (req) => {
+    const h = req.headers.authorization;
+    const key = h?.startsWith('Bearer ') ? h.slice(7).trim() : undefined;
+    if (!key) throw new ApiError(401, 'unauthorized', 'a secret API key is required: Authorization: Bearer sk_...', 'authorization');
+    const ws = await workspaceForSecret(store, key);
+    if (!ws) throw new ApiError(401, 'unauthorized', 'unknown API key', 'authorization');
+    setWorkspace(req, ws);
+  };
+}
+
+const asArray = <T>(h: T | T[] | undefined): T[] => (h === undefined ? [] : Array.isArray(h) ? h : [h]);
+
+/**
+ * Installs the access check: every route registered after this must declare `config.access`, and gets the
+ * hook its declaration names; the registry of routes is `app.declaredRoutes`.
+ */
+export function installAccess(app: FastifyInstance, store: Store): void {
+  const routes: DeclaredRoute[] = [];
+  const secret = requireSecret(store);
+  app.addHook('onRoute', (opts: RouteOptions) => {
+    const declared = opts.config?.access;
+    const methods = asArray(opts.method);
+    if (!declared) throw new Error(`${methods.join(',')} ${opts.url} declares no access: add config: access.<who>()`);
+    if (declared.who === 'secret') opts.onRequest = [secret, ...asArray(opts.onRequest)];
+    // HEAD routes are Fastify's copies of GET routes, with the same declaration and hooks
+    for (const method of methods) if (method !== 'HEAD') routes.push({ method, url: opts.url, access: declared });
+  });
+  app.decorate('declaredRoutes', routes);
+}

@@ -1,0 +1,36 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { startTestServer } from '../test-helpers/server.js';
+
+interface Doc {
+  openapi: string;
+  paths: Record<string, Record<string, { security?: unknown[]; parameters?: { name: string; in: string }[] }>>;
+}
+
+test('GET /api/openapi.json is a valid OpenAPI 3.1 document holding every route, with its security and its schema', async () => {
+  const s = await startTestServer();
+  try {
+    const res = await fetch(`${s.base}/api/openapi.json`);
+    assert.equal(res.status, 200);
+    const doc = (await res.json()) as Doc;
+    assert.match(doc.openapi, /^3\.1\./);
+    const result = await new Validator().validate(doc as unknown as Parameters<Validator["validate"]>[0]);
+    assert.equal(result.valid, true, JSON.stringify(result.errors, null, 1));
+    // every route the server declares is documented, under the same method
+    const missing = s.app.declaredRoutes.filter((r) => {
+      const path = r.url.replace(/:([A-Za-z]+)/g, '{$1}').replace(/\*/g, '{*}');
+      return !doc.paths[path]?.[r.method.toLowerCase()];
+    });
+    assert.deepEqual(missing, []);
+    // security follows each route's declaration
+    assert.deepEqual(doc.paths['/api/events']!.get!.security, [{ secretKey: [] }]);
+    assert.deepEqual(doc.paths['/v1/batch']!.post!.security, [{ writeKey: [] }]);
+    assert.deepEqual(doc.paths['/healthz']!.get!.security, []);
+    // query parameters come from the route's zod schema
+    const names = doc.paths['/api/attribution/report']!.get!.parameters!.map((p) => `${p.in}:${p.name}`);
+    for (const n of ['query:model', 'query:groupBy', 'query:from', 'query:lookbackDays']) assert.ok(names.includes(n), `${n} missing`);
+  } finally {
+    await s.close();
+  }
+});

@@ -1,0 +1,35 @@
+// The OpenAPI 3.1 document, generated from the routes' own zod schemas (never written by hand), at
+// GET /api/openapi.json. Each operation says who may call it, from the route's access declaration.
+import fastifySwagger from '@fastify/swagger';
+import type { FastifyInstance } from 'fastify';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import { access } from './access.js';
+
+const SECURITY: Record<string, Record<string, string[]>[]> = {
+  secret: [{ secretKey: [] }],
+  'write-key': [{ writeKey: [] }],
+  anyone: [],
+};
+
+/** Registers the generator; call before any route so that every route is seen. */
+export async function openApi(app: FastifyInstance): Promise<void> {
+  const version = process.env.npm_package_version ?? '0.1.0';
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Closedloop API', version, description: 'Closed-loop marketing attribution: ingestion, people, channels, attribution.' },
+      components: {
+        securitySchemes: {
+          secretKey: { type: 'http', scheme: 'bearer', description: "A workspace's secret API key (sk_...)" },
+          writeKey: { type: 'http', scheme: 'basic', description: "A workspace's public write key as the Basic auth user name (or writeKey in the body)" },
+        },
+      },
+    },
+    transform: (doc) => {
+      const out = jsonSchemaTransform(doc);
+      const who = doc.route.config?.access?.who;
+      return who ? { ...out, schema: { ...out.schema, security: SECURITY[who] } } : out;
+    },
+  });
+  app.get('/api/openapi.json', { config: access.anyone(), schema: { summary: 'This document' } }, async () => app.swagger());
+}
