@@ -1,6 +1,52 @@
-// Lint: typescript-eslint's recommended rules over the TypeScript sources (type checking is `tsc`).
+// Lint: typescript-eslint's recommended rules over the TypeScript sources (type checking is `tsc`),
+// and the house's layers: each folder of src/ may import only the layers below it (docs/architecture.md),
+// so an arrow that runs back up fails `npm run lint`.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+// src/<folder> → the folders of src/ it may import (besides itself). Tests may import anything.
+const LAYERS = {
+  util: [],
+  rules: ['util'],
+  attribution: ['util', 'rules'],
+  sim: ['util', 'rules'],
+  store: ['util', 'rules'],
+  config: ['util'],
+  workspaces: ['util', 'rules', 'store'],
+  collect: ['util', 'rules', 'store', 'config', 'model'],
+  model: ['util', 'rules', 'store', 'config', 'attribution', 'sim', 'collect', 'workspaces'],
+  server: ['util', 'rules', 'store', 'config', 'attribution', 'sim', 'collect', 'model', 'workspaces'],
+  cli: ['util', 'rules', 'store', 'config', 'attribution', 'sim', 'collect', 'model', 'workspaces', 'server'],
+};
+const FOLDERS = [...Object.keys(LAYERS), 'test-helpers'];
+const TESTS = ['src/**/*.test.ts', 'src/test-helpers/**', 'tracker/src/**/*.test.ts', 'tracker/src/test-helpers/**'];
+
+// engine packages and engine SQL stay in the store's engine folders (a second engine must not need to edit
+// anything else); tests, test helpers and bench baselines may reach an engine directly
+const ENGINE_PACKAGES = { group: ['@duckdb/*', 'chdb', '@clickhouse/*'], message: 'engine packages are imported only under src/store/engines/' };
+const ENGINE_SQL = /\b(SELECT|INSERT INTO|CREATE (TABLE|INDEX|VIEW)|DELETE FROM|read_ndjson|read_csv)\b/;
+
+const layerRules = Object.entries(LAYERS).map(([folder, allowed]) => {
+  const forbidden = FOLDERS.filter((f) => f !== folder && !allowed.includes(f));
+  return {
+    files: [`src/${folder}/**/*.ts`],
+    ignores: TESTS,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: `^(\\.\\./)+(${forbidden.join('|')})(/|$)`,
+              message: `src/${folder} may import only ${allowed.length ? allowed.map((a) => `src/${a}`).join(', ') : 'nothing of ours outside itself'} (layers: docs/architecture.md)`,
+            },
+            ...(folder === 'store' ? [] : [ENGINE_PACKAGES]),
+          ],
+        },
+      ],
+    },
+  };
+});
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'bench/results.*', '.closedloop/', '.prof/'] },
@@ -13,8 +59,21 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
     },
   },
+  ...layerRules,
   {
-    // the snippet is golfed to fit 2 KB gzipped: destructuring that reassigns some names saves bytes
+    // engine SQL only in the engine folders
+    files: ['src/**/*.ts'],
+    ignores: ['src/store/engines/**', ...TESTS],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: `Literal[value=${ENGINE_SQL}]`, message: 'SQL lives only under src/store/engines/' },
+        { selector: `TemplateElement[value.raw=${ENGINE_SQL}]`, message: 'SQL lives only under src/store/engines/' },
+      ],
+    },
+  },
+  {
+    // the snippet is golfed to fit its gzip budget: destructuring that reassigns some names saves bytes
     files: ['tracker/src/**/*.ts'],
     rules: { 'prefer-const': 'off' },
   },

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { UsageError } from '../cli/errors.js';
-import { parsePathSummary } from './path-summary-file.js';
+import { parsePathSummary, PathSummaryFileError } from './path-summary-file.js';
 
 describe('path-summary files', () => {
   it('reads the ChannelAttribution layout (; columns, " > " channels)', () => {
@@ -32,7 +31,7 @@ describe('path-summary files', () => {
 
   it('names the line, the column and the reason when the file is bad', () => {
     const bad = (text: string, pattern: RegExp, options = {}): void => {
-      assert.throws(() => parsePathSummary(text, options), (err: unknown) => err instanceof UsageError && pattern.test(err.message));
+      assert.throws(() => parsePathSummary(text, options), (err: unknown) => err instanceof PathSummaryFileError && pattern.test(err.message));
     };
     bad('', /empty/);
     bad('channels,count\nA,1\n', /no path column/);

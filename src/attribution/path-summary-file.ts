@@ -2,11 +2,21 @@
  * Reads a path-summary file (CSV, TSV or `;`-separated) into rows. Recognises ChannelAttribution
  * headers (path;total_conversions;total_conversion_value;total_null) and Fractribution headers
  * (transformed_path,conversions,non_conversions,revenue) without configuration; `columns` maps any
- * other names. Bad input throws UsageError naming the line, the column and the reason.
+ * other names. Bad input throws PathSummaryFileError naming the line, the column and the reason.
  */
 import { readFileSync } from 'node:fs';
-import { UsageError } from '../cli/errors.js';
 import type { PathSummaryRow } from './types.js';
+
+/** Bad input in a path-summary file, naming where (the file, or the option that reads it) and why. */
+export class PathSummaryFileError extends Error {
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
+    super(message);
+    this.name = 'PathSummaryFileError';
+  }
+}
 
 export type Delimiter = ',' | ';' | '\t';
 export type PathColumn = 'path' | 'conversions' | 'value' | 'nulls';
@@ -32,7 +42,7 @@ export function readPathSummaryFile(file: string, options: PathSummaryFileOption
   try {
     text = readFileSync(file === '-' ? 0 : file, 'utf8');
   } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as Error).message}`, 'FILE');
+    throw new PathSummaryFileError(`cannot read ${file}: ${(err as Error).message}`, 'FILE');
   }
   return parsePathSummary(text, options);
 }
@@ -41,13 +51,13 @@ export function parsePathSummary(text: string, options: PathSummaryFileOptions =
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   let h = 0;
   while (h < lines.length && lines[h]!.trim() === '') h++;
-  if (h === lines.length) throw new UsageError('the file is empty (a header line is required)', 'FILE');
+  if (h === lines.length) throw new PathSummaryFileError('the file is empty (a header line is required)', 'FILE');
   const headerLine = lines[h]!;
   const delimiter = options.delimiter === undefined || options.delimiter === 'auto' ? detectDelimiter(headerLine) : options.delimiter;
   const header = splitLine(headerLine, delimiter, h + 1).map((x) => x.trim());
   const index = resolveColumns(header, options.columns ?? {});
   const sep = options.channelSeparator ?? '>';
-  if (sep === '') throw new UsageError('the channel separator must not be empty', '--sep');
+  if (sep === '') throw new PathSummaryFileError('the channel separator must not be empty', '--sep');
 
   const rows: PathSummaryRow[] = [];
   for (let i = h + 1; i < lines.length; i++) {
@@ -56,14 +66,14 @@ export function parsePathSummary(text: string, options: PathSummaryFileOptions =
     const lineNo = i + 1;
     const cells = splitLine(line, delimiter, lineNo);
     if (cells.length !== header.length) {
-      throw new UsageError(`line ${lineNo}: expected ${header.length} fields, found ${cells.length}`, 'FILE');
+      throw new PathSummaryFileError(`line ${lineNo}: expected ${header.length} fields, found ${cells.length}`, 'FILE');
     }
     const cell = (c: PathColumn): string | undefined => (index[c] === undefined ? undefined : cells[index[c]!]!.trim());
     const rawPath = cell('path')!;
     const path = rawPath === '' ? [] : rawPath.split(sep).map((x) => x.trim());
     const blank = path.findIndex((x) => x === '');
     if (blank >= 0) {
-      throw new UsageError(`line ${lineNo}, column ${header[index.path!]}: empty channel name at step ${blank + 1} of "${rawPath}"`, 'FILE');
+      throw new PathSummaryFileError(`line ${lineNo}, column ${header[index.path!]}: empty channel name at step ${blank + 1} of "${rawPath}"`, 'FILE');
     }
     const row: PathSummaryRow = {
       path,
@@ -72,7 +82,7 @@ export function parsePathSummary(text: string, options: PathSummaryFileOptions =
       nulls: number(cell('nulls'), lineNo, index.nulls === undefined ? 'nulls' : header[index.nulls]!, true),
     };
     if (row.conversions === 0 && row.value !== 0) {
-      throw new UsageError(`line ${lineNo}, column ${header[index.value!]}: value ${row.value} on a path with no conversions`, 'FILE');
+      throw new PathSummaryFileError(`line ${lineNo}, column ${header[index.value!]}: value ${row.value} on a path with no conversions`, 'FILE');
     }
     rows.push(row);
   }
@@ -82,8 +92,8 @@ export function parsePathSummary(text: string, options: PathSummaryFileOptions =
 function number(text: string | undefined, line: number, column: string, count: boolean): number {
   if (text === undefined || text === '') return 0; // absent column or empty cell (Fractribution leaves revenue empty)
   const x = Number(text);
-  if (!Number.isFinite(x)) throw new UsageError(`line ${line}, column ${column}: "${text}" is not a number`, 'FILE');
-  if (count && x < 0) throw new UsageError(`line ${line}, column ${column}: ${x} is negative`, 'FILE');
+  if (!Number.isFinite(x)) throw new PathSummaryFileError(`line ${line}, column ${column}: "${text}" is not a number`, 'FILE');
+  if (count && x < 0) throw new PathSummaryFileError(`line ${line}, column ${column}: ${x} is negative`, 'FILE');
   return x;
 }
 
@@ -109,7 +119,7 @@ function resolveColumns(header: readonly string[], given: Partial<Record<PathCol
     const name = given[col];
     if (name !== undefined) {
       const i = lower.indexOf(name.toLowerCase());
-      if (i < 0) throw new UsageError(`column "${name}" (for ${col}) is not in the header: ${header.join(', ')}`, '--columns');
+      if (i < 0) throw new PathSummaryFileError(`column "${name}" (for ${col}) is not in the header: ${header.join(', ')}`, '--columns');
       index[col] = i;
       continue;
     }
@@ -118,7 +128,7 @@ function resolveColumns(header: readonly string[], given: Partial<Record<PathCol
   }
   for (const col of ['path', 'conversions'] as const) {
     if (index[col] === undefined) {
-      throw new UsageError(
+      throw new PathSummaryFileError(
         `no ${col} column in the header (${header.join(', ')}); name it with --columns ${col}=COLUMN`,
         '--columns',
       );
@@ -137,7 +147,7 @@ function splitLine(line: string, delimiter: Delimiter, lineNo: number): string[]
       i++;
       for (;;) {
         const q = line.indexOf('"', i);
-        if (q < 0) throw new UsageError(`line ${lineNo}, field ${out.length + 1}: unclosed quote`, 'FILE');
+        if (q < 0) throw new PathSummaryFileError(`line ${lineNo}, field ${out.length + 1}: unclosed quote`, 'FILE');
         field += line.slice(i, q);
         if (line[q + 1] === '"') {
           field += '"';
@@ -148,7 +158,7 @@ function splitLine(line: string, delimiter: Delimiter, lineNo: number): string[]
         break;
       }
       if (i < line.length && line[i] !== delimiter) {
-        throw new UsageError(`line ${lineNo}, field ${out.length + 1}: text after a closing quote`, 'FILE');
+        throw new PathSummaryFileError(`line ${lineNo}, field ${out.length + 1}: text after a closing quote`, 'FILE');
       }
       out.push(field);
     } else {

@@ -2,8 +2,8 @@
 // identifier fields as text, the type in lower case, a messageId always present, and the event time
 // already decided (event-time.ts). What the API acknowledged is then exactly what the loader stores.
 import { createHash } from 'node:crypto';
-import { STRING_FIELDS } from './event-rules.js';
-import { ORIGINAL_TIMESTAMP_KEY, type EventTime } from './event-time.js';
+import { STRING_FIELDS } from '../rules/event-rules.js';
+import { ORIGINAL_TIMESTAMP_KEY, type EventTime } from '../rules/event-time.js';
 
 export interface CanonicalEvent {
   event: Record<string, unknown>;

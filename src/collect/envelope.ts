@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RawEvent } from '../store/types.js';
-import { parseIsoMicros } from './iso-time.js';
+import { parseIsoMicros } from '../rules/iso-time.js';
 import { MAX_BATCH_EVENTS } from './limits.js';
 import { sanitiseEvent } from './sanitise.js';
 

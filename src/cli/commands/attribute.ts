@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { attributePaths, PATH_MODEL_NAMES, type PathAttribution, type PathModelName } from '../../attribution/path-summary.js';
 import {
+  PathSummaryFileError,
   readPathSummaryFile,
   type Delimiter,
   type PathColumn,
@@ -68,7 +69,14 @@ export function runAttributePaths(file: string, flags: AttributePathsFlags): str
   if (shapleyValue !== 'rate' && shapleyValue !== 'conversions') {
     throw new UsageError(`must be conversions or rate, got "${shapleyValue}"`, '--shapley-value');
   }
-  const rows = readPathSummaryFile(file, fileOptions);
+  let rows;
+  try {
+    rows = readPathSummaryFile(file, fileOptions);
+  } catch (err) {
+    // the file's own problems are the user's to fix: exit 2 with where and why
+    if (err instanceof PathSummaryFileError) throw new UsageError(err.message, err.field);
+    throw err;
+  }
   const result = attributePaths(rows, {
     models,
     order,

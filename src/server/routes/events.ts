@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { EVENT_TYPES } from '../../collect/event-rules.js';
+import { EVENT_TYPES } from '../../rules/event-rules.js';
 import type { Store } from '../../store/store.js';
 import { access, workspaceOf } from '../access.js';
 

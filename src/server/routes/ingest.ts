@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BatchBody, firstIssue, prepareBatch, SingleEventBody, type EnvelopeRejection } from '../../collect/envelope.js';
 import { randomUUID } from 'node:crypto';
-import { checkEvent } from '../../collect/event-rules.js';
+import { checkEvent } from '../../rules/event-rules.js';
 import { canonicalEvent } from '../../collect/canonical-event.js';
-import { dateMicros, eventTime } from '../../collect/event-time.js';
+import { dateMicros, eventTime } from '../../rules/event-time.js';
 import { enrichLive, type LiveEnrichment } from '../../collect/enrich.js';
 import { MAX_BATCH_BYTES, MAX_EVENT_BYTES } from '../../collect/limits.js';
 import type { RateLimiter } from '../../collect/rate-limit.js';

@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { listValue } from '@duckdb/node-api';
-import { checkEvent } from '../../../collect/event-rules.js';
-import { eventTime, ORIGINAL_TIMESTAMP_KEY } from '../../../collect/event-time.js';
-import { parseIsoMicros } from '../../../collect/iso-time.js';
+import { checkEvent } from '../../../rules/event-rules.js';
+import { eventTime, ORIGINAL_TIMESTAMP_KEY } from '../../../rules/event-time.js';
+import { parseIsoMicros } from '../../../rules/iso-time.js';
 import { Db, sqlString } from './connection.js';
 import { jsonTransformSpec, normalisedColumns } from './event-sql.js';
 

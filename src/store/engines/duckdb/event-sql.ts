@@ -1,8 +1,8 @@
 // Event normalisation, in SQL, shared by every way events arrive (file import, HTTP API, snippet):
 // each path produces a relation with the columns of EVENT_FIELDS and runs normaliseSelect over it.
 // Segment-spec field names in, snake_case columns out.
-import { EVENT_RULES, ISO_DATE_TIME_PATTERN, type Check } from '../../../collect/event-rules.js';
-import { FUTURE_SLACK_MICROS, MIN_EVENT_MICROS, ORIGINAL_TIMESTAMP_KEY, TOO_EARLY_REASON } from '../../../collect/event-time.js';
+import { EVENT_RULES, ISO_DATE_TIME_PATTERN, type Check } from '../../../rules/event-rules.js';
+import { FUTURE_SLACK_MICROS, MIN_EVENT_MICROS, ORIGINAL_TIMESTAMP_KEY, TOO_EARLY_REASON } from '../../../rules/event-time.js';
 import { NOT_ERASED_SQL } from './erased-identifiers.js';
 
 /** The Segment fields we read, with the DuckDB type each is read as. */
