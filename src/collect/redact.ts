@@ -1,6 +1,6 @@
 // URL redaction: the one function every stored URL-bearing field passes through before it is written
 // (live ingestion, file imports, and `closedloop redact` over stored facts). Pure: no store, no I/O.
-import { DEFAULT_CLICK_IDS } from '../model/channels/landing-params.js';
+import { CLICK_ID_PARAMS } from '../rules/campaign-params.js';
 import type { RawEvent } from '../store/types.js';
 
 /** What a redacted parameter value becomes (the snippet writes the same string). */
@@ -27,7 +27,7 @@ export const DEFAULT_REDACT_SUBSTRINGS: readonly string[] = [
 ];
 
 /** Never redacted, whatever the rules say: the marketing parameters attribution reads. */
-const KEEP = new Set(DEFAULT_CLICK_IDS.map((c) => c.param));
+const KEEP = new Set(CLICK_ID_PARAMS);
 const keep = (name: string): boolean => name.startsWith('utm_') || KEEP.has(name);
 
 export interface RedactionRules {

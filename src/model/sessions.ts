@@ -1,6 +1,7 @@
 import type { Store } from '../store/store.js';
 import type { Acquisition, Landing, TouchedEvents } from '../store/types.js';
-import { createSourceMediumDeriver, DEFAULT_CLICK_IDS, defaultCompiledRules, type CompiledRules } from './channels/index.js';
+import { CLICK_ID_PARAMS } from '../rules/campaign-params.js';
+import { createSourceMediumDeriver, defaultCompiledRules, type CompiledRules } from './channels/index.js';
 
 export interface SessionSettings {
   /** A new session starts after this many minutes without events (default 30). */
@@ -70,7 +71,6 @@ export function classifyLandings(landings: readonly Landing[], settings: Session
 }
 
 /** Click id parameters: their values identify one click and never change a landing's classification. */
-const CLICK_ID_PARAMS = DEFAULT_CLICK_IDS.map((c) => c.param);
 
 /**
  * Re-derives the sessions of a workspace, or only of some anonymous ids (incremental), read from their

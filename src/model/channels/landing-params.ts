@@ -5,39 +5,8 @@
  * case-sensitive and must never be altered).
  */
 
-/** What a click id says about the visit when no UTM does; `null` = captured but decides nothing. */
-export interface ClickIdSpec {
-  readonly param: string;
-  readonly source?: string;
-  readonly medium?: string;
-}
-
-/**
- * Known click ids, in the order they decide when several are present. fbclid is absent on purpose:
- * Meta adds it to organic links too, so it is handled by its own step (see source-medium.ts).
- * - gclid/gbraid/wbraid: Google Ads auto-tagging → google / cpc.
- * - dclid: Campaign Manager / DV360 display clicks → google / display (the Display channel; `cpc` would
- *   make it Paid Search).
- * - li_fat_id: LinkedIn appends it to ad clicks for its Conversions API → linkedin / cpc.
- * - epik (Pinterest) is captured only: it is not documented as ads-only.
- */
-export const DEFAULT_CLICK_IDS: readonly ClickIdSpec[] = [
-  { param: 'gclid', source: 'google', medium: 'cpc' },
-  { param: 'gbraid', source: 'google', medium: 'cpc' },
-  { param: 'wbraid', source: 'google', medium: 'cpc' },
-  { param: 'dclid', source: 'google', medium: 'display' },
-  { param: 'msclkid', source: 'bing', medium: 'cpc' },
-  { param: 'li_fat_id', source: 'linkedin', medium: 'cpc' },
-  { param: 'ttclid', source: 'tiktok', medium: 'cpc' },
-  { param: 'twclid', source: 'twitter', medium: 'cpc' },
-  { param: 'rdt_cid', source: 'reddit', medium: 'cpc' },
-  { param: 'sccid', source: 'snapchat', medium: 'cpc' },
-  { param: 'yclid', source: 'yandex', medium: 'cpc' },
-  { param: 'tblci', source: 'taboola', medium: 'cpc' },
-  { param: 'dicbo', source: 'outbrain', medium: 'cpc' },
-  { param: 'epik' },
-  { param: 'fbclid' },
-];
+// the click ids are product rules shared with the session rule, redaction and the engines
+export { DEFAULT_CLICK_IDS, type ClickIdSpec } from '../../rules/campaign-params.js';
 
 export type AdIdKey =
   | 'accountId'

@@ -1,23 +1,21 @@
-// Sessions in SQL: per anonymous id, a new session after `inactivityMinutes` without events, or when a
-// visit arrives with a campaign (UTMs or a click id) other than the last one seen. Sessions do not
-// split at midnight. The acquisition (source, medium, channel) of each session is decided in
-// JavaScript by the channel rules (model/channels) for each distinct landing, then joined back.
+// Sessions in SQL: the session rule of src/rules/session-boundary.ts (its data rendered here; its
+// JavaScript reference is what the conformance test holds this to). The acquisition (source, medium,
+// channel) of each session is decided in JavaScript by the channel rules (model/channels) for each
+// distinct landing, then joined back.
+import { CAMPAIGN_CONTEXT_KEYS, CAMPAIGN_HIT_TYPES, CAMPAIGN_PARAMS } from '../../../rules/session-boundary.js';
+import { sqlString } from './connection.js';
 
-/** URL parameters whose change starts a new session (a new campaign or a new ad click). */
-export const CAMPAIGN_PARAMS = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content', 'utm_id',
-  'gclid', 'gbraid', 'wbraid', 'dclid', 'fbclid', 'msclkid', 'li_fat_id', 'ttclid', 'twclid'];
-
-const CAMPAIGN_PARAM_LIST = CAMPAIGN_PARAMS.map((p) => `'${p}'`).join(', ');
+const list = (xs: readonly string[]) => xs.map(sqlString).join(', ');
+const HIT_TYPES = list(CAMPAIGN_HIT_TYPES);
 
 /**
- * The campaign a hit carries, as a number (NULL when none): the sum of the hashes of its campaign URL
- * parameters (so their order does not matter; compared case-insensitively) and of any server-side
- * `context.campaign` source, medium and name. Only page views with a query string or a campaign context
- * are looked at, a small share of all hits.
+ * The campaign a hit carries, as a number (NULL when none): the sum of the hashes of its campaign
+ * `name=value` pairs (a multiset: order does not matter), URL pairs lower-cased. Only page views with a
+ * query string or a campaign context are looked at, a small share of all hits.
  */
-const campaignKey = `CASE WHEN type IN ('page', 'screen') AND (contains(page_url, '?') OR campaign IS NOT NULL) THEN list_sum(list_transform(
-    list_filter(string_split(lower(split_part(split_part(page_url, '#', 1), '?', 2)), '&'), p -> split_part(p, '=', 1) IN (${CAMPAIGN_PARAM_LIST}))
-      || list_filter(['source=' || (campaign->>'$.source'), 'medium=' || (campaign->>'$.medium'), 'name=' || (campaign->>'$.name')], p -> p IS NOT NULL),
+const campaignKey = `CASE WHEN type IN (${HIT_TYPES}) AND (contains(page_url, '?') OR campaign IS NOT NULL) THEN list_sum(list_transform(
+    list_filter(string_split(lower(split_part(split_part(page_url, '#', 1), '?', 2)), '&'), p -> split_part(p, '=', 1) IN (${list(CAMPAIGN_PARAMS)}))
+      || list_filter([${CAMPAIGN_CONTEXT_KEYS.map((k) => `'${k}=' || (campaign->>'$.${k}')`).join(', ')}], p -> p IS NOT NULL),
     p -> hash(p))) END`;
 
 /**
@@ -33,7 +31,7 @@ export function stageSessionsSql(scoped: boolean, clickIdParams: readonly string
   const rid = stage ? 'rid' : 'rowid';
   return `CREATE OR REPLACE TEMP TABLE derive_sessions AS
   WITH e AS (
-    SELECT ${rid} AS rid, anonymous_id, message_id, ts, type IN ('page', 'screen') AS is_page, ${campaignKey} AS ckey
+    SELECT ${rid} AS rid, anonymous_id, message_id, ts, type IN (${HIT_TYPES}) AS is_page, ${campaignKey} AS ckey
     FROM ${src}
     WHERE workspace_id = $ws AND anonymous_id IS NOT NULL
       ${scoped ? 'AND anonymous_id IN (SELECT anonymous_id FROM derive_scope)' : ''}
