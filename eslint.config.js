@@ -15,8 +15,9 @@ const LAYERS = {
   workspaces: ['util', 'rules', 'store'],
   collect: ['util', 'rules', 'store', 'config', 'model'],
   model: ['util', 'rules', 'store', 'config', 'attribution', 'sim', 'collect', 'workspaces'],
-  server: ['util', 'rules', 'store', 'config', 'attribution', 'sim', 'collect', 'model', 'workspaces'],
-  cli: ['util', 'rules', 'store', 'config', 'attribution', 'sim', 'collect', 'model', 'workspaces', 'server'],
+  reports: ['util', 'rules', 'store', 'config', 'attribution', 'model', 'workspaces'],
+  server: ['util', 'rules', 'store', 'config', 'attribution', 'sim', 'collect', 'model', 'workspaces', 'reports'],
+  cli: ['util', 'rules', 'store', 'config', 'attribution', 'sim', 'collect', 'model', 'workspaces', 'reports', 'server'],
 };
 const FOLDERS = [...Object.keys(LAYERS), 'test-helpers'];
 const TESTS = ['src/**/*.test.ts', 'src/test-helpers/**', 'tracker/src/**/*.test.ts', 'tracker/src/test-helpers/**'];

@@ -12,6 +12,7 @@ import { ingestRoutes } from './routes/ingest.js';
 import { eventsRoutes } from './routes/events.js';
 import { trackerRoute } from './routes/tracker.js';
 import { attributionRoutes } from './routes/attribution.js';
+import { reportRoutes } from './routes/reports.js';
 import { peopleRoutes } from './routes/people.js';
 import { channelsRoutes } from './routes/channels.js';
 import { ingestStatusRoutes } from './routes/ingest-status.js';
@@ -82,6 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   channelsRoutes(app, deps.store);
   ingestStatusRoutes(app, deps.store);
   attributionRoutes(app, deps.store);
+  reportRoutes(app, deps.store);
   privacyRoutes(app, deps.store, redaction, deps.config.redactParams);
   await trackerRoute(app, deps.config.trackerPath);
   // acknowledged events reach the store before it closes

@@ -28,7 +28,7 @@ test('GET /api/openapi.json is a valid OpenAPI 3.1 document holding every route,
     assert.deepEqual(doc.paths['/v1/batch']!.post!.security, [{ writeKey: [] }]);
     assert.deepEqual(doc.paths['/healthz']!.get!.security, []);
     // query parameters come from the route's zod schema
-    const names = doc.paths['/api/attribution/report']!.get!.parameters!.map((p) => `${p.in}:${p.name}`);
+    const names = doc.paths['/api/reports/attribution']!.get!.parameters!.map((p) => `${p.in}:${p.name}`);
     for (const n of ['query:model', 'query:groupBy', 'query:from', 'query:lookbackDays']) assert.ok(names.includes(n), `${n} missing`);
   } finally {
     await s.close();

@@ -10,6 +10,7 @@ import { register as evaluate } from './evaluate.js';
 import { register as ingest } from './ingest.js';
 import { register as redact } from './redact.js';
 import { register as people } from './people.js';
+import { register as report } from './report.js';
 
 /** Every sub-command registers itself here, in the order `--help` lists them. */
 export function registerCommands(program: Command): void {
@@ -19,6 +20,7 @@ export function registerCommands(program: Command): void {
   rebuild(program);
   ingest(program);
   redact(program);
+  report(program);
   attribute(program);
   evaluate(program);
   channels(program);

@@ -32,16 +32,16 @@ test('credits follow new events in the background and are reported by channel an
   ])).status, 200);
   await s.app.ingest.settle();
 
-  const linear = (await (await api('/api/attribution/report?model=linear&groupBy=channel,campaign')).json()) as Report;
+  const linear = (await (await api('/api/reports/attribution?model=linear&groupBy=channel,campaign')).json()) as Report;
   assert.equal(linear.stored, true);
   assert.deepEqual(
     linear.rows.map((r) => [r.key.channel, r.key.campaign, r.conversions, r.touchedConversions]),
     [['Paid Search', 'brand', 1.5, 2], ['Email', 'may', 0.5, 1]],
   );
-  const first = (await (await api('/api/attribution/report?model=first_touch')).json()) as Report;
+  const first = (await (await api('/api/reports/attribution?model=first_touch')).json()) as Report;
   assert.deepEqual(first.rows.map((r) => [r.key.channel, r.conversions]), [['Paid Search', 2]]);
 
-  const cmp = (await (await api('/api/attribution/compare?groupBy=channel')).json()) as { models: Record<string, Report['rows']> };
+  const cmp = (await (await api('/api/reports/model-comparison?groupBy=channel')).json()) as { models: Record<string, Report['rows']> };
   for (const [model, rows] of Object.entries(cmp.models)) {
     const total = rows.reduce((sum, r) => sum + r.conversions, 0);
     assert.ok(Math.abs(total - 2) < 1e-9, `${model} conserves the two leads (${total})`);
@@ -49,11 +49,11 @@ test('credits follow new events in the background and are reported by channel an
   assert.ok(cmp.models.markov && cmp.models.shapley_simplified && cmp.models.w_shaped);
 
   // per query: last touch excluding Email, computed for this request only
-  const q = (await (await api('/api/attribution/report?model=last_touch&excludeChannels=Email')).json()) as Report;
+  const q = (await (await api('/api/reports/attribution?model=last_touch&excludeChannels=Email')).json()) as Report;
   assert.equal(q.stored, false);
   assert.deepEqual(q.rows.map((r) => [r.key.channel, r.conversions]), [['Paid Search', 2]]);
 
-  const fits = (await (await api('/api/attribution/fits')).json()) as { fits: { model: string; channel: string; score: number }[] };
+  const fits = (await (await api('/api/reports/attribution-fits')).json()) as { fits: { model: string; channel: string; score: number }[] };
   assert.ok(fits.fits.some((f) => f.model === 'markov' && f.channel === 'Paid Search' && f.score > 0));
 });
 
@@ -63,7 +63,7 @@ test('settings: saved and re-credited in full; invalid settings and queries are 
   const body = (await put.json()) as { settings: { lookbackDays: number }; credits: { conversions: number } };
   assert.equal(body.settings.lookbackDays, 1);
   // a's paid search visit is two days before the lead: outside a one-day window
-  const last = (await (await api('/api/attribution/report?model=first_touch')).json()) as Report;
+  const last = (await (await api('/api/reports/attribution?model=first_touch')).json()) as Report;
   assert.deepEqual(last.rows.map((r) => [r.key.channel, r.conversions]), [['Email', 1], ['Paid Search', 1]]);
 
   const bad = await api('/api/attribution/settings', { method: 'PUT', body: JSON.stringify({ lookbackDays: -3 }) });
@@ -73,18 +73,20 @@ test('settings: saved and re-credited in full; invalid settings and queries are 
   assert.equal(got.settings.lookbackDays, 1);
 
   for (const [path, field] of [
-    ['/api/attribution/report?model=magic', 'model'],
-    ['/api/attribution/report?groupBy=colour', 'groupBy'],
-    ['/api/attribution/report?from=yesterday', 'from'],
-    ['/api/attribution/report?model=custom', 'model'],
-    ['/api/attribution/report?lookbackDays=30&groupBy=campaign', 'groupBy'],
-    ['/api/attribution/report?transforms=shuffle', 'transforms.0'],
+    ['/api/reports/attribution?model=magic', 'model'],
+    ['/api/reports/attribution?groupBy=colour', 'groupBy'],
+    ['/api/reports/attribution?from=yesterday', 'from'],
+    ['/api/reports/attribution?from=2026-06-01&to=2026-05-01', 'to'],
+    ['/api/reports/model-comparison?groupBy=colour', 'groupBy'],
+    ['/api/reports/attribution?model=custom', 'model'],
+    ['/api/reports/attribution?lookbackDays=30&groupBy=campaign', 'groupBy'],
+    ['/api/reports/attribution?transforms=shuffle', 'transforms.0'],
   ] as const) {
     const r = await api(path);
     assert.equal(r.status, 400, path);
     assert.equal(((await r.json()) as { error: { field: string } }).error.field, field, path);
   }
-  assert.equal((await fetch(`${s.base}/api/attribution/report`)).status, 401);
+  assert.equal((await fetch(`${s.base}/api/reports/attribution`)).status, 401);
 });
 
 test('a lead from a server-side identify (userId only, no visit) is credited to "(no touchpoint)" in the background', async () => {
@@ -92,6 +94,6 @@ test('a lead from a server-side identify (userId only, no visit) is credited to 
     { type: 'identify', messageId: 'crm-1', userId: 'crm-42', timestamp: '2026-05-05T09:00:00Z', traits: { email: 'crm@acme.io' } },
   ])).status, 200);
   await s.app.ingest.settle();
-  const r = (await (await api('/api/attribution/report?model=linear')).json()) as Report;
+  const r = (await (await api('/api/reports/attribution?model=linear')).json()) as Report;
   assert.deepEqual(r.rows.find((x) => x.key.channel === '(no touchpoint)')?.conversions, 1);
 });
