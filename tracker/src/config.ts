@@ -27,6 +27,3 @@ export const consentRequired = 'consent' in data;
 export const signal =
   ('respectDnt' in data && nav.doNotTrack == '1') ||
   ('respectGpc' in data && (nav as { globalPrivacyControl?: boolean }).globalPrivacyControl);
-
-/** "hash": hash changes are page views too; "off": no automatic SPA page views; default: path + query changes. */
-export const spaMode = data.spa;

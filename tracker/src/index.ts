@@ -1,10 +1,8 @@
 // Entry point of cl.js. The build also wraps the bundle in try/catch: loading never throws into the page.
-// Importing the SPA watcher starts it (when off, under DNT/GPC, an opt-out or refused consent, no event is built).
-import { consent, identify, page, track } from './api.js';
+import { consent, identify, lastPageUrl, page, track } from './api.js';
 import { data } from './config.js';
 import { on } from './dom.js';
 import { handoff } from './handoff.js';
-import './spa.js';
 import { clean, remember } from './redact.js';
 import type { Shared } from './shared.js';
 import { local, state } from './store.js';
@@ -26,6 +24,7 @@ handoff(
     // Refused field names are kept for the tab's later pages, unless off.
     $r: (names: string) => state !== 0 && local('f', remember(names), 1),
     $d: data,
+    $u: () => lastPageUrl,
   } as Shared),
 );
 // Field names refused by form submits earlier in this tab: a GET form put them in this page's URL.

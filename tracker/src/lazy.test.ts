@@ -99,4 +99,28 @@ describe('events before the lazy part runs', () => {
     assert.ok(!JSON.stringify(site.bodies).includes('early-secret'));
     await context.close();
   });
+
+  it('an SPA navigation made before it runs is a page view once it does, with the previous URL as referrer', async () => {
+    site.page('/spa-start', pageWithSnippet({ title: 'Start' }));
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const release = site.holdLazy();
+    await page.goto(site.url('/spa-start'));
+    const view = await waitFor(site, pageView('/spa-start'));
+    assert.equal(await page.locator('script[src*="?"]').count(), 0, 'not requested before the navigation');
+    await page.evaluate(() => {
+      history.pushState({}, '', '/spa-next?tab=2');
+      document.title = 'Next';
+    });
+    // cl.js requests the lazy part when the URL changes (the test holds it).
+    await page.waitForFunction(() => document.querySelector('script[src*="?"]'));
+    assert.equal(site.events().filter((e) => e.anonymousId === view.anonymousId && e.type === 'page').length, 1);
+    release();
+    const next = await waitFor(site, pageView('/spa-next'));
+    assert.equal(next.anonymousId, view.anonymousId);
+    assert.equal(next.context.page.title, 'Next');
+    assert.equal(next.context.page.referrer, site.url('/spa-start'));
+    assert.equal(next.context.page.search, '?tab=2');
+    await context.close();
+  });
 });

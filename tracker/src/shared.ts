@@ -1,8 +1,8 @@
 // What cl.js hands to the lazily loaded part (lazy/*.ts), on window.closedloop next to the public API.
 // The `$` names are private: both builds shorten them alike (esbuild mangleProps with one cache).
 
-/** A DOM event cl.js caught for the lazy part: a submitted form with its fields at submit time, or a clicked link. */
-export type Handoff = [element: Element, fields?: FormData];
+/** A DOM event cl.js caught for the lazy part: a submitted form with its fields at submit time, or a click's target. */
+export type Handoff = [target: Element, fields: FormData | false];
 
 export interface Shared {
   /** Handoffs waiting for the lazy part (an array until it runs; then its dispatcher). */
@@ -13,8 +13,11 @@ export interface Shared {
   $x(url: string): string;
   /** Remembers refused field names ("a=&b="): redacted in this tab's later URLs, kept for its later pages unless off. */
   $r(names: string): void;
-  /** The snippet tag's data-* attributes (data-form-allow, -deny, -download-ext are read by the lazy part). */
+  /** The snippet tag's data-* attributes (data-form-allow, -deny, -download-ext, -spa are read by the lazy part). */
   $d: DOMStringMap;
+  /** The URL of the last page view. */
+  $u(): string;
   track(event: string, properties?: Record<string, unknown>): void;
   identify(idOrEmail: string, traits?: Record<string, unknown>): void;
+  page(properties?: Record<string, unknown>): void;
 }
