@@ -1,9 +1,9 @@
 // The hand-off to the lazy part (lazy/*.ts: form capture, link clicks, SPA page views), which not
-// every page needs. It is requested once: after load when the page has a form, or at the visitor's
-// first pointer press or focus (a form being filled in, a link being pressed: the part usually runs
-// before the click ends), at the first submit or click, or when the URL changes (an SPA navigation). Those two DOM events are queued with what they need
-// (the form's fields as they were at the submit, before an app may reset them; the link) and handled,
-// in order, when the lazy part runs.
+// every page needs. It is requested once: after load when the page has a form; at the visitor's first
+// pointer press or focus (a form being filled in, a link being pressed: the part usually runs before
+// the click ends); at the first submit or click; or when the URL changes (an SPA navigation). Submits
+// and clicks are queued with what they need (the form's fields as they were at the submit, before an
+// app may reset them; the click's target) and handled, in order, when the lazy part runs.
 import { lazyUrl } from './config.js';
 import { lastPageUrl } from './api.js';
 import { doc, loc, on } from './dom.js';
