@@ -199,5 +199,17 @@ test('/cl.js is served gzipped when accepted, with caching headers', async () =>
   assert.match(r.headers.get('content-type') ?? '', /javascript/);
   assert.equal(r.headers.get('content-encoding'), 'gzip');
   assert.match(r.headers.get('cache-control') ?? '', /max-age/);
-  assert.ok((await r.text()).length > 500);
+  const core = await r.text();
+  assert.ok(core.length > 500);
+
+  // Its lazy part: <the same path>?<hash>, named by its content, so it is cached for good.
+  const hash = /"\?([0-9a-f]{8})"/.exec(core)?.[1];
+  assert.ok(hash, 'cl.js names its lazy part');
+  const lazy = await fetch(`${s.base}/cl.js?${hash}`, { headers: { 'accept-encoding': 'gzip' } });
+  assert.equal(lazy.status, 200);
+  assert.equal(lazy.headers.get('content-encoding'), 'gzip');
+  assert.match(lazy.headers.get('cache-control') ?? '', /immutable/);
+  assert.match(await lazy.text(), /form_submitted/);
+  assert.equal((await fetch(`${s.base}/cl.js?${hash === '00000000' ? '11111111' : '00000000'}`)).status, 404, 'another version: not found');
+  assert.equal(await (await fetch(`${s.base}/cl.js?v=2`)).text(), core, 'other queries (cache busting) get cl.js');
 });

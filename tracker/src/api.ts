@@ -23,7 +23,7 @@ export interface TrackerEvent {
 
 /** document.referrer on landing; after an SPA navigation, the URL of the previous page view. */
 let referrer = doc.referrer;
-/** The URL of the last page view (the SPA watcher compares against it). */
+/** The URL of the last page view (the SPA watcher, lazy/spa.ts, and the hand-off compare against it). */
 export let lastPageUrl = loc.href;
 /** Set by identify(userId): the identify event links it to the anonymous id; later events on the page carry it. */
 let user: string | undefined;

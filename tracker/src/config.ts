@@ -3,10 +3,12 @@
 import { doc, nav } from './dom.js';
 
 const tag = doc.currentScript as HTMLScriptElement;
-const data = tag.dataset;
+export const data = tag.dataset;
 
-/** A comma list attribute; missing gives []. */
-const list = (value?: string): string[] => (value ? value.split(/ *, */) : []);
+/** Set by the build: the lazy part's content hash, which names it (see src/collect/tracker-bundle.ts). */
+declare const LAZY_HASH: string;
+/** The lazy part: this script's own URL with the hash as query (immutable, so it is cached for good). */
+export const lazyUrl = new URL('?' + LAZY_HASH, tag.src);
 
 export const writeKey = data.key;
 if (!writeKey) throw 0;
@@ -25,10 +27,3 @@ export const consentRequired = 'consent' in data;
 export const signal =
   ('respectDnt' in data && nav.doNotTrack == '1') ||
   ('respectGpc' in data && (nav as { globalPrivacyControl?: boolean }).globalPrivacyControl);
-
-export const formAllow = list(data.formAllow);
-export const formDeny = list(data.formDeny);
-export const downloadExts = list(data.downloadExt);
-
-/** "hash": hash changes are page views too; "off": no automatic SPA page views; default: path + query changes. */
-export const spaMode = data.spa;

@@ -10,9 +10,9 @@ let browser: Browser;
 let site: TestSite;
 
 before(async () => {
-  const [{ code }, launched] = await Promise.all([buildTracker(), launchBrowser()]);
+  const [tracker, launched] = await Promise.all([buildTracker(), launchBrowser()]);
   browser = launched;
-  site = await startSite(code);
+  site = await startSite(tracker);
 });
 after(async () => {
   await browser?.close();

@@ -11,7 +11,7 @@
 export const DENY = /pass|pwd|secret|token|auth|sess|csrf|xsrf|card|cvv|cvc|iban|ssn|(^|[^a-z])(cc|(pw|sid|pin|otp)($|[^a-z]))|key($|[^a-z])/i;
 
 /**
- * Names of the fields form submits refused (forms.ts; kept per tab by index.ts), form-encoded as a GET
+ * Names of the fields form submits refused (lazy/forms.ts; kept per tab by index.ts), form-encoded as a GET
  * form puts them in the next page's URL: "&pwd=&nonce=".
  */
 let refused = '';

@@ -2,7 +2,8 @@
 // snippet and records what the snippet POSTs to /collect, plus one Chromium per test file.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { BuiltTracker } from '../../build.js';
 
 /** The collect request body (see docs/tracker.md); events are left loosely typed for assertions. */
 export interface CollectBody {
@@ -42,6 +43,10 @@ export interface TestSite {
   failNext(count: number): void;
   /** How many /collect requests arrived (including failed ones). */
   requests(): number;
+  /** How many times the lazy part (`/cl.js?<hash>`) was requested. */
+  lazyRequests(): number;
+  /** Holds the lazy part's responses until the returned function is called (to act before it runs). */
+  holdLazy(): () => void;
   close(): Promise<void>;
 }
 
@@ -51,11 +56,14 @@ export function pageWithSnippet(opts: { attrs?: string; head?: string; body?: st
 <script defer src="/cl.js" data-key="wk_test" ${opts.attrs ?? ''}></script></head><body>${opts.body ?? ''}</body></html>`;
 }
 
-export async function startSite(snippet: string): Promise<TestSite> {
+/** Serves `tracker` as the server does: cl.js at /cl.js, its lazy part at /cl.js?<hash>. */
+export async function startSite(tracker: BuiltTracker): Promise<TestSite> {
   const pages = new Map<string, string>();
   const bodies: CollectBody[] = [];
   let failures = 0;
   let requests = 0;
+  let lazyRequests = 0;
+  let held: (() => void)[] | undefined;
 
   const handle = (req: IncomingMessage, res: ServerResponse, raw: string): void => {
     const path = (req.url ?? '/').split('?')[0]!;
@@ -72,7 +80,16 @@ export async function startSite(snippet: string): Promise<TestSite> {
       return;
     }
     if (path === '/cl.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' }).end(snippet);
+      if (req.url !== `/cl.js?${tracker.lazy.hash}`) {
+        res.writeHead(200, { 'content-type': 'text/javascript' }).end(tracker.code);
+        return;
+      }
+      lazyRequests++;
+      // Cached for good, as the server does (its name changes with its content).
+      const send = (): void =>
+        void res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'public, max-age=31536000, immutable' }).end(tracker.lazy.code);
+      if (held) held.push(send);
+      else send();
       return;
     }
     const html = pages.get(path);
@@ -100,12 +117,25 @@ export async function startSite(snippet: string): Promise<TestSite> {
     events: () => bodies.flatMap((b) => b.batch),
     failNext: (count) => void (failures = count),
     requests: () => requests,
+    lazyRequests: () => lazyRequests,
+    holdLazy: () => {
+      const waiting: (() => void)[] = (held = []);
+      return () => {
+        held = undefined;
+        for (const send of waiting) send();
+      };
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
+}
+
+/** Resolves once the lazy part ran in `page` (it replaces the array of queued hand-offs with its dispatcher). */
+export async function lazyRan(page: Page): Promise<void> {
+  await page.waitForFunction(() => !Object.values((window as unknown as { closedloop: object }).closedloop).some(Array.isArray));
 }
 
 /** Polls until `find` returns something (or times out with the events seen so far in the message). */

@@ -1,9 +1,11 @@
 // Single-page-app navigation, found by watching the URL (one check covers pushState, replaceState,
-// back/forward and hash routes, without patching the page's history object).
-import { spaMode } from './config.js';
-import { lastPageUrl, page } from './api.js';
-import { loc } from './dom.js';
+// back/forward and hash routes, without patching the page's history object). cl.js requests this part
+// at the first URL change (see ../handoff.ts); a change made before it ran is seen at its first checks.
+import { loc } from '../dom.js';
+import { core } from './core.js';
 
+/** data-spa: "hash": hash changes are page views too; "off": no automatic SPA page views; default: path + query changes. */
+const spaMode = core.$d.spa;
 /** What counts as another page: path + query, and the hash too in "hash" mode. */
 const route = (url: string): string => (spaMode == 'hash' ? url : url.split('#')[0]!);
 let seen: string;
@@ -13,6 +15,6 @@ let seen: string;
 if (spaMode != 'off')
   setInterval(() => {
     const current = route(loc.href);
-    if (current != route(lastPageUrl) && current == seen) page(); // page() never throws
+    if (current != route(core.$u()) && current == seen) core.page(); // page() never throws
     seen = current;
   }, 99);

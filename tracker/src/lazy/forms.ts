@@ -1,12 +1,11 @@
 // Form capture: a submitted form holding an email becomes identify + form_submitted.
 // Passwords, card data and hidden fields are never put into an event, and their names are remembered
 // so that the next page's URL (where a GET form puts them) is redacted too.
-import { formAllow, formDeny } from './config.js';
-import { identify, track } from './api.js';
-import { on } from './dom.js';
-import { DENY, remember } from './redact.js';
-import { local, state } from './store.js';
-import { flush } from './transport.js';
+import { DENY } from '../redact.js';
+import { core, list } from './core.js';
+
+const formAllow = list(core.$d.formAllow);
+const formDeny = list(core.$d.formDeny);
 
 /** 13–19 digits (spaces/dashes allowed) passing the Luhn checksum: looks like a payment card number. */
 const looksLikeCard = (value: string): boolean =>
@@ -14,15 +13,14 @@ const looksLikeCard = (value: string): boolean =>
   /^\d{13,19}$/.test((value = value.replace(/[ -]/g, ''))) &&
   !([...value].reverse().reduce((sum, digit, i) => sum + +(i % 2 ? '0246813579'[digit as unknown as number]! : digit), 0) % 10);
 
-on('submit', (e: SubmitEvent) => {
-  const form = e.target as HTMLFormElement;
+/** `form` was submitted with `data` (its fields at the submit: what the form sends, no buttons, unticked boxes, nameless or disabled controls). */
+export const submitted = (form: HTMLFormElement, data: FormData): void => {
   const fields: Record<string, string> = {};
   const properties: Record<string, unknown> = { fields };
   const refused = new URLSearchParams();
   let email;
-  // What the form submits: no buttons, unticked boxes, nameless or disabled controls. (TS's DOM lib
-  // here lacks DOM.Iterable, hence the cast.)
-  for (const [name, value] of new FormData(form) as unknown as [string, string][]) {
+  // (TS's DOM lib here lacks DOM.Iterable, hence the cast.)
+  for (const [name, value] of data as unknown as [string, string][]) {
     // The control (a list, without type or autocomplete, for a group of boxes sharing the name), as
     // "type,name,autocomplete,id".
     const el = form.elements[name as never] as HTMLInputElement;
@@ -37,12 +35,12 @@ on('submit', (e: SubmitEvent) => {
     }
   }
   // Kept for the rest of the tab's session (sessionStorage: names only, no values), unless off.
-  if (state !== 0) local('f', remember(refused + ''), 1);
+  core.$r(refused + '');
   if (email) {
-    identify(email);
+    core.identify(email);
     // getAttribute: form.id / form.action would return fields named "id" / "action".
     for (const attr of ['id', 'name', 'action']) properties['form_' + attr] = form.getAttribute(attr);
-    track('form_submitted', properties);
-    flush(); // the submit usually navigates away
+    core.track('form_submitted', properties);
+    core.$f(); // the submit usually navigates away
   }
-});
+};

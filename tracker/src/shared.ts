@@ -1,0 +1,23 @@
+// What cl.js hands to the lazily loaded part (lazy/*.ts), on window.closedloop next to the public API.
+// The `$` names are private: both builds shorten them alike (esbuild mangleProps with one cache).
+
+/** A DOM event cl.js caught for the lazy part: a submitted form with its fields at submit time, or a click's target. */
+export type Handoff = [target: Element, fields: FormData | false];
+
+export interface Shared {
+  /** Handoffs waiting for the lazy part (an array until it runs; then its dispatcher). */
+  $q: { push(handoff: Handoff): unknown };
+  /** Sends what is queued now (the submit or click usually leaves the page). */
+  $f(): void;
+  /** redact.ts clean() with this tab's refused field names. */
+  $x(url: string): string;
+  /** Remembers refused field names ("a=&b="): redacted in this tab's later URLs, kept for its later pages unless off. */
+  $r(names: string): void;
+  /** The snippet tag's data-* attributes (data-form-allow, -deny, -download-ext, -spa are read by the lazy part). */
+  $d: DOMStringMap;
+  /** The URL of the last page view. */
+  $u(): string;
+  track(event: string, properties?: Record<string, unknown>): void;
+  identify(idOrEmail: string, traits?: Record<string, unknown>): void;
+  page(properties?: Record<string, unknown>): void;
+}
