@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Store } from './store.js';
-import { DuckDbStore } from './engines/duckdb/duckdb-store.js';
+import { openDuckDbStore } from './engines/duckdb/duckdb-store.js';
 import { defaultMemoryLimit, threadsFor } from '../util/memory-limit.js';
 
 export const DB_FILE = 'closedloop.duckdb';
@@ -20,5 +20,5 @@ export async function openStore(dataDir: string, limits: StoreLimits = {}): Prom
   const memoryLimit = limits.memoryLimit ?? defaultMemoryLimit();
   const tempDirectory = join(dir, SPILL_DIR);
   mkdirSync(tempDirectory, { recursive: true });
-  return DuckDbStore.open(join(dir, DB_FILE), { memoryLimit, threads: threadsFor(memoryLimit), tempDirectory });
+  return openDuckDbStore(join(dir, DB_FILE), { memoryLimit, threads: threadsFor(memoryLimit), tempDirectory });
 }

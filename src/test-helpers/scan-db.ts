@@ -2,10 +2,11 @@
 // own DuckDB connection (BLOBs and JSON included), searched for given strings.
 import type { Store } from '../store/store.js';
 import type { Db } from '../store/engines/duckdb/connection.js';
+import { duckDbOf } from '../store/engines/duckdb/duckdb-store.js';
 
 /** The store's DuckDB connection (tests only: nothing else may reach past the Store interface). */
 export function dbOf(store: Store): Db {
-  const db = (store as unknown as { db?: Db }).db;
+  const db = duckDbOf(store);
   if (!db) throw new Error(`store engine ${store.engine} has no DuckDB connection`);
   return db;
 }

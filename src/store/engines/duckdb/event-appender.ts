@@ -2,11 +2,18 @@
 // transaction, with a result (inserted, duplicates, rejections by position) per request.
 import { randomUUID } from 'node:crypto';
 import { listValue, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
-import type { EventGroup } from '../../store.js';
-import type { IngestResult } from '../../types.js';
+import type { EventOrigin, IngestResult, RawEvent } from '../../types.js';
 import { toRejection } from './bulk-load.js';
 import { sqlString, type Db, type Row } from './connection.js';
 import { EVENT_COLUMNS, dedupInsertSql, jsonTransformSpec, normalisedColumns } from './event-sql.js';
+
+/** One request's events, for group commit. */
+export interface EventGroup {
+  workspaceId: string;
+  events: readonly RawEvent[];
+  origin: EventOrigin;
+  receivedAt: Date;
+}
 
 interface IngestStatements {
   stage: DuckDBPreparedStatement;

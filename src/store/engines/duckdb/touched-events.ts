@@ -5,7 +5,7 @@
 // rows are fetched by row id ranges, which the scan does seek to.
 import { createHash } from 'node:crypto';
 import { listValue } from '@duckdb/node-api';
-import type { TouchedEvents, TouchedIds } from '../../types.js';
+import type { DeriveStage, TouchedEvents, TouchedIds } from '../../types.js';
 import { VARCHAR_LIST, type Db } from './connection.js';
 
 /** Above this many separate row id runs, one filtered scan is cheaper than seeking to each. */
@@ -27,7 +27,7 @@ export function rowIdRuns(sorted: readonly bigint[]): [bigint, bigint][] {
 
 export async function stageTouchedEvents(db: Db, ws: string, touched: TouchedIds, maxRuns = MAX_RUNS): Promise<TouchedEvents> {
   // one stage per workspace: a workspace derives one batch at a time (model/workspace-lock.ts)
-  const stage = `touched_events_${createHash('sha1').update(ws).digest('hex').slice(0, 16)}`;
+  const stage = `touched_events_${createHash('sha1').update(ws).digest('hex').slice(0, 16)}` as DeriveStage;
   const params = { ws, anon: listValue([...touched.anonymousIds]), users: listValue([...touched.userIds]) };
   const types = { anon: VARCHAR_LIST, users: VARCHAR_LIST };
   const filter = `workspace_id = $ws AND (anonymous_id IN (SELECT unnest($anon::VARCHAR[])) OR user_id IN (SELECT unnest($users::VARCHAR[])))`;

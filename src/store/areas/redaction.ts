@@ -1,0 +1,41 @@
+// The store's redaction area: its types and what an engine must implement for it.
+
+/** One run of the stored-facts redaction (`closedloop redact`, or the end of a file import): names only. */
+export interface RedactionRun {
+  id: string;
+  workspaceId: string;
+  ranAt: string;
+  /** 'workspace' (every event) or 'import:<batch id>' (one import's events). */
+  scope: string;
+  extraNames: string[];
+  redactedNames: string[];
+  rowsExamined: number;
+  rowsChanged: number;
+}
+
+/** An event's fields the stored-facts redaction hands to the redaction function, and gets back. */
+export interface RedactableEvent {
+  messageId: string;
+  type: string;
+  anonymousId: string | null;
+  userId: string | null;
+  timestamp: string;
+  properties: Record<string, unknown> | null;
+  context: Record<string, unknown> | null;
+}
+
+/** The one sanctioned rewrite of facts: URL redaction of stored events, audited. */
+export interface RedactionStore {
+  /**
+   * The one sanctioned rewrite of facts: every event of the workspace (or of one import batch) that may
+   * hold a redactable URL (`hint`: the words a redactable parameter name contains) goes through `redact`;
+   * events it returns changed get their properties, context and projected URL columns rewritten, in one
+   * transaction with an audit row (names only). Streams: memory holds one chunk of candidates.
+   */
+  redactStoredEvents(
+    workspaceId: string,
+    opts: { batchId?: string; hint: readonly string[]; extraNames: readonly string[] },
+    redact: (e: RedactableEvent) => { properties: unknown; context: unknown; names: readonly string[] } | undefined,
+  ): Promise<RedactionRun>;
+  redactionRuns(workspaceId: string): Promise<RedactionRun[]>;
+}

@@ -1,0 +1,64 @@
+// The store's sessions area: its types and what an engine must implement for it.
+import type { DeriveStage } from './derive-scope.js';
+
+/** A distinct session landing, as the derive step hands it to the channel rules. */
+export interface Landing {
+  landingUrl: string | null;
+  referrer: string | null;
+  /** `context.campaign` of the landing event as JSON text (server-side SDKs send UTMs there). */
+  campaignContext: string | null;
+}
+
+/** The acquisition the channel rules decided for a landing. */
+export interface Acquisition {
+  source: string;
+  medium: string;
+  campaign: string | null;
+  term: string | null;
+  content: string | null;
+  campaignId: string | null;
+  clickIds: Record<string, string>;
+  adIds: Record<string, string | null>;
+  channel: string;
+  platform: string;
+  channelRule: string;
+  decidedBy: string;
+}
+
+export interface SessionRow extends Acquisition {
+  sessionId: string;
+  anonymousId: string;
+  startedAt: string;
+  endedAt: string;
+  landingUrl: string | null;
+  referrer: string | null;
+  pageViews: number;
+  eventCount: number;
+  userAgent: string | null;
+  country: string | null;
+}
+
+/** Sessions whose channel went from `from` to `to` in a re-derive (null: the session is new, or gone). */
+export interface ChannelMove {
+  from: string | null;
+  to: string | null;
+  sessions: number;
+}
+
+/** Derived sessions: boundaries in the engine, acquisitions from the channel rules. */
+export interface SessionsStore {
+  /**
+   * Re-derives sessions for a workspace (or only for the given anonymous ids): boundaries in the engine,
+   * each distinct landing's acquisition from `classify`, then the old sessions replaced in one transaction.
+   * Landings reach `classify` with the values of `clickIdParams` blinded (`gclid=~`); each session gets
+   * its own click id values back. `reportMoves` adds sessions per (old channel, new channel).
+   */
+  deriveSessions(
+    workspaceId: string,
+    opts: { inactivityMinutes: number; clickIdParams: readonly string[]; anonymousIds?: readonly string[]; stage?: DeriveStage; reportMoves?: boolean },
+    classify: (landings: readonly Landing[]) => Acquisition[],
+  ): Promise<{ sessions: number; landings: number; moves?: ChannelMove[] }>;
+  listSessions(workspaceId: string, filter?: { anonymousIds?: readonly string[]; limit?: number }): Promise<SessionRow[]>;
+  /** Sessions per channel (for rule-change reports and checks). */
+  sessionsByChannel(workspaceId: string): Promise<{ channel: string; sessions: number }[]>;
+}
