@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { simulate } from '../sim/index.js';
-import { openStore } from '../store/open.js';
+import { openTestStore } from '../test-helpers/store.js';
 import type { Store } from '../store/store.js';
 import type { CreditRow, RawEvent } from '../store/types.js';
 import { add, identify, page, TEST_WORKSPACE as ws, withStore } from '../test-helpers/events.js';
@@ -148,7 +148,7 @@ test('credits: incremental re-crediting after new events (including an identity 
 
 test('credits on a simulated world: first touch with a wide window equals the simulator’s leads by visible first touch, and every model conserves leads', async () => {
   const { dir, cleanup } = tempDir();
-  const store = await openStore(dir);
+  const store = await openTestStore(dir);
   try {
     const w = await store.createWorkspace({ ...ws, id: 'sim' });
     const sim = await simulate({ seed: 11, days: 30, visitorsPerDay: 60, end: '2026-09-30' }, { outDir: dir });

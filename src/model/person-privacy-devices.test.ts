@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DATA_DRIVEN_MODEL_NAMES } from '../attribution/index.js';
-import { openStore } from '../store/open.js';
+import { openTestStore } from '../test-helpers/store.js';
 import type { Store } from '../store/store.js';
 import type { RawEvent } from '../store/types.js';
 import { findInDatabase, tableRows, withDatabase, type Query } from '../test-helpers/database-scan.js';
@@ -68,7 +68,7 @@ async function personOf(store: Store, email: string): Promise<string> {
 
 /** The world, derived in two steps so that the identity log records the laptop's split; a dead letter of each kind. */
 async function seed(dir: string): Promise<void> {
-  const store = await openStore(dir);
+  const store = await openTestStore(dir);
   try {
     await store.createWorkspace(TEST_WORKSPACE);
     await add(store, annFirst);
@@ -112,7 +112,7 @@ test('a person who shared a laptop: the export holds only their stretches of it;
   const { dir, cleanup } = tempDir();
   try {
     await seed(dir);
-    let store = await openStore(dir);
+    let store = await openTestStore(dir);
     const ann = await personOf(store, ANN);
     const bo = await personOf(store, BO);
     const cy = await personOf(store, 'cy@home.io');
@@ -154,7 +154,7 @@ test('a person who shared a laptop: the export holds only their stretches of it;
     assert.equal(byEmail.counts.sessions, 4, 'three laptop sessions and her phone’s');
 
     // erase
-    store = await openStore(dir);
+    store = await openTestStore(dir);
     const erasure = await erasePerson(store, W, { email: ANN }, { via: 'cli' });
     assert.ok(erasure && erasure.rederivedAt !== null);
     assert.equal(erasure.rowCounts.events, ANN_EVENTS.length);
@@ -186,7 +186,7 @@ test('a person who shared a laptop: the export holds only their stretches of it;
     });
 
     // re-sent: her old laptop events stay out (in her stretches, or naming her); Bo's old and new ones load
-    store = await openStore(dir);
+    store = await openTestStore(dir);
     const r = await add(store, [
       page('a-1-retry', 'laptop', day(1, 10, 1), 'https://acme.io/'),
       page('a-6-retry', 'laptop', day(5, 10, 10), 'https://acme.io/pricing'),

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DATA_DRIVEN_MODEL_NAMES } from '../attribution/index.js';
 import { simulate } from '../sim/index.js';
 import { PRIVACY_KEY_FILE, TRIM_CHARS } from '../store/engines/duckdb/erased-identifiers.js';
-import { openStore } from '../store/open.js';
+import { openTestStore } from '../test-helpers/store.js';
 import type { Store } from '../store/store.js';
 import type { RawEvent } from '../store/types.js';
 import { findInDatabase, tableRows, withDatabase, type Query } from '../test-helpers/database-scan.js';
@@ -95,7 +95,7 @@ async function snapshot(q: Query, where: (table: string) => string, allCredits =
 
 /** A simulated world plus Ann, Bob, Jo and Cy in workspace w, Ann again in workspace w2, derived; dead letters added. */
 async function seed(dir: string): Promise<void> {
-  const store = await openStore(dir);
+  const store = await openTestStore(dir);
   try {
     await store.createWorkspace(ws(W));
     await store.createWorkspace(ws(OTHER));
@@ -136,7 +136,7 @@ test('export holds every row about the person; erasure leaves no trace of them, 
   const { dir, cleanup } = tempDir();
   try {
     await seed(dir);
-    let store = await openStore(dir);
+    let store = await openTestStore(dir);
     const [person] = await store.personsByIdentifier(W, 'email', ANN.email);
     assert.ok(person, 'Ann is a person');
     const formerAnon2 = (await store.personJourney(W, person))!.timeline.find((i) => i.kind === 'identity' && i.change === 'merge');
@@ -156,7 +156,7 @@ test('export holds every row about the person; erasure leaves no trace of them, 
     }
 
     // export: by e-mail (any spelling) and by id, the same rows, equal to the direct queries
-    store = await openStore(dir);
+    store = await openTestStore(dir);
     const byEmail = await exportPerson(store, W, { email: ' ANN.Erased@example.com' });
     const byId = await exportPerson(store, W, { personId: person });
     assert.ok(byEmail && byId);
@@ -215,7 +215,7 @@ test('export holds every row about the person; erasure leaves no trace of them, 
     assert.match(readFileSync(join(dir, PRIVACY_KEY_FILE), 'utf8').trim(), /^[0-9a-f]{64}$/);
 
     // re-sent old events do not bring her back; a new event from her old browser starts a new person
-    store = await openStore(dir);
+    store = await openTestStore(dir);
     const resent: RawEvent[] = [
       annFirst[2]!,
       { ...annFirst[1]!, messageId: 'ann-2-retry' },
@@ -245,7 +245,7 @@ test('export holds every row about the person; erasure leaves no trace of them, 
 test('a store holding tombstones refuses to open without its privacy key', { timeout: 60_000 }, async () => {
   const { dir, cleanup } = tempDir();
   try {
-    const store = await openStore(dir);
+    const store = await openTestStore(dir);
     await store.createWorkspace(ws(W));
     await add(store, W, [annFirst[0]!, annFirst[2]!]);
     await rebuild(store, W);
@@ -254,9 +254,9 @@ test('a store holding tombstones refuses to open without its privacy key', { tim
     assert.ok(existsSync(join(dir, PRIVACY_KEY_FILE)));
     const key = readFileSync(join(dir, PRIVACY_KEY_FILE));
     rmSync(join(dir, PRIVACY_KEY_FILE));
-    await assert.rejects(openStore(dir), /privacy\.key is missing/);
+    await assert.rejects(openTestStore(dir), /privacy\.key is missing/);
     writeFileSync(join(dir, PRIVACY_KEY_FILE), key);
-    const again = await openStore(dir);
+    const again = await openTestStore(dir);
     // with the key back, the tombstones hold
     assert.equal((await add(again, W, [{ ...annFirst[0]!, messageId: 'again' }])).inserted, 0);
     await again.close();

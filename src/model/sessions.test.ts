@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { simulate } from '../sim/index.js';
-import { openStore } from '../store/open.js';
+import { openTestStore } from '../test-helpers/store.js';
 import { tempDir } from '../test-helpers/tmp.js';
 import { DEFAULT_CLICK_IDS, readLandingParams } from './channels/index.js';
 import { classifyLandings, DEFAULT_SESSION_SETTINGS, deriveSessions, landingUrlWithCampaign } from './sessions.js';
@@ -11,7 +11,7 @@ const ws = { id: 'w', name: 'w', currency: 'USD', timezone: 'UTC', writeKey: 'k'
 
 test('a simulated world: sessions per channel match the simulator’s own record exactly; rebuild and incremental agree', async () => {
   const { dir, cleanup } = tempDir();
-  const store = await openStore(join(dir, 'db'));
+  const store = await openTestStore(join(dir, 'db'));
   try {
     const sim = await simulate({ seed: 11, days: 21, visitorsPerDay: 60, end: '2026-10-31' }, { outDir: dir });
     await store.createWorkspace(ws);
@@ -48,7 +48,7 @@ test('a simulated world: sessions per channel match the simulator’s own record
 
 test('session rules: 30 minutes of inactivity or a new campaign start a session; midnight does not', async () => {
   const { dir, cleanup } = tempDir();
-  const store = await openStore(dir);
+  const store = await openTestStore(dir);
   try {
     await store.createWorkspace(ws);
     const page = (id: string, at: string, url: string, referrer?: string) => ({
@@ -85,7 +85,7 @@ test('session rules: 30 minutes of inactivity or a new campaign start a session;
 
 test('click ids: exact values per session, decoded like URLSearchParams, first non-empty wins, names in any case', async () => {
   const { dir, cleanup } = tempDir();
-  const store = await openStore(dir);
+  const store = await openTestStore(dir);
   try {
     await store.createWorkspace(ws);
     const urls = [

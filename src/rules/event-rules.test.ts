@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { openStore } from '../store/open.js';
+import { openTestStore } from '../test-helpers/store.js';
 import { tempDir } from '../test-helpers/tmp.js';
 import { checkEvent, EVENT_TYPES } from './event-rules.js';
 import { dateMicros, eventTime } from './event-time.js';
@@ -26,7 +26,7 @@ test('hand cases: the JavaScript rendering of the rules', () => {
 
 test('property: the SQL rendering gives the same verdict as the JavaScript one on random events', { timeout: 120_000 }, async () => {
   const { dir, cleanup } = tempDir();
-  const store = await openStore(dir);
+  const store = await openTestStore(dir);
   try {
     await store.createWorkspace({ id: 'w', name: 'w', currency: 'USD', timezone: 'UTC', writeKey: 'k', secretKeyHash: 'h' });
     const anyValue = fc.oneof(

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { rebuild } from '../model/derive.js';
-import { openStore } from '../store/open.js';
+import { openTestStore } from '../test-helpers/store.js';
 import { tempDir } from '../test-helpers/tmp.js';
 import { CLICK_ID_PARAMS } from './campaign-params.js';
 import { campaignOf, sessionNumbers, type SessionHit } from './session-boundary.js';
@@ -38,7 +38,7 @@ const hitArb = fc.record({
 
 test('the engine splits sessions exactly as the JavaScript reference does, on random histories loaded through the bulk path', async () => {
   const { dir, cleanup } = tempDir();
-  const store = await openStore(dir);
+  const store = await openTestStore(dir);
   let run = 0;
   try {
     await fc.assert(

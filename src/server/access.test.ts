@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Fastify from 'fastify';
 import { basicAuth, startTestServer } from '../test-helpers/server.js';
-import { openStore } from '../store/open.js';
+import { openTestStore } from '../test-helpers/store.js';
 import { tempDir } from '../test-helpers/tmp.js';
 import { createWorkspace } from '../workspaces/create.js';
 import { installAccess, type DeclaredRoute } from './access.js';
@@ -61,7 +61,7 @@ test('every route declares who may call it, and each declaration holds: no crede
 
 test('a route that declares no access is refused at start-up, naming it', async () => {
   const { dir, cleanup } = tempDir();
-  const store = await openStore(dir);
+  const store = await openTestStore(dir);
   const app = Fastify();
   try {
     installAccess(app, store);

@@ -2,13 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import pino from 'pino';
 import { loadConfig } from '../config/config.js';
-import { openStore } from '../store/open.js';
+import { openTestStore } from '../test-helpers/store.js';
 import { tempDir } from '../test-helpers/tmp.js';
 import { buildApp } from './app.js';
 
 test('healthz, readyz and JSON errors on a real listening server', async () => {
   const { dir, cleanup } = tempDir();
-  const store = await openStore(dir);
+  const store = await openTestStore(dir);
   const app = await buildApp({ store, config: loadConfig({ env: {}, cwd: dir }), logger: pino({ level: 'silent' }) });
   try {
     await app.listen({ port: 0, host: '127.0.0.1' });

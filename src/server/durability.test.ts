@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { runCli } from '../test-helpers/cli.js';
 import { freePort } from '../test-helpers/port.js';
 import { tempDir } from '../test-helpers/tmp.js';
-import { openStore } from '../store/open.js';
+import { openTestStore } from '../test-helpers/store.js';
 
 const MAIN = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
 
@@ -89,7 +89,7 @@ test('kill -9 mid-stream: every acknowledged event is in the store exactly once 
     server.kill('SIGTERM');
     assert.equal(await exited(server), 0, 'graceful shutdown exits 0');
 
-    const store = await openStore(dir);
+    const store = await openTestStore(dir);
     try {
       const events = await store.queryEvents(ws.id, { type: 'track', limit: 10_000 });
       const ids = events.map((e) => e.messageId);

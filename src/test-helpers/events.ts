@@ -1,5 +1,5 @@
 // Small event builders and a scratch store with workspace "w", shared by the derive and credit tests.
-import { openStore } from '../store/open.js';
+import { openTestStore } from './store.js';
 import type { Store } from '../store/store.js';
 import type { RawEvent } from '../store/types.js';
 import { tempDir } from './tmp.js';
@@ -15,7 +15,7 @@ export const identify = (anon: string, at: string, email: string): RawEvent => (
 /** A fresh store holding workspace "w", closed and deleted after `fn`. */
 export async function withStore(fn: (store: Store) => Promise<void>): Promise<void> {
   const { dir, cleanup } = tempDir();
-  const store = await openStore(dir);
+  const store = await openTestStore(dir);
   try {
     await store.createWorkspace(TEST_WORKSPACE);
     await fn(store);

@@ -2,7 +2,7 @@ import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type ConfigOverrides } from '../config/config.js';
 import { buildApp } from '../server/app.js';
-import { openStore } from '../store/open.js';
+import { openTestStore } from './store.js';
 import type { Store } from '../store/store.js';
 import type { Workspace } from '../store/types.js';
 import { createWorkspace } from '../workspaces/create.js';
@@ -21,7 +21,7 @@ export interface TestServer {
 /** A real server on a loopback port with a fresh store and one workspace. */
 export async function startTestServer(overrides: ConfigOverrides = {}): Promise<TestServer> {
   const { dir, cleanup } = tempDir();
-  const store = await openStore(dir);
+  const store = await openTestStore(dir);
   const { workspace, secretKey } = await createWorkspace(store, { name: 'Test', currency: 'USD', timezone: 'UTC' });
   const config = loadConfig({ env: {}, cwd: dir, overrides: { dataDir: dir, ...overrides } });
   const app = await buildApp({ store, config, logger: pino({ level: 'silent' }) });

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openStore } from '../store/open.js';
+import { openTestStore } from '../test-helpers/store.js';
 import { tempDir } from '../test-helpers/tmp.js';
 import { createWorkspace, InvalidInput, workspaceForSecret } from './create.js';
 
 test('a workspace gets a write key and a secret key that is stored only as a hash', async () => {
   const { dir, cleanup } = tempDir();
-  const store = await openStore(dir);
+  const store = await openTestStore(dir);
   try {
     const { workspace, secretKey } = await createWorkspace(store, { name: 'Acme', currency: 'gbp', timezone: 'Europe/London' });
     assert.match(workspace.writeKey, /^wk_[A-Za-z0-9]{24}$/);
@@ -23,7 +23,7 @@ test('a workspace gets a write key and a secret key that is stored only as a has
 
 test('bad workspace input names the field and nothing is written', async () => {
   const { dir, cleanup } = tempDir();
-  const store = await openStore(dir);
+  const store = await openTestStore(dir);
   try {
     await assert.rejects(createWorkspace(store, { name: 'A', currency: 'XXY', timezone: 'UTC' }), (e: unknown) => e instanceof InvalidInput && e.field === 'currency');
     await assert.rejects(createWorkspace(store, { name: 'A', currency: 'USD', timezone: 'Mars/Base' }), (e: unknown) => e instanceof InvalidInput && e.field === 'timezone');

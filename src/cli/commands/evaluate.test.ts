@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simulate } from '../../sim/index.js';
 import { rebuild } from '../../model/derive.js';
-import { openStore } from '../../store/open.js';
+import { openTestStore } from '../../test-helpers/store.js';
 import { TEST_WORKSPACE } from '../../test-helpers/events.js';
 import { tempDir } from '../../test-helpers/tmp.js';
 import { UsageError } from '../errors.js';
@@ -35,7 +35,7 @@ test('evaluate: every model is scored on leads and revenue against the truth fil
     }
     // the leads evaluated are the product's own: first touch with a wide window splits the leads as the
     // store's independent SQL first-touch count does on the same events
-    const store = await openStore(join(dir, 'check'));
+    const store = await openTestStore(join(dir, 'check'));
     try {
       await store.createWorkspace(TEST_WORKSPACE);
       await store.importEventsFile('w', join(dir, 'events.ndjson'));

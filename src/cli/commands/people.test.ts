@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rebuild } from '../../model/derive.js';
-import { openStore } from '../../store/open.js';
+import { openTestStore } from '../../test-helpers/store.js';
 import { runCli } from '../../test-helpers/cli.js';
 import { tempDir } from '../../test-helpers/tmp.js';
 
@@ -14,7 +14,7 @@ const ANON = 'anon-cli-ann-erased';
 test('closedloop people export and erase: by e-mail, to a file, the journal loaded first, an audit record, clear errors', { timeout: 180_000 }, async () => {
   const { dir, cleanup } = tempDir();
   try {
-    const store = await openStore(dir);
+    const store = await openTestStore(dir);
     await store.createWorkspace(ws);
     await store.appendEvents(ws.id, [
       { type: 'page', messageId: 'c-1', anonymousId: ANON, timestamp: '2026-04-01T10:00:00Z', context: { page: { url: 'https://shop.example/' } } },
@@ -67,7 +67,7 @@ test('closedloop people export and erase: by e-mail, to a file, the journal load
     const again = await runCli(['people', 'export', '--email', EMAIL, '--data-dir', dir]);
     assert.equal(again.code, 2, 'nothing left to export');
 
-    const after = await openStore(dir);
+    const after = await openTestStore(dir);
     try {
       assert.deepEqual((await after.queryEvents(ws.id)).map((e) => e.messageId), ['c-3']);
     } finally {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openStore } from '../../store/open.js';
+import { openTestStore } from '../../test-helpers/store.js';
 import { runCli } from '../../test-helpers/cli.js';
 import { scanDatabase } from '../../test-helpers/scan-db.js';
 import { tempDir } from '../../test-helpers/tmp.js';
@@ -23,7 +23,7 @@ test('closedloop redact: stored leaks removed, audited, re-derived; settings set
     assert.equal(created.code, 0, created.stderr);
     const ws = (JSON.parse(created.stdout) as { id: string }).id;
     // facts stored before redaction existed: written straight into the store
-    let store = await openStore(dir);
+    let store = await openTestStore(dir);
     await store.appendEvents(ws, [leaky('s1', 'a1', 0), leaky('s2', 'a2', 1)], { origin: 'import', receivedAt: new Date() });
     await store.close();
 
@@ -54,7 +54,7 @@ test('closedloop redact: stored leaks removed, audited, re-derived; settings set
     assert.deepEqual([settings.params, settings.identifyParam], [['nonce'], 'cl_email']);
     assert.deepEqual(settings.runs.map((r) => [r.scope.split(':')[0], r.rowsChanged]), [['workspace', 2], ['workspace', 0], ['import', 2]]);
 
-    store = await openStore(dir);
+    store = await openTestStore(dir);
     try {
       const hits = await scanDatabase(store, [PASSWORD, TOKEN, NONCE, 'us1', 'us2', 'uf1', 'uf2']);
       for (const [needle, where] of hits) assert.deepEqual(where, [], `${needle} stored in ${JSON.stringify(where)}`);

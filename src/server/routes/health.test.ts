@@ -4,7 +4,7 @@ import { mkdirSync, rmSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../../config/config.js';
-import { openStore } from '../../store/open.js';
+import { openTestStore } from '../../test-helpers/store.js';
 import { createWorkspace } from '../../workspaces/create.js';
 import { basicAuth } from '../../test-helpers/server.js';
 import { tempDir } from '../../test-helpers/tmp.js';
@@ -18,7 +18,7 @@ interface Ready {
 
 test('readyz: a loader that cannot load (the engine or disk fails, not a line) is not ready; it recovers once the fault goes', { timeout: 60_000 }, async () => {
   const { dir, cleanup } = tempDir();
-  const store = await openStore(dir);
+  const store = await openTestStore(dir);
   const { workspace } = await createWorkspace(store, { name: 'H', currency: 'USD', timezone: 'UTC' });
   // a "segment" no reader can open (a directory): an I/O fault, which must not become dead letters
   const stuck = join(dir, 'journal', 'events-000000000001.ndjson');

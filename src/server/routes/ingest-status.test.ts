@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../config/config.js';
-import { openStore } from '../../store/open.js';
+import { openTestStore } from '../../test-helpers/store.js';
 import type { Store } from '../../store/store.js';
 import type { DeadLetter } from '../../store/types.js';
 import { Db } from '../../store/engines/duckdb/connection.js';
@@ -42,7 +42,7 @@ interface StatusBody {
 test('poison in the journal: set aside with its reason, the next 1,000 events stored, status, restart and retry', { timeout: 180_000 }, async () => {
   const { dir, cleanup } = tempDir();
   const journalDir = join(dir, 'journal');
-  let store = await openStore(dir);
+  let store = await openTestStore(dir);
   let app: FastifyInstance | undefined;
   try {
     const { workspace: ws, secretKey } = await createWorkspace(store, { name: 'P', currency: 'USD', timezone: 'UTC' });
@@ -110,7 +110,7 @@ test('poison in the journal: set aside with its reason, the next 1,000 events st
     await app.close();
     app = undefined;
     await store.close();
-    store = await openStore(dir);
+    store = await openTestStore(dir);
     s = await serve(dir, store);
     app = s.app;
     assert.equal((await fetch(`${s.base}/readyz`)).status, 200);
@@ -154,7 +154,7 @@ test('poison in the journal: set aside with its reason, the next 1,000 events st
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /no workspace/);
 
-    store = await openStore(dir);
+    store = await openTestStore(dir);
     const retried = await store.queryEvents(ws.id, { anonymousId: 'anon-retry' });
     assert.deepEqual(retried.map((e) => e.messageId), ['was-refused']);
     assert.equal((await store.listSessions(ws.id, { anonymousIds: ['anon-retry'] })).length, 1, 'the retried event was derived');
