@@ -1,5 +1,7 @@
 // SQL for identity resolution's inputs and outputs. The resolution itself (union-find, quarantine,
 // stable ids) is pure TypeScript in model/identity; here we only read links out and write persons back.
+import { LEAD_SOURCE_WINDOW_MS, LEAD_TRACK_EVENTS } from '../../../rules/lead-milestone.js';
+import { sqlString } from './connection.js';
 
 /**
  * Which events say that two identifiers are one human, as raw (kind, value) pairs with their time and
@@ -131,8 +133,14 @@ export const COLLISIONS_SQL = `
     SELECT person_id FROM identities WHERE workspace_id = $ws
     GROUP BY person_id HAVING count(*) > 1 AND bool_or(NOT linked))`;
 
+// the lead rule's data (rules/lead-milestone.ts), rendered once
+const LEAD_SOURCE_CASES = Object.entries(LEAD_TRACK_EVENTS)
+  .map(([source, names]) => `           WHEN e.event IN (${names.map(sqlString).join(', ')}) THEN '${source}'`)
+  .join('\n');
+const LEAD_EVENT_LIST = Object.values(LEAD_TRACK_EVENTS).flat().map(sqlString).join(', ');
+
 /**
- * The lead milestone: a person's first form with an email, chat, call, or identify with an email or
+ * The lead milestone (rules/lead-milestone.ts): a person's first form with an email, chat, call, or identify with an email or
  * phone. Events reach their person through the anonymous id (a shared device's: the person whose span
  * holds the event), else the user id. Scoped: only the persons
  * in temp table `lead_scope_persons(person_id)`, whose ids are all in `identity_scope_in`, read from
@@ -147,16 +155,15 @@ export function leadMilestonesSql(scoped: boolean, stage?: string): string {
   WITH candidates AS (
     SELECT e.ts, e.message_id, CASE WHEN e.type = 'identify' THEN 1 ELSE 0 END AS generic,
       CASE WHEN e.type = 'identify' THEN 'identify'
-           WHEN e.event IN ('form_submitted', 'Form Submitted') THEN 'form'
-           WHEN e.event IN ('chat_started', 'Chat Started') THEN 'chat'
-           ELSE 'call' END AS source,
+${LEAD_SOURCE_CASES}
+      END AS source,
       coalesce(ia.person_id, iu.person_id) AS person_id
     FROM ${stage ?? 'events'} e
     LEFT JOIN ${ids('anonymous_id')} ia ON ia.workspace_id = e.workspace_id AND ia.kind = 'anonymous_id' AND ia.value = e.anonymous_id AND ${spanHolds('ia', 'e.ts')}
     LEFT JOIN ${ids('user_id')} iu ON iu.workspace_id = e.workspace_id AND iu.kind = 'user_id' AND iu.value = e.user_id
     WHERE e.workspace_id = $ws AND e.type IN ('identify', 'track') AND (
       (e.type = 'identify' AND coalesce(e.email, e.phone) IS NOT NULL)
-      OR (e.type = 'track' AND e.event IN ('form_submitted', 'Form Submitted', 'chat_started', 'Chat Started', 'phone_call', 'Phone Call'))
+      OR (e.type = 'track' AND e.event IN (${LEAD_EVENT_LIST}))
     )${scoped ? `
       AND (e.anonymous_id IN (SELECT value FROM identity_scope_in WHERE kind = 'anonymous_id')
         OR e.user_id IN (SELECT value FROM identity_scope_in WHERE kind = 'user_id'))` : ''}
@@ -169,6 +176,6 @@ export function leadMilestonesSql(scoped: boolean, stage?: string): string {
   SELECT $ws, c.person_id, 'lead', f.first_ts,
     arg_min(c.source, (c.generic, c.ts, c.message_id)), arg_min(c.message_id, (c.generic, c.ts, c.message_id))
   FROM candidates c JOIN firsts f USING (person_id)
-  WHERE c.ts <= f.first_ts + INTERVAL 1 MINUTE
+  WHERE c.ts <= f.first_ts + INTERVAL ${LEAD_SOURCE_WINDOW_MS} MILLISECOND
   GROUP BY c.person_id, f.first_ts`;
 }
