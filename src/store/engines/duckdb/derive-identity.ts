@@ -1,34 +1,30 @@
 // SQL for identity resolution's inputs and outputs. The resolution itself (union-find, quarantine,
 // stable ids) is pure TypeScript in model/identity; here we only read links out and write persons back.
+import { IDENTITY_LINK_RULES, LINK_EVENT_TYPES } from '../../../rules/identity-links.js';
 import { LEAD_SOURCE_WINDOW_MS, LEAD_TRACK_EVENTS } from '../../../rules/lead-milestone.js';
 import { sqlString } from './connection.js';
 
+// the link rules' data (rules/identity-links.ts), rendered once: one SELECT per rule
+const LINK_SELECTS = IDENTITY_LINK_RULES.map((r) => {
+  const source = r.source === 'type' ? 'type' : r.source === 'event' ? 'event' : sqlString(r.source.fixed);
+  return `SELECT ${sqlString(r.a.kind)} AS ak, ${r.a.field} AS av, ${sqlString(r.b.kind)} AS bk, ${r.b.field} AS bv, ts, ${source} AS src
+      FROM ev WHERE type IN (${r.types.map(sqlString).join(', ')})`;
+}).join('\n    UNION ALL ');
+
 /**
- * Which events say that two identifiers are one human, as raw (kind, value) pairs with their time and
- * source, from the events in CTE `ev` and the facts in identity_links (filtered by `linkFilter`).
+ * Which events say that two identifiers are one human (rules/identity-links.ts), as raw (kind, value)
+ * pairs with their time and source, from the events in CTE `ev` and the facts in identity_links (filtered by `linkFilter`).
  */
 function linkRowsSql(linkFilter = ''): string {
   return `
   l AS (
-    SELECT 'anonymous_id' AS ak, anonymous_id AS av, 'user_id' AS bk, user_id AS bv, ts, type AS src FROM ev WHERE type IN ('identify', 'track')
-    UNION ALL SELECT 'anonymous_id', anonymous_id, 'email', email, ts, 'identify' FROM ev WHERE type = 'identify'
-    UNION ALL SELECT 'user_id', user_id, 'email', email, ts, 'identify' FROM ev WHERE type = 'identify'
-    UNION ALL SELECT 'anonymous_id', anonymous_id, 'phone', phone, ts, 'identify' FROM ev WHERE type = 'identify'
-    UNION ALL SELECT 'user_id', user_id, 'phone', phone, ts, 'identify' FROM ev WHERE type = 'identify'
-    -- one identify or form naming both an email and a phone: whoever typed them owns both
-    UNION ALL SELECT 'email', email, 'phone', phone, ts, 'identify' FROM ev WHERE type = 'identify'
-    UNION ALL SELECT 'email', email, 'phone', phone, ts, event FROM ev WHERE type = 'track'
-    -- Segment's alias: the previous id (usually the anonymous id) becomes the user id
-    UNION ALL SELECT 'anonymous_id', previous_id, 'user_id', user_id, ts, 'alias' FROM ev WHERE type = 'alias'
-    -- forms, chats and calls that carry an email or phone as a property
-    UNION ALL SELECT 'anonymous_id', anonymous_id, 'email', email, ts, event FROM ev WHERE type = 'track'
-    UNION ALL SELECT 'anonymous_id', anonymous_id, 'phone', phone, ts, event FROM ev WHERE type = 'track'
+    ${LINK_SELECTS}
     UNION ALL SELECT from_kind, from_value, to_kind, to_value, linked_at, source FROM identity_links WHERE workspace_id = $ws ${linkFilter}
   )`;
 }
 
 const EV_COLUMNS = 'type, event, anonymous_id, user_id, previous_id, ts, email, phone';
-const LINK_TYPES = "type IN ('identify', 'alias', 'track')";
+const LINK_TYPES = `type IN (${LINK_EVENT_TYPES.map(sqlString).join(', ')})`;
 
 /**
  * The links the events and identity_links state, as raw (kind, value) pairs with their earliest time; the
