@@ -10,9 +10,9 @@ import { build, type BuildOptions } from 'esbuild';
 /** The product's target for cl.js, what every page loads (bytes gzipped, level 9); not met yet: see docs/tracker.md "Size". */
 export const TRACKER_GZIP_TARGET = 1536;
 /** What cl.js needs today (see docs/tracker.md "Size"); a test keeps it from growing unnoticed. */
-export const TRACKER_GZIP_LIMIT = 1882;
+export const TRACKER_GZIP_LIMIT = 1823;
 /** The same guard for the lazy part (forms, link clicks, SPA page views). */
-export const TRACKER_LAZY_GZIP_LIMIT = 896;
+export const TRACKER_LAZY_GZIP_LIMIT = 1044;
 
 export interface BuiltScript {
   code: string;
