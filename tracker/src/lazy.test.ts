@@ -32,6 +32,7 @@ describe('when the lazy part is requested', () => {
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
     assert.equal(site.lazyRequests(), before, 'no form, no interaction: only cl.js');
     assert.equal(await page.locator('script[src*="?"]').count(), 0);
+    assert.equal(await page.evaluate(() => localStorage.getItem('_cl_q')), null, 'delivered: nothing kept for a later page');
 
     await page.mouse.click(5, 5);
     await lazyRan(page);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildTracker } from '../build.js';
-import { launchBrowser, pageWithSnippet, pathOf, sleep, startSite, waitFor, type CollectedEvent, type TestSite } from './test-helpers/site.js';
+import { launchBrowser, lazyRan, pageWithSnippet, pathOf, sleep, startSite, waitFor, type CollectedEvent, type TestSite } from './test-helpers/site.js';
 
 let browser: Browser;
 let site: TestSite;
@@ -165,9 +165,26 @@ describe('delivery', () => {
     const kept = (JSON.parse(outbox!) as CollectedEvent[]).find((e) => e.event === 'while_down')!;
 
     await page.goto(site.url('/up'));
+    await lazyRan(page); // requested at start for the unsent events: no form, no interaction here
     const delivered = await waitFor(site, tracked('while_down'));
     assert.equal(delivered.messageId, kept.messageId, 'the same event, so the collector can dedupe');
     await waitFor(site, (events) => events.find((e) => pathOf(e) === '/down' && e.type === 'page'));
+    await page.waitForFunction(() => localStorage.getItem('_cl_q') === null, undefined, { timeout: 3000 });
+    await context.close();
+  });
+
+  it('a failed send requests the lazy part, which sends the batch again (503, then 200)', async () => {
+    site.page('/fail-once', pageWithSnippet());
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const [lazyBefore, before] = [site.lazyRequests(), site.requests()];
+    site.failNext(1);
+    await page.goto(site.url('/fail-once'));
+    const view = await waitFor(site, (events) => events.find((e) => e.type === 'page' && pathOf(e) === '/fail-once'), 8000);
+    assert.equal(site.requests() - before, 2, 'the rejected request, then the accepted one');
+    assert.equal(site.lazyRequests(), lazyBefore + 1, 'requested for the failure: the page has no form and nobody touched it');
+    assert.equal(site.events().filter((e) => e.messageId === view.messageId).length, 1);
+    await page.waitForFunction(() => localStorage.getItem('_cl_q') === null, undefined, { timeout: 3000 });
     await context.close();
   });
 
