@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { enrichLive, GeoIp, truncateIp } from './enrich.js';
+import { enrichLive, GeoIp, localeFrom, truncateIp } from './enrich.js';
+import { compileRedaction, redactEvent } from './redact.js';
 import { parseUserAgent } from './user-agent.js';
 
 // A free MaxMind-format country database shipped as an npm package (CC0), used as a real .mmdb file.
@@ -42,4 +43,43 @@ test('user agents: browser, OS, device type; bots and headless browsers flagged'
   const headless = parseUserAgent('Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36');
   assert.deepEqual([headless.bot, headless.botReason], [true, 'automation: HeadlessChrome']);
   assert.equal(parseUserAgent('curl/8.1.2').bot, true);
+});
+
+test('snippet events: path and search come from the page URL, the locale from Accept-Language, when the client left them out', () => {
+  const url = 'https://www.example.com/pricing?utm_source=google&gclid=G1#plans';
+  const event = { type: 'page', anonymousId: 'a', properties: { url, title: 'Pricing' }, context: { page: { url, referrer: '', title: 'Pricing' }, timezone: 'Europe/Berlin' } };
+  const out = enrichLive(event, { acceptLanguage: 'de-DE,de;q=0.9,en;q=0.8', clientSide: true }, { truncateIps: false });
+  const expectedPage = { url, referrer: '', title: 'Pricing', path: '/pricing', search: '?utm_source=google&gclid=G1' };
+  assert.deepEqual(out.context, { page: expectedPage, timezone: 'Europe/Berlin', locale: 'de-DE' });
+  assert.deepEqual(out.properties, { url, title: 'Pricing', path: '/pricing', search: '?utm_source=google&gclid=G1' }, 'a page event\'s properties too');
+  assert.deepEqual(event.context.page, { url, referrer: '', title: 'Pricing' }, 'the received event is not changed');
+
+  const plain = enrichLive({ type: 'page', context: { page: { url: 'https://x.example' } } }, { clientSide: true }, { truncateIps: false });
+  assert.deepEqual(plain.context, { page: { url: 'https://x.example', path: '/', search: '' } }, 'no query: an empty search, as location.search; no header: no locale');
+});
+
+test('derivation keeps what the client sent, skips what it cannot parse, and leaves server-side events alone', () => {
+  const sent = { type: 'page', properties: { url: 'https://x.example/a?b=1', path: '/mine', search: '?mine' }, context: { locale: 'fr-FR', page: { url: 'https://x.example/a?b=1', path: '/mine' } } };
+  const out = enrichLive(sent, { acceptLanguage: 'de-DE', clientSide: true }, { truncateIps: false });
+  assert.deepEqual(out.context, { locale: 'fr-FR', page: { url: 'https://x.example/a?b=1', path: '/mine', search: '?b=1' } });
+  assert.equal(out.properties, sent.properties, 'nothing missing: the same object');
+  const track = enrichLive({ type: 'track', properties: { url: 'https://x.example/f.pdf' }, context: { page: { url: 'not a url' } } }, { acceptLanguage: '*', clientSide: true }, { truncateIps: false });
+  assert.deepEqual(track.properties, { url: 'https://x.example/f.pdf' }, 'only a page event\'s properties describe the page');
+  assert.deepEqual(track.context, { page: { url: 'not a url' } }, 'an unparsable URL and a wildcard language give nothing');
+  const server = { type: 'page', context: { page: { url: 'https://x.example/a?b=1' } } };
+  assert.equal(enrichLive(server, { acceptLanguage: 'de-DE', clientSide: false }, { truncateIps: false }), server);
+  assert.equal(localeFrom(' en-US ;q=1, en'), 'en-US');
+  assert.equal(localeFrom('<script>'), undefined);
+});
+
+test('a derived search is redacted like the URL it comes from (enrichment runs before redaction)', () => {
+  const url = 'https://www.example.com/reset?token=s3cret&email=ada%40example.com&utm_source=mail';
+  const enriched = enrichLive({ type: 'page', properties: { url }, context: { page: { url } } }, { clientSide: true }, { truncateIps: false });
+  const { event } = redactEvent(enriched, compileRedaction());
+  const page = (event.context as { page: Record<string, string> }).page;
+  for (const v of [page, event.properties as Record<string, string>]) {
+    assert.equal(v.search, '?token=[redacted]&email=[email]&utm_source=mail');
+    assert.equal(v.path, '/reset');
+    assert.ok(!JSON.stringify(v).includes('s3cret') && !JSON.stringify(v).includes('ada%40'));
+  }
 });

@@ -38,22 +38,67 @@ export interface LiveEnrichment {
   truncateIps: boolean;
 }
 
+/** The first language of an Accept-Language header ("de-DE,de;q=0.9" → "de-DE"), as navigator.language gives it. */
+export function localeFrom(header: string | undefined): string | undefined {
+  const first = header?.split(',', 1)[0]!.split(';', 1)[0]!.trim();
+  return first && /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/.test(first) ? first : undefined;
+}
+
+/**
+ * A copy of `v` (context.page, or a page event's properties) with `path` and `search` taken from its
+ * `url` where they are missing, as location.pathname / location.search give them; undefined when there is
+ * nothing to add. The URL is parsed only when a field is missing, and once for both objects of a page
+ * event (`last` keeps the previous parse). Derived before redaction (the ingest path redacts every
+ * URL-bearing field after enrichment), so a secret in the URL's query is redacted in `search` too.
+ */
+function withPathAndSearch(v: unknown, last: { url?: string; parsed?: URL }): Record<string, unknown> | undefined {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const page = v as Record<string, unknown>;
+  if ((page.path !== undefined && page.search !== undefined) || typeof page.url !== 'string') return undefined;
+  if (last.url !== page.url) {
+    last.url = page.url;
+    try {
+      last.parsed = new URL(page.url);
+    } catch {
+      last.parsed = undefined; // not an absolute URL: nothing to derive
+    }
+  }
+  const url = last.parsed;
+  return url && { ...page, path: page.path ?? url.pathname, search: page.search ?? url.search };
+}
+
 function asObject(v: unknown): Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? { ...(v as Record<string, unknown>) } : {};
 }
 
 /**
  * What the server adds to an event as it arrives: for browser (client-side) events the request's IP and
- * user agent when the client did not send them (Segment does the same); the country when a GeoIP
+ * user agent when the client did not send them (Segment does the same), the locale from Accept-Language,
+ * and the page's path and search from its URL (in context.page, and in a page event's properties), which
+ * the snippet leaves out to stay small; the country when a GeoIP
  * database is configured; then, if asked, the IP truncated. Runs before the event is written, because a
  * truncated IP cannot be looked up later.
  */
-export function enrichLive(event: RawEvent, request: { ip?: string; userAgent?: string; clientSide: boolean }, opts: LiveEnrichment): RawEvent {
+export function enrichLive(
+  event: RawEvent,
+  request: { ip?: string; userAgent?: string; acceptLanguage?: string; clientSide: boolean },
+  opts: LiveEnrichment,
+): RawEvent {
   if (!opts.geo && !opts.truncateIps && !request.clientSide) return event;
   const context = asObject(event.context);
+  let properties = event.properties;
   if (request.clientSide) {
     if (context.ip === undefined && request.ip) context.ip = request.ip;
     if (context.userAgent === undefined && request.userAgent) context.userAgent = request.userAgent;
+    // The snippet leaves out what the request already tells (docs/tracker.md, wire format).
+    if (context.locale === undefined) {
+      const locale = localeFrom(request.acceptLanguage);
+      if (locale) context.locale = locale;
+    }
+    const last = {};
+    const page = withPathAndSearch(context.page, last);
+    if (page) context.page = page;
+    if (String(event.type).toLowerCase() === 'page') properties = withPathAndSearch(properties, last) ?? properties;
   }
   const ip = typeof context.ip === 'string' ? context.ip : undefined;
   if (opts.geo && ip) {
@@ -64,5 +109,5 @@ export function enrichLive(event: RawEvent, request: { ip?: string; userAgent?: 
     }
   }
   if (opts.truncateIps && ip) context.ip = truncateIp(ip);
-  return { ...event, context };
+  return { ...event, context, ...(properties === event.properties ? {} : { properties }) };
 }

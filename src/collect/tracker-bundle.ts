@@ -1,6 +1,6 @@
 // Bundles the browser snippet (tracker/src) into two minified IIFEs: cl.js, which every page loads
 // (tracker/src/index.ts), and the lazy part it requests only when needed (tracker/src/lazy/: form
-// capture and link clicks), named by its content hash. The server does it once at start, so both
+// capture, link clicks, SPA page views, delivery after a failure), named by its content hash. The server does it once at start, so both
 // always match the running version; `npx tsx tracker/build.ts` prints their sizes.
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -10,9 +10,9 @@ import { build, type BuildOptions } from 'esbuild';
 /** The product's target for cl.js, what every page loads (bytes gzipped, level 9); not met yet: see docs/tracker.md "Size". */
 export const TRACKER_GZIP_TARGET = 1536;
 /** What cl.js needs today (see docs/tracker.md "Size"); a test keeps it from growing unnoticed. */
-export const TRACKER_GZIP_LIMIT = 1882;
-/** The same guard for the lazy part (forms, link clicks, SPA page views). */
-export const TRACKER_LAZY_GZIP_LIMIT = 896;
+export const TRACKER_GZIP_LIMIT = 1823;
+/** The same guard for the lazy part (forms, link clicks, SPA page views, delivery after a failure). */
+export const TRACKER_LAZY_GZIP_LIMIT = 1044;
 
 export interface BuiltScript {
   code: string;

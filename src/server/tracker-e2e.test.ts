@@ -179,6 +179,12 @@ test('a GET form and a landing URL full of secrets: nothing sensitive reaches th
   assert.equal(thanks.pageUrl, `http://${SITE_HOST}:${sitePort}/thanks?email=[email]&first_name=Lin&password=[redacted]&token=[redacted]&number=[redacted]&cc-csc=[redacted]`);
   const landed = mine.find((e) => e.type === 'page' && e.pageUrl?.includes('utm_source'))!;
   assert.equal(landed.pageUrl, `http://${SITE_HOST}:${sitePort}/?email=[email]&token=[redacted]&utm_source=x&utm_medium=cpc&gclid=y`);
+  // The snippet sends neither path, search nor locale: the collector derives them (from the URL, before redaction; from Accept-Language).
+  const landedContext = landed.context as { page: Record<string, unknown>; locale?: string };
+  assert.deepEqual([landedContext.page.path, landedContext.page.search], ['/', '?email=[email]&token=[redacted]&utm_source=x&utm_medium=cpc&gclid=y']);
+  assert.equal((landed.properties as { search?: string }).search, landedContext.page.search);
+  // (Playwright's locale emulation does not reach keepalive requests' Accept-Language: the browser's own language it is.)
+  assert.match(landedContext.locale ?? '', /^[a-z]{2,3}(-[A-Za-z0-9]+)*$/);
   const sessions = await s.store.listSessions(s.workspace.id, { anonymousIds: [landed.anonymousId!] });
   const landedSession = sessions.find((x) => x.landingUrl?.includes('utm_source'));
   assert.equal(landedSession?.source, 'x', 'the UTMs still drive acquisition');

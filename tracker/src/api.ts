@@ -2,7 +2,7 @@
 // behind window.closedloop. UTMs and click ids are not parsed here: the collector derives them from
 // context.page.url. Every URL passes clean() (redact.ts) first.
 import { signal } from './config.js';
-import { doc, loc, nav, now, safe } from './dom.js';
+import { doc, loc, now, safe } from './dom.js';
 import { ids, uid } from './ids.js';
 import { clean } from './redact.js';
 import { allow, off, optedOut, state } from './store.js';
@@ -30,10 +30,8 @@ let user: string | undefined;
 
 const pageProps = (): Props => ({
   url: clean(loc.href),
-  path: clean(loc.pathname),
   referrer: clean(referrer),
   title: doc.title,
-  search: clean(loc.search),
 });
 
 /**
@@ -53,7 +51,6 @@ const emit = safe((type: TrackerEvent['type'], properties?: Props | 0, extra?: P
       context: {
         page: pageProps(),
         sessionId,
-        locale: nav.language,
         timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
         screen: { width: screen.width, height: screen.height },
       },

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { buildTracker } from '../build.js';
-import { launchBrowser, lazyRan, pageWithSnippet, startSite, waitFor, type CollectedEvent, type TestSite } from './test-helpers/site.js';
+import { launchBrowser, lazyRan, pageWithSnippet, pathOf, searchOf, startSite, waitFor, type CollectedEvent, type TestSite } from './test-helpers/site.js';
 
 let browser: Browser;
 let site: TestSite;
@@ -19,7 +19,7 @@ after(async () => {
   await site?.close();
 });
 
-const pageView = (path: string) => (events: CollectedEvent[]) => events.find((e) => e.type === 'page' && e.context.page.path === path);
+const pageView = (path: string) => (events: CollectedEvent[]) => events.find((e) => e.type === 'page' && pathOf(e) === path);
 
 describe('when the lazy part is requested', () => {
   it('not by a page without forms that nobody touches; by the first pointer press there', async () => {
@@ -32,6 +32,7 @@ describe('when the lazy part is requested', () => {
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
     assert.equal(site.lazyRequests(), before, 'no form, no interaction: only cl.js');
     assert.equal(await page.locator('script[src*="?"]').count(), 0);
+    assert.equal(await page.evaluate(() => localStorage.getItem('_cl_q')), null, 'delivered: nothing kept for a later page');
 
     await page.mouse.click(5, 5);
     await lazyRan(page);
@@ -120,7 +121,7 @@ describe('events before the lazy part runs', () => {
     assert.equal(next.anonymousId, view.anonymousId);
     assert.equal(next.context.page.title, 'Next');
     assert.equal(next.context.page.referrer, site.url('/spa-start'));
-    assert.equal(next.context.page.search, '?tab=2');
+    assert.equal(searchOf(next), '?tab=2');
     await context.close();
   });
 });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildTracker } from '../build.js';
-import { launchBrowser, pageWithSnippet, sleep, startSite, waitFor, type CollectedEvent, type TestSite } from './test-helpers/site.js';
+import { launchBrowser, lazyRan, pageWithSnippet, pathOf, sleep, startSite, waitFor, type CollectedEvent, type TestSite } from './test-helpers/site.js';
 
 let browser: Browser;
 let site: TestSite;
@@ -71,7 +71,7 @@ describe('ids', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(site.url('/ls'));
-    const first = await waitFor(site, (events) => events.find((e) => e.context.page.path === '/ls'));
+    const first = await waitFor(site, (events) => events.find((e) => pathOf(e) === '/ls'));
     const cookie = (await context.cookies()).find((c) => c.name === '_cl_id')!;
     const days = (cookie.expires * 1000 - Date.now()) / 86400_000;
     assert.ok(days > 6.9 && days <= 7, `cookie lifetime ${days} days`);
@@ -92,13 +92,15 @@ describe('consent and privacy signals', () => {
     const page = await context.newPage();
     await page.goto(site.url('/consent?utm_source=mail'));
     await api(page, (cl) => cl.track('before_consent'));
+    await page.mouse.click(5, 5); // the lazy part runs too (it would keep unsent events in localStorage, once allowed)
+    await lazyRan(page);
     await sleep(1500);
     assert.deepEqual(await stored(context, page), { cookies: [], local: [] });
-    assert.equal(site.events().filter((e) => e.context.page.path === '/consent').length, 0);
+    assert.equal(site.events().filter((e) => pathOf(e) === '/consent').length, 0);
 
     await api(page, (cl) => cl.consent(true));
     const held = await waitFor(site, tracked('before_consent'));
-    const landing = await waitFor(site, (events) => events.find((e) => e.type === 'page' && e.context.page.path === '/consent'));
+    const landing = await waitFor(site, (events) => events.find((e) => e.type === 'page' && pathOf(e) === '/consent'));
     assert.equal(landing.context.page.url, site.url('/consent?utm_source=mail'), 'the landing view, held until consent, keeps its URL (and so its campaign)');
     assert.equal(landing.anonymousId, held.anonymousId);
     const cookies = await context.cookies();
@@ -136,8 +138,8 @@ describe('consent and privacy signals', () => {
     await page.goto(site.url('/gpc'));
     await api(page, (cl) => cl.track('gpc_event'));
     await page.goto(site.url('/dnt-ignored'));
-    await waitFor(site, (events) => events.find((e) => e.context.page.path === '/dnt-ignored'));
-    const paths = site.events().map((e) => e.context.page.path);
+    await waitFor(site, (events) => events.find((e) => pathOf(e) === '/dnt-ignored'));
+    const paths = site.events().map((e) => pathOf(e));
     assert.ok(!paths.includes('/dnt') && !paths.includes('/gpc'));
     assert.equal(site.events().filter((e) => e.event === 'dnt_event' || e.event === 'gpc_event').length, 0);
     await context.close();
@@ -165,9 +167,26 @@ describe('delivery', () => {
     const kept = (JSON.parse(outbox!) as CollectedEvent[]).find((e) => e.event === 'while_down')!;
 
     await page.goto(site.url('/up'));
+    await lazyRan(page); // requested at start for the unsent events: no form, no interaction here
     const delivered = await waitFor(site, tracked('while_down'));
     assert.equal(delivered.messageId, kept.messageId, 'the same event, so the collector can dedupe');
-    await waitFor(site, (events) => events.find((e) => e.context.page.path === '/down' && e.type === 'page'));
+    await waitFor(site, (events) => events.find((e) => pathOf(e) === '/down' && e.type === 'page'));
+    await page.waitForFunction(() => localStorage.getItem('_cl_q') === null, undefined, { timeout: 3000 });
+    await context.close();
+  });
+
+  it('a failed send requests the lazy part, which sends the batch again (503, then 200)', async () => {
+    site.page('/fail-once', pageWithSnippet());
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const [lazyBefore, before] = [site.lazyRequests(), site.requests()];
+    site.failNext(1);
+    await page.goto(site.url('/fail-once'));
+    const view = await waitFor(site, (events) => events.find((e) => e.type === 'page' && pathOf(e) === '/fail-once'), 8000);
+    assert.equal(site.requests() - before, 2, 'the rejected request, then the accepted one');
+    assert.equal(site.lazyRequests(), lazyBefore + 1, 'requested for the failure: the page has no form and nobody touched it');
+    assert.equal(site.events().filter((e) => e.messageId === view.messageId).length, 1);
+    await page.waitForFunction(() => localStorage.getItem('_cl_q') === null, undefined, { timeout: 3000 });
     await context.close();
   });
 
@@ -176,7 +195,7 @@ describe('delivery', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(site.url('/flaky'));
-    await waitFor(site, (events) => events.find((e) => e.context.page.path === '/flaky'));
+    await waitFor(site, (events) => events.find((e) => pathOf(e) === '/flaky'));
     const before = site.requests();
     site.failNext(2);
     await api(page, (cl) => cl.track('flaky_event'));
@@ -184,7 +203,7 @@ describe('delivery', () => {
     assert.ok(site.requests() - before >= 3, 'two rejected attempts, then the accepted one');
     assert.equal(site.events().filter((e) => e.messageId === event.messageId).length, 1);
     // The outbox empties once the browser has processed the 2xx (just after the server saw the body).
-    await page.waitForFunction(() => localStorage.getItem('_cl_q') === '[]', undefined, { timeout: 3000 });
+    await page.waitForFunction(() => localStorage.getItem('_cl_q') === null, undefined, { timeout: 3000 });
     await context.close();
   });
 

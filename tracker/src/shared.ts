@@ -1,5 +1,6 @@
 // What cl.js hands to the lazily loaded part (lazy/*.ts), on window.closedloop next to the public API.
 // The `$` names are private: both builds shorten them alike (esbuild mangleProps with one cache).
+import type { TrackerEvent } from './api.js';
 
 /** A DOM event cl.js caught for the lazy part: a submitted form with its fields at submit time, or a click's target. */
 export type Handoff = [target: Element, fields: FormData | false];
@@ -17,6 +18,15 @@ export interface Shared {
   $d: DOMStringMap;
   /** The URL of the last page view. */
   $u(): string;
+  /** The outbox: events not yet acknowledged, in-flight ones included (transport.ts). */
+  $o(): TrackerEvent[];
+  /**
+   * Called after every change of the outbox: an event queued (no argument), a batch acknowledged
+   * (false) or failed (true). cl.js's own requests the lazy part on a failure; lazy/delivery.ts replaces it.
+   */
+  $h(failed?: boolean): unknown;
+  /** Truthy while storing and sending are allowed (store.ts state). */
+  $s(): unknown;
   track(event: string, properties?: Record<string, unknown>): void;
   identify(idOrEmail: string, traits?: Record<string, unknown>): void;
   page(properties?: Record<string, unknown>): void;

@@ -1,25 +1,24 @@
-// Batching and delivery. Every event goes into an outbox, mirrored to localStorage (bounded), and
-// leaves it only once the collector answered 2xx: sent within 1 s, retried with backoff on failure,
-// and whatever is left is sent by the next page load (at-least-once: the collector dedupes on messageId).
+// Batching and delivery. Every event goes into an outbox (in memory, at most 100 events) and leaves it
+// only once the collector answered 2xx: sent within 1 s, or at once when the page is hidden or a form
+// or link leaves it. A failure is the lazy part's business (lazy/delivery.ts): cl.js keeps the batch
+// and requests that part, which mirrors the outbox to localStorage, retries with backoff, and resends
+// what an earlier page left (at-least-once: the collector dedupes on messageId).
 import type { TrackerEvent } from './api.js';
 import { endpoint, writeKey } from './config.js';
 import { now, safe } from './dom.js';
-import { local, state } from './store.js';
+import { cl } from './index.js';
+import { state } from './store.js';
 
-let outbox: TrackerEvent[] = [];
+/** Events not yet acknowledged, in-flight ones included (the lazy part reads it through cl.$o). */
+export let outbox: TrackerEvent[] = [];
 /** How many events at the head of the outbox are in unanswered requests (what flush skips). */
 let busy = 0;
 let timer: ReturnType<typeof setTimeout> | undefined;
-let failures = 0;
-
-// Left unsent by an earlier page (when off, store.ts has deleted it already).
-safe(() => (outbox = JSON.parse(local('q')!) || []))();
-
-const save = (): unknown => state && local('q', JSON.stringify(outbox));
 
 /**
  * Sends the next batch not already in flight (nothing while consent is pending): fetch, text/plain (a
- * "simple" request: no CORS preflight) with keepalive, so it outlives the page.
+ * "simple" request: no CORS preflight) with keepalive, so it outlives the page. After each answer
+ * cl.$h hears whether it failed (until the lazy part replaces it, a failure requests that part).
  */
 export const flush = safe(() => {
   timer = clearTimeout(timer) as undefined;
@@ -32,18 +31,17 @@ export const flush = safe(() => {
       .then((ok) => {
         busy -= batch.length;
         if (ok) {
-          failures = 0;
           outbox = outbox.filter((event) => !batch.includes(event));
-          save();
           flush();
-        } else timer = setTimeout(flush, 1e3 << (failures < 6 ? failures++ : 6));
+        }
+        cl.$h(!ok);
       });
   }
 });
 
 export const enqueue = (event: TrackerEvent): void => {
   if (outbox.length < 100) outbox.push(event);
-  save();
+  cl.$h();
   timer = timer || setTimeout(flush, 1e3);
 };
 

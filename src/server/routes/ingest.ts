@@ -60,7 +60,7 @@ export function ingestRoutes(app: FastifyInstance, deps: IngestDeps): void {
     const now = dateMicros(receivedAt);
     const meta = { _ws: ws.id, _recv: receivedAt.toISOString(), _origin: origin, _batch: `${origin}-${randomUUID()}` };
     const metaBytes = JSON.stringify(meta).length + ',"_ts":"0000-00-00T00:00:00.000000Z"'.length; // ASCII only
-    const request = { ip: req.ip, userAgent: req.headers['user-agent'], clientSide: origin === 'collect' };
+    const request = { ip: req.ip, userAgent: req.headers['user-agent'], acceptLanguage: req.headers['accept-language'], clientSide: origin === 'collect' };
     const messageIds = new Set<string>();
     let duplicates = 0;
     // Every check happens here, before the ack: what is journalled is exactly what the loader stores.

@@ -21,9 +21,8 @@ export interface CollectedEvent {
   properties: Record<string, unknown>;
   traits?: Record<string, unknown>;
   context: {
-    page: { url: string; path: string; referrer: string; title: string; search: string };
+    page: { url: string; referrer: string; title: string };
     sessionId: string;
-    locale: string;
     timezone: string;
     screen: { width: number; height: number };
   };
@@ -49,6 +48,11 @@ export interface TestSite {
   holdLazy(): () => void;
   close(): Promise<void>;
 }
+
+/** The path of the event's page (the snippet sends the URL only; the collector derives path and search). */
+export const pathOf = (e: CollectedEvent): string => new URL(e.context.page.url).pathname;
+/** The query of the event's page, "" or "?…" (as location.search). */
+export const searchOf = (e: CollectedEvent): string => new URL(e.context.page.url).search;
 
 /** A page with the snippet tag; `attrs` are extra attributes on the script tag. */
 export function pageWithSnippet(opts: { attrs?: string; head?: string; body?: string; title?: string } = {}): string {
@@ -145,7 +149,7 @@ export async function waitFor<T>(site: TestSite, find: (events: CollectedEvent[]
     const found = find(site.events());
     if (found) return found;
     if (Date.now() > deadline) {
-      const seen = site.events().map((e) => `${e.type}:${e.event ?? e.context.page.path}`);
+      const seen = site.events().map((e) => `${e.type}:${e.event ?? pathOf(e)}`);
       throw new Error(`timed out waiting for events; received: ${JSON.stringify(seen)}`);
     }
     await new Promise((r) => setTimeout(r, 50));
