@@ -2,7 +2,7 @@
 // (1,536 bytes gzipped), and the lazy part it requests only when a page needs it (forms, link clicks,
 // SPA page views, delivery after a failure). The test suite holds both to their limits (TRACKER_GZIP_LIMIT,
 // TRACKER_LAZY_GZIP_LIMIT: what they reach today), so they cannot grow unnoticed.
-import { buildTracker, TRACKER_GZIP_LIMIT, TRACKER_GZIP_TARGET, TRACKER_LAZY_GZIP_LIMIT } from '../src/collect/tracker-bundle.js';
+import { buildTracker, TRACKER_GZIP_LIMIT, TRACKER_GZIP_TARGET, TRACKER_LAZY_GZIP_LIMIT } from '../tracker/build.js';
 import type { BenchResult } from './types.js';
 
 export async function run(): Promise<BenchResult[]> {

@@ -21,6 +21,9 @@ const files = roots.flatMap((r) => walk(r, [])).filter((f) => only.length === 0 
 // A hang fails its test after two minutes (a test that needs longer says so with its own { timeout })
 // rather than stalling the run.
 const TEST_TIMEOUT_MS = 120_000;
+// the server serves the snippet as the build leaves it: build it first (a second or two)
+const built = spawnSync(process.execPath, ['--import', 'tsx', 'tracker/build.ts'], { stdio: ['ignore', 'ignore', 'inherit'] });
+if (built.status !== 0) process.exit(built.status ?? 1);
 const res = spawnSync(process.execPath, [
   '--import', 'tsx', '--test', '--test-concurrency=2', `--test-timeout=${TEST_TIMEOUT_MS}`,
   '--test-reporter=spec', '--test-reporter-destination=stdout',

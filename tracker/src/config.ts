@@ -5,7 +5,7 @@ import { doc, nav } from './dom.js';
 const tag = doc.currentScript as HTMLScriptElement;
 export const data = tag.dataset;
 
-/** Set by the build: the lazy part's content hash, which names it (see src/collect/tracker-bundle.ts). */
+/** Set by the build: the lazy part's content hash, which names it (see tracker/build.ts). */
 declare const LAZY_HASH: string;
 /** The lazy part: this script's own URL with the hash as query (immutable, so it is cached for good). */
 export const lazyUrl = new URL('?' + LAZY_HASH, tag.src);

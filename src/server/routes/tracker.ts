@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { buildTracker } from '../../collect/tracker-bundle.js';
+import { loadTracker } from '../../collect/tracker-files.js';
 import { access } from '../access.js';
 
 interface Served {
@@ -21,7 +21,7 @@ const served = (code: string, cache: string): Served => {
  * 404 (a cl.js cached from before a restart then goes without its lazy part rather than mixing versions).
  */
 export async function trackerRoute(app: FastifyInstance, path: string): Promise<void> {
-  const tracker = await buildTracker();
+  const tracker = await loadTracker();
   const core = served(tracker.code, 'public, max-age=3600');
   const lazy = served(tracker.lazy.code, 'public, max-age=31536000, immutable');
   app.get(path, { config: access.anyone(), schema: { summary: 'The browser snippet, and its lazy part at ?<hash>' } }, async (req, reply: FastifyReply) => {
