@@ -21,6 +21,6 @@ export async function loadTracker(dir = TRACKER_DIR): Promise<TrackerFiles> {
     const { lazyHash } = JSON.parse(manifest!) as { lazyHash: string };
     return { code: code!, lazy: { code: lazyCode!, hash: lazyHash } };
   } catch (err) {
-    throw new Error(`the browser snippet is not built in ${dir} (run \`npm run build\`): ${(err as Error).message}`);
+    throw new Error(`the browser snippet is not built in ${dir} (run \`npm run build\`): ${(err as Error).message}`, { cause: err });
   }
 }
