@@ -12,6 +12,7 @@ import type { JourneysStore } from './areas/journeys.js';
 import type { CreditsStore } from './areas/credits.js';
 import type { RedactionStore } from './areas/redaction.js';
 import type { PrivacyStore } from './areas/privacy.js';
+import type { InspectionStore } from './areas/inspection.js';
 
 export type { ImportProgress } from './areas/events.js';
 
@@ -21,4 +22,4 @@ export type { ImportProgress } from './areas/events.js';
  * return another workspace's rows.
  */
 export interface Store
-  extends EngineStore, WorkspacesStore, SettingsStore, EventsStore, DeadLettersStore, DeriveScopeStore, UserAgentsStore, SessionsStore, IdentityStore, MilestonesStore, JourneysStore, CreditsStore, RedactionStore, PrivacyStore {}
+  extends EngineStore, WorkspacesStore, SettingsStore, EventsStore, DeadLettersStore, DeriveScopeStore, UserAgentsStore, SessionsStore, IdentityStore, MilestonesStore, JourneysStore, CreditsStore, RedactionStore, PrivacyStore, InspectionStore {}

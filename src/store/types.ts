@@ -13,3 +13,4 @@ export * from './areas/journeys.js';
 export * from './areas/credits.js';
 export * from './areas/redaction.js';
 export * from './areas/privacy.js';
+export * from './areas/inspection.js';

@@ -11,6 +11,7 @@ import { register as ingest } from './ingest.js';
 import { register as redact } from './redact.js';
 import { register as people } from './people.js';
 import { register as report } from './report.js';
+import { register as inspect } from './inspect.js';
 
 /** Every sub-command registers itself here, in the order `--help` lists them. */
 export function registerCommands(program: Command): void {
@@ -21,6 +22,7 @@ export function registerCommands(program: Command): void {
   ingest(program);
   redact(program);
   report(program);
+  inspect(program);
   attribute(program);
   evaluate(program);
   channels(program);

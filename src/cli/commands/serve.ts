@@ -28,6 +28,8 @@ export function register(program: Command): void {
       const config = cliConfig({ port: o.port, host: o.host, dataDir: o.dataDir, memoryLimit: o.memoryLimit });
       const logger = pino({ level: config.logLevel });
       const store = await openStore(config.dataDir, { memoryLimit: config.memoryLimit });
+      // what the engine may use, as it reports it: the first thing to check when memory runs short
+      logger.info({ store: store.engine, limits: await store.engineLimits() }, 'store open');
       const firstRun = (await store.listWorkspaces()).length === 0;
       const app = await buildApp({ store, config, logger });
       installGracefulShutdown(app, store, logger);

@@ -76,5 +76,4 @@ export interface CreditsStore {
   attributionFits(workspaceId: string, milestone: string): Promise<{ model: string; channel: string; score: number }[]>;
   /** Persons whose credits are out of step with their milestones: converted without credits, or credited without converting. */
   creditsOutOfStep(workspaceId: string, milestone: string): Promise<string[]>;
-  personCredits(workspaceId: string, personId: string): Promise<(CreditRow & { milestone: string })[]>;
 }

@@ -121,7 +121,6 @@ export interface IdentityStore {
    * whole workspace), their persons.
    */
   identityInputs(workspaceId: string, opts?: { everyIdentifier?: boolean } | { scope: readonly IdentifierKey[] }): Promise<IdentityInputs>;
-  currentIdentities(workspaceId: string): Promise<IdentityRow[]>;
   /** Every link touching these shared devices (anonymous ids), each time it was stated, and their session starts. */
   deviceTimelines(workspaceId: string, anonymousIds: readonly string[]): Promise<DeviceTimelines>;
   /**
@@ -135,11 +134,9 @@ export interface IdentityStore {
     opts: { full: boolean; scope?: readonly IdentifierKey[] },
   ): Promise<{ singles: number; collisions: number; persons?: string[] }>;
   personsByIdentifier(workspaceId: string, kind: string, value: string): Promise<string[]>;
-  quarantinedIdentifiers(workspaceId: string): Promise<QuarantineRow[]>;
   /** Persons that own these anonymous ids. */
   personsOfAnonymousIds(workspaceId: string, anonymousIds: readonly string[]): Promise<string[]>;
   countPersons(workspaceId: string): Promise<number>;
 
   appendIdentityLinks(workspaceId: string, links: readonly IdentityLink[]): Promise<number>;
-  listIdentityLinks(workspaceId: string): Promise<IdentityLink[]>;
 }

@@ -12,5 +12,4 @@ export interface MilestonesStore {
     workspaceId: string,
     scope?: { identifiers: readonly IdentifierKey[]; persons: readonly string[]; /** staged events holding all of theirs */ stage?: DeriveStage },
   ): Promise<number>;
-  leadsByFirstTouchChannel(workspaceId: string): Promise<{ channel: string; leads: number }[]>;
 }

@@ -58,7 +58,4 @@ export interface SessionsStore {
     opts: { inactivityMinutes: number; clickIdParams: readonly string[]; anonymousIds?: readonly string[]; stage?: DeriveStage; reportMoves?: boolean },
     classify: (landings: readonly Landing[]) => Acquisition[],
   ): Promise<{ sessions: number; landings: number; moves?: ChannelMove[] }>;
-  listSessions(workspaceId: string, filter?: { anonymousIds?: readonly string[]; limit?: number }): Promise<SessionRow[]>;
-  /** Sessions per channel (for rule-change reports and checks). */
-  sessionsByChannel(workspaceId: string): Promise<{ channel: string; sessions: number }[]>;
 }
