@@ -56,6 +56,39 @@ test('journal: appends racing with rotations all succeed, each line in exactly o
   }
 });
 
+test('journal: a rotation is served while appends keep the writer busy (the loader is not starved)', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const j = EventJournal.open(dir);
+    await j.append(['{"n":0}']);
+    const appended: Promise<void>[] = [];
+    let sent = 1;
+    let closed: string[] | undefined;
+    let rotation: Promise<void> | undefined;
+    // a steady stream, a new append waiting whenever a write finishes, until the rotation is served (or
+    // far longer than a write takes: the stream would have to end before a starved rotation could run)
+    while (closed === undefined && sent < 20_000) {
+      appended.push(j.append([`{"n":${sent++}}`]));
+      rotation ??= j.rotate().then((c) => {
+        closed = c;
+      });
+      await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all(appended);
+    await rotation;
+    assert.ok(closed !== undefined && sent < 20_000, `the rotation waited for the stream to end (${sent} appends)`);
+    const first = linesIn(closed);
+    assert.ok(first.length >= 1 && first.length < sent);
+    const all = linesIn(await j.rotate());
+    assert.equal(all.length, sent);
+    assert.deepEqual(all.slice(0, first.length), first, 'the closed segment holds the earliest lines');
+    assert.equal(new Set(all).size, sent);
+    await j.close();
+  } finally {
+    cleanup();
+  }
+});
+
 test('journal: the backlog counts closed and current segments with the age of the oldest line, until loaded', async () => {
   const { dir, cleanup } = tempDir();
   try {

@@ -28,8 +28,10 @@ export class EventJournal {
   private currentSince: number | undefined;
   /** The same for closed segments of this run, until loaded. */
   private readonly since = new Map<string, number>();
-  private waiting: { data: string; lines: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private waiting: { data: Buffer; lines: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
   private writing: Promise<void> | undefined;
+  /** rotate() calls waiting for the write loop to reach the gap between two writes. */
+  private rotations: { resolve: () => void; reject: (e: unknown) => void }[] = [];
 
   private constructor(readonly dir: string) {
     this.seq = Math.max(0, ...this.closedSegments().map((p) => Number(SEGMENT.exec(p.split('/').pop()!)![1])));
@@ -53,10 +55,12 @@ export class EventJournal {
   append(lines: readonly string[]): Promise<void> {
     if (lines.length === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const data = `${lines.join('\n')}\n`;
+      // bytes now, outside the JavaScript heap: the text is garbage at once rather than surviving the
+      // wait for the disk (which, under load, promoted every request's lines to the old generation)
+      const data = Buffer.from(`${lines.join('\n')}\n`);
       this.waiting.push({ data, lines: lines.length, resolve, reject });
       this.currentLines += lines.length;
-      this.currentBytes += data.length; // UTF-16 units: close enough for a lag report
+      this.currentBytes += data.length;
       this.currentSince ??= Date.now();
       this.writing ??= this.writeLoop();
     });
@@ -65,12 +69,28 @@ export class EventJournal {
   private async writeLoop(): Promise<void> {
     await Promise.resolve(); // `writing` is assigned before this can finish and clear it
     try {
-      while (this.waiting.length > 0) {
+      for (;;) {
+        // a rotation is served between two writes: under a steady stream of appends the loop never
+        // ends, and the loader must still get closed segments to load
+        if (this.rotations.length > 0) {
+          const rotations = this.rotations;
+          this.rotations = [];
+          await this.detach().then(
+            () => rotations.forEach((r) => r.resolve()),
+            (err: unknown) => rotations.forEach((r) => r.reject(err)),
+          );
+        }
+        if (this.waiting.length === 0) break; // (and `writing` is cleared before anything else runs)
         const batch = this.waiting;
         this.waiting = [];
         try {
           const h = await this.currentHandle();
-          await h.write(batch.map((b) => b.data).join(''));
+          const data = batch.length === 1 ? batch[0]!.data : Buffer.concat(batch.map((b) => b.data));
+          for (let at = 0; at < data.length; ) {
+            const { bytesWritten } = await h.write(data, at, data.length - at);
+            if (bytesWritten === 0) throw new Error('journal write made no progress');
+            at += bytesWritten;
+          }
           await h.datasync();
           for (const b of batch) b.resolve();
         } catch (err) {
@@ -94,10 +114,13 @@ export class EventJournal {
     return this.handle;
   }
 
-  /** Closes the segment being written (after in-flight writes) and returns the closed segments. */
+  /**
+   * Closes the segment being written (after the write in flight, if any; appends meanwhile go to the next
+   * segment) and returns the closed segments.
+   */
   async rotate(): Promise<string[]> {
-    while (this.writing) await this.writing;
-    await this.detach();
+    if (this.writing) await new Promise<void>((resolve, reject) => this.rotations.push({ resolve, reject }));
+    else await this.detach();
     return this.closedSegments();
   }
 
@@ -109,7 +132,7 @@ export class EventJournal {
     if (this.currentPath !== undefined) this.since.set(this.currentPath, this.currentSince ?? Date.now());
     this.handle = undefined;
     this.currentPath = undefined;
-    // lines still waiting (only after a failed write) will open the next segment
+    // lines still waiting (appended during the last write, or after a failed one) will open the next segment
     this.currentLines = this.waiting.reduce((n, w) => n + w.lines, 0);
     this.currentBytes = this.waiting.reduce((n, w) => n + w.data.length, 0);
     this.currentSince = this.currentLines > 0 ? this.currentSince : undefined;
