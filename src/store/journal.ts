@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, openSync, fsyncSync, closeSync, existsSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, existsSync, statSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -110,7 +110,8 @@ export class EventJournal {
     this.seq += 1;
     this.currentPath = join(this.dir, `events-${String(this.seq).padStart(12, '0')}.ndjson`);
     this.handle = await open(this.currentPath, 'a');
-    syncDir(this.dir); // the new file's name must survive a crash too
+    // the new file's name must survive a crash too (off the main thread: a directory sync can take long on a busy disk)
+    await syncDir(this.dir);
     return this.handle;
   }
 
@@ -186,11 +187,11 @@ export function journalBacklog(dir: string, segments?: readonly string[], since:
   return { segments: count, bytes, oldestAt };
 }
 
-function syncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
+async function syncDir(dir: string): Promise<void> {
+  const d = await open(dir, 'r');
   try {
-    fsyncSync(fd);
+    await d.sync();
   } finally {
-    closeSync(fd);
+    await d.close();
   }
 }
