@@ -1,4 +1,4 @@
-import { unlinkSync } from 'node:fs';
+import { unlink } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Store } from './store.js';
 import type { EventJournal } from './journal.js';
@@ -111,7 +111,7 @@ export class JournalLoader {
           const t = touched.get(ws);
           touched.set(ws, t ? { anonymousIds: [...new Set([...t.anonymousIds, ...ids.anonymousIds])], userIds: [...new Set([...t.userIds, ...ids.userIds])] } : ids);
         }
-        unlinkSync(segment);
+        await unlink(segment); // (not unlinkSync: the main thread is serving requests meanwhile)
         this.journal.loaded(segment);
       }
     } finally {
