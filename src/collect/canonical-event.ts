@@ -14,12 +14,12 @@ export interface CanonicalEvent {
 const HASHED = ['type', 'anonymousId', 'userId', 'timestamp', 'originalTimestamp', 'event', 'name', 'previousId', 'groupId', 'properties', 'traits', 'context'] as const;
 
 /**
- * An event that passed checkEvent and eventTime, canonicalised. An event without a messageId gets one
+ * An event that passed checkEvent and eventTime, canonicalised (in place). An event without a messageId gets one
  * from its content ("h-" and an MD5 of the hashed fields), so a client's retry is stored once and a
  * repeat inside one batch is counted as a duplicate.
  */
 export function canonicalEvent(e: Record<string, unknown>, time: Extract<EventTime, { ok: true }>): CanonicalEvent {
-  const out: Record<string, unknown> = { ...e };
+  const out = e; // in place: the caller's own copy of the request's event (see acceptBatch)
   for (const f of STRING_FIELDS) {
     const v = out[f];
     if (typeof v === 'number' || typeof v === 'boolean') out[f] = String(v);

@@ -41,7 +41,7 @@ export function firstIssue(error: z.ZodError, prefix = ''): { field: string; rea
 }
 
 /**
- * Splits a batch into events ready for the store: batch-level context and integrations merge into
+ * Splits a batch into events ready for the store (changing its items in place): batch-level context and integrations merge into
  * each item (the item wins), sentAt is carried onto each event for clock-skew correction, strings are
  * repaired and nesting bounded (sanitise.ts), and items that are not objects or nest too deeply are
  * rejected by position. (The size limit is checked on the serialised line.)
@@ -55,13 +55,15 @@ export function prepareBatch(body: BatchBody, forcedType?: string): { events: Pr
       rejected.push({ position, field: `batch[${i}]`, reason: 'must be a JSON object' });
       return;
     }
-    const e = { ...(item as RawEvent) };
+    // the item itself, changed in place: the request's parsed body is ours, and a copy per event showed
+    // in the garbage collector's share under load
+    const e = item as RawEvent;
     if (forcedType) e.type = forcedType;
     if (body.context) e.context = { ...body.context, ...(isObject(e.context) ? e.context : {}) };
     if (body.integrations) e.integrations = { ...body.integrations, ...(isObject(e.integrations) ? e.integrations : {}) };
     if (e.sentAt === undefined && body.sentAt !== undefined) e.sentAt = body.sentAt;
-    delete e.writeKey;
-    delete e.receivedAt; // the server's clock decides when an event was received
+    if (e.writeKey !== undefined) delete e.writeKey;
+    if (e.receivedAt !== undefined) delete e.receivedAt; // the server's clock decides when an event was received
     const clean = sanitiseEvent(e, `batch[${i}]`);
     if (!clean.ok) {
       rejected.push({ position, field: clean.field, reason: clean.reason });

@@ -72,6 +72,7 @@ function words(name: string): string[] {
 
 /** A parameter name as the server that receives it reads it: percent-decoded, `+` as space. */
 export function decodeName(raw: string): string {
+  if (!raw.includes('%') && !raw.includes('+')) return raw.trim(); // nothing to decode (the common case)
   return safeDecode(raw.replace(/\+/g, ' ')).trim();
 }
 
@@ -136,9 +137,26 @@ const MAX_NESTING = 3;
  * (`@`, `%40` and `%2540` alike), `user:password@` before a host is redacted, and the identify
  * parameter is removed. Idempotent: redacting a redacted URL changes nothing.
  */
-export function redactUrl(input: string, rules: CompiledRedaction): UrlRedaction {
-  return redactUrlAt(input, rules, 0);
+export function redactUrl(input: string, rules: CompiledRedaction): Readonly<UrlRedaction> {
+  // without a query, a fragment, a parameter or an @ (plain or encoded) there is nothing to redact
+  if (INERT.test(input) && !input.includes(EMAIL_MARKER)) return { url: input, names: [] };
+  if (input.length > MEMO_MAX_CHARS) return redactUrlAt(input, rules, 0);
+  const hit = memo.get(input);
+  if (hit !== undefined && hit.rules === rules) return hit.result;
+  const result = redactUrlAt(input, rules, 0);
+  Object.freeze(result.names);
+  if (memo.size >= MEMO_MAX_ENTRIES) memo.clear();
+  memo.set(input, { rules, result: Object.freeze(result) });
+  return result;
 }
+
+const INERT = /^[^?#@=%]*$/;
+// An event carries the same URL several times (context.page.url and properties.url, the search beside
+// them) and a visitor's events repeat it: the results are remembered, for one set of rules at a time per
+// URL, in one bounded map for the process (frozen: they are shared).
+const MEMO_MAX_ENTRIES = 4096;
+const MEMO_MAX_CHARS = 1024;
+const memo = new Map<string, { rules: CompiledRedaction; result: Readonly<UrlRedaction> }>();
 
 function redactUrlAt(input: string, rules: CompiledRedaction, depth: number): UrlRedaction {
   const names = new Set<string>();

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
 import type { TouchedIds } from '../store/types.js';
 import { deriveTouched, refitWorkspace } from './derive.js';
+import { nextLoadAt } from '../store/journal-loader.js';
 
 /** How often, at most, live ingestion refits a workspace's data-driven models (a refit reads every journey). */
 export const DEFAULT_REFIT_INTERVAL_MS = 60_000;
@@ -21,6 +22,10 @@ export class LiveDeriver {
   private stale = new Set<string>();
   private lastRefit = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
+  /** Paced like the journal loader (nextLoadAt): the next derive waits until then, unless idle() is awaited. */
+  private notBefore = 0;
+  private waiters = 0;
+  private wake: (() => void) | undefined;
   /** Fits are current when the deriver starts (a rebuild or the last run made them). */
   private readonly startedAt = Date.now();
 
@@ -40,12 +45,18 @@ export class LiveDeriver {
     if (this.pending.size > 0) this.start(false);
   }
 
-  /** Resolves when everything queued so far is derived, data-driven fits included. */
+  /** Resolves when everything queued so far is derived, data-driven fits included (without pacing). */
   async idle(): Promise<void> {
-    do {
-      while (this.running) await this.running;
-      if (this.stale.size > 0) this.start(true);
-    } while (this.running);
+    this.waiters += 1;
+    this.wake?.();
+    try {
+      do {
+        while (this.running) await this.running;
+        if (this.stale.size > 0) this.start(true);
+      } while (this.running);
+    } finally {
+      this.waiters -= 1;
+    }
   }
 
   /** Stops the refit timer (the server is closing). */
@@ -64,6 +75,20 @@ export class LiveDeriver {
     try {
       for (;;) {
         while (this.pending.size > 0) {
+          // under a burst a derive may take at most a share of the time: the ids that pile up meanwhile
+          // are derived together, and the requests being acknowledged keep the CPU
+          const wait = this.notBefore - Date.now();
+          if (wait > 0 && this.waiters === 0) {
+            await new Promise<void>((resolve) => {
+              const t = setTimeout(resolve, wait);
+              this.wake = () => {
+                clearTimeout(t);
+                resolve();
+              };
+            });
+            this.wake = undefined;
+          }
+          const started = Date.now();
           const batch = this.pending;
           this.pending = new Map();
           for (const [ws, ids] of batch) {
@@ -74,6 +99,7 @@ export class LiveDeriver {
               this.logger?.error({ err, workspace: ws }, 'derive failed; a rebuild will catch up');
             }
           }
+          this.notBefore = nextLoadAt(started, Date.now(), 0);
         }
         const due = [...this.stale].filter((ws) => refitNow || Date.now() - (this.lastRefit.get(ws) ?? this.startedAt) >= this.refitIntervalMs);
         if (due.length === 0) break;

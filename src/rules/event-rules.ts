@@ -3,7 +3,7 @@
 // (so file imports and the journal loader apply exactly the same rules). A test feeds both the same
 // events and requires the same verdicts. The time range rule (event-time.ts) comes after these.
 
-import { ISO_DATE_TIME_PATTERN, parseIsoMicros } from './iso-time.js';
+import { ISO_DATE_TIME_PATTERN, parseIsoParts } from './iso-time.js';
 
 export const EVENT_TYPES = ['track', 'page', 'screen', 'identify', 'group', 'alias'] as const;
 
@@ -82,7 +82,7 @@ function fails(c: Check, e: Record<string, unknown>): boolean {
       return (asText(e[c.fields[0]]) ?? '') === '' && (asText(e[c.fields[1]]) ?? '') === '';
     case 'notIsoDate': {
       const t = asText(e[c.field]);
-      return t !== null && parseIsoMicros(t) === undefined;
+      return t !== null && parseIsoParts(t) === undefined;
     }
     case 'notObject': {
       const v = e[c.field];

@@ -44,10 +44,10 @@ function isBlank(raw: Buffer): boolean {
   return true;
 }
 
-// The metadata the journal appends last to each line (ingest route: `{...event, ...meta}`). Anchored at
+// The metadata the journal appends last to each line (collect/journal-line.ts; `_ts` after it). Anchored at
 // the end, so a value inside the event cannot pose as it; a client that sets these keys itself moves
 // them earlier in the line, and then nothing matches (the workspace stays unknown).
-const META_TAIL = /"_ws":"([^"\\]{1,200})","_recv":"([^"\\]{1,64})","_origin":"[^"\\]*","_batch":"[^"\\]*"\}\s*$/;
+const META_TAIL = /"_ws":"([^"\\]{1,200})","_recv":"([^"\\]{1,64})","_origin":"[^"\\]*","_batch":"[^"\\]*"(?:,"_ts":"[^"\\]*")?\}\s*$/;
 // with the `u` flag a well-formed pair is one code point, so this matches unpaired surrogates only
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 

@@ -1,4 +1,4 @@
-import { unlinkSync } from 'node:fs';
+import { unlink } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Store } from './store.js';
 import type { EventJournal } from './journal.js';
@@ -36,6 +36,8 @@ export class JournalLoader {
   private lastFailureAt: number | undefined;
   private failures = 0;
   private deadLetters = 0;
+  /** The timer's next load waits until then (a flush asked for does not). */
+  private notBefore = 0;
 
   constructor(
     private readonly journal: EventJournal,
@@ -54,6 +56,7 @@ export class JournalLoader {
       return 0;
     });
     this.timer = setInterval(() => {
+      if (Date.now() < this.notBefore) return; // pacing: see nextLoadAt
       if (this.journal.linesInCurrentSegment > 0 || this.journal.closedSegments().length > 0) {
         this.flush().catch((err: unknown) => {
           // retried every tick: say it at the first failure, then every 50th (10 s), not five times a second
@@ -72,10 +75,15 @@ export class JournalLoader {
 
   /** Rotates and loads everything acknowledged so far. */
   flush(): Promise<number> {
-    const run = (this.running ?? Promise.resolve(0)).then(() => this.loadAll()).then(
+    let started = 0;
+    const run = (this.running ?? Promise.resolve(0)).then(() => {
+      started = Date.now();
+      return this.loadAll();
+    }).then(
       (n) => {
         this.failures = 0;
         this.lastLoadAt = Date.now();
+        this.notBefore = nextLoadAt(started, this.lastLoadAt, this.intervalMs);
         return n;
       },
       (err: unknown) => {
@@ -103,7 +111,7 @@ export class JournalLoader {
           const t = touched.get(ws);
           touched.set(ws, t ? { anonymousIds: [...new Set([...t.anonymousIds, ...ids.anonymousIds])], userIds: [...new Set([...t.userIds, ...ids.userIds])] } : ids);
         }
-        unlinkSync(segment);
+        await unlink(segment); // (not unlinkSync: the main thread is serving requests meanwhile)
         this.journal.loaded(segment);
       }
     } finally {
@@ -135,4 +143,18 @@ export class JournalLoader {
     if (this.timer) clearInterval(this.timer);
     await this.flush().catch((err: unknown) => this.logger?.error({ err }, 'journal load failed at shutdown; the journal keeps it for the next start'));
   }
+}
+
+/** A load may take at most this share of the time while events keep arriving. */
+export const LOADER_SHARE = 1 / 3;
+
+/**
+ * When the timer may start the next load: after the interval, and after long enough for the last load to
+ * have taken at most LOADER_SHARE of the time. Under a burst, loads then grow larger and fewer (the engine's
+ * bulk path costs less per event in larger batches) and leave the CPU and the disk to the requests being
+ * acknowledged; when traffic is light, loads stay one interval apart.
+ */
+export function nextLoadAt(startedAt: number, endedAt: number, intervalMs: number): number {
+  const took = Math.max(0, endedAt - startedAt);
+  return Math.max(endedAt + intervalMs, startedAt + took / LOADER_SHARE);
 }

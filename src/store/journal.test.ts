@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, unlinkSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, unlinkSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { tempDir } from '../test-helpers/tmp.js';
 import { EventJournal, journalBacklog } from './journal.js';
 
@@ -51,6 +52,74 @@ test('journal: appends racing with rotations all succeed, each line in exactly o
     const all = linesIn(await j.rotate());
     assert.equal(all.length, 640);
     assert.equal(new Set(all).size, 640);
+  } finally {
+    cleanup();
+  }
+});
+
+test('journal: a rotation is served while appends keep the writer busy (the loader is not starved)', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const j = EventJournal.open(dir);
+    await j.append(['{"n":0}']);
+    const appended: Promise<void>[] = [];
+    let sent = 1;
+    let closed: string[] | undefined;
+    let rotation: Promise<void> | undefined;
+    // a steady stream, a new append waiting whenever a write finishes, until the rotation is served (or
+    // far longer than a write takes: the stream would have to end before a starved rotation could run)
+    while (closed === undefined && sent < 20_000) {
+      appended.push(j.append([`{"n":${sent++}}`]));
+      rotation ??= j.rotate().then((c) => {
+        closed = c;
+      });
+      await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all(appended);
+    await rotation;
+    assert.ok(closed !== undefined && sent < 20_000, `the rotation waited for the stream to end (${sent} appends)`);
+    const first = linesIn(closed);
+    assert.ok(first.length >= 1 && first.length < sent);
+    const all = linesIn(await j.rotate());
+    assert.equal(all.length, sent);
+    assert.deepEqual(all.slice(0, first.length), first, 'the closed segment holds the earliest lines');
+    assert.equal(new Set(all).size, sent);
+    await j.close();
+  } finally {
+    cleanup();
+  }
+});
+
+test('journal: concurrent appends are written in the order they came, whatever the syncs overlap', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const j = EventJournal.open(dir);
+    const pending: Promise<void>[] = [];
+    for (let i = 0; i < 300; i++) {
+      pending.push(j.append([`{"n":${i},"a":0}`, `{"n":${i},"a":1}`]));
+      if (i % 3 === 0) await new Promise((r) => setImmediate(r)); // several groups, several syncs in flight
+    }
+    await Promise.all(pending);
+    const lines = linesIn(await j.rotate()).map((l) => JSON.parse(l) as { n: number; a: number });
+    assert.deepEqual(lines, Array.from({ length: 600 }, (_, k) => ({ n: k >> 1, a: k & 1 })));
+    await j.close();
+  } finally {
+    cleanup();
+  }
+});
+
+test('journal: a failed write rejects its appends, and later lines go to a new segment', { skip: !existsSync('/dev/full') }, async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const j = EventJournal.open(dir);
+    // the first segment's name points at a device whose writes fail (ENOSPC)
+    symlinkSync('/dev/full', join(dir, 'events-000000000001.ndjson'));
+    await assert.rejects(j.append(['{"lost":1}']), /ENOSPC/);
+    await j.append(['{"kept":1}']);
+    const segments = await j.rotate();
+    assert.equal(basename(segments.at(-1)!), 'events-000000000002.ndjson');
+    assert.deepEqual(linesIn(segments.slice(-1)), ['{"kept":1}']);
+    await j.close();
   } finally {
     cleanup();
   }

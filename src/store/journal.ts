@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, openSync, fsyncSync, closeSync, existsSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, existsSync, statSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -12,24 +12,52 @@ export interface JournalBacklog {
   oldestAt: number | null;
 }
 
+/** Syncs in flight at once (each on a file handle of its own; libuv's pool has four threads). */
+export const MAX_CONCURRENT_SYNCS = 3;
+
+interface Pending {
+  data: Buffer;
+  lines: number;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+/** The segment being written: one handle for the writes, and one per sync that may be in flight. */
+interface OpenSegment {
+  path: string;
+  writer: FileHandle;
+  /** Sync handles not in use. */
+  free: FileHandle[];
+  all: FileHandle[];
+}
+
 /**
- * The ingestion journal: an append-only NDJSON file per segment, written with group commit (all lines
- * waiting while a write is in flight go out in one write and one fdatasync). An HTTP 2xx is sent once
- * a request's lines are synced here; a loader then moves closed segments into the store, where
- * messageId de-duplication makes a replay after a crash harmless.
+ * The ingestion journal: an append-only NDJSON file per segment, written with group commit: the lines
+ * that arrive while a write is in flight go out together in the next write, and each write is then made
+ * durable by an fdatasync. Writes go one at a time, in order; their syncs may overlap (up to
+ * MAX_CONCURRENT_SYNCS), because one slow flush of a busy disk would otherwise hold every request behind
+ * it. Each sync runs on a handle of its own, opened before the segment's first write: the kernel reports
+ * a failed write-back once per open file, so a sync on a shared handle could return success after another
+ * sync had taken the error. An HTTP 2xx is sent once a request's lines are synced here; a loader then
+ * moves closed segments into the store, where messageId de-duplication makes a replay after a crash harmless.
  */
 export class EventJournal {
   private seq: number;
-  private handle: FileHandle | undefined;
-  private currentPath: string | undefined;
+  private segment: OpenSegment | undefined;
+  /** Set when a write or sync failed: the segment is closed once the syncs in flight end (a torn line stays last in it). */
+  private broken = false;
   private currentLines = 0;
   private currentBytes = 0;
   /** When the current segment's first line was appended. */
   private currentSince: number | undefined;
   /** The same for closed segments of this run, until loaded. */
   private readonly since = new Map<string, number>();
-  private waiting: { data: string; lines: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
-  private writing: Promise<void> | undefined;
+  private waiting: Pending[] = [];
+  /** A write (or opening or closing a segment) is in progress. */
+  private busy = false;
+  private syncing = 0;
+  /** rotate() calls, served once the write and syncs in flight end (before the next write). */
+  private rotations: { resolve: () => void; reject: (e: unknown) => void }[] = [];
 
   private constructor(readonly dir: string) {
     this.seq = Math.max(0, ...this.closedSegments().map((p) => Number(SEGMENT.exec(p.split('/').pop()!)![1])));
@@ -46,74 +74,128 @@ export class EventJournal {
       .filter((f) => SEGMENT.test(f))
       .sort()
       .map((f) => join(this.dir, f))
-      .filter((p) => p !== this.currentPath);
+      .filter((p) => p !== this.segment?.path);
   }
 
   /** Appends lines (each one JSON object, no newline inside); resolves once they are on disk. */
   append(lines: readonly string[]): Promise<void> {
     if (lines.length === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const data = `${lines.join('\n')}\n`;
+      // bytes now, outside the JavaScript heap: the text is garbage at once rather than surviving the
+      // wait for the disk (which, under load, promoted every request's lines to the old generation)
+      const data = Buffer.from(`${lines.join('\n')}\n`);
       this.waiting.push({ data, lines: lines.length, resolve, reject });
       this.currentLines += lines.length;
-      this.currentBytes += data.length; // UTF-16 units: close enough for a lag report
+      this.currentBytes += data.length;
       this.currentSince ??= Date.now();
-      this.writing ??= this.writeLoop();
+      this.pump();
     });
   }
 
-  private async writeLoop(): Promise<void> {
-    await Promise.resolve(); // `writing` is assigned before this can finish and clear it
+  /** Starts whatever can start now; called again whenever a write, a sync or a close ends. */
+  private pump(): void {
+    if (this.busy) return;
+    if (this.rotations.length > 0 || this.broken) {
+      if (this.syncing > 0) return; // the segment closes when its syncs have ended
+      const rotations = this.rotations;
+      this.rotations = [];
+      this.busy = true;
+      void this.detach().then(
+        () => rotations.forEach((r) => r.resolve()),
+        (err: unknown) => rotations.forEach((r) => r.reject(err)),
+      ).finally(() => {
+        this.busy = false;
+        this.pump();
+      });
+      return;
+    }
+    if (this.waiting.length === 0 || this.syncing >= MAX_CONCURRENT_SYNCS) return;
+    const group = this.waiting;
+    this.waiting = [];
+    this.busy = true;
+    void this.write(group);
+  }
+
+  private async write(group: Pending[]): Promise<void> {
+    let seg: OpenSegment | undefined;
     try {
-      while (this.waiting.length > 0) {
-        const batch = this.waiting;
-        this.waiting = [];
-        try {
-          const h = await this.currentHandle();
-          await h.write(batch.map((b) => b.data).join(''));
-          await h.datasync();
-          for (const b of batch) b.resolve();
-        } catch (err) {
-          for (const b of batch) b.reject(err);
-          // the write may have left part of a line: later lines go to a new segment rather than glue onto
-          // it (the loader sets the torn line aside as a dead letter)
-          await this.detach().catch(() => undefined);
-        }
+      seg = await this.currentSegment();
+      const data = group.length === 1 ? group[0]!.data : Buffer.concat(group.map((g) => g.data));
+      for (let at = 0; at < data.length; ) {
+        const { bytesWritten } = await seg.writer.write(data, at, data.length - at);
+        if (bytesWritten === 0) throw new Error('journal write made no progress');
+        at += bytesWritten;
       }
+    } catch (err) {
+      for (const g of group) g.reject(err);
+      // the write may have left part of a line: later lines go to a new segment rather than glue onto
+      // it (the loader sets the torn line aside as a dead letter)
+      if (this.segment) this.broken = true;
+      this.busy = false;
+      this.pump();
+      return;
+    }
+    const handle = seg.free.pop()!; // one is free: pump() starts a write only below MAX_CONCURRENT_SYNCS
+    this.syncing += 1;
+    this.busy = false;
+    this.pump(); // the next write may go while this one syncs
+    try {
+      await handle.datasync();
+      for (const g of group) g.resolve();
+    } catch (err) {
+      for (const g of group) g.reject(err);
+      this.broken = true;
     } finally {
-      this.writing = undefined;
+      seg.free.push(handle);
+      this.syncing -= 1;
+      this.pump();
     }
   }
 
-  private async currentHandle(): Promise<FileHandle> {
-    if (this.handle) return this.handle;
+  private async currentSegment(): Promise<OpenSegment> {
+    if (this.segment) return this.segment;
     this.seq += 1;
-    this.currentPath = join(this.dir, `events-${String(this.seq).padStart(12, '0')}.ndjson`);
-    this.handle = await open(this.currentPath, 'a');
-    syncDir(this.dir); // the new file's name must survive a crash too
-    return this.handle;
+    const path = join(this.dir, `events-${String(this.seq).padStart(12, '0')}.ndjson`);
+    const opened: FileHandle[] = [];
+    try {
+      for (let i = 0; i <= MAX_CONCURRENT_SYNCS; i++) opened.push(await open(path, 'a'));
+      // the new file's name must survive a crash too (off the main thread: a directory sync can take long on a busy disk)
+      await syncDir(this.dir);
+    } catch (err) {
+      await Promise.allSettled(opened.map((h) => h.close()));
+      throw err;
+    }
+    this.segment = { path, writer: opened[0]!, free: opened.slice(1), all: opened };
+    return this.segment;
   }
 
-  /** Closes the segment being written (after in-flight writes) and returns the closed segments. */
+  /**
+   * Closes the segment being written (after the write and syncs in flight; appends meanwhile go to the
+   * next segment) and returns the closed segments.
+   */
   async rotate(): Promise<string[]> {
-    while (this.writing) await this.writing;
-    await this.detach();
+    await new Promise<void>((resolve, reject) => {
+      this.rotations.push({ resolve, reject });
+      this.pump();
+    });
     return this.closedSegments();
   }
 
   private async detach(): Promise<void> {
-    const h = this.handle;
-    if (!h) return;
+    this.broken = false;
+    const seg = this.segment;
+    if (!seg) return;
     // detach before awaiting the close: an append arriving meanwhile must open a new segment, never
     // write to the one being closed
-    if (this.currentPath !== undefined) this.since.set(this.currentPath, this.currentSince ?? Date.now());
-    this.handle = undefined;
-    this.currentPath = undefined;
-    // lines still waiting (only after a failed write) will open the next segment
+    this.since.set(seg.path, this.currentSince ?? Date.now());
+    this.segment = undefined;
+    // lines still waiting (appended during the last writes, or after a failed one) will open the next segment
     this.currentLines = this.waiting.reduce((n, w) => n + w.lines, 0);
     this.currentBytes = this.waiting.reduce((n, w) => n + w.data.length, 0);
     this.currentSince = this.currentLines > 0 ? this.currentSince : undefined;
-    await h.close();
+    const closed = await Promise.allSettled(seg.all.map((h) => h.close()));
+    const failed = closed.find((c): c is PromiseRejectedResult => c.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /** The loader stored this closed segment and deleted it. */
@@ -163,11 +245,11 @@ export function journalBacklog(dir: string, segments?: readonly string[], since:
   return { segments: count, bytes, oldestAt };
 }
 
-function syncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
+async function syncDir(dir: string): Promise<void> {
+  const d = await open(dir, 'r');
   try {
-    fsyncSync(fd);
+    await d.sync();
   } finally {
-    closeSync(fd);
+    await d.close();
   }
 }

@@ -1,10 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { BatchBody, firstIssue, prepareBatch, SingleEventBody, type EnvelopeRejection } from '../../collect/envelope.js';
 import { randomUUID } from 'node:crypto';
-import { checkEvent } from '../../rules/event-rules.js';
-import { canonicalEvent } from '../../collect/canonical-event.js';
-import { dateMicros, eventTime } from '../../rules/event-time.js';
-import { enrichLive, type LiveEnrichment } from '../../collect/enrich.js';
+import { acceptBatch } from '../../collect/accept-batch.js';
+import { BatchBody, firstIssue, SingleEventBody } from '../../collect/envelope.js';
+import type { LiveEnrichment } from '../../collect/enrich.js';
 import { MAX_BATCH_BYTES, MAX_EVENT_BYTES } from '../../collect/limits.js';
 import type { RateLimiter } from '../../collect/rate-limit.js';
 import { writeKeyFrom, type WriteKeyCache } from '../../collect/write-keys.js';
@@ -29,12 +27,6 @@ const SINGLE_TYPES = ['track', 'identify', 'page', 'screen', 'group', 'alias'] a
 // path → event type: the Segment names, then analytics.js's one-letter paths
 const SINGLE_PATHS: [string, (typeof SINGLE_TYPES)[number]][] = [...SINGLE_TYPES.map((t) => [t, t] as [string, (typeof SINGLE_TYPES)[number]]), ...SINGLE_TYPES.map((t) => [t[0]!, t] as [string, (typeof SINGLE_TYPES)[number]])];
 
-interface Rejected {
-  index: number;
-  field: string;
-  reason: string;
-}
-
 /**
  * Segment-compatible ingestion (`/v1/*`, for Segment and RudderStack SDKs pointed at our host) and the
  * snippet's `/collect`. A 2xx is sent only after the events are durable (synced to the journal).
@@ -53,67 +45,31 @@ export function ingestRoutes(app: FastifyInstance, deps: IngestDeps): void {
       reply.header('Retry-After', String(wait));
       throw new ApiError(429, 'rate_limited', `too many requests for this write key; retry after ${wait} s`);
     }
-    const { events, rejected: envelopeRejected } = prepareBatch(body, single ? (body.batch[0] as { type?: string }).type : undefined);
-    const rejected: Rejected[] = envelopeRejected.map((r: EnvelopeRejection) => ({ index: r.position - 1, field: r.field, reason: r.reason }));
-    const lines: string[] = [];
-    const receivedAt = new Date();
-    const now = dateMicros(receivedAt);
-    const meta = { _ws: ws.id, _recv: receivedAt.toISOString(), _origin: origin, _batch: `${origin}-${randomUUID()}` };
-    const metaBytes = JSON.stringify(meta).length + ',"_ts":"0000-00-00T00:00:00.000000Z"'.length; // ASCII only
-    const request = { ip: req.ip, userAgent: req.headers['user-agent'], acceptLanguage: req.headers['accept-language'], clientSide: origin === 'collect' };
-    const messageIds = new Set<string>();
-    let duplicates = 0;
+    const rules = await deps.redaction.rulesFor(ws.id);
     // Every check happens here, before the ack: what is journalled is exactly what the loader stores.
-    // events the server adds (a campaign link's identify) are journalled but not counted as the client's
-    const added = new Set<(typeof events)[number]>();
-    let addedLines = 0;
-    for (const item of events) {
-      const { position, event: received } = item;
-      const i = position - 1;
-      const bad = checkEvent(received);
-      if (bad) {
-        rejected.push({ index: i, field: `batch[${i}].${bad.field}`, reason: bad.reason });
-        continue;
-      }
-      const time = eventTime(received, now, true);
-      if (!time.ok) {
-        rejected.push({ index: i, field: `batch[${i}].${time.field}`, reason: time.reason });
-        continue;
-      }
-      // URLs redacted before anything is written; a campaign link's identify joins the batch (docs/redaction.md)
-      const event = await deps.redaction.apply(ws.id, enrichLive(received, request, deps.enrichment), (identify) => {
-        const item = { position, event: identify };
-        added.add(item);
-        events.push(item);
-      });
-      const { event: canonical, messageId } = canonicalEvent(event, time);
-      const line = JSON.stringify({ ...canonical, ...meta, _ts: time.ts }); // our metadata last: a client cannot set it
-      // UTF-8 bytes are at most 3 per UTF-16 unit, so the exact count is needed only near the limit
-      if (line.length * 3 > MAX_EVENT_BYTES && Buffer.byteLength(line) - metaBytes > MAX_EVENT_BYTES) {
-        rejected.push({ index: i, field: `batch[${i}]`, reason: `is larger than ${MAX_EVENT_BYTES / 1024} KB` });
-        continue;
-      }
-      // a messageId names one event: a repeat inside the request is stored once and counted apart
-      if (messageIds.has(messageId)) {
-        duplicates++;
-        continue;
-      }
-      messageIds.add(messageId);
-      if (added.has(item)) addedLines++;
-      lines.push(line);
-    }
+    const { lines, accepted, duplicates, rejected } = acceptBatch(body, {
+      forcedType: single ? (body.batch[0] as { type?: string }).type : undefined,
+      receivedAt: new Date(),
+      meta: { workspaceId: ws.id, origin, batchId: `${origin}-${randomUUID()}` },
+      request: { ip: req.ip, userAgent: req.headers['user-agent'], acceptLanguage: req.headers['accept-language'], clientSide: origin === 'collect' },
+      enrichment: deps.enrichment,
+      redaction: rules,
+    });
+    const received = body.batch.length;
+    // the parsed body is garbage now: let it go before the wait for the disk, so that a burst of
+    // requests in flight does not carry every parsed event into the old generation
+    req.body = undefined;
     // durable before we answer: the journal syncs to disk (group commit) and loads into the store shortly
     await deps.journal.append(lines);
-    rejected.sort((a, b) => a.index - b.index);
     if (single && rejected.length > 0) {
       const r = rejected[0]!;
       throw new ApiError(400, 'invalid_event', r.reason, r.field.replace(/^batch\[0\]\.?/, '') || '(body)');
     }
-    if (rejected.length === body.batch.length) {
+    if (rejected.length === received) {
       const r = rejected[0]!;
       return reply.status(400).send({ error: { code: 'invalid_event', message: `every event was rejected; first: ${r.field}: ${r.reason}`, field: r.field }, rejected });
     }
-    return reply.status(200).send({ success: true, received: body.batch.length, accepted: lines.length - addedLines, duplicates, rejected });
+    return reply.status(200).send({ success: true, received, accepted, duplicates, rejected });
   }
 
   function parseBatch(raw: unknown): BatchBody {

@@ -13,7 +13,7 @@ import { insertDeadLetters } from './dead-letters-repo.js';
 import { readJsonColumnsArg } from './event-sql.js';
 import { diagnoseFile } from './file-diagnosis.js';
 import { importInsertSql } from './import-sql.js';
-import { insertLines, isolateLines, isTransient, journalInsertSql, touchedFrom, withScratch } from './journal-isolate.js';
+import { insertLines, isolateLines, isTransient, journalInsertSql, runJournalInsert, withScratch } from './journal-isolate.js';
 
 /** How many rejected lines an import lists (all are counted). */
 const MAX_LISTED_REJECTIONS = 1000;
@@ -79,8 +79,7 @@ db: Db,
 export async function loadEventJournal(db: Db, path: string): Promise<JournalLoadResult> {
   return db.write(async (conn) => {
     try {
-      const rows = (await conn.runAndReadAll(journalInsertSql(path))).getRows();
-      return { inserted: rows.length, touched: touchedFrom(rows), deadLetters: 0 };
+      return { ...(await runJournalInsert(conn, journalInsertSql(path))), deadLetters: 0 };
     } catch (err) {
       if (isTransient(err)) throw err;
     }

@@ -39,7 +39,7 @@ export function jsonTransformSpec(): string {
 const q = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const blank = (col: string) => `coalesce(${col}, '') = ''`;
 
-/** Text of the date-time grammar (collect/iso-time.ts): the pattern, and a real calendar day. */
+/** Text of the date-time grammar (rules/iso-time.ts): the pattern, and a real calendar day. */
 const isoDateTime = (col: string) => `(regexp_full_match(${col}, ${q(ISO_DATE_TIME_PATTERN)}) AND try_cast(left(${col}, 10) AS DATE) IS NOT NULL)`;
 /**
  * Microseconds since the epoch of a grammar-valid text (NULL when absent). The grammar has been checked

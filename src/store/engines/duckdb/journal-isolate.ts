@@ -135,18 +135,36 @@ export async function insertLines(
   if (lines.length === 0) return { inserted: 0, touched: new Map() };
   const path = join(scratch, 'good.ndjson');
   await writeLines(path, lines);
-  const rows = (await conn.runAndReadAll(journalInsertSql(path))).getRows();
-  return { inserted: rows.length, touched: touchedFrom(rows) };
+  return runJournalInsert(conn, journalInsertSql(path));
+}
+
+/**
+ * Runs a journal insert and reads which ids it touched from its RETURNING rows, a chunk at a time: each
+ * chunk is fetched asynchronously, so a large load's rows are read between the requests being served
+ * rather than in one long block of the main thread.
+ */
+export async function runJournalInsert(conn: DuckDBConnection, sql: string): Promise<{ inserted: number; touched: Map<string, TouchedIds> }> {
+  const result = await conn.run(sql);
+  const touched = new Map<string, { anon: Set<string>; users: Set<string> }>();
+  let inserted = 0;
+  for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+    const rows = chunk.getRows();
+    inserted += rows.length;
+    addTouched(touched, rows);
+  }
+  return { inserted, touched: touchedIds(touched) };
 }
 
 /** Which anonymous and user ids got new events, per workspace: the derive step re-derives around those. */
-export function touchedFrom(rows: readonly DuckDBValue[][]): Map<string, TouchedIds> {
-  const touched = new Map<string, { anon: Set<string>; users: Set<string> }>();
+function addTouched(touched: Map<string, { anon: Set<string>; users: Set<string> }>, rows: readonly DuckDBValue[][]): void {
   for (const [ws, anon, user] of rows) {
     let t = touched.get(String(ws));
     if (!t) touched.set(String(ws), (t = { anon: new Set(), users: new Set() }));
     if (anon !== null) t.anon.add(String(anon));
     if (user !== null) t.users.add(String(user));
   }
+}
+
+function touchedIds(touched: Map<string, { anon: Set<string>; users: Set<string> }>): Map<string, TouchedIds> {
   return new Map([...touched].map(([k, t]) => [k, { anonymousIds: [...t.anon], userIds: [...t.users] }]));
 }
