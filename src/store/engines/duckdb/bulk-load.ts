@@ -12,7 +12,7 @@ import { sqlString, type Db, type Row } from './connection.js';
 import { insertDeadLetters } from './dead-letters-repo.js';
 import { readJsonColumnsArg } from './event-sql.js';
 import { diagnoseFile } from './file-diagnosis.js';
-import { importInsertSql } from './import-sql.js';
+import { importInsertSql, isDuplicateKeyError } from './import-sql.js';
 import { insertLines, isolateLines, isTransient, journalInsertSql, touchedFrom, withScratch } from './journal-isolate.js';
 
 /** How many rejected lines an import lists (all are counted). */
@@ -41,15 +41,15 @@ db: Db,
           if (p.percentage >= 0) onProgress({ fraction: p.percentage / 100, file: path });
         }, 200)
       : undefined;
+    const params = { ws: workspaceId, received: new Date().toISOString(), correct: false, origin: 'import', batch };
     try {
-      const r = await conn.run(importInsertSql(src), {
-        ws: workspaceId,
-        received: new Date().toISOString(),
-        correct: false,
-        origin: 'import',
-        batch,
-      });
-      return r.rowsChanged;
+      try {
+        return (await conn.run(importInsertSql(src, false), params)).rowsChanged;
+      } catch (err) {
+        // the file repeats a messageId (the failed statement left nothing behind): de-duplicate it too
+        if (!isDuplicateKeyError(err)) throw err;
+        return (await conn.run(importInsertSql(src, true), params)).rowsChanged;
+      }
     } finally {
       if (timer) clearInterval(timer);
     }
