@@ -34,6 +34,7 @@ import type {
   DeadLetterRetry,
   JournalLoadResult,
   RedactableEvent,
+  RedactionHint,
   RedactionRun,
   ErasureRecord,
   PersonRows,
@@ -208,13 +209,13 @@ export interface Store {
 
   /**
    * The one sanctioned rewrite of facts: every event of the workspace (or of one import batch) that may
-   * hold a redactable URL (`hint`: the words a redactable parameter name contains) goes through `redact`;
+   * hold a redactable URL (`hint`: what a redactable parameter name contains) goes through `redact`;
    * events it returns changed get their properties, context and projected URL columns rewritten, in one
    * transaction with an audit row (names only). Streams: memory holds one chunk of candidates.
    */
   redactStoredEvents(
     workspaceId: string,
-    opts: { batchId?: string; hint: readonly string[]; extraNames: readonly string[] },
+    opts: { batchId?: string; hint: RedactionHint; extraNames: readonly string[] },
     redact: (e: RedactableEvent) => { properties: unknown; context: unknown; names: readonly string[] } | undefined,
   ): Promise<RedactionRun>;
   redactionRuns(workspaceId: string): Promise<RedactionRun[]>;

@@ -368,6 +368,16 @@ export interface RedactionRun {
   rowsChanged: number;
 }
 
+/**
+ * What every redactable parameter name holds (lower-cased, before decoding unless it holds a `%`): one
+ * of `anywhere` inside it, or one of `words` as a whole word (split at non-alphanumerics and camelCase,
+ * as the redaction splits names). The stored-facts redaction reads only events whose JSON holds one.
+ */
+export interface RedactionHint {
+  anywhere: readonly string[];
+  words: readonly string[];
+}
+
 /** An event's fields the stored-facts redaction hands to the redaction function, and gets back. */
 export interface RedactableEvent {
   messageId: string;

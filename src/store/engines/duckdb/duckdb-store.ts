@@ -34,6 +34,7 @@ import type {
   DeadLetterRetry,
   JournalLoadResult,
   RedactableEvent,
+  RedactionHint,
   RedactionRun,
   ErasureRecord,
   PersonRows,
@@ -335,7 +336,7 @@ export class DuckDbStore implements Store {
 
   redactStoredEvents(
     workspaceId: string,
-    opts: { batchId?: string; hint: readonly string[]; extraNames: readonly string[] },
+    opts: { batchId?: string; hint: RedactionHint; extraNames: readonly string[] },
     redact: (e: RedactableEvent) => { properties: unknown; context: unknown; names: readonly string[] } | undefined,
   ): Promise<RedactionRun> {
     return redactStoredEvents(this.db, workspaceId, opts, redact);
