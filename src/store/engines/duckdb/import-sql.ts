@@ -7,7 +7,7 @@
 //   columns, a third of the fast form's time, so it runs only for files that need it).
 // Not INSERT OR IGNORE: the engine keeps what it checks for the whole statement in memory it cannot
 // spill (a 1M-event file needed over 1 GB); the plain insert, the join and the window spill.
-import { EVENT_COLUMNS, normalisedColumns, PARAM_META, parsedSource } from './event-sql.js';
+import { errorExpr, EVENT_COLUMNS, normalisedColumns, PARAM_META, parsedSource } from './event-sql.js';
 import { NOT_ERASED_SQL } from './erased-identifiers.js';
 
 /**
@@ -23,6 +23,11 @@ export function importInsertSql(srcRelation: string, dedup: boolean): string {
     ${NOT_ERASED_SQL /* events from before an erasure that name an erased id (erased-identifiers.ts) */}
     WHERE err IS NULL
     ${dedup ? 'QUALIFY row_number() OVER (PARTITION BY s.message_id) = 1' : ''}`;
+}
+
+/** How many rows of a source relation pass the event rules (`valid`). Parameters: $received, $correct. */
+export function validCountSql(srcRelation: string): string {
+  return `SELECT count(*) AS valid FROM ${parsedSource(srcRelation)} WHERE (${errorExpr(PARAM_META)}) IS NULL`;
 }
 
 /** The engine's refusal of a row whose primary key an earlier row of the same statement has. */
