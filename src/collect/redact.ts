@@ -1,7 +1,7 @@
 // URL redaction: the one function every stored URL-bearing field passes through before it is written
 // (live ingestion, file imports, and `closedloop redact` over stored facts). Pure: no store, no I/O.
 import { CLICK_ID_PARAMS } from '../rules/campaign-params.js';
-import type { RawEvent } from '../store/types.js';
+import type { RawEvent, RedactionHint } from '../store/types.js';
 
 /** What a redacted parameter value becomes (the snippet writes the same string). */
 export const REDACTED = '[redacted]';
@@ -41,17 +41,19 @@ export interface RedactionRules {
 }
 
 /**
- * Words at least one of which every redacted parameter name contains (lower-cased, before decoding unless
- * it holds a `%`): the stored-facts redaction reads only events whose JSON holds one, or an `@`.
+ * What every redacted parameter name holds, as the rules below decide (RedactionHint): a substring
+ * (the distinctive words, an extra name whole, the identify parameter) or a word of its own. The
+ * stored-facts redaction reads only events whose JSON holds one, or an `@`.
  */
-export function hintWords(rules: RedactionRules = {}): string[] {
-  const out = new Set<string>([...DEFAULT_REDACT_WORDS, ...DEFAULT_REDACT_SUBSTRINGS]);
+export function hintWords(rules: RedactionRules = {}): RedactionHint {
+  const anywhere = new Set<string>(DEFAULT_REDACT_SUBSTRINGS);
+  const exact = new Set<string>(DEFAULT_REDACT_WORDS);
   for (const n of rules.extraNames ?? []) {
-    out.add(n.toLowerCase());
-    for (const w of words(n)) out.add(w);
+    anywhere.add(n.toLowerCase());
+    for (const w of words(n)) exact.add(w);
   }
-  if (rules.identifyParam) out.add(rules.identifyParam.toLowerCase());
-  return [...out].sort();
+  if (rules.identifyParam) anywhere.add(rules.identifyParam.toLowerCase());
+  return { anywhere: [...anywhere].sort(), words: [...exact].sort() };
 }
 
 export interface CompiledRedaction {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { watch } from 'node:fs';
+import { readFileSync, watch, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { rebuild } from '../model/derive.js';
 import { simulate } from '../sim/index.js';
@@ -59,6 +59,12 @@ test('an import and rebuild under a small limit spill to disk and give what an u
   try {
     const sim = await simulate({ seed: 3, days: 30, visitorsPerDay: 1000, end: '2026-09-30' }, { outDir: join(dir, 'world') });
     const file = join(dir, 'world', 'events.ndjson');
+    // the file three times over: every messageId repeated sends the import down its de-duplicating path,
+    // which sorts every row, the statement that needs the most memory (the plain import does not spill
+    // at this size)
+    const text = readFileSync(file, 'utf8');
+    const tripled = join(dir, 'world', 'tripled.ndjson');
+    writeFileSync(tripled, text.repeat(3));
 
     const bounded = await openStore(join(dir, 'bounded'), { memoryLimit: 256e6 });
     // the engine writes its spill files there while a statement runs, and removes them after
@@ -66,7 +72,7 @@ test('an import and rebuild under a small limit spill to disk and give what an u
     const watcher = watch(join(dir, 'bounded', SPILL_DIR), (_event, name) => spilled.push(String(name)));
     let small;
     try {
-      small = await importAndRebuild(bounded, file);
+      small = await importAndRebuild(bounded, tripled);
     } finally {
       watcher.close();
       await bounded.close();

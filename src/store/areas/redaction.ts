@@ -13,6 +13,16 @@ export interface RedactionRun {
   rowsChanged: number;
 }
 
+/**
+ * What every redactable parameter name holds (lower-cased, before decoding unless it holds a `%`): one
+ * of `anywhere` inside it, or one of `words` as a whole word (split at non-alphanumerics and camelCase,
+ * as the redaction splits names). The stored-facts redaction reads only events whose JSON holds one.
+ */
+export interface RedactionHint {
+  anywhere: readonly string[];
+  words: readonly string[];
+}
+
 /** An event's fields the stored-facts redaction hands to the redaction function, and gets back. */
 export interface RedactableEvent {
   messageId: string;
@@ -28,13 +38,13 @@ export interface RedactableEvent {
 export interface RedactionStore {
   /**
    * The one sanctioned rewrite of facts: every event of the workspace (or of one import batch) that may
-   * hold a redactable URL (`hint`: the words a redactable parameter name contains) goes through `redact`;
+   * hold a redactable URL (`hint`: what a redactable parameter name contains) goes through `redact`;
    * events it returns changed get their properties, context and projected URL columns rewritten, in one
    * transaction with an audit row (names only). Streams: memory holds one chunk of candidates.
    */
   redactStoredEvents(
     workspaceId: string,
-    opts: { batchId?: string; hint: readonly string[]; extraNames: readonly string[] },
+    opts: { batchId?: string; hint: RedactionHint; extraNames: readonly string[] },
     redact: (e: RedactableEvent) => { properties: unknown; context: unknown; names: readonly string[] } | undefined,
   ): Promise<RedactionRun>;
   redactionRuns(workspaceId: string): Promise<RedactionRun[]>;

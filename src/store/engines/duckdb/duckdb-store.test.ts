@@ -104,6 +104,21 @@ test('import: bad lines are rejected with line numbers and reasons, good ones ke
   });
 });
 
+test('import: repeats of valid events, in the file and already stored, are duplicates (none rejected)', async () => {
+  await withStore(async (s, dir) => {
+    await s.createWorkspace(ws('w'));
+    const first = join(dir, 'first.ndjson');
+    writeFileSync(first, [page(1), page(2)].map((e) => JSON.stringify(e)).join('\n'));
+    await s.importEventsFile('w', first);
+    // m-2 stored already, m-3 twice in the file, m-4 new
+    const next = join(dir, 'next.ndjson');
+    writeFileSync(next, [page(2), page(3), page(4), page(3)].map((e) => JSON.stringify(e)).join('\n') + '\n');
+    const { batchId: _b, ...r } = await s.importEventsFile('w', next);
+    assert.deepEqual(r, { received: 4, inserted: 2, duplicates: 2, rejected: [], rejectedCount: 0 });
+    assert.deepEqual((await s.queryEvents('w', {})).map((e) => e.messageId).sort(), ['m-1', 'm-2', 'm-3', 'm-4']);
+  });
+});
+
 test('a clean import takes the fast path and keeps every field', async () => {
   await withStore(async (s, dir) => {
     await s.createWorkspace(ws('w'));

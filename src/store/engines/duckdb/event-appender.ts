@@ -5,7 +5,7 @@ import { listValue, type DuckDBConnection, type DuckDBPreparedStatement } from '
 import type { EventOrigin, IngestResult, RawEvent } from '../../types.js';
 import { toRejection } from './bulk-load.js';
 import { sqlString, type Db, type Row } from './connection.js';
-import { EVENT_COLUMNS, dedupInsertSql, jsonTransformSpec, normalisedColumns } from './event-sql.js';
+import { EVENT_COLUMNS, dedupInsertSql, jsonTransformSpec, normalisedColumns, parsedSource } from './event-sql.js';
 
 /** One request's events, for group commit. */
 export interface EventGroup {
@@ -104,12 +104,12 @@ export class EventAppender {
         // Normalises from the bound lists, so its plan never depends on table statistics.
         stage: await conn.prepare(`INSERT INTO ingest_stage (${cols}, err, line_no)
           SELECT ${cols}, err, line_no FROM (
-            SELECT ${normalisedColumns(meta)}, line_no FROM (
+            SELECT ${normalisedColumns(meta)}, line_no FROM ${parsedSource(`(
               SELECT line_no, _ws, CAST(_recv AS TIMESTAMPTZ) AS _recv, _corr, _origin, _batch,
                 unnest(json_transform(line, ${sqlString(jsonTransformSpec())}))
               FROM (SELECT generate_subscripts($lines::VARCHAR[], 1) AS line_no, unnest($lines::VARCHAR[]) AS line,
                 unnest($wss::VARCHAR[]) AS _ws, unnest($recv::VARCHAR[]) AS _recv, unnest($corr::BOOLEAN[]) AS _corr,
-                unnest($origins::VARCHAR[]) AS _origin, unnest($batches::VARCHAR[]) AS _batch)))`),
+                unnest($origins::VARCHAR[]) AS _origin, unnest($batches::VARCHAR[]) AS _batch))`)})`),
         // Not prepared: a plan made over the stage table would fold its statistics of the moment into constants.
         insertSql: dedupInsertSql('ingest_stage', 'RETURNING batch_id'),
         errorsSql: 'SELECT line_no, err FROM ingest_stage WHERE err IS NOT NULL ORDER BY line_no',

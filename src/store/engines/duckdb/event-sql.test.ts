@@ -6,7 +6,7 @@ import { checkEvent } from '../../../rules/event-rules.js';
 import { eventTime, ORIGINAL_TIMESTAMP_KEY } from '../../../rules/event-time.js';
 import { parseIsoMicros } from '../../../rules/iso-time.js';
 import { Db, sqlString } from './connection.js';
-import { jsonTransformSpec, normalisedColumns } from './event-sql.js';
+import { jsonTransformSpec, normalisedColumns, parsedSource } from './event-sql.js';
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
@@ -69,10 +69,10 @@ test('property: the SQL time rule reads every text to the same instant and verdi
       (
         await conn.runAndReadAll(
           `SELECT line_no, err, epoch_us(ts)::VARCHAR AS ts, epoch_us(received_at)::VARCHAR AS recv, context::VARCHAR AS context FROM (
-             SELECT ${normalisedColumns(meta)}, line_no FROM (
+             SELECT ${normalisedColumns(meta)}, line_no FROM ${parsedSource(`(
                SELECT line_no, _recv, _corr, unnest(json_transform(line, ${sqlString(jsonTransformSpec())}))
                FROM (SELECT generate_subscripts($lines::VARCHAR[], 1) AS line_no, unnest($lines::VARCHAR[]) AS line,
-                 unnest($corr::BOOLEAN[]) AS _corr, '2026-12-06T10:00:00Z' AS _recv)))
+                 unnest($corr::BOOLEAN[]) AS _corr, '2026-12-06T10:00:00Z' AS _recv))`)})
            ORDER BY line_no`,
           { lines: listValue(events.map((e) => JSON.stringify(e))), corr: listValue(samples.map((s) => s.correct)) },
         )

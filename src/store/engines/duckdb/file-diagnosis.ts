@@ -7,7 +7,7 @@ import { listValue } from '@duckdb/node-api';
 import type { Rejection } from '../../types.js';
 import { toRejection } from './bulk-load.js';
 import { sqlString, VARCHAR_LIST, type Db, type Row } from './connection.js';
-import { ERROR_EXPR, jsonTransformSpec } from './event-sql.js';
+import { ERROR_EXPR, jsonTransformSpec, parsedSource } from './event-sql.js';
 
 /** A slice ends at this many lines or this many characters, whichever comes first. */
 const SLICE_LINES = 50_000;
@@ -24,7 +24,7 @@ const CHECK_SQL = `
     SELECT line_no, CASE WHEN NOT ok THEN 'line|is not valid JSON'
                          WHEN NOT obj THEN 'line|must be a JSON object'
                          ELSE ${ERROR_EXPR} END AS err
-    FROM cols)
+    FROM ${parsedSource('cols')})
   SELECT count(*) FILTER (WHERE err IS NULL) AS valid, count(*) FILTER (WHERE err IS NOT NULL) AS bad,
     list({'line_no': line_no, 'err': err} ORDER BY line_no) FILTER (WHERE err IS NOT NULL) AS rejected
   FROM checked`;

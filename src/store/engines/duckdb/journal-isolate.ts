@@ -10,7 +10,7 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { reasonFor, screenJournalLine, type JournalLine } from '../../journal-lines.js';
 import type { TouchedIds } from '../../types.js';
 import { sqlString } from './connection.js';
-import { dedupInsertSql, normalisedColumns, readJsonColumnsArg, type RowMeta } from './event-sql.js';
+import { dedupInsertSql, normalisedColumns, parsedSource, readJsonColumnsArg, type RowMeta } from './event-sql.js';
 
 const JOURNAL_COLUMNS = readJsonColumnsArg({ _ws: 'VARCHAR', _recv: 'VARCHAR', _origin: 'VARCHAR', _batch: 'VARCHAR', _ts: 'VARCHAR' });
 const JOURNAL_META: RowMeta = { ws: '_ws', received: 'CAST(_recv AS TIMESTAMPTZ)', correct: "(_origin <> 'import')", origin: '_origin', batch: '_batch', ts: '_ts' };
@@ -23,7 +23,7 @@ const RULES_MARK = 'closedloop-event-rules:';
 export function journalInsertSql(path: string): string {
   const src = `read_ndjson(${sqlString(path)}, columns=${JOURNAL_COLUMNS}, format='newline_delimited')`;
   const checked = `(SELECT * REPLACE (CASE WHEN err IS NOT NULL THEN error(${sqlString(RULES_MARK)} || err) END AS err)
-    FROM (SELECT ${normalisedColumns(JOURNAL_META)} FROM ${src}))`;
+    FROM (SELECT ${normalisedColumns(JOURNAL_META)} FROM ${parsedSource(src)}))`;
   return dedupInsertSql(checked, 'RETURNING workspace_id, anonymous_id, user_id');
 }
 

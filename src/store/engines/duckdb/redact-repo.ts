@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RedactableEvent, RedactionRun } from '../../types.js';
+import type { RedactableEvent, RedactionHint, RedactionRun } from '../../types.js';
 import { sqlString, type Db, type Row } from './connection.js';
 import { isoSql, parseJson } from './rows.js';
 
@@ -14,13 +14,30 @@ const CHUNK = 2000;
 
 const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
 
+const START = '["?&#;]'; // what a parameter name follows in a JSON text: a string's quote, `?`, `&`, `#`, `;`
+const NAME = '[^"?&#;=]*'; // the rest of a name, up to its `=`
+const NON_ALNUM = '[^a-zA-Z0-9"?&#;=]';
+
 /**
- * A lower-cased JSON text may hold a redactable URL when it has an `@` (plain or encoded), a `\u` escape
- * (which could spell any letter of a name), or a parameter whose name contains a hint word or a `%`.
+ * A JSON text (as stored, not lower-cased) may hold a redactable URL when it has an `@` (plain or
+ * encoded), a `\u` escape (which could spell any letter of a name), or a parameter whose name holds a
+ * `%`, a hint's `anywhere` string, or one of its `words` at word bounds: after a non-alphanumeric or an
+ * upper-case first letter after an alphanumeric (camelCase), and before a non-alphanumeric, an upper-case
+ * letter or the `=`. Bounds are looser than the redaction's own split (a superset): `utm_term&keyword=`
+ * holds `key` but not as a word, and such common names made most events candidates.
  */
-export function candidatePattern(hint: readonly string[]): string {
-  const words = [...new Set(hint.map((w) => w.toLowerCase()).filter(Boolean))].map(escapeRegex);
-  return `@|%40|%2540|\\\\u|["?&#;][^"?&#;=]*(?:%|${words.join('|')})[^"?&#;=]*=`;
+export function candidatePattern(hint: RedactionHint): string {
+  const list = (xs: readonly string[]) => [...new Set(xs.map((w) => w.toLowerCase()).filter(Boolean))].sort();
+  const anywhere = list(hint.anywhere).map(escapeRegex);
+  const words = list(hint.words);
+  const alts = ['@', '(?i:%40|%2540)', '\\\\u', `${START}${NAME}(?:%${anywhere.map((w) => `|(?i:${w})`).join('')})${NAME}=`];
+  if (words.length > 0) {
+    const end = `(?:${NON_ALNUM}${NAME}|[A-Z]${NAME})?=`;
+    alts.push(`${START}(?:${NAME}${NON_ALNUM})?(?i:${words.map(escapeRegex).join('|')})${end}`);
+    const capitalised = words.filter((w) => /^[a-z]/.test(w)).map((w) => `${w[0]!.toUpperCase()}(?i:${escapeRegex(w.slice(1))})`);
+    if (capitalised.length > 0) alts.push(`${START}${NAME}[a-zA-Z0-9](?:${capitalised.join('|')})${end}`);
+  }
+  return alts.join('|');
 }
 
 const obj = (v: unknown): Record<string, unknown> | null => {
@@ -31,7 +48,7 @@ const obj = (v: unknown): Record<string, unknown> | null => {
 export async function redactStoredEvents(
   db: Db,
   ws: string,
-  opts: { batchId?: string; hint: readonly string[]; extraNames: readonly string[] },
+  opts: { batchId?: string; hint: RedactionHint; extraNames: readonly string[] },
   redact: (e: RedactableEvent) => { properties: unknown; context: unknown; names: readonly string[] } | undefined,
 ): Promise<RedactionRun> {
   const dir = mkdtempSync(join(tmpdir(), 'closedloop-redact-'));
@@ -55,7 +72,7 @@ export async function redactStoredEvents(
         `CREATE OR REPLACE TEMP TABLE redact_candidates AS
          SELECT message_id, type, anonymous_id, user_id, ${isoSql('ts')} AS ts, properties, context FROM events
          WHERE workspace_id = $ws ${opts.batchId ? 'AND batch_id = $batch' : ''}
-           AND (regexp_matches(lower(CAST(context AS VARCHAR)), $re) OR regexp_matches(lower(CAST(properties AS VARCHAR)), $re))`,
+           AND (regexp_matches(CAST(context AS VARCHAR), $re) OR regexp_matches(CAST(properties AS VARCHAR), $re))`,
         params,
       );
       const [count, first, last] = (await c.runAndReadAll('SELECT count(*), min(rowid), max(rowid) FROM redact_candidates')).getRows()[0] ?? [];
