@@ -1,7 +1,8 @@
 // Who may call a route is declared on the route (`config: access.secret()`), never called by hand in a
 // handler: an `onRoute` hook refuses to register a route that declares nothing, and attaches the check
 // the declaration names. The declarations are also what the authorisation test walks, route by route.
-import type { FastifyInstance, FastifyRequest, onRequestHookHandler, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler, preHandlerHookHandler, RouteOptions } from 'fastify';
+import { writeKeyFrom, type WriteKeyCache } from '../collect/write-keys.js';
 import type { Store } from '../store/store.js';
 import type { Workspace } from '../store/types.js';
 import { workspaceForSecret } from '../workspaces/create.js';
@@ -10,16 +11,16 @@ import { ApiError } from './errors.js';
 /**
  * - `anyone`: no credential (health, the snippet, the OpenAPI document);
  * - `write-key`: the workspace's public write key, wherever the SDKs put it (Basic auth user name, the
- *   body's `writeKey`, the query or the path); resolved by the ingestion routes' own hook, because the
- *   body must be parsed first and a refusal there still carries CORS headers;
+ *   body's `writeKey`, the query or the path), so it is checked once the body is parsed; an unknown key
+ *   is a 401, or a 404 on the SDK settings routes (`unknown: 'not_found'`), as the vendors' CDNs answer;
  * - `secret`: the workspace's secret API key, `Authorization: Bearer sk_...`; the workspace is resolved
  *   before the body is read.
  */
-export type Access = { who: 'anyone' } | { who: 'write-key' } | { who: 'secret' };
+export type Access = { who: 'anyone' } | { who: 'write-key'; unknown?: 'not_found' } | { who: 'secret' };
 
 export const access = {
   anyone: (): { access: Access } => ({ access: { who: 'anyone' } }),
-  writeKey: (): { access: Access } => ({ access: { who: 'write-key' } }),
+  writeKey: (opts: { unknown?: 'not_found' } = {}): { access: Access } => ({ access: { who: 'write-key', ...opts } }),
   secret: (): { access: Access } => ({ access: { who: 'secret' } }),
 };
 
@@ -66,13 +67,28 @@ function requireSecret(store: Store): onRequestHookHandler {
   };
 }
 
+const stringField = (o: unknown, key: string): string | undefined => {
+  const v = o && typeof o === 'object' ? (o as Record<string, unknown>)[key] : undefined;
+  return typeof v === 'string' && v !== '' ? v : undefined;
+};
+
+function requireWriteKey(keys: WriteKeyCache, unknown: 'unauthorized' | 'not_found'): preHandlerHookHandler {
+  return async (req) => {
+    const key = writeKeyFrom(req.headers.authorization, req.body) ?? stringField(req.query, 'writeKey') ?? stringField(req.params, 'writeKey');
+    if (!key) throw new ApiError(401, 'unauthorized', 'a write key is required (Basic auth user name, or writeKey in the body or the query)', 'writeKey');
+    const ws = await keys.resolve(key);
+    if (!ws) throw unknown === 'not_found' ? new ApiError(404, 'not_found', 'unknown write key', 'writeKey') : new ApiError(401, 'unauthorized', 'unknown write key', 'writeKey');
+    setWorkspace(req, ws);
+  };
+}
+
 const asArray = <T>(h: T | T[] | undefined): T[] => (h === undefined ? [] : Array.isArray(h) ? h : [h]);
 
 /**
  * Installs the access check: every route registered after this must declare `config.access`, and gets the
  * hook its declaration names; the registry of routes is `app.declaredRoutes`.
  */
-export function installAccess(app: FastifyInstance, store: Store): void {
+export function installAccess(app: FastifyInstance, store: Store, writeKeys?: WriteKeyCache): void {
   const routes: DeclaredRoute[] = [];
   const secret = requireSecret(store);
   app.addHook('onRoute', (opts: RouteOptions) => {
@@ -80,6 +96,10 @@ export function installAccess(app: FastifyInstance, store: Store): void {
     const methods = asArray(opts.method);
     if (!declared) throw new Error(`${methods.join(',')} ${opts.url} declares no access: add config: access.<who>()`);
     if (declared.who === 'secret') opts.onRequest = [secret, ...asArray(opts.onRequest)];
+    if (declared.who === 'write-key') {
+      if (!writeKeys) throw new Error(`${methods.join(',')} ${opts.url} takes a write key, but no write-key cache was installed`);
+      opts.preHandler = [requireWriteKey(writeKeys, declared.unknown ?? 'unauthorized'), ...asArray(opts.preHandler)];
+    }
     // HEAD routes are Fastify's copies of GET routes, with the same declaration and hooks
     for (const method of methods) if (method !== 'HEAD') routes.push({ method, url: opts.url, access: declared });
   });

@@ -59,7 +59,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // one validation path: the routes' zod schemas, which also make the OpenAPI document
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  installAccess(app, deps.store);
+  const writeKeys = new WriteKeyCache(deps.store);
+  installAccess(app, deps.store, writeKeys);
   await openApi(app);
   healthRoutes(app, deps.store);
   const geo = deps.config.geoipDatabase ? await GeoIp.open(deps.config.geoipDatabase) : undefined;
@@ -77,7 +78,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     status: () => loader.status(),
   });
   const redaction = new RedactionRulesCache(deps.store, deps.config.redactParams);
-  ingestRoutes(app, { journal, enrichment: { geo, truncateIps: deps.config.truncateIps }, keys: new WriteKeyCache(deps.store), limiter: new RateLimiter(deps.config.ingestRateLimit), redaction });
+  ingestRoutes(app, { journal, enrichment: { geo, truncateIps: deps.config.truncateIps }, limiter: new RateLimiter(deps.config.ingestRateLimit), redaction });
   eventsRoutes(app, deps.store);
   peopleRoutes(app, deps.store);
   channelsRoutes(app, deps.store);

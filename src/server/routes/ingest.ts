@@ -5,11 +5,10 @@ import { BatchBody, firstIssue, SingleEventBody } from '../../collect/envelope.j
 import type { LiveEnrichment } from '../../collect/enrich.js';
 import { MAX_BATCH_BYTES, MAX_EVENT_BYTES } from '../../collect/limits.js';
 import type { RateLimiter } from '../../collect/rate-limit.js';
-import { writeKeyFrom, type WriteKeyCache } from '../../collect/write-keys.js';
 import type { EventJournal } from '../../store/journal.js';
 import type { EventOrigin } from '../../store/types.js';
 import type { RedactionRulesCache } from '../../model/redaction-settings.js';
-import { access } from '../access.js';
+import { access, workspaceOf } from '../access.js';
 import { ApiError } from '../errors.js';
 import { allowAnyOrigin, preflightHeaders } from '../cors.js';
 import { jsonBodyParser } from '../json-body.js';
@@ -18,7 +17,6 @@ import { sdkSettingsRoutes } from './sdk-settings.js';
 export interface IngestDeps {
   journal: EventJournal;
   enrichment: LiveEnrichment;
-  keys: WriteKeyCache;
   limiter: RateLimiter;
   redaction: RedactionRulesCache;
 }
@@ -36,11 +34,9 @@ export function ingestRoutes(app: FastifyInstance, deps: IngestDeps): void {
 
   async function ingest(req: FastifyRequest, reply: FastifyReply, body: BatchBody, origin: EventOrigin, single: boolean) {
     cors(reply);
-    const writeKey = writeKeyFrom(req.headers.authorization, body);
-    if (!writeKey) throw new ApiError(401, 'unauthorized', 'a write key is required (Basic auth user name, or writeKey in the body)', 'writeKey');
-    const ws = await deps.keys.resolve(writeKey);
-    if (!ws) throw new ApiError(401, 'unauthorized', 'unknown write key', 'writeKey');
-    const wait = deps.limiter.take(writeKey);
+    // the route's declared write key resolved the workspace (server/access.ts)
+    const ws = workspaceOf(req);
+    const wait = deps.limiter.take(ws.id);
     if (wait > 0) {
       reply.header('Retry-After', String(wait));
       throw new ApiError(429, 'rate_limited', `too many requests for this write key; retry after ${wait} s`);
@@ -103,12 +99,7 @@ export function ingestRoutes(app: FastifyInstance, deps: IngestDeps): void {
       scope.post(path, { bodyLimit: MAX_BATCH_BYTES, config: writeKey }, (req, reply) => ingest(req, reply, parseBatch(req.body), 'api', false));
     }
     scope.post('/collect', { bodyLimit: MAX_BATCH_BYTES, config: writeKey }, (req, reply) => ingest(req, reply, parseBatch(req.body), 'collect', false));
-    scope.post('/beacon/v1/batch', { bodyLimit: MAX_BATCH_BYTES, config: writeKey }, (req, reply) => {
-      const body = parseBatch(req.body);
-      const q = req.query as { writeKey?: unknown };
-      if (body.writeKey === undefined && typeof q.writeKey === 'string') body.writeKey = q.writeKey;
-      return ingest(req, reply, body, 'api', false);
-    });
+    scope.post('/beacon/v1/batch', { bodyLimit: MAX_BATCH_BYTES, config: writeKey }, (req, reply) => ingest(req, reply, parseBatch(req.body), 'api', false));
 
     // single events, by their Segment names and by analytics.js's short paths (/v1/t, /v1/p, ...)
     for (const [path, type] of SINGLE_PATHS) {
@@ -122,6 +113,6 @@ export function ingestRoutes(app: FastifyInstance, deps: IngestDeps): void {
     }
     // analytics.js reports its own delivery metrics to {apiHost}/m: accepted and dropped
     scope.post('/v1/m', { bodyLimit: MAX_EVENT_BYTES, config: access.anyone() }, async (_req, reply) => reply.status(200).send({ success: true }));
-    sdkSettingsRoutes(scope, deps.keys);
+    sdkSettingsRoutes(scope);
   });
 }

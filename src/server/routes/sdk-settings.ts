@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { writeKeyFrom, type WriteKeyCache } from '../../collect/write-keys.js';
-import { access } from '../access.js';
-import { ApiError } from '../errors.js';
+import { access, workspaceOf } from '../access.js';
 
 // The settings the browser SDKs fetch before they send anything. Answering them here lets a site point
 // an SDK at this host with its usual option (analytics.js `cdnURL`, RudderStack `configUrl`) and nothing
@@ -10,13 +9,6 @@ import { ApiError } from '../errors.js';
 
 const SettingsParams = z.object({ writeKey: z.string().min(1).max(200) });
 const SourceConfigQuery = z.object({ writeKey: z.string().min(1).max(200).optional() });
-
-async function workspaceFor(keys: WriteKeyCache, writeKey: string | undefined) {
-  if (!writeKey) throw new ApiError(401, 'unauthorized', 'a write key is required (Basic auth user name, or ?writeKey=)', 'writeKey');
-  const ws = await keys.resolve(writeKey);
-  if (!ws) throw new ApiError(404, 'not_found', 'unknown write key', 'writeKey');
-  return ws;
-}
 
 /** This host as the browser reached it (behind a trusted proxy: as the proxy says). */
 function thisHost(req: FastifyRequest): { host: string; protocol: string } {
@@ -62,20 +54,16 @@ export function rudderSourceConfig(writeKey: string) {
   };
 }
 
-export function sdkSettingsRoutes(scope: FastifyInstance, keys: WriteKeyCache): void {
-  scope.get('/v1/projects/:writeKey/settings', { config: access.writeKey() }, async (req, reply) => {
-    const params = SettingsParams.safeParse(req.params);
-    if (!params.success) throw new ApiError(400, 'invalid_input', 'a write key is required in the path', 'writeKey');
-    await workspaceFor(keys, params.data.writeKey);
-    return reply.header('Cache-Control', 'private, max-age=300').send(segmentSettings(params.data.writeKey, req));
-  });
+export function sdkSettingsRoutes(fastify: FastifyInstance): void {
+  const scope = fastify.withTypeProvider<ZodTypeProvider>();
+  // an unknown key is an unknown resource here, as the vendors' CDNs answer (the access hook resolves it)
+  const config = access.writeKey({ unknown: 'not_found' });
+  scope.get('/v1/projects/:writeKey/settings', { config, schema: { summary: "analytics.js's project settings", params: SettingsParams } }, async (req, reply) =>
+    reply.header('Cache-Control', 'private, max-age=300').send(segmentSettings(workspaceOf(req).writeKey, req)),
+  );
   for (const path of ['/sourceConfig', '/sourceConfig/']) {
-    scope.get(path, { config: access.writeKey() }, async (req, reply) => {
-      const query = SourceConfigQuery.safeParse(req.query);
-      if (!query.success) throw new ApiError(400, 'invalid_input', 'writeKey must be one string', 'writeKey');
-      const writeKey = writeKeyFrom(req.headers.authorization, undefined) ?? query.data.writeKey;
-      await workspaceFor(keys, writeKey);
-      return reply.header('Cache-Control', 'private, max-age=300').send(rudderSourceConfig(writeKey!));
-    });
+    scope.get(path, { config, schema: { summary: "RudderStack's source configuration", querystring: SourceConfigQuery } }, async (req, reply) =>
+      reply.header('Cache-Control', 'private, max-age=300').send(rudderSourceConfig(workspaceOf(req).writeKey)),
+    );
   }
 }
