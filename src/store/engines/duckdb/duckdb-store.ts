@@ -58,6 +58,7 @@ import type { DeviceTimelines } from '../../types.js';
 import { releaseTouchedEvents, stageTouchedEvents } from './touched-events.js';
 import { redactionRuns, redactStoredEvents } from './redact-repo.js';
 import { PrivacyKey, privacyKeyPath } from './erased-identifiers.js';
+import { deleteWorkspace, setWorkspaceSecretHash } from './workspaces-repo.js';
 import { completeErasure, erasePerson, formerPersonIds, identifierSpellings, listErasures, personIdentifiers, personRows, sharedDeviceSpans, textMentions } from './privacy-repo.js';
 import {
   countPersons,
@@ -155,6 +156,12 @@ export class DuckDbStore implements Store {
   }
   findWorkspaceBySecretHash(hash: string) {
     return this.oneWorkspace('secret_key_hash', hash);
+  }
+  setWorkspaceSecretHash(id: string, secretKeyHash: string): Promise<boolean> {
+    return setWorkspaceSecretHash(this.db, id, secretKeyHash);
+  }
+  deleteWorkspace(id: string): Promise<Record<string, number> | undefined> {
+    return deleteWorkspace(this.db, id);
   }
 
   // ---- events ----
