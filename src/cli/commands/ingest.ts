@@ -72,7 +72,7 @@ export function register(program: Command): void {
         );
         process.stdout.write(`dead letters: ${counts.pending} pending, ${counts.retried} loaded by a retry\n`);
         if (items.length > 0) printRows(items.map(row), false);
-      });
+      }, undefined, 'the server reports its journal and dead letters per workspace only (GET /api/ingest/status), with no route for all workspaces');
     });
 
   ingest
@@ -102,6 +102,6 @@ export function register(program: Command): void {
           for (const f of r.failed) process.stdout.write(`  ${f.id}: ${f.reason}\n`);
         }
         if (r.failed.length > 0) process.exitCode = 3;
-      });
+      }, undefined, 'no HTTP route replays dead letters yet');
     });
 }

@@ -1,15 +1,11 @@
 // `closedloop people export|erase|erasures`: a person's data under GDPR Art. 15 and 17 (docs/privacy.md).
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { deriveTouched } from '../../model/derive.js';
 import { erasePerson, exportPerson, PersonTargetError, type PersonTarget } from '../../model/person-privacy.js';
-import { EventJournal } from '../../store/journal.js';
-import { JournalLoader } from '../../store/journal-loader.js';
 import type { Store } from '../../store/store.js';
-import type { TouchedIds } from '../../store/types.js';
 import { cliConfig, printRows, withStore } from '../context.js';
 import { UsageError } from '../errors.js';
+import { loadJournal } from '../load-journal.js';
 
 interface TargetOptions {
   email?: string;
@@ -44,7 +40,7 @@ export function register(program: Command): void {
         writeFileSync(o.out, json, { mode: 0o600 });
         const rows = Object.values(data.counts).reduce((a, b) => a + b, 0);
         process.stderr.write(`wrote ${o.out}: ${rows} rows (${summary(data.counts)})\n`);
-      });
+      }, undefined, 'use GET /api/people/:id/export with the secret key; the CLI does not call it yet');
     });
 
   targetOptions(people.command('erase'))
@@ -61,7 +57,7 @@ export function register(program: Command): void {
         if (!erasure) throw new UsageError(`nothing is stored about that ${describe(target)} in workspace ${ws}`, targetField(target));
         if (o.json) process.stdout.write(`${JSON.stringify(erasure, null, 2)}\n`);
         else process.stdout.write(`erasure ${erasure.id} in workspace ${ws}: removed ${summary(erasure.rowCounts)}\n`);
-      });
+      }, undefined, 'use DELETE /api/people/:id with the secret key; the CLI does not call it yet');
     });
 
   people
@@ -81,7 +77,7 @@ export function register(program: Command): void {
           ...(o.json ? { rowCounts: e.rowCounts } : { removed: summary(e.rowCounts) }),
         }));
         printRows(rows, Boolean(o.json));
-      });
+      }, undefined, 'no HTTP route lists erasures yet');
     });
 }
 
@@ -115,22 +111,3 @@ const summary = (counts: Record<string, number>) =>
     .filter(([, n]) => n > 0)
     .map(([t, n]) => `${t} ${n}`)
     .join(', ') || 'no rows';
-
-/**
- * Loads what the ingestion journal still holds (a server that stopped uncleanly leaves segments) and derives
- * it, as the server would have at its next start.
- */
-async function loadJournal(store: Store, dataDir: string): Promise<void> {
-  const journal = EventJournal.open(join(dataDir, 'journal'));
-  const loader = new JournalLoader(journal, store);
-  const touched = new Map<string, TouchedIds>();
-  loader.onLoaded((l) => {
-    for (const [ws, ids] of l.touched) touched.set(ws, ids);
-  });
-  try {
-    await loader.flush();
-  } finally {
-    await journal.close();
-  }
-  for (const [ws, ids] of touched) await deriveTouched(store, ws, ids);
-}

@@ -32,6 +32,6 @@ export function register(program: Command): void {
           });
         }
         printRows(rows, Boolean(o.json));
-      }, o.memoryLimit);
+      }, o.memoryLimit, 'no HTTP route re-derives a workspace yet');
     });
 }
