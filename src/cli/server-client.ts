@@ -55,6 +55,12 @@ export class ServerClient {
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
         res.on('end', () => {
+          // a refusal can come before the whole upload is sent: stop sending, or the socket keeps the CLI alive
+          if (r.stream) {
+            r.stream.body.unpipe(req);
+            r.stream.body.destroy();
+            req.destroy();
+          }
           const text = Buffer.concat(chunks).toString('utf8');
           let body: unknown;
           try {

@@ -58,14 +58,14 @@ test('an NDJSON file streamed to the import route is imported as the CLI imports
       { type: 'track', messageId: 'i2', anonymousId: 'anon-1', timestamp: '2026-01-01T00:00:01Z' },
       identifyCall('i3', 'anon-1', '2026-01-01T00:00:02Z', 'ann@example.com'),
     ]);
-    const post = (body: Buffer | string, headers: Record<string, string>) => admin(s, `/api/workspaces/${s.workspace.id}/import`, { method: 'POST', body, headers });
+    const post = (body: Blob | string, headers: Record<string, string>) => admin(s, `/api/workspaces/${s.workspace.id}/import`, { method: 'POST', body, headers });
     const res = await post(file, { 'content-type': 'application/x-ndjson' });
     assert.equal(res.status, 200);
     const r = (await res.json()) as { received: number; inserted: number; duplicates: number; rejectedCount: number; rejected: { line: number; field: string }[] };
     assert.deepEqual([r.received, r.inserted, r.duplicates, r.rejectedCount], [3, 2, 0, 1]);
     assert.deepEqual(r.rejected.map((x) => [x.line, x.field]), [[2, 'event']]);
     // the same file again, gzipped: everything already present
-    const again = (await (await post(gzipSync(file), { 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' })).json()) as { inserted: number; duplicates: number };
+    const again = (await (await post(new Blob([gzipSync(file)]), { 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' })).json()) as { inserted: number; duplicates: number };
     assert.deepEqual([again.inserted, again.duplicates], [0, 2]);
     // the upload is gone from the data directory
     assert.deepEqual(existsSync(join(s.dir, 'imports')) ? readdirSync(join(s.dir, 'imports')) : [], []);
