@@ -75,6 +75,12 @@ test('an NDJSON file streamed to the import route is imported as the CLI imports
     assert.ok(!JSON.stringify(events).includes('hunter2'), 'the token parameter is redacted');
     const people = (await (await withKey(s, s.secretKey, '/api/people?email=ann@example.com')).json()) as { people: unknown[] };
     assert.equal(people.people.length, 1);
+    // a rebuild re-derives the same rows from the same facts
+    const rebuilt = await admin(s, `/api/workspaces/${s.workspace.id}/rebuild`, { method: 'POST' });
+    assert.equal(rebuilt.status, 200);
+    const { summary } = (await rebuilt.json()) as { summary: { sessions: number; identity: { persons: number } } };
+    assert.deepEqual([summary.sessions, summary.identity.persons], [1, 1]);
+    assert.equal((await admin(s, '/api/workspaces/ws_missing/rebuild', { method: 'POST' })).status, 404);
     // a JSON body is not an import
     assert.equal((await post('{}', { 'content-type': 'application/json' })).status, 415);
     assert.equal((await admin(s, '/api/workspaces/ws_missing/import', { method: 'POST', body: file, headers: { 'content-type': 'application/x-ndjson' } })).status, 404);

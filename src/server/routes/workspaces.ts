@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { rebuild } from '../../model/derive.js';
 import { importEvents } from '../../model/import-events.js';
 import type { Store } from '../../store/store.js';
 import { createWorkspace, NewWorkspaceInput } from '../../workspaces/create.js';
@@ -28,8 +29,8 @@ export interface WorkspaceRouteDeps {
 
 /**
  * Workspaces over HTTP, for the admin token only (the CLI beside a running server): list, create (the
- * secret key is in the reply, once), a new secret key, delete with all data, and a file import streamed
- * to the data directory and run as `closedloop import events` runs it.
+ * secret key is in the reply, once), a new secret key, delete with all data, a rebuild, and a file import
+ * streamed to the data directory and run as `closedloop import events` runs it.
  */
 export async function workspacesRoutes(fastify: FastifyInstance, deps: WorkspaceRouteDeps): Promise<void> {
   const { store } = deps;
@@ -78,6 +79,19 @@ export async function workspacesRoutes(fastify: FastifyInstance, deps: Workspace
       if (!removed) throw new ApiError(404, 'not_found', `no workspace with id "${workspace.id}"`, 'id');
       deps.forgetWriteKeys();
       return { workspace, removed };
+    },
+  );
+
+  app.post(
+    '/api/workspaces/:id/rebuild',
+    { config: admin, schema: { summary: 'Re-derive the workspace from its facts (as `closedloop rebuild`)', params: WorkspaceParams } },
+    async (req) => {
+      const workspace = await known(req.params.id);
+      // what the journal acknowledged is loaded first, so the rebuild sees it
+      await deps.flush();
+      const started = performance.now();
+      const summary = await rebuild(store, workspace.id);
+      return { workspace, summary, seconds: Number(((performance.now() - started) / 1000).toFixed(2)) };
     },
   );
 
