@@ -2,7 +2,7 @@
 // processes. DuckDB lets one process hold the database, so the CLI acts through the server's API.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { simulate } from '../sim/index.js';
@@ -28,7 +28,12 @@ async function serving(dir: string, server: RunningCli): Promise<string> {
   }
 }
 
-const withKey = (url: string, key: string, path: string) => fetch(`${url}${path}`, { headers: { authorization: `Bearer ${key}` } });
+// the body is always read: a response left unread holds its connection open, and the server's close waits for it
+const withKey = async (url: string, key: string, path: string) => {
+  const res = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${key}` } });
+  const text = await res.text();
+  return { status: res.status, json: () => JSON.parse(text) as unknown };
+};
 
 test('with `closedloop serve` on the data directory, workspace, import and report commands act through it; after it stops they open the store', async () => {
   const { dir, cleanup } = tempDir();
@@ -71,14 +76,14 @@ test('with `closedloop serve` on the data directory, workspace, import and repor
     assert.equal(result!.rejectedCount, 0);
     const again = await cli(['import', 'events', file, '--workspace', ws.id]);
     assert.match(again.stdout, new RegExp(`: 0 imported, ${result!.inserted} already present, 0 rejected`));
-    const events = (await (await withKey(url, ws.secretKey, '/api/events?limit=1000')).json()) as { count: number };
+    const events = (await withKey(url, ws.secretKey, '/api/events?limit=1000')).json() as { count: number };
     assert.equal(events.count, Math.min(1000, result!.inserted));
     assert.equal((await cli(['import', 'events', file, '--workspace', 'ws_missing'], 2)).stderr, `${via}error: --workspace: no workspace with id "ws_missing"\n`);
 
     // the report through the CLI is the server's own report
     const report = await cli(['attribute', 'report', '--workspace', ws.id, '--model', 'position_based', '--by', 'channel,source', '--json']);
     assert.equal(report.stderr, via);
-    const fromApi = await (await withKey(url, ws.secretKey, '/api/attribution/report?model=position_based&groupBy=channel,source')).json();
+    const fromApi = (await withKey(url, ws.secretKey, '/api/attribution/report?model=position_based&groupBy=channel,source')).json();
     assert.deepEqual(JSON.parse(report.stdout), fromApi);
     assert.ok((fromApi as { rows: unknown[] }).rows.length > 0, 'the simulated world converts');
     const text = await cli(['attribute', 'report', '--workspace', ws.id]);
@@ -96,12 +101,30 @@ test('with `closedloop serve` on the data directory, workspace, import and repor
     assert.match(del.stdout, new RegExp(`Deleted workspace "Beta" \\(${beta}\\)`));
     assert.deepEqual((JSON.parse((await cli(['workspace', 'list', '--json'])).stdout) as { id: string }[]).map((w) => w.id), [ws.id]);
 
+    // rebuild and a person's data through the server's routes
+    const rebuilt = JSON.parse((await cli(['rebuild', '--workspace', ws.id, '--json'])).stdout) as { workspace: string; sessions: number }[];
+    assert.deepEqual(rebuilt.map((r) => r.workspace), [ws.id]);
+    assert.ok(rebuilt[0]!.sessions > 0);
+    const anon = (JSON.parse(readFileSync(file, 'utf8').split('\n')[0]!) as { anonymousId: string }).anonymousId;
+    const found = (await withKey(url, secretKey, `/api/people?anonymousId=${anon}`)).json() as { people: { personId: string }[] };
+    const person = found.people[0]!.personId;
+    const exported = JSON.parse((await cli(['people', 'export', '--person', person, '--workspace', ws.id])).stdout) as { counts: Record<string, number> };
+    assert.ok(exported.counts.events! > 0);
+    const byEmail = await cli(['people', 'export', '--email', 'ann@example.com', '--workspace', ws.id], 2);
+    assert.match(byEmail.stderr, /--email: through the running server, export takes --person/);
+    assert.equal((await cli(['people', 'erasures', '--workspace', ws.id, '--json'])).stdout, '[]\n');
+
+    const status = JSON.parse((await cli(['ingest', 'status', '--workspace', ws.id, '--json'])).stdout) as { journal: { pendingSegments: number }; deadLetters: { pending: number; items: unknown[] } };
+    assert.deepEqual([status.deadLetters.pending, status.deadLetters.items], [0, []]);
+    assert.equal(typeof status.journal.pendingSegments, 'number');
+    assert.match((await cli(['ingest', 'status'], 2)).stderr, /--workspace: through the running server, name a workspace/);
+
     // a command with no route yet says so and changes nothing
-    const rebuild = await cli(['rebuild', '--workspace', ws.id], 2);
-    assert.match(rebuild.stderr, new RegExp(`the server at ${url} holds the data directory .* \\(no HTTP route re-derives a workspace yet\\): stop the server`));
+    const redact = await cli(['redact', '--workspace', ws.id], 2);
+    assert.match(redact.stderr, new RegExp(`the server at ${url} holds the data directory .* \\(no HTTP route rewrites stored events yet; .*\\): stop the server`));
 
     // stopped: server.json is removed and the CLI opens the store itself, seeing what it did through the server
-    assert.equal(await server.stop(), 0);
+    assert.equal(await server.stop(), 0, JSON.stringify(server.output()));
     assert.equal(existsSync(serverFilePath(data)), false);
     const local = await cli(['workspace', 'list', '--json']);
     assert.equal(local.stderr, '');

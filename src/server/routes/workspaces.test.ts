@@ -13,7 +13,12 @@ interface Created {
 
 const admin = (s: TestServer, path: string, init: RequestInit = {}) =>
   fetch(`${s.base}${path}`, { ...init, headers: { authorization: `Bearer ${s.adminToken}`, ...(init.body && typeof init.body === 'string' ? { 'content-type': 'application/json' } : {}), ...(init.headers ?? {}) } });
-const withKey = (s: TestServer, key: string, path: string) => fetch(`${s.base}${path}`, { headers: { authorization: `Bearer ${key}` } });
+// the body is always read: a response left unread holds its connection open, and the server's close waits for it
+const withKey = async (s: TestServer, key: string, path: string) => {
+  const res = await fetch(`${s.base}${path}`, { headers: { authorization: `Bearer ${key}` } });
+  const text = await res.text();
+  return { status: res.status, json: async () => JSON.parse(text) as unknown };
+};
 
 const ndjson = (lines: unknown[]) => lines.map((l) => JSON.stringify(l)).join('\n') + '\n';
 const identifyCall = (id: string, anon: string, at: string, email: string) => ({ type: 'identify', messageId: id, anonymousId: anon, timestamp: at, traits: { email } });
