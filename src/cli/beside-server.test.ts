@@ -136,7 +136,7 @@ test('with `closedloop serve` on the data directory, workspace, import and repor
   }
 });
 
-test('a stale server.json is ignored (its process gone, or its URL silent); rotate-key works on the store itself', async () => {
+test('a stale server.json is ignored (its process gone, or its URL silent); rotate-key and delete work on the store itself', async () => {
   const { dir, cleanup } = tempDir();
   try {
     const cli = async (args: string[]) => {
@@ -161,6 +161,9 @@ test('a stale server.json is ignored (its process gone, or its URL silent); rota
     } finally {
       await store.close();
     }
+    // delete works on the store itself too
+    assert.match((await cli(['workspace', 'delete', '--workspace', ws.id, '--yes'])).stdout, new RegExp(`Deleted workspace "Acme" \\(${ws.id}\\)`));
+    assert.equal((await cli(['workspace', 'list', '--json'])).stdout, '[]\n');
   } finally {
     cleanup();
   }
