@@ -2,6 +2,7 @@ import { ConfigError, loadConfig, type Config, type ConfigOverrides } from '../c
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
 import { UsageError } from './errors.js';
+import { asCliError, findServer, type ServerClient } from './server-client.js';
 
 /** Config for a CLI command: bad config is a usage error (exit 2), every problem on its own line. */
 export function cliConfig(overrides: ConfigOverrides = {}): Config {
@@ -14,11 +15,47 @@ export function cliConfig(overrides: ConfigOverrides = {}): Config {
 }
 
 /**
- * Opens the store named by --data-dir (or config), runs fn, always closes it. `memoryLimit` is the
- * command's --memory-limit flag, when it has one.
+ * The server holding the data directory named by --data-dir (or config), announced on stderr, or undefined
+ * when none runs (then the command opens the store itself).
  */
-export async function withStore<T>(dataDir: string | undefined, fn: (store: Store) => Promise<T>, memoryLimit?: string): Promise<T> {
+export async function runningServer(dataDir: string | undefined): Promise<ServerClient | undefined> {
+  const server = await findServer(cliConfig({ dataDir }).dataDir);
+  if (server) process.stderr.write(`via the running server at ${server.url}\n`);
+  return server;
+}
+
+/**
+ * Runs a command through the running server (`remote`) or, with none, on the store it opens (`local`).
+ * Error replies from the server become CLI errors; `flags` maps the field the server names to the flag.
+ */
+export async function withData<T>(
+  dataDir: string | undefined,
+  how: { local: (store: Store) => Promise<T>; remote: (server: ServerClient) => Promise<T>; flags?: Record<string, string>; memoryLimit?: string },
+): Promise<T> {
+  const server = await runningServer(dataDir);
+  if (!server) return withStore(dataDir, how.local, how.memoryLimit);
+  try {
+    return await how.remote(server);
+  } catch (err) {
+    throw asCliError(err, how.flags);
+  }
+}
+
+/**
+ * Opens the store named by --data-dir (or config), runs fn, always closes it. `memoryLimit` is the
+ * command's --memory-limit flag, when it has one. While a server holds the data directory, a command that
+ * cannot act through it exits 2 naming what it lacks (`unsupported`: the route or feature missing).
+ */
+export async function withStore<T>(dataDir: string | undefined, fn: (store: Store) => Promise<T>, memoryLimit?: string, unsupported?: string): Promise<T> {
   const config = cliConfig({ dataDir, memoryLimit });
+  const server = await findServer(config.dataDir);
+  if (server) {
+    throw new UsageError(
+      `the server at ${server.url} holds the data directory ${config.dataDir}, and this command cannot act through it yet` +
+        `${unsupported ? ` (${unsupported})` : ''}: stop the server to run it`,
+      '--data-dir',
+    );
+  }
   let store: Store;
   try {
     store = await openStore(config.dataDir, { memoryLimit: config.memoryLimit });

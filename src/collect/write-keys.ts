@@ -12,6 +12,8 @@ export class WriteKeyCache {
     private readonly ttlMs = 60_000,
   ) {}
 
+  clear(): void { this.hits.clear(); } // a deleted workspace's key must stop at once
+
   async resolve(writeKey: string): Promise<Workspace | undefined> {
     const now = Date.now();
     const c = this.hits.get(writeKey);

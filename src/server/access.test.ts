@@ -5,7 +5,8 @@ import { basicAuth, startTestServer } from '../test-helpers/server.js';
 import { openTestStore } from '../test-helpers/store.js';
 import { tempDir } from '../test-helpers/tmp.js';
 import { createWorkspace } from '../workspaces/create.js';
-import { installAccess, type DeclaredRoute } from './access.js';
+import { access, installAccess, type DeclaredRoute } from './access.js';
+import { installErrorHandlers } from './errors.js';
 
 // a concrete URL for a declared route: path parameters filled, wildcards given a segment
 const concrete = (r: DeclaredRoute, param: string) => r.url.replace(/:[A-Za-z]+/g, param).replace(/\*/g, 'track');
@@ -27,7 +28,8 @@ test('every route declares who may call it, and each declaration holds: no crede
     const open = routes.filter((r) => r.access.who === 'anyone' && r.method !== 'OPTIONS').map((r) => `${r.method} ${r.url}`);
     assert.deepEqual(open.sort(), ['GET /api/openapi.json', 'GET /cl.js', 'GET /healthz', 'GET /readyz', 'POST /v1/m']);
     const kinds = new Set(routes.map((r) => r.access.who));
-    assert.deepEqual([...kinds].sort(), ['anyone', 'secret', 'write-key']);
+    assert.deepEqual([...kinds].sort(), ['admin', 'anyone', 'secret', 'write-key']);
+    const admin = { authorization: `Bearer ${s.adminToken}` };
     for (const r of routes) {
       const what = `${r.method} ${r.url} (${r.access.who})`;
       if (r.access.who === 'secret') {
@@ -40,6 +42,27 @@ test('every route declares who may call it, and each declaration holds: no crede
         const ok = await call(s.base, r, { authorization: `Bearer ${other.secretKey}` });
         assert.notEqual(ok.status, 401, `${what} refused its own secret key`);
         assert.ok(ok.status < 500, `${what}: ${ok.status}`);
+        // the admin token acts on the workspace its header names, and only on one that exists
+        const asAdmin = await call(s.base, r, { ...admin, 'x-closedloop-workspace': other.workspace.id });
+        assert.ok(asAdmin.status !== 401 && asAdmin.status < 500, `${what} as admin: ${asAdmin.status}`);
+        assert.equal((await call(s.base, r, admin)).status, 400, `${what} as admin without a workspace`);
+        assert.equal((await call(s.base, r, { ...admin, 'x-closedloop-workspace': 'ws_missing' })).status, 404, `${what} as admin, unknown workspace`);
+      } else if (r.access.who === 'admin') {
+        // the admin token only: a workspace's secret key (even with the header), its write key, a wrong token
+        const refusedAdmin = [
+          {} as Record<string, string>,
+          { authorization: 'Bearer adm_wrong' },
+          { authorization: `Bearer ${s.adminToken}x` },
+          { authorization: `Bearer ${s.secretKey}`, 'x-closedloop-workspace': s.workspace.id },
+          { authorization: basicAuth(s.workspace.writeKey) },
+        ];
+        for (const headers of refusedAdmin) {
+          const res = await call(s.base, r, headers, s.workspace.id);
+          assert.equal(res.status, 401, `${what} with ${JSON.stringify(headers)}: ${res.status}`);
+          assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'unauthorized');
+        }
+        const ok = await call(s.base, r, admin, 'ws_missing');
+        assert.ok(ok.status !== 401 && ok.status < 500, `${what} with the admin token: ${ok.status}`);
       } else if (r.access.who === 'write-key') {
         // the SDK settings routes (GET) answer an unknown key as an unknown resource, as the vendors' CDNs do
         const refused = r.method === 'GET' ? [401, 404] : [401];
@@ -56,6 +79,25 @@ test('every route declares who may call it, and each declaration holds: no crede
     }
   } finally {
     await s.close();
+  }
+});
+
+test('a server given no admin check refuses every admin-token request', async () => {
+  const { dir, cleanup } = tempDir();
+  const store = await openTestStore(dir);
+  const app = Fastify();
+  installErrorHandlers(app);
+  installAccess(app, store);
+  app.get('/api/admin-only', { config: access.admin() }, async () => ({ ok: true }));
+  try {
+    for (const authorization of [undefined, 'Bearer adm_anything']) {
+      const res = await app.inject({ method: 'GET', url: '/api/admin-only', headers: authorization ? { authorization } : {} });
+      assert.equal(res.statusCode, 401);
+    }
+  } finally {
+    await app.close();
+    await store.close();
+    cleanup();
   }
 });
 

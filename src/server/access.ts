@@ -6,6 +6,7 @@ import { writeKeyFrom, type WriteKeyCache } from '../collect/write-keys.js';
 import type { Store } from '../store/store.js';
 import type { Workspace } from '../store/types.js';
 import { workspaceForSecret } from '../workspaces/create.js';
+import type { AdminCheck } from './admin-credential.js';
 import { ApiError } from './errors.js';
 
 /**
@@ -14,15 +15,22 @@ import { ApiError } from './errors.js';
  *   body's `writeKey`, the query or the path), so it is checked once the body is parsed; an unknown key
  *   is a 401, or a 404 on the SDK settings routes (`unknown: 'not_found'`), as the vendors' CDNs answer;
  * - `secret`: the workspace's secret API key, `Authorization: Bearer sk_...`; the workspace is resolved
- *   before the body is read.
+ *   before the body is read. The admin token is accepted too, acting on the workspace named by the
+ *   `X-Closedloop-Workspace` header (the CLI beside a running server);
+ * - `admin`: only the local admin token the server wrote into the data directory (server.json):
+ *   `Authorization: Bearer adm_...`. Routes over all workspaces (create, list, rotate a key, delete).
  */
-export type Access = { who: 'anyone' } | { who: 'write-key'; unknown?: 'not_found' } | { who: 'secret' };
+export type Access = { who: 'anyone' } | { who: 'write-key'; unknown?: 'not_found' } | { who: 'secret' } | { who: 'admin' };
 
 export const access = {
   anyone: (): { access: Access } => ({ access: { who: 'anyone' } }),
   writeKey: (opts: { unknown?: 'not_found' } = {}): { access: Access } => ({ access: { who: 'write-key', ...opts } }),
   secret: (): { access: Access } => ({ access: { who: 'secret' } }),
+  admin: (): { access: Access } => ({ access: { who: 'admin' } }),
 };
+
+/** The header naming the workspace an admin-token request to a secret-key route acts on. */
+export const WORKSPACE_HEADER = 'x-closedloop-workspace';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -56,11 +64,25 @@ export function setWorkspace(req: FastifyRequest, ws: Workspace): void {
   (req as WithWorkspace)[WORKSPACE] = ws;
 }
 
-function requireSecret(store: Store): onRequestHookHandler {
+const bearer = (req: FastifyRequest) => {
+  const h = req.headers.authorization;
+  return h?.startsWith('Bearer ') ? h.slice(7).trim() : undefined;
+};
+
+function requireSecret(store: Store, admin: AdminCheck | undefined): onRequestHookHandler {
   return async (req) => {
-    const h = req.headers.authorization;
-    const key = h?.startsWith('Bearer ') ? h.slice(7).trim() : undefined;
+    const key = bearer(req);
     if (!key) throw new ApiError(401, 'unauthorized', 'a secret API key is required: Authorization: Bearer sk_...', 'authorization');
+    if (admin?.matches(key)) {
+      const named = req.headers[WORKSPACE_HEADER];
+      if (typeof named !== 'string' || named === '') {
+        throw new ApiError(400, 'workspace_required', `the admin token acts on the workspace named by the ${WORKSPACE_HEADER} header`, WORKSPACE_HEADER);
+      }
+      const ws = await store.getWorkspace(named);
+      if (!ws) throw new ApiError(404, 'not_found', `no workspace with id "${named.slice(0, 100)}"`, WORKSPACE_HEADER);
+      setWorkspace(req, ws);
+      return;
+    }
     const ws = await workspaceForSecret(store, key);
     if (!ws) throw new ApiError(401, 'unauthorized', 'unknown API key', 'authorization');
     setWorkspace(req, ws);
@@ -82,26 +104,38 @@ function requireWriteKey(keys: WriteKeyCache, unknown: 'unauthorized' | 'not_fou
   };
 }
 
+function requireAdmin(admin: AdminCheck | undefined): onRequestHookHandler {
+  return async (req) => {
+    const key = bearer(req);
+    if (!key) throw new ApiError(401, 'unauthorized', 'the admin token is required: Authorization: Bearer adm_... (server.json in the data directory)', 'authorization');
+    if (!admin?.matches(key)) throw new ApiError(401, 'unauthorized', 'not the admin token', 'authorization');
+  };
+}
+
 const asArray = <T>(h: T | T[] | undefined): T[] => (h === undefined ? [] : Array.isArray(h) ? h : [h]);
 
 /**
  * Installs the access check: every route registered after this must declare `config.access`, and gets the
- * hook its declaration names; the registry of routes is `app.declaredRoutes`.
+ * hook its declaration names; the registry of routes is `app.declaredRoutes`. Without `admin` (a server
+ * that wrote no server.json) every admin-token request is refused.
  */
-export function installAccess(app: FastifyInstance, store: Store, writeKeys?: WriteKeyCache): void {
+export function installAccess(app: FastifyInstance, store: Store, opts: { writeKeys?: WriteKeyCache; admin?: AdminCheck } = {}): void {
+  const { writeKeys, admin } = opts;
   const routes: DeclaredRoute[] = [];
-  const secret = requireSecret(store);
-  app.addHook('onRoute', (opts: RouteOptions) => {
-    const declared = opts.config?.access;
-    const methods = asArray(opts.method);
-    if (!declared) throw new Error(`${methods.join(',')} ${opts.url} declares no access: add config: access.<who>()`);
-    if (declared.who === 'secret') opts.onRequest = [secret, ...asArray(opts.onRequest)];
+  const secret = requireSecret(store, admin);
+  const adminOnly = requireAdmin(admin);
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const declared = route.config?.access;
+    const methods = asArray(route.method);
+    if (!declared) throw new Error(`${methods.join(',')} ${route.url} declares no access: add config: access.<who>()`);
+    if (declared.who === 'secret') route.onRequest = [secret, ...asArray(route.onRequest)];
     if (declared.who === 'write-key') {
-      if (!writeKeys) throw new Error(`${methods.join(',')} ${opts.url} takes a write key, but no write-key cache was installed`);
-      opts.preHandler = [requireWriteKey(writeKeys, declared.unknown ?? 'unauthorized'), ...asArray(opts.preHandler)];
+      if (!writeKeys) throw new Error(`${methods.join(',')} ${route.url} takes a write key, but no write-key cache was installed`);
+      route.preHandler = [requireWriteKey(writeKeys, declared.unknown ?? 'unauthorized'), ...asArray(route.preHandler)];
     }
+    if (declared.who === 'admin') route.onRequest = [adminOnly, ...asArray(route.onRequest)];
     // HEAD routes are Fastify's copies of GET routes, with the same declaration and hooks
-    for (const method of methods) if (method !== 'HEAD') routes.push({ method, url: opts.url, access: declared });
+    for (const method of methods) if (method !== 'HEAD') routes.push({ method, url: route.url, access: declared });
   });
   app.decorate('declaredRoutes', routes);
 }

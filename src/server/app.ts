@@ -25,6 +25,8 @@ import { RateLimiter } from '../collect/rate-limit.js';
 import { WriteKeyCache } from '../collect/write-keys.js';
 import { RedactionRulesCache } from '../model/redaction-settings.js';
 import { privacyRoutes } from './routes/privacy.js';
+import { workspacesRoutes } from './routes/workspaces.js';
+import type { AdminCheck } from './admin-credential.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -44,6 +46,8 @@ export interface AppDeps {
   store: Store;
   config: Config;
   logger: Logger;
+  /** The local admin token's check (serve writes the token to server.json); without it admin routes refuse all. */
+  admin?: AdminCheck;
 }
 
 /** Builds the HTTP app (not yet listening), so tests and `serve` share one construction. */
@@ -60,7 +64,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const writeKeys = new WriteKeyCache(deps.store);
-  installAccess(app, deps.store, writeKeys);
+  installAccess(app, deps.store, { writeKeys, ...(deps.admin ? { admin: deps.admin } : {}) });
   await openApi(app);
   healthRoutes(app, deps.store);
   const geo = deps.config.geoipDatabase ? await GeoIp.open(deps.config.geoipDatabase) : undefined;
@@ -86,6 +90,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   attributionRoutes(app, deps.store);
   reportRoutes(app, deps.store);
   privacyRoutes(app, deps.store, redaction, deps.config.redactParams);
+  await workspacesRoutes(app, {
+    store: deps.store,
+    dataDir: deps.config.dataDir,
+    redactParams: deps.config.redactParams,
+    flush: () => loader.flush(),
+    forgetWriteKeys: () => writeKeys.clear(),
+  });
   await trackerRoute(app, deps.config.trackerPath);
   // acknowledged events reach the store before it closes
   app.addHook('onClose', async () => {

@@ -24,7 +24,8 @@ test('GET /api/openapi.json is a valid OpenAPI 3.1 document holding every route,
     });
     assert.deepEqual(missing, []);
     // security follows each route's declaration
-    assert.deepEqual(doc.paths['/api/events']!.get!.security, [{ secretKey: [] }]);
+    assert.deepEqual(doc.paths['/api/events']!.get!.security, [{ secretKey: [] }, { adminToken: [] }]);
+    assert.deepEqual(doc.paths['/api/workspaces']!.post!.security, [{ adminToken: [] }]);
     assert.deepEqual(doc.paths['/v1/batch']!.post!.security, [{ writeKey: [] }]);
     assert.deepEqual(doc.paths['/healthz']!.get!.security, []);
     // query parameters come from the route's zod schema

@@ -6,7 +6,8 @@ import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import { access } from './access.js';
 
 const SECURITY: Record<string, Record<string, string[]>[]> = {
-  secret: [{ secretKey: [] }],
+  secret: [{ secretKey: [] }, { adminToken: [] }],
+  admin: [{ adminToken: [] }],
   'write-key': [{ writeKey: [] }],
   anyone: [],
 };
@@ -22,6 +23,11 @@ export async function openApi(app: FastifyInstance): Promise<void> {
         securitySchemes: {
           secretKey: { type: 'http', scheme: 'bearer', description: "A workspace's secret API key (sk_...)" },
           writeKey: { type: 'http', scheme: 'basic', description: "A workspace's public write key as the Basic auth user name (or writeKey in the body)" },
+          adminToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'The local admin token in the data directory\'s server.json (adm_...); on workspace routes, with the X-Closedloop-Workspace header',
+          },
         },
       },
     },

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type ConfigOverrides } from '../config/config.js';
+import { newAdminToken } from '../server/admin-credential.js';
 import { buildApp } from '../server/app.js';
 import { openTestStore } from './store.js';
 import type { Store } from '../store/store.js';
@@ -14,6 +15,8 @@ export interface TestServer {
   store: Store;
   workspace: Workspace;
   secretKey: string;
+  /** The admin token the server accepts (a served data directory's server.json holds it). */
+  adminToken: string;
   dir: string;
   close(): Promise<void>;
 }
@@ -24,7 +27,8 @@ export async function startTestServer(overrides: ConfigOverrides = {}): Promise<
   const store = await openTestStore(dir);
   const { workspace, secretKey } = await createWorkspace(store, { name: 'Test', currency: 'USD', timezone: 'UTC' });
   const config = loadConfig({ env: {}, cwd: dir, overrides: { dataDir: dir, ...overrides } });
-  const app = await buildApp({ store, config, logger: pino({ level: 'silent' }) });
+  const admin = newAdminToken();
+  const app = await buildApp({ store, config, logger: pino({ level: 'silent' }), admin: admin.check });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();
   if (!addr || typeof addr !== 'object') throw new Error('no address');
@@ -34,6 +38,7 @@ export async function startTestServer(overrides: ConfigOverrides = {}): Promise<
     store,
     workspace,
     secretKey,
+    adminToken: admin.token,
     dir,
     async close() {
       await app.close();

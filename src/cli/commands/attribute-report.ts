@@ -6,8 +6,9 @@ import { AttributionSettingsError, attributionSettingsFor } from '../../model/at
 import type { StoredModelName } from '../../model/attribution-credits.js';
 import type { Store } from '../../store/store.js';
 import { CREDIT_DIMENSIONS, type CreditDimension } from '../../store/types.js';
-import { printRows, withStore } from '../context.js';
+import { printRows, withData } from '../context.js';
 import { UsageError } from '../errors.js';
+import { ApiFailure, type ServerClient } from '../server-client.js';
 
 interface Common {
   workspace: string;
@@ -30,10 +31,18 @@ function instant(text: string | undefined, flag: string): number | undefined {
   return t;
 }
 
-async function inWorkspace<T>(o: Common, fn: (store: Store) => Promise<T>): Promise<T> {
-  return withStore(o.dataDir, async (store) => {
-    if (!(await store.getWorkspace(o.workspace))) throw new UsageError(`no workspace with id "${o.workspace}"`, '--workspace');
-    return fn(store);
+// the server's names for the fields it refuses, as this command's flags
+const FLAGS = { lookbackDays: '--lookback-days', excludeChannels: '--exclude', groupBy: '--by', model: '--model', from: '--from', to: '--to', 'x-closedloop-workspace': '--workspace' };
+
+/** Runs on the store this process opens, or through the running server on the workspace's own routes. */
+async function inWorkspace<T>(o: Common, local: (store: Store) => Promise<T>, remote: (server: ServerClient) => Promise<T>): Promise<T> {
+  return withData(o.dataDir, {
+    local: async (store) => {
+      if (!(await store.getWorkspace(o.workspace))) throw new UsageError(`no workspace with id "${o.workspace}"`, '--workspace');
+      return local(store);
+    },
+    remote,
+    flags: FLAGS,
   });
 }
 
@@ -70,12 +79,17 @@ export function registerReports(attribute: Command): void {
           });
         } catch (err) {
           if (err instanceof ReportError || err instanceof AttributionSettingsError) {
-            const flag = { lookbackDays: '--lookback-days', excludeChannels: '--exclude', groupBy: '--by', model: '--model' }[err.field.split('.')[0]!] ?? err.field;
+            const flag = (FLAGS as Record<string, string>)[err.field.split('.')[0]!] ?? err.field;
             throw new UsageError(err.reason, flag);
           }
           throw err;
         }
-      });
+      }, (server) =>
+        server.call<Awaited<ReturnType<typeof attributionReport>>>('GET', '/api/reports/attribution', {
+          workspace: o.workspace,
+          query: { model: o.model, groupBy: o.by, from: o.from, to: o.to, lookbackDays: o.lookbackDays, excludeChannels: o.exclude },
+        }),
+      );
       if (o.json) {
         process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         return;
@@ -93,7 +107,11 @@ export function registerReports(attribute: Command): void {
     .option('--json', 'print JSON')
     .action(async (o: Common & { by: string }) => {
       const dims = dimensions(o.by);
-      const result = await inWorkspace(o, (store) => compareModels(store, o.workspace, dims));
+      const result = await inWorkspace(
+        o,
+        (store) => compareModels(store, o.workspace, dims),
+        (server) => server.call<Awaited<ReturnType<typeof compareModels>>>('GET', '/api/reports/model-comparison', { workspace: o.workspace, query: { groupBy: o.by } }),
+      );
       if (o.json) {
         process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         return;
@@ -128,15 +146,28 @@ export function registerReports(attribute: Command): void {
           throw new UsageError(`cannot read ${o.set} as JSON: ${(err as Error).message}`, '--set');
         }
       }
-      const out = await inWorkspace(o, async (store) => {
-        if (o.set === undefined) return { settings: await attributionSettingsFor(store, o.workspace) };
-        try {
-          return await changeAttributionSettings(store, o.workspace, input);
-        } catch (err) {
-          if (err instanceof AttributionSettingsError) throw new UsageError(`${err.field}: ${err.reason}`, '--set');
-          throw err;
-        }
-      });
+      const out = await inWorkspace<unknown>(
+        o,
+        async (store) => {
+          if (o.set === undefined) return { settings: await attributionSettingsFor(store, o.workspace) };
+          try {
+            return await changeAttributionSettings(store, o.workspace, input);
+          } catch (err) {
+            if (err instanceof AttributionSettingsError) throw new UsageError(`${err.field}: ${err.reason}`, '--set');
+            throw err;
+          }
+        },
+        async (server) => {
+          if (o.set === undefined) return { settings: (await server.call<{ settings: unknown }>('GET', '/api/attribution/settings', { workspace: o.workspace })).settings };
+          try {
+            return await server.call('PUT', '/api/attribution/settings', { workspace: o.workspace, json: input });
+          } catch (err) {
+            // the same message the local path gives: the settings field, then the reason
+            if (err instanceof ApiFailure && err.status === 400 && err.code === 'invalid_settings') throw new UsageError(`${err.field}: ${err.message}`, '--set');
+            throw err;
+          }
+        },
+      );
       process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     });
 }

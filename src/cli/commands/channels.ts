@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { changeChannelRules } from '../../model/channel-rules-change.js';
-import { printRows, withStore } from '../context.js';
+import { printRows, withData } from '../context.js';
 import { UsageError } from '../errors.js';
 import { compileRules, defaultCompiledRules, type CompiledRules } from '../../model/channels/rules.js';
 import { explainLanding, type LandingExplanation } from '../../model/channels/explain.js';
@@ -132,25 +132,28 @@ export function register(program: Command): void {
           throw new UsageError(`cannot read ${file} as JSON: ${(err as Error).message}`, 'file');
         }
       }
-      await withStore(opts.dataDir, async (store) => {
-        if (!(await store.getWorkspace(opts.workspace))) throw new UsageError(`no workspace with id "${opts.workspace}"`, '--workspace');
-        let change;
-        try {
-          change = await changeChannelRules(store, opts.workspace, config);
-        } catch (err) {
-          if (err instanceof RuleSetError) throw new UsageError(err.message, 'file');
-          throw err;
-        }
-        if (opts.json) {
-          process.stdout.write(`${JSON.stringify(change, null, 2)}\n`);
-          return;
-        }
-        process.stdout.write(`Re-derived ${change.sessions} sessions; ${change.moved} changed channel.\n\n`);
-        printRows(change.channels.map((c) => ({ channel: c.channel, before: c.before, after: c.after, change: c.change > 0 ? `+${c.change}` : String(c.change) })), false);
-        if (change.matrix.length > 0) {
-          process.stdout.write('\nmoved:\n');
-          printRows(change.matrix.map((m) => ({ from: m.from, to: m.to, sessions: m.sessions })), false);
-        }
+      const change = await withData(opts.dataDir, {
+        local: async (store) => {
+          if (!(await store.getWorkspace(opts.workspace))) throw new UsageError(`no workspace with id "${opts.workspace}"`, '--workspace');
+          try {
+            return await changeChannelRules(store, opts.workspace, config);
+          } catch (err) {
+            if (err instanceof RuleSetError) throw new UsageError(err.message, 'file');
+            throw err;
+          }
+        },
+        remote: (server) => server.call<Awaited<ReturnType<typeof changeChannelRules>>>('PUT', '/api/channels/rules', { workspace: opts.workspace, json: config }),
+        flags: { 'x-closedloop-workspace': '--workspace', '*': 'file' },
       });
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(change, null, 2)}\n`);
+        return;
+      }
+      process.stdout.write(`Re-derived ${change.sessions} sessions; ${change.moved} changed channel.\n\n`);
+      printRows(change.channels.map((c) => ({ channel: c.channel, before: c.before, after: c.after, change: c.change > 0 ? `+${c.change}` : String(c.change) })), false);
+      if (change.matrix.length > 0) {
+        process.stdout.write('\nmoved:\n');
+        printRows(change.matrix.map((m) => ({ from: m.from, to: m.to, sessions: m.sessions })), false);
+      }
     });
 }

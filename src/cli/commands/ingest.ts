@@ -2,8 +2,9 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { deriveTouched } from '../../model/derive.js';
 import { journalBacklog } from '../../store/journal.js';
-import type { DeadLetter } from '../../store/types.js';
-import { cliConfig, printRows, withStore } from '../context.js';
+import type { LoaderStatus } from '../../store/journal-loader.js';
+import type { DeadLetter, DeadLetterCounts } from '../../store/types.js';
+import { cliConfig, printRows, withData, withStore } from '../context.js';
 import { UsageError } from '../errors.js';
 
 interface StatusOptions {
@@ -51,28 +52,44 @@ export function register(program: Command): void {
     .action(async (o: StatusOptions) => {
       const limit = parseLimit(o.limit);
       const config = cliConfig(o.dataDir === undefined ? {} : { dataDir: o.dataDir });
-      await withStore(o.dataDir, async (store) => {
-        if (o.workspace !== undefined && !(await store.getWorkspace(o.workspace))) throw new UsageError(`no workspace with id "${o.workspace}"`, '--workspace');
-        const b = journalBacklog(join(config.dataDir, 'journal'));
-        const journal = {
-          pendingSegments: b.segments,
-          pendingBytes: b.bytes,
-          oldestPendingSeconds: b.oldestAt === null ? null : Math.round((Date.now() - b.oldestAt) / 1000),
-        };
-        const counts = await store.countDeadLetters(o.workspace);
-        const items = await store.listDeadLetters({ workspaceId: o.workspace, pendingOnly: !o.all, limit });
-        if (o.json) {
-          process.stdout.write(`${JSON.stringify({ journal, deadLetters: { ...counts, items } }, null, 2)}\n`);
-          return;
-        }
-        process.stdout.write(
-          journal.pendingSegments === 0
-            ? 'journal: empty (everything acknowledged is loaded)\n'
-            : `journal: ${journal.pendingSegments} segment(s), ${journal.pendingBytes} bytes, not loaded yet (the server loads them when it starts)\n`,
-        );
-        process.stdout.write(`dead letters: ${counts.pending} pending, ${counts.retried} loaded by a retry\n`);
-        if (items.length > 0) printRows(items.map(row), false);
+      type Status = { journal: { pendingSegments: number; pendingBytes: number; oldestPendingSeconds: number | null }; deadLetters: DeadLetterCounts & { items: DeadLetter[] } };
+      const status = await withData<Status>(o.dataDir, {
+        local: async (store) => {
+          if (o.workspace !== undefined && !(await store.getWorkspace(o.workspace))) throw new UsageError(`no workspace with id "${o.workspace}"`, '--workspace');
+          const b = journalBacklog(join(config.dataDir, 'journal'));
+          const journal = {
+            pendingSegments: b.segments,
+            pendingBytes: b.bytes,
+            oldestPendingSeconds: b.oldestAt === null ? null : Math.round((Date.now() - b.oldestAt) / 1000),
+          };
+          const counts = await store.countDeadLetters(o.workspace);
+          const items = await store.listDeadLetters({ workspaceId: o.workspace, pendingOnly: !o.all, limit });
+          return { journal, deadLetters: { ...counts, items } };
+        },
+        remote: async (server) => {
+          // the route is a workspace's: dead letters too broken to name one are listed only without a server
+          if (o.workspace === undefined) throw new UsageError('through the running server, name a workspace (GET /api/ingest/status is per workspace)', '--workspace');
+          const r = await server.call<{ loader: LoaderStatus; deadLetters: Status['deadLetters'] }>('GET', '/api/ingest/status', {
+            workspace: o.workspace,
+            query: { limit: String(limit), include: o.all ? 'all' : 'pending' },
+          });
+          const { pendingSegments, pendingBytes, oldestPendingSeconds } = r.loader;
+          return { journal: { pendingSegments, pendingBytes, oldestPendingSeconds }, deadLetters: r.deadLetters };
+        },
+        flags: { 'x-closedloop-workspace': '--workspace', limit: '--limit' },
       });
+      const { journal, deadLetters } = status;
+      if (o.json) {
+        process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+        return;
+      }
+      process.stdout.write(
+        journal.pendingSegments === 0
+          ? 'journal: empty (everything acknowledged is loaded)\n'
+          : `journal: ${journal.pendingSegments} segment(s), ${journal.pendingBytes} bytes, not loaded yet (a running server loads them as they come, else when it starts)\n`,
+      );
+      process.stdout.write(`dead letters: ${deadLetters.pending} pending, ${deadLetters.retried} loaded by a retry\n`);
+      if (deadLetters.items.length > 0) printRows(deadLetters.items.map(row), false);
     });
 
   ingest
@@ -102,6 +119,6 @@ export function register(program: Command): void {
           for (const f of r.failed) process.stdout.write(`  ${f.id}: ${f.reason}\n`);
         }
         if (r.failed.length > 0) process.exitCode = 3;
-      });
+      }, undefined, 'no HTTP route replays dead letters yet');
     });
 }

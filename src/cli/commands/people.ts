@@ -1,15 +1,13 @@
 // `closedloop people export|erase|erasures`: a person's data under GDPR Art. 15 and 17 (docs/privacy.md).
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { deriveTouched } from '../../model/derive.js';
 import { erasePerson, exportPerson, PersonTargetError, type PersonTarget } from '../../model/person-privacy.js';
-import { EventJournal } from '../../store/journal.js';
-import { JournalLoader } from '../../store/journal-loader.js';
 import type { Store } from '../../store/store.js';
-import type { TouchedIds } from '../../store/types.js';
-import { cliConfig, printRows, withStore } from '../context.js';
+import type { ErasureRecord, Workspace } from '../../store/types.js';
+import { cliConfig, printRows, withData } from '../context.js';
 import { UsageError } from '../errors.js';
+import { loadJournal } from '../load-journal.js';
+import type { ServerClient } from '../server-client.js';
 
 interface TargetOptions {
   email?: string;
@@ -32,19 +30,27 @@ export function register(program: Command): void {
     .option('--out <file>', 'write to this file (created readable by its owner only) instead of stdout')
     .action(async (o: TargetOptions & { out?: string }) => {
       const target = targetOf(o);
-      await withStore(o.dataDir, async (store) => {
-        const ws = await workspaceOf(store, o.workspace);
-        const data = await exportPerson(store, ws, target).catch(asUsage);
-        if (!data) throw new UsageError(`nothing is stored about that ${describe(target)} in workspace ${ws}`, targetField(target));
-        const json = `${JSON.stringify(data, null, 2)}\n`;
-        if (o.out === undefined) {
-          process.stdout.write(json);
-          return;
-        }
-        writeFileSync(o.out, json, { mode: 0o600 });
-        const rows = Object.values(data.counts).reduce((a, b) => a + b, 0);
-        process.stderr.write(`wrote ${o.out}: ${rows} rows (${summary(data.counts)})\n`);
+      const data = await withData(o.dataDir, {
+        local: async (store) => {
+          const ws = await workspaceOf(store, o.workspace);
+          const data = await exportPerson(store, ws, target).catch(asUsage);
+          if (!data) throw new UsageError(`nothing is stored about that ${describe(target)} in workspace ${ws}`, targetField(target));
+          return data;
+        },
+        remote: async (server) => {
+          const ws = await remoteWorkspace(server, o.workspace);
+          return server.call<NonNullable<Awaited<ReturnType<typeof exportPerson>>>>('GET', `/api/people/${encodeURIComponent(personOnly(target, 'export'))}/export`, { workspace: ws });
+        },
+        flags: FLAGS,
       });
+      const json = `${JSON.stringify(data, null, 2)}\n`;
+      if (o.out === undefined) {
+        process.stdout.write(json);
+        return;
+      }
+      writeFileSync(o.out, json, { mode: 0o600 });
+      const rows = Object.values(data.counts).reduce((a, b) => a + b, 0);
+      process.stderr.write(`wrote ${o.out}: ${rows} rows (${summary(data.counts)})\n`);
     });
 
   targetOptions(people.command('erase'))
@@ -53,15 +59,25 @@ export function register(program: Command): void {
     .action(async (o: TargetOptions & { json?: boolean }) => {
       const target = targetOf(o);
       const dataDir = cliConfig(o.dataDir === undefined ? {} : { dataDir: o.dataDir }).dataDir;
-      await withStore(o.dataDir, async (store) => {
-        const ws = await workspaceOf(store, o.workspace);
-        // the server is stopped; events it acknowledged but did not load yet wait in the journal
-        const flush = () => loadJournal(store, dataDir);
-        const erasure = await erasePerson(store, ws, target, { via: 'cli', flush }).catch(asUsage);
-        if (!erasure) throw new UsageError(`nothing is stored about that ${describe(target)} in workspace ${ws}`, targetField(target));
-        if (o.json) process.stdout.write(`${JSON.stringify(erasure, null, 2)}\n`);
-        else process.stdout.write(`erasure ${erasure.id} in workspace ${ws}: removed ${summary(erasure.rowCounts)}\n`);
+      const { ws, erasure } = await withData(o.dataDir, {
+        local: async (store) => {
+          const ws = await workspaceOf(store, o.workspace);
+          // the server is stopped; events it acknowledged but did not load yet wait in the journal
+          const flush = () => loadJournal(store, dataDir);
+          const erasure = await erasePerson(store, ws, target, { via: 'cli', flush }).catch(asUsage);
+          if (!erasure) throw new UsageError(`nothing is stored about that ${describe(target)} in workspace ${ws}`, targetField(target));
+          return { ws, erasure };
+        },
+        remote: async (server) => {
+          const ws = await remoteWorkspace(server, o.workspace);
+          const path = `/api/people/${encodeURIComponent(personOnly(target, 'erase'))}`;
+          const { erasure } = await server.call<{ erasure: NonNullable<Awaited<ReturnType<typeof erasePerson>>> }>('DELETE', path, { workspace: ws });
+          return { ws, erasure };
+        },
+        flags: FLAGS,
       });
+      if (o.json) process.stdout.write(`${JSON.stringify(erasure, null, 2)}\n`);
+      else process.stdout.write(`erasure ${erasure.id} in workspace ${ws}: removed ${summary(erasure.rowCounts)}\n`);
     });
 
   people
@@ -71,17 +87,22 @@ export function register(program: Command): void {
     .option('--data-dir <dir>', 'data directory')
     .option('--json', 'machine-readable output')
     .action(async (o: { workspace?: string; dataDir?: string; json?: boolean }) => {
-      await withStore(o.dataDir, async (store) => {
-        const ws = await workspaceOf(store, o.workspace);
-        const rows = (await store.listErasures(ws)).map((e) => ({
-          id: e.id,
-          requestedAt: e.requestedAt,
-          rederivedAt: e.rederivedAt,
-          via: e.via,
-          ...(o.json ? { rowCounts: e.rowCounts } : { removed: summary(e.rowCounts) }),
-        }));
-        printRows(rows, Boolean(o.json));
+      const erasures = await withData(o.dataDir, {
+        local: async (store) => store.listErasures(await workspaceOf(store, o.workspace)),
+        remote: async (server) => {
+          const ws = await remoteWorkspace(server, o.workspace);
+          return (await server.call<{ erasures: ErasureRecord[] }>('GET', '/api/people/erasures', { workspace: ws })).erasures;
+        },
+        flags: FLAGS,
       });
+      const rows = erasures.map((e) => ({
+        id: e.id,
+        requestedAt: e.requestedAt,
+        rederivedAt: e.rederivedAt,
+        via: e.via,
+        ...(o.json ? { rowCounts: e.rowCounts } : { removed: summary(e.rowCounts) }),
+      }));
+      printRows(rows, Boolean(o.json));
     });
 }
 
@@ -100,6 +121,23 @@ function asUsage(err: unknown): never {
   throw err;
 }
 
+// the server's names for what it refuses, as this command's flags
+const FLAGS = { 'x-closedloop-workspace': '--workspace', id: '--person' };
+
+/** The person routes take a person id; finding the facts that name an e-mail runs only on the store itself. */
+function personOnly(t: PersonTarget, what: string): string {
+  if ('personId' in t) return t.personId;
+  throw new UsageError(`through the running server, ${what} takes --person (no HTTP route ${what}s by e-mail yet; GET /api/people?email= finds the person id)`, '--email');
+}
+
+/** The workspace named, or the only one the server holds. */
+async function remoteWorkspace(server: ServerClient, id: string | undefined): Promise<string> {
+  if (id !== undefined) return id;
+  const all = (await server.call<{ workspaces: Workspace[] }>('GET', '/api/workspaces')).workspaces;
+  if (all.length !== 1) throw new UsageError(`the data directory holds ${all.length} workspaces: name one`, '--workspace');
+  return all[0]!.id;
+}
+
 async function workspaceOf(store: Store, id: string | undefined): Promise<string> {
   if (id !== undefined) {
     if (!(await store.getWorkspace(id))) throw new UsageError(`no workspace with id "${id}"`, '--workspace');
@@ -115,22 +153,3 @@ const summary = (counts: Record<string, number>) =>
     .filter(([, n]) => n > 0)
     .map(([t, n]) => `${t} ${n}`)
     .join(', ') || 'no rows';
-
-/**
- * Loads what the ingestion journal still holds (a server that stopped uncleanly leaves segments) and derives
- * it, as the server would have at its next start.
- */
-async function loadJournal(store: Store, dataDir: string): Promise<void> {
-  const journal = EventJournal.open(join(dataDir, 'journal'));
-  const loader = new JournalLoader(journal, store);
-  const touched = new Map<string, TouchedIds>();
-  loader.onLoaded((l) => {
-    for (const [ws, ids] of l.touched) touched.set(ws, ids);
-  });
-  try {
-    await loader.flush();
-  } finally {
-    await journal.close();
-  }
-  for (const [ws, ids] of touched) await deriveTouched(store, ws, ids);
-}

@@ -81,6 +81,6 @@ export function register(program: Command): void {
         if (o.json) process.stdout.write(`${JSON.stringify({ ...run, rederived: Boolean(derived) }, null, 2)}\n`);
         else printRows([row], false);
         process.stderr.write(`redact: workspace ${o.workspace}: ${run.rowsChanged} of ${run.rowsExamined} candidate events rewritten (audit ${run.id})\n`);
-      });
+      }, undefined, 'no HTTP route rewrites stored events yet; PUT /api/privacy/redaction changes the settings for new events');
     });
 }

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import type { z } from 'zod';
 import { REPORTS, ReportParamError, type Report } from '../../reports/index.js';
-import { printRows, withStore } from '../context.js';
+import { printRows, withData } from '../context.js';
 import { UsageError } from '../errors.js';
 
 const kebab = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
@@ -35,14 +35,24 @@ export function register(program: Command): void {
       .option('--json', 'print the whole result as JSON')
       .action(async (flags: Record<string, unknown> & { workspace: string; dataDir?: string; json?: boolean }) => {
         const params = paramsFrom(report, flags);
-        const result = await withStore(flags.dataDir, async (store) => {
-          if (!(await store.getWorkspace(flags.workspace))) throw new UsageError(`no workspace with id "${flags.workspace}"`, '--workspace');
-          try {
-            return await report.run({ store, workspaceId: flags.workspace }, params);
-          } catch (err) {
-            if (err instanceof ReportParamError) throw new UsageError(err.reason, kebab(err.field.split('.')[0]!));
-            throw err;
-          }
+        const keys = Object.keys(report.params.shape);
+        const result = await withData(flags.dataDir, {
+          local: async (store) => {
+            if (!(await store.getWorkspace(flags.workspace))) throw new UsageError(`no workspace with id "${flags.workspace}"`, '--workspace');
+            try {
+              return await report.run({ store, workspaceId: flags.workspace }, params);
+            } catch (err) {
+              if (err instanceof ReportParamError) throw new UsageError(err.reason, kebab(err.field.split('.')[0]!));
+              throw err;
+            }
+          },
+          // the same route and schema: the flags go as they were given, the server parses them
+          remote: (server) =>
+            server.call<Awaited<ReturnType<typeof report.run>>>('GET', `/api/reports/${report.name}`, {
+              workspace: flags.workspace,
+              query: Object.fromEntries(keys.filter((k) => flags[k] !== undefined).map((k) => [k, String(flags[k])])),
+            }),
+          flags: { ...Object.fromEntries(keys.map((k) => [k, kebab(k)])), 'x-closedloop-workspace': '--workspace' },
         });
         if (flags.json) {
           process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import pino from 'pino';
+import type { AddressInfo } from 'node:net';
+import { loopbackUrl, newAdminToken, removeServerFile, writeServerFile } from '../../server/admin-credential.js';
 import { buildApp } from '../../server/app.js';
 import { installGracefulShutdown } from '../../server/lifecycle.js';
 import { openStore } from '../../store/open.js';
@@ -31,7 +33,10 @@ export function register(program: Command): void {
       // what the engine may use, as it reports it: the first thing to check when memory runs short
       logger.info({ store: store.engine, limits: await store.engineLimits() }, 'store open');
       const firstRun = (await store.listWorkspaces()).length === 0;
-      const app = await buildApp({ store, config, logger });
+      // the CLI on this machine acts through this server while it holds the data directory (server.json)
+      const admin = newAdminToken();
+      const app = await buildApp({ store, config, logger, admin: admin.check });
+      app.addHook('onClose', async () => removeServerFile(config.dataDir));
       installGracefulShutdown(app, store, logger);
       try {
         await app.listen({ port: config.port, host: config.host });
@@ -41,6 +46,8 @@ export function register(program: Command): void {
         if (code === 'EADDRINUSE') throw new UsageError(`port ${config.port} is already in use`, '--port');
         throw err;
       }
+      const port = (app.server.address() as AddressInfo).port;
+      writeServerFile(config.dataDir, { url: loopbackUrl(config.host, port), pid: process.pid, token: admin.token, startedAt: new Date().toISOString() });
       const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
       const url = `http://${shownHost}:${config.port}`;
       if (firstRun && o.demo) {

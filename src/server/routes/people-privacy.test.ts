@@ -68,6 +68,11 @@ test('export and erase over HTTP: secret key and workspace enforced, the journal
     assert.equal(erasure.rowCounts.events, 3);
     assert.equal((await erase(ann)).status, 404);
     assert.deepEqual(await find(`email=${ANN.email}`), []);
+    // the audit record lists it, naming no personal data
+    const audit = await fetch(`${s.base}/api/people/erasures`, { headers: { authorization: `Bearer ${s.secretKey}` } });
+    const auditText = await audit.text();
+    assert.deepEqual((JSON.parse(auditText) as { erasures: { id: string; via: string }[] }).erasures.map((e) => [e.id, e.via]), [[erasure.id, 'api']]);
+    for (const secret of [ANN.email, ANN.anon, ANN.user, ann]) assert.ok(!auditText.includes(secret), 'the audit record names no personal data');
 
     // re-sent old events (same ids, her anonymous id, e-mail, user id) are acknowledged and never loaded
     assert.equal((await send([

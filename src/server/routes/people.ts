@@ -57,6 +57,11 @@ export function peopleRoutes(fastify: FastifyInstance, store: Store): void {
     return data;
   });
 
+  // the audit record of erasures: when, how, rows removed per table (no personal data)
+  app.get('/api/people/erasures', { config: secret, schema: { summary: 'The audit record of past erasures (no personal data)' } }, async (req) => ({
+    erasures: await store.listErasures(workspaceOf(req).id),
+  }));
+
   // GDPR Art. 17: the person's facts removed (the journal loaded first, so none wait there), tombstones kept,
   // the workspace re-derived; the reply is the audit record, which names no personal data
   app.delete('/api/people/:id', { config: secret, schema: { summary: "Erase a person's facts and re-derive (GDPR Art. 17)", params: PersonParams } }, async (req) => {

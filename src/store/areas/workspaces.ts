@@ -26,4 +26,11 @@ export interface WorkspacesStore {
   getWorkspace(id: string): Promise<Workspace | undefined>;
   findWorkspaceByWriteKey(writeKey: string): Promise<Workspace | undefined>;
   findWorkspaceBySecretHash(secretKeyHash: string): Promise<Workspace | undefined>;
+  /** Replaces the workspace's secret key hash (the old key stops working); false: no such workspace. */
+  setWorkspaceSecretHash(id: string, secretKeyHash: string): Promise<boolean>;
+  /**
+   * Removes the workspace and every fact, derived row and audit row of it, all or nothing. Rows removed per
+   * table, or undefined when there is no such workspace.
+   */
+  deleteWorkspace(id: string): Promise<Record<string, number> | undefined>;
 }

@@ -33,7 +33,7 @@ import { redactionRuns, redactStoredEvents } from './redact-repo.js';
 import { deriveSessions, listSessions, sessionsByChannel } from './sessions-repo.js';
 import { getSetting, setSetting } from './settings-repo.js';
 import { releaseTouchedEvents, stageTouchedEvents } from './touched-events.js';
-import { createWorkspace, findWorkspaceByWriteKey, findWorkspaceBySecretHash, getWorkspace, listWorkspaces } from './workspaces-repo.js';
+import { createWorkspace, deleteWorkspace, findWorkspaceByWriteKey, findWorkspaceBySecretHash, getWorkspace, listWorkspaces, setWorkspaceSecretHash } from './workspaces-repo.js';
 
 // the engine's own handle on a store it opened, for engine tests and test helpers only
 const DATABASE = new WeakMap<Store, Db>();
@@ -59,7 +59,7 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
       await db.close();
     },
     ...bind(db, { engineLimits, schemaVersion }),
-    ...bind(db, { createWorkspace, listWorkspaces, getWorkspace, findWorkspaceByWriteKey, findWorkspaceBySecretHash }),
+    ...bind(db, { createWorkspace, listWorkspaces, getWorkspace, findWorkspaceByWriteKey, findWorkspaceBySecretHash, setWorkspaceSecretHash, deleteWorkspace }),
     ...bind(db, { getSetting, setSetting }),
     ...bind(db, { importEventsFile, loadEventJournal, queryEvents, countEvents }),
     // the live path's group commit, for one request's events
