@@ -16,16 +16,48 @@ const LAYERS = {
   collect: ['util', 'rules', 'store', 'config', 'model'],
   model: ['util', 'rules', 'store', 'config', 'attribution', 'sim', 'collect', 'workspaces'],
   reports: ['util', 'rules', 'store', 'config', 'attribution', 'model', 'workspaces'],
-  server: ['util', 'rules', 'store', 'config', 'attribution', 'sim', 'collect', 'model', 'workspaces', 'reports'],
-  cli: ['util', 'rules', 'store', 'config', 'attribution', 'sim', 'collect', 'model', 'workspaces', 'reports', 'server'],
+  server: [
+    'util',
+    'rules',
+    'store',
+    'config',
+    'attribution',
+    'sim',
+    'collect',
+    'model',
+    'workspaces',
+    'reports',
+  ],
+  cli: [
+    'util',
+    'rules',
+    'store',
+    'config',
+    'attribution',
+    'sim',
+    'collect',
+    'model',
+    'workspaces',
+    'reports',
+    'server',
+  ],
 };
 const FOLDERS = [...Object.keys(LAYERS), 'test-helpers'];
-const TESTS = ['src/**/*.test.ts', 'src/test-helpers/**', 'tracker/src/**/*.test.ts', 'tracker/src/test-helpers/**'];
+const TESTS = [
+  'src/**/*.test.ts',
+  'src/test-helpers/**',
+  'tracker/src/**/*.test.ts',
+  'tracker/src/test-helpers/**',
+];
 
 // engine packages and engine SQL stay in the store's engine folders (a second engine must not need to edit
 // anything else); tests, test helpers and bench baselines may reach an engine directly
-const ENGINE_PACKAGES = { group: ['@duckdb/*', 'chdb', '@clickhouse/*'], message: 'engine packages are imported only under src/store/engines/' };
-const ENGINE_SQL = /\b(SELECT|INSERT INTO|CREATE (TABLE|INDEX|VIEW)|DELETE FROM|read_ndjson|read_csv)\b/;
+const ENGINE_PACKAGES = {
+  group: ['@duckdb/*', 'chdb', '@clickhouse/*'],
+  message: 'engine packages are imported only under src/store/engines/',
+};
+const ENGINE_SQL =
+  /\b(SELECT|INSERT INTO|CREATE (TABLE|INDEX|VIEW)|DELETE FROM|read_ndjson|read_csv)\b/;
 
 const layerRules = Object.entries(LAYERS).map(([folder, allowed]) => {
   const forbidden = FOLDERS.filter((f) => f !== folder && !allowed.includes(f));
@@ -56,7 +88,10 @@ export default tseslint.config(
   {
     files: ['**/*.ts'],
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/no-explicit-any': 'error',
     },
   },
@@ -68,8 +103,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: `Literal[value=${ENGINE_SQL}]`, message: 'SQL lives only under src/store/engines/' },
-        { selector: `TemplateElement[value.raw=${ENGINE_SQL}]`, message: 'SQL lives only under src/store/engines/' },
+        {
+          selector: `Literal[value=${ENGINE_SQL}]`,
+          message: 'SQL lives only under src/store/engines/',
+        },
+        {
+          selector: `TemplateElement[value.raw=${ENGINE_SQL}]`,
+          message: 'SQL lives only under src/store/engines/',
+        },
       ],
     },
   },

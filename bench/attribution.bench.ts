@@ -10,7 +10,11 @@ import { markov } from '../src/attribution/models/markov.js';
 import { shapleySimplified } from '../src/attribution/models/shapley-simplified.js';
 import { shapley } from '../src/attribution/models/shapley.js';
 import { SequenceInterner } from '../src/attribution/sequence-interner.js';
-import { RULE_MODEL_NAMES, type PathSummaryRow, type RuleModelOptions } from '../src/attribution/types.js';
+import {
+  RULE_MODEL_NAMES,
+  type PathSummaryRow,
+  type RuleModelOptions,
+} from '../src/attribution/types.js';
 
 export type BenchResult = { name: string; value: number; unit: string; note?: string };
 
@@ -30,7 +34,20 @@ function prng(seed: number): () => number {
   };
 }
 
-const CHANNELS = ['Direct', 'Organic Search', 'Paid Search', 'Paid Social', 'Organic Social', 'Email', 'Referral', 'Display', 'Affiliates', 'Video', 'SMS', 'Cross-network'];
+const CHANNELS = [
+  'Direct',
+  'Organic Search',
+  'Paid Search',
+  'Paid Social',
+  'Organic Social',
+  'Email',
+  'Referral',
+  'Display',
+  'Affiliates',
+  'Video',
+  'SMS',
+  'Cross-network',
+];
 
 /** 1M journeys with 1..19 touches each (≈10M), spread over ~100 days so the 90-day window bites. */
 function journeyBatch(seed: number): JourneyBatch {
@@ -71,7 +88,17 @@ function journeyBatch(seed: number): JourneyBatch {
     k += n;
   }
   offsets[JOURNEYS] = k;
-  return { channels: CHANNELS, touchChannel, touchAt, offsets, convertedAt, value, leadAt, opportunityAt, wonAt };
+  return {
+    channels: CHANNELS,
+    touchChannel,
+    touchAt,
+    offsets,
+    convertedAt,
+    value,
+    leadAt,
+    opportunityAt,
+    wonAt,
+  };
 }
 
 /** 1M distinct paths over 20 channels, 1..10 steps, with conversions and nulls. */
@@ -91,7 +118,7 @@ function distinctPaths(seed: number): EncodedPaths {
     if (seen.size === before) continue;
     conversions[id] = Math.floor(rand() * 4);
     nulls[id] = Math.floor(rand() * 20);
-    value[id] = conversions[id]! * Math.round(rand() * 20_000) / 100;
+    value[id] = (conversions[id]! * Math.round(rand() * 20_000)) / 100;
   }
   const offsets = new Int32Array(DISTINCT_PATHS + 1);
   for (let p = 0; p < DISTINCT_PATHS; p++) offsets[p + 1] = offsets[p]! + seen.length(p);
@@ -109,48 +136,100 @@ function seconds<T>(fn: () => T): [T, number] {
 export async function run(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   const options: RuleModelOptions = {
-    custom: { weights: { first: 0.3, lead: 0.2, opportunity: 0.2, won: 0.1, middle: 0.2 }, channelMultipliers: { Direct: 0.5 } },
+    custom: {
+      weights: { first: 0.3, lead: 0.2, opportunity: 0.2, won: 0.1, middle: 0.2 },
+      channelMultipliers: { Direct: 0.5 },
+    },
   };
 
   const batch = journeyBatch(42);
   const touches = batch.touchChannel.length;
   const [prepared, prepareS] = seconds(() => prepareBatch(batch, { lookbackDays: 90 }));
-  results.push({ name: 'attribution.rule.prepare_lookback', value: prepareS, unit: 's', note: `${JOURNEYS} conversions, ${touches} touches → ${prepared.touchChannel.length} in the 90-day window` });
+  results.push({
+    name: 'attribution.rule.prepare_lookback',
+    value: prepareS,
+    unit: 's',
+    note: `${JOURNEYS} conversions, ${touches} touches → ${prepared.touchChannel.length} in the 90-day window`,
+  });
   const [, allS] = seconds(() => creditBatch(prepared, RULE_MODEL_NAMES, options));
-  results.push({ name: 'attribution.rule.all_models', value: allS, unit: 's', note: `all ${RULE_MODEL_NAMES.length} rule-based models in one pass (target ≤ 10 s)` });
+  results.push({
+    name: 'attribution.rule.all_models',
+    value: allS,
+    unit: 's',
+    note: `all ${RULE_MODEL_NAMES.length} rule-based models in one pass (target ≤ 10 s)`,
+  });
   for (const m of RULE_MODEL_NAMES) {
     const [, s] = seconds(() => creditBatch(prepared, [m], options));
-    results.push({ name: `attribution.rule.${m}`, value: s, unit: 's', note: `${JOURNEYS} conversions, ${prepared.touchChannel.length} touches` });
+    results.push({
+      name: `attribution.rule.${m}`,
+      value: s,
+      unit: 's',
+      note: `${JOURNEYS} conversions, ${prepared.touchChannel.length} touches`,
+    });
   }
 
   const paths = distinctPaths(7);
   const [m, markovS] = seconds(() => markov(paths, 1));
-  results.push({ name: 'attribution.markov.order1', value: markovS, unit: 's', note: `${DISTINCT_PATHS} distinct paths, ${paths.tokens.length} steps, ${m.stateCount} states (target ≤ 5 s)` });
+  results.push({
+    name: 'attribution.markov.order1',
+    value: markovS,
+    unit: 's',
+    note: `${DISTINCT_PATHS} distinct paths, ${paths.tokens.length} steps, ${m.stateCount} states (target ≤ 5 s)`,
+  });
   const [, simplifiedS] = seconds(() => shapleySimplified(paths));
-  results.push({ name: 'attribution.shapley_simplified', value: simplifiedS, unit: 's', note: `${DISTINCT_PATHS} distinct paths (target ≤ 5 s)` });
+  results.push({
+    name: 'attribution.shapley_simplified',
+    value: simplifiedS,
+    unit: 's',
+    note: `${DISTINCT_PATHS} distinct paths (target ≤ 5 s)`,
+  });
   const [, shapleyS] = seconds(() => shapley(paths, 'rate'));
-  results.push({ name: 'attribution.shapley_exact', value: shapleyS, unit: 's', note: `${DISTINCT_PATHS} distinct paths, 20 channels` });
+  results.push({
+    name: 'attribution.shapley_exact',
+    value: shapleyS,
+    unit: 's',
+    note: `${DISTINCT_PATHS} distinct paths, 20 channels`,
+  });
   const [, markov2S] = seconds(() => markov(paths, 2));
-  results.push({ name: 'attribution.markov.order2', value: markov2S, unit: 's', note: `${DISTINCT_PATHS} distinct paths` });
+  results.push({
+    name: 'attribution.markov.order2',
+    value: markov2S,
+    unit: 's',
+    note: `${DISTINCT_PATHS} distinct paths`,
+  });
 
   // Encoding from string rows (what path-summary files go through), on the same paths.
   const rows: PathSummaryRow[] = [];
   for (let p = 0; p < DISTINCT_PATHS; p++) {
     rows.push({
-      path: Array.from(paths.tokens.subarray(paths.offsets[p]!, paths.offsets[p + 1]!), (c) => paths.channels[c]!),
+      path: Array.from(
+        paths.tokens.subarray(paths.offsets[p]!, paths.offsets[p + 1]!),
+        (c) => paths.channels[c]!,
+      ),
       conversions: paths.conversions[p]!,
       nulls: paths.nulls[p]!,
       value: paths.value[p]!,
     });
   }
   const [, encodeS] = seconds(() => encodePaths(rows));
-  results.push({ name: 'attribution.encode_paths', value: encodeS, unit: 's', note: `${DISTINCT_PATHS} string rows → columnar paths` });
+  results.push({
+    name: 'attribution.encode_paths',
+    value: encodeS,
+    unit: 's',
+    note: `${DISTINCT_PATHS} string rows → columnar paths`,
+  });
 
-  results.push({ name: 'attribution.peak_rss', value: Math.round(process.resourceUsage().maxRSS / 1024), unit: 'MB', note: 'whole benchmark process' });
+  results.push({
+    name: 'attribution.peak_rss',
+    value: Math.round(process.resourceUsage().maxRSS / 1024),
+    unit: 'MB',
+    note: 'whole benchmark process',
+  });
   return results;
 }
 
-const isMain = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+const isMain =
+  process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (isMain) {
   run().then((r) => process.stdout.write(`${JSON.stringify(r, null, 2)}\n`));
 }

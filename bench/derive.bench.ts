@@ -33,12 +33,17 @@ const HUGE_REPEATS = Number(process.env.BENCH_DERIVE_HUGE_REPEATS ?? 5);
 const TARGET_EVENTS = 10_000_000;
 
 function worker<T>(args: string[]): T {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'support/derive-worker.ts'), ...args], {
-    encoding: 'utf8',
-    maxBuffer: 16 * 2 ** 20,
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(here, 'support/derive-worker.ts'), ...args],
+    {
+      encoding: 'utf8',
+      maxBuffer: 16 * 2 ** 20,
+    },
+  );
   const line = r.stdout.trim().split('\n').pop() ?? '';
-  if (r.status !== 0 || !line.startsWith('{')) throw new Error(`derive worker ${args[0]} failed (${r.status}): ${r.stderr}`);
+  if (r.status !== 0 || !line.startsWith('{'))
+    throw new Error(`derive worker ${args[0]} failed (${r.status}): ${r.stderr}`);
   return JSON.parse(line) as T;
 }
 
@@ -60,12 +65,19 @@ function buildWorld(dir: string, visitors: number): World {
   const imported = worker<ImportOutput>(['import', dir, String(DAYS), String(visitors)]);
   const label = approx(imported.events);
   const rebuilt = worker<RebuildOutput>(['rebuild', dir, imported.workspaceId]);
-  if (rebuilt.events !== imported.events) throw new Error(`${label}: scan saw ${rebuilt.events} of ${imported.events} events`);
-  if (rebuilt.sessions === 0 || rebuilt.persons === 0) throw new Error(`${label}: rebuild derived nothing`);
+  if (rebuilt.events !== imported.events)
+    throw new Error(`${label}: scan saw ${rebuilt.events} of ${imported.events} events`);
+  if (rebuilt.sessions === 0 || rebuilt.persons === 0)
+    throw new Error(`${label}: rebuild derived nothing`);
   return { label, visitors, imported, rebuilt };
 }
 
-const totalSeconds = (r: RebuildOutput): number => r.userAgentsSeconds + r.sessionsSeconds + r.identitySeconds + r.milestonesSeconds + r.creditsSeconds;
+const totalSeconds = (r: RebuildOutput): number =>
+  r.userAgentsSeconds +
+  r.sessionsSeconds +
+  r.identitySeconds +
+  r.milestonesSeconds +
+  r.creditsSeconds;
 const round = (v: number, digits = 3): number => Number(v.toFixed(digits));
 
 function rebuildResults(w: World): BenchResult[] {
@@ -79,12 +91,37 @@ function rebuildResults(w: World): BenchResult[] {
       unit: 'events',
       note: `simulator seed 1, ${DAYS} days x ${w.visitors} visitors/day; ${r.anonymousIds} anonymous ids; bulk import ${w.imported.seconds.toFixed(1)} s (peak RSS of the simulate + import process ${w.imported.peakRssMiB.toFixed(0)} MiB)`,
     },
-    { name: `${n}: DuckDB scan count + count distinct anonymous_id (baseline)`, value: round(r.baselineSeconds), unit: 's', note: 'median of 3, bare DuckDB instance on the same file' },
+    {
+      name: `${n}: DuckDB scan count + count distinct anonymous_id (baseline)`,
+      value: round(r.baselineSeconds),
+      unit: 's',
+      note: 'median of 3, bare DuckDB instance on the same file',
+    },
     { name: `${n}: user agents`, value: round(r.userAgentsSeconds), unit: 's' },
-    { name: `${n}: sessions`, value: round(r.sessionsSeconds), unit: 's', note: `${r.sessions} sessions` },
-    { name: `${n}: identity`, value: round(r.identitySeconds), unit: 's', note: `${r.persons} persons` },
-    { name: `${n}: milestones`, value: round(r.milestonesSeconds), unit: 's', note: `${r.leads} leads` },
-    { name: `${n}: attribution credits`, value: round(r.creditsSeconds), unit: 's', note: `${r.credits} credit rows, 13 models` },
+    {
+      name: `${n}: sessions`,
+      value: round(r.sessionsSeconds),
+      unit: 's',
+      note: `${r.sessions} sessions`,
+    },
+    {
+      name: `${n}: identity`,
+      value: round(r.identitySeconds),
+      unit: 's',
+      note: `${r.persons} persons`,
+    },
+    {
+      name: `${n}: milestones`,
+      value: round(r.milestonesSeconds),
+      unit: 's',
+      note: `${r.leads} leads`,
+    },
+    {
+      name: `${n}: attribution credits`,
+      value: round(r.creditsSeconds),
+      unit: 's',
+      note: `${r.credits} credit rows, 13 models`,
+    },
     {
       name: `${n}: total`,
       value: round(total),
@@ -93,7 +130,11 @@ function rebuildResults(w: World): BenchResult[] {
       note: `peak RSS ${r.peakRssMiB.toFixed(0)} MiB (rebuild process)`,
     },
     { name: `${n}: throughput`, value: r.events / total, unit: 'events/s' },
-    { name: `${n}: total / baseline scan`, value: round(total / r.baselineSeconds, 1), unit: 'ratio' },
+    {
+      name: `${n}: total / baseline scan`,
+      value: round(total / r.baselineSeconds, 1),
+      unit: 'ratio',
+    },
   ];
 }
 
@@ -110,14 +151,25 @@ function liveResults(w: World, t: LiveTimings): BenchResult[] {
       target: '<= 2000',
       note: `${latencyMs.length} repeats over ${w.rebuilt.events} stored events, polled every 10 ms; ${(percentile(latencyMs, 50) / healthzP50).toFixed(0)}x GET /healthz p50 (${healthzP50.toFixed(2)} ms)`,
     },
-    { name: `${what}, p95`, value: round(percentile(latencyMs, 95), 1), unit: 'ms', target: '<= 2000', note: `max ${Math.max(...latencyMs).toFixed(1)} ms` },
+    {
+      name: `${what}, p95`,
+      value: round(percentile(latencyMs, 95), 1),
+      unit: 'ms',
+      target: '<= 2000',
+      note: `max ${Math.max(...latencyMs).toFixed(1)} ms`,
+    },
     {
       name: `${journey}, p50`,
       value: round(percentile(t.journeyMs, 50), 1),
       unit: 'ms',
       note: `${t.journeyMs.length} persons with an email, spread over the latest identifies; timeline items p50 ${percentile(t.journeyItems, 50)}, max ${Math.max(...t.journeyItems)}`,
     },
-    { name: `${journey}, p95`, value: round(percentile(t.journeyMs, 95), 1), unit: 'ms', note: `max ${Math.max(...t.journeyMs).toFixed(1)} ms` },
+    {
+      name: `${journey}, p95`,
+      value: round(percentile(t.journeyMs, 95), 1),
+      unit: 'ms',
+      note: `max ${Math.max(...t.journeyMs).toFixed(1)} ms`,
+    },
   ];
 }
 
@@ -133,7 +185,14 @@ export async function run(): Promise<BenchResult[]> {
     const perEventLarge = largeTotal / large.rebuilt.events;
     const extrapolated = perEventLarge * TARGET_EVENTS;
 
-    const live = await measureLiveDerive({ dir: join(root, 'small'), writeKey: small.imported.writeKey, secretKey: small.imported.secretKey }, REPEATS);
+    const live = await measureLiveDerive(
+      {
+        dir: join(root, 'small'),
+        writeKey: small.imported.writeKey,
+        secretKey: small.imported.secretKey,
+      },
+      REPEATS,
+    );
     const rssAfterSmall = process.resourceUsage().maxRSS / 1024;
     const h50 = percentile(live.healthzMs, 50);
     const results: BenchResult[] = [
@@ -150,19 +209,50 @@ export async function run(): Promise<BenchResult[]> {
               note: `extrapolation, not a measurement (BENCH_DERIVE_HUGE_VISITORS=0 skipped the ~10M world); cost per event at ${large.label} / ${small.label} = ${(perEventLarge / perEventSmall).toFixed(2)}`,
             },
           ]),
-      { name: `live ${small.label}: GET /healthz round trip (baseline)`, value: round(h50, 2), unit: 'ms p50', note: `p95 ${percentile(live.healthzMs, 95).toFixed(2)} ms, ${live.healthzMs.length} requests` },
+      {
+        name: `live ${small.label}: GET /healthz round trip (baseline)`,
+        value: round(h50, 2),
+        unit: 'ms p50',
+        note: `p95 ${percentile(live.healthzMs, 95).toFixed(2)} ms, ${live.healthzMs.length} requests`,
+      },
       ...liveResults(small, live),
-      { name: `live ${small.label}: peak RSS of the bench process (server + client)`, value: Math.round(rssAfterSmall), unit: 'MiB' },
+      {
+        name: `live ${small.label}: peak RSS of the bench process (server + client)`,
+        value: Math.round(rssAfterSmall),
+        unit: 'MiB',
+      },
     ];
     if (LARGE_REPEATS > 0) {
-      const big = await measureLiveDerive({ dir: join(root, 'large'), writeKey: large.imported.writeKey, secretKey: large.imported.secretKey }, LARGE_REPEATS);
+      const big = await measureLiveDerive(
+        {
+          dir: join(root, 'large'),
+          writeKey: large.imported.writeKey,
+          secretKey: large.imported.secretKey,
+        },
+        LARGE_REPEATS,
+      );
       results.push(...liveResults(large, big));
-      results.push({ name: `live ${large.label}: peak RSS of the bench process (server + client)`, value: Math.round(process.resourceUsage().maxRSS / 1024), unit: 'MiB' });
+      results.push({
+        name: `live ${large.label}: peak RSS of the bench process (server + client)`,
+        value: Math.round(process.resourceUsage().maxRSS / 1024),
+        unit: 'MiB',
+      });
     }
     if (huge && HUGE_REPEATS > 0) {
-      const h = await measureLiveDerive({ dir: join(root, 'huge'), writeKey: huge.imported.writeKey, secretKey: huge.imported.secretKey }, HUGE_REPEATS);
+      const h = await measureLiveDerive(
+        {
+          dir: join(root, 'huge'),
+          writeKey: huge.imported.writeKey,
+          secretKey: huge.imported.secretKey,
+        },
+        HUGE_REPEATS,
+      );
       results.push(...liveResults(huge, h));
-      results.push({ name: `live ${huge.label}: peak RSS of the bench process (server + client)`, value: Math.round(process.resourceUsage().maxRSS / 1024), unit: 'MiB' });
+      results.push({
+        name: `live ${huge.label}: peak RSS of the bench process (server + client)`,
+        value: Math.round(process.resourceUsage().maxRSS / 1024),
+        unit: 'MiB',
+      });
     }
     return results;
   } finally {
@@ -170,7 +260,8 @@ export async function run(): Promise<BenchResult[]> {
   }
 }
 
-const isMain = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+const isMain =
+  process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (isMain) {
   run().then((r) => process.stdout.write(`${JSON.stringify(r, null, 2)}\n`));
 }

@@ -26,26 +26,60 @@ interface Load {
 
 function ensureWrk(): void {
   if (spawnSync('wrk', ['--version']).error === undefined) return;
-  if (process.getuid?.() === 0) spawnSync('bash', ['-c', 'apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk)'], { stdio: 'inherit' });
-  if (spawnSync('wrk', ['--version']).error !== undefined) throw new Error("this benchmark needs wrk: 'apt-get install wrk'");
+  if (process.getuid?.() === 0)
+    spawnSync(
+      'bash',
+      ['-c', 'apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk)'],
+      { stdio: 'inherit' },
+    );
+  if (spawnSync('wrk', ['--version']).error !== undefined)
+    throw new Error("this benchmark needs wrk: 'apt-get install wrk'");
 }
 
 function load(url: string, body: string, auth: string): Load {
-  const r = spawnSync('wrk', ['-t2', `-c${CONNECTIONS}`, `-d${DURATION_S}s`, '--latency', '-s', join(here, 'support/wrk-post.lua'), url], {
-    env: { ...process.env, WRK_BODY: body, WRK_AUTH: auth, WRK_RUN_ID: randomUUID() },
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    'wrk',
+    [
+      '-t2',
+      `-c${CONNECTIONS}`,
+      `-d${DURATION_S}s`,
+      '--latency',
+      '-s',
+      join(here, 'support/wrk-post.lua'),
+      url,
+    ],
+    {
+      env: { ...process.env, WRK_BODY: body, WRK_AUTH: auth, WRK_RUN_ID: randomUUID() },
+      encoding: 'utf8',
+    },
+  );
   const m = /RESULT (\{.*\})/.exec(r.stdout);
   if (!m) throw new Error(`wrk failed: ${r.stderr || r.stdout}`);
-  const j = JSON.parse(m[1]!) as { requests: number; duration_us: number; non2xx: number; errors: number; p99_us: number };
+  const j = JSON.parse(m[1]!) as {
+    requests: number;
+    duration_us: number;
+    non2xx: number;
+    errors: number;
+    p99_us: number;
+  };
   const acked = j.requests - j.non2xx - j.errors;
-  return { acked, ackPerSec: acked / (j.duration_us / 1e6), p99: j.p99_us / 1000, non2xx: j.non2xx, errors: j.errors };
+  return {
+    acked,
+    ackPerSec: acked / (j.duration_us / 1e6),
+    p99: j.p99_us / 1000,
+    non2xx: j.non2xx,
+    errors: j.errors,
+  };
 }
 
 export async function run(): Promise<BenchResult[]> {
   ensureWrk();
   const dir = mkdtempSync(join(tmpdir(), 'closedloop-bench-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'support/bench-server.ts'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(here, 'support/bench-server.ts'), dir],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   try {
     const [port, writeKey] = await new Promise<[string, string]>((resolve, reject) => {
       child.stdout!.on('data', (d: Buffer) => {
@@ -56,7 +90,8 @@ export async function run(): Promise<BenchResult[]> {
     });
     const base = `http://127.0.0.1:${port}`;
     const auth = `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
-    const settled = async () => ((await (await fetch(`${base}/bench/settle`)).json()) as { events: number }).events;
+    const settled = async () =>
+      ((await (await fetch(`${base}/bench/settle`)).json()) as { events: number }).events;
     /** A load, then the wait until the store holds (and has derived) what it acknowledged. */
     const durableLoad = async (path: string, body: string, perRequest: number) => {
       const before = await settled();
@@ -65,18 +100,34 @@ export async function run(): Promise<BenchResult[]> {
       const stored = (await settled()) - before;
       const seconds = (performance.now() - t0) / 1000;
       // (requests still in flight when wrk stops may be stored without their ack reaching it: more is fine, less is a lost event)
-      if (stored < l.acked * perRequest) throw new Error(`${path}: ${l.acked * perRequest} events acknowledged, only ${stored} stored`);
+      if (stored < l.acked * perRequest)
+        throw new Error(
+          `${path}: ${l.acked * perRequest} events acknowledged, only ${stored} stored`,
+        );
       return { ...l, stored, storedPerSec: stored / seconds, seconds };
     };
-    const single = JSON.stringify({ anonymousId: 'bench-anon', event: 'Bench', messageId: '%ID%', properties: { plan: 'pro', value: 42 } });
+    const single = JSON.stringify({
+      anonymousId: 'bench-anon',
+      event: 'Bench',
+      messageId: '%ID%',
+      properties: { plan: 'pro', value: 42 },
+    });
     const batch = JSON.stringify({
       batch: Array.from({ length: 100 }, (_, i) => ({
         type: 'page',
         anonymousId: `anon-${i % 17}`,
         messageId: `%ID%-${i}`,
         name: 'Pricing',
-        properties: { path: '/pricing', url: 'https://acme.io/pricing?utm_source=google&utm_medium=cpc' },
-        context: { page: { url: 'https://acme.io/pricing?utm_source=google&utm_medium=cpc', referrer: 'https://www.google.com/' } },
+        properties: {
+          path: '/pricing',
+          url: 'https://acme.io/pricing?utm_source=google&utm_medium=cpc',
+        },
+        context: {
+          page: {
+            url: 'https://acme.io/pricing?utm_source=google&utm_medium=cpc',
+            referrer: 'https://www.google.com/',
+          },
+        },
       })),
     });
 
@@ -85,12 +136,43 @@ export async function run(): Promise<BenchResult[]> {
     const batched = await durableLoad('/v1/batch', batch, 100);
     const how = `${CONNECTIONS} connections, ${DURATION_S} s`;
     return [
-      { name: 'bare handler (same server, no store)', value: bare.ackPerSec, unit: 'req/s', note: `p99 ${bare.p99.toFixed(1)} ms, ${how}` },
-      { name: 'single event: durable ack rate (/v1/track 2xx)', value: one.ackPerSec, unit: 'req/s', note: `p99 ${one.p99.toFixed(1)} ms; non-2xx ${one.non2xx}, errors ${one.errors}` },
-      { name: 'single event: durable ack / bare handler', value: one.ackPerSec / bare.ackPerSec, unit: 'ratio', target: '>= 0.7' },
-      { name: 'single event: stored rate (in the store, derived)', value: one.storedPerSec, unit: 'events/s', note: `${one.stored} events stored in ${one.seconds.toFixed(1)} s (load and settle)` },
-      { name: '/v1/batch (100 events/request): durable ack rate', value: batched.ackPerSec * 100, unit: 'events/s', target: '>= 250,000', note: `p99 ${batched.p99.toFixed(1)} ms; non-2xx ${batched.non2xx}, errors ${batched.errors}` },
-      { name: '/v1/batch: stored rate (in the store, derived)', value: batched.storedPerSec, unit: 'events/s', note: `${batched.stored} events stored in ${batched.seconds.toFixed(1)} s (load and settle)` },
+      {
+        name: 'bare handler (same server, no store)',
+        value: bare.ackPerSec,
+        unit: 'req/s',
+        note: `p99 ${bare.p99.toFixed(1)} ms, ${how}`,
+      },
+      {
+        name: 'single event: durable ack rate (/v1/track 2xx)',
+        value: one.ackPerSec,
+        unit: 'req/s',
+        note: `p99 ${one.p99.toFixed(1)} ms; non-2xx ${one.non2xx}, errors ${one.errors}`,
+      },
+      {
+        name: 'single event: durable ack / bare handler',
+        value: one.ackPerSec / bare.ackPerSec,
+        unit: 'ratio',
+        target: '>= 0.7',
+      },
+      {
+        name: 'single event: stored rate (in the store, derived)',
+        value: one.storedPerSec,
+        unit: 'events/s',
+        note: `${one.stored} events stored in ${one.seconds.toFixed(1)} s (load and settle)`,
+      },
+      {
+        name: '/v1/batch (100 events/request): durable ack rate',
+        value: batched.ackPerSec * 100,
+        unit: 'events/s',
+        target: '>= 250,000',
+        note: `p99 ${batched.p99.toFixed(1)} ms; non-2xx ${batched.non2xx}, errors ${batched.errors}`,
+      },
+      {
+        name: '/v1/batch: stored rate (in the store, derived)',
+        value: batched.storedPerSec,
+        unit: 'events/s',
+        note: `${batched.stored} events stored in ${batched.seconds.toFixed(1)} s (load and settle)`,
+      },
     ];
   } finally {
     child.kill('SIGTERM');

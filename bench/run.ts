@@ -7,7 +7,13 @@ import { readdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { aggregate } from './support/stats.js';
-import { fmt, mergeResults, provenance, resultsMarkdown, type BenchResults } from './support/results.js';
+import {
+  fmt,
+  mergeResults,
+  provenance,
+  resultsMarkdown,
+  type BenchResults,
+} from './support/results.js';
 import type { BenchModule, BenchResult, BenchSuite } from './types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -20,7 +26,8 @@ const files = readdirSync(here)
 if (files.length === 0) throw new Error(`no benchmark matches ${only.join(', ')}`);
 
 const source = provenance(join(here, '..'));
-if (source.dirty) process.stderr.write('bench: the working tree has uncommitted changes; the results say so\n');
+if (source.dirty)
+  process.stderr.write('bench: the working tree has uncommitted changes; the results say so\n');
 const measured: Record<string, BenchSuite> = {};
 for (const f of files) {
   const name = f.replace(/\.bench\.ts$/, '');
@@ -33,14 +40,21 @@ for (const f of files) {
   const results = aggregate(runs);
   measured[name] = { ...source, date: new Date().toISOString(), results };
   for (const r of results) {
-    process.stderr.write(`  ${r.name}: ${fmt(r.value)} ${r.unit} (${fmt(r.min)}-${fmt(r.max)})${r.target ? ` (target ${r.target})` : ''}\n`);
+    process.stderr.write(
+      `  ${r.name}: ${fmt(r.value)} ${r.unit} (${fmt(r.min)}-${fmt(r.max)})${r.target ? ` (target ${r.target})` : ''}\n`,
+    );
   }
 }
 
 const jsonPath = join(here, 'results.json');
-const previous = existsSync(jsonPath) ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as BenchResults) : undefined;
+const previous = existsSync(jsonPath)
+  ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as BenchResults)
+  : undefined;
 // an old results.json (before provenance was recorded) cannot be merged honestly: a partial run then starts afresh
-const usable = previous && Object.values(previous.suites ?? {}).every((s) => typeof s.commit === 'string') ? previous : undefined;
+const usable =
+  previous && Object.values(previous.suites ?? {}).every((s) => typeof s.commit === 'string')
+    ? previous
+    : undefined;
 const out = mergeResults(usable, measured, only.length === 0);
 writeFileSync(jsonPath, `${JSON.stringify(out, null, 2)}\n`);
 writeFileSync(join(here, 'results.md'), resultsMarkdown(out));

@@ -55,11 +55,21 @@ async function child(days: number): Promise<void> {
       gcMs += performance.now() - g0;
     };
     const t0 = performance.now();
-    const s = await simulate({ seed: 1, days, visitorsPerDay: VISITORS_PER_DAY, end: '2026-03-31', onProgress }, { outDir: dir });
+    const s = await simulate(
+      { seed: 1, days, visitorsPerDay: VISITORS_PER_DAY, end: '2026-03-31', onProgress },
+      { outDir: dir },
+    );
     const ms = performance.now() - t0 - gcMs;
     const { statSync } = await import('node:fs');
     const bytes = statSync(join(dir, 'events.ndjson')).size;
-    const result: ChildResult = { events: s.record.events.total, ms, peakRssMb: process.resourceUsage().maxRSS / 1024, bytes, liveHeapMidMb, liveHeapEndMb };
+    const result: ChildResult = {
+      events: s.record.events.total,
+      ms,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      bytes,
+      liveHeapMidMb,
+      liveHeapEndMb,
+    };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -68,7 +78,10 @@ async function child(days: number): Promise<void> {
 
 function runChild(days: number): ChildResult {
   const self = fileURLToPath(import.meta.url);
-  const res = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', self], { env: { ...process.env, [CHILD_ENV]: String(days) }, encoding: 'utf8' });
+  const res = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', self], {
+    env: { ...process.env, [CHILD_ENV]: String(days) },
+    encoding: 'utf8',
+  });
   if (res.status !== 0) throw new Error(`simulate bench child failed: ${res.stderr}`);
   const line = res.stdout.trim().split('\n').pop() ?? '';
   return JSON.parse(line) as ChildResult;
@@ -77,23 +90,56 @@ function runChild(days: number): ChildResult {
 export async function run(): Promise<BenchResult[]> {
   const small = runChild(14);
   const large = runChild(84);
-  const note = (r: ChildResult): string => `${r.events} events, ${(r.bytes / 1e6).toFixed(0)} MB NDJSON, ${VISITORS_PER_DAY} visitors/day`;
+  const note = (r: ChildResult): string =>
+    `${r.events} events, ${(r.bytes / 1e6).toFixed(0)} MB NDJSON, ${VISITORS_PER_DAY} visitors/day`;
   return [
-    { name: 'simulate throughput (~100k events)', value: Math.round(small.events / (small.ms / 1000)), unit: 'events/s', note: note(small) },
-    { name: 'simulate throughput (~1M events)', value: Math.round(large.events / (large.ms / 1000)), unit: 'events/s', note: note(large) },
-    { name: 'simulate peak RSS (~100k events)', value: Math.round(small.peakRssMb), unit: 'MB', note: note(small) },
-    { name: 'simulate peak RSS (~1M events)', value: Math.round(large.peakRssMb), unit: 'MB', note: note(large) },
-    { name: 'simulate live heap at mid-run (~1M-event run)', value: Math.round(large.liveHeapMidMb), unit: 'MB', note: 'after a full GC, day 42 of 84' },
-    { name: 'simulate live heap at three quarters (~1M-event run)', value: Math.round(large.liveHeapEndMb), unit: 'MB', note: 'after a full GC, day 63 of 84: flat when close to mid-run' },
+    {
+      name: 'simulate throughput (~100k events)',
+      value: Math.round(small.events / (small.ms / 1000)),
+      unit: 'events/s',
+      note: note(small),
+    },
+    {
+      name: 'simulate throughput (~1M events)',
+      value: Math.round(large.events / (large.ms / 1000)),
+      unit: 'events/s',
+      note: note(large),
+    },
+    {
+      name: 'simulate peak RSS (~100k events)',
+      value: Math.round(small.peakRssMb),
+      unit: 'MB',
+      note: note(small),
+    },
+    {
+      name: 'simulate peak RSS (~1M events)',
+      value: Math.round(large.peakRssMb),
+      unit: 'MB',
+      note: note(large),
+    },
+    {
+      name: 'simulate live heap at mid-run (~1M-event run)',
+      value: Math.round(large.liveHeapMidMb),
+      unit: 'MB',
+      note: 'after a full GC, day 42 of 84',
+    },
+    {
+      name: 'simulate live heap at three quarters (~1M-event run)',
+      value: Math.round(large.liveHeapEndMb),
+      unit: 'MB',
+      note: 'after a full GC, day 63 of 84: flat when close to mid-run',
+    },
   ];
 }
 
-const invokedDirectly = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
+const invokedDirectly =
+  process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
 if (invokedDirectly) {
   const days = process.env[CHILD_ENV];
   if (days !== undefined) {
     await child(Number(days));
   } else {
-    for (const r of await run()) console.log(`${r.name}: ${r.value} ${r.unit}${r.note ? ` (${r.note})` : ''}`);
+    for (const r of await run())
+      console.log(`${r.name}: ${r.value} ${r.unit}${r.note ? ` (${r.note})` : ''}`);
   }
 }

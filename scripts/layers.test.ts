@@ -10,20 +10,49 @@ async function problems(filePath: string, code: string): Promise<string[]> {
 }
 
 test('an import that runs back up a layer fails lint, naming what the layer may import', async () => {
-  const p = await problems('src/store/layer-probe.ts', "import { rebuild } from '../model/derive.js';\nexport const x = rebuild;\n");
+  const p = await problems(
+    'src/store/layer-probe.ts',
+    "import { rebuild } from '../model/derive.js';\nexport const x = rebuild;\n",
+  );
   assert.equal(p.length, 1, p.join('\n'));
   assert.match(p[0]!, /^no-restricted-imports: .*src\/store may import only src\/util, src\/rules/);
   // the same import one layer up is allowed
-  assert.deepEqual(await problems('src/server/layer-probe.ts', "import { rebuild } from '../model/derive.js';\nexport const x = rebuild;\n"), []);
+  assert.deepEqual(
+    await problems(
+      'src/server/layer-probe.ts',
+      "import { rebuild } from '../model/derive.js';\nexport const x = rebuild;\n",
+    ),
+    [],
+  );
   // the attribution models are pure: not even the CLI's error type
-  assert.equal((await problems('src/attribution/layer-probe.ts', "import { UsageError } from '../cli/errors.js';\nexport const x = UsageError;\n")).length, 1);
+  assert.equal(
+    (
+      await problems(
+        'src/attribution/layer-probe.ts',
+        "import { UsageError } from '../cli/errors.js';\nexport const x = UsageError;\n",
+      )
+    ).length,
+    1,
+  );
   // production code never imports test helpers
-  assert.equal((await problems('src/model/layer-probe.ts', "import { tempDir } from '../test-helpers/tmp.js';\nexport const x = tempDir;\n")).length, 1);
+  assert.equal(
+    (
+      await problems(
+        'src/model/layer-probe.ts',
+        "import { tempDir } from '../test-helpers/tmp.js';\nexport const x = tempDir;\n",
+      )
+    ).length,
+    1,
+  );
 });
 
 test('an engine package or engine SQL outside src/store/engines/ fails lint; inside, it is allowed', async () => {
-  const code = "import { DuckDBInstance } from '@duckdb/node-api';\nexport const x = DuckDBInstance;\nexport const q = 'SELECT 1 FROM events';\n";
+  const code =
+    "import { DuckDBInstance } from '@duckdb/node-api';\nexport const x = DuckDBInstance;\nexport const q = 'SELECT 1 FROM events';\n";
   const outside = await problems('src/model/engine-probe.ts', code);
-  assert.deepEqual(outside.map((m) => m.split(':')[0]).sort(), ['no-restricted-imports', 'no-restricted-syntax']);
+  assert.deepEqual(outside.map((m) => m.split(':')[0]).sort(), [
+    'no-restricted-imports',
+    'no-restricted-syntax',
+  ]);
   assert.deepEqual(await problems('src/store/engines/duckdb/engine-probe.ts', code), []);
 });

@@ -23,7 +23,11 @@ it('names the lazy part by its content, and cl.js asks for that name', async () 
   const { code, lazy } = await built;
   assert.match(lazy.hash, /^[0-9a-f]{8}$/);
   assert.ok(code.includes(`"?${lazy.hash}"`), 'cl.js requests <its URL>?<hash>');
-  assert.doesNotMatch(code, /form_submitted|outbound_link_clicked|file_download/, 'forms and links are in the lazy part only');
+  assert.doesNotMatch(
+    code,
+    /form_submitted|outbound_link_clicked|file_download/,
+    'forms and links are in the lazy part only',
+  );
   assert.match(lazy.code, /form_submitted/);
   assert.equal((await buildTracker()).lazy.hash, lazy.hash, 'the same sources give the same name');
 });
@@ -31,5 +35,8 @@ it('names the lazy part by its content, and cl.js asks for that name', async () 
 it(`fits its limits: cl.js ${TRACKER_GZIP_LIMIT} bytes, the lazy part ${TRACKER_LAZY_GZIP_LIMIT} (gzipped, level 9)`, async () => {
   const { gzipBytes, lazy } = await built;
   assert.ok(gzipBytes <= TRACKER_GZIP_LIMIT, `cl.js is ${gzipBytes} bytes gzipped`);
-  assert.ok(lazy.gzipBytes <= TRACKER_LAZY_GZIP_LIMIT, `the lazy part is ${lazy.gzipBytes} bytes gzipped`);
+  assert.ok(
+    lazy.gzipBytes <= TRACKER_LAZY_GZIP_LIMIT,
+    `the lazy part is ${lazy.gzipBytes} bytes gzipped`,
+  );
 });

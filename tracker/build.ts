@@ -37,7 +37,12 @@ const gzipBytes = (code: string): number => gzipSync(code, { level: 9 }).length;
 // bytes esbuild leaves), keeping property names as esbuild made them so the two parts still agree
 async function squeeze(code: string, minify: boolean): Promise<string> {
   if (!minify) return code;
-  const out = await terser(code, { ecma: 2019, compress: { passes: 3, unsafe_arrows: true }, mangle: true, format: { comments: false } });
+  const out = await terser(code, {
+    ecma: 2019,
+    compress: { passes: 3, unsafe_arrows: true },
+    mangle: true,
+    format: { comments: false },
+  });
   return out.code ?? code;
 }
 
@@ -69,11 +74,22 @@ export async function buildTracker(opts: { minify?: boolean } = {}): Promise<Bui
     define: { LAZY_HASH: JSON.stringify(PLACEHOLDER) },
     mangleCache: {},
   });
-  const lazy = await build({ ...options, entryPoints: [source('lazy/index.ts')], mangleCache: core.mangleCache });
+  const lazy = await build({
+    ...options,
+    entryPoints: [source('lazy/index.ts')],
+    mangleCache: core.mangleCache,
+  });
   const lazyCode = await squeeze(lazy.outputFiles?.[0]?.text ?? '', minify);
   const hash = createHash('sha256').update(lazyCode).digest('hex').slice(0, 8);
-  const code = (await squeeze(core.outputFiles?.[0]?.text ?? '', minify)).replace(PLACEHOLDER, hash);
-  return { code, gzipBytes: gzipBytes(code), lazy: { code: lazyCode, gzipBytes: gzipBytes(lazyCode), hash } };
+  const code = (await squeeze(core.outputFiles?.[0]?.text ?? '', minify)).replace(
+    PLACEHOLDER,
+    hash,
+  );
+  return {
+    code,
+    gzipBytes: gzipBytes(code),
+    lazy: { code: lazyCode, gzipBytes: gzipBytes(lazyCode), hash },
+  };
 }
 
 /** Writes the built snippet where the server reads it (dist/tracker/). */
@@ -82,13 +98,21 @@ export async function writeTracker(dir = TRACKER_DIR): Promise<BuiltTracker> {
   mkdirSync(dir, { recursive: true });
   writeFileSync(`${dir}/${TRACKER_FILES.core}`, built.code);
   writeFileSync(`${dir}/${TRACKER_FILES.lazy}`, built.lazy.code);
-  writeFileSync(`${dir}/${TRACKER_FILES.manifest}`, `${JSON.stringify({ lazyHash: built.lazy.hash })}\n`);
+  writeFileSync(
+    `${dir}/${TRACKER_FILES.manifest}`,
+    `${JSON.stringify({ lazyHash: built.lazy.hash })}\n`,
+  );
   return built;
 }
 
-const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+const invokedDirectly =
+  process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invokedDirectly) {
   const { code, gzipBytes, lazy } = await writeTracker();
-  console.log(`cl.js: ${code.length} bytes minified, ${gzipBytes} bytes gzipped (limit ${TRACKER_GZIP_LIMIT}, target ${TRACKER_GZIP_TARGET})`);
-  console.log(`lazy part cl.js?${lazy.hash}: ${lazy.code.length} bytes minified, ${lazy.gzipBytes} bytes gzipped (limit ${TRACKER_LAZY_GZIP_LIMIT})`);
+  console.log(
+    `cl.js: ${code.length} bytes minified, ${gzipBytes} bytes gzipped (limit ${TRACKER_GZIP_LIMIT}, target ${TRACKER_GZIP_TARGET})`,
+  );
+  console.log(
+    `lazy part cl.js?${lazy.hash}: ${lazy.code.length} bytes minified, ${lazy.gzipBytes} bytes gzipped (limit ${TRACKER_LAZY_GZIP_LIMIT})`,
+  );
 }

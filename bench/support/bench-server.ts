@@ -8,8 +8,16 @@ import { createWorkspace } from '../../src/workspaces/create.js';
 
 const dir = process.argv[2]!;
 const store = await openStore(dir);
-const { workspace } = await createWorkspace(store, { name: 'Bench', currency: 'USD', timezone: 'UTC' });
-const config = loadConfig({ env: {}, cwd: dir, overrides: { dataDir: dir, ingestRateLimit: 0, logLevel: 'silent' } });
+const { workspace } = await createWorkspace(store, {
+  name: 'Bench',
+  currency: 'USD',
+  timezone: 'UTC',
+});
+const config = loadConfig({
+  env: {},
+  cwd: dir,
+  overrides: { dataDir: dir, ingestRateLimit: 0, logLevel: 'silent' },
+});
 const app = await buildApp({ store, config, logger: pino({ level: 'silent' }) });
 app.post('/bench/bare', async (req) => ({ success: true, got: typeof req.body }));
 app.get('/bench/count', async () => {

@@ -14,7 +14,14 @@ import { threadsFor } from '../../src/util/memory-limit.js';
 
 const [mode, a, b] = process.argv.slice(2) as [string, string, string | undefined];
 const { memoryLimit } = loadConfig({ env: process.env, overrides: {} });
-const WS = { id: 'ws_bench', name: 'bench', currency: 'USD', timezone: 'UTC', writeKey: 'wk_bench', secretKeyHash: 'h' };
+const WS = {
+  id: 'ws_bench',
+  name: 'bench',
+  currency: 'USD',
+  timezone: 'UTC',
+  writeKey: 'wk_bench',
+  secretKeyHash: 'h',
+};
 
 async function countIn(dir: string): Promise<number> {
   const store = await openStore(dir, { memoryLimit });
@@ -44,7 +51,9 @@ if (mode === 'native') {
   await c.run(`CREATE TABLE events AS SELECT * FROM read_ndjson('${file.replaceAll("'", "''")}')`);
   await c.run('CHECKPOINT');
   seconds = (performance.now() - t0) / 1000;
-  events = Number((await c.runAndReadAll('SELECT count(*) AS n FROM events')).getRowObjectsJson()[0]?.n);
+  events = Number(
+    (await c.runAndReadAll('SELECT count(*) AS n FROM events')).getRowObjectsJson()[0]?.n,
+  );
   c.closeSync();
 } else if (mode === 'store') {
   const [file, dir] = [a, b!];
@@ -72,4 +81,6 @@ if (mode === 'native') {
 } else {
   throw new Error(`unknown mode ${mode}`);
 }
-process.stdout.write(`\n${JSON.stringify({ seconds, events, peakRssMiB: process.resourceUsage().maxRSS / 1024 })}\n`);
+process.stdout.write(
+  `\n${JSON.stringify({ seconds, events, peakRssMiB: process.resourceUsage().maxRSS / 1024 })}\n`,
+);

@@ -35,7 +35,10 @@ const IDENTIFY_POOL = 10_000;
 /** Nearest-rank percentile of unsorted values. */
 export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+  return (
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ??
+    Number.NaN
+  );
 }
 
 interface Journey {
@@ -44,7 +47,11 @@ interface Journey {
 
 export async function measureLiveDerive(world: LiveWorld, repeats: number): Promise<LiveTimings> {
   const store = await openStore(world.dir);
-  const config = loadConfig({ env: {}, cwd: world.dir, overrides: { dataDir: world.dir, ingestRateLimit: 0, logLevel: 'silent' } });
+  const config = loadConfig({
+    env: {},
+    cwd: world.dir,
+    overrides: { dataDir: world.dir, ingestRateLimit: 0, logLevel: 'silent' },
+  });
   const app = await buildApp({ store, config, logger: pino({ level: 'silent' }) });
   try {
     await app.listen({ port: 0, host: '127.0.0.1' });
@@ -67,7 +74,9 @@ export async function measureLiveDerive(world: LiveWorld, repeats: number): Prom
 
     /** Has the derive step made the person and their session readable yet? */
     const derived = async (email: string): Promise<boolean> => {
-      const found = await api<{ people?: { personId: string }[] }>(`/api/people?email=${encodeURIComponent(email)}`);
+      const found = await api<{ people?: { personId: string }[] }>(
+        `/api/people?email=${encodeURIComponent(email)}`,
+      );
       if (found.status !== 200) throw new Error(`people lookup answered ${found.status}`);
       const personId = found.body.people?.[0]?.personId;
       if (personId === undefined) return false;
@@ -80,12 +89,19 @@ export async function measureLiveDerive(world: LiveWorld, repeats: number): Prom
       const ws = await store.findWorkspaceByWriteKey(world.writeKey);
       if (!ws) throw new Error('no workspace for the write key');
       const identifies = await store.queryEvents(ws.id, { type: 'identify', limit: IDENTIFY_POOL });
-      const emails = [...new Set(identifies.map((e) => (e.traits as { email?: unknown } | null)?.email).filter((e): e is string => typeof e === 'string'))];
+      const emails = [
+        ...new Set(
+          identifies
+            .map((e) => (e.traits as { email?: unknown } | null)?.email)
+            .filter((e): e is string => typeof e === 'string'),
+        ),
+      ];
       const step = Math.max(1, Math.floor(emails.length / JOURNEY_PERSONS));
       const persons: string[] = [];
       for (let i = 0; i < emails.length && persons.length < JOURNEY_PERSONS; i += step) {
         const email = normaliseIdentifier({ kind: 'email', value: emails[i]! }).identifier?.value;
-        const [personId] = email === undefined ? [] : await store.personsByIdentifier(ws.id, 'email', email);
+        const [personId] =
+          email === undefined ? [] : await store.personsByIdentifier(ws.id, 'email', email);
         if (personId !== undefined) persons.push(personId);
       }
       if (persons.length === 0) throw new Error('no person with an email to read the journey of');
@@ -118,12 +134,24 @@ export async function measureLiveDerive(world: LiveWorld, repeats: number): Prom
         messageId: `${tag}-page`,
         anonymousId,
         timestamp: new Date(now).toISOString(),
-        context: { page: { url: 'https://acme.example/?utm_source=google&utm_medium=cpc&gclid=bench', referrer: 'https://www.google.com/' } },
+        context: {
+          page: {
+            url: 'https://acme.example/?utm_source=google&utm_medium=cpc&gclid=bench',
+            referrer: 'https://www.google.com/',
+          },
+        },
       });
-      await send({ type: 'identify', messageId: `${tag}-identify`, anonymousId, timestamp: new Date(now + 1000).toISOString(), traits: { email } });
+      await send({
+        type: 'identify',
+        messageId: `${tag}-identify`,
+        anonymousId,
+        timestamp: new Date(now + 1000).toISOString(),
+        traits: { email },
+      });
       for (;;) {
         if (await derived(email)) return performance.now() - t0;
-        if (performance.now() - t0 > GIVE_UP_MS) throw new Error(`person ${email} not derived after ${GIVE_UP_MS} ms`);
+        if (performance.now() - t0 > GIVE_UP_MS)
+          throw new Error(`person ${email} not derived after ${GIVE_UP_MS} ms`);
         await sleep(POLL_MS);
       }
     };

@@ -46,21 +46,40 @@ const BASELINE_RUNS = 3;
 const seconds = (from: number): number => (performance.now() - from) / 1000;
 const peakRssMiB = (): number => process.resourceUsage().maxRSS / 1024;
 
-async function importEvents(dir: string, days: number, visitorsPerDay: number): Promise<ImportOutput> {
+async function importEvents(
+  dir: string,
+  days: number,
+  visitorsPerDay: number,
+): Promise<ImportOutput> {
   const sim = await simulate({ seed: 1, days, visitorsPerDay, end: '2026-10-31' }, { outDir: dir });
   const file = join(dir, 'events.ndjson');
   const store = await openStore(dir);
-  const { workspace, secretKey } = await createWorkspace(store, { name: 'Derive bench', currency: 'USD', timezone: 'UTC' });
+  const { workspace, secretKey } = await createWorkspace(store, {
+    name: 'Derive bench',
+    currency: 'USD',
+    timezone: 'UTC',
+  });
   const t = performance.now();
   const r = await store.importEventsFile(workspace.id, file);
   await store.close(); // the checkpoint belongs to the import
   for (const f of sim.files) rmSync(f, { force: true });
-  if (r.inserted !== sim.record.events.total) throw new Error(`imported ${r.inserted} of ${sim.record.events.total} simulated events`);
-  return { events: r.inserted, seconds: seconds(t), workspaceId: workspace.id, writeKey: workspace.writeKey, secretKey, peakRssMiB: peakRssMiB() };
+  if (r.inserted !== sim.record.events.total)
+    throw new Error(`imported ${r.inserted} of ${sim.record.events.total} simulated events`);
+  return {
+    events: r.inserted,
+    seconds: seconds(t),
+    workspaceId: workspace.id,
+    writeKey: workspace.writeKey,
+    secretKey,
+    peakRssMiB: peakRssMiB(),
+  };
 }
 
 /** What any per-visitor pass must at least do: read every event's anonymous id once. */
-async function baselineScan(dir: string, workspaceId: string): Promise<{ seconds: number; events: number; anonymousIds: number }> {
+async function baselineScan(
+  dir: string,
+  workspaceId: string,
+): Promise<{ seconds: number; events: number; anonymousIds: number }> {
   const db = await DuckDBInstance.create(join(dir, DB_FILE));
   const c = await db.connect();
   try {
@@ -68,12 +87,19 @@ async function baselineScan(dir: string, workspaceId: string): Promise<{ seconds
     let row: Record<string, unknown> = {};
     for (let i = 0; i < BASELINE_RUNS; i++) {
       const t = performance.now();
-      const r = await c.runAndReadAll('SELECT count(*) AS n, count(DISTINCT anonymous_id) AS a FROM events WHERE workspace_id = $ws', { ws: workspaceId });
+      const r = await c.runAndReadAll(
+        'SELECT count(*) AS n, count(DISTINCT anonymous_id) AS a FROM events WHERE workspace_id = $ws',
+        { ws: workspaceId },
+      );
       runs.push(seconds(t));
       row = (r.getRowObjectsJson()[0] ?? {}) as Record<string, unknown>;
     }
     runs.sort((a, b) => a - b);
-    return { seconds: runs[Math.floor(runs.length / 2)]!, events: Number(row.n), anonymousIds: Number(row.a) };
+    return {
+      seconds: runs[Math.floor(runs.length / 2)]!,
+      events: Number(row.n),
+      anonymousIds: Number(row.a),
+    };
   } finally {
     c.closeSync();
     db.closeSync();
@@ -122,6 +148,11 @@ async function rebuildPhases(dir: string, workspaceId: string): Promise<RebuildO
 }
 
 const [mode, a, b, c] = process.argv.slice(2);
-if (mode === 'import' && a && b && c) process.stdout.write(`${JSON.stringify(await importEvents(a, Number(b), Number(c)))}\n`);
-else if (mode === 'rebuild' && a && b) process.stdout.write(`${JSON.stringify(await rebuildPhases(a, b))}\n`);
-else throw new Error('usage: derive-worker.ts import <dataDir> <days> <visitorsPerDay> | rebuild <dataDir> <workspaceId>');
+if (mode === 'import' && a && b && c)
+  process.stdout.write(`${JSON.stringify(await importEvents(a, Number(b), Number(c)))}\n`);
+else if (mode === 'rebuild' && a && b)
+  process.stdout.write(`${JSON.stringify(await rebuildPhases(a, b))}\n`);
+else
+  throw new Error(
+    'usage: derive-worker.ts import <dataDir> <days> <visitorsPerDay> | rebuild <dataDir> <workspaceId>',
+  );

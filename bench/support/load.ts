@@ -13,16 +13,25 @@ export interface LoadRun {
 }
 
 /** `mode` as bulk-load-worker.ts; `memoryLimit` (e.g. '2GB') sets CLOSEDLOOP_MEMORY_LIMIT for the child. */
-export function loadInChild(mode: 'native' | 'store' | 'cli' | 'rebuild', args: string[], memoryLimit?: string): LoadRun {
+export function loadInChild(
+  mode: 'native' | 'store' | 'cli' | 'rebuild',
+  args: string[],
+  memoryLimit?: string,
+): LoadRun {
   if (mode !== 'rebuild') mkdirSync(args[1]!, { recursive: true });
   const env = { ...process.env };
   if (memoryLimit !== undefined) env.CLOSEDLOOP_MEMORY_LIMIT = memoryLimit;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'bulk-load-worker.ts'), mode, ...args], {
-    encoding: 'utf8',
-    env,
-    maxBuffer: 64 * 2 ** 20,
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(here, 'bulk-load-worker.ts'), mode, ...args],
+    {
+      encoding: 'utf8',
+      env,
+      maxBuffer: 64 * 2 ** 20,
+    },
+  );
   const line = r.stdout.trim().split('\n').pop() ?? '';
-  if (r.status !== 0 || !line.startsWith('{')) throw new Error(`${mode} load failed (exit ${r.status}): ${r.stderr.slice(-2000)}`);
+  if (r.status !== 0 || !line.startsWith('{'))
+    throw new Error(`${mode} load failed (exit ${r.status}): ${r.stderr.slice(-2000)}`);
   return JSON.parse(line) as LoadRun;
 }

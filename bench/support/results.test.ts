@@ -12,20 +12,29 @@ const suite = (commit: string, value: number, dirty = false): BenchSuite => ({
 });
 
 test('a full run replaces every suite; a partial run only its own', () => {
-  const before = { suites: { a: suite('c1'.padEnd(40, '0'), 1), b: suite('c1'.padEnd(40, '0'), 2) } };
-  assert.deepEqual(Object.keys(mergeResults(before, { a: suite('c2'.padEnd(40, '0'), 3) }, true).suites), ['a']);
+  const before = {
+    suites: { a: suite('c1'.padEnd(40, '0'), 1), b: suite('c1'.padEnd(40, '0'), 2) },
+  };
+  assert.deepEqual(
+    Object.keys(mergeResults(before, { a: suite('c2'.padEnd(40, '0'), 3) }, true).suites),
+    ['a'],
+  );
   const partial = mergeResults(before, { a: suite('c2'.padEnd(40, '0'), 3) }, false);
   assert.deepEqual(Object.keys(partial.suites), ['a', 'b']);
   assert.equal(partial.suites.a!.commit.slice(0, 2), 'c2');
   assert.equal(partial.suites.b!.commit.slice(0, 2), 'c1');
 });
 
-test('the markdown names each suite\'s commit and says plainly when suites differ', () => {
-  const one = resultsMarkdown({ suites: { a: suite('aaaa'.padEnd(40, '0'), 1), b: suite('aaaa'.padEnd(40, '0'), 2) } });
+test("the markdown names each suite's commit and says plainly when suites differ", () => {
+  const one = resultsMarkdown({
+    suites: { a: suite('aaaa'.padEnd(40, '0'), 1), b: suite('aaaa'.padEnd(40, '0'), 2) },
+  });
   assert.match(one, /Every suite below was measured on commit aaaa0000/);
   assert.doesNotMatch(one, /different commits/);
   assert.match(one, /\| rate \| 1 \| 0-2 \| 3 \| events\/s \|/);
-  const mixed = resultsMarkdown({ suites: { a: suite('aaaa'.padEnd(40, '0'), 1), b: suite('bbbb'.padEnd(40, '0'), 2, true) } });
+  const mixed = resultsMarkdown({
+    suites: { a: suite('aaaa'.padEnd(40, '0'), 1), b: suite('bbbb'.padEnd(40, '0'), 2, true) },
+  });
   assert.match(mixed, /measured on 2 different commits/);
   assert.match(mixed, /Commit bbbb00000000 \(with uncommitted changes\)/);
 });

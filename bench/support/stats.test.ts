@@ -15,7 +15,16 @@ test('aggregate: one figure per name, the median with min, max and the number of
   ];
   const got = aggregate([run(10, 'a'), run(30, 'c'), run(20, 'b')]);
   assert.deepEqual(got, [
-    { name: 'rate', value: 20, unit: 'events/s', min: 10, max: 30, runs: 3, target: '>= 1', note: 'b' },
+    {
+      name: 'rate',
+      value: 20,
+      unit: 'events/s',
+      min: 10,
+      max: 30,
+      runs: 3,
+      target: '>= 1',
+      note: 'b',
+    },
     { name: 'fixed', value: 5, unit: 'events', min: 5, max: 5, runs: 3 },
   ]);
 });

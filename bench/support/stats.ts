@@ -23,7 +23,9 @@ export function aggregate(runs: readonly (readonly BenchResult[])[]): BenchFigur
   return [...byName.values()].map((list) => {
     const values = list.map((r) => r.value);
     const med = median(values);
-    const nearest = list.reduce((a, b) => (Math.abs(b.value - med) < Math.abs(a.value - med) ? b : a));
+    const nearest = list.reduce((a, b) =>
+      Math.abs(b.value - med) < Math.abs(a.value - med) ? b : a,
+    );
     return {
       name: nearest.name,
       value: med,

@@ -76,7 +76,8 @@ function solveDense(chain: AbsorbingChain, removed: Uint8Array | null): Float64A
         pivot = r;
       }
     }
-    if (best === 0) throw new Error('Markov chain: singular system (a state never reaches an absorbing state)');
+    if (best === 0)
+      throw new Error('Markov chain: singular system (a state never reaches an absorbing state)');
     if (pivot !== c) {
       for (let k = c; k < n; k++) {
         const tmp = a[c * n + k]!;

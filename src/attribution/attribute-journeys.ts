@@ -4,7 +4,12 @@
  */
 import { creditRows, emptyTotals, type CreditTotals } from './credits.js';
 import { emptyView, locateRoles, type RuleKernel } from './journey-view.js';
-import { encodeJourneys, prepareBatch, type AttributionSettings, type JourneyBatch } from './journey-batch.js';
+import {
+  encodeJourneys,
+  prepareBatch,
+  type AttributionSettings,
+  type JourneyBatch,
+} from './journey-batch.js';
 import { needsMilestones, ruleKernel } from './rule-models.js';
 import type { ChannelCredit, Journey, RuleModelName, RuleModelOptions } from './types.js';
 
@@ -61,7 +66,11 @@ export function creditBatch(
 }
 
 /** Per-touch weights of one model over a prepared batch (each journey's weights sum to 1). */
-export function weighBatch(batch: JourneyBatch, model: RuleModelName, options: RuleModelOptions = {}): Float64Array {
+export function weighBatch(
+  batch: JourneyBatch,
+  model: RuleModelName,
+  options: RuleModelOptions = {},
+): Float64Array {
   const kernel = ruleKernel(model, batch.channels, options);
   const roles = needsMilestones(model);
   const w = new Float64Array(batch.touchChannel.length);

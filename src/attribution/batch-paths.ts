@@ -21,7 +21,10 @@ export interface BatchPaths {
  * each non-converting journey adds its weight (its batch.conversions, default 1) to the path's nulls.
  * Journeys with no touch land on the empty path, which every model leaves uncredited.
  */
-export function summariseBatches(converting: JourneyBatch, nonConverting: JourneyBatch): BatchPaths {
+export function summariseBatches(
+  converting: JourneyBatch,
+  nonConverting: JourneyBatch,
+): BatchPaths {
   const ids = new Map<string, number>();
   const channels: string[] = [];
   const remap = (batch: JourneyBatch): Int32Array => {
@@ -52,7 +55,8 @@ export function summariseBatches(converting: JourneyBatch, nonConverting: Journe
     const conv = converting.conversions ? converting.conversions[j]! : 1;
     const val = converting.value[j]!;
     checkCount('converting', j, 'conversions', conv);
-    if (!Number.isFinite(val)) throw new RangeError(`converting journey ${j}: value must be a number, got ${val}`);
+    if (!Number.isFinite(val))
+      throw new RangeError(`converting journey ${j}: value must be a number, got ${val}`);
     conversions[p] = conversions[p]! + conv;
     value[p] = value[p]! + val;
   }
@@ -71,5 +75,8 @@ export function summariseBatches(converting: JourneyBatch, nonConverting: Journe
 }
 
 function checkCount(batch: string, journey: number, field: string, x: number): void {
-  if (!Number.isFinite(x) || x < 0) throw new RangeError(`${batch} journey ${journey}: ${field} must be a non-negative number, got ${x}`);
+  if (!Number.isFinite(x) || x < 0)
+    throw new RangeError(
+      `${batch} journey ${journey}: ${field} must be a non-negative number, got ${x}`,
+    );
 }

@@ -27,9 +27,16 @@ export function creditRows(channels: readonly string[], totals: CreditTotals): C
     conversions: totals.conversions[i]!,
     value: totals.value[i]!,
   }));
-  rows.sort((a, b) => b.conversions - a.conversions || (a.channel < b.channel ? -1 : a.channel > b.channel ? 1 : 0));
+  rows.sort(
+    (a, b) =>
+      b.conversions - a.conversions || (a.channel < b.channel ? -1 : a.channel > b.channel ? 1 : 0),
+  );
   if (totals.noTouchConversions !== 0 || totals.noTouchValue !== 0) {
-    rows.push({ channel: NO_TOUCHPOINT, conversions: totals.noTouchConversions, value: totals.noTouchValue });
+    rows.push({
+      channel: NO_TOUCHPOINT,
+      conversions: totals.noTouchConversions,
+      value: totals.noTouchValue,
+    });
   }
   return rows;
 }

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { weighBatchDataDriven, DATA_DRIVEN_MODEL_NAMES, type DataDrivenModelName, type DataDrivenOptions } from './data-driven-weights.js';
+import {
+  weighBatchDataDriven,
+  DATA_DRIVEN_MODEL_NAMES,
+  type DataDrivenModelName,
+  type DataDrivenOptions,
+} from './data-driven-weights.js';
 import { encodePaths } from './encoded-paths.js';
 import { encodeJourneys, prepareBatch, type JourneyBatch } from './journey-batch.js';
 import { shapleySimplified } from './models/shapley-simplified.js';
@@ -15,10 +20,16 @@ const T0 = Date.UTC(2026, 5, 1);
 /** A journey whose touches follow `path` ("A>B>A"; "" for none), one day apart, ending the day before. */
 function journey(path: string, value = 0): Journey {
   const chs = path === '' ? [] : path.split('>');
-  return { touches: chs.map((channel, i) => ({ id: `t${i}`, channel, at: T0 - (chs.length - i) * DAY })), convertedAt: T0, value };
+  return {
+    touches: chs.map((channel, i) => ({ id: `t${i}`, channel, at: T0 - (chs.length - i) * DAY })),
+    convertedAt: T0,
+    value,
+  };
 }
-const batch = (journeys: readonly Journey[]): JourneyBatch => prepareBatch(encodeJourneys(journeys));
-const repeat = (path: string, n: number, value = 0): Journey[] => Array.from({ length: n }, () => journey(path, value));
+const batch = (journeys: readonly Journey[]): JourneyBatch =>
+  prepareBatch(encodeJourneys(journeys));
+const repeat = (path: string, n: number, value = 0): Journey[] =>
+  Array.from({ length: n }, () => journey(path, value));
 
 /** The weights of journey j, and of its channels summed, by name. */
 function journeyWeights(b: JourneyBatch, w: Float64Array, j: number): number[] {
@@ -39,10 +50,24 @@ const score = (r: { channelScores: { channel: string; score: number }[] }, c: st
   r.channelScores.find((s) => s.channel === c)!.score;
 
 /** The same journeys as path-summary rows: the independent route through encodePaths. */
-function rowsOf(conv: readonly Journey[], nulls: readonly Journey[], weights?: readonly number[]): PathSummaryRow[] {
+function rowsOf(
+  conv: readonly Journey[],
+  nulls: readonly Journey[],
+  weights?: readonly number[],
+): PathSummaryRow[] {
   return [
-    ...conv.map((j, i) => ({ path: j.touches.map((t) => t.channel), conversions: weights?.[i] ?? 1, nulls: 0, value: j.value })),
-    ...nulls.map((j) => ({ path: j.touches.map((t) => t.channel), conversions: 0, nulls: 1, value: 0 })),
+    ...conv.map((j, i) => ({
+      path: j.touches.map((t) => t.channel),
+      conversions: weights?.[i] ?? 1,
+      nulls: 0,
+      value: j.value,
+    })),
+    ...nulls.map((j) => ({
+      path: j.touches.map((t) => t.channel),
+      conversions: 0,
+      nulls: 1,
+      value: 0,
+    })),
   ];
 }
 
@@ -61,7 +86,9 @@ describe('weighBatchDataDriven: markov', () => {
     near(ab[1]!, 1 / 3, 'B');
     // A>B>A>B>B>A: A's 2/3 and B's 1/3 split equally between each channel's three touches.
     const first = journeyWeights(conv, r.weights, 0);
-    first.forEach((w, i) => near(w, toy[0]!.touches[i]!.channel === 'A' ? 2 / 9 : 1 / 9, `touch ${i}`));
+    first.forEach((w, i) =>
+      near(w, toy[0]!.touches[i]!.channel === 'A' ? 2 / 9 : 1 / 9, `touch ${i}`),
+    );
     // A>A has only A.
     assert.deepEqual(journeyWeights(conv, r.weights, 2), [0.5, 0.5]);
   });
@@ -87,12 +114,17 @@ describe('weighBatchDataDriven: markov', () => {
     assert.notDeepEqual(cb.channels, nb.channels.slice(0, cb.channels.length));
     for (const order of [1, 2]) {
       const r = weighBatchDataDriven(cb, nb, 'markov', { order });
-      const expected = attributePaths(rowsOf(conv, nulls), { models: ['markov'], order }).removal_effects;
+      const expected = attributePaths(rowsOf(conv, nulls), {
+        models: ['markov'],
+        order,
+      }).removal_effects;
       assert.deepEqual(
         r.channelScores.map((s) => s.channel),
         expected.map((e) => e.channel),
       );
-      expected.forEach((e) => near(score(r, e.channel), e.removal_effect, `order ${order} RE ${e.channel}`));
+      expected.forEach((e) =>
+        near(score(r, e.channel), e.removal_effect, `order ${order} RE ${e.channel}`),
+      );
       const total = score(r, 'A') + score(r, 'B') + score(r, 'C');
       const w = byChannel(cb, r.weights, 0);
       for (const c of ['A', 'B', 'C']) near(w[c]!, score(r, c) / total, `order ${order} ${c}`);
@@ -107,7 +139,10 @@ describe('weighBatchDataDriven: markov', () => {
   });
 
   it('rejects an order outside 1..4', () => {
-    assert.throws(() => weighBatchDataDriven(batch([journey('A')]), batch([]), 'markov', { order: 5 }), RangeError);
+    assert.throws(
+      () => weighBatchDataDriven(batch([journey('A')]), batch([]), 'markov', { order: 5 }),
+      RangeError,
+    );
   });
 });
 
@@ -120,7 +155,8 @@ describe('weighBatchDataDriven: shapley', () => {
       const r = weighBatchDataDriven(cb, batch(nulls), 'shapley', { shapleyValue });
       const paths = encodePaths(rowsOf(conv, nulls));
       const phi = shapley(paths, shapleyValue).phi;
-      for (const [c, id] of paths.channels.map((c, id) => [c, id] as const)) near(score(r, c), phi[id]!, `${shapleyValue} φ ${c}`);
+      for (const [c, id] of paths.channels.map((c, id) => [c, id] as const))
+        near(score(r, c), phi[id]!, `${shapleyValue} φ ${c}`);
       const w = byChannel(cb, r.weights, 0);
       near(w.A!, score(r, 'A') / (score(r, 'A') + score(r, 'B')), `${shapleyValue} A`);
       // B>C>B: B's share split between its two touches.
@@ -142,8 +178,18 @@ describe('weighBatchDataDriven: shapley', () => {
 
 describe('weighBatchDataDriven: shapley_simplified', () => {
   it('the slide example: Direct > Generic > Brand gets 0.459 / 0.174 / 0.367', () => {
-    const conv = [...repeat('Direct>Generic', 19), ...repeat('Direct>Brand', 17), ...repeat('Generic>Brand', 7), journey('Direct>Generic>Brand')];
-    const nulls = [...repeat('Direct>Generic', 549), ...repeat('Direct>Brand', 250), ...repeat('Generic>Brand', 357), ...repeat('Direct>Generic>Brand', 10)];
+    const conv = [
+      ...repeat('Direct>Generic', 19),
+      ...repeat('Direct>Brand', 17),
+      ...repeat('Generic>Brand', 7),
+      journey('Direct>Generic>Brand'),
+    ];
+    const nulls = [
+      ...repeat('Direct>Generic', 549),
+      ...repeat('Direct>Brand', 250),
+      ...repeat('Generic>Brand', 357),
+      ...repeat('Direct>Generic>Brand', 10),
+    ];
     const cb = batch(conv);
     const r = weighBatchDataDriven(cb, batch(nulls), 'shapley_simplified');
     const w = journeyWeights(cb, r.weights, conv.length - 1);
@@ -152,10 +198,19 @@ describe('weighBatchDataDriven: shapley_simplified', () => {
   });
 
   it('per-touch credits summed by channel equal the model totals (conversions and value)', () => {
-    const pathArb = fc.array(fc.constantFrom('A', 'B', 'C', 'D'), { maxLength: 5 }).map((p) => p.join('>'));
+    const pathArb = fc
+      .array(fc.constantFrom('A', 'B', 'C', 'D'), { maxLength: 5 })
+      .map((p) => p.join('>'));
     fc.assert(
       fc.property(
-        fc.array(fc.record({ path: pathArb, conversions: fc.integer({ min: 0, max: 4 }), value: fc.integer({ min: 0, max: 500 }) }), { maxLength: 25 }),
+        fc.array(
+          fc.record({
+            path: pathArb,
+            conversions: fc.integer({ min: 0, max: 4 }),
+            value: fc.integer({ min: 0, max: 500 }),
+          }),
+          { maxLength: 25 },
+        ),
         fc.array(pathArb, { maxLength: 40 }),
         (spec, nullPaths) => {
           const conv = spec.map((s) => journey(s.path, s.conversions === 0 ? 0 : s.value));
@@ -167,7 +222,10 @@ describe('weighBatchDataDriven: shapley_simplified', () => {
           const credit: Record<string, { conversions: number; value: number }> = {};
           for (let j = 0; j < conv.length; j++) {
             for (let i = cb.offsets[j]!; i < cb.offsets[j + 1]!; i++) {
-              const c = (credit[cb.channels[cb.touchChannel[i]!]!] ??= { conversions: 0, value: 0 });
+              const c = (credit[cb.channels[cb.touchChannel[i]!]!] ??= {
+                conversions: 0,
+                value: 0,
+              });
               c.conversions += w[i]! * weights[j]!;
               c.value += w[i]! * conv[j]!.value;
             }
@@ -187,12 +245,17 @@ describe('weighBatchDataDriven: shapley_simplified', () => {
 
 describe('weighBatchDataDriven: every model', () => {
   const CHANNELS = ['Direct', 'Email', 'Paid', 'Social'];
-  const touchesArb = fc.array(fc.record({ channel: fc.constantFrom(...CHANNELS), days: fc.integer({ min: 0, max: 120 }) }), { maxLength: 6 });
-  const journeyArb: fc.Arbitrary<Journey> = fc.record({ touches: touchesArb, value: fc.integer({ min: 0, max: 1000 }) }).map(({ touches, value }) => ({
-    touches: touches.map((t, i) => ({ id: `t${i}`, channel: t.channel, at: T0 - t.days * DAY })),
-    convertedAt: T0,
-    value,
-  }));
+  const touchesArb = fc.array(
+    fc.record({ channel: fc.constantFrom(...CHANNELS), days: fc.integer({ min: 0, max: 120 }) }),
+    { maxLength: 6 },
+  );
+  const journeyArb: fc.Arbitrary<Journey> = fc
+    .record({ touches: touchesArb, value: fc.integer({ min: 0, max: 1000 }) })
+    .map(({ touches, value }) => ({
+      touches: touches.map((t, i) => ({ id: `t${i}`, channel: t.channel, at: T0 - t.days * DAY })),
+      convertedAt: T0,
+      value,
+    }));
   const cases: { model: DataDrivenModelName; options: DataDrivenOptions }[] = [
     { model: 'markov', options: {} },
     { model: 'markov', options: { order: 2 } },
@@ -202,7 +265,8 @@ describe('weighBatchDataDriven: every model', () => {
   ];
   const RUNS = { numRuns: 40, seed: 20260603 };
   // A 60-day window leaves some journeys with no touch at all.
-  const prep = (journeys: readonly Journey[]): JourneyBatch => prepareBatch(encodeJourneys(journeys), { lookbackDays: 60 });
+  const prep = (journeys: readonly Journey[]): JourneyBatch =>
+    prepareBatch(encodeJourneys(journeys), { lookbackDays: 60 });
 
   it('covers the three model names', () => {
     assert.deepEqual(new Set(cases.map((c) => c.model)), new Set(DATA_DRIVEN_MODEL_NAMES));
@@ -210,33 +274,51 @@ describe('weighBatchDataDriven: every model', () => {
 
   it('conserves: each journey with touches sums to 1 (the window empties some), no weight is negative', () => {
     fc.assert(
-      fc.property(fc.array(journeyArb, { minLength: 1, maxLength: 15 }), fc.array(journeyArb, { maxLength: 20 }), (conv, nulls) => {
-        const cb = prep(conv);
-        const nb = prep(nulls);
-        for (const { model, options } of cases) {
-          const { weights } = weighBatchDataDriven(cb, nb, model, options);
-          assert.equal(weights.length, cb.touchChannel.length);
-          for (let j = 0; j < conv.length; j++) {
-            const w = journeyWeights(cb, weights, j);
-            for (const x of w) assert.ok(x >= 0 && Number.isFinite(x), `${model}: weight ${x}`);
-            if (w.length > 0) near(w.reduce((s, x) => s + x, 0), 1, `${model} ${JSON.stringify(options)} journey ${j}`);
+      fc.property(
+        fc.array(journeyArb, { minLength: 1, maxLength: 15 }),
+        fc.array(journeyArb, { maxLength: 20 }),
+        (conv, nulls) => {
+          const cb = prep(conv);
+          const nb = prep(nulls);
+          for (const { model, options } of cases) {
+            const { weights } = weighBatchDataDriven(cb, nb, model, options);
+            assert.equal(weights.length, cb.touchChannel.length);
+            for (let j = 0; j < conv.length; j++) {
+              const w = journeyWeights(cb, weights, j);
+              for (const x of w) assert.ok(x >= 0 && Number.isFinite(x), `${model}: weight ${x}`);
+              if (w.length > 0)
+                near(
+                  w.reduce((s, x) => s + x, 0),
+                  1,
+                  `${model} ${JSON.stringify(options)} journey ${j}`,
+                );
+            }
           }
-        }
-      }),
+        },
+      ),
       RUNS,
     );
   });
 
   it('gives a single-touch journey everything', () => {
     fc.assert(
-      fc.property(fc.array(journeyArb, { maxLength: 12 }), fc.array(journeyArb, { maxLength: 12 }), fc.constantFrom(...CHANNELS), (conv, nulls, channel) => {
-        const single: Journey = { touches: [{ id: 'only', channel, at: T0 - DAY }], convertedAt: T0, value: 5 };
-        const cb = prep([...conv, single]);
-        for (const { model, options } of cases) {
-          const { weights } = weighBatchDataDriven(cb, prep(nulls), model, options);
-          assert.deepEqual(journeyWeights(cb, weights, conv.length), [1], model);
-        }
-      }),
+      fc.property(
+        fc.array(journeyArb, { maxLength: 12 }),
+        fc.array(journeyArb, { maxLength: 12 }),
+        fc.constantFrom(...CHANNELS),
+        (conv, nulls, channel) => {
+          const single: Journey = {
+            touches: [{ id: 'only', channel, at: T0 - DAY }],
+            convertedAt: T0,
+            value: 5,
+          };
+          const cb = prep([...conv, single]);
+          for (const { model, options } of cases) {
+            const { weights } = weighBatchDataDriven(cb, prep(nulls), model, options);
+            assert.deepEqual(journeyWeights(cb, weights, conv.length), [1], model);
+          }
+        },
+      ),
       RUNS,
     );
   });
@@ -245,7 +327,13 @@ describe('weighBatchDataDriven: every model', () => {
     fc.assert(
       fc.property(
         fc.array(journeyArb, { minLength: 1, maxLength: 12 }).chain((conv) =>
-          fc.tuple(fc.constant(conv), fc.shuffledSubarray(conv.map((_, i) => i), { minLength: conv.length, maxLength: conv.length })),
+          fc.tuple(
+            fc.constant(conv),
+            fc.shuffledSubarray(
+              conv.map((_, i) => i),
+              { minLength: conv.length, maxLength: conv.length },
+            ),
+          ),
         ),
         fc.array(journeyArb, { maxLength: 15 }),
         ([conv, perm], nulls) => {
@@ -282,17 +370,32 @@ describe('weighBatchDataDriven: every model', () => {
       const a = weighBatchDataDriven(cb, expanded, model, options);
       const b = weighBatchDataDriven(cb, weighted, model, options);
       a.weights.forEach((x, i) => near(b.weights[i]!, x, `${model} touch ${i}`));
-      a.channelScores.forEach((s, i) => near(b.channelScores[i]!.score, s.score, `${model} ${s.channel}`));
+      a.channelScores.forEach((s, i) =>
+        near(b.channelScores[i]!.score, s.score, `${model} ${s.channel}`),
+      );
     }
     // ...and it does matter: the same null paths counted once each fit differently.
-    const once = weighBatchDataDriven(cb, batch([journey('A>B'), journey('C'), journey('B>A')]), 'markov');
-    assert.notDeepEqual(once.channelScores, weighBatchDataDriven(cb, expanded, 'markov').channelScores);
+    const once = weighBatchDataDriven(
+      cb,
+      batch([journey('A>B'), journey('C'), journey('B>A')]),
+      'markov',
+    );
+    assert.notDeepEqual(
+      once.channelScores,
+      weighBatchDataDriven(cb, expanded, 'markov').channelScores,
+    );
   });
 
   it('rejects an unknown model and invalid conversion counts', () => {
     const cb = batch([journey('A')]);
-    assert.throws(() => weighBatchDataDriven(cb, batch([]), 'linear' as DataDrivenModelName), /unknown data-driven model/);
+    assert.throws(
+      () => weighBatchDataDriven(cb, batch([]), 'linear' as DataDrivenModelName),
+      /unknown data-driven model/,
+    );
     cb.conversions = new Float64Array([-1]);
-    assert.throws(() => weighBatchDataDriven(cb, batch([]), 'markov'), /converting journey 0: conversions/);
+    assert.throws(
+      () => weighBatchDataDriven(cb, batch([]), 'markov'),
+      /converting journey 0: conversions/,
+    );
   });
 });

@@ -27,7 +27,11 @@ import { shapley, type ShapleyValueFunction } from './models/shapley.js';
 
 export type DataDrivenModelName = 'markov' | 'shapley' | 'shapley_simplified';
 
-export const DATA_DRIVEN_MODEL_NAMES: readonly DataDrivenModelName[] = ['markov', 'shapley', 'shapley_simplified'];
+export const DATA_DRIVEN_MODEL_NAMES: readonly DataDrivenModelName[] = [
+  'markov',
+  'shapley',
+  'shapley_simplified',
+];
 
 export interface DataDrivenOptions {
   /** Markov order, 1..4 (default 1). */
@@ -65,7 +69,8 @@ export function weighBatchDataDriven(
     const fractions = simplifiedShapleyFractions(paths, (p) => taken[p] === 1);
     for (let j = 0; j + 1 < offsets.length; j++) {
       const from = paths.offsets[pathOf[j]!]!;
-      for (let i = offsets[j]!; i < offsets[j + 1]!; i++) weights[i] = fractions[from + i - offsets[j]!]!;
+      for (let i = offsets[j]!; i < offsets[j + 1]!; i++)
+        weights[i] = fractions[from + i - offsets[j]!]!;
     }
     return { weights, channelScores: [] };
   }
@@ -73,13 +78,21 @@ export function weighBatchDataDriven(
   let scores: Float64Array;
   if (model === 'markov') scores = markov(paths, options.order ?? 1).removalEffects;
   else if (model === 'shapley') scores = shapley(paths, options.shapleyValue ?? 'conversions').phi;
-  else throw new RangeError(`unknown data-driven model ${String(model)}; expected one of ${DATA_DRIVEN_MODEL_NAMES.join(', ')}`);
+  else
+    throw new RangeError(
+      `unknown data-driven model ${String(model)}; expected one of ${DATA_DRIVEN_MODEL_NAMES.join(', ')}`,
+    );
   shareByScore(touchChannel, offsets, scores, weights);
   return { weights, channelScores: scoreRows(paths.channels, paths.tokens, scores) };
 }
 
 /** Each journey's distinct channels share 1 ∝ max(score, 0), equally between their touches. */
-function shareByScore(ch: Int32Array, offsets: Int32Array, scores: Float64Array, out: Float64Array): void {
+function shareByScore(
+  ch: Int32Array,
+  offsets: Int32Array,
+  scores: Float64Array,
+  out: Float64Array,
+): void {
   const stamp = new Int32Array(scores.length).fill(-1);
   const count = new Int32Array(scores.length);
   const score = (c: number): number => Math.max(scores[c]!, 0);
@@ -109,12 +122,18 @@ function shareByScore(ch: Int32Array, offsets: Int32Array, scores: Float64Array,
 }
 
 /** Scores of the channels that occur on some path, highest first, then by name. */
-function scoreRows(channels: readonly string[], tokens: Int32Array, scores: Float64Array): { channel: string; score: number }[] {
+function scoreRows(
+  channels: readonly string[],
+  tokens: Int32Array,
+  scores: Float64Array,
+): { channel: string; score: number }[] {
   const seen = new Uint8Array(channels.length);
   for (const c of tokens) seen[c] = 1;
   const rows: { channel: string; score: number }[] = [];
   channels.forEach((channel, c) => {
     if (seen[c] === 1) rows.push({ channel, score: scores[c]! });
   });
-  return rows.sort((a, b) => b.score - a.score || (a.channel < b.channel ? -1 : a.channel > b.channel ? 1 : 0));
+  return rows.sort(
+    (a, b) => b.score - a.score || (a.channel < b.channel ? -1 : a.channel > b.channel ? 1 : 0),
+  );
 }

@@ -17,10 +17,14 @@ export interface EncodedPaths {
 }
 
 function checkCount(row: number, field: string, x: number): void {
-  if (!Number.isFinite(x) || x < 0) throw new RangeError(`row ${row}: ${field} must be a non-negative number, got ${x}`);
+  if (!Number.isFinite(x) || x < 0)
+    throw new RangeError(`row ${row}: ${field} must be a non-negative number, got ${x}`);
 }
 
-export function encodePaths(rows: readonly PathSummaryRow[], settings: PathSettings = {}): EncodedPaths {
+export function encodePaths(
+  rows: readonly PathSummaryRow[],
+  settings: PathSettings = {},
+): EncodedPaths {
   const ids = new Map<string, number>();
   const channels: string[] = [];
   let total = 0;
@@ -30,10 +34,12 @@ export function encodePaths(rows: readonly PathSummaryRow[], settings: PathSetti
   rows.forEach((r, i) => {
     checkCount(i + 1, 'conversions', r.conversions);
     checkCount(i + 1, 'nulls', r.nulls);
-    if (!Number.isFinite(r.value)) throw new RangeError(`row ${i + 1}: value must be a number, got ${r.value}`);
+    if (!Number.isFinite(r.value))
+      throw new RangeError(`row ${i + 1}: value must be a number, got ${r.value}`);
     // Value is credited in proportion to conversions by the data-driven models; value on a path with
     // no conversion has nothing to follow.
-    if (r.conversions === 0 && r.value !== 0) throw new RangeError(`row ${i + 1}: value ${r.value} on a path with no conversions`);
+    if (r.conversions === 0 && r.value !== 0)
+      throw new RangeError(`row ${i + 1}: value ${r.value} on a path with no conversions`);
     for (const c of r.path) {
       let id = ids.get(c);
       if (id === undefined) {

@@ -1,8 +1,19 @@
 /** Public surface of the attribution models (pure functions: no store, server or CLI). */
 export * from './types.js';
-export { PathSelector, transformPath, parseTransform, type PathTransform, type PathSettings } from './transforms.js';
+export {
+  PathSelector,
+  transformPath,
+  parseTransform,
+  type PathTransform,
+  type PathSettings,
+} from './transforms.js';
 export { DEFAULT_LOOKBACK_DAYS, touchesInWindow, windowRange, lookbackMs } from './lookback.js';
-export { encodeJourneys, prepareBatch, type JourneyBatch, type AttributionSettings } from './journey-batch.js';
+export {
+  encodeJourneys,
+  prepareBatch,
+  type JourneyBatch,
+  type AttributionSettings,
+} from './journey-batch.js';
 export {
   attributeJourneys,
   creditBatch,
@@ -17,7 +28,11 @@ export { creditRows, type CreditTotals } from './credits.js';
 export { encodePaths, type EncodedPaths } from './encoded-paths.js';
 export { markov, MAX_MARKOV_ORDER, type MarkovResult } from './models/markov.js';
 export { shapley, type ShapleyResult, type ShapleyValueFunction } from './models/shapley.js';
-export { shapleySimplified, simplifiedShapleyFractions, type SimplifiedShapleyResult } from './models/shapley-simplified.js';
+export {
+  shapleySimplified,
+  simplifiedShapleyFractions,
+  type SimplifiedShapleyResult,
+} from './models/shapley-simplified.js';
 export { summariseBatches, type BatchPaths } from './batch-paths.js';
 export {
   weighBatchDataDriven,

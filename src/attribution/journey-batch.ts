@@ -76,14 +76,28 @@ export function encodeJourneys(journeys: readonly Journey[]): JourneyBatch {
     }
   });
   offsets[n] = k;
-  return { channels, touchChannel, touchAt, offsets, convertedAt, value, leadAt, opportunityAt, wonAt, touchSource };
+  return {
+    channels,
+    touchChannel,
+    touchAt,
+    offsets,
+    convertedAt,
+    value,
+    leadAt,
+    opportunityAt,
+    wonAt,
+    touchSource,
+  };
 }
 
 /**
  * Applies the lookback window, channel exclusion, step limit and transforms to every journey.
  * Journeys left with no touch stay (with an empty range): they are credited to "(no touchpoint)".
  */
-export function prepareBatch(batch: JourneyBatch, settings: AttributionSettings = {}): JourneyBatch {
+export function prepareBatch(
+  batch: JourneyBatch,
+  settings: AttributionSettings = {},
+): JourneyBatch {
   const windowMs = lookbackMs(settings.lookbackDays);
   const selector = new PathSelector(batch.channels, settings);
   const n = batch.offsets.length - 1;
@@ -98,7 +112,13 @@ export function prepareBatch(batch: JourneyBatch, settings: AttributionSettings 
   let k = 0;
   for (let j = 0; j < n; j++) {
     outOffsets[j] = k;
-    const [from, to] = windowRange(at, offsets[j]!, offsets[j + 1]!, batch.convertedAt[j]!, windowMs);
+    const [from, to] = windowRange(
+      at,
+      offsets[j]!,
+      offsets[j + 1]!,
+      batch.convertedAt[j]!,
+      windowMs,
+    );
     if (selector.identity) {
       for (let i = from; i < to; i++) {
         outChannel[k] = ch[i]!;

@@ -4,7 +4,8 @@ export const DEFAULT_LOOKBACK_DAYS = 90;
 export const DAY_MS = 86_400_000;
 
 export function lookbackMs(days: number = DEFAULT_LOOKBACK_DAYS): number {
-  if (!(days > 0) || !Number.isFinite(days)) throw new RangeError(`lookback window must be a positive number of days, got ${days}`);
+  if (!(days > 0) || !Number.isFinite(days))
+    throw new RangeError(`lookback window must be a positive number of days, got ${days}`);
   return days * DAY_MS;
 }
 

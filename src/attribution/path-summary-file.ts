@@ -37,7 +37,10 @@ const KNOWN: Record<PathColumn, readonly string[]> = {
   nulls: ['total_null', 'total_nulls', 'nulls', 'null', 'non_conversions', 'non_conversion'],
 };
 
-export function readPathSummaryFile(file: string, options: PathSummaryFileOptions = {}): PathSummaryRow[] {
+export function readPathSummaryFile(
+  file: string,
+  options: PathSummaryFileOptions = {},
+): PathSummaryRow[] {
   let text: string;
   try {
     text = readFileSync(file === '-' ? 0 : file, 'utf8');
@@ -47,17 +50,25 @@ export function readPathSummaryFile(file: string, options: PathSummaryFileOption
   return parsePathSummary(text, options);
 }
 
-export function parsePathSummary(text: string, options: PathSummaryFileOptions = {}): PathSummaryRow[] {
+export function parsePathSummary(
+  text: string,
+  options: PathSummaryFileOptions = {},
+): PathSummaryRow[] {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   let h = 0;
   while (h < lines.length && lines[h]!.trim() === '') h++;
-  if (h === lines.length) throw new PathSummaryFileError('the file is empty (a header line is required)', 'FILE');
+  if (h === lines.length)
+    throw new PathSummaryFileError('the file is empty (a header line is required)', 'FILE');
   const headerLine = lines[h]!;
-  const delimiter = options.delimiter === undefined || options.delimiter === 'auto' ? detectDelimiter(headerLine) : options.delimiter;
+  const delimiter =
+    options.delimiter === undefined || options.delimiter === 'auto'
+      ? detectDelimiter(headerLine)
+      : options.delimiter;
   const header = splitLine(headerLine, delimiter, h + 1).map((x) => x.trim());
   const index = resolveColumns(header, options.columns ?? {});
   const sep = options.channelSeparator ?? '>';
-  if (sep === '') throw new PathSummaryFileError('the channel separator must not be empty', '--sep');
+  if (sep === '')
+    throw new PathSummaryFileError('the channel separator must not be empty', '--sep');
 
   const rows: PathSummaryRow[] = [];
   for (let i = h + 1; i < lines.length; i++) {
@@ -66,23 +77,43 @@ export function parsePathSummary(text: string, options: PathSummaryFileOptions =
     const lineNo = i + 1;
     const cells = splitLine(line, delimiter, lineNo);
     if (cells.length !== header.length) {
-      throw new PathSummaryFileError(`line ${lineNo}: expected ${header.length} fields, found ${cells.length}`, 'FILE');
+      throw new PathSummaryFileError(
+        `line ${lineNo}: expected ${header.length} fields, found ${cells.length}`,
+        'FILE',
+      );
     }
-    const cell = (c: PathColumn): string | undefined => (index[c] === undefined ? undefined : cells[index[c]!]!.trim());
+    const cell = (c: PathColumn): string | undefined =>
+      index[c] === undefined ? undefined : cells[index[c]!]!.trim();
     const rawPath = cell('path')!;
     const path = rawPath === '' ? [] : rawPath.split(sep).map((x) => x.trim());
     const blank = path.findIndex((x) => x === '');
     if (blank >= 0) {
-      throw new PathSummaryFileError(`line ${lineNo}, column ${header[index.path!]}: empty channel name at step ${blank + 1} of "${rawPath}"`, 'FILE');
+      throw new PathSummaryFileError(
+        `line ${lineNo}, column ${header[index.path!]}: empty channel name at step ${blank + 1} of "${rawPath}"`,
+        'FILE',
+      );
     }
     const row: PathSummaryRow = {
       path,
       conversions: number(cell('conversions'), lineNo, header[index.conversions!]!, true),
-      value: number(cell('value'), lineNo, index.value === undefined ? 'value' : header[index.value]!, false),
-      nulls: number(cell('nulls'), lineNo, index.nulls === undefined ? 'nulls' : header[index.nulls]!, true),
+      value: number(
+        cell('value'),
+        lineNo,
+        index.value === undefined ? 'value' : header[index.value]!,
+        false,
+      ),
+      nulls: number(
+        cell('nulls'),
+        lineNo,
+        index.nulls === undefined ? 'nulls' : header[index.nulls]!,
+        true,
+      ),
     };
     if (row.conversions === 0 && row.value !== 0) {
-      throw new PathSummaryFileError(`line ${lineNo}, column ${header[index.value!]}: value ${row.value} on a path with no conversions`, 'FILE');
+      throw new PathSummaryFileError(
+        `line ${lineNo}, column ${header[index.value!]}: value ${row.value} on a path with no conversions`,
+        'FILE',
+      );
     }
     rows.push(row);
   }
@@ -92,8 +123,13 @@ export function parsePathSummary(text: string, options: PathSummaryFileOptions =
 function number(text: string | undefined, line: number, column: string, count: boolean): number {
   if (text === undefined || text === '') return 0; // absent column or empty cell (Fractribution leaves revenue empty)
   const x = Number(text);
-  if (!Number.isFinite(x)) throw new PathSummaryFileError(`line ${line}, column ${column}: "${text}" is not a number`, 'FILE');
-  if (count && x < 0) throw new PathSummaryFileError(`line ${line}, column ${column}: ${x} is negative`, 'FILE');
+  if (!Number.isFinite(x))
+    throw new PathSummaryFileError(
+      `line ${line}, column ${column}: "${text}" is not a number`,
+      'FILE',
+    );
+  if (count && x < 0)
+    throw new PathSummaryFileError(`line ${line}, column ${column}: ${x} is negative`, 'FILE');
   return x;
 }
 
@@ -112,14 +148,21 @@ function detectDelimiter(header: string): Delimiter {
   return best;
 }
 
-function resolveColumns(header: readonly string[], given: Partial<Record<PathColumn, string>>): Partial<Record<PathColumn, number>> {
+function resolveColumns(
+  header: readonly string[],
+  given: Partial<Record<PathColumn, string>>,
+): Partial<Record<PathColumn, number>> {
   const lower = header.map((x) => x.toLowerCase());
   const index: Partial<Record<PathColumn, number>> = {};
   for (const col of ['path', 'conversions', 'value', 'nulls'] as const) {
     const name = given[col];
     if (name !== undefined) {
       const i = lower.indexOf(name.toLowerCase());
-      if (i < 0) throw new PathSummaryFileError(`column "${name}" (for ${col}) is not in the header: ${header.join(', ')}`, '--columns');
+      if (i < 0)
+        throw new PathSummaryFileError(
+          `column "${name}" (for ${col}) is not in the header: ${header.join(', ')}`,
+          '--columns',
+        );
       index[col] = i;
       continue;
     }
@@ -147,7 +190,11 @@ function splitLine(line: string, delimiter: Delimiter, lineNo: number): string[]
       i++;
       for (;;) {
         const q = line.indexOf('"', i);
-        if (q < 0) throw new PathSummaryFileError(`line ${lineNo}, field ${out.length + 1}: unclosed quote`, 'FILE');
+        if (q < 0)
+          throw new PathSummaryFileError(
+            `line ${lineNo}, field ${out.length + 1}: unclosed quote`,
+            'FILE',
+          );
         field += line.slice(i, q);
         if (line[q + 1] === '"') {
           field += '"';
@@ -158,7 +205,10 @@ function splitLine(line: string, delimiter: Delimiter, lineNo: number): string[]
         break;
       }
       if (i < line.length && line[i] !== delimiter) {
-        throw new PathSummaryFileError(`line ${lineNo}, field ${out.length + 1}: text after a closing quote`, 'FILE');
+        throw new PathSummaryFileError(
+          `line ${lineNo}, field ${out.length + 1}: text after a closing quote`,
+          'FILE',
+        );
       }
       out.push(field);
     } else {

@@ -48,12 +48,18 @@ export interface PathAttribution {
   removal_effects: RemovalEffect[];
 }
 
-export function attributePaths(rows: readonly PathSummaryRow[], options: PathAttributionOptions = {}): PathAttribution {
+export function attributePaths(
+  rows: readonly PathSummaryRow[],
+  options: PathAttributionOptions = {},
+): PathAttribution {
   return attributeEncodedPaths(encodePaths(rows, options), options);
 }
 
 /** The same over already-encoded paths (settings such as exclusions must have been applied). */
-export function attributeEncodedPaths(paths: EncodedPaths, options: PathAttributionOptions = {}): PathAttribution {
+export function attributeEncodedPaths(
+  paths: EncodedPaths,
+  options: PathAttributionOptions = {},
+): PathAttribution {
   const models = options.models ?? PATH_MODEL_NAMES;
   const nPaths = paths.offsets.length - 1;
   let conversions = 0;
@@ -68,11 +74,17 @@ export function attributeEncodedPaths(paths: EncodedPaths, options: PathAttribut
       emptyValue += paths.value[p]!;
     }
   }
-  const result: PathAttribution = { totals: { conversions, value }, models: {}, removal_effects: [] };
+  const result: PathAttribution = {
+    totals: { conversions, value },
+    models: {},
+    removal_effects: [],
+  };
 
   const ruleNames = models.filter((m): m is PathModelName & RuleModelName => isRuleModel(m));
   if (ruleNames.length > 0) {
-    const totals = creditBatch(asBatch(paths), ruleNames, { directChannels: options.directChannels });
+    const totals = creditBatch(asBatch(paths), ruleNames, {
+      directChannels: options.directChannels,
+    });
     ruleNames.forEach((m, i) => {
       result.models[m] = creditRows(paths.channels, totals[i]!);
     });
@@ -90,20 +102,33 @@ export function attributeEncodedPaths(paths: EncodedPaths, options: PathAttribut
       result.models.markov = creditRows(paths.channels, withEmpty(r.conversions, r.value));
       result.removal_effects = paths.channels
         .map((channel, c) => ({ channel, removal_effect: r.removalEffects[c]! }))
-        .sort((a, b) => b.removal_effect - a.removal_effect || (a.channel < b.channel ? -1 : a.channel > b.channel ? 1 : 0));
+        .sort(
+          (a, b) =>
+            b.removal_effect - a.removal_effect ||
+            (a.channel < b.channel ? -1 : a.channel > b.channel ? 1 : 0),
+        );
     } else if (m === 'shapley') {
       const r = shapley(paths, options.shapleyValue ?? 'conversions');
       result.models.shapley = creditRows(paths.channels, withEmpty(r.conversions, r.value));
     } else if (m === 'shapley_simplified') {
       const r = shapleySimplified(paths);
-      result.models.shapley_simplified = creditRows(paths.channels, withEmpty(r.conversions, r.value));
+      result.models.shapley_simplified = creditRows(
+        paths.channels,
+        withEmpty(r.conversions, r.value),
+      );
     }
   }
   return result;
 }
 
 function isRuleModel(m: PathModelName): boolean {
-  return m === 'first_touch' || m === 'last_touch' || m === 'last_non_direct' || m === 'linear' || m === 'position_based';
+  return (
+    m === 'first_touch' ||
+    m === 'last_touch' ||
+    m === 'last_non_direct' ||
+    m === 'linear' ||
+    m === 'position_based'
+  );
 }
 
 /** Paths as a journey batch for the rule-based kernels (no timestamps, no milestones). */

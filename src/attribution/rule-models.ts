@@ -17,7 +17,11 @@ export function needsMilestones(name: RuleModelName): boolean {
 }
 
 /** Resolves a rule-based model and its options once, against a channel dictionary. */
-export function ruleKernel(name: RuleModelName, channels: readonly string[], options: RuleModelOptions = {}): RuleKernel {
+export function ruleKernel(
+  name: RuleModelName,
+  channels: readonly string[],
+  options: RuleModelOptions = {},
+): RuleKernel {
   switch (name) {
     case 'first_touch':
       return firstTouch;
@@ -38,7 +42,8 @@ export function ruleKernel(name: RuleModelName, channels: readonly string[], opt
     case 'full_path':
       return fullPath();
     case 'custom':
-      if (options.custom === undefined) throw new RangeError('the custom model needs custom weights');
+      if (options.custom === undefined)
+        throw new RangeError('the custom model needs custom weights');
       return custom(options.custom, channels);
   }
 }

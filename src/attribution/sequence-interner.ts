@@ -37,7 +37,12 @@ export class SequenceInterner {
     for (;;) {
       const id = this.slots[slot]!;
       if (id < 0) return -1;
-      if (this.keyHash[id] === h && this.keyLen[id] === len && this.equals(id, src, start, end, skip)) return id;
+      if (
+        this.keyHash[id] === h &&
+        this.keyLen[id] === len &&
+        this.equals(id, src, start, end, skip)
+      )
+        return id;
       slot = (slot + 1) & this.mask;
     }
   }
@@ -50,7 +55,8 @@ export class SequenceInterner {
     for (;;) {
       const id = this.slots[slot]!;
       if (id < 0) break;
-      if (this.keyHash[id] === h && this.keyLen[id] === len && this.equals(id, src, start, end, -1)) return id;
+      if (this.keyHash[id] === h && this.keyLen[id] === len && this.equals(id, src, start, end, -1))
+        return id;
       slot = (slot + 1) & this.mask;
     }
     const id = this.count++;
@@ -74,7 +80,13 @@ export class SequenceInterner {
     return this.keyLen[id]!;
   }
 
-  private equals(id: number, src: ArrayLike<number>, start: number, end: number, skip: number): boolean {
+  private equals(
+    id: number,
+    src: ArrayLike<number>,
+    start: number,
+    end: number,
+    skip: number,
+  ): boolean {
     let k = this.keyStart[id]!;
     for (let i = start; i < end; i++) {
       if (i === skip) continue;
@@ -90,7 +102,8 @@ export class SequenceInterner {
       this.keyLen = grow(this.keyLen, n);
       this.keyHash = grow(this.keyHash, n);
     }
-    if (this.used + len > this.keys.length) this.keys = grow(this.keys, Math.max(this.keys.length * 2, this.used + len));
+    if (this.used + len > this.keys.length)
+      this.keys = grow(this.keys, Math.max(this.keys.length * 2, this.used + len));
   }
 
   private rehash(): void {

@@ -147,7 +147,10 @@ export function parseTransform(text: string): PathTransform {
   if (t === 'unique' || t === 'exposure' || t === 'first' || t === 'frequency') return { kind: t };
   const m = /^(remove_if_not_all|remove_if_last_and_not_all)\((.+)\)$/.exec(t);
   if (m !== null && m[2]!.trim() !== '') {
-    return { kind: m[1] as 'remove_if_not_all' | 'remove_if_last_and_not_all', channel: m[2]!.trim() };
+    return {
+      kind: m[1] as 'remove_if_not_all' | 'remove_if_last_and_not_all',
+      channel: m[2]!.trim(),
+    };
   }
   throw new RangeError(
     `unknown path transform "${t}" (expected unique, exposure, first, frequency, remove_if_not_all(CHANNEL) or remove_if_last_and_not_all(CHANNEL))`,

@@ -23,7 +23,8 @@ async function serving(dir: string, server: RunningCli): Promise<string> {
   for (;;) {
     const info = readServerFile(dir);
     if (info) return info.url;
-    if (ended) throw new Error(`the server exited: ${server.output().stderr}${server.output().stdout}`);
+    if (ended)
+      throw new Error(`the server exited: ${server.output().stderr}${server.output().stdout}`);
     await sleep(100);
   }
 }
@@ -39,7 +40,10 @@ test('with `closedloop serve` on the data directory, workspace, import and repor
   const { dir, cleanup } = tempDir();
   const data = join(dir, 'data');
   const port = await freePort();
-  const server = startCli(['serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', data, '--no-demo'], ENV);
+  const server = startCli(
+    ['serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', data, '--no-demo'],
+    ENV,
+  );
   try {
     const url = await serving(data, server);
     assert.equal(url, `http://127.0.0.1:${port}`);
@@ -51,17 +55,43 @@ test('with `closedloop serve` on the data directory, workspace, import and repor
       return r;
     };
 
-    const created = await cli(['workspace', 'create', 'Acme', '--currency', 'GBP', '--timezone', 'Europe/London', '--json']);
+    const created = await cli([
+      'workspace',
+      'create',
+      'Acme',
+      '--currency',
+      'GBP',
+      '--timezone',
+      'Europe/London',
+      '--json',
+    ]);
     assert.equal(created.stderr, via);
     const ws = JSON.parse(created.stdout) as { id: string; name: string; secretKey: string };
-    const human = await cli(['workspace', 'create', 'Beta', '--currency', 'USD', '--timezone', 'UTC']);
-    assert.match(human.stdout, /Created workspace "Beta" \(ws_\w+\)\n {2}write key {2}wk_\w+ .*\n {2}secret key sk_\w+ /);
+    const human = await cli([
+      'workspace',
+      'create',
+      'Beta',
+      '--currency',
+      'USD',
+      '--timezone',
+      'UTC',
+    ]);
+    assert.match(
+      human.stdout,
+      /Created workspace "Beta" \(ws_\w+\)\n {2}write key {2}wk_\w+ .*\n {2}secret key sk_\w+ /,
+    );
     const beta = /\((ws_\w+)\)/.exec(human.stdout)![1]!;
 
     const list = await cli(['workspace', 'list', '--json']);
     assert.equal(list.stderr, via);
-    assert.deepEqual((JSON.parse(list.stdout) as { id: string }[]).map((w) => w.id), [ws.id, beta]);
-    const bad = await cli(['workspace', 'create', 'X', '--currency', 'NOPE', '--timezone', 'UTC'], 2);
+    assert.deepEqual(
+      (JSON.parse(list.stdout) as { id: string }[]).map((w) => w.id),
+      [ws.id, beta],
+    );
+    const bad = await cli(
+      ['workspace', 'create', 'X', '--currency', 'NOPE', '--timezone', 'UTC'],
+      2,
+    );
     assert.match(bad.stderr, /--currency: must be an ISO 4217/);
 
     // an import streamed to the server: the same summary as without one, and the data is the server's
@@ -70,26 +100,67 @@ test('with `closedloop serve` on the data directory, workspace, import and repor
     const file = join(out, 'events.ndjson');
     const imp = await cli(['import', 'events', file, '--workspace', ws.id, '--json']);
     assert.equal(imp.stderr, via);
-    const [result] = JSON.parse(imp.stdout) as { file: string; inserted: number; rejectedCount: number }[];
+    const [result] = JSON.parse(imp.stdout) as {
+      file: string;
+      inserted: number;
+      rejectedCount: number;
+    }[];
     assert.equal(result!.file, file);
     assert.ok(result!.inserted > 100, `${result!.inserted} imported`);
     assert.equal(result!.rejectedCount, 0);
     const again = await cli(['import', 'events', file, '--workspace', ws.id]);
-    assert.match(again.stdout, new RegExp(`: 0 imported, ${result!.inserted} already present, 0 rejected`));
-    const events = (await withKey(url, ws.secretKey, '/api/events?limit=1000')).json() as { count: number };
+    assert.match(
+      again.stdout,
+      new RegExp(`: 0 imported, ${result!.inserted} already present, 0 rejected`),
+    );
+    const events = (await withKey(url, ws.secretKey, '/api/events?limit=1000')).json() as {
+      count: number;
+    };
     assert.equal(events.count, Math.min(1000, result!.inserted));
-    assert.equal((await cli(['import', 'events', file, '--workspace', 'ws_missing'], 2)).stderr, `${via}error: --workspace: no workspace with id "ws_missing"\n`);
+    assert.equal(
+      (await cli(['import', 'events', file, '--workspace', 'ws_missing'], 2)).stderr,
+      `${via}error: --workspace: no workspace with id "ws_missing"\n`,
+    );
 
     // the report through the CLI is the server's own report
-    const report = await cli(['attribute', 'report', '--workspace', ws.id, '--model', 'position_based', '--by', 'channel,source', '--json']);
+    const report = await cli([
+      'attribute',
+      'report',
+      '--workspace',
+      ws.id,
+      '--model',
+      'position_based',
+      '--by',
+      'channel,source',
+      '--json',
+    ]);
     assert.equal(report.stderr, via);
-    const fromApi = (await withKey(url, ws.secretKey, '/api/reports/attribution?model=position_based&groupBy=channel,source')).json();
+    const fromApi = (
+      await withKey(
+        url,
+        ws.secretKey,
+        '/api/reports/attribution?model=position_based&groupBy=channel,source',
+      )
+    ).json();
     assert.deepEqual(JSON.parse(report.stdout), fromApi);
     assert.ok((fromApi as { rows: unknown[] }).rows.length > 0, 'the simulated world converts');
-    const viaRegistry = await cli(['report', 'attribution', '--workspace', ws.id, '--model', 'position_based', '--group-by', 'channel,source', '--json']);
+    const viaRegistry = await cli([
+      'report',
+      'attribution',
+      '--workspace',
+      ws.id,
+      '--model',
+      'position_based',
+      '--group-by',
+      'channel,source',
+      '--json',
+    ]);
     assert.equal(viaRegistry.stderr, via);
     assert.deepEqual(JSON.parse(viaRegistry.stdout), fromApi);
-    const badFlag = await cli(['report', 'attribution', '--workspace', ws.id, '--lookback-days', 'x'], 2);
+    const badFlag = await cli(
+      ['report', 'attribution', '--workspace', ws.id, '--lookback-days', 'x'],
+      2,
+    );
     assert.match(badFlag.stderr, /--lookback-days/);
     const text = await cli(['attribute', 'report', '--workspace', ws.id]);
     assert.match(text.stdout, /^linear, lead conversions, lookback \d+ days: [\d.]+ conversions/);
@@ -104,37 +175,74 @@ test('with `closedloop serve` on the data directory, workspace, import and repor
     assert.match(noYes.stderr, /--yes/);
     const del = await cli(['workspace', 'delete', '--workspace', beta, '--yes']);
     assert.match(del.stdout, new RegExp(`Deleted workspace "Beta" \\(${beta}\\)`));
-    assert.deepEqual((JSON.parse((await cli(['workspace', 'list', '--json'])).stdout) as { id: string }[]).map((w) => w.id), [ws.id]);
+    assert.deepEqual(
+      (JSON.parse((await cli(['workspace', 'list', '--json'])).stdout) as { id: string }[]).map(
+        (w) => w.id,
+      ),
+      [ws.id],
+    );
 
     // rebuild and a person's data through the server's routes
-    const rebuilt = JSON.parse((await cli(['rebuild', '--workspace', ws.id, '--json'])).stdout) as { workspace: string; sessions: number }[];
-    assert.deepEqual(rebuilt.map((r) => r.workspace), [ws.id]);
+    const rebuilt = JSON.parse((await cli(['rebuild', '--workspace', ws.id, '--json'])).stdout) as {
+      workspace: string;
+      sessions: number;
+    }[];
+    assert.deepEqual(
+      rebuilt.map((r) => r.workspace),
+      [ws.id],
+    );
     assert.ok(rebuilt[0]!.sessions > 0);
-    const anon = (JSON.parse(readFileSync(file, 'utf8').split('\n')[0]!) as { anonymousId: string }).anonymousId;
-    const found = (await withKey(url, secretKey, `/api/people?anonymousId=${anon}`)).json() as { people: { personId: string }[] };
+    const anon = (JSON.parse(readFileSync(file, 'utf8').split('\n')[0]!) as { anonymousId: string })
+      .anonymousId;
+    const found = (await withKey(url, secretKey, `/api/people?anonymousId=${anon}`)).json() as {
+      people: { personId: string }[];
+    };
     const person = found.people[0]!.personId;
-    const exported = JSON.parse((await cli(['people', 'export', '--person', person, '--workspace', ws.id])).stdout) as { counts: Record<string, number> };
+    const exported = JSON.parse(
+      (await cli(['people', 'export', '--person', person, '--workspace', ws.id])).stdout,
+    ) as { counts: Record<string, number> };
     assert.ok(exported.counts.events! > 0);
-    const byEmail = await cli(['people', 'export', '--email', 'ann@example.com', '--workspace', ws.id], 2);
+    const byEmail = await cli(
+      ['people', 'export', '--email', 'ann@example.com', '--workspace', ws.id],
+      2,
+    );
     assert.match(byEmail.stderr, /--email: through the running server, export takes --person/);
-    assert.equal((await cli(['people', 'erasures', '--workspace', ws.id, '--json'])).stdout, '[]\n');
+    assert.equal(
+      (await cli(['people', 'erasures', '--workspace', ws.id, '--json'])).stdout,
+      '[]\n',
+    );
 
-    const status = JSON.parse((await cli(['ingest', 'status', '--workspace', ws.id, '--json'])).stdout) as { journal: { pendingSegments: number }; deadLetters: { pending: number; items: unknown[] } };
+    const status = JSON.parse(
+      (await cli(['ingest', 'status', '--workspace', ws.id, '--json'])).stdout,
+    ) as {
+      journal: { pendingSegments: number };
+      deadLetters: { pending: number; items: unknown[] };
+    };
     assert.deepEqual([status.deadLetters.pending, status.deadLetters.items], [0, []]);
     assert.equal(typeof status.journal.pendingSegments, 'number');
-    assert.match((await cli(['ingest', 'status'], 2)).stderr, /--workspace: through the running server, name a workspace/);
+    assert.match(
+      (await cli(['ingest', 'status'], 2)).stderr,
+      /--workspace: through the running server, name a workspace/,
+    );
 
     // a command with no route yet says so and changes nothing
     const redact = await cli(['redact', '--workspace', ws.id], 2);
-    assert.match(redact.stderr, new RegExp(`the server at ${url} holds the data directory .* \\(no HTTP route rewrites stored events yet; .*\\): stop the server`));
+    assert.match(
+      redact.stderr,
+      new RegExp(
+        `the server at ${url} holds the data directory .* \\(no HTTP route rewrites stored events yet; .*\\): stop the server`,
+      ),
+    );
 
     // stopped: server.json is removed and the CLI opens the store itself, seeing what it did through the server
     assert.equal(await server.stop(), 0, JSON.stringify(server.output()));
     assert.equal(existsSync(serverFilePath(data)), false);
     const local = await cli(['workspace', 'list', '--json']);
     assert.equal(local.stderr, '');
-    assert.deepEqual((JSON.parse(local.stdout) as { id: string }[]).map((w) => w.id), [ws.id]);
-
+    assert.deepEqual(
+      (JSON.parse(local.stdout) as { id: string }[]).map((w) => w.id),
+      [ws.id],
+    );
   } finally {
     await server.stop();
     cleanup();
@@ -150,24 +258,50 @@ test('a stale server.json is ignored (its process gone, or its URL silent); rota
       assert.equal(r.stderr, '', 'no server announced');
       return r;
     };
-    const ws = JSON.parse((await cli(['workspace', 'create', 'Acme', '--currency', 'GBP', '--timezone', 'UTC', '--json'])).stdout) as { id: string; secretKey: string };
+    const ws = JSON.parse(
+      (
+        await cli([
+          'workspace',
+          'create',
+          'Acme',
+          '--currency',
+          'GBP',
+          '--timezone',
+          'UTC',
+          '--json',
+        ])
+      ).stdout,
+    ) as { id: string; secretKey: string };
     // a process that has ended: its pid is free
     const gone = spawnSync(process.execPath, ['-e', '']).pid!;
-    const stale = { url: `http://127.0.0.1:${await freePort()}`, pid: gone, token: 'adm_stale_token_of_a_dead_server', startedAt: new Date().toISOString() };
+    const stale = {
+      url: `http://127.0.0.1:${await freePort()}`,
+      pid: gone,
+      token: 'adm_stale_token_of_a_dead_server',
+      startedAt: new Date().toISOString(),
+    };
     writeServerFile(dir, stale);
-    const first = JSON.parse((await cli(['workspace', 'rotate-key', '--workspace', ws.id, '--json'])).stdout) as { secretKey: string };
+    const first = JSON.parse(
+      (await cli(['workspace', 'rotate-key', '--workspace', ws.id, '--json'])).stdout,
+    ) as { secretKey: string };
     // a live process (this test's) whose URL does not answer
     writeServerFile(dir, { ...stale, pid: process.pid });
-    const second = JSON.parse((await cli(['workspace', 'rotate-key', '--workspace', ws.id, '--json'])).stdout) as { secretKey: string };
+    const second = JSON.parse(
+      (await cli(['workspace', 'rotate-key', '--workspace', ws.id, '--json'])).stdout,
+    ) as { secretKey: string };
     const store = await openStore(dir);
     try {
       assert.equal((await workspaceForSecret(store, second.secretKey))?.id, ws.id);
-      for (const old of [ws.secretKey, first.secretKey]) assert.equal(await workspaceForSecret(store, old), undefined);
+      for (const old of [ws.secretKey, first.secretKey])
+        assert.equal(await workspaceForSecret(store, old), undefined);
     } finally {
       await store.close();
     }
     // delete works on the store itself too
-    assert.match((await cli(['workspace', 'delete', '--workspace', ws.id, '--yes'])).stdout, new RegExp(`Deleted workspace "Acme" \\(${ws.id}\\)`));
+    assert.match(
+      (await cli(['workspace', 'delete', '--workspace', ws.id, '--yes'])).stdout,
+      new RegExp(`Deleted workspace "Acme" \\(${ws.id}\\)`),
+    );
     assert.equal((await cli(['workspace', 'list', '--json'])).stdout, '[]\n');
   } finally {
     cleanup();

@@ -9,7 +9,8 @@ export function cliConfig(overrides: ConfigOverrides = {}): Config {
   try {
     return loadConfig({ overrides });
   } catch (err) {
-    if (err instanceof ConfigError) throw new UsageError(`invalid configuration:\n  ${err.problems.join('\n  ')}`);
+    if (err instanceof ConfigError)
+      throw new UsageError(`invalid configuration:\n  ${err.problems.join('\n  ')}`);
     throw err;
   }
 }
@@ -18,7 +19,9 @@ export function cliConfig(overrides: ConfigOverrides = {}): Config {
  * The server holding the data directory named by --data-dir (or config), announced on stderr, or undefined
  * when none runs (then the command opens the store itself).
  */
-export async function runningServer(dataDir: string | undefined): Promise<ServerClient | undefined> {
+export async function runningServer(
+  dataDir: string | undefined,
+): Promise<ServerClient | undefined> {
   const server = await findServer(cliConfig({ dataDir }).dataDir);
   if (server) process.stderr.write(`via the running server at ${server.url}\n`);
   return server;
@@ -30,7 +33,12 @@ export async function runningServer(dataDir: string | undefined): Promise<Server
  */
 export async function withData<T>(
   dataDir: string | undefined,
-  how: { local: (store: Store) => Promise<T>; remote: (server: ServerClient) => Promise<T>; flags?: Record<string, string>; memoryLimit?: string },
+  how: {
+    local: (store: Store) => Promise<T>;
+    remote: (server: ServerClient) => Promise<T>;
+    flags?: Record<string, string>;
+    memoryLimit?: string;
+  },
 ): Promise<T> {
   const server = await runningServer(dataDir);
   if (!server) return withStore(dataDir, how.local, how.memoryLimit);
@@ -46,7 +54,12 @@ export async function withData<T>(
  * command's --memory-limit flag, when it has one. While a server holds the data directory, a command that
  * cannot act through it exits 2 naming what it lacks (`unsupported`: the route or feature missing).
  */
-export async function withStore<T>(dataDir: string | undefined, fn: (store: Store) => Promise<T>, memoryLimit?: string, unsupported?: string): Promise<T> {
+export async function withStore<T>(
+  dataDir: string | undefined,
+  fn: (store: Store) => Promise<T>,
+  memoryLimit?: string,
+  unsupported?: string,
+): Promise<T> {
   const config = cliConfig({ dataDir, memoryLimit });
   const server = await findServer(config.dataDir);
   if (server) {
@@ -62,7 +75,10 @@ export async function withStore<T>(dataDir: string | undefined, fn: (store: Stor
   } catch (err) {
     // DuckDB allows one process per database file
     if (/lock/i.test((err as Error).message)) {
-      throw new UsageError(`the data directory ${config.dataDir} is in use by another process (a running server?); stop it first`, '--data-dir');
+      throw new UsageError(
+        `the data directory ${config.dataDir} is in use by another process (a running server?); stop it first`,
+        '--data-dir',
+      );
     }
     throw err;
   }
@@ -86,6 +102,12 @@ export function printRows(rows: Record<string, unknown>[], json: boolean): void 
   const cols = Object.keys(rows[0]!);
   const cell = (v: unknown) => (v === null || v === undefined ? '' : String(v));
   const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
-  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
-  process.stdout.write(`${line(cols)}\n${rows.map((r) => line(cols.map((c) => cell(r[c])))).join('\n')}\n`);
+  const line = (vals: string[]) =>
+    vals
+      .map((v, i) => v.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  process.stdout.write(
+    `${line(cols)}\n${rows.map((r) => line(cols.map((c) => cell(r[c])))).join('\n')}\n`,
+  );
 }

@@ -16,12 +16,24 @@ export interface DemoOptions {
 }
 
 /** Creates the "Demo" workspace and fills it from the world simulator, through the same import path users use. */
-export async function seedDemoWorkspace(store: Store, opts: DemoOptions): Promise<{ workspace: Workspace; secretKey: string; events: number }> {
-  const { workspace, secretKey } = await createWorkspace(store, { name: 'Demo', currency: 'USD', timezone: 'UTC' });
+export async function seedDemoWorkspace(
+  store: Store,
+  opts: DemoOptions,
+): Promise<{ workspace: Workspace; secretKey: string; events: number }> {
+  const { workspace, secretKey } = await createWorkspace(store, {
+    name: 'Demo',
+    currency: 'USD',
+    timezone: 'UTC',
+  });
   const dir = mkdtempSync(join(tmpdir(), 'closedloop-demo-'));
   try {
     await simulate(
-      { seed: opts.seed ?? 1, days: opts.days, visitorsPerDay: opts.visitorsPerDay ?? 300, end: opts.end ?? new Date().toISOString().slice(0, 10) },
+      {
+        seed: opts.seed ?? 1,
+        days: opts.days,
+        visitorsPerDay: opts.visitorsPerDay ?? 300,
+        end: opts.end ?? new Date().toISOString().slice(0, 10),
+      },
       { outDir: dir },
     );
     const r = await store.importEventsFile(workspace.id, join(dir, 'events.ndjson'));

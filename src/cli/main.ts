@@ -31,7 +31,9 @@ export async function runCli(argv: string[]): Promise<number> {
       process.stderr.write(`error: ${err.field ? `${err.field}: ` : ''}${err.message}\n`);
       return 2;
     }
-    process.stderr.write(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     return 1;
   }
 }

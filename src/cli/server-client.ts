@@ -43,8 +43,12 @@ export class ServerClient {
    */
   call<T>(method: string, path: string, r: ApiRequest = {}): Promise<T> {
     const url = new URL(path, this.url);
-    for (const [k, v] of Object.entries(r.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
-    const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, accept: 'application/json' };
+    for (const [k, v] of Object.entries(r.query ?? {}))
+      if (v !== undefined) url.searchParams.set(k, v);
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.token}`,
+      accept: 'application/json',
+    };
     if (r.workspace !== undefined) headers[WORKSPACE_HEADER] = r.workspace;
     const json = r.json === undefined ? undefined : JSON.stringify(r.json);
     if (json !== undefined) headers['content-type'] = 'application/json';
@@ -70,8 +74,17 @@ export class ServerClient {
           }
           const status = res.statusCode ?? 0;
           if (status >= 200 && status < 300) return resolve(body as T);
-          const e = (body as { error?: { code?: string; message?: string; field?: string } } | undefined)?.error;
-          reject(new ApiFailure(status, e?.code ?? 'http_error', e?.message ?? `${method} ${url.pathname}: HTTP ${status}`, e?.field));
+          const e = (
+            body as { error?: { code?: string; message?: string; field?: string } } | undefined
+          )?.error;
+          reject(
+            new ApiFailure(
+              status,
+              e?.code ?? 'http_error',
+              e?.message ?? `${method} ${url.pathname}: HTTP ${status}`,
+              e?.field,
+            ),
+          );
         });
       });
       req.on('error', reject);
@@ -120,7 +133,10 @@ export async function findServer(dataDir: string): Promise<ServerClient | undefi
 export function asCliError(err: unknown, flags: Record<string, string> = {}): Error {
   if (!(err instanceof ApiFailure)) return err as Error;
   if (err.status >= 400 && err.status < 500) {
-    const flag = err.field === undefined ? undefined : (flags[err.field.split('.')[0]!] ?? flags['*'] ?? err.field);
+    const flag =
+      err.field === undefined
+        ? undefined
+        : (flags[err.field.split('.')[0]!] ?? flags['*'] ?? err.field);
     return new UsageError(err.message, flag);
   }
   return new Error(`the server answered ${err.status} ${err.code}: ${err.message}`);

@@ -42,7 +42,11 @@ export interface Accepted {
 
 export function acceptBatch(body: BatchBody, o: AcceptOptions): Accepted {
   const { events, rejected: envelope } = prepareBatch(body, o.forcedType);
-  const rejected: Rejected[] = envelope.map((r) => ({ index: r.position - 1, field: r.field, reason: r.reason }));
+  const rejected: Rejected[] = envelope.map((r) => ({
+    index: r.position - 1,
+    field: r.field,
+    reason: r.reason,
+  }));
   const now = dateMicros(o.receivedAt);
   const members = metaMembers({ ...o.meta, receivedAt: o.receivedAt.toISOString() });
   const lines: string[] = [];
@@ -75,7 +79,11 @@ export function acceptBatch(body: BatchBody, o: AcceptOptions): Accepted {
     const { line, eventJson } = journalLine(canonical, members, time.ts);
     // UTF-8 bytes are at most 3 per UTF-16 unit, so the exact count is needed only near the limit
     if (eventJson.length * 3 > MAX_EVENT_BYTES && Buffer.byteLength(eventJson) > MAX_EVENT_BYTES) {
-      rejected.push({ index: i, field: `batch[${i}]`, reason: `is larger than ${MAX_EVENT_BYTES / 1024} KB` });
+      rejected.push({
+        index: i,
+        field: `batch[${i}]`,
+        reason: `is larger than ${MAX_EVENT_BYTES / 1024} KB`,
+      });
       continue;
     }
     // a messageId names one event: a repeat inside the request is stored once and counted apart

@@ -11,14 +11,30 @@ export interface CanonicalEvent {
 }
 
 /** The fields an event's content hash covers (those that say what happened, when and to whom). */
-const HASHED = ['type', 'anonymousId', 'userId', 'timestamp', 'originalTimestamp', 'event', 'name', 'previousId', 'groupId', 'properties', 'traits', 'context'] as const;
+const HASHED = [
+  'type',
+  'anonymousId',
+  'userId',
+  'timestamp',
+  'originalTimestamp',
+  'event',
+  'name',
+  'previousId',
+  'groupId',
+  'properties',
+  'traits',
+  'context',
+] as const;
 
 /**
  * An event that passed checkEvent and eventTime, canonicalised (in place). An event without a messageId gets one
  * from its content ("h-" and an MD5 of the hashed fields), so a client's retry is stored once and a
  * repeat inside one batch is counted as a duplicate.
  */
-export function canonicalEvent(e: Record<string, unknown>, time: Extract<EventTime, { ok: true }>): CanonicalEvent {
+export function canonicalEvent(
+  e: Record<string, unknown>,
+  time: Extract<EventTime, { ok: true }>,
+): CanonicalEvent {
   const out = e; // in place: the caller's own copy of the request's event (see acceptBatch)
   for (const f of STRING_FIELDS) {
     const v = out[f];
@@ -30,7 +46,10 @@ export function canonicalEvent(e: Record<string, unknown>, time: Extract<EventTi
     out.messageId = `h-${createHash('md5').update(content).digest('hex')}`;
   }
   if (time.replaced) {
-    const context = out.context !== null && typeof out.context === 'object' ? (out.context as Record<string, unknown>) : {};
+    const context =
+      out.context !== null && typeof out.context === 'object'
+        ? (out.context as Record<string, unknown>)
+        : {};
     out.context = { ...context, [ORIGINAL_TIMESTAMP_KEY]: time.replaced.original };
   }
   return { event: out, messageId: out.messageId as string };

@@ -51,10 +51,14 @@ export function localeFrom(header: string | undefined): string | undefined {
  * event (`last` keeps the previous parse). Derived before redaction (the ingest path redacts every
  * URL-bearing field after enrichment), so a secret in the URL's query is redacted in `search` too.
  */
-function withPathAndSearch(v: unknown, last: { url?: string; parsed?: URL }): Record<string, unknown> | undefined {
+function withPathAndSearch(
+  v: unknown,
+  last: { url?: string; parsed?: URL },
+): Record<string, unknown> | undefined {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
   const page = v as Record<string, unknown>;
-  if ((page.path !== undefined && page.search !== undefined) || typeof page.url !== 'string') return undefined;
+  if ((page.path !== undefined && page.search !== undefined) || typeof page.url !== 'string')
+    return undefined;
   if (last.url !== page.url) {
     last.url = page.url;
     try {
@@ -68,7 +72,9 @@ function withPathAndSearch(v: unknown, last: { url?: string; parsed?: URL }): Re
 }
 
 function asObject(v: unknown): Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? { ...(v as Record<string, unknown>) } : {};
+  return v !== null && typeof v === 'object' && !Array.isArray(v)
+    ? { ...(v as Record<string, unknown>) }
+    : {};
 }
 
 /**
@@ -98,7 +104,8 @@ export function enrichLive(
     const last = {};
     const page = withPathAndSearch(context.page, last);
     if (page) context.page = page;
-    if (String(event.type).toLowerCase() === 'page') properties = withPathAndSearch(properties, last) ?? properties;
+    if (String(event.type).toLowerCase() === 'page')
+      properties = withPathAndSearch(properties, last) ?? properties;
   }
   const ip = typeof context.ip === 'string' ? context.ip : undefined;
   if (opts.geo && ip) {

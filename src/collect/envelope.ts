@@ -7,13 +7,18 @@ import { sanitiseEvent } from './sanitise.js';
 // Request bodies from outside. The rules for an event's own fields live with the store's
 // normaliser (one place for every way events arrive); here we check the envelope around them.
 
-const isoDate = z.string().refine((s) => parseIsoMicros(s) !== undefined, 'is not an ISO-8601 date-time');
+const isoDate = z
+  .string()
+  .refine((s) => parseIsoMicros(s) !== undefined, 'is not an ISO-8601 date-time');
 const jsonObject = z.record(z.string(), z.unknown());
 
 export const SingleEventBody = jsonObject;
 
 export const BatchBody = z.object({
-  batch: z.array(z.unknown()).min(1, 'must hold at least one event').max(MAX_BATCH_EVENTS, `must hold at most ${MAX_BATCH_EVENTS} events`),
+  batch: z
+    .array(z.unknown())
+    .min(1, 'must hold at least one event')
+    .max(MAX_BATCH_EVENTS, `must hold at most ${MAX_BATCH_EVENTS} events`),
   sentAt: isoDate.optional(),
   writeKey: z.string().optional(),
   context: jsonObject.optional(),
@@ -46,7 +51,10 @@ export function firstIssue(error: z.ZodError, prefix = ''): { field: string; rea
  * repaired and nesting bounded (sanitise.ts), and items that are not objects or nest too deeply are
  * rejected by position. (The size limit is checked on the serialised line.)
  */
-export function prepareBatch(body: BatchBody, forcedType?: string): { events: PreparedEvent[]; rejected: EnvelopeRejection[] } {
+export function prepareBatch(
+  body: BatchBody,
+  forcedType?: string,
+): { events: PreparedEvent[]; rejected: EnvelopeRejection[] } {
   const events: PreparedEvent[] = [];
   const rejected: EnvelopeRejection[] = [];
   body.batch.forEach((item, i) => {
@@ -60,7 +68,11 @@ export function prepareBatch(body: BatchBody, forcedType?: string): { events: Pr
     const e = item as RawEvent;
     if (forcedType) e.type = forcedType;
     if (body.context) e.context = { ...body.context, ...(isObject(e.context) ? e.context : {}) };
-    if (body.integrations) e.integrations = { ...body.integrations, ...(isObject(e.integrations) ? e.integrations : {}) };
+    if (body.integrations)
+      e.integrations = {
+        ...body.integrations,
+        ...(isObject(e.integrations) ? e.integrations : {}),
+      };
     if (e.sentAt === undefined && body.sentAt !== undefined) e.sentAt = body.sentAt;
     if (e.writeKey !== undefined) delete e.writeKey;
     if (e.receivedAt !== undefined) delete e.receivedAt; // the server's clock decides when an event was received

@@ -3,19 +3,63 @@ import assert from 'node:assert/strict';
 import { journalLine, metaMembers } from './journal-line.js';
 import { screenJournalLine } from '../store/journal-lines.js';
 
-const members = metaMembers({ workspaceId: 'ws_1', receivedAt: '2026-01-01T00:00:00.000Z', origin: 'api', batchId: 'api-b"1' });
+const members = metaMembers({
+  workspaceId: 'ws_1',
+  receivedAt: '2026-01-01T00:00:00.000Z',
+  origin: 'api',
+  batchId: 'api-b"1',
+});
 const TS = '2026-01-01T00:00:00.123456Z';
 
 test('a journal line is the event with the metadata last, and parses to both', () => {
-  const { line, eventJson } = journalLine({ type: 'track', event: 'x', properties: { a: [1, '\u2028'] } }, members, TS);
-  assert.deepEqual(JSON.parse(line), { type: 'track', event: 'x', properties: { a: [1, '\u2028'] }, _ws: 'ws_1', _recv: '2026-01-01T00:00:00.000Z', _origin: 'api', _batch: 'api-b"1', _ts: TS });
-  assert.deepEqual(Object.keys(JSON.parse(line)).slice(-5), ['_ws', '_recv', '_origin', '_batch', '_ts']);
-  assert.deepEqual(JSON.parse(eventJson), { type: 'track', event: 'x', properties: { a: [1, '\u2028'] } });
-  assert.deepEqual(JSON.parse(journalLine({}, members, TS).line), { _ws: 'ws_1', _recv: '2026-01-01T00:00:00.000Z', _origin: 'api', _batch: 'api-b"1', _ts: TS });
+  const { line, eventJson } = journalLine(
+    { type: 'track', event: 'x', properties: { a: [1, '\u2028'] } },
+    members,
+    TS,
+  );
+  assert.deepEqual(JSON.parse(line), {
+    type: 'track',
+    event: 'x',
+    properties: { a: [1, '\u2028'] },
+    _ws: 'ws_1',
+    _recv: '2026-01-01T00:00:00.000Z',
+    _origin: 'api',
+    _batch: 'api-b"1',
+    _ts: TS,
+  });
+  assert.deepEqual(Object.keys(JSON.parse(line)).slice(-5), [
+    '_ws',
+    '_recv',
+    '_origin',
+    '_batch',
+    '_ts',
+  ]);
+  assert.deepEqual(JSON.parse(eventJson), {
+    type: 'track',
+    event: 'x',
+    properties: { a: [1, '\u2028'] },
+  });
+  assert.deepEqual(JSON.parse(journalLine({}, members, TS).line), {
+    _ws: 'ws_1',
+    _recv: '2026-01-01T00:00:00.000Z',
+    _origin: 'api',
+    _batch: 'api-b"1',
+    _ts: TS,
+  });
 });
 
 test('a client cannot set the metadata: its own keys of those names are dropped, no key appears twice', () => {
-  const { line, eventJson } = journalLine({ _ws: 'victim', type: 'page', _ts: '1999-01-01T00:00:00Z', _batch: 1, properties: { _ws: 'kept inside' } }, members, TS);
+  const { line, eventJson } = journalLine(
+    {
+      _ws: 'victim',
+      type: 'page',
+      _ts: '1999-01-01T00:00:00Z',
+      _batch: 1,
+      properties: { _ws: 'kept inside' },
+    },
+    members,
+    TS,
+  );
   const parsed = JSON.parse(line) as Record<string, unknown>;
   assert.equal(parsed._ws, 'ws_1');
   assert.equal(parsed._ts, TS);
@@ -26,8 +70,21 @@ test('a client cannot set the metadata: its own keys of those names are dropped,
 });
 
 test("the loader's slow path finds the workspace in a real line's tail, even when the line is not UTF-8", () => {
-  const { line } = journalLine({ type: 'track', event: 'x' }, metaMembers({ workspaceId: 'ws_1', receivedAt: '2026-01-01T00:00:00.000Z', origin: 'api', batchId: 'b' }), TS);
+  const { line } = journalLine(
+    { type: 'track', event: 'x' },
+    metaMembers({
+      workspaceId: 'ws_1',
+      receivedAt: '2026-01-01T00:00:00.000Z',
+      origin: 'api',
+      batchId: 'b',
+    }),
+    TS,
+  );
   const raw = Buffer.from(line.replace('"x"', '"\u0001"'));
   raw[raw.indexOf(1)] = 0xff; // a byte that is not UTF-8
-  assert.deepEqual(screenJournalLine({ lineNo: 1, raw, terminated: true }), { reason: 'line|is not valid UTF-8', workspaceId: 'ws_1', receivedAt: '2026-01-01T00:00:00.000Z' });
+  assert.deepEqual(screenJournalLine({ lineNo: 1, raw, terminated: true }), {
+    reason: 'line|is not valid UTF-8',
+    workspaceId: 'ws_1',
+    receivedAt: '2026-01-01T00:00:00.000Z',
+  });
 });

@@ -29,7 +29,11 @@ export interface JournalLineText {
  * The line for `event` (which it may modify: pass the request's own copy, as canonicalEvent returns),
  * `members` from metaMembers, and the decided event time `ts`.
  */
-export function journalLine(event: Record<string, unknown>, members: string, ts: string): JournalLineText {
+export function journalLine(
+  event: Record<string, unknown>,
+  members: string,
+  ts: string,
+): JournalLineText {
   for (const k of META_KEYS) if (Object.hasOwn(event, k)) delete event[k];
   const json = JSON.stringify(event);
   const tail = `${members},"_ts":${JSON.stringify(ts)}}`;

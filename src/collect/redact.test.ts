@@ -7,28 +7,106 @@ const rules = compileRedaction();
 
 test('the default list: each name and its close variants are redacted, case-insensitively', () => {
   const redacted = [
-    'password', 'passwd', 'pwd', 'pw', 'pass', 'secret', 'token', 'access_token', 'id_token', 'refresh_token', 'auth', 'authorization',
-    'api_key', 'apikey', 'key', 'session', 'sid', 'csrf', 'xsrf', 'card', 'cardnumber', 'cc', 'cvv', 'cvc', 'ssn', 'iban',
-    'PASSWORD', 'Token', 'user[password]', 'user[newPassword]', 'new_password', 'newpassword', 'card_number', 'cardNumber', 'card-number',
-    'x-api-key', 'X-Api-Key', 'xApiKey', 'client_secret', 'oauth_token', 'accessToken', 'sessionid', 'session_id', 'PHPSESSID',
-    'jsessionid', 'csrfmiddlewaretoken', '_csrf', 'authenticity_token', 'cc_number', 'cc-cvc', 'user.password', 'pin', 'otp', 'passcode',
+    'password',
+    'passwd',
+    'pwd',
+    'pw',
+    'pass',
+    'secret',
+    'token',
+    'access_token',
+    'id_token',
+    'refresh_token',
+    'auth',
+    'authorization',
+    'api_key',
+    'apikey',
+    'key',
+    'session',
+    'sid',
+    'csrf',
+    'xsrf',
+    'card',
+    'cardnumber',
+    'cc',
+    'cvv',
+    'cvc',
+    'ssn',
+    'iban',
+    'PASSWORD',
+    'Token',
+    'user[password]',
+    'user[newPassword]',
+    'new_password',
+    'newpassword',
+    'card_number',
+    'cardNumber',
+    'card-number',
+    'x-api-key',
+    'X-Api-Key',
+    'xApiKey',
+    'client_secret',
+    'oauth_token',
+    'accessToken',
+    'sessionid',
+    'session_id',
+    'PHPSESSID',
+    'jsessionid',
+    'csrfmiddlewaretoken',
+    '_csrf',
+    'authenticity_token',
+    'cc_number',
+    'cc-cvc',
+    'user.password',
+    'pin',
+    'otp',
+    'passcode',
   ];
   for (const n of redacted) assert.ok(rules.redacts(n), `${n} is redacted`);
   const kept = [
-    'q', 'page', 'keyword', 'monkey', 'author', 'passenger', 'sidebar', 'cardinal', 'email', 'ref', 'lang', 'id', 'name', 'passage',
-    'utm_source', 'utm_term', 'utm_key', 'utm_token', 'UTM_Content',
+    'q',
+    'page',
+    'keyword',
+    'monkey',
+    'author',
+    'passenger',
+    'sidebar',
+    'cardinal',
+    'email',
+    'ref',
+    'lang',
+    'id',
+    'name',
+    'passage',
+    'utm_source',
+    'utm_term',
+    'utm_key',
+    'utm_token',
+    'UTM_Content',
     ...DEFAULT_CLICK_IDS.map((c) => c.param),
   ];
   for (const n of kept) assert.equal(rules.redacts(n), false, `${n} is kept`);
 });
 
 test('query and fragment values become [redacted]; UTMs and click ids are untouched; names are listed', () => {
-  const r = redactUrl('https://shop.test/thanks?password=Hunter2&utm_source=x&token=T0K&gclid=Cj0-K&card_number=4111111111111111#access_token=abc&state=ok', rules);
-  assert.equal(r.url, 'https://shop.test/thanks?password=[redacted]&utm_source=x&token=[redacted]&gclid=Cj0-K&card_number=[redacted]#access_token=[redacted]&state=ok');
+  const r = redactUrl(
+    'https://shop.test/thanks?password=Hunter2&utm_source=x&token=T0K&gclid=Cj0-K&card_number=4111111111111111#access_token=abc&state=ok',
+    rules,
+  );
+  assert.equal(
+    r.url,
+    'https://shop.test/thanks?password=[redacted]&utm_source=x&token=[redacted]&gclid=Cj0-K&card_number=[redacted]#access_token=[redacted]&state=ok',
+  );
   assert.deepEqual(r.names, ['access_token', 'card_number', 'password', 'token']);
   // encoded names, a router's fragment, `;` separators, a bare query string, an empty value
-  assert.equal(redactUrl('/a?user%5Bpassword%5D=x&pass%77ord=y', rules).url, '/a?user%5Bpassword%5D=[redacted]&pass%77ord=[redacted]');
-  assert.equal(redactUrl('https://x.test/#/reset?token=abc&step=2', rules).url, 'https://x.test/#/reset?token=[redacted]&step=2');
+  assert.equal(
+    redactUrl('/a?user%5Bpassword%5D=x&pass%77ord=y', rules).url,
+    '/a?user%5Bpassword%5D=[redacted]&pass%77ord=[redacted]',
+  );
+  assert.equal(
+    redactUrl('https://x.test/#/reset?token=abc&step=2', rules).url,
+    'https://x.test/#/reset?token=[redacted]&step=2',
+  );
   assert.equal(redactUrl('?a=1;password=x;b=2&c=3', rules).url, '?a=1;password=[redacted]&c=3');
   assert.equal(redactUrl('password=x&q=shoes', rules).url, 'password=[redacted]&q=shoes');
   assert.equal(redactUrl('/p?token=&q=1', rules).url, '/p?token=[redacted]&q=1');
@@ -40,15 +118,24 @@ test('query and fragment values become [redacted]; UTMs and click ids are untouc
 
 test('e-mail addresses anywhere in a URL become [email]: path, values, fragment, %40 and %2540', () => {
   const cases: [string, string][] = [
-    ['https://x.test/?email=leak@example.com&utm_source=x', 'https://x.test/?email=[email]&utm_source=x'],
+    [
+      'https://x.test/?email=leak@example.com&utm_source=x',
+      'https://x.test/?email=[email]&utm_source=x',
+    ],
     ['https://x.test/?email=leak%40example.com', 'https://x.test/?email=[email]'],
     ['https://x.test/?e=leak%2540example.com', 'https://x.test/?e=[email]'],
-    ['https://x.test/users/john.doe+news@mail.example.co.uk/profile', 'https://x.test/users/[email]/profile'],
+    [
+      'https://x.test/users/john.doe+news@mail.example.co.uk/profile',
+      'https://x.test/users/[email]/profile',
+    ],
     ['https://x.test/#contact=Jane.Roe%2Btag%40Example.ORG', 'https://x.test/#contact=[email]'],
     ['https://x.test/?to=a%40b.io&cc2=c@d.io', 'https://x.test/?to=[email]&cc2=[email]'],
     ['mailto:someone@example.com', 'mailto:[email]'],
     // an e-mail inside a UTM value is still an e-mail: the parameter stays, the address goes
-    ['https://x.test/?utm_content=leak@example.com&utm_source=news', 'https://x.test/?utm_content=[email]&utm_source=news'],
+    [
+      'https://x.test/?utm_content=leak@example.com&utm_source=news',
+      'https://x.test/?utm_content=[email]&utm_source=news',
+    ],
   ];
   for (const [input, want] of cases) {
     const r = redactUrl(input, rules);
@@ -56,14 +143,26 @@ test('e-mail addresses anywhere in a URL become [email]: path, values, fragment,
     assert.ok(r.names.includes('email'), input);
   }
   // a marker the snippet already wrote is listed, and stays
-  assert.deepEqual(redactUrl('https://x.test/?email=[email]&password=[redacted]', rules), { url: 'https://x.test/?email=[email]&password=[redacted]', names: ['email', 'password'] });
+  assert.deepEqual(redactUrl('https://x.test/?email=[email]&password=[redacted]', rules), {
+    url: 'https://x.test/?email=[email]&password=[redacted]',
+    names: ['email', 'password'],
+  });
   // not e-mails: no domain, a bare @, a handle
-  for (const s of ['https://x.test/@handle', 'https://x.test/?q=@', 'https://x.test/a@b', 'https://x.test/?v=1%40']) assert.equal(redactUrl(s, rules).url, s);
+  for (const s of [
+    'https://x.test/@handle',
+    'https://x.test/?q=@',
+    'https://x.test/a@b',
+    'https://x.test/?v=1%40',
+  ])
+    assert.equal(redactUrl(s, rules).url, s);
 });
 
 test('user:password@host is redacted; nested encoded URLs are redacted inside their parameter', () => {
   assert.equal(redactUrl('https://bob:s3cret@x.test/a', rules).url, 'https://[redacted]@x.test/a');
-  const r = redactUrl('https://x.test/login?next=https%3A%2F%2Fy.test%2Fcb%3Ftoken%3Dsecret%26a%3D1&utm_source=x', rules);
+  const r = redactUrl(
+    'https://x.test/login?next=https%3A%2F%2Fy.test%2Fcb%3Ftoken%3Dsecret%26a%3D1&utm_source=x',
+    rules,
+  );
   assert.ok(!r.url.includes('secret'), r.url);
   assert.ok(r.url.includes('utm_source=x'));
   assert.ok(r.names.includes('token'));
@@ -108,14 +207,32 @@ test('redactEvent: every context.page string (not the title), context.referrer.u
     messageId: 'm1',
     anonymousId: 'a1',
     context: {
-      page: { url: leaky, search: '?email=me%40x.io&password=pw1&utm_source=news', referrer: 'https://shop.test/login?token=abc', path: '/thanks', title: 'Thanks', initial_url: leaky },
+      page: {
+        url: leaky,
+        search: '?email=me%40x.io&password=pw1&utm_source=news',
+        referrer: 'https://shop.test/login?token=abc',
+        path: '/thanks',
+        title: 'Thanks',
+        initial_url: leaky,
+      },
       referrer: { type: 'email', url: 'https://mail.test/?sid=9' },
       ip: '1.2.3.0',
     },
-    properties: { url: leaky, path: '/thanks?pw=1', referrer: 'https://shop.test/?key=k', email: 'me@x.io', plan: 'pro' },
+    properties: {
+      url: leaky,
+      path: '/thanks?pw=1',
+      referrer: 'https://shop.test/?key=k',
+      email: 'me@x.io',
+      plan: 'pro',
+    },
   };
   const r = redactEvent(event, rules);
-  const ctx = r.event.context as { page: Record<string, string>; referrer: { url: string }; redacted: string[]; ip: string };
+  const ctx = r.event.context as {
+    page: Record<string, string>;
+    referrer: { url: string };
+    redacted: string[];
+    ip: string;
+  };
   const props = r.event.properties as Record<string, string>;
   const expected = 'https://shop.test/thanks?email=[email]&password=[redacted]&utm_source=news';
   assert.equal(ctx.page.url, expected);
@@ -134,15 +251,28 @@ test('redactEvent: every context.page string (not the title), context.referrer.u
   assert.equal(r.identify, undefined);
   // the input is not mutated; a clean event comes back as the same object
   assert.equal(event.context.page.url, leaky);
-  const clean = { type: 'track', event: 'x', context: { page: { url: 'https://x.test/?utm_source=a' } }, properties: { url: 'https://x.test/' } };
+  const clean = {
+    type: 'track',
+    event: 'x',
+    context: { page: { url: 'https://x.test/?utm_source=a' } },
+    properties: { url: 'https://x.test/' },
+  };
   assert.equal(redactEvent(clean, rules).event, clean);
 });
 
 test('the identify parameter: removed from the URL, and a page event gets an identify with the same ids and time', () => {
   const withParam = compileRedaction({ identifyParam: 'cl_email' });
   const page = {
-    type: 'page', messageId: 'p1', anonymousId: 'a1', timestamp: '2026-01-02T03:04:05.000Z',
-    context: { page: { url: 'https://x.test/offer?utm_source=newsletter&cl_email=Jane%40Example.com', search: '?utm_source=newsletter&cl_email=Jane%40Example.com' } },
+    type: 'page',
+    messageId: 'p1',
+    anonymousId: 'a1',
+    timestamp: '2026-01-02T03:04:05.000Z',
+    context: {
+      page: {
+        url: 'https://x.test/offer?utm_source=newsletter&cl_email=Jane%40Example.com',
+        search: '?utm_source=newsletter&cl_email=Jane%40Example.com',
+      },
+    },
   };
   const r = redactEvent(page, withParam);
   const ctx = r.event.context as { page: { url: string; search: string }; redacted: string[] };
@@ -167,9 +297,24 @@ test('hint words: every redacted name contains one (the stored-facts pre-filter 
   const rr = { extraNames: ['nonce', 'Member.Ref'], identifyParam: 'cl_email' };
   const compiled = compileRedaction(rr);
   const hints = hintWords(rr);
-  const names = ['user[newPassword]', 'X-Api-Key', 'cardNumber', 'PHPSESSID', 'nonce_x', 'member.ref', 'cc-cvc', 'oauth_token', 'pin', 'sid', 'pass+word'];
+  const names = [
+    'user[newPassword]',
+    'X-Api-Key',
+    'cardNumber',
+    'PHPSESSID',
+    'nonce_x',
+    'member.ref',
+    'cc-cvc',
+    'oauth_token',
+    'pin',
+    'sid',
+    'pass+word',
+  ];
   for (const n of names) {
     assert.ok(compiled.redacts(n.replace('+', ' ')), n);
-    assert.ok([...hints.anywhere, ...hints.words].some((h) => n.toLowerCase().includes(h)), `${n} contains a hint word`);
+    assert.ok(
+      [...hints.anywhere, ...hints.words].some((h) => n.toLowerCase().includes(h)),
+      `${n} contains a hint word`,
+    );
   }
 });

@@ -13,17 +13,53 @@ export const EMAIL_MARKER = '[email]';
  * and camelCase): `user[password]`, `x-api-key`, `cardNumber` and `card_number` all match.
  */
 export const DEFAULT_REDACT_WORDS: readonly string[] = [
-  'password', 'passwd', 'pwd', 'pw', 'pass', 'passcode', 'passphrase', 'secret', 'token', 'auth', 'authorization',
-  'apikey', 'key', 'session', 'sessionid', 'sessid', 'sid', 'csrf', 'xsrf', 'card', 'cardnumber', 'cc', 'cvv', 'cvc',
-  'ssn', 'iban', 'otp', 'pin',
+  'password',
+  'passwd',
+  'pwd',
+  'pw',
+  'pass',
+  'passcode',
+  'passphrase',
+  'secret',
+  'token',
+  'auth',
+  'authorization',
+  'apikey',
+  'key',
+  'session',
+  'sessionid',
+  'sessid',
+  'sid',
+  'csrf',
+  'xsrf',
+  'card',
+  'cardnumber',
+  'cc',
+  'cvv',
+  'cvc',
+  'ssn',
+  'iban',
+  'otp',
+  'pin',
 ];
 /**
  * Words distinctive enough to match inside a longer word too: `newpassword`, `accesstoken`,
  * `phpsessid`, `jsessionid`, `xcsrftoken`.
  */
 export const DEFAULT_REDACT_SUBSTRINGS: readonly string[] = [
-  'password', 'passwd', 'passphrase', 'passcode', 'secret', 'token', 'apikey', 'authorization', 'cardnumber', 'csrf', 'xsrf',
-  'session', 'sessid',
+  'password',
+  'passwd',
+  'passphrase',
+  'passcode',
+  'secret',
+  'token',
+  'apikey',
+  'authorization',
+  'cardnumber',
+  'csrf',
+  'xsrf',
+  'session',
+  'sessid',
 ];
 
 /** Never redacted, whatever the rules say: the marketing parameters attribution reads. */
@@ -100,7 +136,8 @@ export function compileRedaction(rules: RedactionRules = {}): CompiledRedaction 
   const decide = (name: string): boolean => {
     const lower = name.toLowerCase();
     if (keep(lower) || lower === identifyParam) return false;
-    if (extraWhole.has(lower) || DEFAULT_REDACT_SUBSTRINGS.some((s) => lower.includes(s))) return true;
+    if (extraWhole.has(lower) || DEFAULT_REDACT_SUBSTRINGS.some((s) => lower.includes(s)))
+      return true;
     // `api_key` → api, key; `cardNumber` → card, number. (Every word is a substring of the lower-cased
     // name: the stored-facts pre-filter, hintWords, relies on it.)
     return words(name).some((w) => exact.has(w));
@@ -199,7 +236,8 @@ function redactUrlAt(input: string, rules: CompiledRedaction, depth: number): Ur
   }
   let url = redactEmails(base, names);
   // a query emptied by removing the identify parameter loses its `?` too
-  if (query !== undefined && (query !== '' || !identifyEmail)) url += `${qAt >= 0 ? '?' : ''}${redactEmails(query, names)}`;
+  if (query !== undefined && (query !== '' || !identifyEmail))
+    url += `${qAt >= 0 ? '?' : ''}${redactEmails(query, names)}`;
   if (fragment !== undefined) url += `#${redactEmails(fragment, names)}`;
   const out: UrlRedaction = { url, names: [...names].sort() };
   if (identifyEmail !== undefined) out.identifyEmail = identifyEmail;
@@ -212,7 +250,13 @@ function listedName(lower: string): string {
 }
 
 /** `a=1&password=x;b=2`: each `&` part; a denied name (also after a `;`) redacts the rest of its part. */
-function redactParams(query: string, rules: CompiledRedaction, names: Set<string>, depth: number, onIdentify: (email: string) => void): string {
+function redactParams(
+  query: string,
+  rules: CompiledRedaction,
+  names: Set<string>,
+  depth: number,
+  onIdentify: (email: string) => void,
+): string {
   const parts = query.split('&');
   const kept: string[] = [];
   for (const part of parts) {
@@ -254,11 +298,20 @@ function redactParams(query: string, rules: CompiledRedaction, names: Set<string
 }
 
 /** A parameter value that is itself an encoded URL (`redirect=https%3A%2F%2F...%3Ftoken%3D...`). */
-function redactNested(value: string, rules: CompiledRedaction, names: Set<string>, depth: number): string {
+function redactNested(
+  value: string,
+  rules: CompiledRedaction,
+  names: Set<string>,
+  depth: number,
+): string {
   if (!value.includes('%') || !/%3d/i.test(value)) return value;
   const decoded = safeDecode(value.replace(/\+/g, ' '));
   if (decoded === value || !/[?#&]/.test(decoded)) return value;
-  const inner = redactUrlAt(decoded, { identifyParam: null, redacts: (n) => rules.redacts(n) }, depth + 1);
+  const inner = redactUrlAt(
+    decoded,
+    { identifyParam: null, redacts: (n) => rules.redacts(n) },
+    depth + 1,
+  );
   if (inner.names.length === 0) return value;
   for (const n of inner.names) names.add(n);
   return encodeURIComponent(inner.url);
@@ -268,7 +321,20 @@ const AT = /@|%40|%2540/gi;
 const DOMAIN = /[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/uy;
 const LOCAL_CHAR = /[\p{L}\p{N}._+\-!$'*^`{|}~]/u;
 /** Encoded characters that end a local part (`=`, `&`, `?`, `/`, `:`, `#`, space, `@`, `%`): they separate, not spell. */
-const SEPARATOR_CODES = new Set(['3d', '26', '3f', '2f', '3a', '23', '20', '22', '3c', '3e', '40', '25']);
+const SEPARATOR_CODES = new Set([
+  '3d',
+  '26',
+  '3f',
+  '2f',
+  '3a',
+  '23',
+  '20',
+  '22',
+  '3c',
+  '3e',
+  '40',
+  '25',
+]);
 const isHex = (c: string | undefined): boolean => c !== undefined && /^[0-9a-f]$/i.test(c);
 
 /**
@@ -325,7 +391,12 @@ interface Acc {
 }
 
 /** Redacts the URL-bearing strings of one object (context.page, properties): a copy when anything changed. */
-function redactFields(obj: Record<string, unknown>, rules: CompiledRedaction, acc: Acc, all: boolean): Record<string, unknown> {
+function redactFields(
+  obj: Record<string, unknown>,
+  rules: CompiledRedaction,
+  acc: Acc,
+  all: boolean,
+): Record<string, unknown> {
   let copy: Record<string, unknown> | undefined;
   for (const [k, v] of Object.entries(obj)) {
     if (typeof v !== 'string' || v === '') continue;
@@ -376,12 +447,16 @@ export function redactEvent(event: RawEvent, rules: CompiledRedaction): EventRed
   if (properties) properties = redactFields(properties, rules, acc, false);
   const names = [...acc.names].sort();
   if (names.length === 0) return { event, names };
-  const previous = context && Array.isArray(context.redacted) ? context.redacted.filter((n): n is string => typeof n === 'string') : [];
+  const previous =
+    context && Array.isArray(context.redacted)
+      ? context.redacted.filter((n): n is string => typeof n === 'string')
+      : [];
   const listed = [...new Set([...previous, ...names])].sort();
   const out: RawEvent = { ...event, context: { ...(context ?? {}), redacted: listed } };
   if (properties && acc.changed) out.properties = properties;
   const result: EventRedaction = { event: out, names };
-  if (acc.identifyEmail !== undefined && String(event.type).toLowerCase() === 'page') result.identify = identifyFor(out, acc.identifyEmail);
+  if (acc.identifyEmail !== undefined && String(event.type).toLowerCase() === 'page')
+    result.identify = identifyFor(out, acc.identifyEmail);
   return result;
 }
 
@@ -391,7 +466,8 @@ function identifyFor(page: RawEvent, email: string): RawEvent {
   for (const k of ['anonymousId', 'userId', 'timestamp', 'originalTimestamp', 'sentAt'] as const) {
     if (page[k] !== undefined) identify[k] = page[k];
   }
-  if (typeof page.messageId === 'string' && page.messageId !== '') identify.messageId = `${page.messageId}:identify`;
+  if (typeof page.messageId === 'string' && page.messageId !== '')
+    identify.messageId = `${page.messageId}:identify`;
   if (isObject(page.context)) identify.context = { ...page.context, identifiedBy: 'campaign_link' };
   return identify;
 }

@@ -6,8 +6,8 @@ export const MAX_DEPTH = 32;
 
 export const REPLACEMENT_CHAR = '\uFFFD';
 
-export type Sanitised = { ok: true; event: Record<string, unknown> } | { ok: false; field: string; reason: string };
-
+export type Sanitised =
+  { ok: true; event: Record<string, unknown> } | { ok: false; field: string; reason: string };
 
 /** Node 20 has these (ES2024); the project's TypeScript lib predates them. */
 interface WellFormed {
@@ -19,7 +19,9 @@ const wf = (s: string) => s as unknown as WellFormed;
 /** Unpaired UTF-16 surrogates and NUL (U+0000) become U+FFFD; every other character is kept. */
 export function sanitiseString(s: string): string {
   const wellFormed = wf(s).isWellFormed() ? s : wf(s).toWellFormed();
-  return wellFormed.includes('\u0000') ? wellFormed.replaceAll('\u0000', REPLACEMENT_CHAR) : wellFormed;
+  return wellFormed.includes('\u0000')
+    ? wellFormed.replaceAll('\u0000', REPLACEMENT_CHAR)
+    : wellFormed;
 }
 
 function needsRepair(s: string): boolean {
@@ -96,5 +98,9 @@ function clean(v: unknown, depth: number): unknown {
 export function sanitiseEvent(e: Record<string, unknown>, prefix = ''): Sanitised {
   const c = clean(e, 1);
   if (c !== TOO_DEEP) return { ok: true, event: c as Record<string, unknown> };
-  return { ok: false, field: formatPath(prefix, tooDeepPath.reverse()), reason: `is nested too deeply (at most ${MAX_DEPTH} levels of objects and arrays)` };
+  return {
+    ok: false,
+    field: formatPath(prefix, tooDeepPath.reverse()),
+    reason: `is nested too deeply (at most ${MAX_DEPTH} levels of objects and arrays)`,
+  };
 }

@@ -7,7 +7,10 @@ import { loadTracker } from './tracker-files.js';
 test('the server reads the snippet the build wrote, and says how to build it when it is missing', async () => {
   const { dir, cleanup } = tempDir();
   try {
-    await assert.rejects(loadTracker(dir), /the browser snippet is not built .* \(run `npm run build`\)/);
+    await assert.rejects(
+      loadTracker(dir),
+      /the browser snippet is not built .* \(run `npm run build`\)/,
+    );
     const built = await writeTracker(dir);
     const loaded = await loadTracker(dir);
     assert.equal(loaded.code, built.code);

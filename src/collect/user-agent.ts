@@ -11,7 +11,8 @@ export interface ParsedUserAgent {
 }
 
 // Automation and headless browsers that present themselves as ordinary browsers.
-const AUTOMATION = /HeadlessChrome|PhantomJS|Puppeteer|Playwright|Selenium|WebDriver|Lighthouse|Chrome-Lighthouse|Cypress|jsdom|python-requests|curl\/|wget\/|Go-http-client|axios\/|node-fetch|okhttp/i;
+const AUTOMATION =
+  /HeadlessChrome|PhantomJS|Puppeteer|Playwright|Selenium|WebDriver|Lighthouse|Chrome-Lighthouse|Cypress|jsdom|python-requests|curl\/|wget\/|Go-http-client|axios\/|node-fetch|okhttp/i;
 const GENERIC_BOT = /bot\b|crawl|spider|slurp|preview|monitor|scanner|fetcher/i;
 
 /** Browser, OS and device type of a user agent, and whether it is a bot or a headless browser (kept, but excluded from reports by default). */
@@ -21,7 +22,15 @@ export function parseUserAgent(ua: string): ParsedUserAgent {
   const known = isBot(r);
   const generic = !known && !automation ? GENERIC_BOT.exec(ua) : null;
   const bot = Boolean(automation) || known || Boolean(generic) || ua.trim() === '';
-  const reason = automation ? `automation: ${automation[0]}` : known ? `bot: ${r.browser.name ?? 'known crawler'}` : generic ? `bot pattern: ${generic[0]}` : ua.trim() === '' ? 'empty user agent' : null;
+  const reason = automation
+    ? `automation: ${automation[0]}`
+    : known
+      ? `bot: ${r.browser.name ?? 'known crawler'}`
+      : generic
+        ? `bot pattern: ${generic[0]}`
+        : ua.trim() === ''
+          ? 'empty user agent'
+          : null;
   return {
     browser: r.browser.name ?? null,
     browserVersion: r.browser.version ?? null,

@@ -12,7 +12,9 @@ export class WriteKeyCache {
     private readonly ttlMs = 60_000,
   ) {}
 
-  clear(): void { this.hits.clear(); } // a deleted workspace's key must stop at once
+  clear(): void {
+    this.hits.clear();
+  } // a deleted workspace's key must stop at once
 
   async resolve(writeKey: string): Promise<Workspace | undefined> {
     const now = Date.now();

@@ -9,13 +9,19 @@ test('defaults, then the config file, then the environment, then flags', () => {
   const { dir, cleanup } = tempDir();
   try {
     assert.equal(loadConfig({ env: {}, cwd: dir }).port, 8787);
-    writeFileSync(join(dir, 'closedloop.config.json'), JSON.stringify({ port: 9000, dataDir: '/data' }));
+    writeFileSync(
+      join(dir, 'closedloop.config.json'),
+      JSON.stringify({ port: 9000, dataDir: '/data' }),
+    );
     assert.deepEqual(
       [loadConfig({ env: {}, cwd: dir }).port, loadConfig({ env: {}, cwd: dir }).dataDir],
       [9000, '/data'],
     );
     assert.equal(loadConfig({ env: { PORT: '9100' }, cwd: dir }).port, 9100);
-    assert.equal(loadConfig({ env: { PORT: '9100' }, cwd: dir, overrides: { port: '9200' } }).port, 9200);
+    assert.equal(
+      loadConfig({ env: { PORT: '9100' }, cwd: dir, overrides: { port: '9200' } }).port,
+      9200,
+    );
   } finally {
     cleanup();
   }
@@ -24,15 +30,24 @@ test('defaults, then the config file, then the environment, then flags', () => {
 test('every bad value is reported on its own line, naming where it came from', () => {
   const { dir, cleanup } = tempDir();
   try {
-    writeFileSync(join(dir, 'closedloop.config.json'), JSON.stringify({ prot: 1, logLevel: 'loud' }));
+    writeFileSync(
+      join(dir, 'closedloop.config.json'),
+      JSON.stringify({ prot: 1, logLevel: 'loud' }),
+    );
     assert.throws(
       () => loadConfig({ env: { PORT: 'abc', CLOSEDLOOP_TRACKER_PATH: 'cl.js' }, cwd: dir }),
       (err: unknown) => {
         assert.ok(err instanceof ConfigError);
         assert.equal(err.problems.length, 4, err.message);
         assert.ok(err.problems.some((p) => p.includes('prot: unknown setting')));
-        assert.ok(err.problems.some((p) => p.startsWith('PORT: must be an integer from 1 to 65535 (got "abc")')));
-        assert.ok(err.problems.some((p) => p.startsWith('closedloop.config.json logLevel: must be one of')));
+        assert.ok(
+          err.problems.some((p) =>
+            p.startsWith('PORT: must be an integer from 1 to 65535 (got "abc")'),
+          ),
+        );
+        assert.ok(
+          err.problems.some((p) => p.startsWith('closedloop.config.json logLevel: must be one of')),
+        );
         assert.ok(err.problems.some((p) => p.startsWith('CLOSEDLOOP_TRACKER_PATH:')));
         return true;
       },
@@ -48,20 +63,50 @@ test('server limits: trustProxy is a list of addresses or ranges (never true), I
   const { dir, cleanup } = tempDir();
   try {
     const defaults = loadConfig({ env: {}, cwd: dir });
-    assert.deepEqual([defaults.trustProxy, defaults.truncateIps, defaults.requestTimeout, defaults.headersTimeout, defaults.maxConnectionsPerIp], [[], true, 30, 10, 128]);
-    assert.deepEqual(loadConfig({ env: { CLOSEDLOOP_TRUST_PROXY: '10.0.0.1, 192.168.0.0/16,loopback' }, cwd: dir }).trustProxy, ['10.0.0.1', '192.168.0.0/16', 'loopback']);
-    assert.deepEqual(loadConfig({ env: { CLOSEDLOOP_TRUST_PROXY: 'false' }, cwd: dir }).trustProxy, []);
-    writeFileSync(join(dir, 'closedloop.config.json'), JSON.stringify({ trustProxy: ['2001:db8::/32'], truncateIps: false }));
+    assert.deepEqual(
+      [
+        defaults.trustProxy,
+        defaults.truncateIps,
+        defaults.requestTimeout,
+        defaults.headersTimeout,
+        defaults.maxConnectionsPerIp,
+      ],
+      [[], true, 30, 10, 128],
+    );
+    assert.deepEqual(
+      loadConfig({ env: { CLOSEDLOOP_TRUST_PROXY: '10.0.0.1, 192.168.0.0/16,loopback' }, cwd: dir })
+        .trustProxy,
+      ['10.0.0.1', '192.168.0.0/16', 'loopback'],
+    );
+    assert.deepEqual(
+      loadConfig({ env: { CLOSEDLOOP_TRUST_PROXY: 'false' }, cwd: dir }).trustProxy,
+      [],
+    );
+    writeFileSync(
+      join(dir, 'closedloop.config.json'),
+      JSON.stringify({ trustProxy: ['2001:db8::/32'], truncateIps: false }),
+    );
     assert.deepEqual(loadConfig({ env: {}, cwd: dir }).trustProxy, ['2001:db8::/32']);
     assert.equal(loadConfig({ env: {}, cwd: dir }).truncateIps, false);
     writeFileSync(join(dir, 'closedloop.config.json'), JSON.stringify({ trustProxy: true }));
-    assert.throws(() => loadConfig({ env: {}, cwd: dir }), /closedloop\.config\.json trustProxy: must be a list of proxy addresses/);
+    assert.throws(
+      () => loadConfig({ env: {}, cwd: dir }),
+      /closedloop\.config\.json trustProxy: must be a list of proxy addresses/,
+    );
     assert.throws(
       () => loadConfig({ env: { CLOSEDLOOP_TRUST_PROXY: '10.0.0.0/33' }, cwd: '/nonexistent' }),
-      (err: unknown) => err instanceof ConfigError && err.problems[0]!.endsWith('"10.0.0.0/33": the prefix length must be 0 to 32'),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        err.problems[0]!.endsWith('"10.0.0.0/33": the prefix length must be 0 to 32'),
     );
-    assert.throws(() => loadConfig({ env: { CLOSEDLOOP_TRUST_PROXY: 'proxy.local' }, cwd: '/nonexistent' }), /"proxy\.local" is not an IP address/);
-    assert.throws(() => loadConfig({ env: { CLOSEDLOOP_REQUEST_TIMEOUT: '0' }, cwd: '/nonexistent' }), /CLOSEDLOOP_REQUEST_TIMEOUT: must be seconds/);
+    assert.throws(
+      () => loadConfig({ env: { CLOSEDLOOP_TRUST_PROXY: 'proxy.local' }, cwd: '/nonexistent' }),
+      /"proxy\.local" is not an IP address/,
+    );
+    assert.throws(
+      () => loadConfig({ env: { CLOSEDLOOP_REQUEST_TIMEOUT: '0' }, cwd: '/nonexistent' }),
+      /CLOSEDLOOP_REQUEST_TIMEOUT: must be seconds/,
+    );
   } finally {
     cleanup();
   }

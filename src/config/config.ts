@@ -10,7 +10,11 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 // (trust everyone) is refused: it would let any client forge its address through X-Forwarded-For.
 const addressList = z
   .union([z.literal(false), z.string(), z.array(z.string())])
-  .transform((v) => (v === false || v === 'false' ? [] : typeof v === 'string' ? v.split(',') : v).map((e) => e.trim()).filter(Boolean))
+  .transform((v) =>
+    (v === false || v === 'false' ? [] : typeof v === 'string' ? v.split(',') : v)
+      .map((e) => e.trim())
+      .filter(Boolean),
+  )
   .superRefine((list, ctx) => {
     for (const entry of list) {
       const problem = addressEntryProblem(entry);
@@ -20,10 +24,30 @@ const addressList = z
 
 /** Every setting, where it can come from, and what a valid value is. */
 const FIELDS = {
-  port: { env: 'PORT', schema: z.coerce.number().int().min(1).max(65535), default: 8787, hint: 'an integer from 1 to 65535' },
-  host: { env: 'HOST', schema: z.string().min(1), default: '0.0.0.0', hint: 'a host name or IP address' },
-  dataDir: { env: 'CLOSEDLOOP_DATA_DIR', schema: z.string().min(1), default: './.closedloop', hint: 'a directory path' },
-  logLevel: { env: 'LOG_LEVEL', schema: z.enum(LOG_LEVELS), default: 'info', hint: `one of ${LOG_LEVELS.join(', ')}` },
+  port: {
+    env: 'PORT',
+    schema: z.coerce.number().int().min(1).max(65535),
+    default: 8787,
+    hint: 'an integer from 1 to 65535',
+  },
+  host: {
+    env: 'HOST',
+    schema: z.string().min(1),
+    default: '0.0.0.0',
+    hint: 'a host name or IP address',
+  },
+  dataDir: {
+    env: 'CLOSEDLOOP_DATA_DIR',
+    schema: z.string().min(1),
+    default: './.closedloop',
+    hint: 'a directory path',
+  },
+  logLevel: {
+    env: 'LOG_LEVEL',
+    schema: z.enum(LOG_LEVELS),
+    default: 'info',
+    hint: `one of ${LOG_LEVELS.join(', ')}`,
+  },
   ingestRateLimit: {
     env: 'CLOSEDLOOP_INGEST_RATE_LIMIT',
     schema: z.coerce.number().int().min(0),
@@ -38,14 +62,24 @@ const FIELDS = {
   },
   truncateIps: {
     env: 'CLOSEDLOOP_TRUNCATE_IPS',
-    schema: z.union([z.boolean(), z.enum(['true', 'false', '1', '0'])]).transform((v) => v === true || v === 'true' || v === '1'),
+    schema: z
+      .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
+      .transform((v) => v === true || v === 'true' || v === '1'),
     default: true,
     hint: 'true or false',
   },
   redactParams: {
     env: 'CLOSEDLOOP_REDACT_PARAMS',
     schema: z
-      .union([z.array(z.string()), z.string().transform((v) => v.split(',').map((n) => n.trim()).filter(Boolean))])
+      .union([
+        z.array(z.string()),
+        z.string().transform((v) =>
+          v
+            .split(',')
+            .map((n) => n.trim())
+            .filter(Boolean),
+        ),
+      ])
       .pipe(z.array(z.string().regex(/^(?!utm_)[A-Za-z0-9_.\-[\]]{1,64}$/i)).max(100)),
     default: [] as string[],
     hint: 'parameter names to redact in every stored URL besides the built-in list (docs/redaction.md): a list, or names separated by commas (letters, digits, _ . - [ ], not utm_*)',
@@ -115,7 +149,9 @@ export const CONFIG_FILE = 'closedloop.config.json';
  * Resolves the configuration: defaults < closedloop.config.json < environment < command-line flags.
  * Throws ConfigError listing every bad value (not just the first).
  */
-export function loadConfig(opts: { env?: NodeJS.ProcessEnv; cwd?: string; overrides?: ConfigOverrides } = {}): Config {
+export function loadConfig(
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; overrides?: ConfigOverrides } = {},
+): Config {
   const env = opts.env ?? process.env;
   const cwd = opts.cwd ?? process.cwd();
   const problems: string[] = [];
@@ -129,7 +165,10 @@ export function loadConfig(opts: { env?: NodeJS.ProcessEnv; cwd?: string; overri
       } else {
         file = parsed as Record<string, unknown>;
         for (const key of Object.keys(file)) {
-          if (!(key in FIELDS)) problems.push(`${filePath}: ${key}: unknown setting (known: ${Object.keys(FIELDS).join(', ')})`);
+          if (!(key in FIELDS))
+            problems.push(
+              `${filePath}: ${key}: unknown setting (known: ${Object.keys(FIELDS).join(', ')})`,
+            );
         }
       }
     } catch (err) {
@@ -140,7 +179,10 @@ export function loadConfig(opts: { env?: NodeJS.ProcessEnv; cwd?: string; overri
   }
 
   const out: Record<string, unknown> = {};
-  for (const [key, f] of Object.entries(FIELDS) as [keyof Config, (typeof FIELDS)[keyof Config]][]) {
+  for (const [key, f] of Object.entries(FIELDS) as [
+    keyof Config,
+    (typeof FIELDS)[keyof Config],
+  ][]) {
     let value: unknown = f.default;
     let from = 'default';
     if (file[key] !== undefined) {
@@ -159,7 +201,9 @@ export function loadConfig(opts: { env?: NodeJS.ProcessEnv; cwd?: string; overri
     if (r.success) out[key] = r.data;
     else {
       const detail = r.error.issues.find((i) => i.code === 'custom')?.message; // which entry of a list is wrong
-      problems.push(`${from}: must be ${f.hint} (got ${JSON.stringify(value)})${detail ? `: ${detail}` : ''}`);
+      problems.push(
+        `${from}: must be ${f.hint} (got ${JSON.stringify(value)})${detail ? `: ${detail}` : ''}`,
+      );
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);

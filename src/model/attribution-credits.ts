@@ -18,7 +18,12 @@ import {
 } from '../attribution/index.js';
 import type { Store } from '../store/store.js';
 import type { AttributionInputs, CreditRow, NonConvertingTouches } from '../store/types.js';
-import { attributionSettingsFor, pathSettings, ruleOptions, type WorkspaceAttributionSettings } from './attribution-settings.js';
+import {
+  attributionSettingsFor,
+  pathSettings,
+  ruleOptions,
+  type WorkspaceAttributionSettings,
+} from './attribution-settings.js';
 
 export type StoredModelName = RuleModelName | DataDrivenModelName;
 
@@ -40,7 +45,10 @@ interface Conversion {
 }
 
 /** Journeys from store rows: one per conversion, plus (optionally) one per person who never converted. */
-export function journeysFrom(inputs: AttributionInputs): { converting: Conversion[]; nonConverting: Journey[] } {
+export function journeysFrom(inputs: AttributionInputs): {
+  converting: Conversion[];
+  nonConverting: Journey[];
+} {
   const touches = new Map<string, Journey['touches'][number][]>();
   for (const t of inputs.touches) {
     let list = touches.get(t.personId);
@@ -79,21 +87,47 @@ export function journeysFrom(inputs: AttributionInputs): { converting: Conversio
 }
 
 /** Credit rows of one model from per-touch weights over a prepared batch of conversions. */
-function rowsFrom(model: string, conversions: readonly Conversion[], batch: JourneyBatch, weights: Float64Array, out: CreditRow[]): void {
+function rowsFrom(
+  model: string,
+  conversions: readonly Conversion[],
+  batch: JourneyBatch,
+  weights: Float64Array,
+  out: CreditRow[],
+): void {
   const { offsets, touchSource } = batch;
   for (let j = 0; j < conversions.length; j++) {
     const { personId, journey } = conversions[j]!;
     const start = offsets[j]!;
     const end = offsets[j + 1]!;
     if (start === end) {
-      out.push({ model, personId, convertedAt: journey.convertedAt, touchId: null, touchedAt: null, channel: NO_TOUCHPOINT, weight: 1, conversions: 1, value: journey.value });
+      out.push({
+        model,
+        personId,
+        convertedAt: journey.convertedAt,
+        touchId: null,
+        touchedAt: null,
+        channel: NO_TOUCHPOINT,
+        weight: 1,
+        conversions: 1,
+        value: journey.value,
+      });
       continue;
     }
     for (let i = start; i < end; i++) {
       const w = weights[i]!;
       if (w === 0) continue;
       const t = journey.touches[touchSource![i]!]!;
-      out.push({ model, personId, convertedAt: journey.convertedAt, touchId: t.id, touchedAt: t.at, channel: t.channel, weight: w, conversions: w, value: w * journey.value });
+      out.push({
+        model,
+        personId,
+        convertedAt: journey.convertedAt,
+        touchId: t.id,
+        touchedAt: t.at,
+        channel: t.channel,
+        weight: w,
+        conversions: w,
+        value: w * journey.value,
+      });
     }
   }
 }
@@ -110,7 +144,11 @@ export interface CreditSummary {
 }
 
 /** Rule-based credit rows for the given conversions. */
-export function ruleCredits(conversions: readonly Conversion[], s: WorkspaceAttributionSettings, models: readonly RuleModelName[]): CreditRow[] {
+export function ruleCredits(
+  conversions: readonly Conversion[],
+  s: WorkspaceAttributionSettings,
+  models: readonly RuleModelName[],
+): CreditRow[] {
   const batch = prepareBatch(encodeJourneys(conversions.map((c) => c.journey)), pathSettings(s));
   const rows: CreditRow[] = [];
   const options = ruleOptions(s);
@@ -126,18 +164,29 @@ export function dataDrivenCredits(
 ): { rows: CreditRow[]; fits: { model: string; channel: string; score: number }[] } {
   const settings = pathSettings(s);
   const batch = prepareBatch(encodeJourneys(conversions.map((c) => c.journey)), settings);
-  const nulls = prepareBatch('offsets' in nonConverting ? nonConverting : encodeJourneys(nonConverting), settings);
+  const nulls = prepareBatch(
+    'offsets' in nonConverting ? nonConverting : encodeJourneys(nonConverting),
+    settings,
+  );
   const rows: CreditRow[] = [];
   const fits: { model: string; channel: string; score: number }[] = [];
   for (const m of DATA_DRIVEN_MODEL_NAMES) {
-    const r = weighBatchDataDriven(batch, nulls, m, { order: s.markovOrder, shapleyValue: s.shapleyValue });
+    const r = weighBatchDataDriven(batch, nulls, m, {
+      order: s.markovOrder,
+      shapleyValue: s.shapleyValue,
+    });
     rowsFrom(m, conversions, batch, r.weights, rows);
     for (const c of r.channelScores) fits.push({ model: m, channel: c.channel, score: c.score });
   }
   return { rows, fits };
 }
 
-function summary(s: WorkspaceAttributionSettings, conversions: readonly Conversion[], rows: readonly CreditRow[], models: StoredModelName[]): CreditSummary {
+function summary(
+  s: WorkspaceAttributionSettings,
+  conversions: readonly Conversion[],
+  rows: readonly CreditRow[],
+  models: StoredModelName[],
+): CreditSummary {
   const firstModel = models[0];
   return {
     milestone: s.conversion,
@@ -153,20 +202,40 @@ export function nonConvertingBatch(t: NonConvertingTouches): JourneyBatch {
   const n = t.offsets.length - 1;
   const convertedAt = new Float64Array(n);
   for (let j = 0; j < n; j++) convertedAt[j] = t.at[t.offsets[j + 1]! - 1]!;
-  return { channels: t.channels, touchChannel: t.channel, touchAt: t.at, offsets: t.offsets, convertedAt, value: new Float64Array(n) };
+  return {
+    channels: t.channels,
+    touchChannel: t.channel,
+    touchAt: t.at,
+    offsets: t.offsets,
+    convertedAt,
+    value: new Float64Array(n),
+  };
 }
 
 /**
  * Every journey of a workspace: the converting ones as objects (their credit rows name each touch),
  * the far more numerous others as one columnar batch.
  */
-export async function workspaceJourneys(store: Store, workspaceId: string, milestone: string): Promise<{ converting: Conversion[]; nonConverting: JourneyBatch }> {
-  const { converting } = journeysFrom(await store.attributionInputs(workspaceId, milestone, undefined, { convertingOnly: true }));
-  return { converting, nonConverting: nonConvertingBatch(await store.nonConvertingTouches(workspaceId, milestone)) };
+export async function workspaceJourneys(
+  store: Store,
+  workspaceId: string,
+  milestone: string,
+): Promise<{ converting: Conversion[]; nonConverting: JourneyBatch }> {
+  const { converting } = journeysFrom(
+    await store.attributionInputs(workspaceId, milestone, undefined, { convertingOnly: true }),
+  );
+  return {
+    converting,
+    nonConverting: nonConvertingBatch(await store.nonConvertingTouches(workspaceId, milestone)),
+  };
 }
 
 /** Re-credits every conversion of the workspace under every model (after a rebuild or a settings change). */
-export async function creditWorkspace(store: Store, workspaceId: string, settings?: WorkspaceAttributionSettings): Promise<CreditSummary> {
+export async function creditWorkspace(
+  store: Store,
+  workspaceId: string,
+  settings?: WorkspaceAttributionSettings,
+): Promise<CreditSummary> {
   const s = settings ?? (await attributionSettingsFor(store, workspaceId));
   const { converting, nonConverting } = await workspaceJourneys(store, workspaceId, s.conversion);
   const rules = ruleModelsFor(s);
@@ -174,7 +243,12 @@ export async function creditWorkspace(store: Store, workspaceId: string, setting
   const dd = dataDrivenCredits(converting, nonConverting, s);
   for (const r of dd.rows) rows.push(r); // (not push(...rows): millions of arguments overflow the stack)
   // models no longer configured (custom removed) are cleared too
-  await store.replaceCredits(workspaceId, { milestone: s.conversion, models: [...RULE_MODEL_NAMES, ...DATA_DRIVEN_MODEL_NAMES] }, rows, dd.fits);
+  await store.replaceCredits(
+    workspaceId,
+    { milestone: s.conversion, models: [...RULE_MODEL_NAMES, ...DATA_DRIVEN_MODEL_NAMES] },
+    rows,
+    dd.fits,
+  );
   return summary(s, converting, rows, [...rules, ...DATA_DRIVEN_MODEL_NAMES]);
 }
 
@@ -194,18 +268,38 @@ export async function creditPersons(
   const rules = ruleModelsFor(s);
   // also whoever converted without credits yet, or holds credits without a conversion now (a
   // milestone that came or went through an event with no anonymous id, e.g. a server-side identify)
-  const wanted = [...new Set([...personIds, ...(opts.complete ? [] : await store.creditsOutOfStep(workspaceId, s.conversion))])];
-  const mine = journeysFrom(await store.attributionInputs(workspaceId, s.conversion, wanted)).converting;
+  const wanted = [
+    ...new Set([
+      ...personIds,
+      ...(opts.complete ? [] : await store.creditsOutOfStep(workspaceId, s.conversion)),
+    ]),
+  ];
+  const mine = journeysFrom(
+    await store.attributionInputs(workspaceId, s.conversion, wanted),
+  ).converting;
   const rows = ruleCredits(mine, s, rules);
-  await store.replaceCredits(workspaceId, { milestone: s.conversion, models: rules, personIds: wanted }, rows);
+  await store.replaceCredits(
+    workspaceId,
+    { milestone: s.conversion, models: rules, personIds: wanted },
+    rows,
+  );
   if (opts.dataDriven !== false) await refitDataDriven(store, workspaceId, s);
   return { ...summary(s, mine, rows, rules), persons: wanted.length };
 }
 
 /** Refits the data-driven models over every journey of the workspace and replaces their credits. */
-export async function refitDataDriven(store: Store, workspaceId: string, settings?: WorkspaceAttributionSettings): Promise<void> {
+export async function refitDataDriven(
+  store: Store,
+  workspaceId: string,
+  settings?: WorkspaceAttributionSettings,
+): Promise<void> {
   const s = settings ?? (await attributionSettingsFor(store, workspaceId));
   const all = await workspaceJourneys(store, workspaceId, s.conversion);
   const dd = dataDrivenCredits(all.converting, all.nonConverting, s);
-  await store.replaceCredits(workspaceId, { milestone: s.conversion, models: DATA_DRIVEN_MODEL_NAMES }, dd.rows, dd.fits);
+  await store.replaceCredits(
+    workspaceId,
+    { milestone: s.conversion, models: DATA_DRIVEN_MODEL_NAMES },
+    dd.rows,
+    dd.fits,
+  );
 }

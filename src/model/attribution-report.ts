@@ -1,6 +1,10 @@
 // Attribution reports: stored credits grouped by any touch dimension under the workspace's settings, or,
 // when a query overrides a setting, credits computed on the fly from the same journeys (not stored).
-import { DATA_DRIVEN_MODEL_NAMES, RULE_MODEL_NAMES, type RuleModelName } from '../attribution/index.js';
+import {
+  DATA_DRIVEN_MODEL_NAMES,
+  RULE_MODEL_NAMES,
+  type RuleModelName,
+} from '../attribution/index.js';
 import type { Store } from '../store/store.js';
 import type { CreditDimension, CreditGroup } from '../store/types.js';
 import {
@@ -12,10 +16,18 @@ import {
   type CreditSummary,
   type StoredModelName,
 } from './attribution-credits.js';
-import { ATTRIBUTION_SETTINGS, attributionSettingsFor, parseAttributionSettings, type WorkspaceAttributionSettings } from './attribution-settings.js';
+import {
+  ATTRIBUTION_SETTINGS,
+  attributionSettingsFor,
+  parseAttributionSettings,
+  type WorkspaceAttributionSettings,
+} from './attribution-settings.js';
 import { withWorkspaceLock } from './workspace-lock.js';
 
-export const ALL_MODEL_NAMES: readonly StoredModelName[] = [...RULE_MODEL_NAMES, ...DATA_DRIVEN_MODEL_NAMES];
+export const ALL_MODEL_NAMES: readonly StoredModelName[] = [
+  ...RULE_MODEL_NAMES,
+  ...DATA_DRIVEN_MODEL_NAMES,
+];
 
 export interface ReportQuery {
   model: StoredModelName;
@@ -55,29 +67,73 @@ function totalsOf(rows: readonly CreditGroup[]): { conversions: number; value: n
   return { conversions, value };
 }
 
-export async function attributionReport(store: Store, workspaceId: string, q: ReportQuery): Promise<AttributionReport> {
+export async function attributionReport(
+  store: Store,
+  workspaceId: string,
+  q: ReportQuery,
+): Promise<AttributionReport> {
   const saved = await attributionSettingsFor(store, workspaceId);
   const overridden = q.overrides !== undefined && Object.keys(q.overrides).length > 0;
   const settings = overridden ? parseAttributionSettings({ ...saved, ...q.overrides }) : saved;
   if (!storedModelsFor(settings).includes(q.model)) {
-    throw new ReportError('model', q.model === 'custom' ? 'the custom model needs role weights in the attribution settings (custom.weights)' : `unknown model ${q.model}`);
+    throw new ReportError(
+      'model',
+      q.model === 'custom'
+        ? 'the custom model needs role weights in the attribution settings (custom.weights)'
+        : `unknown model ${q.model}`,
+    );
   }
   if (!overridden) {
-    const rows = await store.creditReport(workspaceId, { model: q.model, milestone: settings.conversion, groupBy: q.groupBy, ...(q.from !== undefined ? { from: q.from } : {}), ...(q.to !== undefined ? { to: q.to } : {}) });
-    return { model: q.model, milestone: settings.conversion, settings, stored: true, totals: totalsOf(rows), rows };
+    const rows = await store.creditReport(workspaceId, {
+      model: q.model,
+      milestone: settings.conversion,
+      groupBy: q.groupBy,
+      ...(q.from !== undefined ? { from: q.from } : {}),
+      ...(q.to !== undefined ? { to: q.to } : {}),
+    });
+    return {
+      model: q.model,
+      milestone: settings.conversion,
+      settings,
+      stored: true,
+      totals: totalsOf(rows),
+      rows,
+    };
   }
   if (q.groupBy.some((d) => d !== 'channel')) {
-    throw new ReportError('groupBy', 'with per-query settings, credits can be grouped by channel only (save the settings to group by any dimension)');
+    throw new ReportError(
+      'groupBy',
+      'with per-query settings, credits can be grouped by channel only (save the settings to group by any dimension)',
+    );
   }
-  const { converting, nonConverting } = await workspaceJourneys(store, workspaceId, settings.conversion);
-  const inRange = converting.filter((c) => (q.from === undefined || c.journey.convertedAt >= q.from) && (q.to === undefined || c.journey.convertedAt < q.to));
+  const { converting, nonConverting } = await workspaceJourneys(
+    store,
+    workspaceId,
+    settings.conversion,
+  );
+  const inRange = converting.filter(
+    (c) =>
+      (q.from === undefined || c.journey.convertedAt >= q.from) &&
+      (q.to === undefined || c.journey.convertedAt < q.to),
+  );
   const isRule = (RULE_MODEL_NAMES as readonly string[]).includes(q.model);
   const credit = isRule
     ? ruleCredits(inRange, settings, [q.model as RuleModelName])
-    : dataDrivenCredits(converting, nonConverting, settings).rows.filter((r) => r.model === q.model && (q.from === undefined || r.convertedAt >= q.from) && (q.to === undefined || r.convertedAt < q.to));
+    : dataDrivenCredits(converting, nonConverting, settings).rows.filter(
+        (r) =>
+          r.model === q.model &&
+          (q.from === undefined || r.convertedAt >= q.from) &&
+          (q.to === undefined || r.convertedAt < q.to),
+      );
   const byChannel = new Map<string, CreditGroup & { persons: Set<string> }>();
   for (const r of credit) {
-    const g = byChannel.get(r.channel) ?? { key: { channel: r.channel }, conversions: 0, value: 0, touchedConversions: 0, persons: new Set<string>() };
+    const g = byChannel.get(r.channel) ?? {
+      key: { channel: r.channel },
+      conversions: 0,
+      value: 0,
+      touchedConversions: 0,
+      persons: new Set<string>(),
+    };
     g.conversions += r.conversions;
     g.value += r.value;
     g.persons.add(`${r.personId}|${r.convertedAt}`);
@@ -85,33 +141,68 @@ export async function attributionReport(store: Store, workspaceId: string, q: Re
   }
   const rows = [...byChannel.values()]
     .map(({ persons, ...g }) => ({ ...g, touchedConversions: persons.size }))
-    .sort((a, b) => b.conversions - a.conversions || String(a.key.channel).localeCompare(String(b.key.channel)));
+    .sort(
+      (a, b) =>
+        b.conversions - a.conversions || String(a.key.channel).localeCompare(String(b.key.channel)),
+    );
   if (q.groupBy.length === 0) {
     const t = totalsOf(rows);
-    return { model: q.model, milestone: settings.conversion, settings, stored: false, totals: t, rows: [{ key: {}, ...t, touchedConversions: inRange.length }] };
+    return {
+      model: q.model,
+      milestone: settings.conversion,
+      settings,
+      stored: false,
+      totals: t,
+      rows: [{ key: {}, ...t, touchedConversions: inRange.length }],
+    };
   }
-  return { model: q.model, milestone: settings.conversion, settings, stored: false, totals: totalsOf(rows), rows };
+  return {
+    model: q.model,
+    milestone: settings.conversion,
+    settings,
+    stored: false,
+    totals: totalsOf(rows),
+    rows,
+  };
 }
 
 /** Every stored model side by side, grouped the same way (the model comparison report). */
-export async function compareModels(store: Store, workspaceId: string, groupBy: readonly CreditDimension[], range: { from?: number; to?: number } = {}): Promise<{ milestone: string; models: Record<string, CreditGroup[]> }> {
+export async function compareModels(
+  store: Store,
+  workspaceId: string,
+  groupBy: readonly CreditDimension[],
+  range: { from?: number; to?: number } = {},
+): Promise<{ milestone: string; models: Record<string, CreditGroup[]> }> {
   const settings = await attributionSettingsFor(store, workspaceId);
   const models: Record<string, CreditGroup[]> = {};
   for (const m of storedModelsFor(settings)) {
-    models[m] = await store.creditReport(workspaceId, { model: m, milestone: settings.conversion, groupBy, ...range });
+    models[m] = await store.creditReport(workspaceId, {
+      model: m,
+      milestone: settings.conversion,
+      groupBy,
+      ...range,
+    });
   }
   return { milestone: settings.conversion, models };
 }
 
 /** Saves new settings (validated; nothing stored when invalid) and re-credits the workspace in full. */
-export async function changeAttributionSettings(store: Store, workspaceId: string, input: unknown): Promise<{ settings: WorkspaceAttributionSettings; credits: CreditSummary }> {
+export async function changeAttributionSettings(
+  store: Store,
+  workspaceId: string,
+  input: unknown,
+): Promise<{ settings: WorkspaceAttributionSettings; credits: CreditSummary }> {
   const settings = parseAttributionSettings(input);
   return withWorkspaceLock(workspaceId, async () => {
     const before = await attributionSettingsFor(store, workspaceId);
     await store.setSetting(workspaceId, ATTRIBUTION_SETTINGS, settings);
     // credits of the old conversion milestone would otherwise linger under it
     if (before.conversion !== settings.conversion) {
-      await store.replaceCredits(workspaceId, { milestone: before.conversion, models: ALL_MODEL_NAMES }, []);
+      await store.replaceCredits(
+        workspaceId,
+        { milestone: before.conversion, models: ALL_MODEL_NAMES },
+        [],
+      );
     }
     const credits = await creditWorkspace(store, workspaceId, settings);
     return { settings, credits };

@@ -27,7 +27,12 @@ const TransformText = z.string().superRefine((t, ctx) => {
 export const AttributionSettingsSchema = z
   .object({
     /** The milestone that counts as the conversion: lead today; CRM stages and revenue later. */
-    conversion: z.string().min(1).max(64).regex(/^[a-z][a-z0-9_]*$/, 'must be a milestone name (lowercase letters, digits, _)').default('lead'),
+    conversion: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[a-z][a-z0-9_]*$/, 'must be a milestone name (lowercase letters, digits, _)')
+      .default('lead'),
     lookbackDays: z.number().int().min(1).max(730).default(DEFAULT_LOOKBACK_DAYS),
     excludeChannels: z.array(z.string().min(1)).max(100).default([]),
     stepLimit: z.number().int().min(1).max(1000).optional(),
@@ -39,9 +44,19 @@ export const AttributionSettingsSchema = z
     custom: z
       .object({
         weights: z
-          .object({ first: Weight, lead: Weight, opportunity: Weight, won: Weight, last: Weight, middle: Weight })
+          .object({
+            first: Weight,
+            lead: Weight,
+            opportunity: Weight,
+            won: Weight,
+            last: Weight,
+            middle: Weight,
+          })
           .partial()
-          .refine((w) => Object.values(w).some((x) => x > 0), 'at least one role weight must be positive'),
+          .refine(
+            (w) => Object.values(w).some((x) => x > 0),
+            'at least one role weight must be positive',
+          ),
         channelMultipliers: z.record(z.string(), Weight).optional(),
       })
       .strict()
@@ -51,7 +66,8 @@ export const AttributionSettingsSchema = z
 
 export type WorkspaceAttributionSettings = z.output<typeof AttributionSettingsSchema>;
 
-export const DEFAULT_ATTRIBUTION_SETTINGS: WorkspaceAttributionSettings = AttributionSettingsSchema.parse({});
+export const DEFAULT_ATTRIBUTION_SETTINGS: WorkspaceAttributionSettings =
+  AttributionSettingsSchema.parse({});
 
 export class AttributionSettingsError extends Error {
   constructor(
@@ -72,10 +88,15 @@ export function parseAttributionSettings(input: unknown): WorkspaceAttributionSe
   return r.data;
 }
 
-export async function attributionSettingsFor(store: Store, workspaceId: string): Promise<WorkspaceAttributionSettings> {
+export async function attributionSettingsFor(
+  store: Store,
+  workspaceId: string,
+): Promise<WorkspaceAttributionSettings> {
   const raw = await store.getSetting(workspaceId, ATTRIBUTION_SETTINGS);
   // stored settings were validated on the way in; parsing again fills defaults added since
-  return raw === undefined || raw === null ? DEFAULT_ATTRIBUTION_SETTINGS : parseAttributionSettings(raw);
+  return raw === undefined || raw === null
+    ? DEFAULT_ATTRIBUTION_SETTINGS
+    : parseAttributionSettings(raw);
 }
 
 /** The path settings (window, exclusions, step limit, transforms) the pure models take. */
@@ -93,6 +114,15 @@ export function ruleOptions(s: WorkspaceAttributionSettings): RuleModelOptions {
   return {
     halfLifeDays: s.halfLifeDays,
     ...(s.directChannels ? { directChannels: s.directChannels } : {}),
-    ...(s.custom ? { custom: { weights: s.custom.weights, ...(s.custom.channelMultipliers ? { channelMultipliers: s.custom.channelMultipliers } : {}) } } : {}),
+    ...(s.custom
+      ? {
+          custom: {
+            weights: s.custom.weights,
+            ...(s.custom.channelMultipliers
+              ? { channelMultipliers: s.custom.channelMultipliers }
+              : {}),
+          },
+        }
+      : {}),
   };
 }

@@ -35,9 +35,16 @@ export function summariseMoves(moves: readonly ChannelMove[]): ChannelRulesChang
   }
   const names = [...new Set([...before.keys(), ...after.keys()])].sort();
   const channels = names
-    .map((channel) => ({ channel, before: before.get(channel) ?? 0, after: after.get(channel) ?? 0, change: (after.get(channel) ?? 0) - (before.get(channel) ?? 0) }))
+    .map((channel) => ({
+      channel,
+      before: before.get(channel) ?? 0,
+      after: after.get(channel) ?? 0,
+      change: (after.get(channel) ?? 0) - (before.get(channel) ?? 0),
+    }))
     .sort((a, b) => b.after - a.after || a.channel.localeCompare(b.channel));
-  matrix.sort((a, b) => b.sessions - a.sessions || a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
+  matrix.sort(
+    (a, b) => b.sessions - a.sessions || a.from.localeCompare(b.from) || a.to.localeCompare(b.to),
+  );
   return { sessions, moved, channels, matrix };
 }
 
@@ -46,7 +53,11 @@ export function summariseMoves(moves: readonly ChannelMove[]): ChannelRulesChang
  * every session of its history with them (and re-credits) and reports exactly what moved. Invalid rules throw a
  * RuleSetError listing every problem, and nothing changes.
  */
-export async function changeChannelRules(store: Store, workspaceId: string, config: unknown): Promise<ChannelRulesChange> {
+export async function changeChannelRules(
+  store: Store,
+  workspaceId: string,
+  config: unknown,
+): Promise<ChannelRulesChange> {
   if (config !== null) compileRules(resolveRulesConfig(config)); // validate before storing anything
   return withWorkspaceLock(workspaceId, async () => {
     await store.setSetting(workspaceId, CHANNEL_RULES, config);

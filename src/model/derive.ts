@@ -3,7 +3,12 @@
 // ids). A rebuild over unchanged facts gives identical derived tables.
 import type { Store } from '../store/store.js';
 import type { TouchedIds } from '../store/types.js';
-import { creditPersons, creditWorkspace, refitDataDriven, type CreditSummary } from './attribution-credits.js';
+import {
+  creditPersons,
+  creditWorkspace,
+  refitDataDriven,
+  type CreditSummary,
+} from './attribution-credits.js';
 import { resolvePersons, type IdentitySummary } from './resolve-persons.js';
 import { deriveSessions } from './sessions.js';
 import { refreshUserAgents } from './user-agents.js';
@@ -21,11 +26,19 @@ export interface DeriveSummary {
 }
 
 /** Re-derives everything of a workspace from its facts. */
-export function rebuild(store: Store, workspaceId: string, settings?: DeriveSettings): Promise<DeriveSummary> {
+export function rebuild(
+  store: Store,
+  workspaceId: string,
+  settings?: DeriveSettings,
+): Promise<DeriveSummary> {
   return withWorkspaceLock(workspaceId, () => rebuildUnlocked(store, workspaceId, settings));
 }
 
-async function rebuildUnlocked(store: Store, workspaceId: string, settings?: DeriveSettings): Promise<DeriveSummary> {
+async function rebuildUnlocked(
+  store: Store,
+  workspaceId: string,
+  settings?: DeriveSettings,
+): Promise<DeriveSummary> {
   settings ??= await settingsFor(store, workspaceId);
   await refreshUserAgents(store);
   const s = await deriveSessions(store, workspaceId, settings.sessions);
@@ -49,8 +62,12 @@ export function deriveTouched(
   settings?: DeriveSettings,
   opts: { dataDriven?: boolean } = {},
 ): Promise<DeriveSummary> {
-  const ids: TouchedIds = isTouchedIds(touched) ? touched : { anonymousIds: [...touched], userIds: [] };
-  return withWorkspaceLock(workspaceId, () => deriveTouchedUnlocked(store, workspaceId, ids, settings, opts));
+  const ids: TouchedIds = isTouchedIds(touched)
+    ? touched
+    : { anonymousIds: [...touched], userIds: [] };
+  return withWorkspaceLock(workspaceId, () =>
+    deriveTouchedUnlocked(store, workspaceId, ids, settings, opts),
+  );
 }
 
 function isTouchedIds(t: readonly string[] | TouchedIds): t is TouchedIds {
@@ -84,15 +101,31 @@ async function deriveTouchedUnlocked(
       // the staged events hold all of the scope's events when its ids are all among the touched ones
       const anon = new Set(touched.anonymousIds);
       const users = new Set(touched.userIds);
-      const allStaged = identifiers.every((i) => (i.kind === 'anonymous_id' ? anon.has(i.value) : i.kind === 'user_id' ? users.has(i.value) : true));
-      leads = await store.deriveLeadMilestones(workspaceId, { identifiers, persons: scopePersons, ...(allStaged ? { stage: staged.stage } : {}) });
+      const allStaged = identifiers.every((i) =>
+        i.kind === 'anonymous_id'
+          ? anon.has(i.value)
+          : i.kind === 'user_id'
+            ? users.has(i.value)
+            : true,
+      );
+      leads = await store.deriveLeadMilestones(workspaceId, {
+        identifiers,
+        persons: scopePersons,
+        ...(allStaged ? { stage: staged.stage } : {}),
+      });
       persons = new Set([...scopePersons, ...identity.changedPersons]);
     } else {
       leads = await store.deriveLeadMilestones(workspaceId);
-      persons = new Set([...(await store.personsOfAnonymousIds(workspaceId, touched.anonymousIds)), ...identity.changedPersons]);
+      persons = new Set([
+        ...(await store.personsOfAnonymousIds(workspaceId, touched.anonymousIds)),
+        ...identity.changedPersons,
+      ]);
     }
     // a scoped resolution names every person whose ids, events or milestones moved
-    const credits = await creditPersons(store, workspaceId, [...persons], { ...opts, complete: identity.scope !== undefined });
+    const credits = await creditPersons(store, workspaceId, [...persons], {
+      ...opts,
+      complete: identity.scope !== undefined,
+    });
     return { sessions: s.sessions, identity, leads, credits };
   } finally {
     await store.releaseTouchedEvents(staged);

@@ -24,11 +24,15 @@ export interface AllocationError {
 function shares(rows: readonly ChannelAmount[]): Map<string, number> {
   const total = rows.reduce((s, r) => s + Math.max(r.amount, 0), 0);
   const m = new Map<string, number>();
-  for (const r of rows) m.set(r.channel, (m.get(r.channel) ?? 0) + (total > 0 ? Math.max(r.amount, 0) / total : 0));
+  for (const r of rows)
+    m.set(r.channel, (m.get(r.channel) ?? 0) + (total > 0 ? Math.max(r.amount, 0) / total : 0));
   return m;
 }
 
-export function allocationError(model: readonly ChannelAmount[], truth: readonly ChannelAmount[]): AllocationError {
+export function allocationError(
+  model: readonly ChannelAmount[],
+  truth: readonly ChannelAmount[],
+): AllocationError {
   const ms = shares(model);
   const ts = shares(truth);
   const names = [...new Set([...ms.keys(), ...ts.keys()])].sort();
@@ -56,5 +60,10 @@ export interface ModelEvaluation {
 
 /** Ranks models by lead TV (then revenue TV), best first. */
 export function rankEvaluations(rows: readonly ModelEvaluation[]): ModelEvaluation[] {
-  return [...rows].sort((a, b) => a.leads.totalVariation - b.leads.totalVariation || (a.revenue?.totalVariation ?? 0) - (b.revenue?.totalVariation ?? 0) || a.model.localeCompare(b.model));
+  return [...rows].sort(
+    (a, b) =>
+      a.leads.totalVariation - b.leads.totalVariation ||
+      (a.revenue?.totalVariation ?? 0) - (b.revenue?.totalVariation ?? 0) ||
+      a.model.localeCompare(b.model),
+  );
 }

@@ -13,13 +13,26 @@ export interface ImportOptions {
 }
 
 /** Imports Segment-format NDJSON files into a workspace; one result per file, in order. */
-export async function importEvents(store: Store, workspaceId: string, files: readonly string[], opts: ImportOptions): Promise<IngestResult[]> {
+export async function importEvents(
+  store: Store,
+  workspaceId: string,
+  files: readonly string[],
+  opts: ImportOptions,
+): Promise<IngestResult[]> {
   const results: IngestResult[] = [];
   for (const [i, file] of files.entries()) {
-    const r = await store.importEventsFile(workspaceId, file, opts.onProgress && ((p) => opts.onProgress!(i, p)));
+    const r = await store.importEventsFile(
+      workspaceId,
+      file,
+      opts.onProgress && ((p) => opts.onProgress!(i, p)),
+    );
     results.push(r);
     // the bulk load is SQL only: its URLs pass the same redaction before anything is derived from them
-    if (r.inserted > 0 && r.batchId) await redactStored(store, workspaceId, { configNames: opts.redactParams, batchId: r.batchId });
+    if (r.inserted > 0 && r.batchId)
+      await redactStored(store, workspaceId, {
+        configNames: opts.redactParams,
+        batchId: r.batchId,
+      });
   }
   // derive what the new events change (sessions, persons, milestones) for the workspace
   if (results.some((r) => r.inserted > 0)) await rebuild(store, workspaceId);

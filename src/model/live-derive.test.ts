@@ -7,18 +7,31 @@ import { LiveDeriver } from './live-derive.js';
 
 test('live derive: a batch gets its journeys and rule-based credits at once; data-driven fits wait for the interval, or for idle()', async () => {
   await withStore(async (store) => {
-    await add(store, [page('a', '2026-03-01T09:00:00Z', 'https://acme.io/', 'https://www.google.com/'), identify('a', '2026-03-01T09:01:00Z', 'ann@acme.io')]);
+    await add(store, [
+      page('a', '2026-03-01T09:00:00Z', 'https://acme.io/', 'https://www.google.com/'),
+      identify('a', '2026-03-01T09:01:00Z', 'ann@acme.io'),
+    ]);
     await rebuild(store, 'w');
     const deriver = new LiveDeriver(store, undefined, 60_000);
     try {
       await add(store, [
-        page('b', '2026-03-02T09:00:00Z', 'https://acme.io/?utm_source=linkedin&utm_medium=paid_social', 'https://www.linkedin.com/'),
+        page(
+          'b',
+          '2026-03-02T09:00:00Z',
+          'https://acme.io/?utm_source=linkedin&utm_medium=paid_social',
+          'https://www.linkedin.com/',
+        ),
         identify('b', '2026-03-02T09:01:00Z', 'bob@acme.io'),
       ]);
       deriver.enqueue(new Map([['w', { anonymousIds: ['b'], userIds: [] }]]));
       const credited = async (model: string): Promise<boolean> => {
         const [bob] = await store.personsByIdentifier('w', 'email', 'bob@acme.io');
-        return bob !== undefined && (await store.personCredits('w', bob)).some((c) => c.model === model && c.channel === 'Paid Social');
+        return (
+          bob !== undefined &&
+          (await store.personCredits('w', bob)).some(
+            (c) => c.model === model && c.channel === 'Paid Social',
+          )
+        );
       };
       const until = Date.now() + 20_000;
       while (!(await credited('first_touch'))) {

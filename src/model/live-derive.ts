@@ -93,7 +93,13 @@ export class LiveDeriver {
           this.pending = new Map();
           for (const [ws, ids] of batch) {
             try {
-              await deriveTouched(this.store, ws, { anonymousIds: [...ids.anon], userIds: [...ids.users] }, undefined, { dataDriven: false });
+              await deriveTouched(
+                this.store,
+                ws,
+                { anonymousIds: [...ids.anon], userIds: [...ids.users] },
+                undefined,
+                { dataDriven: false },
+              );
               this.stale.add(ws);
             } catch (err) {
               this.logger?.error({ err, workspace: ws }, 'derive failed; a rebuild will catch up');
@@ -101,7 +107,11 @@ export class LiveDeriver {
           }
           this.notBefore = nextLoadAt(started, Date.now(), 0);
         }
-        const due = [...this.stale].filter((ws) => refitNow || Date.now() - (this.lastRefit.get(ws) ?? this.startedAt) >= this.refitIntervalMs);
+        const due = [...this.stale].filter(
+          (ws) =>
+            refitNow ||
+            Date.now() - (this.lastRefit.get(ws) ?? this.startedAt) >= this.refitIntervalMs,
+        );
         if (due.length === 0) break;
         for (const ws of due) {
           this.stale.delete(ws);
@@ -109,7 +119,10 @@ export class LiveDeriver {
           try {
             await refitWorkspace(this.store, ws);
           } catch (err) {
-            this.logger?.error({ err, workspace: ws }, 'data-driven refit failed; the next one will catch up');
+            this.logger?.error(
+              { err, workspace: ws },
+              'data-driven refit failed; the next one will catch up',
+            );
           }
         }
         if (this.pending.size === 0) break;
@@ -123,11 +136,18 @@ export class LiveDeriver {
   /** Comes back for fits left stale because their interval had not passed. */
   private scheduleRefit(): void {
     if (this.timer || this.stale.size === 0) return;
-    const next = Math.min(...[...this.stale].map((ws) => (this.lastRefit.get(ws) ?? this.startedAt) + this.refitIntervalMs));
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.start(false);
-    }, Math.max(0, next - Date.now()));
+    const next = Math.min(
+      ...[...this.stale].map(
+        (ws) => (this.lastRefit.get(ws) ?? this.startedAt) + this.refitIntervalMs,
+      ),
+    );
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.start(false);
+      },
+      Math.max(0, next - Date.now()),
+    );
     this.timer.unref();
   }
 }

@@ -9,7 +9,14 @@
 // transaction with tombstones and an audit record, then re-derives the workspace.
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../store/store.js';
-import type { DeviceSpan, ErasureRecord, IdentifierKey, PersonRows, PersonSelection, SpellingCandidate } from '../store/types.js';
+import type {
+  DeviceSpan,
+  ErasureRecord,
+  IdentifierKey,
+  PersonRows,
+  PersonSelection,
+  SpellingCandidate,
+} from '../store/types.js';
 import { normaliseEmail, normaliseKind, normaliseValue, personIdFor } from './identity/index.js';
 import { rebuild } from './derive.js';
 import { withWorkspaceLock } from './workspace-lock.js';
@@ -42,7 +49,11 @@ export interface PersonExport {
 }
 
 /** Every fact and derived row about the person, or undefined when nothing is stored about them. */
-export async function exportPerson(store: Store, workspaceId: string, target: PersonTarget): Promise<PersonExport | undefined> {
+export async function exportPerson(
+  store: Store,
+  workspaceId: string,
+  target: PersonTarget,
+): Promise<PersonExport | undefined> {
   const sel = await selectPerson(store, workspaceId, target, { unnamedDeadLetters: false });
   if (!sel) return undefined;
   const tables = maskOtherPersons(await store.personRows(workspaceId, sel), sel.personIds);
@@ -72,7 +83,11 @@ function maskOtherPersons(tables: PersonRows, personIds: readonly string[]): Per
   if (!changes) return tables;
   return {
     ...tables,
-    identity_changes: changes.map((r) => ({ ...r, person_id: mask(r.person_id), others: Array.isArray(r.others) ? r.others.map(mask) : r.others })),
+    identity_changes: changes.map((r) => ({
+      ...r,
+      person_id: mask(r.person_id),
+      others: Array.isArray(r.others) ? r.others.map(mask) : r.others,
+    })),
   };
 }
 
@@ -87,7 +102,12 @@ export interface ErasureOptions {
  * re-sent old event does not bring them back) and an audit record naming no personal data, then
  * re-derives the workspace. Undefined when nothing is stored about them.
  */
-export async function erasePerson(store: Store, workspaceId: string, target: PersonTarget, opts: ErasureOptions): Promise<ErasureRecord | undefined> {
+export async function erasePerson(
+  store: Store,
+  workspaceId: string,
+  target: PersonTarget,
+  opts: ErasureOptions,
+): Promise<ErasureRecord | undefined> {
   await opts.flush?.();
   // a dead letter too broken to name its workspace is erased when it names the person (never exported: it
   // may be another workspace's)
@@ -96,7 +116,9 @@ export async function erasePerson(store: Store, workspaceId: string, target: Per
   const erasureId = `er_${randomBytes(12).toString('hex')}`;
   const at = new Date();
   // no derive may interleave: one started before would write back rows read before the delete
-  await withWorkspaceLock(workspaceId, () => store.erasePerson(workspaceId, sel, { erasureId, via: opts.via, at }));
+  await withWorkspaceLock(workspaceId, () =>
+    store.erasePerson(workspaceId, sel, { erasureId, via: opts.via, at }),
+  );
   // the person's derived rows are gone already; the rebuild settles what their facts fed into others'
   // (data-driven credits and fits, an identifier's quarantine)
   await rebuild(store, workspaceId);
@@ -118,13 +140,17 @@ export async function selectPerson(
   const extra: IdentifierKey[] = [];
   if ('email' in target) {
     const e = normaliseEmail(target.email);
-    if (e.value === undefined) throw new PersonTargetError(`is not a valid e-mail (${e.reason})`, 'email');
+    if (e.value === undefined)
+      throw new PersonTargetError(`is not a valid e-mail (${e.reason})`, 'email');
     persons = await store.personsByIdentifier(workspaceId, 'email', e.value);
     extra.push({ kind: 'email', value: e.value });
   } else {
     persons = [target.personId];
   }
-  const identifiers = uniqueIds([...(await store.personIdentifiers(workspaceId, persons)), ...extra]);
+  const identifiers = uniqueIds([
+    ...(await store.personIdentifiers(workspaceId, persons)),
+    ...extra,
+  ]);
   if (identifiers.length === 0) return undefined;
   const known = new Set(identifiers.map(idKey));
   const sharedDevices = await store.sharedDeviceSpans(workspaceId, persons);
@@ -132,7 +158,15 @@ export async function selectPerson(
   const sel: PersonSelection = {
     personIds: [],
     identifiers,
-    events: { anonymousIds: [], userIds: [], previousIds: [], emails: [], phones: [], messageIds: [], deviceSpans: [] },
+    events: {
+      anonymousIds: [],
+      userIds: [],
+      previousIds: [],
+      emails: [],
+      phones: [],
+      messageIds: [],
+      deviceSpans: [],
+    },
     links: [],
     deadLetters: [],
     sharedDevices,
@@ -140,21 +174,29 @@ export async function selectPerson(
   // a shared device's spellings (as an anonymous or an alias's previous id) are theirs for their stretches only
   // (an identity link with a shared device at one end is theirs through its other end, if at all)
   const sharedSpelling = (c: SpellingCandidate): string | undefined => {
-    if (c.column === 'identity_link' ? normaliseKind(c.kind) !== 'anonymous_id' : c.column !== 'anonymous_id' && c.column !== 'previous_id') return undefined;
+    if (
+      c.column === 'identity_link'
+        ? normaliseKind(c.kind) !== 'anonymous_id'
+        : c.column !== 'anonymous_id' && c.column !== 'previous_id'
+    )
+      return undefined;
     const v = normaliseValue('anonymous_id', c.value).value;
     return v !== undefined && shared.has(v) ? v : undefined;
   };
 
   const spellings = await store.identifierSpellings(workspaceId, {
     text: identifiers.filter((i) => i.kind !== 'phone').map((i) => i.value),
-    digits: identifiers.filter((i) => i.kind === 'phone').map((i) => i.value.replace(/\D/g, '').slice(-7)),
+    digits: identifiers
+      .filter((i) => i.kind === 'phone')
+      .map((i) => i.value.replace(/\D/g, '').slice(-7)),
   });
   for (const c of spellings) {
     if (!spells(c, known)) continue;
     const device = sharedSpelling(c);
     if (device !== undefined) {
       if (c.column === 'identity_link') continue;
-      for (const d of sharedDevices) if (d.anonymousId === device) sel.events.deviceSpans.push({ ...d, anonymousId: c.value });
+      for (const d of sharedDevices)
+        if (d.anonymousId === device) sel.events.deviceSpans.push({ ...d, anonymousId: c.value });
     } else if (c.column === 'identity_link') sel.links.push({ kind: c.kind, value: c.value });
     else sel.events[EVENT_LISTS[c.column]].push(c.value);
   }
@@ -162,20 +204,31 @@ export async function selectPerson(
   const emails = identifiers.filter((i) => i.kind === 'email').map((i) => i.value);
   // a dead letter has no time to place it in a stretch: naming a shared device alone does not make it theirs
   const opaque = uniqueStrings([
-    ...identifiers.filter((i) => i.kind !== 'email' && !(i.kind === 'anonymous_id' && shared.has(i.value))).map((i) => i.value),
+    ...identifiers
+      .filter((i) => i.kind !== 'email' && !(i.kind === 'anonymous_id' && shared.has(i.value)))
+      .map((i) => i.value),
     ...sel.events.anonymousIds,
     ...sel.events.userIds,
     ...sel.events.phones,
     ...sel.links.filter((l) => normaliseKind(l.kind) !== 'email').map((l) => l.value),
   ]);
-  const mentions = await store.textMentions(workspaceId, { eventNeedles: emails, letterNeedles: [...emails, ...opaque], unnamed: opts.unnamedDeadLetters });
-  sel.events.messageIds = mentions.events.filter((m) => emails.some((e) => mentionsEmail(m.text, e))).map((m) => m.messageId);
+  const mentions = await store.textMentions(workspaceId, {
+    eventNeedles: emails,
+    letterNeedles: [...emails, ...opaque],
+    unnamed: opts.unnamedDeadLetters,
+  });
+  sel.events.messageIds = mentions.events
+    .filter((m) => emails.some((e) => mentionsEmail(m.text, e)))
+    .map((m) => m.messageId);
   sel.deadLetters = mentions.deadLetters
     .filter((d) => {
       const text = d.raw.toString('utf8');
       const lower = text.toLowerCase();
       // an id counts as a whole JSON string, so that id "42" does not match every line with a 42 in it
-      return emails.some((e) => mentionsEmail(lower, e)) || opaque.some((v) => text.includes(JSON.stringify(v)));
+      return (
+        emails.some((e) => mentionsEmail(lower, e)) ||
+        opaque.some((v) => text.includes(JSON.stringify(v)))
+      );
     })
     .map((d) => d.id);
 
@@ -183,10 +236,20 @@ export async function selectPerson(
   // into theirs and the others' (found through their id), and may have been another's before
   const seeds = uniqueStrings([
     ...persons,
-    ...identifiers.filter((i) => !(i.kind === 'anonymous_id' && shared.has(i.value))).map((i) => personIdFor(i.kind, i.value, 0)),
+    ...identifiers
+      .filter((i) => !(i.kind === 'anonymous_id' && shared.has(i.value)))
+      .map((i) => personIdFor(i.kind, i.value, 0)),
   ]);
   sel.personIds = await store.formerPersonIds(workspaceId, seeds, persons);
-  for (const list of [sel.events.anonymousIds, sel.events.userIds, sel.events.previousIds, sel.events.emails, sel.events.phones, sel.events.messageIds]) list.sort();
+  for (const list of [
+    sel.events.anonymousIds,
+    sel.events.userIds,
+    sel.events.previousIds,
+    sel.events.emails,
+    sel.events.phones,
+    sel.events.messageIds,
+  ])
+    list.sort();
   const found =
     persons.some((p) => sel.personIds.includes(p)) ||
     Object.values(sel.events).some((l) => l.length > 0) ||
@@ -195,7 +258,10 @@ export async function selectPerson(
   return found ? sel : undefined;
 }
 
-const EVENT_LISTS: Record<Exclude<SpellingCandidate['column'], 'identity_link'>, Exclude<keyof PersonSelection['events'], 'deviceSpans'>> = {
+const EVENT_LISTS: Record<
+  Exclude<SpellingCandidate['column'], 'identity_link'>,
+  Exclude<keyof PersonSelection['events'], 'deviceSpans'>
+> = {
   anonymous_id: 'anonymousIds',
   user_id: 'userIds',
   previous_id: 'previousIds',
@@ -208,7 +274,11 @@ export function spells(c: SpellingCandidate, known: ReadonlySet<string>): boolea
   if (c.column === 'previous_id') {
     // an alias's previous id is read as an anonymous id; a user id of the person is theirs too
     const v = normaliseValue('anonymous_id', c.value).value;
-    return v !== undefined && (known.has(idKey({ kind: 'anonymous_id', value: v })) || known.has(idKey({ kind: 'user_id', value: v })));
+    return (
+      v !== undefined &&
+      (known.has(idKey({ kind: 'anonymous_id', value: v })) ||
+        known.has(idKey({ kind: 'user_id', value: v })))
+    );
   }
   const kind = normaliseKind(c.kind);
   if (kind === undefined) return false;
@@ -229,7 +299,10 @@ export function mentionsEmail(text: string, email: string): boolean {
     const before = i > 0 ? text[i - 1]! : '';
     const after = text.slice(i + email.length, i + email.length + 2);
     const headOk = before === '' || !LOCAL_CHAR.test(before);
-    const tailOk = after === '' || (!DOMAIN_CHAR.test(after[0]!) && !(after[0] === '.' && after.length > 1 && DOMAIN_CHAR.test(after[1]!)));
+    const tailOk =
+      after === '' ||
+      (!DOMAIN_CHAR.test(after[0]!) &&
+        !(after[0] === '.' && after.length > 1 && DOMAIN_CHAR.test(after[1]!)));
     if (headOk && tailOk) return true;
   }
   return false;
@@ -240,7 +313,9 @@ const idKey = (i: IdentifierKey) => `${i.kind}\u0000${i.value}`;
 function uniqueIds(ids: readonly IdentifierKey[]): IdentifierKey[] {
   const seen = new Map<string, IdentifierKey>();
   for (const i of ids) seen.set(idKey(i), i);
-  return [...seen.values()].sort((a, b) => (idKey(a) < idKey(b) ? -1 : idKey(a) > idKey(b) ? 1 : 0));
+  return [...seen.values()].sort((a, b) =>
+    idKey(a) < idKey(b) ? -1 : idKey(a) > idKey(b) ? 1 : 0,
+  );
 }
 
 function uniqueStrings(xs: readonly string[]): string[] {

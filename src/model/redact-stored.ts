@@ -33,14 +33,24 @@ export async function redactStored(
       if (e.properties !== null) event.properties = e.properties;
       if (e.context !== null) event.context = e.context;
       const r = redactEvent(event, compiled);
-      const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+      const same = (a: unknown, b: unknown) =>
+        JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
       // already redacted (a second run, or a snippet that redacts): nothing to rewrite
-      if (r.event === event || (same(r.event.properties, event.properties) && same(r.event.context, event.context))) return undefined;
+      if (
+        r.event === event ||
+        (same(r.event.properties, event.properties) && same(r.event.context, event.context))
+      )
+        return undefined;
       if (r.identify) identifies.push(r.identify);
-      return { properties: r.event.properties ?? null, context: r.event.context ?? null, names: r.names };
+      return {
+        properties: r.event.properties ?? null,
+        context: r.event.context ?? null,
+        names: r.names,
+      };
     },
   );
   // an identify per campaign link, as the live path journals them (already stored ones are duplicates)
-  if (identifies.length > 0) await store.appendEvents(workspaceId, identifies, { origin: 'import', receivedAt: new Date() });
+  if (identifies.length > 0)
+    await store.appendEvents(workspaceId, identifies, { origin: 'import', receivedAt: new Date() });
   return { ...run, identifies: identifies.length };
 }

@@ -1,7 +1,12 @@
 // A workspace's URL redaction settings (extra parameter names, the campaign-link identify parameter),
 // validated here for the API and the CLI, and the cached rules the live ingestion path applies.
 import { z } from 'zod';
-import { compileRedaction, redactEvent, type CompiledRedaction, type RedactionRules } from '../collect/redact.js';
+import {
+  compileRedaction,
+  redactEvent,
+  type CompiledRedaction,
+  type RedactionRules,
+} from '../collect/redact.js';
 import type { Store } from '../store/store.js';
 import type { RawEvent } from '../store/types.js';
 
@@ -15,33 +20,54 @@ const KEPT = /^utm_/i;
 export const RedactionSettings = z
   .object({
     /** Extra parameter names whose values are redacted in every stored URL (beside the built-in list). */
-    params: z.array(ParamName.refine((n) => !KEPT.test(n), 'UTM parameters are never redacted')).max(100, 'must hold at most 100 names').default([]),
+    params: z
+      .array(ParamName.refine((n) => !KEPT.test(n), 'UTM parameters are never redacted'))
+      .max(100, 'must hold at most 100 names')
+      .default([]),
     /** A parameter that carries the visitor's e-mail on a campaign link (e.g. cl_email): turned into an identify. */
     identifyParam: ParamName.nullable().default(null),
   })
   .strict()
-  .refine((s) => !s.identifyParam || !s.params.some((p) => p.toLowerCase() === s.identifyParam!.toLowerCase()), {
-    message: 'must not also be listed in params',
-    path: ['identifyParam'],
-  });
+  .refine(
+    (s) =>
+      !s.identifyParam || !s.params.some((p) => p.toLowerCase() === s.identifyParam!.toLowerCase()),
+    {
+      message: 'must not also be listed in params',
+      path: ['identifyParam'],
+    },
+  );
 export type RedactionSettings = z.infer<typeof RedactionSettings>;
 
 export const DEFAULT_REDACTION_SETTINGS: RedactionSettings = { params: [], identifyParam: null };
 
 /** The stored settings (defaults when never set; a stored value that no longer parses counts as unset). */
-export async function getRedactionSettings(store: Store, workspaceId: string): Promise<RedactionSettings> {
+export async function getRedactionSettings(
+  store: Store,
+  workspaceId: string,
+): Promise<RedactionSettings> {
   const raw = await store.getSetting(workspaceId, REDACTION);
   const r = RedactionSettings.safeParse(raw ?? {});
   return r.success ? r.data : DEFAULT_REDACTION_SETTINGS;
 }
 
-export async function setRedactionSettings(store: Store, workspaceId: string, settings: RedactionSettings): Promise<void> {
+export async function setRedactionSettings(
+  store: Store,
+  workspaceId: string,
+  settings: RedactionSettings,
+): Promise<void> {
   await store.setSetting(workspaceId, REDACTION, settings);
 }
 
 /** The rules a workspace's events are redacted with: the configuration's names, the workspace's, and any given now. */
-export function rulesFrom(settings: RedactionSettings, configNames: readonly string[], more: readonly string[] = []): RedactionRules {
-  return { extraNames: [...new Set([...configNames, ...settings.params, ...more])], identifyParam: settings.identifyParam };
+export function rulesFrom(
+  settings: RedactionSettings,
+  configNames: readonly string[],
+  more: readonly string[] = [],
+): RedactionRules {
+  return {
+    extraNames: [...new Set([...configNames, ...settings.params, ...more])],
+    identifyParam: settings.identifyParam,
+  };
 }
 
 /**
@@ -60,7 +86,9 @@ export class RedactionRulesCache {
     const now = Date.now();
     const hit = this.entries.get(workspaceId);
     if (hit && hit.until > now) return hit.rules;
-    const rules = compileRedaction(rulesFrom(await getRedactionSettings(this.store, workspaceId), this.configNames));
+    const rules = compileRedaction(
+      rulesFrom(await getRedactionSettings(this.store, workspaceId), this.configNames),
+    );
     if (this.entries.size > 10_000) this.entries.clear();
     this.entries.set(workspaceId, { rules, until: now + this.ttlMs });
     return rules;
@@ -74,7 +102,11 @@ export class RedactionRulesCache {
    * Redacts one incoming event before it is journalled. A campaign link's identify is handed to `emit`,
    * so that it is checked and journalled with the page event.
    */
-  async apply(workspaceId: string, event: RawEvent, emit: (identify: RawEvent) => void): Promise<RawEvent> {
+  async apply(
+    workspaceId: string,
+    event: RawEvent,
+    emit: (identify: RawEvent) => void,
+  ): Promise<RawEvent> {
     const r = redactEvent(event, await this.rulesFor(workspaceId));
     if (r.identify) emit(r.identify);
     return r.event;

@@ -13,7 +13,8 @@ import { deriveTouched, rebuild, resolvePersons } from './derive.js';
 import { IdentityGraph, personIdFor } from './identity/index.js';
 import { DEFAULT_DERIVE_SETTINGS } from './workspace-settings.js';
 
-const sorted = (rows: IdentityRow[]) => [...rows].sort((a, b) => `${a.kind}|${a.value}`.localeCompare(`${b.kind}|${b.value}`));
+const sorted = (rows: IdentityRow[]) =>
+  [...rows].sort((a, b) => `${a.kind}|${a.value}`.localeCompare(`${b.kind}|${b.value}`));
 
 /** What the graph gives when it places every id itself (no help from the store). */
 async function graphAlone(store: Store, ws: string): Promise<IdentityRow[]> {
@@ -22,13 +23,20 @@ async function graphAlone(store: Store, ws: string): Promise<IdentityRow[]> {
   for (const s of inputs.seen) graph.addIdentifier(s.kind, s.value, s.at);
   for (const l of inputs.links) graph.addLink(l.aKind, l.aValue, l.bKind, l.bValue, l.at, l.source);
   const r = graph.resolve();
-  return r.columns.kinds.map((kind, i) => ({ kind, value: r.columns.values[i]!, personId: r.columns.personIds[i]! }));
+  return r.columns.kinds.map((kind, i) => ({
+    kind,
+    value: r.columns.values[i]!,
+    personId: r.columns.personIds[i]!,
+  }));
 }
 
 test('persons placed by the store equal the graph’s own, on a simulated world, and after live derives equal a rebuild', async () => {
   const { dir, cleanup } = tempDir();
   try {
-    const sim = await simulate({ seed: 5, days: 20, visitorsPerDay: 40, end: '2026-09-30' }, { outDir: dir });
+    const sim = await simulate(
+      { seed: 5, days: 20, visitorsPerDay: 40, end: '2026-09-30' },
+      { outDir: dir },
+    );
     await withStore(async (store) => {
       await store.importEventsFile('w', join(dir, 'events.ndjson'));
       const summary = await rebuild(store, 'w');
@@ -36,12 +44,20 @@ test('persons placed by the store equal the graph’s own, on a simulated world,
       assert.equal(summary.identity.persons, sim.record.identity.resolvablePersons);
       assert.deepEqual(rows, sorted(await graphAlone(store, 'w')));
       // most persons are single visitors, placed by the store
-      const linked = new Set((await store.identityInputs('w')).seen.map((s) => `${s.kind}|${s.value}`));
-      assert.ok(linked.size < rows.length / 2, `${linked.size} of ${rows.length} ids went through the graph`);
+      const linked = new Set(
+        (await store.identityInputs('w')).seen.map((s) => `${s.kind}|${s.value}`),
+      );
+      assert.ok(
+        linked.size < rows.length / 2,
+        `${linked.size} of ${rows.length} ids went through the graph`,
+      );
     });
 
     // the same facts arriving in three batches, each derived live, end as the rebuild did
-    const events = readFileSync(join(dir, 'events.ndjson'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as RawEvent);
+    const events = readFileSync(join(dir, 'events.ndjson'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as RawEvent);
     events.sort((a, b) => String(a.timestamp).localeCompare(String(b.timestamp)));
     await withStore(async (store) => {
       const third = Math.ceil(events.length / 3);
@@ -76,9 +92,17 @@ test('ids the store cannot normalise alone (odd spaces, non-ASCII, placeholders)
     assert.deepEqual(rows, sorted(await graphAlone(store, 'w')));
     assert.deepEqual(
       rows.map((r) => `${r.kind}:${r.value}`),
-      ['anonymous_id:linked-3', 'anonymous_id:naïve-2', 'anonymous_id:plain-1', 'email:ann@acme.io'],
+      [
+        'anonymous_id:linked-3',
+        'anonymous_id:naïve-2',
+        'anonymous_id:plain-1',
+        'email:ann@acme.io',
+      ],
     );
-    assert.equal(rows.find((r) => r.value === 'plain-1')?.personId, personIdFor('anonymous_id', 'plain-1', 0));
+    assert.equal(
+      rows.find((r) => r.value === 'plain-1')?.personId,
+      personIdFor('anonymous_id', 'plain-1', 0),
+    );
   });
 });
 
@@ -91,13 +115,20 @@ test('a person id collision between a single visitor and a linked person is caug
     ]);
     // a hash that gives the linked person the id the store gives the single visitor
     const clash = personIdFor('anonymous_id', 'lonely', 0);
-    const personIdHash = (kind: string, value: string, salt: number) => (kind === 'anonymous_id' && value === 'lead' && salt === 0 ? clash : personIdFor(kind, value, salt));
+    const personIdHash = (kind: string, value: string, salt: number) =>
+      kind === 'anonymous_id' && value === 'lead' && salt === 0
+        ? clash
+        : personIdFor(kind, value, salt);
     const summary = await resolvePersons(store, 'w', { ...DEFAULT_DERIVE_SETTINGS, personIdHash });
     assert.equal(summary.persons, 2);
     const rows = await store.currentIdentities('w');
     const personOf = new Map(rows.map((r) => [`${r.kind}|${r.value}`, r.personId]));
     assert.equal(personOf.get('anonymous_id|lead'), personOf.get('email|bob@acme.io'));
-    assert.notEqual(personOf.get('anonymous_id|lonely'), personOf.get('anonymous_id|lead'), 'two persons never share an id');
+    assert.notEqual(
+      personOf.get('anonymous_id|lonely'),
+      personOf.get('anonymous_id|lead'),
+      'two persons never share an id',
+    );
     assert.equal(new Set(personOf.values()).size, 2);
     // the colliding attempt left nothing behind: resolving again keeps the ids and records no merge or split
     const again = await resolvePersons(store, 'w', { ...DEFAULT_DERIVE_SETTINGS, personIdHash });

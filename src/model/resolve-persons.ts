@@ -11,7 +11,13 @@
 // resolving everything would (persons never cross a component; quarantine counts a node's own edges).
 import type { Store } from '../store/store.js';
 import type { IdentifierKey, IdentityChangeRow, TouchedEvents } from '../store/types.js';
-import { IdentityGraph, normaliseLinks, OPAQUE_ID_RULE, sharedDeviceSpans, type DeviceSpanRow } from './identity/index.js';
+import {
+  IdentityGraph,
+  normaliseLinks,
+  OPAQUE_ID_RULE,
+  sharedDeviceSpans,
+  type DeviceSpanRow,
+} from './identity/index.js';
 import { DEFAULT_DERIVE_SETTINGS, type DeriveSettings } from './workspace-settings.js';
 
 export interface IdentitySummary {
@@ -42,19 +48,35 @@ export async function resolvePersons(
   await store.refreshSeenIdentifiers(workspaceId, OPAQUE_ID_RULE, touched);
   // a workspace resolved before edges were stored is resolved whole once
   if (touched && (await store.identityEdgesReady(workspaceId))) {
-    const seeds = await store.saveIdentityEdges(workspaceId, normaliseLinks(await store.identityLinkFacts(workspaceId, touched)), { full: false });
+    const seeds = await store.saveIdentityEdges(
+      workspaceId,
+      normaliseLinks(await store.identityLinkFacts(workspaceId, touched)),
+      { full: false },
+    );
     const scope = await store.identityScope(workspaceId, OPAQUE_ID_RULE, seeds, touched);
-    const scoped = await resolveGraph(store, workspaceId, settings, { everyIdentifier: false, full: false, scope });
+    const scoped = await resolveGraph(store, workspaceId, settings, {
+      everyIdentifier: false,
+      full: false,
+      scope,
+    });
     if (scoped.collisions === 0) return scoped.summary;
   } else {
-    await store.saveIdentityEdges(workspaceId, normaliseLinks(await store.identityLinkFacts(workspaceId)), { full: true });
-    const whole = await resolveGraph(store, workspaceId, settings, { everyIdentifier: false, full: true });
+    await store.saveIdentityEdges(
+      workspaceId,
+      normaliseLinks(await store.identityLinkFacts(workspaceId)),
+      { full: true },
+    );
+    const whole = await resolveGraph(store, workspaceId, settings, {
+      everyIdentifier: false,
+      full: true,
+    });
     if (whole.collisions === 0) return whole.summary;
   }
   // a person id names two persons (a single id's hash equals another person's id, about one in 10^7
   // per million persons; or a scope's person meets a salted id outside it): the graph then places every
   // id, and steps around the collision with a salted id
-  return (await resolveGraph(store, workspaceId, settings, { everyIdentifier: true, full: true })).summary;
+  return (await resolveGraph(store, workspaceId, settings, { everyIdentifier: true, full: true }))
+    .summary;
 }
 
 async function resolveGraph(
@@ -63,27 +85,64 @@ async function resolveGraph(
   settings: DeriveSettings,
   mode: { everyIdentifier: boolean; full: boolean; scope?: IdentifierKey[] },
 ): Promise<{ summary: IdentitySummary; collisions: number }> {
-  const inputs = await store.identityInputs(workspaceId, mode.scope ? { scope: mode.scope } : { everyIdentifier: mode.everyIdentifier });
+  const inputs = await store.identityInputs(
+    workspaceId,
+    mode.scope ? { scope: mode.scope } : { everyIdentifier: mode.everyIdentifier },
+  );
   const graph = new IdentityGraph();
   for (const s of inputs.seen) graph.addIdentifier(s.kind, s.value, s.at);
   for (const l of inputs.links) graph.addLink(l.aKind, l.aValue, l.bKind, l.bValue, l.at, l.source);
   const r = graph.resolve(
     {
-      previous: inputs.previous.map((p) => ({ identifier: { kind: p.kind, value: p.value }, personId: p.personId })),
-      ...(settings.maxEmailsPerIdentifier !== undefined ? { maxEmailsPerIdentifier: settings.maxEmailsPerIdentifier } : {}),
-      ...(settings.maxUsersPerIdentifier !== undefined ? { maxUsersPerIdentifier: settings.maxUsersPerIdentifier } : {}),
+      previous: inputs.previous.map((p) => ({
+        identifier: { kind: p.kind, value: p.value },
+        personId: p.personId,
+      })),
+      ...(settings.maxEmailsPerIdentifier !== undefined
+        ? { maxEmailsPerIdentifier: settings.maxEmailsPerIdentifier }
+        : {}),
+      ...(settings.maxUsersPerIdentifier !== undefined
+        ? { maxUsersPerIdentifier: settings.maxUsersPerIdentifier }
+        : {}),
     },
     settings.personIdHash,
   );
   let spans: DeviceSpanRow[] = [];
   if (r.sharedDevices.length > 0) {
-    const timelines = await store.deviceTimelines(workspaceId, r.sharedDevices.map((d) => d.identifier.value));
-    spans = sharedDeviceSpans(r.sharedDevices, r.personOf, timelines.links, timelines.sessions, graph.normalise);
+    const timelines = await store.deviceTimelines(
+      workspaceId,
+      r.sharedDevices.map((d) => d.identifier.value),
+    );
+    spans = sharedDeviceSpans(
+      r.sharedDevices,
+      r.personOf,
+      timelines.links,
+      timelines.sessions,
+      graph.normalise,
+    );
   }
   const changes: IdentityChangeRow[] = [
-    ...r.merges.map((m): IdentityChangeRow => ({ change: 'merge', personId: m.into, others: m.from, reason: null, detail: `merged ${m.from.join(', ')}` })),
-    ...r.splits.map((s): IdentityChangeRow => ({ change: 'split', personId: s.from, others: s.into, reason: s.reason, detail: s.detail })),
-    ...r.removedPersons.map((p): IdentityChangeRow => ({ change: 'removed', personId: p, others: [], reason: 'links_removed', detail: 'none of its identifiers remain' })),
+    ...r.merges.map((m): IdentityChangeRow => ({
+      change: 'merge',
+      personId: m.into,
+      others: m.from,
+      reason: null,
+      detail: `merged ${m.from.join(', ')}`,
+    })),
+    ...r.splits.map((s): IdentityChangeRow => ({
+      change: 'split',
+      personId: s.from,
+      others: s.into,
+      reason: s.reason,
+      detail: s.detail,
+    })),
+    ...r.removedPersons.map((p): IdentityChangeRow => ({
+      change: 'removed',
+      personId: p,
+      others: [],
+      reason: 'links_removed',
+      detail: 'none of its identifiers remain',
+    })),
   ];
   const saved = await store.saveIdentities(
     workspaceId,

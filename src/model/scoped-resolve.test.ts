@@ -19,26 +19,50 @@ import { personIdFor } from './identity/index.js';
 
 /** Everything identity resolution decides, in an order-free form. */
 async function snapshot(store: Store): Promise<Record<string, unknown>> {
-  const ids = (await store.currentIdentities('w')).map((r) => `${r.kind}|${r.value}|${r.personId}|${r.span ? `${r.span.from}-${r.span.until}` : ''}`).sort();
+  const ids = (await store.currentIdentities('w'))
+    .map(
+      (r) => `${r.kind}|${r.value}|${r.personId}|${r.span ? `${r.span.from}-${r.span.until}` : ''}`,
+    )
+    .sort();
   const quarantine = (await store.quarantinedIdentifiers('w')).map((q) => JSON.stringify(q)).sort();
   const inputs = await store.attributionInputs('w', 'lead');
   const leads = inputs.conversions.map((c) => `${c.personId}|${c.at}`).sort();
-  const touches = inputs.touches.map((t) => `${t.personId}|${t.touchId}|${t.channel}|${t.at}`).sort();
+  const touches = inputs.touches
+    .map((t) => `${t.personId}|${t.touchId}|${t.channel}|${t.at}`)
+    .sort();
   const credits: string[] = [];
   for (const p of new Set(inputs.conversions.map((c) => c.personId))) {
-    for (const c of await store.personCredits('w', p)) credits.push(`${c.milestone}|${c.model}|${p}|${c.touchId}|${c.weight.toFixed(9)}`);
+    for (const c of await store.personCredits('w', p))
+      credits.push(`${c.milestone}|${c.model}|${p}|${c.touchId}|${c.weight.toFixed(9)}`);
   }
   // every credit row, by model and channel: a person left holding credits it should not have shows here
   const byChannel: string[] = [];
   for (const model of [...RULE_MODEL_NAMES, ...DATA_DRIVEN_MODEL_NAMES]) {
-    for (const g of await store.creditReport('w', { model, milestone: 'lead', groupBy: ['channel'] })) byChannel.push(`${model}|${g.key.channel}|${g.conversions.toFixed(9)}|${g.touchedConversions}`);
+    for (const g of await store.creditReport('w', {
+      model,
+      milestone: 'lead',
+      groupBy: ['channel'],
+    }))
+      byChannel.push(
+        `${model}|${g.key.channel}|${g.conversions.toFixed(9)}|${g.touchedConversions}`,
+      );
   }
-  return { ids, quarantine, leads, touches, credits: credits.sort(), byChannel: byChannel.sort(), persons: await store.countPersons('w') };
+  return {
+    ids,
+    quarantine,
+    leads,
+    touches,
+    credits: credits.sort(),
+    byChannel: byChannel.sort(),
+    persons: await store.countPersons('w'),
+  };
 }
 
 /** What the journal loader reports for a batch: its anonymous ids and its user ids. */
 const touchedBy = (batch: readonly RawEvent[]): TouchedIds => ({
-  anonymousIds: [...new Set(batch.flatMap((e) => (typeof e.anonymousId === 'string' ? [e.anonymousId] : [])))],
+  anonymousIds: [
+    ...new Set(batch.flatMap((e) => (typeof e.anonymousId === 'string' ? [e.anonymousId] : []))),
+  ],
   userIds: [...new Set(batch.flatMap((e) => (typeof e.userId === 'string' ? [e.userId] : [])))],
 });
 
@@ -49,15 +73,35 @@ function extras(): RawEvent[] {
     page('dev-a', at(0), 'https://acme.io/?utm_source=google&utm_medium=cpc&gclid=g1'),
     page('dev-b', at(2), 'https://acme.io/pricing', 'https://www.linkedin.com/'),
     // a server-side identify: only a user id and an email, no anonymous id
-    { type: 'identify', messageId: 'srv-1', userId: 'u-77', timestamp: at(3), traits: { email: 'Zed@Acme.io ' } },
+    {
+      type: 'identify',
+      messageId: 'srv-1',
+      userId: 'u-77',
+      timestamp: at(3),
+      traits: { email: 'Zed@Acme.io ' },
+    },
     // the user id meets a device later, through a track carrying both
-    { type: 'track', messageId: 'trk-1', event: 'Signed In', anonymousId: 'dev-b', userId: 'u-77', timestamp: at(4) },
+    {
+      type: 'track',
+      messageId: 'trk-1',
+      event: 'Signed In',
+      anonymousId: 'dev-b',
+      userId: 'u-77',
+      timestamp: at(4),
+    },
     identify('dev-a', at(5), 'zed@acme.io'),
     // Segment's alias: the previous anonymous id becomes the user id
     page('dev-c', at(1), 'https://acme.io/blog', 'https://www.bing.com/'),
     { type: 'alias', messageId: 'al-1', previousId: 'dev-c', userId: 'u-77', timestamp: at(6) },
     // a placeholder user id links nothing, but the email is still seen
-    { type: 'identify', messageId: 'ph-1', userId: 'undefined', anonymousId: 'dev-d', timestamp: at(2), traits: { email: 'pat@acme.io' } },
+    {
+      type: 'identify',
+      messageId: 'ph-1',
+      userId: 'undefined',
+      anonymousId: 'dev-d',
+      timestamp: at(2),
+      traits: { email: 'pat@acme.io' },
+    },
     page('dev-d', at(1), 'https://acme.io/'),
   ];
   // a family laptop: ann, then bo, then ann again, each identify after some visits (and ann's own phone)
@@ -69,15 +113,36 @@ function extras(): RawEvent[] {
     page('family', t(2, 9), 'https://acme.io/?utm_source=linkedin&utm_medium=paid_social'),
     identify('family', t(2, 10), 'bo@home.io'),
     page('family', t(3, 9), 'https://acme.io/pricing'),
-    { type: 'track', messageId: 'fam-form', event: 'form_submitted', anonymousId: 'family', timestamp: t(3, 10), properties: { fields: { email: 'Ann@Home.io' } } },
+    {
+      type: 'track',
+      messageId: 'fam-form',
+      event: 'form_submitted',
+      anonymousId: 'family',
+      timestamp: t(3, 10),
+      properties: { fields: { email: 'Ann@Home.io' } },
+    },
     page('family', t(5, 9), 'https://acme.io/'),
     page('ann-mobile', t(4, 20), 'https://acme.io/?utm_source=newsletter&utm_medium=email'),
     identify('ann-mobile', t(4, 21), 'ann@home.io'),
     // two logins on one browser
     page('den', t(1, 18), 'https://acme.io/'),
-    { type: 'track', messageId: 'den-1', event: 'Signed In', anonymousId: 'den', userId: 'kid-1', timestamp: t(1, 19) },
+    {
+      type: 'track',
+      messageId: 'den-1',
+      event: 'Signed In',
+      anonymousId: 'den',
+      userId: 'kid-1',
+      timestamp: t(1, 19),
+    },
     page('den', t(3, 18), 'https://acme.io/docs'),
-    { type: 'track', messageId: 'den-2', event: 'Signed In', anonymousId: 'den', userId: 'kid-2', timestamp: t(3, 19) },
+    {
+      type: 'track',
+      messageId: 'den-2',
+      event: 'Signed In',
+      anonymousId: 'den',
+      userId: 'kid-2',
+      timestamp: t(3, 19),
+    },
   );
   // a shared device: five emails over the default limit of three, so it is quarantined
   for (let i = 0; i < 5; i++) {
@@ -92,7 +157,10 @@ test('live derives in shuffled small batches end exactly as a rebuild: persons, 
   const { dir, cleanup } = tempDir();
   try {
     await simulate({ seed: 9, days: 20, visitorsPerDay: 30, end: '2026-09-30' }, { outDir: dir });
-    const simulated = readFileSync(join(dir, 'events.ndjson'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as RawEvent);
+    const simulated = readFileSync(join(dir, 'events.ndjson'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as RawEvent);
     const events = [...simulated, ...extras()];
     // shuffled: later events often arrive first (late identifies, out-of-order pages)
     const random = Rng.of(42);
@@ -108,7 +176,9 @@ test('live derives in shuffled small batches end exactly as a rebuild: persons, 
       for (let i = 0; i < events.length; i += size) {
         const batch = events.slice(i, i + size);
         await add(store, batch);
-        const r = await deriveTouched(store, 'w', touchedBy(batch), undefined, { dataDriven: false });
+        const r = await deriveTouched(store, 'w', touchedBy(batch), undefined, {
+          dataDriven: false,
+        });
         runs++;
         if (r.identity.scope) scopedRuns++;
       }
@@ -121,7 +191,8 @@ test('live derives in shuffled small batches end exactly as a rebuild: persons, 
       assert.deepEqual(live, rebuilt);
       // the hand-made cases are present as intended
       const ids = rebuilt.ids as string[];
-      const personOf = (k: string): string | undefined => ids.find((r) => r.startsWith(`${k}|`))?.split('|')[2];
+      const personOf = (k: string): string | undefined =>
+        ids.find((r) => r.startsWith(`${k}|`))?.split('|')[2];
       assert.ok(personOf('anonymous_id|dev-a'));
       assert.equal(personOf('anonymous_id|dev-b'), personOf('anonymous_id|dev-a'));
       assert.equal(personOf('anonymous_id|dev-c'), personOf('anonymous_id|dev-a'));
@@ -129,15 +200,27 @@ test('live derives in shuffled small batches end exactly as a rebuild: persons, 
       assert.equal(personOf('email|pat@acme.io'), personOf('anonymous_id|dev-d'));
       assert.ok((rebuilt.quarantine as string[]).some((q) => q.includes('"value":"kiosk"')));
       // the shared devices are split by time: ann, bo, ann on the laptop; kid-1 then kid-2 in the den
-      const spans = (anon: string): string[] => ids.filter((r) => r.startsWith(`anonymous_id|${anon}|`)).map((r) => r.split('|')[2]!);
+      const spans = (anon: string): string[] =>
+        ids.filter((r) => r.startsWith(`anonymous_id|${anon}|`)).map((r) => r.split('|')[2]!);
       const [ann, bo] = [personOf('email|ann@home.io'), personOf('email|bo@home.io')];
       assert.ok(ann && bo && ann !== bo);
       assert.equal(personOf('anonymous_id|ann-mobile'), ann);
       assert.deepEqual(spans('family').sort(), [ann, ann, bo].sort());
-      assert.deepEqual(new Set(spans('den')), new Set([personOf('user_id|kid-1'), personOf('user_id|kid-2')]));
+      assert.deepEqual(
+        new Set(spans('den')),
+        new Set([personOf('user_id|kid-1'), personOf('user_id|kid-2')]),
+      );
       const touches = rebuilt.touches as string[];
-      assert.equal(touches.filter((x) => x.startsWith(`${bo}|`)).length, 2, 'bo: the Bing and LinkedIn visits before his identify');
-      assert.equal(touches.filter((x) => x.startsWith(`${ann}|`)).length, 4, 'ann: before her first identify, before her second, after it, and her phone');
+      assert.equal(
+        touches.filter((x) => x.startsWith(`${bo}|`)).length,
+        2,
+        'bo: the Bing and LinkedIn visits before his identify',
+      );
+      assert.equal(
+        touches.filter((x) => x.startsWith(`${ann}|`)).length,
+        4,
+        'ann: before her first identify, before her second, after it, and her phone',
+      );
     });
   } finally {
     cleanup();
@@ -147,55 +230,106 @@ test('live derives in shuffled small batches end exactly as a rebuild: persons, 
 test('a scoped derive re-places only the linked components around the new events', async () => {
   await withStore(async (store) => {
     const base: RawEvent[] = [];
-    for (let i = 0; i < 40; i++) base.push(page(`v${i}`, '2026-05-01T10:00:00Z', 'https://acme.io/'));
-    for (let i = 0; i < 10; i++) base.push(identify(`v${i}`, '2026-05-01T10:05:00Z', `p${i}@acme.io`));
+    for (let i = 0; i < 40; i++)
+      base.push(page(`v${i}`, '2026-05-01T10:00:00Z', 'https://acme.io/'));
+    for (let i = 0; i < 10; i++)
+      base.push(identify(`v${i}`, '2026-05-01T10:05:00Z', `p${i}@acme.io`));
     base.push(identify('v20', '2026-05-02T10:05:00Z', 'p1@acme.io')); // v1 and v20 are one person
     await add(store, base);
     await rebuild(store, 'w');
-    const before = new Map((await store.currentIdentities('w')).map((r) => [`${r.kind}|${r.value}`, r.personId]));
+    const before = new Map(
+      (await store.currentIdentities('w')).map((r) => [`${r.kind}|${r.value}`, r.personId]),
+    );
 
     // a new visit of v20 and its identify with p1's email: the scope is p1's component, nothing else
-    const batch = [page('v20', '2026-05-03T10:00:00Z', 'https://acme.io/pricing'), identify('v20', '2026-05-03T10:01:00Z', 'P1@acme.io')];
+    const batch = [
+      page('v20', '2026-05-03T10:00:00Z', 'https://acme.io/pricing'),
+      identify('v20', '2026-05-03T10:01:00Z', 'P1@acme.io'),
+    ];
     await add(store, batch);
     const r = await deriveTouched(store, 'w', touchedBy(batch));
     assert.ok(r.identity.scope);
-    assert.deepEqual(r.identity.scope.identifiers.map((i) => `${i.kind}|${i.value}`).sort(), ['anonymous_id|v1', 'anonymous_id|v20', 'email|p1@acme.io']);
+    assert.deepEqual(r.identity.scope.identifiers.map((i) => `${i.kind}|${i.value}`).sort(), [
+      'anonymous_id|v1',
+      'anonymous_id|v20',
+      'email|p1@acme.io',
+    ]);
     assert.deepEqual(r.identity.scope.persons, [before.get('anonymous_id|v1')]);
-    const after = new Map((await store.currentIdentities('w')).map((r) => [`${r.kind}|${r.value}`, r.personId]));
+    const after = new Map(
+      (await store.currentIdentities('w')).map((r) => [`${r.kind}|${r.value}`, r.personId]),
+    );
     assert.deepEqual(after, before);
 
     // a user-id-only identify joins two persons that were apart: both components are re-placed, and merged
-    const join2 = [{ type: 'identify', messageId: 'srv-2', userId: 'acct-9', timestamp: '2026-05-04T10:00:00Z', traits: { email: 'p2@acme.io' } }, { type: 'identify', messageId: 'srv-3', userId: 'acct-9', timestamp: '2026-05-04T10:01:00Z', traits: { email: 'p3@acme.io' } }] as RawEvent[];
+    const join2 = [
+      {
+        type: 'identify',
+        messageId: 'srv-2',
+        userId: 'acct-9',
+        timestamp: '2026-05-04T10:00:00Z',
+        traits: { email: 'p2@acme.io' },
+      },
+      {
+        type: 'identify',
+        messageId: 'srv-3',
+        userId: 'acct-9',
+        timestamp: '2026-05-04T10:01:00Z',
+        traits: { email: 'p3@acme.io' },
+      },
+    ] as RawEvent[];
     await add(store, join2);
     const m = await deriveTouched(store, 'w', touchedBy(join2));
     assert.ok(m.identity.scope);
     assert.equal(m.identity.merges, 1);
-    const merged = new Map((await store.currentIdentities('w')).map((r) => [`${r.kind}|${r.value}`, r.personId]));
+    const merged = new Map(
+      (await store.currentIdentities('w')).map((r) => [`${r.kind}|${r.value}`, r.personId]),
+    );
     assert.equal(merged.get('anonymous_id|v3'), merged.get('anonymous_id|v2'));
     assert.equal(merged.get('user_id|acct-9'), merged.get('anonymous_id|v2'));
     // the older person keeps its id (v2 and v3 were seen at the same time: the smaller anchor wins)
-    assert.ok([before.get('anonymous_id|v2'), before.get('anonymous_id|v3')].includes(merged.get('anonymous_id|v2')));
-    const leads = (await store.attributionInputs('w', 'lead')).conversions.filter((c) => c.personId === merged.get('anonymous_id|v2'));
+    assert.ok(
+      [before.get('anonymous_id|v2'), before.get('anonymous_id|v3')].includes(
+        merged.get('anonymous_id|v2'),
+      ),
+    );
+    const leads = (await store.attributionInputs('w', 'lead')).conversions.filter(
+      (c) => c.personId === merged.get('anonymous_id|v2'),
+    );
     assert.equal(leads.length, 1);
   });
 });
 
 test('a scoped derive whose new person takes an id already naming a person outside the scope resolves whole, with a salted id', async () => {
   await withStore(async (store) => {
-    const first = [page('lonely', '2026-03-01T09:00:00Z', 'https://acme.io/'), page('lead', '2026-03-01T10:00:00Z', 'https://acme.io/')];
+    const first = [
+      page('lonely', '2026-03-01T09:00:00Z', 'https://acme.io/'),
+      page('lead', '2026-03-01T10:00:00Z', 'https://acme.io/'),
+    ];
     await add(store, first);
     await rebuild(store, 'w');
     // the identify arrives live; a hash that gives the new linked person the id of the visitor outside the scope
     const clash = personIdFor('anonymous_id', 'lonely', 0);
-    const personIdHash = (kind: string, value: string, salt: number) => (kind === 'anonymous_id' && value === 'lead' && salt === 0 ? clash : personIdFor(kind, value, salt));
+    const personIdHash = (kind: string, value: string, salt: number) =>
+      kind === 'anonymous_id' && value === 'lead' && salt === 0
+        ? clash
+        : personIdFor(kind, value, salt);
     const batch = [identify('lead', '2026-03-01T10:01:00Z', 'bob@acme.io')];
     await add(store, batch);
-    const r = await deriveTouched(store, 'w', touchedBy(batch), { ...DEFAULT_DERIVE_SETTINGS, personIdHash });
+    const r = await deriveTouched(store, 'w', touchedBy(batch), {
+      ...DEFAULT_DERIVE_SETTINGS,
+      personIdHash,
+    });
     // the scoped attempt was rolled back and the workspace resolved whole (no scope in the summary)
     assert.equal(r.identity.scope, undefined);
-    const personOf = new Map((await store.currentIdentities('w')).map((x) => [`${x.kind}|${x.value}`, x.personId]));
+    const personOf = new Map(
+      (await store.currentIdentities('w')).map((x) => [`${x.kind}|${x.value}`, x.personId]),
+    );
     assert.equal(personOf.get('anonymous_id|lead'), personOf.get('email|bob@acme.io'));
-    assert.notEqual(personOf.get('anonymous_id|lead'), personOf.get('anonymous_id|lonely'), 'two persons never share an id');
+    assert.notEqual(
+      personOf.get('anonymous_id|lead'),
+      personOf.get('anonymous_id|lonely'),
+      'two persons never share an id',
+    );
     assert.equal(new Set(personOf.values()).size, 2);
   });
 });
@@ -203,21 +337,37 @@ test('a scoped derive whose new person takes an id already naming a person outsi
 test('a workspace whose facts were never resolved is resolved whole by its first live derive, links it has not been told about included', async () => {
   await withStore(async (store) => {
     // loaded without any derive (as a store from before identity edges were kept would be)
-    await add(store, [page('old-1', '2026-04-01T10:00:00Z', 'https://acme.io/'), identify('old-1', '2026-04-01T10:01:00Z', 'kim@acme.io'), identify('old-2', '2026-04-02T10:01:00Z', 'kim@acme.io')]);
+    await add(store, [
+      page('old-1', '2026-04-01T10:00:00Z', 'https://acme.io/'),
+      identify('old-1', '2026-04-01T10:01:00Z', 'kim@acme.io'),
+      identify('old-2', '2026-04-02T10:01:00Z', 'kim@acme.io'),
+    ]);
     const batch = [page('new-1', '2026-04-03T10:00:00Z', 'https://acme.io/')];
     await add(store, batch);
     const r = await deriveTouched(store, 'w', touchedBy(batch));
     assert.equal(r.identity.scope, undefined);
-    const live = (await store.currentIdentities('w')).map((x) => `${x.kind}|${x.value}|${x.personId}`).sort();
-    const personOf = new Map((await store.currentIdentities('w')).map((x) => [`${x.kind}|${x.value}`, x.personId]));
+    const live = (await store.currentIdentities('w'))
+      .map((x) => `${x.kind}|${x.value}|${x.personId}`)
+      .sort();
+    const personOf = new Map(
+      (await store.currentIdentities('w')).map((x) => [`${x.kind}|${x.value}`, x.personId]),
+    );
     assert.equal(personOf.get('anonymous_id|old-2'), personOf.get('anonymous_id|old-1'));
     await rebuild(store, 'w');
-    assert.deepEqual(live, (await store.currentIdentities('w')).map((x) => `${x.kind}|${x.value}|${x.personId}`).sort());
+    assert.deepEqual(
+      live,
+      (await store.currentIdentities('w')).map((x) => `${x.kind}|${x.value}|${x.personId}`).sort(),
+    );
     // from then on, live derives go by scope
     const next = [identify('new-1', '2026-04-04T10:00:00Z', 'kim@acme.io')];
     await add(store, next);
     const s = await deriveTouched(store, 'w', touchedBy(next));
     assert.ok(s.identity.scope);
-    assert.equal(new Map((await store.currentIdentities('w')).map((x) => [`${x.kind}|${x.value}`, x.personId])).get('anonymous_id|new-1'), personOf.get('anonymous_id|old-1'));
+    assert.equal(
+      new Map(
+        (await store.currentIdentities('w')).map((x) => [`${x.kind}|${x.value}`, x.personId]),
+      ).get('anonymous_id|new-1'),
+      personOf.get('anonymous_id|old-1'),
+    );
   });
 });

@@ -5,21 +5,40 @@ import { simulate } from '../sim/index.js';
 import { openTestStore } from '../test-helpers/store.js';
 import { tempDir } from '../test-helpers/tmp.js';
 import { DEFAULT_CLICK_IDS, readLandingParams } from './channels/index.js';
-import { classifyLandings, DEFAULT_SESSION_SETTINGS, deriveSessions, landingUrlWithCampaign } from './sessions.js';
+import {
+  classifyLandings,
+  DEFAULT_SESSION_SETTINGS,
+  deriveSessions,
+  landingUrlWithCampaign,
+} from './sessions.js';
 
-const ws = { id: 'w', name: 'w', currency: 'USD', timezone: 'UTC', writeKey: 'k', secretKeyHash: 'h' };
+const ws = {
+  id: 'w',
+  name: 'w',
+  currency: 'USD',
+  timezone: 'UTC',
+  writeKey: 'k',
+  secretKeyHash: 'h',
+};
 
 test('a simulated world: sessions per channel match the simulator’s own record exactly; rebuild and incremental agree', async () => {
   const { dir, cleanup } = tempDir();
   const store = await openTestStore(join(dir, 'db'));
   try {
-    const sim = await simulate({ seed: 11, days: 21, visitorsPerDay: 60, end: '2026-10-31' }, { outDir: dir });
+    const sim = await simulate(
+      { seed: 11, days: 21, visitorsPerDay: 60, end: '2026-10-31' },
+      { outDir: dir },
+    );
     await store.createWorkspace(ws);
     await store.importEventsFile('w', join(dir, 'events.ndjson'));
     const r = await deriveSessions(store, 'w');
     assert.equal(r.sessions, sim.record.sessions.total);
-    const byChannel = Object.fromEntries((await store.sessionsByChannel('w')).map((c) => [c.channel, c.sessions]));
-    const expected = Object.fromEntries(Object.entries(sim.record.sessions.byGa4ChannelGroup).filter(([, n]) => n > 0));
+    const byChannel = Object.fromEntries(
+      (await store.sessionsByChannel('w')).map((c) => [c.channel, c.sessions]),
+    );
+    const expected = Object.fromEntries(
+      Object.entries(sim.record.sessions.byGa4ChannelGroup).filter(([, n]) => n > 0),
+    );
     assert.deepEqual(byChannel, expected);
 
     // a rebuild over unchanged facts gives identical sessions
@@ -38,8 +57,16 @@ test('a simulated world: sessions per channel match the simulator’s own record
     const clickParams = new Set(DEFAULT_CLICK_IDS.map((c) => c.param));
     const withClicks = before.filter((s) => Object.keys(s.clickIds).length > 0);
     assert.ok(withClicks.length > 50, `the world has paid clicks (${withClicks.length})`);
-    assert.ok(part.landings < new Set(withClicks.map((s) => s.landingUrl)).size, 'fewer landings classified than distinct paid URLs');
-    for (const s of before) assert.deepEqual(s.clickIds, readLandingParams(s.landingUrl, clickParams).clickIds, s.landingUrl ?? '');
+    assert.ok(
+      part.landings < new Set(withClicks.map((s) => s.landingUrl)).size,
+      'fewer landings classified than distinct paid URLs',
+    );
+    for (const s of before)
+      assert.deepEqual(
+        s.clickIds,
+        readLandingParams(s.landingUrl, clickParams).clickIds,
+        s.landingUrl ?? '',
+      );
   } finally {
     await store.close();
     cleanup();
@@ -52,17 +79,43 @@ test('session rules: 30 minutes of inactivity or a new campaign start a session;
   try {
     await store.createWorkspace(ws);
     const page = (id: string, at: string, url: string, referrer?: string) => ({
-      type: 'page', messageId: id, anonymousId: 'a', timestamp: at, context: { page: { url, ...(referrer ? { referrer } : {}) } },
+      type: 'page',
+      messageId: id,
+      anonymousId: 'a',
+      timestamp: at,
+      context: { page: { url, ...(referrer ? { referrer } : {}) } },
     });
     await store.appendEvents(
       'w',
       [
-        page('1', '2026-05-01T23:50:00Z', 'https://acme.io/?utm_source=google&utm_medium=cpc&gclid=G1', 'https://www.google.com/'),
+        page(
+          '1',
+          '2026-05-01T23:50:00Z',
+          'https://acme.io/?utm_source=google&utm_medium=cpc&gclid=G1',
+          'https://www.google.com/',
+        ),
         page('2', '2026-05-02T00:10:00Z', 'https://acme.io/pricing', 'https://acme.io/'), // past midnight, same session
-        page('3', '2026-05-02T00:15:00Z', 'https://acme.io/?utm_source=linkedin&utm_medium=paid_social', 'https://www.linkedin.com/'), // new campaign
-        page('4', '2026-05-02T00:20:00Z', 'https://acme.io/?utm_source=linkedin&utm_medium=paid_social', 'https://acme.io/'), // reload: same
+        page(
+          '3',
+          '2026-05-02T00:15:00Z',
+          'https://acme.io/?utm_source=linkedin&utm_medium=paid_social',
+          'https://www.linkedin.com/',
+        ), // new campaign
+        page(
+          '4',
+          '2026-05-02T00:20:00Z',
+          'https://acme.io/?utm_source=linkedin&utm_medium=paid_social',
+          'https://acme.io/',
+        ), // reload: same
         page('5', '2026-05-02T00:51:00Z', 'https://acme.io/blog', 'https://acme.io/'), // 31 minutes later: new, direct (own referrer)
-        { type: 'track', messageId: '6', anonymousId: 'a', event: 'file_download', timestamp: '2026-05-02T00:52:00Z', context: { page: { url: 'https://acme.io/blog' } } },
+        {
+          type: 'track',
+          messageId: '6',
+          anonymousId: 'a',
+          event: 'file_download',
+          timestamp: '2026-05-02T00:52:00Z',
+          context: { page: { url: 'https://acme.io/blog' } },
+        },
       ],
       { origin: 'import', receivedAt: new Date() },
     );
@@ -97,23 +150,43 @@ test('click ids: exact values per session, decoded like URLSearchParams, first n
       'https://acme.io/?ttclid=t1',
     ];
     const events = urls.map((url, i) => ({
-      type: 'page', messageId: `m${i}`, anonymousId: `a${i}`, timestamp: '2026-05-01T10:00:00Z', context: { page: { url, referrer: 'https://www.facebook.com/' } },
+      type: 'page',
+      messageId: `m${i}`,
+      anonymousId: `a${i}`,
+      timestamp: '2026-05-01T10:00:00Z',
+      context: { page: { url, referrer: 'https://www.facebook.com/' } },
     }));
     await store.appendEvents('w', events, { origin: 'import', receivedAt: new Date() });
     await deriveSessions(store, 'w');
     const byAnon = new Map((await store.listSessions('w')).map((s) => [s.anonymousId, s]));
-    assert.deepEqual(urls.map((_, i) => byAnon.get(`a${i}`)?.clickIds), [
-      { gclid: 'Cj0_aB-9' },
-      { gclid: 'UpperCaseName' },
-      { gclid: 'second' },
-      { fbclid: 'a+b cé' },
-      { msclkid: 'm1', li_fat_id: 'l1' },
-      { ttclid: 't1' },
-    ]);
+    assert.deepEqual(
+      urls.map((_, i) => byAnon.get(`a${i}`)?.clickIds),
+      [
+        { gclid: 'Cj0_aB-9' },
+        { gclid: 'UpperCaseName' },
+        { gclid: 'second' },
+        { fbclid: 'a+b cé' },
+        { msclkid: 'm1', li_fat_id: 'l1' },
+        { ttclid: 't1' },
+      ],
+    );
     // and the classification is the one of the real URL
-    const explained = classifyLandings(urls.map((u) => ({ landingUrl: u, referrer: 'https://www.facebook.com/', campaignContext: null })), DEFAULT_SESSION_SETTINGS);
-    assert.deepEqual(urls.map((_, i) => byAnon.get(`a${i}`)?.channel), explained.map((a) => a.channel));
-    assert.deepEqual(urls.map((_, i) => byAnon.get(`a${i}`)?.clickIds), explained.map((a) => a.clickIds));
+    const explained = classifyLandings(
+      urls.map((u) => ({
+        landingUrl: u,
+        referrer: 'https://www.facebook.com/',
+        campaignContext: null,
+      })),
+      DEFAULT_SESSION_SETTINGS,
+    );
+    assert.deepEqual(
+      urls.map((_, i) => byAnon.get(`a${i}`)?.channel),
+      explained.map((a) => a.channel),
+    );
+    assert.deepEqual(
+      urls.map((_, i) => byAnon.get(`a${i}`)?.clickIds),
+      explained.map((a) => a.clickIds),
+    );
   } finally {
     await store.close();
     cleanup();
@@ -122,9 +195,15 @@ test('click ids: exact values per session, decoded like URLSearchParams, first n
 
 test('UTMs sent in context.campaign (server-side SDKs) count like UTMs in the URL', () => {
   assert.equal(
-    landingUrlWithCampaign('https://acme.io/x', JSON.stringify({ source: 'newsletter', medium: 'email', name: 'nov' })),
+    landingUrlWithCampaign(
+      'https://acme.io/x',
+      JSON.stringify({ source: 'newsletter', medium: 'email', name: 'nov' }),
+    ),
     'https://acme.io/x?utm_source=newsletter&utm_medium=email&utm_campaign=nov',
   );
-  assert.equal(landingUrlWithCampaign('https://acme.io/x?utm_source=a', JSON.stringify({ source: 'b' })), 'https://acme.io/x?utm_source=a');
+  assert.equal(
+    landingUrlWithCampaign('https://acme.io/x?utm_source=a', JSON.stringify({ source: 'b' })),
+    'https://acme.io/x?utm_source=a',
+  );
   assert.equal(landingUrlWithCampaign(null, null), null);
 });

@@ -1,7 +1,11 @@
 import type { Store } from '../store/store.js';
 import type { Acquisition, Landing, TouchedEvents } from '../store/types.js';
 import { CLICK_ID_PARAMS } from '../rules/campaign-params.js';
-import { createSourceMediumDeriver, defaultCompiledRules, type CompiledRules } from './channels/index.js';
+import {
+  createSourceMediumDeriver,
+  defaultCompiledRules,
+  type CompiledRules,
+} from './channels/index.js';
 
 export interface SessionSettings {
   /** A new session starts after this many minutes without events (default 30). */
@@ -18,13 +22,22 @@ export const DEFAULT_SESSION_SETTINGS: SessionSettings = {
   ownHosts: [],
 };
 
-const UTM_FROM_CONTEXT: Record<string, string> = { source: 'utm_source', medium: 'utm_medium', name: 'utm_campaign', term: 'utm_term', content: 'utm_content' };
+const UTM_FROM_CONTEXT: Record<string, string> = {
+  source: 'utm_source',
+  medium: 'utm_medium',
+  name: 'utm_campaign',
+  term: 'utm_term',
+  content: 'utm_content',
+};
 
 /**
  * Server-side SDKs put UTMs in `context.campaign` rather than in the page URL: carry them onto the URL
  * (when it has none of its own) so one derivation serves both.
  */
-export function landingUrlWithCampaign(url: string | null, campaignContext: string | null): string | null {
+export function landingUrlWithCampaign(
+  url: string | null,
+  campaignContext: string | null,
+): string | null {
   if (!campaignContext) return url;
   let campaign: unknown;
   try {
@@ -48,10 +61,16 @@ export function landingUrlWithCampaign(url: string | null, campaignContext: stri
 }
 
 /** The channel rules over distinct landings: source/medium from UTMs, click ids or the referrer, then the channel. */
-export function classifyLandings(landings: readonly Landing[], settings: SessionSettings): Acquisition[] {
+export function classifyLandings(
+  landings: readonly Landing[],
+  settings: SessionSettings,
+): Acquisition[] {
   const derive = createSourceMediumDeriver({ ownHosts: settings.ownHosts });
   return landings.map((l) => {
-    const sm = derive({ url: landingUrlWithCampaign(l.landingUrl, l.campaignContext) ?? undefined, referrer: l.referrer ?? undefined });
+    const sm = derive({
+      url: landingUrlWithCampaign(l.landingUrl, l.campaignContext) ?? undefined,
+      referrer: l.referrer ?? undefined,
+    });
     const c = settings.rules.classify(sm);
     return {
       source: sm.source,
@@ -83,10 +102,20 @@ export function deriveSessions(
   touched?: readonly string[] | TouchedEvents,
   reportMoves = false,
 ) {
-  const scope = touched === undefined ? {} : isStaged(touched) ? { anonymousIds: touched.anonymousIds, stage: touched.stage } : { anonymousIds: touched };
+  const scope =
+    touched === undefined
+      ? {}
+      : isStaged(touched)
+        ? { anonymousIds: touched.anonymousIds, stage: touched.stage }
+        : { anonymousIds: touched };
   return store.deriveSessions(
     workspaceId,
-    { inactivityMinutes: settings.inactivityMinutes, clickIdParams: CLICK_ID_PARAMS, reportMoves, ...scope },
+    {
+      inactivityMinutes: settings.inactivityMinutes,
+      clickIdParams: CLICK_ID_PARAMS,
+      reportMoves,
+      ...scope,
+    },
     (landings) => classifyLandings(landings, settings),
   );
 }

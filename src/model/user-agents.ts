@@ -6,7 +6,11 @@ import type { DeriveStage } from '../store/types.js';
  * Parses every user agent the events hold (or the touched ids' staged events) that has not been parsed
  * yet (a derived dictionary).
  */
-export async function refreshUserAgents(store: Store, batch = 5000, touched?: { workspaceId: string; stage: DeriveStage }): Promise<number> {
+export async function refreshUserAgents(
+  store: Store,
+  batch = 5000,
+  touched?: { workspaceId: string; stage: DeriveStage },
+): Promise<number> {
   let total = 0;
   for (;;) {
     const todo = await store.userAgentsToParse(batch, touched);

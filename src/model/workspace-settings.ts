@@ -1,5 +1,10 @@
 import type { Store } from '../store/store.js';
-import { compileRules, defaultCompiledRules, resolveRulesConfig, type CompiledRules } from './channels/index.js';
+import {
+  compileRules,
+  defaultCompiledRules,
+  resolveRulesConfig,
+  type CompiledRules,
+} from './channels/index.js';
 import type { PersonIdHash } from './identity/index.js';
 import { DEFAULT_SESSION_SETTINGS, type SessionSettings } from './sessions.js';
 
@@ -34,5 +39,11 @@ export async function channelRulesFor(store: Store, workspaceId: string): Promis
 
 /** Derive settings of a workspace (its channel rules; other settings are the defaults for now). */
 export async function settingsFor(store: Store, workspaceId: string): Promise<DeriveSettings> {
-  return { ...DEFAULT_DERIVE_SETTINGS, sessions: { ...DEFAULT_DERIVE_SETTINGS.sessions, rules: await channelRulesFor(store, workspaceId) } };
+  return {
+    ...DEFAULT_DERIVE_SETTINGS,
+    sessions: {
+      ...DEFAULT_DERIVE_SETTINGS.sessions,
+      rules: await channelRulesFor(store, workspaceId),
+    },
+  };
 }

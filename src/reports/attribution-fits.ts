@@ -10,7 +10,10 @@ export const attributionFits = defineReport({
   params: z.object({}).strict(),
   async run({ store, workspaceId }) {
     const settings = await attributionSettingsFor(store, workspaceId);
-    return { milestone: settings.conversion, fits: await store.attributionFits(workspaceId, settings.conversion) };
+    return {
+      milestone: settings.conversion,
+      fits: await store.attributionFits(workspaceId, settings.conversion),
+    };
   },
   table: (result) => ({
     headline: `fitted on ${result.milestone} conversions`,

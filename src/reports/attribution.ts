@@ -18,23 +18,40 @@ const params = z
     // per-query settings: computed on the fly, not stored
     conversion: z.string().optional().describe('the milestone credited, for this report only'),
     lookbackDays: Int.optional().describe('lookback window in days, for this report only'),
-    excludeChannels: CommaList.optional().describe('comma list of channels to drop, for this report only'),
-    transforms: CommaList.optional().describe('comma list of path transforms, for this report only'),
+    excludeChannels: CommaList.optional().describe(
+      'comma list of channels to drop, for this report only',
+    ),
+    transforms: CommaList.optional().describe(
+      'comma list of path transforms, for this report only',
+    ),
     stepLimit: Int.optional().describe('keep only the last N touches, for this report only'),
-    halfLifeDays: z.coerce.number().optional().describe('time-decay half-life in days, for this report only'),
+    halfLifeDays: z.coerce
+      .number()
+      .optional()
+      .describe('time-decay half-life in days, for this report only'),
     markovOrder: Int.optional().describe('Markov chain order, for this report only'),
   })
   .strict()
   .superRefine(rangeInOrder);
 
-const OVERRIDES = ['conversion', 'lookbackDays', 'excludeChannels', 'transforms', 'stepLimit', 'halfLifeDays', 'markovOrder'] as const;
+const OVERRIDES = [
+  'conversion',
+  'lookbackDays',
+  'excludeChannels',
+  'transforms',
+  'stepLimit',
+  'halfLifeDays',
+  'markovOrder',
+] as const;
 
 export const attribution = defineReport({
   name: 'attribution',
   summary: 'Credited conversions and value by any touch dimension under one model',
   params,
   async run({ store, workspaceId }, p) {
-    const overrides = Object.fromEntries(OVERRIDES.filter((k) => p[k] !== undefined).map((k) => [k, p[k]]));
+    const overrides = Object.fromEntries(
+      OVERRIDES.filter((k) => p[k] !== undefined).map((k) => [k, p[k]]),
+    );
     try {
       return await attributionReport(store, workspaceId, {
         model: p.model,
@@ -44,14 +61,20 @@ export const attribution = defineReport({
         overrides,
       });
     } catch (err) {
-      if (err instanceof ReportError || err instanceof AttributionSettingsError) throw new ReportParamError(err.field, err.reason);
+      if (err instanceof ReportError || err instanceof AttributionSettingsError)
+        throw new ReportParamError(err.field, err.reason);
       throw err;
     }
   },
   table(report) {
     return {
       headline: `${report.model}, ${report.milestone} conversions, lookback ${report.settings.lookbackDays} days${report.stored ? '' : ' (computed for this report)'}: ${round2(report.totals.conversions)} conversions, ${round2(report.totals.value)} value`,
-      rows: report.rows.map((r) => ({ ...r.key, conversions: round2(r.conversions), value: round2(r.value), 'conversions touched': r.touchedConversions })),
+      rows: report.rows.map((r) => ({
+        ...r.key,
+        conversions: round2(r.conversions),
+        value: round2(r.value),
+        'conversions touched': r.touchedConversions,
+      })),
     };
   },
 });

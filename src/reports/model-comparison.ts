@@ -14,7 +14,10 @@ export const modelComparison = defineReport({
   summary: 'One grouping under every stored attribution model, side by side',
   params,
   run: ({ store, workspaceId }, p) =>
-    compareModels(store, workspaceId, p.groupBy, { ...(p.from !== undefined ? { from: p.from } : {}), ...(p.to !== undefined ? { to: p.to } : {}) }),
+    compareModels(store, workspaceId, p.groupBy, {
+      ...(p.from !== undefined ? { from: p.from } : {}),
+      ...(p.to !== undefined ? { to: p.to } : {}),
+    }),
   table(result, p) {
     // one row per group, one column per model
     const groups = new Map<string, Record<string, unknown>>();
@@ -29,7 +32,10 @@ export const modelComparison = defineReport({
     const models = Object.keys(result.models);
     return {
       headline: `${result.milestone} conversions credited by each model`,
-      rows: [...groups.values()].map((g) => ({ ...Object.fromEntries(p.groupBy.map((d) => [d, g[d]])), ...Object.fromEntries(models.map((m) => [m, g[m] ?? 0])) })),
+      rows: [...groups.values()].map((g) => ({
+        ...Object.fromEntries(p.groupBy.map((d) => [d, g[d]])),
+        ...Object.fromEntries(models.map((m) => [m, g[m] ?? 0])),
+      })),
     };
   },
 });

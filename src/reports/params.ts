@@ -16,7 +16,10 @@ export const Dimensions = z
     const dims = list(s);
     for (const d of dims) {
       if (!(CREDIT_DIMENSIONS as readonly string[]).includes(d)) {
-        ctx.addIssue({ code: 'custom', message: `unknown dimension "${d}" (one of ${CREDIT_DIMENSIONS.join(', ')})` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown dimension "${d}" (one of ${CREDIT_DIMENSIONS.join(', ')})`,
+        });
         return z.NEVER;
       }
     }
@@ -44,8 +47,12 @@ export const Range = {
 };
 
 /** Refuses an inverted range, naming `to`. */
-export function rangeInOrder(p: { from?: number | undefined; to?: number | undefined }, ctx: z.RefinementCtx): void {
-  if (p.from !== undefined && p.to !== undefined && p.from >= p.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
+export function rangeInOrder(
+  p: { from?: number | undefined; to?: number | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (p.from !== undefined && p.to !== undefined && p.from >= p.to)
+    ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
 }
 
 export const round2 = (x: number) => Math.round(x * 100) / 100;

@@ -3,7 +3,14 @@
 // (never redacted) and the engines (rendered into their SQL). A second copy drifted once; there is none.
 
 /** The UTM parameters. */
-export const UTM_PARAMS = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content', 'utm_id'] as const;
+export const UTM_PARAMS = [
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'utm_term',
+  'utm_content',
+  'utm_id',
+] as const;
 
 /** What a click id says about the visit when no UTM does; no source = captured but decides nothing. */
 export interface ClickIdSpec {

@@ -9,8 +9,21 @@ export const EVENT_TYPES = ['track', 'page', 'screen', 'identify', 'group', 'ali
 
 /** The fields an event's rules look at. */
 export const RULE_FIELDS = [
-  'type', 'messageId', 'anonymousId', 'userId', 'timestamp', 'originalTimestamp', 'sentAt', 'receivedAt',
-  'event', 'name', 'previousId', 'groupId', 'properties', 'traits', 'context',
+  'type',
+  'messageId',
+  'anonymousId',
+  'userId',
+  'timestamp',
+  'originalTimestamp',
+  'sentAt',
+  'receivedAt',
+  'event',
+  'name',
+  'previousId',
+  'groupId',
+  'properties',
+  'traits',
+  'context',
 ] as const;
 export type RuleField = (typeof RULE_FIELDS)[number];
 
@@ -38,21 +51,69 @@ export interface EventRule {
   reason: string;
 }
 
-export const STRING_FIELDS: readonly RuleField[] = ['messageId', 'anonymousId', 'userId', 'event', 'name', 'previousId', 'groupId'];
-export const DATE_FIELDS: readonly RuleField[] = ['timestamp', 'originalTimestamp', 'sentAt', 'receivedAt'];
+export const STRING_FIELDS: readonly RuleField[] = [
+  'messageId',
+  'anonymousId',
+  'userId',
+  'event',
+  'name',
+  'previousId',
+  'groupId',
+];
+export const DATE_FIELDS: readonly RuleField[] = [
+  'timestamp',
+  'originalTimestamp',
+  'sentAt',
+  'receivedAt',
+];
 const OBJECT_FIELDS: readonly RuleField[] = ['properties', 'traits', 'context'];
 
 /** In the order a person fixing the input would want to read them; the first failing rule is reported. */
 export const EVENT_RULES: readonly EventRule[] = [
   { check: { kind: 'blank', field: 'type' }, field: 'type', reason: 'is required' },
-  { check: { kind: 'notOneOf', field: 'type', values: EVENT_TYPES }, field: 'type', reason: `must be one of ${EVENT_TYPES.join(', ')}` },
-  ...STRING_FIELDS.map((f): EventRule => ({ check: { kind: 'notScalar', field: f }, field: f, reason: 'must be a string' })),
-  { check: { kind: 'bothBlank', fields: ['anonymousId', 'userId'] }, field: 'anonymousId', reason: 'userId or anonymousId is required' },
-  { check: { kind: 'blank', field: 'event' }, forType: 'track', field: 'event', reason: 'is required for track' },
-  { check: { kind: 'blank', field: 'previousId' }, forType: 'alias', field: 'previousId', reason: 'is required for alias' },
-  { check: { kind: 'blank', field: 'groupId' }, forType: 'group', field: 'groupId', reason: 'is required for group' },
-  ...DATE_FIELDS.map((f): EventRule => ({ check: { kind: 'notIsoDate', field: f }, field: f, reason: 'is not an ISO-8601 date-time' })),
-  ...OBJECT_FIELDS.map((f): EventRule => ({ check: { kind: 'notObject', field: f }, field: f, reason: 'must be an object' })),
+  {
+    check: { kind: 'notOneOf', field: 'type', values: EVENT_TYPES },
+    field: 'type',
+    reason: `must be one of ${EVENT_TYPES.join(', ')}`,
+  },
+  ...STRING_FIELDS.map((f): EventRule => ({
+    check: { kind: 'notScalar', field: f },
+    field: f,
+    reason: 'must be a string',
+  })),
+  {
+    check: { kind: 'bothBlank', fields: ['anonymousId', 'userId'] },
+    field: 'anonymousId',
+    reason: 'userId or anonymousId is required',
+  },
+  {
+    check: { kind: 'blank', field: 'event' },
+    forType: 'track',
+    field: 'event',
+    reason: 'is required for track',
+  },
+  {
+    check: { kind: 'blank', field: 'previousId' },
+    forType: 'alias',
+    field: 'previousId',
+    reason: 'is required for alias',
+  },
+  {
+    check: { kind: 'blank', field: 'groupId' },
+    forType: 'group',
+    field: 'groupId',
+    reason: 'is required for group',
+  },
+  ...DATE_FIELDS.map((f): EventRule => ({
+    check: { kind: 'notIsoDate', field: f },
+    field: f,
+    reason: 'is not an ISO-8601 date-time',
+  })),
+  ...OBJECT_FIELDS.map((f): EventRule => ({
+    check: { kind: 'notObject', field: f },
+    field: f,
+    reason: 'must be an object',
+  })),
 ];
 
 /** The text the SQL side sees for a JSON value read as VARCHAR. */
@@ -76,7 +137,9 @@ function fails(c: Check, e: Record<string, unknown>): boolean {
     }
     case 'notScalar': {
       const v = e[c.field];
-      return (typeof v === 'object' && v !== null) || (typeof v === 'string' && looksLikeContainer(v));
+      return (
+        (typeof v === 'object' && v !== null) || (typeof v === 'string' && looksLikeContainer(v))
+      );
     }
     case 'bothBlank':
       return (asText(e[c.fields[0]]) ?? '') === '' && (asText(e[c.fields[1]]) ?? '') === '';
@@ -92,7 +155,9 @@ function fails(c: Check, e: Record<string, unknown>): boolean {
 }
 
 /** The first rule the event breaks, or undefined when it is valid. */
-export function checkEvent(e: Record<string, unknown>): { field: string; reason: string } | undefined {
+export function checkEvent(
+  e: Record<string, unknown>,
+): { field: string; reason: string } | undefined {
   const type = (asText(e.type) ?? '').toLowerCase();
   for (const r of EVENT_RULES) {
     if (r.forType !== undefined && r.forType !== type) continue;

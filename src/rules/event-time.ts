@@ -66,26 +66,35 @@ export function eventTime(e: Record<string, unknown>, now: number, correct: bool
   const O = parts(e.originalTimestamp);
   const R = parts(e.receivedAt);
   const Rus = R && micros(R);
-  if (Rus !== undefined && Rus < MIN_EVENT_MICROS) return { ok: false, field: 'receivedAt', reason: TOO_EARLY_REASON };
+  if (Rus !== undefined && Rus < MIN_EVENT_MICROS)
+    return { ok: false, field: 'receivedAt', reason: TOO_EARLY_REASON };
   const r = Rus !== undefined && Rus <= now + FUTURE_SLACK_MICROS ? Rus : now;
   const latest = r + FUTURE_SLACK_MICROS;
   const receivedAt = receivedText(r);
   let field: TimeField;
   let stated: Parts;
   if (correct ? O : T) [field, stated] = correct ? ['originalTimestamp', O!] : ['timestamp', T!];
-  else if (correct ? T : O) [field, stated] = correct ? ['timestamp', T!] : ['originalTimestamp', O!];
+  else if (correct ? T : O)
+    [field, stated] = correct ? ['timestamp', T!] : ['originalTimestamp', O!];
   else if (R) [field, stated] = ['receivedAt', R];
   else return { ok: true, ts: receivedAt, receivedAt };
   if (correct && field !== 'receivedAt') {
     const S = parts(e.sentAt);
     if (S) {
       const corrected = r - ((S[0] - stated[0]) * 1_000_000 + (S[1] - stated[1]));
-      if (corrected >= MIN_EVENT_MICROS && corrected <= latest) return { ok: true, ts: formatIsoMicros(corrected), receivedAt };
+      if (corrected >= MIN_EVENT_MICROS && corrected <= latest)
+        return { ok: true, ts: formatIsoMicros(corrected), receivedAt };
     }
   }
   const t0 = micros(stated);
   if (t0 < MIN_EVENT_MICROS) return { ok: false, field, reason: TOO_EARLY_REASON };
-  if (t0 > latest) return { ok: true, ts: receivedAt, receivedAt, replaced: { field, original: e[field] as string } };
+  if (t0 > latest)
+    return {
+      ok: true,
+      ts: receivedAt,
+      receivedAt,
+      replaced: { field, original: e[field] as string },
+    };
   return { ok: true, ts: formatIsoMicros(t0), receivedAt };
 }
 

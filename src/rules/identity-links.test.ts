@@ -8,17 +8,35 @@ import { tempDir } from '../test-helpers/tmp.js';
 import { linksOf, type LinkEvent } from './identity-links.js';
 
 test('linksOf: an identify joins its ids, e-mail and phone; an alias joins the previous id to the user id; a form its e-mail', () => {
-  const base = { event: null, ts: 5, anonymous_id: null, previous_id: null, user_id: null, email: null, phone: null };
+  const base = {
+    event: null,
+    ts: 5,
+    anonymous_id: null,
+    previous_id: null,
+    user_id: null,
+    email: null,
+    phone: null,
+  };
   const links = linksOf([
     { ...base, type: 'identify', anonymous_id: 'a', user_id: 'u', email: 'x@y.io' },
     { ...base, type: 'alias', previous_id: 'a0', user_id: 'u', ts: 1 },
     { ...base, type: 'track', event: 'Form Submitted', anonymous_id: 'a', email: 'x@y.io', ts: 2 },
     { ...base, type: 'page', anonymous_id: 'a', user_id: 'u' },
   ]);
-  const key = (l: { aKind: string; aValue: string; bKind: string; bValue: string }) => `${l.aKind}:${l.aValue}-${l.bKind}:${l.bValue}`;
-  assert.deepEqual(links.map(key).sort(), ['anonymous_id:a-email:x@y.io', 'anonymous_id:a-user_id:u', 'anonymous_id:a0-user_id:u', 'user_id:u-email:x@y.io']);
+  const key = (l: { aKind: string; aValue: string; bKind: string; bValue: string }) =>
+    `${l.aKind}:${l.aValue}-${l.bKind}:${l.bValue}`;
+  assert.deepEqual(links.map(key).sort(), [
+    'anonymous_id:a-email:x@y.io',
+    'anonymous_id:a-user_id:u',
+    'anonymous_id:a0-user_id:u',
+    'user_id:u-email:x@y.io',
+  ]);
   const form = links.find((l) => key(l) === 'anonymous_id:a-email:x@y.io')!;
-  assert.deepEqual([form.at, form.source], [2, 'Form Submitted'], 'the earliest statement and the least source');
+  assert.deepEqual(
+    [form.at, form.source],
+    [2, 'Form Submitted'],
+    'the earliest statement and the least source',
+  );
 });
 
 const eventArb = fc.record({
@@ -40,7 +58,14 @@ test('the engine reads exactly the links the JavaScript reference states, on ran
     await fc.assert(
       fc.asyncProperty(fc.array(eventArb, { minLength: 1, maxLength: 25 }), async (drawn) => {
         const ws = `w${run++}`;
-        await store.createWorkspace({ id: ws, name: ws, currency: 'USD', timezone: 'UTC', writeKey: `k${ws}`, secretKeyHash: `h${ws}` });
+        await store.createWorkspace({
+          id: ws,
+          name: ws,
+          currency: 'USD',
+          timezone: 'UTC',
+          writeKey: `k${ws}`,
+          secretKeyHash: `h${ws}`,
+        });
         const base = Date.parse('2026-04-01T09:00:00Z');
         const lines: string[] = [];
         const expected: LinkEvent[] = [];
@@ -50,7 +75,10 @@ test('the engine reads exactly the links the JavaScript reference states, on ran
           const user = d.type === 'alias' ? (d.user ?? 'u9') : d.user;
           const ts = base + d.second * 1000;
           const who = { ...(anon ? { anonymousId: anon } : {}), ...(user ? { userId: user } : {}) };
-          const fields = { ...(d.email ? { email: d.email } : {}), ...(d.phone ? { phone: d.phone } : {}) };
+          const fields = {
+            ...(d.email ? { email: d.email } : {}),
+            ...(d.phone ? { phone: d.phone } : {}),
+          };
           const e =
             d.type === 'identify'
               ? { type: 'identify', traits: fields }
@@ -59,7 +87,14 @@ test('the engine reads exactly the links the JavaScript reference states, on ran
                 : d.type === 'alias'
                   ? { type: 'alias', previousId: d.previous }
                   : { type: 'page', properties: fields };
-          lines.push(JSON.stringify({ messageId: `m${i}`, timestamp: new Date(ts).toISOString(), ...who, ...e }));
+          lines.push(
+            JSON.stringify({
+              messageId: `m${i}`,
+              timestamp: new Date(ts).toISOString(),
+              ...who,
+              ...e,
+            }),
+          );
           const projected = d.type === 'identify' || d.type === 'track';
           expected.push({
             type: d.type,
@@ -75,7 +110,14 @@ test('the engine reads exactly the links the JavaScript reference states, on ran
         const file = join(dir, `${ws}.ndjson`);
         writeFileSync(file, `${lines.join('\n')}\n`);
         assert.equal((await store.importEventsFile(ws, file)).inserted, lines.length);
-        const show = (l: { aKind: string; aValue: string; bKind: string; bValue: string; at: number; source: string }) => `${l.aKind}:${l.aValue} ${l.bKind}:${l.bValue} @${l.at} ${l.source}`;
+        const show = (l: {
+          aKind: string;
+          aValue: string;
+          bKind: string;
+          bValue: string;
+          at: number;
+          source: string;
+        }) => `${l.aKind}:${l.aValue} ${l.bKind}:${l.bValue} @${l.at} ${l.source}`;
         const got = (await store.identityLinkFacts(ws)).map(show).sort();
         assert.deepEqual(got, linksOf(expected).map(show).sort());
       }),

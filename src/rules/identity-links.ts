@@ -27,14 +27,21 @@ export const IDENTITY_LINK_RULES: readonly LinkRule[] = [
   { a: id('email'), b: id('phone'), types: ['identify'], source: { fixed: 'identify' } },
   { a: id('email'), b: id('phone'), types: ['track'], source: 'event' },
   // Segment's alias: the previous id (usually the anonymous id) becomes the user id
-  { a: { kind: 'anonymous_id', field: 'previous_id' }, b: id('user_id'), types: ['alias'], source: { fixed: 'alias' } },
+  {
+    a: { kind: 'anonymous_id', field: 'previous_id' },
+    b: id('user_id'),
+    types: ['alias'],
+    source: { fixed: 'alias' },
+  },
   // forms, chats and calls that carry an email or phone as a property
   { a: id('anonymous_id'), b: id('email'), types: ['track'], source: 'event' },
   { a: id('anonymous_id'), b: id('phone'), types: ['track'], source: 'event' },
 ];
 
 /** The event types any link rule reads. */
-export const LINK_EVENT_TYPES: readonly string[] = [...new Set(IDENTITY_LINK_RULES.flatMap((r) => r.types))];
+export const LINK_EVENT_TYPES: readonly string[] = [
+  ...new Set(IDENTITY_LINK_RULES.flatMap((r) => r.types)),
+];
 
 export interface LinkEvent {
   type: string;
@@ -71,8 +78,21 @@ export function linksOf(events: readonly LinkEvent[]): RawLink[] {
       if (!av || !bv || source === null) continue;
       const key = JSON.stringify([r.a.kind, av, r.b.kind, bv]);
       const had = out.get(key);
-      if (!had) out.set(key, { aKind: r.a.kind, aValue: av, bKind: r.b.kind, bValue: bv, at: e.ts, source });
-      else out.set(key, { ...had, at: Math.min(had.at, e.ts), source: source < had.source ? source : had.source });
+      if (!had)
+        out.set(key, {
+          aKind: r.a.kind,
+          aValue: av,
+          bKind: r.b.kind,
+          bValue: bv,
+          at: e.ts,
+          source,
+        });
+      else
+        out.set(key, {
+          ...had,
+          at: Math.min(had.at, e.ts),
+          source: source < had.source ? source : had.source,
+        });
     }
   }
   return [...out.values()];

@@ -60,7 +60,12 @@ export function parseIsoParts(s: string): [seconds: number, micros: number] | un
     const mm = s.length - i > 3 ? Number(s.slice(-2)) : 0;
     offsetMinutes = sign * (hh * 60 + mm);
   }
-  const seconds = daysFromCivil(y, m, d) * 86_400 + Number(s.slice(11, 13)) * 3600 + Number(s.slice(14, 16)) * 60 + Number(s.slice(17, 19)) - offsetMinutes * 60;
+  const seconds =
+    daysFromCivil(y, m, d) * 86_400 +
+    Number(s.slice(11, 13)) * 3600 +
+    Number(s.slice(14, 16)) * 60 +
+    Number(s.slice(17, 19)) -
+    offsetMinutes * 60;
   return [seconds, micros];
 }
 

@@ -26,7 +26,8 @@ export interface LeadCandidate {
 export function leadSourceOf(e: LeadCandidate): LeadSource | undefined {
   if (e.type === 'identify') return (e.email ?? e.phone) !== null ? 'identify' : undefined;
   if (e.type !== 'track' || e.event === null) return undefined;
-  for (const [source, names] of Object.entries(LEAD_TRACK_EVENTS)) if ((names as readonly string[]).includes(e.event)) return source as LeadSource;
+  for (const [source, names] of Object.entries(LEAD_TRACK_EVENTS))
+    if ((names as readonly string[]).includes(e.event)) return source as LeadSource;
   return undefined;
 }
 
@@ -35,7 +36,9 @@ export function leadSourceOf(e: LeadCandidate): LeadSource | undefined {
  * chat or call), and its source: among the lead events up to LEAD_SOURCE_WINDOW_MS after that time, the
  * first form, chat or call (by time, then messageId), else the first identify. Undefined: no lead.
  */
-export function leadOf(events: readonly LeadCandidate[]): { at: number; source: LeadSource; messageId: string } | undefined {
+export function leadOf(
+  events: readonly LeadCandidate[],
+): { at: number; source: LeadSource; messageId: string } | undefined {
   const candidates = events.flatMap((e) => {
     const source = leadSourceOf(e);
     return source ? [{ e, source }] : [];
@@ -43,7 +46,12 @@ export function leadOf(events: readonly LeadCandidate[]): { at: number; source: 
   if (candidates.length === 0) return undefined;
   const at = Math.min(...candidates.map((c) => c.e.ts));
   const within = candidates.filter((c) => c.e.ts <= at + LEAD_SOURCE_WINDOW_MS);
-  within.sort((a, b) => Number(a.source === 'identify') - Number(b.source === 'identify') || a.e.ts - b.e.ts || (a.e.messageId < b.e.messageId ? -1 : a.e.messageId > b.e.messageId ? 1 : 0));
+  within.sort(
+    (a, b) =>
+      Number(a.source === 'identify') - Number(b.source === 'identify') ||
+      a.e.ts - b.e.ts ||
+      (a.e.messageId < b.e.messageId ? -1 : a.e.messageId > b.e.messageId ? 1 : 0),
+  );
   const best = within[0]!;
   return { at, source: best.source, messageId: best.e.messageId };
 }

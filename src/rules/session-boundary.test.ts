@@ -10,8 +10,12 @@ import { CLICK_ID_PARAMS } from './campaign-params.js';
 import { campaignOf, sessionNumbers, type SessionHit } from './session-boundary.js';
 
 test('campaignOf: UTMs and every click id name a campaign, order and case of the URL do not matter, other parameters do not count', () => {
-  const hit = (pageUrl: string, campaign: SessionHit['campaign'] = null, type = 'page') => campaignOf({ type, pageUrl, campaign });
-  assert.equal(hit('https://a.example/?utm_source=x&gclid=1'), hit('https://a.example/?GCLID=1&utm_source=X&foo=2'));
+  const hit = (pageUrl: string, campaign: SessionHit['campaign'] = null, type = 'page') =>
+    campaignOf({ type, pageUrl, campaign });
+  assert.equal(
+    hit('https://a.example/?utm_source=x&gclid=1'),
+    hit('https://a.example/?GCLID=1&utm_source=X&foo=2'),
+  );
   assert.equal(hit('https://a.example/?foo=1'), null);
   assert.equal(hit('https://a.example/?utm_source=x', null, 'track'), null);
   assert.equal(hit('https://a.example/#x?gclid=1'), null);
@@ -24,7 +28,18 @@ test('campaignOf: UTMs and every click id name a campaign, order and case of the
 });
 
 // Small vocabularies so that histories repeat campaigns, break them and straddle the 30-minute gap.
-const QUERY_PARTS = ['utm_source=x', 'UTM_SOURCE=X', 'utm_medium=cpc', 'gclid=1', 'gclid=2', 'rdt_cid=9', 'yclid=3', 'epik=z', 'foo=1', 'Utm_Campaign=Sale'];
+const QUERY_PARTS = [
+  'utm_source=x',
+  'UTM_SOURCE=X',
+  'utm_medium=cpc',
+  'gclid=1',
+  'gclid=2',
+  'rdt_cid=9',
+  'yclid=3',
+  'epik=z',
+  'foo=1',
+  'Utm_Campaign=Sale',
+];
 const hitArb = fc.record({
   anon: fc.constantFrom('a1', 'a2', 'a3'),
   minute: fc.integer({ min: 0, max: 240 }),
@@ -44,7 +59,14 @@ test('the engine splits sessions exactly as the JavaScript reference does, on ra
     await fc.assert(
       fc.asyncProperty(fc.array(hitArb, { minLength: 1, maxLength: 40 }), async (drawn) => {
         const ws = `w${run++}`;
-        await store.createWorkspace({ id: ws, name: ws, currency: 'USD', timezone: 'UTC', writeKey: `k${ws}`, secretKeyHash: `h${ws}` });
+        await store.createWorkspace({
+          id: ws,
+          name: ws,
+          currency: 'USD',
+          timezone: 'UTC',
+          writeKey: `k${ws}`,
+          secretKeyHash: `h${ws}`,
+        });
         const base = Date.parse('2026-03-01T00:00:00Z');
         const hits: SessionHit[] = drawn.map((d, i) => {
           const q = d.query.length ? `?${d.query.join('&')}${d.secondQuery ? '?gclid=9' : ''}` : '';
@@ -53,7 +75,10 @@ test('the engine splits sessions exactly as the JavaScript reference does, on ra
             messageId: `m${String(i).padStart(3, '0')}`,
             ts: (base + d.minute * 60_000 + d.second * 1000) * 1000,
             type: d.type,
-            pageUrl: d.type === 'page' || d.type === 'screen' ? `https://a.example/p${q}${d.fragment}` : null,
+            pageUrl:
+              d.type === 'page' || d.type === 'screen'
+                ? `https://a.example/p${q}${d.fragment}`
+                : null,
             campaign: d.campaign,
           };
         });
@@ -65,7 +90,10 @@ test('the engine splits sessions exactly as the JavaScript reference does, on ra
             timestamp: new Date(h.ts / 1000).toISOString(),
             ...(h.type === 'track' ? { event: 'Clicked' } : {}),
             ...(h.type === 'screen' ? { name: 'Home' } : {}),
-            context: { ...(h.pageUrl ? { page: { url: h.pageUrl } } : {}), ...(h.campaign ? { campaign: h.campaign } : {}) },
+            context: {
+              ...(h.pageUrl ? { page: { url: h.pageUrl } } : {}),
+              ...(h.campaign ? { campaign: h.campaign } : {}),
+            },
           }),
         );
         const file = join(dir, `${ws}.ndjson`);
@@ -82,8 +110,14 @@ test('the engine splits sessions exactly as the JavaScript reference does, on ra
           const s = expected.get(key) ?? { start: h.ts, events: 0 };
           expected.set(key, { start: Math.min(s.start, h.ts), events: s.events + 1 });
         }
-        const want = [...expected.entries()].map(([k, s]) => `${k.split('#')[0]} ${new Date(s.start / 1000).toISOString()} ${s.events}`).sort();
-        const got = (await store.listSessions(ws)).map((s) => `${s.anonymousId} ${new Date(s.startedAt).toISOString()} ${s.eventCount}`).sort();
+        const want = [...expected.entries()]
+          .map(
+            ([k, s]) => `${k.split('#')[0]} ${new Date(s.start / 1000).toISOString()} ${s.events}`,
+          )
+          .sort();
+        const got = (await store.listSessions(ws))
+          .map((s) => `${s.anonymousId} ${new Date(s.startedAt).toISOString()} ${s.eventCount}`)
+          .sort();
         assert.deepEqual(got, want);
       }),
       { numRuns: 60, seed: 20261206 },

@@ -40,13 +40,17 @@ export function campaignOf(hit: Pick<SessionHit, 'type' | 'pageUrl' | 'campaign'
     .filter((p) => CAMPAIGN_PARAMS.includes(p.split('=')[0]!));
   for (const k of CAMPAIGN_CONTEXT_KEYS) {
     const v = hit.campaign?.[k];
-    if (v !== undefined && v !== null) parts.push(`${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+    if (v !== undefined && v !== null)
+      parts.push(`${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
   }
   return parts.length === 0 ? null : parts.sort().join('\u0000');
 }
 
 /** Each hit's session number (1, 2, ...) within its anonymous id, keyed by messageId. */
-export function sessionNumbers(hits: readonly SessionHit[], inactivityMinutes: number): Map<string, number> {
+export function sessionNumbers(
+  hits: readonly SessionHit[],
+  inactivityMinutes: number,
+): Map<string, number> {
   const gap = inactivityMinutes * 60_000_000;
   const byId = new Map<string, SessionHit[]>();
   for (const h of hits) {
@@ -56,13 +60,16 @@ export function sessionNumbers(hits: readonly SessionHit[], inactivityMinutes: n
   }
   const out = new Map<string, number>();
   for (const list of byId.values()) {
-    list.sort((a, b) => a.ts - b.ts || (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0));
+    list.sort(
+      (a, b) => a.ts - b.ts || (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0),
+    );
     let session = 0;
     let prevTs: number | undefined;
     let lastCampaign: string | null = null;
     for (const h of list) {
       const c = campaignOf(h);
-      if (prevTs === undefined || h.ts > prevTs + gap || (c !== null && c !== lastCampaign)) session++;
+      if (prevTs === undefined || h.ts > prevTs + gap || (c !== null && c !== lastCampaign))
+        session++;
       if (c !== null) lastCampaign = c;
       prevTs = h.ts;
       out.set(h.messageId, session);

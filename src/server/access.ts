@@ -1,7 +1,13 @@
 // Who may call a route is declared on the route (`config: access.secret()`), never called by hand in a
 // handler: an `onRoute` hook refuses to register a route that declares nothing, and attaches the check
 // the declaration names. The declarations are also what the authorisation test walks, route by route.
-import type { FastifyInstance, FastifyRequest, onRequestHookHandler, preHandlerHookHandler, RouteOptions } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyRequest,
+  onRequestHookHandler,
+  preHandlerHookHandler,
+  RouteOptions,
+} from 'fastify';
 import { writeKeyFrom, type WriteKeyCache } from '../collect/write-keys.js';
 import type { Store } from '../store/store.js';
 import type { Workspace } from '../store/types.js';
@@ -20,11 +26,17 @@ import { ApiError } from './errors.js';
  * - `admin`: only the local admin token the server wrote into the data directory (server.json):
  *   `Authorization: Bearer adm_...`. Routes over all workspaces (create, list, rotate a key, delete).
  */
-export type Access = { who: 'anyone' } | { who: 'write-key'; unknown?: 'not_found' } | { who: 'secret' } | { who: 'admin' };
+export type Access =
+  | { who: 'anyone' }
+  | { who: 'write-key'; unknown?: 'not_found' }
+  | { who: 'secret' }
+  | { who: 'admin' };
 
 export const access = {
   anyone: (): { access: Access } => ({ access: { who: 'anyone' } }),
-  writeKey: (opts: { unknown?: 'not_found' } = {}): { access: Access } => ({ access: { who: 'write-key', ...opts } }),
+  writeKey: (opts: { unknown?: 'not_found' } = {}): { access: Access } => ({
+    access: { who: 'write-key', ...opts },
+  }),
   secret: (): { access: Access } => ({ access: { who: 'secret' } }),
   admin: (): { access: Access } => ({ access: { who: 'admin' } }),
 };
@@ -55,7 +67,10 @@ type WithWorkspace = FastifyRequest & { [WORKSPACE]?: Workspace };
 /** The workspace the route's declared credential resolved to (a route without one is a programming error). */
 export function workspaceOf(req: FastifyRequest): Workspace {
   const ws = (req as WithWorkspace)[WORKSPACE];
-  if (!ws) throw new Error(`${req.method} ${req.routeOptions.url}: no workspace credential was declared for this route`);
+  if (!ws)
+    throw new Error(
+      `${req.method} ${req.routeOptions.url}: no workspace credential was declared for this route`,
+    );
   return ws;
 }
 
@@ -72,14 +87,31 @@ const bearer = (req: FastifyRequest) => {
 function requireSecret(store: Store, admin: AdminCheck | undefined): onRequestHookHandler {
   return async (req) => {
     const key = bearer(req);
-    if (!key) throw new ApiError(401, 'unauthorized', 'a secret API key is required: Authorization: Bearer sk_...', 'authorization');
+    if (!key)
+      throw new ApiError(
+        401,
+        'unauthorized',
+        'a secret API key is required: Authorization: Bearer sk_...',
+        'authorization',
+      );
     if (admin?.matches(key)) {
       const named = req.headers[WORKSPACE_HEADER];
       if (typeof named !== 'string' || named === '') {
-        throw new ApiError(400, 'workspace_required', `the admin token acts on the workspace named by the ${WORKSPACE_HEADER} header`, WORKSPACE_HEADER);
+        throw new ApiError(
+          400,
+          'workspace_required',
+          `the admin token acts on the workspace named by the ${WORKSPACE_HEADER} header`,
+          WORKSPACE_HEADER,
+        );
       }
       const ws = await store.getWorkspace(named);
-      if (!ws) throw new ApiError(404, 'not_found', `no workspace with id "${named.slice(0, 100)}"`, WORKSPACE_HEADER);
+      if (!ws)
+        throw new ApiError(
+          404,
+          'not_found',
+          `no workspace with id "${named.slice(0, 100)}"`,
+          WORKSPACE_HEADER,
+        );
       setWorkspace(req, ws);
       return;
     }
@@ -94,12 +126,27 @@ const stringField = (o: unknown, key: string): string | undefined => {
   return typeof v === 'string' && v !== '' ? v : undefined;
 };
 
-function requireWriteKey(keys: WriteKeyCache, unknown: 'unauthorized' | 'not_found'): preHandlerHookHandler {
+function requireWriteKey(
+  keys: WriteKeyCache,
+  unknown: 'unauthorized' | 'not_found',
+): preHandlerHookHandler {
   return async (req) => {
-    const key = writeKeyFrom(req.headers.authorization, req.body) ?? stringField(req.query, 'writeKey') ?? stringField(req.params, 'writeKey');
-    if (!key) throw new ApiError(401, 'unauthorized', 'a write key is required (Basic auth user name, or writeKey in the body or the query)', 'writeKey');
+    const key =
+      writeKeyFrom(req.headers.authorization, req.body) ??
+      stringField(req.query, 'writeKey') ??
+      stringField(req.params, 'writeKey');
+    if (!key)
+      throw new ApiError(
+        401,
+        'unauthorized',
+        'a write key is required (Basic auth user name, or writeKey in the body or the query)',
+        'writeKey',
+      );
     const ws = await keys.resolve(key);
-    if (!ws) throw unknown === 'not_found' ? new ApiError(404, 'not_found', 'unknown write key', 'writeKey') : new ApiError(401, 'unauthorized', 'unknown write key', 'writeKey');
+    if (!ws)
+      throw unknown === 'not_found'
+        ? new ApiError(404, 'not_found', 'unknown write key', 'writeKey')
+        : new ApiError(401, 'unauthorized', 'unknown write key', 'writeKey');
     setWorkspace(req, ws);
   };
 }
@@ -107,19 +154,31 @@ function requireWriteKey(keys: WriteKeyCache, unknown: 'unauthorized' | 'not_fou
 function requireAdmin(admin: AdminCheck | undefined): onRequestHookHandler {
   return async (req) => {
     const key = bearer(req);
-    if (!key) throw new ApiError(401, 'unauthorized', 'the admin token is required: Authorization: Bearer adm_... (server.json in the data directory)', 'authorization');
-    if (!admin?.matches(key)) throw new ApiError(401, 'unauthorized', 'not the admin token', 'authorization');
+    if (!key)
+      throw new ApiError(
+        401,
+        'unauthorized',
+        'the admin token is required: Authorization: Bearer adm_... (server.json in the data directory)',
+        'authorization',
+      );
+    if (!admin?.matches(key))
+      throw new ApiError(401, 'unauthorized', 'not the admin token', 'authorization');
   };
 }
 
-const asArray = <T>(h: T | T[] | undefined): T[] => (h === undefined ? [] : Array.isArray(h) ? h : [h]);
+const asArray = <T>(h: T | T[] | undefined): T[] =>
+  h === undefined ? [] : Array.isArray(h) ? h : [h];
 
 /**
  * Installs the access check: every route registered after this must declare `config.access`, and gets the
  * hook its declaration names; the registry of routes is `app.declaredRoutes`. Without `admin` (a server
  * that wrote no server.json) every admin-token request is refused.
  */
-export function installAccess(app: FastifyInstance, store: Store, opts: { writeKeys?: WriteKeyCache; admin?: AdminCheck } = {}): void {
+export function installAccess(
+  app: FastifyInstance,
+  store: Store,
+  opts: { writeKeys?: WriteKeyCache; admin?: AdminCheck } = {},
+): void {
   const { writeKeys, admin } = opts;
   const routes: DeclaredRoute[] = [];
   const secret = requireSecret(store, admin);
@@ -127,15 +186,25 @@ export function installAccess(app: FastifyInstance, store: Store, opts: { writeK
   app.addHook('onRoute', (route: RouteOptions) => {
     const declared = route.config?.access;
     const methods = asArray(route.method);
-    if (!declared) throw new Error(`${methods.join(',')} ${route.url} declares no access: add config: access.<who>()`);
+    if (!declared)
+      throw new Error(
+        `${methods.join(',')} ${route.url} declares no access: add config: access.<who>()`,
+      );
     if (declared.who === 'secret') route.onRequest = [secret, ...asArray(route.onRequest)];
     if (declared.who === 'write-key') {
-      if (!writeKeys) throw new Error(`${methods.join(',')} ${route.url} takes a write key, but no write-key cache was installed`);
-      route.preHandler = [requireWriteKey(writeKeys, declared.unknown ?? 'unauthorized'), ...asArray(route.preHandler)];
+      if (!writeKeys)
+        throw new Error(
+          `${methods.join(',')} ${route.url} takes a write key, but no write-key cache was installed`,
+        );
+      route.preHandler = [
+        requireWriteKey(writeKeys, declared.unknown ?? 'unauthorized'),
+        ...asArray(route.preHandler),
+      ];
     }
     if (declared.who === 'admin') route.onRequest = [adminOnly, ...asArray(route.onRequest)];
     // HEAD routes are Fastify's copies of GET routes, with the same declaration and hooks
-    for (const method of methods) if (method !== 'HEAD') routes.push({ method, url: route.url, access: declared });
+    for (const method of methods)
+      if (method !== 'HEAD') routes.push({ method, url: route.url, access: declared });
   });
   app.decorate('declaredRoutes', routes);
 }

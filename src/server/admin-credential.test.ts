@@ -1,7 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
-import { loopbackUrl, newAdminToken, readServerFile, removeServerFile, serverFilePath, writeServerFile } from './admin-credential.js';
+import {
+  loopbackUrl,
+  newAdminToken,
+  readServerFile,
+  removeServerFile,
+  serverFilePath,
+  writeServerFile,
+} from './admin-credential.js';
 import { tempDir } from '../test-helpers/tmp.js';
 
 test('an admin token matches itself only; two tokens differ', () => {
@@ -18,7 +25,12 @@ test('an admin token matches itself only; two tokens differ', () => {
 test('server.json is written owner-only with nothing left beside it, read back, and removed only by its own process', () => {
   const { dir, cleanup } = tempDir();
   try {
-    const info = { url: 'http://127.0.0.1:8787', pid: process.pid, token: newAdminToken().token, startedAt: new Date().toISOString() };
+    const info = {
+      url: 'http://127.0.0.1:8787',
+      pid: process.pid,
+      token: newAdminToken().token,
+      startedAt: new Date().toISOString(),
+    };
     writeServerFile(dir, info);
     assert.equal(statSync(serverFilePath(dir)).mode & 0o777, 0o600);
     assert.deepEqual(readdirSync(dir), ['server.json']);

@@ -3,7 +3,15 @@
 // the database while the server holds it, acts through the server's API instead. The server keeps only the
 // token's hash and compares in constant time.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 
@@ -78,7 +86,16 @@ export function removeServerFile(dataDir: string, pid = process.pid): void {
 
 /** The URL the CLI on this machine reaches a server at, from the host it bound and the port it got. */
 export function loopbackUrl(host: string, port: number): string {
-  const anyOrLocal = ['0.0.0.0', '::', 'localhost', '::1', ''].includes(host) || host.startsWith('127.');
-  const h = anyOrLocal ? (host === '::1' ? '[::1]' : host.startsWith('127.') ? host : '127.0.0.1') : host.includes(':') ? `[${host}]` : host;
+  const anyOrLocal =
+    ['0.0.0.0', '::', 'localhost', '::1', ''].includes(host) || host.startsWith('127.');
+  const h = anyOrLocal
+    ? host === '::1'
+      ? '[::1]'
+      : host.startsWith('127.')
+        ? host
+        : '127.0.0.1'
+    : host.includes(':')
+      ? `[${host}]`
+      : host;
   return `http://${h}:${port}`;
 }

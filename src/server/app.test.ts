@@ -9,7 +9,11 @@ import { buildApp } from './app.js';
 test('healthz, readyz and JSON errors on a real listening server', async () => {
   const { dir, cleanup } = tempDir();
   const store = await openTestStore(dir);
-  const app = await buildApp({ store, config: loadConfig({ env: {}, cwd: dir }), logger: pino({ level: 'silent' }) });
+  const app = await buildApp({
+    store,
+    config: loadConfig({ env: {}, cwd: dir }),
+    logger: pino({ level: 'silent' }),
+  });
   try {
     await app.listen({ port: 0, host: '127.0.0.1' });
     const addr = app.server.address();
@@ -18,10 +22,15 @@ test('healthz, readyz and JSON errors on a real listening server', async () => {
     assert.deepEqual(await (await fetch(`${base}/healthz`)).json(), { status: 'ok' });
     const ready = await fetch(`${base}/readyz`);
     assert.equal(ready.status, 200);
-    assert.equal(((await ready.json()) as { schemaVersion: number }).schemaVersion, await store.schemaVersion());
+    assert.equal(
+      ((await ready.json()) as { schemaVersion: number }).schemaVersion,
+      await store.schemaVersion(),
+    );
     const nf = await fetch(`${base}/nope?x=1`);
     assert.equal(nf.status, 404);
-    assert.deepEqual(await nf.json(), { error: { code: 'not_found', message: 'no route for GET /nope' } });
+    assert.deepEqual(await nf.json(), {
+      error: { code: 'not_found', message: 'no route for GET /nope' },
+    });
     await store.close();
     assert.equal((await fetch(`${base}/readyz`)).status, 503);
   } finally {

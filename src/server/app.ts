@@ -55,7 +55,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     // a line per request would cost more than ingesting the event; on at debug level
-    logController: new LogController({ disableRequestLogging: deps.config.logLevel !== 'debug' && deps.config.logLevel !== 'trace' }),
+    logController: new LogController({
+      disableRequestLogging: deps.config.logLevel !== 'debug' && deps.config.logLevel !== 'trace',
+    }),
     ...serverOptions(deps.config),
   });
   installErrorHandlers(app);
@@ -82,7 +84,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     status: () => loader.status(),
   });
   const redaction = new RedactionRulesCache(deps.store, deps.config.redactParams);
-  ingestRoutes(app, { journal, enrichment: { geo, truncateIps: deps.config.truncateIps }, limiter: new RateLimiter(deps.config.ingestRateLimit), redaction });
+  ingestRoutes(app, {
+    journal,
+    enrichment: { geo, truncateIps: deps.config.truncateIps },
+    limiter: new RateLimiter(deps.config.ingestRateLimit),
+    redaction,
+  });
   eventsRoutes(app, deps.store);
   peopleRoutes(app, deps.store);
   channelsRoutes(app, deps.store);

@@ -51,7 +51,11 @@ export function limitConnections(server: Server, opts: ConnectionLimitOptions): 
     onRequest: async (req, reply) => {
       if (!over.has(req.raw.socket)) return;
       reply.header('Connection', 'close');
-      throw new ApiError(429, 'too_many_connections', `too many open connections from this address (the limit is ${opts.max})`);
+      throw new ApiError(
+        429,
+        'too_many_connections',
+        `too many open connections from this address (the limit is ${opts.max})`,
+      );
     },
   };
 }

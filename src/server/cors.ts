@@ -23,7 +23,9 @@ const MAX_EXTRA_HEADERS = 32;
 
 /** Lets any page read the response (no credentials); Retry-After is exposed so SDKs can honour a 429. */
 export function allowAnyOrigin(reply: FastifyReply): FastifyReply {
-  return reply.header('Access-Control-Allow-Origin', '*').header('Access-Control-Expose-Headers', 'Retry-After');
+  return reply
+    .header('Access-Control-Allow-Origin', '*')
+    .header('Access-Control-Expose-Headers', 'Retry-After');
 }
 
 /** The headers of a CORS preflight answer for an ingestion path. */
@@ -41,6 +43,7 @@ export function preflightHeaders(req: FastifyRequest, reply: FastifyReply): Fast
     .header('Access-Control-Max-Age', '7200')
     .header('Vary', 'Access-Control-Request-Headers');
   // Chrome's Private Network Access: a public page sending to a host on a private network asks first
-  if (req.headers['access-control-request-private-network'] === 'true') reply.header('Access-Control-Allow-Private-Network', 'true');
+  if (req.headers['access-control-request-private-network'] === 'true')
+    reply.header('Access-Control-Allow-Private-Network', 'true');
   return reply;
 }

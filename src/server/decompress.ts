@@ -20,7 +20,12 @@ type DecodedBody = Transform & { receivedEncodedLength: number };
  * matters is the one we would hold, and a few KB of gzip can expand to gigabytes. The decoder is stopped
  * there, not drained. A corrupt stream is a 400 naming the encoding.
  */
-export function decodeLimited(raw: Readable, decoder: Transform, limit: number, encoding: string): DecodedBody {
+export function decodeLimited(
+  raw: Readable,
+  decoder: Transform,
+  limit: number,
+  encoding: string,
+): DecodedBody {
   let produced = 0;
   const out = new Transform({
     transform(chunk: Buffer, _enc, done) {
@@ -34,7 +39,16 @@ export function decodeLimited(raw: Readable, decoder: Transform, limit: number, 
     out.receivedEncodedLength += chunk.length;
   };
   raw.on('data', count);
-  decoder.on('error', () => out.destroy(new ApiError(400, 'invalid_encoding', `the body is not valid ${encoding} data`, 'content-encoding')));
+  decoder.on('error', () =>
+    out.destroy(
+      new ApiError(
+        400,
+        'invalid_encoding',
+        `the body is not valid ${encoding} data`,
+        'content-encoding',
+      ),
+    ),
+  );
   // stop decoding once the reader is gone (done, refused or failed); the raw request itself stays open so
   // the refusal can still be sent on it
   out.on('close', () => {
@@ -63,7 +77,12 @@ export const decompressRequestBody: preParsingAsyncHookHandler = async (req, _re
   const decoder = DECODERS[encoding];
   if (!decoder) {
     const shown = JSON.stringify(encoding.slice(0, 40));
-    throw new ApiError(415, 'unsupported_encoding', `Content-Encoding ${shown} is not supported; send ${REQUEST_ENCODINGS.join(', ')} or no encoding`, 'content-encoding');
+    throw new ApiError(
+      415,
+      'unsupported_encoding',
+      `Content-Encoding ${shown} is not supported; send ${REQUEST_ENCODINGS.join(', ')} or no encoding`,
+      'content-encoding',
+    );
   }
   return decodeLimited(payload, decoder(), req.routeOptions.bodyLimit, encoding);
 };

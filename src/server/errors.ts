@@ -24,16 +24,48 @@ export function errorBody(code: string, message: string, field?: string): ApiErr
 }
 
 // Fastify's own errors, in our words: no FST_ERR_* code reaches a client.
-const FASTIFY_ERRORS: Record<string, { status: number; code: string; field?: string; message?: string }> = {
+const FASTIFY_ERRORS: Record<
+  string,
+  { status: number; code: string; field?: string; message?: string }
+> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'too_large', field: 'body' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', field: 'content-type' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'bad_content_length', field: 'content-length', message: 'the body size does not match Content-Length' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'invalid_json', field: 'body', message: 'body is empty; a JSON value is required' },
-  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'invalid_json', field: 'body', message: 'body is not valid JSON' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    status: 415,
+    code: 'unsupported_media_type',
+    field: 'content-type',
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    status: 400,
+    code: 'bad_content_length',
+    field: 'content-length',
+    message: 'the body size does not match Content-Length',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    status: 400,
+    code: 'invalid_json',
+    field: 'body',
+    message: 'body is empty; a JSON value is required',
+  },
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    status: 400,
+    code: 'invalid_json',
+    field: 'body',
+    message: 'body is not valid JSON',
+  },
   FST_ERR_VALIDATION: { status: 400, code: 'invalid_input' },
   FST_ERR_NOT_FOUND: { status: 404, code: 'not_found' },
-  FST_ERR_BAD_URL: { status: 400, code: 'bad_url', field: 'url', message: 'the URL is not valid (a malformed %-escape?)' },
-  FST_ERR_MAX_PARAM_LENGTH: { status: 414, code: 'uri_too_long', field: 'url', message: 'a path segment is too long' },
+  FST_ERR_BAD_URL: {
+    status: 400,
+    code: 'bad_url',
+    field: 'url',
+    message: 'the URL is not valid (a malformed %-escape?)',
+  },
+  FST_ERR_MAX_PARAM_LENGTH: {
+    status: 414,
+    code: 'uri_too_long',
+    field: 'url',
+    message: 'a path segment is too long',
+  },
 };
 
 // Any other client error Fastify or Node raise, by status.
@@ -53,7 +85,12 @@ const BY_STATUS: Record<number, string> = {
 
 /** A body-size refusal that names the limit, so a client knows how much to send. */
 export function tooLarge(limit: number, what = 'the request body'): ApiError {
-  return new ApiError(413, 'too_large', `${what} is larger than the limit of ${limit} bytes`, 'body');
+  return new ApiError(
+    413,
+    'too_large',
+    `${what} is larger than the limit of ${limit} bytes`,
+    'body',
+  );
 }
 
 declare module 'fastify' {
@@ -77,7 +114,10 @@ const VALIDATION_CONTEXT: Record<string, { code: string; whole: string }> = {
 };
 
 /** A route schema's refusal (the zod issues, as fastify-type-provider-zod hands them on) in our shape. */
-function validationError(err: { validation: SchemaIssue[]; validationContext?: string }, invalidBody?: string): ApiError {
+function validationError(
+  err: { validation: SchemaIssue[]; validationContext?: string },
+  invalidBody?: string,
+): ApiError {
   const ctx = VALIDATION_CONTEXT[err.validationContext ?? 'body'] ?? VALIDATION_CONTEXT.body!;
   const issue = err.validation[0] ?? {};
   // `/batch/0/type` → `batch[0].type`, as firstIssue() names fields
@@ -92,19 +132,42 @@ function validationError(err: { validation: SchemaIssue[]; validationContext?: s
 }
 
 /** Our status, code and message for a thrown error; undefined for a server fault (a 5xx). */
-export function clientErrorOf(err: unknown, bodyLimit?: number, invalidBody?: string): ApiError | undefined {
+export function clientErrorOf(
+  err: unknown,
+  bodyLimit?: number,
+  invalidBody?: string,
+): ApiError | undefined {
   if (err instanceof ApiError) return err;
   const v = err as { code?: string; validation?: SchemaIssue[]; validationContext?: string };
-  if (v.code === 'FST_ERR_VALIDATION' && Array.isArray(v.validation)) return validationError({ validation: v.validation, ...(v.validationContext ? { validationContext: v.validationContext } : {}) }, invalidBody);
-  if (err instanceof InvalidInput) return new ApiError(400, 'invalid_input', err.message, err.field);
+  if (v.code === 'FST_ERR_VALIDATION' && Array.isArray(v.validation))
+    return validationError(
+      {
+        validation: v.validation,
+        ...(v.validationContext ? { validationContext: v.validationContext } : {}),
+      },
+      invalidBody,
+    );
+  if (err instanceof InvalidInput)
+    return new ApiError(400, 'invalid_input', err.message, err.field);
   const fe = err as Partial<FastifyError>;
   const known = fe.code ? FASTIFY_ERRORS[fe.code] : undefined;
   if (known?.status === 413 && bodyLimit !== undefined) return tooLarge(bodyLimit);
-  if (known) return new ApiError(known.status, known.code, known.message ?? String(fe.message ?? ''), known.field);
-  if (err instanceof SyntaxError) return new ApiError(400, 'invalid_json', `body is not valid JSON: ${err.message}`, 'body');
+  if (known)
+    return new ApiError(
+      known.status,
+      known.code,
+      known.message ?? String(fe.message ?? ''),
+      known.field,
+    );
+  if (err instanceof SyntaxError)
+    return new ApiError(400, 'invalid_json', `body is not valid JSON: ${err.message}`, 'body');
   const status = fe.statusCode;
   if (status && status >= 400 && status < 500) {
-    return new ApiError(status, BY_STATUS[status] ?? 'bad_request', String(fe.message || STATUS_CODES[status] || 'bad request'));
+    return new ApiError(
+      status,
+      BY_STATUS[status] ?? 'bad_request',
+      String(fe.message || STATUS_CODES[status] || 'bad request'),
+    );
   }
   return undefined;
 }
@@ -124,7 +187,9 @@ export function installErrorHandlers(app: FastifyInstance): void {
     return reply.status(500).send(errorBody('internal', 'internal error'));
   });
   app.setNotFoundHandler((req, reply) =>
-    reply.status(404).send(errorBody('not_found', `no route for ${req.method} ${req.url.split('?')[0]}`)),
+    reply
+      .status(404)
+      .send(errorBody('not_found', `no route for ${req.method} ${req.url.split('?')[0]}`)),
   );
 }
 
@@ -152,7 +217,9 @@ export function clientErrorHandler(err: Error & { code?: string }, socket: Socke
         : [400, 'bad_request', 'the request is not valid HTTP'];
   if (socket.writable) {
     const body = JSON.stringify(errorBody(code, message));
-    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   }
   socket.destroy();
 }

@@ -8,11 +8,19 @@ import { jsonSyntaxError } from './json-syntax.js';
  */
 export function jsonBodyParser(app: FastifyInstance): FastifyBodyParser<string> {
   // the callback form of Fastify's parser (its type is a union of the callback and the promise forms)
-  const parse = app.getDefaultJsonParser('error', 'error') as (req: FastifyRequest, body: string, done: (err: Error | null, value?: unknown) => void) => void;
+  const parse = app.getDefaultJsonParser('error', 'error') as (
+    req: FastifyRequest,
+    body: string,
+    done: (err: Error | null, value?: unknown) => void,
+  ) => void;
   return (req, body, done) => {
     parse(req, body, (err, value) => {
       if (!err) return done(null, value);
-      if (body.trim() === '') return done(new ApiError(400, 'invalid_json', 'body is empty; a JSON value is required', 'body'), undefined);
+      if (body.trim() === '')
+        return done(
+          new ApiError(400, 'invalid_json', 'body is empty; a JSON value is required', 'body'),
+          undefined,
+        );
       const at = jsonSyntaxError(body);
       const message = at
         ? `body is not valid JSON at line ${at.line}, column ${at.column} (character ${at.position}): ${at.reason}`

@@ -19,7 +19,9 @@ const IN_ARRAY = 2;
 function shown(ch: string | undefined): string {
   if (ch === undefined) return 'the end of the body';
   const code = ch.charCodeAt(0);
-  return code < 0x20 || code === 0x7f ? `character U+${code.toString(16).toUpperCase().padStart(4, '0')}` : `'${ch}'`;
+  return code < 0x20 || code === 0x7f
+    ? `character U+${code.toString(16).toUpperCase().padStart(4, '0')}`
+    : `'${ch}'`;
 }
 
 /**
@@ -100,7 +102,8 @@ export function jsonSyntaxError(text: string): JsonSyntaxError | undefined {
   // after '{' or ',' inside an object: a property name, then ':'
   const key = (): string | undefined => {
     skipSpace();
-    if (text[i] !== '"') return `expected a property name in double quotes, found ${shown(text[i])}`;
+    if (text[i] !== '"')
+      return `expected a property name in double quotes, found ${shown(text[i])}`;
     const bad = string();
     if (bad) return bad;
     skipSpace();
@@ -143,7 +146,8 @@ export function jsonSyntaxError(text: string): JsonSyntaxError | undefined {
       skipSpace();
       const top = stack[stack.length - 1];
       const d = text[i];
-      if (top === undefined) return i < n ? fail(`unexpected ${shown(d)} after the end of the JSON value`) : undefined;
+      if (top === undefined)
+        return i < n ? fail(`unexpected ${shown(d)} after the end of the JSON value`) : undefined;
       const close = top === IN_OBJECT ? '}' : ']';
       if (d === close) {
         i++;

@@ -5,7 +5,10 @@ import { startTestServer } from '../test-helpers/server.js';
 
 interface Doc {
   openapi: string;
-  paths: Record<string, Record<string, { security?: unknown[]; parameters?: { name: string; in: string }[] }>>;
+  paths: Record<
+    string,
+    Record<string, { security?: unknown[]; parameters?: { name: string; in: string }[] }>
+  >;
 }
 
 test('GET /api/openapi.json is a valid OpenAPI 3.1 document holding every route, with its security and its schema', async () => {
@@ -15,7 +18,9 @@ test('GET /api/openapi.json is a valid OpenAPI 3.1 document holding every route,
     assert.equal(res.status, 200);
     const doc = (await res.json()) as Doc;
     assert.match(doc.openapi, /^3\.1\./);
-    const result = await new Validator().validate(doc as unknown as Parameters<Validator["validate"]>[0]);
+    const result = await new Validator().validate(
+      doc as unknown as Parameters<Validator['validate']>[0],
+    );
     assert.equal(result.valid, true, JSON.stringify(result.errors, null, 1));
     // every route the server declares is documented, under the same method
     const missing = s.app.declaredRoutes.filter((r) => {
@@ -24,13 +29,19 @@ test('GET /api/openapi.json is a valid OpenAPI 3.1 document holding every route,
     });
     assert.deepEqual(missing, []);
     // security follows each route's declaration
-    assert.deepEqual(doc.paths['/api/events']!.get!.security, [{ secretKey: [] }, { adminToken: [] }]);
+    assert.deepEqual(doc.paths['/api/events']!.get!.security, [
+      { secretKey: [] },
+      { adminToken: [] },
+    ]);
     assert.deepEqual(doc.paths['/api/workspaces']!.post!.security, [{ adminToken: [] }]);
     assert.deepEqual(doc.paths['/v1/batch']!.post!.security, [{ writeKey: [] }]);
     assert.deepEqual(doc.paths['/healthz']!.get!.security, []);
     // query parameters come from the route's zod schema
-    const names = doc.paths['/api/reports/attribution']!.get!.parameters!.map((p) => `${p.in}:${p.name}`);
-    for (const n of ['query:model', 'query:groupBy', 'query:from', 'query:lookbackDays']) assert.ok(names.includes(n), `${n} missing`);
+    const names = doc.paths['/api/reports/attribution']!.get!.parameters!.map(
+      (p) => `${p.in}:${p.name}`,
+    );
+    for (const n of ['query:model', 'query:groupBy', 'query:from', 'query:lookbackDays'])
+      assert.ok(names.includes(n), `${n} missing`);
   } finally {
     await s.close();
   }

@@ -18,15 +18,29 @@ export async function openApi(app: FastifyInstance): Promise<void> {
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Closedloop API', version, description: 'Closed-loop marketing attribution: ingestion, people, channels, attribution.' },
+      info: {
+        title: 'Closedloop API',
+        version,
+        description: 'Closed-loop marketing attribution: ingestion, people, channels, attribution.',
+      },
       components: {
         securitySchemes: {
-          secretKey: { type: 'http', scheme: 'bearer', description: "A workspace's secret API key (sk_...)" },
-          writeKey: { type: 'http', scheme: 'basic', description: "A workspace's public write key as the Basic auth user name (or writeKey in the body)" },
+          secretKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description: "A workspace's secret API key (sk_...)",
+          },
+          writeKey: {
+            type: 'http',
+            scheme: 'basic',
+            description:
+              "A workspace's public write key as the Basic auth user name (or writeKey in the body)",
+          },
           adminToken: {
             type: 'http',
             scheme: 'bearer',
-            description: 'The local admin token in the data directory\'s server.json (adm_...); on workspace routes, with the X-Closedloop-Workspace header',
+            description:
+              "The local admin token in the data directory's server.json (adm_...); on workspace routes, with the X-Closedloop-Workspace header",
           },
         },
       },
@@ -37,5 +51,9 @@ export async function openApi(app: FastifyInstance): Promise<void> {
       return who ? { ...out, schema: { ...out.schema, security: SECURITY[who] } } : out;
     },
   });
-  app.get('/api/openapi.json', { config: access.anyone(), schema: { summary: 'This document' } }, async () => app.swagger());
+  app.get(
+    '/api/openapi.json',
+    { config: access.anyone(), schema: { summary: 'This document' } },
+    async () => app.swagger(),
+  );
 }

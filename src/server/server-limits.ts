@@ -14,7 +14,14 @@ export const IDLE_TIMEOUT_MS = 5 * 60_000;
 
 type LimitOptions = Pick<
   FastifyHttpOptions<Server>,
-  'bodyLimit' | 'trustProxy' | 'requestTimeout' | 'connectionTimeout' | 'keepAliveTimeout' | 'http' | 'frameworkErrors' | 'clientErrorHandler'
+  | 'bodyLimit'
+  | 'trustProxy'
+  | 'requestTimeout'
+  | 'connectionTimeout'
+  | 'keepAliveTimeout'
+  | 'http'
+  | 'frameworkErrors'
+  | 'clientErrorHandler'
 >;
 
 /**
@@ -35,7 +42,12 @@ export function serverOptions(config: Config): LimitOptions {
     keepAliveTimeout,
     // Node checks the request and header deadlines on an interval (30 s by default): check often enough
     // that a deadline means what it says
-    http: { requestTimeout, headersTimeout, keepAliveTimeout, connectionsCheckingInterval: Math.max(100, Math.min(1000, headersTimeout / 2)) },
+    http: {
+      requestTimeout,
+      headersTimeout,
+      keepAliveTimeout,
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, headersTimeout / 2)),
+    },
     frameworkErrors,
     clientErrorHandler,
   };
@@ -44,7 +56,10 @@ export function serverOptions(config: Config): LimitOptions {
 /** Hooks every route shares: the per-address connection cap, body decompression and the JSON parser. */
 export function installServerLimits(app: FastifyInstance, config: Config): void {
   const trusted = addressMatcher(config.trustProxy);
-  const connections = limitConnections(app.server, { max: config.maxConnectionsPerIp, exempt: trusted });
+  const connections = limitConnections(app.server, {
+    max: config.maxConnectionsPerIp,
+    exempt: trusted,
+  });
   app.addHook('onRequest', connections.onRequest);
   app.addHook('preParsing', decompressRequestBody);
   installJsonBody(app);

@@ -29,7 +29,12 @@ before(async () => {
   site = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/whitepaper.pdf') {
-      res.writeHead(200, { 'content-type': 'application/pdf', 'content-disposition': 'attachment; filename="whitepaper.pdf"' }).end('%PDF-1.4\n%%EOF\n');
+      res
+        .writeHead(200, {
+          'content-type': 'application/pdf',
+          'content-disposition': 'attachment; filename="whitepaper.pdf"',
+        })
+        .end('%PDF-1.4\n%%EOF\n');
       return;
     }
     if (path === '/signup') {
@@ -65,8 +70,16 @@ before(async () => {
   sitePort = (site.address() as AddressInfo).port;
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', `--host-resolver-rules=MAP ${SITE_HOST} 127.0.0.1`],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--host-resolver-rules=MAP ${SITE_HOST} 127.0.0.1`,
+    ],
   });
 });
 
@@ -77,7 +90,10 @@ after(async () => {
   await s?.close();
 });
 
-async function storedUntil(check: (events: StoredEvent[]) => boolean, what: string): Promise<StoredEvent[]> {
+async function storedUntil(
+  check: (events: StoredEvent[]) => boolean,
+  what: string,
+): Promise<StoredEvent[]> {
   for (let i = 0; i < 100; i++) {
     await s.app.ingest.flush();
     const events = await s.store.queryEvents(s.workspace.id, { limit: 1000 });
@@ -85,7 +101,9 @@ async function storedUntil(check: (events: StoredEvent[]) => boolean, what: stri
     await new Promise((r) => setTimeout(r, 100));
   }
   const events = await s.store.queryEvents(s.workspace.id, { limit: 1000 });
-  throw new Error(`timed out waiting for ${what}; stored: ${events.map((e) => `${e.type}:${e.event ?? e.pageUrl}`).join(', ')}`);
+  throw new Error(
+    `timed out waiting for ${what}; stored: ${events.map((e) => `${e.type}:${e.event ?? e.pageUrl}`).join(', ')}`,
+  );
 }
 
 test('two visits days apart, one anonymous id: first-landing UTMs and gclid, SPA page, download, identify and form; no password stored', async () => {
@@ -103,13 +121,20 @@ test('two visits days apart, one anonymous id: first-landing UTMs and gclid, SPA
   await page1.click('#pdf');
   await download;
   await page1.clock.runFor(1500);
-  await storedUntil((ev) => ev.some((e) => e.event === 'file_download') && ev.filter((e) => e.type === 'page').length >= 2, 'visit 1');
+  await storedUntil(
+    (ev) =>
+      ev.some((e) => e.event === 'file_download') &&
+      ev.filter((e) => e.type === 'page').length >= 2,
+    'visit 1',
+  );
   await page1.close();
 
   // visit 2, three days later, from Google search: a form with an email and a password
   await context.clock.setSystemTime(new Date(t0.getTime() + 3 * 86_400_000));
   const page2 = await context.newPage();
-  await page2.goto(`http://${SITE_HOST}:${sitePort}/pricing`, { referer: 'https://www.google.com/' });
+  await page2.goto(`http://${SITE_HOST}:${sitePort}/pricing`, {
+    referer: 'https://www.google.com/',
+  });
   await page2.fill('input[name=email]', 'Ada.Lovelace@Example.com');
   await page2.fill('input[name=company]', 'Analytical Engines');
   await page2.fill('input[name=password]', PASSWORD);
@@ -131,15 +156,25 @@ test('two visits days apart, one anonymous id: first-landing UTMs and gclid, SPA
   assert.match(landingPage.pageUrl ?? '', /utm_source=google&utm_medium=cpc&utm_campaign=brand_q2/);
   assert.equal(landingPage.pageReferrer, 'https://www.google.com/');
   const visit1 = pages.filter((p) => sessionOf(p) === sessionOf(landingPage));
-  assert.ok(visit1.some((p) => (p.pageUrl ?? '').endsWith('/features')), 'the SPA navigation is a page view of the same visit');
+  assert.ok(
+    visit1.some((p) => (p.pageUrl ?? '').endsWith('/features')),
+    'the SPA navigation is a page view of the same visit',
+  );
   const pricing = pages.find((p) => (p.pageUrl ?? '').endsWith('/pricing'));
   assert.equal(pricing?.pageReferrer, 'https://www.google.com/');
-  assert.notEqual(sessionOf(pricing!), sessionOf(landingPage), 'the return days later is another session');
+  assert.notEqual(
+    sessionOf(pricing!),
+    sessionOf(landingPage),
+    'the return days later is another session',
+  );
   assert.equal(new Set(pages.map(sessionOf)).size, 2);
   const dl = events.find((e) => e.event === 'file_download');
   assert.match(String((dl?.properties as { url?: string }).url), /whitepaper\.pdf$/);
   const identify = events.find((e) => e.type === 'identify');
-  assert.equal(String((identify?.traits as { email?: string }).email).toLowerCase(), 'ada.lovelace@example.com');
+  assert.equal(
+    String((identify?.traits as { email?: string }).email).toLowerCase(),
+    'ada.lovelace@example.com',
+  );
   const form = events.find((e) => e.event === 'form_submitted');
   assert.ok(JSON.stringify(form?.properties).includes('Analytical Engines'));
   const everything = JSON.stringify(await s.store.queryEvents(s.workspace.id, { limit: 10_000 }));
@@ -156,48 +191,87 @@ function filesUnder(dir: string): string {
     .join('\n');
 }
 
-test('a GET form and a landing URL full of secrets: nothing sensitive reaches the store, UTMs and gclid kept', { timeout: 120_000 }, async () => {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const landing = `http://${SITE_HOST}:${sitePort}/?email=lin.url%40example.com&token=landing-token-value&utm_source=x&utm_medium=cpc&gclid=y`;
-  await page.goto(landing);
-  await page.goto(`http://${SITE_HOST}:${sitePort}/signup`);
-  await page.fill('input[name=email]', 'lin@example.com');
-  await Promise.all([page.waitForURL('**/thanks?**'), page.click('#send')]);
-  assert.match(page.url(), /hidden-token-value/, 'the browser put the form fields in the URL');
-  await s.app.ingest.settle();
-  const events = await storedUntil(
-    (ev) => ev.some((e) => e.event === 'form_submitted' && e.anonymousId === ev.find((p) => p.pageUrl?.includes('first_name=Lin'))?.anonymousId),
-    'the thank-you page and the form',
-  );
-  await context.close();
-  await s.app.ingest.settle();
+test(
+  'a GET form and a landing URL full of secrets: nothing sensitive reaches the store, UTMs and gclid kept',
+  { timeout: 120_000 },
+  async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const landing = `http://${SITE_HOST}:${sitePort}/?email=lin.url%40example.com&token=landing-token-value&utm_source=x&utm_medium=cpc&gclid=y`;
+    await page.goto(landing);
+    await page.goto(`http://${SITE_HOST}:${sitePort}/signup`);
+    await page.fill('input[name=email]', 'lin@example.com');
+    await Promise.all([page.waitForURL('**/thanks?**'), page.click('#send')]);
+    assert.match(page.url(), /hidden-token-value/, 'the browser put the form fields in the URL');
+    await s.app.ingest.settle();
+    const events = await storedUntil(
+      (ev) =>
+        ev.some(
+          (e) =>
+            e.event === 'form_submitted' &&
+            e.anonymousId === ev.find((p) => p.pageUrl?.includes('first_name=Lin'))?.anonymousId,
+        ),
+      'the thank-you page and the form',
+    );
+    await context.close();
+    await s.app.ingest.settle();
 
-  // This visitor: the one whose thank-you page came from the GET form.
-  const thanks = events.find((e) => e.type === 'page' && e.pageUrl?.includes('first_name=Lin'))!;
-  const mine = events.filter((e) => e.anonymousId === thanks.anonymousId);
-  assert.equal(thanks.pageUrl, `http://${SITE_HOST}:${sitePort}/thanks?email=[email]&first_name=Lin&password=[redacted]&token=[redacted]&number=[redacted]&cc-csc=[redacted]`);
-  const landed = mine.find((e) => e.type === 'page' && e.pageUrl?.includes('utm_source'))!;
-  assert.equal(landed.pageUrl, `http://${SITE_HOST}:${sitePort}/?email=[email]&token=[redacted]&utm_source=x&utm_medium=cpc&gclid=y`);
-  // The snippet sends neither path, search nor locale: the collector derives them (from the URL, before redaction; from Accept-Language).
-  const landedContext = landed.context as { page: Record<string, unknown>; locale?: string };
-  assert.deepEqual([landedContext.page.path, landedContext.page.search], ['/', '?email=[email]&token=[redacted]&utm_source=x&utm_medium=cpc&gclid=y']);
-  assert.equal((landed.properties as { search?: string }).search, landedContext.page.search);
-  // (Playwright's locale emulation does not reach keepalive requests' Accept-Language: the browser's own language it is.)
-  assert.match(landedContext.locale ?? '', /^[a-z]{2,3}(-[A-Za-z0-9]+)*$/);
-  const sessions = await s.store.listSessions(s.workspace.id, { anonymousIds: [landed.anonymousId!] });
-  const landedSession = sessions.find((x) => x.landingUrl?.includes('utm_source'));
-  assert.equal(landedSession?.source, 'x', 'the UTMs still drive acquisition');
-  assert.equal(landedSession?.clickIds.gclid, 'y');
+    // This visitor: the one whose thank-you page came from the GET form.
+    const thanks = events.find((e) => e.type === 'page' && e.pageUrl?.includes('first_name=Lin'))!;
+    const mine = events.filter((e) => e.anonymousId === thanks.anonymousId);
+    assert.equal(
+      thanks.pageUrl,
+      `http://${SITE_HOST}:${sitePort}/thanks?email=[email]&first_name=Lin&password=[redacted]&token=[redacted]&number=[redacted]&cc-csc=[redacted]`,
+    );
+    const landed = mine.find((e) => e.type === 'page' && e.pageUrl?.includes('utm_source'))!;
+    assert.equal(
+      landed.pageUrl,
+      `http://${SITE_HOST}:${sitePort}/?email=[email]&token=[redacted]&utm_source=x&utm_medium=cpc&gclid=y`,
+    );
+    // The snippet sends neither path, search nor locale: the collector derives them (from the URL, before redaction; from Accept-Language).
+    const landedContext = landed.context as { page: Record<string, unknown>; locale?: string };
+    assert.deepEqual(
+      [landedContext.page.path, landedContext.page.search],
+      ['/', '?email=[email]&token=[redacted]&utm_source=x&utm_medium=cpc&gclid=y'],
+    );
+    assert.equal((landed.properties as { search?: string }).search, landedContext.page.search);
+    // (Playwright's locale emulation does not reach keepalive requests' Accept-Language: the browser's own language it is.)
+    assert.match(landedContext.locale ?? '', /^[a-z]{2,3}(-[A-Za-z0-9]+)*$/);
+    const sessions = await s.store.listSessions(s.workspace.id, {
+      anonymousIds: [landed.anonymousId!],
+    });
+    const landedSession = sessions.find((x) => x.landingUrl?.includes('utm_source'));
+    assert.equal(landedSession?.source, 'x', 'the UTMs still drive acquisition');
+    assert.equal(landedSession?.clickIds.gclid, 'y');
 
-  const stored = JSON.stringify(await s.store.queryEvents(s.workspace.id, { limit: 10_000 })) + JSON.stringify(sessions) + filesUnder(s.dir);
-  for (const secret of [PASSWORD, 'hidden-token-value', 'landing-token-value', '4242 4242', '4242+4242', 'csc=918', 'lin.url', 'lin%40']) {
-    assert.ok(!stored.includes(secret), `${secret} is stored somewhere`);
-  }
-  // The form's e-mail identifies the lead (traits), but no URL-bearing field carries it.
-  const urls = JSON.stringify(mine.map((e) => [e.pageUrl, e.pageReferrer, (e.context as { page?: unknown }).page, (e.properties as { url?: string }).url]));
-  assert.ok(!/@|%40/.test(urls), urls);
-});
+    const stored =
+      JSON.stringify(await s.store.queryEvents(s.workspace.id, { limit: 10_000 })) +
+      JSON.stringify(sessions) +
+      filesUnder(s.dir);
+    for (const secret of [
+      PASSWORD,
+      'hidden-token-value',
+      'landing-token-value',
+      '4242 4242',
+      '4242+4242',
+      'csc=918',
+      'lin.url',
+      'lin%40',
+    ]) {
+      assert.ok(!stored.includes(secret), `${secret} is stored somewhere`);
+    }
+    // The form's e-mail identifies the lead (traits), but no URL-bearing field carries it.
+    const urls = JSON.stringify(
+      mine.map((e) => [
+        e.pageUrl,
+        e.pageReferrer,
+        (e.context as { page?: unknown }).page,
+        (e.properties as { url?: string }).url,
+      ]),
+    );
+    assert.ok(!/@|%40/.test(urls), urls);
+  },
+);
 
 test('/cl.js is served gzipped when accepted, with caching headers', async () => {
   const r = await fetch(`${s.base}/cl.js`, { headers: { 'accept-encoding': 'gzip' } });
@@ -216,6 +290,14 @@ test('/cl.js is served gzipped when accepted, with caching headers', async () =>
   assert.equal(lazy.headers.get('content-encoding'), 'gzip');
   assert.match(lazy.headers.get('cache-control') ?? '', /immutable/);
   assert.match(await lazy.text(), /form_submitted/);
-  assert.equal((await fetch(`${s.base}/cl.js?${hash === '00000000' ? '11111111' : '00000000'}`)).status, 404, 'another version: not found');
-  assert.equal(await (await fetch(`${s.base}/cl.js?v=2`)).text(), core, 'other queries (cache busting) get cl.js');
+  assert.equal(
+    (await fetch(`${s.base}/cl.js?${hash === '00000000' ? '11111111' : '00000000'}`)).status,
+    404,
+    'another version: not found',
+  );
+  assert.equal(
+    await (await fetch(`${s.base}/cl.js?v=2`)).text(),
+    core,
+    'other queries (cache busting) get cl.js',
+  );
 });

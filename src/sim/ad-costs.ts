@@ -18,15 +18,27 @@ interface CatalogRow {
 
 const ROWS: readonly CatalogRow[] = CAMPAIGNS.flatMap((campaign) =>
   campaign.adGroups.flatMap((adGroup): CatalogRow[] =>
-    adGroup.keywords.length > 0 ? adGroup.keywords.map((keyword) => ({ campaign, adGroup, keyword })) : [{ campaign, adGroup, keyword: null }],
+    adGroup.keywords.length > 0
+      ? adGroup.keywords.map((keyword) => ({ campaign, adGroup, keyword }))
+      : [{ campaign, adGroup, keyword: null }],
   ),
 );
 
-function rowKey(platform: string, campaignId: string, adGroupId: string, keyword: string | null): string {
+function rowKey(
+  platform: string,
+  campaignId: string,
+  adGroupId: string,
+  keyword: string | null,
+): string {
   return `${platform}|${campaignId}|${adGroupId}|${keyword ?? ''}`;
 }
 
-const ROW_INDEX = new Map(ROWS.map((r, i) => [rowKey(r.campaign.platform, r.campaign.id, r.adGroup.id, r.keyword?.text ?? null), i]));
+const ROW_INDEX = new Map(
+  ROWS.map((r, i) => [
+    rowKey(r.campaign.platform, r.campaign.id, r.adGroup.id, r.keyword?.text ?? null),
+    i,
+  ]),
+);
 
 export class AdCostAggregator {
   private clicks: number[] = new Array<number>(ROWS.length).fill(0);
@@ -37,8 +49,11 @@ export class AdCostAggregator {
   ) {}
 
   addClick(click: PaidClick): void {
-    const i = ROW_INDEX.get(rowKey(click.platform, click.campaign.id, click.adGroup.id, click.keyword?.text ?? null));
-    if (i === undefined) throw new Error(`paid click outside the catalogue: ${click.campaign.name}`);
+    const i = ROW_INDEX.get(
+      rowKey(click.platform, click.campaign.id, click.adGroup.id, click.keyword?.text ?? null),
+    );
+    if (i === undefined)
+      throw new Error(`paid click outside the catalogue: ${click.campaign.name}`);
     this.clicks[i] = (this.clicks[i] ?? 0) + 1;
   }
 
@@ -53,7 +68,8 @@ export class AdCostAggregator {
       const cpc = row.keyword?.cpc ?? row.adGroup.cpc;
       const ctr = (row.keyword?.ctr ?? row.adGroup.ctr) * rng.lognormal(1, 0.15);
       // A day without clicks still shows some impressions; CPC billing means it costs nothing.
-      const impressions = clicks > 0 ? Math.max(clicks, Math.round(clicks / ctr)) : rng.poisson(0.6 / ctr);
+      const impressions =
+        clicks > 0 ? Math.max(clicks, Math.round(clicks / ctr)) : rng.poisson(0.6 / ctr);
       const cost = Math.round(clicks * cpc * rng.lognormal(1, 0.2) * 100) / 100;
       out.push({
         date,
@@ -64,7 +80,10 @@ export class AdCostAggregator {
         ad_group_id: row.adGroup.id,
         ad_group_name: row.adGroup.name,
         keyword: row.keyword?.text ?? null,
-        match_type: row.keyword === null ? null : { e: 'exact', p: 'phrase', b: 'broad' }[row.keyword.matchType],
+        match_type:
+          row.keyword === null
+            ? null
+            : { e: 'exact', p: 'phrase', b: 'broad' }[row.keyword.matchType],
         impressions,
         clicks,
         cost,

@@ -54,18 +54,88 @@ export interface ChannelEffect {
 }
 
 export const CHANNEL_EFFECTS: Readonly<Record<ChannelId, ChannelEffect>> = {
-  direct: { ga4: 'Direct', weight: 0.6, fallback: null, substitution: 0, awareness: 0, paid: false },
-  organic_search: { ga4: 'Organic Search', weight: 0.8, fallback: 'direct', substitution: 0.25, awareness: 0.6, paid: false },
+  direct: {
+    ga4: 'Direct',
+    weight: 0.6,
+    fallback: null,
+    substitution: 0,
+    awareness: 0,
+    paid: false,
+  },
+  organic_search: {
+    ga4: 'Organic Search',
+    weight: 0.8,
+    fallback: 'direct',
+    substitution: 0.25,
+    awareness: 0.6,
+    paid: false,
+  },
   // Brand search mostly harvests demand that exists anyway: most clicks fall through to the organic result.
-  paid_search_brand: { ga4: 'Paid Search', weight: 0.8, fallback: 'organic_search', substitution: 0.85, awareness: 0.05, paid: true },
-  paid_search_nonbrand: { ga4: 'Paid Search', weight: 1.0, fallback: 'organic_search', substitution: 0.3, awareness: 0.7, paid: true },
+  paid_search_brand: {
+    ga4: 'Paid Search',
+    weight: 0.8,
+    fallback: 'organic_search',
+    substitution: 0.85,
+    awareness: 0.05,
+    paid: true,
+  },
+  paid_search_nonbrand: {
+    ga4: 'Paid Search',
+    weight: 1.0,
+    fallback: 'organic_search',
+    substitution: 0.3,
+    awareness: 0.7,
+    paid: true,
+  },
   // Display and paid social create demand: without them most of their visitors never arrive.
-  display: { ga4: 'Display', weight: 0.9, fallback: 'direct', substitution: 0.05, awareness: 0.9, paid: true },
-  paid_social_meta: { ga4: 'Paid Social', weight: 1.1, fallback: 'direct', substitution: 0.05, awareness: 0.9, paid: true },
-  paid_social_linkedin: { ga4: 'Paid Social', weight: 1.4, fallback: 'direct', substitution: 0.1, awareness: 0.85, paid: true },
-  organic_social: { ga4: 'Organic Social', weight: 0.9, fallback: 'direct', substitution: 0.2, awareness: 0.6, paid: false },
-  email: { ga4: 'Email', weight: 1.2, fallback: 'direct', substitution: 0.15, awareness: 0.2, paid: false },
-  referral: { ga4: 'Referral', weight: 1.2, fallback: 'organic_search', substitution: 0.3, awareness: 0.7, paid: false },
+  display: {
+    ga4: 'Display',
+    weight: 0.9,
+    fallback: 'direct',
+    substitution: 0.05,
+    awareness: 0.9,
+    paid: true,
+  },
+  paid_social_meta: {
+    ga4: 'Paid Social',
+    weight: 1.1,
+    fallback: 'direct',
+    substitution: 0.05,
+    awareness: 0.9,
+    paid: true,
+  },
+  paid_social_linkedin: {
+    ga4: 'Paid Social',
+    weight: 1.4,
+    fallback: 'direct',
+    substitution: 0.1,
+    awareness: 0.85,
+    paid: true,
+  },
+  organic_social: {
+    ga4: 'Organic Social',
+    weight: 0.9,
+    fallback: 'direct',
+    substitution: 0.2,
+    awareness: 0.6,
+    paid: false,
+  },
+  email: {
+    ga4: 'Email',
+    weight: 1.2,
+    fallback: 'direct',
+    substitution: 0.15,
+    awareness: 0.2,
+    paid: false,
+  },
+  referral: {
+    ga4: 'Referral',
+    weight: 1.2,
+    fallback: 'organic_search',
+    substitution: 0.3,
+    awareness: 0.7,
+    paid: false,
+  },
 };
 
 /** How new visitors first arrive. Email first touches are people already on the mailing list. */
@@ -108,17 +178,23 @@ export const GA4_GROUPS: readonly Ga4ChannelGroup[] = [
 ];
 
 /** Checks the invariants the truth computation relies on; returns the problems found (empty when sound). */
-export function checkChannelModel(effects: Readonly<Record<ChannelId, ChannelEffect>> = CHANNEL_EFFECTS): string[] {
+export function checkChannelModel(
+  effects: Readonly<Record<ChannelId, ChannelEffect>> = CHANNEL_EFFECTS,
+): string[] {
   const problems: string[] = [];
   for (const id of CHANNELS) {
     const e = effects[id];
     if (e.weight < 0) problems.push(`${id}: weight must be >= 0`);
-    for (const [name, p] of [['substitution', e.substitution], ['awareness', e.awareness]] as const) {
+    for (const [name, p] of [
+      ['substitution', e.substitution],
+      ['awareness', e.awareness],
+    ] as const) {
       if (p < 0 || p > 1) problems.push(`${id}: ${name} must be in [0, 1]`);
     }
     if (e.fallback !== null) {
       if (e.fallback === id) problems.push(`${id}: fallback must differ from the channel`);
-      if (effects[e.fallback].weight > e.weight) problems.push(`${id}: fallback ${e.fallback} must not weigh more`);
+      if (effects[e.fallback].weight > e.weight)
+        problems.push(`${id}: fallback ${e.fallback} must not weigh more`);
     } else if (e.substitution !== 0) {
       problems.push(`${id}: substitution without a fallback`);
     }

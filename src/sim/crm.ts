@@ -55,9 +55,15 @@ export function planCrm(seed: number, person: Person, leadAt: number, windowEnd:
   const opp = rng.chance(0.65);
   const oppDelay = DAY + rng.exponential(5 * DAY);
   const wins = rng.chance(0.22 + 0.15 * fit);
-  const cycle = Math.min(300 * DAY, Math.max(10 * DAY, rng.lognormal(wins ? 45 * DAY : 30 * DAY, 0.6)));
+  const cycle = Math.min(
+    300 * DAY,
+    Math.max(10 * DAY, rng.lognormal(wins ? 45 * DAY : 30 * DAY, 0.6)),
+  );
   const seats = Math.max(3, Math.round(person.company.employees * rng.uniform(0.02, 0.08)));
-  const amount = Math.min(250_000, Math.max(3_600, Math.round((seats * SEAT_PRICE_MONTHLY * 12) / 100) * 100));
+  const amount = Math.min(
+    250_000,
+    Math.max(3_600, Math.round((seats * SEAT_PRICE_MONTHLY * 12) / 100) * 100),
+  );
 
   const stages: StageChange[] = [{ stage: 'lead', at: leadAt }];
   const add = (stage: LifecycleStage, at: number): boolean => {
@@ -84,7 +90,13 @@ export function planCrm(seed: number, person: Person, leadAt: number, windowEnd:
   return { stages, deal, won, amount, movements };
 }
 
-function planSubscription(rng: Rng, start: number, mrr: number, windowEnd: number, out: MrrMovement[]): void {
+function planSubscription(
+  rng: Rng,
+  start: number,
+  mrr: number,
+  windowEnd: number,
+  out: MrrMovement[],
+): void {
   let current = Math.round(mrr);
   out.push({ at: start, kind: 'new', mrrDelta: current, mrrAfter: current });
   for (let at = start + MONTH; at <= windowEnd; at += MONTH) {

@@ -38,8 +38,16 @@ export function segmentHttpWriter(opts: HttpWriterOptions): SimWriter & { stats:
     for (let attempt = 0; ; attempt++) {
       stats.requests++;
       // status 0: a network error (retried like a 5xx)
-      const { status, retryAfter, text } = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth }, body }).then(
-        async (r) => ({ status: r.status, retryAfter: Number(r.headers.get('retry-after') ?? 0), text: await r.text() }),
+      const { status, retryAfter, text } = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: auth },
+        body,
+      }).then(
+        async (r) => ({
+          status: r.status,
+          retryAfter: Number(r.headers.get('retry-after') ?? 0),
+          text: await r.text(),
+        }),
         () => ({ status: 0, retryAfter: 0, text: '' }),
       );
       if (status >= 200 && status < 300) {
@@ -48,10 +56,14 @@ export function segmentHttpWriter(opts: HttpWriterOptions): SimWriter & { stats:
         return;
       }
       if ((status !== 0 && status !== 429 && status < 500) || attempt >= maxRetries) {
-        throw new Error(`POST ${url} failed with ${status || 'a network error'}: ${text.slice(0, 300)}`);
+        throw new Error(
+          `POST ${url} failed with ${status || 'a network error'}: ${text.slice(0, 300)}`,
+        );
       }
       stats.retries++;
-      await new Promise((r) => setTimeout(r, retryAfter > 0 ? retryAfter * 1000 : Math.min(5000, 100 * 2 ** attempt)));
+      await new Promise((r) =>
+        setTimeout(r, retryAfter > 0 ? retryAfter * 1000 : Math.min(5000, 100 * 2 ** attempt)),
+      );
     }
   }
 

@@ -1,9 +1,30 @@
 /** The world simulator: public surface for the CLI, the demo workspace, tests and benchmarks. */
-export { simulate, validateOptions, type SimOptions, type SimOutputDir, type SimSummary } from './simulate.js';
-export { CHANNELS, CHANNEL_EFFECTS, GA4_GROUPS, checkChannelModel, type ChannelId, type ChannelEffect, type Ga4ChannelGroup } from './channels.js';
+export {
+  simulate,
+  validateOptions,
+  type SimOptions,
+  type SimOutputDir,
+  type SimSummary,
+} from './simulate.js';
+export {
+  CHANNELS,
+  CHANNEL_EFFECTS,
+  GA4_GROUPS,
+  checkChannelModel,
+  type ChannelId,
+  type ChannelEffect,
+  type Ga4ChannelGroup,
+} from './channels.js';
 export { CAMPAIGNS, SITE } from './catalog.js';
 export type { SimRecord } from './record.js';
 export type { SimTruth, ChannelTruth } from './truth.js';
-export type { AdCostRow, AdPlatform, CrmChange, RevenueMovement, SegmentEvent, SimWriter } from './types.js';
+export type {
+  AdCostRow,
+  AdPlatform,
+  CrmChange,
+  RevenueMovement,
+  SegmentEvent,
+  SimWriter,
+} from './types.js';
 export { segmentNdjsonWriter, adCostNdjsonWriter, NdjsonFile } from './writers.js';
 export { segmentHttpWriter, type HttpWriterOptions, type HttpWriterStats } from './http-writer.js';

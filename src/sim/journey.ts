@@ -63,7 +63,11 @@ function atLocalHour(rng: Rng, dayMs: number, person: Person): number {
 export function ownDay(t: number, person: Person): number {
   if (person.householdSize === 1) return t;
   let out = t;
-  while (Math.floor((out + person.utcOffsetMin * MINUTE) / DAY) % person.householdSize !== person.member) out += DAY;
+  while (
+    Math.floor((out + person.utcOffsetMin * MINUTE) / DAY) % person.householdSize !==
+    person.member
+  )
+    out += DAY;
   return out;
 }
 
@@ -71,7 +75,12 @@ export function ownDay(t: number, person: Person): number {
  * Draws the full plan for a person first seen on the UTC day starting at `arrivalDay`. Sessions that
  * would start after `windowEnd - SESSION_GUARD_MS` are left out (the world beyond the window is not simulated).
  */
-export function drawJourney(seed: number, person: Person, arrivalDay: number, windowEnd: number): JourneyDraws {
+export function drawJourney(
+  seed: number,
+  person: Person,
+  arrivalDay: number,
+  windowEnd: number,
+): JourneyDraws {
   const rng = Rng.of(seed, PURPOSE.journey, person.key);
   const first = rng.weighted(FIRST_TOUCH_MIX);
   const listMember = person.listMember || first === 'email';
@@ -80,7 +89,11 @@ export function drawJourney(seed: number, person: Person, arrivalDay: number, wi
   const planned = Math.min(16, 1 + rng.poisson(0.6 + 4 * keen));
   const threshold = rng.exponential(1);
   const uAware = rng.next();
-  const method = rng.weighted<ConversionMethod>([['form', 0.6], ['chat', 0.25], ['phone', 0.15]]);
+  const method = rng.weighted<ConversionMethod>([
+    ['form', 0.6],
+    ['chat', 0.25],
+    ['phone', 0.15],
+  ]);
   const conversionOffsetMs = rng.between(40_000, 15 * MINUTE);
   const twoDevices = person.devices.length > 1;
   const secondIsMobile = person.devices[1]?.kind === 'mobile';
@@ -104,7 +117,10 @@ export function drawJourney(seed: number, person: Person, arrivalDay: number, wi
       channel = rng.weighted(RETURN_MIX);
       if (channel === 'email' && !listMember) channel = 'direct';
     }
-    const social = channel === 'paid_social_meta' || channel === 'organic_social' || channel === 'paid_social_linkedin';
+    const social =
+      channel === 'paid_social_meta' ||
+      channel === 'organic_social' ||
+      channel === 'paid_social_linkedin';
     const device = twoDevices && rng.chance(social && secondIsMobile ? 0.6 : 0.35) ? 1 : 0;
     const uSub = rng.next();
     if (t > windowEnd - SESSION_GUARD_MS) break;
@@ -129,7 +145,8 @@ export function realize(draws: JourneyDraws, off: ReadonlySet<ChannelId> | null)
         channel = fallback;
       } else {
         // Without this channel the person never found us: nothing of their journey happens.
-        if (sessions.length === 0 && draws.uAware < effect.awareness) return { sessions: [], leadSession: -1, leadAt: 0 };
+        if (sessions.length === 0 && draws.uAware < effect.awareness)
+          return { sessions: [], leadSession: -1, leadAt: 0 };
         channel = null;
       }
     }
@@ -140,7 +157,8 @@ export function realize(draws: JourneyDraws, off: ReadonlySet<ChannelId> | null)
     const s = sessions[i];
     if (s === undefined) continue;
     hazard += draws.person.intent * CHANNEL_EFFECTS[s.channel].weight;
-    if (hazard >= draws.threshold) return { sessions, leadSession: i, leadAt: s.planned.t + draws.conversionOffsetMs };
+    if (hazard >= draws.threshold)
+      return { sessions, leadSession: i, leadAt: s.planned.t + draws.conversionOffsetMs };
   }
   return { sessions, leadSession: -1, leadAt: 0 };
 }

@@ -15,9 +15,18 @@ describe('prng', () => {
     const c = Rng.of(5, PURPOSE.journey, 43);
     const d = Rng.of(6, PURPOSE.journey, 42);
     const xs = Array.from({ length: 8 }, () => a.uint32());
-    assert.deepEqual(Array.from({ length: 8 }, () => b.uint32()), xs);
-    assert.notDeepEqual(Array.from({ length: 8 }, () => c.uint32()), xs);
-    assert.notDeepEqual(Array.from({ length: 8 }, () => d.uint32()), xs);
+    assert.deepEqual(
+      Array.from({ length: 8 }, () => b.uint32()),
+      xs,
+    );
+    assert.notDeepEqual(
+      Array.from({ length: 8 }, () => c.uint32()),
+      xs,
+    );
+    assert.notDeepEqual(
+      Array.from({ length: 8 }, () => d.uint32()),
+      xs,
+    );
   });
 
   it('draws uniform numbers and bounded integers', () => {
@@ -41,7 +50,14 @@ describe('channel model', () => {
   });
 
   it('reports a fallback that would raise conversions', () => {
-    const broken = { ...CHANNEL_EFFECTS, display: { ...CHANNEL_EFFECTS.display, fallback: 'paid_social_linkedin' as ChannelId, weight: 0.1 } };
+    const broken = {
+      ...CHANNEL_EFFECTS,
+      display: {
+        ...CHANNEL_EFFECTS.display,
+        fallback: 'paid_social_linkedin' as ChannelId,
+        weight: 0.1,
+      },
+    };
     assert.equal(checkChannelModel(broken).length, 1);
   });
 });
@@ -66,23 +82,28 @@ describe('journey', () => {
 
   it('switching channels off never brings a lead or a won deal earlier or adds revenue (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: 200_000 }), fc.subarray([...CHANNELS], { minLength: 1 }), (seed, h, off) => {
-        for (const person of householdPeople(seed, h)) {
-          // Make conversions likely so the property is exercised, not vacuous.
-          const keen = { ...person, intent: person.intent * 200 };
-          const draws = drawJourney(seed, keen, arrival, windowEnd);
-          const base = realize(draws, null);
-          const cf = realize(draws, new Set(off));
-          assert.ok(cf.sessions.length <= base.sessions.length);
-          assert.ok(cf.sessions.every((s) => !off.includes(s.channel)));
-          if (cf.leadSession >= 0) {
-            assert.ok(base.leadSession >= 0 && cf.leadAt >= base.leadAt);
-            const a = planCrm(seed, keen, base.leadAt, windowEnd);
-            const b = planCrm(seed, keen, cf.leadAt, windowEnd);
-            assert.ok(!b.won || a.won);
+      fc.property(
+        fc.integer({ min: 0, max: 1000 }),
+        fc.integer({ min: 0, max: 200_000 }),
+        fc.subarray([...CHANNELS], { minLength: 1 }),
+        (seed, h, off) => {
+          for (const person of householdPeople(seed, h)) {
+            // Make conversions likely so the property is exercised, not vacuous.
+            const keen = { ...person, intent: person.intent * 200 };
+            const draws = drawJourney(seed, keen, arrival, windowEnd);
+            const base = realize(draws, null);
+            const cf = realize(draws, new Set(off));
+            assert.ok(cf.sessions.length <= base.sessions.length);
+            assert.ok(cf.sessions.every((s) => !off.includes(s.channel)));
+            if (cf.leadSession >= 0) {
+              assert.ok(base.leadSession >= 0 && cf.leadAt >= base.leadAt);
+              const a = planCrm(seed, keen, base.leadAt, windowEnd);
+              const b = planCrm(seed, keen, cf.leadAt, windowEnd);
+              assert.ok(!b.won || a.won);
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 300 },
     );
   });

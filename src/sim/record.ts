@@ -2,7 +2,13 @@
  * The simulator's own account of the world it wrote (record.json): aggregates only, so later stages
  * (sessionisation, channel rules, identity stitching, lead counting) can be checked against it.
  */
-import { CHANNELS, CHANNEL_EFFECTS, GA4_GROUPS, type ChannelId, type Ga4ChannelGroup } from './channels.js';
+import {
+  CHANNELS,
+  CHANNEL_EFFECTS,
+  GA4_GROUPS,
+  type ChannelId,
+  type Ga4ChannelGroup,
+} from './channels.js';
 import type { ConversionMethod } from './journey.js';
 import type { AdCostRow, SegmentEvent } from './types.js';
 
@@ -82,8 +88,19 @@ export function emptyRecord(): SimRecord {
     persons: 0,
     anonymousIds: 0,
     sessions: { total: 0, byGa4ChannelGroup: zeros(GA4_GROUPS), byChannel: zeros(CHANNELS) },
-    leads: { total: 0, byFirstTouchGa4ChannelGroup: zeros(GA4_GROUPS), byFirstTouchChannel: zeros(CHANNELS), byMethod: zeros(['form', 'chat', 'phone'] as const), resolvable: { total: 0, byFirstTouchGa4ChannelGroup: {} } },
-    identity: { twoDevicePersons: 0, emailsOnSeveralDevices: 0, devicesWithSeveralEmails: 0, resolvablePersons: 0 },
+    leads: {
+      total: 0,
+      byFirstTouchGa4ChannelGroup: zeros(GA4_GROUPS),
+      byFirstTouchChannel: zeros(CHANNELS),
+      byMethod: zeros(['form', 'chat', 'phone'] as const),
+      resolvable: { total: 0, byFirstTouchGa4ChannelGroup: {} },
+    },
+    identity: {
+      twoDevicePersons: 0,
+      emailsOnSeveralDevices: 0,
+      devicesWithSeveralEmails: 0,
+      resolvablePersons: 0,
+    },
     crm: {
       mql: 0,
       sql: 0,
@@ -123,7 +140,8 @@ export function countResolvableLead(r: SimRecord, firstTouch: ChannelId | null):
 export function countEvent(r: SimRecord, e: SegmentEvent): void {
   r.events.total++;
   r.events.byType[e.type]++;
-  if (e.type === 'track' && e.event !== undefined) r.events.byTrackEvent[e.event] = (r.events.byTrackEvent[e.event] ?? 0) + 1;
+  if (e.type === 'track' && e.event !== undefined)
+    r.events.byTrackEvent[e.event] = (r.events.byTrackEvent[e.event] ?? 0) + 1;
 }
 
 export function countAdCost(r: SimRecord, row: AdCostRow): void {

@@ -29,10 +29,20 @@ import type { SegmentEvent } from './types.js';
 export const MAX_EMAILS_PER_ANONYMOUS_ID = 3;
 
 /** Track events that make their person a lead (with the identify that carries an email or phone). */
-const LEAD_EVENTS: ReadonlySet<string> = new Set(['form_submitted', 'Form Submitted', 'chat_started', 'Chat Started', 'phone_call', 'Phone Call']);
+const LEAD_EVENTS: ReadonlySet<string> = new Set([
+  'form_submitted',
+  'Form Submitted',
+  'chat_started',
+  'Chat Started',
+  'phone_call',
+  'Phone Call',
+]);
 
 /** The parts of a written event the product reads identity links and lead moments from. */
-export type ObservedEvent = Pick<SegmentEvent, 'type' | 'anonymousId' | 'timestamp' | 'event' | 'properties' | 'traits'>;
+export type ObservedEvent = Pick<
+  SegmentEvent,
+  'type' | 'anonymousId' | 'timestamp' | 'event' | 'properties' | 'traits'
+>;
 
 export interface FirstSession {
   t: number;
@@ -105,11 +115,15 @@ export class ResolvableIdentities {
       phone = text(e.traits?.['phone']);
     } else {
       const fields = e.properties['fields'];
-      const nested = typeof fields === 'object' && fields !== null && !Array.isArray(fields) ? fields : {};
+      const nested =
+        typeof fields === 'object' && fields !== null && !Array.isArray(fields) ? fields : {};
       email = text(e.properties['email']) ?? text(nested['email']);
       phone = text(e.properties['phone']) ?? text(nested['phone']);
     }
-    const lead = e.type === 'identify' ? email !== undefined || phone !== undefined : LEAD_EVENTS.has(e.event ?? '');
+    const lead =
+      e.type === 'identify'
+        ? email !== undefined || phone !== undefined
+        : LEAD_EVENTS.has(e.event ?? '');
     if (email === undefined && phone === undefined && !lead) return;
     let facts = this.devices.get(e.anonymousId);
     if (facts === undefined) {
@@ -138,15 +152,22 @@ export class ResolvableIdentities {
     for (const [anon, facts] of this.devices) {
       for (const c of facts.claims) sets.add(c.id);
       sets.add(`anonymous_id:${anon}`);
-      if (new Set(facts.claims.filter((c) => c.id.startsWith('email:')).map((c) => c.id)).size > maxEmails) quarantined.add(anon);
+      if (
+        new Set(facts.claims.filter((c) => c.id.startsWith('email:')).map((c) => c.id)).size >
+        maxEmails
+      )
+        quarantined.add(anon);
     }
     // which devices see two persons holding an email (decided before any device joins anything)
     const holdsEmail = new Set<string>();
-    for (const [, facts] of this.devices) for (const c of facts.claims) if (c.id.startsWith('email:')) holdsEmail.add(sets.find(c.id));
+    for (const [, facts] of this.devices)
+      for (const c of facts.claims) if (c.id.startsWith('email:')) holdsEmail.add(sets.find(c.id));
     const conflict = new Set<string>();
     for (const [anon, facts] of this.devices) {
       if (quarantined.has(anon)) continue;
-      const named = new Set(facts.claims.map((c) => sets.find(c.id)).filter((r) => holdsEmail.has(r)));
+      const named = new Set(
+        facts.claims.map((c) => sets.find(c.id)).filter((r) => holdsEmail.has(r)),
+      );
       if (named.size > 1) conflict.add(anon);
     }
     for (const [anon, facts] of this.devices) {
@@ -164,7 +185,8 @@ export class ResolvableIdentities {
     // each person's lead moments and sessions: whole devices, and spans of shared ones
     const leadsOf = new Map<string, number[]>();
     const sessionsOf = new Map<string, FirstSession[]>();
-    const push = <T>(m: Map<string, T[]>, k: string, v: T): void => void m.set(k, [...(m.get(k) ?? []), v]);
+    const push = <T>(m: Map<string, T[]>, k: string, v: T): void =>
+      void m.set(k, [...(m.get(k) ?? []), v]);
     const roots = new Set<string>();
     for (const [anon, facts] of this.devices) {
       for (const c of facts.claims) roots.add(sets.find(c.id));
@@ -175,7 +197,10 @@ export class ResolvableIdentities {
         if (facts.sessions[0] !== undefined) push(sessionsOf, person, facts.sessions[0]);
         continue;
       }
-      const spans = spansOf(facts.claims.map((c) => ({ person: sets.find(c.id), at: c.at })), facts.sessions.map((s) => s.t));
+      const spans = spansOf(
+        facts.claims.map((c) => ({ person: sets.find(c.id), at: c.at })),
+        facts.sessions.map((s) => s.t),
+      );
       const owner = (t: number): string => spans.find((s) => t >= s.from && t < s.until)!.person;
       for (const t of facts.leads) push(leadsOf, owner(t), t);
       for (const s of facts.sessions) push(sessionsOf, owner(s.t), s);
@@ -184,16 +209,24 @@ export class ResolvableIdentities {
     for (const [person, times] of leadsOf) {
       const at = Math.min(...times);
       let first: FirstSession | undefined;
-      for (const s of sessionsOf.get(person) ?? []) if (s.t <= at && (first === undefined || s.t < first.t)) first = s;
+      for (const s of sessionsOf.get(person) ?? [])
+        if (s.t <= at && (first === undefined || s.t < first.t)) first = s;
       leads.push({ at, firstTouch: first?.channel ?? null });
     }
     // Anonymous ids that never identified are one person each; a shared device is no person of its own.
-    return { persons: anonymousIds - this.devices.size + roots.size, leads, sharedDevices: shared.size };
+    return {
+      persons: anonymousIds - this.devices.size + roots.size,
+      leads,
+      sharedDevices: shared.size,
+    };
   }
 }
 
 /** A shared device's spans [from, until): up to each identify, from the first session after the previous person's. */
-function spansOf(claims: { person: string; at: number }[], starts: readonly number[]): { person: string; from: number; until: number }[] {
+function spansOf(
+  claims: { person: string; at: number }[],
+  starts: readonly number[],
+): { person: string; from: number; until: number }[] {
   claims.sort((x, y) => x.at - y.at || (x.person < y.person ? -1 : x.person > y.person ? 1 : 0));
   const runs: { person: string; first: number; last: number }[] = [];
   for (const c of claims) {

@@ -14,7 +14,15 @@ import { MinHeap } from './heap.js';
 import { drawJourney, realize, type JourneyDraws, type Realized } from './journey.js';
 import { householdPeople, type Person } from './people.js';
 import { PURPOSE, Rng } from './prng.js';
-import { countAdCost, countEvent, countLead, countResolvableLead, countSession, emptyRecord, type SimRecord } from './record.js';
+import {
+  countAdCost,
+  countEvent,
+  countLead,
+  countResolvableLead,
+  countSession,
+  emptyRecord,
+  type SimRecord,
+} from './record.js';
 import { ResolvableIdentities } from './resolution.js';
 import { renderSession } from './session-events.js';
 import { buildTimeline, type TimelineItem } from './timeline.js';
@@ -82,24 +90,31 @@ interface Entry {
 
 export function validateOptions(o: SimOptions): void {
   if (!Number.isSafeInteger(o.seed)) throw new RangeError('seed must be a safe integer');
-  if (!Number.isInteger(o.days) || o.days < 1 || o.days > 3650) throw new RangeError('days must be an integer in 1..3650');
-  if (!Number.isFinite(o.visitorsPerDay) || o.visitorsPerDay < 1 || o.visitorsPerDay > 1e6) throw new RangeError('visitorsPerDay must be in 1..1000000');
+  if (!Number.isInteger(o.days) || o.days < 1 || o.days > 3650)
+    throw new RangeError('days must be an integer in 1..3650');
+  if (!Number.isFinite(o.visitorsPerDay) || o.visitorsPerDay < 1 || o.visitorsPerDay > 1e6)
+    throw new RangeError('visitorsPerDay must be in 1..1000000');
   if (Number.isNaN(parseDate(o.end))) throw new RangeError('end must be a date YYYY-MM-DD');
-  for (const c of o.channelsOff ?? []) if (!(CHANNELS as readonly string[]).includes(c)) throw new RangeError(`unknown channel ${c}`);
+  for (const c of o.channelsOff ?? [])
+    if (!(CHANNELS as readonly string[]).includes(c)) throw new RangeError(`unknown channel ${c}`);
 }
 
 /**
  * Simulates the world and hands it to `output`: either writers, or a directory that receives
  * events.ndjson, ad_costs.ndjson and record.json (and the truth file when asked).
  */
-export async function simulate(options: SimOptions, output: SimWriter[] | SimOutputDir): Promise<SimSummary> {
+export async function simulate(
+  options: SimOptions,
+  output: SimWriter[] | SimOutputDir,
+): Promise<SimSummary> {
   validateOptions(options);
   const { seed, days, visitorsPerDay } = options;
   const endMs = parseDate(options.end);
   const startMs = endMs - (days - 1) * DAY;
   const windowEnd = endMs + DAY - 1;
   const off = new Set<ChannelId>(options.channelsOff ?? []);
-  const wantTruth = options.truth === true || (!Array.isArray(output) && output.truthFile !== undefined);
+  const wantTruth =
+    options.truth === true || (!Array.isArray(output) && output.truthFile !== undefined);
 
   const files: string[] = [];
   let writers: SimWriter[];
@@ -109,7 +124,11 @@ export async function simulate(options: SimOptions, output: SimWriter[] | SimOut
     mkdirSync(output.outDir, { recursive: true });
     const events = join(output.outDir, 'events.ndjson');
     const costs = join(output.outDir, 'ad_costs.ndjson');
-    writers = [segmentNdjsonWriter(events), adCostNdjsonWriter(costs), ...(output.extraWriters ?? [])];
+    writers = [
+      segmentNdjsonWriter(events),
+      adCostNdjsonWriter(costs),
+      ...(output.extraWriters ?? []),
+    ];
     files.push(events, costs);
   }
 
@@ -119,8 +138,11 @@ export async function simulate(options: SimOptions, output: SimWriter[] | SimOut
   // Persons and leads as the product will resolve them from the events (only converted people's devices).
   const resolvable = new ResolvableIdentities();
   const heap = new MinHeap<Entry>((a, b) => a.t < b.t || (a.t === b.t && a.key < b.key));
-  const offWith = new Map<ChannelId, Set<ChannelId>>(CHANNELS.map((c) => [c, new Set([...off, c])]));
-  const ids = (prefix: string, person: Person): string => `${prefix}_${seed.toString(36)}_${person.key.toString(36)}`;
+  const offWith = new Map<ChannelId, Set<ChannelId>>(
+    CHANNELS.map((c) => [c, new Set([...off, c])]),
+  );
+  const ids = (prefix: string, person: Person): string =>
+    `${prefix}_${seed.toString(36)}_${person.key.toString(36)}`;
 
   const outcomeOf = (r: Realized, crm: CrmPlan | null): Outcome => ({
     lead: r.leadSession >= 0,
@@ -131,7 +153,8 @@ export async function simulate(options: SimOptions, output: SimWriter[] | SimOut
   const arrive = (person: Person, dayStart: number): void => {
     const draws = drawJourney(seed, person, dayStart, windowEnd);
     const realized = realize(draws, off.size > 0 ? off : null);
-    const crm = realized.leadSession >= 0 ? planCrm(seed, person, realized.leadAt, windowEnd) : null;
+    const crm =
+      realized.leadSession >= 0 ? planCrm(seed, person, realized.leadAt, windowEnd) : null;
     if (truth !== null) {
       const factual = outcomeOf(realized, crm);
       truth.addFactual(factual);
@@ -147,7 +170,17 @@ export async function simulate(options: SimOptions, output: SimWriter[] | SimOut
     const items = buildTimeline(seed, draws, realized, crm, windowEnd);
     const first = items[0];
     if (first === undefined) return;
-    const state: PersonState = { person, draws, realized, crm, items, next: 0, firstTouch: null, usedDevices: 0, identifiedDevices: 0 };
+    const state: PersonState = {
+      person,
+      draws,
+      realized,
+      crm,
+      items,
+      next: 0,
+      firstTouch: null,
+      usedDevices: 0,
+      identifiedDevices: 0,
+    };
     heap.push({ t: first.t, key: person.key, state });
   };
 
@@ -178,10 +211,24 @@ export async function simulate(options: SimOptions, output: SimWriter[] | SimOut
         if (state.usedDevices === 3) record.identity.twoDevicePersons++;
       }
       const rendered = renderSession(
-        { seed, person, device, ordinal: item.ordinal, t: item.t, channel: item.channel, isFirst: item.isFirst, email: item.email, conversion: item.conversion },
+        {
+          seed,
+          person,
+          device,
+          ordinal: item.ordinal,
+          t: item.t,
+          channel: item.channel,
+          isFirst: item.isFirst,
+          email: item.email,
+          conversion: item.conversion,
+        },
         (e) => {
           resolvable.observe(e, sessions);
-          if (e.type === 'identify' && e.traits?.['email'] !== undefined && (state.identifiedDevices & bit) === 0) {
+          if (
+            e.type === 'identify' &&
+            e.traits?.['email'] !== undefined &&
+            (state.identifiedDevices & bit) === 0
+          ) {
             state.identifiedDevices |= bit;
             if (state.identifiedDevices === 3) record.identity.emailsOnSeveralDevices++;
             device.emails++;
@@ -192,7 +239,8 @@ export async function simulate(options: SimOptions, output: SimWriter[] | SimOut
       );
       countSession(record, item.channel);
       if (rendered.paid !== null) costs.addClick(rendered.paid);
-      if (item.conversion?.kind === 'lead') countLead(record, state.firstTouch, item.conversion.method);
+      if (item.conversion?.kind === 'lead')
+        countLead(record, state.firstTouch, item.conversion.method);
       return;
     }
     const crm = state.crm;
@@ -203,7 +251,15 @@ export async function simulate(options: SimOptions, output: SimWriter[] | SimOut
       if (stage === undefined) return;
       if (stage.stage !== 'lead') record.crm[stage.stage]++;
       const viaPhone = state.draws.method === 'phone';
-      const change = { kind: 'contact_stage', at: iso(stage.at), contactId, email: viaPhone ? null : person.email, phone: viaPhone ? person.phone : null, company: person.company.name, stage: stage.stage } as const;
+      const change = {
+        kind: 'contact_stage',
+        at: iso(stage.at),
+        contactId,
+        email: viaPhone ? null : person.email,
+        phone: viaPhone ? person.phone : null,
+        company: person.company.name,
+        stage: stage.stage,
+      } as const;
       for (const w of writers) w.crm?.(change);
     } else if (item.kind === 'deal') {
       const deal = crm.deal;
@@ -214,13 +270,31 @@ export async function simulate(options: SimOptions, output: SimWriter[] | SimOut
         record.crm.dealsWon++;
         record.crm.wonAmount += deal.amount;
       } else record.crm.dealsLost++;
-      const change = { kind: 'deal', at: iso(item.t), dealId: ids('deal', person), contactId, company: person.company.name, stage, amount: deal.amount, currency: SITE.currency } as const;
+      const change = {
+        kind: 'deal',
+        at: iso(item.t),
+        dealId: ids('deal', person),
+        contactId,
+        company: person.company.name,
+        stage,
+        amount: deal.amount,
+        currency: SITE.currency,
+      } as const;
       for (const w of writers) w.crm?.(change);
     } else {
       const m = crm.movements[item.index];
       if (m === undefined) return;
       record.crm.revenueMovements[m.kind]++;
-      const movement = { at: iso(m.at), customerId: ids('customer', person), contactId, company: person.company.name, kind: m.kind, mrrDelta: m.mrrDelta, mrrAfter: m.mrrAfter, currency: SITE.currency };
+      const movement = {
+        at: iso(m.at),
+        customerId: ids('customer', person),
+        contactId,
+        company: person.company.name,
+        kind: m.kind,
+        mrrDelta: m.mrrDelta,
+        mrrAfter: m.mrrAfter,
+        currency: SITE.currency,
+      };
       for (const w of writers) w.revenue?.(movement);
     }
   };
@@ -261,14 +335,33 @@ export async function simulate(options: SimOptions, output: SimWriter[] | SimOut
   for (const w of writers) await w.close();
 
   const truthResult = truth?.result(SITE.currency) ?? null;
-  const summary: SimSummary = { start: formatDate(startMs), end: options.end, record, truth: truthResult, files };
+  const summary: SimSummary = {
+    start: formatDate(startMs),
+    end: options.end,
+    record,
+    truth: truthResult,
+    files,
+  };
   if (!Array.isArray(output)) {
-    const run = { seed, days, visitorsPerDay, start: summary.start, end: summary.end, channelsOff: [...off] };
+    const run = {
+      seed,
+      days,
+      visitorsPerDay,
+      start: summary.start,
+      end: summary.end,
+      channelsOff: [...off],
+    };
     const recordPath = join(output.outDir, 'record.json');
-    writeFileSync(recordPath, `${JSON.stringify({ generator: 'closedloop-sim', version: 1, run, ...record }, null, 2)}\n`);
+    writeFileSync(
+      recordPath,
+      `${JSON.stringify({ generator: 'closedloop-sim', version: 1, run, ...record }, null, 2)}\n`,
+    );
     files.push(recordPath);
     if (output.truthFile !== undefined && truthResult !== null) {
-      writeFileSync(output.truthFile, `${JSON.stringify({ generator: 'closedloop-sim', version: 1, run, ...truthResult }, null, 2)}\n`);
+      writeFileSync(
+        output.truthFile,
+        `${JSON.stringify({ generator: 'closedloop-sim', version: 1, run, ...truthResult }, null, 2)}\n`,
+      );
       files.push(output.truthFile);
     }
   }

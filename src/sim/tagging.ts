@@ -46,7 +46,8 @@ export interface TouchContext {
   email: { kind: 'newsletter'; month: string } | { kind: 'nurture' };
 }
 
-const bySection = (section: PageDef['section']): string[] => PAGES.filter((p) => p.section === section).map((p) => p.path);
+const bySection = (section: PageDef['section']): string[] =>
+  PAGES.filter((p) => p.section === section).map((p) => p.path);
 const BLOG = bySection('blog');
 const CASES = bySection('case_study');
 const FEATURES = bySection('features');
@@ -62,7 +63,10 @@ const DISPLAY_REFERRERS: readonly (readonly [string, number])[] = [
 
 /** `Brand | Search | Global` -> `brand_search_global`: what advertisers usually put in utm_campaign. */
 export function slugName(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
 }
 
 const VT_DEVICE: Record<DeviceKind, string> = { desktop: 'c', mobile: 'm', tablet: 't' };
@@ -71,8 +75,15 @@ export function gclid(rng: Rng): string {
   return `Cj0KCQ${rng.base64url(78)}_BwE`;
 }
 
-function pickCampaign(rng: Rng, channel: ChannelId, platform: AdPlatform, isFirst: boolean): Campaign {
-  const options = CAMPAIGNS.filter((c) => c.channel === channel && c.platform === platform && (!isFirst || !c.retargeting));
+function pickCampaign(
+  rng: Rng,
+  channel: ChannelId,
+  platform: AdPlatform,
+  isFirst: boolean,
+): Campaign {
+  const options = CAMPAIGNS.filter(
+    (c) => c.channel === channel && c.platform === platform && (!isFirst || !c.retargeting),
+  );
   return rng.pick(options);
 }
 
@@ -85,21 +96,37 @@ export function buildTouch(rng: Rng, channel: ChannelId, ctx: TouchContext): Tou
   switch (channel) {
     case 'direct':
       return {
-        landingPath: pageOf(rng, [['/', 0.55], ['/pricing', 0.14], ['/demo', 0.05], [BLOG, 0.14], ['/integrations', 0.05], [CASES, 0.07]]),
+        landingPath: pageOf(rng, [
+          ['/', 0.55],
+          ['/pricing', 0.14],
+          ['/demo', 0.05],
+          [BLOG, 0.14],
+          ['/integrations', 0.05],
+          [CASES, 0.07],
+        ]),
         params: [],
         referrer: '',
         paid: null,
       };
     case 'organic_search':
       return {
-        landingPath: pageOf(rng, [[BLOG, 0.55], ['/', 0.2], ['/pricing', 0.07], [FEATURES, 0.1], [CASES, 0.05], [WHITEPAPERS, 0.03]]),
+        landingPath: pageOf(rng, [
+          [BLOG, 0.55],
+          ['/', 0.2],
+          ['/pricing', 0.07],
+          [FEATURES, 0.1],
+          [CASES, 0.05],
+          [WHITEPAPERS, 0.03],
+        ]),
         params: [],
         referrer: rng.weighted(SEARCH_REFERRERS),
         paid: null,
       };
     case 'paid_search_brand':
     case 'paid_search_nonbrand':
-      return rng.chance(0.78) ? googleSearch(rng, channel, ctx) : microsoftSearch(rng, channel, ctx);
+      return rng.chance(0.78)
+        ? googleSearch(rng, channel, ctx)
+        : microsoftSearch(rng, channel, ctx);
     case 'display':
       return googleDisplay(rng, ctx);
     case 'paid_social_meta':
@@ -110,7 +137,11 @@ export function buildTouch(rng: Rng, channel: ChannelId, ctx: TouchContext): Tou
       const site = rng.weighted(SOCIAL_REFERRERS);
       // Meta's link shim appends fbclid to every outbound link, organic posts included.
       return {
-        landingPath: pageOf(rng, [[BLOG, 0.7], ['/', 0.2], [CASES, 0.1]]),
+        landingPath: pageOf(rng, [
+          [BLOG, 0.7],
+          ['/', 0.2],
+          [CASES, 0.1],
+        ]),
         params: site.fbclid ? [['fbclid', `IwAR${rng.base64url(59)}`]] : [],
         referrer: site.referrer,
         paid: null,
@@ -123,7 +154,13 @@ export function buildTouch(rng: Rng, channel: ChannelId, ctx: TouchContext): Tou
       const tagged = site.referrer.includes('g2.com') && rng.chance(0.3);
       return {
         landingPath: rng.pick(site.landing),
-        params: tagged ? [['utm_source', 'g2'], ['utm_medium', 'referral'], ['utm_campaign', 'g2_profile']] : [],
+        params: tagged
+          ? [
+              ['utm_source', 'g2'],
+              ['utm_medium', 'referral'],
+              ['utm_campaign', 'g2_profile'],
+            ]
+          : [],
         referrer: site.referrer,
         paid: null,
       };
@@ -153,7 +190,12 @@ function googleSearch(rng: Rng, channel: ChannelId, ctx: TouchContext): Touch {
     ['device', VT_DEVICE[ctx.deviceKind]],
     ['gclid', gclid(rng)],
   ];
-  return { landingPath: rng.pick(adGroup.landing), params, referrer: 'https://www.google.com/', paid: { platform: 'google_ads', campaign, adGroup, keyword } };
+  return {
+    landingPath: rng.pick(adGroup.landing),
+    params,
+    referrer: 'https://www.google.com/',
+    paid: { platform: 'google_ads', campaign, adGroup, keyword },
+  };
 }
 
 function microsoftSearch(rng: Rng, channel: ChannelId, ctx: TouchContext): Touch {
@@ -177,7 +219,12 @@ function microsoftSearch(rng: Rng, channel: ChannelId, ctx: TouchContext): Touch
     ['msclkid', rng.hex(32)],
   ];
   const referrer = syndicated ? 'https://duckduckgo.com/' : 'https://www.bing.com/';
-  return { landingPath: rng.pick(adGroup.landing), params, referrer, paid: { platform: 'microsoft_ads', campaign, adGroup, keyword } };
+  return {
+    landingPath: rng.pick(adGroup.landing),
+    params,
+    referrer,
+    paid: { platform: 'microsoft_ads', campaign, adGroup, keyword },
+  };
 }
 
 function googleDisplay(rng: Rng, ctx: TouchContext): Touch {
@@ -197,7 +244,12 @@ function googleDisplay(rng: Rng, ctx: TouchContext): Touch {
     ['device', VT_DEVICE[ctx.deviceKind]],
     ['gclid', gclid(rng)],
   ];
-  return { landingPath: rng.pick(adGroup.landing), params, referrer: rng.weighted(DISPLAY_REFERRERS), paid: { platform: 'google_ads', campaign, adGroup, keyword: null } };
+  return {
+    landingPath: rng.pick(adGroup.landing),
+    params,
+    referrer: rng.weighted(DISPLAY_REFERRERS),
+    paid: { platform: 'google_ads', campaign, adGroup, keyword: null },
+  };
 }
 
 function metaAd(rng: Rng, ctx: TouchContext): Touch {
@@ -218,9 +270,20 @@ function metaAd(rng: Rng, ctx: TouchContext): Touch {
   ];
   // In-app browsers often send no referrer at all.
   const referrer = instagram
-    ? rng.chance(0.5) ? 'https://l.instagram.com/' : ''
-    : mobile ? rng.chance(0.6) ? 'https://m.facebook.com/' : '' : 'https://l.facebook.com/';
-  return { landingPath: rng.pick(adSet.landing), params, referrer, paid: { platform: 'meta_ads', campaign, adGroup: adSet, keyword: null } };
+    ? rng.chance(0.5)
+      ? 'https://l.instagram.com/'
+      : ''
+    : mobile
+      ? rng.chance(0.6)
+        ? 'https://m.facebook.com/'
+        : ''
+      : 'https://l.facebook.com/';
+  return {
+    landingPath: rng.pick(adSet.landing),
+    params,
+    referrer,
+    paid: { platform: 'meta_ads', campaign, adGroup: adSet, keyword: null },
+  };
 }
 
 function linkedInAd(rng: Rng, ctx: TouchContext): Touch {
@@ -237,7 +300,12 @@ function linkedInAd(rng: Rng, ctx: TouchContext): Touch {
     ['li_fat_id', rng.uuid()],
   ];
   const referrer = rng.chance(0.7) ? 'https://www.linkedin.com/' : '';
-  return { landingPath: rng.pick(adGroup.landing), params, referrer, paid: { platform: 'linkedin_ads', campaign, adGroup, keyword: null } };
+  return {
+    landingPath: rng.pick(adGroup.landing),
+    params,
+    referrer,
+    paid: { platform: 'linkedin_ads', campaign, adGroup, keyword: null },
+  };
 }
 
 function emailClick(rng: Rng, ctx: TouchContext): Touch {

@@ -22,7 +22,8 @@ export function iso(ms: number): string {
 
 /** Weight of each local hour for visits to a B2B site: working hours, a lunch dip, a small evening tail. */
 export const HOUR_WEIGHTS: readonly (readonly [number, number])[] = [
-  0.2, 0.1, 0.05, 0.05, 0.05, 0.15, 0.5, 1.5, 4, 6, 6.5, 6, 4.5, 5.5, 6, 5.5, 4.5, 3, 2, 1.8, 1.6, 1.2, 0.8, 0.4,
+  0.2, 0.1, 0.05, 0.05, 0.05, 0.15, 0.5, 1.5, 4, 6, 6.5, 6, 4.5, 5.5, 6, 5.5, 4.5, 3, 2, 1.8, 1.6,
+  1.2, 0.8, 0.4,
 ].map((w, h) => [h, w] as const);
 
 /** 0 = Sunday ... 6 = Saturday, of local time. */

@@ -30,7 +30,13 @@ export type TimelineItem =
 /** Ordinals of follow-up sessions start here, apart from planned ones (which stay below 16). */
 const EXTRA_ORDINAL = 100;
 
-export function buildTimeline(seed: number, draws: JourneyDraws, realized: Realized, crm: CrmPlan | null, windowEnd: number): TimelineItem[] {
+export function buildTimeline(
+  seed: number,
+  draws: JourneyDraws,
+  realized: Realized,
+  crm: CrmPlan | null,
+  windowEnd: number,
+): TimelineItem[] {
   const items: TimelineItem[] = [];
   const { person } = draws;
   realized.sessions.forEach((s, i) => {
@@ -42,7 +48,10 @@ export function buildTimeline(seed: number, draws: JourneyDraws, realized: Reali
       device: s.planned.device,
       isFirst: i === 0,
       email: { kind: 'newsletter', month: formatDate(s.planned.t).slice(0, 7).replace('-', '_') },
-      conversion: i === realized.leadSession ? { kind: 'lead', method: draws.method, at: realized.leadAt } : null,
+      conversion:
+        i === realized.leadSession
+          ? { kind: 'lead', method: draws.method, at: realized.leadAt }
+          : null,
     });
   });
 
@@ -52,14 +61,28 @@ export function buildTimeline(seed: number, draws: JourneyDraws, realized: Reali
     const extras: { t: number; device: number; gate: boolean }[] = [];
     // Two-device people usually identify on their other device too (a gated download from a follow-up email).
     if (person.devices.length > 1 && rng.chance(0.8)) {
-      extras.push({ t: realized.leadAt + rng.uniform(0.5, 4) * DAY, device: 1 - leadDevice, gate: true });
+      extras.push({
+        t: realized.leadAt + rng.uniform(0.5, 4) * DAY,
+        device: 1 - leadDevice,
+        gate: true,
+      });
     }
     const nurture = rng.poisson(1.2);
-    for (let i = 0; i < nurture; i++) extras.push({ t: realized.leadAt + DAY + rng.exponential(10 * DAY), device: 0, gate: false });
+    for (let i = 0; i < nurture; i++)
+      extras.push({ t: realized.leadAt + DAY + rng.exponential(10 * DAY), device: 0, gate: false });
     extras.forEach((x, i) => {
       const t = fit(x.t, x.device, items, draws);
       if (t > windowEnd - SESSION_GUARD_MS) return;
-      items.push({ kind: 'session', t, ordinal: EXTRA_ORDINAL + i, channel: 'email', device: x.device, isFirst: false, email: { kind: 'nurture' }, conversion: x.gate ? { kind: 'gate' } : null });
+      items.push({
+        kind: 'session',
+        t,
+        ordinal: EXTRA_ORDINAL + i,
+        channel: 'email',
+        device: x.device,
+        isFirst: false,
+        email: { kind: 'nurture' },
+        conversion: x.gate ? { kind: 'gate' } : null,
+      });
     });
   }
 
@@ -67,7 +90,8 @@ export function buildTimeline(seed: number, draws: JourneyDraws, realized: Reali
     crm.stages.forEach((s, index) => items.push({ kind: 'stage', t: s.at, index }));
     if (crm.deal !== null) {
       items.push({ kind: 'deal', t: crm.deal.createdAt, closed: false });
-      if (crm.deal.closedAt !== null) items.push({ kind: 'deal', t: crm.deal.closedAt, closed: true });
+      if (crm.deal.closedAt !== null)
+        items.push({ kind: 'deal', t: crm.deal.closedAt, closed: true });
     }
     crm.movements.forEach((m, index) => items.push({ kind: 'revenue', t: m.at, index }));
   }
@@ -80,10 +104,18 @@ function kindRank(item: TimelineItem): number {
 }
 
 /** Moves a follow-up session until it is clear of the person's other sessions on the same device. */
-function fit(t: number, device: number, items: readonly TimelineItem[], draws: JourneyDraws): number {
+function fit(
+  t: number,
+  device: number,
+  items: readonly TimelineItem[],
+  draws: JourneyDraws,
+): number {
   let out = ownDay(t, draws.person);
   for (let guard = 0; guard < 50; guard++) {
-    const clash = items.some((it) => it.kind === 'session' && it.device === device && Math.abs(it.t - out) < SESSION_GUARD_MS);
+    const clash = items.some(
+      (it) =>
+        it.kind === 'session' && it.device === device && Math.abs(it.t - out) < SESSION_GUARD_MS,
+    );
     if (!clash) return out;
     out = ownDay(out + SESSION_GUARD_MS + HOUR, draws.person);
   }

@@ -70,7 +70,8 @@ export class TruthAccumulator {
       currency,
       totals: { ...this.totals },
       channels,
-      method: 'per channel: factual minus a counterfactual re-run with the same random numbers and that channel switched off (see docs/simulator.md)',
+      method:
+        'per channel: factual minus a counterfactual re-run with the same random numbers and that channel switched off (see docs/simulator.md)',
     };
   }
 }

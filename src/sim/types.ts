@@ -27,7 +27,8 @@ export interface SegmentContext {
   library: { name: 'closedloop-sim'; version: '1' };
 }
 
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 export interface SegmentEvent {
   type: 'page' | 'track' | 'identify';

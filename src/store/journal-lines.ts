@@ -47,7 +47,8 @@ function isBlank(raw: Buffer): boolean {
 // The metadata the journal appends last to each line (collect/journal-line.ts; `_ts` after it). Anchored at
 // the end, so a value inside the event cannot pose as it; a client that sets these keys itself moves
 // them earlier in the line, and then nothing matches (the workspace stays unknown).
-const META_TAIL = /"_ws":"([^"\\]{1,200})","_recv":"([^"\\]{1,64})","_origin":"[^"\\]*","_batch":"[^"\\]*"(?:,"_ts":"[^"\\]*")?\}\s*$/;
+const META_TAIL =
+  /"_ws":"([^"\\]{1,200})","_recv":"([^"\\]{1,64})","_origin":"[^"\\]*","_batch":"[^"\\]*"(?:,"_ts":"[^"\\]*")?\}\s*$/;
 // with the `u` flag a well-formed pair is one code point, so this matches unpaired surrogates only
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
@@ -76,15 +77,21 @@ function screen(raw: Buffer): ScreenedLine {
     const at = /position (\d+)/.exec((err as Error).message)?.[1];
     return { ...fromTail, reason: `line|is not valid JSON${at ? ` (at character ${at})` : ''}` };
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { ...fromTail, reason: 'line|must be a JSON object' };
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    return { ...fromTail, reason: 'line|must be a JSON object' };
   const o = parsed as Record<string, unknown>;
   const meta = {
     workspaceId: typeof o._ws === 'string' && o._ws !== '' ? o._ws : null,
     receivedAt: typeof o._recv === 'string' ? o._recv : null,
   };
   const bad = firstUnpairedSurrogate(o);
-  if (bad !== undefined) return { ...meta, reason: `${bad}|has an unpaired UTF-16 surrogate (a \\ud800-\\udfff escape without its pair)` };
-  if (meta.workspaceId === null) return { ...meta, reason: '_ws|is missing: the line names no workspace' };
+  if (bad !== undefined)
+    return {
+      ...meta,
+      reason: `${bad}|has an unpaired UTF-16 surrogate (a \\ud800-\\udfff escape without its pair)`,
+    };
+  if (meta.workspaceId === null)
+    return { ...meta, reason: '_ws|is missing: the line names no workspace' };
   return meta;
 }
 
@@ -108,7 +115,8 @@ function firstUnpairedSurrogate(root: Record<string, unknown>): string | undefin
   return undefined;
 }
 
-const safeKey = (k: string) => (k.length > 40 ? `${k.slice(0, 40)}…` : k).replace(/[\uD800-\uDFFF]/gu, '?');
+const safeKey = (k: string) =>
+  (k.length > 40 ? `${k.slice(0, 40)}…` : k).replace(/[\uD800-\uDFFF]/gu, '?');
 
 /**
  * A dead letter's id: the same line of the same segment always gets the same id, so a replay after a crash
@@ -125,7 +133,12 @@ export const PREVIEW_CHARS = 120;
 /** A readable, truncated preview of a raw line: invalid bytes as U+FFFD, control characters escaped. */
 export function previewLine(raw: Uint8Array, max = PREVIEW_CHARS): string {
   const chars = [...Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8')];
+  // control characters are what this escapes
   // eslint-disable-next-line no-control-regex
-  const shown = chars.slice(0, max).join('').replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const control = /[\u0000-\u001f\u007f]/g;
+  const shown = chars
+    .slice(0, max)
+    .join('')
+    .replace(control, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return chars.length > max ? `${shown}…` : shown;
 }

@@ -60,7 +60,8 @@ export class JournalLoader {
       if (this.journal.linesInCurrentSegment > 0 || this.journal.closedSegments().length > 0) {
         this.flush().catch((err: unknown) => {
           // retried every tick: say it at the first failure, then every 50th (10 s), not five times a second
-          if (this.failures % 50 === 1) this.logger?.error({ err, failures: this.failures }, 'journal load failed; will retry');
+          if (this.failures % 50 === 1)
+            this.logger?.error({ err, failures: this.failures }, 'journal load failed; will retry');
         });
       }
     }, this.intervalMs);
@@ -76,22 +77,24 @@ export class JournalLoader {
   /** Rotates and loads everything acknowledged so far. */
   flush(): Promise<number> {
     let started = 0;
-    const run = (this.running ?? Promise.resolve(0)).then(() => {
-      started = Date.now();
-      return this.loadAll();
-    }).then(
-      (n) => {
-        this.failures = 0;
-        this.lastLoadAt = Date.now();
-        this.notBefore = nextLoadAt(started, this.lastLoadAt, this.intervalMs);
-        return n;
-      },
-      (err: unknown) => {
-        this.failures += 1;
-        this.lastFailureAt = Date.now();
-        throw err;
-      },
-    );
+    const run = (this.running ?? Promise.resolve(0))
+      .then(() => {
+        started = Date.now();
+        return this.loadAll();
+      })
+      .then(
+        (n) => {
+          this.failures = 0;
+          this.lastLoadAt = Date.now();
+          this.notBefore = nextLoadAt(started, this.lastLoadAt, this.intervalMs);
+          return n;
+        },
+        (err: unknown) => {
+          this.failures += 1;
+          this.lastFailureAt = Date.now();
+          throw err;
+        },
+      );
     this.running = run.catch(() => 0);
     return run;
   }
@@ -104,12 +107,23 @@ export class JournalLoader {
         const r = await this.store.loadEventJournal(segment);
         if (r.deadLetters > 0) {
           this.deadLetters += r.deadLetters;
-          this.logger?.warn({ segment, deadLetters: r.deadLetters }, 'journal lines that cannot load were set aside as dead letters');
+          this.logger?.warn(
+            { segment, deadLetters: r.deadLetters },
+            'journal lines that cannot load were set aside as dead letters',
+          );
         }
         inserted += r.inserted;
         for (const [ws, ids] of r.touched) {
           const t = touched.get(ws);
-          touched.set(ws, t ? { anonymousIds: [...new Set([...t.anonymousIds, ...ids.anonymousIds])], userIds: [...new Set([...t.userIds, ...ids.userIds])] } : ids);
+          touched.set(
+            ws,
+            t
+              ? {
+                  anonymousIds: [...new Set([...t.anonymousIds, ...ids.anonymousIds])],
+                  userIds: [...new Set([...t.userIds, ...ids.userIds])],
+                }
+              : ids,
+          );
         }
         await unlink(segment); // (not unlinkSync: the main thread is serving requests meanwhile)
         this.journal.loaded(segment);
@@ -130,7 +144,8 @@ export class JournalLoader {
     return {
       pendingSegments: b.segments,
       pendingBytes: b.bytes,
-      oldestPendingSeconds: b.oldestAt === null ? null : Math.max(0, Math.round((now - b.oldestAt) / 100) / 10),
+      oldestPendingSeconds:
+        b.oldestAt === null ? null : Math.max(0, Math.round((now - b.oldestAt) / 100) / 10),
       lastLoadAt: iso(this.lastLoadAt),
       consecutiveFailures: this.failures,
       lastFailureAt: iso(this.lastFailureAt),
@@ -141,7 +156,12 @@ export class JournalLoader {
   /** Stops the interval after a last load; what a failing engine could not load stays in the journal for the next start. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await this.flush().catch((err: unknown) => this.logger?.error({ err }, 'journal load failed at shutdown; the journal keeps it for the next start'));
+    await this.flush().catch((err: unknown) =>
+      this.logger?.error(
+        { err },
+        'journal load failed at shutdown; the journal keeps it for the next start',
+      ),
+    );
   }
 }
 

@@ -6,7 +6,11 @@ import { tempDir } from '../test-helpers/tmp.js';
 import { EventJournal, journalBacklog } from './journal.js';
 
 const linesIn = (files: readonly string[]) =>
-  files.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter((l) => l !== ''));
+  files.flatMap((f) =>
+    readFileSync(f, 'utf8')
+      .split('\n')
+      .filter((l) => l !== ''),
+  );
 
 test('journal: appended lines are on disk when append resolves, and rotate hands over closed segments', async () => {
   const { dir, cleanup } = tempDir();
@@ -47,7 +51,10 @@ test('journal: appends racing with rotations all succeed, each line in exactly o
       if (i % 50 === 0) await new Promise((r) => setImmediate(r));
     }
     const results = await Promise.allSettled(pending);
-    assert.deepEqual(results.filter((r) => r.status === 'rejected'), []);
+    assert.deepEqual(
+      results.filter((r) => r.status === 'rejected'),
+      [],
+    );
     await Promise.all(rotations);
     const all = linesIn(await j.rotate());
     assert.equal(all.length, 640);
@@ -77,12 +84,19 @@ test('journal: a rotation is served while appends keep the writer busy (the load
     }
     await Promise.all(appended);
     await rotation;
-    assert.ok(closed !== undefined && sent < 20_000, `the rotation waited for the stream to end (${sent} appends)`);
+    assert.ok(
+      closed !== undefined && sent < 20_000,
+      `the rotation waited for the stream to end (${sent} appends)`,
+    );
     const first = linesIn(closed);
     assert.ok(first.length >= 1 && first.length < sent);
     const all = linesIn(await j.rotate());
     assert.equal(all.length, sent);
-    assert.deepEqual(all.slice(0, first.length), first, 'the closed segment holds the earliest lines');
+    assert.deepEqual(
+      all.slice(0, first.length),
+      first,
+      'the closed segment holds the earliest lines',
+    );
     assert.equal(new Set(all).size, sent);
     await j.close();
   } finally {
@@ -101,29 +115,36 @@ test('journal: concurrent appends are written in the order they came, whatever t
     }
     await Promise.all(pending);
     const lines = linesIn(await j.rotate()).map((l) => JSON.parse(l) as { n: number; a: number });
-    assert.deepEqual(lines, Array.from({ length: 600 }, (_, k) => ({ n: k >> 1, a: k & 1 })));
+    assert.deepEqual(
+      lines,
+      Array.from({ length: 600 }, (_, k) => ({ n: k >> 1, a: k & 1 })),
+    );
     await j.close();
   } finally {
     cleanup();
   }
 });
 
-test('journal: a failed write rejects its appends, and later lines go to a new segment', { skip: !existsSync('/dev/full') }, async () => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const j = EventJournal.open(dir);
-    // the first segment's name points at a device whose writes fail (ENOSPC)
-    symlinkSync('/dev/full', join(dir, 'events-000000000001.ndjson'));
-    await assert.rejects(j.append(['{"lost":1}']), /ENOSPC/);
-    await j.append(['{"kept":1}']);
-    const segments = await j.rotate();
-    assert.equal(basename(segments.at(-1)!), 'events-000000000002.ndjson');
-    assert.deepEqual(linesIn(segments.slice(-1)), ['{"kept":1}']);
-    await j.close();
-  } finally {
-    cleanup();
-  }
-});
+test(
+  'journal: a failed write rejects its appends, and later lines go to a new segment',
+  { skip: !existsSync('/dev/full') },
+  async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const j = EventJournal.open(dir);
+      // the first segment's name points at a device whose writes fail (ENOSPC)
+      symlinkSync('/dev/full', join(dir, 'events-000000000001.ndjson'));
+      await assert.rejects(j.append(['{"lost":1}']), /ENOSPC/);
+      await j.append(['{"kept":1}']);
+      const segments = await j.rotate();
+      assert.equal(basename(segments.at(-1)!), 'events-000000000002.ndjson');
+      assert.deepEqual(linesIn(segments.slice(-1)), ['{"kept":1}']);
+      await j.close();
+    } finally {
+      cleanup();
+    }
+  },
+);
 
 test('journal: the backlog counts closed and current segments with the age of the oldest line, until loaded', async () => {
   const { dir, cleanup } = tempDir();
@@ -147,7 +168,10 @@ test('journal: the backlog counts closed and current segments with the age of th
     assert.ok(after.oldestAt! > b.oldestAt!, 'the oldest is now the second segment');
     await j.close();
     // a later process (or the CLI) reads what is left on disk
-    assert.deepEqual({ ...journalBacklog(dir), oldestAt: null }, { segments: 1, bytes: 9, oldestAt: null });
+    assert.deepEqual(
+      { ...journalBacklog(dir), oldestAt: null },
+      { segments: 1, bytes: 9, oldestAt: null },
+    );
     assert.deepEqual(journalBacklog(`${dir}/missing`), { segments: 0, bytes: 0, oldestAt: null });
   } finally {
     cleanup();

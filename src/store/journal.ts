@@ -60,7 +60,10 @@ export class EventJournal {
   private rotations: { resolve: () => void; reject: (e: unknown) => void }[] = [];
 
   private constructor(readonly dir: string) {
-    this.seq = Math.max(0, ...this.closedSegments().map((p) => Number(SEGMENT.exec(p.split('/').pop()!)![1])));
+    this.seq = Math.max(
+      0,
+      ...this.closedSegments().map((p) => Number(SEGMENT.exec(p.split('/').pop()!)![1])),
+    );
   }
 
   static open(dir: string): EventJournal {
@@ -100,13 +103,15 @@ export class EventJournal {
       const rotations = this.rotations;
       this.rotations = [];
       this.busy = true;
-      void this.detach().then(
-        () => rotations.forEach((r) => r.resolve()),
-        (err: unknown) => rotations.forEach((r) => r.reject(err)),
-      ).finally(() => {
-        this.busy = false;
-        this.pump();
-      });
+      void this.detach()
+        .then(
+          () => rotations.forEach((r) => r.resolve()),
+          (err: unknown) => rotations.forEach((r) => r.reject(err)),
+        )
+        .finally(() => {
+          this.busy = false;
+          this.pump();
+        });
       return;
     }
     if (this.waiting.length === 0 || this.syncing >= MAX_CONCURRENT_SYNCS) return;
@@ -121,7 +126,7 @@ export class EventJournal {
     try {
       seg = await this.currentSegment();
       const data = group.length === 1 ? group[0]!.data : Buffer.concat(group.map((g) => g.data));
-      for (let at = 0; at < data.length; ) {
+      for (let at = 0; at < data.length;) {
         const { bytesWritten } = await seg.writer.write(data, at, data.length - at);
         if (bytesWritten === 0) throw new Error('journal write made no progress');
         at += bytesWritten;
@@ -208,7 +213,11 @@ export class EventJournal {
     const closed = journalBacklog(this.dir, this.closedSegments(), this.since);
     if (this.currentLines === 0) return closed;
     const oldest = Math.min(closed.oldestAt ?? Infinity, this.currentSince ?? Date.now());
-    return { segments: closed.segments + 1, bytes: closed.bytes + this.currentBytes, oldestAt: oldest };
+    return {
+      segments: closed.segments + 1,
+      bytes: closed.bytes + this.currentBytes,
+      oldestAt: oldest,
+    };
   }
 
   get linesInCurrentSegment(): number {
@@ -224,9 +233,18 @@ export class EventJournal {
  * The backlog of a journal directory's segments (for the CLI too: it reads a stopped server's journal).
  * `since` gives a segment's first append where known; else its last write stands in.
  */
-export function journalBacklog(dir: string, segments?: readonly string[], since: ReadonlyMap<string, number> = new Map()): JournalBacklog {
+export function journalBacklog(
+  dir: string,
+  segments?: readonly string[],
+  since: ReadonlyMap<string, number> = new Map(),
+): JournalBacklog {
   if (!segments && !existsSync(dir)) return { segments: 0, bytes: 0, oldestAt: null };
-  const paths = segments ?? readdirSync(dir).filter((f) => SEGMENT.test(f)).sort().map((f) => join(dir, f));
+  const paths =
+    segments ??
+    readdirSync(dir)
+      .filter((f) => SEGMENT.test(f))
+      .sort()
+      .map((f) => join(dir, f));
   let bytes = 0;
   let oldestAt: number | null = null;
   let count = 0;

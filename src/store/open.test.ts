@@ -11,37 +11,51 @@ import type { Store } from './store.js';
 
 const near = (reported: string, bytes: number) => {
   const got = parseByteSize(reported);
-  assert.ok(got !== undefined && Math.abs(got - bytes) / bytes < 0.01, `engine reports ${reported}, expected about ${bytes} bytes`);
+  assert.ok(
+    got !== undefined && Math.abs(got - bytes) / bytes < 0.01,
+    `engine reports ${reported}, expected about ${bytes} bytes`,
+  );
 };
 
-test('the memory limit reaches the engine, with threads to match and spilling under the data directory', { timeout: 60_000 }, async () => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const small = await openStore(join(dir, 'a'), { memoryLimit: 300e6 });
+test(
+  'the memory limit reaches the engine, with threads to match and spilling under the data directory',
+  { timeout: 60_000 },
+  async () => {
+    const { dir, cleanup } = tempDir();
     try {
-      const l = await small.engineLimits();
-      near(l.memoryLimit, 300e6);
-      assert.equal(l.threads, 1);
-      assert.equal(l.tempDirectory, join(resolve(dir, 'a'), SPILL_DIR));
+      const small = await openStore(join(dir, 'a'), { memoryLimit: 300e6 });
+      try {
+        const l = await small.engineLimits();
+        near(l.memoryLimit, 300e6);
+        assert.equal(l.threads, 1);
+        assert.equal(l.tempDirectory, join(resolve(dir, 'a'), SPILL_DIR));
+      } finally {
+        await small.close();
+      }
+      // nothing set: the documented default, half of the machine
+      const dflt = await openStore(join(dir, 'b'));
+      try {
+        const l = await dflt.engineLimits();
+        near(l.memoryLimit, defaultMemoryLimit());
+        assert.equal(l.threads, threadsFor(defaultMemoryLimit()));
+      } finally {
+        await dflt.close();
+      }
     } finally {
-      await small.close();
+      cleanup();
     }
-    // nothing set: the documented default, half of the machine
-    const dflt = await openStore(join(dir, 'b'));
-    try {
-      const l = await dflt.engineLimits();
-      near(l.memoryLimit, defaultMemoryLimit());
-      assert.equal(l.threads, threadsFor(defaultMemoryLimit()));
-    } finally {
-      await dflt.close();
-    }
-  } finally {
-    cleanup();
-  }
-});
+  },
+);
 
 async function importAndRebuild(store: Store, file: string) {
-  await store.createWorkspace({ id: 'w', name: 'w', currency: 'USD', timezone: 'UTC', writeKey: 'wk_w', secretKeyHash: 'h_w' });
+  await store.createWorkspace({
+    id: 'w',
+    name: 'w',
+    currency: 'USD',
+    timezone: 'UTC',
+    writeKey: 'wk_w',
+    secretKeyHash: 'h_w',
+  });
   const imported = await store.importEventsFile('w', file);
   const derived = await rebuild(store, 'w');
   return {
@@ -54,39 +68,51 @@ async function importAndRebuild(store: Store, file: string) {
   };
 }
 
-test('an import and rebuild under a small limit spill to disk and give what an unbounded engine gives', { timeout: 240_000 }, async () => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const sim = await simulate({ seed: 3, days: 30, visitorsPerDay: 1000, end: '2026-09-30' }, { outDir: join(dir, 'world') });
-    const file = join(dir, 'world', 'events.ndjson');
-    // the file three times over: every messageId repeated sends the import down its de-duplicating path,
-    // which sorts every row, the statement that needs the most memory (the plain import does not spill
-    // at this size)
-    const text = readFileSync(file, 'utf8');
-    const tripled = join(dir, 'world', 'tripled.ndjson');
-    writeFileSync(tripled, text.repeat(3));
-
-    const bounded = await openStore(join(dir, 'bounded'), { memoryLimit: 256e6 });
-    // the engine writes its spill files there while a statement runs, and removes them after
-    const spilled: string[] = [];
-    const watcher = watch(join(dir, 'bounded', SPILL_DIR), (_event, name) => spilled.push(String(name)));
-    let small;
+test(
+  'an import and rebuild under a small limit spill to disk and give what an unbounded engine gives',
+  { timeout: 240_000 },
+  async () => {
+    const { dir, cleanup } = tempDir();
     try {
-      small = await importAndRebuild(bounded, tripled);
-    } finally {
-      watcher.close();
-      await bounded.close();
-    }
-    assert.ok(spilled.length > 0, 'the engine never spilled: the limit did not bind, so this test proves nothing');
-    assert.equal(small.inserted, sim.record.events.total);
+      const sim = await simulate(
+        { seed: 3, days: 30, visitorsPerDay: 1000, end: '2026-09-30' },
+        { outDir: join(dir, 'world') },
+      );
+      const file = join(dir, 'world', 'events.ndjson');
+      // the file three times over: every messageId repeated sends the import down its de-duplicating path,
+      // which sorts every row, the statement that needs the most memory (the plain import does not spill
+      // at this size)
+      const text = readFileSync(file, 'utf8');
+      const tripled = join(dir, 'world', 'tripled.ndjson');
+      writeFileSync(tripled, text.repeat(3));
 
-    const roomy = await openStore(join(dir, 'roomy'), { memoryLimit: 4e9 });
-    try {
-      assert.deepEqual(small, await importAndRebuild(roomy, file));
+      const bounded = await openStore(join(dir, 'bounded'), { memoryLimit: 256e6 });
+      // the engine writes its spill files there while a statement runs, and removes them after
+      const spilled: string[] = [];
+      const watcher = watch(join(dir, 'bounded', SPILL_DIR), (_event, name) =>
+        spilled.push(String(name)),
+      );
+      let small;
+      try {
+        small = await importAndRebuild(bounded, tripled);
+      } finally {
+        watcher.close();
+        await bounded.close();
+      }
+      assert.ok(
+        spilled.length > 0,
+        'the engine never spilled: the limit did not bind, so this test proves nothing',
+      );
+      assert.equal(small.inserted, sim.record.events.total);
+
+      const roomy = await openStore(join(dir, 'roomy'), { memoryLimit: 4e9 });
+      try {
+        assert.deepEqual(small, await importAndRebuild(roomy, file));
+      } finally {
+        await roomy.close();
+      }
     } finally {
-      await roomy.close();
+      cleanup();
     }
-  } finally {
-    cleanup();
-  }
-});
+  },
+);

@@ -20,5 +20,9 @@ export async function openStore(dataDir: string, limits: StoreLimits = {}): Prom
   const memoryLimit = limits.memoryLimit ?? defaultMemoryLimit();
   const tempDirectory = join(dir, SPILL_DIR);
   mkdirSync(tempDirectory, { recursive: true });
-  return openDuckDbStore(join(dir, DB_FILE), { memoryLimit, threads: threadsFor(memoryLimit), tempDirectory });
+  return openDuckDbStore(join(dir, DB_FILE), {
+    memoryLimit,
+    threads: threadsFor(memoryLimit),
+    tempDirectory,
+  });
 }

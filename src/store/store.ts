@@ -22,4 +22,19 @@ export type { ImportProgress } from './areas/events.js';
  * return another workspace's rows.
  */
 export interface Store
-  extends EngineStore, WorkspacesStore, SettingsStore, EventsStore, DeadLettersStore, DeriveScopeStore, UserAgentsStore, SessionsStore, IdentityStore, MilestonesStore, JourneysStore, CreditsStore, RedactionStore, PrivacyStore, InspectionStore {}
+  extends
+    EngineStore,
+    WorkspacesStore,
+    SettingsStore,
+    EventsStore,
+    DeadLettersStore,
+    DeriveScopeStore,
+    UserAgentsStore,
+    SessionsStore,
+    IdentityStore,
+    MilestonesStore,
+    JourneysStore,
+    CreditsStore,
+    RedactionStore,
+    PrivacyStore,
+    InspectionStore {}

@@ -29,21 +29,40 @@ export interface SdkSite {
   browser: Browser;
   close(): Promise<void>;
   /** A fresh browser context on the site's page, recording the URL and headers of every request. */
-  open(): Promise<{ context: BrowserContext; page: Page; requests: { url: string; method: string; headers: Record<string, string> }[] }>;
+  open(): Promise<{
+    context: BrowserContext;
+    page: Page;
+    requests: { url: string; method: string; headers: Record<string, string> }[];
+  }>;
 }
 
 /** Serves `/` (a blank page that loads the bundle from `/sdk.js`) and launches Chromium. */
 export async function startSdkSite(bundle: string): Promise<SdkSite> {
   const site: Server = createServer((req, res) => {
-    if (req.url === '/sdk.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
-    else res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html><head><meta charset="utf-8"><title>Shop</title><script src="/sdk.js"></script></head><body>Shop</body></html>');
+    if (req.url === '/sdk.js')
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
+    else
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end(
+          '<!doctype html><html><head><meta charset="utf-8"><title>Shop</title><script src="/sdk.js"></script></head><body>Shop</body></html>',
+        );
   });
   await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
   const origin = `http://${SITE_HOST}:${(site.address() as AddressInfo).port}`;
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--no-first-run', '--disable-quic', `--host-resolver-rules=MAP ${SITE_HOST} 127.0.0.1`],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+      `--host-resolver-rules=MAP ${SITE_HOST} 127.0.0.1`,
+    ],
   });
   return {
     origin,
@@ -51,7 +70,9 @@ export async function startSdkSite(bundle: string): Promise<SdkSite> {
     async open() {
       const context = await browser.newContext();
       const requests: { url: string; method: string; headers: Record<string, string> }[] = [];
-      context.on('request', (r) => requests.push({ url: r.url(), method: r.method(), headers: r.headers() }));
+      context.on('request', (r) =>
+        requests.push({ url: r.url(), method: r.method(), headers: r.headers() }),
+      );
       const page = await context.newPage();
       await page.goto(`${origin}/`);
       return { context, page, requests };

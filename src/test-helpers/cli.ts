@@ -10,7 +10,11 @@ export interface CliRun {
 }
 
 /** Runs the real `closedloop` CLI in a child process (through tsx, no build needed). */
-export function runCli(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  cwd?: string,
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
       env: { ...process.env, ...env },
@@ -38,7 +42,10 @@ export interface RunningCli {
 
 /** Starts the real `closedloop` CLI as a long-running child (e.g. `serve`); the caller stops it. */
 export function startCli(args: string[], env: Record<string, string> = {}): RunningCli {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -4,13 +4,30 @@ import type { Store } from '../store/store.js';
 import type { RawEvent } from '../store/types.js';
 import { tempDir } from './tmp.js';
 
-export const TEST_WORKSPACE = { id: 'w', name: 'w', currency: 'USD', timezone: 'UTC', writeKey: 'k', secretKeyHash: 'h' };
+export const TEST_WORKSPACE = {
+  id: 'w',
+  name: 'w',
+  currency: 'USD',
+  timezone: 'UTC',
+  writeKey: 'k',
+  secretKeyHash: 'h',
+};
 
 let n = 0;
 export const page = (anon: string, at: string, url: string, referrer?: string): RawEvent => ({
-  type: 'page', messageId: `m${n++}`, anonymousId: anon, timestamp: at, context: { page: { url, ...(referrer ? { referrer } : {}) } },
+  type: 'page',
+  messageId: `m${n++}`,
+  anonymousId: anon,
+  timestamp: at,
+  context: { page: { url, ...(referrer ? { referrer } : {}) } },
 });
-export const identify = (anon: string, at: string, email: string): RawEvent => ({ type: 'identify', messageId: `m${n++}`, anonymousId: anon, timestamp: at, traits: { email } });
+export const identify = (anon: string, at: string, email: string): RawEvent => ({
+  type: 'identify',
+  messageId: `m${n++}`,
+  anonymousId: anon,
+  timestamp: at,
+  traits: { email },
+});
 
 /** A fresh store holding workspace "w", closed and deleted after `fn`. */
 export async function withStore(fn: (store: Store) => Promise<void>): Promise<void> {
@@ -26,4 +43,5 @@ export async function withStore(fn: (store: Store) => Promise<void>): Promise<vo
 }
 
 /** Appends events to workspace "w" as an import would. */
-export const add = (store: Store, events: RawEvent[]) => store.appendEvents('w', events, { origin: 'import', receivedAt: new Date() });
+export const add = (store: Store, events: RawEvent[]) =>
+  store.appendEvents('w', events, { origin: 'import', receivedAt: new Date() });

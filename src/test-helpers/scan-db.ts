@@ -18,7 +18,10 @@ export interface Hit {
 }
 
 /** Where (table, column, how many rows) any of the needles occurs, case-insensitively. */
-export async function scanDatabase(store: Store, needles: readonly string[]): Promise<Map<string, Hit[]>> {
+export async function scanDatabase(
+  store: Store,
+  needles: readonly string[],
+): Promise<Map<string, Hit[]>> {
   const db = dbOf(store);
   const cols = await db.query(
     `SELECT table_name, column_name FROM information_schema.columns
@@ -29,7 +32,10 @@ export async function scanDatabase(store: Store, needles: readonly string[]): Pr
     const table = String(c.table_name);
     const column = String(c.column_name);
     for (const needle of needles) {
-      const rows = await db.query(`SELECT count(*) AS n FROM "${table}" WHERE contains(lower(CAST("${column}" AS VARCHAR)), lower($needle))`, { needle });
+      const rows = await db.query(
+        `SELECT count(*) AS n FROM "${table}" WHERE contains(lower(CAST("${column}" AS VARCHAR)), lower($needle))`,
+        { needle },
+      );
       const n = Number(rows[0]?.n ?? 0);
       if (n > 0) out.get(needle)!.push({ table, column, rows: n });
     }

@@ -25,10 +25,19 @@ export interface TestServer {
 export async function startTestServer(overrides: ConfigOverrides = {}): Promise<TestServer> {
   const { dir, cleanup } = tempDir();
   const store = await openTestStore(dir);
-  const { workspace, secretKey } = await createWorkspace(store, { name: 'Test', currency: 'USD', timezone: 'UTC' });
+  const { workspace, secretKey } = await createWorkspace(store, {
+    name: 'Test',
+    currency: 'USD',
+    timezone: 'UTC',
+  });
   const config = loadConfig({ env: {}, cwd: dir, overrides: { dataDir: dir, ...overrides } });
   const admin = newAdminToken();
-  const app = await buildApp({ store, config, logger: pino({ level: 'silent' }), admin: admin.check });
+  const app = await buildApp({
+    store,
+    config,
+    logger: pino({ level: 'silent' }),
+    admin: admin.check,
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();
   if (!addr || typeof addr !== 'object') throw new Error('no address');
@@ -53,16 +62,37 @@ export function basicAuth(writeKey: string): string {
 }
 
 /** Requests a test server's workspace makes: `send` a Segment batch (write key), call the `api` (secret key). */
-export function clientFor(s: TestServer): { send: (batch: unknown[]) => Promise<Response>; api: (path: string, init?: RequestInit) => Promise<Response> } {
+export function clientFor(s: TestServer): {
+  send: (batch: unknown[]) => Promise<Response>;
+  api: (path: string, init?: RequestInit) => Promise<Response>;
+} {
   return {
     send: (batch) =>
-      fetch(`${s.base}/v1/batch`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: basicAuth(s.workspace.writeKey) }, body: JSON.stringify({ batch }) }),
+      fetch(`${s.base}/v1/batch`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: basicAuth(s.workspace.writeKey),
+        },
+        body: JSON.stringify({ batch }),
+      }),
     api: (path, init = {}) =>
-      fetch(`${s.base}${path}`, { ...init, headers: { authorization: `Bearer ${s.secretKey}`, 'content-type': 'application/json', ...(init.headers ?? {}) } }),
+      fetch(`${s.base}${path}`, {
+        ...init,
+        headers: {
+          authorization: `Bearer ${s.secretKey}`,
+          'content-type': 'application/json',
+          ...(init.headers ?? {}),
+        },
+      }),
   };
 }
 
 /** A Segment page call with an explicit messageId, as the HTTP tests send them. */
 export const pageCall = (id: string, anon: string, at: string, url: string, referrer?: string) => ({
-  type: 'page', messageId: id, anonymousId: anon, timestamp: at, context: { page: { url, ...(referrer ? { referrer } : {}) } },
+  type: 'page',
+  messageId: id,
+  anonymousId: anon,
+  timestamp: at,
+  context: { page: { url, ...(referrer ? { referrer } : {}) } },
 });

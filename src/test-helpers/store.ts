@@ -10,7 +10,10 @@ export const TEST_ENGINES = ['duckdb'] as const;
 export function testEngine(env: NodeJS.ProcessEnv = process.env): (typeof TEST_ENGINES)[number] {
   const name = env.CLOSEDLOOP_TEST_ENGINE ?? 'duckdb';
   const known = TEST_ENGINES.find((e) => e === name);
-  if (!known) throw new Error(`CLOSEDLOOP_TEST_ENGINE=${name}: not an engine of this build (${TEST_ENGINES.join(', ')})`);
+  if (!known)
+    throw new Error(
+      `CLOSEDLOOP_TEST_ENGINE=${name}: not an engine of this build (${TEST_ENGINES.join(', ')})`,
+    );
   return known;
 }
 

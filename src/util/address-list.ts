@@ -12,10 +12,12 @@ export function addressEntryProblem(entry: string): string | undefined {
   if (entry in NAMED) return undefined;
   const [ip = '', prefix, extra] = entry.split('/');
   const v = isIP(ip);
-  if (v === 0 || extra !== undefined) return `"${entry}" is not an IP address, a CIDR range (10.0.0.0/8) or one of ${Object.keys(NAMED).join(', ')}`;
+  if (v === 0 || extra !== undefined)
+    return `"${entry}" is not an IP address, a CIDR range (10.0.0.0/8) or one of ${Object.keys(NAMED).join(', ')}`;
   if (prefix === undefined) return undefined;
   const bits = /^\d{1,3}$/.test(prefix) ? Number(prefix) : NaN;
-  if (!(bits >= 0 && bits <= (v === 4 ? 32 : 128))) return `"${entry}": the prefix length must be 0 to ${v === 4 ? 32 : 128}`;
+  if (!(bits >= 0 && bits <= (v === 4 ? 32 : 128)))
+    return `"${entry}": the prefix length must be 0 to ${v === 4 ? 32 : 128}`;
   return undefined;
 }
 
@@ -23,7 +25,9 @@ export function addressEntryProblem(entry: string): string | undefined {
  * A matcher for a list of addresses, CIDR ranges and range names (checked with addressEntryProblem first).
  * IPv4-mapped IPv6 addresses (::ffff:10.0.0.1, as a dual-stack socket reports them) match their IPv4 entries.
  */
-export function addressMatcher(entries: readonly string[]): (address: string | undefined) => boolean {
+export function addressMatcher(
+  entries: readonly string[],
+): (address: string | undefined) => boolean {
   if (entries.length === 0) return () => false;
   const list = new BlockList();
   for (const entry of entries.flatMap((e) => NAMED[e] ?? [e])) {

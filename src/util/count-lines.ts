@@ -10,7 +10,9 @@ const isSpace = (b: number) => b === 32 || b === 9 || b === 13;
 export async function countNonBlankLines(path: string): Promise<number> {
   let count = 0;
   let sawContent = false; // in the line that continues from the previous chunk
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+  for await (const chunk of createReadStream(path, {
+    highWaterMark: 1 << 20,
+  }) as AsyncIterable<Buffer>) {
     let start = 0;
     for (;;) {
       const nl = chunk.indexOf(10, start);

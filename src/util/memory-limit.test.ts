@@ -1,6 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultMemoryLimit, formatByteSize, machineMemory, MIN_MEMORY_LIMIT, parseByteSize, threadsFor } from './memory-limit.js';
+import {
+  defaultMemoryLimit,
+  formatByteSize,
+  machineMemory,
+  MIN_MEMORY_LIMIT,
+  parseByteSize,
+  threadsFor,
+} from './memory-limit.js';
 
 test('sizes: DuckDB units (KB..TB powers of 1000, KiB..TiB powers of 1024), any case, optional space', () => {
   assert.equal(parseByteSize('2GB'), 2_000_000_000);
@@ -14,7 +21,18 @@ test('sizes: DuckDB units (KB..TB powers of 1000, KiB..TiB powers of 1024), any 
 });
 
 test('sizes: anything else is not a size', () => {
-  for (const bad of ['', 'GB', '2 G B', '-1GB', '2XB', '2GB extra', '0', '1e9', 'lots', '2,000MB']) {
+  for (const bad of [
+    '',
+    'GB',
+    '2 G B',
+    '-1GB',
+    '2XB',
+    '2GB extra',
+    '0',
+    '1e9',
+    'lots',
+    '2,000MB',
+  ]) {
     assert.equal(parseByteSize(bad), undefined, bad);
   }
   assert.equal(parseByteSize(0), undefined);
@@ -25,7 +43,10 @@ test('sizes: anything else is not a size', () => {
 test('the default is half of the memory this process may use, never below the minimum', () => {
   const d = defaultMemoryLimit();
   assert.ok(d >= MIN_MEMORY_LIMIT);
-  assert.ok(Math.abs(d - machineMemory() / 2) <= 1_000_000 || d === MIN_MEMORY_LIMIT, `${d} vs ${machineMemory()}`);
+  assert.ok(
+    Math.abs(d - machineMemory() / 2) <= 1_000_000 || d === MIN_MEMORY_LIMIT,
+    `${d} vs ${machineMemory()}`,
+  );
 });
 
 test('threads: about one per GB of the limit, at least one, at most the cores', () => {

@@ -18,7 +18,8 @@ const UNITS: Record<string, number> = {
 
 /** A size such as `2GB`, `1.5GiB`, `512MB` (or a whole number of bytes) in bytes; undefined when it is not one. */
 export function parseByteSize(input: string | number): number | undefined {
-  if (typeof input === 'number') return Number.isSafeInteger(input) && input > 0 ? input : undefined;
+  if (typeof input === 'number')
+    return Number.isSafeInteger(input) && input > 0 ? input : undefined;
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(input);
   if (!m) return undefined;
   const unit = UNITS[(m[2] || 'b').toLowerCase()];
@@ -31,7 +32,8 @@ export function parseByteSize(input: string | number): number | undefined {
 export function machineMemory(): number {
   const total = totalmem();
   // process.constrainedMemory() (Node 19.6+) is the cgroup limit, 0 or a huge number when there is none
-  const constrained = typeof process.constrainedMemory === 'function' ? process.constrainedMemory() : 0;
+  const constrained =
+    typeof process.constrainedMemory === 'function' ? process.constrainedMemory() : 0;
   return constrained > 0 && constrained < total ? constrained : total;
 }
 
@@ -55,5 +57,7 @@ export function threadsFor(memoryLimit: number, cores = availableParallelism()):
 
 /** A size for people: `1.5 GB`, `512 MB`. */
 export function formatByteSize(bytes: number): string {
-  return bytes >= 1000 ** 3 ? `${Number((bytes / 1000 ** 3).toFixed(2))} GB` : `${Math.round(bytes / 1000 ** 2)} MB`;
+  return bytes >= 1000 ** 3
+    ? `${Number((bytes / 1000 ** 3).toFixed(2))} GB`
+    : `${Math.round(bytes / 1000 ** 2)} MB`;
 }

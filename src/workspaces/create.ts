@@ -12,7 +12,9 @@ export const NewWorkspaceInput = z.object({
     .string()
     .transform((s) => s.toUpperCase())
     .refine((c) => CURRENCIES.has(c), 'must be an ISO 4217 currency code such as GBP, USD or EUR'),
-  timezone: z.string().refine((t) => TIMEZONES.has(t), 'must be an IANA time zone such as Europe/London'),
+  timezone: z
+    .string()
+    .refine((t) => TIMEZONES.has(t), 'must be an IANA time zone such as Europe/London'),
 });
 export type NewWorkspaceInput = z.input<typeof NewWorkspaceInput>;
 
@@ -53,6 +55,9 @@ export async function createWorkspace(
 }
 
 /** The workspace a secret key belongs to, or undefined. */
-export function workspaceForSecret(store: Store, secretKey: string): Promise<Workspace | undefined> {
+export function workspaceForSecret(
+  store: Store,
+  secretKey: string,
+): Promise<Workspace | undefined> {
   return store.findWorkspaceBySecretHash(hashSecret(secretKey));
 }

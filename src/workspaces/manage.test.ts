@@ -21,7 +21,10 @@ test('a rotated secret key replaces the old one, only in its workspace; deletion
 
     const removed = await deleteWorkspace(store, a.workspace.id);
     assert.equal(removed?.workspaces, 1);
-    assert.deepEqual((await store.listWorkspaces()).map((w) => w.id), [b.workspace.id]);
+    assert.deepEqual(
+      (await store.listWorkspaces()).map((w) => w.id),
+      [b.workspace.id],
+    );
     assert.equal(await workspaceForSecret(store, fresh!), undefined);
     assert.equal(await deleteWorkspace(store, a.workspace.id), undefined);
   } finally {

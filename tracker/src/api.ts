@@ -38,28 +38,31 @@ const pageProps = (): Props => ({
  * Builds and queues an event, unless off (DNT/GPC honoured, opted out or consent refused). It never
  * throws, so neither do track and page (nothing before it can).
  */
-const emit = safe((type: TrackerEvent['type'], properties?: Props | 0, extra?: Partial<TrackerEvent>): void => {
-  if (state !== 0) {
-    const [anonymousId, sessionId] = ids();
-    enqueue({
-      type,
-      messageId: uid(),
-      anonymousId: anonymousId!,
-      userId: user,
-      timestamp: now(),
-      properties: properties || {},
-      context: {
-        page: pageProps(),
-        sessionId,
-        timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-        screen: { width: screen.width, height: screen.height },
-      },
-      ...extra,
-    });
-  }
-});
+const emit = safe(
+  (type: TrackerEvent['type'], properties?: Props | 0, extra?: Partial<TrackerEvent>): void => {
+    if (state !== 0) {
+      const [anonymousId, sessionId] = ids();
+      enqueue({
+        type,
+        messageId: uid(),
+        anonymousId: anonymousId!,
+        userId: user,
+        timestamp: now(),
+        properties: properties || {},
+        context: {
+          page: pageProps(),
+          sessionId,
+          timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+          screen: { width: screen.width, height: screen.height },
+        },
+        ...extra,
+      });
+    }
+  },
+);
 
-export const track = (event: string, properties?: Props): void => emit('track', properties, { event });
+export const track = (event: string, properties?: Props): void =>
+  emit('track', properties, { event });
 
 /** `identify("a@b.com", traits)` adds an email trait; any other string is the userId. */
 export const identify = safe((idOrEmail: string, traits?: Props): void => {

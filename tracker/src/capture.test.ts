@@ -5,7 +5,17 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildTracker } from '../build.js';
-import { launchBrowser, lazyRan, pageWithSnippet, pathOf, searchOf, startSite, waitFor, type CollectedEvent, type TestSite } from './test-helpers/site.js';
+import {
+  launchBrowser,
+  lazyRan,
+  pageWithSnippet,
+  pathOf,
+  searchOf,
+  startSite,
+  waitFor,
+  type CollectedEvent,
+  type TestSite,
+} from './test-helpers/site.js';
 
 let browser: Browser;
 let site: TestSite;
@@ -21,7 +31,10 @@ after(async () => {
 });
 
 /** A fresh context (cookies, storage) per case; page errors are collected so a case can assert none. */
-async function open(path: string, options: Parameters<Browser['newContext']>[0] = {}): Promise<{ context: BrowserContext; page: Page; errors: Error[] }> {
+async function open(
+  path: string,
+  options: Parameters<Browser['newContext']>[0] = {},
+): Promise<{ context: BrowserContext; page: Page; errors: Error[] }> {
   const context = await browser.newContext(options);
   const page = await context.newPage();
   const errors: Error[] = [];
@@ -36,10 +49,17 @@ const byPath = (path: string) => (events: CollectedEvent[]) =>
 describe('landing page view', () => {
   it('captures the full landing URL (UTMs, click ids), referrer, title, time zone and screen; path, search and locale are left to the collector', async () => {
     site.page('/landing', pageWithSnippet({ title: 'Pricing' }));
-    const search = '?utm_source=google&utm_medium=cpc&utm_campaign=spring&utm_term=crm&utm_content=ad1&utm_id=c42&gclid=G1&msclkid=M1&partner_click=P1&x=1';
-    const context = await browser.newContext({ locale: 'de-DE', timezoneId: 'Europe/Berlin', screen: { width: 1440, height: 900 } });
+    const search =
+      '?utm_source=google&utm_medium=cpc&utm_campaign=spring&utm_term=crm&utm_content=ad1&utm_id=c42&gclid=G1&msclkid=M1&partner_click=P1&x=1';
+    const context = await browser.newContext({
+      locale: 'de-DE',
+      timezoneId: 'Europe/Berlin',
+      screen: { width: 1440, height: 900 },
+    });
     const page = await context.newPage();
-    await page.goto(site.url('/landing' + search), { referer: 'https://www.google.example/search?q=crm' });
+    await page.goto(site.url('/landing' + search), {
+      referer: 'https://www.google.example/search?q=crm',
+    });
 
     const event = await waitFor(site, byPath('/landing'));
     const body = site.bodies.find((b) => b.batch.includes(event))!;
@@ -47,7 +67,10 @@ describe('landing page view', () => {
     assert.ok(!Number.isNaN(Date.parse(body.sentAt)));
     // The collector derives campaign and click ids from this URL, so it must arrive whole.
     assert.ok(event.context.page.url.endsWith('/landing' + search));
-    assert.ok(!('campaign' in event.context) && !('clickIds' in event.context), 'no client-side campaign parsing');
+    assert.ok(
+      !('campaign' in event.context) && !('clickIds' in event.context),
+      'no client-side campaign parsing',
+    );
     const expectedPage = {
       url: site.url('/landing' + search),
       referrer: 'https://www.google.example/search?q=crm',
@@ -58,16 +81,27 @@ describe('landing page view', () => {
     assert.ok(!('locale' in event.context), 'the collector takes the locale from Accept-Language');
     assert.equal(event.context.timezone, 'Europe/Berlin');
     assert.deepEqual(event.context.screen, { width: 1440, height: 900 });
-    assert.ok(event.messageId.length >= 20 && event.anonymousId.length >= 20 && event.context.sessionId.length >= 20);
+    assert.ok(
+      event.messageId.length >= 20 &&
+        event.anonymousId.length >= 20 &&
+        event.context.sessionId.length >= 20,
+    );
     assert.ok(Math.abs(Date.parse(event.timestamp) - Date.now()) < 60_000);
 
     // The anonymous id lives in a first-party cookie on the registrable domain (shop.test, not www.shop.test).
     const cookies = await context.cookies();
     const idCookie = cookies.find((c) => c.name === '_cl_id');
-    assert.equal(idCookie?.value.split('.')[0], event.anonymousId, 'the cookie holds "<anonymous id>.<session id>.<time>"');
+    assert.equal(
+      idCookie?.value.split('.')[0],
+      event.anonymousId,
+      'the cookie holds "<anonymous id>.<session id>.<time>"',
+    );
     assert.equal(idCookie?.value.split('.')[1], event.context.sessionId);
     assert.equal(idCookie?.domain, '.shop.test');
-    assert.ok(idCookie!.expires * 1000 - Date.now() > 364 * 86400_000, 'default lifetime is 365 days');
+    assert.ok(
+      idCookie!.expires * 1000 - Date.now() > 364 * 86400_000,
+      'default lifetime is 365 days',
+    );
     await context.close();
   });
 
@@ -93,7 +127,11 @@ describe('single-page-app navigation', () => {
     });
     const settings = await waitFor(site, byPath('/app/settings'));
     assert.equal(settings.context.page.referrer, site.url('/app?utm_source=news'));
-    assert.equal(settings.properties.title, 'Settings', 'the title set right after pushState is picked up');
+    assert.equal(
+      settings.properties.title,
+      'Settings',
+      'the title set right after pushState is picked up',
+    );
 
     // Same URL again (replaceState of state only) and a hash change: no new page view by default.
     await page.evaluate(() => {
@@ -103,11 +141,22 @@ describe('single-page-app navigation', () => {
     await page.goBack(); // popstate back to /app (the hash entry first)
     await page.goBack();
     const back = await waitFor(site, (events) =>
-      events.find((e) => e.type === 'page' && pathOf(e) === '/app' && e.context.page.referrer === site.url('/app/settings')),
+      events.find(
+        (e) =>
+          e.type === 'page' &&
+          pathOf(e) === '/app' &&
+          e.context.page.referrer === site.url('/app/settings'),
+      ),
     );
     assert.ok(back);
-    const settingsViews = site.events().filter((e) => e.type === 'page' && pathOf(e) === '/app/settings');
-    assert.equal(settingsViews.length, 1, 'state-only replaceState and hash changes are not page views');
+    const settingsViews = site
+      .events()
+      .filter((e) => e.type === 'page' && pathOf(e) === '/app/settings');
+    assert.equal(
+      settingsViews.length,
+      1,
+      'state-only replaceState and hash changes are not page views',
+    );
 
     // An app that sets the title a moment after navigating (after its render): still picked up, and
     // a redirect right after a navigation counts once.
@@ -122,8 +171,14 @@ describe('single-page-app navigation', () => {
     assert.equal(billing.context.page.referrer, site.url('/app?utm_source=news'));
     await page.evaluate(() => history.pushState({}, '', '/app/done'));
     await waitFor(site, byPath('/app/done'));
-    assert.equal(site.events().filter((e) => e.type === 'page' && pathOf(e) === '/app/invoices').length, 0);
-    assert.equal(site.events().filter((e) => e.type === 'page' && pathOf(e) === '/app/billing').length, 1);
+    assert.equal(
+      site.events().filter((e) => e.type === 'page' && pathOf(e) === '/app/invoices').length,
+      0,
+    );
+    assert.equal(
+      site.events().filter((e) => e.type === 'page' && pathOf(e) === '/app/billing').length,
+      1,
+    );
     await context.close();
   });
 
@@ -133,15 +188,22 @@ describe('single-page-app navigation', () => {
     const { context, page } = await open('/hashapp');
     await waitFor(site, byPath('/hashapp'));
     await page.evaluate(() => (location.hash = '#/inbox'));
-    const inbox = await waitFor(site, (events) => events.find((e) => e.type === 'page' && e.context.page.url.endsWith('/hashapp#/inbox')));
+    const inbox = await waitFor(site, (events) =>
+      events.find((e) => e.type === 'page' && e.context.page.url.endsWith('/hashapp#/inbox')),
+    );
     assert.equal(inbox.context.page.referrer, site.url('/hashapp'));
 
     await page.goto(site.url('/noauto'));
     await waitFor(site, byPath('/noauto'));
     await page.evaluate(() => history.pushState({}, '', '/noauto/next'));
-    await page.evaluate(() => (window as unknown as { closedloop: { track(n: string): void } }).closedloop.track('marker'));
+    await page.evaluate(() =>
+      (window as unknown as { closedloop: { track(n: string): void } }).closedloop.track('marker'),
+    );
     await waitFor(site, (events) => events.find((e) => e.event === 'marker'));
-    assert.equal(site.events().filter((e) => pathOf(e) === '/noauto/next' && e.type === 'page').length, 0);
+    assert.equal(
+      site.events().filter((e) => pathOf(e) === '/noauto/next' && e.type === 'page').length,
+      0,
+    );
     await context.close();
   });
 });
@@ -169,24 +231,37 @@ describe('links', () => {
       await page.click(selector);
     };
     await press('#pdf');
-    const pdf = await waitFor(site, (events) => events.find((e) => e.event === 'file_download' && e.properties.file_type === 'pdf'));
+    const pdf = await waitFor(site, (events) =>
+      events.find((e) => e.event === 'file_download' && e.properties.file_type === 'pdf'),
+    );
     assert.equal(pdf.properties.url, site.url('/files/Whitepaper.PDF?v=2'));
 
     await page.goto(site.url('/resources'));
     await press('#dwg');
-    await waitFor(site, (events) => events.find((e) => e.event === 'file_download' && e.properties.file_type === 'dwg'));
+    await waitFor(site, (events) =>
+      events.find((e) => e.event === 'file_download' && e.properties.file_type === 'dwg'),
+    );
 
     await page.goto(site.url('/resources'));
     await press('#out'); // navigates away: the event must still get out
-    const out = await waitFor(site, (events) => events.find((e) => e.event === 'outbound_link_clicked'));
+    const out = await waitFor(site, (events) =>
+      events.find((e) => e.event === 'outbound_link_clicked'),
+    );
     assert.equal(out.properties.url, `http://partner.test:${site.port}/hello`);
 
     await page.goto(site.url('/resources'));
     await press('#in'); // the /about page has no snippet: wait for the click's flush window instead
     await page.waitForURL('**/about');
     await page.goto(site.url('/resources'));
-    await waitFor(site, (events) => events.filter((e) => pathOf(e) === '/resources' && e.type === 'page').length >= 5);
-    assert.equal(site.events().filter((e) => e.event === 'outbound_link_clicked').length, 1, 'same-site links are not outbound');
+    await waitFor(
+      site,
+      (events) => events.filter((e) => pathOf(e) === '/resources' && e.type === 'page').length >= 5,
+    );
+    assert.equal(
+      site.events().filter((e) => e.event === 'outbound_link_clicked').length,
+      1,
+      'same-site links are not outbound',
+    );
     await context.close();
   });
 });
@@ -216,8 +291,12 @@ describe('forms', () => {
     const view = await waitFor(site, byPath('/contact'));
     await page.fill('input[name=work_email]', 'ada@example.com');
     await page.click('button[type=submit]');
-    const identify = await waitFor(site, (events) => events.find((e) => e.type === 'identify' && e.traits?.email === 'ada@example.com'));
-    const submitted = await waitFor(site, (events) => events.find((e) => e.event === 'form_submitted' && e.anonymousId === view.anonymousId));
+    const identify = await waitFor(site, (events) =>
+      events.find((e) => e.type === 'identify' && e.traits?.email === 'ada@example.com'),
+    );
+    const submitted = await waitFor(site, (events) =>
+      events.find((e) => e.event === 'form_submitted' && e.anonymousId === view.anonymousId),
+    );
     assert.equal(identify.anonymousId, view.anonymousId);
     assert.equal(identify.userId, undefined);
     assert.deepEqual(submitted.properties, {
@@ -234,17 +313,37 @@ describe('forms', () => {
       form_name: 'demo',
       form_action: '/thanks',
     });
-    const everything = JSON.stringify(site.events().filter((e) => e.anonymousId === view.anonymousId).map((e) => [e.properties, e.traits]));
-    for (const secret of ['hunter2-secret', 'hidden-value-xyz', '4111', '5500-0000', '737', '12/29']) {
+    const everything = JSON.stringify(
+      site
+        .events()
+        .filter((e) => e.anonymousId === view.anonymousId)
+        .map((e) => [e.properties, e.traits]),
+    );
+    for (const secret of [
+      'hunter2-secret',
+      'hidden-value-xyz',
+      '4111',
+      '5500-0000',
+      '737',
+      '12/29',
+    ]) {
       assert.ok(!everything.includes(secret), `${secret} must never be sent`);
     }
     await context.close();
   });
 
   it('applies data-form-allow and data-form-deny, and ignores forms without an email', async () => {
-    site.page('/allow', pageWithSnippet({ attrs: 'data-form-allow="work_email, company"', body: form }));
+    site.page(
+      '/allow',
+      pageWithSnippet({ attrs: 'data-form-allow="work_email, company"', body: form }),
+    );
     site.page('/deny', pageWithSnippet({ attrs: 'data-form-deny="company,message"', body: form }));
-    site.page('/search', pageWithSnippet({ body: '<form id="s" action="/results"><input name="q" value="pricing"><button>Go</button></form>' }));
+    site.page(
+      '/search',
+      pageWithSnippet({
+        body: '<form id="s" action="/results"><input name="q" value="pricing"><button>Go</button></form>',
+      }),
+    );
     const { context, page } = await open('/search');
     await waitFor(site, byPath('/search'));
     await page.click('#s button');
@@ -253,19 +352,40 @@ describe('forms', () => {
     await page.goto(site.url('/allow'));
     await page.fill('input[name=work_email]', 'allow@example.com');
     await page.click('button[type=submit]');
-    const allowed = await waitFor(site, (events) => events.find((e) => e.event === 'form_submitted' && (e.properties.fields as Record<string, string>).work_email === 'allow@example.com'));
-    assert.deepEqual(allowed.properties.fields, { work_email: 'allow@example.com', company: 'Acme' });
+    const allowed = await waitFor(site, (events) =>
+      events.find(
+        (e) =>
+          e.event === 'form_submitted' &&
+          (e.properties.fields as Record<string, string>).work_email === 'allow@example.com',
+      ),
+    );
+    assert.deepEqual(allowed.properties.fields, {
+      work_email: 'allow@example.com',
+      company: 'Acme',
+    });
 
     await page.goto(site.url('/deny'));
     await page.fill('input[name=work_email]', 'deny@example.com');
     await page.click('button[type=submit]');
-    const denied = await waitFor(site, (events) => events.find((e) => e.event === 'form_submitted' && (e.properties.fields as Record<string, string>).work_email === 'deny@example.com'));
+    const denied = await waitFor(site, (events) =>
+      events.find(
+        (e) =>
+          e.event === 'form_submitted' &&
+          (e.properties.fields as Record<string, string>).work_email === 'deny@example.com',
+      ),
+    );
     const fields = denied.properties.fields as Record<string, string>;
     assert.equal(fields.company, undefined);
     assert.equal(fields.message, undefined);
     assert.equal(fields.first_name, 'Ada');
 
-    assert.equal(site.events().filter((e) => e.event === 'form_submitted' && JSON.stringify(e).includes('pricing')).length, 0);
+    assert.equal(
+      site
+        .events()
+        .filter((e) => e.event === 'form_submitted' && JSON.stringify(e).includes('pricing'))
+        .length,
+      0,
+    );
     await context.close();
   });
 });
@@ -276,7 +396,8 @@ describe('global API', () => {
     const { context, page, errors } = await open('/api');
     await page.waitForFunction(() => 'closedloop' in window);
     await page.evaluate(() => {
-      const cl = (window as unknown as { closedloop: Record<string, (...a: unknown[]) => void> }).closedloop;
+      const cl = (window as unknown as { closedloop: Record<string, (...a: unknown[]) => void> })
+        .closedloop;
       cl.identify!('jane@example.com', { plan: 'pro' });
       cl.identify!('user-42', { role: 'admin' });
       cl.track!('demo_requested', { tier: 'gold' });
@@ -287,16 +408,24 @@ describe('global API', () => {
       cl.identify!(Symbol('x') as unknown as string);
       cl.page!(Symbol('y') as unknown as object);
     });
-    const emailIdentify = await waitFor(site, (events) => events.find((e) => e.type === 'identify' && e.traits?.email === 'jane@example.com'));
+    const emailIdentify = await waitFor(site, (events) =>
+      events.find((e) => e.type === 'identify' && e.traits?.email === 'jane@example.com'),
+    );
     assert.deepEqual(emailIdentify.traits, { email: 'jane@example.com', plan: 'pro' });
     assert.equal(emailIdentify.userId, undefined);
-    const userIdentify = await waitFor(site, (events) => events.find((e) => e.type === 'identify' && e.userId === 'user-42'));
+    const userIdentify = await waitFor(site, (events) =>
+      events.find((e) => e.type === 'identify' && e.userId === 'user-42'),
+    );
     assert.deepEqual(userIdentify.traits, { role: 'admin' });
-    const tracked = await waitFor(site, (events) => events.find((e) => e.event === 'demo_requested'));
+    const tracked = await waitFor(site, (events) =>
+      events.find((e) => e.event === 'demo_requested'),
+    );
     assert.equal(tracked.type, 'track');
     assert.equal(tracked.userId, 'user-42', 'events after identify(userId) carry the userId');
     assert.deepEqual(tracked.properties, { tier: 'gold' });
-    const manual = await waitFor(site, (events) => events.find((e) => e.type === 'page' && e.properties.section === 'docs'));
+    const manual = await waitFor(site, (events) =>
+      events.find((e) => e.type === 'page' && e.properties.section === 'docs'),
+    );
     assert.equal(new URL(manual.properties.url as string).pathname, '/api');
     assert.equal(manual.properties.title, 'API');
     assert.deepEqual(errors, []);

@@ -14,14 +14,23 @@ let requested: HTMLScriptElement | undefined;
 
 /** Requests the lazy part (once). The URL object becomes its string when assigned. */
 export const more = (): unknown =>
-  requested || doc.head.append((requested = doc.createElement('script'))) || (requested.src = lazyUrl as never);
+  requested ||
+  doc.head.append((requested = doc.createElement('script'))) ||
+  (requested.src = lazyUrl as never);
 
 export const handoff = (shared: Shared): void => {
   // Every click is handed over (the lazy part looks for the link): a click follows a pointer press,
   // which requests the part anyway.
   // (type > 'r': a submit, not a click.)
   for (const type of ['submit', 'click'])
-    on(type, (e) => shared.$q.push([e.target as HTMLFormElement, type > 'r' && new FormData(e.target as HTMLFormElement)]) && more());
+    on(
+      type,
+      (e) =>
+        shared.$q.push([
+          e.target as HTMLFormElement,
+          type > 'r' && new FormData(e.target as HTMLFormElement),
+        ]) && more(),
+    );
   on('focusin', more);
   on('pointerdown', more);
   on('load', () => doc.forms[0] && more());

@@ -4,7 +4,17 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { buildTracker } from '../build.js';
-import { launchBrowser, lazyRan, pageWithSnippet, pathOf, searchOf, startSite, waitFor, type CollectedEvent, type TestSite } from './test-helpers/site.js';
+import {
+  launchBrowser,
+  lazyRan,
+  pageWithSnippet,
+  pathOf,
+  searchOf,
+  startSite,
+  waitFor,
+  type CollectedEvent,
+  type TestSite,
+} from './test-helpers/site.js';
 
 let browser: Browser;
 let site: TestSite;
@@ -19,11 +29,15 @@ after(async () => {
   await site?.close();
 });
 
-const pageView = (path: string) => (events: CollectedEvent[]) => events.find((e) => e.type === 'page' && pathOf(e) === path);
+const pageView = (path: string) => (events: CollectedEvent[]) =>
+  events.find((e) => e.type === 'page' && pathOf(e) === path);
 
 describe('when the lazy part is requested', () => {
   it('not by a page without forms that nobody touches; by the first pointer press there', async () => {
-    site.page('/plain', pageWithSnippet({ body: '<p id="text">Nothing to fill in</p><a href="/next">next</a>' }));
+    site.page(
+      '/plain',
+      pageWithSnippet({ body: '<p id="text">Nothing to fill in</p><a href="/next">next</a>' }),
+    );
     const context = await browser.newContext();
     const page = await context.newPage();
     const before = site.lazyRequests();
@@ -32,7 +46,11 @@ describe('when the lazy part is requested', () => {
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
     assert.equal(site.lazyRequests(), before, 'no form, no interaction: only cl.js');
     assert.equal(await page.locator('script[src*="?"]').count(), 0);
-    assert.equal(await page.evaluate(() => localStorage.getItem('_cl_q')), null, 'delivered: nothing kept for a later page');
+    assert.equal(
+      await page.evaluate(() => localStorage.getItem('_cl_q')),
+      null,
+      'delivered: nothing kept for a later page',
+    );
 
     await page.mouse.click(5, 5);
     await lazyRan(page);
@@ -41,7 +59,12 @@ describe('when the lazy part is requested', () => {
   });
 
   it('after load by a page with a form, which then captures the identify and the submit', async () => {
-    site.page('/signup', pageWithSnippet({ body: '<form id="f" action="/welcome" method="post"><input type="email" name="email"><input name="company" value="Acme"><button>Go</button></form>' }));
+    site.page(
+      '/signup',
+      pageWithSnippet({
+        body: '<form id="f" action="/welcome" method="post"><input type="email" name="email"><input name="company" value="Acme"><button>Go</button></form>',
+      }),
+    );
     const context = await browser.newContext();
     const page = await context.newPage();
     const before = site.lazyRequests();
@@ -51,10 +74,17 @@ describe('when the lazy part is requested', () => {
     const view = await waitFor(site, pageView('/signup'));
     await page.fill('input[name=email]', 'lazy.form@example.com');
     await Promise.all([page.waitForURL('**/welcome'), page.click('button')]);
-    const identify = await waitFor(site, (events) => events.find((e) => e.type === 'identify' && e.traits?.email === 'lazy.form@example.com'));
+    const identify = await waitFor(site, (events) =>
+      events.find((e) => e.type === 'identify' && e.traits?.email === 'lazy.form@example.com'),
+    );
     assert.equal(identify.anonymousId, view.anonymousId);
-    const submitted = await waitFor(site, (events) => events.find((e) => e.event === 'form_submitted' && e.anonymousId === view.anonymousId));
-    assert.deepEqual(submitted.properties.fields, { email: 'lazy.form@example.com', company: 'Acme' });
+    const submitted = await waitFor(site, (events) =>
+      events.find((e) => e.event === 'form_submitted' && e.anonymousId === view.anonymousId),
+    );
+    assert.deepEqual(submitted.properties.fields, {
+      email: 'lazy.form@example.com',
+      company: 'Acme',
+    });
     await context.close();
   });
 });
@@ -83,11 +113,19 @@ describe('events before the lazy part runs', () => {
     await page.click('#lead button');
     assert.equal(await page.inputValue('input[name=email]'), '', 'the app cleared the form');
     // The API does not wait for the lazy part.
-    await page.evaluate(() => (window as unknown as { closedloop: { track(name: string): void } }).closedloop.track('api_meanwhile'));
+    await page.evaluate(() =>
+      (window as unknown as { closedloop: { track(name: string): void } }).closedloop.track(
+        'api_meanwhile',
+      ),
+    );
     await waitFor(site, (events) => events.find((e) => e.event === 'api_meanwhile'));
     assert.ok(site.lazyRequests() >= 1, 'requested, and held by the test');
-    const mine = (): CollectedEvent[] => site.events().filter((e) => e.anonymousId === view.anonymousId);
-    assert.ok(!mine().some((e) => e.event === 'file_download' || e.type === 'identify'), 'nothing handled before the part runs');
+    const mine = (): CollectedEvent[] =>
+      site.events().filter((e) => e.anonymousId === view.anonymousId);
+    assert.ok(
+      !mine().some((e) => e.event === 'file_download' || e.type === 'identify'),
+      'nothing handled before the part runs',
+    );
 
     release();
     await lazyRan(page);
@@ -96,11 +134,19 @@ describe('events before the lazy part runs', () => {
     // in the order the visitor acted: the click's event is sent at once (it usually leaves the page) and
     // the submit's with the next flush, as two requests that may arrive either way round, so the order
     // is the events' own times, which the server orders by
-    const at = (name: string) => Date.parse(mine().find((e) => (e.event ?? e.type) === name)!.timestamp);
+    const at = (name: string) =>
+      Date.parse(mine().find((e) => (e.event ?? e.type) === name)!.timestamp);
     const times = ['file_download', 'identify', 'form_submitted'].map(at);
-    assert.ok(times.every((t, n) => n === 0 || t >= times[n - 1]!), `in order: ${times.join(', ')}`);
+    assert.ok(
+      times.every((t, n) => n === 0 || t >= times[n - 1]!),
+      `in order: ${times.join(', ')}`,
+    );
     const identify = mine().find((e) => e.type === 'identify')!;
-    assert.equal(identify.traits?.email, 'early@example.com', 'the fields as they were at the submit');
+    assert.equal(
+      identify.traits?.email,
+      'early@example.com',
+      'the fields as they were at the submit',
+    );
     assert.ok(!JSON.stringify(site.bodies).includes('early-secret'));
     await context.close();
   });
@@ -112,14 +158,21 @@ describe('events before the lazy part runs', () => {
     const release = site.holdLazy();
     await page.goto(site.url('/spa-start'));
     const view = await waitFor(site, pageView('/spa-start'));
-    assert.equal(await page.locator('script[src*="?"]').count(), 0, 'not requested before the navigation');
+    assert.equal(
+      await page.locator('script[src*="?"]').count(),
+      0,
+      'not requested before the navigation',
+    );
     await page.evaluate(() => {
       history.pushState({}, '', '/spa-next?tab=2');
       document.title = 'Next';
     });
     // cl.js requests the lazy part when the URL changes (the test holds it).
     await page.waitForFunction(() => document.querySelector('script[src*="?"]'));
-    assert.equal(site.events().filter((e) => e.anonymousId === view.anonymousId && e.type === 'page').length, 1);
+    assert.equal(
+      site.events().filter((e) => e.anonymousId === view.anonymousId && e.type === 'page').length,
+      1,
+    );
     release();
     const next = await waitFor(site, pageView('/spa-next'));
     assert.equal(next.anonymousId, view.anonymousId);

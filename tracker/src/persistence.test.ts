@@ -4,7 +4,17 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildTracker } from '../build.js';
-import { launchBrowser, lazyRan, pageWithSnippet, pathOf, sleep, startSite, waitFor, type CollectedEvent, type TestSite } from './test-helpers/site.js';
+import {
+  launchBrowser,
+  lazyRan,
+  pageWithSnippet,
+  pathOf,
+  sleep,
+  startSite,
+  waitFor,
+  type CollectedEvent,
+  type TestSite,
+} from './test-helpers/site.js';
 
 let browser: Browser;
 let site: TestSite;
@@ -23,12 +33,18 @@ type Api = { track(name: string, props?: object): void; consent(granted: boolean
 const api = (page: Page, call: (cl: Api) => void): Promise<void> =>
   page.evaluate(`(${call.toString()})(window.closedloop)`) as Promise<void>;
 
-const tracked = (name: string) => (events: CollectedEvent[]) => events.find((e) => e.event === name);
+const tracked = (name: string) => (events: CollectedEvent[]) =>
+  events.find((e) => e.event === name);
 
 /** The snippet's cookies and localStorage entries (all prefixed _cl_) for the site. */
-async function stored(context: BrowserContext, page: Page): Promise<{ cookies: string[]; local: string[] }> {
+async function stored(
+  context: BrowserContext,
+  page: Page,
+): Promise<{ cookies: string[]; local: string[] }> {
   const cookies = (await context.cookies()).map((c) => c.name).filter((n) => n.startsWith('_cl_'));
-  const local = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('_cl_')));
+  const local = await page.evaluate(() =>
+    Object.keys(localStorage).filter((k) => k.startsWith('_cl_')),
+  );
   return { cookies, local };
 }
 
@@ -49,12 +65,20 @@ describe('ids', () => {
     await page.clock.runFor(1500);
     const afterReload = await waitFor(site, tracked('after_reload'));
     assert.equal(afterReload.anonymousId, first.anonymousId);
-    assert.equal(afterReload.context.sessionId, first.context.sessionId, 'same session within the timeout');
+    assert.equal(
+      afterReload.context.sessionId,
+      first.context.sessionId,
+      'same session within the timeout',
+    );
 
     await page.clock.fastForward('29:00');
     await api(page, (cl) => cl.track('still_active'));
     await page.clock.runFor(1500);
-    assert.equal((await waitFor(site, tracked('still_active'))).context.sessionId, first.context.sessionId, 'activity renews the session');
+    assert.equal(
+      (await waitFor(site, tracked('still_active'))).context.sessionId,
+      first.context.sessionId,
+      'activity renews the session',
+    );
 
     await page.clock.fastForward('31:00');
     await page.reload();
@@ -62,7 +86,11 @@ describe('ids', () => {
     await page.clock.runFor(1500);
     const nextVisit = await waitFor(site, tracked('next_visit'));
     assert.equal(nextVisit.anonymousId, first.anonymousId, 'the anonymous id outlives the session');
-    assert.notEqual(nextVisit.context.sessionId, first.context.sessionId, 'a new session after 30 minutes idle');
+    assert.notEqual(
+      nextVisit.context.sessionId,
+      first.context.sessionId,
+      'a new session after 30 minutes idle',
+    );
     await context.close();
   });
 
@@ -80,7 +108,11 @@ describe('ids', () => {
     await api(page, (cl) => cl.track('after_cookie_loss'));
     const later = await waitFor(site, tracked('after_cookie_loss'));
     assert.equal(later.anonymousId, first.anonymousId);
-    assert.equal((await context.cookies()).find((c) => c.name === '_cl_id')?.value.split('.')[0], first.anonymousId, 'the cookie is restored');
+    assert.equal(
+      (await context.cookies()).find((c) => c.name === '_cl_id')?.value.split('.')[0],
+      first.anonymousId,
+      'the cookie is restored',
+    );
     await context.close();
   });
 });
@@ -100,11 +132,21 @@ describe('consent and privacy signals', () => {
 
     await api(page, (cl) => cl.consent(true));
     const held = await waitFor(site, tracked('before_consent'));
-    const landing = await waitFor(site, (events) => events.find((e) => e.type === 'page' && pathOf(e) === '/consent'));
-    assert.equal(landing.context.page.url, site.url('/consent?utm_source=mail'), 'the landing view, held until consent, keeps its URL (and so its campaign)');
+    const landing = await waitFor(site, (events) =>
+      events.find((e) => e.type === 'page' && pathOf(e) === '/consent'),
+    );
+    assert.equal(
+      landing.context.page.url,
+      site.url('/consent?utm_source=mail'),
+      'the landing view, held until consent, keeps its URL (and so its campaign)',
+    );
     assert.equal(landing.anonymousId, held.anonymousId);
     const cookies = await context.cookies();
-    assert.equal(cookies.find((c) => c.name === '_cl_id')?.value.split('.')[0], held.anonymousId, 'the in-memory id is persisted on consent');
+    assert.equal(
+      cookies.find((c) => c.name === '_cl_id')?.value.split('.')[0],
+      held.anonymousId,
+      'the in-memory id is persisted on consent',
+    );
 
     // Consent is remembered on later pages.
     await page.reload();
@@ -141,7 +183,10 @@ describe('consent and privacy signals', () => {
     await waitFor(site, (events) => events.find((e) => pathOf(e) === '/dnt-ignored'));
     const paths = site.events().map((e) => pathOf(e));
     assert.ok(!paths.includes('/dnt') && !paths.includes('/gpc'));
-    assert.equal(site.events().filter((e) => e.event === 'dnt_event' || e.event === 'gpc_event').length, 0);
+    assert.equal(
+      site.events().filter((e) => e.event === 'dnt_event' || e.event === 'gpc_event').length,
+      0,
+    );
     await context.close();
   });
 });
@@ -150,7 +195,13 @@ describe('delivery', () => {
   it('never throws when the collector is down, keeps the batch and sends it on the next page load', async () => {
     // A port nothing listens on: connection refused.
     const down = 'http://127.0.0.1:9';
-    site.page('/down', pageWithSnippet({ attrs: `data-api="${down}"`, body: '<button id="b" onclick="this.textContent=\'clicked\'">Click</button><a id="pdf" href="#x.pdf">pdf</a>' }));
+    site.page(
+      '/down',
+      pageWithSnippet({
+        attrs: `data-api="${down}"`,
+        body: '<button id="b" onclick="this.textContent=\'clicked\'">Click</button><a id="pdf" href="#x.pdf">pdf</a>',
+      }),
+    );
     site.page('/up', pageWithSnippet());
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -169,9 +220,15 @@ describe('delivery', () => {
     await page.goto(site.url('/up'));
     await lazyRan(page); // requested at start for the unsent events: no form, no interaction here
     const delivered = await waitFor(site, tracked('while_down'));
-    assert.equal(delivered.messageId, kept.messageId, 'the same event, so the collector can dedupe');
+    assert.equal(
+      delivered.messageId,
+      kept.messageId,
+      'the same event, so the collector can dedupe',
+    );
     await waitFor(site, (events) => events.find((e) => pathOf(e) === '/down' && e.type === 'page'));
-    await page.waitForFunction(() => localStorage.getItem('_cl_q') === null, undefined, { timeout: 3000 });
+    await page.waitForFunction(() => localStorage.getItem('_cl_q') === null, undefined, {
+      timeout: 3000,
+    });
     await context.close();
   });
 
@@ -182,11 +239,21 @@ describe('delivery', () => {
     const [lazyBefore, before] = [site.lazyRequests(), site.requests()];
     site.failNext(1);
     await page.goto(site.url('/fail-once'));
-    const view = await waitFor(site, (events) => events.find((e) => e.type === 'page' && pathOf(e) === '/fail-once'), 8000);
+    const view = await waitFor(
+      site,
+      (events) => events.find((e) => e.type === 'page' && pathOf(e) === '/fail-once'),
+      8000,
+    );
     assert.equal(site.requests() - before, 2, 'the rejected request, then the accepted one');
-    assert.equal(site.lazyRequests(), lazyBefore + 1, 'requested for the failure: the page has no form and nobody touched it');
+    assert.equal(
+      site.lazyRequests(),
+      lazyBefore + 1,
+      'requested for the failure: the page has no form and nobody touched it',
+    );
     assert.equal(site.events().filter((e) => e.messageId === view.messageId).length, 1);
-    await page.waitForFunction(() => localStorage.getItem('_cl_q') === null, undefined, { timeout: 3000 });
+    await page.waitForFunction(() => localStorage.getItem('_cl_q') === null, undefined, {
+      timeout: 3000,
+    });
     await context.close();
   });
 
@@ -203,7 +270,9 @@ describe('delivery', () => {
     assert.ok(site.requests() - before >= 3, 'two rejected attempts, then the accepted one');
     assert.equal(site.events().filter((e) => e.messageId === event.messageId).length, 1);
     // The outbox empties once the browser has processed the 2xx (just after the server saw the body).
-    await page.waitForFunction(() => localStorage.getItem('_cl_q') === null, undefined, { timeout: 3000 });
+    await page.waitForFunction(() => localStorage.getItem('_cl_q') === null, undefined, {
+      timeout: 3000,
+    });
     await context.close();
   });
 

@@ -8,7 +8,8 @@
  * (cc-exp, cc_number); a word ending in key (apikey, api_key). No UTM or click id matches.
  * Forms test it on "type,name,autocomplete,id".
  */
-export const DENY = /pass|pwd|secret|token|auth|sess|csrf|xsrf|card|cvv|cvc|iban|ssn|(^|[^a-z])(cc|(pw|sid|pin|otp)($|[^a-z]))|key($|[^a-z])/i;
+export const DENY =
+  /pass|pwd|secret|token|auth|sess|csrf|xsrf|card|cvv|cvc|iban|ssn|(^|[^a-z])(cc|(pw|sid|pin|otp)($|[^a-z]))|key($|[^a-z])/i;
 
 /**
  * Names of the fields form submits refused (lazy/forms.ts; kept per tab by index.ts), form-encoded as a GET

@@ -15,7 +15,15 @@ const cookie = (key: string, value?: string, domain?: string): string | undefine
   value == null
     ? (doc.cookie.match('\\b_cl_' + key + '=([^;]*)') || [])[1]
     : void (doc.cookie =
-        '_cl_' + key + '=' + value + ';path=/;max-age=' + (value ? idMaxAge : 0) + ';domain=' + domain + (isSecureContext ? ';secure' : ''));
+        '_cl_' +
+        key +
+        '=' +
+        value +
+        ';path=/;max-age=' +
+        (value ? idMaxAge : 0) +
+        ';domain=' +
+        domain +
+        (isSecureContext ? ';secure' : ''));
 
 /**
  * localStorage (or sessionStorage, `tab`): read (no value), write (a value) or remove (''). It may be
@@ -44,7 +52,8 @@ export let state: unknown;
  * Keys: "id" ids (see ids.ts), "c" consent given, "o" opted out, "q" unsent events (localStorage only),
  * "f" refused form field names (sessionStorage only, see redact.ts).
  */
-export const get = (key: string): string | undefined => ((state && (cookie(key) || local(key))) as string) || memory[key];
+export const get = (key: string): string | undefined =>
+  ((state && (cookie(key) || local(key))) as string) || memory[key];
 
 /**
  * Keeps in memory, and in the cookie + localStorage when allowed (or `force`d); '' deletes.
@@ -56,7 +65,8 @@ export const get = (key: string): string | undefined => ((state && (cookie(key) 
 export const set = (key: string, value: string, force?: 1): void => {
   memory[key] = value;
   if (state || force) {
-    for (let i = labels.length; cookie(key) != value && i--; ) cookie(key, value, configuredCookieDomain || labels.slice(i).join('.'));
+    for (let i = labels.length; cookie(key) != value && i--;)
+      cookie(key, value, configuredCookieDomain || labels.slice(i).join('.'));
     local(key, value);
   }
 };
@@ -66,7 +76,12 @@ export const set = (key: string, value: string, force?: 1): void => {
  * remembers the refusal ("o").
  */
 export const off = (optOut?: unknown): 0 => (
-  set('id', '', 1), set('c', '', 1), set('q', '', 1), local('f', '', 1), optOut && set('o', '1', 1), (state = 0)
+  set('id', '', 1),
+  set('c', '', 1),
+  set('q', '', 1),
+  local('f', '', 1),
+  optOut && set('o', '1', 1),
+  (state = 0)
 );
 
 /** Consent given (or opt-in): storage allowed, an opt-out lifted, the consent remembered ("c"). */

@@ -26,8 +26,15 @@ export const flush = safe(() => {
   const batch = outbox.slice(busy, busy + 25);
   if (state && batch[0]) {
     busy += batch.length;
-    fetch(endpoint, { method: 'POST', keepalive: true, body: JSON.stringify({ writeKey, sentAt: now(), batch }) })
-      .then((response) => response.ok, () => 0)
+    fetch(endpoint, {
+      method: 'POST',
+      keepalive: true,
+      body: JSON.stringify({ writeKey, sentAt: now(), batch }),
+    })
+      .then(
+        (response) => response.ok,
+        () => 0,
+      )
       .then((ok) => {
         busy -= batch.length;
         if (ok) {

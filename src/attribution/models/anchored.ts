@@ -23,7 +23,9 @@ export function anchored(
   multiplier: Float64Array | null = null,
 ): RuleKernel {
   const nRoles = roles.length;
-  const codes = Int32Array.from(roles, (r) => ['first', 'last', 'lead', 'opportunity', 'won'].indexOf(r));
+  const codes = Int32Array.from(roles, (r) =>
+    ['first', 'last', 'lead', 'opportunity', 'won'].indexOf(r),
+  );
   const share = Float64Array.from(shares);
   const pos = new Int32Array(nRoles);
   return (v: JourneyView, out: Float64Array): void => {
@@ -33,7 +35,16 @@ export function anchored(
     let keyCount = 0;
     for (let r = 0; r < nRoles; r++) {
       const code = codes[r]!;
-      const p = code === 0 ? start : code === 1 ? end - 1 : code === 2 ? v.lead : code === 3 ? v.opportunity : v.won;
+      const p =
+        code === 0
+          ? start
+          : code === 1
+            ? end - 1
+            : code === 2
+              ? v.lead
+              : code === 3
+                ? v.opportunity
+                : v.won;
       pos[r] = p;
       if (p < 0) continue;
       total += share[r]!;

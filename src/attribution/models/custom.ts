@@ -13,16 +13,23 @@ export function custom(options: CustomModelOptions, channels: readonly string[])
   const roles: Role[] = ['first', 'lead', 'opportunity', 'won', 'last'];
   const shares = [w.first ?? 0, w.lead ?? 0, w.opportunity ?? 0, w.won ?? 0, w.last ?? 0];
   const middle = w.middle ?? 0;
-  for (const [name, value] of [...roles.map((r, i) => [r, shares[i]!] as const), ['middle', middle] as const]) {
-    if (!(value >= 0) || !Number.isFinite(value)) throw new RangeError(`custom weight "${name}" must be a non-negative number, got ${value}`);
+  for (const [name, value] of [
+    ...roles.map((r, i) => [r, shares[i]!] as const),
+    ['middle', middle] as const,
+  ]) {
+    if (!(value >= 0) || !Number.isFinite(value))
+      throw new RangeError(`custom weight "${name}" must be a non-negative number, got ${value}`);
   }
-  if (shares.every((s) => s === 0) && middle === 0) throw new RangeError('custom weights are all zero');
+  if (shares.every((s) => s === 0) && middle === 0)
+    throw new RangeError('custom weights are all zero');
   const m = options.channelMultipliers;
   let multiplier: Float64Array | null = null;
   if (m !== undefined && Object.keys(m).length > 0) {
     for (const [channel, factor] of Object.entries(m)) {
       if (!(factor >= 0) || !Number.isFinite(factor)) {
-        throw new RangeError(`channel multiplier for "${channel}" must be a non-negative number, got ${factor}`);
+        throw new RangeError(
+          `channel multiplier for "${channel}" must be a non-negative number, got ${factor}`,
+        );
       }
     }
     multiplier = Float64Array.from(channels, (c) => m[c] ?? 1);

@@ -17,7 +17,10 @@ export function lastNonDirect(isDirect: Uint8Array): RuleKernel {
   };
 }
 
-export function directMask(channels: readonly string[], direct: readonly string[] = DEFAULT_DIRECT_CHANNELS): Uint8Array {
+export function directMask(
+  channels: readonly string[],
+  direct: readonly string[] = DEFAULT_DIRECT_CHANNELS,
+): Uint8Array {
   const names = new Set(direct.map((d) => d.toLowerCase()));
   return Uint8Array.from(channels, (c) => (names.has(c.toLowerCase()) ? 1 : 0));
 }

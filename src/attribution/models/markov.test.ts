@@ -6,7 +6,12 @@ import type { PathSummaryRow } from '../types.js';
 import { markov } from './markov.js';
 
 const rows = (spec: [string, number, number][]): PathSummaryRow[] =>
-  spec.map(([p, conversions, nulls]) => ({ path: p === '' ? [] : p.split('>'), conversions, nulls, value: conversions * 10 }));
+  spec.map(([p, conversions, nulls]) => ({
+    path: p === '' ? [] : p.split('>'),
+    conversions,
+    nulls,
+    value: conversions * 10,
+  }));
 
 function effects(spec: [string, number, number][], order = 1): Record<string, number> {
   const paths = encodePaths(rows(spec));
@@ -19,7 +24,13 @@ function near(a: number, b: number, tol = 1e-12): void {
 
 describe('Markov chain attribution', () => {
   it('whitepaper toy: RE(A)=1, RE(B)=0.5, credit A=2, B=1', () => {
-    const paths = encodePaths(rows([['A>B>A>B>B>A', 1, 0], ['A>B>B>A>A', 1, 0], ['A>A', 1, 0]]));
+    const paths = encodePaths(
+      rows([
+        ['A>B>A>B>B>A', 1, 0],
+        ['A>B>B>A>A', 1, 0],
+        ['A>A', 1, 0],
+      ]),
+    );
     const r = markov(paths, 1);
     const A = paths.channels.indexOf('A');
     const B = paths.channels.indexOf('B');
@@ -32,7 +43,11 @@ describe('Markov chain attribution', () => {
   });
 
   it('order 1 and order 2 on a hand-solved chain', () => {
-    const spec: [string, number, number][] = [['A>B>C', 1, 0], ['A>B', 0, 1], ['B>C', 1, 0]];
+    const spec: [string, number, number][] = [
+      ['A>B>C', 1, 0],
+      ['A>B', 0, 1],
+      ['B>C', 1, 0],
+    ];
     const o1 = effects(spec, 1);
     near(o1.A!, 2 / 3);
     near(o1.B!, 1);
@@ -48,13 +63,28 @@ describe('Markov chain attribution', () => {
 
   it('a path shorter than the order is one state; repeats collapse before windows are cut', () => {
     // order 3: "A>A>B" collapses to A>B (one state), "A>B>C>D" gives ABC, BCD
-    const r = markov(encodePaths(rows([['A>A>B', 1, 1], ['A>B>C>D', 1, 0]])), 3);
+    const r = markov(
+      encodePaths(
+        rows([
+          ['A>A>B', 1, 1],
+          ['A>B>C>D', 1, 0],
+        ]),
+      ),
+      3,
+    );
     assert.equal(r.stateCount, 3);
   });
 
   it('paths with neither conversions nor nulls carry no weight (the reference without nulls)', () => {
-    const base = effects([['A>B', 2, 0], ['B', 1, 0]]);
-    const padded = effects([['A>B', 2, 0], ['B', 1, 0], ['C>A', 0, 0]]);
+    const base = effects([
+      ['A>B', 2, 0],
+      ['B', 1, 0],
+    ]);
+    const padded = effects([
+      ['A>B', 2, 0],
+      ['B', 1, 0],
+      ['C>A', 0, 0],
+    ]);
     near(padded.A!, base.A!);
     near(padded.B!, base.B!);
     assert.equal(padded.C, 0);
@@ -82,7 +112,10 @@ describe('Markov chain attribution', () => {
         if (base === 0) return;
         for (const [c, name] of paths.channels.entries()) {
           const expected = 1 - propagate(input, name) / base;
-          assert.ok(Math.abs(r.removalEffects[c]! - expected) < 1e-9, `${name}: ${r.removalEffects[c]} vs ${expected}`);
+          assert.ok(
+            Math.abs(r.removalEffects[c]! - expected) < 1e-9,
+            `${name}: ${r.removalEffects[c]} vs ${expected}`,
+          );
         }
       }),
       { numRuns: 60, seed: 7 },
@@ -105,7 +138,8 @@ describe('Markov chain attribution', () => {
     for (const order of [1, 2, 3]) {
       const dense = markov(paths, order, 'dense');
       const sweeps = markov(paths, order, 'sweeps');
-      for (let c = 0; c < paths.channels.length; c++) near(dense.removalEffects[c]!, sweeps.removalEffects[c]!, 1e-10);
+      for (let c = 0; c < paths.channels.length; c++)
+        near(dense.removalEffects[c]!, sweeps.removalEffects[c]!, 1e-10);
     }
   });
 });

@@ -11,7 +11,11 @@
  * Without null counts (every row has nulls = 0) there is simply no traffic into (null), which is how
  * the reference treats such input: paths with no conversion carry no weight.
  */
-import { conversionProbability, type AbsorbingChain, type SolveMethod } from '../absorbing-chain.js';
+import {
+  conversionProbability,
+  type AbsorbingChain,
+  type SolveMethod,
+} from '../absorbing-chain.js';
 import type { EncodedPaths } from '../encoded-paths.js';
 import { SequenceInterner } from '../sequence-interner.js';
 
@@ -32,7 +36,9 @@ export const MAX_MARKOV_ORDER = 4;
 /** `method` picks the linear solver (tests compare them); the default picks by chain size. */
 export function markov(paths: EncodedPaths, order = 1, method: SolveMethod = 'auto'): MarkovResult {
   if (!Number.isInteger(order) || order < 1 || order > MAX_MARKOV_ORDER) {
-    throw new RangeError(`Markov order must be an integer from 1 to ${MAX_MARKOV_ORDER}, got ${order}`);
+    throw new RangeError(
+      `Markov order must be an integer from 1 to ${MAX_MARKOV_ORDER}, got ${order}`,
+    );
   }
   const C = paths.channels.length;
   const { tokens, offsets, conversions, nulls } = paths;

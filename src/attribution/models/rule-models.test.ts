@@ -24,7 +24,12 @@ function weights(model: RuleModelName, j: Journey, options: RuleModelOptions = {
 }
 function close(actual: number[], expected: number[]): void {
   assert.equal(actual.length, expected.length);
-  actual.forEach((a, i) => assert.ok(Math.abs(a - expected[i]!) < 1e-12, `weight ${i}: ${a} ≠ ${expected[i]} (${actual.join(', ')})`));
+  actual.forEach((a, i) =>
+    assert.ok(
+      Math.abs(a - expected[i]!) < 1e-12,
+      `weight ${i}: ${a} ≠ ${expected[i]} (${actual.join(', ')})`,
+    ),
+  );
 }
 
 describe('single-position models', () => {
@@ -40,7 +45,10 @@ describe('single-position models', () => {
   });
   it('linear counts repeats', () => {
     const credit = weighJourney(j, 'linear');
-    assert.equal(credit.filter((c) => c.channel === 'Direct').reduce((s, c) => s + c.weight, 0), 0.5);
+    assert.equal(
+      credit.filter((c) => c.channel === 'Direct').reduce((s, c) => s + c.weight, 0),
+      0.5,
+    );
   });
 });
 
@@ -57,7 +65,10 @@ describe('time decay', () => {
     };
     const raw = [0.25, 0.5, 2 ** -0.5];
     const sum = raw.reduce((s, x) => s + x, 0);
-    close(weights('time_decay', j), raw.map((x) => x / sum));
+    close(
+      weights('time_decay', j),
+      raw.map((x) => x / sum),
+    );
     const w14 = weights('time_decay', j, { halfLifeDays: 14 });
     assert.ok(Math.abs(w14[0]! / w14[1]! - 2 ** -0.5) < 1e-12);
   });
@@ -89,23 +100,38 @@ describe('milestone models', () => {
     close(weights('u_shaped', journey(['A', 'B'], { leadAt: at(2, 1) })), [0.5, 0.5]);
     close(weights('u_shaped', journey(['A'], { leadAt: at(1, 0) })), [1]);
     // W-shaped, three distinct key touches and nothing else: 30/30/30 scaled to thirds
-    close(weights('w_shaped', journey(['A', 'B', 'C'], { leadAt: at(3, 1), opportunityAt: at(3, 2) })), [1 / 3, 1 / 3, 1 / 3]);
+    close(
+      weights('w_shaped', journey(['A', 'B', 'C'], { leadAt: at(3, 1), opportunityAt: at(3, 2) })),
+      [1 / 3, 1 / 3, 1 / 3],
+    );
   });
   it('a missing milestone drops its role and the other shares scale up', () => {
     // no lead: first 0.4 and rest 0.2 → 2/3 and 1/3
     close(weights('u_shaped', journey(['A', 'B', 'C'])), [2 / 3, 1 / 6, 1 / 6]);
     // lead before every touch in the window: same
-    close(weights('u_shaped', journey(['A', 'B', 'C'], { leadAt: at(3, 0) - DAY })), [2 / 3, 1 / 6, 1 / 6]);
+    close(weights('u_shaped', journey(['A', 'B', 'C'], { leadAt: at(3, 0) - DAY })), [
+      2 / 3,
+      1 / 6,
+      1 / 6,
+    ]);
   });
   it('W-shaped: 30% first, lead, opportunity; 10% to the rest', () => {
     const j = journey(['A', 'B', 'C', 'D', 'E'], { leadAt: at(5, 1), opportunityAt: at(5, 3) });
     close(weights('w_shaped', j), [0.3, 0.3, 0.05, 0.3, 0.05]);
   });
   it('full path: 22.5% to first, lead, opportunity and won; 10% to the rest', () => {
-    const j = journey(['A', 'B', 'C', 'D', 'E', 'F'], { leadAt: at(6, 1), opportunityAt: at(6, 2), wonAt: at(6, 4) });
+    const j = journey(['A', 'B', 'C', 'D', 'E', 'F'], {
+      leadAt: at(6, 1),
+      opportunityAt: at(6, 2),
+      wonAt: at(6, 4),
+    });
     close(weights('full_path', j), [0.225, 0.225, 0.225, 0.05, 0.225, 0.05]);
     // lead and opportunity on the same touch: that touch gets 45%
-    const k = journey(['A', 'B', 'C', 'D'], { leadAt: at(4, 1), opportunityAt: at(4, 1), wonAt: at(4, 3) });
+    const k = journey(['A', 'B', 'C', 'D'], {
+      leadAt: at(4, 1),
+      opportunityAt: at(4, 1),
+      wonAt: at(4, 3),
+    });
     close(weights('full_path', k), [0.225, 0.45, 0.1, 0.225]);
   });
 });
@@ -115,15 +141,28 @@ describe('custom', () => {
     const j = journey(['A', 'B', 'C', 'D'], { leadAt: at(4, 2) });
     const opts: RuleModelOptions = { custom: { weights: { first: 2, lead: 1, middle: 1 } } };
     close(weights('custom', j, opts), [0.5, 0.125, 0.25, 0.125]);
-    const boosted: RuleModelOptions = { custom: { weights: { first: 2, lead: 1, middle: 1 }, channelMultipliers: { B: 3 } } };
+    const boosted: RuleModelOptions = {
+      custom: { weights: { first: 2, lead: 1, middle: 1 }, channelMultipliers: { B: 3 } },
+    };
     // raw 0.5, 0.375, 0.25, 0.125 → sum 1.25
     close(weights('custom', j, boosted), [0.4, 0.3, 0.2, 0.1]);
   });
   it('a zero-weight role is not a key touch; all-zero multipliers fall back to equal shares', () => {
     const j = journey(['A', 'B', 'C']);
-    close(weights('custom', j, { custom: { weights: { first: 1, middle: 1 } } }), [0.5, 0.25, 0.25]);
-    close(weights('custom', j, { custom: { weights: { first: 1 }, channelMultipliers: { A: 0, B: 0, C: 0 } } }), [1 / 3, 1 / 3, 1 / 3]);
-    assert.throws(() => weights('custom', j, { custom: { weights: { first: -1 } } }), /non-negative/);
+    close(
+      weights('custom', j, { custom: { weights: { first: 1, middle: 1 } } }),
+      [0.5, 0.25, 0.25],
+    );
+    close(
+      weights('custom', j, {
+        custom: { weights: { first: 1 }, channelMultipliers: { A: 0, B: 0, C: 0 } },
+      }),
+      [1 / 3, 1 / 3, 1 / 3],
+    );
+    assert.throws(
+      () => weights('custom', j, { custom: { weights: { first: -1 } } }),
+      /non-negative/,
+    );
     assert.throws(() => weights('custom', j), /custom weights/);
   });
 });
@@ -140,8 +179,14 @@ describe('settings', () => {
       convertedAt: T0,
       value: 1,
     };
-    assert.deepEqual(weighJourney(j, 'linear').map((t) => t.touchId), ['in', 'last']);
-    assert.deepEqual(weighJourney(j, 'linear', { lookbackDays: 30 }).map((t) => t.touchId), ['last']);
+    assert.deepEqual(
+      weighJourney(j, 'linear').map((t) => t.touchId),
+      ['in', 'last'],
+    );
+    assert.deepEqual(
+      weighJourney(j, 'linear', { lookbackDays: 30 }).map((t) => t.touchId),
+      ['last'],
+    );
   });
   it('orders touches by time whatever the input order, and reports touch ids', () => {
     const j: Journey = {
@@ -159,11 +204,19 @@ describe('settings', () => {
   });
   it('applies exclusion, step limit and transforms before the model', () => {
     const j = journey(['A', 'Direct', 'A', 'B', 'B', 'Direct']);
-    assert.deepEqual(weighJourney(j, 'first_touch', { excludeChannels: ['Direct'], stepLimit: 2 }).map((t) => t.channel), ['B', 'B']);
     assert.deepEqual(
-      weighJourney(j, 'linear', { transforms: [{ kind: 'exposure' }, { kind: 'remove_if_last_and_not_all', channel: 'Direct' }] }).map(
-        (t) => t.touchId,
+      weighJourney(j, 'first_touch', { excludeChannels: ['Direct'], stepLimit: 2 }).map(
+        (t) => t.channel,
       ),
+      ['B', 'B'],
+    );
+    assert.deepEqual(
+      weighJourney(j, 'linear', {
+        transforms: [
+          { kind: 'exposure' },
+          { kind: 'remove_if_last_and_not_all', channel: 'Direct' },
+        ],
+      }).map((t) => t.touchId),
       ['t0', 't1', 't2', 't3'],
     );
   });

@@ -6,7 +6,8 @@ import { parsePathSummary } from '../path-summary-file.js';
 import { attributePaths } from '../path-summary.js';
 import { shapleySimplified, simplifiedShapleyFractions } from './shapley-simplified.js';
 
-const fixture = (name: string): string => readFileSync(new URL(`../fixtures/fractribution/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string =>
+  readFileSync(new URL(`../fixtures/fractribution/${name}`, import.meta.url), 'utf8');
 
 describe('simplified Shapley (Fractribution)', () => {
   it('reproduces the Fractribution expected channel attribution (abs 1e-6)', () => {
@@ -22,15 +23,24 @@ describe('simplified Shapley (Fractribution)', () => {
       const model = type === 'shapley' ? 'shapley_simplified' : 'last_touch';
       const row = result.models[model]!.find((r) => r.channel === channel);
       assert.ok(row, `${model}: no row for ${channel}`);
-      assert.ok(Math.abs(row.conversions - Number(conversions)) < 1e-6, `${model} ${channel} conversions ${row.conversions} vs ${conversions}`);
-      assert.ok(Math.abs(row.value - Number(revenue)) < 1e-6, `${model} ${channel} revenue ${row.value} vs ${revenue}`);
+      assert.ok(
+        Math.abs(row.conversions - Number(conversions)) < 1e-6,
+        `${model} ${channel} conversions ${row.conversions} vs ${conversions}`,
+      );
+      assert.ok(
+        Math.abs(row.value - Number(revenue)) < 1e-6,
+        `${model} ${channel} revenue ${row.value} vs ${revenue}`,
+      );
     }
   });
 
   it('reproduces the per-path fractions of the Fractribution vectors (0.459 / 0.541)', () => {
     const rows = parsePathSummary(fixture('snowplow_fractribution_path_summary_expected.csv'));
     // Only the two-step converting path carries value, so the value credit is that path's fractions.
-    const probe = rows.map((r) => ({ ...r, value: r.path.join('>') === 'Organic_Search>Direct' ? 1 : 0 }));
+    const probe = rows.map((r) => ({
+      ...r,
+      value: r.path.join('>') === 'Organic_Search>Direct' ? 1 : 0,
+    }));
     const paths = encodePaths(probe);
     const r = shapleySimplified(paths);
     const at = (c: string): number => r.value[paths.channels.indexOf(c)]!;
@@ -77,12 +87,23 @@ describe('simplified Shapley (Fractribution)', () => {
     ];
     const paths = encodePaths(rows);
     const f = simplifiedShapleyFractions(paths);
-    const of = (p: number): number[] => Array.from(f.subarray(paths.offsets[p]!, paths.offsets[p + 1]!));
-    [0.459, 0.174, 0.367].forEach((x, i) => assert.ok(Math.abs(of(3)[i]! - x) <= 0.001, `position ${i}: ${of(3)[i]}`));
-    for (let p = 0; p < 4; p++) assert.ok(Math.abs(of(p).reduce((s, x) => s + x, 0) - 1) < 1e-12, `path ${p}`);
+    const of = (p: number): number[] =>
+      Array.from(f.subarray(paths.offsets[p]!, paths.offsets[p + 1]!));
+    [0.459, 0.174, 0.367].forEach((x, i) =>
+      assert.ok(Math.abs(of(3)[i]! - x) <= 0.001, `position ${i}: ${of(3)[i]}`),
+    );
+    for (let p = 0; p < 4; p++)
+      assert.ok(Math.abs(of(p).reduce((s, x) => s + x, 0) - 1) < 1e-12, `path ${p}`);
     assert.deepEqual(of(4), [0, 0], 'a path with no conversions is skipped by default');
     const only = simplifiedShapleyFractions(paths, (p) => p === 4);
-    assert.deepEqual(of(0).map((_, i) => only[paths.offsets[0]! + i]), [0, 0]);
-    assert.equal(only[paths.offsets[4]! + 1], 1, 'Brand > Direct never converts: the last touch gets 1');
+    assert.deepEqual(
+      of(0).map((_, i) => only[paths.offsets[0]! + i]),
+      [0, 0],
+    );
+    assert.equal(
+      only[paths.offsets[4]! + 1],
+      1,
+      'Brand > Direct never converts: the last touch gets 1',
+    );
   });
 });

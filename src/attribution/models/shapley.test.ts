@@ -9,7 +9,11 @@ import { shapley, type ShapleyValueFunction } from './shapley.js';
  * Brute force from the definition: v(S) = Σ over observed channel sets T ⊆ S of r(T), then
  * φ_k = average over every ordering of the channels of k's marginal contribution.
  */
-function bruteForce(rows: readonly PathSummaryRow[], channels: readonly string[], mode: ShapleyValueFunction): number[] {
+function bruteForce(
+  rows: readonly PathSummaryRow[],
+  channels: readonly string[],
+  mode: ShapleyValueFunction,
+): number[] {
   const n = channels.length;
   const bit = new Map(channels.map((c, i) => [c, 1 << i]));
   const worth = new Map<number, [number, number]>();
@@ -77,7 +81,9 @@ describe('exact Shapley over channel sets', () => {
           const paths = encodePaths(rows);
           const r = shapley(paths, mode);
           const expected = bruteForce(rows, paths.channels, mode);
-          expected.forEach((e, k) => assert.ok(Math.abs(r.phi[k]! - e) < 1e-9, `${paths.channels[k]}: ${r.phi[k]} vs ${e}`));
+          expected.forEach((e, k) =>
+            assert.ok(Math.abs(r.phi[k]! - e) < 1e-9, `${paths.channels[k]}: ${r.phi[k]} vs ${e}`),
+          );
         }),
         { numRuns: 40, seed: 3 },
       );
@@ -86,7 +92,15 @@ describe('exact Shapley over channel sets', () => {
 
   it('matches brute force with 10 channels (3.6M orderings)', () => {
     const [rows] = fc.sample(randomRows(10), { numRuns: 1, seed: 11 });
-    const wide = [...rows!, { path: ['C0', 'C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'C8', 'C9'], conversions: 3, nulls: 4, value: 0 }];
+    const wide = [
+      ...rows!,
+      {
+        path: ['C0', 'C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'C8', 'C9'],
+        conversions: 3,
+        nulls: 4,
+        value: 0,
+      },
+    ];
     const paths = encodePaths(wide);
     assert.equal(paths.channels.length, 10);
     const r = shapley(paths, 'rate');
@@ -102,7 +116,9 @@ describe('exact Shapley over channel sets', () => {
     const r = shapley(withNulls, 'rate');
     assert.equal(r.valueFunction, 'rate');
     // φ_A = 0.1 + 0.25, φ_B = 0.25 → conversions 6 × 0.35/0.6 and 6 × 0.25/0.6
-    assert.ok(Math.abs(r.conversions[0]! - 3.5) < 1e-12 && Math.abs(r.conversions[1]! - 2.5) < 1e-12);
+    assert.ok(
+      Math.abs(r.conversions[0]! - 3.5) < 1e-12 && Math.abs(r.conversions[1]! - 2.5) < 1e-12,
+    );
     const noNulls = encodePaths([
       { path: ['A'], conversions: 1, nulls: 0, value: 5 },
       { path: ['A', 'B'], conversions: 5, nulls: 0, value: 50 },
@@ -112,6 +128,8 @@ describe('exact Shapley over channel sets', () => {
     assert.deepEqual(Array.from(shapley(withNulls).conversions), Array.from(q.conversions)); // nulls ignored
     // each journey's conversion (and value) split equally over its distinct channels
     const expected = [3.5, 2.5, 30, 25];
-    [...q.conversions, ...q.value].forEach((x, i) => assert.ok(Math.abs(x - expected[i]!) < 1e-12, `${x} vs ${expected[i]}`));
+    [...q.conversions, ...q.value].forEach((x, i) =>
+      assert.ok(Math.abs(x - expected[i]!) < 1e-12, `${x} vs ${expected[i]}`),
+    );
   });
 });

@@ -30,7 +30,10 @@ export interface ShapleyResult {
   valueFunction: ShapleyValueFunction;
 }
 
-export function shapley(paths: EncodedPaths, valueFunction: ShapleyValueFunction = 'conversions'): ShapleyResult {
+export function shapley(
+  paths: EncodedPaths,
+  valueFunction: ShapleyValueFunction = 'conversions',
+): ShapleyResult {
   const C = paths.channels.length;
   const { tokens, offsets, conversions, nulls } = paths;
   const nPaths = offsets.length - 1;

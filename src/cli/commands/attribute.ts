@@ -3,7 +3,12 @@
  * (ChannelAttribution or Fractribution layout, or any columns named with --columns).
  */
 import type { Command } from 'commander';
-import { attributePaths, PATH_MODEL_NAMES, type PathAttribution, type PathModelName } from '../../attribution/path-summary.js';
+import {
+  attributePaths,
+  PATH_MODEL_NAMES,
+  type PathAttribution,
+  type PathModelName,
+} from '../../attribution/path-summary.js';
 import {
   PathSummaryFileError,
   readPathSummaryFile,
@@ -31,20 +36,34 @@ export interface AttributePathsFlags {
 }
 
 export function register(program: Command): void {
-  const attribute = program.command('attribute').description('Attribute conversions to channels with every standard model.');
+  const attribute = program
+    .command('attribute')
+    .description('Attribute conversions to channels with every standard model.');
   attribute
     .command('paths')
-    .description('Attribute a path-summary file (path, conversions, value, nulls) and print credit per channel and model.')
+    .description(
+      'Attribute a path-summary file (path, conversions, value, nulls) and print credit per channel and model.',
+    )
     .argument('<file>', 'CSV, TSV or ;-separated file ("-" reads stdin)')
     .option('--models <list>', `"all" or a comma list of: ${PATH_MODEL_NAMES.join(', ')}`, 'all')
     .option('--sep <text>', 'separator between channels inside a path', '>')
     .option('--delimiter <d>', 'column delimiter: auto, ",", ";" or tab', 'auto')
-    .option('--columns <map>', 'column names, e.g. path=PATH,conversions=CONV,value=REV,nulls=NULLS')
+    .option(
+      '--columns <map>',
+      'column names, e.g. path=PATH,conversions=CONV,value=REV,nulls=NULLS',
+    )
     .option('--order <k>', `Markov order, 1 to ${MAX_MARKOV_ORDER}`, '1')
     .option('--exclude <channels>', 'comma list of channels dropped from every path (e.g. Direct)')
-    .option('--transform <list>', 'comma list of path transforms: unique, exposure, first, frequency, remove_if_not_all(X), remove_if_last_and_not_all(X)')
+    .option(
+      '--transform <list>',
+      'comma list of path transforms: unique, exposure, first, frequency, remove_if_not_all(X), remove_if_last_and_not_all(X)',
+    )
     .option('--step-limit <n>', 'keep only the last N touches of each path')
-    .option('--shapley-value <v>', 'Shapley coalition worth: conversions or rate (conversion rate, needs nulls)', 'conversions')
+    .option(
+      '--shapley-value <v>',
+      'Shapley coalition worth: conversions or rate (conversion rate, needs nulls)',
+      'conversions',
+    )
     .option('--format <f>', 'output format: json or csv', 'json')
     .option('--json', 'same as --format json')
     .action((file: string, flags: AttributePathsFlags) => {
@@ -56,7 +75,8 @@ export function register(program: Command): void {
 /** Everything the command does except writing: returns the text it prints. */
 export function runAttributePaths(file: string, flags: AttributePathsFlags): string {
   const format = flags.json === true ? 'json' : (flags.format ?? 'json');
-  if (format !== 'json' && format !== 'csv') throw new UsageError(`must be json or csv, got "${format}"`, '--format');
+  if (format !== 'json' && format !== 'csv')
+    throw new UsageError(`must be json or csv, got "${format}"`, '--format');
   const fileOptions: PathSummaryFileOptions = {
     delimiter: parseDelimiter(flags.delimiter ?? 'auto'),
     channelSeparator: flags.sep ?? '>',
@@ -64,7 +84,10 @@ export function runAttributePaths(file: string, flags: AttributePathsFlags): str
   };
   const models = parseModels(flags.models ?? 'all');
   const order = parseInteger(flags.order ?? '1', '--order', 1, MAX_MARKOV_ORDER);
-  const stepLimit = flags.stepLimit === undefined ? undefined : parseInteger(flags.stepLimit, '--step-limit', 1, Number.MAX_SAFE_INTEGER);
+  const stepLimit =
+    flags.stepLimit === undefined
+      ? undefined
+      : parseInteger(flags.stepLimit, '--step-limit', 1, Number.MAX_SAFE_INTEGER);
   const shapleyValue = flags.shapleyValue ?? 'conversions';
   if (shapleyValue !== 'rate' && shapleyValue !== 'conversions') {
     throw new UsageError(`must be conversions or rate, got "${shapleyValue}"`, '--shapley-value');
@@ -102,7 +125,10 @@ function parseModels(text: string): PathModelName[] {
   if (names.length === 0) throw new UsageError('no model named', '--models');
   for (const n of names) {
     if (!(PATH_MODEL_NAMES as readonly string[]).includes(n)) {
-      throw new UsageError(`unknown model "${n}" (path-summary models: ${PATH_MODEL_NAMES.join(', ')})`, '--models');
+      throw new UsageError(
+        `unknown model "${n}" (path-summary models: ${PATH_MODEL_NAMES.join(', ')})`,
+        '--models',
+      );
     }
   }
   return [...new Set(names)] as PathModelName[];
@@ -121,7 +147,10 @@ function parseColumns(text: string | undefined): Partial<Record<PathColumn, stri
     const key = eq < 0 ? part : part.slice(0, eq).trim();
     const name = eq < 0 ? '' : part.slice(eq + 1).trim();
     if (key !== 'path' && key !== 'conversions' && key !== 'value' && key !== 'nulls') {
-      throw new UsageError(`unknown column role "${key}" (expected path, conversions, value or nulls)`, '--columns');
+      throw new UsageError(
+        `unknown column role "${key}" (expected path, conversions, value or nulls)`,
+        '--columns',
+      );
     }
     if (name === '') throw new UsageError(`${key}= needs a column name`, '--columns');
     out[key] = name;
@@ -131,7 +160,8 @@ function parseColumns(text: string | undefined): Partial<Record<PathColumn, stri
 
 function parseInteger(text: string, field: string, min: number, max: number): number {
   const x = Number(text);
-  if (!Number.isInteger(x) || x < min || x > max) throw new UsageError(`must be an integer from ${min} to ${max}, got "${text}"`, field);
+  if (!Number.isInteger(x) || x < min || x > max)
+    throw new UsageError(`must be an integer from ${min} to ${max}, got "${text}"`, field);
   return x;
 }
 

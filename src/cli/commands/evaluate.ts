@@ -12,13 +12,29 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { firstIssue } from '../../collect/envelope.js';
-import { dataDrivenCredits, journeysFrom, ruleCredits, ruleModelsFor } from '../../model/attribution-credits.js';
+import {
+  dataDrivenCredits,
+  journeysFrom,
+  ruleCredits,
+  ruleModelsFor,
+} from '../../model/attribution-credits.js';
 import { changeAttributionSettings, compareModels } from '../../model/attribution-report.js';
 import { attributionSettingsFor } from '../../model/attribution-settings.js';
 import { rebuild } from '../../model/derive.js';
-import { allocationError, rankEvaluations, type ChannelAmount, type ModelEvaluation } from '../../model/evaluate.js';
+import {
+  allocationError,
+  rankEvaluations,
+  type ChannelAmount,
+  type ModelEvaluation,
+} from '../../model/evaluate.js';
 import { normaliseIdentifier } from '../../model/identity/index.js';
-import { CHANNELS, simulate, type ChannelId, type CrmChange, type SimWriter } from '../../sim/index.js';
+import {
+  CHANNELS,
+  simulate,
+  type ChannelId,
+  type CrmChange,
+  type SimWriter,
+} from '../../sim/index.js';
 import { openStore } from '../../store/open.js';
 import type { CreditRow } from '../../store/types.js';
 import { createWorkspace } from '../../workspaces/create.js';
@@ -31,10 +47,24 @@ const TruthFile = z.object({
     days: z.number().int().positive(),
     visitorsPerDay: z.number().int().positive(),
     end: z.string(),
-    channelsOff: z.array(z.custom<ChannelId>((v) => typeof v === 'string' && (CHANNELS as readonly string[]).includes(v), 'unknown channel')).default([]),
+    channelsOff: z
+      .array(
+        z.custom<ChannelId>(
+          (v) => typeof v === 'string' && (CHANNELS as readonly string[]).includes(v),
+          'unknown channel',
+        ),
+      )
+      .default([]),
   }),
   totals: z.object({ leads: z.number(), wonDeals: z.number(), revenue: z.number() }),
-  channels: z.record(z.string(), z.object({ ga4ChannelGroup: z.string(), incrementalLeads: z.number(), incrementalRevenue: z.number() })),
+  channels: z.record(
+    z.string(),
+    z.object({
+      ga4ChannelGroup: z.string(),
+      incrementalLeads: z.number(),
+      incrementalRevenue: z.number(),
+    }),
+  ),
 });
 type Truth = z.output<typeof TruthFile>;
 
@@ -45,7 +75,15 @@ export interface EvaluateOptions {
 }
 
 export interface EvaluateResult {
-  world: { seed: number; days: number; visitorsPerDay: number; end: string; leads: number; wonDeals: number; revenue: number };
+  world: {
+    seed: number;
+    days: number;
+    visitorsPerDay: number;
+    end: string;
+    leads: number;
+    wonDeals: number;
+    revenue: number;
+  };
   lookbackDays: number;
   truth: { leads: ChannelAmount[]; revenue: ChannelAmount[] };
   models: ModelEvaluation[];
@@ -69,12 +107,17 @@ async function readTruth(path: string): Promise<Truth> {
 /** Sums the truth's channels into the GA4 groups the product reports. */
 function truthByGroup(t: Truth, key: 'incrementalLeads' | 'incrementalRevenue'): ChannelAmount[] {
   const m = new Map<string, number>();
-  for (const c of Object.values(t.channels)) m.set(c.ga4ChannelGroup, (m.get(c.ga4ChannelGroup) ?? 0) + c[key]);
-  return [...m].map(([channel, amount]) => ({ channel, amount })).sort((a, b) => b.amount - a.amount);
+  for (const c of Object.values(t.channels))
+    m.set(c.ga4ChannelGroup, (m.get(c.ga4ChannelGroup) ?? 0) + c[key]);
+  return [...m]
+    .map(([channel, amount]) => ({ channel, amount }))
+    .sort((a, b) => b.amount - a.amount);
 }
 
 /** Captures won deals with the contact's email or phone (stage changes carry them, deals only the contact). */
-function wonDealsWriter(): SimWriter & { won: { email: string | null; phone: string | null; at: number; amount: number }[] } {
+function wonDealsWriter(): SimWriter & {
+  won: { email: string | null; phone: string | null; at: number; amount: number }[];
+} {
   const contacts = new Map<string, { email: string | null; phone: string | null }>();
   const won: { email: string | null; phone: string | null; at: number; amount: number }[] = [];
   return {
@@ -82,7 +125,12 @@ function wonDealsWriter(): SimWriter & { won: { email: string | null; phone: str
     event() {},
     crm(c: CrmChange) {
       if (c.kind === 'contact_stage') contacts.set(c.contactId, { email: c.email, phone: c.phone });
-      else if (c.stage === 'won') won.push({ ...(contacts.get(c.contactId) ?? { email: null, phone: null }), at: Date.parse(c.at), amount: c.amount });
+      else if (c.stage === 'won')
+        won.push({
+          ...(contacts.get(c.contactId) ?? { email: null, phone: null }),
+          at: Date.parse(c.at),
+          amount: c.amount,
+        });
     },
     async close() {},
   };
@@ -99,17 +147,30 @@ export async function runEvaluate(o: EvaluateOptions): Promise<EvaluateResult> {
   const dir = mkdtempSync(join(tmpdir(), 'closedloop-evaluate-'));
   const store = await openStore(join(dir, 'store'), { memoryLimit: cliConfig().memoryLimit }); // CLOSEDLOOP_MEMORY_LIMIT or the config file
   try {
-    o.onStep?.(`simulating seed ${truth.run.seed}, ${truth.run.days} days, ${truth.run.visitorsPerDay} visitors/day`);
+    o.onStep?.(
+      `simulating seed ${truth.run.seed}, ${truth.run.days} days, ${truth.run.visitorsPerDay} visitors/day`,
+    );
     const deals = wonDealsWriter();
     const sim = await simulate(truth.run, { outDir: join(dir, 'world'), extraWriters: [deals] });
-    if (sim.record.leads.total !== truth.totals.leads || sim.record.crm.dealsWon !== truth.totals.wonDeals) {
-      throw new UsageError(`the world simulated again does not match the truth file (leads ${sim.record.leads.total} vs ${truth.totals.leads}): was it written by another version?`, '--truth');
+    if (
+      sim.record.leads.total !== truth.totals.leads ||
+      sim.record.crm.dealsWon !== truth.totals.wonDeals
+    ) {
+      throw new UsageError(
+        `the world simulated again does not match the truth file (leads ${sim.record.leads.total} vs ${truth.totals.leads}): was it written by another version?`,
+        '--truth',
+      );
     }
-    const { workspace: ws } = await createWorkspace(store, { name: 'evaluation', currency: 'USD', timezone: 'UTC' });
+    const { workspace: ws } = await createWorkspace(store, {
+      name: 'evaluation',
+      currency: 'USD',
+      timezone: 'UTC',
+    });
     o.onStep?.('importing and deriving');
     await store.importEventsFile(ws.id, join(dir, 'world', 'events.ndjson'));
     await rebuild(store, ws.id);
-    if (o.lookbackDays !== undefined) await changeAttributionSettings(store, ws.id, { lookbackDays: o.lookbackDays });
+    if (o.lookbackDays !== undefined)
+      await changeAttributionSettings(store, ws.id, { lookbackDays: o.lookbackDays });
     const settings = await attributionSettingsFor(store, ws.id);
 
     o.onStep?.('crediting leads');
@@ -119,22 +180,44 @@ export async function runEvaluate(o: EvaluateOptions): Promise<EvaluateResult> {
     const inputs = await store.attributionInputs(ws.id, 'lead');
     const conversions: { personId: string; at: number; value: number }[] = [];
     for (const d of deals.won) {
-      const id = (d.email !== null ? normaliseIdentifier({ kind: 'email', value: d.email }) : d.phone !== null ? normaliseIdentifier({ kind: 'phone', value: d.phone }) : null)?.identifier;
+      const id = (
+        d.email !== null
+          ? normaliseIdentifier({ kind: 'email', value: d.email })
+          : d.phone !== null
+            ? normaliseIdentifier({ kind: 'phone', value: d.phone })
+            : null
+      )?.identifier;
       const [person] = id ? await store.personsByIdentifier(ws.id, id.kind, id.value) : [];
-      conversions.push({ personId: person ?? `(unmatched deal ${conversions.length})`, at: d.at, value: d.amount });
+      conversions.push({
+        personId: person ?? `(unmatched deal ${conversions.length})`,
+        at: d.at,
+        value: d.amount,
+      });
     }
     const { converting, nonConverting } = journeysFrom({ ...inputs, conversions });
-    const revenueRows = [...ruleCredits(converting, settings, ruleModelsFor(settings)), ...dataDrivenCredits(converting, nonConverting, settings).rows];
+    const revenueRows = [
+      ...ruleCredits(converting, settings, ruleModelsFor(settings)),
+      ...dataDrivenCredits(converting, nonConverting, settings).rows,
+    ];
 
     const trueLeads = truthByGroup(truth, 'incrementalLeads');
     const trueRevenue = truthByGroup(truth, 'incrementalRevenue');
     const models = Object.entries(leadCredit.models).map(([model, rows]): ModelEvaluation => ({
       model,
-      leads: allocationError(rows.map((r) => ({ channel: String(r.key.channel), amount: r.conversions })), trueLeads),
-      revenue: conversions.length > 0 ? allocationError(byChannel(revenueRows, model), trueRevenue) : null,
+      leads: allocationError(
+        rows.map((r) => ({ channel: String(r.key.channel), amount: r.conversions })),
+        trueLeads,
+      ),
+      revenue:
+        conversions.length > 0 ? allocationError(byChannel(revenueRows, model), trueRevenue) : null,
     }));
     return {
-      world: { ...truth.run, leads: truth.totals.leads, wonDeals: truth.totals.wonDeals, revenue: truth.totals.revenue },
+      world: {
+        ...truth.run,
+        leads: truth.totals.leads,
+        wonDeals: truth.totals.wonDeals,
+        revenue: truth.totals.revenue,
+      },
       lookbackDays: settings.lookbackDays,
       truth: { leads: trueLeads, revenue: trueRevenue },
       models: rankEvaluations(models),
@@ -145,7 +228,8 @@ export async function runEvaluate(o: EvaluateOptions): Promise<EvaluateResult> {
   }
 }
 
-const pct = (x: number | null | undefined) => (x === null || x === undefined ? '-' : `${(x * 100).toFixed(1)}%`);
+const pct = (x: number | null | undefined) =>
+  x === null || x === undefined ? '-' : `${(x * 100).toFixed(1)}%`;
 
 export function formatEvaluation(r: EvaluateResult): Record<string, string>[] {
   return r.models.map((m) => ({
@@ -160,15 +244,21 @@ export function formatEvaluation(r: EvaluateResult): Record<string, string>[] {
 export function register(program: Command): void {
   program
     .command('evaluate')
-    .description('Run every attribution model on a simulated world and compare its credit per channel with the true incremental leads and revenue')
+    .description(
+      'Run every attribution model on a simulated world and compare its credit per channel with the true incremental leads and revenue',
+    )
     .requiredOption('--truth <file>', 'the truth file written by `closedloop simulate --truth`')
-    .option('--lookback-days <n>', 'lookback window for this evaluation (default: the default setting, 90)')
+    .option(
+      '--lookback-days <n>',
+      'lookback window for this evaluation (default: the default setting, 90)',
+    )
     .option('--json', 'print JSON')
     .action(async (opts: { truth: string; lookbackDays?: string; json?: boolean }) => {
       let lookbackDays: number | undefined;
       if (opts.lookbackDays !== undefined) {
         lookbackDays = Number(opts.lookbackDays);
-        if (!Number.isInteger(lookbackDays) || lookbackDays < 1 || lookbackDays > 730) throw new UsageError('must be a whole number of days from 1 to 730', '--lookback-days');
+        if (!Number.isInteger(lookbackDays) || lookbackDays < 1 || lookbackDays > 730)
+          throw new UsageError('must be a whole number of days from 1 to 730', '--lookback-days');
       }
       const result = await runEvaluate({
         truth: opts.truth,
@@ -180,8 +270,12 @@ export function register(program: Command): void {
         return;
       }
       const w = result.world;
-      process.stdout.write(`World: seed ${w.seed}, ${w.days} days to ${w.end}, ${w.visitorsPerDay} visitors/day; ${w.leads} leads, ${w.wonDeals} won deals, ${w.revenue} revenue. Lookback ${result.lookbackDays} days.\n`);
-      process.stdout.write('Error of each model’s credit share per channel against the true incremental share (lower is better):\n\n');
+      process.stdout.write(
+        `World: seed ${w.seed}, ${w.days} days to ${w.end}, ${w.visitorsPerDay} visitors/day; ${w.leads} leads, ${w.wonDeals} won deals, ${w.revenue} revenue. Lookback ${result.lookbackDays} days.\n`,
+      );
+      process.stdout.write(
+        'Error of each model’s credit share per channel against the true incremental share (lower is better):\n\n',
+      );
       printRows(formatEvaluation(result), false);
     });
 }

@@ -20,32 +20,51 @@ interface ImportOptions {
 
 /** The files imported by this process, on the store it opens. */
 async function importHere(files: string[], o: ImportOptions): Promise<IngestResult[]> {
-  return withStore(o.dataDir, async (store) => {
-    if (!(await store.getWorkspace(o.workspace))) throw new UsageError(`no workspace with id "${o.workspace}"`, '--workspace');
-    const showBar = !o.json && process.stderr.isTTY;
-    const bar = showBar ? new SingleBar({ format: ' {bar} {percentage}% | file {file}/{files}', hideCursor: true }, Presets.shades_classic) : undefined;
-    bar?.start(100 * files.length, 0, { file: 1, files: files.length });
-    const { redactParams } = cliConfig(o.dataDir === undefined ? {} : { dataDir: o.dataDir });
-    try {
-      return await importEvents(store, o.workspace, files, {
-        redactParams,
-        onProgress: (i, p) => bar?.update(Math.round(100 * (i + p.fraction)), { file: i + 1, files: files.length }),
-      });
-    } finally {
-      bar?.stop();
-    }
-  }, o.memoryLimit);
+  return withStore(
+    o.dataDir,
+    async (store) => {
+      if (!(await store.getWorkspace(o.workspace)))
+        throw new UsageError(`no workspace with id "${o.workspace}"`, '--workspace');
+      const showBar = !o.json && process.stderr.isTTY;
+      const bar = showBar
+        ? new SingleBar(
+            { format: ' {bar} {percentage}% | file {file}/{files}', hideCursor: true },
+            Presets.shades_classic,
+          )
+        : undefined;
+      bar?.start(100 * files.length, 0, { file: 1, files: files.length });
+      const { redactParams } = cliConfig(o.dataDir === undefined ? {} : { dataDir: o.dataDir });
+      try {
+        return await importEvents(store, o.workspace, files, {
+          redactParams,
+          onProgress: (i, p) =>
+            bar?.update(Math.round(100 * (i + p.fraction)), { file: i + 1, files: files.length }),
+        });
+      } finally {
+        bar?.stop();
+      }
+    },
+    o.memoryLimit,
+  );
 }
 
 /** The files streamed to the running server, which imports each as this process would. */
-async function importThere(server: ServerClient, files: string[], o: ImportOptions): Promise<IngestResult[]> {
+async function importThere(
+  server: ServerClient,
+  files: string[],
+  o: ImportOptions,
+): Promise<IngestResult[]> {
   const results: IngestResult[] = [];
   for (const file of files) {
     try {
       results.push(
-        await server.call<IngestResult>('POST', `/api/workspaces/${encodeURIComponent(o.workspace)}/import`, {
-          stream: { body: createReadStream(file), contentType: 'application/x-ndjson' },
-        }),
+        await server.call<IngestResult>(
+          'POST',
+          `/api/workspaces/${encodeURIComponent(o.workspace)}/import`,
+          {
+            stream: { body: createReadStream(file), contentType: 'application/x-ndjson' },
+          },
+        ),
       );
     } catch (err) {
       throw asCliError(err, { id: '--workspace', '*': 'FILE' });
@@ -58,14 +77,20 @@ export function register(program: Command): void {
   const imp = program.command('import').description('Bulk-load data files into a workspace');
   imp
     .command('events <files...>')
-    .description('Load Segment-format NDJSON (Segment/RudderStack archives, warehouse exports, simulator output)')
+    .description(
+      'Load Segment-format NDJSON (Segment/RudderStack archives, warehouse exports, simulator output)',
+    )
     .requiredOption('--workspace <id>', 'workspace id')
     .option('--data-dir <dir>', 'data directory')
-    .option('--memory-limit <size>', 'cap on the engine\'s memory, e.g. 2GB (default: CLOSEDLOOP_MEMORY_LIMIT or half the machine)')
+    .option(
+      '--memory-limit <size>',
+      "cap on the engine's memory, e.g. 2GB (default: CLOSEDLOOP_MEMORY_LIMIT or half the machine)",
+    )
     .option('--json', 'machine-readable output')
     .action(async (files: string[], o: ImportOptions) => {
       for (const f of files) {
-        if (!existsSync(f) || !statSync(f).isFile()) throw new UsageError(`not a readable file: ${f}`, 'FILE');
+        if (!existsSync(f) || !statSync(f).isFile())
+          throw new UsageError(`not a readable file: ${f}`, 'FILE');
       }
       const server = await runningServer(o.dataDir);
       const loaded = server ? await importThere(server, files, o) : await importHere(files, o);
@@ -77,8 +102,10 @@ export function register(program: Command): void {
           process.stdout.write(
             `${r.file}: ${r.inserted} imported, ${r.duplicates} already present, ${r.rejectedCount} rejected (of ${r.received} lines)\n`,
           );
-          for (const x of r.rejected) process.stdout.write(`  line ${x.line}: ${x.field}: ${x.reason}\n`);
-          if (r.rejectedCount > r.rejected.length) process.stdout.write(`  ... and ${r.rejectedCount - r.rejected.length} more\n`);
+          for (const x of r.rejected)
+            process.stdout.write(`  line ${x.line}: ${x.field}: ${x.reason}\n`);
+          if (r.rejectedCount > r.rejected.length)
+            process.stdout.write(`  ... and ${r.rejectedCount - r.rejected.length} more\n`);
         }
       }
       if (results.some((r) => r.rejectedCount > 0)) process.exitCode = 3;

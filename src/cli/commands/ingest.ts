@@ -24,7 +24,8 @@ interface RetryOptions {
 
 function parseLimit(s: string): number {
   const n = Number(s);
-  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new UsageError(`--limit must be a whole number from 1 to 1000, not "${s}"`, '--limit');
+  if (!Number.isInteger(n) || n < 1 || n > 1000)
+    throw new UsageError(`--limit must be a whole number from 1 to 1000, not "${s}"`, '--limit');
   return n;
 }
 
@@ -40,11 +41,18 @@ const row = (d: DeadLetter) => ({
 
 /** `closedloop ingest status|retry`: the journal's backlog and the dead letters (docs/dead-letters.md). */
 export function register(program: Command): void {
-  const ingest = program.command('ingest').description('The intake: what the journal still holds, and dead letters (lines that could not load)');
+  const ingest = program
+    .command('ingest')
+    .description(
+      'The intake: what the journal still holds, and dead letters (lines that could not load)',
+    );
   ingest
     .command('status')
     .description('Journal backlog and dead letters, with the reason and a preview of each')
-    .option('--workspace <id>', 'only this workspace (dead letters too broken to name one are listed without it)')
+    .option(
+      '--workspace <id>',
+      'only this workspace (dead letters too broken to name one are listed without it)',
+    )
     .option('--all', 'also list dead letters a retry has loaded')
     .option('--limit <n>', 'how many dead letters to list, newest first', '100')
     .option('--data-dir <dir>', 'data directory')
@@ -52,29 +60,53 @@ export function register(program: Command): void {
     .action(async (o: StatusOptions) => {
       const limit = parseLimit(o.limit);
       const config = cliConfig(o.dataDir === undefined ? {} : { dataDir: o.dataDir });
-      type Status = { journal: { pendingSegments: number; pendingBytes: number; oldestPendingSeconds: number | null }; deadLetters: DeadLetterCounts & { items: DeadLetter[] } };
+      type Status = {
+        journal: {
+          pendingSegments: number;
+          pendingBytes: number;
+          oldestPendingSeconds: number | null;
+        };
+        deadLetters: DeadLetterCounts & { items: DeadLetter[] };
+      };
       const status = await withData<Status>(o.dataDir, {
         local: async (store) => {
-          if (o.workspace !== undefined && !(await store.getWorkspace(o.workspace))) throw new UsageError(`no workspace with id "${o.workspace}"`, '--workspace');
+          if (o.workspace !== undefined && !(await store.getWorkspace(o.workspace)))
+            throw new UsageError(`no workspace with id "${o.workspace}"`, '--workspace');
           const b = journalBacklog(join(config.dataDir, 'journal'));
           const journal = {
             pendingSegments: b.segments,
             pendingBytes: b.bytes,
-            oldestPendingSeconds: b.oldestAt === null ? null : Math.round((Date.now() - b.oldestAt) / 1000),
+            oldestPendingSeconds:
+              b.oldestAt === null ? null : Math.round((Date.now() - b.oldestAt) / 1000),
           };
           const counts = await store.countDeadLetters(o.workspace);
-          const items = await store.listDeadLetters({ workspaceId: o.workspace, pendingOnly: !o.all, limit });
+          const items = await store.listDeadLetters({
+            workspaceId: o.workspace,
+            pendingOnly: !o.all,
+            limit,
+          });
           return { journal, deadLetters: { ...counts, items } };
         },
         remote: async (server) => {
           // the route is a workspace's: dead letters too broken to name one are listed only without a server
-          if (o.workspace === undefined) throw new UsageError('through the running server, name a workspace (GET /api/ingest/status is per workspace)', '--workspace');
-          const r = await server.call<{ loader: LoaderStatus; deadLetters: Status['deadLetters'] }>('GET', '/api/ingest/status', {
-            workspace: o.workspace,
-            query: { limit: String(limit), include: o.all ? 'all' : 'pending' },
-          });
+          if (o.workspace === undefined)
+            throw new UsageError(
+              'through the running server, name a workspace (GET /api/ingest/status is per workspace)',
+              '--workspace',
+            );
+          const r = await server.call<{ loader: LoaderStatus; deadLetters: Status['deadLetters'] }>(
+            'GET',
+            '/api/ingest/status',
+            {
+              workspace: o.workspace,
+              query: { limit: String(limit), include: o.all ? 'all' : 'pending' },
+            },
+          );
           const { pendingSegments, pendingBytes, oldestPendingSeconds } = r.loader;
-          return { journal: { pendingSegments, pendingBytes, oldestPendingSeconds }, deadLetters: r.deadLetters };
+          return {
+            journal: { pendingSegments, pendingBytes, oldestPendingSeconds },
+            deadLetters: r.deadLetters,
+          };
         },
         flags: { 'x-closedloop-workspace': '--workspace', limit: '--limit' },
       });
@@ -88,37 +120,63 @@ export function register(program: Command): void {
           ? 'journal: empty (everything acknowledged is loaded)\n'
           : `journal: ${journal.pendingSegments} segment(s), ${journal.pendingBytes} bytes, not loaded yet (a running server loads them as they come, else when it starts)\n`,
       );
-      process.stdout.write(`dead letters: ${deadLetters.pending} pending, ${deadLetters.retried} loaded by a retry\n`);
+      process.stdout.write(
+        `dead letters: ${deadLetters.pending} pending, ${deadLetters.retried} loaded by a retry\n`,
+      );
       if (deadLetters.items.length > 0) printRows(deadLetters.items.map(row), false);
     });
 
   ingest
     .command('retry')
-    .description('Replay pending dead letters through the journal load path (after a fix); those that load are marked, the rest reported')
+    .description(
+      'Replay pending dead letters through the journal load path (after a fix); those that load are marked, the rest reported',
+    )
     .option('--workspace <id>', 'only this workspace')
     .option('--id <id>', 'only this dead letter')
     .option('--data-dir <dir>', 'data directory')
     .option('--json', 'machine-readable output')
     .action(async (o: RetryOptions) => {
-      await withStore(o.dataDir, async (store) => {
-        if (o.workspace !== undefined && !(await store.getWorkspace(o.workspace))) throw new UsageError(`no workspace with id "${o.workspace}"`, '--workspace');
-        if (o.id !== undefined) {
-          const [d] = await store.listDeadLetters({ id: o.id, workspaceId: o.workspace, limit: 1 });
-          if (!d) throw new UsageError(`no dead letter with id "${o.id}"${o.workspace ? ` in workspace "${o.workspace}"` : ''}`, '--id');
-          if (d.retriedAt !== null) throw new UsageError(`dead letter "${o.id}" was already loaded (at ${d.retriedAt})`, '--id');
-        }
-        const r = await store.retryDeadLetters({ workspaceId: o.workspace, id: o.id });
-        // what the new events change (sessions, persons, milestones), as the live loader would derive it
-        for (const [ws, touched] of r.touched) {
-          if (await store.getWorkspace(ws)) await deriveTouched(store, ws, touched);
-        }
-        if (o.json) {
-          process.stdout.write(`${JSON.stringify({ loaded: r.loaded, inserted: r.inserted, failed: r.failed }, null, 2)}\n`);
-        } else {
-          process.stdout.write(`${r.loaded.length} dead letter(s) loaded (${r.inserted} new event(s)), ${r.failed.length} still failing\n`);
-          for (const f of r.failed) process.stdout.write(`  ${f.id}: ${f.reason}\n`);
-        }
-        if (r.failed.length > 0) process.exitCode = 3;
-      }, undefined, 'no HTTP route replays dead letters yet');
+      await withStore(
+        o.dataDir,
+        async (store) => {
+          if (o.workspace !== undefined && !(await store.getWorkspace(o.workspace)))
+            throw new UsageError(`no workspace with id "${o.workspace}"`, '--workspace');
+          if (o.id !== undefined) {
+            const [d] = await store.listDeadLetters({
+              id: o.id,
+              workspaceId: o.workspace,
+              limit: 1,
+            });
+            if (!d)
+              throw new UsageError(
+                `no dead letter with id "${o.id}"${o.workspace ? ` in workspace "${o.workspace}"` : ''}`,
+                '--id',
+              );
+            if (d.retriedAt !== null)
+              throw new UsageError(
+                `dead letter "${o.id}" was already loaded (at ${d.retriedAt})`,
+                '--id',
+              );
+          }
+          const r = await store.retryDeadLetters({ workspaceId: o.workspace, id: o.id });
+          // what the new events change (sessions, persons, milestones), as the live loader would derive it
+          for (const [ws, touched] of r.touched) {
+            if (await store.getWorkspace(ws)) await deriveTouched(store, ws, touched);
+          }
+          if (o.json) {
+            process.stdout.write(
+              `${JSON.stringify({ loaded: r.loaded, inserted: r.inserted, failed: r.failed }, null, 2)}\n`,
+            );
+          } else {
+            process.stdout.write(
+              `${r.loaded.length} dead letter(s) loaded (${r.inserted} new event(s)), ${r.failed.length} still failing\n`,
+            );
+            for (const f of r.failed) process.stdout.write(`  ${f.id}: ${f.reason}\n`);
+          }
+          if (r.failed.length > 0) process.exitCode = 3;
+        },
+        undefined,
+        'no HTTP route replays dead letters yet',
+      );
     });
 }

@@ -1,7 +1,12 @@
 // `closedloop people export|erase|erasures`: a person's data under GDPR Art. 15 and 17 (docs/privacy.md).
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { erasePerson, exportPerson, PersonTargetError, type PersonTarget } from '../../model/person-privacy.js';
+import {
+  erasePerson,
+  exportPerson,
+  PersonTargetError,
+  type PersonTarget,
+} from '../../model/person-privacy.js';
 import type { Store } from '../../store/store.js';
 import type { ErasureRecord, Workspace } from '../../store/types.js';
 import { cliConfig, printRows, withData } from '../context.js';
@@ -17,29 +22,48 @@ interface TargetOptions {
 }
 
 export function register(program: Command): void {
-  const people = program.command('people').description("A person's data: export it (GDPR Art. 15) or erase it (Art. 17)");
+  const people = program
+    .command('people')
+    .description("A person's data: export it (GDPR Art. 15) or erase it (Art. 17)");
   const targetOptions = (c: Command) =>
     c
-      .option('--email <email>', 'the person with this e-mail (also finds facts that name it but no person holds yet)')
+      .option(
+        '--email <email>',
+        'the person with this e-mail (also finds facts that name it but no person holds yet)',
+      )
       .option('--person <id>', 'the person with this id (p_...)')
-      .option('--workspace <id>', 'workspace id (optional when the data directory holds one workspace)')
+      .option(
+        '--workspace <id>',
+        'workspace id (optional when the data directory holds one workspace)',
+      )
       .option('--data-dir <dir>', 'data directory');
 
   targetOptions(people.command('export'))
     .description('Write every fact and derived row about a person as JSON')
-    .option('--out <file>', 'write to this file (created readable by its owner only) instead of stdout')
+    .option(
+      '--out <file>',
+      'write to this file (created readable by its owner only) instead of stdout',
+    )
     .action(async (o: TargetOptions & { out?: string }) => {
       const target = targetOf(o);
       const data = await withData(o.dataDir, {
         local: async (store) => {
           const ws = await workspaceOf(store, o.workspace);
           const data = await exportPerson(store, ws, target).catch(asUsage);
-          if (!data) throw new UsageError(`nothing is stored about that ${describe(target)} in workspace ${ws}`, targetField(target));
+          if (!data)
+            throw new UsageError(
+              `nothing is stored about that ${describe(target)} in workspace ${ws}`,
+              targetField(target),
+            );
           return data;
         },
         remote: async (server) => {
           const ws = await remoteWorkspace(server, o.workspace);
-          return server.call<NonNullable<Awaited<ReturnType<typeof exportPerson>>>>('GET', `/api/people/${encodeURIComponent(personOnly(target, 'export'))}/export`, { workspace: ws });
+          return server.call<NonNullable<Awaited<ReturnType<typeof exportPerson>>>>(
+            'GET',
+            `/api/people/${encodeURIComponent(personOnly(target, 'export'))}/export`,
+            { workspace: ws },
+          );
         },
         flags: FLAGS,
       });
@@ -54,7 +78,9 @@ export function register(program: Command): void {
     });
 
   targetOptions(people.command('erase'))
-    .description("Remove a person's facts from every table, keep tombstones and an audit record, re-derive the workspace")
+    .description(
+      "Remove a person's facts from every table, keep tombstones and an audit record, re-derive the workspace",
+    )
     .option('--json', 'machine-readable output')
     .action(async (o: TargetOptions & { json?: boolean }) => {
       const target = targetOf(o);
@@ -64,26 +90,42 @@ export function register(program: Command): void {
           const ws = await workspaceOf(store, o.workspace);
           // the server is stopped; events it acknowledged but did not load yet wait in the journal
           const flush = () => loadJournal(store, dataDir);
-          const erasure = await erasePerson(store, ws, target, { via: 'cli', flush }).catch(asUsage);
-          if (!erasure) throw new UsageError(`nothing is stored about that ${describe(target)} in workspace ${ws}`, targetField(target));
+          const erasure = await erasePerson(store, ws, target, { via: 'cli', flush }).catch(
+            asUsage,
+          );
+          if (!erasure)
+            throw new UsageError(
+              `nothing is stored about that ${describe(target)} in workspace ${ws}`,
+              targetField(target),
+            );
           return { ws, erasure };
         },
         remote: async (server) => {
           const ws = await remoteWorkspace(server, o.workspace);
           const path = `/api/people/${encodeURIComponent(personOnly(target, 'erase'))}`;
-          const { erasure } = await server.call<{ erasure: NonNullable<Awaited<ReturnType<typeof erasePerson>>> }>('DELETE', path, { workspace: ws });
+          const { erasure } = await server.call<{
+            erasure: NonNullable<Awaited<ReturnType<typeof erasePerson>>>;
+          }>('DELETE', path, { workspace: ws });
           return { ws, erasure };
         },
         flags: FLAGS,
       });
       if (o.json) process.stdout.write(`${JSON.stringify(erasure, null, 2)}\n`);
-      else process.stdout.write(`erasure ${erasure.id} in workspace ${ws}: removed ${summary(erasure.rowCounts)}\n`);
+      else
+        process.stdout.write(
+          `erasure ${erasure.id} in workspace ${ws}: removed ${summary(erasure.rowCounts)}\n`,
+        );
     });
 
   people
     .command('erasures')
-    .description('The audit record of past erasures (no personal data: when, and rows removed per table)')
-    .option('--workspace <id>', 'workspace id (optional when the data directory holds one workspace)')
+    .description(
+      'The audit record of past erasures (no personal data: when, and rows removed per table)',
+    )
+    .option(
+      '--workspace <id>',
+      'workspace id (optional when the data directory holds one workspace)',
+    )
     .option('--data-dir <dir>', 'data directory')
     .option('--json', 'machine-readable output')
     .action(async (o: { workspace?: string; dataDir?: string; json?: boolean }) => {
@@ -91,7 +133,11 @@ export function register(program: Command): void {
         local: async (store) => store.listErasures(await workspaceOf(store, o.workspace)),
         remote: async (server) => {
           const ws = await remoteWorkspace(server, o.workspace);
-          return (await server.call<{ erasures: ErasureRecord[] }>('GET', '/api/people/erasures', { workspace: ws })).erasures;
+          return (
+            await server.call<{ erasures: ErasureRecord[] }>('GET', '/api/people/erasures', {
+              workspace: ws,
+            })
+          ).erasures;
         },
         flags: FLAGS,
       });
@@ -107,7 +153,8 @@ export function register(program: Command): void {
 }
 
 function targetOf(o: TargetOptions): PersonTarget {
-  if ((o.email === undefined) === (o.person === undefined)) throw new UsageError('give exactly one of --email and --person', '--email');
+  if ((o.email === undefined) === (o.person === undefined))
+    throw new UsageError('give exactly one of --email and --person', '--email');
   if (o.email !== undefined) return { email: o.email };
   if (o.person!.trim() === '') throw new UsageError('must not be empty', '--person');
   return { personId: o.person! };
@@ -127,24 +174,36 @@ const FLAGS = { 'x-closedloop-workspace': '--workspace', id: '--person' };
 /** The person routes take a person id; finding the facts that name an e-mail runs only on the store itself. */
 function personOnly(t: PersonTarget, what: string): string {
   if ('personId' in t) return t.personId;
-  throw new UsageError(`through the running server, ${what} takes --person (no HTTP route ${what}s by e-mail yet; GET /api/people?email= finds the person id)`, '--email');
+  throw new UsageError(
+    `through the running server, ${what} takes --person (no HTTP route ${what}s by e-mail yet; GET /api/people?email= finds the person id)`,
+    '--email',
+  );
 }
 
 /** The workspace named, or the only one the server holds. */
 async function remoteWorkspace(server: ServerClient, id: string | undefined): Promise<string> {
   if (id !== undefined) return id;
   const all = (await server.call<{ workspaces: Workspace[] }>('GET', '/api/workspaces')).workspaces;
-  if (all.length !== 1) throw new UsageError(`the data directory holds ${all.length} workspaces: name one`, '--workspace');
+  if (all.length !== 1)
+    throw new UsageError(
+      `the data directory holds ${all.length} workspaces: name one`,
+      '--workspace',
+    );
   return all[0]!.id;
 }
 
 async function workspaceOf(store: Store, id: string | undefined): Promise<string> {
   if (id !== undefined) {
-    if (!(await store.getWorkspace(id))) throw new UsageError(`no workspace with id "${id}"`, '--workspace');
+    if (!(await store.getWorkspace(id)))
+      throw new UsageError(`no workspace with id "${id}"`, '--workspace');
     return id;
   }
   const all = await store.listWorkspaces();
-  if (all.length !== 1) throw new UsageError(`the data directory holds ${all.length} workspaces: name one`, '--workspace');
+  if (all.length !== 1)
+    throw new UsageError(
+      `the data directory holds ${all.length} workspaces: name one`,
+      '--workspace',
+    );
   return all[0]!.id;
 }
 

@@ -16,51 +16,78 @@ function addFlags(cmd: Command, report: Report): void {
 }
 
 /** The report's parameters from the flags, checked by its schema; a refusal names the flag. */
-function paramsFrom(report: Report, flags: Record<string, unknown>): z.output<Report["params"]> {
-  const values = Object.fromEntries(Object.keys(report.params.shape).filter((k) => flags[k] !== undefined).map((k) => [k, flags[k]]));
+function paramsFrom(report: Report, flags: Record<string, unknown>): z.output<Report['params']> {
+  const values = Object.fromEntries(
+    Object.keys(report.params.shape)
+      .filter((k) => flags[k] !== undefined)
+      .map((k) => [k, flags[k]]),
+  );
   const r = report.params.safeParse(values);
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
   const key = issue.path[0];
-  throw new UsageError(issue.message, typeof key === 'string' ? kebab(key) : `report ${report.name}`);
+  throw new UsageError(
+    issue.message,
+    typeof key === 'string' ? kebab(key) : `report ${report.name}`,
+  );
 }
 
 export function register(program: Command): void {
-  const parent = program.command('report').description('Run a report on a workspace (the same reports as GET /api/reports/<name>)');
+  const parent = program
+    .command('report')
+    .description('Run a report on a workspace (the same reports as GET /api/reports/<name>)');
   for (const report of REPORTS) {
-    const cmd = parent.command(report.name).description(report.summary).requiredOption('--workspace <id>', 'workspace id');
+    const cmd = parent
+      .command(report.name)
+      .description(report.summary)
+      .requiredOption('--workspace <id>', 'workspace id');
     addFlags(cmd, report);
     cmd
       .option('--data-dir <dir>', 'data directory')
       .option('--json', 'print the whole result as JSON')
-      .action(async (flags: Record<string, unknown> & { workspace: string; dataDir?: string; json?: boolean }) => {
-        const params = paramsFrom(report, flags);
-        const keys = Object.keys(report.params.shape);
-        const result = await withData(flags.dataDir, {
-          local: async (store) => {
-            if (!(await store.getWorkspace(flags.workspace))) throw new UsageError(`no workspace with id "${flags.workspace}"`, '--workspace');
-            try {
-              return await report.run({ store, workspaceId: flags.workspace }, params);
-            } catch (err) {
-              if (err instanceof ReportParamError) throw new UsageError(err.reason, kebab(err.field.split('.')[0]!));
-              throw err;
-            }
-          },
-          // the same route and schema: the flags go as they were given, the server parses them
-          remote: (server) =>
-            server.call<Awaited<ReturnType<typeof report.run>>>('GET', `/api/reports/${report.name}`, {
-              workspace: flags.workspace,
-              query: Object.fromEntries(keys.filter((k) => flags[k] !== undefined).map((k) => [k, String(flags[k])])),
-            }),
-          flags: { ...Object.fromEntries(keys.map((k) => [k, kebab(k)])), 'x-closedloop-workspace': '--workspace' },
-        });
-        if (flags.json) {
-          process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-          return;
-        }
-        const { headline, rows } = report.table(result, params);
-        if (headline) process.stdout.write(`${headline}\n\n`);
-        printRows(rows, false);
-      });
+      .action(
+        async (
+          flags: Record<string, unknown> & { workspace: string; dataDir?: string; json?: boolean },
+        ) => {
+          const params = paramsFrom(report, flags);
+          const keys = Object.keys(report.params.shape);
+          const result = await withData(flags.dataDir, {
+            local: async (store) => {
+              if (!(await store.getWorkspace(flags.workspace)))
+                throw new UsageError(`no workspace with id "${flags.workspace}"`, '--workspace');
+              try {
+                return await report.run({ store, workspaceId: flags.workspace }, params);
+              } catch (err) {
+                if (err instanceof ReportParamError)
+                  throw new UsageError(err.reason, kebab(err.field.split('.')[0]!));
+                throw err;
+              }
+            },
+            // the same route and schema: the flags go as they were given, the server parses them
+            remote: (server) =>
+              server.call<Awaited<ReturnType<typeof report.run>>>(
+                'GET',
+                `/api/reports/${report.name}`,
+                {
+                  workspace: flags.workspace,
+                  query: Object.fromEntries(
+                    keys.filter((k) => flags[k] !== undefined).map((k) => [k, String(flags[k])]),
+                  ),
+                },
+              ),
+            flags: {
+              ...Object.fromEntries(keys.map((k) => [k, kebab(k)])),
+              'x-closedloop-workspace': '--workspace',
+            },
+          });
+          if (flags.json) {
+            process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+            return;
+          }
+          const { headline, rows } = report.table(result, params);
+          if (headline) process.stdout.write(`${headline}\n\n`);
+          printRows(rows, false);
+        },
+      );
   }
 }

@@ -1,7 +1,12 @@
 import type { Command } from 'commander';
 import pino from 'pino';
 import type { AddressInfo } from 'node:net';
-import { loopbackUrl, newAdminToken, removeServerFile, writeServerFile } from '../../server/admin-credential.js';
+import {
+  loopbackUrl,
+  newAdminToken,
+  removeServerFile,
+  writeServerFile,
+} from '../../server/admin-credential.js';
 import { buildApp } from '../../server/app.js';
 import { installGracefulShutdown } from '../../server/lifecycle.js';
 import { openStore } from '../../store/open.js';
@@ -24,10 +29,18 @@ export function register(program: Command): void {
     .option('--port <port>', 'port to listen on (default: PORT or 8787)')
     .option('--host <host>', 'interface to bind (default: HOST or 0.0.0.0)')
     .option('--data-dir <dir>', 'data directory (default: CLOSEDLOOP_DATA_DIR or ./.closedloop)')
-    .option('--memory-limit <size>', 'cap on the engine\'s memory, e.g. 2GB (default: CLOSEDLOOP_MEMORY_LIMIT or half the machine)')
+    .option(
+      '--memory-limit <size>',
+      "cap on the engine's memory, e.g. 2GB (default: CLOSEDLOOP_MEMORY_LIMIT or half the machine)",
+    )
     .option('--no-demo', 'do not create the Demo workspace on an empty data directory')
     .action(async (o: ServeOptions) => {
-      const config = cliConfig({ port: o.port, host: o.host, dataDir: o.dataDir, memoryLimit: o.memoryLimit });
+      const config = cliConfig({
+        port: o.port,
+        host: o.host,
+        dataDir: o.dataDir,
+        memoryLimit: o.memoryLimit,
+      });
       const logger = pino({ level: config.logLevel });
       const store = await openStore(config.dataDir, { memoryLimit: config.memoryLimit });
       // what the engine may use, as it reports it: the first thing to check when memory runs short
@@ -43,12 +56,19 @@ export function register(program: Command): void {
       } catch (err) {
         await store.close();
         const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'EADDRINUSE') throw new UsageError(`port ${config.port} is already in use`, '--port');
+        if (code === 'EADDRINUSE')
+          throw new UsageError(`port ${config.port} is already in use`, '--port');
         throw err;
       }
       const port = (app.server.address() as AddressInfo).port;
-      writeServerFile(config.dataDir, { url: loopbackUrl(config.host, port), pid: process.pid, token: admin.token, startedAt: new Date().toISOString() });
-      const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+      writeServerFile(config.dataDir, {
+        url: loopbackUrl(config.host, port),
+        pid: process.pid,
+        token: admin.token,
+        startedAt: new Date().toISOString(),
+      });
+      const shownHost =
+        config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
       const url = `http://${shownHost}:${config.port}`;
       if (firstRun && o.demo) {
         logger.info('first run: creating the Demo workspace from the simulator (90 days)');

@@ -32,22 +32,53 @@ describe('closedloop simulate', () => {
   for (const [field, extra] of bad) {
     it(`rejects a bad ${field} (${extra.join(' ') || 'missing'}) and writes nothing`, async () => {
       const out = join(root, `bad-${field}-${extra.join('_')}`);
-      const base = ['--seed', '1', '--days', '3', '--visitors-per-day', '10', '--end', '2026-01-31', ...(field === '--out' ? [] : ['--out', out])];
-      await assert.rejects(run([...base, ...extra]), (err: unknown) => err instanceof UsageError && err.field === field);
+      const base = [
+        '--seed',
+        '1',
+        '--days',
+        '3',
+        '--visitors-per-day',
+        '10',
+        '--end',
+        '2026-01-31',
+        ...(field === '--out' ? [] : ['--out', out]),
+      ];
+      await assert.rejects(
+        run([...base, ...extra]),
+        (err: unknown) => err instanceof UsageError && err.field === field,
+      );
       assert.equal(existsSync(out), false);
     });
   }
 
   it('defaults --end to the given today', () => {
-    const parsed = parseSimulateArgs({ seed: '1', days: '2', visitorsPerDay: '5', out: join(root, 'x') }, () => '2026-07-04');
+    const parsed = parseSimulateArgs(
+      { seed: '1', days: '2', visitorsPerDay: '5', out: join(root, 'x') },
+      () => '2026-07-04',
+    );
     assert.equal(parsed.options.end, '2026-07-04');
   });
 
   it('writes events, ad costs, record and truth, and prints a JSON summary', async () => {
     const out = join(root, 'good');
-    const text = await run(['--seed', '4', '--days', '5', '--visitors-per-day', '40', '--end', '2026-01-31', '--out', out, '--truth', join(out, 'truth.json'), '--json']);
+    const text = await run([
+      '--seed',
+      '4',
+      '--days',
+      '5',
+      '--visitors-per-day',
+      '40',
+      '--end',
+      '2026-01-31',
+      '--out',
+      out,
+      '--truth',
+      join(out, 'truth.json'),
+      '--json',
+    ]);
     const summary = JSON.parse(text) as { record: { events: { total: number } }; files: string[] };
-    for (const f of ['events.ndjson', 'ad_costs.ndjson', 'record.json', 'truth.json']) assert.ok(existsSync(join(out, f)), f);
+    for (const f of ['events.ndjson', 'ad_costs.ndjson', 'record.json', 'truth.json'])
+      assert.ok(existsSync(join(out, f)), f);
     const lines = readFileSync(join(out, 'events.ndjson'), 'utf8').trimEnd().split('\n');
     assert.equal(lines.length, summary.record.events.total);
     assert.equal(summary.files.length, 4);

@@ -14,7 +14,9 @@ export const UNASSIGNED = 'Unassigned';
 
 const paid: Condition = { field: 'medium', op: 'matches', value: PAID_MEDIUM };
 const inList = (value: string): Condition => ({ field: 'source', op: 'in_list', value });
-const shopping: Condition = { any: [inList('shopping'), { field: 'campaign', op: 'matches', value: SHOP_CAMPAIGN }] };
+const shopping: Condition = {
+  any: [inList('shopping'), { field: 'campaign', op: 'matches', value: SHOP_CAMPAIGN }],
+};
 
 export const DEFAULT_RULES: readonly ChannelRule[] = [
   {
@@ -27,7 +29,11 @@ export const DEFAULT_RULES: readonly ChannelRule[] = [
       ],
     },
   },
-  { id: 'cross-network', channel: 'Cross-network', when: { field: 'campaign', op: 'contains', value: 'cross-network' } },
+  {
+    id: 'cross-network',
+    channel: 'Cross-network',
+    when: { field: 'campaign', op: 'contains', value: 'cross-network' },
+  },
   { id: 'paid-shopping', channel: 'Paid Shopping', when: { all: [shopping, paid] } },
   { id: 'paid-search', channel: 'Paid Search', when: { all: [inList('search'), paid] } },
   { id: 'paid-social', channel: 'Paid Social', when: { all: [inList('social'), paid] } },
@@ -35,7 +41,11 @@ export const DEFAULT_RULES: readonly ChannelRule[] = [
   {
     id: 'display',
     channel: 'Display',
-    when: { field: 'medium', op: 'in', value: ['display', 'banner', 'expandable', 'interstitial', 'cpm'] },
+    when: {
+      field: 'medium',
+      op: 'in',
+      value: ['display', 'banner', 'expandable', 'interstitial', 'cpm'],
+    },
   },
   { id: 'paid-other', channel: 'Paid Other', when: paid },
   { id: 'organic-shopping', channel: 'Organic Shopping', when: shopping },
@@ -45,7 +55,18 @@ export const DEFAULT_RULES: readonly ChannelRule[] = [
     when: {
       any: [
         inList('social'),
-        { field: 'medium', op: 'in', value: ['social', 'social-network', 'social-media', 'sm', 'social network', 'social media'] },
+        {
+          field: 'medium',
+          op: 'in',
+          value: [
+            'social',
+            'social-network',
+            'social-media',
+            'sm',
+            'social network',
+            'social media',
+          ],
+        },
       ],
     },
   },
@@ -59,7 +80,11 @@ export const DEFAULT_RULES: readonly ChannelRule[] = [
     channel: 'Organic Search',
     when: { any: [inList('search'), { field: 'medium', op: 'equals', value: 'organic' }] },
   },
-  { id: 'referral', channel: 'Referral', when: { field: 'medium', op: 'in', value: ['referral', 'app', 'link'] } },
+  {
+    id: 'referral',
+    channel: 'Referral',
+    when: { field: 'medium', op: 'in', value: ['referral', 'app', 'link'] },
+  },
   {
     id: 'email',
     channel: 'Email',
@@ -70,12 +95,21 @@ export const DEFAULT_RULES: readonly ChannelRule[] = [
       ],
     },
   },
-  { id: 'affiliates', channel: 'Affiliates', when: { field: 'medium', op: 'equals', value: 'affiliate' } },
+  {
+    id: 'affiliates',
+    channel: 'Affiliates',
+    when: { field: 'medium', op: 'equals', value: 'affiliate' },
+  },
   { id: 'audio', channel: 'Audio', when: { field: 'medium', op: 'equals', value: 'audio' } },
   {
     id: 'sms',
     channel: 'SMS',
-    when: { any: [{ field: 'source', op: 'equals', value: 'sms' }, { field: 'medium', op: 'equals', value: 'sms' }] },
+    when: {
+      any: [
+        { field: 'source', op: 'equals', value: 'sms' },
+        { field: 'medium', op: 'equals', value: 'sms' },
+      ],
+    },
   },
   {
     id: 'mobile-push',

@@ -25,7 +25,10 @@ test('moving Email before Referral: sessions per channel and the from → to mat
 });
 
 test('identical rule sets move nothing', () => {
-  const inputs = [{ touch: { source: 'google', medium: 'organic' } }, { touch: { source: 'x', medium: 'print' } }];
+  const inputs = [
+    { touch: { source: 'google', medium: 'organic' } },
+    { touch: { source: 'x', medium: 'print' } },
+  ];
   const diff = diffChannels(inputs, defaultCompiledRules(), compileRules());
   assert.equal(diff.moved, 0);
   assert.deepEqual(diff.matrix, []);
@@ -40,9 +43,22 @@ test('accumulator: channels that appear or vanish, zero counts ignored', () => {
   const r = acc.result();
   assert.equal(r.sessions, 12);
   assert.equal(r.moved, 6);
-  assert.deepEqual(r.matrix.map((m) => `${m.from}>${m.to}:${m.sessions}`), ['Paid Social>LinkedIn Ads:4', 'Unassigned>Partners:2']);
+  assert.deepEqual(
+    r.matrix.map((m) => `${m.from}>${m.to}:${m.sessions}`),
+    ['Paid Social>LinkedIn Ads:4', 'Unassigned>Partners:2'],
+  );
   const byName = new Map(r.channels.map((c) => [c.channel, c]));
-  assert.deepEqual(byName.get('Unassigned'), { channel: 'Unassigned', before: 2, after: 0, change: -2 });
-  assert.deepEqual(byName.get('LinkedIn Ads'), { channel: 'LinkedIn Ads', before: 0, after: 4, change: 4 });
+  assert.deepEqual(byName.get('Unassigned'), {
+    channel: 'Unassigned',
+    before: 2,
+    after: 0,
+    change: -2,
+  });
+  assert.deepEqual(byName.get('LinkedIn Ads'), {
+    channel: 'LinkedIn Ads',
+    before: 0,
+    after: 4,
+    change: 4,
+  });
   assert.equal(byName.has('Direct'), false);
 });

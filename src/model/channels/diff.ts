@@ -57,7 +57,9 @@ export class ChannelDiffAccumulator {
         const after = this.after.get(channel) ?? 0;
         return { channel, before, after, change: after - before };
       })
-      .sort((a, b) => b.after - a.after || b.before - a.before || a.channel.localeCompare(b.channel));
+      .sort(
+        (a, b) => b.after - a.after || b.before - a.before || a.channel.localeCompare(b.channel),
+      );
     const matrix: ChannelMove[] = [];
     let moved = 0;
     for (const [from, row] of this.pairs) {
@@ -66,7 +68,9 @@ export class ChannelDiffAccumulator {
         moved += sessions;
       }
     }
-    matrix.sort((a, b) => b.sessions - a.sessions || a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
+    matrix.sort(
+      (a, b) => b.sessions - a.sessions || a.from.localeCompare(b.from) || a.to.localeCompare(b.to),
+    );
     return { sessions: this.total, moved, channels, matrix };
   }
 }
@@ -78,7 +82,11 @@ export interface DiffInput {
 }
 
 /** Classifies every input under rule sets A and B and reports what moved. */
-export function diffChannels(inputs: Iterable<DiffInput>, before: CompiledRules, after: CompiledRules): ChannelDiff {
+export function diffChannels(
+  inputs: Iterable<DiffInput>,
+  before: CompiledRules,
+  after: CompiledRules,
+): ChannelDiff {
   const acc = new ChannelDiffAccumulator();
   for (const { touch, sessions } of inputs) {
     acc.add(before.classify(touch).channel, after.classify(touch).channel, sessions ?? 1);

@@ -10,7 +10,11 @@
  */
 import type { ChannelRule, RuleSet } from './rule-schema.js';
 import { compileRules, defaultCompiledRules, type CompiledRules, type RuleRef } from './rules.js';
-import { createSourceMediumDeriver, type SourceMedium, type SourceMediumOptions } from './source-medium.js';
+import {
+  createSourceMediumDeriver,
+  type SourceMedium,
+  type SourceMediumOptions,
+} from './source-medium.js';
 
 export interface ExplainInput extends SourceMediumOptions {
   readonly url: string;
@@ -34,8 +38,16 @@ function isCompiled(rules: RuleSet | CompiledRules): rules is CompiledRules {
 }
 
 export function explainLanding(input: ExplainInput): LandingExplanation {
-  const derived = createSourceMediumDeriver(input)({ url: input.url, referrer: input.referrer ?? null });
-  const compiled = input.rules === undefined ? defaultCompiledRules() : isCompiled(input.rules) ? input.rules : compileRules(input.rules);
+  const derived = createSourceMediumDeriver(input)({
+    url: input.url,
+    referrer: input.referrer ?? null,
+  });
+  const compiled =
+    input.rules === undefined
+      ? defaultCompiledRules()
+      : isCompiled(input.rules)
+        ? input.rules
+        : compileRules(input.rules);
   const { result, matched, tried } = compiled.explain(derived);
   const rule: ChannelRule | undefined = matched ? compiled.rules[matched.position - 1] : undefined;
   return {
@@ -44,7 +56,9 @@ export function explainLanding(input: ExplainInput): LandingExplanation {
     ...derived,
     platform: result.platform,
     channel: result.channel,
-    rule: matched ? { ...matched, ...(rule?.description ? { description: rule.description } : {}) } : null,
+    rule: matched
+      ? { ...matched, ...(rule?.description ? { description: rule.description } : {}) }
+      : null,
     tried,
   };
 }

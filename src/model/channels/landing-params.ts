@@ -74,14 +74,19 @@ export function parseLandingUrl(url: string): URL | null {
     // no scheme: a host-first string or a path/query only
   }
   try {
-    return /^[\w.-]+\.[a-z]{2,}(?:[:/?#]|$)/i.test(text) ? new URL(`https://${text}`) : new URL(text, 'https://landing.invalid');
+    return /^[\w.-]+\.[a-z]{2,}(?:[:/?#]|$)/i.test(text)
+      ? new URL(`https://${text}`)
+      : new URL(text, 'https://landing.invalid');
   } catch {
     return null;
   }
 }
 
 /** Reads the marketing parameters of a landing URL; `clickIdParams` are lower-cased names to capture. */
-export function readLandingParams(url: string | null | undefined, clickIdParams: ReadonlySet<string>): LandingParams {
+export function readLandingParams(
+  url: string | null | undefined,
+  clickIdParams: ReadonlySet<string>,
+): LandingParams {
   const utm: Record<string, string> = {};
   const clickIds: Record<string, string> = {};
   const adIds: AdIds = {};

@@ -11,16 +11,38 @@
 import { z } from 'zod';
 import { BUILTIN_LISTS } from './source-lists.js';
 
-export const FIELDS = ['source', 'medium', 'campaign', 'term', 'content', 'campaign_id', 'platform', 'decided_by'] as const;
+export const FIELDS = [
+  'source',
+  'medium',
+  'campaign',
+  'term',
+  'content',
+  'campaign_id',
+  'platform',
+  'decided_by',
+] as const;
 export type BaseField = (typeof FIELDS)[number];
 /** A base field, or `click_id.<param>` (the value of that click id, e.g. `click_id.gclid`). */
 export type Field = BaseField | `click_id.${string}`;
 
-export const OPERATORS = ['equals', 'in', 'in_list', 'matches', 'contains', 'starts_with', 'ends_with', 'exists'] as const;
+export const OPERATORS = [
+  'equals',
+  'in',
+  'in_list',
+  'matches',
+  'contains',
+  'starts_with',
+  'ends_with',
+  'exists',
+] as const;
 export type Operator = (typeof OPERATORS)[number];
 
 export type Leaf =
-  | { readonly field: Field; readonly op: 'equals' | 'contains' | 'starts_with' | 'ends_with'; readonly value: string }
+  | {
+      readonly field: Field;
+      readonly op: 'equals' | 'contains' | 'starts_with' | 'ends_with';
+      readonly value: string;
+    }
   | { readonly field: Field; readonly op: 'in'; readonly value: readonly string[] }
   /** `value` names a list: a built-in one (search, social, video, shopping, email, ai) or one in `lists`. */
   | { readonly field: Field; readonly op: 'in_list'; readonly value: string }
@@ -50,9 +72,12 @@ export interface RuleSet {
   readonly rules: readonly ChannelRule[];
 }
 
-const fieldSchema = z.string().refine((f) => (FIELDS as readonly string[]).includes(f) || /^click_id\.[a-z0-9_]+$/i.test(f), {
-  error: (iss) => `unknown field ${JSON.stringify(iss.input)} (expected one of ${FIELDS.join(', ')}, or click_id.<param>)`,
-});
+const fieldSchema = z
+  .string()
+  .refine((f) => (FIELDS as readonly string[]).includes(f) || /^click_id\.[a-z0-9_]+$/i.test(f), {
+    error: (iss) =>
+      `unknown field ${JSON.stringify(iss.input)} (expected one of ${FIELDS.join(', ')}, or click_id.<param>)`,
+  });
 
 const opSchema = z.enum(OPERATORS, {
   error: (iss) =>
@@ -67,17 +92,20 @@ const nonEmpty = text.min(1, { error: 'must not be empty' });
 const leafSchema = z
   .strictObject({ field: fieldSchema, op: opSchema, value: z.unknown().optional() })
   .superRefine((leaf, ctx) => {
-    const bad = (message: string): void => ctx.addIssue({ code: 'custom', message, path: ['value'] });
+    const bad = (message: string): void =>
+      ctx.addIssue({ code: 'custom', message, path: ['value'] });
     const v = leaf.value;
     switch (leaf.op) {
       case 'exists':
         if (v !== undefined && typeof v !== 'boolean') bad('must be true or false for "exists"');
         return;
       case 'in':
-        if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'string')) bad('must be a non-empty array of strings for "in"');
+        if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'string'))
+          bad('must be a non-empty array of strings for "in"');
         return;
       case 'matches':
-        if (typeof v !== 'string' || v === '') return bad('must be a regular expression string for "matches"');
+        if (typeof v !== 'string' || v === '')
+          return bad('must be a regular expression string for "matches"');
         try {
           new RegExp(v, 'i');
         } catch (err) {
@@ -96,19 +124,32 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
   z.unknown().transform((input, ctx): Condition => {
     let branch: z.ZodType | null = null;
     if (input !== null && typeof input === 'object' && !Array.isArray(input)) {
-      if ('all' in input) branch = z.strictObject({ all: z.array(conditionSchema).min(1, { error: 'must list at least one condition' }) });
-      else if ('any' in input) branch = z.strictObject({ any: z.array(conditionSchema).min(1, { error: 'must list at least one condition' }) });
+      if ('all' in input)
+        branch = z.strictObject({
+          all: z.array(conditionSchema).min(1, { error: 'must list at least one condition' }),
+        });
+      else if ('any' in input)
+        branch = z.strictObject({
+          any: z.array(conditionSchema).min(1, { error: 'must list at least one condition' }),
+        });
       else if ('not' in input) branch = z.strictObject({ not: conditionSchema });
       else if ('field' in input || 'op' in input) branch = leafSchema;
     }
     if (branch === null) {
-      ctx.addIssue({ code: 'custom', message: `must be a condition: an object with one of ${KEYS.join(', ')}` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be a condition: an object with one of ${KEYS.join(', ')}`,
+      });
       return z.NEVER;
     }
     const parsed = branch.safeParse(input);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path as PropertyKey[] as (string | number)[] });
+        ctx.addIssue({
+          code: 'custom',
+          message: issue.message,
+          path: issue.path as PropertyKey[] as (string | number)[],
+        });
       }
       return z.NEVER;
     }
@@ -136,7 +177,10 @@ export const ruleSetSchema = z.strictObject({
 
 /** A rule set read from a file or an API body that failed validation; `issues` are `path: reason` lines. */
 export class RuleSetError extends Error {
-  constructor(readonly issues: readonly string[], context = 'invalid channel rules') {
+  constructor(
+    readonly issues: readonly string[],
+    context = 'invalid channel rules',
+  ) {
     super(`${context}:\n  ${issues.join('\n  ')}`);
     this.name = 'RuleSetError';
   }
@@ -157,7 +201,11 @@ export function formatIssues(error: z.ZodError): string[] {
 }
 
 /** Walks every leaf of a condition with its path (for checks that need the whole rule set). */
-export function forEachLeaf(cond: Condition, path: PropertyKey[], visit: (leaf: Leaf, path: PropertyKey[]) => void): void {
+export function forEachLeaf(
+  cond: Condition,
+  path: PropertyKey[],
+  visit: (leaf: Leaf, path: PropertyKey[]) => void,
+): void {
   if ('all' in cond) cond.all.forEach((c, i) => forEachLeaf(c, [...path, 'all', i], visit));
   else if ('any' in cond) cond.any.forEach((c, i) => forEachLeaf(c, [...path, 'any', i], visit));
   else if ('not' in cond) forEachLeaf(cond.not, [...path, 'not'], visit);
@@ -171,11 +219,16 @@ export function checkRuleSet(set: RuleSet, pathPrefix: PropertyKey[] = []): stri
   const seen = new Map<string, number>();
   set.rules.forEach((rule, i) => {
     const first = seen.get(rule.id);
-    if (first !== undefined) issues.push(`${formatPath([...pathPrefix, 'rules', i, 'id'])}: duplicate rule id "${rule.id}" (also rules[${first}])`);
+    if (first !== undefined)
+      issues.push(
+        `${formatPath([...pathPrefix, 'rules', i, 'id'])}: duplicate rule id "${rule.id}" (also rules[${first}])`,
+      );
     else seen.set(rule.id, i);
     forEachLeaf(rule.when, [...pathPrefix, 'rules', i, 'when'], (leaf, path) => {
       if (leaf.op === 'in_list' && !known.has(leaf.value)) {
-        issues.push(`${formatPath([...path, 'value'])}: unknown list "${leaf.value}" (known: ${[...known].join(', ')})`);
+        issues.push(
+          `${formatPath([...path, 'value'])}: unknown list "${leaf.value}" (known: ${[...known].join(', ')})`,
+        );
       }
     });
   });

@@ -23,11 +23,15 @@ import {
 } from './rule-schema.js';
 import { BUILTIN_LISTS } from './source-lists.js';
 
-const ruleId = z.string({ error: 'must be a rule id (string)' }).min(1, { error: 'must not be empty' });
+const ruleId = z
+  .string({ error: 'must be a rule id (string)' })
+  .min(1, { error: 'must not be empty' });
 
 const moveSchema = z
   .strictObject({ rule: ruleId, before: ruleId.optional(), after: ruleId.optional() })
-  .refine((m) => (m.before === undefined) !== (m.after === undefined), { error: 'give exactly one of "before" or "after"' });
+  .refine((m) => (m.before === undefined) !== (m.after === undefined), {
+    error: 'give exactly one of "before" or "after"',
+  });
 
 export const rulesConfigSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -45,32 +49,48 @@ export type RulesConfig = z.infer<typeof rulesConfigSchema>;
 export function resolveRulesConfig(input: unknown, context?: string): RuleSet {
   const parsed = rulesConfigSchema.safeParse(input);
   if (!parsed.success) throw new RuleSetError(formatIssues(parsed.error), context);
-  const config = parsed.data as RulesConfig & { rules?: ChannelRule[]; before?: ChannelRule[]; after?: ChannelRule[] };
+  const config = parsed.data as RulesConfig & {
+    rules?: ChannelRule[];
+    before?: ChannelRule[];
+    after?: ChannelRule[];
+  };
   const issues: string[] = [];
   if (config.rules !== undefined && config.extends === 'ga4-default') {
-    issues.push('extends: "ga4-default" cannot be combined with "rules" (which replaces the defaults); use "before"/"after"');
+    issues.push(
+      'extends: "ga4-default" cannot be combined with "rules" (which replaces the defaults); use "before"/"after"',
+    );
   }
 
   // Every rule with where it came from, for errors that point into the file.
   type Placed = readonly [ChannelRule, readonly PropertyKey[]];
-  const from = (key: string, rules: readonly ChannelRule[] | undefined): Placed[] => (rules ?? []).map((r, i) => [r, [key, i]]);
+  const from = (key: string, rules: readonly ChannelRule[] | undefined): Placed[] =>
+    (rules ?? []).map((r, i) => [r, [key, i]]);
   const base: Placed[] =
     config.rules !== undefined
       ? from('rules', config.rules)
       : config.extends === 'none'
         ? []
         : DEFAULT_RULES.map((r) => [r, [`(default rule "${r.id}")`]]);
-  let ordered: Placed[] = [...from('before', config.before), ...base, ...from('after', config.after)];
+  let ordered: Placed[] = [
+    ...from('before', config.before),
+    ...base,
+    ...from('after', config.after),
+  ];
 
   const known = new Set<string>([...BUILTIN_LISTS, ...Object.keys(config.lists ?? {})]);
   const firstSeen = new Map<string, readonly PropertyKey[]>();
   for (const [rule, path] of ordered) {
     const first = firstSeen.get(rule.id);
-    if (first) issues.push(`${formatPath([...path, 'id'])}: duplicate rule id "${rule.id}" (also ${formatPath(first)})`);
+    if (first)
+      issues.push(
+        `${formatPath([...path, 'id'])}: duplicate rule id "${rule.id}" (also ${formatPath(first)})`,
+      );
     else firstSeen.set(rule.id, path);
     forEachLeaf(rule.when, [...path, 'when'], (leaf, p) => {
       if (leaf.op === 'in_list' && !known.has(leaf.value)) {
-        issues.push(`${formatPath([...p, 'value'])}: unknown list "${leaf.value}" (known: ${[...known].join(', ')})`);
+        issues.push(
+          `${formatPath([...p, 'value'])}: unknown list "${leaf.value}" (known: ${[...known].join(', ')})`,
+        );
       }
     });
   }
@@ -86,7 +106,8 @@ export function resolveRulesConfig(input: unknown, context?: string): RuleSet {
     const at0 = ordered.findIndex(([r]) => r.id === move.rule);
     if (at0 < 0) return issues.push(`move[${i}].rule: unknown rule id "${move.rule}"`);
     if (!has(target)) return issues.push(`move[${i}].${key}: unknown rule id "${target}"`);
-    if (target === move.rule) return issues.push(`move[${i}]: a rule cannot move relative to itself`);
+    if (target === move.rule)
+      return issues.push(`move[${i}]: a rule cannot move relative to itself`);
     const [entry] = ordered.splice(at0, 1);
     const at = ordered.findIndex(([r]) => r.id === target);
     ordered.splice(key === 'before' ? at : at + 1, 0, entry as Placed);
@@ -94,7 +115,9 @@ export function resolveRulesConfig(input: unknown, context?: string): RuleSet {
   });
 
   if (issues.length > 0) throw new RuleSetError(issues, context);
-  return config.lists ? { lists: config.lists, rules: ordered.map(([r]) => r) } : { rules: ordered.map(([r]) => r) };
+  return config.lists
+    ? { lists: config.lists, rules: ordered.map(([r]) => r) }
+    : { rules: ordered.map(([r]) => r) };
 }
 
 /** Reads and resolves a workspace rules file; errors name the file and every problem in it. */
@@ -104,7 +127,10 @@ export async function loadRulesFile(path: string): Promise<RuleSet> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new RuleSetError([`cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`], context);
+    throw new RuleSetError(
+      [`cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`],
+      context,
+    );
   }
   let json: unknown;
   try {

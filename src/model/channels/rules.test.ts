@@ -41,7 +41,11 @@ test('the default rules are 18, in GA4 order with Referral, Email, Affiliates pi
 test('the defaults survive a JSON round trip (rules are data)', () => {
   const copy = JSON.parse(JSON.stringify({ rules: DEFAULT_RULES })) as unknown;
   const rules = compileRules(parseRuleSet(copy));
-  assert.deepEqual(rules.classify({ source: 'google', medium: 'cpc' }), { channel: 'Paid Search', platform: 'Google', ruleId: 'paid-search' });
+  assert.deepEqual(rules.classify({ source: 'google', medium: 'cpc' }), {
+    channel: 'Paid Search',
+    platform: 'Google',
+    ruleId: 'paid-search',
+  });
 });
 
 test('invalid rule sets: every problem, with its path', () => {
@@ -80,12 +84,19 @@ test('invalid rule sets: every problem, with its path', () => {
     /^rules\[4\]\.channel: /,
     /^rules\[4\]\.when\.not\.value: must be true or false/,
   ];
-  for (const re of expected) assert.ok(issues.some((i) => re.test(i)), `missing ${re} in:\n${issues.join('\n')}`);
+  for (const re of expected)
+    assert.ok(
+      issues.some((i) => re.test(i)),
+      `missing ${re} in:\n${issues.join('\n')}`,
+    );
   assert.equal(issues.length, expected.length, issues.join('\n'));
 });
 
 test('invalid rule sets: unknown keys, duplicate ids, unknown lists', () => {
-  assert.match(issuesOf(() => parseRuleSet({ rules: [], extra: 1 })).join('\n'), /\(root\): Unrecognized key: "extra"/);
+  assert.match(
+    issuesOf(() => parseRuleSet({ rules: [], extra: 1 })).join('\n'),
+    /\(root\): Unrecognized key: "extra"/,
+  );
   assert.match(issuesOf(() => parseRuleSet({ rules: 'x' })).join('\n'), /^rules: /);
   const issues = issuesOf(() =>
     parseRuleSet({
@@ -100,7 +111,15 @@ test('invalid rule sets: unknown keys, duplicate ids, unknown lists', () => {
     'rules[1].id: duplicate rule id "a" (also rules[0])',
   ]);
   // the error message carries every issue, for the CLI and the API
-  assert.throws(() => compileRules({ rules: [{ id: 'x', channel: 'X', when: { field: 'source', op: 'eq' as 'equals', value: 'a' } }] }), /rules\[0\]\.when\.op: unknown operator "eq"/);
+  assert.throws(
+    () =>
+      compileRules({
+        rules: [
+          { id: 'x', channel: 'X', when: { field: 'source', op: 'eq' as 'equals', value: 'a' } },
+        ],
+      }),
+    /rules\[0\]\.when\.op: unknown operator "eq"/,
+  );
 });
 
 test('custom rule before the defaults wins; after the defaults it never fires for paid social', () => {
@@ -114,14 +133,20 @@ test('custom rule before the defaults wins; after the defaults it never fires fo
   const y = explainLanding({ url, rules: after });
   assert.equal(y.channel, 'Paid Social');
   assert.deepEqual(y.rule && [y.rule.id, y.rule.position], ['paid-social', 5]);
-  assert.deepEqual(y.tried.map((r) => r.id), ['direct', 'cross-network', 'paid-shopping', 'paid-search']);
+  assert.deepEqual(
+    y.tried.map((r) => r.id),
+    ['direct', 'cross-network', 'paid-shopping', 'paid-search'],
+  );
 });
 
 test('reordering: Email moved before Referral flips the pinned case', () => {
   const touch = { source: 'email', medium: 'referral' };
   assert.equal(defaultCompiledRules().classify(touch).channel, 'Referral');
   const set = resolveRulesConfig({ move: [{ rule: 'email', before: 'referral' }] });
-  assert.deepEqual(set.rules.slice(12, 15).map((r) => r.id), ['email', 'referral', 'affiliates']);
+  assert.deepEqual(
+    set.rules.slice(12, 15).map((r) => r.id),
+    ['email', 'referral', 'affiliates'],
+  );
   assert.equal(compileRules(set).classify(touch).channel, 'Email');
   const later = resolveRulesConfig({ move: [{ rule: 'direct', after: 'mobile-push' }] });
   assert.equal(later.rules.at(-1)?.id, 'direct');
@@ -130,20 +155,35 @@ test('reordering: Email moved before Referral flips the pinned case', () => {
 
 test('remove, extends none, full replacement', () => {
   const noCross = compileRules(resolveRulesConfig({ remove: ['cross-network'] }));
-  assert.equal(noCross.classify({ source: 'google', medium: 'cpc', campaign: 'x-cross-network' }).channel, 'Paid Search');
+  assert.equal(
+    noCross.classify({ source: 'google', medium: 'cpc', campaign: 'x-cross-network' }).channel,
+    'Paid Search',
+  );
   const only = compileRules(resolveRulesConfig({ extends: 'none', after: [linkedinAds] }));
   assert.equal(only.rules.length, 1);
   assert.equal(only.classify({ source: 'google', medium: 'cpc' }).channel, 'Unassigned');
   const replaced = resolveRulesConfig({ rules: [linkedinAds] });
-  assert.deepEqual(replaced.rules.map((r) => r.id), ['linkedin-ads']);
+  assert.deepEqual(
+    replaced.rules.map((r) => r.id),
+    ['linkedin-ads'],
+  );
 });
 
 test('config errors name the place in the file', () => {
   const issues = issuesOf(() =>
     resolveRulesConfig({
-      before: [{ id: 'email', channel: 'Mine', when: { field: 'source', op: 'in_list', value: 'partners' } }],
+      before: [
+        {
+          id: 'email',
+          channel: 'Mine',
+          when: { field: 'source', op: 'in_list', value: 'partners' },
+        },
+      ],
       remove: ['nope'],
-      move: [{ rule: 'emial', before: 'referral' }, { rule: 'referral', after: 'ghost' }],
+      move: [
+        { rule: 'emial', before: 'referral' },
+        { rule: 'referral', after: 'ghost' },
+      ],
     }),
   );
   assert.deepEqual(issues, [
@@ -153,40 +193,128 @@ test('config errors name the place in the file', () => {
     'move[0].rule: unknown rule id "emial"',
     'move[1].after: unknown rule id "ghost"',
   ]);
-  assert.match(issuesOf(() => resolveRulesConfig({ move: [{ rule: 'email' }] })).join(), /move\[0\]: give exactly one of "before" or "after"/);
-  assert.match(issuesOf(() => resolveRulesConfig({ extends: 'ga4', rules: [] })).join(), /extends: must be "ga4-default" or "none"/);
-  assert.match(issuesOf(() => resolveRulesConfig({ extends: 'ga4-default', rules: [] })).join(), /cannot be combined/);
+  assert.match(
+    issuesOf(() => resolveRulesConfig({ move: [{ rule: 'email' }] })).join(),
+    /move\[0\]: give exactly one of "before" or "after"/,
+  );
+  assert.match(
+    issuesOf(() => resolveRulesConfig({ extends: 'ga4', rules: [] })).join(),
+    /extends: must be "ga4-default" or "none"/,
+  );
+  assert.match(
+    issuesOf(() => resolveRulesConfig({ extends: 'ga4-default', rules: [] })).join(),
+    /cannot be combined/,
+  );
 });
 
 test('named lists: hosts match subdomains; a list named like a built-in one extends it', () => {
   const set = resolveRulesConfig({
     lists: { partners: ['Acme.com', 'partner-newsletter'], social: ['mastodon.example'] },
-    before: [{ id: 'partners', channel: 'Partners', platform: 'Partner network', when: { field: 'source', op: 'in_list', value: 'partners' } }],
+    before: [
+      {
+        id: 'partners',
+        channel: 'Partners',
+        platform: 'Partner network',
+        when: { field: 'source', op: 'in_list', value: 'partners' },
+      },
+    ],
   });
   const rules = compileRules(set);
-  assert.deepEqual(rules.classify({ source: 'blog.acme.com', medium: 'referral' }), { channel: 'Partners', platform: 'Partner network', ruleId: 'partners' });
-  assert.equal(rules.classify({ source: 'PARTNER-NEWSLETTER', medium: 'email' }).channel, 'Partners');
+  assert.deepEqual(rules.classify({ source: 'blog.acme.com', medium: 'referral' }), {
+    channel: 'Partners',
+    platform: 'Partner network',
+    ruleId: 'partners',
+  });
+  assert.equal(
+    rules.classify({ source: 'PARTNER-NEWSLETTER', medium: 'email' }).channel,
+    'Partners',
+  );
   assert.equal(rules.classify({ source: 'notacme.com', medium: 'referral' }).channel, 'Referral');
-  assert.equal(rules.classify({ source: 'mastodon.example', medium: 'referral' }).channel, 'Organic Social');
-  assert.equal(rules.classify({ source: 'facebook', medium: 'referral' }).channel, 'Organic Social');
+  assert.equal(
+    rules.classify({ source: 'mastodon.example', medium: 'referral' }).channel,
+    'Organic Social',
+  );
+  assert.equal(
+    rules.classify({ source: 'facebook', medium: 'referral' }).channel,
+    'Organic Social',
+  );
 });
 
 test('operators: not, any, exists, starts_with, ends_with, contains, platform and click_id fields', () => {
   const rules = compileRules({
     rules: [
-      { id: 'brand', channel: 'Brand', when: { all: [{ field: 'platform', op: 'equals', value: 'google' }, { field: 'campaign', op: 'starts_with', value: 'BRAND_' }] } },
-      { id: 'gclid-untagged', channel: 'Google untagged', when: { all: [{ field: 'click_id.gclid', op: 'exists' }, { field: 'decided_by', op: 'equals', value: 'click_id' }] } },
-      { id: 'no-campaign', channel: 'No campaign', when: { all: [{ field: 'medium', op: 'ends_with', value: 'letter' }, { field: 'campaign', op: 'exists', value: false }] } },
-      { id: 'not-paid', channel: 'Other', when: { not: { field: 'medium', op: 'contains', value: 'paid' } } },
+      {
+        id: 'brand',
+        channel: 'Brand',
+        when: {
+          all: [
+            { field: 'platform', op: 'equals', value: 'google' },
+            { field: 'campaign', op: 'starts_with', value: 'BRAND_' },
+          ],
+        },
+      },
+      {
+        id: 'gclid-untagged',
+        channel: 'Google untagged',
+        when: {
+          all: [
+            { field: 'click_id.gclid', op: 'exists' },
+            { field: 'decided_by', op: 'equals', value: 'click_id' },
+          ],
+        },
+      },
+      {
+        id: 'no-campaign',
+        channel: 'No campaign',
+        when: {
+          all: [
+            { field: 'medium', op: 'ends_with', value: 'letter' },
+            { field: 'campaign', op: 'exists', value: false },
+          ],
+        },
+      },
+      {
+        id: 'not-paid',
+        channel: 'Other',
+        when: { not: { field: 'medium', op: 'contains', value: 'paid' } },
+      },
     ],
   });
-  assert.equal(rules.classify({ source: 'www.google.de', medium: 'cpc', campaign: 'brand_DE' }).ruleId, 'brand');
-  assert.equal(rules.classify({ source: 'bing', medium: 'cpc', campaign: 'brand_DE' }).ruleId, 'not-paid');
-  assert.equal(rules.classify({ source: 'google', medium: 'cpc', decidedBy: 'click_id', clickIds: { gclid: 'x' } }).ruleId, 'gclid-untagged');
-  assert.equal(rules.classify({ source: 'google', medium: 'cpc', decidedBy: 'utm', clickIds: { gclid: 'x' } }).ruleId, 'not-paid');
-  assert.equal(rules.classify({ source: 'x', medium: 'newsletter', campaign: '(not set)' }).ruleId, 'no-campaign');
-  assert.equal(rules.classify({ source: 'x', medium: 'newsletter', campaign: 'spring' }).ruleId, 'not-paid');
-  assert.deepEqual(rules.classify({ source: 'zz', medium: 'paid' }), { channel: 'Unassigned', platform: '(other)', ruleId: null });
+  assert.equal(
+    rules.classify({ source: 'www.google.de', medium: 'cpc', campaign: 'brand_DE' }).ruleId,
+    'brand',
+  );
+  assert.equal(
+    rules.classify({ source: 'bing', medium: 'cpc', campaign: 'brand_DE' }).ruleId,
+    'not-paid',
+  );
+  assert.equal(
+    rules.classify({
+      source: 'google',
+      medium: 'cpc',
+      decidedBy: 'click_id',
+      clickIds: { gclid: 'x' },
+    }).ruleId,
+    'gclid-untagged',
+  );
+  assert.equal(
+    rules.classify({ source: 'google', medium: 'cpc', decidedBy: 'utm', clickIds: { gclid: 'x' } })
+      .ruleId,
+    'not-paid',
+  );
+  assert.equal(
+    rules.classify({ source: 'x', medium: 'newsletter', campaign: '(not set)' }).ruleId,
+    'no-campaign',
+  );
+  assert.equal(
+    rules.classify({ source: 'x', medium: 'newsletter', campaign: 'spring' }).ruleId,
+    'not-paid',
+  );
+  assert.deepEqual(rules.classify({ source: 'zz', medium: 'paid' }), {
+    channel: 'Unassigned',
+    platform: '(other)',
+    ruleId: null,
+  });
 });
 
 test('the classifier keeps no state between calls (its scratch record is reused)', () => {
@@ -197,7 +325,11 @@ test('the classifier keeps no state between calls (its scratch record is reused)
   assert.equal(rules.classify(b).channel, 'Email');
   assert.equal(rules.classify({}).channel, 'Unassigned');
   assert.deepEqual(rules.classify(a), first);
-  assert.equal(rules.classify({ source: 'facebook', medium: 'cpc', platform: 'Meta Ads' }).platform, 'Meta Ads', 'a given platform is kept');
+  assert.equal(
+    rules.classify({ source: 'facebook', medium: 'cpc', platform: 'Meta Ads' }).platform,
+    'Meta Ads',
+    'a given platform is kept',
+  );
 });
 
 test('loadRulesFile: reads, resolves, and reports bad files by name', async () => {
@@ -209,9 +341,20 @@ test('loadRulesFile: reads, resolves, and reports bad files by name', async () =
     assert.equal(set.rules[0]?.id, 'linkedin-ads');
     const badJson = join(dir, 'bad.json');
     await writeFile(badJson, '{ "before": [ ');
-    await assert.rejects(loadRulesFile(badJson), (err: Error) => err instanceof RuleSetError && err.message.includes(badJson) && /not valid JSON/.test(err.message));
+    await assert.rejects(
+      loadRulesFile(badJson),
+      (err: Error) =>
+        err instanceof RuleSetError &&
+        err.message.includes(badJson) &&
+        /not valid JSON/.test(err.message),
+    );
     const badRule = join(dir, 'bad-rule.json');
-    await writeFile(badRule, JSON.stringify({ before: [{ ...linkedinAds, when: { field: 'medium', op: 'eq', value: 'x' } }] }));
+    await writeFile(
+      badRule,
+      JSON.stringify({
+        before: [{ ...linkedinAds, when: { field: 'medium', op: 'eq', value: 'x' } }],
+      }),
+    );
     await assert.rejects(loadRulesFile(badRule), /before\[0\]\.when\.op: unknown operator "eq"/);
     await assert.rejects(loadRulesFile(join(dir, 'missing.json')), /cannot read the file: ENOENT/);
   } finally {

@@ -9,8 +9,19 @@
  *   rules.classify({ source: 'google', medium: 'cpc' }) // → { channel: 'Paid Search', platform: 'Google', ruleId: 'paid-search' }
  */
 import { DEFAULT_RULE_SET, UNASSIGNED } from './default-rules.js';
-import { parseRuleSet, RuleSetError, type ChannelRule, type Condition, type RuleSet } from './rule-schema.js';
-import { BUILTIN_LISTS, createSourceIndex, defaultSourceIndex, type SourceIndex } from './source-lists.js';
+import {
+  parseRuleSet,
+  RuleSetError,
+  type ChannelRule,
+  type Condition,
+  type RuleSet,
+} from './rule-schema.js';
+import {
+  BUILTIN_LISTS,
+  createSourceIndex,
+  defaultSourceIndex,
+  type SourceIndex,
+} from './source-lists.js';
 
 /** What a rule looks at: a session's derived source/medium (a `SourceMedium` fits) or a stored row. */
 export interface ChannelTouch {
@@ -114,12 +125,18 @@ type ListMatcher = (value: string) => boolean;
 
 function buildLists(set: RuleSet, sources: SourceIndex): Map<string, ListMatcher> {
   const lists = new Map<string, ListMatcher>();
-  for (const name of BUILTIN_LISTS) lists.set(name, (v) => v !== '' && sources.lookup(v)?.category === name);
+  for (const name of BUILTIN_LISTS)
+    lists.set(name, (v) => v !== '' && sources.lookup(v)?.category === name);
   for (const [name, values] of Object.entries(set.lists ?? {})) {
     const index = createSourceIndex(
       values.map((raw) => {
         const value = raw.trim().toLowerCase();
-        return { name: value, platform: '(other)', category: 'other' as const, domains: value.includes('.') ? [value] : [] };
+        return {
+          name: value,
+          platform: '(other)',
+          category: 'other' as const,
+          domains: value.includes('.') ? [value] : [],
+        };
       }),
     );
     const own: ListMatcher = (v) => v !== '' && index.lookup(v) !== undefined;
@@ -191,7 +208,10 @@ function compileCondition(cond: Condition, lists: Map<string, ListMatcher>): Pre
  * Compiles a rule set (default: the GA4 defaults). Validates it first and throws
  * {@link RuleSetError} when it is invalid; pass a set through `parseRuleSet` to get the same errors earlier.
  */
-export function compileRules(set: RuleSet = DEFAULT_RULE_SET, options: CompileOptions = {}): CompiledRules {
+export function compileRules(
+  set: RuleSet = DEFAULT_RULE_SET,
+  options: CompileOptions = {},
+): CompiledRules {
   const valid = parseRuleSet(set);
   const sources = options.sources ?? defaultSourceIndex;
   const lists = buildLists(valid, sources);
@@ -221,7 +241,12 @@ export function compileRules(set: RuleSet = DEFAULT_RULE_SET, options: CompileOp
     s.decided_by = lower(t.decidedBy);
     s.clickIds = t.clickIds ?? null;
     const platform =
-      t.platform || (s.source === '(direct)' ? '(direct)' : s.source === '' ? '(other)' : (sources.lookup(s.source)?.platform ?? '(other)'));
+      t.platform ||
+      (s.source === '(direct)'
+        ? '(direct)'
+        : s.source === ''
+          ? '(other)'
+          : (sources.lookup(s.source)?.platform ?? '(other)'));
     s.platform = lower(platform);
     return platform;
   };
@@ -243,7 +268,11 @@ export function compileRules(set: RuleSet = DEFAULT_RULE_SET, options: CompileOp
     const platform = load(touch);
     for (let i = 0; i < predicates.length; i++) {
       if ((predicates[i] as Predicate)(s)) {
-        return { result: resultFor(i, platform), matched: refs[i] ?? null, tried: refs.slice(0, i) };
+        return {
+          result: resultFor(i, platform),
+          matched: refs[i] ?? null,
+          tried: refs.slice(0, i),
+        };
       }
     }
     return { result: resultFor(-1, platform), matched: null, tried: refs.slice() };

@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSourceIndex, hostOf, lookupSource, platformOf, SOURCE_ENTRIES } from './source-lists.js';
+import {
+  createSourceIndex,
+  hostOf,
+  lookupSource,
+  platformOf,
+  SOURCE_ENTRIES,
+} from './source-lists.js';
 
 const lookups: Array<[string, string | undefined, string | undefined]> = [
   // value, expected entry name, expected category
@@ -68,7 +74,10 @@ test('platforms: the second level', () => {
 test('every entry is lower case and its forms resolve back to it', () => {
   for (const entry of SOURCE_ENTRIES) {
     assert.equal(entry.name, entry.name.toLowerCase(), entry.name);
-    for (const form of [...(entry.domains ?? []), ...(entry.apps ?? []).map((a) => `android-app://${a}`)]) {
+    for (const form of [
+      ...(entry.domains ?? []),
+      ...(entry.apps ?? []).map((a) => `android-app://${a}`),
+    ]) {
       assert.equal(form, form.toLowerCase(), form);
       assert.equal(lookupSource(form)?.platform, entry.platform, form);
     }
@@ -84,7 +93,10 @@ test('hostOf reads hosts and app referrers', () => {
 });
 
 test('a custom index and its memo agree with a fresh lookup', () => {
-  const index = createSourceIndex([{ name: 'acme', platform: 'Acme', category: 'social', domains: ['acme.io'] }], 2);
+  const index = createSourceIndex(
+    [{ name: 'acme', platform: 'Acme', category: 'social', domains: ['acme.io'] }],
+    2,
+  );
   for (let i = 0; i < 3; i++) {
     assert.equal(index.lookup('news.acme.io')?.name, 'acme');
     assert.equal(index.lookup('other.io'), undefined);

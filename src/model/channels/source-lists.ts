@@ -74,7 +74,14 @@ export const SOURCE_ENTRIES: readonly SourceEntry[] = [
   // social
   e('facebook', 'Meta', 'social', {
     aliases: ['fb', 'meta', 'facebook ads', 'facebook_ads'],
-    domains: ['facebook.com', 'l.facebook.com', 'lm.facebook.com', 'm.facebook.com', 'fb.com', 'fb.me'],
+    domains: [
+      'facebook.com',
+      'l.facebook.com',
+      'lm.facebook.com',
+      'm.facebook.com',
+      'fb.com',
+      'fb.me',
+    ],
     apps: ['com.facebook.katana', 'com.facebook.lite'],
   }),
   e('instagram', 'Meta', 'social', {
@@ -84,7 +91,10 @@ export const SOURCE_ENTRIES: readonly SourceEntry[] = [
   }),
   e('messenger', 'Meta', 'social', { domains: ['messenger.com'], apps: ['com.facebook.orca'] }),
   e('whatsapp', 'Meta', 'social', { domains: ['whatsapp.com'], apps: ['com.whatsapp'] }),
-  e('threads', 'Meta', 'social', { domains: ['threads.net', 'threads.com'], apps: ['com.instagram.barcelona'] }),
+  e('threads', 'Meta', 'social', {
+    domains: ['threads.net', 'threads.com'],
+    apps: ['com.instagram.barcelona'],
+  }),
   e('linkedin', 'LinkedIn', 'social', {
     aliases: ['linkedin ads', 'linkedin_ads'],
     domains: ['linkedin.com', 'lnkd.in'],
@@ -95,24 +105,44 @@ export const SOURCE_ENTRIES: readonly SourceEntry[] = [
     domains: ['twitter.com', 'x.com', 't.co'],
     apps: ['com.twitter.android'],
   }),
-  e('reddit', 'Reddit', 'social', { domains: ['reddit.com', 'redd.it'], apps: ['com.reddit.frontpage'] }),
+  e('reddit', 'Reddit', 'social', {
+    domains: ['reddit.com', 'redd.it'],
+    apps: ['com.reddit.frontpage'],
+  }),
   e('tiktok', 'TikTok', 'social', {
     domains: ['tiktok.com'],
     apps: ['com.zhiliaoapp.musically', 'com.ss.android.ugc.trill'],
   }),
-  e('pinterest', 'Pinterest', 'social', { domains: ['pinterest.com', 'pin.it'], apps: ['com.pinterest'], ccTlds: true }),
-  e('snapchat', 'Snap', 'social', { aliases: ['snap'], domains: ['snapchat.com'], apps: ['com.snapchat.android'] }),
+  e('pinterest', 'Pinterest', 'social', {
+    domains: ['pinterest.com', 'pin.it'],
+    apps: ['com.pinterest'],
+    ccTlds: true,
+  }),
+  e('snapchat', 'Snap', 'social', {
+    aliases: ['snap'],
+    domains: ['snapchat.com'],
+    apps: ['com.snapchat.android'],
+  }),
   e('quora', 'Quora', 'social', { domains: ['quora.com'] }),
   e('tumblr', 'Tumblr', 'social', { domains: ['tumblr.com'] }),
-  e('discord', 'Discord', 'social', { domains: ['discord.com', 'discord.gg', 'discordapp.com'], apps: ['com.discord'] }),
+  e('discord', 'Discord', 'social', {
+    domains: ['discord.com', 'discord.gg', 'discordapp.com'],
+    apps: ['com.discord'],
+  }),
   e('slack', 'Slack', 'social', { domains: ['slack.com'], apps: ['com.slack'] }),
-  e('telegram', 'Telegram', 'social', { domains: ['t.me', 'telegram.org'], apps: ['org.telegram.messenger'] }),
+  e('telegram', 'Telegram', 'social', {
+    domains: ['t.me', 'telegram.org'],
+    apps: ['org.telegram.messenger'],
+  }),
   e('bluesky', 'Bluesky', 'social', { domains: ['bsky.app'] }),
   e('mastodon', 'Mastodon', 'social', { domains: ['mastodon.social'] }),
   e('vk', 'VK', 'social', { domains: ['vk.com'] }),
   e('weibo', 'Weibo', 'social', { domains: ['weibo.com'] }),
   e('xing', 'XING', 'social', { domains: ['xing.com'] }),
-  e('hacker news', 'Hacker News', 'social', { aliases: ['hackernews', 'hn'], domains: ['news.ycombinator.com'] }),
+  e('hacker news', 'Hacker News', 'social', {
+    aliases: ['hackernews', 'hn'],
+    domains: ['news.ycombinator.com'],
+  }),
 
   // video
   e('youtube', 'Google', 'video', {
@@ -126,8 +156,15 @@ export const SOURCE_ENTRIES: readonly SourceEntry[] = [
   e('wistia', 'Wistia', 'video', { domains: ['wistia.com'] }),
 
   // shopping
-  e('amazon', 'Amazon', 'shopping', { domains: ['amazon.com'], apps: ['com.amazon.mshop.android.shopping'], ccTlds: true }),
-  e('shopify', 'Shopify', 'shopping', { domains: ['shopify.com', 'shop.app'], apps: ['com.shopify.arrive'] }),
+  e('amazon', 'Amazon', 'shopping', {
+    domains: ['amazon.com'],
+    apps: ['com.amazon.mshop.android.shopping'],
+    ccTlds: true,
+  }),
+  e('shopify', 'Shopify', 'shopping', {
+    domains: ['shopify.com', 'shop.app'],
+    apps: ['com.shopify.arrive'],
+  }),
   e('google shopping', 'Google', 'shopping', {
     aliases: ['google_shopping', 'googleshopping'],
     domains: ['shopping.google.com'],
@@ -143,20 +180,35 @@ export const SOURCE_ENTRIES: readonly SourceEntry[] = [
     domains: ['outlook.live.com', 'outlook.office.com', 'outlook.office365.com'],
     apps: ['com.microsoft.office.outlook'],
   }),
-  e('yahoo mail', 'Yahoo', 'email', { domains: ['mail.yahoo.com'], apps: ['com.yahoo.mobile.client.android.mail'] }),
-  e('proton mail', 'Proton', 'email', { domains: ['mail.proton.me'], apps: ['ch.protonmail.android'] }),
+  e('yahoo mail', 'Yahoo', 'email', {
+    domains: ['mail.yahoo.com'],
+    apps: ['com.yahoo.mobile.client.android.mail'],
+  }),
+  e('proton mail', 'Proton', 'email', {
+    domains: ['mail.proton.me'],
+    apps: ['ch.protonmail.android'],
+  }),
   e('aol mail', 'AOL', 'email', { domains: ['mail.aol.com'] }),
 
   // AI assistants: known, but not search and not in any default rule (GA4 counts them as Referral);
   // a workspace can give them a channel with `in_list: "ai"`.
-  e('chatgpt', 'OpenAI', 'ai', { aliases: ['openai'], domains: ['chatgpt.com', 'chat.openai.com'], apps: ['com.openai.chatgpt'] }),
-  e('perplexity', 'Perplexity', 'ai', { domains: ['perplexity.ai'], apps: ['ai.perplexity.app.android'] }),
+  e('chatgpt', 'OpenAI', 'ai', {
+    aliases: ['openai'],
+    domains: ['chatgpt.com', 'chat.openai.com'],
+    apps: ['com.openai.chatgpt'],
+  }),
+  e('perplexity', 'Perplexity', 'ai', {
+    domains: ['perplexity.ai'],
+    apps: ['ai.perplexity.app.android'],
+  }),
   e('gemini', 'Google', 'ai', { domains: ['gemini.google.com', 'bard.google.com'] }),
   e('copilot', 'Microsoft', 'ai', { domains: ['copilot.microsoft.com'] }),
   e('claude', 'Anthropic', 'ai', { domains: ['claude.ai'] }),
 
   // known non-search Google hosts: a link from a shared doc is a referral, not a search
-  e('docs.google.com', 'Google', 'other', { domains: ['docs.google.com', 'drive.google.com', 'sites.google.com'] }),
+  e('docs.google.com', 'Google', 'other', {
+    domains: ['docs.google.com', 'drive.google.com', 'sites.google.com'],
+  }),
   // ad networks without a GA4 list of their own (their paid traffic lands in Paid Other)
   e('taboola', 'Taboola', 'other', { domains: ['taboola.com'] }),
   e('outbrain', 'Outbrain', 'other', { domains: ['outbrain.com'] }),
@@ -175,7 +227,10 @@ export interface SourceIndex {
  * Builds an index over entries. Results are memoised (a few hundred distinct sources cover most
  * traffic), so a repeated lookup allocates nothing; the memo is cleared when it grows past a bound.
  */
-export function createSourceIndex(entries: readonly SourceEntry[] = SOURCE_ENTRIES, memoLimit = 20_000): SourceIndex {
+export function createSourceIndex(
+  entries: readonly SourceEntry[] = SOURCE_ENTRIES,
+  memoLimit = 20_000,
+): SourceIndex {
   const byName = new Map<string, SourceEntry>();
   const byDomain = new Map<string, SourceEntry>();
   const ccBrands: string[] = [];
@@ -200,7 +255,9 @@ export function createSourceIndex(entries: readonly SourceEntry[] = SOURCE_ENTRI
     }
   }
   const ccPattern =
-    ccBrands.length > 0 ? new RegExp(`^((?:[a-z0-9-]+\\.)*)(${ccBrands.join('|')})\\.(?:${CC_SLD}\\.)?[a-z]{2}$`) : null;
+    ccBrands.length > 0
+      ? new RegExp(`^((?:[a-z0-9-]+\\.)*)(${ccBrands.join('|')})\\.(?:${CC_SLD}\\.)?[a-z]{2}$`)
+      : null;
 
   const byParentDomain = (host: string): SourceEntry | undefined => {
     let rest = host;
@@ -271,7 +328,10 @@ export function lookupSource(value: string): SourceEntry | undefined {
 }
 
 /** The platform name of a source (`l.facebook.com` → `Meta`); `(direct)` for direct, `(other)` when unknown. */
-export function platformOf(source: string | null | undefined, index: SourceIndex = defaultSourceIndex): string {
+export function platformOf(
+  source: string | null | undefined,
+  index: SourceIndex = defaultSourceIndex,
+): string {
   if (!source) return '(other)';
   if (source === '(direct)') return '(direct)';
   return index.lookup(source)?.platform ?? '(other)';

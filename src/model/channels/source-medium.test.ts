@@ -20,14 +20,24 @@ test('UTMs: original case kept for display, lower case for rules; all utm_* kept
 });
 
 test('click ids are captured exactly (case-sensitive), several at once', () => {
-  const d = deriveSourceMedium({ url: 'https://ex.com/?GCLID=CjwKCAjw_AbC-dEf&msclkid=5E3F&fbclid=IwAR0XyZ&epik=dj0y' });
-  assert.deepEqual(d.clickIds, { gclid: 'CjwKCAjw_AbC-dEf', msclkid: '5E3F', fbclid: 'IwAR0XyZ', epik: 'dj0y' });
+  const d = deriveSourceMedium({
+    url: 'https://ex.com/?GCLID=CjwKCAjw_AbC-dEf&msclkid=5E3F&fbclid=IwAR0XyZ&epik=dj0y',
+  });
+  assert.deepEqual(d.clickIds, {
+    gclid: 'CjwKCAjw_AbC-dEf',
+    msclkid: '5E3F',
+    fbclid: 'IwAR0XyZ',
+    epik: 'dj0y',
+  });
   assert.equal(d.source, 'google', 'gclid ranks before msclkid and fbclid');
   assert.equal(d.decidingClickId, 'gclid');
 });
 
 test('epik alone decides nothing (captured only)', () => {
-  const d = deriveSourceMedium({ url: 'https://ex.com/?epik=dj0y', referrer: 'https://www.pinterest.com/' });
+  const d = deriveSourceMedium({
+    url: 'https://ex.com/?epik=dj0y',
+    referrer: 'https://www.pinterest.com/',
+  });
   assert.equal(d.decidedBy, 'referrer');
   assert.equal(d.source, 'pinterest');
   assert.equal(d.medium, 'social');
@@ -37,21 +47,38 @@ test('ValueTrack and hsa_* ad ids', () => {
   const d = deriveSourceMedium({
     url: 'https://ex.com/?gclid=x&campaignid=111&adgroupid=222&creative=333&keyword=crm%20software&matchtype=e&network=g&device=m&placement=&hsa_acc=999',
   });
-  assert.deepEqual(d.adIds, { campaignId: '111', adGroupId: '222', adId: '333', keyword: 'crm software', matchType: 'e', network: 'g', device: 'm', accountId: '999' });
+  assert.deepEqual(d.adIds, {
+    campaignId: '111',
+    adGroupId: '222',
+    adId: '333',
+    keyword: 'crm software',
+    matchType: 'e',
+    network: 'g',
+    device: 'm',
+    accountId: '999',
+  });
   assert.equal(d.campaignId, '111', 'campaign id falls back to the ad platform parameter');
 });
 
 test('Meta dynamic parameters', () => {
-  const d = deriveSourceMedium({ url: 'https://ex.com/?utm_source=fb&utm_medium=paid&campaign_id=1&adset_id=2&ad_id=3&site_source_name=ig' });
+  const d = deriveSourceMedium({
+    url: 'https://ex.com/?utm_source=fb&utm_medium=paid&campaign_id=1&adset_id=2&ad_id=3&site_source_name=ig',
+  });
   assert.deepEqual(d.adIds, { campaignId: '1', adGroupId: '2', adId: '3', network: 'ig' });
 });
 
 test('utm_id wins over the ad platform campaign id', () => {
-  assert.equal(deriveSourceMedium({ url: 'https://ex.com/?utm_id=u1&campaignid=c1' }).campaignId, 'u1');
+  assert.equal(
+    deriveSourceMedium({ url: 'https://ex.com/?utm_id=u1&campaignid=c1' }).campaignId,
+    'u1',
+  );
 });
 
 test('empty and whitespace parameters count as absent', () => {
-  const d = deriveSourceMedium({ url: 'https://ex.com/?utm_source=&utm_medium=%20&gclid=', referrer: 'https://duckduckgo.com/' });
+  const d = deriveSourceMedium({
+    url: 'https://ex.com/?utm_source=&utm_medium=%20&gclid=',
+    referrer: 'https://duckduckgo.com/',
+  });
   assert.equal(d.decidedBy, 'referrer');
   assert.equal(d.source, 'duckduckgo');
   assert.deepEqual(d.clickIds, {});
@@ -59,7 +86,10 @@ test('empty and whitespace parameters count as absent', () => {
 
 test('configurable extra click ids: deciding and captured-only', () => {
   const derive = createSourceMediumDeriver({
-    extraClickIds: ['irclickid', { param: 'Partner_Click', source: 'partnerx', medium: 'affiliate' }],
+    extraClickIds: [
+      'irclickid',
+      { param: 'Partner_Click', source: 'partnerx', medium: 'affiliate' },
+    ],
   });
   const a = derive({ url: 'https://ex.com/?partner_click=P1' });
   assert.equal(a.source, 'partnerx');
@@ -73,10 +103,21 @@ test('configurable extra click ids: deciding and captured-only', () => {
 });
 
 test('own hosts: www, subdomains and URL forms; unrelated hosts stay referrals', () => {
-  const derive = createSourceMediumDeriver({ ownHosts: ['https://www.Example.com/', 'app.example.io'] });
-  assert.equal(derive({ url: 'https://landing.net/', referrer: 'https://example.com/' }).decidedBy, 'direct');
-  assert.equal(derive({ url: 'https://landing.net/', referrer: 'https://docs.example.com/' }).decidedBy, 'direct');
-  assert.equal(derive({ url: 'https://landing.net/', referrer: 'https://app.example.io/x' }).decidedBy, 'direct');
+  const derive = createSourceMediumDeriver({
+    ownHosts: ['https://www.Example.com/', 'app.example.io'],
+  });
+  assert.equal(
+    derive({ url: 'https://landing.net/', referrer: 'https://example.com/' }).decidedBy,
+    'direct',
+  );
+  assert.equal(
+    derive({ url: 'https://landing.net/', referrer: 'https://docs.example.com/' }).decidedBy,
+    'direct',
+  );
+  assert.equal(
+    derive({ url: 'https://landing.net/', referrer: 'https://app.example.io/x' }).decidedBy,
+    'direct',
+  );
   const other = derive({ url: 'https://landing.net/', referrer: 'https://notexample.com/' });
   assert.equal(other.source, 'notexample.com');
   assert.equal(other.medium, 'referral');
@@ -92,13 +133,23 @@ test('landing URLs without a scheme or with only a query string', () => {
 
 test('unusable referrers count as none', () => {
   for (const referrer of ['', 'not a url', '(direct)', 'http://localhost:3000/']) {
-    assert.equal(deriveSourceMedium({ url: 'https://ex.com/', referrer }).decidedBy, 'direct', referrer);
+    assert.equal(
+      deriveSourceMedium({ url: 'https://ex.com/', referrer }).decidedBy,
+      'direct',
+      referrer,
+    );
   }
 });
 
 test('fbclid with a Facebook referrer and with an own-host referrer', () => {
-  const fb = deriveSourceMedium({ url: 'https://ex.com/?fbclid=a', referrer: 'https://m.facebook.com/' });
+  const fb = deriveSourceMedium({
+    url: 'https://ex.com/?fbclid=a',
+    referrer: 'https://m.facebook.com/',
+  });
   assert.deepEqual([fb.source, fb.medium, fb.decidedBy], ['facebook', 'social', 'click_id']);
-  const own = deriveSourceMedium({ url: 'https://ex.com/?fbclid=a', referrer: 'https://ex.com/blog' });
+  const own = deriveSourceMedium({
+    url: 'https://ex.com/?fbclid=a',
+    referrer: 'https://ex.com/blog',
+  });
   assert.deepEqual([own.source, own.medium], ['facebook', 'social']);
 });

@@ -15,7 +15,12 @@
  *   derive({ url: 'https://example.com/?gclid=abc', referrer: 'https://www.google.com/' })
  *   // → { source: 'google', medium: 'cpc', decidedBy: 'click_id', clickIds: { gclid: 'abc' }, ... }
  */
-import { DEFAULT_CLICK_IDS, readLandingParams, type AdIds, type ClickIdSpec } from './landing-params.js';
+import {
+  DEFAULT_CLICK_IDS,
+  readLandingParams,
+  type AdIds,
+  type ClickIdSpec,
+} from './landing-params.js';
 import { defaultSourceIndex, hostOf, type SourceEntry, type SourceIndex } from './source-lists.js';
 
 export type DecidedBy = 'utm' | 'click_id' | 'referrer' | 'direct';
@@ -95,9 +100,13 @@ function mediumFor(entry: SourceEntry): string {
 }
 
 /** Resolves options once; the returned function derives one landing at a time. */
-export function createSourceMediumDeriver(options: SourceMediumOptions = {}): (input: LandingInput) => SourceMedium {
+export function createSourceMediumDeriver(
+  options: SourceMediumOptions = {},
+): (input: LandingInput) => SourceMedium {
   const index = options.sources ?? defaultSourceIndex;
-  const ownHosts = (options.ownHosts ?? []).map(normaliseOwnHost).filter((h): h is string => h !== null);
+  const ownHosts = (options.ownHosts ?? [])
+    .map(normaliseOwnHost)
+    .filter((h): h is string => h !== null);
   const specs: ClickIdSpec[] = [...DEFAULT_CLICK_IDS];
   for (const extra of options.extraClickIds ?? []) {
     const spec = typeof extra === 'string' ? { param: extra } : extra;
@@ -107,7 +116,10 @@ export function createSourceMediumDeriver(options: SourceMediumOptions = {}): (i
   const clickIdParams = new Set(specs.map((s) => s.param));
   const deciding = specs.filter((s) => s.source !== undefined && s.medium !== undefined);
 
-  const readReferrer = (referrer: string | null | undefined, landingHost: string | null): Referrer => {
+  const readReferrer = (
+    referrer: string | null | undefined,
+    landingHost: string | null,
+  ): Referrer => {
     const host = referrer ? hostOf(referrer.trim().toLowerCase()) : null;
     if (host === null) return { kind: 'none', host: null, entry: undefined };
     if (host.startsWith('app:')) {
@@ -147,7 +159,8 @@ export function createSourceMediumDeriver(options: SourceMediumOptions = {}): (i
         medium: displayMedium.toLowerCase(),
         display: { source: displaySource, medium: displayMedium },
         ...common,
-        platform: source === '(direct)' ? '(direct)' : (index.lookup(source)?.platform ?? '(other)'),
+        platform:
+          source === '(direct)' ? '(direct)' : (index.lookup(source)?.platform ?? '(other)'),
         decidedBy,
         decidingClickId,
         reason,
@@ -158,37 +171,77 @@ export function createSourceMediumDeriver(options: SourceMediumOptions = {}): (i
     const utmSource = utm['source'];
     const utmMedium = utm['medium'];
     if (utmSource !== undefined || utmMedium !== undefined) {
-      const tagged = [utmSource !== undefined && 'utm_source', utmMedium !== undefined && 'utm_medium'].filter(Boolean);
-      return result(utmSource ?? NOT_SET, utmMedium ?? NOT_SET, 'utm', `tagged with ${tagged.join(' and ')}`);
+      const tagged = [
+        utmSource !== undefined && 'utm_source',
+        utmMedium !== undefined && 'utm_medium',
+      ].filter(Boolean);
+      return result(
+        utmSource ?? NOT_SET,
+        utmMedium ?? NOT_SET,
+        'utm',
+        `tagged with ${tagged.join(' and ')}`,
+      );
     }
 
     // 2. click ids
     for (const spec of deciding) {
       if (clickIds[spec.param] !== undefined) {
-        return result(spec.source ?? NOT_SET, spec.medium ?? NOT_SET, 'click_id', `${spec.param} → ${spec.source ?? NOT_SET} / ${spec.medium ?? NOT_SET}`, spec.param);
+        return result(
+          spec.source ?? NOT_SET,
+          spec.medium ?? NOT_SET,
+          'click_id',
+          `${spec.param} → ${spec.source ?? NOT_SET} / ${spec.medium ?? NOT_SET}`,
+          spec.param,
+        );
       }
     }
     if (clickIds['fbclid'] !== undefined) {
       if (ref.kind !== 'site') {
-        return result('facebook', 'social', 'click_id', 'fbclid without an outside referrer (Meta tags organic links too: not paid)', 'fbclid');
+        return result(
+          'facebook',
+          'social',
+          'click_id',
+          'fbclid without an outside referrer (Meta tags organic links too: not paid)',
+          'fbclid',
+        );
       }
       if (ref.entry?.platform === 'Meta') {
-        return result(ref.entry.name, 'social', 'click_id', `fbclid with a Meta referrer (${ref.host}): not paid`, 'fbclid');
+        return result(
+          ref.entry.name,
+          'social',
+          'click_id',
+          `fbclid with a Meta referrer (${ref.host}): not paid`,
+          'fbclid',
+        );
       }
     }
 
     // 3. referrer
     if (ref.kind === 'site' && ref.host !== null) {
       if (ref.entry) {
-        return result(ref.entry.name, mediumFor(ref.entry), 'referrer', `referrer ${ref.host} is in the ${ref.entry.category} list`);
+        return result(
+          ref.entry.name,
+          mediumFor(ref.entry),
+          'referrer',
+          `referrer ${ref.host} is in the ${ref.entry.category} list`,
+        );
       }
-      const source = ref.host.startsWith('android-app://') ? ref.host.slice('android-app://'.length) : ref.host;
-      return result(source, 'referral', 'referrer', `referrer ${ref.host} is not in any source list`);
+      const source = ref.host.startsWith('android-app://')
+        ? ref.host.slice('android-app://'.length)
+        : ref.host;
+      return result(
+        source,
+        'referral',
+        'referrer',
+        `referrer ${ref.host} is not in any source list`,
+      );
     }
 
     // 4. direct
     const why =
-      ref.kind === 'own' ? `referrer ${ref.host ?? ''} is the site's own host` : 'no UTMs, no click id and no referrer';
+      ref.kind === 'own'
+        ? `referrer ${ref.host ?? ''} is the site's own host`
+        : 'no UTMs, no click id and no referrer';
     return result('(direct)', '(none)', 'direct', why);
   };
 }
@@ -197,6 +250,9 @@ const defaultDeriver = createSourceMediumDeriver();
 
 /** One-off derivation; build a deriver with {@link createSourceMediumDeriver} for many landings. */
 export function deriveSourceMedium(input: LandingInput & SourceMediumOptions): SourceMedium {
-  const hasOptions = input.ownHosts !== undefined || input.extraClickIds !== undefined || input.sources !== undefined;
+  const hasOptions =
+    input.ownHosts !== undefined ||
+    input.extraClickIds !== undefined ||
+    input.sources !== undefined;
   return (hasOptions ? createSourceMediumDeriver(input) : defaultDeriver)(input);
 }

@@ -1,7 +1,13 @@
 // Merges and splits against the previous assignment. Derived data keyed by person (journeys, credits)
 // must be recomputed for every person named here; a split is never silent, it always carries a reason.
 import { compareStrings } from './person-ids.js';
-import type { Identifier, PersonMerge, PersonSplit, PreviousAssignment, SplitReason } from './types.js';
+import type {
+  Identifier,
+  PersonMerge,
+  PersonSplit,
+  PreviousAssignment,
+  SplitReason,
+} from './types.js';
 
 export interface ChangesInput {
   size: number;
@@ -57,11 +63,14 @@ export function diffAssignments(input: ChangesInput): Changes {
   const prevCount = prevNames.length;
 
   // Distinct (new person, previous person) pairs, packed in one float for a native numeric sort.
-  if (personIds.length * prevCount > Number.MAX_SAFE_INTEGER) throw new RangeError('too many persons to pack (new × previous > 2^53)');
+  if (personIds.length * prevCount > Number.MAX_SAFE_INTEGER)
+    throw new RangeError('too many persons to pack (new × previous > 2^53)');
   // a device that became shared lies in each of its persons now: its previous person split between them
-  const nowOf = (i: number): readonly number[] => (personOf[i]! >= 0 ? [personOf[i]!] : (input.sharedPersons.get(i) ?? []));
+  const nowOf = (i: number): readonly number[] =>
+    personOf[i]! >= 0 ? [personOf[i]!] : (input.sharedPersons.get(i) ?? []);
   let pairCount = 0;
-  for (let i = 0; i < size; i++) if (prevOf[i]! >= 0 && prevSeveral[i] === 0) pairCount += nowOf(i).length;
+  for (let i = 0; i < size; i++)
+    if (prevOf[i]! >= 0 && prevSeveral[i] === 0) pairCount += nowOf(i).length;
   const pairs = new Float64Array(pairCount);
   let k = 0;
   for (let i = 0; i < size; i++) {
@@ -73,11 +82,12 @@ export function diffAssignments(input: ChangesInput): Changes {
   const newOfPair = (x: number): number => Math.floor(x / prevCount);
   const prevOfPair = (x: number): number => x % prevCount;
   const piecesOf = new Int32Array(prevCount);
-  for (let j = 0; j < pairs.length; j++) if (j === 0 || pairs[j] !== pairs[j - 1]) piecesOf[prevOfPair(pairs[j]!)]!++;
+  for (let j = 0; j < pairs.length; j++)
+    if (j === 0 || pairs[j] !== pairs[j - 1]) piecesOf[prevOfPair(pairs[j]!)]!++;
 
   const merges: PersonMerge[] = [];
   const splitInto = new Map<number, string[]>();
-  for (let j = 0; j < pairs.length; ) {
+  for (let j = 0; j < pairs.length;) {
     const c = newOfPair(pairs[j]!);
     const into = personIds[c]!;
     const from: number[] = [];
@@ -105,7 +115,12 @@ export function diffAssignments(input: ChangesInput): Changes {
   return { merges, splits, removedPersons };
 }
 
-function describeSplits(input: ChangesInput, prevOf: Int32Array, prevNames: readonly string[], splitInto: Map<number, string[]>): PersonSplit[] {
+function describeSplits(
+  input: ChangesInput,
+  prevOf: Int32Array,
+  prevNames: readonly string[],
+  splitInto: Map<number, string[]>,
+): PersonSplit[] {
   const allRoots = input.rootsWithAllLinks();
   // Per split person: its quarantined members, and whether all its pieces still connect with every link.
   const quarantined = new Map<number, number[]>();
@@ -130,7 +145,13 @@ function describeSplits(input: ChangesInput, prevOf: Int32Array, prevNames: read
     const q = quarantined.get(p) ?? [];
     const heldOnlyByQuarantine = reconnects.get(p) !== false;
     const shared = q.length === 0 && viaDevice.has(p);
-    const reason: SplitReason = heldOnlyByQuarantine ? (shared ? 'shared_device' : 'quarantine') : q.length > 0 ? 'quarantine_and_links_removed' : 'links_removed';
+    const reason: SplitReason = heldOnlyByQuarantine
+      ? shared
+        ? 'shared_device'
+        : 'quarantine'
+      : q.length > 0
+        ? 'quarantine_and_links_removed'
+        : 'links_removed';
     const ids = q.map((i) => input.identifierAt(i));
     const named = q.slice(0, 5).map((i) => {
       const id = input.identifierAt(i);
@@ -138,13 +159,25 @@ function describeSplits(input: ChangesInput, prevOf: Int32Array, prevNames: read
     });
     const more = q.length > 5 ? ` and ${q.length - 5} more` : '';
     const parts: string[] = [];
-    if (heldOnlyByQuarantine && shared) parts.push('held together only through a device on which several persons identified (now split between them by time)');
-    else if (heldOnlyByQuarantine) parts.push(`held together only through quarantined identifiers${named.length > 0 ? `: ${named.join(', ')}${more}` : ''}`);
+    if (heldOnlyByQuarantine && shared)
+      parts.push(
+        'held together only through a device on which several persons identified (now split between them by time)',
+      );
+    else if (heldOnlyByQuarantine)
+      parts.push(
+        `held together only through quarantined identifiers${named.length > 0 ? `: ${named.join(', ')}${more}` : ''}`,
+      );
     else {
       if (named.length > 0) parts.push(`quarantined: ${named.join(', ')}${more}`);
       parts.push('a link that joined its identifiers is no longer among the facts');
     }
-    splits.push({ from: prevNames[p]!, into: into.sort(compareStrings), reason, detail: parts.join('; '), quarantined: ids });
+    splits.push({
+      from: prevNames[p]!,
+      into: into.sort(compareStrings),
+      reason,
+      detail: parts.join('; '),
+      quarantined: ids,
+    });
   }
   return splits.sort((x, y) => compareStrings(x.from, y.from));
 }

@@ -12,7 +12,10 @@ import type { DeviceClaim, DeviceSpan, NormaliseOptions, SharedDevice } from './
  * Spans `[from, until)` in epoch ms (null: unbounded) covering all time, one person each, in time order;
  * adjacent spans of one person are merged. `sessionStarts`: the device's session start times.
  */
-export function deviceSpans(claims: readonly DeviceClaim[], sessionStarts: readonly number[]): DeviceSpan[] {
+export function deviceSpans(
+  claims: readonly DeviceClaim[],
+  sessionStarts: readonly number[],
+): DeviceSpan[] {
   if (claims.length === 0) return [];
   const sorted = [...claims].sort((x, y) => x.at - y.at || compareStrings(x.personId, y.personId));
   // runs of consecutive claims by one person
@@ -82,14 +85,22 @@ export function sharedDeviceSpans(
   sessionStarts: readonly { anonymousId: string; at: number }[],
   normalise: NormaliseOptions = {},
 ): DeviceSpanRow[] {
-  const byValue = new Map(devices.map((d) => [d.identifier.value, { device: d, claims: [...d.claims], starts: [] as number[] }]));
+  const byValue = new Map(
+    devices.map((d) => [
+      d.identifier.value,
+      { device: d, claims: [...d.claims], starts: [] as number[] },
+    ]),
+  );
   const deviceOf = (kind: string, value: string): ReturnType<typeof byValue.get> => {
     if (kind !== 'anonymous_id') return undefined;
     const n = normaliseIdentifier({ kind, value }, normalise).identifier;
     return n === undefined ? undefined : byValue.get(n.value);
   };
   for (const f of facts) {
-    for (const [d, kind, value] of [[deviceOf(f.aKind, f.aValue), f.bKind, f.bValue], [deviceOf(f.bKind, f.bValue), f.aKind, f.aValue]] as const) {
+    for (const [d, kind, value] of [
+      [deviceOf(f.aKind, f.aValue), f.bKind, f.bValue],
+      [deviceOf(f.bKind, f.bValue), f.aKind, f.aValue],
+    ] as const) {
       if (d === undefined) continue;
       const p = personOf({ kind, value });
       if (p !== undefined && d.device.persons.includes(p)) d.claims.push({ personId: p, at: f.at });
@@ -97,6 +108,7 @@ export function sharedDeviceSpans(
   }
   for (const s of sessionStarts) deviceOf('anonymous_id', s.anonymousId)?.starts.push(s.at);
   const rows: DeviceSpanRow[] = [];
-  for (const [value, d] of byValue) for (const span of deviceSpans(d.claims, d.starts)) rows.push({ value, ...span });
+  for (const [value, d] of byValue)
+    for (const span of deviceSpans(d.claims, d.starts)) rows.push({ value, ...span });
   return rows;
 }

@@ -38,9 +38,11 @@ const EMAIL = 1;
 const USER = 2;
 
 export function joinWithDevices(input: DeviceJoinInput): DeviceJoin {
-  const { size, kindOf, anonKind, emailKind, userKind, linkA, linkB, linkCount, quarantined } = input;
+  const { size, kindOf, anonKind, emailKind, userKind, linkA, linkB, linkCount, quarantined } =
+    input;
   const isAnon = (i: number): boolean => kindOf[i] === anonKind;
-  const usable = (a: number, b: number): boolean => a !== b && quarantined[a] === 0 && quarantined[b] === 0;
+  const usable = (a: number, b: number): boolean =>
+    a !== b && quarantined[a] === 0 && quarantined[b] === 0;
 
   // 1. persons without devices: every usable link with no anonymous end
   const uf = new UnionFind(size);
@@ -57,7 +59,13 @@ export function joinWithDevices(input: DeviceJoinInput): DeviceJoin {
   }
 
   // each device's neighbours over usable links
-  const { start, neighbours } = adjacency(size, linkA, linkB, linkCount, (from, to) => usable(from, to) && isAnon(from));
+  const { start, neighbours } = adjacency(
+    size,
+    linkA,
+    linkB,
+    linkCount,
+    (from, to) => usable(from, to) && isAnon(from),
+  );
 
   // 2. a device whose neighbours fall in two persons holding an email (or two holding a user id) is in
   // conflict; decided on the persons of step 1, before any device joins anything

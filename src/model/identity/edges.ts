@@ -14,7 +14,10 @@ export interface LinkRow {
   source: string;
 }
 
-export function normaliseLinks(links: readonly LinkRow[], options: NormaliseOptions = {}): LinkRow[] {
+export function normaliseLinks(
+  links: readonly LinkRow[],
+  options: NormaliseOptions = {},
+): LinkRow[] {
   // most values repeat (an email on many identifies): normalise each distinct spelling once
   const cache = new Map<string, { kind: string; value: string } | null>();
   const norm = (kind: string, value: string): { kind: string; value: string } | null => {
@@ -34,7 +37,14 @@ export function normaliseLinks(links: readonly LinkRow[], options: NormaliseOpti
     let b = norm(l.bKind, l.bValue);
     if (a === null) [a, b] = [b, null];
     if (a === null) continue;
-    const edge: LinkRow = { aKind: a.kind, aValue: a.value, bKind: b?.kind ?? '', bValue: b?.value ?? '', at: l.at, source: l.source };
+    const edge: LinkRow = {
+      aKind: a.kind,
+      aValue: a.value,
+      bKind: b?.kind ?? '',
+      bValue: b?.value ?? '',
+      at: l.at,
+      source: l.source,
+    };
     const key = `${edge.aKind}\u0000${edge.aValue}\u0000${edge.bKind}\u0000${edge.bValue}\u0000${edge.source}`;
     const known = edges.get(key);
     if (known === undefined) edges.set(key, edge);

@@ -9,7 +9,12 @@ const H = 3_600_000;
 const anon = (value: string): Identifier => ({ kind: 'anonymous_id', value });
 const email = (value: string): Identifier => ({ kind: 'email', value });
 const user = (value: string): Identifier => ({ kind: 'user_id', value });
-const link = (a: Identifier, b: Identifier, hours: number, source = 'identify'): Link => ({ a, b, at: T0 + hours * H, source });
+const link = (a: Identifier, b: Identifier, hours: number, source = 'identify'): Link => ({
+  a,
+  b,
+  at: T0 + hours * H,
+  source,
+});
 const pid = (id: Identifier): string => personIdFor(id.kind, id.value, 0);
 const personOf = (r: Resolution, id: Identifier): string => {
   const p = r.personOf(id);
@@ -20,7 +25,10 @@ const personOf = (r: Resolution, id: Identifier): string => {
 test('anonymous sessions on two devices are joined by one email; the person is named after the first-seen identifier', () => {
   const r = resolveIdentities({
     identifiers: [{ ...anon('laptop'), at: T0 }, anon('stranger')],
-    links: [link(anon('laptop'), email('ann@acme.io'), 2, 'form'), link(anon('phone'), email(' Ann@ACME.io '), 30, 'identify')],
+    links: [
+      link(anon('laptop'), email('ann@acme.io'), 2, 'form'),
+      link(anon('phone'), email(' Ann@ACME.io '), 30, 'identify'),
+    ],
   });
   const p = personOf(r, anon('laptop'));
   assert.equal(personOf(r, anon('phone')), p);
@@ -60,12 +68,17 @@ test('a shared device linked to 8 emails is quarantined and the 8 people stay se
 
 test('the limit is on distinct emails: repeated links to the same 3 emails do not quarantine', () => {
   const links: Link[] = [];
-  for (let k = 0; k < 5; k++) for (const e of ['a@x.io', 'b@x.io', 'C@X.io ', 'c@x.io']) links.push(link(anon('pc'), email(e), k));
+  for (let k = 0; k < 5; k++)
+    for (const e of ['a@x.io', 'b@x.io', 'C@X.io ', 'c@x.io'])
+      links.push(link(anon('pc'), email(e), k));
   const r = resolveIdentities({ identifiers: [], links });
   assert.deepEqual(r.quarantined, []);
   // below the limit the pc is a shared device: three persons, the pc none of them
   assert.equal(r.persons, 3);
-  assert.deepEqual(r.sharedDevices.map((d) => [d.identifier.value, d.persons.length]), [['pc', 3]]);
+  assert.deepEqual(
+    r.sharedDevices.map((d) => [d.identifier.value, d.persons.length]),
+    [['pc', 3]],
+  );
   const stricter = resolveIdentities({ identifiers: [], links }, { maxEmailsPerIdentifier: 2 });
   assert.equal(stricter.quarantined.length, 1);
   assert.deepEqual(stricter.sharedDevices, []);
@@ -73,7 +86,9 @@ test('the limit is on distinct emails: repeated links to the same 3 emails do no
 });
 
 test('an email linked to many anonymous ids is one person (one human, many browsers)', () => {
-  const links = Array.from({ length: 12 }, (_, i) => link(anon(`browser-${i}`), email('ann@acme.io'), i));
+  const links = Array.from({ length: 12 }, (_, i) =>
+    link(anon(`browser-${i}`), email('ann@acme.io'), i),
+  );
   const r = resolveIdentities({ identifiers: [], links });
   assert.deepEqual(r.quarantined, []);
   assert.equal(r.persons, 1);
@@ -85,7 +100,12 @@ test('a sales@ inbox used by many user ids, and a user id with many emails, are 
   for (let i = 0; i < 5; i++) links.push(link(user('1'), email(`p${i}@x.io`), i));
   const r = resolveIdentities({ identifiers: [], links });
   assert.deepEqual(
-    r.quarantined.map((q) => [q.identifier.kind, q.identifier.value, q.distinctEmails, q.distinctUsers]),
+    r.quarantined.map((q) => [
+      q.identifier.kind,
+      q.identifier.value,
+      q.distinctEmails,
+      q.distinctUsers,
+    ]),
     [
       ['email', 'sales@acme.io', 0, 5],
       ['user_id', '1', 5, 0],
@@ -96,14 +116,20 @@ test('a sales@ inbox used by many user ids, and a user id with many emails, are 
 
 test('a late, out-of-order identify merges earlier sessions retroactively and reports the merge', () => {
   const before = resolveIdentities({
-    identifiers: [{ ...anon('monday'), at: T0 }, { ...anon('friday'), at: T0 + 96 * H }],
+    identifiers: [
+      { ...anon('monday'), at: T0 },
+      { ...anon('friday'), at: T0 + 96 * H },
+    ],
     links: [link(anon('friday'), user('u-9'), 97)],
   });
   assert.notEqual(personOf(before, anon('monday')), personOf(before, anon('friday')));
   // The identify made on Monday's device reaches us after Friday's.
   const after = resolveIdentities(
     {
-      identifiers: [{ ...anon('monday'), at: T0 }, { ...anon('friday'), at: T0 + 96 * H }],
+      identifiers: [
+        { ...anon('monday'), at: T0 },
+        { ...anon('friday'), at: T0 + 96 * H },
+      ],
       links: [link(anon('friday'), user('u-9'), 97), link(anon('monday'), user('u-9'), 1)],
     },
     { previous: before.assignments },
@@ -117,11 +143,18 @@ test('a late, out-of-order identify merges earlier sessions retroactively and re
 
 test('a new link that starts a quarantine splits the person, and the split names the reason', () => {
   // a team login identified with three addresses is one person (a user id is no device); a fourth quarantines it
-  const facts = [link(user('team'), email('a@x.io'), 1), link(user('team'), email('b@x.io'), 2), link(user('team'), email('c@x.io'), 3)];
+  const facts = [
+    link(user('team'), email('a@x.io'), 1),
+    link(user('team'), email('b@x.io'), 2),
+    link(user('team'), email('c@x.io'), 3),
+  ];
   const before = resolveIdentities({ identifiers: [], links: facts });
   assert.equal(before.persons, 1);
   const was = personOf(before, user('team'));
-  const after = resolveIdentities({ identifiers: [], links: [...facts, link(user('team'), email('d@x.io'), 4)] }, { previous: before.assignments });
+  const after = resolveIdentities(
+    { identifiers: [], links: [...facts, link(user('team'), email('d@x.io'), 4)] },
+    { previous: before.assignments },
+  );
   assert.equal(after.persons, 5);
   assert.equal(after.splits.length, 1);
   const s = after.splits[0]!;
@@ -133,13 +166,23 @@ test('a new link that starts a quarantine splits the person, and the split names
   expected.push(personOf(after, user('team')));
   assert.deepEqual(s.into, [...new Set(expected)].sort());
   assert.equal(s.into.length, 4, 'the new email d@ was not in the previous person');
-  assert.equal(personOf(after, email('a@x.io')), was, 'a@, seen first with the login (and first by kind), was the anchor and keeps the id');
+  assert.equal(
+    personOf(after, email('a@x.io')),
+    was,
+    'a@, seen first with the login (and first by kind), was the anchor and keeps the id',
+  );
   assert.deepEqual(after.merges, [], 'pieces of a split are not reported again as merges');
 });
 
 test('a split caused by a removed link says so', () => {
-  const before = resolveIdentities({ identifiers: [], links: [link(anon('a'), email('x@y.io'), 1)] });
-  const after = resolveIdentities({ identifiers: [anon('a'), email('x@y.io')], links: [] }, { previous: before.assignments });
+  const before = resolveIdentities({
+    identifiers: [],
+    links: [link(anon('a'), email('x@y.io'), 1)],
+  });
+  const after = resolveIdentities(
+    { identifiers: [anon('a'), email('x@y.io')], links: [] },
+    { previous: before.assignments },
+  );
   assert.equal(after.splits.length, 1);
   assert.equal(after.splits[0]!.reason, 'links_removed');
   assert.deepEqual(after.splits[0]!.quarantined, []);
@@ -147,16 +190,28 @@ test('a split caused by a removed link says so', () => {
 
 test('persons whose identifiers are all gone are listed as removed', () => {
   const before = resolveIdentities({ identifiers: [anon('gone'), anon('kept')], links: [] });
-  const after = resolveIdentities({ identifiers: [anon('kept')], links: [] }, { previous: before.assignments });
+  const after = resolveIdentities(
+    { identifiers: [anon('kept')], links: [] },
+    { previous: before.assignments },
+  );
   assert.deepEqual(after.removedPersons, [personOf(before, anon('gone'))]);
   assert.deepEqual(after.merges, []);
   assert.deepEqual(after.splits, []);
 });
 
 test('an older fact arriving late renames the person, reported as a merge from the old id', () => {
-  const before = resolveIdentities({ identifiers: [], links: [link(anon('web'), email('z@q.io'), 50)] });
+  const before = resolveIdentities({
+    identifiers: [],
+    links: [link(anon('web'), email('z@q.io'), 50)],
+  });
   const crm = { kind: 'crm_id', value: '0031x' };
-  const after = resolveIdentities({ identifiers: [], links: [link(anon('web'), email('z@q.io'), 50), link(crm, email('z@q.io'), 1, 'crm')] }, { previous: before.assignments });
+  const after = resolveIdentities(
+    {
+      identifiers: [],
+      links: [link(anon('web'), email('z@q.io'), 50), link(crm, email('z@q.io'), 1, 'crm')],
+    },
+    { previous: before.assignments },
+  );
   const p = personOf(after, anon('web'));
   assert.equal(p, pid(crm), 'the CRM record was seen first, so it anchors the person');
   assert.deepEqual(after.merges, [{ into: p, from: [personOf(before, anon('web'))] }]);
@@ -165,7 +220,11 @@ test('an older fact arriving late renames the person, reported as a merge from t
 test('rebuilding from the same facts gives identical ids and reports no change', () => {
   const input = {
     identifiers: [anon('x'), { kind: 'phone', value: '020 7946 0018' }],
-    links: [link(anon('x'), email('a@b.io'), 3), link({ kind: 'phone', value: '+44 20 7946 0018' }, email('a@b.io'), 1, 'call'), link(user('u'), anon('y'), 2)],
+    links: [
+      link(anon('x'), email('a@b.io'), 3),
+      link({ kind: 'phone', value: '+44 20 7946 0018' }, email('a@b.io'), 1, 'call'),
+      link(user('u'), anon('y'), 2),
+    ],
   };
   const options = { normalise: { defaultCountry: '44' } };
   const one = resolveIdentities(input, options);
@@ -173,7 +232,10 @@ test('rebuilding from the same facts gives identical ids and reports no change',
   assert.deepEqual([...two.assignments], [...one.assignments]);
   assert.deepEqual(two.columns, one.columns);
   assert.deepEqual([two.merges, two.splits, two.removedPersons], [[], [], []]);
-  assert.equal(one.personOf({ kind: 'phone', value: '02079460018' }), one.personOf(email('a@b.io')));
+  assert.equal(
+    one.personOf({ kind: 'phone', value: '02079460018' }),
+    one.personOf(email('a@b.io')),
+  );
 });
 
 test('invalid identifiers are dropped with counted reasons; the valid end of a link survives', () => {
@@ -183,12 +245,17 @@ test('invalid identifiers are dropped with counted reasons; the valid end of a l
   });
   assert.equal(r.identifiers, 2);
   assert.equal(r.persons, 1);
-  assert.deepEqual(r.rejected, { identifiers: 3, links: 1, byReason: { 'anonymous_id:empty': 1, 'email:missing_at': 1, 'email:placeholder': 1 } });
+  assert.deepEqual(r.rejected, {
+    identifiers: 3,
+    links: 1,
+    byReason: { 'anonymous_id:empty': 1, 'email:missing_at': 1, 'email:placeholder': 1 },
+  });
   assert.equal(r.personOf(email('not-an-email')), undefined);
 });
 
 test('person id collisions are resolved deterministically so two people never share an id', () => {
-  const collide = (kind: string, value: string, salt: number): string => (salt === 0 ? 'p_same' : personIdFor(kind, value, salt));
+  const collide = (kind: string, value: string, salt: number): string =>
+    salt === 0 ? 'p_same' : personIdFor(kind, value, salt);
   const build = (order: string[]): Resolution => {
     const g = new IdentityGraph();
     for (const v of order) g.addIdentifier('anonymous_id', v);
@@ -215,13 +282,23 @@ test('scale smoke: 200k identifiers and 300k links resolve to the expected perso
     g.addLink('anonymous_id', `a${p}`, 'user_id', `u${p}`, at + 4, 'alias');
   }
   // Shared machines each used by 12 different people.
-  for (let s = 0; s < SHARED; s++) for (let k = 0; k < 12; k++) g.addLink('anonymous_id', `shared${s}`, 'email', `person${(s * 12 + k) % PEOPLE}@example.com`, T0 + PEOPLE, 'form');
+  for (let s = 0; s < SHARED; s++)
+    for (let k = 0; k < 12; k++)
+      g.addLink(
+        'anonymous_id',
+        `shared${s}`,
+        'email',
+        `person${(s * 12 + k) % PEOPLE}@example.com`,
+        T0 + PEOPLE,
+        'form',
+      );
   const r = g.resolve();
   assert.equal(r.identifiers, PEOPLE * 4 + SHARED);
   assert.equal(r.quarantined.length, SHARED);
   assert.equal(r.persons, PEOPLE + SHARED);
   for (const p of [0, 1234, PEOPLE - 1]) {
     const expected = personIdFor('anonymous_id', `a${p}`, 0);
-    for (const id of [anon(`a${p}`), anon(`b${p}`), user(`u${p}`), email(`person${p}@example.com`)]) assert.equal(r.personOf(id), expected);
+    for (const id of [anon(`a${p}`), anon(`b${p}`), user(`u${p}`), email(`person${p}@example.com`)])
+      assert.equal(r.personOf(id), expected);
   }
 });

@@ -12,7 +12,17 @@ import { IdentifierTable, REJECTED } from './identifier-table.js';
 import { assignPersonIds, compareStrings, personIdFor, type PersonIdHash } from './person-ids.js';
 import { findQuarantined } from './quarantine.js';
 import { UnionFind } from './union-find.js';
-import type { Assignment, Identifier, Link, NormaliseOptions, QuarantinedIdentifier, Resolution, ResolveOptions, SeenIdentifier, SharedDevice } from './types.js';
+import type {
+  Assignment,
+  Identifier,
+  Link,
+  NormaliseOptions,
+  QuarantinedIdentifier,
+  Resolution,
+  ResolveOptions,
+  SeenIdentifier,
+  SharedDevice,
+} from './types.js';
 
 export const DEFAULT_MAX_EMAILS_PER_IDENTIFIER = 3;
 export const DEFAULT_MAX_USERS_PER_IDENTIFIER = 3;
@@ -44,7 +54,14 @@ export class IdentityGraph {
   }
 
   /** A link between two identifiers observed at `at` (epoch ms). Both ends count as seen at `at`. */
-  addLink(aKind: string, aValue: string, bKind: string, bValue: string, at: number, source = ''): void {
+  addLink(
+    aKind: string,
+    aValue: string,
+    bKind: string,
+    bValue: string,
+    at: number,
+    source = '',
+  ): void {
     const a = this.table.intern(aKind, aValue, at);
     const b = this.table.intern(bKind, bValue, at);
     if (a === REJECTED || b === REJECTED) {
@@ -59,9 +76,20 @@ export class IdentityGraph {
     this.linkAt[i] = at;
   }
 
-  resolve(options: Omit<ResolveOptions, 'normalise'> = {}, hashFn: PersonIdHash = personIdFor): Resolution {
-    const maxEmails = limit(options.maxEmailsPerIdentifier, DEFAULT_MAX_EMAILS_PER_IDENTIFIER, 'maxEmailsPerIdentifier');
-    const maxUsers = limit(options.maxUsersPerIdentifier, DEFAULT_MAX_USERS_PER_IDENTIFIER, 'maxUsersPerIdentifier');
+  resolve(
+    options: Omit<ResolveOptions, 'normalise'> = {},
+    hashFn: PersonIdHash = personIdFor,
+  ): Resolution {
+    const maxEmails = limit(
+      options.maxEmailsPerIdentifier,
+      DEFAULT_MAX_EMAILS_PER_IDENTIFIER,
+      'maxEmailsPerIdentifier',
+    );
+    const maxUsers = limit(
+      options.maxUsersPerIdentifier,
+      DEFAULT_MAX_USERS_PER_IDENTIFIER,
+      'maxUsersPerIdentifier',
+    );
     const t = this.table;
     const size = t.size;
     const { linkA, linkB } = this;
@@ -90,15 +118,30 @@ export class IdentityGraph {
       quarantined: q.flags,
     });
     const persons = assignPersonIds(
-      { size, kindOf: t.kindOf, kindNames: t.kindNames, values: t.values, firstSeen: t.firstSeen, roots: devices.roots, skip: devices.shared },
+      {
+        size,
+        kindOf: t.kindOf,
+        kindNames: t.kindNames,
+        values: t.values,
+        firstSeen: t.firstSeen,
+        roots: devices.roots,
+        skip: devices.shared,
+      },
       hashFn,
     );
-    const sharedDevices = this.sharedDevices(devices.sharedIds, devices.conflict, q.flags, persons.personOf, persons.ids);
+    const sharedDevices = this.sharedDevices(
+      devices.sharedIds,
+      devices.conflict,
+      q.flags,
+      persons.personOf,
+      persons.ids,
+    );
 
     const identifierAt = (i: number): Identifier => ({ kind: t.kind(i), value: t.values[i]! });
     const reasonText = (emails: number, users: number): string => {
       const parts: string[] = [];
-      if (emails > maxEmails) parts.push(`linked to ${emails} distinct emails (limit ${maxEmails})`);
+      if (emails > maxEmails)
+        parts.push(`linked to ${emails} distinct emails (limit ${maxEmails})`);
       if (users > maxUsers) parts.push(`linked to ${users} distinct user ids (limit ${maxUsers})`);
       return parts.join(' and ');
     };
@@ -108,10 +151,20 @@ export class IdentityGraph {
       const distinctUsers = q.distinctUsers[j]!;
       const reason = reasonText(distinctEmails, distinctUsers);
       quarantineReasons.set(i, reason);
-      return { identifier: identifierAt(i), distinctEmails, distinctUsers, reason, sources: [] as string[] };
+      return {
+        identifier: identifierAt(i),
+        distinctEmails,
+        distinctUsers,
+        reason,
+        sources: [] as string[],
+      };
     });
     this.fillSources(q.flags, q.ids, quarantined);
-    quarantined.sort((x, y) => compareStrings(x.identifier.kind, y.identifier.kind) || compareStrings(x.identifier.value, y.identifier.value));
+    quarantined.sort(
+      (x, y) =>
+        compareStrings(x.identifier.kind, y.identifier.kind) ||
+        compareStrings(x.identifier.value, y.identifier.value),
+    );
 
     const changes =
       options.previous === undefined
@@ -146,7 +199,9 @@ export class IdentityGraph {
       personIds[k] = persons.ids[persons.personOf[i]!]!;
       rowOf[i] = k++;
     }
-    const byReason = Object.fromEntries([...t.rejections].sort((x, y) => compareStrings(x[0], y[0])));
+    const byReason = Object.fromEntries(
+      [...t.rejections].sort((x, y) => compareStrings(x[0], y[0])),
+    );
 
     return {
       personOf: (id: Identifier) => {
@@ -155,7 +210,8 @@ export class IdentityGraph {
       },
       assignments: {
         *[Symbol.iterator](): Iterator<Assignment> {
-          for (let i = 0; i < rows; i++) yield { identifier: { kind: kinds[i]!, value: values[i]! }, personId: personIds[i]! };
+          for (let i = 0; i < rows; i++)
+            yield { identifier: { kind: kinds[i]!, value: values[i]! }, personId: personIds[i]! };
         },
       },
       columns: { kinds, values, personIds },
@@ -193,7 +249,14 @@ export class IdentityGraph {
     const claims = new Map<number, { person: number; at: number }[]>(ids.map((i) => [i, []]));
     const claim = (device: number, other: number, at: number): void => {
       const list = claims.get(device);
-      if (list === undefined || device === other || quarantined[device] === 1 || quarantined[other] === 1 || conflict[other] === 1) return;
+      if (
+        list === undefined ||
+        device === other ||
+        quarantined[device] === 1 ||
+        quarantined[other] === 1 ||
+        conflict[other] === 1
+      )
+        return;
       list.push({ person: personOf[other]!, at });
     };
     for (let i = 0; i < this.nLinks; i++) {
@@ -224,13 +287,16 @@ export class IdentityGraph {
       if (flags[a] === 1) seen[position.get(a)!]!.add(this.linkSource[i]!);
       if (flags[b] === 1) seen[position.get(b)!]!.add(this.linkSource[i]!);
     }
-    seen.forEach((set, j) => (out[j]!.sources = [...set].map((s) => this.sources[s]!).sort(compareStrings)));
+    seen.forEach(
+      (set, j) => (out[j]!.sources = [...set].map((s) => this.sources[s]!).sort(compareStrings)),
+    );
   }
 
   private sourceId(source: string): number {
     let s = this.sourceIndex.get(source);
     if (s === undefined) {
-      if (this.sources.length >= 0xffff) throw new RangeError('more than 65535 distinct link sources');
+      if (this.sources.length >= 0xffff)
+        throw new RangeError('more than 65535 distinct link sources');
       s = this.sources.length;
       this.sources.push(source);
       this.sourceIndex.set(source, s);
@@ -256,15 +322,20 @@ export class IdentityGraph {
 }
 
 /** Resolves persons from identifiers and links given as objects. See IdentityGraph for bulk input. */
-export function resolveIdentities(input: { identifiers: readonly SeenIdentifier[]; links: readonly Link[] }, options: ResolveOptions = {}): Resolution {
+export function resolveIdentities(
+  input: { identifiers: readonly SeenIdentifier[]; links: readonly Link[] },
+  options: ResolveOptions = {},
+): Resolution {
   const graph = new IdentityGraph(options.normalise);
   for (const id of input.identifiers) graph.addIdentifier(id.kind, id.value, id.at);
-  for (const l of input.links) graph.addLink(l.a.kind, l.a.value, l.b.kind, l.b.value, l.at, l.source);
+  for (const l of input.links)
+    graph.addLink(l.a.kind, l.a.value, l.b.kind, l.b.value, l.at, l.source);
   return graph.resolve(options);
 }
 
 function limit(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
-  if (!(value >= 0) || (!Number.isInteger(value) && value !== Infinity)) throw new RangeError(`${name} must be a non-negative integer or Infinity, got ${value}`);
+  if (!(value >= 0) || (!Number.isInteger(value) && value !== Infinity))
+    throw new RangeError(`${name} must be a non-negative integer or Infinity, got ${value}`);
   return value;
 }

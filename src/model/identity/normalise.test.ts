@@ -1,10 +1,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { normaliseEmail, normaliseIdentifier, normaliseKind, normaliseOpaqueId, normalisePhone, TRIMMED_CHARS, type RejectReason } from './normalise.js';
+import {
+  normaliseEmail,
+  normaliseIdentifier,
+  normaliseKind,
+  normaliseOpaqueId,
+  normalisePhone,
+  TRIMMED_CHARS,
+  type RejectReason,
+} from './normalise.js';
 
 type Row = [input: string, expected: string | RejectReason];
 
-function check(rows: Row[], fn: (raw: string) => { value: string | undefined; reason?: RejectReason | undefined }): void {
+function check(
+  rows: Row[],
+  fn: (raw: string) => { value: string | undefined; reason?: RejectReason | undefined },
+): void {
   for (const [input, expected] of rows) {
     const r = fn(input);
     const got = r.value ?? r.reason;
@@ -133,6 +144,10 @@ test('TRIMMED_CHARS is exactly what String.prototype.trim removes (the store tri
   const listed = new Set(TRIMMED_CHARS);
   for (let code = 0; code <= 0xffff; code++) {
     const c = String.fromCharCode(code);
-    assert.equal(`${c}x${c}`.trim() === 'x', listed.has(c), `U+${code.toString(16).padStart(4, '0')}`);
+    assert.equal(
+      `${c}x${c}`.trim() === 'x',
+      listed.has(c),
+      `U+${code.toString(16).padStart(4, '0')}`,
+    );
   }
 });

@@ -16,24 +16,44 @@ export type RejectReason =
   | 'too_short';
 
 /** `value` is the normalised spelling, or undefined with the reason it was rejected. */
-export type NormaliseResult = { value: string; reason?: undefined } | { value: undefined; reason: RejectReason };
+export type NormaliseResult =
+  { value: string; reason?: undefined } | { value: undefined; reason: RejectReason };
 
 const MAX_ID_LENGTH = 512;
 const KIND = /^[a-z][a-z0-9_]{0,63}$/;
 
 // Values that SDKs and forms emit when a variable was unset. Linking on them would join every visitor
 // whose code path had the same bug, so they are rejected for every kind.
-const PLACEHOLDERS = new Set(['undefined', 'null', 'nil', 'none', 'nan', '[object object]', '0', '-1', 'n/a', 'na', '-', 'unknown', 'anonymous']);
+const PLACEHOLDERS = new Set([
+  'undefined',
+  'null',
+  'nil',
+  'none',
+  'nan',
+  '[object object]',
+  '0',
+  '-1',
+  'n/a',
+  'na',
+  '-',
+  'unknown',
+  'anonymous',
+]);
 
 /** What String.prototype.trim removes (ECMAScript WhiteSpace and LineTerminator), for trims done elsewhere. */
-export const TRIMMED_CHARS = '\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff';
+export const TRIMMED_CHARS =
+  '\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff';
 
 /**
  * normaliseOpaqueId as data, so the store can place ids that no link touches (most visitors) without
  * sending each through the graph. It only claims the plain ones (printable ASCII), where its
  * lower-casing and length agree with JavaScript's; the graph normalises the rest.
  */
-export const OPAQUE_ID_RULE = { trimChars: TRIMMED_CHARS, maxLength: MAX_ID_LENGTH, placeholders: [...PLACEHOLDERS] } as const;
+export const OPAQUE_ID_RULE = {
+  trimChars: TRIMMED_CHARS,
+  maxLength: MAX_ID_LENGTH,
+  placeholders: [...PLACEHOLDERS],
+} as const;
 
 const ok = (value: string): NormaliseResult => ({ value });
 const no = (reason: RejectReason): NormaliseResult => ({ value: undefined, reason });
@@ -55,7 +75,8 @@ export function normaliseOpaqueId(raw: string): NormaliseResult {
 
 // Local part: the dot-atom characters of RFC 5322 plus non-ASCII (RFC 6531); quoted local parts are not
 // seen in practice.
-const LOCAL = /^[a-z0-9!#$%&'*+/=?^_`{|}~\u00a1-\uffff-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~\u00a1-\uffff-]+)*$/;
+const LOCAL =
+  /^[a-z0-9!#$%&'*+/=?^_`{|}~\u00a1-\uffff-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~\u00a1-\uffff-]+)*$/;
 // Domain labels: letters, digits, hyphens inside, or any non-ASCII letter (internationalised domains).
 const LABEL = /^[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]{0,61}[a-z0-9\u00a1-\uffff])?$/;
 const TLD = /^(?:[a-z\u00a1-\uffff]{2,63}|xn--[a-z0-9-]{1,59})$/;
@@ -75,9 +96,15 @@ export function normaliseEmail(raw: string): NormaliseResult {
   if (at < 0) return no('missing_at');
   const local = v.slice(0, at);
   const domain = v.slice(at + 1);
-  if (local.length === 0 || local.length > 64 || !LOCAL.test(local)) return no('invalid_local_part');
+  if (local.length === 0 || local.length > 64 || !LOCAL.test(local))
+    return no('invalid_local_part');
   const labels = domain.split('.');
-  if (labels.length < 2 || !labels.every((l) => LABEL.test(l)) || !TLD.test(labels[labels.length - 1]!)) return no('invalid_domain');
+  if (
+    labels.length < 2 ||
+    !labels.every((l) => LABEL.test(l)) ||
+    !TLD.test(labels[labels.length - 1]!)
+  )
+    return no('invalid_domain');
   return ok(v);
 }
 
@@ -121,7 +148,8 @@ export function normalisePhone(raw: string, options: NormaliseOptions = {}): Nor
     e164 = `${country}${digits}`;
   }
   if (e164.startsWith('0')) return no('invalid_country');
-  if (e164.startsWith('1') && e164.length !== 11) return e164.length < 11 ? no('too_short') : no('too_long');
+  if (e164.startsWith('1') && e164.length !== 11)
+    return e164.length < 11 ? no('too_short') : no('too_long');
   if (e164.length < 7) return no('too_short');
   if (e164.length > 15) return no('too_long');
   if (/^(\d)\1+$/.test(e164.slice(e164.startsWith('1') ? 1 : 0))) return no('placeholder');
@@ -136,7 +164,11 @@ function normaliseCountry(raw: string | undefined): string | undefined | null {
 }
 
 /** Normalises the value by kind: emails and phones by their rules, anything else as an opaque id. */
-export function normaliseValue(kind: string, raw: string, options: NormaliseOptions = {}): NormaliseResult {
+export function normaliseValue(
+  kind: string,
+  raw: string,
+  options: NormaliseOptions = {},
+): NormaliseResult {
   if (kind === 'email') return normaliseEmail(raw);
   if (kind === 'phone') return normalisePhone(raw, options);
   return normaliseOpaqueId(raw);
@@ -146,7 +178,8 @@ export function normaliseValue(kind: string, raw: string, options: NormaliseOpti
 export function normaliseIdentifier(
   id: Identifier,
   options: NormaliseOptions = {},
-): { identifier: Identifier; reason?: undefined } | { identifier: undefined; reason: RejectReason } {
+):
+  { identifier: Identifier; reason?: undefined } | { identifier: undefined; reason: RejectReason } {
   const kind = normaliseKind(id.kind);
   if (kind === undefined) return { identifier: undefined, reason: 'invalid_kind' };
   const r = normaliseValue(kind, id.value, options);

@@ -34,7 +34,10 @@ export interface PersonTable {
   anchors: Int32Array;
 }
 
-export function assignPersonIds(input: AnchorInput, hashFn: PersonIdHash = personIdFor): PersonTable {
+export function assignPersonIds(
+  input: AnchorInput,
+  hashFn: PersonIdHash = personIdFor,
+): PersonTable {
   const { size, kindOf, kindNames, values, firstSeen, roots, skip } = input;
   const skipped = (i: number): boolean => skip !== undefined && skip[i] === 1;
   // Kinds compared by name (code-unit order), not by first appearance, so input order cannot matter.
@@ -79,7 +82,12 @@ export function assignPersonIds(input: AnchorInput, hashFn: PersonIdHash = perso
  * first 32 bits, compare full ids only where those repeat) and give every anchor after the first (by kind,
  * then value) a salted id.
  */
-function resolveCollisions(ids: string[], anchors: Int32Array, input: AnchorInput, hashFn: PersonIdHash): void {
+function resolveCollisions(
+  ids: string[],
+  anchors: Int32Array,
+  input: AnchorInput,
+  hashFn: PersonIdHash,
+): void {
   const head = (id: string): number => Number.parseInt(id.slice(2, 10), 16) >>> 0;
   const heads = new Uint32Array(ids.length);
   for (let p = 0; p < ids.length; p++) heads[p] = head(ids[p]!);
@@ -96,7 +104,10 @@ function resolveCollisions(ids: string[], anchors: Int32Array, input: AnchorInpu
     else list.push(p);
   }
   let taken: Set<string> | undefined;
-  const name = (p: number): [string, string] => [input.kindNames[input.kindOf[anchors[p]!]!]!, input.values[anchors[p]!]!];
+  const name = (p: number): [string, string] => [
+    input.kindNames[input.kindOf[anchors[p]!]!]!,
+    input.values[anchors[p]!]!,
+  ];
   for (const [id, persons] of [...groups].sort((x, y) => compareStrings(x[0], y[0]))) {
     if (persons.length < 2) continue;
     taken ??= new Set(ids);

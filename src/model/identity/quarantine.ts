@@ -33,7 +33,13 @@ export function findQuarantined(input: QuarantineInput): QuarantineResult {
     return k === emailKind || k === userKind;
   };
   // Adjacency of "counted" edges only (x → its email / user id neighbours).
-  const { start, neighbours } = adjacency(size, linkA, linkB, linkCount, (from, to) => from !== to && counted(to));
+  const { start, neighbours } = adjacency(
+    size,
+    linkA,
+    linkB,
+    linkCount,
+    (from, to) => from !== to && counted(to),
+  );
 
   const flags = new Uint8Array(size);
   const result: QuarantineResult = { flags, ids: [], distinctEmails: [], distinctUsers: [] };

@@ -28,21 +28,43 @@ test('lone visitors: the engine trims, refuses and names persons exactly as the 
     await fc.assert(
       fc.asyncProperty(fc.uniqueArray(idArb, { minLength: 1, maxLength: 12 }), async (ids) => {
         const ws = `w${run++}`;
-        await store.createWorkspace({ id: ws, name: ws, currency: 'USD', timezone: 'UTC', writeKey: `k${ws}`, secretKeyHash: `h${ws}` });
-        const lines = ids.map((anonymousId, i) => JSON.stringify({ type: 'page', messageId: `m${i}`, anonymousId, timestamp: '2026-04-01T09:00:00Z' }));
+        await store.createWorkspace({
+          id: ws,
+          name: ws,
+          currency: 'USD',
+          timezone: 'UTC',
+          writeKey: `k${ws}`,
+          secretKeyHash: `h${ws}`,
+        });
+        const lines = ids.map((anonymousId, i) =>
+          JSON.stringify({
+            type: 'page',
+            messageId: `m${i}`,
+            anonymousId,
+            timestamp: '2026-04-01T09:00:00Z',
+          }),
+        );
         const file = join(dir, `${ws}.ndjson`);
         writeFileSync(file, `${lines.join('\n')}\n`);
         const imported = await store.importEventsFile(ws, file);
         await rebuild(store, ws);
         // what the JavaScript rule makes of the ids the store accepted: one person per distinct normalised id
-        const stored = new Set((await store.queryEvents(ws, { limit: 1000 })).map((e) => e.anonymousId).filter((a): a is string => a !== null));
+        const stored = new Set(
+          (await store.queryEvents(ws, { limit: 1000 }))
+            .map((e) => e.anonymousId)
+            .filter((a): a is string => a !== null),
+        );
         assert.equal(stored.size, imported.inserted);
         const want = new Map<string, string>();
         for (const raw of stored) {
           const n = normaliseOpaqueId(raw);
           if (n.value !== undefined) want.set(n.value, personIdFor('anonymous_id', n.value, 0));
         }
-        const got = new Map((await store.currentIdentities(ws)).filter((r) => r.kind === 'anonymous_id').map((r) => [r.value, r.personId]));
+        const got = new Map(
+          (await store.currentIdentities(ws))
+            .filter((r) => r.kind === 'anonymous_id')
+            .map((r) => [r.value, r.personId]),
+        );
         assert.deepEqual(got, want);
       }),
       { numRuns: 60, seed: 20261206 },

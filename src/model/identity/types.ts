@@ -2,7 +2,8 @@
 // lead can feed rows from any engine and write the output back.
 
 /** The kinds the product knows. Any other lower-case `[a-z][a-z0-9_]*` kind is accepted as an opaque id. */
-export type KnownIdentifierKind = 'anonymous_id' | 'user_id' | 'email' | 'phone' | 'crm_id' | 'stripe_customer';
+export type KnownIdentifierKind =
+  'anonymous_id' | 'user_id' | 'email' | 'phone' | 'crm_id' | 'stripe_customer';
 // `string & {}` keeps editor completion for the known kinds while allowing any other.
 export type IdentifierKind = KnownIdentifierKind | (string & {});
 

@@ -14,12 +14,26 @@ const StatusQuery = z.object({
 export function ingestStatusRoutes(app: FastifyInstance, store: Store): void {
   app.withTypeProvider<ZodTypeProvider>().get(
     '/api/ingest/status',
-    { config: access.secret(), schema: { summary: "The journal loader's lag and the workspace's dead letters", querystring: StatusQuery } },
+    {
+      config: access.secret(),
+      schema: {
+        summary: "The journal loader's lag and the workspace's dead letters",
+        querystring: StatusQuery,
+      },
+    },
     async (req) => {
       const ws = workspaceOf(req);
       const counts = await store.countDeadLetters(ws.id);
-      const items = await store.listDeadLetters({ workspaceId: ws.id, pendingOnly: req.query.include === 'pending', limit: req.query.limit });
-      return { workspaceId: ws.id, loader: app.ingest.status(), deadLetters: { ...counts, items } };
+      const items = await store.listDeadLetters({
+        workspaceId: ws.id,
+        pendingOnly: req.query.include === 'pending',
+        limit: req.query.limit,
+      });
+      return {
+        workspaceId: ws.id,
+        loader: app.ingest.status(),
+        deadLetters: { ...counts, items },
+      };
     },
   );
 }

@@ -23,7 +23,10 @@ export interface IngestDeps {
 
 const SINGLE_TYPES = ['track', 'identify', 'page', 'screen', 'group', 'alias'] as const;
 // path → event type: the Segment names, then analytics.js's one-letter paths
-const SINGLE_PATHS: [string, (typeof SINGLE_TYPES)[number]][] = [...SINGLE_TYPES.map((t) => [t, t] as [string, (typeof SINGLE_TYPES)[number]]), ...SINGLE_TYPES.map((t) => [t[0]!, t] as [string, (typeof SINGLE_TYPES)[number]])];
+const SINGLE_PATHS: [string, (typeof SINGLE_TYPES)[number]][] = [
+  ...SINGLE_TYPES.map((t) => [t, t] as [string, (typeof SINGLE_TYPES)[number]]),
+  ...SINGLE_TYPES.map((t) => [t[0]!, t] as [string, (typeof SINGLE_TYPES)[number]]),
+];
 
 /**
  * Segment-compatible ingestion (`/v1/*`, for Segment and RudderStack SDKs pointed at our host) and the
@@ -32,14 +35,24 @@ const SINGLE_PATHS: [string, (typeof SINGLE_TYPES)[number]][] = [...SINGLE_TYPES
 export function ingestRoutes(app: FastifyInstance, deps: IngestDeps): void {
   const cors = (reply: FastifyReply) => allowAnyOrigin(reply);
 
-  async function ingest(req: FastifyRequest, reply: FastifyReply, body: BatchBody, origin: EventOrigin, single: boolean) {
+  async function ingest(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    body: BatchBody,
+    origin: EventOrigin,
+    single: boolean,
+  ) {
     cors(reply);
     // the route's declared write key resolved the workspace (server/access.ts)
     const ws = workspaceOf(req);
     const wait = deps.limiter.take(ws.id);
     if (wait > 0) {
       reply.header('Retry-After', String(wait));
-      throw new ApiError(429, 'rate_limited', `too many requests for this write key; retry after ${wait} s`);
+      throw new ApiError(
+        429,
+        'rate_limited',
+        `too many requests for this write key; retry after ${wait} s`,
+      );
     }
     const rules = await deps.redaction.rulesFor(ws.id);
     // Every check happens here, before the ack: what is journalled is exactly what the loader stores.
@@ -47,7 +60,12 @@ export function ingestRoutes(app: FastifyInstance, deps: IngestDeps): void {
       forcedType: single ? (body.batch[0] as { type?: string }).type : undefined,
       receivedAt: new Date(),
       meta: { workspaceId: ws.id, origin, batchId: `${origin}-${randomUUID()}` },
-      request: { ip: req.ip, userAgent: req.headers['user-agent'], acceptLanguage: req.headers['accept-language'], clientSide: origin === 'collect' },
+      request: {
+        ip: req.ip,
+        userAgent: req.headers['user-agent'],
+        acceptLanguage: req.headers['accept-language'],
+        clientSide: origin === 'collect',
+      },
       enrichment: deps.enrichment,
       redaction: rules,
     });
@@ -59,11 +77,23 @@ export function ingestRoutes(app: FastifyInstance, deps: IngestDeps): void {
     await deps.journal.append(lines);
     if (single && rejected.length > 0) {
       const r = rejected[0]!;
-      throw new ApiError(400, 'invalid_event', r.reason, r.field.replace(/^batch\[0\]\.?/, '') || '(body)');
+      throw new ApiError(
+        400,
+        'invalid_event',
+        r.reason,
+        r.field.replace(/^batch\[0\]\.?/, '') || '(body)',
+      );
     }
     if (rejected.length === received) {
       const r = rejected[0]!;
-      return reply.status(400).send({ error: { code: 'invalid_event', message: `every event was rejected; first: ${r.field}: ${r.reason}`, field: r.field }, rejected });
+      return reply.status(400).send({
+        error: {
+          code: 'invalid_event',
+          message: `every event was rejected; first: ${r.field}: ${r.reason}`,
+          field: r.field,
+        },
+        rejected,
+      });
     }
     return reply.status(200).send({ success: true, received, accepted, duplicates, rejected });
   }
@@ -89,30 +119,53 @@ export function ingestRoutes(app: FastifyInstance, deps: IngestDeps): void {
     scope.addHook('onRequest', async (_req, reply) => {
       cors(reply);
     });
-    for (const path of ['/v1/*', '/collect', '/beacon/v1/batch', '/sourceConfig', '/sourceConfig/']) {
-      scope.options(path, { config: access.anyone() }, async (req, reply) => preflightHeaders(req, reply).status(204).send());
+    for (const path of [
+      '/v1/*',
+      '/collect',
+      '/beacon/v1/batch',
+      '/sourceConfig',
+      '/sourceConfig/',
+    ]) {
+      scope.options(path, { config: access.anyone() }, async (req, reply) =>
+        preflightHeaders(req, reply).status(204).send(),
+      );
     }
 
     // batches: Segment's /v1/batch, analytics.js's batching delivery (/v1/b), the snippet, RudderStack's
     // beacon (write key in the query string)
     for (const path of ['/v1/batch', '/v1/b']) {
-      scope.post(path, { bodyLimit: MAX_BATCH_BYTES, config: writeKey }, (req, reply) => ingest(req, reply, parseBatch(req.body), 'api', false));
+      scope.post(path, { bodyLimit: MAX_BATCH_BYTES, config: writeKey }, (req, reply) =>
+        ingest(req, reply, parseBatch(req.body), 'api', false),
+      );
     }
-    scope.post('/collect', { bodyLimit: MAX_BATCH_BYTES, config: writeKey }, (req, reply) => ingest(req, reply, parseBatch(req.body), 'collect', false));
-    scope.post('/beacon/v1/batch', { bodyLimit: MAX_BATCH_BYTES, config: writeKey }, (req, reply) => ingest(req, reply, parseBatch(req.body), 'api', false));
+    scope.post('/collect', { bodyLimit: MAX_BATCH_BYTES, config: writeKey }, (req, reply) =>
+      ingest(req, reply, parseBatch(req.body), 'collect', false),
+    );
+    scope.post('/beacon/v1/batch', { bodyLimit: MAX_BATCH_BYTES, config: writeKey }, (req, reply) =>
+      ingest(req, reply, parseBatch(req.body), 'api', false),
+    );
 
     // single events, by their Segment names and by analytics.js's short paths (/v1/t, /v1/p, ...)
     for (const [path, type] of SINGLE_PATHS) {
       scope.post(`/v1/${path}`, { bodyLimit: MAX_EVENT_BYTES, config: writeKey }, (req, reply) => {
         const r = SingleEventBody.safeParse(req.body);
-        if (!r.success) throw new ApiError(400, 'invalid_body', 'must be a JSON object (one event)', '(body)');
+        if (!r.success)
+          throw new ApiError(400, 'invalid_body', 'must be a JSON object (one event)', '(body)');
         const { sentAt, writeKey, ...event } = r.data;
-        const body: BatchBody = { batch: [{ ...event, type }], sentAt: typeof sentAt === 'string' ? sentAt : undefined, writeKey: typeof writeKey === 'string' ? writeKey : undefined };
+        const body: BatchBody = {
+          batch: [{ ...event, type }],
+          sentAt: typeof sentAt === 'string' ? sentAt : undefined,
+          writeKey: typeof writeKey === 'string' ? writeKey : undefined,
+        };
         return ingest(req, reply, body, 'api', true);
       });
     }
     // analytics.js reports its own delivery metrics to {apiHost}/m: accepted and dropped
-    scope.post('/v1/m', { bodyLimit: MAX_EVENT_BYTES, config: access.anyone() }, async (_req, reply) => reply.status(200).send({ success: true }));
+    scope.post(
+      '/v1/m',
+      { bodyLimit: MAX_EVENT_BYTES, config: access.anyone() },
+      async (_req, reply) => reply.status(200).send({ success: true }),
+    );
     sdkSettingsRoutes(scope);
   });
 }

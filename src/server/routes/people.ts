@@ -14,61 +14,120 @@ const PeopleQuery = z
     anonymousId: z.string().min(1).optional(),
     userId: z.string().min(1).optional(),
   })
-  .refine((q) => Object.values(q).filter(Boolean).length === 1, 'give exactly one of email, phone, anonymousId, userId');
+  .refine(
+    (q) => Object.values(q).filter(Boolean).length === 1,
+    'give exactly one of email, phone, anonymousId, userId',
+  );
 
 // a person id as the store makes them (`p_` + hex), with room for other engines' ids; Fastify refuses
 // parameters over 100 characters itself (414)
-const PersonParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_#:.-]{1,100}$/, 'is not a person id') });
+const PersonParams = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_#:.-]{1,100}$/, 'is not a person id'),
+});
 
-const KIND: Record<string, string> = { email: 'email', phone: 'phone', anonymousId: 'anonymous_id', userId: 'user_id' };
+const KIND: Record<string, string> = {
+  email: 'email',
+  phone: 'phone',
+  anonymousId: 'anonymous_id',
+  userId: 'user_id',
+};
 
 /** Find a person by an identifier, read a person's whole journey, export it, erase it (docs/privacy.md). */
 export function peopleRoutes(fastify: FastifyInstance, store: Store): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const secret = access.secret();
-  app.get('/api/people', { config: secret, schema: { summary: 'Find people by one identifier', querystring: PeopleQuery } }, async (req) => {
-    const ws = workspaceOf(req);
-    const [key, raw] = Object.entries(req.query).find(([, v]) => v) as [string, string];
-    const id = normaliseIdentifier({ kind: KIND[key]!, value: raw });
-    if (id.identifier === undefined) throw new ApiError(400, 'invalid_query', `is not a valid ${key} (${id.reason})`, key);
-    const ids = await store.personsByIdentifier(ws.id, id.identifier.kind, id.identifier.value);
-    const people = [];
-    for (const personId of ids) {
-      const j = await store.personJourney(ws.id, personId);
-      if (j) people.push({ personId, identifiers: j.identifiers, firstSeen: j.firstSeen, lastSeen: j.lastSeen, items: j.timeline.length });
-    }
-    return { people };
-  });
+  app.get(
+    '/api/people',
+    {
+      config: secret,
+      schema: { summary: 'Find people by one identifier', querystring: PeopleQuery },
+    },
+    async (req) => {
+      const ws = workspaceOf(req);
+      const [key, raw] = Object.entries(req.query).find(([, v]) => v) as [string, string];
+      const id = normaliseIdentifier({ kind: KIND[key]!, value: raw });
+      if (id.identifier === undefined)
+        throw new ApiError(400, 'invalid_query', `is not a valid ${key} (${id.reason})`, key);
+      const ids = await store.personsByIdentifier(ws.id, id.identifier.kind, id.identifier.value);
+      const people = [];
+      for (const personId of ids) {
+        const j = await store.personJourney(ws.id, personId);
+        if (j)
+          people.push({
+            personId,
+            identifiers: j.identifiers,
+            firstSeen: j.firstSeen,
+            lastSeen: j.lastSeen,
+            items: j.timeline.length,
+          });
+      }
+      return { people };
+    },
+  );
 
-  app.get('/api/people/:id/journey', { config: secret, schema: { summary: "A person's whole journey", params: PersonParams } }, async (req) => {
-    const ws = workspaceOf(req);
-    const journey = await store.personJourney(ws.id, req.params.id);
-    if (!journey) throw new ApiError(404, 'not_found', `no person ${req.params.id} in this workspace`, 'id');
-    return journey;
-  });
+  app.get(
+    '/api/people/:id/journey',
+    { config: secret, schema: { summary: "A person's whole journey", params: PersonParams } },
+    async (req) => {
+      const ws = workspaceOf(req);
+      const journey = await store.personJourney(ws.id, req.params.id);
+      if (!journey)
+        throw new ApiError(404, 'not_found', `no person ${req.params.id} in this workspace`, 'id');
+      return journey;
+    },
+  );
 
   // GDPR Art. 15: every fact and derived row about the person, as JSON
-  app.get('/api/people/:id/export', { config: secret, schema: { summary: 'Every fact and derived row about a person (GDPR Art. 15)', params: PersonParams } }, async (req, reply) => {
-    const ws = workspaceOf(req);
-    const { id } = req.params;
-    const data = await exportPerson(store, ws.id, { personId: id });
-    if (!data) throw new ApiError(404, 'not_found', 'no such person in this workspace', 'id');
-    void reply.header('content-disposition', 'attachment; filename="person-export.json"');
-    return data;
-  });
+  app.get(
+    '/api/people/:id/export',
+    {
+      config: secret,
+      schema: {
+        summary: 'Every fact and derived row about a person (GDPR Art. 15)',
+        params: PersonParams,
+      },
+    },
+    async (req, reply) => {
+      const ws = workspaceOf(req);
+      const { id } = req.params;
+      const data = await exportPerson(store, ws.id, { personId: id });
+      if (!data) throw new ApiError(404, 'not_found', 'no such person in this workspace', 'id');
+      void reply.header('content-disposition', 'attachment; filename="person-export.json"');
+      return data;
+    },
+  );
 
   // the audit record of erasures: when, how, rows removed per table (no personal data)
-  app.get('/api/people/erasures', { config: secret, schema: { summary: 'The audit record of past erasures (no personal data)' } }, async (req) => ({
-    erasures: await store.listErasures(workspaceOf(req).id),
-  }));
+  app.get(
+    '/api/people/erasures',
+    { config: secret, schema: { summary: 'The audit record of past erasures (no personal data)' } },
+    async (req) => ({
+      erasures: await store.listErasures(workspaceOf(req).id),
+    }),
+  );
 
   // GDPR Art. 17: the person's facts removed (the journal loaded first, so none wait there), tombstones kept,
   // the workspace re-derived; the reply is the audit record, which names no personal data
-  app.delete('/api/people/:id', { config: secret, schema: { summary: "Erase a person's facts and re-derive (GDPR Art. 17)", params: PersonParams } }, async (req) => {
-    const ws = workspaceOf(req);
-    const { id } = req.params;
-    const erasure = await erasePerson(store, ws.id, { personId: id }, { via: 'api', flush: () => fastify.ingest.flush() });
-    if (!erasure) throw new ApiError(404, 'not_found', 'no such person in this workspace', 'id');
-    return { erasure };
-  });
+  app.delete(
+    '/api/people/:id',
+    {
+      config: secret,
+      schema: {
+        summary: "Erase a person's facts and re-derive (GDPR Art. 17)",
+        params: PersonParams,
+      },
+    },
+    async (req) => {
+      const ws = workspaceOf(req);
+      const { id } = req.params;
+      const erasure = await erasePerson(
+        store,
+        ws.id,
+        { personId: id },
+        { via: 'api', flush: () => fastify.ingest.flush() },
+      );
+      if (!erasure) throw new ApiError(404, 'not_found', 'no such person in this workspace', 'id');
+      return { erasure };
+    },
+  );
 }

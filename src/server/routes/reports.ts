@@ -9,13 +9,21 @@ import { ApiError } from '../errors.js';
 export function reportRoutes(fastify: FastifyInstance, store: Store): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   for (const report of REPORTS) {
-    app.get(`/api/reports/${report.name}`, { config: access.secret(), schema: { summary: report.summary, tags: ['reports'], querystring: report.params } }, async (req) => {
-      try {
-        return await report.run({ store, workspaceId: workspaceOf(req).id }, req.query);
-      } catch (err) {
-        if (err instanceof ReportParamError) throw new ApiError(400, 'invalid_query', err.reason, err.field);
-        throw err;
-      }
-    });
+    app.get(
+      `/api/reports/${report.name}`,
+      {
+        config: access.secret(),
+        schema: { summary: report.summary, tags: ['reports'], querystring: report.params },
+      },
+      async (req) => {
+        try {
+          return await report.run({ store, workspaceId: workspaceOf(req).id }, req.query);
+        } catch (err) {
+          if (err instanceof ReportParamError)
+            throw new ApiError(400, 'invalid_query', err.reason, err.field);
+          throw err;
+        }
+      },
+    );
   }
 }

@@ -22,8 +22,21 @@ function thisHost(req: FastifyRequest): { host: string; protocol: string } {
 export function segmentSettings(writeKey: string, req: FastifyRequest) {
   const { host, protocol } = thisHost(req);
   return {
-    integrations: { 'Segment.io': { apiKey: writeKey, apiHost: `${host}/v1`, protocol, unbundledIntegrations: [], addBundledMetadata: true, maybeBundledConfigIds: {} } },
-    plan: { track: { __default: { enabled: true, integrations: {} } }, identify: { __default: { enabled: true } }, group: { __default: { enabled: true } } },
+    integrations: {
+      'Segment.io': {
+        apiKey: writeKey,
+        apiHost: `${host}/v1`,
+        protocol,
+        unbundledIntegrations: [],
+        addBundledMetadata: true,
+        maybeBundledConfigIds: {},
+      },
+    },
+    plan: {
+      track: { __default: { enabled: true, integrations: {} } },
+      identify: { __default: { enabled: true } },
+      group: { __default: { enabled: true } },
+    },
     edgeFunction: {},
     analyticsNextEnabled: true,
     middlewareSettings: {},
@@ -58,12 +71,25 @@ export function sdkSettingsRoutes(fastify: FastifyInstance): void {
   const scope = fastify.withTypeProvider<ZodTypeProvider>();
   // an unknown key is an unknown resource here, as the vendors' CDNs answer (the access hook resolves it)
   const config = access.writeKey({ unknown: 'not_found' });
-  scope.get('/v1/projects/:writeKey/settings', { config, schema: { summary: "analytics.js's project settings", params: SettingsParams } }, async (req, reply) =>
-    reply.header('Cache-Control', 'private, max-age=300').send(segmentSettings(workspaceOf(req).writeKey, req)),
+  scope.get(
+    '/v1/projects/:writeKey/settings',
+    { config, schema: { summary: "analytics.js's project settings", params: SettingsParams } },
+    async (req, reply) =>
+      reply
+        .header('Cache-Control', 'private, max-age=300')
+        .send(segmentSettings(workspaceOf(req).writeKey, req)),
   );
   for (const path of ['/sourceConfig', '/sourceConfig/']) {
-    scope.get(path, { config, schema: { summary: "RudderStack's source configuration", querystring: SourceConfigQuery } }, async (req, reply) =>
-      reply.header('Cache-Control', 'private, max-age=300').send(rudderSourceConfig(workspaceOf(req).writeKey)),
+    scope.get(
+      path,
+      {
+        config,
+        schema: { summary: "RudderStack's source configuration", querystring: SourceConfigQuery },
+      },
+      async (req, reply) =>
+        reply
+          .header('Cache-Control', 'private, max-age=300')
+          .send(rudderSourceConfig(workspaceOf(req).writeKey)),
     );
   }
 }

@@ -7,10 +7,19 @@ import { startTestServer } from '../../test-helpers/server.js';
 test('the real @segment/analytics-node SDK pointed at our host delivers track, identify and page', async () => {
   const s = await startTestServer();
   try {
-    const analytics = new Analytics({ writeKey: s.workspace.writeKey, host: s.base, flushAt: 3, maxRetries: 2 });
+    const analytics = new Analytics({
+      writeKey: s.workspace.writeKey,
+      host: s.base,
+      flushAt: 3,
+      maxRetries: 2,
+    });
     analytics.identify({ userId: 'sdk-user', traits: { email: 'Ada@Example.com' } });
     analytics.track({ userId: 'sdk-user', event: 'Trial Started', properties: { plan: 'pro' } });
-    analytics.page({ userId: 'sdk-user', name: 'Pricing', properties: { url: 'https://acme.io/pricing' } });
+    analytics.page({
+      userId: 'sdk-user',
+      name: 'Pricing',
+      properties: { url: 'https://acme.io/pricing' },
+    });
     await analytics.closeAndFlush({ timeout: 5000 });
     await s.app.ingest.flush();
     const stored = await s.store.queryEvents(s.workspace.id, { userId: 'sdk-user' });
@@ -19,7 +28,10 @@ test('the real @segment/analytics-node SDK pointed at our host delivers track, i
     assert.equal(track.event, 'Trial Started');
     assert.deepEqual(track.properties, { plan: 'pro' });
     assert.match(track.messageId, /^node-next-/);
-    assert.equal((track.context as { library: { name: string } }).library.name, '@segment/analytics-node');
+    assert.equal(
+      (track.context as { library: { name: string } }).library.name,
+      '@segment/analytics-node',
+    );
   } finally {
     await s.close();
   }
@@ -36,7 +48,10 @@ test('when the acknowledgement is lost the SDK retries, and the retry is not cou
       forwarded++;
       const upstream = await fetch(`${s.base}${req.url}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: req.headers.authorization ?? '' },
+        headers: {
+          'content-type': 'application/json',
+          authorization: req.headers.authorization ?? '',
+        },
         body: Buffer.concat(chunks),
       });
       const text = await upstream.text();
@@ -47,7 +62,12 @@ test('when the acknowledgement is lost the SDK retries, and the retry is not cou
   await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
   const port = (proxy.address() as { port: number }).port;
   try {
-    const analytics = new Analytics({ writeKey: s.workspace.writeKey, host: `http://127.0.0.1:${port}`, flushAt: 2, maxRetries: 3 });
+    const analytics = new Analytics({
+      writeKey: s.workspace.writeKey,
+      host: `http://127.0.0.1:${port}`,
+      flushAt: 2,
+      maxRetries: 3,
+    });
     analytics.track({ anonymousId: 'retry-anon', event: 'Demo Requested' });
     analytics.track({ anonymousId: 'retry-anon', event: 'Form Viewed' });
     await analytics.closeAndFlush({ timeout: 10_000 });
@@ -70,7 +90,11 @@ test('rate limiting per write key answers 429 with Retry-After', async () => {
       const r = await fetch(`${s.base}/v1/page`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ writeKey: s.workspace.writeKey, anonymousId: 'rl', messageId: `rl${i}` }),
+        body: JSON.stringify({
+          writeKey: s.workspace.writeKey,
+          anonymousId: 'rl',
+          messageId: `rl${i}`,
+        }),
       });
       statuses.push(r.status);
       if (r.status === 429) retryAfter = r.headers.get('retry-after');

@@ -24,19 +24,26 @@ export async function trackerRoute(app: FastifyInstance, path: string): Promise<
   const tracker = await loadTracker();
   const core = served(tracker.code, 'public, max-age=3600');
   const lazy = served(tracker.lazy.code, 'public, max-age=31536000, immutable');
-  app.get(path, { config: access.anyone(), schema: { summary: 'The browser snippet, and its lazy part at ?<hash>' } }, async (req, reply: FastifyReply) => {
-    const query = req.url.split('?')[1] ?? '';
-    const isLazy = /^[0-9a-f]{8}$/.test(query);
-    if (isLazy && query !== tracker.lazy.hash) return reply.code(404).send();
-    const script = isLazy ? lazy : core;
-    reply
-      .header('Content-Type', 'application/javascript; charset=utf-8')
-      .header('Cache-Control', script.cache)
-      .header('Access-Control-Allow-Origin', '*')
-      .header('Vary', 'Accept-Encoding');
-    if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
-      return reply.header('Content-Encoding', 'gzip').send(script.gzipped);
-    }
-    return reply.send(script.plain);
-  });
+  app.get(
+    path,
+    {
+      config: access.anyone(),
+      schema: { summary: 'The browser snippet, and its lazy part at ?<hash>' },
+    },
+    async (req, reply: FastifyReply) => {
+      const query = req.url.split('?')[1] ?? '';
+      const isLazy = /^[0-9a-f]{8}$/.test(query);
+      if (isLazy && query !== tracker.lazy.hash) return reply.code(404).send();
+      const script = isLazy ? lazy : core;
+      reply
+        .header('Content-Type', 'application/javascript; charset=utf-8')
+        .header('Cache-Control', script.cache)
+        .header('Access-Control-Allow-Origin', '*')
+        .header('Vary', 'Accept-Encoding');
+      if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+        return reply.header('Content-Encoding', 'gzip').send(script.gzipped);
+      }
+      return reply.send(script.plain);
+    },
+  );
 }

@@ -35,7 +35,17 @@ export interface CreditRow {
 }
 
 /** Dimensions credits can be grouped by: the touch's session fields. */
-export const CREDIT_DIMENSIONS = ['channel', 'source', 'medium', 'campaign', 'term', 'content', 'landing_page', 'platform', 'country'] as const;
+export const CREDIT_DIMENSIONS = [
+  'channel',
+  'source',
+  'medium',
+  'campaign',
+  'term',
+  'content',
+  'landing_page',
+  'platform',
+  'country',
+] as const;
 
 export type CreditDimension = (typeof CREDIT_DIMENSIONS)[number];
 
@@ -60,7 +70,12 @@ export interface CreditGroup {
 export interface CreditsStore {
   /** Conversions of one milestone, role milestones and touches (of the listed persons, or all). */
   /** `convertingOnly`: touches of persons with a conversion only (the rest come from nonConvertingTouches). */
-  attributionInputs(workspaceId: string, milestone: string, personIds?: readonly string[], opts?: { convertingOnly?: boolean }): Promise<AttributionInputs>;
+  attributionInputs(
+    workspaceId: string,
+    milestone: string,
+    personIds?: readonly string[],
+    opts?: { convertingOnly?: boolean },
+  ): Promise<AttributionInputs>;
   nonConvertingTouches(workspaceId: string, milestone: string): Promise<NonConvertingTouches>;
   /**
    * Replaces credits of `models` for `milestone` (listed persons only, or all when personIds is
@@ -73,7 +88,10 @@ export interface CreditsStore {
     fits?: readonly { model: string; channel: string; score: number }[],
   ): Promise<void>;
   creditReport(workspaceId: string, query: CreditQuery): Promise<CreditGroup[]>;
-  attributionFits(workspaceId: string, milestone: string): Promise<{ model: string; channel: string; score: number }[]>;
+  attributionFits(
+    workspaceId: string,
+    milestone: string,
+  ): Promise<{ model: string; channel: string; score: number }[]>;
   /** Persons whose credits are out of step with their milestones: converted without credits, or credited without converting. */
   creditsOutOfStep(workspaceId: string, milestone: string): Promise<string[]>;
 }

@@ -45,7 +45,9 @@ export interface DeadLetterRetry {
 /** Acknowledged lines the engine could not load, kept with their reason, and their replay. */
 export interface DeadLettersStore {
   /** Dead letters, newest first (a workspace's, or all); previews only, never the whole raw line. */
-  listDeadLetters(filter: DeadLetterFilter & { pendingOnly?: boolean; limit?: number }): Promise<DeadLetter[]>;
+  listDeadLetters(
+    filter: DeadLetterFilter & { pendingOnly?: boolean; limit?: number },
+  ): Promise<DeadLetter[]>;
   countDeadLetters(workspaceId?: string): Promise<DeadLetterCounts>;
   /** Replays pending dead letters through the journal's load path; those that load are marked retried. */
   retryDeadLetters(filter: DeadLetterFilter): Promise<DeadLetterRetry>;

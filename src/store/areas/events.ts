@@ -23,7 +23,13 @@ export interface StoredEvent {
   context: unknown;
   origin: EventOrigin;
   /** Derived from the user agent and IP (null until derived, or when unknown). */
-  enrichment: { browser: string | null; os: string | null; deviceType: string | null; bot: boolean | null; country: string | null };
+  enrichment: {
+    browser: string | null;
+    os: string | null;
+    deviceType: string | null;
+    bot: boolean | null;
+    country: string | null;
+  };
 }
 
 export interface EventFilter {

@@ -103,24 +103,40 @@ export interface IdentityStore {
    * Brings the seen identifiers (each normalised anonymous and user id, first seen when) up to date:
    * all of them, or those in the touched ids' staged events after new events.
    */
-  refreshSeenIdentifiers(workspaceId: string, rule: OpaqueIdRule, touched?: TouchedEvents): Promise<void>;
+  refreshSeenIdentifiers(
+    workspaceId: string,
+    rule: OpaqueIdRule,
+    touched?: TouchedEvents,
+  ): Promise<void>;
   /** The links the facts state, raw: all, or those in the touched ids' events (and every identity_links fact). */
   identityLinkFacts(workspaceId: string, touched?: TouchedEvents): Promise<IdentityLinkRow[]>;
   /**
    * Stores normalised links (identity edges): `full` replaces them all, else adds new ones and keeps each
    * one's earliest time. Returns the ids at the ends of edges added or moved earlier (none when full).
    */
-  saveIdentityEdges(workspaceId: string, edges: readonly IdentityLinkRow[], opts: { full: boolean }): Promise<IdentifierKey[]>;
+  saveIdentityEdges(
+    workspaceId: string,
+    edges: readonly IdentityLinkRow[],
+    opts: { full: boolean },
+  ): Promise<IdentifierKey[]>;
   /** Whether the edges were written whole once (false for a new workspace or one resolved before edges were kept). */
   identityEdgesReady(workspaceId: string): Promise<boolean>;
   /** The seeds and touched ids (trimmed by the rule) with every id linked to them, transitively. */
-  identityScope(workspaceId: string, rule: OpaqueIdRule, seeds: readonly IdentifierKey[], touched: TouchedIds): Promise<IdentifierKey[]>;
+  identityScope(
+    workspaceId: string,
+    rule: OpaqueIdRule,
+    seeds: readonly IdentifierKey[],
+    touched: TouchedIds,
+  ): Promise<IdentifierKey[]>;
   /**
    * Identity resolution's inputs from the stored edges: the edges (of the scope's ids, when given), the ids
    * the graph must place with their first sightings (every seen id with everyIdentifier, which is for a
    * whole workspace), their persons.
    */
-  identityInputs(workspaceId: string, opts?: { everyIdentifier?: boolean } | { scope: readonly IdentifierKey[] }): Promise<IdentityInputs>;
+  identityInputs(
+    workspaceId: string,
+    opts?: { everyIdentifier?: boolean } | { scope: readonly IdentifierKey[] },
+  ): Promise<IdentityInputs>;
   /** Every link touching these shared devices (anonymous ids), each time it was stated, and their session starts. */
   deviceTimelines(workspaceId: string, anonymousIds: readonly string[]): Promise<DeviceTimelines>;
   /**

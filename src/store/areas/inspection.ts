@@ -7,7 +7,10 @@ import type { SessionRow } from './sessions.js';
 
 export interface InspectionStore {
   /** Sessions, oldest first (of some anonymous ids, when given). */
-  listSessions(workspaceId: string, filter?: { anonymousIds?: readonly string[]; limit?: number }): Promise<SessionRow[]>;
+  listSessions(
+    workspaceId: string,
+    filter?: { anonymousIds?: readonly string[]; limit?: number },
+  ): Promise<SessionRow[]>;
   /** Sessions per channel. */
   sessionsByChannel(workspaceId: string): Promise<{ channel: string; sessions: number }[]>;
   /** Every (kind, value) → person row, shared devices with their spans. */
@@ -19,5 +22,8 @@ export interface InspectionStore {
   /** Leads per channel of their first touch. */
   leadsByFirstTouchChannel(workspaceId: string): Promise<{ channel: string; leads: number }[]>;
   /** A person's credits, every model and milestone. */
-  personCredits(workspaceId: string, personId: string): Promise<(CreditRow & { milestone: string })[]>;
+  personCredits(
+    workspaceId: string,
+    personId: string,
+  ): Promise<(CreditRow & { milestone: string })[]>;
 }

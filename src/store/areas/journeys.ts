@@ -2,10 +2,31 @@
 import type { SessionRow } from './sessions.js';
 
 export type JourneyItem =
-  | { kind: 'session'; at: string; session: SessionRow; pages: { at: string; url: string | null; title: string | null }[] }
-  | { kind: 'event'; at: string; type: string; event: string | null; anonymousId: string | null; userId: string | null; properties: unknown; traits: unknown }
+  | {
+      kind: 'session';
+      at: string;
+      session: SessionRow;
+      pages: { at: string; url: string | null; title: string | null }[];
+    }
+  | {
+      kind: 'event';
+      at: string;
+      type: string;
+      event: string | null;
+      anonymousId: string | null;
+      userId: string | null;
+      properties: unknown;
+      traits: unknown;
+    }
   | { kind: 'milestone'; at: string; milestone: string; source: string; messageId: string | null }
-  | { kind: 'identity'; at: string; change: string; others: string[]; reason: string | null; detail: string | null };
+  | {
+      kind: 'identity';
+      at: string;
+      change: string;
+      others: string[];
+      reason: string | null;
+      detail: string | null;
+    };
 
 export interface PersonJourney {
   personId: string;

@@ -10,6 +10,10 @@ export interface MilestonesStore {
    */
   deriveLeadMilestones(
     workspaceId: string,
-    scope?: { identifiers: readonly IdentifierKey[]; persons: readonly string[]; /** staged events holding all of theirs */ stage?: DeriveStage },
+    scope?: {
+      identifiers: readonly IdentifierKey[];
+      persons: readonly string[];
+      /** staged events holding all of theirs */ stage?: DeriveStage;
+    },
   ): Promise<number>;
 }

@@ -62,22 +62,36 @@ export interface ErasureRecord {
 export interface PrivacyStore {
   // ---- privacy: a person's export and erasure (model/person-privacy.ts) ----
   /** Raw identifier values in events and identity links containing a needle (lower-cased text, or a phone's digits). */
-  identifierSpellings(workspaceId: string, needles: { text: readonly string[]; digits: readonly string[] }): Promise<SpellingCandidate[]>;
+  identifierSpellings(
+    workspaceId: string,
+    needles: { text: readonly string[]; digits: readonly string[] },
+  ): Promise<SpellingCandidate[]>;
   /** Events whose JSON, and dead letters whose line, contain a needle (dead letters that are not UTF-8 always). */
   textMentions(
     workspaceId: string,
     opts: { eventNeedles: readonly string[]; letterNeedles: readonly string[]; unnamed: boolean },
-  ): Promise<{ events: { messageId: string; text: string }[]; deadLetters: { id: string; raw: Buffer }[] }>;
+  ): Promise<{
+    events: { messageId: string; text: string }[];
+    deadLetters: { id: string; raw: Buffer }[];
+  }>;
   /** The identifiers (normalised) of these persons. */
   personIdentifiers(workspaceId: string, personIds: readonly string[]): Promise<IdentifierKey[]>;
   /** These persons' stretches of the shared devices they used (anonymous ids other persons hold for other stretches). */
   sharedDeviceSpans(workspaceId: string, personIds: readonly string[]): Promise<DeviceSpan[]>;
   /** `seeds` and the persons merged into them (identity_changes), less other live persons. */
-  formerPersonIds(workspaceId: string, seeds: readonly string[], current: readonly string[]): Promise<string[]>;
+  formerPersonIds(
+    workspaceId: string,
+    seeds: readonly string[],
+    current: readonly string[],
+  ): Promise<string[]>;
   /** Every row about the person, per table, on one snapshot. */
   personRows(workspaceId: string, selection: PersonSelection): Promise<PersonRows>;
   /** Deletes every row about the person, writes tombstones and the audit record in one transaction; rows removed per table. */
-  erasePerson(workspaceId: string, selection: PersonSelection, meta: { erasureId: string; via: 'api' | 'cli'; at: Date }): Promise<Record<string, number>>;
+  erasePerson(
+    workspaceId: string,
+    selection: PersonSelection,
+    meta: { erasureId: string; via: 'api' | 'cli'; at: Date },
+  ): Promise<Record<string, number>>;
   completeErasure(erasureId: string): Promise<void>;
   listErasures(workspaceId: string): Promise<ErasureRecord[]>;
 }

@@ -45,7 +45,9 @@ export interface RedactionStore {
   redactStoredEvents(
     workspaceId: string,
     opts: { batchId?: string; hint: RedactionHint; extraNames: readonly string[] },
-    redact: (e: RedactableEvent) => { properties: unknown; context: unknown; names: readonly string[] } | undefined,
+    redact: (
+      e: RedactableEvent,
+    ) => { properties: unknown; context: unknown; names: readonly string[] } | undefined,
   ): Promise<RedactionRun>;
   redactionRuns(workspaceId: string): Promise<RedactionRun[]>;
 }

@@ -55,7 +55,13 @@ export interface SessionsStore {
    */
   deriveSessions(
     workspaceId: string,
-    opts: { inactivityMinutes: number; clickIdParams: readonly string[]; anonymousIds?: readonly string[]; stage?: DeriveStage; reportMoves?: boolean },
+    opts: {
+      inactivityMinutes: number;
+      clickIdParams: readonly string[];
+      anonymousIds?: readonly string[];
+      stage?: DeriveStage;
+      reportMoves?: boolean;
+    },
     classify: (landings: readonly Landing[]) => Acquisition[],
   ): Promise<{ sessions: number; landings: number; moves?: ChannelMove[] }>;
 }

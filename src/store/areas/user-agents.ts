@@ -16,6 +16,9 @@ export interface UserAgentRow {
 export interface UserAgentsStore {
   /** Distinct user agents in events that have not been parsed yet. */
   /** User agents not parsed yet: in every event, or in the touched ids' staged events. */
-  userAgentsToParse(limit: number, touched?: { workspaceId: string; stage: DeriveStage }): Promise<{ workspaceId: string; userAgent: string }[]>;
+  userAgentsToParse(
+    limit: number,
+    touched?: { workspaceId: string; stage: DeriveStage },
+  ): Promise<{ workspaceId: string; userAgent: string }[]>;
   saveUserAgents(rows: readonly UserAgentRow[]): Promise<void>;
 }

@@ -11,7 +11,14 @@ const formDeny = list(core.$d.formDeny);
 const looksLikeCard = (value: string): boolean =>
   // From the right, every second digit is doubled; the string maps a digit to its doubled digit sum.
   /^\d{13,19}$/.test((value = value.replace(/[ -]/g, ''))) &&
-  !([...value].reverse().reduce((sum, digit, i) => sum + +(i % 2 ? '0246813579'[digit as unknown as number]! : digit), 0) % 10);
+  !(
+    [...value]
+      .reverse()
+      .reduce(
+        (sum, digit, i) => sum + +(i % 2 ? '0246813579'[digit as unknown as number]! : digit),
+        0,
+      ) % 10
+  );
 
 /** `form` was submitted with `data` (its fields at the submit: what the form sends, no buttons, unticked boxes, nameless or disabled controls). */
 export const submitted = (form: HTMLFormElement, data: FormData): void => {
@@ -27,11 +34,18 @@ export const submitted = (form: HTMLFormElement, data: FormData): void => {
     const about = [el.type, name, el.autocomplete, el.id] + '';
     // Refused: hidden / file inputs (tested first: a file is no string), sensitive names (passwords,
     // card data: autocomplete cc-*; see DENY), denied names, Luhn-valid numbers.
-    if (/^(hid|fil)/.test(about) || DENY.test(about) || formDeny.includes(name) || looksLikeCard(value)) refused.append(name, '');
+    if (
+      /^(hid|fil)/.test(about) ||
+      DENY.test(about) ||
+      formDeny.includes(name) ||
+      looksLikeCard(value)
+    )
+      refused.append(name, '');
     else if (value) {
       // type or autocomplete "email", or a name / id containing "email".
       if (/@/.test(value) && /email/i.test(about)) email = email || value;
-      if (!formAllow[0] || formAllow.includes(name)) fields[name] = (fields[name] ? fields[name] + ',' : '') + value;
+      if (!formAllow[0] || formAllow.includes(name))
+        fields[name] = (fields[name] ? fields[name] + ',' : '') + value;
     }
   }
   // Kept for the rest of the tab's session (sessionStorage: names only, no values), unless off.
@@ -39,7 +53,8 @@ export const submitted = (form: HTMLFormElement, data: FormData): void => {
   if (email) {
     core.identify(email);
     // getAttribute: form.id / form.action would return fields named "id" / "action".
-    for (const attr of ['id', 'name', 'action']) properties['form_' + attr] = form.getAttribute(attr);
+    for (const attr of ['id', 'name', 'action'])
+      properties['form_' + attr] = form.getAttribute(attr);
     core.track('form_submitted', properties);
     core.$f(); // the submit usually navigates away
   }

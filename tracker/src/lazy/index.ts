@@ -12,6 +12,8 @@ import './spa.js';
 
 const queued = core.$q as Handoff[];
 // A click in a link (an <a>, or an element inside one).
-const handle = safe(([target, fields]: Handoff) => (fields ? submitted(target as HTMLFormElement, fields) : clicked(target.closest('a')!)));
+const handle = safe(([target, fields]: Handoff) =>
+  fields ? submitted(target as HTMLFormElement, fields) : clicked(target.closest('a')!),
+);
 core.$q = { push: handle };
 queued.map(handle);

@@ -6,7 +6,11 @@ import { core, list } from './core.js';
  * Documents, spreadsheets, decks, data and installers (add others with data-download-ext). Matched
  * against the lowercased path: Report.PDF counts; data-download-ext is written lowercase.
  */
-const DOWNLOAD = RegExp('\\.(' + ['pdf|(doc|xls|ppt)x?|csv|zip|dmg|exe|msi|pkg', ...list(core.$d.downloadExt)].join('|') + ')$');
+const DOWNLOAD = RegExp(
+  '\\.(' +
+    ['pdf|(doc|xls|ppt)x?|csv|zip|dmg|exe|msi|pkg', ...list(core.$d.downloadExt)].join('|') +
+    ')$',
+);
 
 /** `link` was clicked (cl.js hands over every click in an <a>). */
 export const clicked = (link: HTMLAnchorElement): void => {
@@ -15,7 +19,10 @@ export const clicked = (link: HTMLAnchorElement): void => {
   // mailto:, tel:, javascript: … have no host.
   if (ext || (link.host && link.host != loc.host)) {
     // file_type is left out (undefined) for outbound links.
-    core.track(ext ? 'file_download' : 'outbound_link_clicked', { url: core.$x(link.href), file_type: (ext || [])[1] });
+    core.track(ext ? 'file_download' : 'outbound_link_clicked', {
+      url: core.$x(link.href),
+      file_type: (ext || [])[1],
+    });
     core.$f(); // the click usually leaves the page
   }
 };

@@ -55,7 +55,9 @@ export const pathOf = (e: CollectedEvent): string => new URL(e.context.page.url)
 export const searchOf = (e: CollectedEvent): string => new URL(e.context.page.url).search;
 
 /** A page with the snippet tag; `attrs` are extra attributes on the script tag. */
-export function pageWithSnippet(opts: { attrs?: string; head?: string; body?: string; title?: string } = {}): string {
+export function pageWithSnippet(
+  opts: { attrs?: string; head?: string; body?: string; title?: string } = {},
+): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>${opts.title ?? 'Test page'}</title>${opts.head ?? ''}
 <script defer src="/cl.js" data-key="wk_test" ${opts.attrs ?? ''}></script></head><body>${opts.body ?? ''}</body></html>`;
 }
@@ -91,7 +93,12 @@ export async function startSite(tracker: BuiltTracker): Promise<TestSite> {
       lazyRequests++;
       // Cached for good, as the server does (its name changes with its content).
       const send = (): void =>
-        void res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'public, max-age=31536000, immutable' }).end(tracker.lazy.code);
+        void res
+          .writeHead(200, {
+            'content-type': 'text/javascript',
+            'cache-control': 'public, max-age=31536000, immutable',
+          })
+          .end(tracker.lazy.code);
       if (held) held.push(send);
       else send();
       return;
@@ -101,7 +108,9 @@ export async function startSite(tracker: BuiltTracker): Promise<TestSite> {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>other</title><p>${path}</p>`);
+    res
+      .writeHead(200, { 'content-type': 'text/html' })
+      .end(`<!doctype html><title>other</title><p>${path}</p>`);
   };
 
   const server: Server = createServer((req, res) => {
@@ -139,11 +148,18 @@ export async function startSite(tracker: BuiltTracker): Promise<TestSite> {
 
 /** Resolves once the lazy part ran in `page` (it replaces the array of queued hand-offs with its dispatcher). */
 export async function lazyRan(page: Page): Promise<void> {
-  await page.waitForFunction(() => !Object.values((window as unknown as { closedloop: object }).closedloop).some(Array.isArray));
+  await page.waitForFunction(
+    () =>
+      !Object.values((window as unknown as { closedloop: object }).closedloop).some(Array.isArray),
+  );
 }
 
 /** Polls until `find` returns something (or times out with the events seen so far in the message). */
-export async function waitFor<T>(site: TestSite, find: (events: CollectedEvent[]) => T | undefined | false, timeoutMs = 5000): Promise<T> {
+export async function waitFor<T>(
+  site: TestSite,
+  find: (events: CollectedEvent[]) => T | undefined | false,
+  timeoutMs = 5000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = find(site.events());

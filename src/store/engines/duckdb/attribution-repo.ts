@@ -3,7 +3,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listValue } from '@duckdb/node-api';
-import type { AttributionInputs, CreditDimension, CreditGroup, CreditQuery, CreditRow, NonConvertingTouches } from '../../types.js';
+import type {
+  AttributionInputs,
+  CreditDimension,
+  CreditGroup,
+  CreditQuery,
+  CreditRow,
+  NonConvertingTouches,
+} from '../../types.js';
 import { sqlString, VARCHAR_LIST, type Db } from './connection.js';
 import { spanHolds } from './derive-identity.js';
 
@@ -40,7 +47,13 @@ export async function attributionInputs(
   // some persons: their anonymous ids first (a few), then only their sessions; a join would probe
   // every session of the workspace
   const ids = personIds
-    ? (await db.query("SELECT DISTINCT value FROM identities WHERE workspace_id = $ws AND kind = 'anonymous_id' AND person_id IN (SELECT unnest($persons::VARCHAR[]))", base, types)).map((r) => String(r.value))
+    ? (
+        await db.query(
+          "SELECT DISTINCT value FROM identities WHERE workspace_id = $ws AND kind = 'anonymous_id' AND person_id IN (SELECT unnest($persons::VARCHAR[]))",
+          base,
+          types,
+        )
+      ).map((r) => String(r.value))
     : [];
   const touches = await db.query(
     `WITH i AS (SELECT person_id, value, from_at, until_at FROM identities WHERE workspace_id = $ws AND kind = 'anonymous_id' ${personFilter('person_id', personIds)})
@@ -51,23 +64,46 @@ export async function attributionInputs(
      WHERE s.workspace_id = $ws AND s.page_views > 0 ${personIds ? 'AND s.anonymous_id IN (SELECT unnest($anon::VARCHAR[]))' : ''}
        ${opts.convertingOnly ? `AND i.person_id IN (SELECT person_id FROM milestones WHERE workspace_id = $ws AND milestone = $m)` : ''}
      ORDER BY i.person_id, s.started_at, s.session_id`,
-    { ...base, ...(opts.convertingOnly ? { m: milestone } : {}), ...(personIds ? { anon: listValue(ids) } : {}) },
+    {
+      ...base,
+      ...(opts.convertingOnly ? { m: milestone } : {}),
+      ...(personIds ? { anon: listValue(ids) } : {}),
+    },
     personIds ? { ...types, anon: VARCHAR_LIST } : undefined,
   );
   return {
-    conversions: conversions.map((r) => ({ personId: String(r.person_id), at: Number(r.at), value: Number(r.value) })),
-    roles: roles.map((r) => ({ personId: String(r.person_id), milestone: String(r.milestone), at: Number(r.at) })),
-    touches: touches.map((r) => ({ personId: String(r.person_id), touchId: String(r.session_id), channel: String(r.channel), at: Number(r.at) })),
+    conversions: conversions.map((r) => ({
+      personId: String(r.person_id),
+      at: Number(r.at),
+      value: Number(r.value),
+    })),
+    roles: roles.map((r) => ({
+      personId: String(r.person_id),
+      milestone: String(r.milestone),
+      at: Number(r.at),
+    })),
+    touches: touches.map((r) => ({
+      personId: String(r.person_id),
+      touchId: String(r.session_id),
+      channel: String(r.channel),
+      at: Number(r.at),
+    })),
   };
 }
 
-export async function nonConvertingTouches(db: Db, ws: string, milestone: string): Promise<NonConvertingTouches> {
+export async function nonConvertingTouches(
+  db: Db,
+  ws: string,
+  milestone: string,
+): Promise<NonConvertingTouches> {
   const from = `FROM sessions s JOIN identities i
        ON i.workspace_id = s.workspace_id AND i.kind = 'anonymous_id' AND i.value = s.anonymous_id AND ${spanHolds('i', 's.started_at')}
      WHERE s.workspace_id = $ws AND s.page_views > 0
        AND i.person_id NOT IN (SELECT person_id FROM milestones WHERE workspace_id = $ws AND milestone = $m)`;
   const params = { ws, m: milestone };
-  const channels = (await db.query(`SELECT DISTINCT s.channel ${from} ORDER BY 1`, params)).map((r) => String(r.channel));
+  const channels = (await db.query(`SELECT DISTINCT s.channel ${from} ORDER BY 1`, params)).map(
+    (r) => String(r.channel),
+  );
   // numbers only cross into JavaScript: a person ordinal, a channel index and a time per touch
   const cols = await db.queryColumns(
     `SELECT (dense_rank() OVER (ORDER BY i.person_id) - 1)::INTEGER AS p, (list_position($channels::VARCHAR[], s.channel) - 1)::INTEGER AS c,
@@ -106,10 +142,27 @@ export async function replaceCredits(
     const file = join(dir, 'credits.ndjson');
     const lines: string[] = [];
     for (const r of rows) {
-      lines.push(JSON.stringify({ m: r.model, p: r.personId, c: r.convertedAt, t: r.touchId, ta: r.touchedAt, ch: r.channel, w: r.weight, n: r.conversions, v: r.value }));
+      lines.push(
+        JSON.stringify({
+          m: r.model,
+          p: r.personId,
+          c: r.convertedAt,
+          t: r.touchId,
+          ta: r.touchedAt,
+          ch: r.channel,
+          w: r.weight,
+          n: r.conversions,
+          v: r.value,
+        }),
+      );
     }
     writeFileSync(file, lines.join('\n'));
-    const params = { ws, m: scope.milestone, models: listValue([...scope.models]), ...(scope.personIds ? { persons: listValue([...scope.personIds]) } : {}) };
+    const params = {
+      ws,
+      m: scope.milestone,
+      models: listValue([...scope.models]),
+      ...(scope.personIds ? { persons: listValue([...scope.personIds]) } : {}),
+    };
     const types = { models: VARCHAR_LIST, ...(scope.personIds ? { persons: VARCHAR_LIST } : {}) };
     await db.transaction(async (c) => {
       await c.run(
@@ -134,7 +187,13 @@ export async function replaceCredits(
         );
       }
       for (const f of fits) {
-        await c.run('INSERT INTO attribution_fits VALUES ($ws, $model, $m, $ch, $s)', { ws, model: f.model, m: scope.milestone, ch: f.channel, s: f.score });
+        await c.run('INSERT INTO attribution_fits VALUES ($ws, $model, $m, $ch, $s)', {
+          ws,
+          model: f.model,
+          m: scope.milestone,
+          ch: f.channel,
+          s: f.score,
+        });
       }
     });
   } finally {
@@ -156,7 +215,9 @@ const DIMENSION_SQL: Record<CreditDimension, string> = {
 
 /** Credits of one model summed by touch dimensions; "(no touchpoint)" rows keep that label in every dimension. */
 export async function creditReport(db: Db, ws: string, q: CreditQuery): Promise<CreditGroup[]> {
-  const dims = q.groupBy.map((d, i) => `CASE WHEN c.touch_id IS NULL THEN c.channel ELSE ${DIMENSION_SQL[d]} END AS d${i}`);
+  const dims = q.groupBy.map(
+    (d, i) => `CASE WHEN c.touch_id IS NULL THEN c.channel ELSE ${DIMENSION_SQL[d]} END AS d${i}`,
+  );
   const groupCols = q.groupBy.map((_, i) => `d${i}`);
   const rows = await db.query(
     `SELECT ${[...dims, 'sum(c.conversions) AS conversions', 'sum(c.value) AS value', 'count(DISTINCT (c.person_id, c.converted_at)) AS touched'].join(', ')}
@@ -176,7 +237,12 @@ export async function creditReport(db: Db, ws: string, q: CreditQuery): Promise<
     },
   );
   return rows.map((r) => ({
-    key: Object.fromEntries(q.groupBy.map((d, i) => [d, r[`d${i}`] === null || r[`d${i}`] === undefined ? null : String(r[`d${i}`])])),
+    key: Object.fromEntries(
+      q.groupBy.map((d, i) => [
+        d,
+        r[`d${i}`] === null || r[`d${i}`] === undefined ? null : String(r[`d${i}`]),
+      ]),
+    ),
     conversions: Number(r.conversions ?? 0),
     value: Number(r.value ?? 0),
     touchedConversions: Number(r.touched ?? 0),
@@ -184,13 +250,28 @@ export async function creditReport(db: Db, ws: string, q: CreditQuery): Promise<
 }
 
 /** Channel scores (removal effects, Shapley values) of the last full fit. */
-export async function attributionFits(db: Db, ws: string, milestone: string): Promise<{ model: string; channel: string; score: number }[]> {
-  const rows = await db.query('SELECT model, channel, score FROM attribution_fits WHERE workspace_id = $ws AND milestone = $m ORDER BY model, score DESC, channel', { ws, m: milestone });
-  return rows.map((r) => ({ model: String(r.model), channel: String(r.channel), score: Number(r.score) }));
+export async function attributionFits(
+  db: Db,
+  ws: string,
+  milestone: string,
+): Promise<{ model: string; channel: string; score: number }[]> {
+  const rows = await db.query(
+    'SELECT model, channel, score FROM attribution_fits WHERE workspace_id = $ws AND milestone = $m ORDER BY model, score DESC, channel',
+    { ws, m: milestone },
+  );
+  return rows.map((r) => ({
+    model: String(r.model),
+    channel: String(r.channel),
+    score: Number(r.score),
+  }));
 }
 
 /** Per-conversion credits of one person (for the journey view and tests). */
-export async function personCredits(db: Db, ws: string, personId: string): Promise<(CreditRow & { milestone: string })[]> {
+export async function personCredits(
+  db: Db,
+  ws: string,
+  personId: string,
+): Promise<(CreditRow & { milestone: string })[]> {
   const rows = await db.query(
     `SELECT model, milestone, person_id, epoch_ms(converted_at) AS conv, touch_id, epoch_ms(touched_at) AS touched, channel, weight, conversions, value
      FROM attribution_credits WHERE workspace_id = $ws AND person_id = $p ORDER BY milestone, model, converted_at, touched_at NULLS FIRST, touch_id`,

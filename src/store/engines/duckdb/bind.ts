@@ -6,7 +6,10 @@ import type { Db } from './connection.js';
 type RepoFn = (db: Db, ...args: any[]) => unknown;
 type Bound<F> = F extends (db: Db, ...args: infer A) => infer R ? (...args: A) => R : never;
 
-export function bind<T extends Record<string, RepoFn>>(db: Db, fns: T): { [K in keyof T]: Bound<T[K]> } {
+export function bind<T extends Record<string, RepoFn>>(
+  db: Db,
+  fns: T,
+): { [K in keyof T]: Bound<T[K]> } {
   const out: Record<string, (...args: unknown[]) => unknown> = {};
   for (const [name, fn] of Object.entries(fns)) out[name] = (...args: unknown[]) => fn(db, ...args);
   return out as { [K in keyof T]: Bound<T[K]> };

@@ -13,7 +13,14 @@ import { insertDeadLetters } from './dead-letters-repo.js';
 import { readJsonColumnsArg } from './event-sql.js';
 import { diagnoseFile } from './file-diagnosis.js';
 import { importInsertSql, isDuplicateKeyError, validCountSql } from './import-sql.js';
-import { insertLines, isolateLines, isTransient, journalInsertSql, runJournalInsert, withScratch } from './journal-isolate.js';
+import {
+  insertLines,
+  isolateLines,
+  isTransient,
+  journalInsertSql,
+  runJournalInsert,
+  withScratch,
+} from './journal-isolate.js';
 
 /** How many rejected lines an import lists (all are counted). */
 const MAX_LISTED_REJECTIONS = 1000;
@@ -24,7 +31,7 @@ export function toRejection(r: Row): Rejection {
 }
 
 export async function importEventsFile(
-db: Db,
+  db: Db,
   workspaceId: string,
   path: string,
   onProgress?: (p: ImportProgress) => void,
@@ -33,7 +40,13 @@ db: Db,
   const batch = `import-${randomUUID()}`;
   const src = `read_ndjson(${sqlString(path)}, columns=${readJsonColumnsArg()}, format='newline_delimited', ignore_errors=true)`;
   const linesPromise = countNonBlankLines(path);
-  const params = { ws: workspaceId, received: new Date().toISOString(), correct: false, origin: 'import', batch };
+  const params = {
+    ws: workspaceId,
+    received: new Date().toISOString(),
+    correct: false,
+    origin: 'import',
+    batch,
+  };
   const inserted = await db.write(async (conn) => {
     // DuckDB reports its own progress through a large scan; poll it for the caller's bar.
     const timer = onProgress
@@ -57,13 +70,27 @@ db: Db,
   onProgress?.({ fraction: 1, file: path });
   const lines = await linesPromise;
   if (inserted === lines) {
-    return { received: lines, inserted, duplicates: 0, rejected: [], rejectedCount: 0, batchId: batch };
+    return {
+      received: lines,
+      inserted,
+      duplicates: 0,
+      rejected: [],
+      rejectedCount: 0,
+      batchId: batch,
+    };
   }
   // Something was skipped. When every line is a valid event, only duplicates were (a file imported
   // again, or overlapping archives): one more pass of the reader says so, far faster than the diagnosis.
   const [v] = await db.query(validCountSql(src), { received: params.received, correct: false });
   if (Number(v?.valid) === lines) {
-    return { received: lines, inserted, duplicates: lines - inserted, rejected: [], rejectedCount: 0, batchId: batch };
+    return {
+      received: lines,
+      inserted,
+      duplicates: lines - inserted,
+      rejected: [],
+      rejectedCount: 0,
+      batchId: batch,
+    };
   }
   // Some lines were rejected: find which and why (slower, only for files that need it).
   const diag = await diagnoseFile(db, path, MAX_LISTED_REJECTIONS);

@@ -1,4 +1,11 @@
-import { DuckDBInstance, LIST, VARCHAR, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import {
+  DuckDBInstance,
+  LIST,
+  VARCHAR,
+  type DuckDBConnection,
+  type DuckDBType,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 
 export type Params = Record<string, DuckDBValue>;
 export type Row = Record<string, unknown>;
@@ -55,8 +62,14 @@ export class Db {
   }
 
   /** Read a result column by column (for large numeric results: no object per row). */
-  queryColumns(sql: string, params?: Params, types?: Record<string, DuckDBType>): Promise<DuckDBValue[][]> {
-    return this.reads.run(async () => (await this.reader.runAndReadAll(sql, params, types)).getColumns());
+  queryColumns(
+    sql: string,
+    params?: Params,
+    types?: Record<string, DuckDBType>,
+  ): Promise<DuckDBValue[][]> {
+    return this.reads.run(async () =>
+      (await this.reader.runAndReadAll(sql, params, types)).getColumns(),
+    );
   }
 
   /** A write (or a sequence of them) on the writer connection, serialised with every other write. */

@@ -1,13 +1,29 @@
 // Dead letters (migration v12): journal lines the engine could not load, kept byte for byte with the
 // reason, listed for people and replayed through the journal's own load path once something is fixed.
-import { BLOB, blobValueFromBytes, INTEGER, VARCHAR, type DuckDBBlobValue, type DuckDBConnection } from '@duckdb/node-api';
+import {
+  BLOB,
+  blobValueFromBytes,
+  INTEGER,
+  VARCHAR,
+  type DuckDBBlobValue,
+  type DuckDBConnection,
+} from '@duckdb/node-api';
 import { deadLetterId, previewLine, PREVIEW_CHARS, type JournalLine } from '../../journal-lines.js';
-import type { DeadLetter, DeadLetterCounts, DeadLetterFilter, DeadLetterRetry } from '../../types.js';
+import type {
+  DeadLetter,
+  DeadLetterCounts,
+  DeadLetterFilter,
+  DeadLetterRetry,
+} from '../../types.js';
 import type { Db, Params, Row } from './connection.js';
 import { insertLines, isolateLines, withScratch, type RefusedLine } from './journal-isolate.js';
 
 /** Stores refused lines of `source` (inside the caller's transaction). Ids follow the line, so a replay adds nothing. */
-export async function insertDeadLetters(conn: DuckDBConnection, source: string, refused: readonly RefusedLine[]): Promise<void> {
+export async function insertDeadLetters(
+  conn: DuckDBConnection,
+  source: string,
+  refused: readonly RefusedLine[],
+): Promise<void> {
   if (refused.length === 0) return;
   const stmt = await conn.prepare(
     `INSERT OR IGNORE INTO dead_letters (id, workspace_id, source, line_no, received_at, failed_at, reason, raw)
@@ -49,7 +65,10 @@ const iso = (col: string) => `strftime(${col} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%
 // a preview needs the first characters only: never read a whole (up to 32 KB) line for it
 const PREVIEW_BYTES = PREVIEW_CHARS * 4 + 4;
 
-export async function listDeadLetters(db: Db, f: DeadLetterFilter & { pendingOnly?: boolean; limit?: number }): Promise<DeadLetter[]> {
+export async function listDeadLetters(
+  db: Db,
+  f: DeadLetterFilter & { pendingOnly?: boolean; limit?: number },
+): Promise<DeadLetter[]> {
   const w = where(f);
   // the reader's own values, not the JSON-friendly rows of db.query: the raw head is bytes
   const rows = await db.reads.run(async () =>
@@ -99,9 +118,18 @@ export async function countDeadLetters(db: Db, workspaceId?: string): Promise<De
 export function retryDeadLetters(db: Db, f: DeadLetterFilter): Promise<DeadLetterRetry> {
   return db.write(async (conn) => {
     const w = where({ ...f, pendingOnly: true });
-    const rows = (await conn.runAndReadAll(`SELECT id, raw FROM dead_letters WHERE ${w.sql} ORDER BY failed_at, source, line_no`, w.params)).getRows();
+    const rows = (
+      await conn.runAndReadAll(
+        `SELECT id, raw FROM dead_letters WHERE ${w.sql} ORDER BY failed_at, source, line_no`,
+        w.params,
+      )
+    ).getRows();
     // each letter stands alone: line numbers here only map the replay back to its letter
-    const lines: JournalLine[] = rows.map(([, raw], i) => ({ lineNo: i + 1, raw: Buffer.from((raw as DuckDBBlobValue).bytes), terminated: true }));
+    const lines: JournalLine[] = rows.map(([, raw], i) => ({
+      lineNo: i + 1,
+      raw: Buffer.from((raw as DuckDBBlobValue).bytes),
+      terminated: true,
+    }));
     const idOf = (l: JournalLine) => String(rows[l.lineNo - 1]![0]);
     if (lines.length === 0) return { loaded: [], failed: [], inserted: 0, touched: new Map() };
     return withScratch(async (scratch) => {
@@ -109,18 +137,26 @@ export function retryDeadLetters(db: Db, f: DeadLetterFilter): Promise<DeadLette
       await conn.run('BEGIN TRANSACTION');
       try {
         const loaded = await insertLines(conn, good, scratch);
-        const done = await conn.prepare('UPDATE dead_letters SET retried_at = now() WHERE id = $id');
+        const done = await conn.prepare(
+          'UPDATE dead_letters SET retried_at = now() WHERE id = $id',
+        );
         for (const l of good) {
           done.bind({ id: idOf(l) });
           await done.run();
         }
-        const again = await conn.prepare('UPDATE dead_letters SET reason = $reason, failed_at = now() WHERE id = $id');
+        const again = await conn.prepare(
+          'UPDATE dead_letters SET reason = $reason, failed_at = now() WHERE id = $id',
+        );
         for (const r of refused) {
           again.bind({ id: idOf(r.line), reason: r.reason });
           await again.run();
         }
         await conn.run('COMMIT');
-        return { loaded: good.map(idOf), failed: refused.map((r) => ({ id: idOf(r.line), reason: r.reason })), ...loaded };
+        return {
+          loaded: good.map(idOf),
+          failed: refused.map((r) => ({ id: idOf(r.line), reason: r.reason })),
+          ...loaded,
+        };
       } catch (err) {
         await conn.run('ROLLBACK').catch(() => undefined);
         throw err;

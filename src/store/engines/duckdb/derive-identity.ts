@@ -6,7 +6,8 @@ import { sqlString } from './connection.js';
 
 // the link rules' data (rules/identity-links.ts), rendered once: one SELECT per rule
 const LINK_SELECTS = IDENTITY_LINK_RULES.map((r) => {
-  const source = r.source === 'type' ? 'type' : r.source === 'event' ? 'event' : sqlString(r.source.fixed);
+  const source =
+    r.source === 'type' ? 'type' : r.source === 'event' ? 'event' : sqlString(r.source.fixed);
   return `SELECT ${sqlString(r.a.kind)} AS ak, ${r.a.field} AS av, ${sqlString(r.b.kind)} AS bk, ${r.b.field} AS bv, ts, ${source} AS src
       FROM ev WHERE type IN (${r.types.map(sqlString).join(', ')})`;
 }).join('\n    UNION ALL ');
@@ -64,7 +65,8 @@ export const spanHolds = (i: string, ts: string): string =>
   `(${i}.from_at IS NULL OR ${ts} >= ${i}.from_at) AND (${i}.until_at IS NULL OR ${ts} < ${i}.until_at)`;
 
 /** The ids (kind, value) in temp table `T`, as a row-value set for `(kind, value) IN ...`. */
-export const inScope = (table: string, kind = 'kind', value = 'value'): string => `(${kind}, ${value}) IN (SELECT (kind, value) FROM ${table})`;
+export const inScope = (table: string, kind = 'kind', value = 'value'): string =>
+  `(${kind}, ${value}) IN (SELECT (kind, value) FROM ${table})`;
 
 /**
  * One step of the identity scope's closure: every id an edge joins to an id already in `identity_scope`
@@ -131,7 +133,10 @@ export const COLLISIONS_SQL = `
 
 // the lead rule's data (rules/lead-milestone.ts), rendered once
 const LEAD_SOURCE_CASES = Object.entries(LEAD_TRACK_EVENTS)
-  .map(([source, names]) => `           WHEN e.event IN (${names.map(sqlString).join(', ')}) THEN '${source}'`)
+  .map(
+    ([source, names]) =>
+      `           WHEN e.event IN (${names.map(sqlString).join(', ')}) THEN '${source}'`,
+  )
   .join('\n');
 const LEAD_EVENT_LIST = Object.values(LEAD_TRACK_EVENTS).flat().map(sqlString).join(', ');
 
@@ -145,7 +150,9 @@ const LEAD_EVENT_LIST = Object.values(LEAD_TRACK_EVENTS).flat().map(sqlString).j
 export function leadMilestonesSql(scoped: boolean, stage?: string): string {
   // scoped, persons come only from the scope's ids: join those, not every identity of the workspace
   const ids = (kind: string): string =>
-    scoped ? `(SELECT * FROM identities WHERE workspace_id = $ws AND kind = '${kind}' AND value IN (SELECT value FROM identity_scope_in WHERE kind = '${kind}'))` : 'identities';
+    scoped
+      ? `(SELECT * FROM identities WHERE workspace_id = $ws AND kind = '${kind}' AND value IN (SELECT value FROM identity_scope_in WHERE kind = '${kind}'))`
+      : 'identities';
   return `
   INSERT INTO milestones (workspace_id, person_id, milestone, reached_at, source, message_id)
   WITH candidates AS (
@@ -160,9 +167,13 @@ ${LEAD_SOURCE_CASES}
     WHERE e.workspace_id = $ws AND e.type IN ('identify', 'track') AND (
       (e.type = 'identify' AND coalesce(e.email, e.phone) IS NOT NULL)
       OR (e.type = 'track' AND e.event IN (${LEAD_EVENT_LIST}))
-    )${scoped ? `
+    )${
+      scoped
+        ? `
       AND (e.anonymous_id IN (SELECT value FROM identity_scope_in WHERE kind = 'anonymous_id')
-        OR e.user_id IN (SELECT value FROM identity_scope_in WHERE kind = 'user_id'))` : ''}
+        OR e.user_id IN (SELECT value FROM identity_scope_in WHERE kind = 'user_id'))`
+        : ''
+    }
   )
   , firsts AS (
     SELECT person_id, min(ts) AS first_ts FROM candidates

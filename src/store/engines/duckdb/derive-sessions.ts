@@ -2,7 +2,11 @@
 // JavaScript reference is what the conformance test holds this to). The acquisition (source, medium,
 // channel) of each session is decided in JavaScript by the channel rules (model/channels) for each
 // distinct landing, then joined back.
-import { CAMPAIGN_CONTEXT_KEYS, CAMPAIGN_HIT_TYPES, CAMPAIGN_PARAMS } from '../../../rules/session-boundary.js';
+import {
+  CAMPAIGN_CONTEXT_KEYS,
+  CAMPAIGN_HIT_TYPES,
+  CAMPAIGN_PARAMS,
+} from '../../../rules/session-boundary.js';
 import { sqlString } from './connection.js';
 
 const list = (xs: readonly string[]) => xs.map(sqlString).join(', ');
@@ -26,7 +30,11 @@ const campaignKey = `CASE WHEN type IN (${HIT_TYPES}) AND (contains(page_url, '?
  * Only narrow columns go through the two window sorts (ids, time, the campaign hash); the landing's
  * wide fields are joined back afterwards, by row id, for the one or two events per session that need them.
  */
-export function stageSessionsSql(scoped: boolean, clickIdParams: readonly string[], stage?: string): string {
+export function stageSessionsSql(
+  scoped: boolean,
+  clickIdParams: readonly string[],
+  stage?: string,
+): string {
   const src = stage ?? 'events';
   const rid = stage ? 'rid' : 'rowid';
   return `CREATE OR REPLACE TEMP TABLE derive_sessions AS
@@ -74,7 +82,8 @@ export function landingKeySql(url: string, clickIdParams: readonly string[]): st
 }
 
 function clickIdPattern(params: readonly string[], before: string, after: string): string {
-  for (const p of params) if (!/^[a-z0-9_]+$/.test(p)) throw new Error(`click id parameter names are [a-z0-9_]: ${p}`);
+  for (const p of params)
+    if (!/^[a-z0-9_]+$/.test(p)) throw new Error(`click id parameter names are [a-z0-9_]: ${p}`);
   return `'(?i)${before}${params.join('|')}${after}'`;
 }
 
@@ -108,7 +117,10 @@ export function clearSessionsSql(scoped: boolean): string {
 }
 
 /** The new sessions: staged boundaries joined to the acquisition of their (blinded) landing. */
-export function insertSessionsSql(acquisitionsFile: string, clickIdParams: readonly string[]): string {
+export function insertSessionsSql(
+  acquisitionsFile: string,
+  clickIdParams: readonly string[],
+): string {
   return `
     INSERT INTO sessions (workspace_id, session_id, anonymous_id, started_at, ended_at, landing_url, referrer,
       source, medium, campaign, term, content, campaign_id, click_ids, ad_ids,

@@ -18,7 +18,14 @@ async function withStore<T>(fn: (s: Store, dir: string) => Promise<T>): Promise<
   }
 }
 
-const ws = (id: string) => ({ id, name: id, currency: 'GBP', timezone: 'Europe/London', writeKey: `wk_${id}`, secretKeyHash: `h_${id}` });
+const ws = (id: string) => ({
+  id,
+  name: id,
+  currency: 'GBP',
+  timezone: 'Europe/London',
+  writeKey: `wk_${id}`,
+  secretKeyHash: `h_${id}`,
+});
 const page = (i: number, extra: Record<string, unknown> = {}) => ({
   type: 'page',
   messageId: `m-${i}`,
@@ -26,7 +33,12 @@ const page = (i: number, extra: Record<string, unknown> = {}) => ({
   timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
   name: 'Pricing',
   properties: { path: '/pricing' },
-  context: { page: { url: `https://acme.io/pricing?utm_source=google&gclid=G${i}`, referrer: 'https://www.google.com/' } },
+  context: {
+    page: {
+      url: `https://acme.io/pricing?utm_source=google&gclid=G${i}`,
+      referrer: 'https://www.google.com/',
+    },
+  },
   ...extra,
 });
 
@@ -55,10 +67,22 @@ test('a workspace never reads another workspace’s rows', async () => {
     // the same messageIds in both workspaces are distinct facts
     await s.appendEvents('a', [page(1), page(2)], { origin: 'api', receivedAt: new Date() });
     await s.appendEvents('b', [page(1)], { origin: 'api', receivedAt: new Date() });
-    await s.appendIdentityLinks('a', [{ fromKind: 'anonymous_id', fromValue: 'a-1', toKind: 'email', toValue: 'x@a.io', source: 'identify', at: '2026-01-01T00:00:00.000Z' }]);
+    await s.appendIdentityLinks('a', [
+      {
+        fromKind: 'anonymous_id',
+        fromValue: 'a-1',
+        toKind: 'email',
+        toValue: 'x@a.io',
+        source: 'identify',
+        at: '2026-01-01T00:00:00.000Z',
+      },
+    ]);
     assert.equal(await s.countEvents('a'), 2);
     assert.equal(await s.countEvents('b'), 1);
-    assert.deepEqual((await s.queryEvents('b')).map((e) => e.messageId), ['m-1']);
+    assert.deepEqual(
+      (await s.queryEvents('b')).map((e) => e.messageId),
+      ['m-1'],
+    );
     assert.equal((await s.queryEvents('a', { anonymousId: 'a-1' })).length, 1);
     assert.equal((await s.listIdentityLinks('b')).length, 0);
     assert.equal((await s.listIdentityLinks('a')).length, 1);
@@ -79,7 +103,12 @@ test('import: bad lines are rejected with line numbers and reasons, good ones ke
       JSON.stringify({ type: 'page', timestamp: '2026-01-01T00:00:00Z' }),
       '[1,2]',
       JSON.stringify(page(2)), // duplicate messageId inside the file
-      JSON.stringify({ type: 'track', event: 'Signed Up', userId: 'u1', timestamp: '2026-01-02T00:00:00Z' }), // no messageId
+      JSON.stringify({
+        type: 'track',
+        event: 'Signed Up',
+        userId: 'u1',
+        timestamp: '2026-01-02T00:00:00Z',
+      }), // no messageId
     ];
     const f = join(dir, 'events.ndjson');
     writeFileSync(f, lines.join('\n') + '\n');
@@ -112,10 +141,24 @@ test('import: repeats of valid events, in the file and already stored, are dupli
     await s.importEventsFile('w', first);
     // m-2 stored already, m-3 twice in the file, m-4 new
     const next = join(dir, 'next.ndjson');
-    writeFileSync(next, [page(2), page(3), page(4), page(3)].map((e) => JSON.stringify(e)).join('\n') + '\n');
+    writeFileSync(
+      next,
+      [page(2), page(3), page(4), page(3)].map((e) => JSON.stringify(e)).join('\n') + '\n',
+    );
     const { batchId: _b, ...r } = await s.importEventsFile('w', next);
-    assert.deepEqual(r, { received: 4, inserted: 2, duplicates: 2, rejected: [], rejectedCount: 0 });
-    assert.deepEqual((await s.queryEvents('w', {})).map((e) => e.messageId).sort(), ['m-1', 'm-2', 'm-3', 'm-4']);
+    assert.deepEqual(r, {
+      received: 4,
+      inserted: 2,
+      duplicates: 2,
+      rejected: [],
+      rejectedCount: 0,
+    });
+    assert.deepEqual((await s.queryEvents('w', {})).map((e) => e.messageId).sort(), [
+      'm-1',
+      'm-2',
+      'm-3',
+      'm-4',
+    ]);
   });
 });
 
@@ -125,8 +168,18 @@ test('a clean import takes the fast path and keeps every field', async () => {
     const f = join(dir, 'ok.ndjson');
     writeFileSync(f, [page(1), page(2), page(3)].map((e) => JSON.stringify(e)).join('\n'));
     const { batchId, ...r } = await s.importEventsFile('w', f);
-    assert.deepEqual(r, { received: 3, inserted: 3, duplicates: 0, rejected: [], rejectedCount: 0 });
-    assert.match(batchId ?? '', /^import-/, 'the batch the events were stored under (the post-import redaction is limited to it)');
+    assert.deepEqual(r, {
+      received: 3,
+      inserted: 3,
+      duplicates: 0,
+      rejected: [],
+      rejectedCount: 0,
+    });
+    assert.match(
+      batchId ?? '',
+      /^import-/,
+      'the batch the events were stored under (the post-import redaction is limited to it)',
+    );
     const [e] = await s.queryEvents('w', { limit: 1 });
     assert.equal(e!.messageId, 'm-3');
     assert.equal(e!.timestamp, '2026-01-01T00:00:03.000Z');
@@ -141,10 +194,23 @@ test('appendEvents: valid events kept, rejected listed by position, retries de-d
     await s.createWorkspace(ws('w'));
     const receivedAt = new Date('2026-03-01T12:00:10.000Z');
     // the client clock is 1 h fast: sentAt 13:00:10 and the event happened 5 s before sending
-    const skewed = { ...page(9), timestamp: '2026-03-01T13:00:05.000Z', sentAt: '2026-03-01T13:00:10.000Z' };
-    const r = await s.appendEvents('w', [page(1), { type: 'bogus', anonymousId: 'z' }, skewed], { origin: 'api', receivedAt });
+    const skewed = {
+      ...page(9),
+      timestamp: '2026-03-01T13:00:05.000Z',
+      sentAt: '2026-03-01T13:00:10.000Z',
+    };
+    const r = await s.appendEvents('w', [page(1), { type: 'bogus', anonymousId: 'z' }, skewed], {
+      origin: 'api',
+      receivedAt,
+    });
     assert.equal(r.inserted, 2);
-    assert.deepEqual(r.rejected, [{ line: 2, field: 'type', reason: 'must be one of track, page, screen, identify, group, alias' }]);
+    assert.deepEqual(r.rejected, [
+      {
+        line: 2,
+        field: 'type',
+        reason: 'must be one of track, page, screen, identify, group, alias',
+      },
+    ]);
     const again = await s.appendEvents('w', [page(1), skewed], { origin: 'api', receivedAt });
     assert.equal(again.inserted, 0);
     assert.equal(again.duplicates, 2);

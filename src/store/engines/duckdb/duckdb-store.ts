@@ -1,7 +1,15 @@
 // The DuckDB engine's Store: each area of src/store/areas/ is the list of its repo functions, bound to
 // one database (bind.ts); the few methods that need more than the database are written here.
 import type { Store } from '../../store.js';
-import { attributionFits, attributionInputs, creditReport, creditsOutOfStep, nonConvertingTouches, personCredits, replaceCredits } from './attribution-repo.js';
+import {
+  attributionFits,
+  attributionInputs,
+  creditReport,
+  creditsOutOfStep,
+  nonConvertingTouches,
+  personCredits,
+  replaceCredits,
+} from './attribution-repo.js';
 import { bind } from './bind.js';
 import { importEventsFile, loadEventJournal } from './bulk-load.js';
 import { Db, type EngineLimits } from './connection.js';
@@ -25,15 +33,37 @@ import {
   refreshSeenIdentifiers,
   saveIdentities,
 } from './identity-repo.js';
-import { identityScope, saveScopedIdentities, scopedIdentityInputs } from './identity-scope-repo.js';
+import {
+  identityScope,
+  saveScopedIdentities,
+  scopedIdentityInputs,
+} from './identity-scope-repo.js';
 import { personJourney } from './journey-repo.js';
 import { migrate } from './migrate.js';
-import { completeErasure, erasePerson, formerPersonIds, identifierSpellings, listErasures, personIdentifiers, personRows, sharedDeviceSpans, textMentions } from './privacy-repo.js';
+import {
+  completeErasure,
+  erasePerson,
+  formerPersonIds,
+  identifierSpellings,
+  listErasures,
+  personIdentifiers,
+  personRows,
+  sharedDeviceSpans,
+  textMentions,
+} from './privacy-repo.js';
 import { redactionRuns, redactStoredEvents } from './redact-repo.js';
 import { deriveSessions, listSessions, sessionsByChannel } from './sessions-repo.js';
 import { getSetting, setSetting } from './settings-repo.js';
 import { releaseTouchedEvents, stageTouchedEvents } from './touched-events.js';
-import { createWorkspace, deleteWorkspace, findWorkspaceByWriteKey, findWorkspaceBySecretHash, getWorkspace, listWorkspaces, setWorkspaceSecretHash } from './workspaces-repo.js';
+import {
+  createWorkspace,
+  deleteWorkspace,
+  findWorkspaceByWriteKey,
+  findWorkspaceBySecretHash,
+  getWorkspace,
+  listWorkspaces,
+  setWorkspaceSecretHash,
+} from './workspaces-repo.js';
 
 // the engine's own handle on a store it opened, for engine tests and test helpers only
 const DATABASE = new WeakMap<Store, Db>();
@@ -59,25 +89,73 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
       await db.close();
     },
     ...bind(db, { engineLimits, schemaVersion }),
-    ...bind(db, { createWorkspace, listWorkspaces, getWorkspace, findWorkspaceByWriteKey, findWorkspaceBySecretHash, setWorkspaceSecretHash, deleteWorkspace }),
+    ...bind(db, {
+      createWorkspace,
+      listWorkspaces,
+      getWorkspace,
+      findWorkspaceByWriteKey,
+      findWorkspaceBySecretHash,
+      setWorkspaceSecretHash,
+      deleteWorkspace,
+    }),
     ...bind(db, { getSetting, setSetting }),
     ...bind(db, { importEventsFile, loadEventJournal, queryEvents, countEvents }),
     // the live path's group commit, for one request's events
-    appendEvents: async (workspaceId, events, meta) => (await appender.append([{ workspaceId, events, ...meta }]))[0]!,
+    appendEvents: async (workspaceId, events, meta) =>
+      (await appender.append([{ workspaceId, events, ...meta }]))[0]!,
     ...bind(db, { listDeadLetters, countDeadLetters, retryDeadLetters }),
     ...bind(db, { stageTouchedEvents, releaseTouchedEvents }),
     ...bind(db, { userAgentsToParse, saveUserAgents }),
     ...bind(db, { deriveSessions, listSessions, sessionsByChannel }),
-    ...bind(db, { refreshSeenIdentifiers, identityLinkFacts, saveIdentityEdges, identityEdgesReady, identityScope, currentIdentities, deviceTimelines }),
-    ...bind(db, { personsByIdentifier, quarantinedIdentifiers, personsOfAnonymousIds, countPersons, appendIdentityLinks, listIdentityLinks }),
-    identityInputs: (workspaceId, opts = {}) => ('scope' in opts ? scopedIdentityInputs(db, workspaceId, opts.scope) : identityInputs(db, workspaceId, opts)),
-    saveIdentities: (workspaceId, out, opts) => (opts.scope && !opts.full ? saveScopedIdentities(db, workspaceId, out, opts.scope) : saveIdentities(db, workspaceId, out, opts)),
+    ...bind(db, {
+      refreshSeenIdentifiers,
+      identityLinkFacts,
+      saveIdentityEdges,
+      identityEdgesReady,
+      identityScope,
+      currentIdentities,
+      deviceTimelines,
+    }),
+    ...bind(db, {
+      personsByIdentifier,
+      quarantinedIdentifiers,
+      personsOfAnonymousIds,
+      countPersons,
+      appendIdentityLinks,
+      listIdentityLinks,
+    }),
+    identityInputs: (workspaceId, opts = {}) =>
+      'scope' in opts
+        ? scopedIdentityInputs(db, workspaceId, opts.scope)
+        : identityInputs(db, workspaceId, opts),
+    saveIdentities: (workspaceId, out, opts) =>
+      opts.scope && !opts.full
+        ? saveScopedIdentities(db, workspaceId, out, opts.scope)
+        : saveIdentities(db, workspaceId, out, opts),
     ...bind(db, { deriveLeadMilestones, leadsByFirstTouchChannel }),
     ...bind(db, { personJourney }),
-    ...bind(db, { attributionInputs, nonConvertingTouches, replaceCredits, creditReport, attributionFits, creditsOutOfStep, personCredits }),
+    ...bind(db, {
+      attributionInputs,
+      nonConvertingTouches,
+      replaceCredits,
+      creditReport,
+      attributionFits,
+      creditsOutOfStep,
+      personCredits,
+    }),
     ...bind(db, { redactStoredEvents, redactionRuns }),
-    ...bind(db, { identifierSpellings, textMentions, personIdentifiers, sharedDeviceSpans, formerPersonIds, personRows, completeErasure, listErasures }),
-    erasePerson: (workspaceId, selection, meta) => erasePerson(db, privacyKey, workspaceId, selection, meta),
+    ...bind(db, {
+      identifierSpellings,
+      textMentions,
+      personIdentifiers,
+      sharedDeviceSpans,
+      formerPersonIds,
+      personRows,
+      completeErasure,
+      listErasures,
+    }),
+    erasePerson: (workspaceId, selection, meta) =>
+      erasePerson(db, privacyKey, workspaceId, selection, meta),
   };
   DATABASE.set(store, db);
   return store;

@@ -1,8 +1,12 @@
 // What the engine reports about itself.
 import type { Db } from './connection.js';
 
-export async function engineLimits(db: Db): Promise<{ memoryLimit: string; threads: number; tempDirectory: string }> {
-  const [r] = await db.query("SELECT current_setting('memory_limit') AS m, current_setting('threads') AS t, current_setting('temp_directory') AS d");
+export async function engineLimits(
+  db: Db,
+): Promise<{ memoryLimit: string; threads: number; tempDirectory: string }> {
+  const [r] = await db.query(
+    "SELECT current_setting('memory_limit') AS m, current_setting('threads') AS t, current_setting('temp_directory') AS d",
+  );
   return { memoryLimit: String(r?.m), threads: Number(r?.t), tempDirectory: String(r?.d) };
 }
 

@@ -16,7 +16,8 @@ const KEY_VARIABLE = 'closedloop_privacy_key';
  * What opaque ids are trimmed of (String.prototype.trim's set, as model/identity's TRIMMED_CHARS: the
  * engine does not import the model, and a test holds the two equal).
  */
-export const TRIM_CHARS = '\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff';
+export const TRIM_CHARS =
+  '\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff';
 
 /** The keyed hash of (kind, value), both SQL expressions of text; NULL while no key is loaded. */
 export function keyHashSql(kindSql: string, valueSql: string): string {
@@ -24,13 +25,22 @@ export function keyHashSql(kindSql: string, valueSql: string): string {
 }
 
 /** The kinds a load checks, with how an event's column is normalised in SQL (as model/identity/normalise.ts does). */
-export const TOMBSTONED_KINDS: readonly { kind: string; valueSql: (col: string) => string; column: string }[] = [
-  { kind: 'anonymous_id', column: 'anonymous_id', valueSql: (c) => `trim(${c}, ${sqlString(TRIM_CHARS)})` },
+export const TOMBSTONED_KINDS: readonly {
+  kind: string;
+  valueSql: (col: string) => string;
+  column: string;
+}[] = [
+  {
+    kind: 'anonymous_id',
+    column: 'anonymous_id',
+    valueSql: (c) => `trim(${c}, ${sqlString(TRIM_CHARS)})`,
+  },
   { kind: 'user_id', column: 'user_id', valueSql: (c) => `trim(${c}, ${sqlString(TRIM_CHARS)})` },
   {
     kind: 'email',
     column: 'email',
-    valueSql: (c) => `trim(regexp_replace(lower(trim(${c}, ${sqlString(TRIM_CHARS)})), '^mailto:', ''), ${sqlString(TRIM_CHARS)})`,
+    valueSql: (c) =>
+      `trim(regexp_replace(lower(trim(${c}, ${sqlString(TRIM_CHARS)})), '^mailto:', ''), ${sqlString(TRIM_CHARS)})`,
   },
 ];
 
@@ -50,7 +60,9 @@ export const NOT_ERASED_SQL = TOMBSTONED_KINDS.map(
 
 /** Where an on-disk database keeps its key (none for an in-memory one). */
 export function privacyKeyPath(dbPath: string): string | undefined {
-  return dbPath === '' || dbPath === ':memory:' ? undefined : join(dirname(dbPath), PRIVACY_KEY_FILE);
+  return dbPath === '' || dbPath === ':memory:'
+    ? undefined
+    : join(dirname(dbPath), PRIVACY_KEY_FILE);
 }
 
 /** The install's key, once loaded or made. */
@@ -70,7 +82,9 @@ export class PrivacyKey {
       await this.use(readKey(this.path));
       return;
     }
-    const rows = await this.db.query('SELECT count(*) AS n FROM (SELECT 1 FROM erased_identifiers LIMIT 1)');
+    const rows = await this.db.query(
+      'SELECT count(*) AS n FROM (SELECT 1 FROM erased_identifiers LIMIT 1)',
+    );
     if (Number(rows[0]?.n ?? 0) > 0) {
       throw new Error(
         `${this.path ?? PRIVACY_KEY_FILE} is missing, but the store holds tombstones of erased persons keyed with it: ` +
@@ -113,6 +127,7 @@ export class PrivacyKey {
 
 function readKey(path: string): string {
   const key = readFileSync(path, 'utf8').trim();
-  if (!/^[0-9a-f]{64}$/.test(key)) throw new Error(`${path} does not hold a privacy key (64 hex digits)`);
+  if (!/^[0-9a-f]{64}$/.test(key))
+    throw new Error(`${path} does not hold a privacy key (64 hex digits)`);
   return key;
 }

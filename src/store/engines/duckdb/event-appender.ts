@@ -5,7 +5,13 @@ import { listValue, type DuckDBConnection, type DuckDBPreparedStatement } from '
 import type { EventOrigin, IngestResult, RawEvent } from '../../types.js';
 import { toRejection } from './bulk-load.js';
 import { sqlString, type Db, type Row } from './connection.js';
-import { EVENT_COLUMNS, dedupInsertSql, jsonTransformSpec, normalisedColumns, parsedSource } from './event-sql.js';
+import {
+  EVENT_COLUMNS,
+  dedupInsertSql,
+  jsonTransformSpec,
+  normalisedColumns,
+  parsedSource,
+} from './event-sql.js';
 
 /** One request's events, for group commit. */
 export interface EventGroup {
@@ -98,7 +104,13 @@ export class EventAppender {
     this.statements ??= (async () => {
       await conn.run(`CREATE TEMP TABLE IF NOT EXISTS ingest_stage AS
         SELECT *, ''::VARCHAR AS err, 0::BIGINT AS line_no FROM events LIMIT 0`);
-      const meta = { ws: '_ws', received: '_recv', correct: '_corr', origin: '_origin', batch: '_batch' };
+      const meta = {
+        ws: '_ws',
+        received: '_recv',
+        correct: '_corr',
+        origin: '_origin',
+        batch: '_batch',
+      };
       const cols = `${EVENT_COLUMNS.join(', ')}`;
       return {
         // Normalises from the bound lists, so its plan never depends on table statistics.

@@ -2,7 +2,12 @@
 // each path produces a relation with the columns of EVENT_FIELDS and runs normaliseSelect over it.
 // Segment-spec field names in, snake_case columns out.
 import { EVENT_RULES, ISO_DATE_TIME_PATTERN, type Check } from '../../../rules/event-rules.js';
-import { FUTURE_SLACK_MICROS, MIN_EVENT_MICROS, ORIGINAL_TIMESTAMP_KEY, TOO_EARLY_REASON } from '../../../rules/event-time.js';
+import {
+  FUTURE_SLACK_MICROS,
+  MIN_EVENT_MICROS,
+  ORIGINAL_TIMESTAMP_KEY,
+  TOO_EARLY_REASON,
+} from '../../../rules/event-time.js';
 import { NOT_ERASED_SQL } from './erased-identifiers.js';
 
 /** The Segment fields we read, with the DuckDB type each is read as. */
@@ -40,7 +45,8 @@ const q = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const blank = (col: string) => `coalesce(${col}, '') = ''`;
 
 /** Text of the date-time grammar (rules/iso-time.ts): the pattern, and a real calendar day. */
-const isoDateTime = (col: string) => `(regexp_full_match(${col}, ${q(ISO_DATE_TIME_PATTERN)}) AND try_cast(left(${col}, 10) AS DATE) IS NOT NULL)`;
+const isoDateTime = (col: string) =>
+  `(regexp_full_match(${col}, ${q(ISO_DATE_TIME_PATTERN)}) AND try_cast(left(${col}, 10) AS DATE) IS NOT NULL)`;
 /**
  * Microseconds since the epoch of a grammar-valid text (NULL when absent). The grammar has been checked
  * (invalid rows are rejected), so the engine's own parser reads it; a text without a zone is UTC, whatever
@@ -101,7 +107,13 @@ export const PARAM_META: RowMeta = {
 };
 
 /** Rows of an import file: times are already corrected; the verdicts do not depend on the clock. */
-export const IMPORT_META: RowMeta = { ws: '$ws', received: 'now()', correct: 'false', origin: "'import'", batch: '$batch' };
+export const IMPORT_META: RowMeta = {
+  ws: '$ws',
+  received: 'now()',
+  correct: 'false',
+  origin: "'import'",
+  batch: '$batch',
+};
 
 const DAY = String(FUTURE_SLACK_MICROS);
 const MIN = String(MIN_EVENT_MICROS);
@@ -148,9 +160,29 @@ export const ERROR_EXPR = errorExpr(IMPORT_META);
 
 /** The events table's columns, in the order normalisedColumns produces them. */
 export const EVENT_COLUMNS = [
-  'workspace_id', 'message_id', 'type', 'event', 'name', 'anonymous_id', 'user_id', 'previous_id', 'group_id',
-  'ts', 'received_at', 'properties', 'traits', 'context', 'origin', 'batch_id',
-  'page_url', 'page_referrer', 'campaign', 'user_agent', 'country', 'email', 'phone',
+  'workspace_id',
+  'message_id',
+  'type',
+  'event',
+  'name',
+  'anonymous_id',
+  'user_id',
+  'previous_id',
+  'group_id',
+  'ts',
+  'received_at',
+  'properties',
+  'traits',
+  'context',
+  'origin',
+  'batch_id',
+  'page_url',
+  'page_referrer',
+  'campaign',
+  'user_agent',
+  'country',
+  'email',
+  'phone',
 ] as const;
 
 /**
@@ -172,7 +204,9 @@ const DERIVE_COLUMNS = `_n_cx[1] AS page_url, _n_cx[2] AS page_referrer,
  * Every relation that normalisedColumns or errorExpr reads must come through here.
  */
 export function parsedSource(srcRelation: string): string {
-  const times = ['timestamp', 'originalTimestamp', 'sentAt', 'receivedAt'].map((f, i) => `${micros(f)} AS ${PARSED_TIMES[i]}`);
+  const times = ['timestamp', 'originalTimestamp', 'sentAt', 'receivedAt'].map(
+    (f, i) => `${micros(f)} AS ${PARSED_TIMES[i]}`,
+  );
   return `(SELECT *, ${times.join(', ')},
       json_extract_string(context, ['$.page.url', '$.page.referrer', '$.userAgent', '$.location.country', '$.traits.email', '$.traits.phone']) AS _n_cx,
       CASE WHEN lower(type) = 'identify' THEN json_extract_string(traits, ['$.email', '$.phone'])
@@ -200,8 +234,15 @@ export function normalisedColumns(m: RowMeta): string {
  * one earlier in the same input (one of such repeats is kept: a messageId names one event). De-duplicating with an anti-join, rather than letting the primary key
  * reject rows one by one (INSERT OR IGNORE), is what keeps bulk loads at the engine's reading speed.
  */
-export function insertNormalisedSql(srcRelation: string, m: RowMeta = PARAM_META, returning = ''): string {
-  return dedupInsertSql(`(SELECT ${normalisedColumns(m)} FROM ${parsedSource(srcRelation)})`, returning);
+export function insertNormalisedSql(
+  srcRelation: string,
+  m: RowMeta = PARAM_META,
+  returning = '',
+): string {
+  return dedupInsertSql(
+    `(SELECT ${normalisedColumns(m)} FROM ${parsedSource(srcRelation)})`,
+    returning,
+  );
 }
 
 /**

@@ -4,9 +4,16 @@ import type { EventFilter, EventOrigin, StoredEvent, UserAgentRow } from '../../
 import type { Db, Params, Row } from './connection.js';
 import { parseJson } from './rows.js';
 
-export async function queryEvents(db: Db, workspaceId: string, f: EventFilter = {}): Promise<StoredEvent[]> {
+export async function queryEvents(
+  db: Db,
+  workspaceId: string,
+  f: EventFilter = {},
+): Promise<StoredEvent[]> {
   const where = ['workspace_id = $ws'];
-  const params: Record<string, string | number> = { ws: workspaceId, limit: Math.min(f.limit ?? 100, 10_000) };
+  const params: Record<string, string | number> = {
+    ws: workspaceId,
+    limit: Math.min(f.limit ?? 100, 10_000),
+  };
   const filters: [string | undefined, string, string][] = [
     [f.type, 'type', 'type = $type'],
     [f.anonymousId, 'anon', 'anonymous_id = $anon'],
@@ -56,14 +63,23 @@ export async function queryEvents(db: Db, workspaceId: string, f: EventFilter = 
 }
 
 export async function countEvents(db: Db, workspaceId: string): Promise<number> {
-  const rows = await db.query('SELECT count(*) AS n FROM events WHERE workspace_id = $ws', { ws: workspaceId });
+  const rows = await db.query('SELECT count(*) AS n FROM events WHERE workspace_id = $ws', {
+    ws: workspaceId,
+  });
   return Number(rows[0]?.n ?? 0);
 }
 
 /** Distinct user agents in events that have no parsed row yet. */
-export async function userAgentsToParse(db: Db, limit: number, touched?: { workspaceId: string; stage: string }): Promise<{ workspaceId: string; userAgent: string }[]> {
+export async function userAgentsToParse(
+  db: Db,
+  limit: number,
+  touched?: { workspaceId: string; stage: string },
+): Promise<{ workspaceId: string; userAgent: string }[]> {
   // the stage is a temp table of the writer connection: read it there
-  const read = touched ? async (sql: string, p: Params) => (await db.write((c) => c.runAndReadAll(sql, p))).getRowObjectsJson() as Row[] : (sql: string, p: Params) => db.query(sql, p);
+  const read = touched
+    ? async (sql: string, p: Params) =>
+        (await db.write((c) => c.runAndReadAll(sql, p))).getRowObjectsJson() as Row[]
+    : (sql: string, p: Params) => db.query(sql, p);
   const rows = await read(
     `SELECT e.workspace_id, e.ua FROM (SELECT DISTINCT workspace_id, user_agent AS ua FROM ${touched?.stage ?? 'events'} WHERE user_agent IS NOT NULL) e
      ANTI JOIN user_agents u ON u.workspace_id = e.workspace_id AND u.user_agent = e.ua
@@ -75,7 +91,7 @@ export async function userAgentsToParse(db: Db, limit: number, touched?: { works
 
 export async function saveUserAgents(db: Db, rows: readonly UserAgentRow[]): Promise<void> {
   if (rows.length === 0) return;
-  const col = <T,>(f: (r: UserAgentRow) => T) => listValue(rows.map(f) as never[]);
+  const col = <T>(f: (r: UserAgentRow) => T) => listValue(rows.map(f) as never[]);
   await db.write((c) =>
     c.run(
       `INSERT OR IGNORE INTO user_agents SELECT unnest($ws::VARCHAR[]), unnest($ua::VARCHAR[]), unnest($b::VARCHAR[]),

@@ -30,16 +30,25 @@ const CHECK_SQL = `
   FROM checked`;
 
 /** The lines of a file (split at \n only, as the bulk reader does), a slice at a time, with the number of the first. */
-export async function* lineSlices(path: string, maxLines = SLICE_LINES, maxChars = SLICE_CHARS): AsyncGenerator<{ first: number; lines: string[] }> {
+export async function* lineSlices(
+  path: string,
+  maxLines = SLICE_LINES,
+  maxChars = SLICE_CHARS,
+): AsyncGenerator<{ first: number; lines: string[] }> {
   let lines: string[] = [];
   let chars = 0;
   let first = 1;
   let carry: Buffer[] = []; // the start of a line that continues into the next chunk
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+  for await (const chunk of createReadStream(path, {
+    highWaterMark: 1 << 20,
+  }) as AsyncIterable<Buffer>) {
     let start = 0;
     for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
       const piece = chunk.subarray(start, nl);
-      const line = carry.length > 0 ? Buffer.concat([...carry, piece]).toString('utf8') : piece.toString('utf8');
+      const line =
+        carry.length > 0
+          ? Buffer.concat([...carry, piece]).toString('utf8')
+          : piece.toString('utf8');
       carry = [];
       start = nl + 1;
       lines.push(line);
@@ -68,7 +77,11 @@ export async function diagnoseFile(
   let rejectedCount = 0;
   const rejected: Rejection[] = [];
   for await (const { first, lines } of lineSlices(path, sliceLines)) {
-    const [r = {}] = await db.query(CHECK_SQL, { first, lines: listValue(lines) }, { lines: VARCHAR_LIST });
+    const [r = {}] = await db.query(
+      CHECK_SQL,
+      { first, lines: listValue(lines) },
+      { lines: VARCHAR_LIST },
+    );
     valid += Number(r.valid ?? 0);
     rejectedCount += Number(r.bad ?? 0);
     for (const x of (r.rejected as Row[] | null) ?? []) {

@@ -5,11 +5,19 @@ import type { DeviceTimelines } from '../../types.js';
 import { VARCHAR_LIST, type Db, type Row } from './connection.js';
 import { DEVICE_LINKS_SQL } from './derive-identity.js';
 
-export async function deviceTimelines(db: Db, ws: string, anonymousIds: readonly string[]): Promise<DeviceTimelines> {
+export async function deviceTimelines(
+  db: Db,
+  ws: string,
+  anonymousIds: readonly string[],
+): Promise<DeviceTimelines> {
   if (anonymousIds.length === 0) return { links: [], sessions: [] };
   // on the writer, as the derive that asks has just written the sessions
   return db.write(async (c) => {
-    await c.run('CREATE OR REPLACE TEMP TABLE shared_device_ids AS SELECT DISTINCT unnest($ids::VARCHAR[]) AS value', { ids: listValue([...anonymousIds]) }, { ids: VARCHAR_LIST });
+    await c.run(
+      'CREATE OR REPLACE TEMP TABLE shared_device_ids AS SELECT DISTINCT unnest($ids::VARCHAR[]) AS value',
+      { ids: listValue([...anonymousIds]) },
+      { ids: VARCHAR_LIST },
+    );
     const links = (await c.runAndReadAll(DEVICE_LINKS_SQL, { ws })).getRowObjectsJson() as Row[];
     const sessions = (
       await c.runAndReadAll(
@@ -18,7 +26,13 @@ export async function deviceTimelines(db: Db, ws: string, anonymousIds: readonly
       )
     ).getRowObjectsJson() as Row[];
     return {
-      links: links.map((r) => ({ aKind: String(r.ak), aValue: String(r.av), bKind: String(r.bk), bValue: String(r.bv), at: Number(r.at) })),
+      links: links.map((r) => ({
+        aKind: String(r.ak),
+        aValue: String(r.av),
+        bKind: String(r.bk),
+        bValue: String(r.bv),
+        at: Number(r.at),
+      })),
       sessions: sessions.map((r) => ({ anonymousId: String(r.anonymous_id), at: Number(r.at) })),
     };
   });

@@ -9,7 +9,11 @@ import { sqlString, VARCHAR_LIST, type Db, type Row } from './connection.js';
 import { eventLinksSql } from './derive-identity.js';
 
 /** Loads ids into a temp table `(kind, value)` on this connection. */
-export async function loadIdentifierTable(c: DuckDBConnection, table: string, ids: readonly IdentifierKey[]): Promise<void> {
+export async function loadIdentifierTable(
+  c: DuckDBConnection,
+  table: string,
+  ids: readonly IdentifierKey[],
+): Promise<void> {
   await c.run(
     `CREATE OR REPLACE TEMP TABLE ${table} AS SELECT DISTINCT unnest($k::VARCHAR[]) AS kind, unnest($v::VARCHAR[]) AS value`,
     { k: listValue(ids.map((i) => i.kind)), v: listValue(ids.map((i) => i.value)) },
@@ -17,17 +21,29 @@ export async function loadIdentifierTable(c: DuckDBConnection, table: string, id
   );
 }
 
-const toKeys = (rows: Row[]): IdentifierKey[] => rows.map((r) => ({ kind: String(r.kind), value: String(r.value) }));
+const toKeys = (rows: Row[]): IdentifierKey[] =>
+  rows.map((r) => ({ kind: String(r.kind), value: String(r.value) }));
 
 /** The links the facts state (raw): all of them, or those in the touched ids' staged events (and every identity_links fact). */
-export async function identityLinkFacts(db: Db, ws: string, touched?: TouchedEvents): Promise<IdentityLinkRow[]> {
+export async function identityLinkFacts(
+  db: Db,
+  ws: string,
+  touched?: TouchedEvents,
+): Promise<IdentityLinkRow[]> {
   // on the writer: the stage is one of its temp tables
   return db.write(async (c) => {
     const cols = (await c.runAndReadAll(eventLinksSql(touched?.stage), { ws })).getColumns();
     const [ak = [], av = [], bk = [], bv = [], at = [], src = []] = cols;
     const out: IdentityLinkRow[] = new Array<IdentityLinkRow>(ak.length);
     for (let i = 0; i < ak.length; i++) {
-      out[i] = { aKind: String(ak[i]), aValue: String(av[i]), bKind: String(bk[i]), bValue: String(bv[i]), at: Number(at[i]), source: String(src[i]) };
+      out[i] = {
+        aKind: String(ak[i]),
+        aValue: String(av[i]),
+        bKind: String(bk[i]),
+        bValue: String(bv[i]),
+        at: Number(at[i]),
+        source: String(src[i]),
+      };
     }
     return out;
   });
@@ -38,11 +54,30 @@ export async function identityLinkFacts(db: Db, ws: string, touched?: TouchedEve
  * ones keep their earliest time. Returns the ids at the ends of edges that were added or moved earlier
  * (empty when full): the seeds of a scoped resolution.
  */
-export async function saveIdentityEdges(db: Db, ws: string, edges: readonly IdentityLinkRow[], opts: { full: boolean }): Promise<IdentifierKey[]> {
+export async function saveIdentityEdges(
+  db: Db,
+  ws: string,
+  edges: readonly IdentityLinkRow[],
+  opts: { full: boolean },
+): Promise<IdentifierKey[]> {
   const dir = mkdtempSync(join(tmpdir(), 'closedloop-edges-'));
   try {
     const file = join(dir, 'edges.ndjson');
-    writeFileSync(file, edges.map((e) => JSON.stringify({ ak: e.aKind, av: e.aValue, bk: e.bKind, bv: e.bValue, s: e.source, t: e.at })).join('\n'));
+    writeFileSync(
+      file,
+      edges
+        .map((e) =>
+          JSON.stringify({
+            ak: e.aKind,
+            av: e.aValue,
+            bk: e.bKind,
+            bv: e.bValue,
+            s: e.source,
+            t: e.at,
+          }),
+        )
+        .join('\n'),
+    );
     return await db.transaction(async (c) => {
       await c.run(
         `CREATE OR REPLACE TEMP TABLE identity_edges_in AS
@@ -86,6 +121,9 @@ export async function saveIdentityEdges(db: Db, ws: string, edges: readonly Iden
  * is resolved whole once.
  */
 export async function identityEdgesReady(db: Db, ws: string): Promise<boolean> {
-  const rows = await db.query('SELECT count(*) AS n FROM identity_edges_built WHERE workspace_id = $ws', { ws });
+  const rows = await db.query(
+    'SELECT count(*) AS n FROM identity_edges_built WHERE workspace_id = $ws',
+    { ws },
+  );
   return Number(rows[0]?.n ?? 0) > 0;
 }

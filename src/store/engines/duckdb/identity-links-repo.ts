@@ -2,7 +2,11 @@
 import type { IdentityLink } from '../../types.js';
 import type { Db } from './connection.js';
 
-export async function appendIdentityLinks(db: Db, workspaceId: string, links: readonly IdentityLink[]): Promise<number> {
+export async function appendIdentityLinks(
+  db: Db,
+  workspaceId: string,
+  links: readonly IdentityLink[],
+): Promise<number> {
   if (links.length === 0) return 0;
   return db.transaction(async (conn) => {
     const stmt = await conn.prepare(
@@ -10,7 +14,15 @@ export async function appendIdentityLinks(db: Db, workspaceId: string, links: re
        VALUES ($ws, $fk, $fv, $tk, $tv, $src, CAST($at AS TIMESTAMPTZ))`,
     );
     for (const l of links) {
-      stmt.bind({ ws: workspaceId, fk: l.fromKind, fv: l.fromValue, tk: l.toKind, tv: l.toValue, src: l.source, at: l.at });
+      stmt.bind({
+        ws: workspaceId,
+        fk: l.fromKind,
+        fv: l.fromValue,
+        tk: l.toKind,
+        tv: l.toValue,
+        src: l.source,
+        at: l.at,
+      });
       await stmt.run();
     }
     return links.length;

@@ -2,9 +2,25 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-import type { IdentifierKey, TouchedEvents, IdentityInputs, IdentityOutput, IdentityRow, OpaqueIdRule, QuarantineRow } from '../../types.js';
+import type {
+  IdentifierKey,
+  TouchedEvents,
+  IdentityInputs,
+  IdentityOutput,
+  IdentityRow,
+  OpaqueIdRule,
+  QuarantineRow,
+} from '../../types.js';
 import { sqlString, VARCHAR_LIST, type Db, type Params, type Row } from './connection.js';
-import { COLLISIONS_SQL, GRAPH_IDS_SQL, inScope, INSERT_SINGLES_SQL, leadMilestonesSql, seenIdentifiersSql, spanHolds } from './derive-identity.js';
+import {
+  COLLISIONS_SQL,
+  GRAPH_IDS_SQL,
+  inScope,
+  INSERT_SINGLES_SQL,
+  leadMilestonesSql,
+  seenIdentifiersSql,
+  spanHolds,
+} from './derive-identity.js';
 import { loadIdentifierTable } from './identity-edges-repo.js';
 import { parseJson } from './rows.js';
 
@@ -16,19 +32,41 @@ const ruleParams = (ws: string, rule: OpaqueIdRule): Params => ({
 });
 const RULE_TYPES = { placeholders: VARCHAR_LIST };
 
-export async function refreshSeenIdentifiers(db: Db, ws: string, rule: OpaqueIdRule, touched?: TouchedEvents): Promise<void> {
+export async function refreshSeenIdentifiers(
+  db: Db,
+  ws: string,
+  rule: OpaqueIdRule,
+  touched?: TouchedEvents,
+): Promise<void> {
   const params = ruleParams(ws, rule);
   await db.transaction(async (c) => {
-    const built = (await c.runAndReadAll('SELECT count(*) AS n FROM (SELECT 1 FROM identity_seen WHERE workspace_id = $ws LIMIT 1)', { ws })).getRowObjectsJson();
+    const built = (
+      await c.runAndReadAll(
+        'SELECT count(*) AS n FROM (SELECT 1 FROM identity_seen WHERE workspace_id = $ws LIMIT 1)',
+        { ws },
+      )
+    ).getRowObjectsJson();
     // a workspace without seen ids yet (new, or from before migration v10) is built whole
     const scoped = touched !== undefined && Number(built[0]?.n ?? 0) > 0;
     if (!scoped) {
       await c.run('DELETE FROM identity_seen WHERE workspace_id = $ws', { ws });
-      await c.run(`INSERT INTO identity_seen SELECT $ws, kind, value, first_seen, clean FROM (${seenIdentifiersSql(false)})`, params, RULE_TYPES);
+      await c.run(
+        `INSERT INTO identity_seen SELECT $ws, kind, value, first_seen, clean FROM (${seenIdentifiersSql(false)})`,
+        params,
+        RULE_TYPES,
+      );
       return;
     }
-    await c.run('CREATE OR REPLACE TEMP TABLE seen_scope AS SELECT unnest($ids::VARCHAR[]) AS anonymous_id', { ids: listValue([...touched.anonymousIds]) }, { ids: VARCHAR_LIST });
-    await c.run(`CREATE OR REPLACE TEMP TABLE seen_now AS ${seenIdentifiersSql(true, touched.stage)}`, params, RULE_TYPES);
+    await c.run(
+      'CREATE OR REPLACE TEMP TABLE seen_scope AS SELECT unnest($ids::VARCHAR[]) AS anonymous_id',
+      { ids: listValue([...touched.anonymousIds]) },
+      { ids: VARCHAR_LIST },
+    );
+    await c.run(
+      `CREATE OR REPLACE TEMP TABLE seen_now AS ${seenIdentifiersSql(true, touched.stage)}`,
+      params,
+      RULE_TYPES,
+    );
     // events are only ever added: a first sighting can only move earlier
     await c.run(
       `UPDATE identity_seen s SET first_seen = n.first_seen FROM seen_now n
@@ -48,20 +86,42 @@ export async function refreshSeenIdentifiers(db: Db, ws: string, rule: OpaqueIdR
  * (those an edge touches or that are not clean; every seen id with `everyIdentifier`), and the current
  * persons of those ids.
  */
-export async function identityInputs(db: Db, ws: string, opts: { everyIdentifier?: boolean } = {}): Promise<IdentityInputs> {
+export async function identityInputs(
+  db: Db,
+  ws: string,
+  opts: { everyIdentifier?: boolean } = {},
+): Promise<IdentityInputs> {
   return db.write(async (c) => {
     await c.run(GRAPH_IDS_SQL, { ws });
-    const edges = (await c.runAndReadAll('SELECT a_kind, a_value, b_kind, b_value, first_at, source FROM identity_edges WHERE workspace_id = $ws', { ws })).getColumns();
+    const edges = (
+      await c.runAndReadAll(
+        'SELECT a_kind, a_value, b_kind, b_value, first_at, source FROM identity_edges WHERE workspace_id = $ws',
+        { ws },
+      )
+    ).getColumns();
     const { links, seen } = edgeInputs(edges);
-    const read = async (sql: string): Promise<Row[]> => (await c.runAndReadAll(sql, { ws })).getRowObjectsJson() as Row[];
+    const read = async (sql: string): Promise<Row[]> =>
+      (await c.runAndReadAll(sql, { ws })).getRowObjectsJson() as Row[];
     const toPlace = opts.everyIdentifier ? '' : `AND ${inScope('identity_graph_ids')}`;
-    for (const r of await read(`SELECT kind, value, epoch_ms(first_seen) AS at FROM identity_seen WHERE workspace_id = $ws ${toPlace}`)) {
+    for (const r of await read(
+      `SELECT kind, value, epoch_ms(first_seen) AS at FROM identity_seen WHERE workspace_id = $ws ${toPlace}`,
+    )) {
       seen.push({ kind: String(r.kind), value: String(r.value), at: Number(r.at) });
     }
     // a single id the graph does not place this time stays as it is, so it is no previous of the graph's
     const placed = opts.everyIdentifier ? '' : `AND (linked OR ${inScope('identity_graph_ids')})`;
-    const previous = await read(`SELECT kind, value, person_id FROM identities WHERE workspace_id = $ws ${placed}`);
-    return { links, seen, previous: previous.map((r) => ({ kind: String(r.kind), value: String(r.value), personId: String(r.person_id) })) };
+    const previous = await read(
+      `SELECT kind, value, person_id FROM identities WHERE workspace_id = $ws ${placed}`,
+    );
+    return {
+      links,
+      seen,
+      previous: previous.map((r) => ({
+        kind: String(r.kind),
+        value: String(r.value),
+        personId: String(r.person_id),
+      })),
+    };
   });
 }
 
@@ -73,7 +133,15 @@ export function edgeInputs(columns: DuckDBValue[][]): Pick<IdentityInputs, 'link
   for (let i = 0; i < ak.length; i++) {
     // an edge without its b end is a sighting of the a end alone
     if (bk[i] === '') seen.push({ kind: String(ak[i]), value: String(av[i]), at: Number(at[i]) });
-    else links.push({ aKind: String(ak[i]), aValue: String(av[i]), bKind: String(bk[i]), bValue: String(bv[i]), at: Number(at[i]), source: String(src[i]) });
+    else
+      links.push({
+        aKind: String(ak[i]),
+        aValue: String(av[i]),
+        bKind: String(bk[i]),
+        bValue: String(bv[i]),
+        at: Number(at[i]),
+        source: String(src[i]),
+      });
   }
   return { links, seen };
 }
@@ -85,8 +153,16 @@ export async function currentIdentities(db: Db, ws: string): Promise<IdentityRow
     { ws },
   );
   return rows.map((r) => {
-    const row: IdentityRow = { kind: String(r.kind), value: String(r.value), personId: String(r.person_id) };
-    if (r.span === true) row.span = { from: r.f === null ? null : Number(r.f), until: r.u === null ? null : Number(r.u) };
+    const row: IdentityRow = {
+      kind: String(r.kind),
+      value: String(r.value),
+      personId: String(r.person_id),
+    };
+    if (r.span === true)
+      row.span = {
+        from: r.f === null ? null : Number(r.f),
+        until: r.u === null ? null : Number(r.u),
+      };
     return row;
   });
 }
@@ -120,9 +196,13 @@ export async function writeIdentities(
   try {
     const file = join(dir, 'identities.ndjson');
     const lines: string[] = [];
-    for (let i = 0; i < out.kinds.length; i++) lines.push(JSON.stringify({ k: out.kinds[i], v: out.values[i], p: out.personIds[i] }));
+    for (let i = 0; i < out.kinds.length; i++)
+      lines.push(JSON.stringify({ k: out.kinds[i], v: out.values[i], p: out.personIds[i] }));
     // a shared device: one row per span of its time
-    for (const s of out.spans ?? []) lines.push(JSON.stringify({ k: 'anonymous_id', v: s.value, p: s.personId, f: s.from, u: s.until }));
+    for (const s of out.spans ?? [])
+      lines.push(
+        JSON.stringify({ k: 'anonymous_id', v: s.value, p: s.personId, f: s.from, u: s.until }),
+      );
     writeFileSync(file, lines.join('\n'));
     return await db.transaction(async (c) => {
       await c.run(
@@ -133,15 +213,28 @@ export async function writeIdentities(
       const saved = await replace(c);
       // two persons under one id: keep nothing of this resolution (not even its change log), the caller resolves again
       if (saved.collisions > 0) throw new PersonIdCollision(saved.collisions);
-      await c.run(`DELETE FROM identity_quarantine WHERE workspace_id = $ws ${quarantineWhere}`, { ws });
+      await c.run(`DELETE FROM identity_quarantine WHERE workspace_id = $ws ${quarantineWhere}`, {
+        ws,
+      });
       for (const q of out.quarantined) {
         await c.run('INSERT INTO identity_quarantine VALUES ($ws, $k, $v, $e, $u, $r, $s)', {
-          ws, k: q.kind, v: q.value, e: q.distinctEmails, u: q.distinctUsers, r: q.reason, s: JSON.stringify(q.sources),
+          ws,
+          k: q.kind,
+          v: q.value,
+          e: q.distinctEmails,
+          u: q.distinctUsers,
+          r: q.reason,
+          s: JSON.stringify(q.sources),
         });
       }
       for (const ch of out.changes) {
         await c.run('INSERT INTO identity_changes VALUES ($ws, now(), $c, $p, $o, $r, $d)', {
-          ws, c: ch.change, p: ch.personId, o: JSON.stringify(ch.others), r: ch.reason, d: ch.detail,
+          ws,
+          c: ch.change,
+          p: ch.personId,
+          o: JSON.stringify(ch.others),
+          r: ch.reason,
+          d: ch.detail,
         });
       }
       return saved;
@@ -158,16 +251,27 @@ export async function writeIdentities(
  * Writes the graph's persons, then a person for every seen id without one. Full: every row is replaced;
  * otherwise the graph's rows are (and any single id a link has joined since).
  */
-export function saveIdentities(db: Db, ws: string, out: IdentityOutput, opts: { full: boolean }): Promise<SavedIdentities> {
+export function saveIdentities(
+  db: Db,
+  ws: string,
+  out: IdentityOutput,
+  opts: { full: boolean },
+): Promise<SavedIdentities> {
   return writeIdentities(db, ws, out, async (c) => {
     if (opts.full) await c.run('DELETE FROM identities WHERE workspace_id = $ws', { ws });
-    else await c.run(`DELETE FROM identities WHERE workspace_id = $ws AND (linked OR ${inScope('identity_graph_out')})`, { ws });
+    else
+      await c.run(
+        `DELETE FROM identities WHERE workspace_id = $ws AND (linked OR ${inScope('identity_graph_out')})`,
+        { ws },
+      );
     await c.run(
       'INSERT INTO identities (workspace_id, kind, value, person_id, linked, from_at, until_at) SELECT $ws, kind, value, person_id, true, from_at, until_at FROM identity_graph_out',
       { ws },
     );
     const singles = (await c.run(INSERT_SINGLES_SQL, { ws })).rowsChanged;
-    const collisions = Number((await c.runAndReadAll(COLLISIONS_SQL, { ws })).getRowObjectsJson()[0]?.n ?? 0);
+    const collisions = Number(
+      (await c.runAndReadAll(COLLISIONS_SQL, { ws })).getRowObjectsJson()[0]?.n ?? 0,
+    );
     return { singles, collisions };
   });
 }
@@ -187,18 +291,37 @@ export async function deriveLeadMilestones(
       return (await c.run(leadMilestonesSql(false), { ws })).rowsChanged;
     }
     await loadIdentifierTable(c, 'identity_scope_in', scope.identifiers);
-    await c.run('CREATE OR REPLACE TEMP TABLE lead_scope_persons AS SELECT DISTINCT unnest($p::VARCHAR[]) AS person_id', { p: listValue([...scope.persons]) }, { p: VARCHAR_LIST });
-    await c.run("DELETE FROM milestones WHERE workspace_id = $ws AND milestone = 'lead' AND person_id IN (SELECT person_id FROM lead_scope_persons)", { ws });
+    await c.run(
+      'CREATE OR REPLACE TEMP TABLE lead_scope_persons AS SELECT DISTINCT unnest($p::VARCHAR[]) AS person_id',
+      { p: listValue([...scope.persons]) },
+      { p: VARCHAR_LIST },
+    );
+    await c.run(
+      "DELETE FROM milestones WHERE workspace_id = $ws AND milestone = 'lead' AND person_id IN (SELECT person_id FROM lead_scope_persons)",
+      { ws },
+    );
     return (await c.run(leadMilestonesSql(true, scope.stage), { ws })).rowsChanged;
   });
 }
 
-export async function personsByIdentifier(db: Db, ws: string, kind: string, value: string): Promise<string[]> {
-  const rows = await db.query('SELECT DISTINCT person_id FROM identities WHERE workspace_id = $ws AND kind = $k AND value = $v', { ws, k: kind, v: value });
+export async function personsByIdentifier(
+  db: Db,
+  ws: string,
+  kind: string,
+  value: string,
+): Promise<string[]> {
+  const rows = await db.query(
+    'SELECT DISTINCT person_id FROM identities WHERE workspace_id = $ws AND kind = $k AND value = $v',
+    { ws, k: kind, v: value },
+  );
   return rows.map((r) => String(r.person_id));
 }
 
-export async function personsOfAnonymousIds(db: Db, ws: string, anonymousIds: readonly string[]): Promise<string[]> {
+export async function personsOfAnonymousIds(
+  db: Db,
+  ws: string,
+  anonymousIds: readonly string[],
+): Promise<string[]> {
   const rows = await db.query(
     "SELECT DISTINCT person_id FROM identities WHERE workspace_id = $ws AND kind = 'anonymous_id' AND value IN (SELECT unnest($ids::VARCHAR[]))",
     { ws, ids: listValue([...anonymousIds]) },
@@ -208,12 +331,18 @@ export async function personsOfAnonymousIds(db: Db, ws: string, anonymousIds: re
 }
 
 export async function countPersons(db: Db, ws: string): Promise<number> {
-  const rows = await db.query('SELECT count(DISTINCT person_id) AS n FROM identities WHERE workspace_id = $ws', { ws });
+  const rows = await db.query(
+    'SELECT count(DISTINCT person_id) AS n FROM identities WHERE workspace_id = $ws',
+    { ws },
+  );
   return Number(rows[0]?.n ?? 0);
 }
 
 export async function quarantinedIdentifiers(db: Db, ws: string): Promise<QuarantineRow[]> {
-  const rows = await db.query('SELECT * FROM identity_quarantine WHERE workspace_id = $ws ORDER BY kind, value', { ws });
+  const rows = await db.query(
+    'SELECT * FROM identity_quarantine WHERE workspace_id = $ws ORDER BY kind, value',
+    { ws },
+  );
   return rows.map((r) => ({
     kind: String(r.kind),
     value: String(r.value),
@@ -225,7 +354,10 @@ export async function quarantinedIdentifiers(db: Db, ws: string): Promise<Quaran
 }
 
 /** Leads by the channel of the person's first session at or before becoming a lead. */
-export async function leadsByFirstTouchChannel(db: Db, ws: string): Promise<{ channel: string; leads: number }[]> {
+export async function leadsByFirstTouchChannel(
+  db: Db,
+  ws: string,
+): Promise<{ channel: string; leads: number }[]> {
   const rows = await db.query(
     `WITH ps AS (
        SELECT i.person_id, s.channel, s.started_at, s.session_id FROM sessions s

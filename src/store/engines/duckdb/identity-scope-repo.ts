@@ -2,7 +2,13 @@
 // their inputs for the graph and their persons written back. Each statement touches the big identity
 // tables once, joined to the small scope, so its cost follows the scope, not the workspace.
 import { listValue } from '@duckdb/node-api';
-import type { IdentifierKey, IdentityInputs, IdentityOutput, OpaqueIdRule, TouchedIds } from '../../types.js';
+import type {
+  IdentifierKey,
+  IdentityInputs,
+  IdentityOutput,
+  OpaqueIdRule,
+  TouchedIds,
+} from '../../types.js';
 import { VARCHAR_LIST, type Db, type Row } from './connection.js';
 import { inScope, SCOPE_STEP_SQL, SINGLE_PERSON_ID } from './derive-identity.js';
 import { loadIdentifierTable } from './identity-edges-repo.js';
@@ -14,7 +20,13 @@ const keyOf = (kind: unknown, value: unknown): string => `${String(kind)}\u0000$
  * The ids a scoped resolution must re-place: the seeds, the touched anonymous and user ids (normalised
  * as the rule trims them), and every id linked to those, transitively (whole linked components).
  */
-export async function identityScope(db: Db, ws: string, rule: OpaqueIdRule, seeds: readonly IdentifierKey[], touched: TouchedIds): Promise<IdentifierKey[]> {
+export async function identityScope(
+  db: Db,
+  ws: string,
+  rule: OpaqueIdRule,
+  seeds: readonly IdentifierKey[],
+  touched: TouchedIds,
+): Promise<IdentifierKey[]> {
   return db.write(async (c) => {
     await c.run(
       `CREATE OR REPLACE TEMP TABLE identity_scope AS
@@ -33,7 +45,9 @@ export async function identityScope(db: Db, ws: string, rule: OpaqueIdRule, seed
       { k: VARCHAR_LIST, v: VARCHAR_LIST, anon: VARCHAR_LIST, users: VARCHAR_LIST },
     );
     while ((await c.run(SCOPE_STEP_SQL, { ws })).rowsChanged > 0);
-    return ((await c.runAndReadAll('SELECT kind, value FROM identity_scope')).getRowObjectsJson() as Row[]).map((r) => ({ kind: String(r.kind), value: String(r.value) }));
+    return (
+      (await c.runAndReadAll('SELECT kind, value FROM identity_scope')).getRowObjectsJson() as Row[]
+    ).map((r) => ({ kind: String(r.kind), value: String(r.value) }));
   });
 }
 
@@ -41,7 +55,11 @@ export async function identityScope(db: Db, ws: string, rule: OpaqueIdRule, seed
  * The graph's inputs for a scope (whole linked components): its edges, the ids to place (those an edge
  * touches or that are not clean) and their current persons.
  */
-export async function scopedIdentityInputs(db: Db, ws: string, scope: readonly IdentifierKey[]): Promise<IdentityInputs> {
+export async function scopedIdentityInputs(
+  db: Db,
+  ws: string,
+  scope: readonly IdentifierKey[],
+): Promise<IdentityInputs> {
   return db.write(async (c) => {
     await loadIdentifierTable(c, 'identity_scope_in', scope);
     const edges = (
@@ -52,9 +70,14 @@ export async function scopedIdentityInputs(db: Db, ws: string, scope: readonly I
       )
     ).getColumns();
     const { links, seen } = edgeInputs(edges);
-    const read = async (sql: string): Promise<Row[]> => (await c.runAndReadAll(sql, { ws })).getRowObjectsJson() as Row[];
-    const seenRows = await read(`SELECT kind, value, epoch_ms(first_seen) AS at, clean FROM identity_seen SEMI JOIN identity_scope_in USING (kind, value) WHERE workspace_id = $ws`);
-    const prevRows = await read(`SELECT kind, value, person_id, linked FROM identities SEMI JOIN identity_scope_in USING (kind, value) WHERE workspace_id = $ws`);
+    const read = async (sql: string): Promise<Row[]> =>
+      (await c.runAndReadAll(sql, { ws })).getRowObjectsJson() as Row[];
+    const seenRows = await read(
+      `SELECT kind, value, epoch_ms(first_seen) AS at, clean FROM identity_seen SEMI JOIN identity_scope_in USING (kind, value) WHERE workspace_id = $ws`,
+    );
+    const prevRows = await read(
+      `SELECT kind, value, person_id, linked FROM identities SEMI JOIN identity_scope_in USING (kind, value) WHERE workspace_id = $ws`,
+    );
     // as for the whole workspace: the graph places the ids an edge touches and those not clean
     const toPlace = new Set<string>();
     for (const l of links) {
@@ -64,9 +87,16 @@ export async function scopedIdentityInputs(db: Db, ws: string, scope: readonly I
     for (const s of seen) toPlace.add(keyOf(s.kind, s.value));
     for (const r of seenRows) if (r.clean !== true) toPlace.add(keyOf(r.kind, r.value));
     const placed = (r: Row): boolean => toPlace.has(keyOf(r.kind, r.value));
-    for (const r of seenRows) if (placed(r)) seen.push({ kind: String(r.kind), value: String(r.value), at: Number(r.at) });
+    for (const r of seenRows)
+      if (placed(r)) seen.push({ kind: String(r.kind), value: String(r.value), at: Number(r.at) });
     // a single id the graph does not place this time stays as it is, so it is no previous of the graph's
-    const previous = prevRows.filter((r) => r.linked === true || placed(r)).map((r) => ({ kind: String(r.kind), value: String(r.value), personId: String(r.person_id) }));
+    const previous = prevRows
+      .filter((r) => r.linked === true || placed(r))
+      .map((r) => ({
+        kind: String(r.kind),
+        value: String(r.value),
+        personId: String(r.person_id),
+      }));
     return { links, seen, previous };
   });
 }
@@ -77,20 +107,32 @@ export async function scopedIdentityInputs(db: Db, ws: string, scope: readonly I
  * A person id that also names a row outside the scope (the scope holds whole persons), or a single id's
  * id that names another person, is a collision: nothing is written.
  */
-export function saveScopedIdentities(db: Db, ws: string, out: IdentityOutput, scope: readonly IdentifierKey[]): Promise<SavedIdentities> {
+export function saveScopedIdentities(
+  db: Db,
+  ws: string,
+  out: IdentityOutput,
+  scope: readonly IdentifierKey[],
+): Promise<SavedIdentities> {
   return writeIdentities(
     db,
     ws,
     out,
     async (c) => {
-      const read = async (sql: string): Promise<Row[]> => (await c.runAndReadAll(sql, sql.includes('$ws') ? { ws } : {})).getRowObjectsJson() as Row[];
+      const read = async (sql: string): Promise<Row[]> =>
+        (
+          await c.runAndReadAll(sql, sql.includes('$ws') ? { ws } : {})
+        ).getRowObjectsJson() as Row[];
       await loadIdentifierTable(c, 'identity_scope_in', scope);
       await c.run(
         `CREATE OR REPLACE TEMP TABLE identity_scope_rows AS
          SELECT rowid AS rid, person_id FROM identities SEMI JOIN identity_scope_in USING (kind, value) WHERE workspace_id = $ws`,
         { ws },
       );
-      const persons = new Set((await read('SELECT DISTINCT person_id FROM identity_scope_rows')).map((r) => String(r.person_id)));
+      const persons = new Set(
+        (await read('SELECT DISTINCT person_id FROM identity_scope_rows')).map((r) =>
+          String(r.person_id),
+        ),
+      );
       await c.run('DELETE FROM identities WHERE rowid IN (SELECT rid FROM identity_scope_rows)');
       await c.run(
         `CREATE OR REPLACE TEMP TABLE identity_singles AS
@@ -119,7 +161,11 @@ export function saveScopedIdentities(db: Db, ws: string, out: IdentityOutput, sc
       );
       const row = check[0] ?? {};
       for (const p of (row.persons as string[] | null) ?? []) persons.add(p);
-      return { singles: Number(row.singles ?? 0), collisions: Number(row.collisions ?? 0), persons: [...persons] };
+      return {
+        singles: Number(row.singles ?? 0),
+        collisions: Number(row.collisions ?? 0),
+        persons: [...persons],
+      };
     },
     `AND ${inScope('identity_scope_in')}`,
   );

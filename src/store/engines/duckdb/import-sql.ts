@@ -7,7 +7,13 @@
 //   columns, a third of the fast form's time, so it runs only for files that need it).
 // Not INSERT OR IGNORE: the engine keeps what it checks for the whole statement in memory it cannot
 // spill (a 1M-event file needed over 1 GB); the plain insert, the join and the window spill.
-import { errorExpr, EVENT_COLUMNS, normalisedColumns, PARAM_META, parsedSource } from './event-sql.js';
+import {
+  errorExpr,
+  EVENT_COLUMNS,
+  normalisedColumns,
+  PARAM_META,
+  parsedSource,
+} from './event-sql.js';
 import { NOT_ERASED_SQL } from './erased-identifiers.js';
 
 /**

@@ -10,10 +10,29 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { reasonFor, screenJournalLine, type JournalLine } from '../../journal-lines.js';
 import type { TouchedIds } from '../../types.js';
 import { sqlString } from './connection.js';
-import { dedupInsertSql, normalisedColumns, parsedSource, readJsonColumnsArg, type RowMeta } from './event-sql.js';
+import {
+  dedupInsertSql,
+  normalisedColumns,
+  parsedSource,
+  readJsonColumnsArg,
+  type RowMeta,
+} from './event-sql.js';
 
-const JOURNAL_COLUMNS = readJsonColumnsArg({ _ws: 'VARCHAR', _recv: 'VARCHAR', _origin: 'VARCHAR', _batch: 'VARCHAR', _ts: 'VARCHAR' });
-const JOURNAL_META: RowMeta = { ws: '_ws', received: 'CAST(_recv AS TIMESTAMPTZ)', correct: "(_origin <> 'import')", origin: '_origin', batch: '_batch', ts: '_ts' };
+const JOURNAL_COLUMNS = readJsonColumnsArg({
+  _ws: 'VARCHAR',
+  _recv: 'VARCHAR',
+  _origin: 'VARCHAR',
+  _batch: 'VARCHAR',
+  _ts: 'VARCHAR',
+});
+const JOURNAL_META: RowMeta = {
+  ws: '_ws',
+  received: 'CAST(_recv AS TIMESTAMPTZ)',
+  correct: "(_origin <> 'import')",
+  origin: '_origin',
+  batch: '_batch',
+  ts: '_ts',
+};
 const RULES_MARK = 'closedloop-event-rules:';
 
 /**
@@ -29,7 +48,8 @@ export function journalInsertSql(path: string): string {
 
 // Failures that say nothing about the data (the machine or the engine failed): the load is retried later
 // and nothing is set aside, or a full disk would turn every acknowledged event into a dead letter.
-const TRANSIENT = /^(IO|Out of Memory|Interrupt|FATAL|INTERNAL|Connection|TransactionContext|Permission) Error/i;
+const TRANSIENT =
+  /^(IO|Out of Memory|Interrupt|FATAL|INTERNAL|Connection|TransactionContext|Permission) Error/i;
 
 export function isTransient(err: unknown): boolean {
   return TRANSIENT.test(err instanceof Error ? err.message : String(err));
@@ -39,8 +59,13 @@ export function isTransient(err: unknown): boolean {
 export function engineReason(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
   const rule = msg.indexOf(RULES_MARK);
-  if (rule >= 0) return msg.slice(rule + RULES_MARK.length).split('\n')[0]!.trim();
-  const first = msg.split('\n')[0]!
+  if (rule >= 0)
+    return msg
+      .slice(rule + RULES_MARK.length)
+      .split('\n')[0]!
+      .trim();
+  const first = msg
+    .split('\n')[0]!
     .replace(/ in file "[^"]*"/g, '')
     .replace(/,? at byte \d+ in line \d+/g, '')
     .replace(/,? in line \d+/g, '')
@@ -74,7 +99,11 @@ async function writeLines(path: string, lines: readonly JournalLine[]): Promise<
 const NEWLINE = Buffer.from('\n');
 
 /** Runs the load statement over `lines` and rolls it back: the engine's refusal, or undefined when they load. */
-async function probe(conn: DuckDBConnection, lines: readonly JournalLine[], scratch: string): Promise<unknown> {
+async function probe(
+  conn: DuckDBConnection,
+  lines: readonly JournalLine[],
+  scratch: string,
+): Promise<unknown> {
   const path = join(scratch, 'probe.ndjson');
   await writeLines(path, lines);
   await conn.run('BEGIN TRANSACTION');
@@ -104,7 +133,13 @@ export async function isolateLines(
   const candidates: JournalLine[] = [];
   for (const line of lines) {
     const s = screenJournalLine(line);
-    if (s.reason !== undefined) refused.push({ line, reason: s.reason, workspaceId: s.workspaceId, receivedAt: s.receivedAt });
+    if (s.reason !== undefined)
+      refused.push({
+        line,
+        reason: s.reason,
+        workspaceId: s.workspaceId,
+        receivedAt: s.receivedAt,
+      });
     else {
       meta.set(line, s);
       candidates.push(line);
@@ -115,7 +150,12 @@ export async function isolateLines(
     const chunk = stack.pop()!;
     const err = await probe(conn, chunk, scratch);
     if (err === undefined) good.push(...chunk);
-    else if (chunk.length === 1) refused.push({ line: chunk[0]!, reason: reasonFor(chunk[0]!, engineReason(err)), ...meta.get(chunk[0]!)! });
+    else if (chunk.length === 1)
+      refused.push({
+        line: chunk[0]!,
+        reason: reasonFor(chunk[0]!, engineReason(err)),
+        ...meta.get(chunk[0]!)!,
+      });
     else {
       const mid = chunk.length >> 1;
       stack.push(chunk.slice(mid), chunk.slice(0, mid));
@@ -143,11 +183,18 @@ export async function insertLines(
  * chunk is fetched asynchronously, so a large load's rows are read between the requests being served
  * rather than in one long block of the main thread.
  */
-export async function runJournalInsert(conn: DuckDBConnection, sql: string): Promise<{ inserted: number; touched: Map<string, TouchedIds> }> {
+export async function runJournalInsert(
+  conn: DuckDBConnection,
+  sql: string,
+): Promise<{ inserted: number; touched: Map<string, TouchedIds> }> {
   const result = await conn.run(sql);
   const touched = new Map<string, { anon: Set<string>; users: Set<string> }>();
   let inserted = 0;
-  for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+  for (
+    let chunk = await result.fetchChunk();
+    chunk !== null && chunk.rowCount > 0;
+    chunk = await result.fetchChunk()
+  ) {
     const rows = chunk.getRows();
     inserted += rows.length;
     addTouched(touched, rows);
@@ -156,7 +203,10 @@ export async function runJournalInsert(conn: DuckDBConnection, sql: string): Pro
 }
 
 /** Which anonymous and user ids got new events, per workspace: the derive step re-derives around those. */
-function addTouched(touched: Map<string, { anon: Set<string>; users: Set<string> }>, rows: readonly DuckDBValue[][]): void {
+function addTouched(
+  touched: Map<string, { anon: Set<string>; users: Set<string> }>,
+  rows: readonly DuckDBValue[][],
+): void {
   for (const [ws, anon, user] of rows) {
     let t = touched.get(String(ws));
     if (!t) touched.set(String(ws), (t = { anon: new Set(), users: new Set() }));
@@ -165,6 +215,10 @@ function addTouched(touched: Map<string, { anon: Set<string>; users: Set<string>
   }
 }
 
-function touchedIds(touched: Map<string, { anon: Set<string>; users: Set<string> }>): Map<string, TouchedIds> {
-  return new Map([...touched].map(([k, t]) => [k, { anonymousIds: [...t.anon], userIds: [...t.users] }]));
+function touchedIds(
+  touched: Map<string, { anon: Set<string>; users: Set<string> }>,
+): Map<string, TouchedIds> {
+  return new Map(
+    [...touched].map(([k, t]) => [k, { anonymousIds: [...t.anon], userIds: [...t.users] }]),
+  );
 }

@@ -12,22 +12,66 @@ import { tempDir } from '../../../test-helpers/tmp.js';
 import { DB_FILE, openStore } from '../../open.js';
 import type { RawEvent } from '../../types.js';
 import { Db, VARCHAR_LIST, type Row } from './connection.js';
-import { JOURNEY_READ, journeyEvents, personJourney, rowidRanges, type JourneyReadOptions } from './journey-repo.js';
+import {
+  JOURNEY_READ,
+  journeyEvents,
+  personJourney,
+  rowidRanges,
+  type JourneyReadOptions,
+} from './journey-repo.js';
 
 /** Hand-made persons the simulator never makes: user ids, on their own and across devices, and many events. */
 function extras(round: number): RawEvent[] {
-  const at = (d: number, m: number): string => new Date(Date.UTC(2026, 8, 1 + d, 10, m)).toISOString();
+  const at = (d: number, m: number): string =>
+    new Date(Date.UTC(2026, 8, 1 + d, 10, m)).toISOString();
   const events: RawEvent[] = [
     // a user id alone: a server-side identify and a track, no anonymous id
-    { type: 'identify', messageId: `solo-${round}-1`, userId: 'u-solo', timestamp: at(round, 1), traits: { email: 'solo@acme.io' } },
-    { type: 'track', messageId: `solo-${round}-2`, event: 'Invoice Paid', userId: 'u-solo', timestamp: at(round, 2), properties: { amount: round } },
+    {
+      type: 'identify',
+      messageId: `solo-${round}-1`,
+      userId: 'u-solo',
+      timestamp: at(round, 1),
+      traits: { email: 'solo@acme.io' },
+    },
+    {
+      type: 'track',
+      messageId: `solo-${round}-2`,
+      event: 'Invoice Paid',
+      userId: 'u-solo',
+      timestamp: at(round, 2),
+      properties: { amount: round },
+    },
     // two devices and a user id: some events carry both ids, some only the user id
-    { type: 'identify', messageId: `many-${round}-id`, anonymousId: 'dev-m1', userId: 'u-many', timestamp: at(round, 3), traits: { email: 'many@acme.io' } },
-    { type: 'track', messageId: `many-${round}-tr`, event: 'Signed In', anonymousId: 'dev-m2', userId: 'u-many', timestamp: at(round, 4) },
-    { type: 'track', messageId: `many-${round}-srv`, event: 'Seat Added', userId: 'u-many', timestamp: at(round, 4), properties: { seats: round } },
+    {
+      type: 'identify',
+      messageId: `many-${round}-id`,
+      anonymousId: 'dev-m1',
+      userId: 'u-many',
+      timestamp: at(round, 3),
+      traits: { email: 'many@acme.io' },
+    },
+    {
+      type: 'track',
+      messageId: `many-${round}-tr`,
+      event: 'Signed In',
+      anonymousId: 'dev-m2',
+      userId: 'u-many',
+      timestamp: at(round, 4),
+    },
+    {
+      type: 'track',
+      messageId: `many-${round}-srv`,
+      event: 'Seat Added',
+      userId: 'u-many',
+      timestamp: at(round, 4),
+      properties: { seats: round },
+    },
   ];
   // events at the same millisecond keep the order of their message ids
-  for (let i = 0; i < 12; i++) events.push(page(i % 2 ? 'dev-m1' : 'dev-m2', at(round, 5 + (i >> 2)), `https://acme.io/p/${round}/${i}`));
+  for (let i = 0; i < 12; i++)
+    events.push(
+      page(i % 2 ? 'dev-m1' : 'dev-m2', at(round, 5 + (i >> 2)), `https://acme.io/p/${round}/${i}`),
+    );
   // persons on two or three devices, joined by an email
   for (let p = 0; p < 4; p++) {
     const devices = [`dev-${p}-a`, `dev-${p}-b`, ...(p % 2 ? [`dev-${p}-c`] : [])];
@@ -62,8 +106,14 @@ test('every person’s journey events equal one plain query’s, read by one que
     const store = await openStore(dir);
     try {
       await store.createWorkspace(TEST_WORKSPACE);
-      await store.createWorkspace({ ...TEST_WORKSPACE, id: 'other', writeKey: 'k2', secretKeyHash: 'h2' });
-      const addTo = (ws: string, events: RawEvent[]) => store.appendEvents(ws, events, { origin: 'import', receivedAt: new Date() });
+      await store.createWorkspace({
+        ...TEST_WORKSPACE,
+        id: 'other',
+        writeKey: 'k2',
+        secretKeyHash: 'h2',
+      });
+      const addTo = (ws: string, events: RawEvent[]) =>
+        store.appendEvents(ws, events, { origin: 'import', receivedAt: new Date() });
       for (const ws of ['w', 'other']) await addTo(ws, extras(0));
       await store.importEventsFile('w', join(sim, 'events.ndjson'));
       for (const ws of ['other', 'w']) await addTo(ws, extras(1));
@@ -76,7 +126,8 @@ test('every person’s journey events equal one plain query’s, read by one que
 
     const db = await Db.open(join(dir, DB_FILE));
     try {
-      const ids = await db.query(`SELECT person_id, list(kind ORDER BY kind, value) AS kinds, list(value ORDER BY kind, value) AS vals
+      const ids =
+        await db.query(`SELECT person_id, list(kind ORDER BY kind, value) AS kinds, list(value ORDER BY kind, value) AS vals
         FROM identities WHERE workspace_id = 'w' GROUP BY person_id ORDER BY person_id`);
       const ways: Record<string, JourneyReadOptions> = {
         default: JOURNEY_READ,
@@ -100,19 +151,30 @@ test('every person’s journey events equal one plain query’s, read by one que
         }
         const journeys = [];
         for (const [way, opts] of Object.entries(ways)) {
-          assert.deepEqual(await journeyEvents(db, 'w', anon, users, opts), expected, `${personId} read by ${way}`);
+          assert.deepEqual(
+            await journeyEvents(db, 'w', anon, users, opts),
+            expected,
+            `${personId} read by ${way}`,
+          );
           journeys.push(await personJourney(db, 'w', personId, opts));
         }
         for (const j of journeys.slice(1)) assert.deepEqual(j, journeys[0], personId);
         // every event is in the timeline: as an event, or as a page of one of the person's sessions
         const timeline = journeys[0]!.timeline;
-        const shown = timeline.filter((i) => i.kind === 'event').length + timeline.reduce((n, i) => n + (i.kind === 'session' ? i.pages.length : 0), 0);
+        const shown =
+          timeline.filter((i) => i.kind === 'event').length +
+          timeline.reduce((n, i) => n + (i.kind === 'session' ? i.pages.length : 0), 0);
         assert.equal(shown, expected.length, personId);
       }
       // the world holds every case, or this test would pass without testing it
       assert.ok(ids.length > 100, `${ids.length} persons`);
-      assert.ok(seen.userOnly > 0 && seen.severalIds >= 5 && seen.severalRanges >= 5, JSON.stringify(seen));
-      const many = await db.query(`SELECT DISTINCT person_id FROM identities WHERE workspace_id = 'w' AND kind = 'user_id' AND value = 'u-many'`);
+      assert.ok(
+        seen.userOnly > 0 && seen.severalIds >= 5 && seen.severalRanges >= 5,
+        JSON.stringify(seen),
+      );
+      const many = await db.query(
+        `SELECT DISTINCT person_id FROM identities WHERE workspace_id = 'w' AND kind = 'user_id' AND value = 'u-many'`,
+      );
       assert.equal((await reference(db, String(many[0]!.person_id))).length, 3 * 15);
     } finally {
       await db.close();
@@ -134,7 +196,18 @@ async function rowidsOf(db: Db, events: Row[]): Promise<number[]> {
 
 test('rowid ranges merge neighbours at most the gap apart', () => {
   assert.deepEqual(rowidRanges([], 2), []);
-  assert.deepEqual(rowidRanges([1, 2, 3, 7, 9, 20], 0), [[1, 1], [2, 2], [3, 3], [7, 7], [9, 9], [20, 20]]);
-  assert.deepEqual(rowidRanges([1, 2, 3, 7, 9, 20], 2), [[1, 3], [7, 9], [20, 20]]);
+  assert.deepEqual(rowidRanges([1, 2, 3, 7, 9, 20], 0), [
+    [1, 1],
+    [2, 2],
+    [3, 3],
+    [7, 7],
+    [9, 9],
+    [20, 20],
+  ]);
+  assert.deepEqual(rowidRanges([1, 2, 3, 7, 9, 20], 2), [
+    [1, 3],
+    [7, 9],
+    [20, 20],
+  ]);
   assert.deepEqual(rowidRanges([1, 2, 3, 7, 9, 20], 100), [[1, 20]]);
 });

@@ -21,10 +21,16 @@ export const JOURNEY_READ: JourneyReadOptions = { rangeGap: 32, maxRanges: 400 }
 
 const EVENT_COLUMNS = `${isoSql('ts')} AS at, type, event, anonymous_id, user_id, page_url AS url,
   context->>'$.page.title' AS title, properties, traits`;
-const EVENT_NAMES = 'rid, message_id, "at", type, event, anonymous_id, user_id, url, title, properties, traits';
+const EVENT_NAMES =
+  'rid, message_id, "at", type, event, anonymous_id, user_id, url, title, properties, traits';
 
 /** Everything known about one person, oldest first: sessions with their pages, events, milestones, identity changes. */
-export async function personJourney(db: Db, ws: string, personId: string, opts: JourneyReadOptions = JOURNEY_READ): Promise<PersonJourney | undefined> {
+export async function personJourney(
+  db: Db,
+  ws: string,
+  personId: string,
+  opts: JourneyReadOptions = JOURNEY_READ,
+): Promise<PersonJourney | undefined> {
   const ids = await db.query(
     `SELECT kind, value, epoch_ms(from_at) AS f, epoch_ms(until_at) AS u, from_at IS NOT NULL OR until_at IS NOT NULL AS span
      FROM identities WHERE workspace_id = $ws AND person_id = $p ORDER BY kind, value, from_at NULLS FIRST`,
@@ -36,10 +42,20 @@ export async function personJourney(db: Db, ws: string, personId: string, opts: 
   for (const r of ids) {
     if (r.span !== true) continue;
     const list = spans.get(String(r.value)) ?? [];
-    list.push({ from: r.f === null ? -Infinity : Number(r.f), until: r.u === null ? Infinity : Number(r.u) });
+    list.push({
+      from: r.f === null ? -Infinity : Number(r.f),
+      until: r.u === null ? Infinity : Number(r.u),
+    });
     spans.set(String(r.value), list);
   }
-  const identifiers = [...new Map(ids.map((r) => [`${String(r.kind)}\u0000${String(r.value)}`, { kind: String(r.kind), value: String(r.value) }])).values()];
+  const identifiers = [
+    ...new Map(
+      ids.map((r) => [
+        `${String(r.kind)}\u0000${String(r.value)}`,
+        { kind: String(r.kind), value: String(r.value) },
+      ]),
+    ).values(),
+  ];
   const anon = identifiers.filter((i) => i.kind === 'anonymous_id').map((i) => i.value);
   const users = identifiers.filter((i) => i.kind === 'user_id').map((i) => i.value);
   const userSet = new Set(users);
@@ -50,23 +66,46 @@ export async function personJourney(db: Db, ws: string, personId: string, opts: 
     const t = Date.parse(at);
     return own.some((x) => t >= x.from && t < x.until);
   };
-  const sessions = (anon.length > 0 ? await listSessions(db, ws, { anonymousIds: anon }) : []).filter((x) => mine(x.anonymousId, x.startedAt));
+  const sessions = (
+    anon.length > 0 ? await listSessions(db, ws, { anonymousIds: anon }) : []
+  ).filter((x) => mine(x.anonymousId, x.startedAt));
   // an event reached through the person's user id is theirs wherever it was sent from
-  const events = (await journeyEvents(db, ws, anon, users, opts)).filter((e) => (e.user_id !== null && userSet.has(String(e.user_id))) || mine(e.anonymous_id, String(e.at)));
+  const events = (await journeyEvents(db, ws, anon, users, opts)).filter(
+    (e) =>
+      (e.user_id !== null && userSet.has(String(e.user_id))) || mine(e.anonymous_id, String(e.at)),
+  );
   const items: JourneyItem[] = [];
-  const bySession = new Map(sessions.map((s) => [s.sessionId, { kind: 'session' as const, at: s.startedAt, session: s, pages: [] as { at: string; url: string | null; title: string | null }[] }]));
+  const bySession = new Map(
+    sessions.map((s) => [
+      s.sessionId,
+      {
+        kind: 'session' as const,
+        at: s.startedAt,
+        session: s,
+        pages: [] as { at: string; url: string | null; title: string | null }[],
+      },
+    ]),
+  );
   for (const e of events as Row[]) {
     const at = String(e.at);
     if (e.type === 'page' || e.type === 'screen') {
-      const s = sessions.find((x) => x.anonymousId === e.anonymous_id && x.startedAt <= at && at <= x.endedAt);
+      const s = sessions.find(
+        (x) => x.anonymousId === e.anonymous_id && x.startedAt <= at && at <= x.endedAt,
+      );
       if (s) {
         bySession.get(s.sessionId)!.pages.push({ at, url: str(e.url), title: str(e.title) });
         continue;
       }
     }
     items.push({
-      kind: 'event', at, type: String(e.type), event: str(e.event), anonymousId: str(e.anonymous_id), userId: str(e.user_id),
-      properties: parseJson(e.properties), traits: parseJson(e.traits),
+      kind: 'event',
+      at,
+      type: String(e.type),
+      event: str(e.event),
+      anonymousId: str(e.anonymous_id),
+      userId: str(e.user_id),
+      properties: parseJson(e.properties),
+      traits: parseJson(e.traits),
     });
   }
   items.push(...bySession.values());
@@ -74,18 +113,38 @@ export async function personJourney(db: Db, ws: string, personId: string, opts: 
     `SELECT ${isoSql('reached_at')} AS at, milestone, source, message_id FROM milestones WHERE workspace_id = $ws AND person_id = $p`,
     { ws, p: personId },
   );
-  for (const m of milestones) items.push({ kind: 'milestone', at: String(m.at), milestone: String(m.milestone), source: String(m.source), messageId: str(m.message_id) });
+  for (const m of milestones)
+    items.push({
+      kind: 'milestone',
+      at: String(m.at),
+      milestone: String(m.milestone),
+      source: String(m.source),
+      messageId: str(m.message_id),
+    });
   const changes = await db.query(
     `SELECT ${isoSql('recorded_at')} AS at, change, person_id, others, reason, detail FROM identity_changes
      WHERE workspace_id = $ws AND (person_id = $p OR list_contains(CAST(others AS VARCHAR[]), $p)) ORDER BY recorded_at`,
     { ws, p: personId },
   );
   for (const c of changes) {
-    items.push({ kind: 'identity', at: String(c.at), change: String(c.change), others: (parseJson(c.others) as string[]) ?? [], reason: str(c.reason), detail: str(c.detail) });
+    items.push({
+      kind: 'identity',
+      at: String(c.at),
+      change: String(c.change),
+      others: (parseJson(c.others) as string[]) ?? [],
+      reason: str(c.reason),
+      detail: str(c.detail),
+    });
   }
   items.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   const times = items.map((i) => i.at);
-  return { personId, identifiers, firstSeen: times[0] ?? null, lastSeen: times.at(-1) ?? null, timeline: items };
+  return {
+    personId,
+    identifiers,
+    firstSeen: times[0] ?? null,
+    lastSeen: times.at(-1) ?? null,
+    timeline: items,
+  };
 }
 
 /**
@@ -107,7 +166,10 @@ export async function journeyEvents(
   if (anon.length + users.length === 1) {
     const column = anon.length > 0 ? 'anonymous_id' : 'user_id';
     const id = anon[0] ?? users[0]!;
-    return db.query(`SELECT message_id, ${EVENT_COLUMNS} FROM events WHERE workspace_id = $ws AND ${column} = $id ORDER BY ts, message_id`, { ws, id });
+    return db.query(
+      `SELECT message_id, ${EVENT_COLUMNS} FROM events WHERE workspace_id = $ws AND ${column} = $id ORDER BY ts, message_id`,
+      { ws, id },
+    );
   }
   return db.readTransaction(async (conn) => {
     const lists = { anon: listValue([...anon]), users: listValue([...users]) };
@@ -117,17 +179,24 @@ export async function journeyEvents(
     const finds: string[] = [];
     const params: Params = { ws };
     if (anon.length > 0) {
-      finds.push('SELECT rowid AS rid, message_id FROM events WHERE workspace_id = $ws AND anonymous_id IN (SELECT unnest($anon::VARCHAR[]))');
+      finds.push(
+        'SELECT rowid AS rid, message_id FROM events WHERE workspace_id = $ws AND anonymous_id IN (SELECT unnest($anon::VARCHAR[]))',
+      );
       params.anon = lists.anon;
     }
     if (users.length > 0) {
-      finds.push('SELECT rowid AS rid, message_id FROM events WHERE workspace_id = $ws AND user_id IN (SELECT unnest($users::VARCHAR[]))');
+      finds.push(
+        'SELECT rowid AS rid, message_id FROM events WHERE workspace_id = $ws AND user_id IN (SELECT unnest($users::VARCHAR[]))',
+      );
       params.users = lists.users;
     }
     const found = await read(conn, finds.join(' UNION '), params, listTypes);
     if (found.length === 0) return [];
     const messageOf = new Map(found.map((r) => [Number(r.rid), String(r.message_id)]));
-    const ranges = rowidRanges([...messageOf.keys()].sort((a, b) => a - b), opts.rangeGap);
+    const ranges = rowidRanges(
+      [...messageOf.keys()].sort((a, b) => a - b),
+      opts.rangeGap,
+    );
     // rowids are written into the SQL as integers (a bound JS number is a DOUBLE, and would hide the rowid filter)
     const scan = ranges.length > opts.maxRanges;
     const rows = scan
@@ -143,14 +212,19 @@ export async function journeyEvents(
       : await read(
           conn,
           `SELECT ${EVENT_NAMES} FROM (${ranges
-            .map(([lo, hi]) => `SELECT rowid AS rid, ts, message_id, ${EVENT_COLUMNS} FROM events WHERE rowid BETWEEN ${lo} AND ${hi}`)
+            .map(
+              ([lo, hi]) =>
+                `SELECT rowid AS rid, ts, message_id, ${EVENT_COLUMNS} FROM events WHERE rowid BETWEEN ${lo} AND ${hi}`,
+            )
             .join(' UNION ALL ')}) ORDER BY ts, message_id`,
         );
     // a range also holds the rows between the person's: keep theirs, and check both reads saw the same events
     const events = rows.filter((r) => messageOf.has(Number(r.rid)));
     const same = events.length === messageOf.size && (!scan || rows.length === events.length);
     if (!same || events.some((r) => messageOf.get(Number(r.rid)) !== String(r.message_id))) {
-      throw new Error(`journey read: the events found (${messageOf.size}) and the events fetched (${events.length}) differ`);
+      throw new Error(
+        `journey read: the events found (${messageOf.size}) and the events fetched (${events.length}) differ`,
+      );
     }
     return events.map(({ rid: _rid, ...e }) => e);
   });
@@ -167,6 +241,11 @@ export function rowidRanges(sorted: readonly number[], gap: number): [number, nu
   return ranges;
 }
 
-async function read(conn: DuckDBConnection, sql: string, params?: Params, types?: Record<string, DuckDBType>): Promise<Row[]> {
+async function read(
+  conn: DuckDBConnection,
+  sql: string,
+  params?: Params,
+  types?: Record<string, DuckDBType>,
+): Promise<Row[]> {
   return (await conn.runAndReadAll(sql, params, types)).getRowObjectsJson() as Row[];
 }

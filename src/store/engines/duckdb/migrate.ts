@@ -7,13 +7,18 @@ export async function migrate(db: Db): Promise<{ applied: number[]; version: num
     c.run(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`),
   );
-  const done = new Set((await db.query('SELECT version FROM schema_migrations')).map((r) => Number(r.version)));
+  const done = new Set(
+    (await db.query('SELECT version FROM schema_migrations')).map((r) => Number(r.version)),
+  );
   const applied: number[] = [];
   for (const m of MIGRATIONS) {
     if (done.has(m.version)) continue;
     await db.transaction(async (c) => {
       await c.run(m.sql);
-      await c.run('INSERT INTO schema_migrations (version, name) VALUES ($v, $n)', { v: m.version, n: m.name });
+      await c.run('INSERT INTO schema_migrations (version, name) VALUES ($v, $n)', {
+        v: m.version,
+        n: m.name,
+      });
     });
     applied.push(m.version);
   }

@@ -2,20 +2,30 @@
 // checks, every row about a person per table, and the erase transaction with its tombstones and audit.
 // One list of (table, filter) serves both export and erasure, so what is exported is what is erased.
 import { listValue, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
-import type { DeviceSpan, ErasureRecord, IdentifierKey, PersonRows, PersonSelection, SpellingCandidate } from '../../types.js';
+import type {
+  DeviceSpan,
+  ErasureRecord,
+  IdentifierKey,
+  PersonRows,
+  PersonSelection,
+  SpellingCandidate,
+} from '../../types.js';
 import { VARCHAR_LIST, type Db, type Params, type Row } from './connection.js';
 import { spanHolds } from './derive-identity.js';
 import { keyHashSql, TOMBSTONED_KINDS, type PrivacyKey } from './erased-identifiers.js';
 import { isoSql, parseJson } from './rows.js';
 
 const inList = (param: string) => `(SELECT unnest($${param}::VARCHAR[]))`;
-const IDS = '(SELECT (k, v) FROM (SELECT unnest($ik::VARCHAR[]) AS k, unnest($iv::VARCHAR[]) AS v))';
-const LINKS = '(SELECT (k, v) FROM (SELECT unnest($lk::VARCHAR[]) AS k, unnest($lv::VARCHAR[]) AS v))';
+const IDS =
+  '(SELECT (k, v) FROM (SELECT unnest($ik::VARCHAR[]) AS k, unnest($iv::VARCHAR[]) AS v))';
+const LINKS =
+  '(SELECT (k, v) FROM (SELECT unnest($lk::VARCHAR[]) AS k, unnest($lv::VARCHAR[]) AS v))';
 /** The person's stretches of shared devices (raw spellings), as rows `sp(value, from_at, until_at)`. */
 const SPANS = `(SELECT value, CAST(f AS TIMESTAMPTZ) AS from_at, CAST(u AS TIMESTAMPTZ) AS until_at
   FROM (SELECT unnest($sv::VARCHAR[]) AS value, unnest($sf::VARCHAR[]) AS f, unnest($su::VARCHAR[]) AS u)) sp`;
 /** Whether the row's anonymous id column `col` is a shared device and `ts` in one of the person's stretches of it. */
-const inSpans = (col: string, ts: string) => `EXISTS (SELECT 1 FROM ${SPANS} WHERE sp.value = ${col} AND ${spanHolds('sp', ts)})`;
+const inSpans = (col: string, ts: string) =>
+  `EXISTS (SELECT 1 FROM ${SPANS} WHERE sp.value = ${col} AND ${spanHolds('sp', ts)})`;
 
 /**
  * Each table's rows about the person ($ws and the selection's lists). Facts first: erasure deletes in this
@@ -24,7 +34,11 @@ const inSpans = (col: string, ts: string) => `EXISTS (SELECT 1 FROM ${SPANS} WHE
  * sessions by their start (as the derive maps them, spanHolds), its identities rows by person id; the
  * identifier lists ($ik/$iv) leave it out, so its rows of other persons, and its edges to them, stay.
  */
-export const PERSON_TABLES: readonly { table: string; kind: 'fact' | 'derived' | 'log'; where: string }[] = [
+export const PERSON_TABLES: readonly {
+  table: string;
+  kind: 'fact' | 'derived' | 'log';
+  where: string;
+}[] = [
   {
     table: 'events',
     kind: 'fact',
@@ -32,25 +46,75 @@ export const PERSON_TABLES: readonly { table: string; kind: 'fact' | 'derived' |
       OR email IN ${inList('emails')} OR phone IN ${inList('phones')} OR message_id IN ${inList('mids')}
       OR ${inSpans('anonymous_id', 'ts')} OR ${inSpans('previous_id', 'ts')})`,
   },
-  { table: 'identity_links', kind: 'fact', where: `workspace_id = $ws AND ((from_kind, from_value) IN ${LINKS} OR (to_kind, to_value) IN ${LINKS})` },
+  {
+    table: 'identity_links',
+    kind: 'fact',
+    where: `workspace_id = $ws AND ((from_kind, from_value) IN ${LINKS} OR (to_kind, to_value) IN ${LINKS})`,
+  },
   // the selection names dead letters of this workspace (and, for an erasure, lines too broken to name one)
   { table: 'dead_letters', kind: 'fact', where: `id IN ${inList('dl')}` },
-  { table: 'sessions', kind: 'derived', where: `workspace_id = $ws AND (anonymous_id IN ${inList('anon')} OR ${inSpans('anonymous_id', 'started_at')})` },
-  { table: 'identities', kind: 'derived', where: `workspace_id = $ws AND ((kind, value) IN ${IDS} OR person_id IN ${inList('pids')})` },
-  { table: 'identity_seen', kind: 'derived', where: `workspace_id = $ws AND (kind, value) IN ${IDS}` },
-  { table: 'identity_edges', kind: 'derived', where: `workspace_id = $ws AND ((a_kind, a_value) IN ${IDS} OR (b_kind, b_value) IN ${IDS})` },
-  { table: 'identity_quarantine', kind: 'derived', where: `workspace_id = $ws AND (kind, value) IN ${IDS}` },
+  {
+    table: 'sessions',
+    kind: 'derived',
+    where: `workspace_id = $ws AND (anonymous_id IN ${inList('anon')} OR ${inSpans('anonymous_id', 'started_at')})`,
+  },
+  {
+    table: 'identities',
+    kind: 'derived',
+    where: `workspace_id = $ws AND ((kind, value) IN ${IDS} OR person_id IN ${inList('pids')})`,
+  },
+  {
+    table: 'identity_seen',
+    kind: 'derived',
+    where: `workspace_id = $ws AND (kind, value) IN ${IDS}`,
+  },
+  {
+    table: 'identity_edges',
+    kind: 'derived',
+    where: `workspace_id = $ws AND ((a_kind, a_value) IN ${IDS} OR (b_kind, b_value) IN ${IDS})`,
+  },
+  {
+    table: 'identity_quarantine',
+    kind: 'derived',
+    where: `workspace_id = $ws AND (kind, value) IN ${IDS}`,
+  },
   {
     table: 'identity_changes',
     kind: 'log',
     where: `workspace_id = $ws AND (person_id IN ${inList('pids')} OR list_has_any(CAST(others AS VARCHAR[]), $pids::VARCHAR[]))`,
   },
-  { table: 'milestones', kind: 'derived', where: `workspace_id = $ws AND person_id IN ${inList('pids')}` },
-  { table: 'attribution_credits', kind: 'derived', where: `workspace_id = $ws AND person_id IN ${inList('pids')}` },
+  {
+    table: 'milestones',
+    kind: 'derived',
+    where: `workspace_id = $ws AND person_id IN ${inList('pids')}`,
+  },
+  {
+    table: 'attribution_credits',
+    kind: 'derived',
+    where: `workspace_id = $ws AND person_id IN ${inList('pids')}`,
+  },
 ];
 
-const LIST_PARAMS = ['anon', 'users', 'prev', 'emails', 'phones', 'mids', 'sv', 'sf', 'su', 'lk', 'lv', 'dl', 'ik', 'iv', 'pids'] as const;
-const LIST_TYPES: Record<string, DuckDBType> = Object.fromEntries(LIST_PARAMS.map((p) => [p, VARCHAR_LIST]));
+const LIST_PARAMS = [
+  'anon',
+  'users',
+  'prev',
+  'emails',
+  'phones',
+  'mids',
+  'sv',
+  'sf',
+  'su',
+  'lk',
+  'lv',
+  'dl',
+  'ik',
+  'iv',
+  'pids',
+] as const;
+const LIST_TYPES: Record<string, DuckDBType> = Object.fromEntries(
+  LIST_PARAMS.map((p) => [p, VARCHAR_LIST]),
+);
 
 function selectionParams(ws: string, sel: PersonSelection): Params {
   const kinds = (ids: readonly IdentifierKey[]) => listValue(ids.map((i) => i.kind));
@@ -89,10 +153,15 @@ function used(sql: string, params: Params): { params: Params; types: Record<stri
 
 /** `contains(expr, $p0) OR ...` over named needles (false with none). */
 function containsAny(expr: string, names: readonly string[]): string {
-  return names.length === 0 ? 'false' : `(${names.map((n) => `contains(${expr}, $${n})`).join(' OR ')})`;
+  return names.length === 0
+    ? 'false'
+    : `(${names.map((n) => `contains(${expr}, $${n})`).join(' OR ')})`;
 }
 
-function needleParams(prefix: string, needles: readonly string[]): { names: string[]; params: Params } {
+function needleParams(
+  prefix: string,
+  needles: readonly string[],
+): { names: string[]; params: Params } {
   const names = needles.map((_, i) => `${prefix}${i}`);
   return { names, params: Object.fromEntries(needles.map((n, i) => [names[i]!, n])) };
 }
@@ -103,12 +172,24 @@ const DIGITS = (col: string) => `regexp_replace(${col}, '[^0-9]', '', 'g')`;
  * Raw values of the events' identifier columns and of identity links' ends that contain a needle: lower-cased
  * `text` needles in any of them, `digits` needles in a phone's digits. A superset: the model normalises each.
  */
-export async function identifierSpellings(db: Db, ws: string, needles: { text: readonly string[]; digits: readonly string[] }): Promise<SpellingCandidate[]> {
-  const t = needleParams('t', needles.text.map((n) => n.toLowerCase()));
+export async function identifierSpellings(
+  db: Db,
+  ws: string,
+  needles: { text: readonly string[]; digits: readonly string[] },
+): Promise<SpellingCandidate[]> {
+  const t = needleParams(
+    't',
+    needles.text.map((n) => n.toLowerCase()),
+  );
   const d = needleParams('d', needles.digits);
-  const opaque = (col: string) => `SELECT DISTINCT '${col}' AS col, '${col}' AS kind, ${col} AS value FROM events
+  const opaque = (
+    col: string,
+  ) => `SELECT DISTINCT '${col}' AS col, '${col}' AS kind, ${col} AS value FROM events
     WHERE workspace_id = $ws AND ${col} IS NOT NULL AND ${containsAny(`lower(${col})`, t.names)}`;
-  const linkEnd = (kind: string, value: string) => `SELECT DISTINCT 'identity_link', ${kind}, ${value} FROM identity_links
+  const linkEnd = (
+    kind: string,
+    value: string,
+  ) => `SELECT DISTINCT 'identity_link', ${kind}, ${value} FROM identity_links
     WHERE workspace_id = $ws AND (${containsAny(`lower(${value})`, t.names)} OR ${containsAny(DIGITS(value), d.names)})`;
   const sql = [
     opaque('anonymous_id'),
@@ -120,7 +201,11 @@ export async function identifierSpellings(db: Db, ws: string, needles: { text: r
     linkEnd('to_kind', 'to_value'),
   ].join('\nUNION ALL\n');
   const rows = await db.query(sql, { ws, ...t.params, ...d.params });
-  return rows.map((r) => ({ column: String(r.col) as SpellingCandidate['column'], kind: String(r.kind), value: String(r.value) }));
+  return rows.map((r) => ({
+    column: String(r.col) as SpellingCandidate['column'],
+    kind: String(r.kind),
+    value: String(r.value),
+  }));
 }
 
 /**
@@ -133,9 +218,18 @@ export async function textMentions(
   db: Db,
   ws: string,
   opts: { eventNeedles: readonly string[]; letterNeedles: readonly string[]; unnamed: boolean },
-): Promise<{ events: { messageId: string; text: string }[]; deadLetters: { id: string; raw: Buffer }[] }> {
-  const e = needleParams('e', opts.eventNeedles.map((n) => n.toLowerCase()));
-  const l = needleParams('l', opts.letterNeedles.map((n) => n.toLowerCase()));
+): Promise<{
+  events: { messageId: string; text: string }[];
+  deadLetters: { id: string; raw: Buffer }[];
+}> {
+  const e = needleParams(
+    'e',
+    opts.eventNeedles.map((n) => n.toLowerCase()),
+  );
+  const l = needleParams(
+    'l',
+    opts.letterNeedles.map((n) => n.toLowerCase()),
+  );
   const events =
     e.names.length === 0
       ? []
@@ -155,12 +249,19 @@ export async function textMentions(
   );
   return {
     events: events.map((r) => ({ messageId: String(r.message_id), text: String(r.text) })),
-    deadLetters: letters.map((r) => ({ id: String(r.id), raw: Buffer.from(String(r.raw), 'base64') })),
+    deadLetters: letters.map((r) => ({
+      id: String(r.id),
+      raw: Buffer.from(String(r.raw), 'base64'),
+    })),
   };
 }
 
 /** The identifiers (normalised) of these persons. */
-export async function personIdentifiers(db: Db, ws: string, personIds: readonly string[]): Promise<IdentifierKey[]> {
+export async function personIdentifiers(
+  db: Db,
+  ws: string,
+  personIds: readonly string[],
+): Promise<IdentifierKey[]> {
   if (personIds.length === 0) return [];
   const rows = await db.query(
     `SELECT DISTINCT kind, value FROM identities WHERE workspace_id = $ws AND person_id IN ${inList('pids')} ORDER BY kind, value`,
@@ -174,7 +275,11 @@ export async function personIdentifiers(db: Db, ws: string, personIds: readonly 
  * These persons' identities rows of the anonymous ids that other persons hold too (a shared device, split
  * by time between its persons): the stretches that are theirs.
  */
-export async function sharedDeviceSpans(db: Db, ws: string, personIds: readonly string[]): Promise<DeviceSpan[]> {
+export async function sharedDeviceSpans(
+  db: Db,
+  ws: string,
+  personIds: readonly string[],
+): Promise<DeviceSpan[]> {
   if (personIds.length === 0) return [];
   const rows = await db.query(
     `SELECT value, ${isoSql('from_at')} AS from_at, ${isoSql('until_at')} AS until_at FROM identities i
@@ -185,7 +290,11 @@ export async function sharedDeviceSpans(db: Db, ws: string, personIds: readonly 
     { ws, pids: listValue([...personIds]) },
     { pids: VARCHAR_LIST },
   );
-  return rows.map((r) => ({ anonymousId: String(r.value), from: r.from_at === null ? null : String(r.from_at), until: r.until_at === null ? null : String(r.until_at) }));
+  return rows.map((r) => ({
+    anonymousId: String(r.value),
+    from: r.from_at === null ? null : String(r.from_at),
+    until: r.until_at === null ? null : String(r.until_at),
+  }));
 }
 
 /**
@@ -193,7 +302,12 @@ export async function sharedDeviceSpans(db: Db, ws: string, personIds: readonly 
  * followed back) those the identity log names and that are no other live person now (a merged person that
  * later split off is someone else).
  */
-export async function formerPersonIds(db: Db, ws: string, seeds: readonly string[], current: readonly string[]): Promise<string[]> {
+export async function formerPersonIds(
+  db: Db,
+  ws: string,
+  seeds: readonly string[],
+  current: readonly string[],
+): Promise<string[]> {
   if (seeds.length === 0) return [];
   const rows = await db.query(
     `WITH RECURSIVE s(id) AS (
@@ -220,11 +334,16 @@ export async function personRows(db: Db, ws: string, sel: PersonSelection): Prom
     const out: PersonRows = {};
     for (const { table, where } of PERSON_TABLES) {
       // the raw line of a dead letter may not be UTF-8: base64 keeps it exact, the text is there when it is readable
-      const from = table === 'dead_letters' ? '(SELECT * EXCLUDE (raw), try(decode(raw)) AS raw_text, base64(raw) AS raw_base64 FROM dead_letters)' : table;
+      const from =
+        table === 'dead_letters'
+          ? '(SELECT * EXCLUDE (raw), try(decode(raw)) AS raw_text, base64(raw) AS raw_base64 FROM dead_letters)'
+          : table;
       const sql = `SELECT to_json(t)::VARCHAR AS row FROM ${from} t WHERE ${where} ORDER BY ALL`;
       const p = used(sql, params);
       const r = await conn.runAndReadAll(sql, p.params, p.types);
-      out[table] = (r.getRowObjectsJson() as Row[]).map((x) => JSON.parse(String(x.row)) as Record<string, unknown>);
+      out[table] = (r.getRowObjectsJson() as Row[]).map(
+        (x) => JSON.parse(String(x.row)) as Record<string, unknown>,
+      );
     }
     return out;
   });
@@ -261,7 +380,11 @@ export async function erasePerson(
        SELECT DISTINCT $ws, 'anonymous_id', ${keyHashSql("'anonymous_id'", 'v')}, CAST($at AS TIMESTAMPTZ), $id, CAST(f AS TIMESTAMPTZ), CAST(u AS TIMESTAMPTZ)
        FROM (SELECT unnest($dv::VARCHAR[]) AS v, unnest($df::VARCHAR[]) AS f, unnest($du::VARCHAR[]) AS u)`,
       {
-        ws, ik: params.ik!, iv: params.iv!, at: meta.at.toISOString(), id: meta.erasureId,
+        ws,
+        ik: params.ik!,
+        iv: params.iv!,
+        at: meta.at.toISOString(),
+        id: meta.erasureId,
         dv: listValue(sel.sharedDevices.map((d) => d.anonymousId)),
         df: listValue(sel.sharedDevices.map((d) => d.from)),
         du: listValue(sel.sharedDevices.map((d) => d.until)),
@@ -271,7 +394,13 @@ export async function erasePerson(
     await assertKeyed(c);
     await c.run(
       `INSERT INTO erasures (id, workspace_id, requested_at, via, row_counts) VALUES ($id, $ws, CAST($at AS TIMESTAMPTZ), $via, $counts)`,
-      { id: meta.erasureId, ws, at: meta.at.toISOString(), via: meta.via, counts: JSON.stringify(counts) },
+      {
+        id: meta.erasureId,
+        ws,
+        at: meta.at.toISOString(),
+        via: meta.via,
+        counts: JSON.stringify(counts),
+      },
     );
     return counts;
   });
@@ -279,13 +408,18 @@ export async function erasePerson(
 
 /** A tombstone without its hash would match nothing: refuse rather than record an erasure that cannot hold. */
 async function assertKeyed(c: DuckDBConnection): Promise<void> {
-  const r = (await c.runAndReadAll('SELECT count(*) AS n FROM erased_identifiers WHERE key_hash IS NULL')).getRowObjectsJson();
-  if (Number(r[0]?.n ?? 0) > 0) throw new Error('the privacy key is not loaded: tombstones would have no hash');
+  const r = (
+    await c.runAndReadAll('SELECT count(*) AS n FROM erased_identifiers WHERE key_hash IS NULL')
+  ).getRowObjectsJson();
+  if (Number(r[0]?.n ?? 0) > 0)
+    throw new Error('the privacy key is not loaded: tombstones would have no hash');
 }
 
 /** Marks an erasure's workspace re-derived. */
 export async function completeErasure(db: Db, erasureId: string): Promise<void> {
-  await db.write((c) => c.run('UPDATE erasures SET rederived_at = now() WHERE id = $id', { id: erasureId }));
+  await db.write((c) =>
+    c.run('UPDATE erasures SET rederived_at = now() WHERE id = $id', { id: erasureId }),
+  );
 }
 
 export async function listErasures(db: Db, ws: string): Promise<ErasureRecord[]> {

@@ -27,29 +27,42 @@ const NON_ALNUM = '[^a-zA-Z0-9"?&#;=]';
  * holds `key` but not as a word, and such common names made most events candidates.
  */
 export function candidatePattern(hint: RedactionHint): string {
-  const list = (xs: readonly string[]) => [...new Set(xs.map((w) => w.toLowerCase()).filter(Boolean))].sort();
+  const list = (xs: readonly string[]) =>
+    [...new Set(xs.map((w) => w.toLowerCase()).filter(Boolean))].sort();
   const anywhere = list(hint.anywhere).map(escapeRegex);
   const words = list(hint.words);
-  const alts = ['@', '(?i:%40|%2540)', '\\\\u', `${START}${NAME}(?:%${anywhere.map((w) => `|(?i:${w})`).join('')})${NAME}=`];
+  const alts = [
+    '@',
+    '(?i:%40|%2540)',
+    '\\\\u',
+    `${START}${NAME}(?:%${anywhere.map((w) => `|(?i:${w})`).join('')})${NAME}=`,
+  ];
   if (words.length > 0) {
     const end = `(?:${NON_ALNUM}${NAME}|[A-Z]${NAME})?=`;
     alts.push(`${START}(?:${NAME}${NON_ALNUM})?(?i:${words.map(escapeRegex).join('|')})${end}`);
-    const capitalised = words.filter((w) => /^[a-z]/.test(w)).map((w) => `${w[0]!.toUpperCase()}(?i:${escapeRegex(w.slice(1))})`);
-    if (capitalised.length > 0) alts.push(`${START}${NAME}[a-zA-Z0-9](?:${capitalised.join('|')})${end}`);
+    const capitalised = words
+      .filter((w) => /^[a-z]/.test(w))
+      .map((w) => `${w[0]!.toUpperCase()}(?i:${escapeRegex(w.slice(1))})`);
+    if (capitalised.length > 0)
+      alts.push(`${START}${NAME}[a-zA-Z0-9](?:${capitalised.join('|')})${end}`);
   }
   return alts.join('|');
 }
 
 const obj = (v: unknown): Record<string, unknown> | null => {
   const p = parseJson(v);
-  return p !== null && typeof p === 'object' && !Array.isArray(p) ? (p as Record<string, unknown>) : null;
+  return p !== null && typeof p === 'object' && !Array.isArray(p)
+    ? (p as Record<string, unknown>)
+    : null;
 };
 
 export async function redactStoredEvents(
   db: Db,
   ws: string,
   opts: { batchId?: string; hint: RedactionHint; extraNames: readonly string[] },
-  redact: (e: RedactableEvent) => { properties: unknown; context: unknown; names: readonly string[] } | undefined,
+  redact: (
+    e: RedactableEvent,
+  ) => { properties: unknown; context: unknown; names: readonly string[] } | undefined,
 ): Promise<RedactionRun> {
   const dir = mkdtempSync(join(tmpdir(), 'closedloop-redact-'));
   const file = join(dir, 'changed.ndjson');
@@ -75,7 +88,10 @@ export async function redactStoredEvents(
            AND (regexp_matches(CAST(context AS VARCHAR), $re) OR regexp_matches(CAST(properties AS VARCHAR), $re))`,
         params,
       );
-      const [count, first, last] = (await c.runAndReadAll('SELECT count(*), min(rowid), max(rowid) FROM redact_candidates')).getRows()[0] ?? [];
+      const [count, first, last] =
+        (
+          await c.runAndReadAll('SELECT count(*), min(rowid), max(rowid) FROM redact_candidates')
+        ).getRows()[0] ?? [];
       run.rowsExamined = Number(count ?? 0);
       // rows written inside a transaction get row ids from a high base: chunk by range from the first
       const lo = BigInt((first as bigint | null) ?? 0);
@@ -96,7 +112,9 @@ export async function redactStoredEvents(
           });
           if (!out) continue;
           for (const n of out.names) names.add(n);
-          lines.push(JSON.stringify({ m: r.message_id, p: out.properties ?? null, c: out.context ?? null }));
+          lines.push(
+            JSON.stringify({ m: r.message_id, p: out.properties ?? null, c: out.context ?? null }),
+          );
         }
         if (lines.length > 0) appendFileSync(file, `${lines.join('\n')}\n`);
         run.rowsChanged += lines.length;
@@ -114,8 +132,14 @@ export async function redactStoredEvents(
       await c.run(
         `INSERT INTO redaction_log VALUES ($id, $ws, CAST($at AS TIMESTAMPTZ), $scope, $extra, $found, $examined, $changed)`,
         {
-          id: run.id, ws, at: run.ranAt, scope: run.scope, extra: JSON.stringify(run.extraNames), found: JSON.stringify(run.redactedNames),
-          examined: run.rowsExamined, changed: run.rowsChanged,
+          id: run.id,
+          ws,
+          at: run.ranAt,
+          scope: run.scope,
+          extra: JSON.stringify(run.extraNames),
+          found: JSON.stringify(run.redactedNames),
+          examined: run.rowsExamined,
+          changed: run.rowsChanged,
         },
       );
     });

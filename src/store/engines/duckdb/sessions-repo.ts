@@ -4,14 +4,26 @@ import { join } from 'node:path';
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import type { Acquisition, ChannelMove, Landing, SessionRow } from '../../types.js';
 import { sqlString, VARCHAR_LIST, type Db, type Row } from './connection.js';
-import { channelMovesSql, clearSessionsSql, DISTINCT_LANDINGS_SQL, insertSessionsSql, oldChannelsSql, stageSessionsSql } from './derive-sessions.js';
+import {
+  channelMovesSql,
+  clearSessionsSql,
+  DISTINCT_LANDINGS_SQL,
+  insertSessionsSql,
+  oldChannelsSql,
+  stageSessionsSql,
+} from './derive-sessions.js';
 import { parseJson, str } from './rows.js';
-
 
 export async function deriveSessions(
   db: Db,
   workspaceId: string,
-  opts: { inactivityMinutes: number; clickIdParams: readonly string[]; anonymousIds?: readonly string[]; stage?: string; reportMoves?: boolean },
+  opts: {
+    inactivityMinutes: number;
+    clickIdParams: readonly string[];
+    anonymousIds?: readonly string[];
+    stage?: string;
+    reportMoves?: boolean;
+  },
   classify: (landings: readonly Landing[]) => Acquisition[],
 ): Promise<{ sessions: number; landings: number; moves?: ChannelMove[] }> {
   const scoped = opts.anonymousIds !== undefined;
@@ -19,11 +31,18 @@ export async function deriveSessions(
   try {
     return await db.write(async (conn) => {
       if (scoped) {
-        await conn.run('CREATE OR REPLACE TEMP TABLE derive_scope AS SELECT unnest($ids::VARCHAR[]) AS anonymous_id', {
-          ids: listValue([...opts.anonymousIds!]),
-        }, { ids: VARCHAR_LIST });
+        await conn.run(
+          'CREATE OR REPLACE TEMP TABLE derive_scope AS SELECT unnest($ids::VARCHAR[]) AS anonymous_id',
+          {
+            ids: listValue([...opts.anonymousIds!]),
+          },
+          { ids: VARCHAR_LIST },
+        );
       }
-      await conn.run(stageSessionsSql(scoped, opts.clickIdParams, scoped ? opts.stage : undefined), { ws: workspaceId, gap: opts.inactivityMinutes });
+      await conn.run(
+        stageSessionsSql(scoped, opts.clickIdParams, scoped ? opts.stage : undefined),
+        { ws: workspaceId, gap: opts.inactivityMinutes },
+      );
       const rows = (await conn.runAndReadAll(DISTINCT_LANDINGS_SQL)).getRowObjectsJson() as Row[];
       const landings: Landing[] = rows.map((r) => ({
         landingUrl: (r.landing_url as string | null) ?? null,
@@ -40,10 +59,20 @@ export async function deriveSessions(
           .map((a, i) => {
             const l = landings[i]!;
             return JSON.stringify({
-              landing_url: l.landingUrl, referrer: l.referrer, campaign_ctx: l.campaignContext,
-              source: a.source, medium: a.medium, campaign: a.campaign, term: a.term, content: a.content,
-              campaign_id: a.campaignId, ad_ids: a.adIds, channel: a.channel,
-              platform: a.platform, channel_rule: a.channelRule, decided_by: a.decidedBy,
+              landing_url: l.landingUrl,
+              referrer: l.referrer,
+              campaign_ctx: l.campaignContext,
+              source: a.source,
+              medium: a.medium,
+              campaign: a.campaign,
+              term: a.term,
+              content: a.content,
+              campaign_id: a.campaignId,
+              ad_ids: a.adIds,
+              channel: a.channel,
+              platform: a.platform,
+              channel_rule: a.channelRule,
+              decided_by: a.decidedBy,
             });
           })
           .join('\n'),
@@ -59,64 +88,78 @@ export async function deriveSessions(
         throw err;
       }
       const moves = opts.reportMoves
-        ? ((await conn.runAndReadAll(channelMovesSql(scoped), { ws: workspaceId })).getRowObjectsJson() as Row[]).map((r) => ({
+        ? (
+            (
+              await conn.runAndReadAll(channelMovesSql(scoped), { ws: workspaceId })
+            ).getRowObjectsJson() as Row[]
+          ).map((r) => ({
             from: str(r.from_channel),
             to: str(r.to_channel),
             sessions: Number(r.sessions),
           }))
         : undefined;
       const n = await conn.runAndReadAll('SELECT count(*) AS n FROM derive_sessions');
-      return { sessions: Number(n.getRowObjectsJson()[0]?.n ?? 0), landings: landings.length, ...(moves ? { moves } : {}) };
+      return {
+        sessions: Number(n.getRowObjectsJson()[0]?.n ?? 0),
+        landings: landings.length,
+        ...(moves ? { moves } : {}),
+      };
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-export async function listSessions(db: Db, workspaceId: string, filter: { anonymousIds?: readonly string[]; limit?: number } = {}): Promise<SessionRow[]> {
-    const params: Record<string, DuckDBValue> = { ws: workspaceId, limit: filter.limit ?? 100_000 };
-    let where = 'workspace_id = $ws';
-    if (filter.anonymousIds) {
-      where += ' AND list_contains($ids::VARCHAR[], anonymous_id)';
-      params.ids = listValue([...filter.anonymousIds]);
-    }
-    const rows = await db.query(
-      `SELECT *, strftime(started_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS started,
+export async function listSessions(
+  db: Db,
+  workspaceId: string,
+  filter: { anonymousIds?: readonly string[]; limit?: number } = {},
+): Promise<SessionRow[]> {
+  const params: Record<string, DuckDBValue> = { ws: workspaceId, limit: filter.limit ?? 100_000 };
+  let where = 'workspace_id = $ws';
+  if (filter.anonymousIds) {
+    where += ' AND list_contains($ids::VARCHAR[], anonymous_id)';
+    params.ids = listValue([...filter.anonymousIds]);
+  }
+  const rows = await db.query(
+    `SELECT *, strftime(started_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS started,
          strftime(ended_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS ended
        FROM sessions WHERE ${where} ORDER BY started_at, session_id LIMIT $limit`,
-      params,
-    );
-    return rows.map((r) => ({
-      sessionId: String(r.session_id),
-      anonymousId: String(r.anonymous_id),
-      startedAt: String(r.started),
-      endedAt: String(r.ended),
-      landingUrl: (r.landing_url as string | null) ?? null,
-      referrer: (r.referrer as string | null) ?? null,
-      source: String(r.source),
-      medium: String(r.medium),
-      campaign: (r.campaign as string | null) ?? null,
-      term: (r.term as string | null) ?? null,
-      content: (r.content as string | null) ?? null,
-      campaignId: (r.campaign_id as string | null) ?? null,
-      clickIds: (parseJson(r.click_ids) as Record<string, string> | null) ?? {},
-      adIds: (parseJson(r.ad_ids) as Record<string, string | null> | null) ?? {},
-      channel: String(r.channel),
-      platform: String(r.platform),
-      channelRule: String(r.channel_rule),
-      decidedBy: String(r.decided_by),
-      pageViews: Number(r.page_views),
-      eventCount: Number(r.event_count),
-      userAgent: (r.user_agent as string | null) ?? null,
-      country: (r.country as string | null) ?? null,
-    }));
-  }
+    params,
+  );
+  return rows.map((r) => ({
+    sessionId: String(r.session_id),
+    anonymousId: String(r.anonymous_id),
+    startedAt: String(r.started),
+    endedAt: String(r.ended),
+    landingUrl: (r.landing_url as string | null) ?? null,
+    referrer: (r.referrer as string | null) ?? null,
+    source: String(r.source),
+    medium: String(r.medium),
+    campaign: (r.campaign as string | null) ?? null,
+    term: (r.term as string | null) ?? null,
+    content: (r.content as string | null) ?? null,
+    campaignId: (r.campaign_id as string | null) ?? null,
+    clickIds: (parseJson(r.click_ids) as Record<string, string> | null) ?? {},
+    adIds: (parseJson(r.ad_ids) as Record<string, string | null> | null) ?? {},
+    channel: String(r.channel),
+    platform: String(r.platform),
+    channelRule: String(r.channel_rule),
+    decidedBy: String(r.decided_by),
+    pageViews: Number(r.page_views),
+    eventCount: Number(r.event_count),
+    userAgent: (r.user_agent as string | null) ?? null,
+    country: (r.country as string | null) ?? null,
+  }));
+}
 
-export async function sessionsByChannel(db: Db, workspaceId: string): Promise<{ channel: string; sessions: number }[]> {
-    const rows = await db.query(
-      'SELECT channel, count(*) AS n FROM sessions WHERE workspace_id = $ws GROUP BY channel ORDER BY n DESC, channel',
-      { ws: workspaceId },
-    );
-    return rows.map((r) => ({ channel: String(r.channel), sessions: Number(r.n) }));
-  }
-
+export async function sessionsByChannel(
+  db: Db,
+  workspaceId: string,
+): Promise<{ channel: string; sessions: number }[]> {
+  const rows = await db.query(
+    'SELECT channel, count(*) AS n FROM sessions WHERE workspace_id = $ws GROUP BY channel ORDER BY n DESC, channel',
+    { ws: workspaceId },
+  );
+  return rows.map((r) => ({ channel: String(r.channel), sessions: Number(r.n) }));
+}

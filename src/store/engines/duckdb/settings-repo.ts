@@ -3,11 +3,19 @@ import type { Db } from './connection.js';
 import { parseJson } from './rows.js';
 
 export async function getSetting(db: Db, workspaceId: string, key: string): Promise<unknown> {
-  const rows = await db.query('SELECT value FROM workspace_settings WHERE workspace_id = $ws AND key = $k', { ws: workspaceId, k: key });
+  const rows = await db.query(
+    'SELECT value FROM workspace_settings WHERE workspace_id = $ws AND key = $k',
+    { ws: workspaceId, k: key },
+  );
   return rows[0] ? parseJson(rows[0].value) : undefined;
 }
 
-export async function setSetting(db: Db, workspaceId: string, key: string, value: unknown): Promise<void> {
+export async function setSetting(
+  db: Db,
+  workspaceId: string,
+  key: string,
+  value: unknown,
+): Promise<void> {
   await db.write((c) =>
     c.run(
       `INSERT INTO workspace_settings (workspace_id, key, value) VALUES ($ws, $k, $v)

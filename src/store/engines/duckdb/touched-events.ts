@@ -25,23 +25,46 @@ export function rowIdRuns(sorted: readonly bigint[]): [bigint, bigint][] {
   return runs;
 }
 
-export async function stageTouchedEvents(db: Db, ws: string, touched: TouchedIds, maxRuns = MAX_RUNS): Promise<TouchedEvents> {
+export async function stageTouchedEvents(
+  db: Db,
+  ws: string,
+  touched: TouchedIds,
+  maxRuns = MAX_RUNS,
+): Promise<TouchedEvents> {
   // one stage per workspace: a workspace derives one batch at a time (model/workspace-lock.ts)
-  const stage = `touched_events_${createHash('sha1').update(ws).digest('hex').slice(0, 16)}` as DeriveStage;
-  const params = { ws, anon: listValue([...touched.anonymousIds]), users: listValue([...touched.userIds]) };
+  const stage =
+    `touched_events_${createHash('sha1').update(ws).digest('hex').slice(0, 16)}` as DeriveStage;
+  const params = {
+    ws,
+    anon: listValue([...touched.anonymousIds]),
+    users: listValue([...touched.userIds]),
+  };
   const types = { anon: VARCHAR_LIST, users: VARCHAR_LIST };
   const filter = `workspace_id = $ws AND (anonymous_id IN (SELECT unnest($anon::VARCHAR[])) OR user_id IN (SELECT unnest($users::VARCHAR[])))`;
   return db.write(async (c) => {
     // row ids are only stable while nothing else writes: both steps run in the writer's one slot
-    const found = (await c.runAndReadAll(`SELECT rowid AS rid FROM events WHERE ${filter} ORDER BY rid`, params, types)).getColumns()[0] ?? [];
+    const found =
+      (
+        await c.runAndReadAll(
+          `SELECT rowid AS rid FROM events WHERE ${filter} ORDER BY rid`,
+          params,
+          types,
+        )
+      ).getColumns()[0] ?? [];
     const runs = rowIdRuns(found.map((r) => BigInt(r as bigint)));
     const select = `SELECT rowid AS rid, ${COLUMNS} FROM events`;
     if (runs.length === 0) {
       await c.run(`CREATE OR REPLACE TEMP TABLE ${stage} AS ${select} LIMIT 0`);
     } else if (runs.length > maxRuns) {
-      await c.run(`CREATE OR REPLACE TEMP TABLE ${stage} AS ${select} WHERE ${filter}`, params, types);
+      await c.run(
+        `CREATE OR REPLACE TEMP TABLE ${stage} AS ${select} WHERE ${filter}`,
+        params,
+        types,
+      );
     } else {
-      const parts = runs.map(([a, b]) => (a === b ? `${select} WHERE rowid = ${a}` : `${select} WHERE rowid BETWEEN ${a} AND ${b}`));
+      const parts = runs.map(([a, b]) =>
+        a === b ? `${select} WHERE rowid = ${a}` : `${select} WHERE rowid BETWEEN ${a} AND ${b}`,
+      );
       await c.run(`CREATE OR REPLACE TEMP TABLE ${stage} AS ${parts.join(' UNION ALL ')}`);
     }
     return { ...touched, stage, events: found.length };
