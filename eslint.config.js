@@ -56,6 +56,17 @@ const ENGINE_PACKAGES = {
   group: ['@duckdb/*', 'chdb', '@clickhouse/*'],
   message: 'engine packages are imported only under src/store/engines/',
 };
+// an engine's whole public surface is its engines/<engine>/<engine>-store.ts (opened by store/open.ts);
+// the rest of the folder is its own, and nothing outside src/store/ reaches an engine at all
+const ENGINE_ENTRY = {
+  regex: '(^|/)engines/([^/]+)/(?!\\2-store\\.js$)',
+  message:
+    'an engine is entered only through engines/<engine>/<engine>-store.ts (docs/architecture.md)',
+};
+const ENGINES_HIDDEN = {
+  regex: '(^|/)store/engines/',
+  message: 'only src/store/ opens an engine (src/store/open.ts); use the Store interface',
+};
 const ENGINE_SQL =
   /\b(SELECT|INSERT INTO|CREATE (TABLE|INDEX|VIEW)|DELETE FROM|read_ndjson|read_csv)\b/;
 
@@ -73,7 +84,7 @@ const layerRules = Object.entries(LAYERS).map(([folder, allowed]) => {
               regex: `^(\\.\\./)+(${forbidden.join('|')})(/|$)`,
               message: `src/${folder} may import only ${allowed.length ? allowed.map((a) => `src/${a}`).join(', ') : 'nothing of ours outside itself'} (layers: docs/architecture.md)`,
             },
-            ...(folder === 'store' ? [] : [ENGINE_PACKAGES]),
+            ...(folder === 'store' ? [ENGINE_ENTRY] : [ENGINE_PACKAGES, ENGINES_HIDDEN]),
           ],
         },
       ],

@@ -56,3 +56,18 @@ test('an engine package or engine SQL outside src/store/engines/ fails lint; ins
   ]);
   assert.deepEqual(await problems('src/store/engines/duckdb/engine-probe.ts', code), []);
 });
+
+test("an engine's internals are its own: only its <engine>-store.ts is imported from outside its folder", async () => {
+  const inner =
+    "import { sqlString } from './engines/duckdb/connection.js';\nexport const x = sqlString;\n";
+  assert.equal((await problems('src/store/engine-probe.ts', inner)).length, 1);
+  const entry =
+    "import { openDuckDbStore } from './engines/duckdb/duckdb-store.js';\nexport const x = openDuckDbStore;\n";
+  assert.deepEqual(await problems('src/store/engine-probe.ts', entry), []);
+  const fromModel =
+    "import { openDuckDbStore } from '../store/engines/duckdb/duckdb-store.js';\nexport const x = openDuckDbStore;\n";
+  assert.match(
+    (await problems('src/model/engine-probe.ts', fromModel))[0] ?? '',
+    /only src\/store\/ opens an engine/,
+  );
+});
