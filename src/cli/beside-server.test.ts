@@ -123,18 +123,6 @@ test('with `closedloop serve` on the data directory, workspace, import and repor
     );
 
     // the report through the CLI is the server's own report
-    const report = await cli([
-      'attribute',
-      'report',
-      '--workspace',
-      ws.id,
-      '--model',
-      'position_based',
-      '--by',
-      'channel,source',
-      '--json',
-    ]);
-    assert.equal(report.stderr, via);
     const fromApi = (
       await withKey(
         url,
@@ -142,7 +130,6 @@ test('with `closedloop serve` on the data directory, workspace, import and repor
         '/api/reports/attribution?model=position_based&groupBy=channel,source',
       )
     ).json();
-    assert.deepEqual(JSON.parse(report.stdout), fromApi);
     assert.ok((fromApi as { rows: unknown[] }).rows.length > 0, 'the simulated world converts');
     const viaRegistry = await cli([
       'report',
@@ -162,7 +149,7 @@ test('with `closedloop serve` on the data directory, workspace, import and repor
       2,
     );
     assert.match(badFlag.stderr, /--lookback-days/);
-    const text = await cli(['attribute', 'report', '--workspace', ws.id]);
+    const text = await cli(['report', 'attribution', '--workspace', ws.id]);
     assert.match(text.stdout, /^linear, lead conversions, lookback \d+ days: [\d.]+ conversions/);
 
     // a lost secret key is replaced: the old one stops, the new one works

@@ -19,7 +19,7 @@ import {
 import { parseTransform, type PathTransform } from '../../attribution/transforms.js';
 import { MAX_MARKOV_ORDER } from '../../attribution/models/markov.js';
 import { UsageError } from '../errors.js';
-import { registerReports } from './attribute-report.js';
+import { registerSettings } from './attribute-settings.js';
 
 export interface AttributePathsFlags {
   models?: string;
@@ -69,7 +69,7 @@ export function register(program: Command): void {
     .action((file: string, flags: AttributePathsFlags) => {
       process.stdout.write(runAttributePaths(file, flags));
     });
-  registerReports(attribute);
+  registerSettings(attribute);
 }
 
 /** Everything the command does except writing: returns the text it prints. */

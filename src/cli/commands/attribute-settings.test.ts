@@ -7,7 +7,7 @@ import { tempDir } from '../../test-helpers/tmp.js';
 
 const line = (o: unknown) => JSON.stringify(o);
 
-test('attribute report / compare / settings read and change a workspace’s stored credits', async () => {
+test('report attribution / model-comparison and attribute settings read and change a workspace’s stored credits', async () => {
   const { dir, cleanup } = tempDir();
   try {
     const created = await runCli([
@@ -61,15 +61,15 @@ test('attribute report / compare / settings read and change a workspace’s stor
     );
 
     const report = await runCli([
-      'attribute',
       'report',
+      'attribution',
       '--workspace',
       ws,
       '--data-dir',
       dir,
       '--model',
       'first_touch',
-      '--by',
+      '--group-by',
       'channel,campaign',
       '--json',
     ]);
@@ -83,8 +83,8 @@ test('attribute report / compare / settings read and change a workspace’s stor
     );
 
     const compare = await runCli([
-      'attribute',
-      'compare',
+      'report',
+      'model-comparison',
       '--workspace',
       ws,
       '--data-dir',
@@ -126,8 +126,8 @@ test('attribute report / compare / settings read and change a workspace’s stor
     const after = JSON.parse(
       (
         await runCli([
-          'attribute',
           'report',
+          'attribution',
           '--workspace',
           ws,
           '--data-dir',
@@ -144,17 +144,17 @@ test('attribute report / compare / settings read and change a workspace’s stor
     );
 
     const bad = await runCli([
-      'attribute',
       'report',
+      'attribution',
       '--workspace',
       ws,
       '--data-dir',
       dir,
-      '--by',
+      '--group-by',
       'colour',
     ]);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /--by.*colour|colour.*--by/s);
+    assert.match(bad.stderr, /--group-by.*colour|colour.*--group-by/s);
     writeFileSync(join(dir, 'bad.json'), line({ lookbackDays: 'long' }));
     const badSet = await runCli([
       'attribute',
