@@ -2,6 +2,7 @@
 // baseline: same framework, same JSON parsing, no store. Prints "READY <port> <writeKey>".
 import pino from 'pino';
 import { loadConfig } from '../../src/config/config.js';
+import { access } from '../../src/server/access.js';
 import { buildApp } from '../../src/server/app.js';
 import { openStore } from '../../src/store/open.js';
 import { createWorkspace } from '../../src/workspaces/create.js';
@@ -19,13 +20,15 @@ const config = loadConfig({
   overrides: { dataDir: dir, ingestRateLimit: 0, logLevel: 'silent' },
 });
 const app = await buildApp({ store, config, logger: pino({ level: 'silent' }) });
-app.post('/bench/bare', async (req) => ({ success: true, got: typeof req.body }));
-app.get('/bench/count', async () => {
+// bench-only routes, open like /healthz (the server is on loopback for the bench's own use)
+const anyone = { config: access.anyone() };
+app.post('/bench/bare', anyone, async (req) => ({ success: true, got: typeof req.body }));
+app.get('/bench/count', anyone, async () => {
   await app.ingest.flush();
   return { events: await store.countEvents(workspace.id) };
 });
 // everything acknowledged loaded into the store and derived: the stored rate is measured up to here
-app.get('/bench/settle', async () => {
+app.get('/bench/settle', anyone, async () => {
   await app.ingest.settle();
   return { events: await store.countEvents(workspace.id) };
 });

@@ -16,7 +16,7 @@ import {
 } from './attribution-credits.js';
 import { attributionReport, changeAttributionSettings } from './attribution-report.js';
 import { attributionSettingsFor } from './attribution-settings.js';
-import { deriveTouched, rebuild } from './derive.js';
+import { deriveAffected, rebuild } from './derive.js';
 
 /** Every credit row of the workspace, in a stable order, rounded so float noise cannot differ. */
 async function allCredits(store: Store, persons: readonly string[]): Promise<string[]> {
@@ -219,7 +219,7 @@ test('credits: incremental re-crediting after new events (including an identity 
       ),
     ];
     await add(store, later);
-    const r = await deriveTouched(store, 'w', ['phone', 'new']);
+    const r = await deriveAffected(store, 'w', ['phone', 'new']);
     assert.equal(r.credits.persons !== undefined && r.credits.persons >= 1, true);
     const ada = await personOf(store, 'ada@acme.io');
     const first = (await store.personCredits('w', ada)).filter((c) => c.model === 'first_touch');

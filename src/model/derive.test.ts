@@ -19,7 +19,7 @@ import type { RawEvent } from '../store/types.js';
 import { startTestServer } from '../test-helpers/server.js';
 import { add, identify, page, withStore } from '../test-helpers/events.js';
 import { tempDir } from '../test-helpers/tmp.js';
-import { deriveTouched, rebuild } from './derive.js';
+import { deriveAffected, rebuild } from './derive.js';
 import { DEFAULT_MAX_EMAILS_PER_IDENTIFIER } from './identity/graph.js';
 
 const leadsByFirstTouch = async (store: Store, ws: string) =>
@@ -327,7 +327,7 @@ test('identity: a late identify merges earlier anonymous sessions retroactively,
     const before = await store.personsByIdentifier('w', 'email', 'bo@acme.io');
     // the old browser identifies weeks later (and the event arrives out of order, dated in the past)
     await add(store, [identify('old-browser', '2026-02-01T09:10:00Z', 'bo@acme.io')]);
-    await deriveTouched(store, 'w', ['old-browser']);
+    await deriveAffected(store, 'w', ['old-browser']);
     const [person] = await store.personsByIdentifier('w', 'email', 'bo@acme.io');
     const journey = await store.personJourney('w', person!);
     const channels = journey!.timeline.flatMap((i) =>

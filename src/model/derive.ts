@@ -1,8 +1,8 @@
-// The derive step: facts in, derived tables out. `rebuild` re-derives a whole workspace; `deriveTouched`
-// does the same work for only what a batch of new events touched (through their anonymous and user
+// The derive step: facts in, derived tables out. `rebuild` re-derives a whole workspace; `deriveAffected`
+// does the same work for only what a batch of new events affected (through their anonymous and user
 // ids). A rebuild over unchanged facts gives identical derived tables.
 import type { Store } from '../store/store.js';
-import type { TouchedIds } from '../store/types.js';
+import type { AffectedIds } from '../store/types.js';
 import {
   creditPersons,
   creditWorkspace,
@@ -55,52 +55,52 @@ async function rebuildUnlocked(
  * concerned; the data-driven fits over the workspace (unless `dataDriven` is false: live ingestion
  * refits them apart, at most every so often).
  */
-export function deriveTouched(
+export function deriveAffected(
   store: Store,
   workspaceId: string,
-  touched: readonly string[] | TouchedIds,
+  affected: readonly string[] | AffectedIds,
   settings?: DeriveSettings,
   opts: { dataDriven?: boolean } = {},
 ): Promise<DeriveSummary> {
-  const ids: TouchedIds = isTouchedIds(touched)
-    ? touched
-    : { anonymousIds: [...touched], userIds: [] };
+  const ids: AffectedIds = isAffectedIds(affected)
+    ? affected
+    : { anonymousIds: [...affected], userIds: [] };
   return withWorkspaceLock(workspaceId, () =>
-    deriveTouchedUnlocked(store, workspaceId, ids, settings, opts),
+    deriveAffectedUnlocked(store, workspaceId, ids, settings, opts),
   );
 }
 
-function isTouchedIds(t: readonly string[] | TouchedIds): t is TouchedIds {
+function isAffectedIds(t: readonly string[] | AffectedIds): t is AffectedIds {
   return !Array.isArray(t);
 }
 
-/** Refits the data-driven models of a workspace (deriveTouched with `dataDriven: false` leaves them for later). */
+/** Refits the data-driven models of a workspace (deriveAffected with `dataDriven: false` leaves them for later). */
 export function refitWorkspace(store: Store, workspaceId: string): Promise<void> {
   return withWorkspaceLock(workspaceId, () => refitDataDriven(store, workspaceId));
 }
 
-async function deriveTouchedUnlocked(
+async function deriveAffectedUnlocked(
   store: Store,
   workspaceId: string,
-  touched: TouchedIds,
+  affected: AffectedIds,
   settings: DeriveSettings | undefined,
   opts: { dataDriven?: boolean },
 ): Promise<DeriveSummary> {
   settings ??= await settingsFor(store, workspaceId);
-  const staged = await store.stageTouchedEvents(workspaceId, touched);
+  const staged = await store.stageAffectedEvents(workspaceId, affected);
   try {
     await refreshUserAgents(store, undefined, { workspaceId, stage: staged.stage });
     const s = await deriveSessions(store, workspaceId, settings.sessions, staged);
     const identity = await resolvePersons(store, workspaceId, settings, staged);
     // persons whose touches, identity or milestones may have moved: those of the re-resolved scope (or,
-    // after a whole resolution, the owners of the touched ids), and every person a merge or split made or retired
+    // after a whole resolution, the owners of the affected ids), and every person a merge or split made or retired
     let leads: number;
     let persons: Set<string>;
     if (identity.scope) {
       const { identifiers, persons: scopePersons } = identity.scope;
-      // the staged events hold all of the scope's events when its ids are all among the touched ones
-      const anon = new Set(touched.anonymousIds);
-      const users = new Set(touched.userIds);
+      // the staged events hold all of the scope's events when its ids are all among the affected ones
+      const anon = new Set(affected.anonymousIds);
+      const users = new Set(affected.userIds);
       const allStaged = identifiers.every((i) =>
         i.kind === 'anonymous_id'
           ? anon.has(i.value)
@@ -117,7 +117,7 @@ async function deriveTouchedUnlocked(
     } else {
       leads = await store.deriveLeadMilestones(workspaceId);
       persons = new Set([
-        ...(await store.personsOfAnonymousIds(workspaceId, touched.anonymousIds)),
+        ...(await store.personsOfAnonymousIds(workspaceId, affected.anonymousIds)),
         ...identity.changedPersons,
       ]);
     }
@@ -128,6 +128,6 @@ async function deriveTouchedUnlocked(
     });
     return { sessions: s.sessions, identity, leads, credits };
   } finally {
-    await store.releaseTouchedEvents(staged);
+    await store.releaseAffectedEvents(staged);
   }
 }

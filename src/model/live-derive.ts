@@ -1,14 +1,14 @@
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
-import type { TouchedIds } from '../store/types.js';
-import { deriveTouched, refitWorkspace } from './derive.js';
+import type { AffectedIds } from '../store/types.js';
+import { deriveAffected, refitWorkspace } from './derive.js';
 import { nextLoadAt } from '../store/journal-loader.js';
 
 /** How often, at most, live ingestion refits a workspace's data-driven models (a refit reads every journey). */
 export const DEFAULT_REFIT_INTERVAL_MS = 60_000;
 
 /**
- * Keeps derived tables current as events arrive: the anonymous and user ids each journal load touched are
+ * Keeps derived tables current as events arrive: the anonymous and user ids each journal load affected are
  * queued per workspace and derived in the background, one derive at a time, batching whatever piled
  * up meanwhile (so a burst of events costs one derive, not one per load). Sessions, persons,
  * milestones and rule-based credits follow each batch; the data-driven models (fitted over every
@@ -35,8 +35,8 @@ export class LiveDeriver {
     private readonly refitIntervalMs = DEFAULT_REFIT_INTERVAL_MS,
   ) {}
 
-  enqueue(touched: Map<string, TouchedIds>): void {
-    for (const [ws, ids] of touched) {
+  enqueue(affected: Map<string, AffectedIds>): void {
+    for (const [ws, ids] of affected) {
       const p = this.pending.get(ws) ?? { anon: new Set<string>(), users: new Set<string>() };
       for (const id of ids.anonymousIds) p.anon.add(id);
       for (const id of ids.userIds) p.users.add(id);
@@ -93,7 +93,7 @@ export class LiveDeriver {
           this.pending = new Map();
           for (const [ws, ids] of batch) {
             try {
-              await deriveTouched(
+              await deriveAffected(
                 this.store,
                 ws,
                 { anonymousIds: [...ids.anon], userIds: [...ids.users] },

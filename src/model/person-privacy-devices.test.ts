@@ -15,7 +15,7 @@ import {
 } from '../test-helpers/database-scan.js';
 import { TEST_WORKSPACE } from '../test-helpers/events.js';
 import { tempDir } from '../test-helpers/tmp.js';
-import { deriveTouched, rebuild } from './derive.js';
+import { deriveAffected, rebuild } from './derive.js';
 import { personIdFor } from './identity/index.js';
 import { erasePerson, exportPerson, OTHER_PERSON } from './person-privacy.js';
 
@@ -321,7 +321,7 @@ test(
         page('b-later', 'laptop', new Date().toISOString(), 'https://acme.io/'),
       ]);
       assert.equal(r.inserted, 2, 'Bo’s old page and a new one');
-      await deriveTouched(store, W, { anonymousIds: ['laptop'], userIds: [] });
+      await deriveAffected(store, W, { anonymousIds: ['laptop'], userIds: [] });
       assert.deepEqual(await store.personsByIdentifier(W, 'anonymous_id', 'laptop'), [boNow]);
       const journey = (await store.personJourney(W, boNow))!;
       const pages = journey.timeline.flatMap((i) =>

@@ -15,7 +15,7 @@ import {
   type Query,
 } from '../test-helpers/database-scan.js';
 import { tempDir } from '../test-helpers/tmp.js';
-import { deriveTouched, rebuild } from './derive.js';
+import { deriveAffected, rebuild } from './derive.js';
 import { TRIMMED_CHARS } from './identity/normalise.js';
 import { erasePerson, exportPerson, mentionsEmail, spells } from './person-privacy.js';
 
@@ -278,7 +278,7 @@ async function seed(dir: string): Promise<void> {
     await rebuild(store, OTHER);
     // her second device joins her live: the merge goes into the identity log, which erasure must clear too
     await add(store, W, annLater);
-    await deriveTouched(store, W, { anonymousIds: [ANN.anon2], userIds: [ANN.user] });
+    await deriveAffected(store, W, { anonymousIds: [ANN.anon2], userIds: [ANN.user] });
   } finally {
     await store.close();
   }
@@ -472,7 +472,7 @@ test(
         { origin: 'import', receivedAt: new Date() },
       );
       assert.equal(after.inserted, 1);
-      await deriveTouched(store, W, { anonymousIds: [ANN.anon1], userIds: [] });
+      await deriveAffected(store, W, { anonymousIds: [ANN.anon1], userIds: [] });
       const [fresh] = await store.personsByIdentifier(W, 'anonymous_id', ANN.anon1);
       const journey = (await store.personJourney(W, fresh!))!;
       assert.deepEqual(journey.identifiers, [{ kind: 'anonymous_id', value: ANN.anon1 }]);

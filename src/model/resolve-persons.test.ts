@@ -9,7 +9,7 @@ import type { Store } from '../store/store.js';
 import type { IdentityRow, RawEvent } from '../store/types.js';
 import { add, identify, page, withStore } from '../test-helpers/events.js';
 import { tempDir } from '../test-helpers/tmp.js';
-import { deriveTouched, rebuild, resolvePersons } from './derive.js';
+import { deriveAffected, rebuild, resolvePersons } from './derive.js';
 import { IdentityGraph, personIdFor } from './identity/index.js';
 import { DEFAULT_DERIVE_SETTINGS } from './workspace-settings.js';
 
@@ -64,7 +64,7 @@ test('persons placed by the store equal the graph’s own, on a simulated world,
       for (let i = 0; i < events.length; i += third) {
         const batch = events.slice(i, i + third);
         await add(store, batch);
-        await deriveTouched(store, 'w', [...new Set(batch.map((e) => String(e.anonymousId)))]);
+        await deriveAffected(store, 'w', [...new Set(batch.map((e) => String(e.anonymousId)))]);
       }
       const live = sorted(await store.currentIdentities('w'));
       await rebuild(store, 'w');

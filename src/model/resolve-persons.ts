@@ -6,11 +6,11 @@
 // time is split between them by their identifies, read again for it alone (every occurrence, with its
 // session starts), and written as one row per span.
 //
-// After new events only the linked components around the touched ids are resolved again: the scope is
+// After new events only the linked components around the affected ids are resolved again: the scope is
 // followed through the edges until it holds whole components, so resolving it alone gives what
 // resolving everything would (persons never cross a component; quarantine counts a node's own edges).
 import type { Store } from '../store/store.js';
-import type { IdentifierKey, IdentityChangeRow, TouchedEvents } from '../store/types.js';
+import type { IdentifierKey, IdentityChangeRow, AffectedEvents } from '../store/types.js';
 import {
   IdentityGraph,
   normaliseLinks,
@@ -37,23 +37,23 @@ export interface IdentitySummary {
 
 /**
  * Resolves persons and writes them back, with what changed since last time: every link in the facts,
- * or (`touched`) the linked components around the ids that got new events, read from their staged events.
+ * or (`affected`) the linked components around the ids that got new events, read from their staged events.
  */
 export async function resolvePersons(
   store: Store,
   workspaceId: string,
   settings: DeriveSettings = DEFAULT_DERIVE_SETTINGS,
-  touched?: TouchedEvents,
+  affected?: AffectedEvents,
 ): Promise<IdentitySummary> {
-  await store.refreshSeenIdentifiers(workspaceId, OPAQUE_ID_RULE, touched);
+  await store.refreshSeenIdentifiers(workspaceId, OPAQUE_ID_RULE, affected);
   // a workspace resolved before edges were stored is resolved whole once
-  if (touched && (await store.identityEdgesReady(workspaceId))) {
+  if (affected && (await store.identityEdgesReady(workspaceId))) {
     const seeds = await store.saveIdentityEdges(
       workspaceId,
-      normaliseLinks(await store.identityLinkFacts(workspaceId, touched)),
+      normaliseLinks(await store.identityLinkFacts(workspaceId, affected)),
       { full: false },
     );
-    const scope = await store.identityScope(workspaceId, OPAQUE_ID_RULE, seeds, touched);
+    const scope = await store.identityScope(workspaceId, OPAQUE_ID_RULE, seeds, affected);
     const scoped = await resolveGraph(store, workspaceId, settings, {
       everyIdentifier: false,
       full: false,

@@ -11,10 +11,10 @@ import { RULE_MODEL_NAMES } from '../attribution/types.js';
 import { simulate } from '../sim/index.js';
 import { Rng } from '../sim/prng.js';
 import type { Store } from '../store/store.js';
-import type { RawEvent, TouchedIds } from '../store/types.js';
+import type { RawEvent, AffectedIds } from '../store/types.js';
 import { add, identify, page, withStore } from '../test-helpers/events.js';
 import { tempDir } from '../test-helpers/tmp.js';
-import { DEFAULT_DERIVE_SETTINGS, deriveTouched, rebuild, refitWorkspace } from './derive.js';
+import { DEFAULT_DERIVE_SETTINGS, deriveAffected, rebuild, refitWorkspace } from './derive.js';
 import { personIdFor } from './identity/index.js';
 
 /** Everything identity resolution decides, in an order-free form. */
@@ -59,7 +59,7 @@ async function snapshot(store: Store): Promise<Record<string, unknown>> {
 }
 
 /** What the journal loader reports for a batch: its anonymous ids and its user ids. */
-const touchedBy = (batch: readonly RawEvent[]): TouchedIds => ({
+const touchedBy = (batch: readonly RawEvent[]): AffectedIds => ({
   anonymousIds: [
     ...new Set(batch.flatMap((e) => (typeof e.anonymousId === 'string' ? [e.anonymousId] : []))),
   ],
@@ -176,7 +176,7 @@ test('live derives in shuffled small batches end exactly as a rebuild: persons, 
       for (let i = 0; i < events.length; i += size) {
         const batch = events.slice(i, i + size);
         await add(store, batch);
-        const r = await deriveTouched(store, 'w', touchedBy(batch), undefined, {
+        const r = await deriveAffected(store, 'w', touchedBy(batch), undefined, {
           dataDriven: false,
         });
         runs++;
@@ -247,7 +247,7 @@ test('a scoped derive re-places only the linked components around the new events
       identify('v20', '2026-05-03T10:01:00Z', 'P1@acme.io'),
     ];
     await add(store, batch);
-    const r = await deriveTouched(store, 'w', touchedBy(batch));
+    const r = await deriveAffected(store, 'w', touchedBy(batch));
     assert.ok(r.identity.scope);
     assert.deepEqual(r.identity.scope.identifiers.map((i) => `${i.kind}|${i.value}`).sort(), [
       'anonymous_id|v1',
@@ -278,7 +278,7 @@ test('a scoped derive re-places only the linked components around the new events
       },
     ] as RawEvent[];
     await add(store, join2);
-    const m = await deriveTouched(store, 'w', touchedBy(join2));
+    const m = await deriveAffected(store, 'w', touchedBy(join2));
     assert.ok(m.identity.scope);
     assert.equal(m.identity.merges, 1);
     const merged = new Map(
@@ -315,7 +315,7 @@ test('a scoped derive whose new person takes an id already naming a person outsi
         : personIdFor(kind, value, salt);
     const batch = [identify('lead', '2026-03-01T10:01:00Z', 'bob@acme.io')];
     await add(store, batch);
-    const r = await deriveTouched(store, 'w', touchedBy(batch), {
+    const r = await deriveAffected(store, 'w', touchedBy(batch), {
       ...DEFAULT_DERIVE_SETTINGS,
       personIdHash,
     });
@@ -344,7 +344,7 @@ test('a workspace whose facts were never resolved is resolved whole by its first
     ]);
     const batch = [page('new-1', '2026-04-03T10:00:00Z', 'https://acme.io/')];
     await add(store, batch);
-    const r = await deriveTouched(store, 'w', touchedBy(batch));
+    const r = await deriveAffected(store, 'w', touchedBy(batch));
     assert.equal(r.identity.scope, undefined);
     const live = (await store.currentIdentities('w'))
       .map((x) => `${x.kind}|${x.value}|${x.personId}`)
@@ -361,7 +361,7 @@ test('a workspace whose facts were never resolved is resolved whole by its first
     // from then on, live derives go by scope
     const next = [identify('new-1', '2026-04-04T10:00:00Z', 'kim@acme.io')];
     await add(store, next);
-    const s = await deriveTouched(store, 'w', touchedBy(next));
+    const s = await deriveAffected(store, 'w', touchedBy(next));
     assert.ok(s.identity.scope);
     assert.equal(
       new Map(

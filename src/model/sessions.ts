@@ -1,5 +1,5 @@
 import type { Store } from '../store/store.js';
-import type { Acquisition, Landing, TouchedEvents } from '../store/types.js';
+import type { Acquisition, Landing, AffectedEvents } from '../store/types.js';
 import { CLICK_ID_PARAMS } from '../rules/campaign-params.js';
 import {
   createSourceMediumDeriver,
@@ -99,15 +99,15 @@ export function deriveSessions(
   store: Store,
   workspaceId: string,
   settings: SessionSettings = DEFAULT_SESSION_SETTINGS,
-  touched?: readonly string[] | TouchedEvents,
+  affected?: readonly string[] | AffectedEvents,
   reportMoves = false,
 ) {
   const scope =
-    touched === undefined
+    affected === undefined
       ? {}
-      : isStaged(touched)
-        ? { anonymousIds: touched.anonymousIds, stage: touched.stage }
-        : { anonymousIds: touched };
+      : isStaged(affected)
+        ? { anonymousIds: affected.anonymousIds, stage: affected.stage }
+        : { anonymousIds: affected };
   return store.deriveSessions(
     workspaceId,
     {
@@ -120,6 +120,6 @@ export function deriveSessions(
   );
 }
 
-function isStaged(t: readonly string[] | TouchedEvents): t is TouchedEvents {
+function isStaged(t: readonly string[] | AffectedEvents): t is AffectedEvents {
   return !Array.isArray(t);
 }

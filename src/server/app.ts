@@ -73,7 +73,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const journal = EventJournal.open(join(deps.config.dataDir, 'journal'));
   const loader = new JournalLoader(journal, deps.store, deps.logger);
   const deriver = new LiveDeriver(deps.store, deps.logger);
-  loader.onLoaded((loaded) => deriver.enqueue(loaded.touched));
+  loader.onLoaded((loaded) => deriver.enqueue(loaded.affected));
   await loader.start(); // events acknowledged before a crash are loaded before we serve again
   app.decorate('ingest', {
     flush: () => loader.flush(),

@@ -2,7 +2,7 @@ import { unlink } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Store } from './store.js';
 import type { EventJournal } from './journal.js';
-import type { TouchedIds } from './types.js';
+import type { AffectedIds } from './types.js';
 
 /** The loader's progress, for /readyz and `ingest status`: what waits, how long, whether loads fail. */
 export interface LoaderStatus {
@@ -21,7 +21,7 @@ export interface LoaderStatus {
 export interface LoadedEvents {
   inserted: number;
   /** Per workspace, the anonymous and user ids that received new events. */
-  touched: Map<string, TouchedIds>;
+  affected: Map<string, AffectedIds>;
 }
 
 /**
@@ -101,7 +101,7 @@ export class JournalLoader {
 
   private async loadAll(): Promise<number> {
     let inserted = 0;
-    const touched = new Map<string, TouchedIds>();
+    const affected = new Map<string, AffectedIds>();
     try {
       for (const segment of await this.journal.rotate()) {
         const r = await this.store.loadEventJournal(segment);
@@ -113,9 +113,9 @@ export class JournalLoader {
           );
         }
         inserted += r.inserted;
-        for (const [ws, ids] of r.touched) {
-          const t = touched.get(ws);
-          touched.set(
+        for (const [ws, ids] of r.affected) {
+          const t = affected.get(ws);
+          affected.set(
             ws,
             t
               ? {
@@ -131,7 +131,7 @@ export class JournalLoader {
     } finally {
       // segments stored before a failure are derived too
       if (inserted > 0) {
-        const loaded = { inserted, touched };
+        const loaded = { inserted, affected };
         for (const fn of this.listeners) fn(loaded);
       }
     }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { deriveTouched } from '../../model/derive.js';
+import { deriveAffected } from '../../model/derive.js';
 import { journalBacklog } from '../../store/journal.js';
 import type { LoaderStatus } from '../../store/journal-loader.js';
 import type { DeadLetter, DeadLetterCounts } from '../../store/types.js';
@@ -160,8 +160,8 @@ export function register(program: Command): void {
           }
           const r = await store.retryDeadLetters({ workspaceId: o.workspace, id: o.id });
           // what the new events change (sessions, persons, milestones), as the live loader would derive it
-          for (const [ws, touched] of r.touched) {
-            if (await store.getWorkspace(ws)) await deriveTouched(store, ws, touched);
+          for (const [ws, affected] of r.affected) {
+            if (await store.getWorkspace(ws)) await deriveAffected(store, ws, affected);
           }
           if (o.json) {
             process.stdout.write(

@@ -1,5 +1,5 @@
 // The store's dead-letters area: its types and what an engine must implement for it.
-import type { TouchedIds } from './derive-scope.js';
+import type { AffectedIds } from './derive-scope.js';
 
 /** A journal line set aside with the reason it could not load. The raw bytes stay in the store; this shows a preview. */
 export interface DeadLetter {
@@ -39,7 +39,7 @@ export interface DeadLetterRetry {
   /** Ids that still cannot load, with today's reason. */
   failed: { id: string; reason: string }[];
   inserted: number;
-  touched: Map<string, TouchedIds>;
+  affected: Map<string, AffectedIds>;
 }
 
 /** Acknowledged lines the engine could not load, kept with their reason, and their replay. */

@@ -1,7 +1,7 @@
 // The store's derive-scope area: its types and what an engine must implement for it.
 
 /** Per workspace, the ids that new events carried (the derive step re-derives only around them). */
-export interface TouchedIds {
+export interface AffectedIds {
   anonymousIds: string[];
   userIds: string[];
 }
@@ -13,19 +13,19 @@ declare const stageBrand: unique symbol;
  */
 export type DeriveStage = string & { readonly [stageBrand]: true };
 
-/** The touched ids with their events staged by the store for one derive (engine-side, until released). */
-export interface TouchedEvents extends TouchedIds {
+/** The affected ids with their events staged by the store for one derive (engine-side, until released). */
+export interface AffectedEvents extends AffectedIds {
   stage: DeriveStage;
-  /** How many events the touched ids have in all. */
+  /** How many events the affected ids have in all. */
   events: number;
 }
 
-/** A live derive's scope: the touched ids' events set aside by the engine until released. */
+/** A live derive's scope: the affected ids' events set aside by the engine until released. */
 export interface DeriveScopeStore {
   /**
-   * Copies the events of the touched ids aside for one derive, so its scoped steps read those alone;
+   * Copies the events of the affected ids aside for one derive, so its scoped steps read those alone;
    * release it when the derive is done. One per workspace at a time.
    */
-  stageTouchedEvents(workspaceId: string, touched: TouchedIds): Promise<TouchedEvents>;
-  releaseTouchedEvents(touched: TouchedEvents): Promise<void>;
+  stageAffectedEvents(workspaceId: string, affected: AffectedIds): Promise<AffectedEvents>;
+  releaseAffectedEvents(affected: AffectedEvents): Promise<void>;
 }

@@ -1,5 +1,5 @@
 // The store's events area: its types and what an engine must implement for it.
-import type { TouchedIds } from './derive-scope.js';
+import type { AffectedIds } from './derive-scope.js';
 
 /** Where an event came from; kept on the fact so a bad source can be traced and re-imported. */
 export type EventOrigin = 'import' | 'api' | 'collect';
@@ -63,7 +63,7 @@ export interface IngestResult {
 export interface JournalLoadResult {
   inserted: number;
   /** Per workspace, the anonymous and user ids that received new events. */
-  touched: Map<string, TouchedIds>;
+  affected: Map<string, AffectedIds>;
   /** Lines of the segment that could not load and were stored as dead letters (see docs/dead-letters.md). */
   deadLetters: number;
 }

@@ -1,5 +1,5 @@
 // The store's identity area: its types and what an engine must implement for it.
-import type { TouchedEvents, TouchedIds } from './derive-scope.js';
+import type { AffectedEvents, AffectedIds } from './derive-scope.js';
 
 export interface IdentityLink {
   /** e.g. anonymous_id, user_id, email, phone, crm_id, stripe_customer */
@@ -101,15 +101,15 @@ export interface DeviceTimelines {
 export interface IdentityStore {
   /**
    * Brings the seen identifiers (each normalised anonymous and user id, first seen when) up to date:
-   * all of them, or those in the touched ids' staged events after new events.
+   * all of them, or those in the affected ids' staged events after new events.
    */
   refreshSeenIdentifiers(
     workspaceId: string,
     rule: OpaqueIdRule,
-    touched?: TouchedEvents,
+    affected?: AffectedEvents,
   ): Promise<void>;
-  /** The links the facts state, raw: all, or those in the touched ids' events (and every identity_links fact). */
-  identityLinkFacts(workspaceId: string, touched?: TouchedEvents): Promise<IdentityLinkRow[]>;
+  /** The links the facts state, raw: all, or those in the affected ids' events (and every identity_links fact). */
+  identityLinkFacts(workspaceId: string, affected?: AffectedEvents): Promise<IdentityLinkRow[]>;
   /**
    * Stores normalised links (identity edges): `full` replaces them all, else adds new ones and keeps each
    * one's earliest time. Returns the ids at the ends of edges added or moved earlier (none when full).
@@ -121,12 +121,12 @@ export interface IdentityStore {
   ): Promise<IdentifierKey[]>;
   /** Whether the edges were written whole once (false for a new workspace or one resolved before edges were kept). */
   identityEdgesReady(workspaceId: string): Promise<boolean>;
-  /** The seeds and touched ids (trimmed by the rule) with every id linked to them, transitively. */
+  /** The seeds and affected ids (trimmed by the rule) with every id linked to them, transitively. */
   identityScope(
     workspaceId: string,
     rule: OpaqueIdRule,
     seeds: readonly IdentifierKey[],
-    touched: TouchedIds,
+    affected: AffectedIds,
   ): Promise<IdentifierKey[]>;
   /**
    * Identity resolution's inputs from the stored edges: the edges (of the scope's ids, when given), the ids

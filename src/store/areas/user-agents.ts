@@ -15,10 +15,10 @@ export interface UserAgentRow {
 /** The derived user-agent dictionary. */
 export interface UserAgentsStore {
   /** Distinct user agents in events that have not been parsed yet. */
-  /** User agents not parsed yet: in every event, or in the touched ids' staged events. */
+  /** User agents not parsed yet: in every event, or in the affected ids' staged events. */
   userAgentsToParse(
     limit: number,
-    touched?: { workspaceId: string; stage: DeriveStage },
+    affected?: { workspaceId: string; stage: DeriveStage },
   ): Promise<{ workspaceId: string; userAgent: string }[]>;
   saveUserAgents(rows: readonly UserAgentRow[]): Promise<void>;
 }

@@ -131,7 +131,7 @@ export function retryDeadLetters(db: Db, f: DeadLetterFilter): Promise<DeadLette
       terminated: true,
     }));
     const idOf = (l: JournalLine) => String(rows[l.lineNo - 1]![0]);
-    if (lines.length === 0) return { loaded: [], failed: [], inserted: 0, touched: new Map() };
+    if (lines.length === 0) return { loaded: [], failed: [], inserted: 0, affected: new Map() };
     return withScratch(async (scratch) => {
       const { good, refused } = await isolateLines(conn, lines, scratch);
       await conn.run('BEGIN TRANSACTION');

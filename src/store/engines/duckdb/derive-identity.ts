@@ -29,7 +29,7 @@ const LINK_TYPES = `type IN (${LINK_EVENT_TYPES.map(sqlString).join(', ')})`;
 
 /**
  * The links the events and identity_links state, as raw (kind, value) pairs with their earliest time; the
- * model normalises them into identity edges. From `stage` when given (the touched ids' events), else every
+ * model normalises them into identity edges. From `stage` when given (the affected ids' events), else every
  * event (the facts in identity_links are always all read: a small table). Parameter: $ws.
  */
 export function eventLinksSql(stage?: string): string {
@@ -87,7 +87,7 @@ export const SCOPE_STEP_SQL = `
  * Each anonymous and user id, normalised (trimmed of $trim), with when it was first seen and whether
  * the engine can place it alone (`clean`: printable ASCII, 1..$maxLength long, not a placeholder).
  * A visitor who never converts is a person too. Scoped: only the anonymous ids in `seen_scope`, and
- * with a stage (the touched ids' events) only the anonymous and user ids of those events.
+ * with a stage (the affected ids' events) only the anonymous and user ids of those events.
  * Parameters: $ws, $trim, $maxLength, $placeholders.
  */
 export function seenIdentifiersSql(scoped: boolean, stage?: string): string {

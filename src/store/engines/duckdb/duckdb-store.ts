@@ -54,7 +54,7 @@ import {
 import { redactionRuns, redactStoredEvents } from './redact-repo.js';
 import { deriveSessions, listSessions, sessionsByChannel } from './sessions-repo.js';
 import { getSetting, setSetting } from './settings-repo.js';
-import { releaseTouchedEvents, stageTouchedEvents } from './touched-events.js';
+import { releaseAffectedEvents, stageAffectedEvents } from './affected-events.js';
 import {
   createWorkspace,
   deleteWorkspace,
@@ -104,7 +104,7 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
     appendEvents: async (workspaceId, events, meta) =>
       (await appender.append([{ workspaceId, events, ...meta }]))[0]!,
     ...bind(db, { listDeadLetters, countDeadLetters, retryDeadLetters }),
-    ...bind(db, { stageTouchedEvents, releaseTouchedEvents }),
+    ...bind(db, { stageAffectedEvents, releaseAffectedEvents }),
     ...bind(db, { userAgentsToParse, saveUserAgents }),
     ...bind(db, { deriveSessions, listSessions, sessionsByChannel }),
     ...bind(db, {

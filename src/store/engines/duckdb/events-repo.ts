@@ -73,15 +73,15 @@ export async function countEvents(db: Db, workspaceId: string): Promise<number> 
 export async function userAgentsToParse(
   db: Db,
   limit: number,
-  touched?: { workspaceId: string; stage: string },
+  affected?: { workspaceId: string; stage: string },
 ): Promise<{ workspaceId: string; userAgent: string }[]> {
   // the stage is a temp table of the writer connection: read it there
-  const read = touched
+  const read = affected
     ? async (sql: string, p: Params) =>
         (await db.write((c) => c.runAndReadAll(sql, p))).getRowObjectsJson() as Row[]
     : (sql: string, p: Params) => db.query(sql, p);
   const rows = await read(
-    `SELECT e.workspace_id, e.ua FROM (SELECT DISTINCT workspace_id, user_agent AS ua FROM ${touched?.stage ?? 'events'} WHERE user_agent IS NOT NULL) e
+    `SELECT e.workspace_id, e.ua FROM (SELECT DISTINCT workspace_id, user_agent AS ua FROM ${affected?.stage ?? 'events'} WHERE user_agent IS NOT NULL) e
      ANTI JOIN user_agents u ON u.workspace_id = e.workspace_id AND u.user_agent = e.ua
      LIMIT $limit`,
     { limit },

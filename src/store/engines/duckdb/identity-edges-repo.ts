@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
-import type { IdentifierKey, IdentityLinkRow, TouchedEvents } from '../../types.js';
+import type { IdentifierKey, IdentityLinkRow, AffectedEvents } from '../../types.js';
 import { sqlString, VARCHAR_LIST, type Db, type Row } from './connection.js';
 import { eventLinksSql } from './derive-identity.js';
 
@@ -24,15 +24,15 @@ export async function loadIdentifierTable(
 const toKeys = (rows: Row[]): IdentifierKey[] =>
   rows.map((r) => ({ kind: String(r.kind), value: String(r.value) }));
 
-/** The links the facts state (raw): all of them, or those in the touched ids' staged events (and every identity_links fact). */
+/** The links the facts state (raw): all of them, or those in the affected ids' staged events (and every identity_links fact). */
 export async function identityLinkFacts(
   db: Db,
   ws: string,
-  touched?: TouchedEvents,
+  affected?: AffectedEvents,
 ): Promise<IdentityLinkRow[]> {
   // on the writer: the stage is one of its temp tables
   return db.write(async (c) => {
-    const cols = (await c.runAndReadAll(eventLinksSql(touched?.stage), { ws })).getColumns();
+    const cols = (await c.runAndReadAll(eventLinksSql(affected?.stage), { ws })).getColumns();
     const [ak = [], av = [], bk = [], bv = [], at = [], src = []] = cols;
     const out: IdentityLinkRow[] = new Array<IdentityLinkRow>(ak.length);
     for (let i = 0; i < ak.length; i++) {

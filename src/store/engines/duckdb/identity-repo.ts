@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type {
   IdentifierKey,
-  TouchedEvents,
+  AffectedEvents,
   IdentityInputs,
   IdentityOutput,
   IdentityRow,
@@ -36,7 +36,7 @@ export async function refreshSeenIdentifiers(
   db: Db,
   ws: string,
   rule: OpaqueIdRule,
-  touched?: TouchedEvents,
+  affected?: AffectedEvents,
 ): Promise<void> {
   const params = ruleParams(ws, rule);
   await db.transaction(async (c) => {
@@ -47,7 +47,7 @@ export async function refreshSeenIdentifiers(
       )
     ).getRowObjectsJson();
     // a workspace without seen ids yet (new, or from before migration v10) is built whole
-    const scoped = touched !== undefined && Number(built[0]?.n ?? 0) > 0;
+    const scoped = affected !== undefined && Number(built[0]?.n ?? 0) > 0;
     if (!scoped) {
       await c.run('DELETE FROM identity_seen WHERE workspace_id = $ws', { ws });
       await c.run(
@@ -59,11 +59,11 @@ export async function refreshSeenIdentifiers(
     }
     await c.run(
       'CREATE OR REPLACE TEMP TABLE seen_scope AS SELECT unnest($ids::VARCHAR[]) AS anonymous_id',
-      { ids: listValue([...touched.anonymousIds]) },
+      { ids: listValue([...affected.anonymousIds]) },
       { ids: VARCHAR_LIST },
     );
     await c.run(
-      `CREATE OR REPLACE TEMP TABLE seen_now AS ${seenIdentifiersSql(true, touched.stage)}`,
+      `CREATE OR REPLACE TEMP TABLE seen_now AS ${seenIdentifiersSql(true, affected.stage)}`,
       params,
       RULE_TYPES,
     );

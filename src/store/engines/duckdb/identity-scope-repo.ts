@@ -7,7 +7,7 @@ import type {
   IdentityInputs,
   IdentityOutput,
   OpaqueIdRule,
-  TouchedIds,
+  AffectedIds,
 } from '../../types.js';
 import { VARCHAR_LIST, type Db, type Row } from './connection.js';
 import { inScope, SCOPE_STEP_SQL, SINGLE_PERSON_ID } from './derive-identity.js';
@@ -17,7 +17,7 @@ import { edgeInputs, writeIdentities, type SavedIdentities } from './identity-re
 const keyOf = (kind: unknown, value: unknown): string => `${String(kind)}\u0000${String(value)}`;
 
 /**
- * The ids a scoped resolution must re-place: the seeds, the touched anonymous and user ids (normalised
+ * The ids a scoped resolution must re-place: the seeds, the affected anonymous and user ids (normalised
  * as the rule trims them), and every id linked to those, transitively (whole linked components).
  */
 export async function identityScope(
@@ -25,7 +25,7 @@ export async function identityScope(
   ws: string,
   rule: OpaqueIdRule,
   seeds: readonly IdentifierKey[],
-  touched: TouchedIds,
+  affected: AffectedIds,
 ): Promise<IdentifierKey[]> {
   return db.write(async (c) => {
     await c.run(
@@ -38,8 +38,8 @@ export async function identityScope(
       {
         k: listValue(seeds.map((s) => s.kind)),
         v: listValue(seeds.map((s) => s.value)),
-        anon: listValue([...touched.anonymousIds]),
-        users: listValue([...touched.userIds]),
+        anon: listValue([...affected.anonymousIds]),
+        users: listValue([...affected.userIds]),
         trim: rule.trimChars,
       },
       { k: VARCHAR_LIST, v: VARCHAR_LIST, anon: VARCHAR_LIST, users: VARCHAR_LIST },

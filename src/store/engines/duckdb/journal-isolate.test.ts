@@ -59,7 +59,7 @@ test(
         await ids(store),
         [...good.map((_, i) => `g${i}`), ...odd.map((o) => o.messageId)].sort(),
       );
-      assert.deepEqual(r.touched.get(WS)?.anonymousIds.sort(), [
+      assert.deepEqual(r.affected.get(WS)?.anonymousIds.sort(), [
         'anon-0',
         'anon-1',
         'anon-2',
@@ -169,7 +169,7 @@ test(
       assert.equal(r.failed.length, 1);
       assert.match(r.failed[0]!.reason, /^event\|.*surrogate/);
       assert.equal(r.inserted, 1);
-      assert.deepEqual(r.touched.get(WS)?.anonymousIds, ['anon-fixed']);
+      assert.deepEqual(r.affected.get(WS)?.anonymousIds, ['anon-fixed']);
       const rows = await db.query(
         'SELECT id, workspace_id, reason, retried_at IS NOT NULL AS done FROM dead_letters ORDER BY line_no',
       );

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { reasonFor, screenJournalLine, type JournalLine } from '../../journal-lines.js';
-import type { TouchedIds } from '../../types.js';
+import type { AffectedIds } from '../../types.js';
 import { sqlString } from './connection.js';
 import {
   dedupInsertSql,
@@ -171,24 +171,24 @@ export async function insertLines(
   conn: DuckDBConnection,
   lines: readonly JournalLine[],
   scratch: string,
-): Promise<{ inserted: number; touched: Map<string, TouchedIds> }> {
-  if (lines.length === 0) return { inserted: 0, touched: new Map() };
+): Promise<{ inserted: number; affected: Map<string, AffectedIds> }> {
+  if (lines.length === 0) return { inserted: 0, affected: new Map() };
   const path = join(scratch, 'good.ndjson');
   await writeLines(path, lines);
   return runJournalInsert(conn, journalInsertSql(path));
 }
 
 /**
- * Runs a journal insert and reads which ids it touched from its RETURNING rows, a chunk at a time: each
+ * Runs a journal insert and reads which ids it affected from its RETURNING rows, a chunk at a time: each
  * chunk is fetched asynchronously, so a large load's rows are read between the requests being served
  * rather than in one long block of the main thread.
  */
 export async function runJournalInsert(
   conn: DuckDBConnection,
   sql: string,
-): Promise<{ inserted: number; touched: Map<string, TouchedIds> }> {
+): Promise<{ inserted: number; affected: Map<string, AffectedIds> }> {
   const result = await conn.run(sql);
-  const touched = new Map<string, { anon: Set<string>; users: Set<string> }>();
+  const affected = new Map<string, { anon: Set<string>; users: Set<string> }>();
   let inserted = 0;
   for (
     let chunk = await result.fetchChunk();
@@ -197,28 +197,28 @@ export async function runJournalInsert(
   ) {
     const rows = chunk.getRows();
     inserted += rows.length;
-    addTouched(touched, rows);
+    addAffected(affected, rows);
   }
-  return { inserted, touched: touchedIds(touched) };
+  return { inserted, affected: affectedIds(affected) };
 }
 
 /** Which anonymous and user ids got new events, per workspace: the derive step re-derives around those. */
-function addTouched(
-  touched: Map<string, { anon: Set<string>; users: Set<string> }>,
+function addAffected(
+  affected: Map<string, { anon: Set<string>; users: Set<string> }>,
   rows: readonly DuckDBValue[][],
 ): void {
   for (const [ws, anon, user] of rows) {
-    let t = touched.get(String(ws));
-    if (!t) touched.set(String(ws), (t = { anon: new Set(), users: new Set() }));
+    let t = affected.get(String(ws));
+    if (!t) affected.set(String(ws), (t = { anon: new Set(), users: new Set() }));
     if (anon !== null) t.anon.add(String(anon));
     if (user !== null) t.users.add(String(user));
   }
 }
 
-function touchedIds(
-  touched: Map<string, { anon: Set<string>; users: Set<string> }>,
-): Map<string, TouchedIds> {
+function affectedIds(
+  affected: Map<string, { anon: Set<string>; users: Set<string> }>,
+): Map<string, AffectedIds> {
   return new Map(
-    [...touched].map(([k, t]) => [k, { anonymousIds: [...t.anon], userIds: [...t.users] }]),
+    [...affected].map(([k, t]) => [k, { anonymousIds: [...t.anon], userIds: [...t.users] }]),
   );
 }

@@ -5,7 +5,7 @@ import { DB_FILE, openStore } from '../../open.js';
 import type { RawEvent } from '../../types.js';
 import { tempDir } from '../../../test-helpers/tmp.js';
 import { Db } from './connection.js';
-import { releaseTouchedEvents, rowIdRuns, stageTouchedEvents } from './touched-events.js';
+import { releaseAffectedEvents, rowIdRuns, stageAffectedEvents } from './affected-events.js';
 
 test('row id runs: consecutive ids join, gaps split', () => {
   assert.deepEqual(rowIdRuns([1n, 2n, 3n, 7n, 9n, 10n]), [
@@ -16,7 +16,7 @@ test('row id runs: consecutive ids join, gaps split', () => {
   assert.deepEqual(rowIdRuns([]), []);
 });
 
-test('staged events are exactly the touched anonymous and user ids’ events, whether fetched by row id runs or by one scan', async () => {
+test('staged events are exactly the affected anonymous and user ids’ events, whether fetched by row id runs or by one scan', async () => {
   const { dir, cleanup } = tempDir();
   try {
     const store = await openStore(dir);
@@ -73,7 +73,7 @@ test('staged events are exactly the touched anonymous and user ids’ events, wh
 
     const db = await Db.open(join(dir, DB_FILE));
     try {
-      const touched = { anonymousIds: ['a1', 'a5', 'never-seen'], userIds: ['u1'] };
+      const affected = { anonymousIds: ['a1', 'a5', 'never-seen'], userIds: ['u1'] };
       const read = async (stage: string): Promise<string[]> =>
         (
           await db.write(async (c) =>
@@ -86,9 +86,9 @@ test('staged events are exactly the touched anonymous and user ids’ events, wh
         ).map((r) =>
           JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)),
         );
-      const byRuns = await stageTouchedEvents(db, 'w', touched, 1000);
+      const byRuns = await stageAffectedEvents(db, 'w', affected, 1000);
       const runs = await read(byRuns.stage);
-      const byScan = await stageTouchedEvents(db, 'w', touched, 0);
+      const byScan = await stageAffectedEvents(db, 'w', affected, 0);
       const scan = await read(byScan.stage);
       assert.deepEqual(runs, scan);
       const expected = await db.query(
@@ -99,7 +99,7 @@ test('staged events are exactly the touched anonymous and user ids’ events, wh
         expected.map((r) => r.message_id),
       );
       assert.equal(byRuns.events, 3 * 10 + 3);
-      await releaseTouchedEvents(db, byRuns);
+      await releaseAffectedEvents(db, byRuns);
       await assert.rejects(read(byRuns.stage));
     } finally {
       await db.close();

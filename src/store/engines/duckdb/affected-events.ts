@@ -1,11 +1,11 @@
-// The events of the ids a live batch touched, copied once into a temp table so that each scoped step of
+// The events of the ids a live batch affected, copied once into a temp table so that each scoped step of
 // the derive (user agents, sessions, seen ids, links, milestones) reads a few rows instead of scanning
 // the events table again. A filter on a list of ids is not pushed into DuckDB's scan, so every such
 // query would read whole columns of every event; instead one narrow scan finds the row ids, and the
 // rows are fetched by row id ranges, which the scan does seek to.
 import { createHash } from 'node:crypto';
 import { listValue } from '@duckdb/node-api';
-import type { DeriveStage, TouchedEvents, TouchedIds } from '../../types.js';
+import type { DeriveStage, AffectedEvents, AffectedIds } from '../../types.js';
 import { VARCHAR_LIST, type Db } from './connection.js';
 
 /** Above this many separate row id runs, one filtered scan is cheaper than seeking to each. */
@@ -25,19 +25,19 @@ export function rowIdRuns(sorted: readonly bigint[]): [bigint, bigint][] {
   return runs;
 }
 
-export async function stageTouchedEvents(
+export async function stageAffectedEvents(
   db: Db,
   ws: string,
-  touched: TouchedIds,
+  affected: AffectedIds,
   maxRuns = MAX_RUNS,
-): Promise<TouchedEvents> {
+): Promise<AffectedEvents> {
   // one stage per workspace: a workspace derives one batch at a time (model/workspace-lock.ts)
   const stage =
-    `touched_events_${createHash('sha1').update(ws).digest('hex').slice(0, 16)}` as DeriveStage;
+    `affected_events_${createHash('sha1').update(ws).digest('hex').slice(0, 16)}` as DeriveStage;
   const params = {
     ws,
-    anon: listValue([...touched.anonymousIds]),
-    users: listValue([...touched.userIds]),
+    anon: listValue([...affected.anonymousIds]),
+    users: listValue([...affected.userIds]),
   };
   const types = { anon: VARCHAR_LIST, users: VARCHAR_LIST };
   const filter = `workspace_id = $ws AND (anonymous_id IN (SELECT unnest($anon::VARCHAR[])) OR user_id IN (SELECT unnest($users::VARCHAR[])))`;
@@ -67,10 +67,10 @@ export async function stageTouchedEvents(
       );
       await c.run(`CREATE OR REPLACE TEMP TABLE ${stage} AS ${parts.join(' UNION ALL ')}`);
     }
-    return { ...touched, stage, events: found.length };
+    return { ...affected, stage, events: found.length };
   });
 }
 
-export async function releaseTouchedEvents(db: Db, touched: TouchedEvents): Promise<void> {
-  await db.write((c) => c.run(`DROP TABLE IF EXISTS ${touched.stage}`));
+export async function releaseAffectedEvents(db: Db, affected: AffectedEvents): Promise<void> {
+  await db.write((c) => c.run(`DROP TABLE IF EXISTS ${affected.stage}`));
 }
