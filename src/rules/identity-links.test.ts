@@ -1,10 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
-import { openTestStore } from '../test-helpers/store.js';
-import { tempDir } from '../test-helpers/tmp.js';
+import { withPropertyStore } from '../test-helpers/store.js';
 import { linksOf, type LinkEvent } from './identity-links.js';
 
 test('linksOf: an identify joins its ids, e-mail and phone; an alias joins the previous id to the user id; a form its e-mail', () => {
@@ -51,23 +48,12 @@ const eventArb = fc.record({
 });
 
 test('the engine reads exactly the links the JavaScript reference states, on random events loaded through the bulk path', async () => {
-  const { dir, cleanup } = tempDir();
-  const store = await openTestStore(dir);
-  let run = 0;
-  try {
+  await withPropertyStore(async (nextRun) => {
     await fc.assert(
       fc.asyncProperty(fc.array(eventArb, { minLength: 1, maxLength: 25 }), async (drawn) => {
-        const ws = `w${run++}`;
-        await store.createWorkspace({
-          id: ws,
-          name: ws,
-          currency: 'USD',
-          timezone: 'UTC',
-          writeKey: `k${ws}`,
-          secretKeyHash: `h${ws}`,
-        });
+        const { store, workspaceId: ws, load } = await nextRun();
         const base = Date.parse('2026-04-01T09:00:00Z');
-        const lines: string[] = [];
+        const lines: unknown[] = [];
         const expected: LinkEvent[] = [];
         drawn.forEach((d, i) => {
           // every event needs an anonymous or user id; an alias needs a user id
@@ -87,14 +73,7 @@ test('the engine reads exactly the links the JavaScript reference states, on ran
                 : d.type === 'alias'
                   ? { type: 'alias', previousId: d.previous }
                   : { type: 'page', properties: fields };
-          lines.push(
-            JSON.stringify({
-              messageId: `m${i}`,
-              timestamp: new Date(ts).toISOString(),
-              ...who,
-              ...e,
-            }),
-          );
+          lines.push({ messageId: `m${i}`, timestamp: new Date(ts).toISOString(), ...who, ...e });
           const projected = d.type === 'identify' || d.type === 'track';
           expected.push({
             type: d.type,
@@ -107,9 +86,7 @@ test('the engine reads exactly the links the JavaScript reference states, on ran
             phone: projected ? d.phone : null,
           });
         });
-        const file = join(dir, `${ws}.ndjson`);
-        writeFileSync(file, `${lines.join('\n')}\n`);
-        assert.equal((await store.importEventsFile(ws, file)).inserted, lines.length);
+        assert.equal(await load(lines), lines.length);
         const show = (l: {
           aKind: string;
           aValue: string;
@@ -123,8 +100,5 @@ test('the engine reads exactly the links the JavaScript reference states, on ran
       }),
       { numRuns: 50, seed: 20261206 },
     );
-  } finally {
-    await store.close();
-    cleanup();
-  }
+  });
 });

@@ -1,11 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { rebuild } from '../model/derive.js';
-import { openTestStore } from '../test-helpers/store.js';
-import { tempDir } from '../test-helpers/tmp.js';
+import { withPropertyStore } from '../test-helpers/store.js';
 import { leadOf, type LeadCandidate } from './lead-milestone.js';
 
 test('leadOf: the first lead event sets the time; a form, chat or call within the minute names the source before an identify', () => {
@@ -55,21 +52,10 @@ const eventArb = fc.record({
 });
 
 test("the engine derives each person's lead exactly as the JavaScript reference does, on random histories loaded through the bulk path", async () => {
-  const { dir, cleanup } = tempDir();
-  const store = await openTestStore(dir);
-  let run = 0;
-  try {
+  await withPropertyStore(async (nextRun) => {
     await fc.assert(
       fc.asyncProperty(fc.array(eventArb, { minLength: 1, maxLength: 30 }), async (drawn) => {
-        const ws = `w${run++}`;
-        await store.createWorkspace({
-          id: ws,
-          name: ws,
-          currency: 'USD',
-          timezone: 'UTC',
-          writeKey: `k${ws}`,
-          secretKeyHash: `h${ws}`,
-        });
+        const { store, workspaceId: ws, load } = await nextRun();
         const base = Date.parse('2026-04-01T09:00:00Z');
         // each anonymous id has its own e-mail and phone, so each is one person
         const events = drawn.map((d, i) => {
@@ -89,9 +75,7 @@ test("the engine derives each person's lead exactly as the JavaScript reference 
           }
           return { ...common, type: 'track', event: d.kind };
         });
-        const file = join(dir, `${ws}.ndjson`);
-        writeFileSync(file, `${events.map((e) => JSON.stringify(e)).join('\n')}\n`);
-        assert.equal((await store.importEventsFile(ws, file)).inserted, events.length);
+        assert.equal(await load(events), events.length);
         await rebuild(store, ws);
 
         for (const anon of new Set(drawn.map((d) => d.anon))) {
@@ -125,8 +109,5 @@ test("the engine derives each person's lead exactly as the JavaScript reference 
       }),
       { numRuns: 50, seed: 20261206 },
     );
-  } finally {
-    await store.close();
-    cleanup();
-  }
+  });
 });

@@ -1,11 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { rebuild } from '../model/derive.js';
-import { openTestStore } from '../test-helpers/store.js';
-import { tempDir } from '../test-helpers/tmp.js';
+import { withPropertyStore } from '../test-helpers/store.js';
 import { CLICK_ID_PARAMS } from './campaign-params.js';
 import { campaignOf, sessionNumbers, type SessionHit } from './session-boundary.js';
 
@@ -52,21 +49,10 @@ const hitArb = fc.record({
 });
 
 test('the engine splits sessions exactly as the JavaScript reference does, on random histories loaded through the bulk path', async () => {
-  const { dir, cleanup } = tempDir();
-  const store = await openTestStore(dir);
-  let run = 0;
-  try {
+  await withPropertyStore(async (nextRun) => {
     await fc.assert(
       fc.asyncProperty(fc.array(hitArb, { minLength: 1, maxLength: 40 }), async (drawn) => {
-        const ws = `w${run++}`;
-        await store.createWorkspace({
-          id: ws,
-          name: ws,
-          currency: 'USD',
-          timezone: 'UTC',
-          writeKey: `k${ws}`,
-          secretKeyHash: `h${ws}`,
-        });
+        const { store, workspaceId: ws, load } = await nextRun();
         const base = Date.parse('2026-03-01T00:00:00Z');
         const hits: SessionHit[] = drawn.map((d, i) => {
           const q = d.query.length ? `?${d.query.join('&')}${d.secondQuery ? '?gclid=9' : ''}` : '';
@@ -82,24 +68,20 @@ test('the engine splits sessions exactly as the JavaScript reference does, on ra
             campaign: d.campaign,
           };
         });
-        const lines = hits.map((h) =>
-          JSON.stringify({
-            type: h.type,
-            messageId: h.messageId,
-            anonymousId: h.anonymousId,
-            timestamp: new Date(h.ts / 1000).toISOString(),
-            ...(h.type === 'track' ? { event: 'Clicked' } : {}),
-            ...(h.type === 'screen' ? { name: 'Home' } : {}),
-            context: {
-              ...(h.pageUrl ? { page: { url: h.pageUrl } } : {}),
-              ...(h.campaign ? { campaign: h.campaign } : {}),
-            },
-          }),
-        );
-        const file = join(dir, `${ws}.ndjson`);
-        writeFileSync(file, `${lines.join('\n')}\n`);
-        const imported = await store.importEventsFile(ws, file);
-        assert.equal(imported.inserted, hits.length);
+        const lines = hits.map((h) => ({
+          type: h.type,
+          messageId: h.messageId,
+          anonymousId: h.anonymousId,
+          timestamp: new Date(h.ts / 1000).toISOString(),
+          ...(h.type === 'track' ? { event: 'Clicked' } : {}),
+          ...(h.type === 'screen' ? { name: 'Home' } : {}),
+          context: {
+            ...(h.pageUrl ? { page: { url: h.pageUrl } } : {}),
+            ...(h.campaign ? { campaign: h.campaign } : {}),
+          },
+        }));
+        const inserted = await load(lines);
+        assert.equal(inserted, hits.length);
         await rebuild(store, ws);
 
         // the reference's sessions: per anonymous id and number, the start and the event count
@@ -122,8 +104,5 @@ test('the engine splits sessions exactly as the JavaScript reference does, on ra
       }),
       { numRuns: 60, seed: 20261206 },
     );
-  } finally {
-    await store.close();
-    cleanup();
-  }
+  });
 });

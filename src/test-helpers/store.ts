@@ -1,8 +1,11 @@
 // The conformance suite's one switch: store and report tests open their store here, and
 // CLOSEDLOOP_TEST_ENGINE chooses the engine (duckdb, the default, is the only one so far; clickhouse
 // comes with issue 14). Engine internals keep their own tests in their engine folder.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { openStore, type StoreLimits } from '../store/open.js';
 import type { Store } from '../store/store.js';
+import { tempDir } from './tmp.js';
 
 export const TEST_ENGINES = ['duckdb'] as const;
 
@@ -21,4 +24,49 @@ export function testEngine(env: NodeJS.ProcessEnv = process.env): (typeof TEST_E
 export function openTestStore(dir: string, limits?: StoreLimits): Promise<Store> {
   testEngine();
   return openStore(dir, limits);
+}
+
+/** What a property test's run gets: its own workspace, and the bulk path to load events into it. */
+export interface PropertyRun {
+  store: Store;
+  workspaceId: string;
+  /** Writes the events as NDJSON and imports them (the production bulk path); returns how many loaded. */
+  load(events: readonly unknown[]): Promise<number>;
+}
+
+/**
+ * One store for a whole property test (opening one per run would dominate it), and a fresh workspace
+ * for each run, so runs never see each other's rows.
+ */
+export async function withPropertyStore(
+  fn: (nextRun: () => Promise<PropertyRun>) => Promise<void>,
+): Promise<void> {
+  const { dir, cleanup } = tempDir();
+  const store = await openTestStore(dir);
+  let run = 0;
+  try {
+    await fn(async () => {
+      const workspaceId = `w${run++}`;
+      await store.createWorkspace({
+        id: workspaceId,
+        name: workspaceId,
+        currency: 'USD',
+        timezone: 'UTC',
+        writeKey: `k${workspaceId}`,
+        secretKeyHash: `h${workspaceId}`,
+      });
+      return {
+        store,
+        workspaceId,
+        async load(events) {
+          const file = join(dir, `${workspaceId}.ndjson`);
+          writeFileSync(file, `${events.map((e) => JSON.stringify(e)).join('\n')}\n`);
+          return (await store.importEventsFile(workspaceId, file)).inserted;
+        },
+      };
+    });
+  } finally {
+    await store.close();
+    cleanup();
+  }
 }

@@ -3,12 +3,9 @@
 // engine to the JavaScript on random ids (spaces of every kind around them, non-ASCII, placeholders).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { rebuild } from '../derive.js';
-import { openTestStore } from '../../test-helpers/store.js';
-import { tempDir } from '../../test-helpers/tmp.js';
+import { withPropertyStore } from '../../test-helpers/store.js';
 import { normaliseOpaqueId, TRIMMED_CHARS } from './normalise.js';
 import { personIdFor } from './person-ids.js';
 
@@ -21,32 +18,17 @@ const pad = fc.string({ maxLength: 3, unit: fc.constantFrom(...TRIMMED_CHARS.spl
 const idArb = fc.tuple(pad, core, pad).map(([a, b, c]) => `${a}${b}${c}`);
 
 test('lone visitors: the engine trims, refuses and names persons exactly as the JavaScript rule does', async () => {
-  const { dir, cleanup } = tempDir();
-  const store = await openTestStore(dir);
-  let run = 0;
-  try {
+  await withPropertyStore(async (nextRun) => {
     await fc.assert(
       fc.asyncProperty(fc.uniqueArray(idArb, { minLength: 1, maxLength: 12 }), async (ids) => {
-        const ws = `w${run++}`;
-        await store.createWorkspace({
-          id: ws,
-          name: ws,
-          currency: 'USD',
-          timezone: 'UTC',
-          writeKey: `k${ws}`,
-          secretKeyHash: `h${ws}`,
-        });
-        const lines = ids.map((anonymousId, i) =>
-          JSON.stringify({
-            type: 'page',
-            messageId: `m${i}`,
-            anonymousId,
-            timestamp: '2026-04-01T09:00:00Z',
-          }),
-        );
-        const file = join(dir, `${ws}.ndjson`);
-        writeFileSync(file, `${lines.join('\n')}\n`);
-        const imported = await store.importEventsFile(ws, file);
+        const { store, workspaceId: ws, load } = await nextRun();
+        const lines = ids.map((anonymousId, i) => ({
+          type: 'page',
+          messageId: `m${i}`,
+          anonymousId,
+          timestamp: '2026-04-01T09:00:00Z',
+        }));
+        const inserted = await load(lines);
         await rebuild(store, ws);
         // what the JavaScript rule makes of the ids the store accepted: one person per distinct normalised id
         const stored = new Set(
@@ -54,7 +36,7 @@ test('lone visitors: the engine trims, refuses and names persons exactly as the 
             .map((e) => e.anonymousId)
             .filter((a): a is string => a !== null),
         );
-        assert.equal(stored.size, imported.inserted);
+        assert.equal(stored.size, inserted);
         const want = new Map<string, string>();
         for (const raw of stored) {
           const n = normaliseOpaqueId(raw);
@@ -69,8 +51,5 @@ test('lone visitors: the engine trims, refuses and names persons exactly as the 
       }),
       { numRuns: 60, seed: 20261206 },
     );
-  } finally {
-    await store.close();
-    cleanup();
-  }
+  });
 });
