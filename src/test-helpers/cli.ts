@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
@@ -60,4 +62,51 @@ export function startCli(args: string[], env: Record<string, string> = {}): Runn
       return exited;
     },
   };
+}
+
+/** Two leads: one from a Google Ads click, one from a newsletter (first touch credits each its own channel). */
+export const TWO_LEADS: readonly Record<string, unknown>[] = [
+  {
+    type: 'page',
+    messageId: 'a1',
+    anonymousId: 'anon-a',
+    timestamp: '2026-05-01T10:00:00Z',
+    context: { page: { url: 'https://acme.io/?gclid=abc' } },
+  },
+  {
+    type: 'identify',
+    messageId: 'a2',
+    anonymousId: 'anon-a',
+    timestamp: '2026-05-01T10:05:00Z',
+    traits: { email: 'a@acme.io' },
+  },
+  {
+    type: 'page',
+    messageId: 'b1',
+    anonymousId: 'anon-b',
+    timestamp: '2026-05-02T10:00:00Z',
+    context: { page: { url: 'https://acme.io/?utm_source=newsletter&utm_medium=email' } },
+  },
+  {
+    type: 'identify',
+    messageId: 'b2',
+    anonymousId: 'anon-b',
+    timestamp: '2026-05-02T10:01:00Z',
+    traits: { email: 'b@acme.io' },
+  },
+];
+
+/** A workspace made and filled through the real CLI (`workspace create`, `import events`); its id. */
+export async function cliWorkspaceWith(dir: string, events: readonly unknown[]): Promise<string> {
+  const created = await runCli([
+    ...['workspace', 'create', 'Acme', '--currency', 'USD', '--timezone', 'UTC'],
+    ...['--data-dir', dir, '--json'],
+  ]);
+  if (created.code !== 0) throw new Error(`workspace create: ${created.stderr}`);
+  const ws = (JSON.parse(created.stdout) as { id: string }).id;
+  const file = join(dir, 'events.ndjson');
+  writeFileSync(file, events.map((e) => JSON.stringify(e)).join('\n'));
+  const imported = await runCli(['import', 'events', file, '--workspace', ws, '--data-dir', dir]);
+  if (imported.code !== 0) throw new Error(`import events: ${imported.stderr}`);
+  return ws;
 }

@@ -1,64 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { runCli } from '../../test-helpers/cli.js';
+import { cliWorkspaceWith, runCli, TWO_LEADS } from '../../test-helpers/cli.js';
 import { tempDir } from '../../test-helpers/tmp.js';
-
-// two leads: one from a Google Ads click, one from a newsletter; first touch credits each its own channel
-const events = [
-  {
-    type: 'page',
-    messageId: 'a1',
-    anonymousId: 'anon-a',
-    timestamp: '2026-05-01T10:00:00Z',
-    context: { page: { url: 'https://acme.io/?gclid=abc' } },
-  },
-  {
-    type: 'identify',
-    messageId: 'a2',
-    anonymousId: 'anon-a',
-    timestamp: '2026-05-01T10:05:00Z',
-    traits: { email: 'a@acme.io' },
-  },
-  {
-    type: 'page',
-    messageId: 'b1',
-    anonymousId: 'anon-b',
-    timestamp: '2026-05-02T10:00:00Z',
-    context: { page: { url: 'https://acme.io/?utm_source=newsletter&utm_medium=email' } },
-  },
-  {
-    type: 'identify',
-    messageId: 'b2',
-    anonymousId: 'anon-b',
-    timestamp: '2026-05-02T10:01:00Z',
-    traits: { email: 'b@acme.io' },
-  },
-];
 
 test('closedloop report <name>: every report of the registry, flags from its schema, refusals naming the flag', async () => {
   const { dir, cleanup } = tempDir();
   try {
-    const created = await runCli([
-      'workspace',
-      'create',
-      'Acme',
-      '--currency',
-      'USD',
-      '--timezone',
-      'UTC',
-      '--data-dir',
-      dir,
-      '--json',
-    ]);
-    const ws = (JSON.parse(created.stdout) as { id: string }).id;
-    const file = join(dir, 'e.ndjson');
-    writeFileSync(file, events.map((e) => JSON.stringify(e)).join('\n'));
-    assert.equal(
-      (await runCli(['import', 'events', file, '--workspace', ws, '--data-dir', dir])).code,
-      0,
-    );
+    const ws = await cliWorkspaceWith(dir, TWO_LEADS);
 
     const r = await runCli([
       'report',
