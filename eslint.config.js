@@ -16,32 +16,10 @@ const LAYERS = {
   collect: ['util', 'rules', 'store', 'config', 'model'],
   model: ['util', 'rules', 'store', 'config', 'attribution', 'sim', 'collect', 'workspaces'],
   reports: ['util', 'rules', 'store', 'config', 'attribution', 'model', 'workspaces'],
-  server: [
-    'util',
-    'rules',
-    'store',
-    'config',
-    'attribution',
-    'sim',
-    'collect',
-    'model',
-    'workspaces',
-    'reports',
-  ],
-  cli: [
-    'util',
-    'rules',
-    'store',
-    'config',
-    'attribution',
-    'sim',
-    'collect',
-    'model',
-    'workspaces',
-    'reports',
-    'server',
-  ],
 };
+// the interfaces: the server over every layer below, the CLI over those and the server (for `serve`)
+LAYERS.server = [...LAYERS.reports, 'sim', 'collect', 'reports'];
+LAYERS.cli = [...LAYERS.server, 'server'];
 const FOLDERS = [...Object.keys(LAYERS), 'test-helpers'];
 const TESTS = [
   'src/**/*.test.ts',

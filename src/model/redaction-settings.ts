@@ -3,12 +3,10 @@
 import { z } from 'zod';
 import {
   compileRedaction,
-  redactEvent,
   type CompiledRedaction,
   type RedactionRules,
 } from '../collect/redact.js';
 import type { Store } from '../store/store.js';
-import type { RawEvent } from '../store/types.js';
 
 /** Setting key in workspace_settings. */
 export const REDACTION = 'redaction';
@@ -96,19 +94,5 @@ export class RedactionRulesCache {
 
   invalidate(workspaceId: string): void {
     this.entries.delete(workspaceId);
-  }
-
-  /**
-   * Redacts one incoming event before it is journalled. A campaign link's identify is handed to `emit`,
-   * so that it is checked and journalled with the page event.
-   */
-  async apply(
-    workspaceId: string,
-    event: RawEvent,
-    emit: (identify: RawEvent) => void,
-  ): Promise<RawEvent> {
-    const r = redactEvent(event, await this.rulesFor(workspaceId));
-    if (r.identify) emit(r.identify);
-    return r.event;
   }
 }
