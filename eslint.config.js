@@ -13,9 +13,9 @@ const LAYERS = {
   store: ['util', 'rules'],
   config: ['util'],
   workspaces: ['util', 'rules', 'store'],
-  collect: ['util', 'rules', 'store', 'config', 'model'],
-  model: ['util', 'rules', 'store', 'config', 'attribution', 'sim', 'collect', 'workspaces'],
-  reports: ['util', 'rules', 'store', 'config', 'attribution', 'model', 'workspaces'],
+  collect: ['util', 'rules', 'store', 'config', 'derive'],
+  derive: ['util', 'rules', 'store', 'config', 'attribution', 'sim', 'collect', 'workspaces'],
+  reports: ['util', 'rules', 'store', 'config', 'attribution', 'derive', 'workspaces'],
 };
 // the interfaces: the server over every layer below, the CLI over those and the server (for `serve`)
 LAYERS.server = [...LAYERS.reports, 'sim', 'collect', 'reports'];

@@ -4,8 +4,8 @@
  * against the first assignment with a few thousand new links (the merge/split report). Data comes from a
  * seeded PRNG, so runs are comparable. Run alone: `npx tsx bench/identity.bench.ts` (prints JSON).
  */
-import { IdentityGraph } from '../src/model/identity/graph.js';
-import type { Resolution } from '../src/model/identity/types.js';
+import { IdentityGraph } from '../src/derive/identity/graph.js';
+import type { Resolution } from '../src/derive/identity/types.js';
 
 export type BenchResult = { name: string; value: number; unit: string; note?: string };
 

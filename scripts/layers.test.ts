@@ -12,7 +12,7 @@ async function problems(filePath: string, code: string): Promise<string[]> {
 test('an import that runs back up a layer fails lint, naming what the layer may import', async () => {
   const p = await problems(
     'src/store/layer-probe.ts',
-    "import { rebuild } from '../model/derive.js';\nexport const x = rebuild;\n",
+    "import { rebuild } from '../derive/derive.js';\nexport const x = rebuild;\n",
   );
   assert.equal(p.length, 1, p.join('\n'));
   assert.match(p[0]!, /^no-restricted-imports: .*src\/store may import only src\/util, src\/rules/);
@@ -20,7 +20,7 @@ test('an import that runs back up a layer fails lint, naming what the layer may 
   assert.deepEqual(
     await problems(
       'src/server/layer-probe.ts',
-      "import { rebuild } from '../model/derive.js';\nexport const x = rebuild;\n",
+      "import { rebuild } from '../derive/derive.js';\nexport const x = rebuild;\n",
     ),
     [],
   );
@@ -38,7 +38,7 @@ test('an import that runs back up a layer fails lint, naming what the layer may 
   assert.equal(
     (
       await problems(
-        'src/model/layer-probe.ts',
+        'src/derive/layer-probe.ts',
         "import { tempDir } from '../test-helpers/tmp.js';\nexport const x = tempDir;\n",
       )
     ).length,
@@ -49,7 +49,7 @@ test('an import that runs back up a layer fails lint, naming what the layer may 
 test('an engine package or engine SQL outside src/store/engines/ fails lint; inside, it is allowed', async () => {
   const code =
     "import { DuckDBInstance } from '@duckdb/node-api';\nexport const x = DuckDBInstance;\nexport const q = 'SELECT 1 FROM events';\n";
-  const outside = await problems('src/model/engine-probe.ts', code);
+  const outside = await problems('src/derive/engine-probe.ts', code);
   assert.deepEqual(outside.map((m) => m.split(':')[0]).sort(), [
     'no-restricted-imports',
     'no-restricted-syntax',
@@ -67,7 +67,7 @@ test("an engine's internals are its own: only its <engine>-store.ts is imported 
   const fromModel =
     "import { openDuckDbStore } from '../store/engines/duckdb/duckdb-store.js';\nexport const x = openDuckDbStore;\n";
   assert.match(
-    (await problems('src/model/engine-probe.ts', fromModel))[0] ?? '',
+    (await problems('src/derive/engine-probe.ts', fromModel))[0] ?? '',
     /only src\/store\/ opens an engine/,
   );
 });

@@ -6,7 +6,7 @@ import pino from 'pino';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../../src/config/config.js';
-import { normaliseIdentifier } from '../../src/model/identity/index.js';
+import { normaliseIdentifier } from '../../src/derive/identity/index.js';
 import { buildApp } from '../../src/server/app.js';
 import { openStore } from '../../src/store/open.js';
 

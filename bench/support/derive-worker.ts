@@ -2,16 +2,16 @@
 //   import <dataDir> <days> <visitorsPerDay>: simulate the world into dataDir/events.ndjson, then a new
 //     workspace and the store's bulk import of that file (checkpoint included); the file is removed after.
 //   rebuild <dataDir> <workspaceId>: the baseline scan in a bare DuckDB instance on the same file, then
-//     each phase of `rebuild` (src/model/derive.ts) timed on its own, in the order rebuild runs them.
+//     each phase of `rebuild` (src/derive/derive.ts) timed on its own, in the order rebuild runs them.
 import { DuckDBInstance } from '@duckdb/node-api';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { simulate } from '../../src/sim/index.js';
-import { resolvePersons } from '../../src/model/derive.js';
-import { creditWorkspace } from '../../src/model/attribution-credits.js';
-import { deriveSessions } from '../../src/model/sessions.js';
-import { refreshUserAgents } from '../../src/model/user-agents.js';
-import { settingsFor } from '../../src/model/workspace-settings.js';
+import { resolvePersons } from '../../src/derive/derive.js';
+import { creditWorkspace } from '../../src/derive/attribution-credits.js';
+import { deriveSessions } from '../../src/derive/sessions.js';
+import { refreshUserAgents } from '../../src/derive/user-agents.js';
+import { settingsFor } from '../../src/derive/workspace-settings.js';
 import { DB_FILE, openStore } from '../../src/store/open.js';
 import { createWorkspace } from '../../src/workspaces/create.js';
 

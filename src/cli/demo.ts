@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { rebuild } from '../model/derive.js';
+import { rebuild } from '../derive/derive.js';
 import { simulate } from '../sim/index.js';
 import type { Store } from '../store/store.js';
 import type { Workspace } from '../store/types.js';

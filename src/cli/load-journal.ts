@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { deriveAffected } from '../model/derive.js';
+import { deriveAffected } from '../derive/derive.js';
 import { EventJournal } from '../store/journal.js';
 import { JournalLoader } from '../store/journal-loader.js';
 import type { Store } from '../store/store.js';

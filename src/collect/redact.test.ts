@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_CLICK_IDS } from '../model/channels/landing-params.js';
+import { DEFAULT_CLICK_IDS } from '../derive/channels/landing-params.js';
 import { compileRedaction, hintWords, redactEmails, redactEvent, redactUrl } from './redact.js';
 
 const rules = compileRedaction();

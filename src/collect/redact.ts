@@ -122,7 +122,7 @@ function safeDecode(s: string): string {
   }
 }
 
-/** Parameter names are case-insensitive; extra names are validated where they are set (model/redaction-settings.ts). */
+/** Parameter names are case-insensitive; extra names are validated where they are set (derive/redaction-settings.ts). */
 export function compileRedaction(rules: RedactionRules = {}): CompiledRedaction {
   const exact = new Set<string>(DEFAULT_REDACT_WORDS);
   for (const n of rules.extraNames ?? []) {

@@ -1,6 +1,6 @@
 // `attribution-fits`: what the data-driven models learned from the stored journeys (each channel's score).
 import { z } from 'zod';
-import { attributionSettingsFor } from '../model/attribution-settings.js';
+import { attributionSettingsFor } from '../derive/attribution-settings.js';
 import { round2 } from './params.js';
 import { defineReport } from './report.js';
 

@@ -1,9 +1,9 @@
 // `attribution`: credited conversions and value by any touch dimension under one model. Stored credits
 // when the workspace's settings apply; computed for this query when it overrides a setting.
 import { z } from 'zod';
-import { AttributionSettingsError } from '../model/attribution-settings.js';
-import { ALL_MODEL_NAMES, attributionReport, ReportError } from '../model/attribution-report.js';
-import type { StoredModelName } from '../model/attribution-credits.js';
+import { AttributionSettingsError } from '../derive/attribution-settings.js';
+import { ALL_MODEL_NAMES, attributionReport, ReportError } from '../derive/attribution-report.js';
+import type { StoredModelName } from '../derive/attribution-credits.js';
 import { CommaList, Dimensions, Int, Range, rangeInOrder, round2 } from './params.js';
 import { defineReport, ReportParamError } from './report.js';
 

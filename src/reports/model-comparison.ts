@@ -1,6 +1,6 @@
 // `model-comparison`: one grouping under every stored model, side by side.
 import { z } from 'zod';
-import { compareModels } from '../model/attribution-report.js';
+import { compareModels } from '../derive/attribution-report.js';
 import { Dimensions, Range, rangeInOrder, round2 } from './params.js';
 import { defineReport } from './report.js';
 

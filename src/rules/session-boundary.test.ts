@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { rebuild } from '../model/derive.js';
+import { rebuild } from '../derive/derive.js';
 import { withPropertyStore } from '../test-helpers/store.js';
 import { CLICK_ID_PARAMS } from './campaign-params.js';
 import { campaignOf, sessionNumbers, type SessionHit } from './session-boundary.js';

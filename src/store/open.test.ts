@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, watch, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { rebuild } from '../model/derive.js';
+import { rebuild } from '../derive/derive.js';
 import { simulate } from '../sim/index.js';
 import { tempDir } from '../test-helpers/tmp.js';
 import { defaultMemoryLimit, parseByteSize, threadsFor } from '../util/memory-limit.js';

@@ -2,11 +2,11 @@
 // themselves are `closedloop report <name>`, from the report registry).
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { changeAttributionSettings } from '../../model/attribution-report.js';
+import { changeAttributionSettings } from '../../derive/attribution-report.js';
 import {
   AttributionSettingsError,
   attributionSettingsFor,
-} from '../../model/attribution-settings.js';
+} from '../../derive/attribution-settings.js';
 import type { Store } from '../../store/store.js';
 import { withData } from '../context.js';
 import { UsageError } from '../errors.js';

@@ -3,18 +3,18 @@
 //   closedloop channels rules [--rules FILE] [--json]
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { changeChannelRules } from '../../model/channel-rules-change.js';
+import { changeChannelRules } from '../../derive/channel-rules-change.js';
 import { printRows, withData } from '../context.js';
 import { UsageError } from '../errors.js';
 import {
   compileRules,
   defaultCompiledRules,
   type CompiledRules,
-} from '../../model/channels/rules.js';
-import { explainLanding, type LandingExplanation } from '../../model/channels/explain.js';
-import { loadRulesFile } from '../../model/channels/rules-config.js';
-import { RuleSetError, type Condition } from '../../model/channels/rule-schema.js';
-import { parseLandingUrl } from '../../model/channels/landing-params.js';
+} from '../../derive/channels/rules.js';
+import { explainLanding, type LandingExplanation } from '../../derive/channels/explain.js';
+import { loadRulesFile } from '../../derive/channels/rules-config.js';
+import { RuleSetError, type Condition } from '../../derive/channels/rule-schema.js';
+import { parseLandingUrl } from '../../derive/channels/landing-params.js';
 
 interface ExplainOptions {
   url?: string;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simulate } from '../../sim/index.js';
-import { rebuild } from '../../model/derive.js';
+import { rebuild } from '../../derive/derive.js';
 import { openTestStore } from '../../test-helpers/store.js';
 import { TEST_WORKSPACE } from '../../test-helpers/events.js';
 import { tempDir } from '../../test-helpers/tmp.js';

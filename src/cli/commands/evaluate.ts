@@ -17,17 +17,17 @@ import {
   journeysFrom,
   ruleCredits,
   ruleModelsFor,
-} from '../../model/attribution-credits.js';
-import { changeAttributionSettings, compareModels } from '../../model/attribution-report.js';
-import { attributionSettingsFor } from '../../model/attribution-settings.js';
-import { rebuild } from '../../model/derive.js';
+} from '../../derive/attribution-credits.js';
+import { changeAttributionSettings, compareModels } from '../../derive/attribution-report.js';
+import { attributionSettingsFor } from '../../derive/attribution-settings.js';
+import { rebuild } from '../../derive/derive.js';
 import {
   allocationError,
   rankEvaluations,
   type ChannelAmount,
   type ModelEvaluation,
-} from '../../model/evaluate.js';
-import { normaliseIdentifier } from '../../model/identity/index.js';
+} from '../../derive/evaluate.js';
+import { normaliseIdentifier } from '../../derive/identity/index.js';
 import {
   CHANNELS,
   simulate,

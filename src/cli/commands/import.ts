@@ -4,7 +4,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { cliConfig, runningServer, withStore } from '../context.js';
 import { UsageError } from '../errors.js';
 import type { IngestResult } from '../../store/types.js';
-import { importEvents } from '../../model/import-events.js';
+import { importEvents } from '../../derive/import-events.js';
 import { asCliError, type ServerClient } from '../server-client.js';
 
 interface FileResult extends IngestResult {

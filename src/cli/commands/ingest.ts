@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { deriveAffected } from '../../model/derive.js';
+import { deriveAffected } from '../../derive/derive.js';
 import { journalBacklog } from '../../store/journal.js';
 import type { LoaderStatus } from '../../store/journal-loader.js';
 import type { DeadLetter, DeadLetterCounts } from '../../store/types.js';

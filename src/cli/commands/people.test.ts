@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { rebuild } from '../../model/derive.js';
+import { rebuild } from '../../derive/derive.js';
 import { openTestStore } from '../../test-helpers/store.js';
 import { runCli } from '../../test-helpers/cli.js';
 import { tempDir } from '../../test-helpers/tmp.js';

@@ -6,7 +6,7 @@ import {
   exportPerson,
   PersonTargetError,
   type PersonTarget,
-} from '../../model/person-privacy.js';
+} from '../../derive/person-privacy.js';
 import type { Store } from '../../store/store.js';
 import type { ErasureRecord, Workspace } from '../../store/types.js';
 import { cliConfig, printRows, withData } from '../context.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { rebuild, type DeriveSummary } from '../../model/derive.js';
+import { rebuild, type DeriveSummary } from '../../derive/derive.js';
 import type { Workspace } from '../../store/types.js';
 import { printRows, withData } from '../context.js';
 import { UsageError } from '../errors.js';

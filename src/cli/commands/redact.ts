@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { cliConfig, printRows, withStore } from '../context.js';
 import { UsageError } from '../errors.js';
-import { rebuild } from '../../model/derive.js';
-import { redactStored } from '../../model/redact-stored.js';
+import { rebuild } from '../../derive/derive.js';
+import { redactStored } from '../../derive/redact-stored.js';
 import {
   getRedactionSettings,
   RedactionSettings,
   setRedactionSettings,
-} from '../../model/redaction-settings.js';
+} from '../../derive/redaction-settings.js';
 import { firstIssue } from '../../collect/envelope.js';
 
 interface RedactOptions {

@@ -5,8 +5,8 @@ import {
   AttributionSettingsError,
   attributionSettingsFor,
   DEFAULT_ATTRIBUTION_SETTINGS,
-} from '../../model/attribution-settings.js';
-import { changeAttributionSettings } from '../../model/attribution-report.js';
+} from '../../derive/attribution-settings.js';
+import { changeAttributionSettings } from '../../derive/attribution-report.js';
 import type { Store } from '../../store/store.js';
 import { access, workspaceOf } from '../access.js';
 import { ApiError } from '../errors.js';

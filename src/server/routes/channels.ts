@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { changeChannelRules, RuleSetError } from '../../model/channel-rules-change.js';
-import { explainLanding } from '../../model/channels/index.js';
-import { channelRulesFor, CHANNEL_RULES } from '../../model/workspace-settings.js';
+import { changeChannelRules, RuleSetError } from '../../derive/channel-rules-change.js';
+import { explainLanding } from '../../derive/channels/index.js';
+import { channelRulesFor, CHANNEL_RULES } from '../../derive/workspace-settings.js';
 import type { Store } from '../../store/store.js';
 import { access, workspaceOf } from '../access.js';
 import { ApiError } from '../errors.js';

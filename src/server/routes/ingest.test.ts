@@ -501,7 +501,7 @@ test('enrichment end to end: GeoIP country, truncated IP, parsed user agent and 
     });
     assert.equal(r.status, 200);
     await e.app.ingest.flush();
-    const { refreshUserAgents } = await import('../../model/user-agents.js');
+    const { refreshUserAgents } = await import('../../derive/user-agents.js');
     await refreshUserAgents(e.store);
     const res = await fetch(`${e.base}/api/events?anonymousId=geo-1`, {
       headers: { authorization: `Bearer ${e.secretKey}` },

@@ -7,7 +7,7 @@ import { MAX_BATCH_BYTES, MAX_EVENT_BYTES } from '../../collect/limits.js';
 import type { RateLimiter } from '../../collect/rate-limit.js';
 import type { EventJournal } from '../../store/journal.js';
 import type { EventOrigin } from '../../store/types.js';
-import type { RedactionRulesCache } from '../../model/redaction-settings.js';
+import type { RedactionRulesCache } from '../../derive/redaction-settings.js';
 import { access, workspaceOf } from '../access.js';
 import { ApiError } from '../errors.js';
 import { allowAnyOrigin, preflightHeaders } from '../cors.js';

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { normaliseIdentifier } from '../../model/identity/index.js';
-import { erasePerson, exportPerson } from '../../model/person-privacy.js';
+import { normaliseIdentifier } from '../../derive/identity/index.js';
+import { erasePerson, exportPerson } from '../../derive/person-privacy.js';
 import type { Store } from '../../store/store.js';
 import { access, workspaceOf } from '../access.js';
 import { ApiError } from '../errors.js';

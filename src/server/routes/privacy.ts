@@ -6,7 +6,7 @@ import {
   RedactionSettings,
   setRedactionSettings,
   type RedactionRulesCache,
-} from '../../model/redaction-settings.js';
+} from '../../derive/redaction-settings.js';
 import type { Store } from '../../store/store.js';
 import { access, workspaceOf } from '../access.js';
 

@@ -12,7 +12,7 @@ export interface IdentityLink {
 }
 
 /**
- * How opaque ids (anonymous and user ids) are normalised (model/identity/normalise.ts), so that the
+ * How opaque ids (anonymous and user ids) are normalised (derive/identity/normalise.ts), so that the
  * engine can place ids that no link touches by itself: trimmed of these characters, at most
  * `maxLength` long, not one of the placeholders (compared lower-cased).
  */

@@ -58,9 +58,9 @@ export interface ErasureRecord {
   rowCounts: Record<string, number>;
 }
 
-/** A person's export and erasure (model/person-privacy.ts). */
+/** A person's export and erasure (derive/person-privacy.ts). */
 export interface PrivacyStore {
-  // ---- privacy: a person's export and erasure (model/person-privacy.ts) ----
+  // ---- privacy: a person's export and erasure (derive/person-privacy.ts) ----
   /** Raw identifier values in events and identity links containing a needle (lower-cased text, or a phone's digits). */
   identifierSpellings(
     workspaceId: string,

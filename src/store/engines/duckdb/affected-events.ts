@@ -31,7 +31,7 @@ export async function stageAffectedEvents(
   affected: AffectedIds,
   maxRuns = MAX_RUNS,
 ): Promise<AffectedEvents> {
-  // one stage per workspace: a workspace derives one batch at a time (model/workspace-lock.ts)
+  // one stage per workspace: a workspace derives one batch at a time (derive/workspace-lock.ts)
   const stage =
     `affected_events_${createHash('sha1').update(ws).digest('hex').slice(0, 16)}` as DeriveStage;
   const params = {

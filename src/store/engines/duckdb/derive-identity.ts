@@ -114,7 +114,7 @@ export const GRAPH_IDS_SQL = `
   UNION
   SELECT kind, value FROM identity_seen WHERE workspace_id = $ws AND NOT clean`;
 
-/** The person id of a lone anchor (model/identity/person-ids.ts), over columns `kind` and `value`. */
+/** The person id of a lone anchor (derive/identity/person-ids.ts), over columns `kind` and `value`. */
 export const SINGLE_PERSON_ID = `'p_' || left(sha256(kind || ':' || value), 16)`;
 
 /** Every clean seen id that has no person yet is its own. Parameter: $ws. */

@@ -1,6 +1,6 @@
 // Sessions in SQL: the session rule of src/rules/session-boundary.ts (its data rendered here; its
 // JavaScript reference is what the conformance test holds this to). The acquisition (source, medium,
-// channel) of each session is decided in JavaScript by the channel rules (model/channels) for each
+// channel) of each session is decided in JavaScript by the channel rules (derive/channels) for each
 // distinct landing, then joined back.
 import {
   CAMPAIGN_CONTEXT_KEYS,

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { listValue } from '@duckdb/node-api';
-import { rebuild } from '../../../model/derive.js';
+import { rebuild } from '../../../derive/derive.js';
 import { simulate } from '../../../sim/index.js';
 import { identify, page, TEST_WORKSPACE } from '../../../test-helpers/events.js';
 import { tempDir } from '../../../test-helpers/tmp.js';

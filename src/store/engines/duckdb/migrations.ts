@@ -237,7 +237,7 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 11,
     name: 'identity_edges',
-    // Derived: the links the facts state, normalised (model/identity/edges.ts), one row per pair and
+    // Derived: the links the facts state, normalised (derive/identity/edges.ts), one row per pair and
     // source with its earliest time. A live derive finds the linked components around new events here
     // and resolves only those. b_kind = '' marks a link whose other end normalisation rejected: a
     // sighting of the a end alone. identity_edges_built says a workspace's edges were written whole once,

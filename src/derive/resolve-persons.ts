@@ -1,5 +1,5 @@
 // Identity resolution against the store: the links the facts state are normalised into stored edges;
-// persons are resolved by the graph (model/identity) for the ids that a link touches, and every other
+// persons are resolved by the graph (derive/identity) for the ids that a link touches, and every other
 // id is its own person, placed by the store with the same person id the graph would give it.
 //
 // A shared device (two persons with distinct emails identified on it) belongs to no one person: its
