@@ -1,0 +1,60 @@
+// ClickHouse's spelling of the neutral SQL layer (../neutral/sql.ts).
+import type { Dialect, ParamType, Sql } from '../neutral/sql.js';
+import { render } from '../neutral/sql.js';
+import type { ClickHouseConnection } from './connection.js';
+
+const TYPE: Record<ParamType, string> = {
+  text: 'String',
+  int: 'Int64',
+  float: 'Float64',
+  bool: 'Bool',
+  // times travel as text and are parsed by the one rule below, the same on every path
+  time: 'String',
+  texts: 'Array(String)',
+};
+
+const JSON_PATH = (path: readonly string[]) => path.map((k) => `'${k}'`).join(', ');
+
+export const clickHouseDialect: Dialect = {
+  name: 'clickhouse',
+  placeholder: (name, type) =>
+    type === 'time'
+      ? `parseDateTime64BestEffort({${name}:String}, 3, 'UTC')`
+      : `{${name}:${TYPE[type]}}`,
+  bindValue: (_type, value) => value,
+  inList: (e, list) => `has(${list}, ${e})`,
+  argMin: (a, by) => `argMin(${a}, ${by})`,
+  argMax: (a, by) => `argMax(${a}, ${by})`,
+  // as DuckDB's ->>: a string unquoted, JSON null and absence NULL, any other value its JSON text
+  jsonText: (col, path) => {
+    const at = `${col}, ${JSON_PATH(path)}`;
+    return `multiIf(${col} IS NULL OR NOT JSONHas(${at}), NULL, JSONType(${at}) = 'String', JSONExtractString(${at}), JSONType(${at}) = 'Null', NULL, JSONExtractRaw(${at}))`;
+  },
+  isoTime: (e) => `concat(replaceOne(toString(toDateTime64(${e}, 3, 'UTC')), ' ', 'T'), 'Z')`,
+  toTime: (e) => `parseDateTime64BestEffort(${e}, 3, 'UTC')`,
+  addMinutes: (t, m) => `addMinutes(${t}, ${m})`,
+  md5Hex: (e) => `lower(hex(MD5(${e})))`,
+  countAll: () => `count()`,
+  countIf: (c) => `countIf(${c})`,
+};
+
+/** Renders a neutral query for ClickHouse. */
+export function chSql(q: Sql): { text: string; params: Record<string, unknown> } {
+  const { text, params } = render(clickHouseDialect, q);
+  return { text, params };
+}
+
+/** Runs a neutral query on a ClickHouse connection. */
+export function queryNeutral<T = Record<string, unknown>>(
+  conn: ClickHouseConnection,
+  q: Sql,
+): Promise<T[]> {
+  const { text, params } = chSql(q);
+  return conn.query<T>(text, params);
+}
+
+/** Runs a neutral statement (no result) on a ClickHouse connection. */
+export function commandNeutral(conn: ClickHouseConnection, q: Sql): Promise<void> {
+  const { text, params } = chSql(q);
+  return conn.command(text, params);
+}

@@ -1,0 +1,144 @@
+// The neutral SQL layer: each query is written once and must give the same rows on every engine.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { Db } from '../duckdb/connection.js';
+import { queryNeutral as onDuck } from '../duckdb/dialect.js';
+import { queryNeutral as onCh } from '../clickhouse/dialect.js';
+import { openTestChdb } from '../../../test-helpers/clickhouse.js';
+import type { ClickHouseConnection } from '../clickhouse/connection.js';
+import { fn, ident, join, p, raw, render, sql, type Sql } from './sql.js';
+import { duckDbDialect } from '../duckdb/dialect.js';
+
+const ROWS = [
+  { id: 'a', grp: 'x', n: 3, seen: '2024-01-01T10:00:00.123Z', doc: '{"page":{"url":"u1"},"n":5}' },
+  { id: 'b', grp: 'x', n: 1, seen: '2024-01-01T09:59:00.000Z', doc: '{"page":{"url":null}}' },
+  { id: 'c', grp: 'y', n: 2, seen: '2024-02-29T23:30:00.000Z', doc: '{"flag":true,"s":"it\'s"}' },
+  { id: 'd', grp: 'y', n: 7, seen: '2024-03-01T00:00:00.000Z', doc: null },
+];
+
+describe('neutral SQL on DuckDB and ClickHouse', { timeout: 60_000 }, () => {
+  let duck: Db;
+  let ch: { conn: ClickHouseConnection; database: string; close(): Promise<void> };
+  let table: string;
+
+  before(async () => {
+    duck = await Db.open(':memory:');
+    await duck.write((c) =>
+      c.run(
+        `CREATE TABLE t (id VARCHAR, grp VARCHAR, n BIGINT, seen TIMESTAMPTZ, doc JSON);
+         INSERT INTO t VALUES ${ROWS.map((r) => `('${r.id}', '${r.grp}', ${r.n}, '${r.seen}', ${r.doc === null ? 'NULL' : `'${r.doc.replaceAll("'", "''")}'`})`).join(', ')}`,
+      ),
+    );
+    ch = await openTestChdb();
+    table = `${ch.database}.t`;
+    await ch.conn.command(
+      `CREATE TABLE ${table} (id String, grp String, n Int64, seen DateTime64(3, 'UTC'), doc Nullable(String))
+       ENGINE = MergeTree ORDER BY id`,
+    );
+    await ch.conn.insert(table, ROWS);
+  });
+  after(async () => {
+    await duck?.close();
+    await ch?.close();
+  });
+
+  /** Runs the query (written against table name T) on both engines; returns both results. */
+  async function both(make: (t: ReturnType<typeof ident>) => Sql) {
+    const d = await onDuck(duck, make(ident('t')));
+    const c = await onCh(ch.conn, make(ident(table)));
+    return { d, c };
+  }
+
+  test('typed parameters, list membership and conditions joined', async () => {
+    const { d, c } = await both(
+      (t) =>
+        sql`SELECT id FROM ${t} WHERE ${join(
+          [
+            sql`${fn.inList('id', p.texts(['a', 'c', 'd', "it's"]))}`,
+            sql`n >= ${p.int(2)}`,
+            sql`seen < ${p.time('2024-03-01T00:00:00Z')}`,
+          ],
+          ' AND ',
+        )} ORDER BY id`,
+    );
+    assert.deepEqual(d, [{ id: 'a' }, { id: 'c' }]);
+    assert.deepEqual(c, d);
+  });
+
+  test('an empty list matches nothing', async () => {
+    const { d, c } = await both(
+      (t) => sql`SELECT ${fn.countAll()} AS n FROM ${t} WHERE ${fn.inList('id', p.texts([]))}`,
+    );
+    assert.deepEqual(
+      d.map((r) => Number(r.n)),
+      [0],
+    );
+    assert.deepEqual(
+      c.map((r) => Number(r.n)),
+      [0],
+    );
+  });
+
+  test('argMin, argMax, countIf and count per group', async () => {
+    const { d, c } = await both(
+      (t) =>
+        sql`SELECT grp, ${fn.argMin('id', 'seen')} AS first, ${fn.argMax('id', 'n')} AS biggest,
+              ${fn.countIf('n > 1')} AS over1, ${fn.countAll()} AS total
+            FROM ${t} GROUP BY grp ORDER BY grp`,
+    );
+    const norm = (rows: Record<string, unknown>[]) =>
+      rows.map((r) => ({ ...r, over1: Number(r.over1), total: Number(r.total) }));
+    assert.deepEqual(norm(d), [
+      { grp: 'x', first: 'b', biggest: 'a', over1: 1, total: 2 },
+      { grp: 'y', first: 'c', biggest: 'd', over1: 2, total: 2 },
+    ]);
+    assert.deepEqual(norm(c), norm(d));
+  });
+
+  test('JSON text at a path: strings unquoted, null and absence NULL, other values as JSON', async () => {
+    const { d, c } = await both(
+      (t) =>
+        sql`SELECT id, ${fn.jsonText('doc', 'page', 'url')} AS url, ${fn.jsonText('doc', 'n')} AS n,
+              ${fn.jsonText('doc', 'flag')} AS flag, ${fn.jsonText('doc', 's')} AS s FROM ${t} ORDER BY id`,
+    );
+    assert.deepEqual(d, [
+      { id: 'a', url: 'u1', n: '5', flag: null, s: null },
+      { id: 'b', url: null, n: null, flag: null, s: null },
+      { id: 'c', url: null, n: null, flag: 'true', s: "it's" },
+      { id: 'd', url: null, n: null, flag: null, s: null },
+    ]);
+    assert.deepEqual(c, d);
+  });
+
+  test('times: ISO text out, ISO text in, minutes added, md5 of text', async () => {
+    const { d, c } = await both(
+      (t) =>
+        sql`SELECT id, ${fn.isoTime('seen')} AS at, ${fn.isoTime(fn.addMinutes('seen', p.int(90)))} AS later,
+              ${fn.md5Hex(sql`${p.text('ws')} || '|' || id`)} AS h
+            FROM ${t} WHERE seen >= ${fn.toTime(p.text('2024-01-01 10:00:00'))} ORDER BY id`,
+    );
+    const h = (id: string) => createHash('md5').update(`ws|${id}`).digest('hex');
+    assert.deepEqual(d, [
+      { id: 'a', at: '2024-01-01T10:00:00.123Z', later: '2024-01-01T11:30:00.123Z', h: h('a') },
+      { id: 'c', at: '2024-02-29T23:30:00.000Z', later: '2024-03-01T01:00:00.000Z', h: h('c') },
+      { id: 'd', at: '2024-03-01T00:00:00.000Z', later: '2024-03-01T01:30:00.000Z', h: h('d') },
+    ]);
+    assert.deepEqual(c, d);
+  });
+});
+
+test('render numbers parameters in order and never puts a value into the text', () => {
+  const r = render(
+    duckDbDialect,
+    sql`SELECT 1 WHERE a = ${p.text("x'; DROP TABLE t; --")} AND b IN (${raw('1')}) AND ${fn.inList('c', p.texts(['y']))}`,
+  );
+  assert.equal(
+    r.text,
+    'SELECT 1 WHERE a = CAST($p0 AS VARCHAR) AND b IN (1) AND list_contains(CAST($p1 AS VARCHAR[]), c)',
+  );
+  assert.equal(r.params.p0, "x'; DROP TABLE t; --");
+  assert.throws(() => ident('t; DROP'), /not an identifier/);
+  assert.throws(() => fn.jsonText('doc', "a'b"), /not a JSON key/);
+  assert.throws(() => p.int(1.5), /not an integer/);
+});
