@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { openTestChdb } from '../../../test-helpers/clickhouse.js';
+import { Db } from '../duckdb/connection.js';
+import { migrate } from '../duckdb/migrate.js';
+import { CH_MIGRATIONS, migrateClickHouse, schemaStatements } from './migrate.js';
+import { TABLES } from './schema.js';
+
+// the control plane's tables: kept by the control store (DuckDB or PostgreSQL), not in ClickHouse
+const CONTROL_TABLES = new Set(['workspaces', 'workspace_settings', 'schema_migrations']);
+
+test(
+  'migrations create every data table, and a second run applies nothing',
+  { timeout: 60_000 },
+  async () => {
+    const ch = await openTestChdb();
+    try {
+      const version = await migrateClickHouse(ch.conn, { database: ch.database });
+      assert.equal(version, CH_MIGRATIONS.at(-1)?.version);
+      const tables = await ch.conn.query<{ name: string }>(
+        'SELECT name FROM system.tables WHERE database = {db:String} ORDER BY name',
+        { db: ch.database },
+      );
+      assert.deepEqual(
+        tables.map((t) => t.name),
+        [...TABLES.map((t) => t.name), 'schema_migrations'].sort(),
+      );
+      assert.equal(await migrateClickHouse(ch.conn, { database: ch.database }), version);
+      const applied = await ch.conn.query(`SELECT version FROM ${ch.database}.schema_migrations`);
+      assert.equal(applied.length, CH_MIGRATIONS.length);
+    } finally {
+      await ch.close();
+    }
+  },
+);
+
+test(
+  'the ClickHouse tables have exactly the columns of the DuckDB tables',
+  { timeout: 60_000 },
+  async () => {
+    const duck = await Db.open(':memory:');
+    const ch = await openTestChdb();
+    try {
+      await migrate(duck);
+      await migrateClickHouse(ch.conn, { database: ch.database });
+      const duckCols = await duck.query(
+        `SELECT table_name AS t, list(column_name ORDER BY column_name) AS cols FROM information_schema.columns
+       WHERE table_schema = 'main' GROUP BY table_name ORDER BY table_name`,
+      );
+      const chCols = await ch.conn.query<{ t: string; cols: string[] }>(
+        `SELECT table AS t, arraySort(groupArray(name)) AS cols FROM system.columns
+       WHERE database = {db:String} AND table != 'schema_migrations' AND name != 'version'
+       GROUP BY table ORDER BY table`,
+        { db: ch.database },
+      );
+      const expected = duckCols
+        .filter((r) => !CONTROL_TABLES.has(String(r.t)))
+        .map((r) => ({ t: String(r.t), cols: [...(r.cols as string[])].sort() }));
+      assert.deepEqual(
+        chCols.map((r) => ({ t: r.t, cols: [...r.cols].sort() })),
+        expected,
+      );
+    } finally {
+      await duck.close();
+      await ch.close();
+    }
+  },
+);
+
+test(
+  'the cluster variant: every statement parses, runs ON CLUSTER, on Replicated engines',
+  { timeout: 60_000 },
+  async () => {
+    const ch = await openTestChdb();
+    try {
+      const statements = schemaStatements({ database: 'closedloop', cluster: 'analytics' });
+      assert.equal(statements.length, TABLES.length + 2);
+      for (const s of statements) {
+        const [row] = await ch.conn.query<{ q: string }>('SELECT formatQuery({s:String}) AS q', {
+          s,
+        });
+        assert.match(String(row?.q), /ON CLUSTER analytics/);
+        if (s.startsWith('CREATE TABLE')) {
+          assert.match(
+            s,
+            /ENGINE = Replicated(Replacing)?MergeTree\('\/clickhouse\/tables\/\{shard\}\/closedloop\/\w+', '\{replica\}'/,
+          );
+        }
+      }
+      assert.throws(() => schemaStatements({ database: 'x; DROP', cluster: 'c' }), /identifier/);
+    } finally {
+      await ch.close();
+    }
+  },
+);

@@ -1,0 +1,70 @@
+// Versioned schema for ClickHouse: append new migrations, never edit an applied one. Each migration is a
+// list of statements rendered for the target (one server or a cluster); applied versions are recorded
+// in schema_migrations. The first version is today's whole schema (schema.ts).
+import type { ClickHouseConnection } from './connection.js';
+import { TABLES, createTableSql, type SchemaTarget } from './schema.js';
+
+export interface ChMigration {
+  version: number;
+  name: string;
+  statements(target: SchemaTarget): string[];
+}
+
+export const CH_MIGRATIONS: readonly ChMigration[] = [
+  {
+    version: 1,
+    name: 'schema',
+    statements: (target) => TABLES.map((t) => createTableSql(t, target)),
+  },
+];
+
+/** The bookkeeping table (replicated too on a cluster, so every node agrees on the version). */
+function migrationsTableSql(target: SchemaTarget): string {
+  return createTableSql(
+    {
+      name: 'schema_migrations',
+      note: 'applied migrations',
+      columns: [
+        'version UInt32',
+        'name String',
+        "applied_at DateTime64(3, 'UTC') DEFAULT now64(3)",
+      ],
+      engine: 'ReplacingMergeTree',
+      orderBy: ['version'],
+    },
+    target,
+  );
+}
+
+/** Every statement of the schema for a target, in order (for a cluster guide, or a syntax check). */
+export function schemaStatements(target: SchemaTarget): string[] {
+  const db = target.database;
+  const onCluster = target.cluster ? ` ON CLUSTER '${target.cluster}'` : '';
+  return [
+    `CREATE DATABASE IF NOT EXISTS ${db}${onCluster}`,
+    migrationsTableSql(target),
+    ...CH_MIGRATIONS.flatMap((m) => m.statements(target)),
+  ];
+}
+
+/** Applies the migrations not yet applied; returns the schema version. */
+export async function migrateClickHouse(
+  conn: ClickHouseConnection,
+  target: SchemaTarget,
+): Promise<number> {
+  const db = target.database;
+  const onCluster = target.cluster ? ` ON CLUSTER '${target.cluster}'` : '';
+  await conn.command(`CREATE DATABASE IF NOT EXISTS ${db}${onCluster}`);
+  await conn.command(migrationsTableSql(target));
+  const applied = new Set(
+    (
+      await conn.query<{ version: number }>(`SELECT version FROM ${db}.schema_migrations FINAL`)
+    ).map((r) => Number(r.version)),
+  );
+  for (const m of CH_MIGRATIONS) {
+    if (applied.has(m.version)) continue;
+    for (const s of m.statements(target)) await conn.command(s);
+    await conn.insert(`${db}.schema_migrations`, [{ version: m.version, name: m.name }]);
+  }
+  return Math.max(0, ...CH_MIGRATIONS.map((m) => m.version));
+}

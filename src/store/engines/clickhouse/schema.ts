@@ -1,0 +1,334 @@
+// The ClickHouse schema, as data: one spec per table, rendered for a single server (MergeTree family) or
+// for a cluster (`ON CLUSTER`, Replicated* engines; docs/scale-out.md). The same tables as DuckDB's
+// (../duckdb/migrations.ts, docs/data-model.md); the workspaces and settings of the control plane live
+// in the control store, not here.
+//
+// Layout choices: every sort key leads with workspace_id. Events are partitioned by month and
+// de-duplicated by message id at insert (never by FINAL on reads); derived tables are partitioned by
+// workspace, so a rebuild writes a stage table and swaps the workspace's partition in one step (ALTER
+// TABLE ... REPLACE PARTITION), which is how an engine without multi-statement transactions stays
+// all-or-nothing. Small audit tables whose rows change once (a retry time, a re-derive time) are
+// ReplacingMergeTree on a version and read with FINAL: they hold a handful of rows per workspace.
+
+export interface TableSpec {
+  name: string;
+  /** `name Type` column definitions, in order. */
+  columns: readonly string[];
+  engine: 'MergeTree' | 'ReplacingMergeTree';
+  /** ReplacingMergeTree's version column (the row with the highest wins). */
+  version?: string;
+  orderBy: readonly string[];
+  partitionBy?: string;
+  /** Skip indexes: `name expr TYPE kind GRANULARITY n`. */
+  indexes?: readonly string[];
+  settings?: Readonly<Record<string, string | number>>;
+  /** Why the table is laid out so (kept beside the spec). */
+  note: string;
+}
+
+const TS = "DateTime64(3, 'UTC')";
+const S = 'String';
+const NS = 'Nullable(String)';
+
+export const TABLES: readonly TableSpec[] = [
+  {
+    name: 'events',
+    note: 'facts; read per person in time order, so sorted by anonymous id and time',
+    columns: [
+      `workspace_id ${S}`,
+      `message_id ${S}`,
+      `type LowCardinality(${S})`,
+      `event ${NS}`,
+      `name ${NS}`,
+      `anonymous_id ${NS}`,
+      `user_id ${NS}`,
+      `previous_id ${NS}`,
+      `group_id ${NS}`,
+      `ts ${TS}`,
+      `received_at ${TS}`,
+      `properties ${NS}`,
+      `traits ${NS}`,
+      `context ${NS}`,
+      `origin LowCardinality(${S})`,
+      `batch_id ${S}`,
+      `page_url ${NS}`,
+      `page_referrer ${NS}`,
+      `campaign ${NS}`,
+      `user_agent ${NS}`,
+      `country ${NS}`,
+      `email ${NS}`,
+      `phone ${NS}`,
+    ],
+    engine: 'MergeTree',
+    orderBy: ['workspace_id', 'anonymous_id', 'ts', 'message_id'],
+    partitionBy: 'toYYYYMM(ts)',
+    indexes: [
+      'message_id_bf message_id TYPE bloom_filter(0.001) GRANULARITY 4',
+      'user_id_bf user_id TYPE bloom_filter(0.01) GRANULARITY 4',
+      'batch_id_set batch_id TYPE set(64) GRANULARITY 4',
+    ],
+    settings: { allow_nullable_key: 1 },
+  },
+  {
+    name: 'identity_links',
+    note: 'facts: links stated by connectors (a CRM contact id to an email, ...)',
+    columns: [
+      `workspace_id ${S}`,
+      `from_kind ${S}`,
+      `from_value ${S}`,
+      `to_kind ${S}`,
+      `to_value ${S}`,
+      `source ${S}`,
+      `linked_at ${TS}`,
+      `recorded_at ${TS} DEFAULT now64(3)`,
+    ],
+    engine: 'MergeTree',
+    orderBy: ['workspace_id', 'from_kind', 'from_value'],
+  },
+  {
+    name: 'dead_letters',
+    note: 'facts set aside; retried_at set once, so versioned rows (read with FINAL: a few rows)',
+    columns: [
+      `id ${S}`,
+      `workspace_id ${NS}`,
+      `source ${S}`,
+      'line_no Int32',
+      `received_at Nullable(${TS})`,
+      `failed_at ${TS}`,
+      `reason ${S}`,
+      `raw ${S}`,
+      `retried_at Nullable(${TS})`,
+      'version UInt64',
+    ],
+    engine: 'ReplacingMergeTree',
+    version: 'version',
+    orderBy: ['id'],
+  },
+  {
+    name: 'user_agents',
+    note: 'derived: one parsed row per distinct user agent',
+    columns: [
+      `workspace_id ${S}`,
+      `user_agent ${S}`,
+      `browser ${NS}`,
+      `browser_version ${NS}`,
+      `os ${NS}`,
+      `device_type ${S}`,
+      'is_bot Bool',
+      `bot_reason ${NS}`,
+    ],
+    engine: 'ReplacingMergeTree',
+    orderBy: ['workspace_id', 'user_agent'],
+  },
+  derived(
+    'sessions',
+    ['anonymous_id', 'started_at', 'session_id'],
+    [
+      `session_id ${S}`,
+      `anonymous_id ${S}`,
+      `started_at ${TS}`,
+      `ended_at ${TS}`,
+      `landing_url ${NS}`,
+      `referrer ${NS}`,
+      `source ${S}`,
+      `medium ${S}`,
+      `campaign ${NS}`,
+      `term ${NS}`,
+      `content ${NS}`,
+      `campaign_id ${NS}`,
+      `click_ids ${NS}`,
+      `ad_ids ${NS}`,
+      `channel LowCardinality(${S})`,
+      `platform LowCardinality(${S})`,
+      `channel_rule ${S}`,
+      `decided_by ${S}`,
+      'page_views Int32',
+      'event_count Int32',
+      `user_agent ${NS}`,
+      `country ${NS}`,
+      `first_message_id ${S}`,
+    ],
+  ),
+  derived(
+    'identities',
+    ['kind', 'value'],
+    [
+      `kind ${S}`,
+      `value ${S}`,
+      `person_id ${S}`,
+      'linked Bool DEFAULT true',
+      `from_at Nullable(${TS})`,
+      `until_at Nullable(${TS})`,
+    ],
+  ),
+  derived(
+    'identity_quarantine',
+    ['kind', 'value'],
+    [
+      `kind ${S}`,
+      `value ${S}`,
+      'distinct_emails Int32',
+      'distinct_users Int32',
+      `reason ${S}`,
+      `sources ${NS}`,
+    ],
+  ),
+  derived(
+    'identity_seen',
+    ['kind', 'value'],
+    [`kind ${S}`, `value ${S}`, `first_seen ${TS}`, 'clean Bool'],
+  ),
+  derived(
+    'identity_edges',
+    ['a_kind', 'a_value', 'b_kind', 'b_value'],
+    [`a_kind ${S}`, `a_value ${S}`, `b_kind ${S}`, `b_value ${S}`, `source ${S}`, 'first_at Int64'],
+  ),
+  derived('identity_edges_built', [], [`built_at ${TS}`]),
+  derived(
+    'milestones',
+    ['person_id', 'milestone', 'reached_at'],
+    [
+      `person_id ${S}`,
+      `milestone ${S}`,
+      `reached_at ${TS}`,
+      `source ${S}`,
+      `message_id ${NS}`,
+      'value Nullable(Float64)',
+    ],
+  ),
+  derived(
+    'attribution_credits',
+    ['model', 'milestone', 'person_id', 'converted_at'],
+    [
+      `model LowCardinality(${S})`,
+      `milestone ${S}`,
+      `person_id ${S}`,
+      `converted_at ${TS}`,
+      `touch_id ${NS}`,
+      `touched_at Nullable(${TS})`,
+      `channel LowCardinality(${S})`,
+      'weight Float64',
+      'conversions Float64',
+      'value Float64',
+    ],
+  ),
+  derived(
+    'attribution_fits',
+    ['model', 'milestone', 'channel'],
+    [`model ${S}`, `milestone ${S}`, `channel ${S}`, 'score Float64'],
+  ),
+  {
+    name: 'identity_changes',
+    note: 'a log the derive step appends to (merges and splits are never silent)',
+    columns: [
+      `workspace_id ${S}`,
+      `recorded_at ${TS}`,
+      `change ${S}`,
+      `person_id ${S}`,
+      `others ${S}`,
+      `reason ${NS}`,
+      `detail ${NS}`,
+    ],
+    engine: 'MergeTree',
+    orderBy: ['workspace_id', 'recorded_at'],
+  },
+  {
+    name: 'erasures',
+    note: 'audit of person erasures; rederived_at set once, so versioned rows',
+    columns: [
+      `id ${S}`,
+      `workspace_id ${S}`,
+      `requested_at ${TS}`,
+      `rederived_at Nullable(${TS})`,
+      `via ${S}`,
+      `row_counts ${S}`,
+      'version UInt64',
+    ],
+    engine: 'ReplacingMergeTree',
+    version: 'version',
+    orderBy: ['workspace_id', 'id'],
+  },
+  {
+    name: 'erased_identifiers',
+    note: 'tombstones of erased identifiers as keyed hashes',
+    columns: [
+      `workspace_id ${S}`,
+      `kind ${S}`,
+      `key_hash ${S}`,
+      `erased_at ${TS}`,
+      `erasure_id ${S}`,
+      `from_at Nullable(${TS})`,
+      `until_at Nullable(${TS})`,
+    ],
+    engine: 'MergeTree',
+    orderBy: ['workspace_id', 'kind', 'key_hash'],
+  },
+  {
+    name: 'redaction_log',
+    note: 'audit of the one sanctioned rewrite of facts',
+    columns: [
+      `id ${S}`,
+      `workspace_id ${S}`,
+      `ran_at ${TS}`,
+      `scope ${S}`,
+      `extra_names ${S}`,
+      `redacted_names ${S}`,
+      'rows_examined Int64',
+      'rows_changed Int64',
+    ],
+    engine: 'MergeTree',
+    orderBy: ['workspace_id', 'ran_at'],
+  },
+];
+
+/** A derived table: partitioned by workspace, so a rebuild swaps the workspace's partition whole. */
+function derived(name: string, key: readonly string[], columns: readonly string[]): TableSpec {
+  return {
+    name,
+    note: 'derived; partition per workspace, replaced whole by a rebuild',
+    columns: [`workspace_id ${S}`, ...columns],
+    engine: 'MergeTree',
+    orderBy: ['workspace_id', ...key],
+    partitionBy: 'workspace_id',
+  };
+}
+
+/** Where the schema goes: one server, or a cluster (Replicated engines, DDL run on every node). */
+export interface SchemaTarget {
+  database: string;
+  /** The cluster name of the servers' `remote_servers` configuration; absent for one server. */
+  cluster?: string;
+}
+
+const quoteIdent = (s: string) => {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(s)) throw new Error(`not a ClickHouse identifier: ${s}`);
+  return s;
+};
+
+/** `CREATE TABLE` for one table spec. */
+export function createTableSql(t: TableSpec, target: SchemaTarget, name = t.name): string {
+  const db = quoteIdent(target.database);
+  const onCluster = target.cluster ? ` ON CLUSTER '${quoteIdent(target.cluster)}'` : '';
+  const args = t.version ? [t.version] : [];
+  const engine = target.cluster
+    ? `Replicated${t.engine}(${[`'/clickhouse/tables/{shard}/${db}/${name}'`, `'{replica}'`, ...args].join(', ')})`
+    : `${t.engine}(${args.join(', ')})`;
+  const body = [...t.columns, ...(t.indexes ?? []).map((i) => `INDEX ${i}`)].join(',\n  ');
+  const settings = Object.entries(t.settings ?? {});
+  return [
+    `CREATE TABLE IF NOT EXISTS ${db}.${quoteIdent(name)}${onCluster} (\n  ${body}\n)`,
+    `ENGINE = ${engine}`,
+    t.partitionBy ? `PARTITION BY ${t.partitionBy}` : '',
+    `ORDER BY (${t.orderBy.join(', ')})`,
+    settings.length ? `SETTINGS ${settings.map(([k, v]) => `${k} = ${v}`).join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+/** The table spec by name. */
+export function tableSpec(name: string): TableSpec {
+  const t = TABLES.find((x) => x.name === name);
+  if (!t) throw new Error(`no ClickHouse table ${name}`);
+  return t;
+}
