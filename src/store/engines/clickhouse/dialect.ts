@@ -15,7 +15,14 @@ const TYPE: Record<ParamType, string> = {
 
 const JSON_PATH = (path: readonly string[]) => path.map((k) => `'${k}'`).join(', ');
 
-export const clickHouseDialect: Dialect = {
+/** ClickHouse's dialect for the store's database (tables are always qualified: one chdb process may hold several). */
+export function clickHouseDialect(database: string): Dialect {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database))
+    throw new Error(`not a database name: ${database}`);
+  return { ...CLICKHOUSE, table: (name) => `${database}.${name}` };
+}
+
+const CLICKHOUSE: Omit<Dialect, 'table'> = {
   name: 'clickhouse',
   placeholder: (name, type) =>
     type === 'time'
@@ -39,22 +46,27 @@ export const clickHouseDialect: Dialect = {
 };
 
 /** Renders a neutral query for ClickHouse. */
-export function chSql(q: Sql): { text: string; params: Record<string, unknown> } {
-  const { text, params } = render(clickHouseDialect, q);
+export function chSql(database: string, q: Sql): { text: string; params: Record<string, unknown> } {
+  const { text, params } = render(clickHouseDialect(database), q);
   return { text, params };
 }
 
 /** Runs a neutral query on a ClickHouse connection. */
 export function queryNeutral<T = Record<string, unknown>>(
   conn: ClickHouseConnection,
+  database: string,
   q: Sql,
 ): Promise<T[]> {
-  const { text, params } = chSql(q);
+  const { text, params } = chSql(database, q);
   return conn.query<T>(text, params);
 }
 
 /** Runs a neutral statement (no result) on a ClickHouse connection. */
-export function commandNeutral(conn: ClickHouseConnection, q: Sql): Promise<void> {
-  const { text, params } = chSql(q);
+export function commandNeutral(
+  conn: ClickHouseConnection,
+  database: string,
+  q: Sql,
+): Promise<void> {
+  const { text, params } = chSql(database, q);
   return conn.command(text, params);
 }

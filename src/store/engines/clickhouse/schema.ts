@@ -106,7 +106,7 @@ export const TABLES: readonly TableSpec[] = [
   },
   {
     name: 'user_agents',
-    note: 'derived: one parsed row per distinct user agent',
+    note: 'derived: one parsed row per distinct user agent (only unparsed ones are inserted)',
     columns: [
       `workspace_id ${S}`,
       `user_agent ${S}`,
@@ -117,7 +117,7 @@ export const TABLES: readonly TableSpec[] = [
       'is_bot Bool',
       `bot_reason ${NS}`,
     ],
-    engine: 'ReplacingMergeTree',
+    engine: 'MergeTree',
     orderBy: ['workspace_id', 'user_agent'],
   },
   derived(

@@ -15,6 +15,7 @@ const PLACEHOLDER: Record<ParamType, (name: string) => string> = {
 
 export const duckDbDialect: Dialect = {
   name: 'duckdb',
+  table: (name) => name,
   placeholder: (name, type) => PLACEHOLDER[type](name),
   bindValue: (type, value) =>
     type === 'texts' ? listValue([...(value as readonly string[])]) : value,

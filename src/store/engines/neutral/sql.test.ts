@@ -46,7 +46,7 @@ describe('neutral SQL on DuckDB and ClickHouse', { timeout: 60_000 }, () => {
   /** Runs the query (written against table name T) on both engines; returns both results. */
   async function both(make: (t: ReturnType<typeof ident>) => Sql) {
     const d = await onDuck(duck, make(ident('t')));
-    const c = await onCh(ch.conn, make(ident(table)));
+    const c = await onCh(ch.conn, ch.database, make(ident(table)));
     return { d, c };
   }
 

@@ -16,6 +16,8 @@ export interface Param {
 /** What an engine supplies: how to bind a parameter, and the functions whose spelling differs. */
 export interface Dialect {
   readonly name: string;
+  /** A table of the store by its name (an engine may qualify it, e.g. with its database). */
+  table(name: string): string;
   /** The placeholder of the n-th parameter of a query, e.g. `$p3` or `{p3:String}`. */
   placeholder(name: string, type: ParamType): string;
   /** The value as the engine's binding wants it. */
@@ -116,6 +118,11 @@ const expr = (e: Piece | string) => (typeof e === 'string' ? raw(e) : e);
 
 /** The dialect functions, usable inside any template. Arguments are pieces or trusted SQL text. */
 export const fn = {
+  /** A table of the store: `FROM ${fn.table('events')}`. */
+  table: (name: string) => {
+    ident(name);
+    return fragment((d) => d.table(name));
+  },
   inList: (e: Piece | string, list: Param) =>
     fragment((d, bind) => d.inList(piece(d, bind, expr(e)), bind(list))),
   argMin: (arg: Piece | string, by: Piece | string) =>
