@@ -6,7 +6,7 @@
 export type QueryParams = Readonly<Record<string, unknown>>;
 
 /** Rows to insert: objects, or JSONEachRow text (one JSON object per line) already made. */
-export type InsertRows = readonly Record<string, unknown>[] | string | Buffer;
+export type InsertRows = readonly object[] | string | Buffer;
 
 export interface ClickHouseConnection {
   /** `chdb` (embedded) or `http` (a server through @clickhouse/client). */
