@@ -119,9 +119,9 @@ test('journal segments load into ClickHouse as into DuckDB', { timeout: 120_000 
     const columns = sql`SELECT message_id, page_url, page_referrer, campaign, user_agent, country, email, phone
       FROM ${fn.table('events')} ORDER BY message_id`;
     const parsed = (rows: Record<string, unknown>[]) =>
-      rows.map((r) => ({
+      rows.map((r): Record<string, unknown> => ({
         ...r,
-        campaign: typeof r.campaign === 'string' ? JSON.parse(r.campaign) : r.campaign,
+        campaign: typeof r.campaign === 'string' ? (JSON.parse(r.campaign) as unknown) : r.campaign,
       }));
     const fromCh = parsed(await chQuery(ch.conn, ch.database, columns));
     assert.deepEqual(fromCh, parsed(await duckQuery(duckDbOf(duck)!, columns)));
