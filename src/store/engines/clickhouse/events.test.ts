@@ -1,7 +1,7 @@
 // The events area on ClickHouse against DuckDB: the same journal segments loaded into both engines give
 // the same stored events (every column a read returns), the same counts, and the same dead letters.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openTestChdb } from '../../../test-helpers/clickhouse.js';
@@ -160,3 +160,93 @@ test('journal segments load into ClickHouse as into DuckDB', { timeout: 120_000 
     cleanup();
   }
 });
+
+test(
+  'events naming an erased identifier are skipped on both engines',
+  { timeout: 120_000 },
+  async () => {
+    const { dir, cleanup } = tempDir();
+    const duck = await openTestStore(join(dir, 'duck'));
+    const ch = await openTestChdb();
+    try {
+      await duck.createWorkspace({
+        id: WS,
+        name: WS,
+        currency: 'USD',
+        timezone: 'UTC',
+        writeKey: 'wk',
+        secretKeyHash: 'h',
+      });
+      await migrateClickHouse(ch.conn, { database: ch.database });
+      // the erasure runs on DuckDB (the production path writes its tombstones); ClickHouse gets the same rows
+      await duck.erasePerson(
+        WS,
+        {
+          personIds: [],
+          identifiers: [
+            { kind: 'email', value: 'gone@x.test' },
+            { kind: 'anonymous_id', value: 'a-gone' },
+          ],
+          events: {
+            anonymousIds: [],
+            userIds: [],
+            previousIds: [],
+            emails: [],
+            phones: [],
+            messageIds: [],
+            deviceSpans: [],
+          },
+          sharedDevices: [],
+          links: [],
+          deadLetters: [],
+        },
+        { erasureId: 'er1', via: 'cli', at: new Date('2024-06-01T00:00:00Z') },
+      );
+      const tombstones = await duckQuery(
+        duckDbOf(duck)!,
+        sql`SELECT workspace_id, kind, key_hash, ${fn.isoTime('erased_at')} AS erased_at, erasure_id
+          FROM ${fn.table('erased_identifiers')}`,
+      );
+      assert.equal(tombstones.length, 2);
+      await ch.conn.insert(`${ch.database}.erased_identifiers`, tombstones);
+      const privacyKey = readFileSync(join(dir, 'duck', 'privacy.key'), 'utf8').trim();
+      const s = { conn: ch.conn, database: ch.database, privacyKey };
+      const at = (t: string) => `${t}.000000Z`;
+      const path = join(dir, 'erase.ndjson');
+      writeFileSync(
+        path,
+        segmentBytes([
+          // before the erasure: skipped (by e-mail, in any spelling; by anonymous id)
+          line(
+            {
+              type: 'identify',
+              messageId: 'e1',
+              anonymousId: 'a-x',
+              traits: { email: ' MAILTO:Gone@X.test ' },
+            },
+            at('2024-05-01T00:00:00'),
+          ),
+          line({ type: 'page', messageId: 'e2', anonymousId: 'a-gone' }, at('2024-05-02T00:00:00')),
+          // after it: a new life, kept
+          line({ type: 'page', messageId: 'e3', anonymousId: 'a-gone' }, at('2024-07-01T00:00:00')),
+          // someone else: kept
+          line(
+            { type: 'page', messageId: 'e4', anonymousId: 'a-other' },
+            at('2024-05-02T00:00:00'),
+          ),
+        ]),
+      );
+      const d = await duck.loadEventJournal(path);
+      const c = await loadEventJournal(s, path);
+      assert.equal(d.inserted, 2);
+      assert.equal(c.inserted, d.inserted);
+      const ids = (events: { messageId: string }[]) => events.map((e) => e.messageId).sort();
+      assert.deepEqual(ids(await queryEvents(s, WS)), ['e3', 'e4']);
+      assert.deepEqual(ids(await queryEvents(s, WS)), ids(await duck.queryEvents(WS)));
+    } finally {
+      await duck.close();
+      await ch.close();
+      cleanup();
+    }
+  },
+);

@@ -47,7 +47,7 @@ export async function loadEventJournal(s: ChStore, path: string): Promise<Journa
       refused.push({ line, reason: reasonFor(line, mapped.reason), ...screened });
     else rows.push(mapped.row);
   }
-  const fresh = await newRows(s, rows);
+  const fresh = await notErased(s, await newRows(s, rows));
   // dead letters first: were the insert of events to fail after them, a reload of the segment finds the
   // same ids (deadLetterId is a function of the line) and the replacing table keeps one of each
   await insertDeadLetters(s, source, refused);
