@@ -18,10 +18,13 @@ import { countEventsSql, queryEventsSql, toStoredEvent } from '../neutral/events
 import type { ClickHouseConnection } from './connection.js';
 import { queryNeutral } from './dialect.js';
 import { journalRow, type EventRow } from './journal-rows.js';
+import { notErased } from './erased.js';
 
 export interface ChStore {
   conn: ClickHouseConnection;
   database: string;
+  /** The install's privacy key (privacy.key, 64 hex digits), once one exists: tombstones are keyed with it. */
+  privacyKey?: string;
 }
 
 /** Segment ids checked against the stored ones per query (a list parameter of this many ids). */
