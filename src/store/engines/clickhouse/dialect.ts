@@ -43,6 +43,10 @@ const CLICKHOUSE: Omit<Dialect, 'table'> = {
   md5Hex: (e) => `lower(hex(MD5(${e})))`,
   countAll: () => `count()`,
   countIf: (c) => `countIf(${c})`,
+  countDistinct: (es) => `uniqExact(${es.join(', ')})`,
+  regexpReplaceAll: (e, pattern, replacement) =>
+    `replaceRegexpAll(${e}, ${pattern}, ${replacement})`,
+  epochMs: (e) => `toUnixTimestamp64Milli(${e})`,
 };
 
 /** Renders a neutral query for ClickHouse. */

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { listValue } from '@duckdb/node-api';
 import type {
   AttributionInputs,
-  CreditDimension,
   CreditGroup,
   CreditQuery,
   CreditRow,
@@ -13,6 +12,15 @@ import type {
 } from '../../types.js';
 import { sqlString, VARCHAR_LIST, type Db } from './connection.js';
 import { spanHolds } from './derive-identity.js';
+import { queryNeutral } from './dialect.js';
+import {
+  attributionFitsSql,
+  creditReportSql,
+  creditsOutOfStepSql,
+  personCreditsSql,
+  toCreditGroup,
+  toPersonCredit,
+} from '../neutral/credits-queries.js';
 
 const ROLE_MILESTONES = ['lead', 'opportunity', 'customer'];
 
@@ -201,52 +209,9 @@ export async function replaceCredits(
   }
 }
 
-const DIMENSION_SQL: Record<CreditDimension, string> = {
-  channel: 'c.channel',
-  source: 's.source',
-  medium: 's.medium',
-  campaign: 's.campaign',
-  term: 's.term',
-  content: 's.content',
-  landing_page: "regexp_replace(s.landing_url, '[?#].*$', '')",
-  platform: 's.platform',
-  country: 's.country',
-};
-
-/** Credits of one model summed by touch dimensions; "(no touchpoint)" rows keep that label in every dimension. */
+/** Credits of one model summed by touch dimensions (the neutral query). */
 export async function creditReport(db: Db, ws: string, q: CreditQuery): Promise<CreditGroup[]> {
-  const dims = q.groupBy.map(
-    (d, i) => `CASE WHEN c.touch_id IS NULL THEN c.channel ELSE ${DIMENSION_SQL[d]} END AS d${i}`,
-  );
-  const groupCols = q.groupBy.map((_, i) => `d${i}`);
-  const rows = await db.query(
-    `SELECT ${[...dims, 'sum(c.conversions) AS conversions', 'sum(c.value) AS value', 'count(DISTINCT (c.person_id, c.converted_at)) AS touched'].join(', ')}
-     FROM attribution_credits c
-     LEFT JOIN sessions s ON s.workspace_id = c.workspace_id AND s.session_id = c.touch_id
-     WHERE c.workspace_id = $ws AND c.model = $model AND c.milestone = $m
-       ${q.from !== undefined ? 'AND c.converted_at >= to_timestamp($from / 1000)' : ''}
-       ${q.to !== undefined ? 'AND c.converted_at < to_timestamp($to / 1000)' : ''}
-     ${groupCols.length > 0 ? `GROUP BY ${groupCols.join(', ')}` : ''}
-     ORDER BY conversions DESC${groupCols.length > 0 ? ', ' + groupCols.join(', ') : ''}`,
-    {
-      ws,
-      model: q.model,
-      m: q.milestone,
-      ...(q.from !== undefined ? { from: q.from } : {}),
-      ...(q.to !== undefined ? { to: q.to } : {}),
-    },
-  );
-  return rows.map((r) => ({
-    key: Object.fromEntries(
-      q.groupBy.map((d, i) => [
-        d,
-        r[`d${i}`] === null || r[`d${i}`] === undefined ? null : String(r[`d${i}`]),
-      ]),
-    ),
-    conversions: Number(r.conversions ?? 0),
-    value: Number(r.value ?? 0),
-    touchedConversions: Number(r.touched ?? 0),
-  }));
+  return (await queryNeutral(db, creditReportSql(ws, q))).map((r) => toCreditGroup(q, r));
 }
 
 /** Channel scores (removal effects, Shapley values) of the last full fit. */
@@ -255,11 +220,7 @@ export async function attributionFits(
   ws: string,
   milestone: string,
 ): Promise<{ model: string; channel: string; score: number }[]> {
-  const rows = await db.query(
-    'SELECT model, channel, score FROM attribution_fits WHERE workspace_id = $ws AND milestone = $m ORDER BY model, score DESC, channel',
-    { ws, m: milestone },
-  );
-  return rows.map((r) => ({
+  return (await queryNeutral(db, attributionFitsSql(ws, milestone))).map((r) => ({
     model: String(r.model),
     channel: String(r.channel),
     score: Number(r.score),
@@ -272,34 +233,12 @@ export async function personCredits(
   ws: string,
   personId: string,
 ): Promise<(CreditRow & { milestone: string })[]> {
-  const rows = await db.query(
-    `SELECT model, milestone, person_id, epoch_ms(converted_at) AS conv, touch_id, epoch_ms(touched_at) AS touched, channel, weight, conversions, value
-     FROM attribution_credits WHERE workspace_id = $ws AND person_id = $p ORDER BY milestone, model, converted_at, touched_at NULLS FIRST, touch_id`,
-    { ws, p: personId },
-  );
-  return rows.map((r) => ({
-    model: String(r.model),
-    milestone: String(r.milestone),
-    personId: String(r.person_id),
-    convertedAt: Number(r.conv),
-    touchId: r.touch_id === null ? null : String(r.touch_id),
-    touchedAt: r.touched === null ? null : Number(r.touched),
-    channel: String(r.channel),
-    weight: Number(r.weight),
-    conversions: Number(r.conversions),
-    value: Number(r.value),
-  }));
+  return (await queryNeutral(db, personCreditsSql(ws, personId))).map(toPersonCredit);
 }
 
-/** Persons holding any credit for a milestone. */
+/** Persons holding any credit for a milestone, or the milestone without credits. */
 export async function creditsOutOfStep(db: Db, ws: string, milestone: string): Promise<string[]> {
-  const rows = await db.query(
-    `SELECT coalesce(m.person_id, c.person_id) AS person_id
-     FROM (SELECT DISTINCT person_id FROM milestones WHERE workspace_id = $ws AND milestone = $m) m
-     FULL OUTER JOIN (SELECT DISTINCT person_id FROM attribution_credits WHERE workspace_id = $ws AND milestone = $m) c
-       ON m.person_id = c.person_id
-     WHERE m.person_id IS NULL OR c.person_id IS NULL`,
-    { ws, m: milestone },
+  return (await queryNeutral(db, creditsOutOfStepSql(ws, milestone))).map((r) =>
+    String(r.person_id),
   );
-  return rows.map((r) => String(r.person_id));
 }

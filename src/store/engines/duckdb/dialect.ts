@@ -29,6 +29,10 @@ export const duckDbDialect: Dialect = {
   md5Hex: (e) => `md5(${e})`,
   countAll: () => `count(*)`,
   countIf: (c) => `count(*) FILTER (WHERE ${c})`,
+  countDistinct: (es) => `count(DISTINCT (${es.join(', ')}))`,
+  regexpReplaceAll: (e, pattern, replacement) =>
+    `regexp_replace(${e}, ${pattern}, ${replacement}, 'g')`,
+  epochMs: (e) => `epoch_ms(${e})`,
 };
 
 /** Renders a neutral query for DuckDB. */

@@ -41,6 +41,12 @@ export interface Dialect {
   countAll(): string;
   /** Count of rows where `cond` holds. */
   countIf(cond: string): string;
+  /** Count of distinct combinations of the expressions. */
+  countDistinct(exprs: readonly string[]): string;
+  /** Every match of a regular expression (RE2 syntax, common to both) replaced. */
+  regexpReplaceAll(expr: string, pattern: string, replacement: string): string;
+  /** Milliseconds since the epoch of a time. */
+  epochMs(expr: string): string;
 }
 
 /** A piece of a template: a parameter, another query, a dialect function, or raw trusted text. */
@@ -140,7 +146,21 @@ export const fn = {
   md5Hex: (e: Piece | string) => fragment((d, bind) => d.md5Hex(piece(d, bind, expr(e)))),
   countAll: () => fragment((d) => d.countAll()),
   countIf: (cond: Piece | string) => fragment((d, bind) => d.countIf(piece(d, bind, expr(cond)))),
+  countDistinct: (...exprs: (Piece | string)[]) =>
+    fragment((d, bind) => d.countDistinct(exprs.map((e) => piece(d, bind, expr(e))))),
+  /** `pattern` and `replacement` are constants we wrote (RE2; replacement without group references). */
+  regexpReplaceAll: (e: Piece | string, pattern: string, replacement: string) =>
+    fragment((d, bind) =>
+      d.regexpReplaceAll(piece(d, bind, expr(e)), quote(pattern), quote(replacement)),
+    ),
+  epochMs: (e: Piece | string) => fragment((d, bind) => d.epochMs(piece(d, bind, expr(e)))),
 };
+
+/** A constant as an SQL string literal (both engines: quotes doubled; backslashes are literal in neither's patterns we write). */
+function quote(s: string): string {
+  if (s.includes('\\')) throw new Error(`no backslashes in constant patterns: ${s}`);
+  return `'${s.replaceAll("'", "''")}'`;
+}
 
 function piece(d: Dialect, bind: (p: Param) => string, x: Piece): string {
   switch (x.kind) {

@@ -1,0 +1,216 @@
+// The credit reads on ClickHouse against DuckDB: the same derived rows in both engines give the same
+// report for every grouping and range, the same fits, person credits and out-of-step persons.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { openTestChdb } from '../../../test-helpers/clickhouse.js';
+import { openTestStore } from '../../../test-helpers/store.js';
+import { tempDir } from '../../../test-helpers/tmp.js';
+import { CREDIT_DIMENSIONS, type CreditQuery } from '../../areas/credits.js';
+import { duckDbOf } from '../duckdb/duckdb-store.js';
+import { attributionFits, creditReport, creditsOutOfStep, personCredits } from './credits.js';
+import { migrateClickHouse } from './migrate.js';
+
+const WS = 'ws_credits';
+const SESSION_DEFAULTS = {
+  workspace_id: WS,
+  ended_at: '2024-03-01T00:00:00Z',
+  referrer: null,
+  term: null,
+  content: null,
+  campaign_id: null,
+  click_ids: '{}',
+  ad_ids: null,
+  channel_rule: 'r',
+  decided_by: 'rule',
+  page_views: 1,
+  event_count: 1,
+  user_agent: null,
+  first_message_id: 'm',
+};
+const SESSIONS = [
+  {
+    session_id: 's1',
+    anonymous_id: 'a1',
+    started_at: '2024-03-01T00:00:00Z',
+    landing_url: 'https://x.test/a?utm_source=g#top',
+    source: 'google',
+    medium: 'cpc',
+    campaign: 'brand',
+    channel: 'Paid Search',
+    platform: 'google',
+    country: 'GB',
+  },
+  {
+    session_id: 's2',
+    anonymous_id: 'a1',
+    started_at: '2024-03-02T00:00:00Z',
+    landing_url: 'https://x.test/b',
+    source: '(direct)',
+    medium: '(none)',
+    campaign: null,
+    channel: 'Direct',
+    platform: '(none)',
+    country: 'GB',
+  },
+  {
+    session_id: 's3',
+    anonymous_id: 'a2',
+    started_at: '2024-03-03T00:00:00Z',
+    landing_url: 'https://x.test/a',
+    source: 'news',
+    medium: 'email',
+    campaign: "spring's",
+    channel: 'Email',
+    platform: '(none)',
+    country: null,
+  },
+].map((s) => ({ ...SESSION_DEFAULTS, ...s }));
+const credit = (
+  model: string,
+  person: string,
+  conv: string,
+  touch: string | null,
+  touched: string | null,
+  channel: string,
+  weight: number,
+  value = 0,
+) => ({
+  workspace_id: WS,
+  model,
+  milestone: 'lead',
+  person_id: person,
+  converted_at: conv,
+  touch_id: touch,
+  touched_at: touched,
+  channel,
+  weight,
+  conversions: weight,
+  value: value * weight,
+});
+const CREDITS = [
+  credit(
+    'linear',
+    'p1',
+    '2024-03-02T01:00:00Z',
+    's1',
+    '2024-03-01T00:00:00Z',
+    'Paid Search',
+    0.5,
+    100,
+  ),
+  credit('linear', 'p1', '2024-03-02T01:00:00Z', 's2', '2024-03-02T00:00:00Z', 'Direct', 0.5, 100),
+  credit('linear', 'p2', '2024-03-04T00:00:00Z', 's3', '2024-03-03T00:00:00Z', 'Email', 1),
+  credit('linear', 'p3', '2024-03-05T00:00:00Z', null, null, '(no touchpoint)', 1),
+  credit(
+    'last_touch',
+    'p1',
+    '2024-03-02T01:00:00Z',
+    's2',
+    '2024-03-02T00:00:00Z',
+    'Direct',
+    1,
+    100,
+  ),
+  credit('linear', 'p4', '2024-03-06T00:00:00Z', 's3', '2024-03-03T00:00:00Z', 'Email', 1),
+];
+const MILESTONES = ['p1', 'p2', 'p3', 'p5'].map((p, i) => ({
+  workspace_id: WS,
+  person_id: p,
+  milestone: 'lead',
+  reached_at: `2024-03-0${i + 2}T00:00:00Z`,
+  source: 'form',
+  message_id: null,
+  value: null,
+}));
+const FITS = [
+  { workspace_id: WS, model: 'markov', milestone: 'lead', channel: 'Email', score: 0.25 },
+  { workspace_id: WS, model: 'markov', milestone: 'lead', channel: 'Paid Search', score: 0.75 },
+];
+
+async function insertDuck(
+  db: NonNullable<ReturnType<typeof duckDbOf>>,
+  table: string,
+  rows: Record<string, unknown>[],
+) {
+  const cols = Object.keys(rows[0]!);
+  const lit = (v: unknown) =>
+    v === null
+      ? 'NULL'
+      : typeof v === 'number'
+        ? String(v)
+        : `'${String(v).replaceAll("'", "''")}'`;
+  await db.write((c) =>
+    c.run(
+      `INSERT INTO ${table} (${cols.join(', ')}) VALUES ${rows.map((r) => `(${cols.map((k) => lit(r[k])).join(', ')})`).join(', ')}`,
+    ),
+  );
+}
+
+test(
+  'credit reads give the same answers on ClickHouse and DuckDB',
+  { timeout: 120_000 },
+  async () => {
+    const { dir, cleanup } = tempDir();
+    const duck = await openTestStore(join(dir, 'duck'));
+    const ch = await openTestChdb();
+    try {
+      await migrateClickHouse(ch.conn, { database: ch.database });
+      const db = duckDbOf(duck)!;
+      for (const [table, rows] of [
+        ['sessions', SESSIONS],
+        ['attribution_credits', CREDITS],
+        ['milestones', MILESTONES],
+        ['attribution_fits', FITS],
+      ] as const) {
+        await insertDuck(db, table, rows);
+        await ch.conn.insert(`${ch.database}.${table}`, rows);
+      }
+      const s = { conn: ch.conn, database: ch.database };
+      const queries: CreditQuery[] = [
+        { model: 'linear', milestone: 'lead', groupBy: [] },
+        ...CREDIT_DIMENSIONS.map((d) => ({ model: 'linear', milestone: 'lead', groupBy: [d] })),
+        { model: 'linear', milestone: 'lead', groupBy: ['channel', 'campaign', 'landing_page'] },
+        {
+          model: 'linear',
+          milestone: 'lead',
+          groupBy: ['channel'],
+          from: Date.parse('2024-03-03T00:00:00Z'),
+          to: Date.parse('2024-03-06T00:00:00Z'),
+        },
+        { model: 'last_touch', milestone: 'lead', groupBy: ['source'] },
+      ];
+      for (const q of queries) {
+        const fromCh = await creditReport(s, WS, q);
+        assert.deepEqual(fromCh, await duck.creditReport(WS, q), JSON.stringify(q));
+        assert.ok(fromCh.length > 0, JSON.stringify(q));
+      }
+      const byLanding = await creditReport(s, WS, {
+        model: 'linear',
+        milestone: 'lead',
+        groupBy: ['landing_page'],
+      });
+      assert.deepEqual(
+        byLanding.map((g) => [g.key.landing_page, g.conversions, g.touchedConversions]),
+        [
+          ['https://x.test/a', 2.5, 3],
+          ['(no touchpoint)', 1, 1],
+          ['https://x.test/b', 0.5, 1],
+        ],
+      );
+      assert.deepEqual(
+        await attributionFits(s, WS, 'lead'),
+        await duck.attributionFits(WS, 'lead'),
+      );
+      assert.deepEqual(await personCredits(s, WS, 'p1'), await duck.personCredits(WS, 'p1'));
+      assert.equal((await personCredits(s, WS, 'p1')).length, 3);
+      const outOfStep = (await creditsOutOfStep(s, WS, 'lead')).sort();
+      assert.deepEqual(outOfStep, ['p4', 'p5']);
+      assert.deepEqual(outOfStep, (await duck.creditsOutOfStep(WS, 'lead')).sort());
+    } finally {
+      await duck.close();
+      await ch.close();
+      cleanup();
+    }
+  },
+);
