@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { openTestChdb } from '../../../test-helpers/clickhouse.js';
+import { openTestHttp } from '../../../test-helpers/clickhouse-http-endpoint.js';
 import { ClickHouseError, parseClickHouseError, type ClickHouseConnection } from './connection.js';
 
 interface Opened {
@@ -13,6 +14,8 @@ interface Opened {
 
 const IMPLEMENTATIONS: Record<string, () => Promise<Opened>> = {
   chdb: openTestChdb,
+  // the official client against the local HTTP endpoint, which executes with chdb
+  http: openTestHttp,
 };
 
 for (const [name, open] of Object.entries(IMPLEMENTATIONS)) {
