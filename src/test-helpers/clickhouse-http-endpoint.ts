@@ -60,6 +60,9 @@ export interface SeenRequest {
   params: string[];
   /** The query's first 200 characters (an INSERT's rows left off). */
   query: string;
+  /** How the credentials came: `basic` (Authorization), `headers` (X-ClickHouse-*), `params`, `none`. */
+  auth: 'basic' | 'headers' | 'params' | 'none';
+  contentType?: string;
   contentEncoding?: string;
   acceptEncoding?: string;
   /** How the response body was compressed, if it was. */
@@ -221,6 +224,8 @@ export async function startClickHouseHttpEndpoint(
       params: [],
       query: '',
       status: 200,
+      auth: authWay(req, url),
+      ...(req.headers['content-type'] ? { contentType: req.headers['content-type'] } : {}),
       ...(req.headers['content-encoding']
         ? { contentEncoding: req.headers['content-encoding'] }
         : {}),
@@ -438,6 +443,15 @@ function authenticate(req: http.IncomingMessage, form: Form, user: string, passw
       'AUTHENTICATION_FAILED',
       `${given.user}: Authentication failed: wrong password, or no user of that name`,
     );
+}
+
+// for the request log; multipart fields are not looked at (the client sends credentials in headers)
+function authWay(req: http.IncomingMessage, url: URL): SeenRequest['auth'] {
+  if (header(req, 'authorization') !== '') return 'basic';
+  if (header(req, 'x-clickhouse-user') !== '' || header(req, 'x-clickhouse-key') !== '')
+    return 'headers';
+  if (url.searchParams.has('user') || url.searchParams.has('password')) return 'params';
+  return 'none';
 }
 
 async function decodeBody(req: http.IncomingMessage): Promise<Buffer> {
