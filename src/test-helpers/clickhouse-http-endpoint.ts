@@ -16,8 +16,9 @@
 //   - `/ping` and a bare `GET /` answer "Ok.";
 //   - headers X-ClickHouse-Query-Id, -Format, -Timezone, -Summary, -Server-Display-Name; on an error
 //     X-ClickHouse-Exception-Code, the exception text and the server's HTTP status for that code.
-// Each request runs on a chdb connection of its own, opened with the settings below, so settings and
-// the current database never leak from one request to the next.
+// Reading a request is clickhouse-http-request.ts; parameter texts are clickhouse-param-text.ts. Each
+// request runs on a chdb connection of its own, opened with the settings below, so settings and the
+// current database never leak from one request to the next.
 //
 // What it does NOT prove: anything about replication, sharding, Keeper or a Distributed table (there is
 // one engine, in this process); network faults (loss, latency, resets mid-body, TLS), since the bytes go
@@ -29,7 +30,6 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { Session } from 'chdb';
 import { openChdbConnection } from '../store/engines/clickhouse/chdb-connection.js';
@@ -40,6 +40,15 @@ import {
 import { openHttpConnection } from '../store/engines/clickhouse/http-connection.js';
 import { chdbTestDir, freshDatabase } from './clickhouse.js';
 import { paramValue, placeholderTypes } from './clickhouse-param-text.js';
+import {
+  authenticate,
+  authWay,
+  header,
+  isTrue,
+  readForm,
+  Refusal,
+  type AuthWay,
+} from './clickhouse-http-request.js';
 
 export interface ClickHouseHttpEndpointOptions {
   /** The one user it accepts (default `default`). */
@@ -60,8 +69,8 @@ export interface SeenRequest {
   params: string[];
   /** The query's first 200 characters (an INSERT's rows left off). */
   query: string;
-  /** How the credentials came: `basic` (Authorization), `headers` (X-ClickHouse-*), `params`, `none`. */
-  auth: 'basic' | 'headers' | 'params' | 'none';
+  /** How the credentials came. */
+  auth: AuthWay;
   contentType?: string;
   contentEncoding?: string;
   acceptEncoding?: string;
@@ -91,28 +100,6 @@ const SERVER_SETTINGS = {
   date_time_input_format: 'basic',
   mutations_sync: 0,
 };
-
-// URL parameters the interface reads itself rather than as settings.
-const RESERVED = new Set([
-  'query',
-  'database',
-  'default_format',
-  'query_id',
-  'user',
-  'password',
-  'quota_key',
-  'compress',
-  'decompress',
-  'stacktrace',
-  'buffer_size',
-  'wait_end_of_query',
-  'session_id',
-  'session_timeout',
-  'session_check',
-  'client_protocol_version',
-  'close_session',
-  'role',
-]);
 
 // The HTTP status a server answers an exception with, by the exception's name (any other: 500).
 const STATUS_BY_NAME: Record<string, number> = {
@@ -182,21 +169,6 @@ const STATUS_BY_NAME: Record<string, number> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
 };
 
-/** An exception of the interface itself (before the engine runs anything). */
-class Refusal extends Error {
-  constructor(
-    readonly code: number,
-    readonly codeName: string,
-    message: string,
-  ) {
-    super(`Code: ${code}. DB::Exception: ${message}. (${codeName})`);
-  }
-}
-
-const gunzip = promisify(zlib.gunzip);
-const inflate = promisify(zlib.inflate);
-const brotli = promisify(zlib.brotliDecompress);
-
 /** Starts the endpoint on a free loopback port. */
 export async function startClickHouseHttpEndpoint(
   options: ClickHouseHttpEndpointOptions = {},
@@ -235,10 +207,10 @@ export async function startClickHouseHttpEndpoint(
     };
     requests.push(seen);
     res.setHeader('X-ClickHouse-Server-Display-Name', 'closedloop-test-endpoint');
+    // set once the credentials pass: an error found before that is never compressed (as a server's)
     let compress: string | undefined;
-    let started = false;
     try {
-      const body = await decodeBody(req);
+      const form = await readForm(req, url);
       if (url.pathname === '/ping' || (url.pathname === '/' && isBareGet(method, url))) {
         plain(res, 200, method === 'HEAD' ? '' : 'Ok.\n');
         return;
@@ -248,16 +220,8 @@ export async function startClickHouseHttpEndpoint(
         plain(res, 404, `There is no handle ${url.pathname}\n`);
         return;
       }
-      const form = formOf(url, req, body);
       authenticate(req, form, user, password);
-      started = true;
-
-      const settings: Record<string, string> = {};
-      const params: Record<string, string> = {};
-      for (const [key, value] of form.fields) {
-        if (key.startsWith('param_')) params[key.slice('param_'.length)] ??= value;
-        else if (!RESERVED.has(key) && key !== '') settings[key] = value;
-      }
+      const { settings, params } = form;
       seen.settings = settings;
       seen.params = Object.keys(params);
       if (form.get('session_id') !== undefined)
@@ -320,10 +284,8 @@ export async function startClickHouseHttpEndpoint(
       seen.status = STATUS_BY_NAME[name] ?? 500;
       res.setHeader('X-ClickHouse-Exception-Code', String(code));
       res.setHeader('Content-Type', 'text/plain; charset=UTF-8');
-      // an error found before the output was set up (credentials) is never compressed
-      const encoding = started ? compress : undefined;
-      seen.responseEncoding = encoding;
-      send(res, seen.status, Buffer.from(`${error.message} (version ${version})\n`), encoding);
+      seen.responseEncoding = compress;
+      send(res, seen.status, Buffer.from(`${error.message} (version ${version})\n`), compress);
     }
   };
 
@@ -350,124 +312,6 @@ export async function startClickHouseHttpEndpoint(
       await holder.close();
     },
   };
-}
-
-interface Form {
-  fields: [string, string][];
-  get(name: string): string | undefined;
-  /** The whole query: the `query` field, then (unless multipart) a line break and the body. */
-  query: string;
-}
-
-/** The URL's parameters, and a multipart body's fields; the query as a server assembles it. */
-function formOf(url: URL, req: http.IncomingMessage, body: Buffer): Form {
-  const fields: [string, string][] = [...url.searchParams];
-  const type = String(req.headers['content-type'] ?? '');
-  let query: string;
-  if (type.toLowerCase().startsWith('multipart/form-data')) {
-    fields.push(...multipartFields(type, body));
-    query = fields
-      .filter(([k]) => k === 'query')
-      .map(([, v]) => v)
-      .join('');
-  } else {
-    const param = url.searchParams.get('query') ?? '';
-    query = (param === '' ? '' : `${param}\n`) + body.toString('utf8');
-  }
-  return {
-    fields,
-    get: (name) => fields.find(([k]) => k === name)?.[1],
-    query,
-  };
-}
-
-/** The fields of a multipart/form-data body (files, i.e. external tables, refused). */
-function multipartFields(contentType: string, body: Buffer): [string, string][] {
-  const boundary = /boundary="?([^";]+)"?/i.exec(contentType)?.[1];
-  if (!boundary) throw new Refusal(36, 'BAD_ARGUMENTS', 'A multipart body without a boundary');
-  const text = body.toString('utf8');
-  const out: [string, string][] = [];
-  for (const part of text.split(`--${boundary}`).slice(1)) {
-    if (part.startsWith('--')) break;
-    const split = part.indexOf('\r\n\r\n');
-    if (split < 0) continue;
-    const head = part.slice(0, split);
-    if (/filename=/i.test(head))
-      throw new Refusal(48, 'NOT_IMPLEMENTED', 'The test endpoint takes no external tables');
-    const name = /name="([^"]*)"/i.exec(head)?.[1];
-    if (name === undefined) continue;
-    out.push([name, part.slice(split + 4).replace(/\r\n$/, '')]);
-  }
-  return out;
-}
-
-/** Checks the request's credentials, taken the one way it gives them. */
-function authenticate(req: http.IncomingMessage, form: Form, user: string, password: string): void {
-  const headerUser = header(req, 'x-clickhouse-user');
-  const headerKey = header(req, 'x-clickhouse-key');
-  const authorization = header(req, 'authorization');
-  const inParams = form.get('user') !== undefined || form.get('password') !== undefined;
-  const ways = [
-    headerUser !== '' || headerKey !== '' ? 'X-ClickHouse HTTP headers' : '',
-    authorization !== '' ? 'Authorization HTTP header' : '',
-    inParams ? 'authentication via parameters' : '',
-  ].filter((w) => w !== '');
-  if (ways.length > 1)
-    throw new Refusal(
-      516,
-      'AUTHENTICATION_FAILED',
-      `Invalid authentication: it is not allowed to use ${ways[0]} and ${ways[1]} simultaneously`,
-    );
-  let given = { user: form.get('user') ?? 'default', password: form.get('password') ?? '' };
-  if (ways[0] === 'X-ClickHouse HTTP headers') given = { user: headerUser, password: headerKey };
-  if (ways[0] === 'Authorization HTTP header') {
-    const [scheme, info = ''] = authorization.split(/\s+/, 2);
-    if (scheme?.toLowerCase() !== 'basic')
-      throw new Refusal(
-        516,
-        'AUTHENTICATION_FAILED',
-        `Invalid authentication: '${scheme}' HTTP Authorization scheme is not supported`,
-      );
-    const decoded = Buffer.from(info, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    given =
-      colon < 0
-        ? { user: decoded, password: '' }
-        : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-  }
-  if (given.user === '')
-    throw new Refusal(516, 'AUTHENTICATION_FAILED', `Got an empty user name from ${ways[0]}`);
-  if (given.user !== user || given.password !== password)
-    throw new Refusal(
-      516,
-      'AUTHENTICATION_FAILED',
-      `${given.user}: Authentication failed: wrong password, or no user of that name`,
-    );
-}
-
-// for the request log; multipart fields are not looked at (the client sends credentials in headers)
-function authWay(req: http.IncomingMessage, url: URL): SeenRequest['auth'] {
-  if (header(req, 'authorization') !== '') return 'basic';
-  if (header(req, 'x-clickhouse-user') !== '' || header(req, 'x-clickhouse-key') !== '')
-    return 'headers';
-  if (url.searchParams.has('user') || url.searchParams.has('password')) return 'params';
-  return 'none';
-}
-
-async function decodeBody(req: http.IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const raw = Buffer.concat(chunks);
-  const encoding = header(req, 'content-encoding').toLowerCase();
-  if (encoding === '' || encoding === 'identity') return raw;
-  if (encoding === 'gzip') return gunzip(raw);
-  if (encoding === 'deflate') return inflate(raw);
-  if (encoding === 'br') return brotli(raw);
-  throw new Refusal(
-    48,
-    'NOT_IMPLEMENTED',
-    `The test endpoint decodes gzip, deflate and br bodies, not ${encoding}`,
-  );
 }
 
 function chooseEncoding(accept: string): string | undefined {
@@ -508,15 +352,6 @@ function contentType(format: string): string {
 
 function isBareGet(method: string, url: URL): boolean {
   return (method === 'GET' || method === 'HEAD') && !url.searchParams.has('query');
-}
-
-function isTrue(value: string | undefined): boolean {
-  return value !== undefined && ['1', 'true'].includes(value.toLowerCase());
-}
-
-function header(req: http.IncomingMessage, name: string): string {
-  const v = req.headers[name];
-  return Array.isArray(v) ? (v[0] ?? '') : (v ?? '');
 }
 
 function messageOf(e: unknown): string {
