@@ -154,6 +154,22 @@ for (const [name, open] of Object.entries(IMPLEMENTATIONS)) {
       }),
     );
 
+    test('concurrent queries with parameters each get their own answer', () =>
+      withConn(async (c) => {
+        const answers = await Promise.all(
+          Array.from({ length: 24 }, (_, i) =>
+            c.query<{ v: number; s: string }>('SELECT {i:Int64} * 2 AS v, {s:String} AS s', {
+              i,
+              s: `q${i}`,
+            }),
+          ),
+        );
+        assert.deepEqual(
+          answers,
+          Array.from({ length: 24 }, (_, i) => [{ v: i * 2, s: `q${i}` }]),
+        );
+      }));
+
     test('an engine error carries its code and name', () =>
       withConn(async (c, db) => {
         await assert.rejects(
