@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { openTestChdb } from '../../../test-helpers/clickhouse.js';
+import { openTestHttp } from '../../../test-helpers/clickhouse-http-endpoint.js';
 import { ClickHouseError, parseClickHouseError, type ClickHouseConnection } from './connection.js';
 
 interface Opened {
@@ -13,6 +14,8 @@ interface Opened {
 
 const IMPLEMENTATIONS: Record<string, () => Promise<Opened>> = {
   chdb: openTestChdb,
+  // the official client against the local HTTP endpoint, which executes with chdb
+  http: openTestHttp,
 };
 
 for (const [name, open] of Object.entries(IMPLEMENTATIONS)) {
@@ -78,6 +81,93 @@ for (const [name, open] of Object.entries(IMPLEMENTATIONS)) {
           { ws: 'b', n: 3, at: '2024-01-02 00:00:00.000', tags: ['y', 'z'] },
           { ws: 'b', n: 4, at: '1970-01-01 00:00:00.000', tags: [] },
         ]);
+      }));
+
+    test('a parameter with quotes, backslashes, tabs and newlines arrives as it was sent', () =>
+      withConn(async (c, db) => {
+        const nasty = `it's "quoted"; \\ back\\slash \\' \ttab\nnew line\r\n'); DROP TABLE x; -- \\N é`;
+        const list = [nasty, "'", '\\', '\n', '', "a','b"];
+        const rows = await c.query<{ s: string; a: string[]; n: number }>(
+          'SELECT {s:String} AS s, {a:Array(String)} AS a, length({s:String}) AS n',
+          { s: nasty, a: list },
+        );
+        assert.deepEqual(rows, [{ s: nasty, a: list, n: Buffer.byteLength(nasty) }]);
+        // the same through a statement that writes it
+        await c.command(`CREATE TABLE ${db}.p (s String) ENGINE = MergeTree ORDER BY s`);
+        await c.command(`INSERT INTO ${db}.p SELECT arrayJoin({a:Array(String)})`, { a: list });
+        const stored = await c.query<{ s: string }>(`SELECT s FROM ${db}.p ORDER BY s`);
+        assert.deepEqual(
+          stored.map((r) => r.s),
+          [...list].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y))),
+        );
+      }));
+
+    test('a list parameter of 5,000 ids (too long for a URL) is bound whole', () =>
+      withConn(async (c) => {
+        const ids = Array.from({ length: 5000 }, (_, i) => `anon-${i}-${'x'.repeat(20)}`);
+        const rows = await c.query<{ n: number; last: number; has: number }>(
+          `SELECT length({ids:Array(String)}) AS n, indexOf({ids:Array(String)}, {probe:String}) AS last,
+                  has({ids:Array(String)}, 'anon-17-${'x'.repeat(20)}') AS has`,
+          { ids, probe: ids[4999] },
+        );
+        assert.deepEqual(rows, [{ n: 5000, last: 5000, has: 1 }]);
+      }));
+
+    test('a large insert: 200,000 rows as NDJSON text', { timeout: 120_000 }, (t) =>
+      withConn(async (c, db) => {
+        await c.command(
+          `CREATE TABLE ${db}.big (ws String, n Int64, at DateTime64(3, 'UTC'), tags Array(String))
+           ENGINE = MergeTree ORDER BY (ws, n)`,
+        );
+        const rows = 200_000;
+        let ndjson = '';
+        for (let i = 0; i < rows; i++)
+          ndjson +=
+            JSON.stringify({
+              ws: `w${i % 7}`,
+              n: i,
+              at: new Date(Date.UTC(2024, 0, 1) + i * 1000).toISOString(),
+              tags: i % 3 === 0 ? ['a', `t${i}`] : [],
+            }) + '\n';
+        const started = performance.now();
+        await c.insert(`${db}.big`, Buffer.from(ndjson));
+        t.diagnostic(
+          `${rows} rows (${(ndjson.length / 1e6).toFixed(1)} MB) inserted in ${Math.round(performance.now() - started)} ms`,
+        );
+        const [sums] = await c.query<{
+          count: number;
+          total: number;
+          ws: number;
+          tags: number;
+          last: string;
+        }>(
+          `SELECT count() AS count, sum(n) AS total, uniqExact(ws) AS ws, sum(length(tags)) AS tags,
+                  toString(max(at)) AS last FROM ${db}.big`,
+        );
+        assert.deepEqual(sums, {
+          count: rows,
+          total: (rows * (rows - 1)) / 2,
+          ws: 7,
+          tags: 2 * Math.ceil(rows / 3),
+          last: '2024-01-03 07:33:19.000',
+        });
+      }),
+    );
+
+    test('concurrent queries with parameters each get their own answer', () =>
+      withConn(async (c) => {
+        const answers = await Promise.all(
+          Array.from({ length: 24 }, (_, i) =>
+            c.query<{ v: number; s: string }>('SELECT {i:Int64} * 2 AS v, {s:String} AS s', {
+              i,
+              s: `q${i}`,
+            }),
+          ),
+        );
+        assert.deepEqual(
+          answers,
+          Array.from({ length: 24 }, (_, i) => [{ v: i * 2, s: `q${i}` }]),
+        );
       }));
 
     test('an engine error carries its code and name', () =>
