@@ -2,16 +2,12 @@
 // rules the insert applies. The file is streamed in slices of lines, each checked by one statement, so
 // a file of any size is diagnosed in the memory of one slice (the engine's read_text would hold the
 // whole file as one value, and cannot hold one over 4 GB at all).
-import { createReadStream } from 'node:fs';
 import { listValue } from '@duckdb/node-api';
 import type { Rejection } from '../../types.js';
+import { lineSlices, SLICE_LINES } from '../../../util/line-slices.js';
 import { toRejection } from './bulk-load.js';
 import { sqlString, VARCHAR_LIST, type Db, type Row } from './connection.js';
 import { ERROR_EXPR, jsonTransformSpec, parsedSource } from './event-sql.js';
-
-/** A slice ends at this many lines or this many characters, whichever comes first. */
-const SLICE_LINES = 50_000;
-const SLICE_CHARS = 32 * 2 ** 20;
 
 const CHECK_SQL = `
   WITH lines AS (SELECT $first + generate_subscripts($lines::VARCHAR[], 1) - 1 AS line_no, unnest($lines::VARCHAR[]) AS line),
@@ -28,43 +24,6 @@ const CHECK_SQL = `
   SELECT count(*) FILTER (WHERE err IS NULL) AS valid, count(*) FILTER (WHERE err IS NOT NULL) AS bad,
     list({'line_no': line_no, 'err': err} ORDER BY line_no) FILTER (WHERE err IS NOT NULL) AS rejected
   FROM checked`;
-
-/** The lines of a file (split at \n only, as the bulk reader does), a slice at a time, with the number of the first. */
-export async function* lineSlices(
-  path: string,
-  maxLines = SLICE_LINES,
-  maxChars = SLICE_CHARS,
-): AsyncGenerator<{ first: number; lines: string[] }> {
-  let lines: string[] = [];
-  let chars = 0;
-  let first = 1;
-  let carry: Buffer[] = []; // the start of a line that continues into the next chunk
-  for await (const chunk of createReadStream(path, {
-    highWaterMark: 1 << 20,
-  }) as AsyncIterable<Buffer>) {
-    let start = 0;
-    for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
-      const piece = chunk.subarray(start, nl);
-      const line =
-        carry.length > 0
-          ? Buffer.concat([...carry, piece]).toString('utf8')
-          : piece.toString('utf8');
-      carry = [];
-      start = nl + 1;
-      lines.push(line);
-      chars += line.length;
-      if (lines.length >= maxLines || chars >= maxChars) {
-        yield { first, lines };
-        first += lines.length;
-        lines = [];
-        chars = 0;
-      }
-    }
-    if (start < chunk.length) carry.push(chunk.subarray(start));
-  }
-  if (carry.length > 0) lines.push(Buffer.concat(carry).toString('utf8'));
-  if (lines.length > 0) yield { first, lines };
-}
 
 /** Valid and rejected lines of a file (the first `maxListed` rejections listed with their line and reason, all counted). */
 export async function diagnoseFile(
