@@ -70,7 +70,7 @@ export async function loadEventJournal(s: ChStore, path: string): Promise<Journa
 }
 
 /** The rows whose (workspace, messageId) is neither stored nor earlier in the segment. */
-async function newRows(s: ChStore, rows: readonly EventRow[]): Promise<EventRow[]> {
+export async function newRows(s: ChStore, rows: readonly EventRow[]): Promise<EventRow[]> {
   const seen = new Set<string>();
   const byWorkspace = new Map<string, EventRow[]>();
   for (const r of rows) {
