@@ -8,7 +8,15 @@ import { openTestStore } from '../../../test-helpers/store.js';
 import { tempDir } from '../../../test-helpers/tmp.js';
 import { CREDIT_DIMENSIONS, type CreditQuery } from '../../areas/credits.js';
 import { duckDbOf } from '../duckdb/duckdb-store.js';
-import { attributionFits, creditReport, creditsOutOfStep, personCredits } from './credits.js';
+import {
+  attributionFits,
+  attributionInputs,
+  creditReport,
+  creditsOutOfStep,
+  nonConvertingTouches,
+  personCredits,
+  replaceCredits,
+} from './credits.js';
 import { migrateClickHouse } from './migrate.js';
 
 const WS = 'ws_credits';
@@ -207,6 +215,199 @@ test(
       const outOfStep = (await creditsOutOfStep(s, WS, 'lead')).sort();
       assert.deepEqual(outOfStep, ['p4', 'p5']);
       assert.deepEqual(outOfStep, (await duck.creditsOutOfStep(WS, 'lead')).sort());
+    } finally {
+      await duck.close();
+      await ch.close();
+      cleanup();
+    }
+  },
+);
+
+const IDENTITIES = [
+  {
+    kind: 'anonymous_id',
+    value: 'a1',
+    person_id: 'p1',
+    linked: true,
+    from_at: null,
+    until_at: null,
+  },
+  // a2 is a shared device: p2 until March 3rd, p4 after
+  {
+    kind: 'anonymous_id',
+    value: 'a2',
+    person_id: 'p2',
+    linked: true,
+    from_at: null,
+    until_at: '2024-03-03T00:00:00Z',
+  },
+  {
+    kind: 'anonymous_id',
+    value: 'a2',
+    person_id: 'p4',
+    linked: true,
+    from_at: '2024-03-03T00:00:00Z',
+    until_at: null,
+  },
+  { kind: 'user_id', value: 'u1', person_id: 'p1', linked: true, from_at: null, until_at: null },
+].map((r) => ({ workspace_id: WS, ...r }));
+const TOUCH_SESSIONS = [
+  {
+    session_id: 't1',
+    anonymous_id: 'a1',
+    started_at: '2024-03-01T00:00:00Z',
+    page_views: 2,
+    channel: 'Paid Search',
+  },
+  {
+    session_id: 't2',
+    anonymous_id: 'a1',
+    started_at: '2024-03-02T00:00:00Z',
+    page_views: 0,
+    channel: 'Direct',
+  },
+  {
+    session_id: 't3',
+    anonymous_id: 'a2',
+    started_at: '2024-03-02T12:00:00Z',
+    page_views: 1,
+    channel: 'Email',
+  },
+  {
+    session_id: 't4',
+    anonymous_id: 'a2',
+    started_at: '2024-03-04T00:00:00Z',
+    page_views: 1,
+    channel: 'Organic Search',
+  },
+].map((x) => ({ ...SESSIONS[0]!, ...x }));
+const CONVERSIONS = [
+  { person_id: 'p1', milestone: 'lead', reached_at: '2024-03-02T01:00:00Z', value: null },
+  { person_id: 'p1', milestone: 'customer', reached_at: '2024-03-09T00:00:00Z', value: 500 },
+  { person_id: 'p2', milestone: 'lead', reached_at: '2024-03-02T13:00:00Z', value: null },
+].map((m) => ({ workspace_id: WS, source: 'form', message_id: null, ...m }));
+
+test(
+  'attribution inputs and credit writes are the same on ClickHouse and DuckDB',
+  { timeout: 120_000 },
+  async () => {
+    const { dir, cleanup } = tempDir();
+    const duck = await openTestStore(join(dir, 'duck'));
+    const ch = await openTestChdb();
+    try {
+      await migrateClickHouse(ch.conn, { database: ch.database });
+      const db = duckDbOf(duck)!;
+      for (const [table, rows] of [
+        ['identities', IDENTITIES],
+        ['sessions', TOUCH_SESSIONS],
+        ['milestones', CONVERSIONS],
+      ] as const) {
+        await insertDuck(db, table, rows);
+        await ch.conn.insert(`${ch.database}.${table}`, rows);
+      }
+      const s = { conn: ch.conn, database: ch.database };
+      for (const [m, persons, opts] of [
+        ['lead', undefined, {}],
+        ['lead', ['p1'], {}],
+        ['customer', undefined, { convertingOnly: true }],
+        ['lead', ['p2', 'p4'], { convertingOnly: true }],
+      ] as const) {
+        const c = await attributionInputs(s, WS, m, persons, opts);
+        assert.deepEqual(
+          c,
+          await duck.attributionInputs(WS, m, persons, opts),
+          JSON.stringify([m, persons, opts]),
+        );
+      }
+      const all = await attributionInputs(s, WS, 'lead');
+      // the shared device's sessions go to the person whose span holds them; page-less sessions are no touch
+      assert.deepEqual(
+        all.touches.map((t) => [t.personId, t.touchId]),
+        [
+          ['p1', 't1'],
+          ['p2', 't3'],
+          ['p4', 't4'],
+        ],
+      );
+      assert.deepEqual(
+        all.roles.map((r) => [r.personId, r.milestone]),
+        [
+          ['p1', 'customer'],
+          ['p1', 'lead'],
+          ['p2', 'lead'],
+        ],
+      );
+      const nc = await nonConvertingTouches(s, WS, 'lead');
+      const ncDuck = await duck.nonConvertingTouches(WS, 'lead');
+      assert.deepEqual(nc.channels, ['Organic Search']);
+      assert.deepEqual(
+        [nc.channels, [...nc.channel], [...nc.at], [...nc.offsets]],
+        [ncDuck.channels, [...ncDuck.channel], [...ncDuck.at], [...ncDuck.offsets]],
+      );
+
+      // writes: a whole run, then a run for one person, then a run that credits nothing
+      const row = (model: string, personId: string, touchId: string | null, weight: number) => ({
+        model,
+        personId,
+        convertedAt: Date.parse('2024-03-02T01:00:00Z'),
+        touchId,
+        touchedAt: touchId ? Date.parse('2024-03-01T00:00:00Z') : null,
+        channel: touchId ? 'Paid Search' : '(no touchpoint)',
+        weight,
+        conversions: weight,
+        value: 0,
+      });
+      const runs: [
+        Parameters<typeof replaceCredits>[2],
+        ReturnType<typeof row>[],
+        { model: string; channel: string; score: number }[],
+      ][] = [
+        [
+          { milestone: 'lead', models: ['linear', 'markov'] },
+          [
+            row('linear', 'p1', 't1', 1),
+            row('linear', 'p2', null, 1),
+            row('markov', 'p1', 't1', 1),
+          ],
+          [{ model: 'markov', channel: 'Paid Search', score: 1 }],
+        ],
+        [
+          { milestone: 'lead', models: ['linear'], personIds: ['p2'] },
+          [row('linear', 'p2', 't1', 0.5), row('linear', 'p2', null, 0.5)],
+          [],
+        ],
+        [{ milestone: 'lead', models: ['markov'] }, [], []],
+      ];
+      for (const [scope, rows, fits] of runs) {
+        await replaceCredits(s, WS, scope, rows, fits);
+        await duck.replaceCredits(WS, scope, rows, fits);
+        for (const person of ['p1', 'p2'])
+          assert.deepEqual(
+            await personCredits(s, WS, person),
+            await duck.personCredits(WS, person),
+            JSON.stringify(scope),
+          );
+        assert.deepEqual(
+          await attributionFits(s, WS, 'lead'),
+          await duck.attributionFits(WS, 'lead'),
+        );
+      }
+      assert.deepEqual(
+        (await personCredits(s, WS, 'p2')).map((c) => [c.model, c.weight]),
+        [
+          ['linear', 0.5],
+          ['linear', 0.5],
+        ],
+      );
+      assert.deepEqual(
+        (await personCredits(s, WS, 'p1')).map((c) => c.model),
+        ['linear'],
+      );
+      const stages = await ch.conn.query(
+        `SELECT name FROM system.tables WHERE database = {db:String} AND name LIKE '%stage%'`,
+        { db: ch.database },
+      );
+      assert.deepEqual(stages, []);
     } finally {
       await duck.close();
       await ch.close();

@@ -1,5 +1,20 @@
 // The credits area's reads on ClickHouse: the neutral queries every engine runs.
-import type { CreditGroup, CreditQuery, CreditRow } from '../../areas/credits.js';
+import type {
+  AttributionInputs,
+  CreditGroup,
+  CreditQuery,
+  CreditRow,
+  NonConvertingTouches,
+} from '../../areas/credits.js';
+import {
+  conversionsSql,
+  nonConvertingChannelsSql,
+  nonConvertingTouchesSql,
+  personAnonymousIdsSql,
+  rolesSql,
+  touchesSql,
+} from '../neutral/attribution-queries.js';
+import { toAttributionInputs, toNonConvertingTouches } from '../neutral/attribution-rows.js';
 import {
   attributionFitsSql,
   creditReportSql,
@@ -8,7 +23,9 @@ import {
   toCreditGroup,
   toPersonCredit,
 } from '../neutral/credits-queries.js';
-import { queryNeutral } from './dialect.js';
+import { commandNeutral, queryNeutral } from './dialect.js';
+import { swapPartition } from './partition-swap.js';
+import { fn, p, sql } from '../neutral/sql.js';
 import type { ChStore } from './events.js';
 
 export async function creditReport(s: ChStore, ws: string, q: CreditQuery): Promise<CreditGroup[]> {
@@ -47,4 +64,95 @@ export async function creditsOutOfStep(
   return (await queryNeutral(s.conn, s.database, creditsOutOfStepSql(ws, milestone))).map((r) =>
     String(r.person_id),
   );
+}
+
+export async function attributionInputs(
+  s: ChStore,
+  ws: string,
+  milestone: string,
+  personIds?: readonly string[],
+  opts: { convertingOnly?: boolean } = {},
+): Promise<AttributionInputs> {
+  const q = (x: Parameters<typeof queryNeutral>[2]) => queryNeutral(s.conn, s.database, x);
+  const conversions = await q(conversionsSql(ws, milestone, personIds));
+  const roles = await q(rolesSql(ws, personIds));
+  const scope = personIds
+    ? {
+        personIds,
+        anonymousIds: (await q(personAnonymousIdsSql(ws, personIds))).map((r) => String(r.value)),
+      }
+    : undefined;
+  const touches = await q(touchesSql(ws, milestone, scope, opts.convertingOnly ?? false));
+  return toAttributionInputs(conversions, roles, touches);
+}
+
+export async function nonConvertingTouches(
+  s: ChStore,
+  ws: string,
+  milestone: string,
+): Promise<NonConvertingTouches> {
+  const channels = (
+    await queryNeutral(s.conn, s.database, nonConvertingChannelsSql(ws, milestone))
+  ).map((r) => String(r.channel));
+  const rows = await queryNeutral<{ p: number; c: number; t: number }>(
+    s.conn,
+    s.database,
+    nonConvertingTouchesSql(ws, milestone, channels),
+  );
+  return toNonConvertingTouches(
+    channels,
+    rows.map((r) => r.p),
+    rows.map((r) => r.c),
+    rows.map((r) => r.t),
+  );
+}
+
+/**
+ * Replaces the credits of `models` for one milestone. A whole workspace: the partition is rebuilt in a
+ * stage table (the other models' and milestones' rows copied, the new ones added) and swapped in one
+ * step, so a report never sees half a run. Some persons: their rows are deleted, then the new ones
+ * inserted (a report may see those persons without credits for that moment).
+ */
+export async function replaceCredits(
+  s: ChStore,
+  ws: string,
+  scope: { milestone: string; models: readonly string[]; personIds?: readonly string[] },
+  rows: readonly CreditRow[],
+  fits: readonly { model: string; channel: string; score: number }[] = [],
+): Promise<void> {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  const creditRows = rows.map((r) => ({
+    workspace_id: ws,
+    model: r.model,
+    milestone: scope.milestone,
+    person_id: r.personId,
+    converted_at: iso(r.convertedAt),
+    touch_id: r.touchId,
+    touched_at: iso(r.touchedAt),
+    channel: r.channel,
+    weight: r.weight,
+    conversions: r.conversions,
+    value: r.value,
+  }));
+  const keep = sql`workspace_id = ${p.text(ws)} AND NOT (milestone = ${p.text(scope.milestone)} AND ${fn.inList('model', p.texts(scope.models))})`;
+  if (scope.personIds !== undefined) {
+    await commandNeutral(
+      s.conn,
+      s.database,
+      sql`DELETE FROM ${fn.table('attribution_credits')} WHERE workspace_id = ${p.text(ws)}
+        AND milestone = ${p.text(scope.milestone)} AND ${fn.inList('model', p.texts(scope.models))}
+        AND ${fn.inList('person_id', p.texts(scope.personIds))}`,
+    );
+    await s.conn.insert(`${s.database}.attribution_credits`, creditRows);
+    return;
+  }
+  const fitRows = fits.map((f) => ({
+    workspace_id: ws,
+    model: f.model,
+    milestone: scope.milestone,
+    channel: f.channel,
+    score: f.score,
+  }));
+  await swapPartition(s, 'attribution_credits', ws, keep, creditRows);
+  await swapPartition(s, 'attribution_fits', ws, keep, fitRows);
 }

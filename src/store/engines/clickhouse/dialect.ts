@@ -47,6 +47,7 @@ const CLICKHOUSE: Omit<Dialect, 'table'> = {
   regexpReplaceAll: (e, pattern, replacement) =>
     `replaceRegexpAll(${e}, ${pattern}, ${replacement})`,
   epochMs: (e) => `toUnixTimestamp64Milli(${e})`,
+  listPosition: (list, e) => `indexOf(${list}, ${e})`,
 };
 
 /** Renders a neutral query for ClickHouse. */

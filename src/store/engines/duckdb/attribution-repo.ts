@@ -11,8 +11,16 @@ import type {
   NonConvertingTouches,
 } from '../../types.js';
 import { sqlString, VARCHAR_LIST, type Db } from './connection.js';
-import { spanHolds } from './derive-identity.js';
-import { queryNeutral } from './dialect.js';
+import { duckSql, queryNeutral } from './dialect.js';
+import {
+  conversionsSql,
+  nonConvertingChannelsSql,
+  nonConvertingTouchesSql,
+  personAnonymousIdsSql,
+  rolesSql,
+  touchesSql,
+} from '../neutral/attribution-queries.js';
+import { toAttributionInputs, toNonConvertingTouches } from '../neutral/attribution-rows.js';
 import {
   attributionFitsSql,
   creditReportSql,
@@ -22,13 +30,6 @@ import {
   toPersonCredit,
 } from '../neutral/credits-queries.js';
 
-const ROLE_MILESTONES = ['lead', 'opportunity', 'customer'];
-
-/** Persons limited to a list, or every person when `personIds` is undefined. */
-function personFilter(column: string, personIds: readonly string[] | undefined): string {
-  return personIds === undefined ? '' : `AND ${column} IN (SELECT unnest($persons::VARCHAR[]))`;
-}
-
 export async function attributionInputs(
   db: Db,
   ws: string,
@@ -36,67 +37,21 @@ export async function attributionInputs(
   personIds?: readonly string[],
   opts: { convertingOnly?: boolean } = {},
 ): Promise<AttributionInputs> {
-  const base = { ws, ...(personIds ? { persons: listValue([...personIds]) } : {}) };
-  const types = personIds ? { persons: VARCHAR_LIST } : undefined;
-  const conversions = await db.query(
-    `SELECT person_id, epoch_ms(reached_at) AS at, coalesce(value, 0) AS value FROM milestones
-     WHERE workspace_id = $ws AND milestone = $m ${personFilter('person_id', personIds)}
-     ORDER BY person_id, reached_at`,
-    { ...base, m: milestone },
-    types,
+  const conversions = await queryNeutral(db, conversionsSql(ws, milestone, personIds));
+  const roles = await queryNeutral(db, rolesSql(ws, personIds));
+  const scope = personIds
+    ? {
+        personIds,
+        anonymousIds: (await queryNeutral(db, personAnonymousIdsSql(ws, personIds))).map((r) =>
+          String(r.value),
+        ),
+      }
+    : undefined;
+  const touches = await queryNeutral(
+    db,
+    touchesSql(ws, milestone, scope, opts.convertingOnly ?? false),
   );
-  const roles = await db.query(
-    `SELECT person_id, milestone, epoch_ms(min(reached_at)) AS at FROM milestones
-     WHERE workspace_id = $ws AND milestone IN (${ROLE_MILESTONES.map(sqlString).join(', ')}) ${personFilter('person_id', personIds)}
-     GROUP BY person_id, milestone`,
-    base,
-    types,
-  );
-  // some persons: their anonymous ids first (a few), then only their sessions; a join would probe
-  // every session of the workspace
-  const ids = personIds
-    ? (
-        await db.query(
-          "SELECT DISTINCT value FROM identities WHERE workspace_id = $ws AND kind = 'anonymous_id' AND person_id IN (SELECT unnest($persons::VARCHAR[]))",
-          base,
-          types,
-        )
-      ).map((r) => String(r.value))
-    : [];
-  const touches = await db.query(
-    `WITH i AS (SELECT person_id, value, from_at, until_at FROM identities WHERE workspace_id = $ws AND kind = 'anonymous_id' ${personFilter('person_id', personIds)})
-     SELECT i.person_id, s.session_id, s.channel, epoch_ms(s.started_at) AS at
-     -- a shared device's session is a touch of the person whose span holds its start
-     FROM sessions s JOIN i ON i.value = s.anonymous_id AND ${spanHolds('i', 's.started_at')}
-     -- a touch is a visit: sessions made only of server-side events (a CRM identify, an API track) are not
-     WHERE s.workspace_id = $ws AND s.page_views > 0 ${personIds ? 'AND s.anonymous_id IN (SELECT unnest($anon::VARCHAR[]))' : ''}
-       ${opts.convertingOnly ? `AND i.person_id IN (SELECT person_id FROM milestones WHERE workspace_id = $ws AND milestone = $m)` : ''}
-     ORDER BY i.person_id, s.started_at, s.session_id`,
-    {
-      ...base,
-      ...(opts.convertingOnly ? { m: milestone } : {}),
-      ...(personIds ? { anon: listValue(ids) } : {}),
-    },
-    personIds ? { ...types, anon: VARCHAR_LIST } : undefined,
-  );
-  return {
-    conversions: conversions.map((r) => ({
-      personId: String(r.person_id),
-      at: Number(r.at),
-      value: Number(r.value),
-    })),
-    roles: roles.map((r) => ({
-      personId: String(r.person_id),
-      milestone: String(r.milestone),
-      at: Number(r.at),
-    })),
-    touches: touches.map((r) => ({
-      personId: String(r.person_id),
-      touchId: String(r.session_id),
-      channel: String(r.channel),
-      at: Number(r.at),
-    })),
-  };
+  return toAttributionInputs(conversions, roles, touches);
 }
 
 export async function nonConvertingTouches(
@@ -104,34 +59,17 @@ export async function nonConvertingTouches(
   ws: string,
   milestone: string,
 ): Promise<NonConvertingTouches> {
-  const from = `FROM sessions s JOIN identities i
-       ON i.workspace_id = s.workspace_id AND i.kind = 'anonymous_id' AND i.value = s.anonymous_id AND ${spanHolds('i', 's.started_at')}
-     WHERE s.workspace_id = $ws AND s.page_views > 0
-       AND i.person_id NOT IN (SELECT person_id FROM milestones WHERE workspace_id = $ws AND milestone = $m)`;
-  const params = { ws, m: milestone };
-  const channels = (await db.query(`SELECT DISTINCT s.channel ${from} ORDER BY 1`, params)).map(
-    (r) => String(r.channel),
+  const channels = (await queryNeutral(db, nonConvertingChannelsSql(ws, milestone))).map((r) =>
+    String(r.channel),
   );
-  // numbers only cross into JavaScript: a person ordinal, a channel index and a time per touch
-  const cols = await db.queryColumns(
-    `SELECT (dense_rank() OVER (ORDER BY i.person_id) - 1)::INTEGER AS p, (list_position($channels::VARCHAR[], s.channel) - 1)::INTEGER AS c,
-       epoch_ms(s.started_at)::DOUBLE AS t
-     ${from} ORDER BY i.person_id, s.started_at, s.session_id`,
-    { ...params, channels: listValue(channels) },
-    { channels: VARCHAR_LIST },
-  );
-  const [p = [], c = [], t = []] = cols;
-  const n = p.length;
-  const persons = n === 0 ? 0 : Number(p[n - 1]) + 1;
-  const offsets = new Int32Array(persons + 1);
-  const channel = new Int32Array(n);
-  const at = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    channel[k] = Number(c[k]);
-    at[k] = Number(t[k]);
-    offsets[Number(p[k]) + 1] = k + 1;
-  }
-  return { channels, channel, at, offsets };
+  const { text, params, types } = duckSql(nonConvertingTouchesSql(ws, milestone, channels));
+  const [p = [], c = [], t = []] = await db.queryColumns(text, params, types);
+  return toNonConvertingTouches(channels, p, c, t);
+}
+
+/** Persons limited to a list, or every person when `personIds` is undefined. */
+function personFilter(column: string, personIds: readonly string[] | undefined): string {
+  return personIds === undefined ? '' : `AND ${column} IN (SELECT unnest($persons::VARCHAR[]))`;
 }
 
 /**

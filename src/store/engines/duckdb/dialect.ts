@@ -33,6 +33,7 @@ export const duckDbDialect: Dialect = {
   regexpReplaceAll: (e, pattern, replacement) =>
     `regexp_replace(${e}, ${pattern}, ${replacement}, 'g')`,
   epochMs: (e) => `epoch_ms(${e})`,
+  listPosition: (list, e) => `list_position(${list}, ${e})`,
 };
 
 /** Renders a neutral query for DuckDB. */

@@ -47,6 +47,8 @@ export interface Dialect {
   regexpReplaceAll(expr: string, pattern: string, replacement: string): string;
   /** Milliseconds since the epoch of a time. */
   epochMs(expr: string): string;
+  /** 1-based position of a value in a `texts` list (the value is in the list). */
+  listPosition(list: string, expr: string): string;
 }
 
 /** A piece of a template: a parameter, another query, a dialect function, or raw trusted text. */
@@ -154,6 +156,8 @@ export const fn = {
       d.regexpReplaceAll(piece(d, bind, expr(e)), quote(pattern), quote(replacement)),
     ),
   epochMs: (e: Piece | string) => fragment((d, bind) => d.epochMs(piece(d, bind, expr(e)))),
+  listPosition: (list: Param, e: Piece | string) =>
+    fragment((d, bind) => d.listPosition(bind(list), piece(d, bind, expr(e)))),
 };
 
 /** A constant as an SQL string literal (both engines: quotes doubled; backslashes are literal in neither's patterns we write). */

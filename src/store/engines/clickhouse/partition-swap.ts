@@ -1,0 +1,40 @@
+// Replacing a workspace's rows of a derived table in one step, where ClickHouse has no multi-statement
+// transaction: derived tables are partitioned by workspace (schema.ts), so the new partition is built in
+// a stage table and swapped in by one ALTER TABLE ... REPLACE PARTITION.
+import { randomBytes } from 'node:crypto';
+import { fn, sql, type Sql } from '../neutral/sql.js';
+import { commandNeutral } from './dialect.js';
+import type { ChStore } from './events.js';
+
+/** A partition value as a ClickHouse string literal (derived tables are partitioned by workspace id). */
+const partition = (ws: string) => `'${ws.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+
+/** Rebuilds a workspace's partition of a derived table: the rows `keep` selects, plus `add`, swapped in. */
+export async function swapPartition(
+  s: ChStore,
+  table: string,
+  ws: string,
+  keep: Sql,
+  add: readonly object[],
+): Promise<void> {
+  const stage = `${table}_stage_${randomBytes(6).toString('hex')}`;
+  const db = s.database;
+  await s.conn.command(`CREATE TABLE ${db}.${stage} AS ${db}.${table}`);
+  try {
+    await commandNeutral(
+      s.conn,
+      db,
+      sql`INSERT INTO ${fn.table(stage)} SELECT * FROM ${fn.table(table)} WHERE ${keep}`,
+    );
+    await s.conn.insert(`${db}.${stage}`, add);
+    const [left] = await s.conn.query<{ n: number }>(`SELECT count() AS n FROM ${db}.${stage}`);
+    // an empty source partition is no replacement: ClickHouse refuses it, and dropping is what it means
+    await s.conn.command(
+      Number(left?.n ?? 0) > 0
+        ? `ALTER TABLE ${db}.${table} REPLACE PARTITION ${partition(ws)} FROM ${db}.${stage}`
+        : `ALTER TABLE ${db}.${table} DROP PARTITION ${partition(ws)}`,
+    );
+  } finally {
+    await s.conn.command(`DROP TABLE IF EXISTS ${db}.${stage}`);
+  }
+}
