@@ -1,6 +1,7 @@
 // The current redaction rules applied to facts already stored: `closedloop redact`, and the end of every
 // file import (which bulk-loads in SQL, so its events never passed the live path's redaction).
-import { compileRedaction, hintWords, redactEvent } from '../collect/redact.js';
+import { redactEvent } from '../collect/redact-event.js';
+import { compileRedaction, hintWords } from '../collect/redaction-rules.js';
 import type { Store } from '../store/store.js';
 import type { RawEvent, RedactionRun } from '../store/types.js';
 import { getRedactionSettings, rulesFrom } from './redaction-settings.js';

@@ -5,7 +5,7 @@ import {
   compileRedaction,
   type CompiledRedaction,
   type RedactionRules,
-} from '../collect/redact.js';
+} from '../collect/redaction-rules.js';
 import type { Store } from '../store/store.js';
 
 /** Setting key in workspace_settings. */

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { DEFAULT_REDACT_SUBSTRINGS, DEFAULT_REDACT_WORDS } from '../../collect/redact.js';
+import { DEFAULT_REDACT_SUBSTRINGS, DEFAULT_REDACT_WORDS } from '../../collect/redaction-rules.js';
 import {
   getRedactionSettings,
   RedactionSettings,
