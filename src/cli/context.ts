@@ -51,21 +51,20 @@ export async function withData<T>(
 
 /**
  * Opens the store named by --data-dir (or config), runs fn, always closes it. `memoryLimit` is the
- * command's --memory-limit flag, when it has one. While a server holds the data directory, a command that
- * cannot act through it exits 2 naming what it lacks (`unsupported`: the route or feature missing).
+ * command's --memory-limit flag, when it has one. Every command that reads or changes data asks first
+ * whether a server holds the data directory (withData, runningServer); one found here started since, and
+ * the command exits 2 rather than wait for the database.
  */
 export async function withStore<T>(
   dataDir: string | undefined,
   fn: (store: Store) => Promise<T>,
   memoryLimit?: string,
-  unsupported?: string,
 ): Promise<T> {
   const config = cliConfig({ dataDir, memoryLimit });
   const server = await findServer(config.dataDir);
   if (server) {
     throw new UsageError(
-      `the server at ${server.url} holds the data directory ${config.dataDir}, and this command cannot act through it yet` +
-        `${unsupported ? ` (${unsupported})` : ''}: stop the server to run it`,
+      `the server at ${server.url} started on the data directory ${config.dataDir} meanwhile: run the command again to act through it`,
       '--data-dir',
     );
   }

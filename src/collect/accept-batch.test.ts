@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { acceptBatch, type AcceptOptions } from './accept-batch.js';
-import { compileRedaction } from './redact.js';
+import { compileRedaction } from './redaction-rules.js';
 
 const opts = (over: Partial<AcceptOptions> = {}): AcceptOptions => ({
   receivedAt: new Date('2026-03-01T12:00:00.000Z'),

@@ -9,7 +9,8 @@ import { checkEvent } from '../rules/event-rules.js';
 import { dateMicros, eventTime } from '../rules/event-time.js';
 import { journalLine, metaMembers, type LineMeta } from './journal-line.js';
 import { MAX_EVENT_BYTES } from './limits.js';
-import { redactEvent, type CompiledRedaction } from './redact.js';
+import { redactEvent } from './redact-event.js';
+import type { CompiledRedaction } from './redaction-rules.js';
 
 export interface Rejected {
   /** 0-based position in the request. */

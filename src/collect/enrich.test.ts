@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { enrichLive, GeoIp, localeFrom, truncateIp } from './enrich.js';
-import { compileRedaction, redactEvent } from './redact.js';
+import { redactEvent } from './redact-event.js';
+import { compileRedaction } from './redaction-rules.js';
 import { parseUserAgent } from './user-agent.js';
 
 // A free MaxMind-format country database shipped as an npm package (CC0), used as a real .mmdb file.

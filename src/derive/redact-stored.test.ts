@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileRedaction, redactEvent } from '../collect/redact.js';
+import { redactEvent } from '../collect/redact-event.js';
+import { compileRedaction } from '../collect/redaction-rules.js';
 import type { Store } from '../store/store.js';
 import type { RawEvent } from '../store/types.js';
 import { add, withStore } from '../test-helpers/events.js';

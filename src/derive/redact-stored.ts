@@ -1,8 +1,10 @@
 // The current redaction rules applied to facts already stored: `closedloop redact`, and the end of every
 // file import (which bulk-loads in SQL, so its events never passed the live path's redaction).
-import { compileRedaction, hintWords, redactEvent } from '../collect/redact.js';
+import { redactEvent } from '../collect/redact-event.js';
+import { compileRedaction, hintWords } from '../collect/redaction-rules.js';
 import type { Store } from '../store/store.js';
 import type { RawEvent, RedactionRun } from '../store/types.js';
+import { rebuild } from './derive.js';
 import { getRedactionSettings, rulesFrom } from './redaction-settings.js';
 
 export interface StoredRedaction extends RedactionRun {
@@ -53,4 +55,25 @@ export async function redactStored(
   if (identifies.length > 0)
     await store.appendEvents(workspaceId, identifies, { origin: 'import', receivedAt: new Date() });
   return { ...run, identifies: identifies.length };
+}
+
+export interface WorkspaceRedaction extends StoredRedaction {
+  /** Whether the workspace was re-derived (only when the facts changed). */
+  rederived: boolean;
+}
+
+/**
+ * `closedloop redact`, on the store or through the server: the workspace's stored events redacted with the
+ * current rules and `names`, then, when the facts changed, the workspace re-derived (the landing URLs of
+ * its sessions, and everything after them).
+ */
+export async function redactWorkspace(
+  store: Store,
+  workspaceId: string,
+  opts: { configNames: readonly string[]; names: readonly string[] },
+): Promise<WorkspaceRedaction> {
+  const run = await redactStored(store, workspaceId, opts);
+  const rederived = run.rowsChanged > 0 || run.identifies > 0;
+  if (rederived) await rebuild(store, workspaceId);
+  return { ...run, rederived };
 }

@@ -8,7 +8,7 @@ import {
   RedactionSettings,
   setRedactionSettings,
 } from './redaction-settings.js';
-import { redactEvent } from '../collect/redact.js';
+import { redactEvent } from '../collect/redact-event.js';
 
 test('redactParams from the environment (comma-separated) or the config file (a list); bad names are refused', () => {
   assert.deepEqual(

@@ -5,7 +5,7 @@ import {
   compileRedaction,
   type CompiledRedaction,
   type RedactionRules,
-} from '../collect/redact.js';
+} from '../collect/redaction-rules.js';
 import type { Store } from '../store/store.js';
 
 /** Setting key in workspace_settings. */
@@ -14,14 +14,18 @@ export const REDACTION = 'redaction';
 const NAME = /^[A-Za-z0-9_.\-[\]]{1,64}$/;
 export const ParamName = z.string().regex(NAME, 'must be 1 to 64 letters, digits or _ . - [ ]');
 const KEPT = /^utm_/i;
+/** A name whose values are redacted beside the built-in list (never a UTM parameter, which attribution reads). */
+export const ExtraParamName = ParamName.refine(
+  (n) => !KEPT.test(n),
+  'UTM parameters are never redacted',
+);
+/** At most this many extra names, a workspace's or a run's. */
+const ExtraParamNames = z.array(ExtraParamName).max(100, 'must hold at most 100 names');
 
 export const RedactionSettings = z
   .object({
     /** Extra parameter names whose values are redacted in every stored URL (beside the built-in list). */
-    params: z
-      .array(ParamName.refine((n) => !KEPT.test(n), 'UTM parameters are never redacted'))
-      .max(100, 'must hold at most 100 names')
-      .default([]),
+    params: ExtraParamNames.default([]),
     /** A parameter that carries the visitor's e-mail on a campaign link (e.g. cl_email): turned into an identify. */
     identifyParam: ParamName.nullable().default(null),
   })
@@ -35,6 +39,9 @@ export const RedactionSettings = z
     },
   );
 export type RedactionSettings = z.infer<typeof RedactionSettings>;
+
+/** A run of the stored-facts redaction (POST /api/privacy/redaction/apply): more names for this run only. */
+export const RedactionRunRequest = z.object({ names: ExtraParamNames.default([]) }).strict();
 
 export const DEFAULT_REDACTION_SETTINGS: RedactionSettings = { params: [], identifyParam: null };
 

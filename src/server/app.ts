@@ -16,6 +16,8 @@ import { reportRoutes } from './routes/reports.js';
 import { peopleRoutes } from './routes/people.js';
 import { channelsRoutes } from './routes/channels.js';
 import { ingestStatusRoutes } from './routes/ingest-status.js';
+import { ingestRetryRoutes } from './routes/ingest-retry.js';
+import { inspectRoutes } from './routes/inspect.js';
 import { join } from 'node:path';
 import { EventJournal } from '../store/journal.js';
 import { GeoIp } from '../collect/enrich.js';
@@ -94,6 +96,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   peopleRoutes(app, deps.store);
   channelsRoutes(app, deps.store);
   ingestStatusRoutes(app, deps.store);
+  ingestRetryRoutes(app, deps.store);
+  inspectRoutes(app, deps.store);
   attributionRoutes(app, deps.store);
   reportRoutes(app, deps.store);
   privacyRoutes(app, deps.store, redaction, deps.config.redactParams);

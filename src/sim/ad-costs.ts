@@ -4,7 +4,8 @@
  * day, cost is clicks x the keyword's CPC x noise, impressions about clicks / CTR. Noise comes from a
  * stream keyed by (day, row), so a row never depends on the order sessions were rendered in.
  */
-import { CAMPAIGNS, SITE, type AdGroup, type Campaign, type Keyword } from './catalog.js';
+import { CAMPAIGNS, type AdGroup, type Campaign, type Keyword } from './ad-campaigns.js';
+import { SITE } from './site.js';
 import type { ChannelId } from './channels.js';
 import { PURPOSE, Rng } from './prng.js';
 import type { PaidClick } from './tagging.js';

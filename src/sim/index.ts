@@ -15,7 +15,8 @@ export {
   type ChannelEffect,
   type Ga4ChannelGroup,
 } from './channels.js';
-export { CAMPAIGNS, SITE } from './catalog.js';
+export { CAMPAIGNS } from './ad-campaigns.js';
+export { SITE } from './site.js';
 export type { SimRecord } from './record.js';
 export type { SimTruth, ChannelTruth } from './truth.js';
 export type {

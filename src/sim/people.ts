@@ -11,7 +11,7 @@ import {
   FIRST_NAMES,
   JOB_TITLES,
   LAST_NAMES,
-} from './catalog.js';
+} from './people-names.js';
 import { PURPOSE, Rng } from './prng.js';
 
 export type DeviceKind = 'desktop' | 'mobile' | 'tablet';

@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AdCostAggregator } from './ad-costs.js';
-import { SITE } from './catalog.js';
+import { SITE } from './site.js';
 import { CHANNELS, type ChannelId } from './channels.js';
 import { planCrm, type CrmPlan } from './crm.js';
 import { MinHeap } from './heap.js';

@@ -3,21 +3,17 @@
  * parameters, click ids) and the referrer, as the ad platforms, social networks, mail clients and search
  * engines actually produce them. See docs/simulator.md for the full table.
  */
+import { CAMPAIGNS, type AdGroup, type Campaign, type Keyword } from './ad-campaigns.js';
+import { PAGES, type PageDef } from './site.js';
 import {
-  CAMPAIGNS,
   EMAIL_REFERRERS,
   NEWSLETTER_LANDINGS,
   NURTURE_LANDINGS,
   NURTURE_STEPS,
-  PAGES,
   REFERRAL_SITES,
   SEARCH_REFERRERS,
   SOCIAL_REFERRERS,
-  type AdGroup,
-  type Campaign,
-  type Keyword,
-  type PageDef,
-} from './catalog.js';
+} from './traffic-sources.js';
 import type { ChannelId } from './channels.js';
 import type { DeviceKind } from './people.js';
 import type { Rng } from './prng.js';

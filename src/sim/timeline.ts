@@ -8,7 +8,7 @@ import type { ChannelId } from './channels.js';
 import type { CrmPlan } from './crm.js';
 import { SESSION_GUARD_MS, ownDay, type JourneyDraws, type Realized } from './journey.js';
 import { PURPOSE, Rng } from './prng.js';
-import type { SessionConversion } from './session-events.js';
+import type { SessionConversion } from './session-path.js';
 import type { TouchContext } from './tagging.js';
 import { DAY, HOUR, formatDate } from './time.js';
 

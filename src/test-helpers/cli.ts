@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { readServerFile } from '../server/admin-credential.js';
+import { freePort } from './port.js';
 
 const MAIN = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
 
@@ -62,6 +65,44 @@ export function startCli(args: string[], env: Record<string, string> = {}): Runn
       return exited;
     },
   };
+}
+
+/**
+ * `closedloop serve` on a data directory (loopback, a free port, no Demo), once it has written server.json
+ * (or failing with what it printed, if it exits first). The caller stops it.
+ */
+export async function serveCli(
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<{ server: RunningCli; url: string; port: number }> {
+  const port = await freePort();
+  const server = startCli(
+    ['serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, '--no-demo'],
+    env,
+  );
+  let ended = false;
+  void server.exited.then(() => (ended = true));
+  for (;;) {
+    const info = readServerFile(dataDir);
+    if (info) return { server, url: info.url, port };
+    if (ended)
+      throw new Error(`the server exited: ${server.output().stderr}${server.output().stdout}`);
+    await sleep(100);
+  }
+}
+
+/**
+ * A GET with these headers; the body is always read (a response left unread holds its connection open,
+ * and the server's close waits for it).
+ */
+export async function apiGet(
+  url: string,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; json: () => unknown }> {
+  const res = await fetch(`${url}${path}`, { headers });
+  const text = await res.text();
+  return { status: res.status, json: () => JSON.parse(text) as unknown };
 }
 
 /** Two leads: one from a Google Ads click, one from a newsletter (first touch credits each its own channel). */

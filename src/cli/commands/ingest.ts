@@ -1,10 +1,14 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { deriveAffected } from '../../derive/derive.js';
+import {
+  retryDeadLetters,
+  RetryTargetError,
+  type RetryOutcome,
+} from '../../derive/dead-letter-retry.js';
 import { journalBacklog } from '../../store/journal.js';
 import type { LoaderStatus } from '../../store/journal-loader.js';
 import type { DeadLetter, DeadLetterCounts } from '../../store/types.js';
-import { cliConfig, printRows, withData, withStore } from '../context.js';
+import { cliConfig, printRows, withData } from '../context.js';
 import { UsageError } from '../errors.js';
 
 interface StatusOptions {
@@ -136,47 +140,37 @@ export function register(program: Command): void {
     .option('--data-dir <dir>', 'data directory')
     .option('--json', 'machine-readable output')
     .action(async (o: RetryOptions) => {
-      await withStore(
-        o.dataDir,
-        async (store) => {
-          if (o.workspace !== undefined && !(await store.getWorkspace(o.workspace)))
-            throw new UsageError(`no workspace with id "${o.workspace}"`, '--workspace');
-          if (o.id !== undefined) {
-            const [d] = await store.listDeadLetters({
-              id: o.id,
-              workspaceId: o.workspace,
-              limit: 1,
-            });
-            if (!d)
-              throw new UsageError(
-                `no dead letter with id "${o.id}"${o.workspace ? ` in workspace "${o.workspace}"` : ''}`,
-                '--id',
-              );
-            if (d.retriedAt !== null)
-              throw new UsageError(
-                `dead letter "${o.id}" was already loaded (at ${d.retriedAt})`,
-                '--id',
-              );
+      const filter = {
+        ...(o.workspace !== undefined ? { workspaceId: o.workspace } : {}),
+        ...(o.id !== undefined ? { id: o.id } : {}),
+      };
+      const r = await withData<RetryOutcome>(o.dataDir, {
+        local: async (store) => {
+          try {
+            return await retryDeadLetters(store, filter);
+          } catch (err) {
+            if (err instanceof RetryTargetError)
+              throw new UsageError(err.message, `--${err.field}`);
+            throw err;
           }
-          const r = await store.retryDeadLetters({ workspaceId: o.workspace, id: o.id });
-          // what the new events change (sessions, persons, milestones), as the live loader would derive it
-          for (const [ws, affected] of r.affected) {
-            if (await store.getWorkspace(ws)) await deriveAffected(store, ws, affected);
-          }
-          if (o.json) {
-            process.stdout.write(
-              `${JSON.stringify({ loaded: r.loaded, inserted: r.inserted, failed: r.failed }, null, 2)}\n`,
-            );
-          } else {
-            process.stdout.write(
-              `${r.loaded.length} dead letter(s) loaded (${r.inserted} new event(s)), ${r.failed.length} still failing\n`,
-            );
-            for (const f of r.failed) process.stdout.write(`  ${f.id}: ${f.reason}\n`);
-          }
-          if (r.failed.length > 0) process.exitCode = 3;
         },
-        undefined,
-        'no HTTP route replays dead letters yet',
-      );
+        // server-wide, as here: the admin route replays every workspace's letters, or the one named
+        remote: (server) =>
+          server.call<RetryOutcome>('POST', '/api/ingest/retry', {
+            json: { workspace: o.workspace, id: o.id },
+          }),
+        flags: { workspace: '--workspace', id: '--id' },
+      });
+      if (o.json) {
+        process.stdout.write(
+          `${JSON.stringify({ loaded: r.loaded, inserted: r.inserted, failed: r.failed }, null, 2)}\n`,
+        );
+      } else {
+        process.stdout.write(
+          `${r.loaded.length} dead letter(s) loaded (${r.inserted} new event(s)), ${r.failed.length} still failing\n`,
+        );
+        for (const f of r.failed) process.stdout.write(`  ${f.id}: ${f.reason}\n`);
+      }
+      if (r.failed.length > 0) process.exitCode = 3;
     });
 }

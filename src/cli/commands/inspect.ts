@@ -1,9 +1,13 @@
-// `closedloop inspect <view>`: a workspace's derived rows as they are stored, so an operator can see why a
-// number is what it is (which session got which channel, which ids make a person, what was quarantined,
-// how a person's conversion was credited). Read-only.
+// `closedloop inspect <view>`: a workspace's derived rows as they are stored (derive/inspect-views.ts), on
+// the store itself or through the running server's GET /api/inspect/<view>. Read-only.
 import type { Command } from 'commander';
-import type { Store } from '../../store/store.js';
-import { printRows, withStore } from '../context.js';
+import {
+  INSPECT_VIEWS,
+  InspectParamError,
+  InspectQuery,
+  type InspectRow,
+} from '../../derive/inspect-views.js';
+import { printRows, withData } from '../context.js';
 import { UsageError } from '../errors.js';
 
 interface Flags {
@@ -15,99 +19,64 @@ interface Flags {
   limit?: string;
 }
 
-type View = (store: Store, ws: string, flags: Flags) => Promise<Record<string, unknown>[]>;
-
-const limitOf = (flags: Flags): number => {
-  const n = Number(flags.limit ?? 100);
-  if (!Number.isInteger(n) || n < 1 || n > 100_000)
-    throw new UsageError(`must be an integer from 1 to 100000, got "${flags.limit}"`, '--limit');
-  return n;
+// the query's fields as this command's flags (the server names the field it refuses)
+const FLAGS: Record<keyof InspectQuery, string> = {
+  anonymousId: '--anonymous-id',
+  person: '--person',
+  limit: '--limit',
 };
 
-const VIEWS: Record<string, { description: string; run: View }> = {
-  sessions: {
-    description:
-      'sessions with their landing, source, medium and channel (--anonymous-id, --limit)',
-    run: async (store, ws, f) =>
-      (
-        await store.listSessions(ws, {
-          ...(f.anonymousId ? { anonymousIds: [f.anonymousId] } : {}),
-          limit: limitOf(f),
-        })
-      ).map((s) => ({
-        session: s.sessionId,
-        anonymousId: s.anonymousId,
-        started: s.startedAt,
-        channel: s.channel,
-        source: s.source,
-        medium: s.medium,
-        campaign: s.campaign,
-        rule: s.channelRule,
-        landing: s.landingUrl,
-      })),
-  },
-  channels: {
-    description: 'sessions per channel',
-    run: (store, ws) => store.sessionsByChannel(ws),
-  },
-  identities: {
-    description:
-      'every identifier and the person it belongs to (a shared device with its time span)',
-    run: async (store, ws, f) =>
-      (await store.currentIdentities(ws))
-        .filter((r) => f.person === undefined || r.personId === f.person)
-        .map((r) => ({
-          person: r.personId,
-          kind: r.kind,
-          value: r.value,
-          from: r.span?.from ?? null,
-          until: r.span?.until ?? null,
-        })),
-  },
-  quarantine: {
-    description: 'identifiers kept from merging persons, and why',
-    run: async (store, ws) =>
-      (await store.quarantinedIdentifiers(ws)).map((q) => ({
-        ...q,
-        sources: q.sources.join(', '),
-      })),
-  },
-  links: {
-    description: 'identity links stated by other sources than events',
-    run: async (store, ws) => (await store.listIdentityLinks(ws)).map((l) => ({ ...l })),
-  },
-  leads: {
-    description: 'leads per channel of their first touch',
-    run: (store, ws) => store.leadsByFirstTouchChannel(ws),
-  },
-  credits: {
-    description: "a person's attribution credits, every model and milestone (--person)",
-    run: async (store, ws, f) => {
-      if (!f.person) throw new UsageError('which person? (--person p_...)', '--person');
-      return (await store.personCredits(ws, f.person)).map((c) => ({ ...c }));
-    },
-  },
-};
+/** The flags given, as the query string both paths read. */
+function queryOf(flags: Flags): Record<string, string> {
+  return Object.fromEntries(
+    (Object.keys(FLAGS) as (keyof InspectQuery)[])
+      .filter((k) => flags[k] !== undefined)
+      .map((k) => [k, String(flags[k])]),
+  );
+}
 
 export function register(program: Command): void {
   const inspect = program
     .command('inspect')
     .description("A workspace's derived rows as stored: why a number is what it is (read-only)");
-  for (const [name, view] of Object.entries(VIEWS)) {
+  const help = InspectQuery.shape;
+  for (const view of INSPECT_VIEWS) {
     inspect
-      .command(name)
+      .command(view.name)
       .description(view.description)
       .requiredOption('--workspace <id>', 'workspace id')
-      .option('--anonymous-id <id>', 'only this anonymous id (sessions)')
-      .option('--person <id>', 'only this person (identities, credits)')
-      .option('--limit <n>', 'at most this many rows (sessions; default 100)')
+      .option('--anonymous-id <id>', help.anonymousId.description)
+      .option('--person <id>', help.person.description)
+      .option('--limit <n>', help.limit.description)
       .option('--data-dir <dir>', 'data directory')
       .option('--json', 'print JSON')
       .action(async (flags: Flags) => {
-        const rows = await withStore(flags.dataDir, async (store) => {
-          if (!(await store.getWorkspace(flags.workspace)))
-            throw new UsageError(`no workspace with id "${flags.workspace}"`, '--workspace');
-          return view.run(store, flags.workspace, flags);
+        const query = queryOf(flags);
+        const rows = await withData(flags.dataDir, {
+          local: async (store) => {
+            const q = InspectQuery.safeParse(query);
+            if (!q.success) {
+              const issue = q.error.issues[0]!;
+              throw new UsageError(issue.message, FLAGS[issue.path[0] as keyof InspectQuery]);
+            }
+            if (!(await store.getWorkspace(flags.workspace)))
+              throw new UsageError(`no workspace with id "${flags.workspace}"`, '--workspace');
+            try {
+              return await view.run(store, flags.workspace, q.data);
+            } catch (err) {
+              if (err instanceof InspectParamError)
+                throw new UsageError(err.reason, FLAGS[err.field]);
+              throw err;
+            }
+          },
+          remote: async (server) =>
+            (
+              await server.call<{ rows: InspectRow[] }>('GET', `/api/inspect/${view.name}`, {
+                workspace: flags.workspace,
+                query,
+              })
+            ).rows,
+          flags: { ...FLAGS, 'x-closedloop-workspace': '--workspace' },
         });
         printRows(rows, Boolean(flags.json));
       });

@@ -5,6 +5,7 @@ import {
   erasePerson,
   exportPerson,
   PersonTargetError,
+  type PersonExport,
   type PersonTarget,
 } from '../../derive/person-privacy.js';
 import type { Store } from '../../store/store.js';
@@ -59,11 +60,16 @@ export function register(program: Command): void {
         },
         remote: async (server) => {
           const ws = await remoteWorkspace(server, o.workspace);
-          return server.call<NonNullable<Awaited<ReturnType<typeof exportPerson>>>>(
-            'GET',
-            `/api/people/${encodeURIComponent(personOnly(target, 'export'))}/export`,
-            { workspace: ws },
-          );
+          return 'email' in target
+            ? server.call<PersonExport>('POST', '/api/people/export', {
+                workspace: ws,
+                json: target,
+              })
+            : server.call<PersonExport>(
+                'GET',
+                `/api/people/${encodeURIComponent(target.personId)}/export`,
+                { workspace: ws },
+              );
         },
         flags: FLAGS,
       });
@@ -102,10 +108,16 @@ export function register(program: Command): void {
         },
         remote: async (server) => {
           const ws = await remoteWorkspace(server, o.workspace);
-          const path = `/api/people/${encodeURIComponent(personOnly(target, 'erase'))}`;
-          const { erasure } = await server.call<{
-            erasure: NonNullable<Awaited<ReturnType<typeof erasePerson>>>;
-          }>('DELETE', path, { workspace: ws });
+          const { erasure } = await ('email' in target
+            ? server.call<{ erasure: ErasureRecord }>('POST', '/api/people/erase', {
+                workspace: ws,
+                json: target,
+              })
+            : server.call<{ erasure: ErasureRecord }>(
+                'DELETE',
+                `/api/people/${encodeURIComponent(target.personId)}`,
+                { workspace: ws },
+              ));
           return { ws, erasure };
         },
         flags: FLAGS,
@@ -169,16 +181,7 @@ function asUsage(err: unknown): never {
 }
 
 // the server's names for what it refuses, as this command's flags
-const FLAGS = { 'x-closedloop-workspace': '--workspace', id: '--person' };
-
-/** The person routes take a person id; finding the facts that name an e-mail runs only on the store itself. */
-function personOnly(t: PersonTarget, what: string): string {
-  if ('personId' in t) return t.personId;
-  throw new UsageError(
-    `through the running server, ${what} takes --person (no HTTP route ${what}s by e-mail yet; GET /api/people?email= finds the person id)`,
-    '--email',
-  );
-}
+const FLAGS = { 'x-closedloop-workspace': '--workspace', id: '--person', email: '--email' };
 
 /** The workspace named, or the only one the server holds. */
 async function remoteWorkspace(server: ServerClient, id: string | undefined): Promise<string> {

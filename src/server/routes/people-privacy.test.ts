@@ -353,3 +353,99 @@ test(
     }
   },
 );
+
+test(
+  'export and erase by e-mail over HTTP (the CLI beside a server): the e-mail in the body, spelled as the facts spell it, facts no person holds yet included',
+  { timeout: 120_000 },
+  async () => {
+    const s = await startTestServer({ ingestRateLimit: 0 });
+    try {
+      const { send, api } = clientFor(s);
+      const email = 'cara.http.byemail@example.com';
+      const d = (minute: number) => new Date(Date.UTC(2026, 6, 1, 9, minute)).toISOString();
+      assert.equal(
+        (
+          await send([
+            pageCall('he-1', 'he-anon', d(0), 'https://shop.example/?utm_source=google'),
+            {
+              type: 'identify',
+              messageId: 'he-2',
+              anonymousId: 'he-anon',
+              timestamp: d(1),
+              traits: { email: ` ${email.toUpperCase()}` },
+            },
+            // a form's event that names her, from a device no identify links to her
+            {
+              type: 'track',
+              messageId: 'he-3',
+              anonymousId: 'he-other-device',
+              timestamp: d(2),
+              event: 'newsletter',
+              properties: { contact: email },
+            },
+            pageCall('he-keep', 'he-someone-else', d(3), 'https://shop.example/'),
+          ])
+        ).status,
+        200,
+      );
+      await s.app.ingest.settle();
+      const post = (path: string, body: unknown) =>
+        api(path, { method: 'POST', body: JSON.stringify(body) });
+      for (const path of ['/api/people/export', '/api/people/erase']) {
+        for (const [body, status, field] of [
+          [{ email: 'not an e-mail' }, 400, 'email'],
+          [{ email: '' }, 400, 'email'],
+          [{ email, personId: 'p_1' }, 400, '(body)'],
+          [{ email: 'nobody.here@example.com' }, 404, 'email'],
+        ] as const) {
+          const res = await post(path, body);
+          const e = ((await res.json()) as { error: { field: string; message: string } }).error;
+          assert.deepEqual(
+            [res.status, e.field],
+            [status, field],
+            `${path} ${JSON.stringify(body)}`,
+          );
+          if (status === 404)
+            assert.equal(
+              e.message,
+              `nothing is stored about that e-mail in workspace ${s.workspace.id}`,
+            );
+        }
+        assert.equal(
+          (
+            await fetch(`${s.base}${path}`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ email }),
+            })
+          ).status,
+          401,
+        );
+      }
+
+      const exp = await post('/api/people/export', { email: email.toUpperCase() });
+      assert.equal(exp.status, 200);
+      assert.match(exp.headers.get('content-disposition') ?? '', /attachment/);
+      const data = (await exp.json()) as { tables: { events: { message_id: string }[] } };
+      assert.deepEqual(data.tables.events.map((e) => e.message_id).sort(), [
+        'he-1',
+        'he-2',
+        'he-3',
+      ]);
+
+      const del = await post('/api/people/erase', { email });
+      assert.equal(del.status, 200);
+      const { erasure } = (await del.json()) as {
+        erasure: { via: string; rowCounts: Record<string, number> };
+      };
+      assert.deepEqual([erasure.via, erasure.rowCounts.events], ['api', 3]);
+      assert.equal((await post('/api/people/export', { email })).status, 404);
+      assert.deepEqual(
+        (await s.store.queryEvents(s.workspace.id, {})).map((e) => e.messageId),
+        ['he-keep'],
+      );
+    } finally {
+      await s.close();
+    }
+  },
+);

@@ -2,7 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { normaliseIdentifier } from '../../derive/identity/index.js';
-import { erasePerson, exportPerson } from '../../derive/person-privacy.js';
+import {
+  erasePerson,
+  exportPerson,
+  PersonTargetError,
+  type PersonTarget,
+} from '../../derive/person-privacy.js';
 import type { Store } from '../../store/store.js';
 import { access, workspaceOf } from '../access.js';
 import { ApiError } from '../errors.js';
@@ -24,6 +29,9 @@ const PeopleQuery = z
 const PersonParams = z.object({
   id: z.string().regex(/^[A-Za-z0-9_#:.-]{1,100}$/, 'is not a person id'),
 });
+
+// an e-mail travels in the body, never the URL: a URL is logged, and the address is personal data
+const EmailTarget = z.object({ email: z.string().min(1).max(320) }).strict();
 
 const KIND: Record<string, string> = {
   email: 'email',
@@ -127,6 +135,66 @@ export function peopleRoutes(fastify: FastifyInstance, store: Store): void {
         { via: 'api', flush: () => fastify.ingest.flush() },
       );
       if (!erasure) throw new ApiError(404, 'not_found', 'no such person in this workspace', 'id');
+      return { erasure };
+    },
+  );
+
+  // the same by e-mail: also the facts that name it but that no person holds yet (docs/privacy.md)
+  const byEmail = async <T>(
+    ws: string,
+    email: string,
+    run: (target: PersonTarget) => Promise<T | undefined>,
+  ): Promise<T> => {
+    let out: T | undefined;
+    try {
+      out = await run({ email });
+    } catch (err) {
+      if (err instanceof PersonTargetError)
+        throw new ApiError(400, 'invalid_body', err.message, err.field);
+      throw err;
+    }
+    if (out === undefined)
+      throw new ApiError(
+        404,
+        'not_found',
+        `nothing is stored about that e-mail in workspace ${ws}`,
+        'email',
+      );
+    return out;
+  };
+
+  app.post(
+    '/api/people/export',
+    {
+      config: secret,
+      schema: {
+        summary: 'Every fact and derived row about the person with an e-mail (GDPR Art. 15)',
+        body: EmailTarget,
+      },
+    },
+    async (req, reply) => {
+      const ws = workspaceOf(req).id;
+      const data = await byEmail(ws, req.body.email, (t) => exportPerson(store, ws, t));
+      void reply.header('content-disposition', 'attachment; filename="person-export.json"');
+      return data;
+    },
+  );
+
+  app.post(
+    '/api/people/erase',
+    {
+      config: secret,
+      schema: {
+        summary: 'Erase the facts about the person with an e-mail and re-derive (GDPR Art. 17)',
+        body: EmailTarget,
+      },
+    },
+    async (req) => {
+      const ws = workspaceOf(req).id;
+      const flush = () => fastify.ingest.flush();
+      const erasure = await byEmail(ws, req.body.email, (t) =>
+        erasePerson(store, ws, t, { via: 'api', flush }),
+      );
       return { erasure };
     },
   );

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { basicAuth, clientFor, startTestServer } from '../../test-helpers/server.js';
+import { basicAuth, clientFor, pageCall, startTestServer } from '../../test-helpers/server.js';
 import { scanDatabase } from '../../test-helpers/scan-db.js';
 
 const TOKEN = 'tokLIVE998';
@@ -173,6 +173,84 @@ test(
         stored[0]?.pageUrl,
         'https://x.test/login?password=[redacted]&email=[email]&utm_source=x&gclid=G1#id_token=[redacted]',
       );
+    } finally {
+      await s.close();
+    }
+  },
+);
+
+test(
+  'POST /api/privacy/redaction/apply: stored events rewritten with the current rules and this run’s names, the workspace re-derived, the run listed',
+  { timeout: 60_000 },
+  async () => {
+    const s = await startTestServer({ ingestRateLimit: 0, redactParams: ['member_ref'] });
+    try {
+      const { api, send } = clientFor(s);
+      // stored before the workspace named these parameters: the live path kept their values
+      const url = 'https://x.test/offer?utm_source=news&nonce=NONCE77&ticket=TICKET88';
+      assert.equal(
+        (await send([pageCall('r1', 'anon-r', '2026-01-01T00:00:00Z', url)])).status,
+        200,
+      );
+      await s.app.ingest.settle();
+      const landing = async () =>
+        (await s.store.listSessions(s.workspace.id, { anonymousIds: ['anon-r'] }))[0]?.landingUrl;
+      assert.equal(await landing(), url);
+      const put = await api('/api/privacy/redaction', {
+        method: 'PUT',
+        body: JSON.stringify({ params: ['nonce'] }),
+      });
+      assert.equal(put.status, 200);
+
+      const apply = (body: unknown) =>
+        api('/api/privacy/redaction/apply', { method: 'POST', body: JSON.stringify(body) });
+      for (const [body, field] of [
+        [{ names: ['utm_x'] }, 'names[0]'],
+        [{ names: ['bad name'] }, 'names[0]'],
+        [{ names: 'ticket' }, 'names'],
+        [{ other: 1 }, '(body)'],
+      ] as const) {
+        const res = await apply(body);
+        const e = ((await res.json()) as { error: { code: string; field: string } }).error;
+        assert.deepEqual([res.status, e.code, e.field], [400, 'invalid_body', field]);
+      }
+      const res = await apply({ names: ['ticket'] });
+      assert.equal(res.status, 200);
+      const run = (await res.json()) as {
+        id: string;
+        rowsChanged: number;
+        redactedNames: string[];
+        extraNames: string[];
+        rederived: boolean;
+      };
+      assert.equal(run.rowsChanged, 1);
+      assert.deepEqual(run.redactedNames, ['nonce', 'ticket']);
+      assert.ok(run.extraNames.includes('ticket'));
+      assert.equal(run.rederived, true);
+      const redacted = 'https://x.test/offer?utm_source=news&nonce=[redacted]&ticket=[redacted]';
+      assert.equal(
+        await landing(),
+        redacted,
+        'the sessions were re-derived from the redacted facts',
+      );
+      const hits = await scanDatabase(s.store, ['NONCE77', 'TICKET88']);
+      for (const [needle, where] of hits) assert.deepEqual(where, [], needle);
+
+      // a second run changes nothing and derives nothing; both runs are listed, names only
+      const again = (await (await apply({})).json()) as { rowsChanged: number; rederived: boolean };
+      assert.deepEqual([again.rowsChanged, again.rederived], [0, false]);
+      const runs = (await (await api('/api/privacy/redaction/runs')).json()) as {
+        runs: { id: string; scope: string; rowsChanged: number }[];
+      };
+      assert.deepEqual(
+        runs.runs.map((r) => [r.scope, r.rowsChanged]),
+        [
+          ['workspace', 1],
+          ['workspace', 0],
+        ],
+      );
+      assert.equal(runs.runs[0]!.id, run.id);
+      assert.equal((await fetch(`${s.base}/api/privacy/redaction/runs`)).status, 401);
     } finally {
       await s.close();
     }

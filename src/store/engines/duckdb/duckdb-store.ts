@@ -41,16 +41,13 @@ import {
 import { personJourney } from './journey-repo.js';
 import { migrate } from './migrate.js';
 import {
-  completeErasure,
-  erasePerson,
   formerPersonIds,
   identifierSpellings,
-  listErasures,
   personIdentifiers,
-  personRows,
   sharedDeviceSpans,
   textMentions,
-} from './privacy-repo.js';
+} from './person-lookup-repo.js';
+import { completeErasure, erasePerson, listErasures, personRows } from './privacy-repo.js';
 import { redactionRuns, redactStoredEvents } from './redact-repo.js';
 import { deriveSessions, listSessions, sessionsByChannel } from './sessions-repo.js';
 import { getSetting, setSetting } from './settings-repo.js';

@@ -2,13 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { listValue } from '@duckdb/node-api';
+import { redactEvent } from '../../../collect/redact-event.js';
 import {
   compileRedaction,
   hintWords,
-  redactEvent,
   DEFAULT_REDACT_SUBSTRINGS,
   DEFAULT_REDACT_WORDS,
-} from '../../../collect/redact.js';
+} from '../../../collect/redaction-rules.js';
 import type { RawEvent } from '../../types.js';
 import { Db } from './connection.js';
 import { candidatePattern } from './redact-repo.js';
