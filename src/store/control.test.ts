@@ -7,7 +7,8 @@ import { createTestSchema } from '../test-helpers/postgres.js';
 import { tempDir } from '../test-helpers/tmp.js';
 import type { ControlStore } from './control.js';
 import { openPostgresControl } from './engines/postgres/postgres-store.js';
-import { openStore, storeParts } from './open.js';
+import { storeParts } from './join.js';
+import { openStore } from './open.js';
 import { WorkspaceConflict, type NewWorkspace } from './types.js';
 
 /** Two handles on one control plane (PostgreSQL: two pools, as two processes would hold). */

@@ -7,7 +7,7 @@ import { simulate } from '../sim/index.js';
 import { tempDir } from '../test-helpers/tmp.js';
 import { defaultMemoryLimit, parseByteSize, threadsFor } from '../util/memory-limit.js';
 import { createTestSchema } from '../test-helpers/postgres.js';
-import { joinStore, openStore, SPILL_DIR, storeParts } from './open.js';
+import { openStore, SPILL_DIR } from './open.js';
 import type { Store } from './store.js';
 
 const near = (reported: string, bytes: number) => {
@@ -190,38 +190,6 @@ test(
     }
   },
 );
-
-test('a deletion cut short after its data half leaves a listed workspace with no data; running it again finishes it', async () => {
-  const { dir, cleanup } = tempDir();
-  const store = await openStore(dir);
-  try {
-    await store.createWorkspace(workspace('w'));
-    await store.setSetting('w', 'lookback', 30);
-    await store.appendEvents('w', [page(1), page(2)], { origin: 'api', receivedAt: new Date() });
-    const { control, data } = storeParts(store)!;
-    // the control plane fails between the two halves (a PostgreSQL that went away)
-    const failing = joinStore(
-      {
-        ...control,
-        deleteWorkspaceControl: () => Promise.reject(new Error('the control database went away')),
-      },
-      data,
-    );
-    await assert.rejects(failing.deleteWorkspace('w'), /went away/);
-    assert.equal(await store.countEvents('w'), 0);
-    assert.equal((await store.getWorkspace('w'))?.id, 'w');
-    assert.equal(await store.getSetting('w', 'lookback'), 30);
-
-    const finished = await store.deleteWorkspace('w');
-    assert.equal(finished?.workspaces, 1);
-    assert.equal(finished?.workspace_settings, 1);
-    assert.equal(finished?.events, 0);
-    assert.equal(await store.getWorkspace('w'), undefined);
-  } finally {
-    await store.close();
-    cleanup();
-  }
-});
 
 test('a control that is not a PostgreSQL URL is refused without its password', async () => {
   const { dir, cleanup } = tempDir();

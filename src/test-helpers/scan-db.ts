@@ -3,11 +3,10 @@
 import type { Store } from '../store/store.js';
 import type { Db } from '../store/engines/duckdb/connection.js';
 import { duckDbOf } from '../store/engines/duckdb/duckdb-store.js';
-import { storeParts } from '../store/open.js';
 
-/** The store's DuckDB connection, its data part's (tests only: nothing else may reach past the Store interface). */
+/** The store's DuckDB connection (tests only: nothing else may reach past the Store interface). */
 export function dbOf(store: Store): Db {
-  const db = duckDbOf(storeParts(store)?.data ?? store);
+  const db = duckDbOf(store);
   if (!db) throw new Error(`store engine ${store.engine} has no DuckDB connection`);
   return db;
 }

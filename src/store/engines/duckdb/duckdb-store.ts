@@ -4,6 +4,7 @@
 // data part to another engine's control part).
 import type { ControlStore } from '../../control.js';
 import type { DataStore } from '../../data.js';
+import { storeParts } from '../../join.js';
 import {
   attributionFits,
   attributionInputs,
@@ -73,9 +74,12 @@ import {
 // the engine's own handle on a data part it opened, for engine tests and test helpers only
 const DATABASE = new WeakMap<DataStore, Db>();
 
-/** The database behind a data part this engine opened (engine tests and test helpers; nothing else may reach past Store). */
-export function duckDbOf(data: DataStore): Db | undefined {
-  return DATABASE.get(data);
+/**
+ * The database behind a data part this engine opened, or behind a Store joined from one (engine tests and
+ * test helpers; nothing else may reach past Store).
+ */
+export function duckDbOf(store: DataStore): Db | undefined {
+  return DATABASE.get(storeParts(store)?.data ?? store);
 }
 
 /** Both planes on one DuckDB file. The data part owns the database: closing it closes both. */
