@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig, type Config, type ConfigOverrides } from '../config/config.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
+import { StoreUnavailable } from '../store/types.js';
 import { UsageError } from './errors.js';
 import { asCliError, findServer, type ServerClient } from './server-client.js';
 
@@ -68,10 +69,27 @@ export async function withStore<T>(
       '--data-dir',
     );
   }
-  let store: Store;
+  const store = await openConfiguredStore(config);
   try {
-    store = await openStore(config.dataDir, { memoryLimit: config.memoryLimit });
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * Opens the store the configuration names (data directory, control plane, memory cap). What stops it
+ * from opening becomes a usage error (exit 2) saying what to fix: another process holding the data
+ * directory, or a control database that is down or refuses (named without its password).
+ */
+export async function openConfiguredStore(config: Config): Promise<Store> {
+  try {
+    return await openStore(config.dataDir, {
+      memoryLimit: config.memoryLimit,
+      control: config.control,
+    });
   } catch (err) {
+    if (err instanceof StoreUnavailable) throw new UsageError(err.message, 'CLOSEDLOOP_CONTROL');
     // DuckDB allows one process per database file
     if (/lock/i.test((err as Error).message)) {
       throw new UsageError(
@@ -80,11 +98,6 @@ export async function withStore<T>(
       );
     }
     throw err;
-  }
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
   }
 }
 

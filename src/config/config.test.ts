@@ -111,3 +111,46 @@ test('server limits: trustProxy is a list of addresses or ranges (never true), I
     cleanup();
   }
 });
+
+test('control: a postgres:// URL from the file or CLOSEDLOOP_CONTROL, unset by default, never echoed with its password', () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    assert.equal(loadConfig({ env: {}, cwd: dir }).control, undefined);
+    const url = 'postgres://closedloop:s3cret@db.internal:5432/control';
+    assert.equal(loadConfig({ env: { CLOSEDLOOP_CONTROL: url }, cwd: dir }).control, url);
+    writeFileSync(
+      join(dir, 'closedloop.config.json'),
+      JSON.stringify({ control: 'postgresql://db/control' }),
+    );
+    assert.equal(loadConfig({ env: {}, cwd: dir }).control, 'postgresql://db/control');
+    assert.equal(loadConfig({ env: { CLOSEDLOOP_CONTROL: url }, cwd: dir }).control, url);
+    for (const bad of ['mysql://closedloop:s3cret@db/control', 'postgres://', 's3cret']) {
+      assert.throws(
+        () => loadConfig({ env: { CLOSEDLOOP_CONTROL: bad }, cwd: dir }),
+        (err: unknown) => {
+          assert.ok(err instanceof ConfigError);
+          assert.equal(err.problems.length, 1, err.message);
+          assert.match(err.problems[0]!, /^CLOSEDLOOP_CONTROL: must be a postgres:\/\//);
+          assert.ok(!err.message.includes('s3cret'), err.message);
+          return true;
+        },
+      );
+    }
+    assert.match(
+      (() => {
+        try {
+          loadConfig({
+            env: { CLOSEDLOOP_CONTROL: 'mysql://closedloop:s3cret@db/control' },
+            cwd: dir,
+          });
+          return '';
+        } catch (err) {
+          return (err as Error).message;
+        }
+      })(),
+      /\(got "mysql:\/\/closedloop@db\/control"\)/,
+    );
+  } finally {
+    cleanup();
+  }
+});

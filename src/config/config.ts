@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { addressEntryProblem } from '../util/address-list.js';
 import { MIN_MEMORY_LIMIT, defaultMemoryLimit, parseByteSize } from '../util/memory-limit.js';
+import { withoutPassword } from '../util/url-password.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -130,6 +131,18 @@ const FIELDS = {
     default: defaultMemoryLimit(),
     hint: 'a size such as 2GB, 1.5GiB or 512MB, at least 256MB',
   },
+  // where the control plane lives (workspaces, keys, settings, leases): PostgreSQL for several processes;
+  // unset, the DuckDB file under dataDir. Shown in errors without its password.
+  control: {
+    env: 'CLOSEDLOOP_CONTROL',
+    schema: z
+      .string()
+      .refine((v) => /^postgres(ql)?:\/\/[^/]/i.test(v) && URL.canParse(v))
+      .optional(),
+    default: undefined,
+    hint: 'a postgres:// or postgresql:// URL, e.g. postgres://user:password@host:5432/db (unset: the DuckDB file in the data directory)',
+    secret: true,
+  },
 } as const;
 
 export type Config = { [K in keyof typeof FIELDS]: z.infer<(typeof FIELDS)[K]['schema']> };
@@ -201,8 +214,10 @@ export function loadConfig(
     if (r.success) out[key] = r.data;
     else {
       const detail = r.error.issues.find((i) => i.code === 'custom')?.message; // which entry of a list is wrong
+      // a URL that may carry a password is shown without it
+      const shown = 'secret' in f && typeof value === 'string' ? withoutPassword(value) : value;
       problems.push(
-        `${from}: must be ${f.hint} (got ${JSON.stringify(value)})${detail ? `: ${detail}` : ''}`,
+        `${from}: must be ${f.hint} (got ${JSON.stringify(shown)})${detail && !('secret' in f) ? `: ${detail}` : ''}`,
       );
     }
   }

@@ -6,6 +6,7 @@ import { rebuild } from '../derive/derive.js';
 import { simulate } from '../sim/index.js';
 import { tempDir } from '../test-helpers/tmp.js';
 import { defaultMemoryLimit, parseByteSize, threadsFor } from '../util/memory-limit.js';
+import { createTestSchema } from '../test-helpers/postgres.js';
 import { openStore, SPILL_DIR } from './open.js';
 import type { Store } from './store.js';
 
@@ -116,3 +117,95 @@ test(
     }
   },
 );
+
+const workspace = (id: string) => ({
+  id,
+  name: id,
+  currency: 'USD',
+  timezone: 'UTC',
+  writeKey: `wk_${id}`,
+  secretKeyHash: `h_${id}`,
+});
+const page = (i: number) => ({
+  type: 'page',
+  messageId: `m${i}`,
+  anonymousId: 'a1',
+  timestamp: `2026-01-01T00:00:0${i}Z`,
+});
+
+test(
+  'with a control URL, workspaces and settings live in PostgreSQL, facts in the DuckDB file; deletion removes both',
+  { timeout: 60_000 },
+  async () => {
+    const { dir, cleanup } = tempDir();
+    const pg = await createTestSchema();
+    try {
+      const store = await openStore(dir, { control: pg.url });
+      try {
+        assert.equal(store.controlEngine, 'postgres');
+        assert.equal(store.engine, 'duckdb');
+        await store.createWorkspace(workspace('w'));
+        await store.createWorkspace(workspace('other'));
+        await store.setSetting('w', 'lookback', 30);
+        const stored = await store.appendEvents('w', [page(1), page(2)], {
+          origin: 'api',
+          receivedAt: new Date(),
+        });
+        assert.equal(stored.inserted, 2);
+        await store.appendEvents('other', [page(1)], { origin: 'api', receivedAt: new Date() });
+        assert.equal(await store.countEvents('w'), 2);
+        const rows = await pg.admin.query(`SELECT id FROM ${pg.schema}.workspaces ORDER BY id`);
+        assert.deepEqual(
+          rows.rows.map((r: { id: string }) => r.id),
+          ['other', 'w'],
+        );
+
+        const removed = await store.deleteWorkspace('w');
+        assert.equal(removed?.workspaces, 1);
+        assert.equal(removed?.workspace_settings, 1);
+        assert.equal(removed?.events, 2);
+        assert.equal(Object.keys(removed!)[0], 'workspaces');
+        assert.equal(await store.countEvents('w'), 0);
+        assert.equal(await store.countEvents('other'), 1);
+        assert.equal(await store.getSetting('w', 'lookback'), undefined);
+        assert.deepEqual(
+          (await store.listWorkspaces()).map((w) => w.id),
+          ['other'],
+        );
+        assert.equal(await store.deleteWorkspace('w'), undefined);
+      } finally {
+        await store.close();
+      }
+      // the DuckDB file holds the facts; its own control tables stay empty
+      const fileOnly = await openStore(dir);
+      try {
+        assert.deepEqual(await fileOnly.listWorkspaces(), []);
+        assert.equal(await fileOnly.countEvents('other'), 1);
+      } finally {
+        await fileOnly.close();
+      }
+    } finally {
+      await pg.drop();
+      cleanup();
+    }
+  },
+);
+
+test('a control that is not a PostgreSQL URL is refused without its password', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    await assert.rejects(
+      openStore(dir, { control: 'mysql://ops:hunter2@db/control' }),
+      (e: unknown) => {
+        assert.match(
+          String(e),
+          /mysql:\/\/ops@db\/control is not a postgres:\/\/ or postgresql:\/\/ URL/,
+        );
+        assert.ok(!String(e).includes('hunter2'));
+        return true;
+      },
+    );
+  } finally {
+    cleanup();
+  }
+});

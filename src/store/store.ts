@@ -1,40 +1,21 @@
-import type { EngineStore } from './areas/engine.js';
-import type { WorkspacesStore } from './areas/workspaces.js';
-import type { SettingsStore } from './areas/settings.js';
-import type { EventsStore } from './areas/events.js';
-import type { DeadLettersStore } from './areas/dead-letters.js';
-import type { DeriveScopeStore } from './areas/derive-scope.js';
-import type { UserAgentsStore } from './areas/user-agents.js';
-import type { SessionsStore } from './areas/sessions.js';
-import type { IdentityStore } from './areas/identity.js';
-import type { MilestonesStore } from './areas/milestones.js';
-import type { JourneysStore } from './areas/journeys.js';
-import type { CreditsStore } from './areas/credits.js';
-import type { RedactionStore } from './areas/redaction.js';
-import type { PrivacyStore } from './areas/privacy.js';
-import type { InspectionStore } from './areas/inspection.js';
+import type { ControlStore } from './control.js';
+import type { DataStore } from './data.js';
 
 export type { ImportProgress } from './areas/events.js';
+export type { ControlStore } from './control.js';
+export type { DataStore } from './data.js';
 
 /**
- * The only way into storage: one interface per area (src/store/areas/), which an engine implements
- * (src/store/engines/<engine>/). Every read and write names its workspace, and an engine must never
- * return another workspace's rows.
+ * The only way into storage: the control plane (ControlStore: workspaces, settings, leases) joined to the
+ * data plane (DataStore: facts and derived rows), each one interface per area (src/store/areas/) that an
+ * engine implements (src/store/engines/<engine>/). store/open.ts opens one of each and joins them.
  */
-export interface Store
-  extends
-    EngineStore,
-    WorkspacesStore,
-    SettingsStore,
-    EventsStore,
-    DeadLettersStore,
-    DeriveScopeStore,
-    UserAgentsStore,
-    SessionsStore,
-    IdentityStore,
-    MilestonesStore,
-    JourneysStore,
-    CreditsStore,
-    RedactionStore,
-    PrivacyStore,
-    InspectionStore {}
+export interface Store extends ControlStore, DataStore {
+  /**
+   * Removes the workspace and every fact, derived row, audit row and setting of it: first its rows in the
+   * data plane, then its workspace row and settings in the control plane, each half all or nothing. If
+   * the second half fails, the workspace is still listed, with no data, and its keys still work; running
+   * the deletion again finishes it. Rows removed per table, or undefined when there is no such workspace.
+   */
+  deleteWorkspace(id: string): Promise<Record<string, number> | undefined>;
+}

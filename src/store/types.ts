@@ -2,6 +2,7 @@
 export * from './areas/engine.js';
 export * from './areas/workspaces.js';
 export * from './areas/settings.js';
+export * from './areas/leases.js';
 export * from './areas/events.js';
 export * from './areas/dead-letters.js';
 export * from './areas/derive-scope.js';

@@ -9,8 +9,7 @@ import {
 } from '../../server/admin-credential.js';
 import { buildApp } from '../../server/app.js';
 import { installGracefulShutdown } from '../../server/lifecycle.js';
-import { openStore } from '../../store/open.js';
-import { cliConfig } from '../context.js';
+import { cliConfig, openConfiguredStore } from '../context.js';
 import { UsageError } from '../errors.js';
 import { seedDemoWorkspace } from '../demo.js';
 
@@ -42,9 +41,12 @@ export function register(program: Command): void {
         memoryLimit: o.memoryLimit,
       });
       const logger = pino({ level: config.logLevel });
-      const store = await openStore(config.dataDir, { memoryLimit: config.memoryLimit });
+      const store = await openConfiguredStore(config);
       // what the engine may use, as it reports it: the first thing to check when memory runs short
-      logger.info({ store: store.engine, limits: await store.engineLimits() }, 'store open');
+      logger.info(
+        { store: store.engine, control: store.controlEngine, limits: await store.engineLimits() },
+        'store open',
+      );
       const firstRun = (await store.listWorkspaces()).length === 0;
       // the CLI on this machine acts through this server while it holds the data directory (server.json)
       const admin = newAdminToken();

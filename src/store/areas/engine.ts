@@ -12,3 +12,18 @@ export interface EngineStore {
 
   close(): Promise<void>;
 }
+
+/**
+ * An engine could not be opened because its server is down, refuses the connection or the credentials, or
+ * lacks the database. The message names where (the URL without its password) and why, for the operator.
+ */
+export class StoreUnavailable extends Error {
+  constructor(
+    /** Where the engine was looked for: a URL without its password. */
+    readonly target: string,
+    reason: string,
+  ) {
+    super(`cannot open ${target}: ${reason}`);
+    this.name = 'StoreUnavailable';
+  }
+}

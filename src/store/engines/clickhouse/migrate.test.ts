@@ -3,11 +3,13 @@ import { test } from 'node:test';
 import { openTestChdb } from '../../../test-helpers/clickhouse.js';
 import { Db } from '../duckdb/connection.js';
 import { migrate } from '../duckdb/migrate.js';
+import { CONTROL_TABLES as DUCKDB_CONTROL_TABLES } from '../duckdb/migrations.js';
 import { CH_MIGRATIONS, migrateClickHouse, schemaStatements } from './migrate.js';
 import { TABLES } from './schema.js';
 
-// the control plane's tables: kept by the control store (DuckDB or PostgreSQL), not in ClickHouse
-const CONTROL_TABLES = new Set(['workspaces', 'workspace_settings', 'schema_migrations']);
+// the control plane's tables (the DuckDB file's list, so a new one is left out here too): kept by the
+// control store (DuckDB or PostgreSQL), not in ClickHouse; and DuckDB's own migration log
+const CONTROL_TABLES = new Set([...DUCKDB_CONTROL_TABLES, 'schema_migrations']);
 
 test(
   'migrations create every data table, and a second run applies nothing',

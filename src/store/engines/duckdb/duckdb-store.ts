@@ -1,6 +1,10 @@
-// The DuckDB engine's Store: each area of src/store/areas/ is the list of its repo functions, bound to
-// one database (bind.ts); the few methods that need more than the database are written here.
-import type { Store } from '../../store.js';
+// The DuckDB engine: the data plane (DataStore) and the control plane (ControlStore) in one file, each
+// area of src/store/areas/ the list of its repo functions bound to one database (bind.ts); the few
+// methods that need more than the database are written here. store/open.ts joins the two parts (or this
+// data part to another engine's control part).
+import type { ControlStore } from '../../control.js';
+import type { DataStore } from '../../data.js';
+import { storeParts } from '../../join.js';
 import {
   attributionFits,
   attributionInputs,
@@ -10,7 +14,7 @@ import {
   personCredits,
   replaceCredits,
 } from './attribution-repo.js';
-import { bind } from './bind.js';
+import { bind } from '../bind.js';
 import { importEventsFile, loadEventJournal } from './bulk-load.js';
 import { Db, type EngineLimits } from './connection.js';
 import { countDeadLetters, listDeadLetters, retryDeadLetters } from './dead-letters-repo.js';
@@ -51,10 +55,12 @@ import { completeErasure, erasePerson, listErasures, personRows } from './privac
 import { redactionRuns, redactStoredEvents } from './redact-repo.js';
 import { deriveSessions, listSessions, sessionsByChannel } from './sessions-repo.js';
 import { getSetting, setSetting } from './settings-repo.js';
+import { acquireLease, releaseLease, renewLease } from './leases-repo.js';
+import { deleteWorkspaceData } from './workspace-data-repo.js';
 import { releaseAffectedEvents, stageAffectedEvents } from './affected-events.js';
 import {
   createWorkspace,
-  deleteWorkspace,
+  deleteWorkspaceControl,
   findWorkspaceByWriteKey,
   findWorkspaceBySecretHash,
   getWorkspace,
@@ -62,30 +68,38 @@ import {
   setWorkspaceSecretHash,
 } from './workspaces-repo.js';
 
-// the engine's own handle on a store it opened, for engine tests and test helpers only
-const DATABASE = new WeakMap<Store, Db>();
+// the engine's own handle on a data part it opened, for engine tests and test helpers only
+const DATABASE = new WeakMap<DataStore, Db>();
 
-/** The database behind a store this engine opened (engine tests and test helpers; nothing else may reach past Store). */
-export function duckDbOf(store: Store): Db | undefined {
-  return DATABASE.get(store);
+/**
+ * The database behind a data part this engine opened, or behind a Store joined from one (engine tests and
+ * test helpers; nothing else may reach past Store).
+ */
+export function duckDbOf(store: DataStore): Db | undefined {
+  return DATABASE.get(storeParts(store)?.data ?? store);
+}
+
+/** Both planes on one DuckDB file. The data part owns the database: closing it closes both. */
+export interface DuckDbParts {
+  data: DataStore;
+  /** The control plane in the same file (used when no PostgreSQL is configured); its close() is a no-op. */
+  control: ControlStore;
 }
 
 /** Opens (creating and migrating) the DuckDB database at `path`. */
-export async function openDuckDbStore(path: string, limits?: EngineLimits): Promise<Store> {
+export async function openDuckDbStore(path: string, limits?: EngineLimits): Promise<DuckDbParts> {
   const db = await Db.open(path, limits);
   await migrate(db);
   const privacyKey = new PrivacyKey(db, privacyKeyPath(path));
   await privacyKey.load();
   const appender = new EventAppender(db);
   let isReady = true;
-  const store: Store = {
-    engine: 'duckdb',
+  const control: ControlStore = {
+    controlEngine: 'duckdb',
+    controlSchemaVersion: () => schemaVersion(db),
     ready: () => isReady,
-    async close() {
-      isReady = false;
-      await db.close();
-    },
-    ...bind(db, { engineLimits, schemaVersion }),
+    // the data part closes the database the two share
+    close: async () => undefined,
     ...bind(db, {
       createWorkspace,
       listWorkspaces,
@@ -93,9 +107,20 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
       findWorkspaceByWriteKey,
       findWorkspaceBySecretHash,
       setWorkspaceSecretHash,
-      deleteWorkspace,
+      deleteWorkspaceControl,
     }),
     ...bind(db, { getSetting, setSetting }),
+    ...bind(db, { acquireLease, renewLease, releaseLease }),
+  };
+  const data: DataStore = {
+    engine: 'duckdb',
+    ready: () => isReady,
+    async close() {
+      isReady = false;
+      await db.close();
+    },
+    ...bind(db, { engineLimits, schemaVersion }),
+    ...bind(db, { deleteWorkspaceData }),
     ...bind(db, { importEventsFile, loadEventJournal, queryEvents, countEvents }),
     // the live path's group commit, for one request's events
     appendEvents: async (workspaceId, events, meta) =>
@@ -154,6 +179,6 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
     erasePerson: (workspaceId, selection, meta) =>
       erasePerson(db, privacyKey, workspaceId, selection, meta),
   };
-  DATABASE.set(store, db);
-  return store;
+  DATABASE.set(data, db);
+  return { data, control };
 }

@@ -7,6 +7,12 @@ export interface Migration {
   sql: string;
 }
 
+/**
+ * The control plane's tables (ControlStore): in this file when no PostgreSQL is configured, and otherwise
+ * left empty here. A workspace's data deletion leaves them to the control half.
+ */
+export const CONTROL_TABLES: readonly string[] = ['workspaces', 'workspace_settings', 'leases'];
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -337,5 +343,17 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: `
       ALTER TABLE erased_identifiers ADD COLUMN from_at TIMESTAMPTZ;
       ALTER TABLE erased_identifiers ADD COLUMN until_at TIMESTAMPTZ;`,
+  },
+  {
+    version: 18,
+    name: 'leases',
+    // Control plane: a named lease and its holder until expires_at (the database's clock), taken and
+    // renewed by compare-and-set (leases-repo.ts).
+    sql: `
+      CREATE TABLE leases (
+        name VARCHAR PRIMARY KEY,
+        holder VARCHAR NOT NULL,
+        expires_at TIMESTAMPTZ NOT NULL
+      );`,
   },
 ];

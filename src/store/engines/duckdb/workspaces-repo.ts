@@ -1,7 +1,24 @@
-// Workspaces: created with a write key and the hash of a secret key (the key itself is never stored), given
-// a new secret key hash, and deleted with every row that names them.
-import type { NewWorkspace, Workspace } from '../../types.js';
+// Workspaces (the control plane's, when it lives in the DuckDB file): created with a write key and the
+// hash of a secret key (the key itself is never stored), given a new secret key hash, and deleted with
+// their settings (their data goes first: workspace-data-repo.ts).
+import { WorkspaceConflict, type NewWorkspace, type Workspace } from '../../types.js';
 import type { Db, Row } from './connection.js';
+
+// DuckDB names the column of a unique or primary key it refuses: `Duplicate key "write_key: ..."`
+const CONFLICT_COLUMNS = {
+  id: 'id',
+  write_key: 'writeKey',
+  secret_key_hash: 'secretKeyHash',
+} as const;
+
+/** The engine's refusal of a taken workspace key, as the store's neutral error (else the error itself). */
+function asConflict(err: unknown): unknown {
+  const m = /^Constraint Error: Duplicate key "(\w+):/.exec(
+    err instanceof Error ? err.message : '',
+  );
+  const key = m && CONFLICT_COLUMNS[m[1] as keyof typeof CONFLICT_COLUMNS];
+  return key ? new WorkspaceConflict(key) : err;
+}
 
 function toWorkspace(r: Row): Workspace {
   return {
@@ -15,20 +32,24 @@ function toWorkspace(r: Row): Workspace {
 }
 
 export async function createWorkspace(db: Db, w: NewWorkspace): Promise<Workspace> {
-  await db.write((c) =>
-    c.run(
-      `INSERT INTO workspaces (id, name, currency, timezone, write_key, secret_key_hash)
+  await db.write(async (c) => {
+    await c
+      .run(
+        `INSERT INTO workspaces (id, name, currency, timezone, write_key, secret_key_hash)
        VALUES ($id, $name, $currency, $timezone, $wk, $sk)`,
-      {
-        id: w.id,
-        name: w.name,
-        currency: w.currency,
-        timezone: w.timezone,
-        wk: w.writeKey,
-        sk: w.secretKeyHash,
-      },
-    ),
-  );
+        {
+          id: w.id,
+          name: w.name,
+          currency: w.currency,
+          timezone: w.timezone,
+          wk: w.writeKey,
+          sk: w.secretKeyHash,
+        },
+      )
+      .catch((err: unknown) => {
+        throw asConflict(err);
+      });
+  });
   const ws = await getWorkspace(db, w.id);
   if (!ws) throw new Error(`workspace ${w.id} not found after insert`);
   return ws;
@@ -60,40 +81,27 @@ export async function setWorkspaceSecretHash(
   secretKeyHash: string,
 ): Promise<boolean> {
   return db.write(async (c) => {
-    const r = await c.run('UPDATE workspaces SET secret_key_hash = $h WHERE id = $id', {
-      h: secretKeyHash,
-      id,
-    });
+    const r = await c
+      .run('UPDATE workspaces SET secret_key_hash = $h WHERE id = $id', { h: secretKeyHash, id })
+      .catch((err: unknown) => {
+        throw asConflict(err);
+      });
     return r.rowsChanged > 0;
   });
 }
 
 /**
- * Deletes the workspace and, in one transaction, every row of every table with a workspace_id column
- * (found in the catalog, so a table added later is covered without a change here). Returns rows removed
+ * The control half of a workspace's deletion: its row and its settings, in one transaction. Rows removed
  * per table, or undefined when there is no such workspace.
  */
-export async function deleteWorkspace(
+export async function deleteWorkspaceControl(
   db: Db,
   id: string,
 ): Promise<Record<string, number> | undefined> {
-  const tables = (
-    await db.query(
-      `SELECT DISTINCT table_name FROM duckdb_columns()
-       WHERE column_name = 'workspace_id' AND schema_name = 'main' AND NOT internal AND database_name = current_database()
-       ORDER BY table_name`,
-    )
-  ).map((r) => String(r.table_name));
   return db.transaction(async (c) => {
     const gone = await c.run('DELETE FROM workspaces WHERE id = $id', { id });
     if (gone.rowsChanged === 0) return undefined;
-    const counts: Record<string, number> = { workspaces: gone.rowsChanged };
-    for (const t of tables) {
-      const r = await c.run(`DELETE FROM "${t.replaceAll('"', '""')}" WHERE workspace_id = $id`, {
-        id,
-      });
-      counts[t] = r.rowsChanged;
-    }
-    return counts;
+    const settings = await c.run('DELETE FROM workspace_settings WHERE workspace_id = $id', { id });
+    return { workspaces: gone.rowsChanged, workspace_settings: settings.rowsChanged };
   });
 }

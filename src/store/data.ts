@@ -1,0 +1,37 @@
+// The data plane's contract: facts, derived rows and what reads them (every area but the control plane's).
+import type { EngineStore } from './areas/engine.js';
+import type { WorkspaceDataStore } from './areas/workspaces.js';
+import type { EventsStore } from './areas/events.js';
+import type { DeadLettersStore } from './areas/dead-letters.js';
+import type { DeriveScopeStore } from './areas/derive-scope.js';
+import type { UserAgentsStore } from './areas/user-agents.js';
+import type { SessionsStore } from './areas/sessions.js';
+import type { IdentityStore } from './areas/identity.js';
+import type { MilestonesStore } from './areas/milestones.js';
+import type { JourneysStore } from './areas/journeys.js';
+import type { CreditsStore } from './areas/credits.js';
+import type { RedactionStore } from './areas/redaction.js';
+import type { PrivacyStore } from './areas/privacy.js';
+import type { InspectionStore } from './areas/inspection.js';
+
+/**
+ * The data areas, implemented by every data engine (src/store/engines/<engine>/). Every read and write
+ * names its workspace, and an engine must never return another workspace's rows. The data plane does not
+ * know which workspaces exist: that is the control plane's (ControlStore).
+ */
+export interface DataStore
+  extends
+    EngineStore,
+    WorkspaceDataStore,
+    EventsStore,
+    DeadLettersStore,
+    DeriveScopeStore,
+    UserAgentsStore,
+    SessionsStore,
+    IdentityStore,
+    MilestonesStore,
+    JourneysStore,
+    CreditsStore,
+    RedactionStore,
+    PrivacyStore,
+    InspectionStore {}
