@@ -6,6 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openChdbConnection } from '../store/engines/clickhouse/chdb-connection.js';
 import type { ClickHouseConnection } from '../store/engines/clickhouse/connection.js';
+import type { ChStore } from '../store/engines/clickhouse/events.js';
+import { migrateClickHouse } from '../store/engines/clickhouse/migrate.js';
+import type { Db } from '../store/engines/duckdb/connection.js';
+import { duckDbOf } from '../store/engines/duckdb/duckdb-store.js';
+import type { Store } from '../store/store.js';
+import { openTestStore } from './store.js';
+import { tempDir } from './tmp.js';
 
 let dataDir: string | undefined;
 
@@ -41,4 +48,43 @@ export async function openTestChdb(): Promise<{
       await conn.close();
     },
   };
+}
+
+/** What a cross-engine test gets: a DuckDB Store and a migrated ClickHouse database, side by side. */
+export interface BothEngines {
+  duck: Store;
+  /** The DuckDB engine's database under `duck` (for rows a test writes directly). */
+  duckDb: Db;
+  ch: ChStore;
+  dir: string;
+}
+
+/**
+ * Runs `fn` with a DuckDB store (its workspace `workspaceId` created when given) and a ClickHouse
+ * database with the schema applied; both are closed and removed after.
+ */
+export async function withBothEngines(
+  fn: (e: BothEngines) => Promise<void>,
+  opts: { workspaceId?: string } = {},
+): Promise<void> {
+  const { dir, cleanup } = tempDir();
+  const duck = await openTestStore(join(dir, 'duck'));
+  const ch = await openTestChdb();
+  try {
+    if (opts.workspaceId)
+      await duck.createWorkspace({
+        id: opts.workspaceId,
+        name: opts.workspaceId,
+        currency: 'USD',
+        timezone: 'UTC',
+        writeKey: `wk_${opts.workspaceId}`,
+        secretKeyHash: `h_${opts.workspaceId}`,
+      });
+    await migrateClickHouse(ch.conn, { database: ch.database });
+    await fn({ duck, duckDb: duckDbOf(duck)!, ch: { conn: ch.conn, database: ch.database }, dir });
+  } finally {
+    await duck.close();
+    await ch.close();
+    cleanup();
+  }
 }

@@ -1,11 +1,8 @@
 // The credit reads on ClickHouse against DuckDB: the same derived rows in both engines give the same
 // report for every grouping and range, the same fits, person credits and out-of-step persons.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { openTestChdb } from '../../../test-helpers/clickhouse.js';
-import { openTestStore } from '../../../test-helpers/store.js';
-import { tempDir } from '../../../test-helpers/tmp.js';
+import { withBothEngines } from '../../../test-helpers/clickhouse.js';
 import { CREDIT_DIMENSIONS, type CreditQuery } from '../../areas/credits.js';
 import { duckDbOf } from '../duckdb/duckdb-store.js';
 import {
@@ -17,7 +14,6 @@ import {
   personCredits,
   replaceCredits,
 } from './credits.js';
-import { migrateClickHouse } from './migrate.js';
 
 const WS = 'ws_credits';
 const SESSION_DEFAULTS = {
@@ -159,12 +155,8 @@ test(
   'credit reads give the same answers on ClickHouse and DuckDB',
   { timeout: 120_000 },
   async () => {
-    const { dir, cleanup } = tempDir();
-    const duck = await openTestStore(join(dir, 'duck'));
-    const ch = await openTestChdb();
-    try {
-      await migrateClickHouse(ch.conn, { database: ch.database });
-      const db = duckDbOf(duck)!;
+    await withBothEngines(async ({ duck, duckDb, ch }) => {
+      const db = duckDb;
       for (const [table, rows] of [
         ['sessions', SESSIONS],
         ['attribution_credits', CREDITS],
@@ -215,11 +207,7 @@ test(
       const outOfStep = (await creditsOutOfStep(s, WS, 'lead')).sort();
       assert.deepEqual(outOfStep, ['p4', 'p5']);
       assert.deepEqual(outOfStep, (await duck.creditsOutOfStep(WS, 'lead')).sort());
-    } finally {
-      await duck.close();
-      await ch.close();
-      cleanup();
-    }
+    });
   },
 );
 
@@ -291,12 +279,8 @@ test(
   'attribution inputs and credit writes are the same on ClickHouse and DuckDB',
   { timeout: 120_000 },
   async () => {
-    const { dir, cleanup } = tempDir();
-    const duck = await openTestStore(join(dir, 'duck'));
-    const ch = await openTestChdb();
-    try {
-      await migrateClickHouse(ch.conn, { database: ch.database });
-      const db = duckDbOf(duck)!;
+    await withBothEngines(async ({ duck, duckDb, ch }) => {
+      const db = duckDb;
       for (const [table, rows] of [
         ['identities', IDENTITIES],
         ['sessions', TOUCH_SESSIONS],
@@ -408,10 +392,6 @@ test(
         { db: ch.database },
       );
       assert.deepEqual(stages, []);
-    } finally {
-      await duck.close();
-      await ch.close();
-      cleanup();
-    }
+    });
   },
 );

@@ -4,13 +4,10 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { openTestChdb } from '../../../test-helpers/clickhouse.js';
-import { openTestStore } from '../../../test-helpers/store.js';
-import { tempDir } from '../../../test-helpers/tmp.js';
+import { withBothEngines } from '../../../test-helpers/clickhouse.js';
 import type { IngestResult, StoredEvent } from '../../areas/events.js';
 import { countEvents, queryEvents } from './events.js';
 import { contentMessageId, importEventsFile } from './import.js';
-import { migrateClickHouse } from './migrate.js';
 
 const WS = 'ws_import';
 const LINES = [
@@ -71,49 +68,36 @@ const withoutBatch = ({ batchId: _b, ...r }: IngestResult) => r;
 const withoutReceived = (events: StoredEvent[]) => events.map(({ receivedAt: _r, ...e }) => e);
 
 test('a file imports into ClickHouse as into DuckDB', { timeout: 120_000 }, async () => {
-  const { dir, cleanup } = tempDir();
-  const duck = await openTestStore(join(dir, 'duck'));
-  const ch = await openTestChdb();
-  try {
-    await duck.createWorkspace({
-      id: WS,
-      name: WS,
-      currency: 'USD',
-      timezone: 'UTC',
-      writeKey: 'wk',
-      secretKeyHash: 'h',
-    });
-    await migrateClickHouse(ch.conn, { database: ch.database });
-    const s = { conn: ch.conn, database: ch.database };
-    const file = join(dir, 'events.ndjson');
-    writeFileSync(
-      file,
-      LINES.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n',
-    );
-    const d = await duck.importEventsFile(WS, file);
-    const c = await importEventsFile(s, WS, file);
-    assert.deepEqual(withoutBatch(c), withoutBatch(d));
-    assert.equal(c.inserted, 4);
-    assert.deepEqual(
-      c.rejected.map((r) => r.line),
-      [5, 6, 7, 8, 9, 10],
-    );
-    assert.deepEqual(
-      withoutReceived(await queryEvents(s, WS)),
-      withoutReceived(await duck.queryEvents(WS)),
-    );
-    const hashed = (await queryEvents(s, WS, { anonymousId: 'a2' })).find(
-      (e) => e.type === 'track',
-    );
-    assert.equal(hashed?.messageId, contentMessageId(LINES[2] as Record<string, unknown>));
-    // again: every valid line is a duplicate now
-    const again = await importEventsFile(s, WS, file);
-    assert.deepEqual(withoutBatch(again), withoutBatch(await duck.importEventsFile(WS, file)));
-    assert.equal(again.inserted, 0);
-    assert.equal(await countEvents(s, WS), 4);
-  } finally {
-    await duck.close();
-    await ch.close();
-    cleanup();
-  }
+  await withBothEngines(
+    async ({ duck, ch, dir }) => {
+      const s = { conn: ch.conn, database: ch.database };
+      const file = join(dir, 'events.ndjson');
+      writeFileSync(
+        file,
+        LINES.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n',
+      );
+      const d = await duck.importEventsFile(WS, file);
+      const c = await importEventsFile(s, WS, file);
+      assert.deepEqual(withoutBatch(c), withoutBatch(d));
+      assert.equal(c.inserted, 4);
+      assert.deepEqual(
+        c.rejected.map((r) => r.line),
+        [5, 6, 7, 8, 9, 10],
+      );
+      assert.deepEqual(
+        withoutReceived(await queryEvents(s, WS)),
+        withoutReceived(await duck.queryEvents(WS)),
+      );
+      const hashed = (await queryEvents(s, WS, { anonymousId: 'a2' })).find(
+        (e) => e.type === 'track',
+      );
+      assert.equal(hashed?.messageId, contentMessageId(LINES[2] as Record<string, unknown>));
+      // again: every valid line is a duplicate now
+      const again = await importEventsFile(s, WS, file);
+      assert.deepEqual(withoutBatch(again), withoutBatch(await duck.importEventsFile(WS, file)));
+      assert.equal(again.inserted, 0);
+      assert.equal(await countEvents(s, WS), 4);
+    },
+    { workspaceId: WS },
+  );
 });
