@@ -19,10 +19,14 @@ const JSON_PATH = (path: readonly string[]) => path.map((k) => `'${k}'`).join(',
 export function clickHouseDialect(database: string): Dialect {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database))
     throw new Error(`not a database name: ${database}`);
-  return { ...CLICKHOUSE, table: (name) => `${database}.${name}` };
+  return {
+    ...CLICKHOUSE,
+    table: (name) => `${database}.${name}`,
+    tableFinal: (name) => `${database}.${name} FINAL`,
+  };
 }
 
-const CLICKHOUSE: Omit<Dialect, 'table'> = {
+const CLICKHOUSE: Omit<Dialect, 'table' | 'tableFinal'> = {
   name: 'clickhouse',
   placeholder: (name, type) =>
     type === 'time'
@@ -48,6 +52,10 @@ const CLICKHOUSE: Omit<Dialect, 'table'> = {
     `replaceRegexpAll(${e}, ${pattern}, ${replacement})`,
   epochMs: (e) => `toUnixTimestamp64Milli(${e})`,
   listPosition: (list, e) => `indexOf(${list}, ${e})`,
+  // String holds bytes: substring and length count bytes, not characters
+  bytesHead: (e, n) => `substring(${e}, 1, ${n})`,
+  byteLength: (e) => `length(${e})`,
+  base64: (e) => `base64Encode(${e})`,
 };
 
 /** Renders a neutral query for ClickHouse. */

@@ -30,16 +30,22 @@ export interface ChStore {
 /** Segment ids checked against the stored ones per query (a list parameter of this many ids). */
 const ID_CHUNK = 20_000;
 
-export async function loadEventJournal(s: ChStore, path: string): Promise<JournalLoadResult> {
-  const source = basename(path);
-  const rows: EventRow[] = [];
-  const refused: {
-    line: JournalLine;
-    reason: string;
-    workspaceId: string | null;
-    receivedAt: string | null;
-  }[] = [];
-  for (const line of splitJournalLines(await readFile(path))) {
+/** A line that cannot load, with why and what its metadata names. */
+export interface RefusedLine {
+  line: JournalLine;
+  reason: string;
+  workspaceId: string | null;
+  receivedAt: string | null;
+}
+
+/** Sorts lines into event rows and refusals: the journal load path's one rule, for a segment or a retry. */
+export function sortJournalLines(lines: readonly JournalLine[]): {
+  good: { line: JournalLine; row: EventRow }[];
+  refused: RefusedLine[];
+} {
+  const good: { line: JournalLine; row: EventRow }[] = [];
+  const refused: RefusedLine[] = [];
+  for (const line of lines) {
     const screened = screenJournalLine(line);
     if (screened.reason) {
       refused.push({ line, reason: screened.reason, ...screened });
@@ -48,12 +54,37 @@ export async function loadEventJournal(s: ChStore, path: string): Promise<Journa
     const mapped = journalRow(JSON.parse(line.raw.toString('utf8')) as Record<string, unknown>);
     if ('reason' in mapped)
       refused.push({ line, reason: reasonFor(line, mapped.reason), ...screened });
-    else rows.push(mapped.row);
+    else good.push({ line, row: mapped.row });
   }
-  const fresh = await notErased(s, await newRows(s, rows));
+  return { good, refused };
+}
+
+export async function loadEventJournal(s: ChStore, path: string): Promise<JournalLoadResult> {
+  const source = basename(path);
+  const { good, refused } = sortJournalLines(splitJournalLines(await readFile(path)));
+  const fresh = await storableRows(
+    s,
+    good.map((g) => g.row),
+  );
   // dead letters first: were the insert of events to fail after them, a reload of the segment finds the
   // same ids (deadLetterId is a function of the line) and the replacing table keeps one of each
   await insertDeadLetters(s, source, refused);
+  return { ...(await insertEvents(s, fresh)), deadLetters: refused.length };
+}
+
+/** The rows a load stores: new (newRows), and naming no erased identifier (a retry too). */
+export async function storableRows(
+  s: ChStore,
+  rows: readonly EventRow[],
+): Promise<readonly EventRow[]> {
+  return notErased(s, await newRows(s, rows));
+}
+
+/** Inserts rows already found storable (storableRows); the ids they carry, per workspace. */
+export async function insertEvents(
+  s: ChStore,
+  fresh: readonly EventRow[],
+): Promise<{ inserted: number; affected: Map<string, AffectedIds> }> {
   await s.conn.insert(`${s.database}.events`, fresh);
   const affected = new Map<string, AffectedIds>();
   for (const r of fresh) {
@@ -66,7 +97,7 @@ export async function loadEventJournal(s: ChStore, path: string): Promise<Journa
     a.anonymousIds = [...new Set(a.anonymousIds)];
     a.userIds = [...new Set(a.userIds)];
   }
-  return { inserted: fresh.length, affected, deadLetters: refused.length };
+  return { inserted: fresh.length, affected };
 }
 
 /** The rows whose (workspace, messageId) is neither stored nor earlier in the segment. */
@@ -98,34 +129,33 @@ export async function newRows(s: ChStore, rows: readonly EventRow[]): Promise<Ev
   return out;
 }
 
-async function insertDeadLetters(
+/** Stores refused lines of `source` as dead letters (ids follow the line, so a replay adds nothing). */
+export async function insertDeadLetters(
   s: ChStore,
   source: string,
-  refused: readonly {
-    line: JournalLine;
-    reason: string;
-    workspaceId: string | null;
-    receivedAt: string | null;
-  }[],
+  refused: readonly RefusedLine[],
 ): Promise<void> {
-  for (const r of refused) {
-    // the raw bytes may not be UTF-8, which JSON rows cannot carry: they travel as base64
-    await s.conn.command(
-      `INSERT INTO ${s.database}.dead_letters (id, workspace_id, source, line_no, received_at, failed_at, reason, raw, version)
-       SELECT {id:String}, {ws:Nullable(String)}, {source:String}, {line:Int32},
-         parseDateTime64BestEffortOrNull({recv:Nullable(String)}, 3, 'UTC'), now64(3), {reason:String},
-         base64Decode({raw:String}), 1`,
-      {
-        id: deadLetterId(source, r.line.lineNo, r.line.raw),
-        ws: r.workspaceId,
-        source,
-        line: r.line.lineNo,
-        recv: r.receivedAt,
-        reason: r.reason,
-        raw: r.line.raw.toString('base64'),
-      },
-    );
-  }
+  if (refused.length === 0) return;
+  // one statement, so a segment's letters share one failure time (as in DuckDB's one transaction); the raw
+  // bytes may not be UTF-8, which JSON rows cannot carry, so they travel as base64
+  await s.conn.command(
+    `INSERT INTO ${s.database}.dead_letters (id, workspace_id, source, line_no, received_at, failed_at, reason, raw, version)
+     SELECT ids[i], wss[i], {source:String}, lines[i], parseDateTime64BestEffortOrNull(recvs[i], 3, 'UTC'),
+       now64(3), reasons[i], base64Decode(raws[i]), 1
+     FROM (SELECT {ids:Array(String)} AS ids, {wss:Array(Nullable(String))} AS wss,
+       {lines:Array(Int32)} AS lines, {recvs:Array(Nullable(String))} AS recvs,
+       {reasons:Array(String)} AS reasons, {raws:Array(String)} AS raws)
+     ARRAY JOIN arrayEnumerate(ids) AS i`,
+    {
+      source,
+      ids: refused.map((r) => deadLetterId(source, r.line.lineNo, r.line.raw)),
+      wss: refused.map((r) => r.workspaceId),
+      lines: refused.map((r) => r.line.lineNo),
+      recvs: refused.map((r) => r.receivedAt),
+      reasons: refused.map((r) => r.reason),
+      raws: refused.map((r) => r.line.raw.toString('base64')),
+    },
+  );
 }
 
 export async function queryEvents(

@@ -1,21 +1,29 @@
 // Dead letters (migration v12): journal lines the engine could not load, kept byte for byte with the
 // reason, listed for people and replayed through the journal's own load path once something is fixed.
+// The reads are the neutral queries every engine runs; the writes (one transaction) are DuckDB's.
 import {
   BLOB,
   blobValueFromBytes,
   INTEGER,
   VARCHAR,
-  type DuckDBBlobValue,
   type DuckDBConnection,
 } from '@duckdb/node-api';
-import { deadLetterId, previewLine, PREVIEW_CHARS, type JournalLine } from '../../journal-lines.js';
+import { deadLetterId, type JournalLine } from '../../journal-lines.js';
 import type {
   DeadLetter,
   DeadLetterCounts,
   DeadLetterFilter,
   DeadLetterRetry,
 } from '../../types.js';
-import type { Db, Params, Row } from './connection.js';
+import type { Db } from './connection.js';
+import {
+  countDeadLettersSql,
+  listDeadLettersSql,
+  pendingDeadLettersSql,
+  toDeadLetter,
+  toDeadLetterCounts,
+} from '../neutral/dead-letters-queries.js';
+import { duckSql, queryNeutral } from './dialect.js';
 import { insertLines, isolateLines, withScratch, type RefusedLine } from './journal-isolate.js';
 
 /** Stores refused lines of `source` (inside the caller's transaction). Ids follow the line, so a replay adds nothing. */
@@ -46,69 +54,15 @@ export async function insertDeadLetters(
   }
 }
 
-function where(f: DeadLetterFilter & { pendingOnly?: boolean }): { sql: string; params: Params } {
-  const clauses = ['true'];
-  const params: Params = {};
-  if (f.workspaceId !== undefined) {
-    clauses.push('workspace_id = $ws');
-    params.ws = f.workspaceId;
-  }
-  if (f.id !== undefined) {
-    clauses.push('id = $id');
-    params.id = f.id;
-  }
-  if (f.pendingOnly) clauses.push('retried_at IS NULL');
-  return { sql: clauses.join(' AND '), params };
-}
-
-const iso = (col: string) => `strftime(${col} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ')`;
-// a preview needs the first characters only: never read a whole (up to 32 KB) line for it
-const PREVIEW_BYTES = PREVIEW_CHARS * 4 + 4;
-
 export async function listDeadLetters(
   db: Db,
   f: DeadLetterFilter & { pendingOnly?: boolean; limit?: number },
 ): Promise<DeadLetter[]> {
-  const w = where(f);
-  // the reader's own values, not the JSON-friendly rows of db.query: the raw head is bytes
-  const rows = await db.reads.run(async () =>
-    (
-      await db.reader.runAndReadAll(
-        `SELECT id, workspace_id, source, line_no, ${iso('received_at')} AS received_at, ${iso('failed_at')} AS failed_at, reason,
-           raw[1:${PREVIEW_BYTES}] AS head, octet_length(raw) AS bytes, ${iso('retried_at')} AS retried_at
-         FROM dead_letters WHERE ${w.sql} ORDER BY failed_at DESC, source, line_no LIMIT ${Math.max(1, Math.trunc(f.limit ?? 100))}`,
-        w.params,
-      )
-    ).getRowObjects(),
-  );
-  return rows.map((r) => {
-    const bytes = Number(r.bytes);
-    const head = (r.head as DuckDBBlobValue).bytes;
-    // cut at a byte limit, the head may end mid-character: mark it cut even when the characters fit
-    const preview = previewLine(head);
-    return {
-      id: String(r.id),
-      workspaceId: r.workspace_id === null ? null : String(r.workspace_id),
-      source: String(r.source),
-      line: Number(r.line_no),
-      receivedAt: r.received_at === null ? null : String(r.received_at),
-      failedAt: String(r.failed_at),
-      reason: String(r.reason),
-      preview: bytes > head.length && !preview.endsWith('…') ? `${preview}…` : preview,
-      bytes,
-      retriedAt: r.retried_at === null ? null : String(r.retried_at),
-    };
-  });
+  return (await queryNeutral(db, listDeadLettersSql(f))).map(toDeadLetter);
 }
 
 export async function countDeadLetters(db: Db, workspaceId?: string): Promise<DeadLetterCounts> {
-  const w = where(workspaceId === undefined ? {} : { workspaceId });
-  const rows: Row[] = await db.query(
-    `SELECT count(*) FILTER (WHERE retried_at IS NULL) AS pending, count(*) FILTER (WHERE retried_at IS NOT NULL) AS retried
-     FROM dead_letters WHERE ${w.sql}`,
-    w.params,
-  );
-  return { pending: Number(rows[0]?.pending ?? 0), retried: Number(rows[0]?.retried ?? 0) };
+  return toDeadLetterCounts(await queryNeutral(db, countDeadLettersSql(workspaceId)));
 }
 
 /**
@@ -117,20 +71,18 @@ export async function countDeadLetters(db: Db, workspaceId?: string): Promise<De
  */
 export function retryDeadLetters(db: Db, f: DeadLetterFilter): Promise<DeadLetterRetry> {
   return db.write(async (conn) => {
-    const w = where({ ...f, pendingOnly: true });
+    // read on the writer: what is pending must not change before the marks below
+    const pending = duckSql(pendingDeadLettersSql(f));
     const rows = (
-      await conn.runAndReadAll(
-        `SELECT id, raw FROM dead_letters WHERE ${w.sql} ORDER BY failed_at, source, line_no`,
-        w.params,
-      )
-    ).getRows();
+      await conn.runAndReadAll(pending.text, pending.params, pending.types)
+    ).getRowObjectsJson();
     // each letter stands alone: line numbers here only map the replay back to its letter
-    const lines: JournalLine[] = rows.map(([, raw], i) => ({
+    const lines: JournalLine[] = rows.map((r, i) => ({
       lineNo: i + 1,
-      raw: Buffer.from((raw as DuckDBBlobValue).bytes),
+      raw: Buffer.from(String(r.raw64), 'base64'),
       terminated: true,
     }));
-    const idOf = (l: JournalLine) => String(rows[l.lineNo - 1]![0]);
+    const idOf = (l: JournalLine) => String(rows[l.lineNo - 1]!.id);
     if (lines.length === 0) return { loaded: [], failed: [], inserted: 0, affected: new Map() };
     return withScratch(async (scratch) => {
       const { good, refused } = await isolateLines(conn, lines, scratch);

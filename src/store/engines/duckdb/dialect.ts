@@ -34,6 +34,11 @@ export const duckDbDialect: Dialect = {
     `regexp_replace(${e}, ${pattern}, ${replacement}, 'g')`,
   epochMs: (e) => `epoch_ms(${e})`,
   listPosition: (list, e) => `list_position(${list}, ${e})`,
+  // one version per row in DuckDB (updated in place)
+  tableFinal: (name) => name,
+  bytesHead: (e, n) => `${e}[1:${n}]`,
+  byteLength: (e) => `octet_length(${e})`,
+  base64: (e) => `to_base64(${e})`,
 };
 
 /** Renders a neutral query for DuckDB. */

@@ -49,6 +49,17 @@ export interface Dialect {
   epochMs(expr: string): string;
   /** 1-based position of a value in a `texts` list (the value is in the list). */
   listPosition(list: string, expr: string): string;
+  /**
+   * A versioned table's current rows (ClickHouse: FINAL, which merges a ReplacingMergeTree's versions at
+   * read time; kept for small audit tables). No alias may follow it: ClickHouse wants FINAL after one.
+   */
+  tableFinal(name: string): string;
+  /** The first `n` bytes of a byte string (DuckDB BLOB, ClickHouse String). */
+  bytesHead(expr: string, n: number): string;
+  /** The length of a byte string in bytes. */
+  byteLength(expr: string): string;
+  /** A byte string as base64 text (bytes that may not be UTF-8 cross into JavaScript intact). */
+  base64(expr: string): string;
 }
 
 /** A piece of a template: a parameter, another query, a dialect function, or raw trusted text. */
@@ -158,6 +169,17 @@ export const fn = {
   epochMs: (e: Piece | string) => fragment((d, bind) => d.epochMs(piece(d, bind, expr(e)))),
   listPosition: (list: Param, e: Piece | string) =>
     fragment((d, bind) => d.listPosition(bind(list), piece(d, bind, expr(e)))),
+  /** A versioned table's current rows: `FROM ${fn.tableFinal('dead_letters')}` (no alias after it). */
+  tableFinal: (name: string) => {
+    ident(name);
+    return fragment((d) => d.tableFinal(name));
+  },
+  bytesHead: (e: Piece | string, n: number) => {
+    if (!Number.isSafeInteger(n) || n < 1) throw new Error(`not a byte count: ${n}`);
+    return fragment((d, bind) => d.bytesHead(piece(d, bind, expr(e)), n));
+  },
+  byteLength: (e: Piece | string) => fragment((d, bind) => d.byteLength(piece(d, bind, expr(e)))),
+  base64: (e: Piece | string) => fragment((d, bind) => d.base64(piece(d, bind, expr(e)))),
 };
 
 /** A constant as an SQL string literal (both engines: quotes doubled; backslashes are literal in neither's patterns we write). */
