@@ -1,9 +1,10 @@
 // Reading events back (the live debugger, tests) and the derived user-agent dictionary.
 import { listValue } from '@duckdb/node-api';
 import type { EventFilter, StoredEvent, UserAgentRow } from '../../types.js';
-import type { Db, Params, Row } from './connection.js';
+import type { Db, Row } from './connection.js';
 import { countEventsSql, queryEventsSql, toStoredEvent } from '../neutral/events-queries.js';
-import { queryNeutral } from './dialect.js';
+import { duckSql, queryNeutral } from './dialect.js';
+import { toUserAgentToParse, userAgentsToParseSql } from '../neutral/user-agents-queries.js';
 
 export async function queryEvents(
   db: Db,
@@ -18,24 +19,21 @@ export async function countEvents(db: Db, workspaceId: string): Promise<number> 
   return Number(rows[0]?.n ?? 0);
 }
 
-/** Distinct user agents in events that have no parsed row yet. */
+/** Distinct user agents in events (or a derive's stage) that have no parsed row yet. */
 export async function userAgentsToParse(
   db: Db,
   limit: number,
   affected?: { workspaceId: string; stage: string },
 ): Promise<{ workspaceId: string; userAgent: string }[]> {
+  const q = userAgentsToParseSql(limit, affected?.stage);
   // the stage is a temp table of the writer connection: read it there
-  const read = affected
-    ? async (sql: string, p: Params) =>
-        (await db.write((c) => c.runAndReadAll(sql, p))).getRowObjectsJson() as Row[]
-    : (sql: string, p: Params) => db.query(sql, p);
-  const rows = await read(
-    `SELECT e.workspace_id, e.ua FROM (SELECT DISTINCT workspace_id, user_agent AS ua FROM ${affected?.stage ?? 'events'} WHERE user_agent IS NOT NULL) e
-     ANTI JOIN user_agents u ON u.workspace_id = e.workspace_id AND u.user_agent = e.ua
-     LIMIT $limit`,
-    { limit },
-  );
-  return rows.map((r) => ({ workspaceId: String(r.workspace_id), userAgent: String(r.ua) }));
+  const rows = affected
+    ? await db.write(async (c) => {
+        const { text, params, types } = duckSql(q);
+        return (await c.runAndReadAll(text, params, types)).getRowObjectsJson() as Row[];
+      })
+    : await queryNeutral(db, q);
+  return rows.map(toUserAgentToParse);
 }
 
 export async function saveUserAgents(db: Db, rows: readonly UserAgentRow[]): Promise<void> {
