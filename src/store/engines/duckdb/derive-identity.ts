@@ -3,6 +3,7 @@
 import { IDENTITY_LINK_RULES, LINK_EVENT_TYPES } from '../../../rules/identity-links.js';
 import { LEAD_SOURCE_WINDOW_MS, LEAD_TRACK_EVENTS } from '../../../rules/lead-milestone.js';
 import { sqlString } from './connection.js';
+import { spanHolds } from '../neutral/identity-spans.js';
 
 // the link rules' data (rules/identity-links.ts), rendered once: one SELECT per rule
 const LINK_SELECTS = IDENTITY_LINK_RULES.map((r) => {
@@ -56,13 +57,8 @@ export const DEVICE_LINKS_SQL = `
   FROM l WHERE av IS NOT NULL AND bv IS NOT NULL AND av <> '' AND bv <> ''
     AND ((ak = 'anonymous_id' AND av IN (SELECT value FROM ids)) OR (bk = 'anonymous_id' AND bv IN (SELECT value FROM ids)))`;
 
-/**
- * Whether an identities row `i` holds time `ts`: a shared device's row holds only its span
- * `[from_at, until_at)`; every other row (both NULL) holds all time. Join sessions by their start, events by
- * their time, so that a shared device's sessions and events reach only the person whose span holds them.
- */
-export const spanHolds = (i: string, ts: string): string =>
-  `(${i}.from_at IS NULL OR ${ts} >= ${i}.from_at) AND (${i}.until_at IS NULL OR ${ts} < ${i}.until_at)`;
+// the span rule is the same SQL on every engine (neutral/identity-spans.ts)
+export { spanHolds };
 
 /** The ids (kind, value) in temp table `T`, as a row-value set for `(kind, value) IN ...`. */
 export const inScope = (table: string, kind = 'kind', value = 'value'): string =>

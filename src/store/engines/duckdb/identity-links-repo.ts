@@ -1,6 +1,8 @@
 // Identity links stated by other sources than events (a CRM's contact ↔ e-mail, an import): facts.
 import type { IdentityLink } from '../../types.js';
 import type { Db } from './connection.js';
+import { queryNeutral } from './dialect.js';
+import { listIdentityLinksSql, toIdentityLink } from '../neutral/inspection-queries.js';
 
 export async function appendIdentityLinks(
   db: Db,
@@ -30,18 +32,5 @@ export async function appendIdentityLinks(
 }
 
 export async function listIdentityLinks(db: Db, workspaceId: string): Promise<IdentityLink[]> {
-  const rows = await db.query(
-    `SELECT from_kind, from_value, to_kind, to_value, source,
-       strftime(linked_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS at
-     FROM identity_links WHERE workspace_id = $ws ORDER BY linked_at, recorded_at`,
-    { ws: workspaceId },
-  );
-  return rows.map((r) => ({
-    fromKind: String(r.from_kind),
-    fromValue: String(r.from_value),
-    toKind: String(r.to_kind),
-    toValue: String(r.to_value),
-    source: String(r.source),
-    at: String(r.at),
-  }));
+  return (await queryNeutral(db, listIdentityLinksSql(workspaceId))).map(toIdentityLink);
 }

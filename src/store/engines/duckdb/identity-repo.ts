@@ -19,10 +19,17 @@ import {
   INSERT_SINGLES_SQL,
   leadMilestonesSql,
   seenIdentifiersSql,
-  spanHolds,
 } from './derive-identity.js';
 import { loadIdentifierTable } from './identity-edges-repo.js';
-import { parseJson } from './rows.js';
+import { queryNeutral } from './dialect.js';
+import {
+  currentIdentitiesSql,
+  leadsByFirstTouchChannelSql,
+  quarantinedIdentifiersSql,
+  toChannelLeads,
+  toIdentityRow,
+  toQuarantineRow,
+} from '../neutral/inspection-queries.js';
 
 const ruleParams = (ws: string, rule: OpaqueIdRule): Params => ({
   ws,
@@ -147,24 +154,7 @@ export function edgeInputs(columns: DuckDBValue[][]): Pick<IdentityInputs, 'link
 }
 
 export async function currentIdentities(db: Db, ws: string): Promise<IdentityRow[]> {
-  const rows = await db.query(
-    `SELECT kind, value, person_id, from_at IS NOT NULL OR until_at IS NOT NULL AS span, epoch_ms(from_at) AS f, epoch_ms(until_at) AS u
-     FROM identities WHERE workspace_id = $ws`,
-    { ws },
-  );
-  return rows.map((r) => {
-    const row: IdentityRow = {
-      kind: String(r.kind),
-      value: String(r.value),
-      personId: String(r.person_id),
-    };
-    if (r.span === true)
-      row.span = {
-        from: r.f === null ? null : Number(r.f),
-        until: r.u === null ? null : Number(r.u),
-      };
-    return row;
-  });
+  return (await queryNeutral(db, currentIdentitiesSql(ws))).map(toIdentityRow);
 }
 
 class PersonIdCollision extends Error {
@@ -339,18 +329,7 @@ export async function countPersons(db: Db, ws: string): Promise<number> {
 }
 
 export async function quarantinedIdentifiers(db: Db, ws: string): Promise<QuarantineRow[]> {
-  const rows = await db.query(
-    'SELECT * FROM identity_quarantine WHERE workspace_id = $ws ORDER BY kind, value',
-    { ws },
-  );
-  return rows.map((r) => ({
-    kind: String(r.kind),
-    value: String(r.value),
-    distinctEmails: Number(r.distinct_emails),
-    distinctUsers: Number(r.distinct_users),
-    reason: String(r.reason),
-    sources: (parseJson(r.sources) as string[] | null) ?? [],
-  }));
+  return (await queryNeutral(db, quarantinedIdentifiersSql(ws))).map(toQuarantineRow);
 }
 
 /** Leads by the channel of the person's first session at or before becoming a lead. */
@@ -358,17 +337,5 @@ export async function leadsByFirstTouchChannel(
   db: Db,
   ws: string,
 ): Promise<{ channel: string; leads: number }[]> {
-  const rows = await db.query(
-    `WITH ps AS (
-       SELECT i.person_id, s.channel, s.started_at, s.session_id FROM sessions s
-       JOIN identities i ON i.workspace_id = s.workspace_id AND i.kind = 'anonymous_id' AND i.value = s.anonymous_id AND ${spanHolds('i', 's.started_at')}
-       WHERE s.workspace_id = $ws),
-     first AS (
-       SELECT m.person_id, arg_min(ps.channel, (ps.started_at, ps.session_id)) AS channel
-       FROM milestones m LEFT JOIN ps ON ps.person_id = m.person_id AND ps.started_at <= m.reached_at
-       WHERE m.workspace_id = $ws AND m.milestone = 'lead' GROUP BY m.person_id)
-     SELECT coalesce(channel, '(no touchpoint)') AS channel, count(*) AS leads FROM first GROUP BY 1 ORDER BY leads DESC, channel`,
-    { ws },
-  );
-  return rows.map((r) => ({ channel: String(r.channel), leads: Number(r.leads) }));
+  return (await queryNeutral(db, leadsByFirstTouchChannelSql(ws))).map(toChannelLeads);
 }

@@ -5,7 +5,8 @@ import type { ErasureRecord, PersonRows, PersonSelection } from '../../types.js'
 import { VARCHAR_LIST, type Db, type Row } from './connection.js';
 import { keyHashSql, TOMBSTONED_KINDS, type PrivacyKey } from './erased-identifiers.js';
 import { paramsUsedBy, PERSON_TABLES, selectionParams } from './person-tables.js';
-import { isoSql, parseJson } from './rows.js';
+import { queryNeutral } from './dialect.js';
+import { listErasuresSql, toErasureRecord } from '../neutral/audit-queries.js';
 
 /** Every row about the person, per table, read on one snapshot. */
 export async function personRows(db: Db, ws: string, sel: PersonSelection): Promise<PersonRows> {
@@ -103,17 +104,5 @@ export async function completeErasure(db: Db, erasureId: string): Promise<void> 
 }
 
 export async function listErasures(db: Db, ws: string): Promise<ErasureRecord[]> {
-  const rows = await db.query(
-    `SELECT id, workspace_id, ${isoSql('requested_at')} AS requested_at, ${isoSql('rederived_at')} AS rederived_at, via, row_counts
-     FROM erasures WHERE workspace_id = $ws ORDER BY requested_at, id`,
-    { ws },
-  );
-  return rows.map((r) => ({
-    id: String(r.id),
-    workspaceId: String(r.workspace_id),
-    requestedAt: String(r.requested_at),
-    rederivedAt: r.rederived_at === null ? null : String(r.rederived_at),
-    via: String(r.via) as ErasureRecord['via'],
-    rowCounts: parseJson(r.row_counts) as Record<string, number>,
-  }));
+  return (await queryNeutral(db, listErasuresSql(ws))).map(toErasureRecord);
 }

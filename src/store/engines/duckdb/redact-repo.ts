@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import type { RedactableEvent, RedactionHint, RedactionRun } from '../../types.js';
 import { sqlString, type Db, type Row } from './connection.js';
 import { isoSql, parseJson } from './rows.js';
+import { queryNeutral } from './dialect.js';
+import { redactionRunsSql, toRedactionRun } from '../neutral/audit-queries.js';
 
 const CHUNK = 2000;
 
@@ -150,19 +152,5 @@ export async function redactStoredEvents(
 }
 
 export async function redactionRuns(db: Db, ws: string): Promise<RedactionRun[]> {
-  const rows = await db.query(
-    `SELECT id, workspace_id, ${isoSql('ran_at')} AS ran_at, scope, extra_names, redacted_names, rows_examined, rows_changed
-     FROM redaction_log WHERE workspace_id = $ws ORDER BY ran_at, id`,
-    { ws },
-  );
-  return rows.map((r) => ({
-    id: String(r.id),
-    workspaceId: String(r.workspace_id),
-    ranAt: String(r.ran_at),
-    scope: String(r.scope),
-    extraNames: parseJson(r.extra_names) as string[],
-    redactedNames: parseJson(r.redacted_names) as string[],
-    rowsExamined: Number(r.rows_examined),
-    rowsChanged: Number(r.rows_changed),
-  }));
+  return (await queryNeutral(db, redactionRunsSql(ws))).map(toRedactionRun);
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listValue, type DuckDBValue } from '@duckdb/node-api';
+import { listValue } from '@duckdb/node-api';
 import type { Acquisition, ChannelMove, Landing, SessionRow } from '../../types.js';
 import { sqlString, VARCHAR_LIST, type Db, type Row } from './connection.js';
 import {
@@ -12,7 +12,14 @@ import {
   oldChannelsSql,
   stageSessionsSql,
 } from './derive-sessions.js';
-import { parseJson, str } from './rows.js';
+import { str } from './rows.js';
+import { queryNeutral } from './dialect.js';
+import {
+  listSessionsSql,
+  sessionsByChannelSql,
+  toChannelSessions,
+  toSessionRow,
+} from '../neutral/inspection-queries.js';
 
 export async function deriveSessions(
   db: Db,
@@ -115,51 +122,12 @@ export async function listSessions(
   workspaceId: string,
   filter: { anonymousIds?: readonly string[]; limit?: number } = {},
 ): Promise<SessionRow[]> {
-  const params: Record<string, DuckDBValue> = { ws: workspaceId, limit: filter.limit ?? 100_000 };
-  let where = 'workspace_id = $ws';
-  if (filter.anonymousIds) {
-    where += ' AND list_contains($ids::VARCHAR[], anonymous_id)';
-    params.ids = listValue([...filter.anonymousIds]);
-  }
-  const rows = await db.query(
-    `SELECT *, strftime(started_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS started,
-         strftime(ended_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS ended
-       FROM sessions WHERE ${where} ORDER BY started_at, session_id LIMIT $limit`,
-    params,
-  );
-  return rows.map((r) => ({
-    sessionId: String(r.session_id),
-    anonymousId: String(r.anonymous_id),
-    startedAt: String(r.started),
-    endedAt: String(r.ended),
-    landingUrl: (r.landing_url as string | null) ?? null,
-    referrer: (r.referrer as string | null) ?? null,
-    source: String(r.source),
-    medium: String(r.medium),
-    campaign: (r.campaign as string | null) ?? null,
-    term: (r.term as string | null) ?? null,
-    content: (r.content as string | null) ?? null,
-    campaignId: (r.campaign_id as string | null) ?? null,
-    clickIds: (parseJson(r.click_ids) as Record<string, string> | null) ?? {},
-    adIds: (parseJson(r.ad_ids) as Record<string, string | null> | null) ?? {},
-    channel: String(r.channel),
-    platform: String(r.platform),
-    channelRule: String(r.channel_rule),
-    decidedBy: String(r.decided_by),
-    pageViews: Number(r.page_views),
-    eventCount: Number(r.event_count),
-    userAgent: (r.user_agent as string | null) ?? null,
-    country: (r.country as string | null) ?? null,
-  }));
+  return (await queryNeutral(db, listSessionsSql(workspaceId, filter))).map(toSessionRow);
 }
 
 export async function sessionsByChannel(
   db: Db,
   workspaceId: string,
 ): Promise<{ channel: string; sessions: number }[]> {
-  const rows = await db.query(
-    'SELECT channel, count(*) AS n FROM sessions WHERE workspace_id = $ws GROUP BY channel ORDER BY n DESC, channel',
-    { ws: workspaceId },
-  );
-  return rows.map((r) => ({ channel: String(r.channel), sessions: Number(r.n) }));
+  return (await queryNeutral(db, sessionsByChannelSql(workspaceId))).map(toChannelSessions);
 }
