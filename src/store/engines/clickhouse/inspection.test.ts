@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { rebuild } from '../../../derive/derive.js';
 import type { RawEvent } from '../../areas/events.js';
-import { copyDuckRows, openTwoEngines } from '../../../test-helpers/two-engines.js';
+import { copyDuckRows, addWorkspace } from '../../../test-helpers/copy-duck-rows.js';
+import { withBothEngines } from '../../../test-helpers/clickhouse.js';
 import { duckDbOf } from '../duckdb/duckdb-store.js';
 import {
   currentIdentities,
@@ -76,115 +77,118 @@ test(
   'inspection reads on ClickHouse: the same sessions, identities, quarantine, links, leads and credits as on DuckDB',
   { timeout: 120_000 },
   async () => {
-    const { duck, ch, close } = await openTwoEngines([W, V]);
-    try {
-      const receivedAt = new Date('2026-07-01T00:00:00Z');
-      await duck.appendEvents(W, world(), { origin: 'import', receivedAt });
-      await duck.appendEvents(
-        V,
-        [
-          page('v1', day(2), 'https://v.io/?utm_source=fb&utm_medium=cpc'),
-          form('v1', day(2, 10, 1), 'vic@v.io'),
-        ],
-        { origin: 'import', receivedAt },
-      );
-      await duck.appendIdentityLinks(W, [
-        {
-          fromKind: 'crm_id',
-          fromValue: 'c-1',
-          toKind: 'email',
-          toValue: 'carl@biz.io',
-          source: 'crm',
-          at: day(4, 12),
-        },
-        {
-          fromKind: 'crm_id',
-          fromValue: 'c-2',
-          toKind: 'email',
-          toValue: 'dora@biz.io',
-          source: 'crm',
-          at: day(4, 12),
-        },
-      ]);
-      await rebuild(duck, W);
-      await rebuild(duck, V);
-      const copied = await copyDuckRows(duck, ch, [
-        'sessions',
-        'identities',
-        'identity_quarantine',
-        'identity_links',
-        'milestones',
-        'attribution_credits',
-      ]);
-      assert.ok(
-        Object.values(copied).every((k) => k > 0),
-        JSON.stringify(copied),
-      );
-      // a lead with no session left (as between two derives): counted as '(no touchpoint)'
-      await duckDbOf(duck)!.write((c) => c.run(`DELETE FROM sessions WHERE anonymous_id = 'dora'`));
-      await ch.conn.command(`DELETE FROM ${ch.database}.sessions WHERE anonymous_id = 'dora'`);
-
-      for (const ws of [W, V, 'none']) {
-        const sessions = await listSessions(ch, ws);
-        assert.deepEqual(sessions, await duck.listSessions(ws), `${ws}: sessions`);
-        for (const filter of [
-          { anonymousIds: ['laptop', 'nope'] },
-          { limit: 2 },
-          { anonymousIds: [] },
-        ])
-          assert.deepEqual(
-            await listSessions(ch, ws, filter),
-            await duck.listSessions(ws, filter),
-            `${ws}: sessions ${JSON.stringify(filter)}`,
-          );
-        assert.deepEqual(await sessionsByChannel(ch, ws), await duck.sessionsByChannel(ws));
-        const identities = await currentIdentities(ch, ws);
-        assert.deepEqual(identities, await duck.currentIdentities(ws), `${ws}: identities`);
-        assert.deepEqual(
-          await quarantinedIdentifiers(ch, ws),
-          await duck.quarantinedIdentifiers(ws),
+    await withBothEngines(
+      async ({ duck, ch }) => {
+        await addWorkspace(duck, V);
+        const receivedAt = new Date('2026-07-01T00:00:00Z');
+        await duck.appendEvents(W, world(), { origin: 'import', receivedAt });
+        await duck.appendEvents(
+          V,
+          [
+            page('v1', day(2), 'https://v.io/?utm_source=fb&utm_medium=cpc'),
+            form('v1', day(2, 10, 1), 'vic@v.io'),
+          ],
+          { origin: 'import', receivedAt },
         );
-        assert.deepEqual(await listIdentityLinks(ch, ws), await duck.listIdentityLinks(ws));
-        assert.deepEqual(
-          await leadsByFirstTouchChannel(ch, ws),
-          await duck.leadsByFirstTouchChannel(ws),
-          `${ws}: leads`,
+        await duck.appendIdentityLinks(W, [
+          {
+            fromKind: 'crm_id',
+            fromValue: 'c-1',
+            toKind: 'email',
+            toValue: 'carl@biz.io',
+            source: 'crm',
+            at: day(4, 12),
+          },
+          {
+            fromKind: 'crm_id',
+            fromValue: 'c-2',
+            toKind: 'email',
+            toValue: 'dora@biz.io',
+            source: 'crm',
+            at: day(4, 12),
+          },
+        ]);
+        await rebuild(duck, W);
+        await rebuild(duck, V);
+        const copied = await copyDuckRows(duck, ch, [
+          'sessions',
+          'identities',
+          'identity_quarantine',
+          'identity_links',
+          'milestones',
+          'attribution_credits',
+        ]);
+        assert.ok(
+          Object.values(copied).every((k) => k > 0),
+          JSON.stringify(copied),
         );
-        for (const person of new Set(identities.map((i) => i.personId)))
-          assert.deepEqual(
-            await personCredits(ch, ws, person),
-            await duck.personCredits(ws, person),
-            `${ws}: credits of ${person}`,
-          );
-      }
+        // a lead with no session left (as between two derives): counted as '(no touchpoint)'
+        await duckDbOf(duck)!.write((c) =>
+          c.run(`DELETE FROM sessions WHERE anonymous_id = 'dora'`),
+        );
+        await ch.conn.command(`DELETE FROM ${ch.database}.sessions WHERE anonymous_id = 'dora'`);
 
-      // the world has what each read is for
-      const sessions = await listSessions(ch, W);
-      assert.ok(
-        sessions.some((s) => Object.keys(s.clickIds).length > 0),
-        'a click id',
-      );
-      assert.ok(
-        (await currentIdentities(ch, W)).some((i) => i.span),
-        'a shared device span',
-      );
-      assert.deepEqual(
-        (await quarantinedIdentifiers(ch, W)).map((q) => [q.value, q.distinctEmails]),
-        [['kiosk', 8]],
-      );
-      assert.equal((await listIdentityLinks(ch, W)).length, 2);
-      const leads = await leadsByFirstTouchChannel(ch, W);
-      assert.ok(leads.length >= 3, JSON.stringify(leads));
-      assert.ok(
-        leads.some((l) => l.channel === '(no touchpoint)'),
-        JSON.stringify(leads),
-      );
-      const persons = new Set((await currentIdentities(ch, W)).map((i) => i.personId));
-      let credits = 0;
-      for (const person of persons) credits += (await personCredits(ch, W, person)).length;
-      assert.ok(credits > 0, 'credits');
-    } finally {
-      await close();
-    }
+        for (const ws of [W, V, 'none']) {
+          const sessions = await listSessions(ch, ws);
+          assert.deepEqual(sessions, await duck.listSessions(ws), `${ws}: sessions`);
+          for (const filter of [
+            { anonymousIds: ['laptop', 'nope'] },
+            { limit: 2 },
+            { anonymousIds: [] },
+          ])
+            assert.deepEqual(
+              await listSessions(ch, ws, filter),
+              await duck.listSessions(ws, filter),
+              `${ws}: sessions ${JSON.stringify(filter)}`,
+            );
+          assert.deepEqual(await sessionsByChannel(ch, ws), await duck.sessionsByChannel(ws));
+          const identities = await currentIdentities(ch, ws);
+          assert.deepEqual(identities, await duck.currentIdentities(ws), `${ws}: identities`);
+          assert.deepEqual(
+            await quarantinedIdentifiers(ch, ws),
+            await duck.quarantinedIdentifiers(ws),
+          );
+          assert.deepEqual(await listIdentityLinks(ch, ws), await duck.listIdentityLinks(ws));
+          assert.deepEqual(
+            await leadsByFirstTouchChannel(ch, ws),
+            await duck.leadsByFirstTouchChannel(ws),
+            `${ws}: leads`,
+          );
+          for (const person of new Set(identities.map((i) => i.personId)))
+            assert.deepEqual(
+              await personCredits(ch, ws, person),
+              await duck.personCredits(ws, person),
+              `${ws}: credits of ${person}`,
+            );
+        }
+
+        // the world has what each read is for
+        const sessions = await listSessions(ch, W);
+        assert.ok(
+          sessions.some((s) => Object.keys(s.clickIds).length > 0),
+          'a click id',
+        );
+        assert.ok(
+          (await currentIdentities(ch, W)).some((i) => i.span),
+          'a shared device span',
+        );
+        assert.deepEqual(
+          (await quarantinedIdentifiers(ch, W)).map((q) => [q.value, q.distinctEmails]),
+          [['kiosk', 8]],
+        );
+        assert.equal((await listIdentityLinks(ch, W)).length, 2);
+        const leads = await leadsByFirstTouchChannel(ch, W);
+        assert.ok(leads.length >= 3, JSON.stringify(leads));
+        assert.ok(
+          leads.some((l) => l.channel === '(no touchpoint)'),
+          JSON.stringify(leads),
+        );
+        const persons = new Set((await currentIdentities(ch, W)).map((i) => i.personId));
+        let credits = 0;
+        for (const person of persons) credits += (await personCredits(ch, W, person)).length;
+        assert.ok(credits > 0, 'credits');
+      },
+      { workspaceId: W },
+    );
   },
 );

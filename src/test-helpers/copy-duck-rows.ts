@@ -1,51 +1,20 @@
-// The same data on both engines, for the cross-engine tests of src/store/engines/clickhouse/: a DuckDB
-// store (the conformance suite's, through openTestStore) and a migrated ClickHouse database of the
-// test's own (chdb), with the same workspaces; and a copy of DuckDB's rows into ClickHouse for areas whose
-// ClickHouse writes are not there yet (the derive), so that their reads can be compared row for row.
-import { join } from 'node:path';
+// DuckDB's rows copied into ClickHouse as stored, for the cross-engine tests (withBothEngines) of areas
+// whose ClickHouse writes are not there yet (the derive): their reads can then be compared row for row.
 import type { ChStore } from '../store/engines/clickhouse/events.js';
-import { migrateClickHouse } from '../store/engines/clickhouse/migrate.js';
 import { TABLES } from '../store/engines/clickhouse/schema.js';
 import { duckDbOf } from '../store/engines/duckdb/duckdb-store.js';
 import type { Store } from '../store/store.js';
-import { openTestChdb } from './clickhouse.js';
-import { openTestStore } from './store.js';
-import { tempDir } from './tmp.js';
 
-export interface TwoEngines {
-  /** DuckDB, through the Store. */
-  duck: Store;
-  /** ClickHouse, for the engine's area functions. */
-  ch: ChStore;
-  dir: string;
-  close(): Promise<void>;
-}
-
-/** Both engines, each holding the workspaces named (DuckDB's control plane needs them). */
-export async function openTwoEngines(workspaceIds: readonly string[]): Promise<TwoEngines> {
-  const { dir, cleanup } = tempDir();
-  const duck = await openTestStore(join(dir, 'duck'));
-  const chdb = await openTestChdb();
-  for (const id of workspaceIds)
-    await duck.createWorkspace({
-      id,
-      name: id,
-      currency: 'USD',
-      timezone: 'UTC',
-      writeKey: `wk_${id}`,
-      secretKeyHash: `h_${id}`,
-    });
-  await migrateClickHouse(chdb.conn, { database: chdb.database });
-  return {
-    duck,
-    ch: { conn: chdb.conn, database: chdb.database },
-    dir,
-    async close() {
-      await duck.close();
-      await chdb.close();
-      cleanup();
-    },
-  };
+/** Adds a workspace to DuckDB's control plane (the second one a cross-engine test needs). */
+export async function addWorkspace(duck: Store, id: string): Promise<void> {
+  await duck.createWorkspace({
+    id,
+    name: id,
+    currency: 'USD',
+    timezone: 'UTC',
+    writeKey: `wk_${id}`,
+    secretKeyHash: `h_${id}`,
+  });
 }
 
 /**
