@@ -126,6 +126,53 @@ describe('neutral SQL on DuckDB and ClickHouse', { timeout: 60_000 }, () => {
     ]);
     assert.deepEqual(c, d);
   });
+
+  test('byte strings (head, length, base64) and a versioned table read as its current rows', async () => {
+    const raw = Buffer.concat([Buffer.from('ab'), Buffer.from([0xff, 0xc3]), Buffer.from('é')]);
+    await duck.write((c) =>
+      c.run(`CREATE TABLE bytes (id VARCHAR, raw BLOB, seen TIMESTAMPTZ);
+        INSERT INTO bytes VALUES ('x', from_base64('${raw.toString('base64')}'), '2024-01-01T00:00:00.250Z'),
+          ('y', from_base64(''), NULL)`),
+    );
+    // two versions of x on ClickHouse: FINAL keeps the higher one only
+    await ch.conn.command(
+      `CREATE TABLE ${ch.database}.bytes (id String, raw String, seen Nullable(DateTime64(3, 'UTC')), v UInt64)
+       ENGINE = ReplacingMergeTree(v) ORDER BY id`,
+    );
+    for (const [v, b64] of [
+      [1, Buffer.from('old').toString('base64')],
+      [2, raw.toString('base64')],
+    ] as const)
+      await ch.conn.command(
+        `INSERT INTO ${ch.database}.bytes SELECT 'x', base64Decode({b:String}), '2024-01-01 00:00:00.250', {v:UInt64}`,
+        { b: b64, v },
+      );
+    await ch.conn.command(`INSERT INTO ${ch.database}.bytes VALUES ('y', '', NULL, 1)`);
+    const q = sql`SELECT id, ${fn.base64(fn.bytesHead('raw', 3))} AS head, ${fn.byteLength('raw')} AS n,
+        ${fn.base64('raw')} AS whole, ${fn.epochMs('seen')} AS ms
+      FROM ${fn.tableFinal('bytes')} ORDER BY id`;
+    const d = await onDuck(duck, q);
+    const c = await onCh(ch.conn, ch.database, q);
+    const rows = [
+      {
+        id: 'x',
+        head: raw.subarray(0, 3).toString('base64'),
+        n: raw.length,
+        whole: raw.toString('base64'),
+        ms: 1704067200250,
+      },
+      { id: 'y', head: '', n: 0, whole: '', ms: null },
+    ];
+    const numbers = (r: Record<string, unknown>) => ({
+      ...r,
+      n: Number(r.n),
+      ms: r.ms === null ? null : Number(r.ms),
+    });
+    assert.deepEqual(d.map(numbers), rows);
+    assert.deepEqual(c.map(numbers), rows);
+    assert.throws(() => fn.bytesHead('raw', 0), /byte count/);
+    assert.throws(() => fn.tableFinal('bytes; DROP'), /identifier/);
+  });
 });
 
 test('render numbers parameters in order and never puts a value into the text', () => {
