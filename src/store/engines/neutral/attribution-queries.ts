@@ -1,14 +1,11 @@
 // What attribution reads (conversions, role milestones, touches), written once for every engine. A
 // touch is a session with a page view of one of the person's anonymous ids; a shared device's session
 // is a touch of the person whose span of the device holds the session's start.
+import { spanHolds } from './identity-spans.js';
 import { fn, p, raw, sql, type Sql } from './sql.js';
 
 /** Milestones that play a role in position-based models (first time each person reached each). */
 export const ROLE_MILESTONES = ['lead', 'opportunity', 'customer'];
-
-/** Whether an identities row `i` holds time `ts`: a shared device's row only its span, others all time. */
-export const spanHolds = (i: string, ts: string): Sql =>
-  sql`(${raw(`${i}.from_at`)} IS NULL OR ${raw(ts)} >= ${raw(`${i}.from_at`)}) AND (${raw(`${i}.until_at`)} IS NULL OR ${raw(ts)} < ${raw(`${i}.until_at`)})`;
 
 const persons = (column: string, personIds: readonly string[] | undefined): Sql =>
   personIds === undefined ? sql`` : sql` AND ${fn.inList(column, p.texts(personIds))}`;
@@ -46,7 +43,7 @@ export function touchesSql(
     FROM ${fn.table('sessions')} s
     JOIN (SELECT person_id, value, from_at, until_at FROM ${fn.table('identities')}
           WHERE workspace_id = ${w} AND kind = 'anonymous_id'${persons('person_id', scope?.personIds)}) i
-      ON i.value = s.anonymous_id AND ${spanHolds('i', 's.started_at')}
+      ON i.value = s.anonymous_id AND ${raw(spanHolds('i', 's.started_at'))}
     -- a touch is a visit: sessions made only of server-side events (a CRM identify, an API track) are not
     WHERE s.workspace_id = ${w} AND s.page_views > 0${scope ? sql` AND ${fn.inList('s.anonymous_id', p.texts(scope.anonymousIds))}` : sql``}${
       convertingOnly
@@ -60,7 +57,7 @@ export function touchesSql(
 const nonConvertingFrom = (ws: string, milestone: string): Sql => {
   const w = p.text(ws);
   return sql`FROM ${fn.table('sessions')} s JOIN ${fn.table('identities')} i
-      ON i.workspace_id = s.workspace_id AND i.kind = 'anonymous_id' AND i.value = s.anonymous_id AND ${spanHolds('i', 's.started_at')}
+      ON i.workspace_id = s.workspace_id AND i.kind = 'anonymous_id' AND i.value = s.anonymous_id AND ${raw(spanHolds('i', 's.started_at'))}
     WHERE s.workspace_id = ${w} AND s.page_views > 0
       AND i.person_id NOT IN (SELECT person_id FROM ${fn.table('milestones')} WHERE workspace_id = ${w} AND milestone = ${p.text(milestone)})`;
 };
