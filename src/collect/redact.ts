@@ -2,6 +2,7 @@
 // (live ingestion, file imports, and `closedloop redact` over stored facts). Pure: no store, no I/O.
 import { CLICK_ID_PARAMS } from '../rules/campaign-params.js';
 import type { RawEvent, RedactionHint } from '../store/types.js';
+import { copyRecord } from '../util/copy-record.js';
 
 /** What a redacted parameter value becomes (the snippet writes the same string). */
 export const REDACTED = '[redacted]';
@@ -384,6 +385,13 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+/** `{ ...o, [key]: value }`, built key by key (util/copy-record.ts says why). */
+function withKey(o: Record<string, unknown>, key: string, value: unknown): Record<string, unknown> {
+  const out = copyRecord(o);
+  out[key] = value;
+  return out;
+}
+
 interface Acc {
   names: Set<string>;
   identifyEmail?: string;
@@ -436,11 +444,11 @@ export function redactEvent(event: RawEvent, rules: CompiledRedaction): EventRed
     let c = context;
     if (isObject(c.page)) {
       const page = redactFields(c.page, rules, acc, true);
-      if (page !== c.page) c = { ...c, page };
+      if (page !== c.page) c = withKey(c, 'page', page);
     }
     if (isObject(c.referrer)) {
       const ref = redactFields(c.referrer, rules, acc, false);
-      if (ref !== c.referrer) c = { ...c, referrer: ref };
+      if (ref !== c.referrer) c = withKey(c, 'referrer', ref);
     }
     context = c;
   }
@@ -452,7 +460,7 @@ export function redactEvent(event: RawEvent, rules: CompiledRedaction): EventRed
       ? context.redacted.filter((n): n is string => typeof n === 'string')
       : [];
   const listed = [...new Set([...previous, ...names])].sort();
-  const out: RawEvent = { ...event, context: { ...(context ?? {}), redacted: listed } };
+  const out: RawEvent = withKey(event, 'context', withKey(context ?? {}, 'redacted', listed));
   if (properties && acc.changed) out.properties = properties;
   const result: EventRedaction = { event: out, names };
   if (acc.identifyEmail !== undefined && String(event.type).toLowerCase() === 'page')
@@ -468,6 +476,7 @@ function identifyFor(page: RawEvent, email: string): RawEvent {
   }
   if (typeof page.messageId === 'string' && page.messageId !== '')
     identify.messageId = `${page.messageId}:identify`;
-  if (isObject(page.context)) identify.context = { ...page.context, identifiedBy: 'campaign_link' };
+  if (isObject(page.context))
+    identify.context = withKey(page.context, 'identifiedBy', 'campaign_link');
   return identify;
 }
