@@ -4,6 +4,9 @@
 // durable ack rate (2xx responses per second: each one promises the events are on disk) and the stored
 // rate (events in the store, loaded and derived, per second from the start of the load until the
 // server has settled). Every run uses ids of its own (WRK_RUN_ID), so nothing is de-duplicated away.
+// Beside the rates, the server's CPU time per event: on its main thread during the load (what caps the
+// single-event ack rate), and over all its threads from the start of the load until settled (the
+// engine's loading and deriving included). These vary less than the rates when the machine is shared.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -92,19 +95,27 @@ export async function run(): Promise<BenchResult[]> {
     const auth = `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
     const settled = async () =>
       ((await (await fetch(`${base}/bench/settle`)).json()) as { events: number }).events;
+    const cpu = async () =>
+      (await (await fetch(`${base}/bench/cpu`)).json()) as { process: number; main: number | null };
     /** A load, then the wait until the store holds (and has derived) what it acknowledged. */
     const durableLoad = async (path: string, body: string, perRequest: number) => {
       const before = await settled();
+      const c0 = await cpu();
       const t0 = performance.now();
       const l = load(`${base}${path}`, body, auth);
+      const c1 = await cpu();
       const stored = (await settled()) - before;
       const seconds = (performance.now() - t0) / 1000;
+      const c2 = await cpu();
+      const events = l.acked * perRequest;
+      const mainUs = c0.main === null || c1.main === null ? NaN : (c1.main - c0.main) / events;
+      const allUs = (c2.process - c0.process) / events;
       // (requests still in flight when wrk stops may be stored without their ack reaching it: more is fine, less is a lost event)
       if (stored < l.acked * perRequest)
         throw new Error(
           `${path}: ${l.acked * perRequest} events acknowledged, only ${stored} stored`,
         );
-      return { ...l, stored, storedPerSec: stored / seconds, seconds };
+      return { ...l, stored, storedPerSec: stored / seconds, seconds, mainUs, allUs };
     };
     const single = JSON.stringify({
       anonymousId: 'bench-anon',
@@ -131,7 +142,11 @@ export async function run(): Promise<BenchResult[]> {
       })),
     });
 
+    const b0 = await cpu();
     const bare = load(`${base}/bench/bare`, single, auth);
+    const b1 = await cpu();
+    const bareMainUs =
+      b0.main === null || b1.main === null ? NaN : (b1.main - b0.main) / bare.acked;
     const one = await durableLoad('/v1/track', single, 1);
     const batched = await durableLoad('/v1/batch', batch, 100);
     const how = `${CONNECTIONS} connections, ${DURATION_S} s`;
@@ -141,6 +156,11 @@ export async function run(): Promise<BenchResult[]> {
         value: bare.ackPerSec,
         unit: 'req/s',
         note: `p99 ${bare.p99.toFixed(1)} ms, ${how}`,
+      },
+      {
+        name: 'bare handler: server main-thread CPU per request',
+        value: bareMainUs,
+        unit: 'µs',
       },
       {
         name: 'single event: durable ack rate (/v1/track 2xx)',
@@ -155,6 +175,16 @@ export async function run(): Promise<BenchResult[]> {
         target: '>= 0.7',
       },
       {
+        name: 'single event: server main-thread CPU per event (during the load)',
+        value: one.mainUs,
+        unit: 'µs',
+      },
+      {
+        name: 'single event: server CPU per event, all threads (load and settle)',
+        value: one.allUs,
+        unit: 'µs',
+      },
+      {
         name: 'single event: stored rate (in the store, derived)',
         value: one.storedPerSec,
         unit: 'events/s',
@@ -166,6 +196,16 @@ export async function run(): Promise<BenchResult[]> {
         unit: 'events/s',
         target: '>= 250,000',
         note: `p99 ${batched.p99.toFixed(1)} ms; non-2xx ${batched.non2xx}, errors ${batched.errors}`,
+      },
+      {
+        name: '/v1/batch: server main-thread CPU per event (during the load)',
+        value: batched.mainUs,
+        unit: 'µs',
+      },
+      {
+        name: '/v1/batch: server CPU per event, all threads (load and settle)',
+        value: batched.allUs,
+        unit: 'µs',
       },
       {
         name: '/v1/batch: stored rate (in the store, derived)',

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { STRING_FIELDS } from '../rules/event-rules.js';
 import { ORIGINAL_TIMESTAMP_KEY, type EventTime } from '../rules/event-time.js';
+import { copyRecord } from '../util/copy-record.js';
 
 export interface CanonicalEvent {
   event: Record<string, unknown>;
@@ -50,7 +51,9 @@ export function canonicalEvent(
       out.context !== null && typeof out.context === 'object'
         ? (out.context as Record<string, unknown>)
         : {};
-    out.context = { ...context, [ORIGINAL_TIMESTAMP_KEY]: time.replaced.original };
+    const withOriginal = copyRecord(context);
+    withOriginal[ORIGINAL_TIMESTAMP_KEY] = time.replaced.original;
+    out.context = withOriginal;
   }
   return { event: out, messageId: out.messageId as string };
 }

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import maxmind, { type Reader } from 'maxmind';
 import type { RawEvent } from '../store/types.js';
+import { copyRecord } from '../util/copy-record.js';
 
 /** IP → ISO country code from a MaxMind-format (.mmdb) file: GeoLite2/GeoIP2 Country or City, or the free ip-location-db files. */
 export class GeoIp {
@@ -68,13 +69,19 @@ function withPathAndSearch(
     }
   }
   const url = last.parsed;
-  return url && { ...page, path: page.path ?? url.pathname, search: page.search ?? url.search };
+  if (!url) return undefined;
+  const out = copyRecord(page);
+  out.path = page.path ?? url.pathname;
+  out.search = page.search ?? url.search;
+  return out;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function asObject(v: unknown): Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v)
-    ? { ...(v as Record<string, unknown>) }
-    : {};
+  return isObject(v) ? copyRecord(v) : {};
 }
 
 /**
@@ -91,6 +98,16 @@ export function enrichLive(
   opts: LiveEnrichment,
 ): RawEvent {
   if (!opts.geo && !opts.truncateIps && !request.clientSide) return event;
+  // A server-side event whose context names no IP gets nothing added (only its context copied): skip the
+  // copies, which showed in the cost of every API event with IP truncation on (the default). The event
+  // without a context object still gets `context: {}` below, as it always did.
+  if (
+    !opts.geo &&
+    !request.clientSide &&
+    isObject(event.context) &&
+    typeof event.context.ip !== 'string'
+  )
+    return event;
   const context = asObject(event.context);
   let properties = event.properties;
   if (request.clientSide) {
@@ -112,9 +129,15 @@ export function enrichLive(
     const location = asObject(context.location);
     if (location.country === undefined) {
       const country = opts.geo.country(ip);
-      if (country) context.location = { ...location, country };
+      if (country) {
+        location.country = country;
+        context.location = location;
+      }
     }
   }
   if (opts.truncateIps && ip) context.ip = truncateIp(ip);
-  return { ...event, context, ...(properties === event.properties ? {} : { properties }) };
+  const out = copyRecord(event);
+  out.context = context;
+  if (properties !== event.properties) out.properties = properties;
+  return out;
 }

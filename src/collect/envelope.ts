@@ -3,6 +3,7 @@ import type { RawEvent } from '../store/types.js';
 import { parseIsoMicros } from '../rules/iso-time.js';
 import { MAX_BATCH_EVENTS } from './limits.js';
 import { sanitiseEvent } from './sanitise.js';
+import { assignRecord, copyRecord } from '../util/copy-record.js';
 
 // Request bodies from outside. The rules for an event's own fields live with the store's
 // normaliser (one place for every way events arrive); here we check the envelope around them.
@@ -13,6 +14,15 @@ const isoDate = z
 const jsonObject = z.record(z.string(), z.unknown());
 
 export const SingleEventBody = jsonObject;
+
+/**
+ * SingleEventBody's verdict on a body the JSON parser made, without the copy zod returns (the single-event
+ * routes copy the event once themselves): a JSON object, not an array or null. envelope.test.ts holds the
+ * two to the same answers.
+ */
+export function isSingleEventBody(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
 
 export const BatchBody = z.object({
   batch: z
@@ -67,12 +77,8 @@ export function prepareBatch(
     // in the garbage collector's share under load
     const e = item as RawEvent;
     if (forcedType) e.type = forcedType;
-    if (body.context) e.context = { ...body.context, ...(isObject(e.context) ? e.context : {}) };
-    if (body.integrations)
-      e.integrations = {
-        ...body.integrations,
-        ...(isObject(e.integrations) ? e.integrations : {}),
-      };
+    if (body.context) e.context = merged(body.context, e.context);
+    if (body.integrations) e.integrations = merged(body.integrations, e.integrations);
     if (e.sentAt === undefined && body.sentAt !== undefined) e.sentAt = body.sentAt;
     if (e.writeKey !== undefined) delete e.writeKey;
     if (e.receivedAt !== undefined) delete e.receivedAt; // the server's clock decides when an event was received
@@ -84,6 +90,12 @@ export function prepareBatch(
     events.push({ position, event: clean.event });
   });
   return { events, rejected };
+}
+
+/** `{ ...batchLevel, ...item }` (the item wins), built key by key: util/copy-record.ts says why. */
+function merged(batchLevel: Record<string, unknown>, item: unknown): Record<string, unknown> {
+  const out = copyRecord(batchLevel);
+  return isObject(item) ? assignRecord(out, item) : out;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

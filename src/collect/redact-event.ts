@@ -4,6 +4,7 @@
 import type { RawEvent } from '../store/types.js';
 import type { CompiledRedaction } from './redaction-rules.js';
 import { redactUrl } from './redact-url.js';
+import { copyRecord } from '../util/copy-record.js';
 
 /** Keys of `context.page` and `properties` that hold a URL, a path or a query. */
 const URL_KEY = /url|href|link|referr?er|search|query|path|hash|landing|location/i;
@@ -12,6 +13,13 @@ const URL_LIKE = /^(?:[a-z][a-z0-9+.-]*:\/\/|\/\/|\/\S*[?#]|[?#]\S)/i;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** `{ ...o, [key]: value }`, built key by key (util/copy-record.ts says why). */
+function withKey(o: Record<string, unknown>, key: string, value: unknown): Record<string, unknown> {
+  const out = copyRecord(o);
+  out[key] = value;
+  return out;
 }
 
 interface Acc {
@@ -66,11 +74,11 @@ export function redactEvent(event: RawEvent, rules: CompiledRedaction): EventRed
     let c = context;
     if (isObject(c.page)) {
       const page = redactFields(c.page, rules, acc, true);
-      if (page !== c.page) c = { ...c, page };
+      if (page !== c.page) c = withKey(c, 'page', page);
     }
     if (isObject(c.referrer)) {
       const ref = redactFields(c.referrer, rules, acc, false);
-      if (ref !== c.referrer) c = { ...c, referrer: ref };
+      if (ref !== c.referrer) c = withKey(c, 'referrer', ref);
     }
     context = c;
   }
@@ -82,7 +90,7 @@ export function redactEvent(event: RawEvent, rules: CompiledRedaction): EventRed
       ? context.redacted.filter((n): n is string => typeof n === 'string')
       : [];
   const listed = [...new Set([...previous, ...names])].sort();
-  const out: RawEvent = { ...event, context: { ...(context ?? {}), redacted: listed } };
+  const out: RawEvent = withKey(event, 'context', withKey(context ?? {}, 'redacted', listed));
   if (properties && acc.changed) out.properties = properties;
   const result: EventRedaction = { event: out, names };
   if (acc.identifyEmail !== undefined && String(event.type).toLowerCase() === 'page')
@@ -98,6 +106,7 @@ function identifyFor(page: RawEvent, email: string): RawEvent {
   }
   if (typeof page.messageId === 'string' && page.messageId !== '')
     identify.messageId = `${page.messageId}:identify`;
-  if (isObject(page.context)) identify.context = { ...page.context, identifiedBy: 'campaign_link' };
+  if (isObject(page.context))
+    identify.context = withKey(page.context, 'identifiedBy', 'campaign_link');
   return identify;
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { acceptBatch } from '../../collect/accept-batch.js';
-import { BatchBody, firstIssue, SingleEventBody } from '../../collect/envelope.js';
+import { BatchBody, firstIssue, isSingleEventBody } from '../../collect/envelope.js';
 import type { LiveEnrichment } from '../../collect/enrich.js';
 import { MAX_BATCH_BYTES, MAX_EVENT_BYTES } from '../../collect/limits.js';
 import type { RateLimiter } from '../../collect/rate-limit.js';
@@ -13,6 +13,10 @@ import { ApiError } from '../errors.js';
 import { allowAnyOrigin, preflightHeaders } from '../cors.js';
 import { jsonBodyParser } from '../json-body.js';
 import { sdkSettingsRoutes } from './sdk-settings.js';
+import { copyRecord } from '../../util/copy-record.js';
+
+/** A single event's own keys that belong to the request: moved to the envelope. */
+const ENVELOPE_KEYS: ReadonlySet<string> = new Set(['sentAt', 'writeKey']);
 
 export interface IngestDeps {
   journal: EventJournal;
@@ -148,12 +152,15 @@ export function ingestRoutes(app: FastifyInstance, deps: IngestDeps): void {
     // single events, by their Segment names and by analytics.js's short paths (/v1/t, /v1/p, ...)
     for (const [path, type] of SINGLE_PATHS) {
       scope.post(`/v1/${path}`, { bodyLimit: MAX_EVENT_BYTES, config: writeKey }, (req, reply) => {
-        const r = SingleEventBody.safeParse(req.body);
-        if (!r.success)
+        const raw = req.body;
+        if (!isSingleEventBody(raw))
           throw new ApiError(400, 'invalid_body', 'must be a JSON object (one event)', '(body)');
-        const { sentAt, writeKey, ...event } = r.data;
+        const { sentAt, writeKey } = raw;
+        // the request's own object, copied key by key rather than spread (util/copy-record.ts says why)
+        const event = copyRecord(raw, ENVELOPE_KEYS);
+        event.type = type;
         const body: BatchBody = {
-          batch: [{ ...event, type }],
+          batch: [event],
           sentAt: typeof sentAt === 'string' ? sentAt : undefined,
           writeKey: typeof writeKey === 'string' ? writeKey : undefined,
         };
