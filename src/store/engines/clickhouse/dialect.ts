@@ -56,6 +56,16 @@ const CLICKHOUSE: Omit<Dialect, 'table' | 'tableFinal'> = {
   bytesHead: (e, n) => `substring(${e}, 1, ${n})`,
   byteLength: (e) => `length(${e})`,
   base64: (e) => `base64Encode(${e})`,
+  // trimBoth takes its characters as bytes: a regular expression over code points instead
+  trimChars: (e, chars, bindText) => {
+    if (chars === '') return e;
+    const set = [...chars].map((c) => `\\x{${c.codePointAt(0)!.toString(16)}}`).join('');
+    return `replaceRegexpAll(${e}, ${bindText(`^[${set}]+|[${set}]+$`)}, '')`;
+  },
+  regexpMatches: (e, pattern) => `match(${e}, ${pattern})`,
+  sha256Hex: (e) => `lower(hex(SHA256(${e})))`,
+  // IN builds a set of the array's items
+  inSet: (e, list) => `${e} IN ${list}`,
 };
 
 /** Renders a neutral query for ClickHouse. */

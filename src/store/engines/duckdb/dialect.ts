@@ -1,5 +1,10 @@
 // DuckDB's spelling of the neutral SQL layer (../neutral/sql.ts).
-import { listValue, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import {
+  listValue,
+  type DuckDBConnection,
+  type DuckDBType,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 import type { Dialect, ParamType, Rendered, Sql } from '../neutral/sql.js';
 import { render } from '../neutral/sql.js';
 import { VARCHAR_LIST, type Db, type Params, type Row } from './connection.js';
@@ -39,6 +44,11 @@ export const duckDbDialect: Dialect = {
   bytesHead: (e, n) => `${e}[1:${n}]`,
   byteLength: (e) => `octet_length(${e})`,
   base64: (e) => `to_base64(${e})`,
+  trimChars: (e, chars, bindText) => `trim(${e}, ${bindText(chars)})`,
+  regexpMatches: (e, pattern) => `regexp_matches(${e}, ${pattern})`,
+  sha256Hex: (e) => `sha256(${e})`,
+  // a semi-join on the unnested list (list_contains would scan the list for every row)
+  inSet: (e, list) => `${e} IN (SELECT unnest(${list}))`,
 };
 
 /** Renders a neutral query for DuckDB. */
@@ -59,4 +69,22 @@ export function duckSql(q: Sql): {
 export function queryNeutral(db: Db, q: Sql): Promise<Row[]> {
   const { text, params, types } = duckSql(q);
   return db.query(text, params, types);
+}
+
+/** Runs a neutral statement on a connection the caller holds (the writer, inside db.write). */
+export async function runNeutral(conn: DuckDBConnection, q: Sql): Promise<number> {
+  const { text, params, types } = duckSql(q);
+  return (await conn.run(text, params, types)).rowsChanged;
+}
+
+/** Reads a neutral query's rows on a connection the caller holds. */
+export async function readNeutral(conn: DuckDBConnection, q: Sql): Promise<Row[]> {
+  const { text, params, types } = duckSql(q);
+  return (await conn.runAndReadAll(text, params, types)).getRowObjectsJson() as Row[];
+}
+
+/** Reads a neutral query's result column by column (many rows: no object per row). */
+export async function readNeutralColumns(conn: DuckDBConnection, q: Sql): Promise<DuckDBValue[][]> {
+  const { text, params, types } = duckSql(q);
+  return (await conn.runAndReadAll(text, params, types)).getColumns();
 }

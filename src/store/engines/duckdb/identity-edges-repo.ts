@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import type { IdentifierKey, IdentityLinkRow, AffectedEvents } from '../../types.js';
 import { sqlString, VARCHAR_LIST, type Db, type Row } from './connection.js';
-import { eventLinksSql } from './derive-identity.js';
+import { queryNeutral, readNeutralColumns } from './dialect.js';
+import { edgesBuiltSql, linkFactsSql } from '../neutral/identity-queries.js';
 
 /** Loads ids into a temp table `(kind, value)` on this connection. */
 export async function loadIdentifierTable(
@@ -32,7 +33,10 @@ export async function identityLinkFacts(
 ): Promise<IdentityLinkRow[]> {
   // on the writer: the stage is one of its temp tables
   return db.write(async (c) => {
-    const cols = (await c.runAndReadAll(eventLinksSql(affected?.stage), { ws })).getColumns();
+    const cols = await readNeutralColumns(
+      c,
+      linkFactsSql(ws, affected ? { source: affected.stage } : {}),
+    );
     const [ak = [], av = [], bk = [], bv = [], at = [], src = []] = cols;
     const out: IdentityLinkRow[] = new Array<IdentityLinkRow>(ak.length);
     for (let i = 0; i < ak.length; i++) {
@@ -121,9 +125,6 @@ export async function saveIdentityEdges(
  * is resolved whole once.
  */
 export async function identityEdgesReady(db: Db, ws: string): Promise<boolean> {
-  const rows = await db.query(
-    'SELECT count(*) AS n FROM identity_edges_built WHERE workspace_id = $ws',
-    { ws },
-  );
+  const rows = await queryNeutral(db, edgesBuiltSql(ws));
   return Number(rows[0]?.n ?? 0) > 0;
 }

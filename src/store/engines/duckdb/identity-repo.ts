@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type {
   IdentifierKey,
   AffectedEvents,
@@ -11,17 +11,25 @@ import type {
   OpaqueIdRule,
   QuarantineRow,
 } from '../../types.js';
-import { sqlString, VARCHAR_LIST, type Db, type Params, type Row } from './connection.js';
+import { sqlString, type Db } from './connection.js';
+import { inScope } from './derive-identity.js';
+import { queryNeutral, readNeutral, readNeutralColumns, runNeutral } from './dialect.js';
 import {
-  COLLISIONS_SQL,
-  GRAPH_IDS_SQL,
-  inScope,
-  INSERT_SINGLES_SQL,
-  leadMilestonesSql,
+  collisionsSql,
+  countPersonsSql,
+  edgesSql,
+  graphIdsSql,
+  insertGraphRowsSql,
+  insertSeenSql,
+  insertSinglesSql,
+  personsByIdentifierSql,
+  personsOfAnonymousIdsSql,
+  previousPersonsSql,
   seenIdentifiersSql,
-} from './derive-identity.js';
-import { loadIdentifierTable } from './identity-edges-repo.js';
-import { queryNeutral } from './dialect.js';
+  seenToPlaceSql,
+} from '../neutral/identity-queries.js';
+import { insertLeadsSql, leadMilestonesSql } from '../neutral/lead-queries.js';
+import { fn, p, sql } from '../neutral/sql.js';
 import {
   currentIdentitiesSql,
   leadsByFirstTouchChannelSql,
@@ -31,21 +39,12 @@ import {
   toQuarantineRow,
 } from '../neutral/inspection-queries.js';
 
-const ruleParams = (ws: string, rule: OpaqueIdRule): Params => ({
-  ws,
-  trim: rule.trimChars,
-  maxLength: rule.maxLength,
-  placeholders: listValue([...rule.placeholders]),
-});
-const RULE_TYPES = { placeholders: VARCHAR_LIST };
-
 export async function refreshSeenIdentifiers(
   db: Db,
   ws: string,
   rule: OpaqueIdRule,
   affected?: AffectedEvents,
 ): Promise<void> {
-  const params = ruleParams(ws, rule);
   await db.transaction(async (c) => {
     const built = (
       await c.runAndReadAll(
@@ -57,23 +56,12 @@ export async function refreshSeenIdentifiers(
     const scoped = affected !== undefined && Number(built[0]?.n ?? 0) > 0;
     if (!scoped) {
       await c.run('DELETE FROM identity_seen WHERE workspace_id = $ws', { ws });
-      await c.run(
-        `INSERT INTO identity_seen SELECT $ws, kind, value, first_seen, clean FROM (${seenIdentifiersSql(false)})`,
-        params,
-        RULE_TYPES,
-      );
+      await runNeutral(c, insertSeenSql(ws, 'identity_seen', seenIdentifiersSql(ws, rule)));
       return;
     }
-    await c.run(
-      'CREATE OR REPLACE TEMP TABLE seen_scope AS SELECT unnest($ids::VARCHAR[]) AS anonymous_id',
-      { ids: listValue([...affected.anonymousIds]) },
-      { ids: VARCHAR_LIST },
-    );
-    await c.run(
-      `CREATE OR REPLACE TEMP TABLE seen_now AS ${seenIdentifiersSql(true, affected.stage)}`,
-      params,
-      RULE_TYPES,
-    );
+    // the stage holds the affected ids' events
+    const seen = seenIdentifiersSql(ws, rule, { source: affected.stage, ids: affected });
+    await runNeutral(c, sql`CREATE OR REPLACE TEMP TABLE seen_now AS ${seen}`);
     // events are only ever added: a first sighting can only move earlier
     await c.run(
       `UPDATE identity_seen s SET first_seen = n.first_seen FROM seen_now n
@@ -99,27 +87,16 @@ export async function identityInputs(
   opts: { everyIdentifier?: boolean } = {},
 ): Promise<IdentityInputs> {
   return db.write(async (c) => {
-    await c.run(GRAPH_IDS_SQL, { ws });
-    const edges = (
-      await c.runAndReadAll(
-        'SELECT a_kind, a_value, b_kind, b_value, first_at, source FROM identity_edges WHERE workspace_id = $ws',
-        { ws },
-      )
-    ).getColumns();
-    const { links, seen } = edgeInputs(edges);
-    const read = async (sql: string): Promise<Row[]> =>
-      (await c.runAndReadAll(sql, { ws })).getRowObjectsJson() as Row[];
-    const toPlace = opts.everyIdentifier ? '' : `AND ${inScope('identity_graph_ids')}`;
-    for (const r of await read(
-      `SELECT kind, value, epoch_ms(first_seen) AS at FROM identity_seen WHERE workspace_id = $ws ${toPlace}`,
-    )) {
+    const graphIds = opts.everyIdentifier ? undefined : 'identity_graph_ids';
+    if (graphIds)
+      await runNeutral(
+        c,
+        sql`CREATE OR REPLACE TEMP TABLE identity_graph_ids AS ${graphIdsSql(ws)}`,
+      );
+    const { links, seen } = edgeInputs(await readNeutralColumns(c, edgesSql(ws)));
+    for (const r of await readNeutral(c, seenToPlaceSql(ws, graphIds)))
       seen.push({ kind: String(r.kind), value: String(r.value), at: Number(r.at) });
-    }
-    // a single id the graph does not place this time stays as it is, so it is no previous of the graph's
-    const placed = opts.everyIdentifier ? '' : `AND (linked OR ${inScope('identity_graph_ids')})`;
-    const previous = await read(
-      `SELECT kind, value, person_id FROM identities WHERE workspace_id = $ws ${placed}`,
-    );
+    const previous = await readNeutral(c, previousPersonsSql(ws, graphIds));
     return {
       links,
       seen,
@@ -254,14 +231,9 @@ export function saveIdentities(
         `DELETE FROM identities WHERE workspace_id = $ws AND (linked OR ${inScope('identity_graph_out')})`,
         { ws },
       );
-    await c.run(
-      'INSERT INTO identities (workspace_id, kind, value, person_id, linked, from_at, until_at) SELECT $ws, kind, value, person_id, true, from_at, until_at FROM identity_graph_out',
-      { ws },
-    );
-    const singles = (await c.run(INSERT_SINGLES_SQL, { ws })).rowsChanged;
-    const collisions = Number(
-      (await c.runAndReadAll(COLLISIONS_SQL, { ws })).getRowObjectsJson()[0]?.n ?? 0,
-    );
+    await runNeutral(c, insertGraphRowsSql(ws, 'identities', 'identity_graph_out'));
+    const singles = await runNeutral(c, insertSinglesSql(ws, 'identities'));
+    const collisions = Number((await readNeutral(c, collisionsSql(ws, 'identities')))[0]?.n ?? 0);
     return { singles, collisions };
   });
 }
@@ -278,19 +250,22 @@ export async function deriveLeadMilestones(
   return db.transaction(async (c) => {
     if (!scope) {
       await c.run("DELETE FROM milestones WHERE workspace_id = $ws AND milestone = 'lead'", { ws });
-      return (await c.run(leadMilestonesSql(false), { ws })).rowsChanged;
+      return runNeutral(c, insertLeadsSql('milestones', leadMilestonesSql(ws)));
     }
-    await loadIdentifierTable(c, 'identity_scope_in', scope.identifiers);
-    await c.run(
-      'CREATE OR REPLACE TEMP TABLE lead_scope_persons AS SELECT DISTINCT unnest($p::VARCHAR[]) AS person_id',
-      { p: listValue([...scope.persons]) },
-      { p: VARCHAR_LIST },
+    await runNeutral(
+      c,
+      sql`DELETE FROM milestones WHERE workspace_id = ${p.text(ws)} AND milestone = 'lead'
+        AND ${fn.inSet('person_id', p.texts(scope.persons))}`,
     );
-    await c.run(
-      "DELETE FROM milestones WHERE workspace_id = $ws AND milestone = 'lead' AND person_id IN (SELECT person_id FROM lead_scope_persons)",
-      { ws },
-    );
-    return (await c.run(leadMilestonesSql(true, scope.stage), { ws })).rowsChanged;
+    const of = (kind: string) =>
+      scope.identifiers.filter((i) => i.kind === kind).map((i) => i.value);
+    const leads = leadMilestonesSql(ws, {
+      anonymousIds: of('anonymous_id'),
+      userIds: of('user_id'),
+      persons: scope.persons,
+      ...(scope.stage ? { source: scope.stage } : {}),
+    });
+    return runNeutral(c, insertLeadsSql('milestones', leads));
   });
 }
 
@@ -300,10 +275,7 @@ export async function personsByIdentifier(
   kind: string,
   value: string,
 ): Promise<string[]> {
-  const rows = await db.query(
-    'SELECT DISTINCT person_id FROM identities WHERE workspace_id = $ws AND kind = $k AND value = $v',
-    { ws, k: kind, v: value },
-  );
+  const rows = await queryNeutral(db, personsByIdentifierSql(ws, kind, value));
   return rows.map((r) => String(r.person_id));
 }
 
@@ -312,19 +284,12 @@ export async function personsOfAnonymousIds(
   ws: string,
   anonymousIds: readonly string[],
 ): Promise<string[]> {
-  const rows = await db.query(
-    "SELECT DISTINCT person_id FROM identities WHERE workspace_id = $ws AND kind = 'anonymous_id' AND value IN (SELECT unnest($ids::VARCHAR[]))",
-    { ws, ids: listValue([...anonymousIds]) },
-    { ids: VARCHAR_LIST },
-  );
+  const rows = await queryNeutral(db, personsOfAnonymousIdsSql(ws, anonymousIds));
   return rows.map((r) => String(r.person_id));
 }
 
 export async function countPersons(db: Db, ws: string): Promise<number> {
-  const rows = await db.query(
-    'SELECT count(DISTINCT person_id) AS n FROM identities WHERE workspace_id = $ws',
-    { ws },
-  );
+  const rows = await queryNeutral(db, countPersonsSql(ws));
   return Number(rows[0]?.n ?? 0);
 }
 

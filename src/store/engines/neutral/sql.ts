@@ -60,6 +60,23 @@ export interface Dialect {
   byteLength(expr: string): string;
   /** A byte string as base64 text (bytes that may not be UTF-8 cross into JavaScript intact). */
   base64(expr: string): string;
+
+  // Identity resolution (neutral/identity-queries.ts)
+  /**
+   * `expr` with every leading and trailing character of `chars` removed, by code point (DuckDB's trim;
+   * ClickHouse's trimBoth works on bytes, which would cut a multi-byte character apart). `bindText`
+   * binds a text parameter and gives its placeholder.
+   */
+  trimChars(expr: string, chars: string, bindText: (value: string) => string): string;
+  /** Whether an RE2 pattern matches anywhere in the text (anchor it with ^ and $ for the whole). */
+  regexpMatches(expr: string, pattern: string): string;
+  /** Lower-case hex SHA-256 of a text's UTF-8 bytes. */
+  sha256Hex(expr: string): string;
+  /**
+   * `expr IN list` for a `texts` list that may be long (thousands of ids): a hashed set, where inList
+   * may search the list once per row.
+   */
+  inSet(expr: string, list: string): string;
 }
 
 /** A piece of a template: a parameter, another query, a dialect function, or raw trusted text. */
@@ -180,6 +197,15 @@ export const fn = {
   },
   byteLength: (e: Piece | string) => fragment((d, bind) => d.byteLength(piece(d, bind, expr(e)))),
   base64: (e: Piece | string) => fragment((d, bind) => d.base64(piece(d, bind, expr(e)))),
+  /** `chars`: a constant set of characters we wrote (e.g. the opaque-id rule's trimmed characters). */
+  trimChars: (e: Piece | string, chars: string) =>
+    fragment((d, bind) => d.trimChars(piece(d, bind, expr(e)), chars, (v) => bind(p.text(v)))),
+  /** `pattern`: a constant RE2 pattern we wrote (no backslashes). */
+  regexpMatches: (e: Piece | string, pattern: string) =>
+    fragment((d, bind) => d.regexpMatches(piece(d, bind, expr(e)), quote(pattern))),
+  sha256Hex: (e: Piece | string) => fragment((d, bind) => d.sha256Hex(piece(d, bind, expr(e)))),
+  inSet: (e: Piece | string, list: Param) =>
+    fragment((d, bind) => d.inSet(piece(d, bind, expr(e)), bind(list))),
 };
 
 /** A constant as an SQL string literal (both engines: quotes doubled; backslashes are literal in neither's patterns we write). */

@@ -1,0 +1,265 @@
+// Identity resolution's reads and the statements of its writes, written once for every engine: the links
+// the facts state (the rules of rules/identity-links.ts rendered), the seen identifiers under the
+// opaque-id rule, the graph's inputs from the stored edges, the single-id persons and the check for a
+// person id naming two persons, and the reads of persons. Where a write lands (the table itself, or a
+// stage the engine swaps in after) and where scratch rows live are the engine's choice: both arrive as
+// table names.
+import { IDENTITY_LINK_RULES, LINK_EVENT_TYPES } from '../../../rules/identity-links.js';
+import type { OpaqueIdRule } from '../../areas/identity.js';
+import { fn, ident, join, p, raw, sql, type Sql } from './sql.js';
+
+/** Constant texts written in this code base (rule data), as SQL literals both engines read alike. */
+export function textList(values: readonly string[]): Sql {
+  for (const v of values)
+    if (!/^[A-Za-z0-9_ ]+$/.test(v)) throw new Error(`not a plain constant: ${v}`);
+  return sql`${raw(values.map((v) => `'${v}'`).join(', '))}`;
+}
+const text = (v: string): Sql => textList([v]);
+const ws$ = (ws: string): Sql => sql`workspace_id = ${p.text(ws)}`;
+
+/** Which events a scoped read takes: a derive's stage (the affected ids' events), or these ids' events. */
+export interface EventsOf {
+  /** A table holding the affected ids' events (DuckDB's stage); else the events table. */
+  source?: string;
+  /** Only the events of these anonymous or user ids (what a stage holds). */
+  ids?: { anonymousIds: readonly string[]; userIds: readonly string[] };
+}
+
+const eventsOf = (of: EventsOf): Sql =>
+  of.ids
+    ? sql` AND (${fn.inSet('anonymous_id', p.texts(of.ids.anonymousIds))} OR ${fn.inSet('user_id', p.texts(of.ids.userIds))})`
+    : sql``;
+
+// the link rules' data (rules/identity-links.ts), rendered once: one SELECT per rule over CTE `ev`
+const LINK_SELECTS = join(
+  IDENTITY_LINK_RULES.map((r) => {
+    const source =
+      r.source === 'type' ? sql`type` : r.source === 'event' ? sql`event` : text(r.source.fixed);
+    return sql`SELECT ${text(r.a.kind)} AS ak, ${ident(r.a.field)} AS av, ${text(r.b.kind)} AS bk, ${ident(r.b.field)} AS bv, ts, ${source} AS src
+      FROM ev WHERE type IN (${textList(r.types)})`;
+  }),
+  '\n    UNION ALL ',
+);
+
+/**
+ * CTEs `ev` (the events any link rule reads) and `l` (every link they and identity_links state, raw:
+ * ak, av, bk, bv, ts, src). `source`: the events table, or a derive's stage of some ids' events.
+ */
+function linkRows(ws: string, source: string, evFilter: Sql, linkFilter: Sql): Sql {
+  return sql`WITH ev AS (
+    SELECT type, event, anonymous_id, user_id, previous_id, ts, email, phone FROM ${fn.table(source)}
+    WHERE ${ws$(ws)} AND type IN (${textList(LINK_EVENT_TYPES)})${evFilter}),
+  l AS (
+    ${LINK_SELECTS}
+    UNION ALL SELECT from_kind, from_value, to_kind, to_value, linked_at, source FROM ${fn.table('identity_links')}
+      WHERE ${ws$(ws)}${linkFilter}
+  )`;
+}
+
+const STATED = sql`av IS NOT NULL AND bv IS NOT NULL AND av <> '' AND bv <> ''`;
+
+/**
+ * The links the events (all, or those `of` takes) and identity_links state, raw, once per pair of (kind, value) ends
+ * with the earliest time (epoch ms) and the least source: columns ak, av, bk, bv, at, source.
+ */
+export function linkFactsSql(ws: string, of: EventsOf = {}): Sql {
+  return sql`${linkRows(ws, of.source ?? 'events', eventsOf(of), sql``)}
+  SELECT ak, av, bk, bv, ${fn.epochMs('min(ts)')} AS at, min(src) AS source
+  FROM l WHERE ${STATED}
+  GROUP BY ak, av, bk, bv
+  ORDER BY ak, av, bk, bv`;
+}
+
+/**
+ * Every link (each occurrence, not only the first) with an anonymous end among these shared devices:
+ * the identifies that split a shared device's time. Columns ak, av, bk, bv, at (epoch ms).
+ */
+export function deviceLinksSql(ws: string, anonymousIds: readonly string[]): Sql {
+  const ids = p.texts(anonymousIds);
+  const anon = (k: string, v: string) => sql`(${raw(k)} = 'anonymous_id' AND ${fn.inSet(v, ids)})`;
+  return sql`${linkRows(
+    ws,
+    'events',
+    sql` AND (${fn.inSet('anonymous_id', ids)} OR ${fn.inSet('previous_id', ids)})`,
+    sql` AND (${anon('from_kind', 'from_value')} OR ${anon('to_kind', 'to_value')})`,
+  )}
+  SELECT DISTINCT ak, av, bk, bv, ${fn.epochMs('ts')} AS at
+  FROM l WHERE ${STATED} AND (${anon('ak', 'av')} OR ${anon('bk', 'bv')})
+  ORDER BY 5, 1, 2, 3, 4`;
+}
+
+/** The session starts (epoch ms) of these anonymous ids: columns anonymous_id, at. */
+export function deviceSessionsSql(ws: string, anonymousIds: readonly string[]): Sql {
+  return sql`SELECT anonymous_id, ${fn.epochMs('started_at')} AS at FROM ${fn.table('sessions')}
+    WHERE ${ws$(ws)} AND ${fn.inSet('anonymous_id', p.texts(anonymousIds))}
+    ORDER BY 1, 2`;
+}
+
+/**
+ * Each anonymous and user id of `source`'s events, normalised (trimmed by the rule), with when it was
+ * first seen and whether the engine can place it alone (`clean`: printable ASCII, 1..maxLength long, not
+ * a placeholder; where it is ASCII, both engines' length and lower agree with JavaScript's). A visitor
+ * who never converts is a person too. Scoped (`of`): the ids of those events, the anonymous ones only
+ * among the affected. Columns kind, value, first_seen, clean.
+ */
+export function seenIdentifiersSql(ws: string, rule: OpaqueIdRule, of?: EventsOf): Sql {
+  const src = fn.table(of?.source ?? 'events');
+  const trimmed = (column: string) => fn.trimChars(column, rule.trimChars);
+  const events = of ? eventsOf(of) : sql``;
+  const only = of?.ids
+    ? sql` AND ${fn.inSet('anonymous_id', p.texts(of.ids.anonymousIds))}`
+    : sql``;
+  return sql`SELECT kind, n AS value, min(seen_at) AS first_seen,
+    length(n) BETWEEN 1 AND ${p.int(rule.maxLength)} AND ${fn.regexpMatches('n', '^[ -~]+$')}
+      AND NOT ${fn.inList('lower(n)', p.texts(rule.placeholders))} AS clean
+  FROM (
+    SELECT 'anonymous_id' AS kind, ${trimmed('anonymous_id')} AS n, min(ts) AS seen_at FROM ${src}
+      WHERE ${ws$(ws)} AND anonymous_id IS NOT NULL${events}${only}
+      GROUP BY anonymous_id
+    UNION ALL
+    SELECT 'user_id', ${trimmed('user_id')}, min(ts) FROM ${src}
+      WHERE ${ws$(ws)} AND user_id IS NOT NULL${events}
+      GROUP BY user_id
+  ) ids GROUP BY kind, n`;
+}
+
+/** The rows of a seen-identifiers select into `target` (identity_seen, or its stage). */
+export function insertSeenSql(ws: string, target: string, seen: Sql): Sql {
+  return sql`INSERT INTO ${fn.table(target)} (workspace_id, kind, value, first_seen, clean)
+    SELECT ${p.text(ws)}, kind, value, first_seen, clean FROM (${seen}) seen`;
+}
+
+/** Whether the workspace's edges were written whole once: column n. */
+export function edgesBuiltSql(ws: string): Sql {
+  return sql`SELECT ${fn.countAll()} AS n FROM ${fn.table('identity_edges_built')} WHERE ${ws$(ws)}`;
+}
+
+/** The stored edges, in one order: columns a_kind, a_value, b_kind, b_value, first_at, source. */
+export function edgesSql(ws: string, values?: readonly string[]): Sql {
+  const touching = values
+    ? sql` AND (${fn.inSet('a_value', p.texts(values))} OR ${fn.inSet('b_value', p.texts(values))})`
+    : sql``;
+  return sql`SELECT a_kind, a_value, b_kind, b_value, first_at, source FROM ${fn.table('identity_edges')}
+    WHERE ${ws$(ws)}${touching}
+    ORDER BY a_kind, a_value, b_kind, b_value, source`;
+}
+
+const OPAQUE_KINDS = textList(['anonymous_id', 'user_id']);
+
+/**
+ * The anonymous and user ids the graph must place: those an edge touches and those the engine cannot
+ * normalise alone (not clean). Columns kind, value, distinct.
+ */
+export function graphIdsSql(ws: string): Sql {
+  const edges = fn.table('identity_edges');
+  return sql`SELECT DISTINCT kind, value FROM (
+    SELECT a_kind AS kind, a_value AS value FROM ${edges} WHERE ${ws$(ws)} AND a_kind IN (${OPAQUE_KINDS})
+    UNION ALL SELECT b_kind, b_value FROM ${edges} WHERE ${ws$(ws)} AND b_kind IN (${OPAQUE_KINDS})
+    UNION ALL SELECT kind, value FROM ${fn.table('identity_seen')} WHERE ${ws$(ws)} AND NOT clean
+  ) ids`;
+}
+
+/**
+ * Seen ids with their first sighting (epoch ms): those in table `graphIds` (kind, value), or every one.
+ * Columns kind, value, at.
+ */
+export function seenToPlaceSql(ws: string, graphIds?: string): Sql {
+  const only = graphIds
+    ? sql` JOIN ${fn.table(graphIds)} g ON g.kind = s.kind AND g.value = s.value`
+    : sql``;
+  return sql`SELECT s.kind AS kind, s.value AS value, ${fn.epochMs('s.first_seen')} AS at
+    FROM ${fn.table('identity_seen')} s${only}
+    WHERE s.workspace_id = ${p.text(ws)}
+    ORDER BY kind, value`;
+}
+
+/**
+ * The current persons the graph starts from: rows the graph wrote and rows of ids in table `graphIds`
+ * (a single id the graph does not place this time stays as it is), or every row. Columns kind, value,
+ * person_id.
+ */
+export function previousPersonsSql(ws: string, graphIds?: string): Sql {
+  const only = graphIds
+    ? sql` LEFT JOIN ${fn.table(graphIds)} g ON g.kind = i.kind AND g.value = i.value`
+    : sql``;
+  const placed = graphIds ? sql` AND (i.linked OR g.kind IS NOT NULL)` : sql``;
+  return sql`SELECT i.kind AS kind, i.value AS value, i.person_id AS person_id
+    FROM ${fn.table('identities')} i${only}
+    WHERE i.workspace_id = ${p.text(ws)}${placed}
+    ORDER BY kind, value, person_id`;
+}
+
+const IDENTITY_COLUMNS = raw('(workspace_id, kind, value, person_id, linked, from_at, until_at)');
+
+/** The graph's rows (table `graphOut`: kind, value, person_id, from_at, until_at) into `target`. */
+export function insertGraphRowsSql(ws: string, target: string, graphOut: string): Sql {
+  return sql`INSERT INTO ${fn.table(target)} ${IDENTITY_COLUMNS}
+    SELECT ${p.text(ws)}, kind, value, person_id, true, from_at, until_at FROM ${fn.table(graphOut)}`;
+}
+
+/** The person id of a lone anchor (derive/identity/person-ids.ts): 'p_' and 16 hex digits of sha256. */
+export const singlePersonId = (kind: string, value: string): Sql =>
+  sql`'p_' || substring(${fn.sha256Hex(sql`${raw(kind)} || ':' || ${raw(value)}`)}, 1, 16)`;
+
+/**
+ * The single-id persons of `source` that the graph (table `graphOut`) does not place, copied into
+ * `target`: what a resolution that is not whole keeps.
+ */
+export function keepSinglesSql(ws: string, target: string, source: string, graphOut: string): Sql {
+  return sql`INSERT INTO ${fn.table(target)} ${IDENTITY_COLUMNS}
+    SELECT i.workspace_id, i.kind, i.value, i.person_id, i.linked, i.from_at, i.until_at
+    FROM ${fn.table(source)} i
+    LEFT JOIN (SELECT DISTINCT kind, value FROM ${fn.table(graphOut)}) g ON g.kind = i.kind AND g.value = i.value
+    WHERE i.workspace_id = ${p.text(ws)} AND NOT i.linked AND g.kind IS NULL`;
+}
+
+/** Every clean seen id without a row in `target` becomes its own person there. */
+export function insertSinglesSql(ws: string, target: string): Sql {
+  return sql`INSERT INTO ${fn.table(target)} ${IDENTITY_COLUMNS}
+    SELECT ${p.text(ws)}, s.kind, s.value, ${singlePersonId('s.kind', 's.value')}, false, NULL, NULL
+    FROM ${fn.table('identity_seen')} s
+    LEFT JOIN (SELECT DISTINCT kind, value FROM ${fn.table(target)} WHERE ${ws$(ws)}) t
+      ON t.kind = s.kind AND t.value = s.value
+    WHERE s.workspace_id = ${p.text(ws)} AND s.clean AND t.kind IS NULL`;
+}
+
+/** In `table`: how many person ids name more than one person (a single id's id shared): column n. */
+export function collisionsSql(ws: string, table: string): Sql {
+  return sql`SELECT ${fn.countAll()} AS n FROM (
+    SELECT person_id FROM ${fn.table(table)} WHERE ${ws$(ws)}
+    GROUP BY person_id HAVING ${fn.countAll()} > 1 AND ${fn.countIf('NOT linked')} > 0) c`;
+}
+
+/** Single-id persons in `table`: column n. */
+export function singlesSql(ws: string, table: string): Sql {
+  return sql`SELECT ${fn.countAll()} AS n FROM ${fn.table(table)} WHERE ${ws$(ws)} AND NOT linked`;
+}
+
+export function countPersonsSql(ws: string): Sql {
+  return sql`SELECT ${fn.countDistinct('person_id')} AS n FROM ${fn.table('identities')} WHERE ${ws$(ws)}`;
+}
+
+export function personsByIdentifierSql(ws: string, kind: string, value: string): Sql {
+  return sql`SELECT DISTINCT person_id FROM ${fn.table('identities')}
+    WHERE ${ws$(ws)} AND kind = ${p.text(kind)} AND value = ${p.text(value)} ORDER BY person_id`;
+}
+
+export function personsOfAnonymousIdsSql(ws: string, anonymousIds: readonly string[]): Sql {
+  return sql`SELECT DISTINCT person_id FROM ${fn.table('identities')}
+    WHERE ${ws$(ws)} AND kind = 'anonymous_id' AND ${fn.inSet('value', p.texts(anonymousIds))}
+    ORDER BY person_id`;
+}
+
+/** Identities rows of these values (any kind: the caller keeps the kinds it asked for). */
+export function identitiesOfValuesSql(ws: string, values: readonly string[]): Sql {
+  return sql`SELECT kind, value, person_id, linked FROM ${fn.table('identities')}
+    WHERE ${ws$(ws)} AND ${fn.inSet('value', p.texts(values))}
+    ORDER BY kind, value, person_id`;
+}
+
+/** identity_seen rows of these values (any kind), first sightings in epoch ms. */
+export function seenOfValuesSql(ws: string, values: readonly string[]): Sql {
+  return sql`SELECT kind, value, ${fn.epochMs('first_seen')} AS at, clean FROM ${fn.table('identity_seen')}
+    WHERE ${ws$(ws)} AND ${fn.inSet('value', p.texts(values))}
+    ORDER BY kind, value`;
+}
