@@ -9,8 +9,12 @@
 // After new events only the linked components around the affected ids are resolved again: the scope is
 // followed through the edges until it holds whole components, so resolving it alone gives what
 // resolving everything would (persons never cross a component; quarantine counts a node's own edges).
-import type { Store } from '../store/store.js';
-import type { IdentifierKey, IdentityChangeRow, AffectedEvents } from '../store/types.js';
+import type {
+  AffectedEvents,
+  IdentifierKey,
+  IdentityChangeRow,
+  IdentityStore,
+} from '../store/types.js';
 import {
   IdentityGraph,
   normaliseLinks,
@@ -40,7 +44,7 @@ export interface IdentitySummary {
  * or (`affected`) the linked components around the ids that got new events, read from their staged events.
  */
 export async function resolvePersons(
-  store: Store,
+  store: IdentityStore,
   workspaceId: string,
   settings: DeriveSettings = DEFAULT_DERIVE_SETTINGS,
   affected?: AffectedEvents,
@@ -80,7 +84,7 @@ export async function resolvePersons(
 }
 
 async function resolveGraph(
-  store: Store,
+  store: IdentityStore,
   workspaceId: string,
   settings: DeriveSettings,
   mode: { everyIdentifier: boolean; full: boolean; scope?: IdentifierKey[] },

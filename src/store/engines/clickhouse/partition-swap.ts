@@ -17,16 +17,32 @@ export async function swapPartition(
   keep: Sql,
   add: readonly object[],
 ): Promise<void> {
+  await rebuildPartition(s, table, ws, async (stage) => {
+    await commandNeutral(
+      s.conn,
+      s.database,
+      sql`INSERT INTO ${fn.table(stage)} SELECT * FROM ${fn.table(table)} WHERE ${keep}`,
+    );
+    await s.conn.insert(`${s.database}.${stage}`, add);
+  });
+}
+
+/**
+ * Rebuilds a workspace's partition of a derived table in a stage table (same columns, empty) that `fill`
+ * writes, then swaps it in. `fill` returning false abandons the rebuild: the table is left as it was.
+ * Whether the partition was replaced.
+ */
+export async function rebuildPartition(
+  s: ChStore,
+  table: string,
+  ws: string,
+  fill: (stage: string) => Promise<boolean | void>,
+): Promise<boolean> {
   const stage = `${table}_stage_${randomBytes(6).toString('hex')}`;
   const db = s.database;
   await s.conn.command(`CREATE TABLE ${db}.${stage} AS ${db}.${table}`);
   try {
-    await commandNeutral(
-      s.conn,
-      db,
-      sql`INSERT INTO ${fn.table(stage)} SELECT * FROM ${fn.table(table)} WHERE ${keep}`,
-    );
-    await s.conn.insert(`${db}.${stage}`, add);
+    if ((await fill(stage)) === false) return false;
     const [left] = await s.conn.query<{ n: number }>(`SELECT count() AS n FROM ${db}.${stage}`);
     // an empty source partition is no replacement: ClickHouse refuses it, and dropping is what it means
     await s.conn.command(
@@ -34,6 +50,7 @@ export async function swapPartition(
         ? `ALTER TABLE ${db}.${table} REPLACE PARTITION ${partition(ws)} FROM ${db}.${stage}`
         : `ALTER TABLE ${db}.${table} DROP PARTITION ${partition(ws)}`,
     );
+    return true;
   } finally {
     await s.conn.command(`DROP TABLE IF EXISTS ${db}.${stage}`);
   }

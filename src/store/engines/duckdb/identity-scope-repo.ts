@@ -1,7 +1,6 @@
-// A scoped identity resolution's reads and writes: the linked components around a live batch's ids,
-// their inputs for the graph and their persons written back. Each statement touches the big identity
-// tables once, joined to the small scope, so its cost follows the scope, not the workspace.
-import { listValue } from '@duckdb/node-api';
+// A scoped identity resolution on DuckDB: its reads are neutral (../neutral/identity-scope.ts); its
+// persons are written back in one transaction, each statement touching the big identity tables once,
+// joined to the small scope, so its cost follows the scope, not the workspace.
 import type {
   IdentifierKey,
   IdentityInputs,
@@ -9,96 +8,37 @@ import type {
   OpaqueIdRule,
   AffectedIds,
 } from '../../types.js';
-import { VARCHAR_LIST, type Db, type Row } from './connection.js';
-import { inScope, SCOPE_STEP_SQL, SINGLE_PERSON_ID } from './derive-identity.js';
+import type { Db, Row } from './connection.js';
+import { inScope, SINGLE_PERSON_ID } from './derive-identity.js';
+import { queryNeutral } from './dialect.js';
+import { identityScopeOf, scopedInputsOf } from '../neutral/identity-scope.js';
 import { loadIdentifierTable } from './identity-edges-repo.js';
-import { edgeInputs, writeIdentities, type SavedIdentities } from './identity-repo.js';
-
-const keyOf = (kind: unknown, value: unknown): string => `${String(kind)}\u0000${String(value)}`;
+import { writeIdentities, type SavedIdentities } from './identity-repo.js';
 
 /**
  * The ids a scoped resolution must re-place: the seeds, the affected anonymous and user ids (normalised
  * as the rule trims them), and every id linked to those, transitively (whole linked components).
  */
-export async function identityScope(
+export function identityScope(
   db: Db,
   ws: string,
   rule: OpaqueIdRule,
   seeds: readonly IdentifierKey[],
   affected: AffectedIds,
 ): Promise<IdentifierKey[]> {
-  return db.write(async (c) => {
-    await c.run(
-      `CREATE OR REPLACE TEMP TABLE identity_scope AS
-       SELECT DISTINCT kind, value FROM (
-         SELECT unnest($k::VARCHAR[]) AS kind, unnest($v::VARCHAR[]) AS value
-         UNION ALL SELECT 'anonymous_id', trim(unnest($anon::VARCHAR[]), $trim)
-         UNION ALL SELECT 'user_id', trim(unnest($users::VARCHAR[]), $trim))
-       WHERE value <> ''`,
-      {
-        k: listValue(seeds.map((s) => s.kind)),
-        v: listValue(seeds.map((s) => s.value)),
-        anon: listValue([...affected.anonymousIds]),
-        users: listValue([...affected.userIds]),
-        trim: rule.trimChars,
-      },
-      { k: VARCHAR_LIST, v: VARCHAR_LIST, anon: VARCHAR_LIST, users: VARCHAR_LIST },
-    );
-    while ((await c.run(SCOPE_STEP_SQL, { ws })).rowsChanged > 0);
-    return (
-      (await c.runAndReadAll('SELECT kind, value FROM identity_scope')).getRowObjectsJson() as Row[]
-    ).map((r) => ({ kind: String(r.kind), value: String(r.value) }));
-  });
+  return identityScopeOf((q) => queryNeutral(db, q), ws, rule, seeds, affected);
 }
 
 /**
  * The graph's inputs for a scope (whole linked components): its edges, the ids to place (those an edge
  * touches or that are not clean) and their current persons.
  */
-export async function scopedIdentityInputs(
+export function scopedIdentityInputs(
   db: Db,
   ws: string,
   scope: readonly IdentifierKey[],
 ): Promise<IdentityInputs> {
-  return db.write(async (c) => {
-    await loadIdentifierTable(c, 'identity_scope_in', scope);
-    const edges = (
-      await c.runAndReadAll(
-        `SELECT a_kind, a_value, b_kind, b_value, first_at, source FROM identity_edges e
-         SEMI JOIN identity_scope_in s ON s.kind = e.a_kind AND s.value = e.a_value WHERE e.workspace_id = $ws`,
-        { ws },
-      )
-    ).getColumns();
-    const { links, seen } = edgeInputs(edges);
-    const read = async (sql: string): Promise<Row[]> =>
-      (await c.runAndReadAll(sql, { ws })).getRowObjectsJson() as Row[];
-    const seenRows = await read(
-      `SELECT kind, value, epoch_ms(first_seen) AS at, clean FROM identity_seen SEMI JOIN identity_scope_in USING (kind, value) WHERE workspace_id = $ws`,
-    );
-    const prevRows = await read(
-      `SELECT kind, value, person_id, linked FROM identities SEMI JOIN identity_scope_in USING (kind, value) WHERE workspace_id = $ws`,
-    );
-    // as for the whole workspace: the graph places the ids an edge touches and those not clean
-    const toPlace = new Set<string>();
-    for (const l of links) {
-      toPlace.add(keyOf(l.aKind, l.aValue));
-      toPlace.add(keyOf(l.bKind, l.bValue));
-    }
-    for (const s of seen) toPlace.add(keyOf(s.kind, s.value));
-    for (const r of seenRows) if (r.clean !== true) toPlace.add(keyOf(r.kind, r.value));
-    const placed = (r: Row): boolean => toPlace.has(keyOf(r.kind, r.value));
-    for (const r of seenRows)
-      if (placed(r)) seen.push({ kind: String(r.kind), value: String(r.value), at: Number(r.at) });
-    // a single id the graph does not place this time stays as it is, so it is no previous of the graph's
-    const previous = prevRows
-      .filter((r) => r.linked === true || placed(r))
-      .map((r) => ({
-        kind: String(r.kind),
-        value: String(r.value),
-        personId: String(r.person_id),
-      }));
-    return { links, seen, previous };
-  });
+  return scopedInputsOf((q) => queryNeutral(db, q), ws, scope);
 }
 
 /**

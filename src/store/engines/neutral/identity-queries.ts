@@ -5,7 +5,7 @@
 // stage the engine swaps in after) and where scratch rows live are the engine's choice: both arrive as
 // table names.
 import { IDENTITY_LINK_RULES, LINK_EVENT_TYPES } from '../../../rules/identity-links.js';
-import type { OpaqueIdRule } from '../../areas/identity.js';
+import type { IdentifierKey, OpaqueIdRule } from '../../areas/identity.js';
 import { fn, ident, join, p, raw, sql, type Sql } from './sql.js';
 
 /** Constant texts written in this code base (rule data), as SQL literals both engines read alike. */
@@ -15,6 +15,24 @@ export function textList(values: readonly string[]): Sql {
   return sql`${raw(values.map((v) => `'${v}'`).join(', '))}`;
 }
 const text = (v: string): Sql => textList([v]);
+
+/** The ids (kind, value) as a condition on two columns: per kind, the value among that kind's values. */
+export function keysIn(keys: readonly IdentifierKey[], kind = 'kind', value = 'value'): Sql {
+  const byKind = new Map<string, string[]>();
+  for (const k of keys) {
+    const values = byKind.get(k.kind);
+    if (values) values.push(k.value);
+    else byKind.set(k.kind, [k.value]);
+  }
+  if (byKind.size === 0) return sql`1 = 0`;
+  return sql`(${join(
+    [...byKind].map(
+      ([k, values]) =>
+        sql`(${ident(kind)} = ${p.text(k)} AND ${fn.inSet(ident(value), p.texts(values))})`,
+    ),
+    ' OR ',
+  )})`;
+}
 const ws$ = (ws: string): Sql => sql`workspace_id = ${p.text(ws)}`;
 
 /** Which events a scoped read takes: a derive's stage (the affected ids' events), or these ids' events. */
@@ -250,16 +268,40 @@ export function personsOfAnonymousIdsSql(ws: string, anonymousIds: readonly stri
     ORDER BY person_id`;
 }
 
-/** Identities rows of these values (any kind: the caller keeps the kinds it asked for). */
-export function identitiesOfValuesSql(ws: string, values: readonly string[]): Sql {
-  return sql`SELECT kind, value, person_id, linked FROM ${fn.table('identities')}
-    WHERE ${ws$(ws)} AND ${fn.inSet('value', p.texts(values))}
+/**
+ * Seen ids of table `now` (a refresh's, of some events) that identity_seen lacks or saw later: what a
+ * scoped refresh writes (a first sighting only moves earlier: events are only ever added). Columns kind,
+ * value, at (epoch ms), clean, stored (whether identity_seen has a row to replace).
+ */
+export function seenChangesSql(ws: string, now: string): Sql {
+  return sql`SELECT n.kind AS kind, n.value AS value, ${fn.epochMs('n.first_seen')} AS at, n.clean AS clean,
+      s.kind IS NOT NULL AS stored
+    FROM ${fn.table(now)} n
+    LEFT JOIN (SELECT kind, value, first_seen FROM ${fn.table('identity_seen')}
+      WHERE ${ws$(ws)} AND value IN (SELECT value FROM ${fn.table(now)})) s
+      ON s.kind = n.kind AND s.value = n.value
+    WHERE s.kind IS NULL OR n.first_seen < s.first_seen
+    ORDER BY kind, value`;
+}
+
+/** Clean seen ids among these with their single-id person: columns kind, value, person_id. */
+export function singlesOfKeysSql(ws: string, keys: readonly IdentifierKey[]): Sql {
+  return sql`SELECT kind, value, ${singlePersonId('kind', 'value')} AS person_id FROM ${fn.table('identity_seen')}
+    WHERE ${ws$(ws)} AND clean AND ${keysIn(keys)}
+    ORDER BY kind, value`;
+}
+
+/** The identities rows of these ids: columns kind, value, person_id, linked, from_ms, until_ms. */
+export function identitiesOfKeysSql(ws: string, keys: readonly IdentifierKey[]): Sql {
+  return sql`SELECT kind, value, person_id, linked, ${fn.epochMs('from_at')} AS from_ms,
+      ${fn.epochMs('until_at')} AS until_ms
+    FROM ${fn.table('identities')} WHERE ${ws$(ws)} AND ${keysIn(keys)}
     ORDER BY kind, value, person_id`;
 }
 
-/** identity_seen rows of these values (any kind), first sightings in epoch ms. */
-export function seenOfValuesSql(ws: string, values: readonly string[]): Sql {
-  return sql`SELECT kind, value, ${fn.epochMs('first_seen')} AS at, clean FROM ${fn.table('identity_seen')}
-    WHERE ${ws$(ws)} AND ${fn.inSet('value', p.texts(values))}
-    ORDER BY kind, value`;
+/** How many identities rows each of these person ids has: columns person_id, n. */
+export function personRowCountsSql(ws: string, personIds: readonly string[]): Sql {
+  return sql`SELECT person_id, ${fn.countAll()} AS n FROM ${fn.table('identities')}
+    WHERE ${ws$(ws)} AND ${fn.inSet('person_id', p.texts(personIds))}
+    GROUP BY person_id ORDER BY person_id`;
 }
