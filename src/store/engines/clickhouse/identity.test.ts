@@ -95,6 +95,8 @@ const SECOND = [
   page(-120, 'v2'),
   // a lone visitor logs in as Ann: two persons merge
   identify(304, 'v3', {}, 'u1'),
+  // the quarantined login again: its quarantine is replaced, not doubled
+  identify(305, 'q4', {}, 'shared-login'),
   // the shared device again, with a third person
   identify(500, 'kiosk', { email: 'eve@x.test' }),
 ];
