@@ -1,6 +1,6 @@
 // Which events say that two identifiers are one human: the product rule as data, with its JavaScript
-// reference. The engine renders the same rules into its SQL (DuckDB: derive-identity.ts); a property test
-// holds it to this reference. Model/identity then normalises the raw pairs into edges.
+// reference. The engines render the same rules into their SQL (store/engines/neutral/identity-queries.ts);
+// a property test holds it to this reference. derive/identity then normalises the raw pairs into edges.
 
 /** An event's fields a link can name (the e-mail and phone as the engine projects them at ingestion). */
 export type LinkField = 'anonymous_id' | 'previous_id' | 'user_id' | 'email' | 'phone';

@@ -1,5 +1,6 @@
-// The lead milestone: the product rule as data, with its JavaScript reference. The engine renders the
-// same data into its SQL (DuckDB: derive-identity.ts); a property test holds it to this reference.
+// The lead milestone: the product rule as data, with its JavaScript reference. The engines render the
+// same data into their SQL (store/engines/neutral/lead-queries.ts); a property test holds it to this
+// reference.
 
 /** Track events that make a lead, by the source the milestone records (Segment's and snake_case names). */
 export const LEAD_TRACK_EVENTS = {

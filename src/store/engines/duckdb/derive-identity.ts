@@ -1,6 +1,7 @@
-// DuckDB's own SQL for identity that is not (yet) written once: the span rule as text for its string
-// queries, and the temp-table sets and single person id its transactional writes use. The links, seen ids, graph inputs,
-// single persons and the lead milestone are neutral (../neutral/identity-queries.ts, lead-queries.ts).
+// DuckDB's own SQL for identity that is not written once: the temp-table sets and the single person id
+// its transactional scoped write uses (../duckdb/identity-scope-repo.ts). The links, seen ids, graph
+// inputs, single persons and the lead milestone are neutral (../neutral/identity-queries.ts,
+// lead-queries.ts), as is the scope's closure (../neutral/identity-scope.ts).
 import { spanHolds } from '../neutral/identity-spans.js';
 
 // the span rule is the same SQL on every engine (neutral/identity-spans.ts)
