@@ -11,7 +11,9 @@ import { resolvePersons, type IdentitySummary } from '../../../derive/resolve-pe
 import { deriveSessions } from '../../../derive/sessions.js';
 import { DEFAULT_DERIVE_SETTINGS } from '../../../derive/workspace-settings.js';
 import { withBothEngines, type BothEngines } from '../../../test-helpers/clickhouse.js';
+import { copyDuckRows } from '../../../test-helpers/copy-duck-rows.js';
 import { journalMeta, segmentBytes } from '../../../test-helpers/poison.js';
+import { simulate } from '../../../sim/index.js';
 import type { AffectedEvents, AffectedIds, DeriveStage } from '../../types.js';
 import type { Store } from '../../store.js';
 import { queryNeutral as duckQuery } from '../duckdb/dialect.js';
@@ -19,6 +21,7 @@ import { storedLeadsSql } from '../neutral/lead-queries.js';
 import { fn, p, sql, type Sql } from '../neutral/sql.js';
 import { queryNeutral as chQuery } from './dialect.js';
 import { loadEventJournal } from './events.js';
+import { importEventsFile } from './import.js';
 import { clickHouseIdentity } from './identity-area.js';
 
 const WS = 'ws_identity';
@@ -101,7 +104,7 @@ const SECOND = [
   identify(500, 'kiosk', { email: 'eve@x.test' }),
 ];
 
-const tables = (ws: string): Record<string, Sql> => {
+const tables = (ws = WS): Record<string, Sql> => {
   const w = p.text(ws);
   return {
     identities: sql`SELECT kind, value, person_id, linked, ${fn.epochMs('from_at')} AS from_ms,
@@ -140,9 +143,13 @@ function normalise(rows: Record<string, unknown>[]): Record<string, unknown>[] {
   );
 }
 
-async function assertSameTables(e: BothEngines, label: string): Promise<Record<string, unknown[]>> {
+async function assertSameTables(
+  e: BothEngines,
+  label: string,
+  ws = WS,
+): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
-  for (const [name, q] of Object.entries(tables(WS))) {
+  for (const [name, q] of Object.entries(tables(ws))) {
     const fromCh = normalise(await chQuery(e.ch.conn, e.ch.database, q));
     assert.deepEqual(fromCh, normalise(await duckQuery(e.duckDb, q)), `${label}: ${name}`);
     out[name] = fromCh;
@@ -159,15 +166,9 @@ const sortedSummary = (s: IdentitySummary) => ({
 });
 
 /** The sessions DuckDB derived, copied to ClickHouse (the shared device's spans follow session starts). */
-async function copySessions(e: BothEngines): Promise<void> {
-  await e.ch.conn.command(`ALTER TABLE ${e.ch.database}.sessions DROP PARTITION '${WS}'`);
-  const rows = await duckQuery(
-    e.duckDb,
-    sql`SELECT workspace_id, session_id, anonymous_id, ${fn.isoTime('started_at')} AS started_at,
-      ${fn.isoTime('ended_at')} AS ended_at, source, medium, channel, platform, channel_rule, decided_by,
-      page_views, event_count, first_message_id FROM ${fn.table('sessions')}`,
-  );
-  await e.ch.conn.insert(`${e.ch.database}.sessions`, rows);
+async function copySessions(e: BothEngines, ws = WS): Promise<void> {
+  await e.ch.conn.command(`ALTER TABLE ${e.ch.database}.sessions DROP PARTITION '${ws}'`);
+  await copyDuckRows(e.duck, e.ch, ['sessions']);
 }
 
 async function loadBoth(e: BothEngines, name: string, lines: Buffer[]): Promise<AffectedIds> {
@@ -345,6 +346,37 @@ test(
         assert.deepEqual(await assertSameTables(e, 'after'), before);
       },
       { workspaceId: WS },
+    );
+  },
+);
+
+test(
+  'a simulated world: the same persons and leads on both engines',
+  { timeout: 300_000 },
+  async () => {
+    const ws = 'ws_world';
+    await withBothEngines(
+      async (e) => {
+        const sim = await simulate(
+          { seed: 7, days: 10, visitorsPerDay: 40, end: '2026-03-31' },
+          { outDir: join(e.dir, 'sim') },
+        );
+        const file = join(e.dir, 'sim', 'events.ndjson');
+        const d = await e.duck.importEventsFile(ws, file);
+        const c = await importEventsFile(e.ch, ws, file);
+        assert.equal(c.inserted, d.inserted);
+        assert.equal(d.inserted, sim.record.events.total);
+        await deriveSessions(e.duck, ws);
+        await copySessions(e, ws);
+        const ch = clickHouseIdentity(e.ch);
+        const whole = await resolvePersons(ch, ws);
+        assert.deepEqual(sortedSummary(whole), sortedSummary(await resolvePersons(e.duck, ws)));
+        const leads = await ch.deriveLeadMilestones(ws);
+        assert.equal(leads, await e.duck.deriveLeadMilestones(ws));
+        assert.ok(leads > 0, 'the world has leads');
+        await assertSameTables(e, 'world', ws);
+      },
+      { workspaceId: ws },
     );
   },
 );
