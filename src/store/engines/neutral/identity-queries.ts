@@ -153,12 +153,9 @@ export function edgesBuiltSql(ws: string): Sql {
 }
 
 /** The stored edges, in one order: columns a_kind, a_value, b_kind, b_value, first_at, source. */
-export function edgesSql(ws: string, values?: readonly string[]): Sql {
-  const touching = values
-    ? sql` AND (${fn.inSet('a_value', p.texts(values))} OR ${fn.inSet('b_value', p.texts(values))})`
-    : sql``;
+export function edgesSql(ws: string): Sql {
   return sql`SELECT a_kind, a_value, b_kind, b_value, first_at, source FROM ${fn.table('identity_edges')}
-    WHERE ${ws$(ws)}${touching}
+    WHERE ${ws$(ws)}
     ORDER BY a_kind, a_value, b_kind, b_value, source`;
 }
 
