@@ -16,23 +16,23 @@ export function textList(values: readonly string[]): Sql {
 }
 const text = (v: string): Sql => textList([v]);
 
-/** The ids (kind, value) as a condition on two columns: per kind, the value among that kind's values. */
+/**
+ * The ids (kind, value) as a condition on two columns: the value among the ids' values, and `kind:value`
+ * among theirs (a kind holds no ':', derive/identity/normalise.ts). Two hashed sets: a condition per kind
+ * (OR) made DuckDB probe the whole table once per kind.
+ */
 export function keysIn(keys: readonly IdentifierKey[], kind = 'kind', value = 'value'): Sql {
-  const byKind = new Map<string, string[]>();
-  for (const k of keys) {
-    const values = byKind.get(k.kind);
-    if (values) values.push(k.value);
-    else byKind.set(k.kind, [k.value]);
-  }
-  if (byKind.size === 0) return sql`1 = 0`;
-  return sql`(${join(
-    [...byKind].map(
-      ([k, values]) =>
-        sql`(${ident(kind)} = ${p.text(k)} AND ${fn.inSet(ident(value), p.texts(values))})`,
-    ),
-    ' OR ',
+  if (keys.length === 0) return sql`1 = 0`;
+  for (const k of keys)
+    if (k.kind.includes(':')) throw new Error(`not an identifier kind: ${k.kind}`);
+  const values = [...new Set(keys.map((k) => k.value))];
+  const pairs = [...new Set(keys.map((k) => `${k.kind}:${k.value}`))];
+  return sql`(${fn.inSet(ident(value), p.texts(values))} AND ${fn.inSet(
+    sql`${ident(kind)} || ':' || ${ident(value)}`,
+    p.texts(pairs),
   )})`;
 }
+
 const ws$ = (ws: string): Sql => sql`workspace_id = ${p.text(ws)}`;
 
 /** Which events a scoped read takes: a derive's stage (the affected ids' events), or these ids' events. */

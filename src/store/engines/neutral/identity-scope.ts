@@ -44,12 +44,13 @@ export async function identityScopeOf(
   for (const a of affected.anonymousIds) add('anonymous_id', trimByRule(a, rule.trimChars));
   for (const u of affected.userIds) add('user_id', trimByRule(u, rule.trimChars));
   while (frontier.length > 0) {
-    const ends = frontier;
+    // by value alone (one set): an edge whose end only shares a value is read and passed over below
+    const values = p.texts([...new Set(frontier.map((f) => f.value))]);
     frontier = [];
     const edges = await read(
       sql`SELECT a_kind, a_value, b_kind, b_value FROM ${fn.table('identity_edges')}
         WHERE workspace_id = ${p.text(ws)} AND b_kind <> ''
-          AND (${keysIn(ends, 'a_kind', 'a_value')} OR ${keysIn(ends, 'b_kind', 'b_value')})`,
+          AND (${fn.inSet('a_value', values)} OR ${fn.inSet('b_value', values)})`,
     );
     for (const e of edges) {
       const a = { kind: String(e.a_kind), value: String(e.a_value) };
