@@ -173,6 +173,36 @@ describe('neutral SQL on DuckDB and ClickHouse', { timeout: 60_000 }, () => {
     assert.throws(() => fn.bytesHead('raw', 0), /byte count/);
     assert.throws(() => fn.tableFinal('bytes; DROP'), /identifier/);
   });
+
+  test('identity functions: trim by code point, a regular expression, sha256, a long list as a set', async () => {
+    const chars = ' \u00a0\u3000';
+    const values = [' a\u00a0', '\u3000b©\u3000', 'c\u00a0d', '\u00a0é '];
+    const { d, c } = await both(
+      (t) =>
+        sql`SELECT v, ${fn.trimChars('v', chars)} AS trimmed, ${fn.regexpMatches(fn.trimChars('v', chars), '^[ -~]+$')} AS ascii,
+              ${fn.sha256Hex('v')} AS h, ${fn.inSet('v', p.texts(['', ' a\u00a0', ...Array.from({ length: 5000 }, (_, i) => `x${i}`)]))} AS listed
+            FROM (SELECT id, CASE id WHEN 'a' THEN ${p.text(values[0]!)} WHEN 'b' THEN ${p.text(values[1]!)}
+              WHEN 'c' THEN ${p.text(values[2]!)} ELSE ${p.text(values[3]!)} END AS v FROM ${t}) x ORDER BY id`,
+    );
+    const trim = (v: string) => v.replace(/^[ \u00a0\u3000]+|[ \u00a0\u3000]+$/gu, '');
+    const want = values.map((v) => ({
+      v,
+      trimmed: trim(v),
+      ascii: /^[ -~]+$/.test(trim(v)),
+      h: createHash('sha256').update(v).digest('hex'),
+      listed: v === ' a\u00a0',
+    }));
+    // booleans come back as true/false from DuckDB and 1/0 from ClickHouse's conditions
+    const norm = (rows: Record<string, unknown>[]) =>
+      rows.map((r) => ({ ...r, ascii: Boolean(r.ascii), listed: Boolean(r.listed) }));
+    assert.deepEqual(norm(d), want);
+    assert.deepEqual(norm(c), want);
+    assert.deepEqual(
+      want.map((w) => w.trimmed),
+      ['a', 'b©', 'c\u00a0d', 'é'],
+    );
+    assert.throws(() => render(duckDbDialect, sql`${fn.regexpMatches('v', '\\d')}`), /backslash/);
+  });
 });
 
 test('render numbers parameters in order and never puts a value into the text', () => {
