@@ -1,5 +1,10 @@
 // DuckDB's spelling of the neutral SQL layer (../neutral/sql.ts).
-import { listValue, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import {
+  listValue,
+  type DuckDBConnection,
+  type DuckDBType,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 import type { Dialect, ParamType, Rendered, Sql } from '../neutral/sql.js';
 import { render } from '../neutral/sql.js';
 import { VARCHAR_LIST, type Db, type Params, type Row } from './connection.js';
@@ -29,6 +34,30 @@ export const duckDbDialect: Dialect = {
   md5Hex: (e) => `md5(${e})`,
   countAll: () => `count(*)`,
   countIf: (c) => `count(*) FILTER (WHERE ${c})`,
+
+  // standard strings: a backslash is itself, a quote is doubled
+  literal: (t) => `'${t.replaceAll("'", "''")}'`,
+  lower: (e) => `lower(${e})`,
+  contains: (e, sub) => `contains(${e}, ${sub})`,
+  position: (e, sub) => `strpos(${e}, ${sub})`,
+  substrFrom: (e, start) => `substr(${e}, ${start})`,
+  splitPart: (e, sep, n) => `split_part(${e}, ${sep}, ${n})`,
+  split: (e, sep) => `string_split(${e}, ${sep})`,
+  regexpReplaceAll: (e, pat, rep) => `regexp_replace(${e}, ${pat}, ${rep}, 'g')`,
+  regexpExtractAll: (e, pat) => `regexp_extract_all(${e}, ${pat}, 1)`,
+  formDecode: (e) => `url_decode(replace(${e}, '+', ' '))`,
+  jsonObject: (k, v) => `to_json(map(${k}, ${v}))`,
+  jsonAsText: (e) => `CAST(${e} AS VARCHAR)`,
+  textHashSum: (l) => `list_sum(list_transform(${l}, lambda x: hash(x)))`,
+  listFilter: (l, x, body) => `list_filter(${l}, lambda ${x}: ${body})`,
+  listFilterIndexed: (l, x, i, body) => `list_filter(${l}, lambda ${x}, ${i}: ${body})`,
+  listMap: (l, x, body) => `list_transform(${l}, lambda ${x}: ${body})`,
+  listConcat: (a, b) => `list_concat(${a}, ${b})`,
+  listPosition: (l, e) => `list_position(${l}, ${e})`,
+  argMinIf: (a, by, c) => `arg_min(${a}, ${by}) FILTER (WHERE ${c})`,
+  argMinRow: (a, by) => `arg_min_null(${a}, ${by})`,
+  argMinRowIf: (a, by, c) => `arg_min_null(${a}, ${by}) FILTER (WHERE ${c})`,
+  lastValueIgnoreNulls: (e) => `last_value(${e} IGNORE NULLS)`,
 };
 
 /** Renders a neutral query for DuckDB. */
@@ -49,4 +78,16 @@ export function duckSql(q: Sql): {
 export function queryNeutral(db: Db, q: Sql): Promise<Row[]> {
   const { text, params, types } = duckSql(q);
   return db.query(text, params, types);
+}
+
+/** Runs a neutral statement on a connection the caller holds (the writer, inside db.write). */
+export async function runNeutral(conn: DuckDBConnection, q: Sql): Promise<void> {
+  const { text, params, types } = duckSql(q);
+  await conn.run(text, params, types);
+}
+
+/** Reads a neutral query's rows on a connection the caller holds. */
+export async function readNeutral(conn: DuckDBConnection, q: Sql): Promise<Row[]> {
+  const { text, params, types } = duckSql(q);
+  return (await conn.runAndReadAll(text, params, types)).getRowObjectsJson() as Row[];
 }

@@ -1,18 +1,42 @@
+// The sessions area on DuckDB: the neutral queries (../neutral/sessions-queries.ts) over temp tables,
+// the acquisitions back in through the bulk reader (one file, however many landings), and the old
+// sessions replaced in one transaction.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listValue, type DuckDBValue } from '@duckdb/node-api';
+import { listValue } from '@duckdb/node-api';
 import type { Acquisition, ChannelMove, Landing, SessionRow } from '../../types.js';
-import { sqlString, VARCHAR_LIST, type Db, type Row } from './connection.js';
+import { ident, p, raw, sql, type Raw } from '../neutral/sql.js';
 import {
+  ACQUISITION_COLUMNS,
+  acquisitionRows,
   channelMovesSql,
-  clearSessionsSql,
-  DISTINCT_LANDINGS_SQL,
+  countSql,
+  distinctLandingsSql,
   insertSessionsSql,
+  listSessionsSql,
   oldChannelsSql,
+  sessionsByChannelSql,
   stageSessionsSql,
-} from './derive-sessions.js';
-import { parseJson, str } from './rows.js';
+  toLanding,
+  toSessionRow,
+  type AcquisitionRow,
+} from '../neutral/sessions-queries.js';
+import { sqlString, VARCHAR_LIST, type Db } from './connection.js';
+import { queryNeutral, readNeutral, runNeutral } from './dialect.js';
+
+const STAGED = ident('derive_sessions');
+const SCOPE = ident('derive_scope');
+const OLD = ident('derive_old');
+
+/** The acquisitions as a table expression: an NDJSON file the bulk reader reads. */
+function acquisitionsTable(file: string, rows: readonly AcquisitionRow[]): Raw {
+  writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n'));
+  const columns = Object.entries(ACQUISITION_COLUMNS)
+    .map(([name, kind]) => `${name}: '${kind === 'json' ? 'JSON' : 'VARCHAR'}'`)
+    .join(', ');
+  return raw(`read_ndjson(${sqlString(file)}, columns={${columns}})`);
+}
 
 export async function deriveSessions(
   db: Db,
@@ -26,81 +50,69 @@ export async function deriveSessions(
   },
   classify: (landings: readonly Landing[]) => Acquisition[],
 ): Promise<{ sessions: number; landings: number; moves?: ChannelMove[] }> {
-  const scoped = opts.anonymousIds !== undefined;
+  const scope = opts.anonymousIds !== undefined ? SCOPE : undefined;
+  const stage = scope && opts.stage !== undefined ? opts.stage : undefined;
   const dir = mkdtempSync(join(tmpdir(), 'closedloop-derive-'));
   try {
     return await db.write(async (conn) => {
-      if (scoped) {
+      if (scope) {
         await conn.run(
           'CREATE OR REPLACE TEMP TABLE derive_scope AS SELECT unnest($ids::VARCHAR[]) AS anonymous_id',
-          {
-            ids: listValue([...opts.anonymousIds!]),
-          },
+          { ids: listValue([...opts.anonymousIds!]) },
           { ids: VARCHAR_LIST },
         );
       }
-      await conn.run(
-        stageSessionsSql(scoped, opts.clickIdParams, scoped ? opts.stage : undefined),
-        { ws: workspaceId, gap: opts.inactivityMinutes },
+      const source = {
+        events: ident(stage ?? 'events'),
+        rowId: stage ? 'rid' : 'rowid',
+        ...(scope ? { scope } : {}),
+      };
+      await runNeutral(
+        conn,
+        sql`CREATE OR REPLACE TEMP TABLE ${STAGED} AS ${stageSessionsSql(workspaceId, opts.inactivityMinutes, opts.clickIdParams, source)}`,
       );
-      const rows = (await conn.runAndReadAll(DISTINCT_LANDINGS_SQL)).getRowObjectsJson() as Row[];
-      const landings: Landing[] = rows.map((r) => ({
-        landingUrl: (r.landing_url as string | null) ?? null,
-        referrer: (r.referrer as string | null) ?? null,
-        campaignContext: (r.campaign_ctx as string | null) ?? null,
-      }));
-      const acquisitions = classify(landings);
-      // back into the engine through its bulk reader (one file, however many landings); not the click
-      // ids: they were classified blinded, and each session's are read from its own URL
-      const file = join(dir, 'acquisitions.ndjson');
-      writeFileSync(
-        file,
-        acquisitions
-          .map((a, i) => {
-            const l = landings[i]!;
-            return JSON.stringify({
-              landing_url: l.landingUrl,
-              referrer: l.referrer,
-              campaign_ctx: l.campaignContext,
-              source: a.source,
-              medium: a.medium,
-              campaign: a.campaign,
-              term: a.term,
-              content: a.content,
-              campaign_id: a.campaignId,
-              ad_ids: a.adIds,
-              channel: a.channel,
-              platform: a.platform,
-              channel_rule: a.channelRule,
-              decided_by: a.decidedBy,
-            });
-          })
-          .join('\n'),
+      const landings = (await readNeutral(conn, distinctLandingsSql(STAGED))).map(toLanding);
+      const acquisitions = acquisitionsTable(
+        join(dir, 'acquisitions.ndjson'),
+        acquisitionRows(landings, classify(landings)),
       );
-      if (opts.reportMoves) await conn.run(oldChannelsSql(scoped), { ws: workspaceId });
+      if (opts.reportMoves)
+        await runNeutral(
+          conn,
+          sql`CREATE OR REPLACE TEMP TABLE ${OLD} AS ${oldChannelsSql(workspaceId, scope)}`,
+        );
       await conn.run('BEGIN TRANSACTION');
       try {
-        await conn.run(clearSessionsSql(scoped), { ws: workspaceId });
-        await conn.run(insertSessionsSql(sqlString(file), opts.clickIdParams), { ws: workspaceId });
+        await runNeutral(
+          conn,
+          sql`DELETE FROM sessions WHERE workspace_id = ${p.text(workspaceId)}
+            ${scope ? sql`AND anonymous_id IN (SELECT anonymous_id FROM ${scope})` : sql``}`,
+        );
+        await runNeutral(
+          conn,
+          insertSessionsSql(
+            workspaceId,
+            ident('sessions'),
+            STAGED,
+            acquisitions,
+            opts.clickIdParams,
+          ),
+        );
         await conn.run('COMMIT');
       } catch (err) {
         await conn.run('ROLLBACK').catch(() => undefined);
         throw err;
       }
       const moves = opts.reportMoves
-        ? (
-            (
-              await conn.runAndReadAll(channelMovesSql(scoped), { ws: workspaceId })
-            ).getRowObjectsJson() as Row[]
-          ).map((r) => ({
-            from: str(r.from_channel),
-            to: str(r.to_channel),
+        ? (await readNeutral(conn, channelMovesSql(workspaceId, OLD, scope))).map((r) => ({
+            from: r.from_channel === null ? null : String(r.from_channel),
+            to: r.to_channel === null ? null : String(r.to_channel),
             sessions: Number(r.sessions),
           }))
         : undefined;
-      const n = await conn.runAndReadAll('SELECT count(*) AS n FROM derive_sessions');
+      const n = await readNeutral(conn, countSql(STAGED));
       return {
-        sessions: Number(n.getRowObjectsJson()[0]?.n ?? 0),
+        sessions: Number(n[0]?.n ?? 0),
         landings: landings.length,
         ...(moves ? { moves } : {}),
       };
@@ -115,51 +127,13 @@ export async function listSessions(
   workspaceId: string,
   filter: { anonymousIds?: readonly string[]; limit?: number } = {},
 ): Promise<SessionRow[]> {
-  const params: Record<string, DuckDBValue> = { ws: workspaceId, limit: filter.limit ?? 100_000 };
-  let where = 'workspace_id = $ws';
-  if (filter.anonymousIds) {
-    where += ' AND list_contains($ids::VARCHAR[], anonymous_id)';
-    params.ids = listValue([...filter.anonymousIds]);
-  }
-  const rows = await db.query(
-    `SELECT *, strftime(started_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS started,
-         strftime(ended_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS ended
-       FROM sessions WHERE ${where} ORDER BY started_at, session_id LIMIT $limit`,
-    params,
-  );
-  return rows.map((r) => ({
-    sessionId: String(r.session_id),
-    anonymousId: String(r.anonymous_id),
-    startedAt: String(r.started),
-    endedAt: String(r.ended),
-    landingUrl: (r.landing_url as string | null) ?? null,
-    referrer: (r.referrer as string | null) ?? null,
-    source: String(r.source),
-    medium: String(r.medium),
-    campaign: (r.campaign as string | null) ?? null,
-    term: (r.term as string | null) ?? null,
-    content: (r.content as string | null) ?? null,
-    campaignId: (r.campaign_id as string | null) ?? null,
-    clickIds: (parseJson(r.click_ids) as Record<string, string> | null) ?? {},
-    adIds: (parseJson(r.ad_ids) as Record<string, string | null> | null) ?? {},
-    channel: String(r.channel),
-    platform: String(r.platform),
-    channelRule: String(r.channel_rule),
-    decidedBy: String(r.decided_by),
-    pageViews: Number(r.page_views),
-    eventCount: Number(r.event_count),
-    userAgent: (r.user_agent as string | null) ?? null,
-    country: (r.country as string | null) ?? null,
-  }));
+  return (await queryNeutral(db, listSessionsSql(workspaceId, filter))).map(toSessionRow);
 }
 
 export async function sessionsByChannel(
   db: Db,
   workspaceId: string,
 ): Promise<{ channel: string; sessions: number }[]> {
-  const rows = await db.query(
-    'SELECT channel, count(*) AS n FROM sessions WHERE workspace_id = $ws GROUP BY channel ORDER BY n DESC, channel',
-    { ws: workspaceId },
-  );
+  const rows = await queryNeutral(db, sessionsByChannelSql(workspaceId));
   return rows.map((r) => ({ channel: String(r.channel), sessions: Number(r.n) }));
 }
