@@ -1,0 +1,180 @@
+// The sessions area on ClickHouse: the neutral queries (../neutral/sessions-queries.ts) over scratch
+// tables of the store's database, the acquisitions inserted as rows, and the workspace's sessions
+// replaced whole: a stage table (the sessions table's own layout) gets the workspace's new rows, and one
+// `ALTER TABLE ... REPLACE PARTITION` swaps them in, which is how an engine without multi-statement
+// transactions stays all-or-nothing (schema.ts: derived tables are partitioned by workspace).
+//
+// A scoped derive (some anonymous ids) reads their events from the events table (its sort key leads
+// with workspace and anonymous id, so it reads their granules only) and copies the workspace's other
+// sessions into the stage: the swap costs a copy of the workspace's sessions, fine for a rebuild and
+// a batch of ids, to be revisited for a live path on very large workspaces.
+import { createHash } from 'node:crypto';
+import type { Acquisition, ChannelMove, Landing, SessionRow } from '../../areas/sessions.js';
+import { ident, p, sql, type Sql } from '../neutral/sql.js';
+import {
+  ACQUISITION_COLUMNS,
+  acquisitionRows,
+  channelMovesSql,
+  countSql,
+  distinctLandingsSql,
+  insertSessionsSql,
+  listSessionsSql,
+  oldChannelsSql,
+  sessionsByChannelSql,
+  stageSessionsSql,
+  toLanding,
+  toSessionRow,
+} from '../neutral/sessions-queries.js';
+import { clickHouseDialect, commandNeutral, queryNeutral } from './dialect.js';
+import type { ChStore } from './events.js';
+import { createTableSql, tableSpec } from './schema.js';
+
+export interface DeriveSessionsOptions {
+  inactivityMinutes: number;
+  clickIdParams: readonly string[];
+  anonymousIds?: readonly string[];
+  reportMoves?: boolean;
+}
+
+/** The scratch tables of one workspace's derive (one derive per workspace at a time: derive/workspace-lock.ts). */
+function scratchNames(database: string, workspaceId: string) {
+  const h = createHash('sha1').update(workspaceId).digest('hex').slice(0, 16);
+  const name = (what: string) => `derive_${what}_${h}`;
+  return {
+    staged: name('sessions'),
+    scope: name('scope'),
+    acquisitions: name('acquisitions'),
+    old: name('old'),
+    stage: name('sessions_stage'),
+    qualified: (n: string) => ident(`${database}.${n}`),
+  };
+}
+
+export async function deriveSessions(
+  s: ChStore,
+  workspaceId: string,
+  opts: DeriveSessionsOptions,
+  classify: (landings: readonly Landing[]) => Acquisition[],
+): Promise<{ sessions: number; landings: number; moves?: ChannelMove[] }> {
+  const { conn, database } = s;
+  const n = scratchNames(database, workspaceId);
+  const q = n.qualified;
+  const run = (x: Sql) => commandNeutral(conn, database, x);
+  const read = (x: Sql) => queryNeutral(conn, database, x);
+  const scratch = [n.staged, n.scope, n.acquisitions, n.old, n.stage];
+  const dropScratch = async () => {
+    for (const t of scratch) await conn.command(`DROP TABLE IF EXISTS ${database}.${t}`);
+  };
+  // a derive that died midway left its scratch tables: start clean
+  await dropScratch();
+  try {
+    const scope = opts.anonymousIds !== undefined ? q(n.scope) : undefined;
+    if (scope) {
+      await conn.command(
+        `CREATE TABLE ${database}.${n.scope} (anonymous_id String) ENGINE = Memory`,
+      );
+      await conn.insert(
+        `${database}.${n.scope}`,
+        [...new Set(opts.anonymousIds)].map((anonymous_id) => ({ anonymous_id })),
+      );
+    }
+    const events = sql`${ident(clickHouseDialect(database).table('events'))}`;
+    await run(
+      sql`CREATE TABLE ${q(n.staged)} ENGINE = MergeTree ORDER BY tuple() AS ${stageSessionsSql(
+        workspaceId,
+        opts.inactivityMinutes,
+        opts.clickIdParams,
+        { events, ...(scope ? { scope } : {}) },
+      )}`,
+    );
+    const landings = (await read(distinctLandingsSql(q(n.staged)))).map(toLanding);
+    const rows = acquisitionRows(landings, classify(landings));
+    const columns = Object.keys(ACQUISITION_COLUMNS).map((c) => `${c} Nullable(String)`);
+    await conn.command(
+      `CREATE TABLE ${database}.${n.acquisitions} (${columns.join(', ')}) ENGINE = Memory`,
+    );
+    // JSON columns are text in ClickHouse
+    await conn.insert(
+      `${database}.${n.acquisitions}`,
+      rows.map((r) => ({ ...r, ad_ids: JSON.stringify(r.ad_ids) })),
+    );
+    if (opts.reportMoves)
+      await run(
+        sql`CREATE TABLE ${q(n.old)} ENGINE = Memory AS ${oldChannelsSql(workspaceId, scope)}`,
+      );
+
+    // the workspace's sessions after the derive, built aside and swapped in whole
+    await conn.command(createTableSql(tableSpec('sessions'), { database }, n.stage));
+    if (scope)
+      await run(
+        sql`INSERT INTO ${q(n.stage)} SELECT * FROM ${ident(`${database}.sessions`)}
+          WHERE workspace_id = ${p.text(workspaceId)}
+            AND anonymous_id NOT IN (SELECT anonymous_id FROM ${scope})`,
+      );
+    await run(
+      insertSessionsSql(
+        workspaceId,
+        q(n.stage),
+        q(n.staged),
+        q(n.acquisitions),
+        opts.clickIdParams,
+      ),
+    );
+    await swapWorkspacePartition(s, 'sessions', n.stage, workspaceId);
+
+    const moves = opts.reportMoves
+      ? (await read(channelMovesSql(workspaceId, q(n.old), scope))).map((r) => ({
+          from: r.from_channel === null ? null : String(r.from_channel),
+          to: r.to_channel === null ? null : String(r.to_channel),
+          sessions: Number(r.sessions),
+        }))
+      : undefined;
+    const count = await read(countSql(q(n.staged)));
+    return {
+      sessions: Number(count[0]?.n ?? 0),
+      landings: landings.length,
+      ...(moves ? { moves } : {}),
+    };
+  } finally {
+    await dropScratch();
+  }
+}
+
+/**
+ * Replaces a workspace's partition of a derived table with the stage's in one step. An empty stage
+ * drops the partition instead (a server refuses to replace from an empty one, to not drop data by
+ * mistake: here that is the intent).
+ */
+async function swapWorkspacePartition(
+  s: ChStore,
+  table: string,
+  stage: string,
+  workspaceId: string,
+): Promise<void> {
+  const partition = clickHouseDialect(s.database).literal(workspaceId);
+  const rows = await s.conn.query<{ n: number }>(`SELECT count() AS n FROM ${s.database}.${stage}`);
+  if (Number(rows[0]?.n ?? 0) === 0)
+    await s.conn.command(`ALTER TABLE ${s.database}.${table} DROP PARTITION ${partition}`);
+  else
+    await s.conn.command(
+      `ALTER TABLE ${s.database}.${table} REPLACE PARTITION ${partition} FROM ${s.database}.${stage}`,
+    );
+}
+
+export async function listSessions(
+  s: ChStore,
+  workspaceId: string,
+  filter: { anonymousIds?: readonly string[]; limit?: number } = {},
+): Promise<SessionRow[]> {
+  return (await queryNeutral(s.conn, s.database, listSessionsSql(workspaceId, filter))).map(
+    toSessionRow,
+  );
+}
+
+export async function sessionsByChannel(
+  s: ChStore,
+  workspaceId: string,
+): Promise<{ channel: string; sessions: number }[]> {
+  const rows = await queryNeutral(s.conn, s.database, sessionsByChannelSql(workspaceId));
+  return rows.map((r) => ({ channel: String(r.channel), sessions: Number(r.n) }));
+}
