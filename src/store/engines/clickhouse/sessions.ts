@@ -10,7 +10,7 @@
 // a batch of ids, to be revisited for a live path on very large workspaces.
 import { createHash } from 'node:crypto';
 import type { Acquisition, ChannelMove, Landing, SessionRow } from '../../areas/sessions.js';
-import { ident, p, sql, type Sql } from '../neutral/sql.js';
+import { fn, ident, p, sql, type Sql } from '../neutral/sql.js';
 import {
   ACQUISITION_COLUMNS,
   acquisitionRows,
@@ -24,6 +24,7 @@ import {
   stageSessionsSql,
   toLanding,
   toSessionRow,
+  type RowColumns,
 } from '../neutral/sessions-queries.js';
 import { clickHouseDialect, commandNeutral, queryNeutral } from './dialect.js';
 import type { ChStore } from './events.js';
@@ -69,34 +70,27 @@ export async function deriveSessions(
   await dropScratch();
   try {
     const scope = opts.anonymousIds !== undefined ? q(n.scope) : undefined;
-    if (scope) {
-      await conn.command(
-        `CREATE TABLE ${database}.${n.scope} (anonymous_id String) ENGINE = Memory`,
-      );
-      await conn.insert(
-        `${database}.${n.scope}`,
+    if (scope)
+      await scratchTableOfRows(
+        s,
+        n.scope,
+        { anonymous_id: 'text' },
         [...new Set(opts.anonymousIds)].map((anonymous_id) => ({ anonymous_id })),
       );
-    }
-    const events = sql`${ident(clickHouseDialect(database).table('events'))}`;
     await run(
       sql`CREATE TABLE ${q(n.staged)} ENGINE = MergeTree ORDER BY tuple() AS ${stageSessionsSql(
         workspaceId,
         opts.inactivityMinutes,
         opts.clickIdParams,
-        { events, ...(scope ? { scope } : {}) },
+        { events: fn.table('events'), ...(scope ? { scope } : {}) },
       )}`,
     );
     const landings = (await read(distinctLandingsSql(q(n.staged)))).map(toLanding);
-    const rows = acquisitionRows(landings, classify(landings));
-    const columns = Object.keys(ACQUISITION_COLUMNS).map((c) => `${c} Nullable(String)`);
-    await conn.command(
-      `CREATE TABLE ${database}.${n.acquisitions} (${columns.join(', ')}) ENGINE = Memory`,
-    );
-    // JSON columns are text in ClickHouse
-    await conn.insert(
-      `${database}.${n.acquisitions}`,
-      rows.map((r) => ({ ...r, ad_ids: JSON.stringify(r.ad_ids) })),
+    await scratchTableOfRows(
+      s,
+      n.acquisitions,
+      ACQUISITION_COLUMNS,
+      acquisitionRows(landings, classify(landings)),
     );
     if (opts.reportMoves)
       await run(
@@ -138,6 +132,34 @@ export async function deriveSessions(
   } finally {
     await dropScratch();
   }
+}
+
+/**
+ * Rows into a new scratch table of the store's database (Memory engine: a derive's inputs, dropped when
+ * it ends). JSON columns are text in ClickHouse.
+ */
+export async function scratchTableOfRows(
+  s: ChStore,
+  name: string,
+  columns: RowColumns,
+  rows: readonly Record<string, unknown>[],
+): Promise<void> {
+  const spec = Object.keys(columns).map((c) => `${ident(c).text} Nullable(String)`);
+  await s.conn.command(
+    `CREATE TABLE ${s.database}.${ident(name).text} (${spec.join(', ')}) ENGINE = Memory`,
+  );
+  const json = Object.keys(columns).filter((c) => columns[c] === 'json');
+  await s.conn.insert(
+    `${s.database}.${name}`,
+    json.length === 0
+      ? rows
+      : rows.map((r) => {
+          const out = { ...r };
+          for (const c of json)
+            out[c] = r[c] === null || r[c] === undefined ? null : JSON.stringify(r[c]);
+          return out;
+        }),
+  );
 }
 
 /**

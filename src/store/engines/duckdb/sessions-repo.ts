@@ -20,7 +20,7 @@ import {
   stageSessionsSql,
   toLanding,
   toSessionRow,
-  type AcquisitionRow,
+  type RowColumns,
 } from '../neutral/sessions-queries.js';
 import { sqlString, VARCHAR_LIST, type Db } from './connection.js';
 import { queryNeutral, readNeutral, runNeutral } from './dialect.js';
@@ -29,13 +29,20 @@ const STAGED = ident('derive_sessions');
 const SCOPE = ident('derive_scope');
 const OLD = ident('derive_old');
 
-/** The acquisitions as a table expression: an NDJSON file the bulk reader reads. */
-function acquisitionsTable(file: string, rows: readonly AcquisitionRow[]): Raw {
+/**
+ * Rows as a table expression: an NDJSON file the bulk reader reads (one file, however many rows), as
+ * cheap for a handful as for a million.
+ */
+export function rowsTable(
+  file: string,
+  columns: RowColumns,
+  rows: readonly Record<string, unknown>[],
+): Raw {
   writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n'));
-  const columns = Object.entries(ACQUISITION_COLUMNS)
+  const spec = Object.entries(columns)
     .map(([name, kind]) => `${name}: '${kind === 'json' ? 'JSON' : 'VARCHAR'}'`)
     .join(', ');
-  return raw(`read_ndjson(${sqlString(file)}, columns={${columns}})`);
+  return raw(`read_ndjson(${sqlString(file)}, columns={${spec}})`);
 }
 
 export async function deriveSessions(
@@ -72,8 +79,9 @@ export async function deriveSessions(
         sql`CREATE OR REPLACE TEMP TABLE ${STAGED} AS ${stageSessionsSql(workspaceId, opts.inactivityMinutes, opts.clickIdParams, source)}`,
       );
       const landings = (await readNeutral(conn, distinctLandingsSql(STAGED))).map(toLanding);
-      const acquisitions = acquisitionsTable(
+      const acquisitions = rowsTable(
         join(dir, 'acquisitions.ndjson'),
+        ACQUISITION_COLUMNS,
         acquisitionRows(landings, classify(landings)),
       );
       if (opts.reportMoves)

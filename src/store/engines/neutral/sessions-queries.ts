@@ -147,7 +147,13 @@ export function toLanding(r: Record<string, unknown>): Landing {
   };
 }
 
-/** The columns of the acquisitions going back into the engine, and their kinds (`json`: an object). */
+/**
+ * Rows handed to an engine (an engine operation: DuckDB reads them from a file through its bulk reader,
+ * ClickHouse inserts them into a scratch table): each column's kind, `json` for an object.
+ */
+export type RowColumns = Readonly<Record<string, 'text' | 'json'>>;
+
+/** The columns of the acquisitions going back into the engine. */
 export const ACQUISITION_COLUMNS = {
   landing_url: 'text',
   referrer: 'text',
@@ -163,7 +169,7 @@ export const ACQUISITION_COLUMNS = {
   platform: 'text',
   channel_rule: 'text',
   decided_by: 'text',
-} as const;
+} as const satisfies RowColumns;
 export type AcquisitionRow = Record<keyof typeof ACQUISITION_COLUMNS, unknown>;
 
 /**
