@@ -269,3 +269,52 @@ test(
     }
   },
 );
+
+test(
+  'a workspace left with no sessions loses them all; other workspaces keep theirs',
+  { timeout: 120_000 },
+  async () => {
+    const chdb = await openTestChdb();
+    const s: ChStore = { conn: chdb.conn, database: chdb.database };
+    try {
+      await migrateClickHouse(s.conn, { database: s.database });
+      const stale = (workspace_id: string) => ({
+        workspace_id,
+        session_id: `old-${workspace_id}`,
+        anonymous_id: 'a',
+        started_at: '2026-01-01 00:00:00.000',
+        ended_at: '2026-01-01 00:00:00.000',
+        source: '(direct)',
+        medium: '(none)',
+        channel: 'Direct',
+        platform: '(direct)',
+        channel_rule: 'direct',
+        decided_by: 'none',
+        page_views: 1,
+        event_count: 1,
+        first_message_id: 'm',
+      });
+      await s.conn.insert(`${s.database}.sessions`, [stale('gone'), stale('kept')]);
+      // no events: the derive finds no sessions, and the workspace's partition is dropped
+      const r = await ch.deriveSessions(s, 'gone', { ...chOptions, reportMoves: true }, classify);
+      assert.deepEqual(r, {
+        sessions: 0,
+        landings: 0,
+        moves: [{ from: 'Direct', to: null, sessions: 1 }],
+      });
+      assert.deepEqual(await ch.listSessions(s, 'gone'), []);
+      assert.deepEqual(
+        (await ch.listSessions(s, 'kept')).map((x) => x.sessionId),
+        ['old-kept'],
+      );
+      // and no scratch table is left behind
+      const left = await s.conn.query<{ name: string }>(
+        `SELECT name FROM system.tables WHERE database = {db:String} AND name LIKE 'derive%'`,
+        { db: s.database },
+      );
+      assert.deepEqual(left, []);
+    } finally {
+      await chdb.close();
+    }
+  },
+);

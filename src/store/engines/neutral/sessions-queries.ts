@@ -60,9 +60,9 @@ function clickIdPattern(params: readonly string[], before: string, after: string
 /**
  * A landing with its click ids' values blinded (`gclid=~`): every ad click carries a unique click id,
  * so landings are classified by this key (a few thousand instead of one per paid visit) and the real
- * values are read back from each session's own URL (clickIdsSql).
+ * values are read back from each session's own URL (withClickIds).
  */
-export function landingKeySql(url: string, clickIdParams: readonly string[]): Sql {
+function landingKeySql(url: string, clickIdParams: readonly string[]): Sql {
   if (clickIdParams.length === 0) return sql`${raw(url)}`;
   const pattern = clickIdPattern(clickIdParams, '([?&](?:', ')=)[^&#]+');
   return sql`CASE WHEN ${fn.contains(url, '?')} THEN ${fn.regexpReplaceAll(url, pattern, '\\1~')} ELSE ${raw(url)} END`;
@@ -174,7 +174,7 @@ export type AcquisitionRow = Record<keyof typeof ACQUISITION_COLUMNS, unknown>;
 
 /**
  * Each landing with its acquisition, as rows for the engine. Not the click ids: they were classified
- * blinded, and each session's are read from its own URL (clickIdsSql).
+ * blinded, and each session's are read from its own URL (withClickIds).
  */
 export function acquisitionRows(
   landings: readonly Landing[],
@@ -209,7 +209,7 @@ export function oldChannelsSql(workspaceId: string, scope?: Piece): Sql {
     ${scope ? sql`AND anonymous_id IN (SELECT anonymous_id FROM ${scope})` : sql``}`;
 }
 
-export const SESSION_COLUMNS = `workspace_id, session_id, anonymous_id, started_at, ended_at, landing_url, referrer,
+const SESSION_COLUMNS = `workspace_id, session_id, anonymous_id, started_at, ended_at, landing_url, referrer,
       source, medium, campaign, term, content, campaign_id, click_ids, ad_ids,
       channel, platform, channel_rule, decided_by, page_views, event_count, user_agent, country, first_message_id`;
 
