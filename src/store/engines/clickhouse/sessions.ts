@@ -37,7 +37,7 @@ export interface DeriveSessionsOptions {
   reportMoves?: boolean;
 }
 
-/** The scratch tables of one workspace's derive (one at a time per workspace: the workspace lock, and the lease across processes). */
+/** A workspace's scratch tables (one derive per workspace at a time: its lock, across processes its lease). */
 function scratchNames(database: string, workspaceId: string) {
   const h = createHash('sha1').update(workspaceId).digest('hex').slice(0, 16);
   const name = (what: string) => `derive_${what}_${h}`;
