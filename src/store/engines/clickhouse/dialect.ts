@@ -70,9 +70,6 @@ const CLICKHOUSE: Omit<Dialect, 'table'> = {
   listConcat: (a, b) => `arrayConcat(${a}, ${b})`,
   listPosition: (l, e) => `indexOf(${l}, ${e})`,
   argMinIf: (a, by, c) => `argMinIf(${a}, ${by}, ${c})`,
-  // a tuple is never NULL, so the row's NULL is kept
-  argMinRow: (a, by) => `argMin(tuple(${a}), ${by}).1`,
-  argMinRowIf: (a, by, c) => `argMinIf(tuple(${a}), ${by}, ${c}).1`,
   lastValueIgnoreNulls: (e) => `last_value(${e}) IGNORE NULLS`,
 };
 

@@ -5,12 +5,13 @@
 // transactions stays all-or-nothing (schema.ts: derived tables are partitioned by workspace).
 //
 // A scoped derive (some anonymous ids) reads their events from the events table (its sort key leads
-// with workspace and anonymous id, so it reads their granules only) and copies the workspace's other
-// sessions into the stage: the swap costs a copy of the workspace's sessions, fine for a rebuild and
-// a batch of ids, to be revisited for a live path on very large workspaces.
+// with workspace and anonymous id, so it reads their granules only); its stage starts as the
+// workspace's current partition (parts hard-linked by ATTACH PARTITION FROM, not rewritten) less the
+// scope's sessions (a lightweight delete on the stage), so its cost follows the scope, not the
+// workspace (on the ~1M world, 200 ids: 0.13-0.19 s CPU, where copying the other sessions took 0.7 s).
 import { createHash } from 'node:crypto';
 import type { Acquisition, ChannelMove, Landing, SessionRow } from '../../areas/sessions.js';
-import { fn, ident, p, sql, type Sql } from '../neutral/sql.js';
+import { fn, ident, sql, type Sql } from '../neutral/sql.js';
 import {
   ACQUISITION_COLUMNS,
   acquisitionRows,
@@ -82,7 +83,7 @@ export async function deriveSessions(
         workspaceId,
         opts.inactivityMinutes,
         opts.clickIdParams,
-        { events: fn.table('events'), ...(scope ? { scope } : {}) },
+        { events: fn.table('events'), rowId: 'message_id', ...(scope ? { scope } : {}) },
       )}`,
     );
     const landings = (await read(distinctLandingsSql(q(n.staged)))).map(toLanding);
@@ -99,12 +100,17 @@ export async function deriveSessions(
 
     // the workspace's sessions after the derive, built aside and swapped in whole
     await conn.command(createTableSql(tableSpec('sessions'), { database }, n.stage));
-    if (scope)
-      await run(
-        sql`INSERT INTO ${q(n.stage)} SELECT * FROM ${ident(`${database}.sessions`)}
-          WHERE workspace_id = ${p.text(workspaceId)}
-            AND anonymous_id NOT IN (SELECT anonymous_id FROM ${scope})`,
+    if (scope) {
+      // the workspace's sessions as they are (parts hard-linked, not rewritten), less the scope's
+      // (a lightweight delete: a row mask on the stage alone)
+      const partition = clickHouseDialect(database).literal(workspaceId);
+      await conn.command(
+        `ALTER TABLE ${database}.${n.stage} ATTACH PARTITION ${partition} FROM ${database}.sessions`,
       );
+      await run(
+        sql`DELETE FROM ${q(n.stage)} WHERE anonymous_id IN (SELECT anonymous_id FROM ${scope})`,
+      );
+    }
     await run(
       insertSessionsSql(
         workspaceId,

@@ -55,8 +55,6 @@ export const duckDbDialect: Dialect = {
   listConcat: (a, b) => `list_concat(${a}, ${b})`,
   listPosition: (l, e) => `list_position(${l}, ${e})`,
   argMinIf: (a, by, c) => `arg_min(${a}, ${by}) FILTER (WHERE ${c})`,
-  argMinRow: (a, by) => `arg_min_null(${a}, ${by})`,
-  argMinRowIf: (a, by, c) => `arg_min_null(${a}, ${by}) FILTER (WHERE ${c})`,
   lastValueIgnoreNulls: (e) => `last_value(${e} IGNORE NULLS)`,
 };
 

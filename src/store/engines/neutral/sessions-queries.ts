@@ -3,11 +3,11 @@
 // The acquisition (source, medium, channel) of each session is decided in JavaScript by the channel
 // rules (derive/channels) for each distinct landing, then joined back.
 //
-// The engine supplies the tables (its events or a derive's staged events, its scratch tables) and one
-// choice of shape, `rowId`: only narrow columns go through the window sorts, and where the engine has a
-// row id (DuckDB) the landing's wide fields are fetched again by it for the one or two events per
-// session that need them; ClickHouse has none, and there carrying them through the window and taking
-// them with argMin is the cheaper form (a join back by message id costs twice as much).
+// The engine supplies the tables (its events or a derive's staged events, its scratch tables) and the
+// column that names an event row. Only narrow columns go through the window sorts; the wide fields of
+// the one or two events per session that need them (its first event, its landing) are fetched again by
+// that row reference afterwards, which is the cheapest form on both engines (carrying them through the
+// windows costs DuckDB 1.4x and ClickHouse 2x the CPU).
 import type { Acquisition, Landing, SessionRow } from '../../areas/sessions.js';
 import {
   CAMPAIGN_CONTEXT_KEYS,
@@ -19,8 +19,11 @@ import { fn, ident, join, p, raw, sql, type Piece, type Sql } from './sql.js';
 export interface SessionSource {
   /** The events to read: the events table, or a derive's staged events (the same columns). */
   events: Piece;
-  /** The events' row id column (`rowid`, or a stage's `rid`); absent: wide fields carried through. */
-  rowId?: string;
+  /**
+   * A column naming one row of `events` within the workspace: DuckDB's `rowid` (or its stage's `rid`),
+   * ClickHouse's `message_id` (unique per workspace by its de-duplicating insert; it has no row ids).
+   */
+  rowId: string;
   /** A table of the anonymous ids in scope (column `anonymous_id`); absent: the whole workspace. */
   scope?: Piece;
 }
@@ -80,28 +83,15 @@ export function stageSessionsSql(
   src: SessionSource,
 ): Sql {
   const ws = p.text(workspaceId);
-  const rid = src.rowId === undefined ? undefined : ident(src.rowId);
+  const rid = ident(src.rowId);
   const inScope = src.scope
     ? sql`AND anonymous_id IN (SELECT anonymous_id FROM ${src.scope})`
     : sql``;
-  const wide = sql`page_url, page_referrer, campaign, user_agent, country`;
-  // the first page view (else the first event) of a session is its landing
-  const landing = (col: string) =>
-    sql`CASE WHEN ${fn.countIf('is_page')} > 0 THEN ${fn.argMinRowIf(col, 'rn', 'is_page')} ELSE ${fn.argMinRow(col, 'rn')} END`;
-  const perSession = rid
-    ? sql`${fn.argMin('rid', 'rn')} AS first_rid,
-      CASE WHEN ${fn.countIf('is_page')} > 0 THEN ${fn.argMinIf('rid', 'rn', 'is_page')} ELSE ${fn.argMin('rid', 'rn')} END AS landing_rid`
-    : sql`${fn.argMinRow('user_agent', 'rn')} AS user_agent, ${fn.argMinRow('country', 'rn')} AS country,
-      ${landing('page_url')} AS page_url, ${landing('page_referrer')} AS page_referrer,
-      ${landing('campaign')} AS campaign`;
-  // the landing's wide fields: fetched again by row id, or already in b
-  const sessions = rid
-    ? sql`(SELECT b.*, f.user_agent, f.country, l.page_url, l.page_referrer, l.campaign
-        FROM b JOIN ${src.events} f ON f.${rid} = b.first_rid JOIN ${src.events} l ON l.${rid} = b.landing_rid)`
-    : sql`b`;
+  // the wide fields of the events a session needs (its first event and its landing), by row
+  const rows = sql`(SELECT ${rid} AS rid, user_agent, country, page_url, page_referrer, campaign
+    FROM ${src.events} WHERE workspace_id = ${ws} ${inScope})`;
   return sql`WITH e AS (
-    SELECT ${rid ? sql`${rid} AS rid, ` : sql``}anonymous_id, message_id, ts, ${isPage} AS is_page,
-      ${campaignKey()} AS ckey${rid ? sql`` : sql`, ${wide}`}
+    SELECT ${rid} AS rid, anonymous_id, message_id, ts, ${isPage} AS is_page, ${campaignKey()} AS ckey
     FROM ${src.events}
     WHERE workspace_id = ${ws} AND anonymous_id IS NOT NULL ${inScope}
   ),
@@ -119,18 +109,22 @@ export function stageSessionsSql(
     FROM w
   ),
   b AS (
-    SELECT anonymous_id, session_no, ${fn.argMin('message_id', 'rn')} AS first_message_id, ${perSession},
+    SELECT anonymous_id, session_no, ${fn.argMin('message_id', 'rn')} AS first_message_id,
+      ${fn.argMin('rid', 'rn')} AS first_rid,
+      -- the landing: the first page view (else the first event) of the session
+      CASE WHEN ${fn.countIf('is_page')} > 0 THEN ${fn.argMinIf('rid', 'rn', 'is_page')}
+        ELSE ${fn.argMin('rid', 'rn')} END AS landing_rid,
       min(ts) AS started_at, max(ts) AS ended_at,
       CAST(${fn.countIf('is_page')} AS INTEGER) AS page_views, CAST(${fn.countAll()} AS INTEGER) AS event_count
     FROM s GROUP BY anonymous_id, session_no
   )
-  SELECT x.anonymous_id AS anonymous_id, x.session_no AS session_no,
-    ${fn.md5Hex(sql`${ws} || '|' || x.anonymous_id || '|' || x.first_message_id`)} AS session_id,
-    x.first_message_id AS first_message_id, x.started_at AS started_at, x.ended_at AS ended_at,
-    x.page_url AS landing_url, x.page_referrer AS referrer,
-    ${landingKeySql('x.page_url', clickIdParams)} AS landing_key, x.campaign AS campaign_ctx,
-    x.page_views AS page_views, x.event_count AS event_count, x.user_agent AS user_agent, x.country AS country
-  FROM ${sessions} x`;
+  SELECT b.anonymous_id AS anonymous_id, b.session_no AS session_no,
+    ${fn.md5Hex(sql`${ws} || '|' || b.anonymous_id || '|' || b.first_message_id`)} AS session_id,
+    b.first_message_id AS first_message_id, b.started_at AS started_at, b.ended_at AS ended_at,
+    l.page_url AS landing_url, l.page_referrer AS referrer,
+    ${landingKeySql('l.page_url', clickIdParams)} AS landing_key, l.campaign AS campaign_ctx,
+    b.page_views AS page_views, b.event_count AS event_count, f.user_agent AS user_agent, f.country AS country
+  FROM b JOIN ${rows} f ON f.rid = b.first_rid JOIN ${rows} l ON l.rid = b.landing_rid`;
 }
 
 /** The distinct landings to classify (blinded url, referrer, campaign context as JSON text). */

@@ -24,7 +24,7 @@ export interface Dialect {
   bindValue(type: ParamType, value: unknown): unknown;
   /** `expr IN list`, where the list is a `texts` parameter's placeholder. */
   inList(expr: string, list: string): string;
-  /** The value of `arg` on the row where `by` is smallest. */
+  /** The value of `arg` on the row where `by` is smallest (rows whose `arg` is NULL are skipped). */
   argMin(arg: string, by: string): string;
   argMax(arg: string, by: string): string;
   /** A JSON column's field at a dotted path, as text (NULL when absent). */
@@ -78,11 +78,8 @@ export interface Dialect {
   listConcat(a: string, b: string): string;
   /** The 1-based index of the first item equal to `e` (only used for items known to be there). */
   listPosition(list: string, e: string): string;
-  /** argMin over the rows where `cond` holds. */
+  /** argMin over the rows where `cond` holds (undefined when none does: check with countIf). */
   argMinIf(arg: string, by: string, cond: string): string;
-  /** The value of `arg` on the row where `by` is smallest, NULL kept (argMin skips NULL values). */
-  argMinRow(arg: string, by: string): string;
-  argMinRowIf(arg: string, by: string, cond: string): string;
   /** The window function `last_value` skipping NULLs (followed by the template's `OVER (...)`). */
   lastValueIgnoreNulls(e: string): string;
 }
@@ -223,10 +220,6 @@ export const fn = {
     two((d, l, x) => d.listPosition(l, x), list, e),
   argMinIf: (arg: Piece | string, by: Piece | string, cond: Piece | string) =>
     three((d, a, b, c) => d.argMinIf(a, b, c), arg, by, cond),
-  argMinRow: (arg: Piece | string, by: Piece | string) =>
-    two((d, a, b) => d.argMinRow(a, b), arg, by),
-  argMinRowIf: (arg: Piece | string, by: Piece | string, cond: Piece | string) =>
-    three((d, a, b, c) => d.argMinRowIf(a, b, c), arg, by, cond),
   lastValueIgnoreNulls: (e: Piece | string) => one((d, x) => d.lastValueIgnoreNulls(x), e),
 };
 
