@@ -40,7 +40,7 @@ export function rowsTable(
 ): Raw {
   writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n'));
   const spec = Object.entries(columns)
-    .map(([name, kind]) => `${name}: '${kind === 'json' ? 'JSON' : 'VARCHAR'}'`)
+    .map(([name, kind]) => `${ident(name).text}: '${kind === 'json' ? 'JSON' : 'VARCHAR'}'`)
     .join(', ');
   return raw(`read_ndjson(${sqlString(file)}, columns={${spec}})`);
 }
