@@ -1,6 +1,6 @@
 // When a visitor's next hit starts a new session: the product rule as data, with its JavaScript
-// reference. Each engine renders the same data into its SQL (the DuckDB engine: derive-sessions.ts), and
-// a property test holds the engine to this reference on random histories.
+// reference. The engines render the same data into one copy of SQL (store/engines/neutral/
+// sessions-queries.ts), and a property test holds the engine to this reference on random histories.
 import { CAMPAIGN_PARAMS } from './campaign-params.js';
 
 /** Hits whose URL can carry a campaign (other hits never change it). */

@@ -48,10 +48,7 @@ const CLICKHOUSE: Omit<Dialect, 'table' | 'tableFinal'> = {
   countAll: () => `count()`,
   countIf: (c) => `countIf(${c})`,
   countDistinct: (es) => `uniqExact(${es.join(', ')})`,
-  regexpReplaceAll: (e, pattern, replacement) =>
-    `replaceRegexpAll(${e}, ${pattern}, ${replacement})`,
   epochMs: (e) => `toUnixTimestamp64Milli(${e})`,
-  listPosition: (list, e) => `indexOf(${list}, ${e})`,
   // String holds bytes: substring and length count bytes, not characters
   bytesHead: (e, n) => `substring(${e}, 1, ${n})`,
   byteLength: (e) => `length(${e})`,
@@ -66,6 +63,34 @@ const CLICKHOUSE: Omit<Dialect, 'table' | 'tableFinal'> = {
   sha256Hex: (e) => `lower(hex(SHA256(${e})))`,
   // IN builds a set of the array's items
   inSet: (e, list) => `${e} IN ${list}`,
+
+  // backslash escapes in literals
+  literal: (t) => `'${t.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`,
+  // lower() is ASCII-only in ClickHouse
+  lower: (e) => `lowerUTF8(${e})`,
+  contains: (e, sub) => `(position(${e}, ${sub}) > 0)`,
+  // bytes, not characters, as substring's offset: the two agree with each other
+  position: (e, sub) => `position(${e}, ${sub})`,
+  substrFrom: (e, start) => `substring(${e}, ${start})`,
+  splitPart: (e, sep, n) => `splitByString(${sep}, ${e})[${n}]`,
+  split: (e, sep) => `splitByString(${sep}, ${e})`,
+  regexpReplaceAll: (e, pat, rep) => `replaceRegexpAll(${e}, ${pat}, ${rep})`,
+  // with a group in the pattern, extractAll returns the first group of each match
+  regexpExtractAll: (e, pat) => `extractAll(${e}, ${pat})`,
+  formDecode: (e) => `decodeURLFormComponent(${e})`,
+  jsonObject: (k, v) => `toJSONString(mapFromArrays(${k}, ${v}))`,
+  jsonAsText: (e) => e,
+  // array elements may be typed Nullable (an array literal of nullable texts): never NULL by contract
+  textHashSum: (l) =>
+    `if(empty(${l}), NULL, arraySum(arrayMap(x -> cityHash64(ifNull(x, '')), ${l})))`,
+  listFilter: (l, x, body) => `arrayFilter(${x} -> ${body}, ${l})`,
+  listFilterIndexed: (l, x, i, body) =>
+    `arrayFilter((${x}, ${i}) -> ${body}, ${l}, arrayEnumerate(${l}))`,
+  listMap: (l, x, body) => `arrayMap(${x} -> ${body}, ${l})`,
+  listConcat: (a, b) => `arrayConcat(${a}, ${b})`,
+  listPosition: (l, e) => `indexOf(${l}, ${e})`,
+  argMinIf: (a, by, c) => `argMinIf(${a}, ${by}, ${c})`,
+  lastValueIgnoreNulls: (e) => `last_value(${e}) IGNORE NULLS`,
 };
 
 /** Renders a neutral query for ClickHouse. */

@@ -35,10 +35,7 @@ export const duckDbDialect: Dialect = {
   countAll: () => `count(*)`,
   countIf: (c) => `count(*) FILTER (WHERE ${c})`,
   countDistinct: (es) => `count(DISTINCT (${es.join(', ')}))`,
-  regexpReplaceAll: (e, pattern, replacement) =>
-    `regexp_replace(${e}, ${pattern}, ${replacement}, 'g')`,
   epochMs: (e) => `epoch_ms(${e})`,
-  listPosition: (list, e) => `list_position(${list}, ${e})`,
   // one version per row in DuckDB (updated in place)
   tableFinal: (name) => name,
   bytesHead: (e, n) => `${e}[1:${n}]`,
@@ -49,6 +46,28 @@ export const duckDbDialect: Dialect = {
   sha256Hex: (e) => `sha256(${e})`,
   // a semi-join on the unnested list (list_contains would scan the list for every row)
   inSet: (e, list) => `${e} IN (SELECT unnest(${list}))`,
+
+  // standard strings: a backslash is itself, a quote is doubled
+  literal: (t) => `'${t.replaceAll("'", "''")}'`,
+  lower: (e) => `lower(${e})`,
+  contains: (e, sub) => `contains(${e}, ${sub})`,
+  position: (e, sub) => `strpos(${e}, ${sub})`,
+  substrFrom: (e, start) => `substr(${e}, ${start})`,
+  splitPart: (e, sep, n) => `split_part(${e}, ${sep}, ${n})`,
+  split: (e, sep) => `string_split(${e}, ${sep})`,
+  regexpReplaceAll: (e, pat, rep) => `regexp_replace(${e}, ${pat}, ${rep}, 'g')`,
+  regexpExtractAll: (e, pat) => `regexp_extract_all(${e}, ${pat}, 1)`,
+  formDecode: (e) => `url_decode(replace(${e}, '+', ' '))`,
+  jsonObject: (k, v) => `to_json(map(${k}, ${v}))`,
+  jsonAsText: (e) => `CAST(${e} AS VARCHAR)`,
+  textHashSum: (l) => `list_sum(list_transform(${l}, lambda x: hash(x)))`,
+  listFilter: (l, x, body) => `list_filter(${l}, lambda ${x}: ${body})`,
+  listFilterIndexed: (l, x, i, body) => `list_filter(${l}, lambda ${x}, ${i}: ${body})`,
+  listMap: (l, x, body) => `list_transform(${l}, lambda ${x}: ${body})`,
+  listConcat: (a, b) => `list_concat(${a}, ${b})`,
+  listPosition: (l, e) => `list_position(${l}, ${e})`,
+  argMinIf: (a, by, c) => `arg_min(${a}, ${by}) FILTER (WHERE ${c})`,
+  lastValueIgnoreNulls: (e) => `last_value(${e} IGNORE NULLS)`,
 };
 
 /** Renders a neutral query for DuckDB. */

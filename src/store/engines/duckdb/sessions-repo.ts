@@ -1,25 +1,52 @@
+// The sessions area on DuckDB: the neutral queries (../neutral/sessions-queries.ts) over temp tables,
+// the acquisitions back in through the bulk reader (one file, however many landings), and the old
+// sessions replaced in one transaction.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listValue } from '@duckdb/node-api';
 import type { Acquisition, ChannelMove, Landing, SessionRow } from '../../types.js';
-import { sqlString, VARCHAR_LIST, type Db, type Row } from './connection.js';
+import { ident, p, raw, sql, type Raw } from '../neutral/sql.js';
 import {
+  ACQUISITION_COLUMNS,
+  acquisitionRows,
   channelMovesSql,
-  clearSessionsSql,
-  DISTINCT_LANDINGS_SQL,
+  countSql,
+  distinctLandingsSql,
   insertSessionsSql,
   oldChannelsSql,
   stageSessionsSql,
-} from './derive-sessions.js';
-import { str } from './rows.js';
-import { queryNeutral } from './dialect.js';
+  toLanding,
+  type RowColumns,
+} from '../neutral/sessions-queries.js';
+import { sqlString, VARCHAR_LIST, type Db } from './connection.js';
+import { queryNeutral, readNeutral, runNeutral } from './dialect.js';
 import {
   listSessionsSql,
   sessionsByChannelSql,
   toChannelSessions,
   toSessionRow,
 } from '../neutral/inspection-queries.js';
+
+const STAGED = ident('derive_sessions');
+const SCOPE = ident('derive_scope');
+const OLD = ident('derive_old');
+
+/**
+ * Rows as a table expression: an NDJSON file the bulk reader reads (one file, however many rows), as
+ * cheap for a handful as for a million.
+ */
+export function rowsTable(
+  file: string,
+  columns: RowColumns,
+  rows: readonly Record<string, unknown>[],
+): Raw {
+  writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n'));
+  const spec = Object.entries(columns)
+    .map(([name, kind]) => `${ident(name).text}: '${kind === 'json' ? 'JSON' : 'VARCHAR'}'`)
+    .join(', ');
+  return raw(`read_ndjson(${sqlString(file)}, columns={${spec}})`);
+}
 
 export async function deriveSessions(
   db: Db,
@@ -33,81 +60,70 @@ export async function deriveSessions(
   },
   classify: (landings: readonly Landing[]) => Acquisition[],
 ): Promise<{ sessions: number; landings: number; moves?: ChannelMove[] }> {
-  const scoped = opts.anonymousIds !== undefined;
+  const scope = opts.anonymousIds !== undefined ? SCOPE : undefined;
+  const stage = scope && opts.stage !== undefined ? opts.stage : undefined;
   const dir = mkdtempSync(join(tmpdir(), 'closedloop-derive-'));
   try {
     return await db.write(async (conn) => {
-      if (scoped) {
+      if (scope) {
         await conn.run(
           'CREATE OR REPLACE TEMP TABLE derive_scope AS SELECT unnest($ids::VARCHAR[]) AS anonymous_id',
-          {
-            ids: listValue([...opts.anonymousIds!]),
-          },
+          { ids: listValue([...opts.anonymousIds!]) },
           { ids: VARCHAR_LIST },
         );
       }
-      await conn.run(
-        stageSessionsSql(scoped, opts.clickIdParams, scoped ? opts.stage : undefined),
-        { ws: workspaceId, gap: opts.inactivityMinutes },
+      const source = {
+        events: ident(stage ?? 'events'),
+        rowId: stage ? 'rid' : 'rowid',
+        ...(scope ? { scope } : {}),
+      };
+      await runNeutral(
+        conn,
+        sql`CREATE OR REPLACE TEMP TABLE ${STAGED} AS ${stageSessionsSql(workspaceId, opts.inactivityMinutes, opts.clickIdParams, source)}`,
       );
-      const rows = (await conn.runAndReadAll(DISTINCT_LANDINGS_SQL)).getRowObjectsJson() as Row[];
-      const landings: Landing[] = rows.map((r) => ({
-        landingUrl: (r.landing_url as string | null) ?? null,
-        referrer: (r.referrer as string | null) ?? null,
-        campaignContext: (r.campaign_ctx as string | null) ?? null,
-      }));
-      const acquisitions = classify(landings);
-      // back into the engine through its bulk reader (one file, however many landings); not the click
-      // ids: they were classified blinded, and each session's are read from its own URL
-      const file = join(dir, 'acquisitions.ndjson');
-      writeFileSync(
-        file,
-        acquisitions
-          .map((a, i) => {
-            const l = landings[i]!;
-            return JSON.stringify({
-              landing_url: l.landingUrl,
-              referrer: l.referrer,
-              campaign_ctx: l.campaignContext,
-              source: a.source,
-              medium: a.medium,
-              campaign: a.campaign,
-              term: a.term,
-              content: a.content,
-              campaign_id: a.campaignId,
-              ad_ids: a.adIds,
-              channel: a.channel,
-              platform: a.platform,
-              channel_rule: a.channelRule,
-              decided_by: a.decidedBy,
-            });
-          })
-          .join('\n'),
+      const landings = (await readNeutral(conn, distinctLandingsSql(STAGED))).map(toLanding);
+      const acquisitions = rowsTable(
+        join(dir, 'acquisitions.ndjson'),
+        ACQUISITION_COLUMNS,
+        acquisitionRows(landings, classify(landings)),
       );
-      if (opts.reportMoves) await conn.run(oldChannelsSql(scoped), { ws: workspaceId });
+      if (opts.reportMoves)
+        await runNeutral(
+          conn,
+          sql`CREATE OR REPLACE TEMP TABLE ${OLD} AS ${oldChannelsSql(workspaceId, scope)}`,
+        );
       await conn.run('BEGIN TRANSACTION');
       try {
-        await conn.run(clearSessionsSql(scoped), { ws: workspaceId });
-        await conn.run(insertSessionsSql(sqlString(file), opts.clickIdParams), { ws: workspaceId });
+        await runNeutral(
+          conn,
+          sql`DELETE FROM sessions WHERE workspace_id = ${p.text(workspaceId)}
+            ${scope ? sql`AND anonymous_id IN (SELECT anonymous_id FROM ${scope})` : sql``}`,
+        );
+        await runNeutral(
+          conn,
+          insertSessionsSql(
+            workspaceId,
+            ident('sessions'),
+            STAGED,
+            acquisitions,
+            opts.clickIdParams,
+          ),
+        );
         await conn.run('COMMIT');
       } catch (err) {
         await conn.run('ROLLBACK').catch(() => undefined);
         throw err;
       }
       const moves = opts.reportMoves
-        ? (
-            (
-              await conn.runAndReadAll(channelMovesSql(scoped), { ws: workspaceId })
-            ).getRowObjectsJson() as Row[]
-          ).map((r) => ({
-            from: str(r.from_channel),
-            to: str(r.to_channel),
+        ? (await readNeutral(conn, channelMovesSql(workspaceId, OLD, scope))).map((r) => ({
+            from: r.from_channel === null ? null : String(r.from_channel),
+            to: r.to_channel === null ? null : String(r.to_channel),
             sessions: Number(r.sessions),
           }))
         : undefined;
-      const n = await conn.runAndReadAll('SELECT count(*) AS n FROM derive_sessions');
+      const n = await readNeutral(conn, countSql(STAGED));
       return {
-        sessions: Number(n.getRowObjectsJson()[0]?.n ?? 0),
+        sessions: Number(n[0]?.n ?? 0),
         landings: landings.length,
         ...(moves ? { moves } : {}),
       };

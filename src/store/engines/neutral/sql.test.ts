@@ -203,6 +203,124 @@ describe('neutral SQL on DuckDB and ClickHouse', { timeout: 60_000 }, () => {
     );
     assert.throws(() => render(duckDbDialect, sql`${fn.regexpMatches('v', '\\d')}`), /backslash/);
   });
+
+  test('text: literals, Unicode lower case, search, substrings, split parts', async () => {
+    const { d, c } = await both(
+      (t) =>
+        sql`SELECT id, ${fn.lit("it's \\ ok")} AS l, ${fn.lower(sql`${p.text('ÄbÇ')} || id`)} AS low,
+              ${fn.contains(sql`${p.text('x=1=2')} || id`, '=')} AS has,
+              ${fn.position(sql`${p.text('xy=1=2')} || id`, '=')} AS pos,
+              ${fn.substrFrom(sql`${p.text('ab=cd')} || id`, '4')} AS rest,
+              ${fn.splitPart(sql`${p.text('a?b?')} || id`, '?', 3)} AS third,
+              ${fn.splitPart(sql`${p.text('a?b')} || id`, '?', 5)} AS none,
+              ${fn.split(sql`${p.text('p&q&')} || id`, '&')} AS parts, ${fn.split("''", '&')} AS empty
+            FROM ${t} WHERE ${fn.inTexts('id', ['a', "it's"])} ORDER BY id`,
+    );
+    assert.deepEqual(
+      d.map((r) => ({ ...r, has: Boolean(r.has), pos: Number(r.pos) })),
+      [
+        {
+          id: 'a',
+          l: "it's \\ ok",
+          low: 'äbça',
+          has: true,
+          pos: 3,
+          rest: 'cda',
+          third: 'a',
+          none: '',
+          parts: ['p', 'q', 'a'],
+          empty: [''],
+        },
+      ],
+    );
+    assert.deepEqual(
+      c.map((r) => ({ ...r, has: Boolean(r.has), pos: Number(r.pos) })),
+      d.map((r) => ({ ...r, has: Boolean(r.has), pos: Number(r.pos) })),
+    );
+  });
+
+  test('regular expressions and form values', async () => {
+    const url = 'https://a.example/?GCLID=1&x=a+b%20c%zz%&gclid=3#gclid=4';
+    const { d, c } = await both(
+      (t) =>
+        sql`SELECT ${fn.regexpReplaceAll(p.text(url), '(?i)([?&]gclid=)[^&#]+', '\\1~')} AS blind,
+              ${fn.regexpExtractAll(p.text(url), '(?i)[?&]((?:gclid|x)=[^&#]+)')} AS found,
+              ${fn.formDecode(fn.substrFrom(p.text(url), '30'))} AS decoded
+            FROM ${t} WHERE id = 'a'`,
+    );
+    assert.deepEqual(d, [
+      {
+        blind: 'https://a.example/?GCLID=~&x=a+b%20c%zz%&gclid=~#gclid=4',
+        found: ['GCLID=1', 'x=a+b%20c%zz%', 'gclid=3'],
+        decoded: 'a b c%zz%&gclid=3#gclid=4',
+      },
+    ]);
+    assert.deepEqual(c, d);
+  });
+
+  test('lists: filter, map, indexes, concatenation, positions, a multiset hash, a JSON object', async () => {
+    const yes = (cond: Sql) => sql`CASE WHEN ${cond} THEN 'yes' ELSE 'no' END`;
+    const { d, c } = await both(
+      (t) =>
+        sql`SELECT ${fn.listFilter("['a', 'bb', 'c']", 'x', "x <> 'bb'")} AS f,
+              ${fn.listMap("['a', 'b']", 'x', "x || '!'")} AS m,
+              ${fn.listFilterIndexed("['a', 'b', 'a', 'c']", 'x', 'i', sql`${fn.listPosition("['a', 'b', 'a', 'c']", 'x')} = i`)} AS firsts,
+              ${fn.listConcat("['a']", "['b', 'c']")} AS cat,
+              ${yes(sql`${fn.textHashSum("['a', 'b']")} = ${fn.textHashSum("['b', 'a']")}`)} AS same,
+              ${yes(sql`${fn.textHashSum("['a', 'b']")} = ${fn.textHashSum("['a', 'a']")}`)} AS differs,
+              ${yes(sql`${fn.textHashSum(fn.listFilter("['a']", 'x', "x = 'z'"))} IS NULL`)} AS empty_null,
+              ${fn.jsonObject("['gclid', 'x']", sql`[${p.text('a/b "é')}, '']`)} AS obj,
+              ${fn.jsonAsText('doc')} AS doc
+            FROM ${t} WHERE id = 'c'`,
+    );
+    const norm = (rows: Record<string, unknown>[]) =>
+      rows.map((r) => ({
+        ...r,
+        obj: JSON.parse(String(r.obj)) as unknown,
+        doc: JSON.parse(String(r.doc)) as unknown,
+      }));
+    assert.deepEqual(norm(d), [
+      {
+        f: ['a', 'c'],
+        m: ['a!', 'b!'],
+        firsts: ['a', 'b', 'c'],
+        cat: ['a', 'b', 'c'],
+        same: 'yes',
+        differs: 'no',
+        empty_null: 'yes',
+        obj: { gclid: 'a/b "é', x: '' },
+        doc: { flag: true, s: "it's" },
+      },
+    ]);
+    assert.deepEqual(norm(c), norm(d));
+    assert.deepEqual(Object.keys(norm(c)[0]!.obj as object), ['gclid', 'x']);
+  });
+
+  test('argMin over some rows (and skipping NULLs), last value skipping NULLs', async () => {
+    const { d, c } = await both(
+      (t) =>
+        sql`SELECT grp, ${fn.argMinIf('id', 'n', "id <> 'b'")} AS first_not_b,
+              ${fn.argMin('CASE WHEN n = 7 THEN NULL ELSE id END', '-n')} AS skipped
+            FROM ${t} GROUP BY grp ORDER BY grp`,
+    );
+    assert.deepEqual(d, [
+      { grp: 'x', first_not_b: 'a', skipped: 'a' },
+      { grp: 'y', first_not_b: 'c', skipped: 'c' },
+    ]);
+    assert.deepEqual(c, d);
+    const w = await both(
+      (t) =>
+        sql`SELECT id, ${fn.lastValueIgnoreNulls('CASE WHEN n > 2 THEN id END')} OVER (ORDER BY n
+              ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before FROM ${t} ORDER BY n`,
+    );
+    assert.deepEqual(w.d, [
+      { id: 'b', before: null },
+      { id: 'c', before: null },
+      { id: 'a', before: null },
+      { id: 'd', before: 'a' },
+    ]);
+    assert.deepEqual(w.c, w.d);
+  });
 });
 
 test('render numbers parameters in order and never puts a value into the text', () => {

@@ -24,7 +24,7 @@ export interface Dialect {
   bindValue(type: ParamType, value: unknown): unknown;
   /** `expr IN list`, where the list is a `texts` parameter's placeholder. */
   inList(expr: string, list: string): string;
-  /** The value of `arg` on the row where `by` is smallest. */
+  /** The value of `arg` on the row where `by` is smallest (rows whose `arg` is NULL are skipped). */
   argMin(arg: string, by: string): string;
   argMax(arg: string, by: string): string;
   /** A JSON column's field at a dotted path, as text (NULL when absent). */
@@ -43,12 +43,8 @@ export interface Dialect {
   countIf(cond: string): string;
   /** Count of distinct combinations of the expressions. */
   countDistinct(exprs: readonly string[]): string;
-  /** Every match of a regular expression (RE2 syntax, common to both) replaced. */
-  regexpReplaceAll(expr: string, pattern: string, replacement: string): string;
   /** Milliseconds since the epoch of a time. */
   epochMs(expr: string): string;
-  /** 1-based position of a value in a `texts` list (the value is in the list). */
-  listPosition(list: string, expr: string): string;
   /**
    * A versioned table's current rows (ClickHouse: FINAL, which merges a ReplacingMergeTree's versions at
    * read time; kept for small audit tables). No alias may follow it: ClickHouse wants FINAL after one.
@@ -77,6 +73,47 @@ export interface Dialect {
    * may search the list once per row.
    */
   inSet(expr: string, list: string): string;
+
+  // Text, lists and JSON (the sessions derive). Lists are 1-based in both engines.
+  /** A text literal of trusted text written in this code base (a separator, a regular expression). */
+  literal(text: string): string;
+  /** Lower case, Unicode-aware (as JavaScript's toLowerCase for the letters URLs carry). */
+  lower(e: string): string;
+  /** Whether `e` contains `sub` (NULL when `e` is NULL). */
+  contains(e: string, sub: string): string;
+  /** Where `sub` first occurs in `e`, 1-based; 0 when it does not (positions and substrFrom agree). */
+  position(e: string, sub: string): string;
+  /** `e` from position `start` (1-based) to its end. */
+  substrFrom(e: string, start: string): string;
+  /** The n-th (1-based) part of `e` split on `sep`; '' when there are fewer parts. */
+  splitPart(e: string, sep: string, n: number): string;
+  /** `e` split on `sep` into a list of texts ('' gives ['']). */
+  split(e: string, sep: string): string;
+  /** Every match of an RE2 pattern replaced (`\1` in the replacement names a group). */
+  regexpReplaceAll(e: string, pattern: string, replacement: string): string;
+  /** The first group of every match of an RE2 pattern, as a list. */
+  regexpExtractAll(e: string, pattern: string): string;
+  /** An HTML form value decoded: `+` is a space, `%XX` a byte; a malformed escape stays as written. */
+  formDecode(e: string): string;
+  /** A JSON object (text) from a list of keys and a list of values (keys distinct). */
+  jsonObject(keys: string, values: string): string;
+  /** A JSON column's value as JSON text. */
+  jsonAsText(e: string): string;
+  /** A number for a multiset of texts: the sum of their 64-bit hashes; NULL for an empty list. */
+  textHashSum(list: string): string;
+  /** The items of a list for which `body` (over the item `x`) holds. */
+  listFilter(list: string, x: string, body: string): string;
+  /** As listFilter, `body` over the item `x` and its 1-based index `i`. */
+  listFilterIndexed(list: string, x: string, i: string, body: string): string;
+  /** A list with `body` (over the item `x`) applied to each item. */
+  listMap(list: string, x: string, body: string): string;
+  listConcat(a: string, b: string): string;
+  /** The 1-based index of the first item equal to `e` (only used for items known to be there). */
+  listPosition(list: string, e: string): string;
+  /** argMin over the rows where `cond` holds (undefined when none does: check with countIf). */
+  argMinIf(arg: string, by: string, cond: string): string;
+  /** The window function `last_value` skipping NULLs (followed by the template's `OVER (...)`). */
+  lastValueIgnoreNulls(e: string): string;
 }
 
 /** A piece of a template: a parameter, another query, a dialect function, or raw trusted text. */
@@ -178,14 +215,7 @@ export const fn = {
   countIf: (cond: Piece | string) => fragment((d, bind) => d.countIf(piece(d, bind, expr(cond)))),
   countDistinct: (...exprs: (Piece | string)[]) =>
     fragment((d, bind) => d.countDistinct(exprs.map((e) => piece(d, bind, expr(e))))),
-  /** `pattern` and `replacement` are constants we wrote (RE2; replacement without group references). */
-  regexpReplaceAll: (e: Piece | string, pattern: string, replacement: string) =>
-    fragment((d, bind) =>
-      d.regexpReplaceAll(piece(d, bind, expr(e)), quote(pattern), quote(replacement)),
-    ),
   epochMs: (e: Piece | string) => fragment((d, bind) => d.epochMs(piece(d, bind, expr(e)))),
-  listPosition: (list: Param, e: Piece | string) =>
-    fragment((d, bind) => d.listPosition(bind(list), piece(d, bind, expr(e)))),
   /** A versioned table's current rows: `FROM ${fn.tableFinal('dead_letters')}` (no alias after it). */
   tableFinal: (name: string) => {
     ident(name);
@@ -206,12 +236,71 @@ export const fn = {
   sha256Hex: (e: Piece | string) => fragment((d, bind) => d.sha256Hex(piece(d, bind, expr(e)))),
   inSet: (e: Piece | string, list: Param) =>
     fragment((d, bind) => d.inSet(piece(d, bind, expr(e)), bind(list))),
+
+  /** A literal of trusted text written here (never a value from outside: use a parameter). */
+  lit: (text: string) => fragment((d) => d.literal(text)),
+  /** `e IN ('a', 'b', ...)` for a fixed list of trusted texts. */
+  inTexts: (e: Piece | string, values: readonly string[]) =>
+    fragment(
+      (d, bind) => `${piece(d, bind, expr(e))} IN (${values.map((v) => d.literal(v)).join(', ')})`,
+    ),
+  lower: (e: Piece | string) => one((d, x) => d.lower(x), e),
+  contains: (e: Piece | string, sub: string) => one((d, x) => d.contains(x, d.literal(sub)), e),
+  position: (e: Piece | string, sub: string) => one((d, x) => d.position(x, d.literal(sub)), e),
+  substrFrom: (e: Piece | string, start: Piece | string) =>
+    two((d, x, y) => d.substrFrom(x, y), e, start),
+  splitPart: (e: Piece | string, sep: string, n: number) => {
+    if (!Number.isSafeInteger(n) || n < 1) throw new Error(`not a part number: ${n}`);
+    return one((d, x) => d.splitPart(x, d.literal(sep), n), e);
+  },
+  split: (e: Piece | string, sep: string) => one((d, x) => d.split(x, d.literal(sep)), e),
+  regexpReplaceAll: (e: Piece | string, pattern: string, replacement: string) =>
+    one((d, x) => d.regexpReplaceAll(x, d.literal(pattern), d.literal(replacement)), e),
+  regexpExtractAll: (e: Piece | string, pattern: string) =>
+    one((d, x) => d.regexpExtractAll(x, d.literal(pattern)), e),
+  formDecode: (e: Piece | string) => one((d, x) => d.formDecode(x), e),
+  jsonObject: (keys: Piece | string, values: Piece | string) =>
+    two((d, k, v) => d.jsonObject(k, v), keys, values),
+  jsonAsText: (e: Piece | string) => one((d, x) => d.jsonAsText(x), e),
+  textHashSum: (list: Piece | string) => one((d, x) => d.textHashSum(x), list),
+  /** `fn.listFilter(list, 'x', sql\`x <> ''\`)`: the lambda's variable is an identifier we chose. */
+  listFilter: (list: Piece | string, x: string, body: Piece | string) =>
+    two((d, l, b) => d.listFilter(l, ident(x).text, b), list, body),
+  listFilterIndexed: (list: Piece | string, x: string, i: string, body: Piece | string) =>
+    two((d, l, b) => d.listFilterIndexed(l, ident(x).text, ident(i).text, b), list, body),
+  listMap: (list: Piece | string, x: string, body: Piece | string) =>
+    two((d, l, b) => d.listMap(l, ident(x).text, b), list, body),
+  listConcat: (a: Piece | string, b: Piece | string) => two((d, x, y) => d.listConcat(x, y), a, b),
+  listPosition: (list: Piece | string, e: Piece | string) =>
+    two((d, l, x) => d.listPosition(l, x), list, e),
+  argMinIf: (arg: Piece | string, by: Piece | string, cond: Piece | string) =>
+    three((d, a, b, c) => d.argMinIf(a, b, c), arg, by, cond),
+  lastValueIgnoreNulls: (e: Piece | string) => one((d, x) => d.lastValueIgnoreNulls(x), e),
 };
 
 /** A constant as an SQL string literal (both engines: quotes doubled; backslashes are literal in neither's patterns we write). */
 function quote(s: string): string {
   if (s.includes('\\')) throw new Error(`no backslashes in constant patterns: ${s}`);
   return `'${s.replaceAll("'", "''")}'`;
+}
+
+type Arg = Piece | string;
+/** A dialect function of one, two or three rendered arguments. */
+function one(f: (d: Dialect, a: string) => string, a: Arg): DialectFragment {
+  return fragment((d, bind) => f(d, piece(d, bind, expr(a))));
+}
+function two(f: (d: Dialect, a: string, b: string) => string, a: Arg, b: Arg): DialectFragment {
+  return fragment((d, bind) => f(d, piece(d, bind, expr(a)), piece(d, bind, expr(b))));
+}
+function three(
+  f: (d: Dialect, a: string, b: string, c: string) => string,
+  a: Arg,
+  b: Arg,
+  c: Arg,
+): DialectFragment {
+  return fragment((d, bind) =>
+    f(d, piece(d, bind, expr(a)), piece(d, bind, expr(b)), piece(d, bind, expr(c))),
+  );
 }
 
 function piece(d: Dialect, bind: (p: Param) => string, x: Piece): string {
