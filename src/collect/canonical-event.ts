@@ -1,6 +1,7 @@
 // The values the journal line carries, in the form the store's SQL reads without interpretation: the
 // identifier fields as text, the type in lower case, a messageId always present, and the event time
 // already decided (event-time.ts). What the API acknowledged is then exactly what the loader stores.
+import { CONTENT_HASH_FIELDS } from '../rules/content-hash.js';
 import { createHash } from 'node:crypto';
 import { STRING_FIELDS } from '../rules/event-rules.js';
 import { ORIGINAL_TIMESTAMP_KEY, type EventTime } from '../rules/event-time.js';
@@ -10,22 +11,6 @@ export interface CanonicalEvent {
   event: Record<string, unknown>;
   messageId: string;
 }
-
-/** The fields an event's content hash covers (those that say what happened, when and to whom). */
-const HASHED = [
-  'type',
-  'anonymousId',
-  'userId',
-  'timestamp',
-  'originalTimestamp',
-  'event',
-  'name',
-  'previousId',
-  'groupId',
-  'properties',
-  'traits',
-  'context',
-] as const;
 
 /**
  * An event that passed checkEvent and eventTime, canonicalised (in place). An event without a messageId gets one
@@ -43,7 +28,7 @@ export function canonicalEvent(
   }
   out.type = String(out.type).toLowerCase();
   if (typeof out.messageId !== 'string' || out.messageId === '') {
-    const content = JSON.stringify(HASHED.map((f) => out[f] ?? null));
+    const content = JSON.stringify(CONTENT_HASH_FIELDS.map((f) => out[f] ?? null));
     out.messageId = `h-${createHash('md5').update(content).digest('hex')}`;
   }
   if (time.replaced) {

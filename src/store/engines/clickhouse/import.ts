@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import type { ImportProgress, IngestResult, Rejection } from '../../areas/events.js';
 import { countNonBlankLines } from '../../../util/count-lines.js';
 import { lineSlices } from '../../../util/line-slices.js';
+import { CONTENT_HASH_FIELDS } from '../../../rules/content-hash.js';
 import { notErased } from './erased.js';
 import { newRows, type ChStore } from './events.js';
 import { journalRow, type EventRow } from './journal-rows.js';
@@ -15,30 +16,15 @@ import { journalRow, type EventRow } from './journal-rows.js';
 /** Rejections listed in the result (all are counted), as DuckDB's import lists them. */
 export const MAX_LISTED_REJECTIONS = 100;
 
-/** The fields of a missing messageId's content hash, in DuckDB's order (event-sql.ts MESSAGE_ID_EXPR). */
-const HASHED = [
-  'anonymousId',
-  'userId',
-  'timestamp',
-  'originalTimestamp',
-  'event',
-  'name',
-  'previousId',
-  'groupId',
-  'properties',
-  'traits',
-  'context',
-] as const;
-
 /** A field as DuckDB reads it into VARCHAR/JSON and casts it to text: strings as is, other values as JSON. */
 const asText = (v: unknown): string | undefined =>
   v === undefined || v === null ? undefined : typeof v === 'string' ? v : JSON.stringify(v);
 
 /** 'h-' + md5 of the fields joined by '|' (absent ones skipped), as DuckDB's concat_ws does. */
 export function contentMessageId(e: Record<string, unknown>): string {
-  const parts = [asText(e.type)?.toLowerCase(), ...HASHED.map((k) => asText(e[k]))].filter(
-    (x): x is string => x !== undefined,
-  );
+  const parts = CONTENT_HASH_FIELDS.map((k) =>
+    k === 'type' ? asText(e.type)?.toLowerCase() : asText(e[k]),
+  ).filter((x): x is string => x !== undefined);
   return `h-${createHash('md5').update(parts.join('|')).digest('hex')}`;
 }
 

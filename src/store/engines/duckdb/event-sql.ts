@@ -9,6 +9,7 @@ import {
   TOO_EARLY_REASON,
 } from '../../../rules/event-time.js';
 import { NOT_ERASED_SQL } from './erased-identifiers.js';
+import { CONTENT_HASH_FIELDS } from '../../../rules/content-hash.js';
 
 /** The Segment fields we read, with the DuckDB type each is read as. */
 export const EVENT_FIELDS: Readonly<Record<string, string>> = {
@@ -79,8 +80,9 @@ function checkSql(c: Check): string {
 }
 
 /** Events without a messageId get a content hash, so importing the same line twice never counts twice. */
-export const MESSAGE_ID_EXPR = `coalesce(nullif(messageId, ''), 'h-' || md5(concat_ws('|', lower(type), anonymousId, userId,
-  timestamp, originalTimestamp, event, name, previousId, groupId, properties::VARCHAR, traits::VARCHAR, context::VARCHAR)))`;
+export const MESSAGE_ID_EXPR = `coalesce(nullif(messageId, ''), 'h-' || md5(concat_ws('|', ${CONTENT_HASH_FIELDS.map(
+  (f) => (f === 'type' ? 'lower(type)' : EVENT_FIELDS[f] === 'JSON' ? `${f}::VARCHAR` : f),
+).join(', ')})))`;
 
 /** Where the per-row metadata comes from: query parameters (one file) or columns (a group of requests). */
 export interface RowMeta {
