@@ -19,6 +19,7 @@ import {
   deviceLinksSql,
   deviceSessionsSql,
   edgesBuiltSql,
+  edgeInputs,
   edgesSql,
   graphIdsSql,
   insertGraphRowsSql,
@@ -114,26 +115,6 @@ export async function saveEdgesWhole(
 
 export async function identityEdgesReady(s: ChStore, ws: string): Promise<boolean> {
   return (await count(s, edgesBuiltSql(ws))) > 0;
-}
-
-/** Stored edges as the graph's links, and lone sightings (an edge without its b end). */
-export function edgeInputs(rows: readonly Row[]): Pick<IdentityInputs, 'links' | 'seen'> {
-  const links: IdentityInputs['links'] = [];
-  const seen: IdentityInputs['seen'] = [];
-  for (const r of rows) {
-    if (r.b_kind === '')
-      seen.push({ kind: String(r.a_kind), value: String(r.a_value), at: Number(r.first_at) });
-    else
-      links.push({
-        aKind: String(r.a_kind),
-        aValue: String(r.a_value),
-        bKind: String(r.b_kind),
-        bValue: String(r.b_value),
-        at: Number(r.first_at),
-        source: String(r.source),
-      });
-  }
-  return { links, seen };
 }
 
 /**

@@ -5,7 +5,7 @@
 // stage the engine swaps in after) and where scratch rows live are the engine's choice: both arrive as
 // table names.
 import { IDENTITY_LINK_RULES, LINK_EVENT_TYPES } from '../../../rules/identity-links.js';
-import type { IdentifierKey, OpaqueIdRule } from '../../areas/identity.js';
+import type { IdentifierKey, IdentityInputs, OpaqueIdRule } from '../../areas/identity.js';
 import { fn, ident, join, p, raw, sql, type Sql } from './sql.js';
 
 /** Constant texts written in this code base (rule data), as SQL literals both engines read alike. */
@@ -301,4 +301,26 @@ export function personRowCountsSql(ws: string, personIds: readonly string[]): Sq
   return sql`SELECT person_id, ${fn.countAll()} AS n FROM ${fn.table('identities')}
     WHERE ${ws$(ws)} AND ${fn.inSet('person_id', p.texts(personIds))}
     GROUP BY person_id ORDER BY person_id`;
+}
+
+/** Stored edges as the graph's links, and lone sightings (an edge without its b end). */
+export function edgeInputs(
+  rows: readonly Record<string, unknown>[],
+): Pick<IdentityInputs, 'links' | 'seen'> {
+  const links: IdentityInputs['links'] = [];
+  const seen: IdentityInputs['seen'] = [];
+  for (const r of rows) {
+    if (r.b_kind === '')
+      seen.push({ kind: String(r.a_kind), value: String(r.a_value), at: Number(r.first_at) });
+    else
+      links.push({
+        aKind: String(r.a_kind),
+        aValue: String(r.a_value),
+        bKind: String(r.b_kind),
+        bValue: String(r.b_value),
+        at: Number(r.first_at),
+        source: String(r.source),
+      });
+  }
+  return { links, seen };
 }

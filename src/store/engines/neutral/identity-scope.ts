@@ -3,7 +3,7 @@
 // Each read touches the big identity tables once, filtered by the scope's ids, so its cost follows the
 // scope, not the workspace. The engine hands in how it reads a neutral query.
 import type { AffectedIds, IdentifierKey, IdentityInputs, OpaqueIdRule } from '../../types.js';
-import { keysIn } from './identity-queries.js';
+import { edgeInputs, keysIn } from './identity-queries.js';
 import { fn, p, sql, type Sql } from './sql.js';
 
 export type ReadRows = (q: Sql) => Promise<Record<string, unknown>[]>;
@@ -79,22 +79,7 @@ export async function scopedInputsOf(
       WHERE workspace_id = ${w} AND ${keysIn(scope, 'a_kind', 'a_value')}
       ORDER BY a_kind, a_value, b_kind, b_value, source`,
   );
-  const links: IdentityInputs['links'] = [];
-  const seen: IdentityInputs['seen'] = [];
-  for (const r of edges) {
-    // an edge without its b end is a sighting of the a end alone
-    if (r.b_kind === '')
-      seen.push({ kind: String(r.a_kind), value: String(r.a_value), at: Number(r.first_at) });
-    else
-      links.push({
-        aKind: String(r.a_kind),
-        aValue: String(r.a_value),
-        bKind: String(r.b_kind),
-        bValue: String(r.b_value),
-        at: Number(r.first_at),
-        source: String(r.source),
-      });
-  }
+  const { links, seen } = edgeInputs(edges);
   const seenRows = await read(
     sql`SELECT kind, value, ${fn.epochMs('first_seen')} AS at, clean FROM ${fn.table('identity_seen')}
       WHERE workspace_id = ${w} AND ${keysIn(scope)} ORDER BY kind, value`,
