@@ -193,7 +193,7 @@ export async function changeAttributionSettings(
   input: unknown,
 ): Promise<{ settings: WorkspaceAttributionSettings; credits: CreditSummary }> {
   const settings = parseAttributionSettings(input);
-  return withWorkspaceLock(workspaceId, async () => {
+  return withWorkspaceLock(store, workspaceId, async () => {
     const before = await attributionSettingsFor(store, workspaceId);
     await store.setSetting(workspaceId, ATTRIBUTION_SETTINGS, settings);
     // credits of the old conversion milestone would otherwise linger under it

@@ -59,7 +59,7 @@ export async function changeChannelRules(
   config: unknown,
 ): Promise<ChannelRulesChange> {
   if (config !== null) compileRules(resolveRulesConfig(config)); // validate before storing anything
-  return withWorkspaceLock(workspaceId, async () => {
+  return withWorkspaceLock(store, workspaceId, async () => {
     await store.setSetting(workspaceId, CHANNEL_RULES, config);
     const settings = await settingsFor(store, workspaceId);
     const r = await deriveSessions(store, workspaceId, settings.sessions, undefined, true);

@@ -31,7 +31,7 @@ export function rebuild(
   workspaceId: string,
   settings?: DeriveSettings,
 ): Promise<DeriveSummary> {
-  return withWorkspaceLock(workspaceId, () => rebuildUnlocked(store, workspaceId, settings));
+  return withWorkspaceLock(store, workspaceId, () => rebuildUnlocked(store, workspaceId, settings));
 }
 
 async function rebuildUnlocked(
@@ -65,7 +65,7 @@ export function deriveAffected(
   const ids: AffectedIds = isAffectedIds(affected)
     ? affected
     : { anonymousIds: [...affected], userIds: [] };
-  return withWorkspaceLock(workspaceId, () =>
+  return withWorkspaceLock(store, workspaceId, () =>
     deriveAffectedUnlocked(store, workspaceId, ids, settings, opts),
   );
 }
@@ -76,7 +76,7 @@ function isAffectedIds(t: readonly string[] | AffectedIds): t is AffectedIds {
 
 /** Refits the data-driven models of a workspace (deriveAffected with `dataDriven: false` leaves them for later). */
 export function refitWorkspace(store: Store, workspaceId: string): Promise<void> {
-  return withWorkspaceLock(workspaceId, () => refitDataDriven(store, workspaceId));
+  return withWorkspaceLock(store, workspaceId, () => refitDataDriven(store, workspaceId));
 }
 
 async function deriveAffectedUnlocked(

@@ -116,7 +116,7 @@ export async function erasePerson(
   const erasureId = `er_${randomBytes(12).toString('hex')}`;
   const at = new Date();
   // no derive may interleave: one started before would write back rows read before the delete
-  await withWorkspaceLock(workspaceId, () =>
+  await withWorkspaceLock(store, workspaceId, () =>
     store.erasePerson(workspaceId, sel, { erasureId, via: opts.via, at }),
   );
   // the person's derived rows are gone already; the rebuild settles what their facts fed into others'

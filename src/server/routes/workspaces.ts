@@ -102,7 +102,7 @@ export async function workspacesRoutes(
       deps.forgetWriteKeys();
       await deps.flush();
       // after any derive of it in progress, so none writes rows back afterwards
-      const removed = await withWorkspaceLock(workspace.id, () =>
+      const removed = await withWorkspaceLock(store, workspace.id, () =>
         deleteWorkspace(store, workspace.id),
       );
       if (!removed)
