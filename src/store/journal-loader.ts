@@ -3,6 +3,15 @@ import type { Logger } from 'pino';
 import type { Store } from './store.js';
 import type { EventJournal } from './journal.js';
 import type { AffectedIds } from './types.js';
+import { withLease } from './lease.js';
+
+/**
+ * Loads into one store go one at a time across processes: the engine de-duplicates by messageId against
+ * what it has stored, so two processes loading the same retried event at once could both store it.
+ */
+export const JOURNAL_LOAD_LEASE = 'journal-load';
+/** Its life unless renewed: what a crashed loader can hold up the other processes' loads by, at most. */
+const JOURNAL_LOAD_LEASE_MS = 30_000;
 
 /** The loader's progress, for /readyz and `ingest status`: what waits, how long, whether loads fail. */
 export interface LoaderStatus {
@@ -103,31 +112,10 @@ export class JournalLoader {
     let inserted = 0;
     const affected = new Map<string, AffectedIds>();
     try {
-      for (const segment of await this.journal.rotate()) {
-        const r = await this.store.loadEventJournal(segment);
-        if (r.deadLetters > 0) {
-          this.deadLetters += r.deadLetters;
-          this.logger?.warn(
-            { segment, deadLetters: r.deadLetters },
-            'journal lines that cannot load were set aside as dead letters',
-          );
-        }
-        inserted += r.inserted;
-        for (const [ws, ids] of r.affected) {
-          const t = affected.get(ws);
-          affected.set(
-            ws,
-            t
-              ? {
-                  anonymousIds: [...new Set([...t.anonymousIds, ...ids.anonymousIds])],
-                  userIds: [...new Set([...t.userIds, ...ids.userIds])],
-                }
-              : ids,
-          );
-        }
-        await unlink(segment); // (not unlinkSync: the main thread is serving requests meanwhile)
-        this.journal.loaded(segment);
-      }
+      const segments = await this.journal.rotate();
+      if (segments.length === 0) return 0;
+      const load = () => this.loadSegments(segments, affected, (n) => (inserted += n));
+      await withLease(this.store, JOURNAL_LOAD_LEASE, load, { leaseMs: JOURNAL_LOAD_LEASE_MS });
     } finally {
       // segments stored before a failure are derived too
       if (inserted > 0) {
@@ -136,6 +124,38 @@ export class JournalLoader {
       }
     }
     return inserted;
+  }
+
+  private async loadSegments(
+    segments: readonly string[],
+    affected: Map<string, AffectedIds>,
+    add: (inserted: number) => void,
+  ): Promise<void> {
+    for (const segment of segments) {
+      const r = await this.store.loadEventJournal(segment);
+      if (r.deadLetters > 0) {
+        this.deadLetters += r.deadLetters;
+        this.logger?.warn(
+          { segment, deadLetters: r.deadLetters },
+          'journal lines that cannot load were set aside as dead letters',
+        );
+      }
+      add(r.inserted);
+      for (const [ws, ids] of r.affected) {
+        const t = affected.get(ws);
+        affected.set(
+          ws,
+          t
+            ? {
+                anonymousIds: [...new Set([...t.anonymousIds, ...ids.anonymousIds])],
+                userIds: [...new Set([...t.userIds, ...ids.userIds])],
+              }
+            : ids,
+        );
+      }
+      await unlink(segment); // (not unlinkSync: the main thread is serving requests meanwhile)
+      this.journal.loaded(segment);
+    }
   }
 
   status(now = Date.now()): LoaderStatus {

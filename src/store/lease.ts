@@ -1,0 +1,59 @@
+// Work that one process at a time may do, across every process on one control plane: a named lease with
+// expiry (src/store/areas/leases.ts), waited for while another holder's lives, renewed while the work runs.
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { LeasesStore } from './areas/leases.js';
+
+/** This process's name as a lease holder: unique per start, readable in the leases table. */
+export const PROCESS_HOLDER = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+
+/** The longest pause between two tries for a lease another process holds. */
+const MAX_POLL_MS = 1_000;
+
+export interface LeaseOptions {
+  /** Who holds the lease (default: this process). */
+  holder?: string;
+  /** The lease's life in ms, renewed every third of it while the work runs. */
+  leaseMs: number;
+  /** Told when a renewal found the lease lost: the work may have overlapped another holder's. */
+  onLost?: (name: string) => void;
+}
+
+/** Runs `fn` holding the lease `name`: waits while another holder's lease lives, renews it meanwhile. */
+export async function withLease<T>(
+  leases: LeasesStore,
+  name: string,
+  fn: () => Promise<T>,
+  opts: LeaseOptions,
+): Promise<T> {
+  const holder = opts.holder ?? PROCESS_HOLDER;
+  const ttl = opts.leaseMs;
+  for (let pause = 20; !(await leases.acquireLease(name, holder, ttl));) {
+    await new Promise((r) => setTimeout(r, pause));
+    pause = Math.min(pause * 2, MAX_POLL_MS, ttl);
+  }
+  let lostTold = false;
+  const lost = () => {
+    if (lostTold) return;
+    lostTold = true;
+    if (opts.onLost) opts.onLost(name);
+    else
+      process.emitWarning(
+        `the lease ${name} was lost while its work ran: another process may have done the same work at once`,
+      );
+  };
+  const renewing = setInterval(
+    () => {
+      leases.renewLease(name, holder, ttl).then((ok) => ok || lost(), lost);
+    },
+    Math.max(1, Math.floor(ttl / 3)),
+  );
+  renewing.unref();
+  try {
+    return await fn();
+  } finally {
+    clearInterval(renewing);
+    // a release that fails leaves the lease to expire: the next holder waits at most its life
+    await leases.releaseLease(name, holder).catch(() => undefined);
+  }
+}
