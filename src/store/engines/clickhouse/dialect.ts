@@ -91,6 +91,8 @@ const CLICKHOUSE: Omit<Dialect, 'table' | 'tableFinal'> = {
   listPosition: (l, e) => `indexOf(${l}, ${e})`,
   argMinIf: (a, by, c) => `argMinIf(${a}, ${by}, ${c})`,
   lastValueIgnoreNulls: (e) => `last_value(${e}) IGNORE NULLS`,
+  // a String holds any bytes
+  utf8Text: (e) => `if(isValidUTF8(${e}), ${e}, NULL)`,
 };
 
 /** Renders a neutral query for ClickHouse. */

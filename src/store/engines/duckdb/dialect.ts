@@ -68,6 +68,8 @@ export const duckDbDialect: Dialect = {
   listPosition: (l, e) => `list_position(${l}, ${e})`,
   argMinIf: (a, by, c) => `arg_min(${a}, ${by}) FILTER (WHERE ${c})`,
   lastValueIgnoreNulls: (e) => `last_value(${e} IGNORE NULLS)`,
+  // decode fails on bytes that are not UTF-8
+  utf8Text: (e) => `try(decode(${e}))`,
 };
 
 /** Renders a neutral query for DuckDB. */

@@ -321,6 +321,62 @@ describe('neutral SQL on DuckDB and ClickHouse', { timeout: 60_000 }, () => {
     ]);
     assert.deepEqual(w.c, w.d);
   });
+
+  test('bytes as text only when UTF-8, and a search for any of several bound texts', async () => {
+    const lines: [string, Buffer][] = [
+      ['ascii', Buffer.from('{"Email":"Ann@X.io"}')],
+      ['wide', Buffer.from('Ünïcödé ✓ 😀 ann@x.io')],
+      ['stray', Buffer.from([0x61, 0xff, 0x62])],
+      ['cut', Buffer.from([0x61, 0xe2, 0x82])],
+      ['overlong', Buffer.from([0xc0, 0xaf])],
+      ['surrogate', Buffer.from([0xed, 0xa0, 0x80])],
+      ['empty', Buffer.alloc(0)],
+    ];
+    await duck.write((c) =>
+      c.run(`CREATE TABLE lines (id VARCHAR, raw BLOB);
+        INSERT INTO lines VALUES ${lines.map(([id, b]) => `('${id}', from_base64('${b.toString('base64')}'))`).join(', ')}`),
+    );
+    await ch.conn.command(
+      `CREATE TABLE ${ch.database}.lines (id String, raw String) ENGINE = MergeTree ORDER BY id`,
+    );
+    await ch.conn.command(
+      `INSERT INTO ${ch.database}.lines SELECT id, base64Decode(b) FROM
+       (SELECT arrayJoin(arrayZip({ids:Array(String)}, {bs:Array(String)})) AS x, x.1 AS id, x.2 AS b)`,
+      { ids: lines.map(([id]) => id), bs: lines.map(([, b]) => b.toString('base64')) },
+    );
+    const q = (needles: string[]) =>
+      sql`SELECT id, ${fn.utf8Text('raw')} AS line,
+          ${fn.containsAny(fn.lower(fn.utf8Text('raw')), needles)} AS found
+        FROM ${fn.table('lines')} ORDER BY id`;
+    const flag = (r: Record<string, unknown>): Record<string, unknown> => ({
+      ...r,
+      found: r.found === null ? null : Boolean(r.found),
+    });
+    for (const needles of [['ann@x.io', "it's"], ['"email"'], []]) {
+      const d = (await onDuck(duck, q(needles))).map(flag);
+      const c = (await onCh(ch.conn, ch.database, q(needles))).map(flag);
+      assert.deepEqual(c, d, JSON.stringify(needles));
+      const text = (id: string) => lines.find(([i]) => i === id)![1].toString();
+      const valid = new Set(['ascii', 'wide', 'empty']);
+      assert.deepEqual(
+        d.map((r) => [r.id, r.line]),
+        [...lines]
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([id]) => [id, valid.has(id) ? text(id) : null]),
+      );
+      const want = (id: string) =>
+        !valid.has(id)
+          ? needles.length === 0
+            ? false
+            : null
+          : needles.some((n) => text(id).toLowerCase().includes(n));
+      assert.deepEqual(
+        d.map((r) => [r.id, r.found]),
+        d.map((r) => [r.id, want(String(r.id))]),
+        JSON.stringify(needles),
+      );
+    }
+  });
 });
 
 test('render numbers parameters in order and never puts a value into the text', () => {

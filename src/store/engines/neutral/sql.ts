@@ -114,6 +114,10 @@ export interface Dialect {
   argMinIf(arg: string, by: string, cond: string): string;
   /** The window function `last_value` skipping NULLs (followed by the template's `OVER (...)`). */
   lastValueIgnoreNulls(e: string): string;
+
+  // A person's export and erasure (neutral/person-lookup-queries.ts)
+  /** A byte string as text; NULL when its bytes are not UTF-8 (which text search cannot read). */
+  utf8Text(e: string): string;
 }
 
 /** A piece of a template: a parameter, another query, a dialect function, or raw trusted text. */
@@ -276,6 +280,14 @@ export const fn = {
   argMinIf: (arg: Piece | string, by: Piece | string, cond: Piece | string) =>
     three((d, a, b, c) => d.argMinIf(a, b, c), arg, by, cond),
   lastValueIgnoreNulls: (e: Piece | string) => one((d, x) => d.lastValueIgnoreNulls(x), e),
+  /** Whether `e` contains one of the texts, each bound as a parameter (false for none). */
+  containsAny: (e: Piece | string, needles: readonly string[]) =>
+    fragment((d, bind) => {
+      if (needles.length === 0) return 'false';
+      const x = piece(d, bind, expr(e));
+      return `(${needles.map((n) => d.contains(x, bind(p.text(n)))).join(' OR ')})`;
+    }),
+  utf8Text: (e: Piece | string) => one((d, x) => d.utf8Text(x), e),
 };
 
 /** A constant as an SQL string literal (both engines: quotes doubled; backslashes are literal in neither's patterns we write). */
