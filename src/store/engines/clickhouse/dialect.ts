@@ -91,6 +91,8 @@ const CLICKHOUSE: Omit<Dialect, 'table' | 'tableFinal'> = {
   listPosition: (l, e) => `indexOf(${l}, ${e})`,
   argMinIf: (a, by, c) => `argMinIf(${a}, ${by}, ${c})`,
   lastValueIgnoreNulls: (e) => `last_value(${e}) IGNORE NULLS`,
+  jsonTexts: (e) => `JSONExtract(${e}, 'Array(String)')`,
+  listHas: (l, e) => `has(${l}, ${e})`,
 };
 
 /** Renders a neutral query for ClickHouse. */

@@ -68,6 +68,9 @@ export const duckDbDialect: Dialect = {
   listPosition: (l, e) => `list_position(${l}, ${e})`,
   argMinIf: (a, by, c) => `arg_min(${a}, ${by}) FILTER (WHERE ${c})`,
   lastValueIgnoreNulls: (e) => `last_value(${e} IGNORE NULLS)`,
+  // through JSON, so that JSON text is read as JSON (a string item unquoted), not as a list literal
+  jsonTexts: (e) => `CAST(CAST(${e} AS JSON) AS VARCHAR[])`,
+  listHas: (l, e) => `list_contains(${l}, ${e})`,
 };
 
 /** Renders a neutral query for DuckDB. */

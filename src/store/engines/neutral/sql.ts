@@ -114,6 +114,12 @@ export interface Dialect {
   argMinIf(arg: string, by: string, cond: string): string;
   /** The window function `last_value` skipping NULLs (followed by the template's `OVER (...)`). */
   lastValueIgnoreNulls(e: string): string;
+
+  // Journeys (neutral/journey-queries.ts)
+  /** A JSON array of texts (a JSON column, or JSON text; never NULL) as a list of texts. */
+  jsonTexts(e: string): string;
+  /** Whether a list holds `e`. */
+  listHas(list: string, e: string): string;
 }
 
 /** A piece of a template: a parameter, another query, a dialect function, or raw trusted text. */
@@ -276,6 +282,8 @@ export const fn = {
   argMinIf: (arg: Piece | string, by: Piece | string, cond: Piece | string) =>
     three((d, a, b, c) => d.argMinIf(a, b, c), arg, by, cond),
   lastValueIgnoreNulls: (e: Piece | string) => one((d, x) => d.lastValueIgnoreNulls(x), e),
+  jsonTexts: (e: Piece | string) => one((d, x) => d.jsonTexts(x), e),
+  listHas: (list: Piece | string, e: Piece | string) => two((d, l, x) => d.listHas(l, x), list, e),
 };
 
 /** A constant as an SQL string literal (both engines: quotes doubled; backslashes are literal in neither's patterns we write). */
