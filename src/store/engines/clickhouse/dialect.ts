@@ -93,6 +93,8 @@ const CLICKHOUSE: Omit<Dialect, 'table' | 'tableFinal'> = {
   lastValueIgnoreNulls: (e) => `last_value(${e}) IGNORE NULLS`,
   // a String holds any bytes
   utf8Text: (e) => `if(isValidUTF8(${e}), ${e}, NULL)`,
+  jsonTexts: (e) => `JSONExtract(${e}, 'Array(String)')`,
+  listHas: (l, e) => `has(${l}, ${e})`,
 };
 
 /** Renders a neutral query for ClickHouse. */

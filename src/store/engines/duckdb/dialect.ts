@@ -70,6 +70,9 @@ export const duckDbDialect: Dialect = {
   lastValueIgnoreNulls: (e) => `last_value(${e} IGNORE NULLS)`,
   // decode fails on bytes that are not UTF-8
   utf8Text: (e) => `try(decode(${e}))`,
+  // through JSON, so that JSON text is read as JSON (a string item unquoted), not as a list literal
+  jsonTexts: (e) => `CAST(CAST(${e} AS JSON) AS VARCHAR[])`,
+  listHas: (l, e) => `list_contains(${l}, ${e})`,
 };
 
 /** Renders a neutral query for DuckDB. */

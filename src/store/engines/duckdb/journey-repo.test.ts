@@ -1,6 +1,7 @@
 // A journey's events are read in one of three ways: one id is one query; several are the rowids of a
 // narrow scan, then those rows by rowid ranges, or by one bounded scan when the ranges are many. Whatever
-// the way, the events must be those one plain query gives, in the same order, for every person of a world.
+// the way, the events must be those one plain query gives, in the same order, for every person of a world;
+// so must the neutral query ClickHouse runs (a read per kind of id).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -19,6 +20,8 @@ import {
   rowidRanges,
   type JourneyReadOptions,
 } from './journey-repo.js';
+import { queryNeutral } from './dialect.js';
+import { journeyEventsSql } from '../neutral/journey-queries.js';
 
 /** Hand-made persons the simulator never makes: user ids, on their own and across devices, and many events. */
 function extras(round: number): RawEvent[] {
@@ -149,6 +152,13 @@ test('every person’s journey events equal one plain query’s, read by one que
           // over the bounded-scan way's limit, and several ranges for the others
           if (rowidRanges(await rowidsOf(db, expected), 0).length > 3) seen.severalRanges++;
         }
+        // the one query ClickHouse runs, on DuckDB
+        if (anon.length + users.length > 0)
+          assert.deepEqual(
+            await queryNeutral(db, journeyEventsSql('w', anon, users)),
+            expected,
+            `${personId} read by the neutral query`,
+          );
         const journeys = [];
         for (const [way, opts] of Object.entries(ways)) {
           assert.deepEqual(

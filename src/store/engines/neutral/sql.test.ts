@@ -377,6 +377,27 @@ describe('neutral SQL on DuckDB and ClickHouse', { timeout: 60_000 }, () => {
       );
     }
   });
+
+  test('a JSON array of texts as a list, and whether a list holds a value', async () => {
+    const texts = ['a', "it's", 'é "q" \\', 'd'];
+    const { d, c } = await both(
+      (t) =>
+        sql`SELECT id, ${fn.jsonTexts(p.text(JSON.stringify(texts)))} AS list,
+              ${fn.listHas(fn.jsonTexts(p.text(JSON.stringify(texts))), 'id')} AS held,
+              ${fn.listHas(fn.jsonTexts(p.text('[]')), 'id')} AS none
+            FROM ${t} ORDER BY id`,
+    );
+    const norm = (rows: Record<string, unknown>[]) =>
+      rows.map((r) => ({ ...r, held: Boolean(r.held), none: Boolean(r.none) }));
+    const want = ['a', 'b', 'c', 'd'].map((id) => ({
+      id,
+      list: texts,
+      held: texts.includes(id),
+      none: false,
+    }));
+    assert.deepEqual(norm(d), want);
+    assert.deepEqual(norm(c), want);
+  });
 });
 
 test('render numbers parameters in order and never puts a value into the text', () => {

@@ -118,6 +118,11 @@ export interface Dialect {
   // A person's export and erasure (neutral/person-lookup-queries.ts)
   /** A byte string as text; NULL when its bytes are not UTF-8 (which text search cannot read). */
   utf8Text(e: string): string;
+  // Journeys (neutral/journey-queries.ts)
+  /** A JSON array of texts (a JSON column, or JSON text; never NULL) as a list of texts. */
+  jsonTexts(e: string): string;
+  /** Whether a list holds `e`. */
+  listHas(list: string, e: string): string;
 }
 
 /** A piece of a template: a parameter, another query, a dialect function, or raw trusted text. */
@@ -288,6 +293,8 @@ export const fn = {
       return `(${needles.map((n) => d.contains(x, bind(p.text(n)))).join(' OR ')})`;
     }),
   utf8Text: (e: Piece | string) => one((d, x) => d.utf8Text(x), e),
+  jsonTexts: (e: Piece | string) => one((d, x) => d.jsonTexts(x), e),
+  listHas: (list: Piece | string, e: Piece | string) => two((d, l, x) => d.listHas(l, x), list, e),
 };
 
 /** A constant as an SQL string literal (both engines: quotes doubled; backslashes are literal in neither's patterns we write). */
