@@ -7,11 +7,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { chdbTestDir, freshDatabase } from '../../../test-helpers/clickhouse.js';
+import { startClickHouseHttpEndpoint } from '../../../test-helpers/clickhouse-http-endpoint.js';
 import { seedWorld } from '../../../test-helpers/migration-world.js';
 import { openTestStore } from '../../../test-helpers/store.js';
 import { tempDir } from '../../../test-helpers/tmp.js';
 import type { Store } from '../../store.js';
-import { parseStoreUrl, type ChdbLocation } from '../../store-url.js';
+import { parseStoreUrl, type ChdbLocation, type ClickHouseLocation } from '../../store-url.js';
 import { openChdbConnection } from '../clickhouse/chdb-connection.js';
 import type { ClickHouseConnection } from '../clickhouse/connection.js';
 import { TABLES } from '../clickhouse/schema.js';
@@ -55,8 +56,13 @@ async function withWorld(
 }
 
 /** Rows per table (and workspace, when given) on each side, counted by each engine itself. */
-async function counts(
+function counts(f: Fixture, where = '') {
+  return countsIn(f, f.target.database, where);
+}
+
+async function countsIn(
   f: Fixture,
+  database: string,
   where = '',
 ): Promise<{ duck: Record<string, number>; ch: Record<string, number> }> {
   const db = duckDbOf(f.duck)!;
@@ -66,9 +72,7 @@ async function counts(
     duck[t.name] = Number((await db.query(`SELECT count(*) AS n FROM ${t.name} ${where}`))[0]!.n);
     ch[t.name] = Number(
       (
-        await f.conn.query<{ n: number }>(
-          `SELECT count() AS n FROM ${f.target.database}.${t.name} ${where}`,
-        )
+        await f.conn.query<{ n: number }>(`SELECT count() AS n FROM ${database}.${t.name} ${where}`)
       )[0]!.n,
     );
   }
@@ -251,5 +255,39 @@ test(
       const all = await counts(f, `WHERE workspace_id IS NOT NULL`);
       assert.deepEqual(all.ch, all.duck);
     });
+  },
+);
+
+test(
+  'over HTTP: the server’s database made by the migration, every table equal (the real client, a local endpoint)',
+  { timeout: 240_000 },
+  async () => {
+    const endpoint = await startClickHouseHttpEndpoint({ user: 'mover', password: 'pw-mover' });
+    try {
+      await withWorld(
+        async (f) => {
+          const database = freshDatabase('http');
+          const target = parseStoreUrl(
+            `clickhouse://mover:pw-mover@${new URL(endpoint.url).host}/${database}`,
+          );
+          assert.equal(target.engine, 'clickhouse');
+          try {
+            const r = await migrateToClickHouse(f.duck, target as ClickHouseLocation, {
+              chunkRows: 300,
+            });
+            assert.deepEqual(r.mismatches, []);
+            assert.doesNotMatch(r.target, /pw-mover/);
+            assert.ok(table(r, 'dead_letters').target.rows > 0);
+            const c = await countsIn(f, database);
+            assert.deepEqual(c.ch, c.duck);
+          } finally {
+            await f.conn.command(`DROP DATABASE IF EXISTS ${database}`);
+          }
+        },
+        [{ id: A, seed: 31 }],
+      );
+    } finally {
+      await endpoint.close();
+    }
   },
 );
