@@ -12,6 +12,7 @@ import { register as redact } from './redact.js';
 import { register as people } from './people.js';
 import { register as report } from './report.js';
 import { register as inspect } from './inspect.js';
+import { register as migrate } from './migrate.js';
 
 /** Every sub-command registers itself here, in the order `--help` lists them. */
 export function registerCommands(program: Command): void {
@@ -27,5 +28,6 @@ export function registerCommands(program: Command): void {
   evaluate(program);
   channels(program);
   people(program);
+  migrate(program);
   simulate(program);
 }
