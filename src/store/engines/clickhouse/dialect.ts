@@ -91,6 +91,8 @@ const CLICKHOUSE: Omit<Dialect, 'table' | 'tableFinal'> = {
   listPosition: (l, e) => `indexOf(${l}, ${e})`,
   argMinIf: (a, by, c) => `argMinIf(${a}, ${by}, ${c})`,
   lastValueIgnoreNulls: (e) => `last_value(${e}) IGNORE NULLS`,
+  jsonTextList: (e) => `JSONExtract(${e}, 'Array(String)')`,
+  listHasAny: (a, b) => `hasAny(${a}, ${b})`,
 };
 
 /** Renders a neutral query for ClickHouse. */

@@ -68,6 +68,8 @@ export const duckDbDialect: Dialect = {
   listPosition: (l, e) => `list_position(${l}, ${e})`,
   argMinIf: (a, by, c) => `arg_min(${a}, ${by}) FILTER (WHERE ${c})`,
   lastValueIgnoreNulls: (e) => `last_value(${e} IGNORE NULLS)`,
+  jsonTextList: (e) => `CAST(${e} AS VARCHAR[])`,
+  listHasAny: (a, b) => `list_has_any(${a}, ${b})`,
 };
 
 /** Renders a neutral query for DuckDB. */

@@ -114,6 +114,10 @@ export interface Dialect {
   argMinIf(arg: string, by: string, cond: string): string;
   /** The window function `last_value` skipping NULLs (followed by the template's `OVER (...)`). */
   lastValueIgnoreNulls(e: string): string;
+  /** A JSON column holding an array of texts, as a list of texts. */
+  jsonTextList(e: string): string;
+  /** Whether two lists share an item. */
+  listHasAny(a: string, b: string): string;
 }
 
 /** A piece of a template: a parameter, another query, a dialect function, or raw trusted text. */
@@ -276,6 +280,8 @@ export const fn = {
   argMinIf: (arg: Piece | string, by: Piece | string, cond: Piece | string) =>
     three((d, a, b, c) => d.argMinIf(a, b, c), arg, by, cond),
   lastValueIgnoreNulls: (e: Piece | string) => one((d, x) => d.lastValueIgnoreNulls(x), e),
+  jsonTextList: (e: Piece | string) => one((d, x) => d.jsonTextList(x), e),
+  listHasAny: (a: Piece | string, b: Piece | string) => two((d, x, y) => d.listHasAny(x, y), a, b),
 };
 
 /** A constant as an SQL string literal (both engines: quotes doubled; backslashes are literal in neither's patterns we write). */
