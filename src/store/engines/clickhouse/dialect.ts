@@ -95,6 +95,7 @@ const CLICKHOUSE: Omit<Dialect, 'table' | 'tableFinal'> = {
   utf8Text: (e) => `if(isValidUTF8(${e}), ${e}, NULL)`,
   jsonTexts: (e) => `JSONExtract(${e}, 'Array(String)')`,
   listHas: (l, e) => `has(${l}, ${e})`,
+  listHasAny: (a, b) => `hasAny(${a}, ${b})`,
 };
 
 /** Renders a neutral query for ClickHouse. */

@@ -73,6 +73,7 @@ export const duckDbDialect: Dialect = {
   // through JSON, so that JSON text is read as JSON (a string item unquoted), not as a list literal
   jsonTexts: (e) => `CAST(CAST(${e} AS JSON) AS VARCHAR[])`,
   listHas: (l, e) => `list_contains(${l}, ${e})`,
+  listHasAny: (a, b) => `list_has_any(${a}, ${b})`,
 };
 
 /** Renders a neutral query for DuckDB. */

@@ -1,12 +1,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PersonSelection } from '../../types.js';
-import { Db, VARCHAR_LIST } from './connection.js';
+import { Db } from './connection.js';
+import { duckDbDialect, queryNeutral } from './dialect.js';
+import { TOMBSTONED_KINDS } from './erased-identifiers.js';
 import { migrate } from './migrate.js';
-import { paramsUsedBy, PERSON_TABLES, selectionParams } from './person-tables.js';
+import {
+  countPersonRowsSql,
+  personTables,
+  TOMBSTONED_KIND_NAMES,
+  tombstoneKeys,
+} from '../neutral/privacy-queries.js';
+import { render } from '../neutral/sql.js';
 
 // Tables that hold nothing about a person, each for its reason: a new table must be placed on purpose,
-// here or in PERSON_TABLES, or an export would miss it and an erasure leave it behind.
+// here or in neutral/privacy-queries.ts, or an export would miss it and an erasure leave it behind.
 const NOT_ABOUT_A_PERSON = new Set([
   'schema_migrations', // versions
   'workspaces', // configuration
@@ -49,7 +57,8 @@ test("every table of the schema is either a person's (with a filter the engine a
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1",
       )
     ).map((r) => String(r.table_name));
-    const personal = PERSON_TABLES.map((t) => t.table);
+    const person = personTables('ws_1', SELECTION);
+    const personal = person.map((t) => t.table as string);
     assert.deepEqual(
       tables.filter((t) => !personal.includes(t) && !NOT_ABOUT_A_PERSON.has(t)),
       [],
@@ -57,25 +66,67 @@ test("every table of the schema is either a person's (with a filter the engine a
     );
     for (const t of [...personal, ...NOT_ABOUT_A_PERSON]) assert.ok(tables.includes(t), t);
     // facts come first, as the list promises (an erasure deletes in its order)
-    const kinds = PERSON_TABLES.map((t) => t.kind);
+    const kinds = person.map((t) => t.kind);
     assert.equal(kinds.lastIndexOf('fact'), kinds.filter((k) => k === 'fact').length - 1);
-    const params = selectionParams('ws_1', SELECTION);
-    for (const { table, where } of PERSON_TABLES) {
-      const sql = `SELECT count(*) AS n FROM ${table} WHERE ${where}`;
-      const p = paramsUsedBy(sql, params);
-      const rows = await db.query(sql, p.params, p.types);
-      assert.equal(Number(rows[0]?.n), 0, table);
+    for (const t of person) {
+      const rows = await queryNeutral(db, countPersonRowsSql(t));
+      assert.equal(Number(rows[0]?.n), 0, t.table);
     }
   } finally {
     await db.close();
   }
 });
 
-test('a statement is given exactly the parameters it names, list ones typed as lists', () => {
-  const params = selectionParams('ws_1', SELECTION);
-  const p = paramsUsedBy('SELECT 1 WHERE $ws = $ws AND x IN (SELECT unnest($ik)) AND $iv', params);
-  assert.deepEqual(Object.keys(p.params).sort(), ['ik', 'iv', 'ws']);
-  assert.deepEqual(p.types, { ik: VARCHAR_LIST, iv: VARCHAR_LIST });
-  // a name that is only the start of another is not taken for it
-  assert.deepEqual(Object.keys(paramsUsedBy('SELECT $pidsx', params).params), []);
+test('an erasure tombstones the identifiers a load checks, and of a shared device only the stretches', () => {
+  assert.deepEqual(
+    TOMBSTONED_KIND_NAMES,
+    TOMBSTONED_KINDS.map((k) => k.kind),
+  );
+  const sel: PersonSelection = {
+    ...SELECTION,
+    identifiers: [
+      ...SELECTION.identifiers,
+      { kind: 'user_id', value: 'u1' },
+      { kind: 'phone', value: '+442079460018' },
+      { kind: 'email', value: 'ann@example.com' },
+    ],
+    sharedDevices: [
+      { anonymousId: 'shared', from: '2026-01-01T00:00:00.000Z', until: null },
+      { anonymousId: 'shared', from: null, until: '2025-06-01T00:00:00.000Z' },
+    ],
+  };
+  assert.deepEqual(tombstoneKeys(sel), [
+    { kind: 'email', value: 'ann@example.com', from: null, until: null },
+    { kind: 'user_id', value: 'u1', from: null, until: null },
+    { kind: 'anonymous_id', value: 'shared', from: '2026-01-01T00:00:00.000Z', until: null },
+    { kind: 'anonymous_id', value: 'shared', from: null, until: '2025-06-01T00:00:00.000Z' },
+  ]);
+});
+
+test('an empty selection names no row, and a kind cannot pass for a pair', () => {
+  const none: PersonSelection = {
+    personIds: [],
+    identifiers: [],
+    events: {
+      anonymousIds: [],
+      userIds: [],
+      previousIds: [],
+      emails: [],
+      phones: [],
+      messageIds: [],
+      deviceSpans: [],
+    },
+    sharedDevices: [],
+    links: [],
+    deadLetters: [],
+  };
+  for (const t of personTables('ws_1', none)) {
+    const r = render(duckDbDialect, t.where);
+    assert.ok(r.text.endsWith('false'), r.text);
+    assert.ok(Object.keys(r.params).length <= 1, t.table);
+  }
+  assert.throws(
+    () => personTables('ws_1', { ...none, links: [{ kind: 'a\u001fb', value: 'c' }] }),
+    /U\+001F/,
+  );
 });

@@ -1,30 +1,27 @@
-// A person's export and erasure (GDPR Art. 15 and 17) in SQL: every row about them per table (person-tables.ts)
-// read on one snapshot, the erase transaction with its tombstones and audit, and the audit record itself.
+// A person's export and erasure (GDPR Art. 15 and 17) in SQL: every row about them per table (the neutral
+// filters of neutral/privacy-queries.ts) read on one snapshot, the erase transaction with its tombstones
+// and audit, and the audit record itself.
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import type { ErasureRecord, PersonRows, PersonSelection } from '../../types.js';
-import { VARCHAR_LIST, type Db, type Row } from './connection.js';
-import { keyHashSql, TOMBSTONED_KINDS, type PrivacyKey } from './erased-identifiers.js';
-import { paramsUsedBy, PERSON_TABLES, selectionParams } from './person-tables.js';
-import { queryNeutral } from './dialect.js';
+import { VARCHAR_LIST, type Db } from './connection.js';
+import { keyHashSql, type PrivacyKey } from './erased-identifiers.js';
+import { exportSource } from './person-tables.js';
+import { queryNeutral, readNeutral, runNeutral } from './dialect.js';
 import { listErasuresSql, toErasureRecord } from '../neutral/audit-queries.js';
+import { personTables, tombstoneKeys } from '../neutral/privacy-queries.js';
+import { fn, raw, sql } from '../neutral/sql.js';
 
 /** Every row about the person, per table, read on one snapshot. */
 export async function personRows(db: Db, ws: string, sel: PersonSelection): Promise<PersonRows> {
-  const params = selectionParams(ws, sel);
+  const tables = personTables(ws, sel);
   return db.readTransaction(async (conn) => {
     const out: PersonRows = {};
-    for (const { table, where } of PERSON_TABLES) {
-      // the raw line of a dead letter may not be UTF-8: base64 keeps it exact, the text is there when it is readable
-      const from =
-        table === 'dead_letters'
-          ? '(SELECT * EXCLUDE (raw), try(decode(raw)) AS raw_text, base64(raw) AS raw_base64 FROM dead_letters)'
-          : table;
-      const sql = `SELECT to_json(t)::VARCHAR AS row FROM ${from} t WHERE ${where} ORDER BY ALL`;
-      const p = paramsUsedBy(sql, params);
-      const r = await conn.runAndReadAll(sql, p.params, p.types);
-      out[table] = (r.getRowObjectsJson() as Row[]).map(
-        (x) => JSON.parse(String(x.row)) as Record<string, unknown>,
+    for (const { table, where } of tables) {
+      const rows = await readNeutral(
+        conn,
+        sql`SELECT to_json(t)::VARCHAR AS row FROM ${raw(exportSource(table))} t WHERE ${where} ORDER BY ALL`,
       );
+      out[table] = rows.map((x) => JSON.parse(String(x.row)) as Record<string, unknown>);
     }
     return out;
   });
@@ -42,35 +39,26 @@ export async function erasePerson(
   meta: { erasureId: string; via: 'api' | 'cli'; at: Date },
 ): Promise<Record<string, number>> {
   await key.ensure();
-  const params = selectionParams(ws, sel);
+  const tables = personTables(ws, sel);
+  const tombstones = tombstoneKeys(sel);
   return db.transaction(async (c) => {
     const counts: Record<string, number> = {};
-    for (const { table, where } of PERSON_TABLES) {
-      const sql = `DELETE FROM ${table} WHERE ${where}`;
-      const p = paramsUsedBy(sql, params);
-      counts[table] = Number((await c.run(sql, p.params, p.types)).rowsChanged);
-    }
-    const kinds = TOMBSTONED_KINDS.map((k) => `'${k.kind}'`).join(', ');
-    // the identifiers wholly theirs ($ik/$iv leave shared devices out), and of a shared device only their
-    // stretches: the other persons' events on it, old or new, still load
+    for (const { table, where } of tables)
+      counts[table] = await runNeutral(c, sql`DELETE FROM ${fn.table(table)} WHERE ${where}`);
     await c.run(
       `INSERT INTO erased_identifiers (workspace_id, kind, key_hash, erased_at, erasure_id, from_at, until_at)
-       SELECT DISTINCT $ws, k, ${keyHashSql('k', 'v')}, CAST($at AS TIMESTAMPTZ), $id, NULL::TIMESTAMPTZ, NULL::TIMESTAMPTZ
-       FROM (SELECT unnest($ik::VARCHAR[]) AS k, unnest($iv::VARCHAR[]) AS v) WHERE k IN (${kinds})
-       UNION ALL
-       SELECT DISTINCT $ws, 'anonymous_id', ${keyHashSql("'anonymous_id'", 'v')}, CAST($at AS TIMESTAMPTZ), $id, CAST(f AS TIMESTAMPTZ), CAST(u AS TIMESTAMPTZ)
-       FROM (SELECT unnest($dv::VARCHAR[]) AS v, unnest($df::VARCHAR[]) AS f, unnest($du::VARCHAR[]) AS u)`,
+       SELECT DISTINCT $ws, k, ${keyHashSql('k', 'v')}, CAST($at AS TIMESTAMPTZ), $id, CAST(f AS TIMESTAMPTZ), CAST(u AS TIMESTAMPTZ)
+       FROM (SELECT unnest($k::VARCHAR[]) AS k, unnest($v::VARCHAR[]) AS v, unnest($f::VARCHAR[]) AS f, unnest($u::VARCHAR[]) AS u)`,
       {
         ws,
-        ik: params.ik!,
-        iv: params.iv!,
         at: meta.at.toISOString(),
         id: meta.erasureId,
-        dv: listValue(sel.sharedDevices.map((d) => d.anonymousId)),
-        df: listValue(sel.sharedDevices.map((d) => d.from)),
-        du: listValue(sel.sharedDevices.map((d) => d.until)),
+        k: listValue(tombstones.map((t) => t.kind)),
+        v: listValue(tombstones.map((t) => t.value)),
+        f: listValue(tombstones.map((t) => t.from)),
+        u: listValue(tombstones.map((t) => t.until)),
       },
-      { ik: VARCHAR_LIST, iv: VARCHAR_LIST, dv: VARCHAR_LIST, df: VARCHAR_LIST, du: VARCHAR_LIST },
+      { k: VARCHAR_LIST, v: VARCHAR_LIST, f: VARCHAR_LIST, u: VARCHAR_LIST },
     );
     await assertKeyed(c);
     await c.run(

@@ -398,6 +398,40 @@ describe('neutral SQL on DuckDB and ClickHouse', { timeout: 60_000 }, () => {
     assert.deepEqual(norm(d), want);
     assert.deepEqual(norm(c), want);
   });
+
+  test('a JSON column of texts as a list, and whether two lists share an item', async () => {
+    // DuckDB keeps such a column as JSON, ClickHouse as its text (identity_changes.others)
+    const tagged = [
+      { id: 'a', tags: '["p_1", "p_2"]' },
+      { id: 'b', tags: '["p_3"]' },
+      { id: 'c', tags: '[]' },
+      { id: 'd', tags: '["it\'s", "é"]' },
+    ];
+    await duck.write((c) =>
+      c.run(
+        `CREATE TABLE tagged (id VARCHAR, tags JSON);
+         INSERT INTO tagged VALUES ${tagged.map((r) => `('${r.id}', '${r.tags.replaceAll("'", "''")}')`).join(', ')}`,
+      ),
+    );
+    await ch.conn.command(
+      `CREATE TABLE ${ch.database}.tagged (id String, tags String) ENGINE = MergeTree ORDER BY id`,
+    );
+    await ch.conn.insert(`${ch.database}.tagged`, tagged);
+    const q = (t: string) =>
+      sql`SELECT id, ${fn.jsonTexts('tags')} AS list,
+            CASE WHEN ${fn.listHasAny(fn.jsonTexts('tags'), p.texts(['p_2', 'p_3', "it's"]))} THEN 'yes' ELSE 'no' END AS shares,
+            CASE WHEN ${fn.listHasAny(fn.jsonTexts('tags'), p.texts([]))} THEN 'yes' ELSE 'no' END AS shares_none
+          FROM ${ident(t)} ORDER BY id`;
+    const d = await onDuck(duck, q('tagged'));
+    const c = await onCh(ch.conn, ch.database, q(`${ch.database}.tagged`));
+    assert.deepEqual(d, [
+      { id: 'a', list: ['p_1', 'p_2'], shares: 'yes', shares_none: 'no' },
+      { id: 'b', list: ['p_3'], shares: 'yes', shares_none: 'no' },
+      { id: 'c', list: [], shares: 'no', shares_none: 'no' },
+      { id: 'd', list: ["it's", 'é'], shares: 'yes', shares_none: 'no' },
+    ]);
+    assert.deepEqual(c, d);
+  });
 });
 
 test('render numbers parameters in order and never puts a value into the text', () => {

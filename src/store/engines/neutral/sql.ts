@@ -123,6 +123,8 @@ export interface Dialect {
   jsonTexts(e: string): string;
   /** Whether a list holds `e`. */
   listHas(list: string, e: string): string;
+  /** Whether two lists share an item. */
+  listHasAny(a: string, b: string): string;
 }
 
 /** A piece of a template: a parameter, another query, a dialect function, or raw trusted text. */
@@ -295,6 +297,7 @@ export const fn = {
   utf8Text: (e: Piece | string) => one((d, x) => d.utf8Text(x), e),
   jsonTexts: (e: Piece | string) => one((d, x) => d.jsonTexts(x), e),
   listHas: (list: Piece | string, e: Piece | string) => two((d, l, x) => d.listHas(l, x), list, e),
+  listHasAny: (a: Piece | string, b: Piece | string) => two((d, x, y) => d.listHasAny(x, y), a, b),
 };
 
 /** A constant as an SQL string literal (both engines: quotes doubled; backslashes are literal in neither's patterns we write). */

@@ -1,0 +1,177 @@
+// Which rows are a person's, per table, written once for every engine: one list of (table, filter) serves
+// export and erasure alike, so what is exported is what is erased; and which identifiers an erasure
+// tombstones. Each engine reads the rows in its own JSON form and deletes them its own way (a DuckDB
+// transaction; ClickHouse's synchronous mutations, step by step).
+import type { IdentifierKey } from '../../areas/identity.js';
+import type { DeviceSpan, PersonSelection } from '../../areas/privacy.js';
+import { fn, ident, join, p, sql, type Sql } from './sql.js';
+
+/** The tables holding rows about a person, in the order an erasure deletes them: facts first. */
+export const PERSON_TABLE_KINDS = {
+  events: 'fact',
+  identity_links: 'fact',
+  dead_letters: 'fact',
+  sessions: 'derived',
+  identities: 'derived',
+  identity_seen: 'derived',
+  identity_edges: 'derived',
+  identity_quarantine: 'derived',
+  // a log a rebuild cannot reproduce, so its rows naming the person go too
+  identity_changes: 'log',
+  milestones: 'derived',
+  attribution_credits: 'derived',
+} as const satisfies Record<string, 'fact' | 'derived' | 'log'>;
+export type PersonTableName = keyof typeof PERSON_TABLE_KINDS;
+
+export interface PersonTable {
+  table: PersonTableName;
+  kind: 'fact' | 'derived' | 'log';
+  /** Versioned rows (ClickHouse keeps dead letters as ReplacingMergeTree versions): read and counted with FINAL. */
+  versioned: boolean;
+  /** The person's rows of the table. */
+  where: Sql;
+}
+
+/** Joins a (kind, value) pair into one text: kinds never hold this character (checked). */
+const PAIR_SEP = '\u001f';
+
+/** The conditions that hold, OR-ed; `false` when none can (an empty list names no row). */
+function anyOf(conds: readonly (Sql | undefined)[]): Sql {
+  const some = conds.filter((c): c is Sql => c !== undefined);
+  return some.length === 0 ? sql`false` : sql`(${join(some, ' OR ')})`;
+}
+
+const inValues = (column: string, values: readonly string[]): Sql | undefined =>
+  values.length === 0 ? undefined : sql`${fn.inSet(ident(column), p.texts(values))}`;
+
+/** Whether the row's (kindColumn, valueColumn) is one of the pairs. */
+function inPairs(
+  kindColumn: string,
+  valueColumn: string,
+  pairs: readonly IdentifierKey[],
+): Sql | undefined {
+  if (pairs.length === 0) return undefined;
+  for (const { kind } of pairs)
+    if (kind.includes(PAIR_SEP)) throw new Error(`an identifier kind holds U+001F: ${kind}`);
+  const joined = sql`concat(${ident(kindColumn)}, ${p.text(PAIR_SEP)}, ${ident(valueColumn)})`;
+  return sql`${fn.inSet(joined, p.texts(pairs.map((x) => `${x.kind}${PAIR_SEP}${x.value}`)))}`;
+}
+
+/**
+ * Whether the row's shared-device column `column` is one of the spans' devices and `ts` in its stretch
+ * `[from, until)` (null: unbounded), as the derive maps a shared device's events and sessions to persons
+ * (identity-spans.ts). A person has few such stretches: one condition each.
+ */
+function inSpans(column: string, ts: string, spans: readonly DeviceSpan[]): Sql | undefined {
+  if (spans.length === 0) return undefined;
+  return anyOf(
+    spans.map((s) => {
+      const parts = [sql`${ident(column)} = ${p.text(s.anonymousId)}`];
+      if (s.from !== null) parts.push(sql`${ident(ts)} >= ${p.time(s.from)}`);
+      if (s.until !== null) parts.push(sql`${ident(ts)} < ${p.time(s.until)}`);
+      return sql`(${join(parts, ' AND ')})`;
+    }),
+  );
+}
+
+/**
+ * Each table's rows about the person. A shared device is the person's only for their stretches of its time:
+ * its events by their time and its sessions by their start, its identities rows by person id; the
+ * identifiers the filters match by (kind, value) leave it out, so its rows of other persons, and its edges
+ * to them, stay.
+ */
+export function personTables(workspaceId: string, sel: PersonSelection): PersonTable[] {
+  const ws = sql`workspace_id = ${p.text(workspaceId)}`;
+  const owned = ownedIdentifiers(sel);
+  const e = sel.events;
+  const pids = sel.personIds;
+  const where: Record<PersonTableName, Sql> = {
+    events: sql`${ws} AND ${anyOf([
+      inValues('anonymous_id', e.anonymousIds),
+      inValues('user_id', e.userIds),
+      inValues('previous_id', e.previousIds),
+      inValues('email', e.emails),
+      inValues('phone', e.phones),
+      inValues('message_id', e.messageIds),
+      inSpans('anonymous_id', 'ts', e.deviceSpans),
+      inSpans('previous_id', 'ts', e.deviceSpans),
+    ])}`,
+    identity_links: sql`${ws} AND ${anyOf([
+      inPairs('from_kind', 'from_value', sel.links),
+      inPairs('to_kind', 'to_value', sel.links),
+    ])}`,
+    // the selection names dead letters of this workspace (and, for an erasure, lines too broken to name one)
+    dead_letters: anyOf([inValues('id', sel.deadLetters)]),
+    sessions: sql`${ws} AND ${anyOf([
+      inValues('anonymous_id', e.anonymousIds),
+      inSpans('anonymous_id', 'started_at', e.deviceSpans),
+    ])}`,
+    identities: sql`${ws} AND ${anyOf([inPairs('kind', 'value', owned), inValues('person_id', pids)])}`,
+    identity_seen: sql`${ws} AND ${anyOf([inPairs('kind', 'value', owned)])}`,
+    identity_edges: sql`${ws} AND ${anyOf([
+      inPairs('a_kind', 'a_value', owned),
+      inPairs('b_kind', 'b_value', owned),
+    ])}`,
+    identity_quarantine: sql`${ws} AND ${anyOf([inPairs('kind', 'value', owned)])}`,
+    identity_changes: sql`${ws} AND ${anyOf([
+      inValues('person_id', pids),
+      pids.length === 0 ? undefined : sql`${fn.listHasAny(fn.jsonTexts('others'), p.texts(pids))}`,
+    ])}`,
+    milestones: sql`${ws} AND ${anyOf([inValues('person_id', pids)])}`,
+    attribution_credits: sql`${ws} AND ${anyOf([inValues('person_id', pids)])}`,
+  };
+  return (Object.keys(PERSON_TABLE_KINDS) as PersonTableName[]).map((table) => ({
+    table,
+    kind: PERSON_TABLE_KINDS[table],
+    versioned: table === 'dead_letters',
+    where: where[table],
+  }));
+}
+
+/** The person's rows of a table, counted (a versioned row once, not per version). */
+export function countPersonRowsSql(t: PersonTable): Sql {
+  const from = t.versioned ? fn.tableFinal(t.table) : fn.table(t.table);
+  return sql`SELECT ${fn.countAll()} AS n FROM ${from} WHERE ${t.where}`;
+}
+
+/** The identifiers wholly the person's: all but the shared devices, of which only stretches are theirs. */
+function ownedIdentifiers(sel: PersonSelection): IdentifierKey[] {
+  const shared = new Set(sel.sharedDevices.map((d) => d.anonymousId));
+  return sel.identifiers.filter((i) => !(i.kind === 'anonymous_id' && shared.has(i.value)));
+}
+
+/** The kinds a load checks against the tombstones (DuckDB's NOT_ERASED_SQL, ClickHouse's erased.ts). */
+export const TOMBSTONED_KIND_NAMES: readonly string[] = ['anonymous_id', 'user_id', 'email'];
+
+/** An identifier to tombstone (normalised), for all time or, of a shared device, for a stretch. */
+export interface TombstoneKey {
+  kind: string;
+  value: string;
+  from: string | null;
+  until: string | null;
+}
+
+/**
+ * What an erasure tombstones: the identifiers wholly the person's that a load checks, and of a shared
+ * device only their stretches, so that the other persons' events on it, old or new, still load.
+ */
+export function tombstoneKeys(sel: PersonSelection): TombstoneKey[] {
+  const keys: TombstoneKey[] = [
+    ...ownedIdentifiers(sel)
+      .filter((i) => TOMBSTONED_KIND_NAMES.includes(i.kind))
+      .map((i) => ({ kind: i.kind, value: i.value, from: null, until: null })),
+    ...sel.sharedDevices.map((d) => ({
+      kind: 'anonymous_id',
+      value: d.anonymousId,
+      from: d.from,
+      until: d.until,
+    })),
+  ];
+  const seen = new Set<string>();
+  return keys.filter((k) => {
+    const key = JSON.stringify([k.kind, k.value, k.from, k.until]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
