@@ -5,7 +5,7 @@ import { Db } from '../duckdb/connection.js';
 import { migrate } from '../duckdb/migrate.js';
 import { CONTROL_TABLES as DUCKDB_CONTROL_TABLES } from '../duckdb/migrations.js';
 import { CH_MIGRATIONS, migrateClickHouse, schemaStatements } from './migrate.js';
-import { TABLES } from './schema.js';
+import { TABLES, distributedName } from './schema.js';
 
 // the control plane's tables (the DuckDB file's list, so a new one is left out here too): kept by the
 // control store (DuckDB or PostgreSQL), not in ClickHouse; and DuckDB's own migration log
@@ -90,6 +90,65 @@ test(
         }
       }
       assert.throws(() => schemaStatements({ database: 'x; DROP', cluster: 'c' }), /identifier/);
+    } finally {
+      await ch.close();
+    }
+  },
+);
+
+test(
+  'the sharded variant: the cluster schema unchanged, then a Distributed twin of every table that parses',
+  { timeout: 60_000 },
+  async () => {
+    const ch = await openTestChdb();
+    try {
+      const cluster = schemaStatements({ database: 'closedloop', cluster: 'analytics' });
+      const sharded = schemaStatements({
+        database: 'closedloop',
+        cluster: 'analytics',
+        sharded: true,
+      });
+      // the shards' own tables are the 1-shard cluster's statements, Replicated engines and all
+      assert.deepEqual(sharded.slice(0, cluster.length), cluster);
+      const twins = sharded.slice(cluster.length);
+      assert.equal(twins.length, TABLES.length);
+      const formatQuery = async (s: string) => {
+        const [row] = await ch.conn.query<{ q: string }>('SELECT formatQuery({s:String}) AS q', {
+          s,
+        });
+        return String(row?.q);
+      };
+      for (const [i, t] of TABLES.entries()) {
+        const q = await formatQuery(twins[i] ?? '');
+        assert.match(q, /^CREATE TABLE IF NOT EXISTS closedloop\.(\w+) ON CLUSTER analytics/);
+        assert.equal(
+          /^CREATE TABLE IF NOT EXISTS closedloop\.(\w+)/.exec(q)?.[1],
+          distributedName(t.name),
+        );
+        // cluster, database, the shards' table and the workspace's hash, as ClickHouse reads them
+        const key =
+          t.name === 'dead_letters'
+            ? "xxHash64(ifNull(workspace_id, ''))"
+            : 'xxHash64(workspace_id)';
+        assert.ok(
+          q.endsWith(`ENGINE = Distributed('analytics', 'closedloop', '${t.name}', ${key})`),
+          `${t.name}: ${q}`,
+        );
+        // the twin's columns are the table's, as ClickHouse reads both (one `name` Type a line)
+        const columns = (sql: string) =>
+          sql
+            .split('\n')
+            .filter((l) => l.startsWith('    `'))
+            .map((l) => l.trim().replace(/,$/, ''));
+        assert.deepEqual(columns(q), columns(await formatQuery(cluster[i + 2] ?? '')), t.name);
+        assert.equal(columns(q).length, t.columns.length);
+      }
+      // the single server's and the 1-shard cluster's statements ignore nothing and gain nothing
+      assert.deepEqual(
+        schemaStatements({ database: 'closedloop', sharded: false }),
+        schemaStatements({ database: 'closedloop' }),
+      );
+      assert.throws(() => schemaStatements({ database: 'closedloop', sharded: true }), /cluster/);
     } finally {
       await ch.close();
     }

@@ -2,7 +2,7 @@
 // list of statements rendered for the target (one server or a cluster); applied versions are recorded
 // in schema_migrations. The first version is today's whole schema (schema.ts).
 import type { ClickHouseConnection } from './connection.js';
-import { TABLES, createTableSql, type SchemaTarget } from './schema.js';
+import { TABLES, createTableSql, distributedTableSql, type SchemaTarget } from './schema.js';
 
 export interface ChMigration {
   version: number;
@@ -36,6 +36,17 @@ function migrationsTableSql(target: SchemaTarget): string {
   );
 }
 
+/**
+ * On a sharded cluster, the `Distributed` twins of the tables (none otherwise). Not a versioned
+ * migration: they hold no data and follow the target, so a cluster that becomes sharded gets them on
+ * its next migration run (`IF NOT EXISTS`). A migration that changes a table's columns changes its
+ * twin's too.
+ */
+export function distributedStatements(target: SchemaTarget): string[] {
+  if (!target.sharded) return [];
+  return TABLES.map((t) => distributedTableSql(t, target));
+}
+
 /** Every statement of the schema for a target, in order (for a cluster guide, or a syntax check). */
 export function schemaStatements(target: SchemaTarget): string[] {
   const db = target.database;
@@ -44,6 +55,7 @@ export function schemaStatements(target: SchemaTarget): string[] {
     `CREATE DATABASE IF NOT EXISTS ${db}${onCluster}`,
     migrationsTableSql(target),
     ...CH_MIGRATIONS.flatMap((m) => m.statements(target)),
+    ...distributedStatements(target),
   ];
 }
 
@@ -66,5 +78,6 @@ export async function migrateClickHouse(
     for (const s of m.statements(target)) await conn.command(s);
     await conn.insert(`${db}.schema_migrations`, [{ version: m.version, name: m.name }]);
   }
+  for (const s of distributedStatements(target)) await conn.command(s);
   return Math.max(0, ...CH_MIGRATIONS.map((m) => m.version));
 }

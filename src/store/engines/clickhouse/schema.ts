@@ -9,6 +9,10 @@
 // TABLE ... REPLACE PARTITION), which is how an engine without multi-statement transactions stays
 // all-or-nothing. Small audit tables whose rows change once (a retry time, a re-derive time) are
 // ReplacingMergeTree on a version and read with FINAL: they hold a handful of rows per workspace.
+//
+// On several shards a workspace lives whole on one shard (shard.ts), each shard holds these tables, and
+// `Distributed` tables over them (`distributedTableSql`) serve reads across workspaces only: the derive's
+// partition swaps, lightweight deletes and de-duplicating inserts act on a shard's own tables.
 
 export interface TableSpec {
   name: string;
@@ -25,6 +29,8 @@ export interface TableSpec {
   /** Why the table is laid out so (kept beside the spec). */
   note: string;
 }
+
+import { shardingKeySql } from './shard.js';
 
 const TS = "DateTime64(3, 'UTC')";
 const S = 'String';
@@ -298,6 +304,11 @@ export interface SchemaTarget {
   database: string;
   /** The cluster name of the servers' `remote_servers` configuration; absent for one server. */
   cluster?: string;
+  /**
+   * The cluster has (or will have) several shards: each table gets a `Distributed` twin named
+   * `<table>_all` over every shard's table, for reads across workspaces. Needs `cluster`.
+   */
+  sharded?: boolean;
 }
 
 const quoteIdent = (s: string) => {
@@ -331,4 +342,28 @@ export function tableSpec(name: string): TableSpec {
   const t = TABLES.find((x) => x.name === name);
   if (!t) throw new Error(`no ClickHouse table ${name}`);
   return t;
+}
+
+/** The `Distributed` twin of a table on a sharded cluster: the name its cross-workspace reads use. */
+export const distributedName = (table: string): string => `${table}_all`;
+
+/**
+ * `CREATE TABLE` of a table's `Distributed` twin, on every node: the same columns, over the table of
+ * the same name in the same database on each shard of the cluster, sharded by the workspace's hash
+ * (so a row inserted through it lands on its workspace's shard, `shardOf`). Skip indexes, partitions
+ * and sort keys belong to the shards' tables, not to this one.
+ */
+export function distributedTableSql(t: TableSpec, target: SchemaTarget): string {
+  const db = quoteIdent(target.database);
+  if (!target.cluster) throw new Error('a sharded schema needs the cluster name');
+  const cluster = quoteIdent(target.cluster);
+  const workspace = t.columns.find((c) => c.startsWith('workspace_id '));
+  if (!workspace) throw new Error(`table ${t.name} has no workspace_id to shard by`);
+  const key = shardingKeySql('workspace_id', workspace.includes('Nullable('));
+  return [
+    `CREATE TABLE IF NOT EXISTS ${db}.${quoteIdent(distributedName(t.name))} ON CLUSTER '${cluster}' (`,
+    `  ${t.columns.join(',\n  ')}`,
+    ')',
+    `ENGINE = Distributed('${cluster}', '${db}', '${quoteIdent(t.name)}', ${key})`,
+  ].join('\n');
 }
