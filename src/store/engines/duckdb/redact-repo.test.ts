@@ -11,7 +11,7 @@ import {
 } from '../../../collect/redaction-rules.js';
 import type { RawEvent } from '../../types.js';
 import { Db } from './connection.js';
-import { candidatePattern } from './redact-repo.js';
+import { candidatePattern } from '../neutral/redaction-queries.js';
 
 const RULES = { extraNames: ['nonce', 'Member.Ref', 'shopKey'], identifyParam: 'cl_email' };
 

@@ -296,6 +296,28 @@ describe('neutral SQL on DuckDB and ClickHouse', { timeout: 60_000 }, () => {
     assert.deepEqual(Object.keys(norm(c)[0]!.obj as object), ['gclid', 'x']);
   });
 
+  test('a regular expression bound as a parameter: backslashes, inline flags, quotes', async () => {
+    // a backslash-u escape, an encoded `@` in any case, a dot that is only a dot, a quote
+    const pattern = "\\\\u00|(?i:%40)|^a\\.b$|it's";
+    const values = ['x\\u0041', 'ann%40X', 'a.b', 'axb'];
+    const { d, c } = await both(
+      (t) =>
+        sql`SELECT id, ${fn.regexpMatchesBound('v', pattern)} AS hit
+            FROM (SELECT id, CASE id WHEN 'a' THEN ${p.text(values[0]!)} WHEN 'b' THEN ${p.text(values[1]!)}
+              WHEN 'c' THEN ${p.text(values[2]!)} ELSE ${p.text(values[3]!)} END AS v FROM ${t}) x ORDER BY id`,
+    );
+    const want = [
+      { id: 'a', hit: true },
+      { id: 'b', hit: true },
+      { id: 'c', hit: true },
+      { id: 'd', hit: false },
+    ];
+    const norm = (rows: Record<string, unknown>[]) =>
+      rows.map((r) => ({ id: r.id, hit: Boolean(r.hit) }));
+    assert.deepEqual(norm(d), want);
+    assert.deepEqual(norm(c), want);
+  });
+
   test('argMin over some rows (and skipping NULLs), last value skipping NULLs', async () => {
     const { d, c } = await both(
       (t) =>

@@ -298,6 +298,9 @@ export const fn = {
   jsonTexts: (e: Piece | string) => one((d, x) => d.jsonTexts(x), e),
   listHas: (list: Piece | string, e: Piece | string) => two((d, l, x) => d.listHas(l, x), list, e),
   listHasAny: (a: Piece | string, b: Piece | string) => two((d, x, y) => d.listHasAny(x, y), a, b),
+  /** regexpMatches with a pattern built at run time (bound as a text parameter: any characters). */
+  regexpMatchesBound: (e: Piece | string, pattern: string) =>
+    fragment((d, bind) => d.regexpMatches(piece(d, bind, expr(e)), bind(p.text(pattern)))),
 };
 
 /** A constant as an SQL string literal (both engines: quotes doubled; backslashes are literal in neither's patterns we write). */
