@@ -3,6 +3,7 @@
 // hint words the stored-facts redaction pre-filters events with. Pure: no store, no I/O.
 import { CLICK_ID_PARAMS } from '../rules/campaign-params.js';
 import type { RedactionHint } from '../store/types.js';
+import { EMAIL_MARKER } from './redact-emails.js';
 
 /**
  * Parameter names redacted by default, matched against each word of a name (split at `_ - . [ ] space`
@@ -85,7 +86,7 @@ export function hintWords(rules: RedactionRules = {}): RedactionHint {
     for (const w of words(n)) exact.add(w);
   }
   if (rules.identifyParam) anywhere.add(rules.identifyParam.toLowerCase());
-  return { anywhere: [...anywhere].sort(), words: [...exact].sort() };
+  return { anywhere: [...anywhere].sort(), words: [...exact].sort(), markers: [EMAIL_MARKER] };
 }
 
 export interface CompiledRedaction {

@@ -21,6 +21,11 @@ export interface RedactionRun {
 export interface RedactionHint {
   anywhere: readonly string[];
   words: readonly string[];
+  /**
+   * Texts a redacted value became that the redaction lists again wherever they are (the `[email]`
+   * marker, which holds no `@` any more): an event holding one is read too.
+   */
+  markers?: readonly string[];
 }
 
 /** An event's fields the stored-facts redaction hands to the redaction function, and gets back. */
