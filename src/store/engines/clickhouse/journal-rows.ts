@@ -37,7 +37,7 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A JSON value at a path, as text the way DuckDB's ->> gives it (strings as is, null/absent NULL). */
-function textAt(root: unknown, ...path: string[]): string | null {
+export function textAt(root: unknown, ...path: string[]): string | null {
   let v: unknown = root;
   for (const k of path) {
     if (!isObj(v) || !Object.hasOwn(v, k)) return null;
