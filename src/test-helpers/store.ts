@@ -1,13 +1,15 @@
 // The conformance suite's one switch: store and report tests open their store here, and
-// CLOSEDLOOP_TEST_ENGINE chooses the engine (duckdb, the default, is the only one so far; clickhouse
-// comes with issue 14). Engine internals keep their own tests in their engine folder.
+// CLOSEDLOOP_TEST_ENGINE chooses the data engine: duckdb (the default) or clickhouse (the process's chdb,
+// a database of the store's own, with the control plane in the DuckDB file under the test's directory, as
+// `CLOSEDLOOP_STORE=chdb://...` without CLOSEDLOOP_CONTROL runs). Engine internals keep their own tests in
+// their engine folder.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore, type StoreLimits } from '../store/open.js';
 import type { Store } from '../store/store.js';
 import { tempDir } from './tmp.js';
 
-export const TEST_ENGINES = ['duckdb'] as const;
+export const TEST_ENGINES = ['duckdb', 'clickhouse'] as const;
 
 /** The engine the suite runs on (CLOSEDLOOP_TEST_ENGINE), refused by name when this build has no such engine. */
 export function testEngine(env: NodeJS.ProcessEnv = process.env): (typeof TEST_ENGINES)[number] {
@@ -21,9 +23,29 @@ export function testEngine(env: NodeJS.ProcessEnv = process.env): (typeof TEST_E
 }
 
 /** A store for a test, on the engine the suite runs on, under `dir`. */
-export function openTestStore(dir: string, limits?: StoreLimits): Promise<Store> {
-  testEngine();
-  return openStore(dir, limits);
+export async function openTestStore(dir: string, limits?: StoreLimits): Promise<Store> {
+  if (testEngine() === 'duckdb') return openStore(dir, limits);
+  // loaded only on this engine (chdb is an optional package)
+  const { chdbTestDir, freshDatabase } = await import('./clickhouse.js');
+  const { openChdbConnection } = await import('../store/engines/clickhouse/chdb-connection.js');
+  const chdbDir = chdbTestDir();
+  const database = freshDatabase('store');
+  const store = await openStore(dir, {
+    ...limits,
+    store: `chdb://${chdbDir}?database=${database}`,
+  });
+  const close = store.close.bind(store);
+  // the store's database goes with it (a connection of its own keeps the process's chdb session open)
+  store.close = async () => {
+    const admin = await openChdbConnection(chdbDir);
+    try {
+      await close();
+    } finally {
+      await admin.command(`DROP DATABASE IF EXISTS ${database}`);
+      await admin.close();
+    }
+  };
+  return store;
 }
 
 /** What a property test's run gets: its own workspace, and the bulk path to load events into it. */
