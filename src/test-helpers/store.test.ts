@@ -1,11 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { openChdbConnection } from '../store/engines/clickhouse/chdb-connection.js';
 import { chStoreOf } from '../store/engines/clickhouse/clickhouse-store.js';
 import { DB_FILE } from '../store/open.js';
-import { chdbTestDir } from './clickhouse.js';
 import { openTestStore, testEngine } from './store.js';
 import { tempDir } from './tmp.js';
 
@@ -29,50 +27,52 @@ const workspace = {
 };
 
 test(
-  'on clickhouse, each test store has a chdb database of its own, dropped on close, and its control plane in the DuckDB file under its directory',
+  'on clickhouse, a test store keeps its data in a chdb database of its directory’s own (found again on a reopen, new for a new directory) and its control plane in the DuckDB file there',
   { timeout: 60_000 },
   async () => {
     const before = process.env.CLOSEDLOOP_TEST_ENGINE;
     process.env.CLOSEDLOOP_TEST_ENGINE = 'clickhouse';
     const { dir, cleanup } = tempDir();
-    const conn = await openChdbConnection(chdbTestDir());
+    const page = {
+      type: 'page',
+      messageId: 'm1',
+      anonymousId: 'a1',
+      timestamp: '2026-01-01T00:00:00Z',
+    };
     try {
       const a = await openTestStore(join(dir, 'a'));
       const b = await openTestStore(join(dir, 'b'));
-      let database: string;
       try {
         assert.equal(a.engine, 'clickhouse');
         assert.equal(a.controlEngine, 'duckdb');
         assert.ok(existsSync(join(dir, 'a', DB_FILE)), 'the control plane is in the local file');
-        database = chStoreOf(a)!.database;
-        assert.notEqual(database, chStoreOf(b)!.database);
+        assert.notEqual(chStoreOf(a)!.database, chStoreOf(b)!.database);
         await a.createWorkspace(workspace);
         await b.createWorkspace(workspace);
-        const page = {
-          type: 'page',
-          messageId: 'm1',
-          anonymousId: 'a1',
-          timestamp: '2026-01-01T00:00:00Z',
-        };
-        assert.equal(
-          (await a.appendEvents('w', [page], { origin: 'api', receivedAt: new Date() })).inserted,
-          1,
-        );
-        assert.equal(await a.countEvents('w'), 1);
+        const r = await a.appendEvents('w', [page], { origin: 'api', receivedAt: new Date() });
+        assert.equal(r.inserted, 1);
         assert.equal(await b.countEvents('w'), 0);
       } finally {
         await a.close();
         await b.close();
       }
-      const left = await conn.query<{ name: string }>(
-        'SELECT name FROM system.databases WHERE name = {db:String}',
-        { db: database },
-      );
-      assert.deepEqual(left, [], 'the store’s database is dropped with it');
+      const reopened = await openTestStore(join(dir, 'a'));
+      try {
+        assert.equal(await reopened.countEvents('w'), 1, 'a reopen finds the data');
+      } finally {
+        await reopened.close();
+      }
+      // the directory removed and made again: a new store, whatever the last one at that path held
+      rmSync(join(dir, 'a'), { recursive: true });
+      const fresh = await openTestStore(join(dir, 'a'));
+      try {
+        assert.equal(await fresh.countEvents('w'), 0);
+      } finally {
+        await fresh.close();
+      }
     } finally {
       if (before === undefined) delete process.env.CLOSEDLOOP_TEST_ENGINE;
       else process.env.CLOSEDLOOP_TEST_ENGINE = before;
-      await conn.close();
       cleanup();
     }
   },

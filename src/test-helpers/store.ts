@@ -1,11 +1,12 @@
 // The conformance suite's one switch: store and report tests open their store here, and
 // CLOSEDLOOP_TEST_ENGINE chooses the data engine: duckdb (the default) or clickhouse (the process's chdb,
-// a database of the store's own, with the control plane in the DuckDB file under the test's directory, as
-// `CLOSEDLOOP_STORE=chdb://...` without CLOSEDLOOP_CONTROL runs). Engine internals keep their own tests in
+// a database of the test directory's own, with the control plane in the DuckDB file under that directory,
+// as `CLOSEDLOOP_STORE=chdb://...` without CLOSEDLOOP_CONTROL runs). Engine internals keep their own tests in
 // their engine folder.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { openStore, type StoreLimits } from '../store/open.js';
+import { createHash } from 'node:crypto';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DB_FILE, openStore, type StoreLimits } from '../store/open.js';
 import type { Store } from '../store/store.js';
 import { tempDir } from './tmp.js';
 
@@ -22,30 +23,29 @@ export function testEngine(env: NodeJS.ProcessEnv = process.env): (typeof TEST_E
   return known;
 }
 
-/** A store for a test, on the engine the suite runs on, under `dir`. */
+/**
+ * A store for a test, on the engine the suite runs on, under `dir`. On clickhouse its database is named
+ * after `dir`, so a test that closes and reopens its store finds its data, as in DuckDB's file; a
+ * database of the same name that an earlier test left (a directory of the same path) is dropped when
+ * `dir` is new. The databases go with the process's chdb directory when the process exits.
+ */
 export async function openTestStore(dir: string, limits?: StoreLimits): Promise<Store> {
   if (testEngine() === 'duckdb') return openStore(dir, limits);
   // loaded only on this engine (chdb is an optional package)
-  const { chdbTestDir, freshDatabase } = await import('./clickhouse.js');
+  const { chdbTestDir } = await import('./clickhouse.js');
   const { openChdbConnection } = await import('../store/engines/clickhouse/chdb-connection.js');
   const chdbDir = chdbTestDir();
-  const database = freshDatabase('store');
-  const store = await openStore(dir, {
-    ...limits,
-    store: `chdb://${chdbDir}?database=${database}`,
-  });
-  const close = store.close.bind(store);
-  // the store's database goes with it (a connection of its own keeps the process's chdb session open)
-  store.close = async () => {
-    const admin = await openChdbConnection(chdbDir);
+  const where = resolve(dir);
+  const database = `store_${createHash('sha1').update(where).digest('hex').slice(0, 16)}`;
+  if (!existsSync(join(where, DB_FILE))) {
+    const conn = await openChdbConnection(chdbDir);
     try {
-      await close();
+      await conn.command(`DROP DATABASE IF EXISTS ${database}`);
     } finally {
-      await admin.command(`DROP DATABASE IF EXISTS ${database}`);
-      await admin.close();
+      await conn.close();
     }
-  };
-  return store;
+  }
+  return openStore(dir, { ...limits, store: `chdb://${chdbDir}?database=${database}` });
 }
 
 /** What a property test's run gets: its own workspace, and the bulk path to load events into it. */
