@@ -26,6 +26,7 @@ import { countEvents, loadEventJournal, queryEvents, type ChStore } from './even
 import { openHttpConnection } from './http-connection.js';
 import { clickHouseIdentity } from './identity-area.js';
 import { importEventsFile } from './import.js';
+import { personJourney } from './journeys.js';
 import {
   currentIdentities,
   leadsByFirstTouchChannel,
@@ -35,6 +36,14 @@ import {
   sessionsByChannel,
 } from './inspection.js';
 import { migrateClickHouse } from './migrate.js';
+import {
+  formerPersonIds,
+  identifierSpellings,
+  personIdentifiers,
+  sharedDeviceSpans,
+  textMentions,
+} from './person-lookup.js';
+import { erasePerson, personRows } from './privacy.js';
 import { loadPrivacyKey } from './privacy-key.js';
 import { deriveSessions } from './sessions.js';
 import { saveUserAgents, userAgentsToParse } from './user-agents.js';
@@ -48,20 +57,11 @@ const notYet = (method: string) => async (): Promise<never> => {
 };
 
 /**
- * The areas other helpers are building beside this file (journeys.ts, redaction.ts, person-lookup.ts and
- * privacy.ts, each `(s: ChStore, ...areaArgs)`). At merge, replace this object by their imports; the
- * redaction runs and erasure records are read by audit-logs.ts already.
+ * What is still being built beside this file (redaction.ts, `redactStoredEvents(s, ...)`): at merge,
+ * replace this object by its import. The redaction runs are read by audit-logs.ts already.
  */
 const PENDING_AREAS = {
-  personJourney: notYet('personJourney'),
   redactStoredEvents: notYet('redactStoredEvents'),
-  identifierSpellings: notYet('identifierSpellings'),
-  textMentions: notYet('textMentions'),
-  personIdentifiers: notYet('personIdentifiers'),
-  sharedDeviceSpans: notYet('sharedDeviceSpans'),
-  formerPersonIds: notYet('formerPersonIds'),
-  personRows: notYet('personRows'),
-  erasePerson: notYet('erasePerson'),
 };
 
 // the engine's own handle on a data part it opened, for engine tests and test helpers only
@@ -124,7 +124,19 @@ export async function openClickHouseData(location: ClickHouseDataLocation): Prom
       leadsByFirstTouchChannel,
       personCredits,
     }),
-    ...bind(s, { redactionRuns, listErasures, completeErasure }),
+    ...bind(s, { personJourney }),
+    ...bind(s, {
+      identifierSpellings,
+      textMentions,
+      personIdentifiers,
+      sharedDeviceSpans,
+      formerPersonIds,
+      personRows,
+      erasePerson,
+      listErasures,
+      completeErasure,
+    }),
+    ...bind(s, { redactionRuns }),
     ...bind(s, PENDING_AREAS),
   };
   STORES.set(data, s);
