@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig, type Config, type ConfigOverrides } from '../config/config.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
+import { StoreUrlError } from '../store/store-url.js';
 import { StoreUnavailable } from '../store/types.js';
 import { UsageError } from './errors.js';
 import { asCliError, findServer, type ServerClient } from './server-client.js';
@@ -78,18 +79,25 @@ export async function withStore<T>(
 }
 
 /**
- * Opens the store the configuration names (data directory, control plane, memory cap). What stops it
- * from opening becomes a usage error (exit 2) saying what to fix: another process holding the data
- * directory, or a control database that is down or refuses (named without its password).
+ * Opens the store the configuration names (data directory, data and control planes, memory cap). What
+ * stops it from opening becomes a usage error (exit 2) saying what to fix: another process holding the
+ * data directory, or a control database or ClickHouse that is down or refuses (named without its
+ * password).
  */
 export async function openConfiguredStore(config: Config): Promise<Store> {
   try {
     return await openStore(config.dataDir, {
       memoryLimit: config.memoryLimit,
       control: config.control,
+      store: config.store,
     });
   } catch (err) {
-    if (err instanceof StoreUnavailable) throw new UsageError(err.message, 'CLOSEDLOOP_CONTROL');
+    if (err instanceof StoreUnavailable)
+      throw new UsageError(
+        err.message,
+        /^the control database /.test(err.target) ? 'CLOSEDLOOP_CONTROL' : 'CLOSEDLOOP_STORE',
+      );
+    if (err instanceof StoreUrlError) throw new UsageError(err.message, 'CLOSEDLOOP_STORE');
     // DuckDB allows one process per database file
     if (/lock/i.test((err as Error).message)) {
       throw new UsageError(

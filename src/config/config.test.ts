@@ -154,3 +154,37 @@ test('control: a postgres:// URL from the file or CLOSEDLOOP_CONTROL, unset by d
     cleanup();
   }
 });
+
+test('store: CLOSEDLOOP_STORE or the file names the data engine, unset by default (DuckDB); a URL store-url.ts cannot read is refused without its password', () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    assert.equal(loadConfig({ env: {}, cwd: dir }).store, undefined);
+    const url = 'clickhouse://closedloop:s3cret@ch.internal:8123/analytics';
+    assert.equal(loadConfig({ env: { CLOSEDLOOP_STORE: url }, cwd: dir }).store, url);
+    writeFileSync(join(dir, 'closedloop.config.json'), JSON.stringify({ store: 'chdb:///var/ch' }));
+    assert.equal(loadConfig({ env: {}, cwd: dir }).store, 'chdb:///var/ch');
+    assert.equal(loadConfig({ env: { CLOSEDLOOP_STORE: 'duckdb' }, cwd: dir }).store, 'duckdb');
+    for (const bad of [
+      'https://closedloop:s3cret@ch.internal/analytics',
+      'chdb://relative',
+      's3cret',
+      'mysql://u:s3cret@h/db',
+    ]) {
+      assert.throws(
+        () => loadConfig({ env: { CLOSEDLOOP_STORE: bad }, cwd: dir }),
+        (err: unknown) => {
+          assert.ok(err instanceof ConfigError);
+          assert.equal(err.problems.length, 1, err.message);
+          assert.match(
+            err.problems[0]!,
+            /^CLOSEDLOOP_STORE: must be duckdb \(the default\), clickhouse:\/\//,
+          );
+          assert.ok(!err.message.includes('s3cret'), err.message);
+          return true;
+        },
+      );
+    }
+  } finally {
+    cleanup();
+  }
+});

@@ -143,6 +143,19 @@ const FIELDS = {
     hint: 'a postgres:// or postgresql:// URL, e.g. postgres://user:password@host:5432/db (unset: the DuckDB file in the data directory)',
     secret: true,
   },
+  // where the data plane lives (facts, derived rows): the DuckDB file under dataDir, a ClickHouse server,
+  // or ClickHouse embedded (chdb). Only its form is checked here; store/store-url.ts reads the rest when
+  // the store opens (and says what is wrong). Shown in errors without its password.
+  store: {
+    env: 'CLOSEDLOOP_STORE',
+    schema: z
+      .string()
+      .refine((v) => /^\s*(duckdb\s*$|clickhouses?:\/\/[^/]|chdb:\/\/\/.)/i.test(v))
+      .optional(),
+    default: undefined,
+    hint: 'duckdb (the default), clickhouse://user:password@host:8123/database, clickhouses://... (TLS) or chdb:///absolute/path',
+    secret: true,
+  },
 } as const;
 
 export type Config = { [K in keyof typeof FIELDS]: z.infer<(typeof FIELDS)[K]['schema']> };

@@ -1,13 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, watch, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, watch, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { rebuild } from '../derive/derive.js';
 import { simulate } from '../sim/index.js';
 import { tempDir } from '../test-helpers/tmp.js';
 import { defaultMemoryLimit, parseByteSize, threadsFor } from '../util/memory-limit.js';
 import { createTestSchema } from '../test-helpers/postgres.js';
-import { openStore, SPILL_DIR } from './open.js';
+import { chdbTestDir, freshDatabase } from '../test-helpers/clickhouse.js';
+import { openChdbConnection } from './engines/clickhouse/chdb-connection.js';
+import { DB_FILE, openStore, SPILL_DIR } from './open.js';
+import { StoreUrlError } from './store-url.js';
 import type { Store } from './store.js';
 
 const near = (reported: string, bytes: number) => {
@@ -205,6 +208,112 @@ test('a control that is not a PostgreSQL URL is refused without its password', a
         return true;
       },
     );
+  } finally {
+    cleanup();
+  }
+});
+
+test(
+  'with a chdb store and no control URL, facts live in ClickHouse and workspaces in the local DuckDB file; deletion removes both',
+  { timeout: 60_000 },
+  async () => {
+    const { dir, cleanup } = tempDir();
+    const database = freshDatabase('open');
+    const url = `chdb://${chdbTestDir()}?database=${database}`;
+    try {
+      const store = await openStore(dir, { store: url });
+      try {
+        assert.equal(store.engine, 'clickhouse');
+        assert.equal(store.controlEngine, 'duckdb');
+        await store.createWorkspace(workspace('w'));
+        await store.createWorkspace(workspace('other'));
+        await store.setSetting('w', 'lookback', 30);
+        await store.appendEvents('w', [page(1), page(2)], {
+          origin: 'api',
+          receivedAt: new Date(),
+        });
+        await store.appendEvents('other', [page(1)], { origin: 'api', receivedAt: new Date() });
+        const removed = await store.deleteWorkspace('w');
+        assert.equal(removed?.workspaces, 1);
+        assert.equal(removed?.workspace_settings, 1);
+        assert.equal(removed?.events, 2);
+        assert.equal(await store.countEvents('w'), 0);
+        assert.equal(await store.countEvents('other'), 1);
+      } finally {
+        await store.close();
+      }
+      // the file holds the workspaces, not the facts; ClickHouse holds the facts
+      const fileOnly = await openStore(dir);
+      try {
+        assert.deepEqual(
+          (await fileOnly.listWorkspaces()).map((w) => w.id),
+          ['other'],
+        );
+        assert.equal(await fileOnly.countEvents('other'), 0);
+      } finally {
+        await fileOnly.close();
+      }
+      const again = await openStore(dir, { store: url });
+      try {
+        assert.equal(await again.countEvents('other'), 1);
+        assert.equal((await again.getWorkspace('other'))?.writeKey, 'wk_other');
+      } finally {
+        await again.close();
+      }
+    } finally {
+      const conn = await openChdbConnection(chdbTestDir());
+      await conn.command(`DROP DATABASE IF EXISTS ${database}`);
+      await conn.close();
+      cleanup();
+    }
+  },
+);
+
+test(
+  'with a chdb store and a control URL, the data directory gets no DuckDB file',
+  { timeout: 60_000 },
+  async () => {
+    const { dir, cleanup } = tempDir();
+    const pg = await createTestSchema();
+    const database = freshDatabase('open');
+    try {
+      const store = await openStore(dir, {
+        control: pg.url,
+        store: `chdb://${chdbTestDir()}?database=${database}`,
+      });
+      try {
+        assert.equal(store.controlEngine, 'postgres');
+        assert.equal(store.engine, 'clickhouse');
+        await store.createWorkspace(workspace('w'));
+        await store.appendEvents('w', [page(1)], { origin: 'api', receivedAt: new Date() });
+        assert.equal(await store.countEvents('w'), 1);
+      } finally {
+        await store.close();
+      }
+      assert.equal(existsSync(join(dir, DB_FILE)), false);
+    } finally {
+      const conn = await openChdbConnection(chdbTestDir());
+      await conn.command(`DROP DATABASE IF EXISTS ${database}`);
+      await conn.close();
+      await pg.drop();
+      cleanup();
+    }
+  },
+);
+
+test('a store URL that cannot be read is refused before anything opens, without its password', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    await assert.rejects(
+      openStore(join(dir, 'never'), { store: 'https://ops:hunter2@ch.internal:8443/db' }),
+      (e: unknown) => {
+        assert.ok(e instanceof StoreUrlError, String(e));
+        assert.match(e.message, /write clickhouses:\/\/\.\.\. for a ClickHouse server/);
+        assert.ok(!e.message.includes('hunter2'));
+        return true;
+      },
+    );
+    assert.equal(existsSync(join(dir, 'never')), false);
   } finally {
     cleanup();
   }

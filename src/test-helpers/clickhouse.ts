@@ -10,8 +10,8 @@ import type { ChStore } from '../store/engines/clickhouse/events.js';
 import { migrateClickHouse } from '../store/engines/clickhouse/migrate.js';
 import type { Db } from '../store/engines/duckdb/connection.js';
 import { duckDbOf } from '../store/engines/duckdb/duckdb-store.js';
+import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
-import { openTestStore } from './store.js';
 import { tempDir } from './tmp.js';
 
 let dataDir: string | undefined;
@@ -68,7 +68,8 @@ export async function withBothEngines(
   opts: { workspaceId?: string } = {},
 ): Promise<void> {
   const { dir, cleanup } = tempDir();
-  const duck = await openTestStore(join(dir, 'duck'));
+  // DuckDB whatever the suite's engine (CLOSEDLOOP_TEST_ENGINE): the side ClickHouse is compared with
+  const duck = await openStore(join(dir, 'duck'));
   const ch = await openTestChdb();
   try {
     if (opts.workspaceId)

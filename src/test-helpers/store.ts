@@ -1,13 +1,16 @@
 // The conformance suite's one switch: store and report tests open their store here, and
-// CLOSEDLOOP_TEST_ENGINE chooses the engine (duckdb, the default, is the only one so far; clickhouse
-// comes with issue 14). Engine internals keep their own tests in their engine folder.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { openStore, type StoreLimits } from '../store/open.js';
+// CLOSEDLOOP_TEST_ENGINE chooses the data engine: duckdb (the default) or clickhouse (the process's chdb,
+// a database of the test directory's own, with the control plane in the DuckDB file under that directory,
+// as `CLOSEDLOOP_STORE=chdb://...` without CLOSEDLOOP_CONTROL runs). Engine internals keep their own tests in
+// their engine folder.
+import { createHash } from 'node:crypto';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DB_FILE, openStore, type StoreLimits } from '../store/open.js';
 import type { Store } from '../store/store.js';
 import { tempDir } from './tmp.js';
 
-export const TEST_ENGINES = ['duckdb'] as const;
+export const TEST_ENGINES = ['duckdb', 'clickhouse'] as const;
 
 /** The engine the suite runs on (CLOSEDLOOP_TEST_ENGINE), refused by name when this build has no such engine. */
 export function testEngine(env: NodeJS.ProcessEnv = process.env): (typeof TEST_ENGINES)[number] {
@@ -20,10 +23,29 @@ export function testEngine(env: NodeJS.ProcessEnv = process.env): (typeof TEST_E
   return known;
 }
 
-/** A store for a test, on the engine the suite runs on, under `dir`. */
-export function openTestStore(dir: string, limits?: StoreLimits): Promise<Store> {
-  testEngine();
-  return openStore(dir, limits);
+/**
+ * A store for a test, on the engine the suite runs on, under `dir`. On clickhouse its database is named
+ * after `dir`, so a test that closes and reopens its store finds its data, as in DuckDB's file; a
+ * database of the same name that an earlier test left (a directory of the same path) is dropped when
+ * `dir` is new. The databases go with the process's chdb directory when the process exits.
+ */
+export async function openTestStore(dir: string, limits?: StoreLimits): Promise<Store> {
+  if (testEngine() === 'duckdb') return openStore(dir, limits);
+  // loaded only on this engine (chdb is an optional package)
+  const { chdbTestDir } = await import('./clickhouse.js');
+  const { openChdbConnection } = await import('../store/engines/clickhouse/chdb-connection.js');
+  const chdbDir = chdbTestDir();
+  const where = resolve(dir);
+  const database = `store_${createHash('sha1').update(where).digest('hex').slice(0, 16)}`;
+  if (!existsSync(join(where, DB_FILE))) {
+    const conn = await openChdbConnection(chdbDir);
+    try {
+      await conn.command(`DROP DATABASE IF EXISTS ${database}`);
+    } finally {
+      await conn.close();
+    }
+  }
+  return openStore(dir, { ...limits, store: `chdb://${chdbDir}?database=${database}` });
 }
 
 /** What a property test's run gets: its own workspace, and the bulk path to load events into it. */

@@ -100,3 +100,32 @@ test(
     }
   },
 );
+
+test(
+  'a ClickHouse store that is down stops a command and the server at start, naming CLOSEDLOOP_STORE and the URL without its password',
+  { timeout: 60_000 },
+  async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const closed = await freePort();
+      const env = { CLOSEDLOOP_STORE: `clickhouse://ops:hunter2@127.0.0.1:${closed}/analytics` };
+      const expected = new RegExp(
+        `^error: CLOSEDLOOP_STORE: cannot open http://ops@127\\.0\\.0\\.1:${closed}/analytics: cannot reach ClickHouse: ECONNREFUSED$`,
+        'm',
+      );
+      const listed = await runCli(['workspace', 'list', '--data-dir', dir], env);
+      assert.equal(listed.code, 2, listed.stderr);
+      assert.match(listed.stderr, expected);
+      assert.ok(!listed.stderr.includes('hunter2'), listed.stderr);
+
+      const port = String(await freePort());
+      const server = startCli(['serve', '--port', port, '--data-dir', dir, '--no-demo'], env);
+      assert.equal(await server.exited, 2);
+      assert.match(server.output().stderr, expected);
+      assert.ok(!JSON.stringify(server.output()).includes('hunter2'));
+      assert.equal(existsSync(join(dir, DB_FILE)), false);
+    } finally {
+      cleanup();
+    }
+  },
+);

@@ -15,7 +15,7 @@ import { CLICK_ID_PARAMS } from '../../../rules/campaign-params.js';
 import { simulate } from '../../../sim/index.js';
 import { openTestChdb } from '../../../test-helpers/clickhouse.js';
 import { segmentBytes } from '../../../test-helpers/poison.js';
-import { openTestStore } from '../../../test-helpers/store.js';
+import { openStore } from '../../open.js';
 import { tempDir } from '../../../test-helpers/tmp.js';
 import type { Store } from '../../store.js';
 import { queryNeutral as duckQuery } from '../duckdb/dialect.js';
@@ -146,7 +146,8 @@ test(
   { timeout: 300_000 },
   async () => {
     const { dir, cleanup } = tempDir();
-    const duck = await openTestStore(join(dir, 'duck'));
+    // DuckDB whatever the suite's engine: the side ClickHouse is compared with
+    const duck = await openStore(join(dir, 'duck'));
     const chdb = await openTestChdb();
     const s: ChStore = { conn: chdb.conn, database: chdb.database };
     try {
