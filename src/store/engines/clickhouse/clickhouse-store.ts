@@ -27,6 +27,7 @@ import { openHttpConnection } from './http-connection.js';
 import { clickHouseIdentity } from './identity-area.js';
 import { importEventsFile } from './import.js';
 import { personJourney } from './journeys.js';
+import { redactStoredEvents } from './redaction.js';
 import {
   currentIdentities,
   leadsByFirstTouchChannel,
@@ -51,18 +52,6 @@ import { deleteWorkspaceData } from './workspace-data.js';
 
 /** Where a ClickHouse data plane lives: a server over HTTP(S), or chdb in this process. */
 export type ClickHouseDataLocation = ClickHouseLocation | ChdbLocation;
-
-const notYet = (method: string) => async (): Promise<never> => {
-  throw new Error(`${method} is not built on ClickHouse yet`);
-};
-
-/**
- * What is still being built beside this file (redaction.ts, `redactStoredEvents(s, ...)`): at merge,
- * replace this object by its import. The redaction runs are read by audit-logs.ts already.
- */
-const PENDING_AREAS = {
-  redactStoredEvents: notYet('redactStoredEvents'),
-};
 
 // the engine's own handle on a data part it opened, for engine tests and test helpers only
 const STORES = new WeakMap<DataStore, ChStore>();
@@ -136,8 +125,7 @@ export async function openClickHouseData(location: ClickHouseDataLocation): Prom
       listErasures,
       completeErasure,
     }),
-    ...bind(s, { redactionRuns }),
-    ...bind(s, PENDING_AREAS),
+    ...bind(s, { redactionRuns, redactStoredEvents }),
   };
   STORES.set(data, s);
   return data;
