@@ -66,7 +66,9 @@ function worker<T>(args: string[]): T {
   );
   const line = r.stdout.trim().split('\n').pop() ?? '';
   if (r.status !== 0 || !line.startsWith('{'))
-    throw new Error(`derive worker ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+    throw new Error(
+      `derive worker ${args.slice(0, 2).join(' ')} failed (${r.status}): ${r.stderr}`,
+    );
   return JSON.parse(line) as T;
 }
 
