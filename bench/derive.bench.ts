@@ -4,9 +4,22 @@
  * DuckDB scan of the same events table (count and distinct anonymous ids) in the same run. (2)
  * Incremental latency through a real in-process server: a page view and an identify over HTTP until the
  * people API shows the person with the session, against GET /healthz on the same server, over each
- * world; and GET /api/people/:id/journey of 20 existing persons with an email. Import and rebuild each
- * run in a fresh process, so their peak RSS is their own. The ~10M world needs about 25 GB of free disk
- * and its import about 20 GB of memory.
+ * world; and GET /api/people/:id/journey of 20 existing persons with an email. (3) The reports over the
+ * credits the rebuild wrote: the attribution report by channel and the model comparison (no other bench
+ * reads reports over the store). Import and rebuild each run in a fresh process, so their peak RSS is
+ * their own. The ~10M world needs about 25 GB of free disk per engine and its import about 20 GB of
+ * memory.
+ *
+ * Engines (BENCH_ENGINES=duckdb,clickhouse, both by default): DuckDB's figures keep their names;
+ * ClickHouse's say "on ClickHouse", with rows ClickHouse / DuckDB (target <= 2). ClickHouse is embedded
+ * through chdb (chdb:///path, the control plane in the DuckDB file beside it): the figures are the
+ * embedded engine's, without a server's HTTP round trips, and its memory is inside the measured
+ * process. chdb holds one data directory per process, so ClickHouse's live part runs in a child process
+ * (derive-worker.ts live) while DuckDB's runs in this one, as before. ClickHouse imports the world from
+ * the file DuckDB's import kept (the same seeded world, simulated once), through the store's import;
+ * alone, it simulates its own. Its baseline scan runs on the store's chdb session.
+ * A ClickHouse live run that fails (e.g. a derive past derive-live.ts's 60 s give-up) leaves a row
+ * "repeats measured: 0" with the reason, rather than ending the suite.
  *
  * Run alone: npx tsx bench/derive.bench.ts (prints JSON). Knobs: BENCH_DERIVE_DAYS (84),
  * BENCH_DERIVE_SMALL_VISITORS (300), BENCH_DERIVE_LARGE_VISITORS (3000), BENCH_DERIVE_HUGE_VISITORS
@@ -19,7 +32,19 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureLiveDerive, percentile, type LiveTimings } from './support/derive-live.js';
-import type { ImportOutput, RebuildOutput } from './support/derive-worker.js';
+import {
+  approx,
+  extrapolation,
+  liveComparison,
+  liveResults,
+  rebuildComparison,
+  rebuildResults,
+  reportResults,
+  round,
+  type World,
+} from './support/derive-results.js';
+import type { ImportOutput, LiveOutput, RebuildOutput } from './support/derive-worker.js';
+import { benchEngines, chdbStoreUrl, type BenchEngine } from './support/engines.js';
 import type { BenchResult } from './types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -43,217 +68,171 @@ function worker<T>(args: string[]): T {
   );
   const line = r.stdout.trim().split('\n').pop() ?? '';
   if (r.status !== 0 || !line.startsWith('{'))
-    throw new Error(`derive worker ${args[0]} failed (${r.status}): ${r.stderr}`);
+    throw new Error(
+      `derive worker ${args.slice(0, 2).join(' ')} failed (${r.status}): ${r.stderr}`,
+    );
   return JSON.parse(line) as T;
 }
 
-interface World {
-  label: string;
-  visitors: number;
-  imported: ImportOutput;
-  rebuilt: RebuildOutput;
+/** One size of world on each engine measured: DuckDB's and ClickHouse's, from the same simulation. */
+interface Worlds {
+  duckdb?: World;
+  clickhouse?: World;
+  /** Where each lives: the data directory, and the store URL (ClickHouse's). */
+  places: Partial<Record<BenchEngine, { dir: string; store?: string }>>;
 }
 
-/** 979,311 -> "~1M", 97,402 -> "~100k": one significant figure, for names that stay put between runs. */
-function approx(n: number): string {
-  const magnitude = 10 ** Math.floor(Math.log10(Math.max(1, n)));
-  const v = Math.round(n / magnitude) * magnitude;
-  return v >= 1e6 ? `~${v / 1e6}M` : v >= 1e3 ? `~${v / 1e3}k` : `~${v}`;
-}
-
-function buildWorld(dir: string, visitors: number): World {
-  const imported = worker<ImportOutput>(['import', dir, String(DAYS), String(visitors)]);
-  const label = approx(imported.events);
-  const rebuilt = worker<RebuildOutput>(['rebuild', dir, imported.workspaceId]);
-  if (rebuilt.events !== imported.events)
-    throw new Error(`${label}: scan saw ${rebuilt.events} of ${imported.events} events`);
+function rebuild(w: Omit<World, 'rebuilt' | 'label'>, dir: string, store?: string): World {
+  const label = approx(w.imported.events);
+  const rebuilt = worker<RebuildOutput>([
+    'rebuild',
+    dir,
+    w.imported.workspaceId,
+    ...(store ? ['--store', store] : []),
+  ]);
+  const on = w.engine === 'duckdb' ? '' : ` on ${w.engine}`;
+  if (rebuilt.events !== w.imported.events)
+    throw new Error(`${label}${on}: scan saw ${rebuilt.events} of ${w.imported.events} events`);
   if (rebuilt.sessions === 0 || rebuilt.persons === 0)
-    throw new Error(`${label}: rebuild derived nothing`);
-  return { label, visitors, imported, rebuilt };
+    throw new Error(`${label}${on}: rebuild derived nothing`);
+  return { ...w, label, rebuilt };
 }
 
-const totalSeconds = (r: RebuildOutput): number =>
-  r.userAgentsSeconds +
-  r.sessionsSeconds +
-  r.identitySeconds +
-  r.milestonesSeconds +
-  r.creditsSeconds;
-const round = (v: number, digits = 3): number => Number(v.toFixed(digits));
+function buildWorlds(root: string, name: string, visitors: number): Worlds {
+  const engines = benchEngines();
+  const out: Worlds = { places: {} };
+  const base = { visitors, days: DAYS };
+  const duckDir = join(root, name);
+  const chDir = join(root, `${name}-clickhouse`);
+  const chStore = chdbStoreUrl(chDir);
+  const both = engines.length === 2;
+  let duckImport: ImportOutput | undefined;
+  let chImport: ImportOutput | undefined;
+  if (engines.includes('duckdb')) {
+    const keep = both ? ['--keep'] : [];
+    duckImport = worker<ImportOutput>(['import', duckDir, String(DAYS), String(visitors), ...keep]);
+  }
+  if (engines.includes('clickhouse')) {
+    chImport = duckImport
+      ? worker<ImportOutput>([
+          'import-file',
+          chDir,
+          join(duckDir, 'events.ndjson'),
+          String(duckImport.events),
+          '--store',
+          chStore,
+        ])
+      : worker<ImportOutput>(['import', chDir, String(DAYS), String(visitors), '--store', chStore]);
+  }
+  if (duckImport) {
+    out.duckdb = rebuild({ ...base, engine: 'duckdb', imported: duckImport }, duckDir);
+    out.places.duckdb = { dir: duckDir };
+  }
+  if (chImport) {
+    out.clickhouse = rebuild({ ...base, engine: 'clickhouse', imported: chImport }, chDir, chStore);
+    out.places.clickhouse = { dir: chDir, store: chStore };
+  }
+  return out;
+}
 
-function rebuildResults(w: World): BenchResult[] {
-  const r = w.rebuilt;
-  const total = totalSeconds(r);
-  const n = `rebuild ${w.label}`;
+/** Rebuild and report figures of one size, each engine's, then ClickHouse against DuckDB. */
+function worldResults({ duckdb, clickhouse }: Worlds): BenchResult[] {
   return [
-    {
-      name: `${n}: events`,
-      value: r.events,
-      unit: 'events',
-      note: `simulator seed 1, ${DAYS} days x ${w.visitors} visitors/day; ${r.anonymousIds} anonymous ids; bulk import ${w.imported.seconds.toFixed(1)} s (peak RSS of the simulate + import process ${w.imported.peakRssMiB.toFixed(0)} MiB)`,
-    },
-    {
-      name: `${n}: DuckDB scan count + count distinct anonymous_id (baseline)`,
-      value: round(r.baselineSeconds),
-      unit: 's',
-      note: 'median of 3, bare DuckDB instance on the same file',
-    },
-    { name: `${n}: user agents`, value: round(r.userAgentsSeconds), unit: 's' },
-    {
-      name: `${n}: sessions`,
-      value: round(r.sessionsSeconds),
-      unit: 's',
-      note: `${r.sessions} sessions`,
-    },
-    {
-      name: `${n}: identity`,
-      value: round(r.identitySeconds),
-      unit: 's',
-      note: `${r.persons} persons`,
-    },
-    {
-      name: `${n}: milestones`,
-      value: round(r.milestonesSeconds),
-      unit: 's',
-      note: `${r.leads} leads`,
-    },
-    {
-      name: `${n}: attribution credits`,
-      value: round(r.creditsSeconds),
-      unit: 's',
-      note: `${r.credits} credit rows, 13 models`,
-    },
-    {
-      name: `${n}: total`,
-      value: round(total),
-      unit: 's',
-      ...(r.events >= 5_000_000 ? { target: '<= 60' } : {}),
-      note: `peak RSS ${r.peakRssMiB.toFixed(0)} MiB (rebuild process)`,
-    },
-    { name: `${n}: throughput`, value: r.events / total, unit: 'events/s' },
-    {
-      name: `${n}: total / baseline scan`,
-      value: round(total / r.baselineSeconds, 1),
-      unit: 'ratio',
-    },
+    ...(duckdb ? rebuildResults(duckdb) : []),
+    ...(clickhouse ? rebuildResults(clickhouse, duckdb) : []),
+    ...(duckdb && clickhouse ? rebuildComparison(clickhouse, duckdb) : []),
+    ...(duckdb ? reportResults(duckdb) : []),
+    ...(clickhouse ? reportResults(clickhouse, duckdb) : []),
   ];
 }
 
-function liveResults(w: World, t: LiveTimings): BenchResult[] {
-  const { latencyMs } = t;
-  const healthzP50 = percentile(t.healthzMs, 50);
-  const what = `live ${w.label}: page + identify until person and session are readable`;
-  const journey = `live ${w.label}: GET /api/people/:id/journey of existing persons`;
-  return [
-    {
-      name: `${what}, p50`,
-      value: round(percentile(latencyMs, 50), 1),
-      unit: 'ms',
-      target: '<= 2000',
-      note: `${latencyMs.length} repeats over ${w.rebuilt.events} stored events, polled every 10 ms; ${(percentile(latencyMs, 50) / healthzP50).toFixed(0)}x GET /healthz p50 (${healthzP50.toFixed(2)} ms)`,
-    },
-    {
-      name: `${what}, p95`,
-      value: round(percentile(latencyMs, 95), 1),
-      unit: 'ms',
-      target: '<= 2000',
-      note: `max ${Math.max(...latencyMs).toFixed(1)} ms`,
-    },
-    {
-      name: `${journey}, p50`,
-      value: round(percentile(t.journeyMs, 50), 1),
-      unit: 'ms',
-      note: `${t.journeyMs.length} persons with an email, spread over the latest identifies; timeline items p50 ${percentile(t.journeyItems, 50)}, max ${Math.max(...t.journeyItems)}`,
-    },
-    {
-      name: `${journey}, p95`,
-      value: round(percentile(t.journeyMs, 95), 1),
-      unit: 'ms',
-      note: `max ${Math.max(...t.journeyMs).toFixed(1)} ms`,
-    },
-  ];
+const peakRss = (name: string, mib: number, what: string): BenchResult => ({
+  name: `${name}: peak RSS of ${what} (server + client)`,
+  value: Math.round(mib),
+  unit: 'MiB',
+});
+
+/**
+ * The live part over one size: DuckDB's server in this process (its peak RSS is this process's so far,
+ * as before), ClickHouse's in a child process of its own.
+ */
+async function liveOf(ws: Worlds, repeats: number, withHealthz: boolean): Promise<BenchResult[]> {
+  const out: BenchResult[] = [];
+  let duck: LiveTimings | undefined;
+  let ch: LiveOutput | undefined;
+  if (ws.duckdb) {
+    const w = ws.duckdb;
+    duck = await measureLiveDerive(
+      {
+        dir: ws.places.duckdb!.dir,
+        writeKey: w.imported.writeKey,
+        secretKey: w.imported.secretKey,
+      },
+      repeats,
+    );
+    if (withHealthz) {
+      out.push({
+        name: `live ${w.label}: GET /healthz round trip (baseline)`,
+        value: round(percentile(duck.healthzMs, 50), 2),
+        unit: 'ms p50',
+        note: `p95 ${percentile(duck.healthzMs, 95).toFixed(2)} ms, ${duck.healthzMs.length} requests`,
+      });
+    }
+    out.push(...liveResults(w, duck));
+    out.push(
+      peakRss(`live ${w.label}`, process.resourceUsage().maxRSS / 1024, 'the bench process'),
+    );
+  }
+  if (ws.clickhouse) {
+    const w = ws.clickhouse;
+    const { dir, store } = ws.places.clickhouse!;
+    try {
+      ch = worker<LiveOutput>([
+        'live',
+        dir,
+        w.imported.writeKey,
+        w.imported.secretKey,
+        String(repeats),
+        '--store',
+        store!,
+      ]);
+      out.push(...liveResults(w, ch));
+      out.push(peakRss(`live ${w.label} on ClickHouse`, ch.peakRssMiB, 'its own process'));
+    } catch (e) {
+      // a live run that fails (e.g. a derive past derive-live.ts's give-up) is a finding, not the end
+      // of the suite: the rebuilds measured so far stay, and the row says why nothing was measured
+      const why = /Error: (.*)/.exec(String(e instanceof Error ? e.message : e))?.[1] ?? String(e);
+      process.stderr.write(
+        `derive bench: the live run on ClickHouse over ${w.label} failed: ${why}\n`,
+      );
+      out.push({
+        name: `live ${w.label} on ClickHouse: repeats measured`,
+        value: 0,
+        unit: 'repeats',
+        note: `the live run failed: ${why.slice(0, 300)}`,
+      });
+    }
+  }
+  if (duck && ch) out.push(...liveComparison(ws.duckdb!.label, ch, duck));
+  return out;
 }
 
 export async function run(): Promise<BenchResult[]> {
   const root = mkdtempSync(join(tmpdir(), 'closedloop-derive-bench-'));
   try {
-    const small = buildWorld(join(root, 'small'), SMALL_VISITORS);
-    const large = buildWorld(join(root, 'large'), LARGE_VISITORS);
-    const huge = HUGE_VISITORS > 0 ? buildWorld(join(root, 'huge'), HUGE_VISITORS) : undefined;
-
-    const largeTotal = totalSeconds(large.rebuilt);
-    const perEventSmall = totalSeconds(small.rebuilt) / small.rebuilt.events;
-    const perEventLarge = largeTotal / large.rebuilt.events;
-    const extrapolated = perEventLarge * TARGET_EVENTS;
-
-    const live = await measureLiveDerive(
-      {
-        dir: join(root, 'small'),
-        writeKey: small.imported.writeKey,
-        secretKey: small.imported.secretKey,
-      },
-      REPEATS,
-    );
-    const rssAfterSmall = process.resourceUsage().maxRSS / 1024;
-    const h50 = percentile(live.healthzMs, 50);
-    const results: BenchResult[] = [
-      ...rebuildResults(small),
-      ...rebuildResults(large),
-      ...(huge
-        ? rebuildResults(huge)
-        : [
-            {
-              name: `rebuild 10M events (linear extrapolation from ${large.label})`,
-              value: round(extrapolated, 1),
-              unit: 's',
-              target: '<= 60',
-              note: `extrapolation, not a measurement (BENCH_DERIVE_HUGE_VISITORS=0 skipped the ~10M world); cost per event at ${large.label} / ${small.label} = ${(perEventLarge / perEventSmall).toFixed(2)}`,
-            },
-          ]),
-      {
-        name: `live ${small.label}: GET /healthz round trip (baseline)`,
-        value: round(h50, 2),
-        unit: 'ms p50',
-        note: `p95 ${percentile(live.healthzMs, 95).toFixed(2)} ms, ${live.healthzMs.length} requests`,
-      },
-      ...liveResults(small, live),
-      {
-        name: `live ${small.label}: peak RSS of the bench process (server + client)`,
-        value: Math.round(rssAfterSmall),
-        unit: 'MiB',
-      },
-    ];
-    if (LARGE_REPEATS > 0) {
-      const big = await measureLiveDerive(
-        {
-          dir: join(root, 'large'),
-          writeKey: large.imported.writeKey,
-          secretKey: large.imported.secretKey,
-        },
-        LARGE_REPEATS,
-      );
-      results.push(...liveResults(large, big));
-      results.push({
-        name: `live ${large.label}: peak RSS of the bench process (server + client)`,
-        value: Math.round(process.resourceUsage().maxRSS / 1024),
-        unit: 'MiB',
-      });
-    }
-    if (huge && HUGE_REPEATS > 0) {
-      const h = await measureLiveDerive(
-        {
-          dir: join(root, 'huge'),
-          writeKey: huge.imported.writeKey,
-          secretKey: huge.imported.secretKey,
-        },
-        HUGE_REPEATS,
-      );
-      results.push(...liveResults(huge, h));
-      results.push({
-        name: `live ${huge.label}: peak RSS of the bench process (server + client)`,
-        value: Math.round(process.resourceUsage().maxRSS / 1024),
-        unit: 'MiB',
-      });
-    }
+    const small = buildWorlds(root, 'small', SMALL_VISITORS);
+    const large = buildWorlds(root, 'large', LARGE_VISITORS);
+    const huge = HUGE_VISITORS > 0 ? buildWorlds(root, 'huge', HUGE_VISITORS) : undefined;
+    const results: BenchResult[] = [...worldResults(small), ...worldResults(large)];
+    if (huge) results.push(...worldResults(huge));
+    else
+      for (const engine of ['duckdb', 'clickhouse'] as const) {
+        const [s, l] = [small[engine], large[engine]];
+        if (s && l) results.push(extrapolation(s, l, TARGET_EVENTS));
+      }
+    results.push(...(await liveOf(small, REPEATS, true)));
+    if (LARGE_REPEATS > 0) results.push(...(await liveOf(large, LARGE_REPEATS, false)));
+    if (huge && HUGE_REPEATS > 0) results.push(...(await liveOf(huge, HUGE_REPEATS, false)));
     return results;
   } finally {
     rmSync(root, { recursive: true, force: true });

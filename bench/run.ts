@@ -3,6 +3,8 @@
 // median of its runs with the spread, every suite with the commit and machine it was measured on. A full
 // run rewrites the whole table; a partial run replaces only its suites (results.ts says how that shows).
 // Each module compares itself with a baseline measured in the same run, so figures survive a noisy machine.
+// BENCH_ENGINES=duckdb,clickhouse (both by default) picks the data engines of the suites that measure
+// both side by side (bulk-load, derive); ClickHouse is the embedded one (chdb), in child processes.
 import { readdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';

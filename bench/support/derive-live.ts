@@ -1,7 +1,8 @@
 // Incremental derive latency through a real server in this process: a page view for a new anonymous id,
 // then an identify with an email, both over HTTP; the clock stops when the people API finds the person by
 // that email and their journey holds the session. Baseline: GET /healthz on the same server. Also the
-// journey API's read time for persons already in the world.
+// journey API's read time for persons already in the world. On ClickHouse (world.store a chdb:// URL) it
+// runs in a process of its own (derive-worker.ts live): chdb holds one data directory per process.
 import pino from 'pino';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,6 +15,8 @@ export interface LiveWorld {
   dir: string;
   writeKey: string;
   secretKey: string;
+  /** The data engine's URL, as CLOSEDLOOP_STORE (DuckDB when absent). */
+  store?: string | undefined;
 }
 
 export interface LiveTimings {
@@ -46,7 +49,7 @@ interface Journey {
 }
 
 export async function measureLiveDerive(world: LiveWorld, repeats: number): Promise<LiveTimings> {
-  const store = await openStore(world.dir);
+  const store = await openStore(world.dir, { store: world.store });
   const config = loadConfig({
     env: {},
     cwd: world.dir,

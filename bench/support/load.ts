@@ -12,14 +12,18 @@ export interface LoadRun {
   peakRssMiB: number;
 }
 
-/** `mode` as bulk-load-worker.ts; `memoryLimit` (e.g. '2GB') sets CLOSEDLOOP_MEMORY_LIMIT for the child. */
+/**
+ * `mode` as bulk-load-worker.ts; `memoryLimit` (e.g. '2GB') sets CLOSEDLOOP_MEMORY_LIMIT for the child,
+ * `store` its CLOSEDLOOP_STORE (DuckDB when not given, whatever this process's environment says).
+ */
 export function loadInChild(
   mode: 'native' | 'store' | 'cli' | 'rebuild',
   args: string[],
   memoryLimit?: string,
+  store?: string,
 ): LoadRun {
   if (mode !== 'rebuild') mkdirSync(args[1]!, { recursive: true });
-  const env = { ...process.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, CLOSEDLOOP_STORE: store ?? 'duckdb' };
   if (memoryLimit !== undefined) env.CLOSEDLOOP_MEMORY_LIMIT = memoryLimit;
   const r = spawnSync(
     process.execPath,
@@ -32,6 +36,8 @@ export function loadInChild(
   );
   const line = r.stdout.trim().split('\n').pop() ?? '';
   if (r.status !== 0 || !line.startsWith('{'))
-    throw new Error(`${mode} load failed (exit ${r.status}): ${r.stderr.slice(-2000)}`);
+    throw new Error(
+      `${mode} load${store ? ` on ${store}` : ''} failed (exit ${r.status}): ${r.stderr.slice(-2000)}`,
+    );
   return JSON.parse(line) as LoadRun;
 }

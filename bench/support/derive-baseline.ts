@@ -1,0 +1,103 @@
+// The derive bench's baselines, each the engine's own, on the tables the store wrote: what any per-visitor
+// pass must at least do (read every event's anonymous id once), and the attribution reports over stored
+// credits as the API serves them.
+import { DuckDBInstance } from '@duckdb/node-api';
+import { join } from 'node:path';
+import { attributionReport, compareModels } from '../../src/derive/attribution-report.js';
+import { openChdbConnection } from '../../src/store/engines/clickhouse/chdb-connection.js';
+import { DB_FILE } from '../../src/store/open.js';
+import type { Store } from '../../src/store/store.js';
+import type { StoreLocation } from '../../src/store/store-url.js';
+
+const BASELINE_RUNS = 3;
+const REPORT_RUNS = 5;
+
+export interface ScanBaseline {
+  /** Median of BASELINE_RUNS runs. */
+  seconds: number;
+  events: number;
+  anonymousIds: number;
+}
+
+export interface ReportTimings {
+  /** GET /api/reports/attribution's work: the linear model's stored credits by channel; median seconds. */
+  attributionSeconds: number;
+  /** GET /api/reports/model-comparison's: every stored model by channel and campaign; median seconds. */
+  comparisonSeconds: number;
+  /** Rows of each (to see both engines answered the same). */
+  attributionRows: number;
+  comparisonRows: number;
+}
+
+const seconds = (from: number): number => (performance.now() - from) / 1000;
+
+/** The median seconds of `runs` calls, and the last call's answer. */
+async function median<T>(runs: number, fn: () => Promise<T>): Promise<[number, T]> {
+  const times: number[] = [];
+  let out: T | undefined;
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    out = await fn();
+    times.push(seconds(t));
+  }
+  times.sort((a, b) => a - b);
+  return [times[Math.floor(times.length / 2)]!, out as T];
+}
+
+/**
+ * Count and count distinct anonymous_id of a workspace's events: in a bare DuckDB instance on the store's
+ * file (closed before the store opens it: one instance per file), or on the chdb session the store will
+ * join (chdb holds one data directory per process).
+ */
+export async function baselineScan(
+  dir: string,
+  location: StoreLocation,
+  workspaceId: string,
+): Promise<ScanBaseline> {
+  let scan: () => Promise<{ n: unknown; a: unknown }>;
+  let close: () => Promise<void>;
+  if (location.engine === 'chdb') {
+    const conn = await openChdbConnection(location.path);
+    const sql = `SELECT count() AS n, count(DISTINCT anonymous_id) AS a FROM ${location.database}.events WHERE workspace_id = {ws:String}`;
+    scan = async () => (await conn.query<{ n: unknown; a: unknown }>(sql, { ws: workspaceId }))[0]!;
+    close = () => conn.close();
+  } else if (location.engine === 'duckdb') {
+    const db = await DuckDBInstance.create(join(dir, DB_FILE));
+    const c = await db.connect();
+    const sql =
+      'SELECT count(*) AS n, count(DISTINCT anonymous_id) AS a FROM events WHERE workspace_id = $ws';
+    scan = async () =>
+      ((await c.runAndReadAll(sql, { ws: workspaceId })).getRowObjectsJson()[0] ?? {}) as {
+        n: unknown;
+        a: unknown;
+      };
+    close = async () => {
+      c.closeSync();
+      db.closeSync();
+    };
+  } else {
+    throw new Error('the derive bench measures DuckDB and chdb only');
+  }
+  try {
+    const [s, row] = await median(BASELINE_RUNS, scan);
+    return { seconds: s, events: Number(row.n), anonymousIds: Number(row.a) };
+  } finally {
+    await close();
+  }
+}
+
+/** The attribution report and the model comparison over the stored credits, as the API runs them. */
+export async function reportTimings(store: Store, workspaceId: string): Promise<ReportTimings> {
+  const [attributionSeconds, attribution] = await median(REPORT_RUNS, () =>
+    attributionReport(store, workspaceId, { model: 'linear', groupBy: ['channel'] }),
+  );
+  const [comparisonSeconds, comparison] = await median(REPORT_RUNS, () =>
+    compareModels(store, workspaceId, ['channel', 'campaign']),
+  );
+  return {
+    attributionSeconds,
+    comparisonSeconds,
+    attributionRows: attribution.rows.length,
+    comparisonRows: Object.values(comparison.models).reduce((n, rows) => n + rows.length, 0),
+  };
+}
