@@ -5,6 +5,7 @@ import { StoreUrlError } from '../store/store-url.js';
 import { StoreUnavailable } from '../store/types.js';
 import { UsageError } from './errors.js';
 import { asCliError, findServer, type ServerClient } from './server-client.js';
+import { holdLeasesAs } from '../store/lease.js';
 
 /** Config for a CLI command: bad config is a usage error (exit 2), every problem on its own line. */
 export function cliConfig(overrides: ConfigOverrides = {}): Config {
@@ -70,6 +71,7 @@ export async function withStore<T>(
       '--data-dir',
     );
   }
+  holdLeasesAs(config.dataDir);
   const store = await openConfiguredStore(config);
   try {
     return await fn(store);

@@ -3,7 +3,7 @@
 // orders them; across processes (several API processes on one ClickHouse) a lease in the control plane
 // does, so a crashed holder's workspace passes on once its lease expires.
 import type { LeasesStore } from '../store/areas/leases.js';
-import { PROCESS_HOLDER, withLease } from '../store/lease.js';
+import { processHolder, withLease } from '../store/lease.js';
 
 /** How long a derive lease lives unless renewed (renewed every third of it while the work runs). */
 export const DERIVE_LEASE_MS = 60_000;
@@ -30,7 +30,7 @@ export async function withWorkspaceLock<T>(
   fn: () => Promise<T>,
   opts: LockOptions = {},
 ): Promise<T> {
-  const key = `${opts.holder ?? PROCESS_HOLDER}\u0000${workspaceId}`;
+  const key = `${opts.holder ?? processHolder()}\u0000${workspaceId}`;
   const leased = () =>
     withLease(leases, deriveLeaseName(workspaceId), fn, {
       ...opts,

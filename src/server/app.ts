@@ -29,6 +29,7 @@ import { RedactionRulesCache } from '../derive/redaction-settings.js';
 import { privacyRoutes } from './routes/privacy.js';
 import { workspacesRoutes } from './routes/workspaces.js';
 import type { AdminCheck } from './admin-credential.js';
+import { holdLeasesAs } from '../store/lease.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -73,6 +74,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   healthRoutes(app, deps.store);
   const geo = deps.config.geoipDatabase ? await GeoIp.open(deps.config.geoipDatabase) : undefined;
   const journal = EventJournal.open(join(deps.config.dataDir, 'journal'));
+  holdLeasesAs(deps.config.dataDir); // a restart takes back the leases its crashed self held
   const loader = new JournalLoader(journal, deps.store, deps.logger);
   const deriver = new LiveDeriver(deps.store, deps.logger);
   loader.onLoaded((loaded) => deriver.enqueue(loaded.affected));

@@ -1,11 +1,25 @@
 // Work that one process at a time may do, across every process on one control plane: a named lease with
 // expiry (src/store/areas/leases.ts), waited for while another holder's lives, renewed while the work runs.
 import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { LeasesStore } from './areas/leases.js';
 
-/** This process's name as a lease holder: unique per start, readable in the leases table. */
-export const PROCESS_HOLDER = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+let holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+
+/** This process's name as a lease holder (readable in the leases table). */
+export function processHolder(): string {
+  return holder;
+}
+
+/**
+ * Names this process's leases after the data directory it serves (its journal's home, which one process
+ * at a time holds): a process restarted after a crash is then the same holder and takes its leases back
+ * at once, instead of waiting out the life of the leases its dead self held.
+ */
+export function holdLeasesAs(dataDir: string): void {
+  holder = `${hostname()}:${resolve(dataDir)}`;
+}
 
 /** The longest pause between two tries for a lease another process holds. */
 const MAX_POLL_MS = 1_000;
@@ -26,7 +40,7 @@ export async function withLease<T>(
   fn: () => Promise<T>,
   opts: LeaseOptions,
 ): Promise<T> {
-  const holder = opts.holder ?? PROCESS_HOLDER;
+  const holder = opts.holder ?? processHolder();
   const ttl = opts.leaseMs;
   for (let pause = 20; !(await leases.acquireLease(name, holder, ttl));) {
     await new Promise((r) => setTimeout(r, pause));
