@@ -2,10 +2,12 @@
 // database-scan.ts on DuckDB: every table of the store's database with its columns, each cell as text,
 // searched for strings or patterns; a table's rows as JSON text. Scans read every row version present
 // (no FINAL): an older version of a row still holding a secret is a leak too.
+import { queryNeutral } from '../store/engines/clickhouse/dialect.js';
 import type { ChStore } from '../store/engines/clickhouse/events.js';
 import { JSON_COLUMNS } from '../store/engines/clickhouse/privacy.js';
 import { TABLES } from '../store/engines/clickhouse/schema.js';
 import type { PersonTableName } from '../store/engines/neutral/privacy-queries.js';
+import { fn, raw, sql, type Sql } from '../store/engines/neutral/sql.js';
 
 export interface Column {
   name: string;
@@ -82,7 +84,7 @@ const VERSIONED = new Set(
  * versioned table's rows as FINAL merges them, less their version; a dead letter's raw bytes as base64;
  * the columns ClickHouse keeps as JSON text as JSON values, as the person export gives them.
  */
-export async function chTableRows(s: ChStore, table: string, where = 'true'): Promise<string[]> {
+export async function chTableRows(s: ChStore, table: string, where: Sql): Promise<string[]> {
   const versioned = VERSIONED.has(table);
   const projection =
     table === 'dead_letters'
@@ -90,8 +92,10 @@ export async function chTableRows(s: ChStore, table: string, where = 'true'): Pr
       : versioned
         ? '* EXCEPT (version)'
         : '*';
-  const rows = await s.conn.query<Record<string, unknown>>(
-    `SELECT ${projection} FROM ${s.database}.\`${table}\`${versioned ? ' FINAL' : ''} WHERE ${where}`,
+  const rows = await queryNeutral(
+    s.conn,
+    s.database,
+    sql`SELECT ${raw(projection)} FROM ${versioned ? fn.tableFinal(table) : fn.table(table)} WHERE ${where}`,
   );
   const json = JSON_COLUMNS[table as PersonTableName] ?? [];
   return rows
