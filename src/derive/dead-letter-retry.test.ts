@@ -1,9 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { insertDeadLetters } from '../store/engines/duckdb/dead-letters-repo.js';
 import { withStore } from '../test-helpers/events.js';
 import { goodLine, poisonLines } from '../test-helpers/poison.js';
-import { dbOf } from '../test-helpers/scan-db.js';
+import { addDeadLetters } from '../test-helpers/engine-access.js';
 import { retryDeadLetters, RetryTargetError } from './dead-letter-retry.js';
 
 const refusal = (field: string, kind: string, message: RegExp) => (err: unknown) =>
@@ -15,22 +14,20 @@ const refusal = (field: string, kind: string, message: RegExp) => (err: unknown)
 test('a retry loads what loads now, derives it, keeps the rest with its reason, and refuses what it cannot name', async () => {
   await withStore(async (store) => {
     const poison = poisonLines('w').find((p) => p.named)!;
-    await dbOf(store).transaction((c) =>
-      insertDeadLetters(c, 'events-000000000009.ndjson', [
-        {
-          line: { lineNo: 1, raw: goodLine('w', 'was-refused', 'anon-r'), terminated: true },
-          reason: 'line|an old bug',
-          workspaceId: 'w',
-          receivedAt: null,
-        },
-        {
-          line: { lineNo: 2, raw: poison.raw, terminated: true },
-          reason: 'line|still bad',
-          workspaceId: 'w',
-          receivedAt: null,
-        },
-      ]),
-    );
+    await addDeadLetters(store, 'events-000000000009.ndjson', [
+      {
+        line: { lineNo: 1, raw: goodLine('w', 'was-refused', 'anon-r'), terminated: true },
+        reason: 'line|an old bug',
+        workspaceId: 'w',
+        receivedAt: null,
+      },
+      {
+        line: { lineNo: 2, raw: poison.raw, terminated: true },
+        reason: 'line|still bad',
+        workspaceId: 'w',
+        receivedAt: null,
+      },
+    ]);
     await assert.rejects(
       retryDeadLetters(store, { workspaceId: 'nope' }),
       refusal('workspace', 'not_found', /no workspace with id "nope"/),

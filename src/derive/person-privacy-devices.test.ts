@@ -4,11 +4,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DATA_DRIVEN_MODEL_NAMES } from '../attribution/index.js';
+import { fn, p, sql } from '../store/engines/neutral/sql.js';
 import { openTestStore } from '../test-helpers/store.js';
 import type { Store } from '../store/store.js';
 import type { RawEvent } from '../store/types.js';
 import {
   findInDatabase,
+  insertDeadLetter,
   tableRows,
   withDatabase,
   type Query,
@@ -103,8 +105,8 @@ const rest: RawEvent[] = [
 const ANN_EVENTS = ['a-1', 'a-2', 'a-3', 'a-4', 'a-5', 'a-6', 'a-7', 'a-8'];
 const list = (xs: readonly string[]) => `(${xs.map((x) => `'${x}'`).join(', ')})`;
 /** Ann's sessions, written from the world: the laptop's up to Bo's first visit and after Bo's identify, and her phone's. */
-const ANN_SESSIONS = `workspace_id = '${W}' AND (anonymous_id = 'ann-phone'
-  OR (anonymous_id = 'laptop' AND (started_at < TIMESTAMPTZ '${day(2)}' OR started_at >= TIMESTAMPTZ '${day(4)}')))`;
+const ANN_SESSIONS = sql`workspace_id = ${p.text(W)} AND (anonymous_id = 'ann-phone'
+  OR (anonymous_id = 'laptop' AND (started_at < ${p.time(day(2))} OR started_at >= ${p.time(day(4))})))`;
 const RULE_BASED = `model NOT IN ${list(DATA_DRIVEN_MODEL_NAMES)}`;
 
 // received now: an event timed later than its receipt + 1 day would be re-timed to the receipt (ingestion.md)
@@ -141,13 +143,8 @@ async function seed(dir: string): Promise<void> {
         `{"type":"identify","anonymousId":"laptop","traits":{"email":"${ANN}"},"timestamp":"x"}`,
       ],
     ];
-    for (const [id, raw] of letters) {
-      await q(
-        `INSERT INTO dead_letters (id, workspace_id, source, line_no, failed_at, reason, raw)
-         VALUES ($id, '${W}', 'events-000000000001.ndjson', 1, now(), 'test', encode($raw))`,
-        { id: id!, raw: raw! },
-      );
-    }
+    for (const [id, line] of letters)
+      await insertDeadLetter(q, { id: id!, workspaceId: W, raw: Buffer.from(line!) });
   });
 }
 
@@ -158,7 +155,11 @@ async function othersRows(q: Query, bo: string, cy: string): Promise<Record<stri
       'events',
       `workspace_id = '${W}' AND message_id NOT IN ${list(ANN_EVENTS)}`,
     ),
-    sessions: await tableRows(q, 'sessions', `workspace_id = '${W}' AND NOT (${ANN_SESSIONS})`),
+    sessions: await tableRows(
+      q,
+      'sessions',
+      sql`workspace_id = ${p.text(W)} AND NOT (${ANN_SESSIONS})`,
+    ),
     boMilestones: withoutPerson(await tableRows(q, 'milestones', `person_id = '${bo}'`)),
     boCredits: withoutPerson(
       await tableRows(q, 'attribution_credits', `person_id = '${bo}' AND ${RULE_BASED}`),
@@ -285,7 +286,7 @@ test(
           }),
         ]);
         const log = await q(
-          `SELECT change, CAST(others AS VARCHAR[]) AS others FROM identity_changes WHERE person_id = '${boNow}'`,
+          sql`SELECT change, ${fn.jsonTexts('others')} AS others FROM ${fn.table('identity_changes')} WHERE person_id = ${p.text(boNow)}`,
         );
         assert.deepEqual(
           log.map((r) => [r.change, r.others]),
@@ -293,21 +294,22 @@ test(
         );
         // tombstones: her e-mail and phone wholly, the laptop for her two stretches only
         const tombs = await q(
-          `SELECT kind, CAST(from_at AS VARCHAR) AS f, CAST(until_at AS VARCHAR) AS u FROM erased_identifiers ORDER BY kind, from_at NULLS FIRST, until_at NULLS FIRST`,
+          sql`SELECT kind, ${fn.isoTime('from_at')} AS f, ${fn.isoTime('until_at')} AS u FROM ${fn.table('erased_identifiers')}
+            ORDER BY kind, from_at NULLS FIRST, until_at NULLS FIRST`,
         );
         assert.deepEqual(
           tombs.map((t) => [t.kind, t.f, t.u]),
           [
             ['anonymous_id', null, null],
-            ['anonymous_id', null, '2026-06-02 10:00:00+00'],
-            ['anonymous_id', '2026-06-04 10:00:00+00', null],
+            ['anonymous_id', null, day(2)],
+            ['anonymous_id', day(4), null],
             ['email', null, null],
           ],
         );
-        assert.equal(
-          (await q(`SELECT count(*) AS n FROM dead_letters WHERE id = 'dl-laptop'`))[0]!.n,
-          '1',
+        const [kept] = await q(
+          sql`SELECT ${fn.countAll()} AS n FROM ${fn.tableFinal('dead_letters')} WHERE id = 'dl-laptop'`,
         );
+        assert.equal(Number(kept!.n), 1);
       });
 
       // re-sent: her old laptop events stay out (in her stretches, or naming her); Bo's old and new ones load

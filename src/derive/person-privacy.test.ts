@@ -4,12 +4,15 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATA_DRIVEN_MODEL_NAMES } from '../attribution/index.js';
 import { simulate } from '../sim/index.js';
+import { PRIVACY_KEY_TABLE } from '../store/engines/clickhouse/privacy-key.js';
 import { PRIVACY_KEY_FILE, TRIM_CHARS } from '../store/engines/duckdb/erased-identifiers.js';
-import { openTestStore } from '../test-helpers/store.js';
+import { fn, p, raw, sql, type Sql } from '../store/engines/neutral/sql.js';
+import { openTestStore, testEngine } from '../test-helpers/store.js';
 import type { Store } from '../store/store.js';
 import type { RawEvent } from '../store/types.js';
 import {
   findInDatabase,
+  insertDeadLetter,
   tableRows,
   withDatabase,
   type Query,
@@ -173,22 +176,28 @@ const annPatterns = (personIds: string[]) => [
   ...[ANN.anon1, ANN.anon2, ANN.user, ANN.crm, '7946 0018', '+442079460018', ...personIds].map(lit),
 ];
 
+/** A condition written as text both engines read alike. */
+const text = (condition: string): Sql => sql`${raw(condition)}`;
+
 /** Ann's rows per table, by direct queries written from what the world holds (not from the code under test). */
-function annWhere(personIds: string[]): Record<string, string> {
+function annWhere(personIds: string[]): Record<string, Sql> {
   const list = (xs: string[]) => `(${xs.map((x) => `'${x}'`).join(', ')})`;
   const ids = list([ANN.anon1, ANN.anon2, ANN.user, ANN.email, ANN.crm, '+442079460018']);
   return {
-    events: `workspace_id = '${W}' AND message_id IN ${list(['ann-1', 'ann-2', 'ann-3', 'ann-4', 'ann-5', 'ann-6', 'ann-7'])}`,
-    identity_links: `workspace_id = '${W}' AND from_value = '${ANN.crm}'`,
-    dead_letters: `id IN ${list([DEAD.annEmail.id, DEAD.annAnon.id])}`,
-    sessions: `workspace_id = '${W}' AND anonymous_id IN ${list([ANN.anon1, ANN.anon2])}`,
-    identities: `workspace_id = '${W}' AND person_id IN ${list(personIds)}`,
-    identity_seen: `workspace_id = '${W}' AND value IN ${ids}`,
-    identity_edges: `workspace_id = '${W}' AND (a_value IN ${ids} OR b_value IN ${ids})`,
-    identity_quarantine: `workspace_id = '${W}' AND value IN ${ids}`,
-    identity_changes: `workspace_id = '${W}' AND (person_id IN ${list(personIds)} OR list_has_any(CAST(others AS VARCHAR[]), [${personIds.map((p) => `'${p}'`).join(', ')}]))`,
-    milestones: `workspace_id = '${W}' AND person_id IN ${list(personIds)}`,
-    attribution_credits: `workspace_id = '${W}' AND person_id IN ${list(personIds)}`,
+    events: text(
+      `workspace_id = '${W}' AND message_id IN ${list(['ann-1', 'ann-2', 'ann-3', 'ann-4', 'ann-5', 'ann-6', 'ann-7'])}`,
+    ),
+    identity_links: text(`workspace_id = '${W}' AND from_value = '${ANN.crm}'`),
+    dead_letters: text(`id IN ${list([DEAD.annEmail.id, DEAD.annAnon.id])}`),
+    sessions: text(`workspace_id = '${W}' AND anonymous_id IN ${list([ANN.anon1, ANN.anon2])}`),
+    identities: text(`workspace_id = '${W}' AND person_id IN ${list(personIds)}`),
+    identity_seen: text(`workspace_id = '${W}' AND value IN ${ids}`),
+    identity_edges: text(`workspace_id = '${W}' AND (a_value IN ${ids} OR b_value IN ${ids})`),
+    identity_quarantine: text(`workspace_id = '${W}' AND value IN ${ids}`),
+    // the log's others are a JSON list of person ids on both engines
+    identity_changes: sql`workspace_id = ${p.text(W)} AND (person_id IN ${raw(list(personIds))} OR ${fn.listHasAny(fn.jsonTexts('others'), p.texts(personIds))})`,
+    milestones: text(`workspace_id = '${W}' AND person_id IN ${list(personIds)}`),
+    attribution_credits: text(`workspace_id = '${W}' AND person_id IN ${list(personIds)}`),
   };
 }
 
@@ -217,7 +226,7 @@ const RULE_BASED = `model NOT IN (${DATA_DRIVEN_MODEL_NAMES.map((m) => `'${m}'`)
 /** Every table's rows that `where` selects; credits under rule-based models only, unless `allCredits`. */
 async function snapshot(
   q: Query,
-  where: (table: string) => string,
+  where: (table: string) => Sql,
   allCredits = false,
 ): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
@@ -225,7 +234,9 @@ async function snapshot(
     out[t] = await tableRows(
       q,
       t,
-      `(${where(t)})${t === 'attribution_credits' && !allCredits ? ` AND ${RULE_BASED}` : ''}`,
+      t === 'attribution_credits' && !allCredits
+        ? sql`(${where(t)}) AND ${raw(RULE_BASED)}`
+        : where(t),
     );
   return out;
 }
@@ -283,13 +294,8 @@ async function seed(dir: string): Promise<void> {
     await store.close();
   }
   await withDatabase(dir, async (q) => {
-    for (const d of Object.values(DEAD)) {
-      await q(
-        `INSERT INTO dead_letters (id, workspace_id, source, line_no, failed_at, reason, raw)
-         VALUES ($id, ${d.ws === null ? 'NULL' : `'${d.ws}'`}, 'events-000000000001.ndjson', 1, now(), 'test', from_base64($raw))`,
-        { id: d.id, raw: d.raw.toString('base64') },
-      );
-    }
+    for (const d of Object.values(DEAD))
+      await insertDeadLetter(q, { id: d.id, workspaceId: d.ws, raw: d.raw });
   });
 }
 
@@ -312,17 +318,24 @@ test(
 
       // what the tables hold about her, and about everyone else, before
       const where = annWhere(personIds);
-      const { annRows, before, otherBefore } = await withDatabase(dir, async (q) => ({
-        annRows: await snapshot(q, (t) => where[t] ?? 'false', true),
+      const { annRows, before, otherBefore, seen } = await withDatabase(dir, async (q) => ({
+        // the scan that must come back empty after the erasure finds her now
+        seen: await findInDatabase(q, annPatterns(personIds), OTHER),
+        annRows: await snapshot(q, (t) => where[t] ?? text('false'), true),
         before: await snapshot(q, (t) =>
           t === 'user_agents'
-            ? 'true'
-            : `NOT (${where[t]}) ${t === 'dead_letters' ? '' : `AND workspace_id = '${W}'`}`,
+            ? text('true')
+            : sql`NOT (${where[t]!}) ${raw(t === 'dead_letters' ? '' : `AND workspace_id = '${W}'`)}`,
         ),
         otherBefore: await snapshot(q, (t) =>
-          t === 'dead_letters' || t === 'user_agents' ? 'false' : `workspace_id = '${OTHER}'`,
+          text(t === 'dead_letters' || t === 'user_agents' ? 'false' : `workspace_id = '${OTHER}'`),
         ),
       }));
+      for (const t of ['events', 'dead_letters', 'identities', 'identity_changes'])
+        assert.ok(
+          seen.some((h) => h.table === t),
+          `the scan finds her in ${t}: ${JSON.stringify(seen)}`,
+        );
       for (const t of [
         'events',
         'identity_links',
@@ -405,7 +418,7 @@ test(
         assert.deepEqual(await findInDatabase(q, annPatterns(personIds), OTHER), []);
         // everyone else's rows are as they were; data-driven credits may move (a path left the population)
         const after = await snapshot(q, (t) =>
-          t === 'user_agents' ? 'true' : t === 'dead_letters' ? 'true' : `workspace_id = '${W}'`,
+          text(t === 'user_agents' || t === 'dead_letters' ? 'true' : `workspace_id = '${W}'`),
         );
         for (const t of ALL_TABLES) {
           const kept =
@@ -417,11 +430,13 @@ test(
           assert.deepEqual(parsed(after[t]!), parsed(kept), `others' ${t}`);
         }
         const otherAfter = await snapshot(q, (t) =>
-          t === 'dead_letters' || t === 'user_agents' ? 'false' : `workspace_id = '${OTHER}'`,
+          text(t === 'dead_letters' || t === 'user_agents' ? 'false' : `workspace_id = '${OTHER}'`),
         );
         assert.deepEqual(otherAfter, otherBefore, 'the other workspace is untouched');
         // the audit record and the tombstones hold counts and keyed hashes only
-        const audit = await q(`SELECT * FROM erasures`);
+        const audit = (await tableRows(q, 'erasures')).map(
+          (r) => JSON.parse(r) as Record<string, unknown>,
+        );
         assert.equal(audit.length, 1);
         assert.deepEqual(Object.keys(audit[0]!).sort(), [
           'id',
@@ -432,15 +447,19 @@ test(
           'workspace_id',
         ]);
         const tombs = await q(
-          `SELECT kind, key_hash FROM erased_identifiers WHERE workspace_id = '${W}' ORDER BY kind`,
+          sql`SELECT kind, key_hash FROM ${fn.table('erased_identifiers')} WHERE workspace_id = ${p.text(W)} ORDER BY kind, key_hash`,
         );
         assert.deepEqual(
           tombs.map((t) => t.kind),
           ['anonymous_id', 'anonymous_id', 'email', 'user_id'],
         );
         for (const t of tombs) assert.match(String(t.key_hash), /^[0-9a-f]{64}$/);
+        // the key they are hashed with: beside DuckDB's file, in ClickHouse's database
+        const key = q.ch
+          ? (await q(`SELECT key FROM ${q.ch.database}.${PRIVACY_KEY_TABLE}`))[0]?.key
+          : readFileSync(join(dir, PRIVACY_KEY_FILE), 'utf8').trim();
+        assert.match(String(key), /^[0-9a-f]{64}$/);
       });
-      assert.match(readFileSync(join(dir, PRIVACY_KEY_FILE), 'utf8').trim(), /^[0-9a-f]{64}$/);
 
       // re-sent old events do not bring her back; a new event from her old browser starts a new person
       store = await openTestStore(dir);
@@ -487,6 +506,43 @@ test(
   },
 );
 
+/** Where the engine keeps its privacy key, taken away and put back; how an open without it fails. */
+interface KeyPlace {
+  take(): Promise<string>;
+  restore(key: string): Promise<void>;
+  missing: RegExp;
+}
+
+/** DuckDB: privacy.key beside the database file (one process owns both). */
+const keyFile = (dir: string): KeyPlace => ({
+  take: () => {
+    const path = join(dir, PRIVACY_KEY_FILE);
+    assert.ok(existsSync(path));
+    const key = readFileSync(path, 'utf8');
+    rmSync(path);
+    return Promise.resolve(key);
+  },
+  restore: (key) => Promise.resolve(writeFileSync(join(dir, PRIVACY_KEY_FILE), key)),
+  missing: /privacy\.key is missing/,
+});
+
+/** ClickHouse: a one-row table of the store's database, which every process on it reads. */
+const keyTable = (dir: string): KeyPlace => ({
+  take: () =>
+    withDatabase(dir, async (q) => {
+      const table = `${q.ch!.database}.${PRIVACY_KEY_TABLE}`;
+      const rows = await q(`SELECT key FROM ${table}`);
+      assert.equal(rows.length, 1);
+      await q.ch!.conn.command(`TRUNCATE TABLE ${table}`);
+      return String(rows[0]!.key);
+    }),
+  restore: (key) =>
+    withDatabase(dir, (q) =>
+      q.ch!.conn.insert(`${q.ch!.database}.${PRIVACY_KEY_TABLE}`, [{ key }]),
+    ),
+  missing: new RegExp(`${PRIVACY_KEY_TABLE} is empty, but the store holds tombstones`),
+});
+
 test(
   'a store holding tombstones refuses to open without its privacy key',
   { timeout: 60_000 },
@@ -499,11 +555,10 @@ test(
       await rebuild(store, W);
       assert.ok(await erasePerson(store, W, { email: ANN.email }, { via: 'cli' }));
       await store.close();
-      assert.ok(existsSync(join(dir, PRIVACY_KEY_FILE)));
-      const key = readFileSync(join(dir, PRIVACY_KEY_FILE));
-      rmSync(join(dir, PRIVACY_KEY_FILE));
-      await assert.rejects(openTestStore(dir), /privacy\.key is missing/);
-      writeFileSync(join(dir, PRIVACY_KEY_FILE), key);
+      const key = testEngine() === 'clickhouse' ? keyTable(dir) : keyFile(dir);
+      const taken = await key.take();
+      await assert.rejects(openTestStore(dir), key.missing);
+      await key.restore(taken);
       const again = await openTestStore(dir);
       // with the key back, the tombstones hold
       assert.equal((await add(again, W, [{ ...annFirst[0]!, messageId: 'again' }])).inserted, 0);

@@ -5,7 +5,9 @@ import { compileRedaction } from '../collect/redaction-rules.js';
 import type { Store } from '../store/store.js';
 import type { RawEvent } from '../store/types.js';
 import { add, withStore } from '../test-helpers/events.js';
-import { dbOf, scanDatabase } from '../test-helpers/scan-db.js';
+import { fn, sql, type Sql } from '../store/engines/neutral/sql.js';
+import { queryData } from '../test-helpers/engine-access.js';
+import { scanDatabase } from '../test-helpers/scan-db.js';
 import { rebuild } from './derive.js';
 import { redactStored } from './redact-stored.js';
 import { setRedactionSettings } from './redaction-settings.js';
@@ -87,24 +89,24 @@ function leakyEvents(): RawEvent[] {
 
 const NEEDLES = [PASSWORD, TOKEN, CARD, NONCE, URL_EMAIL, CAMPAIGN_EMAIL];
 
+/** The derived tables and the facts they read, in the store's own engine (workspace_id is 'w' throughout). */
 async function derivedTables(store: Store): Promise<Record<string, unknown[]>> {
-  const db = dbOf(store);
-  const q = (sql: string) => db.query(sql);
+  const q = (query: Sql) => queryData(store, query);
   return {
     events: await q(
-      `SELECT message_id, type, anonymous_id, ts, page_url, page_referrer, properties, context, email FROM events WHERE workspace_id = 'w' ORDER BY message_id`,
+      sql`SELECT message_id, type, anonymous_id, ts, page_url, page_referrer, properties, context, email FROM ${fn.table('events')} WHERE workspace_id = 'w' ORDER BY message_id`,
     ),
     sessions: await q(
-      `SELECT * EXCLUDE (workspace_id) FROM sessions WHERE workspace_id = 'w' ORDER BY session_id`,
+      sql`SELECT * FROM ${fn.table('sessions')} WHERE workspace_id = 'w' ORDER BY session_id`,
     ),
     identities: await q(
-      `SELECT kind, value, person_id FROM identities WHERE workspace_id = 'w' ORDER BY kind, value`,
+      sql`SELECT kind, value, person_id FROM ${fn.table('identities')} WHERE workspace_id = 'w' ORDER BY kind, value`,
     ),
     milestones: await q(
-      `SELECT * EXCLUDE (workspace_id) FROM milestones WHERE workspace_id = 'w' ORDER BY person_id, milestone`,
+      sql`SELECT * FROM ${fn.table('milestones')} WHERE workspace_id = 'w' ORDER BY person_id, milestone`,
     ),
     credits: await q(
-      `SELECT * EXCLUDE (workspace_id) FROM attribution_credits WHERE workspace_id = 'w' ORDER BY ALL`,
+      sql`SELECT * FROM ${fn.table('attribution_credits')} WHERE workspace_id = 'w' ORDER BY ALL`,
     ),
   };
 }
@@ -228,8 +230,9 @@ test(
         },
       ]);
       assert.equal(first.inserted + second.inserted, 2);
-      const batches = await dbOf(store).query(
-        `SELECT message_id, batch_id FROM events ORDER BY message_id`,
+      const batches = await queryData(
+        store,
+        sql`SELECT message_id, batch_id FROM ${fn.table('events')} ORDER BY message_id`,
       );
       const run = await redactStored(store, 'w', {
         configNames: [],

@@ -1,38 +1,119 @@
-// Tests that must see a data directory's database as it is on disk (every table, every column), past the
-// store's interface: open the file directly, with the store closed (one owner at a time).
+// Tests that must see a data directory's database as it is (every table, every column), past the store's
+// interface, with the store closed (one owner at a time): on the engine the suite runs
+// (CLOSEDLOOP_TEST_ENGINE), the DuckDB file under the directory, or the ClickHouse database openTestStore
+// gave it (clickhouse-scan.ts reads that one).
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { openChdbConnection } from '../store/engines/clickhouse/chdb-connection.js';
+import { queryNeutral as chQueryNeutral } from '../store/engines/clickhouse/dialect.js';
+import type { ChStore } from '../store/engines/clickhouse/events.js';
+import { duckSql } from '../store/engines/duckdb/dialect.js';
+import { raw, sql, Sql } from '../store/engines/neutral/sql.js';
 import { DB_FILE } from '../store/open.js';
+import { chdbTestDir } from './clickhouse.js';
+import {
+  chCountMatching,
+  chTableColumns,
+  chTableRows,
+  holdsText,
+  type Column,
+} from './clickhouse-scan.js';
+import { testDatabaseName, testEngine, type TEST_ENGINES } from './store.js';
 
-export type Query = (
-  sql: string,
-  params?: Record<string, DuckDBValue>,
-) => Promise<Record<string, unknown>[]>;
+type Row = Record<string, unknown>;
 
-/** Runs `fn` with queries on the database file of a data directory whose store is closed. */
+/** Queries on a closed store's database: written once (neutral `sql`), or as text in the engine's own SQL. */
+export interface Query {
+  (q: Sql | string, params?: Record<string, unknown>): Promise<Row[]>;
+  readonly engine: (typeof TEST_ENGINES)[number];
+  /** On ClickHouse: the connection and the store's database. */
+  readonly ch?: ChStore;
+}
+
+/** Runs `fn` with queries on the database of a data directory whose store is closed. */
 export async function withDatabase<T>(dataDir: string, fn: (q: Query) => Promise<T>): Promise<T> {
+  if (testEngine() === 'clickhouse') return withClickHouse(dataDir, fn);
   const instance = await DuckDBInstance.create(join(dataDir, DB_FILE));
   const conn = await instance.connect();
+  const run = async (text: string, params?: Record<string, unknown>, types?: object) =>
+    (
+      await conn.runAndReadAll(
+        text,
+        params as Record<string, DuckDBValue> | undefined,
+        types as Parameters<typeof conn.runAndReadAll>[2],
+      )
+    ).getRowObjectsJson() as Row[];
   try {
-    return await fn(
-      async (sql, params) =>
-        (await conn.runAndReadAll(sql, params)).getRowObjectsJson() as Record<string, unknown>[],
-    );
+    const q = (query: Sql | string, params?: Record<string, unknown>) => {
+      if (typeof query === 'string') return run(query, params);
+      const r = duckSql(query);
+      return run(r.text, r.params, r.types);
+    };
+    return await fn(Object.assign(q, { engine: 'duckdb' as const }));
   } finally {
     conn.closeSync();
     instance.closeSync();
   }
 }
 
-/** Every table of the database with its columns and their types. */
-export async function tableColumns(
+async function withClickHouse<T>(dataDir: string, fn: (q: Query) => Promise<T>): Promise<T> {
+  const ch: ChStore = {
+    conn: await openChdbConnection(chdbTestDir()),
+    database: testDatabaseName(dataDir),
+  };
+  try {
+    // an empty scan of a database that is not there would pass any "nothing left" check
+    if ((await chTableColumns(ch)).size === 0)
+      throw new Error(
+        `no ClickHouse database ${ch.database} for ${dataDir}: open it with openTestStore`,
+      );
+    const q = (query: Sql | string, params?: Record<string, unknown>) =>
+      typeof query === 'string'
+        ? ch.conn.query<Row>(query, params as Parameters<typeof ch.conn.query>[1])
+        : chQueryNeutral<Row>(ch.conn, ch.database, query);
+    return await fn(Object.assign(q, { engine: 'clickhouse' as const, ch }));
+  } finally {
+    await ch.conn.close();
+  }
+}
+
+/**
+ * Writes a dead letter as a journal load would have left it (line 1 of events-000000000001.ndjson, reason
+ * `test`, failed now), with the id and bytes given: `workspaceId` null for a line too broken to name one.
+ */
+export async function insertDeadLetter(
   q: Query,
-): Promise<Map<string, { name: string; type: string }[]>> {
+  letter: { id: string; workspaceId: string | null; raw: Buffer },
+): Promise<void> {
+  const values = {
+    id: letter.id,
+    ws: letter.workspaceId,
+    source: 'events-000000000001.ndjson',
+    raw: letter.raw.toString('base64'),
+  };
+  if (q.ch) {
+    await q.ch.conn.command(
+      `INSERT INTO ${q.ch.database}.dead_letters (id, workspace_id, source, line_no, failed_at, reason, raw, version)
+       SELECT {id:String}, {ws:Nullable(String)}, {source:String}, 1, now64(3), 'test', base64Decode({raw:String}), 1`,
+      values,
+    );
+    return;
+  }
+  await q(
+    `INSERT INTO dead_letters (id, workspace_id, source, line_no, failed_at, reason, raw)
+     VALUES ($id, CAST($ws AS VARCHAR), $source, 1, now(), 'test', from_base64($raw))`,
+    values,
+  );
+}
+
+/** Every table of the database with its columns and their types. */
+export async function tableColumns(q: Query): Promise<Map<string, Column[]>> {
+  if (q.ch) return chTableColumns(q.ch);
   const rows = await q(
     `SELECT table_name, column_name, data_type FROM information_schema.columns
      WHERE table_schema = 'main' ORDER BY table_name, ordinal_position`,
   );
-  const tables = new Map<string, { name: string; type: string }[]>();
+  const tables = new Map<string, Column[]>();
   for (const r of rows) {
     const t = String(r.table_name);
     tables.set(t, [
@@ -43,10 +124,20 @@ export async function tableColumns(
   return tables;
 }
 
-/** Every row of a table as JSON text (all columns), sorted: for comparing a table before and after. */
-export async function tableRows(q: Query, table: string, where = 'true'): Promise<string[]> {
+/**
+ * Every row of a table that `where` selects (trusted SQL text the engines share, or a neutral query), as
+ * JSON text of all its columns, sorted: for comparing a table before and after, or with an export. On
+ * ClickHouse, as chTableRows gives them (current versions, JSON columns as JSON).
+ */
+export async function tableRows(
+  q: Query,
+  table: string,
+  where: Sql | string = 'true',
+): Promise<string[]> {
+  const cond = typeof where === 'string' ? sql`${raw(where)}` : where;
+  if (q.ch) return chTableRows(q.ch, table, cond);
   return (
-    await q(`SELECT to_json(t)::VARCHAR AS row FROM ${table} t WHERE ${where} ORDER BY ALL`)
+    await q(sql`SELECT to_json(t)::VARCHAR AS row FROM ${raw(table)} t WHERE ${cond} ORDER BY ALL`)
   ).map((r) => String(r.row));
 }
 
@@ -64,6 +155,21 @@ export async function findInDatabase(
   exceptWorkspace?: string,
 ): Promise<{ table: string; column: string; pattern: string; rows: number }[]> {
   const found: { table: string; column: string; pattern: string; rows: number }[] = [];
+  if (q.ch) {
+    for (const [table, columns] of await chTableColumns(q.ch)) {
+      const scoped =
+        exceptWorkspace !== undefined && columns.some((c) => c.name === 'workspace_id');
+      const where = scoped
+        ? `workspace_id IS NULL OR workspace_id != '${exceptWorkspace}'`
+        : 'true';
+      for (const c of columns.filter((c) => holdsText(c.type)))
+        for (const pattern of patterns) {
+          const rows = await chCountMatching(q.ch, table, c, pattern, where);
+          if (rows > 0) found.push({ table, column: c.name, pattern, rows });
+        }
+    }
+    return found;
+  }
   for (const [table, columns] of await tableColumns(q)) {
     const scoped = exceptWorkspace !== undefined && columns.some((c) => c.name === 'workspace_id');
     const where = scoped ? `workspace_id IS DISTINCT FROM '${exceptWorkspace}'` : 'true';

@@ -7,12 +7,21 @@ import { join } from 'node:path';
 import { importEvents } from '../derive/import-events.js';
 import { erasePerson } from '../derive/person-privacy.js';
 import { simulate } from '../sim/index.js';
+import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
 import { addWorkspace } from './copy-duck-rows.js';
 import { identify } from './events.js';
 import { goodLine, poisonLines, segmentBytes } from './poison.js';
 
 export const ERASED_EMAIL = 'erase.me@example.com';
+
+/**
+ * The migration's source store under `dir`: DuckDB whatever engine the suite runs on
+ * (CLOSEDLOOP_TEST_ENGINE), since a migration reads a DuckDB file into ClickHouse.
+ */
+export function openMigrationSource(dir: string): Promise<Store> {
+  return openStore(dir, { store: 'duckdb' });
+}
 
 /** Seeds `store` with one simulated world per workspace; the first also gets the rarer rows. */
 export async function seedWorld(

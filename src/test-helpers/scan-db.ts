@@ -1,8 +1,12 @@
-// Whole-database scans for privacy tests: every column of every table, read as text through the store's
-// own DuckDB connection (BLOBs and JSON included), searched for given strings.
+// Whole-database scans for privacy tests: every column of every table of the store's data engine, read as
+// text (BLOBs and JSON included) through the store's own connection, searched for given strings. On
+// ClickHouse that is every table of the store's database (clickhouse-scan.ts); the control plane, in
+// DuckDB or PostgreSQL, is not scanned there.
 import type { Store } from '../store/store.js';
+import { chStoreOf } from '../store/engines/clickhouse/clickhouse-store.js';
 import type { Db } from '../store/engines/duckdb/connection.js';
 import { duckDbOf } from '../store/engines/duckdb/duckdb-store.js';
+import { chCountContaining, chTableColumns } from './clickhouse-scan.js';
 
 /** The store's DuckDB connection (tests only: nothing else may reach past the Store interface). */
 export function dbOf(store: Store): Db {
@@ -22,6 +26,17 @@ export async function scanDatabase(
   store: Store,
   needles: readonly string[],
 ): Promise<Map<string, Hit[]>> {
+  const ch = chStoreOf(store);
+  if (ch) {
+    const out = new Map<string, Hit[]>(needles.map((n) => [n, []]));
+    for (const [table, columns] of await chTableColumns(ch))
+      for (const column of columns)
+        for (const needle of needles) {
+          const rows = await chCountContaining(ch, table, column, needle);
+          if (rows > 0) out.get(needle)!.push({ table, column: column.name, rows });
+        }
+    return out;
+  }
   const db = dbOf(store);
   const cols = await db.query(
     `SELECT table_name, column_name FROM information_schema.columns
@@ -45,6 +60,11 @@ export async function scanDatabase(
 
 /** How many tables and columns a scan covers (so a test can show it did look). */
 export async function columnCount(store: Store): Promise<{ tables: number; columns: number }> {
+  const ch = chStoreOf(store);
+  if (ch) {
+    const tables = [...(await chTableColumns(ch)).values()];
+    return { tables: tables.length, columns: tables.reduce((n, t) => n + t.length, 0) };
+  }
   const rows = await dbOf(store).query(
     `SELECT count(DISTINCT table_name) AS t, count(*) AS c FROM information_schema.columns WHERE table_schema = 'main' AND table_catalog = current_database()`,
   );

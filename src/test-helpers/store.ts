@@ -35,9 +35,8 @@ export async function openTestStore(dir: string, limits?: StoreLimits): Promise<
   const { chdbTestDir } = await import('./clickhouse.js');
   const { openChdbConnection } = await import('../store/engines/clickhouse/chdb-connection.js');
   const chdbDir = chdbTestDir();
-  const where = resolve(dir);
-  const database = `store_${createHash('sha1').update(where).digest('hex').slice(0, 16)}`;
-  if (!existsSync(join(where, DB_FILE))) {
+  const database = testDatabaseName(dir);
+  if (!existsSync(join(resolve(dir), DB_FILE))) {
     const conn = await openChdbConnection(chdbDir);
     try {
       await conn.command(`DROP DATABASE IF EXISTS ${database}`);
@@ -46,6 +45,11 @@ export async function openTestStore(dir: string, limits?: StoreLimits): Promise<
     }
   }
   return openStore(dir, { ...limits, store: `chdb://${chdbDir}?database=${database}` });
+}
+
+/** The ClickHouse database (in the process's chdb) that openTestStore gives the store under `dir`. */
+export function testDatabaseName(dir: string): string {
+  return `store_${createHash('sha1').update(resolve(dir)).digest('hex').slice(0, 16)}`;
 }
 
 /** What a property test's run gets: its own workspace, and the bulk path to load events into it. */

@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { insertDeadLetters } from '../../store/engines/duckdb/dead-letters-repo.js';
 import { goodLine, poisonLines } from '../../test-helpers/poison.js';
-import { dbOf } from '../../test-helpers/scan-db.js';
+import { addDeadLetters } from '../../test-helpers/engine-access.js';
 import { startTestServer } from '../../test-helpers/server.js';
 
 test(
@@ -14,22 +13,20 @@ test(
       const ws = s.workspace.id;
       // a line an earlier version refused (a bug since fixed), and one that still cannot load
       const poison = poisonLines(ws).find((p) => p.named)!;
-      await dbOf(s.store).transaction((c) =>
-        insertDeadLetters(c, 'events-000000000042.ndjson', [
-          {
-            line: { lineNo: 1, raw: goodLine(ws, 'was-refused', 'anon-retry'), terminated: true },
-            reason: 'line|an old bug',
-            workspaceId: ws,
-            receivedAt: null,
-          },
-          {
-            line: { lineNo: 2, raw: poison.raw, terminated: true },
-            reason: 'line|still bad',
-            workspaceId: ws,
-            receivedAt: null,
-          },
-        ]),
-      );
+      await addDeadLetters(s.store, 'events-000000000042.ndjson', [
+        {
+          line: { lineNo: 1, raw: goodLine(ws, 'was-refused', 'anon-retry'), terminated: true },
+          reason: 'line|an old bug',
+          workspaceId: ws,
+          receivedAt: null,
+        },
+        {
+          line: { lineNo: 2, raw: poison.raw, terminated: true },
+          reason: 'line|still bad',
+          workspaceId: ws,
+          receivedAt: null,
+        },
+      ]);
       const retry = async (body: unknown, token = s.adminToken) => {
         const res = await fetch(`${s.base}/api/ingest/retry`, {
           method: 'POST',

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { createWorkspace } from '../../workspaces/create.js';
+import { fn, sql } from '../../store/engines/neutral/sql.js';
 import { findInDatabase, withDatabase } from '../../test-helpers/database-scan.js';
 import { clientFor, pageCall, startTestServer } from '../../test-helpers/server.js';
 
@@ -339,7 +340,7 @@ test(
       closed = true;
       await withDatabase(s.dir, async (q) => {
         const ids = await q(
-          `SELECT message_id FROM events WHERE message_id LIKE 'hs-%' ORDER BY message_id`,
+          sql`SELECT message_id FROM ${fn.table('events')} WHERE message_id LIKE 'hs-%' ORDER BY message_id`,
         );
         assert.deepEqual(
           ids.map((r) => r.message_id),

@@ -1,13 +1,13 @@
 // The append path on ClickHouse (EventsStore.appendEvents: already-parsed events, e.g. the identify a
 // stored-facts redaction adds, or a test's events): each event held to the journal's rules as one line of
 // a segment with this call's metadata (journal-rows.ts: the event rules, the time rule with clock
-// correction unless imported, a content hash for a missing messageId, as DuckDB's appender), then the
+// correction unless imported, a content hash for a missing messageId, as DuckDB's appender: messageIdOf), then the
 // load path's de-duplicating, erased-identifier-checked insert. One insert request: durable when it
 // returns (inserts are synchronous, connection.ts).
 import { randomUUID } from 'node:crypto';
 import type { EventOrigin, IngestResult, RawEvent, Rejection } from '../../areas/events.js';
 import { insertEvents, storableRows, type ChStore } from './events.js';
-import { contentMessageId } from './import.js';
+import { messageIdOf } from './import.js';
 import { journalRow, type EventRow } from './journal-rows.js';
 
 export async function appendEvents(
@@ -21,11 +21,9 @@ export async function appendEvents(
   const rows: EventRow[] = [];
   const rejected: Rejection[] = [];
   events.forEach((e, i) => {
-    const messageId =
-      typeof e.messageId === 'string' && e.messageId !== '' ? e.messageId : contentMessageId(e);
     const mapped = journalRow({
       ...e,
-      messageId,
+      messageId: messageIdOf(e),
       _ws: workspaceId,
       _recv: received,
       _origin: meta.origin,

@@ -61,6 +61,12 @@ const LINES = [
     previousId: 'a2',
     timestamp: '2024-01-04T00:00:00Z',
   },
+  // a messageId that is not text: a number or a boolean is stored as its text, an array or an object
+  // is refused by the rules (not replaced by a content hash)
+  { type: 'page', messageId: 42, anonymousId: 'a3', timestamp: '2024-01-05T00:00:00Z' },
+  { type: 'page', messageId: true, anonymousId: 'a3', timestamp: '2024-01-05T00:01:00Z' },
+  { type: 'page', messageId: [1], anonymousId: 'a3', timestamp: '2024-01-05T00:02:00Z' },
+  { type: 'page', messageId: { a: 1 }, anonymousId: 'a3', timestamp: '2024-01-05T00:03:00Z' },
 ];
 
 const withoutBatch = ({ batchId: _b, ...r }: IngestResult) => r;
@@ -79,10 +85,18 @@ test('a file imports into ClickHouse as into DuckDB', { timeout: 120_000 }, asyn
       const d = await duck.importEventsFile(WS, file);
       const c = await importEventsFile(s, WS, file);
       assert.deepEqual(withoutBatch(c), withoutBatch(d));
-      assert.equal(c.inserted, 4);
+      assert.equal(c.inserted, 6);
       assert.deepEqual(
         c.rejected.map((r) => r.line),
-        [5, 6, 7, 8, 9, 10],
+        [5, 6, 7, 8, 9, 10, 15, 16],
+      );
+      assert.deepEqual(
+        c.rejected.slice(-2).map((r) => `${r.field}|${r.reason}`),
+        ['messageId|must be a string', 'messageId|must be a string'],
+      );
+      assert.deepEqual(
+        (await queryEvents(s, WS, { anonymousId: 'a3' })).map((e) => e.messageId).sort(),
+        ['42', 'true'],
       );
       assert.deepEqual(
         withoutReceived(await queryEvents(s, WS)),
@@ -96,7 +110,7 @@ test('a file imports into ClickHouse as into DuckDB', { timeout: 120_000 }, asyn
       const again = await importEventsFile(s, WS, file);
       assert.deepEqual(withoutBatch(again), withoutBatch(await duck.importEventsFile(WS, file)));
       assert.equal(again.inserted, 0);
-      assert.equal(await countEvents(s, WS), 4);
+      assert.equal(await countEvents(s, WS), 6);
     },
     { workspaceId: WS },
   );

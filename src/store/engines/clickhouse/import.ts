@@ -28,6 +28,17 @@ export function contentMessageId(e: Record<string, unknown>): string {
   return `h-${createHash('md5').update(parts.join('|')).digest('hex')}`;
 }
 
+/**
+ * The messageId a line is stored under, as DuckDB's reader gives it: text as is, a number or a boolean as
+ * its text, a content hash when missing or blank. An object or array is handed on unchanged, so the event
+ * rules refuse it (`messageId|must be a string`) as on DuckDB, rather than hashing it into a valid event.
+ */
+export function messageIdOf(e: Record<string, unknown>): unknown {
+  const id = e.messageId;
+  if (id === undefined || id === null || id === '') return contentMessageId(e);
+  return typeof id === 'number' || typeof id === 'boolean' ? String(id) : id;
+}
+
 export async function importEventsFile(
   s: ChStore,
   workspaceId: string,
@@ -65,11 +76,9 @@ export async function importEventsFile(
       if (typeof o !== 'object' || o === null || Array.isArray(o))
         return reject(lineNo, 'line|must be a JSON object');
       const e = o as Record<string, unknown>;
-      const messageId =
-        typeof e.messageId === 'string' && e.messageId !== '' ? e.messageId : undefined;
       const mapped = journalRow({
         ...e,
-        messageId: messageId ?? contentMessageId(e),
+        messageId: messageIdOf(e),
         _ws: workspaceId,
         _recv: received,
         _origin: 'import',

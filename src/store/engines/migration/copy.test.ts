@@ -5,8 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openTestChdb } from '../../../test-helpers/clickhouse.js';
-import { seedWorld } from '../../../test-helpers/migration-world.js';
-import { openTestStore } from '../../../test-helpers/store.js';
+import { openMigrationSource, seedWorld } from '../../../test-helpers/migration-world.js';
 import { tempDir } from '../../../test-helpers/tmp.js';
 import type { ChStore } from '../clickhouse/events.js';
 import { migrateClickHouse } from '../clickhouse/migrate.js';
@@ -29,7 +28,7 @@ test(
   { timeout: 180_000 },
   async () => {
     const { dir, cleanup } = tempDir();
-    const duck = await openTestStore(join(dir, 'duck'));
+    const duck = await openMigrationSource(join(dir, 'duck'));
     const target = await openTestChdb();
     try {
       await seedWorld(duck, dir, [{ id: WS, seed: 5 }]);

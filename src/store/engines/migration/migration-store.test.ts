@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { chdbTestDir, freshDatabase } from '../../../test-helpers/clickhouse.js';
 import { startClickHouseHttpEndpoint } from '../../../test-helpers/clickhouse-http-endpoint.js';
-import { seedWorld } from '../../../test-helpers/migration-world.js';
-import { openTestStore } from '../../../test-helpers/store.js';
+import { openMigrationSource, seedWorld } from '../../../test-helpers/migration-world.js';
 import { tempDir } from '../../../test-helpers/tmp.js';
 import type { Store } from '../../store.js';
 import { parseStoreUrl, type ChdbLocation, type ClickHouseLocation } from '../../store-url.js';
@@ -39,7 +38,7 @@ async function withWorld(
   ],
 ): Promise<void> {
   const { dir, cleanup } = tempDir();
-  const duck = await openTestStore(join(dir, 'duck'));
+  const duck = await openMigrationSource(join(dir, 'duck'));
   const database = freshDatabase('mig');
   const conn = await openChdbConnection(chdbTestDir());
   try {
