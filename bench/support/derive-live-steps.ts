@@ -1,6 +1,7 @@
-// Times each store call of one deriveAffected (a page + an identify of one new person) on a simulated
-// world, per engine; on ClickHouse also each SQL statement. A diagnostic, run by hand:
+// Times each store call of one deriveAffected (a page + an identify: a new visitor, or with --returning a
+// known one) on a simulated world, per engine; on ClickHouse also each SQL statement. Run by hand:
 //   npx tsx bench/support/derive-live-steps.ts <dataDir> <days> <visitorsPerDay> <repeats> [--store URL]
+//     [--returning] [--verbose]
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -15,7 +16,12 @@ import { createWorkspace } from '../../src/workspaces/create.js';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { store: { type: 'string' }, verbose: { type: 'boolean' } },
+  options: {
+    store: { type: 'string' },
+    verbose: { type: 'boolean' },
+    // a known visitor of the world returns (their rows are replaced) instead of a new one arriving
+    returning: { type: 'boolean' },
+  },
 });
 const [dir, days, visitors, repeatsArg] = positionals;
 const storeUrl = values.store;
@@ -82,9 +88,12 @@ t = performance.now();
 await rebuild(raw, workspace.id);
 console.log(`rebuild ${(performance.now() - t).toFixed(0)} ms`);
 
+const known = values.returning
+  ? [...new Set((await raw.listSessions(workspace.id, { limit: 1000 })).map((x) => x.anonymousId))]
+  : [];
 for (let i = 0; i <= repeats; i++) {
   const tag = randomUUID();
-  const anonymousId = randomUUID();
+  const anonymousId = values.returning ? known[i * 7]! : randomUUID();
   const now = Date.now();
   await raw.appendEvents(
     workspace.id,
