@@ -23,7 +23,8 @@ import {
   toCreditGroup,
   toPersonCredit,
 } from '../neutral/credits-queries.js';
-import { commandNeutral, queryNeutral } from './dialect.js';
+import { deleteRows } from './delete-rows.js';
+import { queryNeutral } from './dialect.js';
 import { swapPartition } from './partition-swap.js';
 import { fn, p, sql } from '../neutral/sql.js';
 import type { ChStore } from './events.js';
@@ -136,10 +137,10 @@ export async function replaceCredits(
   }));
   const keep = sql`workspace_id = ${p.text(ws)} AND NOT (milestone = ${p.text(scope.milestone)} AND ${fn.inList('model', p.texts(scope.models))})`;
   if (scope.personIds !== undefined) {
-    await commandNeutral(
-      s.conn,
-      s.database,
-      sql`DELETE FROM ${fn.table('attribution_credits')} WHERE workspace_id = ${p.text(ws)}
+    await deleteRows(
+      s,
+      fn.table('attribution_credits'),
+      sql`workspace_id = ${p.text(ws)}
         AND milestone = ${p.text(scope.milestone)} AND ${fn.inList('model', p.texts(scope.models))}
         AND ${fn.inList('person_id', p.texts(scope.personIds))}`,
     );

@@ -1,12 +1,11 @@
-// A live derive's scope on ClickHouse. Most scoped steps read the affected ids' events straight from the
-// events table (its sort key leads with workspace and anonymous id, so a list of ids reads their granules
-// only): sessions take the anonymous ids, identity and the lead milestone filter by `{ ids: affected }`.
-// The one step that reads a stage as a table is the user agents' (neutral/user-agents-queries.ts), so the
-// stage is a real table: the affected ids' events, in the columns DuckDB's stage has (less its row id),
-// so any neutral query written over a stage reads the same rows on both engines. Memory engine (a
-// derive's scratch, as scratch.ts explains: over HTTP a temp table does not outlive its request), named
-// per workspace, since a workspace derives one batch at a time (its lock; across processes, its lease);
-// one a crashed derive left behind is replaced by the next stage.
+// A live derive's scope on ClickHouse: the stage, the affected ids' events in the columns DuckDB's stage
+// has (less its row id), so any neutral query written over a stage reads the same rows on both engines.
+// The scoped steps read it (user agents, sessions, link facts, seen ids, the lead when it holds the
+// scope's events): the OR of anonymous and user ids cannot use the events table's sort key, and a query
+// reading its CTE several times would scan the workspace's events each time. Memory engine (a derive's
+// scratch, as scratch.ts explains: over HTTP a temp table does not outlive its request), named per
+// workspace, since a workspace derives one batch at a time (its lock; across processes, its lease); one a
+// crashed derive left behind is replaced by the next stage.
 import { createHash } from 'node:crypto';
 import type { AffectedEvents, AffectedIds, DeriveStage } from '../../areas/derive-scope.js';
 import { fn, p, raw, sql } from '../neutral/sql.js';

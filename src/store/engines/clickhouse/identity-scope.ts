@@ -18,7 +18,8 @@ import {
   singlesOfKeysSql,
 } from '../neutral/identity-queries.js';
 import { fn, p, sql, type Sql } from '../neutral/sql.js';
-import { commandNeutral, queryNeutral } from './dialect.js';
+import { deleteRows } from './delete-rows.js';
+import { queryNeutral } from './dialect.js';
 import type { ChStore } from './events.js';
 import {
   appendChanges,
@@ -32,7 +33,6 @@ import { withScratch } from './scratch.js';
 
 type Row = Record<string, unknown>;
 const read = (s: ChStore, q: Sql): Promise<Row[]> => queryNeutral(s.conn, s.database, q);
-const run = (s: ChStore, q: Sql): Promise<void> => commandNeutral(s.conn, s.database, q);
 const keyOf = (kind: unknown, value: unknown): string => `${String(kind)}\u0000${String(value)}`;
 const iso = (ms: unknown): string | null =>
   ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString();
@@ -47,10 +47,11 @@ function deleteKeys(
   value = 'value',
 ): Promise<void> {
   if (keys.length === 0) return Promise.resolve();
-  return run(
+  return deleteRows(
     s,
-    sql`DELETE FROM ${fn.table(table)} WHERE workspace_id = ${p.text(ws)} AND ${keysIn(keys, kind, value)}`,
-  );
+    fn.table(table),
+    sql`workspace_id = ${p.text(ws)} AND ${keysIn(keys, kind, value)}`,
+  ).then(() => undefined);
 }
 
 /**
@@ -63,7 +64,7 @@ export async function refreshSeenScoped(
   rule: OpaqueIdRule,
   affected: AffectedEvents,
 ): Promise<void> {
-  const seen = seenIdentifiersSql(ws, rule, { ids: affected });
+  const seen = seenIdentifiersSql(ws, rule, { source: affected.stage, ids: affected });
   const changes = await withScratch(s, 'identity_seen_now', { as: seen }, (now) =>
     read(s, seenChangesSql(ws, now)),
   );

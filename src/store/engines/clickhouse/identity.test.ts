@@ -14,7 +14,7 @@ import { withBothEngines, type BothEngines } from '../../../test-helpers/clickho
 import { copyDuckRows } from '../../../test-helpers/copy-duck-rows.js';
 import { journalMeta, segmentBytes } from '../../../test-helpers/poison.js';
 import { simulate } from '../../../sim/index.js';
-import type { AffectedEvents, AffectedIds, DeriveStage } from '../../types.js';
+import type { AffectedEvents, AffectedIds } from '../../types.js';
 import type { Store } from '../../store.js';
 import { queryNeutral as duckQuery } from '../duckdb/dialect.js';
 import { storedLeadsSql } from '../neutral/lead-queries.js';
@@ -22,6 +22,7 @@ import { fn, p, sql, type Sql } from '../neutral/sql.js';
 import { queryNeutral as chQuery } from './dialect.js';
 import { loadEventJournal } from './events.js';
 import { importEventsFile } from './import.js';
+import { releaseAffectedEvents, stageAffectedEvents } from './derive-scope.js';
 import { clickHouseIdentity } from './identity-area.js';
 
 const WS = 'ws_identity';
@@ -253,15 +254,15 @@ test(
         // new events: only the linked components around their ids are resolved again
         const affected = await loadBoth(e, 'second', SECOND);
         const staged = await e.duck.stageAffectedEvents(WS, affected);
+        let chStage: AffectedEvents | undefined;
         try {
           await deriveSessions(e.duck, WS, SETTINGS.sessions, staged);
           await copySessions(e);
-          // ClickHouse reads the affected ids' events from the events table: its stage is only a handle
-          const chStaged: AffectedEvents = {
-            ...affected,
-            stage: 'events' as DeriveStage,
-            events: staged.events,
-          };
+          // ClickHouse's own stage, as a live derive makes it (derive-scope.ts): the link facts and
+          // seen ids are read from it
+          const chStaged = await stageAffectedEvents(e.ch, WS, affected);
+          chStage = chStaged;
+          assert.equal(chStaged.events, staged.events);
           const c = await resolvePersons(ch, WS, SETTINGS, chStaged);
           const d = await resolvePersons(e.duck, WS, SETTINGS, staged);
           assert.ok(c.scope && d.scope, `resolved by scope: ${JSON.stringify([c, d])}`);
@@ -285,6 +286,7 @@ test(
           );
         } finally {
           await e.duck.releaseAffectedEvents(staged);
+          if (chStage) await releaseAffectedEvents(e.ch, chStage);
         }
         const scoped = await assertSameTables(e, 'scoped');
         // the new visitor's form made a lead, found through the scope alone

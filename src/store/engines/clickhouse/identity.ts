@@ -54,13 +54,15 @@ export async function refreshSeenWhole(s: ChStore, ws: string, rule: OpaqueIdRul
   });
 }
 
-/** The links the facts state, raw: all of them, or those of the affected ids' events (and every identity_links fact). */
+/** The links the facts state, raw: all of them, or those of the affected ids' staged events (and every identity_links fact). */
 export async function identityLinkFacts(
   s: ChStore,
   ws: string,
   affected?: AffectedEvents,
 ): Promise<IdentityLinkRow[]> {
-  const q = affected ? linkFactsSql(ws, { ids: affected }) : linkFactsSql(ws);
+  // scoped: the derive's stage (the affected ids' events, derive-scope.ts), which each link rule's
+  // SELECT reads again (a CTE is inlined): from the events table that is a scan per rule
+  const q = affected ? linkFactsSql(ws, { source: affected.stage }) : linkFactsSql(ws);
   return (await read(s, q)).map((r) => ({
     aKind: String(r.ak),
     aValue: String(r.av),

@@ -21,6 +21,7 @@ import type { Store } from '../../store.js';
 import { queryNeutral as duckQuery } from '../duckdb/dialect.js';
 import { duckDbOf } from '../duckdb/duckdb-store.js';
 import { fn, sql } from '../neutral/sql.js';
+import { releaseAffectedEvents, stageAffectedEvents } from './derive-scope.js';
 import { queryNeutral as chQuery } from './dialect.js';
 import { loadEventJournal, type ChStore } from './events.js';
 import { migrateClickHouse } from './migrate.js';
@@ -247,12 +248,19 @@ test(
       } finally {
         await duck.releaseAffectedEvents(staged);
       }
-      const cScoped = await ch.deriveSessions(
-        s,
-        WS,
-        { ...chOptions, anonymousIds: scope, reportMoves: true },
-        classify,
-      );
+      // ClickHouse reads the scope's events from its own stage, as a live derive makes it
+      const chStaged = await stageAffectedEvents(s, WS, { anonymousIds: scope, userIds: [] });
+      let cScoped;
+      try {
+        cScoped = await ch.deriveSessions(
+          s,
+          WS,
+          { ...chOptions, anonymousIds: scope, stage: chStaged.stage, reportMoves: true },
+          classify,
+        );
+      } finally {
+        await releaseAffectedEvents(s, chStaged);
+      }
       assert.deepEqual(cScoped, dScoped);
       assert.ok(
         cScoped.moves?.some((m) => m.from === null && m.to === 'Email'),
