@@ -89,7 +89,7 @@ test(
       assert.ok(!listed.stderr.includes('hunter2'), listed.stderr);
 
       const port = String(await freePort());
-      const server = startCli(['serve', '--port', port, '--data-dir', dir, '--no-demo'], env);
+      const server = await startCli(['serve', '--port', port, '--data-dir', dir, '--no-demo'], env);
       assert.equal(await server.exited, 2);
       assert.match(server.output().stderr, expected);
       assert.ok(!JSON.stringify(server.output()).includes('hunter2'));
@@ -119,7 +119,7 @@ test(
       assert.ok(!listed.stderr.includes('hunter2'), listed.stderr);
 
       const port = String(await freePort());
-      const server = startCli(['serve', '--port', port, '--data-dir', dir, '--no-demo'], env);
+      const server = await startCli(['serve', '--port', port, '--data-dir', dir, '--no-demo'], env);
       assert.equal(await server.exited, 2);
       assert.match(server.output().stderr, expected);
       assert.ok(!JSON.stringify(server.output()).includes('hunter2'));
