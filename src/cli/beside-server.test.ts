@@ -6,10 +6,10 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { simulate } from '../sim/index.js';
 import { spawnSync } from 'node:child_process';
-import { openStore } from '../store/open.js';
 import { serverFilePath, writeServerFile } from '../server/admin-credential.js';
 import { apiGet, runCli, serveCli } from '../test-helpers/cli.js';
 import { freePort } from '../test-helpers/port.js';
+import { openTestStore } from '../test-helpers/store.js';
 import { tempDir } from '../test-helpers/tmp.js';
 import { workspaceForSecret } from '../workspaces/create.js';
 
@@ -239,7 +239,7 @@ test('a stale server.json is ignored (its process gone, or its URL silent); rota
     const second = JSON.parse(
       (await cli(['workspace', 'rotate-key', '--workspace', ws.id, '--json'])).stdout,
     ) as { secretKey: string };
-    const store = await openStore(dir);
+    const store = await openTestStore(dir);
     try {
       assert.equal((await workspaceForSecret(store, second.secretKey))?.id, ws.id);
       for (const old of [ws.secretKey, first.secretKey])

@@ -1,39 +1,24 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { runCli } from '../test-helpers/cli.js';
+import { runCli, startCli, type RunningCli } from '../test-helpers/cli.js';
 import { freePort } from '../test-helpers/port.js';
 import { tempDir } from '../test-helpers/tmp.js';
 import { openTestStore } from '../test-helpers/store.js';
 
-const MAIN = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
-
-function startServer(dataDir: string, port: number): ChildProcess {
-  return spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      MAIN,
-      'serve',
-      '--no-demo',
-      '--port',
-      String(port),
-      '--host',
-      '127.0.0.1',
-      '--data-dir',
-      dataDir,
-    ],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, LOG_LEVEL: 'warn', CLOSEDLOOP_INGEST_RATE_LIMIT: '0' },
-    },
+/** `closedloop serve` on the data directory (runCli's store: the one openTestStore(dataDir) opens). */
+function startServer(dataDir: string, port: number): Promise<RunningCli> {
+  return startCli(
+    ['serve', '--no-demo', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir],
+    { LOG_LEVEL: 'warn', CLOSEDLOOP_INGEST_RATE_LIMIT: '0' },
   );
 }
 
-async function waitReady(base: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+/** Waits for /readyz (a restart loads the journal first); fails with the server's output if it exits. */
+async function waitReady(base: string, server: RunningCli): Promise<void> {
+  let ended = false;
+  void server.exited.then(() => (ended = true));
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline && !ended) {
     try {
       if ((await fetch(`${base}/readyz`)).ok) return;
     } catch {
@@ -41,15 +26,9 @@ async function waitReady(base: string): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error('server did not become ready');
+  const { stdout, stderr } = server.output();
+  throw new Error(`server did not become ready${ended ? ' (it exited)' : ''}: ${stderr}${stdout}`);
 }
-
-const exited = (c: ChildProcess) =>
-  new Promise<number | null>((r) =>
-    c.exitCode !== null || c.signalCode !== null
-      ? r(c.exitCode)
-      : c.once('exit', (code) => r(code)),
-  );
 
 const WORKERS = 8;
 const ACKS_BEFORE_KILL = 400;
@@ -59,7 +38,7 @@ test(
   { timeout: 120_000 },
   async () => {
     const { dir, cleanup } = tempDir();
-    let server: ChildProcess | undefined;
+    let server: RunningCli | undefined;
     try {
       const created = await runCli([
         'workspace',
@@ -76,8 +55,8 @@ test(
       const ws = JSON.parse(created.stdout) as { id: string; writeKey: string };
       const port = await freePort();
       const base = `http://127.0.0.1:${port}`;
-      server = startServer(dir, port);
-      await waitReady(base);
+      server = await startServer(dir, port);
+      await waitReady(base, server);
 
       const acked = new Set<string>();
       const sent = new Set<string>();
@@ -123,10 +102,10 @@ test(
         if (killed) await Promise.all(workers); // a sender failed before the kill: surface its error
         await new Promise((r) => setTimeout(r, 5));
       }
-      server.kill('SIGKILL');
+      const stopped = server.stop('SIGKILL');
       killed = true;
       await Promise.all(workers);
-      await exited(server);
+      await stopped;
       // each sender had at most one request in flight when the server died, and every other request was acknowledged
       assert.ok(
         sent.size - acked.size <= WORKERS,
@@ -134,10 +113,11 @@ test(
       );
 
       // restart: the store recovers; then stop it gracefully and look inside
-      server = startServer(dir, port);
-      await waitReady(base);
-      server.kill('SIGTERM');
-      assert.equal(await exited(server), 0, 'graceful shutdown exits 0');
+      server = await startServer(dir, port);
+      await waitReady(base, server);
+      const code = await server.stop('SIGTERM');
+      const { stdout, stderr } = server.output();
+      assert.equal(code, 0, `graceful shutdown exits 0: ${stderr}${stdout}`);
 
       const store = await openTestStore(dir);
       try {
@@ -153,7 +133,7 @@ test(
         await store.close();
       }
     } finally {
-      if (server && server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
+      await server?.stop('SIGKILL');
       cleanup();
     }
   },

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { readServerFile } from '../server/admin-credential.js';
+import { cliStoreEnv } from './child-store.js';
 import { freePort } from './port.js';
 
 const MAIN = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
@@ -14,15 +15,19 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the real `closedloop` CLI in a child process (through tsx, no build needed). */
-export function runCli(
+/**
+ * Runs the real `closedloop` CLI in a child process (through tsx, no build needed), on the store the
+ * test's own openTestStore opens for its data directory (child-store.ts), unless `env` names one.
+ */
+export async function runCli(
   args: string[],
   env: Record<string, string> = {},
   cwd?: string,
 ): Promise<CliRun> {
+  const storeEnv = await cliStoreEnv(args, env, cwd);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
-      env: { ...process.env, ...env },
+      env: { ...process.env, ...storeEnv, ...env },
       cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -45,10 +50,17 @@ export interface RunningCli {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts the real `closedloop` CLI as a long-running child (e.g. `serve`); the caller stops it. */
-export function startCli(args: string[], env: Record<string, string> = {}): RunningCli {
+/**
+ * Starts the real `closedloop` CLI as a long-running child (e.g. `serve`), on the store as runCli; the
+ * caller stops it.
+ */
+export async function startCli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<RunningCli> {
+  const storeEnv = await cliStoreEnv(args, env);
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...storeEnv, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -76,7 +88,7 @@ export async function serveCli(
   env: Record<string, string> = {},
 ): Promise<{ server: RunningCli; url: string; port: number }> {
   const port = await freePort();
-  const server = startCli(
+  const server = await startCli(
     ['serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir, '--no-demo'],
     env,
   );
@@ -137,17 +149,30 @@ export const TWO_LEADS: readonly Record<string, unknown>[] = [
   },
 ];
 
-/** A workspace made and filled through the real CLI (`workspace create`, `import events`); its id. */
-export async function cliWorkspaceWith(dir: string, events: readonly unknown[]): Promise<string> {
-  const created = await runCli([
-    ...['workspace', 'create', 'Acme', '--currency', 'USD', '--timezone', 'UTC'],
-    ...['--data-dir', dir, '--json'],
-  ]);
+/**
+ * A workspace made and filled through the real CLI (`workspace create`, `import events`), with `env`
+ * over the process's; its id.
+ */
+export async function cliWorkspaceWith(
+  dir: string,
+  events: readonly unknown[],
+  env: Record<string, string> = {},
+): Promise<string> {
+  const created = await runCli(
+    [
+      ...['workspace', 'create', 'Acme', '--currency', 'USD', '--timezone', 'UTC'],
+      ...['--data-dir', dir, '--json'],
+    ],
+    env,
+  );
   if (created.code !== 0) throw new Error(`workspace create: ${created.stderr}`);
   const ws = (JSON.parse(created.stdout) as { id: string }).id;
   const file = join(dir, 'events.ndjson');
   writeFileSync(file, events.map((e) => JSON.stringify(e)).join('\n'));
-  const imported = await runCli(['import', 'events', file, '--workspace', ws, '--data-dir', dir]);
+  const imported = await runCli(
+    ['import', 'events', file, '--workspace', ws, '--data-dir', dir],
+    env,
+  );
   if (imported.code !== 0) throw new Error(`import events: ${imported.stderr}`);
   return ws;
 }

@@ -57,6 +57,11 @@ export interface ClickHouseHttpEndpointOptions {
   password?: string;
   /** The chdb data directory (default the process's test directory: chdb allows one per process). */
   dataDir?: string;
+  /**
+   * True: the endpoint does not keep the process alive (neither its port nor its connections), for an
+   * endpoint shared by a whole test file and closed when the process exits.
+   */
+  unref?: boolean;
 }
 
 /** What a request carried and how it was answered, for tests that check what the client sent. */
@@ -300,6 +305,10 @@ export async function startClickHouseHttpEndpoint(
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
+  if (options.unref) {
+    server.unref();
+    server.on('connection', (socket) => socket.unref());
+  }
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,

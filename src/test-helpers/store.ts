@@ -23,11 +23,37 @@ export function testEngine(env: NodeJS.ProcessEnv = process.env): (typeof TEST_E
   return known;
 }
 
+// Directories whose database a CLI or server run as a child was given (child-store.ts): a child with its
+// control plane in PostgreSQL leaves no DuckDB file behind, so the file's absence no longer means new.
+const givenToChildren = new Set<string>();
+
+/**
+ * The database of `dir` (testDatabaseName) for a child process, on the process's chdb: dropped first when
+ * `dir` is new (no DuckDB file there, no child given it before), as openTestStore drops it.
+ */
+export async function childTestDatabase(dir: string): Promise<string> {
+  const where = resolve(dir);
+  const database = testDatabaseName(where);
+  if (!existsSync(join(where, DB_FILE)) && !givenToChildren.has(where)) {
+    const { chdbTestDir } = await import('./clickhouse.js');
+    const { openChdbConnection } = await import('../store/engines/clickhouse/chdb-connection.js');
+    const conn = await openChdbConnection(chdbTestDir());
+    try {
+      await conn.command(`DROP DATABASE IF EXISTS ${database}`);
+    } finally {
+      await conn.close();
+    }
+  }
+  givenToChildren.add(where);
+  return database;
+}
+
 /**
  * A store for a test, on the engine the suite runs on, under `dir`. On clickhouse its database is named
  * after `dir`, so a test that closes and reopens its store finds its data, as in DuckDB's file; a
  * database of the same name that an earlier test left (a directory of the same path) is dropped when
- * `dir` is new. The databases go with the process's chdb directory when the process exits.
+ * `dir` is new (or, without a DuckDB file there, given to a child: childTestDatabase). The databases go with
+ * the process's chdb directory when the process exits.
  */
 export async function openTestStore(dir: string, limits?: StoreLimits): Promise<Store> {
   if (testEngine() === 'duckdb') return openStore(dir, limits);
@@ -39,7 +65,8 @@ export async function openTestStore(dir: string, limits?: StoreLimits): Promise<
   if (!existsSync(join(resolve(dir), DB_FILE))) {
     const conn = await openChdbConnection(chdbDir);
     try {
-      await conn.command(`DROP DATABASE IF EXISTS ${database}`);
+      if (!givenToChildren.has(resolve(dir)))
+        await conn.command(`DROP DATABASE IF EXISTS ${database}`);
     } finally {
       await conn.close();
     }

@@ -10,13 +10,16 @@ import { simulate } from '../../sim/index.js';
 import { chdbTestDir, freshDatabase } from '../../test-helpers/clickhouse.js';
 import { cliWorkspaceWith, runCli, serveCli } from '../../test-helpers/cli.js';
 import { freePort } from '../../test-helpers/port.js';
-import { openTestStore } from '../../test-helpers/store.js';
 import { tempDir } from '../../test-helpers/tmp.js';
 import { openChdbConnection } from '../../store/engines/clickhouse/chdb-connection.js';
+import { openStore } from '../../store/open.js';
 import { UsageError } from '../errors.js';
 import { runMigrate } from './migrate.js';
 
-const ENV = { LOG_LEVEL: 'warn' };
+// migrate reads the DuckDB file of the data directory, whatever engine the suite runs on: the source
+// is filled on DuckDB (the CLI told so explicitly; the test's own store opened on it)
+const ENV = { LOG_LEVEL: 'warn', CLOSEDLOOP_STORE: 'duckdb' };
+const openSourceStore = (dataDir: string) => openStore(dataDir, { store: 'duckdb' });
 
 /** Events of a small simulated world, as its NDJSON file holds them. */
 async function simulatedEvents(dir: string, seed: number): Promise<unknown[]> {
@@ -37,7 +40,7 @@ test(
     const database = freshDatabase('cli');
     const conn = await openChdbConnection(chdbTestDir());
     try {
-      const first = await cliWorkspaceWith(data, await simulatedEvents(dir, 1));
+      const first = await cliWorkspaceWith(data, await simulatedEvents(dir, 1), ENV);
       const to = `chdb://${chdbTestDir()}?database=${database}`;
       const eventsIn = async (ws: string) =>
         Number(
@@ -75,7 +78,7 @@ test(
       assert.ok(r.tables.find((t) => t.table === 'sessions')!.target.rows > 0);
 
       // --workspace: a second workspace in this data directory moves alone, the first untouched
-      const store = await openTestStore(data);
+      const store = await openSourceStore(data);
       try {
         await store.createWorkspace({
           id: 'ws_two',
@@ -144,7 +147,7 @@ test(
     const { dir, cleanup } = tempDir();
     const data = join(dir, 'data');
     try {
-      const ws = await cliWorkspaceWith(data, await simulatedEvents(dir, 2));
+      const ws = await cliWorkspaceWith(data, await simulatedEvents(dir, 2), ENV);
       const to = `chdb://${join(dir, 'chdb')}?database=closedloop`;
       const run = (args: string[]) => runCli(['migrate', ...args, '--data-dir', data], ENV);
 
@@ -155,7 +158,7 @@ test(
       assert.doesNotMatch(ok.stdout, / NO$/m);
 
       // the DuckDB file gains an event the target does not have: the check fails, naming both figures
-      const store = await openTestStore(data);
+      const store = await openSourceStore(data);
       try {
         await store.appendEvents(
           ws,

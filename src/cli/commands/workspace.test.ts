@@ -40,8 +40,9 @@ test(
         `SELECT id, write_key FROM ${pg.schema}.workspaces`,
       );
       assert.deepEqual(inPostgres.rows, [{ id: ws.id, write_key: ws.writeKey }]);
-      // the data directory holds the data plane only: its own control tables stay empty
-      const duck = await openStore(dir);
+      // the data directory's DuckDB file (explicitly: on the clickhouse suite the data plane is elsewhere and
+      // the children leave no file) holds no control rows: its own control tables stay empty
+      const duck = await openStore(dir, { store: 'duckdb' });
       try {
         assert.equal(duck.controlEngine, 'duckdb');
         assert.deepEqual(await duck.listWorkspaces(), []);
@@ -89,7 +90,7 @@ test(
       assert.ok(!listed.stderr.includes('hunter2'), listed.stderr);
 
       const port = String(await freePort());
-      const server = startCli(['serve', '--port', port, '--data-dir', dir, '--no-demo'], env);
+      const server = await startCli(['serve', '--port', port, '--data-dir', dir, '--no-demo'], env);
       assert.equal(await server.exited, 2);
       assert.match(server.output().stderr, expected);
       assert.ok(!JSON.stringify(server.output()).includes('hunter2'));
@@ -119,7 +120,7 @@ test(
       assert.ok(!listed.stderr.includes('hunter2'), listed.stderr);
 
       const port = String(await freePort());
-      const server = startCli(['serve', '--port', port, '--data-dir', dir, '--no-demo'], env);
+      const server = await startCli(['serve', '--port', port, '--data-dir', dir, '--no-demo'], env);
       assert.equal(await server.exited, 2);
       assert.match(server.output().stderr, expected);
       assert.ok(!JSON.stringify(server.output()).includes('hunter2'));

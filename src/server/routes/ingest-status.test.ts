@@ -5,11 +5,13 @@ import { join } from 'node:path';
 import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../config/config.js';
-import { openTestStore } from '../../test-helpers/store.js';
+import { openTestStore, testEngine } from '../../test-helpers/store.js';
 import type { Store } from '../../store/store.js';
 import type { DeadLetter } from '../../store/types.js';
-import { Db } from '../../store/engines/duckdb/connection.js';
+import { chStoreOf } from '../../store/engines/clickhouse/clickhouse-store.js';
+import { insertDeadLetters as insertChDeadLetters } from '../../store/engines/clickhouse/events.js';
 import { insertDeadLetters } from '../../store/engines/duckdb/dead-letters-repo.js';
+import { duckDbOf } from '../../store/engines/duckdb/duckdb-store.js';
 import { createWorkspace } from '../../workspaces/create.js';
 import { runCli } from '../../test-helpers/cli.js';
 import { basicAuth } from '../../test-helpers/server.js';
@@ -59,7 +61,12 @@ test(
         currency: 'USD',
         timezone: 'UTC',
       });
-      const poison = poisonLines(ws.id);
+      // ClickHouse's loader parses journal lines in JavaScript, whose JSON.parse keeps a duplicate key's last
+      // value where DuckDB's reader refuses the line (a known difference, left out of the engine's own
+      // cross-engine tests too): on clickhouse that line is not poison
+      const poison = poisonLines(ws.id).filter(
+        (p) => testEngine() !== 'clickhouse' || p.name !== 'duplicate key',
+      );
       const odd = loadableOddLines(ws.id);
       // a previous run left a segment holding every poison form, ending in a torn write: start-up must recover
       dropSegment(
@@ -183,22 +190,24 @@ test(
       );
       assert.match(text.stdout, /unpaired UTF-16 surrogate/);
 
-      // a line an earlier version refused (a bug since fixed): a retry loads it; the poison still fails
-      const db = await Db.open(join(dir, 'closedloop.duckdb'));
+      // a line an earlier version refused (a bug since fixed): a retry loads it; the poison still fails.
+      // No store operation adds a dead letter, so it is written through the engine's own handle.
+      const oldLetter = {
+        line: { lineNo: 1, raw: goodLine(ws.id, 'was-refused', 'anon-retry'), terminated: true },
+        reason: 'line|an old bug',
+        workspaceId: ws.id,
+        receivedAt: null,
+      };
+      const source = 'events-000000000077.ndjson';
+      store = await openTestStore(dir);
       try {
-        const raw = goodLine(ws.id, 'was-refused', 'anon-retry');
-        await db.transaction((c) =>
-          insertDeadLetters(c, 'events-000000000077.ndjson', [
-            {
-              line: { lineNo: 1, raw, terminated: true },
-              reason: 'line|an old bug',
-              workspaceId: ws.id,
-              receivedAt: null,
-            },
-          ]),
-        );
+        const db = duckDbOf(store);
+        const ch = chStoreOf(store);
+        if (db) await db.transaction((c) => insertDeadLetters(c, source, [oldLetter]));
+        else if (ch) await insertChDeadLetters(ch, source, [oldLetter]);
+        else assert.fail(`no dead-letter writer for the engine ${store.engine}`);
       } finally {
-        await db.close();
+        await store.close();
       }
       const retry = await runCli([
         'ingest',

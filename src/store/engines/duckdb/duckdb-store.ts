@@ -55,7 +55,7 @@ import { completeErasure, erasePerson, listErasures, personRows } from './privac
 import { redactionRuns, redactStoredEvents } from './redact-repo.js';
 import { deriveSessions, listSessions, sessionsByChannel } from './sessions-repo.js';
 import { getSetting, setSetting } from './settings-repo.js';
-import { acquireLease, releaseLease, renewLease } from './leases-repo.js';
+import { acquireLease, clearLeases, releaseLease, renewLease } from './leases-repo.js';
 import { deleteWorkspaceData } from './workspace-data-repo.js';
 import { releaseAffectedEvents, stageAffectedEvents } from './affected-events.js';
 import {
@@ -90,6 +90,7 @@ export interface DuckDbParts {
 export async function openDuckDbStore(path: string, limits?: EngineLimits): Promise<DuckDbParts> {
   const db = await Db.open(path, limits);
   await migrate(db);
+  await clearLeases(db);
   const privacyKey = new PrivacyKey(db, privacyKeyPath(path));
   await privacyKey.load();
   const appender = new EventAppender(db);

@@ -47,3 +47,12 @@ export async function releaseLease(db: Db, name: string, holder: string): Promis
     c.run('DELETE FROM leases WHERE name = $name AND holder = $holder', { name, holder }),
   );
 }
+
+/**
+ * Drops every lease in the file, when it is opened: they were taken by a process that held the file before
+ * this one (one process at a time), so none of them lives on. Without this, a process killed mid-derive
+ * left its lease to block the next start's derives (and its graceful shutdown) until the lease expired.
+ */
+export async function clearLeases(db: Db): Promise<void> {
+  await db.write((c) => c.run('DELETE FROM leases'));
+}
