@@ -37,13 +37,7 @@ import {
   sessionsByChannel,
 } from './inspection.js';
 import { migrateClickHouse } from './migrate.js';
-import {
-  formerPersonIds,
-  identifierSpellings,
-  personIdentifiers,
-  sharedDeviceSpans,
-  textMentions,
-} from './person-lookup.js';
+import { personLookups } from './person-lookup.js';
 import { erasePerson, personRows } from './privacy.js';
 import { loadPrivacyKey } from './privacy-key.js';
 import { deriveSessions } from './sessions.js';
@@ -114,12 +108,8 @@ export async function openClickHouseData(location: ClickHouseDataLocation): Prom
       personCredits,
     }),
     ...bind(s, { personJourney }),
+    ...personLookups(s),
     ...bind(s, {
-      identifierSpellings,
-      textMentions,
-      personIdentifiers,
-      sharedDeviceSpans,
-      formerPersonIds,
       personRows,
       erasePerson,
       listErasures,

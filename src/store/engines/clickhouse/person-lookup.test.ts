@@ -13,13 +13,7 @@ import { withBothEngines, type BothEngines } from '../../../test-helpers/clickho
 import { deadLetterId } from '../../journal-lines.js';
 import { insertDeadLetters as duckInsertDeadLetters } from '../duckdb/dead-letters-repo.js';
 import { insertDeadLetters, type RefusedLine } from './events.js';
-import {
-  formerPersonIds,
-  identifierSpellings,
-  personIdentifiers,
-  sharedDeviceSpans,
-  textMentions,
-} from './person-lookup.js';
+import { personLookups } from './person-lookup.js';
 
 const W = 'ws_look';
 const V = 'ws_look2';
@@ -172,7 +166,7 @@ test(
         assert.ok(ann && bo && ann !== bo);
 
         // ---- identifiers: the same on both, in the same order
-        const annIds = await personIdentifiers(ch, W, [ann]);
+        const annIds = await personLookups(ch).personIdentifiers(W, [ann]);
         assert.deepEqual(annIds, await duck.personIdentifiers(W, [ann]));
         assert.deepEqual(
           annIds.map((i) => i.kind),
@@ -189,11 +183,11 @@ test(
         assert.ok(phone, 'her phone is an identifier');
         for (const pids of [[ann, bo], [bo], ['p_nobody'], []])
           assert.deepEqual(
-            await personIdentifiers(ch, W, pids),
+            await personLookups(ch).personIdentifiers(W, pids),
             await duck.personIdentifiers(W, pids),
             JSON.stringify(pids),
           );
-        assert.deepEqual(await personIdentifiers(ch, V, [ann]), []);
+        assert.deepEqual(await personLookups(ch).personIdentifiers(V, [ann]), []);
 
         // ---- spellings: raw values in any case, a phone by its digits, link ends
         const digits = phone.value.replace(/\D/g, '').slice(-7);
@@ -201,7 +195,7 @@ test(
           text: [ANN, 'user-ann', 'ann-phone', 'c-ann', 'laptop'],
           digits: [digits],
         };
-        const spell = await identifierSpellings(ch, W, needles);
+        const spell = await personLookups(ch).identifierSpellings(W, needles);
         assert.deepEqual(sorted(spell), sorted(await duck.identifierSpellings(W, needles)));
         const has = (column: string, kind: string, value: string) =>
           spell.some((c) => c.column === column && c.kind === kind && c.value === value);
@@ -223,13 +217,16 @@ test(
           { text: ['no-such-id'], digits: ['0000000'] },
         ])
           assert.deepEqual(
-            sorted(await identifierSpellings(ch, W, n)),
+            sorted(await personLookups(ch).identifierSpellings(W, n)),
             sorted(await duck.identifierSpellings(W, n)),
             JSON.stringify(n),
           );
-        assert.deepEqual(await identifierSpellings(ch, W, { text: [], digits: [] }), []);
+        assert.deepEqual(
+          await personLookups(ch).identifierSpellings(W, { text: [], digits: [] }),
+          [],
+        );
         assert.ok(
-          (await identifierSpellings(ch, W, { text: [], digits: [digits] })).every(
+          (await personLookups(ch).identifierSpellings(W, { text: [], digits: [digits] })).every(
             (c) => c.column === 'phone' || c.column === 'identity_link',
           ),
         );
@@ -241,7 +238,7 @@ test(
           unnamed: false,
         };
         for (const unnamed of [false, true]) {
-          const c = await textMentions(ch, W, { ...opts, unnamed });
+          const c = await personLookups(ch).textMentions(W, { ...opts, unnamed });
           const d = await duck.textMentions(W, { ...opts, unnamed });
           assert.deepEqual(
             c.events.map((m) => m.messageId),
@@ -263,26 +260,26 @@ test(
           );
           assert.deepEqual(raws.sort(), want.map(([, raw]) => raw.toString('hex')).sort());
         }
-        const events = await textMentions(ch, W, opts);
+        const events = await personLookups(ch).textMentions(W, opts);
         assert.deepEqual(
           events.events.map((m) => m.messageId),
           ['a-2', 'a-4', 'a-7', 'a-8', 'a-9', 'j-1'],
           'identifies in any case, the note in capitals and the longer address (for the model to tell apart)',
         );
         const none = { eventNeedles: [], letterNeedles: [], unnamed: true };
-        const c0 = await textMentions(ch, W, none);
+        const c0 = await personLookups(ch).textMentions(W, none);
         assert.deepEqual(c0, await duck.textMentions(W, none));
         assert.deepEqual(c0.events, []);
         assert.equal(c0.deadLetters.length, 4, 'the letters that are not UTF-8, always');
         assert.deepEqual(
-          (await textMentions(ch, V, { ...opts, unnamed: false })).deadLetters.map((l) =>
-            l.raw.toString(),
+          (await personLookups(ch).textMentions(V, { ...opts, unnamed: false })).deadLetters.map(
+            (l) => l.raw.toString(),
           ),
           [`{"email":"${ANN}"}`],
         );
 
         // ---- shared devices: Ann's two stretches of the laptop, Bo's one
-        const annSpans = await sharedDeviceSpans(ch, W, [ann]);
+        const annSpans = await personLookups(ch).sharedDeviceSpans(W, [ann]);
         assert.deepEqual(annSpans, await duck.sharedDeviceSpans(W, [ann]));
         assert.deepEqual(
           annSpans.map((s) => s.anonymousId),
@@ -293,12 +290,16 @@ test(
         assert.match(annSpans[1]!.from, /^2026-06-0\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
         for (const pids of [[bo], [ann, bo], ['p_nobody'], []])
           assert.deepEqual(
-            await sharedDeviceSpans(ch, W, pids),
+            await personLookups(ch).sharedDeviceSpans(W, pids),
             await duck.sharedDeviceSpans(W, pids),
             JSON.stringify(pids),
           );
-        assert.equal((await sharedDeviceSpans(ch, W, [bo])).length, 1);
-        assert.deepEqual(await sharedDeviceSpans(ch, W, [ann, bo]), [], 'no third person');
+        assert.equal((await personLookups(ch).sharedDeviceSpans(W, [bo])).length, 1);
+        assert.deepEqual(
+          await personLookups(ch).sharedDeviceSpans(W, [ann, bo]),
+          [],
+          'no third person',
+        );
 
         // ---- former ids: the person merged into Ann's, followed back; live others left out
         const merged = (
@@ -309,7 +310,7 @@ test(
         ).flatMap((r) => JSON.parse(String(r.others)) as string[]);
         assert.ok(merged.length > 0, 'the log records a merge into Ann');
         const seeds = [ann, ...annIds.map((i) => personIdFor(i.kind, i.value, 0))];
-        const former = await formerPersonIds(ch, W, seeds, [ann]);
+        const former = await personLookups(ch).formerPersonIds(W, seeds, [ann]);
         assert.deepEqual(former, await duck.formerPersonIds(W, seeds, [ann]));
         assert.ok(former.includes(ann));
         for (const m of merged) assert.ok(former.includes(m), m);
@@ -321,22 +322,22 @@ test(
           [['p_unknown'], []],
           [[], [ann]],
         ] as const) {
-          const got = await formerPersonIds(ch, W, s, cur);
+          const got = await personLookups(ch).formerPersonIds(W, s, cur);
           assert.deepEqual(got, await duck.formerPersonIds(W, s, cur), JSON.stringify(s));
           assert.deepEqual(got, [...got].sort());
         }
         // a log that loops ends; a live other person (Bo, not current) is left out
-        assert.deepEqual(await formerPersonIds(ch, W, ['p_loop1'], []), [
+        assert.deepEqual(await personLookups(ch).formerPersonIds(W, ['p_loop1'], []), [
           'p_gone',
           'p_loop1',
           'p_loop2',
         ]);
-        assert.deepEqual(await formerPersonIds(ch, W, ['p_loop2', bo], []), [
+        assert.deepEqual(await personLookups(ch).formerPersonIds(W, ['p_loop2', bo], []), [
           'p_gone',
           'p_loop1',
           'p_loop2',
         ]);
-        assert.deepEqual(await formerPersonIds(ch, W, ['p_unknown'], []), []);
+        assert.deepEqual(await personLookups(ch).formerPersonIds(W, ['p_unknown'], []), []);
       },
       { workspaceId: W },
     );

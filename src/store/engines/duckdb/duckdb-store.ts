@@ -44,13 +44,7 @@ import {
 } from './identity-scope-repo.js';
 import { personJourney } from './journey-repo.js';
 import { migrate } from './migrate.js';
-import {
-  formerPersonIds,
-  identifierSpellings,
-  personIdentifiers,
-  sharedDeviceSpans,
-  textMentions,
-} from './person-lookup-repo.js';
+import { personLookups } from './person-lookup-repo.js';
 import { completeErasure, erasePerson, listErasures, personRows } from './privacy-repo.js';
 import { redactionRuns, redactStoredEvents } from './redact-repo.js';
 import { deriveSessions, listSessions, sessionsByChannel } from './sessions-repo.js';
@@ -167,12 +161,8 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
       personCredits,
     }),
     ...bind(db, { redactStoredEvents, redactionRuns }),
+    ...personLookups(db),
     ...bind(db, {
-      identifierSpellings,
-      textMentions,
-      personIdentifiers,
-      sharedDeviceSpans,
-      formerPersonIds,
       personRows,
       completeErasure,
       listErasures,

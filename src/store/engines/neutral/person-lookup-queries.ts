@@ -205,3 +205,23 @@ export async function formerPersonIds(
   }
   return [...reached].filter((id) => now.has(id) || (!live.has(id) && named.has(id))).sort();
 }
+
+/** The five lookups of the privacy area over one engine's reader, as the area names them. */
+export function personLookups(read: ReadRows) {
+  return {
+    identifierSpellings: (
+      ws: string,
+      needles: { text: readonly string[]; digits: readonly string[] },
+    ) => identifierSpellings(read, ws, needles),
+    textMentions: (
+      ws: string,
+      opts: { eventNeedles: readonly string[]; letterNeedles: readonly string[]; unnamed: boolean },
+    ) => textMentions(read, ws, opts),
+    personIdentifiers: (ws: string, personIds: readonly string[]) =>
+      personIdentifiers(read, ws, personIds),
+    sharedDeviceSpans: (ws: string, personIds: readonly string[]) =>
+      sharedDeviceSpans(read, ws, personIds),
+    formerPersonIds: (ws: string, seeds: readonly string[], current: readonly string[]) =>
+      formerPersonIds(read, ws, seeds, current),
+  };
+}
