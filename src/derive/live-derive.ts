@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
 import type { AffectedIds } from '../store/types.js';
 import { deriveAffected, refitWorkspace } from './derive.js';
-import { nextLoadAt } from '../store/journal-loader.js';
+import { backgroundShare, LoopPressure, nextRunAt } from '../store/background-pacing.js';
 
 /** How often, at most, live ingestion refits a workspace's data-driven models (a refit reads every journey). */
 export const DEFAULT_REFIT_INTERVAL_MS = 60_000;
@@ -22,8 +22,9 @@ export class LiveDeriver {
   private stale = new Set<string>();
   private lastRefit = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
-  /** Paced like the journal loader (nextLoadAt): the next derive waits until then, unless idle() is awaited. */
+  /** Paced like the journal loader (background-pacing.ts): the next derive waits until then, unless idle() is awaited. */
   private notBefore = 0;
+  private readonly pressure = new LoopPressure();
   private waiters = 0;
   private wake: (() => void) | undefined;
   /** Fits are current when the deriver starts (a rebuild or the last run made them). */
@@ -75,8 +76,9 @@ export class LiveDeriver {
     try {
       for (;;) {
         while (this.pending.size > 0) {
-          // under a burst a derive may take at most a share of the time: the ids that pile up meanwhile
-          // are derived together, and the requests being acknowledged keep the CPU
+          // under a burst a derive may take at most a share of the time (a smaller one while requests keep
+          // the event loop busy): the ids that pile up meanwhile are derived together, and the requests
+          // being acknowledged keep the CPU
           const wait = this.notBefore - Date.now();
           if (wait > 0 && this.waiters === 0) {
             await new Promise<void>((resolve) => {
@@ -89,6 +91,7 @@ export class LiveDeriver {
             this.wake = undefined;
           }
           const started = Date.now();
+          const utilisation = this.pressure.sinceLastRun();
           const batch = this.pending;
           this.pending = new Map();
           for (const [ws, ids] of batch) {
@@ -105,7 +108,8 @@ export class LiveDeriver {
               this.logger?.error({ err, workspace: ws }, 'derive failed; a rebuild will catch up');
             }
           }
-          this.notBefore = nextLoadAt(started, Date.now(), 0);
+          this.pressure.ended();
+          this.notBefore = nextRunAt(started, Date.now(), 0, backgroundShare(utilisation));
         }
         const due = [...this.stale].filter(
           (ws) =>

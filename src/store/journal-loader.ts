@@ -4,6 +4,7 @@ import type { Store } from './store.js';
 import type { EventJournal } from './journal.js';
 import type { AffectedIds } from './types.js';
 import { withLease } from './lease.js';
+import { backgroundShare, LoopPressure, nextRunAt } from './background-pacing.js';
 
 /**
  * Loads into one store go one at a time across processes: the engine de-duplicates by messageId against
@@ -47,6 +48,8 @@ export class JournalLoader {
   private deadLetters = 0;
   /** The timer's next load waits until then (a flush asked for does not). */
   private notBefore = 0;
+  /** How busy the requests kept the event loop between loads (the pace's share follows it). */
+  private readonly pressure = new LoopPressure();
 
   constructor(
     private readonly journal: EventJournal,
@@ -65,7 +68,7 @@ export class JournalLoader {
       return 0;
     });
     this.timer = setInterval(() => {
-      if (Date.now() < this.notBefore) return; // pacing: see nextLoadAt
+      if (Date.now() < this.notBefore) return; // pacing: see background-pacing.ts
       if (this.journal.linesInCurrentSegment > 0 || this.journal.closedSegments().length > 0) {
         this.flush().catch((err: unknown) => {
           // retried every tick: say it at the first failure, then every 50th (10 s), not five times a second
@@ -86,16 +89,20 @@ export class JournalLoader {
   /** Rotates and loads everything acknowledged so far. */
   flush(): Promise<number> {
     let started = 0;
+    let utilisation = 0;
     const run = (this.running ?? Promise.resolve(0))
       .then(() => {
         started = Date.now();
+        utilisation = this.pressure.sinceLastRun();
         return this.loadAll();
       })
       .then(
         (n) => {
           this.failures = 0;
           this.lastLoadAt = Date.now();
-          this.notBefore = nextLoadAt(started, this.lastLoadAt, this.intervalMs);
+          this.pressure.ended();
+          const share = backgroundShare(utilisation);
+          this.notBefore = nextRunAt(started, this.lastLoadAt, this.intervalMs, share);
           return n;
         },
         (err: unknown) => {
@@ -183,18 +190,4 @@ export class JournalLoader {
       ),
     );
   }
-}
-
-/** A load may take at most this share of the time while events keep arriving. */
-export const LOADER_SHARE = 1 / 3;
-
-/**
- * When the timer may start the next load: after the interval, and after long enough for the last load to
- * have taken at most LOADER_SHARE of the time. Under a burst, loads then grow larger and fewer (the engine's
- * bulk path costs less per event in larger batches) and leave the CPU and the disk to the requests being
- * acknowledged; when traffic is light, loads stay one interval apart.
- */
-export function nextLoadAt(startedAt: number, endedAt: number, intervalMs: number): number {
-  const took = Math.max(0, endedAt - startedAt);
-  return Math.max(endedAt + intervalMs, startedAt + took / LOADER_SHARE);
 }
