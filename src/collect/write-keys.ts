@@ -16,10 +16,19 @@ export class WriteKeyCache {
     this.hits.clear();
   } // a deleted workspace's key must stop at once
 
-  async resolve(writeKey: string): Promise<Workspace | undefined> {
-    const now = Date.now();
+  /**
+   * The cached answer for a key while it is fresh (`{ ws: undefined }`: a key known to be unknown), else
+   * undefined: then resolve() asks the store. Synchronous, so a hit costs a request no promise.
+   */
+  peek(writeKey: string): Readonly<{ ws: Workspace | undefined }> | undefined {
     const c = this.hits.get(writeKey);
-    if (c && c.until > now) return c.ws;
+    return c && c.until > Date.now() ? c : undefined;
+  }
+
+  async resolve(writeKey: string): Promise<Workspace | undefined> {
+    const c = this.peek(writeKey);
+    if (c) return c.ws;
+    const now = Date.now();
     const ws = await this.store.findWorkspaceByWriteKey(writeKey);
     if (this.hits.size > 10_000) this.hits.clear();
     this.hits.set(writeKey, { ws, until: now + (ws ? this.ttlMs : 5_000) });

@@ -80,7 +80,11 @@ test(
         anonymousId: 'a',
         context: { page: { url: 'https://x.test/?member_ref=1&nonce=2&cl_email=a%40b.io' } },
       };
+      assert.equal(cache.cached('w'), undefined, 'nothing cached before the first read');
       const first = await apply(page);
+      const rules = cache.cached('w');
+      assert.ok(rules, 'the read rules are cached');
+      assert.equal(await cache.rulesFor('w'), rules, 'rulesFor answers from the cache too');
       assert.equal(
         (first.context as { page: { url: string } }).page.url,
         'https://x.test/?member_ref=[redacted]&nonce=2&cl_email=[email]',
@@ -93,6 +97,7 @@ test(
         'cached until invalidated',
       );
       cache.invalidate('w');
+      assert.equal(cache.cached('w'), undefined, 'invalidated');
       const fresh = await apply(page);
       assert.equal(
         (fresh.context as { page: { url: string } }).page.url,

@@ -87,10 +87,16 @@ export class RedactionRulesCache {
     private readonly ttlMs = 5_000,
   ) {}
 
-  async rulesFor(workspaceId: string): Promise<CompiledRedaction> {
-    const now = Date.now();
+  /** The workspace's rules while the cached ones are fresh, else undefined (then rulesFor reads them). */
+  cached(workspaceId: string): CompiledRedaction | undefined {
     const hit = this.entries.get(workspaceId);
-    if (hit && hit.until > now) return hit.rules;
+    return hit && hit.until > Date.now() ? hit.rules : undefined;
+  }
+
+  async rulesFor(workspaceId: string): Promise<CompiledRedaction> {
+    const hit = this.cached(workspaceId);
+    if (hit) return hit;
+    const now = Date.now();
     const rules = compileRedaction(
       rulesFrom(await getRedactionSettings(this.store, workspaceId), this.configNames),
     );

@@ -130,24 +130,32 @@ function requireWriteKey(
   keys: WriteKeyCache,
   unknown: 'unauthorized' | 'not_found',
 ): preHandlerHookHandler {
-  return async (req) => {
+  const found = (req: FastifyRequest, ws: Workspace | undefined): ApiError | undefined => {
+    if (!ws)
+      return unknown === 'not_found'
+        ? new ApiError(404, 'not_found', 'unknown write key', 'writeKey')
+        : new ApiError(401, 'unauthorized', 'unknown write key', 'writeKey');
+    setWorkspace(req, ws);
+    return undefined;
+  };
+  // callback form: a key the cache holds (nearly every ingestion request) is answered without a promise
+  return (req, _reply, done) => {
     const key =
       writeKeyFrom(req.headers.authorization, req.body) ??
       stringField(req.query, 'writeKey') ??
       stringField(req.params, 'writeKey');
     if (!key)
-      throw new ApiError(
-        401,
-        'unauthorized',
-        'a write key is required (Basic auth user name, or writeKey in the body or the query)',
-        'writeKey',
+      return done(
+        new ApiError(
+          401,
+          'unauthorized',
+          'a write key is required (Basic auth user name, or writeKey in the body or the query)',
+          'writeKey',
+        ),
       );
-    const ws = await keys.resolve(key);
-    if (!ws)
-      throw unknown === 'not_found'
-        ? new ApiError(404, 'not_found', 'unknown write key', 'writeKey')
-        : new ApiError(401, 'unauthorized', 'unknown write key', 'writeKey');
-    setWorkspace(req, ws);
+    const hit = keys.peek(key);
+    if (hit) return done(found(req, hit.ws));
+    keys.resolve(key).then((ws) => done(found(req, ws)), done);
   };
 }
 

@@ -1,0 +1,31 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TEST_WORKSPACE, withStore } from '../test-helpers/events.js';
+import { WriteKeyCache } from './write-keys.js';
+
+test(
+  'write keys: peek answers only what resolve cached and is still fresh; clear forgets at once',
+  { timeout: 60_000 },
+  async () => {
+    await withStore(async (store) => {
+      const ws = await store.getWorkspace('w');
+      assert.ok(ws);
+      const keys = new WriteKeyCache(store, 60_000);
+      assert.equal(keys.peek(ws.writeKey), undefined, 'nothing before the store was asked');
+      assert.equal((await keys.resolve(ws.writeKey))?.id, TEST_WORKSPACE.id);
+      assert.equal(keys.peek(ws.writeKey)?.ws?.id, TEST_WORKSPACE.id, 'a hit, without the store');
+      // an unknown key is cached as unknown (briefly): a hit that names no workspace
+      assert.equal(await keys.resolve('wk_nope'), undefined);
+      const unknown = keys.peek('wk_nope');
+      assert.ok(unknown, 'an unknown key is a hit too');
+      assert.equal(unknown.ws, undefined);
+      keys.clear();
+      assert.equal(keys.peek(ws.writeKey), undefined, 'a deleted workspace must stop at once');
+      // an entry past its time is not a hit
+      const brief = new WriteKeyCache(store, 1);
+      await brief.resolve(ws.writeKey);
+      await new Promise((r) => setTimeout(r, 5));
+      assert.equal(brief.peek(ws.writeKey), undefined);
+    });
+  },
+);
