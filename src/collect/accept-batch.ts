@@ -7,6 +7,7 @@ import { enrichLive, type LiveEnrichment } from './enrich.js';
 import { prepareBatch, type BatchBody, type PreparedEvent } from './envelope.js';
 import { checkEvent } from '../rules/event-rules.js';
 import { dateMicros, eventTime } from '../rules/event-time.js';
+import { formatIsoMillis } from '../rules/iso-time.js';
 import { journalLine, metaMembers, type LineMeta } from './journal-line.js';
 import { MAX_EVENT_BYTES } from './limits.js';
 import { redactEvent } from './redact-event.js';
@@ -49,7 +50,9 @@ export function acceptBatch(body: BatchBody, o: AcceptOptions): Accepted {
     reason: r.reason,
   }));
   const now = dateMicros(o.receivedAt);
-  const members = metaMembers({ ...o.meta, receivedAt: o.receivedAt.toISOString() });
+  const { workspaceId, origin, batchId } = o.meta;
+  const receivedAt = formatIsoMillis(o.receivedAt.getTime());
+  const members = metaMembers({ workspaceId, receivedAt, origin, batchId });
   const lines: string[] = [];
   const messageIds = new Set<string>();
   let duplicates = 0;

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { journalLine, metaMembers } from './journal-line.js';
+import fc from 'fast-check';
+import { journalLine, jsonText, metaMembers } from './journal-line.js';
 import { screenJournalLine } from '../store/journal-lines.js';
 
 const members = metaMembers({
@@ -87,4 +88,28 @@ test("the loader's slow path finds the workspace in a real line's tail, even whe
     workspaceId: 'ws_1',
     receivedAt: '2026-01-01T00:00:00.000Z',
   });
+});
+
+test('jsonText is JSON.stringify of a string: escapes, control characters, lone and paired surrogates', () => {
+  for (const s of [
+    '',
+    'ws_01J8ZQ3K5M6N7P8Q9R0S1T2U3V',
+    '2026-01-01T00:00:00.123456Z',
+    'a"b',
+    'a\\b',
+    'line\nbreak',
+    '\u0000\u001f\u007f',
+    '\u2028\u2029',
+    '\ud83d\ude00',
+    '\ud83d',
+    '\ude00x',
+    'é中',
+  ])
+    assert.equal(jsonText(s), JSON.stringify(s), JSON.stringify(s));
+  fc.assert(
+    fc.property(fc.string({ unit: 'binary' }), (s) => {
+      assert.equal(jsonText(s), JSON.stringify(s));
+    }),
+    { numRuns: 2000, seed: 5 },
+  );
 });

@@ -16,7 +16,21 @@ export interface LineMeta {
 
 /** The metadata of one request's lines, as JSON members without braces, all but the event time. */
 export function metaMembers(m: LineMeta): string {
-  return `"_ws":${JSON.stringify(m.workspaceId)},"_recv":${JSON.stringify(m.receivedAt)},"_origin":${JSON.stringify(m.origin)},"_batch":${JSON.stringify(m.batchId)}`;
+  return `"_ws":${jsonText(m.workspaceId)},"_recv":${jsonText(m.receivedAt)},"_origin":${jsonText(m.origin)},"_batch":${jsonText(m.batchId)}`;
+}
+
+/**
+ * JSON.stringify of a string, the same text; text that needs no escape (our ids and ISO times, every
+ * request) is quoted as is, at about half the cost.
+ */
+export function jsonText(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // what JSON.stringify escapes: quote, backslash, control characters; and surrogates (lone ones are)
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff))
+      return JSON.stringify(s);
+  }
+  return `"${s}"`;
 }
 
 export interface JournalLineText {
@@ -36,7 +50,7 @@ export function journalLine(
 ): JournalLineText {
   for (const k of META_KEYS) if (Object.hasOwn(event, k)) delete event[k];
   const json = JSON.stringify(event);
-  const tail = `${members},"_ts":${JSON.stringify(ts)}}`;
+  const tail = `${members},"_ts":${jsonText(ts)}}`;
   const line = json.length > 2 ? `${json.slice(0, -1)},${tail}` : `{${tail}`;
   return { line, eventJson: json };
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { formatIsoMicros, parseIsoMicros } from './iso-time.js';
+import { formatIsoMicros, formatIsoMillis, parseIsoMicros } from './iso-time.js';
 
 test('the grammar: date-times with an optional zone; dates alone, 24:00, leap seconds and impossible days are refused', () => {
   const ok: [string, string][] = [
@@ -58,4 +58,47 @@ test('property: every instant of years 0000-9999 formats and parses back to itse
     }),
     { numRuns: 2000, seed: 7 },
   );
+});
+
+test('property: formatIsoMillis is toISOString, for times in a row (the second formatted once) and far apart', () => {
+  const min = -62_167_219_200_000; // 0000-01-01
+  const max = 253_402_300_799_999; // 9999-12-31T23:59:59.999
+  fc.assert(
+    fc.property(
+      fc.integer({ min, max: max - 5_000 }),
+      fc.array(fc.integer({ min: 0, max: 1_500 }), { maxLength: 8 }),
+      (start, steps) => {
+        // a run of times a few ms apart (mostly within one second, sometimes across it), then a jump
+        let ms = start;
+        for (const step of [0, ...steps]) {
+          ms += step;
+          assert.equal(formatIsoMillis(ms), new Date(ms).toISOString(), String(ms));
+        }
+      },
+    ),
+    { numRuns: 2000, seed: 11 },
+  );
+  // the edges of the fixed-width years, around the epoch, and outside (toISOString's own forms)
+  for (const ms of [
+    min,
+    min + 999,
+    -1_001,
+    -1,
+    -0,
+    0,
+    999,
+    1_000,
+    max - 999,
+    max,
+    min - 1,
+    max + 1,
+    1.5,
+  ])
+    assert.equal(formatIsoMillis(ms), new Date(ms).toISOString(), String(ms));
+  // the microsecond text keeps its millisecond part in step with it
+  for (const us of [1_700_000_000_000_999n, 1_700_000_000_001_000n, 1_700_000_001_000_000n, -1n])
+    assert.equal(
+      formatIsoMicros(us).slice(0, 23),
+      new Date(Number(us / 1000n - (us % 1000n < 0n ? 1n : 0n))).toISOString().slice(0, 23),
+    );
 });
