@@ -119,7 +119,11 @@ export function ingestRoutes(app: FastifyInstance, deps: IngestDeps): void {
   void app.register(async (scope) => {
     const writeKey = access.writeKey();
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'string' }, jsonBodyParser(scope));
+    const json = jsonBodyParser(scope);
+    scope.addContentTypeParser('*', { parseAs: 'string' }, json);
+    // the same parser named for the types the SDKs send: Fastify caches a named type's parser, and looks
+    // for the catch-all anew (parsing the header) on every request
+    scope.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'string' }, json);
     // (the callback form: one promise less per request than an async hook)
     scope.addHook('onRequest', (_req, reply, done) => {
       cors(reply);
