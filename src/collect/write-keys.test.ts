@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TEST_WORKSPACE, withStore } from '../test-helpers/events.js';
-import { WriteKeyCache } from './write-keys.js';
+import { WriteKeyCache, writeKeyFrom } from './write-keys.js';
 
 test(
   'write keys: peek answers only what resolve cached and is still fresh; clear forgets at once',
@@ -29,3 +29,21 @@ test(
     });
   },
 );
+
+test('writeKeyFrom: the Basic user name (any case of the scheme), else the body; headers in turn each read right', () => {
+  const basic = (user: string, scheme = 'Basic') =>
+    `${scheme} ${Buffer.from(`${user}:`).toString('base64')}`;
+  const body = { writeKey: 'wk_body' };
+  // the same headers again and again, and alternating: the last one read is remembered, never a stale one
+  for (let round = 0; round < 3; round++) {
+    assert.equal(writeKeyFrom(basic('wk_a'), body), 'wk_a');
+    assert.equal(writeKeyFrom(basic('wk_a'), undefined), 'wk_a');
+    assert.equal(writeKeyFrom(basic('wk_b', 'basic'), body), 'wk_b');
+    assert.equal(writeKeyFrom(basic('', 'BASIC'), body), 'wk_body', 'no user name: the body');
+    assert.equal(writeKeyFrom(basic(''), undefined), undefined);
+    assert.equal(writeKeyFrom('Bearer wk_a', body), 'wk_body', 'not Basic: the body');
+    assert.equal(writeKeyFrom(undefined, body), 'wk_body');
+    assert.equal(writeKeyFrom('', { writeKey: '' }), undefined);
+    assert.equal(writeKeyFrom(undefined, { writeKey: 7 }), undefined);
+  }
+});

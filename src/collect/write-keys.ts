@@ -43,15 +43,26 @@ export class WriteKeyCache {
  * passes in as the body's.
  */
 export function writeKeyFrom(authorization: string | undefined, body: unknown): string | undefined {
-  const basic = /^basic\s+(\S+)/i.exec(authorization ?? '');
-  if (basic) {
-    const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
-    const user = decoded.split(':')[0];
-    if (user) return user;
-  }
+  const user = basicUser(authorization ?? '');
+  if (user) return user;
   if (body && typeof body === 'object' && 'writeKey' in body) {
     const k = (body as { writeKey: unknown }).writeKey;
     if (typeof k === 'string' && k) return k;
   }
   return undefined;
+}
+
+/** The last Authorization header read and its user name: an SDK sends the same header with every request. */
+let lastAuthorization = '';
+let lastUser: string | undefined;
+
+/** The user name of a Basic Authorization header (the scheme name is case-insensitive), else undefined. */
+function basicUser(authorization: string): string | undefined {
+  if (authorization !== lastAuthorization) {
+    const basic = /^basic\s+(\S+)/i.exec(authorization);
+    const decoded = basic ? Buffer.from(basic[1]!, 'base64').toString('utf8') : '';
+    lastUser = decoded.split(':')[0] || undefined;
+    lastAuthorization = authorization;
+  }
+  return lastUser;
 }
