@@ -17,6 +17,8 @@ export const DEFAULT_REFIT_INTERVAL_MS = 60_000;
  */
 export class LiveDeriver {
   private pending = new Map<string, { anon: Set<string>; users: Set<string> }>();
+  /** When the oldest of `pending` was queued (the pace's share follows how long it waits). */
+  private pendingSince: number | undefined;
   private running: Promise<void> | undefined;
   /** Workspaces whose data-driven fits lag behind their journeys. */
   private stale = new Set<string>();
@@ -37,6 +39,7 @@ export class LiveDeriver {
   ) {}
 
   enqueue(affected: Map<string, AffectedIds>): void {
+    if (affected.size > 0) this.pendingSince ??= Date.now();
     for (const [ws, ids] of affected) {
       const p = this.pending.get(ws) ?? { anon: new Set<string>(), users: new Set<string>() };
       for (const id of ids.anonymousIds) p.anon.add(id);
@@ -92,8 +95,10 @@ export class LiveDeriver {
           }
           const started = Date.now();
           const utilisation = this.pressure.sinceLastRun();
+          const lag = started - (this.pendingSince ?? started);
           const batch = this.pending;
           this.pending = new Map();
+          this.pendingSince = undefined;
           for (const [ws, ids] of batch) {
             try {
               await deriveAffected(
@@ -109,7 +114,7 @@ export class LiveDeriver {
             }
           }
           this.pressure.ended();
-          this.notBefore = nextRunAt(started, Date.now(), 0, backgroundShare(utilisation));
+          this.notBefore = nextRunAt(started, Date.now(), 0, backgroundShare(utilisation, lag));
         }
         const due = [...this.stale].filter(
           (ws) =>

@@ -5,6 +5,7 @@ import {
   BACKGROUND_SHARE,
   BUSY_BACKGROUND_SHARE,
   BUSY_UTILISATION,
+  MAX_BUSY_LAG_MS,
   ROOMY_UTILISATION,
   LoopPressure,
   backgroundShare,
@@ -43,6 +44,10 @@ test('pacing: the share shrinks from a third to a tenth as requests keep the eve
   // between the two, the share falls steadily: no step for the pace to oscillate around
   const middle = backgroundShare((ROOMY_UTILISATION + BUSY_UTILISATION) / 2);
   assert.ok(Math.abs(middle - (BACKGROUND_SHARE + BUSY_BACKGROUND_SHARE) / 2) < 1e-12);
+  // work that has waited too long gets the usual share however busy the loop: the lag stays bounded
+  assert.equal(backgroundShare(1, MAX_BUSY_LAG_MS), BUSY_BACKGROUND_SHARE);
+  assert.equal(backgroundShare(1, MAX_BUSY_LAG_MS + 1), BACKGROUND_SHARE);
+  assert.equal(backgroundShare(0.5, MAX_BUSY_LAG_MS + 1), BACKGROUND_SHARE);
   let last = Infinity;
   for (let u = 0; u <= 1; u += 0.01) {
     const s = backgroundShare(u);

@@ -12,9 +12,18 @@ export const BUSY_BACKGROUND_SHARE = 1 / 10;
 export const ROOMY_UTILISATION = 0.3;
 /** ...and from which it is BUSY_BACKGROUND_SHARE (linear between, so the pace never jumps). */
 export const BUSY_UTILISATION = 0.7;
+/**
+ * Once the oldest work waiting has waited this long, the usual share applies however busy the loop: the
+ * smaller share alone could not keep up with a sustained peak, and the lag would grow without bound.
+ */
+export const MAX_BUSY_LAG_MS = 10_000;
 
-/** The share of the time background work may take, given the event loop's utilisation while it waited. */
-export function backgroundShare(utilisation: number): number {
+/**
+ * The share of the time background work may take, given the event loop's utilisation while it waited and
+ * how long the oldest work now waiting has waited (`lagMs`).
+ */
+export function backgroundShare(utilisation: number, lagMs = 0): number {
+  if (lagMs > MAX_BUSY_LAG_MS) return BACKGROUND_SHARE;
   if (!(utilisation > ROOMY_UTILISATION)) return BACKGROUND_SHARE; // an empty window (NaN) has room
   if (utilisation >= BUSY_UTILISATION) return BUSY_BACKGROUND_SHARE;
   const f = (utilisation - ROOMY_UTILISATION) / (BUSY_UTILISATION - ROOMY_UTILISATION);

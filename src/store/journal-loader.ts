@@ -90,10 +90,12 @@ export class JournalLoader {
   flush(): Promise<number> {
     let started = 0;
     let utilisation = 0;
+    let lag = 0;
     const run = (this.running ?? Promise.resolve(0))
       .then(() => {
         started = Date.now();
         utilisation = this.pressure.sinceLastRun();
+        lag = started - (this.journal.backlog().oldestAt ?? started);
         return this.loadAll();
       })
       .then(
@@ -101,7 +103,7 @@ export class JournalLoader {
           this.failures = 0;
           this.lastLoadAt = Date.now();
           this.pressure.ended();
-          const share = backgroundShare(utilisation);
+          const share = backgroundShare(utilisation, lag);
           this.notBefore = nextRunAt(started, this.lastLoadAt, this.intervalMs, share);
           return n;
         },
