@@ -177,3 +177,27 @@ test('journal: the backlog counts closed and current segments with the age of th
     cleanup();
   }
 });
+
+test('journal: a rotation under a stream dates the next segment by its own oldest line, not the closed one', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const j = EventJournal.open(dir);
+    await j.append(['{"a":1}']);
+    await new Promise((r) => setTimeout(r, 30));
+    const later = Date.now();
+    // "b" goes out at once; "c" waits behind its write, and the rotation is served before "c" is written
+    const b = j.append(['{"b":1}']);
+    const c = j.append(['{"c":1}']);
+    const [closed] = await j.rotate();
+    await Promise.all([b, c]);
+    assert.deepEqual(linesIn([closed!]), ['{"a":1}', '{"b":1}']);
+    unlinkSync(closed!);
+    j.loaded(closed!);
+    const backlog = j.backlog();
+    assert.equal(backlog.segments, 1);
+    assert.ok(backlog.oldestAt! >= later, `the waiting line's time, not the closed segment's`);
+    await j.close();
+  } finally {
+    cleanup();
+  }
+});

@@ -18,6 +18,8 @@ export const MAX_CONCURRENT_SYNCS = 3;
 interface Pending {
   data: Buffer;
   lines: number;
+  /** When it was appended (epoch ms). */
+  at: number;
   resolve: () => void;
   reject: (e: unknown) => void;
 }
@@ -87,10 +89,11 @@ export class EventJournal {
       // bytes now, outside the JavaScript heap: the text is garbage at once rather than surviving the
       // wait for the disk (which, under load, promoted every request's lines to the old generation)
       const data = Buffer.from(`${lines.join('\n')}\n`);
-      this.waiting.push({ data, lines: lines.length, resolve, reject });
+      const at = Date.now();
+      this.waiting.push({ data, lines: lines.length, at, resolve, reject });
       this.currentLines += lines.length;
       this.currentBytes += data.length;
-      this.currentSince ??= Date.now();
+      this.currentSince ??= at;
       this.pump();
     });
   }
@@ -197,7 +200,9 @@ export class EventJournal {
     // lines still waiting (appended during the last writes, or after a failed one) will open the next segment
     this.currentLines = this.waiting.reduce((n, w) => n + w.lines, 0);
     this.currentBytes = this.waiting.reduce((n, w) => n + w.data.length, 0);
-    this.currentSince = this.currentLines > 0 ? this.currentSince : undefined;
+    // (when the oldest of them came: under a steady stream lines are always waiting, and the closed
+    // segment's time would otherwise pass on to every next one, the backlog's age growing forever)
+    this.currentSince = this.waiting[0]?.at;
     const closed = await Promise.allSettled(seg.all.map((h) => h.close()));
     const failed = closed.find((c): c is PromiseRejectedResult => c.status === 'rejected');
     if (failed) throw failed.reason;
