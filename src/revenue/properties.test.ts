@@ -15,9 +15,10 @@ import type {
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 0, 1);
+// a longer search when asked (e.g. REVENUE_PROPERTY_RUNS=3000 REVENUE_PROPERTY_SEED=7)
 const RUNS = {
-  numRuns: Number(process.env.RUNS ?? 150),
-  seed: Number(process.env.SEED ?? 20250331),
+  numRuns: Number(process.env.REVENUE_PROPERTY_RUNS ?? 150),
+  seed: Number(process.env.REVENUE_PROPERTY_SEED ?? 20250331),
 };
 const STATUSES: SubscriptionStatus[] = [
   'active',
