@@ -12,13 +12,17 @@ const LAYERS = {
   sim: ['util', 'rules'],
   store: ['util', 'rules'],
   config: ['util'],
+  // MRR and its movements: pure functions over subscription histories (docs/revenue.md)
+  revenue: ['util'],
+  // one folder per vendor: payload schemas, mapping to our inputs, API clients (no store, no server)
+  sources: ['util', 'rules', 'revenue', 'config'],
   workspaces: ['util', 'rules', 'store'],
   collect: ['util', 'rules', 'store', 'config', 'derive'],
   derive: ['util', 'rules', 'store', 'config', 'attribution', 'sim', 'collect', 'workspaces'],
   reports: ['util', 'rules', 'store', 'config', 'attribution', 'derive', 'workspaces'],
 };
 // the interfaces: the server over every layer below, the CLI over those and the server (for `serve`)
-LAYERS.server = [...LAYERS.reports, 'sim', 'collect', 'reports'];
+LAYERS.server = [...LAYERS.reports, 'sim', 'collect', 'reports', 'revenue', 'sources'];
 LAYERS.cli = [...LAYERS.server, 'server'];
 const FOLDERS = [...Object.keys(LAYERS), 'test-helpers'];
 const TESTS = [

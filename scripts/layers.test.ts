@@ -71,3 +71,25 @@ test("an engine's internals are its own: only its <engine>-store.ts is imported 
     /only src\/store\/ opens an engine/,
   );
 });
+
+test('revenue is pure (util only); sources sit above it and below the store', async () => {
+  const importing = (from: string, what: string) =>
+    problems(from, `import * as m from '${what}';\nexport const x = m;\n`);
+  assert.match(
+    (await importing('src/revenue/layer-probe.ts', '../store/store.js'))[0] ?? '',
+    /src\/revenue may import only src\/util/,
+  );
+  assert.equal(
+    (await importing('src/revenue/layer-probe.ts', '../sources/stripe/client.js')).length,
+    1,
+  );
+  assert.deepEqual(
+    await importing('src/sources/stripe/layer-probe.ts', '../../revenue/index.js'),
+    [],
+  );
+  assert.equal(
+    (await importing('src/sources/stripe/layer-probe.ts', '../../store/store.js')).length,
+    1,
+  );
+  assert.deepEqual(await importing('src/server/layer-probe.ts', '../sources/stripe/index.js'), []);
+});

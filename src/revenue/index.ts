@@ -1,0 +1,6 @@
+// The revenue layer's surface: MRR per subscription and its movements per customer (docs/revenue.md).
+export * from './types.js';
+export { minorUnitExponent, toMajorUnits } from './currency.js';
+export { monthsPerInterval, periodAt, addMonthsClamped } from './billing-periods.js';
+export { subscriptionMrrAt, subscriptionMrrSteps, type MrrStep } from './subscription-mrr.js';
+export { mrrMovements, customerMonths, monthOf } from './movements.js';
