@@ -10,10 +10,8 @@ export interface Shared {
   $q: { push(handoff: Handoff): unknown };
   /** Sends what is queued now (the submit or click usually leaves the page). */
   $f(): void;
-  /** redact.ts clean() with this tab's refused field names. */
+  /** redact.ts clean() with this tab's refused field names (api.ts redact). */
   $x(url: string): string;
-  /** Remembers refused field names ("a=&b="): redacted in this tab's later URLs, kept for its later pages unless off. */
-  $r(names: string): void;
   /** The snippet tag's data-* attributes (data-form-allow, -deny, -download-ext, -spa are read by the lazy part). */
   $d: DOMStringMap;
   /** The URL of the last page view. */
@@ -25,7 +23,7 @@ export interface Shared {
    * (false) or failed (true). cl.js's own requests the lazy part on a failure; lazy/delivery.ts replaces it.
    */
   $h(failed?: boolean): unknown;
-  /** Truthy while storing and sending are allowed (store.ts state). */
+  /** Truthy while storing and sending are allowed; 0 when off (store.ts state). */
   $s(): unknown;
   track(event: string, properties?: Record<string, unknown>): void;
   identify(idOrEmail: string, traits?: Record<string, unknown>): void;
