@@ -17,8 +17,10 @@ export const DENY =
  */
 export const clean = (url: string, refused = ''): string =>
   url
-    // A parameter (after ?, & or #) with a value: the name, with its leading separator, is `name`.
-    .replace(/([?&#][^=&#]*)=([^&#]+)/g, (all, name: string) =>
-      DENY.test(name) || refused.includes('&' + name.slice(1) + '=') ? name + '=[redacted]' : all,
+    // A parameter (after ?, & or #) with a value.
+    .replace(/([?&#])([^=&#]*)=([^&#]+)/g, (all, separator: string, name: string) =>
+      DENY.test(name) || refused.includes('&' + name + '=')
+        ? separator + name + '=[redacted]'
+        : all,
     )
     .replace(/[\w.+%-]+(@|%40)[\w.-]+/g, '[email]');

@@ -16,13 +16,14 @@ export interface Shared {
   $d: DOMStringMap;
   /** The URL of the last page view. */
   $u(): string;
-  /** The outbox: events not yet acknowledged, in-flight ones included (transport.ts). */
+  /** The outbox: events not yet sent, and batches whose send failed (transport.ts). */
   $o(): TrackerEvent[];
   /**
    * Called after every change of the outbox: an event queued (no argument), a batch acknowledged
-   * (false) or failed (true). cl.js's own requests the lazy part on a failure; lazy/delivery.ts replaces it.
+   * (false, the batch) or failed (true, the batch, back in the outbox). cl.js's own requests the lazy
+   * part on a failure; lazy/delivery.ts replaces it.
    */
-  $h(failed?: boolean): unknown;
+  $h(failed?: boolean, batch?: TrackerEvent[]): unknown;
   /** Truthy while storing and sending are allowed; 0 when off (store.ts state). */
   $s(): unknown;
   track(event: string, properties?: Record<string, unknown>): void;

@@ -33,7 +33,7 @@ export const flush = safe(() => {
       )
       .then((ok) => {
         if (!ok && state) outbox.unshift(...batch);
-        cl.$h(!ok);
+        cl.$h(!ok, batch);
       });
 });
 
