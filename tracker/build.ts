@@ -14,7 +14,7 @@ import { TRACKER_DIR, TRACKER_FILES } from '../src/collect/tracker-files.js';
 /** The product's target for cl.js, what every page loads (bytes gzipped, level 9); not met: docs/tracker.md "Size". */
 export const TRACKER_GZIP_TARGET = 1536;
 /** What cl.js needs today (see docs/tracker.md "Size"); a test keeps it from growing unnoticed. */
-export const TRACKER_GZIP_LIMIT = 1644;
+export const TRACKER_GZIP_LIMIT = 1642;
 /** The same guard for the lazy part (forms, link clicks, SPA page views, delivery after a failure). */
 export const TRACKER_LAZY_GZIP_LIMIT = 1080;
 

@@ -46,7 +46,7 @@ export const get = (key: string, stored: unknown): string | undefined =>
  * domain and www. / app. share it; on localhost or an IP only the host itself is accepted (a host
  * cookie). A delete never reads back, so it clears every level. data-cookie-domain is used as given.
  * The cookie lasts data-cookie-days (renewed by every write; the multiplication converts the string,
- * missing or empty gives 365); a delete is max-age=0.
+ * missing or empty gives 365); a delete is max-age=0 (times false).
  */
 export const set = (key: string, value: string, force?: 1): void => {
   memory[key] = value;
@@ -58,7 +58,7 @@ export const set = (key: string, value: string, force?: 1): void => {
         '=' +
         value +
         ';path=/;max-age=' +
-        (value ? ((data.cookieDays as unknown as number) || 365) * 86400 : 0) +
+        ((data.cookieDays as unknown as number) || 365) * 86400 * (!!value as unknown as number) +
         ';domain=' +
         (data.cookieDomain || labels.slice(i).join('.')) +
         (isSecureContext ? ';secure' : '');
