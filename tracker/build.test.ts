@@ -12,7 +12,7 @@ it('builds two minified, dependency-free scripts wrapped so they cannot throw wh
   for (const { code, gzipBytes } of [tracker, tracker.lazy]) {
     assert.equal(gzipBytes, gzipSync(code, { level: 9 }).length);
     assert.ok(code.startsWith('try{') && code.trimEnd().endsWith('}catch{}'));
-    assert.doesNotMatch(code, /\brequire\(|\bimport\s*[({]|\bexport\b/);
+    assert.doesNotMatch(code, /\brequire\(|\bimport\s*\{|\bexport\b/);
     assert.doesNotThrow(() => new Function(code), 'parses as a classic script');
   }
   const readable = await buildTracker({ minify: false });
@@ -23,6 +23,12 @@ it('names the lazy part by its content, and cl.js asks for that name', async () 
   const { code, lazy } = await built;
   assert.match(lazy.hash, /^[0-9a-f]{8}$/);
   assert.ok(code.includes(`"?${lazy.hash}"`), 'cl.js requests <its URL>?<hash>');
+  assert.deepEqual(
+    code.match(/\bimport\b.{0,20}/g),
+    [`import(new URL("?${lazy.hash}"`],
+    'its only import is the lazy part',
+  );
+  assert.doesNotMatch(lazy.code, /\bimport\b/, 'the lazy part imports nothing');
   assert.doesNotMatch(
     code,
     /form_submitted|outbound_link_clicked|file_download/,

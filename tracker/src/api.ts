@@ -1,12 +1,12 @@
 // The events (Segment spec: page / track / identify, with the page as context) and the public calls
 // behind window.closedloop. UTMs and click ids are not parsed here: the collector derives them from
-// context.page.url. Every URL passes clean() (redact.ts) first.
+// context.page.url. Every URL passes redact() (clean() in redact.ts) first.
 import { signal } from './config.js';
 import { doc, loc, now, safe } from './dom.js';
-import { ids, uid } from './ids.js';
+import { anonymousId, ids, sessionId, uid } from './ids.js';
 import { clean } from './redact.js';
-import { allow, off, optedOut, state } from './store.js';
-import { discard, enqueue, flush } from './transport.js';
+import { allow, local, off, optedOut, state } from './store.js';
+import { discard, flush, outbox, queued } from './transport.js';
 
 export type Props = Record<string, unknown>;
 export interface TrackerEvent {
@@ -28,21 +28,29 @@ export let lastPageUrl = loc.href;
 /** Set by identify(userId): the identify event links it to the anonymous id; later events on the page carry it. */
 let user: string | undefined;
 
+/** clean() with the field names form submits refused in this tab (a GET form put them in its later URLs). */
+export const redact = (url: string): string => clean(url, local('f', null, 1) as string);
+
 const pageProps = (): Props => ({
-  url: clean(loc.href),
-  referrer: clean(referrer),
+  url: redact(loc.href),
+  referrer: redact(referrer),
   title: doc.title,
 });
 
 /**
- * Builds and queues an event, unless off (DNT/GPC honoured, opted out or consent refused). It never
- * throws, so neither do track and page (nothing before it can).
+ * Builds and queues an event, unless off (DNT/GPC honoured, opted out or consent refused). Nothing in
+ * it throws, whatever track and page are given (the JSON is made when sending, which swallows errors).
  */
-const emit = safe(
-  (type: TrackerEvent['type'], properties?: Props | 0, extra?: Partial<TrackerEvent>): void => {
-    if (state !== 0) {
-      const [anonymousId, sessionId] = ids();
-      enqueue({
+const emit = (
+  type: TrackerEvent['type'],
+  properties?: Props | 0,
+  extra?: Partial<TrackerEvent>,
+): void => {
+  if (state !== 0) {
+    ids();
+    // The outbox keeps 100 events at most.
+    if (outbox.length < 100)
+      outbox.push({
         type,
         messageId: uid(),
         anonymousId: anonymousId!,
@@ -57,9 +65,9 @@ const emit = safe(
         },
         ...extra,
       });
-    }
-  },
-);
+    queued();
+  }
+};
 
 export const track = (event: string, properties?: Props): void =>
   emit('track', properties, { event });
@@ -84,9 +92,9 @@ export const page = (properties?: Props): void => {
  * consent(granted); optIn() / optOut() pass `explicit`. Granted: storage and sending allowed (optIn
  * also lifts an opt-out; consent(true) does not, as a consent tool may call it on every page).
  * Refused: off for this page, stored ids and unsent events deleted; optOut() also remembers it ("_cl_o").
- * A DNT/GPC signal the site honours wins over all of them.
+ * A DNT/GPC signal the site honours wins over all of them. Nothing in it throws, whatever it is given.
  */
-export const consent = safe((granted: unknown, explicit?: unknown): void => {
+export const consent = (granted: unknown, explicit?: unknown): void => {
   if (!signal && (explicit || !optedOut()))
     if (granted) {
       allow();
@@ -96,4 +104,4 @@ export const consent = safe((granted: unknown, explicit?: unknown): void => {
       discard();
       off(explicit);
     }
-});
+};

@@ -432,3 +432,28 @@ describe('global API', () => {
     await context.close();
   });
 });
+
+describe('install', () => {
+  it('without a data-key (missing or empty) does nothing and throws nothing', async () => {
+    for (const [path, attrs] of [
+      ['/no-key', ''],
+      ['/empty-key', 'data-key=""'],
+    ] as const) {
+      site.page(
+        path,
+        `<!doctype html><html><head><script defer src="/cl.js" ${attrs}></script></head><body><form><input name="q"></form></body></html>`,
+      );
+      const requests = site.requests();
+      const lazy = site.lazyRequests();
+      const { context, page, errors } = await open(path);
+      await page.waitForLoadState('load');
+      assert.equal(await page.evaluate(() => 'closedloop' in window), false, path);
+      await page.evaluate(() => history.pushState({}, '', '?moved=1'));
+      await page.mouse.click(5, 5);
+      assert.equal(site.requests(), requests, `${path}: nothing sent`);
+      assert.equal(site.lazyRequests(), lazy, `${path}: nothing more loaded`);
+      assert.deepEqual(errors, []);
+      await context.close();
+    }
+  });
+});

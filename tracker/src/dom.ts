@@ -2,7 +2,6 @@
 // (the snippet's size is budgeted, see docs/tracker.md "Size": bytes count throughout this folder).
 export const doc = document;
 export const loc = location;
-export const nav = navigator;
 
 /** Runs `fn`, swallowing anything it throws: the snippet never throws into the host page. */
 export const safe =
@@ -17,6 +16,6 @@ export const safe =
 
 /** addEventListener on window (capture phase, so page handlers that stop propagation can't hide events). */
 export const on = <E extends Event>(type: string, listener: (event: E) => unknown): void =>
-  addEventListener(type, safe(listener) as EventListener, true);
+  addEventListener(type, safe(listener) as EventListener, 1 as never);
 
 export const now = (): string => new Date().toISOString();

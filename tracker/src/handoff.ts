@@ -5,32 +5,41 @@
 // navigation); and when delivery needs it (a failed send, or events an earlier page left unsent: see
 // index.ts). Submits and clicks are queued with what they need (the form's fields as they were at the
 // submit, before an app may reset them; the click's target) and handled, in order, when the lazy part runs.
-import { lazyUrl } from './config.js';
+import { tag } from './config.js';
 import { lastPageUrl } from './api.js';
-import { doc, loc, on } from './dom.js';
-import type { Shared } from './shared.js';
+import { doc, loc, now, on } from './dom.js';
+import { cl } from './index.js';
 
-let requested: HTMLScriptElement | undefined;
+/** Set by the build: the lazy part's content hash, which names it (see tracker/build.ts). */
+declare const LAZY_HASH: string;
 
-/** Requests the lazy part (once). The URL object becomes its string when assigned. */
+let requested: unknown;
+
+/**
+ * Requests the lazy part (once), as a module: import() is shorter than a <script> element (the part
+ * is an IIFE either way; served with Access-Control-Allow-Origin, as module fetches are CORS). A failed
+ * load (the part of another version answers 404 after an upgrade) is swallowed like any other error.
+ */
 export const more = (): unknown =>
-  requested ||
-  doc.head.append((requested = doc.createElement('script'))) ||
-  (requested.src = lazyUrl as never);
+  (requested ||= import(
+    // this script's own URL with the lazy part's hash as query (immutable, so it is cached for good)
+    new URL('?' + LAZY_HASH, tag.src) as never
+  ).catch(now));
 
-export const handoff = (shared: Shared): void => {
+export const handoff = (): void => {
   // Every click is handed over (the lazy part looks for the link): a click follows a pointer press,
   // which requests the part anyway.
   // (type > 'r': a submit, not a click.)
-  for (const type of ['submit', 'click'])
+  ['submit', 'click'].map((type) =>
     on(
       type,
       (e) =>
-        shared.$q.push([
+        cl.$q.push([
           e.target as HTMLFormElement,
           type > 'r' && new FormData(e.target as HTMLFormElement),
         ]) && more(),
-    );
+    ),
+  );
   on('focusin', more);
   on('pointerdown', more);
   on('load', () => doc.forms[0] && more());

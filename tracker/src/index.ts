@@ -1,9 +1,8 @@
 // Entry point of cl.js. The build also wraps the bundle in try/catch: loading never throws into the page.
-import { consent, identify, lastPageUrl, page, track } from './api.js';
+import { consent, identify, lastPageUrl, page, redact, track } from './api.js';
 import { data } from './config.js';
 import { on } from './dom.js';
 import { handoff, more } from './handoff.js';
-import { clean, remember } from './redact.js';
 import type { Shared } from './shared.js';
 import { local, state } from './store.js';
 import { flush, outbox } from './transport.js';
@@ -13,7 +12,8 @@ import { flush, outbox } from './transport.js';
  * swallow errors). The `$` members are for the lazy part (shared.ts); cl.js's own modules reach them
  * here too (transport.ts calls $h, which the lazy part replaces).
  */
-export const cl = ((window as unknown as { closedloop: Shared }).closedloop = {
+// (self is window, two bytes shorter)
+export const cl = ((self as unknown as { closedloop: Shared }).closedloop = {
   track,
   identify,
   page,
@@ -22,9 +22,7 @@ export const cl = ((window as unknown as { closedloop: Shared }).closedloop = {
   optIn: () => consent(1, 1),
   $q: [],
   $f: flush,
-  $x: clean,
-  // Refused field names are kept for the tab's later pages, unless off.
-  $r: (names: string) => state !== 0 && local('f', remember(names), 1),
+  $x: redact,
   $d: data,
   $u: () => lastPageUrl,
   $o: () => outbox,
@@ -32,9 +30,7 @@ export const cl = ((window as unknown as { closedloop: Shared }).closedloop = {
   $h: (failed?: boolean) => failed && more(),
   $s: () => state,
 } as Shared);
-handoff(cl);
-// Field names refused by form submits earlier in this tab: a GET form put them in this page's URL.
-remember(local('f', null, 1) || '');
+handoff();
 page();
 // Page hidden (also when it is left or closed): send now; keepalive requests outlive the page.
 on('visibilitychange', flush);

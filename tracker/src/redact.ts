@@ -9,21 +9,18 @@
  * Forms test it on "type,name,autocomplete,id".
  */
 export const DENY =
-  /pass|pwd|secret|token|auth|sess|csrf|xsrf|card|cvv|cvc|iban|ssn|(^|[^a-z])(cc|(pw|sid|pin|otp)($|[^a-z]))|key($|[^a-z])/i;
+  /pass|pwd|secret|token|auth|sess|[cx]srf|card|cv[cv]|iban|ssn|(^|[^a-z])(cc|(pw|sid|pin|otp)(?![a-z]))|key(?![a-z])/i;
 
 /**
- * Names of the fields form submits refused (lazy/forms.ts; kept per tab by index.ts), form-encoded as a GET
- * form puts them in the next page's URL: "&pwd=&nonce=".
+ * `refused`: the names of the fields form submits refused in this tab (lazy/forms.ts keeps them in
+ * sessionStorage "_cl_f"), form-encoded as a GET form puts them in the next page's URL: "&pwd=&nonce=".
  */
-let refused = '';
-
-/** Adds refused names ("a=&b=") and returns all of them. */
-export const remember = (names: string): string => (refused += '&' + names);
-
-export const clean = (url: string): string =>
+export const clean = (url: string, refused = ''): string =>
   url
-    // A parameter (after ?, & or #) with a value: the name, with its leading separator, is `name`.
-    .replace(/([?&#][^=&#]*)=([^&#]+)/g, (all, name: string) =>
-      DENY.test(name) || refused.includes('&' + name.slice(1) + '=') ? name + '=[redacted]' : all,
+    // A parameter (after ?, & or #) with a value.
+    .replace(/([?&#])([^=&#]*)=([^&#]+)/g, (all, separator: string, name: string) =>
+      DENY.test(name) || refused.includes('&' + name + '=')
+        ? separator + name + '=[redacted]'
+        : all,
     )
     .replace(/[\w.+%-]+(@|%40)[\w.-]+/g, '[email]');

@@ -10,22 +10,21 @@ export interface Shared {
   $q: { push(handoff: Handoff): unknown };
   /** Sends what is queued now (the submit or click usually leaves the page). */
   $f(): void;
-  /** redact.ts clean() with this tab's refused field names. */
+  /** redact.ts clean() with this tab's refused field names (api.ts redact). */
   $x(url: string): string;
-  /** Remembers refused field names ("a=&b="): redacted in this tab's later URLs, kept for its later pages unless off. */
-  $r(names: string): void;
   /** The snippet tag's data-* attributes (data-form-allow, -deny, -download-ext, -spa are read by the lazy part). */
   $d: DOMStringMap;
   /** The URL of the last page view. */
   $u(): string;
-  /** The outbox: events not yet acknowledged, in-flight ones included (transport.ts). */
+  /** The outbox: events not yet sent, and batches whose send failed (transport.ts). */
   $o(): TrackerEvent[];
   /**
    * Called after every change of the outbox: an event queued (no argument), a batch acknowledged
-   * (false) or failed (true). cl.js's own requests the lazy part on a failure; lazy/delivery.ts replaces it.
+   * (false, the batch) or failed (true, the batch, back in the outbox). cl.js's own requests the lazy
+   * part on a failure; lazy/delivery.ts replaces it.
    */
-  $h(failed?: boolean): unknown;
-  /** Truthy while storing and sending are allowed (store.ts state). */
+  $h(failed?: boolean, batch?: TrackerEvent[]): unknown;
+  /** Truthy while storing and sending are allowed; 0 when off (store.ts state). */
   $s(): unknown;
   track(event: string, properties?: Record<string, unknown>): void;
   identify(idOrEmail: string, traits?: Record<string, unknown>): void;

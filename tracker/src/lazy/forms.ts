@@ -48,8 +48,14 @@ export const submitted = (form: HTMLFormElement, data: FormData): void => {
         fields[name] = (fields[name] ? fields[name] + ',' : '') + value;
     }
   }
-  // Kept for the rest of the tab's session (sessionStorage: names only, no values), unless off.
-  core.$r(refused + '');
+  // Kept for the rest of the tab's session (sessionStorage: names only, no values; cl.js redacts them
+  // in this tab's later URLs), unless off. Storage may be missing or throw: then they are not kept.
+  if (core.$s() !== 0)
+    try {
+      sessionStorage._cl_f = (sessionStorage._cl_f || '') + '&' + refused;
+    } catch {
+      // storage unavailable
+    }
   if (email) {
     core.identify(email);
     // getAttribute: form.id / form.action would return fields named "id" / "action".
