@@ -1,0 +1,8 @@
+// The HubSpot connector's surface: webhook signatures, payload schemas, the state webhook events leave
+// an object in, the mapping to funnel milestones and change records, and the backfill client
+// (docs/crm.md).
+export * from './signature.js';
+export * from './schemas.js';
+export * from './webhook-state.js';
+export * from './mapping.js';
+export * from './client.js';
