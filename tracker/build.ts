@@ -11,12 +11,12 @@ import { build, type BuildOptions } from 'esbuild';
 import { minify as terser, type MinifyOptions } from 'terser';
 import { TRACKER_DIR, TRACKER_FILES } from '../src/collect/tracker-files.js';
 
-/** The product's target for cl.js, what every page loads (bytes gzipped, level 9); not met: docs/tracker.md "Size". */
+/** The product's target for cl.js, what every page loads (bytes gzipped, level 9): docs/tracker.md "Size". */
 export const TRACKER_GZIP_TARGET = 1536;
 /** What cl.js needs today (see docs/tracker.md "Size"); a test keeps it from growing unnoticed. */
-export const TRACKER_GZIP_LIMIT = 1642;
+export const TRACKER_GZIP_LIMIT = 1530;
 /** The same guard for the lazy part (forms, link clicks, SPA page views, delivery after a failure). */
-export const TRACKER_LAZY_GZIP_LIMIT = 1080;
+export const TRACKER_LAZY_GZIP_LIMIT = 1081;
 
 export interface BuiltScript {
   code: string;
@@ -83,7 +83,9 @@ export async function buildTracker(opts: { minify?: boolean } = {}): Promise<Bui
     platform: 'browser',
     // ES2019: object spread and catch without a binding (every browser since 2018) save bytes.
     target: 'es2019',
-    minify,
+    // Identifiers are left to terser: the short names esbuild would give clash with the parameters of
+    // a function terser inlines only when none clashes where it is called (wire.ts compactEvent).
+    ...(minify ? { minifySyntax: true, minifyWhitespace: true } : {}),
     // The private members the two parts share (tracker/src/shared.ts) get one-letter names, the same
     // in both: the lazy build starts from the cache the first one filled.
     mangleProps: /^\$/,

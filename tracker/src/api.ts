@@ -7,19 +7,10 @@ import { anonymousId, ids, sessionId, uid } from './ids.js';
 import { clean } from './redact.js';
 import { allow, local, off, optedOut, state } from './store.js';
 import { discard, flush, outbox, queued } from './transport.js';
+import { compactEvent, type CompactEvent, type EventType, type Props } from './wire.js';
 
-export type Props = Record<string, unknown>;
-export interface TrackerEvent {
-  type: 'page' | 'track' | 'identify';
-  messageId: string;
-  anonymousId: string;
-  userId?: string;
-  timestamp: string;
-  event?: string;
-  properties: Props;
-  traits?: Props;
-  context: Props;
-}
+/** An event in the outbox: compact (wire.ts), or keyed as an earlier cl.js left it unsent (_cl_q). */
+export type TrackerEvent = CompactEvent | Record<string, unknown>;
 
 /** document.referrer on landing; after an SPA navigation, the URL of the previous page view. */
 let referrer = doc.referrer;
@@ -31,53 +22,47 @@ let user: string | undefined;
 /** clean() with the field names form submits refused in this tab (a GET form put them in its later URLs). */
 export const redact = (url: string): string => clean(url, local('f', null, 1) as string);
 
-const pageProps = (): Props => ({
-  url: redact(loc.href),
-  referrer: redact(referrer),
-  title: doc.title,
-});
-
 /**
- * Builds and queues an event, unless off (DNT/GPC honoured, opted out or consent refused). Nothing in
- * it throws, whatever track and page are given (the JSON is made when sending, which swallows errors).
+ * Builds and queues an event, unless off (DNT/GPC honoured, opted out or consent refused), in the
+ * compact form (wire.ts): a page event's url, referrer and title, copied into its properties, and a
+ * track event's missing properties are the collector's to fill. Nothing in it throws, whatever track
+ * and page are given (the JSON is made when sending, which swallows errors).
  */
-const emit = (
-  type: TrackerEvent['type'],
-  properties?: Props | 0,
-  extra?: Partial<TrackerEvent>,
-): void => {
+const emit = (type: EventType, properties?: Props | 0, extra?: unknown): void => {
   if (state !== 0) {
     ids();
     // The outbox keeps 100 events at most.
     if (outbox.length < 100)
-      outbox.push({
-        type,
-        messageId: uid(),
-        anonymousId: anonymousId!,
-        userId: user,
-        timestamp: now(),
-        properties: properties || {},
-        context: {
-          page: pageProps(),
+      outbox.push(
+        compactEvent(
+          type,
+          uid(),
+          anonymousId!,
+          user,
+          now(),
           sessionId,
-          timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-          screen: { width: screen.width, height: screen.height },
-        },
-        ...extra,
-      });
+          redact(loc.href),
+          redact(referrer),
+          doc.title,
+          Intl.DateTimeFormat().resolvedOptions().timeZone,
+          screen.width,
+          screen.height,
+          properties,
+          extra,
+        ),
+      );
     queued();
   }
 };
 
-export const track = (event: string, properties?: Props): void =>
-  emit('track', properties, { event });
+export const track = (event: string, properties?: Props): void => emit('track', properties, event);
 
 /** `identify("a@b.com", traits)` adds an email trait; any other string is the userId. */
 export const identify = safe((idOrEmail: string, traits?: Props): void => {
   traits = { ...traits };
   if (/@/.test(idOrEmail)) traits.email = idOrEmail;
   else if (idOrEmail) user = idOrEmail;
-  emit('identify', 0, { traits });
+  emit('identify', 0, traits);
 });
 
 export const page = (properties?: Props): void => {
@@ -85,7 +70,7 @@ export const page = (properties?: Props): void => {
     referrer = lastPageUrl;
     lastPageUrl = loc.href;
   }
-  emit('page', { ...pageProps(), ...properties });
+  emit('page', properties);
 };
 
 /**

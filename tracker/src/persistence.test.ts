@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildTracker } from '../build.js';
 import {
+  keyed,
   launchBrowser,
   lazyRan,
   pageWithSnippet,
@@ -215,7 +216,7 @@ describe('delivery', () => {
     const outbox = await page.evaluate(() => localStorage.getItem('_cl_q'));
     assert.ok(outbox?.includes('while_down'), 'the failed batch is kept in localStorage');
     assert.deepEqual(errors, []);
-    const kept = (JSON.parse(outbox!) as CollectedEvent[]).find((e) => e.event === 'while_down')!;
+    const kept = keyed(JSON.parse(outbox!) as unknown[]).find((e) => e.event === 'while_down')!;
 
     await page.goto(site.url('/up'));
     await lazyRan(page); // requested at start for the unsent events: no form, no interaction here

@@ -8,13 +8,14 @@ import { endpoint, writeKey } from './config.js';
 import { now, safe } from './dom.js';
 import { cl } from './index.js';
 import { state } from './store.js';
+import type { CompactBody } from './wire.js';
 
 /** Events not yet sent, and batches that failed (the lazy part reads it through cl.$o). */
 export let outbox: TrackerEvent[] = [];
 
 /**
  * Sends everything waiting (nothing while consent is pending), 25 events per request (each body well
- * under the 64 KB keepalive budget): fetch, text/plain (a "simple" request: no CORS preflight) with
+ * under the 64 KB keepalive budget) in the compact body (wire.ts): fetch, text/plain (a "simple" request: no CORS preflight) with
  * keepalive, so it outlives the page. A batch that fails goes back into the outbox, unless sending was
  * turned off meanwhile. After each answer cl.$h hears whether it failed (until the lazy part replaces
  * it, a failure requests that part). JSON.stringify may throw on what track() was given (a BigInt):
@@ -25,7 +26,7 @@ export const flush = safe(() => {
     fetch(endpoint, {
       method: 'POST',
       keepalive: 1 as never,
-      body: JSON.stringify({ writeKey, sentAt: now(), batch }),
+      body: JSON.stringify([writeKey, now(), batch] satisfies CompactBody),
     })
       .then(
         (response) => response.ok,

@@ -1,6 +1,12 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  preValidationHookHandler,
+} from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { acceptBatch } from '../../collect/accept-batch.js';
+import { expandCompactBody } from '../../collect/compact-collect.js';
 import { BatchBody, firstIssue, isSingleEventBody } from '../../collect/envelope.js';
 import type { LiveEnrichment } from '../../collect/enrich.js';
 import { MAX_BATCH_BYTES, MAX_EVENT_BYTES } from '../../collect/limits.js';
@@ -148,8 +154,18 @@ export function ingestRoutes(app: FastifyInstance, deps: IngestDeps): void {
         ingest(req, reply, parseBatch(req.body), 'api', false),
       );
     }
-    scope.post('/collect', { bodyLimit: MAX_BATCH_BYTES, config: writeKey }, (req, reply) =>
-      ingest(req, reply, parseBatch(req.body), 'collect', false),
+    // the snippet's compact body is made keyed before anything reads it, the write key's check included
+    // (a preHandler, which runs after this hook)
+    const expandCompact: preValidationHookHandler = (req, _reply, done) => {
+      const r = expandCompactBody(req.body);
+      if (!r.ok) return done(new ApiError(400, 'invalid_body', r.reason, r.field));
+      req.body = r.body;
+      done();
+    };
+    scope.post(
+      '/collect',
+      { bodyLimit: MAX_BATCH_BYTES, config: writeKey, preValidation: expandCompact },
+      (req, reply) => ingest(req, reply, parseBatch(req.body), 'collect', false),
     );
     scope.post('/beacon/v1/batch', { bodyLimit: MAX_BATCH_BYTES, config: writeKey }, (req, reply) =>
       ingest(req, reply, parseBatch(req.body), 'api', false),

@@ -4,8 +4,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { BuiltTracker } from '../../build.js';
+import { expandCompactBody } from '../../../src/collect/compact-collect.js';
 
-/** The collect request body (see docs/tracker.md); events are left loosely typed for assertions. */
+/**
+ * The collect request body as the collector expands it (see docs/tracker.md "Wire format"): what the
+ * tests check is what the collector stores. Events are left loosely typed for assertions.
+ */
 export interface CollectBody {
   writeKey: string;
   sentAt: string;
@@ -49,6 +53,14 @@ export interface TestSite {
   close(): Promise<void>;
 }
 
+/** Events as the snippet keeps them (its outbox, `_cl_q`), expanded as the collector does. */
+export function keyed(events: unknown[]): CollectedEvent[] {
+  const expanded = expandCompactBody(['', '', events]);
+  if (!expanded.ok)
+    throw new Error(`not events the collector reads: ${expanded.field}: ${expanded.reason}`);
+  return (expanded.body as CollectBody).batch;
+}
+
 /** The path of the event's page (the snippet sends the URL only; the collector derives path and search). */
 export const pathOf = (e: CollectedEvent): string => new URL(e.context.page.url).pathname;
 /** The query of the event's page, "" or "?…" (as location.search). */
@@ -81,7 +93,13 @@ export async function startSite(tracker: BuiltTracker): Promise<TestSite> {
         res.writeHead(503).end();
         return;
       }
-      bodies.push(JSON.parse(raw) as CollectBody);
+      // as the collector reads it: the snippet's compact body expanded into keyed events
+      const expanded = expandCompactBody(JSON.parse(raw));
+      if (!expanded.ok) {
+        res.writeHead(400).end(JSON.stringify(expanded));
+        return;
+      }
+      bodies.push(expanded.body as CollectBody);
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
       return;
     }
