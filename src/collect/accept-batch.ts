@@ -40,6 +40,9 @@ export interface Accepted {
   duplicates: number;
   /** Refused events, by position. */
   rejected: Rejected[];
+  /** The anonymous and user ids the lines carry, as the store reads them (repeats allowed). */
+  anonymousIds: string[];
+  userIds: string[];
 }
 
 export function acceptBatch(body: BatchBody, o: AcceptOptions): Accepted {
@@ -54,6 +57,8 @@ export function acceptBatch(body: BatchBody, o: AcceptOptions): Accepted {
   const receivedAt = formatIsoMillis(o.receivedAt.getTime());
   const members = metaMembers({ workspaceId, receivedAt, origin, batchId });
   const lines: string[] = [];
+  const anonymousIds: string[] = [];
+  const userIds: string[] = [];
   const messageIds = new Set<string>();
   let duplicates = 0;
   // events the server adds (a campaign link's identify) are journalled but not counted as the client's
@@ -98,7 +103,18 @@ export function acceptBatch(body: BatchBody, o: AcceptOptions): Accepted {
     messageIds.add(messageId);
     if (added.has(item)) addedLines++;
     lines.push(line);
+    // (canonicalEvent made them text; the store reads an empty one as none)
+    const { anonymousId, userId } = canonical;
+    if (typeof anonymousId === 'string' && anonymousId !== '') anonymousIds.push(anonymousId);
+    if (typeof userId === 'string' && userId !== '') userIds.push(userId);
   }
   rejected.sort((a, b) => a.index - b.index);
-  return { lines, accepted: lines.length - addedLines, duplicates, rejected };
+  return {
+    lines,
+    accepted: lines.length - addedLines,
+    duplicates,
+    rejected,
+    anonymousIds,
+    userIds,
+  };
 }

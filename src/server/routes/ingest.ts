@@ -60,7 +60,7 @@ export function ingestRoutes(app: FastifyInstance, deps: IngestDeps): void {
     }
     const rules = deps.redaction.cached(ws.id) ?? (await deps.redaction.rulesFor(ws.id));
     // Every check happens here, before the ack: what is journalled is exactly what the loader stores.
-    const { lines, accepted, duplicates, rejected } = acceptBatch(body, {
+    const { lines, accepted, duplicates, rejected, anonymousIds, userIds } = acceptBatch(body, {
       forcedType: single ? (body.batch[0] as { type?: string }).type : undefined,
       receivedAt: new Date(),
       meta: { workspaceId: ws.id, origin, batchId: `${origin}-${randomUUID()}` },
@@ -78,7 +78,7 @@ export function ingestRoutes(app: FastifyInstance, deps: IngestDeps): void {
     // requests in flight does not carry every parsed event into the old generation
     req.body = undefined;
     // durable before we answer: the journal syncs to disk (group commit) and loads into the store shortly
-    await deps.journal.append(lines);
+    await deps.journal.append(lines, { workspaceId: ws.id, anonymousIds, userIds });
     if (single && rejected.length > 0) {
       const r = rejected[0]!;
       throw new ApiError(
