@@ -59,10 +59,12 @@ export function acceptBatch(body: BatchBody, o: AcceptOptions): Accepted {
   const lines: string[] = [];
   const anonymousIds: string[] = [];
   const userIds: string[] = [];
-  const messageIds = new Set<string>();
+  // (both made at their first use: most requests carry one event, or no repeat)
+  let firstId: string | undefined;
+  let messageIds: Set<string> | undefined;
   let duplicates = 0;
   // events the server adds (a campaign link's identify) are journalled but not counted as the client's
-  const added = new Set<PreparedEvent>();
+  let added: Set<PreparedEvent> | undefined;
   let addedLines = 0;
   for (const item of events) {
     const { position, event: received } = item;
@@ -81,7 +83,7 @@ export function acceptBatch(body: BatchBody, o: AcceptOptions): Accepted {
     const redacted = redactEvent(enrichLive(received, o.request, o.enrichment), o.redaction);
     if (redacted.identify) {
       const extra = { position, event: redacted.identify };
-      added.add(extra);
+      (added ??= new Set()).add(extra);
       events.push(extra);
     }
     const { event: canonical, messageId } = canonicalEvent(redacted.event, time);
@@ -96,12 +98,16 @@ export function acceptBatch(body: BatchBody, o: AcceptOptions): Accepted {
       continue;
     }
     // a messageId names one event: a repeat inside the request is stored once and counted apart
-    if (messageIds.has(messageId)) {
-      duplicates++;
-      continue;
+    if (firstId === undefined) firstId = messageId;
+    else {
+      messageIds ??= new Set([firstId]);
+      if (messageIds.has(messageId)) {
+        duplicates++;
+        continue;
+      }
+      messageIds.add(messageId);
     }
-    messageIds.add(messageId);
-    if (added.has(item)) addedLines++;
+    if (added?.has(item)) addedLines++;
     lines.push(line);
     // (canonicalEvent made them text; the store reads an empty one as none)
     const { anonymousId, userId } = canonical;

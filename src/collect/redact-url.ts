@@ -28,8 +28,7 @@ const MAX_NESTING = 3;
  * parameter is removed. Idempotent: redacting a redacted URL changes nothing.
  */
 export function redactUrl(input: string, rules: CompiledRedaction): Readonly<UrlRedaction> {
-  // without a query, a fragment, a parameter or an @ (plain or encoded) there is nothing to redact
-  if (INERT.test(input) && !input.includes(EMAIL_MARKER)) return { url: input, names: [] };
+  if (isInert(input)) return { url: input, names: [] };
   if (input.length > MEMO_MAX_CHARS) return redactUrlAt(input, rules, 0);
   const hit = memo.get(input);
   if (hit !== undefined && hit.rules === rules) return hit.result;
@@ -40,6 +39,13 @@ export function redactUrl(input: string, rules: CompiledRedaction): Readonly<Url
   return result;
 }
 
+/**
+ * Text redactUrl leaves as it is, whatever the rules: no query, fragment, parameter or @ (plain or
+ * encoded), and no e-mail marker to list. (Cheap: the ingestion path tests it before calling redactUrl.)
+ */
+export function isInert(input: string): boolean {
+  return INERT.test(input) && !input.includes(EMAIL_MARKER);
+}
 const INERT = /^[^?#@=%]*$/;
 // An event carries the same URL several times (context.page.url and properties.url, the search beside
 // them) and a visitor's events repeat it: the results are remembered, for one set of rules at a time per

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { randomUUID } from 'node:crypto';
 import { acceptBatch } from '../../collect/accept-batch.js';
+import { newBatchId } from '../../collect/batch-id.js';
 import { BatchBody, firstIssue, isSingleEventBody } from '../../collect/envelope.js';
 import type { LiveEnrichment } from '../../collect/enrich.js';
 import { MAX_BATCH_BYTES, MAX_EVENT_BYTES } from '../../collect/limits.js';
@@ -63,9 +63,10 @@ export function ingestRoutes(app: FastifyInstance, deps: IngestDeps): void {
     const { lines, accepted, duplicates, rejected, anonymousIds, userIds } = acceptBatch(body, {
       forcedType: single ? (body.batch[0] as { type?: string }).type : undefined,
       receivedAt: new Date(),
-      meta: { workspaceId: ws.id, origin, batchId: `${origin}-${randomUUID()}` },
+      meta: { workspaceId: ws.id, origin, batchId: newBatchId(origin) },
       request: {
-        ip: req.ip,
+        // (read only for the snippet's events: enrichment takes the IP of client-side events alone)
+        ip: origin === 'collect' ? req.ip : undefined,
         userAgent: req.headers['user-agent'],
         acceptLanguage: req.headers['accept-language'],
         clientSide: origin === 'collect',
