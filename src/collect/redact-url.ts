@@ -30,12 +30,19 @@ const MAX_NESTING = 3;
 export function redactUrl(input: string, rules: CompiledRedaction): Readonly<UrlRedaction> {
   if (isInert(input)) return { url: input, names: [] };
   if (input.length > MEMO_MAX_CHARS) return redactUrlAt(input, rules, 0);
+  // the URL just redacted again (an event's page URL and its url property, a page's events in a row):
+  // compared, not hashed
+  if (input === last.input && rules === last.rules) return last.result;
   const hit = memo.get(input);
-  if (hit !== undefined && hit.rules === rules) return hit.result;
+  if (hit !== undefined && hit.rules === rules) {
+    last = { input, rules, result: hit.result };
+    return hit.result;
+  }
   const result = redactUrlAt(input, rules, 0);
   Object.freeze(result.names);
   if (memo.size >= MEMO_MAX_ENTRIES) memo.clear();
   memo.set(input, { rules, result: Object.freeze(result) });
+  last = { input, rules, result };
   return result;
 }
 
@@ -53,6 +60,12 @@ const INERT = /^[^?#@=%]*$/;
 const MEMO_MAX_ENTRIES = 4096;
 const MEMO_MAX_CHARS = 1024;
 const memo = new Map<string, { rules: CompiledRedaction; result: Readonly<UrlRedaction> }>();
+let last: { input: string; rules: CompiledRedaction | undefined; result: Readonly<UrlRedaction> } =
+  {
+    input: '',
+    rules: undefined,
+    result: { url: '', names: [] },
+  };
 
 function redactUrlAt(input: string, rules: CompiledRedaction, depth: number): UrlRedaction {
   const names = new Set<string>();
