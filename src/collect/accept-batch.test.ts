@@ -57,6 +57,8 @@ test('accepted events become canonical lines; refused ones are listed by positio
     'https://x.test/?token=[redacted]&utm_source=g',
   );
   assert.match(String(page!.messageId), /^h-[0-9a-f]{32}$/);
+  // the ids of the lines, as the store reads them (a number as its text), for the loader's derive
+  assert.deepEqual([r.anonymousIds, r.userIds], [['a'], ['42']]);
 });
 
 test("a campaign link's identify is journalled beside its page but not counted as the client's", () => {

@@ -40,6 +40,9 @@ export interface Accepted {
   duplicates: number;
   /** Refused events, by position. */
   rejected: Rejected[];
+  /** The anonymous and user ids the lines carry, as the store reads them (repeats allowed). */
+  anonymousIds: string[];
+  userIds: string[];
 }
 
 export function acceptBatch(body: BatchBody, o: AcceptOptions): Accepted {
@@ -54,10 +57,14 @@ export function acceptBatch(body: BatchBody, o: AcceptOptions): Accepted {
   const receivedAt = formatIsoMillis(o.receivedAt.getTime());
   const members = metaMembers({ workspaceId, receivedAt, origin, batchId });
   const lines: string[] = [];
-  const messageIds = new Set<string>();
+  const anonymousIds: string[] = [];
+  const userIds: string[] = [];
+  // (both made at their first use: most requests carry one event, or no repeat)
+  let firstId: string | undefined;
+  let messageIds: Set<string> | undefined;
   let duplicates = 0;
   // events the server adds (a campaign link's identify) are journalled but not counted as the client's
-  const added = new Set<PreparedEvent>();
+  let added: Set<PreparedEvent> | undefined;
   let addedLines = 0;
   for (const item of events) {
     const { position, event: received } = item;
@@ -76,7 +83,7 @@ export function acceptBatch(body: BatchBody, o: AcceptOptions): Accepted {
     const redacted = redactEvent(enrichLive(received, o.request, o.enrichment), o.redaction);
     if (redacted.identify) {
       const extra = { position, event: redacted.identify };
-      added.add(extra);
+      (added ??= new Set()).add(extra);
       events.push(extra);
     }
     const { event: canonical, messageId } = canonicalEvent(redacted.event, time);
@@ -91,14 +98,29 @@ export function acceptBatch(body: BatchBody, o: AcceptOptions): Accepted {
       continue;
     }
     // a messageId names one event: a repeat inside the request is stored once and counted apart
-    if (messageIds.has(messageId)) {
-      duplicates++;
-      continue;
+    if (firstId === undefined) firstId = messageId;
+    else {
+      messageIds ??= new Set([firstId]);
+      if (messageIds.has(messageId)) {
+        duplicates++;
+        continue;
+      }
+      messageIds.add(messageId);
     }
-    messageIds.add(messageId);
-    if (added.has(item)) addedLines++;
+    if (added?.has(item)) addedLines++;
     lines.push(line);
+    // (canonicalEvent made them text; the store reads an empty one as none)
+    const { anonymousId, userId } = canonical;
+    if (typeof anonymousId === 'string' && anonymousId !== '') anonymousIds.push(anonymousId);
+    if (typeof userId === 'string' && userId !== '') userIds.push(userId);
   }
   rejected.sort((a, b) => a.index - b.index);
-  return { lines, accepted: lines.length - addedLines, duplicates, rejected };
+  return {
+    lines,
+    accepted: lines.length - addedLines,
+    duplicates,
+    rejected,
+    anonymousIds,
+    userIds,
+  };
 }

@@ -50,7 +50,10 @@ export function journalLine(
 ): JournalLineText {
   for (const k of META_KEYS) if (Object.hasOwn(event, k)) delete event[k];
   const json = JSON.stringify(event);
-  const tail = `${members},"_ts":${jsonText(ts)}}`;
-  const line = json.length > 2 ? `${json.slice(0, -1)},${tail}` : `{${tail}`;
+  // the events of a request share their members, and often their time (the receive time): one tail for them
+  if (members !== last.members || ts !== last.ts)
+    last = { members, ts, tail: `${members},"_ts":${jsonText(ts)}}` };
+  const line = json.length > 2 ? `${json.slice(0, -1)},${last.tail}` : `{${last.tail}`;
   return { line, eventJson: json };
 }
+let last = { members: '', ts: '', tail: ',"_ts":""}' };

@@ -3,7 +3,7 @@
 // link's e-mail parameter becomes. Pure: no store, no I/O.
 import type { RawEvent } from '../store/types.js';
 import type { CompiledRedaction } from './redaction-rules.js';
-import { redactUrl } from './redact-url.js';
+import { isInert, redactUrl } from './redact-url.js';
 import { copyRecord } from '../util/copy-record.js';
 
 /** Keys of `context.page` and `properties` that hold a URL, a path or a query. */
@@ -23,7 +23,8 @@ function withKey(o: Record<string, unknown>, key: string, value: unknown): Recor
 }
 
 interface Acc {
-  names: Set<string>;
+  /** Created at the first name (most events redact nothing). */
+  names?: Set<string>;
   identifyEmail?: string;
   changed: boolean;
 }
@@ -36,11 +37,15 @@ function redactFields(
   all: boolean,
 ): Record<string, unknown> {
   let copy: Record<string, unknown> | undefined;
-  for (const [k, v] of Object.entries(obj)) {
-    if (typeof v !== 'string' || v === '') continue;
+  const keys = Object.keys(obj);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const v = obj[k];
+    // (inert text first: the test is cheap, and a plain path or referrer is most of what is looked at)
+    if (typeof v !== 'string' || v === '' || isInert(v)) continue;
     if (!(all ? k !== 'title' : URL_KEY.test(k)) && !URL_LIKE.test(v)) continue;
     const r = redactUrl(v, rules);
-    for (const n of r.names) acc.names.add(n);
+    for (const n of r.names) (acc.names ??= new Set()).add(n);
     if (r.identifyEmail !== undefined) acc.identifyEmail ??= r.identifyEmail;
     if (r.url !== v) {
       copy ??= { ...obj };
@@ -67,7 +72,7 @@ export interface EventRedaction {
  * path, href, ...) or whose value looks like one. The names redacted are listed in `context.redacted`.
  */
 export function redactEvent(event: RawEvent, rules: CompiledRedaction): EventRedaction {
-  const acc: Acc = { names: new Set(), changed: false };
+  const acc: Acc = { changed: false };
   let context = isObject(event.context) ? event.context : undefined;
   let properties = isObject(event.properties) ? event.properties : undefined;
   if (context) {
@@ -83,8 +88,8 @@ export function redactEvent(event: RawEvent, rules: CompiledRedaction): EventRed
     context = c;
   }
   if (properties) properties = redactFields(properties, rules, acc, false);
+  if (acc.names === undefined) return { event, names: [] };
   const names = [...acc.names].sort();
-  if (names.length === 0) return { event, names };
   const previous =
     context && Array.isArray(context.redacted)
       ? context.redacted.filter((n): n is string => typeof n === 'string')

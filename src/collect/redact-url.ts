@@ -28,18 +28,31 @@ const MAX_NESTING = 3;
  * parameter is removed. Idempotent: redacting a redacted URL changes nothing.
  */
 export function redactUrl(input: string, rules: CompiledRedaction): Readonly<UrlRedaction> {
-  // without a query, a fragment, a parameter or an @ (plain or encoded) there is nothing to redact
-  if (INERT.test(input) && !input.includes(EMAIL_MARKER)) return { url: input, names: [] };
+  if (isInert(input)) return { url: input, names: [] };
   if (input.length > MEMO_MAX_CHARS) return redactUrlAt(input, rules, 0);
+  // the URL just redacted again (an event's page URL and its url property, a page's events in a row):
+  // compared, not hashed
+  if (input === last.input && rules === last.rules) return last.result;
   const hit = memo.get(input);
-  if (hit !== undefined && hit.rules === rules) return hit.result;
+  if (hit !== undefined && hit.rules === rules) {
+    last = { input, rules, result: hit.result };
+    return hit.result;
+  }
   const result = redactUrlAt(input, rules, 0);
   Object.freeze(result.names);
   if (memo.size >= MEMO_MAX_ENTRIES) memo.clear();
   memo.set(input, { rules, result: Object.freeze(result) });
+  last = { input, rules, result };
   return result;
 }
 
+/**
+ * Text redactUrl leaves as it is, whatever the rules: no query, fragment, parameter or @ (plain or
+ * encoded), and no e-mail marker to list. (Cheap: the ingestion path tests it before calling redactUrl.)
+ */
+export function isInert(input: string): boolean {
+  return INERT.test(input) && !input.includes(EMAIL_MARKER);
+}
 const INERT = /^[^?#@=%]*$/;
 // An event carries the same URL several times (context.page.url and properties.url, the search beside
 // them) and a visitor's events repeat it: the results are remembered, for one set of rules at a time per
@@ -47,6 +60,12 @@ const INERT = /^[^?#@=%]*$/;
 const MEMO_MAX_ENTRIES = 4096;
 const MEMO_MAX_CHARS = 1024;
 const memo = new Map<string, { rules: CompiledRedaction; result: Readonly<UrlRedaction> }>();
+let last: { input: string; rules: CompiledRedaction | undefined; result: Readonly<UrlRedaction> } =
+  {
+    input: '',
+    rules: undefined,
+    result: { url: '', names: [] },
+  };
 
 function redactUrlAt(input: string, rules: CompiledRedaction, depth: number): UrlRedaction {
   const names = new Set<string>();

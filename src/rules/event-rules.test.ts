@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { openTestStore } from '../test-helpers/store.js';
 import { tempDir } from '../test-helpers/tmp.js';
-import { checkEvent, EVENT_TYPES } from './event-rules.js';
+import {
+  checkEvent,
+  EVENT_RULES,
+  EVENT_TYPES,
+  firstBrokenRule,
+  RULE_FIELDS,
+} from './event-rules.js';
 import { dateMicros, eventTime } from './event-time.js';
 
 test('hand cases: the JavaScript rendering of the rules', () => {
@@ -152,3 +158,24 @@ test(
     }
   },
 );
+
+test('property: the compiled checker gives the verdict of the rules read as data', () => {
+  const value = fc.oneof(
+    fc.constant(undefined),
+    fc.constant(null),
+    fc.constant(''),
+    fc.string({ maxLength: 4 }),
+    fc.integer(),
+    fc.boolean(),
+    fc.constant({ a: 1 }),
+    fc.constant([1]),
+    fc.constantFrom(...EVENT_TYPES, 'PAGE', 'Track', '{x}', '[1,]', '2026-01-02T03:04:05Z', 'x'),
+  );
+  const event = fc.dictionary(fc.constantFrom(...RULE_FIELDS), value);
+  fc.assert(
+    fc.property(event, (e) => {
+      assert.deepEqual(checkEvent(e), firstBrokenRule(EVENT_RULES, e));
+    }),
+    { numRuns: 5000, seed: 7 },
+  );
+});

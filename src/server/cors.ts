@@ -23,9 +23,10 @@ const MAX_EXTRA_HEADERS = 32;
 
 /** Lets any page read the response (no credentials); Retry-After is exposed so SDKs can honour a 429. */
 export function allowAnyOrigin(reply: FastifyReply): FastifyReply {
+  // (lower case, as Fastify stores them: a name it must lower-case costs a new string on every request)
   return reply
-    .header('Access-Control-Allow-Origin', '*')
-    .header('Access-Control-Expose-Headers', 'Retry-After');
+    .header('access-control-allow-origin', '*')
+    .header('access-control-expose-headers', 'Retry-After');
 }
 
 /** The headers of a CORS preflight answer for an ingestion path. */

@@ -141,7 +141,10 @@ export class JournalLoader {
     add: (inserted: number) => void,
   ): Promise<void> {
     for (const segment of segments) {
-      const r = await this.store.loadEventJournal(segment);
+      // the ids a segment of this run carries were noted as it was written: the engine need not return them
+      const known = this.journal.idsOf(segment);
+      const r = await this.store.loadEventJournal(segment, { readAffected: known === undefined });
+      const loaded = known === undefined ? r.affected : r.inserted > 0 ? known : new Map();
       if (r.deadLetters > 0) {
         this.deadLetters += r.deadLetters;
         this.logger?.warn(
@@ -150,7 +153,7 @@ export class JournalLoader {
         );
       }
       add(r.inserted);
-      for (const [ws, ids] of r.affected) {
+      for (const [ws, ids] of loaded) {
         const t = affected.get(ws);
         affected.set(
           ws,

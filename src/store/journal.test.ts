@@ -201,3 +201,44 @@ test('journal: a rotation under a stream dates the next segment by its own oldes
     cleanup();
   }
 });
+
+test('journal: the ids of lines go with the segment they are written to, a rotation under a stream too', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const j = EventJournal.open(dir);
+    const ids = (anon: string, user?: string) => ({
+      workspaceId: 'w',
+      anonymousIds: [anon],
+      userIds: user ? [user] : [],
+    });
+    await j.append(['{"a":1}'], ids('a1'));
+    // "b" goes out at once; "c" waits behind its write and is written to the next segment
+    const b = j.append(['{"b":1}'], ids('b1', 'u1'));
+    const c = j.append(['{"c":1}'], ids('c1'));
+    const [first] = await j.rotate();
+    await Promise.all([b, c]);
+    assert.deepEqual(linesIn([first!]), ['{"a":1}', '{"b":1}']);
+    assert.deepEqual(
+      j.idsOf(first!),
+      new Map([['w', { anonymousIds: ['a1', 'b1'], userIds: ['u1'] }]]),
+    );
+    const second = (await j.rotate()).at(-1)!;
+    assert.deepEqual(linesIn([second]), ['{"c":1}']);
+    assert.deepEqual(j.idsOf(second), new Map([['w', { anonymousIds: ['c1'], userIds: [] }]]));
+    // a line appended without its ids: the segment's ids are not known (the loader reads them back)
+    await j.append(['{"d":1}'], ids('d1'));
+    await j.append(['{"e":1}']);
+    const third = (await j.rotate()).at(-1)!;
+    assert.equal(j.idsOf(third), undefined);
+    // loaded: forgotten
+    unlinkSync(first!);
+    j.loaded(first!);
+    assert.equal(j.idsOf(first!), undefined);
+    await j.close();
+    // a later process knows none of a previous run's segments' ids
+    const again = EventJournal.open(dir);
+    assert.equal(again.idsOf(second), undefined);
+  } finally {
+    cleanup();
+  }
+});

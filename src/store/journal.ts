@@ -1,6 +1,8 @@
 import { mkdirSync, readdirSync, existsSync, statSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { SegmentIds, type LineIds } from './journal-ids.js';
+import type { AffectedIds } from './types.js';
 
 const SEGMENT = /^events-(\d{12})\.ndjson$/;
 
@@ -18,6 +20,7 @@ export const MAX_CONCURRENT_SYNCS = 3;
 interface Pending {
   data: Buffer;
   lines: number;
+  ids: LineIds | undefined;
   /** When it was appended (epoch ms). */
   at: number;
   resolve: () => void;
@@ -60,6 +63,8 @@ export class EventJournal {
   private syncing = 0;
   /** rotate() calls, served once the write and syncs in flight end (before the next write). */
   private rotations: { resolve: () => void; reject: (e: unknown) => void }[] = [];
+  /** The ids each segment's lines carry, noted as they are written (journal-ids.ts). */
+  private readonly ids = new SegmentIds();
 
   private constructor(readonly dir: string) {
     this.seq = Math.max(
@@ -82,15 +87,23 @@ export class EventJournal {
       .filter((p) => p !== this.segment?.path);
   }
 
-  /** Appends lines (each one JSON object, no newline inside); resolves once they are on disk. */
-  append(lines: readonly string[]): Promise<void> {
+  /**
+   * Appends lines (each one JSON object, no newline inside); resolves once they are on disk. `ids`, the
+   * anonymous and user ids the lines carry, spare the loader reading them back from the store.
+   */
+  append(lines: readonly string[], ids?: LineIds): Promise<void> {
     if (lines.length === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
       // bytes now, outside the JavaScript heap: the text is garbage at once rather than surviving the
       // wait for the disk (which, under load, promoted every request's lines to the old generation)
-      const data = Buffer.from(`${lines.join('\n')}\n`);
+      const text = lines.join('\n');
+      const size = Buffer.byteLength(text) + 1;
+      // (written in place with its newline: `${text}\n` made one more copy of every request's lines)
+      const data = Buffer.allocUnsafe(size);
+      data.write(text);
+      data[size - 1] = 0x0a;
       const at = Date.now();
-      this.waiting.push({ data, lines: lines.length, at, resolve, reject });
+      this.waiting.push({ data, lines: lines.length, ids, at, resolve, reject });
       this.currentLines += lines.length;
       this.currentBytes += data.length;
       this.currentSince ??= at;
@@ -128,6 +141,8 @@ export class EventJournal {
     let seg: OpenSegment | undefined;
     try {
       seg = await this.currentSegment();
+      // noted before the write: whatever of it reaches the disk may load
+      for (const g of group) this.ids.add(seg.path, g.ids);
       const data = group.length === 1 ? group[0]!.data : Buffer.concat(group.map((g) => g.data));
       for (let at = 0; at < data.length;) {
         const { bytesWritten } = await seg.writer.write(data, at, data.length - at);
@@ -211,6 +226,15 @@ export class EventJournal {
   /** The loader stored this closed segment and deleted it. */
   loaded(segment: string): void {
     this.since.delete(segment);
+    this.ids.forget(segment);
+  }
+
+  /**
+   * The anonymous and user ids the lines of a segment of this run carry, per workspace (a superset of
+   * those its load stores), or undefined when not all are known (a previous run's segment, say).
+   */
+  idsOf(segment: string): Map<string, AffectedIds> | undefined {
+    return this.ids.of(segment);
   }
 
   /** What is acknowledged but not loaded yet: closed segments on disk and the one being written. */

@@ -4,8 +4,8 @@ import type {
   FastifyRequest,
   preValidationHookHandler,
 } from 'fastify';
-import { randomUUID } from 'node:crypto';
 import { acceptBatch } from '../../collect/accept-batch.js';
+import { newBatchId } from '../../collect/batch-id.js';
 import { expandCompactBody } from '../../collect/compact-collect.js';
 import { BatchBody, firstIssue, isSingleEventBody } from '../../collect/envelope.js';
 import type { LiveEnrichment } from '../../collect/enrich.js';
@@ -66,12 +66,13 @@ export function ingestRoutes(app: FastifyInstance, deps: IngestDeps): void {
     }
     const rules = deps.redaction.cached(ws.id) ?? (await deps.redaction.rulesFor(ws.id));
     // Every check happens here, before the ack: what is journalled is exactly what the loader stores.
-    const { lines, accepted, duplicates, rejected } = acceptBatch(body, {
+    const { lines, accepted, duplicates, rejected, anonymousIds, userIds } = acceptBatch(body, {
       forcedType: single ? (body.batch[0] as { type?: string }).type : undefined,
       receivedAt: new Date(),
-      meta: { workspaceId: ws.id, origin, batchId: `${origin}-${randomUUID()}` },
+      meta: { workspaceId: ws.id, origin, batchId: newBatchId(origin) },
       request: {
-        ip: req.ip,
+        // (read only for the snippet's events: enrichment takes the IP of client-side events alone)
+        ip: origin === 'collect' ? req.ip : undefined,
         userAgent: req.headers['user-agent'],
         acceptLanguage: req.headers['accept-language'],
         clientSide: origin === 'collect',
@@ -84,7 +85,7 @@ export function ingestRoutes(app: FastifyInstance, deps: IngestDeps): void {
     // requests in flight does not carry every parsed event into the old generation
     req.body = undefined;
     // durable before we answer: the journal syncs to disk (group commit) and loads into the store shortly
-    await deps.journal.append(lines);
+    await deps.journal.append(lines, { workspaceId: ws.id, anonymousIds, userIds });
     if (single && rejected.length > 0) {
       const r = rejected[0]!;
       throw new ApiError(

@@ -68,6 +68,14 @@ export interface JournalLoadResult {
   deadLetters: number;
 }
 
+export interface JournalLoadOptions {
+  /**
+   * False when the caller knows the ids the segment's lines carry (the journal noted them as it wrote):
+   * the engine may then leave `affected` empty rather than read back which ids its insert stored.
+   */
+  readAffected?: boolean;
+}
+
 export interface ImportProgress {
   /** 0..1 of the current file, as far as the engine can tell. */
   fraction: number;
@@ -95,7 +103,7 @@ export interface EventsStore {
    * cannot load (unreadable, or failing the event rules) becomes a dead letter in the same transaction,
    * and the rest of the segment loads; only a failure of the engine itself (I/O, memory) throws.
    */
-  loadEventJournal(path: string): Promise<JournalLoadResult>;
+  loadEventJournal(path: string, opts?: JournalLoadOptions): Promise<JournalLoadResult>;
   queryEvents(workspaceId: string, filter?: EventFilter): Promise<StoredEvent[]>;
   countEvents(workspaceId: string): Promise<number>;
 }

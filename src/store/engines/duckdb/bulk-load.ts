@@ -5,7 +5,12 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ImportProgress } from '../../store.js';
-import type { IngestResult, JournalLoadResult, Rejection } from '../../types.js';
+import type {
+  IngestResult,
+  JournalLoadOptions,
+  JournalLoadResult,
+  Rejection,
+} from '../../types.js';
 import { splitJournalLines } from '../../journal-lines.js';
 import { countNonBlankLines } from '../../../util/count-lines.js';
 import { sqlString, type Db, type Row } from './connection.js';
@@ -109,10 +114,16 @@ export async function importEventsFile(
  * (a line it cannot read, or one failing the event rules), the segment is split into lines, the refused
  * ones isolated, and the rest loaded with the refused ones stored as dead letters, in one transaction.
  */
-export async function loadEventJournal(db: Db, path: string): Promise<JournalLoadResult> {
+export async function loadEventJournal(
+  db: Db,
+  path: string,
+  opts: JournalLoadOptions = {},
+): Promise<JournalLoadResult> {
+  const returning = opts.readAffected ?? true;
   return db.write(async (conn) => {
     try {
-      return { ...(await runJournalInsert(conn, journalInsertSql(path))), deadLetters: 0 };
+      const sql = journalInsertSql(path, returning);
+      return { ...(await runJournalInsert(conn, sql, returning)), deadLetters: 0 };
     } catch (err) {
       if (isTransient(err)) throw err;
     }

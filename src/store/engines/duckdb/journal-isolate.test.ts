@@ -129,6 +129,27 @@ test(
 );
 
 test(
+  'journal load: asked not to read back ids, the fast path says how many it stored and no ids; the slow path still does',
+  { timeout: 60_000 },
+  async () => {
+    await withStore(async (store, dir) => {
+      const path = join(dir, 'events-000000000001.ndjson');
+      writeFileSync(path, segmentBytes([goodLine(WS, 'a', 'x'), goodLine(WS, 'b', 'y')]));
+      const r = await store.loadEventJournal(path, { readAffected: false });
+      assert.deepEqual([r.inserted, r.deadLetters, r.affected.size], [2, 0, 0]);
+      writeFileSync(path, segmentBytes([goodLine(WS, 'a', 'x'), goodLine(WS, 'c', 'z')]));
+      const again = await store.loadEventJournal(path, { readAffected: false });
+      assert.deepEqual([again.inserted, again.affected.size], [1, 0], 'duplicates are not counted');
+      writeFileSync(path, segmentBytes([goodLine(WS, 'd', 'anon-d'), Buffer.from('[1]')]));
+      const slow = await store.loadEventJournal(path, { readAffected: false });
+      assert.deepEqual([slow.inserted, slow.deadLetters], [1, 1]);
+      assert.deepEqual(slow.affected.get(WS)?.anonymousIds, ['anon-d']);
+      assert.deepEqual(await ids(store), ['a', 'b', 'c', 'd']);
+    });
+  },
+);
+
+test(
   'dead letters: a retry loads those that load now, marks them, and reports the rest with their reason',
   { timeout: 60_000 },
   async () => {

@@ -37,14 +37,16 @@ const RULES_MARK = 'closedloop-event-rules:';
 
 /**
  * Loads a journal file's events. A line failing the event rules makes the statement fail (naming the rule)
- * rather than being skipped: it was acknowledged, so it must become a dead letter, never vanish.
+ * rather than being skipped: it was acknowledged, so it must become a dead letter, never vanish. With
+ * `returning`, the statement returns the ids of each row it stores (runJournalInsert reads them).
  */
-export function journalInsertSql(path: string): string {
+export function journalInsertSql(path: string, returning = true): string {
   const src = `read_ndjson(${sqlString(path)}, columns=${JOURNAL_COLUMNS}, format='newline_delimited')`;
   const checked = `(SELECT * REPLACE (CASE WHEN err IS NOT NULL THEN error(${sqlString(RULES_MARK)} || err) END AS err)
     FROM (SELECT ${normalisedColumns(JOURNAL_META)} FROM ${parsedSource(src)}))`;
-  return dedupInsertSql(checked, 'RETURNING workspace_id, anonymous_id, user_id');
+  return dedupInsertSql(checked, returning ? RETURNING_IDS : '');
 }
+const RETURNING_IDS = 'RETURNING workspace_id, anonymous_id, user_id';
 
 // Failures that say nothing about the data (the machine or the engine failed): the load is retried later
 // and nothing is set aside, or a full disk would turn every acknowledged event into a dead letter.
@@ -181,13 +183,16 @@ export async function insertLines(
 /**
  * Runs a journal insert and reads which ids it affected from its RETURNING rows, a chunk at a time: each
  * chunk is fetched asynchronously, so a large load's rows are read between the requests being served
- * rather than in one long block of the main thread.
+ * rather than in one long block of the main thread. A statement without RETURNING (`returning` false)
+ * affects no ids that it says: only its count is read.
  */
 export async function runJournalInsert(
   conn: DuckDBConnection,
   sql: string,
+  returning = true,
 ): Promise<{ inserted: number; affected: Map<string, AffectedIds> }> {
   const result = await conn.run(sql);
+  if (!returning) return { inserted: result.rowsChanged, affected: new Map() };
   const affected = new Map<string, { anon: Set<string>; users: Set<string> }>();
   let inserted = 0;
   for (
