@@ -1,5 +1,6 @@
 -- POSTs BODY (from the environment) with every "%ID%" replaced by an id unique to the request,
--- so the server sees no duplicates. Prints one JSON line of results at the end.
+-- so the server sees no duplicates, and every "%VISITOR%" by an id shared by 8 consecutive requests of
+-- a thread (a visitor sends a few events, not the whole load as one ever-growing history). Prints one JSON line of results at the end.
 -- Ids are WRK_RUN_ID (a fresh value per run, from the caller), the thread number and a counter: never
 -- a random number, which Lua does not seed, so two runs against one server drew the same ids and the
 -- second was silently de-duplicated.
@@ -26,7 +27,8 @@ end
 function request()
   counter = counter + 1
   local id = prefix .. "-" .. counter
-  local body = string.gsub(body_template, "%%ID%%", id)
+  local visitor = prefix .. "-v" .. tostring(math.floor((counter - 1) / 8))
+  local body = string.gsub(string.gsub(body_template, "%%ID%%", id), "%%VISITOR%%", visitor)
   return wrk.format("POST", nil, { ["Content-Type"] = "application/json", ["Authorization"] = auth }, body)
 end
 
