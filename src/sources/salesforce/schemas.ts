@@ -22,14 +22,17 @@ const idOrNull = z
   .transform((v) => (v ? v : null));
 /** true/false, or the strings an Outbound Message sends. */
 const sfBool = z
-  .union([z.boolean(), z.enum(['true', 'false'])])
+  .union([z.boolean(), z.enum(['true', 'false'])], { error: 'expected true or false' })
   .transform((v) => v === true || v === 'true');
 /** A decimal as exact text ("12000.5"): JSON numbers, or the text of an Outbound Message. */
 const sfDecimal = z
-  .union([
-    z.number().refine(Number.isFinite, 'expected a finite number'),
-    z.string().regex(/^\s*-?\d*(\.\d*)?\s*$/, 'expected a decimal number'),
-  ])
+  .union(
+    [
+      z.number().refine(Number.isFinite, 'expected a finite number'),
+      z.string().regex(/^\s*-?\d*(\.\d*)?\s*$/, 'expected a decimal number'),
+    ],
+    { error: 'expected a decimal number' },
+  )
   .nullable()
   .optional()
   .transform((v) => {
@@ -42,10 +45,13 @@ const sfDecimal = z
  * ms (a Pub/Sub event decoded to JSON).
  */
 export const sfDateTime = z
-  .union([
-    z.number().int(),
-    z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO 8601 datetime'),
-  ])
+  .union(
+    [
+      z.number().int(),
+      z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO 8601 datetime'),
+    ],
+    { error: 'expected an ISO 8601 datetime or epoch ms' },
+  )
   .transform((v) => (typeof v === 'number' ? v : Date.parse(v)));
 /** A date (`2026-02-14`), kept as text: Salesforce dates have no time zone. */
 const sfDate = z
