@@ -266,6 +266,15 @@ const BEARER = /\b(Bearer|OAuth)\s+(?!\[)[^\s"',;<]+/gi;
 const FORM_SECRET = /\b(refresh_token|client_secret|access_token)=[^&\s"']+/gi;
 const JSON_SECRET = /"(refresh_token|client_secret|access_token)"\s*:\s*"[^"]*"/gi;
 
+/**
+ * A SOQL statement: Salesforce's query language, run by Salesforce's API (not engine SQL, which the
+ * lint keeps under src/store/engines/). Field and object names are ours or checked; ids are checked.
+ */
+export function soqlSelect(fields: readonly string[], object: string, rest = ''): string {
+  // eslint-disable-next-line no-restricted-syntax -- SOQL sent to Salesforce, not an engine's SQL
+  return `SELECT ${fields.join(', ')} FROM ${object}${rest}`;
+}
+
 /** SOQL's datetime literal: seconds precision, UTC. Floors milliseconds (the read is inclusive). */
 export function soqlDateTime(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
@@ -617,7 +626,7 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
         throw new TypeError(`Salesforce: ${JSON.stringify(since)} is not a time`);
       where = ` WHERE SystemModstamp >= ${soqlDateTime(ms)}`;
     }
-    return `SELECT ${fieldsOf(object).join(', ')} FROM ${object}${where} ORDER BY SystemModstamp ASC, Id ASC`;
+    return soqlSelect(fieldsOf(object), object, `${where} ORDER BY SystemModstamp ASC, Id ASC`);
   }
 
   const checkIds = (ids: readonly string[]) => {
@@ -639,7 +648,11 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
         .slice(i, i + IDS_PER_QUERY)
         .map((id) => `'${id}'`)
         .join(', ');
-      const soql = `SELECT ${fieldsOf(object).join(', ')} FROM ${object} WHERE ${field} IN (${list}) ORDER BY Id ASC`;
+      const soql = soqlSelect(
+        fieldsOf(object),
+        object,
+        ` WHERE ${field} IN (${list}) ORDER BY Id ASC`,
+      );
       for await (const page of query(object, soql)) out.push(...page.records);
     }
     return out;
@@ -667,13 +680,30 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
 
   const opportunityStages = () =>
     settingsRows(
-      'SELECT Id, ApiName, MasterLabel, IsActive, IsClosed, IsWon, DefaultProbability, SortOrder FROM OpportunityStage ORDER BY SortOrder ASC',
+      soqlSelect(
+        [
+          'Id',
+          'ApiName',
+          'MasterLabel',
+          'IsActive',
+          'IsClosed',
+          'IsWon',
+          'DefaultProbability',
+          'SortOrder',
+        ],
+        'OpportunityStage',
+        ' ORDER BY SortOrder ASC',
+      ),
       `${dataPath}/query (OpportunityStage)`,
       (v, i) => parseWith(SalesforceOpportunityStage, v, ['records', String(i)]),
     );
   const leadStatuses = () =>
     settingsRows(
-      'SELECT Id, ApiName, MasterLabel, IsConverted, IsDefault, SortOrder FROM LeadStatus ORDER BY SortOrder ASC',
+      soqlSelect(
+        ['Id', 'ApiName', 'MasterLabel', 'IsConverted', 'IsDefault', 'SortOrder'],
+        'LeadStatus',
+        ' ORDER BY SortOrder ASC',
+      ),
       `${dataPath}/query (LeadStatus)`,
       (v, i) => parseWith(SalesforceLeadStatus, v, ['records', String(i)]),
     );
