@@ -12,7 +12,8 @@ export const DEFAULT_MILESTONES = ['lead', 'mql', 'sql', 'opportunity', 'custome
 export const MILESTONE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 
 export type CrmSource = 'hubspot' | 'salesforce' | 'pipedrive' | 'csv';
-export type CrmObjectType = 'contact' | 'company' | 'deal';
+/** `lead`: a person a CRM keeps apart from its contacts until converted (Salesforce's Lead). */
+export type CrmObjectType = 'contact' | 'company' | 'deal' | 'lead';
 export type DealOutcome = 'open' | 'won' | 'lost';
 
 /** An amount in its currency's minor units (as the revenue layer counts): 1200050 eur is €12,000.50. */
@@ -40,7 +41,8 @@ export interface CrmMatchKeys {
  */
 export type CrmTimeSource = 'history' | 'stage_date' | 'event' | 'snapshot';
 
-export type CrmChange = 'lifecycle_stage' | 'deal_stage' | 'deleted' | 'restored' | 'merged';
+export type CrmChange =
+  'lifecycle_stage' | 'deal_stage' | 'deleted' | 'restored' | 'merged' | 'converted';
 
 export interface CrmChangeRecord {
   /** The same change has the same key however it reached us; a store keeps one per key. */
@@ -68,6 +70,18 @@ export interface CrmChangeRecord {
   /** Merged: the object that remains. */
   mergedInto: string | null;
   match: CrmMatchKeys;
+  /** Converted leads: what the conversion made (absent on every other change). */
+  convertedTo?: CrmConversion | null;
+}
+
+/**
+ * What a lead became when it was converted: the contact that carries the person on, and the account
+ * and deal the conversion made or joined (each null when the conversion made none).
+ */
+export interface CrmConversion {
+  contactId: string | null;
+  companyId: string | null;
+  dealId: string | null;
 }
 
 export function emptyMatchKeys(): CrmMatchKeys {

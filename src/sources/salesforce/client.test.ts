@@ -1,0 +1,604 @@
+// The REST/SOQL client against a real local HTTP server that replays Salesforce's query pages (the
+// fixtures), its OAuth token endpoint, its limits and its failures. Waits are recorded, not waited.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { inspect } from 'node:util';
+import {
+  createSalesforceClient,
+  SalesforceApiError,
+  type SalesforceBackfillPage,
+  type SalesforceClientLog,
+  type SalesforceClientOptions,
+  type SalesforceCursor,
+  type SalesforceTokens,
+} from './client.js';
+import {
+  salesforceFixture,
+  SF,
+  type SalesforceJsonFixture,
+} from '../../test-helpers/salesforce-fixtures.js';
+
+const OLD_TOKEN = '00D5e0000ORG001AAA!AQ4AQOLDEXPIREDSESSIONabc.def_456';
+const NEW_TOKEN = '00D5e0000ORG001AAA!AQ4AQFRESHACCESSTOKENxyz.abc_123'; // token.refresh's
+const REFRESH =
+  '5Aep861TSESvWeug_xvFHRBTTbf_YrTWgEyjBJo7Xr34yOQ7GCFUN5DnNPxzDIoGoWi4evqOl_QT1B7ZJ0pnqH';
+const ROTATED = '5Aep861ROTATEDrefreshTOKENzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz';
+const CLIENT_SECRET = 'F1E2D3C4B5A69788776655443322110FFEEDDCCBBAA99887766554433221100';
+const LOCATOR = '/services/data/v62.0/query/01gRO0000016PIAYA2-2000';
+
+interface Seen {
+  method: string;
+  url: URL;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+type Handler = (req: Seen, res: ServerResponse) => void;
+
+async function replay(handler: Handler) {
+  const requests: Seen[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const seen: Seen = {
+        method: req.method ?? 'GET',
+        url: new URL(req.url ?? '/', 'http://replay'),
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
+      requests.push(seen);
+      handler(seen, res);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+function json(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
+  res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+const sessionExpired = [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }];
+const soqlOf = (req: Seen) => req.url.searchParams.get('q') ?? '';
+const fromOf = (req: Seen) =>
+  /\bFROM (\w+)/.exec(soqlOf(req))?.[1] ?? (req.url.pathname.startsWith(LOCATOR) ? 'locator' : '');
+
+const PAGES: Record<string, SalesforceJsonFixture> = {
+  Lead: 'query.leads.page1',
+  locator: 'query.leads.page2',
+  Contact: 'query.contacts',
+  Opportunity: 'query.opportunities',
+  OpportunityHistory: 'query.opportunity-history',
+  OpportunityContactRole: 'query.contact-roles',
+  OpportunityStage: 'query.opportunity-stages',
+  LeadStatus: 'query.lead-statuses',
+};
+
+/** Salesforce as the fixtures tell it; `tokens` are the access tokens it accepts. */
+function salesforce(tokens: Set<string>, rotate = false): Handler {
+  return (req, res) => {
+    if (req.method === 'POST' && req.url.pathname === '/services/oauth2/token') {
+      const form = new URLSearchParams(req.body);
+      if (form.get('refresh_token') !== REFRESH && form.get('refresh_token') !== ROTATED)
+        return json(res, 400, {
+          error: 'invalid_grant',
+          error_description: 'expired access/refresh token',
+        });
+      tokens.add(NEW_TOKEN);
+      const answer = salesforceFixture<Record<string, unknown>>('token.refresh');
+      return json(res, 200, rotate ? { ...answer, refresh_token: ROTATED } : answer);
+    }
+    const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+    if (!tokens.has(token)) return json(res, 401, sessionExpired);
+    const page = PAGES[fromOf(req)];
+    if (req.method === 'GET' && page) return json(res, 200, salesforceFixture(page));
+    json(res, 404, [{ message: 'The requested resource does not exist', errorCode: 'NOT_FOUND' }]);
+  };
+}
+
+function clientFor(baseUrl: string, extra: Partial<SalesforceClientOptions> = {}) {
+  const sleeps: number[] = [];
+  const logs: SalesforceClientLog[] = [];
+  const tokens: SalesforceTokens[] = [];
+  const client = createSalesforceClient({
+    instanceUrl: baseUrl,
+    accessToken: NEW_TOKEN,
+    random: () => 0, // backoff = half its step
+    sleep: async (ms) => void sleeps.push(ms),
+    log: (l) => void logs.push(l),
+    onTokens: (t) => void tokens.push(t),
+    ...extra,
+  });
+  return { client, sleeps, logs, tokens };
+}
+
+async function collect<T>(gen: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of gen) out.push(x);
+  return out;
+}
+
+const summary = (p: SalesforceBackfillPage) => [
+  p.object,
+  p.records.map((r) => r.Id.slice(9, 15)).join(),
+  `${p.cursor.stage}:${p.cursor.nextRecordsUrl ? 'locator' : ''}:${p.cursor.since[p.object] ?? ''}`,
+];
+
+test('a backfill reads each object by SOQL in SystemModstamp order, following nextRecordsUrl', async () => {
+  const server = await replay(salesforce(new Set([NEW_TOKEN])));
+  try {
+    const { client, sleeps } = clientFor(server.baseUrl, {
+      multiCurrency: true,
+      extraFields: { Lead: ['Closedloop_Anonymous_Id__c'], Opportunity: ['Loss_Reason__c'] },
+      batchSize: 500,
+    });
+    const pages = await collect(client.backfill());
+    assert.deepEqual(pages.map(summary), [
+      ['Lead', 'ADA001,GRACE1', 'Lead:locator:2026-01-12T16:45:00.000Z'],
+      ['Lead', 'ALAN01', 'Contact::2026-02-03T09:00:00.000Z'],
+      ['Contact', 'ADA001,GLOBX1', 'Opportunity::2026-02-05T10:00:00.000Z'],
+      ['Opportunity', 'DEAL01,DEAL02', 'OpportunityHistory::2026-03-02T17:30:00.000Z'],
+      [
+        'OpportunityHistory',
+        'H00001,H00002,H00003,H00004,H00005,H00006,H00007',
+        'OpportunityContactRole::2026-03-02T17:30:00.000Z',
+      ],
+      ['OpportunityContactRole', 'R00001,R00002', 'done::2026-02-05T10:00:00.000Z'],
+    ]);
+    assert.deepEqual(sleeps, []);
+    const opp = pages[3]!;
+    assert.equal(opp.object, 'Opportunity');
+    if (opp.object === 'Opportunity')
+      assert.equal(opp.records[1]!.Loss_Reason__c, 'Went with a competitor');
+    const [lead, locator, contact, opportunity] = server.requests;
+    assert.equal(lead!.url.pathname, '/services/data/v62.0/query');
+    assert.equal(
+      soqlOf(lead!),
+      'SELECT Id, Email, Phone, MobilePhone, FirstName, LastName, Company, Status, LeadSource, IsConverted, ConvertedDate, ConvertedContactId, ConvertedAccountId, ConvertedOpportunityId, CreatedDate, LastModifiedDate, SystemModstamp, Closedloop_Anonymous_Id__c FROM Lead ORDER BY SystemModstamp ASC, Id ASC',
+    );
+    assert.equal(locator!.url.pathname, LOCATOR);
+    assert.match(soqlOf(contact!), /FROM Contact ORDER BY SystemModstamp ASC, Id ASC$/);
+    assert.match(soqlOf(opportunity!), /, CurrencyIsoCode, Loss_Reason__c FROM Opportunity /);
+    for (const r of server.requests) {
+      assert.equal(r.headers.authorization, `Bearer ${NEW_TOKEN}`);
+      assert.equal(r.headers['sforce-query-options'], 'batchSize=500');
+      assert.ok(!r.url.search.includes(NEW_TOKEN.slice(20)));
+    }
+    // queryAll, with IsDeleted, when deleted records are asked for
+    const { client: all } = clientFor(server.baseUrl, { includeDeleted: true });
+    await collect(all.query('Contact', all.soqlFor('Contact')));
+    const last = server.requests.at(-1)!;
+    assert.equal(last.url.pathname, '/services/data/v62.0/queryAll');
+    assert.match(soqlOf(last), /, IsDeleted FROM Contact/);
+  } finally {
+    await server.close();
+  }
+});
+
+test('a 401 INVALID_SESSION_ID refreshes the token once (shared by concurrent requests) and retries once', async () => {
+  const accepted = new Set<string>(); // the old token is already expired
+  const server = await replay(salesforce(accepted, true));
+  try {
+    const { client, tokens, logs } = clientFor(server.baseUrl, {
+      accessToken: OLD_TOKEN,
+      oauth: {
+        refreshToken: REFRESH,
+        clientId: '3MVG9lKcPoNINVB',
+        clientSecret: CLIENT_SECRET,
+        loginUrl: server.baseUrl,
+      },
+    });
+    const [stages, statuses] = await Promise.all([
+      client.opportunityStages(),
+      client.leadStatuses(),
+    ]);
+    assert.equal(stages.length, 12);
+    assert.equal(statuses.length, 6);
+    const posts = server.requests.filter((r) => r.method === 'POST');
+    assert.equal(posts.length, 1, 'one refresh for both requests');
+    assert.equal(posts[0]!.headers['content-type'], 'application/x-www-form-urlencoded');
+    const form = Object.fromEntries(new URLSearchParams(posts[0]!.body));
+    assert.deepEqual(form, {
+      grant_type: 'refresh_token',
+      refresh_token: REFRESH,
+      client_id: '3MVG9lKcPoNINVB',
+      client_secret: CLIENT_SECRET,
+    });
+    // each request: once with the old token (401), once with the new one
+    const gets = server.requests.filter((r) => r.method === 'GET');
+    assert.deepEqual(
+      gets.map((r) => [fromOf(r), r.headers.authorization === `Bearer ${NEW_TOKEN}`]).sort(),
+      [
+        ['LeadStatus', false],
+        ['LeadStatus', true],
+        ['OpportunityStage', false],
+        ['OpportunityStage', true],
+      ],
+    );
+    // the rotated refresh token is handed on to be stored, and used next time
+    assert.deepEqual(tokens, [
+      {
+        accessToken: NEW_TOKEN,
+        refreshToken: ROTATED,
+        instanceUrl: 'https://acme.my.salesforce.com',
+        issuedAt: 1767607200000,
+      },
+    ]);
+    assert.deepEqual(
+      logs.map((l) => [l.event, l.reason]),
+      [['refresh', 'INVALID_SESSION_ID']],
+    );
+    accepted.clear();
+    await client.byIds('Contact', [SF.adaContact]);
+    const second = server.requests.filter((r) => r.method === 'POST')[1]!;
+    assert.equal(new URLSearchParams(second.body).get('refresh_token'), ROTATED);
+  } finally {
+    await server.close();
+  }
+});
+
+test('without an access token the client refreshes first; a session that stays invalid fails after one retry', async () => {
+  let refreshes = 0;
+  const server = await replay((req, res) => {
+    if (req.method === 'POST') {
+      refreshes++;
+      return json(res, 200, salesforceFixture('token.refresh'));
+    }
+    json(res, 401, sessionExpired); // even the new token
+  });
+  try {
+    const { client } = clientFor(server.baseUrl, {
+      accessToken: undefined,
+      oauth: { refreshToken: REFRESH, clientId: 'cid', loginUrl: server.baseUrl },
+    });
+    await assert.rejects(client.leadStatuses(), (err: unknown) => {
+      assert.ok(err instanceof SalesforceApiError);
+      assert.equal(err.status, 401);
+      assert.equal(err.errorCode, 'INVALID_SESSION_ID');
+      return true;
+    });
+    // the first refresh for no token, one more for the 401, and no loop
+    assert.equal(refreshes, 2);
+    assert.deepEqual(
+      server.requests.map((r) => `${r.method} ${r.url.pathname}`),
+      [
+        'POST /services/oauth2/token',
+        'GET /services/data/v62.0/query',
+        'POST /services/oauth2/token',
+        'GET /services/data/v62.0/query',
+      ],
+    );
+    // no refresh token: the 401 is the error
+    const { client: plain } = clientFor(server.baseUrl, { accessToken: OLD_TOKEN });
+    await assert.rejects(plain.leadStatuses(), /no refresh token is configured/);
+  } finally {
+    await server.close();
+  }
+});
+
+test('429 waits as Retry-After says; REQUEST_LIMIT_EXCEEDED backs off unless the daily total is spent; a 500 backs off', async () => {
+  const seen = new Map<string, number>();
+  const base = salesforce(new Set([NEW_TOKEN]));
+  const server = await replay((req, res) => {
+    const from = fromOf(req);
+    const n = (seen.get(from) ?? 0) + 1;
+    seen.set(from, n);
+    if (from === 'Lead' && n === 1)
+      return json(
+        res,
+        429,
+        [{ message: 'Too many requests', errorCode: 'REQUEST_LIMIT_EXCEEDED' }],
+        { 'retry-after': '3' },
+      );
+    if (from === 'Contact' && n <= 2)
+      return json(res, 403, [
+        { message: 'ConcurrentPerOrgLongTxn Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' },
+      ]);
+    if (from === 'Opportunity' && n === 1) {
+      res.writeHead(500, { 'content-type': 'text/html' });
+      return res.end('<html>Internal Server Error</html>');
+    }
+    if (from === 'OpportunityHistory')
+      return json(res, 403, [
+        { message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' },
+      ]);
+    base(req, res);
+  });
+  try {
+    const { client, sleeps, logs } = clientFor(server.baseUrl);
+    const pages: SalesforceBackfillPage[] = [];
+    let cursor: SalesforceCursor | null = null;
+    await assert.rejects(
+      (async () => {
+        for await (const p of client.backfill()) {
+          pages.push(p);
+          cursor = p.cursor;
+        }
+      })(),
+      (err: unknown) => {
+        assert.ok(err instanceof SalesforceApiError);
+        assert.equal(err.status, 403);
+        assert.equal(err.errorCode, 'REQUEST_LIMIT_EXCEEDED');
+        assert.equal(err.attempts, 1, 'the daily total is not retried');
+        assert.match(
+          err.message,
+          /query \(OpportunityHistory\) answered 403 \(REQUEST_LIMIT_EXCEEDED\): TotalRequests Limit exceeded\.$/,
+        );
+        return true;
+      },
+    );
+    assert.deepEqual(
+      pages.map((p) => p.object),
+      ['Lead', 'Lead', 'Contact', 'Opportunity'],
+    );
+    assert.equal(cursor!.stage, 'OpportunityHistory');
+    // 429: Retry-After; 403 concurrency: 500 ms then 1 s (backoff, no jitter); 500: 500 ms
+    assert.deepEqual(sleeps, [3000, 500, 1000, 500]);
+    assert.deepEqual(
+      logs.map((l) => [l.status, l.attempt, l.reason]),
+      [
+        [429, 1, 'Retry-After'],
+        [403, 1, 'HTTP 403 REQUEST_LIMIT_EXCEEDED'],
+        [403, 2, 'HTTP 403 REQUEST_LIMIT_EXCEEDED'],
+        [500, 1, 'HTTP 500'],
+      ],
+    );
+  } finally {
+    await server.close();
+  }
+});
+
+test('a backfill resumes from its cursor: the locator, or from SystemModstamp once the locator expired', async () => {
+  let broken = true;
+  let locatorExpired = false;
+  const base = salesforce(new Set([NEW_TOKEN]));
+  const server = await replay((req, res) => {
+    if (broken && fromOf(req) === 'locator')
+      return json(res, 503, [{ message: 'Server Unavailable', errorCode: 'SERVER_UNAVAILABLE' }]);
+    if (locatorExpired && fromOf(req) === 'locator') {
+      locatorExpired = false; // the fresh query's own locator is live
+      return json(res, 400, [
+        { message: 'invalid query locator', errorCode: 'INVALID_QUERY_LOCATOR' },
+      ]);
+    }
+    base(req, res);
+  });
+  try {
+    const { client, sleeps, logs } = clientFor(server.baseUrl, { maxRetries: 1 });
+    let cursor: SalesforceCursor | null = null;
+    const stored: string[] = [];
+    await assert.rejects(
+      (async () => {
+        for await (const p of client.backfill()) {
+          stored.push(...p.records.map((r) => r.Id));
+          cursor = p.cursor; // saved with the rows
+        }
+      })(),
+      (err: unknown) =>
+        err instanceof SalesforceApiError && err.status === 503 && err.attempts === 2,
+    );
+    assert.deepEqual(sleeps, [500]);
+    const saved = JSON.parse(JSON.stringify(cursor)) as SalesforceCursor;
+    assert.deepEqual(saved, {
+      stage: 'Lead',
+      nextRecordsUrl: LOCATOR,
+      since: { Lead: '2026-01-12T16:45:00.000Z' },
+    });
+    // resumed from the locator: the next page, then the other objects
+    broken = false;
+    const before = server.requests.length;
+    const resumed = await collect(client.backfill({ cursor: saved }));
+    assert.deepEqual(
+      resumed.map((p) => p.object),
+      ['Lead', 'Contact', 'Opportunity', 'OpportunityHistory', 'OpportunityContactRole'],
+    );
+    assert.equal(server.requests[before]!.url.pathname, LOCATOR);
+    const done = resumed.at(-1)!.cursor;
+    assert.equal(done.stage, 'done');
+    // an expired locator reads the object again from its watermark (inclusive, seconds)
+    locatorExpired = true;
+    const mark = server.requests.length;
+    const again = await collect(client.backfill({ cursor: saved }));
+    assert.deepEqual(
+      again.slice(0, 2).map((p) => p.records.length),
+      [2, 1],
+    );
+    assert.deepEqual(
+      server.requests.slice(mark, mark + 2).map((r) => fromOf(r)),
+      ['locator', 'Lead'],
+    );
+    assert.match(
+      soqlOf(server.requests[mark + 1]!),
+      / FROM Lead WHERE SystemModstamp >= 2026-01-12T16:45:00Z ORDER BY/,
+    );
+    assert.equal(logs.at(-1)!.reason, 'INVALID_QUERY_LOCATOR: reading again from SystemModstamp');
+    // a done cursor reads nothing; its next pass reads every object from its watermark
+    assert.deepEqual(await collect(client.backfill({ cursor: done })), []);
+    const next = client.nextPass(done);
+    assert.deepEqual(next, { stage: 'Lead', nextRecordsUrl: null, since: done.since });
+    const passStart = server.requests.length;
+    await collect(client.backfill({ cursor: next }));
+    assert.deepEqual(
+      server.requests
+        .slice(passStart)
+        .map((r) => /WHERE (.*) ORDER BY/.exec(soqlOf(r))?.[1] ?? fromOf(r)),
+      [
+        'SystemModstamp >= 2026-02-03T09:00:00Z',
+        'locator', // the replay's first page of leads names its next page
+        'SystemModstamp >= 2026-02-05T10:00:00Z',
+        'SystemModstamp >= 2026-03-02T17:30:00Z',
+        'SystemModstamp >= 2026-03-02T17:30:00Z',
+        'SystemModstamp >= 2026-02-05T10:00:00Z',
+      ],
+    );
+  } finally {
+    await server.close();
+  }
+});
+
+test('re-fetches by id: opportunities with their history and contact roles; ids are checked', async () => {
+  const server = await replay(salesforce(new Set([NEW_TOKEN])));
+  try {
+    const { client } = clientFor(server.baseUrl);
+    const details = await client.opportunityDetails([SF.acmeDeal, SF.globexDeal, SF.acmeDeal]);
+    assert.equal(details.opportunities.length, 2);
+    assert.equal(details.history.length, 7);
+    assert.equal(details.contactRoles.length, 2);
+    assert.deepEqual(
+      server.requests.map((r) => /WHERE (\w+) IN \(([^)]*)\)/.exec(soqlOf(r))?.slice(1)),
+      [
+        ['Id', `'${SF.acmeDeal}', '${SF.globexDeal}'`],
+        ['OpportunityId', `'${SF.acmeDeal}', '${SF.globexDeal}'`],
+        ['OpportunityId', `'${SF.acmeDeal}', '${SF.globexDeal}'`],
+      ],
+    );
+    // 201 ids take two queries
+    const many = Array.from(
+      { length: 201 },
+      (_, i) => `0065e0000D${String(i).padStart(5, '0')}AAA`,
+    );
+    await client.byIds('Opportunity', many);
+    assert.equal(server.requests.length, 5);
+    await assert.rejects(client.byIds('Lead', ["x' OR Name != '"]), TypeError);
+    assert.equal(server.requests.length, 5, 'nothing sent for a bad id');
+  } finally {
+    await server.close();
+  }
+});
+
+test('a query locator outside the API is never followed (the token would go with it)', async () => {
+  const server = await replay((req, res) =>
+    json(res, 200, {
+      totalSize: 4,
+      done: false,
+      nextRecordsUrl: 'https://evil.example/services/data/v62.0/query/x',
+      records: [],
+    }),
+  );
+  try {
+    const { client } = clientFor(server.baseUrl);
+    await assert.rejects(
+      collect(client.query('Lead', 'SELECT Id FROM Lead')),
+      /refusing to follow a query locator/,
+    );
+    await assert.rejects(
+      collect(
+        client.backfill({
+          cursor: { stage: 'Lead', nextRecordsUrl: '//evil.example/x', since: {} },
+        }),
+      ),
+      /refusing to follow a query locator/,
+    );
+    assert.equal(server.requests.length, 1);
+  } finally {
+    await server.close();
+  }
+});
+
+test('tokens and secrets appear in no error, log entry or inspected client, even when a server echoes them', async () => {
+  const server = await replay((req, res) => {
+    if (req.method === 'POST') {
+      return json(res, 400, {
+        error: 'invalid_grant',
+        error_description: `bad refresh_token=${REFRESH}&client_secret=${CLIENT_SECRET}`,
+      });
+    }
+    if (fromOf(req) === 'Lead')
+      return json(res, 401, [
+        { message: `Session ${OLD_TOKEN} expired`, errorCode: 'INVALID_SESSION_ID' },
+      ]);
+    res.writeHead(502, { 'content-type': 'text/html' });
+    res.end(`<html>bad gateway for Authorization: Bearer ${OLD_TOKEN}</html>`);
+  });
+  try {
+    const { client, logs } = clientFor(server.baseUrl, {
+      accessToken: OLD_TOKEN,
+      maxRetries: 1,
+      oauth: {
+        refreshToken: REFRESH,
+        clientId: 'cid',
+        clientSecret: CLIENT_SECRET,
+        loginUrl: server.baseUrl,
+      },
+    });
+    const errors: unknown[] = [];
+    await collect(client.query('Lead', 'SELECT Id FROM Lead')).catch((e: unknown) =>
+      errors.push(e),
+    );
+    await collect(client.query('Contact', 'SELECT Id FROM Contact')).catch((e: unknown) =>
+      errors.push(e),
+    );
+    assert.equal(errors.length, 2);
+    const seen = [
+      ...errors.flatMap((e) => [
+        String(e),
+        inspect(e),
+        JSON.stringify(e),
+        (e as Error).stack ?? '',
+      ]),
+      JSON.stringify(logs),
+      inspect(client, { depth: 5, showHidden: true }),
+      JSON.stringify(client),
+    ].join('\n');
+    for (const secret of [OLD_TOKEN, REFRESH, CLIENT_SECRET])
+      for (const part of [secret, secret.slice(10, 40)])
+        assert.ok(!seen.includes(part), `leaked ${part}`);
+    assert.match(
+      String(errors[0]),
+      /oauth2\/token answered 400 \(invalid_grant\): bad refresh_token=\[secret\]&client_secret=\[secret\]$/,
+    );
+    assert.match(
+      String(errors[1]),
+      /answered 502: <html>bad gateway for Authorization: Bearer \[secret\]<\/html> after 2 attempts$/,
+    );
+  } finally {
+    await server.close();
+  }
+});
+
+test('options are checked before any request', () => {
+  assert.throws(
+    () => createSalesforceClient({ instanceUrl: 'ftp://x', accessToken: 't' }),
+    /http\(s\) origin/,
+  );
+  assert.throws(
+    () =>
+      createSalesforceClient({ instanceUrl: 'https://x.my.salesforce.com/path', accessToken: 't' }),
+    /origin/,
+  );
+  assert.throws(
+    () => createSalesforceClient({ instanceUrl: 'https://x.my.salesforce.com' }),
+    /access token or a refresh token/,
+  );
+  assert.throws(
+    () =>
+      createSalesforceClient({
+        instanceUrl: 'https://x.my.salesforce.com',
+        accessToken: 't',
+        apiVersion: 'v62',
+      }),
+    /NN\.N/,
+  );
+  assert.throws(
+    () =>
+      createSalesforceClient({
+        instanceUrl: 'https://x.my.salesforce.com',
+        accessToken: 't',
+        extraFields: { Lead: ['Id FROM User --'] },
+      }),
+    /is not a field/,
+  );
+});

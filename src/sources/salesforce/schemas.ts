@@ -1,0 +1,412 @@
+// Salesforce's payloads as zod schemas: the REST API's SOQL answers (a page of records with
+// `nextRecordsUrl`), the records a backfill reads (Lead, Contact, Opportunity, OpportunityHistory,
+// OpportunityContactRole, and the org's OpportunityStage and LeadStatus settings), its error bodies and
+// OAuth token answers, and Change Data Capture events as JSON (a CometD message, its `data`, or the bare
+// payload). Field values are read in every form Salesforce sends them: JSON types from the REST API,
+// strings from an Outbound Message (SOAP), epoch ms for datetimes from a Pub/Sub API event decoded to
+// JSON. Unknown fields are kept on records (custom fields such as an anonymous id) and dropped elsewhere;
+// a field we read that is mistyped fails the parse with its path.
+
+import { z } from 'zod';
+
+/** A record id: 15 characters (case-sensitive) or 18 (case-safe), letters and digits. */
+export const SALESFORCE_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
+const sfId = z
+  .string()
+  .regex(SALESFORCE_ID, 'expected a Salesforce id (15 or 18 letters and digits)');
+const text = z.string().nullable().optional();
+const idOrNull = z
+  .union([sfId, z.literal('')])
+  .nullable()
+  .optional()
+  .transform((v) => (v ? v : null));
+/** true/false, or the strings an Outbound Message sends. */
+const sfBool = z
+  .union([z.boolean(), z.enum(['true', 'false'])], { error: 'expected true or false' })
+  .transform((v) => v === true || v === 'true');
+/** A decimal as exact text ("12000.5"): JSON numbers, or the text of an Outbound Message. */
+const sfDecimal = z
+  .union(
+    [
+      z.number().refine(Number.isFinite, 'expected a finite number'),
+      z.string().regex(/^\s*-?\d*(\.\d*)?\s*$/, 'expected a decimal number'),
+    ],
+    { error: 'expected a decimal number' },
+  )
+  .nullable()
+  .optional()
+  .transform((v) => {
+    if (v === null || v === undefined) return null;
+    const t = String(v).trim();
+    return t === '' ? null : t;
+  });
+/**
+ * A datetime as epoch ms: ISO text as the REST API writes it (`2026-01-05T10:30:00.000+0000`), or epoch
+ * ms (a Pub/Sub event decoded to JSON).
+ */
+export const sfDateTime = z
+  .union(
+    [
+      z.number().int(),
+      z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO 8601 datetime'),
+    ],
+    { error: 'expected an ISO 8601 datetime or epoch ms' },
+  )
+  .transform((v) => (typeof v === 'number' ? v : Date.parse(v)));
+/** A date (`2026-02-14`), kept as text: Salesforce dates have no time zone. */
+const sfDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
+  .nullable()
+  .optional()
+  .transform((v) => v ?? null);
+
+const recordBase = {
+  Id: sfId,
+  /** `{ type, url }` on every REST record; absent from Outbound Messages and CDC state. */
+  attributes: z.object({ type: z.string(), url: z.string().optional() }).optional(),
+  /** Only from queryAll (deleted records stay 15 days in the recycle bin). */
+  IsDeleted: sfBool.optional(),
+  CreatedDate: sfDateTime.optional(),
+  LastModifiedDate: sfDateTime.optional(),
+  SystemModstamp: sfDateTime.optional(),
+};
+
+export const SalesforceLead = z.looseObject({
+  ...recordBase,
+  Email: text,
+  Phone: text,
+  MobilePhone: text,
+  FirstName: text,
+  LastName: text,
+  Company: text,
+  /** The lead status picklist: stock values Open - Not Contacted ... Closed - Not Converted. */
+  Status: text,
+  LeadSource: text,
+  IsConverted: sfBool.optional(),
+  ConvertedDate: sfDate,
+  ConvertedContactId: idOrNull,
+  ConvertedAccountId: idOrNull,
+  ConvertedOpportunityId: idOrNull,
+});
+export type SalesforceLead = z.infer<typeof SalesforceLead>;
+
+export const SalesforceContact = z.looseObject({
+  ...recordBase,
+  AccountId: idOrNull,
+  Email: text,
+  Phone: text,
+  MobilePhone: text,
+  FirstName: text,
+  LastName: text,
+  LeadSource: text,
+});
+export type SalesforceContact = z.infer<typeof SalesforceContact>;
+
+export const SalesforceOpportunity = z.looseObject({
+  ...recordBase,
+  Name: text,
+  AccountId: idOrNull,
+  /** The stage picklist's API value. */
+  StageName: text,
+  Amount: sfDecimal,
+  /** Multi-currency orgs only (the field does not exist elsewhere). */
+  CurrencyIsoCode: text,
+  CloseDate: sfDate,
+  /** Salesforce's own verdict on the current stage (from the stage's settings). */
+  IsClosed: sfBool.optional(),
+  IsWon: sfBool.optional(),
+  Probability: sfDecimal,
+  ForecastCategoryName: text,
+  Type: text,
+  LeadSource: text,
+  CampaignId: idOrNull,
+});
+export type SalesforceOpportunity = z.infer<typeof SalesforceOpportunity>;
+
+/** One row per change to an opportunity's stage, amount, probability or close date (read-only). */
+export const SalesforceOpportunityHistory = z.looseObject({
+  ...recordBase,
+  OpportunityId: sfId,
+  StageName: text,
+  Amount: sfDecimal,
+  CloseDate: sfDate,
+  Probability: sfDecimal,
+  ForecastCategory: text,
+  /** When the change was made: what dates the stage. */
+  CreatedDate: sfDateTime,
+});
+export type SalesforceOpportunityHistory = z.infer<typeof SalesforceOpportunityHistory>;
+
+export const SalesforceOpportunityContactRole = z.looseObject({
+  ...recordBase,
+  OpportunityId: sfId,
+  ContactId: sfId,
+  Role: text,
+  IsPrimary: sfBool.optional(),
+});
+export type SalesforceOpportunityContactRole = z.infer<typeof SalesforceOpportunityContactRole>;
+
+/** The org's opportunity stages and what each means (`SELECT ... FROM OpportunityStage`). */
+export const SalesforceOpportunityStage = z.looseObject({
+  ...recordBase,
+  ApiName: z.string().min(1),
+  MasterLabel: text,
+  IsActive: sfBool.optional(),
+  IsClosed: sfBool,
+  IsWon: sfBool,
+  DefaultProbability: sfDecimal,
+  SortOrder: z.number().int().nullable().optional(),
+});
+export type SalesforceOpportunityStage = z.infer<typeof SalesforceOpportunityStage>;
+
+/** The org's lead statuses (`SELECT ... FROM LeadStatus`): which one a conversion sets. */
+export const SalesforceLeadStatus = z.looseObject({
+  ...recordBase,
+  ApiName: z.string().min(1),
+  MasterLabel: text,
+  IsConverted: sfBool,
+  IsDefault: sfBool.optional(),
+  SortOrder: z.number().int().nullable().optional(),
+});
+export type SalesforceLeadStatus = z.infer<typeof SalesforceLeadStatus>;
+
+/** The objects a backfill reads, and the schema of each. */
+export const RECORD_SCHEMAS = {
+  Lead: SalesforceLead,
+  Contact: SalesforceContact,
+  Opportunity: SalesforceOpportunity,
+  OpportunityHistory: SalesforceOpportunityHistory,
+  OpportunityContactRole: SalesforceOpportunityContactRole,
+} as const;
+export type SalesforceObjectName = keyof typeof RECORD_SCHEMAS;
+export interface SalesforceRecordOf {
+  Lead: SalesforceLead;
+  Contact: SalesforceContact;
+  Opportunity: SalesforceOpportunity;
+  OpportunityHistory: SalesforceOpportunityHistory;
+  OpportunityContactRole: SalesforceOpportunityContactRole;
+}
+
+/** A page of `GET /services/data/vXX.X/query?q=...`: more to read while `done` is false. */
+export const SalesforceQueryPage = z.object({
+  totalSize: z.number().int().nonnegative(),
+  done: z.boolean(),
+  /** A relative path (`/services/data/v62.0/query/01g...-2000`), present while `done` is false. */
+  nextRecordsUrl: z.string().min(1).optional(),
+  records: z.array(z.unknown()),
+});
+export type SalesforceQueryPage = z.infer<typeof SalesforceQueryPage>;
+
+/** The REST API's error body: an array of `{ message, errorCode, fields? }`. */
+export const SalesforceErrorBody = z.array(
+  z.object({
+    message: z.string().optional(),
+    errorCode: z.string().optional(),
+    fields: z.array(z.string()).optional(),
+  }),
+);
+/** The OAuth endpoint's error body. */
+export const SalesforceOAuthError = z.object({
+  error: z.string(),
+  error_description: z.string().optional(),
+});
+
+/** `POST /services/oauth2/token` with `grant_type=refresh_token`. */
+export const SalesforceTokenResponse = z.object({
+  access_token: z.string().min(1),
+  instance_url: z.string().url(),
+  id: z.string().optional(),
+  token_type: z.string().optional(),
+  issued_at: z.string().optional(),
+  signature: z.string().optional(),
+  scope: z.string().optional(),
+  /** Only when the connected app rotates refresh tokens: the old one is then spent. */
+  refresh_token: z.string().min(1).optional(),
+});
+export type SalesforceTokenResponse = z.infer<typeof SalesforceTokenResponse>;
+
+/** A payload that does not have the shape we read: the path names the field. */
+export class SalesforcePayloadError extends Error {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SalesforcePayloadError';
+  }
+}
+
+export function parseWith<T>(schema: z.ZodType<T>, value: unknown, where: string[] = []): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const path = [...where, ...issue.path.map(String)].join('.') || '(root)';
+  throw new SalesforcePayloadError(path, `${path}: ${issue.message}`);
+}
+
+/** Reads one record of an object (a backfill row, a re-fetch, an Outbound Message's sObject). */
+export function parseRecord<K extends SalesforceObjectName>(
+  object: K,
+  value: unknown,
+  where: string[] = [],
+): SalesforceRecordOf[K] {
+  return parseWith(RECORD_SCHEMAS[object] as unknown as z.ZodType<SalesforceRecordOf[K]>, value, [
+    ...where,
+  ]);
+}
+
+export function parseQueryPage(value: unknown): SalesforceQueryPage {
+  return parseWith(SalesforceQueryPage, value);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Change Data Capture
+
+export const CDC_CHANGE_TYPES = [
+  'CREATE',
+  'UPDATE',
+  'DELETE',
+  'UNDELETE',
+  'GAP_CREATE',
+  'GAP_UPDATE',
+  'GAP_DELETE',
+  'GAP_UNDELETE',
+  'GAP_OVERFLOW',
+  // reserved by Salesforce for future use; read, never mapped
+  'SNAPSHOT',
+] as const;
+export type CdcChangeType = (typeof CDC_CHANGE_TYPES)[number];
+
+// Pub/Sub API sends changedFields, nulledFields and diffFields as bitmaps ("0x..." or "3-0x...") that
+// only its schema decodes; a relay must decode them to names first
+const fieldName = z
+  .string()
+  .min(1)
+  .refine((s) => !/^(\d+-)?0x[0-9A-Fa-f]+$/.test(s), {
+    message: 'a bitmap field list (Pub/Sub API): decode it to field names first',
+  });
+const commitNumber = z
+  .union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)])
+  .transform((v) => String(v));
+
+export const ChangeEventHeader = z.object({
+  /** The object's API name: Lead, Opportunity, MyObject__c. */
+  entityName: z.string().min(1),
+  /** One or more records with the same change; `001*` (a prefix and `*`) means every record. */
+  recordIds: z.array(z.string().regex(/^([a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?|[a-zA-Z0-9]{3}\*)$/)),
+  changeType: z.enum(CDC_CHANGE_TYPES),
+  changeOrigin: z.string().nullable().optional(),
+  transactionKey: z.string().nullable().optional(),
+  /** The change's order within its transaction. */
+  sequenceNumber: z.number().int().nonnegative().optional(),
+  /** When the transaction committed, epoch ms. */
+  commitTimestamp: z.number().int().nonnegative(),
+  /** The commit's system change number: orders commits of the same millisecond. */
+  commitNumber: commitNumber.optional(),
+  commitUser: z.string().nullable().optional(),
+  /** UPDATE: the fields changed (compound components as `Name.LastName`). */
+  changedFields: z.array(fieldName).optional(),
+  /** Fields set to null. */
+  nulledFields: z.array(fieldName).optional(),
+  /** Long text fields sent as a diff, not a value. */
+  diffFields: z.array(fieldName).optional(),
+  isTransactionEnd: z.boolean().optional(),
+});
+
+const replayId = z.union([z.number().int(), z.string().regex(/^\d+$/)]).transform((v) => String(v));
+
+/** A change event read: its header, the record fields it carries, and where it came from. */
+export interface SalesforceChangeEvent {
+  entityName: string;
+  changeType: CdcChangeType;
+  /** Record ids; empty for an event about every record of the entity (see `allRecords`). */
+  recordIds: string[];
+  /** True when the event names its records by prefix and `*` (or is an overflow event). */
+  allRecords: boolean;
+  commitTimestamp: number;
+  /** Decimal text; "0" when the event had none. */
+  commitNumber: string;
+  sequenceNumber: number;
+  transactionKey: string | null;
+  changeOrigin: string | null;
+  commitUser: string | null;
+  changedFields: string[];
+  nulledFields: string[];
+  diffFields: string[];
+  /** The body's fields as sent (compound fields nested), less the header. */
+  fields: Record<string, unknown>;
+  /** The event bus position (CometD `event.replayId`), when the message carried it. */
+  replayId: string | null;
+  channel: string | null;
+}
+
+const envelope = z.object({
+  data: z
+    .object({
+      schema: z.string().optional(),
+      payload: z.record(z.string(), z.unknown()),
+      event: z.object({ replayId }).partial().optional(),
+    })
+    .optional(),
+  schema: z.string().optional(),
+  payload: z.record(z.string(), z.unknown()).optional(),
+  event: z.object({ replayId }).partial().optional(),
+  channel: z.string().optional(),
+});
+
+/**
+ * Reads one change event: a CometD message (`{ data: { schema, payload, event }, channel }`), its
+ * `data` (`{ schema, payload, event }`), or the bare payload (`{ ChangeEventHeader, ...fields }`).
+ */
+export function parseChangeEvent(value: unknown, index?: number): SalesforceChangeEvent {
+  const at = index === undefined ? [] : [String(index)];
+  const outer = parseWith(envelope, value, at);
+  let payload: Record<string, unknown>;
+  let where: string[];
+  let replay: string | null = null;
+  if (outer.data) {
+    payload = outer.data.payload;
+    where = [...at, 'data', 'payload'];
+    replay = outer.data.event?.replayId ?? null;
+  } else if (outer.payload) {
+    payload = outer.payload;
+    where = [...at, 'payload'];
+    replay = outer.event?.replayId ?? null;
+  } else {
+    payload = value as Record<string, unknown>;
+    where = at;
+  }
+  const header = parseWith(ChangeEventHeader, payload.ChangeEventHeader, [
+    ...where,
+    'ChangeEventHeader',
+  ]);
+  const fields: Record<string, unknown> = {};
+  for (const [name, v] of Object.entries(payload))
+    if (name !== 'ChangeEventHeader') fields[name] = v;
+  const wildcard = header.recordIds.some((id) => id.endsWith('*'));
+  return {
+    entityName: header.entityName,
+    changeType: header.changeType,
+    recordIds: wildcard ? [] : [...new Set(header.recordIds)],
+    allRecords: wildcard || header.changeType === 'GAP_OVERFLOW',
+    commitTimestamp: header.commitTimestamp,
+    commitNumber: header.commitNumber ?? '0',
+    sequenceNumber: header.sequenceNumber ?? 0,
+    transactionKey: header.transactionKey ?? null,
+    changeOrigin: header.changeOrigin ?? null,
+    commitUser: header.commitUser ?? null,
+    changedFields: header.changedFields ?? [],
+    nulledFields: header.nulledFields ?? [],
+    diffFields: header.diffFields ?? [],
+    fields,
+    replayId: replay,
+    channel: outer.channel ?? null,
+  };
+}
+
+/** Reads a receiver's body: one change event or an array of them. Throws naming the bad field. */
+export function parseChangeEvents(body: unknown): SalesforceChangeEvent[] {
+  if (Array.isArray(body)) return body.map((e, i) => parseChangeEvent(e, i));
+  return [parseChangeEvent(body)];
+}
