@@ -194,8 +194,9 @@ const NEXT_STAGE: Record<
 };
 const LISTS = new Set<string>(Object.keys(ENTITY_OF));
 // an api_token in a URL or text a server echoes; an x-api-token header line
-const TOKEN_PARAM = /(api_token=)[^&\s"'<>]+/gi;
-const TOKEN_HEADER = /(x-api-token:\s*)\S+/gi;
+// (what is already redacted is left as it is, so scrubbing twice changes nothing)
+const TOKEN_PARAM = /(api_token=)(?!\[api token\])[^&\s"'<>]+/gi;
+const TOKEN_HEADER = /(x-api-token:\s*)(?!\[api token\])\S+/gi;
 
 /** A path as messages show it: no token, whatever the query held. */
 function shown(path: string): string {

@@ -123,8 +123,9 @@ test('every fixture of either version parses; an entity we do not map keeps its 
 });
 
 test('a malformed body fails with the path of the field', () => {
-  const fails = (mutate: (b: Record<string, any>) => unknown, path: string) => {
-    const body = pipedriveFixture<Record<string, any>>('webhook.v2.deal.change-stage');
+  type Body = Record<'meta' | 'data' | 'previous', Record<string, unknown>>;
+  const fails = (mutate: (b: Body) => unknown, path: string) => {
+    const body = pipedriveFixture<Body>('webhook.v2.deal.change-stage');
     const replaced = mutate(body);
     assert.throws(
       () => parseWebhookBody(replaced === undefined ? body : replaced),
