@@ -190,8 +190,13 @@ async function* readCsv(
     skip_records_with_error: true,
   });
   const skipped: CrmImportItem[] = [];
+  let lastSkip = -1;
   parser.on('skip', (err: Error & { lines?: number }) => {
-    skipped.push({ kind: 'error', line: err.lines ?? 0, field: null, reason: err.message });
+    const line = err.lines ?? 0;
+    // one broken quote can make the parser complain again about the same line: once is enough
+    if (line === lastSkip) return;
+    lastSkip = line;
+    skipped.push({ kind: 'error', line, field: null, reason: err.message });
   });
   Readable.from(stream).pipe(parser);
   let ctx: RowContext | null = null;

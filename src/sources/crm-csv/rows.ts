@@ -387,7 +387,10 @@ function dealRecords(
   const fields = { ...base(options, 'deal', id, match), pipeline, amount };
   const out: CrmChangeRecord[] = [];
   const enteredAt = changed ?? (status === 'open' ? created : null);
-  const entered = stage !== null && enteredAt !== null && (rule.outcome ?? 'open') === 'open';
+  // a row that closes the deal at the moment it names (a stage change, or no closed_at) is only that
+  const closesNow = status !== 'open' && (stageOnly || closedAt === null);
+  const entered =
+    stage !== null && enteredAt !== null && (rule.outcome ?? 'open') === 'open' && !closesNow;
   // the creation, unless the stage record already says it (entered when created)
   if (created !== null && !(entered && enteredAt === created))
     out.push({
