@@ -12,8 +12,11 @@ export const DEFAULT_MILESTONES = ['lead', 'mql', 'sql', 'opportunity', 'custome
 export const MILESTONE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 
 export type CrmSource = 'hubspot' | 'salesforce' | 'pipedrive' | 'csv';
-/** `lead`: a person a CRM keeps apart from its contacts until converted (Salesforce's Lead). */
-export type CrmObjectType = 'contact' | 'company' | 'deal' | 'lead';
+/**
+ * `lead`: a person a CRM keeps apart from its contacts until converted (Salesforce's Lead).
+ * `activity`: a logged call or meeting (Pipedrive's activities), when a workspace maps its type.
+ */
+export type CrmObjectType = 'contact' | 'company' | 'deal' | 'lead' | 'activity';
 export type DealOutcome = 'open' | 'won' | 'lost';
 
 /** An amount in its currency's minor units (as the revenue layer counts): 1200050 eur is €12,000.50. */
@@ -41,8 +44,9 @@ export interface CrmMatchKeys {
  */
 export type CrmTimeSource = 'history' | 'stage_date' | 'event' | 'snapshot';
 
+/** `activity`: an activity of a type the workspace maps to a milestone (a meeting booked). */
 export type CrmChange =
-  'lifecycle_stage' | 'deal_stage' | 'deleted' | 'restored' | 'merged' | 'converted';
+  'lifecycle_stage' | 'deal_stage' | 'deleted' | 'restored' | 'merged' | 'converted' | 'activity';
 
 export interface CrmChangeRecord {
   /** The same change has the same key however it reached us; a store keeps one per key. */
@@ -56,7 +60,7 @@ export interface CrmChangeRecord {
   /** Epoch ms. */
   occurredAt: number;
   timeSource: CrmTimeSource;
-  /** The vendor's own value: a lifecycle stage, a deal stage id. */
+  /** The vendor's own value: a lifecycle stage, a deal stage id, an activity type. */
   stage: string | null;
   pipeline: string | null;
   /** The funnel milestone the mapping gives the stage; null when it gives none. */
