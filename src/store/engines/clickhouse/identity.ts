@@ -16,6 +16,7 @@ import type {
 import {
   collisionsSql,
   countPersonsSql,
+  deviceEventsSql,
   deviceLinksSql,
   deviceSessionsSql,
   edgesBuiltSql,
@@ -150,7 +151,15 @@ export async function deviceTimelines(
   anonymousIds: readonly string[],
 ): Promise<DeviceTimelines> {
   if (anonymousIds.length === 0) return { links: [], sessions: [] };
-  const links = await read(s, deviceLinksSql(ws, anonymousIds));
+  // the devices' events read once into scratch: ClickHouse reads a CTE again in each link rule's select,
+  // and the OR of anonymous and previous id cannot use the sort key, so each select scanned the
+  // workspace's events (on the ~100k world 70-440 ms, a returning visitor's derive's largest step)
+  const links = await withScratch(
+    s,
+    'device_events',
+    { as: deviceEventsSql(ws, anonymousIds) },
+    (events) => read(s, deviceLinksSql(ws, anonymousIds, events)),
+  );
   const sessions = await read(s, deviceSessionsSql(ws, anonymousIds));
   return {
     links: links.map((r) => ({

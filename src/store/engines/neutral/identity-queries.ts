@@ -6,7 +6,7 @@
 // table names.
 import { IDENTITY_LINK_RULES, LINK_EVENT_TYPES } from '../../../rules/identity-links.js';
 import type { IdentifierKey, IdentityInputs, OpaqueIdRule } from '../../areas/identity.js';
-import { fn, ident, join, p, raw, sql, type Sql } from './sql.js';
+import { fn, ident, join, p, raw, sql, type Param, type Sql } from './sql.js';
 
 /** Constant texts written in this code base (rule data), as SQL literals both engines read alike. */
 export function textList(values: readonly string[]): Sql {
@@ -88,17 +88,36 @@ export function linkFactsSql(ws: string, of: EventsOf = {}): Sql {
   ORDER BY ak, av, bk, bv`;
 }
 
+/** Of these anonymous ids, the events a link rule reads: by anonymous id, or as an alias's previous id. */
+const deviceEventsFilter = (ids: Param): Sql =>
+  sql` AND (${fn.inSet('anonymous_id', ids)} OR ${fn.inSet('previous_id', ids)})`;
+
+/**
+ * The events any link rule reads of these anonymous ids (shared devices), in the columns the link
+ * rules read: what `deviceLinksSql` takes as its `source` where an engine reads its CTE once per rule.
+ */
+export function deviceEventsSql(ws: string, anonymousIds: readonly string[]): Sql {
+  return sql`SELECT workspace_id, type, event, anonymous_id, user_id, previous_id, ts, email, phone
+    FROM ${fn.table('events')}
+    WHERE ${ws$(ws)} AND type IN (${textList(LINK_EVENT_TYPES)})${deviceEventsFilter(p.texts(anonymousIds))}`;
+}
+
 /**
  * Every link (each occurrence, not only the first) with an anonymous end among these shared devices:
- * the identifies that split a shared device's time. Columns ak, av, bk, bv, at (epoch ms).
+ * the identifies that split a shared device's time. Columns ak, av, bk, bv, at (epoch ms). `source`:
+ * the events table, or a table holding at least `deviceEventsSql`'s rows.
  */
-export function deviceLinksSql(ws: string, anonymousIds: readonly string[]): Sql {
+export function deviceLinksSql(
+  ws: string,
+  anonymousIds: readonly string[],
+  source = 'events',
+): Sql {
   const ids = p.texts(anonymousIds);
   const anon = (k: string, v: string) => sql`(${raw(k)} = 'anonymous_id' AND ${fn.inSet(v, ids)})`;
   return sql`${linkRows(
     ws,
-    'events',
-    sql` AND (${fn.inSet('anonymous_id', ids)} OR ${fn.inSet('previous_id', ids)})`,
+    source,
+    deviceEventsFilter(ids),
     sql` AND (${anon('from_kind', 'from_value')} OR ${anon('to_kind', 'to_value')})`,
   )}
   SELECT DISTINCT ak, av, bk, bv, ${fn.epochMs('ts')} AS at
