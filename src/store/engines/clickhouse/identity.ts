@@ -16,7 +16,6 @@ import type {
 import {
   collisionsSql,
   countPersonsSql,
-  deviceEventsSql,
   deviceLinksSql,
   deviceSessionsSql,
   edgesBuiltSql,
@@ -151,15 +150,7 @@ export async function deviceTimelines(
   anonymousIds: readonly string[],
 ): Promise<DeviceTimelines> {
   if (anonymousIds.length === 0) return { links: [], sessions: [] };
-  // the devices' events read once into scratch: ClickHouse reads a CTE again in each link rule's select,
-  // and the OR of anonymous and previous id cannot use the sort key, so each select scanned the
-  // workspace's events (on the ~100k world 70-440 ms, a returning visitor's derive's largest step)
-  const links = await withScratch(
-    s,
-    'device_events',
-    { as: deviceEventsSql(ws, anonymousIds) },
-    (events) => read(s, deviceLinksSql(ws, anonymousIds, events)),
-  );
+  const links = await read(s, deviceLinksSql(ws, anonymousIds));
   const sessions = await read(s, deviceSessionsSql(ws, anonymousIds));
   return {
     links: links.map((r) => ({
