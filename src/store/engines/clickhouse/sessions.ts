@@ -14,7 +14,7 @@
 // hold up the swap.)
 import { createHash } from 'node:crypto';
 import type { Acquisition, ChannelMove, Landing, SessionRow } from '../../areas/sessions.js';
-import { fn, ident, p, sql, type Sql } from '../neutral/sql.js';
+import { fn, ident, p, raw, sql, type Sql } from '../neutral/sql.js';
 import {
   ACQUISITION_COLUMNS,
   acquisitionRows,
@@ -88,8 +88,10 @@ export async function deriveSessions(
         { anonymous_id: 'text' },
         [...new Set(opts.anonymousIds)].map((anonymous_id) => ({ anonymous_id })),
       );
+    // a scope's few sessions in memory; a workspace's, which may be millions, on disk
+    const stagedEngine = scope ? raw('Memory') : raw('MergeTree ORDER BY tuple()');
     await run(
-      sql`CREATE TABLE ${q(n.staged)} ENGINE = MergeTree ORDER BY tuple() AS ${stageSessionsSql(
+      sql`CREATE TABLE ${q(n.staged)} ENGINE = ${stagedEngine} AS ${stageSessionsSql(
         workspaceId,
         opts.inactivityMinutes,
         opts.clickIdParams,
