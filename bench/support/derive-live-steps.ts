@@ -1,5 +1,6 @@
 // Times each store call of one deriveAffected (a page + an identify: a new visitor, or with --returning a
-// known one) on a simulated world, per engine; on ClickHouse also each SQL statement. Run by hand:
+// known one) on a simulated world, per engine; on ClickHouse also each SQL statement; medians, then the
+// whole call's p50 and p95. Run by hand:
 //   npx tsx bench/support/derive-live-steps.ts <dataDir> <days> <visitorsPerDay> <repeats> [--store URL]
 //     [--returning] [--verbose]
 import { rmSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { storeParts } from '../../src/store/join.js';
 import type { Store } from '../../src/store/store.js';
 import { chStoreOf } from '../../src/store/engines/clickhouse/clickhouse-store.js';
 import { createWorkspace } from '../../src/workspaces/create.js';
+import { percentile } from './derive-live.js';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -143,4 +145,8 @@ for (const [k, ms] of rows) {
   if (!values.verbose && k.startsWith('  sql') && ms < 5) continue;
   console.log(`${ms.toFixed(1).padStart(9)} ms  ${k}`);
 }
+const totals = times.get('TOTAL deriveAffected') ?? [];
+console.log(
+  `deriveAffected over ${totals.length} repeats: p50 ${percentile(totals, 50).toFixed(1)} ms, p95 ${percentile(totals, 95).toFixed(1)} ms, max ${Math.max(...totals).toFixed(1)} ms`,
+);
 await raw.close();

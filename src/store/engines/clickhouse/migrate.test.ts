@@ -5,7 +5,9 @@ import { Db } from '../duckdb/connection.js';
 import { migrate } from '../duckdb/migrate.js';
 import { CONTROL_TABLES as DUCKDB_CONTROL_TABLES } from '../duckdb/migrations.js';
 import { CH_MIGRATIONS, migrateClickHouse, schemaStatements } from './migrate.js';
-import { TABLES, distributedName } from './schema.js';
+import { deleteRows } from './delete-rows.js';
+import { PATCH_DELETE_TABLE_SETTINGS, TABLES, createTableSql, distributedName } from './schema.js';
+import { fn, p, sql } from '../neutral/sql.js';
 
 // the control plane's tables (the DuckDB file's list, so a new one is left out here too): kept by the
 // control store (DuckDB or PostgreSQL), not in ClickHouse; and DuckDB's own migration log
@@ -76,12 +78,18 @@ test(
     const ch = await openTestChdb();
     try {
       const statements = schemaStatements({ database: 'closedloop', cluster: 'analytics' });
-      assert.equal(statements.length, TABLES.length + 2);
+      const derived = TABLES.filter((t) => t.settings === PATCH_DELETE_TABLE_SETTINGS);
+      assert.equal(statements.length, TABLES.length + 2 + derived.length);
       for (const s of statements) {
         const [row] = await ch.conn.query<{ q: string }>('SELECT formatQuery({s:String}) AS q', {
           s,
         });
         assert.match(String(row?.q), /ON CLUSTER analytics/);
+        if (s.startsWith('ALTER TABLE'))
+          assert.match(
+            s,
+            /MODIFY SETTING enable_block_number_column = 1, enable_block_offset_column = 1$/,
+          );
         if (s.startsWith('CREATE TABLE')) {
           assert.match(
             s,
@@ -149,6 +157,68 @@ test(
         schemaStatements({ database: 'closedloop' }),
       );
       assert.throws(() => schemaStatements({ database: 'closedloop', sharded: true }), /cluster/);
+    } finally {
+      await ch.close();
+    }
+  },
+);
+
+test(
+  'migration 2: the derived tables of a database made before keep block numbers, and their deletes are patch parts',
+  { timeout: 60_000 },
+  async () => {
+    const ch = await openTestChdb();
+    const db = ch.database;
+    try {
+      // the database as version 1 made it before: no table settings on the derived tables
+      await migrateClickHouse(ch.conn, { database: db });
+      await ch.conn.command(`DROP TABLE ${db}.milestones`);
+      const spec = TABLES.find((t) => t.name === 'milestones')!;
+      const { settings: _dropped, ...before } = spec;
+      await ch.conn.command(createTableSql(before, { database: db }));
+      await ch.conn.command(`ALTER TABLE ${db}.schema_migrations DELETE WHERE version > 1`);
+      const settingsOf = async () =>
+        String(
+          (
+            await ch.conn.query<{ q: string }>(
+              `SELECT create_table_query AS q FROM system.tables WHERE database = {db:String} AND name = 'milestones'`,
+              { db },
+            )
+          )[0]?.q,
+        );
+      assert.doesNotMatch(await settingsOf(), /enable_block_number_column/);
+      const lead = (person: string) => ({
+        workspace_id: 'w',
+        person_id: person,
+        milestone: 'lead',
+        reached_at: '2026-01-01T00:00:00.000Z',
+        source: 'identify',
+      });
+      await ch.conn.insert(`${db}.milestones`, [lead('p1'), lead('p2')]);
+
+      await migrateClickHouse(ch.conn, { database: db });
+      assert.match(
+        await settingsOf(),
+        /enable_block_number_column = 1, enable_block_offset_column = 1/,
+      );
+      // rows written before the migration are masked by a patch part, no mutation
+      await deleteRows(
+        { conn: ch.conn, database: db },
+        fn.table('milestones'),
+        sql`workspace_id = 'w' AND person_id = ${p.text('p1')}`,
+      );
+      const left = await ch.conn.query<{ p: string }>(
+        `SELECT person_id AS p FROM ${db}.milestones`,
+      );
+      assert.deepEqual(
+        left.map((r) => r.p),
+        ['p2'],
+      );
+      const [mutations] = await ch.conn.query<{ n: number }>(
+        `SELECT count() AS n FROM system.mutations WHERE database = {db:String} AND table = 'milestones'`,
+        { db },
+      );
+      assert.equal(Number(mutations?.n), 0);
     } finally {
       await ch.close();
     }

@@ -2,7 +2,14 @@
 // list of statements rendered for the target (one server or a cluster); applied versions are recorded
 // in schema_migrations. The first version is today's whole schema (schema.ts).
 import type { ClickHouseConnection } from './connection.js';
-import { TABLES, createTableSql, distributedTableSql, type SchemaTarget } from './schema.js';
+import {
+  PATCH_DELETE_TABLE_SETTINGS,
+  TABLES,
+  createTableSql,
+  distributedTableSql,
+  modifySettingsSql,
+  type SchemaTarget,
+} from './schema.js';
 
 export interface ChMigration {
   version: number;
@@ -15,6 +22,18 @@ export const CH_MIGRATIONS: readonly ChMigration[] = [
     version: 1,
     name: 'schema',
     statements: (target) => TABLES.map((t) => createTableSql(t, target)),
+  },
+  {
+    // the derived tables of a database made before: their block number and offset columns kept from
+    // now on, so a live derive's deletes are patch parts, not mutations (delete-rows.ts). Parts written
+    // before stay as they are: ClickHouse places a patch on them by part and row offset until a merge
+    // rewrites them. A database made by version 1 today has the settings already: this changes nothing.
+    version: 2,
+    name: 'derived tables keep block numbers (patch-part deletes)',
+    statements: (target) =>
+      TABLES.filter((t) => t.settings === PATCH_DELETE_TABLE_SETTINGS).map((t) =>
+        modifySettingsSql(t.name, PATCH_DELETE_TABLE_SETTINGS, target),
+      ),
   },
 ];
 

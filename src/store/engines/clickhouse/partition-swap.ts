@@ -1,6 +1,11 @@
 // Replacing a workspace's rows of a derived table in one step, where ClickHouse has no multi-statement
 // transaction: derived tables are partitioned by workspace (schema.ts), so the new partition is built in
 // a stage table and swapped in by one ALTER TABLE ... REPLACE PARTITION.
+//
+// A live derive's deletes leave patch parts in the tables (delete-rows.ts). A swap into a partition that
+// holds some is allowed, and they do not touch the rows swapped in (those get newer block numbers); but
+// ClickHouse refuses to move a partition *out* of a table whose patches there are not applied yet, so a
+// stage never takes a patch-part delete.
 import { randomBytes } from 'node:crypto';
 import { fn, sql, type Sql } from '../neutral/sql.js';
 import { commandNeutral } from './dialect.js';
@@ -43,15 +48,29 @@ export async function rebuildPartition(
   await s.conn.command(`CREATE TABLE ${db}.${stage} AS ${db}.${table}`);
   try {
     if ((await fill(stage)) === false) return false;
-    const [left] = await s.conn.query<{ n: number }>(`SELECT count() AS n FROM ${db}.${stage}`);
-    // an empty source partition is no replacement: ClickHouse refuses it, and dropping is what it means
-    await s.conn.command(
-      Number(left?.n ?? 0) > 0
-        ? `ALTER TABLE ${db}.${table} REPLACE PARTITION ${partition(ws)} FROM ${db}.${stage}`
-        : `ALTER TABLE ${db}.${table} DROP PARTITION ${partition(ws)}`,
-    );
+    await swapInStage(s, table, stage, ws);
     return true;
   } finally {
     await s.conn.command(`DROP TABLE IF EXISTS ${db}.${stage}`);
   }
+}
+
+/**
+ * Puts a stage's rows in place of a workspace's partition of `table`; an empty stage drops the partition
+ * (ClickHouse refuses to replace from an empty source, not to drop data by mistake: here that is the
+ * intent).
+ */
+export async function swapInStage(
+  s: ChStore,
+  table: string,
+  stage: string,
+  ws: string,
+): Promise<void> {
+  const db = s.database;
+  const [left] = await s.conn.query<{ n: number }>(`SELECT count() AS n FROM ${db}.${stage}`);
+  await s.conn.command(
+    Number(left?.n ?? 0) > 0
+      ? `ALTER TABLE ${db}.${table} REPLACE PARTITION ${partition(ws)} FROM ${db}.${stage}`
+      : `ALTER TABLE ${db}.${table} DROP PARTITION ${partition(ws)}`,
+  );
 }

@@ -7,12 +7,14 @@
 // de-duplicated by message id at insert (never by FINAL on reads); derived tables are partitioned by
 // workspace, so a rebuild writes a stage table and swaps the workspace's partition in one step (ALTER
 // TABLE ... REPLACE PARTITION), which is how an engine without multi-statement transactions stays
-// all-or-nothing. Small audit tables whose rows change once (a retry time, a re-derive time) are
-// ReplacingMergeTree on a version and read with FINAL: they hold a handful of rows per workspace.
+// all-or-nothing; a live derive replaces some persons' rows by a delete written as a patch part
+// (delete-rows.ts), which needs the block number and offset columns kept. Small audit tables whose rows
+// change once (a retry time, a re-derive time) are ReplacingMergeTree on a version and read with FINAL:
+// they hold a handful of rows per workspace.
 //
 // On several shards a workspace lives whole on one shard (shard.ts), each shard holds these tables, and
 // `Distributed` tables over them (`distributedTableSql`) serve reads across workspaces only: the derive's
-// partition swaps, lightweight deletes and de-duplicating inserts act on a shard's own tables.
+// partition swaps, patch-part deletes and de-duplicating inserts act on a shard's own tables.
 
 export interface TableSpec {
   name: string;
@@ -35,6 +37,15 @@ import { shardingKeySql } from './shard.js';
 const TS = "DateTime64(3, 'UTC')";
 const S = 'String';
 const NS = 'Nullable(String)';
+
+/**
+ * The table settings a live derive's deletes need: each row's block number and offset kept, so a DELETE
+ * is a patch part written at once rather than a mutation waited for (delete-rows.ts).
+ */
+export const PATCH_DELETE_TABLE_SETTINGS = {
+  enable_block_number_column: 1,
+  enable_block_offset_column: 1,
+} as const;
 
 export const TABLES: readonly TableSpec[] = [
   {
@@ -287,15 +298,19 @@ export const TABLES: readonly TableSpec[] = [
   },
 ];
 
-/** A derived table: partitioned by workspace, so a rebuild swaps the workspace's partition whole. */
+/**
+ * A derived table: partitioned by workspace, so a rebuild swaps the workspace's partition whole; a live
+ * derive replaces some persons' rows by a patch-part delete and an insert.
+ */
 function derived(name: string, key: readonly string[], columns: readonly string[]): TableSpec {
   return {
     name,
-    note: 'derived; partition per workspace, replaced whole by a rebuild',
+    note: "derived; partition per workspace, replaced whole by a rebuild, some persons' rows by a live derive",
     columns: [`workspace_id ${S}`, ...columns],
     engine: 'MergeTree',
     orderBy: ['workspace_id', ...key],
     partitionBy: 'workspace_id',
+    settings: PATCH_DELETE_TABLE_SETTINGS,
   };
 }
 
@@ -335,6 +350,17 @@ export function createTableSql(t: TableSpec, target: SchemaTarget, name = t.name
   ]
     .filter(Boolean)
     .join('\n');
+}
+
+/** `ALTER TABLE ... MODIFY SETTING` of a table made before: settings a later migration gives it. */
+export function modifySettingsSql(
+  table: string,
+  settings: Readonly<Record<string, string | number>>,
+  target: SchemaTarget,
+): string {
+  const onCluster = target.cluster ? ` ON CLUSTER '${quoteIdent(target.cluster)}'` : '';
+  const list = Object.entries(settings).map(([k, v]) => `${quoteIdent(k)} = ${v}`);
+  return `ALTER TABLE ${quoteIdent(target.database)}.${quoteIdent(table)}${onCluster} MODIFY SETTING ${list.join(', ')}`;
 }
 
 /** The table spec by name. */

@@ -1,18 +1,20 @@
 // The sessions area on ClickHouse: the neutral queries (../neutral/sessions-queries.ts) over scratch
-// tables of the store's database, the acquisitions inserted as rows, and the workspace's sessions
+// tables of the store's database, the acquisitions inserted as rows. A whole workspace's sessions are
 // replaced whole: a stage table (the sessions table's own layout) gets the workspace's new rows, and one
 // `ALTER TABLE ... REPLACE PARTITION` swaps them in, which is how an engine without multi-statement
 // transactions stays all-or-nothing (schema.ts: derived tables are partitioned by workspace).
 //
 // A scoped derive (some anonymous ids) reads their events from the live derive's stage when given, else
 // from the events table (its sort key leads with workspace and anonymous id, so it reads their granules
-// only); its stage starts as the
-// workspace's current partition (parts hard-linked by ATTACH PARTITION FROM, not rewritten) less the
-// scope's sessions (a lightweight delete on the stage), so its cost follows the scope, not the
-// workspace (on the ~1M world, 200 ids: 0.13-0.19 s CPU, where copying the other sessions took 0.7 s).
+// only), and replaces those ids' sessions in place: a delete written as a patch part (delete-rows.ts),
+// then an insert, as the identity, lead and credit steps do; a reader may see them missing for that
+// moment. Its cost follows the scope, not the workspace. (It used to build the workspace's partition in a
+// stage, the current parts hard-linked less the scope's sessions, and swap it in: the delete on the stage
+// was a mutation waited for, 0.15-0.6 s of a returning visitor's derive, and a patch part there would
+// hold up the swap.)
 import { createHash } from 'node:crypto';
 import type { Acquisition, ChannelMove, Landing, SessionRow } from '../../areas/sessions.js';
-import { fn, ident, sql, type Sql } from '../neutral/sql.js';
+import { fn, ident, p, raw, sql, type Sql } from '../neutral/sql.js';
 import {
   ACQUISITION_COLUMNS,
   acquisitionRows,
@@ -32,8 +34,9 @@ import {
   toSessionRow,
 } from '../neutral/inspection-queries.js';
 import { deleteRows } from './delete-rows.js';
-import { clickHouseDialect, commandNeutral, queryNeutral } from './dialect.js';
+import { commandNeutral, queryNeutral } from './dialect.js';
 import type { ChStore } from './events.js';
+import { swapInStage } from './partition-swap.js';
 import { createTableSql, tableSpec } from './schema.js';
 
 export interface DeriveSessionsOptions {
@@ -85,8 +88,10 @@ export async function deriveSessions(
         { anonymous_id: 'text' },
         [...new Set(opts.anonymousIds)].map((anonymous_id) => ({ anonymous_id })),
       );
+    // a scope's few sessions in memory; a workspace's, which may be millions, on disk
+    const stagedEngine = scope ? raw('Memory') : raw('MergeTree ORDER BY tuple()');
     await run(
-      sql`CREATE TABLE ${q(n.staged)} ENGINE = MergeTree ORDER BY tuple() AS ${stageSessionsSql(
+      sql`CREATE TABLE ${q(n.staged)} ENGINE = ${stagedEngine} AS ${stageSessionsSql(
         workspaceId,
         opts.inactivityMinutes,
         opts.clickIdParams,
@@ -111,27 +116,30 @@ export async function deriveSessions(
         sql`CREATE TABLE ${q(n.old)} ENGINE = Memory AS ${oldChannelsSql(workspaceId, scope)}`,
       );
 
-    // the workspace's sessions after the derive, built aside and swapped in whole
-    await conn.command(createTableSql(tableSpec('sessions'), { database }, n.stage));
-    if (scope) {
-      // the workspace's sessions as they are (parts hard-linked, not rewritten), less the scope's
-      // (a lightweight delete: a row mask on the stage alone)
-      const partition = clickHouseDialect(database).literal(workspaceId);
-      await conn.command(
-        `ALTER TABLE ${database}.${n.stage} ATTACH PARTITION ${partition} FROM ${database}.sessions`,
+    const insertInto = (target: string) =>
+      run(
+        insertSessionsSql(
+          workspaceId,
+          q(target),
+          q(n.staged),
+          q(n.acquisitions),
+          opts.clickIdParams,
+        ),
       );
-      await deleteRows(s, q(n.stage), sql`anonymous_id IN (SELECT anonymous_id FROM ${scope})`);
+    if (scope) {
+      // the scope's sessions replaced in place
+      await deleteRows(
+        s,
+        fn.table('sessions'),
+        sql`workspace_id = ${p.text(workspaceId)} AND anonymous_id IN (SELECT anonymous_id FROM ${scope})`,
+      );
+      await insertInto('sessions');
+    } else {
+      // the workspace's sessions after the derive, built aside and swapped in whole
+      await conn.command(createTableSql(tableSpec('sessions'), { database }, n.stage));
+      await insertInto(n.stage);
+      await swapInStage(s, 'sessions', n.stage, workspaceId);
     }
-    await run(
-      insertSessionsSql(
-        workspaceId,
-        q(n.stage),
-        q(n.staged),
-        q(n.acquisitions),
-        opts.clickIdParams,
-      ),
-    );
-    await swapWorkspacePartition(s, 'sessions', n.stage, workspaceId);
 
     const moves = opts.reportMoves
       ? (await read(channelMovesSql(workspaceId, q(n.old), scope))).map((r) => ({
@@ -177,27 +185,6 @@ export async function scratchTableOfRows(
           return out;
         }),
   );
-}
-
-/**
- * Replaces a workspace's partition of a derived table with the stage's in one step. An empty stage
- * drops the partition instead (a server refuses to replace from an empty one, to not drop data by
- * mistake: here that is the intent).
- */
-async function swapWorkspacePartition(
-  s: ChStore,
-  table: string,
-  stage: string,
-  workspaceId: string,
-): Promise<void> {
-  const partition = clickHouseDialect(s.database).literal(workspaceId);
-  const rows = await s.conn.query<{ n: number }>(`SELECT count() AS n FROM ${s.database}.${stage}`);
-  if (Number(rows[0]?.n ?? 0) === 0)
-    await s.conn.command(`ALTER TABLE ${s.database}.${table} DROP PARTITION ${partition}`);
-  else
-    await s.conn.command(
-      `ALTER TABLE ${s.database}.${table} REPLACE PARTITION ${partition} FROM ${s.database}.${stage}`,
-    );
 }
 
 export async function listSessions(

@@ -454,6 +454,26 @@ describe('neutral SQL on DuckDB and ClickHouse', { timeout: 60_000 }, () => {
     ]);
     assert.deepEqual(c, d);
   });
+
+  test('a row repeated once per item of a list, and dropped by an empty one', async () => {
+    const { d, c } = await both(
+      (t) =>
+        sql`SELECT id, ${fn.unnestList(sql`CASE grp WHEN 'x' THEN [1, 2] WHEN 'y' THEN [3] ELSE [] END`)} AS i
+          FROM (SELECT id, CASE WHEN id = 'd' THEN 'z' ELSE grp END AS grp FROM ${t}) s
+          ORDER BY id, i`,
+    );
+    const want = [
+      { id: 'a', i: 1 },
+      { id: 'a', i: 2 },
+      { id: 'b', i: 1 },
+      { id: 'b', i: 2 },
+      { id: 'c', i: 3 },
+    ];
+    const norm = (rows: Record<string, unknown>[]) =>
+      rows.map((r) => ({ id: r.id, i: Number(r.i) }));
+    assert.deepEqual(norm(d), want);
+    assert.deepEqual(norm(c), want);
+  });
 });
 
 test('render numbers parameters in order and never puts a value into the text', () => {

@@ -125,6 +125,12 @@ export interface Dialect {
   listHas(list: string, e: string): string;
   /** Whether two lists share an item. */
   listHasAny(a: string, b: string): string;
+  /**
+   * In a select list: the row repeated once per item of the list, the expression that item (an empty
+   * list drops the row). One set of rules applied to rows in one pass, where a UNION ALL of one select
+   * per rule makes ClickHouse read the source once per rule.
+   */
+  unnestList(list: string): string;
 }
 
 /** A piece of a template: a parameter, another query, a dialect function, or raw trusted text. */
@@ -301,6 +307,8 @@ export const fn = {
   /** regexpMatches with a pattern built at run time (bound as a text parameter: any characters). */
   regexpMatchesBound: (e: Piece | string, pattern: string) =>
     fragment((d, bind) => d.regexpMatches(piece(d, bind, expr(e)), bind(p.text(pattern)))),
+  /** `SELECT ${fn.unnestList('[1, 2]')} AS i, x FROM t`: each row of t twice, i = 1 then 2. */
+  unnestList: (list: Piece | string) => one((d, l) => d.unnestList(l), list),
 };
 
 /** A constant as an SQL string literal (both engines: quotes doubled; backslashes are literal in neither's patterns we write). */
