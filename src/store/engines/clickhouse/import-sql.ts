@@ -309,19 +309,18 @@ export interface EventsInsert {
 /**
  * Step 3 for bucket {k} of {n}: the valid rows whose messageId the workspace does not have, naming no
  * erased identifier (an identifier erased after the event's time, within the tombstone's stretch), the
- * first line of each messageId. Parameters: ws, batch, k, n.
+ * first line of each messageId. Parameters: ws, batch, k and n (buckets), key (the privacy key, with
+ * tombstones: the server holds it already, privacy-key.ts).
  */
 export function eventsInsertSql(x: EventsInsert): string {
   const { database: db, stage } = x;
   const bucket = (c: string) =>
     x.buckets > 1 ? ` AND cityHash64(${c}) % {n:UInt64} = {k:UInt64}` : '';
   const tombstones = `${db}.erased_identifiers`;
-  // the key the tombstones are keyed with, read where it is kept (privacy-key.ts): it never travels
-  const key = `(SELECT key FROM ${db}.privacy_key ORDER BY created_at, key LIMIT 1)`;
   const erased = x.tombstones
     ? `AND NOT (${TOMBSTONED.map(
         ({ kind, column, value }) => `(${column} IS NOT NULL
-          AND (lower(hex(SHA256(concat(_key, ${q(`${kind}:`)}, ${value(column)})))) AS _h_${column}) IN
+          AND (lower(hex(SHA256(concat({key:String}, ${q(`${kind}:`)}, ${value(column)})))) AS _h_${column}) IN
             (SELECT key_hash FROM ${tombstones} WHERE workspace_id = {ws:String} AND kind = ${q(kind)})
           AND arrayExists(t -> t.1 = _h_${column} AND t.2 > ts AND (t.3 IS NULL OR ts >= t.3) AND (t.4 IS NULL OR ts < t.4), _tombs))`,
       ).join(' OR ')})`
@@ -352,7 +351,7 @@ export function eventsInsertSql(x: EventsInsert): string {
     'phone',
   ];
   return `INSERT INTO ${db}.events (${cols.map((c) => c.split(' AS ').pop()).join(', ')})
-  ${x.tombstones ? `WITH ${key} AS _key, (SELECT groupArray((key_hash, erased_at, from_at, until_at)) FROM ${tombstones} WHERE workspace_id = {ws:String}) AS _tombs` : ''}
+  ${x.tombstones ? `WITH (SELECT groupArray((key_hash, erased_at, from_at, until_at)) FROM ${tombstones} WHERE workspace_id = {ws:String}) AS _tombs` : ''}
   SELECT ${cols.join(', ')}
   FROM ${stage}
   WHERE ${COUNTED} AND err IS NULL${bucket('message_id')}

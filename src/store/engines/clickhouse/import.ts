@@ -43,6 +43,7 @@ export async function importEventsFile(
   workspaceId: string,
   path: string,
   onProgress?: (p: ImportProgress) => void,
+  opts: { bucketIds?: number } = {},
 ): Promise<IngestResult> {
   if (!existsSync(path)) throw new Error(`file not found: ${path}`);
   const batchId = `import-${randomUUID()}`;
@@ -54,10 +55,13 @@ export async function importEventsFile(
     // 1. every line with its verdict (the bar moves with the bytes sent to a server; the embedded
     // engine's read is one statement)
     if (conn.kind === 'chdb') {
-      await conn.command(stageInsertSql(stage, { source: FILE_SOURCE, now: '{now:Int64}', lenient: false }), {
-        path,
-        now,
-      });
+      await conn.command(
+        stageInsertSql(stage, { source: FILE_SOURCE, now: '{now:Int64}', lenient: false }),
+        {
+          path,
+          now,
+        },
+      );
     } else {
       if (!conn.insertFromInput) throw new Error(`${String(conn)} cannot stream an import`);
       const size = statSync(path).size;
@@ -80,19 +84,27 @@ export async function importEventsFile(
     // 2. the lines the fast parser refused, read by the lenient one
     if (counts.refused > 0) {
       await conn.command(
-        stageInsertSql(stage, { source: refusedLinesSource(stage), now: '{now:Int64}', lenient: true }),
+        stageInsertSql(stage, {
+          source: refusedLinesSource(stage),
+          now: '{now:Int64}',
+          lenient: true,
+        }),
         { now },
       );
       counts = await summary();
     }
     // 3. the new events, in as many buckets of messageIds as the file and the workspace need
-    const params = { ws: workspaceId, batch: batchId };
+    const params: Record<string, unknown> = { ws: workspaceId, batch: batchId };
     const [stored] = await conn.query<{ n: number }>(
       `SELECT count() AS n FROM ${database}.events WHERE workspace_id = {ws:String}`,
       params,
     );
-    const buckets = Math.max(1, Math.ceil(Math.max(counts.valid, Number(stored?.n ?? 0)) / BUCKET_IDS));
+    const buckets = Math.max(
+      1,
+      Math.ceil(Math.max(counts.valid, Number(stored?.n ?? 0)) / (opts.bucketIds ?? BUCKET_IDS)),
+    );
     const tombstones = s.privacyKey !== undefined && (await hasTombstones(s, workspaceId));
+    if (tombstones) params.key = s.privacyKey;
     if (counts.valid > 0)
       for (let k = 0; k < buckets; k++)
         await conn.command(
@@ -110,7 +122,11 @@ export async function importEventsFile(
             )
           ).map((r) => {
             const bar = r.err.indexOf('|');
-            return { line: Number(r.line_no), field: r.err.slice(0, bar), reason: r.err.slice(bar + 1) };
+            return {
+              line: Number(r.line_no),
+              field: r.err.slice(0, bar),
+              reason: r.err.slice(bar + 1),
+            };
           });
     onProgress?.({ fraction: 1, file: path });
     return {

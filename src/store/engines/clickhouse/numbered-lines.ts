@@ -12,7 +12,9 @@ export async function* numberedLines(
   let lineNo = 1;
   let atLineStart = true;
   let bytesRead = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+  for await (const chunk of createReadStream(path, {
+    highWaterMark: 1 << 20,
+  }) as AsyncIterable<Buffer>) {
     bytesRead += chunk.length;
     const parts: Buffer[] = [];
     let start = 0;
