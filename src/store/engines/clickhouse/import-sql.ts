@@ -12,7 +12,6 @@
 //   3. the valid rows whose messageId the workspace does not have, one per messageId (the first line),
 //      naming no erased identifier, into events; in buckets of messageIds when there are many, so memory
 //      stays bounded for any file and any store.
-import { TRIMMED_CHARS } from '../../../derive/identity/normalise.js';
 import { CONTENT_HASH_FIELDS } from '../../../rules/content-hash.js';
 import {
   EVENT_RULES,
@@ -98,7 +97,7 @@ const realDay = (c: string) => {
  * absent or not of the grammar: the same arithmetic as parseIsoParts (days from the civil date), so the
  * two read every text to the same instant, for any year 0000-9999.
  */
-function isoMicros(c: string): string {
+export function isoMicros(c: string): string {
   const y = `toInt64(substring(${c}, 1, 4))`;
   const m = `toInt64(substring(${c}, 6, 2))`;
   const d = `toInt64(substring(${c}, 9, 2))`;
@@ -282,9 +281,14 @@ export function rejectionsSql(stage: string, limit: number): string {
   return `SELECT line_no, err FROM ${stage} WHERE ${COUNTED} AND err IS NOT NULL ORDER BY line_no LIMIT ${limit}`;
 }
 
-/** What opaque ids are trimmed of, by code point (as String.prototype.trim, and DuckDB's check). */
-const TRIM_SET = [...TRIMMED_CHARS].map((c) => `\\\\x{${c.codePointAt(0)!.toString(16)}}`).join('');
-const trimmed = (e: string) => `replaceRegexpAll(${e}, '^[${TRIM_SET}]+|[${TRIM_SET}]+$', '')`;
+/**
+ * What opaque ids are trimmed of, by code point: String.prototype.trim's set (derive/identity's
+ * TRIMMED_CHARS, as DuckDB's check trims), which is the space separators and these (a test holds the two
+ * equal).
+ */
+const TRIM_CLASS = '[\\\\t\\\\n\\\\v\\\\f\\\\r\\\\p{Zs}\\\\x{2028}\\\\x{2029}\\\\x{feff}]';
+export const trimmed = (e: string) =>
+  `replaceRegexpAll(${e}, '^${TRIM_CLASS}+|${TRIM_CLASS}+$', '')`;
 
 /** The kinds a load checks against tombstones, with their normalisation (as erased.ts and DuckDB's). */
 const TOMBSTONED: readonly { kind: string; column: string; value: (c: string) => string }[] = [
