@@ -257,6 +257,14 @@ test(
           );
           assert.equal(again.inserted, 0);
           assert.equal((await importEventsFile(viaHttp, WS, file)).inserted, 0);
+          // the stage tables are gone
+          for (const x of [ch, viaHttp]) {
+            const [left] = await x.conn.query<{ n: number }>(
+              `SELECT count() AS n FROM system.tables WHERE database = {db:String} AND startsWith(name, 'import_stage_')`,
+              { db: x.database },
+            );
+            assert.equal(Number(left?.n), 0);
+          }
         } finally {
           await http.close();
         }
@@ -356,5 +364,56 @@ test('an import skips the events of erased identifiers from before their erasure
       { message_id: 'other', ts: '2024-02-01 00:00:00.000' },
       { message_id: 'shared-out', ts: '2024-01-25 00:00:00.000' },
     ]);
+  });
+});
+
+test('the direct way stores what the staged way stores, and is taken back when it did not', async () => {
+  await withBothEngines(async ({ ch, dir }) => {
+    const clean = Array.from({ length: 30 }, (_, i) =>
+      i % 5 === 0
+        ? JSON.stringify({
+            type: 'track',
+            anonymousId: `a${i}`,
+            event: 'no id',
+            timestamp: T,
+            properties: { i },
+          })
+        : ok(`c${i}`, {
+            anonymousId: `a${i % 4}`,
+            context: { page: { url: `https://x.test/${i}` } },
+          }),
+    );
+    const rows = (ws: string) =>
+      ch.conn.query<Row>(
+        `SELECT ${COLUMNS}, toString(ts) AS t FROM ${ch.database}.events WHERE workspace_id = {ws:String} ORDER BY message_id`,
+        { ws },
+      );
+    // the statements the imports run, to tell which way each took
+    const ran: string[] = [];
+    const seen: ChStore = {
+      ...ch,
+      conn: { ...ch.conn, command: (q, p) => (ran.push(q), ch.conn.command(q, p)) },
+    };
+    for (const [name, lines] of [
+      ['clean', clean],
+      ['a repeated messageId', [...clean, ok('c1', { event: 'again' })]],
+      ['a bad line', [...clean, 'not json']],
+    ] as const) {
+      const file = join(dir, `${name}.ndjson`);
+      writeFileSync(file, fileBytes(lines));
+      ran.length = 0;
+      const direct = await importEventsFile(seen, `d-${name}`, file);
+      const stagedToo = ran.some((q) => q.startsWith('CREATE TABLE'));
+      assert.equal(stagedToo, name !== 'clean', name);
+      const staged = await importEventsFile(ch, `s-${name}`, file, undefined, { direct: false });
+      assert.deepEqual(withoutBatch(direct), withoutBatch(staged), name);
+      assert.deepEqual(await rows(`d-${name}`), await rows(`s-${name}`), name);
+      assert.equal(direct.inserted, 30, name);
+      // a second time, all duplicates
+      assert.deepEqual(
+        withoutBatch(await importEventsFile(ch, `d-${name}`, file)),
+        withoutBatch(await importEventsFile(ch, `s-${name}`, file, undefined, { direct: false })),
+      );
+    }
   });
 });

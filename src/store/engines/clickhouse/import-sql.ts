@@ -215,6 +215,11 @@ export interface StageInsert {
 
 /** Step 1 (or 2): the lines of `source`, each with its verdict and event columns, into the stage. */
 export function stageInsertSql(stage: string, s: StageInsert): string {
+  return `INSERT INTO ${stage} (${STAGE_NAMES.join(', ')})\n  ${parsedLinesSql(s)}`;
+}
+
+/** The lines of `source`, each with its verdict and event columns (the stage's columns). */
+export function parsedLinesSql(s: StageInsert): string {
   const time = timeRule(s.now);
   const line = s.lenient ? '_line' : 'line';
   const fields = RULE_FIELDS.map((f) => `tupleElement(_e, ${q(f)}) AS ${col(f)}`).join(', ');
@@ -222,8 +227,7 @@ export function stageInsertSql(stage: string, s: StageInsert): string {
   const pre = s.lenient
     ? `multiIf(NOT isValidUTF8(line), ${q(NOT_UTF8)}, ${nesting('line')} > ${MAX_NESTING}, ${q(TOO_DEEP)}, NULL)`
     : 'CAST(NULL AS Nullable(String))';
-  return `INSERT INTO ${stage} (${STAGE_NAMES.join(', ')})
-  SELECT line_no, if(_kind = 'bad' AND ${s.lenient ? '0' : '1'}, 1, ${s.lenient ? '2' : '0'}) AS pass,
+  return `SELECT line_no, if(_kind = 'bad' AND ${s.lenient ? '0' : '1'}, 1, ${s.lenient ? '2' : '0'}) AS pass,
     if(pass = 1, line, '') AS raw, ${errorSql(time.error)} AS err,
     ${MESSAGE_ID} AS message_id, lowerUTF8(${col('type')}) AS type, nullIf(${col('event')}, '') AS event,
     nullIf(${col('name')}, '') AS name, nullIf(${col('anonymousId')}, '') AS anonymous_id,
@@ -303,7 +307,10 @@ const TOMBSTONED: readonly { kind: string; column: string; value: (c: string) =>
 
 export interface EventsInsert {
   database: string;
+  /** The stage table; or, for the direct insert, the parsed lines (parsedLinesSql) as a relation. */
   stage: string;
+  /** The direct insert: no de-duplication within the file (the caller checks there was none to do). */
+  direct?: boolean;
   /** Buckets of messageIds (cityHash64 modulo), one insert each; bucket `k` of `n`. */
   buckets: number;
   /** Whether the workspace has tombstones (else the check is left out). */
@@ -358,14 +365,18 @@ export function eventsInsertSql(x: EventsInsert): string {
   ${x.tombstones ? `WITH (SELECT groupArray((key_hash, erased_at, from_at, until_at)) FROM ${tombstones} WHERE workspace_id = {ws:String}) AS _tombs` : ''}
   SELECT ${cols.join(', ')}
   FROM ${stage}
-  WHERE ${COUNTED} AND err IS NULL${bucket('message_id')}
+  WHERE ${x.direct ? '' : `${COUNTED} AND `}err IS NULL${bucket('message_id')}
     AND message_id NOT IN (SELECT message_id FROM ${db}.events WHERE workspace_id = {ws:String}${bucket('message_id')})
     ${erased}
-  ORDER BY line_no
-  LIMIT 1 BY message_id`;
+  ${x.direct ? '' : 'ORDER BY line_no\n  LIMIT 1 BY message_id'}`;
 }
 
-/** How many events an import stored (its batch). Parameters: ws, batch. */
+/** How many events an import stored (its batch), and how many distinct messageIds. Parameters: ws, batch. */
 export function insertedCountSql(db: string): string {
-  return `SELECT count() AS n FROM ${db}.events WHERE workspace_id = {ws:String} AND batch_id = {batch:String}`;
+  return `SELECT count() AS n, uniqExact(message_id) AS ids FROM ${db}.events WHERE workspace_id = {ws:String} AND batch_id = {batch:String}`;
+}
+
+/** Takes a direct insert back (it stored fewer lines than the file has, or a messageId twice). */
+export function deleteBatchSql(db: string): string {
+  return `DELETE FROM ${db}.events WHERE workspace_id = {ws:String} AND batch_id = {batch:String}`;
 }
