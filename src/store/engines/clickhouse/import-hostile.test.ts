@@ -138,6 +138,8 @@ const LINES: (string | Buffer)[] = [
   JSON.stringify({ type: 5, messageId: 'type-number', anonymousId: 'a', timestamp: T }),
   ok('blank-id', { anonymousId: '  ' }),
   raw('"messageId":"big-integer","properties":{"n":55340232221128654848}'),
+  // a byte-order mark: not JSON to DuckDB's reader, so not to ClickHouse's import either
+  '\ufeff' + raw('"messageId":"bom"'),
   // bytes that are not UTF-8: refused by both engines' readers (DuckDB's used to count it a duplicate)
   Buffer.concat([
     Buffer.from(raw('"messageId":"latin1","userId":"caf')),

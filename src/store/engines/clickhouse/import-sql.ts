@@ -187,8 +187,10 @@ const MESSAGE_ID = `if(${blank(col('messageId'))}, concat('h-', lower(hex(MD5(ar
   (f) => (f === 'type' ? `lowerUTF8(${col('type')})` : col(f)),
 ).join(', ')}]), '|'))))), assumeNotNull(${col('messageId')}))`;
 
-/** A text of the JSON whitespace the reader skips before a value (and a byte-order mark). */
-const LEADING_SPACE = `'^(\\xEF\\xBB\\xBF)?[ \\t\\r\\n]*'`;
+/** The JSON white space before a value. */
+const LEADING_SPACE = `'^[ \\t\\r\\n]*'`;
+/** A line that starts with a byte-order mark is not JSON to DuckDB's reader; simdjson would skip it. */
+const BOM = `'\\xEF\\xBB\\xBF'`;
 
 /** Whether a line holds only white space (not counted, as countNonBlankLines does not count it). */
 export const BLANK_LINE = `match(line, '^[ \\t\\r]*$')`;
@@ -249,6 +251,7 @@ export function parsedLinesSql(s: StageInsert): string {
       if(_pre IS NULL, JSONExtract(_in, ${q(LINE_TUPLE)}), NULL) AS _j,
       multiIf(_pre IS NOT NULL, 'pre',
               _j IS NOT NULL AND startsWith(_in, '{'), 'object',
+              startsWith(_in, ${BOM}), 'bad',
               NOT isValidJSON(_in), 'bad',
               startsWith(replaceRegexpOne(_in, ${LEADING_SPACE}, ''), '{'), 'object',
               'other') AS _kind,
