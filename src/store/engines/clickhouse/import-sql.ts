@@ -85,34 +85,43 @@ const col = (f: string) => `_f_${f}`;
 
 const blank = (c: string) => `(ifNull(${c}, '') = '')`;
 
-/** Whether the text is a real calendar day (the grammar has checked the digits). */
-const realDay = (c: string) => {
-  const y = `toInt32(substring(${c}, 1, 4))`;
-  const m = `toInt32(substring(${c}, 6, 2))`;
-  return `(toInt32(substring(${c}, 9, 2)) <= multiIf(${m} = 2, if((${y} % 4 = 0 AND ${y} % 100 != 0) OR ${y} % 400 = 0, 29, 28), ${m} IN (4, 6, 9, 11), 30, 31))`;
-};
-
 /**
  * Exact microseconds since the epoch of a text of the date-time grammar (rules/iso-time.ts), NULL when
  * absent or not of the grammar: the same arithmetic as parseIsoParts (days from the civil date), so the
- * two read every text to the same instant, for any year 0000-9999.
+ * two read every text to the same instant, for any year 0000-9999. SELECT items, the last named `out`
+ * and each part named after it: written inline, the repeated parts made a tree the engine took most of a
+ * second to analyse. The conversions never throw (OrZero): a branch not taken may still be computed.
  */
-export function isoMicros(c: string): string {
-  const y = `toInt64(substring(${c}, 1, 4))`;
-  const m = `toInt64(substring(${c}, 6, 2))`;
-  const d = `toInt64(substring(${c}, 9, 2))`;
-  const yy = `(${y} - if(${m} <= 2, 1, 0))`;
-  const era = `intDiv(${yy} - if(${yy} < 0, 399, 0), 400)`;
-  const yoe = `(${yy} - ${era} * 400)`;
-  const doy = `(intDiv(153 * (${m} + if(${m} > 2, -3, 9)) + 2, 5) + ${d} - 1)`;
-  const doe = `(${yoe} * 365 + intDiv(${yoe}, 4) - intDiv(${yoe}, 100) + ${doy})`;
-  const days = `(${era} * 146097 + ${doe} - 719468)`;
-  const rest = `substring(${c}, 20)`;
-  const frac = `if(startsWith(${rest}, '.'), toInt64(rightPad(substring(extract(${rest}, '^[.]([0-9]+)'), 1, 6), 6, '0')), 0)`;
-  const zone = `replaceRegexpOne(${rest}, '^[.][0-9]*', '')`;
-  const offset = `if(${zone} IN ('', 'Z'), 0, if(startsWith(${zone}, '-'), -1, 1) * (toInt64(substring(${zone}, 2, 2)) * 60 + if(length(${zone}) > 3, toInt64(right(${zone}, 2)), 0)))`;
-  const seconds = `(${days} * 86400 + toInt64(substring(${c}, 12, 2)) * 3600 + toInt64(substring(${c}, 15, 2)) * 60 + toInt64(substring(${c}, 18, 2)) - ${offset} * 60)`;
-  return `if(${c} IS NOT NULL AND match(${c}, ${q(ISO_DATE_TIME_PATTERN)}) AND ${realDay(c)}, ${seconds} * 1000000 + ${frac}, NULL)`;
+export function isoMicros(c: string, out: string): string[] {
+  const a = (n: string) => `${out}_${n}`;
+  const int = (from: number, len: number) => `toInt64OrZero(substring(${c}, ${from}, ${len}))`;
+  const [y, m, d, yy, era, yoe, rest, zone] = [
+    'y',
+    'm',
+    'd',
+    'yy',
+    'era',
+    'yoe',
+    'rest',
+    'zone',
+  ].map(a);
+  const days = `${era} * 146097 + ${yoe} * 365 + intDiv(${yoe}, 4) - intDiv(${yoe}, 100) + intDiv(153 * (${m} + if(${m} > 2, -3, 9)) + 2, 5) + ${d} - 1 - 719468`;
+  const offset = `if(${zone} IN ('', 'Z'), 0, if(startsWith(${zone}, '-'), -1, 1) * (toInt64OrZero(substring(${zone}, 2, 2)) * 60 + if(length(${zone}) > 3, toInt64OrZero(right(${zone}, 2)), 0)))`;
+  const frac = `if(startsWith(${rest}, '.'), toInt64OrZero(rightPad(substring(extract(${rest}, '^[.]([0-9]+)'), 1, 6), 6, '0')), 0)`;
+  const seconds = `(${days}) * 86400 + ${int(12, 2)} * 3600 + ${int(15, 2)} * 60 + ${int(18, 2)} - ${offset} * 60`;
+  // a real calendar day (the grammar has checked the digits)
+  const realDay = `${d} <= multiIf(${m} = 2, if((${y} % 4 = 0 AND ${y} % 100 != 0) OR ${y} % 400 = 0, 29, 28), ${m} IN (4, 6, 9, 11), 30, 31)`;
+  return [
+    `${int(1, 4)} AS ${y}`,
+    `${int(6, 2)} AS ${m}`,
+    `${int(9, 2)} AS ${d}`,
+    `${y} - if(${m} <= 2, 1, 0) AS ${yy}`,
+    `intDiv(${yy} - if(${yy} < 0, 399, 0), 400) AS ${era}`,
+    `${yy} - ${era} * 400 AS ${yoe}`,
+    `substring(${c}, 20) AS ${rest}`,
+    `replaceRegexpOne(${rest}, '^[.][0-9]*', '') AS ${zone}`,
+    `if(${c} IS NOT NULL AND match(${c}, ${q(ISO_DATE_TIME_PATTERN)}) AND ${realDay}, (${seconds}) * 1000000 + ${frac}, NULL) AS ${out}`,
+  ];
 }
 
 /** The four times of the time rule, in microseconds, one alias each (computed once per row). */
@@ -258,7 +267,7 @@ export function parsedLinesSql(s: StageInsert): string {
       assumeNotNull(if(_kind = 'object', _j, NULL)) AS _e,
       ${fields},
       ${RULE_FIELDS.filter((f) => f in TIMES)
-        .map((f) => `${isoMicros(col(f))} AS ${TIMES[f as keyof typeof TIMES]}`)
+        .flatMap((f) => isoMicros(col(f), TIMES[f as keyof typeof TIMES]))
         .join(',\n      ')},
       ${time.r} AS _r,
       JSONExtract(ifNull(${col('context')}, ''), ${q(CONTEXT_TUPLE)}) AS _cx,
