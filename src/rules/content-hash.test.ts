@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { contentMessageId } from '../store/engines/clickhouse/import.js';
+import { contentMessageId } from '../store/engines/clickhouse/message-id.js';
 import { CONTENT_HASH_FIELDS } from './content-hash.js';
 
 test('every field of the content hash changes the id, and nothing else does', () => {

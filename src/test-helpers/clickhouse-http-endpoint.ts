@@ -13,6 +13,8 @@
 //     parameters (two ways at once refused), checked against the configured user (516, 403);
 //   - request bodies in gzip, deflate or br (Content-Encoding); responses compressed when the request
 //     sets enable_http_compression=1 and accepts gzip, deflate or br;
+//   - an INSERT reading its data with input('structure') and a FORMAT clause: the body is written to a
+//     temporary file the query reads with file() instead (chdb takes no inline data for input());
 //   - `/ping` and a bare `GET /` answer "Ok.";
 //   - headers X-ClickHouse-Query-Id, -Format, -Timezone, -Summary, -Server-Display-Name; on an error
 //     X-ClickHouse-Exception-Code, the exception text and the server's HTTP status for that code.
@@ -28,6 +30,9 @@
 // request-size limits, users, roles, quotas and grants (one user, allowed everything). The Summary
 // carries what chdb measures (rows and bytes read, result bytes, time); written rows are not measured.
 import { randomUUID } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
@@ -214,6 +219,7 @@ export async function startClickHouseHttpEndpoint(
     res.setHeader('X-ClickHouse-Server-Display-Name', 'closedloop-test-endpoint');
     // set once the credentials pass: an error found before that is never compressed (as a server's)
     let compress: string | undefined;
+    let inputFile: string | undefined;
     try {
       const form = await readForm(req, url);
       if (url.pathname === '/ping' || (url.pathname === '/' && isBareGet(method, url))) {
@@ -237,7 +243,14 @@ export async function startClickHouseHttpEndpoint(
         ? chooseEncoding(String(req.headers['accept-encoding'] ?? ''))
         : undefined;
 
-      const query = form.query;
+      // an INSERT reading its data with input(): chdb takes no inline data there, so the body becomes a
+      // file the query reads instead (as a server streams it into input())
+      const fromInput = form.parts && readsInput(form.parts.query) ? form.parts : undefined;
+      if (fromInput) {
+        inputFile = join(tmpdir(), `closedloop-input-${randomUUID()}`);
+        writeFileSync(inputFile, fromInput.body);
+      }
+      const query = fromInput ? inputAsFile(fromInput.query, inputFile!) : form.query;
       seen.query = query.slice(0, 200);
       if (query.trim() === '') throw new Refusal(62, 'SYNTAX_ERROR', 'Empty query');
       const queryId = form.get('query_id') || randomUUID();
@@ -291,6 +304,8 @@ export async function startClickHouseHttpEndpoint(
       res.setHeader('Content-Type', 'text/plain; charset=UTF-8');
       seen.responseEncoding = compress;
       send(res, seen.status, Buffer.from(`${error.message} (version ${version})\n`), compress);
+    } finally {
+      if (inputFile) rmSync(inputFile, { force: true });
     }
   };
 
@@ -321,6 +336,25 @@ export async function startClickHouseHttpEndpoint(
       await holder.close();
     },
   };
+}
+
+const INPUT = /\binput\s*\(\s*('(?:[^'\\]|\\.)*')\s*\)/i;
+const TRAILING_FORMAT = /\s+FORMAT\s+([A-Za-z0-9_]+)\s*;?\s*$/i;
+
+/** Whether a query is an INSERT whose data it reads with input('structure') ... FORMAT F. */
+function readsInput(query: string): boolean {
+  return /^\s*INSERT\b/i.test(query) && INPUT.test(query) && TRAILING_FORMAT.test(query);
+}
+
+/** The query reading the data from `path` with file(path, F, 'structure') instead, its FORMAT clause gone. */
+function inputAsFile(query: string, path: string): string {
+  const format = TRAILING_FORMAT.exec(query)![1]!;
+  return query
+    .replace(TRAILING_FORMAT, '')
+    .replace(
+      INPUT,
+      (_m, structure: string) => `file(${quote(path)}, ${quote(format)}, ${structure})`,
+    );
 }
 
 function chooseEncoding(accept: string): string | undefined {

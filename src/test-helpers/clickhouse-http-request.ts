@@ -50,6 +50,8 @@ export interface Form {
   get(name: string): string | undefined;
   /** The whole query: the `query` field, then (unless multipart) a line break and the body. */
   query: string;
+  /** The `query` URL parameter and the body apart (not multipart), for a query that reads its data with input(). */
+  parts?: { query: string; body: Buffer };
   /** Fields that are settings: every one neither reserved by the interface nor `param_*`. */
   settings: Record<string, string>;
   /** `param_<name>` fields by name (the first of a name wins). */
@@ -62,6 +64,7 @@ export async function readForm(req: http.IncomingMessage, url: URL): Promise<For
   const fields: [string, string][] = [...url.searchParams];
   const type = header(req, 'content-type');
   let query: string;
+  let parts: Form['parts'];
   if (type.toLowerCase().startsWith('multipart/form-data')) {
     fields.push(...multipartFields(type, body));
     query = fields
@@ -71,6 +74,7 @@ export async function readForm(req: http.IncomingMessage, url: URL): Promise<For
   } else {
     const param = url.searchParams.get('query') ?? '';
     query = (param === '' ? '' : `${param}\n`) + body.toString('utf8');
+    parts = { query: param, body };
   }
   const settings: Record<string, string> = {};
   const params: Record<string, string> = {};
@@ -82,6 +86,7 @@ export async function readForm(req: http.IncomingMessage, url: URL): Promise<For
     fields,
     get: (name) => fields.find(([k]) => k === name)?.[1],
     query,
+    ...(parts ? { parts } : {}),
     settings,
     params,
   };

@@ -39,3 +39,20 @@ test('lineSlices: split at \\n only, numbered from 1, a last line without \\n ke
     cleanup();
   }
 });
+
+test('lineSlices: the lines whose bytes are not UTF-8 are named by their index in the slice', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const f = join(dir, 'a.ndjson');
+    const bad = Buffer.from([0x61, 0xe9, 0x62]); // Latin-1 'aéb'
+    writeFileSync(f, Buffer.concat([Buffer.from('ok\n'), bad, Buffer.from('\né\n'), bad]));
+    const got: { first: number; notUtf8: number[] }[] = [];
+    for await (const s of lineSlices(f, 2)) got.push({ first: s.first, notUtf8: s.notUtf8 });
+    assert.deepEqual(got, [
+      { first: 1, notUtf8: [1] },
+      { first: 3, notUtf8: [1] },
+    ]);
+  } finally {
+    cleanup();
+  }
+});

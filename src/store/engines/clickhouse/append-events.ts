@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventOrigin, IngestResult, RawEvent, Rejection } from '../../areas/events.js';
 import { insertEvents, storableRows, type ChStore } from './events.js';
-import { messageIdOf } from './import.js';
+import { messageIdOf } from './message-id.js';
 import { journalRow, type EventRow } from './journal-rows.js';
 
 export async function appendEvents(

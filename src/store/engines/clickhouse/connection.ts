@@ -17,6 +17,11 @@ export interface ClickHouseConnection {
   command(sql: string, params?: QueryParams): Promise<void>;
   /** Rows into a table, as JSONEachRow (columns not given take their defaults). */
   insert(table: string, rows: InsertRows, columns?: readonly string[]): Promise<void>;
+  /**
+   * An `INSERT ... SELECT ... FROM input('...') FORMAT F` whose data is `body`, streamed to the server as
+   * it is read (HTTP only: the embedded engine reads a local file itself, with file()).
+   */
+  insertFromInput?(sql: string, body: AsyncIterable<Buffer>, params?: QueryParams): Promise<void>;
   close(): Promise<void>;
 }
 

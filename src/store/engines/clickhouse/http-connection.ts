@@ -122,6 +122,20 @@ export async function openHttpConnection(
         })
         .catch(fail);
     },
+    async insertFromInput(
+      sql: string,
+      body: AsyncIterable<Buffer>,
+      params?: QueryParams,
+    ): Promise<void> {
+      const result = await live()
+        .exec({
+          query: sql,
+          values: Readable.from(body, { objectMode: false }),
+          query_params: { ...params },
+        })
+        .catch(fail);
+      await drain(result.stream).catch(fail);
+    },
     async close(): Promise<void> {
       if (closed) return;
       closed = true;

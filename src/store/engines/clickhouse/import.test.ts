@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import { withBothEngines } from '../../../test-helpers/clickhouse.js';
 import type { IngestResult, StoredEvent } from '../../areas/events.js';
 import { countEvents, queryEvents } from './events.js';
-import { contentMessageId, importEventsFile } from './import.js';
+import { importEventsFile } from './import.js';
+import { contentMessageId } from './message-id.js';
 
 const WS = 'ws_import';
 const LINES = [

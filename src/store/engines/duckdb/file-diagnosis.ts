@@ -9,6 +9,9 @@ import { toRejection } from './bulk-load.js';
 import { sqlString, VARCHAR_LIST, type Db, type Row } from './connection.js';
 import { ERROR_EXPR, jsonTransformSpec, parsedSource } from './event-sql.js';
 
+/** Why a line whose bytes are not UTF-8 is rejected (ClickHouse's import says the same). */
+export const NOT_UTF8 = 'is not valid UTF-8';
+
 const CHECK_SQL = `
   WITH lines AS (SELECT $first + generate_subscripts($lines::VARCHAR[], 1) - 1 AS line_no, unnest($lines::VARCHAR[]) AS line),
   parsed AS (
@@ -35,17 +38,23 @@ export async function diagnoseFile(
   let valid = 0;
   let rejectedCount = 0;
   const rejected: Rejection[] = [];
-  for await (const { first, lines } of lineSlices(path, sliceLines)) {
+  for await (const { first, lines, notUtf8 } of lineSlices(path, sliceLines)) {
+    // a line that is not UTF-8 is refused by the reader: blanked for the check, rejected here
+    for (const i of notUtf8) lines[i] = '';
     const [r = {}] = await db.query(
       CHECK_SQL,
       { first, lines: listValue(lines) },
       { lines: VARCHAR_LIST },
     );
     valid += Number(r.valid ?? 0);
-    rejectedCount += Number(r.bad ?? 0);
-    for (const x of (r.rejected as Row[] | null) ?? []) {
+    rejectedCount += Number(r.bad ?? 0) + notUtf8.length;
+    const inSlice = [
+      ...((r.rejected as Row[] | null) ?? []).map(toRejection),
+      ...notUtf8.map((i): Rejection => ({ line: first + i, field: 'line', reason: NOT_UTF8 })),
+    ].sort((a, b) => a.line - b.line);
+    for (const x of inSlice) {
       if (rejected.length >= maxListed) break;
-      rejected.push(toRejection(x));
+      rejected.push(x);
     }
   }
   return { valid, rejected, rejectedCount };
