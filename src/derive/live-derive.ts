@@ -17,8 +17,6 @@ export const DEFAULT_REFIT_INTERVAL_MS = 60_000;
  */
 export class LiveDeriver {
   private pending = new Map<string, { anon: Set<string>; users: Set<string> }>();
-  /** Resolves the enqueue() promises of what `pending` holds. */
-  private pendingDone: (() => void)[] = [];
   /** When the oldest of `pending` was queued (the pace's share follows how long it waits). */
   private pendingSince: number | undefined;
   private running: Promise<void> | undefined;
@@ -40,22 +38,15 @@ export class LiveDeriver {
     private readonly refitIntervalMs = DEFAULT_REFIT_INTERVAL_MS,
   ) {}
 
-  /**
-   * Queues the ids for a derive; resolves once a derive of them has run (whether it succeeded: a failure
-   * is logged, and a rebuild catches up), so the journal keeps their segment until then.
-   */
-  enqueue(affected: Map<string, AffectedIds>): Promise<void> {
-    if (affected.size === 0) return Promise.resolve();
-    this.pendingSince ??= Date.now();
-    const derived = new Promise<void>((resolve) => this.pendingDone.push(resolve));
+  enqueue(affected: Map<string, AffectedIds>): void {
+    if (affected.size > 0) this.pendingSince ??= Date.now();
     for (const [ws, ids] of affected) {
       const p = this.pending.get(ws) ?? { anon: new Set<string>(), users: new Set<string>() };
       for (const id of ids.anonymousIds) p.anon.add(id);
       for (const id of ids.userIds) p.users.add(id);
       this.pending.set(ws, p);
     }
-    this.start(false);
-    return derived;
+    if (this.pending.size > 0) this.start(false);
   }
 
   /** Resolves when everything queued so far is derived, data-driven fits included (without pacing). */
@@ -106,9 +97,7 @@ export class LiveDeriver {
           const utilisation = this.pressure.sinceLastRun();
           const lag = started - (this.pendingSince ?? started);
           const batch = this.pending;
-          const done = this.pendingDone;
           this.pending = new Map();
-          this.pendingDone = [];
           this.pendingSince = undefined;
           for (const [ws, ids] of batch) {
             try {
@@ -124,7 +113,6 @@ export class LiveDeriver {
               this.logger?.error({ err, workspace: ws }, 'derive failed; a rebuild will catch up');
             }
           }
-          for (const resolve of done) resolve();
           this.pressure.ended();
           this.notBefore = nextRunAt(started, Date.now(), 0, backgroundShare(utilisation, lag));
         }

@@ -3,9 +3,7 @@
 // ~1.5 µs an event to decode. What is noted is a superset of what the load stores (a duplicate's ids,
 // a dead letter's), which only makes the derive look at a few more ids. Bounded: past the budget the
 // oldest segments are forgotten, and those load the way a previous run's segments do (ids read back).
-import { readFile } from 'node:fs/promises';
 import type { AffectedIds } from './types.js';
-import { splitJournalLines } from './journal-lines.js';
 
 /** The ids of one request's lines (repeats allowed), all of one workspace. */
 export interface LineIds {
@@ -75,33 +73,4 @@ export class SegmentIds {
     this.count -= this.segments.get(segment)?.count ?? 0;
     this.segments.set(segment, null);
   }
-}
-
-/**
- * The ids a segment's lines carry, read from the file (a previous run's segment, whose ids were not
- * noted): every line's, stored or not, since a segment left behind by a crash may have been loaded and
- * not derived (its load now stores nothing, yet its ids still need their derive). Lines that do not
- * parse carry no ids (they become dead letters).
- */
-export async function segmentIdsFromFile(path: string): Promise<Map<string, AffectedIds>> {
-  const byWorkspace = new Map<string, { anon: Set<string>; users: Set<string> }>();
-  for (const { raw } of splitJournalLines(await readFile(path))) {
-    let line: unknown;
-    try {
-      line = JSON.parse(raw.toString('utf8'));
-    } catch {
-      continue;
-    }
-    if (typeof line !== 'object' || line === null) continue;
-    const { _ws: ws, anonymousId, userId } = line as Record<string, unknown>;
-    if (typeof ws !== 'string') continue;
-    let w = byWorkspace.get(ws);
-    if (!w) byWorkspace.set(ws, (w = { anon: new Set(), users: new Set() }));
-    if (typeof anonymousId === 'string' && anonymousId !== '') w.anon.add(anonymousId);
-    if (typeof userId === 'string' && userId !== '') w.users.add(userId);
-  }
-  const out = new Map<string, AffectedIds>();
-  for (const [ws, w] of byWorkspace)
-    out.set(ws, { anonymousIds: [...w.anon], userIds: [...w.users] });
-  return out;
 }

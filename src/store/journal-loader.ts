@@ -4,7 +4,6 @@ import type { Store } from './store.js';
 import type { EventJournal } from './journal.js';
 import type { AffectedIds } from './types.js';
 import { withLease } from './lease.js';
-import { segmentIdsFromFile } from './journal-ids.js';
 import { backgroundShare, LoopPressure, nextRunAt } from './background-pacing.js';
 
 /**
@@ -37,15 +36,12 @@ export interface LoadedEvents {
 
 /**
  * Moves closed journal segments into the store on a short interval (the engine's bulk path is far
- * faster than row-at-a-time writes), deleting each only after the store has committed it and the
- * listeners (the derive step) have finished with what it stored: a process killed between a load and
- * its derive finds the segment again at its next start, and derives its ids then (read from the file,
- * since the load then stores nothing new).
+ * faster than row-at-a-time writes), deleting each only after the store has committed it.
  */
 export class JournalLoader {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
-  private listeners: ((loaded: LoadedEvents) => void | Promise<void>)[] = [];
+  private listeners: ((loaded: LoadedEvents) => void)[] = [];
   private lastLoadAt: number | undefined;
   private lastFailureAt: number | undefined;
   private failures = 0;
@@ -85,11 +81,8 @@ export class JournalLoader {
     return n;
   }
 
-  /**
-   * Called after each load with the ids it affected (the derive step listens here); the loaded segments
-   * are deleted once every listener's promise settles.
-   */
-  onLoaded(fn: (loaded: LoadedEvents) => void | Promise<void>): void {
+  /** Called after each load that stored new events (the derive step listens here). */
+  onLoaded(fn: (loaded: LoadedEvents) => void): void {
     this.listeners.push(fn);
   }
 
@@ -127,48 +120,31 @@ export class JournalLoader {
   private async loadAll(): Promise<number> {
     let inserted = 0;
     const affected = new Map<string, AffectedIds>();
-    const done: string[] = [];
-    let listenerFailure: PromiseRejectedResult | undefined;
     try {
       const segments = await this.journal.rotate();
       if (segments.length === 0) return 0;
-      const load = () => this.loadSegments(segments, affected, done, (n) => (inserted += n));
+      const load = () => this.loadSegments(segments, affected, (n) => (inserted += n));
       await withLease(this.store, JOURNAL_LOAD_LEASE, load, { leaseMs: JOURNAL_LOAD_LEASE_MS });
     } finally {
-      // segments stored before a failure are derived (and deleted) too
-      if (affected.size > 0) {
+      // segments stored before a failure are derived too
+      if (inserted > 0) {
         const loaded = { inserted, affected };
-        const settled = await Promise.allSettled(this.listeners.map(async (fn) => fn(loaded)));
-        // a listener that failed (the CLI's derive) keeps the segments for the next load
-        listenerFailure = settled.find((r) => r.status === 'rejected');
+        for (const fn of this.listeners) fn(loaded);
       }
-      if (!listenerFailure)
-        for (const segment of done) {
-          await unlink(segment); // (not unlinkSync: the main thread is serving requests meanwhile)
-          this.journal.loaded(segment);
-        }
     }
-    if (listenerFailure) throw listenerFailure.reason;
     return inserted;
   }
 
   private async loadSegments(
     segments: readonly string[],
     affected: Map<string, AffectedIds>,
-    done: string[],
     add: (inserted: number) => void,
   ): Promise<void> {
     for (const segment of segments) {
-      // the ids a segment of this run carries were noted as it was written: the engine need not return
-      // them; a previous run's segment may have been stored and not derived, so all its lines' ids count
+      // the ids a segment of this run carries were noted as it was written: the engine need not return them
       const known = this.journal.idsOf(segment);
-      const r = await this.store.loadEventJournal(segment, { readAffected: false });
-      const loaded =
-        known === undefined
-          ? await segmentIdsFromFile(segment)
-          : r.inserted > 0
-            ? known
-            : new Map<string, AffectedIds>();
+      const r = await this.store.loadEventJournal(segment, { readAffected: known === undefined });
+      const loaded = known === undefined ? r.affected : r.inserted > 0 ? known : new Map();
       if (r.deadLetters > 0) {
         this.deadLetters += r.deadLetters;
         this.logger?.warn(
@@ -189,7 +165,8 @@ export class JournalLoader {
             : ids,
         );
       }
-      done.push(segment);
+      await unlink(segment); // (not unlinkSync: the main thread is serving requests meanwhile)
+      this.journal.loaded(segment);
     }
   }
 
