@@ -15,16 +15,7 @@ export async function evalOverRows(
   columns: Readonly<Record<string, Sql>>,
 ): Promise<Record<string, unknown>[]> {
   if (inputs.length === 0) return [];
-  const rows = join(
-    inputs.map(
-      (r, i) =>
-        sql`SELECT ${raw(String(i))} AS i, ${join(
-          Object.entries(r).map(([k, v]) => sql`${p.text(v)} AS ${raw(k)}`),
-          ', ',
-        )}`,
-    ),
-    ' UNION ALL ',
-  );
+  const rows = rowsRelation(inputs);
   const cols = join(
     Object.entries(columns).map(([name, e]) => sql`${e} AS ${raw(name)}`),
     ', ',
@@ -43,5 +34,19 @@ export function evalOverTexts(
     store,
     values.map((v) => ({ v })),
     columns,
+  );
+}
+
+/** The input rows as a relation: column `i` (the row's index) and a text column per key. */
+export function rowsRelation(inputs: readonly Readonly<Record<string, string>>[]): Sql {
+  return join(
+    inputs.map(
+      (r, i) =>
+        sql`SELECT ${raw(String(i))} AS i, ${join(
+          Object.entries(r).map(([k, v]) => sql`${p.text(v)} AS ${raw(k)}`),
+          ', ',
+        )}`,
+    ),
+    ' UNION ALL ',
   );
 }

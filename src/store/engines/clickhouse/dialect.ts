@@ -96,6 +96,7 @@ const CLICKHOUSE: Omit<Dialect, 'table' | 'tableFinal'> = {
   jsonTexts: (e) => `JSONExtract(${e}, 'Array(String)')`,
   listHas: (l, e) => `has(${l}, ${e})`,
   listHasAny: (a, b) => `hasAny(${a}, ${b})`,
+  listJoin: (l, sep) => `arrayStringConcat(${l}, ${sep})`,
 };
 
 /** Renders a neutral query for ClickHouse. */

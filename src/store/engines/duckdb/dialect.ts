@@ -74,6 +74,7 @@ export const duckDbDialect: Dialect = {
   jsonTexts: (e) => `CAST(CAST(${e} AS JSON) AS VARCHAR[])`,
   listHas: (l, e) => `list_contains(${l}, ${e})`,
   listHasAny: (a, b) => `list_has_any(${a}, ${b})`,
+  listJoin: (l, sep) => `array_to_string(${l}, ${sep})`,
 };
 
 /** Renders a neutral query for DuckDB. */

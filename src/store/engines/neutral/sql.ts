@@ -125,6 +125,9 @@ export interface Dialect {
   listHas(list: string, e: string): string;
   /** Whether two lists share an item. */
   listHasAny(a: string, b: string): string;
+  // The click-id rule (neutral/url-params.ts)
+  /** A list of texts joined into one text with `sep` between items. */
+  listJoin(list: string, sep: string): string;
 }
 
 /** A piece of a template: a parameter, another query, a dialect function, or raw trusted text. */
@@ -301,6 +304,8 @@ export const fn = {
   /** regexpMatches with a pattern built at run time (bound as a text parameter: any characters). */
   regexpMatchesBound: (e: Piece | string, pattern: string) =>
     fragment((d, bind) => d.regexpMatches(piece(d, bind, expr(e)), bind(p.text(pattern)))),
+  listJoin: (list: Piece | string, sep: string) =>
+    one((d, l) => d.listJoin(l, d.literal(sep)), list),
 };
 
 /** A constant as an SQL string literal (both engines: quotes doubled; backslashes are literal in neither's patterns we write). */
