@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DATA_DRIVEN_MODEL_NAMES } from '../attribution/index.js';
 import { simulate } from '../sim/index.js';
 import { PRIVACY_KEY_TABLE } from '../store/engines/clickhouse/privacy-key.js';
-import { PRIVACY_KEY_FILE, TRIM_CHARS } from '../store/engines/duckdb/erased-identifiers.js';
+import { PRIVACY_KEY_FILE } from '../store/engines/duckdb/erased-identifiers.js';
 import { fn, p, raw, sql, type Sql } from '../store/engines/neutral/sql.js';
 import { openTestStore, testEngine } from '../test-helpers/store.js';
 import type { Store } from '../store/store.js';
@@ -19,7 +19,6 @@ import {
 } from '../test-helpers/database-scan.js';
 import { tempDir } from '../test-helpers/tmp.js';
 import { deriveAffected, rebuild } from './derive.js';
-import { TRIMMED_CHARS } from './identity/normalise.js';
 import { erasePerson, exportPerson, mentionsEmail, spells } from './person-privacy.js';
 
 const W = 'w';
@@ -604,8 +603,4 @@ test('spellings: raw values count when they normalise to one of the person’s i
     spells({ column: 'identity_link', kind: 'crm_id', value: 'ann@x.io' }, known),
     false,
   );
-});
-
-test('the engine trims opaque ids of the same characters as identity resolution', () => {
-  assert.equal(TRIM_CHARS, TRIMMED_CHARS);
 });

@@ -1,6 +1,10 @@
 // The URL parameters that name a campaign or an ad click: one list, read by the channel rules (what a
 // click id says about the visit), the session rule (a new campaign starts a new session), redaction
 // (never redacted) and the engines (rendered into their SQL). A second copy drifted once; there is none.
+// With it, the click-id rule: which values of a landing URL a session records as its click ids (the
+// reference clickIdsOf; the engines' SQL in store/engines/neutral/url-params.ts, held to it by
+// click-ids.test.ts).
+import { parseLandingUrl } from './landing-url.js';
 
 /** The UTM parameters. */
 export const UTM_PARAMS = [
@@ -51,3 +55,28 @@ export const CLICK_ID_PARAMS: readonly string[] = DEFAULT_CLICK_IDS.map((c) => c
 
 /** Every parameter whose change on a landing starts a new session: the UTMs and the click ids. */
 export const CAMPAIGN_PARAMS: readonly string[] = [...UTM_PARAMS, ...CLICK_ID_PARAMS];
+
+/** The click id parameter names, as a set. */
+export const CLICK_ID_SET: ReadonlySet<string> = new Set(CLICK_ID_PARAMS);
+
+/**
+ * The reference of the click-id rule: a landing URL's click ids, keyed by parameter name. The query's
+ * parameters as URLSearchParams reads them (form-decoded, ill-formed UTF-8 as U+FFFD); a parameter is a
+ * click id when its name, trimmed and lower-cased, is one of `params` (and no UTM); its value is
+ * trimmed, and the first non-empty value of each name counts. A URL that does not parse has none.
+ */
+export function clickIdsOf(
+  url: URL | string | null | undefined,
+  params: ReadonlySet<string> = CLICK_ID_SET,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  const parsed = typeof url === 'string' ? parseLandingUrl(url) : (url ?? null);
+  if (parsed === null) return out;
+  for (const [rawName, rawValue] of parsed.searchParams) {
+    const name = rawName.trim().toLowerCase();
+    if (!params.has(name) || name.startsWith('utm_') || out[name] !== undefined) continue;
+    const value = rawValue.trim();
+    if (value !== '') out[name] = value;
+  }
+  return out;
+}

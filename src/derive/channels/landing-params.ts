@@ -5,8 +5,13 @@
  * case-sensitive and must never be altered).
  */
 
-// the click ids are product rules shared with the session rule, redaction and the engines
+import { clickIdsOf } from '../../rules/campaign-params.js';
+import { parseLandingUrl } from '../../rules/landing-url.js';
+
+// the click ids and the reading of a landing URL are product rules shared with the session rule,
+// redaction and the engines
 export { DEFAULT_CLICK_IDS, type ClickIdSpec } from '../../rules/campaign-params.js';
+export { parseLandingUrl };
 
 export type AdIdKey =
   | 'accountId'
@@ -64,34 +69,17 @@ export interface LandingParams {
   readonly host: string | null;
 }
 
-/** Parses a landing URL, tolerating a missing scheme (`example.com/?a=1`) or a bare query (`?a=1`). */
-export function parseLandingUrl(url: string): URL | null {
-  const text = url.trim();
-  if (text === '') return null;
-  try {
-    return new URL(text);
-  } catch {
-    // no scheme: a host-first string or a path/query only
-  }
-  try {
-    return /^[\w.-]+\.[a-z]{2,}(?:[:/?#]|$)/i.test(text)
-      ? new URL(`https://${text}`)
-      : new URL(text, 'https://landing.invalid');
-  } catch {
-    return null;
-  }
-}
-
 /** Reads the marketing parameters of a landing URL; `clickIdParams` are lower-cased names to capture. */
 export function readLandingParams(
   url: string | null | undefined,
   clickIdParams: ReadonlySet<string>,
 ): LandingParams {
   const utm: Record<string, string> = {};
-  const clickIds: Record<string, string> = {};
   const adIds: AdIds = {};
   const parsed = url ? parseLandingUrl(url) : null;
-  if (parsed === null) return { utm, clickIds, adIds, host: null };
+  if (parsed === null) return { utm, clickIds: {}, adIds, host: null };
+  // the click-id rule, as the sessions record them
+  const clickIds = clickIdsOf(parsed, clickIdParams);
   for (const [rawName, rawValue] of parsed.searchParams) {
     const value = rawValue.trim();
     if (value === '') continue;
@@ -99,9 +87,7 @@ export function readLandingParams(
     if (name.startsWith('utm_')) {
       const key = name.slice(4);
       if (key !== '' && utm[key] === undefined) utm[key] = value;
-    } else if (clickIdParams.has(name)) {
-      if (clickIds[name] === undefined) clickIds[name] = value;
-    } else {
+    } else if (!clickIdParams.has(name)) {
       const key = AD_ID_BY_PARAM.get(name);
       if (key !== undefined && adIds[key] === undefined) adIds[key] = value;
     }

@@ -1,6 +1,15 @@
 // Identifier normalisation: one spelling per real-world identifier, so that `Ann@Example.com ` and
 // `ann@example.com` meet in the graph, and values that would merge strangers ('undefined', '0') never do.
+import {
+  ID_PLACEHOLDERS,
+  normaliseOpaqueId,
+  OPAQUE_ID_RULE,
+  TRIMMED_CHARS,
+} from '../../rules/opaque-id.js';
 import type { Identifier, NormaliseOptions } from './types.js';
+
+// the opaque-id rule is a product rule the engines render too (rules/opaque-id.ts)
+export { normaliseOpaqueId, OPAQUE_ID_RULE, TRIMMED_CHARS };
 
 export type RejectReason =
   | 'empty'
@@ -19,41 +28,8 @@ export type RejectReason =
 export type NormaliseResult =
   { value: string; reason?: undefined } | { value: undefined; reason: RejectReason };
 
-const MAX_ID_LENGTH = 512;
 const KIND = /^[a-z][a-z0-9_]{0,63}$/;
-
-// Values that SDKs and forms emit when a variable was unset. Linking on them would join every visitor
-// whose code path had the same bug, so they are rejected for every kind.
-const PLACEHOLDERS = new Set([
-  'undefined',
-  'null',
-  'nil',
-  'none',
-  'nan',
-  '[object object]',
-  '0',
-  '-1',
-  'n/a',
-  'na',
-  '-',
-  'unknown',
-  'anonymous',
-]);
-
-/** What String.prototype.trim removes (ECMAScript WhiteSpace and LineTerminator), for trims done elsewhere. */
-export const TRIMMED_CHARS =
-  '\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff';
-
-/**
- * normaliseOpaqueId as data, so the store can place ids that no link touches (most visitors) without
- * sending each through the graph. It only claims the plain ones (printable ASCII), where its
- * lower-casing and length agree with JavaScript's; the graph normalises the rest.
- */
-export const OPAQUE_ID_RULE = {
-  trimChars: TRIMMED_CHARS,
-  maxLength: MAX_ID_LENGTH,
-  placeholders: [...PLACEHOLDERS],
-} as const;
+const PLACEHOLDERS = new Set(ID_PLACEHOLDERS);
 
 const ok = (value: string): NormaliseResult => ({ value });
 const no = (reason: RejectReason): NormaliseResult => ({ value: undefined, reason });
@@ -62,15 +38,6 @@ const no = (reason: RejectReason): NormaliseResult => ({ value: undefined, reaso
 export function normaliseKind(raw: string): string | undefined {
   const k = raw.trim().toLowerCase();
   return KIND.test(k) ? k : undefined;
-}
-
-/** Opaque ids (anonymous ids, user ids, CRM ids, Stripe customers): trimmed, case kept. */
-export function normaliseOpaqueId(raw: string): NormaliseResult {
-  const v = raw.trim();
-  if (v === '') return no('empty');
-  if (v.length > MAX_ID_LENGTH) return no('too_long');
-  if (PLACEHOLDERS.has(v.toLowerCase())) return no('placeholder');
-  return ok(v);
 }
 
 // Local part: the dot-atom characters of RFC 5322 plus non-ASCII (RFC 6531); quoted local parts are not

@@ -1,17 +1,16 @@
 // Stable person ids. A person's id is derived from its anchor, the identifier seen first (earliest
 // first-seen time, ties broken by kind then value), so it depends only on the facts: a rebuild gives the
 // same ids, and a merge keeps the id of the older person because the older anchor stays the earliest.
-import { hash } from 'node:crypto';
+import { personIdFor } from '../../rules/person-id.js';
 
 export type PersonIdHash = (kind: string, value: string, salt: number) => string;
 
 /**
- * `p_` + the first 16 hex digits (64 bits) of SHA-256 over `kind:value` (salt 0). Reproducible in SQL:
- * `'p_' || left(sha256(kind || ':' || value), 16)`. A salt is appended (`#1`, `#2`, ...) only to step
+ * The rule of rules/person-id.ts: `p_` + the first 16 hex digits (64 bits) of SHA-256 over
+ * `kind:value`, rendered into the engines' SQL too. A salt is appended (`#1`, `#2`, ...) only to step
  * around a hash collision between two anchors, which at 64 bits is a one-in-millions event per workspace.
  */
-export const personIdFor: PersonIdHash = (kind, value, salt) =>
-  `p_${hash('sha256', salt === 0 ? `${kind}:${value}` : `${kind}:${value}#${salt}`, 'hex').slice(0, 16)}`;
+export { personIdFor };
 
 export interface AnchorInput {
   size: number;

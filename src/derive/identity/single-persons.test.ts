@@ -1,13 +1,14 @@
-// The person-id hash and the opaque-id rule exist twice: as JavaScript (normalise.ts, person-ids.ts) and
-// rendered into the engine's SQL, which places the visitors no link touches by itself. This holds the
-// engine to the JavaScript on random ids (spaces of every kind around them, non-ASCII, placeholders).
+// The person-id hash and the opaque-id rule (rules/person-id.ts, rules/opaque-id.ts) are rendered into
+// the engine's SQL, which places the visitors no link touches by itself. The rules' own tests hold each
+// expression to its reference; this holds the whole path (load, seen ids, single persons) to the
+// JavaScript on random ids (spaces of every kind around them, non-ASCII, placeholders).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { rebuild } from '../derive.js';
 import { withPropertyStore } from '../../test-helpers/store.js';
-import { normaliseOpaqueId, TRIMMED_CHARS } from './normalise.js';
-import { personIdFor } from './person-ids.js';
+import { normaliseOpaqueId, TRIMMED_CHARS } from '../../rules/opaque-id.js';
+import { personIdFor } from '../../rules/person-id.js';
 
 const core = fc.oneof(
   fc.string({ minLength: 1, maxLength: 12, unit: fc.constantFrom(...'abcXYZ019-_.:@'.split('')) }),

@@ -1,4 +1,5 @@
 // The store's identity area: its types and what an engine must implement for it.
+import type { OpaqueIdRule } from '../../rules/opaque-id.js';
 import type { AffectedEvents, AffectedIds } from './derive-scope.js';
 
 export interface IdentityLink {
@@ -12,15 +13,10 @@ export interface IdentityLink {
 }
 
 /**
- * How opaque ids (anonymous and user ids) are normalised (derive/identity/normalise.ts), so that the
- * engine can place ids that no link touches by itself: trimmed of these characters, at most
- * `maxLength` long, not one of the placeholders (compared lower-cased).
+ * How opaque ids (anonymous and user ids) are normalised (rules/opaque-id.ts), so that the engine can
+ * place ids that no link touches by itself.
  */
-export interface OpaqueIdRule {
-  trimChars: string;
-  maxLength: number;
-  placeholders: readonly string[];
-}
+export type { OpaqueIdRule };
 
 /**
  * Identity resolution's inputs, read out of the facts: every link, and the identifiers the graph must

@@ -97,6 +97,7 @@ const CLICKHOUSE: Omit<Dialect, 'table' | 'tableFinal'> = {
   listHas: (l, e) => `has(${l}, ${e})`,
   listHasAny: (a, b) => `hasAny(${a}, ${b})`,
   unnestList: (l) => `arrayJoin(${l})`,
+  listJoin: (l, sep) => `arrayStringConcat(${l}, ${sep})`,
 };
 
 /** Renders a neutral query for ClickHouse. */

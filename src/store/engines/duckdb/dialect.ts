@@ -75,6 +75,7 @@ export const duckDbDialect: Dialect = {
   listHas: (l, e) => `list_contains(${l}, ${e})`,
   listHasAny: (a, b) => `list_has_any(${a}, ${b})`,
   unnestList: (l) => `unnest(${l})`,
+  listJoin: (l, sep) => `array_to_string(${l}, ${sep})`,
 };
 
 /** Renders a neutral query for DuckDB. */

@@ -7,17 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { TRIMMED_CHARS } from '../../../rules/opaque-id.js';
 import { sqlString, type Db } from './connection.js';
 
 export const PRIVACY_KEY_FILE = 'privacy.key';
 const KEY_VARIABLE = 'closedloop_privacy_key';
-
-/**
- * What opaque ids are trimmed of (String.prototype.trim's set, as model/identity's TRIMMED_CHARS: the
- * engine does not import the model, and a test holds the two equal).
- */
-export const TRIM_CHARS =
-  '\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff';
 
 /** The keyed hash of (kind, value), both SQL expressions of text; NULL while no key is loaded. */
 export function keyHashSql(kindSql: string, valueSql: string): string {
@@ -33,14 +27,18 @@ export const TOMBSTONED_KINDS: readonly {
   {
     kind: 'anonymous_id',
     column: 'anonymous_id',
-    valueSql: (c) => `trim(${c}, ${sqlString(TRIM_CHARS)})`,
+    valueSql: (c) => `trim(${c}, ${sqlString(TRIMMED_CHARS)})`,
   },
-  { kind: 'user_id', column: 'user_id', valueSql: (c) => `trim(${c}, ${sqlString(TRIM_CHARS)})` },
+  {
+    kind: 'user_id',
+    column: 'user_id',
+    valueSql: (c) => `trim(${c}, ${sqlString(TRIMMED_CHARS)})`,
+  },
   {
     kind: 'email',
     column: 'email',
     valueSql: (c) =>
-      `trim(regexp_replace(lower(trim(${c}, ${sqlString(TRIM_CHARS)})), '^mailto:', ''), ${sqlString(TRIM_CHARS)})`,
+      `trim(regexp_replace(lower(trim(${c}, ${sqlString(TRIMMED_CHARS)})), '^mailto:', ''), ${sqlString(TRIMMED_CHARS)})`,
   },
 ];
 

@@ -5,6 +5,8 @@
 // stage the engine swaps in after) and where scratch rows live are the engine's choice: both arrive as
 // table names.
 import { IDENTITY_LINK_RULES, LINK_EVENT_TYPES } from '../../../rules/identity-links.js';
+import { PLAIN_ID_PATTERN } from '../../../rules/opaque-id.js';
+import { PERSON_ID } from '../../../rules/person-id.js';
 import type { IdentifierKey, IdentityInputs, OpaqueIdRule } from '../../areas/identity.js';
 import { fn, ident, join, p, raw, sql, type Piece, type Sql } from './sql.js';
 
@@ -126,6 +128,21 @@ export function deviceSessionsSql(ws: string, anonymousIds: readonly string[]): 
     ORDER BY 1, 2`;
 }
 
+/** An opaque id trimmed by the rule (rules/opaque-id.ts). */
+export const trimmedIdSql = (id: Piece | string, rule: OpaqueIdRule): Sql =>
+  sql`${fn.trimChars(id, rule.trimChars)}`;
+
+/**
+ * Whether a trimmed id is one the engine places alone (rules/opaque-id.ts, isPlainId): printable ASCII,
+ * 1..maxLength long, not a placeholder. Where it is ASCII, both engines' length and lower case agree
+ * with JavaScript's.
+ */
+export const plainIdSql = (n: Piece | string, rule: OpaqueIdRule): Sql => {
+  const id = typeof n === 'string' ? raw(n) : n;
+  return sql`(length(${id}) BETWEEN 1 AND ${p.int(rule.maxLength)} AND ${fn.regexpMatches(id, PLAIN_ID_PATTERN)}
+      AND NOT ${fn.inList(sql`lower(${id})`, p.texts(rule.placeholders))})`;
+};
+
 /**
  * Each anonymous and user id of `source`'s events, normalised (trimmed by the rule), with when it was
  * first seen and whether the engine can place it alone (`clean`: printable ASCII, 1..maxLength long, not
@@ -135,14 +152,12 @@ export function deviceSessionsSql(ws: string, anonymousIds: readonly string[]): 
  */
 export function seenIdentifiersSql(ws: string, rule: OpaqueIdRule, of?: EventsOf): Sql {
   const src = fn.table(of?.source ?? 'events');
-  const trimmed = (column: string) => fn.trimChars(column, rule.trimChars);
+  const trimmed = (column: string) => trimmedIdSql(column, rule);
   const events = of ? eventsOf(of) : sql``;
   const only = of?.ids
     ? sql` AND ${fn.inSet('anonymous_id', p.texts(of.ids.anonymousIds))}`
     : sql``;
-  return sql`SELECT kind, n AS value, min(seen_at) AS first_seen,
-    length(n) BETWEEN 1 AND ${p.int(rule.maxLength)} AND ${fn.regexpMatches('n', '^[ -~]+$')}
-      AND NOT ${fn.inList('lower(n)', p.texts(rule.placeholders))} AS clean
+  return sql`SELECT kind, n AS value, min(seen_at) AS first_seen, ${plainIdSql('n', rule)} AS clean
   FROM (
     SELECT 'anonymous_id' AS kind, ${trimmed('anonymous_id')} AS n, min(ts) AS seen_at FROM ${src}
       WHERE ${ws$(ws)} AND anonymous_id IS NOT NULL${events}${only}
@@ -225,9 +240,12 @@ export function insertGraphRowsSql(ws: string, target: string, graphOut: string)
     SELECT ${p.text(ws)}, kind, value, person_id, true, from_at, until_at FROM ${fn.table(graphOut)}`;
 }
 
-/** The person id of a lone anchor (derive/identity/person-ids.ts): 'p_' and 16 hex digits of sha256. */
-export const singlePersonId = (kind: string, value: string): Sql =>
-  sql`'p_' || substring(${fn.sha256Hex(sql`${raw(kind)} || ':' || ${raw(value)}`)}, 1, 16)`;
+/** The person id of a lone anchor (rules/person-id.ts, unsalted), from SQL expressions of its kind and value. */
+export const singlePersonId = (kind: Piece | string, value: Piece | string): Sql => {
+  const k = typeof kind === 'string' ? raw(kind) : kind;
+  const v = typeof value === 'string' ? raw(value) : value;
+  return sql`${fn.lit(PERSON_ID.prefix)} || substring(${fn.sha256Hex(sql`${k} || ${fn.lit(PERSON_ID.separator)} || ${v}`)}, 1, ${raw(String(PERSON_ID.hexDigits))})`;
+};
 
 /**
  * The single-id persons of `source` that the graph (table `graphOut`) does not place, copied into

@@ -15,6 +15,7 @@ import {
   CAMPAIGN_PARAMS,
 } from '../../../rules/session-boundary.js';
 import { fn, ident, join, p, raw, sql, type Piece, type Sql } from './sql.js';
+import { landingKeySql, withClickIdsSql } from './url-params.js';
 
 export interface SessionSource {
   /** The events to read: the events table, or a derive's staged events (the same columns). */
@@ -52,23 +53,6 @@ function campaignKey(): Sql {
   );
   return sql`CASE WHEN ${isPage} AND (${fn.contains('page_url', '?')} OR campaign IS NOT NULL)
     THEN ${fn.textHashSum(fn.listConcat(urlPairs, contextPairs))} END`;
-}
-
-function clickIdPattern(params: readonly string[], before: string, after: string): string {
-  for (const x of params)
-    if (!/^[a-z0-9_]+$/.test(x)) throw new Error(`click id parameter names are [a-z0-9_]: ${x}`);
-  return `(?i)${before}${params.join('|')}${after}`;
-}
-
-/**
- * A landing with its click ids' values blinded (`gclid=~`): every ad click carries a unique click id,
- * so landings are classified by this key (a few thousand instead of one per paid visit) and the real
- * values are read back from each session's own URL (withClickIds).
- */
-function landingKeySql(url: string, clickIdParams: readonly string[]): Sql {
-  if (clickIdParams.length === 0) return sql`${raw(url)}`;
-  const pattern = clickIdPattern(clickIdParams, '([?&](?:', ')=)[^&#]+');
-  return sql`CASE WHEN ${fn.contains(url, '?')} THEN ${fn.regexpReplaceAll(url, pattern, '\\1~')} ELSE ${raw(url)} END`;
 }
 
 /**
@@ -207,34 +191,6 @@ const SESSION_COLUMNS = `workspace_id, session_id, anonymous_id, started_at, end
       source, medium, campaign, term, content, campaign_id, click_ids, ad_ids,
       channel, platform, channel_rule, decided_by, page_views, event_count, user_agent, country, first_message_id`;
 
-/**
- * A session's click ids as a JSON object, read from its own landing URL (the acquisition was classified
- * on the blinded one): each click id parameter (name in any case) with its first non-empty value,
- * decoded as a form value like URLSearchParams, in the order they appear. Three steps, each a column of
- * a nested select (the engines' lambdas capture columns, and neither needs a correlated subquery):
- * the `name=value` matches; their names and decoded values; the non-empty ones; the first of each name.
- */
-function withClickIds(staged: Piece, clickIdParams: readonly string[]): Sql {
-  if (clickIdParams.length === 0) return sql`(SELECT *, '{}' AS click_ids FROM ${staged})`;
-  const pattern = clickIdPattern(clickIdParams, '[?&]((?:', ')=[^&#]+)');
-  const query = sql`CASE WHEN ${fn.contains('landing_url', '?')} THEN ${fn.splitPart('landing_url', '#', 1)} ELSE '' END`;
-  const matches = sql`(SELECT *, ${fn.regexpExtractAll(query, pattern)} AS click_matches FROM ${staged})`;
-  const named = sql`(SELECT *, ${fn.listMap('click_matches', 'x', sql`lower(${fn.splitPart('x', '=', 1)})`)} AS click_all_keys,
-      ${fn.listMap('click_matches', 'x', sql`trim(${fn.formDecode(fn.substrFrom('x', sql`${fn.position('x', '=')} + 1`))})`)} AS click_all_values
-    FROM ${matches} m)`;
-  const nonEmpty = sql`(SELECT *, ${fn.listFilterIndexed('click_all_keys', 'x', 'i', "click_all_values[i] <> ''")} AS click_keys,
-      ${fn.listFilter('click_all_values', 'x', "x <> ''")} AS click_values
-    FROM ${named} n)`;
-  const first = (list: string) =>
-    fn.listFilterIndexed(
-      list,
-      'x',
-      'i',
-      sql`${fn.listPosition('click_keys', 'click_keys[i]')} = i`,
-    );
-  return sql`(SELECT *, ${fn.jsonObject(first('click_keys'), first('click_values'))} AS click_ids FROM ${nonEmpty} k)`;
-}
-
 /** The new sessions into `target`: staged boundaries joined to the acquisition of their (blinded) landing. */
 export function insertSessionsSql(
   workspaceId: string,
@@ -247,7 +203,7 @@ export function insertSessionsSql(
     SELECT ${p.text(workspaceId)}, s.session_id, s.anonymous_id, s.started_at, s.ended_at, s.landing_url, s.referrer,
       a.source, a.medium, a.campaign, a.term, a.content, a.campaign_id, s.click_ids, a.ad_ids,
       a.channel, a.platform, a.channel_rule, a.decided_by, s.page_views, s.event_count, s.user_agent, s.country, s.first_message_id
-    FROM ${withClickIds(staged, clickIdParams)} s
+    FROM ${withClickIdsSql(staged, clickIdParams)} s
     JOIN ${acquisitions} a
       ON a.landing_url IS NOT DISTINCT FROM s.landing_key AND a.referrer IS NOT DISTINCT FROM s.referrer
         AND a.campaign_ctx IS NOT DISTINCT FROM ${fn.jsonAsText('s.campaign_ctx')}`;

@@ -474,6 +474,20 @@ describe('neutral SQL on DuckDB and ClickHouse', { timeout: 60_000 }, () => {
     assert.deepEqual(norm(d), want);
     assert.deepEqual(norm(c), want);
   });
+
+  test('a list of texts joined into one', async () => {
+    const { d, c } = await both(
+      (t) =>
+        sql`SELECT id, ${fn.listJoin(fn.split(sql`${p.text('a&é&')} || id`, '&'), '|')} AS joined,
+              ${fn.listJoin(fn.split("''", '&'), '')} AS empty
+            FROM ${t} WHERE ${fn.inTexts('id', ['a', 'b'])} ORDER BY id`,
+    );
+    assert.deepEqual(d, [
+      { id: 'a', joined: 'a|é|a', empty: '' },
+      { id: 'b', joined: 'a|é|b', empty: '' },
+    ]);
+    assert.deepEqual(c, d);
+  });
 });
 
 test('render numbers parameters in order and never puts a value into the text', () => {

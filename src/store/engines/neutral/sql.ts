@@ -131,6 +131,9 @@ export interface Dialect {
    * per rule makes ClickHouse read the source once per rule.
    */
   unnestList(list: string): string;
+  // The click-id rule (neutral/url-params.ts)
+  /** A list of texts joined into one text with `sep` between items. */
+  listJoin(list: string, sep: string): string;
 }
 
 /** A piece of a template: a parameter, another query, a dialect function, or raw trusted text. */
@@ -309,6 +312,8 @@ export const fn = {
     fragment((d, bind) => d.regexpMatches(piece(d, bind, expr(e)), bind(p.text(pattern)))),
   /** `SELECT ${fn.unnestList('[1, 2]')} AS i, x FROM t`: each row of t twice, i = 1 then 2. */
   unnestList: (list: Piece | string) => one((d, l) => d.unnestList(l), list),
+  listJoin: (list: Piece | string, sep: string) =>
+    one((d, l) => d.listJoin(l, d.literal(sep)), list),
 };
 
 /** A constant as an SQL string literal (both engines: quotes doubled; backslashes are literal in neither's patterns we write). */
