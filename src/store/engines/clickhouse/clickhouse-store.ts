@@ -23,6 +23,7 @@ import {
 import { countDeadLetters, listDeadLetters, retryDeadLetters } from './dead-letters.js';
 import { releaseAffectedEvents, stageAffectedEvents } from './derive-scope.js';
 import { countEvents, loadEventJournal, queryEvents, type ChStore } from './events.js';
+import { appendFxRates, fxConvert, fxRates } from './fx.js';
 import { openHttpConnection } from './http-connection.js';
 import { clickHouseIdentity } from './identity-area.js';
 import { importEventsFile } from './import.js';
@@ -98,6 +99,7 @@ export async function openClickHouseData(location: ClickHouseDataLocation): Prom
     ...bind(s, { listDeadLetters, countDeadLetters, retryDeadLetters }),
     ...bind(s, { stageAffectedEvents, releaseAffectedEvents }),
     ...bind(s, { userAgentsToParse, saveUserAgents }),
+    ...bind(s, { appendFxRates, fxRates, fxConvert }),
     ...bind(s, { deriveSessions }),
     ...clickHouseIdentity(s),
     ...bind(s, {

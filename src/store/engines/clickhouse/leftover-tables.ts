@@ -7,7 +7,7 @@ import type { ClickHouseConnection } from './connection.js';
 
 // names the engine gives its work tables (import.ts, partition-swap.ts, scratch.ts, redaction.ts)
 const WORK_TABLE =
-  /^(?:import_stage|[a-z_]+_stage|identity_seen_now|identity_graph_ids|identity_graph_out|redact_candidates|redact_rewrites)_[0-9a-f]{12,16}$/;
+  /^(?:import_stage|[a-z_]+_stage|identity_seen_now|identity_graph_ids|identity_graph_out|fx_amounts|redact_candidates|redact_rewrites)_[0-9a-f]{12,16}$/;
 
 /** A day: longer than any import or rebuild runs. */
 export const LEFTOVER_AGE_SECONDS = 24 * 3600;

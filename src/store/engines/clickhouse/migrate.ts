@@ -35,6 +35,13 @@ export const CH_MIGRATIONS: readonly ChMigration[] = [
         modifySettingsSql(t.name, PATCH_DELETE_TABLE_SETTINGS, target),
       ),
   },
+  {
+    // the exchange-rate facts, on a database made before they existed (version 1 makes them now)
+    version: 3,
+    name: 'fx_rates',
+    statements: (target) =>
+      TABLES.filter((t) => t.name === 'fx_rates').map((t) => createTableSql(t, target)),
+  },
 ];
 
 /** The bookkeeping table (replicated too on a cluster, so every node agrees on the version). */

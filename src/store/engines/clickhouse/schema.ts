@@ -296,6 +296,20 @@ export const TABLES: readonly TableSpec[] = [
     engine: 'MergeTree',
     orderBy: ['workspace_id', 'ran_at'],
   },
+  {
+    name: 'fx_rates',
+    note: 'facts: exchange rates as imported (the latest import of a date and pair is in effect)',
+    columns: [
+      `workspace_id ${S}`,
+      'rate_date Date',
+      `base ${S}`,
+      `quote ${S}`,
+      'rate Float64',
+      `imported_at ${TS}`,
+    ],
+    engine: 'MergeTree',
+    orderBy: ['workspace_id', 'base', 'quote', 'rate_date'],
+  },
 ];
 
 /**

@@ -356,4 +356,19 @@ export const MIGRATIONS: readonly Migration[] = [
         expires_at TIMESTAMPTZ NOT NULL
       );`,
   },
+  {
+    version: 19,
+    name: 'fx_rates',
+    // Exchange rates as imported (facts, append-only): 1 base = rate quote from rate_date on; the latest
+    // import of a (date, base, quote) is the one in effect (src/store/engines/neutral/fx-queries.ts).
+    sql: `
+      CREATE TABLE fx_rates (
+        workspace_id VARCHAR NOT NULL,
+        rate_date DATE NOT NULL,
+        base VARCHAR NOT NULL,
+        quote VARCHAR NOT NULL,
+        rate DOUBLE NOT NULL,
+        imported_at TIMESTAMPTZ NOT NULL
+      );`,
+  },
 ];
