@@ -14,6 +14,7 @@ import { trackerRoute } from './routes/tracker.js';
 import { attributionRoutes } from './routes/attribution.js';
 import { reportRoutes } from './routes/reports.js';
 import { peopleRoutes } from './routes/people.js';
+import { fxRoutes } from './routes/fx.js';
 import { channelsRoutes } from './routes/channels.js';
 import { ingestStatusRoutes } from './routes/ingest-status.js';
 import { ingestRetryRoutes } from './routes/ingest-retry.js';
@@ -97,6 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   eventsRoutes(app, deps.store);
   peopleRoutes(app, deps.store);
   channelsRoutes(app, deps.store);
+  await fxRoutes(app, deps.store);
   ingestStatusRoutes(app, deps.store);
   ingestRetryRoutes(app, deps.store);
   inspectRoutes(app, deps.store);
