@@ -14,6 +14,7 @@ import type { RedactionStore } from './areas/redaction.js';
 import type { PrivacyStore } from './areas/privacy.js';
 import type { InspectionStore } from './areas/inspection.js';
 import type { FxStore } from './areas/fx.js';
+import type { AdCostsStore } from './areas/ad-costs.js';
 
 /**
  * The data areas, implemented by every data engine (src/store/engines/<engine>/). Every read and write
@@ -36,4 +37,5 @@ export interface DataStore
     RedactionStore,
     PrivacyStore,
     InspectionStore,
-    FxStore {}
+    FxStore,
+    AdCostsStore {}

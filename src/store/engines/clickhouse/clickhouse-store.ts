@@ -7,6 +7,7 @@ import { StoreUnavailable } from '../../areas/engine.js';
 import { storeParts } from '../../join.js';
 import type { ChdbLocation, ClickHouseLocation } from '../../store-url.js';
 import { bind } from '../bind.js';
+import { adCostImports, adCosts, adCostTotals, appendAdCosts } from './ad-costs.js';
 import { appendEvents } from './append-events.js';
 import { completeErasure, listErasures, redactionRuns } from './audit-logs.js';
 import { openChdbConnection } from './chdb-connection.js';
@@ -100,6 +101,7 @@ export async function openClickHouseData(location: ClickHouseDataLocation): Prom
     ...bind(s, { stageAffectedEvents, releaseAffectedEvents }),
     ...bind(s, { userAgentsToParse, saveUserAgents }),
     ...bind(s, { appendFxRates, fxRates, fxConvert }),
+    ...bind(s, { appendAdCosts, adCosts, adCostTotals, adCostImports }),
     ...bind(s, { deriveSessions }),
     ...clickHouseIdentity(s),
     ...bind(s, {

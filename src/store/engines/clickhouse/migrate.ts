@@ -42,6 +42,15 @@ export const CH_MIGRATIONS: readonly ChMigration[] = [
     statements: (target) =>
       TABLES.filter((t) => t.name === 'fx_rates').map((t) => createTableSql(t, target)),
   },
+  {
+    // the ad-cost facts, on a database made before they existed (version 1 makes them now)
+    version: 4,
+    name: 'ad_costs',
+    statements: (target) =>
+      TABLES.filter((t) => t.name === 'ad_costs' || t.name === 'ad_cost_imports').map((t) =>
+        createTableSql(t, target),
+      ),
+  },
 ];
 
 /** The bookkeeping table (replicated too on a cluster, so every node agrees on the version). */

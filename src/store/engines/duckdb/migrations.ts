@@ -371,4 +371,43 @@ export const MIGRATIONS: readonly Migration[] = [
         imported_at TIMESTAMPTZ NOT NULL
       );`,
   },
+  {
+    version: 20,
+    name: 'ad_costs',
+    // What the ad platforms report, as facts: each import covers an account's period, and for each day
+    // the latest import covering it is in effect (neutral/ad-costs-queries.ts). Spend in micros (exact).
+    sql: `
+      CREATE TABLE ad_costs (
+        workspace_id VARCHAR NOT NULL,
+        import_id VARCHAR NOT NULL,
+        platform VARCHAR NOT NULL,
+        account_id VARCHAR NOT NULL,
+        cost_date DATE NOT NULL,
+        currency VARCHAR NOT NULL,
+        campaign_id VARCHAR NOT NULL,
+        campaign_name VARCHAR NOT NULL,
+        ad_group_id VARCHAR,
+        ad_group_name VARCHAR,
+        ad_id VARCHAR,
+        ad_name VARCHAR,
+        keyword VARCHAR,
+        match_type VARCHAR,
+        impressions BIGINT NOT NULL,
+        clicks BIGINT NOT NULL,
+        cost_micros BIGINT NOT NULL,
+        conversions DOUBLE NOT NULL,
+        conversion_value DOUBLE NOT NULL
+      );
+      CREATE TABLE ad_cost_imports (
+        workspace_id VARCHAR NOT NULL,
+        import_id VARCHAR NOT NULL,
+        platform VARCHAR NOT NULL,
+        account_id VARCHAR NOT NULL,
+        date_from DATE NOT NULL,
+        date_to DATE NOT NULL,
+        source VARCHAR NOT NULL,
+        row_count BIGINT NOT NULL,
+        imported_at TIMESTAMPTZ NOT NULL
+      );`,
+  },
 ];

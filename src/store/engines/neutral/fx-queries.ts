@@ -27,13 +27,15 @@ export const toFxRate = (r: Record<string, unknown>) => ({
 });
 
 /**
- * For each row of `amounts` (a table with columns key, currency, on_date DATE): the rate from its
+ * For each row of `amounts` (a table, or a query, with columns key, currency, on_date DATE): the rate from its
  * currency to `target` in effect on its day, that rate's effective date (the older of two when through a
  * third currency) and the currency it went through. Rows without a rate come back with NULLs; an amount
  * already in `target` has rate 1.
  */
-export function fxConversionSql(ws: string, target: string, amounts: string): Sql {
+export function fxConversionSql(ws: string, target: string, amounts: string | Sql): Sql {
   const to = p.text(target);
+  // a table of the store, or a query (inlined where the table would be read)
+  const src = typeof amounts === 'string' ? sql`${fn.table(amounts)}` : sql`(${amounts})`;
   return sql`WITH eff AS (${effectiveSql(ws)}),
     pairs AS (
       SELECT rate_date, base AS c1, quote AS c2, rate FROM eff
@@ -44,10 +46,10 @@ export function fxConversionSql(ws: string, target: string, amounts: string): Sq
     pivots AS (SELECT DISTINCT c1 AS x FROM to_target),
     cand AS (
       SELECT a.key AS key, a.currency AS currency, a.on_date AS on_date, ${to} AS x
-        FROM ${fn.table(amounts)} a WHERE a.currency <> ${to}
+        FROM ${src} a WHERE a.currency <> ${to}
       UNION ALL
       SELECT a.key AS key, a.currency AS currency, a.on_date AS on_date, v.x AS x
-        FROM ${fn.table(amounts)} a CROSS JOIN pivots v WHERE v.x <> a.currency AND a.currency <> ${to}),
+        FROM ${src} a CROSS JOIN pivots v WHERE v.x <> a.currency AND a.currency <> ${to}),
     legs AS (
       SELECT c.key AS key, c.x AS x, c.on_date AS on_date, f.rate AS r1, f.rate_date AS d1
         FROM cand c ASOF LEFT JOIN pairs f ON f.c1 = c.currency AND f.c2 = c.x AND c.on_date >= f.rate_date),
@@ -69,7 +71,7 @@ export function fxConversionSql(ws: string, target: string, amounts: string): Sq
       CASE WHEN a.currency = ${to} THEN 1.0 ELSE c.rate END AS rate,
       CASE WHEN a.currency = ${to} THEN NULL ELSE c.rate_date END AS rate_date,
       CASE WHEN c.via = '' THEN NULL ELSE c.via END AS via
-    FROM ${fn.table(amounts)} a LEFT JOIN chosen c ON c.key = a.key
+    FROM ${src} a LEFT JOIN chosen c ON c.key = a.key
     ORDER BY a.key`;
 }
 
