@@ -4,6 +4,7 @@
 import type { Store } from '../store/store.js';
 import { creditWorkspace, type CreditSummary } from './attribution-credits.js';
 import { attributionSettingsFor } from './attribution-settings.js';
+import { deriveCrmMilestones } from './crm-milestones.js';
 import {
   FUNNEL_SETTINGS,
   FunnelError,
@@ -15,6 +16,8 @@ import { withWorkspaceLock } from './workspace-lock.js';
 
 export interface FunnelChange {
   funnel: Funnel;
+  /** CRM milestone rows derived again under the new funnel. */
+  milestones: number;
   credits: CreditSummary;
 }
 
@@ -35,7 +38,8 @@ export async function changeFunnel(
         `the attribution settings credit "${conversion}": change their conversion first (${reason})`,
       );
     await store.setSetting(workspaceId, FUNNEL_SETTINGS, funnel);
+    const milestones = await deriveCrmMilestones(store, workspaceId, funnel);
     const credits = await creditWorkspace(store, workspaceId);
-    return { funnel, credits };
+    return { funnel, milestones, credits };
   });
 }

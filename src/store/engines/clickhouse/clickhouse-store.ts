@@ -9,6 +9,14 @@ import type { ChdbLocation, ClickHouseLocation } from '../../store-url.js';
 import { bind } from '../bind.js';
 import { appendEvents } from './append-events.js';
 import { completeErasure, listErasures, redactionRuns } from './audit-logs.js';
+import {
+  appendCrmChanges,
+  crmChanges,
+  crmDeals,
+  crmMatchCounts,
+  crmStageKeys,
+  deriveCrmMilestones,
+} from './crm.js';
 import { openChdbConnection } from './chdb-connection.js';
 import { ClickHouseError, type ClickHouseConnection } from './connection.js';
 import {
@@ -116,6 +124,14 @@ export async function openClickHouseData(location: ClickHouseDataLocation): Prom
       completeErasure,
     }),
     ...bind(s, { redactionRuns, redactStoredEvents }),
+    ...bind(s, {
+      appendCrmChanges,
+      crmChanges,
+      crmStageKeys,
+      deriveCrmMilestones,
+      crmMatchCounts,
+      crmDeals,
+    }),
   };
   STORES.set(data, s);
   return data;

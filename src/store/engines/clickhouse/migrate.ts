@@ -35,6 +35,15 @@ export const CH_MIGRATIONS: readonly ChMigration[] = [
         modifySettingsSql(t.name, PATCH_DELETE_TABLE_SETTINGS, target),
       ),
   },
+  {
+    // CRM facts (DuckDB's version 19); a database made by version 1 today has them already
+    version: 3,
+    name: 'crm changes and their match keys',
+    statements: (target) =>
+      TABLES.filter((t) => t.name === 'crm_changes' || t.name === 'crm_match_keys').map((t) =>
+        createTableSql(t, target),
+      ),
+  },
 ];
 
 /** The bookkeeping table (replicated too on a cluster, so every node agrees on the version). */
