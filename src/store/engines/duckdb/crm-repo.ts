@@ -28,12 +28,40 @@ import {
   toCrmMatchCount,
   toCrmStageKey,
 } from '../neutral/crm-queries.js';
-import type { Db } from './connection.js';
+import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { VARCHAR_LIST, type Db } from './connection.js';
 import { queryNeutral, readNeutral, runNeutral } from './dialect.js';
 
-const CHANGE_VALUES = CRM_CHANGE_COLUMNS.map((c) =>
-  c === 'occurred_at' ? `CAST($${c} AS TIMESTAMPTZ)` : `$${c}`,
-).join(', ');
+/** Columns bound as lists of text (one statement per batch, zipped by unnest), cast to their types. */
+const CASTS: Readonly<Record<string, string>> = {
+  occurred_at: 'TIMESTAMPTZ',
+  amount_minor: 'BIGINT',
+  position: 'INTEGER',
+};
+
+/** Inserts rows in one statement: each column a list parameter, the lists zipped by unnest. */
+async function insertRows(
+  conn: DuckDBConnection,
+  table: string,
+  columns: readonly string[],
+  rows: ReadonlyArray<Readonly<Record<string, string | number | null>>>,
+): Promise<void> {
+  const params: Record<string, DuckDBValue> = {};
+  const types: Record<string, typeof VARCHAR_LIST> = {};
+  columns.forEach((c, i) => {
+    params[`c${i}`] = listValue(
+      rows.map((r) => (r[c] === null || r[c] === undefined ? null : String(r[c]))),
+    );
+    types[`c${i}`] = VARCHAR_LIST;
+  });
+  const unnested = columns.map((c, i) => `unnest($c${i}) AS ${c}`).join(', ');
+  const cast = columns.map((c) => (CASTS[c] ? `CAST(${c} AS ${CASTS[c]})` : c)).join(', ');
+  await conn.run(
+    `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${cast} FROM (SELECT ${unnested})`,
+    params,
+    types,
+  );
+}
 
 export async function appendCrmChanges(
   db: Db,
@@ -48,20 +76,20 @@ export async function appendCrmChanges(
     );
     const fresh = freshChanges(changes, stored);
     if (fresh.length > 0) {
-      const change = await conn.prepare(
-        `INSERT INTO crm_changes (${CRM_CHANGE_COLUMNS.join(', ')}) VALUES (${CHANGE_VALUES})`,
+      await insertRows(
+        conn,
+        'crm_changes',
+        CRM_CHANGE_COLUMNS,
+        fresh.map((f) => crmChangeRow(ws, f)),
       );
-      const match = await conn.prepare(
-        'INSERT INTO crm_match_keys (workspace_id, key, kind, value, position) VALUES ($workspace_id, $key, $kind, $value, $position)',
-      );
-      for (const f of fresh) {
-        change.bind(crmChangeRow(ws, f));
-        await change.run();
-        for (const m of crmMatchRows(ws, f)) {
-          match.bind({ ...m });
-          await match.run();
-        }
-      }
+      const matches = fresh.flatMap((f) => crmMatchRows(ws, f));
+      if (matches.length > 0)
+        await insertRows(
+          conn,
+          'crm_match_keys',
+          ['workspace_id', 'key', 'kind', 'value', 'position'],
+          matches.map((m) => ({ ...m })),
+        );
     }
     return { inserted: fresh.length, duplicates: changes.length - fresh.length };
   });
