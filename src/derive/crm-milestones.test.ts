@@ -10,7 +10,7 @@ import type { Store } from '../store/store.js';
 import { add, identify, page, withStore } from '../test-helpers/events.js';
 import { attributionReport, changeAttributionSettings } from './attribution-report.js';
 import { recordCrmChanges } from './crm-milestones.js';
-import { rebuild } from './derive.js';
+import { deriveAffected, rebuild } from './derive.js';
 import { changeFunnel } from './funnel-change.js';
 
 const csv = resolveCsvMapping();
@@ -197,5 +197,33 @@ test('changing the funnel re-derives the CRM milestones from the same facts', as
     await changeFunnel(store, 'w', {});
     assert.deepEqual(await reached(store, 'customer'), [[ada, '2026-03-20', 12000.5]]);
     assert.deepEqual(await reached(store, 'meeting_booked'), []);
+  });
+});
+
+test('an unmatched contact is matched later: the live derive of a new identify gives its person the CRM milestones', async () => {
+  await withStore(async (store) => {
+    await seedEvents(store);
+    await recordCrmChanges(store, 'w', [...CONTACTS, ...DEALS]);
+    const unmatched = (await store.crmMatchCounts('w')).find((c) => c.objectType === 'contact');
+    assert.equal(unmatched?.matched, 3);
+
+    // dan fills a form on the site: the events' live derive matches his CRM contact
+    await add(store, [
+      page('anon-d', '2026-03-09T09:00:00Z', 'https://acme.io/?utm_source=bing&utm_medium=cpc'),
+      identify('anon-d', '2026-03-09T09:01:00Z', 'dan@elsewhere.io'),
+    ]);
+    await deriveAffected(store, 'w', ['anon-d']);
+    const dan = await person(store, 'email', 'dan@elsewhere.io');
+    assert.ok((await reached(store, 'sql')).some(([p, at]) => p === dan && at === '2026-03-04'));
+    assert.deepEqual(
+      (await store.crmMatchCounts('w')).map((c) => [c.objectType, c.objects, c.matched]),
+      [
+        ['contact', 4, 4],
+        ['deal', 3, 3],
+      ],
+    );
+    // his lost deal reached no milestone; its state keeps the reason and now names him
+    const d3 = (await store.crmDeals('w')).find((d) => d.dealId === 'd3');
+    assert.deepEqual([d3?.outcome, d3?.lostReason, d3?.personId], ['lost', 'price', dan]);
   });
 });
