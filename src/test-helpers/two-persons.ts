@@ -185,6 +185,21 @@ export async function seedTwoPersons({ duck, duckDb, ch, dir }: BothEngines): Pr
     match: { emails: [email], phones: [], anonymousIds: [], contactIds: [id], companyIds: [] },
   });
   await duck.appendCrmChanges(WS, [contact('crm-ann', ANN_EMAIL), contact('crm-bob', BOB_EMAIL)]);
+  const payment = (id: string, email: string) => ({
+    key: `csv:revenue:${id}`,
+    source: 'csv',
+    account: null,
+    paymentId: id,
+    occurredAt: Date.parse('2024-05-05T00:00:00.000Z'),
+    amount: { minor: 4900, currency: 'usd' },
+    dealId: null,
+    description: 'setup fee',
+    match: { emails: [email], phones: [], anonymousIds: [], contactIds: [], companyIds: [] },
+  });
+  await duck.appendRevenueRecords(WS, [
+    payment('pay-ann', ANN_EMAIL),
+    payment('pay-bob', BOB_EMAIL),
+  ]);
   // derived rows: DuckDB's derive, then a quarantine and identity-log rows naming each person
   await rebuild(duck, WS);
   const ann = await selection(duck, 'ann', [letter(0), letter(1)]);
@@ -205,6 +220,7 @@ export async function seedTwoPersons({ duck, duckDb, ch, dir }: BothEngines): Pr
     'identity_links',
     'crm_changes',
     'crm_match_keys',
+    'revenue_records',
     'sessions',
     'identities',
     'identity_seen',

@@ -46,6 +46,23 @@ export interface CrmChangeFact {
   } | null;
 }
 
+/**
+ * One-off revenue as a source hands it on (src/sources/crm's RevenueRecord): a payment, a refund
+ * (negative) or an invoice paid outside any subscription. Its match keys are stored with the changes'.
+ */
+export interface RevenueFact {
+  key: string;
+  source: string;
+  account: string | null;
+  paymentId: string | null;
+  /** Epoch ms. */
+  occurredAt: number;
+  amount: CrmAmount;
+  dealId: string | null;
+  description: string | null;
+  match: CrmChangeFact['match'];
+}
+
 export interface CrmAppendResult {
   /** Changes stored now. */
   inserted: number;
@@ -126,6 +143,13 @@ export interface CrmStore {
     workspaceId: string,
     changes: readonly CrmChangeFact[],
   ): Promise<CrmAppendResult>;
+  /** Stores one-off revenue records as facts, as appendCrmChanges does changes (each key once). */
+  appendRevenueRecords(
+    workspaceId: string,
+    records: readonly RevenueFact[],
+  ): Promise<CrmAppendResult>;
+  /** The workspace's revenue records as stored, by time then key. */
+  revenueRecords(workspaceId: string): Promise<RevenueFact[]>;
   /** The workspace's changes as stored, by time then key. */
   crmChanges(workspaceId: string): Promise<CrmChangeFact[]>;
   /** The distinct stage keys of the workspace's changes (what a funnel maps). */

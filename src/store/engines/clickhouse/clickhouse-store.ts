@@ -11,6 +11,8 @@ import { appendEvents } from './append-events.js';
 import { completeErasure, listErasures, redactionRuns } from './audit-logs.js';
 import {
   appendCrmChanges,
+  appendRevenueRecords,
+  revenueRecords,
   crmChanges,
   crmDeals,
   crmMatchCounts,
@@ -126,6 +128,8 @@ export async function openClickHouseData(location: ClickHouseDataLocation): Prom
     ...bind(s, { redactionRuns, redactStoredEvents }),
     ...bind(s, {
       appendCrmChanges,
+      appendRevenueRecords,
+      revenueRecords,
       crmChanges,
       crmStageKeys,
       deriveCrmMilestones,

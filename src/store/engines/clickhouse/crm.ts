@@ -9,6 +9,7 @@ import type {
   CrmMatchCount,
   CrmMilestoneMapping,
   CrmStageKey,
+  RevenueFact,
 } from '../../areas/crm.js';
 import {
   crmChangeRow,
@@ -28,6 +29,9 @@ import {
   toCrmMatchCount,
   toCrmStageKey,
   countCrmMilestonesSql,
+  revenueRow,
+  listRevenueSql,
+  toRevenueFact,
 } from '../neutral/crm-queries.js';
 import { fn, p, sql } from '../neutral/sql.js';
 import { commandNeutral, queryNeutral } from './dialect.js';
@@ -55,6 +59,37 @@ export async function appendCrmChanges(
     );
   }
   return { inserted: fresh.length, duplicates: changes.length - fresh.length };
+}
+
+export async function appendRevenueRecords(
+  s: ChStore,
+  ws: string,
+  records: readonly RevenueFact[],
+): Promise<CrmAppendResult> {
+  if (records.length === 0) return { inserted: 0, duplicates: 0 };
+  const keys = [...new Set(records.map((c) => c.key))];
+  const stored = new Set(
+    (await queryNeutral(s.conn, s.database, storedCrmKeysSql(ws, keys, 'revenue_records'))).map(
+      (r) => String(r.key),
+    ),
+  );
+  const fresh = freshChanges(records, stored);
+  if (fresh.length > 0) {
+    const matches = fresh.flatMap((f) => crmMatchRows(ws, f));
+    if (matches.length > 0) await s.conn.insert(`${s.database}.crm_match_keys`, matches);
+    await s.conn.insert(
+      `${s.database}.revenue_records`,
+      fresh.map((f) => revenueRow(ws, f)),
+    );
+  }
+  return { inserted: fresh.length, duplicates: records.length - fresh.length };
+}
+
+export async function revenueRecords(s: ChStore, ws: string): Promise<RevenueFact[]> {
+  const keys = groupMatchKeys(await queryNeutral(s.conn, s.database, listCrmMatchKeysSql(ws)));
+  return (await queryNeutral(s.conn, s.database, listRevenueSql(ws))).map((r) =>
+    toRevenueFact(r, keys),
+  );
 }
 
 export async function crmChanges(s: ChStore, ws: string): Promise<CrmChangeFact[]> {

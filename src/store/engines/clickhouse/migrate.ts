@@ -44,6 +44,13 @@ export const CH_MIGRATIONS: readonly ChMigration[] = [
         createTableSql(t, target),
       ),
   },
+  {
+    // one-off revenue facts (DuckDB's version 20)
+    version: 4,
+    name: 'revenue records',
+    statements: (target) =>
+      TABLES.filter((t) => t.name === 'revenue_records').map((t) => createTableSql(t, target)),
+  },
 ];
 
 /** The bookkeeping table (replicated too on a cluster, so every node agrees on the version). */

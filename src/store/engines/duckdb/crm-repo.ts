@@ -8,6 +8,7 @@ import type {
   CrmMatchCount,
   CrmMilestoneMapping,
   CrmStageKey,
+  RevenueFact,
 } from '../../areas/crm.js';
 import {
   CRM_CHANGE_COLUMNS,
@@ -27,6 +28,10 @@ import {
   toCrmDeal,
   toCrmMatchCount,
   toCrmStageKey,
+  REVENUE_COLUMNS,
+  revenueRow,
+  listRevenueSql,
+  toRevenueFact,
 } from '../neutral/crm-queries.js';
 import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { VARCHAR_LIST, type Db } from './connection.js';
@@ -93,6 +98,45 @@ export async function appendCrmChanges(
     }
     return { inserted: fresh.length, duplicates: changes.length - fresh.length };
   });
+}
+
+export async function appendRevenueRecords(
+  db: Db,
+  ws: string,
+  records: readonly RevenueFact[],
+): Promise<CrmAppendResult> {
+  if (records.length === 0) return { inserted: 0, duplicates: 0 };
+  return db.transaction(async (conn) => {
+    const keys = [...new Set(records.map((c) => c.key))];
+    const stored = new Set(
+      (await readNeutral(conn, storedCrmKeysSql(ws, keys, 'revenue_records'))).map((r) =>
+        String(r.key),
+      ),
+    );
+    const fresh = freshChanges(records, stored);
+    if (fresh.length > 0) {
+      await insertRows(
+        conn,
+        'revenue_records',
+        REVENUE_COLUMNS,
+        fresh.map((f) => revenueRow(ws, f)),
+      );
+      const matches = fresh.flatMap((f) => crmMatchRows(ws, f));
+      if (matches.length > 0)
+        await insertRows(
+          conn,
+          'crm_match_keys',
+          ['workspace_id', 'key', 'kind', 'value', 'position'],
+          matches.map((m) => ({ ...m })),
+        );
+    }
+    return { inserted: fresh.length, duplicates: records.length - fresh.length };
+  });
+}
+
+export async function revenueRecords(db: Db, ws: string): Promise<RevenueFact[]> {
+  const keys = groupMatchKeys(await queryNeutral(db, listCrmMatchKeysSql(ws)));
+  return (await queryNeutral(db, listRevenueSql(ws))).map((r) => toRevenueFact(r, keys));
 }
 
 export async function crmChanges(db: Db, ws: string): Promise<CrmChangeFact[]> {

@@ -27,6 +27,8 @@ import { identityEdgesReady, identityLinkFacts, saveIdentityEdges } from './iden
 import { appendIdentityLinks, listIdentityLinks } from './identity-links-repo.js';
 import {
   appendCrmChanges,
+  appendRevenueRecords,
+  revenueRecords,
   crmChanges,
   crmDeals,
   crmMatchCounts,
@@ -179,6 +181,8 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
       erasePerson(db, privacyKey, workspaceId, selection, meta),
     ...bind(db, {
       appendCrmChanges,
+      appendRevenueRecords,
+      revenueRecords,
       crmChanges,
       crmStageKeys,
       deriveCrmMilestones,

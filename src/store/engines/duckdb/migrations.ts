@@ -396,4 +396,25 @@ export const MIGRATIONS: readonly Migration[] = [
         position INTEGER NOT NULL
       );`,
   },
+  {
+    version: 20,
+    name: 'revenue_records',
+    // Facts: one-off revenue (a payment, a refund, an invoice outside any subscription) as a source
+    // hands it on (src/sources/crm/revenue-records.ts), one row per key; its match keys are stored in
+    // crm_match_keys under the record's key.
+    sql: `
+      CREATE TABLE revenue_records (
+        workspace_id VARCHAR NOT NULL,
+        key VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        account VARCHAR,
+        payment_id VARCHAR,
+        occurred_at TIMESTAMPTZ NOT NULL,
+        amount_minor BIGINT NOT NULL,     -- negative for a refund
+        currency VARCHAR NOT NULL,
+        deal_id VARCHAR,
+        description VARCHAR,
+        recorded_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      );`,
+  },
 ];

@@ -7,6 +7,7 @@ import {
   type CrmMatchCount,
   type CrmMilestoneMapping,
   type CrmStageKey,
+  type RevenueFact,
 } from '../../areas/crm.js';
 import { text, num } from './rows.js';
 import { fn, join, p, sql, type Sql } from './sql.js';
@@ -86,7 +87,10 @@ export interface CrmMatchKeyRow {
 }
 
 /** A change's match keys as crm_match_keys rows, each list in its order. */
-export function crmMatchRows(ws: string, f: CrmChangeFact): CrmMatchKeyRow[] {
+export function crmMatchRows(
+  ws: string,
+  f: { key: string; match: CrmChangeFact['match'] },
+): CrmMatchKeyRow[] {
   const out: CrmMatchKeyRow[] = [];
   for (const [field, kind] of Object.entries(CRM_MATCH_KINDS) as Array<
     [keyof typeof CRM_MATCH_KINDS, string]
@@ -98,12 +102,12 @@ export function crmMatchRows(ws: string, f: CrmChangeFact): CrmMatchKeyRow[] {
 }
 
 /** The changes of a batch to store: the first of each key not stored already. */
-export function freshChanges(
-  changes: readonly CrmChangeFact[],
+export function freshChanges<T extends { key: string }>(
+  changes: readonly T[],
   stored: ReadonlySet<string>,
-): CrmChangeFact[] {
+): T[] {
   const seen = new Set(stored);
-  const out: CrmChangeFact[] = [];
+  const out: T[] = [];
   for (const c of changes) {
     if (seen.has(c.key)) continue;
     seen.add(c.key);
@@ -112,10 +116,78 @@ export function freshChanges(
   return out;
 }
 
-/** Which of these keys are stored already. */
-export function storedCrmKeysSql(ws: string, keys: readonly string[]): Sql {
-  return sql`SELECT key FROM ${fn.table('crm_changes')}
+/** Which of these keys are stored already (in crm_changes, or revenue_records). */
+export function storedCrmKeysSql(
+  ws: string,
+  keys: readonly string[],
+  table: 'crm_changes' | 'revenue_records' = 'crm_changes',
+): Sql {
+  return sql`SELECT key FROM ${fn.table(table)}
     WHERE workspace_id = ${p.text(ws)} AND ${fn.inSet('key', p.texts(keys))}`;
+}
+
+/** The columns of revenue_records, in order. */
+export const REVENUE_COLUMNS = [
+  'workspace_id',
+  'key',
+  'source',
+  'account',
+  'payment_id',
+  'occurred_at',
+  'amount_minor',
+  'currency',
+  'deal_id',
+  'description',
+] as const;
+
+export function revenueRow(
+  ws: string,
+  r: RevenueFact,
+): Record<(typeof REVENUE_COLUMNS)[number], string | number | null> {
+  return {
+    workspace_id: ws,
+    key: r.key,
+    source: r.source,
+    account: r.account,
+    payment_id: r.paymentId,
+    occurred_at: new Date(r.occurredAt).toISOString(),
+    amount_minor: r.amount.minor,
+    currency: r.amount.currency,
+    deal_id: r.dealId,
+    description: r.description,
+  };
+}
+
+export function listRevenueSql(ws: string): Sql {
+  return sql`SELECT key, source, account, payment_id, ${fn.epochMs('occurred_at')} AS occurred_ms,
+      amount_minor, currency, deal_id, description
+    FROM ${fn.table('revenue_records')} WHERE workspace_id = ${p.text(ws)}
+    ORDER BY occurred_ms, key`;
+}
+
+export function toRevenueFact(
+  r: Row,
+  keys: ReadonlyMap<string, Map<string, string[]>>,
+): RevenueFact {
+  const k = keys.get(String(r.key));
+  const list = (kind: string) => k?.get(kind) ?? [];
+  return {
+    key: String(r.key),
+    source: String(r.source),
+    account: text(r.account),
+    paymentId: text(r.payment_id),
+    occurredAt: Number(r.occurred_ms),
+    amount: { minor: Number(r.amount_minor), currency: String(r.currency) },
+    dealId: text(r.deal_id),
+    description: text(r.description),
+    match: {
+      emails: list(CRM_MATCH_KINDS.emails),
+      phones: list(CRM_MATCH_KINDS.phones),
+      anonymousIds: list(CRM_MATCH_KINDS.anonymousIds),
+      contactIds: list(CRM_MATCH_KINDS.contactIds),
+      companyIds: list(CRM_MATCH_KINDS.companyIds),
+    },
+  };
 }
 
 export function listCrmChangesSql(ws: string): Sql {

@@ -11,8 +11,9 @@ export const PERSON_TABLE_KINDS = {
   events: 'fact',
   identity_links: 'fact',
   dead_letters: 'fact',
-  // CRM changes before their match keys: the changes are found through the keys
+  // CRM changes and revenue before their match keys: they are found through the keys
   crm_changes: 'fact',
+  revenue_records: 'fact',
   crm_match_keys: 'fact',
   sessions: 'derived',
   identities: 'derived',
@@ -117,6 +118,7 @@ export function personTables(workspaceId: string, sel: PersonSelection): PersonT
     // the selection names dead letters of this workspace (and, for an erasure, lines too broken to name one)
     dead_letters: anyOf([inValues('id', sel.deadLetters)]),
     crm_changes: sql`${ws} AND ${anyOf([crmKeysOf(workspaceId, owned)])}`,
+    revenue_records: sql`${ws} AND ${anyOf([crmKeysOf(workspaceId, owned)])}`,
     crm_match_keys: sql`${ws} AND ${anyOf([crmKeysOf(workspaceId, owned)])}`,
     sessions: sql`${ws} AND ${anyOf([
       inValues('anonymous_id', e.anonymousIds),
