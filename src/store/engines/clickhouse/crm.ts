@@ -12,27 +12,29 @@ import type {
   RevenueFact,
 } from '../../areas/crm.js';
 import {
-  crmChangeRow,
   crmDealsSql,
   crmMatchCountsSql,
-  crmMatchRows,
   crmMilestonesSql,
   crmStageKeysSql,
-  freshChanges,
-  groupMatchKeys,
   insertCrmMilestonesSql,
   listCrmChangesSql,
   listCrmMatchKeysSql,
   storedCrmKeysSql,
+  countCrmMilestonesSql,
+  listRevenueSql,
+} from '../neutral/crm-queries.js';
+import {
+  crmChangeRow,
+  crmMatchRows,
+  freshChanges,
+  groupMatchKeys,
   toCrmChange,
   toCrmDeal,
   toCrmMatchCount,
   toCrmStageKey,
-  countCrmMilestonesSql,
   revenueRow,
-  listRevenueSql,
   toRevenueFact,
-} from '../neutral/crm-queries.js';
+} from '../neutral/crm-rows.js';
 import { fn, p, sql } from '../neutral/sql.js';
 import { commandNeutral, queryNeutral } from './dialect.js';
 import type { ChStore } from './events.js';

@@ -11,28 +11,30 @@ import type {
   RevenueFact,
 } from '../../areas/crm.js';
 import {
-  CRM_CHANGE_COLUMNS,
-  crmChangeRow,
   crmDealsSql,
   crmMatchCountsSql,
-  crmMatchRows,
   crmMilestonesSql,
   crmStageKeysSql,
-  freshChanges,
-  groupMatchKeys,
   insertCrmMilestonesSql,
   listCrmChangesSql,
   listCrmMatchKeysSql,
   storedCrmKeysSql,
+  listRevenueSql,
+} from '../neutral/crm-queries.js';
+import {
+  CRM_CHANGE_COLUMNS,
+  crmChangeRow,
+  crmMatchRows,
+  freshChanges,
+  groupMatchKeys,
   toCrmChange,
   toCrmDeal,
   toCrmMatchCount,
   toCrmStageKey,
   REVENUE_COLUMNS,
   revenueRow,
-  listRevenueSql,
   toRevenueFact,
-} from '../neutral/crm-queries.js';
+} from '../neutral/crm-rows.js';
 import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { VARCHAR_LIST, type Db } from './connection.js';
 import { queryNeutral, readNeutral, runNeutral } from './dialect.js';
