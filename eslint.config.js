@@ -18,7 +18,19 @@ const LAYERS = {
   sources: ['util', 'rules', 'revenue', 'config'],
   workspaces: ['util', 'rules', 'store'],
   collect: ['util', 'rules', 'store', 'config', 'derive'],
-  derive: ['util', 'rules', 'store', 'config', 'attribution', 'sim', 'collect', 'workspaces'],
+  // the funnel composes the CRM connectors' mappings, and CRM facts are their change records
+  derive: [
+    'util',
+    'rules',
+    'store',
+    'config',
+    'attribution',
+    'sim',
+    'collect',
+    'workspaces',
+    'sources',
+    'revenue',
+  ],
   reports: ['util', 'rules', 'store', 'config', 'attribution', 'derive', 'workspaces'],
 };
 // the interfaces: the server over every layer below, the CLI over those and the server (for `serve`)

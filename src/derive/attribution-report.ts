@@ -18,10 +18,12 @@ import {
 } from './attribution-credits.js';
 import {
   ATTRIBUTION_SETTINGS,
+  AttributionSettingsError,
   attributionSettingsFor,
   parseAttributionSettings,
   type WorkspaceAttributionSettings,
 } from './attribution-settings.js';
+import { funnelFor, unknownMilestone } from './funnel.js';
 import { withWorkspaceLock } from './workspace-lock.js';
 
 export const ALL_MODEL_NAMES: readonly StoredModelName[] = [
@@ -75,6 +77,7 @@ export async function attributionReport(
   const saved = await attributionSettingsFor(store, workspaceId);
   const overridden = q.overrides !== undefined && Object.keys(q.overrides).length > 0;
   const settings = overridden ? parseAttributionSettings({ ...saved, ...q.overrides }) : saved;
+  if (overridden) await checkConversion(store, workspaceId, settings.conversion);
   if (!storedModelsFor(settings).includes(q.model)) {
     throw new ReportError(
       'model',
@@ -186,6 +189,15 @@ export async function compareModels(
   return { milestone: settings.conversion, models };
 }
 
+/**
+ * A conversion milestone the workspace's funnel does not define is refused, naming the funnel's (it would
+ * credit nothing and zero every report). One the funnel defines but no data reached yet is fine.
+ */
+async function checkConversion(store: Store, workspaceId: string, conversion: string) {
+  const reason = unknownMilestone(await funnelFor(store, workspaceId), conversion);
+  if (reason !== null) throw new AttributionSettingsError('conversion', reason);
+}
+
 /** Saves new settings (validated; nothing stored when invalid) and re-credits the workspace in full. */
 export async function changeAttributionSettings(
   store: Store,
@@ -193,6 +205,7 @@ export async function changeAttributionSettings(
   input: unknown,
 ): Promise<{ settings: WorkspaceAttributionSettings; credits: CreditSummary }> {
   const settings = parseAttributionSettings(input);
+  await checkConversion(store, workspaceId, settings.conversion);
   return withWorkspaceLock(store, workspaceId, async () => {
     const before = await attributionSettingsFor(store, workspaceId);
     await store.setSetting(workspaceId, ATTRIBUTION_SETTINGS, settings);

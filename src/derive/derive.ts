@@ -9,6 +9,7 @@ import {
   refitDataDriven,
   type CreditSummary,
 } from './attribution-credits.js';
+import { deriveCrmMilestones } from './crm-milestones.js';
 import { resolvePersons, type IdentitySummary } from './resolve-persons.js';
 import { deriveSessions } from './sessions.js';
 import { refreshUserAgents } from './user-agents.js';
@@ -44,6 +45,7 @@ async function rebuildUnlocked(
   const s = await deriveSessions(store, workspaceId, settings.sessions);
   const identity = await resolvePersons(store, workspaceId, settings);
   const leads = await store.deriveLeadMilestones(workspaceId);
+  await deriveCrmMilestones(store, workspaceId);
   const credits = await creditWorkspace(store, workspaceId);
   return { sessions: s.sessions, identity, leads, credits };
 }
@@ -121,6 +123,9 @@ async function deriveAffectedUnlocked(
         ...identity.changedPersons,
       ]);
     }
+    // CRM milestones follow their persons through merges and splits (whole: CRM facts are few)
+    if ((await store.crmStageKeys(workspaceId)).length > 0)
+      await deriveCrmMilestones(store, workspaceId);
     // a scoped resolution names every person whose ids, events or milestones moved
     const credits = await creditPersons(store, workspaceId, [...persons], {
       ...opts,

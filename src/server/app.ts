@@ -12,6 +12,7 @@ import { ingestRoutes } from './routes/ingest.js';
 import { eventsRoutes } from './routes/events.js';
 import { trackerRoute } from './routes/tracker.js';
 import { attributionRoutes } from './routes/attribution.js';
+import { funnelRoutes } from './routes/funnel.js';
 import { reportRoutes } from './routes/reports.js';
 import { peopleRoutes } from './routes/people.js';
 import { conversionsRoutes } from './routes/conversions.js';
@@ -106,6 +107,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   ingestRetryRoutes(app, deps.store);
   inspectRoutes(app, deps.store);
   attributionRoutes(app, deps.store);
+  funnelRoutes(app, deps.store);
   reportRoutes(app, deps.store);
   privacyRoutes(app, deps.store, redaction, deps.config.redactParams);
   await workspacesRoutes(app, {

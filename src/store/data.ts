@@ -15,6 +15,7 @@ import type { PrivacyStore } from './areas/privacy.js';
 import type { InspectionStore } from './areas/inspection.js';
 import type { FxStore } from './areas/fx.js';
 import type { AdCostsStore } from './areas/ad-costs.js';
+import type { CrmStore } from './areas/crm.js';
 
 /**
  * The data areas, implemented by every data engine (src/store/engines/<engine>/). Every read and write
@@ -38,4 +39,5 @@ export interface DataStore
     PrivacyStore,
     InspectionStore,
     FxStore,
-    AdCostsStore {}
+    AdCostsStore,
+    CrmStore {}

@@ -15,3 +15,4 @@ export * from './areas/credits.js';
 export * from './areas/redaction.js';
 export * from './areas/privacy.js';
 export * from './areas/inspection.js';
+export * from './areas/crm.js';

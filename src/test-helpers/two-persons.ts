@@ -165,6 +165,41 @@ export async function seedTwoPersons({ duck, duckDb, ch, dir }: BothEngines): Pr
       at: '2024-05-04T00:00:00.000Z',
     },
   ]);
+  // a CRM contact of each: its change and match keys are theirs (found by the e-mail)
+  const contact = (id: string, email: string) => ({
+    key: `csv:contact:${id}:created`,
+    source: 'csv',
+    account: null,
+    objectType: 'contact',
+    objectId: id,
+    change: 'lifecycle_stage',
+    occurredAt: Date.parse('2024-05-04T00:00:00.000Z'),
+    timeSource: 'stage_date',
+    stage: 'mql',
+    pipeline: null,
+    milestone: 'mql',
+    outcome: null,
+    amount: null,
+    lostReason: null,
+    mergedInto: null,
+    match: { emails: [email], phones: [], anonymousIds: [], contactIds: [id], companyIds: [] },
+  });
+  await duck.appendCrmChanges(WS, [contact('crm-ann', ANN_EMAIL), contact('crm-bob', BOB_EMAIL)]);
+  const payment = (id: string, email: string) => ({
+    key: `csv:revenue:${id}`,
+    source: 'csv',
+    account: null,
+    paymentId: id,
+    occurredAt: Date.parse('2024-05-05T00:00:00.000Z'),
+    amount: { minor: 4900, currency: 'usd' },
+    dealId: null,
+    description: 'setup fee',
+    match: { emails: [email], phones: [], anonymousIds: [], contactIds: [], companyIds: [] },
+  });
+  await duck.appendRevenueRecords(WS, [
+    payment('pay-ann', ANN_EMAIL),
+    payment('pay-bob', BOB_EMAIL),
+  ]);
   // derived rows: DuckDB's derive, then a quarantine and identity-log rows naming each person
   await rebuild(duck, WS);
   const ann = await selection(duck, 'ann', [letter(0), letter(1)]);
@@ -183,6 +218,9 @@ export async function seedTwoPersons({ duck, duckDb, ch, dir }: BothEngines): Pr
   );
   await copyDuckRows(duck, ch, [
     'identity_links',
+    'crm_changes',
+    'crm_match_keys',
+    'revenue_records',
     'sessions',
     'identities',
     'identity_seen',

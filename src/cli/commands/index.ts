@@ -3,6 +3,7 @@ import { register as serve } from './serve.js';
 import { register as workspace } from './workspace.js';
 import { register as importCmd } from './import.js';
 import { register as attribute } from './attribute.js';
+import { register as funnel } from './funnel.js';
 import { register as channels } from './channels.js';
 import { register as simulate } from './simulate.js';
 import { register as rebuild } from './rebuild.js';
@@ -25,6 +26,7 @@ export function registerCommands(program: Command): void {
   report(program);
   inspect(program);
   attribute(program);
+  funnel(program);
   evaluate(program);
   channels(program);
   people(program);

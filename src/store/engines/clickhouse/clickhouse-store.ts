@@ -10,6 +10,16 @@ import { bind } from '../bind.js';
 import { adCostImports, adCosts, adCostTotals, appendAdCosts } from './ad-costs.js';
 import { appendEvents } from './append-events.js';
 import { completeErasure, listErasures, redactionRuns } from './audit-logs.js';
+import {
+  appendCrmChanges,
+  appendRevenueRecords,
+  revenueRecords,
+  crmChanges,
+  crmDeals,
+  crmMatchCounts,
+  crmStageKeys,
+  deriveCrmMilestones,
+} from './crm.js';
 import { openChdbConnection } from './chdb-connection.js';
 import { ClickHouseError, type ClickHouseConnection } from './connection.js';
 import {
@@ -130,6 +140,16 @@ export async function openClickHouseData(location: ClickHouseDataLocation): Prom
       completeErasure,
     }),
     ...bind(s, { redactionRuns, redactStoredEvents }),
+    ...bind(s, {
+      appendCrmChanges,
+      appendRevenueRecords,
+      revenueRecords,
+      crmChanges,
+      crmStageKeys,
+      deriveCrmMilestones,
+      crmMatchCounts,
+      crmDeals,
+    }),
   };
   STORES.set(data, s);
   return data;

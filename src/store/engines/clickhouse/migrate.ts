@@ -51,6 +51,22 @@ export const CH_MIGRATIONS: readonly ChMigration[] = [
         createTableSql(t, target),
       ),
   },
+  {
+    // CRM facts (DuckDB's version 21); a database made by version 1 today has them already
+    version: 5,
+    name: 'crm changes and their match keys',
+    statements: (target) =>
+      TABLES.filter((t) => t.name === 'crm_changes' || t.name === 'crm_match_keys').map((t) =>
+        createTableSql(t, target),
+      ),
+  },
+  {
+    // one-off revenue facts (DuckDB's version 22)
+    version: 6,
+    name: 'revenue records',
+    statements: (target) =>
+      TABLES.filter((t) => t.name === 'revenue_records').map((t) => createTableSql(t, target)),
+  },
 ];
 
 /** The bookkeeping table (replicated too on a cluster, so every node agrees on the version). */

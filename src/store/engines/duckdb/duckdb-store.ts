@@ -28,6 +28,16 @@ import { deviceTimelines } from './identity-devices-repo.js';
 import { identityEdgesReady, identityLinkFacts, saveIdentityEdges } from './identity-edges-repo.js';
 import { appendIdentityLinks, listIdentityLinks } from './identity-links-repo.js';
 import {
+  appendCrmChanges,
+  appendRevenueRecords,
+  revenueRecords,
+  crmChanges,
+  crmDeals,
+  crmMatchCounts,
+  crmStageKeys,
+  deriveCrmMilestones,
+} from './crm-repo.js';
+import {
   countPersons,
   currentIdentities,
   deriveLeadMilestones,
@@ -173,6 +183,16 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
     }),
     erasePerson: (workspaceId, selection, meta) =>
       erasePerson(db, privacyKey, workspaceId, selection, meta),
+    ...bind(db, {
+      appendCrmChanges,
+      appendRevenueRecords,
+      revenueRecords,
+      crmChanges,
+      crmStageKeys,
+      deriveCrmMilestones,
+      crmMatchCounts,
+      crmDeals,
+    }),
   };
   DATABASE.set(data, db);
   return { data, control };

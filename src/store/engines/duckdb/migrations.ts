@@ -410,4 +410,65 @@ export const MIGRATIONS: readonly Migration[] = [
         imported_at TIMESTAMPTZ NOT NULL
       );`,
   },
+  {
+    version: 21,
+    name: 'crm_changes',
+    // Facts: CRM object changes as the connectors hand them on (src/sources/crm/records.ts), one row
+    // per key (a re-delivered change is skipped at append), and their match keys (e-mails, phones,
+    // anonymous ids, contact and company ids), one row per key, kind and position. stage_key is the
+    // row's own source, object type, change, stage, pipeline and outcome joined: what a funnel maps.
+    sql: `
+      CREATE TABLE crm_changes (
+        workspace_id VARCHAR NOT NULL,
+        key VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        account VARCHAR,
+        object_type VARCHAR NOT NULL,
+        object_id VARCHAR NOT NULL,
+        change VARCHAR NOT NULL,
+        occurred_at TIMESTAMPTZ NOT NULL,
+        time_source VARCHAR NOT NULL,
+        stage VARCHAR,
+        pipeline VARCHAR,
+        milestone VARCHAR,                -- the connector's mapping at intake (the derive maps again)
+        outcome VARCHAR,
+        amount_minor BIGINT,
+        currency VARCHAR,
+        lost_reason VARCHAR,
+        merged_into VARCHAR,
+        converted_contact_id VARCHAR,
+        converted_company_id VARCHAR,
+        converted_deal_id VARCHAR,
+        stage_key VARCHAR NOT NULL,
+        recorded_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      );
+      CREATE TABLE crm_match_keys (
+        workspace_id VARCHAR NOT NULL,
+        key VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        value VARCHAR NOT NULL,
+        position INTEGER NOT NULL
+      );`,
+  },
+  {
+    version: 22,
+    name: 'revenue_records',
+    // Facts: one-off revenue (a payment, a refund, an invoice outside any subscription) as a source
+    // hands it on (src/sources/crm/revenue-records.ts), one row per key; its match keys are stored in
+    // crm_match_keys under the record's key.
+    sql: `
+      CREATE TABLE revenue_records (
+        workspace_id VARCHAR NOT NULL,
+        key VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        account VARCHAR,
+        payment_id VARCHAR,
+        occurred_at TIMESTAMPTZ NOT NULL,
+        amount_minor BIGINT NOT NULL,     -- negative for a refund
+        currency VARCHAR NOT NULL,
+        deal_id VARCHAR,
+        description VARCHAR,
+        recorded_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      );`,
+  },
 ];

@@ -11,6 +11,10 @@ export const PERSON_TABLE_KINDS = {
   events: 'fact',
   identity_links: 'fact',
   dead_letters: 'fact',
+  // CRM changes and revenue before their match keys: they are found through the keys
+  crm_changes: 'fact',
+  revenue_records: 'fact',
+  crm_match_keys: 'fact',
   sessions: 'derived',
   identities: 'derived',
   identity_seen: 'derived',
@@ -75,6 +79,17 @@ function inSpans(column: string, ts: string, spans: readonly DeviceSpan[]): Sql 
 }
 
 /**
+ * CRM changes whose match keys name one of the person's identifiers (an e-mail, phone or anonymous id,
+ * as the identities table spells them), by key: the change and all of its match keys are theirs.
+ */
+function crmKeysOf(workspaceId: string, owned: readonly IdentifierKey[]): Sql | undefined {
+  const named = inPairs('kind', 'value', owned);
+  if (named === undefined) return undefined;
+  return sql`key IN (SELECT key FROM ${fn.table('crm_match_keys')}
+    WHERE workspace_id = ${p.text(workspaceId)} AND ${named})`;
+}
+
+/**
  * Each table's rows about the person. A shared device is the person's only for their stretches of its time:
  * its events by their time and its sessions by their start, its identities rows by person id; the
  * identifiers the filters match by (kind, value) leave it out, so its rows of other persons, and its edges
@@ -102,6 +117,9 @@ export function personTables(workspaceId: string, sel: PersonSelection): PersonT
     ])}`,
     // the selection names dead letters of this workspace (and, for an erasure, lines too broken to name one)
     dead_letters: anyOf([inValues('id', sel.deadLetters)]),
+    crm_changes: sql`${ws} AND ${anyOf([crmKeysOf(workspaceId, owned)])}`,
+    revenue_records: sql`${ws} AND ${anyOf([crmKeysOf(workspaceId, owned)])}`,
+    crm_match_keys: sql`${ws} AND ${anyOf([crmKeysOf(workspaceId, owned)])}`,
     sessions: sql`${ws} AND ${anyOf([
       inValues('anonymous_id', e.anonymousIds),
       inSpans('anonymous_id', 'started_at', e.deviceSpans),

@@ -1,0 +1,173 @@
+// The CRM area on DuckDB: changes appended in one transaction (keys already stored skipped), the rest
+// through the neutral queries (../neutral/crm-queries.ts). The CRM milestones are replaced whole in a
+// transaction, beside the tracker's leads.
+import type {
+  CrmAppendResult,
+  CrmChangeFact,
+  CrmDealState,
+  CrmMatchCount,
+  CrmMilestoneMapping,
+  CrmStageKey,
+  RevenueFact,
+} from '../../areas/crm.js';
+import {
+  crmDealsSql,
+  crmMatchCountsSql,
+  crmMilestonesSql,
+  crmStageKeysSql,
+  insertCrmMilestonesSql,
+  listCrmChangesSql,
+  listCrmMatchKeysSql,
+  storedCrmKeysSql,
+  listRevenueSql,
+} from '../neutral/crm-queries.js';
+import {
+  CRM_CHANGE_COLUMNS,
+  crmChangeRow,
+  crmMatchRows,
+  freshChanges,
+  groupMatchKeys,
+  toCrmChange,
+  toCrmDeal,
+  toCrmMatchCount,
+  toCrmStageKey,
+  REVENUE_COLUMNS,
+  revenueRow,
+  toRevenueFact,
+} from '../neutral/crm-rows.js';
+import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { VARCHAR_LIST, type Db } from './connection.js';
+import { queryNeutral, readNeutral, runNeutral } from './dialect.js';
+
+/** Columns bound as lists of text (one statement per batch, zipped by unnest), cast to their types. */
+const CASTS: Readonly<Record<string, string>> = {
+  occurred_at: 'TIMESTAMPTZ',
+  amount_minor: 'BIGINT',
+  position: 'INTEGER',
+};
+
+/** Inserts rows in one statement: each column a list parameter, the lists zipped by unnest. */
+async function insertRows(
+  conn: DuckDBConnection,
+  table: string,
+  columns: readonly string[],
+  rows: ReadonlyArray<Readonly<Record<string, string | number | null>>>,
+): Promise<void> {
+  const params: Record<string, DuckDBValue> = {};
+  const types: Record<string, typeof VARCHAR_LIST> = {};
+  columns.forEach((c, i) => {
+    params[`c${i}`] = listValue(
+      rows.map((r) => (r[c] === null || r[c] === undefined ? null : String(r[c]))),
+    );
+    types[`c${i}`] = VARCHAR_LIST;
+  });
+  const unnested = columns.map((c, i) => `unnest($c${i}) AS ${c}`).join(', ');
+  const cast = columns.map((c) => (CASTS[c] ? `CAST(${c} AS ${CASTS[c]})` : c)).join(', ');
+  await conn.run(
+    `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${cast} FROM (SELECT ${unnested})`,
+    params,
+    types,
+  );
+}
+
+export async function appendCrmChanges(
+  db: Db,
+  ws: string,
+  changes: readonly CrmChangeFact[],
+): Promise<CrmAppendResult> {
+  if (changes.length === 0) return { inserted: 0, duplicates: 0 };
+  return db.transaction(async (conn) => {
+    const keys = [...new Set(changes.map((c) => c.key))];
+    const stored = new Set(
+      (await readNeutral(conn, storedCrmKeysSql(ws, keys))).map((r) => String(r.key)),
+    );
+    const fresh = freshChanges(changes, stored);
+    if (fresh.length > 0) {
+      await insertRows(
+        conn,
+        'crm_changes',
+        CRM_CHANGE_COLUMNS,
+        fresh.map((f) => crmChangeRow(ws, f)),
+      );
+      const matches = fresh.flatMap((f) => crmMatchRows(ws, f));
+      if (matches.length > 0)
+        await insertRows(
+          conn,
+          'crm_match_keys',
+          ['workspace_id', 'key', 'kind', 'value', 'position'],
+          matches.map((m) => ({ ...m })),
+        );
+    }
+    return { inserted: fresh.length, duplicates: changes.length - fresh.length };
+  });
+}
+
+export async function appendRevenueRecords(
+  db: Db,
+  ws: string,
+  records: readonly RevenueFact[],
+): Promise<CrmAppendResult> {
+  if (records.length === 0) return { inserted: 0, duplicates: 0 };
+  return db.transaction(async (conn) => {
+    const keys = [...new Set(records.map((c) => c.key))];
+    const stored = new Set(
+      (await readNeutral(conn, storedCrmKeysSql(ws, keys, 'revenue_records'))).map((r) =>
+        String(r.key),
+      ),
+    );
+    const fresh = freshChanges(records, stored);
+    if (fresh.length > 0) {
+      await insertRows(
+        conn,
+        'revenue_records',
+        REVENUE_COLUMNS,
+        fresh.map((f) => revenueRow(ws, f)),
+      );
+      const matches = fresh.flatMap((f) => crmMatchRows(ws, f));
+      if (matches.length > 0)
+        await insertRows(
+          conn,
+          'crm_match_keys',
+          ['workspace_id', 'key', 'kind', 'value', 'position'],
+          matches.map((m) => ({ ...m })),
+        );
+    }
+    return { inserted: fresh.length, duplicates: records.length - fresh.length };
+  });
+}
+
+export async function revenueRecords(db: Db, ws: string): Promise<RevenueFact[]> {
+  const keys = groupMatchKeys(await queryNeutral(db, listCrmMatchKeysSql(ws)));
+  return (await queryNeutral(db, listRevenueSql(ws))).map((r) => toRevenueFact(r, keys));
+}
+
+export async function crmChanges(db: Db, ws: string): Promise<CrmChangeFact[]> {
+  const keys = groupMatchKeys(await queryNeutral(db, listCrmMatchKeysSql(ws)));
+  return (await queryNeutral(db, listCrmChangesSql(ws))).map((r) => toCrmChange(r, keys));
+}
+
+export async function crmStageKeys(db: Db, ws: string): Promise<CrmStageKey[]> {
+  return (await queryNeutral(db, crmStageKeysSql(ws))).map(toCrmStageKey);
+}
+
+export async function deriveCrmMilestones(
+  db: Db,
+  ws: string,
+  mapping: CrmMilestoneMapping,
+): Promise<number> {
+  return db.transaction(async (conn) => {
+    await conn.run("DELETE FROM milestones WHERE workspace_id = $ws AND source LIKE 'crm:%'", {
+      ws,
+    });
+    if (mapping.milestones.size === 0) return 0;
+    return runNeutral(conn, insertCrmMilestonesSql('milestones', crmMilestonesSql(ws, mapping)));
+  });
+}
+
+export async function crmMatchCounts(db: Db, ws: string): Promise<CrmMatchCount[]> {
+  return (await queryNeutral(db, crmMatchCountsSql(ws))).map(toCrmMatchCount);
+}
+
+export async function crmDeals(db: Db, ws: string): Promise<CrmDealState[]> {
+  return (await queryNeutral(db, crmDealsSql(ws))).map(toCrmDeal);
+}
