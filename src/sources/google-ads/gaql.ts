@@ -27,5 +27,6 @@ export function gaqlFor(level: GoogleAdsLevel, from: string, to: string): string
   if (!DAY.test(from) || !DAY.test(to) || from > to)
     throw new Error(`not a period of days: ${from}..${to}`);
   const { fields, from: resource } = SELECT[level];
+  // eslint-disable-next-line no-restricted-syntax -- GAQL sent to Google Ads, not an engine's SQL
   return `SELECT ${fields}, ${METRICS} FROM ${resource} WHERE segments.date BETWEEN '${from}' AND '${to}'`;
 }
