@@ -1,0 +1,83 @@
+// A searchStream answer read into cost records: the answer is an array of batches, each with `results`
+// in the API's JSON form (camelCase names; int64 values as strings, doubles as numbers). Zod holds each
+// row to the shape; a row the schema refuses is an error naming the batch, row and field.
+import { z } from 'zod';
+import type { AdCostRecord } from '../ads/records.js';
+
+const int64 = z
+  .union([z.string().regex(/^\d+$/), z.number().int().nonnegative()])
+  .transform(Number);
+const double = z.number().finite().nonnegative().default(0);
+const id = z.union([z.string().regex(/^\d+$/), z.number().int()]).transform(String);
+
+const Row = z.object({
+  customer: z.object({ currencyCode: z.string().regex(/^[A-Z]{3}$/) }),
+  segments: z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
+  campaign: z.object({ id, name: z.string() }),
+  adGroup: z.object({ id, name: z.string().optional() }).optional(),
+  adGroupAd: z.object({ ad: z.object({ id, name: z.string().optional() }) }).optional(),
+  adGroupCriterion: z
+    .object({
+      criterionId: id,
+      keyword: z.object({ text: z.string(), matchType: z.string() }).optional(),
+    })
+    .optional(),
+  metrics: z.object({
+    impressions: int64.default(0),
+    clicks: int64.default(0),
+    costMicros: int64.default(0),
+    conversions: double,
+    conversionsValue: double,
+  }),
+});
+
+const Batch = z.object({ results: z.array(z.unknown()).default([]) });
+export const SearchStreamAnswer = z.array(Batch);
+
+export class GoogleAdsRowError extends Error {
+  constructor(
+    readonly where: string,
+    readonly reason: string,
+  ) {
+    super(`${where}: ${reason}`);
+  }
+}
+
+/** The cost records of a searchStream answer (any level), in answer order. */
+export function costRecordsOfStream(answer: unknown): AdCostRecord[] {
+  const batches = SearchStreamAnswer.safeParse(answer);
+  if (!batches.success) throw new GoogleAdsRowError('answer', 'is not an array of result batches');
+  const out: AdCostRecord[] = [];
+  batches.data.forEach((batch, b) =>
+    batch.results.forEach((raw, i) => {
+      const r = Row.safeParse(raw);
+      if (!r.success) {
+        const issue = r.error.issues[0]!;
+        throw new GoogleAdsRowError(
+          `batch ${b}, result ${i}, ${issue.path.join('.') || '(row)'}`,
+          issue.message,
+        );
+      }
+      const x = r.data;
+      const keyword = x.adGroupCriterion?.keyword;
+      out.push({
+        date: x.segments.date,
+        currency: x.customer.currencyCode,
+        campaignId: x.campaign.id,
+        campaignName: x.campaign.name,
+        adGroupId: x.adGroup?.id ?? null,
+        adGroupName: x.adGroup?.name ?? null,
+        adId: x.adGroupAd?.ad.id ?? null,
+        adName: x.adGroupAd?.ad.name ?? null,
+        keyword: keyword?.text ?? null,
+        matchType: keyword?.matchType ?? null,
+        impressions: x.metrics.impressions,
+        clicks: x.metrics.clicks,
+        costMicros: x.metrics.costMicros,
+        conversions: x.metrics.conversions,
+        conversionValue: x.metrics.conversionsValue,
+      });
+    }),
+  );
+  return out;
+}
