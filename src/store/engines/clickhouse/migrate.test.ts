@@ -79,9 +79,15 @@ test(
     try {
       const statements = schemaStatements({ database: 'closedloop', cluster: 'analytics' });
       const derived = TABLES.filter((t) => t.settings === PATCH_DELETE_TABLE_SETTINGS);
-      // migrations 3 and 4 create the CRM and revenue tables where version 1 did not
-      const crm = TABLES.filter((t) => t.name.startsWith('crm_') || t.name === 'revenue_records');
-      assert.equal(statements.length, TABLES.length + 2 + derived.length + crm.length);
+      // migrations 3 to 6 create again (IF NOT EXISTS) the tables added since version 1: exchange
+      // rates, ad costs, CRM and revenue facts
+      const added = TABLES.filter((t) =>
+        /^(fx_rates|ad_costs|ad_cost_imports|crm_changes|crm_match_keys|revenue_records)$/.test(
+          t.name,
+        ),
+      );
+      assert.equal(added.length, 6);
+      assert.equal(statements.length, TABLES.length + 2 + derived.length + added.length);
       for (const s of statements) {
         const [row] = await ch.conn.query<{ q: string }>('SELECT formatQuery({s:String}) AS q', {
           s,
