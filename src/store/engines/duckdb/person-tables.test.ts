@@ -26,6 +26,9 @@ const NOT_ABOUT_A_PERSON = new Set([
   'erasures', // the audit record: ids and counts, no personal data
   'erased_identifiers', // keyed hashes, which must outlive the erasure
   'redaction_log', // parameter names and counts
+  'fx_rates', // exchange rates
+  'ad_costs', // what ad platforms report per campaign and day
+  'ad_cost_imports', // which account and period each ad-cost import covered
 ]);
 
 const SELECTION: PersonSelection = {

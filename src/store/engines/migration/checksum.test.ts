@@ -49,6 +49,8 @@ test('DuckDB types map to kinds; an unknown one is not guessed', () => {
   assert.equal(kindOfDuckType('BIGINT'), 'int');
   assert.equal(kindOfDuckType('DOUBLE'), 'float');
   assert.equal(kindOfDuckType('BOOLEAN'), 'bool');
+  assert.equal(kindOfDuckType('DATE'), 'date');
+  assert.equal(canonicalValue('date', '2026-01-02'), canonicalValue('date', '2026-01-02T00:00:00'));
   assert.equal(kindOfDuckType('VARCHAR'), 'text');
   assert.equal(kindOfDuckType('DECIMAL(18,3)'), undefined);
 });

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 
 /** How a column is compared: its DuckDB type, grouped. */
-export type ColumnKind = 'text' | 'json' | 'time' | 'bytes' | 'int' | 'float' | 'bool';
+export type ColumnKind = 'text' | 'json' | 'time' | 'date' | 'bytes' | 'int' | 'float' | 'bool';
 
 /** The kind of a DuckDB column type (`duckdb_columns().data_type`); undefined for one we do not carry. */
 export function kindOfDuckType(dataType: string): ColumnKind | undefined {
@@ -15,6 +15,7 @@ export function kindOfDuckType(dataType: string): ColumnKind | undefined {
   if (t === 'VARCHAR') return 'text';
   if (t === 'JSON') return 'json';
   if (t.startsWith('TIMESTAMP')) return 'time';
+  if (t === 'DATE') return 'date';
   if (t === 'BLOB') return 'bytes';
   if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)$/.test(t))
     return 'int';
@@ -55,6 +56,9 @@ export function canonicalValue(kind: ColumnKind, v: unknown): string | null {
       const ms = typeof v === 'number' ? v : Date.parse(timeText(String(v)));
       return Number.isFinite(ms) ? new Date(ms).toISOString() : String(v);
     }
+    case 'date':
+      // a day as both engines write it as text (YYYY-MM-DD)
+      return String(v).slice(0, 10);
     case 'int':
       return /^-?\d+$/.test(String(v)) ? BigInt(String(v)).toString() : String(v);
     case 'float': {

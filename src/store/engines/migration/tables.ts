@@ -136,7 +136,14 @@ export function readUnitSql(
 ): Sql {
   const cols = t.columns.map((c, i) => {
     const col = ident(c.name);
-    const value = c.kind === 'time' ? fn.isoTime(col) : c.kind === 'bytes' ? fn.base64(col) : col;
+    const value =
+      c.kind === 'time'
+        ? fn.isoTime(col)
+        : c.kind === 'bytes'
+          ? fn.base64(col)
+          : c.kind === 'date'
+            ? sql`CAST(${col} AS VARCHAR)`
+            : col;
     return sql`${value} AS ${ident(`c${i}`)}`;
   });
   const conds = [unitFilter(workspaceId)];
