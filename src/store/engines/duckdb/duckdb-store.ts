@@ -49,6 +49,13 @@ import { completeErasure, erasePerson, listErasures, personRows } from './privac
 import { redactionRuns, redactStoredEvents } from './redact-repo.js';
 import { deriveSessions, listSessions, sessionsByChannel } from './sessions-repo.js';
 import { getSetting, setSetting } from './settings-repo.js';
+import {
+  deleteConnector,
+  getConnector,
+  listConnectors,
+  putConnector,
+  recordConnectorSync,
+} from './connectors-repo.js';
 import { acquireLease, clearLeases, releaseLease, renewLease } from './leases-repo.js';
 import { deleteWorkspaceData } from './workspace-data-repo.js';
 import { releaseAffectedEvents, stageAffectedEvents } from './affected-events.js';
@@ -106,6 +113,13 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
     }),
     ...bind(db, { getSetting, setSetting }),
     ...bind(db, { acquireLease, renewLease, releaseLease }),
+    ...bind(db, {
+      putConnector,
+      getConnector,
+      listConnectors,
+      deleteConnector,
+      recordConnectorSync,
+    }),
   };
   const data: DataStore = {
     engine: 'duckdb',

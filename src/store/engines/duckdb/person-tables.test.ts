@@ -20,6 +20,7 @@ const NOT_ABOUT_A_PERSON = new Set([
   'workspaces', // configuration
   'workspace_settings', // configuration
   'leases', // which process holds a workspace's derive, until when
+  'connectors', // configuration: sealed credentials, cursors
   'user_agents', // browser strings shared by every visitor who sends them
   'attribution_fits', // a score per channel
   'identity_edges_built', // when a workspace's edges were built
