@@ -13,6 +13,7 @@ import type { CreditsStore } from './areas/credits.js';
 import type { RedactionStore } from './areas/redaction.js';
 import type { PrivacyStore } from './areas/privacy.js';
 import type { InspectionStore } from './areas/inspection.js';
+import type { WebhookReceiptsStore } from './areas/webhook-receipts.js';
 
 /**
  * The data areas, implemented by every data engine (src/store/engines/<engine>/). Every read and write
@@ -34,4 +35,5 @@ export interface DataStore
     CreditsStore,
     RedactionStore,
     PrivacyStore,
-    InspectionStore {}
+    InspectionStore,
+    WebhookReceiptsStore {}

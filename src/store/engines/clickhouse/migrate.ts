@@ -8,6 +8,7 @@ import {
   createTableSql,
   distributedTableSql,
   modifySettingsSql,
+  tableSpec,
   type SchemaTarget,
 } from './schema.js';
 
@@ -34,6 +35,13 @@ export const CH_MIGRATIONS: readonly ChMigration[] = [
       TABLES.filter((t) => t.settings === PATCH_DELETE_TABLE_SETTINGS).map((t) =>
         modifySettingsSql(t.name, PATCH_DELETE_TABLE_SETTINGS, target),
       ),
+  },
+  {
+    // a database made before: the tables added since (CREATE TABLE IF NOT EXISTS: nothing for one made
+    // by version 1 today)
+    version: 3,
+    name: 'webhook receipts',
+    statements: (target) => [createTableSql(tableSpec('webhook_receipts'), target)],
   },
 ];
 

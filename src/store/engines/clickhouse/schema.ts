@@ -296,6 +296,20 @@ export const TABLES: readonly TableSpec[] = [
     engine: 'MergeTree',
     orderBy: ['workspace_id', 'ran_at'],
   },
+  {
+    name: 'webhook_receipts',
+    note: 'facts: verified vendor webhook deliveries; a redelivery collapses on the key (read with FINAL)',
+    columns: [
+      `workspace_id ${S}`,
+      `vendor LowCardinality(${S})`,
+      `dedup_key ${S}`,
+      `received_at ${TS}`,
+      `content_type ${S}`,
+      `body ${S}`,
+    ],
+    engine: 'ReplacingMergeTree',
+    orderBy: ['workspace_id', 'vendor', 'dedup_key'],
+  },
 ];
 
 /**

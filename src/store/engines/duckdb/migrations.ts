@@ -382,4 +382,20 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (workspace_id, vendor)
       );`,
   },
+  {
+    version: 20,
+    name: 'webhook_receipts',
+    // Facts: each verified vendor webhook delivery as it arrived (src/connectors/), appended before the
+    // 2xx; the key (the vendor's event or message id, else the body's hash) makes a redelivery a no-op.
+    sql: `
+      CREATE TABLE webhook_receipts (
+        workspace_id VARCHAR NOT NULL,
+        vendor VARCHAR NOT NULL,
+        dedup_key VARCHAR NOT NULL,
+        received_at TIMESTAMPTZ NOT NULL,
+        content_type VARCHAR NOT NULL,
+        body VARCHAR NOT NULL,
+        PRIMARY KEY (workspace_id, vendor, dedup_key)
+      );`,
+  },
 ];

@@ -27,6 +27,9 @@ const NOT_ABOUT_A_PERSON = new Set([
   'erasures', // the audit record: ids and counts, no personal data
   'erased_identifiers', // keyed hashes, which must outlive the erasure
   'redaction_log', // parameter names and counts
+  // TODO(issue 15): vendor deliveries may name a person (a Pipedrive person, an Outbound Message's
+  // Lead); their export and erasure come with the CRM facts mapped from them
+  'webhook_receipts',
 ]);
 
 const SELECTION: PersonSelection = {
