@@ -20,9 +20,11 @@ const LAYERS = {
   collect: ['util', 'rules', 'store', 'config', 'derive'],
   derive: ['util', 'rules', 'store', 'config', 'attribution', 'sim', 'collect', 'workspaces'],
   reports: ['util', 'rules', 'store', 'config', 'attribution', 'derive', 'workspaces'],
+  // a workspace's connectors: settings (secrets sealed), webhook receipts, their mapping (docs/crm.md)
+  connectors: ['util', 'rules', 'store', 'config', 'sources', 'revenue', 'workspaces'],
 };
 // the interfaces: the server over every layer below, the CLI over those and the server (for `serve`)
-LAYERS.server = [...LAYERS.reports, 'sim', 'collect', 'reports', 'revenue', 'sources'];
+LAYERS.server = [...LAYERS.reports, 'sim', 'collect', 'reports', 'revenue', 'sources', 'connectors'];
 LAYERS.cli = [...LAYERS.server, 'server'];
 const FOLDERS = [...Object.keys(LAYERS), 'test-helpers'];
 const TESTS = [

@@ -30,6 +30,10 @@ import { privacyRoutes } from './routes/privacy.js';
 import { workspacesRoutes } from './routes/workspaces.js';
 import type { AdminCheck } from './admin-credential.js';
 import { holdLeasesAs } from '../store/lease.js';
+import { resolveSecretKey } from '../config/secret-key.js';
+import { secretBox } from '../util/secret-box.js';
+import { connectorsRoutes } from './routes/connectors.js';
+import { hooksRoutes } from './routes/hooks.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -51,6 +55,8 @@ export interface AppDeps {
   logger: Logger;
   /** The local admin token's check (serve writes the token to server.json); without it admin routes refuse all. */
   admin?: AdminCheck;
+  /** The install's secret key (CLOSEDLOOP_SECRET_KEY); unset, resolved from the data directory. */
+  secretKey?: string;
 }
 
 /** Builds the HTTP app (not yet listening), so tests and `serve` share one construction. */
@@ -110,6 +116,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     flush: () => loader.flush(),
     forgetWriteKeys: () => writeKeys.clear(),
   });
+  // connector secrets are sealed under the install's key (config/secret-key.ts)
+  const box = secretBox(deps.secretKey ?? resolveSecretKey(deps.config.dataDir).key);
+  connectorsRoutes(app, deps.store, box);
+  await hooksRoutes(app, { store: deps.store, box, publicUrl: deps.config.publicUrl });
   await trackerRoute(app, deps.config.trackerPath);
   // acknowledged events reach the store before it closes
   app.addHook('onClose', async () => {
