@@ -1,4 +1,9 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyRequest,
+} from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import type { Store } from '../store/store.js';
@@ -59,10 +64,31 @@ export interface AppDeps {
   secretKey?: string;
 }
 
+// query parameters that carry a credential (Salesforce's webhook token): never in a request log line
+const CREDENTIAL_PARAMS = /([?&](?:token|secret|password|api_key|apikey)=)[^&#]*/gi;
+
+/** The logger with a request serializer that keeps a request log line free of credentials in the URL. */
+function withRequestSerializer(logger: Logger): Logger {
+  return logger.child(
+    {},
+    {
+      serializers: {
+        req: (req: FastifyRequest) => ({
+          method: req.method,
+          url: req.url.replace(CREDENTIAL_PARAMS, '$1[redacted]'),
+          host: req.host,
+          remoteAddress: req.ip,
+          remotePort: req.socket?.remotePort,
+        }),
+      },
+    },
+  );
+}
+
 /** Builds the HTTP app (not yet listening), so tests and `serve` share one construction. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: deps.logger as FastifyBaseLogger,
+    loggerInstance: withRequestSerializer(deps.logger) as FastifyBaseLogger,
     // a line per request would cost more than ingesting the event; on at debug level
     logController: new LogController({
       disableRequestLogging: deps.config.logLevel !== 'debug' && deps.config.logLevel !== 'trace',
