@@ -24,7 +24,15 @@ const LAYERS = {
   connectors: ['util', 'rules', 'store', 'config', 'sources', 'revenue', 'workspaces'],
 };
 // the interfaces: the server over every layer below, the CLI over those and the server (for `serve`)
-LAYERS.server = [...LAYERS.reports, 'sim', 'collect', 'reports', 'revenue', 'sources', 'connectors'];
+LAYERS.server = [
+  ...LAYERS.reports,
+  'sim',
+  'collect',
+  'reports',
+  'revenue',
+  'sources',
+  'connectors',
+];
 LAYERS.cli = [...LAYERS.server, 'server'];
 const FOLDERS = [...Object.keys(LAYERS), 'test-helpers'];
 const TESTS = [
