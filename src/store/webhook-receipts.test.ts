@@ -70,3 +70,22 @@ test('a receipt is stored once per workspace, vendor and key, and read back byte
     cleanup();
   }
 });
+
+test('receipts appended at once (a burst of deliveries, each sent twice) are each stored exactly once', async () => {
+  const { dir, cleanup } = tempDir();
+  const store = await openTestStore(dir);
+  try {
+    const at = '2026-01-01T00:00:00.000Z';
+    const outcomes = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        store.appendWebhookReceipt(receipt('ws_burst', `k${i % 20}`, at)),
+      ),
+    );
+    assert.equal(outcomes.filter((o) => o === 'stored').length, 20);
+    assert.equal(outcomes.filter((o) => o === 'duplicate').length, 20);
+    assert.equal((await store.listWebhookReceipts({ workspaceId: 'ws_burst' })).length, 20);
+  } finally {
+    await store.close();
+    cleanup();
+  }
+});

@@ -10,10 +10,23 @@ import {
 import { queryNeutral } from './dialect.js';
 import type { ChStore } from './events.js';
 
-export async function appendWebhookReceipt(
+// appends run one at a time per store, so the check and the insert of one process never interleave
+// (two processes racing are left to the table's key)
+const chains = new WeakMap<ChStore, Promise<unknown>>();
+
+export function appendWebhookReceipt(
   s: ChStore,
   r: WebhookReceipt,
 ): Promise<'stored' | 'duplicate'> {
+  const next = (chains.get(s) ?? Promise.resolve()).then(
+    () => appendOne(s, r),
+    () => appendOne(s, r),
+  );
+  chains.set(s, next);
+  return next;
+}
+
+async function appendOne(s: ChStore, r: WebhookReceipt): Promise<'stored' | 'duplicate'> {
   const found = await queryNeutral(
     s.conn,
     s.database,
