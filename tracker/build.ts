@@ -14,9 +14,10 @@ import { TRACKER_DIR, TRACKER_FILES } from '../src/collect/tracker-files.js';
 /** The product's target for cl.js, what every page loads (bytes gzipped, level 9): docs/tracker.md "Size". */
 export const TRACKER_GZIP_TARGET = 1536;
 /** What cl.js needs today (see docs/tracker.md "Size"); a test keeps it from growing unnoticed. */
-export const TRACKER_GZIP_LIMIT = 1530;
+// (2 bytes above today's 1,530: the lazy part's content hash, inside cl.js, moves its size by a byte or two)
+export const TRACKER_GZIP_LIMIT = 1532;
 /** The same guard for the lazy part (forms, link clicks, SPA page views, delivery after a failure). */
-export const TRACKER_LAZY_GZIP_LIMIT = 1081;
+export const TRACKER_LAZY_GZIP_LIMIT = 1224;
 
 export interface BuiltScript {
   code: string;

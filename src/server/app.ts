@@ -19,6 +19,8 @@ import { trackerRoute } from './routes/tracker.js';
 import { attributionRoutes } from './routes/attribution.js';
 import { reportRoutes } from './routes/reports.js';
 import { peopleRoutes } from './routes/people.js';
+import { conversionsRoutes } from './routes/conversions.js';
+import { fxRoutes } from './routes/fx.js';
 import { channelsRoutes } from './routes/channels.js';
 import { ingestStatusRoutes } from './routes/ingest-status.js';
 import { ingestRetryRoutes } from './routes/ingest-retry.js';
@@ -120,15 +122,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     status: () => loader.status(),
   });
   const redaction = new RedactionRulesCache(deps.store, deps.config.redactParams);
+  const enrichment = { geo, truncateIps: deps.config.truncateIps };
   ingestRoutes(app, {
     journal,
-    enrichment: { geo, truncateIps: deps.config.truncateIps },
+    enrichment,
     limiter: new RateLimiter(deps.config.ingestRateLimit),
     redaction,
   });
+  conversionsRoutes(app, { journal, enrichment, redaction });
   eventsRoutes(app, deps.store);
   peopleRoutes(app, deps.store);
   channelsRoutes(app, deps.store);
+  await fxRoutes(app, deps.store);
   ingestStatusRoutes(app, deps.store);
   ingestRetryRoutes(app, deps.store);
   inspectRoutes(app, deps.store);

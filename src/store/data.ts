@@ -13,6 +13,8 @@ import type { CreditsStore } from './areas/credits.js';
 import type { RedactionStore } from './areas/redaction.js';
 import type { PrivacyStore } from './areas/privacy.js';
 import type { InspectionStore } from './areas/inspection.js';
+import type { FxStore } from './areas/fx.js';
+import type { AdCostsStore } from './areas/ad-costs.js';
 import type { WebhookReceiptsStore } from './areas/webhook-receipts.js';
 
 /**
@@ -36,4 +38,6 @@ export interface DataStore
     RedactionStore,
     PrivacyStore,
     InspectionStore,
+    FxStore,
+    AdCostsStore,
     WebhookReceiptsStore {}

@@ -67,6 +67,11 @@ export interface ClickHouseHttpEndpointOptions {
    * endpoint shared by a whole test file and closed when the process exits.
    */
   unref?: boolean;
+  /**
+   * The version this endpoint says it runs (`version()` in a query answers it), to play an older or newer
+   * server than chdb's own. Default chdb's.
+   */
+  version?: string;
 }
 
 /** What a request carried and how it was answered, for tests that check what the client sent. */
@@ -192,7 +197,8 @@ export async function startClickHouseHttpEndpoint(
   const facts = await holder.query<{ tz: string; v: string }>(
     'SELECT timezone() AS tz, version() AS v',
   );
-  const { tz: timezone, v: version } = facts[0]!;
+  const timezone = facts[0]!.tz;
+  const version = options.version ?? facts[0]!.v;
   const serverArgs = Object.entries(SERVER_SETTINGS).map(([k, v]) => `--${k}=${v}`);
   const requests: SeenRequest[] = [];
 
@@ -250,7 +256,11 @@ export async function startClickHouseHttpEndpoint(
         inputFile = join(tmpdir(), `closedloop-input-${randomUUID()}`);
         writeFileSync(inputFile, fromInput.body);
       }
-      const query = fromInput ? inputAsFile(fromInput.query, inputFile!) : form.query;
+      const asked = fromInput ? inputAsFile(fromInput.query, inputFile!) : form.query;
+      const query =
+        options.version === undefined
+          ? asked
+          : asked.replace(/\bversion\(\)/g, `'${options.version.replace(/'/g, '')}'`);
       seen.query = query.slice(0, 200);
       if (query.trim() === '') throw new Refusal(62, 'SYNTAX_ERROR', 'Empty query');
       const queryId = form.get('query_id') || randomUUID();

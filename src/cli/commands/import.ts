@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import type { IngestResult } from '../../store/types.js';
 import { importEvents } from '../../derive/import-events.js';
 import { asCliError, type ServerClient } from '../server-client.js';
+import { registerImportFx } from './import-fx.js';
 
 interface FileResult extends IngestResult {
   file: string;
@@ -110,4 +111,5 @@ export function register(program: Command): void {
       }
       if (results.some((r) => r.rejectedCount > 0)) process.exitCode = 3;
     });
+  registerImportFx(imp);
 }

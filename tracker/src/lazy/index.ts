@@ -7,6 +7,7 @@ import type { Handoff } from '../shared.js';
 import { core } from './core.js';
 import { submitted } from './forms.js';
 import { clicked } from './links.js';
+import './anonymous-field.js';
 import './delivery.js';
 import './spa.js';
 

@@ -186,6 +186,40 @@ test(
   },
 );
 
+test(
+  'a ClickHouse server older than 25.7 stops the open saying which version runs and which is needed; 25.7 opens',
+  { timeout: 60_000 },
+  async () => {
+    const { dir, cleanup } = tempDir();
+    const old = await startClickHouseHttpEndpoint({
+      user: 'ops',
+      password: 'hunter2',
+      version: '25.6.4.12',
+    });
+    const recent = await startClickHouseHttpEndpoint({
+      user: 'ops',
+      password: 'hunter2',
+      version: '25.7.1.3',
+    });
+    try {
+      const port = new URL(old.url).port;
+      await refused(
+        `clickhouse://ops:hunter2@127.0.0.1:${port}/${freshDatabase('old')}`,
+        dir,
+        /^cannot open http:\/\/ops@127\.0\.0\.1:\d+\/\w+: ClickHouse 25\.6\.4\.12 is too old: 25\.7 or later is needed/,
+      );
+      const store = await openStore(dir, {
+        store: `clickhouse://ops:hunter2@127.0.0.1:${new URL(recent.url).port}/${freshDatabase('recent')}`,
+      });
+      await store.close();
+    } finally {
+      await old.close();
+      await recent.close();
+      cleanup();
+    }
+  },
+);
+
 /** What a workspace's derived state reads as, through the Store (rows in a stable order). */
 async function derivedState(store: Store) {
   const byKey = <T extends { kind: string; value: string }>(rows: T[]) =>

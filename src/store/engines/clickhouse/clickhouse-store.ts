@@ -8,6 +8,7 @@ import { StoreUnavailable } from '../../areas/engine.js';
 import { storeParts } from '../../join.js';
 import type { ChdbLocation, ClickHouseLocation } from '../../store-url.js';
 import { bind } from '../bind.js';
+import { adCostImports, adCosts, adCostTotals, appendAdCosts } from './ad-costs.js';
 import { appendEvents } from './append-events.js';
 import { completeErasure, listErasures, redactionRuns } from './audit-logs.js';
 import { openChdbConnection } from './chdb-connection.js';
@@ -24,6 +25,7 @@ import {
 import { countDeadLetters, listDeadLetters, retryDeadLetters } from './dead-letters.js';
 import { releaseAffectedEvents, stageAffectedEvents } from './derive-scope.js';
 import { countEvents, loadEventJournal, queryEvents, type ChStore } from './events.js';
+import { appendFxRates, fxConvert, fxRates } from './fx.js';
 import { openHttpConnection } from './http-connection.js';
 import { clickHouseIdentity } from './identity-area.js';
 import { importEventsFile } from './import.js';
@@ -37,11 +39,13 @@ import {
   quarantinedIdentifiers,
   sessionsByChannel,
 } from './inspection.js';
+import { dropLeftoverTables } from './leftover-tables.js';
 import { migrateClickHouse } from './migrate.js';
 import { personLookups } from './person-lookup.js';
 import { erasePerson, personRows } from './privacy.js';
 import { loadPrivacyKey } from './privacy-key.js';
 import { deriveSessions } from './sessions.js';
+import { checkServerVersion } from './server-version.js';
 import { saveUserAgents, userAgentsToParse } from './user-agents.js';
 import { deleteWorkspaceData } from './workspace-data.js';
 
@@ -60,15 +64,23 @@ export function chStoreOf(store: DataStore): ChStore | undefined {
 }
 
 /**
- * Opens the data plane on ClickHouse: connects (a server is checked: it answers and takes the
- * credentials), creates the database if missing, applies the migrations and loads the privacy key.
+ * Opens the data plane on ClickHouse: connects (a server is checked: it answers, takes the credentials
+ * and is recent enough), creates the database if missing, applies the migrations, drops work tables a
+ * killed process left a day or more ago, and loads the privacy key.
  * Throws StoreUnavailable naming the location without its password, and why.
  */
 export async function openClickHouseData(location: ClickHouseDataLocation): Promise<DataStore> {
   const conn = await connect(location);
   const s: ChStore = { conn, database: location.database };
   try {
+    await checkServerVersion(conn);
+  } catch (e) {
+    await conn.close();
+    throw new StoreUnavailable(location.display, reasonOf(e));
+  }
+  try {
     await migrateClickHouse(conn, { database: location.database });
+    await dropLeftoverTables(conn, location.database);
     s.privacyKey = await loadPrivacyKey(s);
   } catch (e) {
     await conn.close();
@@ -90,6 +102,8 @@ export async function openClickHouseData(location: ClickHouseDataLocation): Prom
     ...bind(s, { appendWebhookReceipt, listWebhookReceipts }),
     ...bind(s, { stageAffectedEvents, releaseAffectedEvents }),
     ...bind(s, { userAgentsToParse, saveUserAgents }),
+    ...bind(s, { appendFxRates, fxRates, fxConvert }),
+    ...bind(s, { appendAdCosts, adCosts, adCostTotals, adCostImports }),
     ...bind(s, { deriveSessions }),
     ...clickHouseIdentity(s),
     ...bind(s, {

@@ -37,9 +37,25 @@ export const CH_MIGRATIONS: readonly ChMigration[] = [
       ),
   },
   {
+    // the exchange-rate facts, on a database made before they existed (version 1 makes them now)
+    version: 3,
+    name: 'fx_rates',
+    statements: (target) =>
+      TABLES.filter((t) => t.name === 'fx_rates').map((t) => createTableSql(t, target)),
+  },
+  {
+    // the ad-cost facts, on a database made before they existed (version 1 makes them now)
+    version: 4,
+    name: 'ad_costs',
+    statements: (target) =>
+      TABLES.filter((t) => t.name === 'ad_costs' || t.name === 'ad_cost_imports').map((t) =>
+        createTableSql(t, target),
+      ),
+  },
+  {
     // a database made before: the tables added since (CREATE TABLE IF NOT EXISTS: nothing for one made
     // by version 1 today)
-    version: 3,
+    version: 5,
     name: 'webhook receipts',
     statements: (target) => [createTableSql(tableSpec('webhook_receipts'), target)],
   },

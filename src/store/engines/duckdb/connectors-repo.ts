@@ -1,4 +1,4 @@
-// Connector settings in the DuckDB file's control part (migration 19): one row per (workspace,
+// Connector settings in the DuckDB file's control part (migration 21): one row per (workspace,
 // vendor), secrets sealed by the domain before they arrive.
 import type {
   ConnectorSettings,

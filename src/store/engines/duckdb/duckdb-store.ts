@@ -22,6 +22,8 @@ import { engineLimits, schemaVersion } from './engine-repo.js';
 import { PrivacyKey, privacyKeyPath } from './erased-identifiers.js';
 import { EventAppender } from './event-appender.js';
 import { countEvents, queryEvents, saveUserAgents, userAgentsToParse } from './events-repo.js';
+import { appendFxRates, fxConvert, fxRates } from './fx-repo.js';
+import { adCostImports, adCosts, adCostTotals, appendAdCosts } from './ad-costs-repo.js';
 import { deviceTimelines } from './identity-devices-repo.js';
 import { identityEdgesReady, identityLinkFacts, saveIdentityEdges } from './identity-edges-repo.js';
 import { appendIdentityLinks, listIdentityLinks } from './identity-links-repo.js';
@@ -139,6 +141,8 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
     ...bind(db, { appendWebhookReceipt, listWebhookReceipts }),
     ...bind(db, { stageAffectedEvents, releaseAffectedEvents }),
     ...bind(db, { userAgentsToParse, saveUserAgents }),
+    ...bind(db, { appendFxRates, fxRates, fxConvert }),
+    ...bind(db, { appendAdCosts, adCosts, adCostTotals, adCostImports }),
     ...bind(db, { deriveSessions, listSessions, sessionsByChannel }),
     ...bind(db, {
       refreshSeenIdentifiers,

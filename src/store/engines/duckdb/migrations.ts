@@ -363,6 +363,60 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 19,
+    name: 'fx_rates',
+    // Exchange rates as imported (facts, append-only): 1 base = rate quote from rate_date on; the latest
+    // import of a (date, base, quote) is the one in effect (src/store/engines/neutral/fx-queries.ts).
+    sql: `
+      CREATE TABLE fx_rates (
+        workspace_id VARCHAR NOT NULL,
+        rate_date DATE NOT NULL,
+        base VARCHAR NOT NULL,
+        quote VARCHAR NOT NULL,
+        rate DOUBLE NOT NULL,
+        imported_at TIMESTAMPTZ NOT NULL
+      );`,
+  },
+  {
+    version: 20,
+    name: 'ad_costs',
+    // What the ad platforms report, as facts: each import covers an account's period, and for each day
+    // the latest import covering it is in effect (neutral/ad-costs-queries.ts). Spend in micros (exact).
+    sql: `
+      CREATE TABLE ad_costs (
+        workspace_id VARCHAR NOT NULL,
+        import_id VARCHAR NOT NULL,
+        platform VARCHAR NOT NULL,
+        account_id VARCHAR NOT NULL,
+        cost_date DATE NOT NULL,
+        currency VARCHAR NOT NULL,
+        campaign_id VARCHAR NOT NULL,
+        campaign_name VARCHAR NOT NULL,
+        ad_group_id VARCHAR,
+        ad_group_name VARCHAR,
+        ad_id VARCHAR,
+        ad_name VARCHAR,
+        keyword VARCHAR,
+        match_type VARCHAR,
+        impressions BIGINT NOT NULL,
+        clicks BIGINT NOT NULL,
+        cost_micros BIGINT NOT NULL,
+        conversions DOUBLE NOT NULL,
+        conversion_value DOUBLE NOT NULL
+      );
+      CREATE TABLE ad_cost_imports (
+        workspace_id VARCHAR NOT NULL,
+        import_id VARCHAR NOT NULL,
+        platform VARCHAR NOT NULL,
+        account_id VARCHAR NOT NULL,
+        date_from DATE NOT NULL,
+        date_to DATE NOT NULL,
+        source VARCHAR NOT NULL,
+        row_count BIGINT NOT NULL,
+        imported_at TIMESTAMPTZ NOT NULL
+      );`,
+  },
+  {
+    version: 21,
     name: 'connectors',
     // Control plane: a workspace's connector per vendor (docs/crm.md). Credentials and the webhook
     // secret are sealed text (src/util/secret-box.ts), never clear; the cursor and last sync are what
@@ -383,7 +437,7 @@ export const MIGRATIONS: readonly Migration[] = [
       );`,
   },
   {
-    version: 20,
+    version: 22,
     name: 'webhook_receipts',
     // Facts: each verified vendor webhook delivery as it arrived (src/connectors/), appended before the
     // 2xx; the key (the vendor's event or message id, else the body's hash) makes a redelivery a no-op.

@@ -1,4 +1,4 @@
-// Webhook receipts in the DuckDB file (migration 20): the primary key makes a redelivery a no-op, and
+// Webhook receipts in the DuckDB file (migration 22): the primary key makes a redelivery a no-op, and
 // the write is committed (WAL) before the receiver answers.
 import type { WebhookReceipt } from '../../areas/webhook-receipts.js';
 import { listWebhookReceiptsSql, toWebhookReceipt } from '../neutral/webhook-receipts-queries.js';

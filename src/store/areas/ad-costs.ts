@@ -1,0 +1,114 @@
+// The store's ad-cost area: what the ad platforms report (spend, impressions, clicks, their own
+// conversions) at the finest grain each gives, as facts. Every import names the platform, account and
+// period it covers; for each account and day the latest import covering that day is the one in effect,
+// so re-importing a period replaces it (never doubles it) and a day it no longer reports is empty,
+// while every import stays on record. Issue 16; docs/costs.md.
+
+export const AD_PLATFORMS = ['google', 'meta', 'linkedin', 'microsoft'] as const;
+export type AdPlatform = (typeof AD_PLATFORMS)[number];
+
+/** One import: an account's costs over a period (every day of it, rows or none). */
+export interface AdCostImport {
+  /** Sortable by time: the greatest covering a day is in effect (newAdCostImportId). */
+  importId: string;
+  platform: AdPlatform;
+  accountId: string;
+  /** First and last day covered, YYYY-MM-DD, in the account's time zone. */
+  from: string;
+  to: string;
+  /** How it came: `api`, or `csv:<file name>`. */
+  source: string;
+}
+
+/** One row as the platform reports it: a day and the finest level it has (campaign, ad group, ad, keyword). */
+export interface AdCostRow {
+  date: string;
+  /** ISO 4217: the account's currency. */
+  currency: string;
+  campaignId: string;
+  campaignName: string;
+  adGroupId: string | null;
+  adGroupName: string | null;
+  adId: string | null;
+  adName: string | null;
+  keyword: string | null;
+  matchType: string | null;
+  impressions: number;
+  clicks: number;
+  /** Spend in millionths of the currency (exact: platforms give micros or decimal text). */
+  costMicros: number;
+  /** The platform's own conversions and their value (in `currency`). */
+  conversions: number;
+  conversionValue: number;
+}
+
+export interface StoredAdCostRow extends AdCostRow {
+  platform: AdPlatform;
+  accountId: string;
+  importId: string;
+}
+
+export const AD_COST_GROUPS = ['platform', 'account', 'campaign', 'date', 'currency'] as const;
+export type AdCostGroup = (typeof AD_COST_GROUPS)[number];
+
+export interface AdCostTotal {
+  /** The group's values, by the names asked for (campaign: its id; its latest name beside it). */
+  group: Partial<Record<AdCostGroup, string>>;
+  campaignName?: string;
+  impressions: number;
+  clicks: number;
+  /** Spend in the target currency; null when some of it has no exchange rate (see `missingRates`). */
+  cost: number | null;
+  conversions: number;
+  conversionValue: number | null;
+}
+
+export interface AdCostsStore {
+  /**
+   * Records an import and its rows (each dated inside the import's period). The rows are in effect for
+   * every day of the period from now on, until a later import covers the day.
+   */
+  appendAdCosts(
+    workspaceId: string,
+    imp: AdCostImport,
+    rows: readonly AdCostRow[],
+  ): Promise<{ rows: number }>;
+  /** The rows in effect on the days from `from` to `to` (inclusive), by platform, account, date, campaign. */
+  adCosts(workspaceId: string, range: { from: string; to: string }): Promise<StoredAdCostRow[]>;
+  /**
+   * Totals of the rows in effect, grouped, with spend and conversion value converted to `currency` at
+   * each day's exchange rate; the (currency, day) pairs with no rate are listed.
+   */
+  adCostTotals(
+    workspaceId: string,
+    q: { from: string; to: string; groupBy: readonly AdCostGroup[]; currency: string },
+  ): Promise<{ rows: AdCostTotal[]; missingRates: { currency: string; date: string }[] }>;
+  /** Every import, newest first. */
+  adCostImports(workspaceId: string): Promise<(AdCostImport & { rows: number })[]>;
+}
+
+let last = 0;
+/** An import id that sorts by the time it was made: 13-digit epoch ms, a counter within it, random. */
+export function newAdCostImportId(now = Date.now()): string {
+  last = Math.max(last + 1, now * 1000);
+  const rand = Math.floor(Math.random() * 36 ** 6)
+    .toString(36)
+    .padStart(6, '0');
+  return `${String(last).padStart(16, '0')}-${rand}`;
+}
+
+/** What is wrong with an import and its rows, or undefined: days outside the period, bad days, negatives. */
+export function adCostProblem(imp: AdCostImport, rows: readonly AdCostRow[]): string | undefined {
+  const day = /^\d{4}-\d{2}-\d{2}$/;
+  if (!day.test(imp.from) || !day.test(imp.to) || imp.from > imp.to)
+    return `period: ${imp.from}..${imp.to} is not a period of days`;
+  for (const [i, r] of rows.entries()) {
+    if (!day.test(r.date) || r.date < imp.from || r.date > imp.to)
+      return `rows[${i}].date: ${r.date} is outside ${imp.from}..${imp.to}`;
+    if (!/^[A-Z]{3}$/.test(r.currency)) return `rows[${i}].currency: not a currency code`;
+    for (const k of ['impressions', 'clicks', 'costMicros'] as const)
+      if (!Number.isSafeInteger(r[k]) || r[k] < 0) return `rows[${i}].${k}: not a count`;
+    if (r.campaignId === '') return `rows[${i}].campaignId: is empty`;
+  }
+  return undefined;
+}

@@ -1,0 +1,112 @@
+// Ad costs on DuckDB: an import and its rows in one transaction; the reads are the neutral queries.
+import { listValue } from '@duckdb/node-api';
+import {
+  adCostProblem,
+  type AdCostImport,
+  type AdCostRow,
+  type AdCostsStore,
+  type AdCostTotal,
+  type StoredAdCostRow,
+} from '../../areas/ad-costs.js';
+import {
+  adCostImportsSql,
+  adCostsSql,
+  adCostTotalsSql,
+  missingAdCostRatesSql,
+  toAdCostImport,
+  toAdCostTotal,
+  toStoredAdCostRow,
+} from '../neutral/ad-costs-queries.js';
+import type { Db } from './connection.js';
+import { queryNeutral } from './dialect.js';
+
+export async function appendAdCosts(
+  db: Db,
+  workspaceId: string,
+  imp: AdCostImport,
+  rows: readonly AdCostRow[],
+): Promise<{ rows: number }> {
+  const problem = adCostProblem(imp, rows);
+  if (problem) throw new Error(`ad costs of ${imp.platform} account ${imp.accountId}: ${problem}`);
+  const col = <T>(f: (r: AdCostRow) => T) => listValue(rows.map(f) as never[]);
+  await db.transaction(async (c) => {
+    if (rows.length > 0)
+      await c.run(
+        `INSERT INTO ad_costs SELECT $ws, $imp, $platform, $account, unnest($d::DATE[]),
+             unnest($cur::VARCHAR[]), unnest($cid::VARCHAR[]), unnest($cname::VARCHAR[]),
+             unnest($gid::VARCHAR[]), unnest($gname::VARCHAR[]), unnest($aid::VARCHAR[]),
+             unnest($aname::VARCHAR[]), unnest($kw::VARCHAR[]), unnest($mt::VARCHAR[]),
+             unnest($imps::BIGINT[]), unnest($clicks::BIGINT[]), unnest($cost::BIGINT[]),
+             unnest($conv::DOUBLE[]), unnest($cval::DOUBLE[])`,
+        {
+          ws: workspaceId,
+          imp: imp.importId,
+          platform: imp.platform,
+          account: imp.accountId,
+          d: col((r) => r.date),
+          cur: col((r) => r.currency),
+          cid: col((r) => r.campaignId),
+          cname: col((r) => r.campaignName),
+          gid: col((r) => r.adGroupId),
+          gname: col((r) => r.adGroupName),
+          aid: col((r) => r.adId),
+          aname: col((r) => r.adName),
+          kw: col((r) => r.keyword),
+          mt: col((r) => r.matchType),
+          imps: col((r) => BigInt(r.impressions)),
+          clicks: col((r) => BigInt(r.clicks)),
+          cost: col((r) => BigInt(r.costMicros)),
+          conv: col((r) => r.conversions),
+          cval: col((r) => r.conversionValue),
+        },
+      );
+    // the import last: until it is there, its rows are in effect on no day
+    await c.run(
+      `INSERT INTO ad_cost_imports VALUES ($ws, $imp, $platform, $account, CAST($from AS DATE),
+           CAST($to AS DATE), $source, $n, now())`,
+      {
+        ws: workspaceId,
+        imp: imp.importId,
+        platform: imp.platform,
+        account: imp.accountId,
+        from: imp.from,
+        to: imp.to,
+        source: imp.source,
+        n: rows.length,
+      },
+    );
+  });
+  return { rows: rows.length };
+}
+
+export async function adCosts(
+  db: Db,
+  workspaceId: string,
+  range: { from: string; to: string },
+): Promise<StoredAdCostRow[]> {
+  return (await queryNeutral(db, adCostsSql(workspaceId, range.from, range.to))).map(
+    toStoredAdCostRow,
+  );
+}
+
+export async function adCostTotals(
+  db: Db,
+  workspaceId: string,
+  q: Parameters<AdCostsStore['adCostTotals']>[1],
+): Promise<{ rows: AdCostTotal[]; missingRates: { currency: string; date: string }[] }> {
+  const rows = (await queryNeutral(db, adCostTotalsSql(workspaceId, q))).map(
+    toAdCostTotal(q.groupBy),
+  );
+  const missing = await queryNeutral(
+    db,
+    missingAdCostRatesSql(workspaceId, q.from, q.to, q.currency),
+  );
+  return {
+    rows,
+    missingRates: missing.map((r) => ({ currency: String(r.currency), date: String(r.day) })),
+  };
+}
+
+export async function adCostImports(db: Db, workspaceId: string) {
+  return (await queryNeutral(db, adCostImportsSql(workspaceId))).map(toAdCostImport);
+}
