@@ -32,9 +32,19 @@ const LAYERS = {
     'revenue',
   ],
   reports: ['util', 'rules', 'store', 'config', 'attribution', 'derive', 'workspaces'],
+  // a workspace's connectors: settings (secrets sealed), webhook receipts, their mapping (docs/crm.md)
+  connectors: ['util', 'rules', 'store', 'config', 'sources', 'revenue', 'workspaces'],
 };
 // the interfaces: the server over every layer below, the CLI over those and the server (for `serve`)
-LAYERS.server = [...LAYERS.reports, 'sim', 'collect', 'reports', 'revenue', 'sources'];
+LAYERS.server = [
+  ...LAYERS.reports,
+  'sim',
+  'collect',
+  'reports',
+  'revenue',
+  'sources',
+  'connectors',
+];
 LAYERS.cli = [...LAYERS.server, 'server'];
 const FOLDERS = [...Object.keys(LAYERS), 'test-helpers'];
 const TESTS = [

@@ -121,6 +121,14 @@ const FIELDS = {
     default: '/cl.js',
     hint: 'a URL path starting with / and ending in .js',
   },
+  // the server's URL as vendors call it (behind a proxy, not the Host header): HubSpot signs the full
+  // URI of each webhook delivery, so its receiver rebuilds the URI from this when set
+  publicUrl: {
+    env: 'CLOSEDLOOP_PUBLIC_URL',
+    schema: z.url({ protocol: /^https?$/ }).optional(),
+    default: undefined,
+    hint: 'the http:// or https:// URL vendors call this server at, e.g. https://crm.example.com',
+  },
   // the engine's memory cap (bytes); its threads and spill directory follow from it (store/open.ts)
   memoryLimit: {
     env: 'CLOSEDLOOP_MEMORY_LIMIT',

@@ -23,6 +23,9 @@ import { ApiError } from './errors.js';
  * - `secret`: the workspace's secret API key, `Authorization: Bearer sk_...`; the workspace is resolved
  *   before the body is read. The admin token is accepted too, acting on the workspace named by the
  *   `X-Closedloop-Workspace` header (the CLI beside a running server);
+ * - `signature`: a vendor's webhook delivery, whose credential is its own signature (or Basic auth, or
+ *   token) checked by the route against the workspace's stored webhook secret, since the check needs
+ *   the raw body (routes/hooks.ts); nothing is attached here;
  * - `admin`: only the local admin token the server wrote into the data directory (server.json):
  *   `Authorization: Bearer adm_...`. Routes over all workspaces (create, list, rotate a key, delete).
  */
@@ -30,6 +33,7 @@ export type Access =
   | { who: 'anyone' }
   | { who: 'write-key'; unknown?: 'not_found' }
   | { who: 'secret' }
+  | { who: 'signature' }
   | { who: 'admin' };
 
 export const access = {
@@ -39,6 +43,7 @@ export const access = {
   }),
   secret: (): { access: Access } => ({ access: { who: 'secret' } }),
   admin: (): { access: Access } => ({ access: { who: 'admin' } }),
+  signature: (): { access: Access } => ({ access: { who: 'signature' } }),
 };
 
 /** The header naming the workspace an admin-token request to a secret-key route acts on. */

@@ -1,4 +1,9 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyRequest,
+} from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import type { Store } from '../store/store.js';
@@ -33,6 +38,10 @@ import { privacyRoutes } from './routes/privacy.js';
 import { workspacesRoutes } from './routes/workspaces.js';
 import type { AdminCheck } from './admin-credential.js';
 import { holdLeasesAs } from '../store/lease.js';
+import { resolveSecretKey } from '../config/secret-key.js';
+import { secretBox } from '../util/secret-box.js';
+import { connectorsRoutes } from './routes/connectors.js';
+import { hooksRoutes } from './routes/hooks.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -54,12 +63,35 @@ export interface AppDeps {
   logger: Logger;
   /** The local admin token's check (serve writes the token to server.json); without it admin routes refuse all. */
   admin?: AdminCheck;
+  /** The install's secret key (CLOSEDLOOP_SECRET_KEY); unset, resolved from the data directory. */
+  secretKey?: string;
+}
+
+// query parameters that carry a credential (Salesforce's webhook token): never in a request log line
+const CREDENTIAL_PARAMS = /([?&](?:token|secret|password|api_key|apikey)=)[^&#]*/gi;
+
+/** The logger with a request serializer that keeps a request log line free of credentials in the URL. */
+function withRequestSerializer(logger: Logger): Logger {
+  return logger.child(
+    {},
+    {
+      serializers: {
+        req: (req: FastifyRequest) => ({
+          method: req.method,
+          url: req.url.replace(CREDENTIAL_PARAMS, '$1[redacted]'),
+          host: req.host,
+          remoteAddress: req.ip,
+          remotePort: req.socket?.remotePort,
+        }),
+      },
+    },
+  );
 }
 
 /** Builds the HTTP app (not yet listening), so tests and `serve` share one construction. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: deps.logger as FastifyBaseLogger,
+    loggerInstance: withRequestSerializer(deps.logger) as FastifyBaseLogger,
     // a line per request would cost more than ingesting the event; on at debug level
     logController: new LogController({
       disableRequestLogging: deps.config.logLevel !== 'debug' && deps.config.logLevel !== 'trace',
@@ -117,6 +149,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     flush: () => loader.flush(),
     forgetWriteKeys: () => writeKeys.clear(),
   });
+  // connector secrets are sealed under the install's key (config/secret-key.ts)
+  const box = secretBox(deps.secretKey ?? resolveSecretKey(deps.config.dataDir).key);
+  connectorsRoutes(app, deps.store, box);
+  await hooksRoutes(app, { store: deps.store, box, publicUrl: deps.config.publicUrl });
   await trackerRoute(app, deps.config.trackerPath);
   // acknowledged events reach the store before it closes
   app.addHook('onClose', async () => {

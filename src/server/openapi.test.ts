@@ -36,6 +36,13 @@ test('GET /api/openapi.json is a valid OpenAPI 3.1 document holding every route,
     assert.deepEqual(doc.paths['/api/workspaces']!.post!.security, [{ adminToken: [] }]);
     assert.deepEqual(doc.paths['/v1/batch']!.post!.security, [{ writeKey: [] }]);
     assert.deepEqual(doc.paths['/healthz']!.get!.security, []);
+    assert.deepEqual(doc.paths['/hooks/stripe/{workspaceId}']!.post!.security, [
+      { webhookSignature: [] },
+    ]);
+    assert.deepEqual(doc.paths['/api/connectors/{name}']!.put!.security, [
+      { secretKey: [] },
+      { adminToken: [] },
+    ]);
     // query parameters come from the route's zod schema
     const names = doc.paths['/api/reports/attribution']!.get!.parameters!.map(
       (p) => `${p.in}:${p.name}`,

@@ -10,6 +10,8 @@ const SECURITY: Record<string, Record<string, string[]>[]> = {
   admin: [{ adminToken: [] }],
   'write-key': [{ writeKey: [] }],
   anyone: [],
+  // the vendor's signature over the raw body, checked by the route (routes/hooks.ts)
+  signature: [{ webhookSignature: [] }],
 };
 
 /** Registers the generator; call before any route so that every route is seen. */
@@ -35,6 +37,13 @@ export async function openApi(app: FastifyInstance): Promise<void> {
             scheme: 'basic',
             description:
               "A workspace's public write key as the Basic auth user name (or writeKey in the body)",
+          },
+          webhookSignature: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'X-HubSpot-Signature-v3',
+            description:
+              "A vendor's webhook credential checked with the workspace's stored webhook secret: X-HubSpot-Signature-v3 (HubSpot), Stripe-Signature (Stripe), Basic auth (Pipedrive), ?token= or Bearer (Salesforce)",
           },
           adminToken: {
             type: 'http',

@@ -10,6 +10,7 @@ import { openPostgresControl } from './engines/postgres/postgres-store.js';
 import { storeParts } from './join.js';
 import { openStore } from './open.js';
 import { WorkspaceConflict, type NewWorkspace } from './types.js';
+import type { ConnectorSettings } from './areas/connectors.js';
 
 /** Two handles on one control plane (PostgreSQL: two pools, as two processes would hold). */
 interface Opened {
@@ -178,10 +179,15 @@ conformance(
     await a.setSetting('one', 'x', 1);
     await a.setSetting('one', 'y', 2);
     await a.setSetting('two', 'x', 3);
+    await a.putConnector(connector('one', 'stripe'));
+    await a.putConnector(connector('two', 'stripe'));
     assert.deepEqual(await a.deleteWorkspaceControl('one'), {
       workspaces: 1,
       workspace_settings: 2,
+      connectors: 1,
     });
+    assert.equal(await a.getConnector('one', 'stripe'), undefined);
+    assert.ok(await a.getConnector('two', 'stripe'));
     assert.equal(await a.getWorkspace('one'), undefined);
     assert.equal(await a.findWorkspaceByWriteKey('wk_one'), undefined);
     assert.equal(await a.findWorkspaceBySecretHash('hash_one'), undefined);
@@ -281,5 +287,70 @@ conformance(
     await assert.rejects(a.releaseLease('', 'h'), RangeError);
     // nothing was taken
     assert.equal(await a.acquireLease('l', 'other', 1000), true);
+  },
+);
+
+const connector = (workspaceId: string, vendor: string, over: Partial<ConnectorSettings> = {}) => ({
+  workspaceId,
+  vendor,
+  credentials: `cl1.sealed-credentials-${workspaceId}`,
+  webhookSecret: `cl1.sealed-hook-${workspaceId}`,
+  baseUrl: null,
+  options: {},
+  ...over,
+});
+
+conformance(
+  'a connector is stored per workspace and vendor, replaced by a second put, and deleted',
+  async ({ a, b }) => {
+    await a.putConnector(connector('one', 'stripe'));
+    await a.putConnector(
+      connector('one', 'hubspot', { baseUrl: 'http://127.0.0.1:9/', options: { portal: 7 } }),
+    );
+    await a.putConnector(connector('two', 'stripe', { credentials: null }));
+    const got = await b.getConnector('one', 'hubspot');
+    assert.ok(got);
+    assert.deepEqual(
+      { ...got, createdAt: typeof got.createdAt, updatedAt: typeof got.updatedAt },
+      {
+        workspaceId: 'one',
+        vendor: 'hubspot',
+        credentials: 'cl1.sealed-credentials-one',
+        webhookSecret: 'cl1.sealed-hook-one',
+        baseUrl: 'http://127.0.0.1:9/',
+        options: { portal: 7 },
+        cursor: null,
+        lastSync: null,
+        createdAt: 'string',
+        updatedAt: 'string',
+      },
+    );
+    assert.ok(!Number.isNaN(Date.parse(got.createdAt)));
+    assert.deepEqual(
+      (await b.listConnectors('one')).map((c) => c.vendor),
+      ['hubspot', 'stripe'],
+    );
+    assert.equal((await b.getConnector('two', 'stripe'))?.credentials, null);
+    assert.equal(await b.getConnector('two', 'hubspot'), undefined);
+    // a sync's cursor and status survive a change of settings
+    const lastSync = { at: '2026-01-02T03:04:05.000Z', status: 'ok' as const, rows: 12, errors: 1 };
+    assert.equal(
+      await a.recordConnectorSync('one', 'stripe', { cursor: { after: 'x' }, lastSync }),
+      true,
+    );
+    await a.putConnector(connector('one', 'stripe', { webhookSecret: 'cl1.new' }));
+    const after = await b.getConnector('one', 'stripe');
+    assert.deepEqual(
+      [after?.webhookSecret, after?.cursor, after?.lastSync],
+      ['cl1.new', { after: 'x' }, lastSync],
+    );
+    assert.equal(
+      await a.recordConnectorSync('one', 'pipedrive', { cursor: null, lastSync }),
+      false,
+    );
+    assert.equal(await a.deleteConnector('one', 'stripe'), true);
+    assert.equal(await a.deleteConnector('one', 'stripe'), false);
+    assert.equal(await b.getConnector('one', 'stripe'), undefined);
+    assert.ok(await b.getConnector('two', 'stripe'));
   },
 );

@@ -16,6 +16,7 @@ import type { InspectionStore } from './areas/inspection.js';
 import type { FxStore } from './areas/fx.js';
 import type { AdCostsStore } from './areas/ad-costs.js';
 import type { CrmStore } from './areas/crm.js';
+import type { WebhookReceiptsStore } from './areas/webhook-receipts.js';
 
 /**
  * The data areas, implemented by every data engine (src/store/engines/<engine>/). Every read and write
@@ -40,4 +41,5 @@ export interface DataStore
     InspectionStore,
     FxStore,
     AdCostsStore,
-    CrmStore {}
+    CrmStore,
+    WebhookReceiptsStore {}

@@ -14,6 +14,7 @@ import { register as people } from './people.js';
 import { register as report } from './report.js';
 import { register as inspect } from './inspect.js';
 import { register as migrate } from './migrate.js';
+import { register as connect } from './connect.js';
 
 /** Every sub-command registers itself here, in the order `--help` lists them. */
 export function registerCommands(program: Command): void {
@@ -30,6 +31,7 @@ export function registerCommands(program: Command): void {
   evaluate(program);
   channels(program);
   people(program);
+  connect(program);
   migrate(program);
   simulate(program);
 }

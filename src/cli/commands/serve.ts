@@ -1,3 +1,10 @@
+import { join } from 'node:path';
+import {
+  resolveSecretKey,
+  SECRET_KEY_ENV,
+  SECRET_KEY_FILE,
+  SecretKeyError,
+} from '../../config/secret-key.js';
 import type { Command } from 'commander';
 import pino from 'pino';
 import type { AddressInfo } from 'node:net';
@@ -41,6 +48,19 @@ export function register(program: Command): void {
         memoryLimit: o.memoryLimit,
       });
       const logger = pino({ level: config.logLevel });
+      // before the store opens: a key too short stops the start, saying why (never showing it)
+      let secret: ReturnType<typeof resolveSecretKey>;
+      try {
+        secret = resolveSecretKey(config.dataDir);
+      } catch (err) {
+        if (err instanceof SecretKeyError) throw new UsageError(err.message, SECRET_KEY_ENV);
+        throw err;
+      }
+      if (secret.source !== 'environment')
+        logger.info(
+          { file: join(config.dataDir, SECRET_KEY_FILE) },
+          `connector secrets are encrypted with the key in the data directory${secret.source === 'generated' ? ' (generated now)' : ''}; set ${SECRET_KEY_ENV} in production (docs/configuration.md)`,
+        );
       const store = await openConfiguredStore(config);
       // what the engine may use, as it reports it: the first thing to check when memory runs short
       logger.info(
@@ -50,7 +70,13 @@ export function register(program: Command): void {
       const firstRun = (await store.listWorkspaces()).length === 0;
       // the CLI on this machine acts through this server while it holds the data directory (server.json)
       const admin = newAdminToken();
-      const app = await buildApp({ store, config, logger, admin: admin.check });
+      const app = await buildApp({
+        store,
+        config,
+        logger,
+        admin: admin.check,
+        secretKey: secret.key,
+      });
       app.addHook('onClose', async () => removeServerFile(config.dataDir));
       installGracefulShutdown(app, store, logger);
       try {

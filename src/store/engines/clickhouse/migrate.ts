@@ -8,6 +8,7 @@ import {
   createTableSql,
   distributedTableSql,
   modifySettingsSql,
+  tableSpec,
   type SchemaTarget,
 } from './schema.js';
 
@@ -66,6 +67,13 @@ export const CH_MIGRATIONS: readonly ChMigration[] = [
     name: 'revenue records',
     statements: (target) =>
       TABLES.filter((t) => t.name === 'revenue_records').map((t) => createTableSql(t, target)),
+  },
+  {
+    // a database made before: the tables added since (CREATE TABLE IF NOT EXISTS: nothing for one made
+    // by version 1 today)
+    version: 7,
+    name: 'webhook receipts',
+    statements: (target) => [createTableSql(tableSpec('webhook_receipts'), target)],
   },
 ];
 

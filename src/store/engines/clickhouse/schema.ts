@@ -410,6 +410,20 @@ export const TABLES: readonly TableSpec[] = [
     engine: 'MergeTree',
     orderBy: ['workspace_id', 'platform', 'account_id', 'import_id'],
   },
+  {
+    name: 'webhook_receipts',
+    note: 'facts: verified vendor webhook deliveries; a redelivery collapses on the key (read with FINAL)',
+    columns: [
+      `workspace_id ${S}`,
+      `vendor LowCardinality(${S})`,
+      `dedup_key ${S}`,
+      `received_at ${TS}`,
+      `content_type ${S}`,
+      `body ${S}`,
+    ],
+    engine: 'ReplacingMergeTree',
+    orderBy: ['workspace_id', 'vendor', 'dedup_key'],
+  },
 ];
 
 /**

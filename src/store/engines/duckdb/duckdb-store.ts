@@ -61,6 +61,14 @@ import { completeErasure, erasePerson, listErasures, personRows } from './privac
 import { redactionRuns, redactStoredEvents } from './redact-repo.js';
 import { deriveSessions, listSessions, sessionsByChannel } from './sessions-repo.js';
 import { getSetting, setSetting } from './settings-repo.js';
+import { appendWebhookReceipt, listWebhookReceipts } from './webhook-receipts-repo.js';
+import {
+  deleteConnector,
+  getConnector,
+  listConnectors,
+  putConnector,
+  recordConnectorSync,
+} from './connectors-repo.js';
 import { acquireLease, clearLeases, releaseLease, renewLease } from './leases-repo.js';
 import { deleteWorkspaceData } from './workspace-data-repo.js';
 import { releaseAffectedEvents, stageAffectedEvents } from './affected-events.js';
@@ -118,6 +126,13 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
     }),
     ...bind(db, { getSetting, setSetting }),
     ...bind(db, { acquireLease, renewLease, releaseLease }),
+    ...bind(db, {
+      putConnector,
+      getConnector,
+      listConnectors,
+      deleteConnector,
+      recordConnectorSync,
+    }),
   };
   const data: DataStore = {
     engine: 'duckdb',
@@ -133,6 +148,7 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
     appendEvents: async (workspaceId, events, meta) =>
       (await appender.append([{ workspaceId, events, ...meta }]))[0]!,
     ...bind(db, { listDeadLetters, countDeadLetters, retryDeadLetters }),
+    ...bind(db, { appendWebhookReceipt, listWebhookReceipts }),
     ...bind(db, { stageAffectedEvents, releaseAffectedEvents }),
     ...bind(db, { userAgentsToParse, saveUserAgents }),
     ...bind(db, { appendFxRates, fxRates, fxConvert }),

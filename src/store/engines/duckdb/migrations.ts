@@ -11,7 +11,12 @@ export interface Migration {
  * The control plane's tables (ControlStore): in this file when no PostgreSQL is configured, and otherwise
  * left empty here. A workspace's data deletion leaves them to the control half.
  */
-export const CONTROL_TABLES: readonly string[] = ['workspaces', 'workspace_settings', 'leases'];
+export const CONTROL_TABLES: readonly string[] = [
+  'workspaces',
+  'workspace_settings',
+  'leases',
+  'connectors',
+];
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -469,6 +474,43 @@ export const MIGRATIONS: readonly Migration[] = [
         deal_id VARCHAR,
         description VARCHAR,
         recorded_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      );`,
+  },
+  {
+    version: 23,
+    name: 'connectors',
+    // Control plane: a workspace's connector per vendor (docs/crm.md). Credentials and the webhook
+    // secret are sealed text (src/util/secret-box.ts), never clear; the cursor and last sync are what
+    // `closedloop sync` resumes from and reports.
+    sql: `
+      CREATE TABLE connectors (
+        workspace_id VARCHAR NOT NULL,
+        vendor VARCHAR NOT NULL,
+        credentials VARCHAR,
+        webhook_secret VARCHAR,
+        base_url VARCHAR,
+        options JSON NOT NULL,
+        cursor JSON,
+        last_sync JSON,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        PRIMARY KEY (workspace_id, vendor)
+      );`,
+  },
+  {
+    version: 24,
+    name: 'webhook_receipts',
+    // Facts: each verified vendor webhook delivery as it arrived (src/connectors/), appended before the
+    // 2xx; the key (the vendor's event or message id, else the body's hash) makes a redelivery a no-op.
+    sql: `
+      CREATE TABLE webhook_receipts (
+        workspace_id VARCHAR NOT NULL,
+        vendor VARCHAR NOT NULL,
+        dedup_key VARCHAR NOT NULL,
+        received_at TIMESTAMPTZ NOT NULL,
+        content_type VARCHAR NOT NULL,
+        body VARCHAR NOT NULL,
+        PRIMARY KEY (workspace_id, vendor, dedup_key)
       );`,
   },
 ];

@@ -20,6 +20,7 @@ const NOT_ABOUT_A_PERSON = new Set([
   'workspaces', // configuration
   'workspace_settings', // configuration
   'leases', // which process holds a workspace's derive, until when
+  'connectors', // configuration: sealed credentials, cursors
   'user_agents', // browser strings shared by every visitor who sends them
   'attribution_fits', // a score per channel
   'identity_edges_built', // when a workspace's edges were built
@@ -29,6 +30,9 @@ const NOT_ABOUT_A_PERSON = new Set([
   'fx_rates', // exchange rates
   'ad_costs', // what ad platforms report per campaign and day
   'ad_cost_imports', // which account and period each ad-cost import covered
+  // TODO(issue 15): vendor deliveries may name a person (a Pipedrive person, an Outbound Message's
+  // Lead); their export and erasure come with the CRM facts mapped from them
+  'webhook_receipts',
 ]);
 
 const SELECTION: PersonSelection = {

@@ -102,6 +102,11 @@ export async function deleteWorkspaceControl(
     const gone = await c.run('DELETE FROM workspaces WHERE id = $id', { id });
     if (gone.rowsChanged === 0) return undefined;
     const settings = await c.run('DELETE FROM workspace_settings WHERE workspace_id = $id', { id });
-    return { workspaces: gone.rowsChanged, workspace_settings: settings.rowsChanged };
+    const connectors = await c.run('DELETE FROM connectors WHERE workspace_id = $id', { id });
+    return {
+      workspaces: gone.rowsChanged,
+      workspace_settings: settings.rowsChanged,
+      connectors: connectors.rowsChanged,
+    };
   });
 }

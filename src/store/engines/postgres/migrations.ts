@@ -48,4 +48,23 @@ export const MIGRATIONS: readonly Migration[] = [
         expires_at timestamptz NOT NULL
       );`,
   },
+  {
+    version: 4,
+    name: 'connectors',
+    // a workspace's connector per vendor: secrets sealed by the domain (src/util/secret-box.ts)
+    sql: `
+      CREATE TABLE connectors (
+        workspace_id text NOT NULL,
+        vendor text NOT NULL,
+        credentials text,
+        webhook_secret text,
+        base_url text,
+        options jsonb NOT NULL,
+        cursor jsonb,
+        last_sync jsonb,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (workspace_id, vendor)
+      );`,
+  },
 ];

@@ -70,7 +70,7 @@ test('each key is unique under a named constraint, and the tables live in the UR
     );
     assert.deepEqual(
       tables.rows.map((r) => r.table_name),
-      ['leases', 'schema_migrations', 'workspace_settings', 'workspaces'],
+      ['connectors', 'leases', 'schema_migrations', 'workspace_settings', 'workspaces'],
     );
   } finally {
     await control.close();

@@ -10,6 +10,13 @@ import { acquireLease, releaseLease, renewLease } from './leases-repo.js';
 import { migrate, schemaVersion } from './migrate.js';
 import { getSetting, setSetting } from './settings-repo.js';
 import {
+  deleteConnector,
+  getConnector,
+  listConnectors,
+  putConnector,
+  recordConnectorSync,
+} from './connectors-repo.js';
+import {
   createWorkspace,
   deleteWorkspaceControl,
   findWorkspaceByWriteKey,
@@ -74,5 +81,12 @@ export async function openPostgresControl(url: string): Promise<ControlStore> {
     }),
     ...bind(pool, { getSetting, setSetting }),
     ...bind(pool, { acquireLease, renewLease, releaseLease }),
+    ...bind(pool, {
+      putConnector,
+      getConnector,
+      listConnectors,
+      deleteConnector,
+      recordConnectorSync,
+    }),
   };
 }

@@ -87,6 +87,11 @@ export async function deleteWorkspaceControl(
     const gone = await c.query('DELETE FROM workspaces WHERE id = $1', [id]);
     if (!gone.rowCount) return undefined;
     const settings = await c.query('DELETE FROM workspace_settings WHERE workspace_id = $1', [id]);
-    return { workspaces: gone.rowCount, workspace_settings: settings.rowCount ?? 0 };
+    const connectors = await c.query('DELETE FROM connectors WHERE workspace_id = $1', [id]);
+    return {
+      workspaces: gone.rowCount,
+      workspace_settings: settings.rowCount ?? 0,
+      connectors: connectors.rowCount ?? 0,
+    };
   });
 }

@@ -1,0 +1,93 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ConnectorError } from '../../connectors/errors.js';
+import {
+  connectorName,
+  listConnectors,
+  removeConnector,
+  setConnector,
+} from '../../connectors/settings.js';
+import { CONNECTOR_NAMES } from '../../connectors/vendors.js';
+import type { Store } from '../../store/store.js';
+import type { SecretBox } from '../../util/secret-box.js';
+import { access, workspaceOf } from '../access.js';
+import { ApiError } from '../errors.js';
+
+/** A ConnectorError as the API's error; anything else goes on as it is. */
+export async function orApiError<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof ConnectorError)
+      throw new ApiError(err.status, err.code, err.message, err.field);
+    throw err;
+  }
+}
+
+// the name is checked by the handler, so an unknown one is a 400 naming the known ones
+const NameParams = z.object({ name: z.string().max(100) });
+
+// the body is checked by the vendor's own schema (settings.ts), whose errors name the field
+const ConnectorBody = z
+  .record(z.string(), z.unknown())
+  .describe(
+    `The connector's settings (one shape per vendor: ${CONNECTOR_NAMES.join(', ')}): webhookSecret, baseUrl, and apiKey | accessToken | clientId, clientSecret, refreshToken; salesforce: loginUrl, organizationId; pipedrive: webhookUser. A field left out keeps its stored value; null clears it.`,
+  );
+
+/** A workspace's connectors: set (secrets encrypted at rest), list (never a secret), delete. */
+export function connectorsRoutes(fastify: FastifyInstance, store: Store, box: SecretBox): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const secret = access.secret();
+
+  app.get(
+    '/api/connectors',
+    {
+      config: secret,
+      schema: {
+        summary: 'The workspace\'s connectors and their last sync (secrets shown only as "set")',
+      },
+    },
+    async (req) => ({ connectors: await listConnectors(store, box, workspaceOf(req).id) }),
+  );
+
+  app.put(
+    '/api/connectors/:name',
+    {
+      config: secret,
+      schema: {
+        summary:
+          'Set a connector (hubspot, salesforce, pipedrive, stripe); secrets are encrypted at rest',
+        params: NameParams,
+        body: ConnectorBody.optional(),
+      },
+    },
+    async (req, reply) =>
+      orApiError(async () => {
+        const name = connectorName(req.params.name);
+        const { connector, created } = await setConnector(
+          store,
+          box,
+          workspaceOf(req).id,
+          name,
+          req.body ?? {},
+        );
+        void reply.code(created ? 201 : 200);
+        return { connector };
+      }),
+  );
+
+  app.delete(
+    '/api/connectors/:name',
+    {
+      config: secret,
+      schema: { summary: 'Delete a connector and its stored secrets', params: NameParams },
+    },
+    async (req) =>
+      orApiError(async () => {
+        const name = connectorName(req.params.name);
+        await removeConnector(store, workspaceOf(req).id, name);
+        return { deleted: name };
+      }),
+  );
+}

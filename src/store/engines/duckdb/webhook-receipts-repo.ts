@@ -1,0 +1,72 @@
+// Webhook receipts in the DuckDB file (migration 24): the primary key makes a redelivery a no-op, and
+// the write is committed (WAL) before the receiver answers.
+import type { WebhookReceipt } from '../../areas/webhook-receipts.js';
+import { listWebhookReceiptsSql, toWebhookReceipt } from '../neutral/webhook-receipts-queries.js';
+import type { Db } from './connection.js';
+import { queryNeutral } from './dialect.js';
+
+const INSERT = `INSERT OR IGNORE INTO webhook_receipts
+    (workspace_id, vendor, dedup_key, received_at, content_type, body)
+  VALUES ($ws, $vendor, $key, $at::TIMESTAMPTZ, $type, $body)`;
+
+interface Waiter {
+  receipt: WebhookReceipt;
+  resolve: (outcome: 'stored' | 'duplicate') => void;
+  reject: (err: unknown) => void;
+}
+
+// Group commit: receipts that arrive while a commit is under way wait for the next one, which takes
+// them all in one transaction (one WAL sync for many deliveries); each still resolves only once its
+// transaction has committed, so a 2xx never precedes durability.
+const queues = new WeakMap<Db, { waiting: Waiter[]; running: boolean }>();
+const MAX_BATCH = 500;
+
+async function drain(db: Db, q: { waiting: Waiter[]; running: boolean }): Promise<void> {
+  q.running = true;
+  while (q.waiting.length > 0) {
+    const batch = q.waiting.splice(0, MAX_BATCH);
+    try {
+      const outcomes = await db.transaction(async (c) => {
+        const stmt = await c.prepare(INSERT);
+        const out: Array<'stored' | 'duplicate'> = [];
+        // one after another in the transaction: a key twice in one batch is stored once
+        for (const { receipt: r } of batch) {
+          stmt.bind({
+            ws: r.workspaceId,
+            vendor: r.vendor,
+            key: r.key,
+            at: r.receivedAt,
+            type: r.contentType,
+            body: r.body,
+          });
+          out.push((await stmt.run()).rowsChanged > 0 ? 'stored' : 'duplicate');
+        }
+        return out;
+      });
+      batch.forEach((w, i) => w.resolve(outcomes[i]!));
+    } catch (err) {
+      for (const w of batch) w.reject(err);
+    }
+  }
+  q.running = false;
+}
+
+export function appendWebhookReceipt(
+  db: Db,
+  receipt: WebhookReceipt,
+): Promise<'stored' | 'duplicate'> {
+  let q = queues.get(db);
+  if (!q) queues.set(db, (q = { waiting: [], running: false }));
+  const queue = q;
+  return new Promise((resolve, reject) => {
+    queue.waiting.push({ receipt, resolve, reject });
+    if (!queue.running) void drain(db, queue);
+  });
+}
+
+export async function listWebhookReceipts(
+  db: Db,
+  f: { workspaceId: string; vendor?: string; limit?: number },
+): Promise<WebhookReceipt[]> {
+  return (await queryNeutral(db, listWebhookReceiptsSql(f))).map(toWebhookReceipt);
+}
