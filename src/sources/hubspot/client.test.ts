@@ -2,8 +2,6 @@
 // its rate limits and its failures. Waits are recorded, not waited.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import {
   createHubSpotClient,
@@ -13,55 +11,25 @@ import {
   type HubSpotClientLog,
   type HubSpotClientOptions,
 } from './client.js';
+import {
+  DROP,
+  json,
+  startReplay,
+  text,
+  type ReplayAnswer,
+  type ReplayRequest,
+} from '../../test-helpers/replay-server.js';
 import { hubspotFixture, type HubSpotFixture } from '../../test-helpers/hubspot-fixtures.js';
 
 const TOKEN = 'pat-na1-0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 
-interface Seen {
-  method: string;
-  url: URL;
-  headers: IncomingMessage['headers'];
-  body: unknown;
-}
-type Handler = (req: Seen, res: ServerResponse) => void;
+type Seen = ReplayRequest;
 
-/** A node:http server on 127.0.0.1:0 that records each request and answers with `handler`. */
-async function replay(handler: Handler) {
-  const requests: Seen[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      const seen: Seen = {
-        method: req.method ?? 'GET',
-        url: new URL(req.url ?? '/', 'http://replay'),
-        headers: req.headers,
-        body: text ? (JSON.parse(text) as unknown) : null,
-      };
-      requests.push(seen);
-      // a request asking for the property `drop` has its connection dropped
-      if (seen.url.searchParams.get('properties') === 'drop') return req.socket.destroy();
-      handler(seen, res);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    requests,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
-
-function json(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-) {
-  res.writeHead(status, { 'content-type': 'application/json;charset=utf-8', ...headers });
-  res.end(JSON.stringify(body));
+/** Every request through HubSpot's replay; a request asking for the property `drop` is dropped. */
+function replay(handler: (req: Seen) => ReplayAnswer) {
+  return startReplay((req) =>
+    req.url.searchParams.get('properties') === 'drop' ? DROP : handler(req),
+  );
 }
 
 const PAGES: Record<string, HubSpotFixture> = {
@@ -73,11 +41,11 @@ const PAGES: Record<string, HubSpotFixture> = {
 };
 
 /** HubSpot as the fixtures tell it: list pages by `after`, associations by the deals asked for. */
-function hubspot(req: Seen, res: ServerResponse) {
+function hubspot(req: Seen): ReplayAnswer {
   const list = /^\/crm\/v3\/objects\/(contacts|companies|deals)$/.exec(req.url.pathname);
   if (req.method === 'GET' && list) {
     const name = PAGES[`${list[1]}:${req.url.searchParams.get('after') ?? ''}`];
-    if (name) return json(res, 200, hubspotFixture(name));
+    if (name) return json(200, hubspotFixture(name));
   }
   const one = /^\/crm\/v3\/objects\/deals\/(\d+)$/.exec(req.url.pathname);
   if (req.method === 'GET' && one) {
@@ -86,8 +54,8 @@ function hubspot(req: Seen, res: ServerResponse) {
       ...hubspotFixture<{ results: Array<{ id: string }> }>('deals.page2').results,
     ];
     const deal = deals.find((d) => d.id === one[1]);
-    if (deal) return json(res, 200, deal);
-    return json(res, 404, {
+    if (deal) return json(200, deal);
+    return json(404, {
       status: 'error',
       message: 'Object not found.  objectId are usually numeric.',
       correlationId: 'c0ffee00-0000-4000-8000-000000000404',
@@ -98,13 +66,13 @@ function hubspot(req: Seen, res: ServerResponse) {
     req.method === 'POST' &&
     req.url.pathname === '/crm/v4/associations/deals/contacts/batch/read'
   ) {
-    const asked = new Set((req.body as { inputs: Array<{ id: string }> }).inputs.map((i) => i.id));
+    const asked = new Set((req.json as { inputs: Array<{ id: string }> }).inputs.map((i) => i.id));
     const all = hubspotFixture<{ results: Array<{ from: { id: string } }> }>(
       'associations.deals-contacts.batch',
     );
     const results = all.results.filter((r) => asked.has(r.from.id));
     const missing = [...asked].filter((id) => !results.some((r) => r.from.id === id));
-    return json(res, missing.length ? 207 : 200, {
+    return json(missing.length ? 207 : 200, {
       status: 'COMPLETE',
       results,
       ...(missing.length
@@ -122,8 +90,8 @@ function hubspot(req: Seen, res: ServerResponse) {
     });
   }
   if (req.method === 'GET' && req.url.pathname === '/crm/v3/pipelines/deals')
-    return json(res, 200, hubspotFixture('pipelines.deals'));
-  json(res, 404, {
+    return json(200, hubspotFixture('pipelines.deals'));
+  return json(404, {
     status: 'error',
     message: `no route ${req.url.pathname}`,
     category: 'NOT_FOUND',
@@ -163,13 +131,12 @@ const summary = (p: BackfillPage) => [
 
 test('a backfill pages contacts, companies, then deals with history and contacts, waiting out a 429 and retrying a 500', async () => {
   const failed = new Set<string>();
-  const server = await replay((req, res) => {
+  const server = await replay((req) => {
     const key = `${req.url.pathname}?${req.url.searchParams.get('after') ?? ''}`;
     const first = !failed.has(key);
     failed.add(key);
     if (key === '/crm/v3/objects/contacts?' && first) {
       return json(
-        res,
         429,
         {
           status: 'error',
@@ -182,8 +149,8 @@ test('a backfill pages contacts, companies, then deals with history and contacts
       );
     }
     if (key === '/crm/v3/objects/deals?4502' && first)
-      return json(res, 500, { status: 'error', message: 'internal error', correlationId: 'c-500' });
-    hubspot(req, res);
+      return json(500, { status: 'error', message: 'internal error', correlationId: 'c-500' });
+    return hubspot(req);
   });
   try {
     const { client, sleeps, logs } = clientFor(server.baseUrl);
@@ -241,7 +208,7 @@ test('a backfill pages contacts, companies, then deals with history and contacts
     assert.ok(contacts.get('properties')!.split(',').includes('hs_lifecyclestage_customer_date'));
     const batches = server.requests.filter((r) => r.method === 'POST');
     assert.deepEqual(
-      batches.map((r) => r.body),
+      batches.map((r) => r.json),
       [{ inputs: [{ id: '4500' }, { id: '4501' }] }, { inputs: [{ id: '4502' }] }],
     );
     assert.equal(batches[0]!.headers['content-type'], 'application/json');
@@ -252,7 +219,7 @@ test('a backfill pages contacts, companies, then deals with history and contacts
 
 test("a 429 without Retry-After waits out HubSpot's 10-second window; a spent window delays the next request; the daily limit is not retried", async () => {
   let calls = 0;
-  const server = await replay((req, res) => {
+  const server = await replay((req) => {
     calls++;
     const window = {
       'x-hubspot-ratelimit-interval-milliseconds': '10000',
@@ -261,7 +228,6 @@ test("a 429 without Retry-After waits out HubSpot's 10-second window; a spent wi
     if (req.url.pathname.endsWith('/pipelines/deals')) {
       if (calls === 1) {
         return json(
-          res,
           429,
           {
             status: 'error',
@@ -273,14 +239,13 @@ test("a 429 without Retry-After waits out HubSpot's 10-second window; a spent wi
         );
       }
       // the last request of the window: the next one waits first
-      return json(res, 200, hubspotFixture('pipelines.deals'), {
+      return json(200, hubspotFixture('pipelines.deals'), {
         ...window,
         'x-hubspot-ratelimit-remaining': '0',
       });
     }
     if (req.url.pathname.endsWith('/companies')) {
       return json(
-        res,
         429,
         {
           status: 'error',
@@ -292,7 +257,7 @@ test("a 429 without Retry-After waits out HubSpot's 10-second window; a spent wi
         window,
       );
     }
-    hubspot(req, res);
+    return hubspot(req);
   });
   try {
     const { client, sleeps, logs } = clientFor(server.baseUrl);
@@ -332,14 +297,14 @@ test("a 429 without Retry-After waits out HubSpot's 10-second window; a spent wi
 
 test('a backfill that fails mid-way resumes from the cursor of the last page it handed out', async () => {
   let broken = true;
-  const server = await replay((req, res) => {
+  const server = await replay((req) => {
     if (
       broken &&
       req.url.pathname.endsWith('/deals') &&
       req.url.searchParams.get('after') === '4502'
     )
-      return json(res, 503, { status: 'error', message: 'Service Unavailable' });
-    hubspot(req, res);
+      return json(503, { status: 'error', message: 'Service Unavailable' });
+    return hubspot(req);
   });
   try {
     const { client, sleeps } = clientFor(server.baseUrl, { maxRetries: 2 });
@@ -395,15 +360,15 @@ test('a backfill that fails mid-way resumes from the cursor of the last page it 
 
 test('a deals page whose contacts cannot be read is not handed out, so its cursor re-reads it', async () => {
   let broken = true;
-  const server = await replay((req, res) => {
+  const server = await replay((req) => {
     if (broken && req.method === 'POST')
-      return json(res, 403, {
+      return json(403, {
         status: 'error',
         message: "This app hasn't been granted all required scopes to make this call.",
         category: 'MISSING_SCOPES',
         correlationId: 'c-403',
       });
-    hubspot(req, res);
+    return hubspot(req);
   });
   try {
     const { client, sleeps } = clientFor(server.baseUrl);
@@ -430,14 +395,14 @@ test('a deals page whose contacts cannot be read is not handed out, so its curso
 });
 
 test("a deal's contacts past one answer are asked for again from the deal's own cursor", async () => {
-  const server = await replay((req, res) => {
-    const inputs = (req.body as { inputs: Array<{ id: string; after?: string }> }).inputs;
+  const server = await replay((req) => {
+    const inputs = (req.json as { inputs: Array<{ id: string; after?: string }> }).inputs;
     const to = (ids: number[]) =>
       ids.map((id) => ({
         toObjectId: id,
         associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 3, label: null }],
       }));
-    json(res, 200, {
+    return json(200, {
       status: 'COMPLETE',
       results: inputs.map((i) =>
         i.id === '7' && !i.after
@@ -463,7 +428,7 @@ test("a deal's contacts past one answer are asked for again from the deal's own 
       ],
     );
     assert.deepEqual(
-      server.requests.map((r) => r.body),
+      server.requests.map((r) => r.json),
       [{ inputs: [{ id: '7' }, { id: '8' }] }, { inputs: [{ id: '7', after: 'Mg%3D%3D' }] }],
     );
     assert.deepEqual(await client.dealContacts([]), []);
@@ -506,17 +471,16 @@ test('a re-fetch reads one object with its history; a deleted one is null; a dro
 });
 
 test('the access token appears in no error, log entry or inspected client, even when a server echoes it', async () => {
-  const server = await replay((req, res) => {
+  const server = await replay((req) => {
     if (req.url.pathname.endsWith('/contacts')) {
-      return json(res, 401, {
+      return json(401, {
         status: 'error',
         message: `Authentication credentials not found. Token ${TOKEN} is expired.`,
         correlationId: 'c-401',
         category: 'EXPIRED_AUTHENTICATION',
       });
     }
-    res.writeHead(502, { 'content-type': 'text/html' });
-    res.end(`<html>bad gateway for Authorization: Bearer ${TOKEN}</html>`);
+    return text(502, `<html>bad gateway for Authorization: Bearer ${TOKEN}</html>`);
   });
   try {
     const { client, logs } = clientFor(server.baseUrl, { maxRetries: 1 });

@@ -2,8 +2,6 @@
 // fixtures), its OAuth token endpoint, its limits and its failures. Waits are recorded, not waited.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import {
   createSalesforceClient,
@@ -14,6 +12,13 @@ import {
   type SalesforceCursor,
   type SalesforceTokens,
 } from './client.js';
+import {
+  json,
+  startReplay,
+  text,
+  type ReplayAnswer,
+  type ReplayRequest,
+} from '../../test-helpers/replay-server.js';
 import {
   salesforceFixture,
   SF,
@@ -28,48 +33,9 @@ const ROTATED = '5Aep861ROTATEDrefreshTOKENzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz
 const CLIENT_SECRET = 'F1E2D3C4B5A69788776655443322110FFEEDDCCBBAA99887766554433221100';
 const LOCATOR = '/services/data/v62.0/query/01gRO0000016PIAYA2-2000';
 
-interface Seen {
-  method: string;
-  url: URL;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-type Handler = (req: Seen, res: ServerResponse) => void;
-
-async function replay(handler: Handler) {
-  const requests: Seen[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const seen: Seen = {
-        method: req.method ?? 'GET',
-        url: new URL(req.url ?? '/', 'http://replay'),
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      };
-      requests.push(seen);
-      handler(seen, res);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    requests,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
-
-function json(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-) {
-  res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8', ...headers });
-  res.end(JSON.stringify(body));
-}
+type Seen = ReplayRequest;
+type Handler = (req: Seen) => ReplayAnswer;
+const replay = (handler: Handler) => startReplay(handler);
 
 const sessionExpired = [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }];
 const soqlOf = (req: Seen) => req.url.searchParams.get('q') ?? '';
@@ -89,23 +55,25 @@ const PAGES: Record<string, SalesforceJsonFixture> = {
 
 /** Salesforce as the fixtures tell it; `tokens` are the access tokens it accepts. */
 function salesforce(tokens: Set<string>, rotate = false): Handler {
-  return (req, res) => {
+  return (req) => {
     if (req.method === 'POST' && req.url.pathname === '/services/oauth2/token') {
       const form = new URLSearchParams(req.body);
       if (form.get('refresh_token') !== REFRESH && form.get('refresh_token') !== ROTATED)
-        return json(res, 400, {
+        return json(400, {
           error: 'invalid_grant',
           error_description: 'expired access/refresh token',
         });
       tokens.add(NEW_TOKEN);
       const answer = salesforceFixture<Record<string, unknown>>('token.refresh');
-      return json(res, 200, rotate ? { ...answer, refresh_token: ROTATED } : answer);
+      return json(200, rotate ? { ...answer, refresh_token: ROTATED } : answer);
     }
     const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
-    if (!tokens.has(token)) return json(res, 401, sessionExpired);
+    if (!tokens.has(token)) return json(401, sessionExpired);
     const page = PAGES[fromOf(req)];
-    if (req.method === 'GET' && page) return json(res, 200, salesforceFixture(page));
-    json(res, 404, [{ message: 'The requested resource does not exist', errorCode: 'NOT_FOUND' }]);
+    if (req.method === 'GET' && page) return json(200, salesforceFixture(page));
+    return json(404, [
+      { message: 'The requested resource does not exist', errorCode: 'NOT_FOUND' },
+    ]);
   };
 }
 
@@ -252,12 +220,12 @@ test('a 401 INVALID_SESSION_ID refreshes the token once (shared by concurrent re
 
 test('without an access token the client refreshes first; a session that stays invalid fails after one retry', async () => {
   let refreshes = 0;
-  const server = await replay((req, res) => {
+  const server = await replay((req) => {
     if (req.method === 'POST') {
       refreshes++;
-      return json(res, 200, salesforceFixture('token.refresh'));
+      return json(200, salesforceFixture('token.refresh'));
     }
-    json(res, 401, sessionExpired); // even the new token
+    return json(401, sessionExpired); // even the new token
   });
   try {
     const { client } = clientFor(server.baseUrl, {
@@ -292,30 +260,26 @@ test('without an access token the client refreshes first; a session that stays i
 test('429 waits as Retry-After says; REQUEST_LIMIT_EXCEEDED backs off unless the daily total is spent; a 500 backs off', async () => {
   const seen = new Map<string, number>();
   const base = salesforce(new Set([NEW_TOKEN]));
-  const server = await replay((req, res) => {
+  const server = await replay((req) => {
     const from = fromOf(req);
     const n = (seen.get(from) ?? 0) + 1;
     seen.set(from, n);
     if (from === 'Lead' && n === 1)
-      return json(
-        res,
-        429,
-        [{ message: 'Too many requests', errorCode: 'REQUEST_LIMIT_EXCEEDED' }],
-        { 'retry-after': '3' },
-      );
+      return json(429, [{ message: 'Too many requests', errorCode: 'REQUEST_LIMIT_EXCEEDED' }], {
+        'retry-after': '3',
+      });
     if (from === 'Contact' && n <= 2)
-      return json(res, 403, [
+      return json(403, [
         { message: 'ConcurrentPerOrgLongTxn Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' },
       ]);
     if (from === 'Opportunity' && n === 1) {
-      res.writeHead(500, { 'content-type': 'text/html' });
-      return res.end('<html>Internal Server Error</html>');
+      return text(500, '<html>Internal Server Error</html>');
     }
     if (from === 'OpportunityHistory')
-      return json(res, 403, [
+      return json(403, [
         { message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' },
       ]);
-    base(req, res);
+    return base(req);
   });
   try {
     const { client, sleeps, logs } = clientFor(server.baseUrl);
@@ -365,16 +329,14 @@ test('a backfill resumes from its cursor: the locator, or from SystemModstamp on
   let broken = true;
   let locatorExpired = false;
   const base = salesforce(new Set([NEW_TOKEN]));
-  const server = await replay((req, res) => {
+  const server = await replay((req) => {
     if (broken && fromOf(req) === 'locator')
-      return json(res, 503, [{ message: 'Server Unavailable', errorCode: 'SERVER_UNAVAILABLE' }]);
+      return json(503, [{ message: 'Server Unavailable', errorCode: 'SERVER_UNAVAILABLE' }]);
     if (locatorExpired && fromOf(req) === 'locator') {
       locatorExpired = false; // the fresh query's own locator is live
-      return json(res, 400, [
-        { message: 'invalid query locator', errorCode: 'INVALID_QUERY_LOCATOR' },
-      ]);
+      return json(400, [{ message: 'invalid query locator', errorCode: 'INVALID_QUERY_LOCATOR' }]);
     }
-    base(req, res);
+    return base(req);
   });
   try {
     const { client, sleeps, logs } = clientFor(server.baseUrl, { maxRetries: 1 });
@@ -480,8 +442,8 @@ test('re-fetches by id: opportunities with their history and contact roles; ids 
 });
 
 test('a query locator outside the API is never followed (the token would go with it)', async () => {
-  const server = await replay((req, res) =>
-    json(res, 200, {
+  const server = await replay(() =>
+    json(200, {
       totalSize: 4,
       done: false,
       nextRecordsUrl: 'https://evil.example/services/data/v62.0/query/x',
@@ -509,19 +471,18 @@ test('a query locator outside the API is never followed (the token would go with
 });
 
 test('tokens and secrets appear in no error, log entry or inspected client, even when a server echoes them', async () => {
-  const server = await replay((req, res) => {
+  const server = await replay((req) => {
     if (req.method === 'POST') {
-      return json(res, 400, {
+      return json(400, {
         error: 'invalid_grant',
         error_description: `bad refresh_token=${REFRESH}&client_secret=${CLIENT_SECRET}`,
       });
     }
     if (fromOf(req) === 'Lead')
-      return json(res, 401, [
+      return json(401, [
         { message: `Session ${OLD_TOKEN} expired`, errorCode: 'INVALID_SESSION_ID' },
       ]);
-    res.writeHead(502, { 'content-type': 'text/html' });
-    res.end(`<html>bad gateway for Authorization: Bearer ${OLD_TOKEN}</html>`);
+    return text(502, `<html>bad gateway for Authorization: Bearer ${OLD_TOKEN}</html>`);
   });
   try {
     const { client, logs } = clientFor(server.baseUrl, {
