@@ -515,3 +515,45 @@ test('the access token appears in no error, log entry or inspected client, even 
     await server.close();
   }
 });
+
+test('an OAuth app: 401 EXPIRED_AUTHENTICATION asks for a new token once and retries with it', async () => {
+  const FRESH = 'CJT1-oauth-access-token-0002';
+  const server = await replay((req) =>
+    req.headers.authorization === `Bearer ${FRESH}`
+      ? hubspot(req)
+      : json(401, {
+          status: 'error',
+          message: 'The OAuth token used to make this call expired 3 minute(s) ago.',
+          correlationId: 'c-expired',
+          category: 'EXPIRED_AUTHENTICATION',
+        }),
+  );
+  try {
+    let refreshes = 0;
+    const { client, logs } = clientFor(server.baseUrl, {
+      refreshAccessToken: async () => {
+        refreshes++;
+        return FRESH;
+      },
+    });
+    const pipelines = await client.dealPipelines();
+    assert.equal(pipelines.length, 2);
+    assert.equal(refreshes, 1);
+    assert.deepEqual(
+      server.requests.map((r) => r.headers.authorization),
+      [`Bearer ${TOKEN}`, `Bearer ${FRESH}`],
+    );
+    assert.deepEqual(
+      logs.map((l) => [l.event, l.reason]),
+      [['refresh', 'EXPIRED_AUTHENTICATION']],
+    );
+    // without a refresh callback the 401 is the error
+    const { client: fixed } = clientFor(server.baseUrl);
+    await assert.rejects(
+      fixed.dealPipelines(),
+      (err: unknown) => err instanceof HubSpotApiError && err.category === 'EXPIRED_AUTHENTICATION',
+    );
+  } finally {
+    await server.close();
+  }
+});
