@@ -4,8 +4,10 @@ import {
   companyRecord,
   contactChanges,
   contactRecord,
-  dealChanges,
-  dealRecord,
+  type MappingIssue,
+} from './contact-changes.js';
+import { dealChanges, dealRecord } from './deal-changes.js';
+import {
   dealStageRule,
   DEFAULT_DEAL_STAGE_OUTCOMES,
   HubSpotMappingError,
@@ -14,9 +16,8 @@ import {
   resolveHubSpotMapping,
   STOCK_LIFECYCLE_STAGES,
   undefinedMilestones,
-  webhookChanges,
-  type MappingIssue,
 } from './mapping.js';
+import { webhookChanges } from './webhook-changes.js';
 import {
   parseObjectPage,
   parsePipelines,

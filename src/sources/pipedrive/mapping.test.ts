@@ -1,18 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { activityChanges, personChanges } from './person-changes.js';
+import { dealChanges, type MappingIssue } from './deal-changes.js';
+import { dealRecord } from './deal-record.js';
 import {
-  activityChanges,
-  dealChanges,
-  dealRecord,
-  personChanges,
   resolvePipedriveMapping,
   undefinedMilestones,
-  webhookChanges,
   PipedriveMappingError,
-  type MappingIssue,
   type PipedriveMapping,
 } from './mapping.js';
+import { webhookChanges } from './webhook-changes.js';
 import {
   parseChangelogEntry,
   parseEntity,

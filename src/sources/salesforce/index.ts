@@ -6,4 +6,7 @@ export * from './xml.js';
 export * from './outbound-message.js';
 export * from './cdc-state.js';
 export * from './mapping.js';
+export * from './person-changes.js';
+export * from './opportunity-changes.js';
+export * from './cdc-changes.js';
 export * from './client.js';
