@@ -27,11 +27,11 @@ import {
   type VendorErrorInfo,
 } from '../http/index.js';
 import {
+  HubSpotPayloadError,
   parseAssociationBatch,
   parseCrmObject,
   parseObjectPage,
   parsePipelines,
-  HubSpotPayloadError,
   type AssociatedObject,
   type HubSpotCrmObject,
   type Pipeline,

@@ -18,12 +18,8 @@ import {
   undefinedMilestones,
 } from './mapping.js';
 import { webhookChanges } from './webhook-changes.js';
-import {
-  parseObjectPage,
-  parsePipelines,
-  parseWebhookBody,
-  type HubSpotCrmObject,
-} from './schemas.js';
+import { parseObjectPage, parsePipelines, type HubSpotCrmObject } from './schemas.js';
+import { parseWebhookBody } from './webhook-schemas.js';
 import type { CrmChangeRecord } from '../crm/records.js';
 import { hubspotFixture } from '../../test-helpers/hubspot-fixtures.js';
 

@@ -3,7 +3,7 @@
 
 import { emptyMatchKeys, type CrmChangeRecord, type CrmObjectType } from '../crm/records.js';
 
-import type { HubSpotWebhookEvent } from './schemas.js';
+import type { HubSpotWebhookEvent } from './webhook-schemas.js';
 
 export function webhookChanges(events: readonly HubSpotWebhookEvent[]): CrmChangeRecord[] {
   const out: CrmChangeRecord[] = [];

@@ -7,7 +7,7 @@ import {
   stateAsObject,
   type WebhookObjectState,
 } from './webhook-state.js';
-import { parseWebhookBody, type HubSpotWebhookEvent } from './schemas.js';
+import { parseWebhookBody, type HubSpotWebhookEvent } from './webhook-schemas.js';
 import { dealRecord } from './deal-changes.js';
 import { resolveHubSpotMapping } from './mapping.js';
 import { hubspotFixture } from '../../test-helpers/hubspot-fixtures.js';

@@ -3,6 +3,7 @@
 // (docs/crm.md).
 export * from './basic-auth.js';
 export * from './schemas.js';
+export * from './webhook-schemas.js';
 export * from './mapping.js';
 export * from './deal-changes.js';
 export * from './person-changes.js';

@@ -14,10 +14,10 @@ import { webhookChanges } from './webhook-changes.js';
 import {
   parseChangelogEntry,
   parseEntity,
-  parseWebhookBody,
   type PipedriveDeal,
   type PipedrivePerson,
 } from './schemas.js';
+import { parseWebhookBody } from './webhook-schemas.js';
 import { pipedriveFixture, type PipedriveFixture } from '../../test-helpers/pipedrive-fixtures.js';
 import type { CrmChangeRecord } from '../crm/records.js';
 

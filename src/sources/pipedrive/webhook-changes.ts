@@ -17,7 +17,8 @@ import {
 } from './deal-changes.js';
 import { type PipedriveMapping } from './mapping.js';
 import { activityChanges, personChanges } from './person-changes.js';
-import { isEntityEvent, pipedriveTime, type PipedriveWebhookEvent } from './schemas.js';
+import { isEntityEvent, type PipedriveWebhookEvent } from './webhook-schemas.js';
+import { pipedriveTime } from './schemas.js';
 
 export function webhookChanges(
   event: PipedriveWebhookEvent,

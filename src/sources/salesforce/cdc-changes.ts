@@ -21,10 +21,10 @@ import {
 import {
   SalesforcePayloadError,
   parseRecord,
-  type SalesforceChangeEvent,
   type SalesforceObjectName,
   type SalesforceRecordOf,
 } from './schemas.js';
+import { type SalesforceChangeEvent } from './cdc-schemas.js';
 
 const ENTITY_TYPES: Record<string, CrmObjectType> = {
   Lead: 'lead',

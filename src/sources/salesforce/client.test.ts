@@ -3,15 +3,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
+import { createSalesforceClient, SalesforceApiError } from './client.js';
 import {
-  createSalesforceClient,
-  SalesforceApiError,
   type SalesforceBackfillPage,
   type SalesforceClientLog,
   type SalesforceClientOptions,
   type SalesforceCursor,
   type SalesforceTokens,
-} from './client.js';
+} from './client-types.js';
 import {
   json,
   startReplay,

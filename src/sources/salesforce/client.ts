@@ -22,226 +22,44 @@
 //   }
 
 import {
+  HttpApiError,
   createHttpClient,
   createScrubber,
-  HttpApiError,
   type HttpApiErrorFields,
-  type HttpClientLog,
   type VendorErrorInfo,
 } from '../http/index.js';
 import {
-  parseQueryPage,
-  parseRecord,
-  parseWith,
+  type OpportunityDetails,
+  type SalesforceBackfillPage,
+  type SalesforceClient,
+  type SalesforceClientOptions,
+  type SalesforceCursor,
+  type SalesforceQueryResult,
+} from './client-types.js';
+import {
+  SALESFORCE_ID,
   SalesforceErrorBody,
   SalesforceLeadStatus,
   SalesforceOAuthError,
   SalesforceOpportunityStage,
   SalesforcePayloadError,
   SalesforceTokenResponse,
-  SALESFORCE_ID,
-  type SalesforceLeadStatus as LeadStatusRow,
+  parseQueryPage,
+  parseRecord,
+  parseWith,
   type SalesforceObjectName,
-  type SalesforceOpportunityStage as OpportunityStageRow,
   type SalesforceRecordOf,
 } from './schemas.js';
 
-/** The objects a backfill reads, in its order. */
-export const BACKFILL_OBJECTS = [
-  'Lead',
-  'Contact',
-  'Opportunity',
-  'OpportunityHistory',
-  'OpportunityContactRole',
-] as const satisfies readonly SalesforceObjectName[];
-
-/** The fields each object is read with (`extraFields` adds custom ones). */
-export const BACKFILL_FIELDS: Record<SalesforceObjectName, readonly string[]> = {
-  Lead: [
-    'Id',
-    'Email',
-    'Phone',
-    'MobilePhone',
-    'FirstName',
-    'LastName',
-    'Company',
-    'Status',
-    'LeadSource',
-    'IsConverted',
-    'ConvertedDate',
-    'ConvertedContactId',
-    'ConvertedAccountId',
-    'ConvertedOpportunityId',
-    'CreatedDate',
-    'LastModifiedDate',
-    'SystemModstamp',
-  ],
-  Contact: [
-    'Id',
-    'AccountId',
-    'Email',
-    'Phone',
-    'MobilePhone',
-    'FirstName',
-    'LastName',
-    'LeadSource',
-    'CreatedDate',
-    'LastModifiedDate',
-    'SystemModstamp',
-  ],
-  Opportunity: [
-    'Id',
-    'Name',
-    'AccountId',
-    'StageName',
-    'Amount',
-    'CloseDate',
-    'IsClosed',
-    'IsWon',
-    'Probability',
-    'ForecastCategoryName',
-    'Type',
-    'LeadSource',
-    'CampaignId',
-    'CreatedDate',
-    'LastModifiedDate',
-    'SystemModstamp',
-  ],
-  OpportunityHistory: [
-    'Id',
-    'OpportunityId',
-    'StageName',
-    'Amount',
-    'CloseDate',
-    'Probability',
-    'ForecastCategory',
-    'CreatedDate',
-    'SystemModstamp',
-  ],
-  OpportunityContactRole: [
-    'Id',
-    'OpportunityId',
-    'ContactId',
-    'Role',
-    'IsPrimary',
-    'CreatedDate',
-    'SystemModstamp',
-  ],
-};
-
-/** Salesforce's default API version for this client; any `vNN.N` can be configured. */
-export const DEFAULT_API_VERSION = '62.0';
-/** Ids in one `WHERE Id IN (...)` (keeps the query well under the URL length limit). */
-export const IDS_PER_QUERY = 200;
-
-export interface SalesforceTokens {
-  accessToken: string;
-  /** Present when the connected app rotated the refresh token: store it, the old one is spent. */
-  refreshToken: string | null;
-  instanceUrl: string;
-  /** Epoch ms, from `issued_at`. */
-  issuedAt: number | null;
-}
-
-/** A retry or a token refresh, as the client tells it: free of every secret. */
-export type SalesforceClientLog = HttpClientLog;
-
-export interface SalesforceClientOptions {
-  /** The org's instance or My Domain URL (`https://acme.my.salesforce.com`); tests point it at a replay. */
-  instanceUrl: string;
-  /** `62.0` (default) or any other `NN.N`. */
-  apiVersion?: string;
-  /** A current access token; without one the client refreshes before its first request. */
-  accessToken?: string;
-  /** The OAuth 2.0 refresh-token flow (a connected app's consumer key and secret). */
-  oauth?: {
-    refreshToken: string;
-    clientId: string;
-    clientSecret?: string;
-    /** Default https://login.salesforce.com (https://test.salesforce.com for sandboxes). */
-    loginUrl?: string;
-  };
-  /** Told each new token (store a rotated refresh token encrypted). Free of nothing: it holds secrets. */
-  onTokens?: (tokens: SalesforceTokens) => void;
-  /** Multi-currency orgs: read `CurrencyIsoCode` on opportunities (the field exists only there). */
-  multiCurrency?: boolean;
-  /** Custom fields to read too, per object (`Closedloop_Anonymous_Id__c` on Lead and Contact...). */
-  extraFields?: Partial<Record<SalesforceObjectName, readonly string[]>>;
-  /** Read with `queryAll`, so deleted records (15 days in the recycle bin) arrive with IsDeleted. */
-  includeDeleted?: boolean;
-  /** Records per page, 200-2000 (`Sforce-Query-Options: batchSize`); Salesforce may send fewer. */
-  batchSize?: number;
-  /** Retries after the first attempt (429, limits, 5xx, network). Default 5. */
-  maxRetries?: number;
-  /** Per request. Default 60 s. */
-  timeoutMs?: number;
-  /** The first backoff and its cap. Defaults 1 s and 60 s. */
-  backoffMs?: { base?: number; max?: number };
-  sleep?: (ms: number) => Promise<void>;
-  log?: (entry: SalesforceClientLog) => void;
-  random?: () => number;
-  now?: () => number;
-}
-
-/** Where a backfill stands. JSON, to be stored with the rows. */
-export interface SalesforceCursor {
-  stage: SalesforceObjectName | 'done';
-  /** The query locator of the next page of this stage (expires after a while; then `since` resumes). */
-  nextRecordsUrl: string | null;
-  /** Per object, the highest `SystemModstamp` handed out (ISO): the next read starts there. */
-  since: Partial<Record<SalesforceObjectName, string>>;
-}
-
-/** One page of a backfill, and the cursor that resumes after it. */
-export type SalesforceBackfillPage = {
-  [K in SalesforceObjectName]: {
-    object: K;
-    records: Array<SalesforceRecordOf[K]>;
-    cursor: SalesforceCursor;
-  };
-}[SalesforceObjectName];
-
-/** One page of a query: its records (parsed) and the locator of the next one (null: the end). */
-export interface SalesforceQueryResult<T> {
-  records: T[];
-  totalSize: number;
-  nextRecordsUrl: string | null;
-}
-
-/** An opportunity re-read with what maps it: its stage history and its contacts. */
-export interface OpportunityDetails {
-  opportunities: Array<SalesforceRecordOf['Opportunity']>;
-  history: Array<SalesforceRecordOf['OpportunityHistory']>;
-  contactRoles: Array<SalesforceRecordOf['OpportunityContactRole']>;
-}
-
-export interface SalesforceClient {
-  /** Every page of a SOQL query, or of its remaining pages from a locator. */
-  query<K extends SalesforceObjectName>(
-    object: K,
-    soql: string,
-    options?: { nextRecordsUrl?: string | null },
-  ): AsyncGenerator<SalesforceQueryResult<SalesforceRecordOf[K]>, void, undefined>;
-  /** The backfill's SOQL for an object, from a `SystemModstamp` on (inclusive) when given. */
-  soqlFor(object: SalesforceObjectName, since?: string | null): string;
-  /** Records by id (a re-fetch after a gap event or an Outbound Message). */
-  byIds<K extends SalesforceObjectName>(
-    object: K,
-    ids: readonly string[],
-  ): Promise<Array<SalesforceRecordOf[K]>>;
-  /** Opportunities with their stage history and contact roles. */
-  opportunityDetails(ids: readonly string[]): Promise<OpportunityDetails>;
-  /** The org's opportunity stages (which are closed, which won). */
-  opportunityStages(): Promise<OpportunityStageRow[]>;
-  /** The org's lead statuses (which one a conversion sets). */
-  leadStatuses(): Promise<LeadStatusRow[]>;
-  /** Each object in turn, resumable from a cursor. */
-  backfill(options?: {
-    cursor?: SalesforceCursor | null;
-  }): AsyncGenerator<SalesforceBackfillPage, void, undefined>;
-  /** A done cursor's next (incremental) pass: every object again, from its `since`. */
-  nextPass(cursor: SalesforceCursor): SalesforceCursor;
-}
+import {
+  BACKFILL_FIELDS,
+  BACKFILL_OBJECTS,
+  DEFAULT_API_VERSION,
+  FIELD_NAME,
+  IDS_PER_QUERY,
+  soqlDateTime,
+  soqlSelect,
+} from './soql.js';
 
 /** Salesforce refused, or could not be reached. The message never holds a token or secret. */
 export class SalesforceApiError extends HttpApiError {
@@ -273,24 +91,9 @@ function parseError(json: unknown): VendorErrorInfo | null {
   return null;
 }
 
-const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 // an access token or session id (`00D...!...`), a Bearer credential, form fields that carry secrets
 const SESSION_LIKE = /\b00D[A-Za-z0-9]{12,15}![A-Za-z0-9._-]+/g;
 const OAUTH_HEADER = /\bOAuth\s+(?!\[)[^\s"',;<]+/gi;
-
-/**
- * A SOQL statement: Salesforce's query language, run by Salesforce's API (not engine SQL, which the
- * lint keeps under src/store/engines/). Field and object names are ours or checked; ids are checked.
- */
-export function soqlSelect(fields: readonly string[], object: string, rest = ''): string {
-  // eslint-disable-next-line no-restricted-syntax -- SOQL sent to Salesforce, not an engine's SQL
-  return `SELECT ${fields.join(', ')} FROM ${object}${rest}`;
-}
-
-/** SOQL's datetime literal: seconds precision, UTC. Floors milliseconds (the read is inclusive). */
-export function soqlDateTime(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
 
 export function createSalesforceClient(options: SalesforceClientOptions): SalesforceClient {
   const instanceUrl = options.instanceUrl.replace(/\/+$/, '');

@@ -16,8 +16,8 @@ import {
   outboundChanges,
 } from './opportunity-changes.js';
 import { outboundRecords, parseOutboundMessage } from './outbound-message.js';
+import { parseChangeEvents } from './cdc-schemas.js';
 import {
-  parseChangeEvents,
   parseRecord,
   parseWith,
   SalesforceLeadStatus,
