@@ -3,6 +3,8 @@
 // (docs/crm.md, "The CRM CSV/JSON format").
 export * from './columns.js';
 export * from './values.js';
+export * from './mapping.js';
+export * from './row-reader.js';
 export * from './rows.js';
 export * from './read.js';
 export * from './write.js';

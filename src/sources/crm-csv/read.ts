@@ -17,14 +17,9 @@ import {
   type Column,
   type ImportType,
 } from './columns.js';
-import {
-  resolveCsvMapping,
-  rowRecords,
-  type CsvMapping,
-  type CsvRow,
-  type RowOptions,
-  type RowSource,
-} from './rows.js';
+import { resolveCsvMapping, type CsvMapping } from './mapping.js';
+import { rowRecords } from './rows.js';
+import { type CsvRow, type RowOptions, type RowSource } from './row-reader.js';
 import { checkTimeZone } from './values.js';
 import type { CrmChangeRecord } from '../crm/records.js';
 import type { RevenueRecord } from '../crm/revenue-records.js';

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveCsvMapping, rowRecords, CsvMappingError } from './rows.js';
+import { resolveCsvMapping, CsvMappingError } from './mapping.js';
+import { rowRecords } from './rows.js';
 
 const mapping = resolveCsvMapping();
 

@@ -3,7 +3,7 @@
 // the reader reads back to the same records: the simulator's CRM CSV writer and the tests use it.
 
 import { COLUMNS, type Column } from './columns.js';
-import type { CsvRow } from './rows.js';
+import type { CsvRow } from './row-reader.js';
 
 function field(value: string | undefined): string {
   const v = value ?? '';

@@ -18,11 +18,20 @@
 
 import { z } from 'zod';
 import {
+  createHttpClient,
+  HttpApiError,
+  positiveIntHeader,
+  type HttpApiErrorFields,
+  type HttpClientLog,
+  type RateWindow,
+  type VendorErrorInfo,
+} from '../http/index.js';
+import {
+  HubSpotPayloadError,
   parseAssociationBatch,
   parseCrmObject,
   parseObjectPage,
   parsePipelines,
-  HubSpotPayloadError,
   type AssociatedObject,
   type HubSpotCrmObject,
   type Pipeline,
@@ -97,21 +106,18 @@ export const HISTORY_PAGE_LIMIT = 50;
 /** Inputs of one v4 associations batch read. */
 export const ASSOCIATION_BATCH_LIMIT = 1000;
 
-export interface HubSpotClientLog {
-  event: 'retry' | 'throttle';
-  method: string;
-  /** The path and query, never the token. */
-  path: string;
-  /** The HTTP status, or 0 when no answer came (network, timeout). */
-  status: number;
-  attempt: number;
-  delayMs: number;
-  reason: string;
-}
+/** A retry or a throttle, as the client tells it: free of the token. */
+export type HubSpotClientLog = HttpClientLog;
 
 export interface HubSpotClientOptions {
   /** A private app's access token (or an OAuth access token). */
   accessToken: string;
+  /**
+   * OAuth apps: a new access token (HubSpot's refresh-token grant, run by the caller, who stores the
+   * refresh token), asked for once when HubSpot answers 401 EXPIRED_AUTHENTICATION. Without it such
+   * a 401 is the error.
+   */
+  refreshAccessToken?: () => Promise<string>;
   /** Default https://api.hubapi.com; tests point it at a local replay. */
   baseUrl?: string;
   /** Objects per page, 1-100 (HubSpot's maximum; 50 when history is asked for). Default 100. */
@@ -192,21 +198,20 @@ export interface HubSpotClient {
 }
 
 /** HubSpot refused, or could not be reached after the retries. The message never holds the token. */
-export class HubSpotApiError extends Error {
-  constructor(
-    message: string,
-    /** HTTP status; 0 when no answer came. */
-    readonly status: number,
-    /** HubSpot's error category (RATE_LIMITS, EXPIRED_AUTHENTICATION, OBJECT_NOT_FOUND...). */
-    readonly category: string | null,
-    /** The 429's policy (DAILY, TEN_SECONDLY_ROLLING, SECONDLY). */
-    readonly policyName: string | null,
-    /** `correlationId`, for HubSpot support. */
-    readonly correlationId: string | null,
-    readonly attempts: number,
-  ) {
-    super(message);
+export class HubSpotApiError extends HttpApiError {
+  /** HubSpot's error category (RATE_LIMITS, EXPIRED_AUTHENTICATION, OBJECT_NOT_FOUND...). */
+  readonly category: string | null;
+  /** The 429's policy (DAILY, TEN_SECONDLY_ROLLING, SECONDLY). */
+  readonly policyName: string | null;
+  /** `correlationId`, for HubSpot support. */
+  readonly correlationId: string | null;
+
+  constructor(message: string, fields: HttpApiErrorFields, error: HubSpotError | null) {
+    super(message, fields);
     this.name = 'HubSpotApiError';
+    this.category = error?.code ?? null;
+    this.policyName = error?.policyName ?? null;
+    this.correlationId = error?.correlationId ?? null;
   }
 }
 
@@ -218,9 +223,28 @@ const ErrorBody = z.object({
   correlationId: z.string().optional(),
 });
 
-// anything shaped like a private app token, or a bearer credential, should a server echo one
+interface HubSpotError extends VendorErrorInfo {
+  policyName: string | null;
+  correlationId: string | null;
+}
+
+function parseError(json: unknown): HubSpotError | null {
+  const body = ErrorBody.safeParse(json);
+  if (!body.success) return null;
+  const e = body.data;
+  const category = e.category ?? e.errorType ?? null;
+  const policyName = e.policyName ?? null;
+  return {
+    code: category,
+    label: category ? `${category}${policyName ? `/${policyName}` : ''}` : null,
+    message: e.message ?? '',
+    policyName,
+    correlationId: e.correlationId ?? null,
+  };
+}
+
+// anything shaped like a private app token, should a server echo one
 const TOKEN_LIKE = /\bpat-[a-z0-9]+-[0-9a-f-]{8,}/gi;
-const BEARER = /\bBearer\s+(?!\[access token\])[^\s"',;<]+/gi;
 
 /** A request as errors name it: the path, and the cursor when there is one (not the property lists). */
 function shown(path: string): string {
@@ -229,18 +253,18 @@ function shown(path: string): string {
   return after ? `${pathname}?after=${encodeURIComponent(after)}` : pathname;
 }
 
-/** Seconds or an HTTP date, as `Retry-After` may say; null if neither. */
-function retryAfterMs(header: string | null, now: number): number | null {
-  if (!header) return null;
-  if (/^\d+(\.\d+)?$/.test(header.trim())) return Math.round(Number(header) * 1000);
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
-}
-
-function positiveInt(header: string | null): number | null {
-  if (!header || !/^\d+$/.test(header.trim())) return null;
-  return Number(header);
-}
+/** HubSpot's rolling window: `X-HubSpot-RateLimit-Interval-Milliseconds` (10 s) and what is left. */
+const rateWindow: RateWindow<HubSpotError> = {
+  spent: (headers) =>
+    headers.get('x-hubspot-ratelimit-remaining')?.trim() === '0'
+      ? positiveIntHeader(headers.get('x-hubspot-ratelimit-interval-milliseconds'))
+      : null,
+  wait: (status, headers, error) => {
+    const windowMs = positiveIntHeader(headers.get('x-hubspot-ratelimit-interval-milliseconds'));
+    if (status !== 429 || !windowMs) return null;
+    return { ms: windowMs, reason: `rate limit window (${error?.policyName ?? 'unnamed policy'})` };
+  },
+};
 
 const OBJECT_LISTS = new Set<string>(['contacts', 'companies', 'deals']);
 const NEXT_STAGE: Record<HubSpotObjectList, BackfillCursor['stage']> = {
@@ -252,167 +276,38 @@ const NEXT_STAGE: Record<HubSpotObjectList, BackfillCursor['stage']> = {
 export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClient {
   const token = options.accessToken;
   if (!token) throw new TypeError('createHubSpotClient: an access token is required');
-  const baseUrl = (options.baseUrl ?? 'https://api.hubapi.com').replace(/\/+$/, '');
-  if (!/^https?:\/\//.test(baseUrl))
-    throw new TypeError('createHubSpotClient: baseUrl must be http(s)');
   const pageSize = Math.min(100, Math.max(1, Math.floor(options.pageSize ?? 100)));
-  const maxRetries = Math.max(0, options.maxRetries ?? 5);
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const baseDelay = options.backoffMs?.base ?? 500;
-  const maxDelay = options.backoffMs?.max ?? 30_000;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const random = options.random ?? Math.random;
-  const log = options.log ?? (() => {});
-  // the window to wait out before the next request, when the last answer said none was left
-  let throttleMs = 0;
-
-  const scrub = (text: string) =>
-    text
-      .split(token)
-      .join('[access token]')
-      .replace(BEARER, 'Bearer [access token]')
-      .replace(TOKEN_LIKE, '[access token]');
-  // exponential with equal jitter: half the step for sure, half at random
-  const backoff = (attempt: number) => {
-    const step = Math.min(maxDelay, baseDelay * 2 ** attempt);
-    return Math.round(step / 2 + random() * (step / 2));
-  };
-
-  async function call(
-    method: 'GET' | 'POST',
-    path: string,
-    body?: unknown,
-    accept: (status: number) => boolean = () => false,
-  ): Promise<{ status: number; json: unknown }> {
-    const url = `${baseUrl}${path}`;
-    const headers: Record<string, string> = {
-      Authorization: `Bearer ${token}`,
-      Accept: 'application/json',
-    };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    for (let attempt = 0; ; attempt++) {
-      if (throttleMs > 0) {
-        const delayMs = throttleMs;
-        throttleMs = 0;
-        log({
-          event: 'throttle',
-          method,
-          path,
-          status: 0,
-          attempt,
-          delayMs,
-          reason: 'window spent',
-        });
-        await sleep(delayMs);
-      }
-      let res: Response;
-      try {
-        res = await fetch(url, {
-          method,
-          headers,
-          body: body === undefined ? undefined : JSON.stringify(body),
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-      } catch (err) {
-        const reason = scrub(err instanceof Error ? `${err.name}: ${err.message}` : String(err));
-        if (attempt < maxRetries) {
-          const delayMs = backoff(attempt);
-          log({ event: 'retry', method, path, status: 0, attempt: attempt + 1, delayMs, reason });
-          await sleep(delayMs);
-          continue;
+  const refresh = options.refreshAccessToken;
+  const http = createHttpClient<HubSpotError>({
+    vendor: 'HubSpot',
+    baseUrl: options.baseUrl ?? 'https://api.hubapi.com',
+    auth: refresh
+      ? {
+          type: 'oauth',
+          accessToken: token,
+          refresh: () => refresh(),
+          expired: (a, e) =>
+            a.status === 401 && e?.code === 'EXPIRED_AUTHENTICATION'
+              ? 'EXPIRED_AUTHENTICATION'
+              : null,
         }
-        throw new HubSpotApiError(
-          `HubSpot ${method} ${shown(path)}: no answer after ${attempt + 1} attempts (${reason})`,
-          0,
-          null,
-          null,
-          null,
-          attempt + 1,
-        );
-      }
-      const text = await res.text();
-      const windowMs = positiveInt(res.headers.get('x-hubspot-ratelimit-interval-milliseconds'));
-      if (res.ok || accept(res.status)) {
-        if (res.headers.get('x-hubspot-ratelimit-remaining')?.trim() === '0' && windowMs)
-          throttleMs = windowMs;
-        if (accept(res.status) && !res.ok) return { status: res.status, json: null };
-        try {
-          return { status: res.status, json: JSON.parse(text) as unknown };
-        } catch {
-          throw new HubSpotApiError(
-            `HubSpot ${method} ${shown(path)}: the answer is not JSON`,
-            res.status,
-            null,
-            null,
-            null,
-            attempt + 1,
-          );
-        }
-      }
-      let parsed: unknown = null;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        // an error page from a proxy: no HubSpot error body
-      }
-      const error = ErrorBody.safeParse(parsed);
-      const e = error.success ? error.data : {};
-      const category = e.category ?? e.errorType ?? null;
-      const policyName = e.policyName ?? null;
-      const correlationId = e.correlationId ?? null;
-      const detail = scrub(error.success ? (e.message ?? '') : text.slice(0, 200));
-      // the day's quota does not come back within any retry we would make
-      const daily = res.status === 429 && policyName === 'DAILY';
-      const retryable = (res.status === 429 && !daily) || res.status >= 500;
-      if (retryable && attempt < maxRetries) {
-        let delayMs: number;
-        let reason: string;
-        const after =
-          res.status === 429 ? retryAfterMs(res.headers.get('retry-after'), Date.now()) : null;
-        if (after !== null) [delayMs, reason] = [after, 'Retry-After'];
-        else if (res.status === 429 && windowMs)
-          [delayMs, reason] = [windowMs, `rate limit window (${policyName ?? 'unnamed policy'})`];
-        else [delayMs, reason] = [backoff(attempt), `HTTP ${res.status}`];
-        log({
-          event: 'retry',
-          method,
-          path,
-          status: res.status,
-          attempt: attempt + 1,
-          delayMs,
-          reason,
-        });
-        await sleep(delayMs);
-        continue;
-      }
-      throw new HubSpotApiError(
-        `HubSpot ${method} ${shown(path)} answered ${res.status}${category ? ` (${category}${policyName ? `/${policyName}` : ''})` : ''}` +
-          `${detail ? `: ${detail}` : ''}${attempt > 0 ? ` after ${attempt + 1} attempts` : ''}`,
-        res.status,
-        category,
-        policyName,
-        correlationId,
-        attempt + 1,
-      );
-    }
-  }
-
-  /** Parses an answer; a shape we do not read is an API error naming the request and field. */
-  function read<T>(method: string, path: string, parse: (v: unknown) => T, json: unknown): T {
-    try {
-      return parse(json);
-    } catch (err) {
-      if (!(err instanceof HubSpotPayloadError)) throw err;
-      throw new HubSpotApiError(
-        `HubSpot ${method} ${shown(path)}: unexpected answer (${err.message})`,
-        200,
-        null,
-        null,
-        null,
-        1,
-      );
-    }
-  }
+      : { type: 'bearer', token },
+    scrub: { mask: '[access token]', patterns: [[TOKEN_LIKE, '[access token]']] },
+    parseError,
+    // the day's quota does not come back within any retry we would make
+    retryable: (status, _h, e) => (status === 429 && e?.policyName !== 'DAILY') || status >= 500,
+    rateWindow,
+    isPayloadError: (err): err is Error => err instanceof HubSpotPayloadError,
+    error: (message, fields, e) => new HubSpotApiError(message, fields, e),
+    maxRetries: options.maxRetries,
+    timeoutMs: options.timeoutMs,
+    backoffMs: options.backoffMs,
+    sleep: options.sleep,
+    random: options.random,
+    log: options.log,
+  });
+  const get = <T>(path: string, parse: (v: unknown) => T) =>
+    http.getJson({ path, shown: shown(path) }, parse);
 
   function objectQuery(object: HubSpotObjectList, opts: Omit<ListOptions, 'after'>) {
     const query = new URLSearchParams();
@@ -435,8 +330,7 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
     for (;;) {
       if (after) query.set('after', after);
       const path = `/crm/v3/objects/${object}?${query.toString()}`;
-      const { json } = await call('GET', path);
-      const page = read('GET', path, parseObjectPage, json);
+      const page = await get(path, parseObjectPage);
       const next = page.paging?.next?.after ?? null;
       // a page that names no next page ends the list, whatever it holds
       yield { object, results: page.results, after: next };
@@ -453,8 +347,10 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
       const batch = inputs.slice(0, ASSOCIATION_BATCH_LIMIT);
       inputs = inputs.slice(ASSOCIATION_BATCH_LIMIT);
       // 207: some deals have no contacts (an error each), the rest answered
-      const { json } = await call('POST', path, { inputs: batch });
-      const answer = read('POST', path, parseAssociationBatch, json);
+      const answer = await http.getJson(
+        { method: 'POST', path, json: { inputs: batch } },
+        parseAssociationBatch,
+      );
       for (const r of answer.results) {
         const list = byDeal.get(r.from.id);
         if (!list) continue;
@@ -478,15 +374,14 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
     const { query } = objectQuery(object, opts);
     const path = `/crm/v3/objects/${object}/${id}?${query.toString()}`;
     // 404: deleted (or merged away) since the webhook was sent
-    const { status, json } = await call('GET', path, undefined, (s) => s === 404);
-    if (status === 404) return null;
-    return read('GET', path, parseCrmObject, json);
+    const req = { path, shown: shown(path), accept: (s: number) => s === 404 };
+    const answer = await http.request(req);
+    if (answer.status === 404) return null;
+    return http.decode(answer, req, parseCrmObject);
   }
 
   async function dealPipelines(): Promise<Pipeline[]> {
-    const path = '/crm/v3/pipelines/deals';
-    const { json } = await call('GET', path);
-    return read('GET', path, parsePipelines, json);
+    return get('/crm/v3/pipelines/deals', parsePipelines);
   }
 
   async function* backfill(

@@ -3,6 +3,10 @@
 // (docs/crm.md).
 export * from './signature.js';
 export * from './schemas.js';
+export * from './webhook-schemas.js';
 export * from './webhook-state.js';
 export * from './mapping.js';
+export * from './contact-changes.js';
+export * from './deal-changes.js';
+export * from './webhook-changes.js';
 export * from './client.js';

@@ -4,8 +4,10 @@ import {
   companyRecord,
   contactChanges,
   contactRecord,
-  dealChanges,
-  dealRecord,
+  type MappingIssue,
+} from './contact-changes.js';
+import { dealChanges, dealRecord } from './deal-changes.js';
+import {
   dealStageRule,
   DEFAULT_DEAL_STAGE_OUTCOMES,
   HubSpotMappingError,
@@ -14,15 +16,10 @@ import {
   resolveHubSpotMapping,
   STOCK_LIFECYCLE_STAGES,
   undefinedMilestones,
-  webhookChanges,
-  type MappingIssue,
 } from './mapping.js';
-import {
-  parseObjectPage,
-  parsePipelines,
-  parseWebhookBody,
-  type HubSpotCrmObject,
-} from './schemas.js';
+import { webhookChanges } from './webhook-changes.js';
+import { parseObjectPage, parsePipelines, type HubSpotCrmObject } from './schemas.js';
+import { parseWebhookBody } from './webhook-schemas.js';
 import type { CrmChangeRecord } from '../crm/records.js';
 import { hubspotFixture } from '../../test-helpers/hubspot-fixtures.js';
 

@@ -1,14 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { parseWebhookBody, parseWebhookEvent } from './webhook-schemas.js';
+import { HubSpotPayloadError } from './schemas.js';
 import {
-  HubSpotPayloadError,
   parseAssociationBatch,
   parseAssociationPage,
   parseCrmObject,
   parseObjectPage,
   parsePipelines,
-  parseWebhookBody,
-  parseWebhookEvent,
 } from './schemas.js';
 import { hubspotFixture } from '../../test-helpers/hubspot-fixtures.js';
 

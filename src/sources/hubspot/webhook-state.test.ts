@@ -7,8 +7,9 @@ import {
   stateAsObject,
   type WebhookObjectState,
 } from './webhook-state.js';
-import { parseWebhookBody, type HubSpotWebhookEvent } from './schemas.js';
-import { dealRecord, resolveHubSpotMapping } from './mapping.js';
+import { parseWebhookBody, type HubSpotWebhookEvent } from './webhook-schemas.js';
+import { dealRecord } from './deal-changes.js';
+import { resolveHubSpotMapping } from './mapping.js';
 import { hubspotFixture } from '../../test-helpers/hubspot-fixtures.js';
 
 // a longer search when asked (e.g. HUBSPOT_PROPERTY_RUNS=500 HUBSPOT_PROPERTY_SEED=7)

@@ -7,7 +7,8 @@
 // Folding is commutative, associative and idempotent: replaying, duplicating or reordering events
 // changes nothing, and a state can be folded further as events come.
 
-import type { HubSpotCrmObject, HubSpotWebhookEvent } from './schemas.js';
+import type { HubSpotCrmObject } from './schemas.js';
+import type { HubSpotWebhookEvent } from './webhook-schemas.js';
 
 /** What decided a slot of the state: the event's time, id and the value it set. */
 export interface Stamp<T> {

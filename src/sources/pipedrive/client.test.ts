@@ -2,8 +2,6 @@
 // v2 cursors and v1 start/limit paging, rate limits and failures. Waits are recorded, not waited.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import {
   createPipedriveClient,
@@ -13,42 +11,23 @@ import {
   type PipedriveClientLog,
   type PipedriveClientOptions,
 } from './client.js';
+import {
+  DROP,
+  json,
+  startReplay,
+  text,
+  type ReplayAnswer,
+  type ReplayRequest,
+} from '../../test-helpers/replay-server.js';
 import { pipedriveFixture, type PipedriveFixture } from '../../test-helpers/pipedrive-fixtures.js';
 
 const TOKEN = '4f1c2b3a9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a';
 
-interface Seen {
-  url: URL;
-  headers: IncomingMessage['headers'];
-}
-type Handler = (req: Seen, res: ServerResponse) => void;
+type Seen = ReplayRequest;
 
-/** A node:http server on 127.0.0.1:0 that records each request and answers with `handler`. */
-async function replay(handler: Handler) {
-  const requests: Seen[] = [];
-  const server = createServer((req, res) => {
-    const seen: Seen = { url: new URL(req.url ?? '/', 'http://replay'), headers: req.headers };
-    requests.push(seen);
-    if (seen.url.searchParams.get('limit') === '13') return req.socket.destroy(); // a dropped connection
-    handler(seen, res);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    requests,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
-
-function json(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-) {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(body));
+/** Every request through Pipedrive's replay; a request for pages of 13 is dropped. */
+function replay(handler: (req: Seen) => ReplayAnswer) {
+  return startReplay((req) => (req.url.searchParams.get('limit') === '13' ? DROP : handler(req)));
 }
 
 const V2: Record<string, PipedriveFixture> = {
@@ -70,18 +49,18 @@ const V1: Record<string, PipedriveFixture> = {
 };
 
 /** Pipedrive as the fixtures tell it. */
-function pipedrive(req: Seen, res: ServerResponse) {
+function pipedrive(req: Seen): ReplayAnswer {
   const p = req.url.searchParams;
   const v2 = V2[`${req.url.pathname}?${p.get('cursor') ?? ''}`];
   if (v2)
-    return json(res, 200, pipedriveFixture(v2), {
+    return json(200, pipedriveFixture(v2), {
       'x-ratelimit-limit': '40',
       'x-ratelimit-remaining': '39',
       'x-ratelimit-reset': '2',
     });
   const v1 = V1[`${req.url.pathname}?${p.get('start') ?? ''}`];
-  if (v1) return json(res, 200, pipedriveFixture(v1));
-  json(res, 404, {
+  if (v1) return json(200, pipedriveFixture(v1));
+  return json(404, {
     success: false,
     error: `Unknown method .`,
     errorCode: 404,
@@ -119,20 +98,19 @@ const summary = (p: PipedriveBackfillPage) => [
 
 test('a v2 backfill follows next_cursor through pipelines, stages, persons and deals with their changelogs, waiting out a 429 and retrying a 500', async () => {
   const failed = new Set<string>();
-  const server = await replay((req, res) => {
+  const server = await replay((req) => {
     const key = `${req.url.pathname}?${req.url.searchParams.get('cursor') ?? ''}`;
     const first = !failed.has(key);
     failed.add(key);
     if (key === '/api/v2/stages?' && first)
       return json(
-        res,
         429,
         { success: false, error: 'Request over limit', errorCode: 429 },
         { 'retry-after': '2', 'x-ratelimit-reset': '1' },
       );
     if (key === '/api/v2/deals?eyJpZCI6NDUwMX0' && first)
-      return json(res, 500, { success: false, error: 'Internal server error' });
-    pipedrive(req, res);
+      return json(500, { success: false, error: 'Internal server error' });
+    return pipedrive(req);
   });
   try {
     const { client, sleeps, logs } = clientFor(server.baseUrl);
@@ -213,10 +191,10 @@ test('v1 paging follows additional_data.pagination (start, more_items_in_collect
 
 test('a backfill that fails mid-way resumes from the cursor of the last page it handed out', async () => {
   let broken = true;
-  const server = await replay((req, res) => {
+  const server = await replay((req) => {
     if (broken && req.url.pathname === '/api/v2/persons' && req.url.searchParams.get('cursor'))
-      return json(res, 503, { success: false, error: 'Service Unavailable' });
-    pipedrive(req, res);
+      return json(503, { success: false, error: 'Service Unavailable' });
+    return pipedrive(req);
   });
   try {
     const { client, sleeps } = clientFor(server.baseUrl, { maxRetries: 2, dealHistory: false });
@@ -272,30 +250,28 @@ test('a backfill that fails mid-way resumes from the cursor of the last page it 
 
 test('rate limits: x-ratelimit-reset when no Retry-After; a spent window delays the next request; a day-long limit is not waited for', async () => {
   let calls = 0;
-  const server = await replay((req, res) => {
+  const server = await replay((req) => {
     calls++;
     if (req.url.pathname === '/api/v2/pipelines') {
       if (calls === 1)
         return json(
-          res,
           429,
           { success: false, error: 'Rate limit exceeded' },
           { 'x-ratelimit-reset': '2', 'x-ratelimit-remaining': '0' },
         );
       // the last request of the window: the next one waits first
-      return json(res, 200, pipedriveFixture('api.v2.pipelines'), {
+      return json(200, pipedriveFixture('api.v2.pipelines'), {
         'x-ratelimit-remaining': '0',
         'x-ratelimit-reset': '1',
       });
     }
     if (req.url.pathname === '/api/v2/persons')
       return json(
-        res,
         429,
         { success: false, error: 'Daily token budget exhausted', code: 'token_budget_exhausted' },
         { 'retry-after': '36000' },
       );
-    pipedrive(req, res);
+    return pipedrive(req);
   });
   try {
     const { client, sleeps, logs } = clientFor(server.baseUrl);
@@ -366,19 +342,18 @@ test('a 4xx fails at once with Pipedrive’s error; a dropped connection is retr
 });
 
 test('the API token appears in no error, log entry or inspected client, even in v1 where it rides in the URL', async () => {
-  const server = await replay((req, res) => {
+  const server = await replay((req) => {
     if (req.url.pathname === '/v1/deals')
       // a server that echoes the whole request URL, token and all
-      return json(res, 401, {
+      return json(401, {
         success: false,
         error: `unauthorized: ${req.url.pathname}${req.url.search}`,
         errorCode: 401,
       });
     if (req.url.pathname === '/v1/persons') {
-      res.writeHead(502, { 'content-type': 'text/html' });
-      return res.end(`<html>bad gateway for ${req.url.search} x-api-token: ${TOKEN}</html>`);
+      return text(502, `<html>bad gateway for ${req.url.search} x-api-token: ${TOKEN}</html>`);
     }
-    json(res, 200, {
+    return json(200, {
       success: true,
       data: [{ id: 1, name: `stage ${TOKEN}`, pipeline_id: 'not a number' }],
     });

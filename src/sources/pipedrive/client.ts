@@ -25,6 +25,15 @@
 //   }
 
 import {
+  createHttpClient,
+  HttpApiError,
+  secondsHeaderMs,
+  type HttpApiErrorFields,
+  type HttpClientLog,
+  type RateWindow,
+  type VendorErrorInfo,
+} from '../http/index.js';
+import {
   PipedrivePayloadError,
   PipedriveErrorBody,
   parseChangelogEntry,
@@ -56,17 +65,8 @@ const ENTITY_OF: Record<PipedriveList, PipedriveEntity> = {
 /** Pipedrive's largest page, both versions. */
 export const MAX_PAGE_SIZE = 500;
 
-export interface PipedriveClientLog {
-  event: 'retry' | 'throttle';
-  method: string;
-  /** The path and query, never the token. */
-  path: string;
-  /** The HTTP status, or 0 when no answer came (network, timeout). */
-  status: number;
-  attempt: number;
-  delayMs: number;
-  reason: string;
-}
+/** A retry or a throttle, as the client tells it: free of the token. */
+export type PipedriveClientLog = HttpClientLog;
 
 export interface PipedriveClientOptions {
   /** A user's personal API token. */
@@ -154,34 +154,32 @@ export interface PipedriveClient {
 }
 
 /** Pipedrive refused, or could not be reached after the retries. The message never holds the token. */
-export class PipedriveApiError extends Error {
-  constructor(
-    message: string,
-    /** HTTP status; 0 when no answer came. */
-    readonly status: number,
-    /** Pipedrive's error code, when the answer has one. */
-    readonly code: string | null,
-    readonly attempts: number,
-    /** A rate limit longer than the client waits: when to try again (epoch ms). */
-    readonly retryAt: number | null = null,
-  ) {
-    super(message);
+export class PipedriveApiError extends HttpApiError {
+  constructor(message: string, fields: HttpApiErrorFields) {
+    super(message, fields);
     this.name = 'PipedriveApiError';
   }
 }
 
-/** Seconds or an HTTP date, as `Retry-After` may say; null if neither. */
-function retryAfterMs(header: string | null, now: number): number | null {
-  if (!header) return null;
-  if (/^\d+(\.\d+)?$/.test(header.trim())) return Math.round(Number(header) * 1000);
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
+function parseError(json: unknown): VendorErrorInfo | null {
+  const body = PipedriveErrorBody.safeParse(json);
+  if (!body.success) return null;
+  const e = body.data;
+  const code = e.code ?? (e.errorCode === undefined ? null : String(e.errorCode));
+  return { code, label: code, message: [e.error, e.error_info].filter(Boolean).join(' ') };
 }
 
-function seconds(header: string | null): number | null {
-  if (!header || !/^\d+(\.\d+)?$/.test(header.trim())) return null;
-  return Math.round(Number(header) * 1000);
-}
+/** Pipedrive's window: `x-ratelimit-remaining`, and `x-ratelimit-reset` seconds until it refills. */
+const rateWindow: RateWindow = {
+  spent: (headers) =>
+    headers.get('x-ratelimit-remaining')?.trim() === '0'
+      ? secondsHeaderMs(headers.get('x-ratelimit-reset'))
+      : null,
+  wait: (status, headers) => {
+    const resetMs = secondsHeaderMs(headers.get('x-ratelimit-reset'));
+    return status === 429 && resetMs ? { ms: resetMs, reason: 'x-ratelimit-reset' } : null;
+  },
+};
 
 const NEXT_STAGE: Record<
   Exclude<PipedriveBackfillCursor['stage'], 'done'>,
@@ -193,189 +191,40 @@ const NEXT_STAGE: Record<
   deals: 'done',
 };
 const LISTS = new Set<string>(Object.keys(ENTITY_OF));
-// an api_token in a URL or text a server echoes; an x-api-token header line
-// (what is already redacted is left as it is, so scrubbing twice changes nothing)
-const TOKEN_PARAM = /(api_token=)(?!\[api token\])[^&\s"'<>]+/gi;
-const TOKEN_HEADER = /(x-api-token:\s*)(?!\[api token\])\S+/gi;
-
-/** A path as messages show it: no token, whatever the query held. */
-function shown(path: string): string {
-  return path.replace(TOKEN_PARAM, '$1[api token]');
-}
 
 export function createPipedriveClient(options: PipedriveClientOptions): PipedriveClient {
   const token = options.apiToken;
   if (!token) throw new TypeError('createPipedriveClient: an API token is required');
-  const baseUrl = (options.baseUrl ?? 'https://api.pipedrive.com').replace(/\/+$/, '');
-  if (!/^https?:\/\//.test(baseUrl))
-    throw new TypeError('createPipedriveClient: baseUrl must be http(s)');
   const api = options.api ?? 'v2';
   const pageSize = Math.min(
     MAX_PAGE_SIZE,
     Math.max(1, Math.floor(options.pageSize ?? MAX_PAGE_SIZE)),
   );
   const dealHistory = options.dealHistory ?? true;
-  const maxRetries = Math.max(0, options.maxRetries ?? 5);
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const baseDelay = options.backoffMs?.base ?? 500;
-  const maxDelay = options.backoffMs?.max ?? 30_000;
-  const maxWaitMs = options.maxWaitMs ?? 60_000;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const random = options.random ?? Math.random;
-  const now = options.now ?? Date.now;
-  const log = options.log ?? (() => {});
-  // the window to wait out before the next request, when the last answer said none was left
-  let throttleMs = 0;
-
-  const scrub = (text: string) =>
-    text
-      .split(token)
-      .join('[api token]')
-      .replace(TOKEN_PARAM, '$1[api token]')
-      .replace(TOKEN_HEADER, '$1[api token]');
-  // exponential with equal jitter: half the step for sure, half at random
-  const backoff = (attempt: number) => {
-    const step = Math.min(maxDelay, baseDelay * 2 ** attempt);
-    return Math.round(step / 2 + random() * (step / 2));
-  };
-  const fail = (
-    message: string,
-    status: number,
-    code: string | null,
-    attempts: number,
-    retryAt: number | null = null,
-  ) => new PipedriveApiError(scrub(message), status, code, attempts, retryAt);
-
-  /** GET a path (without the token); v1 mode adds the token to the query, v2 sends it as a header. */
-  async function get(path: string): Promise<unknown> {
-    const headers: Record<string, string> = { Accept: 'application/json' };
-    let url = `${baseUrl}${path}`;
-    if (api === 'v1')
-      url += `${path.includes('?') ? '&' : '?'}api_token=${encodeURIComponent(token)}`;
-    else headers['x-api-token'] = token;
-    const name = shown(path);
-    for (let attempt = 0; ; attempt++) {
-      if (throttleMs > 0) {
-        const delayMs = throttleMs;
-        throttleMs = 0;
-        log({
-          event: 'throttle',
-          method: 'GET',
-          path: name,
-          status: 0,
-          attempt,
-          delayMs,
-          reason: 'window spent',
-        });
-        await sleep(delayMs);
-      }
-      let res: Response;
-      try {
-        res = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
-      } catch (err) {
-        const cause =
-          err instanceof Error && err.cause instanceof Error ? ` (${err.cause.message})` : '';
-        const reason = scrub(
-          err instanceof Error ? `${err.name}: ${err.message}${cause}` : String(err),
-        );
-        if (attempt < maxRetries) {
-          const delayMs = backoff(attempt);
-          log({
-            event: 'retry',
-            method: 'GET',
-            path: name,
-            status: 0,
-            attempt: attempt + 1,
-            delayMs,
-            reason,
-          });
-          await sleep(delayMs);
-          continue;
-        }
-        throw fail(
-          `Pipedrive GET ${name}: no answer after ${attempt + 1} attempts (${reason})`,
-          0,
-          null,
-          attempt + 1,
-        );
-      }
-      const text = await res.text();
-      const resetMs = seconds(res.headers.get('x-ratelimit-reset'));
-      if (res.ok) {
-        if (res.headers.get('x-ratelimit-remaining')?.trim() === '0' && resetMs)
-          throttleMs = resetMs;
-        try {
-          return JSON.parse(text) as unknown;
-        } catch {
-          throw fail(
-            `Pipedrive GET ${name}: the answer is not JSON`,
-            res.status,
-            null,
-            attempt + 1,
-          );
-        }
-      }
-      let parsed: unknown = null;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        // an error page from a proxy: no Pipedrive error body
-      }
-      const body = PipedriveErrorBody.safeParse(parsed);
-      const e = body.success ? body.data : {};
-      const code = e.code ?? (e.errorCode === undefined ? null : String(e.errorCode));
-      const detail = scrub(
-        body.success ? [e.error, e.error_info].filter(Boolean).join(' ') : text.slice(0, 200),
-      );
-      const retryable = res.status === 429 || res.status >= 500;
-      if (retryable && attempt < maxRetries) {
-        let delayMs: number;
-        let reason: string;
-        const after =
-          res.status === 429 ? retryAfterMs(res.headers.get('retry-after'), now()) : null;
-        if (after !== null) [delayMs, reason] = [after, 'Retry-After'];
-        else if (res.status === 429 && resetMs) [delayMs, reason] = [resetMs, 'x-ratelimit-reset'];
-        else [delayMs, reason] = [backoff(attempt), `HTTP ${res.status}`];
-        if (res.status === 429 && delayMs > maxWaitMs) {
-          // the daily token budget: not coming back within any wait worth taking
-          throw fail(
-            `Pipedrive GET ${name} answered 429: rate limited for ${Math.round(delayMs / 1000)} s, longer than the ${Math.round(maxWaitMs / 1000)} s waited${detail ? `: ${detail}` : ''}`,
-            429,
-            code,
-            attempt + 1,
-            now() + delayMs,
-          );
-        }
-        log({
-          event: 'retry',
-          method: 'GET',
-          path: name,
-          status: res.status,
-          attempt: attempt + 1,
-          delayMs,
-          reason,
-        });
-        await sleep(delayMs);
-        continue;
-      }
-      throw fail(
-        `Pipedrive GET ${name} answered ${res.status}${code ? ` (${code})` : ''}${detail ? `: ${detail}` : ''}${attempt > 0 ? ` after ${attempt + 1} attempts` : ''}`,
-        res.status,
-        code,
-        attempt + 1,
-      );
-    }
-  }
-
-  /** Parses an answer; a shape we do not read is an API error naming the request and field. */
-  function read<T>(path: string, parse: () => T): T {
-    try {
-      return parse();
-    } catch (err) {
-      if (!(err instanceof PipedrivePayloadError)) throw err;
-      throw fail(`Pipedrive GET ${shown(path)}: unexpected answer (${err.message})`, 200, null, 1);
-    }
-  }
+  const http = createHttpClient({
+    vendor: 'Pipedrive',
+    baseUrl: options.baseUrl ?? 'https://api.pipedrive.com',
+    // v1 integrations pass the token as `api_token` in the query (never shown); v2 as a header
+    auth:
+      api === 'v1'
+        ? { type: 'query', name: 'api_token', value: token }
+        : { type: 'header', name: 'x-api-token', value: token },
+    scrub: { mask: '[api token]' },
+    parseError,
+    rateWindow,
+    // the daily token budget: not coming back within any wait worth taking
+    maxWaitMs: options.maxWaitMs ?? 60_000,
+    isPayloadError: (err): err is Error => err instanceof PipedrivePayloadError,
+    error: (message, fields) => new PipedriveApiError(message, fields),
+    maxRetries: options.maxRetries,
+    timeoutMs: options.timeoutMs,
+    backoffMs: options.backoffMs,
+    sleep: options.sleep,
+    random: options.random,
+    now: options.now,
+    log: options.log,
+  });
+  const get = <T>(path: string, parse: (json: unknown) => T) => http.getJson({ path }, parse);
 
   async function* pages(
     list: PipedriveList,
@@ -388,31 +237,31 @@ export function createPipedriveClient(options: PipedriveClientOptions): Pipedriv
       throw new TypeError(`Pipedrive: ${JSON.stringify(cursor)} is not a v1 start offset`);
     for (;;) {
       const query = new URLSearchParams({ limit: String(pageSize) });
-      let path: string;
-      let next: string | null;
-      let data: unknown[];
+      const items = (data: unknown[] | null | undefined) =>
+        (data ?? []).map((item, i) => parseEntity(entity, item, ['data', String(i)]));
+      let page: { items: unknown[]; next: string | null };
       if (api === 'v2') {
         if (cursor) query.set('cursor', cursor);
-        path = `/api/v2/${list}?${query.toString()}`;
-        const json = await get(path);
-        const page = read(path, () => parseCursorPage(json));
-        data = page.data ?? [];
-        next = page.additional_data?.next_cursor || null;
+        page = await get(`/api/v2/${list}?${query.toString()}`, (json) => {
+          const p = parseCursorPage(json);
+          return { items: items(p.data), next: p.additional_data?.next_cursor || null };
+        });
       } else {
         const start = cursor === null ? 0 : Number(cursor);
         query.set('start', String(start));
-        path = `/v1/${list}?${query.toString()}`;
-        const json = await get(path);
-        const page = read(path, () => parseOffsetPage(json));
-        data = page.data ?? [];
-        const p = page.additional_data?.pagination;
-        // a list without pagination details (v1 pipelines, stages) is whole
-        next = p?.more_items_in_collection ? String(p.next_start ?? start + data.length) : null;
+        page = await get(`/v1/${list}?${query.toString()}`, (json) => {
+          const p = parseOffsetPage(json);
+          const more = p.additional_data?.pagination;
+          const data = items(p.data);
+          // a list without pagination details (v1 pipelines, stages) is whole
+          const next = more?.more_items_in_collection
+            ? String(more.next_start ?? start + data.length)
+            : null;
+          return { items: data, next };
+        });
       }
-      const items = data.map((item, i) =>
-        read(path, () => parseEntity(entity, item, ['data', String(i)])),
-      );
-      yield { list, items, next };
+      const next = page.next;
+      yield { list, items: page.items, next };
       if (!next) return;
       cursor = next;
     }
@@ -426,13 +275,15 @@ export function createPipedriveClient(options: PipedriveClientOptions): Pipedriv
     for (;;) {
       const query = new URLSearchParams({ limit: String(pageSize) });
       if (cursor) query.set('cursor', cursor);
-      const path = `/v1/deals/${dealId}/changelog?${query.toString()}`;
-      const json = await get(path);
-      const page = read(path, () => parseCursorPage(json));
-      (page.data ?? []).forEach((entry, i) =>
-        out.push(read(path, () => parseChangelogEntry(entry, ['data', String(i)]))),
-      );
-      cursor = page.additional_data?.next_cursor || null;
+      const page = await get(`/v1/deals/${dealId}/changelog?${query.toString()}`, (json) => {
+        const p = parseCursorPage(json);
+        const entries = (p.data ?? []).map((entry, i) =>
+          parseChangelogEntry(entry, ['data', String(i)]),
+        );
+        return { entries, next: p.additional_data?.next_cursor || null };
+      });
+      out.push(...page.entries);
+      cursor = page.next;
       if (!cursor) break;
     }
     // the changelog lists newest first; records want the order things happened

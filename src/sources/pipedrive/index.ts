@@ -3,5 +3,10 @@
 // (docs/crm.md).
 export * from './basic-auth.js';
 export * from './schemas.js';
+export * from './webhook-schemas.js';
 export * from './mapping.js';
+export * from './deal-changes.js';
+export * from './person-changes.js';
+export * from './webhook-changes.js';
+export * from './deal-record.js';
 export * from './client.js';

@@ -1,25 +1,23 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { activityChanges, personChanges } from './person-changes.js';
+import { dealChanges, type MappingIssue } from './deal-changes.js';
+import { dealRecord } from './deal-record.js';
 import {
-  activityChanges,
-  dealChanges,
-  dealRecord,
-  personChanges,
   resolvePipedriveMapping,
   undefinedMilestones,
-  webhookChanges,
   PipedriveMappingError,
-  type MappingIssue,
   type PipedriveMapping,
 } from './mapping.js';
+import { webhookChanges } from './webhook-changes.js';
 import {
   parseChangelogEntry,
   parseEntity,
-  parseWebhookBody,
   type PipedriveDeal,
   type PipedrivePerson,
 } from './schemas.js';
+import { parseWebhookBody } from './webhook-schemas.js';
 import { pipedriveFixture, type PipedriveFixture } from '../../test-helpers/pipedrive-fixtures.js';
 import type { CrmChangeRecord } from '../crm/records.js';
 

@@ -1,14 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  parseEntity,
-  parseOffsetPage,
-  parseWebhookBody,
-  parseWebhookText,
-  pipedriveTime,
-  PipedrivePayloadError,
-  isEntityEvent,
-} from './schemas.js';
+import { parseEntity, parseOffsetPage, pipedriveTime, PipedrivePayloadError } from './schemas.js';
+import { parseWebhookBody, parseWebhookText, isEntityEvent } from './webhook-schemas.js';
 import {
   pipedriveFixture,
   pipedriveFixtureText,

@@ -8,7 +8,11 @@ import {
   stateAsRecord,
   type CdcState,
 } from './cdc-state.js';
-import { parseChangeEvents, type CdcChangeType, type SalesforceChangeEvent } from './schemas.js';
+import {
+  parseChangeEvents,
+  type CdcChangeType,
+  type SalesforceChangeEvent,
+} from './cdc-schemas.js';
 import { salesforceFixture, SF } from '../../test-helpers/salesforce-fixtures.js';
 
 // a longer search when asked (e.g. SALESFORCE_PROPERTY_RUNS=500 SALESFORCE_PROPERTY_SEED=7)

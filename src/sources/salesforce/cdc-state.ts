@@ -9,7 +9,7 @@
 // Folding is commutative, associative and idempotent: replaying, duplicating or reordering events
 // changes nothing, and a state can be folded further as events come.
 
-import type { SalesforceChangeEvent } from './schemas.js';
+import type { SalesforceChangeEvent } from './cdc-schemas.js';
 
 /** Where a slot's value comes from in commit order. */
 export interface CommitStamp<T> {

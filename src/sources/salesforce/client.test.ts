@@ -1,141 +1,29 @@
 // The REST/SOQL client against a real local HTTP server that replays Salesforce's query pages (the
 // fixtures), its OAuth token endpoint, its limits and its failures. Waits are recorded, not waited.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { inspect } from 'node:util';
+import { test } from 'node:test';
+import { json, text } from '../../test-helpers/replay-server.js';
+import { SF, salesforceFixture } from '../../test-helpers/salesforce-fixtures.js';
+import { type SalesforceBackfillPage, type SalesforceCursor } from './client-types.js';
+import { SalesforceApiError } from './client.js';
+
 import {
-  createSalesforceClient,
-  SalesforceApiError,
-  type SalesforceBackfillPage,
-  type SalesforceClientLog,
-  type SalesforceClientOptions,
-  type SalesforceCursor,
-  type SalesforceTokens,
-} from './client.js';
-import {
-  salesforceFixture,
-  SF,
-  type SalesforceJsonFixture,
-} from '../../test-helpers/salesforce-fixtures.js';
-
-const OLD_TOKEN = '00D5e0000ORG001AAA!AQ4AQOLDEXPIREDSESSIONabc.def_456';
-const NEW_TOKEN = '00D5e0000ORG001AAA!AQ4AQFRESHACCESSTOKENxyz.abc_123'; // token.refresh's
-const REFRESH =
-  '5Aep861TSESvWeug_xvFHRBTTbf_YrTWgEyjBJo7Xr34yOQ7GCFUN5DnNPxzDIoGoWi4evqOl_QT1B7ZJ0pnqH';
-const ROTATED = '5Aep861ROTATEDrefreshTOKENzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz';
-const CLIENT_SECRET = 'F1E2D3C4B5A69788776655443322110FFEEDDCCBBAA99887766554433221100';
-const LOCATOR = '/services/data/v62.0/query/01gRO0000016PIAYA2-2000';
-
-interface Seen {
-  method: string;
-  url: URL;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-type Handler = (req: Seen, res: ServerResponse) => void;
-
-async function replay(handler: Handler) {
-  const requests: Seen[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const seen: Seen = {
-        method: req.method ?? 'GET',
-        url: new URL(req.url ?? '/', 'http://replay'),
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      };
-      requests.push(seen);
-      handler(seen, res);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    requests,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
-
-function json(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-) {
-  res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8', ...headers });
-  res.end(JSON.stringify(body));
-}
-
-const sessionExpired = [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }];
-const soqlOf = (req: Seen) => req.url.searchParams.get('q') ?? '';
-const fromOf = (req: Seen) =>
-  /\bFROM (\w+)/.exec(soqlOf(req))?.[1] ?? (req.url.pathname.startsWith(LOCATOR) ? 'locator' : '');
-
-const PAGES: Record<string, SalesforceJsonFixture> = {
-  Lead: 'query.leads.page1',
-  locator: 'query.leads.page2',
-  Contact: 'query.contacts',
-  Opportunity: 'query.opportunities',
-  OpportunityHistory: 'query.opportunity-history',
-  OpportunityContactRole: 'query.contact-roles',
-  OpportunityStage: 'query.opportunity-stages',
-  LeadStatus: 'query.lead-statuses',
-};
-
-/** Salesforce as the fixtures tell it; `tokens` are the access tokens it accepts. */
-function salesforce(tokens: Set<string>, rotate = false): Handler {
-  return (req, res) => {
-    if (req.method === 'POST' && req.url.pathname === '/services/oauth2/token') {
-      const form = new URLSearchParams(req.body);
-      if (form.get('refresh_token') !== REFRESH && form.get('refresh_token') !== ROTATED)
-        return json(res, 400, {
-          error: 'invalid_grant',
-          error_description: 'expired access/refresh token',
-        });
-      tokens.add(NEW_TOKEN);
-      const answer = salesforceFixture<Record<string, unknown>>('token.refresh');
-      return json(res, 200, rotate ? { ...answer, refresh_token: ROTATED } : answer);
-    }
-    const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
-    if (!tokens.has(token)) return json(res, 401, sessionExpired);
-    const page = PAGES[fromOf(req)];
-    if (req.method === 'GET' && page) return json(res, 200, salesforceFixture(page));
-    json(res, 404, [{ message: 'The requested resource does not exist', errorCode: 'NOT_FOUND' }]);
-  };
-}
-
-function clientFor(baseUrl: string, extra: Partial<SalesforceClientOptions> = {}) {
-  const sleeps: number[] = [];
-  const logs: SalesforceClientLog[] = [];
-  const tokens: SalesforceTokens[] = [];
-  const client = createSalesforceClient({
-    instanceUrl: baseUrl,
-    accessToken: NEW_TOKEN,
-    random: () => 0, // backoff = half its step
-    sleep: async (ms) => void sleeps.push(ms),
-    log: (l) => void logs.push(l),
-    onTokens: (t) => void tokens.push(t),
-    ...extra,
-  });
-  return { client, sleeps, logs, tokens };
-}
-
-async function collect<T>(gen: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of gen) out.push(x);
-  return out;
-}
-
-const summary = (p: SalesforceBackfillPage) => [
-  p.object,
-  p.records.map((r) => r.Id.slice(9, 15)).join(),
-  `${p.cursor.stage}:${p.cursor.nextRecordsUrl ? 'locator' : ''}:${p.cursor.since[p.object] ?? ''}`,
-];
+  CLIENT_SECRET,
+  LOCATOR,
+  NEW_TOKEN,
+  OLD_TOKEN,
+  REFRESH,
+  ROTATED,
+  clientFor,
+  collect,
+  fromOf,
+  replay,
+  salesforce,
+  sessionExpired,
+  soqlOf,
+  summary,
+} from '../../test-helpers/salesforce-replay.js';
 
 test('a backfill reads each object by SOQL in SystemModstamp order, following nextRecordsUrl', async () => {
   const server = await replay(salesforce(new Set([NEW_TOKEN])));
@@ -252,12 +140,12 @@ test('a 401 INVALID_SESSION_ID refreshes the token once (shared by concurrent re
 
 test('without an access token the client refreshes first; a session that stays invalid fails after one retry', async () => {
   let refreshes = 0;
-  const server = await replay((req, res) => {
+  const server = await replay((req) => {
     if (req.method === 'POST') {
       refreshes++;
-      return json(res, 200, salesforceFixture('token.refresh'));
+      return json(200, salesforceFixture('token.refresh'));
     }
-    json(res, 401, sessionExpired); // even the new token
+    return json(401, sessionExpired); // even the new token
   });
   try {
     const { client } = clientFor(server.baseUrl, {
@@ -292,30 +180,26 @@ test('without an access token the client refreshes first; a session that stays i
 test('429 waits as Retry-After says; REQUEST_LIMIT_EXCEEDED backs off unless the daily total is spent; a 500 backs off', async () => {
   const seen = new Map<string, number>();
   const base = salesforce(new Set([NEW_TOKEN]));
-  const server = await replay((req, res) => {
+  const server = await replay((req) => {
     const from = fromOf(req);
     const n = (seen.get(from) ?? 0) + 1;
     seen.set(from, n);
     if (from === 'Lead' && n === 1)
-      return json(
-        res,
-        429,
-        [{ message: 'Too many requests', errorCode: 'REQUEST_LIMIT_EXCEEDED' }],
-        { 'retry-after': '3' },
-      );
+      return json(429, [{ message: 'Too many requests', errorCode: 'REQUEST_LIMIT_EXCEEDED' }], {
+        'retry-after': '3',
+      });
     if (from === 'Contact' && n <= 2)
-      return json(res, 403, [
+      return json(403, [
         { message: 'ConcurrentPerOrgLongTxn Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' },
       ]);
     if (from === 'Opportunity' && n === 1) {
-      res.writeHead(500, { 'content-type': 'text/html' });
-      return res.end('<html>Internal Server Error</html>');
+      return text(500, '<html>Internal Server Error</html>');
     }
     if (from === 'OpportunityHistory')
-      return json(res, 403, [
+      return json(403, [
         { message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' },
       ]);
-    base(req, res);
+    return base(req);
   });
   try {
     const { client, sleeps, logs } = clientFor(server.baseUrl);
@@ -365,16 +249,14 @@ test('a backfill resumes from its cursor: the locator, or from SystemModstamp on
   let broken = true;
   let locatorExpired = false;
   const base = salesforce(new Set([NEW_TOKEN]));
-  const server = await replay((req, res) => {
+  const server = await replay((req) => {
     if (broken && fromOf(req) === 'locator')
-      return json(res, 503, [{ message: 'Server Unavailable', errorCode: 'SERVER_UNAVAILABLE' }]);
+      return json(503, [{ message: 'Server Unavailable', errorCode: 'SERVER_UNAVAILABLE' }]);
     if (locatorExpired && fromOf(req) === 'locator') {
       locatorExpired = false; // the fresh query's own locator is live
-      return json(res, 400, [
-        { message: 'invalid query locator', errorCode: 'INVALID_QUERY_LOCATOR' },
-      ]);
+      return json(400, [{ message: 'invalid query locator', errorCode: 'INVALID_QUERY_LOCATOR' }]);
     }
-    base(req, res);
+    return base(req);
   });
   try {
     const { client, sleeps, logs } = clientFor(server.baseUrl, { maxRetries: 1 });
@@ -447,158 +329,4 @@ test('a backfill resumes from its cursor: the locator, or from SystemModstamp on
   } finally {
     await server.close();
   }
-});
-
-test('re-fetches by id: opportunities with their history and contact roles; ids are checked', async () => {
-  const server = await replay(salesforce(new Set([NEW_TOKEN])));
-  try {
-    const { client } = clientFor(server.baseUrl);
-    const details = await client.opportunityDetails([SF.acmeDeal, SF.globexDeal, SF.acmeDeal]);
-    assert.equal(details.opportunities.length, 2);
-    assert.equal(details.history.length, 7);
-    assert.equal(details.contactRoles.length, 2);
-    assert.deepEqual(
-      server.requests.map((r) => /WHERE (\w+) IN \(([^)]*)\)/.exec(soqlOf(r))?.slice(1)),
-      [
-        ['Id', `'${SF.acmeDeal}', '${SF.globexDeal}'`],
-        ['OpportunityId', `'${SF.acmeDeal}', '${SF.globexDeal}'`],
-        ['OpportunityId', `'${SF.acmeDeal}', '${SF.globexDeal}'`],
-      ],
-    );
-    // 201 ids take two queries
-    const many = Array.from(
-      { length: 201 },
-      (_, i) => `0065e0000D${String(i).padStart(5, '0')}AAA`,
-    );
-    await client.byIds('Opportunity', many);
-    assert.equal(server.requests.length, 5);
-    await assert.rejects(client.byIds('Lead', ["x' OR Name != '"]), TypeError);
-    assert.equal(server.requests.length, 5, 'nothing sent for a bad id');
-  } finally {
-    await server.close();
-  }
-});
-
-test('a query locator outside the API is never followed (the token would go with it)', async () => {
-  const server = await replay((req, res) =>
-    json(res, 200, {
-      totalSize: 4,
-      done: false,
-      nextRecordsUrl: 'https://evil.example/services/data/v62.0/query/x',
-      records: [],
-    }),
-  );
-  try {
-    const { client } = clientFor(server.baseUrl);
-    await assert.rejects(
-      collect(client.query('Lead', 'SELECT Id FROM Lead')),
-      /refusing to follow a query locator/,
-    );
-    await assert.rejects(
-      collect(
-        client.backfill({
-          cursor: { stage: 'Lead', nextRecordsUrl: '//evil.example/x', since: {} },
-        }),
-      ),
-      /refusing to follow a query locator/,
-    );
-    assert.equal(server.requests.length, 1);
-  } finally {
-    await server.close();
-  }
-});
-
-test('tokens and secrets appear in no error, log entry or inspected client, even when a server echoes them', async () => {
-  const server = await replay((req, res) => {
-    if (req.method === 'POST') {
-      return json(res, 400, {
-        error: 'invalid_grant',
-        error_description: `bad refresh_token=${REFRESH}&client_secret=${CLIENT_SECRET}`,
-      });
-    }
-    if (fromOf(req) === 'Lead')
-      return json(res, 401, [
-        { message: `Session ${OLD_TOKEN} expired`, errorCode: 'INVALID_SESSION_ID' },
-      ]);
-    res.writeHead(502, { 'content-type': 'text/html' });
-    res.end(`<html>bad gateway for Authorization: Bearer ${OLD_TOKEN}</html>`);
-  });
-  try {
-    const { client, logs } = clientFor(server.baseUrl, {
-      accessToken: OLD_TOKEN,
-      maxRetries: 1,
-      oauth: {
-        refreshToken: REFRESH,
-        clientId: 'cid',
-        clientSecret: CLIENT_SECRET,
-        loginUrl: server.baseUrl,
-      },
-    });
-    const errors: unknown[] = [];
-    await collect(client.query('Lead', 'SELECT Id FROM Lead')).catch((e: unknown) =>
-      errors.push(e),
-    );
-    await collect(client.query('Contact', 'SELECT Id FROM Contact')).catch((e: unknown) =>
-      errors.push(e),
-    );
-    assert.equal(errors.length, 2);
-    const seen = [
-      ...errors.flatMap((e) => [
-        String(e),
-        inspect(e),
-        JSON.stringify(e),
-        (e as Error).stack ?? '',
-      ]),
-      JSON.stringify(logs),
-      inspect(client, { depth: 5, showHidden: true }),
-      JSON.stringify(client),
-    ].join('\n');
-    for (const secret of [OLD_TOKEN, REFRESH, CLIENT_SECRET])
-      for (const part of [secret, secret.slice(10, 40)])
-        assert.ok(!seen.includes(part), `leaked ${part}`);
-    assert.match(
-      String(errors[0]),
-      /oauth2\/token answered 400 \(invalid_grant\): bad refresh_token=\[secret\]&client_secret=\[secret\]$/,
-    );
-    assert.match(
-      String(errors[1]),
-      /answered 502: <html>bad gateway for Authorization: Bearer \[secret\]<\/html> after 2 attempts$/,
-    );
-  } finally {
-    await server.close();
-  }
-});
-
-test('options are checked before any request', () => {
-  assert.throws(
-    () => createSalesforceClient({ instanceUrl: 'ftp://x', accessToken: 't' }),
-    /http\(s\) origin/,
-  );
-  assert.throws(
-    () =>
-      createSalesforceClient({ instanceUrl: 'https://x.my.salesforce.com/path', accessToken: 't' }),
-    /origin/,
-  );
-  assert.throws(
-    () => createSalesforceClient({ instanceUrl: 'https://x.my.salesforce.com' }),
-    /access token or a refresh token/,
-  );
-  assert.throws(
-    () =>
-      createSalesforceClient({
-        instanceUrl: 'https://x.my.salesforce.com',
-        accessToken: 't',
-        apiVersion: 'v62',
-      }),
-    /NN\.N/,
-  );
-  assert.throws(
-    () =>
-      createSalesforceClient({
-        instanceUrl: 'https://x.my.salesforce.com',
-        accessToken: 't',
-        extraFields: { Lead: ['Id FROM User --'] },
-      }),
-    /is not a field/,
-  );
 });

@@ -22,270 +22,78 @@
 //   }
 
 import {
-  parseQueryPage,
-  parseRecord,
-  parseWith,
+  HttpApiError,
+  createHttpClient,
+  createScrubber,
+  type HttpApiErrorFields,
+  type VendorErrorInfo,
+} from '../http/index.js';
+import {
+  type OpportunityDetails,
+  type SalesforceBackfillPage,
+  type SalesforceClient,
+  type SalesforceClientOptions,
+  type SalesforceCursor,
+  type SalesforceQueryResult,
+} from './client-types.js';
+import {
+  SALESFORCE_ID,
   SalesforceErrorBody,
   SalesforceLeadStatus,
   SalesforceOAuthError,
   SalesforceOpportunityStage,
   SalesforcePayloadError,
   SalesforceTokenResponse,
-  SALESFORCE_ID,
-  type SalesforceLeadStatus as LeadStatusRow,
+  parseQueryPage,
+  parseRecord,
+  parseWith,
   type SalesforceObjectName,
-  type SalesforceOpportunityStage as OpportunityStageRow,
   type SalesforceRecordOf,
 } from './schemas.js';
 
-/** The objects a backfill reads, in its order. */
-export const BACKFILL_OBJECTS = [
-  'Lead',
-  'Contact',
-  'Opportunity',
-  'OpportunityHistory',
-  'OpportunityContactRole',
-] as const satisfies readonly SalesforceObjectName[];
-
-/** The fields each object is read with (`extraFields` adds custom ones). */
-export const BACKFILL_FIELDS: Record<SalesforceObjectName, readonly string[]> = {
-  Lead: [
-    'Id',
-    'Email',
-    'Phone',
-    'MobilePhone',
-    'FirstName',
-    'LastName',
-    'Company',
-    'Status',
-    'LeadSource',
-    'IsConverted',
-    'ConvertedDate',
-    'ConvertedContactId',
-    'ConvertedAccountId',
-    'ConvertedOpportunityId',
-    'CreatedDate',
-    'LastModifiedDate',
-    'SystemModstamp',
-  ],
-  Contact: [
-    'Id',
-    'AccountId',
-    'Email',
-    'Phone',
-    'MobilePhone',
-    'FirstName',
-    'LastName',
-    'LeadSource',
-    'CreatedDate',
-    'LastModifiedDate',
-    'SystemModstamp',
-  ],
-  Opportunity: [
-    'Id',
-    'Name',
-    'AccountId',
-    'StageName',
-    'Amount',
-    'CloseDate',
-    'IsClosed',
-    'IsWon',
-    'Probability',
-    'ForecastCategoryName',
-    'Type',
-    'LeadSource',
-    'CampaignId',
-    'CreatedDate',
-    'LastModifiedDate',
-    'SystemModstamp',
-  ],
-  OpportunityHistory: [
-    'Id',
-    'OpportunityId',
-    'StageName',
-    'Amount',
-    'CloseDate',
-    'Probability',
-    'ForecastCategory',
-    'CreatedDate',
-    'SystemModstamp',
-  ],
-  OpportunityContactRole: [
-    'Id',
-    'OpportunityId',
-    'ContactId',
-    'Role',
-    'IsPrimary',
-    'CreatedDate',
-    'SystemModstamp',
-  ],
-};
-
-/** Salesforce's default API version for this client; any `vNN.N` can be configured. */
-export const DEFAULT_API_VERSION = '62.0';
-/** Ids in one `WHERE Id IN (...)` (keeps the query well under the URL length limit). */
-export const IDS_PER_QUERY = 200;
-
-export interface SalesforceTokens {
-  accessToken: string;
-  /** Present when the connected app rotated the refresh token: store it, the old one is spent. */
-  refreshToken: string | null;
-  instanceUrl: string;
-  /** Epoch ms, from `issued_at`. */
-  issuedAt: number | null;
-}
-
-export interface SalesforceClientLog {
-  event: 'retry' | 'refresh';
-  method: string;
-  /** The path, never a token; a query's object in place of its SOQL. */
-  path: string;
-  /** The HTTP status, or 0 when no answer came. */
-  status: number;
-  attempt: number;
-  delayMs: number;
-  reason: string;
-}
-
-export interface SalesforceClientOptions {
-  /** The org's instance or My Domain URL (`https://acme.my.salesforce.com`); tests point it at a replay. */
-  instanceUrl: string;
-  /** `62.0` (default) or any other `NN.N`. */
-  apiVersion?: string;
-  /** A current access token; without one the client refreshes before its first request. */
-  accessToken?: string;
-  /** The OAuth 2.0 refresh-token flow (a connected app's consumer key and secret). */
-  oauth?: {
-    refreshToken: string;
-    clientId: string;
-    clientSecret?: string;
-    /** Default https://login.salesforce.com (https://test.salesforce.com for sandboxes). */
-    loginUrl?: string;
-  };
-  /** Told each new token (store a rotated refresh token encrypted). Free of nothing: it holds secrets. */
-  onTokens?: (tokens: SalesforceTokens) => void;
-  /** Multi-currency orgs: read `CurrencyIsoCode` on opportunities (the field exists only there). */
-  multiCurrency?: boolean;
-  /** Custom fields to read too, per object (`Closedloop_Anonymous_Id__c` on Lead and Contact...). */
-  extraFields?: Partial<Record<SalesforceObjectName, readonly string[]>>;
-  /** Read with `queryAll`, so deleted records (15 days in the recycle bin) arrive with IsDeleted. */
-  includeDeleted?: boolean;
-  /** Records per page, 200-2000 (`Sforce-Query-Options: batchSize`); Salesforce may send fewer. */
-  batchSize?: number;
-  /** Retries after the first attempt (429, limits, 5xx, network). Default 5. */
-  maxRetries?: number;
-  /** Per request. Default 60 s. */
-  timeoutMs?: number;
-  /** The first backoff and its cap. Defaults 1 s and 60 s. */
-  backoffMs?: { base?: number; max?: number };
-  sleep?: (ms: number) => Promise<void>;
-  log?: (entry: SalesforceClientLog) => void;
-  random?: () => number;
-  now?: () => number;
-}
-
-/** Where a backfill stands. JSON, to be stored with the rows. */
-export interface SalesforceCursor {
-  stage: SalesforceObjectName | 'done';
-  /** The query locator of the next page of this stage (expires after a while; then `since` resumes). */
-  nextRecordsUrl: string | null;
-  /** Per object, the highest `SystemModstamp` handed out (ISO): the next read starts there. */
-  since: Partial<Record<SalesforceObjectName, string>>;
-}
-
-/** One page of a backfill, and the cursor that resumes after it. */
-export type SalesforceBackfillPage = {
-  [K in SalesforceObjectName]: {
-    object: K;
-    records: Array<SalesforceRecordOf[K]>;
-    cursor: SalesforceCursor;
-  };
-}[SalesforceObjectName];
-
-/** One page of a query: its records (parsed) and the locator of the next one (null: the end). */
-export interface SalesforceQueryResult<T> {
-  records: T[];
-  totalSize: number;
-  nextRecordsUrl: string | null;
-}
-
-/** An opportunity re-read with what maps it: its stage history and its contacts. */
-export interface OpportunityDetails {
-  opportunities: Array<SalesforceRecordOf['Opportunity']>;
-  history: Array<SalesforceRecordOf['OpportunityHistory']>;
-  contactRoles: Array<SalesforceRecordOf['OpportunityContactRole']>;
-}
-
-export interface SalesforceClient {
-  /** Every page of a SOQL query, or of its remaining pages from a locator. */
-  query<K extends SalesforceObjectName>(
-    object: K,
-    soql: string,
-    options?: { nextRecordsUrl?: string | null },
-  ): AsyncGenerator<SalesforceQueryResult<SalesforceRecordOf[K]>, void, undefined>;
-  /** The backfill's SOQL for an object, from a `SystemModstamp` on (inclusive) when given. */
-  soqlFor(object: SalesforceObjectName, since?: string | null): string;
-  /** Records by id (a re-fetch after a gap event or an Outbound Message). */
-  byIds<K extends SalesforceObjectName>(
-    object: K,
-    ids: readonly string[],
-  ): Promise<Array<SalesforceRecordOf[K]>>;
-  /** Opportunities with their stage history and contact roles. */
-  opportunityDetails(ids: readonly string[]): Promise<OpportunityDetails>;
-  /** The org's opportunity stages (which are closed, which won). */
-  opportunityStages(): Promise<OpportunityStageRow[]>;
-  /** The org's lead statuses (which one a conversion sets). */
-  leadStatuses(): Promise<LeadStatusRow[]>;
-  /** Each object in turn, resumable from a cursor. */
-  backfill(options?: {
-    cursor?: SalesforceCursor | null;
-  }): AsyncGenerator<SalesforceBackfillPage, void, undefined>;
-  /** A done cursor's next (incremental) pass: every object again, from its `since`. */
-  nextPass(cursor: SalesforceCursor): SalesforceCursor;
-}
+import {
+  BACKFILL_FIELDS,
+  BACKFILL_OBJECTS,
+  DEFAULT_API_VERSION,
+  FIELD_NAME,
+  IDS_PER_QUERY,
+  soqlDateTime,
+  soqlSelect,
+} from './soql.js';
 
 /** Salesforce refused, or could not be reached. The message never holds a token or secret. */
-export class SalesforceApiError extends Error {
-  constructor(
-    message: string,
-    /** HTTP status; 0 when no answer came. */
-    readonly status: number,
-    /** Salesforce's `errorCode` (INVALID_SESSION_ID, REQUEST_LIMIT_EXCEEDED...) or OAuth `error`. */
-    readonly errorCode: string | null,
-    readonly attempts: number,
-  ) {
-    super(message);
+export class SalesforceApiError extends HttpApiError {
+  /** Salesforce's `errorCode` (INVALID_SESSION_ID, REQUEST_LIMIT_EXCEEDED...) or OAuth `error`. */
+  readonly errorCode: string | null;
+
+  constructor(message: string, fields: HttpApiErrorFields) {
+    super(message, fields);
     this.name = 'SalesforceApiError';
+    this.errorCode = fields.code;
   }
 }
 
-const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+/** The REST API's error list, or the token endpoint's OAuth error. */
+function parseError(json: unknown): VendorErrorInfo | null {
+  const rest = SalesforceErrorBody.safeParse(json);
+  if (rest.success && rest.data.length > 0) {
+    const first = rest.data[0]!;
+    const code = first.errorCode ?? null;
+    return { code, label: code, message: first.message ?? '' };
+  }
+  const auth = SalesforceOAuthError.safeParse(json);
+  if (auth.success)
+    return {
+      code: auth.data.error,
+      label: auth.data.error,
+      message: auth.data.error_description ?? '',
+    };
+  return null;
+}
+
 // an access token or session id (`00D...!...`), a Bearer credential, form fields that carry secrets
 const SESSION_LIKE = /\b00D[A-Za-z0-9]{12,15}![A-Za-z0-9._-]+/g;
-const BEARER = /\b(Bearer|OAuth)\s+(?!\[)[^\s"',;<]+/gi;
-const FORM_SECRET = /\b(refresh_token|client_secret|access_token)=[^&\s"']+/gi;
-const JSON_SECRET = /"(refresh_token|client_secret|access_token)"\s*:\s*"[^"]*"/gi;
-
-/**
- * A SOQL statement: Salesforce's query language, run by Salesforce's API (not engine SQL, which the
- * lint keeps under src/store/engines/). Field and object names are ours or checked; ids are checked.
- */
-export function soqlSelect(fields: readonly string[], object: string, rest = ''): string {
-  // eslint-disable-next-line no-restricted-syntax -- SOQL sent to Salesforce, not an engine's SQL
-  return `SELECT ${fields.join(', ')} FROM ${object}${rest}`;
-}
-
-/** SOQL's datetime literal: seconds precision, UTC. Floors milliseconds (the read is inclusive). */
-export function soqlDateTime(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
-
-function retryAfterMs(header: string | null, now: number): number | null {
-  if (!header) return null;
-  if (/^\d+(\.\d+)?$/.test(header.trim())) return Math.round(Number(header) * 1000);
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
-}
+const OAUTH_HEADER = /\bOAuth\s+(?!\[)[^\s"',;<]+/gi;
 
 export function createSalesforceClient(options: SalesforceClientOptions): SalesforceClient {
   const instanceUrl = options.instanceUrl.replace(/\/+$/, '');
@@ -311,279 +119,104 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
     options.batchSize === undefined
       ? null
       : Math.min(2000, Math.max(200, Math.floor(options.batchSize)));
-  const maxRetries = Math.max(0, options.maxRetries ?? 5);
-  const timeoutMs = options.timeoutMs ?? 60_000;
-  const baseDelay = options.backoffMs?.base ?? 1000;
-  const maxDelay = options.backoffMs?.max ?? 60_000;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const random = options.random ?? Math.random;
-  const now = options.now ?? Date.now;
   const log = options.log ?? (() => {});
   const dataPath = `/services/data/v${version}`;
   const queryResource = options.includeDeleted ? 'queryAll' : 'query';
 
-  // secrets live in this closure only; every one ever used is scrubbed from what we show
-  let accessToken: string | null = options.accessToken ?? null;
+  // secrets live in these closures only; every one ever used is scrubbed from what we show
+  const scrubber = createScrubber('[secret]', [
+    [SESSION_LIKE, '[secret]'],
+    [OAUTH_HEADER, 'OAuth [secret]'],
+  ]);
   let refreshToken: string | null = oauth?.refreshToken ?? null;
-  const secrets = new Set<string>(
-    [options.accessToken, oauth?.refreshToken, oauth?.clientSecret].filter(
-      (s): s is string => !!s && s.length >= 4,
-    ),
-  );
-  let refreshing: Promise<void> | null = null;
-
-  const scrub = (text: string) => {
-    let out = text;
-    for (const s of secrets) out = out.split(s).join('[secret]');
-    return out
-      .replace(SESSION_LIKE, '[secret]')
-      .replace(BEARER, '$1 [secret]')
-      .replace(FORM_SECRET, '$1=[secret]')
-      .replace(JSON_SECRET, '"$1":"[secret]"');
+  for (const s of [options.accessToken, oauth?.refreshToken, oauth?.clientSecret]) scrubber.add(s);
+  const common = {
+    vendor: 'Salesforce',
+    scrub: scrubber,
+    parseError,
+    // 429, and 403 REQUEST_LIMIT_EXCEEDED for concurrent long requests; the org's 24-hour allowance
+    // (TotalRequests) does not come back within any retry we would make
+    retryable: (status: number, _h: Headers, e: VendorErrorInfo | null) =>
+      status === 429 ||
+      status >= 500 ||
+      (status === 403 && e?.code === 'REQUEST_LIMIT_EXCEEDED' && !/TotalRequests/i.test(e.message)),
+    isPayloadError: (err: unknown): err is Error => err instanceof SalesforcePayloadError,
+    error: (message: string, fields: HttpApiErrorFields) => new SalesforceApiError(message, fields),
+    maxRetries: options.maxRetries,
+    timeoutMs: options.timeoutMs ?? 60_000,
+    backoffMs: { base: options.backoffMs?.base ?? 1000, max: options.backoffMs?.max ?? 60_000 },
+    sleep: options.sleep,
+    random: options.random,
+    now: options.now,
+    log,
   };
-  const backoff = (attempt: number) => {
-    const step = Math.min(maxDelay, baseDelay * 2 ** attempt);
-    return Math.round(step / 2 + random() * (step / 2));
-  };
+  const login = oauth ? createHttpClient({ ...common, baseUrl: loginUrl }) : null;
 
-  interface Answer {
-    status: number;
-    text: string;
-    headers: Headers;
-  }
-
-  /** One request with the retries for limits, 5xx and the network; answers anything else. */
-  async function send(
-    method: 'GET' | 'POST',
-    url: string,
-    shown: string,
-    headers: () => Record<string, string>,
-    body?: string,
-  ): Promise<Answer & { attempts: number }> {
-    for (let attempt = 0; ; attempt++) {
-      let res: Response;
-      try {
-        res = await fetch(url, {
-          method,
-          headers: headers(),
-          body,
-          redirect: 'error', // a redirect would carry the Authorization header elsewhere
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-      } catch (err) {
-        const reason = scrub(err instanceof Error ? `${err.name}: ${err.message}` : String(err));
-        if (attempt < maxRetries) {
-          const delayMs = backoff(attempt);
-          log({
-            event: 'retry',
-            method,
-            path: shown,
-            status: 0,
-            attempt: attempt + 1,
-            delayMs,
-            reason,
-          });
-          await sleep(delayMs);
-          continue;
-        }
-        throw new SalesforceApiError(
-          `Salesforce ${method} ${shown}: no answer after ${attempt + 1} attempts (${reason})`,
-          0,
-          null,
-          attempt + 1,
-        );
-      }
-      const text = await res.text();
-      const answer = { status: res.status, text, headers: res.headers, attempts: attempt + 1 };
-      if (res.ok) return answer;
-      const { errorCode, message } = errorOf(text);
-      const limit = res.status === 403 && errorCode === 'REQUEST_LIMIT_EXCEEDED';
-      // the org's 24-hour allowance does not come back within any retry we would make
-      const daily = limit && /TotalRequests/i.test(message);
-      const retryable = res.status === 429 || (limit && !daily) || res.status >= 500;
-      if (!retryable || attempt >= maxRetries) return answer;
-      const after =
-        res.status === 429 || limit ? retryAfterMs(res.headers.get('retry-after'), now()) : null;
-      const delayMs = after ?? backoff(attempt);
-      const reason =
-        after !== null ? 'Retry-After' : `HTTP ${res.status}${errorCode ? ` ${errorCode}` : ''}`;
-      log({
-        event: 'retry',
-        method,
-        path: shown,
-        status: res.status,
-        attempt: attempt + 1,
-        delayMs,
-        reason,
-      });
-      await sleep(delayMs);
-    }
-  }
-
-  function errorOf(text: string): { errorCode: string | null; message: string } {
-    let json: unknown = null;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      // an error page from a proxy
-    }
-    const rest = SalesforceErrorBody.safeParse(json);
-    if (rest.success && rest.data.length > 0) {
-      const first = rest.data[0]!;
-      return { errorCode: first.errorCode ?? null, message: first.message ?? '' };
-    }
-    const auth = SalesforceOAuthError.safeParse(json);
-    if (auth.success)
-      return { errorCode: auth.data.error, message: auth.data.error_description ?? '' };
-    return { errorCode: null, message: text.slice(0, 200) };
-  }
-
-  function failure(method: string, shown: string, a: Answer & { attempts: number }): never {
-    const { errorCode, message } = errorOf(a.text);
-    const detail = scrub(message);
-    throw new SalesforceApiError(
-      `Salesforce ${method} ${shown} answered ${a.status}${errorCode ? ` (${errorCode})` : ''}` +
-        `${detail ? `: ${detail}` : ''}${a.attempts > 1 ? ` after ${a.attempts} attempts` : ''}`,
-      a.status,
-      errorCode,
-      a.attempts,
-    );
-  }
-
-  /** The refresh-token flow; concurrent callers share one request. */
-  function refresh(reason: string): Promise<void> {
-    if (!oauth || !refreshToken) {
-      return Promise.reject(
-        new SalesforceApiError(
-          `Salesforce: the session expired (${reason}) and no refresh token is configured`,
-          401,
-          'INVALID_SESSION_ID',
-          1,
-        ),
-      );
-    }
-    refreshing ??= (async () => {
-      const shown = '/services/oauth2/token';
-      log({
-        event: 'refresh',
-        method: 'POST',
-        path: shown,
-        status: 401,
-        attempt: 1,
-        delayMs: 0,
-        reason,
-      });
-      const form = new URLSearchParams({
-        grant_type: 'refresh_token',
-        refresh_token: refreshToken!,
-        client_id: oauth.clientId,
-      });
-      if (oauth.clientSecret) form.set('client_secret', oauth.clientSecret);
-      const a = await send(
-        'POST',
-        `${loginUrl}${shown}`,
-        shown,
-        () => ({
-          'Content-Type': 'application/x-www-form-urlencoded',
-          Accept: 'application/json',
-        }),
-        form.toString(),
-      );
-      if (a.status < 200 || a.status >= 300) failure('POST', shown, a);
-      let json: unknown;
-      try {
-        json = JSON.parse(a.text);
-      } catch {
-        throw new SalesforceApiError(
-          `Salesforce POST ${shown}: the answer is not JSON`,
-          a.status,
-          null,
-          a.attempts,
-        );
-      }
-      const parsed = SalesforceTokenResponse.safeParse(json);
-      if (!parsed.success) {
-        throw new SalesforceApiError(
-          `Salesforce POST ${shown}: unexpected answer (${parsed.error.issues[0]?.path.join('.') ?? ''})`,
-          a.status,
-          null,
-          a.attempts,
-        );
-      }
-      const t = parsed.data;
-      accessToken = t.access_token;
-      secrets.add(t.access_token);
-      if (t.refresh_token) {
-        refreshToken = t.refresh_token;
-        secrets.add(t.refresh_token);
-      }
-      const issuedAt = t.issued_at && /^\d+$/.test(t.issued_at) ? Number(t.issued_at) : null;
-      options.onTokens?.({
-        accessToken: t.access_token,
-        refreshToken: t.refresh_token ?? null,
-        instanceUrl: t.instance_url,
-        issuedAt,
-      });
-    })().finally(() => {
-      refreshing = null;
-    });
-    return refreshing;
-  }
-
-  /** A GET of the data API with the session: refreshes once on INVALID_SESSION_ID. */
-  async function get(path: string, shown: string): Promise<unknown> {
-    if (!accessToken) await refresh('no access token yet');
-    for (let renewed = false; ; renewed = true) {
-      const a = await send('GET', `${instanceUrl}${path}`, shown, () => {
-        const h: Record<string, string> = {
-          Authorization: `Bearer ${accessToken}`,
-          Accept: 'application/json',
-        };
-        if (batchSize) h['Sforce-Query-Options'] = `batchSize=${batchSize}`;
-        return h;
-      });
-      if (a.status >= 200 && a.status < 300) {
-        try {
-          return JSON.parse(a.text) as unknown;
-        } catch {
-          throw new SalesforceApiError(
-            `Salesforce GET ${shown}: the answer is not JSON`,
-            a.status,
-            null,
-            a.attempts,
-          );
-        }
-      }
-      if (a.status === 401 && !renewed && errorOf(a.text).errorCode === 'INVALID_SESSION_ID') {
-        await refresh('INVALID_SESSION_ID');
-        continue;
-      }
-      failure('GET', shown, a);
-    }
-  }
-
-  function read<T>(shown: string, parse: () => T): T {
-    try {
-      return parse();
-    } catch (err) {
-      if (!(err instanceof SalesforcePayloadError)) throw err;
+  /** The refresh-token flow (the shared client runs one at a time, however many requests wait). */
+  async function refresh(reason: string): Promise<string> {
+    if (!oauth || !login || !refreshToken) {
       throw new SalesforceApiError(
-        `Salesforce GET ${shown}: unexpected answer (${err.message})`,
-        200,
-        null,
-        1,
+        `Salesforce: the session expired (${reason}) and no refresh token is configured`,
+        {
+          vendor: 'Salesforce',
+          method: 'POST',
+          path: '/services/oauth2/token',
+          status: 401,
+          code: 'INVALID_SESSION_ID',
+          attempts: 1,
+        },
       );
     }
+    const form: Record<string, string> = {
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      client_id: oauth.clientId,
+    };
+    if (oauth.clientSecret) form.client_secret = oauth.clientSecret;
+    const t = await login.getJson(
+      { method: 'POST', path: '/services/oauth2/token', form },
+      SalesforceTokenResponse,
+    );
+    scrubber.add(t.access_token);
+    if (t.refresh_token) {
+      refreshToken = t.refresh_token;
+      scrubber.add(t.refresh_token);
+    }
+    const issuedAt = t.issued_at && /^\d+$/.test(t.issued_at) ? Number(t.issued_at) : null;
+    options.onTokens?.({
+      accessToken: t.access_token,
+      refreshToken: t.refresh_token ?? null,
+      instanceUrl: t.instance_url,
+      issuedAt,
+    });
+    return t.access_token;
   }
+
+  const http = createHttpClient({
+    ...common,
+    baseUrl: instanceUrl,
+    headers: batchSize ? { 'Sforce-Query-Options': `batchSize=${batchSize}` } : {},
+    // an expired session answers 401 INVALID_SESSION_ID: refreshed once, the request tried again once
+    auth: {
+      type: 'oauth',
+      accessToken: options.accessToken ?? null,
+      refresh,
+      expired: (a, e) =>
+        a.status === 401 && e?.code === 'INVALID_SESSION_ID' ? 'INVALID_SESSION_ID' : null,
+    },
+  });
+
+  /** A GET of the data API, its answer parsed; `shown` names it (a query's object, never its SOQL). */
+  const get = <T>(path: string, shown: string, parse: (json: unknown) => T) =>
+    http.getJson({ path, shown }, parse);
 
   /** A locator must be a path of this API on this instance: the token goes nowhere else. */
   function checkLocator(url: string): string {
     if (!url.startsWith(`${dataPath}/query`) || !/^[A-Za-z0-9/._-]+$/.test(url))
-      throw new SalesforceApiError(
+      throw http.fail(
+        { path: `${dataPath}/query` },
         `Salesforce: refusing to follow a query locator outside ${dataPath}`,
-        0,
-        null,
-        0,
+        { attempts: 0 },
       );
     return url;
   }
@@ -598,11 +231,12 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
       : `${dataPath}/${queryResource}?q=${encodeURIComponent(soql)}`;
     for (;;) {
       const shown = `${path.split('?')[0]} (${object})`;
-      const json = await get(path, shown);
-      const page = read(shown, () => parseQueryPage(json));
-      const records = read(shown, () =>
-        page.records.map((r, i) => parseRecord(object, r, ['records', String(i)])),
-      );
+      const page = await get(path, shown, (json) => {
+        const p = parseQueryPage(json);
+        const records = p.records.map((r, i) => parseRecord(object, r, ['records', String(i)]));
+        return { ...p, records };
+      });
+      const records = page.records;
       const next = page.done ? null : (page.nextRecordsUrl ?? null);
       yield { records, totalSize: page.totalSize, nextRecordsUrl: next };
       if (!next) return;
@@ -666,13 +300,23 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
     };
   }
 
-  async function settingsRows<T>(soql: string, shown: string, parse: (v: unknown, i: number) => T) {
+  async function settingsRows<T>(
+    soql: string,
+    shown: string,
+    parse: (v: unknown, i: number) => T,
+  ): Promise<T[]> {
     const out: T[] = [];
     let path: string | null = `${dataPath}/query?q=${encodeURIComponent(soql)}`;
     while (path) {
-      const json = await get(path, shown);
-      const page = read(shown, () => parseQueryPage(json));
-      out.push(...read(shown, () => page.records.map(parse)));
+      const page: { records: T[]; done: boolean; nextRecordsUrl?: string | null } = await get(
+        path,
+        shown,
+        (json) => {
+          const p = parseQueryPage(json);
+          return { ...p, records: p.records.map(parse) };
+        },
+      );
+      out.push(...page.records);
       path = page.done || !page.nextRecordsUrl ? null : checkLocator(page.nextRecordsUrl);
     }
     return out;

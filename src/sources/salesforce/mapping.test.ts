@@ -1,23 +1,23 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { cdcChanges } from './cdc-changes.js';
+import { contactChanges, leadChanges, type MappingIssue } from './person-changes.js';
 import {
-  cdcChanges,
-  contactChanges,
-  leadChanges,
   leadStatusMilestone,
   mappingMilestones,
-  opportunitiesChanges,
-  opportunityChanges,
   opportunityStageRule,
-  outboundChanges,
   resolveSalesforceMapping,
   SalesforceMappingError,
   undefinedMilestones,
-  type MappingIssue,
 } from './mapping.js';
-import { outboundRecords, parseOutboundMessage } from './outbound-message.js';
 import {
-  parseChangeEvents,
+  opportunitiesChanges,
+  opportunityChanges,
+  outboundChanges,
+} from './opportunity-changes.js';
+import { outboundRecords, parseOutboundMessage } from './outbound-message.js';
+import { parseChangeEvents } from './cdc-schemas.js';
+import {
   parseRecord,
   parseWith,
   SalesforceLeadStatus,

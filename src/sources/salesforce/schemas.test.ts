@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { parseChangeEvent, parseChangeEvents } from './cdc-schemas.js';
 import {
-  parseChangeEvent,
-  parseChangeEvents,
   parseQueryPage,
   parseRecord,
   parseWith,

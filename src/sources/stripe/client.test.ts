@@ -2,8 +2,6 @@
 // limits and its failures. Waits are recorded, not waited.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import {
   createStripeClient,
@@ -12,28 +10,10 @@ import {
   type StripeClientOptions,
   type StripePage,
 } from './client.js';
+import { DROP, json, startReplay, text } from '../../test-helpers/replay-server.js';
 
 const KEY = 'sk_test_51ReplayKeyThatMustNeverLeak0123456789';
 const SUBS = Array.from({ length: 7 }, (_, i) => ({ id: `sub_${i + 1}`, object: 'subscription' }));
-
-type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => void;
-
-/** A node:http server on 127.0.0.1:0 that records each request and answers with `handler`. */
-async function replay(handler: Handler) {
-  const requests: Array<{ url: URL; headers: IncomingMessage['headers'] }> = [];
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://replay');
-    requests.push({ url, headers: req.headers });
-    handler(req, res, url);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    requests,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
 
 /** Stripe's list page after `starting_after`, `limit` long. */
 function listPage(url: URL, all: Array<{ id: string }>) {
@@ -44,19 +24,9 @@ function listPage(url: URL, all: Array<{ id: string }>) {
   return { object: 'list', url: url.pathname, has_more: from + limit < all.length, data };
 }
 
-function json(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-) {
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'request-id': 'req_replay',
-    ...headers,
-  });
-  res.end(JSON.stringify(body));
-}
+/** Stripe's answers carry a request id. */
+const answer = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  json(status, body, { 'request-id': 'req_replay', ...headers });
 
 function clientFor(baseUrl: string, extra: Partial<StripeClientOptions> = {}) {
   const sleeps: number[] = [];
@@ -82,15 +52,15 @@ async function collect(pages: AsyncGenerator<StripePage>): Promise<StripePage[]>
 
 test('pages through a list with the key as Bearer, waiting out a 429 and retrying a 500', async () => {
   const seen = new Set<string>();
-  const server = await replay((_req, res, url) => {
+  const server = await startReplay(({ url }) => {
     const key = url.searchParams.get('starting_after') ?? 'first';
     const firstTime = !seen.has(key);
     seen.add(key);
     if (key === 'first' && firstTime)
-      return json(res, 429, { error: { type: 'rate_limit_error' } }, { 'retry-after': '2' });
+      return answer(429, { error: { type: 'rate_limit_error' } }, { 'retry-after': '2' });
     if (key === 'sub_3' && firstTime)
-      return json(res, 500, { error: { type: 'api_error', message: 'boom' } });
-    json(res, 200, listPage(url, SUBS));
+      return answer(500, { error: { type: 'api_error', message: 'boom' } });
+    return answer(200, listPage(url, SUBS));
   });
   try {
     const { client, sleeps, logs } = clientFor(server.baseUrl);
@@ -141,11 +111,11 @@ test('a backfill that fails mid-way resumes from the cursor of the last page it 
     id: `cus_${i + 1}`,
     object: 'customer',
   }));
-  const server = await replay((_req, res, url) => {
+  const server = await startReplay(({ url }) => {
     if (broken && url.searchParams.get('starting_after') === 'cus_6') {
-      return json(res, 503, { error: { type: 'api_error', message: 'overloaded' } });
+      return answer(503, { error: { type: 'api_error', message: 'overloaded' } });
     }
-    json(res, 200, listPage(url, customers));
+    return answer(200, listPage(url, customers));
   });
   try {
     const { client, sleeps } = clientFor(server.baseUrl, { maxRetries: 2 });
@@ -179,9 +149,9 @@ test('a backfill that fails mid-way resumes from the cursor of the last page it 
 
 test('a 4xx is not retried; Stripe-Should-Retry decides over the status; a dropped connection is retried', async () => {
   let drops = 1;
-  const server = await replay((req, res, url) => {
+  const server = await startReplay(({ url }) => {
     if (url.pathname.endsWith('/invoices')) {
-      return json(res, 400, {
+      return answer(400, {
         error: {
           type: 'invalid_request_error',
           code: 'parameter_unknown',
@@ -190,10 +160,10 @@ test('a 4xx is not retried; Stripe-Should-Retry decides over the status; a dropp
       });
     }
     if (url.pathname.endsWith('/customers')) {
-      return json(res, 500, { error: { type: 'api_error' } }, { 'stripe-should-retry': 'false' });
+      return answer(500, { error: { type: 'api_error' } }, { 'stripe-should-retry': 'false' });
     }
-    if (drops-- > 0) return req.socket.destroy();
-    json(res, 200, listPage(url, SUBS.slice(0, 2)));
+    if (drops-- > 0) return DROP;
+    return answer(200, listPage(url, SUBS.slice(0, 2)));
   });
   try {
     const { client, sleeps, logs } = clientFor(server.baseUrl);
@@ -231,10 +201,10 @@ test('a 4xx is not retried; Stripe-Should-Retry decides over the status; a dropp
 });
 
 test('the base URL may carry a path prefix; an answer that is not a list page is an error', async () => {
-  const server = await replay((_req, res, url) => {
+  const server = await startReplay(({ url }) => {
     if (url.pathname === '/replay/v1/customers')
-      return json(res, 200, { object: 'customer', id: 'cus_1' });
-    json(res, 404, {
+      return answer(200, { object: 'customer', id: 'cus_1' });
+    return answer(404, {
       error: {
         type: 'invalid_request_error',
         message: `Unrecognized request URL (GET: ${url.pathname})`,
@@ -251,14 +221,13 @@ test('the base URL may carry a path prefix; an answer that is not a list page is
 });
 
 test('the secret key appears in no error, log entry or inspected client, even when a server echoes it', async () => {
-  const server = await replay((_req, res, url) => {
+  const server = await startReplay(({ url }) => {
     if (url.pathname.endsWith('/customers')) {
-      return json(res, 401, {
+      return answer(401, {
         error: { type: 'invalid_request_error', message: `Invalid API Key provided: ${KEY}` },
       });
     }
-    res.writeHead(502, { 'content-type': 'text/html' });
-    res.end(`<html>bad gateway for Authorization: Bearer ${KEY}</html>`);
+    return text(502, `<html>bad gateway for Authorization: Bearer ${KEY}</html>`);
   });
   try {
     const { client, logs } = clientFor(server.baseUrl, { maxRetries: 1 });

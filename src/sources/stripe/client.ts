@@ -11,6 +11,13 @@
 //   }
 
 import { z } from 'zod';
+import {
+  createHttpClient,
+  HttpApiError,
+  type HttpApiErrorFields,
+  type HttpClientLog,
+  type VendorErrorInfo,
+} from '../http/index.js';
 
 /** The list endpoints a backfill reads. */
 export type StripeResource = 'customers' | 'subscriptions' | 'invoices';
@@ -23,17 +30,8 @@ export const BACKFILL_PARAMS: Record<StripeResource, Record<string, string | str
   invoices: {},
 };
 
-export interface StripeClientLog {
-  event: 'retry';
-  method: string;
-  /** The path and query, never the key. */
-  path: string;
-  /** The HTTP status, or 0 when no answer came (network, timeout). */
-  status: number;
-  attempt: number;
-  delayMs: number;
-  reason: string;
-}
+/** A retry, as the client tells it: free of the key. */
+export type StripeClientLog = HttpClientLog;
 
 export interface StripeClientOptions {
   secretKey: string;
@@ -77,20 +75,22 @@ export interface StripeClient {
 }
 
 /** Stripe refused, or could not be reached after the retries. The message never holds the key. */
-export class StripeApiError extends Error {
+export class StripeApiError extends HttpApiError {
+  /** Stripe's error type, when it sent one (`code` is its error code). */
+  readonly type: string | null;
+  /** `Request-Id`, for Stripe support. */
+  readonly requestId: string | null;
+
   constructor(
     message: string,
-    /** HTTP status; 0 when no answer came. */
-    readonly status: number,
-    /** Stripe's error type and code, when it sent them. */
-    readonly type: string | null,
-    readonly code: string | null,
-    /** `Request-Id`, for Stripe support. */
-    readonly requestId: string | null,
-    readonly attempts: number,
+    fields: HttpApiErrorFields,
+    error: StripeError | null,
+    headers: Headers | null,
   ) {
-    super(message);
+    super(message, fields);
     this.name = 'StripeApiError';
+    this.type = error?.type ?? null;
+    this.requestId = headers?.get('request-id') ?? null;
   }
 }
 
@@ -108,133 +108,48 @@ const ErrorBody = z.object({
   }),
 });
 
+interface StripeError extends VendorErrorInfo {
+  type: string | null;
+}
+
+function parseError(json: unknown): StripeError | null {
+  const body = ErrorBody.safeParse(json);
+  if (!body.success) return null;
+  const { type = null, code = null, message = '' } = body.data.error;
+  return { type, code, label: type ? `${type}${code ? `/${code}` : ''}` : null, message };
+}
+
 // anything shaped like a Stripe secret or restricted key, should a server echo one
 const KEY_LIKE = /\b(sk|rk)_(live|test)_[A-Za-z0-9]+/g;
-
-/** Seconds or an HTTP date, as `Retry-After` may say; null if neither. */
-function retryAfterMs(header: string | null, now: number): number | null {
-  if (!header) return null;
-  if (/^\d+(\.\d+)?$/.test(header.trim())) return Math.round(Number(header) * 1000);
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
-}
 
 export function createStripeClient(options: StripeClientOptions): StripeClient {
   const key = options.secretKey;
   if (!key) throw new TypeError('createStripeClient: a secret key is required');
-  const baseUrl = (options.baseUrl ?? 'https://api.stripe.com').replace(/\/+$/, '');
-  if (!/^https?:\/\//.test(baseUrl))
-    throw new TypeError('createStripeClient: baseUrl must be http(s)');
   const pageSize = Math.min(100, Math.max(1, Math.floor(options.pageSize ?? 100)));
-  const maxRetries = Math.max(0, options.maxRetries ?? 5);
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const baseDelay = options.backoffMs?.base ?? 500;
-  const maxDelay = options.backoffMs?.max ?? 30_000;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const random = options.random ?? Math.random;
-  const log = options.log ?? (() => {});
-  const headers: Record<string, string> = {
-    Authorization: `Bearer ${key}`,
-    Accept: 'application/json',
-  };
+  const headers: Record<string, string> = {};
   if (options.apiVersion) headers['Stripe-Version'] = options.apiVersion;
   if (options.account) headers['Stripe-Account'] = options.account;
-
-  const scrub = (text: string) =>
-    text.split(key).join('[secret key]').replace(KEY_LIKE, '[secret key]');
-  // exponential with equal jitter: half the step for sure, half at random
-  const backoff = (attempt: number) => {
-    const step = Math.min(maxDelay, baseDelay * 2 ** attempt);
-    return Math.round(step / 2 + random() * (step / 2));
-  };
-
-  async function getJson(path: string): Promise<unknown> {
-    const url = `${baseUrl}${path}`;
-    for (let attempt = 0; ; attempt++) {
-      let res: Response;
-      try {
-        res = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
-      } catch (err) {
-        const reason = scrub(err instanceof Error ? `${err.name}: ${err.message}` : String(err));
-        if (attempt < maxRetries) {
-          const delayMs = backoff(attempt);
-          log({
-            event: 'retry',
-            method: 'GET',
-            path,
-            status: 0,
-            attempt: attempt + 1,
-            delayMs,
-            reason,
-          });
-          await sleep(delayMs);
-          continue;
-        }
-        throw new StripeApiError(
-          `Stripe GET ${path}: no answer after ${attempt + 1} attempts (${reason})`,
-          0,
-          null,
-          null,
-          null,
-          attempt + 1,
-        );
-      }
-      const body = await res.text();
-      if (res.ok) {
-        try {
-          return JSON.parse(body) as unknown;
-        } catch {
-          throw new StripeApiError(
-            `Stripe GET ${path}: the answer is not JSON`,
-            res.status,
-            null,
-            null,
-            res.headers.get('request-id'),
-            attempt + 1,
-          );
-        }
-      }
-      let parsed: unknown = null;
-      try {
-        parsed = JSON.parse(body);
-      } catch {
-        // an error page from a proxy: no Stripe error body
-      }
-      const error = ErrorBody.safeParse(parsed);
-      const type = error.success ? (error.data.error.type ?? null) : null;
-      const code = error.success ? (error.data.error.code ?? null) : null;
-      const detail = scrub(error.success ? (error.data.error.message ?? '') : body.slice(0, 200));
-      const should = res.headers.get('stripe-should-retry');
-      const retryable =
-        should === 'true' ||
-        (should !== 'false' && (res.status === 429 || res.status === 409 || res.status >= 500));
-      if (retryable && attempt < maxRetries) {
-        const after =
-          res.status === 429 ? retryAfterMs(res.headers.get('retry-after'), Date.now()) : null;
-        const delayMs = after ?? backoff(attempt);
-        log({
-          event: 'retry',
-          method: 'GET',
-          path,
-          status: res.status,
-          attempt: attempt + 1,
-          delayMs,
-          reason: after !== null ? 'Retry-After' : `HTTP ${res.status}`,
-        });
-        await sleep(delayMs);
-        continue;
-      }
-      throw new StripeApiError(
-        `Stripe GET ${path} answered ${res.status}${type ? ` (${type}${code ? `/${code}` : ''})` : ''}` +
-          `${detail ? `: ${detail}` : ''}${attempt > 0 ? ` after ${attempt + 1} attempts` : ''}`,
-        res.status,
-        type,
-        code,
-        res.headers.get('request-id'),
-        attempt + 1,
-      );
-    }
-  }
+  const http = createHttpClient({
+    vendor: 'Stripe',
+    baseUrl: options.baseUrl ?? 'https://api.stripe.com',
+    auth: { type: 'bearer', token: key },
+    headers,
+    scrub: { mask: '[secret key]', patterns: [[KEY_LIKE, '[secret key]']] },
+    parseError,
+    // `Stripe-Should-Retry` overrides the status either way; 409 is a conflict Stripe says to retry
+    retryable: (status, h) => {
+      const should = h.get('stripe-should-retry');
+      if (should === 'true' || should === 'false') return should === 'true';
+      return status === 429 || status === 409 || status >= 500;
+    },
+    error: (message, fields, error, h) => new StripeApiError(message, fields, error, h),
+    maxRetries: options.maxRetries,
+    timeoutMs: options.timeoutMs,
+    backoffMs: options.backoffMs,
+    sleep: options.sleep,
+    random: options.random,
+    log: options.log,
+  });
 
   async function* pages(
     resource: StripeResource,
@@ -248,27 +163,19 @@ export function createStripeClient(options: StripeClientOptions): StripeClient {
         for (const v of Array.isArray(value) ? value : [value]) query.append(name, v);
       }
       if (cursor) query.set('starting_after', cursor);
-      const path = `/v1/${resource}?${query.toString()}`;
-      const json = await getJson(path);
-      const page = ListPage.safeParse(json);
-      if (!page.success) {
-        const issue = page.error.issues[0]!;
-        throw new StripeApiError(
-          `Stripe GET ${path}: not a list page (${issue.path.join('.') || '(root)'}: ${issue.message})`,
-          200,
-          null,
-          null,
-          null,
-          1,
-        );
-      }
-      const data = page.data.data;
+      const page = await http.getJson(
+        { path: `/v1/${resource}?${query.toString()}` },
+        ListPage,
+        'a list page',
+      );
+      const data = page.data;
       const last = data[data.length - 1];
       cursor = last ? last.id : cursor;
-      yield { resource, data, cursor, hasMore: page.data.has_more && data.length > 0 };
-      if (!page.data.has_more || data.length === 0) return;
+      yield { resource, data, cursor, hasMore: page.has_more && data.length > 0 };
+      if (!page.has_more || data.length === 0) return;
     }
   }
 
+  // a plain object of closures: nothing on it holds the key
   return { pages };
 }
