@@ -124,11 +124,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     forgetWriteKeys: () => writeKeys.clear(),
   });
   await trackerRoute(app, deps.config.trackerPath);
-  // acknowledged events reach the store, and are derived, before it closes
+  // acknowledged events reach the store, and are derived (their segments deleted), before it closes;
+  // the data-driven refits last, so a stop cut short by its deadline has the persons derived, or keeps
+  // the segments for the next start
   app.addHook('onClose', async () => {
     await loader.stop();
-    await deriver.idle();
+    await deriver.drain();
     await loader.derived();
+    await deriver.idle();
     deriver.close();
     await journal.close();
   });
