@@ -43,12 +43,16 @@ async function waitReady(base: string, server: RunningCli): Promise<void> {
 }
 
 /** Polls `check` until it gives a value, failing after `ms` with `what`. */
-async function until<T>(what: string, ms: number, check: () => Promise<T | undefined>): Promise<T> {
+async function until<T>(
+  what: string | (() => string),
+  ms: number,
+  check: () => Promise<T | undefined>,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await check();
     if (v !== undefined) return v;
-    assert.ok(Date.now() < deadline, what);
+    assert.ok(Date.now() < deadline, typeof what === 'string' ? what : what());
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -196,8 +200,12 @@ test(
         );
       }
       // once derived, the stored segments are gone
-      await until('no stored segment left in the journal', 10_000, async () =>
-        readdirSync(join(dir, 'journal')).some((f) => f.endsWith('.loaded')) ? undefined : true,
+      const journal = join(dir, 'journal');
+      const kept = () => readdirSync(journal).filter((f) => f.endsWith('.loaded'));
+      await until(
+        () => `stored segments left in the journal: ${kept().join(', ')}`,
+        30_000,
+        async () => (kept().length === 0 ? true : undefined),
       );
       assert.equal(await server.stop('SIGTERM'), 0, server.output().stderr);
       server = undefined;
