@@ -213,25 +213,24 @@ test(
         });
         assert.equal(await restarted.flush(), 1);
         assert.deepEqual(
-          again.map((a) => [idsOf(a.ids), a.segments]),
-          [
-            [[['w', ['a1'], []]], [kept]],
-            [[['w', ['a3'], []]], [again[1]!.segments[0]!]],
-          ],
+          again.map((a) => [idsOf(a.ids), a.segments[0]]),
+          [[[['w', ['a1', 'a3'], []]], kept]],
+          "handed on with the first load's ids, for one derive",
         );
+        const fresh = again[0]!.segments[1]!;
         assert.deepEqual(
           loads.slice(loadsBefore).map((l) => l.path),
-          [basename(again[1]!.segments[0]!).replace(/\.loaded$/, '')],
+          [basename(fresh).replace(/\.loaded$/, '')],
           'the stored segment is not loaded again',
         );
         // a new segment's number is above the kept one's (its kept name must not collide)
-        assert.ok(basename(again[1]!.segments[0]!) > basename(kept));
+        assert.ok(basename(fresh) > basename(kept));
         await restarted.derived();
         assert.ok(existsSync(kept), 'a failed derive keeps the segment for the next start');
         // handed on once per run
         fail = false;
         assert.equal(await restarted.flush(), 0);
-        assert.equal(again.length, 2);
+        assert.equal(again.length, 1);
 
         const third = new JournalLoader(EventJournal.open(dir), spy);
         third.onLoaded(() => undefined);

@@ -138,10 +138,11 @@ export class JournalLoader {
   }
 
   private async loadAll(): Promise<number> {
-    await this.handOnUnderived();
     let inserted = 0;
     const affected = new Map<string, AffectedIds>();
     const stored: string[] = [];
+    // with this load's ids: one derive for both (a restart's stop must not wait for two)
+    await this.takeUnderived(affected, stored);
     try {
       const segments = await this.journal.rotate();
       if (segments.length === 0) return 0;
@@ -183,15 +184,15 @@ export class JournalLoader {
 
   /**
    * The segments a previous run stored and did not derive (killed in between): their ids, read from the
-   * file, go to the listeners once, and the segments are not loaded again.
+   * file, go to the listeners once, with the next load's, and the segments are not loaded again.
    */
-  private async handOnUnderived(): Promise<void> {
+  private async takeUnderived(affected: Map<string, AffectedIds>, stored: string[]): Promise<void> {
     for (const segment of this.journal.underived()) {
       if (this.recovered.has(segment)) continue;
       this.recovered.add(segment);
       try {
-        const affected = await segmentIdsFromFile(segment);
-        this.handOn({ inserted: 0, affected, segments: [segment] });
+        mergeIds(affected, await segmentIdsFromFile(segment));
+        stored.push(segment);
       } catch (err) {
         // kept for the next start; the loads go on
         this.logger?.error(
@@ -229,18 +230,7 @@ export class JournalLoader {
         );
       }
       add(r.inserted);
-      for (const [ws, ids] of loaded) {
-        const t = affected.get(ws);
-        affected.set(
-          ws,
-          t
-            ? {
-                anonymousIds: [...new Set([...t.anonymousIds, ...ids.anonymousIds])],
-                userIds: [...new Set([...t.userIds, ...ids.userIds])],
-              }
-            : ids,
-        );
-      }
+      mergeIds(affected, loaded);
       stored.push(await this.journal.loaded(segment));
     }
   }
@@ -271,6 +261,22 @@ export class JournalLoader {
         { err },
         'journal load failed at shutdown; the journal keeps it for the next start',
       ),
+    );
+  }
+}
+
+/** Adds `ids` to `into`, per workspace, without repeats. */
+function mergeIds(into: Map<string, AffectedIds>, ids: ReadonlyMap<string, AffectedIds>): void {
+  for (const [ws, add] of ids) {
+    const t = into.get(ws);
+    into.set(
+      ws,
+      t
+        ? {
+            anonymousIds: [...new Set([...t.anonymousIds, ...add.anonymousIds])],
+            userIds: [...new Set([...t.userIds, ...add.userIds])],
+          }
+        : add,
     );
   }
 }
