@@ -17,6 +17,8 @@ export const DEFAULT_REFIT_INTERVAL_MS = 60_000;
  */
 export class LiveDeriver {
   private pending = new Map<string, { anon: Set<string>; users: Set<string> }>();
+  /** Resolve the enqueue() promises of what `pending` holds. */
+  private pendingDone: (() => void)[] = [];
   /** When the oldest of `pending` was queued (the pace's share follows how long it waits). */
   private pendingSince: number | undefined;
   private running: Promise<void> | undefined;
@@ -38,15 +40,22 @@ export class LiveDeriver {
     private readonly refitIntervalMs = DEFAULT_REFIT_INTERVAL_MS,
   ) {}
 
-  enqueue(affected: Map<string, AffectedIds>): void {
-    if (affected.size > 0) this.pendingSince ??= Date.now();
+  /**
+   * Queues the ids for a derive; resolves once a derive of them has run, whether it succeeded (a failure
+   * is logged, and a rebuild catches up): the journal keeps their segments until then.
+   */
+  enqueue(affected: Map<string, AffectedIds>): Promise<void> {
+    if (affected.size === 0) return Promise.resolve();
+    this.pendingSince ??= Date.now();
+    const derived = new Promise<void>((resolve) => this.pendingDone.push(resolve));
     for (const [ws, ids] of affected) {
       const p = this.pending.get(ws) ?? { anon: new Set<string>(), users: new Set<string>() };
       for (const id of ids.anonymousIds) p.anon.add(id);
       for (const id of ids.userIds) p.users.add(id);
       this.pending.set(ws, p);
     }
-    if (this.pending.size > 0) this.start(false);
+    this.start(false);
+    return derived;
   }
 
   /** Resolves when everything queued so far is derived, data-driven fits included (without pacing). */
@@ -58,6 +67,17 @@ export class LiveDeriver {
         while (this.running) await this.running;
         if (this.stale.size > 0) this.start(true);
       } while (this.running);
+    } finally {
+      this.waiters -= 1;
+    }
+  }
+
+  /** Resolves when everything queued so far is derived (without pacing; the data-driven fits may wait). */
+  async drain(): Promise<void> {
+    this.waiters += 1;
+    this.wake?.();
+    try {
+      while (this.running) await this.running;
     } finally {
       this.waiters -= 1;
     }
@@ -97,7 +117,9 @@ export class LiveDeriver {
           const utilisation = this.pressure.sinceLastRun();
           const lag = started - (this.pendingSince ?? started);
           const batch = this.pending;
+          const done = this.pendingDone;
           this.pending = new Map();
+          this.pendingDone = [];
           this.pendingSince = undefined;
           for (const [ws, ids] of batch) {
             try {
@@ -113,6 +135,7 @@ export class LiveDeriver {
               this.logger?.error({ err, workspace: ws }, 'derive failed; a rebuild will catch up');
             }
           }
+          for (const resolve of done) resolve();
           this.pressure.ended();
           this.notBefore = nextRunAt(started, Date.now(), 0, backgroundShare(utilisation, lag));
         }

@@ -93,7 +93,10 @@ function maskOtherPersons(tables: PersonRows, personIds: readonly string[]): Per
 
 export interface ErasureOptions {
   via: 'api' | 'cli';
-  /** Moves everything acknowledged so far (the ingestion journal) into the store first. */
+  /**
+   * Moves everything acknowledged so far (the ingestion journal) into the store first, and waits until
+   * the journal keeps none of it (its stored segments are kept until derived).
+   */
   flush?: () => Promise<unknown>;
 }
 

@@ -49,6 +49,11 @@ declare module 'fastify' {
     ingest: {
       /** Moves everything acknowledged so far into the store. */
       flush(): Promise<number>;
+      /**
+       * flush(), then waits until what it stored is derived and its journal segments are gone (an erasure
+       * must find no personal data left in the journal).
+       */
+      flushDerived(): Promise<void>;
       /** flush(), then waits for the derive step to catch up (sessions, persons, milestones). */
       settle(): Promise<void>;
       /** The loader's lag and failures (for /readyz and /api/ingest/status). */
@@ -112,13 +117,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   holdLeasesAs(deps.config.dataDir); // a restart takes back the leases its crashed self held
   const loader = new JournalLoader(journal, deps.store, deps.logger);
   const deriver = new LiveDeriver(deps.store, deps.logger);
+  // the loader goes on at its own pace; a stored segment is deleted once the derive of its ids has run
   loader.onLoaded((loaded) => deriver.enqueue(loaded.affected));
   await loader.start(); // events acknowledged before a crash are loaded before we serve again
+  const flushDerived = async () => {
+    await loader.flush();
+    await deriver.drain();
+    await loader.derived();
+  };
   app.decorate('ingest', {
     flush: () => loader.flush(),
+    flushDerived,
     settle: async () => {
       await loader.flush();
       await deriver.idle();
+      await loader.derived();
     },
     status: () => loader.status(),
   });
@@ -146,7 +159,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     store: deps.store,
     dataDir: deps.config.dataDir,
     redactParams: deps.config.redactParams,
-    flush: () => loader.flush(),
+    flush: flushDerived,
     forgetWriteKeys: () => writeKeys.clear(),
   });
   // connector secrets are sealed under the install's key (config/secret-key.ts)
@@ -154,9 +167,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   connectorsRoutes(app, deps.store, box);
   await hooksRoutes(app, { store: deps.store, box, publicUrl: deps.config.publicUrl });
   await trackerRoute(app, deps.config.trackerPath);
-  // acknowledged events reach the store before it closes
+  // acknowledged events reach the store, and are derived (their segments deleted), before it closes;
+  // the data-driven refits last, so a stop cut short by its deadline has the persons derived, or keeps
+  // the segments for the next start
   app.addHook('onClose', async () => {
     await loader.stop();
+    await deriver.drain();
+    await loader.derived();
     await deriver.idle();
     deriver.close();
     await journal.close();

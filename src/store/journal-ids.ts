@@ -2,7 +2,8 @@
 // the loader need not read them back from the store: the insert's returned rows cost the main thread
 // ~1.5 µs an event to decode. What is noted is a superset of what the load stores (a duplicate's ids,
 // a dead letter's), which only makes the derive look at a few more ids. Bounded: past the budget the
-// oldest segments are forgotten, and those load the way a previous run's segments do (ids read back).
+// oldest segments are forgotten, and those load the way a previous run's segments do (ids read from the file).
+import { lineSlices } from '../util/line-slices.js';
 import type { AffectedIds } from './types.js';
 
 /** The ids of one request's lines (repeats allowed), all of one workspace. */
@@ -73,4 +74,37 @@ export class SegmentIds {
     this.count -= this.segments.get(segment)?.count ?? 0;
     this.segments.set(segment, null);
   }
+}
+
+/**
+ * The ids every line of a segment carries, per workspace, read from the file (a previous run's segment,
+ * whose ids were not noted): all lines count, stored before or not, since that run may have stored the
+ * segment and died before its derive. A line that does not parse carries none (it is a dead letter).
+ * Read a slice at a time: a segment left behind by a long outage may be large.
+ */
+export async function segmentIdsFromFile(path: string): Promise<Map<string, AffectedIds>> {
+  const byWorkspace = new Map<string, { anon: Set<string>; users: Set<string> }>();
+  for await (const { lines } of lineSlices(path)) {
+    for (const text of lines) {
+      let line: unknown;
+      try {
+        line = JSON.parse(text);
+      } catch {
+        continue;
+      }
+      if (typeof line !== 'object' || line === null) continue;
+      const { _ws: ws, anonymousId, userId } = line as Record<string, unknown>;
+      if (typeof ws !== 'string') continue;
+      let w = byWorkspace.get(ws);
+      if (!w) byWorkspace.set(ws, (w = { anon: new Set(), users: new Set() }));
+      // (as the journal notes them: an empty one is none)
+      if (typeof anonymousId === 'string' && anonymousId !== '') w.anon.add(anonymousId);
+      if (typeof userId === 'string' && userId !== '') w.users.add(userId);
+    }
+  }
+  const out = new Map<string, AffectedIds>();
+  for (const [ws, w] of byWorkspace)
+    if (w.anon.size + w.users.size > 0)
+      out.set(ws, { anonymousIds: [...w.anon], userIds: [...w.users] });
+  return out;
 }

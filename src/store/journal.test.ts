@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, symlinkSync, unlinkSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { tempDir } from '../test-helpers/tmp.js';
 import { EventJournal, journalBacklog } from './journal.js';
@@ -146,7 +146,7 @@ test(
   },
 );
 
-test('journal: the backlog counts closed and current segments with the age of the oldest line, until loaded', async () => {
+test('journal: the backlog counts closed and current segments with the age of the oldest line, until loaded (a stored segment kept for its derive is not backlog)', async () => {
   const { dir, cleanup } = tempDir();
   try {
     const j = EventJournal.open(dir);
@@ -160,18 +160,20 @@ test('journal: the backlog counts closed and current segments with the age of th
     assert.equal(b.segments, 2, 'one closed, one being written');
     assert.equal(b.bytes, 8 + 9);
     assert.ok(b.oldestAt! >= before && b.oldestAt! <= Date.now());
-    // the loader deletes a segment it stored and says so
-    unlinkSync(first!);
-    j.loaded(first!);
+    // the loader stored a segment: kept until derived, no longer waiting to load
+    const kept = await j.loaded(first!);
+    assert.ok(existsSync(kept) && !existsSync(first!));
     const after = j.backlog();
     assert.equal(after.segments, 1);
     assert.ok(after.oldestAt! > b.oldestAt!, 'the oldest is now the second segment');
     await j.close();
-    // a later process (or the CLI) reads what is left on disk
+    // a later process (or the CLI) reads what is left on disk; the stored segment is not backlog
     assert.deepEqual(
       { ...journalBacklog(dir), oldestAt: null },
       { segments: 1, bytes: 9, oldestAt: null },
     );
+    await j.derived(kept);
+    assert.ok(!existsSync(kept), 'deleted once derived');
     assert.deepEqual(journalBacklog(`${dir}/missing`), { segments: 0, bytes: 0, oldestAt: null });
   } finally {
     cleanup();
@@ -191,8 +193,7 @@ test('journal: a rotation under a stream dates the next segment by its own oldes
     const [closed] = await j.rotate();
     await Promise.all([b, c]);
     assert.deepEqual(linesIn([closed!]), ['{"a":1}', '{"b":1}']);
-    unlinkSync(closed!);
-    j.loaded(closed!);
+    await j.loaded(closed!);
     const backlog = j.backlog();
     assert.equal(backlog.segments, 1);
     assert.ok(backlog.oldestAt! >= later, `the waiting line's time, not the closed segment's`);
@@ -231,13 +232,36 @@ test('journal: the ids of lines go with the segment they are written to, a rotat
     const third = (await j.rotate()).at(-1)!;
     assert.equal(j.idsOf(third), undefined);
     // loaded: forgotten
-    unlinkSync(first!);
-    j.loaded(first!);
+    await j.derived(await j.loaded(first!));
     assert.equal(j.idsOf(first!), undefined);
     await j.close();
     // a later process knows none of a previous run's segments' ids
     const again = EventJournal.open(dir);
     assert.equal(again.idsOf(second), undefined);
+    assert.deepEqual(again.underived(), [], 'the stored segment was derived and deleted');
+  } finally {
+    cleanup();
+  }
+});
+
+test('journal: a stored segment a previous run did not derive is listed at open, kept out of the closed segments, and its number never used again', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const kept = join(dir, 'events-000000000007.ndjson.loaded');
+    writeFileSync(kept, '{"a":1}\n');
+    const j = EventJournal.open(dir);
+    assert.deepEqual(j.underived(), [kept]);
+    assert.deepEqual(j.closedSegments(), []);
+    await j.append(['{"b":1}']);
+    const segments = await j.rotate();
+    assert.deepEqual(
+      segments.map((p) => basename(p)),
+      ['events-000000000008.ndjson'],
+    );
+    await assert.rejects(j.derived(segments[0]!), /not a loaded segment/);
+    await j.derived(kept);
+    assert.ok(!existsSync(kept));
+    await j.close();
   } finally {
     cleanup();
   }

@@ -1,10 +1,16 @@
 import { mkdirSync, readdirSync, existsSync, statSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SegmentIds, type LineIds } from './journal-ids.js';
 import type { AffectedIds } from './types.js';
 
 const SEGMENT = /^events-(\d{12})\.ndjson$/;
+/**
+ * A segment the loader stored whose ids still wait for their derive: renamed (the store has its lines),
+ * kept until the derive has run, so that a process killed in between derives them at its next start.
+ */
+const LOADED = /^events-(\d{12})\.ndjson\.loaded$/;
+const LOADED_SUFFIX = '.loaded';
 
 /** What the journal holds that the store does not have yet. */
 export interface JournalBacklog {
@@ -66,11 +72,20 @@ export class EventJournal {
   /** The ids each segment's lines carry, noted as they are written (journal-ids.ts). */
   private readonly ids = new SegmentIds();
 
+  /** Segments a previous run stored and did not derive (found at open). */
+  private readonly underivedAtOpen: string[];
+
   private constructor(readonly dir: string) {
+    const files = readdirSync(dir);
+    // loaded segments count too: a number used again would name a second segment's kept file the same
     this.seq = Math.max(
       0,
-      ...this.closedSegments().map((p) => Number(SEGMENT.exec(p.split('/').pop()!)![1])),
+      ...files.map((f) => Number((SEGMENT.exec(f) ?? LOADED.exec(f))?.[1] ?? 0)),
     );
+    this.underivedAtOpen = files
+      .filter((f) => LOADED.test(f))
+      .sort()
+      .map((f) => join(dir, f));
   }
 
   static open(dir: string): EventJournal {
@@ -223,10 +238,29 @@ export class EventJournal {
     if (failed) throw failed.reason;
   }
 
-  /** The loader stored this closed segment and deleted it. */
-  loaded(segment: string): void {
+  /**
+   * The loader stored this closed segment: it leaves closedSegments() (renamed; returns the new path)
+   * and stays on disk until derived() says the derive of its ids has run.
+   */
+  async loaded(segment: string): Promise<string> {
+    const kept = segment + LOADED_SUFFIX;
+    await rename(segment, kept);
     this.since.delete(segment);
     this.ids.forget(segment);
+    return kept;
+  }
+
+  /** The derive of a loaded segment's ids has run: the segment goes. */
+  async derived(kept: string): Promise<void> {
+    if (!LOADED.test(kept.split('/').pop()!)) throw new Error(`${kept} is not a loaded segment`);
+    await unlink(kept).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
+  }
+
+  /** Segments a previous run stored and did not derive (a process killed in between), oldest first. */
+  underived(): readonly string[] {
+    return this.underivedAtOpen;
   }
 
   /**

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { createWorkspace } from '../../workspaces/create.js';
 import { fn, sql } from '../../store/engines/neutral/sql.js';
 import { findInDatabase, withDatabase } from '../../test-helpers/database-scan.js';
@@ -134,6 +135,13 @@ test(
       };
       assert.equal(erasure.via, 'api');
       assert.equal(erasure.rowCounts.events, 3);
+      // nor does the journal keep it (a stored segment waits there for its derive, then goes)
+      const journal = join(s.dir, 'journal');
+      for (const f of readdirSync(journal))
+        assert.ok(
+          !readFileSync(join(journal, f), 'utf8').includes(ANN.anon),
+          `${f} holds her events`,
+        );
       assert.equal((await erase(ann)).status, 404);
       assert.deepEqual(await find(`email=${ANN.email}`), []);
       // the audit record lists it, naming no personal data

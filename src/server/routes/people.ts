@@ -114,7 +114,7 @@ export function peopleRoutes(fastify: FastifyInstance, store: Store): void {
     }),
   );
 
-  // GDPR Art. 17: the person's facts removed (the journal loaded first, so none wait there), tombstones kept,
+  // GDPR Art. 17: the person's facts removed (the journal loaded and derived first, so none wait there), tombstones kept,
   // the workspace re-derived; the reply is the audit record, which names no personal data
   app.delete(
     '/api/people/:id',
@@ -132,7 +132,7 @@ export function peopleRoutes(fastify: FastifyInstance, store: Store): void {
         store,
         ws.id,
         { personId: id },
-        { via: 'api', flush: () => fastify.ingest.flush() },
+        { via: 'api', flush: () => fastify.ingest.flushDerived() },
       );
       if (!erasure) throw new ApiError(404, 'not_found', 'no such person in this workspace', 'id');
       return { erasure };
@@ -191,7 +191,7 @@ export function peopleRoutes(fastify: FastifyInstance, store: Store): void {
     },
     async (req) => {
       const ws = workspaceOf(req).id;
-      const flush = () => fastify.ingest.flush();
+      const flush = () => fastify.ingest.flushDerived();
       const erasure = await byEmail(ws, req.body.email, (t) =>
         erasePerson(store, ws, t, { via: 'api', flush }),
       );

@@ -60,8 +60,8 @@ export function privacyRoutes(
     async (req) => ({ runs: await store.redactionRuns(workspaceOf(req).id) }),
   );
 
-  // the one audited rewrite of facts: what the journal acknowledged is loaded first (it was redacted
-  // with the rules of its time), then every stored event passes the current rules
+  // the one audited rewrite of facts: what the journal acknowledged is loaded (and its segments, once
+  // derived, deleted) first (it was redacted with the rules of its time), then every stored event passes the current rules
   app.post(
     '/api/privacy/redaction/apply',
     {
@@ -73,7 +73,7 @@ export function privacyRoutes(
     },
     async (req) => {
       const ws = workspaceOf(req);
-      await fastify.ingest.flush();
+      await fastify.ingest.flushDerived();
       return redactWorkspace(store, ws.id, { configNames, names: req.body.names });
     },
   );

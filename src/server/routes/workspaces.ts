@@ -24,7 +24,7 @@ export interface WorkspaceRouteDeps {
   store: Store;
   dataDir: string;
   redactParams: readonly string[];
-  /** Moves everything the journal acknowledged into the store (before a workspace is deleted). */
+  /** Moves everything the journal acknowledged into the store and derives it, its segments deleted (before a workspace is deleted). */
   flush: () => Promise<unknown>;
   /** Forgets cached write keys (a deleted workspace's key must stop working at once). */
   forgetWriteKeys: () => void;
