@@ -12,6 +12,7 @@
 //   3. the valid rows whose messageId the workspace does not have, one per messageId (the first line),
 //      naming no erased identifier, into events; in buckets of messageIds when there are many, so memory
 //      stays bounded for any file and any store.
+import { ERASED_ID_SPECS, type ErasedIdSpec } from '../../../rules/erased-ids.js';
 import { CONTENT_HASH_FIELDS } from '../../../rules/content-hash.js';
 import {
   EVENT_RULES,
@@ -306,16 +307,25 @@ const TRIM_CLASS = '[\\\\t\\\\n\\\\v\\\\f\\\\r\\\\p{Zs}\\\\x{2028}\\\\x{2029}\\\
 export const trimmed = (e: string) =>
   `replaceRegexpAll(${e}, '^${TRIM_CLASS}+|${TRIM_CLASS}+$', '')`;
 
-/** The kinds a load checks against tombstones, with their normalisation (as erased.ts and DuckDB's). */
-const TOMBSTONED: readonly { kind: string; column: string; value: (c: string) => string }[] = [
-  { kind: 'anonymous_id', column: 'anonymous_id', value: trimmed },
-  { kind: 'user_id', column: 'user_id', value: trimmed },
-  {
-    kind: 'email',
-    column: 'email',
-    value: (c) => trimmed(`replaceRegexpOne(lowerUTF8(${trimmed(c)}), '^mailto:', '')`),
-  },
-];
+/** How an event's column is spelled before it is compared (rules/erased-ids.ts, erasedIdValue), in SQL. */
+export function erasedIdValueSql(spec: ErasedIdSpec, col: string): string {
+  let v = trimmed(col);
+  // lowerUTF8 is ICU's full mapping, as JavaScript's (a test holds the two equal)
+  if (spec.lowerCase) v = `lowerUTF8(${v})`;
+  if (spec.dropPrefix !== null) {
+    if (!/^[a-z:]+$/.test(spec.dropPrefix))
+      throw new Error(`an erased-id prefix is [a-z:]: ${spec.dropPrefix}`);
+    v = trimmed(`replaceRegexpOne(${v}, '^${spec.dropPrefix}', '')`);
+  }
+  return v;
+}
+
+/** The kinds a load checks against tombstones, with their normalisation (rules/erased-ids.ts). */
+const TOMBSTONED = ERASED_ID_SPECS.map((spec) => ({
+  kind: spec.kind,
+  column: spec.column,
+  value: (c: string) => erasedIdValueSql(spec, c),
+}));
 
 export interface EventsInsert {
   database: string;
