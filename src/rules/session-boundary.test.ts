@@ -119,3 +119,35 @@ test(
     });
   },
 );
+
+test('a campaign compared lower-cased as JavaScript does: ΑΣ is ας (one session), ασ another campaign', async () => {
+  await withPropertyStore(async (nextRun) => {
+    const { store, workspaceId: ws, load } = await nextRun();
+    const queries = [
+      'utm_campaign=ΑΣ',
+      'UTM_CAMPAIGN=ας',
+      'utm_campaign=ασ',
+      'utm_term=İ&utm_campaign=ασ',
+    ];
+    const hits: SessionHit[] = queries.map((q, i) => ({
+      anonymousId: 'a1',
+      messageId: `m${i}`,
+      ts: (Date.parse('2026-03-01T00:00:00Z') + i * 60_000) * 1000,
+      type: 'page',
+      pageUrl: `https://a.example/?${q}`,
+      campaign: null,
+    }));
+    const lines = hits.map((h) => ({
+      type: 'page',
+      messageId: h.messageId,
+      anonymousId: h.anonymousId,
+      timestamp: new Date(h.ts / 1000).toISOString(),
+      context: { page: { url: h.pageUrl } },
+    }));
+    assert.equal(await load(lines), lines.length);
+    await rebuild(store, ws);
+    const numbers = sessionNumbers(hits, 30);
+    assert.deepEqual([...numbers.values()], [1, 1, 2, 3]);
+    assert.equal((await store.listSessions(ws)).length, 3);
+  });
+});
