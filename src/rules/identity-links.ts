@@ -1,8 +1,78 @@
 // Which events say that two identifiers are one human: the product rule as data, with its JavaScript
-// reference. The engines render the same rules into their SQL (store/engines/neutral/identity-queries.ts);
-// a property test holds it to this reference. derive/identity then normalises the raw pairs into edges.
+// reference. Two parts: where an event names its sender's e-mail and phone (LINK_FIELD_PATHS, read at
+// ingestion into the events' email and phone columns: DuckDB's loader store/engines/duckdb/event-sql.ts,
+// ClickHouse's import-sql.ts and journal-rows.ts), and which fields of which events link (the rules,
+// store/engines/neutral/identity-queries.ts). A property test holds both engines to the references
+// (linkFieldsOf, linksOf). derive/identity then normalises the raw pairs into edges.
 
-/** An event's fields a link can name (the e-mail and phone as the engine projects them at ingestion). */
+/** The fields read from an event's documents at ingestion. */
+export type LinkDocField = 'email' | 'phone';
+
+/**
+ * Where an event of each type names its sender's e-mail and phone: paths into the event (the first
+ * document, then key, then an optional key inside it), the first that holds a value wins. An identify's
+ * traits, else its context's traits (Segment's server libraries put them there); a form, chat or call
+ * (track) as a property, else in the property `fields` that form tools send. Other types name none.
+ */
+export const LINK_FIELD_PATHS: Readonly<
+  Record<string, Readonly<Record<LinkDocField, readonly (readonly string[])[]>>>
+> = {
+  identify: {
+    email: [
+      ['traits', 'email'],
+      ['context', 'traits', 'email'],
+    ],
+    phone: [
+      ['traits', 'phone'],
+      ['context', 'traits', 'phone'],
+    ],
+  },
+  track: {
+    email: [
+      ['properties', 'email'],
+      ['properties', 'fields', 'email'],
+    ],
+    phone: [
+      ['properties', 'phone'],
+      ['properties', 'fields', 'phone'],
+    ],
+  },
+};
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The value at a path as text, the way the engines read a JSON document (DuckDB's ->>): a string as it
+ * is, null or absent nothing, any other value its JSON text.
+ */
+export function textAt(root: unknown, ...path: readonly string[]): string | null {
+  let v: unknown = root;
+  for (const k of path) {
+    if (!isObj(v) || !Object.hasOwn(v, k)) return null;
+    v = v[k];
+  }
+  if (v === null || v === undefined) return null;
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/** The reference of the ingestion part: an event's (JSON-parsed) e-mail and phone as the engines store them. */
+export function linkFieldsOf(
+  event: Readonly<Record<string, unknown>>,
+): Record<LinkDocField, string | null> {
+  const type = String(event.type).toLowerCase();
+  const paths = Object.hasOwn(LINK_FIELD_PATHS, type) ? LINK_FIELD_PATHS[type] : undefined;
+  const first = (f: LinkDocField) => {
+    for (const path of paths?.[f] ?? []) {
+      const v = textAt(event, ...path);
+      if (v !== null) return v;
+    }
+    return null;
+  };
+  return { email: first('email'), phone: first('phone') };
+}
+
+/** An event's fields a link can name (the e-mail and phone as projected at ingestion, linkFieldsOf). */
 export type LinkField = 'anonymous_id' | 'previous_id' | 'user_id' | 'email' | 'phone';
 
 export interface LinkRule {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { rebuild } from '../derive/derive.js';
-import { withPropertyStore } from '../test-helpers/store.js';
+import { withPropertyStore, PROPERTY_TIMEOUT_MS, storeRuns } from '../test-helpers/store.js';
 import { CLICK_ID_PARAMS } from './campaign-params.js';
 import { campaignOf, sessionNumbers, type SessionHit } from './session-boundary.js';
 
@@ -36,6 +36,12 @@ const QUERY_PARTS = [
   'epik=z',
   'foo=1',
   'Utm_Campaign=Sale',
+  // lower-cased as JavaScript does: a word-final sigma, a dotted capital I
+  'utm_campaign=ΑΣ',
+  'UTM_CAMPAIGN=ας',
+  'utm_campaign=ασ',
+  'utm_term=İ',
+  'utm_term=i\u0307',
 ];
 const hitArb = fc.record({
   anon: fc.constantFrom('a1', 'a2', 'a3'),
@@ -48,61 +54,100 @@ const hitArb = fc.record({
   campaign: fc.constantFrom(null, null, { source: 'news' }, { name: 'spring', medium: 'email' }),
 });
 
-test('the engine splits sessions exactly as the JavaScript reference does, on random histories loaded through the bulk path', async () => {
-  await withPropertyStore(async (nextRun) => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(hitArb, { minLength: 1, maxLength: 40 }), async (drawn) => {
-        const { store, workspaceId: ws, load } = await nextRun();
-        const base = Date.parse('2026-03-01T00:00:00Z');
-        const hits: SessionHit[] = drawn.map((d, i) => {
-          const q = d.query.length ? `?${d.query.join('&')}${d.secondQuery ? '?gclid=9' : ''}` : '';
-          return {
-            anonymousId: d.anon,
-            messageId: `m${String(i).padStart(3, '0')}`,
-            ts: (base + d.minute * 60_000 + d.second * 1000) * 1000,
-            type: d.type,
-            pageUrl:
-              d.type === 'page' || d.type === 'screen'
-                ? `https://a.example/p${q}${d.fragment}`
-                : null,
-            campaign: d.campaign,
-          };
-        });
-        const lines = hits.map((h) => ({
-          type: h.type,
-          messageId: h.messageId,
-          anonymousId: h.anonymousId,
-          timestamp: new Date(h.ts / 1000).toISOString(),
-          ...(h.type === 'track' ? { event: 'Clicked' } : {}),
-          ...(h.type === 'screen' ? { name: 'Home' } : {}),
-          context: {
-            ...(h.pageUrl ? { page: { url: h.pageUrl } } : {}),
-            ...(h.campaign ? { campaign: h.campaign } : {}),
-          },
-        }));
-        const inserted = await load(lines);
-        assert.equal(inserted, hits.length);
-        await rebuild(store, ws);
+test(
+  'the engine splits sessions exactly as the JavaScript reference does, on random histories loaded through the bulk path',
+  { timeout: PROPERTY_TIMEOUT_MS },
+  async () => {
+    await withPropertyStore(async (nextRun) => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(hitArb, { minLength: 1, maxLength: 40 }), async (drawn) => {
+          const { store, workspaceId: ws, load } = await nextRun();
+          const base = Date.parse('2026-03-01T00:00:00Z');
+          const hits: SessionHit[] = drawn.map((d, i) => {
+            const q = d.query.length
+              ? `?${d.query.join('&')}${d.secondQuery ? '?gclid=9' : ''}`
+              : '';
+            return {
+              anonymousId: d.anon,
+              messageId: `m${String(i).padStart(3, '0')}`,
+              ts: (base + d.minute * 60_000 + d.second * 1000) * 1000,
+              type: d.type,
+              pageUrl:
+                d.type === 'page' || d.type === 'screen'
+                  ? `https://a.example/p${q}${d.fragment}`
+                  : null,
+              campaign: d.campaign,
+            };
+          });
+          const lines = hits.map((h) => ({
+            type: h.type,
+            messageId: h.messageId,
+            anonymousId: h.anonymousId,
+            timestamp: new Date(h.ts / 1000).toISOString(),
+            ...(h.type === 'track' ? { event: 'Clicked' } : {}),
+            ...(h.type === 'screen' ? { name: 'Home' } : {}),
+            context: {
+              ...(h.pageUrl ? { page: { url: h.pageUrl } } : {}),
+              ...(h.campaign ? { campaign: h.campaign } : {}),
+            },
+          }));
+          const inserted = await load(lines);
+          assert.equal(inserted, hits.length);
+          await rebuild(store, ws);
 
-        // the reference's sessions: per anonymous id and number, the start and the event count
-        const numbers = sessionNumbers(hits, 30);
-        const expected = new Map<string, { start: number; events: number }>();
-        for (const h of hits) {
-          const key = `${h.anonymousId}#${numbers.get(h.messageId)}`;
-          const s = expected.get(key) ?? { start: h.ts, events: 0 };
-          expected.set(key, { start: Math.min(s.start, h.ts), events: s.events + 1 });
-        }
-        const want = [...expected.entries()]
-          .map(
-            ([k, s]) => `${k.split('#')[0]} ${new Date(s.start / 1000).toISOString()} ${s.events}`,
-          )
-          .sort();
-        const got = (await store.listSessions(ws))
-          .map((s) => `${s.anonymousId} ${new Date(s.startedAt).toISOString()} ${s.eventCount}`)
-          .sort();
-        assert.deepEqual(got, want);
-      }),
-      { numRuns: 60, seed: 20261206 },
-    );
+          // the reference's sessions: per anonymous id and number, the start and the event count
+          const numbers = sessionNumbers(hits, 30);
+          const expected = new Map<string, { start: number; events: number }>();
+          for (const h of hits) {
+            const key = `${h.anonymousId}#${numbers.get(h.messageId)}`;
+            const s = expected.get(key) ?? { start: h.ts, events: 0 };
+            expected.set(key, { start: Math.min(s.start, h.ts), events: s.events + 1 });
+          }
+          const want = [...expected.entries()]
+            .map(
+              ([k, s]) =>
+                `${k.split('#')[0]} ${new Date(s.start / 1000).toISOString()} ${s.events}`,
+            )
+            .sort();
+          const got = (await store.listSessions(ws))
+            .map((s) => `${s.anonymousId} ${new Date(s.startedAt).toISOString()} ${s.eventCount}`)
+            .sort();
+          assert.deepEqual(got, want);
+        }),
+        { numRuns: storeRuns(60), seed: 20261206 },
+      );
+    });
+  },
+);
+
+test('a campaign compared lower-cased as JavaScript does: ΑΣ is ας (one session), ασ another campaign', async () => {
+  await withPropertyStore(async (nextRun) => {
+    const { store, workspaceId: ws, load } = await nextRun();
+    const queries = [
+      'utm_campaign=ΑΣ',
+      'UTM_CAMPAIGN=ας',
+      'utm_campaign=ασ',
+      'utm_term=İ&utm_campaign=ασ',
+    ];
+    const hits: SessionHit[] = queries.map((q, i) => ({
+      anonymousId: 'a1',
+      messageId: `m${i}`,
+      ts: (Date.parse('2026-03-01T00:00:00Z') + i * 60_000) * 1000,
+      type: 'page',
+      pageUrl: `https://a.example/?${q}`,
+      campaign: null,
+    }));
+    const lines = hits.map((h) => ({
+      type: 'page',
+      messageId: h.messageId,
+      anonymousId: h.anonymousId,
+      timestamp: new Date(h.ts / 1000).toISOString(),
+      context: { page: { url: h.pageUrl } },
+    }));
+    assert.equal(await load(lines), lines.length);
+    await rebuild(store, ws);
+    const numbers = sessionNumbers(hits, 30);
+    assert.deepEqual([...numbers.values()], [1, 1, 2, 3]);
+    assert.equal((await store.listSessions(ws)).length, 3);
   });
 });

@@ -23,6 +23,18 @@ export function testEngine(env: NodeJS.ProcessEnv = process.env): (typeof TEST_E
   return known;
 }
 
+/**
+ * How many runs a property test that loads and derives a workspace per run makes: such a run costs several
+ * times more on the embedded ClickHouse (a database round trip per statement) than on DuckDB, so
+ * ClickHouse makes an eighth of them (the same seed, so the same first cases): the runner gives a whole
+ * file two minutes, which the full count overran on a loaded machine. PROPERTY_TIMEOUT_MS is for a file
+ * run with a longer --test-timeout.
+ */
+export function storeRuns(duckdbRuns: number): number {
+  return testEngine() === 'clickhouse' ? Math.max(5, Math.ceil(duckdbRuns / 8)) : duckdbRuns;
+}
+export const PROPERTY_TIMEOUT_MS = 600_000;
+
 // Directories whose database a CLI or server run as a child was given (child-store.ts): a child with its
 // control plane in PostgreSQL leaves no DuckDB file behind, so the file's absence no longer means new.
 const givenToChildren = new Set<string>();

@@ -4,29 +4,21 @@
 // (sha256 of the install's privacy key, the kind, ':' and the normalised value); the rows of a segment
 // are already in JavaScript, so their hashes are made here and only matching tombstones are read.
 import { createHash } from 'node:crypto';
+import { ERASED_ID_SPECS, erasedIdValue } from '../../../rules/erased-ids.js';
 import { parseIsoParts } from '../../../rules/iso-time.js';
 import type { ChStore } from './events.js';
 import type { EventRow } from './journal-rows.js';
 
-/** The kinds a load checks, with their normalisation (as derive/identity/normalise.ts, and DuckDB's). */
+/** The kinds a load checks, with their normalisation: the rule's reference itself (rules/erased-ids.ts). */
 const KINDS: readonly {
   kind: string;
   of: (r: EventRow) => string | null;
   norm: (v: string) => string;
-}[] = [
-  { kind: 'anonymous_id', of: (r) => r.anonymous_id, norm: (v) => v.trim() },
-  { kind: 'user_id', of: (r) => r.user_id, norm: (v) => v.trim() },
-  {
-    kind: 'email',
-    of: (r) => r.email,
-    norm: (v) =>
-      v
-        .trim()
-        .toLowerCase()
-        .replace(/^mailto:/, '')
-        .trim(),
-  },
-];
+}[] = ERASED_ID_SPECS.map((spec) => ({
+  kind: spec.kind,
+  of: (r) => r[spec.column],
+  norm: (v) => erasedIdValue(spec, v),
+}));
 
 export function keyHash(privacyKey: string, kind: string, value: string): string {
   return createHash('sha256').update(`${privacyKey}${kind}:${value}`).digest('hex');

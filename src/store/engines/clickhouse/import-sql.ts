@@ -12,7 +12,9 @@
 //   3. the valid rows whose messageId the workspace does not have, one per messageId (the first line),
 //      naming no erased identifier, into events; in buckets of messageIds when there are many, so memory
 //      stays bounded for any file and any store.
+import { ERASED_ID_SPECS, type ErasedIdSpec } from '../../../rules/erased-ids.js';
 import { CONTENT_HASH_FIELDS } from '../../../rules/content-hash.js';
+import { LINK_FIELD_PATHS } from '../../../rules/identity-links.js';
 import {
   EVENT_RULES,
   ISO_DATE_TIME_PATTERN,
@@ -78,12 +80,63 @@ const LINE_TUPLE = `Nullable(Tuple(${RULE_FIELDS.map((f) => `${f} Nullable(Strin
 const MAP = 'Map(String, Nullable(String))';
 /** What the derived columns read from the context (maps, not tuples: a tuple reads an array by position). */
 const CONTEXT_TUPLE = `Tuple(page ${MAP}, userAgent Nullable(String), location ${MAP}, traits ${MAP}, campaign Nullable(String))`;
-const IDS_TUPLE = `Tuple(email Nullable(String), phone Nullable(String), fields ${MAP})`;
+const CONTEXT_MAPS = ['page', 'location', 'traits'];
+
+/**
+ * The link fields' paths (rules/identity-links.ts, LINK_FIELD_PATHS) as ClickHouse reads them: those in
+ * the context from its tuple's maps; the others from one document per event type, read into one tuple
+ * (a key a text, a key with a key inside a map), so each document is parsed once.
+ */
+function linkPathPlan() {
+  const types = Object.keys(LINK_FIELD_PATHS);
+  const fields = ['email', 'phone'] as const;
+  const plain = (k: string) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
+      throw new Error(`a link path key is a plain name: ${k}`);
+    return k;
+  };
+  const docOf = new Map<string, string>();
+  const members = new Map<string, 'text' | 'map'>();
+  for (const t of types)
+    for (const f of fields)
+      for (const path of LINK_FIELD_PATHS[t]![f]) {
+        const [doc, ...rest] = path.map(plain);
+        if (doc === 'context') {
+          if (rest.length !== 2 || !CONTEXT_MAPS.includes(rest[0]!))
+            throw new Error(`a context link path is one of ${CONTEXT_MAPS.join(', ')} and a key`);
+          continue;
+        }
+        if (doc !== 'traits' && doc !== 'properties')
+          throw new Error(`not an event document: ${doc}`);
+        if ((docOf.get(t) ?? doc) !== doc) throw new Error(`one document per type: ${t}`);
+        docOf.set(t, doc!);
+        const kind = rest.length === 1 ? 'text' : 'map';
+        if (rest.length < 1 || rest.length > 2 || (members.get(rest[0]!) ?? kind) !== kind)
+          throw new Error(`a link path is a key, or a key and a key inside it: ${path.join('.')}`);
+        members.set(rest[0]!, kind);
+      }
+  const entries = [...members];
+  const tuple = `Tuple(${entries.map(([k, kind]) => `${k} ${kind === 'text' ? 'Nullable(String)' : MAP}`).join(', ')})`;
+  const empty = `CAST(tuple(${entries.map(([, kind]) => (kind === 'text' ? 'NULL' : 'map()')).join(', ')}) AS ${tuple})`;
+  const ids = `multiIf(${[...docOf]
+    .map(
+      ([t, d]) =>
+        `lowerUTF8(${col('type')}) = ${q(t)}, JSONExtract(ifNull(${col(d)}, ''), ${q(tuple)})`,
+    )
+    .join(',\n              ')},\n              ${empty})`;
+  const ref = ([doc, a, b]: readonly string[]) =>
+    doc === 'context' ? `_cx.${a}[${q(b!)}]` : b === undefined ? `_ids.${a}` : `_ids.${a}[${q(b)}]`;
+  const column = (f: (typeof fields)[number]) =>
+    `multiIf(${types.map((t) => `type = ${q(t)}, coalesce(${LINK_FIELD_PATHS[t]![f].map(ref).join(', ')})`).join(',\n            ')}, NULL) AS ${f}`;
+  return { ids, columns: fields.map(column) };
+}
 
 /** A field of the line as a column of the parsed relation. */
 const col = (f: string) => `_f_${f}`;
 
 const blank = (c: string) => `(ifNull(${c}, '') = '')`;
+
+const LINK_PATHS = linkPathPlan();
 
 /**
  * Exact microseconds since the epoch of a text of the date-time grammar (rules/iso-time.ts), NULL when
@@ -251,10 +304,7 @@ export function parsedLinesSql(s: StageInsert): string {
     if(_cx.campaign IS NULL AND position(${col('context')}, '"campaign"') > 0,
        nullIf(JSONExtractRaw(${col('context')}, 'campaign'), ''), _cx.campaign) AS campaign,
     _cx.userAgent AS user_agent, _cx.location['country'] AS country,
-    multiIf(type = 'identify', coalesce(_ids.email, _cx.traits['email']),
-            type = 'track', coalesce(_ids.email, _ids.fields['email']), NULL) AS email,
-    multiIf(type = 'identify', coalesce(_ids.phone, _cx.traits['phone']),
-            type = 'track', coalesce(_ids.phone, _ids.fields['phone']), NULL) AS phone
+    ${LINK_PATHS.columns.join(',\n    ')}
   FROM (
     SELECT line_no, line, ${pre} AS _pre, ${line} AS _in,
       if(_pre IS NULL, JSONExtract(_in, ${q(LINE_TUPLE)}), NULL) AS _j,
@@ -271,9 +321,7 @@ export function parsedLinesSql(s: StageInsert): string {
         .join(',\n      ')},
       ${time.r} AS _r,
       JSONExtract(ifNull(${col('context')}, ''), ${q(CONTEXT_TUPLE)}) AS _cx,
-      multiIf(lowerUTF8(${col('type')}) = 'identify', JSONExtract(ifNull(${col('traits')}, ''), ${q(IDS_TUPLE)}),
-              lowerUTF8(${col('type')}) = 'track', JSONExtract(ifNull(${col('properties')}, ''), ${q(IDS_TUPLE)}),
-              CAST(tuple(NULL, NULL, map()) AS ${IDS_TUPLE})) AS _ids
+      ${LINK_PATHS.ids} AS _ids
     FROM (SELECT line_no, line${s.lenient ? `, ${withoutTrailingCommas('line')} AS _line` : ''} FROM ${s.source} WHERE NOT ${BLANK_LINE})
   )${s.lenient ? '\n  SETTINGS allow_simdjson = 0' : ''}`;
 }
@@ -306,16 +354,25 @@ const TRIM_CLASS = '[\\\\t\\\\n\\\\v\\\\f\\\\r\\\\p{Zs}\\\\x{2028}\\\\x{2029}\\\
 export const trimmed = (e: string) =>
   `replaceRegexpAll(${e}, '^${TRIM_CLASS}+|${TRIM_CLASS}+$', '')`;
 
-/** The kinds a load checks against tombstones, with their normalisation (as erased.ts and DuckDB's). */
-const TOMBSTONED: readonly { kind: string; column: string; value: (c: string) => string }[] = [
-  { kind: 'anonymous_id', column: 'anonymous_id', value: trimmed },
-  { kind: 'user_id', column: 'user_id', value: trimmed },
-  {
-    kind: 'email',
-    column: 'email',
-    value: (c) => trimmed(`replaceRegexpOne(lowerUTF8(${trimmed(c)}), '^mailto:', '')`),
-  },
-];
+/** How an event's column is spelled before it is compared (rules/erased-ids.ts, erasedIdValue), in SQL. */
+export function erasedIdValueSql(spec: ErasedIdSpec, col: string): string {
+  let v = trimmed(col);
+  // lowerUTF8 is ICU's full mapping, as JavaScript's (a test holds the two equal)
+  if (spec.lowerCase) v = `lowerUTF8(${v})`;
+  if (spec.dropPrefix !== null) {
+    if (!/^[a-z:]+$/.test(spec.dropPrefix))
+      throw new Error(`an erased-id prefix is [a-z:]: ${spec.dropPrefix}`);
+    v = trimmed(`replaceRegexpOne(${v}, '^${spec.dropPrefix}', '')`);
+  }
+  return v;
+}
+
+/** The kinds a load checks against tombstones, with their normalisation (rules/erased-ids.ts). */
+const TOMBSTONED = ERASED_ID_SPECS.map((spec) => ({
+  kind: spec.kind,
+  column: spec.column,
+  value: (c: string) => erasedIdValueSql(spec, c),
+}));
 
 export interface EventsInsert {
   database: string;

@@ -5,6 +5,7 @@
 // holds the two to the same stored rows.
 import { checkEvent } from '../../../rules/event-rules.js';
 import { eventTime, ORIGINAL_TIMESTAMP_KEY } from '../../../rules/event-time.js';
+import { linkFieldsOf, textAt } from '../../../rules/identity-links.js';
 import { parseIsoParts } from '../../../rules/iso-time.js';
 
 export interface EventRow {
@@ -36,16 +37,7 @@ export interface EventRow {
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** A JSON value at a path, as text the way DuckDB's ->> gives it (strings as is, null/absent NULL). */
-export function textAt(root: unknown, ...path: string[]): string | null {
-  let v: unknown = root;
-  for (const k of path) {
-    if (!isObj(v) || !Object.hasOwn(v, k)) return null;
-    v = v[k];
-  }
-  if (v === null || v === undefined) return null;
-  return typeof v === 'string' ? v : JSON.stringify(v);
-}
+export { textAt };
 
 /** A JSON value at a path as JSON text (DuckDB's ->), NULL when absent. */
 function jsonAt(root: unknown, ...path: string[]): string | null {
@@ -91,18 +83,7 @@ export function journalRow(o: Obj): { row: EventRow } | { reason: string } {
     return { reason: 'messageId|is missing: the journal writes one for every event' };
   const type = String(o.type).toLowerCase();
   const { traits, properties } = o;
-  const email =
-    type === 'identify'
-      ? (textAt(traits, 'email') ?? textAt(context, 'traits', 'email'))
-      : type === 'track'
-        ? (textAt(properties, 'email') ?? textAt(properties, 'fields', 'email'))
-        : null;
-  const phone =
-    type === 'identify'
-      ? (textAt(traits, 'phone') ?? textAt(context, 'traits', 'phone'))
-      : type === 'track'
-        ? (textAt(properties, 'phone') ?? textAt(properties, 'fields', 'phone'))
-        : null;
+  const { email, phone } = linkFieldsOf({ type, traits, properties, context });
   return {
     row: {
       workspace_id: String(o._ws),

@@ -7,8 +7,10 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { ERASED_ID_SPECS, type ErasedIdSpec } from '../../../rules/erased-ids.js';
 import { TRIMMED_CHARS } from '../../../rules/opaque-id.js';
 import { sqlString, type Db } from './connection.js';
+import { jsLowerSql } from './js-lower.js';
 
 export const PRIVACY_KEY_FILE = 'privacy.key';
 const KEY_VARIABLE = 'closedloop_privacy_key';
@@ -18,29 +20,32 @@ export function keyHashSql(kindSql: string, valueSql: string): string {
   return `sha256(getvariable('${KEY_VARIABLE}') || ${kindSql} || ':' || ${valueSql})`;
 }
 
-/** The kinds a load checks, with how an event's column is normalised in SQL (as model/identity/normalise.ts does). */
+/** How an event's column is spelled before it is compared (rules/erased-ids.ts, erasedIdValue), in SQL. */
+export function erasedIdValueSql(spec: ErasedIdSpec, col: string): string {
+  const trim = (e: string) => `trim(${e}, ${sqlString(TRIMMED_CHARS)})`;
+  let v = trim(col);
+  if (spec.lowerCase) v = jsLowerSql(v);
+  if (spec.dropPrefix !== null)
+    v = trim(`regexp_replace(${v}, ${sqlString(`^${prefixPattern(spec.dropPrefix)}`)}, '')`);
+  return v;
+}
+
+/** A prefix as a pattern matching it literally (the rule's prefixes are letters and a colon). */
+export function prefixPattern(prefix: string): string {
+  if (!/^[a-z:]+$/.test(prefix)) throw new Error(`an erased-id prefix is [a-z:]: ${prefix}`);
+  return prefix;
+}
+
+/** The kinds a load checks, with how an event's column is normalised in SQL. */
 export const TOMBSTONED_KINDS: readonly {
   kind: string;
   valueSql: (col: string) => string;
   column: string;
-}[] = [
-  {
-    kind: 'anonymous_id',
-    column: 'anonymous_id',
-    valueSql: (c) => `trim(${c}, ${sqlString(TRIMMED_CHARS)})`,
-  },
-  {
-    kind: 'user_id',
-    column: 'user_id',
-    valueSql: (c) => `trim(${c}, ${sqlString(TRIMMED_CHARS)})`,
-  },
-  {
-    kind: 'email',
-    column: 'email',
-    valueSql: (c) =>
-      `trim(regexp_replace(lower(trim(${c}, ${sqlString(TRIMMED_CHARS)})), '^mailto:', ''), ${sqlString(TRIMMED_CHARS)})`,
-  },
-];
+}[] = ERASED_ID_SPECS.map((spec) => ({
+  kind: spec.kind,
+  column: spec.column,
+  valueSql: (c) => erasedIdValueSql(spec, c),
+}));
 
 /**
  * Anti-joins for an insert's source relation `s` (the events table's columns): an event is skipped when its

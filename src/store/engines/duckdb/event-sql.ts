@@ -9,6 +9,7 @@ import {
   TOO_EARLY_REASON,
 } from '../../../rules/event-time.js';
 import { NOT_ERASED_SQL } from './erased-identifiers.js';
+import { LINK_FIELD_PATHS } from '../../../rules/identity-links.js';
 import { CONTENT_HASH_FIELDS } from '../../../rules/content-hash.js';
 
 /** The Segment fields we read, with the DuckDB type each is read as. */
@@ -187,17 +188,66 @@ export const EVENT_COLUMNS = [
   'phone',
 ] as const;
 
+// The context's paths the derive columns read; the link paths rooted in the context follow them.
+const CONTEXT_PATHS = ['$.page.url', '$.page.referrer', '$.userAgent', '$.location.country'];
+
+const jsonPath = (keys: readonly string[]): string => {
+  for (const k of keys)
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
+      throw new Error(`a link path key is a plain name: ${k}`);
+  return `$.${keys.join('.')}`;
+};
+
+/**
+ * The link fields' paths (rules/identity-links.ts, LINK_FIELD_PATHS) as DuckDB reads them: those in the
+ * context join the context's list (one parse of it); the others, per document, a list per event type,
+ * so that each document is parsed once. `ref` is where a path's value lands.
+ */
+function linkPathPlan() {
+  const types = Object.keys(LINK_FIELD_PATHS);
+  const fields = ['email', 'phone'] as const;
+  const all = types.flatMap((t) => fields.flatMap((f) => LINK_FIELD_PATHS[t]![f]));
+  const cx = [...new Set(all.filter((p) => p[0] === 'context').map((p) => jsonPath(p.slice(1))))];
+  const docs = [...new Set(all.map((p) => p[0]!).filter((d) => d !== 'context'))];
+  for (const d of docs)
+    if (!(EVENT_FIELDS as Record<string, string>)[d])
+      throw new Error(`not an event document: ${d}`);
+  const docPaths = (t: string, d: string) => [
+    ...new Set(
+      fields.flatMap((f) =>
+        LINK_FIELD_PATHS[t]![f].filter((p) => p[0] === d).map((p) => jsonPath(p.slice(1))),
+      ),
+    ),
+  ];
+  const ref = (t: string, p: readonly string[]) =>
+    p[0] === 'context'
+      ? `_n_cx[${CONTEXT_PATHS.length + cx.indexOf(jsonPath(p.slice(1))) + 1}]`
+      : `_n_${p[0]}[${docPaths(t, p[0]!).indexOf(jsonPath(p.slice(1))) + 1}]`;
+  const docColumns = docs.map((d) => {
+    const cases = types
+      .filter((t) => docPaths(t, d).length > 0)
+      .map(
+        (t) =>
+          `WHEN lower(type) = '${t}' THEN json_extract_string(${d}, [${docPaths(t, d)
+            .map((x) => `'${x}'`)
+            .join(', ')}])`,
+      );
+    return `CASE ${cases.join(' ')} END AS _n_${d}`;
+  });
+  const column = (f: (typeof fields)[number]) =>
+    `CASE ${types.map((t) => `WHEN lower(type) = '${t}' THEN coalesce(${LINK_FIELD_PATHS[t]![f].map((p) => ref(t, p)).join(', ')})`).join(' ')} END AS ${f}`;
+  return { cxPaths: cx, docColumns, columns: fields.map(column) };
+}
+const LINK_PATHS = linkPathPlan();
+
 /**
  * Fields kept as columns too (migration v9), so that derives need not parse the JSON: the context's
- * landing, referrer, campaign, user agent and country, and the email and phone an identify (traits)
- * or a form, chat or call (properties) names its sender by. Read from the lists parsedSource extracts.
+ * landing, referrer, campaign, user agent and country, and the e-mail and phone an event names its sender
+ * by (LINK_FIELD_PATHS). Read from the lists parsedSource extracts.
  */
 const DERIVE_COLUMNS = `_n_cx[1] AS page_url, _n_cx[2] AS page_referrer,
       context->'$.campaign' AS campaign, _n_cx[3] AS user_agent, _n_cx[4] AS country,
-      CASE WHEN lower(type) = 'identify' THEN coalesce(_n_ids[1], _n_cx[5])
-           WHEN lower(type) = 'track' THEN coalesce(_n_ids[1], _n_ids[2]) END AS email,
-      CASE WHEN lower(type) = 'identify' THEN coalesce(_n_ids[2], _n_cx[6])
-           WHEN lower(type) = 'track' THEN coalesce(_n_ids[3], _n_ids[4]) END AS phone`;
+      ${LINK_PATHS.columns.join(',\n      ')}`;
 
 /**
  * A relation with the EVENT_FIELDS columns, plus what the normaliser reads more than once: each JSON
@@ -210,9 +260,8 @@ export function parsedSource(srcRelation: string): string {
     (f, i) => `${micros(f)} AS ${PARSED_TIMES[i]}`,
   );
   return `(SELECT *, ${times.join(', ')},
-      json_extract_string(context, ['$.page.url', '$.page.referrer', '$.userAgent', '$.location.country', '$.traits.email', '$.traits.phone']) AS _n_cx,
-      CASE WHEN lower(type) = 'identify' THEN json_extract_string(traits, ['$.email', '$.phone'])
-           WHEN lower(type) = 'track' THEN json_extract_string(properties, ['$.email', '$.fields.email', '$.phone', '$.fields.phone']) END AS _n_ids
+      json_extract_string(context, [${[...CONTEXT_PATHS, ...LINK_PATHS.cxPaths].map((x) => `'${x}'`).join(', ')}]) AS _n_cx,
+      ${LINK_PATHS.docColumns.join(',\n      ')}
     FROM ${srcRelation})`;
 }
 

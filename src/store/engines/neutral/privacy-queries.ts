@@ -2,6 +2,7 @@
 // export and erasure alike, so what is exported is what is erased; and which identifiers an erasure
 // tombstones. Each engine reads the rows in its own JSON form and deletes them its own way (a DuckDB
 // transaction; ClickHouse's synchronous mutations, step by step).
+import { ERASED_ID_SPECS } from '../../../rules/erased-ids.js';
 import type { IdentifierKey } from '../../areas/identity.js';
 import type { DeviceSpan, PersonSelection } from '../../areas/privacy.js';
 import { fn, ident, join, p, sql, type Sql } from './sql.js';
@@ -158,8 +159,8 @@ function ownedIdentifiers(sel: PersonSelection): IdentifierKey[] {
   return sel.identifiers.filter((i) => !(i.kind === 'anonymous_id' && shared.has(i.value)));
 }
 
-/** The kinds a load checks against the tombstones (DuckDB's NOT_ERASED_SQL, ClickHouse's erased.ts). */
-export const TOMBSTONED_KIND_NAMES: readonly string[] = ['anonymous_id', 'user_id', 'email'];
+/** The kinds a load checks against the tombstones (rules/erased-ids.ts). */
+export const TOMBSTONED_KIND_NAMES: readonly string[] = ERASED_ID_SPECS.map((s) => s.kind);
 
 /** An identifier to tombstone (normalised), for all time or, of a shared device, for a stretch. */
 export interface TombstoneKey {
