@@ -92,6 +92,8 @@ test(
         'base',
       );
       assert.equal(await field(await api('/api/fx-rates', csv('when,what\n1,2\n')), 400), 'header');
+      // not CSV at all (an unclosed quote): a 400 naming the file, never a 500
+      assert.equal(await field(await api('/api/fx-rates', csv('"unterminated\n')), 400), 'file');
       assert.equal(
         await field(await api('/api/fx-rates?base=EURO', csv('Date,USD\n')), 400),
         'base',

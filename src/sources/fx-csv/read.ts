@@ -75,13 +75,20 @@ export function readFxFile(text: string, opts: { base?: string } = {}): FxFile {
   const first = body.split('\n', 1)[0] ?? '';
   const delimiter = first.includes('\t') ? '\t' : first.includes(';') ? ';' : ',';
   const decimalComma = delimiter !== ',';
-  const rows = parse(body, {
-    delimiter,
-    relax_column_count: true,
-    skip_empty_lines: true,
-    trim: true,
-    info: true,
-  }) as unknown as { record: string[]; info: { lines: number } }[];
+  // csv-parse stops at what is not CSV (an unclosed quote): a bad file, never a failure of ours
+  let rows: { record: string[]; info: { lines: number } }[];
+  try {
+    rows = parse(body, {
+      delimiter,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      trim: true,
+      info: true,
+    }) as unknown as { record: string[]; info: { lines: number } }[];
+  } catch (e) {
+    const line = (e as { lines?: number }).lines ?? 0;
+    throw new FxFileError('file', `not readable as CSV at line ${line}: ${(e as Error).message}`);
+  }
   if (rows.length === 0) throw new FxFileError('file', 'is empty');
   const header = rows[0]!.record.map((h) => h.toLowerCase());
   const cols = new Map<string, number>();

@@ -134,6 +134,10 @@ test('a value that cannot be read stops the file with its line and column', () =
   bad('2026-09-02,Brand,111,1,1,€1.00,0,0,USD', 'Cost');
   bad('2026-09-02,,111,1,1,1.00,0,0,USD', 'Campaign');
   assert.throws(
+    () => readGoogleAdsCsv('Campaign report\n"Day,Campaign,Cost\n'),
+    (e: unknown) => e instanceof AdFileError && e.column === 'file',
+  );
+  assert.throws(
     () => readGoogleAdsCsv('Campaign report\nCampaign,Clicks\nBrand,1\n'),
     (e: unknown) => e instanceof AdFileError && e.column === 'header',
   );

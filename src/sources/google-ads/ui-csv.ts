@@ -73,13 +73,20 @@ export interface GoogleAdsCsv {
 export function readGoogleAdsCsv(text: string, opts: { currency?: string } = {}): GoogleAdsCsv {
   const first = text.split('\n').find((l) => l.trim() !== '') ?? '';
   const delimiter = text.includes('\t') && !first.includes(',') ? '\t' : ',';
-  const records = parse(text, {
-    delimiter,
-    relax_column_count: true,
-    skip_empty_lines: true,
-    trim: true,
-    info: true,
-  }) as unknown as { record: string[]; info: { lines: number } }[];
+  // csv-parse stops at what is not CSV (an unclosed quote): a bad file, never a failure of ours
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(text, {
+      delimiter,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      trim: true,
+      info: true,
+    }) as unknown as { record: string[]; info: { lines: number } }[];
+  } catch (e) {
+    const line = (e as { lines?: number }).lines ?? 0;
+    throw new AdFileError(line, 'file', `not readable as CSV: ${(e as Error).message}`);
+  }
   let period: { from: string; to: string } | undefined;
   const h = records.findIndex(({ record }) => {
     const names = record.map((c) => COLUMNS[c.toLowerCase()]);
