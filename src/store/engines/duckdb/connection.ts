@@ -6,6 +6,7 @@ import {
   type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
+import { jsLowerMacroSql } from './js-lower.js';
 
 export type Params = Record<string, DuckDBValue>;
 export type Row = Record<string, unknown>;
@@ -50,6 +51,7 @@ export class Db {
     const instance = await DuckDBInstance.create(path, limits ? engineSettings(limits) : undefined);
     const writer = await instance.connect();
     const reader = await instance.connect();
+    for (const conn of [writer, reader]) await conn.run(jsLowerMacroSql());
     return new Db(instance, writer, reader);
   }
 

@@ -8,7 +8,7 @@ import {
 import type { Dialect, ParamType, Rendered, Sql } from '../neutral/sql.js';
 import { render } from '../neutral/sql.js';
 import { VARCHAR_LIST, type Db, type Params, type Row } from './connection.js';
-import { jsLowerSql } from './js-lower.js';
+import { jsLower } from './js-lower.js';
 
 const PLACEHOLDER: Record<ParamType, (name: string) => string> = {
   text: (n) => `CAST($${n} AS VARCHAR)`,
@@ -51,7 +51,7 @@ export const duckDbDialect: Dialect = {
   // standard strings: a backslash is itself, a quote is doubled
   literal: (t) => `'${t.replaceAll("'", "''")}'`,
   // as JavaScript lower-cases (the rules' reference), not with DuckDB's older tables
-  lower: (e) => jsLowerSql(e),
+  lower: (e) => jsLower(e),
   contains: (e, sub) => `contains(${e}, ${sub})`,
   position: (e, sub) => `strpos(${e}, ${sub})`,
   substrFrom: (e, start) => `substr(${e}, ${start})`,

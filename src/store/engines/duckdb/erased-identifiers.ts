@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { ERASED_ID_SPECS, type ErasedIdSpec } from '../../../rules/erased-ids.js';
 import { TRIMMED_CHARS } from '../../../rules/opaque-id.js';
 import { sqlString, type Db } from './connection.js';
-import { jsLowerSql } from './js-lower.js';
+import { jsLower } from './js-lower.js';
 
 export const PRIVACY_KEY_FILE = 'privacy.key';
 const KEY_VARIABLE = 'closedloop_privacy_key';
@@ -24,7 +24,7 @@ export function keyHashSql(kindSql: string, valueSql: string): string {
 export function erasedIdValueSql(spec: ErasedIdSpec, col: string): string {
   const trim = (e: string) => `trim(${e}, ${sqlString(TRIMMED_CHARS)})`;
   let v = trim(col);
-  if (spec.lowerCase) v = jsLowerSql(v);
+  if (spec.lowerCase) v = jsLower(v);
   if (spec.dropPrefix !== null)
     v = trim(`regexp_replace(${v}, ${sqlString(`^${prefixPattern(spec.dropPrefix)}`)}, '')`);
   return v;
