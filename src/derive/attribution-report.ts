@@ -23,6 +23,7 @@ import {
   parseAttributionSettings,
   type WorkspaceAttributionSettings,
 } from './attribution-settings.js';
+import { milestoneValueCaveats, type MissingRate } from './crm-milestones.js';
 import { funnelFor, unknownMilestone } from './funnel.js';
 import { withWorkspaceLock } from './workspace-lock.js';
 
@@ -48,6 +49,13 @@ export interface AttributionReport {
   stored: boolean;
   totals: { conversions: number; value: number };
   rows: CreditGroup[];
+  /** The currency of every value (the workspace's). */
+  currency: string;
+  /**
+   * CRM amounts with no exchange rate to `currency` on their day: those conversions count, their value
+   * is unknown and left out of every value here (import the rates, and the values are derived again).
+   */
+  missingRates: MissingRate[];
 }
 
 export class ReportError extends Error {
@@ -86,6 +94,7 @@ export async function attributionReport(
         : `unknown model ${q.model}`,
     );
   }
+  const caveats = await milestoneValueCaveats(store, workspaceId, settings.conversion);
   if (!overridden) {
     const rows = await store.creditReport(workspaceId, {
       model: q.model,
@@ -101,6 +110,7 @@ export async function attributionReport(
       stored: true,
       totals: totalsOf(rows),
       rows,
+      ...caveats,
     };
   }
   if (q.groupBy.some((d) => d !== 'channel')) {
@@ -157,6 +167,7 @@ export async function attributionReport(
       stored: false,
       totals: t,
       rows: [{ key: {}, ...t, touchedConversions: inRange.length }],
+      ...caveats,
     };
   }
   return {
@@ -166,6 +177,7 @@ export async function attributionReport(
     stored: false,
     totals: totalsOf(rows),
     rows,
+    ...caveats,
   };
 }
 

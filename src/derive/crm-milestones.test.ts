@@ -10,6 +10,12 @@ import { attributionReport, changeAttributionSettings } from './attribution-repo
 import { recordCrmChanges } from './crm-milestones.js';
 import { rebuild } from './derive.js';
 import { changeFunnel } from './funnel-change.js';
+import { importFxRates } from './fx-rates.js';
+
+// the deals are in EUR and JPY, the workspace reports in USD
+const EUR_USD = 1.25;
+const eurRate = (store: Parameters<typeof importFxRates>[0]) =>
+  importFxRates(store, 'w', [{ date: '2026-03-01', base: 'EUR', quote: 'USD', rate: EUR_USD }]);
 
 test('CRM changes are facts stored once per key; contacts and deals reach persons and their milestones carry the amounts', async () => {
   await withStore(async (store) => {
@@ -17,6 +23,7 @@ test('CRM changes are facts stored once per key; contacts and deals reach person
     const ada = await person(store, 'email', 'ada@acme.io');
     const bob = await person(store, 'email', 'bob@acme.io');
     const carol = await person(store, 'anonymous_id', 'anon-c');
+    await eurRate(store);
 
     const first = await recordCrmChanges(store, 'w', [...CONTACTS, ...DEALS]);
     assert.equal(first.inserted, CONTACTS.length + DEALS.length);
@@ -40,11 +47,11 @@ test('CRM changes are facts stored once per key; contacts and deals reach person
     assert.deepEqual(
       await reached(store, 'opportunity'),
       sort([
-        [ada, '2026-03-05', 12000.5],
-        [bob, '2026-03-06', 5000],
+        [ada, '2026-03-05', 12000.5 * EUR_USD],
+        [bob, '2026-03-06', 5000 * EUR_USD],
       ]),
     );
-    assert.deepEqual(await reached(store, 'customer'), [[ada, '2026-03-20', 12000.5]]);
+    assert.deepEqual(await reached(store, 'customer'), [[ada, '2026-03-20', 12000.5 * EUR_USD]]);
     // the lead stays the tracker's: ada and bob identified; carol is not a lead by the CRM
     assert.deepEqual((await reached(store, 'lead')).map((r) => r[0]).sort(), [ada, bob].sort());
     // "Demo booked" names no milestone of the default funnel: carol reached none
@@ -72,7 +79,9 @@ test('CRM changes are facts stored once per key; contacts and deals reach person
       groupBy: ['channel'],
     });
     assert.equal(customers.totals.conversions, 1);
-    assert.ok(Math.abs(customers.totals.value - 12000.5) < 1e-9);
+    assert.ok(Math.abs(customers.totals.value - 12000.5 * EUR_USD) < 1e-9);
+    assert.equal(customers.currency, 'USD');
+    assert.deepEqual(customers.missingRates, []);
     assert.deepEqual(
       customers.rows.map((r) => r.key.channel),
       ['Paid Search'],
@@ -80,7 +89,7 @@ test('CRM changes are facts stored once per key; contacts and deals reach person
     await changeAttributionSettings(store, 'w', { conversion: 'opportunity' });
     const opps = await attributionReport(store, 'w', { model: 'linear', groupBy: ['channel'] });
     assert.equal(opps.totals.conversions, 2);
-    assert.ok(Math.abs(opps.totals.value - 17000.5) < 1e-9);
+    assert.ok(Math.abs(opps.totals.value - 17000.5 * EUR_USD) < 1e-9);
 
     // a rebuild of unchanged facts gives the same milestones
     const before = await reached(store, 'opportunity');
@@ -94,8 +103,9 @@ test('changing the funnel re-derives the CRM milestones from the same facts', as
     await seedEvents(store);
     const ada = await person(store, 'email', 'ada@acme.io');
     const carol = await person(store, 'anonymous_id', 'anon-c');
+    await eurRate(store);
     await recordCrmChanges(store, 'w', [...CONTACTS, ...DEALS]);
-    assert.deepEqual(await reached(store, 'customer'), [[ada, '2026-03-20', 12000.5]]);
+    assert.deepEqual(await reached(store, 'customer'), [[ada, '2026-03-20', 12000.5 * EUR_USD]]);
 
     const change = await changeFunnel(store, 'w', {
       milestones: ['lead', 'meeting_booked', 'opportunity', 'customer', 'won_deal'],
@@ -106,14 +116,47 @@ test('changing the funnel re-derives the CRM milestones from the same facts', as
     assert.ok(change.milestones > 0);
     // carol's contact matched through the hidden field's anonymous id
     assert.deepEqual(await reached(store, 'meeting_booked'), [[carol, '2026-03-04', 0]]);
-    assert.deepEqual(await reached(store, 'won_deal'), [[ada, '2026-03-20', 12000.5]]);
+    assert.deepEqual(await reached(store, 'won_deal'), [[ada, '2026-03-20', 12000.5 * EUR_USD]]);
     assert.deepEqual(await reached(store, 'customer'), []);
     // mql and sql are not milestones of this funnel: the stock stages map to nothing
     assert.deepEqual(await reached(store, 'mql'), []);
     assert.equal((await store.crmChanges('w')).length, CONTACTS.length + DEALS.length);
 
     await changeFunnel(store, 'w', {});
-    assert.deepEqual(await reached(store, 'customer'), [[ada, '2026-03-20', 12000.5]]);
+    assert.deepEqual(await reached(store, 'customer'), [[ada, '2026-03-20', 12000.5 * EUR_USD]]);
     assert.deepEqual(await reached(store, 'meeting_booked'), []);
+  });
+});
+
+test('a CRM amount with no exchange rate on its day has no value, and the report names it; importing the rate derives the value', async () => {
+  await withStore(async (store) => {
+    await seedEvents(store);
+    const ada = await person(store, 'email', 'ada@acme.io');
+    await recordCrmChanges(store, 'w', [...CONTACTS, ...DEALS]);
+    // the conversion still counts; its value is unknown (never the euros as dollars)
+    assert.deepEqual(await reached(store, 'customer'), [[ada, '2026-03-20', 0]]);
+    await changeAttributionSettings(store, 'w', { conversion: 'opportunity' });
+    const opps = await attributionReport(store, 'w', { model: 'linear', groupBy: ['channel'] });
+    assert.equal(opps.totals.conversions, 2);
+    assert.equal(opps.totals.value, 0);
+    // the first amount of each opportunity, on the day of its change
+    assert.deepEqual(opps.missingRates, [
+      { currency: 'EUR', day: '2026-03-05', conversions: 1 },
+      { currency: 'EUR', day: '2026-03-06', conversions: 1 },
+    ]);
+
+    // a rate in effect from after the first deal's day converts only the second
+    await importFxRates(store, 'w', [
+      { date: '2026-03-06', base: 'USD', quote: 'EUR', rate: 0.75 },
+    ]);
+    const later = await attributionReport(store, 'w', { model: 'linear', groupBy: ['channel'] });
+    assert.ok(Math.abs(later.totals.value - 5000 / 0.75) < 1e-9);
+    assert.deepEqual(later.missingRates, [{ currency: 'EUR', day: '2026-03-05', conversions: 1 }]);
+    await eurRate(store);
+    const all = await attributionReport(store, 'w', { model: 'linear', groupBy: ['channel'] });
+    // each amount at the rate in effect on its day: the euro rate from 03-01 for the first deal, the
+    // newer dollar rate of 03-06 (inverted) for the second
+    assert.ok(Math.abs(all.totals.value - (12000.5 * EUR_USD + 5000 / 0.75)) < 1e-9);
+    assert.deepEqual(all.missingRates, []);
   });
 });

@@ -139,6 +139,7 @@ export function stageKeyMilestone(
 export function crmMilestoneMapping(
   funnel: Funnel,
   keys: readonly CrmStageKey[],
+  currency: string,
 ): CrmMilestoneMapping {
   const mappings = mappingsOf(funnel);
   const milestones = new Map<string, string>();
@@ -149,7 +150,43 @@ export function crmMilestoneMapping(
     if (m !== null && m !== LEAD) milestones.set(k.stageKey, m);
     if (k.currency !== null) exponents.set(k.currency, minorUnitExponent(k.currency));
   }
-  return { milestones, exponents };
+  return { milestones, exponents, currency };
+}
+
+/** The currency a workspace reports in (its amounts are converted to it). */
+async function workspaceCurrency(store: Store, workspaceId: string): Promise<string> {
+  const ws = await store.getWorkspace(workspaceId);
+  if (!ws) throw new Error(`no workspace ${workspaceId}`);
+  return ws.currency;
+}
+
+/**
+ * The value a workspace's reports are in, and, for one milestone, the CRM amounts that could not be
+ * converted to it (no rate on their day: the milestone counts, its value is unknown).
+ */
+export async function milestoneValueCaveats(
+  store: Store,
+  workspaceId: string,
+  milestone: string,
+): Promise<{ currency: string; missingRates: MissingRate[] }> {
+  const currency = await workspaceCurrency(store, workspaceId);
+  const keys = await store.crmStageKeys(workspaceId);
+  if (keys.length === 0) return { currency, missingRates: [] };
+  const mapping = crmMilestoneMapping(await funnelFor(store, workspaceId), keys, currency);
+  const missing = await store.crmMissingRates(workspaceId, mapping);
+  return {
+    currency,
+    missingRates: missing
+      .filter((m) => m.milestone === milestone)
+      .map((m) => ({ currency: m.currency, day: m.day, conversions: m.milestones })),
+  };
+}
+
+/** Conversions whose amount in `currency` on `day` had no rate to the workspace's currency. */
+export interface MissingRate {
+  currency: string;
+  day: string;
+  conversions: number;
 }
 
 /** Re-derives a workspace's CRM milestones under its funnel (or this one); the rows written. */
@@ -160,7 +197,8 @@ export async function deriveCrmMilestones(
 ): Promise<number> {
   const keys = await store.crmStageKeys(workspaceId);
   funnel ??= await funnelFor(store, workspaceId);
-  return store.deriveCrmMilestones(workspaceId, crmMilestoneMapping(funnel, keys));
+  const currency = await workspaceCurrency(store, workspaceId);
+  return store.deriveCrmMilestones(workspaceId, crmMilestoneMapping(funnel, keys, currency));
 }
 
 export interface CrmRecorded extends CrmAppendResult {

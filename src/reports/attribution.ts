@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AttributionSettingsError } from '../derive/attribution-settings.js';
 import { ALL_MODEL_NAMES, attributionReport, ReportError } from '../derive/attribution-report.js';
 import type { StoredModelName } from '../derive/attribution-credits.js';
+import type { MissingRate } from '../derive/crm-milestones.js';
 import { CommaList, Dimensions, Int, Range, rangeInOrder, round2 } from './params.js';
 import { defineReport, ReportParamError } from './report.js';
 
@@ -44,6 +45,15 @@ const OVERRIDES = [
   'markovOrder',
 ] as const;
 
+/** What the value leaves out for want of exchange rates, in words (empty when nothing). */
+function missingRatesNote(missing: readonly MissingRate[]): string {
+  if (missing.length === 0) return '';
+  const n = missing.reduce((s, m) => s + m.conversions, 0);
+  const pairs = missing.slice(0, 3).map((m) => `${m.currency} on ${m.day}`);
+  const more = missing.length > 3 ? ` and ${missing.length - 3} more` : '';
+  return ` (value unknown for ${n} conversions: no exchange rate for ${pairs.join(', ')}${more}; import them with closedloop import fx)`;
+}
+
 export const attribution = defineReport({
   name: 'attribution',
   summary: 'Credited conversions and value by any touch dimension under one model',
@@ -68,7 +78,7 @@ export const attribution = defineReport({
   },
   table(report) {
     return {
-      headline: `${report.model}, ${report.milestone} conversions, lookback ${report.settings.lookbackDays} days${report.stored ? '' : ' (computed for this report)'}: ${round2(report.totals.conversions)} conversions, ${round2(report.totals.value)} value`,
+      headline: `${report.model}, ${report.milestone} conversions, lookback ${report.settings.lookbackDays} days${report.stored ? '' : ' (computed for this report)'}: ${round2(report.totals.conversions)} conversions, ${round2(report.totals.value)} ${report.currency} value${missingRatesNote(report.missingRates)}`,
       rows: report.rows.map((r) => ({
         ...r.key,
         conversions: round2(r.conversions),

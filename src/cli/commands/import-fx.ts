@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { FxFileError, readFxFile } from '../../sources/fx-csv/read.js';
 import { withData } from '../context.js';
 import { UsageError } from '../errors.js';
+import { importFxRates } from '../../derive/fx-rates.js';
 
 interface FxImportResult {
   shape: 'long' | 'wide';
@@ -54,7 +55,7 @@ export function registerImportFx(imp: Command): void {
             if (err instanceof FxFileError) throw new UsageError(err.message, flagOf(err.field));
             throw err;
           }
-          const stored = await store.appendFxRates(o.workspace, read.rates);
+          const stored = await importFxRates(store, o.workspace, read.rates);
           return {
             shape: read.shape,
             lines: read.lines,

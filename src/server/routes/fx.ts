@@ -7,6 +7,7 @@ import { FxFileError, isoDay, readFxFile } from '../../sources/fx-csv/read.js';
 import type { Store } from '../../store/store.js';
 import { access, workspaceOf } from '../access.js';
 import { ApiError } from '../errors.js';
+import { importFxRates } from '../../derive/fx-rates.js';
 
 const CSV_TYPES = ['text/csv', 'text/plain', 'application/csv'];
 // the ECB's whole history (26 years, 30 currencies) is under 2 MB
@@ -64,7 +65,7 @@ export async function fxRoutes(fastify: FastifyInstance, store: Store): Promise<
             throw new ApiError(400, 'invalid_fx_file', err.message, err.field);
           throw err;
         }
-        const stored = await store.appendFxRates(ws.id, file.rates);
+        const stored = await importFxRates(store, ws.id, file.rates);
         return {
           shape: file.shape,
           lines: file.lines,

@@ -94,6 +94,16 @@ export interface CrmMilestoneMapping {
   milestones: ReadonlyMap<string, string>;
   /** Decimals of each currency's major unit (2 when absent). */
   exponents: ReadonlyMap<string, number>;
+  /** The workspace's currency: amounts are converted to it at their day's rate (none: no value). */
+  currency: string;
+}
+
+/** Milestones of one kind whose amount in `currency` on `day` (YYYY-MM-DD, UTC) has no rate. */
+export interface CrmMissingRate {
+  milestone: string;
+  currency: string;
+  day: string;
+  milestones: number;
 }
 
 /** CRM objects of one source and type, and how many of them reached a person. */
@@ -165,4 +175,9 @@ export interface CrmStore {
   crmMatchCounts(workspaceId: string): Promise<CrmMatchCount[]>;
   /** Each deal's current state (its latest change), by source and id. */
   crmDeals(workspaceId: string): Promise<CrmDealState[]>;
+  /**
+   * The CRM milestones (under the mapping) whose amount has no exchange rate to the mapping's currency
+   * on its day: their value is unknown, and a report must say so.
+   */
+  crmMissingRates(workspaceId: string, mapping: CrmMilestoneMapping): Promise<CrmMissingRate[]>;
 }

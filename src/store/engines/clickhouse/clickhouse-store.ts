@@ -17,6 +17,7 @@ import {
   revenueRecords,
   crmChanges,
   crmDeals,
+  crmMissingRates,
   crmMatchCounts,
   crmStageKeys,
   deriveCrmMilestones,
@@ -151,6 +152,7 @@ export async function openClickHouseData(location: ClickHouseDataLocation): Prom
       deriveCrmMilestones,
       crmMatchCounts,
       crmDeals,
+      crmMissingRates,
     }),
   };
   STORES.set(data, s);

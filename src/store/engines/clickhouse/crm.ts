@@ -7,6 +7,7 @@ import type {
   CrmChangeFact,
   CrmDealState,
   CrmMatchCount,
+  CrmMissingRate,
   CrmMilestoneMapping,
   CrmStageKey,
   RevenueFact,
@@ -15,6 +16,7 @@ import {
   crmDealsSql,
   crmMatchCountsSql,
   crmMilestonesSql,
+  crmMissingRatesSql,
   crmStageKeysSql,
   insertCrmMilestonesSql,
   listCrmChangesSql,
@@ -31,6 +33,7 @@ import {
   toCrmChange,
   toCrmDeal,
   toCrmMatchCount,
+  toCrmMissingRate,
   toCrmStageKey,
   revenueRow,
   toRevenueFact,
@@ -135,6 +138,17 @@ export async function deriveCrmMilestones(
 
 export async function crmMatchCounts(s: ChStore, ws: string): Promise<CrmMatchCount[]> {
   return (await queryNeutral(s.conn, s.database, crmMatchCountsSql(ws))).map(toCrmMatchCount);
+}
+
+export async function crmMissingRates(
+  s: ChStore,
+  ws: string,
+  mapping: CrmMilestoneMapping,
+): Promise<CrmMissingRate[]> {
+  if (mapping.milestones.size === 0) return [];
+  return (await queryNeutral(s.conn, s.database, crmMissingRatesSql(ws, mapping))).map(
+    toCrmMissingRate,
+  );
 }
 
 export async function crmDeals(s: ChStore, ws: string): Promise<CrmDealState[]> {

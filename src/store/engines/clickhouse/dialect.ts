@@ -98,6 +98,7 @@ const CLICKHOUSE: Omit<Dialect, 'table' | 'tableFinal'> = {
   listHasAny: (a, b) => `hasAny(${a}, ${b})`,
   unnestList: (l) => `arrayJoin(${l})`,
   listJoin: (l, sep) => `arrayStringConcat(${l}, ${sep})`,
+  utcDay: (t) => `toDate(${t}, 'UTC')`,
 };
 
 /** Renders a neutral query for ClickHouse. */

@@ -6,6 +6,7 @@ import type {
   CrmChangeFact,
   CrmDealState,
   CrmMatchCount,
+  CrmMissingRate,
   CrmMilestoneMapping,
   CrmStageKey,
   RevenueFact,
@@ -14,6 +15,7 @@ import {
   crmDealsSql,
   crmMatchCountsSql,
   crmMilestonesSql,
+  crmMissingRatesSql,
   crmStageKeysSql,
   insertCrmMilestonesSql,
   listCrmChangesSql,
@@ -30,6 +32,7 @@ import {
   toCrmChange,
   toCrmDeal,
   toCrmMatchCount,
+  toCrmMissingRate,
   toCrmStageKey,
   REVENUE_COLUMNS,
   revenueRow,
@@ -166,6 +169,15 @@ export async function deriveCrmMilestones(
 
 export async function crmMatchCounts(db: Db, ws: string): Promise<CrmMatchCount[]> {
   return (await queryNeutral(db, crmMatchCountsSql(ws))).map(toCrmMatchCount);
+}
+
+export async function crmMissingRates(
+  db: Db,
+  ws: string,
+  mapping: CrmMilestoneMapping,
+): Promise<CrmMissingRate[]> {
+  if (mapping.milestones.size === 0) return [];
+  return (await queryNeutral(db, crmMissingRatesSql(ws, mapping))).map(toCrmMissingRate);
 }
 
 export async function crmDeals(db: Db, ws: string): Promise<CrmDealState[]> {

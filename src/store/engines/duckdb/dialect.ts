@@ -78,6 +78,8 @@ export const duckDbDialect: Dialect = {
   listHasAny: (a, b) => `list_has_any(${a}, ${b})`,
   unnestList: (l) => `unnest(${l})`,
   listJoin: (l, sep) => `array_to_string(${l}, ${sep})`,
+  // a TIMESTAMPTZ's DATE is the session time zone's day: read it as UTC first
+  utcDay: (t) => `CAST(timezone('UTC', ${t}) AS DATE)`,
 };
 
 /** Renders a neutral query for DuckDB. */

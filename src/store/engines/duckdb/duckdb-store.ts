@@ -33,6 +33,7 @@ import {
   revenueRecords,
   crmChanges,
   crmDeals,
+  crmMissingRates,
   crmMatchCounts,
   crmStageKeys,
   deriveCrmMilestones,
@@ -208,6 +209,7 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
       deriveCrmMilestones,
       crmMatchCounts,
       crmDeals,
+      crmMissingRates,
     }),
   };
   DATABASE.set(data, db);

@@ -2,6 +2,7 @@
 // CRM milestones derived from them by matching CRM objects to persons (docs/crm.md, "Matching"). The
 // rows they take and give: crm-rows.ts.
 import type { CrmMilestoneMapping } from '../../areas/crm.js';
+import { fxConversionSql } from './fx-queries.js';
 import { fn, join, p, sql, type Sql } from './sql.js';
 
 /** Which of these keys are stored already (in crm_changes, or revenue_records). */
@@ -117,27 +118,67 @@ function majorUnits(mapping: CrmMilestoneMapping): Sql {
 }
 
 /**
- * Each person's CRM milestones: the first time a change of one of their objects reached it, its source
- * (`crm:<vendor>`), the change's key as message_id, and the amount of the change that reached it (the
- * first one that carried an amount), in major units. Columns as the milestones table's.
+ * Each person's first time at each CRM milestone: its source (`crm:<vendor>`), the change's key as
+ * message_id, and the key of the first change that carried an amount (NULL when none did).
  */
-export function crmMilestonesSql(ws: string, mapping: CrmMilestoneMapping): Sql {
+function firstReachedSql(ws: string, mapping: CrmMilestoneMapping): Sql {
   const w = p.text(ws);
   return sql`WITH ${resolvedCtes(ws)},
   reached AS (
     SELECT r.person_id AS person_id, ${milestoneCase(mapping)} AS milestone, c.occurred_at AS occurred_at,
       c.key AS key, c.source AS source,
-      CASE WHEN c.amount_minor IS NULL THEN NULL ELSE ${majorUnits(mapping)} END AS value
+      CASE WHEN c.amount_minor IS NULL OR c.currency IS NULL THEN NULL ELSE c.key END AS amount_key
     FROM ${fn.table('crm_changes')} c
     JOIN resolved r ON r.source = c.source AND r.object_type = c.object_type AND r.object_id = c.object_id
     WHERE c.workspace_id = ${w} AND r.person_id IS NOT NULL
   )
-  SELECT ${w} AS workspace_id, person_id, milestone, min(occurred_at) AS reached_at,
+  SELECT person_id, milestone, min(occurred_at) AS reached_at,
     concat('crm:', ${fn.argMin('source', '(occurred_at, key)')}) AS source,
     ${fn.argMin('key', '(occurred_at, key)')} AS message_id,
-    ${fn.argMin('value', '(occurred_at, key)')} AS value
+    ${fn.argMin('amount_key', '(occurred_at, key)')} AS amount_key
   FROM reached WHERE milestone IS NOT NULL AND milestone <> 'lead'
   GROUP BY person_id, milestone`;
+}
+
+/**
+ * The workspace's CRM amounts in major units (by each currency's decimals) with the rate to the
+ * workspace's currency in effect on their UTC day (fx-queries.ts; NULL when there is none).
+ */
+function convertedAmountsSql(ws: string, mapping: CrmMilestoneMapping): Sql {
+  // CRM currencies are kept lower-case (as Stripe writes them); rates are in ISO 4217's upper case
+  const amounts = sql`SELECT key, upper(currency) AS currency, ${fn.utcDay('occurred_at')} AS on_date
+    FROM ${fn.table('crm_changes')}
+    WHERE workspace_id = ${p.text(ws)} AND amount_minor IS NOT NULL AND currency IS NOT NULL`;
+  return sql`SELECT c.key AS key, upper(c.currency) AS currency, CAST(${fn.utcDay('c.occurred_at')} AS VARCHAR) AS on_day,
+      ${majorUnits(mapping)} AS major, x.rate AS rate
+    FROM ${fn.table('crm_changes')} c
+    JOIN (${fxConversionSql(ws, mapping.currency, amounts)}) x ON x.key = c.key
+    WHERE c.workspace_id = ${p.text(ws)}`;
+}
+
+/**
+ * Each person's CRM milestones: the first time a change of one of their objects reached it, its source
+ * (`crm:<vendor>`), the change's key as message_id, and the amount of the first change that carried one,
+ * in the workspace's currency at the rate of that change's day. With no rate the value is NULL, never
+ * the amount unconverted: crmMissingRatesSql names what is missing. Columns as the milestones table's.
+ */
+export function crmMilestonesSql(ws: string, mapping: CrmMilestoneMapping): Sql {
+  return sql`SELECT ${p.text(ws)} AS workspace_id, f.person_id AS person_id, f.milestone AS milestone,
+      f.reached_at AS reached_at, f.source AS source, f.message_id AS message_id,
+      a.major * a.rate AS value
+    FROM (${firstReachedSql(ws, mapping)}) f
+    LEFT JOIN (${convertedAmountsSql(ws, mapping)}) a ON a.key = f.amount_key`;
+}
+
+/** The milestones whose amount has no rate to the workspace's currency: milestone, currency, day, count. */
+export function crmMissingRatesSql(ws: string, mapping: CrmMilestoneMapping): Sql {
+  return sql`SELECT f.milestone AS milestone, a.currency AS currency, a.on_day AS on_day,
+      ${fn.countAll()} AS n
+    FROM (${firstReachedSql(ws, mapping)}) f
+    JOIN (${convertedAmountsSql(ws, mapping)}) a ON a.key = f.amount_key
+    WHERE a.rate IS NULL
+    GROUP BY f.milestone, a.currency, a.on_day
+    ORDER BY milestone, currency, on_day`;
 }
 
 export function insertCrmMilestonesSql(target: string, select: Sql): Sql {

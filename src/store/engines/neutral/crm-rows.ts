@@ -7,6 +7,7 @@ import {
   type CrmChangeFact,
   type CrmDealState,
   type CrmMatchCount,
+  type CrmMissingRate,
   type CrmStageKey,
   type RevenueFact,
 } from '../../areas/crm.js';
@@ -244,6 +245,15 @@ export function toCrmStageKey(r: Row): CrmStageKey {
     currency: text(r.currency),
     intakeMilestone: text(r.intake_milestone),
     changes: Number(r.n),
+  };
+}
+
+export function toCrmMissingRate(r: Row): CrmMissingRate {
+  return {
+    milestone: String(r.milestone),
+    currency: String(r.currency),
+    day: String(r.on_day),
+    milestones: Number(r.n),
   };
 }
 

@@ -134,6 +134,9 @@ export interface Dialect {
   // The click-id rule (neutral/url-params.ts)
   /** A list of texts joined into one text with `sep` between items. */
   listJoin(list: string, sep: string): string;
+  // Money (neutral/crm-queries.ts: a CRM amount converted at its day's rate)
+  /** The UTC calendar day of a time, as a DATE (whatever the session's time zone). */
+  utcDay(time: string): string;
 }
 
 /** A piece of a template: a parameter, another query, a dialect function, or raw trusted text. */
@@ -314,6 +317,7 @@ export const fn = {
   unnestList: (list: Piece | string) => one((d, l) => d.unnestList(l), list),
   listJoin: (list: Piece | string, sep: string) =>
     one((d, l) => d.listJoin(l, d.literal(sep)), list),
+  utcDay: (time: Piece | string) => one((d, t) => d.utcDay(t), time),
 };
 
 /** A constant as an SQL string literal (both engines: quotes doubled; backslashes are literal in neither's patterns we write). */
