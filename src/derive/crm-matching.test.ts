@@ -66,10 +66,12 @@ test('one-off revenue records are facts stored once per key and read back as han
     assert.deepEqual(await store.appendRevenueRecords('w', revenue), {
       inserted: 2,
       duplicates: 0,
+      erased: 0,
     });
     assert.deepEqual(await store.appendRevenueRecords('w', [...revenue].reverse()), {
       inserted: 0,
       duplicates: 2,
+      erased: 0,
     });
     assert.deepEqual(await store.revenueRecords('w'), revenue);
     // their match keys stay apart from the changes': no CRM object is made of them

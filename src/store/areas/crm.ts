@@ -68,6 +68,11 @@ export interface CrmAppendResult {
   inserted: number;
   /** Changes whose key was stored already (or repeated in the batch): left as they were. */
   duplicates: number;
+  /**
+   * Changes naming an erased person (an e-mail or anonymous id erased after the change's time): not
+   * stored, as a re-sent event of theirs is not (neutral/crm-erased.ts).
+   */
+  erased: number;
 }
 
 /**

@@ -39,6 +39,7 @@ import {
   toRevenueFact,
 } from '../neutral/crm-rows.js';
 import { fn, p, sql } from '../neutral/sql.js';
+import { withoutErased } from '../neutral/crm-erased.js';
 import { commandNeutral, queryNeutral } from './dialect.js';
 import type { ChStore } from './events.js';
 import { rebuildPartition } from './partition-swap.js';
@@ -46,9 +47,12 @@ import { rebuildPartition } from './partition-swap.js';
 export async function appendCrmChanges(
   s: ChStore,
   ws: string,
-  changes: readonly CrmChangeFact[],
+  all: readonly CrmChangeFact[],
 ): Promise<CrmAppendResult> {
-  if (changes.length === 0) return { inserted: 0, duplicates: 0 };
+  if (all.length === 0) return { inserted: 0, duplicates: 0, erased: 0 };
+  const { kept: changes, erased } = await withoutErased(ws, all, s.privacyKey, (q) =>
+    queryNeutral(s.conn, s.database, q),
+  );
   const keys = [...new Set(changes.map((c) => c.key))];
   const stored = new Set(
     (await queryNeutral(s.conn, s.database, storedCrmKeysSql(ws, keys))).map((r) => String(r.key)),
@@ -63,15 +67,18 @@ export async function appendCrmChanges(
       fresh.map((f) => crmChangeRow(ws, f)),
     );
   }
-  return { inserted: fresh.length, duplicates: changes.length - fresh.length };
+  return { inserted: fresh.length, duplicates: changes.length - fresh.length, erased };
 }
 
 export async function appendRevenueRecords(
   s: ChStore,
   ws: string,
-  records: readonly RevenueFact[],
+  all: readonly RevenueFact[],
 ): Promise<CrmAppendResult> {
-  if (records.length === 0) return { inserted: 0, duplicates: 0 };
+  if (all.length === 0) return { inserted: 0, duplicates: 0, erased: 0 };
+  const { kept: records, erased } = await withoutErased(ws, all, s.privacyKey, (q) =>
+    queryNeutral(s.conn, s.database, q),
+  );
   const keys = [...new Set(records.map((c) => c.key))];
   const stored = new Set(
     (await queryNeutral(s.conn, s.database, storedCrmKeysSql(ws, keys, 'revenue_records'))).map(
@@ -87,7 +94,7 @@ export async function appendRevenueRecords(
       fresh.map((f) => revenueRow(ws, f)),
     );
   }
-  return { inserted: fresh.length, duplicates: records.length - fresh.length };
+  return { inserted: fresh.length, duplicates: records.length - fresh.length, erased };
 }
 
 export async function revenueRecords(s: ChStore, ws: string): Promise<RevenueFact[]> {

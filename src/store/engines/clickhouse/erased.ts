@@ -3,9 +3,9 @@
 // the event falls in that stretch), as DuckDB's NOT_ERASED_SQL does. The tombstones are keyed hashes
 // (sha256 of the install's privacy key, the kind, ':' and the normalised value); the rows of a segment
 // are already in JavaScript, so their hashes are made here and only matching tombstones are read.
-import { createHash } from 'node:crypto';
 import { ERASED_ID_SPECS, erasedIdValue } from '../../../rules/erased-ids.js';
 import { parseIsoParts } from '../../../rules/iso-time.js';
+import { keyHash } from '../neutral/crm-erased.js';
 import type { ChStore } from './events.js';
 import type { EventRow } from './journal-rows.js';
 
@@ -20,9 +20,7 @@ const KINDS: readonly {
   norm: (v) => erasedIdValue(spec, v),
 }));
 
-export function keyHash(privacyKey: string, kind: string, value: string): string {
-  return createHash('sha256').update(`${privacyKey}${kind}:${value}`).digest('hex');
-}
+export { keyHash };
 
 const micros = (iso: string): number => {
   const p = parseIsoParts(iso);

@@ -39,6 +39,7 @@ import {
   toRevenueFact,
 } from '../neutral/crm-rows.js';
 import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { withoutErased } from '../neutral/crm-erased.js';
 import { VARCHAR_LIST, type Db } from './connection.js';
 import { queryNeutral, readNeutral, runNeutral } from './dialect.js';
 
@@ -76,10 +77,14 @@ async function insertRows(
 export async function appendCrmChanges(
   db: Db,
   ws: string,
-  changes: readonly CrmChangeFact[],
+  all: readonly CrmChangeFact[],
+  privacyKey?: string,
 ): Promise<CrmAppendResult> {
-  if (changes.length === 0) return { inserted: 0, duplicates: 0 };
+  if (all.length === 0) return { inserted: 0, duplicates: 0, erased: 0 };
   return db.transaction(async (conn) => {
+    const { kept: changes, erased } = await withoutErased(ws, all, privacyKey, (q) =>
+      readNeutral(conn, q),
+    );
     const keys = [...new Set(changes.map((c) => c.key))];
     const stored = new Set(
       (await readNeutral(conn, storedCrmKeysSql(ws, keys))).map((r) => String(r.key)),
@@ -101,17 +106,21 @@ export async function appendCrmChanges(
           matches.map((m) => ({ ...m })),
         );
     }
-    return { inserted: fresh.length, duplicates: changes.length - fresh.length };
+    return { inserted: fresh.length, duplicates: changes.length - fresh.length, erased };
   });
 }
 
 export async function appendRevenueRecords(
   db: Db,
   ws: string,
-  records: readonly RevenueFact[],
+  all: readonly RevenueFact[],
+  privacyKey?: string,
 ): Promise<CrmAppendResult> {
-  if (records.length === 0) return { inserted: 0, duplicates: 0 };
+  if (all.length === 0) return { inserted: 0, duplicates: 0, erased: 0 };
   return db.transaction(async (conn) => {
+    const { kept: records, erased } = await withoutErased(ws, all, privacyKey, (q) =>
+      readNeutral(conn, q),
+    );
     const keys = [...new Set(records.map((c) => c.key))];
     const stored = new Set(
       (await readNeutral(conn, storedCrmKeysSql(ws, keys, 'revenue_records'))).map((r) =>
@@ -135,7 +144,7 @@ export async function appendRevenueRecords(
           matches.map((m) => ({ ...m })),
         );
     }
-    return { inserted: fresh.length, duplicates: records.length - fresh.length };
+    return { inserted: fresh.length, duplicates: records.length - fresh.length, erased };
   });
 }
 

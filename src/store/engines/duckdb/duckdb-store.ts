@@ -200,9 +200,9 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
     }),
     erasePerson: (workspaceId, selection, meta) =>
       erasePerson(db, privacyKey, workspaceId, selection, meta),
+    appendCrmChanges: (ws, changes) => appendCrmChanges(db, ws, changes, privacyKey.value),
+    appendRevenueRecords: (ws, records) => appendRevenueRecords(db, ws, records, privacyKey.value),
     ...bind(db, {
-      appendCrmChanges,
-      appendRevenueRecords,
       revenueRecords,
       crmChanges,
       crmStageKeys,

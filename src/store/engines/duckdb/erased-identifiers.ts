@@ -71,6 +71,11 @@ export function privacyKeyPath(dbPath: string): string | undefined {
 /** The install's key, once loaded or made. */
 export class PrivacyKey {
   private loaded = false;
+  private key: string | undefined;
+  /** The key once loaded or made (undefined: this install has erased nobody yet). */
+  get value(): string | undefined {
+    return this.key;
+  }
   constructor(
     private readonly db: Db,
     readonly path: string | undefined,
@@ -124,6 +129,7 @@ export class PrivacyKey {
     // variables belong to a connection: loads run on the writer; the reader gets it for completeness
     await this.db.write((c) => c.run(set));
     await this.db.reads.run(() => this.db.reader.run(set));
+    this.key = key;
     this.loaded = true;
   }
 }
