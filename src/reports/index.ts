@@ -1,10 +1,11 @@
 // The report registry: the server mounts each at GET /api/reports/<name>, the CLI as `closedloop report <name>`.
 import { attribution } from './attribution.js';
 import { attributionFits } from './attribution-fits.js';
+import { costs } from './costs.js';
 import { modelComparison } from './model-comparison.js';
 import type { Report } from './report.js';
 
-export const REPORTS: readonly Report[] = [attribution, modelComparison, attributionFits];
+export const REPORTS: readonly Report[] = [attribution, modelComparison, attributionFits, costs];
 
 export function reportNamed(name: string): Report | undefined {
   return REPORTS.find((r) => r.name === name);

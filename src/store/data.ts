@@ -15,6 +15,7 @@ import type { PrivacyStore } from './areas/privacy.js';
 import type { InspectionStore } from './areas/inspection.js';
 import type { FxStore } from './areas/fx.js';
 import type { AdCostsStore } from './areas/ad-costs.js';
+import type { CostsStore } from './areas/costs.js';
 import type { CrmStore } from './areas/crm.js';
 import type { WebhookReceiptsStore } from './areas/webhook-receipts.js';
 
@@ -41,5 +42,6 @@ export interface DataStore
     InspectionStore,
     FxStore,
     AdCostsStore,
+    CostsStore,
     CrmStore,
     WebhookReceiptsStore {}

@@ -35,11 +35,11 @@ export function adCostsSql(ws: string, from: string, to: string): Sql {
     ORDER BY platform, account_id, cost_date, campaign_id, ad_group_id, ad_id, keyword, match_type`;
 }
 
-const rateKey = (alias: string) =>
+export const rateKey = (alias: string) =>
   raw(`${alias}.currency || '|' || CAST(${alias}.cost_date AS VARCHAR)`);
 
 /** Each (currency, day) of the rows in effect, with its rate to `currency` (NULL: none). */
-function ratesSql(ws: string, from: string, to: string, currency: string): Sql {
+export function ratesSql(ws: string, from: string, to: string, currency: string): Sql {
   return fxConversionSql(
     ws,
     currency,

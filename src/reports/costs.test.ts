@@ -1,0 +1,165 @@
+// The costs report on the suite's engine: ad spend matched to the paid sessions it bought, by campaign
+// id first, then by the campaign's name as a key (any name it had: a rename still matches), paid sessions
+// matching no spend on a row of their own, organic sessions left out, and the lead conversions credited
+// to the matched sessions beside the spend.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { rebuild } from '../derive/derive.js';
+import { newAdCostImportId, type AdCostRow, type AdPlatform } from '../store/areas/ad-costs.js';
+import type { Store } from '../store/store.js';
+import { add, identify, page, withStore } from '../test-helpers/events.js';
+import { costs } from './costs.js';
+
+const row = (
+  date: string,
+  campaignId: string,
+  name: string,
+  usd: number,
+  currency = 'USD',
+): AdCostRow => ({
+  date,
+  currency,
+  campaignId,
+  campaignName: name,
+  adGroupId: null,
+  adGroupName: null,
+  adId: null,
+  adName: null,
+  keyword: null,
+  matchType: null,
+  impressions: 1000,
+  clicks: 40,
+  costMicros: usd * 1_000_000,
+  conversions: 0,
+  conversionValue: 0,
+});
+
+async function spend(store: Store, platform: AdPlatform, account: string, rows: AdCostRow[]) {
+  await store.appendAdCosts(
+    'w',
+    {
+      importId: newAdCostImportId(),
+      platform,
+      accountId: account,
+      from: '2026-03-01',
+      to: '2026-03-02',
+      source: 'api',
+    },
+    rows,
+  );
+}
+
+const G = 'https://acme.io/?utm_source=google&utm_medium=cpc';
+const LI = 'https://acme.io/?utm_source=linkedin&utm_medium=paid_social';
+
+async function world(store: Store) {
+  await add(store, [
+    // by id: the campaign id rides in utm_id, whatever the name says
+    page('a1', '2026-03-01T09:00:00Z', `${G}&utm_campaign=whatever&utm_id=111`),
+    identify('a1', '2026-03-01T09:05:00Z', 'a1@x.io'),
+    // by name: "spring_sale" is the "Spring Sale" campaign's key
+    page('a2', '2026-03-01T10:00:00Z', `${G}&utm_campaign=spring_sale`),
+    identify('a2', '2026-03-01T10:05:00Z', 'a2@x.io'),
+    page('a3', '2026-03-02T10:00:00Z', `${G}&utm_campaign=Spring%20Sale`),
+    // paid, but no campaign of the platform has that name
+    page('a4', '2026-03-02T11:00:00Z', `${G}&utm_campaign=untracked`),
+    identify('a4', '2026-03-02T11:05:00Z', 'a4@x.io'),
+    // renamed on LinkedIn between the two days: the old name still matches
+    page('a5', '2026-03-02T12:00:00Z', `${LI}&utm_campaign=B2B-Launch`),
+    // organic search: not paid traffic, not in the report
+    page('a6', '2026-03-01T12:00:00Z', 'https://acme.io/', 'https://www.google.com/'),
+    // outside the range
+    page('a7', '2026-03-03T09:00:00Z', `${G}&utm_campaign=spring_sale`),
+  ]);
+  await spend(store, 'google', 'g-1', [
+    row('2026-03-01', '111', 'Brand', 100),
+    row('2026-03-01', '222', 'Spring Sale', 30),
+    row('2026-03-02', '222', 'Spring Sale', 20),
+  ]);
+  await spend(store, 'linkedin', 'li-1', [
+    row('2026-03-01', '9', 'B2B Launch', 70),
+    row('2026-03-02', '9', 'B2B launch v2', 80),
+  ]);
+  await rebuild(store, 'w');
+}
+
+test('spend is matched to paid sessions by campaign id, then by name key; unmatched paid sessions stand apart', async () => {
+  await withStore(async (store) => {
+    await world(store);
+    const r = await costs.run(
+      { store, workspaceId: 'w' },
+      costs.params.parse({ from: '2026-03-01', to: '2026-03-02' }),
+    );
+    assert.equal(r.currency, 'USD');
+    assert.equal(r.milestone, 'lead');
+    const brief = r.rows.map((x) => [
+      x.platform,
+      x.campaign,
+      x.campaignName,
+      x.cost,
+      x.sessions,
+      x.matchedBy.campaign_id,
+      x.matchedBy.campaign_name,
+      x.conversions,
+    ]);
+    assert.deepEqual(brief, [
+      // the unmatched row sorts first: its campaign is ''
+      ['google', null, null, 0, 1, 0, 0, 1],
+      ['google', '111', 'Brand', 100, 1, 1, 0, 1],
+      ['google', '222', 'Spring Sale', 50, 2, 0, 2, 1],
+      ['linkedin', '9', 'B2B launch v2', 150, 1, 0, 1, 0],
+    ]);
+    assert.deepEqual(r.missingRates, []);
+
+    // by platform and day: each session on its own day, each cost on its own
+    const byDay = await costs.run(
+      { store, workspaceId: 'w' },
+      costs.params.parse({ from: '2026-03-01', to: '2026-03-02', groupBy: 'platform,date' }),
+    );
+    assert.deepEqual(
+      byDay.rows.map((x) => [x.platform, x.date, x.cost, x.sessions]),
+      [
+        ['google', '2026-03-01', 130, 2],
+        ['google', '2026-03-02', 20, 2],
+        ['linkedin', '2026-03-01', 70, 0],
+        ['linkedin', '2026-03-02', 80, 1],
+      ],
+    );
+  });
+});
+
+test('spend with no exchange rate has no cost, and the report names the pair', async () => {
+  await withStore(async (store) => {
+    await world(store);
+    await spend(store, 'meta', 'm-1', [row('2026-03-02', 'm5', 'Retarget', 10, 'EUR')]);
+    const r = await costs.run(
+      { store, workspaceId: 'w' },
+      costs.params.parse({ from: '2026-03-01', to: '2026-03-02', groupBy: 'platform' }),
+    );
+    assert.deepEqual(
+      r.rows.map((x) => [x.platform, x.cost]),
+      [
+        ['google', 150],
+        ['linkedin', 150],
+        ['meta', null],
+      ],
+    );
+    assert.deepEqual(r.missingRates, [{ currency: 'EUR', date: '2026-03-02' }]);
+    assert.match(
+      costs.table(r, costs.params.parse({})).headline ?? '',
+      /no exchange rate for EUR on 2026-03-02/,
+    );
+  });
+});
+
+test('bad parameters name the field', () => {
+  for (const [q, field] of [
+    [{ from: '2026-13-01' }, 'from'],
+    [{ groupBy: 'platform,keyword' }, 'groupBy'],
+    [{ model: 'nope' }, 'model'],
+  ] as const) {
+    const parsed = costs.params.safeParse(q);
+    assert.equal(parsed.success, false);
+    assert.equal(parsed.error?.issues[0]?.path[0], field);
+  }
+});

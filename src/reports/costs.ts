@@ -1,0 +1,106 @@
+// `costs`: ad spend beside the sessions it bought and the conversions credited to them (issue 16,
+// "Matching costs to touchpoints"): cost per conversion and return on spend by platform, campaign and
+// day, each session's match explained by its rule, paid sessions that match no spend on a row of their
+// own. docs/costs.md, "Spend matched to sessions".
+import { z } from 'zod';
+import type { StoredModelName } from '../derive/attribution-credits.js';
+import { ALL_MODEL_NAMES } from '../derive/attribution-report.js';
+import { attributionSettingsFor } from '../derive/attribution-settings.js';
+import { PAID_CHANNELS, SESSION_PLATFORMS } from '../derive/channels/paid-platforms.js';
+import { COST_GROUPS, type CostGroup } from '../store/areas/costs.js';
+import { CommaList, round2 } from './params.js';
+import { defineReport, ReportParamError } from './report.js';
+
+const Day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day, YYYY-MM-DD')
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'must be a real day');
+
+const DAY_MS = 86_400_000;
+const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+const params = z
+  .object({
+    from: Day.optional().describe('first day of spend and sessions (default: 30 days before to)'),
+    to: Day.optional().describe('last day, inclusive (default: today, UTC)'),
+    groupBy: CommaList.default(['platform', 'campaign'])
+      .pipe(z.array(z.enum(COST_GROUPS)))
+      .describe(`comma list of: ${COST_GROUPS.join(', ')}`),
+    model: z
+      .enum(ALL_MODEL_NAMES as [StoredModelName, ...StoredModelName[]])
+      .default('linear')
+      .describe(`the model whose credits are read: one of ${ALL_MODEL_NAMES.join(', ')}`),
+  })
+  .strict();
+
+export const costs = defineReport({
+  name: 'costs',
+  summary: 'Ad spend with the sessions it bought and the conversions credited to them',
+  params,
+  async run({ store, workspaceId }, p) {
+    const to = p.to ?? dayOf(Date.now());
+    const from = p.from ?? dayOf(Date.parse(`${to}T00:00:00Z`) - 30 * DAY_MS);
+    if (from > to) throw new ReportParamError('to', 'must not be before from');
+    const ws = await store.getWorkspace(workspaceId);
+    if (!ws) throw new ReportParamError('workspace', 'no such workspace');
+    const settings = await attributionSettingsFor(store, workspaceId);
+    const groupBy = [...new Set(p.groupBy)] as CostGroup[];
+    const rows = await store.costsReport(workspaceId, {
+      from,
+      to,
+      groupBy,
+      currency: ws.currency,
+      model: p.model,
+      milestone: settings.conversion,
+      platforms: SESSION_PLATFORMS,
+      paidChannels: PAID_CHANNELS,
+    });
+    const { missingRates } = await store.adCostTotals(workspaceId, {
+      from,
+      to,
+      groupBy: [],
+      currency: ws.currency,
+    });
+    return {
+      from,
+      to,
+      currency: ws.currency,
+      model: p.model,
+      milestone: settings.conversion,
+      rows,
+      /** Spend with no exchange rate to the currency: its rows' cost is null. */
+      missingRates,
+    };
+  },
+  table(r) {
+    const missing = r.missingRates.length
+      ? ` (no exchange rate for ${r.missingRates
+          .slice(0, 3)
+          .map((m) => `${m.currency} on ${m.date}`)
+          .join(', ')}${r.missingRates.length > 3 ? ' and more' : ''}: that spend is left out)`
+      : '';
+    return {
+      headline: `spend ${r.from} to ${r.to} in ${r.currency}, ${r.milestone} conversions credited by ${r.model}${missing}`,
+      rows: r.rows.map((x) => ({
+        ...(x.platform !== undefined ? { platform: x.platform } : {}),
+        ...(x.campaign !== undefined
+          ? {
+              campaign:
+                x.campaign === null ? '(no matching spend)' : (x.campaignName ?? x.campaign),
+            }
+          : {}),
+        ...(x.date !== undefined ? { date: x.date } : {}),
+        cost: x.cost === null ? '-' : round2(x.cost),
+        clicks: x.clicks,
+        sessions: x.sessions,
+        'by id': x.matchedBy.campaign_id,
+        'by name': x.matchedBy.campaign_name,
+        conversions: round2(x.conversions),
+        value: round2(x.value),
+        'cost/conversion':
+          x.cost !== null && x.conversions > 0 ? round2(x.cost / x.conversions) : '-',
+        ROAS: x.cost !== null && x.cost > 0 ? round2(x.value / x.cost) : '-',
+      })),
+    };
+  },
+});
