@@ -4,84 +4,9 @@
 // to the matched sessions beside the spend.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { rebuild } from '../derive/derive.js';
-import { newAdCostImportId, type AdCostRow, type AdPlatform } from '../store/areas/ad-costs.js';
-import type { Store } from '../store/store.js';
-import { add, identify, page, withStore } from '../test-helpers/events.js';
+import { row, spend, world } from '../test-helpers/cost-world.js';
+import { withStore } from '../test-helpers/events.js';
 import { costs } from './costs.js';
-
-const row = (
-  date: string,
-  campaignId: string,
-  name: string,
-  usd: number,
-  currency = 'USD',
-): AdCostRow => ({
-  date,
-  currency,
-  campaignId,
-  campaignName: name,
-  adGroupId: null,
-  adGroupName: null,
-  adId: null,
-  adName: null,
-  keyword: null,
-  matchType: null,
-  impressions: 1000,
-  clicks: 40,
-  costMicros: usd * 1_000_000,
-  conversions: 0,
-  conversionValue: 0,
-});
-
-async function spend(store: Store, platform: AdPlatform, account: string, rows: AdCostRow[]) {
-  await store.appendAdCosts(
-    'w',
-    {
-      importId: newAdCostImportId(),
-      platform,
-      accountId: account,
-      from: '2026-03-01',
-      to: '2026-03-02',
-      source: 'api',
-    },
-    rows,
-  );
-}
-
-const G = 'https://acme.io/?utm_source=google&utm_medium=cpc';
-const LI = 'https://acme.io/?utm_source=linkedin&utm_medium=paid_social';
-
-async function world(store: Store) {
-  await add(store, [
-    // by id: the campaign id rides in utm_id, whatever the name says
-    page('a1', '2026-03-01T09:00:00Z', `${G}&utm_campaign=whatever&utm_id=111`),
-    identify('a1', '2026-03-01T09:05:00Z', 'a1@x.io'),
-    // by name: "spring_sale" is the "Spring Sale" campaign's key
-    page('a2', '2026-03-01T10:00:00Z', `${G}&utm_campaign=spring_sale`),
-    identify('a2', '2026-03-01T10:05:00Z', 'a2@x.io'),
-    page('a3', '2026-03-02T10:00:00Z', `${G}&utm_campaign=Spring%20Sale`),
-    // paid, but no campaign of the platform has that name
-    page('a4', '2026-03-02T11:00:00Z', `${G}&utm_campaign=untracked`),
-    identify('a4', '2026-03-02T11:05:00Z', 'a4@x.io'),
-    // renamed on LinkedIn between the two days: the old name still matches
-    page('a5', '2026-03-02T12:00:00Z', `${LI}&utm_campaign=B2B-Launch`),
-    // organic search: not paid traffic, not in the report
-    page('a6', '2026-03-01T12:00:00Z', 'https://acme.io/', 'https://www.google.com/'),
-    // outside the range
-    page('a7', '2026-03-03T09:00:00Z', `${G}&utm_campaign=spring_sale`),
-  ]);
-  await spend(store, 'google', 'g-1', [
-    row('2026-03-01', '111', 'Brand', 100),
-    row('2026-03-01', '222', 'Spring Sale', 30),
-    row('2026-03-02', '222', 'Spring Sale', 20),
-  ]);
-  await spend(store, 'linkedin', 'li-1', [
-    row('2026-03-01', '9', 'B2B Launch', 70),
-    row('2026-03-02', '9', 'B2B launch v2', 80),
-  ]);
-  await rebuild(store, 'w');
-}
 
 test('spend is matched to paid sessions by campaign id, then by name key; unmatched paid sessions stand apart', async () => {
   await withStore(async (store) => {

@@ -11,13 +11,24 @@ import { COST_GROUPS, type CostGroup } from '../store/areas/costs.js';
 import { CommaList, round2 } from './params.js';
 import { defineReport, ReportParamError } from './report.js';
 
-const Day = z
+export const Day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day, YYYY-MM-DD')
   .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'must be a real day');
 
 const DAY_MS = 86_400_000;
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** The report's days: `to` defaults to today (UTC), `from` to 30 days before; in order. */
+export function reportRange(p: { from?: string | undefined; to?: string | undefined }): {
+  from: string;
+  to: string;
+} {
+  const to = p.to ?? dayOf(Date.now());
+  const from = p.from ?? dayOf(Date.parse(`${to}T00:00:00Z`) - 30 * DAY_MS);
+  if (from > to) throw new ReportParamError('to', 'must not be before from');
+  return { from, to };
+}
 
 const params = z
   .object({
@@ -38,9 +49,7 @@ export const costs = defineReport({
   summary: 'Ad spend with the sessions it bought and the conversions credited to them',
   params,
   async run({ store, workspaceId }, p) {
-    const to = p.to ?? dayOf(Date.now());
-    const from = p.from ?? dayOf(Date.parse(`${to}T00:00:00Z`) - 30 * DAY_MS);
-    if (from > to) throw new ReportParamError('to', 'must not be before from');
+    const { from, to } = reportRange(p);
     const ws = await store.getWorkspace(workspaceId);
     if (!ws) throw new ReportParamError('workspace', 'no such workspace');
     const settings = await attributionSettingsFor(store, workspaceId);

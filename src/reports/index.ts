@@ -2,10 +2,17 @@
 import { attribution } from './attribution.js';
 import { attributionFits } from './attribution-fits.js';
 import { costs } from './costs.js';
+import { taggingHealth } from './tagging-health.js';
 import { modelComparison } from './model-comparison.js';
 import type { Report } from './report.js';
 
-export const REPORTS: readonly Report[] = [attribution, modelComparison, attributionFits, costs];
+export const REPORTS: readonly Report[] = [
+  attribution,
+  modelComparison,
+  attributionFits,
+  costs,
+  taggingHealth,
+];
 
 export function reportNamed(name: string): Report | undefined {
   return REPORTS.find((r) => r.name === name);

@@ -21,3 +21,11 @@ export const PAID_CHANNELS: readonly string[] = [
   'Display',
   'Cross-network',
 ];
+
+/** The click id each platform's auto-tagging adds to an ad click's URL (rules/campaign-params.ts). */
+export const CLICK_ID_PARAMS: Readonly<Record<AdPlatform, readonly string[]>> = {
+  google: ['gclid', 'gbraid', 'wbraid', 'dclid'],
+  meta: ['fbclid'],
+  linkedin: ['li_fat_id'],
+  microsoft: ['msclkid'],
+};

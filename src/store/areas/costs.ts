@@ -9,20 +9,34 @@ export type CostGroup = (typeof COST_GROUPS)[number];
 /** How a session was matched to a campaign's spend, in the order the rules are tried. */
 export type CostMatchRule = 'campaign_id' | 'campaign_name';
 
-export interface CostsQuery {
+/** Which spend and which paid sessions are read, and how they are told apart. */
+export interface MatchQuery {
   /** Days, inclusive, YYYY-MM-DD (spend by its day; sessions by their UTC start day). */
   from: string;
   to: string;
-  groupBy: readonly CostGroup[];
   /** The workspace's currency: spend is converted to it at each day's rate. */
   currency: string;
-  /** The stored credits read: their model and milestone. */
-  model: string;
-  milestone: string;
   /** Session platforms (as the channel rules name them) per ad platform. */
   platforms: Readonly<Record<AdPlatform, readonly string[]>>;
   /** Channels whose sessions are paid traffic (a session with a campaign id is, whatever its channel). */
   paidChannels: readonly string[];
+}
+
+export interface CostsQuery extends MatchQuery {
+  groupBy: readonly CostGroup[];
+  /** The stored credits read: their model and milestone. */
+  model: string;
+  milestone: string;
+}
+
+/** What the tagging-health report reads beyond the costs report's rows. */
+export interface TaggingFacts {
+  /** Paid sessions matched to no spend, by platform and the utm_campaign they carried (null: none). */
+  unmatched: { platform: AdPlatform; campaign: string | null; sessions: number }[];
+  /** Paid sessions per platform, and how many carried that platform's click id. */
+  clickIds: { platform: AdPlatform; sessions: number; withClickId: number }[];
+  /** Paid sessions with neither utm_campaign nor a campaign id, by landing page (no query string). */
+  untagged: { platform: AdPlatform; landingPage: string; sessions: number }[];
 }
 
 export interface CostsRow {
@@ -44,7 +58,15 @@ export interface CostsRow {
   value: number;
 }
 
+/** The click-id parameters each ad platform's auto-tagging adds (lower case). */
+export type ClickIdsByPlatform = Readonly<Record<AdPlatform, readonly string[]>>;
+
 export interface CostsStore {
   /** Spend and the sessions it bought, grouped; paid sessions matched to no spend on a row of their own. */
   costsReport(workspaceId: string, q: CostsQuery): Promise<CostsRow[]>;
+  /** The paid sessions' tagging: unmatched campaigns, click-id shares, untagged landing pages. */
+  taggingFacts(
+    workspaceId: string,
+    q: MatchQuery & { click: ClickIdsByPlatform },
+  ): Promise<TaggingFacts>;
 }

@@ -1,9 +1,34 @@
 // Spend matched to sessions on DuckDB: the neutral query (neutral/costs-queries.ts).
-import type { CostsQuery, CostsRow } from '../../areas/costs.js';
-import { costsReportSql, toCostsRow } from '../neutral/costs-queries.js';
+import type {
+  ClickIdsByPlatform,
+  CostsQuery,
+  CostsRow,
+  MatchQuery,
+  TaggingFacts,
+} from '../../areas/costs.js';
+import {
+  clickIdShareSql,
+  costsReportSql,
+  toCostsRow,
+  toTaggingFacts,
+  unmatchedCampaignsSql,
+  untaggedLandingsSql,
+} from '../neutral/costs-queries.js';
 import type { Db } from './connection.js';
 import { queryNeutral } from './dialect.js';
 
 export async function costsReport(db: Db, ws: string, q: CostsQuery): Promise<CostsRow[]> {
   return (await queryNeutral(db, costsReportSql(ws, q))).map(toCostsRow(q.groupBy));
+}
+
+export async function taggingFacts(
+  db: Db,
+  ws: string,
+  q: MatchQuery & { click: ClickIdsByPlatform },
+): Promise<TaggingFacts> {
+  return toTaggingFacts(
+    await queryNeutral(db, unmatchedCampaignsSql(ws, q)),
+    await queryNeutral(db, clickIdShareSql(ws, q, q.click)),
+    await queryNeutral(db, untaggedLandingsSql(ws, q)),
+  );
 }

@@ -5,7 +5,14 @@
 // campaign had in the range, so a renamed campaign still matches). The conversions credited to the
 // sessions come from the stored credits of one model and milestone.
 import type { AdPlatform } from '../../areas/ad-costs.js';
-import type { CostGroup, CostsQuery, CostsRow } from '../../areas/costs.js';
+import type {
+  ClickIdsByPlatform,
+  CostGroup,
+  CostsQuery,
+  CostsRow,
+  MatchQuery,
+  TaggingFacts,
+} from '../../areas/costs.js';
 import { ENCODED_SPACE, SEPARATORS } from '../../../rules/campaign-name-key.js';
 import { effectiveAdCostsSql, rateKey, ratesSql } from './ad-costs-queries.js';
 import { fn, join, p, raw, sql, type Piece, type Sql } from './sql.js';
@@ -24,7 +31,7 @@ const nextDay = (day: string): string =>
   new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000).toISOString();
 
 /** The ad platform of a session, from the platform the channel rules gave it (NULL: none). */
-function adPlatformSql(q: CostsQuery): Sql {
+function adPlatformSql(q: MatchQuery): Sql {
   const whens = (Object.entries(q.platforms) as [AdPlatform, readonly string[]][]).flatMap(
     ([ad, names]) => names.map((n) => sql`WHEN ${p.text(n)} THEN ${p.text(ad)}`),
   );
@@ -36,6 +43,44 @@ const GROUP = {
   campaign: 'campaign',
   date: 'day',
 } as const satisfies Record<CostGroup, string>;
+
+/**
+ * The spend in effect (costs, rates, spend, ids, names), the paid sessions of the range (sess), and each
+ * matched session's campaign and rule (matched): the CTEs every spend-and-sessions read starts from.
+ */
+function matchCtes(ws: string, q: MatchQuery): Sql {
+  const w = p.text(ws);
+  return sql`  costs AS (${effectiveAdCostsSql(ws, q.from, q.to)}),
+  rates AS (${ratesSql(ws, q.from, q.to, q.currency)}),
+  spend AS (
+    SELECT c.platform AS platform, c.campaign_id AS campaign, CAST(c.cost_date AS VARCHAR) AS day,
+      c.campaign_name AS campaign_name, c.impressions AS impressions, c.clicks AS clicks,
+      c.cost_micros * x.rate / 1000000.0 AS cost, CASE WHEN x.rate IS NULL THEN 1 ELSE 0 END AS unrated
+    FROM costs c LEFT JOIN rates x ON x.key = ${rateKey('c')}),
+  ids AS (SELECT DISTINCT platform, campaign_id AS campaign FROM costs),
+  names AS (SELECT DISTINCT platform, campaign_id AS campaign, ${campaignNameKeySql('campaign_name')} AS name_key
+    FROM costs),
+  sess AS (
+    SELECT s.session_id AS session_id, CAST(${fn.utcDay('s.started_at')} AS VARCHAR) AS day,
+      ${adPlatformSql(q)} AS platform, s.campaign_id AS campaign_id, s.campaign AS raw_campaign,
+      s.click_ids AS click_ids, s.landing_url AS landing_url,
+      ${campaignNameKeySql(sql`coalesce(s.campaign, '')`)} AS name_key
+    FROM ${fn.table('sessions')} s
+    WHERE s.workspace_id = ${w} AND s.started_at >= ${p.time(`${q.from}T00:00:00.000Z`)}
+      AND s.started_at < ${p.time(nextDay(q.to))}
+      AND (${fn.inTexts('s.channel', q.paidChannels)} OR s.campaign_id IS NOT NULL)),
+  by_id AS (
+    SELECT s.session_id AS session_id, i.campaign AS campaign
+    FROM sess s JOIN ids i ON i.platform = s.platform AND i.campaign = s.campaign_id),
+  by_name AS (
+    SELECT s.session_id AS session_id, min(n.campaign) AS campaign
+    FROM sess s JOIN names n ON n.platform = s.platform AND n.name_key = s.name_key
+    WHERE s.name_key <> '' AND s.session_id NOT IN (SELECT session_id FROM by_id)
+    GROUP BY s.session_id),
+  matched AS (
+    SELECT session_id, campaign, 'campaign_id' AS rule FROM by_id
+    UNION ALL SELECT session_id, campaign, 'campaign_name' AS rule FROM by_name)`;
+}
 
 export function costsReportSql(ws: string, q: CostsQuery): Sql {
   const w = p.text(ws);
@@ -52,36 +97,7 @@ export function costsReportSql(ws: string, q: CostsQuery): Sql {
   const name = q.groupBy.includes('campaign')
     ? sql`, ${fn.argMax('campaign_name', 'day')} AS campaign_name`
     : sql``;
-  return sql`WITH
-  costs AS (${effectiveAdCostsSql(ws, q.from, q.to)}),
-  rates AS (${ratesSql(ws, q.from, q.to, q.currency)}),
-  spend AS (
-    SELECT c.platform AS platform, c.campaign_id AS campaign, CAST(c.cost_date AS VARCHAR) AS day,
-      c.campaign_name AS campaign_name, c.impressions AS impressions, c.clicks AS clicks,
-      c.cost_micros * x.rate / 1000000.0 AS cost, CASE WHEN x.rate IS NULL THEN 1 ELSE 0 END AS unrated
-    FROM costs c LEFT JOIN rates x ON x.key = ${rateKey('c')}),
-  ids AS (SELECT DISTINCT platform, campaign_id AS campaign FROM costs),
-  names AS (SELECT DISTINCT platform, campaign_id AS campaign, ${campaignNameKeySql('campaign_name')} AS name_key
-    FROM costs),
-  sess AS (
-    SELECT s.session_id AS session_id, CAST(${fn.utcDay('s.started_at')} AS VARCHAR) AS day,
-      ${adPlatformSql(q)} AS platform, s.campaign_id AS campaign_id,
-      ${campaignNameKeySql(sql`coalesce(s.campaign, '')`)} AS name_key
-    FROM ${fn.table('sessions')} s
-    WHERE s.workspace_id = ${w} AND s.started_at >= ${p.time(`${q.from}T00:00:00.000Z`)}
-      AND s.started_at < ${p.time(nextDay(q.to))}
-      AND (${fn.inTexts('s.channel', q.paidChannels)} OR s.campaign_id IS NOT NULL)),
-  by_id AS (
-    SELECT s.session_id AS session_id, i.campaign AS campaign
-    FROM sess s JOIN ids i ON i.platform = s.platform AND i.campaign = s.campaign_id),
-  by_name AS (
-    SELECT s.session_id AS session_id, min(n.campaign) AS campaign
-    FROM sess s JOIN names n ON n.platform = s.platform AND n.name_key = s.name_key
-    WHERE s.name_key <> '' AND s.session_id NOT IN (SELECT session_id FROM by_id)
-    GROUP BY s.session_id),
-  matched AS (
-    SELECT session_id, campaign, 'campaign_id' AS rule FROM by_id
-    UNION ALL SELECT session_id, campaign, 'campaign_name' AS rule FROM by_name),
+  return sql`WITH ${matchCtes(ws, q)},
   credited AS (
     SELECT touch_id, sum(conversions) AS conversions, sum(value) AS value
     FROM ${fn.table('attribution_credits')}
@@ -139,3 +155,62 @@ export const toCostsRow =
     conversions: Number(r.conversions),
     value: Number(r.value),
   });
+
+/** Paid sessions matched to no spend, by platform and the utm_campaign they carried, most first. */
+export function unmatchedCampaignsSql(ws: string, q: MatchQuery, limit = 50): Sql {
+  return sql`WITH ${matchCtes(ws, q)}
+  SELECT s.platform AS platform, s.raw_campaign AS campaign, ${fn.countAll()} AS sessions
+  FROM sess s LEFT JOIN matched m ON m.session_id = s.session_id
+  WHERE s.platform IS NOT NULL AND m.session_id IS NULL
+  GROUP BY s.platform, s.raw_campaign
+  ORDER BY sessions DESC, platform, campaign LIMIT ${p.int(limit)}`;
+}
+
+/** Paid sessions per platform and how many carried one of its click ids (auto-tagging's mark). */
+export function clickIdShareSql(ws: string, q: MatchQuery, click: ClickIdsByPlatform): Sql {
+  const has = (Object.entries(click) as [AdPlatform, readonly string[]][]).map(
+    ([ad, keys]) =>
+      sql`WHEN ${p.text(ad)} THEN ${join(
+        keys.map((k) => sql`${fn.jsonText('click_ids', k)} IS NOT NULL`),
+        ' OR ',
+      )}`,
+  );
+  return sql`WITH ${matchCtes(ws, q)}
+  SELECT platform, ${fn.countAll()} AS sessions,
+    ${fn.countIf(sql`CASE platform ${join(has, ' ')} ELSE false END`)} AS with_click_id
+  FROM sess WHERE platform IS NOT NULL
+  GROUP BY platform ORDER BY platform`;
+}
+
+/** Paid sessions with neither a utm_campaign nor a campaign id, by platform and landing page. */
+export function untaggedLandingsSql(ws: string, q: MatchQuery, limit = 50): Sql {
+  const page = fn.splitPart(fn.splitPart(sql`coalesce(landing_url, '')`, '#', 1), '?', 1);
+  return sql`WITH ${matchCtes(ws, q)}
+  SELECT platform, ${page} AS landing_page, ${fn.countAll()} AS sessions
+  FROM sess
+  WHERE platform IS NOT NULL AND (raw_campaign IS NULL OR raw_campaign = '') AND campaign_id IS NULL
+  GROUP BY platform, ${page}
+  ORDER BY sessions DESC, platform, landing_page LIMIT ${p.int(limit)}`;
+}
+
+export const toTaggingFacts = (
+  unmatched: Record<string, unknown>[],
+  clickIds: Record<string, unknown>[],
+  untagged: Record<string, unknown>[],
+): TaggingFacts => ({
+  unmatched: unmatched.map((r) => ({
+    platform: String(r.platform) as AdPlatform,
+    campaign: textOrNull(r.campaign),
+    sessions: Number(r.sessions),
+  })),
+  clickIds: clickIds.map((r) => ({
+    platform: String(r.platform) as AdPlatform,
+    sessions: Number(r.sessions),
+    withClickId: Number(r.with_click_id),
+  })),
+  untagged: untagged.map((r) => ({
+    platform: String(r.platform) as AdPlatform,
+    landingPage: String(r.landing_page),
+    sessions: Number(r.sessions),
+  })),
+});

@@ -1,0 +1,88 @@
+// The tagging-health report on the suite's engine: each seeded tagging mistake of the cost world is a
+// finding with the right spend and sessions (a campaign no session matches, a utm_campaign that names no
+// campaign, paid landings with no campaign tag, a platform whose clicks lack its click id, clicks the
+// site never saw, spend without an exchange rate).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { rebuild } from '../derive/derive.js';
+import { G, row, spend, world } from '../test-helpers/cost-world.js';
+import { add, page, withStore } from '../test-helpers/events.js';
+import { taggingHealth } from './tagging-health.js';
+
+test('each seeded tagging mistake is a finding with its spend and sessions', async () => {
+  await withStore(async (store) => {
+    await world(store);
+    // a campaign with spend and no tagged traffic
+    await spend(store, 'google', 'g-2', [row('2026-03-02', '333', 'Summer', 40)]);
+    // spend in a currency with no rate
+    await spend(store, 'meta', 'm-1', [row('2026-03-02', 'm5', 'Retarget', 10, 'EUR')]);
+    // auto-tagged clicks with no UTMs on /pricing, and enough tagged Google traffic without a gclid
+    // that the gclid share is low
+    await add(store, [
+      page('u1', '2026-03-01T15:00:00Z', 'https://acme.io/pricing?gclid=abc'),
+      ...Array.from({ length: 10 }, (_, i) =>
+        page(`t${i}`, '2026-03-02T08:00:00Z', `${G}&utm_campaign=Brand&utm_id=111`),
+      ),
+    ]);
+    await rebuild(store, 'w');
+
+    const r = await taggingHealth.run(
+      { store, workspaceId: 'w' },
+      taggingHealth.params.parse({ from: '2026-03-01', to: '2026-03-02' }),
+    );
+    const of = (check: string) => r.findings.filter((f) => f.check === check);
+    assert.deepEqual(
+      of('spend_without_sessions').map((f) => [f.platform, f.campaign, f.spend]),
+      [
+        ['google', '333', 40],
+        ['meta', 'm5', null],
+      ],
+    );
+    assert.match(of('spend_without_sessions')[0]!.fix, /utm_campaign=Summer or utm_id=333/);
+    assert.deepEqual(
+      of('sessions_without_spend').map((f) => [f.platform, f.campaign, f.sessions]),
+      [['google', 'untracked', 1]],
+    );
+    assert.deepEqual(
+      of('untagged_landing_page').map((f) => [
+        f.platform,
+        f.sessions,
+        f.detail.includes('https://acme.io/pricing'),
+      ]),
+      [['google', 1, true]],
+    );
+    // 1 of 15 paid Google sessions carried a gclid; the spend concerned is Google's
+    assert.deepEqual(
+      of('auto_tagging_off').map((f) => [f.platform, f.sessions, f.spend]),
+      [['google', 15, 190]],
+    );
+    // 40 clicks a day reported: Brand's 11 sessions on 03-02 are too few, and so on
+    const clicks = of('clicks_without_sessions').map(
+      (f) => `${f.campaign} ${f.date} ${f.sessions}`,
+    );
+    assert.ok(clicks.includes('111 2026-03-01 1'), clicks.join('; '));
+    assert.ok(clicks.includes('333 2026-03-02 0'), clicks.join('; '));
+    assert.deepEqual(
+      of('spend_without_rate').map((f) => [f.date, f.detail.includes('EUR')]),
+      [['2026-03-02', true]],
+    );
+    // findings come check by check
+    const order = r.findings.map((f) => f.check);
+    assert.equal(order.indexOf('spend_without_rate'), order.length - 1);
+  });
+});
+
+test('a clean account has no findings', async () => {
+  await withStore(async (store) => {
+    await add(store, [
+      page('c1', '2026-03-01T09:00:00Z', `${G}&utm_campaign=Brand&utm_id=111&gclid=x1`),
+    ]);
+    await spend(store, 'google', 'g-1', [{ ...row('2026-03-01', '111', 'Brand', 5), clicks: 1 }]);
+    await rebuild(store, 'w');
+    const r = await taggingHealth.run(
+      { store, workspaceId: 'w' },
+      taggingHealth.params.parse({ from: '2026-03-01', to: '2026-03-02' }),
+    );
+    assert.deepEqual(r.findings, []);
+  });
+});
