@@ -17,6 +17,7 @@ import type { FxStore } from './areas/fx.js';
 import type { AdCostsStore } from './areas/ad-costs.js';
 import type { CrmStore } from './areas/crm.js';
 import type { WebhookReceiptsStore } from './areas/webhook-receipts.js';
+import type { StripeStore } from './areas/stripe.js';
 
 /**
  * The data areas, implemented by every data engine (src/store/engines/<engine>/). Every read and write
@@ -42,4 +43,5 @@ export interface DataStore
     FxStore,
     AdCostsStore,
     CrmStore,
-    WebhookReceiptsStore {}
+    WebhookReceiptsStore,
+    StripeStore {}

@@ -21,6 +21,7 @@ import {
   crmStageKeys,
   deriveCrmMilestones,
 } from './crm.js';
+import { appendStripeFacts, replaceRevenueMilestones, stripeFacts } from './stripe.js';
 import { openChdbConnection } from './chdb-connection.js';
 import { ClickHouseError, type ClickHouseConnection } from './connection.js';
 import {
@@ -152,6 +153,7 @@ export async function openClickHouseData(location: ClickHouseDataLocation): Prom
       crmMatchCounts,
       crmDeals,
     }),
+    ...bind(s, { appendStripeFacts, stripeFacts, replaceRevenueMilestones }),
   };
   STORES.set(data, s);
   return data;

@@ -37,6 +37,7 @@ import {
   crmStageKeys,
   deriveCrmMilestones,
 } from './crm-repo.js';
+import { appendStripeFacts, replaceRevenueMilestones, stripeFacts } from './stripe-repo.js';
 import {
   countPersons,
   currentIdentities,
@@ -209,6 +210,7 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
       crmMatchCounts,
       crmDeals,
     }),
+    ...bind(db, { appendStripeFacts, stripeFacts, replaceRevenueMilestones }),
   };
   DATABASE.set(data, db);
   return { data, control };
