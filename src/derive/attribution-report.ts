@@ -25,6 +25,7 @@ import {
 } from './attribution-settings.js';
 import { funnelFor, unknownMilestone } from './funnel.js';
 import { withWorkspaceLock } from './workspace-lock.js';
+import { deriveStripeMilestones } from './stripe-customers.js';
 
 export const ALL_MODEL_NAMES: readonly StoredModelName[] = [
   ...RULE_MODEL_NAMES,
@@ -217,6 +218,9 @@ export async function changeAttributionSettings(
         [],
       );
     }
+    // a customer's value from subscription revenue is written on its milestone: derive it again
+    if (before.customerValue !== settings.customerValue)
+      await deriveStripeMilestones(store, workspaceId, { value: settings.customerValue });
     const credits = await creditWorkspace(store, workspaceId, settings);
     return { settings, credits };
   });
