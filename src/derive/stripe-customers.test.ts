@@ -6,7 +6,9 @@ import type { MrrMovement } from '../revenue/index.js';
 import { backfillFact } from '../sources/stripe/index.js';
 import { add, identify, withStore } from '../test-helpers/events.js';
 import type { RawEvent } from '../store/types.js';
-import { rebuild } from './derive.js';
+import { FIXTURE_NAMES, fixtureText } from '../test-helpers/stripe-fixtures.js';
+import { deriveAffected, rebuild } from './derive.js';
+import { recordStripeReceipts } from './stripe-record.js';
 import { earnedRevenue, matchStripeCustomers, revenueMilestones } from './stripe-customers.js';
 
 const customer = (id: string, fields: Record<string, unknown>) =>
@@ -123,4 +125,28 @@ test("a customer milestone is worth its first year's subscription revenue, or al
     revenueMilestones(moves, [{ ...matches[0]!, personId: null }], 'lifetime', now),
     [],
   );
+});
+
+test('a customer no one matched reaches its milestone when its person appears later (live derive)', async () => {
+  await withStore(async (store) => {
+    await recordStripeReceipts(
+      store,
+      'w',
+      FIXTURE_NAMES.map((name) => ({
+        workspaceId: 'w',
+        vendor: 'stripe',
+        key: name,
+        receivedAt: '2026-07-01T00:00:00.000Z',
+        contentType: 'application/json',
+        body: fixtureText(name),
+      })),
+    );
+    const customers = async () =>
+      (await store.attributionInputs('w', 'customer')).conversions.map((c) => c.value);
+    assert.deepEqual(await customers(), []);
+    // Ada identifies herself on the site by the e-mail of her Stripe customer
+    await add(store, [identify('anon-ada', '2026-07-02T00:00:00Z', 'ada@example.com')]);
+    await deriveAffected(store, 'w', ['anon-ada']);
+    assert.deepEqual(await customers(), [999.6]);
+  });
 });

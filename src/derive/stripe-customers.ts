@@ -4,6 +4,7 @@
 // and counted; a later match credits it when the milestones are derived again.
 import { addMonthsClamped, toMajorUnits, type MrrMovement } from '../revenue/index.js';
 import type { Store } from '../store/store.js';
+import { attributionSettingsFor } from './attribution-settings.js';
 import type { RevenueMilestone, StripeFact } from '../store/types.js';
 import { stripeRevenue } from './stripe-revenue.js';
 
@@ -191,4 +192,14 @@ export async function deriveStripeMilestones(
   const rows = revenueMilestones(movements, matches, opts.value, opts.now ?? Date.now());
   const milestones = await store.replaceRevenueMilestones(ws, rows);
   return { ...matchSummary(matches), milestones };
+}
+
+/**
+ * The Stripe milestones derived again when the workspace has Stripe facts (persons merge, split and
+ * appear: a customer matched later reaches its milestone then), under its customer value setting.
+ */
+export async function rederiveStripeMilestones(store: Store, ws: string): Promise<void> {
+  if ((await store.countStripeFacts(ws)) === 0) return;
+  const { customerValue } = await attributionSettingsFor(store, ws);
+  await deriveStripeMilestones(store, ws, { value: customerValue });
 }

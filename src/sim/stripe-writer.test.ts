@@ -185,6 +185,9 @@ test('the same world backfilled through list pages: each customer ends at the tr
     const done = await store.getConnector(workspace.id, 'stripe');
     assert.equal(done?.cursor, null);
     assert.equal(done?.lastSync?.status, 'ok');
+    // the key is in no result, status or stored setting the sync wrote
+    for (const shown of [first, second, stopped?.lastSync, done?.lastSync, stopped?.cursor])
+      assert.ok(!JSON.stringify(shown ?? null).includes('sk_test_sim_backfill_0001'));
     // a second full pass stores nothing new
     assert.equal((await syncStripe(store, box, workspace.id, { client })).inserted, 0);
 

@@ -41,6 +41,8 @@ export const REVENUE_MILESTONE_SOURCE = 'revenue:stripe';
 export interface StripeStore {
   /** Stores Stripe payloads as facts, durably, each key once (as appendCrmChanges does changes). */
   appendStripeFacts(workspaceId: string, facts: readonly StripeFact[]): Promise<CrmAppendResult>;
+  /** How many Stripe facts the workspace has (cheap: whether there is anything to derive). */
+  countStripeFacts(workspaceId: string): Promise<number>;
   /** The workspace's Stripe facts, by time then key. */
   stripeFacts(workspaceId: string): Promise<StripeFact[]>;
   /** Replaces the workspace's revenue milestones (source `revenue:stripe`) with these; how many. */

@@ -21,7 +21,12 @@ import {
   crmStageKeys,
   deriveCrmMilestones,
 } from './crm.js';
-import { appendStripeFacts, replaceRevenueMilestones, stripeFacts } from './stripe.js';
+import {
+  appendStripeFacts,
+  countStripeFacts,
+  replaceRevenueMilestones,
+  stripeFacts,
+} from './stripe.js';
 import { openChdbConnection } from './chdb-connection.js';
 import { ClickHouseError, type ClickHouseConnection } from './connection.js';
 import {
@@ -153,7 +158,12 @@ export async function openClickHouseData(location: ClickHouseDataLocation): Prom
       crmMatchCounts,
       crmDeals,
     }),
-    ...bind(s, { appendStripeFacts, stripeFacts, replaceRevenueMilestones }),
+    ...bind(s, {
+      appendStripeFacts,
+      countStripeFacts,
+      stripeFacts,
+      replaceRevenueMilestones,
+    }),
   };
   STORES.set(data, s);
   return data;

@@ -5,6 +5,7 @@ import type { CrmAppendResult } from '../../areas/crm.js';
 import type { RevenueMilestone, StripeFact } from '../../areas/stripe.js';
 import { crmMatchRows, freshChanges, groupMatchKeys } from '../neutral/crm-rows.js';
 import {
+  countStripeFactsSql,
   listStripeFactsSql,
   listStripeMatchKeysSql,
   notRevenueMilestones,
@@ -41,6 +42,10 @@ export async function appendStripeFacts(
     );
   }
   return { inserted: fresh.length, duplicates: facts.length - fresh.length };
+}
+
+export async function countStripeFacts(s: ChStore, ws: string): Promise<number> {
+  return Number((await queryNeutral(s.conn, s.database, countStripeFactsSql(ws)))[0]?.n ?? 0);
 }
 
 export async function stripeFacts(s: ChStore, ws: string): Promise<StripeFact[]> {

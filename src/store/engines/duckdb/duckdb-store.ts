@@ -37,7 +37,12 @@ import {
   crmStageKeys,
   deriveCrmMilestones,
 } from './crm-repo.js';
-import { appendStripeFacts, replaceRevenueMilestones, stripeFacts } from './stripe-repo.js';
+import {
+  appendStripeFacts,
+  countStripeFacts,
+  replaceRevenueMilestones,
+  stripeFacts,
+} from './stripe-repo.js';
 import {
   countPersons,
   currentIdentities,
@@ -210,7 +215,12 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
       crmMatchCounts,
       crmDeals,
     }),
-    ...bind(db, { appendStripeFacts, stripeFacts, replaceRevenueMilestones }),
+    ...bind(db, {
+      appendStripeFacts,
+      countStripeFacts,
+      stripeFacts,
+      replaceRevenueMilestones,
+    }),
   };
   DATABASE.set(data, db);
   return { data, control };

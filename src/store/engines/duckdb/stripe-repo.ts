@@ -8,6 +8,7 @@ import {
 } from '../../areas/stripe.js';
 import { crmMatchRows, freshChanges, groupMatchKeys } from '../neutral/crm-rows.js';
 import {
+  countStripeFactsSql,
   listStripeFactsSql,
   listStripeMatchKeysSql,
   revenueMilestoneRow,
@@ -56,6 +57,10 @@ export async function appendStripeFacts(
     }
     return { inserted: fresh.length, duplicates: facts.length - fresh.length };
   });
+}
+
+export async function countStripeFacts(db: Db, ws: string): Promise<number> {
+  return Number((await queryNeutral(db, countStripeFactsSql(ws)))[0]?.n ?? 0);
 }
 
 export async function stripeFacts(db: Db, ws: string): Promise<StripeFact[]> {

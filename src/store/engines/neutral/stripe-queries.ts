@@ -50,6 +50,10 @@ export function storedStripeKeysSql(ws: string, keys: readonly string[]): Sql {
     WHERE workspace_id = ${p.text(ws)} AND ${fn.inSet('key', p.texts(keys))}`;
 }
 
+export function countStripeFactsSql(ws: string): Sql {
+  return sql`SELECT ${fn.countAll()} AS n FROM ${fn.table('stripe_facts')} WHERE workspace_id = ${p.text(ws)}`;
+}
+
 export function listStripeFactsSql(ws: string): Sql {
   return sql`SELECT key, origin, object_type, object_id, customer_id,
       ${fn.epochMs('occurred_at')} AS occurred_ms, body
