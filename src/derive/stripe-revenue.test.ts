@@ -108,5 +108,9 @@ test('a backfilled object read again unchanged is the same fact; changed, a new 
       ],
     );
     assert.deepEqual(await store.stripeFacts('other'), []);
+    // two appends of the same new fact at once: read back once
+    const d = backfillFact('subscriptions', { ...sub, quantity: 11 }, NOW + 3000);
+    await Promise.all([store.appendStripeFacts('w', [d]), store.appendStripeFacts('w', [d])]);
+    assert.equal((await store.stripeFacts('w')).filter((f) => f.key === d.key).length, 1);
   });
 });

@@ -8,6 +8,7 @@ import {
   countStripeFactsSql,
   listStripeFactsSql,
   listStripeMatchKeysSql,
+  onePerKey,
   notRevenueMilestones,
   revenueMilestoneRow,
   storedStripeKeysSql,
@@ -50,8 +51,10 @@ export async function countStripeFacts(s: ChStore, ws: string): Promise<number> 
 
 export async function stripeFacts(s: ChStore, ws: string): Promise<StripeFact[]> {
   const keys = groupMatchKeys(await queryNeutral(s.conn, s.database, listStripeMatchKeysSql(ws)));
-  return (await queryNeutral(s.conn, s.database, listStripeFactsSql(ws))).map((r) =>
-    toStripeFact(r, keys),
+  return onePerKey(
+    (await queryNeutral(s.conn, s.database, listStripeFactsSql(ws))).map((r) =>
+      toStripeFact(r, keys),
+    ),
   );
 }
 

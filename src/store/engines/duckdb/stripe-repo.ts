@@ -11,6 +11,7 @@ import {
   countStripeFactsSql,
   listStripeFactsSql,
   listStripeMatchKeysSql,
+  onePerKey,
   revenueMilestoneRow,
   STRIPE_FACT_COLUMNS,
   storedStripeKeysSql,
@@ -65,7 +66,9 @@ export async function countStripeFacts(db: Db, ws: string): Promise<number> {
 
 export async function stripeFacts(db: Db, ws: string): Promise<StripeFact[]> {
   const keys = groupMatchKeys(await queryNeutral(db, listStripeMatchKeysSql(ws)));
-  return (await queryNeutral(db, listStripeFactsSql(ws))).map((r) => toStripeFact(r, keys));
+  return onePerKey(
+    (await queryNeutral(db, listStripeFactsSql(ws))).map((r) => toStripeFact(r, keys)),
+  );
 }
 
 export async function replaceRevenueMilestones(

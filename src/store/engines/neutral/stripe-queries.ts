@@ -69,6 +69,12 @@ export function listStripeMatchKeysSql(ws: string): Sql {
     ORDER BY k.key, k.kind, k.position`;
 }
 
+/** Each key once (two racing appends on an engine without transactions may both have stored one). */
+export function onePerKey<T extends { key: string }>(facts: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return facts.filter((f) => !seen.has(f.key) && (seen.add(f.key), true));
+}
+
 export function toStripeFact(r: Row, keys: ReadonlyMap<string, Map<string, string[]>>): StripeFact {
   const k = keys.get(String(r.key));
   const list = (kind: string) => k?.get(kind) ?? [];
