@@ -26,6 +26,7 @@ import {
 import { milestoneValueCaveats, type MissingRate } from './crm-milestones.js';
 import { funnelFor, unknownMilestone } from './funnel.js';
 import { withWorkspaceLock } from './workspace-lock.js';
+import { deriveStripeMilestones } from './stripe-customers.js';
 
 export const ALL_MODEL_NAMES: readonly StoredModelName[] = [
   ...RULE_MODEL_NAMES,
@@ -229,6 +230,9 @@ export async function changeAttributionSettings(
         [],
       );
     }
+    // a customer's value from subscription revenue is written on its milestone: derive it again
+    if (before.customerValue !== settings.customerValue)
+      await deriveStripeMilestones(store, workspaceId, { value: settings.customerValue });
     const credits = await creditWorkspace(store, workspaceId, settings);
     return { settings, credits };
   });

@@ -40,6 +40,8 @@ export const AttributionSettingsSchema = z
     halfLifeDays: z.number().positive().max(365).default(DEFAULT_HALF_LIFE_DAYS),
     markovOrder: z.number().int().min(1).max(MAX_MARKOV_ORDER).default(1),
     shapleyValue: z.enum(['conversions', 'rate']).default('conversions'),
+    /** What a `customer` milestone from subscription revenue is worth: its first year, or all so far. */
+    customerValue: z.enum(['first_year', 'lifetime']).default('first_year'),
     directChannels: z.array(z.string().min(1)).max(20).optional(),
     custom: z
       .object({

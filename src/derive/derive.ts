@@ -10,6 +10,7 @@ import {
   type CreditSummary,
 } from './attribution-credits.js';
 import { deriveCrmMilestones } from './crm-milestones.js';
+import { rederiveStripeMilestones } from './stripe-customers.js';
 import { resolvePersons, type IdentitySummary } from './resolve-persons.js';
 import { deriveSessions } from './sessions.js';
 import { refreshUserAgents } from './user-agents.js';
@@ -46,6 +47,7 @@ async function rebuildUnlocked(
   const identity = await resolvePersons(store, workspaceId, settings);
   const leads = await store.deriveLeadMilestones(workspaceId);
   await deriveCrmMilestones(store, workspaceId);
+  await rederiveStripeMilestones(store, workspaceId);
   const credits = await creditWorkspace(store, workspaceId);
   return { sessions: s.sessions, identity, leads, credits };
 }
@@ -126,6 +128,8 @@ async function deriveAffectedUnlocked(
     // CRM milestones follow their persons through merges and splits (whole: CRM facts are few)
     if ((await store.crmStageKeys(workspaceId)).length > 0)
       await deriveCrmMilestones(store, workspaceId);
+    // so do the Stripe customers' (a customer matched only now reaches its milestone now)
+    await rederiveStripeMilestones(store, workspaceId);
     // a scoped resolution names every person whose ids, events or milestones moved
     const credits = await creditPersons(store, workspaceId, [...persons], {
       ...opts,

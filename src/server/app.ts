@@ -22,6 +22,7 @@ import { reportRoutes } from './routes/reports.js';
 import { peopleRoutes } from './routes/people.js';
 import { conversionsRoutes } from './routes/conversions.js';
 import { fxRoutes } from './routes/fx.js';
+import { revenueRoutes } from './routes/revenue.js';
 import { channelsRoutes } from './routes/channels.js';
 import { ingestStatusRoutes } from './routes/ingest-status.js';
 import { ingestRetryRoutes } from './routes/ingest-retry.js';
@@ -154,6 +155,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   attributionRoutes(app, deps.store);
   funnelRoutes(app, deps.store);
   reportRoutes(app, deps.store);
+  revenueRoutes(app, deps.store);
   privacyRoutes(app, deps.store, redaction, deps.config.redactParams);
   await workspacesRoutes(app, {
     store: deps.store,

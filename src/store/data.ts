@@ -18,6 +18,7 @@ import type { AdCostsStore } from './areas/ad-costs.js';
 import type { CostsStore } from './areas/costs.js';
 import type { CrmStore } from './areas/crm.js';
 import type { WebhookReceiptsStore } from './areas/webhook-receipts.js';
+import type { StripeStore } from './areas/stripe.js';
 
 /**
  * The data areas, implemented by every data engine (src/store/engines/<engine>/). Every read and write
@@ -44,4 +45,5 @@ export interface DataStore
     AdCostsStore,
     CostsStore,
     CrmStore,
-    WebhookReceiptsStore {}
+    WebhookReceiptsStore,
+    StripeStore {}

@@ -16,3 +16,4 @@ export * from './areas/redaction.js';
 export * from './areas/privacy.js';
 export * from './areas/inspection.js';
 export * from './areas/crm.js';
+export * from './areas/stripe.js';

@@ -200,6 +200,30 @@ export async function seedTwoPersons({ duck, duckDb, ch, dir }: BothEngines): Pr
     payment('pay-ann', ANN_EMAIL),
     payment('pay-bob', BOB_EMAIL),
   ]);
+  // a Stripe customer of each (found by its e-mail) and a subscription event of it (found by its customer)
+  const stripe = (who: string, email: string) => [
+    {
+      key: `stripe:customer:cus_${who}:1`,
+      origin: 'backfill' as const,
+      objectType: 'customer',
+      objectId: `cus_${who}`,
+      customerId: `cus_${who}`,
+      occurredAt: Date.parse('2024-05-06T00:00:00.000Z'),
+      body: JSON.stringify({ id: `cus_${who}`, object: 'customer', email }),
+      match: { emails: [email], phones: [], anonymousIds: [], contactIds: [], companyIds: [] },
+    },
+    {
+      key: `stripe:evt_${who}`,
+      origin: 'event' as const,
+      objectType: 'subscription',
+      objectId: `sub_${who}`,
+      customerId: `cus_${who}`,
+      occurredAt: Date.parse('2024-05-06T00:00:00.000Z'),
+      body: '{}',
+      match: { emails: [], phones: [], anonymousIds: [], contactIds: [], companyIds: [] },
+    },
+  ];
+  await duck.appendStripeFacts(WS, [...stripe('ann', ANN_EMAIL), ...stripe('bob', BOB_EMAIL)]);
   // derived rows: DuckDB's derive, then a quarantine and identity-log rows naming each person
   await rebuild(duck, WS);
   const ann = await selection(duck, 'ann', [letter(0), letter(1)]);
@@ -221,6 +245,7 @@ export async function seedTwoPersons({ duck, duckDb, ch, dir }: BothEngines): Pr
     'crm_changes',
     'crm_match_keys',
     'revenue_records',
+    'stripe_facts',
     'sessions',
     'identities',
     'identity_seen',

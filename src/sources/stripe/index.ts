@@ -4,3 +4,4 @@ export * from './signature.js';
 export * from './schemas.js';
 export * from './mapping.js';
 export * from './client.js';
+export * from './facts.js';

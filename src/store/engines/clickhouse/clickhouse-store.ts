@@ -23,6 +23,12 @@ import {
   crmStageKeys,
   deriveCrmMilestones,
 } from './crm.js';
+import {
+  appendStripeFacts,
+  countStripeFacts,
+  replaceRevenueMilestones,
+  stripeFacts,
+} from './stripe.js';
 import { openChdbConnection } from './chdb-connection.js';
 import { ClickHouseError, type ClickHouseConnection } from './connection.js';
 import {
@@ -155,6 +161,12 @@ export async function openClickHouseData(location: ClickHouseDataLocation): Prom
       crmMatchCounts,
       crmDeals,
       crmMissingRates,
+    }),
+    ...bind(s, {
+      appendStripeFacts,
+      countStripeFacts,
+      stripeFacts,
+      replaceRevenueMilestones,
     }),
   };
   STORES.set(data, s);

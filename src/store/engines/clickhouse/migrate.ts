@@ -75,6 +75,12 @@ export const CH_MIGRATIONS: readonly ChMigration[] = [
     name: 'webhook receipts',
     statements: (target) => [createTableSql(tableSpec('webhook_receipts'), target)],
   },
+  {
+    // Stripe's payloads as facts (DuckDB's version 25)
+    version: 8,
+    name: 'stripe facts',
+    statements: (target) => [createTableSql(tableSpec('stripe_facts'), target)],
+  },
 ];
 
 /** The bookkeeping table (replicated too on a cluster, so every node agrees on the version). */

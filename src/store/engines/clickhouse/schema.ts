@@ -424,6 +424,23 @@ export const TABLES: readonly TableSpec[] = [
     engine: 'ReplacingMergeTree',
     orderBy: ['workspace_id', 'vendor', 'dedup_key'],
   },
+  {
+    name: 'stripe_facts',
+    note: "facts: Stripe's events and backfilled objects, one row per key (a re-read is skipped at append)",
+    columns: [
+      `workspace_id ${S}`,
+      `key ${S}`,
+      `origin LowCardinality(${S})`,
+      `object_type LowCardinality(${S})`,
+      `object_id ${S}`,
+      `customer_id ${NS}`,
+      `occurred_at ${TS}`,
+      `body ${S}`,
+      `recorded_at ${TS} DEFAULT now64(3)`,
+    ],
+    engine: 'MergeTree',
+    orderBy: ['workspace_id', 'key'],
+  },
 ];
 
 /**

@@ -51,11 +51,12 @@ const CASTS: Readonly<Record<string, string>> = {
 };
 
 /** Inserts rows in one statement: each column a list parameter, the lists zipped by unnest. */
-async function insertRows(
+export async function insertRows(
   conn: DuckDBConnection,
   table: string,
   columns: readonly string[],
   rows: ReadonlyArray<Readonly<Record<string, string | number | null>>>,
+  casts: Readonly<Record<string, string>> = CASTS,
 ): Promise<void> {
   const params: Record<string, DuckDBValue> = {};
   const types: Record<string, typeof VARCHAR_LIST> = {};
@@ -66,7 +67,7 @@ async function insertRows(
     types[`c${i}`] = VARCHAR_LIST;
   });
   const unnested = columns.map((c, i) => `unnest($c${i}) AS ${c}`).join(', ');
-  const cast = columns.map((c) => (CASTS[c] ? `CAST(${c} AS ${CASTS[c]})` : c)).join(', ');
+  const cast = columns.map((c) => (casts[c] ? `CAST(${c} AS ${casts[c]})` : c)).join(', ');
   await conn.run(
     `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${cast} FROM (SELECT ${unnested})`,
     params,

@@ -40,6 +40,12 @@ import {
   deriveCrmMilestones,
 } from './crm-repo.js';
 import {
+  appendStripeFacts,
+  countStripeFacts,
+  replaceRevenueMilestones,
+  stripeFacts,
+} from './stripe-repo.js';
+import {
   countPersons,
   currentIdentities,
   deriveLeadMilestones,
@@ -212,6 +218,12 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
       crmMatchCounts,
       crmDeals,
       crmMissingRates,
+    }),
+    ...bind(db, {
+      appendStripeFacts,
+      countStripeFacts,
+      stripeFacts,
+      replaceRevenueMilestones,
     }),
   };
   DATABASE.set(data, db);

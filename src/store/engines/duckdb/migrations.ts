@@ -513,4 +513,24 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (workspace_id, vendor, dedup_key)
       );`,
   },
+  {
+    version: 25,
+    name: 'stripe_facts',
+    // Facts: Stripe's payloads as read (src/connectors/stripe-facts.ts): each verified webhook event
+    // and each backfilled customer, subscription and invoice, one row per key (a redelivery or a
+    // re-read of an unchanged object is skipped at append). A customer's match keys are stored in
+    // crm_match_keys under its key. MRR and movements are derived from these in the domain.
+    sql: `
+      CREATE TABLE stripe_facts (
+        workspace_id VARCHAR NOT NULL,
+        key VARCHAR NOT NULL,
+        origin VARCHAR NOT NULL,          -- event | backfill
+        object_type VARCHAR NOT NULL,
+        object_id VARCHAR NOT NULL,
+        customer_id VARCHAR,
+        occurred_at TIMESTAMPTZ NOT NULL,
+        body VARCHAR NOT NULL,
+        recorded_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      );`,
+  },
 ];

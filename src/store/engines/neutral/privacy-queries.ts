@@ -15,6 +15,8 @@ export const PERSON_TABLE_KINDS = {
   // CRM changes and revenue before their match keys: they are found through the keys
   crm_changes: 'fact',
   revenue_records: 'fact',
+  // a Stripe customer's facts are found through its customer fact's match keys
+  stripe_facts: 'fact',
   crm_match_keys: 'fact',
   sessions: 'derived',
   identities: 'derived',
@@ -91,6 +93,17 @@ function crmKeysOf(workspaceId: string, owned: readonly IdentifierKey[]): Sql | 
 }
 
 /**
+ * Stripe facts of the customers whose customer fact names one of the person's identifiers: every
+ * event and object of such a customer (a subscription names no e-mail, but is theirs).
+ */
+function stripeCustomersOf(workspaceId: string, owned: readonly IdentifierKey[]): Sql | undefined {
+  const keys = crmKeysOf(workspaceId, owned);
+  if (keys === undefined) return undefined;
+  return sql`(customer_id IN (SELECT value FROM ${fn.table('crm_match_keys')}
+    WHERE workspace_id = ${p.text(workspaceId)} AND kind = 'stripe_customer' AND ${keys}) OR ${keys})`;
+}
+
+/**
  * Each table's rows about the person. A shared device is the person's only for their stretches of its time:
  * its events by their time and its sessions by their start, its identities rows by person id; the
  * identifiers the filters match by (kind, value) leave it out, so its rows of other persons, and its edges
@@ -120,6 +133,7 @@ export function personTables(workspaceId: string, sel: PersonSelection): PersonT
     dead_letters: anyOf([inValues('id', sel.deadLetters)]),
     crm_changes: sql`${ws} AND ${anyOf([crmKeysOf(workspaceId, owned)])}`,
     revenue_records: sql`${ws} AND ${anyOf([crmKeysOf(workspaceId, owned)])}`,
+    stripe_facts: sql`${ws} AND ${anyOf([stripeCustomersOf(workspaceId, owned)])}`,
     crm_match_keys: sql`${ws} AND ${anyOf([crmKeysOf(workspaceId, owned)])}`,
     sessions: sql`${ws} AND ${anyOf([
       inValues('anonymous_id', e.anonymousIds),
