@@ -25,10 +25,12 @@ test("a workspace's Stripe receipts are stored as facts once; others are left al
     assert.deepEqual(await loadStripeReceipts(store, 'w', [...others, ...mine]), {
       inserted: FIXTURE_NAMES.length,
       duplicates: 0,
+      erased: 0,
     });
     assert.deepEqual(await loadStripeReceipts(store, 'w', mine), {
       inserted: 0,
       duplicates: FIXTURE_NAMES.length,
+      erased: 0,
     });
     const facts = await store.stripeFacts('w');
     assert.deepEqual(facts.map((f) => f.key).sort(), mine.map((r) => `stripe:${r.key}`).sort());

@@ -97,6 +97,7 @@ test('a backfilled object read again unchanged is the same fact; changed, a new 
     assert.deepEqual(await store.appendStripeFacts('w', [a, b, c, event]), {
       inserted: 3,
       duplicates: 1,
+      erased: 0,
     });
     const stored = await store.stripeFacts('w');
     assert.deepEqual(

@@ -17,15 +17,20 @@ import {
   toStripeFact,
 } from '../neutral/stripe-queries.js';
 import { queryNeutral } from './dialect.js';
+import { withoutErased } from '../neutral/crm-erased.js';
 import type { ChStore } from './events.js';
 import { swapPartition } from './partition-swap.js';
 
 export async function appendStripeFacts(
   s: ChStore,
   ws: string,
-  facts: readonly StripeFact[],
+  all: readonly StripeFact[],
 ): Promise<CrmAppendResult> {
-  if (facts.length === 0) return { inserted: 0, duplicates: 0 };
+  if (all.length === 0) return { inserted: 0, duplicates: 0, erased: 0 };
+  // an erased person's customer is not stored again (neutral/crm-erased.ts)
+  const { kept: facts, erased } = await withoutErased(ws, all, s.privacyKey, (q) =>
+    queryNeutral(s.conn, s.database, q),
+  );
   const keys = [...new Set(facts.map((f) => f.key))];
   const stored = new Set(
     (await queryNeutral(s.conn, s.database, storedStripeKeysSql(ws, keys))).map((r) =>
@@ -42,7 +47,7 @@ export async function appendStripeFacts(
       fresh.map((f) => stripeFactRow(ws, f)),
     );
   }
-  return { inserted: fresh.length, duplicates: facts.length - fresh.length };
+  return { inserted: fresh.length, duplicates: facts.length - fresh.length, erased };
 }
 
 export async function countStripeFacts(s: ChStore, ws: string): Promise<number> {

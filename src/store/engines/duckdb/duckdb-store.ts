@@ -219,8 +219,8 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
       crmDeals,
       crmMissingRates,
     }),
+    appendStripeFacts: (ws, facts) => appendStripeFacts(db, ws, facts, privacyKey.value),
     ...bind(db, {
-      appendStripeFacts,
       countStripeFacts,
       stripeFacts,
       replaceRevenueMilestones,

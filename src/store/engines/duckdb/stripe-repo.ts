@@ -19,6 +19,7 @@ import {
   stripeFactRow,
   toStripeFact,
 } from '../neutral/stripe-queries.js';
+import { withoutErased } from '../neutral/crm-erased.js';
 import type { Db } from './connection.js';
 import { insertRows } from './crm-repo.js';
 import { queryNeutral, readNeutral } from './dialect.js';
@@ -28,10 +29,15 @@ const MATCH_COLUMNS = ['workspace_id', 'key', 'kind', 'value', 'position'];
 export async function appendStripeFacts(
   db: Db,
   ws: string,
-  facts: readonly StripeFact[],
+  all: readonly StripeFact[],
+  privacyKey?: string,
 ): Promise<CrmAppendResult> {
-  if (facts.length === 0) return { inserted: 0, duplicates: 0 };
+  if (all.length === 0) return { inserted: 0, duplicates: 0, erased: 0 };
   return db.transaction(async (conn) => {
+    // an erased person's customer is not stored again (neutral/crm-erased.ts)
+    const { kept: facts, erased } = await withoutErased(ws, all, privacyKey, (q) =>
+      readNeutral(conn, q),
+    );
     const keys = [...new Set(facts.map((f) => f.key))];
     const stored = new Set(
       (await readNeutral(conn, storedStripeKeysSql(ws, keys))).map((r) => String(r.key)),
@@ -56,7 +62,7 @@ export async function appendStripeFacts(
           matches.map((m) => ({ ...m })),
         );
     }
-    return { inserted: fresh.length, duplicates: facts.length - fresh.length };
+    return { inserted: fresh.length, duplicates: facts.length - fresh.length, erased };
   });
 }
 
