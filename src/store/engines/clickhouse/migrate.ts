@@ -75,6 +75,12 @@ export const CH_MIGRATIONS: readonly ChMigration[] = [
     name: 'webhook receipts',
     statements: (target) => [createTableSql(tableSpec('webhook_receipts'), target)],
   },
+  {
+    // the loader's markers (DuckDB's version 25)
+    version: 8,
+    name: 'webhook receipt loads',
+    statements: (target) => [createTableSql(tableSpec('webhook_receipt_loads'), target)],
+  },
 ];
 
 /** The bookkeeping table (replicated too on a cluster, so every node agrees on the version). */
