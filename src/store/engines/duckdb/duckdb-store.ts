@@ -61,7 +61,11 @@ import { completeErasure, erasePerson, listErasures, personRows } from './privac
 import { redactionRuns, redactStoredEvents } from './redact-repo.js';
 import { deriveSessions, listSessions, sessionsByChannel } from './sessions-repo.js';
 import { getSetting, setSetting } from './settings-repo.js';
-import { appendWebhookReceipt, listWebhookReceipts, markWebhookReceiptsLoaded } from './webhook-receipts-repo.js';
+import {
+  appendWebhookReceipt,
+  listWebhookReceipts,
+  markWebhookReceiptsLoaded,
+} from './webhook-receipts-repo.js';
 import {
   deleteConnector,
   getConnector,
