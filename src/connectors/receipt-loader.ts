@@ -24,6 +24,8 @@ export interface ReceiptIntake {
 }
 
 export interface ReceiptLoaderOptions {
+  /** How long a load waits after the first delivery that asks for it (ms; default 100). */
+  settleMs?: number;
   /** Receipts read per batch. */
   batchSize?: number;
   /** The first retry's wait and the longest (ms). Defaults 5 s and 15 min. */
@@ -102,10 +104,14 @@ export class ReceiptLoader {
 
   private kick(workspaceId: string): void {
     if (this.running.has(workspaceId)) return;
-    const run = this.drain(workspaceId).finally(() => {
-      this.running.delete(workspaceId);
-      if (!this.closed && this.pending.get(workspaceId)?.size) this.kick(workspaceId);
-    });
+    // a short wait first gathers the deliveries of a burst into one load (one re-derive, not one each)
+    const settle = this.opts.settleMs ?? 100;
+    const run = new Promise((r) => setTimeout(r, settle))
+      .then(() => this.drain(workspaceId))
+      .finally(() => {
+        this.running.delete(workspaceId);
+        if (!this.closed && this.pending.get(workspaceId)?.size) this.kick(workspaceId);
+      });
     this.running.set(workspaceId, run);
   }
 
