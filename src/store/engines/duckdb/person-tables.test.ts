@@ -31,9 +31,6 @@ const NOT_ABOUT_A_PERSON = new Set([
   'ad_costs', // what ad platforms report per campaign and day
   'ad_cost_imports', // which account and period each ad-cost import covered
   'webhook_receipt_loads', // which receipts the loader handed on: vendor event ids, no personal data
-  // TODO(issue 15): vendor deliveries may name a person (a Pipedrive person, an Outbound Message's
-  // Lead); their export and erasure come with the CRM facts mapped from them
-  'webhook_receipts',
 ]);
 
 const SELECTION: PersonSelection = {
