@@ -63,7 +63,7 @@ declare module 'fastify' {
       status(): LoaderStatus;
     };
     /** The webhook receipt loader: idle() waits until the receipts it was told of are loaded (or failed). */
-    receipts: { idle(): Promise<void> };
+    receipts: { idle(): Promise<void>; notify(workspaceId: string, vendor: string): void };
   }
 }
 
@@ -196,6 +196,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await started;
       await receipts.idle();
     },
+    notify: (ws: string, vendor: string) => receipts.notify(ws, vendor),
   });
   await trackerRoute(app, deps.config.trackerPath);
   // acknowledged events reach the store, and are derived (their segments deleted), before it closes;
