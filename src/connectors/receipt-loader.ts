@@ -94,12 +94,23 @@ export class ReceiptLoader {
     while (this.running.size > 0) await Promise.all([...this.running.values()]);
   }
 
-  /** Stops the retry timers and waits for the loads under way. */
-  async close(): Promise<void> {
+  /**
+   * Stops the retry timers and waits for the loads under way, at most `waitMs`: a load cut short by the
+   * store closing leaves its receipts unloaded (marking comes last), and the next start loads them.
+   */
+  async close(waitMs = 5_000): Promise<void> {
     this.closed = true;
     for (const r of this.retries.values()) if (r.timer) clearTimeout(r.timer);
     this.pending.clear();
-    await this.idle();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.idle(),
+      new Promise((r) => {
+        timer = setTimeout(r, waitMs);
+        timer.unref();
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   private kick(workspaceId: string): void {
