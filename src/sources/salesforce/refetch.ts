@@ -26,18 +26,34 @@ export async function refetchSalesforceChanges(
   options: { organizationId?: string | null; receivedAt?: number } = {},
 ): Promise<CrmChangeRecord[]> {
   const out: CrmChangeRecord[] = [];
+  // only the records asked for, whatever else an answer holds
+  const asked = (ids: readonly string[]) => {
+    const set = new Set(ids);
+    return (r: { Id: string }) => set.has(r.Id);
+  };
   const leads = idsOf(refs, 'Lead');
   if (leads.length > 0)
-    for (const l of await client.byIds('Lead', leads))
+    for (const l of (await client.byIds('Lead', leads)).filter(asked(leads)))
       out.push(...leadChanges(l, mapping, options));
   const contacts = idsOf(refs, 'Contact');
   if (contacts.length > 0)
-    for (const c of await client.byIds('Contact', contacts))
+    for (const c of (await client.byIds('Contact', contacts)).filter(asked(contacts)))
       out.push(...contactChanges(c, mapping, options));
   const opportunities = idsOf(refs, 'Opportunity');
-  if (opportunities.length > 0)
+  if (opportunities.length > 0) {
+    const details = await client.opportunityDetails(opportunities);
+    const mine = (r: { OpportunityId: string }) => opportunities.includes(r.OpportunityId);
     out.push(
-      ...opportunitiesChanges(await client.opportunityDetails(opportunities), mapping, options),
+      ...opportunitiesChanges(
+        {
+          opportunities: details.opportunities.filter(asked(opportunities)),
+          history: details.history.filter(mine),
+          contactRoles: details.contactRoles.filter(mine),
+        },
+        mapping,
+        options,
+      ),
     );
+  }
   return out;
 }
