@@ -180,7 +180,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       crmSettings: async (ws) => (await funnelFor(deps.store, ws)).crm,
       record: (ws, records) => recordCrmChanges(deps.store, ws, records),
     },
-    deps.receiptLoader ?? {},
+    {
+      // a failed load is told without a secret (the loader masks the connector's)
+      onError: (e) => deps.logger.warn(e, 'webhook deliveries not loaded; retried later'),
+      ...deps.receiptLoader,
+    },
   );
   await hooksRoutes(app, {
     store: deps.store,
