@@ -86,9 +86,8 @@ export function receiptMeaning(r: WebhookReceipt, mappings: ReceiptMappings = {}
 
 /**
  * A workspace's stored receipts of one vendor, read into change records (by key: a record given by two
- * receipts is one). TODO(issue 15): the CRM store's append of change records (src/store/areas/crm.ts,
- * another branch) is not on main yet; the loader that hands these to it, and re-fetches `refetch`, goes
- * here once it is.
+ * receipts is one), without re-fetching. The receipt loader (receipt-loader.ts) is what hands receipts
+ * on to the CRM facts, re-fetching what they name; this reads them all at once (inspection, tests).
  */
 export async function workspaceReceiptChanges(
   store: Store,

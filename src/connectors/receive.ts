@@ -55,6 +55,8 @@ export interface Delivery {
 /** What the route answers. */
 export interface Answer {
   status: 200;
+  /** The workspace the receipt is stored under. */
+  workspaceId: string;
   contentType: string;
   body: string;
   /** Whether this delivery was new (false: a redelivery, nothing stored). */
@@ -274,6 +276,7 @@ export async function receiveWebhook(
   const stored = outcome === 'stored';
   return {
     status: 200,
+    workspaceId: c.workspaceId,
     stored,
     ...(read.answer ?? {
       contentType: 'application/json; charset=utf-8',

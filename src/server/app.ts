@@ -43,6 +43,10 @@ import { resolveSecretKey } from '../config/secret-key.js';
 import { secretBox } from '../util/secret-box.js';
 import { connectorsRoutes } from './routes/connectors.js';
 import { hooksRoutes } from './routes/hooks.js';
+import { ReceiptLoader, type ReceiptLoaderOptions } from '../connectors/receipt-loader.js';
+import { recordStripeReceipts } from '../derive/stripe-record.js';
+import { recordCrmChanges } from '../derive/crm-milestones.js';
+import { funnelFor } from '../derive/funnel.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -60,6 +64,8 @@ declare module 'fastify' {
       /** The loader's lag and failures (for /readyz and /api/ingest/status). */
       status(): LoaderStatus;
     };
+    /** The webhook receipt loader: idle() waits until the receipts it was told of are loaded (or failed). */
+    receipts: { idle(): Promise<void>; notify(workspaceId: string, vendor: string): void };
   }
 }
 
@@ -71,6 +77,8 @@ export interface AppDeps {
   admin?: AdminCheck;
   /** The install's secret key (CLOSEDLOOP_SECRET_KEY); unset, resolved from the data directory. */
   secretKey?: string;
+  /** The webhook receipt loader's tuning (tests: short backoffs and vendor timeouts). */
+  receiptLoader?: ReceiptLoaderOptions;
 }
 
 // query parameters that carry a credential (Salesforce's webhook token): never in a request log line
@@ -167,12 +175,43 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // connector secrets are sealed under the install's key (config/secret-key.ts)
   const box = secretBox(deps.secretKey ?? resolveSecretKey(deps.config.dataDir).key);
   connectorsRoutes(app, deps.store, box);
-  await hooksRoutes(app, { store: deps.store, box, publicUrl: deps.config.publicUrl });
+  // verified deliveries become CRM facts after their 2xx; those a crash left unloaded, at start
+  const receipts = new ReceiptLoader(
+    deps.store,
+    box,
+    {
+      crmSettings: async (ws) => (await funnelFor(deps.store, ws)).crm,
+      record: (ws, records) => recordCrmChanges(deps.store, ws, records),
+      stripe: (ws, receipts) => recordStripeReceipts(deps.store, ws, receipts),
+    },
+    {
+      // a failed load is told without a secret (the loader masks the connector's)
+      onError: (e) => deps.logger.warn(e, 'webhook deliveries not loaded; retried later'),
+      ...deps.receiptLoader,
+    },
+  );
+  await hooksRoutes(app, {
+    store: deps.store,
+    box,
+    publicUrl: deps.config.publicUrl,
+    onReceipt: (ws, vendor) => receipts.notify(ws, vendor),
+  });
+  const started = receipts
+    .start()
+    .catch((err: unknown) => deps.logger.error({ err }, 'loading stored webhook receipts failed'));
+  app.decorate('receipts', {
+    idle: async () => {
+      await started;
+      await receipts.idle();
+    },
+    notify: (ws: string, vendor: string) => receipts.notify(ws, vendor),
+  });
   await trackerRoute(app, deps.config.trackerPath);
   // acknowledged events reach the store, and are derived (their segments deleted), before it closes;
   // the data-driven refits last, so a stop cut short by its deadline has the persons derived, or keeps
   // the segments for the next start
   app.addHook('onClose', async () => {
+    await receipts.close();
     await loader.stop();
     await deriver.drain();
     await loader.derived();

@@ -89,3 +89,38 @@ test('receipts appended at once (a burst of deliveries, each sent twice) are eac
     cleanup();
   }
 });
+
+test('load markers: unloaded receipts are those without one, per vendor and key; marking twice is harmless', async () => {
+  const { dir, cleanup } = tempDir();
+  const store = await openTestStore(dir);
+  try {
+    const { workspace: ws } = await createWorkspace(store, {
+      name: 'L',
+      currency: 'USD',
+      timezone: 'UTC',
+    });
+    for (const k of ['a', 'b', 'c'])
+      await store.appendWebhookReceipt(
+        receipt(ws.id, k, `2026-01-01T00:00:0${k.charCodeAt(0) - 96}.000Z`),
+      );
+    await store.appendWebhookReceipt({
+      ...receipt(ws.id, 'a', '2026-01-01T00:00:05.000Z'),
+      vendor: 'stripe',
+    });
+    const unloaded = async () =>
+      (await store.listWebhookReceipts({ workspaceId: ws.id, unloaded: true })).map(
+        (r) => `${r.vendor}:${r.key}`,
+      );
+    assert.deepEqual(await unloaded(), ['hubspot:a', 'hubspot:b', 'hubspot:c', 'stripe:a']);
+    await store.markWebhookReceiptsLoaded(ws.id, 'hubspot', ['a', 'c'], '2026-01-02T00:00:00.000Z');
+    await store.markWebhookReceiptsLoaded(ws.id, 'hubspot', ['a'], '2026-01-03T00:00:00.000Z');
+    assert.deepEqual(await unloaded(), ['hubspot:b', 'stripe:a']);
+    // another workspace's marker of the same key changes nothing here
+    await store.markWebhookReceiptsLoaded('ws_other', 'hubspot', ['b'], '2026-01-02T00:00:00.000Z');
+    assert.deepEqual(await unloaded(), ['hubspot:b', 'stripe:a']);
+    assert.equal((await store.listWebhookReceipts({ workspaceId: ws.id })).length, 4);
+  } finally {
+    await store.close();
+    cleanup();
+  }
+});

@@ -2,7 +2,7 @@ import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type ConfigOverrides } from '../config/config.js';
 import { newAdminToken } from '../server/admin-credential.js';
-import { buildApp } from '../server/app.js';
+import { buildApp, type AppDeps } from '../server/app.js';
 import { openTestStore } from './store.js';
 import type { Store } from '../store/store.js';
 import type { Workspace } from '../store/types.js';
@@ -22,7 +22,10 @@ export interface TestServer {
 }
 
 /** A real server on a loopback port with a fresh store and one workspace. */
-export async function startTestServer(overrides: ConfigOverrides = {}): Promise<TestServer> {
+export async function startTestServer(
+  overrides: ConfigOverrides = {},
+  extra: Pick<AppDeps, 'receiptLoader'> = {},
+): Promise<TestServer> {
   const { dir, cleanup } = tempDir();
   const store = await openTestStore(dir);
   const { workspace, secretKey } = await createWorkspace(store, {
@@ -37,6 +40,7 @@ export async function startTestServer(overrides: ConfigOverrides = {}): Promise<
     config,
     logger: pino({ level: 'silent' }),
     admin: admin.check,
+    ...extra,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();

@@ -224,6 +224,21 @@ export async function seedTwoPersons({ duck, duckDb, ch, dir }: BothEngines): Pr
     },
   ];
   await duck.appendStripeFacts(WS, [...stripe('ann', ANN_EMAIL), ...stripe('bob', BOB_EMAIL)]);
+  // vendor deliveries: Ann's e-mail in a Pipedrive person (in another case), her user id in
+  // an Outbound Message, Bob's e-mail; and one naming only the shared device and a longer e-mail
+  const receipt = (key: string, body: string, contentType = 'application/json') =>
+    duck.appendWebhookReceipt({
+      workspaceId: WS,
+      vendor: key.startsWith('sf') ? 'salesforce' : 'pipedrive',
+      key,
+      receivedAt: '2024-05-06T00:00:00.000Z',
+      contentType,
+      body,
+    });
+  await receipt('pd-ann', '{"data":{"id":7,"emails":[{"value":"Ann@X.test"}]}}');
+  await receipt('sf-ann', '<sf:Closedloop_User__c>u-ann</sf:Closedloop_User__c>', 'text/xml');
+  await receipt('pd-bob', `{"data":{"id":8,"emails":[{"value":"${BOB_EMAIL}"}]}}`);
+  await receipt('pd-none', '{"data":{"id":9,"emails":[{"value":"joann@x.test"}],"a":"a-shared"}}');
   // derived rows: DuckDB's derive, then a quarantine and identity-log rows naming each person
   await rebuild(duck, WS);
   const ann = await selection(duck, 'ann', [letter(0), letter(1)]);
@@ -246,6 +261,7 @@ export async function seedTwoPersons({ duck, duckDb, ch, dir }: BothEngines): Pr
     'crm_match_keys',
     'revenue_records',
     'stripe_facts',
+    'webhook_receipts',
     'sessions',
     'identities',
     'identity_seen',

@@ -129,7 +129,12 @@ test('stripe: a signed event is kept byte for byte; a redelivery, a bad or stale
 test('hubspot: X-HubSpot-Signature-v3 over method, URI, body and timestamp; a batch is one receipt; stale or over-full batches refused', async () => {
   const s = await startTestServer();
   try {
-    await connect(s, 'hubspot', { webhookSecret: HUBSPOT_SECRET, apiKey: 'pat-na1-hooks-0001' });
+    // the receipt loader's re-fetches go to a closed local port, never to HubSpot
+    await connect(s, 'hubspot', {
+      webhookSecret: HUBSPOT_SECRET,
+      apiKey: 'pat-na1-hooks-0001',
+      baseUrl: 'http://127.0.0.1:9',
+    });
     const path = `/hooks/hubspot/${s.workspace.id}`;
     const body = fixture('hubspot', 'webhook.batch.json');
     const uri = `${s.base}${path}`;

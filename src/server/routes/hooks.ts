@@ -21,7 +21,13 @@ const HookParams = z.object({ workspaceId: z.string().max(100) });
  */
 export async function hooksRoutes(
   fastify: FastifyInstance,
-  deps: { store: Store; box: SecretBox; publicUrl?: string | undefined },
+  deps: {
+    store: Store;
+    box: SecretBox;
+    publicUrl?: string | undefined;
+    /** Told each delivery answered 2xx, after its receipt is stored (the receipt loader). */
+    onReceipt?: (workspaceId: string, vendor: string) => void;
+  },
 ): Promise<void> {
   // the URI the vendor called: behind a proxy, the configured public URL, not the Host header
   const uriOf = (req: FastifyRequest) =>
@@ -58,6 +64,8 @@ export async function hooksRoutes(
               query: (req.query ?? {}) as Record<string, unknown>,
               body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
             });
+            // the facts are loaded after the answer, never before it
+            deps.onReceipt?.(answer.workspaceId, name);
             return reply.code(answer.status).type(answer.contentType).send(answer.body);
           }),
       );

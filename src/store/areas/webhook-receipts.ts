@@ -1,6 +1,8 @@
 // The store's webhook-receipts area (data plane): each verified vendor delivery as it arrived, appended
 // before the receiver answers 2xx, so an acknowledged delivery is never lost. Receipts are facts: the
 // CRM and revenue records are mapped from them (src/connectors/receipt-changes.ts), again if need be.
+// Which receipts the loader (src/connectors/receipt-loader.ts) has handed on is kept beside them, one
+// marker per receipt: derived bookkeeping (deleting the markers only makes the loader read again).
 
 export interface WebhookReceipt {
   workspaceId: string;
@@ -26,5 +28,14 @@ export interface WebhookReceiptsStore {
     workspaceId: string;
     vendor?: string;
     limit?: number;
+    /** Only receipts without a load marker. */
+    unloaded?: boolean;
   }): Promise<WebhookReceipt[]>;
+  /** Marks receipts as handed on to the facts they mean (a marker stored already stays as it is). */
+  markWebhookReceiptsLoaded(
+    workspaceId: string,
+    vendor: string,
+    keys: readonly string[],
+    loadedAt: string,
+  ): Promise<void>;
 }

@@ -2,7 +2,11 @@
 // bound to one store (../bind.ts), as duckdb-store.ts does with its database. The control plane is never
 // here (ClickHouse has no unique constraint or compare-and-set): store/open.ts joins this part to
 // PostgreSQL's or to the local DuckDB file's control part.
-import { appendWebhookReceipt, listWebhookReceipts } from './webhook-receipts.js';
+import {
+  appendWebhookReceipt,
+  listWebhookReceipts,
+  markWebhookReceiptsLoaded,
+} from './webhook-receipts.js';
 import type { DataStore } from '../../data.js';
 import { StoreUnavailable } from '../../areas/engine.js';
 import { storeParts } from '../../join.js';
@@ -117,7 +121,7 @@ export async function openClickHouseData(location: ClickHouseDataLocation): Prom
     ...bind(s, { deleteWorkspaceData }),
     ...bind(s, { importEventsFile, appendEvents, loadEventJournal, queryEvents, countEvents }),
     ...bind(s, { listDeadLetters, countDeadLetters, retryDeadLetters }),
-    ...bind(s, { appendWebhookReceipt, listWebhookReceipts }),
+    ...bind(s, { appendWebhookReceipt, listWebhookReceipts, markWebhookReceiptsLoaded }),
     ...bind(s, { stageAffectedEvents, releaseAffectedEvents }),
     ...bind(s, { userAgentsToParse, saveUserAgents }),
     ...bind(s, { appendFxRates, fxRates, fxConvert }),

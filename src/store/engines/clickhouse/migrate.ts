@@ -81,6 +81,12 @@ export const CH_MIGRATIONS: readonly ChMigration[] = [
     name: 'stripe facts',
     statements: (target) => [createTableSql(tableSpec('stripe_facts'), target)],
   },
+  {
+    // the loader's markers (DuckDB's version 26)
+    version: 9,
+    name: 'webhook receipt loads',
+    statements: (target) => [createTableSql(tableSpec('webhook_receipt_loads'), target)],
+  },
 ];
 
 /** The bookkeeping table (replicated too on a cluster, so every node agrees on the version). */

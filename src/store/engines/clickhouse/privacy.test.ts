@@ -137,6 +137,12 @@ test(
           'm-ann-4',
           'm-ann-5',
         ]);
+        // deliveries naming her e-mail (in another case) or her user id; not a longer e-mail, nor the
+        // shared device alone
+        assert.deepEqual(annRows.webhook_receipts!.map((r) => r.dedup_key).sort(), [
+          'pd-ann',
+          'sf-ann',
+        ]);
         // JSON as JSON, the raw line as base64 (and no text when it is not UTF-8)
         const form = annRows.events!.find((e) => e.message_id === 'm-ann-3')!;
         assert.deepEqual(form.properties, { email: ANN_EMAIL, plan: 'pro' });
@@ -146,6 +152,7 @@ test(
         const bobBefore = comparableRows(await personRows(ch, WS, bob));
         assert.deepEqual(bobBefore, comparableRows(await duck.personRows(WS, bob)));
         assert.ok(bobBefore.events!.length === 4 && bobBefore.sessions!.length > 0);
+        assert.equal(bobBefore.webhook_receipts!.length, 1);
         const chQ = (q: Sql) => chQuery(ch.conn, ch.database, q);
         const duckQ = (q: Sql) => duckQuery(duckDb, q);
         const before = await totals(chQ);

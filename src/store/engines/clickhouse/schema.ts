@@ -441,6 +441,18 @@ export const TABLES: readonly TableSpec[] = [
     engine: 'MergeTree',
     orderBy: ['workspace_id', 'key'],
   },
+  {
+    name: 'webhook_receipt_loads',
+    note: 'derived bookkeeping: which receipts the loader has handed on (one marker per receipt)',
+    columns: [
+      `workspace_id ${S}`,
+      `vendor LowCardinality(${S})`,
+      `dedup_key ${S}`,
+      `loaded_at ${TS}`,
+    ],
+    engine: 'ReplacingMergeTree',
+    orderBy: ['workspace_id', 'vendor', 'dedup_key'],
+  },
 ];
 
 /**

@@ -52,7 +52,22 @@ async function appendOne(s: ChStore, r: WebhookReceipt): Promise<'stored' | 'dup
 
 export async function listWebhookReceipts(
   s: ChStore,
-  f: { workspaceId: string; vendor?: string; limit?: number },
+  f: { workspaceId: string; vendor?: string; limit?: number; unloaded?: boolean },
 ): Promise<WebhookReceipt[]> {
   return (await queryNeutral(s.conn, s.database, listWebhookReceiptsSql(f))).map(toWebhookReceipt);
+}
+
+/** A marker inserted twice collapses on the table's key (ReplacingMergeTree). */
+export async function markWebhookReceiptsLoaded(
+  s: ChStore,
+  workspaceId: string,
+  vendor: string,
+  keys: readonly string[],
+  loadedAt: string,
+): Promise<void> {
+  if (keys.length === 0) return;
+  await s.conn.insert(
+    `${s.database}.webhook_receipt_loads`,
+    keys.map((key) => ({ workspace_id: workspaceId, vendor, dedup_key: key, loaded_at: loadedAt })),
+  );
 }

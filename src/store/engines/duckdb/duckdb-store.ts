@@ -69,7 +69,11 @@ import { completeErasure, erasePerson, listErasures, personRows } from './privac
 import { redactionRuns, redactStoredEvents } from './redact-repo.js';
 import { deriveSessions, listSessions, sessionsByChannel } from './sessions-repo.js';
 import { getSetting, setSetting } from './settings-repo.js';
-import { appendWebhookReceipt, listWebhookReceipts } from './webhook-receipts-repo.js';
+import {
+  appendWebhookReceipt,
+  listWebhookReceipts,
+  markWebhookReceiptsLoaded,
+} from './webhook-receipts-repo.js';
 import {
   deleteConnector,
   getConnector,
@@ -156,7 +160,7 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
     appendEvents: async (workspaceId, events, meta) =>
       (await appender.append([{ workspaceId, events, ...meta }]))[0]!,
     ...bind(db, { listDeadLetters, countDeadLetters, retryDeadLetters }),
-    ...bind(db, { appendWebhookReceipt, listWebhookReceipts }),
+    ...bind(db, { appendWebhookReceipt, listWebhookReceipts, markWebhookReceiptsLoaded }),
     ...bind(db, { stageAffectedEvents, releaseAffectedEvents }),
     ...bind(db, { userAgentsToParse, saveUserAgents }),
     ...bind(db, { appendFxRates, fxRates, fxConvert }),

@@ -533,4 +533,18 @@ export const MIGRATIONS: readonly Migration[] = [
         recorded_at TIMESTAMPTZ NOT NULL DEFAULT now()
       );`,
   },
+  {
+    version: 26,
+    name: 'webhook_receipt_loads',
+    // Derived bookkeeping: which receipts the loader has handed on to CRM facts (one marker each); a
+    // receipt without one is loaded at the next start (src/connectors/receipt-loader.ts).
+    sql: `
+      CREATE TABLE webhook_receipt_loads (
+        workspace_id VARCHAR NOT NULL,
+        vendor VARCHAR NOT NULL,
+        dedup_key VARCHAR NOT NULL,
+        loaded_at TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (workspace_id, vendor, dedup_key)
+      );`,
+  },
 ];

@@ -11,7 +11,7 @@ import {
   TOMBSTONED_KIND_NAMES,
   tombstoneKeys,
 } from '../neutral/privacy-queries.js';
-import { render } from '../neutral/sql.js';
+import { render, sql } from '../neutral/sql.js';
 
 // Tables that hold nothing about a person, each for its reason: a new table must be placed on purpose,
 // here or in neutral/privacy-queries.ts, or an export would miss it and an erasure leave it behind.
@@ -30,9 +30,7 @@ const NOT_ABOUT_A_PERSON = new Set([
   'fx_rates', // exchange rates
   'ad_costs', // what ad platforms report per campaign and day
   'ad_cost_imports', // which account and period each ad-cost import covered
-  // TODO(issue 15): vendor deliveries may name a person (a Pipedrive person, an Outbound Message's
-  // Lead); their export and erasure come with the CRM facts mapped from them
-  'webhook_receipts',
+  'webhook_receipt_loads', // which receipts the loader handed on: vendor event ids, no personal data
 ]);
 
 const SELECTION: PersonSelection = {
@@ -136,4 +134,45 @@ test('an empty selection names no row, and a kind cannot pass for a pair', () =>
     () => personTables('ws_1', { ...none, links: [{ kind: 'a\u001fb', value: 'c' }] }),
     /U\+001F/,
   );
+});
+
+test("a person's webhook receipts: their e-mail in any case, their phone in any spelling, their ids whole", async () => {
+  const db = await Db.open(':memory:');
+  try {
+    await migrate(db);
+    const bodies: Record<string, string> = {
+      email: '{"emails":[{"value":"ANN@example.com"}]}',
+      phone: '{"phones":[{"value":"+44 161 496-0003"}]}',
+      id: '<sf:Anon__c>anon-ann-1</sf:Anon__c>',
+      longerEmail: '{"email":"joann@example.com"}',
+      longerPhone: '{"phone":"+44 161 496 00031"}',
+      partOfId: '{"a":"anon-ann-12"}',
+    };
+    for (const [key, body] of Object.entries(bodies))
+      await db.write((w) =>
+        w.run(
+          `INSERT INTO webhook_receipts VALUES ('ws_1', 'pipedrive', '${key}', now(), 'application/json', '${body}')`,
+        ),
+      );
+    const sel: PersonSelection = {
+      ...SELECTION,
+      identifiers: [
+        { kind: 'email', value: 'ann@example.com' },
+        { kind: 'phone', value: '+441614960003' },
+        { kind: 'anonymous_id', value: 'anon-ann-1' },
+      ],
+      sharedDevices: [],
+    };
+    const t = personTables('ws_1', sel).find((x) => x.table === 'webhook_receipts')!;
+    const rows = await queryNeutral(
+      db,
+      sql`SELECT dedup_key FROM webhook_receipts WHERE ${t.where} ORDER BY 1`,
+    );
+    assert.deepEqual(
+      rows.map((r) => r.dedup_key),
+      ['email', 'id', 'phone'],
+    );
+  } finally {
+    await db.close();
+  }
 });

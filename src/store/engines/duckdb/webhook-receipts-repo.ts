@@ -66,7 +66,25 @@ export function appendWebhookReceipt(
 
 export async function listWebhookReceipts(
   db: Db,
-  f: { workspaceId: string; vendor?: string; limit?: number },
+  f: { workspaceId: string; vendor?: string; limit?: number; unloaded?: boolean },
 ): Promise<WebhookReceipt[]> {
   return (await queryNeutral(db, listWebhookReceiptsSql(f))).map(toWebhookReceipt);
+}
+
+export async function markWebhookReceiptsLoaded(
+  db: Db,
+  workspaceId: string,
+  vendor: string,
+  keys: readonly string[],
+  loadedAt: string,
+): Promise<void> {
+  if (keys.length === 0) return;
+  await db.transaction(async (c) => {
+    const stmt = await c.prepare(`INSERT OR IGNORE INTO webhook_receipt_loads
+        (workspace_id, vendor, dedup_key, loaded_at) VALUES ($ws, $vendor, $key, $at::TIMESTAMPTZ)`);
+    for (const key of keys) {
+      stmt.bind({ ws: workspaceId, vendor, key, at: loadedAt });
+      await stmt.run();
+    }
+  });
 }

@@ -18,6 +18,8 @@ export const PERSON_TABLE_KINDS = {
   // a Stripe customer's facts are found through its customer fact's match keys
   stripe_facts: 'fact',
   crm_match_keys: 'fact',
+  // vendor deliveries naming the person (a Pipedrive person's e-mail, an Outbound Message's Lead)
+  webhook_receipts: 'fact',
   sessions: 'derived',
   identities: 'derived',
   identity_seen: 'derived',
@@ -92,6 +94,46 @@ function crmKeysOf(workspaceId: string, owned: readonly IdentifierKey[]): Sql | 
     WHERE workspace_id = ${p.text(workspaceId)} AND ${named})`;
 }
 
+/** A phone's digits with any separators a vendor writes between them (`+44 161 496-0003`). */
+function phonePattern(phone: string): string | null {
+  const digits = phone.replace(/\D/g, '');
+  if (digits.length < 6) return null;
+  return `(^|[^0-9])${digits.split('').join('[ ().-]{0,3}')}([^0-9]|$)`;
+}
+
+/**
+ * Vendor deliveries naming the person, by their raw body: an e-mail (in any case, not part of a longer
+ * one), a phone in
+ * any spelling of its digits, an id as a whole JSON string or XML text (`"id"`, `>id<`), never a part
+ * of a longer value.
+ */
+function receiptsNaming(sel: PersonSelection, owned: readonly IdentifierKey[]): Sql[] {
+  const emails = new Set(sel.events.emails.map((e) => e.trim().toLowerCase()).filter(Boolean));
+  const phones = new Set(sel.events.phones);
+  const ids = new Set<string>();
+  for (const i of owned) {
+    if (i.kind === 'email') emails.add(i.value.toLowerCase());
+    else if (i.kind === 'phone') phones.add(i.value);
+    else if (i.value.length >= 3) ids.add(i.value);
+  }
+  const out: Sql[] = [];
+  // an e-mail not inside a longer one (`joann@x.test` does not name ann@x.test)
+  for (const e of emails)
+    out.push(
+      sql`${fn.regexpMatchesBound(
+        fn.lower('body'),
+        `(^|[^a-z0-9._%+-])${e.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^a-z0-9.-]|[.][^a-z0-9]|[.]?$)`,
+      )}`,
+    );
+  const idForms = [...ids].flatMap((v) => [JSON.stringify(v), `>${v}<`]);
+  if (idForms.length > 0) out.push(sql`${fn.containsAny('body', idForms)}`);
+  for (const phone of phones) {
+    const pattern = phonePattern(phone);
+    if (pattern) out.push(sql`${fn.regexpMatchesBound('body', pattern)}`);
+  }
+  return out;
+}
+
 /**
  * Stripe facts of the customers whose customer fact names one of the person's identifiers: every
  * event and object of such a customer (a subscription names no e-mail, but is theirs).
@@ -135,6 +177,7 @@ export function personTables(workspaceId: string, sel: PersonSelection): PersonT
     revenue_records: sql`${ws} AND ${anyOf([crmKeysOf(workspaceId, owned)])}`,
     stripe_facts: sql`${ws} AND ${anyOf([stripeCustomersOf(workspaceId, owned)])}`,
     crm_match_keys: sql`${ws} AND ${anyOf([crmKeysOf(workspaceId, owned)])}`,
+    webhook_receipts: sql`${ws} AND ${anyOf(receiptsNaming(sel, owned))}`,
     sessions: sql`${ws} AND ${anyOf([
       inValues('anonymous_id', e.anonymousIds),
       inSpans('anonymous_id', 'started_at', e.deviceSpans),
@@ -156,7 +199,7 @@ export function personTables(workspaceId: string, sel: PersonSelection): PersonT
   return (Object.keys(PERSON_TABLE_KINDS) as PersonTableName[]).map((table) => ({
     table,
     kind: PERSON_TABLE_KINDS[table],
-    versioned: table === 'dead_letters',
+    versioned: table === 'dead_letters' || table === 'webhook_receipts',
     where: where[table],
   }));
 }

@@ -4,6 +4,8 @@
 import type { WebhookReceipt } from '../../areas/webhook-receipts.js';
 import { fn, join, p, sql, type Sql } from './sql.js';
 
+const SEP = '\u001f';
+
 /** One row when a receipt with this key is stored. */
 export function webhookReceiptExistsSql(workspaceId: string, vendor: string, key: string): Sql {
   return sql`SELECT 1 AS hit FROM ${fn.tableFinal('webhook_receipts')}
@@ -15,9 +17,15 @@ export function listWebhookReceiptsSql(f: {
   workspaceId: string;
   vendor?: string;
   limit?: number;
+  unloaded?: boolean;
 }): Sql {
   const clauses: Sql[] = [sql`workspace_id = ${p.text(f.workspaceId)}`];
   if (f.vendor !== undefined) clauses.push(sql`vendor = ${p.text(f.vendor)}`);
+  // (vendor, key) as one text: a pair IN a subquery reads the same on both engines this way
+  if (f.unloaded)
+    clauses.push(sql`concat(vendor, ${p.text(SEP)}, dedup_key) NOT IN (
+      SELECT concat(vendor, ${p.text(SEP)}, dedup_key) FROM ${fn.table('webhook_receipt_loads')}
+      WHERE workspace_id = ${p.text(f.workspaceId)})`);
   const limit = Math.max(1, Math.trunc(f.limit ?? 1000));
   return sql`SELECT workspace_id, vendor, dedup_key, ${fn.isoTime('received_at')} AS received_text,
       content_type, body
