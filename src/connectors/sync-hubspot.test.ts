@@ -1,0 +1,162 @@
+// HubSpot's sync against a generated portal on the replay server, on the test engine's store: pages
+// across every list, a 429 with Retry-After and a 5xx retried, a failure on page 3 resumed from page 3
+// with the same facts as an uninterrupted run, a re-run that adds nothing, and the status.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { batchedCrmIntake } from '../derive/crm-intake.js';
+import { json, type ReplayRequest } from '../test-helpers/replay-server.js';
+import { startHubSpotPortal, type PortalRequest } from '../test-helpers/hubspot-portal.js';
+import { openTestStore } from '../test-helpers/store.js';
+import { tempDir } from '../test-helpers/tmp.js';
+import type { Store } from '../store/store.js';
+import { secretBox } from '../util/secret-box.js';
+import { createWorkspace } from '../workspaces/create.js';
+import { setConnector } from './settings.js';
+import { syncConnector, type SyncClientOptions } from './sync.js';
+
+const TOKEN = 'pat-na1-sync-0a1b2c3d-4e5f-4a6b-8c7d';
+const box = secretBox('sync-test-secret-key-0123456789-0123456789');
+// 7 contacts, 2 companies, 12 deals; pages of 3 (deals: 3 with history), so deals have 4 pages
+const PORTAL = { contacts: 7, companies: 2, deals: 12 };
+
+async function withStore(run: (store: Store) => Promise<void>) {
+  const { dir, cleanup } = tempDir();
+  const store = await openTestStore(dir);
+  try {
+    await run(store);
+  } finally {
+    await store.close();
+    cleanup();
+  }
+}
+
+async function workspaceWith(store: Store, baseUrl: string) {
+  const { workspace } = await createWorkspace(store, {
+    name: 'Sync',
+    currency: 'USD',
+    timezone: 'UTC',
+  });
+  await setConnector(store, box, workspace.id, 'hubspot', { apiKey: TOKEN, baseUrl });
+  return workspace.id;
+}
+
+function sync(store: Store, ws: string, client: SyncClientOptions = {}) {
+  return syncConnector(store, box, ws, 'hubspot', {
+    intake: batchedCrmIntake(store, ws),
+    client: { pageSize: 3, sleep: async () => {}, ...client },
+  });
+}
+
+const keysOf = async (store: Store, ws: string) =>
+  (await store.crmChanges(ws)).map((c) => c.key).sort();
+const dealPage = (r: ReplayRequest) =>
+  r.url.pathname === '/crm/v3/objects/deals' ? (r.url.searchParams.get('after') ?? '0') : null;
+
+test('hubspot sync: every page of every list, a 429 and a 503 retried; a re-run adds nothing', async () => {
+  const waits: number[] = [];
+  let n = 0;
+  const portal = await startHubSpotPortal(PORTAL, (at: PortalRequest) => {
+    // deals page 2 is first throttled (Retry-After: 7), then a 503, then answered
+    if (at.list === 'deals' && at.page === 2 && n++ < 2)
+      return n === 1
+        ? json(429, { category: 'RATE_LIMITS', message: 'slow down' }, { 'retry-after': '7' })
+        : json(503, { message: 'unavailable' });
+    return undefined;
+  });
+  try {
+    await withStore(async (store) => {
+      const ws = await workspaceWith(store, portal.baseUrl);
+      const first = await sync(store, ws, { sleep: async (ms) => void waits.push(ms) });
+      assert.equal(first.status, 'ok', first.message ?? '');
+      assert.equal(first.rows, 7 + 2 + 12);
+      assert.ok(waits.includes(7000), `Retry-After honoured: ${waits.join(',')}`);
+      // contacts: 7 lead + 3 SQL records; deals: 1+2+3+4 stages per 4 deals, three times
+      assert.equal(first.inserted, 7 + 3 + 3 * (1 + 2 + 3 + 4));
+      const deals = portal.requests.map(dealPage).filter((p) => p !== null);
+      assert.deepEqual(deals, ['0', '3', '3', '3', '6', '9']);
+      const keys = await keysOf(store, ws);
+      assert.equal(keys.length, first.inserted);
+      // milestones were derived: a won deal's customer milestone reached a contact's person
+      const c = (await store.getConnector(ws, 'hubspot'))!;
+      assert.equal(c.lastSync?.status, 'ok');
+      assert.equal(c.lastSync?.rows, 21);
+      assert.deepEqual(c.cursor, { stage: 'done', after: null });
+
+      const again = await sync(store, ws);
+      assert.equal(again.status, 'ok');
+      assert.equal(again.inserted, 0);
+      assert.equal(again.duplicates, first.inserted);
+      assert.deepEqual(await keysOf(store, ws), keys);
+    });
+  } finally {
+    await portal.close();
+  }
+});
+
+test('hubspot sync: a failure on deals page 3 resumes at page 3; the facts equal an uninterrupted run', async () => {
+  let failed = false;
+  const portal = await startHubSpotPortal(PORTAL, (at) => {
+    if (at.list === 'deals' && at.page === 3 && !failed) {
+      failed = true;
+      return json(500, { message: 'internal error' });
+    }
+    return undefined;
+  });
+  try {
+    await withStore(async (store) => {
+      const ws = await workspaceWith(store, portal.baseUrl);
+      const broken = await sync(store, ws, { maxRetries: 0 });
+      assert.equal(broken.status, 'failed');
+      assert.match(broken.message ?? '', /500/);
+      assert.ok(!(broken.message ?? '').includes(TOKEN));
+      const stopped = (await store.getConnector(ws, 'hubspot'))!;
+      assert.equal(stopped.lastSync?.status, 'failed');
+      assert.deepEqual(stopped.cursor, { stage: 'deals', after: '6' });
+      const partial = (await keysOf(store, ws)).length;
+      assert.ok(partial > 0, 'the pages before the failure are stored');
+
+      const seen = portal.requests.length;
+      const resumed = await sync(store, ws, { maxRetries: 0 });
+      assert.equal(resumed.status, 'ok', resumed.message ?? '');
+      // the second run reads no contact or company again and starts at deals page 3
+      const lists = portal.requests
+        .slice(seen)
+        .filter((r) => r.url.pathname.startsWith('/crm/v3/objects/'));
+      assert.deepEqual(lists.map(dealPage), ['6', '9']);
+      assert.equal(resumed.duplicates, 0, 'nothing stored twice');
+
+      const other = await workspaceWith(store, portal.baseUrl);
+      const whole = await sync(store, other);
+      assert.equal(whole.status, 'ok');
+      assert.deepEqual(await keysOf(store, ws), await keysOf(store, other));
+      assert.equal(partial + resumed.inserted, whole.inserted);
+    });
+  } finally {
+    await portal.close();
+  }
+});
+
+test('sync refusals: stripe is not available yet, no connector, no credential', async () => {
+  await withStore(async (store) => {
+    const { workspace } = await createWorkspace(store, {
+      name: 'R',
+      currency: 'USD',
+      timezone: 'UTC',
+    });
+    const intake = batchedCrmIntake(store, workspace.id);
+    await assert.rejects(
+      syncConnector(store, box, workspace.id, 'stripe', { intake }),
+      (e: Error & { status?: number }) =>
+        e.status === 400 && /not available for stripe/.test(e.message),
+    );
+    await assert.rejects(
+      syncConnector(store, box, workspace.id, 'hubspot', { intake }),
+      (e: Error & { status?: number }) => e.status === 404,
+    );
+    await setConnector(store, box, workspace.id, 'hubspot', { webhookSecret: 'app-secret-xyz' });
+    await assert.rejects(
+      syncConnector(store, box, workspace.id, 'hubspot', { intake }),
+      (e: Error & { status?: number }) => e.status === 400 && /no API credential/.test(e.message),
+    );
+  });
+});
