@@ -118,18 +118,23 @@ function failureMessage(err: unknown): string {
   return `the sync stopped: ${err instanceof Error ? err.name : 'unknown error'}`;
 }
 
+/** A sync under way: its result, once it ends (it never rejects for a vendor's failure). */
+export interface StartedSync {
+  done: Promise<SyncResult>;
+}
+
 /**
- * Runs a connector's sync: a 404 when there is none, 400 when the vendor has no sync yet or the
- * connector lacks credentials, 409 while one already runs here. The result says ok or failed (the
- * failure's words are in the connector's lastSync too); it throws only for those refusals.
+ * Starts a connector's sync: a 404 when there is none, 400 when the vendor has no sync yet or the
+ * connector lacks credentials, 409 while one already runs here. When this resolves the connector's
+ * lastSync says `running`; `done` says ok or failed (the failure's words are in lastSync too).
  */
-export async function syncConnector(
+export async function startConnectorSync(
   store: Store,
   box: SecretBox,
   workspaceId: string,
   name: ConnectorName,
   options: SyncOptions,
-): Promise<SyncResult> {
+): Promise<StartedSync> {
   const runner = SYNC_RUNNERS[name];
   if (!runner)
     throw new ConnectorError(
@@ -153,10 +158,23 @@ export async function syncConnector(
     throw new ConnectorError(409, 'sync_running', `a ${name} sync is already running`, 'name');
   running.add(key);
   try {
-    return await run(store, box, connector, runner, options);
-  } finally {
+    const started = await run(store, box, connector, runner, options);
+    return { done: started.done.finally(() => running.delete(key)) };
+  } catch (err) {
     running.delete(key);
+    throw err;
   }
+}
+
+/** Runs a connector's sync to its end (startConnectorSync, awaited). */
+export async function syncConnector(
+  store: Store,
+  box: SecretBox,
+  workspaceId: string,
+  name: ConnectorName,
+  options: SyncOptions,
+): Promise<SyncResult> {
+  return (await startConnectorSync(store, box, workspaceId, name, options)).done;
 }
 
 async function run(
@@ -165,7 +183,7 @@ async function run(
   connector: OpenedConnector,
   runner: SyncRunner,
   options: SyncOptions,
-): Promise<SyncResult> {
+): Promise<StartedSync> {
   const { workspaceId, name } = connector;
   const now = options.now ?? (() => new Date());
   const p: SyncProgress & { duplicates: number } = {
@@ -189,54 +207,58 @@ async function run(
     await setConnector(store, box, workspaceId, name, fields);
   };
   await status('running', null);
-  let failure: unknown = null;
-  try {
-    const ctx: SyncContext = {
-      connector,
-      mappingSettings: await options.intake.mappingSettings(name),
-      client: options.client ?? {},
-      rotated: (c) => {
-        rotated = { ...(rotated ?? {}), ...c };
-      },
-    };
-    for await (const batch of runner(ctx)) {
+  return { done: pages() };
+
+  async function pages(): Promise<SyncResult> {
+    let failure: unknown = null;
+    try {
+      const ctx: SyncContext = {
+        connector,
+        mappingSettings: await options.intake.mappingSettings(name),
+        client: options.client ?? {},
+        rotated: (c) => {
+          rotated = { ...(rotated ?? {}), ...c };
+        },
+      };
+      for await (const batch of runner(ctx)) {
+        await saveRotated();
+        const stored =
+          batch.records.length > 0
+            ? await options.intake.append(batch.records)
+            : { inserted: 0, duplicates: 0 };
+        // the batch is durable: the cursor past it may be stored
+        cursor = batch.cursor;
+        p.rows += batch.rows;
+        p.records += batch.records.length;
+        p.inserted += stored.inserted;
+        p.duplicates += stored.duplicates;
+        p.errors += batch.issues;
+        await status('running', null);
+        options.onProgress?.({
+          rows: p.rows,
+          records: p.records,
+          inserted: p.inserted,
+          errors: p.errors,
+        });
+      }
       await saveRotated();
-      const stored =
-        batch.records.length > 0
-          ? await options.intake.append(batch.records)
-          : { inserted: 0, duplicates: 0 };
-      // the batch is durable: the cursor past it may be stored
-      cursor = batch.cursor;
-      p.rows += batch.rows;
-      p.records += batch.records.length;
-      p.inserted += stored.inserted;
-      p.duplicates += stored.duplicates;
-      p.errors += batch.issues;
-      await status('running', null);
-      options.onProgress?.({
-        rows: p.rows,
-        records: p.records,
-        inserted: p.inserted,
-        errors: p.errors,
-      });
+    } catch (err) {
+      failure = err;
     }
-    await saveRotated();
-  } catch (err) {
-    failure = err;
+    // what was stored is derived, whether the pass ended or not
+    try {
+      await options.intake.derive();
+    } catch (err) {
+      failure ??= err;
+    }
+    if (failure !== null) {
+      p.errors += 1;
+      const message = failureMessage(failure);
+      await status('failed', message);
+      return { name, status: 'failed', ...p, message };
+    }
+    const message = `${p.inserted} new facts, ${p.duplicates} already stored`;
+    await status('ok', message);
+    return { name, status: 'ok', ...p, message };
   }
-  // what was stored is derived, whether the pass ended or not
-  try {
-    await options.intake.derive();
-  } catch (err) {
-    failure ??= err;
-  }
-  if (failure !== null) {
-    p.errors += 1;
-    const message = failureMessage(failure);
-    await status('failed', message);
-    return { name, status: 'failed', ...p, message };
-  }
-  const message = `${p.inserted} new facts, ${p.duplicates} already stored`;
-  await status('ok', message);
-  return { name, status: 'ok', ...p, message };
 }
