@@ -94,6 +94,8 @@ export interface SyncProgress {
 
 export interface SyncOptions {
   intake: CrmIntake;
+  /** Pages are stored together until they hold this many records (default FLUSH_RECORDS). */
+  batchRecords?: number;
   onProgress?: (p: SyncProgress) => void;
   client?: SyncClientOptions;
   now?: () => Date;
@@ -106,6 +108,10 @@ export interface SyncResult extends SyncProgress {
   duplicates: number;
   message: string | null;
 }
+
+/** Records stored at once (pages are gathered up to this), and the longest a read page waits. */
+export const FLUSH_RECORDS = 2000;
+const FLUSH_MS = 5000;
 
 // syncs under way in this process, by workspace and vendor: a second one is refused while one runs
 const running = new Set<string>();
@@ -206,6 +212,39 @@ async function run(
     rotated = null;
     await setConnector(store, box, workspaceId, name, fields);
   };
+
+  // pages are stored a few together: each store and status write has a cost of its own
+  const flushRecords = options.batchRecords ?? FLUSH_RECORDS;
+  let pending: SyncBatch[] = [];
+  let pendingRecords = 0;
+  let flushedAt = Date.now();
+  async function flush(): Promise<void> {
+    if (pending.length === 0) return;
+    const batches = pending;
+    const records = batches.flatMap((b) => b.records);
+    const stored =
+      records.length > 0 ? await options.intake.append(records) : { inserted: 0, duplicates: 0 };
+    pending = [];
+    pendingRecords = 0;
+    flushedAt = Date.now();
+    // the batches are durable: the cursor past the last may be stored
+    cursor = batches.at(-1)!.cursor;
+    for (const b of batches) {
+      p.rows += b.rows;
+      p.errors += b.issues;
+    }
+    p.records += records.length;
+    p.inserted += stored.inserted;
+    p.duplicates += stored.duplicates;
+    await status('running', null);
+    options.onProgress?.({
+      rows: p.rows,
+      records: p.records,
+      inserted: p.inserted,
+      errors: p.errors,
+    });
+  }
+
   await status('running', null);
   return { done: pages() };
 
@@ -220,28 +259,18 @@ async function run(
           rotated = { ...(rotated ?? {}), ...c };
         },
       };
-      for await (const batch of runner(ctx)) {
+      try {
+        for await (const batch of runner(ctx)) {
+          await saveRotated();
+          pending.push(batch);
+          pendingRecords += batch.records.length;
+          if (pendingRecords >= flushRecords || Date.now() - flushedAt >= FLUSH_MS) await flush();
+        }
+      } finally {
+        // the pages read whole before a failure are stored too: the next run starts after them
+        await flush();
         await saveRotated();
-        const stored =
-          batch.records.length > 0
-            ? await options.intake.append(batch.records)
-            : { inserted: 0, duplicates: 0 };
-        // the batch is durable: the cursor past it may be stored
-        cursor = batch.cursor;
-        p.rows += batch.rows;
-        p.records += batch.records.length;
-        p.inserted += stored.inserted;
-        p.duplicates += stored.duplicates;
-        p.errors += batch.issues;
-        await status('running', null);
-        options.onProgress?.({
-          rows: p.rows,
-          records: p.records,
-          inserted: p.inserted,
-          errors: p.errors,
-        });
       }
-      await saveRotated();
     } catch (err) {
       failure = err;
     }
