@@ -4,14 +4,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { batchedCrmIntake } from '../derive/crm-intake.js';
-import { json, type ReplayRequest } from '../test-helpers/replay-server.js';
-import { startHubSpotPortal, type PortalRequest } from '../test-helpers/hubspot-portal.js';
+import { json, startReplay, type ReplayRequest } from '../test-helpers/replay-server.js';
+import {
+  portalAnswer,
+  startHubSpotPortal,
+  type PortalRequest,
+} from '../test-helpers/hubspot-portal.js';
 import { openTestStore } from '../test-helpers/store.js';
 import { tempDir } from '../test-helpers/tmp.js';
 import type { Store } from '../store/store.js';
 import { secretBox } from '../util/secret-box.js';
 import { createWorkspace } from '../workspaces/create.js';
-import { setConnector } from './settings.js';
+import { openConnector, setConnector } from './settings.js';
 import { syncConnector, type SyncClientOptions } from './sync.js';
 
 const TOKEN = 'pat-na1-sync-0a1b2c3d-4e5f-4a6b-8c7d';
@@ -159,4 +163,48 @@ test('sync refusals: stripe is not available yet, no connector, no credential', 
       (e: Error & { status?: number }) => e.status === 400 && /no API credential/.test(e.message),
     );
   });
+});
+
+test('hubspot sync of an OAuth app: an access token from the refresh token, the rotated one stored sealed', async () => {
+  const grants: URLSearchParams[] = [];
+  const portal = await startReplay((req) => {
+    if (req.method === 'POST' && req.url.pathname === '/oauth/v1/token') {
+      grants.push(new URLSearchParams(req.body));
+      return json(200, {
+        access_token: 'hs-access-fresh-123456',
+        refresh_token: 'hs-refresh-rotated-9876',
+        expires_in: 1800,
+      });
+    }
+    if (req.headers.authorization !== 'Bearer hs-access-fresh-123456')
+      return json(401, { category: 'EXPIRED_AUTHENTICATION', message: 'expired' });
+    return portalAnswer(PORTAL, req)?.answer;
+  });
+  try {
+    await withStore(async (store) => {
+      const { workspace } = await createWorkspace(store, {
+        name: 'O',
+        currency: 'USD',
+        timezone: 'UTC',
+      });
+      await setConnector(store, box, workspace.id, 'hubspot', {
+        clientId: 'hs-client-id',
+        clientSecret: 'hs-client-secret-abcdef',
+        refreshToken: 'hs-refresh-first-5555',
+        baseUrl: portal.baseUrl,
+      });
+      const r = await sync(store, workspace.id);
+      assert.equal(r.status, 'ok', r.message ?? '');
+      assert.equal(r.rows, 21);
+      assert.equal(grants.length, 1);
+      assert.equal(grants[0]!.get('refresh_token'), 'hs-refresh-first-5555');
+      assert.equal(grants[0]!.get('client_secret'), 'hs-client-secret-abcdef');
+      const opened = (await openConnector(store, box, workspace.id, 'hubspot'))!;
+      assert.equal(opened.credentials.refreshToken, 'hs-refresh-rotated-9876');
+      const stored = JSON.stringify(await store.getConnector(workspace.id, 'hubspot'));
+      assert.ok(!stored.includes('hs-refresh-rotated-9876') && !stored.includes('hs-access-fresh'));
+    });
+  } finally {
+    await portal.close();
+  }
 });

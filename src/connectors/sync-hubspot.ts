@@ -13,7 +13,7 @@ import {
   type MappingIssue,
 } from '../sources/hubspot/index.js';
 import type { CrmChangeRecord } from '../sources/crm/index.js';
-import { createHttpClient } from '../sources/http/index.js';
+import { createHttpClient, createScrubber } from '../sources/http/index.js';
 import type { SyncBatch, SyncContext } from './sync.js';
 
 const Cursor = z.object({
@@ -35,10 +35,13 @@ const TokenAnswer = z.object({
 /** An OAuth app's refresh-token grant (HubSpot's /oauth/v1/token), its new refresh token kept. */
 function oauthRefresh(ctx: SyncContext, baseUrl: string | undefined): () => Promise<string> {
   const k = ctx.connector.credentials;
+  // every secret of the grant is masked in what an error could show
+  const scrub = createScrubber('[secret]');
+  for (const secret of [k.refreshToken, k.clientSecret]) scrub.add(secret);
   const login = createHttpClient({
     vendor: 'HubSpot',
     baseUrl: baseUrl ?? 'https://api.hubapi.com',
-    scrub: { mask: '[secret]' },
+    scrub,
     maxRetries: ctx.client.maxRetries,
     sleep: ctx.client.sleep,
   });
@@ -60,9 +63,11 @@ function oauthRefresh(ctx: SyncContext, baseUrl: string | undefined): () => Prom
     );
     if (t.refresh_token && t.refresh_token !== refreshToken) {
       refreshToken = t.refresh_token;
+      scrub.add(refreshToken);
       ctx.rotated({ refreshToken });
     }
-    ctx.rotated({ accessToken: t.access_token });
+    // the access token is not stored (the connector keeps none for HubSpot): each run asks anew
+    scrub.add(t.access_token);
     return t.access_token;
   };
 }
@@ -70,12 +75,13 @@ function oauthRefresh(ctx: SyncContext, baseUrl: string | undefined): () => Prom
 export async function* syncHubSpot(ctx: SyncContext): AsyncGenerator<SyncBatch, void, undefined> {
   const k = ctx.connector.credentials;
   const baseUrl = ctx.connector.baseUrl ?? undefined;
-  const oauth = !!(k.refreshToken && k.clientId);
-  const token = k.apiKey ?? k.accessToken ?? (oauth ? await oauthRefresh(ctx, baseUrl)() : '');
+  // an OAuth app (no private app token): an access token from the refresh token, refreshed again on expiry
+  const refresh = !k.apiKey && k.refreshToken && k.clientId ? oauthRefresh(ctx, baseUrl) : null;
+  const token = k.apiKey ?? (refresh ? await refresh() : (k.accessToken ?? ''));
   const client = createHubSpotClient({
     accessToken: token,
     baseUrl,
-    ...(oauth && !k.apiKey ? { refreshAccessToken: oauthRefresh(ctx, baseUrl) } : {}),
+    ...(refresh ? { refreshAccessToken: refresh } : {}),
     ...ctx.client,
   });
   // the pipelines say which stages are won and lost
