@@ -4,6 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { batchedCrmIntake } from '../derive/crm-intake.js';
+import { rebuild } from '../derive/derive.js';
+import { person, reached } from '../test-helpers/crm-records.js';
+import { add, identify, page, withStore as withEventStore } from '../test-helpers/events.js';
 import { json, startReplay, type ReplayRequest } from '../test-helpers/replay-server.js';
 import {
   portalAnswer,
@@ -203,6 +206,43 @@ test('hubspot sync of an OAuth app: an access token from the refresh token, the 
       assert.equal(opened.credentials.refreshToken, 'hs-refresh-rotated-9876');
       const stored = JSON.stringify(await store.getConnector(workspace.id, 'hubspot'));
       assert.ok(!stored.includes('hs-refresh-rotated-9876') && !stored.includes('hs-access-fresh'));
+    });
+  } finally {
+    await portal.close();
+  }
+});
+
+test('hubspot sync: stored a few pages at a time, derived once at the end: a tracked person reaches the won deal', async () => {
+  const portal = await startHubSpotPortal(PORTAL);
+  try {
+    await withEventStore(async (store) => {
+      // person3@example.com (contact 1003) visited and identified; deal 3 (contact 1003) was won
+      await add(store, [
+        page('anon-3', '2026-01-04T09:00:00Z', 'https://acme.io/?utm_source=google&utm_medium=cpc'),
+        identify('anon-3', '2026-01-04T09:05:00Z', 'person3@example.com'),
+      ]);
+      await rebuild(store, 'w');
+      await setConnector(store, box, 'w', 'hubspot', { apiKey: TOKEN, baseUrl: portal.baseUrl });
+      const real = batchedCrmIntake(store, 'w');
+      const calls = { append: 0, derive: 0 };
+      const r = await syncConnector(store, box, 'w', 'hubspot', {
+        intake: {
+          mappingSettings: real.mappingSettings,
+          append: (records) => (calls.append++, real.append(records)),
+          derive: () => (calls.derive++, real.derive()),
+        },
+        batchRecords: 20,
+        client: { pageSize: 3, sleep: async () => {} },
+      });
+      assert.equal(r.status, 'ok', r.message ?? '');
+      assert.equal(calls.derive, 1);
+      assert.ok(calls.append > 1 && calls.append < 9, `${calls.append} stores for 9 pages`);
+      const p3 = await person(store, 'email', 'person3@example.com');
+      const won = await reached(store, 'customer');
+      assert.deepEqual(
+        won.map((x) => [x[0], x[2]]),
+        [[p3, 1300]],
+      );
     });
   } finally {
     await portal.close();
