@@ -118,7 +118,9 @@ const running = new Set<string>();
 
 /** An error's words for the status: the vendor clients scrub their own; anything else is named only. */
 function failureMessage(err: unknown): string {
-  if (err instanceof Error && /ApiError$/.test(err.name)) return err.message.slice(0, 500);
+  // the vendor clients' errors are scrubbed of every secret; payload and mapping errors name a field
+  if (err instanceof Error && /(ApiError|PayloadError|MappingError)$/.test(err.name))
+    return err.message.slice(0, 500);
   if (err instanceof ConnectorError) return err.message;
   if (err instanceof TypeError) return err.message.slice(0, 300);
   return `the sync stopped: ${err instanceof Error ? err.name : 'unknown error'}`;
