@@ -58,6 +58,11 @@ test('pipedrive sync: pages, a 429 waited out, a failure on deals page 2 resumed
     const ws = workspace.id;
     await setConnector(store, box, ws, 'pipedrive', { apiKey: TOKEN, baseUrl: replay.baseUrl });
     const waits: number[] = [];
+    let stored: { stage: string; cursor: string | null; updatedSince: string | null } | undefined;
+    const where = () => [stored!.stage, stored!.cursor, stored!.updatedSince];
+    const read = async () => {
+      stored = (await store.getConnector(ws, 'pipedrive'))!.cursor as typeof stored;
+    };
     const sync = () =>
       syncConnector(store, box, ws, 'pipedrive', {
         intake: batchedCrmIntake(store, ws),
@@ -69,20 +74,16 @@ test('pipedrive sync: pages, a 429 waited out, a failure on deals page 2 resumed
       client: { maxRetries: 0, sleep: async (ms) => void waits.push(ms) },
     });
     assert.equal(broken.status, 'failed', 'the 429 is not retried with no retries left');
-    assert.deepEqual((await store.getConnector(ws, 'pipedrive'))!.cursor, {
-      stage: 'persons',
-      cursor: 'eyJpZCI6MTAyfQ',
-    });
+    await read();
+    assert.deepEqual(where(), ['persons', 'eyJpZCI6MTAyfQ', null]);
     const seen = replay.requests.length;
     const resumed = await syncConnector(store, box, ws, 'pipedrive', {
       intake: batchedCrmIntake(store, ws),
       client: { maxRetries: 0, sleep: async (ms) => void waits.push(ms) },
     });
     assert.equal(resumed.status, 'failed', 'deals page 2 fails once');
-    assert.deepEqual((await store.getConnector(ws, 'pipedrive'))!.cursor, {
-      stage: 'deals',
-      cursor: 'eyJpZCI6NDUwMX0',
-    });
+    await read();
+    assert.deepEqual(where(), ['deals', 'eyJpZCI6NDUwMX0', null]);
     const lists = replay.requests
       .slice(seen)
       .map(pageOf)
@@ -111,9 +112,27 @@ test('pipedrive sync: pages, a 429 waited out, a failure on deals page 2 resumed
     assert.ok(keys.some((k) => k.startsWith('pipedrive:contact:')));
     assert.ok(keys.some((k) => k.startsWith('pipedrive:deal:')));
 
-    // a 429 with retries left waits as Retry-After says
+    const finished = (await store.getConnector(ws, 'pipedrive'))!.cursor as {
+      stage: string;
+      passStartedAt: string;
+    };
+    assert.equal(finished.stage, 'done');
+
+    // the next pass is incremental: persons and deals updated since the last pass began; and a 429
+    // with retries left waits as Retry-After says
     once.delete('/api/v2/persons?eyJpZCI6MTAyfQ');
+    const seen3 = replay.requests.length;
     const again = await sync();
+    const since = (path: string) =>
+      replay.requests
+        .slice(seen3)
+        .filter((r) => r.url.pathname === path)
+        .map((r) => r.url.searchParams.get('updated_since'));
+    assert.deepEqual(since('/api/v2/pipelines'), [null]);
+    assert.ok(since('/api/v2/deals').length === 2);
+    for (const path of ['/api/v2/persons', '/api/v2/deals'])
+      for (const s of since(path)) assert.equal(s, finished.passStartedAt);
+    assert.match(finished.passStartedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     assert.equal(again.status, 'ok', again.message ?? '');
     assert.ok(waits.includes(3000), `waits: ${waits.join(',')}`);
     assert.equal(again.inserted, 0);
