@@ -164,6 +164,14 @@ const FIELDS = {
     hint: 'duckdb (the default), clickhouse://user:password@host:8123/database, clickhouses://... (TLS) or chdb:///absolute/path',
     secret: true,
   },
+  // `serve` syncs each connector that has API credentials this often (src/server/sync-schedule.ts); off
+  // under the test runner (NODE_TEST_CONTEXT) unless set, so a test's server pulls from no vendor by itself
+  syncIntervalHours: {
+    env: 'CLOSEDLOOP_SYNC_INTERVAL_HOURS',
+    schema: z.coerce.number().min(0).max(8760),
+    default: process.env.NODE_TEST_CONTEXT ? 0 : 24,
+    hint: "hours between a connector's scheduled syncs, at most 8760 (0 turns the schedule off)",
+  },
 } as const;
 
 export type Config = { [K in keyof typeof FIELDS]: z.infer<(typeof FIELDS)[K]['schema']> };

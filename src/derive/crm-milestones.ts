@@ -206,6 +206,16 @@ export interface CrmRecorded extends CrmAppendResult {
   credits: CreditSummary;
 }
 
+/** The derive after an intake: the workspace's CRM milestones, then its credits. */
+async function deriveAfterIntake(
+  store: Store,
+  workspaceId: string,
+): Promise<{ milestones: number; credits: CreditSummary }> {
+  const milestones = await deriveCrmMilestones(store, workspaceId);
+  const credits = await creditWorkspace(store, workspaceId);
+  return { milestones, credits };
+}
+
 /**
  * Stores change records as facts (a key stored before is skipped, so a re-delivered webhook or a
  * re-import changes nothing), then re-derives the workspace's CRM milestones and credits. The path every
@@ -218,8 +228,27 @@ export function recordCrmChanges(
 ): Promise<CrmRecorded> {
   return withWorkspaceLock(store, workspaceId, async () => {
     const appended = await store.appendCrmChanges(workspaceId, records);
-    const milestones = await deriveCrmMilestones(store, workspaceId);
-    const credits = await creditWorkspace(store, workspaceId);
-    return { ...appended, milestones, credits };
+    return { ...appended, ...(await deriveAfterIntake(store, workspaceId)) };
   });
+}
+
+/**
+ * recordCrmChanges in two halves, for an intake of many batches (a backfill's pages): each batch stored
+ * as facts as it comes (durable when this resolves), the derive once after the last (`deriveCrmIntake`),
+ * not once a page over a growing table.
+ */
+export function appendCrmChangeBatch(
+  store: Store,
+  workspaceId: string,
+  records: readonly CrmChangeRecord[],
+): Promise<CrmAppendResult> {
+  return withWorkspaceLock(store, workspaceId, () => store.appendCrmChanges(workspaceId, records));
+}
+
+/** The derive that ends a batched intake (appendCrmChangeBatch): CRM milestones, then credits. */
+export function deriveCrmIntake(
+  store: Store,
+  workspaceId: string,
+): Promise<{ milestones: number; credits: CreditSummary }> {
+  return withWorkspaceLock(store, workspaceId, () => deriveAfterIntake(store, workspaceId));
 }

@@ -54,7 +54,7 @@ const FLAGS: Record<string, string> = {
 };
 
 /** The local path's box: the data directory's key (or CLOSEDLOOP_SECRET_KEY), a short one a usage error. */
-function localBox(dataDir: string | undefined): SecretBox {
+export function localBox(dataDir: string | undefined): SecretBox {
   try {
     return secretBox(resolveSecretKey(cliConfig({ dataDir }).dataDir).key);
   } catch (err) {

@@ -15,6 +15,7 @@ import { register as report } from './report.js';
 import { register as inspect } from './inspect.js';
 import { register as migrate } from './migrate.js';
 import { register as connect } from './connect.js';
+import { register as sync } from './sync.js';
 
 /** Every sub-command registers itself here, in the order `--help` lists them. */
 export function registerCommands(program: Command): void {
@@ -32,6 +33,7 @@ export function registerCommands(program: Command): void {
   channels(program);
   people(program);
   connect(program);
+  sync(program);
   migrate(program);
   simulate(program);
 }

@@ -16,6 +16,8 @@ import {
 } from '../../server/admin-credential.js';
 import { buildApp } from '../../server/app.js';
 import { installGracefulShutdown } from '../../server/lifecycle.js';
+import { startSyncSchedule } from '../../server/sync-schedule.js';
+import { secretBox } from '../../util/secret-box.js';
 import { cliConfig, openConfiguredStore } from '../context.js';
 import { UsageError } from '../errors.js';
 import { seedDemoWorkspace } from '../demo.js';
@@ -79,6 +81,16 @@ export function register(program: Command): void {
       });
       app.addHook('onClose', async () => removeServerFile(config.dataDir));
       installGracefulShutdown(app, store, logger);
+      // each connector with API credentials synced every syncIntervalHours (the first check a minute in)
+      if (config.syncIntervalHours > 0) {
+        const schedule = startSyncSchedule({
+          store,
+          box: secretBox(secret.key),
+          intervalMs: config.syncIntervalHours * 3_600_000,
+          logger,
+        });
+        app.addHook('onClose', async () => schedule.stop());
+      }
       try {
         await app.listen({ port: config.port, host: config.host });
       } catch (err) {

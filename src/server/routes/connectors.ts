@@ -8,7 +8,9 @@ import {
   removeConnector,
   setConnector,
 } from '../../connectors/settings.js';
+import { startConnectorSync } from '../../connectors/sync.js';
 import { CONNECTOR_NAMES } from '../../connectors/vendors.js';
+import { batchedCrmIntake } from '../../derive/crm-intake.js';
 import type { Store } from '../../store/store.js';
 import type { SecretBox } from '../../util/secret-box.js';
 import { access, workspaceOf } from '../access.js';
@@ -35,7 +37,14 @@ const ConnectorBody = z
     `The connector's settings (one shape per vendor: ${CONNECTOR_NAMES.join(', ')}): webhookSecret, baseUrl, and apiKey | accessToken | clientId, clientSecret, refreshToken; salesforce: loginUrl, organizationId; pipedrive: webhookUser. A field left out keeps its stored value; null clears it.`,
   );
 
-/** A workspace's connectors: set (secrets encrypted at rest), list (never a secret), delete. */
+const SyncQuery = z.object({
+  wait: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('true: answer when the sync has ended, with its result (default: 202 at once)'),
+});
+
+/** A workspace's connectors: set (secrets encrypted at rest), list (never a secret), delete, sync. */
 export function connectorsRoutes(fastify: FastifyInstance, store: Store, box: SecretBox): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const secret = access.secret();
@@ -88,6 +97,48 @@ export function connectorsRoutes(fastify: FastifyInstance, store: Store, box: Se
         const name = connectorName(req.params.name);
         await removeConnector(store, workspaceOf(req).id, name);
         return { deleted: name };
+      }),
+  );
+
+  app.post(
+    '/api/connectors/:name/sync',
+    {
+      config: secret,
+      schema: {
+        summary:
+          "Run a connector's backfill or incremental pull (hubspot, salesforce, pipedrive) from its stored cursor; its progress and status are the connector's lastSync",
+        params: NameParams,
+        querystring: SyncQuery,
+      },
+    },
+    async (req, reply) =>
+      orApiError(async () => {
+        const name = connectorName(req.params.name);
+        const workspaceId = workspaceOf(req).id;
+        const started = await startConnectorSync(store, box, workspaceId, name, {
+          intake: batchedCrmIntake(store, workspaceId),
+        });
+        const told = started.done.then(
+          (r) => {
+            if (r.status === 'failed')
+              req.log.warn({ connector: name, workspaceId, message: r.message }, 'sync failed');
+            return r;
+          },
+          (err: unknown) => {
+            req.log.error(
+              { connector: name, workspaceId, error: err instanceof Error ? err.name : 'unknown' },
+              'sync stopped',
+            );
+            return null;
+          },
+        );
+        if (req.query.wait === 'true') {
+          const result = await told;
+          if (!result) throw new ApiError(500, 'sync_stopped', `the ${name} sync stopped`);
+          return { sync: result };
+        }
+        void reply.code(202);
+        return { sync: { name, status: 'running' as const } };
       }),
   );
 }

@@ -124,32 +124,42 @@ export type PipedriveBackfillPage =
       cursor: PipedriveBackfillCursor;
     };
 
+/** A list read from a cursor; v2 only: items updated at or after `updatedSince` (RFC 3339). */
+export interface PipedriveListOptions {
+  cursor?: string | null;
+  updatedSince?: string | null;
+}
+
 export interface PipedriveClient {
   pages(
     list: 'deals',
-    options?: { cursor?: string | null },
+    options?: PipedriveListOptions,
   ): AsyncGenerator<PipedriveListPage<PipedriveDeal>>;
   pages(
     list: 'persons',
-    options?: { cursor?: string | null },
+    options?: PipedriveListOptions,
   ): AsyncGenerator<PipedriveListPage<PipedrivePerson>>;
   pages(
     list: 'stages',
-    options?: { cursor?: string | null },
+    options?: PipedriveListOptions,
   ): AsyncGenerator<PipedriveListPage<PipedriveStage>>;
   pages(
     list: 'pipelines',
-    options?: { cursor?: string | null },
+    options?: PipedriveListOptions,
   ): AsyncGenerator<PipedriveListPage<PipedrivePipeline>>;
   pages(
     list: PipedriveList,
-    options?: { cursor?: string | null },
+    options?: PipedriveListOptions,
   ): AsyncGenerator<PipedriveListPage<unknown>>;
   /** A deal's field changes, oldest first (every page of `/v1/deals/{id}/changelog`). */
   dealChangelog(dealId: string): Promise<PipedriveChangelogEntry[]>;
-  /** Pipelines, stages, persons, then deals with their changelogs, resumable from a cursor. */
+  /**
+   * Pipelines, stages, persons, then deals with their changelogs, resumable from a cursor; with
+   * `updatedSince` (v2), only the persons and deals updated since (an incremental pass).
+   */
   backfill(options?: {
     cursor?: PipedriveBackfillCursor | null;
+    updatedSince?: string | null;
   }): AsyncGenerator<PipedriveBackfillPage, void, undefined>;
 }
 
@@ -228,7 +238,7 @@ export function createPipedriveClient(options: PipedriveClientOptions): Pipedriv
 
   async function* pages(
     list: PipedriveList,
-    opts: { cursor?: string | null } = {},
+    opts: PipedriveListOptions = {},
   ): AsyncGenerator<PipedriveListPage<unknown>> {
     if (!LISTS.has(list)) throw new TypeError(`Pipedrive: no list ${list}`);
     const entity = ENTITY_OF[list];
@@ -242,6 +252,7 @@ export function createPipedriveClient(options: PipedriveClientOptions): Pipedriv
       let page: { items: unknown[]; next: string | null };
       if (api === 'v2') {
         if (cursor) query.set('cursor', cursor);
+        if (opts.updatedSince) query.set('updated_since', opts.updatedSince);
         page = await get(`/api/v2/${list}?${query.toString()}`, (json) => {
           const p = parseCursorPage(json);
           return { items: items(p.data), next: p.additional_data?.next_cursor || null };
@@ -295,12 +306,14 @@ export function createPipedriveClient(options: PipedriveClientOptions): Pipedriv
   }
 
   async function* backfill(
-    opts: { cursor?: PipedriveBackfillCursor | null } = {},
+    opts: { cursor?: PipedriveBackfillCursor | null; updatedSince?: string | null } = {},
   ): AsyncGenerator<PipedriveBackfillPage, void, undefined> {
     let cursor: PipedriveBackfillCursor = opts.cursor ?? { stage: 'pipelines', cursor: null };
     while (cursor.stage !== 'done') {
       const stage = cursor.stage;
-      for await (const page of pages(stage, { cursor: cursor.cursor })) {
+      // persons and deals only: the mapping needs every pipeline and stage
+      const updatedSince = stage === 'persons' || stage === 'deals' ? opts.updatedSince : null;
+      for await (const page of pages(stage, { cursor: cursor.cursor, updatedSince })) {
         const nextCursor: PipedriveBackfillCursor = page.next
           ? { stage, cursor: page.next }
           : { stage: NEXT_STAGE[stage], cursor: null };
