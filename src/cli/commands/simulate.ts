@@ -5,13 +5,14 @@
  * Example: closedloop simulate --seed 42 --days 90 --visitors-per-day 2000 --out ./demo --end 2026-05-31 --truth ./demo/truth.json
  */
 import { existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { segmentHttpWriter } from '../../sim/http-writer.js';
 import { simulate, type SimOptions } from '../../sim/index.js';
 import { parseDate } from '../../sim/time.js';
 import { UsageError } from '../errors.js';
+import { SIM_CRM_CSV, crmCsvSimWriter } from '../sim-crm-csv.js';
 
 export interface SimulateArgs {
   seed?: string;
@@ -86,7 +87,7 @@ export function register(
     )
     .option('--days <n>', 'number of days to simulate (1..3650)', '90')
     .option('--visitors-per-day <n>', 'about how many visitors a day (1..1000000)', '1000')
-    .option('--out <dir>', 'directory for events.ndjson, ad_costs.ndjson and record.json')
+    .option('--out <dir>', 'directory for events.ndjson, ad_costs.ndjson, crm.csv and record.json')
     .option('--end <date>', 'last simulated day, YYYY-MM-DD (default: today, UTC)')
     .option(
       '--truth <file>',
@@ -122,6 +123,7 @@ export function register(
           )
         : null;
       bar?.start(parsed.options.days, 0, { events: 0 });
+      const crm = crmCsvSimWriter(join(parsed.outDir, SIM_CRM_CSV));
       let summary;
       try {
         summary = await simulate(
@@ -129,9 +131,10 @@ export function register(
           {
             outDir: parsed.outDir,
             ...(parsed.truthFile === undefined ? {} : { truthFile: parsed.truthFile }),
-            ...(sender ? { extraWriters: [sender] } : {}),
+            extraWriters: sender ? [crm, sender] : [crm],
           },
         );
+        summary.files.push(crm.file.path);
       } finally {
         bar?.stop();
       }
