@@ -57,6 +57,11 @@ export class CrmImportError extends Error {
 export interface CrmImportRun extends Omit<CrmImportOptions, 'settings'> {
   /** Called after each stored batch with the rows read so far. */
   onBatch?: (rows: number) => void;
+  /**
+   * Derive the CRM milestones and credits after the import (default true). A caller about to
+   * rebuild the workspace anyway (the Demo workspace) skips it: the rebuild derives them.
+   */
+  derive?: boolean;
 }
 
 /** Imports one CRM file into a workspace's facts, then derives its CRM milestones and credits. */
@@ -66,7 +71,7 @@ export async function importCrm(
   input: CrmImportInput,
   run: CrmImportRun = {},
 ): Promise<CrmImportReport> {
-  const { onBatch, ...options } = run;
+  const { onBatch, derive = true, ...options } = run;
   const funnel = await funnelFor(store, workspaceId);
   const report: CrmImportReport = {
     rows: 0,
@@ -117,7 +122,7 @@ export async function importCrm(
   }
   await flush();
   report.errors.sort((a, b) => a.line - b.line);
-  if (report.changes.inserted > 0 || report.revenue.inserted > 0)
+  if (derive && (report.changes.inserted > 0 || report.revenue.inserted > 0))
     report.milestones = await withWorkspaceLock(store, workspaceId, async () => {
       const n = await deriveCrmMilestones(store, workspaceId, funnel);
       await creditWorkspace(store, workspaceId);
