@@ -73,10 +73,12 @@ export async function importCrm(
 ): Promise<CrmImportReport> {
   const { onBatch, derive = true, ...options } = run;
   const funnel = await funnelFor(store, workspaceId);
+  // every count the store reports is summed over the batches, whichever it reports
+  const zero = () => ({ inserted: 0, duplicates: 0 }) as CrmAppendResult;
   const report: CrmImportReport = {
     rows: 0,
-    changes: { inserted: 0, duplicates: 0 },
-    revenue: { inserted: 0, duplicates: 0 },
+    changes: zero(),
+    revenue: zero(),
     errorCount: 0,
     errors: [],
     ignoredColumns: [],
@@ -85,8 +87,8 @@ export async function importCrm(
   let changes: CrmChangeRecord[] = [];
   let revenue: RevenueRecord[] = [];
   const add = (to: CrmAppendResult, r: CrmAppendResult) => {
-    to.inserted += r.inserted;
-    to.duplicates += r.duplicates;
+    const sums = to as unknown as Record<string, number>;
+    for (const [k, v] of Object.entries(r)) if (typeof v === 'number') sums[k] = (sums[k] ?? 0) + v;
   };
   const flush = async () => {
     const c = changes;

@@ -55,8 +55,8 @@ test(
       const r = JSON.parse(again.stdout) as Report;
       assert.equal(r.rows, 4);
       // contact: created + mql; deal d1: created (open) + won; revenue: one payment; all stored before
-      assert.deepEqual(r.changes, { inserted: 0, duplicates: 4 });
-      assert.deepEqual(r.revenue, { inserted: 0, duplicates: 1 });
+      assert.deepEqual([r.changes.inserted, r.changes.duplicates], [0, 4]);
+      assert.deepEqual([r.revenue.inserted, r.revenue.duplicates], [0, 1]);
       assert.deepEqual(r.ignoredColumns, ['Shoe size']);
       assert.equal(r.errorCount, 2);
       assert.deepEqual(
