@@ -20,7 +20,7 @@ import { funnelFor } from './funnel.js';
 import { withWorkspaceLock } from './workspace-lock.js';
 
 /** Records held before a batch is stored: bounds memory, and keeps each store transaction short. */
-export const CRM_IMPORT_BATCH = 5_000;
+export const CRM_IMPORT_BATCH = 10_000;
 /** Errors listed in a report; the rest are counted. */
 export const CRM_IMPORT_MAX_LISTED = 100;
 
