@@ -1,11 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { importCrm } from '../derive/crm-import.js';
 import { rebuild } from '../derive/derive.js';
-import { simulate } from '../sim/index.js';
+import { simulate, type CrmProfile } from '../sim/index.js';
 import type { Store } from '../store/store.js';
 import type { Workspace } from '../store/types.js';
 import { createWorkspace } from '../workspaces/create.js';
+import { SIM_CRM_CSV, crmCsvSimWriter } from './sim-crm-csv.js';
+
+/** The Demo workspace's world: four months, so that hundreds of deals are won in the demo's fast funnel. */
+export const DEMO_DAYS = 120;
 
 export interface DemoOptions {
   days: number;
@@ -13,13 +18,24 @@ export interface DemoOptions {
   seed?: number;
   /** Last simulated day, YYYY-MM-DD (default: today, UTC, so the demo looks current). */
   end?: string;
+  /** The CRM funnel's rates (default `demo`: fast and generous, for hundreds of won deals). */
+  crm?: CrmProfile;
 }
 
-/** Creates the "Demo" workspace and fills it from the world simulator, through the same import path users use. */
-export async function seedDemoWorkspace(
-  store: Store,
-  opts: DemoOptions,
-): Promise<{ workspace: Workspace; secretKey: string; events: number }> {
+export interface DemoSeeded {
+  workspace: Workspace;
+  secretKey: string;
+  events: number;
+  /** What the CRM import stored: change records and one-off revenue records. */
+  crm: { changes: number; revenue: number; wonDeals: number };
+}
+
+/**
+ * Creates the "Demo" workspace and fills it from the world simulator, through the paths users take:
+ * its events as `closedloop import events` loads them, its CRM and revenue as the CRM CSV that
+ * `closedloop import crm` reads.
+ */
+export async function seedDemoWorkspace(store: Store, opts: DemoOptions): Promise<DemoSeeded> {
   const { workspace, secretKey } = await createWorkspace(store, {
     name: 'Demo',
     currency: 'USD',
@@ -27,18 +43,35 @@ export async function seedDemoWorkspace(
   });
   const dir = mkdtempSync(join(tmpdir(), 'closedloop-demo-'));
   try {
-    await simulate(
+    const crmCsv = crmCsvSimWriter(join(dir, SIM_CRM_CSV));
+    const sim = await simulate(
       {
         seed: opts.seed ?? 1,
         days: opts.days,
         visitorsPerDay: opts.visitorsPerDay ?? 300,
         end: opts.end ?? new Date().toISOString().slice(0, 10),
+        crm: opts.crm ?? 'demo',
       },
-      { outDir: dir },
+      { outDir: dir, extraWriters: [crmCsv] },
     );
     const r = await store.importEventsFile(workspace.id, join(dir, 'events.ndjson'));
+    // the CRM facts before the rebuild, which matches them to persons and credits them once
+    const crm = await importCrm(store, workspace.id, createReadStream(crmCsv.file.path), {
+      derive: false,
+    });
+    if (crm.errorCount > 0)
+      throw new Error(`the simulator's CRM CSV has errors: ${JSON.stringify(crm.errors[0])}`);
     await rebuild(store, workspace.id);
-    return { workspace, secretKey, events: r.inserted };
+    return {
+      workspace,
+      secretKey,
+      events: r.inserted,
+      crm: {
+        changes: crm.changes.inserted,
+        revenue: crm.revenue.inserted,
+        wonDeals: sim.record.crm.dealsWon,
+      },
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

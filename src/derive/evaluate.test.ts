@@ -49,6 +49,7 @@ test('ranking puts the smallest lead TV first', () => {
     model,
     leads: { totalVariation: tv, mape: 0, channels: [] },
     revenue: null,
+    pipeline: null,
   });
   assert.deepEqual(
     rankEvaluations([e('x', 0.3), e('y', 0.1), e('z', 0.2)]).map((r) => r.model),

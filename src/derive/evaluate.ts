@@ -55,7 +55,10 @@ export function allocationError(
 export interface ModelEvaluation {
   model: string;
   leads: AllocationError;
+  /** The customer milestone at won amounts; null when nothing was won. */
   revenue: AllocationError | null;
+  /** The opportunity milestone at pipeline amounts; null when no deal was opened. */
+  pipeline: AllocationError | null;
 }
 
 /** Ranks models by lead TV (then revenue TV), best first. */

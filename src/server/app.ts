@@ -23,6 +23,7 @@ import { peopleRoutes } from './routes/people.js';
 import { conversionsRoutes } from './routes/conversions.js';
 import { fxRoutes } from './routes/fx.js';
 import { revenueRoutes } from './routes/revenue.js';
+import { crmImportRoutes } from './routes/crm-import.js';
 import { channelsRoutes } from './routes/channels.js';
 import { ingestStatusRoutes } from './routes/ingest-status.js';
 import { ingestRetryRoutes } from './routes/ingest-retry.js';
@@ -157,6 +158,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   peopleRoutes(app, deps.store);
   channelsRoutes(app, deps.store);
   await fxRoutes(app, deps.store);
+  await crmImportRoutes(app, deps.store);
   ingestStatusRoutes(app, deps.store);
   ingestRetryRoutes(app, deps.store);
   inspectRoutes(app, deps.store);

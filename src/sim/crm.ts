@@ -43,21 +43,90 @@ export interface CrmPlan {
 const MONTH = 30.4 * DAY;
 const SEAT_PRICE_MONTHLY = 60;
 
+/** How leads move through the funnel: each step's chance and delays (days). */
+export interface CrmRates {
+  /** Chance of MQL: base plus this much more for a company that fits (by size). */
+  mqlBase: number;
+  mqlFit: number;
+  sql: number;
+  opportunity: number;
+  winBase: number;
+  winFit: number;
+  mqlDelayDays: number;
+  /** SQL comes at least this long after the MQL, plus an exponential delay of sqlDelayDays. */
+  sqlMinDays: number;
+  sqlDelayDays: number;
+  oppMinDays: number;
+  oppDelayDays: number;
+  /** Median sales cycle of deals that will be won, and of those that will be lost. */
+  wonCycleDays: number;
+  lostCycleDays: number;
+  minCycleDays: number;
+}
+
+/** Named funnels: `default` a plausible B2B funnel; `demo` a fast, generous one, so a short world has hundreds of won deals. */
+export const CRM_PROFILES = {
+  default: {
+    mqlBase: 0.3,
+    mqlFit: 0.45,
+    sql: 0.55,
+    opportunity: 0.65,
+    winBase: 0.22,
+    winFit: 0.15,
+    mqlDelayDays: 1.5,
+    sqlMinDays: 2,
+    sqlDelayDays: 5,
+    oppMinDays: 1,
+    oppDelayDays: 5,
+    wonCycleDays: 45,
+    lostCycleDays: 30,
+    minCycleDays: 10,
+  },
+  demo: {
+    mqlBase: 0.6,
+    mqlFit: 0.35,
+    sql: 0.8,
+    opportunity: 0.85,
+    winBase: 0.5,
+    winFit: 0.2,
+    mqlDelayDays: 1,
+    sqlMinDays: 1,
+    sqlDelayDays: 2,
+    oppMinDays: 0.5,
+    oppDelayDays: 2,
+    wonCycleDays: 14,
+    lostCycleDays: 12,
+    minCycleDays: 3,
+  },
+} as const satisfies Record<string, CrmRates>;
+export type CrmProfile = keyof typeof CRM_PROFILES;
+export const CRM_PROFILE_NAMES = Object.keys(CRM_PROFILES) as CrmProfile[];
+
 /** Plans the CRM side of a lead created at `leadAt`; nothing after `windowEnd` is included. */
-export function planCrm(seed: number, person: Person, leadAt: number, windowEnd: number): CrmPlan {
+export function planCrm(
+  seed: number,
+  person: Person,
+  leadAt: number,
+  windowEnd: number,
+  rates: CrmRates = CRM_PROFILES.default,
+): CrmPlan {
   const rng = Rng.of(seed, PURPOSE.crm, person.key);
+  const r = rates;
   // A fixed number of draws first, so every outcome is a function of leadAt alone.
   const fit = Math.min(1, Math.max(0, Math.log10(person.company.employees) / 3.5));
-  const mql = rng.chance(0.3 + 0.45 * fit);
-  const mqlDelay = rng.exponential(1.5 * DAY);
-  const sql = rng.chance(0.55);
-  const sqlDelay = 2 * DAY + rng.exponential(5 * DAY);
-  const opp = rng.chance(0.65);
-  const oppDelay = DAY + rng.exponential(5 * DAY);
-  const wins = rng.chance(0.22 + 0.15 * fit);
+  const mql = rng.chance(r.mqlBase + r.mqlFit * fit);
+  const mqlDelay = rng.exponential(r.mqlDelayDays * DAY);
+  const sql = rng.chance(r.sql);
+  const sqlDelay = r.sqlMinDays * DAY + rng.exponential(r.sqlDelayDays * DAY);
+  const opp = rng.chance(r.opportunity);
+  const oppDelay = r.oppMinDays * DAY + rng.exponential(r.oppDelayDays * DAY);
+  const wins = rng.chance(r.winBase + r.winFit * fit);
   const cycle = Math.min(
     300 * DAY,
-    Math.max(10 * DAY, rng.lognormal(wins ? 45 * DAY : 30 * DAY, 0.6)),
+    Math.max(
+      r.minCycleDays * DAY,
+      rng.lognormal((wins ? r.wonCycleDays : r.lostCycleDays) * DAY, 0.6),
+    ),
   );
   const seats = Math.max(3, Math.round(person.company.employees * rng.uniform(0.02, 0.08)));
   const amount = Math.min(

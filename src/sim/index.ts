@@ -16,6 +16,7 @@ export {
   type Ga4ChannelGroup,
 } from './channels.js';
 export { CAMPAIGNS } from './ad-campaigns.js';
+export { CRM_PROFILES, CRM_PROFILE_NAMES, type CrmProfile, type CrmRates } from './crm.js';
 export { SITE } from './site.js';
 export type { SimRecord } from './record.js';
 export type { SimTruth, ChannelTruth } from './truth.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { AdCostAggregator } from './ad-costs.js';
 import { SITE } from './site.js';
 import { CHANNELS, type ChannelId } from './channels.js';
-import { planCrm, type CrmPlan } from './crm.js';
+import { CRM_PROFILES, planCrm, type CrmPlan, type CrmProfile } from './crm.js';
 import { MinHeap } from './heap.js';
 import { drawJourney, realize, type JourneyDraws, type Realized } from './journey.js';
 import { householdPeople, type Person } from './people.js';
@@ -43,6 +43,8 @@ export interface SimOptions {
   truth?: boolean;
   /** Channels switched off in this world (what-if runs; the truth is then relative to this world). */
   channelsOff?: readonly ChannelId[];
+  /** How leads move through the CRM funnel (default `default`; `demo`: fast and generous). */
+  crm?: CrmProfile;
   /** Called after each simulated day. */
   onProgress?: (progress: { day: number; days: number; events: number }) => void;
 }
@@ -95,6 +97,8 @@ export function validateOptions(o: SimOptions): void {
   if (!Number.isFinite(o.visitorsPerDay) || o.visitorsPerDay < 1 || o.visitorsPerDay > 1e6)
     throw new RangeError('visitorsPerDay must be in 1..1000000');
   if (Number.isNaN(parseDate(o.end))) throw new RangeError('end must be a date YYYY-MM-DD');
+  if (o.crm !== undefined && !Object.hasOwn(CRM_PROFILES, o.crm))
+    throw new RangeError(`unknown CRM profile ${o.crm}`);
   for (const c of o.channelsOff ?? [])
     if (!(CHANNELS as readonly string[]).includes(c)) throw new RangeError(`unknown channel ${c}`);
 }
@@ -113,6 +117,7 @@ export async function simulate(
   const startMs = endMs - (days - 1) * DAY;
   const windowEnd = endMs + DAY - 1;
   const off = new Set<ChannelId>(options.channelsOff ?? []);
+  const rates = CRM_PROFILES[options.crm ?? 'default'];
   const wantTruth =
     options.truth === true || (!Array.isArray(output) && output.truthFile !== undefined);
 
@@ -148,13 +153,14 @@ export async function simulate(
     lead: r.leadSession >= 0,
     won: crm?.won === true,
     revenue: crm?.won === true ? crm.amount : 0,
+    pipeline: crm !== null && crm.deal !== null ? crm.deal.amount : 0,
   });
 
   const arrive = (person: Person, dayStart: number): void => {
     const draws = drawJourney(seed, person, dayStart, windowEnd);
     const realized = realize(draws, off.size > 0 ? off : null);
     const crm =
-      realized.leadSession >= 0 ? planCrm(seed, person, realized.leadAt, windowEnd) : null;
+      realized.leadSession >= 0 ? planCrm(seed, person, realized.leadAt, windowEnd, rates) : null;
     if (truth !== null) {
       const factual = outcomeOf(realized, crm);
       truth.addFactual(factual);
@@ -162,7 +168,7 @@ export async function simulate(
       for (const c of draws.channels) {
         if (off.has(c)) continue;
         const r = realize(draws, offWith.get(c) ?? null);
-        const cf = r.leadSession >= 0 ? planCrm(seed, person, r.leadAt, windowEnd) : null;
+        const cf = r.leadSession >= 0 ? planCrm(seed, person, r.leadAt, windowEnd, rates) : null;
         truth.addCounterfactual(c, factual, outcomeOf(r, cf));
       }
     }
@@ -350,6 +356,8 @@ export async function simulate(
       start: summary.start,
       end: summary.end,
       channelsOff: [...off],
+      // only when set, so a default world's files stay as they were
+      ...(options.crm !== undefined ? { crm: options.crm } : {}),
     };
     const recordPath = join(output.outDir, 'record.json');
     writeFileSync(

@@ -1,7 +1,7 @@
 /**
  * Ground truth: per channel, what the world would have lost without it. For every person the plan is
  * played out again with that channel switched off (same random numbers, nothing written), and the
- * leads, won deals and won revenue inside the window are compared with the factual run.
+ * leads, won deals, won revenue and opened pipeline inside the window are compared with the factual run.
  */
 import { CHANNELS, CHANNEL_EFFECTS, type ChannelId, type Ga4ChannelGroup } from './channels.js';
 
@@ -9,6 +9,8 @@ export interface Outcome {
   lead: boolean;
   won: boolean;
   revenue: number;
+  /** The amount of the deal opened inside the window (the opportunity's pipeline), else 0. */
+  pipeline: number;
 }
 
 export interface ChannelTruth {
@@ -20,25 +22,27 @@ export interface ChannelTruth {
   incrementalLeads: number;
   incrementalWonDeals: number;
   incrementalRevenue: number;
+  incrementalPipeline: number;
 }
 
 export interface SimTruth {
   currency: string;
-  totals: { leads: number; wonDeals: number; revenue: number };
+  totals: { leads: number; wonDeals: number; revenue: number; pipeline: number };
   channels: Record<ChannelId, ChannelTruth>;
   method: string;
 }
 
 export class TruthAccumulator {
-  readonly totals = { leads: 0, wonDeals: 0, revenue: 0 };
-  private readonly lost = new Map<ChannelId, { leads: number; wonDeals: number; revenue: number }>(
-    CHANNELS.map((c) => [c, { leads: 0, wonDeals: 0, revenue: 0 }]),
+  readonly totals = { leads: 0, wonDeals: 0, revenue: 0, pipeline: 0 };
+  private readonly lost = new Map<ChannelId, SimTruth['totals']>(
+    CHANNELS.map((c) => [c, { leads: 0, wonDeals: 0, revenue: 0, pipeline: 0 }]),
   );
 
   addFactual(o: Outcome): void {
     if (o.lead) this.totals.leads++;
     if (o.won) this.totals.wonDeals++;
     this.totals.revenue += o.revenue;
+    this.totals.pipeline += o.pipeline;
   }
 
   /** The person's outcome with `channel` off, next to the factual one. */
@@ -48,13 +52,14 @@ export class TruthAccumulator {
     l.leads += Number(factual.lead) - Number(without.lead);
     l.wonDeals += Number(factual.won) - Number(without.won);
     l.revenue += factual.revenue - without.revenue;
+    l.pipeline += factual.pipeline - without.pipeline;
   }
 
   result(currency: string): SimTruth {
     const channels = {} as Record<ChannelId, ChannelTruth>;
     for (const c of CHANNELS) {
       const e = CHANNEL_EFFECTS[c];
-      const l = this.lost.get(c) ?? { leads: 0, wonDeals: 0, revenue: 0 };
+      const l = this.lost.get(c) ?? { leads: 0, wonDeals: 0, revenue: 0, pipeline: 0 };
       channels[c] = {
         ga4ChannelGroup: e.ga4,
         weight: e.weight,
@@ -64,6 +69,7 @@ export class TruthAccumulator {
         incrementalLeads: l.leads,
         incrementalWonDeals: l.wonDeals,
         incrementalRevenue: l.revenue,
+        incrementalPipeline: l.pipeline,
       };
     }
     return {

@@ -10,7 +10,7 @@ import { tempDir } from '../../test-helpers/tmp.js';
 import { UsageError } from '../errors.js';
 import { runEvaluate } from './evaluate.js';
 
-test('evaluate: every model is scored on leads and revenue against the truth file’s incremental values', async () => {
+test('evaluate: every model is scored on leads, revenue and pipeline against the truth file’s incremental values', async () => {
   const { dir, cleanup } = tempDir();
   try {
     const truthFile = join(dir, 'truth.json');
@@ -21,6 +21,8 @@ test('evaluate: every model is scored on leads and revenue against the truth fil
     assert.ok(sim.record.crm.dealsWon > 0, 'the world needs a won deal for the revenue columns');
     const r = await runEvaluate({ truth: truthFile, lookbackDays: 730 });
     assert.equal(r.lookbackDays, 730);
+    assert.equal(r.world.pipeline, sim.truth!.totals.pipeline);
+    assert.ok(r.world.pipeline! > r.world.revenue, 'more is opened than won');
     assert.deepEqual(r.models.map((m) => m.model).sort(), [
       'first_touch',
       'full_path',
@@ -45,7 +47,7 @@ test('evaluate: every model is scored on leads and revenue against the truth fil
       trueLeads,
     );
     for (const m of r.models) {
-      for (const e of [m.leads, m.revenue!]) {
+      for (const e of [m.leads, m.revenue!, m.pipeline!]) {
         assert.ok(
           e.totalVariation >= 0 && e.totalVariation <= 1,
           `${m.model} TV ${e.totalVariation}`,

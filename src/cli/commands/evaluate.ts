@@ -1,25 +1,22 @@
 /**
- * `closedloop evaluate --truth FILE`: every model against the true incremental leads and revenue of a
- * simulated world. The world is simulated again from the run recorded in the truth file (same seed and
- * arguments give the same events), imported into a scratch store, derived and credited exactly as a
- * real workspace is; won deals, which the simulator emits as CRM changes, become revenue conversions of
- * the same persons. Credited shares per channel are then compared with the true shares.
+ * `closedloop evaluate --truth FILE`: every model against the true incremental leads, revenue and
+ * pipeline of a simulated world. The world is simulated again from the run recorded in the truth file
+ * (same seed and arguments give the same events and CRM), imported into a scratch store (its events as
+ * `import events`, its CRM as the CRM CSV through `import crm`'s code path), derived and credited
+ * exactly as a real workspace is: leads, then the `customer` milestone valued at the won amounts
+ * (revenue), then `opportunity` valued at the pipeline amounts. Credited shares per channel are then
+ * compared with the true shares.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { firstIssue } from '../../collect/envelope.js';
-import {
-  dataDrivenCredits,
-  journeysFrom,
-  ruleCredits,
-  ruleModelsFor,
-} from '../../derive/attribution-credits.js';
 import { changeAttributionSettings, compareModels } from '../../derive/attribution-report.js';
 import { attributionSettingsFor } from '../../derive/attribution-settings.js';
+import { importCrm } from '../../derive/crm-import.js';
 import { rebuild } from '../../derive/derive.js';
 import {
   allocationError,
@@ -27,19 +24,13 @@ import {
   type ChannelAmount,
   type ModelEvaluation,
 } from '../../derive/evaluate.js';
-import { normaliseIdentifier } from '../../derive/identity/index.js';
-import {
-  CHANNELS,
-  simulate,
-  type ChannelId,
-  type CrmChange,
-  type SimWriter,
-} from '../../sim/index.js';
+import { CHANNELS, CRM_PROFILE_NAMES, simulate, type ChannelId } from '../../sim/index.js';
 import { openStore } from '../../store/open.js';
-import type { CreditRow } from '../../store/types.js';
+import type { CreditGroup } from '../../store/types.js';
 import { createWorkspace } from '../../workspaces/create.js';
 import { cliConfig, printRows } from '../context.js';
 import { UsageError } from '../errors.js';
+import { SIM_CRM_CSV, crmCsvSimWriter } from '../sim-crm-csv.js';
 
 const TruthFile = z.object({
   run: z.object({
@@ -55,14 +46,22 @@ const TruthFile = z.object({
         ),
       )
       .default([]),
+    crm: z.enum(CRM_PROFILE_NAMES as [string, ...string[]]).optional(),
   }),
-  totals: z.object({ leads: z.number(), wonDeals: z.number(), revenue: z.number() }),
+  totals: z.object({
+    leads: z.number(),
+    wonDeals: z.number(),
+    revenue: z.number(),
+    pipeline: z.number().optional(),
+  }),
   channels: z.record(
     z.string(),
     z.object({
       ga4ChannelGroup: z.string(),
       incrementalLeads: z.number(),
       incrementalRevenue: z.number(),
+      // truth files written before the pipeline was simulated have none
+      incrementalPipeline: z.number().optional(),
     }),
   ),
 });
@@ -83,9 +82,11 @@ export interface EvaluateResult {
     leads: number;
     wonDeals: number;
     revenue: number;
+    pipeline: number | null;
+    crm: string;
   };
   lookbackDays: number;
-  truth: { leads: ChannelAmount[]; revenue: ChannelAmount[] };
+  truth: { leads: ChannelAmount[]; revenue: ChannelAmount[]; pipeline: ChannelAmount[] | null };
   models: ModelEvaluation[];
 }
 
@@ -105,41 +106,29 @@ async function readTruth(path: string): Promise<Truth> {
 }
 
 /** Sums the truth's channels into the GA4 groups the product reports. */
-function truthByGroup(t: Truth, key: 'incrementalLeads' | 'incrementalRevenue'): ChannelAmount[] {
+function truthByGroup(
+  t: Truth,
+  key: 'incrementalLeads' | 'incrementalRevenue' | 'incrementalPipeline',
+): ChannelAmount[] {
   const m = new Map<string, number>();
   for (const c of Object.values(t.channels))
-    m.set(c.ga4ChannelGroup, (m.get(c.ga4ChannelGroup) ?? 0) + c[key]);
+    m.set(c.ga4ChannelGroup, (m.get(c.ga4ChannelGroup) ?? 0) + (c[key] ?? 0));
   return [...m]
     .map(([channel, amount]) => ({ channel, amount }))
     .sort((a, b) => b.amount - a.amount);
 }
 
-/** Captures won deals with the contact's email or phone (stage changes carry them, deals only the contact). */
-function wonDealsWriter(): SimWriter & {
-  won: { email: string | null; phone: string | null; at: number; amount: number }[];
-} {
-  const contacts = new Map<string, { email: string | null; phone: string | null }>();
-  const won: { email: string | null; phone: string | null; at: number; amount: number }[] = [];
-  return {
-    won,
-    event() {},
-    crm(c: CrmChange) {
-      if (c.kind === 'contact_stage') contacts.set(c.contactId, { email: c.email, phone: c.phone });
-      else if (c.stage === 'won')
-        won.push({
-          ...(contacts.get(c.contactId) ?? { email: null, phone: null }),
-          at: Date.parse(c.at),
-          amount: c.amount,
-        });
-    },
-    async close() {},
-  };
-}
-
-function byChannel(rows: readonly CreditRow[], model: string): ChannelAmount[] {
-  const m = new Map<string, number>();
-  for (const r of rows) if (r.model === model) m.set(r.channel, (m.get(r.channel) ?? 0) + r.value);
-  return [...m].map(([channel, amount]) => ({ channel, amount }));
+/** Credited value (or conversions) per channel of each model. */
+function perModel(
+  models: Record<string, CreditGroup[]>,
+  what: 'conversions' | 'value',
+): Map<string, ChannelAmount[]> {
+  return new Map(
+    Object.entries(models).map(([model, rows]) => [
+      model,
+      rows.map((r) => ({ channel: String(r.key['channel']), amount: r[what] })),
+    ]),
+  );
 }
 
 export async function runEvaluate(o: EvaluateOptions): Promise<EvaluateResult> {
@@ -150,8 +139,9 @@ export async function runEvaluate(o: EvaluateOptions): Promise<EvaluateResult> {
     o.onStep?.(
       `simulating seed ${truth.run.seed}, ${truth.run.days} days, ${truth.run.visitorsPerDay} visitors/day`,
     );
-    const deals = wonDealsWriter();
-    const sim = await simulate(truth.run, { outDir: join(dir, 'world'), extraWriters: [deals] });
+    const crmCsv = crmCsvSimWriter(join(dir, 'world', SIM_CRM_CSV));
+    const run = { ...truth.run, crm: truth.run.crm as 'default' | undefined };
+    const sim = await simulate(run, { outDir: join(dir, 'world'), extraWriters: [crmCsv] });
     if (
       sim.record.leads.total !== truth.totals.leads ||
       sim.record.crm.dealsWon !== truth.totals.wonDeals
@@ -166,60 +156,59 @@ export async function runEvaluate(o: EvaluateOptions): Promise<EvaluateResult> {
       currency: 'USD',
       timezone: 'UTC',
     });
-    o.onStep?.('importing and deriving');
+    o.onStep?.('importing events and the CRM CSV, deriving');
     await store.importEventsFile(ws.id, join(dir, 'world', 'events.ndjson'));
+    const crm = await importCrm(store, ws.id, createReadStream(crmCsv.file.path), {
+      derive: false,
+    });
+    if (crm.errorCount > 0)
+      throw new Error(`the simulator's CRM CSV has errors: ${JSON.stringify(crm.errors[0])}`);
     await rebuild(store, ws.id);
     if (o.lookbackDays !== undefined)
       await changeAttributionSettings(store, ws.id, { lookbackDays: o.lookbackDays });
     const settings = await attributionSettingsFor(store, ws.id);
 
     o.onStep?.('crediting leads');
-    const leadCredit = await compareModels(store, ws.id, ['channel']);
-    o.onStep?.('crediting revenue');
-    // revenue: each won deal is a conversion of its contact's person, valued at the deal amount
-    const inputs = await store.attributionInputs(ws.id, 'lead');
-    const conversions: { personId: string; at: number; value: number }[] = [];
-    for (const d of deals.won) {
-      const id = (
-        d.email !== null
-          ? normaliseIdentifier({ kind: 'email', value: d.email })
-          : d.phone !== null
-            ? normaliseIdentifier({ kind: 'phone', value: d.phone })
-            : null
-      )?.identifier;
-      const [person] = id ? await store.personsByIdentifier(ws.id, id.kind, id.value) : [];
-      conversions.push({
-        personId: person ?? `(unmatched deal ${conversions.length})`,
-        at: d.at,
-        value: d.amount,
-      });
-    }
-    const { converting, nonConverting } = journeysFrom({ ...inputs, conversions });
-    const revenueRows = [
-      ...ruleCredits(converting, settings, ruleModelsFor(settings)),
-      ...dataDrivenCredits(converting, nonConverting, settings).rows,
-    ];
+    const leads = perModel((await compareModels(store, ws.id, ['channel'])).models, 'conversions');
+    // revenue: the customer milestone, valued at the won deal's amount
+    o.onStep?.('crediting revenue (customers at won amounts)');
+    await changeAttributionSettings(store, ws.id, { conversion: 'customer' });
+    const revenue = perModel((await compareModels(store, ws.id, ['channel'])).models, 'value');
+    // pipeline: the opportunity milestone, valued at the opened deal's amount
+    o.onStep?.('crediting pipeline (opportunities at deal amounts)');
+    await changeAttributionSettings(store, ws.id, { conversion: 'opportunity' });
+    const pipeline = perModel((await compareModels(store, ws.id, ['channel'])).models, 'value');
 
+    const hasPipeline = Object.values(truth.channels).every(
+      (c) => c.incrementalPipeline !== undefined,
+    );
     const trueLeads = truthByGroup(truth, 'incrementalLeads');
     const trueRevenue = truthByGroup(truth, 'incrementalRevenue');
-    const models = Object.entries(leadCredit.models).map(([model, rows]): ModelEvaluation => ({
-      model,
-      leads: allocationError(
-        rows.map((r) => ({ channel: String(r.key.channel), amount: r.conversions })),
-        trueLeads,
-      ),
-      revenue:
-        conversions.length > 0 ? allocationError(byChannel(revenueRows, model), trueRevenue) : null,
-    }));
+    const truePipeline = hasPipeline ? truthByGroup(truth, 'incrementalPipeline') : null;
+    const models = [...leads].map(([model, rows]): ModelEvaluation => {
+      const rev = revenue.get(model) ?? [];
+      const pipe = pipeline.get(model) ?? [];
+      return {
+        model,
+        leads: allocationError(rows, trueLeads),
+        revenue: rev.some((r) => r.amount > 0) ? allocationError(rev, trueRevenue) : null,
+        pipeline:
+          truePipeline !== null && pipe.some((r) => r.amount > 0)
+            ? allocationError(pipe, truePipeline)
+            : null,
+      };
+    });
     return {
       world: {
         ...truth.run,
         leads: truth.totals.leads,
         wonDeals: truth.totals.wonDeals,
         revenue: truth.totals.revenue,
+        pipeline: truth.totals.pipeline ?? null,
+        crm: truth.run.crm ?? 'default',
       },
       lookbackDays: settings.lookbackDays,
-      truth: { leads: trueLeads, revenue: trueRevenue },
+      truth: { leads: trueLeads, revenue: trueRevenue, pipeline: truePipeline },
       models: rankEvaluations(models),
     };
   } finally {
@@ -238,6 +227,8 @@ export function formatEvaluation(r: EvaluateResult): Record<string, string>[] {
     'leads MAPE': pct(m.leads.mape),
     'revenue TV': pct(m.revenue?.totalVariation),
     'revenue MAPE': pct(m.revenue?.mape),
+    'pipeline TV': pct(m.pipeline?.totalVariation),
+    'pipeline MAPE': pct(m.pipeline?.mape),
   }));
 }
 
@@ -245,7 +236,7 @@ export function register(program: Command): void {
   program
     .command('evaluate')
     .description(
-      'Run every attribution model on a simulated world and compare its credit per channel with the true incremental leads and revenue',
+      'Run every attribution model on a simulated world and compare its credit per channel with the true incremental leads, revenue and pipeline',
     )
     .requiredOption('--truth <file>', 'the truth file written by `closedloop simulate --truth`')
     .option(
@@ -271,7 +262,7 @@ export function register(program: Command): void {
       }
       const w = result.world;
       process.stdout.write(
-        `World: seed ${w.seed}, ${w.days} days to ${w.end}, ${w.visitorsPerDay} visitors/day; ${w.leads} leads, ${w.wonDeals} won deals, ${w.revenue} revenue. Lookback ${result.lookbackDays} days.\n`,
+        `World: seed ${w.seed}, ${w.days} days to ${w.end}, ${w.visitorsPerDay} visitors/day, CRM ${w.crm}; ${w.leads} leads, ${w.wonDeals} won deals, ${w.revenue} revenue, ${w.pipeline ?? '-'} pipeline. Lookback ${result.lookbackDays} days.\n`,
       );
       process.stdout.write(
         'Error of each model’s credit share per channel against the true incremental share (lower is better):\n\n',

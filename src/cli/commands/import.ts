@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import type { IngestResult } from '../../store/types.js';
 import { importEvents } from '../../derive/import-events.js';
 import { asCliError, type ServerClient } from '../server-client.js';
+import { registerImportCrm } from './import-crm.js';
 import { registerImportFx } from './import-fx.js';
 
 interface FileResult extends IngestResult {
@@ -112,4 +113,5 @@ export function register(program: Command): void {
       if (results.some((r) => r.rejectedCount > 0)) process.exitCode = 3;
     });
   registerImportFx(imp);
+  registerImportCrm(imp);
 }

@@ -20,7 +20,7 @@ import { startSyncSchedule } from '../../server/sync-schedule.js';
 import { secretBox } from '../../util/secret-box.js';
 import { cliConfig, openConfiguredStore } from '../context.js';
 import { UsageError } from '../errors.js';
-import { seedDemoWorkspace } from '../demo.js';
+import { DEMO_DAYS, seedDemoWorkspace } from '../demo.js';
 
 interface ServeOptions {
   port?: string;
@@ -111,10 +111,13 @@ export function register(program: Command): void {
         config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
       const url = `http://${shownHost}:${config.port}`;
       if (firstRun && o.demo) {
-        logger.info('first run: creating the Demo workspace from the simulator (90 days)');
-        const demo = await seedDemoWorkspace(store, { days: 90 });
+        logger.info(
+          `first run: creating the Demo workspace from the simulator (${DEMO_DAYS} days)`,
+        );
+        const demo = await seedDemoWorkspace(store, { days: DEMO_DAYS });
         process.stdout.write(
-          `\nDemo workspace "${demo.workspace.name}" (${demo.workspace.id}): ${demo.events} events\n` +
+          `\nDemo workspace "${demo.workspace.name}" (${demo.workspace.id}): ${demo.events} events, ` +
+            `${demo.crm.changes} CRM changes (${demo.crm.wonDeals} won deals), ${demo.crm.revenue} payments\n` +
             `  write key  ${demo.workspace.writeKey}\n` +
             `  secret key ${demo.secretKey}   (shown only now)\n`,
         );

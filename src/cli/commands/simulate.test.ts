@@ -77,10 +77,10 @@ describe('closedloop simulate', () => {
       '--json',
     ]);
     const summary = JSON.parse(text) as { record: { events: { total: number } }; files: string[] };
-    for (const f of ['events.ndjson', 'ad_costs.ndjson', 'record.json', 'truth.json'])
+    for (const f of ['events.ndjson', 'ad_costs.ndjson', 'record.json', 'truth.json', 'crm.csv'])
       assert.ok(existsSync(join(out, f)), f);
     const lines = readFileSync(join(out, 'events.ndjson'), 'utf8').trimEnd().split('\n');
     assert.equal(lines.length, summary.record.events.total);
-    assert.equal(summary.files.length, 4);
+    assert.equal(summary.files.length, 5);
   });
 });

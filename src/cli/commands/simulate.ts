@@ -5,13 +5,14 @@
  * Example: closedloop simulate --seed 42 --days 90 --visitors-per-day 2000 --out ./demo --end 2026-05-31 --truth ./demo/truth.json
  */
 import { existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { segmentHttpWriter } from '../../sim/http-writer.js';
-import { simulate, type SimOptions } from '../../sim/index.js';
+import { CRM_PROFILE_NAMES, simulate, type CrmProfile, type SimOptions } from '../../sim/index.js';
 import { parseDate } from '../../sim/time.js';
 import { UsageError } from '../errors.js';
+import { SIM_CRM_CSV, crmCsvSimWriter } from '../sim-crm-csv.js';
 
 export interface SimulateArgs {
   seed?: string;
@@ -20,6 +21,7 @@ export interface SimulateArgs {
   out?: string;
   end?: string;
   truth?: string;
+  crm?: string;
   json?: boolean;
 }
 
@@ -61,7 +63,17 @@ export function parseSimulateArgs(args: SimulateArgs, today: () => string): Pars
     if (parent !== outDir && !existsSync(parent))
       throw new UsageError(`directory ${parent} does not exist`, '--truth');
   }
-  return { options: { seed, days, visitorsPerDay, end }, outDir, truthFile };
+  if (args.crm !== undefined && !(CRM_PROFILE_NAMES as string[]).includes(args.crm))
+    throw new UsageError(
+      `"${args.crm}" is not a CRM profile; the known ones are ${CRM_PROFILE_NAMES.join(', ')}`,
+      '--crm',
+    );
+  const crm = args.crm as CrmProfile | undefined;
+  return {
+    options: { seed, days, visitorsPerDay, end, ...(crm !== undefined ? { crm } : {}) },
+    outDir,
+    truthFile,
+  };
 }
 
 /** Where the command prints; tests pass their own. */
@@ -86,8 +98,12 @@ export function register(
     )
     .option('--days <n>', 'number of days to simulate (1..3650)', '90')
     .option('--visitors-per-day <n>', 'about how many visitors a day (1..1000000)', '1000')
-    .option('--out <dir>', 'directory for events.ndjson, ad_costs.ndjson and record.json')
+    .option('--out <dir>', 'directory for events.ndjson, ad_costs.ndjson, crm.csv and record.json')
     .option('--end <date>', 'last simulated day, YYYY-MM-DD (default: today, UTC)')
+    .option(
+      '--crm <profile>',
+      `the CRM funnel's rates: ${CRM_PROFILE_NAMES.join(' or ')} (demo: fast and generous, as the Demo workspace's)`,
+    )
     .option(
       '--truth <file>',
       'also write the ground truth (per-channel incremental leads, deals, revenue) as JSON',
@@ -122,6 +138,7 @@ export function register(
           )
         : null;
       bar?.start(parsed.options.days, 0, { events: 0 });
+      const crm = crmCsvSimWriter(join(parsed.outDir, SIM_CRM_CSV));
       let summary;
       try {
         summary = await simulate(
@@ -129,9 +146,10 @@ export function register(
           {
             outDir: parsed.outDir,
             ...(parsed.truthFile === undefined ? {} : { truthFile: parsed.truthFile }),
-            ...(sender ? { extraWriters: [sender] } : {}),
+            extraWriters: sender ? [crm, sender] : [crm],
           },
         );
+        summary.files.push(crm.file.path);
       } finally {
         bar?.stop();
       }

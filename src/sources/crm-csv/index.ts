@@ -8,3 +8,4 @@ export * from './row-reader.js';
 export * from './rows.js';
 export * from './read.js';
 export * from './write.js';
+export * from './world.js';
