@@ -100,7 +100,9 @@ export function cellReader(
     micros(f: string): number {
       const v = raw(f);
       if (isNone(v)) return 0;
-      const d = plainDecimal(v!.replace(/^[^\d]+|[^\d]+$/g, ''), decimalComma);
+      // a currency sign or code beside the amount ("$1,184.50", "1.234,56 €", "12.50 USD") is allowed
+      const bare = v!.trim().replace(/^(?:[A-Z]{3}|[$€£¥₹])\s*|\s*(?:[A-Z]{3}|[$€£¥₹])$/g, '');
+      const d = plainDecimal(bare, decimalComma);
       const m = d === undefined ? undefined : decimalToMicros(d);
       if (m === undefined) throw bad(f, `not an amount: "${v}"`);
       return m;
