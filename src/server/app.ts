@@ -22,6 +22,7 @@ import { reportRoutes } from './routes/reports.js';
 import { peopleRoutes } from './routes/people.js';
 import { conversionsRoutes } from './routes/conversions.js';
 import { fxRoutes } from './routes/fx.js';
+import { adCostsRoutes } from './routes/ad-costs.js';
 import { channelsRoutes } from './routes/channels.js';
 import { ingestStatusRoutes } from './routes/ingest-status.js';
 import { ingestRetryRoutes } from './routes/ingest-retry.js';
@@ -148,6 +149,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   peopleRoutes(app, deps.store);
   channelsRoutes(app, deps.store);
   await fxRoutes(app, deps.store);
+  await adCostsRoutes(app, deps.store);
   ingestStatusRoutes(app, deps.store);
   ingestRetryRoutes(app, deps.store);
   inspectRoutes(app, deps.store);

@@ -7,6 +7,7 @@ import type { IngestResult } from '../../store/types.js';
 import { importEvents } from '../../derive/import-events.js';
 import { asCliError, type ServerClient } from '../server-client.js';
 import { registerImportFx } from './import-fx.js';
+import { registerImportAds } from './import-ads.js';
 
 interface FileResult extends IngestResult {
   file: string;
@@ -112,4 +113,5 @@ export function register(program: Command): void {
       if (results.some((r) => r.rejectedCount > 0)) process.exitCode = 3;
     });
   registerImportFx(imp);
+  registerImportAds(imp);
 }

@@ -1,0 +1,143 @@
+// One ad-cost file of any platform, as `closedloop import ads` and POST /api/ad-costs take it, its
+// format sniffed: a saved API answer (JSON: Google Ads searchStream, Meta Insights pages, LinkedIn
+// adAnalytics) or the platform's CSV export (Google Ads UI, Meta Ads Manager, Microsoft Advertising
+// report or UI export, zipped or not; UTF-8 or the UTF-16 of "Excel" downloads). Every problem is an
+// AdImportError naming where (line and column, or the JSON path) and why. docs/costs.md.
+import type { AdCostRecord } from './records.js';
+import { AdFileError } from './records.js';
+import { decodeExport, readGoogleAdsCsv } from '../google-ads/ui-csv.js';
+import { costRecordsOfStream, GoogleAdsRowError } from '../google-ads/stream.js';
+import { readMetaAdsCsv } from '../meta-ads/ads-manager-csv.js';
+import { costRecordsOfInsightsFile, MetaRowError } from '../meta-ads/insights.js';
+import { costRecordsOfAnalyticsFile, LinkedInRowError } from '../linkedin-ads/analytics.js';
+import { readMicrosoftAdsCsv } from '../microsoft-ads/report-csv.js';
+import { isZip, unzip } from '../microsoft-ads/zip.js';
+
+export const AD_FILE_PLATFORMS = ['google', 'meta', 'linkedin', 'microsoft'] as const;
+export type AdFilePlatform = (typeof AD_FILE_PLATFORMS)[number];
+
+/** A file that cannot be imported: `where` is "line 4, column Cost", "[1].data[0].spend" or "file". */
+export class AdImportError extends Error {
+  constructor(
+    readonly where: string,
+    readonly reason: string,
+  ) {
+    super(`${where}: ${reason}`);
+  }
+}
+
+export interface AdFileOptions {
+  /** The account's currency, for files that do not carry it. */
+  currency?: string;
+  /** The period the file covers, when it does not say (an API answer) or to state it. */
+  from?: string;
+  to?: string;
+}
+
+export interface AdFile {
+  format: 'api-json' | 'csv';
+  rows: AdCostRecord[];
+  from: string;
+  to: string;
+}
+
+/** The file's text: unzipped (the first entry), BOM dropped, UTF-16 decoded. */
+function textOf(bytes: Buffer): string {
+  if (isZip(bytes)) {
+    let entries;
+    try {
+      entries = unzip(bytes);
+    } catch (e) {
+      throw new AdImportError('file', (e as Error).message);
+    }
+    const first = entries.find((e) => !e.name.endsWith('/'));
+    if (!first) throw new AdImportError('file', 'the zip holds no file');
+    return decodeExport(first.data);
+  }
+  return decodeExport(bytes);
+}
+
+function readJson(platform: AdFilePlatform, json: unknown, o: AdFileOptions): AdCostRecord[] {
+  switch (platform) {
+    case 'google':
+      return costRecordsOfStream(json);
+    case 'meta':
+      return costRecordsOfInsightsFile(json, o.currency ? { currency: o.currency } : {});
+    case 'linkedin':
+      if (!o.currency)
+        throw new AdImportError(
+          'currency',
+          "adAnalytics answers have no currency: give the account's",
+        );
+      return costRecordsOfAnalyticsFile(json, { currency: o.currency });
+    case 'microsoft':
+      throw new AdImportError(
+        'file',
+        'Microsoft Advertising files are CSV (the report or UI export), not JSON',
+      );
+  }
+}
+
+function readCsv(platform: AdFilePlatform, text: string, o: AdFileOptions) {
+  const opts = o.currency ? { currency: o.currency } : {};
+  switch (platform) {
+    case 'google':
+      return readGoogleAdsCsv(text, opts);
+    case 'meta':
+      return readMetaAdsCsv(text, opts);
+    case 'microsoft':
+      return readMicrosoftAdsCsv(text, opts);
+    case 'linkedin':
+      throw new AdImportError(
+        'file',
+        'LinkedIn files are read as adAnalytics answers (JSON); its Campaign Manager CSV is not read yet',
+      );
+  }
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The rows and period of a platform's file; all or nothing. */
+export function readAdFile(platform: AdFilePlatform, bytes: Buffer, o: AdFileOptions = {}): AdFile {
+  for (const k of ['from', 'to'] as const)
+    if (o[k] !== undefined && !DAY.test(o[k]!))
+      throw new AdImportError(k, 'not a day as YYYY-MM-DD');
+  const text = textOf(bytes);
+  if (text.trim() === '') throw new AdImportError('file', 'is empty');
+  const json = /^\s*[[{]/.test(text);
+  let read: { rows: AdCostRecord[]; from?: string; to?: string };
+  try {
+    if (json) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch (e) {
+        throw new AdImportError('file', `not JSON: ${(e as Error).message}`);
+      }
+      read = { rows: readJson(platform, parsed, o) };
+    } else read = readCsv(platform, text, o);
+  } catch (e) {
+    if (e instanceof AdFileError)
+      throw new AdImportError(
+        e.line > 0 ? `line ${e.line}, column ${e.column}` : e.column,
+        e.reason,
+      );
+    if (
+      e instanceof GoogleAdsRowError ||
+      e instanceof MetaRowError ||
+      e instanceof LinkedInRowError
+    )
+      throw new AdImportError(e.where, e.reason);
+    throw e;
+  }
+  const days = read.rows.map((r) => r.date).sort();
+  const from = o.from ?? read.from ?? days[0];
+  const to = o.to ?? read.to ?? days.at(-1);
+  if (from === undefined || to === undefined)
+    throw new AdImportError('file', 'no rows and no period: give --from and --to');
+  if (from > to) throw new AdImportError('from', `${from} is after ${to}`);
+  const outside = read.rows.find((r) => r.date < from || r.date > to);
+  if (outside)
+    throw new AdImportError('to', `the file has ${outside.date}, outside ${from}..${to}`);
+  return { format: json ? 'api-json' : 'csv', rows: read.rows, from, to };
+}
