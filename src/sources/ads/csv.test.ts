@@ -17,6 +17,9 @@ test('plainDecimal reads US, European and spaced numbers exactly as text', () =>
     ['10.5', true, '10.5'],
     ['-3', false, undefined],
     ['1e3', false, undefined],
+    ['97,31,0', false, undefined],
+    ['1.23.4', false, undefined],
+    ['1,234,567.8', false, '1234567.8'],
   ];
   for (const [text, comma, want] of cases) assert.equal(plainDecimal(text, comma), want, text);
 });

@@ -55,19 +55,25 @@ export const isNone = (v: string | undefined): boolean =>
  * or when it is not followed by exactly three digits; spaces are thousands separators.
  */
 export function plainDecimal(text: string, decimalComma: boolean): string | undefined {
-  let t = text.trim().replace(/[\s\u00a0\u202f']/g, '');
+  const t = text.trim().replace(/[\s\u00a0\u202f']/g, '');
   const dot = t.lastIndexOf('.');
   const comma = t.lastIndexOf(',');
-  if (dot >= 0 && comma >= 0) {
-    t = dot > comma ? t.replace(/,/g, '') : t.replace(/\./g, '').replace(',', '.');
-  } else if (comma >= 0) {
-    const single = t.indexOf(',') === comma;
-    const asDecimal = single && (decimalComma || !/,\d{3}$/.test(t));
-    t = asDecimal ? t.replace(',', '.') : t.replace(/,/g, '');
-  } else if (dot >= 0 && decimalComma && /^\d{1,3}(\.\d{3})+$/.test(t)) {
-    t = t.replace(/\./g, '');
-  }
-  return /^\d+(\.\d+)?$/.test(t) ? t : undefined;
+  let decimal: '.' | ',' | null;
+  if (dot >= 0 && comma >= 0) decimal = dot > comma ? '.' : ',';
+  else if (comma >= 0)
+    decimal = t.indexOf(',') === comma && (decimalComma || !/,\d{3}$/.test(t)) ? ',' : null;
+  else if (dot >= 0) decimal = decimalComma && /^\d{1,3}(\.\d{3})+$/.test(t) ? null : '.';
+  else decimal = null;
+  const cut = decimal === null ? -1 : t.lastIndexOf(decimal);
+  const whole = cut < 0 ? t : t.slice(0, cut);
+  const fraction = cut < 0 ? '' : t.slice(cut + 1);
+  const sep = decimal === '.' ? ',' : decimal === ',' ? '.' : comma >= 0 ? ',' : '.';
+  // thousands separators only between groups of three ("97,31,0" is not a number)
+  const grouped = new RegExp(`^\\d{1,3}(\\${sep}\\d{3})+$`);
+  if (!/^\d+$/.test(whole) && !grouped.test(whole)) return undefined;
+  if (cut >= 0 && !/^\d+$/.test(fraction)) return undefined;
+  const digits = whole.split(sep).join('');
+  return fraction ? `${digits}.${fraction}` : digits;
 }
 
 /** Readers of one record's cells by field, each error naming the line and the column as written. */
