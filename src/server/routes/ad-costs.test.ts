@@ -22,7 +22,7 @@ test(
       api(`/api/ad-costs?${query}`, {
         method: 'POST',
         headers: { 'content-type': 'application/octet-stream' },
-        body,
+        body: typeof body === 'string' ? body : new Uint8Array(body),
       });
     const spendBy = async () => {
       const rows = await s.store.adCosts(ws, { from: '2024-01-01', to: '2024-12-31' });
