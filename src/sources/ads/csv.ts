@@ -123,3 +123,18 @@ export function spanOf(days: readonly string[]): { from: string; to: string } | 
   const sorted = [...days].sort();
   return { from: sorted[0]!, to: sorted.at(-1)! };
 }
+
+const pad = (n: string) => n.padStart(2, '0');
+/** A day as US exports write it: 2026-09-01 or 9/1/2026 (month first); undefined if no such day. */
+export function usOrIsoDay(text: string): string | undefined {
+  const t = text.trim();
+  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t);
+  const us = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(t);
+  const m: readonly string[] | null = iso ?? (us && ['', us[3]!, us[1]!, us[2]!]);
+  if (!m) return undefined;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const at = new Date(Date.UTC(y, mo - 1, d));
+  return at.getUTCMonth() === mo - 1 && at.getUTCDate() === d
+    ? `${m[1]}-${pad(m[2]!)}-${pad(m[3]!)}`
+    : undefined;
+}

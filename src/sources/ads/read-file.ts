@@ -1,7 +1,7 @@
 // One ad-cost file of any platform, as `closedloop import ads` and POST /api/ad-costs take it, its
 // format sniffed: a saved API answer (JSON: Google Ads searchStream, Meta Insights pages, LinkedIn
-// adAnalytics) or the platform's CSV export (Google Ads UI, Meta Ads Manager, Microsoft Advertising
-// report or UI export, zipped or not; UTF-8 or the UTF-16 of "Excel" downloads). Every problem is an
+// adAnalytics) or the platform's CSV export (Google Ads UI, Meta Ads Manager, LinkedIn Campaign
+// Manager, Microsoft Advertising report or UI export, zipped or not; UTF-8 or the UTF-16 of "Excel" downloads). Every problem is an
 // AdImportError naming where (line and column, or the JSON path) and why. docs/costs.md.
 import type { AdCostRecord } from './records.js';
 import { AdFileError } from './records.js';
@@ -10,6 +10,7 @@ import { costRecordsOfStream, GoogleAdsRowError } from '../google-ads/stream.js'
 import { readMetaAdsCsv } from '../meta-ads/ads-manager-csv.js';
 import { costRecordsOfInsightsFile, MetaRowError } from '../meta-ads/insights.js';
 import { costRecordsOfAnalyticsFile, LinkedInRowError } from '../linkedin-ads/analytics.js';
+import { readLinkedInCsv } from '../linkedin-ads/campaign-manager-csv.js';
 import { readMicrosoftAdsCsv } from '../microsoft-ads/report-csv.js';
 import { isZip, unzip } from '../microsoft-ads/zip.js';
 
@@ -88,10 +89,7 @@ function readCsv(platform: AdFilePlatform, text: string, o: AdFileOptions) {
     case 'microsoft':
       return readMicrosoftAdsCsv(text, opts);
     case 'linkedin':
-      throw new AdImportError(
-        'file',
-        'LinkedIn files are read as adAnalytics answers (JSON); its Campaign Manager CSV is not read yet',
-      );
+      return readLinkedInCsv(text, opts);
   }
 }
 

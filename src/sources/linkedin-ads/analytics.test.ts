@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { AdFileError } from '../ads/records.js';
 import { costRecordsOfAnalyticsFile, LinkedInRowError, urnId } from './analytics.js';
+import { readLinkedInCsv } from './campaign-manager-csv.js';
 
 const fixture = (name: string) =>
   JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as unknown;
@@ -90,5 +92,37 @@ test('bad elements are named by their index and field', () => {
   assert.throws(
     () => costRecordsOfAnalyticsFile({ rows: [] }, { currency: 'USD' }),
     /adAnalytics answer/,
+  );
+});
+
+test('the Campaign Manager export: preamble dates as the period, and it agrees with adAnalytics', () => {
+  const text = readFileSync(
+    new URL('./fixtures/campaign-manager-daily.csv', import.meta.url),
+    'utf8',
+  );
+  const csv = readLinkedInCsv(text);
+  assert.deepEqual([csv.from, csv.to], ['2024-05-01', '2024-05-02']);
+  const api = costRecordsOfAnalyticsFile(fixture('ad-analytics-campaign-daily.json'), {
+    currency: 'USD',
+  });
+  const key = (r: (typeof api)[number]) => [
+    r.date,
+    r.campaignId,
+    r.currency,
+    r.costMicros,
+    r.impressions,
+    r.clicks,
+    r.conversions,
+    r.conversionValue,
+  ];
+  assert.deepEqual(csv.rows.map(key), api.map(key));
+  assert.equal(csv.rows[0]!.campaignName, 'ABM tier 1 — Sponsored content');
+  assert.throws(
+    () => readLinkedInCsv(text.replace('12.50,800', '12.50,8OO')),
+    (e: unknown) => e instanceof AdFileError && e.line === 7 && e.column === 'Impressions',
+  );
+  assert.throws(
+    () => readLinkedInCsv(text.replace('5/2/2024,Closedloop', '5/9/2024,Closedloop')),
+    /outside the report/,
   );
 });

@@ -6,7 +6,7 @@
 // header, and total rows and a copyright footer ("©2026 Microsoft Corporation. All rights reserved.")
 // after the rows; both are skipped. external-formats.md §2e; docs/costs.md.
 import { AdFileError, type AdCostRecord } from '../ads/records.js';
-import { cellReader, csvLines, sniffDelimiter, spanOf } from '../ads/csv.js';
+import { cellReader, csvLines, sniffDelimiter, spanOf, usOrIsoDay } from '../ads/csv.js';
 
 // header, lower case without spaces, dots or underscores, to our field: API names and the UI's alike
 const COLUMNS: Record<string, string> = {
@@ -41,20 +41,8 @@ const COLUMNS: Record<string, string> = {
 
 const fieldOf = (h: string) => COLUMNS[h.toLowerCase().replace(/[\s._]/g, '')];
 
-const pad = (n: string) => n.padStart(2, '0');
 /** A day as the reports write it: 2026-09-01 or 9/1/2026 (the US order of the service's files). */
-export function reportDay(text: string): string | undefined {
-  const t = text.trim();
-  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t);
-  const us = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(t);
-  const m: readonly string[] | null = iso ?? (us && ['', us[3]!, us[1]!, us[2]!]);
-  if (!m) return undefined;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const at = new Date(Date.UTC(y, mo - 1, d));
-  return at.getUTCMonth() === mo - 1 && at.getUTCDate() === d
-    ? `${m[1]}-${pad(m[2]!)}-${pad(m[3]!)}`
-    : undefined;
-}
+export const reportDay = usOrIsoDay;
 
 export interface MicrosoftCsv {
   rows: AdCostRecord[];
