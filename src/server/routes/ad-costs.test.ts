@@ -71,6 +71,20 @@ test(
         'microsoft/USD': 1_289_880_000,
       });
 
+      // each platform's CSV export of the same days replaces its API's rows: same spend, not twice it
+      for (const [query, platform, name] of [
+        ['platform=google&account=123-456-7890', 'google', 'ui-campaign-by-day.csv'],
+        ['platform=linkedin&account=5123', 'linkedin', 'campaign-manager-daily.csv'],
+        ['platform=microsoft&account=180001', 'microsoft', 'ui-campaigns-export.csv'],
+      ] as const) {
+        const r = await post(`${query}&file=${name}`, fixture(platform, name));
+        assert.equal(r.status, 200, `${name}: ${await r.clone().text()}`);
+      }
+      const afterCsv = await spendBy();
+      assert.equal(afterCsv['google/USD'], 25_550_000);
+      assert.equal(afterCsv['linkedin/USD'], 325_304_600);
+      // the UI export has Brand only (Generic's 8.07 on May 1 is not in it): that day restated without it
+      assert.equal(afterCsv['microsoft/USD'], 1_184_500_000 + 97_310_000);
       // the Ads Manager export of the same days replaces the API's rows: same spend, not twice it
       const csv = await post(
         'platform=meta&account=act_1234567890&file=export.csv',
@@ -105,7 +119,7 @@ test(
       assert.equal(err.code, 'invalid_ad_file');
       assert.equal(err.field, 'line 14, column Spend');
       assert.match(err.message, /not an amount: "97,31,0"/);
-      assert.equal((await s.store.adCostImports(ws)).length, 6);
+      assert.equal((await s.store.adCostImports(ws)).length, 9);
 
       for (const [query, field] of [
         ['platform=tiktok&account=1', 'platform'],
