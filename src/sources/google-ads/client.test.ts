@@ -33,7 +33,7 @@ const quota = {
   },
 };
 
-test('searchStream: headers, the level query, token refresh, quota wait and a 500 retried', async () => {
+test('searchStream: headers, the level query, token refresh, quota waits and a 500 retried', async () => {
   let n = 0;
   const server = await startReplay({
     [PATH]: (req) => {
@@ -42,6 +42,12 @@ test('searchStream: headers, the level query, token refresh, quota wait and a 50
       if (n === 1) return json(429, quota);
       if (n === 2)
         return json(500, { error: { code: 500, message: 'Internal error', status: 'INTERNAL' } });
+      if (n === 3)
+        return json(
+          429,
+          { error: { code: 429, message: 'slow', status: 'RESOURCE_EXHAUSTED' } },
+          { 'retry-after': '4' },
+        );
       return json(200, stream);
     },
   });
@@ -65,7 +71,8 @@ test('searchStream: headers, the level query, token refresh, quota wait and a 50
       ],
     );
     assert.equal(refreshed.length, 1);
-    assert.deepEqual(sleeps, [12_000, 500]); // RetryInfo, then the 500's backoff (second attempt)
+    // RetryInfo, the 500's backoff (second attempt), then a Retry-After header
+    assert.deepEqual(sleeps, [12_000, 500, 4000]);
     const last = server.requests.at(-1)!;
     assert.equal(last.headers['developer-token'], 'DEVTOKEN-abcdef123456');
     assert.equal(last.headers['login-customer-id'], '9876543210');

@@ -20,14 +20,21 @@ const EXPIRED = {
   ],
 };
 
-test('submit, poll, download the zip: keyword rows through 109, 500 and 503', async () => {
+test('submit, poll, download the zip: keyword rows through 109, 429, 500 and 503', async () => {
   let base = '';
   let polls = 0;
+  let submits = 0;
   const server = await startReplay({
-    'POST /Reporting/v13/GenerateReport/Submit': (req) =>
-      req.headers.authorization === 'Bearer fresh'
-        ? json(200, { ReportRequestId: '30000001_abc' })
-        : json(401, EXPIRED),
+    'POST /Reporting/v13/GenerateReport/Submit': (req) => {
+      if (req.headers.authorization !== 'Bearer fresh') return json(401, EXPIRED);
+      return ++submits === 1
+        ? json(
+            429,
+            { Errors: [{ Code: 117, ErrorCode: 'CallRateExceeded', Message: 'slow' }] },
+            { 'retry-after': '9' },
+          )
+        : json(200, { ReportRequestId: '30000001_abc' });
+    },
     'POST /Reporting/v13/GenerateReport/Poll': () =>
       (<ReplayAnswer[]>[
         json(200, { ReportRequestStatus: { Status: 'Pending', ReportDownloadUrl: null } }),
@@ -70,7 +77,8 @@ test('submit, poll, download the zip: keyword rows through 109, 500 and 503', as
         ['2024-05-01', '7001', '8001', 'closed loop attribution', 'Phrase', 3_100_000],
       ],
     );
-    assert.deepEqual(sleeps, [2000, 250, 250]); // the poll interval, the 500's and the 503's backoff
+    // Retry-After of the 429, the poll interval, the 500's and the 503's backoff
+    assert.deepEqual(sleeps, [9000, 2000, 250, 250]);
     const submit = server.requests.filter((q) => q.url.pathname.endsWith('/Submit')).at(-1)!;
     assert.equal(submit.headers.developertoken, 'DEV-TOKEN-1234');
     assert.equal(submit.headers.customerid, '150001');
