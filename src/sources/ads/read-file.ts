@@ -27,7 +27,35 @@ export class AdImportError extends Error {
   }
 }
 
+/** An account id without its decorations: `act_`, dashes, a LinkedIn URN. */
+const accountKey = (id: string) =>
+  id
+    .trim()
+    .replace(/^act_|^urn:li:sponsoredAccount:/, '')
+    .replace(/-/g, '');
+
+/** The accounts a saved API answer names: Meta's `account_id`, Google's `customers/{id}`. */
+function accountsInAnswer(json: unknown): string[] {
+  const found = new Set<string>();
+  const visit = (v: unknown, depth: number): void => {
+    if (depth > 6 || v === null || typeof v !== 'object') return;
+    if (Array.isArray(v)) return v.forEach((x) => visit(x, depth + 1));
+    const o = v as Record<string, unknown>;
+    if (typeof o.account_id === 'string') found.add(o.account_id);
+    const customer = o.customer as { resourceName?: unknown } | undefined;
+    const m =
+      typeof customer?.resourceName === 'string' &&
+      /^customers\/(\d+)$/.exec(customer.resourceName);
+    if (m) found.add(m[1]!);
+    for (const k of ['data', 'results']) if (k in o) visit(o[k], depth + 1);
+  };
+  visit(json, 0);
+  return [...found];
+}
+
 export interface AdFileOptions {
+  /** The account the file is imported as: refused when the file names only others. */
+  account?: string;
   /** The account's currency, for files that do not carry it. */
   currency?: string;
   /** The period the file covers, when it does not say (an API answer) or to state it. */
@@ -103,10 +131,10 @@ export function readAdFile(platform: AdFilePlatform, bytes: Buffer, o: AdFileOpt
   const text = textOf(bytes);
   if (text.trim() === '') throw new AdImportError('file', 'is empty');
   const json = /^\s*[[{]/.test(text);
-  let read: { rows: AdCostRecord[]; from?: string; to?: string };
+  let parsed: unknown;
+  let read: { rows: AdCostRecord[]; from?: string; to?: string; accounts?: string[] };
   try {
     if (json) {
-      let parsed: unknown;
       try {
         parsed = JSON.parse(text);
       } catch (e) {
@@ -128,6 +156,13 @@ export function readAdFile(platform: AdFilePlatform, bytes: Buffer, o: AdFileOpt
       throw new AdImportError(e.where, e.reason);
     throw e;
   }
+  const named = json ? accountsInAnswer(parsed) : (read.accounts ?? []);
+  const account = accountKey(o.account ?? '');
+  if (o.account !== undefined && named.length > 0 && !named.map(accountKey).includes(account))
+    throw new AdImportError(
+      'account',
+      `the file is of account ${named.join(', ')}, not ${o.account}: importing it would replace that account's days`,
+    );
   const days = read.rows.map((r) => r.date).sort();
   const from = o.from ?? read.from ?? days[0];
   const to = o.to ?? read.to ?? days.at(-1);

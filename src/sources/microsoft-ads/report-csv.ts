@@ -11,6 +11,7 @@ import { cellReader, csvLines, sniffDelimiter, spanOf, usOrIsoDay } from '../ads
 // header, lower case without spaces, dots or underscores, to our field: API names and the UI's alike
 const COLUMNS: Record<string, string> = {
   timeperiod: 'day',
+  accountid: 'accountId',
   gregoriandate: 'day',
   day: 'day',
   date: 'day',
@@ -46,6 +47,8 @@ export const reportDay = usOrIsoDay;
 
 export interface MicrosoftCsv {
   rows: AdCostRecord[];
+  /** The accounts the file names (its AccountId column), to check against the one imported. */
+  accounts?: string[];
   from: string;
   to: string;
 }
@@ -81,6 +84,7 @@ export function readMicrosoftAdsCsv(text: string, opts: { currency?: string } = 
       "no CurrencyCode column: give the account's currency",
     );
   const rows: AdCostRecord[] = [];
+  const accounts = new Set<string>();
   for (const l of lines.slice(h + 1)) {
     const first = (l.record[0] ?? '').trim();
     // the copyright footer and total rows are not a day's cost
@@ -94,6 +98,8 @@ export function readMicrosoftAdsCsv(text: string, opts: { currency?: string } = 
     const currency = (c.text('currency') ?? fallback ?? '').toUpperCase();
     if (!/^[A-Z]{3}$/.test(currency)) throw c.bad('currency', 'not a currency code');
     const adGroup = c.text('adGroup');
+    const account = c.text('accountId');
+    if (account !== null) accounts.add(account);
     rows.push({
       date,
       currency,
@@ -122,5 +128,5 @@ export function readMicrosoftAdsCsv(text: string, opts: { currency?: string } = 
         'TimePeriod',
         `${r.date} is outside the report's ${span.from}..${span.to}`,
       );
-  return { rows, ...span };
+  return { rows, ...span, accounts: [...accounts] };
 }
