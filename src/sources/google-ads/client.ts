@@ -4,9 +4,8 @@
 // quota errors (429 RESOURCE_EXHAUSTED, with its RetryInfo delay) waited out. external-formats.md §2a.
 import { z } from 'zod';
 import { createHttpClient, type VendorErrorInfo } from '../http/index.js';
-import { scrubberWith } from '../ads/client-options.js';
 import type { AdCostRecord } from '../ads/records.js';
-import type { AdClientTuning, AdOAuth } from '../ads/client-options.js';
+import { scrubberWith, type AdClientTuning, type AdOAuth } from '../ads/client-options.js';
 import { gaqlFor, type GoogleAdsLevel } from './gaql.js';
 import { costRecordsOfStream } from './stream.js';
 

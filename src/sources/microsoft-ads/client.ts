@@ -6,8 +6,12 @@
 // fetched without our credentials, and never shown. external-formats.md §2e; docs/costs.md.
 import { z } from 'zod';
 import { backoffMs, createHttpClient, HttpApiError, type VendorErrorInfo } from '../http/index.js';
-import { scrubberWith } from '../ads/client-options.js';
-import { checkPeriod, type AdClientTuning, type AdOAuth } from '../ads/client-options.js';
+import {
+  checkPeriod,
+  scrubberWith,
+  type AdClientTuning,
+  type AdOAuth,
+} from '../ads/client-options.js';
 import { readMicrosoftAdsCsv, type MicrosoftCsv } from './report-csv.js';
 import { isZip, unzip } from './zip.js';
 
