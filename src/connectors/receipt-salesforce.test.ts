@@ -46,7 +46,10 @@ test('salesforce: a CDC gap event is re-fetched by id into the contact’s oppor
       return answer;
     return {
       ...answer,
-      body: (answer.body ?? '').replace(/"CurrencyIsoCode":\s*"EUR"/g, '"CurrencyIsoCode": "USD"'),
+      body: String(answer.body ?? '').replace(
+        /"CurrencyIsoCode":\s*"EUR"/g,
+        '"CurrencyIsoCode": "USD"',
+      ),
     };
   });
   const s = await startTestServer();

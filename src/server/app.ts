@@ -24,6 +24,7 @@ import { conversionsRoutes } from './routes/conversions.js';
 import { fxRoutes } from './routes/fx.js';
 import { revenueRoutes } from './routes/revenue.js';
 import { crmImportRoutes } from './routes/crm-import.js';
+import { adCostsRoutes } from './routes/ad-costs.js';
 import { channelsRoutes } from './routes/channels.js';
 import { ingestStatusRoutes } from './routes/ingest-status.js';
 import { ingestRetryRoutes } from './routes/ingest-retry.js';
@@ -159,6 +160,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   channelsRoutes(app, deps.store);
   await fxRoutes(app, deps.store);
   await crmImportRoutes(app, deps.store);
+  await adCostsRoutes(app, deps.store);
   ingestStatusRoutes(app, deps.store);
   ingestRetryRoutes(app, deps.store);
   inspectRoutes(app, deps.store);

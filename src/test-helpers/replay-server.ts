@@ -28,7 +28,8 @@ export interface ReplayRequest {
 }
 
 export type ReplayAnswer =
-  | { status: number; headers?: Record<string, string>; body?: string }
+  /** A string body is sent as UTF-8; bytes (a zip download) as they are. */
+  | { status: number; headers?: Record<string, string>; body?: string | Uint8Array }
   /** The connection is dropped without an answer (a network failure, as the client sees it). */
   | typeof DROP;
 

@@ -8,6 +8,7 @@ import { importEvents } from '../../derive/import-events.js';
 import { asCliError, type ServerClient } from '../server-client.js';
 import { registerImportCrm } from './import-crm.js';
 import { registerImportFx } from './import-fx.js';
+import { registerImportAds } from './import-ads.js';
 
 interface FileResult extends IngestResult {
   file: string;
@@ -114,4 +115,5 @@ export function register(program: Command): void {
     });
   registerImportFx(imp);
   registerImportCrm(imp);
+  registerImportAds(imp);
 }

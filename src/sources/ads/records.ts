@@ -1,27 +1,11 @@
 // What an ad-platform connector hands on, whatever the platform: cost rows at the finest grain the
 // platform reports (a day, a campaign, and the ad group, ad and keyword where it has them), with spend
 // in micros of the account's currency (exact). The store keeps them as facts per import
-// (src/store/areas/ad-costs.ts: the same shape); docs/costs.md.
+// (src/store/areas/ad-costs.ts: the same shape, one type in src/util); docs/costs.md.
+import type { AdCostRow } from '../../util/ad-cost-row.js';
 
-export interface AdCostRecord {
-  /** YYYY-MM-DD in the account's time zone. */
-  date: string;
-  /** ISO 4217, upper case. */
-  currency: string;
-  campaignId: string;
-  campaignName: string;
-  adGroupId: string | null;
-  adGroupName: string | null;
-  adId: string | null;
-  adName: string | null;
-  keyword: string | null;
-  matchType: string | null;
-  impressions: number;
-  clicks: number;
-  costMicros: number;
-  conversions: number;
-  conversionValue: number;
-}
+/** The store's row shape (src/util/ad-cost-row.ts), shared so the two cannot drift apart. */
+export type AdCostRecord = AdCostRow;
 
 /** A problem in a platform's file, by line and column (1-based), as a marketer would look it up. */
 export class AdFileError extends Error {

@@ -20,27 +20,9 @@ export interface AdCostImport {
   source: string;
 }
 
-/** One row as the platform reports it: a day and the finest level it has (campaign, ad group, ad, keyword). */
-export interface AdCostRow {
-  date: string;
-  /** ISO 4217: the account's currency. */
-  currency: string;
-  campaignId: string;
-  campaignName: string;
-  adGroupId: string | null;
-  adGroupName: string | null;
-  adId: string | null;
-  adName: string | null;
-  keyword: string | null;
-  matchType: string | null;
-  impressions: number;
-  clicks: number;
-  /** Spend in millionths of the currency (exact: platforms give micros or decimal text). */
-  costMicros: number;
-  /** The platform's own conversions and their value (in `currency`). */
-  conversions: number;
-  conversionValue: number;
-}
+// the row shape is shared with the platform readers (src/sources), so it lives in the bottom layer
+export type { AdCostRow } from '../../util/ad-cost-row.js';
+import type { AdCostRow } from '../../util/ad-cost-row.js';
 
 export interface StoredAdCostRow extends AdCostRow {
   platform: AdPlatform;

@@ -56,8 +56,10 @@ export async function appendAdCosts(
           imps: col((r) => BigInt(r.impressions)),
           clicks: col((r) => BigInt(r.clicks)),
           cost: col((r) => BigInt(r.costMicros)),
-          conv: col((r) => r.conversions),
-          cval: col((r) => r.conversionValue),
+          // as text: a list of JS numbers is typed by its first element, so [380, 99.99] would
+          // bind as integers and fail; the cast to DOUBLE[] reads the text exactly
+          conv: col((r) => String(r.conversions)),
+          cval: col((r) => String(r.conversionValue)),
         },
       );
     // the import last: until it is there, its rows are in effect on no day
