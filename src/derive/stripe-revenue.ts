@@ -40,10 +40,20 @@ export function historiesFromFacts(facts: readonly StripeFact[]): {
 } {
   const events: ParsedStripeEvent[] = [];
   const backfilled: Array<{ fact: StripeFact; parsed: ParsedSubscription }> = [];
+  const unread: MappingIssue[] = [];
   for (const f of facts) {
-    if (f.origin === 'event') events.push(parseStripeEvent(JSON.parse(f.body)));
-    else if (f.objectType === 'subscription')
-      backfilled.push({ fact: f, parsed: parseSubscription(JSON.parse(f.body), null) });
+    // a fact that no longer reads (a schema tightened since it was stored) is named, never a stop:
+    // one bad payload must not halt every derive of the workspace
+    try {
+      if (f.origin === 'event') events.push(parseStripeEvent(JSON.parse(f.body)));
+      else if (f.objectType === 'subscription')
+        backfilled.push({ fact: f, parsed: parseSubscription(JSON.parse(f.body), null) });
+    } catch (err) {
+      unread.push({
+        subscriptionId: f.objectId,
+        message: `fact ${f.key} not read: ${err instanceof Error ? err.message : String(err)}`,
+      });
+    }
   }
   const payloads: Array<ParsedSubscription | StripeDiscount> = [];
   for (const e of events) {
@@ -52,7 +62,7 @@ export function historiesFromFacts(facts: readonly StripeFact[]): {
   }
   for (const b of backfilled) payloads.push(b.parsed);
   const lookups = collectLookups(payloads, emptyLookups());
-  const issues: MappingIssue[] = [];
+  const issues: MappingIssue[] = [...unread];
   const snapshots: SubscriptionSnapshot[] = [];
   const seen = new Set<string>();
   for (const e of events)
