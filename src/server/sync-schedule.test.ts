@@ -41,7 +41,7 @@ test('the schedule syncs due connectors with credentials, once an interval', asy
       baseUrl: portal.baseUrl,
     });
     await setConnector(store, box, b, 'hubspot', { webhookSecret: 'app-secret-only' });
-    await setConnector(store, box, b, 'stripe', { apiKey: 'sk_test_sched' });
+    await setConnector(store, box, b, 'stripe', { webhookSecret: 'whsec_sched_only_0123456789' });
 
     assert.deepEqual(await schedule.tick(), [`${a}/hubspot`]);
     assert.equal((await store.getConnector(a, 'hubspot'))!.lastSync?.status, 'ok');

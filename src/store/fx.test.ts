@@ -48,6 +48,16 @@ test(
       );
       // another workspace sees none of them
       assert.deepEqual(await store.fxRates('other'), []);
+      // a whole rate first and a fraction after it in one import (DuckDB typed such a list by its first)
+      const mixed = [
+        { date: '2026-02-01', base: 'CHF', quote: 'USD', rate: 100 },
+        { date: '2026-02-01', base: 'EUR', quote: 'CHF', rate: 0.01 },
+      ];
+      assert.deepEqual(await store.appendFxRates('w', mixed), { added: 2, unchanged: 0 });
+      assert.deepEqual(
+        (await store.fxRates('w')).filter((r) => r.date === '2026-02-01'),
+        [mixed[0], mixed[1]],
+      );
     });
   },
 );

@@ -1,6 +1,6 @@
 // Exchange rates on DuckDB: the reads are the neutral queries; the amounts to convert are staged in a temp
 // table of the writer connection (the conversion joins them as of each rate's date).
-import { listValue } from '@duckdb/node-api';
+import { DOUBLE, LIST, listValue } from '@duckdb/node-api';
 import { randomBytes } from 'node:crypto';
 import {
   fxRatesToAppend,
@@ -41,6 +41,8 @@ export async function appendFxRates(
           q: col((r) => r.quote),
           r: col((r) => r.rate),
         },
+        // typed: DuckDB would type [100, 0.01] by its first item, as integers, and refuse the second
+        { r: LIST(DOUBLE) },
       ),
     );
   }
