@@ -5,7 +5,7 @@
 // are already in JavaScript, so their hashes are made here and only matching tombstones are read.
 import { ERASED_ID_SPECS, erasedIdValue } from '../../../rules/erased-ids.js';
 import { parseIsoParts } from '../../../rules/iso-time.js';
-import { keyHash } from '../neutral/crm-erased.js';
+import { keyHash } from '../neutral/tombstone-hash.js';
 import type { ChStore } from './events.js';
 import type { EventRow } from './journal-rows.js';
 

@@ -3,17 +3,12 @@
 // backfill re-reads it or a file is imported again, as an event naming them is not loaded again. The
 // tombstones are the erasure's own (erased_identifiers, keyed hashes); the facts are in JavaScript
 // already, so their hashes are made here and only matching tombstones are read, on either engine.
-import { createHash } from 'node:crypto';
 import { ERASED_ID_SPECS, erasedIdValue } from '../../../rules/erased-ids.js';
 import type { CrmChangeFact } from '../../areas/crm.js';
 import { fn, p, sql, type Sql } from './sql.js';
+import { keyHash } from './tombstone-hash.js';
 
 type Row = Record<string, unknown>;
-
-/** sha256 of the install's privacy key, the kind, ':' and the normalised value (as every tombstone). */
-export function keyHash(privacyKey: string, kind: string, value: string): string {
-  return createHash('sha256').update(`${privacyKey}${kind}:${value}`).digest('hex');
-}
 
 const EMAIL = ERASED_ID_SPECS.find((s) => s.kind === 'email')!;
 const ANONYMOUS_ID = ERASED_ID_SPECS.find((s) => s.kind === 'anonymous_id')!;
