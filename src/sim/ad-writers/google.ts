@@ -70,7 +70,10 @@ export function googleAdsUiCsv(rows: readonly AdCostRow[]): string {
   const display = data.filter((r) => r.campaignName.startsWith('Display'));
   lines.push(
     total('Total: Account', data),
-    total('Total: Search', data.filter((r) => !display.includes(r))),
+    total(
+      'Total: Search',
+      data.filter((r) => !display.includes(r)),
+    ),
     total('Total: Display', display),
   );
   return `${lines.join('\n')}\n`;

@@ -87,8 +87,7 @@ const ADSET_FIELDS =
   'account_id,account_currency,campaign_id,campaign_name,adset_id,adset_name,spend,impressions,clicks,actions,action_values';
 
 /** The cursor of page `n` (opaque to the client; the replay reads it back). */
-export const metaCursor = (n: number): string =>
-  Buffer.from(`sim-page:${n}`).toString('base64url');
+export const metaCursor = (n: number): string => Buffer.from(`sim-page:${n}`).toString('base64url');
 
 /**
  * The Insights answer as its pages, each with `paging.next` to the page after (on graph.facebook.com,

@@ -5,7 +5,15 @@
  * separators, a Total row and the footer). external-formats.md §2e.
  */
 import type { AdCostRow } from '../types.js';
-import { csvRecord, money, periodOf, rollUp, SIM_AD_ACCOUNTS, thousands, usDay } from './accounts.js';
+import {
+  csvRecord,
+  money,
+  periodOf,
+  rollUp,
+  SIM_AD_ACCOUNTS,
+  thousands,
+  usDay,
+} from './accounts.js';
 import { zipOne } from './zip.js';
 
 const quoted = (cells: readonly (string | number)[]) =>

@@ -4,7 +4,11 @@
  */
 import { crc32, deflateRawSync } from 'node:zlib';
 
-export function zipOne(name: string, data: Buffer, modified = new Date(Date.UTC(2026, 0, 1))): Buffer {
+export function zipOne(
+  name: string,
+  data: Buffer,
+  modified = new Date(Date.UTC(2026, 0, 1)),
+): Buffer {
   const packed = deflateRawSync(data);
   const file = Buffer.from(name, 'utf8');
   const crc = crc32(data);
