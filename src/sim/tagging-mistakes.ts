@@ -126,7 +126,12 @@ const CLICK_IDS: Partial<Record<AdPlatform, string>> = {
 };
 
 /** Whether the mistake concerns a paid click of `campaign` on `date`. */
-export function concerns(m: TaggingMistake, platform: AdPlatform, campaignId: string, date: string) {
+export function concerns(
+  m: TaggingMistake,
+  platform: AdPlatform,
+  campaignId: string,
+  date: string,
+) {
   if (m.platform !== platform) return false;
   if (m.campaignId !== null && m.campaignId !== campaignId) return false;
   // a renamed campaign is tagged by name all the window: only its name changes on the rename day
