@@ -33,6 +33,7 @@ import {
 import type { Store } from '../store/store.js';
 import type { SecretBox } from '../util/secret-box.js';
 import { ConnectorError } from './errors.js';
+import { receiverConnector } from './receiver-cache.js';
 import { openConnector, type OpenedConnector } from './settings.js';
 import type { ConnectorName } from './vendors.js';
 
@@ -254,8 +255,10 @@ export async function receiveWebhook(
   name: ConnectorName,
   d: Delivery,
 ): Promise<Answer> {
-  const ws = await store.getWorkspace(d.workspaceId);
-  const c = ws ? await openConnector(store, box, ws.id, name) : undefined;
+  // a connector exists only in a workspace that does (deleting the workspace deletes its connectors)
+  const c = await receiverConnector(store, d.workspaceId, name, () =>
+    openConnector(store, box, d.workspaceId, name),
+  );
   if (!c || !c.webhookSecret)
     throw new ConnectorError(
       404,

@@ -4,6 +4,7 @@ import type { ConnectorSyncStatus, StoredConnector } from '../store/areas/connec
 import type { Store } from '../store/store.js';
 import type { SecretBox } from '../util/secret-box.js';
 import { ConnectorError } from './errors.js';
+import { forgetReceivers } from './receiver-cache.js';
 import {
   CONNECTOR_NAMES,
   CONNECTOR_SCHEMAS,
@@ -161,6 +162,7 @@ export async function setConnector(
     baseUrl: baseUrl ?? null,
     options,
   });
+  forgetReceivers(store, workspaceId, name);
   const stored = await store.getConnector(workspaceId, name);
   if (!stored) throw new Error(`connector ${name} of ${workspaceId} vanished after it was stored`);
   return { connector: view(stored, box), created: before === undefined };
@@ -183,6 +185,8 @@ export async function removeConnector(
   workspaceId: string,
   name: ConnectorName,
 ): Promise<void> {
-  if (!(await store.deleteConnector(workspaceId, name)))
+  const deleted = await store.deleteConnector(workspaceId, name);
+  forgetReceivers(store, workspaceId, name);
+  if (!deleted)
     throw new ConnectorError(404, 'not_found', `no ${name} connector in this workspace`, 'name');
 }
