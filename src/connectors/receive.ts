@@ -34,7 +34,7 @@ import type { Store } from '../store/store.js';
 import type { SecretBox } from '../util/secret-box.js';
 import { ConnectorError } from './errors.js';
 import { openConnector, type OpenedConnector } from './settings.js';
-import type { ConnectorName } from './vendors.js';
+import type { WebhookConnectorName } from './vendors.js';
 
 export type Headers = Record<string, string | string[] | undefined>;
 
@@ -237,7 +237,10 @@ function pipedrive(c: OpenedConnector, d: Delivery, text: string): Read {
   }
 }
 
-const READERS: Record<ConnectorName, (c: OpenedConnector, d: Delivery, text: string) => Read> = {
+const READERS: Record<
+  WebhookConnectorName,
+  (c: OpenedConnector, d: Delivery, text: string) => Read
+> = {
   hubspot,
   stripe,
   salesforce,
@@ -251,7 +254,7 @@ const READERS: Record<ConnectorName, (c: OpenedConnector, d: Delivery, text: str
 export async function receiveWebhook(
   store: Store,
   box: SecretBox,
-  name: ConnectorName,
+  name: WebhookConnectorName,
   d: Delivery,
 ): Promise<Answer> {
   const ws = await store.getWorkspace(d.workspaceId);

@@ -6,8 +6,9 @@ import type { SecretBox } from '../util/secret-box.js';
 import { ConnectorError } from './errors.js';
 import {
   CONNECTOR_NAMES,
-  CONNECTOR_SCHEMAS,
+  ALL_CONNECTOR_SCHEMAS,
   CREDENTIAL_FIELDS,
+  isAdConnectorName,
   isConnectorName,
   type ConnectorName,
   type CredentialField,
@@ -34,8 +35,11 @@ export interface ConnectorView {
   credentials: Partial<Record<CredentialField, 'set'>>;
   baseUrl: string | null;
   options: Record<string, unknown>;
-  /** The receiver's path, to paste into the vendor's webhook settings after the server's public URL. */
-  webhookPath: string;
+  /**
+   * The receiver's path, to paste into the vendor's webhook settings after the server's public URL;
+   * null for the ad platforms, which send none.
+   */
+  webhookPath: string | null;
   lastSync: ConnectorSyncStatus | null;
   resumable: boolean;
   updatedAt: string;
@@ -69,7 +73,7 @@ function view(c: StoredConnector, box: SecretBox): ConnectorView {
     credentials,
     baseUrl: c.baseUrl,
     options: c.options,
-    webhookPath: webhookPath(name, c.workspaceId),
+    webhookPath: isAdConnectorName(name) ? null : webhookPath(name, c.workspaceId),
     lastSync: c.lastSync,
     resumable: c.cursor !== null && c.cursor !== undefined,
     updatedAt: c.updatedAt,
@@ -107,14 +111,14 @@ export async function openConnector(
 
 /** The input checked by the vendor's schema: a 400 naming the first bad field. */
 export function parseConnectorInput(name: ConnectorName, body: unknown): Record<string, unknown> {
-  const r = CONNECTOR_SCHEMAS[name].safeParse(body ?? {});
+  const r = ALL_CONNECTOR_SCHEMAS[name].safeParse(body ?? {});
   if (r.success) return r.data as Record<string, unknown>;
   const issue = r.error.issues[0]!;
   const unknownKey =
     issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys[0] : undefined;
   const field = unknownKey ?? (issue.path.map(String).join('.') || 'body');
   const message = unknownKey
-    ? `${unknownKey}: not a setting of the ${name} connector (known: ${Object.keys(CONNECTOR_SCHEMAS[name].shape).join(', ')})`
+    ? `${unknownKey}: not a setting of the ${name} connector (known: ${Object.keys(ALL_CONNECTOR_SCHEMAS[name].shape).join(', ')})`
     : `${field}: ${issue.message}`;
   throw new ConnectorError(400, 'invalid_input', message, field);
 }
