@@ -3,6 +3,7 @@
 import type { ConnectorSyncStatus, StoredConnector } from '../store/areas/connectors.js';
 import type { Store } from '../store/store.js';
 import type { SecretBox } from '../util/secret-box.js';
+import { adRunPending } from './ad-cursor.js';
 import { ConnectorError } from './errors.js';
 import {
   CONNECTOR_NAMES,
@@ -75,7 +76,10 @@ function view(c: StoredConnector, box: SecretBox): ConnectorView {
     options: c.options,
     webhookPath: isAdConnectorName(name) ? null : webhookPath(name, c.workspaceId),
     lastSync: c.lastSync,
-    resumable: c.cursor !== null && c.cursor !== undefined,
+    // an ad connector always keeps its last day: resumable only while a run is left unfinished
+    resumable: isAdConnectorName(name)
+      ? adRunPending(c.cursor)
+      : c.cursor !== null && c.cursor !== undefined,
     updatedAt: c.updatedAt,
   };
 }

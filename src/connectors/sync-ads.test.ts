@@ -16,7 +16,7 @@ import { tempDir } from '../test-helpers/tmp.js';
 import type { Store } from '../store/store.js';
 import { secretBox } from '../util/secret-box.js';
 import { createWorkspace } from '../workspaces/create.js';
-import { openConnector, setConnector } from './settings.js';
+import { listConnectors, openConnector, setConnector } from './settings.js';
 import { adSyncPeriod } from './sync-ads.js';
 import { syncConnector, type SyncOptions } from './sync.js';
 
@@ -157,6 +157,9 @@ test('a failure mid-period is resumed by the next run at the chunk it stopped on
           },
         },
       });
+      const resumable = async () =>
+        (await listConnectors(store, box, ws)).find((c) => c.name === 'google-ads')?.resumable;
+      assert.equal(await resumable(), true);
       // what was stored before the failure is in effect
       assert.equal(
         await total(store, ws, '2026-10-01', '2026-10-12'),
@@ -176,6 +179,7 @@ test('a failure mid-period is resumed by the next run at the chunk it stopped on
           ),
       );
       assert.equal(resumed.rows, 6 * 4);
+      assert.equal(await resumable(), false);
 
       // a clean sync of the same period in another workspace: the same totals, row for row
       const other = (
@@ -395,4 +399,44 @@ test('the default period: the last 30 days first, then from a few days before th
     to: '2026-01-31',
     start: '2026-01-01',
   });
+});
+
+test('an answer the reader refuses fails the sync naming the row and field, nothing of its chunk stored', async () => {
+  const g = await startGoogleAdsAccount({
+    failOn: ({ level, from }) =>
+      level === 'campaign' && from === '2026-08-04'
+        ? json(200, [
+            {
+              results: [
+                {
+                  customer: { currencyCode: 'USD' },
+                  segments: { date: from },
+                  campaign: { id: '101', name: 'x' },
+                  metrics: { costMicros: '7.1' },
+                },
+              ],
+            },
+          ])
+        : undefined,
+  });
+  try {
+    await withStore(async (store, ws) => {
+      await googleConnector(store, ws, g.baseUrl, g.tokenUrl);
+      const r = await syncConnector(
+        store,
+        box,
+        ws,
+        'google-ads',
+        options(store, ws, { from: '2026-08-01', to: '2026-08-06', chunkDays: 3 }),
+      );
+      assert.equal(r.status, 'failed');
+      assert.match(r.message ?? '', /could not be read: batch 0, result 0, metrics\.costMicros/);
+      assert.equal(
+        await total(store, ws, '2026-08-01', '2026-08-06'),
+        g.spend('2026-08-01', '2026-08-03'),
+      );
+    });
+  } finally {
+    await g.close();
+  }
 });

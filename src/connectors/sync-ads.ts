@@ -10,9 +10,14 @@
 // invalid-click credits) to yesterday, in the workspace's time zone.
 import { z } from 'zod';
 import { slices } from '../sources/ads/client-options.js';
+import { AdFileError } from '../sources/ads/records.js';
+import { GoogleAdsRowError } from '../sources/google-ads/stream.js';
+import { LinkedInRowError } from '../sources/linkedin-ads/analytics.js';
+import { MetaRowError } from '../sources/meta-ads/insights.js';
 import { adCostProblem, newAdCostImportId } from '../store/areas/ad-costs.js';
 import type { Store } from '../store/store.js';
 import type { SecretBox } from '../util/secret-box.js';
+import { adCursorOf, type AccountCursor } from './ad-cursor.js';
 import { AD_PLATFORM_CONNECTORS, adAccountOf } from './ad-platforms.js';
 import { ConnectorError } from './errors.js';
 import { setConnector, type OpenedConnector } from './settings.js';
@@ -30,15 +35,6 @@ export const FIRST_SYNC_DAYS = 30;
 export const RESTATED_DAYS = 3;
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-const AccountCursor = z.object({
-  /** The last complete day stored by any run (null before the first chunk). */
-  lastDay: Day.nullable(),
-  /** The period of a run that has not ended, and the last day of it stored (null: none yet). */
-  pending: z.object({ from: Day, to: Day, done: Day.nullable() }).nullable(),
-});
-type AccountCursor = z.infer<typeof AccountCursor>;
-const Cursor = z.object({ accounts: z.record(z.string(), AccountCursor) });
-type Cursor = z.infer<typeof Cursor>;
 
 const DAY_MS = 86_400_000;
 const addDays = (day: string, n: number) =>
@@ -102,10 +98,12 @@ export function adSyncPeriod(
   return { from, to, start: from };
 }
 
-function cursorOf(stored: unknown): Cursor {
-  const c = Cursor.safeParse(stored);
-  return c.success ? c.data : { accounts: {} };
-}
+// a platform answer the readers refuse names the row and field (never a credential)
+const READER_ERRORS = [GoogleAdsRowError, MetaRowError, LinkedInRowError, AdFileError];
+const readerError = (err: unknown): string | null =>
+  READER_ERRORS.some((E) => err instanceof E)
+    ? `an answer could not be read: ${(err as Error).message.slice(0, 400)}`
+    : null;
 
 /**
  * Starts an ad connector's sync (the connector opened, its settings checked: a 400 naming what is
@@ -134,7 +132,7 @@ export async function startAdSync(
   const now = options.now ?? (() => new Date());
   const ws = await store.getWorkspace(workspaceId);
   const yesterday = addDays(dayIn(ws?.timezone ?? 'UTC', now()), -1);
-  const cursor = cursorOf(connector.cursor);
+  const cursor = adCursorOf(connector.cursor);
   const period = adSyncPeriod(cursor.accounts[account], options, yesterday);
   const at: AccountCursor = {
     lastDay: cursor.accounts[account]?.lastDay ?? null,
@@ -217,7 +215,7 @@ export async function startAdSync(
     } catch (err) {
       await saveRotated().catch(() => undefined);
       progress.errors += 1;
-      const message = failureMessage(err);
+      const message = readerError(err) ?? failureMessage(err);
       await status('failed', message);
       return { name, status: 'failed', ...progress, duplicates: 0, message };
     }
