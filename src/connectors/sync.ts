@@ -6,7 +6,8 @@
 //
 // The vendor runners are a registry (SYNC_RUNNERS): Stripe's is plugged in by its own module; until
 // then `sync stripe` is refused as not available. The facts' intake is handed in (CrmIntake): this layer
-// does not reach the derive step, the interfaces wire it (derive/crm-intake.ts).
+// does not reach the derive step, the interfaces wire it (derive/crm-intake.ts). The ad platforms'
+// syncs store cost imports of their own (sync-ads.ts, over the registry in ad-platforms.ts).
 //
 //   const result = await syncConnector(store, box, workspaceId, 'hubspot', { intake, onProgress });
 
