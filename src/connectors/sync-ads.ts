@@ -186,7 +186,8 @@ export async function startAdSync(
         const rows = await read(account, chunk.from, chunk.to);
         await saveRotated();
         const imp = {
-          importId: newAdCostImportId(now().getTime()),
+          // the real clock, whatever `now` says: the latest import of a day is the one in effect
+          importId: newAdCostImportId(),
           platform: p.platform,
           accountId: account,
           from: chunk.from,

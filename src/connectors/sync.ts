@@ -23,7 +23,7 @@ import { syncPipedrive } from './sync-pipedrive.js';
 import { syncSalesforce } from './sync-salesforce.js';
 import { syncStripe } from './sync-stripe.js';
 import { startAdSync } from './sync-ads.js';
-import { isAdConnectorName, type ConnectorName } from './vendors.js';
+import { isAdConnectorName, type AdConnectorName, type ConnectorName } from './vendors.js';
 
 /** Where a sync's facts go: stored a batch at a time, derived once at the end. */
 export interface CrmIntake {
@@ -257,7 +257,7 @@ async function startOwnSync(
   store: Store,
   box: SecretBox,
   workspaceId: string,
-  name: ConnectorName & Parameters<typeof startAdSync>[2]['name'],
+  name: AdConnectorName,
   options: SyncOptions,
 ): Promise<StartedSync> {
   const connector = await openConnector(store, box, workspaceId, name);
