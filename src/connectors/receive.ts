@@ -35,7 +35,7 @@ import type { SecretBox } from '../util/secret-box.js';
 import { ConnectorError } from './errors.js';
 import { receiverConnector } from './receiver-cache.js';
 import { openConnector, type OpenedConnector } from './settings.js';
-import type { ConnectorName } from './vendors.js';
+import type { WebhookConnectorName } from './vendors.js';
 
 export type Headers = Record<string, string | string[] | undefined>;
 
@@ -238,7 +238,10 @@ function pipedrive(c: OpenedConnector, d: Delivery, text: string): Read {
   }
 }
 
-const READERS: Record<ConnectorName, (c: OpenedConnector, d: Delivery, text: string) => Read> = {
+const READERS: Record<
+  WebhookConnectorName,
+  (c: OpenedConnector, d: Delivery, text: string) => Read
+> = {
   hubspot,
   stripe,
   salesforce,
@@ -252,7 +255,7 @@ const READERS: Record<ConnectorName, (c: OpenedConnector, d: Delivery, text: str
 export async function receiveWebhook(
   store: Store,
   box: SecretBox,
-  name: ConnectorName,
+  name: WebhookConnectorName,
   d: Delivery,
 ): Promise<Answer> {
   // a connector exists only in a workspace that does (deleting the workspace deletes its connectors)
