@@ -2,7 +2,8 @@
 // portal as it stood three weeks before the world's end, then a sync at the end reads, through the CRM
 // search API, exactly the contacts and deals modified since the cursor (never one left unchanged), waits
 // as a 429's Retry-After says, and leaves the same facts as a whole backfill at the end; a re-run stores
-// nothing. A search past its 10,000-result limit moves its window instead of paging on.
+// nothing. A search past its 10,000-result limit moves its window instead of paging on. A pass that
+// fails on a page resumes at that page. Where the next pass starts, and which pass a stored cursor runs.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { batchedCrmIntake } from '../derive/crm-intake.js';
@@ -20,6 +21,12 @@ import { startHubSpotWorldPortal } from '../test-helpers/hubspot-world-portal.js
 import { json, type ReplayRequest } from '../test-helpers/replay-server.js';
 import { secretBox } from '../util/secret-box.js';
 import { setConnector } from './settings.js';
+import {
+  HUBSPOT_SYNC_OVERLAP_MS,
+  hubspotStart,
+  nextSince,
+  type HubSpotPass,
+} from './sync-hubspot.js';
 import { syncConnector, type SyncClientOptions } from './sync.js';
 
 const TOKEN = 'pat-na1-incr-0a1b2c3d-4e5f-4a6b-8c7d';
@@ -214,4 +221,95 @@ test('hubspot search past its result limit: the query moves its window to the la
   } finally {
     await portal.close();
   }
+});
+
+test('hubspot incremental sync: a failure on a deals search page resumes there; the facts equal an uninterrupted run', async () => {
+  const hubspot = await world();
+  let fail = false;
+  const portal = await startHubSpotWorldPortal(hubspot, {
+    asOf: CUT,
+    intercept: (req) => {
+      if (!fail || req.url.pathname !== '/crm/v3/objects/deals/search') return undefined;
+      if ((req.json as { after?: string }).after !== '6') return undefined;
+      fail = false;
+      return json(500, { message: 'internal error' });
+    },
+  });
+  try {
+    await withStore(async (store) => {
+      await setConnector(store, box, 'w', 'hubspot', { apiKey: TOKEN, baseUrl: portal.baseUrl });
+      const first = await sync(store, 'w');
+      assert.equal(first.status, 'ok');
+      portal.at(undefined);
+      fail = true;
+      const broken = await sync(store, 'w', { pageSize: 3, maxRetries: 0 });
+      assert.equal(broken.status, 'failed');
+      const stopped = (await store.getConnector('w', 'hubspot'))!.cursor as Record<string, unknown>;
+      assert.deepEqual([stopped.mode, stopped.stage, stopped.after], ['changes', 'deals', '6']);
+      const seen = portal.requests.length;
+      const resumed = await sync(store, 'w', { pageSize: 3, maxRetries: 0 });
+      assert.equal(resumed.status, 'ok', resumed.message ?? '');
+      const searches = portal.requests
+        .slice(seen)
+        .filter((r) => r.url.pathname.endsWith('/search'))
+        .map(
+          (r) => `${r.url.pathname.split('/')[4]}:${(r.json as { after?: string }).after ?? ''}`,
+        );
+      assert.equal(searches[0], 'deals:6', 'no contact searched again; deals from the failed page');
+
+      await store.createWorkspace({
+        id: 'whole',
+        name: 'whole',
+        currency: 'USD',
+        timezone: 'UTC',
+        writeKey: 'k-whole',
+        secretKeyHash: 'h-whole',
+      });
+      await setConnector(store, box, 'whole', 'hubspot', {
+        apiKey: TOKEN,
+        baseUrl: portal.baseUrl,
+      });
+      assert.equal((await sync(store, 'whole')).status, 'ok');
+      const keys = await keysOf(store, 'w');
+      assert.deepEqual(keys, await keysOf(store, 'whole'));
+      // each fact stored once across the three runs
+      assert.equal(first.inserted + broken.inserted + resumed.inserted, keys.length);
+    });
+  } finally {
+    await portal.close();
+  }
+});
+
+test('hubspot passes: where the next one starts, and which pass a stored cursor runs', () => {
+  const started = Date.parse('2026-04-01T12:00:00.000Z');
+  const pass = (seen: number | null, since?: number): HubSpotPass =>
+    since === undefined
+      ? { mode: 'backfill', cursor: { stage: 'done', after: null }, started, seen }
+      : { mode: 'changes', cursor: { ...changesFrom(since), stage: 'done' }, started, seen };
+  // the latest change seen, but never later than the pass's start less the overlap
+  assert.equal(nextSince(pass(started - 3_600_000)), started - 3_600_000);
+  assert.equal(nextSince(pass(started + 60_000)), started - HUBSPOT_SYNC_OVERLAP_MS);
+  assert.equal(nextSince(pass(null)), started - HUBSPOT_SYNC_OVERLAP_MS);
+  // a pass that saw nothing keeps its start
+  assert.equal(nextSince(pass(null, started - 7_200_000)), started - 7_200_000);
+
+  assert.equal(hubspotStart(undefined, started).mode, 'backfill');
+  // a finished pass stored before incremental sync: a whole backfill again
+  assert.deepEqual(hubspotStart({ stage: 'done', after: null }, started).cursor, {
+    stage: 'contacts',
+    after: null,
+  });
+  const next = hubspotStart({ stage: 'done', after: null, since: 1_700_000_000_000 }, started);
+  assert.deepEqual(next, {
+    mode: 'changes',
+    cursor: changesFrom(1_700_000_000_000),
+    started,
+    seen: null,
+  });
+  // a backfill stopped mid-way (also one stored before incremental sync) resumes where it stopped
+  assert.deepEqual(hubspotStart({ stage: 'deals', after: '50' }, started).cursor, {
+    stage: 'deals',
+    after: '50',
+  });
+  assert.equal(hubspotStart({ stage: 'bogus' }, started).mode, 'backfill');
 });

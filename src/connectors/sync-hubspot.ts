@@ -16,7 +16,9 @@ import {
   modifiedAt,
   resolveHubSpotMapping,
   type BackfillCursor,
+  type BackfillPage,
   type ChangesCursor,
+  type ChangesPage,
   type DealContacts,
   type HubSpotCrmObject,
   type HubSpotMapping,
@@ -189,18 +191,24 @@ export async function* syncHubSpot(ctx: SyncContext): AsyncGenerator<SyncBatch, 
   });
   // the pipelines say which stages are won and lost
   const mapping = resolveHubSpotMapping(ctx.mappingSettings, await client.dealPipelines());
-  const pass = hubspotStart(ctx.connector.cursor);
-  const pages =
-    pass.mode === 'backfill'
-      ? client.backfill({ cursor: pass.cursor })
-      : changedSince(client, pass.cursor, {
-          ...(ctx.client.pageSize ? { pageSize: ctx.client.pageSize } : {}),
-        });
-  for await (const page of pages) {
+  const start = hubspotStart(ctx.connector.cursor);
+  let seen = start.seen;
+  // a page's batch, with the cursor after it
+  const batch = (page: BackfillPage | ChangesPage, at: HubSpotPass): SyncBatch => {
     const associations = page.kind === 'deals' ? page.associations : [];
     const { records, issues } = pageRecords(page.kind, page.objects, associations, mapping);
-    for (const o of page.objects) pass.seen = Math.max(pass.seen ?? -Infinity, modifiedAt(o));
-    pass.cursor = page.cursor;
-    yield { records, rows: page.objects.length, issues, cursor: storedCursor(pass) };
+    return { records, rows: page.objects.length, issues, cursor: storedCursor(at) };
+  };
+  const see = (objects: readonly HubSpotCrmObject[]) => {
+    for (const o of objects) seen = Math.max(seen ?? -Infinity, modifiedAt(o));
+    return seen;
+  };
+  if (start.mode === 'backfill') {
+    for await (const page of client.backfill({ cursor: start.cursor }))
+      yield batch(page, { ...start, cursor: page.cursor, seen: see(page.objects) });
+  } else {
+    const options = ctx.client.pageSize ? { pageSize: ctx.client.pageSize } : {};
+    for await (const page of changedSince(client, start.cursor, options))
+      yield batch(page, { ...start, cursor: page.cursor, seen: see(page.objects) });
   }
 }
