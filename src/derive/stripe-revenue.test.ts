@@ -100,12 +100,19 @@ test('a backfilled object read again unchanged is the same fact; changed, a new 
       erased: 0,
     });
     const stored = await store.stripeFacts('w');
+    // a backfilled object is dated by its own `created`, its read time beside it
+    const created = Date.parse('2026-01-01T00:00:00Z');
     assert.deepEqual(
-      stored.map((f) => [f.origin, f.objectType, f.occurredAt]),
+      stored.map((f) => [
+        f.origin,
+        f.objectType,
+        f.occurredAt,
+        f.origin === 'event' ? 0 : f.readAt,
+      ]),
       [
-        ['event', 'customer', Date.parse('2026-01-01T00:00:00Z')],
-        ['backfill', 'subscription', NOW],
-        ['backfill', 'subscription', NOW + 2000],
+        ['event', 'customer', created, 0],
+        ['backfill', 'subscription', created, NOW],
+        ['backfill', 'subscription', created, NOW + 2000],
       ],
     );
     assert.deepEqual(await store.stripeFacts('other'), []);

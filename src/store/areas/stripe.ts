@@ -15,8 +15,13 @@ export interface StripeFact {
   objectId: string;
   /** The Stripe customer the payload belongs to, when it names one. */
   customerId: string | null;
-  /** Epoch ms: the event's `created`, or when the backfill read the object. */
+  /** Epoch ms: the event's `created`, or a backfilled object's own `created` (never after its read). */
   occurredAt: number;
+  /**
+   * Epoch ms: when a backfill read the object (stored as the row's recorded_at; read back for every
+   * fact, an event's being when it was stored). Orders two reads of one object.
+   */
+  readAt?: number;
   /** The event or object as JSON text, exactly as read. */
   body: string;
   /** A customer's keys to a person (stored as the CRM facts' are); empty lists for other objects. */

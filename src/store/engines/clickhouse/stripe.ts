@@ -13,6 +13,7 @@ import {
   revenueMilestoneRow,
   storedStripeKeysSql,
   stripeCustomerKeyRow,
+  stripeCustomerOf,
   stripeFactRow,
   toStripeFact,
 } from '../neutral/stripe-queries.js';
@@ -27,9 +28,13 @@ export async function appendStripeFacts(
   all: readonly StripeFact[],
 ): Promise<CrmAppendResult> {
   if (all.length === 0) return { inserted: 0, duplicates: 0, erased: 0 };
-  // an erased person's customer is not stored again (neutral/crm-erased.ts)
-  const { kept: facts, erased } = await withoutErased(ws, all, s.privacyKey, (q) =>
-    queryNeutral(s.conn, s.database, q),
+  // an erased person's customer, and its objects, are not stored again (neutral/crm-erased.ts)
+  const { kept: facts, erased } = await withoutErased(
+    ws,
+    all,
+    s.privacyKey,
+    (q) => queryNeutral(s.conn, s.database, q),
+    stripeCustomerOf,
   );
   const keys = [...new Set(facts.map((f) => f.key))];
   const stored = new Set(

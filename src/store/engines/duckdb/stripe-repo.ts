@@ -16,6 +16,7 @@ import {
   STRIPE_FACT_COLUMNS,
   storedStripeKeysSql,
   stripeCustomerKeyRow,
+  stripeCustomerOf,
   stripeFactRow,
   toStripeFact,
 } from '../neutral/stripe-queries.js';
@@ -34,9 +35,13 @@ export async function appendStripeFacts(
 ): Promise<CrmAppendResult> {
   if (all.length === 0) return { inserted: 0, duplicates: 0, erased: 0 };
   return db.transaction(async (conn) => {
-    // an erased person's customer is not stored again (neutral/crm-erased.ts)
-    const { kept: facts, erased } = await withoutErased(ws, all, privacyKey, (q) =>
-      readNeutral(conn, q),
+    // an erased person's customer, and its objects, are not stored again (neutral/crm-erased.ts)
+    const { kept: facts, erased } = await withoutErased(
+      ws,
+      all,
+      privacyKey,
+      (q) => readNeutral(conn, q),
+      stripeCustomerOf,
     );
     const keys = [...new Set(facts.map((f) => f.key))];
     const stored = new Set(
@@ -49,6 +54,7 @@ export async function appendStripeFacts(
         'stripe_facts',
         STRIPE_FACT_COLUMNS,
         fresh.map((f) => stripeFactRow(ws, f)),
+        { occurred_at: 'TIMESTAMPTZ', recorded_at: 'TIMESTAMPTZ' },
       );
       const matches = fresh.flatMap((f) => [
         ...crmMatchRows(ws, f),

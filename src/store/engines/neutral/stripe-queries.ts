@@ -20,6 +20,7 @@ export const STRIPE_FACT_COLUMNS = [
   'customer_id',
   'occurred_at',
   'body',
+  'recorded_at',
 ] as const;
 
 export function stripeFactRow(
@@ -35,6 +36,8 @@ export function stripeFactRow(
     customer_id: f.customerId,
     occurred_at: new Date(f.occurredAt).toISOString(),
     body: f.body,
+    // a backfill's read time (which of two reads is the later); an event's, when it is stored
+    recorded_at: new Date(f.readAt ?? Date.now()).toISOString(),
   };
 }
 
@@ -44,6 +47,15 @@ export function stripeCustomerKeyRow(ws: string, f: StripeFact) {
     ? [{ workspace_id: ws, key: f.key, kind: STRIPE_CUSTOMER_KIND, value: f.objectId, position: 0 }]
     : [];
 }
+
+/**
+ * The Stripe customer a fact belongs to, as an erasure tombstones it (privacy-queries.ts): a
+ * subscription or invoice names no e-mail, only its customer.
+ */
+export const stripeCustomerOf = (f: StripeFact) =>
+  f.customerId === null || f.customerId === ''
+    ? []
+    : [{ kind: STRIPE_CUSTOMER_KIND, value: f.customerId }];
 
 export function storedStripeKeysSql(ws: string, keys: readonly string[]): Sql {
   return sql`SELECT key FROM ${fn.table('stripe_facts')}
@@ -56,7 +68,7 @@ export function countStripeFactsSql(ws: string): Sql {
 
 export function listStripeFactsSql(ws: string): Sql {
   return sql`SELECT key, origin, object_type, object_id, customer_id,
-      ${fn.epochMs('occurred_at')} AS occurred_ms, body
+      ${fn.epochMs('occurred_at')} AS occurred_ms, ${fn.epochMs('recorded_at')} AS recorded_ms, body
     FROM ${fn.table('stripe_facts')} WHERE workspace_id = ${p.text(ws)}
     ORDER BY occurred_ms, key`;
 }
@@ -85,6 +97,7 @@ export function toStripeFact(r: Row, keys: ReadonlyMap<string, Map<string, strin
     objectId: String(r.object_id),
     customerId: text(r.customer_id),
     occurredAt: Number(r.occurred_ms),
+    readAt: Number(r.recorded_ms),
     body: String(r.body),
     match: {
       emails: list(CRM_MATCH_KINDS.emails),
