@@ -1,6 +1,8 @@
 // The Stripe area's SQL and rows, written once for every engine: which keys are stored, the facts read
 // back (their match keys live in crm_match_keys, under the fact's key, as the CRM facts' do).
-import type { StripeFact, RevenueMilestone } from '../../areas/stripe.js';
+import type { CrmMilestoneMapping } from '../../areas/crm.js';
+import type { CrmReachedMilestone, StripeFact, RevenueMilestone } from '../../areas/stripe.js';
+import { crmMilestonesSql } from './crm-queries.js';
 import { REVENUE_MILESTONE_SOURCE } from '../../areas/stripe.js';
 import { CRM_MATCH_KINDS } from './crm-rows.js';
 import { text } from './rows.js';
@@ -124,3 +126,33 @@ export function revenueMilestoneRow(ws: string, m: RevenueMilestone) {
 
 export const notRevenueMilestones = (ws: string): Sql =>
   sql`workspace_id = ${p.text(ws)} AND source <> ${p.text(REVENUE_MILESTONE_SOURCE)}`;
+
+/** The CRM rows a revenue milestone stands for: that milestone of these persons, from a CRM. */
+export function supersededCrmMilestones(
+  ws: string,
+  s: { milestone: string; personIds: readonly string[] },
+): Sql {
+  return sql`workspace_id = ${p.text(ws)} AND source LIKE 'crm:%' AND milestone = ${p.text(s.milestone)}
+    AND ${fn.inList('person_id', p.texts(s.personIds))}`;
+}
+
+/** Each person's CRM milestone of one name as the CRM derive computes it (crm-queries.ts). */
+export function crmReachedMilestonesSql(
+  ws: string,
+  mapping: CrmMilestoneMapping,
+  milestone: string,
+): Sql {
+  return sql`SELECT m.person_id AS person_id, ${fn.epochMs('m.reached_at')} AS reached_ms,
+      m.value AS value, m.source AS source, m.message_id AS message_id
+    FROM (${crmMilestonesSql(ws, mapping)}) m
+    WHERE m.milestone = ${p.text(milestone)}
+    ORDER BY person_id`;
+}
+
+export const toCrmReachedMilestone = (r: Row): CrmReachedMilestone => ({
+  personId: String(r.person_id),
+  reachedAt: Number(r.reached_ms),
+  value: r.value === null || r.value === undefined ? null : Number(r.value),
+  source: String(r.source),
+  messageId: text(r.message_id),
+});
