@@ -8,6 +8,9 @@ import assert from 'node:assert/strict';
 import { add, identify, withStore } from '../test-helpers/events.js';
 import { customerStory } from '../test-helpers/stripe-story.js';
 import { importFxRates } from './fx-rates.js';
+import { attributionReport, changeAttributionSettings } from './attribution-report.js';
+import { attributionSettingsFor } from './attribution-settings.js';
+import { storedModelsFor } from './attribution-credits.js';
 import { rebuild } from './derive.js';
 import { stripeMilestones } from './stripe-milestones.js';
 import { recordStripeReceipts } from './stripe-record.js';
@@ -125,6 +128,16 @@ test('MRR and customer values in the workspace currency at each day’s rate; a 
         .sort();
     // stored as derived: Gus's conversion counts with no value (0 in the sums, named above)
     assert.deepEqual(await stored(), [0, round2(kenjiYear)].sort());
+
+    // the attribution report of customers says which values are unknown
+    await changeAttributionSettings(store, 'w', { conversion: 'customer' });
+    const model = storedModelsFor(await attributionSettingsFor(store, 'w'))[0]!;
+    const credited = await attributionReport(store, 'w', { model, groupBy: ['channel'] });
+    assert.equal(credited.currency, 'USD');
+    assert.deepEqual(
+      credited.missingRates,
+      m1.missingRates.map((m) => ({ currency: 'GBP', day: m.day, conversions: 1 })),
+    );
 
     // the pound's rate arrives: his value and months are derived again in dollars
     const GBP_USD = 1.25;

@@ -10,7 +10,7 @@ import { FIXTURE_NAMES, fixture, fixtureText } from '../test-helpers/stripe-fixt
 import type { WebhookReceipt } from '../store/areas/webhook-receipts.js';
 import { backfillFact, eventFact } from '../sources/stripe/index.js';
 import { recordStripeReceipts } from './stripe-record.js';
-import { stripeCustomerMonths } from './stripe-revenue.js';
+import { historiesFromFacts, stripeCustomerMonths } from './stripe-revenue.js';
 
 const receipts = (ws: string): WebhookReceipt[] =>
   [...FIXTURE_NAMES].reverse().map((name) => ({
@@ -116,6 +116,23 @@ test('a backfilled object read again unchanged is the same fact; changed, a new 
       ],
     );
     assert.deepEqual(await store.stripeFacts('other'), []);
+    // reads of one object share its time: the later read stands for it, whatever order they came in
+    const seats = (q: number) => {
+      const copy = JSON.parse(JSON.stringify(sub)) as {
+        items: { data: Array<{ quantity: number }> };
+      };
+      copy.items.data[0]!.quantity = q;
+      return copy;
+    };
+    await store.appendStripeFacts('w2', [
+      backfillFact('subscriptions', seats(8), NOW + 5000),
+      backfillFact('subscriptions', seats(4), NOW + 4000),
+    ]);
+    const { histories } = historiesFromFacts(await store.stripeFacts('w2'));
+    assert.deepEqual(
+      histories.flatMap((h) => h.states.map((st) => st.items[0]!.quantity)),
+      [8],
+    );
     // two appends of the same new fact at once: read back once
     const d = backfillFact('subscriptions', { ...sub, quantity: 11 }, NOW + 3000);
     await Promise.all([store.appendStripeFacts('w', [d]), store.appendStripeFacts('w', [d])]);

@@ -72,7 +72,8 @@ export function convertMovements(
     let mrr = 0;
     for (const m of list) {
       let amount: number;
-      if (m.mrrAfter === 0) amount = -mrr;
+      const all = mrr === 0 ? 0 : -mrr; // (not -0)
+      if (m.mrrAfter === 0) amount = all;
       else {
         const day = utcDay(m.at);
         const rate = rateOf(code(m.currency), day);
@@ -82,7 +83,7 @@ export function convertMovements(
         }
         const factor = rate * 10 ** (minorUnitExponent(target) - minorUnitExponent(m.currency));
         // rates move: a contraction never takes the converted MRR below 0 while some is left
-        amount = Math.max(Math.round(m.amount * factor), -mrr);
+        amount = Math.max(Math.round(m.amount * factor), all);
       }
       converted.push({
         ...m,
