@@ -30,6 +30,7 @@ import {
 import {
   appendStripeFacts,
   countStripeFacts,
+  crmReachedMilestones,
   replaceRevenueMilestones,
   stripeFacts,
 } from './stripe.js';
@@ -171,6 +172,7 @@ export async function openClickHouseData(location: ClickHouseDataLocation): Prom
       countStripeFacts,
       stripeFacts,
       replaceRevenueMilestones,
+      crmReachedMilestones,
     }),
   };
   STORES.set(data, s);

@@ -42,6 +42,7 @@ import {
 import {
   appendStripeFacts,
   countStripeFacts,
+  crmReachedMilestones,
   replaceRevenueMilestones,
   stripeFacts,
 } from './stripe-repo.js';
@@ -228,6 +229,7 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
       countStripeFacts,
       stripeFacts,
       replaceRevenueMilestones,
+      crmReachedMilestones,
     }),
   };
   DATABASE.set(data, db);
