@@ -26,7 +26,10 @@ export const FILE_PLATFORM = {
   microsoft_ads: 'microsoft',
 } as const satisfies Record<AdPlatform, string>;
 
-/** One row of an export: a day and a campaign, with its ad group when the export reports one. */
+/**
+ * One row of an export: a day and a campaign, with its ad group (and keyword) when the export reports
+ * one.
+ */
 export interface ExportRow {
   date: string;
   currency: string;
@@ -34,30 +37,45 @@ export interface ExportRow {
   campaignName: string;
   adGroupId: string | null;
   adGroupName: string | null;
+  /** The keyword and its match type, in a keyword-level export (null in others and for non-search). */
+  keyword: string | null;
+  matchType: string | null;
   impressions: number;
   clicks: number;
   /** Spend in cents of the account's currency. */
   cents: number;
 }
 
+/** What an export reports by: its ad groups (the default), or its search keywords. */
+export interface ExportLevel {
+  /**
+   * `keyword`: the keyword report (Keyword and Match type columns, a row per keyword, match type and
+   * day); rows with no keyword (display, social) are not in it, as a platform's keyword report has
+   * only its keywords.
+   */
+  level?: 'ad_group' | 'keyword';
+}
+
 export const toCents = (cost: number): number => Math.round(cost * 100);
 
 /**
- * A platform's rows rolled up by day, campaign and (when `adGroups`) ad group, in the order they came,
- * each campaign under its last name. Rows with no impressions, clicks or spend are left out, as the
- * platforms' reports leave them out.
+ * A platform's rows rolled up by day, campaign, (when `adGroups`) ad group and (when `keywords` too)
+ * keyword and match type, in the order they came, each campaign under its last name. Rows with no
+ * impressions, clicks or spend are left out, as the platforms' reports leave them out.
  */
 export function rollUp(
   rows: readonly AdCostRow[],
   platform: AdPlatform,
   adGroups: boolean,
+  keywords = false,
 ): ExportRow[] {
+  const byKeyword = adGroups && keywords;
   const latest = new Map<string, string>();
   for (const r of rows) if (r.platform === platform) latest.set(r.campaign_id, r.campaign_name);
   const out = new Map<string, ExportRow>();
   for (const r of rows) {
     if (r.platform !== platform) continue;
-    const key = `${r.date}|${r.campaign_id}|${adGroups ? r.ad_group_id : ''}`;
+    const key = `${r.date}|${r.campaign_id}|${adGroups ? r.ad_group_id : ''}${byKeyword ? `|${r.keyword ?? ''}|${r.match_type ?? ''}` : ''}`;
     let x = out.get(key);
     if (x === undefined) {
       x = {
@@ -67,6 +85,8 @@ export function rollUp(
         campaignName: latest.get(r.campaign_id) ?? r.campaign_name,
         adGroupId: adGroups ? r.ad_group_id : null,
         adGroupName: adGroups ? r.ad_group_name : null,
+        keyword: byKeyword ? r.keyword : null,
+        matchType: byKeyword ? r.match_type : null,
         impressions: 0,
         clicks: 0,
         cents: 0,

@@ -1,8 +1,9 @@
 /**
- * The simulated Google Ads account as Google gives it: the web interface's ad group report download (a
- * title, the quoted date range, the header, rows with thousands separators, then "Total:" rows) and the
- * API's `googleAds:searchStream` answer to the ad_group query (src/sources/google-ads/gaql.ts): batches of
- * results in the API's JSON (camelCase, int64 as strings, zero metrics left out). external-formats.md §2.
+ * The simulated Google Ads account as Google gives it: the web interface's ad group report download, or
+ * its keyword report (a title, the quoted date range, the header, rows with thousands separators, then
+ * "Total:" rows) and the API's `googleAds:searchStream` answer to the ad_group query
+ * (src/sources/google-ads/gaql.ts): batches of results in the API's JSON (camelCase, int64 as strings,
+ * zero metrics left out). external-formats.md §2.
  */
 import type { AdCostRow } from '../types.js';
 import {
@@ -13,15 +14,26 @@ import {
   rollUp,
   SIM_AD_ACCOUNTS,
   thousands,
+  type ExportLevel,
   type ExportRow,
 } from './accounts.js';
 
-/** The UI's "Ad group report" CSV, with Campaign ID and Ad group ID columns added. */
-export function googleAdsUiCsv(rows: readonly AdCostRow[]): string {
+/** The match type as Google's interface writes it: "Exact match". */
+const googleMatchType = (m: string | null) =>
+  m === null ? '--' : `${m.charAt(0).toUpperCase()}${m.slice(1)} match`;
+
+/**
+ * The UI's "Ad group report" CSV, with Campaign ID and Ad group ID columns added; with `level:
+ * 'keyword'` the "Search keyword report" of the same, with Keyword and Match type.
+ */
+export function googleAdsUiCsv(rows: readonly AdCostRow[], o: ExportLevel = {}): string {
   const { from, to } = periodOf(rows);
-  const data = rollUp(rows, 'google_ads', true);
+  const keywords = o.level === 'keyword';
+  const data = keywords
+    ? rollUp(rows, 'google_ads', true, true).filter((r) => r.keyword !== null)
+    : rollUp(rows, 'google_ads', true);
   const lines = [
-    'Ad group report',
+    keywords ? 'Search keyword report' : 'Ad group report',
     csvRecord([`${longDay(from)} - ${longDay(to)}`]),
     csvRecord([
       'Day',
@@ -29,6 +41,7 @@ export function googleAdsUiCsv(rows: readonly AdCostRow[]): string {
       'Campaign ID',
       'Ad group',
       'Ad group ID',
+      ...(keywords ? ['Keyword', 'Match type'] : []),
       'Currency code',
       'Impr.',
       'Clicks',
@@ -42,6 +55,7 @@ export function googleAdsUiCsv(rows: readonly AdCostRow[]): string {
         r.campaignId,
         r.adGroupName ?? '--',
         r.adGroupId ?? '--',
+        ...(keywords ? [r.keyword ?? '--', googleMatchType(r.matchType)] : []),
         r.currency,
         thousands(r.impressions),
         thousands(r.clicks),
@@ -58,6 +72,7 @@ export function googleAdsUiCsv(rows: readonly AdCostRow[]): string {
       '--',
       '--',
       '--',
+      ...(keywords ? ['--', '--'] : []),
       of[0]?.currency ?? 'USD',
       thousands(of.reduce((s, r) => s + r.impressions, 0)),
       thousands(of.reduce((s, r) => s + r.clicks, 0)),

@@ -1,8 +1,9 @@
 /**
  * The simulated Microsoft Advertising account as Microsoft gives it: the Reporting service's
- * AdGroupPerformanceReport download (a zip holding the CSV: quoted preamble, API column names, rows, the
- * copyright footer) and the web interface's export of the same report (spaced column names, thousands
- * separators, a Total row and the footer). external-formats.md §2e.
+ * AdGroupPerformanceReport download, or its KeywordPerformanceReport (a zip holding the CSV: quoted
+ * preamble, API column names, rows, the copyright footer) and the web interface's export of the ad group
+ * report (spaced column names, thousands separators, a Total row and the footer). external-formats.md
+ * §2e.
  */
 import type { AdCostRow } from '../types.js';
 import {
@@ -13,6 +14,7 @@ import {
   SIM_AD_ACCOUNTS,
   thousands,
   usDay,
+  type ExportLevel,
 } from './accounts.js';
 import { zipOne } from './zip.js';
 
@@ -21,15 +23,27 @@ const quoted = (cells: readonly (string | number)[]) =>
 
 const footer = (year: string) => `"©${year} Microsoft Corporation. All rights reserved. "`;
 
-/** The report CSV as the download URL's zip holds it (UTF-8 with its byte-order mark). */
+/** The match type as the Reporting service writes it: "Exact". */
+const microsoftMatchType = (m: string | null) =>
+  m === null ? '' : `${m.charAt(0).toUpperCase()}${m.slice(1)}`;
+
+/**
+ * The report CSV as the download URL's zip holds it (UTF-8 with its byte-order mark): the
+ * AdGroupPerformanceReport, or with `level: 'keyword'` the KeywordPerformanceReport (Keyword,
+ * BidMatchType and DeliveredMatchType columns; only the rows with a keyword, as the report has).
+ */
 export function microsoftReportCsv(
   rows: readonly AdCostRow[],
   accountId: string = SIM_AD_ACCOUNTS.microsoft,
+  o: ExportLevel = {},
 ): string {
   const { from, to } = periodOf(rows);
-  const data = rollUp(rows, 'microsoft_ads', true);
+  const keywords = o.level === 'keyword';
+  const data = keywords
+    ? rollUp(rows, 'microsoft_ads', true, true).filter((r) => r.keyword !== null)
+    : rollUp(rows, 'microsoft_ads', true);
   const lines = [
-    quoted([`Report Name: closedloop AdGroup ${from}..${to}`]),
+    quoted([`Report Name: closedloop ${keywords ? 'Keyword' : 'AdGroup'} ${from}..${to}`]),
     quoted([`Report Time: ${usDay(from)} - ${usDay(to)}`]),
     quoted(['Time Zone: (GMT) Greenwich Mean Time : Dublin, Edinburgh, Lisbon, London']),
     quoted([`Last Completed Available Day: ${usDay(to)} 11:59:59 PM (GMT)`]),
@@ -43,6 +57,7 @@ export function microsoftReportCsv(
       'CampaignName',
       'AdGroupId',
       'AdGroupName',
+      ...(keywords ? ['Keyword', 'BidMatchType', 'DeliveredMatchType'] : []),
       'CurrencyCode',
       'Impressions',
       'Clicks',
@@ -58,6 +73,9 @@ export function microsoftReportCsv(
         r.campaignName,
         r.adGroupId ?? '',
         r.adGroupName ?? '',
+        ...(keywords
+          ? [r.keyword ?? '', microsoftMatchType(r.matchType), microsoftMatchType(r.matchType)]
+          : []),
         r.currency,
         r.impressions,
         r.clicks,
@@ -76,10 +94,12 @@ export function microsoftReportCsv(
 export function microsoftReportZip(
   rows: readonly AdCostRow[],
   accountId: string = SIM_AD_ACCOUNTS.microsoft,
+  o: ExportLevel = {},
 ): Buffer {
+  const report = o.level === 'keyword' ? 'KeywordPerformanceReport' : 'AdGroupPerformanceReport';
   return zipOne(
-    `AdGroupPerformanceReport_${accountId}.csv`,
-    Buffer.from(microsoftReportCsv(rows, accountId), 'utf8'),
+    `${report}_${accountId}.csv`,
+    Buffer.from(microsoftReportCsv(rows, accountId, o), 'utf8'),
   );
 }
 
