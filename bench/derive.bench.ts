@@ -6,8 +6,11 @@
  * people API shows the person with the session, against GET /healthz on the same server, over each
  * world; and GET /api/people/:id/journey of 20 existing persons with an email. (3) The reports over the
  * credits the rebuild wrote: the attribution report by channel and the model comparison (no other bench
- * reads reports over the store). Import and rebuild each run in a fresh process, so their peak RSS is
- * their own. The ~10M world needs about 25 GB of free disk per engine and its import about 20 GB of
+ * reads reports over the store). (4) Cost matching: the world's ad costs, written by the simulator's
+ * platform writers as each platform's CSV export and imported with `closedloop import ads`'s code; then
+ * the costs report by platform and campaign and tagging-health over the world's whole period, against a
+ * bare count of the period's paid sessions on the same store. Import and rebuild each run in a fresh
+ * process, so their peak RSS is their own (the import's is taken before the ad costs'). The ~10M world needs about 25 GB of free disk per engine and its import about 20 GB of
  * memory.
  *
  * Engines (BENCH_ENGINES=duckdb,clickhouse, both by default): DuckDB's figures keep their names;
@@ -40,6 +43,7 @@ import {
   rebuildComparison,
   rebuildResults,
   reportResults,
+  costResults,
   round,
   type World,
 } from './support/derive-results.js';
@@ -84,11 +88,16 @@ interface Worlds {
 
 function rebuild(w: Omit<World, 'rebuilt' | 'label'>, dir: string, store?: string): World {
   const label = approx(w.imported.events);
+  const { from, to } = w.imported.adCosts;
   const rebuilt = worker<RebuildOutput>([
     'rebuild',
     dir,
     w.imported.workspaceId,
     ...(store ? ['--store', store] : []),
+    '--from',
+    from,
+    '--to',
+    to,
   ]);
   const on = w.engine === 'duckdb' ? '' : ` on ${w.engine}`;
   if (rebuilt.events !== w.imported.events)
@@ -143,6 +152,8 @@ function worldResults({ duckdb, clickhouse }: Worlds): BenchResult[] {
     ...(duckdb && clickhouse ? rebuildComparison(clickhouse, duckdb) : []),
     ...(duckdb ? reportResults(duckdb) : []),
     ...(clickhouse ? reportResults(clickhouse, duckdb) : []),
+    ...(duckdb ? costResults(duckdb) : []),
+    ...(clickhouse ? costResults(clickhouse, duckdb) : []),
   ];
 }
 

@@ -1,13 +1,17 @@
 // The derive bench's baselines, each the engine's own, on the tables the store wrote: what any per-visitor
 // pass must at least do (read every event's anonymous id once), and the attribution reports over stored
-// credits as the API serves them.
+// credits as the API serves them; the cost matching (the costs and tagging-health reports over the world's
+// period) beside what any match must at least do (count the paid sessions of the period).
 import { DuckDBInstance } from '@duckdb/node-api';
 import { join } from 'node:path';
 import { attributionReport, compareModels } from '../../src/derive/attribution-report.js';
+import { PAID_CHANNELS } from '../../src/derive/channels/paid-platforms.js';
+import { costs } from '../../src/reports/costs.js';
+import { taggingHealth } from '../../src/reports/tagging-health.js';
 import { openChdbConnection } from '../../src/store/engines/clickhouse/chdb-connection.js';
-import { DB_FILE } from '../../src/store/open.js';
+import { DB_FILE, openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
-import type { StoreLocation } from '../../src/store/store-url.js';
+import { parseStoreUrl, type StoreLocation } from '../../src/store/store-url.js';
 
 const BASELINE_RUNS = 3;
 const REPORT_RUNS = 5;
@@ -27,6 +31,22 @@ export interface ReportTimings {
   /** Rows of each (to see both engines answered the same). */
   attributionRows: number;
   comparisonRows: number;
+}
+
+export interface CostTimings {
+  from: string;
+  to: string;
+  /** Bare count of the paid sessions of the period, the engine's own; median seconds of 3. */
+  paidScanSeconds: number;
+  paidSessions: number;
+  /** `closedloop report costs` by platform and campaign over the period; median seconds of 5. */
+  costsSeconds: number;
+  costsRows: number;
+  /** Sessions the costs report matched to a campaign with spend (by id or name). */
+  matchedSessions: number;
+  /** `closedloop report tagging-health` over the period; median seconds of 5. */
+  taggingSeconds: number;
+  findings: number;
 }
 
 const seconds = (from: number): number => (performance.now() - from) / 1000;
@@ -100,4 +120,89 @@ export async function reportTimings(store: Store, workspaceId: string): Promise<
     attributionRows: attribution.rows.length,
     comparisonRows: Object.values(comparison.models).reduce((n, rows) => n + rows.length, 0),
   };
+}
+
+/**
+ * A bare count of a workspace's paid sessions in the period (a paid channel or a campaign id, as the
+ * match reads them), on a bare DuckDB instance on the store's file or the chdb session the store joins.
+ */
+async function paidSessionScan(
+  dir: string,
+  location: StoreLocation,
+  workspaceId: string,
+  period: { from: string; to: string },
+): Promise<{ seconds: number; sessions: number }> {
+  const from = `${period.from}T00:00:00.000Z`;
+  const to = new Date(Date.parse(`${period.to}T00:00:00.000Z`) + 86_400_000).toISOString();
+  const channels = PAID_CHANNELS.map((c) => `'${c.replace(/'/g, "''")}'`).join(', ');
+  let scan: () => Promise<unknown>;
+  let close: () => Promise<void>;
+  if (location.engine === 'chdb') {
+    const conn = await openChdbConnection(location.path);
+    const sql = `SELECT count() AS n FROM ${location.database}.sessions WHERE workspace_id = {ws:String}
+      AND started_at >= parseDateTime64BestEffort({from:String}, 3, 'UTC')
+      AND started_at < parseDateTime64BestEffort({to:String}, 3, 'UTC')
+      AND (channel IN (${channels}) OR campaign_id IS NOT NULL)`;
+    scan = async () => (await conn.query<{ n: unknown }>(sql, { ws: workspaceId, from, to }))[0]?.n;
+    close = () => conn.close();
+  } else if (location.engine === 'duckdb') {
+    const db = await DuckDBInstance.create(join(dir, DB_FILE));
+    const c = await db.connect();
+    const sql = `SELECT count(*) AS n FROM sessions WHERE workspace_id = $ws
+      AND started_at >= $from::TIMESTAMPTZ AND started_at < $to::TIMESTAMPTZ
+      AND (channel IN (${channels}) OR campaign_id IS NOT NULL)`;
+    scan = async () =>
+      (await c.runAndReadAll(sql, { ws: workspaceId, from, to })).getRowObjectsJson()[0]?.n;
+    close = async () => {
+      c.closeSync();
+      db.closeSync();
+    };
+  } else {
+    throw new Error('the derive bench measures DuckDB and chdb only');
+  }
+  try {
+    const [s, n] = await median(BASELINE_RUNS, scan);
+    return { seconds: s, sessions: Number(n) };
+  } finally {
+    await close();
+  }
+}
+
+/**
+ * The cost matching over the world's period, as `closedloop report costs` / `tagging-health` run it on
+ * the store, after the bare count of the period's paid sessions (the store closed meanwhile: DuckDB holds
+ * one instance per file).
+ */
+export async function costTimings(
+  dir: string,
+  storeUrl: string | undefined,
+  workspaceId: string,
+  period: { from: string; to: string },
+): Promise<CostTimings> {
+  const scan = await paidSessionScan(dir, parseStoreUrl(storeUrl), workspaceId, period);
+  const store = await openStore(dir, { store: storeUrl });
+  try {
+    const ctx = { store, workspaceId };
+    const costParams = costs.params.parse({ ...period, groupBy: 'platform,campaign' });
+    const [costsSeconds, report] = await median(REPORT_RUNS, () => costs.run(ctx, costParams));
+    const tagParams = taggingHealth.params.parse(period);
+    const [taggingSeconds, health] = await median(REPORT_RUNS, () =>
+      taggingHealth.run(ctx, tagParams),
+    );
+    return {
+      ...period,
+      paidScanSeconds: scan.seconds,
+      paidSessions: scan.sessions,
+      costsSeconds,
+      costsRows: report.rows.length,
+      matchedSessions: report.rows.reduce(
+        (n, r) => n + r.matchedBy.campaign_id + r.matchedBy.campaign_name,
+        0,
+      ),
+      taggingSeconds,
+      findings: health.findings.length,
+    };
+  } finally {
+    await store.close();
+  }
 }

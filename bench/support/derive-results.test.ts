@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rebuildComparison, rebuildResults, reportResults, type World } from './derive-results.js';
+import {
+  costResults,
+  rebuildComparison,
+  rebuildResults,
+  reportResults,
+  type World,
+} from './derive-results.js';
 import type { RebuildOutput } from './derive-worker.js';
 
 function world(engine: World['engine'], seconds: number, over: Partial<RebuildOutput> = {}): World {
@@ -24,6 +30,17 @@ function world(engine: World['engine'], seconds: number, over: Partial<RebuildOu
       attributionRows: 8,
       comparisonRows: 90,
     },
+    costs: {
+      from: '2026-08-09',
+      to: '2026-10-31',
+      paidScanSeconds: 0.002,
+      paidSessions: 5000,
+      costsSeconds: 0.05,
+      costsRows: 40,
+      matchedSessions: 4500,
+      taggingSeconds: 0.2,
+      findings: 6,
+    },
     ...over,
   };
   const imported = {
@@ -33,6 +50,7 @@ function world(engine: World['engine'], seconds: number, over: Partial<RebuildOu
     writeKey: 'k',
     secretKey: 's',
     peakRssMiB: 2000,
+    adCosts: { rows: 4000, seconds: 0.5, from: '2026-08-09', to: '2026-10-31' },
   };
   return { engine, label: '~1M', visitors: 3000, days: 84, imported, rebuilt };
 }
@@ -64,6 +82,8 @@ test("ClickHouse's figures say so, and every name of a world is unique", () => {
     ...rebuildComparison(ch, duck),
     ...reportResults(duck),
     ...reportResults(ch, duck),
+    ...costResults(duck),
+    ...costResults(ch, duck),
   ].map((r) => r.name);
   assert.equal(new Set(all).size, all.length);
   assert.ok(
@@ -100,4 +120,28 @@ test('ClickHouse / DuckDB: the total against its target, and counts that differ 
   );
   assert.equal(attribution?.value, 3);
   assert.match(attribution?.note ?? '', /DIFFERENT rows: 7 vs 8/);
+});
+
+test('the cost matching beside its paid-session scan, and ClickHouse against DuckDB', () => {
+  const duck = world('duckdb', 1);
+  const mine = costResults(duck);
+  assert.deepEqual(
+    mine.map((r) => [r.name, r.value]),
+    [
+      ["costs ~1M: bare count of the period's paid sessions (baseline)", 2],
+      ['costs ~1M: costs report by platform and campaign (the whole period)', 50],
+      ['costs ~1M: costs report / paid-session scan', 25],
+      ['costs ~1M: tagging-health (the whole period)', 200],
+    ],
+  );
+  const ch = costResults(
+    world('clickhouse', 1, { costs: { ...duck.rebuilt.costs!, costsSeconds: 0.1, costsRows: 39 } }),
+    duck,
+  );
+  assert.ok(ch.slice(0, 4).every((r) => r.name.startsWith('costs ~1M on ClickHouse: ')));
+  const ratio = ch.find((r) => r.name === 'costs ~1M: costs report, ClickHouse / DuckDB');
+  assert.equal(ratio?.value, 2);
+  assert.match(ratio?.note ?? '', /DIFFERENT: 39 vs 40 rows/);
+  // a world measured without a period has no cost figures
+  assert.deepEqual(costResults(world('duckdb', 1, { costs: undefined })), []);
 });

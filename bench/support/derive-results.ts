@@ -1,5 +1,5 @@
 // The derive bench's figures from its workers' outputs: a world's rebuild phases and reports, the live
-// latencies, per engine, and ClickHouse against DuckDB. DuckDB's figures keep the names they had before
+// latencies, the cost matching, per engine, and ClickHouse against DuckDB. DuckDB's figures keep the names they had before
 // ClickHouse was measured beside them; ClickHouse's say "on ClickHouse".
 import type { BenchResult } from '../types.js';
 import { percentile, type LiveTimings } from './derive-live.js';
@@ -169,6 +169,56 @@ export function reportResults(w: World, duck?: World): BenchResult[] {
       },
     );
   }
+  return out;
+}
+
+/**
+ * The cost matching over the world's period (when measured): the costs report by platform and campaign
+ * and tagging-health, beside the bare count of the period's paid sessions; with `duck`, ClickHouse's
+ * costs report against DuckDB's.
+ */
+export function costResults(w: World, duck?: World): BenchResult[] {
+  const c = w.rebuilt.costs;
+  if (c === undefined) return [];
+  const n = named('costs', w);
+  const ads = w.imported.adCosts;
+  const out: BenchResult[] = [
+    {
+      name: `${n}: bare count of the period's paid sessions (baseline)`,
+      value: round(c.paidScanSeconds * 1000, 1),
+      unit: 'ms',
+      note: `median of 3, ${c.paidSessions} paid sessions ${c.from}..${c.to}, ${w.engine === 'duckdb' ? 'bare DuckDB instance on the same file' : 'on the chdb session the store joins'}`,
+    },
+    {
+      name: `${n}: costs report by platform and campaign (the whole period)`,
+      value: round(c.costsSeconds * 1000, 1),
+      unit: 'ms',
+      note: `median of 5, ${c.costsRows} rows, ${c.matchedSessions} sessions matched to spend; over ${ads.rows} cost rows imported from the 4 platforms' CSV exports (closedloop import ads's code) in ${ads.seconds.toFixed(2)} s`,
+    },
+    {
+      name: `${n}: costs report / paid-session scan`,
+      value: round(c.costsSeconds / c.paidScanSeconds, 1),
+      unit: 'ratio',
+    },
+    {
+      name: `${n}: tagging-health (the whole period)`,
+      value: round(c.taggingSeconds * 1000, 1),
+      unit: 'ms',
+      note: `median of 5, ${c.findings} findings`,
+    },
+  ];
+  const d = duck?.rebuilt.costs;
+  if (d)
+    out.push({
+      name: `costs ${w.label}: costs report, ClickHouse / DuckDB`,
+      value: round(c.costsSeconds / d.costsSeconds, 2),
+      unit: 'ratio',
+      target: '<= 2',
+      note:
+        c.costsRows === d.costsRows && c.matchedSessions === d.matchedSessions
+          ? 'same rows and matched sessions'
+          : `DIFFERENT: ${c.costsRows} vs ${d.costsRows} rows, ${c.matchedSessions} vs ${d.matchedSessions} matched sessions`,
+    });
   return out;
 }
 

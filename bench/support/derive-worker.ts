@@ -1,18 +1,29 @@
 // One step of the derive benchmark in a fresh process, so its peak memory is its own (and, on ClickHouse,
 // so chdb's one data directory per process is this step's). Prints one JSON line. `--store URL` names the
 // data engine as CLOSEDLOOP_STORE does (DuckDB when absent; the bench uses chdb:///path).
-//   import <dataDir> <days> <visitorsPerDay> [--keep]: simulate the world into dataDir/events.ndjson, then
-//     a new workspace and the store's bulk import of that file (checkpoint included); the file is removed
-//     after unless --keep (another engine imports the same world from it).
+//   import <dataDir> <days> <visitorsPerDay> [--keep]: simulate the world into dataDir/events.ndjson and
+//     its ad costs into each platform's CSV export (dataDir/ads/, the simulator's platform writers), then
+//     a new workspace, the store's bulk import of the events (checkpoint included) and each CSV through
+//     what `closedloop import ads` runs; the files are removed after unless --keep (another engine
+//     imports the same world from them).
 //   import-file <dataDir> <file> <events>: a new workspace and the bulk import of a world simulated
-//     before (expected to hold <events> events); the file is removed after.
-//   rebuild <dataDir> <workspaceId>: the baseline scan on the engine's own (derive-baseline.ts), then
-//     each phase of `rebuild` (src/derive/derive.ts) timed on its own, in the order rebuild runs them,
-//     then the attribution reports over the credits it wrote.
+//     before (expected to hold <events> events), and its ad CSVs from the ads/ folder beside the file;
+//     the files are removed after.
+//   rebuild <dataDir> <workspaceId> [--from DAY --to DAY]: the baseline scan on the engine's own
+//     (derive-baseline.ts), then each phase of `rebuild` (src/derive/derive.ts) timed on its own, in the
+//     order rebuild runs them, then the attribution reports over the credits it wrote; with the period,
+//     then the cost matching: the costs and tagging-health reports over it beside a bare count of the
+//     paid sessions in it.
 //   live <dataDir> <writeKey> <secretKey> <repeats>: derive-live.ts's server and timings in this process.
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { AdImportQuery, importAdFile } from '../../src/server/routes/ad-costs.js';
+import {
+  adPlatformWriter,
+  FILE_PLATFORM,
+  SIM_AD_ACCOUNTS,
+} from '../../src/sim/ad-writers/index.js';
 import { simulate } from '../../src/sim/index.js';
 import { resolvePersons } from '../../src/derive/derive.js';
 import { creditWorkspace } from '../../src/derive/attribution-credits.js';
@@ -22,7 +33,13 @@ import { settingsFor } from '../../src/derive/workspace-settings.js';
 import { openStore } from '../../src/store/open.js';
 import { parseStoreUrl } from '../../src/store/store-url.js';
 import { createWorkspace } from '../../src/workspaces/create.js';
-import { baselineScan, reportTimings, type ReportTimings } from './derive-baseline.js';
+import {
+  baselineScan,
+  costTimings,
+  reportTimings,
+  type CostTimings,
+  type ReportTimings,
+} from './derive-baseline.js';
 import { measureLiveDerive, type LiveTimings } from './derive-live.js';
 
 export interface ImportOutput {
@@ -31,7 +48,19 @@ export interface ImportOutput {
   workspaceId: string;
   writeKey: string;
   secretKey: string;
+  /** Of the import process up to the end of the events' import (before the ad costs'). */
   peakRssMiB: number;
+  /** The world's ad costs, each platform's CSV through `closedloop import ads`'s code. */
+  adCosts: AdCostsImported;
+}
+
+export interface AdCostsImported {
+  /** Cost rows stored, over the four files. */
+  rows: number;
+  seconds: number;
+  /** The period the files cover: the world's days. */
+  from: string;
+  to: string;
 }
 
 export interface RebuildOutput {
@@ -51,6 +80,8 @@ export interface RebuildOutput {
   /** Of the rebuild process, up to the end of the credits (before the reports). */
   peakRssMiB: number;
   reports: ReportTimings;
+  /** The cost matching over the world's period (when given). */
+  costs?: CostTimings;
 }
 
 export interface LiveOutput extends LiveTimings {
@@ -61,9 +92,45 @@ export interface LiveOutput extends LiveTimings {
 const seconds = (from: number): number => (performance.now() - from) / 1000;
 const peakRssMiB = (): number => process.resourceUsage().maxRSS / 1024;
 
+const ADS = 'ads';
+
+/** Each platform's CSV export of the world, as `closedloop import ads` imports it (importHere). */
+async function importAds(
+  dir: string,
+  storeUrl: string | undefined,
+  workspaceId: string,
+  ads: string,
+): Promise<AdCostsImported> {
+  const store = await openStore(dir, { store: storeUrl });
+  try {
+    const t = performance.now();
+    let rows = 0;
+    let from = '';
+    let to = '';
+    for (const f of ADS_FILES) {
+      const q = AdImportQuery.parse({ platform: f.platform, account: f.account, file: f.file });
+      const path = join(ads, f.file);
+      const r = await importAdFile(store, workspaceId, q, readFileSync(path), path);
+      rows += r.rows;
+      if (from === '' || r.from < from) from = r.from;
+      if (r.to > to) to = r.to;
+    }
+    return { rows, seconds: seconds(t), from, to };
+  } finally {
+    await store.close();
+  }
+}
+
+/** The files the simulator's platform writers give (google-ads.csv ...), and the accounts they are of. */
+const ADS_FILES = Object.values(FILE_PLATFORM).map((platform) => ({
+  platform,
+  account: SIM_AD_ACCOUNTS[platform],
+  file: `${platform}-ads.csv`,
+}));
+
 /**
  * A new workspace and the store's bulk import of `file` (the close, DuckDB's checkpoint, included in the
- * time); the file is removed after unless `keep`.
+ * time), then the ad CSVs in the ads/ folder beside it; the files are removed after unless `keep`.
  */
 async function importFile(
   dir: string,
@@ -82,19 +149,27 @@ async function importFile(
   const r = await store.importEventsFile(workspace.id, file);
   await store.close(); // the checkpoint belongs to the import
   const importSeconds = seconds(t);
+  const eventsPeakRssMiB = peakRssMiB();
   if (!keep) rmSync(file, { force: true });
   if (r.inserted !== expected) throw new Error(`imported ${r.inserted} of ${expected} events`);
+  const ads = join(dirname(file), ADS);
+  const adCosts = await importAds(dir, storeUrl, workspace.id, ads);
+  if (!keep) rmSync(ads, { recursive: true, force: true });
   return {
     events: r.inserted,
     seconds: importSeconds,
     workspaceId: workspace.id,
     writeKey: workspace.writeKey,
     secretKey,
-    peakRssMiB: peakRssMiB(),
+    peakRssMiB: eventsPeakRssMiB,
+    adCosts,
   };
 }
 
-/** Simulates the world into dir/events.ndjson (the other files removed), then imports it. */
+/**
+ * Simulates the world into dir/events.ndjson (the other files removed) and its ad costs into each
+ * platform's CSV in dir/ads/, then imports them.
+ */
 async function simulateAndImport(
   dir: string,
   days: number,
@@ -102,13 +177,31 @@ async function simulateAndImport(
   storeUrl: string | undefined,
   keep: boolean,
 ): Promise<ImportOutput> {
-  const sim = await simulate({ seed: 1, days, visitorsPerDay, end: '2026-10-31' }, { outDir: dir });
+  const ads = adPlatformWriter();
+  const sim = await simulate(
+    { seed: 1, days, visitorsPerDay, end: '2026-10-31' },
+    { outDir: dir, extraWriters: [ads] },
+  );
   const file = join(dir, 'events.ndjson');
   for (const f of sim.files) if (f !== file) rmSync(f, { force: true });
+  mkdirSync(join(dir, ADS), { recursive: true });
+  for (const f of ads.exports().csv) writeFileSync(join(dir, ADS, f.file), f.bytes);
   return importFile(dir, file, sim.record.events.total, storeUrl, keep);
 }
 
 async function rebuildPhases(
+  dir: string,
+  workspaceId: string,
+  storeUrl: string | undefined,
+  period: { from: string; to: string } | undefined,
+): Promise<RebuildOutput> {
+  const out = await rebuildAndReports(dir, workspaceId, storeUrl);
+  // the cost matching on the store the rebuild closed: its bare scan needs the file to itself
+  if (period === undefined) return out;
+  return { ...out, costs: await costTimings(dir, storeUrl, workspaceId, period) };
+}
+
+async function rebuildAndReports(
   dir: string,
   workspaceId: string,
   storeUrl: string | undefined,
@@ -159,12 +252,17 @@ async function rebuildPhases(
 const USAGE = `usage: derive-worker.ts
   import <dataDir> <days> <visitorsPerDay> [--store URL] [--keep]
   import-file <dataDir> <file> <events> [--store URL]
-  rebuild <dataDir> <workspaceId> [--store URL]
+  rebuild <dataDir> <workspaceId> [--store URL] [--from DAY --to DAY]
   live <dataDir> <writeKey> <secretKey> <repeats> [--store URL]`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { store: { type: 'string' }, keep: { type: 'boolean', default: false } },
+  options: {
+    store: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+    from: { type: 'string' },
+    to: { type: 'string' },
+  },
 });
 const [mode, ...args] = positionals;
 const storeUrl = values.store;
@@ -181,7 +279,9 @@ if (mode === 'import') {
   out = await importFile(dir!, file!, Number(events), storeUrl, false);
 } else if (mode === 'rebuild') {
   const [dir, workspaceId] = need(2);
-  out = await rebuildPhases(dir!, workspaceId!, storeUrl);
+  const { from, to } = values;
+  const period = from !== undefined && to !== undefined ? { from, to } : undefined;
+  out = await rebuildPhases(dir!, workspaceId!, storeUrl, period);
 } else if (mode === 'live') {
   const [dir, writeKey, secretKey, repeats] = need(4);
   const world = { dir: dir!, writeKey: writeKey!, secretKey: secretKey!, store: storeUrl };
