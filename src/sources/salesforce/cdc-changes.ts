@@ -120,10 +120,15 @@ export function cdcChanges(
       } else if (e.entityName === 'Opportunity') {
         const o = stateRecord('Opportunity', state, id, options.issues);
         const stage = text(e.fields.StageName);
+        // an event carries no contact roles: the primary contact (Opportunity.ContactId) links the person
         if (o)
           base = {
             ...base,
-            match: { ...emptyMatchKeys(), companyIds: unique([o.AccountId ?? null]) },
+            match: {
+              ...emptyMatchKeys(),
+              contactIds: unique([o.ContactId ?? null]),
+              companyIds: unique([o.AccountId ?? null]),
+            },
           };
         if (o && stage && sent('StageName')) {
           // IsClosed and IsWon change in the stage's own transaction, so the state holds them
