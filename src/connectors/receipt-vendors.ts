@@ -119,15 +119,26 @@ const salesforce: ReceiptVendorLoader = async (b) => {
     .flatMap((r) => parseChangeEvents(JSON.parse(r.body)));
   const mapping = resolveSalesforceMapping(mappings.salesforce ?? {});
   const organizationId = mappings.salesforceOrganizationId ?? null;
-  out.push(...cdcChanges(events, mapping, { organizationId }));
+  const fromEvents = cdcChanges(events, mapping, { organizationId });
   const refetch = cdcRefetches(foldChangeEvents(events)).records.filter((x) =>
     named.has(`${x.entityName}:${x.recordId}`),
   );
-  if (refetch.length > 0) {
-    const client = salesforceClientOf(b.connector, b.tuning);
-    out.push(...(await refetchSalesforceChanges(client, refetch, mapping, { organizationId })));
+  // an UPDATE sends only what changed: a stage entered by an opportunity the events never gave an
+  // amount (or, multi-currency, a currency) is read again, and the re-read's record of that stage, the
+  // same key valued from OpportunityHistory, is the one stored
+  const listed = new Set(refetch.map((x) => `${x.entityName}:${x.recordId}`));
+  for (const r of fromEvents) {
+    const ref = `Opportunity:${r.objectId}`;
+    if (r.change !== 'deal_stage' || r.amount !== null || listed.has(ref) || !named.has(ref))
+      continue;
+    listed.add(ref);
+    refetch.push({ entityName: 'Opportunity', recordId: r.objectId });
   }
-  return out;
+  if (refetch.length === 0) return [...out, ...fromEvents];
+  const client = salesforceClientOf(b.connector, b.tuning);
+  const reread = await refetchSalesforceChanges(client, refetch, mapping, { organizationId });
+  const rereadKeys = new Set(reread.map((r) => r.key));
+  return [...out, ...fromEvents.filter((r) => !rereadKeys.has(r.key)), ...reread];
 };
 
 registerReceiptLoader('hubspot', hubspot);

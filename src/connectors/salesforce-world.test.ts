@@ -50,7 +50,7 @@ test(
     const { dir, cleanup } = tempDir();
     const truth = crmTruthWriter();
     const csv = crmCsvSimWriter(join(dir, SIM_CRM_CSV));
-    const sf = salesforceSimWriter();
+    const sf = salesforceSimWriter({ multiCurrency: true });
     const sim = await simulate(
       { seed: 7, days: 60, visitorsPerDay: 150, end: '2026-03-31', crm: 'demo' },
       { outDir: dir, extraWriters: [csv, truth, sf] },
@@ -70,12 +70,12 @@ test(
     try {
       await s.store.importEventsFile(ws, join(dir, 'events.ndjson'));
       await rebuild(s.store, ws);
-      // a single-currency org: its amounts are in the currency the mapping names
-      await api(s, 'PUT', '/api/funnel', { crm: { salesforce: { currency: 'USD' } } });
+      // a multi-currency org: each opportunity's amount comes with its CurrencyIsoCode
       await connect(s, 'salesforce', {
         webhookSecret: RELAY,
         accessToken: TOKEN,
         baseUrl: org.baseUrl,
+        multiCurrency: true,
       });
       const synced = (await api(s, 'POST', '/api/connectors/salesforce/sync?wait=true')) as {
         sync: { status: string; message?: string };
@@ -88,6 +88,7 @@ test(
       );
       const soql = org.requests.map((r) => r.url.searchParams.get('q') ?? '');
       assert.ok(soql.some((q) => /\bFROM LeadHistory WHERE LeadId IN\b/.test(q)));
+      assert.ok(soql.some((q) => /^SELECT [^]*\bCurrencyIsoCode\b[^]* FROM Opportunity\b/.test(q)));
 
       const atCut = await expectedView(s.store, ws, truth, cut);
       assert.ok(atCut.revenue.size >= 5, `${atCut.revenue.size} customers at the cut`);
@@ -95,16 +96,22 @@ test(
       assert.deepEqual(differences(backfilled.milestones, atCut.milestones), []);
       assert.deepEqual(differences(backfilled.revenue, atCut.revenue), []);
 
-      // the later writes, as a relay posts CDC events: a few hundred at a time, in commit order
-      for (let i = 0; i < later.length; i += 250) {
+      // the later writes, as a relay posts CDC events: a few hundred at a time, in commit order (what
+      // the events leave unknown is read again from the org as it is by then)
+      org.now = Infinity;
+      for (let i = 0; i < later.length; i += 500) {
         const res = await fetch(`${s.base}/hooks/salesforce/${ws}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${RELAY}` },
-          body: JSON.stringify(later.slice(i, i + 250)),
+          body: JSON.stringify(later.slice(i, i + 500)),
         });
         assert.equal(res.status, 200, await res.text());
       }
+      const before = org.requests.length;
       await s.app.receipts.idle();
+      // the opportunities opened before the cut and closed after it: re-read for their amounts
+      const reread = org.requests.slice(before).map((r) => r.url.searchParams.get('q') ?? '');
+      assert.ok(reread.some((q) => /\bFROM Opportunity WHERE Id IN\b/.test(q)));
       const unloaded = await s.store.listWebhookReceipts({ workspaceId: ws, unloaded: true });
       assert.equal(unloaded.length, 0);
 

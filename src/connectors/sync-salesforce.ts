@@ -78,6 +78,7 @@ export async function* syncSalesforce(
         accessToken: t.accessToken,
         ...(t.refreshToken ? { refreshToken: t.refreshToken } : {}),
       }),
+    multiCurrency: c.options.multiCurrency === true,
     batchSize: ctx.client.pageSize,
     maxRetries: ctx.client.maxRetries,
     backoffMs: ctx.client.backoffMs,

@@ -226,7 +226,12 @@ export class SalesforceWorld {
       write(
         'OpportunityContactRole',
         this.id('OpportunityContactRole'),
-        { OpportunityId: p.opportunityId, ContactId: p.contactId, Role: 'Decision Maker', IsPrimary: true },
+        {
+          OpportunityId: p.opportunityId,
+          ContactId: p.contactId,
+          Role: 'Decision Maker',
+          IsPrimary: true,
+        },
         true,
       );
       write(
@@ -238,10 +243,10 @@ export class SalesforceWorld {
       return;
     }
     if (p.opportunityId === null) return;
+    // the amount stays: the update (and its change event) carries only what changed
     const won = c.stage === 'won';
     const closed = {
       StageName: won ? 'Closed Won' : 'Closed Lost',
-      Amount: c.amount,
       CloseDate: sfDate(at),
       Probability: won ? 100 : 0,
     };
@@ -254,7 +259,12 @@ export class SalesforceWorld {
     write(
       'OpportunityHistory',
       this.id('OpportunityHistory'),
-      { OpportunityId: p.opportunityId, ...closed, ForecastCategory: won ? 'Closed' : 'Omitted' },
+      {
+        OpportunityId: p.opportunityId,
+        ...closed,
+        Amount: c.amount,
+        ForecastCategory: won ? 'Closed' : 'Omitted',
+      },
       true,
     );
   }

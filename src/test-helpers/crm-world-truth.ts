@@ -28,7 +28,12 @@ export function crmTruthWriter(): SimWriter & { contacts: Map<string, Contact> }
     crm(c: CrmChange) {
       const at = second(Date.parse(c.at));
       if (c.kind === 'contact_stage') {
-        const k = contacts.get(c.contactId) ?? { email: c.email, phone: c.phone, reached: [], won: [] };
+        const k = contacts.get(c.contactId) ?? {
+          email: c.email,
+          phone: c.phone,
+          reached: [],
+          won: [],
+        };
         contacts.set(c.contactId, k);
         if (c.stage !== 'lead') k.reached.push([c.stage, at, null]);
         return;

@@ -81,14 +81,17 @@ export async function startWorldOrg(
   const state = { now: options.now };
   const server = await startReplay((req) => {
     if ((req.headers.authorization ?? '') !== `Bearer ${options.token}`)
-      return json(401, [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]);
+      return json(401, [
+        { message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' },
+      ]);
     if (req.method !== 'GET') return json(405, [{ message: 'GET only', errorCode: 'METHOD' }]);
     const locator = new RegExp(`^${QUERY_PATH}/(01gSIM\\d+)-(\\d+)$`).exec(req.url.pathname);
     if (locator && results.has(locator[1]!)) return page(locator[1]!, Number(locator[2]));
     const soql = req.url.pathname === QUERY_PATH ? (req.url.searchParams.get('q') ?? '') : '';
     if (/\bFROM OpportunityStage\b/.test(soql))
       return json(200, salesforceFixture('query.opportunity-stages'));
-    if (/\bFROM LeadStatus\b/.test(soql)) return json(200, salesforceFixture('query.lead-statuses'));
+    if (/\bFROM LeadStatus\b/.test(soql))
+      return json(200, salesforceFixture('query.lead-statuses'));
     const rows = soql ? answer(world, state.now, soql) : null;
     if (!rows)
       return json(400, [{ message: `not understood: ${soql}`, errorCode: 'MALFORMED_QUERY' }]);

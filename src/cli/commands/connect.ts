@@ -33,6 +33,7 @@ interface ConnectOptions {
   loginUrl?: string;
   organizationId?: string;
   webhookUser?: string;
+  multiCurrency?: boolean;
   dataDir?: string;
   json?: boolean;
 }
@@ -49,6 +50,7 @@ const FLAGS: Record<string, string> = {
   loginUrl: '--login-url',
   organizationId: '--organization-id',
   webhookUser: '--webhook-user',
+  multiCurrency: '--multi-currency',
   name: 'vendor',
   'x-closedloop-workspace': '--workspace',
 };
@@ -119,14 +121,18 @@ export function register(program: Command): void {
     .option('--login-url <url>', 'Salesforce login URL (https://test.salesforce.com for sandboxes)')
     .option('--organization-id <id>', "Salesforce: accept only this org's Outbound Messages")
     .option('--webhook-user <name>', "Pipedrive: the webhook's Basic-auth user name")
+    .option(
+      '--multi-currency',
+      'Salesforce: a multi-currency org (amounts read with CurrencyIsoCode)',
+    )
     .option('--data-dir <dir>', 'data directory')
     .option('--json', 'print JSON')
     .action(async (vendor: string, opts: ConnectOptions) => {
       const name = vendorOf(vendor);
-      const body: Record<string, string> = {};
+      const body: Record<string, string | boolean> = {};
       for (const field of Object.keys(FLAGS)) {
         const v = (opts as unknown as Record<string, unknown>)[field];
-        if (typeof v === 'string') body[field] = v;
+        if (typeof v === 'string' || v === true) body[field] = v;
       }
       const { connector } = await withData(opts.dataDir, {
         local: async (store) => {

@@ -190,7 +190,8 @@ export function leadChanges(
   const rows = (options.history ?? []).filter((h) => h.LeadId === lead.Id && !h.IsDeleted);
   for (const h of rows) {
     const value = h.Field === 'Status' ? text(h.NewValue) : null;
-    if (value) out.push(statusRecord(base, mapping, value, h.CreatedDate, 'history', options.issues));
+    if (value)
+      out.push(statusRecord(base, mapping, value, h.CreatedDate, 'history', options.issues));
   }
   const status = text(lead.Status);
   const at = snapshotTime(lead, options.receivedAt);
