@@ -3,10 +3,32 @@
 // simulator's contacts that reached them), each CRM milestone's first time and value; and the won revenue
 // per person. Times are compared to the second (what Salesforce keeps of a datetime).
 import { normaliseIdentifier } from '../derive/identity/index.js';
-import type { CrmChange, SimWriter } from '../sim/index.js';
+import { simulate, type CrmChange, type SimOptions, type SimWriter } from '../sim/index.js';
 import type { Store } from '../store/store.js';
 
 export const CRM_WORLD_MILESTONES = ['mql', 'sql', 'opportunity', 'customer'] as const;
+
+/**
+ * The world every CRM path's world test reads (the same seed, so the same people and deals): the fast
+ * `demo` CRM over 60 days, a few hundred leads and tens of won deals. Each path is checked against its
+ * truth in a file of its own, so each stays well inside the runner's time per file.
+ */
+export const CRM_WORLD: SimOptions = {
+  seed: 7,
+  days: 60,
+  visitorsPerDay: 150,
+  end: '2026-03-31',
+  crm: 'demo',
+};
+
+/** Simulates CRM_WORLD into `dir` (events.ndjson) and `writers`; checks it is as large as said. */
+export async function simulateCrmWorld(dir: string, writers: SimWriter[]) {
+  const sim = await simulate(CRM_WORLD, { outDir: dir, extraWriters: writers });
+  const { crm } = sim.record;
+  if (crm.dealsWon < 20 || crm.mql < 100)
+    throw new Error(`the CRM world is too small: ${JSON.stringify(crm)}`);
+  return sim;
+}
 
 interface Contact {
   email: string | null;
