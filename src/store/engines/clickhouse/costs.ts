@@ -9,6 +9,7 @@ import type {
 import {
   clickIdShareSql,
   costsReportSql,
+  creditedMilestonesSql,
   toCostsRow,
   toTaggingFacts,
   unmatchedCampaignsSql,
@@ -18,7 +19,7 @@ import { queryNeutral } from './dialect.js';
 import type { ChStore } from './events.js';
 
 export async function costsReport(s: ChStore, ws: string, q: CostsQuery): Promise<CostsRow[]> {
-  return (await queryNeutral(s.conn, s.database, costsReportSql(ws, q))).map(toCostsRow(q.groupBy));
+  return (await queryNeutral(s.conn, s.database, costsReportSql(ws, q))).map(toCostsRow(q));
 }
 
 export async function taggingFacts(
@@ -32,4 +33,8 @@ export async function taggingFacts(
     await read(clickIdShareSql(ws, q, q.click)),
     await read(untaggedLandingsSql(ws, q)),
   );
+}
+
+export async function creditedMilestones(s: ChStore, ws: string, model: string): Promise<string[]> {
+  return (await queryNeutral(s.conn, s.database, creditedMilestonesSql(ws, model))).map((r) => String(r.milestone));
 }

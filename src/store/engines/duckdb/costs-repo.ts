@@ -9,6 +9,7 @@ import type {
 import {
   clickIdShareSql,
   costsReportSql,
+  creditedMilestonesSql,
   toCostsRow,
   toTaggingFacts,
   unmatchedCampaignsSql,
@@ -18,7 +19,7 @@ import type { Db } from './connection.js';
 import { queryNeutral } from './dialect.js';
 
 export async function costsReport(db: Db, ws: string, q: CostsQuery): Promise<CostsRow[]> {
-  return (await queryNeutral(db, costsReportSql(ws, q))).map(toCostsRow(q.groupBy));
+  return (await queryNeutral(db, costsReportSql(ws, q))).map(toCostsRow(q));
 }
 
 export async function taggingFacts(
@@ -31,4 +32,8 @@ export async function taggingFacts(
     await queryNeutral(db, clickIdShareSql(ws, q, q.click)),
     await queryNeutral(db, untaggedLandingsSql(ws, q)),
   );
+}
+
+export async function creditedMilestones(db: Db, ws: string, model: string): Promise<string[]> {
+  return (await queryNeutral(db, creditedMilestonesSql(ws, model))).map((r) => String(r.milestone));
 }

@@ -1,0 +1,232 @@
+// The costs report's matching beyond campaign ids and names, on the suite's engine: the workspace's
+// mapping rules (tried after ids and names, first rule wins, re-applied to history when they change),
+// and the ad group, ad and keyword level (ids carried in the URL, else the campaign's row).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { rebuild } from '../derive/derive.js';
+import { setCostMappingRules } from '../derive/cost-mapping-settings.js';
+import type { AdCostRow } from '../store/areas/ad-costs.js';
+import { G, row, spend, world } from '../test-helpers/cost-world.js';
+import { add, page, withStore } from '../test-helpers/events.js';
+import { costs } from './costs.js';
+
+const run = (store: Parameters<typeof setCostMappingRules>[0], groupBy: string) =>
+  costs.run(
+    { store, workspaceId: 'w' },
+    costs.params.parse({ from: '2026-03-01', to: '2026-03-02', groupBy }),
+  );
+
+test('mapping rules give unmatched sessions a campaign, after ids and names, first rule first; a change re-applies to history', async () => {
+  await withStore(async (store) => {
+    await world(store);
+    await add(store, [
+      // not paid traffic: only a rule brings it in
+      page(
+        'r1',
+        '2026-03-01T13:00:00Z',
+        'https://acme.io/?utm_source=PartnerX&utm_medium=referral',
+      ),
+      // organic, on a landing page a rule names
+      page(
+        'r2',
+        '2026-03-02T13:00:00Z',
+        'https://acme.io/pricing/team?x=1',
+        'https://www.bing.com/',
+      ),
+    ]);
+    await spend(store, 'meta', 'm-1', [row('2026-03-01', 'm5', 'Retarget', 10)]);
+    await rebuild(store, 'w');
+    await setCostMappingRules(store, 'w', {
+      rules: [
+        // would take a2/a3 (matched by name) and a4: only a4 is left to the rules
+        {
+          id: 'untr',
+          field: 'utm_campaign',
+          op: 'contains',
+          value: 'UNTR',
+          platform: 'google',
+          campaign: '111',
+        },
+        {
+          id: 'never',
+          field: 'utm_campaign',
+          op: 'equals',
+          value: 'untracked',
+          platform: 'meta',
+          campaign: 'm5',
+        },
+        {
+          id: 'spring',
+          field: 'utm_campaign',
+          op: 'matches',
+          value: '^spring',
+          platform: 'meta',
+          campaign: 'm5',
+        },
+        {
+          id: 'partner',
+          field: 'utm_source',
+          op: 'equals',
+          value: 'partnerx',
+          platform: 'meta',
+          campaign: 'm5',
+        },
+        {
+          id: 'pricing',
+          field: 'landing_path',
+          op: 'starts_with',
+          value: '/Pricing',
+          platform: 'linkedin',
+          campaign: '9',
+          adGroup: 'g9',
+        },
+      ],
+    });
+    const r = await run(store, 'platform,campaign');
+    const brief = r.rows.map((x) => [
+      x.platform,
+      x.campaign,
+      x.sessions,
+      x.matchedBy.campaign_id,
+      x.matchedBy.campaign_name,
+      x.matchedBy.rule,
+      x.rules,
+    ]);
+    assert.deepEqual(brief, [
+      ['google', '111', 2, 1, 0, 1, { untr: 1 }],
+      ['google', '222', 2, 0, 2, 0, {}],
+      ['linkedin', '9', 2, 0, 1, 1, { pricing: 1 }],
+      ['meta', 'm5', 1, 0, 0, 1, { partner: 1 }],
+    ]);
+    // a rule's ad group is the sessions' ad group
+    const byGroup = await run(store, 'platform,campaign,adGroup');
+    assert.deepEqual(
+      byGroup.rows.filter((x) => x.platform === 'linkedin').map((x) => [x.adGroup, x.sessions]),
+      [
+        [null, 1],
+        ['g9', 1],
+      ],
+    );
+
+    // the rules changed: history is read with the new ones at once
+    await setCostMappingRules(store, 'w', {
+      rules: [
+        {
+          id: 'partner',
+          field: 'utm_source',
+          op: 'equals',
+          value: 'partnerx',
+          platform: 'meta',
+          campaign: 'm5',
+        },
+      ],
+    });
+    const after = await run(store, 'platform,campaign');
+    assert.deepEqual(
+      after.rows.map((x) => [x.platform, x.campaign, x.sessions, x.matchedBy.rule]),
+      [
+        ['google', null, 1, 0],
+        ['google', '111', 1, 0],
+        ['google', '222', 2, 0],
+        ['linkedin', '9', 1, 0],
+        ['meta', 'm5', 1, 1],
+      ],
+    );
+  });
+});
+
+const level = (
+  date: string,
+  adGroupId: string,
+  adGroupName: string,
+  adId: string,
+  keyword: string,
+  usd: number,
+): AdCostRow => ({
+  ...row(date, '500', 'Shoes', usd),
+  adGroupId,
+  adGroupName,
+  adId,
+  adName: `Ad ${adId}`,
+  keyword,
+  matchType: 'BROAD',
+});
+
+test('ad group, ad and keyword: matched by the ids the URL carried, else on the campaign row', async () => {
+  await withStore(async (store) => {
+    await add(store, [
+      // ValueTrack: campaign, ad group, ad and keyword
+      page(
+        'b1',
+        '2026-03-01T09:00:00Z',
+        `${G}&campaignid=500&adgroupid=51&creative=5101&keyword=running%20shoes`,
+      ),
+      // only an ad group id (Microsoft-style {AdGroupId} template): its campaign found through it
+      page('b2', '2026-03-01T10:00:00Z', `${G}&AdGroupId=52`),
+      // by name, no ad group
+      page('b3', '2026-03-02T09:00:00Z', `${G}&utm_campaign=Shoes`),
+      // an ad group with no spend: the campaign's row
+      page('b4', '2026-03-02T10:00:00Z', `${G}&campaignid=500&adgroupid=99`),
+      // the keyword from utm_term, broad match modifiers and case aside
+      page('b5', '2026-03-02T11:00:00Z', `${G}&utm_campaign=shoes&utm_term=%2BRunning+%2Bshoes`),
+    ]);
+    await spend(store, 'google', 'g-1', [
+      level('2026-03-01', '51', 'Runners', '5101', 'running shoes', 10),
+      level('2026-03-02', '52', 'Trail', '5201', 'trail shoes', 5),
+    ]);
+    await rebuild(store, 'w');
+
+    const groups = await run(store, 'platform,campaign,adGroup');
+    assert.deepEqual(
+      groups.rows.map((x) => [
+        x.campaign,
+        x.adGroup,
+        x.adGroupName,
+        x.cost,
+        x.sessions,
+        x.matchedBy.campaign_id,
+        x.matchedBy.ad_group_id,
+        x.matchedBy.campaign_name,
+      ]),
+      [
+        ['500', null, null, 0, 3, 1, 0, 2],
+        ['500', '51', 'Runners', 10, 1, 1, 0, 0],
+        ['500', '52', 'Trail', 5, 1, 0, 1, 0],
+      ],
+    );
+
+    const ads = await run(store, 'ad');
+    assert.deepEqual(
+      ads.rows.map((x) => [x.ad, x.adName, x.cost, x.sessions]),
+      [
+        [null, null, 0, 4],
+        ['5101', 'Ad 5101', 10, 1],
+        ['5201', 'Ad 5201', 5, 0],
+      ],
+    );
+
+    const keywords = await run(store, 'campaign,keyword');
+    assert.deepEqual(
+      keywords.rows.map((x) => [x.campaign, x.keyword, x.keywordText, x.cost, x.sessions]),
+      [
+        ['500', null, null, 0, 3],
+        ['500', 'running shoes', 'running shoes', 10, 2],
+        ['500', 'trail shoes', 'trail shoes', 5, 0],
+      ],
+    );
+  });
+});
+
+test('leads come from stored credits; a milestone with no stored credits is null, not zero', async () => {
+  await withStore(async (store) => {
+    await world(store);
+    const r = await run(store, 'platform');
+    assert.deepEqual(
+      r.rows.map((x) => [x.platform, x.leads, x.pipeline, x.revenue]),
+      [
+        ['google', 3, null, null],
+        ['linkedin', 0, null, null],
+      ],
+    );
+  });
+});
