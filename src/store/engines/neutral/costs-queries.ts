@@ -168,12 +168,13 @@ export function costsReportSql(ws: string, q: CostsQuery): Sql {
   const milestone = p.text(q.milestone);
   return sql`WITH ${matchCtes(ws, q)},
   credited AS (
+    -- the sums named apart from the columns they read (ClickHouse would read an alias of a column's name)
     SELECT touch_id,
-      sum(CASE WHEN milestone = ${milestone} THEN conversions ELSE 0 END) AS conversions,
-      sum(CASE WHEN milestone = ${milestone} THEN value ELSE 0 END) AS value,
-      sum(CASE WHEN milestone = 'lead' THEN conversions ELSE 0 END) AS leads,
-      sum(CASE WHEN milestone = 'opportunity' THEN value ELSE 0 END) AS pipeline,
-      sum(CASE WHEN milestone = 'customer' THEN value ELSE 0 END) AS revenue
+      sum(CASE WHEN milestone = ${milestone} THEN conversions ELSE 0 END) AS k_conversions,
+      sum(CASE WHEN milestone = ${milestone} THEN value ELSE 0 END) AS k_value,
+      sum(CASE WHEN milestone = 'lead' THEN conversions ELSE 0 END) AS k_leads,
+      sum(CASE WHEN milestone = 'opportunity' THEN value ELSE 0 END) AS k_pipeline,
+      sum(CASE WHEN milestone = 'customer' THEN value ELSE 0 END) AS k_revenue
     FROM ${fn.table('attribution_credits')}
     WHERE workspace_id = ${w} AND model = ${p.text(q.model)}
       AND milestone IN (${milestone}, 'lead', 'opportunity', 'customer') AND touch_id IS NOT NULL
@@ -182,8 +183,9 @@ export function costsReportSql(ws: string, q: CostsQuery): Sql {
     SELECT coalesce(m.platform, s.platform) AS platform, coalesce(m.campaign, '') AS campaign,
       coalesce(m.ad_group, '') AS ad_group, coalesce(m.ad, '') AS ad, coalesce(m.keyword, '') AS keyword,
       s.day AS day, coalesce(m.rule, '') AS rule, coalesce(m.rule_no, 0) AS rule_no,
-      coalesce(k.conversions, 0) AS conversions, coalesce(k.value, 0) AS value,
-      coalesce(k.leads, 0) AS leads, coalesce(k.pipeline, 0) AS pipeline, coalesce(k.revenue, 0) AS revenue
+      coalesce(k.k_conversions, 0) AS conversions, coalesce(k.k_value, 0) AS value,
+      coalesce(k.k_leads, 0) AS leads, coalesce(k.k_pipeline, 0) AS pipeline,
+      coalesce(k.k_revenue, 0) AS revenue
     FROM sess s LEFT JOIN placed m ON m.session_id = s.session_id
       LEFT JOIN credited k ON k.touch_id = s.session_id
     WHERE coalesce(m.platform, s.platform) IS NOT NULL),
