@@ -171,6 +171,8 @@ test('ad group, ad and keyword: matched by the ids the URL carried, else on the 
       page('b5', '2026-03-02T11:00:00Z', `${G}&utm_campaign=shoes&utm_term=%2BRunning+%2Bshoes`),
     ]);
     await spend(store, 'google', 'g-1', [
+      // a campaign-level row first: the ad group rows after it keep their ids
+      row('2026-03-01', '700', 'Hats', 2),
       level('2026-03-01', '51', 'Runners', '5101', 'running shoes', 10),
       level('2026-03-02', '52', 'Trail', '5201', 'trail shoes', 5),
     ]);
@@ -192,6 +194,7 @@ test('ad group, ad and keyword: matched by the ids the URL carried, else on the 
         ['500', null, null, 0, 3, 1, 0, 2],
         ['500', '51', 'Runners', 10, 1, 1, 0, 0],
         ['500', '52', 'Trail', 5, 1, 0, 1, 0],
+        ['700', null, null, 2, 0, 0, 0, 0],
       ],
     );
 
@@ -199,7 +202,7 @@ test('ad group, ad and keyword: matched by the ids the URL carried, else on the 
     assert.deepEqual(
       ads.rows.map((x) => [x.ad, x.adName, x.cost, x.sessions]),
       [
-        [null, null, 0, 4],
+        [null, null, 2, 4],
         ['5101', 'Ad 5101', 10, 1],
         ['5201', 'Ad 5201', 5, 0],
       ],
@@ -212,6 +215,7 @@ test('ad group, ad and keyword: matched by the ids the URL carried, else on the 
         ['500', null, null, 0, 3],
         ['500', 'running shoes', 'running shoes', 10, 2],
         ['500', 'trail shoes', 'trail shoes', 5, 0],
+        ['700', null, null, 2, 0],
       ],
     );
   });
@@ -226,6 +230,65 @@ test('leads come from stored credits; a milestone with no stored credits is null
       [
         ['google', 3, null, null],
         ['linkedin', 0, null, null],
+      ],
+    );
+  });
+});
+
+test('a gclid Google resolved (click_view) matches first, with its ad group and keyword; others fall to the next steps', async () => {
+  await withStore(async (store) => {
+    await add(store, [
+      // the URL names campaign 600 by name, but Google says the click was campaign 500's
+      page('c1', '2026-03-01T09:00:00Z', `${G}&utm_campaign=Socks&gclid=CLICK-1`),
+      // auto-tagged only (no UTMs): Paid Search by its gclid, resolved to an ad group and keyword
+      page('c2', '2026-03-02T09:00:00Z', 'https://acme.io/?gclid=CLICK-2'),
+      // a gclid Google did not report: matched by name as before
+      page('c3', '2026-03-02T10:00:00Z', `${G}&utm_campaign=Socks&gclid=CLICK-9`),
+    ]);
+    await spend(store, 'google', 'g-1', [
+      level('2026-03-01', '51', 'Runners', '5101', 'running shoes', 10),
+      { ...row('2026-03-01', '600', 'Socks', 3) },
+    ]);
+    const click = (clickId: string, date: string, adGroupId: string, keyword: string | null) => ({
+      clickId,
+      date,
+      campaignId: '500',
+      adGroupId,
+      adId: null,
+      keyword,
+      matchType: keyword ? 'EXACT' : null,
+    });
+    // fetched twice: read once
+    await store.appendAdClicks('w', { platform: 'google', accountId: 'g-1' }, [
+      click('CLICK-1', '2026-03-01', '51', null),
+    ]);
+    await store.appendAdClicks('w', { platform: 'google', accountId: 'g-1' }, [
+      click('CLICK-1', '2026-03-01', '51', null),
+      click('CLICK-2', '2026-03-02', '51', 'Running Shoes'),
+    ]);
+    await rebuild(store, 'w');
+
+    const r = await run(store, 'campaign,adGroup');
+    assert.deepEqual(
+      r.rows.map((x) => [
+        x.campaign,
+        x.adGroup,
+        x.cost,
+        x.sessions,
+        x.matchedBy.click_id,
+        x.matchedBy.campaign_name,
+      ]),
+      [
+        ['500', '51', 10, 2, 2, 0],
+        ['600', null, 3, 1, 0, 1],
+      ],
+    );
+    const kw = await run(store, 'keyword');
+    assert.deepEqual(
+      kw.rows.map((x) => [x.keyword, x.sessions]),
+      [
+        [null, 2],
+        ['running shoes', 1],
       ],
     );
   });

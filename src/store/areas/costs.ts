@@ -3,6 +3,9 @@
 // rows (sessions, credits): nothing is stored. docs/costs.md, "Spend matched to sessions".
 import type { CostMappingRule, COST_RULE_PLATFORMS } from '../../rules/cost-mapping.js';
 import type { AdPlatform } from './ad-costs.js';
+import type { AdClickRow } from '../../util/ad-click-row.js';
+
+export type { AdClickRow } from '../../util/ad-click-row.js';
 
 // the platforms a mapping rule may name are the store's ad platforms, both ways
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -13,7 +16,7 @@ export const COST_GROUPS = ['platform', 'campaign', 'adGroup', 'ad', 'keyword', 
 export type CostGroup = (typeof COST_GROUPS)[number];
 
 /** How a session was matched to a campaign's spend, in the order the rules are tried. */
-export type CostMatchRule = 'campaign_id' | 'ad_group_id' | 'campaign_name' | 'rule';
+export type CostMatchRule = 'click_id' | 'campaign_id' | 'ad_group_id' | 'campaign_name' | 'rule';
 
 /** Which spend and which paid sessions are read, and how they are told apart. */
 export interface MatchQuery {
@@ -85,7 +88,19 @@ export interface CostsRow {
 /** The click-id parameters each ad platform's auto-tagging adds (lower case). */
 export type ClickIdsByPlatform = Readonly<Record<AdPlatform, readonly string[]>>;
 
+/** The click-id parameter a platform's resolved clicks are keyed by (the session's click_ids key). */
+export const RESOLVED_CLICK_PARAM: Partial<Record<AdPlatform, string>> = { google: 'gclid' };
+
 export interface CostsStore {
+  /**
+   * Records clicks a platform resolved to its campaign, ad group, ad and keyword (facts: appended, never
+   * changed; a click fetched twice is read once, the latest fetch's).
+   */
+  appendAdClicks(
+    workspaceId: string,
+    source: { platform: AdPlatform; accountId: string },
+    rows: readonly AdClickRow[],
+  ): Promise<{ rows: number }>;
   /** The milestones with stored credits under a model (a milestone with none cannot be summed). */
   creditedMilestones(workspaceId: string, model: string): Promise<string[]>;
   /** Spend and the sessions it bought, grouped; paid sessions matched to no spend on a row of their own. */
@@ -95,4 +110,14 @@ export interface CostsStore {
     workspaceId: string,
     q: MatchQuery & { click: ClickIdsByPlatform },
   ): Promise<TaggingFacts>;
+}
+
+/** Why rows cannot be stored as clicks (null: they can): each needs a click id, a day and a campaign. */
+export function adClickProblem(rows: readonly AdClickRow[]): string | null {
+  for (const [i, r] of rows.entries()) {
+    if (!r.clickId) return `row ${i}: no click id`;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(r.date)) return `row ${i}: date "${r.date}" is not a day`;
+    if (!r.campaignId) return `row ${i}: no campaign id`;
+  }
+  return null;
 }

@@ -13,7 +13,7 @@ import { storeParts } from '../../join.js';
 import type { ChdbLocation, ClickHouseLocation } from '../../store-url.js';
 import { bind } from '../bind.js';
 import { adCostImports, adCosts, adCostTotals, appendAdCosts } from './ad-costs.js';
-import { costsReport, creditedMilestones, taggingFacts } from './costs.js';
+import { appendAdClicks, costsReport, creditedMilestones, taggingFacts } from './costs.js';
 import { appendEvents } from './append-events.js';
 import { completeErasure, listErasures, redactionRuns } from './audit-logs.js';
 import {
@@ -126,7 +126,7 @@ export async function openClickHouseData(location: ClickHouseDataLocation): Prom
     ...bind(s, { userAgentsToParse, saveUserAgents }),
     ...bind(s, { appendFxRates, fxRates, fxConvert }),
     ...bind(s, { appendAdCosts, adCosts, adCostTotals, adCostImports }),
-    ...bind(s, { costsReport, taggingFacts, creditedMilestones }),
+    ...bind(s, { costsReport, taggingFacts, creditedMilestones, appendAdClicks }),
     ...bind(s, { deriveSessions }),
     ...clickHouseIdentity(s),
     ...bind(s, {

@@ -1,10 +1,13 @@
 // Spend matched to sessions on ClickHouse: the neutral query (neutral/costs-queries.ts).
-import type {
-  ClickIdsByPlatform,
-  CostsQuery,
-  CostsRow,
-  MatchQuery,
-  TaggingFacts,
+import type { AdPlatform } from '../../areas/ad-costs.js';
+import {
+  adClickProblem,
+  type AdClickRow,
+  type ClickIdsByPlatform,
+  type CostsQuery,
+  type CostsRow,
+  type MatchQuery,
+  type TaggingFacts,
 } from '../../areas/costs.js';
 import {
   clickIdShareSql,
@@ -36,5 +39,37 @@ export async function taggingFacts(
 }
 
 export async function creditedMilestones(s: ChStore, ws: string, model: string): Promise<string[]> {
-  return (await queryNeutral(s.conn, s.database, creditedMilestonesSql(ws, model))).map((r) => String(r.milestone));
+  return (await queryNeutral(s.conn, s.database, creditedMilestonesSql(ws, model))).map((r) =>
+    String(r.milestone),
+  );
+}
+
+export async function appendAdClicks(
+  s: ChStore,
+  ws: string,
+  source: { platform: AdPlatform; accountId: string },
+  rows: readonly AdClickRow[],
+): Promise<{ rows: number }> {
+  const problem = adClickProblem(rows);
+  if (problem)
+    throw new Error(`ad clicks of ${source.platform} account ${source.accountId}: ${problem}`);
+  if (rows.length === 0) return { rows: 0 };
+  const recordedAt = new Date().toISOString();
+  await s.conn.insert(
+    `${s.database}.ad_clicks`,
+    rows.map((r) => ({
+      workspace_id: ws,
+      platform: source.platform,
+      account_id: source.accountId,
+      click_id: r.clickId,
+      click_date: r.date,
+      campaign_id: r.campaignId,
+      ad_group_id: r.adGroupId,
+      ad_id: r.adId,
+      keyword: r.keyword,
+      match_type: r.matchType,
+      recorded_at: recordedAt,
+    })),
+  );
+  return { rows: rows.length };
 }

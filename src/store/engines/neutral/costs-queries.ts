@@ -5,13 +5,14 @@
 // campaign had in the range, so a renamed campaign still matches). The conversions credited to the
 // sessions come from the stored credits of one model and milestone.
 import type { AdPlatform } from '../../areas/ad-costs.js';
-import type {
-  ClickIdsByPlatform,
-  CostGroup,
-  CostsQuery,
-  CostsRow,
-  MatchQuery,
-  TaggingFacts,
+import {
+  RESOLVED_CLICK_PARAM,
+  type ClickIdsByPlatform,
+  type CostGroup,
+  type CostsQuery,
+  type CostsRow,
+  type MatchQuery,
+  type TaggingFacts,
 } from '../../areas/costs.js';
 import { ENCODED_SPACE, SEPARATORS } from '../../../rules/campaign-name-key.js';
 import { effectiveAdCostsSql, rateKey, ratesSql } from './ad-costs-queries.js';
@@ -79,7 +80,7 @@ function matchCtes(ws: string, q: MatchQuery): Sql {
   kws AS (SELECT DISTINCT platform, campaign_id AS campaign, ${keywordKeySql('keyword')} AS keyword
     FROM costs WHERE keyword IS NOT NULL),
   sess AS (
-    SELECT * FROM (
+    SELECT *, ${resolvedClickSql()} AS resolved_click FROM (
       SELECT s.session_id AS session_id, CAST(${fn.utcDay('s.started_at')} AS VARCHAR) AS day,
         ${adPlatformSql(q)} AS platform, s.channel AS channel, s.campaign_id AS campaign_id,
         s.campaign AS raw_campaign, s.click_ids AS click_ids, s.landing_url AS landing_url,
@@ -91,19 +92,33 @@ function matchCtes(ws: string, q: MatchQuery): Sql {
       WHERE s.workspace_id = ${w} AND s.started_at >= ${p.time(`${q.from}T00:00:00.000Z`)}
         AND s.started_at < ${p.time(nextDay(q.to))}) r
     WHERE ${fn.inTexts('channel', q.paidChannels)} OR campaign_id IS NOT NULL OR rule_no IS NOT NULL),
+  resolved AS (
+    SELECT c.platform AS platform, c.click_id AS click_id, c.campaign_id AS campaign,
+      c.ad_group_id AS ad_group, c.ad_id AS ad, ${keywordKeySql('c.keyword')} AS keyword
+    FROM ${fn.table('ad_clicks')} c
+    JOIN (SELECT platform, click_id, max(recorded_at) AS at FROM ${fn.table('ad_clicks')}
+      WHERE workspace_id = ${w} AND click_date >= ${day(q.from, -1)} AND click_date <= ${day(q.to, 1)}
+      GROUP BY platform, click_id) l
+      ON l.platform = c.platform AND l.click_id = c.click_id AND l.at = c.recorded_at
+    WHERE c.workspace_id = ${w}),
+  by_click AS (
+    SELECT s.session_id AS session_id, min(c.campaign) AS campaign, min(c.ad_group) AS ad_group,
+      min(c.ad) AS ad, min(c.keyword) AS keyword
+    FROM sess s JOIN resolved c ON c.platform = s.platform AND c.click_id = s.resolved_click
+    GROUP BY s.session_id),
   by_id AS (
     SELECT s.session_id AS session_id, i.campaign AS campaign
-    FROM sess s JOIN ids i ON i.platform = s.platform AND i.campaign = s.campaign_id),
+    FROM sess s JOIN ids i ON i.platform = s.platform AND i.campaign = s.campaign_id
+    WHERE ${notIn(['by_click'])}),
   by_group AS (
     SELECT s.session_id AS session_id, min(g.campaign) AS campaign
     FROM sess s JOIN groups g ON g.platform = s.platform AND g.ad_group = s.ad_group_id
-    WHERE s.session_id NOT IN (SELECT session_id FROM by_id)
+    WHERE ${notIn(['by_click', 'by_id'])}
     GROUP BY s.session_id),
   by_name AS (
     SELECT s.session_id AS session_id, min(n.campaign) AS campaign
     FROM sess s JOIN names n ON n.platform = s.platform AND n.name_key = s.name_key
-    WHERE s.name_key <> '' AND s.session_id NOT IN (SELECT session_id FROM by_id)
-      AND s.session_id NOT IN (SELECT session_id FROM by_group)
+    WHERE s.name_key <> '' AND ${notIn(['by_click', 'by_id', 'by_group'])}
     GROUP BY s.session_id),
   by_rule AS (
     SELECT s.session_id AS session_id, s.rule_no AS rule_no,
@@ -111,25 +126,48 @@ function matchCtes(ws: string, q: MatchQuery): Sql {
       ${ruleTargetSql(rules, 's.rule_no', (r) => r.campaign)} AS campaign,
       ${ruleTargetSql(rules, 's.rule_no', (r) => r.adGroup)} AS ad_group
     FROM sess s
-    WHERE s.rule_no IS NOT NULL AND s.session_id NOT IN (SELECT session_id FROM by_id)
-      AND s.session_id NOT IN (SELECT session_id FROM by_group)
-      AND s.session_id NOT IN (SELECT session_id FROM by_name)),
+    WHERE s.rule_no IS NOT NULL AND ${notIn(['by_click', 'by_id', 'by_group', 'by_name'])}),
   matched AS (
     SELECT m.session_id AS session_id, s.platform AS platform, m.campaign AS campaign,
-      m.rule AS rule, 0 AS rule_no, ${noText} AS ad_group
+      m.rule AS rule, 0 AS rule_no, ${noText} AS ad_group, ${noText} AS ad, ${noText} AS keyword
     FROM (SELECT session_id, campaign, 'campaign_id' AS rule FROM by_id
       UNION ALL SELECT session_id, campaign, 'ad_group_id' AS rule FROM by_group
       UNION ALL SELECT session_id, campaign, 'campaign_name' AS rule FROM by_name) m
     JOIN sess s ON s.session_id = m.session_id
-    UNION ALL SELECT session_id, platform, campaign, 'rule' AS rule, rule_no, ad_group FROM by_rule),
+    UNION ALL SELECT c.session_id, s.platform, c.campaign, 'click_id' AS rule, 0 AS rule_no, c.ad_group,
+      c.ad, c.keyword
+    FROM by_click c JOIN sess s ON s.session_id = c.session_id
+    UNION ALL SELECT session_id, platform, campaign, 'rule' AS rule, rule_no, ad_group, ${noText} AS ad,
+      ${noText} AS keyword
+    FROM by_rule),
   placed AS (
     SELECT m.session_id AS session_id, m.platform AS platform, m.campaign AS campaign, m.rule AS rule,
-      m.rule_no AS rule_no, coalesce(m.ad_group, g.ad_group) AS ad_group, a.ad AS ad, k.keyword AS keyword
+      m.rule_no AS rule_no, coalesce(m.ad_group, g.ad_group) AS ad_group, coalesce(m.ad, a.ad) AS ad,
+      coalesce(m.keyword, k.keyword) AS keyword
     FROM matched m JOIN sess s ON s.session_id = m.session_id
       LEFT JOIN groups g ON g.platform = m.platform AND g.campaign = m.campaign AND g.ad_group = s.ad_group_id
       LEFT JOIN ads a ON a.platform = m.platform AND a.campaign = m.campaign AND a.ad = s.ad_id
       LEFT JOIN kws k ON k.platform = m.platform AND k.campaign = m.campaign AND k.keyword = s.keyword_key
         AND s.keyword_key <> '')`;
+}
+
+/** The session (alias `s`) is matched by none of these steps. */
+const notIn = (steps: readonly string[]) =>
+  join(
+    steps.map((t) => sql`s.session_id NOT IN (SELECT session_id FROM ${raw(t)})`),
+    ' AND ',
+  );
+
+/** A day `shift` days from `d`, as a DATE. */
+const day = (d: string, shift: number) =>
+  sql`CAST(${p.text(new Date(Date.parse(`${d}T00:00:00Z`) + shift * 86_400_000).toISOString().slice(0, 10))} AS DATE)`;
+
+/** The click id of the session's platform that the platform resolves (RESOLVED_CLICK_PARAM), if any. */
+function resolvedClickSql(): Sql {
+  const arms = (Object.entries(RESOLVED_CLICK_PARAM) as [AdPlatform, string][]).map(
+    ([ad, param]) => sql`WHEN ${p.text(ad)} THEN ${fn.jsonText('click_ids', param)}`,
+  );
+  return sql`CASE platform ${join(arms, ' ')} ELSE NULL END`;
 }
 
 /** A NULL of type text on both engines. */
@@ -195,7 +233,7 @@ export function costsReportSql(ws: string, q: CostsQuery): Sql {
     FROM spend ${groupBy}),
   b AS (
     SELECT ${select('traffic')}${fn.countAll()} AS sessions,
-      ${fn.countIf("rule = 'campaign_id'")} AS by_id, ${fn.countIf("rule = 'ad_group_id'")} AS by_group,
+      ${fn.countIf("rule = 'click_id'")} AS by_click, ${fn.countIf("rule = 'campaign_id'")} AS by_id, ${fn.countIf("rule = 'ad_group_id'")} AS by_group,
       ${fn.countIf("rule = 'campaign_name'")} AS by_name, ${fn.countIf("rule = 'rule'")} AS by_rule,
       sum(conversions) AS conversions, sum(value) AS value,
       sum(leads) AS leads, sum(pipeline) AS pipeline, sum(revenue) AS revenue${perRuleCountsSql(rules)}
@@ -204,7 +242,7 @@ export function costsReportSql(ws: string, q: CostsQuery): Sql {
     coalesce(a.impressions, 0) AS impressions, coalesce(a.clicks, 0) AS clicks,
     CASE WHEN coalesce(a.unrated, 0) > 0 THEN NULL ELSE coalesce(a.cost, 0) END AS cost,
     ${join(namesOut, '')}
-    coalesce(b.sessions, 0) AS sessions, coalesce(b.by_id, 0) AS by_id, coalesce(b.by_group, 0) AS by_group,
+    coalesce(b.sessions, 0) AS sessions, coalesce(b.by_click, 0) AS by_click, coalesce(b.by_id, 0) AS by_id, coalesce(b.by_group, 0) AS by_group,
     coalesce(b.by_name, 0) AS by_name, coalesce(b.by_rule, 0) AS by_rule,
     coalesce(b.conversions, 0) AS conversions, coalesce(b.value, 0) AS value,
     coalesce(b.leads, 0) AS leads, coalesce(b.pipeline, 0) AS pipeline,
@@ -250,6 +288,7 @@ export const toCostsRow =
       cost: r.cost === null || r.cost === undefined ? null : Number(r.cost),
       sessions: Number(r.sessions),
       matchedBy: {
+        click_id: Number(r.by_click),
         campaign_id: Number(r.by_id),
         ad_group_id: Number(r.by_group),
         campaign_name: Number(r.by_name),
