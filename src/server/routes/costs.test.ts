@@ -3,7 +3,9 @@
 // applied to history at once, leads from the stored credits, bad queries a 400 naming the parameter.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { world } from '../../test-helpers/cost-world.js';
+import { rebuild } from '../../derive/derive.js';
+import { G, world } from '../../test-helpers/cost-world.js';
+import { page } from '../../test-helpers/events.js';
 import { clientFor, startTestServer } from '../../test-helpers/server.js';
 
 const rule = {
@@ -88,6 +90,55 @@ test(
         assert.equal(err.field, field);
       }
       assert.deepEqual(await (await api('/api/cost-mapping-rules')).json(), { rules: [rule] });
+
+      // a click Google resolved outranks the rule: this visit's gclid was campaign 222's click
+      const clicks = [
+        {
+          results: [
+            {
+              clickView: { gclid: 'G-A4', adGroupAd: 'customers/1/adGroupAds/31~41' },
+              campaign: { id: '222' },
+              adGroup: { id: '31' },
+              segments: { date: '2026-03-02' },
+            },
+          ],
+        },
+      ];
+      const stored = await api('/api/ad-clicks?platform=google&account=g-1', {
+        method: 'POST',
+        body: JSON.stringify(clicks),
+      });
+      assert.equal(stored.status, 200);
+      assert.deepEqual(await stored.json(), { rows: 1 });
+      const broken = await api('/api/ad-clicks?platform=google&account=g-1', {
+        method: 'POST',
+        body: JSON.stringify([{ results: [{ clickView: {}, segments: { date: 'May 1' } }] }]),
+      });
+      assert.equal(broken.status, 400);
+      assert.match(
+        ((await broken.json()) as { error: { field: string } }).error.field,
+        /^batch 0, result 0, /,
+      );
+      const meta = await api('/api/ad-clicks?platform=meta&account=1', {
+        method: 'POST',
+        body: '[]',
+      });
+      assert.equal(meta.status, 400);
+      await s.store.appendEvents(
+        s.workspace.id,
+        [page('a8', '2026-03-02T15:00:00Z', `${G}&utm_campaign=untracked&gclid=G-A4`)],
+        { origin: 'import', receivedAt: new Date() },
+      );
+      await rebuild(s.store, s.workspace.id);
+      const clicked = await read('from=2026-03-01&to=2026-03-02&groupBy=platform,campaign');
+      assert.deepEqual(
+        clicked.rows.map((r) => [r.campaign, r.sessions, r.matchedBy.click_id, r.matchedBy.rule]),
+        [
+          ['111', 2, 0, 1],
+          ['222', 3, 1, 0],
+          ['9', 1, 0, 0],
+        ],
+      );
 
       const bad = await api('/api/costs?from=2026-03-01&groupBy=platform,creative');
       assert.equal(bad.status, 400);

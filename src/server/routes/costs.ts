@@ -9,9 +9,18 @@ import { costMappingRulesFor, setCostMappingRules } from '../../derive/cost-mapp
 import { costs } from '../../reports/costs.js';
 import { ReportParamError } from '../../reports/report.js';
 import { CostRulesError } from '../../rules/cost-mapping.js';
+import { clicksOfStream } from '../../sources/google-ads/click-view.js';
+import { GoogleAdsRowError } from '../../sources/google-ads/stream.js';
 import type { Store } from '../../store/store.js';
 import { access, workspaceOf } from '../access.js';
 import { ApiError } from '../errors.js';
+
+const ClicksQuery = z.object({
+  platform: z.literal('google', {
+    error: 'must be google (the one platform that resolves click ids)',
+  }),
+  account: z.string().trim().min(1, 'is empty').max(200),
+});
 
 export function costsRoutes(fastify: FastifyInstance, store: Store): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -76,6 +85,37 @@ export function costsRoutes(fastify: FastifyInstance, store: Store): void {
         }
         throw err;
       }
+    },
+  );
+
+  // a saved click_view searchStream answer (fetchClicks' source): its clicks stored as facts
+  app.post(
+    '/api/ad-clicks',
+    {
+      config: secret,
+      schema: {
+        summary:
+          "Store the clicks of a Google Ads click_view answer (each gclid's campaign, ad group, ad and keyword)",
+        tags: ['costs'],
+        querystring: ClicksQuery,
+        body: z.unknown(),
+      },
+    },
+    async (req) => {
+      let rows;
+      try {
+        rows = clicksOfStream(req.body);
+      } catch (err) {
+        if (err instanceof GoogleAdsRowError)
+          throw new ApiError(400, 'invalid_ad_clicks', err.message, err.where);
+        throw err;
+      }
+      const q = req.query;
+      return store.appendAdClicks(
+        workspaceOf(req).id,
+        { platform: q.platform, accountId: q.account },
+        rows,
+      );
     },
   );
 }

@@ -101,62 +101,63 @@ function matchCtes(ws: string, q: MatchQuery): Sql {
       GROUP BY platform, click_id) l
       ON l.platform = c.platform AND l.click_id = c.click_id AND l.at = c.recorded_at
     WHERE c.workspace_id = ${w}),
-  by_click AS (
-    SELECT s.session_id AS session_id, min(c.campaign) AS campaign, min(c.ad_group) AS ad_group,
-      min(c.ad) AS ad, min(c.keyword) AS keyword
+  cands AS (
+    -- every step's match of a session (at most one each), numbered in the order the steps are tried;
+    -- one union read once, so no step waits on another's result (ClickHouse repeats a CTE per use)
+    SELECT s.session_id AS session_id, 1 AS step, 'click_id' AS rule, s.platform AS platform,
+      min(c.campaign) AS campaign, coalesce(min(c.ad_group), '') AS ad_group, coalesce(min(c.ad), '') AS ad,
+      coalesce(min(c.keyword), '') AS keyword, 0 AS rule_no, ${carried}
     FROM sess s JOIN resolved c ON c.platform = s.platform AND c.click_id = s.resolved_click
-    GROUP BY s.session_id),
-  by_id AS (
-    SELECT s.session_id AS session_id, i.campaign AS campaign
+    GROUP BY s.session_id, s.platform, ${carriedBy}
+    UNION ALL
+    SELECT s.session_id, 2, 'campaign_id', s.platform, i.campaign, '', '', '', 0, ${carried}
     FROM sess s JOIN ids i ON i.platform = s.platform AND i.campaign = s.campaign_id
-    WHERE ${notIn(['by_click'])}),
-  by_group AS (
-    SELECT s.session_id AS session_id, min(g.campaign) AS campaign
+    UNION ALL
+    SELECT s.session_id, 3, 'ad_group_id', s.platform, min(g.campaign), '', '', '', 0, ${carried}
     FROM sess s JOIN groups g ON g.platform = s.platform AND g.ad_group = s.ad_group_id
-    WHERE ${notIn(['by_click', 'by_id'])}
-    GROUP BY s.session_id),
-  by_name AS (
-    SELECT s.session_id AS session_id, min(n.campaign) AS campaign
+    GROUP BY s.session_id, s.platform, ${carriedBy}
+    UNION ALL
+    SELECT s.session_id, 4, 'campaign_name', s.platform, min(n.campaign), '', '', '', 0, ${carried}
     FROM sess s JOIN names n ON n.platform = s.platform AND n.name_key = s.name_key
-    WHERE s.name_key <> '' AND ${notIn(['by_click', 'by_id', 'by_group'])}
-    GROUP BY s.session_id),
-  by_rule AS (
-    SELECT s.session_id AS session_id, s.rule_no AS rule_no,
-      ${ruleTargetSql(rules, 's.rule_no', (r) => r.platform)} AS platform,
-      ${ruleTargetSql(rules, 's.rule_no', (r) => r.campaign)} AS campaign,
-      ${ruleTargetSql(rules, 's.rule_no', (r) => r.adGroup)} AS ad_group
-    FROM sess s
-    WHERE s.rule_no IS NOT NULL AND ${notIn(['by_click', 'by_id', 'by_group', 'by_name'])}),
+    WHERE s.name_key <> ''
+    GROUP BY s.session_id, s.platform, ${carriedBy}
+    UNION ALL
+    SELECT s.session_id, 5, 'rule', ${ruleTargetSql(rules, 's.rule_no', (r) => r.platform)},
+      ${ruleTargetSql(rules, 's.rule_no', (r) => r.campaign)},
+      coalesce(${ruleTargetSql(rules, 's.rule_no', (r) => r.adGroup)}, ''), '', '', s.rule_no, ${carried}
+    FROM sess s WHERE s.rule_no IS NOT NULL),
   matched AS (
-    SELECT m.session_id AS session_id, s.platform AS platform, m.campaign AS campaign,
-      m.rule AS rule, 0 AS rule_no, ${noText} AS ad_group, ${noText} AS ad, ${noText} AS keyword
-    FROM (SELECT session_id, campaign, 'campaign_id' AS rule FROM by_id
-      UNION ALL SELECT session_id, campaign, 'ad_group_id' AS rule FROM by_group
-      UNION ALL SELECT session_id, campaign, 'campaign_name' AS rule FROM by_name) m
-    JOIN sess s ON s.session_id = m.session_id
-    UNION ALL SELECT c.session_id, s.platform, c.campaign, 'click_id' AS rule, 0 AS rule_no, c.ad_group,
-      c.ad, c.keyword
-    FROM by_click c JOIN sess s ON s.session_id = c.session_id
-    UNION ALL SELECT session_id, platform, campaign, 'rule' AS rule, rule_no, ad_group, ${noText} AS ad,
-      ${noText} AS keyword
-    FROM by_rule),
+    SELECT session_id, ${join(
+      [
+        'rule',
+        'platform',
+        'campaign',
+        'ad_group',
+        'ad',
+        'keyword',
+        'rule_no',
+        's_ad_group',
+        's_ad',
+        's_keyword',
+      ].map((c) => sql`${fn.argMin(c, 'step')} AS ${raw(c)}`),
+      ', ',
+    )}
+    FROM cands GROUP BY session_id),
   placed AS (
     SELECT m.session_id AS session_id, m.platform AS platform, m.campaign AS campaign, m.rule AS rule,
-      m.rule_no AS rule_no, coalesce(m.ad_group, g.ad_group) AS ad_group, coalesce(m.ad, a.ad) AS ad,
-      coalesce(m.keyword, k.keyword) AS keyword
-    FROM matched m JOIN sess s ON s.session_id = m.session_id
-      LEFT JOIN groups g ON g.platform = m.platform AND g.campaign = m.campaign AND g.ad_group = s.ad_group_id
-      LEFT JOIN ads a ON a.platform = m.platform AND a.campaign = m.campaign AND a.ad = s.ad_id
-      LEFT JOIN kws k ON k.platform = m.platform AND k.campaign = m.campaign AND k.keyword = s.keyword_key
-        AND s.keyword_key <> '')`;
+      m.rule_no AS rule_no, coalesce(nullif(m.ad_group, ''), g.ad_group) AS ad_group,
+      coalesce(nullif(m.ad, ''), a.ad) AS ad, coalesce(nullif(m.keyword, ''), k.keyword) AS keyword
+    FROM matched m
+      LEFT JOIN groups g ON g.platform = m.platform AND g.campaign = m.campaign AND g.ad_group = m.s_ad_group
+      LEFT JOIN ads a ON a.platform = m.platform AND a.campaign = m.campaign AND a.ad = m.s_ad
+      LEFT JOIN kws k ON k.platform = m.platform AND k.campaign = m.campaign AND k.keyword = m.s_keyword
+        AND m.s_keyword <> '')`;
 }
 
-/** The session (alias `s`) is matched by none of these steps. */
-const notIn = (steps: readonly string[]) =>
-  join(
-    steps.map((t) => sql`s.session_id NOT IN (SELECT session_id FROM ${raw(t)})`),
-    ' AND ',
-  );
+/** What each match carries of its session for the finer levels: its ad group, ad and keyword. */
+const carried = sql`coalesce(s.ad_group_id, '') AS s_ad_group, coalesce(s.ad_id, '') AS s_ad,
+      s.keyword_key AS s_keyword`;
+const carriedBy = sql`s.ad_group_id, s.ad_id, s.keyword_key`;
 
 /** A day `shift` days from `d`, as a DATE. */
 const day = (d: string, shift: number) =>
@@ -169,9 +170,6 @@ function resolvedClickSql(): Sql {
   );
   return sql`CASE platform ${join(arms, ' ')} ELSE NULL END`;
 }
-
-/** A NULL of type text on both engines. */
-const noText = sql`CASE WHEN false THEN '' ELSE NULL END`;
 
 /** Per group value, the name shown beside it: the latest in the range. */
 const NAMES: Partial<Record<CostGroup, [string, string]>> = {
