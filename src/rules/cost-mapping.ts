@@ -123,6 +123,15 @@ export function rulePattern(r: Pick<CostMappingRule, 'op' | 'value'>): string {
   }
 }
 
+/** The reference of `landing_path`: the URL without scheme and host, query or fragment; '/' for none. */
+export function landingPath(url: string | null): string {
+  const path = (url ?? '')
+    .split('#')[0]!
+    .split('?')[0]!
+    .replace(/^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/]*/, '');
+  return path === '' ? '/' : path;
+}
+
 /** The session values a rule reads, as the reference below takes them. */
 export type CostRuleSession = Readonly<Record<CostRuleField, string | null>>;
 
