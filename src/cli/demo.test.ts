@@ -1,6 +1,6 @@
 // The Demo workspace of `npm start` (a small one here): its events through the events import, its CRM
 // and revenue through the CRM CSV import, so its persons reach the CRM milestones with the deal amounts
-// and each won deal's payment is a revenue record.
+// and each won deal's payment is a revenue record; its ad costs through each platform's CSV export.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openTestStore } from '../test-helpers/store.js';
@@ -36,6 +36,19 @@ test(
       const amounts = won.reduce((s, d) => s + d.amount!.minor / 100, 0);
       const valued = conversions.reduce((s, c) => s + c.value, 0);
       assert.ok(valued > 0 && valued <= amounts + 1e-6, `${valued} of ${amounts}`);
+      // its ad costs came as the four platforms' CSV exports, through the file import
+      const imports = await store.adCostImports(ws);
+      assert.deepEqual(imports.map((i) => [i.platform, i.source, i.from, i.to]).sort(), [
+        ['google', 'csv:google-ads.csv', '2026-05-02', '2026-06-30'],
+        ['linkedin', 'csv:linkedin-ads.csv', '2026-05-02', '2026-06-30'],
+        ['meta', 'csv:meta-ads.csv', '2026-05-02', '2026-06-30'],
+        ['microsoft', 'csv:microsoft-ads.csv', '2026-05-02', '2026-06-30'],
+      ]);
+      assert.equal(
+        imports.reduce((n, i) => n + i.rows, 0),
+        demo.costs.rows,
+      );
+      assert.ok(demo.costs.rows > 0 && Number(demo.costs.spend) > 0, JSON.stringify(demo.costs));
       assert.deepEqual(
         (await store.crmMatchCounts(ws)).map((c) => [
           c.source,

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importCrm } from '../derive/crm-import.js';
 import { rebuild } from '../derive/derive.js';
+import { adPlatformWriter } from '../sim/ad-writers/index.js';
 import { simulate, type CrmProfile } from '../sim/index.js';
+import { importAdFile } from '../server/routes/ad-costs.js';
 import type { Store } from '../store/store.js';
 import type { Workspace } from '../store/types.js';
 import { createWorkspace } from '../workspaces/create.js';
@@ -28,12 +30,16 @@ export interface DemoSeeded {
   events: number;
   /** What the CRM import stored: change records and one-off revenue records. */
   crm: { changes: number; revenue: number; wonDeals: number };
+  /** What the ad platforms' CSV imports stored: rows, and spend in the workspace's currency (text). */
+  costs: { rows: number; spend: string };
 }
 
 /**
  * Creates the "Demo" workspace and fills it from the world simulator, through the paths users take:
  * its events as `closedloop import events` loads them, its CRM and revenue as the CRM CSV that
- * `closedloop import crm` reads.
+ * `closedloop import crm` reads, and its ad costs as each platform's CSV export that
+ * `closedloop import ads` reads. The world has its tagging mistakes seeded, so the tagging-health
+ * report has something to show.
  */
 export async function seedDemoWorkspace(store: Store, opts: DemoOptions): Promise<DemoSeeded> {
   const { workspace, secretKey } = await createWorkspace(store, {
@@ -44,6 +50,7 @@ export async function seedDemoWorkspace(store: Store, opts: DemoOptions): Promis
   const dir = mkdtempSync(join(tmpdir(), 'closedloop-demo-'));
   try {
     const crmCsv = crmCsvSimWriter(join(dir, SIM_CRM_CSV));
+    const ads = adPlatformWriter();
     const sim = await simulate(
       {
         seed: opts.seed ?? 1,
@@ -51,8 +58,9 @@ export async function seedDemoWorkspace(store: Store, opts: DemoOptions): Promis
         visitorsPerDay: opts.visitorsPerDay ?? 300,
         end: opts.end ?? new Date().toISOString().slice(0, 10),
         crm: opts.crm ?? 'demo',
+        mistakes: true,
       },
-      { outDir: dir, extraWriters: [crmCsv] },
+      { outDir: dir, extraWriters: [crmCsv, ads] },
     );
     const r = await store.importEventsFile(workspace.id, join(dir, 'events.ndjson'));
     // the CRM facts before the rebuild, which matches them to persons and credits them once
@@ -61,6 +69,19 @@ export async function seedDemoWorkspace(store: Store, opts: DemoOptions): Promis
     });
     if (crm.errorCount > 0)
       throw new Error(`the simulator's CRM CSV has errors: ${JSON.stringify(crm.errors[0])}`);
+    let costRows = 0;
+    let micros = 0;
+    for (const f of ads.exports().csv) {
+      const imported = await importAdFile(
+        store,
+        workspace.id,
+        { platform: f.platform, account: f.account },
+        f.bytes,
+        f.file,
+      );
+      costRows += imported.rows;
+      for (const s of imported.spend) micros += Math.round(Number(s.amount) * 100) * 10_000;
+    }
     await rebuild(store, workspace.id);
     return {
       workspace,
@@ -71,6 +92,7 @@ export async function seedDemoWorkspace(store: Store, opts: DemoOptions): Promis
         revenue: crm.revenue.inserted,
         wonDeals: sim.record.crm.dealsWon,
       },
+      costs: { rows: costRows, spend: (micros / 1e6).toFixed(2) },
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -9,6 +9,7 @@ import { SITE } from './site.js';
 import type { ChannelId } from './channels.js';
 import { PURPOSE, Rng } from './prng.js';
 import type { PaidClick } from './tagging.js';
+import { nameOn, type TaggingMistake } from './tagging-mistakes.js';
 import type { AdCostRow } from './types.js';
 
 interface CatalogRow {
@@ -47,6 +48,7 @@ export class AdCostAggregator {
   constructor(
     private readonly seed: number,
     private readonly off: ReadonlySet<ChannelId>,
+    private readonly mistakes: readonly TaggingMistake[] = [],
   ) {}
 
   addClick(click: PaidClick): void {
@@ -77,7 +79,7 @@ export class AdCostAggregator {
         platform: row.campaign.platform,
         account_currency: SITE.currency,
         campaign_id: row.campaign.id,
-        campaign_name: row.campaign.name,
+        campaign_name: nameOn(this.mistakes, row.campaign, date),
         ad_group_id: row.adGroup.id,
         ad_group_name: row.adGroup.name,
         keyword: row.keyword?.text ?? null,

@@ -30,3 +30,16 @@ export type {
 } from './types.js';
 export { segmentNdjsonWriter, adCostNdjsonWriter, NdjsonFile } from './writers.js';
 export { segmentHttpWriter, type HttpWriterOptions, type HttpWriterStats } from './http-writer.js';
+export {
+  adPlatformWriter,
+  platformExports,
+  SIM_AD_ACCOUNTS,
+  type AdPlatformWriter,
+  type PlatformExports,
+} from './ad-writers/index.js';
+export {
+  TAGGING_MISTAKE_KINDS,
+  type TaggingMistake,
+  type TaggingMistakeKind,
+  type TaggingMistakeTruth,
+} from './tagging-mistakes.js';

@@ -12,6 +12,8 @@ import { emitPageView, eventMaker, whitepaperDownload, type EventSink } from './
 import { planPages, type SessionConversion } from './session-path.js';
 import { pageAt } from './site.js';
 import { buildTouch, encodeSearch, type PaidClick, type TouchContext } from './tagging.js';
+import { applyMistakes, type TaggingMistake } from './tagging-mistakes.js';
+import { formatDate } from './time.js';
 import type { SegmentContext, SegmentEvent } from './types.js';
 
 export interface SessionSpec {
@@ -24,6 +26,8 @@ export interface SessionSpec {
   isFirst: boolean;
   email: TouchContext['email'];
   conversion: SessionConversion | null;
+  /** Seeded tagging mistakes in force (none by default). */
+  mistakes?: readonly TaggingMistake[];
 }
 
 export interface RenderedSession {
@@ -36,11 +40,16 @@ export interface RenderedSession {
 export function renderSession(spec: SessionSpec, emit: (e: SegmentEvent) => void): RenderedSession {
   const { person, device } = spec;
   const rng = Rng.of(spec.seed, PURPOSE.session, spec.person.key, spec.ordinal);
-  const touch = buildTouch(rng, spec.channel, {
+  const drawn = buildTouch(rng, spec.channel, {
     isFirst: spec.isFirst,
     deviceKind: device.kind,
     email: spec.email,
   });
+  // after the draw, with no draw of its own: mistakes change this URL and nothing else
+  const touch =
+    spec.mistakes === undefined || spec.mistakes.length === 0
+      ? drawn
+      : applyMistakes(spec.mistakes, drawn, formatDate(spec.t));
   const idRoot = `sim-${spec.seed.toString(36)}-${person.key.toString(36)}-${spec.ordinal.toString(36)}-`;
   const sink: EventSink = { make: eventMaker(idRoot, device.anonymousId), emit };
   const conversion = spec.conversion;

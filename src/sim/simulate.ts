@@ -25,6 +25,11 @@ import {
 } from './record.js';
 import { ResolvableIdentities } from './resolution.js';
 import { renderSession } from './session-events.js';
+import {
+  defaultMistakes,
+  type TaggingMistake,
+  type TaggingMistakeTruth,
+} from './tagging-mistakes.js';
 import { buildTimeline, type TimelineItem } from './timeline.js';
 import { DAY, formatDate, iso, localWeekday, parseDate } from './time.js';
 import { TruthAccumulator, type Outcome, type SimTruth } from './truth.js';
@@ -45,6 +50,11 @@ export interface SimOptions {
   channelsOff?: readonly ChannelId[];
   /** How leads move through the CRM funnel (default `default`; `demo`: fast and generous). */
   crm?: CrmProfile;
+  /**
+   * Seed the default tagging mistakes (tagging-mistakes.ts): a campaign without UTMs, a renamed one,
+   * auto-tagging off on one account, a campaign id mismatch. Off by default.
+   */
+  mistakes?: boolean;
   /** Called after each simulated day. */
   onProgress?: (progress: { day: number; days: number; events: number }) => void;
 }
@@ -62,6 +72,8 @@ export interface SimSummary {
   end: string;
   record: SimRecord;
   truth: SimTruth | null;
+  /** The seeded tagging mistakes with the spend and clicks each concerns (empty when off). */
+  mistakes: TaggingMistakeTruth[];
   /** Files written, when output went to a directory. */
   files: string[];
 }
@@ -139,7 +151,10 @@ export async function simulate(
 
   const record = emptyRecord();
   const truth = wantTruth ? new TruthAccumulator() : null;
-  const costs = new AdCostAggregator(seed, off);
+  const mistakes: TaggingMistake[] =
+    options.mistakes === true ? defaultMistakes(startMs, days) : [];
+  const mistakeTruth: TaggingMistakeTruth[] = mistakes.map((m) => ({ ...m, spend: 0, clicks: 0 }));
+  const costs = new AdCostAggregator(seed, off, mistakes);
   // Persons and leads as the product will resolve them from the events (only converted people's devices).
   const resolvable = new ResolvableIdentities();
   const heap = new MinHeap<Entry>((a, b) => a.t < b.t || (a.t === b.t && a.key < b.key));
@@ -227,6 +242,7 @@ export async function simulate(
           isFirst: item.isFirst,
           email: item.email,
           conversion: item.conversion,
+          mistakes,
         },
         (e) => {
           resolvable.observe(e, sessions);
@@ -327,6 +343,17 @@ export async function simulate(
     }
     for (const row of costs.flushDay(d, formatDate(dayStart))) {
       countAdCost(record, row);
+      for (const m of mistakeTruth)
+        if (
+          m.platform === row.platform &&
+          (m.campaignId === null || m.campaignId === row.campaign_id) &&
+          row.date >= m.from &&
+          row.date <= m.to
+        ) {
+          // in cents, so the sum stays exact
+          m.spend = Math.round(m.spend * 100 + row.cost * 100) / 100;
+          m.clicks += row.clicks;
+        }
       for (const w of writers) w.adCost?.(row);
     }
     options.onProgress?.({ day: d + 1, days, events: record.events.total });
@@ -346,6 +373,7 @@ export async function simulate(
     end: options.end,
     record,
     truth: truthResult,
+    mistakes: mistakeTruth,
     files,
   };
   if (!Array.isArray(output)) {
@@ -358,6 +386,7 @@ export async function simulate(
       channelsOff: [...off],
       // only when set, so a default world's files stay as they were
       ...(options.crm !== undefined ? { crm: options.crm } : {}),
+      ...(mistakes.length > 0 ? { mistakes: true } : {}),
     };
     const recordPath = join(output.outDir, 'record.json');
     writeFileSync(
@@ -368,7 +397,18 @@ export async function simulate(
     if (output.truthFile !== undefined && truthResult !== null) {
       writeFileSync(
         output.truthFile,
-        `${JSON.stringify({ generator: 'closedloop-sim', version: 1, run, ...truthResult }, null, 2)}\n`,
+        `${JSON.stringify(
+          {
+            generator: 'closedloop-sim',
+            version: 1,
+            run,
+            ...truthResult,
+            // only when seeded, so a default world's truth stays as it was
+            ...(mistakeTruth.length > 0 ? { taggingMistakes: mistakeTruth } : {}),
+          },
+          null,
+          2,
+        )}\n`,
       );
       files.push(output.truthFile);
     }

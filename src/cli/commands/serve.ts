@@ -117,7 +117,7 @@ export function register(program: Command): void {
         const demo = await seedDemoWorkspace(store, { days: DEMO_DAYS });
         process.stdout.write(
           `\nDemo workspace "${demo.workspace.name}" (${demo.workspace.id}): ${demo.events} events, ` +
-            `${demo.crm.changes} CRM changes (${demo.crm.wonDeals} won deals), ${demo.crm.revenue} payments\n` +
+            `${demo.crm.changes} CRM changes (${demo.crm.wonDeals} won deals), ${demo.crm.revenue} payments, ${demo.costs.rows} ad cost rows\n` +
             `  write key  ${demo.workspace.writeKey}\n` +
             `  secret key ${demo.secretKey}   (shown only now)\n`,
         );

@@ -82,5 +82,54 @@ describe('closedloop simulate', () => {
     const lines = readFileSync(join(out, 'events.ndjson'), 'utf8').trimEnd().split('\n');
     assert.equal(lines.length, summary.record.events.total);
     assert.equal(summary.files.length, 5);
+    assert.equal(existsSync(join(out, 'ads')), false, 'platform exports only when asked');
+  });
+
+  it("with --mistakes and --ad-exports: the mistakes in the truth, each platform's files in ads/", async () => {
+    const out = join(root, 'mistakes');
+    const text = await run([
+      '--seed',
+      '4',
+      '--days',
+      '30',
+      '--visitors-per-day',
+      '20',
+      '--end',
+      '2026-01-31',
+      '--out',
+      out,
+      '--truth',
+      join(out, 'truth.json'),
+      '--mistakes',
+      '--ad-exports',
+      '--json',
+    ]);
+    const summary = JSON.parse(text) as { mistakes: { kind: string }[]; files: string[] };
+    const kinds = ['no_utms', 'renamed', 'auto_tagging_off', 'id_mismatch'];
+    assert.deepEqual(
+      summary.mistakes.map((m) => m.kind),
+      kinds,
+    );
+    const truth = JSON.parse(readFileSync(join(out, 'truth.json'), 'utf8')) as {
+      run: { mistakes?: boolean };
+      taggingMistakes: { kind: string; spend: number }[];
+    };
+    assert.equal(truth.run.mistakes, true);
+    assert.deepEqual(
+      truth.taggingMistakes.map((m) => m.kind),
+      kinds,
+    );
+    for (const f of [
+      'google-ads.csv',
+      'google-ads.searchstream.json',
+      'meta-ads.csv',
+      'meta-ads.insights.json',
+      'linkedin-ads.csv',
+      'linkedin-ads.adanalytics.json',
+      'microsoft-ads.csv',
+      'microsoft-ads.report.zip',
+    ])
+      assert.ok(existsSync(join(out, 'ads', f)), f);
+    assert.ok(summary.files.includes(join(out, 'ads')));
   });
 });

@@ -8,6 +8,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
+import { adPlatformWriter } from '../../sim/ad-writers/index.js';
 import { segmentHttpWriter } from '../../sim/http-writer.js';
 import { CRM_PROFILE_NAMES, simulate, type CrmProfile, type SimOptions } from '../../sim/index.js';
 import { parseDate } from '../../sim/time.js';
@@ -23,6 +24,8 @@ export interface SimulateArgs {
   truth?: string;
   crm?: string;
   json?: boolean;
+  mistakes?: boolean;
+  adExports?: boolean;
 }
 
 export interface ParsedSimulateArgs {
@@ -70,7 +73,14 @@ export function parseSimulateArgs(args: SimulateArgs, today: () => string): Pars
     );
   const crm = args.crm as CrmProfile | undefined;
   return {
-    options: { seed, days, visitorsPerDay, end, ...(crm !== undefined ? { crm } : {}) },
+    options: {
+      seed,
+      days,
+      visitorsPerDay,
+      end,
+      ...(crm !== undefined ? { crm } : {}),
+      ...(args.mistakes === true ? { mistakes: true } : {}),
+    },
     outDir,
     truthFile,
   };
@@ -113,6 +123,14 @@ export function register(
       'also replay the events through the Segment-compatible API of a Closedloop server (needs --write-key)',
     )
     .option('--write-key <key>', 'the workspace write key for --send')
+    .option(
+      '--mistakes',
+      'seed tagging mistakes (a campaign without UTMs, a rename, auto-tagging off, an id mismatch), recorded in the truth',
+    )
+    .option(
+      '--ad-exports',
+      "also write each ad platform's CSV export and API answers to <out>/ads (closedloop import ads takes the CSVs)",
+    )
     .option('--json', 'print the summary as JSON')
     .action(async (args: SimulateArgs & { send?: string; writeKey?: string }) => {
       if (args.send !== undefined) {
@@ -139,6 +157,8 @@ export function register(
         : null;
       bar?.start(parsed.options.days, 0, { events: 0 });
       const crm = crmCsvSimWriter(join(parsed.outDir, SIM_CRM_CSV));
+      const adsDir = join(parsed.outDir, 'ads');
+      const ads = args.adExports === true ? adPlatformWriter({ dir: adsDir }) : undefined;
       let summary;
       try {
         summary = await simulate(
@@ -146,16 +166,17 @@ export function register(
           {
             outDir: parsed.outDir,
             ...(parsed.truthFile === undefined ? {} : { truthFile: parsed.truthFile }),
-            extraWriters: sender ? [crm, sender] : [crm],
+            extraWriters: [crm, ...(ads ? [ads] : []), ...(sender ? [sender] : [])],
           },
         );
         summary.files.push(crm.file.path);
+        if (ads) summary.files.push(adsDir);
       } finally {
         bar?.stop();
       }
       if (args.json === true) {
         io.stdout.write(
-          `${JSON.stringify({ start: summary.start, end: summary.end, files: summary.files, record: summary.record, truth: summary.truth }, null, 2)}\n`,
+          `${JSON.stringify({ start: summary.start, end: summary.end, files: summary.files, record: summary.record, truth: summary.truth, ...(summary.mistakes.length > 0 ? { mistakes: summary.mistakes } : {}) }, null, 2)}\n`,
         );
       } else {
         const r = summary.record;

@@ -137,13 +137,15 @@ test('an empty selection names no row, and a kind cannot pass for a pair', () =>
   );
 });
 
-test("a person's webhook receipts: their e-mail in any case, their phone in any spelling, their ids whole", async () => {
+test("a person's webhook receipts: their e-mail in any case, their phone in any spelling (national too), their ids whole", async () => {
   const db = await Db.open(':memory:');
   try {
     await migrate(db);
     const bodies: Record<string, string> = {
       email: '{"emails":[{"value":"ANN@example.com"}]}',
       phone: '{"phones":[{"value":"+44 161 496-0003"}]}',
+      phoneNational: '{"phone":"0161 496 0003"}',
+      phoneTrunk: '{"Phone":"+44 (0)161 496 0003"}',
       id: '<sf:Anon__c>anon-ann-1</sf:Anon__c>',
       longerEmail: '{"email":"joann@example.com"}',
       longerPhone: '{"phone":"+44 161 496 00031"}',
@@ -171,7 +173,7 @@ test("a person's webhook receipts: their e-mail in any case, their phone in any 
     );
     assert.deepEqual(
       rows.map((r) => r.dedup_key),
-      ['email', 'id', 'phone'],
+      ['email', 'id', 'phone', 'phoneNational', 'phoneTrunk'],
     );
   } finally {
     await db.close();

@@ -5,6 +5,7 @@
 import { ERASED_ID_SPECS } from '../../../rules/erased-ids.js';
 import type { IdentifierKey } from '../../areas/identity.js';
 import type { DeviceSpan, PersonSelection } from '../../areas/privacy.js';
+import { phoneTextPattern } from '../../../rules/phone-spellings.js';
 import { fn, ident, join, p, sql, type Sql } from './sql.js';
 
 /** The tables holding rows about a person, in the order an erasure deletes them: facts first. */
@@ -94,18 +95,10 @@ function crmKeysOf(workspaceId: string, owned: readonly IdentifierKey[]): Sql | 
     WHERE workspace_id = ${p.text(workspaceId)} AND ${named})`;
 }
 
-/** A phone's digits with any separators a vendor writes between them (`+44 161 496-0003`). */
-function phonePattern(phone: string): string | null {
-  const digits = phone.replace(/\D/g, '');
-  if (digits.length < 6) return null;
-  return `(^|[^0-9])${digits.split('').join('[ ().-]{0,3}')}([^0-9]|$)`;
-}
-
 /**
  * Vendor deliveries naming the person, by their raw body: an e-mail (in any case, not part of a longer
- * one), a phone in
- * any spelling of its digits, an id as a whole JSON string or XML text (`"id"`, `>id<`), never a part
- * of a longer value.
+ * one), a phone in any spelling of its international or national digits (rules/phone-spellings.ts), an
+ * id as a whole JSON string or XML text (`"id"`, `>id<`), never a part of a longer value.
  */
 function receiptsNaming(sel: PersonSelection, owned: readonly IdentifierKey[]): Sql[] {
   const emails = new Set(sel.events.emails.map((e) => e.trim().toLowerCase()).filter(Boolean));
@@ -128,7 +121,7 @@ function receiptsNaming(sel: PersonSelection, owned: readonly IdentifierKey[]): 
   const idForms = [...ids].flatMap((v) => [JSON.stringify(v), `>${v}<`]);
   if (idForms.length > 0) out.push(sql`${fn.containsAny('body', idForms)}`);
   for (const phone of phones) {
-    const pattern = phonePattern(phone);
+    const pattern = phoneTextPattern(phone);
     if (pattern) out.push(sql`${fn.regexpMatchesBound('body', pattern)}`);
   }
   return out;
