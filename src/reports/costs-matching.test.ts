@@ -8,7 +8,7 @@ import { setCostMappingRules } from '../derive/cost-mapping-settings.js';
 import type { AdCostRow } from '../store/areas/ad-costs.js';
 import { G, row, spend, world } from '../test-helpers/cost-world.js';
 import { add, page, withStore } from '../test-helpers/events.js';
-import { costs } from './costs.js';
+import { costMatchQuery, costs } from './costs.js';
 
 const run = (store: Parameters<typeof setCostMappingRules>[0], groupBy: string) =>
   costs.run(
@@ -283,6 +283,23 @@ test('a gclid Google resolved (click_view) matches first, with its ad group and 
         ['600', null, 3, 1, 0, 1],
       ],
     );
+    // each match explained: every step that holds, the value it read, the first deciding
+    const explain = async (anon: string) => {
+      const [session] = await store.listSessions('w', { anonymousIds: [anon] });
+      const q = await costMatchQuery(store, 'w', { from: '2026-03-01', to: '2026-03-02' });
+      return (await store.explainCostMatch('w', q, session!.sessionId)).map((x) => [
+        x.rule,
+        x.value,
+        x.campaign,
+        x.adGroup,
+      ]);
+    };
+    assert.deepEqual(await explain('c1'), [
+      ['click_id', 'CLICK-1', '500', '51'],
+      ['campaign_name', 'Socks', '600', null],
+    ]);
+    assert.deepEqual(await explain('c3'), [['campaign_name', 'Socks', '600', null]]);
+
     const kw = await run(store, 'keyword');
     assert.deepEqual(
       kw.rows.map((x) => [x.keyword, x.sessions]),

@@ -8,7 +8,8 @@ import { ALL_MODEL_NAMES } from '../derive/attribution-report.js';
 import { attributionSettingsFor } from '../derive/attribution-settings.js';
 import { costMappingRulesFor } from '../derive/cost-mapping-settings.js';
 import { PAID_CHANNELS, SESSION_PLATFORMS } from '../derive/channels/paid-platforms.js';
-import { COST_GROUPS, type CostGroup } from '../store/areas/costs.js';
+import { COST_GROUPS, type CostGroup, type MatchQuery } from '../store/areas/costs.js';
+import type { Store } from '../store/store.js';
 import { CommaList, round2 } from './params.js';
 import { defineReport, ReportParamError } from './report.js';
 
@@ -31,6 +32,23 @@ export function reportRange(p: { from?: string | undefined; to?: string | undefi
   return { from, to };
 }
 
+/** How spend and sessions are matched for a workspace over a range: its currency and mapping rules. */
+export async function costMatchQuery(
+  store: Store,
+  workspaceId: string,
+  range: { from: string; to: string },
+): Promise<MatchQuery> {
+  const ws = await store.getWorkspace(workspaceId);
+  if (!ws) throw new ReportParamError('workspace', 'no such workspace');
+  return {
+    ...range,
+    currency: ws.currency,
+    platforms: SESSION_PLATFORMS,
+    paidChannels: PAID_CHANNELS,
+    rules: await costMappingRulesFor(store, workspaceId),
+  };
+}
+
 const params = z
   .object({
     from: Day.optional().describe('first day of spend and sessions (default: 30 days before to)'),
@@ -51,22 +69,16 @@ export const costs = defineReport({
   params,
   async run({ store, workspaceId }, p) {
     const { from, to } = reportRange(p);
-    const ws = await store.getWorkspace(workspaceId);
-    if (!ws) throw new ReportParamError('workspace', 'no such workspace');
+    const match = await costMatchQuery(store, workspaceId, { from, to });
+    const ws = { currency: match.currency };
     const settings = await attributionSettingsFor(store, workspaceId);
     const groupBy = [...new Set(p.groupBy)] as CostGroup[];
-    const rules = await costMappingRulesFor(store, workspaceId);
     const credited = new Set(await store.creditedMilestones(workspaceId, p.model));
     const raw = await store.costsReport(workspaceId, {
-      from,
-      to,
+      ...match,
       groupBy,
-      currency: ws.currency,
       model: p.model,
       milestone: settings.conversion,
-      platforms: SESSION_PLATFORMS,
-      paidChannels: PAID_CHANNELS,
-      rules,
     });
     // a milestone with no stored credits under the model is unknown, not zero (credits are stored for
     // the workspace's conversion milestone: docs/attribution.md)

@@ -140,6 +140,30 @@ test(
         ],
       );
 
+      const [a8] = await s.store.listSessions(s.workspace.id, { anonymousIds: ['a8'] });
+      const why = await api(
+        `/api/costs/explain?session=${a8!.sessionId}&from=2026-03-01&to=2026-03-02`,
+      );
+      assert.equal(why.status, 200);
+      const steps = (await why.json()) as {
+        matchedBy: { rule: string; value: string };
+        steps: { rule: string; value: string; campaign: string; ruleId?: string }[];
+      };
+      assert.deepEqual(steps.matchedBy.rule, 'click_id');
+      assert.deepEqual(
+        steps.steps.map((x) => [x.rule, x.value, x.campaign, x.ruleId]),
+        [
+          ['click_id', 'G-A4', '222', undefined],
+          ['rule', 'untracked', '111', 'untracked'],
+        ],
+      );
+      const noSession = await api('/api/costs/explain');
+      assert.equal(noSession.status, 400);
+      assert.equal(
+        ((await noSession.json()) as { error: { field: string } }).error.field,
+        'session',
+      );
+
       const bad = await api('/api/costs?from=2026-03-01&groupBy=platform,creative');
       assert.equal(bad.status, 400);
       const badTo = await api('/api/costs?from=2026-03-05&to=2026-03-01');

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { costMappingRulesFor, setCostMappingRules } from '../../derive/cost-mapping-settings.js';
-import { costs } from '../../reports/costs.js';
+import { costMatchQuery, costs, Day, reportRange } from '../../reports/costs.js';
 import { ReportParamError } from '../../reports/report.js';
 import { CostRulesError } from '../../rules/cost-mapping.js';
 import { clicksOfStream } from '../../sources/google-ads/click-view.js';
@@ -14,6 +14,12 @@ import { GoogleAdsRowError } from '../../sources/google-ads/stream.js';
 import type { Store } from '../../store/store.js';
 import { access, workspaceOf } from '../access.js';
 import { ApiError } from '../errors.js';
+
+const ExplainQuery = z.object({
+  session: z.string({ error: 'is required' }).min(1, 'is required').max(200),
+  from: Day.optional(),
+  to: Day.optional(),
+});
 
 const ClicksQuery = z.object({
   platform: z.literal('google', {
@@ -40,6 +46,35 @@ export function costsRoutes(fastify: FastifyInstance, store: Store): void {
     async (req) => {
       try {
         return await costs.run({ store, workspaceId: workspaceOf(req).id }, req.query);
+      } catch (err) {
+        if (err instanceof ReportParamError)
+          throw new ApiError(400, 'invalid_query', err.reason, err.field);
+        throw err;
+      }
+    },
+  );
+
+  app.get(
+    '/api/costs/explain',
+    {
+      config: secret,
+      schema: {
+        summary:
+          "How one session's spend is matched: every step that holds (click id, campaign id, ad group id, name, mapping rule), the value it read, the first deciding",
+        tags: ['costs'],
+        querystring: ExplainQuery,
+      },
+    },
+    async (req) => {
+      const ws = workspaceOf(req).id;
+      try {
+        const range = reportRange(req.query);
+        const steps = await store.explainCostMatch(
+          ws,
+          await costMatchQuery(store, ws, range),
+          req.query.session,
+        );
+        return { session: req.query.session, ...range, matchedBy: steps[0] ?? null, steps };
       } catch (err) {
         if (err instanceof ReportParamError)
           throw new ApiError(400, 'invalid_query', err.reason, err.field);

@@ -88,6 +88,19 @@ export interface CostsRow {
 /** The click-id parameters each ad platform's auto-tagging adds (lower case). */
 export type ClickIdsByPlatform = Readonly<Record<AdPlatform, readonly string[]>>;
 
+/** One step of the matching that holds for a session: what it read and the campaign it names. */
+export interface CostMatchStep {
+  rule: CostMatchRule;
+  /** The value the step read: the click id, the campaign or ad group id, the utm_campaign, the rule's field. */
+  value: string | null;
+  platform: AdPlatform;
+  campaign: string;
+  /** The ad group the step names (a resolved click's, a rule's); null: none. */
+  adGroup: string | null;
+  /** The mapping rule's id (step `rule`). */
+  ruleId?: string | null;
+}
+
 /** The click-id parameter a platform's resolved clicks are keyed by (the session's click_ids key). */
 export const RESOLVED_CLICK_PARAM: Partial<Record<AdPlatform, string>> = { google: 'gclid' };
 
@@ -101,6 +114,8 @@ export interface CostsStore {
     source: { platform: AdPlatform; accountId: string },
     rows: readonly AdClickRow[],
   ): Promise<{ rows: number }>;
+  /** Every matching step that holds for one session, in the order tried (the first decides); [] for none. */
+  explainCostMatch(workspaceId: string, q: MatchQuery, sessionId: string): Promise<CostMatchStep[]>;
   /** The milestones with stored credits under a model (a milestone with none cannot be summed). */
   creditedMilestones(workspaceId: string, model: string): Promise<string[]>;
   /** Spend and the sessions it bought, grouped; paid sessions matched to no spend on a row of their own. */

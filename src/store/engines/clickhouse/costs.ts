@@ -4,6 +4,7 @@ import {
   adClickProblem,
   type AdClickRow,
   type ClickIdsByPlatform,
+  type CostMatchStep,
   type CostsQuery,
   type CostsRow,
   type MatchQuery,
@@ -12,6 +13,8 @@ import {
 import {
   clickIdShareSql,
   costsReportSql,
+  explainMatchSql,
+  toMatchStep,
   creditedMilestonesSql,
   toCostsRow,
   toTaggingFacts,
@@ -72,4 +75,15 @@ export async function appendAdClicks(
     })),
   );
   return { rows: rows.length };
+}
+
+export async function explainCostMatch(
+  s: ChStore,
+  ws: string,
+  q: MatchQuery,
+  sessionId: string,
+): Promise<CostMatchStep[]> {
+  return (await queryNeutral(s.conn, s.database, explainMatchSql(ws, q, sessionId))).map(
+    toMatchStep(q.rules ?? []),
+  );
 }

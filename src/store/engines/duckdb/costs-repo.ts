@@ -4,6 +4,7 @@ import {
   adClickProblem,
   type AdClickRow,
   type ClickIdsByPlatform,
+  type CostMatchStep,
   type CostsQuery,
   type CostsRow,
   type MatchQuery,
@@ -12,6 +13,8 @@ import {
 import {
   clickIdShareSql,
   costsReportSql,
+  explainMatchSql,
+  toMatchStep,
   creditedMilestonesSql,
   toCostsRow,
   toTaggingFacts,
@@ -77,4 +80,15 @@ export async function appendAdClicks(
     );
   });
   return { rows: rows.length };
+}
+
+export async function explainCostMatch(
+  db: Db,
+  ws: string,
+  q: MatchQuery,
+  sessionId: string,
+): Promise<CostMatchStep[]> {
+  return (await queryNeutral(db, explainMatchSql(ws, q, sessionId))).map(
+    toMatchStep(q.rules ?? []),
+  );
 }

@@ -16,20 +16,29 @@ function landingPathSql(url: string): Sql {
 }
 
 /** What each field reads of a session (alias `s`); utm_source / utm_medium only when a UTM decided them. */
-const FIELD: Record<CostRuleField, () => Sql> = {
-  utm_campaign: () => sql`s.campaign`,
+const FIELD: Record<CostRuleField, (campaign: string) => Sql> = {
+  utm_campaign: (campaign) => sql`${raw(campaign)}`,
   utm_source: () => sql`CASE WHEN s.decided_by = 'utm' THEN s.source ELSE NULL END`,
   utm_medium: () => sql`CASE WHEN s.decided_by = 'utm' THEN s.medium ELSE NULL END`,
   landing_path: () => landingPathSql('s.landing_url'),
   campaign_id: () => sql`s.campaign_id`,
 };
 
+/**
+ * The value the rule numbered `no` read (for the explanation of a match), over a relation `s` that
+ * has the sessions' columns, utm_campaign as `campaign`.
+ */
+export function ruleValueSql(rules: readonly CostMappingRule[], no: string, campaign: string): Sql {
+  const arms = rules.map((r, i) => sql`WHEN ${p.int(i + 1)} THEN ${FIELD[r.field](campaign)}`);
+  return sql`CASE ${raw(no)} WHEN 0 THEN '' ${join(arms, ' ')} ELSE NULL END`;
+}
+
 /** The number (1-based) of the first rule a session (alias `s`) satisfies; NULL for none. */
 export function ruleNumberSql(rules: readonly CostMappingRule[]): Sql {
   // the `WHEN false` arm gives the CASE a type when there are no rules
   const arms = rules.map(
     (r, i) =>
-      sql`WHEN coalesce(${fn.regexpMatchesBound(FIELD[r.field](), rulePattern(r))}, false) THEN ${p.int(i + 1)}`,
+      sql`WHEN coalesce(${fn.regexpMatchesBound(FIELD[r.field]('s.campaign'), rulePattern(r))}, false) THEN ${p.int(i + 1)}`,
   );
   return sql`CASE WHEN false THEN 0 ${join(arms, ' ')} ELSE NULL END`;
 }

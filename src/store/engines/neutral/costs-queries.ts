@@ -9,6 +9,8 @@ import {
   RESOLVED_CLICK_PARAM,
   type ClickIdsByPlatform,
   type CostGroup,
+  type CostMatchRule,
+  type CostMatchStep,
   type CostsQuery,
   type CostsRow,
   type MatchQuery,
@@ -16,7 +18,7 @@ import {
 } from '../../areas/costs.js';
 import { ENCODED_SPACE, SEPARATORS } from '../../../rules/campaign-name-key.js';
 import { effectiveAdCostsSql, rateKey, ratesSql } from './ad-costs-queries.js';
-import { perRuleCountsSql, ruleNumberSql, ruleTargetSql } from './cost-rules-sql.js';
+import { perRuleCountsSql, ruleNumberSql, ruleTargetSql, ruleValueSql } from './cost-rules-sql.js';
 import { fn, join, p, raw, sql, type Piece, type Sql } from './sql.js';
 
 /** A campaign name as its key (rules/campaign-name-key.ts): lower case, separators one space, no end spaces. */
@@ -84,6 +86,7 @@ function matchCtes(ws: string, q: MatchQuery): Sql {
       SELECT s.session_id AS session_id, CAST(${fn.utcDay('s.started_at')} AS VARCHAR) AS day,
         ${adPlatformSql(q)} AS platform, s.channel AS channel, s.campaign_id AS campaign_id,
         s.campaign AS raw_campaign, s.click_ids AS click_ids, s.landing_url AS landing_url,
+        s.source AS source, s.medium AS medium, s.decided_by AS decided_by,
         ${campaignNameKeySql(sql`coalesce(s.campaign, '')`)} AS name_key,
         ${fn.jsonText('s.ad_ids', 'adGroupId')} AS ad_group_id, ${fn.jsonText('s.ad_ids', 'adId')} AS ad_id,
         ${campaignNameKeySql(sql`coalesce(${fn.jsonText('s.ad_ids', 'keyword')}, s.term, '')`)} AS keyword_key,
@@ -104,25 +107,28 @@ function matchCtes(ws: string, q: MatchQuery): Sql {
   cands AS (
     -- every step's match of a session (at most one each), numbered in the order the steps are tried;
     -- one union read once, so no step waits on another's result (ClickHouse repeats a CTE per use)
-    SELECT s.session_id AS session_id, 1 AS step, 'click_id' AS rule, s.platform AS platform,
+    SELECT s.session_id AS session_id, 1 AS step, 'click_id' AS rule, s.resolved_click AS value,
+      s.platform AS platform,
       min(c.campaign) AS campaign, coalesce(min(c.ad_group), '') AS ad_group, coalesce(min(c.ad), '') AS ad,
       coalesce(min(c.keyword), '') AS keyword, 0 AS rule_no, ${carried}
     FROM sess s JOIN resolved c ON c.platform = s.platform AND c.click_id = s.resolved_click
-    GROUP BY s.session_id, s.platform, ${carriedBy}
+    GROUP BY s.session_id, s.resolved_click, s.platform, ${carriedBy}
     UNION ALL
-    SELECT s.session_id, 2, 'campaign_id', s.platform, i.campaign, '', '', '', 0, ${carried}
+    SELECT s.session_id, 2, 'campaign_id', s.campaign_id, s.platform, i.campaign, '', '', '', 0, ${carried}
     FROM sess s JOIN ids i ON i.platform = s.platform AND i.campaign = s.campaign_id
     UNION ALL
-    SELECT s.session_id, 3, 'ad_group_id', s.platform, min(g.campaign), '', '', '', 0, ${carried}
+    SELECT s.session_id, 3, 'ad_group_id', s.ad_group_id, s.platform, min(g.campaign), '', '', '', 0, ${carried}
     FROM sess s JOIN groups g ON g.platform = s.platform AND g.ad_group = s.ad_group_id
     GROUP BY s.session_id, s.platform, ${carriedBy}
     UNION ALL
-    SELECT s.session_id, 4, 'campaign_name', s.platform, min(n.campaign), '', '', '', 0, ${carried}
+    SELECT s.session_id, 4, 'campaign_name', s.raw_campaign, s.platform, min(n.campaign), '', '', '', 0,
+      ${carried}
     FROM sess s JOIN names n ON n.platform = s.platform AND n.name_key = s.name_key
     WHERE s.name_key <> ''
-    GROUP BY s.session_id, s.platform, ${carriedBy}
+    GROUP BY s.session_id, s.raw_campaign, s.platform, ${carriedBy}
     UNION ALL
-    SELECT s.session_id, 5, 'rule', ${ruleTargetSql(rules, 's.rule_no', (r) => r.platform)},
+    SELECT s.session_id, 5, 'rule', ${ruleValueSql(rules, 's.rule_no', 's.raw_campaign')},
+      ${ruleTargetSql(rules, 's.rule_no', (r) => r.platform)},
       ${ruleTargetSql(rules, 's.rule_no', (r) => r.campaign)},
       coalesce(${ruleTargetSql(rules, 's.rule_no', (r) => r.adGroup)}, ''), '', '', s.rule_no, ${carried}
     FROM sess s WHERE s.rule_no IS NOT NULL),
@@ -365,3 +371,21 @@ export function creditedMilestonesSql(ws: string, model: string): Sql {
   return sql`SELECT DISTINCT milestone FROM ${fn.table('attribution_credits')}
   WHERE workspace_id = ${p.text(ws)} AND model = ${p.text(model)} ORDER BY milestone`;
 }
+
+/** Every step that matches one session, in the order they are tried (the first decides), with the value it read. */
+export function explainMatchSql(ws: string, q: MatchQuery, sessionId: string): Sql {
+  return sql`WITH ${matchCtes(ws, q)}
+  SELECT step, rule, value, platform, campaign, ad_group, rule_no FROM cands
+  WHERE session_id = ${p.text(sessionId)} ORDER BY step`;
+}
+
+export const toMatchStep =
+  (rules: readonly { id: string }[]) =>
+  (r: Record<string, unknown>): CostMatchStep => ({
+    rule: String(r.rule) as CostMatchRule,
+    value: textOrNull(r.value),
+    platform: String(r.platform) as AdPlatform,
+    campaign: String(r.campaign),
+    adGroup: textOrNull(r.ad_group),
+    ...(String(r.rule) === 'rule' ? { ruleId: rules[Number(r.rule_no) - 1]?.id ?? null } : {}),
+  });
