@@ -82,7 +82,10 @@ function matchCtes(ws: string, q: MatchQuery): Sql {
   kws AS (SELECT DISTINCT platform, campaign_id AS campaign, ${keywordKeySql('keyword')} AS keyword
     FROM costs WHERE keyword IS NOT NULL),
   sess AS (
-    SELECT *, ${resolvedClickSql()} AS resolved_click FROM (
+    SELECT *, ${resolvedClickSql()} AS resolved_click,
+      -- paid traffic (what the tagging checks read), beside what only a mapping rule brings in
+      CASE WHEN ${fn.inTexts('channel', q.paidChannels)} OR campaign_id IS NOT NULL THEN 1 ELSE 0 END AS paid
+    FROM (
       SELECT s.session_id AS session_id, CAST(${fn.utcDay('s.started_at')} AS VARCHAR) AS day,
         ${adPlatformSql(q)} AS platform, s.channel AS channel, s.campaign_id AS campaign_id,
         s.campaign AS raw_campaign, s.click_ids AS click_ids, s.landing_url AS landing_url,
@@ -329,7 +332,7 @@ export function clickIdShareSql(ws: string, q: MatchQuery, click: ClickIdsByPlat
   return sql`WITH ${matchCtes(ws, q)}
   SELECT platform, ${fn.countAll()} AS sessions,
     ${fn.countIf(sql`CASE platform ${join(has, ' ')} ELSE false END`)} AS with_click_id
-  FROM sess WHERE platform IS NOT NULL
+  FROM sess WHERE platform IS NOT NULL AND paid = 1
   GROUP BY platform ORDER BY platform`;
 }
 
@@ -339,7 +342,8 @@ export function untaggedLandingsSql(ws: string, q: MatchQuery, limit = 50): Sql 
   return sql`WITH ${matchCtes(ws, q)}
   SELECT platform, ${page} AS landing_page, ${fn.countAll()} AS sessions
   FROM sess
-  WHERE platform IS NOT NULL AND (raw_campaign IS NULL OR raw_campaign = '') AND campaign_id IS NULL
+  WHERE platform IS NOT NULL AND paid = 1 AND (raw_campaign IS NULL OR raw_campaign = '')
+    AND campaign_id IS NULL
   GROUP BY platform, ${page}
   ORDER BY sessions DESC, platform, landing_page LIMIT ${p.int(limit)}`;
 }
