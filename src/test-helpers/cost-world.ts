@@ -31,6 +31,24 @@ export const row = (
   conversionValue: 0,
 });
 
+/** A row of campaign 500 "Shoes" at keyword level: its ad group, ad and keyword. */
+export const level = (
+  date: string,
+  adGroupId: string,
+  adGroupName: string,
+  adId: string,
+  keyword: string,
+  usd: number,
+): AdCostRow => ({
+  ...row(date, '500', 'Shoes', usd),
+  adGroupId,
+  adGroupName,
+  adId,
+  adName: `Ad ${adId}`,
+  keyword,
+  matchType: 'BROAD',
+});
+
 export async function spend(
   store: Store,
   platform: AdPlatform,
