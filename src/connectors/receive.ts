@@ -33,8 +33,9 @@ import {
 import type { Store } from '../store/store.js';
 import type { SecretBox } from '../util/secret-box.js';
 import { ConnectorError } from './errors.js';
+import { receiverConnector } from './receiver-cache.js';
 import { openConnector, type OpenedConnector } from './settings.js';
-import type { ConnectorName } from './vendors.js';
+import type { WebhookConnectorName } from './vendors.js';
 
 export type Headers = Record<string, string | string[] | undefined>;
 
@@ -237,7 +238,10 @@ function pipedrive(c: OpenedConnector, d: Delivery, text: string): Read {
   }
 }
 
-const READERS: Record<ConnectorName, (c: OpenedConnector, d: Delivery, text: string) => Read> = {
+const READERS: Record<
+  WebhookConnectorName,
+  (c: OpenedConnector, d: Delivery, text: string) => Read
+> = {
   hubspot,
   stripe,
   salesforce,
@@ -251,11 +255,13 @@ const READERS: Record<ConnectorName, (c: OpenedConnector, d: Delivery, text: str
 export async function receiveWebhook(
   store: Store,
   box: SecretBox,
-  name: ConnectorName,
+  name: WebhookConnectorName,
   d: Delivery,
 ): Promise<Answer> {
-  const ws = await store.getWorkspace(d.workspaceId);
-  const c = ws ? await openConnector(store, box, ws.id, name) : undefined;
+  // a connector exists only in a workspace that does (deleting the workspace deletes its connectors)
+  const c = await receiverConnector(store, d.workspaceId, name, () =>
+    openConnector(store, box, d.workspaceId, name),
+  );
   if (!c || !c.webhookSecret)
     throw new ConnectorError(
       404,

@@ -3,11 +3,14 @@
 import type { ConnectorSyncStatus, StoredConnector } from '../store/areas/connectors.js';
 import type { Store } from '../store/store.js';
 import type { SecretBox } from '../util/secret-box.js';
+import { adRunPending } from './ad-cursor.js';
 import { ConnectorError } from './errors.js';
+import { forgetReceivers } from './receiver-cache.js';
 import {
   CONNECTOR_NAMES,
-  CONNECTOR_SCHEMAS,
+  ALL_CONNECTOR_SCHEMAS,
   CREDENTIAL_FIELDS,
+  isAdConnectorName,
   isConnectorName,
   type ConnectorName,
   type CredentialField,
@@ -34,8 +37,11 @@ export interface ConnectorView {
   credentials: Partial<Record<CredentialField, 'set'>>;
   baseUrl: string | null;
   options: Record<string, unknown>;
-  /** The receiver's path, to paste into the vendor's webhook settings after the server's public URL. */
-  webhookPath: string;
+  /**
+   * The receiver's path, to paste into the vendor's webhook settings after the server's public URL;
+   * null for the ad platforms, which send none.
+   */
+  webhookPath: string | null;
   lastSync: ConnectorSyncStatus | null;
   resumable: boolean;
   updatedAt: string;
@@ -69,9 +75,12 @@ function view(c: StoredConnector, box: SecretBox): ConnectorView {
     credentials,
     baseUrl: c.baseUrl,
     options: c.options,
-    webhookPath: webhookPath(name, c.workspaceId),
+    webhookPath: isAdConnectorName(name) ? null : webhookPath(name, c.workspaceId),
     lastSync: c.lastSync,
-    resumable: c.cursor !== null && c.cursor !== undefined,
+    // an ad connector always keeps its last day: resumable only while a run is left unfinished
+    resumable: isAdConnectorName(name)
+      ? adRunPending(c.cursor)
+      : c.cursor !== null && c.cursor !== undefined,
     updatedAt: c.updatedAt,
   };
 }
@@ -107,14 +116,14 @@ export async function openConnector(
 
 /** The input checked by the vendor's schema: a 400 naming the first bad field. */
 export function parseConnectorInput(name: ConnectorName, body: unknown): Record<string, unknown> {
-  const r = CONNECTOR_SCHEMAS[name].safeParse(body ?? {});
+  const r = ALL_CONNECTOR_SCHEMAS[name].safeParse(body ?? {});
   if (r.success) return r.data as Record<string, unknown>;
   const issue = r.error.issues[0]!;
   const unknownKey =
     issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys[0] : undefined;
   const field = unknownKey ?? (issue.path.map(String).join('.') || 'body');
   const message = unknownKey
-    ? `${unknownKey}: not a setting of the ${name} connector (known: ${Object.keys(CONNECTOR_SCHEMAS[name].shape).join(', ')})`
+    ? `${unknownKey}: not a setting of the ${name} connector (known: ${Object.keys(ALL_CONNECTOR_SCHEMAS[name].shape).join(', ')})`
     : `${field}: ${issue.message}`;
   throw new ConnectorError(400, 'invalid_input', message, field);
 }
@@ -161,6 +170,7 @@ export async function setConnector(
     baseUrl: baseUrl ?? null,
     options,
   });
+  forgetReceivers(store, workspaceId, name);
   const stored = await store.getConnector(workspaceId, name);
   if (!stored) throw new Error(`connector ${name} of ${workspaceId} vanished after it was stored`);
   return { connector: view(stored, box), created: before === undefined };
@@ -183,6 +193,8 @@ export async function removeConnector(
   workspaceId: string,
   name: ConnectorName,
 ): Promise<void> {
-  if (!(await store.deleteConnector(workspaceId, name)))
+  const deleted = await store.deleteConnector(workspaceId, name);
+  forgetReceivers(store, workspaceId, name);
+  if (!deleted)
     throw new ConnectorError(404, 'not_found', `no ${name} connector in this workspace`, 'name');
 }

@@ -9,6 +9,9 @@ import { person, reached } from '../test-helpers/crm-records.js';
 import { add, identify, page, withStore as withEventStore } from '../test-helpers/events.js';
 import { json, startReplay, type ReplayRequest } from '../test-helpers/replay-server.js';
 import {
+  companyObject,
+  contactObject,
+  dealObject,
   portalAnswer,
   startHubSpotPortal,
   type PortalRequest,
@@ -87,12 +90,23 @@ test('hubspot sync: every page of every list, a 429 and a 503 retried; a re-run 
       const c = (await store.getConnector(ws, 'hubspot'))!;
       assert.equal(c.lastSync?.status, 'ok');
       assert.equal(c.lastSync?.rows, 21);
-      assert.deepEqual(c.cursor, { stage: 'done', after: null });
+      // the next pass starts at the latest modification the backfill saw
+      const latest = Math.max(
+        ...[...Array(7).keys()].map((i) => Date.parse(contactObject(i).updatedAt)),
+        ...[...Array(2).keys()].map((i) => Date.parse(companyObject(i).updatedAt)),
+        ...[...Array(12).keys()].map((i) => Date.parse(dealObject(i).updatedAt)),
+      );
+      assert.deepEqual(c.cursor, { stage: 'done', after: null, since: latest });
 
+      // the re-run is incremental: it searches, lists nothing, and stores nothing new
+      const seen = portal.requests.length;
       const again = await sync(store, ws);
-      assert.equal(again.status, 'ok');
+      assert.equal(again.status, 'ok', again.message ?? '');
       assert.equal(again.inserted, 0);
-      assert.equal(again.duplicates, first.inserted);
+      assert.ok(again.rows > 0 && again.rows < first.rows, `${again.rows} objects read again`);
+      const paths = portal.requests.slice(seen).map((r) => `${r.method} ${r.url.pathname}`);
+      assert.ok(!paths.some((p) => p.startsWith('GET /crm/v3/objects/')), paths.join());
+      assert.ok(paths.includes('POST /crm/v3/objects/deals/search'), paths.join());
       assert.deepEqual(await keysOf(store, ws), keys);
     });
   } finally {
@@ -118,7 +132,8 @@ test('hubspot sync: a failure on deals page 3 resumes at page 3; the facts equal
       assert.ok(!(broken.message ?? '').includes(TOKEN));
       const stopped = (await store.getConnector(ws, 'hubspot'))!;
       assert.equal(stopped.lastSync?.status, 'failed');
-      assert.deepEqual(stopped.cursor, { stage: 'deals', after: '6' });
+      const at = stopped.cursor as { mode: string; stage: string; after: string };
+      assert.deepEqual([at.mode, at.stage, at.after], ['backfill', 'deals', '6']);
       const partial = (await keysOf(store, ws)).length;
       assert.ok(partial > 0, 'the pages before the failure are stored');
 

@@ -6,7 +6,8 @@
 //
 // The vendor runners are a registry (SYNC_RUNNERS): Stripe's is plugged in by its own module; until
 // then `sync stripe` is refused as not available. The facts' intake is handed in (CrmIntake): this layer
-// does not reach the derive step, the interfaces wire it (derive/crm-intake.ts).
+// does not reach the derive step, the interfaces wire it (derive/crm-intake.ts). The ad platforms'
+// syncs store cost imports of their own (sync-ads.ts, over the registry in ad-platforms.ts).
 //
 //   const result = await syncConnector(store, box, workspaceId, 'hubspot', { intake, onProgress });
 
@@ -21,7 +22,8 @@ import { syncHubSpot } from './sync-hubspot.js';
 import { syncPipedrive } from './sync-pipedrive.js';
 import { syncSalesforce } from './sync-salesforce.js';
 import { syncStripe } from './sync-stripe.js';
-import type { ConnectorName } from './vendors.js';
+import { startAdSync } from './sync-ads.js';
+import { isAdConnectorName, type AdConnectorName, type ConnectorName } from './vendors.js';
 
 /** Where a sync's facts go: stored a batch at a time, derived once at the end. */
 export interface CrmIntake {
@@ -81,7 +83,7 @@ export function registerSyncRunner(name: ConnectorName, runner: SyncRunner): voi
 }
 
 export const syncAvailable = (name: ConnectorName): boolean =>
-  name === 'stripe' || SYNC_RUNNERS[name] !== undefined;
+  name === 'stripe' || isAdConnectorName(name) || SYNC_RUNNERS[name] !== undefined;
 
 /**
  * Stripe's backfill stores revenue facts itself (sync-stripe.ts: customers, subscriptions, invoices, its
@@ -161,6 +163,11 @@ export interface SyncOptions {
   onProgress?: (p: SyncProgress) => void;
   client?: SyncClientOptions;
   now?: () => Date;
+  /** The ad platforms: the days to read (both or neither; default from the cursor, sync-ads.ts). */
+  from?: string | undefined;
+  to?: string | undefined;
+  /** The ad platforms: days per import (default the platform's). */
+  chunkDays?: number;
 }
 
 export interface SyncResult extends SyncProgress {
@@ -179,7 +186,7 @@ const FLUSH_MS = 5000;
 const running = new Set<string>();
 
 /** An error's words for the status: the vendor clients scrub their own; anything else is named only. */
-function failureMessage(err: unknown): string {
+export function failureMessage(err: unknown): string {
   // the vendor clients' errors are scrubbed of every secret; payload and mapping errors name a field
   if (err instanceof Error && /(ApiError|PayloadError|MappingError)$/.test(err.name))
     return err.message.slice(0, 500);
@@ -206,6 +213,14 @@ export async function startConnectorSync(
   options: SyncOptions,
 ): Promise<StartedSync> {
   if (name === 'stripe') return startStripeSync(store, box, workspaceId, options);
+  if (isAdConnectorName(name)) return startOwnSync(store, box, workspaceId, name, options);
+  if (options.from !== undefined || options.to !== undefined)
+    throw new ConnectorError(
+      400,
+      'invalid_period',
+      `from and to are for the ad platforms' syncs; ${name} syncs from its cursor`,
+      options.from !== undefined ? 'from' : 'to',
+    );
   const runner = SYNC_RUNNERS[name];
   if (!runner)
     throw new ConnectorError(
@@ -230,6 +245,30 @@ export async function startConnectorSync(
   running.add(key);
   try {
     const started = await run(store, box, connector, runner, options);
+    return { done: started.done.finally(() => running.delete(key)) };
+  } catch (err) {
+    running.delete(key);
+    throw err;
+  }
+}
+
+/** The ad platforms' syncs store their own imports (sync-ads.ts); one at a time per connector here. */
+async function startOwnSync(
+  store: Store,
+  box: SecretBox,
+  workspaceId: string,
+  name: AdConnectorName,
+  options: SyncOptions,
+): Promise<StartedSync> {
+  const connector = await openConnector(store, box, workspaceId, name);
+  if (!connector)
+    throw new ConnectorError(404, 'not_found', `no ${name} connector in this workspace`, 'name');
+  const key = `${workspaceId}\u0000${name}`;
+  if (running.has(key))
+    throw new ConnectorError(409, 'sync_running', `a ${name} sync is already running`, 'name');
+  running.add(key);
+  try {
+    const started = await startAdSync(store, box, { ...connector, name }, options);
     return { done: started.done.finally(() => running.delete(key)) };
   } catch (err) {
     running.delete(key);

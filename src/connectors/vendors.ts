@@ -3,8 +3,18 @@
 // out keeps its stored value; null clears it), unknown fields refused by name.
 import { z } from 'zod';
 
-export const CONNECTOR_NAMES = ['hubspot', 'salesforce', 'pipedrive', 'stripe'] as const;
+/** The CRM and billing connectors: each has a webhook receiver (/hooks/<name>/<workspace>). */
+export const WEBHOOK_CONNECTOR_NAMES = ['hubspot', 'salesforce', 'pipedrive', 'stripe'] as const;
+export type WebhookConnectorName = (typeof WEBHOOK_CONNECTOR_NAMES)[number];
+/** The ad platforms' connectors: their sync pulls daily costs (ad-platforms.ts); no webhook. */
+export const AD_CONNECTOR_NAMES = ['google-ads', 'meta', 'linkedin', 'microsoft-ads'] as const;
+export type AdConnectorName = (typeof AD_CONNECTOR_NAMES)[number];
+
+export const CONNECTOR_NAMES = [...WEBHOOK_CONNECTOR_NAMES, ...AD_CONNECTOR_NAMES] as const;
 export type ConnectorName = (typeof CONNECTOR_NAMES)[number];
+
+export const isAdConnectorName = (name: string): name is AdConnectorName =>
+  (AD_CONNECTOR_NAMES as readonly string[]).includes(name);
 
 export const isConnectorName = (name: string): name is ConnectorName =>
   (CONNECTOR_NAMES as readonly string[]).includes(name);
@@ -30,6 +40,7 @@ export const CREDENTIAL_FIELDS = [
   'refreshToken',
   'clientId',
   'clientSecret',
+  'developerToken',
 ] as const;
 export type CredentialField = (typeof CREDENTIAL_FIELDS)[number];
 
@@ -63,6 +74,8 @@ export const CONNECTOR_SCHEMAS = {
       .regex(/^00D[a-zA-Z0-9]{12}(?:[a-zA-Z0-9]{3})?$/, 'must be a Salesforce org id (00D...)')
       .nullable()
       .optional(),
+    // a multi-currency org: opportunities are read with CurrencyIsoCode (the field exists only there)
+    multiCurrency: z.boolean().nullable().optional(),
   }),
   // webhookSecret: the webhook's Basic-auth password; webhookUser: its user name (any when unset)
   pipedrive: z.strictObject({
@@ -80,4 +93,64 @@ export const CONNECTOR_SCHEMAS = {
   }),
 } as const;
 
-export type ConnectorInput = z.infer<(typeof CONNECTOR_SCHEMAS)[ConnectorName]>;
+// the ad platforms' account ids, as their UIs show them (the decorations are taken off when stored)
+const accountId = (pattern: RegExp, what: string) =>
+  z.string().trim().regex(pattern, `must be ${what}`).nullable().optional();
+const adCommon = {
+  baseUrl: httpUrl,
+  // the OAuth token endpoint, when not the platform's own (a proxy; tests)
+  tokenUrl: httpUrl,
+};
+
+/** The ad platforms' connectors: each one ad account, its API credentials and base URL. */
+export const AD_CONNECTOR_SCHEMAS = {
+  // an OAuth client's refresh token (an access token is got from it) and the developer token;
+  // customerId: the account pulled; loginCustomerId: the manager account the access goes through
+  'google-ads': z.strictObject({
+    ...adCommon,
+    developerToken: secret('the Google Ads API developer token'),
+    clientId: secret('the OAuth client id'),
+    clientSecret: secret('the OAuth client secret'),
+    refreshToken: secret('an OAuth refresh token'),
+    accessToken: secret('an OAuth access token (refreshed from the refresh token when it expires)'),
+    customerId: accountId(/^\d{3}-?\d{3}-?\d{4}$/, 'a Google Ads customer id (123-456-7890)'),
+    loginCustomerId: accountId(
+      /^\d{3}-?\d{3}-?\d{4}$/,
+      'a Google Ads manager customer id (123-456-7890)',
+    ),
+  }),
+  // a system user's (long-lived) access token; Meta has no refresh grant
+  meta: z.strictObject({
+    ...adCommon,
+    accessToken: secret('a Marketing API access token'),
+    adAccountId: accountId(/^(?:act_)?\d+$/, 'a Meta ad account id (act_123... or digits)'),
+  }),
+  // an access token, or a refresh token with the app's client id and secret
+  linkedin: z.strictObject({
+    ...adCommon,
+    accessToken: secret('an OAuth access token'),
+    refreshToken: secret('an OAuth refresh token'),
+    clientId: secret('the OAuth app client id'),
+    clientSecret: secret('the OAuth app client secret'),
+    adAccountId: accountId(
+      /^(?:urn:li:sponsoredAccount:)?\d+$/,
+      'a LinkedIn ad account id (digits or urn:li:sponsoredAccount:...)',
+    ),
+  }),
+  // the developer token and a Microsoft identity platform refresh token (clientSecret for web apps)
+  'microsoft-ads': z.strictObject({
+    ...adCommon,
+    developerToken: secret('the Microsoft Advertising developer token'),
+    clientId: secret('the OAuth app (client) id'),
+    clientSecret: secret('the OAuth client secret (web apps only)'),
+    refreshToken: secret('an OAuth refresh token'),
+    accessToken: secret('an OAuth access token (refreshed from the refresh token when it expires)'),
+    accountId: accountId(/^\d+$/, 'a Microsoft Advertising account id (digits)'),
+    customerId: accountId(/^\d+$/, 'a Microsoft Advertising customer id (digits)'),
+  }),
+} as const;
+
+/** Every connector's schema, by name. */
+export const ALL_CONNECTOR_SCHEMAS = { ...CONNECTOR_SCHEMAS, ...AD_CONNECTOR_SCHEMAS } as const;
+
+export type ConnectorInput = z.infer<(typeof ALL_CONNECTOR_SCHEMAS)[ConnectorName]>;

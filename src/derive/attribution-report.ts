@@ -23,10 +23,10 @@ import {
   parseAttributionSettings,
   type WorkspaceAttributionSettings,
 } from './attribution-settings.js';
-import { milestoneValueCaveats, type MissingRate } from './crm-milestones.js';
+import { crmMappingFor, milestoneValueCaveats, type MissingRate } from './crm-milestones.js';
 import { funnelFor, unknownMilestone } from './funnel.js';
 import { withWorkspaceLock } from './workspace-lock.js';
-import { deriveStripeMilestones } from './stripe-customers.js';
+import { CUSTOMER, deriveStripeMilestones, stripeMilestones } from './stripe-milestones.js';
 
 export const ALL_MODEL_NAMES: readonly StoredModelName[] = [
   ...RULE_MODEL_NAMES,
@@ -78,6 +78,35 @@ function totalsOf(rows: readonly CreditGroup[]): { conversions: number; value: n
   return { conversions, value };
 }
 
+/**
+ * The CRM amounts, and for the customer milestone the subscription revenue, that had no rate to the
+ * workspace's currency on their day (their conversions count; their value is unknown).
+ */
+async function valueCaveats(
+  store: Store,
+  workspaceId: string,
+  settings: WorkspaceAttributionSettings,
+): Promise<{ currency: string; missingRates: MissingRate[] }> {
+  const caveats = await milestoneValueCaveats(store, workspaceId, settings.conversion);
+  if (settings.conversion !== CUSTOMER || (await store.countStripeFacts(workspaceId)) === 0)
+    return caveats;
+  const stripe = await stripeMilestones(store, workspaceId, {
+    value: settings.customerValue,
+    crm: await crmMappingFor(store, workspaceId),
+  });
+  return {
+    currency: caveats.currency,
+    missingRates: [
+      ...caveats.missingRates,
+      ...stripe.missingRates.map((m) => ({
+        currency: m.currency,
+        day: m.day,
+        conversions: m.customers,
+      })),
+    ],
+  };
+}
+
 export async function attributionReport(
   store: Store,
   workspaceId: string,
@@ -95,7 +124,7 @@ export async function attributionReport(
         : `unknown model ${q.model}`,
     );
   }
-  const caveats = await milestoneValueCaveats(store, workspaceId, settings.conversion);
+  const caveats = await valueCaveats(store, workspaceId, settings);
   if (!overridden) {
     const rows = await store.creditReport(workspaceId, {
       model: q.model,
@@ -232,7 +261,10 @@ export async function changeAttributionSettings(
     }
     // a customer's value from subscription revenue is written on its milestone: derive it again
     if (before.customerValue !== settings.customerValue)
-      await deriveStripeMilestones(store, workspaceId, { value: settings.customerValue });
+      await deriveStripeMilestones(store, workspaceId, {
+        value: settings.customerValue,
+        crm: await crmMappingFor(store, workspaceId),
+      });
     const credits = await creditWorkspace(store, workspaceId, settings);
     return { settings, credits };
   });

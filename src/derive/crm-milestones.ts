@@ -26,6 +26,7 @@ import type { CrmAppendResult, CrmMilestoneMapping, CrmStageKey } from '../store
 import { creditWorkspace, type CreditSummary } from './attribution-credits.js';
 import { funnelFor, LEAD, type Funnel } from './funnel.js';
 import { withWorkspaceLock } from './workspace-lock.js';
+import { rederiveStripeMilestones } from './stripe-milestones.js';
 
 interface Mappings {
   hubspot: HubSpotMapping;
@@ -198,7 +199,22 @@ export async function deriveCrmMilestones(
   const keys = await store.crmStageKeys(workspaceId);
   funnel ??= await funnelFor(store, workspaceId);
   const currency = await workspaceCurrency(store, workspaceId);
-  return store.deriveCrmMilestones(workspaceId, crmMilestoneMapping(funnel, keys, currency));
+  const mapping = crmMilestoneMapping(funnel, keys, currency);
+  const n = await store.deriveCrmMilestones(workspaceId, mapping);
+  // a person Stripe also calls a customer keeps one customer milestone (stripe-milestones.ts)
+  await rederiveStripeMilestones(store, workspaceId, keys.length > 0 ? mapping : null);
+  return n;
+}
+
+/** The workspace's CRM milestone mapping under its funnel; null when it has no CRM facts. */
+export async function crmMappingFor(
+  store: Store,
+  workspaceId: string,
+): Promise<CrmMilestoneMapping | null> {
+  const keys = await store.crmStageKeys(workspaceId);
+  if (keys.length === 0) return null;
+  const currency = await workspaceCurrency(store, workspaceId);
+  return crmMilestoneMapping(await funnelFor(store, workspaceId), keys, currency);
 }
 
 export interface CrmRecorded extends CrmAppendResult {

@@ -10,7 +10,7 @@ import {
   type CreditSummary,
 } from './attribution-credits.js';
 import { deriveCrmMilestones } from './crm-milestones.js';
-import { rederiveStripeMilestones } from './stripe-customers.js';
+import { rederiveStripeMilestones } from './stripe-milestones.js';
 import { resolvePersons, type IdentitySummary } from './resolve-persons.js';
 import { deriveSessions } from './sessions.js';
 import { refreshUserAgents } from './user-agents.js';
@@ -46,8 +46,8 @@ async function rebuildUnlocked(
   const s = await deriveSessions(store, workspaceId, settings.sessions);
   const identity = await resolvePersons(store, workspaceId, settings);
   const leads = await store.deriveLeadMilestones(workspaceId);
+  // the Stripe customers' milestones too (merged with the CRM's customers)
   await deriveCrmMilestones(store, workspaceId);
-  await rederiveStripeMilestones(store, workspaceId);
   const credits = await creditWorkspace(store, workspaceId);
   return { sessions: s.sessions, identity, leads, credits };
 }
@@ -126,10 +126,10 @@ async function deriveAffectedUnlocked(
       ]);
     }
     // CRM milestones follow their persons through merges and splits (whole: CRM facts are few)
+    // and so do the Stripe customers' (a customer matched only now reaches its milestone now)
     if ((await store.crmStageKeys(workspaceId)).length > 0)
       await deriveCrmMilestones(store, workspaceId);
-    // so do the Stripe customers' (a customer matched only now reaches its milestone now)
-    await rederiveStripeMilestones(store, workspaceId);
+    else await rederiveStripeMilestones(store, workspaceId, null);
     // a scoped resolution names every person whose ids, events or milestones moved
     const credits = await creditPersons(store, workspaceId, [...persons], {
       ...opts,

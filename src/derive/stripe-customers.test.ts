@@ -9,7 +9,11 @@ import type { RawEvent } from '../store/types.js';
 import { FIXTURE_NAMES, fixtureText } from '../test-helpers/stripe-fixtures.js';
 import { deriveAffected, rebuild } from './derive.js';
 import { recordStripeReceipts } from './stripe-record.js';
-import { earnedRevenue, matchStripeCustomers, revenueMilestones } from './stripe-customers.js';
+import { matchStripeCustomers } from './stripe-customers.js';
+import { earnedRevenue, revenueMilestones } from './stripe-milestones.js';
+
+// in the customer's own currency: every rate is 1
+const SAME = { currency: 'USD', rateOf: () => 1 };
 
 const customer = (id: string, fields: Record<string, unknown>) =>
   backfillFact('customers', { id, object: 'customer', metadata: {}, ...fields }, 0);
@@ -107,7 +111,7 @@ test("a customer milestone is worth its first year's subscription revenue, or al
   // 6 months at $100, 6 at $150
   assert.equal(earnedRevenue(moves, Date.parse('2026-01-15T00:00:00Z')), 6 * 10000 + 6 * 15000);
   const matches = [{ customerId: 'cus_1', personId: 'p1', matchedBy: 'email' }];
-  const [firstYear] = revenueMilestones(moves, matches, 'first_year', now);
+  const [firstYear] = revenueMilestones(moves, matches, 'first_year', now, SAME).milestones;
   assert.deepEqual(firstYear, {
     personId: 'p1',
     milestone: 'customer',
@@ -116,13 +120,20 @@ test("a customer milestone is worth its first year's subscription revenue, or al
     value: 1500,
   });
   // 15 January 2025 to 15 June 2026: 18 anniversaries before 1 July 2026
-  assert.equal(revenueMilestones(moves, matches, 'lifetime', now)[0]!.value, 600 + 12 * 150);
+  assert.equal(
+    revenueMilestones(moves, matches, 'lifetime', now, SAME).milestones[0]!.value,
+    600 + 12 * 150,
+  );
   // a first year not yet over counts the months so far
   const early = Date.parse('2025-03-01T00:00:00Z');
-  assert.equal(revenueMilestones(moves, matches, 'first_year', early)[0]!.value, 200);
+  assert.equal(
+    revenueMilestones(moves, matches, 'first_year', early, SAME).milestones[0]!.value,
+    200,
+  );
   // an unmatched customer reaches no one
   assert.deepEqual(
-    revenueMilestones(moves, [{ ...matches[0]!, personId: null }], 'lifetime', now),
+    revenueMilestones(moves, [{ ...matches[0]!, personId: null }], 'lifetime', now, SAME)
+      .milestones,
     [],
   );
 });

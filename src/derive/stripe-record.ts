@@ -8,7 +8,9 @@ import { withWorkspaceLock } from './workspace-lock.js';
 import type { WebhookReceipt } from '../store/areas/webhook-receipts.js';
 import type { Store } from '../store/store.js';
 import type { CrmAppendResult, StripeFact } from '../store/types.js';
-import { deriveStripeMilestones, type MatchSummary } from './stripe-customers.js';
+import type { MatchSummary } from './stripe-customers.js';
+import { deriveStripeMilestones } from './stripe-milestones.js';
+import { crmMappingFor } from './crm-milestones.js';
 import { eventFact } from '../sources/stripe/index.js';
 
 export interface StripeRecorded extends CrmAppendResult, MatchSummary {
@@ -26,6 +28,7 @@ export async function deriveStripe(
   const derived = await deriveStripeMilestones(store, workspaceId, {
     value: settings.customerValue,
     now,
+    crm: await crmMappingFor(store, workspaceId),
   });
   await creditWorkspace(store, workspaceId, settings);
   return derived;

@@ -1,6 +1,8 @@
-// The MRR report of a workspace from its Stripe facts: per month (and currency) the MRR at the month's
-// end, its start, and the month's movements by kind; optionally each customer's months with its person.
-// Amounts in major units of their currency (as reports show them), computed in minor units first.
+// The MRR report of a workspace from its Stripe facts: per month the MRR at the month's end, its start,
+// and the month's movements by kind, in the workspace's currency (each movement at its day's rate,
+// src/revenue/mrr-fx.ts), and per month and currency as sold (`byCurrency`); optionally each customer's
+// months with its person. Amounts in major units (as reports show them), computed in minor units first.
+// A movement with no rate leaves its customer out of the converted months, named in `missingRates`.
 import {
   MOVEMENT_KINDS,
   toMajorUnits,
@@ -10,7 +12,13 @@ import {
 import type { Store } from '../store/store.js';
 import { matchStripeCustomers, matchSummary, type MatchSummary } from './stripe-customers.js';
 import { stripeRevenue } from './stripe-revenue.js';
-import { customerMonths } from '../revenue/index.js';
+import { convertMovements, customerMonths, movementRateNeeds } from '../revenue/index.js';
+import {
+  countMissing,
+  revenueRates,
+  workspaceCurrencyOf,
+  type RevenueMissingRate,
+} from './stripe-fx.js';
 
 export interface MrrMonth {
   month: string;
@@ -32,12 +40,26 @@ export interface MrrCustomerMonth {
   startMrr: number;
   mrr: number;
   movements: Record<MovementKind, number>;
+  /** The same month in the workspace's currency; null when a rate it needs is missing. */
+  converted: {
+    currency: string;
+    startMrr: number;
+    mrr: number;
+    movements: Record<MovementKind, number>;
+  } | null;
 }
 
 export interface MrrReport {
   from: string;
   to: string;
+  /** The workspace's currency: `months` are in it. */
+  currency: string;
+  /** Per month, in the workspace's currency (customers without every rate left out). */
   months: MrrMonth[];
+  /** Per month and currency as sold. */
+  byCurrency: MrrMonth[];
+  /** Currencies and days with no rate to the workspace's currency: those customers are not in `months`. */
+  missingRates: RevenueMissingRate[];
   customers?: MrrCustomerMonth[];
   matching: MatchSummary;
   /** What the mapping could not read (a discount never seen, a tiered price), per subscription. */
@@ -55,6 +77,54 @@ const byKind = (c: CustomerMonth): Record<MovementKind, number> => ({
   reactivation: c.reactivation,
 });
 
+/** Customer months summed per month and currency, in major units. */
+function monthTotals(rows: readonly CustomerMonth[]): MrrMonth[] {
+  const totals = new Map<
+    string,
+    { t: MrrMonth; start: number; end: number; m: Record<MovementKind, number> }
+  >();
+  for (const r of rows) {
+    const key = `${r.month} ${r.currency}`;
+    let t = totals.get(key);
+    if (!t) {
+      t = {
+        t: {
+          month: r.month,
+          currency: r.currency,
+          startMrr: 0,
+          mrr: 0,
+          movements: zero(),
+          customers: 0,
+          churnedCustomers: 0,
+        },
+        start: 0,
+        end: 0,
+        m: zero(),
+      };
+      totals.set(key, t);
+    }
+    t.start += r.startMrr;
+    t.end += r.endMrr;
+    for (const [k, v] of Object.entries(byKind(r)) as Array<[MovementKind, number]>) t.m[k] += v;
+    if (r.endMrr > 0) t.t.customers++;
+    if (r.churned) t.t.churnedCustomers++;
+  }
+  return [...totals.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, { t, start, end, m }]) => ({
+      ...t,
+      startMrr: toMajorUnits(start, t.currency),
+      mrr: toMajorUnits(end, t.currency),
+      movements: majorKinds(m, t.currency),
+    }));
+}
+
+const majorKinds = (m: Record<MovementKind, number>, currency: string) =>
+  Object.fromEntries(MOVEMENT_KINDS.map((k) => [k, toMajorUnits(m[k], currency)])) as Record<
+    MovementKind,
+    number
+  >;
+
 /** Months from `from` through `to` (`YYYY-MM`), from a workspace's Stripe facts. */
 export async function mrrReport(
   store: Store,
@@ -63,72 +133,46 @@ export async function mrrReport(
 ): Promise<MrrReport> {
   const facts = await store.stripeFacts(workspaceId);
   const { movements, issues } = stripeRevenue(facts);
-  const rows = customerMonths(movements, opts.to).filter(
-    (r) => r.month >= opts.from && r.month <= opts.to,
-  );
+  const inRange = (r: CustomerMonth) => r.month >= opts.from && r.month <= opts.to;
+  const rows = customerMonths(movements, opts.to).filter(inRange);
+  const currency = await workspaceCurrencyOf(store, workspaceId);
+  const rateOf = await revenueRates(store, workspaceId, currency, movementRateNeeds(movements));
+  const converted = convertMovements(movements, currency, rateOf);
+  const convertedRows = customerMonths(converted.movements, opts.to).filter(inRange);
   const matches = await matchStripeCustomers(store, workspaceId, facts);
   const person = new Map(matches.map((m) => [m.customerId, m.personId]));
-  const totals = new Map<string, MrrMonth & { minor: { start: number; end: number } }>();
-  const moved = new Map<string, Record<MovementKind, number>>();
-  for (const r of rows) {
-    const key = `${r.month} ${r.currency}`;
-    let t = totals.get(key);
-    if (!t) {
-      t = {
-        month: r.month,
-        currency: r.currency,
-        startMrr: 0,
-        mrr: 0,
-        movements: zero(),
-        customers: 0,
-        churnedCustomers: 0,
-        minor: { start: 0, end: 0 },
-      };
-      totals.set(key, t);
-      moved.set(key, zero());
-    }
-    t.minor.start += r.startMrr;
-    t.minor.end += r.endMrr;
-    const m = moved.get(key)!;
-    for (const [k, v] of Object.entries(byKind(r)) as Array<[MovementKind, number]>) m[k] += v;
-    if (r.endMrr > 0) t.customers++;
-    if (r.churned) t.churnedCustomers++;
-  }
-  const major = (v: number, currency: string) => toMajorUnits(v, currency);
-  const months = [...totals.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([key, t]) => {
-      const m = moved.get(key)!;
-      return {
-        month: t.month,
-        currency: t.currency,
-        startMrr: major(t.minor.start, t.currency),
-        mrr: major(t.minor.end, t.currency),
-        movements: Object.fromEntries(
-          MOVEMENT_KINDS.map((k) => [k, major(m[k], t.currency)]),
-        ) as Record<MovementKind, number>,
-        customers: t.customers,
-        churnedCustomers: t.churnedCustomers,
-      };
-    });
   const report: MrrReport = {
     from: opts.from,
     to: opts.to,
-    months,
+    currency,
+    months: monthTotals(convertedRows),
+    byCurrency: monthTotals(rows),
+    missingRates: countMissing(converted.missing),
     matching: matchSummary(matches),
     issues: issues.map((i) => ({ subscriptionId: i.subscriptionId, message: i.message })),
   };
-  if (opts.perCustomer)
-    report.customers = rows.map((r) => ({
-      customerId: r.customerId,
-      personId: person.get(r.customerId) ?? null,
-      month: r.month,
-      currency: r.currency,
-      startMrr: major(r.startMrr, r.currency),
-      mrr: major(r.endMrr, r.currency),
-      movements: Object.fromEntries(
-        Object.entries(byKind(r)).map(([k, v]) => [k, major(v, r.currency)]),
-      ) as Record<MovementKind, number>,
-    }));
+  if (opts.perCustomer) {
+    const convertedOf = new Map(convertedRows.map((r) => [`${r.customerId} ${r.month}`, r]));
+    report.customers = rows.map((r) => {
+      const c = convertedOf.get(`${r.customerId} ${r.month}`);
+      return {
+        customerId: r.customerId,
+        personId: person.get(r.customerId) ?? null,
+        month: r.month,
+        currency: r.currency,
+        startMrr: toMajorUnits(r.startMrr, r.currency),
+        mrr: toMajorUnits(r.endMrr, r.currency),
+        movements: majorKinds(byKind(r), r.currency),
+        converted: c
+          ? {
+              currency,
+              startMrr: toMajorUnits(c.startMrr, currency),
+              mrr: toMajorUnits(c.endMrr, currency),
+              movements: majorKinds(byKind(c), currency),
+            }
+          : null,
+      };
+    });
+  }
   return report;
 }

@@ -10,7 +10,7 @@ import { FIXTURE_NAMES, fixture, fixtureText } from '../test-helpers/stripe-fixt
 import type { WebhookReceipt } from '../store/areas/webhook-receipts.js';
 import { backfillFact, eventFact } from '../sources/stripe/index.js';
 import { recordStripeReceipts } from './stripe-record.js';
-import { stripeCustomerMonths } from './stripe-revenue.js';
+import { historiesFromFacts, stripeCustomerMonths } from './stripe-revenue.js';
 
 const receipts = (ws: string): WebhookReceipt[] =>
   [...FIXTURE_NAMES].reverse().map((name) => ({
@@ -100,15 +100,39 @@ test('a backfilled object read again unchanged is the same fact; changed, a new 
       erased: 0,
     });
     const stored = await store.stripeFacts('w');
+    // a backfilled object is dated by its own `created`, its read time beside it
+    const created = Date.parse('2026-01-01T00:00:00Z');
     assert.deepEqual(
-      stored.map((f) => [f.origin, f.objectType, f.occurredAt]),
+      stored.map((f) => [
+        f.origin,
+        f.objectType,
+        f.occurredAt,
+        f.origin === 'event' ? 0 : f.readAt,
+      ]),
       [
-        ['event', 'customer', Date.parse('2026-01-01T00:00:00Z')],
-        ['backfill', 'subscription', NOW],
-        ['backfill', 'subscription', NOW + 2000],
+        ['event', 'customer', created, 0],
+        ['backfill', 'subscription', created, NOW],
+        ['backfill', 'subscription', created, NOW + 2000],
       ],
     );
     assert.deepEqual(await store.stripeFacts('other'), []);
+    // reads of one object share its time: the later read stands for it, whatever order they came in
+    const seats = (q: number) => {
+      const copy = JSON.parse(JSON.stringify(sub)) as {
+        items: { data: Array<{ quantity: number }> };
+      };
+      copy.items.data[0]!.quantity = q;
+      return copy;
+    };
+    await store.appendStripeFacts('w2', [
+      backfillFact('subscriptions', seats(8), NOW + 5000),
+      backfillFact('subscriptions', seats(4), NOW + 4000),
+    ]);
+    const { histories } = historiesFromFacts(await store.stripeFacts('w2'));
+    assert.deepEqual(
+      histories.flatMap((h) => h.states.map((st) => st.items[0]!.quantity)),
+      [8],
+    );
     // two appends of the same new fact at once: read back once
     const d = backfillFact('subscriptions', { ...sub, quantity: 11 }, NOW + 3000);
     await Promise.all([store.appendStripeFacts('w', [d]), store.appendStripeFacts('w', [d])]);

@@ -33,6 +33,20 @@ export interface StripeRevenue {
   issues: MappingIssue[];
 }
 
+/** As of when a fact tells its object's state: an event's time, a backfilled object's read. */
+const knownAt = (f: StripeFact) =>
+  f.origin === 'event' ? f.occurredAt : (f.readAt ?? f.occurredAt);
+
+/**
+ * Whether fact `a` tells a later state than `b`: a backfilled object is dated by its own `created`, the
+ * same in every read, so its reads are told apart by when they were read (then by the object's time).
+ */
+function laterRead(a: StripeFact, b: StripeFact): boolean {
+  const ka = knownAt(a);
+  const kb = knownAt(b);
+  return ka !== kb ? ka > kb : a.occurredAt > b.occurredAt;
+}
+
 /** Subscription histories from the facts. */
 export function historiesFromFacts(facts: readonly StripeFact[]): {
   histories: SubscriptionHistory[];
@@ -77,7 +91,7 @@ export function historiesFromFacts(facts: readonly StripeFact[]): {
     const id = b.parsed.subscription.id;
     if (seen.has(id)) continue;
     const had = latest.get(id);
-    if (!had || had.fact.occurredAt < b.fact.occurredAt) latest.set(id, b);
+    if (!had || laterRead(b.fact, had.fact)) latest.set(id, b);
   }
   for (const b of latest.values()) snapshots.push(...backfillSnapshots(b.parsed, lookups, issues));
   return { histories: historiesFromSnapshots(snapshots), issues };
@@ -107,7 +121,7 @@ export function customerKeys(facts: readonly StripeFact[]): Map<string, StripeFa
   for (const f of facts) {
     if (f.objectType !== 'customer') continue;
     const had = out.get(f.objectId);
-    if (!had || had.occurredAt <= f.occurredAt) out.set(f.objectId, f);
+    if (!had || !laterRead(had, f)) out.set(f.objectId, f);
   }
   return out;
 }

@@ -4,3 +4,15 @@ export { minorUnitExponent, toMajorUnits } from './currency.js';
 export { monthsPerInterval, periodAt, addMonthsClamped } from './billing-periods.js';
 export { subscriptionMrrAt, subscriptionMrrSteps, type MrrStep } from './subscription-mrr.js';
 export { mrrMovements, customerMonths, monthOf } from './movements.js';
+export {
+  anniversaryMrr,
+  anniversaryRateNeeds,
+  convertedRevenue,
+  convertMovements,
+  distinctNeeds,
+  movementRateNeeds,
+  utcDay,
+  type ConvertedMovements,
+  type RateNeed,
+  type RateOf,
+} from './mrr-fx.js';

@@ -37,6 +37,7 @@ import { LiveDeriver } from '../derive/live-derive.js';
 import { JournalLoader, type LoaderStatus } from '../store/journal-loader.js';
 import { RateLimiter } from '../collect/rate-limit.js';
 import { WriteKeyCache } from '../collect/write-keys.js';
+import { forgetReceivers } from '../connectors/receiver-cache.js';
 import { RedactionRulesCache } from '../derive/redaction-settings.js';
 import { privacyRoutes } from './routes/privacy.js';
 import { workspacesRoutes } from './routes/workspaces.js';
@@ -176,7 +177,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     dataDir: deps.config.dataDir,
     redactParams: deps.config.redactParams,
     flush: flushDerived,
-    forgetWriteKeys: () => writeKeys.clear(),
+    forgetWriteKeys: () => {
+      writeKeys.clear();
+      forgetReceivers(deps.store);
+    },
   });
   // connector secrets are sealed under the install's key (config/secret-key.ts)
   const box = secretBox(deps.secretKey ?? resolveSecretKey(deps.config.dataDir).key);

@@ -43,6 +43,14 @@ test('GET /api/openapi.json is a valid OpenAPI 3.1 document holding every route,
       { secretKey: [] },
       { adminToken: [] },
     ]);
+    // the connectors' sync: the secret key or admin token, and the ad platforms' period
+    const sync = doc.paths['/api/connectors/{name}/sync']!.post!;
+    assert.deepEqual(sync.security, [{ secretKey: [] }, { adminToken: [] }]);
+    for (const n of ['query:from', 'query:to', 'query:wait'])
+      assert.ok(
+        sync.parameters!.some((p) => `${p.in}:${p.name}` === n),
+        `${n} missing`,
+      );
     // query parameters come from the route's zod schema
     const names = doc.paths['/api/reports/attribution']!.get!.parameters!.map(
       (p) => `${p.in}:${p.name}`,

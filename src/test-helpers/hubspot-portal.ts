@@ -141,6 +141,43 @@ export function portalAnswer(
     });
     return { answer: json(200, { status: 'COMPLETE', results }), at: { req, list: null, page: 0 } };
   }
+  // the incremental pass: objects modified at or after the filter's time, oldest first, by offset
+  const search = /^\/crm\/v3\/objects\/(contacts|deals)\/search$/.exec(path)?.[1] as
+    'contacts' | 'deals' | undefined;
+  if (req.method === 'POST' && search) {
+    const body = req.json as {
+      filterGroups: Array<{ filters: Array<{ value: string }> }>;
+      limit: number;
+      after?: string;
+    };
+    const since = Number(body.filterGroups[0]!.filters[0]!.value);
+    const all = [];
+    for (let i = 0; i < portal[search]; i++) {
+      const o = MAKERS[search](i);
+      if (Date.parse(o.updatedAt) >= since) all.push(o);
+    }
+    all.sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt));
+    const from = Number(body.after ?? 0);
+    const results = all.slice(from, from + body.limit).map((o) => {
+      const { propertiesWithHistory: _, ...plain } = o as typeof o & {
+        propertiesWithHistory?: unknown;
+      };
+      return plain;
+    });
+    const next =
+      from + body.limit < all.length
+        ? { paging: { next: { after: String(from + body.limit) } } }
+        : {};
+    return {
+      answer: json(200, { total: all.length, results, ...next }),
+      at: { req, list: null, page: 0 },
+    };
+  }
+  if (req.method === 'POST' && path === '/crm/v3/objects/deals/batch/read') {
+    const inputs = (req.json as { inputs: Array<{ id: string }> }).inputs;
+    const results = inputs.map(({ id }) => dealObject(Number(id) - 9_000_000));
+    return { answer: json(200, { status: 'COMPLETE', results }), at: { req, list: null, page: 0 } };
+  }
   if (path === '/crm/v3/pipelines/deals')
     return { answer: json(200, PIPELINES), at: { req, list: null, page: 0 } };
   return undefined;

@@ -3,6 +3,14 @@
 //   closedloop connect <hubspot|salesforce|pipedrive|stripe> --workspace W --webhook-secret S
 //     [--api-key K | --access-token T | --client-id I --client-secret C --refresh-token R]
 //     [--base-url U] [--login-url U] [--organization-id 00D...] [--webhook-user U]
+//   closedloop connect google-ads --workspace W --developer-token T --client-id I --client-secret C
+//     --refresh-token R --customer-id 123-456-7890 [--login-customer-id 111-222-3333]
+//   closedloop connect meta --workspace W --access-token T --ad-account-id act_123
+//   closedloop connect linkedin --workspace W (--access-token T | --refresh-token R --client-id I
+//     --client-secret C) --ad-account-id 123
+//   closedloop connect microsoft-ads --workspace W --developer-token T --client-id I --refresh-token R
+//     --account-id 123 --customer-id 456
+//   (the ad platforms also take --base-url U and --token-url U)
 //   closedloop connectors list --workspace W [--json]
 //   closedloop connectors remove <vendor> --workspace W
 import type { Command } from 'commander';
@@ -33,6 +41,13 @@ interface ConnectOptions {
   loginUrl?: string;
   organizationId?: string;
   webhookUser?: string;
+  developerToken?: string;
+  customerId?: string;
+  loginCustomerId?: string;
+  adAccountId?: string;
+  accountId?: string;
+  tokenUrl?: string;
+  multiCurrency?: boolean;
   dataDir?: string;
   json?: boolean;
 }
@@ -49,6 +64,13 @@ const FLAGS: Record<string, string> = {
   loginUrl: '--login-url',
   organizationId: '--organization-id',
   webhookUser: '--webhook-user',
+  developerToken: '--developer-token',
+  customerId: '--customer-id',
+  loginCustomerId: '--login-customer-id',
+  adAccountId: '--ad-account-id',
+  accountId: '--account-id',
+  tokenUrl: '--token-url',
+  multiCurrency: '--multi-currency',
   name: 'vendor',
   'x-closedloop-workspace': '--workspace',
 };
@@ -89,12 +111,16 @@ function vendorOf(name: string) {
 
 function describe(c: ConnectorView): string {
   const creds = Object.keys(c.credentials);
+  const options = Object.entries(c.options);
   return [
     `${c.name} connector set`,
-    `  webhook secret  ${c.webhookSecret ?? 'not set'}`,
+    ...(c.webhookPath ? [`  webhook secret  ${c.webhookSecret ?? 'not set'}`] : []),
     `  credentials     ${creds.length ? creds.map((k) => `${k}: set`).join(', ') : 'none'}`,
+    ...(options.length
+      ? [`  settings        ${options.map(([k, v]) => `${k}: ${String(v)}`).join(', ')}`]
+      : []),
     `  base URL        ${c.baseUrl ?? '(the vendor default)'}`,
-    `  webhook URL     <this server's public URL>${c.webhookPath}`,
+    ...(c.webhookPath ? [`  webhook URL     <this server's public URL>${c.webhookPath}`] : []),
     '',
   ].join('\n');
 }
@@ -119,14 +145,27 @@ export function register(program: Command): void {
     .option('--login-url <url>', 'Salesforce login URL (https://test.salesforce.com for sandboxes)')
     .option('--organization-id <id>', "Salesforce: accept only this org's Outbound Messages")
     .option('--webhook-user <name>', "Pipedrive: the webhook's Basic-auth user name")
+    .option('--developer-token <token>', 'Google Ads or Microsoft Advertising developer token')
+    .option(
+      '--customer-id <id>',
+      'Google Ads: the account pulled; Microsoft Advertising: its customer',
+    )
+    .option('--login-customer-id <id>', 'Google Ads: the manager account the access goes through')
+    .option('--ad-account-id <id>', 'Meta (act_...) or LinkedIn ad account pulled')
+    .option('--account-id <id>', 'Microsoft Advertising: the account pulled')
+    .option('--token-url <url>', "ad platforms: the OAuth token endpoint, when not the platform's")
+    .option(
+      '--multi-currency',
+      'Salesforce: a multi-currency org (amounts read with CurrencyIsoCode)',
+    )
     .option('--data-dir <dir>', 'data directory')
     .option('--json', 'print JSON')
     .action(async (vendor: string, opts: ConnectOptions) => {
       const name = vendorOf(vendor);
-      const body: Record<string, string> = {};
+      const body: Record<string, string | boolean> = {};
       for (const field of Object.keys(FLAGS)) {
         const v = (opts as unknown as Record<string, unknown>)[field];
-        if (typeof v === 'string') body[field] = v;
+        if (typeof v === 'string' || v === true) body[field] = v;
       }
       const { connector } = await withData(opts.dataDir, {
         local: async (store) => {
@@ -179,7 +218,7 @@ export function register(program: Command): void {
           credentials: Object.keys(c.credentials).join(',') || '-',
           baseUrl: c.baseUrl ?? '-',
           lastSync: c.lastSync ? `${c.lastSync.at} ${c.lastSync.status}` : '-',
-          webhookPath: c.webhookPath,
+          webhookPath: c.webhookPath ?? '-',
         })),
         false,
       );

@@ -1,5 +1,6 @@
-// `closedloop sync <vendor> --workspace W`: a connector's backfill or incremental pull from its stored
-// cursor, with a progress bar (objects read, new facts, errors). Beside a running server it asks the
+// `closedloop sync <vendor> --workspace W [--from D --to D]`: a connector's backfill or incremental pull
+// from its stored cursor, with a progress bar (objects read, new facts, errors; an ad platform's cost
+// rows and days stored). --from/--to: an ad platform's days to read (default from its cursor). Beside a running server it asks the
 // server to run it (POST /api/connectors/:name/sync) and follows its progress in the connector's
 // lastSync; without one it runs on the store it opens. Exit 1 when the sync failed (it resumes where it
 // stopped when run again), 2 for a usage error (an unknown vendor, Stripe before its sync exists).
@@ -8,7 +9,11 @@ import { Presets, SingleBar } from 'cli-progress';
 import { ConnectorError } from '../../connectors/errors.js';
 import { connectorName, type ConnectorView } from '../../connectors/settings.js';
 import { syncConnector, type SyncProgress } from '../../connectors/sync.js';
-import { CONNECTOR_NAMES, type ConnectorName } from '../../connectors/vendors.js';
+import {
+  CONNECTOR_NAMES,
+  isAdConnectorName,
+  type ConnectorName,
+} from '../../connectors/vendors.js';
 import { batchedCrmIntake } from '../../derive/crm-intake.js';
 import { withData } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -17,6 +22,8 @@ import { localBox } from './connect.js';
 
 interface SyncOptions {
   workspace: string;
+  from?: string;
+  to?: string;
   dataDir?: string;
   json?: boolean;
 }
@@ -30,7 +37,13 @@ interface Outcome {
   message: string | null;
 }
 
-const FLAGS = { name: 'vendor', 'x-closedloop-workspace': '--workspace', credentials: 'vendor' };
+const FLAGS = {
+  name: 'vendor',
+  'x-closedloop-workspace': '--workspace',
+  credentials: 'vendor',
+  from: '--from',
+  to: '--to',
+};
 
 function vendorOf(name: string): ConnectorName {
   try {
@@ -41,11 +54,13 @@ function vendorOf(name: string): ConnectorName {
   }
 }
 
-function progressBar(name: string, show: boolean) {
+function progressBar(name: ConnectorName, show: boolean) {
   if (!show) return undefined;
   const bar = new SingleBar(
     {
-      format: ` ${name} sync | {value} objects read | {inserted} new facts | {errors} errors`,
+      format: isAdConnectorName(name)
+        ? ` ${name} sync | {value} cost rows stored | {errors} errors`
+        : ` ${name} sync | {value} objects read | {inserted} new facts | {errors} errors`,
       hideCursor: true,
     },
     Presets.shades_classic,
@@ -70,6 +85,8 @@ async function local(
     const r = await syncConnector(store, localBox(o.dataDir), o.workspace, name, {
       intake: batchedCrmIntake(store, o.workspace),
       onProgress: (p) => bar?.update(p),
+      from: o.from,
+      to: o.to,
     });
     return { name, status: r.status, rows: r.rows, errors: r.errors, message: r.message };
   } catch (err) {
@@ -86,7 +103,10 @@ async function remote(
   o: SyncOptions,
   bar: ReturnType<typeof progressBar>,
 ): Promise<Outcome> {
-  await server.call('POST', `/api/connectors/${name}/sync`, { workspace: o.workspace });
+  await server.call('POST', `/api/connectors/${name}/sync`, {
+    workspace: o.workspace,
+    query: { from: o.from, to: o.to },
+  });
   for (;;) {
     const { connectors } = await server.call<{ connectors: ConnectorView[] }>(
       'GET',
@@ -115,6 +135,8 @@ export function register(program: Command): void {
       `Run a connector's backfill or incremental pull from its stored cursor (${CONNECTOR_NAMES.join(', ')})`,
     )
     .requiredOption('--workspace <id>', 'workspace id')
+    .option('--from <day>', 'ad platforms: the first day to read (YYYY-MM-DD, with --to)')
+    .option('--to <day>', 'ad platforms: the last day to read')
     .option('--data-dir <dir>', 'data directory')
     .option('--json', 'print JSON')
     .action(async (vendor: string, o: SyncOptions) => {
@@ -133,7 +155,7 @@ export function register(program: Command): void {
       if (o.json) process.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
       else
         process.stdout.write(
-          `${name} sync ${outcome.status}: ${outcome.rows} objects read, ${outcome.errors} errors${outcome.message ? `; ${outcome.message}` : ''}\n`,
+          `${name} sync ${outcome.status}: ${outcome.rows} ${isAdConnectorName(name) ? 'cost rows' : 'objects'} read, ${outcome.errors} errors${outcome.message ? `; ${outcome.message}` : ''}\n`,
         );
       if (outcome.status === 'failed') {
         process.stderr.write(`the ${name} sync failed; run it again to resume where it stopped\n`);

@@ -120,7 +120,8 @@ test('POST /api/connectors/:name/sync runs the backfill; GET /api/connectors sho
       .sync;
     assert.equal(result.status, 'ok');
     assert.equal(result.inserted, 0);
-    assert.equal(result.rows, 126);
+    // incremental: only the objects modified since the first pass's latest change are read again
+    assert.ok(result.rows > 0 && result.rows < 126, `${result.rows} objects read again`);
 
     const stripe = await post('/api/connectors/stripe/sync');
     assert.equal(stripe.status, 404);

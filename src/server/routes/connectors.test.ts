@@ -26,6 +26,14 @@ const SECRETS = {
   sfClientSecret: 'sf-scan-consumer-secret-1234',
   pdHook: 'pd-scan-password-q9w8e7r6',
   pdKey: 'pd-scan-api-token-z1x2c3v4',
+  googleDevToken: 'DEVTOKEN-scan-9z8y7x6w5v',
+  googleClientSecret: 'GOCSPX-scan-client-secret-42',
+  googleRefresh: '1//scan-google-refresh-token-77',
+  metaToken: 'EAAB-scan-meta-system-user-token',
+  linkedinToken: 'AQV-scan-linkedin-access-token-55',
+  linkedinRefresh: 'AQX-scan-linkedin-refresh-token-66',
+  msDevToken: 'MSDEV-scan-developer-token-88',
+  msRefresh: 'M.R3_BAY.scan-microsoft-refresh-99',
   secretKey: 'the-install-secret-key-for-the-scan-test-0123456789',
 };
 
@@ -101,7 +109,8 @@ test('PUT, GET and DELETE /api/connectors: per-vendor fields, merge on change, u
     assert.equal(unknown.status, 400);
     assert.deepEqual(unknown.json().error, {
       code: 'unknown_connector',
-      message: 'unknown connector "zoho"; known: hubspot, salesforce, pipedrive, stripe',
+      message:
+        'unknown connector "zoho"; known: hubspot, salesforce, pipedrive, stripe, google-ads, meta, linkedin, microsoft-ads',
       field: 'name',
     });
     const stray = await put('stripe', { webhookSecret: SECRETS.stripeHook, clientId: 'x' });
@@ -184,6 +193,104 @@ test('PUT, GET and DELETE /api/connectors: per-vendor fields, merge on change, u
         ],
         ['stripe', 'set', { apiKey: 'set' }, {}],
       ],
+    );
+
+    // the ad platforms: their own fields, validated by name; no webhook
+    const badCustomer = await put('google-ads', { customerId: '12-34' });
+    assert.deepEqual(
+      [badCustomer.status, (badCustomer.json().error as { field: string }).field],
+      [400, 'customerId'],
+    );
+    const noHook = await put('meta', { webhookSecret: 'x' });
+    assert.equal((noHook.json().error as { field: string }).field, 'webhookSecret');
+    const google = await put('google-ads', {
+      developerToken: SECRETS.googleDevToken,
+      clientId: 'scan.apps.googleusercontent.com',
+      clientSecret: SECRETS.googleClientSecret,
+      refreshToken: SECRETS.googleRefresh,
+      customerId: '123-456-7890',
+      loginCustomerId: '111-222-3333',
+      baseUrl: 'http://127.0.0.1:9/google',
+      tokenUrl: 'http://127.0.0.1:9/token',
+    });
+    assert.equal(google.status, 201);
+    assert.deepEqual(
+      { ...(google.json().connector as object), updatedAt: null },
+      {
+        name: 'google-ads',
+        webhookSecret: null,
+        credentials: {
+          developerToken: 'set',
+          clientId: 'set',
+          clientSecret: 'set',
+          refreshToken: 'set',
+        },
+        baseUrl: 'http://127.0.0.1:9/google',
+        options: {
+          customerId: '123-456-7890',
+          loginCustomerId: '111-222-3333',
+          tokenUrl: 'http://127.0.0.1:9/token',
+        },
+        webhookPath: null,
+        lastSync: null,
+        resumable: false,
+        updatedAt: null,
+      },
+    );
+    await put('meta', { accessToken: SECRETS.metaToken, adAccountId: 'act_1234567890' });
+    await put('linkedin', {
+      accessToken: SECRETS.linkedinToken,
+      refreshToken: SECRETS.linkedinRefresh,
+      clientId: 'li-client',
+      clientSecret: SECRETS.linkedinRefresh.replace('AQX', 'CS'),
+      adAccountId: '507404993',
+    });
+    await put('microsoft-ads', {
+      developerToken: SECRETS.msDevToken,
+      clientId: '0000-ms-app',
+      refreshToken: SECRETS.msRefresh,
+      accountId: '149012345',
+      customerId: '251234567',
+    });
+    // a sync that fails at once (nothing listens on port 9): its status words hold no secret
+    const failedSync = await s.call(
+      '/api/connectors/google-ads/sync?wait=true&from=2026-11-01&to=2026-11-02',
+      {
+        method: 'POST',
+        body: '{}',
+      },
+    );
+    assert.equal(failedSync.status, 200, failedSync.text);
+    assert.equal((failedSync.json().sync as { status: string }).status, 'failed');
+    const badPeriod = await s.call('/api/connectors/meta/sync?from=2026-11-01', {
+      method: 'POST',
+      body: '{}',
+    });
+    assert.deepEqual(
+      [badPeriod.status, (badPeriod.json().error as { field: string }).field],
+      [400, 'to'],
+    );
+    const ads = ((await s.call('/api/connectors')).json().connectors as Record<string, unknown>[])
+      .filter((c) => ['google-ads', 'meta', 'linkedin', 'microsoft-ads'].includes(c.name as string))
+      .map((c) => [c.name, c.credentials, c.webhookPath]);
+    assert.deepEqual(ads, [
+      [
+        'google-ads',
+        { developerToken: 'set', clientId: 'set', clientSecret: 'set', refreshToken: 'set' },
+        null,
+      ],
+      [
+        'linkedin',
+        { accessToken: 'set', refreshToken: 'set', clientId: 'set', clientSecret: 'set' },
+        null,
+      ],
+      ['meta', { accessToken: 'set' }, null],
+      ['microsoft-ads', { developerToken: 'set', clientId: 'set', refreshToken: 'set' }, null],
+    ]);
+    assert.equal(
+      (await s.call(`/hooks/google-ads/${s.workspace.id}`, { method: 'POST', body: '{}' }, false))
+        .status,
+      404,
     );
 
     // the webhooks, accepted and refused, each vendor

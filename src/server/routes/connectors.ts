@@ -34,7 +34,7 @@ const NameParams = z.object({ name: z.string().max(100) });
 const ConnectorBody = z
   .record(z.string(), z.unknown())
   .describe(
-    `The connector's settings (one shape per vendor: ${CONNECTOR_NAMES.join(', ')}): webhookSecret, baseUrl, and apiKey | accessToken | clientId, clientSecret, refreshToken; salesforce: loginUrl, organizationId; pipedrive: webhookUser. A field left out keeps its stored value; null clears it.`,
+    `The connector's settings (one shape per vendor: ${CONNECTOR_NAMES.join(', ')}): webhookSecret, baseUrl, and apiKey | accessToken | clientId, clientSecret, refreshToken; salesforce: loginUrl, organizationId, multiCurrency; pipedrive: webhookUser; google-ads: developerToken, customerId, loginCustomerId, tokenUrl; meta: adAccountId; linkedin: adAccountId, tokenUrl; microsoft-ads: developerToken, accountId, customerId, tokenUrl. A field left out keeps its stored value; null clears it.`,
   );
 
 const SyncQuery = z.object({
@@ -42,6 +42,12 @@ const SyncQuery = z.object({
     .enum(['true', 'false'])
     .optional()
     .describe('true: answer when the sync has ended, with its result (default: 202 at once)'),
+  from: z
+    .string()
+    .max(10)
+    .optional()
+    .describe('ad platforms: the first day to read, YYYY-MM-DD (with to; default from the cursor)'),
+  to: z.string().max(10).optional().describe('ad platforms: the last day to read, YYYY-MM-DD'),
 });
 
 /** A workspace's connectors: set (secrets encrypted at rest), list (never a secret), delete, sync. */
@@ -65,8 +71,7 @@ export function connectorsRoutes(fastify: FastifyInstance, store: Store, box: Se
     {
       config: secret,
       schema: {
-        summary:
-          'Set a connector (hubspot, salesforce, pipedrive, stripe); secrets are encrypted at rest',
+        summary: `Set a connector (${CONNECTOR_NAMES.join(', ')}); secrets are encrypted at rest`,
         params: NameParams,
         body: ConnectorBody.optional(),
       },
@@ -106,7 +111,7 @@ export function connectorsRoutes(fastify: FastifyInstance, store: Store, box: Se
       config: secret,
       schema: {
         summary:
-          "Run a connector's backfill or incremental pull (hubspot, salesforce, pipedrive) from its stored cursor; its progress and status are the connector's lastSync",
+          "Run a connector's backfill or incremental pull from its stored cursor (an ad platform's costs over from..to when given); its progress and status are the connector's lastSync",
         params: NameParams,
         querystring: SyncQuery,
       },
@@ -117,6 +122,8 @@ export function connectorsRoutes(fastify: FastifyInstance, store: Store, box: Se
         const workspaceId = workspaceOf(req).id;
         const started = await startConnectorSync(store, box, workspaceId, name, {
           intake: batchedCrmIntake(store, workspaceId),
+          from: req.query.from,
+          to: req.query.to,
         });
         const told = started.done.then(
           (r) => {

@@ -275,3 +275,77 @@ test('pipedrive: v2 and v1 deliveries with the Basic-auth password (and user whe
     await s.close();
   }
 });
+
+test("a receiver's connector is cached, yet a secret changed, a connector removed or a workspace deleted takes effect at the next delivery", async () => {
+  const s = await startTestServer();
+  try {
+    const path = `/hooks/stripe/${s.workspace.id}`;
+    const now = Math.floor(Date.now() / 1000);
+    let n = 0;
+    const deliver = (secret: string, wsPath = path) => {
+      const body = JSON.stringify({
+        id: `evt_cache_${n++}`,
+        object: 'event',
+        api_version: '2024-06-20',
+        created: now,
+        type: 'charge.succeeded',
+        data: { object: { id: `ch_cache_${n}`, object: 'charge', amount: 100, currency: 'usd' } },
+        livemode: false,
+        pending_webhooks: 1,
+        request: { id: null, idempotency_key: null },
+      });
+      return post(s, wsPath, body, {
+        'content-type': 'application/json',
+        'stripe-signature': stripeSignatureHeader(body, secret, now),
+      });
+    };
+    await connect(s, 'stripe', { webhookSecret: STRIPE_SECRET });
+    assert.equal((await deliver(STRIPE_SECRET)).status, 200);
+    // a burst does not read the connector once a delivery (the receipt loader may read it meanwhile)
+    let reads = 0;
+    const getConnector = s.store.getConnector.bind(s.store);
+    s.store.getConnector = (ws, vendor) => {
+      reads++;
+      return getConnector(ws, vendor);
+    };
+    for (let i = 0; i < 5; i++) assert.equal((await deliver(STRIPE_SECRET)).status, 200);
+    assert.ok(reads < 5, `${reads} reads`);
+    s.store.getConnector = getConnector;
+
+    // rotated: the old secret is refused at once, the new one accepted
+    await connect(s, 'stripe', { webhookSecret: 'whsec_rotated_0123456789abcdef' });
+    assert.equal((await deliver(STRIPE_SECRET)).status, 401);
+    assert.equal((await deliver('whsec_rotated_0123456789abcdef')).status, 200);
+    // removed: no receiver at once
+    const removed = await fetch(`${s.base}/api/connectors/stripe`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${s.secretKey}` },
+    });
+    assert.equal(removed.status, 200);
+    assert.equal((await deliver('whsec_rotated_0123456789abcdef')).status, 404);
+
+    // a deleted workspace's receiver stops at once too
+    const other = await createWorkspace(s.store, {
+      name: 'Other',
+      currency: 'USD',
+      timezone: 'UTC',
+    });
+    const otherPath = `/hooks/stripe/${other.workspace.id}`;
+    const put = await fetch(`${s.base}/api/connectors/stripe`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${other.secretKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ webhookSecret: STRIPE_SECRET }),
+    });
+    assert.equal(put.status, 201);
+    assert.equal((await deliver(STRIPE_SECRET, otherPath)).status, 200);
+    const del = await fetch(`${s.base}/api/workspaces/${other.workspace.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${s.adminToken}` },
+    });
+    assert.equal(del.status, 200);
+    assert.equal((await deliver(STRIPE_SECRET, otherPath)).status, 404);
+    assert.equal((await receipts(s, 'stripe', other.workspace.id)).length, 0);
+  } finally {
+    await s.close();
+  }
+});

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { receiveWebhook } from '../../connectors/receive.js';
-import { CONNECTOR_NAMES } from '../../connectors/vendors.js';
+import { WEBHOOK_CONNECTOR_NAMES } from '../../connectors/vendors.js';
 import type { Store } from '../../store/store.js';
 import type { SecretBox } from '../../util/secret-box.js';
 import { access } from '../access.js';
@@ -42,7 +42,7 @@ export async function hooksRoutes(
       (_r, body, done) => done(null, body),
     );
     const app = scope.withTypeProvider<ZodTypeProvider>();
-    for (const name of CONNECTOR_NAMES) {
+    for (const name of WEBHOOK_CONNECTOR_NAMES) {
       app.post(
         `/hooks/${name}/:workspaceId`,
         {

@@ -37,7 +37,17 @@ test('MRR per month and per customer from the Stripe facts; bad queries and sett
       }>;
       customers: Array<{ customerId: string; month: string; mrr: number; personId: string | null }>;
       matching: { customers: number; matched: number; unmatched: number };
+      currency: string;
+      missingRates: unknown[];
+      byCurrency: Array<{ month: string; currency: string; mrr: number }>;
     };
+    // in the workspace's currency (Ada pays in it: no rate needed), and as sold
+    assert.equal(body.currency, s.workspace.currency);
+    assert.deepEqual(body.missingRates, []);
+    assert.deepEqual(
+      body.byCurrency.map((m) => [m.month, m.currency, m.mrr]),
+      body.months.map((m) => [m.month, 'usd', m.mrr]),
+    );
     assert.deepEqual(
       body.months.map((m) => [
         m.month,

@@ -37,7 +37,7 @@ export function revenueRoutes(fastify: FastifyInstance, store: Store): void {
       config: access.secret(),
       schema: {
         summary:
-          'MRR per month (at its end) and its movements by kind (new_business, expansion, contraction, churn, reactivation), from the Stripe facts; customers=true adds each customer month',
+          "MRR per month (at its end) and its movements by kind (new_business, expansion, contraction, churn, reactivation), from the Stripe facts, in the workspace's currency at each movement's day rate (missingRates names what had none) and per currency as sold (byCurrency); customers=true adds each customer month",
         querystring: MrrQuery,
       },
     },

@@ -27,7 +27,20 @@ import {
   type VendorErrorInfo,
 } from '../http/index.js';
 import {
+  ASSOCIATION_BATCH_LIMIT,
+  BACKFILL_HISTORY,
+  BACKFILL_PROPERTIES,
+  BATCH_READ_LIMIT,
+  HISTORY_PAGE_LIMIT,
+  MODIFIED_PROPERTY,
+  SEARCH_PAGE_LIMIT,
+  type HubSpotObjectList,
+  type SearchableList,
+} from './properties.js';
+import {
   HubSpotPayloadError,
+  parseBatchRead,
+  parseSearchPage,
   parseAssociationBatch,
   parseCrmObject,
   parseObjectPage,
@@ -37,74 +50,7 @@ import {
   type Pipeline,
 } from './schemas.js';
 
-/** The object lists a backfill reads. */
-export type HubSpotObjectList = 'contacts' | 'companies' | 'deals';
-
-// the stock lifecycle stages, each with a date property HubSpot sets when a contact enters it
-const LIFECYCLE_DATES = [
-  'subscriber',
-  'lead',
-  'marketingqualifiedlead',
-  'salesqualifiedlead',
-  'opportunity',
-  'customer',
-  'evangelist',
-  'other',
-].map((s) => `hs_lifecyclestage_${s}_date`);
-
-/** The properties a backfill and a re-fetch ask for (HubSpot ignores names a portal lacks). */
-export const BACKFILL_PROPERTIES: Record<HubSpotObjectList, readonly string[]> = {
-  contacts: [
-    'email',
-    'hs_additional_emails',
-    'phone',
-    'mobilephone',
-    'firstname',
-    'lastname',
-    'lifecyclestage',
-    'hs_lead_status',
-    ...LIFECYCLE_DATES,
-    'createdate',
-    'lastmodifieddate',
-    'associatedcompanyid',
-    'hs_analytics_source',
-    'hs_analytics_source_data_1',
-    'hs_analytics_source_data_2',
-    'hs_analytics_first_url',
-    // the tracker's anonymous id, when a form carried it into a contact property (docs/crm.md)
-    'closedloop_anonymous_id',
-  ],
-  companies: ['name', 'domain', 'lifecyclestage', 'createdate', 'hs_lastmodifieddate'],
-  deals: [
-    'dealname',
-    'amount',
-    'deal_currency_code',
-    'pipeline',
-    'dealstage',
-    'closedate',
-    'createdate',
-    'hs_lastmodifieddate',
-    'hs_is_closed',
-    'hs_is_closed_won',
-    'closed_lost_reason',
-    'closed_won_reason',
-    'hs_analytics_source',
-    'hs_analytics_source_data_1',
-    'hs_analytics_source_data_2',
-  ],
-};
-
-/** Properties read with their history: every stage a deal passed through, with its time. */
-export const BACKFILL_HISTORY: Record<HubSpotObjectList, readonly string[]> = {
-  contacts: [],
-  companies: [],
-  deals: ['dealstage'],
-};
-
-/** HubSpot answers at most this many objects a page when history is asked for. */
-export const HISTORY_PAGE_LIMIT = 50;
-/** Inputs of one v4 associations batch read. */
-export const ASSOCIATION_BATCH_LIMIT = 1000;
+export * from './properties.js';
 
 /** A retry or a throttle, as the client tells it: free of the token. */
 export type HubSpotClientLog = HttpClientLog;
@@ -156,6 +102,21 @@ export interface DealContacts {
   contacts: AssociatedObject[];
 }
 
+export interface SearchQuery {
+  /** The lower bound (ms) of the last-modified time. */
+  since: number;
+  after?: string | null;
+  /** Objects a page, at most 200. */
+  limit: number;
+}
+
+export interface SearchPage {
+  results: HubSpotCrmObject[];
+  /** Objects matching the query (more than a query can page through when over 10,000). */
+  total: number;
+  after: string | null;
+}
+
 /** Where a backfill stands: the list it is reading and the cursor within it. JSON, to be stored. */
 export interface BackfillCursor {
   stage: HubSpotObjectList | 'done';
@@ -191,6 +152,13 @@ export interface HubSpotClient {
   ): Promise<HubSpotCrmObject | null>;
   /** The deal pipelines and their stages. */
   dealPipelines(): Promise<Pipeline[]>;
+  /**
+   * One page of the objects modified at or after `since` (ms), oldest change first
+   * (`POST /crm/v3/objects/{type}/search`); without history, which search does not give.
+   */
+  searchPage(object: SearchableList, query: SearchQuery): Promise<SearchPage>;
+  /** These objects as they are now, with the backfill's properties and history (v3 batch read). */
+  batchRead(object: SearchableList, ids: readonly string[]): Promise<HubSpotCrmObject[]>;
   /** Contacts, then companies, then deals with their contacts, resumable from a cursor. */
   backfill(options?: {
     cursor?: BackfillCursor | null;
@@ -380,6 +348,51 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
     return http.decode(answer, req, parseCrmObject);
   }
 
+  async function searchPage(object: SearchableList, q: SearchQuery): Promise<SearchPage> {
+    const property = MODIFIED_PROPERTY[object];
+    const path = `/crm/v3/objects/${object}/search`;
+    const body = {
+      filterGroups: [
+        { filters: [{ propertyName: property, operator: 'GTE', value: String(q.since) }] },
+      ],
+      // one sort only (HubSpot's rule); ascending, so a query past 10,000 results resumes by time
+      sorts: [{ propertyName: property, direction: 'ASCENDING' }],
+      properties: BACKFILL_PROPERTIES[object],
+      limit: Math.min(SEARCH_PAGE_LIMIT, Math.max(1, q.limit)),
+      ...(q.after ? { after: q.after } : {}),
+    };
+    const shownAs = `${path} (${property} >= ${new Date(q.since).toISOString()}${q.after ? `, after ${q.after}` : ''})`;
+    const page = await http.getJson(
+      { method: 'POST', path, shown: shownAs, json: body },
+      parseSearchPage,
+    );
+    return { results: page.results, total: page.total, after: page.paging?.next?.after ?? null };
+  }
+
+  async function batchRead(
+    object: SearchableList,
+    ids: readonly string[],
+  ): Promise<HubSpotCrmObject[]> {
+    const out: HubSpotCrmObject[] = [];
+    const history = BACKFILL_HISTORY[object];
+    const size = history.length ? HISTORY_PAGE_LIMIT : BATCH_READ_LIMIT;
+    for (let i = 0; i < ids.length; i += size) {
+      const body = {
+        properties: BACKFILL_PROPERTIES[object],
+        ...(history.length ? { propertiesWithHistory: history } : {}),
+        inputs: ids.slice(i, i + size).map((id) => ({ id })),
+      };
+      // 207: some objects were deleted since the search; the rest are answered
+      out.push(
+        ...(await http.getJson(
+          { method: 'POST', path: `/crm/v3/objects/${object}/batch/read`, json: body },
+          parseBatchRead,
+        )),
+      );
+    }
+    return out;
+  }
+
   async function dealPipelines(): Promise<Pipeline[]> {
     return get('/crm/v3/pipelines/deals', parsePipelines);
   }
@@ -405,5 +418,5 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
   }
 
   // a plain object of closures: nothing on it holds the token
-  return { pages, dealContacts, getObject, dealPipelines, backfill };
+  return { pages, dealContacts, getObject, dealPipelines, searchPage, batchRead, backfill };
 }

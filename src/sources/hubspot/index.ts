@@ -10,3 +10,4 @@ export * from './contact-changes.js';
 export * from './deal-changes.js';
 export * from './webhook-changes.js';
 export * from './client.js';
+export * from './incremental.js';

@@ -177,3 +177,29 @@ export function parseAssociationBatch(value: unknown): HubSpotAssociationBatch {
 export function parsePipelines(value: unknown): Pipeline[] {
   return parseWith(HubSpotPipelines, value).results;
 }
+
+/**
+ * A page of `POST /crm/v3/objects/{type}/search`: `total` matches (of which at most 10,000 can be paged
+ * through), the objects without history (search gives none), and `paging.next.after`.
+ */
+export const HubSpotSearchPage = z.object({
+  total: z.number().int().nonnegative(),
+  results: z.array(HubSpotCrmObject),
+  paging: Paging,
+});
+export type HubSpotSearchPage = z.infer<typeof HubSpotSearchPage>;
+
+/** The answer to `POST /crm/v3/objects/{type}/batch/read` (200, or 207 when some ids are gone). */
+export const HubSpotBatchRead = z.object({
+  status: z.string(),
+  results: z.array(HubSpotCrmObject),
+  numErrors: z.number().int().optional(),
+  errors: z.array(z.looseObject({ category: z.string().optional() })).optional(),
+});
+
+export function parseSearchPage(value: unknown): HubSpotSearchPage {
+  return parseWith(HubSpotSearchPage, value);
+}
+export function parseBatchRead(value: unknown): HubSpotCrmObject[] {
+  return parseWith(HubSpotBatchRead, value).results;
+}

@@ -21,8 +21,13 @@ export interface StripeFact {
   objectType: string;
   objectId: string;
   customerId: string | null;
-  /** Epoch ms: the event's `created`, or when the backfill read the object. */
+  /**
+   * Epoch ms: the event's `created`; for a backfilled object its own `created` (when Stripe made it, no
+   * later than the read), so a re-read keeps the time an erasure's tombstone is compared with.
+   */
   occurredAt: number;
+  /** Epoch ms: when the backfill read the object (which of two reads is the later); unset for events. */
+  readAt?: number;
   body: string;
   match: {
     emails: string[];
@@ -129,8 +134,22 @@ const RESOURCE_TYPE: Record<StripeResource, string> = {
 };
 
 /**
+ * When a backfilled object came to be: its `created` (customers, subscriptions and invoices all carry
+ * one), never after the read; the read time when it has none (a deleted customer's stub). Not a period
+ * start or a payment time: those move between reads, and a tombstone must meet every read of an object
+ * the erased person had at the same time.
+ */
+export function backfillObjectTime(object: unknown, readAt: number): number {
+  const created = (object as { created?: unknown } | null)?.created;
+  return typeof created === 'number' && Number.isFinite(created) && created > 0
+    ? Math.min(created * 1000, readAt)
+    : readAt;
+}
+
+/**
  * A backfilled object as a fact, keyed by its content: the same object read again unchanged is the
- * same fact; a changed one is a new fact (the later read wins where they differ).
+ * same fact; a changed one is a new fact (the later read wins where they differ). Dated by the
+ * object's own time (backfillObjectTime), with the read time beside it.
  */
 export function backfillFact(
   resource: StripeResource,
@@ -155,7 +174,8 @@ export function backfillFact(
     objectType: type,
     objectId: id,
     customerId,
-    occurredAt: readAt,
+    occurredAt: backfillObjectTime(object, readAt),
+    readAt,
     body,
     match: resource === 'customers' ? customerMatchKeys(parseCustomer(object)) : noKeys(),
   };

@@ -2,7 +2,7 @@
 // object), appended once per key, and the revenue milestones the domain derives from them. The facts
 // are the payloads as Stripe sent them: MRR and its movements are computed from them in the domain
 // (src/revenue), so a better mapping re-reads history while the facts stay (docs/revenue.md).
-import type { CrmAppendResult, CrmChangeFact } from './crm.js';
+import type { CrmAppendResult, CrmChangeFact, CrmMilestoneMapping } from './crm.js';
 
 /** One Stripe payload as stored. */
 export interface StripeFact {
@@ -15,8 +15,13 @@ export interface StripeFact {
   objectId: string;
   /** The Stripe customer the payload belongs to, when it names one. */
   customerId: string | null;
-  /** Epoch ms: the event's `created`, or when the backfill read the object. */
+  /** Epoch ms: the event's `created`, or a backfilled object's own `created` (never after its read). */
   occurredAt: number;
+  /**
+   * Epoch ms: when a backfill read the object (stored as the row's recorded_at; read back for every
+   * fact, an event's being when it was stored). Orders two reads of one object.
+   */
+  readAt?: number;
   /** The event or object as JSON text, exactly as read. */
   body: string;
   /** A customer's keys to a person (stored as the CRM facts' are); empty lists for other objects. */
@@ -31,8 +36,19 @@ export interface RevenueMilestone {
   reachedAt: number;
   /** The fact that reached it (its key). */
   messageId: string;
-  /** In the workspace's reporting unit (major units of the customer's currency). */
-  value: number;
+  /** In major units of the workspace's currency; null when an exchange rate it needs is missing. */
+  value: number | null;
+}
+
+/** A person's CRM milestone of one name, as the CRM derive makes it (not read from the table). */
+export interface CrmReachedMilestone {
+  personId: string;
+  /** Epoch ms. */
+  reachedAt: number;
+  /** In the workspace's currency; null when the CRM gave no amount or it had no rate. */
+  value: number | null;
+  source: string;
+  messageId: string | null;
 }
 
 /** The milestone rows of this area carry this source (the CRM derive leaves them alone). */
@@ -45,9 +61,23 @@ export interface StripeStore {
   countStripeFacts(workspaceId: string): Promise<number>;
   /** The workspace's Stripe facts, by time then key. */
   stripeFacts(workspaceId: string): Promise<StripeFact[]>;
-  /** Replaces the workspace's revenue milestones (source `revenue:stripe`) with these; how many. */
+  /**
+   * Replaces the workspace's revenue milestones (source `revenue:stripe`) with these, and removes the
+   * CRM rows they stand for (`supersedes`: the CRM's milestone of that name of these persons, merged
+   * into theirs); how many were written.
+   */
   replaceRevenueMilestones(
     workspaceId: string,
     milestones: readonly RevenueMilestone[],
+    supersedes?: { milestone: string; personIds: readonly string[] },
   ): Promise<number>;
+  /**
+   * Each person's CRM milestone of this name under the mapping, as the CRM derive computes it from the
+   * facts (the table's row may have been merged into a revenue milestone).
+   */
+  crmReachedMilestones(
+    workspaceId: string,
+    mapping: CrmMilestoneMapping,
+    milestone: string,
+  ): Promise<CrmReachedMilestone[]>;
 }

@@ -36,6 +36,7 @@ import {
 import {
   appendStripeFacts,
   countStripeFacts,
+  crmReachedMilestones,
   replaceRevenueMilestones,
   stripeFacts,
 } from './stripe.js';
@@ -183,6 +184,7 @@ export async function openClickHouseData(location: ClickHouseDataLocation): Prom
       countStripeFacts,
       stripeFacts,
       replaceRevenueMilestones,
+      crmReachedMilestones,
     }),
   };
   STORES.set(data, s);

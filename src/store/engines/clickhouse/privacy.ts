@@ -12,7 +12,9 @@
 import type { PersonRows, PersonSelection } from '../../areas/privacy.js';
 import {
   countPersonRowsSql,
+  erasedStripeCustomersSql,
   personTables,
+  stripeCustomerTombstones,
   tombstoneKeys,
   type PersonTable,
   type PersonTableName,
@@ -176,7 +178,14 @@ async function writeTombstones(
   erasureId: string,
   erasedAt: string,
 ): Promise<void> {
-  const keys = tombstoneKeys(sel);
+  // the person's Stripe customers too (read before their rows go; a rerun finds the tombstones written)
+  const stripe = erasedStripeCustomersSql(workspaceId, sel);
+  const customers = stripe
+    ? (await queryNeutral<{ value: string }>(s.conn, s.database, stripe)).map((r) =>
+        String(r.value),
+      )
+    : [];
+  const keys = [...tombstoneKeys(sel), ...stripeCustomerTombstones(customers)];
   if (keys.length === 0) return;
   const ms = (t: string | null) => (t === null ? null : Date.parse(t));
   const same = (kind: string, hash: string, from: number | null, until: number | null) =>

@@ -48,6 +48,7 @@ import {
 import {
   appendStripeFacts,
   countStripeFacts,
+  crmReachedMilestones,
   replaceRevenueMilestones,
   stripeFacts,
 } from './stripe-repo.js';
@@ -240,6 +241,7 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
       countStripeFacts,
       stripeFacts,
       replaceRevenueMilestones,
+      crmReachedMilestones,
     }),
   };
   DATABASE.set(data, db);

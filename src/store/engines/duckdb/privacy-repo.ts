@@ -8,7 +8,12 @@ import { keyHashSql, type PrivacyKey } from './erased-identifiers.js';
 import { exportSource } from './person-tables.js';
 import { queryNeutral, readNeutral, runNeutral } from './dialect.js';
 import { listErasuresSql, toErasureRecord } from '../neutral/audit-queries.js';
-import { personTables, tombstoneKeys } from '../neutral/privacy-queries.js';
+import {
+  erasedStripeCustomersSql,
+  personTables,
+  stripeCustomerTombstones,
+  tombstoneKeys,
+} from '../neutral/privacy-queries.js';
 import { fn, raw, sql } from '../neutral/sql.js';
 
 /** Every row about the person, per table, read on one snapshot. */
@@ -40,8 +45,11 @@ export async function erasePerson(
 ): Promise<Record<string, number>> {
   await key.ensure();
   const tables = personTables(ws, sel);
-  const tombstones = tombstoneKeys(sel);
+  const stripe = erasedStripeCustomersSql(ws, sel);
   return db.transaction(async (c) => {
+    // the person's Stripe customers, read before their rows go: tombstoned with the identifiers
+    const customers = stripe ? (await readNeutral(c, stripe)).map((r) => String(r.value)) : [];
+    const tombstones = [...tombstoneKeys(sel), ...stripeCustomerTombstones(customers)];
     const counts: Record<string, number> = {};
     for (const { table, where } of tables)
       counts[table] = await runNeutral(c, sql`DELETE FROM ${fn.table(table)} WHERE ${where}`);

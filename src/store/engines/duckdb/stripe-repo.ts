@@ -1,14 +1,16 @@
 // The Stripe area on DuckDB: facts appended in one transaction (keys already stored skipped), read back
 // through the neutral queries; the revenue milestones replaced whole in a transaction.
-import type { CrmAppendResult } from '../../areas/crm.js';
+import type { CrmAppendResult, CrmMilestoneMapping } from '../../areas/crm.js';
 import {
   REVENUE_MILESTONE_SOURCE,
+  type CrmReachedMilestone,
   type RevenueMilestone,
   type StripeFact,
 } from '../../areas/stripe.js';
 import { crmMatchRows, freshChanges, groupMatchKeys } from '../neutral/crm-rows.js';
 import {
   countStripeFactsSql,
+  crmReachedMilestonesSql,
   listStripeFactsSql,
   listStripeMatchKeysSql,
   onePerKey,
@@ -16,13 +18,17 @@ import {
   STRIPE_FACT_COLUMNS,
   storedStripeKeysSql,
   stripeCustomerKeyRow,
+  stripeCustomerOf,
   stripeFactRow,
+  supersededCrmMilestones,
+  toCrmReachedMilestone,
   toStripeFact,
 } from '../neutral/stripe-queries.js';
+import { fn, sql } from '../neutral/sql.js';
 import { withoutErased } from '../neutral/crm-erased.js';
 import type { Db } from './connection.js';
 import { insertRows } from './crm-repo.js';
-import { queryNeutral, readNeutral } from './dialect.js';
+import { queryNeutral, readNeutral, runNeutral } from './dialect.js';
 
 const MATCH_COLUMNS = ['workspace_id', 'key', 'kind', 'value', 'position'];
 
@@ -34,9 +40,13 @@ export async function appendStripeFacts(
 ): Promise<CrmAppendResult> {
   if (all.length === 0) return { inserted: 0, duplicates: 0, erased: 0 };
   return db.transaction(async (conn) => {
-    // an erased person's customer is not stored again (neutral/crm-erased.ts)
-    const { kept: facts, erased } = await withoutErased(ws, all, privacyKey, (q) =>
-      readNeutral(conn, q),
+    // an erased person's customer, and its objects, are not stored again (neutral/crm-erased.ts)
+    const { kept: facts, erased } = await withoutErased(
+      ws,
+      all,
+      privacyKey,
+      (q) => readNeutral(conn, q),
+      stripeCustomerOf,
     );
     const keys = [...new Set(facts.map((f) => f.key))];
     const stored = new Set(
@@ -49,6 +59,7 @@ export async function appendStripeFacts(
         'stripe_facts',
         STRIPE_FACT_COLUMNS,
         fresh.map((f) => stripeFactRow(ws, f)),
+        { occurred_at: 'TIMESTAMPTZ', recorded_at: 'TIMESTAMPTZ' },
       );
       const matches = fresh.flatMap((f) => [
         ...crmMatchRows(ws, f),
@@ -66,6 +77,17 @@ export async function appendStripeFacts(
   });
 }
 
+export async function crmReachedMilestones(
+  db: Db,
+  ws: string,
+  mapping: CrmMilestoneMapping,
+  milestone: string,
+): Promise<CrmReachedMilestone[]> {
+  return (await queryNeutral(db, crmReachedMilestonesSql(ws, mapping, milestone))).map(
+    toCrmReachedMilestone,
+  );
+}
+
 export async function countStripeFacts(db: Db, ws: string): Promise<number> {
   return Number((await queryNeutral(db, countStripeFactsSql(ws)))[0]?.n ?? 0);
 }
@@ -81,12 +103,19 @@ export async function replaceRevenueMilestones(
   db: Db,
   ws: string,
   milestones: readonly RevenueMilestone[],
+  supersedes?: { milestone: string; personIds: readonly string[] },
 ): Promise<number> {
   return db.transaction(async (conn) => {
     await conn.run('DELETE FROM milestones WHERE workspace_id = $ws AND source = $source', {
       ws,
       source: REVENUE_MILESTONE_SOURCE,
     });
+    // the CRM rows merged into these (one customer milestone per person)
+    if (supersedes && supersedes.personIds.length > 0)
+      await runNeutral(
+        conn,
+        sql`DELETE FROM ${fn.table('milestones')} WHERE ${supersededCrmMilestones(ws, supersedes)}`,
+      );
     if (milestones.length === 0) return 0;
     await insertRows(
       conn,

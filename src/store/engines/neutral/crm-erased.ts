@@ -41,7 +41,8 @@ const num = (v: unknown): number | null => (v === null || v === undefined ? null
 
 /**
  * The facts no tombstone names, and how many were left out. `read` runs crmTombstonesSql on the
- * engine; with no privacy key nothing was ever erased in this install, so nothing is read.
+ * engine; with no privacy key nothing was ever erased in this install, so nothing is read. `also`
+ * names further (kind, value) pairs of a fact an erasure tombstones (a Stripe object's customer id).
  */
 export async function withoutErased<
   T extends { occurredAt: number; match: CrmChangeFact['match'] },
@@ -50,9 +51,13 @@ export async function withoutErased<
   facts: readonly T[],
   privacyKey: string | undefined,
   read: (q: Sql) => Promise<Row[]>,
+  also: (f: T) => ReadonlyArray<{ kind: string; value: string }> = () => [],
 ): Promise<{ kept: T[]; erased: number }> {
   if (privacyKey === undefined || facts.length === 0) return { kept: [...facts], erased: 0 };
-  const hashes = facts.map((f) => hashesOf(privacyKey, f.match));
+  const hashes = facts.map((f) => [
+    ...hashesOf(privacyKey, f.match),
+    ...also(f).map((i) => keyHash(privacyKey, i.kind, i.value)),
+  ]);
   const all = [...new Set(hashes.flat())];
   if (all.length === 0) return { kept: [...facts], erased: 0 };
   const byHash = new Map<string, Tombstone[]>();

@@ -7,6 +7,7 @@ import type { IdentifierKey } from '../../areas/identity.js';
 import type { DeviceSpan, PersonSelection } from '../../areas/privacy.js';
 import { phoneTextPattern } from '../../../rules/phone-spellings.js';
 import { fn, ident, join, p, sql, type Sql } from './sql.js';
+import { STRIPE_CUSTOMER_KIND } from './stripe-queries.js';
 
 /** The tables holding rows about a person, in the order an erasure deletes them: facts first. */
 export const PERSON_TABLE_KINDS = {
@@ -243,4 +244,27 @@ export function tombstoneKeys(sel: PersonSelection): TombstoneKey[] {
     seen.add(key);
     return true;
   });
+}
+
+/** The tombstone kind of a Stripe customer id (its subscriptions and invoices name no e-mail, only it). */
+export const STRIPE_CUSTOMER_TOMBSTONE = STRIPE_CUSTOMER_KIND;
+
+/**
+ * The person's Stripe customer ids (read before an erasure deletes them): an erasure tombstones them, so
+ * a backfill or a redelivered event of the customer's subscriptions and invoices is not stored again.
+ */
+export function erasedStripeCustomersSql(
+  workspaceId: string,
+  sel: PersonSelection,
+): Sql | undefined {
+  const keys = crmKeysOf(workspaceId, ownedIdentifiers(sel));
+  if (keys === undefined) return undefined;
+  return sql`SELECT DISTINCT value FROM ${fn.table('crm_match_keys')}
+    WHERE workspace_id = ${p.text(workspaceId)} AND kind = ${p.text(STRIPE_CUSTOMER_TOMBSTONE)} AND ${keys}
+    ORDER BY value`;
+}
+
+/** The tombstones of those Stripe customer ids (unbounded in time, as an identifier's). */
+export function stripeCustomerTombstones(ids: readonly string[]): TombstoneKey[] {
+  return ids.map((value) => ({ kind: STRIPE_CUSTOMER_TOMBSTONE, value, from: null, until: null }));
 }

@@ -1,6 +1,8 @@
 // The Stripe area's SQL and rows, written once for every engine: which keys are stored, the facts read
 // back (their match keys live in crm_match_keys, under the fact's key, as the CRM facts' do).
-import type { StripeFact, RevenueMilestone } from '../../areas/stripe.js';
+import type { CrmMilestoneMapping } from '../../areas/crm.js';
+import type { CrmReachedMilestone, StripeFact, RevenueMilestone } from '../../areas/stripe.js';
+import { crmMilestonesSql } from './crm-queries.js';
 import { REVENUE_MILESTONE_SOURCE } from '../../areas/stripe.js';
 import { CRM_MATCH_KINDS } from './crm-rows.js';
 import { text } from './rows.js';
@@ -20,6 +22,7 @@ export const STRIPE_FACT_COLUMNS = [
   'customer_id',
   'occurred_at',
   'body',
+  'recorded_at',
 ] as const;
 
 export function stripeFactRow(
@@ -35,6 +38,8 @@ export function stripeFactRow(
     customer_id: f.customerId,
     occurred_at: new Date(f.occurredAt).toISOString(),
     body: f.body,
+    // a backfill's read time (which of two reads is the later); an event's, when it is stored
+    recorded_at: new Date(f.readAt ?? Date.now()).toISOString(),
   };
 }
 
@@ -44,6 +49,15 @@ export function stripeCustomerKeyRow(ws: string, f: StripeFact) {
     ? [{ workspace_id: ws, key: f.key, kind: STRIPE_CUSTOMER_KIND, value: f.objectId, position: 0 }]
     : [];
 }
+
+/**
+ * The Stripe customer a fact belongs to, as an erasure tombstones it (privacy-queries.ts): a
+ * subscription or invoice names no e-mail, only its customer.
+ */
+export const stripeCustomerOf = (f: StripeFact) =>
+  f.customerId === null || f.customerId === ''
+    ? []
+    : [{ kind: STRIPE_CUSTOMER_KIND, value: f.customerId }];
 
 export function storedStripeKeysSql(ws: string, keys: readonly string[]): Sql {
   return sql`SELECT key FROM ${fn.table('stripe_facts')}
@@ -56,7 +70,7 @@ export function countStripeFactsSql(ws: string): Sql {
 
 export function listStripeFactsSql(ws: string): Sql {
   return sql`SELECT key, origin, object_type, object_id, customer_id,
-      ${fn.epochMs('occurred_at')} AS occurred_ms, body
+      ${fn.epochMs('occurred_at')} AS occurred_ms, ${fn.epochMs('recorded_at')} AS recorded_ms, body
     FROM ${fn.table('stripe_facts')} WHERE workspace_id = ${p.text(ws)}
     ORDER BY occurred_ms, key`;
 }
@@ -85,6 +99,7 @@ export function toStripeFact(r: Row, keys: ReadonlyMap<string, Map<string, strin
     objectId: String(r.object_id),
     customerId: text(r.customer_id),
     occurredAt: Number(r.occurred_ms),
+    readAt: Number(r.recorded_ms),
     body: String(r.body),
     match: {
       emails: list(CRM_MATCH_KINDS.emails),
@@ -111,3 +126,33 @@ export function revenueMilestoneRow(ws: string, m: RevenueMilestone) {
 
 export const notRevenueMilestones = (ws: string): Sql =>
   sql`workspace_id = ${p.text(ws)} AND source <> ${p.text(REVENUE_MILESTONE_SOURCE)}`;
+
+/** The CRM rows a revenue milestone stands for: that milestone of these persons, from a CRM. */
+export function supersededCrmMilestones(
+  ws: string,
+  s: { milestone: string; personIds: readonly string[] },
+): Sql {
+  return sql`workspace_id = ${p.text(ws)} AND source LIKE 'crm:%' AND milestone = ${p.text(s.milestone)}
+    AND ${fn.inList('person_id', p.texts(s.personIds))}`;
+}
+
+/** Each person's CRM milestone of one name as the CRM derive computes it (crm-queries.ts). */
+export function crmReachedMilestonesSql(
+  ws: string,
+  mapping: CrmMilestoneMapping,
+  milestone: string,
+): Sql {
+  return sql`SELECT m.person_id AS person_id, ${fn.epochMs('m.reached_at')} AS reached_ms,
+      m.value AS value, m.source AS source, m.message_id AS message_id
+    FROM (${crmMilestonesSql(ws, mapping)}) m
+    WHERE m.milestone = ${p.text(milestone)}
+    ORDER BY person_id`;
+}
+
+export const toCrmReachedMilestone = (r: Row): CrmReachedMilestone => ({
+  personId: String(r.person_id),
+  reachedAt: Number(r.reached_ms),
+  value: r.value === null || r.value === undefined ? null : Number(r.value),
+  source: String(r.source),
+  messageId: text(r.message_id),
+});
