@@ -25,8 +25,9 @@ const files = roots
   .flatMap((r) => walk(r, []))
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
   .sort();
-// A hang fails its test after two minutes (a test that needs longer says so with its own { timeout })
-// rather than stalling the run.
+// A hang fails after two minutes rather than stalling the run. Each file runs as one test of this
+// runner, so the two minutes bound the whole file: a test's own { timeout } cannot extend them (a file
+// whose tests need longer is split).
 const TEST_TIMEOUT_MS = 120_000;
 // the server serves the snippet as the build leaves it: build it first (a second or two)
 const built = spawnSync(process.execPath, ['--import', 'tsx', 'tracker/build.ts'], {

@@ -16,12 +16,18 @@ import {
   parseChangeEvents,
   resolveSalesforceMapping,
 } from '../sources/salesforce/index.js';
+import type { SalesforceClient } from '../sources/salesforce/client-types.js';
 import { refetchSalesforceChanges } from '../sources/salesforce/refetch.js';
 import type { WebhookReceipt } from '../store/areas/webhook-receipts.js';
 import type { Store } from '../store/store.js';
 import { receiptMeaning, type ReceiptMappings } from './receipt-changes.js';
 import type { OpenedConnector } from './settings.js';
-import { hubspotClientOf, salesforceClientOf, type ClientTuning } from './vendor-clients.js';
+import {
+  ReceiptLoadError,
+  hubspotClientOf,
+  salesforceClientOf,
+  type ClientTuning,
+} from './vendor-clients.js';
 
 /** A batch of a workspace's unloaded receipts of one vendor, and what reading them may need. */
 export interface ReceiptBatch {
@@ -119,15 +125,34 @@ const salesforce: ReceiptVendorLoader = async (b) => {
     .flatMap((r) => parseChangeEvents(JSON.parse(r.body)));
   const mapping = resolveSalesforceMapping(mappings.salesforce ?? {});
   const organizationId = mappings.salesforceOrganizationId ?? null;
-  out.push(...cdcChanges(events, mapping, { organizationId }));
+  const fromEvents = cdcChanges(events, mapping, { organizationId });
   const refetch = cdcRefetches(foldChangeEvents(events)).records.filter((x) =>
     named.has(`${x.entityName}:${x.recordId}`),
   );
-  if (refetch.length > 0) {
-    const client = salesforceClientOf(b.connector, b.tuning);
-    out.push(...(await refetchSalesforceChanges(client, refetch, mapping, { organizationId })));
+  // an UPDATE sends only what changed: a stage entered by an opportunity the events never gave an
+  // amount (or, multi-currency, a currency) is read again, and the re-read's record of that stage, the
+  // same key valued from OpportunityHistory, is the one stored. Without API credentials the events
+  // load as they are (the amount unknown); only gap events need the re-read to load at all.
+  const required = refetch.length;
+  const listed = new Set(refetch.map((x) => `${x.entityName}:${x.recordId}`));
+  for (const r of fromEvents) {
+    const ref = `Opportunity:${r.objectId}`;
+    if (r.change !== 'deal_stage' || r.amount !== null || listed.has(ref) || !named.has(ref))
+      continue;
+    listed.add(ref);
+    refetch.push({ entityName: 'Opportunity', recordId: r.objectId });
   }
-  return out;
+  if (refetch.length === 0) return [...out, ...fromEvents];
+  let client: SalesforceClient;
+  try {
+    client = salesforceClientOf(b.connector, b.tuning);
+  } catch (err) {
+    if (required === 0 && err instanceof ReceiptLoadError) return [...out, ...fromEvents];
+    throw err;
+  }
+  const reread = await refetchSalesforceChanges(client, refetch, mapping, { organizationId });
+  const rereadKeys = new Set(reread.map((r) => r.key));
+  return [...out, ...fromEvents.filter((r) => !rereadKeys.has(r.key)), ...reread];
 };
 
 registerReceiptLoader('hubspot', hubspot);

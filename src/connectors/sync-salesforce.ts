@@ -1,5 +1,5 @@
-// Salesforce's sync over REST/SOQL: Lead (its status, and the contact, account and opportunity a
-// conversion linked), Contact, Opportunity, OpportunityHistory and OpportunityContactRole, each by
+// Salesforce's sync over REST/SOQL: Lead (its status, its LeadHistory rows, and the contact, account and
+// opportunity a conversion linked), Contact, Opportunity, OpportunityHistory and OpportunityContactRole, each by
 // `SystemModstamp` with `nextRecordsUrl` paging, from the stored cursor. A finished pass's next run is
 // incremental: every object again from its own SystemModstamp watermark (inclusive; keys make the
 // overlap harmless). An opportunity is mapped with its whole stage history and contact roles, so an
@@ -78,6 +78,7 @@ export async function* syncSalesforce(
         accessToken: t.accessToken,
         ...(t.refreshToken ? { refreshToken: t.refreshToken } : {}),
       }),
+    multiCurrency: c.options.multiCurrency === true,
     batchSize: ctx.client.pageSize,
     maxRetries: ctx.client.maxRetries,
     backoffMs: ctx.client.backoffMs,
@@ -93,9 +94,13 @@ export async function* syncSalesforce(
     const issues: MappingIssue[] = [];
     const opts = { organizationId, issues };
     let records: CrmChangeRecord[];
-    if (page.object === 'Lead')
-      records = page.records.flatMap((l) => leadChanges(l, mapping, opts));
-    else if (page.object === 'Contact')
+    if (page.object === 'Lead') {
+      // a lead's status or conversion moves its SystemModstamp: its history is read with it
+      const history = page.records.length
+        ? await client.leadHistory(page.records.map((l) => l.Id))
+        : [];
+      records = page.records.flatMap((l) => leadChanges(l, mapping, { ...opts, history }));
+    } else if (page.object === 'Contact')
       records = page.records.flatMap((x) => contactChanges(x, mapping, opts));
     else {
       const ids =

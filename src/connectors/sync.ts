@@ -17,6 +17,7 @@ import type { ConnectorSyncStatus } from '../store/areas/connectors.js';
 import type { Store } from '../store/store.js';
 import type { SecretBox } from '../util/secret-box.js';
 import { ConnectorError } from './errors.js';
+import { claimSync } from './sync-claim.js';
 import { openConnector, setConnector, type Credentials, type OpenedConnector } from './settings.js';
 import { syncHubSpot } from './sync-hubspot.js';
 import { syncPipedrive } from './sync-pipedrive.js';
@@ -95,9 +96,6 @@ async function startStripeSync(
   workspaceId: string,
   options: SyncOptions,
 ): Promise<StartedSync> {
-  const key = `${workspaceId}\u0000stripe`;
-  if (running.has(key))
-    throw new ConnectorError(409, 'sync_running', 'a stripe sync is already running', 'name');
   const connector = await openConnector(store, box, workspaceId, 'stripe');
   if (!connector)
     throw new ConnectorError(404, 'not_found', 'no stripe connector in this workspace', 'name');
@@ -108,7 +106,7 @@ async function startStripeSync(
       'the stripe connector has no API key (set one with PUT /api/connectors/stripe or closedloop connect)',
       'credentials',
     );
-  running.add(key);
+  const release = await claimSync(store, workspaceId, 'stripe');
   const progress: SyncProgress = { rows: 0, records: 0, inserted: 0, errors: 0 };
   const done = (async (): Promise<SyncResult> => {
     const r = await syncStripe(store, box, workspaceId, {
@@ -139,7 +137,7 @@ async function startStripeSync(
       duplicates: r.rows - r.inserted,
       message: r.message ?? null,
     };
-  })().finally(() => running.delete(key));
+  })().finally(release);
   return { done };
 }
 
@@ -183,8 +181,6 @@ export const FLUSH_RECORDS = 2000;
 const FLUSH_MS = 5000;
 
 // syncs under way in this process, by workspace and vendor: a second one is refused while one runs
-const running = new Set<string>();
-
 /** An error's words for the status: the vendor clients scrub their own; anything else is named only. */
 export function failureMessage(err: unknown): string {
   // the vendor clients' errors are scrubbed of every secret; payload and mapping errors name a field
@@ -202,7 +198,7 @@ export interface StartedSync {
 
 /**
  * Starts a connector's sync: a 404 when there is none, 400 when the vendor has no sync yet or the
- * connector lacks credentials, 409 while one already runs here. When this resolves the connector's
+ * connector lacks credentials, 409 while one already runs (here or in another process: sync-claim.ts). When this resolves the connector's
  * lastSync says `running`; `done` says ok or failed (the failure's words are in lastSync too).
  */
 export async function startConnectorSync(
@@ -239,15 +235,12 @@ export async function startConnectorSync(
       `the ${name} connector has no API credential (set one with PUT /api/connectors/${name} or closedloop connect)`,
       'credentials',
     );
-  const key = `${workspaceId}\u0000${name}`;
-  if (running.has(key))
-    throw new ConnectorError(409, 'sync_running', `a ${name} sync is already running`, 'name');
-  running.add(key);
+  const release = await claimSync(store, workspaceId, name);
   try {
     const started = await run(store, box, connector, runner, options);
-    return { done: started.done.finally(() => running.delete(key)) };
+    return { done: started.done.finally(release) };
   } catch (err) {
-    running.delete(key);
+    await release();
     throw err;
   }
 }
@@ -263,15 +256,12 @@ async function startOwnSync(
   const connector = await openConnector(store, box, workspaceId, name);
   if (!connector)
     throw new ConnectorError(404, 'not_found', `no ${name} connector in this workspace`, 'name');
-  const key = `${workspaceId}\u0000${name}`;
-  if (running.has(key))
-    throw new ConnectorError(409, 'sync_running', `a ${name} sync is already running`, 'name');
-  running.add(key);
+  const release = await claimSync(store, workspaceId, name);
   try {
     const started = await startAdSync(store, box, { ...connector, name }, options);
-    return { done: started.done.finally(() => running.delete(key)) };
+    return { done: started.done.finally(release) };
   } catch (err) {
-    running.delete(key);
+    await release();
     throw err;
   }
 }

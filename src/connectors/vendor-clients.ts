@@ -65,6 +65,7 @@ export function salesforceClientOf(
     );
   return createSalesforceClient({
     instanceUrl: new URL(c.baseUrl).origin,
+    multiCurrency: c.options.multiCurrency === true,
     ...(cr.accessToken ? { accessToken: cr.accessToken } : {}),
     ...(oauth ? { oauth } : {}),
     ...tuned(t),

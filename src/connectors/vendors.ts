@@ -74,6 +74,8 @@ export const CONNECTOR_SCHEMAS = {
       .regex(/^00D[a-zA-Z0-9]{12}(?:[a-zA-Z0-9]{3})?$/, 'must be a Salesforce org id (00D...)')
       .nullable()
       .optional(),
+    // a multi-currency org: opportunities are read with CurrencyIsoCode (the field exists only there)
+    multiCurrency: z.boolean().nullable().optional(),
   }),
   // webhookSecret: the webhook's Basic-auth password; webhookUser: its user name (any when unset)
   pipedrive: z.strictObject({

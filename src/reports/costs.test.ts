@@ -80,7 +80,7 @@ test('spend with no exchange rate has no cost, and the report names the pair', a
 test('bad parameters name the field', () => {
   for (const [q, field] of [
     [{ from: '2026-13-01' }, 'from'],
-    [{ groupBy: 'platform,keyword' }, 'groupBy'],
+    [{ groupBy: 'platform,creative' }, 'groupBy'],
     [{ model: 'nope' }, 'model'],
   ] as const) {
     const parsed = costs.params.safeParse(q);

@@ -6,8 +6,10 @@ import { z } from 'zod';
 import type { StoredModelName } from '../derive/attribution-credits.js';
 import { ALL_MODEL_NAMES } from '../derive/attribution-report.js';
 import { attributionSettingsFor } from '../derive/attribution-settings.js';
+import { costMappingRulesFor } from '../derive/cost-mapping-settings.js';
 import { PAID_CHANNELS, SESSION_PLATFORMS } from '../derive/channels/paid-platforms.js';
-import { COST_GROUPS, type CostGroup } from '../store/areas/costs.js';
+import { COST_GROUPS, type CostGroup, type MatchQuery } from '../store/areas/costs.js';
+import type { Store } from '../store/store.js';
 import { CommaList, round2 } from './params.js';
 import { defineReport, ReportParamError } from './report.js';
 
@@ -30,6 +32,23 @@ export function reportRange(p: { from?: string | undefined; to?: string | undefi
   return { from, to };
 }
 
+/** How spend and sessions are matched for a workspace over a range: its currency and mapping rules. */
+export async function costMatchQuery(
+  store: Store,
+  workspaceId: string,
+  range: { from: string; to: string },
+): Promise<MatchQuery> {
+  const ws = await store.getWorkspace(workspaceId);
+  if (!ws) throw new ReportParamError('workspace', 'no such workspace');
+  return {
+    ...range,
+    currency: ws.currency,
+    platforms: SESSION_PLATFORMS,
+    paidChannels: PAID_CHANNELS,
+    rules: await costMappingRulesFor(store, workspaceId),
+  };
+}
+
 const params = z
   .object({
     from: Day.optional().describe('first day of spend and sessions (default: 30 days before to)'),
@@ -50,20 +69,26 @@ export const costs = defineReport({
   params,
   async run({ store, workspaceId }, p) {
     const { from, to } = reportRange(p);
-    const ws = await store.getWorkspace(workspaceId);
-    if (!ws) throw new ReportParamError('workspace', 'no such workspace');
+    const match = await costMatchQuery(store, workspaceId, { from, to });
+    const ws = { currency: match.currency };
     const settings = await attributionSettingsFor(store, workspaceId);
     const groupBy = [...new Set(p.groupBy)] as CostGroup[];
-    const rows = await store.costsReport(workspaceId, {
-      from,
-      to,
+    const credited = new Set(await store.creditedMilestones(workspaceId, p.model));
+    const raw = await store.costsReport(workspaceId, {
+      ...match,
       groupBy,
-      currency: ws.currency,
       model: p.model,
       milestone: settings.conversion,
-      platforms: SESSION_PLATFORMS,
-      paidChannels: PAID_CHANNELS,
     });
+    // a milestone with no stored credits under the model is unknown, not zero (credits are stored for
+    // the workspace's conversion milestone: docs/attribution.md)
+    const known = (m: string, x: number) => (credited.has(m) ? x : null);
+    const rows = raw.map((x) => ({
+      ...x,
+      leads: known('lead', x.leads),
+      pipeline: known('opportunity', x.pipeline),
+      revenue: known('customer', x.revenue),
+    }));
     const { missingRates } = await store.adCostTotals(workspaceId, {
       from,
       to,
@@ -98,12 +123,21 @@ export const costs = defineReport({
                 x.campaign === null ? '(no matching spend)' : (x.campaignName ?? x.campaign),
             }
           : {}),
+        ...(x.adGroup !== undefined
+          ? { 'ad group': x.adGroup === null ? '-' : (x.adGroupName ?? x.adGroup) }
+          : {}),
+        ...(x.ad !== undefined ? { ad: x.ad === null ? '-' : (x.adName ?? x.ad) } : {}),
+        ...(x.keyword !== undefined
+          ? { keyword: x.keyword === null ? '-' : (x.keywordText ?? x.keyword) }
+          : {}),
         ...(x.date !== undefined ? { date: x.date } : {}),
         cost: x.cost === null ? '-' : round2(x.cost),
         clicks: x.clicks,
         sessions: x.sessions,
         'by id': x.matchedBy.campaign_id,
+        'by ad group': x.matchedBy.ad_group_id,
         'by name': x.matchedBy.campaign_name,
+        'by rule': x.matchedBy.rule,
         conversions: round2(x.conversions),
         value: round2(x.value),
         'cost/conversion':

@@ -8,6 +8,7 @@ import {
   SESSION_PLATFORMS,
 } from '../derive/channels/paid-platforms.js';
 import type { AdPlatform } from '../store/areas/ad-costs.js';
+import { costMappingRulesFor } from '../derive/cost-mapping-settings.js';
 import { reportRange, Day } from './costs.js';
 import { round2 } from './params.js';
 import { defineReport, ReportParamError } from './report.js';
@@ -75,6 +76,8 @@ export const taggingHealth = defineReport({
       currency: ws.currency,
       platforms: SESSION_PLATFORMS,
       paidChannels: PAID_CHANNELS,
+      // sessions a mapping rule gives a campaign are matched here too
+      rules: await costMappingRulesFor(store, workspaceId),
     };
     const costs = (groupBy: ('platform' | 'campaign' | 'date')[]) =>
       store.costsReport(workspaceId, { ...match, groupBy, model: 'linear', milestone: 'lead' });

@@ -26,6 +26,7 @@ import { revenueRoutes } from './routes/revenue.js';
 import { crmImportRoutes } from './routes/crm-import.js';
 import { adCostsRoutes } from './routes/ad-costs.js';
 import { channelsRoutes } from './routes/channels.js';
+import { costsRoutes } from './routes/costs.js';
 import { ingestStatusRoutes } from './routes/ingest-status.js';
 import { ingestRetryRoutes } from './routes/ingest-retry.js';
 import { inspectRoutes } from './routes/inspect.js';
@@ -162,6 +163,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await fxRoutes(app, deps.store);
   await crmImportRoutes(app, deps.store);
   await adCostsRoutes(app, deps.store);
+  costsRoutes(app, deps.store);
   ingestStatusRoutes(app, deps.store);
   ingestRetryRoutes(app, deps.store);
   inspectRoutes(app, deps.store);

@@ -71,3 +71,32 @@ export async function withLease<T>(
     await leases.releaseLease(name, holder).catch(() => undefined);
   }
 }
+
+/**
+ * Takes the lease `name` if no other holder's lives, without waiting, and renews it until the returned
+ * release is called; undefined when another holder has it (the caller refuses the work instead).
+ */
+export async function tryLease(
+  leases: LeasesStore,
+  name: string,
+  opts: LeaseOptions,
+): Promise<(() => Promise<void>) | undefined> {
+  const holder = opts.holder ?? processHolder();
+  const ttl = opts.leaseMs;
+  if (!(await leases.acquireLease(name, holder, ttl))) return undefined;
+  const renewing = setInterval(
+    () => {
+      const lost = () =>
+        opts.onLost
+          ? opts.onLost(name)
+          : process.emitWarning(`the lease ${name} was lost while its work ran`);
+      leases.renewLease(name, holder, ttl).then((ok) => ok || lost(), lost);
+    },
+    Math.max(1, Math.floor(ttl / 3)),
+  );
+  renewing.unref();
+  return async () => {
+    clearInterval(renewing);
+    await leases.releaseLease(name, holder).catch(() => undefined);
+  };
+}

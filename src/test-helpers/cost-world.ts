@@ -4,7 +4,8 @@
 import { rebuild } from '../derive/derive.js';
 import { newAdCostImportId, type AdCostRow, type AdPlatform } from '../store/areas/ad-costs.js';
 import type { Store } from '../store/store.js';
-import { add, identify, page } from './events.js';
+import type { RawEvent } from '../store/types.js';
+import { identify, page } from './events.js';
 
 export const row = (
   date: string,
@@ -30,14 +31,33 @@ export const row = (
   conversionValue: 0,
 });
 
+/** A row of campaign 500 "Shoes" at keyword level: its ad group, ad and keyword. */
+export const level = (
+  date: string,
+  adGroupId: string,
+  adGroupName: string,
+  adId: string,
+  keyword: string,
+  usd: number,
+): AdCostRow => ({
+  ...row(date, '500', 'Shoes', usd),
+  adGroupId,
+  adGroupName,
+  adId,
+  adName: `Ad ${adId}`,
+  keyword,
+  matchType: 'BROAD',
+});
+
 export async function spend(
   store: Store,
   platform: AdPlatform,
   account: string,
   rows: AdCostRow[],
+  ws = 'w',
 ) {
   await store.appendAdCosts(
-    'w',
+    ws,
     {
       importId: newAdCostImportId(),
       platform,
@@ -53,8 +73,11 @@ export async function spend(
 export const G = 'https://acme.io/?utm_source=google&utm_medium=cpc';
 export const LI = 'https://acme.io/?utm_source=linkedin&utm_medium=paid_social';
 
-export async function world(store: Store) {
-  await add(store, [
+/** The world in workspace `ws` (default: the test store's "w"). */
+export async function world(store: Store, ws = 'w') {
+  const add = (events: RawEvent[]) =>
+    store.appendEvents(ws, events, { origin: 'import', receivedAt: new Date() });
+  await add([
     // by id: the campaign id rides in utm_id, whatever the name says
     page('a1', '2026-03-01T09:00:00Z', `${G}&utm_campaign=whatever&utm_id=111`),
     identify('a1', '2026-03-01T09:05:00Z', 'a1@x.io'),
@@ -72,14 +95,23 @@ export async function world(store: Store) {
     // outside the range
     page('a7', '2026-03-03T09:00:00Z', `${G}&utm_campaign=spring_sale`),
   ]);
-  await spend(store, 'google', 'g-1', [
-    row('2026-03-01', '111', 'Brand', 100),
-    row('2026-03-01', '222', 'Spring Sale', 30),
-    row('2026-03-02', '222', 'Spring Sale', 20),
-  ]);
-  await spend(store, 'linkedin', 'li-1', [
-    row('2026-03-01', '9', 'B2B Launch', 70),
-    row('2026-03-02', '9', 'B2B launch v2', 80),
-  ]);
-  await rebuild(store, 'w');
+  await spend(
+    store,
+    'google',
+    'g-1',
+    [
+      row('2026-03-01', '111', 'Brand', 100),
+      row('2026-03-01', '222', 'Spring Sale', 30),
+      row('2026-03-02', '222', 'Spring Sale', 20),
+    ],
+    ws,
+  );
+  await spend(
+    store,
+    'linkedin',
+    'li-1',
+    [row('2026-03-01', '9', 'B2B Launch', 70), row('2026-03-02', '9', 'B2B launch v2', 80)],
+    ws,
+  );
+  await rebuild(store, ws);
 }

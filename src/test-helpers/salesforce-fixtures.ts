@@ -1,7 +1,7 @@
 // The replayed Salesforce payloads under src/sources/salesforce/fixtures/, written by hand from
 // Salesforce's documented shapes: SOQL pages (two of leads joined by nextRecordsUrl, contacts,
 // opportunities in a multi-currency org, their OpportunityHistory and OpportunityContactRole rows, the
-// org's OpportunityStage and LeadStatus settings), an OAuth refresh answer, Change Data Capture events as
+// org's OpportunityStage and LeadStatus settings, an org's empty LeadHistory: no field history tracking), an OAuth refresh answer, Change Data Capture events as
 // a CometD client receives them, and two Outbound Messages (SOAP).
 import { readFileSync } from 'node:fs';
 
@@ -14,6 +14,7 @@ export const SALESFORCE_JSON_FIXTURES = [
   'query.contact-roles',
   'query.opportunity-stages',
   'query.lead-statuses',
+  'query.lead-history',
   'token.refresh',
   'cdc.events',
 ] as const;

@@ -41,6 +41,7 @@ const PAGES: Record<string, SalesforceJsonFixture> = {
   OpportunityContactRole: 'query.contact-roles',
   OpportunityStage: 'query.opportunity-stages',
   LeadStatus: 'query.lead-statuses',
+  LeadHistory: 'query.lead-history',
 };
 
 /** Salesforce as the fixtures tell it; `tokens` are the access tokens it accepts. */

@@ -64,6 +64,20 @@ test('connect stores a connector without a server and through one; list shows "s
       2,
     );
     assert.match(badUrl.stderr, /--base-url/);
+    // a flag without a value: a multi-currency Salesforce org
+    const sf = await cli([
+      'connect',
+      'salesforce',
+      '--workspace',
+      ws.id,
+      '--multi-currency',
+      '--json',
+    ]);
+    assert.equal(
+      (JSON.parse(sf.stdout) as { options: Record<string, unknown> }).options.multiCurrency,
+      true,
+    );
+    await cli(['connectors', 'remove', 'salesforce', '--workspace', ws.id]);
 
     const { server } = await serveCli(data, ENV);
     try {

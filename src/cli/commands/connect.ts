@@ -47,6 +47,7 @@ interface ConnectOptions {
   adAccountId?: string;
   accountId?: string;
   tokenUrl?: string;
+  multiCurrency?: boolean;
   dataDir?: string;
   json?: boolean;
 }
@@ -69,6 +70,7 @@ const FLAGS: Record<string, string> = {
   adAccountId: '--ad-account-id',
   accountId: '--account-id',
   tokenUrl: '--token-url',
+  multiCurrency: '--multi-currency',
   name: 'vendor',
   'x-closedloop-workspace': '--workspace',
 };
@@ -152,14 +154,18 @@ export function register(program: Command): void {
     .option('--ad-account-id <id>', 'Meta (act_...) or LinkedIn ad account pulled')
     .option('--account-id <id>', 'Microsoft Advertising: the account pulled')
     .option('--token-url <url>', "ad platforms: the OAuth token endpoint, when not the platform's")
+    .option(
+      '--multi-currency',
+      'Salesforce: a multi-currency org (amounts read with CurrencyIsoCode)',
+    )
     .option('--data-dir <dir>', 'data directory')
     .option('--json', 'print JSON')
     .action(async (vendor: string, opts: ConnectOptions) => {
       const name = vendorOf(vendor);
-      const body: Record<string, string> = {};
+      const body: Record<string, string | boolean> = {};
       for (const field of Object.keys(FLAGS)) {
         const v = (opts as unknown as Record<string, unknown>)[field];
-        if (typeof v === 'string') body[field] = v;
+        if (typeof v === 'string' || v === true) body[field] = v;
       }
       const { connector } = await withData(opts.dataDir, {
         local: async (store) => {

@@ -16,6 +16,7 @@ import { register as inspect } from './inspect.js';
 import { register as migrate } from './migrate.js';
 import { register as connect } from './connect.js';
 import { register as sync } from './sync.js';
+import { register as costs } from './costs.js';
 
 /** Every sub-command registers itself here, in the order `--help` lists them. */
 export function registerCommands(program: Command): void {
@@ -36,4 +37,5 @@ export function registerCommands(program: Command): void {
   sync(program);
   migrate(program);
   simulate(program);
+  costs(program);
 }

@@ -34,7 +34,7 @@ const NameParams = z.object({ name: z.string().max(100) });
 const ConnectorBody = z
   .record(z.string(), z.unknown())
   .describe(
-    `The connector's settings (one shape per vendor: ${CONNECTOR_NAMES.join(', ')}): webhookSecret, baseUrl, and apiKey | accessToken | clientId, clientSecret, refreshToken; salesforce: loginUrl, organizationId; pipedrive: webhookUser; google-ads: developerToken, customerId, loginCustomerId, tokenUrl; meta: adAccountId; linkedin: adAccountId, tokenUrl; microsoft-ads: developerToken, accountId, customerId, tokenUrl. A field left out keeps its stored value; null clears it.`,
+    `The connector's settings (one shape per vendor: ${CONNECTOR_NAMES.join(', ')}): webhookSecret, baseUrl, and apiKey | accessToken | clientId, clientSecret, refreshToken; salesforce: loginUrl, organizationId, multiCurrency; pipedrive: webhookUser; google-ads: developerToken, customerId, loginCustomerId, tokenUrl; meta: adAccountId; linkedin: adAccountId, tokenUrl; microsoft-ads: developerToken, accountId, customerId, tokenUrl. A field left out keeps its stored value; null clears it.`,
   );
 
 const SyncQuery = z.object({

@@ -202,7 +202,11 @@ async function* readCsv(
   }>) {
     yield* skipped.splice(0);
     // the line a record starts on: where it ends, less the line breaks inside its quoted fields
-    const inner = (item.raw.replace(/\r?\n$/, '').match(/\n/g) ?? []).length;
+    const nl = item.raw.indexOf('\n');
+    const inner =
+      nl === -1 || nl >= item.raw.length - 1
+        ? 0
+        : (item.raw.replace(/\r?\n$/, '').match(/\n/g) ?? []).length;
     const line = item.info.lines - inner;
     if (ctx === null) {
       const header = resolveHeader(item.record, map);

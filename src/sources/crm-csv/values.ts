@@ -249,7 +249,11 @@ export function parseFlag(raw: string): boolean {
 }
 
 /** A stage or status as a key: lower case, runs of anything but letters and digits as `_`. */
+const PLAIN_KEY = /^[a-z0-9]+(?:_[a-z0-9]+)*$/;
+
 export function normalizeStage(raw: string): string {
+  // most cells are already a key (`lead`, `closed_won`): skip the Unicode normalisation for them
+  if (PLAIN_KEY.test(raw)) return raw;
   return raw
     .trim()
     .toLowerCase()

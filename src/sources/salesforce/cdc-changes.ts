@@ -33,6 +33,10 @@ const ENTITY_TYPES: Record<string, CrmObjectType> = {
   Account: 'company',
 };
 
+/** A boolean field as an event sends it (JSON, or the text of a decoded Pub/Sub event). */
+const flag = (v: unknown): boolean | undefined =>
+  v === true || v === 'true' ? true : v === false || v === 'false' ? false : undefined;
+
 /** A record's folded state read with its object's schema; what does not parse is reported and left. */
 function stateRecord<K extends SalesforceObjectName>(
   object: K,
@@ -98,7 +102,8 @@ export function cdcChanges(
         const status = text(e.fields.Status);
         if (status && sent('Status'))
           put(statusRecord(base, mapping, status, at, 'event', options.issues));
-        if (lead?.IsConverted && sent('IsConverted'))
+        // the event that converted it (the state may hold a later event's conversion already)
+        if (lead?.IsConverted && sent('IsConverted') && flag(e.fields.IsConverted) === true)
           put(conversionRecord(base, lead, mapping, at, 'event'));
       } else if (e.entityName === 'Contact') {
         const contact = stateRecord('Contact', state, id, options.issues);
@@ -120,16 +125,25 @@ export function cdcChanges(
       } else if (e.entityName === 'Opportunity') {
         const o = stateRecord('Opportunity', state, id, options.issues);
         const stage = text(e.fields.StageName);
+        // an event carries no contact roles: the primary contact (Opportunity.ContactId) links the person
         if (o)
           base = {
             ...base,
-            match: { ...emptyMatchKeys(), companyIds: unique([o.AccountId ?? null]) },
+            match: {
+              ...emptyMatchKeys(),
+              contactIds: unique([o.ContactId ?? null]),
+              companyIds: unique([o.AccountId ?? null]),
+            },
           };
         if (o && stage && sent('StageName')) {
-          // IsClosed and IsWon change in the stage's own transaction, so the state holds them
+          // IsClosed and IsWon change in the stage's own event; the folded state holds the latest
+          // stage's, which say nothing of an earlier stage (a later event may already be folded in)
+          const own = (name: 'IsClosed' | 'IsWon') =>
+            Object.hasOwn(e.fields, name) ? flag(e.fields[name]) : undefined;
+          const current = stage === text(o.StageName);
           const rule = opportunityStageRule(mapping, stage, {
-            isClosed: o.IsClosed,
-            isWon: o.IsWon,
+            isClosed: own('IsClosed') ?? (current ? o.IsClosed : undefined),
+            isWon: own('IsWon') ?? (current ? o.IsWon : undefined),
           });
           if (!rule.known) {
             options.issues?.push({

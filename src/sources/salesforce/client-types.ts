@@ -2,6 +2,7 @@
 
 import { type HttpClientLog } from '../http/index.js';
 
+import { type BACKFILL_OBJECTS } from './soql.js';
 import {
   type SalesforceLeadStatus as LeadStatusRow,
   type SalesforceOpportunityStage as OpportunityStageRow,
@@ -58,9 +59,12 @@ export interface SalesforceClientOptions {
   now?: () => number;
 }
 
+/** An object a backfill reads page by page. */
+export type SalesforceBackfillObject = (typeof BACKFILL_OBJECTS)[number];
+
 /** Where a backfill stands. JSON, to be stored with the rows. */
 export interface SalesforceCursor {
-  stage: SalesforceObjectName | 'done';
+  stage: SalesforceBackfillObject | 'done';
   /** The query locator of the next page of this stage (expires after a while; then `since` resumes). */
   nextRecordsUrl: string | null;
   /** Per object, the highest `SystemModstamp` handed out (ISO): the next read starts there. */
@@ -69,12 +73,12 @@ export interface SalesforceCursor {
 
 /** One page of a backfill, and the cursor that resumes after it. */
 export type SalesforceBackfillPage = {
-  [K in SalesforceObjectName]: {
+  [K in SalesforceBackfillObject]: {
     object: K;
     records: Array<SalesforceRecordOf[K]>;
     cursor: SalesforceCursor;
   };
-}[SalesforceObjectName];
+}[SalesforceBackfillObject];
 
 /** One page of a query: its records (parsed) and the locator of the next one (null: the end). */
 export interface SalesforceQueryResult<T> {
@@ -104,6 +108,8 @@ export interface SalesforceClient {
     object: K,
     ids: readonly string[],
   ): Promise<Array<SalesforceRecordOf[K]>>;
+  /** The history rows of these leads (their dated statuses and conversions). */
+  leadHistory(ids: readonly string[]): Promise<Array<SalesforceRecordOf['LeadHistory']>>;
   /** Opportunities with their stage history and contact roles. */
   opportunityDetails(ids: readonly string[]): Promise<OpportunityDetails>;
   /** The org's opportunity stages (which are closed, which won). */

@@ -30,6 +30,7 @@ import {
 } from '../http/index.js';
 import {
   type OpportunityDetails,
+  type SalesforceBackfillObject,
   type SalesforceBackfillPage,
   type SalesforceClient,
   type SalesforceClientOptions,
@@ -271,7 +272,7 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
 
   async function where<K extends SalesforceObjectName>(
     object: K,
-    field: 'Id' | 'OpportunityId',
+    field: 'Id' | 'OpportunityId' | 'LeadId',
     ids: readonly string[],
   ): Promise<Array<SalesforceRecordOf[K]>> {
     checkIds(ids);
@@ -352,7 +353,7 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
       (v, i) => parseWith(SalesforceLeadStatus, v, ['records', String(i)]),
     );
 
-  const nextStage = (stage: SalesforceObjectName): SalesforceCursor['stage'] =>
+  const nextStage = (stage: SalesforceBackfillObject): SalesforceCursor['stage'] =>
     BACKFILL_OBJECTS[BACKFILL_OBJECTS.indexOf(stage) + 1] ?? 'done';
 
   async function* backfill(
@@ -362,7 +363,7 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
       ? { ...opts.cursor, since: { ...opts.cursor.since } }
       : { stage: BACKFILL_OBJECTS[0], nextRecordsUrl: null, since: {} };
     while (cursor.stage !== 'done') {
-      const stage: SalesforceObjectName = cursor.stage;
+      const stage: SalesforceBackfillObject = cursor.stage;
       let pages: AsyncGenerator<SalesforceQueryResult<SalesforceRecordOf[typeof stage]>>;
       const fresh = () => query(stage, soqlFor(stage, cursor.since[stage]));
       if (cursor.nextRecordsUrl) {
@@ -415,6 +416,7 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
     query,
     soqlFor,
     byIds: (object, ids) => where(object, 'Id', ids),
+    leadHistory: (ids) => where('LeadHistory', 'LeadId', ids),
     opportunityDetails,
     opportunityStages,
     leadStatuses,

@@ -9,7 +9,11 @@ import {
   type CrmTimeSource,
 } from '../crm/records.js';
 import { leadStatusMilestone, type SalesforceMapping } from './mapping.js';
-import { type SalesforceContact, type SalesforceLead } from './schemas.js';
+import {
+  type SalesforceContact,
+  type SalesforceLead,
+  type SalesforceLeadHistory,
+} from './schemas.js';
 
 /** Something a record did not tell us: the object and what is missing or unknown. */
 export interface MappingIssue {
@@ -160,14 +164,19 @@ export function leadBase(
 
 /**
  * A lead's records from a snapshot (a backfill row, a re-fetch, an Outbound Message): its creation
- * (`createdLeadMilestone`), its current status (dated by the snapshot: Salesforce keeps a status's
- * history only with field history tracking), its conversion (dated by ConvertedDate, linking the
- * contact, account and opportunity it became) and its deletion (queryAll's IsDeleted).
+ * (`createdLeadMilestone`), its current status (dated by the snapshot), its conversion (dated by
+ * ConvertedDate, linking the contact, account and opportunity it became) and its deletion (queryAll's
+ * IsDeleted). With its LeadHistory rows (field history tracking on Status), every status it passed
+ * through is dated to the second, and so is its conversion (the `leadConverted` row): a status passed
+ * on the way to the current one is otherwise lost, and ConvertedDate holds no time.
  */
 export function leadChanges(
   lead: SalesforceLead,
   mapping: SalesforceMapping,
-  options: ChangeOptions & { receivedAt?: number } = {},
+  options: ChangeOptions & {
+    receivedAt?: number;
+    history?: readonly SalesforceLeadHistory[];
+  } = {},
 ): CrmChangeRecord[] {
   const base = leadBase(lead, mapping, options);
   const out: CrmChangeRecord[] = [];
@@ -178,13 +187,24 @@ export function leadChanges(
       }),
     );
   }
+  const rows = (options.history ?? []).filter((h) => h.LeadId === lead.Id && !h.IsDeleted);
+  for (const h of rows) {
+    const value = h.Field === 'Status' ? text(h.NewValue) : null;
+    if (value)
+      out.push(statusRecord(base, mapping, value, h.CreatedDate, 'history', options.issues));
+  }
   const status = text(lead.Status);
   const at = snapshotTime(lead, options.receivedAt);
   if (status && at !== null)
     out.push(statusRecord(base, mapping, status, at, 'snapshot', options.issues));
   if (lead.IsConverted) {
+    const convertedAt = rows
+      .filter((h) => h.Field === 'leadConverted')
+      .reduce<number | null>((m, h) => (m === null || h.CreatedDate < m ? h.CreatedDate : m), null);
     const converted = dateMs(lead.ConvertedDate);
-    if (converted !== null)
+    if (convertedAt !== null)
+      out.push(conversionRecord(base, lead, mapping, convertedAt, 'history'));
+    else if (converted !== null)
       out.push(conversionRecord(base, lead, mapping, converted, 'stage_date'));
     else if (at !== null) out.push(conversionRecord(base, lead, mapping, at, 'snapshot'));
   }

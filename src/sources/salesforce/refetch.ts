@@ -1,5 +1,5 @@
 // The records a Change Data Capture event left incomplete (a gap event, a diff-only field), read again
-// by id over REST (SOQL `WHERE Id IN`) and mapped as a backfill maps them: leads and contacts from their
+// by id over REST (SOQL `WHERE Id IN`) and mapped as a backfill maps them: leads with their history, contacts from their
 // snapshot, opportunities with their stage history and contact roles. A record gone since the event
 // gives nothing here (its deletion came with the events).
 import type { CrmChangeRecord } from '../crm/records.js';
@@ -32,9 +32,11 @@ export async function refetchSalesforceChanges(
     return (r: { Id: string }) => set.has(r.Id);
   };
   const leads = idsOf(refs, 'Lead');
-  if (leads.length > 0)
+  if (leads.length > 0) {
+    const history = await client.leadHistory(leads);
     for (const l of (await client.byIds('Lead', leads)).filter(asked(leads)))
-      out.push(...leadChanges(l, mapping, options));
+      out.push(...leadChanges(l, mapping, { ...options, history }));
+  }
   const contacts = idsOf(refs, 'Contact');
   if (contacts.length > 0)
     for (const c of (await client.byIds('Contact', contacts)).filter(asked(contacts)))

@@ -121,6 +121,8 @@ export const SalesforceOpportunity = z.looseObject({
   Type: text,
   LeadSource: text,
   CampaignId: idOrNull,
+  /** The primary contact (API 46.0+, from the contact roles): what a change event links a person by. */
+  ContactId: idOrNull,
 });
 export type SalesforceOpportunity = z.infer<typeof SalesforceOpportunity>;
 
@@ -146,6 +148,22 @@ export const SalesforceOpportunityContactRole = z.looseObject({
   IsPrimary: sfBool.optional(),
 });
 export type SalesforceOpportunityContactRole = z.infer<typeof SalesforceOpportunityContactRole>;
+
+/**
+ * One row per change of a tracked lead field (field history tracking on Status), and one for the
+ * conversion (`Field: 'leadConverted'`): what dates a lead's statuses and its conversion to the second.
+ * Read-only, without SystemModstamp.
+ */
+export const SalesforceLeadHistory = z.looseObject({
+  ...recordBase,
+  LeadId: sfId,
+  /** The field's API name (`Status`), or an event: `created`, `leadConverted`, `leadMerged`... */
+  Field: z.string().min(1),
+  OldValue: z.unknown().optional(),
+  NewValue: z.unknown().optional(),
+  CreatedDate: sfDateTime,
+});
+export type SalesforceLeadHistory = z.infer<typeof SalesforceLeadHistory>;
 
 /** The org's opportunity stages and what each means (`SELECT ... FROM OpportunityStage`). */
 export const SalesforceOpportunityStage = z.looseObject({
@@ -178,6 +196,7 @@ export const RECORD_SCHEMAS = {
   Opportunity: SalesforceOpportunity,
   OpportunityHistory: SalesforceOpportunityHistory,
   OpportunityContactRole: SalesforceOpportunityContactRole,
+  LeadHistory: SalesforceLeadHistory,
 } as const;
 export type SalesforceObjectName = keyof typeof RECORD_SCHEMAS;
 export interface SalesforceRecordOf {
@@ -186,6 +205,7 @@ export interface SalesforceRecordOf {
   Opportunity: SalesforceOpportunity;
   OpportunityHistory: SalesforceOpportunityHistory;
   OpportunityContactRole: SalesforceOpportunityContactRole;
+  LeadHistory: SalesforceLeadHistory;
 }
 
 /** A page of `GET /services/data/vXX.X/query?q=...`: more to read while `done` is false. */

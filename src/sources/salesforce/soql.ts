@@ -84,6 +84,8 @@ export const BACKFILL_FIELDS: Record<SalesforceObjectName, readonly string[]> = 
     'CreatedDate',
     'SystemModstamp',
   ],
+  // read with the leads it dates (it has no SystemModstamp: a lead's change moves the lead's own)
+  LeadHistory: ['Id', 'LeadId', 'Field', 'OldValue', 'NewValue', 'CreatedDate'],
 };
 
 /** Salesforce's default API version for this client; any `vNN.N` can be configured. */

@@ -13,7 +13,13 @@ import { storeParts } from '../../join.js';
 import type { ChdbLocation, ClickHouseLocation } from '../../store-url.js';
 import { bind } from '../bind.js';
 import { adCostImports, adCosts, adCostTotals, appendAdCosts } from './ad-costs.js';
-import { costsReport, taggingFacts } from './costs.js';
+import {
+  appendAdClicks,
+  costsReport,
+  creditedMilestones,
+  explainCostMatch,
+  taggingFacts,
+} from './costs.js';
 import { appendEvents } from './append-events.js';
 import { completeErasure, listErasures, redactionRuns } from './audit-logs.js';
 import {
@@ -127,7 +133,13 @@ export async function openClickHouseData(location: ClickHouseDataLocation): Prom
     ...bind(s, { userAgentsToParse, saveUserAgents }),
     ...bind(s, { appendFxRates, fxRates, fxConvert }),
     ...bind(s, { appendAdCosts, adCosts, adCostTotals, adCostImports }),
-    ...bind(s, { costsReport, taggingFacts }),
+    ...bind(s, {
+      costsReport,
+      taggingFacts,
+      creditedMilestones,
+      appendAdClicks,
+      explainCostMatch,
+    }),
     ...bind(s, { deriveSessions }),
     ...clickHouseIdentity(s),
     ...bind(s, {

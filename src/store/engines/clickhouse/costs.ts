@@ -1,14 +1,21 @@
 // Spend matched to sessions on ClickHouse: the neutral query (neutral/costs-queries.ts).
-import type {
-  ClickIdsByPlatform,
-  CostsQuery,
-  CostsRow,
-  MatchQuery,
-  TaggingFacts,
+import type { AdPlatform } from '../../areas/ad-costs.js';
+import {
+  adClickProblem,
+  type AdClickRow,
+  type ClickIdsByPlatform,
+  type CostMatchStep,
+  type CostsQuery,
+  type CostsRow,
+  type MatchQuery,
+  type TaggingFacts,
 } from '../../areas/costs.js';
 import {
   clickIdShareSql,
   costsReportSql,
+  explainMatchSql,
+  toMatchStep,
+  creditedMilestonesSql,
   toCostsRow,
   toTaggingFacts,
   unmatchedCampaignsSql,
@@ -18,7 +25,7 @@ import { queryNeutral } from './dialect.js';
 import type { ChStore } from './events.js';
 
 export async function costsReport(s: ChStore, ws: string, q: CostsQuery): Promise<CostsRow[]> {
-  return (await queryNeutral(s.conn, s.database, costsReportSql(ws, q))).map(toCostsRow(q.groupBy));
+  return (await queryNeutral(s.conn, s.database, costsReportSql(ws, q))).map(toCostsRow(q));
 }
 
 export async function taggingFacts(
@@ -31,5 +38,52 @@ export async function taggingFacts(
     await read(unmatchedCampaignsSql(ws, q)),
     await read(clickIdShareSql(ws, q, q.click)),
     await read(untaggedLandingsSql(ws, q)),
+  );
+}
+
+export async function creditedMilestones(s: ChStore, ws: string, model: string): Promise<string[]> {
+  return (await queryNeutral(s.conn, s.database, creditedMilestonesSql(ws, model))).map((r) =>
+    String(r.milestone),
+  );
+}
+
+export async function appendAdClicks(
+  s: ChStore,
+  ws: string,
+  source: { platform: AdPlatform; accountId: string },
+  rows: readonly AdClickRow[],
+): Promise<{ rows: number }> {
+  const problem = adClickProblem(rows);
+  if (problem)
+    throw new Error(`ad clicks of ${source.platform} account ${source.accountId}: ${problem}`);
+  if (rows.length === 0) return { rows: 0 };
+  const recordedAt = new Date().toISOString();
+  await s.conn.insert(
+    `${s.database}.ad_clicks`,
+    rows.map((r) => ({
+      workspace_id: ws,
+      platform: source.platform,
+      account_id: source.accountId,
+      click_id: r.clickId,
+      click_date: r.date,
+      campaign_id: r.campaignId,
+      ad_group_id: r.adGroupId,
+      ad_id: r.adId,
+      keyword: r.keyword,
+      match_type: r.matchType,
+      recorded_at: recordedAt,
+    })),
+  );
+  return { rows: rows.length };
+}
+
+export async function explainCostMatch(
+  s: ChStore,
+  ws: string,
+  q: MatchQuery,
+  sessionId: string,
+): Promise<CostMatchStep[]> {
+  return (await queryNeutral(s.conn, s.database, explainMatchSql(ws, q, sessionId))).map(
+    toMatchStep(q.rules ?? []),
   );
 }

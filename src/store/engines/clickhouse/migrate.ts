@@ -87,6 +87,12 @@ export const CH_MIGRATIONS: readonly ChMigration[] = [
     name: 'webhook receipt loads',
     statements: (target) => [createTableSql(tableSpec('webhook_receipt_loads'), target)],
   },
+  {
+    // clicks an ad platform resolved (DuckDB's version 27)
+    version: 10,
+    name: 'ad clicks',
+    statements: (target) => [createTableSql(tableSpec('ad_clicks'), target)],
+  },
 ];
 
 /** The bookkeeping table (replicated too on a cluster, so every node agrees on the version). */

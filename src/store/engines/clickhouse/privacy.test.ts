@@ -206,6 +206,8 @@ test(
             ['anonymous_id', false],
             ['anonymous_id', true],
             ['email', true],
+            // her Stripe customer id: a re-sync must not store her subscriptions again
+            ['stripe_customer', true],
             ['user_id', true],
           ],
         );

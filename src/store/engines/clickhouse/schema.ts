@@ -411,6 +411,25 @@ export const TABLES: readonly TableSpec[] = [
     orderBy: ['workspace_id', 'platform', 'account_id', 'import_id'],
   },
   {
+    name: 'ad_clicks',
+    note: 'facts: clicks an ad platform resolved to campaign, ad group, ad and keyword (latest fetch read)',
+    columns: [
+      `workspace_id ${S}`,
+      `platform ${S}`,
+      `account_id ${S}`,
+      `click_id ${S}`,
+      'click_date Date',
+      `campaign_id ${S}`,
+      `ad_group_id ${NS}`,
+      `ad_id ${NS}`,
+      `keyword ${NS}`,
+      `match_type ${NS}`,
+      `recorded_at ${TS}`,
+    ],
+    engine: 'MergeTree',
+    orderBy: ['workspace_id', 'platform', 'click_id'],
+  },
+  {
     name: 'webhook_receipts',
     note: 'facts: verified vendor webhook deliveries; a redelivery collapses on the key (read with FINAL)',
     columns: [

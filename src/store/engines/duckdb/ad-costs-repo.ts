@@ -17,7 +17,7 @@ import {
   toAdCostTotal,
   toStoredAdCostRow,
 } from '../neutral/ad-costs-queries.js';
-import type { Db } from './connection.js';
+import { VARCHAR_LIST, type Db } from './connection.js';
 import { queryNeutral } from './dialect.js';
 
 export async function appendAdCosts(
@@ -61,6 +61,14 @@ export async function appendAdCosts(
           conv: col((r) => String(r.conversions)),
           cval: col((r) => String(r.conversionValue)),
         },
+        // typed: a text list is typed by its first item, and a first NULL (a campaign-level row before
+        // ad group rows) would make every ad group, ad and keyword of the file NULL
+        Object.fromEntries(
+          ['cur', 'cid', 'cname', 'gid', 'gname', 'aid', 'aname', 'kw', 'mt'].map((k) => [
+            k,
+            VARCHAR_LIST,
+          ]),
+        ),
       );
     // the import last: until it is there, its rows are in effect on no day
     await c.run(

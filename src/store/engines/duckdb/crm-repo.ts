@@ -38,9 +38,9 @@ import {
   revenueRow,
   toRevenueFact,
 } from '../neutral/crm-rows.js';
-import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { withoutErased } from '../neutral/crm-erased.js';
-import { VARCHAR_LIST, type Db } from './connection.js';
+import { textsAsJson, textsFromJson, type Db } from './connection.js';
 import { queryNeutral, readNeutral, runNeutral } from './dialect.js';
 
 /** Columns bound as lists of text (one statement per batch, zipped by unnest), cast to their types. */
@@ -50,7 +50,7 @@ const CASTS: Readonly<Record<string, string>> = {
   position: 'INTEGER',
 };
 
-/** Inserts rows in one statement: each column a list parameter, the lists zipped by unnest. */
+/** Inserts rows in one statement: each column a JSON list of texts (textsAsJson), the lists zipped by unnest. */
 export async function insertRows(
   conn: DuckDBConnection,
   table: string,
@@ -59,19 +59,16 @@ export async function insertRows(
   casts: Readonly<Record<string, string>> = CASTS,
 ): Promise<void> {
   const params: Record<string, DuckDBValue> = {};
-  const types: Record<string, typeof VARCHAR_LIST> = {};
   columns.forEach((c, i) => {
-    params[`c${i}`] = listValue(
+    params[`c${i}`] = textsAsJson(
       rows.map((r) => (r[c] === null || r[c] === undefined ? null : String(r[c]))),
     );
-    types[`c${i}`] = VARCHAR_LIST;
   });
-  const unnested = columns.map((c, i) => `unnest($c${i}) AS ${c}`).join(', ');
+  const unnested = columns.map((c, i) => `unnest(${textsFromJson(`$c${i}`)}) AS ${c}`).join(', ');
   const cast = columns.map((c) => (casts[c] ? `CAST(${c} AS ${casts[c]})` : c)).join(', ');
   await conn.run(
     `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${cast} FROM (SELECT ${unnested})`,
     params,
-    types,
   );
 }
 

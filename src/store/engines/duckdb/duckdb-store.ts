@@ -24,7 +24,13 @@ import { EventAppender } from './event-appender.js';
 import { countEvents, queryEvents, saveUserAgents, userAgentsToParse } from './events-repo.js';
 import { appendFxRates, fxConvert, fxRates } from './fx-repo.js';
 import { adCostImports, adCosts, adCostTotals, appendAdCosts } from './ad-costs-repo.js';
-import { costsReport, taggingFacts } from './costs-repo.js';
+import {
+  appendAdClicks,
+  costsReport,
+  creditedMilestones,
+  explainCostMatch,
+  taggingFacts,
+} from './costs-repo.js';
 import { deviceTimelines } from './identity-devices-repo.js';
 import { identityEdgesReady, identityLinkFacts, saveIdentityEdges } from './identity-edges-repo.js';
 import { appendIdentityLinks, listIdentityLinks } from './identity-links-repo.js';
@@ -166,7 +172,13 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
     ...bind(db, { userAgentsToParse, saveUserAgents }),
     ...bind(db, { appendFxRates, fxRates, fxConvert }),
     ...bind(db, { appendAdCosts, adCosts, adCostTotals, adCostImports }),
-    ...bind(db, { costsReport, taggingFacts }),
+    ...bind(db, {
+      costsReport,
+      taggingFacts,
+      creditedMilestones,
+      appendAdClicks,
+      explainCostMatch,
+    }),
     ...bind(db, { deriveSessions, listSessions, sessionsByChannel }),
     ...bind(db, {
       refreshSeenIdentifiers,

@@ -547,4 +547,25 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (workspace_id, vendor, dedup_key)
       );`,
   },
+  {
+    version: 27,
+    name: 'ad_clicks',
+    // Facts: clicks an ad platform resolved (Google Ads' click_view: a gclid's campaign, ad group, ad
+    // and keyword on its day). Appended as fetched; a click fetched twice is read once (its latest
+    // fetch), by the costs matching (neutral/costs-queries.ts). docs/costs.md.
+    sql: `
+      CREATE TABLE ad_clicks (
+        workspace_id VARCHAR NOT NULL,
+        platform VARCHAR NOT NULL,
+        account_id VARCHAR NOT NULL,
+        click_id VARCHAR NOT NULL,
+        click_date DATE NOT NULL,
+        campaign_id VARCHAR NOT NULL,
+        ad_group_id VARCHAR,
+        ad_id VARCHAR,
+        keyword VARCHAR,
+        match_type VARCHAR,
+        recorded_at TIMESTAMPTZ NOT NULL
+      );`,
+  },
 ];

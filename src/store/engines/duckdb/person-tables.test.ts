@@ -31,6 +31,7 @@ const NOT_ABOUT_A_PERSON = new Set([
   'ad_costs', // what ad platforms report per campaign and day
   'ad_cost_imports', // which account and period each ad-cost import covered
   'webhook_receipt_loads', // which receipts the loader handed on: vendor event ids, no personal data
+  'ad_clicks', // a click id's campaign as the ad platform reports it; the visitor's side is in their events and sessions
 ]);
 
 const SELECTION: PersonSelection = {

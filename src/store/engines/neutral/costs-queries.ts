@@ -5,16 +5,20 @@
 // campaign had in the range, so a renamed campaign still matches). The conversions credited to the
 // sessions come from the stored credits of one model and milestone.
 import type { AdPlatform } from '../../areas/ad-costs.js';
-import type {
-  ClickIdsByPlatform,
-  CostGroup,
-  CostsQuery,
-  CostsRow,
-  MatchQuery,
-  TaggingFacts,
+import {
+  RESOLVED_CLICK_PARAM,
+  type ClickIdsByPlatform,
+  type CostGroup,
+  type CostMatchRule,
+  type CostMatchStep,
+  type CostsQuery,
+  type CostsRow,
+  type MatchQuery,
+  type TaggingFacts,
 } from '../../areas/costs.js';
 import { ENCODED_SPACE, SEPARATORS } from '../../../rules/campaign-name-key.js';
 import { effectiveAdCostsSql, rateKey, ratesSql } from './ad-costs-queries.js';
+import { perRuleCountsSql, ruleNumberSql, ruleTargetSql, ruleValueSql } from './cost-rules-sql.js';
 import { fn, join, p, raw, sql, type Piece, type Sql } from './sql.js';
 
 /** A campaign name as its key (rules/campaign-name-key.ts): lower case, separators one space, no end spaces. */
@@ -41,49 +45,152 @@ function adPlatformSql(q: MatchQuery): Sql {
 const GROUP = {
   platform: 'platform',
   campaign: 'campaign',
+  adGroup: 'ad_group',
+  ad: 'ad',
+  keyword: 'keyword',
   date: 'day',
 } as const satisfies Record<CostGroup, string>;
 
+/** A keyword's key: compared as campaign names are (case, separators, `+` of broad match modifiers). */
+const keywordKeySql = (e: string) => campaignNameKeySql(sql`coalesce(${raw(e)}, '')`);
+
 /**
- * The spend in effect (costs, rates, spend, ids, names), the paid sessions of the range (sess), and each
- * matched session's campaign and rule (matched): the CTEs every spend-and-sessions read starts from.
+ * The spend in effect (costs, rates, spend with its ad group, ad and keyword), the paid sessions of the
+ * range (sess: a paid channel, a campaign id, or a mapping rule's match), each matched session's
+ * platform, campaign and rule (matched), and its ad group, ad and keyword where the spend has them
+ * (placed): the CTEs every spend-and-sessions read starts from.
  */
 function matchCtes(ws: string, q: MatchQuery): Sql {
   const w = p.text(ws);
+  const rules = q.rules ?? [];
   return sql`  costs AS (${effectiveAdCostsSql(ws, q.from, q.to)}),
   rates AS (${ratesSql(ws, q.from, q.to, q.currency)}),
   spend AS (
     SELECT c.platform AS platform, c.campaign_id AS campaign, CAST(c.cost_date AS VARCHAR) AS day,
-      c.campaign_name AS campaign_name, c.impressions AS impressions, c.clicks AS clicks,
+      coalesce(c.ad_group_id, '') AS ad_group, coalesce(c.ad_id, '') AS ad,
+      ${keywordKeySql('c.keyword')} AS keyword,
+      c.campaign_name AS campaign_name, c.ad_group_name AS ad_group_name, c.ad_name AS ad_name,
+      c.keyword AS keyword_text, c.impressions AS impressions, c.clicks AS clicks,
       c.cost_micros * x.rate / 1000000.0 AS cost, CASE WHEN x.rate IS NULL THEN 1 ELSE 0 END AS unrated
     FROM costs c LEFT JOIN rates x ON x.key = ${rateKey('c')}),
   ids AS (SELECT DISTINCT platform, campaign_id AS campaign FROM costs),
   names AS (SELECT DISTINCT platform, campaign_id AS campaign, ${campaignNameKeySql('campaign_name')} AS name_key
     FROM costs),
+  groups AS (SELECT DISTINCT platform, campaign_id AS campaign, ad_group_id AS ad_group
+    FROM costs WHERE ad_group_id IS NOT NULL),
+  ads AS (SELECT DISTINCT platform, campaign_id AS campaign, ad_id AS ad FROM costs WHERE ad_id IS NOT NULL),
+  kws AS (SELECT DISTINCT platform, campaign_id AS campaign, ${keywordKeySql('keyword')} AS keyword
+    FROM costs WHERE keyword IS NOT NULL),
   sess AS (
-    SELECT s.session_id AS session_id, CAST(${fn.utcDay('s.started_at')} AS VARCHAR) AS day,
-      ${adPlatformSql(q)} AS platform, s.campaign_id AS campaign_id, s.campaign AS raw_campaign,
-      s.click_ids AS click_ids, s.landing_url AS landing_url,
-      ${campaignNameKeySql(sql`coalesce(s.campaign, '')`)} AS name_key
-    FROM ${fn.table('sessions')} s
-    WHERE s.workspace_id = ${w} AND s.started_at >= ${p.time(`${q.from}T00:00:00.000Z`)}
-      AND s.started_at < ${p.time(nextDay(q.to))}
-      AND (${fn.inTexts('s.channel', q.paidChannels)} OR s.campaign_id IS NOT NULL)),
-  by_id AS (
-    SELECT s.session_id AS session_id, i.campaign AS campaign
-    FROM sess s JOIN ids i ON i.platform = s.platform AND i.campaign = s.campaign_id),
-  by_name AS (
-    SELECT s.session_id AS session_id, min(n.campaign) AS campaign
+    SELECT *, ${resolvedClickSql()} AS resolved_click,
+      -- paid traffic (what the tagging checks read), beside what only a mapping rule brings in
+      CASE WHEN ${fn.inTexts('channel', q.paidChannels)} OR campaign_id IS NOT NULL THEN 1 ELSE 0 END AS paid
+    FROM (
+      SELECT s.session_id AS session_id, CAST(${fn.utcDay('s.started_at')} AS VARCHAR) AS day,
+        ${adPlatformSql(q)} AS platform, s.channel AS channel, s.campaign_id AS campaign_id,
+        s.campaign AS raw_campaign, s.click_ids AS click_ids, s.landing_url AS landing_url,
+        s.source AS source, s.medium AS medium, s.decided_by AS decided_by,
+        ${campaignNameKeySql(sql`coalesce(s.campaign, '')`)} AS name_key,
+        ${fn.jsonText('s.ad_ids', 'adGroupId')} AS ad_group_id, ${fn.jsonText('s.ad_ids', 'adId')} AS ad_id,
+        ${campaignNameKeySql(sql`coalesce(${fn.jsonText('s.ad_ids', 'keyword')}, s.term, '')`)} AS keyword_key,
+        ${ruleNumberSql(rules)} AS rule_no
+      FROM ${fn.table('sessions')} s
+      WHERE s.workspace_id = ${w} AND s.started_at >= ${p.time(`${q.from}T00:00:00.000Z`)}
+        AND s.started_at < ${p.time(nextDay(q.to))}) r
+    WHERE ${fn.inTexts('channel', q.paidChannels)} OR campaign_id IS NOT NULL OR rule_no IS NOT NULL),
+  resolved AS (
+    SELECT c.platform AS platform, c.click_id AS click_id, c.campaign_id AS campaign,
+      c.ad_group_id AS ad_group, c.ad_id AS ad, ${keywordKeySql('c.keyword')} AS keyword
+    FROM ${fn.table('ad_clicks')} c
+    JOIN (SELECT platform, click_id, max(recorded_at) AS at FROM ${fn.table('ad_clicks')}
+      WHERE workspace_id = ${w} AND click_date >= ${day(q.from, -1)} AND click_date <= ${day(q.to, 1)}
+      GROUP BY platform, click_id) l
+      ON l.platform = c.platform AND l.click_id = c.click_id AND l.at = c.recorded_at
+    WHERE c.workspace_id = ${w}),
+  cands AS (
+    -- every step's match of a session (at most one each), numbered in the order the steps are tried;
+    -- one union read once, so no step waits on another's result (ClickHouse repeats a CTE per use)
+    SELECT s.session_id AS session_id, 1 AS step, 'click_id' AS rule, s.resolved_click AS value,
+      s.platform AS platform,
+      min(c.campaign) AS campaign, coalesce(min(c.ad_group), '') AS ad_group, coalesce(min(c.ad), '') AS ad,
+      coalesce(min(c.keyword), '') AS keyword, 0 AS rule_no, ${carried}
+    FROM sess s JOIN resolved c ON c.platform = s.platform AND c.click_id = s.resolved_click
+    GROUP BY s.session_id, s.resolved_click, s.platform, ${carriedBy}
+    UNION ALL
+    SELECT s.session_id, 2, 'campaign_id', s.campaign_id, s.platform, i.campaign, '', '', '', 0, ${carried}
+    FROM sess s JOIN ids i ON i.platform = s.platform AND i.campaign = s.campaign_id
+    UNION ALL
+    SELECT s.session_id, 3, 'ad_group_id', s.ad_group_id, s.platform, min(g.campaign), '', '', '', 0, ${carried}
+    FROM sess s JOIN groups g ON g.platform = s.platform AND g.ad_group = s.ad_group_id
+    GROUP BY s.session_id, s.platform, ${carriedBy}
+    UNION ALL
+    SELECT s.session_id, 4, 'campaign_name', s.raw_campaign, s.platform, min(n.campaign), '', '', '', 0,
+      ${carried}
     FROM sess s JOIN names n ON n.platform = s.platform AND n.name_key = s.name_key
-    WHERE s.name_key <> '' AND s.session_id NOT IN (SELECT session_id FROM by_id)
-    GROUP BY s.session_id),
+    WHERE s.name_key <> ''
+    GROUP BY s.session_id, s.raw_campaign, s.platform, ${carriedBy}
+    UNION ALL
+    SELECT s.session_id, 5, 'rule', ${ruleValueSql(rules, 's.rule_no', 's.raw_campaign')},
+      ${ruleTargetSql(rules, 's.rule_no', (r) => r.platform)},
+      ${ruleTargetSql(rules, 's.rule_no', (r) => r.campaign)},
+      coalesce(${ruleTargetSql(rules, 's.rule_no', (r) => r.adGroup)}, ''), '', '', s.rule_no, ${carried}
+    FROM sess s WHERE s.rule_no IS NOT NULL),
   matched AS (
-    SELECT session_id, campaign, 'campaign_id' AS rule FROM by_id
-    UNION ALL SELECT session_id, campaign, 'campaign_name' AS rule FROM by_name)`;
+    SELECT session_id, ${join(
+      [
+        'rule',
+        'platform',
+        'campaign',
+        'ad_group',
+        'ad',
+        'keyword',
+        'rule_no',
+        's_ad_group',
+        's_ad',
+        's_keyword',
+      ].map((c) => sql`${fn.argMin(c, 'step')} AS ${raw(c)}`),
+      ', ',
+    )}
+    FROM cands GROUP BY session_id),
+  placed AS (
+    SELECT m.session_id AS session_id, m.platform AS platform, m.campaign AS campaign, m.rule AS rule,
+      m.rule_no AS rule_no, coalesce(nullif(m.ad_group, ''), g.ad_group) AS ad_group,
+      coalesce(nullif(m.ad, ''), a.ad) AS ad, coalesce(nullif(m.keyword, ''), k.keyword) AS keyword
+    FROM matched m
+      LEFT JOIN groups g ON g.platform = m.platform AND g.campaign = m.campaign AND g.ad_group = m.s_ad_group
+      LEFT JOIN ads a ON a.platform = m.platform AND a.campaign = m.campaign AND a.ad = m.s_ad
+      LEFT JOIN kws k ON k.platform = m.platform AND k.campaign = m.campaign AND k.keyword = m.s_keyword
+        AND m.s_keyword <> '')`;
 }
+
+/** What each match carries of its session for the finer levels: its ad group, ad and keyword. */
+const carried = sql`coalesce(s.ad_group_id, '') AS s_ad_group, coalesce(s.ad_id, '') AS s_ad,
+      s.keyword_key AS s_keyword`;
+const carriedBy = sql`s.ad_group_id, s.ad_id, s.keyword_key`;
+
+/** A day `shift` days from `d`, as a DATE. */
+const day = (d: string, shift: number) =>
+  sql`CAST(${p.text(new Date(Date.parse(`${d}T00:00:00Z`) + shift * 86_400_000).toISOString().slice(0, 10))} AS DATE)`;
+
+/** The click id of the session's platform that the platform resolves (RESOLVED_CLICK_PARAM), if any. */
+function resolvedClickSql(): Sql {
+  const arms = (Object.entries(RESOLVED_CLICK_PARAM) as [AdPlatform, string][]).map(
+    ([ad, param]) => sql`WHEN ${p.text(ad)} THEN ${fn.jsonText('click_ids', param)}`,
+  );
+  return sql`CASE platform ${join(arms, ' ')} ELSE NULL END`;
+}
+
+/** Per group value, the name shown beside it: the latest in the range. */
+const NAMES: Partial<Record<CostGroup, [string, string]>> = {
+  campaign: ['campaign_name', 'campaign_name'],
+  adGroup: ['ad_group_name', 'ad_group_name'],
+  ad: ['ad_name', 'ad_name'],
+  keyword: ['keyword_text', 'keyword_text'],
+};
 
 export function costsReportSql(ws: string, q: CostsQuery): Sql {
   const w = p.text(ws);
+  const rules = q.rules ?? [];
   const groups = (side: string) =>
     q.groupBy.map((g) => sql`${raw(`${side}.${GROUP[g]}`)} AS ${raw(`g_${g}`)}`);
   const by = q.groupBy.map((g) => sql`${raw(GROUP[g])}`);
@@ -94,37 +201,59 @@ export function costsReportSql(ws: string, q: CostsQuery): Sql {
   const out = q.groupBy.map(
     (g) => sql`coalesce(${raw(`a.g_${g}`)}, ${raw(`b.g_${g}`)}) AS ${raw(`g_${g}`)}`,
   );
-  const name = q.groupBy.includes('campaign')
-    ? sql`, ${fn.argMax('campaign_name', 'day')} AS campaign_name`
-    : sql``;
+  const named = q.groupBy.flatMap((g) => {
+    const n = NAMES[g];
+    return n ? [n] : [];
+  });
+  const names = named.map(([col, as]) => sql`, ${fn.argMax(col, 'day')} AS ${raw(as)}`);
+  const namesOut = named.map(([, as]) => sql`${raw(`a.${as}`)} AS ${raw(as)}, `);
+  const ruleCounts = rules.map(
+    (_, i) => sql`, coalesce(${raw(`b.r_${i + 1}`)}, 0) AS ${raw(`r_${i + 1}`)}`,
+  );
+  const milestone = p.text(q.milestone);
   return sql`WITH ${matchCtes(ws, q)},
   credited AS (
-    SELECT touch_id, sum(conversions) AS conversions, sum(value) AS value
+    -- the sums named apart from the columns they read (ClickHouse would read an alias of a column's name)
+    SELECT touch_id,
+      sum(CASE WHEN milestone = ${milestone} THEN conversions ELSE 0 END) AS k_conversions,
+      sum(CASE WHEN milestone = ${milestone} THEN value ELSE 0 END) AS k_value,
+      sum(CASE WHEN milestone = 'lead' THEN conversions ELSE 0 END) AS k_leads,
+      sum(CASE WHEN milestone = 'opportunity' THEN value ELSE 0 END) AS k_pipeline,
+      sum(CASE WHEN milestone = 'customer' THEN value ELSE 0 END) AS k_revenue
     FROM ${fn.table('attribution_credits')}
-    WHERE workspace_id = ${w} AND model = ${p.text(q.model)} AND milestone = ${p.text(q.milestone)}
-      AND touch_id IS NOT NULL
+    WHERE workspace_id = ${w} AND model = ${p.text(q.model)}
+      AND milestone IN (${milestone}, 'lead', 'opportunity', 'customer') AND touch_id IS NOT NULL
     GROUP BY touch_id),
   traffic AS (
-    SELECT s.platform AS platform, coalesce(m.campaign, '') AS campaign, s.day AS day,
-      coalesce(m.rule, '') AS rule, coalesce(k.conversions, 0) AS conversions, coalesce(k.value, 0) AS value
-    FROM sess s LEFT JOIN matched m ON m.session_id = s.session_id
+    SELECT coalesce(m.platform, s.platform) AS platform, coalesce(m.campaign, '') AS campaign,
+      coalesce(m.ad_group, '') AS ad_group, coalesce(m.ad, '') AS ad, coalesce(m.keyword, '') AS keyword,
+      s.day AS day, coalesce(m.rule, '') AS rule, coalesce(m.rule_no, 0) AS rule_no,
+      coalesce(k.k_conversions, 0) AS conversions, coalesce(k.k_value, 0) AS value,
+      coalesce(k.k_leads, 0) AS leads, coalesce(k.k_pipeline, 0) AS pipeline,
+      coalesce(k.k_revenue, 0) AS revenue
+    FROM sess s LEFT JOIN placed m ON m.session_id = s.session_id
       LEFT JOIN credited k ON k.touch_id = s.session_id
-    WHERE s.platform IS NOT NULL),
+    WHERE coalesce(m.platform, s.platform) IS NOT NULL),
   a AS (
     SELECT ${select('spend')}sum(impressions) AS impressions, sum(clicks) AS clicks, sum(cost) AS cost,
-      sum(unrated) AS unrated${name}
+      sum(unrated) AS unrated${join(names, '')}
     FROM spend ${groupBy}),
   b AS (
     SELECT ${select('traffic')}${fn.countAll()} AS sessions,
-      ${fn.countIf("rule = 'campaign_id'")} AS by_id, ${fn.countIf("rule = 'campaign_name'")} AS by_name,
-      sum(conversions) AS conversions, sum(value) AS value
+      ${fn.countIf("rule = 'click_id'")} AS by_click, ${fn.countIf("rule = 'campaign_id'")} AS by_id, ${fn.countIf("rule = 'ad_group_id'")} AS by_group,
+      ${fn.countIf("rule = 'campaign_name'")} AS by_name, ${fn.countIf("rule = 'rule'")} AS by_rule,
+      sum(conversions) AS conversions, sum(value) AS value,
+      sum(leads) AS leads, sum(pipeline) AS pipeline, sum(revenue) AS revenue${perRuleCountsSql(rules)}
     FROM traffic ${groupBy})
   SELECT ${out.length ? sql`${join(out, ', ')}, ` : sql``}
     coalesce(a.impressions, 0) AS impressions, coalesce(a.clicks, 0) AS clicks,
     CASE WHEN coalesce(a.unrated, 0) > 0 THEN NULL ELSE coalesce(a.cost, 0) END AS cost,
-    ${q.groupBy.includes('campaign') ? sql`a.campaign_name AS campaign_name,` : sql``}
-    coalesce(b.sessions, 0) AS sessions, coalesce(b.by_id, 0) AS by_id, coalesce(b.by_name, 0) AS by_name,
-    coalesce(b.conversions, 0) AS conversions, coalesce(b.value, 0) AS value
+    ${join(namesOut, '')}
+    coalesce(b.sessions, 0) AS sessions, coalesce(b.by_click, 0) AS by_click, coalesce(b.by_id, 0) AS by_id, coalesce(b.by_group, 0) AS by_group,
+    coalesce(b.by_name, 0) AS by_name, coalesce(b.by_rule, 0) AS by_rule,
+    coalesce(b.conversions, 0) AS conversions, coalesce(b.value, 0) AS value,
+    coalesce(b.leads, 0) AS leads, coalesce(b.pipeline, 0) AS pipeline,
+    coalesce(b.revenue, 0) AS revenue${join(ruleCounts, '')}
   FROM a ${joined}
   ${
     out.length
@@ -140,21 +269,46 @@ const textOrNull = (v: unknown): string | null =>
   v === null || v === undefined || v === '' ? null : String(v);
 
 export const toCostsRow =
-  (groupBy: readonly CostGroup[]) =>
-  (r: Record<string, unknown>): CostsRow => ({
-    ...(groupBy.includes('platform') ? { platform: String(r.g_platform) as AdPlatform } : {}),
-    ...(groupBy.includes('campaign')
-      ? { campaign: textOrNull(r.g_campaign), campaignName: textOrNull(r.campaign_name) }
-      : {}),
-    ...(groupBy.includes('date') ? { date: String(r.g_date) } : {}),
-    impressions: Number(r.impressions),
-    clicks: Number(r.clicks),
-    cost: r.cost === null || r.cost === undefined ? null : Number(r.cost),
-    sessions: Number(r.sessions),
-    matchedBy: { campaign_id: Number(r.by_id), campaign_name: Number(r.by_name) },
-    conversions: Number(r.conversions),
-    value: Number(r.value),
-  });
+  (q: Pick<CostsQuery, 'groupBy' | 'rules'>) =>
+  (r: Record<string, unknown>): CostsRow => {
+    const g = q.groupBy;
+    const rules: Record<string, number> = {};
+    (q.rules ?? []).forEach((rule, i) => {
+      const n = Number(r[`r_${i + 1}`]);
+      if (n > 0) rules[rule.id] = n;
+    });
+    return {
+      ...(g.includes('platform') ? { platform: String(r.g_platform) as AdPlatform } : {}),
+      ...(g.includes('campaign')
+        ? { campaign: textOrNull(r.g_campaign), campaignName: textOrNull(r.campaign_name) }
+        : {}),
+      ...(g.includes('adGroup')
+        ? { adGroup: textOrNull(r.g_adGroup), adGroupName: textOrNull(r.ad_group_name) }
+        : {}),
+      ...(g.includes('ad') ? { ad: textOrNull(r.g_ad), adName: textOrNull(r.ad_name) } : {}),
+      ...(g.includes('keyword')
+        ? { keyword: textOrNull(r.g_keyword), keywordText: textOrNull(r.keyword_text) }
+        : {}),
+      ...(g.includes('date') ? { date: String(r.g_date) } : {}),
+      impressions: Number(r.impressions),
+      clicks: Number(r.clicks),
+      cost: r.cost === null || r.cost === undefined ? null : Number(r.cost),
+      sessions: Number(r.sessions),
+      matchedBy: {
+        click_id: Number(r.by_click),
+        campaign_id: Number(r.by_id),
+        ad_group_id: Number(r.by_group),
+        campaign_name: Number(r.by_name),
+        rule: Number(r.by_rule),
+      },
+      rules,
+      conversions: Number(r.conversions),
+      value: Number(r.value),
+      leads: Number(r.leads),
+      pipeline: Number(r.pipeline),
+      revenue: Number(r.revenue),
+    };
+  };
 
 /** Paid sessions matched to no spend, by platform and the utm_campaign they carried, most first. */
 export function unmatchedCampaignsSql(ws: string, q: MatchQuery, limit = 50): Sql {
@@ -178,7 +332,7 @@ export function clickIdShareSql(ws: string, q: MatchQuery, click: ClickIdsByPlat
   return sql`WITH ${matchCtes(ws, q)}
   SELECT platform, ${fn.countAll()} AS sessions,
     ${fn.countIf(sql`CASE platform ${join(has, ' ')} ELSE false END`)} AS with_click_id
-  FROM sess WHERE platform IS NOT NULL
+  FROM sess WHERE platform IS NOT NULL AND paid = 1
   GROUP BY platform ORDER BY platform`;
 }
 
@@ -188,7 +342,8 @@ export function untaggedLandingsSql(ws: string, q: MatchQuery, limit = 50): Sql 
   return sql`WITH ${matchCtes(ws, q)}
   SELECT platform, ${page} AS landing_page, ${fn.countAll()} AS sessions
   FROM sess
-  WHERE platform IS NOT NULL AND (raw_campaign IS NULL OR raw_campaign = '') AND campaign_id IS NULL
+  WHERE platform IS NOT NULL AND paid = 1 AND (raw_campaign IS NULL OR raw_campaign = '')
+    AND campaign_id IS NULL
   GROUP BY platform, ${page}
   ORDER BY sessions DESC, platform, landing_page LIMIT ${p.int(limit)}`;
 }
@@ -214,3 +369,27 @@ export const toTaggingFacts = (
     sessions: Number(r.sessions),
   })),
 });
+
+/** The milestones with stored credits under a model. */
+export function creditedMilestonesSql(ws: string, model: string): Sql {
+  return sql`SELECT DISTINCT milestone FROM ${fn.table('attribution_credits')}
+  WHERE workspace_id = ${p.text(ws)} AND model = ${p.text(model)} ORDER BY milestone`;
+}
+
+/** Every step that matches one session, in the order they are tried (the first decides), with the value it read. */
+export function explainMatchSql(ws: string, q: MatchQuery, sessionId: string): Sql {
+  return sql`WITH ${matchCtes(ws, q)}
+  SELECT step, rule, value, platform, campaign, ad_group, rule_no FROM cands
+  WHERE session_id = ${p.text(sessionId)} ORDER BY step`;
+}
+
+export const toMatchStep =
+  (rules: readonly { id: string }[]) =>
+  (r: Record<string, unknown>): CostMatchStep => ({
+    rule: String(r.rule) as CostMatchRule,
+    value: textOrNull(r.value),
+    platform: String(r.platform) as AdPlatform,
+    campaign: String(r.campaign),
+    adGroup: textOrNull(r.ad_group),
+    ...(String(r.rule) === 'rule' ? { ruleId: rules[Number(r.rule_no) - 1]?.id ?? null } : {}),
+  });
