@@ -5,13 +5,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { simulate } from '../sim/index.js';
-import { spawnSync } from 'node:child_process';
-import { serverFilePath, writeServerFile } from '../server/admin-credential.js';
+import { serverFilePath } from '../server/admin-credential.js';
 import { apiGet, runCli, serveCli } from '../test-helpers/cli.js';
-import { freePort } from '../test-helpers/port.js';
-import { openTestStore } from '../test-helpers/store.js';
 import { tempDir } from '../test-helpers/tmp.js';
-import { workspaceForSecret } from '../workspaces/create.js';
 
 const ENV = { LOG_LEVEL: 'warn' };
 
@@ -195,65 +191,6 @@ test('with `closedloop serve` on the data directory, workspace, import and repor
     );
   } finally {
     await server.stop();
-    cleanup();
-  }
-});
-
-test('a stale server.json is ignored (its process gone, or its URL silent); rotate-key and delete work on the store itself', async () => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const cli = async (args: string[]) => {
-      const r = await runCli([...args, '--data-dir', dir], ENV);
-      assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
-      assert.equal(r.stderr, '', 'no server announced');
-      return r;
-    };
-    const ws = JSON.parse(
-      (
-        await cli([
-          'workspace',
-          'create',
-          'Acme',
-          '--currency',
-          'GBP',
-          '--timezone',
-          'UTC',
-          '--json',
-        ])
-      ).stdout,
-    ) as { id: string; secretKey: string };
-    // a process that has ended: its pid is free
-    const gone = spawnSync(process.execPath, ['-e', '']).pid!;
-    const stale = {
-      url: `http://127.0.0.1:${await freePort()}`,
-      pid: gone,
-      token: 'adm_stale_token_of_a_dead_server',
-      startedAt: new Date().toISOString(),
-    };
-    writeServerFile(dir, stale);
-    const first = JSON.parse(
-      (await cli(['workspace', 'rotate-key', '--workspace', ws.id, '--json'])).stdout,
-    ) as { secretKey: string };
-    // a live process (this test's) whose URL does not answer
-    writeServerFile(dir, { ...stale, pid: process.pid });
-    const second = JSON.parse(
-      (await cli(['workspace', 'rotate-key', '--workspace', ws.id, '--json'])).stdout,
-    ) as { secretKey: string };
-    const store = await openTestStore(dir);
-    try {
-      assert.equal((await workspaceForSecret(store, second.secretKey))?.id, ws.id);
-      for (const old of [ws.secretKey, first.secretKey])
-        assert.equal(await workspaceForSecret(store, old), undefined);
-    } finally {
-      await store.close();
-    }
-    // delete works on the store itself too
-    assert.match(
-      (await cli(['workspace', 'delete', '--workspace', ws.id, '--yes'])).stdout,
-      new RegExp(`Deleted workspace "Acme" \\(${ws.id}\\)`),
-    );
-    assert.equal((await cli(['workspace', 'list', '--json'])).stdout, '[]\n');
-  } finally {
     cleanup();
   }
 });
