@@ -34,11 +34,14 @@ test('each seeded tagging mistake is a finding with its spend and sessions', asy
     assert.deepEqual(
       of('spend_without_sessions').map((f) => [f.platform, f.campaign, f.spend]),
       [
+        // LinkedIn's campaign 9 has sessions on 03-02 only: its spend of 03-01 met none
+        ['linkedin', '9', 70],
         ['google', '333', 40],
         ['meta', 'm5', null],
       ],
     );
-    assert.match(of('spend_without_sessions')[0]!.fix, /utm_campaign=Summer or utm_id=333/);
+    assert.deepEqual(of('spend_without_sessions')[0]!.days, ['2026-03-01']);
+    assert.match(of('spend_without_sessions')[1]!.fix, /utm_campaign=Summer or utm_id=333/);
     assert.deepEqual(
       of('sessions_without_spend').map((f) => [f.platform, f.campaign, f.sessions]),
       [['google', 'untracked', 1]],
