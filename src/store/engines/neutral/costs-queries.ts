@@ -312,16 +312,22 @@ export const toCostsRow =
   };
 
 /**
- * Paid sessions matched to no spend, by platform, the utm_campaign they carried and day: the tagging
- * checks group them by campaign and compare their days with a campaign's days of spend without sessions.
+ * Paid sessions matched to no spend, by platform, the utm_campaign they carried and day, for the
+ * `limit` campaigns with most sessions: the tagging checks group them by campaign and compare their
+ * days with a campaign's days of spend without sessions.
  */
-export function unmatchedCampaignsSql(ws: string, q: MatchQuery, limit = 2000): Sql {
+export function unmatchedCampaignsSql(ws: string, q: MatchQuery, limit = 50): Sql {
   return sql`WITH ${matchCtes(ws, q)}
-  SELECT s.platform AS platform, s.raw_campaign AS campaign, s.day AS day, ${fn.countAll()} AS sessions
-  FROM sess s LEFT JOIN matched m ON m.session_id = s.session_id
-  WHERE s.platform IS NOT NULL AND m.session_id IS NULL
-  GROUP BY s.platform, s.raw_campaign, s.day
-  ORDER BY platform, campaign, day LIMIT ${p.int(limit)}`;
+  SELECT platform, campaign, day, sessions FROM (
+    SELECT *, dense_rank() OVER (ORDER BY total DESC, platform, campaign) AS rnk FROM (
+      SELECT *, sum(sessions) OVER (PARTITION BY platform, campaign) AS total FROM (
+        SELECT s.platform AS platform, coalesce(s.raw_campaign, '') AS campaign, s.day AS day,
+          ${fn.countAll()} AS sessions
+        FROM sess s LEFT JOIN matched m ON m.session_id = s.session_id
+        WHERE s.platform IS NOT NULL AND m.session_id IS NULL
+        GROUP BY s.platform, coalesce(s.raw_campaign, ''), s.day) d) t) r
+  WHERE rnk <= ${p.int(limit)}
+  ORDER BY rnk, day`;
 }
 
 /**
@@ -394,14 +400,8 @@ export const toTaggingFacts = (
     byCampaign.set(k, u);
   }
   return {
-    unmatched: [...byCampaign.values()]
-      .sort(
-        (a, b) =>
-          b.sessions - a.sessions ||
-          a.platform.localeCompare(b.platform) ||
-          (a.campaign ?? '').localeCompare(b.campaign ?? ''),
-      )
-      .slice(0, 50),
+    // in the query's order: most sessions first
+    unmatched: [...byCampaign.values()],
     clickIds: clickIds.map((r) => ({
       platform: String(r.platform) as AdPlatform,
       sessions: Number(r.sessions),
