@@ -148,12 +148,24 @@ export const taggingHealth = defineReport({
     }
     for (const u of facts.unmatched) {
       if (u.campaign === null || u.campaign === '') continue; // the untagged check names their pages
-      // a renamed campaign: its old name meets no spend on exactly the days it has spend and no sessions
+      // a renamed campaign: its old name meets no spend on days the campaign has spend and no session,
+      // and sessions match it under its current name after them
       const seen = new Set(u.days);
       const first = [...seen].sort()[0] ?? '';
       const last = [...seen].sort().pop() ?? '';
+      const matchedAfter = (q: { platform: string; campaign: string }) =>
+        byDay.some(
+          (r) =>
+            r.platform === q.platform &&
+            r.campaign === q.campaign &&
+            r.sessions > 0 &&
+            (r.date ?? '') > last,
+        );
       const candidates = [...quiet.values()].filter(
-        (q) => q.platform === u.platform && [...seen].every((d) => q.days.includes(d)),
+        (q) =>
+          q.platform === u.platform &&
+          [...seen].every((d) => q.days.includes(d)) &&
+          matchedAfter(q),
       );
       const cand = candidates.length === 1 ? candidates[0]! : null;
       const candDays = cand ? cand.days.filter((d) => d >= first && d <= last) : [];
@@ -169,7 +181,7 @@ export const taggingHealth = defineReport({
         detail:
           `${u.sessions} paid ${u.platform} sessions carried utm_campaign "${u.campaign}", which names no ${u.platform} campaign with spend` +
           (cand
-            ? `: probably campaign "${candName}" (${cand.campaign}) renamed, which spent ${money(spend, c)} with no session on those days (${daysText(candDays)})`
+            ? `: probably campaign "${candName}" (${cand.campaign}) renamed, which spent ${money(spend, c)} with no session on those days (${daysText(candDays)}) and has sessions under its current name after them`
             : ''),
         fix: cand
           ? `tag campaign "${candName}" with utm_id=${encodeURIComponent(cand.campaign)} so a rename cannot break it, or add a mapping rule from utm_campaign "${u.campaign}" to it`
