@@ -4,10 +4,12 @@
 // platform's client (src/sources/<platform>) at its finest grain:
 //
 // - Google Ads: keyword_view rows, then what each ad group and campaign spent beyond its keywords as a
-//   row of its own (Display, Performance Max, dynamic search), so the totals are the campaigns';
+//   row of its own (Display, Performance Max, dynamic search), so the totals are the campaigns'; and
+//   each day's click_view, the gclids the costs report resolves to their campaign, ad group and keyword;
 // - Meta: Insights at the ad level (every spend is an ad's);
 // - LinkedIn: adAnalytics by campaign and creative;
 // - Microsoft Advertising: the Keyword report, then the AdGroup and Campaign reports' remainders.
+import { fetchClicks } from '../sources/google-ads/click-view.js';
 import { createGoogleAdsClient } from '../sources/google-ads/client.js';
 import { createLinkedInAdsClient } from '../sources/linkedin-ads/client.js';
 import { createMetaAdsClient } from '../sources/meta-ads/client.js';
@@ -15,6 +17,7 @@ import { createMicrosoftAdsClient } from '../sources/microsoft-ads/client.js';
 import { withRemainders } from '../sources/ads/remainders.js';
 import type { AdClientTuning, AdOAuth } from '../sources/ads/client-options.js';
 import type { AdPlatform } from '../store/areas/ad-costs.js';
+import type { AdClickRow } from '../util/ad-click-row.js';
 import type { AdCostRow } from '../util/ad-cost-row.js';
 import { refreshGrant } from './ad-oauth.js';
 import { ConnectorError } from './errors.js';
@@ -33,6 +36,12 @@ export interface AdReadContext {
 /** Reads an account's cost rows of from..to (days in the account's time zone, inclusive). */
 export type AdDaysReader = (account: string, from: string, to: string) => Promise<AdCostRow[]>;
 
+/** Reads an account's clicks of one day, each with the campaign it came from (Google's click_view). */
+export type AdClicksReader = (account: string, day: string) => Promise<AdClickRow[]>;
+
+/** A platform's reader: its costs, and its clicks where the platform tells them (same client, same token). */
+export type AdReader = AdDaysReader & { clicks?: AdClicksReader };
+
 export interface AdPlatformConnector {
   platform: AdPlatform;
   /** The option naming the account pulled. */
@@ -41,7 +50,7 @@ export interface AdPlatformConnector {
   chunkDays: number;
   /** The settings a sync needs besides the account, each with what it is (named when missing). */
   required(c: OpenedConnector): string[];
-  reader(ctx: AdReadContext): AdDaysReader;
+  reader(ctx: AdReadContext): AdReader;
 }
 
 const accountKey = (id: string) =>
@@ -107,12 +116,15 @@ export const AD_PLATFORM_CONNECTORS: Record<AdConnectorName, AdPlatformConnector
         oauth: oauth(ctx, 'Google Ads', 'https://oauth2.googleapis.com/token'),
         ...(login ? { loginCustomerId: login } : {}),
       });
-      return async (account, from, to) =>
+      const costs: AdDaysReader = async (account, from, to) =>
         withRemainders([
           await client.costs(account, 'keyword', from, to),
           await client.costs(account, 'ad_group', from, to),
           await client.costs(account, 'campaign', from, to),
         ]);
+      const clicks: AdClicksReader = (account, day) =>
+        fetchClicks(client.searchStream, account, day);
+      return Object.assign(costs, { clicks });
     },
   },
   meta: {

@@ -3,7 +3,9 @@
 // keeps the latest import of a day in effect: a re-sync of a period replaces it, never doubles it, and
 // the older imports stay on record), then the cursor moved past it. The cursor, per account, is the last
 // complete day, and the period a run was asked for until it ends: a run after a failure carries on
-// from the day after the last chunk stored.
+// from the day after the last chunk stored. Where the platform tells its clicks (Google's click_view,
+// asked day by day and kept 90 days), each day of a chunk within those 90 days has its clicks read and
+// stored with the chunk (appended facts: a re-read click's latest row is the one in effect).
 //
 // The period: --from/--to when given; else, on an account's first sync, the last 30 days; after that,
 // from a few days before the last complete day (platforms restate recent days: late conversions,
@@ -15,6 +17,7 @@ import { GoogleAdsRowError } from '../sources/google-ads/stream.js';
 import { LinkedInRowError } from '../sources/linkedin-ads/analytics.js';
 import { MetaRowError } from '../sources/meta-ads/insights.js';
 import { adCostProblem, newAdCostImportId } from '../store/areas/ad-costs.js';
+import { adClickProblem, type AdClickRow } from '../store/areas/costs.js';
 import type { Store } from '../store/store.js';
 import type { SecretBox } from '../util/secret-box.js';
 import { adCursorOf, type AccountCursor } from './ad-cursor.js';
@@ -33,6 +36,8 @@ import type { AdConnectorName } from './vendors.js';
 /** Days read on an account's first sync, and re-read before the last complete day after that. */
 export const FIRST_SYNC_DAYS = 30;
 export const RESTATED_DAYS = 3;
+/** Days back (to yesterday) that a platform keeps its clicks: Google answers click_view for 90. */
+export const CLICK_DAYS = 90;
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
@@ -142,13 +147,15 @@ export async function startAdSync(
       done: period.start > period.from ? addDays(period.start, -1) : null,
     },
   };
-  const progress: SyncProgress & { days: number } = {
+  const progress: SyncProgress & { days: number; clicks: number } = {
     rows: 0,
     records: 0,
     inserted: 0,
     errors: 0,
     days: 0,
+    clicks: 0,
   };
+  const firstClickDay = addDays(yesterday, 1 - CLICK_DAYS);
   const status = (s: 'running' | 'ok' | 'failed', message: string | null) =>
     store.recordConnectorSync(workspaceId, name, {
       cursor: { accounts: { ...cursor.accounts, [account]: at } },
@@ -184,6 +191,10 @@ export async function startAdSync(
     try {
       for (const chunk of chunks) {
         const rows = await read(account, chunk.from, chunk.to);
+        const clicks: AdClickRow[] = [];
+        if (read.clicks)
+          for (const { from: d } of slices(chunk.from, chunk.to, 1))
+            if (d >= firstClickDay) clicks.push(...(await read.clicks(account, d)));
         await saveRotated();
         const imp = {
           // the real clock, whatever `now` says: the latest import of a day is the one in effect
@@ -202,7 +213,22 @@ export async function startAdSync(
             `${name} ${chunk.from}..${chunk.to}: ${problem}`,
             'rows',
           );
+        const clickProblem = adClickProblem(clicks);
+        if (clickProblem)
+          throw new ConnectorError(
+            400,
+            'bad_rows',
+            `${name} clicks ${chunk.from}..${chunk.to}: ${clickProblem}`,
+            'clicks',
+          );
         const stored = await store.appendAdCosts(workspaceId, imp, rows);
+        if (clicks.length > 0)
+          await store.appendAdClicks(
+            workspaceId,
+            { platform: p.platform, accountId: account },
+            clicks,
+          );
+        progress.clicks += clicks.length;
         // the chunk is durable: the cursor may pass it
         at.pending = { from: period.from, to: period.to, done: chunk.to };
         if (at.lastDay === null || chunk.to > at.lastDay) at.lastDay = chunk.to;
@@ -221,7 +247,8 @@ export async function startAdSync(
       return { name, status: 'failed', ...progress, duplicates: 0, message };
     }
     at.pending = null;
-    const message = `${progress.rows} cost rows over ${progress.days} days (${period.start}..${period.to}) of account ${account}`;
+    const clicked = read.clicks ? `, ${progress.clicks} clicks` : '';
+    const message = `${progress.rows} cost rows over ${progress.days} days (${period.start}..${period.to}) of account ${account}${clicked}`;
     await status('ok', message);
     return { name, status: 'ok', ...progress, duplicates: 0, message };
   })();

@@ -24,6 +24,7 @@ export const MIN_CLICKS = 20;
 export const TAGGING_CHECKS = [
   'spend_without_sessions',
   'sessions_without_spend',
+  'campaign_id_mismatch',
   'untagged_landing_page',
   'auto_tagging_off',
   'clicks_without_sessions',
@@ -36,6 +37,10 @@ export interface TaggingFinding {
   platform: AdPlatform | null;
   campaign: string | null;
   date: string | null;
+  /** The days it concerns, where it is judged day by day (spend without sessions, id mismatch, rename). */
+  days?: string[];
+  /** sessions_without_spend: the campaign (id) they probably belong to, renamed since they were tagged. */
+  candidate?: string;
   /** What was seen, in words. */
   detail: string;
   /** What to do about it. */
@@ -61,6 +66,22 @@ const params = z
 
 const money = (x: number | null, currency: string) =>
   x === null ? `an amount in a currency with no rate` : `${round2(x)} ${currency}`;
+
+/** Days as runs: "2026-03-01 to 2026-03-03, 2026-03-07". */
+export function daysText(days: readonly string[]): string {
+  const sorted = [...new Set(days)].sort();
+  const runs: [string, string][] = [];
+  for (const d of sorted) {
+    const last = runs[runs.length - 1];
+    const next = last && new Date(Date.parse(`${last[1]}T00:00:00Z`) + 86_400_000);
+    if (last && next && next.toISOString().slice(0, 10) === d) last[1] = d;
+    else runs.push([d, d]);
+  }
+  return runs.map(([a, b]) => (a === b ? a : `${a} to ${b}`)).join(', ');
+}
+
+/** A sum of spends, null when any is (spend in a currency with no rate). */
+const addSpend = (a: number | null, b: number | null) => (a === null || b === null ? null : a + b);
 
 export const taggingHealth = defineReport({
   name: 'tagging-health',
@@ -89,32 +110,110 @@ export const taggingHealth = defineReport({
     ]);
     const c = ws.currency;
     const findings: TaggingFinding[] = [];
-    for (const r of byCampaign) {
+    const names = new Map(byCampaign.map((r) => [`${r.platform}|${r.campaign}`, r]));
+    const nameOf = (platform: string, id: string) =>
+      names.get(`${platform}|${id}`)?.campaignName ?? id;
+    const spendOn = new Map(byDay.map((r) => [`${r.platform}|${r.campaign}|${r.date}`, r.cost]));
+    // spend without sessions, judged day by day: a campaign whose URLs lose their tags for some days
+    // still has sessions on its other days
+    const quiet = new Map<string, { platform: AdPlatform; campaign: string; days: string[] }>();
+    for (const r of byDay) {
       if (r.campaign === null || r.campaign === undefined || r.sessions > 0) continue;
-      if (r.cost === 0) continue;
-      const name = r.campaignName ?? r.campaign;
+      if (r.cost === 0 || r.platform === undefined || r.date === undefined) continue;
+      const k = `${r.platform}|${r.campaign}`;
+      const q = quiet.get(k) ?? { platform: r.platform, campaign: r.campaign, days: [] };
+      q.days.push(r.date);
+      quiet.set(k, q);
+    }
+    const spendOf = (platform: string, campaign: string, days: readonly string[]) =>
+      days.reduce<number | null>((s, d) => {
+        const day = spendOn.get(`${platform}|${campaign}|${d}`);
+        return addSpend(s, day === undefined ? 0 : day);
+      }, 0);
+    for (const q of quiet.values()) {
+      const name = nameOf(q.platform, q.campaign);
+      const spend = spendOf(q.platform, q.campaign, q.days);
+      const some = (names.get(`${q.platform}|${q.campaign}`)?.sessions ?? 0) > 0;
       findings.push({
         check: 'spend_without_sessions',
-        platform: r.platform ?? null,
-        campaign: r.campaign,
-        date: null,
-        detail: `campaign "${name}" (${r.campaign}) spent ${money(r.cost, c)} and no tracked paid session matches it`,
-        fix: `make its ads' final URLs carry utm_campaign=${encodeURIComponent(name)} or utm_id=${encodeURIComponent(r.campaign)}, and check the landing pages load the snippet`,
-        spend: r.cost,
+        platform: q.platform,
+        campaign: q.campaign,
+        date: q.days.length === 1 ? q.days[0]! : null,
+        days: q.days,
+        detail: `campaign "${name}" (${q.campaign}) spent ${money(spend, c)} on ${q.days.length} day(s) (${daysText(q.days)}) and no tracked paid session matches it on those days${some ? ', though sessions match it on others' : ''}`,
+        fix: `make its ads' final URLs carry utm_campaign=${encodeURIComponent(name)} or utm_id=${encodeURIComponent(q.campaign)}${some ? ' on every day (a tracking template or UTMs were lost)' : ''}, and check the landing pages load the snippet`,
+        spend,
         sessions: 0,
       });
     }
     for (const u of facts.unmatched) {
       if (u.campaign === null || u.campaign === '') continue; // the untagged check names their pages
+      // a renamed campaign: its old name meets no spend on days the campaign has spend and no session,
+      // and sessions match it under its current name after them
+      const seen = new Set(u.days);
+      const first = [...seen].sort()[0] ?? '';
+      const last = [...seen].sort().pop() ?? '';
+      const matchedAfter = (q: { platform: string; campaign: string }) =>
+        byDay.some(
+          (r) =>
+            r.platform === q.platform &&
+            r.campaign === q.campaign &&
+            r.sessions > 0 &&
+            (r.date ?? '') > last,
+        );
+      const candidates = [...quiet.values()].filter(
+        (q) =>
+          q.platform === u.platform &&
+          [...seen].every((d) => q.days.includes(d)) &&
+          matchedAfter(q),
+      );
+      const cand = candidates.length === 1 ? candidates[0]! : null;
+      const candDays = cand ? cand.days.filter((d) => d >= first && d <= last) : [];
+      const candName = cand ? nameOf(cand.platform, cand.campaign) : '';
+      const spend = cand ? spendOf(cand.platform, cand.campaign, candDays) : null;
       findings.push({
         check: 'sessions_without_spend',
         platform: u.platform,
         campaign: u.campaign,
+        ...(cand ? { candidate: cand.campaign } : {}),
         date: null,
-        detail: `${u.sessions} paid ${u.platform} sessions carried utm_campaign "${u.campaign}", which names no ${u.platform} campaign with spend`,
-        fix: `use the campaign's name (or utm_id with its id) in the URLs, or import the spend of the account it runs in`,
-        spend: null,
+        days: u.days,
+        detail:
+          `${u.sessions} paid ${u.platform} sessions carried utm_campaign "${u.campaign}", which names no ${u.platform} campaign with spend` +
+          (cand
+            ? `: probably campaign "${candName}" (${cand.campaign}) renamed, which spent ${money(spend, c)} with no session on those days (${daysText(candDays)}) and has sessions under its current name after them`
+            : ''),
+        fix: cand
+          ? `tag campaign "${candName}" with utm_id=${encodeURIComponent(cand.campaign)} so a rename cannot break it, or add a mapping rule from utm_campaign "${u.campaign}" to it`
+          : `use the campaign's name (or utm_id with its id) in the URLs, or import the spend of the account it runs in`,
+        spend,
         sessions: u.sessions,
+      });
+    }
+    const mismatches = new Map<
+      string,
+      { platform: AdPlatform; carried: string; named: string; days: string[]; sessions: number }
+    >();
+    for (const m of facts.mismatched) {
+      const k = `${m.platform}|${m.carried}|${m.named}`;
+      const x = mismatches.get(k) ?? { ...m, days: [], sessions: 0 };
+      x.days.push(m.day);
+      x.sessions += m.sessions;
+      mismatches.set(k, x);
+    }
+    for (const m of mismatches.values()) {
+      const named = nameOf(m.platform, m.named);
+      const spend = spendOf(m.platform, m.named, m.days);
+      findings.push({
+        check: 'campaign_id_mismatch',
+        platform: m.platform,
+        campaign: m.named,
+        date: m.days.length === 1 ? m.days[0]! : null,
+        days: m.days,
+        detail: `${m.sessions} paid ${m.platform} sessions (${daysText(m.days)}) carried utm_id=${m.carried} (campaign "${nameOf(m.platform, m.carried)}") while their campaign id or utm_campaign named campaign "${named}" (${m.named}), which spent ${money(spend, c)} on those days: they count for ${m.carried}`,
+        fix: `set utm_id=${encodeURIComponent(m.named)} in the URLs of campaign "${named}" (it carries the id of the campaign it was probably copied from)`,
+        spend,
+        sessions: m.sessions,
       });
     }
     for (const u of facts.untagged)
@@ -128,7 +227,7 @@ export const taggingHealth = defineReport({
         spend: null,
         sessions: u.sessions,
       });
-    const spendOf = new Map(totals.rows.map((t) => [t.group.platform, t.cost]));
+    const platformSpend = new Map(totals.rows.map((t) => [t.group.platform, t.cost]));
     for (const k of facts.clickIds) {
       if (k.sessions < MIN_SESSIONS || k.withClickId / k.sessions >= CLICK_ID_SHARE_MIN) continue;
       findings.push({
@@ -138,7 +237,7 @@ export const taggingHealth = defineReport({
         date: null,
         detail: `only ${Math.round((100 * k.withClickId) / k.sessions)}% of ${k.sessions} paid ${k.platform} sessions carried ${CLICK_ID_PARAMS[k.platform].join(' or ')}`,
         fix: AUTO_TAGGING[k.platform],
-        spend: spendOf.get(k.platform) ?? null,
+        spend: platformSpend.get(k.platform) ?? null,
         sessions: k.sessions,
       });
     }

@@ -3,7 +3,9 @@
 // keyword levels of a small generated account, each day's numbers a function of the day, and the OAuth
 // token endpoint. The account: a search campaign whose ad group spends beyond its two keywords (dynamic
 // search ads) and a Performance Max campaign with no ad groups, so only the three levels together give
-// the account's spend. `failOn` makes chosen requests fail; `spend` is the truth to compare against.
+// the account's spend. Each day's click_view (asked one day at a time) gives a gclid per keyword click
+// and one for Performance Max, with a click Google leaves without one. `failOn` makes chosen requests
+// fail; `spend` and `clicks` are the truth to compare against.
 //
 //   const g = await startGoogleAdsAccount();
 //   ... sync through g.baseUrl, token endpoint g.tokenUrl ...
@@ -109,14 +111,75 @@ function results(level: string, day: string): unknown[] {
   ];
 }
 
+/** A click of the account's click_view truth. */
+export interface ReplayedClick {
+  gclid: string;
+  date: string;
+  campaignId: string;
+  adGroupId: string | null;
+  adId: string | null;
+  keyword: string | null;
+}
+
+/** A day's clicks: one per click of each keyword (ads 401 and 402), one of Performance Max. */
+function dayClicks(day: string): ReplayedClick[] {
+  const out: ReplayedClick[] = [];
+  for (const [k, text] of [
+    [301, 'shoes'],
+    [302, 'red shoes'],
+  ] as const)
+    for (let i = 0; i < keyword(day, k).clicks; i++)
+      out.push({
+        gclid: `Cj0K-${day}-${k}-${i}`,
+        date: day,
+        campaignId: '101',
+        adGroupId: '201',
+        adId: String(k + 100),
+        keyword: text,
+      });
+  out.push({
+    gclid: `Cj0K-${day}-pmax`,
+    date: day,
+    campaignId: '102',
+    adGroupId: null,
+    adId: null,
+    keyword: null,
+  });
+  return out;
+}
+
+function clickResults(day: string): unknown[] {
+  const match = { shoes: 'EXACT', 'red shoes': 'PHRASE' } as Record<string, string>;
+  return [
+    ...dayClicks(day).map((c) => ({
+      clickView: {
+        gclid: c.gclid,
+        ...(c.adId
+          ? { adGroupAd: `customers/${GOOGLE_CUSTOMER}/adGroupAds/${c.adGroupId}~${c.adId}` }
+          : {}),
+        ...(c.keyword ? { keywordInfo: { text: c.keyword, matchType: match[c.keyword] } } : {}),
+      },
+      segments: { date: day },
+      campaign: { id: c.campaignId },
+      ...(c.adGroupId ? { adGroup: { id: c.adGroupId } } : {}),
+    })),
+    // Google leaves the gclid out for some clicks: nothing to resolve
+    { clickView: {}, segments: { date: day }, campaign: { id: '102' } },
+  ];
+}
+
 export interface GoogleAdsAccount {
   baseUrl: string;
   tokenUrl: string;
   requests: ReplayRequest[];
   /** The searchStream queries answered, as `level from..to`. */
   queries: string[];
+  /** The days whose click_view was answered, in order. */
+  clickDays: string[];
   /** The account's spend over from..to, in micros (every campaign, every level). */
   spend(from: string, to: string): number;
+  /** The clicks with a gclid of from..to. */
+  clicks(from: string, to: string): ReplayedClick[];
   /** Refresh grants answered. */
   grants: number;
   close(): Promise<void>;
@@ -125,7 +188,7 @@ export interface GoogleAdsAccount {
 export interface GoogleAdsAccountOptions {
   /** A request's own answer instead of the account's (a failure), by its level and period. */
   failOn?: (q: { level: string; from: string; to: string }) => ReplayAnswer | undefined;
-  /** Access tokens expire after this many searchStream answers each (default never). */
+  /** Access tokens expire after this many cost answers each (click_view answers aside; default never). */
   tokenLife?: number;
 }
 
@@ -136,6 +199,7 @@ export async function startGoogleAdsAccount(
   let grants = 0;
   let served = 0;
   const queries: string[] = [];
+  const clickDays: string[] = [];
   const server = await startReplay({
     'POST /token': (req) => {
       const form = new URLSearchParams(req.body);
@@ -168,6 +232,14 @@ export async function startGoogleAdsAccount(
           },
         ]);
       const q = (req.json as { query?: string } | null)?.query ?? '';
+      const click = /FROM click_view WHERE segments\.date = '([\d-]+)'$/.exec(q);
+      if (click) {
+        const day = click[1]!;
+        const failed = o.failOn?.({ level: 'click_view', from: day, to: day });
+        if (failed) return failed;
+        clickDays.push(day);
+        return json(200, [{ results: clickResults(day) }]);
+      }
       const m = /FROM (\w+) WHERE segments\.date BETWEEN '([\d-]+)' AND '([\d-]+)'$/.exec(q);
       if (!m)
         return json(400, [
@@ -186,6 +258,8 @@ export async function startGoogleAdsAccount(
     tokenUrl: `${server.baseUrl}/token`,
     requests: server.requests,
     queries,
+    clickDays,
+    clicks: (from, to) => days(from, to).flatMap(dayClicks),
     spend: (from, to) =>
       days(from, to).reduce((s, d) => s + adGroup(d).costMicros + pmax(d).costMicros, 0),
     get grants() {

@@ -272,6 +272,40 @@ test(
           assert.ok(found, `${m.kind}: no ${check} finding in ${JSON.stringify(health.findings)}`);
           assert.equal(round2(found.spend ?? -1), m.spend, `${m.kind}: the spend it concerns`);
         }
+
+        // and every mistake over the whole window, each with the spend the truth gives it
+        const health = await taggingHealth.run(
+          ctx,
+          taggingHealth.params.parse({ from: w.from, to: w.to }),
+        );
+        const all = JSON.stringify(health.findings);
+        for (const m of w.mistakes) {
+          const platform = FILE_PLATFORM[m.platform];
+          const of = (check: string, pick: (f: (typeof health.findings)[number]) => boolean) =>
+            health.findings.find((f) => f.check === check && f.platform === platform && pick(f));
+          const found =
+            m.kind === 'auto_tagging_off'
+              ? of('auto_tagging_off', () => true)
+              : m.kind === 'no_utms'
+                ? of('spend_without_sessions', (f) => f.campaign === m.campaignId)
+                : m.kind === 'renamed'
+                  ? of('sessions_without_spend', (f) => f.candidate === m.campaignId)
+                  : of('campaign_id_mismatch', (f) => f.campaign === m.campaignId);
+          assert.ok(found, `${m.kind} over the window: not found in ${all}`);
+          assert.equal(round2(found.spend ?? -1), m.spend, `${m.kind} over the window: its spend`);
+          if (m.kind === 'auto_tagging_off') continue;
+          // the days it names are the mistake's own
+          assert.ok(
+            found.days?.every((d) => within(m, d)),
+            `${m.kind}: days ${found.days?.join(',')}`,
+          );
+          // the campaign the mistake hides has its spend of those days without sessions, too
+          const quiet = of('spend_without_sessions', (f) => f.campaign === m.campaignId);
+          assert.equal(round2(quiet?.spend ?? -1), m.spend, `${m.kind}: spend without sessions`);
+          if (m.kind === 'renamed') assert.match(found.detail, /probably campaign .* renamed/);
+          if (m.kind === 'id_mismatch')
+            assert.match(found.fix, new RegExp(`utm_id=${m.campaignId}`));
+        }
       });
     } finally {
       cleanup();

@@ -42,12 +42,26 @@ export interface CostsQuery extends MatchQuery {
 
 /** What the tagging-health report reads beyond the costs report's rows. */
 export interface TaggingFacts {
-  /** Paid sessions matched to no spend, by platform and the utm_campaign they carried (null: none). */
-  unmatched: { platform: AdPlatform; campaign: string | null; sessions: number }[];
+  /**
+   * Paid sessions matched to no spend, by platform and the utm_campaign they carried (null: none), most
+   * first (at most 50), with the days they were seen.
+   */
+  unmatched: { platform: AdPlatform; campaign: string | null; sessions: number; days: string[] }[];
   /** Paid sessions per platform, and how many carried that platform's click id. */
   clickIds: { platform: AdPlatform; sessions: number; withClickId: number }[];
   /** Paid sessions with neither utm_campaign nor a campaign id, by landing page (no query string). */
   untagged: { platform: AdPlatform; landingPage: string; sessions: number }[];
+  /**
+   * Paid sessions whose utm_id names one campaign with spend (carried) while their campaign id
+   * parameter or utm_campaign names another (named), per day.
+   */
+  mismatched: {
+    platform: AdPlatform;
+    carried: string;
+    named: string;
+    day: string;
+    sessions: number;
+  }[];
 }
 
 export interface CostsRow {

@@ -14,6 +14,7 @@ import {
   clickIdShareSql,
   costsReportSql,
   explainMatchSql,
+  idMismatchSql,
   toMatchStep,
   creditedMilestonesSql,
   toCostsRow,
@@ -38,6 +39,7 @@ export async function taggingFacts(
     await read(unmatchedCampaignsSql(ws, q)),
     await read(clickIdShareSql(ws, q, q.click)),
     await read(untaggedLandingsSql(ws, q)),
+    await read(idMismatchSql(ws, q)),
   );
 }
 

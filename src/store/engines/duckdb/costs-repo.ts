@@ -14,6 +14,7 @@ import {
   clickIdShareSql,
   costsReportSql,
   explainMatchSql,
+  idMismatchSql,
   toMatchStep,
   creditedMilestonesSql,
   toCostsRow,
@@ -38,6 +39,7 @@ export async function taggingFacts(
     await queryNeutral(db, unmatchedCampaignsSql(ws, q)),
     await queryNeutral(db, clickIdShareSql(ws, q, q.click)),
     await queryNeutral(db, untaggedLandingsSql(ws, q)),
+    await queryNeutral(db, idMismatchSql(ws, q)),
   );
 }
 

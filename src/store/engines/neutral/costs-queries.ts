@@ -92,6 +92,7 @@ function matchCtes(ws: string, q: MatchQuery): Sql {
         s.source AS source, s.medium AS medium, s.decided_by AS decided_by,
         ${campaignNameKeySql(sql`coalesce(s.campaign, '')`)} AS name_key,
         ${fn.jsonText('s.ad_ids', 'adGroupId')} AS ad_group_id, ${fn.jsonText('s.ad_ids', 'adId')} AS ad_id,
+        ${fn.jsonText('s.ad_ids', 'campaignId')} AS vt_campaign,
         ${campaignNameKeySql(sql`coalesce(${fn.jsonText('s.ad_ids', 'keyword')}, s.term, '')`)} AS keyword_key,
         ${ruleNumberSql(rules)} AS rule_no
       FROM ${fn.table('sessions')} s
@@ -310,14 +311,48 @@ export const toCostsRow =
     };
   };
 
-/** Paid sessions matched to no spend, by platform and the utm_campaign they carried, most first. */
+/**
+ * Paid sessions matched to no spend, by platform, the utm_campaign they carried and day, for the
+ * `limit` campaigns with most sessions: the tagging checks group them by campaign and compare their
+ * days with a campaign's days of spend without sessions.
+ */
 export function unmatchedCampaignsSql(ws: string, q: MatchQuery, limit = 50): Sql {
   return sql`WITH ${matchCtes(ws, q)}
-  SELECT s.platform AS platform, s.raw_campaign AS campaign, ${fn.countAll()} AS sessions
-  FROM sess s LEFT JOIN matched m ON m.session_id = s.session_id
-  WHERE s.platform IS NOT NULL AND m.session_id IS NULL
-  GROUP BY s.platform, s.raw_campaign
-  ORDER BY sessions DESC, platform, campaign LIMIT ${p.int(limit)}`;
+  SELECT platform, campaign, day, sessions FROM (
+    SELECT *, dense_rank() OVER (ORDER BY total DESC, platform, campaign) AS rnk FROM (
+      SELECT *, sum(sessions) OVER (PARTITION BY platform, campaign) AS total FROM (
+        SELECT s.platform AS platform, coalesce(s.raw_campaign, '') AS campaign, s.day AS day,
+          ${fn.countAll()} AS sessions
+        FROM sess s LEFT JOIN matched m ON m.session_id = s.session_id
+        WHERE s.platform IS NOT NULL AND m.session_id IS NULL
+        GROUP BY s.platform, coalesce(s.raw_campaign, ''), s.day) d) t) r
+  WHERE rnk <= ${p.int(limit)}
+  ORDER BY rnk, day`;
+}
+
+/**
+ * Paid sessions whose utm_id names one campaign of their platform with spend (carried) while their
+ * ValueTrack campaign id, or their utm_campaign (a name no name of the carried campaign has), names
+ * another (named), by platform, both campaigns and day: a campaign copied with another's utm_id.
+ */
+export function idMismatchSql(ws: string, q: MatchQuery, limit = 2000): Sql {
+  return sql`WITH ${matchCtes(ws, q)},
+  mism AS (
+    SELECT s.session_id AS session_id, s.platform AS platform, s.day AS day, s.campaign_id AS carried,
+      v.campaign AS named
+    FROM sess s JOIN ids i ON i.platform = s.platform AND i.campaign = s.campaign_id
+      JOIN ids v ON v.platform = s.platform AND v.campaign = s.vt_campaign
+    WHERE v.campaign <> s.campaign_id
+    UNION ALL
+    SELECT s.session_id, s.platform, s.day, s.campaign_id, n.campaign
+    FROM sess s JOIN ids i ON i.platform = s.platform AND i.campaign = s.campaign_id
+      JOIN names n ON n.platform = s.platform AND n.name_key = s.name_key
+      LEFT JOIN names o ON o.platform = s.platform AND o.campaign = s.campaign_id
+        AND o.name_key = s.name_key
+    WHERE s.name_key <> '' AND n.campaign <> s.campaign_id AND o.campaign IS NULL)
+  SELECT platform, carried, named, day, ${fn.countDistinct('session_id')} AS sessions
+  FROM mism GROUP BY platform, carried, named, day
+  ORDER BY platform, named, carried, day LIMIT ${p.int(limit)}`;
 }
 
 /** Paid sessions per platform and how many carried one of its click ids (auto-tagging's mark). */
@@ -352,23 +387,40 @@ export const toTaggingFacts = (
   unmatched: Record<string, unknown>[],
   clickIds: Record<string, unknown>[],
   untagged: Record<string, unknown>[],
-): TaggingFacts => ({
-  unmatched: unmatched.map((r) => ({
-    platform: String(r.platform) as AdPlatform,
-    campaign: textOrNull(r.campaign),
-    sessions: Number(r.sessions),
-  })),
-  clickIds: clickIds.map((r) => ({
-    platform: String(r.platform) as AdPlatform,
-    sessions: Number(r.sessions),
-    withClickId: Number(r.with_click_id),
-  })),
-  untagged: untagged.map((r) => ({
-    platform: String(r.platform) as AdPlatform,
-    landingPage: String(r.landing_page),
-    sessions: Number(r.sessions),
-  })),
-});
+  mismatched: Record<string, unknown>[],
+): TaggingFacts => {
+  const byCampaign = new Map<string, TaggingFacts['unmatched'][number]>();
+  for (const r of unmatched) {
+    const platform = String(r.platform) as AdPlatform;
+    const campaign = textOrNull(r.campaign);
+    const k = `${platform}\u0000${campaign ?? ''}`;
+    const u = byCampaign.get(k) ?? { platform, campaign, sessions: 0, days: [] };
+    u.sessions += Number(r.sessions);
+    u.days.push(String(r.day));
+    byCampaign.set(k, u);
+  }
+  return {
+    // in the query's order: most sessions first
+    unmatched: [...byCampaign.values()],
+    clickIds: clickIds.map((r) => ({
+      platform: String(r.platform) as AdPlatform,
+      sessions: Number(r.sessions),
+      withClickId: Number(r.with_click_id),
+    })),
+    untagged: untagged.map((r) => ({
+      platform: String(r.platform) as AdPlatform,
+      landingPage: String(r.landing_page),
+      sessions: Number(r.sessions),
+    })),
+    mismatched: mismatched.map((r) => ({
+      platform: String(r.platform) as AdPlatform,
+      carried: String(r.carried),
+      named: String(r.named),
+      day: String(r.day),
+      sessions: Number(r.sessions),
+    })),
+  };
+};
 
 /** The milestones with stored credits under a model. */
 export function creditedMilestonesSql(ws: string, model: string): Sql {
