@@ -11,17 +11,19 @@ import {
   type TaggingFacts,
 } from '../../areas/costs.js';
 import {
-  clickIdShareSql,
   costsReportSql,
   explainMatchSql,
-  idMismatchSql,
   toMatchStep,
   creditedMilestonesSql,
   toCostsRow,
+} from '../neutral/costs-queries.js';
+import {
+  clickIdShareSql,
+  idMismatchSql,
   toTaggingFacts,
   unmatchedCampaignsSql,
   untaggedLandingsSql,
-} from '../neutral/costs-queries.js';
+} from '../neutral/tagging-queries.js';
 import { queryNeutral } from './dialect.js';
 import type { ChStore } from './events.js';
 

@@ -11,17 +11,19 @@ import {
   type TaggingFacts,
 } from '../../areas/costs.js';
 import {
-  clickIdShareSql,
   costsReportSql,
   explainMatchSql,
-  idMismatchSql,
   toMatchStep,
   creditedMilestonesSql,
   toCostsRow,
+} from '../neutral/costs-queries.js';
+import {
+  clickIdShareSql,
+  idMismatchSql,
   toTaggingFacts,
   unmatchedCampaignsSql,
   untaggedLandingsSql,
-} from '../neutral/costs-queries.js';
+} from '../neutral/tagging-queries.js';
 import { listValue } from '@duckdb/node-api';
 import { VARCHAR_LIST, type Db } from './connection.js';
 import { queryNeutral } from './dialect.js';
