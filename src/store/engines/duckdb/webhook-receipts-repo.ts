@@ -2,12 +2,18 @@
 // the write is committed (WAL) before the receiver answers.
 import type { WebhookReceipt } from '../../areas/webhook-receipts.js';
 import { listWebhookReceiptsSql, toWebhookReceipt } from '../neutral/webhook-receipts-queries.js';
-import type { Db } from './connection.js';
+import { textsAsJson, textsFromJson, type Db } from './connection.js';
 import { queryNeutral } from './dialect.js';
 
+// one statement a batch: each column one JSON text (textsAsJson), so a batch costs one round trip to
+// the engine however many deliveries it holds; RETURNING names the rows that were new
 const INSERT = `INSERT OR IGNORE INTO webhook_receipts
     (workspace_id, vendor, dedup_key, received_at, content_type, body)
-  VALUES ($ws, $vendor, $key, $at::TIMESTAMPTZ, $type, $body)`;
+  SELECT ws, vendor, dedup_key, CAST(received_at AS TIMESTAMPTZ), content_type, body FROM (SELECT
+    unnest(${textsFromJson('$ws')}) AS ws, unnest(${textsFromJson('$vendor')}) AS vendor,
+    unnest(${textsFromJson('$key')}) AS dedup_key, unnest(${textsFromJson('$at')}) AS received_at,
+    unnest(${textsFromJson('$type')}) AS content_type, unnest(${textsFromJson('$body')}) AS body)
+  RETURNING workspace_id, vendor, dedup_key`;
 
 interface Waiter {
   receipt: WebhookReceipt;
@@ -27,21 +33,30 @@ async function drain(db: Db, q: { waiting: Waiter[]; running: boolean }): Promis
     const batch = q.waiting.splice(0, MAX_BATCH);
     try {
       const outcomes = await db.transaction(async (c) => {
-        const stmt = await c.prepare(INSERT);
-        const out: Array<'stored' | 'duplicate'> = [];
-        // one after another in the transaction: a key twice in one batch is stored once
-        for (const { receipt: r } of batch) {
-          stmt.bind({
-            ws: r.workspaceId,
-            vendor: r.vendor,
-            key: r.key,
-            at: r.receivedAt,
-            type: r.contentType,
-            body: r.body,
-          });
-          out.push((await stmt.run()).rowsChanged > 0 ? 'stored' : 'duplicate');
-        }
-        return out;
+        // a key twice in one batch: its first delivery is the one stored, the later ones duplicates
+        const idOf = (r: WebhookReceipt) => `${r.workspaceId}\u0000${r.vendor}\u0000${r.key}`;
+        const first = new Map<string, WebhookReceipt>();
+        for (const { receipt: r } of batch) if (!first.has(idOf(r))) first.set(idOf(r), r);
+        const rows = [...first.values()];
+        const col = (f: (r: WebhookReceipt) => string) => textsAsJson(rows.map(f));
+        const inserted = await c.runAndReadAll(INSERT, {
+          ws: col((r) => r.workspaceId),
+          vendor: col((r) => r.vendor),
+          key: col((r) => r.key),
+          at: col((r) => r.receivedAt),
+          type: col((r) => r.contentType),
+          body: col((r) => r.body),
+        });
+        const stored = new Set(
+          inserted.getRows().map(([ws, vendor, key]) => `${ws}\u0000${vendor}\u0000${key}`),
+        );
+        const claimed = new Set<string>();
+        return batch.map(({ receipt: r }): 'stored' | 'duplicate' => {
+          const id = idOf(r);
+          if (!stored.has(id) || claimed.has(id)) return 'duplicate';
+          claimed.add(id);
+          return 'stored';
+        });
       });
       batch.forEach((w, i) => w.resolve(outcomes[i]!));
     } catch (err) {
