@@ -88,3 +88,24 @@ test('bad parameters name the field', () => {
     assert.equal(parsed.error?.issues[0]?.path[0], field);
   }
 });
+
+test('spend is given to the cent: amounts summed over rows carry no floating-point noise', async () => {
+  await withStore(async (store) => {
+    await world(store);
+    // 0.10 + 0.20 + 0.07 in floating point is 0.37000000000000005
+    await spend(store, 'meta', 'act_cents', [
+      row('2026-03-01', 'cents', 'Cents', 0.1),
+      row('2026-03-02', 'cents', 'Cents', 0.2),
+    ]);
+    await spend(store, 'meta', 'act_cents2', [row('2026-03-02', 'cents', 'Cents', 0.07)]);
+    const r = await costs.run(
+      { store, workspaceId: 'w' },
+      costs.params.parse({ from: '2026-03-01', to: '2026-03-02', groupBy: 'platform' }),
+    );
+    const meta = r.rows.find((x) => x.platform === 'meta');
+    assert.ok(meta, JSON.stringify(r.rows));
+    for (const x of r.rows)
+      if (x.cost !== null) assert.equal(x.cost, Math.round(x.cost * 100) / 100);
+    assert.equal(meta.cost, 0.37);
+  });
+});

@@ -83,11 +83,16 @@ export const costs = defineReport({
     // a milestone with no stored credits under the model is unknown, not zero (credits are stored for
     // the workspace's conversion milestone: docs/attribution.md)
     const known = (m: string, x: number) => (credited.has(m) ? x : null);
+    // money to the cent (sums of floating-point amounts carry noise past it); credited counts stay
+    // fractional, as credits are
+    const cents = (x: number | null) => (x === null ? null : round2(x));
     const rows = raw.map((x) => ({
       ...x,
+      cost: cents(x.cost),
+      value: round2(x.value),
       leads: known('lead', x.leads),
-      pipeline: known('opportunity', x.pipeline),
-      revenue: known('customer', x.revenue),
+      pipeline: cents(known('opportunity', x.pipeline)),
+      revenue: cents(known('customer', x.revenue)),
     }));
     const { missingRates } = await store.adCostTotals(workspaceId, {
       from,
