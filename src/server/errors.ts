@@ -19,6 +19,14 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * A rule file's refusal (channel rules, cost mapping rules: each issue `path: reason`) as the 400 both
+ * rule routes answer, naming the first issue's path.
+ */
+export function invalidRules(issues: readonly string[]): ApiError {
+  return new ApiError(400, 'invalid_rules', issues.join('; '), issues[0]?.split(':')[0] ?? 'rules');
+}
+
 export function errorBody(code: string, message: string, field?: string): ApiErrorBody {
   return { error: field === undefined ? { code, message } : { code, message, field } };
 }

@@ -6,7 +6,7 @@ import { explainLanding } from '../../derive/channels/index.js';
 import { channelRulesFor, CHANNEL_RULES } from '../../derive/workspace-settings.js';
 import type { Store } from '../../store/store.js';
 import { access, workspaceOf } from '../access.js';
-import { ApiError } from '../errors.js';
+import { invalidRules } from '../errors.js';
 
 const ExplainQuery = z.object({
   url: z.string({ error: 'is required' }).min(1, 'is required'),
@@ -44,14 +44,7 @@ export function channelsRoutes(fastify: FastifyInstance, store: Store): void {
       try {
         return await changeChannelRules(store, ws.id, req.body ?? null);
       } catch (err) {
-        if (err instanceof RuleSetError) {
-          throw new ApiError(
-            400,
-            'invalid_rules',
-            err.issues.join('; '),
-            err.issues[0]?.split(':')[0] ?? 'rules',
-          );
-        }
+        if (err instanceof RuleSetError) throw invalidRules(err.issues);
         throw err;
       }
     },

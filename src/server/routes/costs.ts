@@ -13,7 +13,7 @@ import { clicksOfStream } from '../../sources/google-ads/click-view.js';
 import { GoogleAdsRowError } from '../../sources/google-ads/stream.js';
 import type { Store } from '../../store/store.js';
 import { access, workspaceOf } from '../access.js';
-import { ApiError } from '../errors.js';
+import { ApiError, invalidRules } from '../errors.js';
 
 const ExplainQuery = z.object({
   session: z.string({ error: 'is required' }).min(1, 'is required').max(200),
@@ -110,14 +110,7 @@ export function costsRoutes(fastify: FastifyInstance, store: Store): void {
       try {
         return await setCostMappingRules(store, workspaceOf(req).id, req.body ?? null);
       } catch (err) {
-        if (err instanceof CostRulesError) {
-          throw new ApiError(
-            400,
-            'invalid_rules',
-            err.issues.join('; '),
-            err.issues[0]?.split(':')[0] ?? 'rules',
-          );
-        }
+        if (err instanceof CostRulesError) throw invalidRules(err.issues);
         throw err;
       }
     },
