@@ -5,7 +5,7 @@
 // that, the query starts again from the last modification time it reached, so any number of changes
 // is read (those at that very time twice, which stores nothing new). Deletions give no search result:
 // the pass ends on the list of archived deals (`archived=true`), whose archive time is at or after the
-// cursor's `since`, so a deal deleted with no webhook configured leaves its pipeline too. (HubSpot's
+// cursor's `since`, so a deal's deletion is stored even with no webhook configured. (HubSpot's
 // archived list cannot be filtered or sorted by that time: the whole list is paged; it is short.)
 //
 //   for await (const page of changedSince(client, { stage: 'contacts', since, window: since, after: null, read: 0 }))
