@@ -85,7 +85,8 @@ export const funnel = defineReport({
         out[s] = x.counts[s];
         if (i > 0) {
           const rate = x.rates[s];
-          out[`→${s}`] = rate === null || rate === undefined ? '-' : `${Math.round(rate * 1000) / 10}%`;
+          out[`→${s}`] =
+            rate === null || rate === undefined ? '-' : `${Math.round(rate * 1000) / 10}%`;
         }
       });
       return out;

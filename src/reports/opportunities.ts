@@ -4,7 +4,14 @@
 // person. Read from the CRM change facts, so any past day can be asked. docs/reports.md, "opportunities".
 import { z } from 'zod';
 import { Day } from './costs.js';
-import { amountConversion, cents, DAY_MS, dayStart, FirstTouchBy, today } from './pipeline-params.js';
+import {
+  amountConversion,
+  cents,
+  DAY_MS,
+  dayStart,
+  FirstTouchBy,
+  today,
+} from './pipeline-params.js';
 import { defineReport } from './report.js';
 
 const params = z

@@ -18,12 +18,17 @@ const params = z
   .object({
     from: Day.optional().describe('first day of closes (default: 30 days before to)'),
     to: Day.optional().describe('last day, inclusive (default: today, UTC)'),
-    interval: z.enum(INTERVALS).default('week').describe(`series buckets: ${INTERVALS.join(', ')}`),
+    interval: z
+      .enum(INTERVALS)
+      .default('week')
+      .describe(`series buckets: ${INTERVALS.join(', ')}`),
     by: FirstTouchBy,
     basis: z
       .enum(REVENUE_BASES)
       .default('deals')
-      .describe('deals: won CRM deals at their amount; customers: the customer milestone (CRM and Stripe)'),
+      .describe(
+        'deals: won CRM deals at their amount; customers: the customer milestone (CRM and Stripe)',
+      ),
     view: z
       .enum(['series', 'cohorts'])
       .default('series')
@@ -70,7 +75,14 @@ export const revenue = defineReport({
     if (p.view === 'series') {
       const raw = await store.revenueSeries(workspaceId, { ...q, interval: p.interval, by: p.by });
       const rows = raw.map((r) => ({ ...r, revenue: cents(r.revenue) }));
-      return { ...common, view: 'series', interval: p.interval, by: p.by, rows, total: totalOf(raw) };
+      return {
+        ...common,
+        view: 'series',
+        interval: p.interval,
+        by: p.by,
+        rows,
+        total: totalOf(raw),
+      };
     }
     const { rows: raw, sizes } = await store.revenueCohorts(workspaceId, q);
     const visitors = new Map(sizes.map((s) => [s.cohort, s.visitors]));

@@ -38,21 +38,13 @@ export async function revenueSeries(
   return (await queryNeutral(db, revenueSeriesSql(ws, q))).map(toRevenueSeriesRow);
 }
 
-export async function revenueCohorts(
-  db: Db,
-  ws: string,
-  q: RevenueQuery,
-): Promise<RevenueCohorts> {
+export async function revenueCohorts(db: Db, ws: string, q: RevenueQuery): Promise<RevenueCohorts> {
   return toRevenueCohorts(
     await queryNeutral(db, revenueCohortsSql(ws, q)),
     await queryNeutral(db, cohortSizesSql(ws, q)),
   );
 }
 
-export async function funnelCounts(
-  db: Db,
-  ws: string,
-  q: FunnelQuery,
-): Promise<FunnelCountsRow[]> {
+export async function funnelCounts(db: Db, ws: string, q: FunnelQuery): Promise<FunnelCountsRow[]> {
   return (await queryNeutral(db, funnelCountsSql(ws, q))).map(toFunnelCountsRow(q));
 }

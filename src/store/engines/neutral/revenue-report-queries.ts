@@ -10,7 +10,13 @@ import type {
   RevenueSeriesRow,
 } from '../../areas/pipeline.js';
 import { resolvedCtes } from './crm-queries.js';
-import { dealCtes, dealRatesSql, firstTouchCtes, majorSql, textOrNull } from './pipeline-queries.js';
+import {
+  dealCtes,
+  dealRatesSql,
+  firstTouchCtes,
+  majorSql,
+  textOrNull,
+} from './pipeline-queries.js';
 import { fn, p, sql, type Sql } from './sql.js';
 
 /**
@@ -103,15 +109,13 @@ export function toRevenueCohorts(
 ): RevenueCohorts {
   const month = (v: unknown) => String(v).slice(0, 7);
   return {
-    rows: rows.map(
-      (r): RevenueCohortRow => ({
-        cohort: month(r.cohort_day),
-        monthsSince: Number(r.months_since),
-        closes: Number(r.closes_n),
-        revenue: Number(r.revenue_sum),
-        unvalued: Number(r.unvalued),
-      }),
-    ),
+    rows: rows.map((r): RevenueCohortRow => ({
+      cohort: month(r.cohort_day),
+      monthsSince: Number(r.months_since),
+      closes: Number(r.closes_n),
+      revenue: Number(r.revenue_sum),
+      unvalued: Number(r.unvalued),
+    })),
     sizes: sizes.map((r) => ({ cohort: month(r.cohort_day), visitors: Number(r.visitors) })),
   };
 }
