@@ -4,8 +4,10 @@
 // cohorts by months since.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { recordStripeReceipts } from '../derive/stripe-record.js';
 import { withStore } from '../test-helpers/events.js';
 import { pipelineWorld } from '../test-helpers/pipeline-world.js';
+import { customerStory } from '../test-helpers/stripe-story.js';
 import { revenue, type RevenueResult } from './revenue.js';
 
 const series = (r: RevenueResult) => {
@@ -88,5 +90,40 @@ test('won revenue by close day, week and month; customers as the other basis; co
     );
     const table = revenue.table(march, revenue.params.parse({ view: 'cohorts' }));
     assert.deepEqual(table.rows[0]?.['per visitor'], 100);
+  });
+});
+
+test('basis customers: a person Stripe also calls a customer closes once, at the earlier moment, worth the subscription', async () => {
+  await withStore(async (store) => {
+    await pipelineWorld(store);
+    // eve's subscription starts on 03-28 at $150 a month, before her deal d4 is won (04-02)
+    const eve = customerStory({
+      customer: 'cus_Eve',
+      email: 'eve@acme.io',
+      currency: 'usd',
+      steps: [{ at: '2026-03-28', unit: 15_000 }],
+    });
+    await recordStripeReceipts(store, 'w', eve, Date.parse('2026-07-01T00:00:00Z'));
+    const ctx = { store, workspaceId: 'w' };
+    const run = (basis: string) =>
+      revenue.run(
+        ctx,
+        revenue.params.parse({ from: '2026-03-01', to: '2026-04-30', interval: 'day', basis }),
+      );
+    // the customer milestone's first year: the MRR at each anniversary come by 07-01 (03-28, 04-28,
+    // 05-28, 06-28)
+    assert.deepEqual(series(await run('customers')), [
+      ['2026-03-15', 'Email', 1, 400, 0],
+      ['2026-03-20', 'Paid Search', 1, 1000, 0],
+      ['2026-03-28', 'Organic Search', 1, 600, 0],
+    ]);
+    // won deals are the CRM's alone
+    assert.deepEqual(series(await run('deals')).at(-1), [
+      '2026-04-02',
+      'Organic Search',
+      1,
+      2000,
+      0,
+    ]);
   });
 });
