@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { importFxRates } from '../derive/fx-rates.js';
 import { withStore } from '../test-helpers/events.js';
-import { pipelineWorld } from '../test-helpers/pipeline-world.js';
+import { dealLifecycle, pipelineWorld } from '../test-helpers/pipeline-world.js';
+import { recordCrmChanges } from '../derive/crm-milestones.js';
 import { opportunities } from './opportunities.js';
 
 const brief = (r: Awaited<ReturnType<typeof opportunities.run>>) =>
@@ -82,5 +83,21 @@ test('open pipeline as of a day: created before, not closed or deleted by then, 
         ['Proposal', 'Email'],
       ],
     );
+
+    // d5 merged into d2 on 04-05 (gone from then on); d6 restored on 04-10 (open again, as it was)
+    await recordCrmChanges(store, 'w', [
+      dealLifecycle('d5', 'merged', '2026-04-05', 'd2'),
+      dealLifecycle('d6', 'restored', '2026-04-10'),
+    ]);
+    const stages = async (asOf: string) =>
+      (await at(asOf)).rows.map((x) => [x.stage, x.firstTouch, x.value]);
+    assert.deepEqual(await stages('2026-04-04'), [
+      [null, 'Organic Social', 330],
+      ['Proposal', 'Email', 500],
+    ]);
+    assert.deepEqual(await stages('2026-04-10'), [
+      [null, 'Email', 700],
+      ['Proposal', 'Email', 500],
+    ]);
   });
 });

@@ -68,13 +68,23 @@ const DEALS = records('deals', [
   { ...deal('d7', 'c2', '400', 'USD', '2026-03-14'), status: 'won', closed_at: '2026-03-25' },
 ]);
 
-/** d6 deleted in the CRM on 03-11, as a connector hands a deletion on. */
-function deletion(template: CrmChangeRecord): CrmChangeRecord {
-  const at = Date.parse('2026-03-11T00:00:00Z');
+/**
+ * A deal deleted, restored or merged into another in the CRM on a day, as a connector hands such a
+ * change on (the deal's own record with the change, its stage, outcome and amount cleared).
+ */
+export function dealLifecycle(
+  id: string,
+  change: 'deleted' | 'restored' | 'merged',
+  day: string,
+  mergedInto: string | null = null,
+): CrmChangeRecord {
+  const template = DEALS.find((r) => r.objectId === id);
+  if (!template) throw new Error(`no deal ${id}`);
+  const at = Date.parse(`${day}T00:00:00Z`);
   return {
     ...template,
-    key: `csv:deal:d6:deleted:${at}`,
-    change: 'deleted',
+    key: `csv:deal:${id}:${change}:${at}`,
+    change,
     occurredAt: at,
     timeSource: 'event',
     stage: null,
@@ -82,6 +92,7 @@ function deletion(template: CrmChangeRecord): CrmChangeRecord {
     outcome: null,
     amount: null,
     lostReason: null,
+    mergedInto,
   };
 }
 
@@ -98,7 +109,9 @@ export async function pipelineWorld(store: Store): Promise<void> {
     identify('anon-g', '2026-03-06T12:00:00Z', 'gina@acme.io'),
   ]);
   await rebuild(store, 'w');
-  const d6 = DEALS.find((r) => r.objectId === 'd6');
-  if (!d6) throw new Error('no d6');
-  await recordCrmChanges(store, 'w', [...CONTACTS, ...DEALS, deletion(d6)]);
+  await recordCrmChanges(store, 'w', [
+    ...CONTACTS,
+    ...DEALS,
+    dealLifecycle('d6', 'deleted', '2026-03-11'),
+  ]);
 }
