@@ -10,7 +10,7 @@ import type {
 } from '../../areas/pipeline.js';
 import { resolvedCtes } from './crm-queries.js';
 import { fxConversionSql } from './fx-queries.js';
-import { spanHolds } from './identity-spans.js';
+import { spanHoldsRange } from './lead-queries.js';
 import { fn, join, p, raw, sql, type Sql } from './sql.js';
 
 const DIMENSION: Record<FirstTouchDimension, string> = {
@@ -24,15 +24,19 @@ const DIMENSION: Record<FirstTouchDimension, string> = {
  * CTEs `visits` (each person's visits: sessions with a page view, as attribution's touches) and
  * `first_touch` (person_id, first_at, dim: the first visit's value of the dimension, '' for none).
  */
-export function firstTouchCtes(ws: string, by: FirstTouchDimension): Sql {
+export function firstTouchCtes(ws: string, by: FirstTouchDimension, persons?: Sql): Sql {
   const w = p.text(ws);
+  // only the persons a report reads, when it names them: the join of every session to its person is
+  // most of the read, and a few hundred deals' persons make it a small one
+  const only = persons ? sql` AND person_id IN (${persons})` : sql``;
   return sql`visits AS (
     SELECT i.person_id AS person_id, s.started_at AS started_at, s.session_id AS session_id,
       coalesce(${raw(DIMENSION[by])}, '') AS v_dim
     FROM ${fn.table('sessions')} s
     JOIN (SELECT person_id, value, from_at, until_at FROM ${fn.table('identities')}
-          WHERE workspace_id = ${w} AND kind = 'anonymous_id') i
-      ON i.value = s.anonymous_id AND ${raw(spanHolds('i', 's.started_at'))}
+          WHERE workspace_id = ${w} AND kind = 'anonymous_id'${only}) i
+      -- the span as a range: DuckDB plans the OR form as a nested loop (lead-queries.ts)
+      ON i.value = s.anonymous_id AND ${spanHoldsRange('i', 's.started_at')}
     WHERE s.workspace_id = ${w} AND s.page_views > 0),
   first_touch AS (
     SELECT person_id, min(started_at) AS first_at, ${fn.argMin('v_dim', '(started_at, session_id)')} AS dim
@@ -108,7 +112,7 @@ export function openPipelineSql(ws: string, q: OpenPipelineQuery): Sql {
     LEFT JOIN amounts a ON a.source = st.source AND a.object_id = st.object_id
     LEFT JOIN resolved r ON r.source = st.source AND r.object_type = 'deal' AND r.object_id = st.object_id
     WHERE st.outcome_now = 'open' AND g.object_id IS NULL),
-  ${firstTouchCtes(ws, q.by)}
+  ${firstTouchCtes(ws, q.by, sql`SELECT person_id FROM open_deals`)}
   SELECT d.crm AS crm, d.pipeline_now AS pipeline, d.stage_now AS stage,
     coalesce(f.dim, '') AS first_touch, ${fn.countAll()} AS deals,
     sum(CASE WHEN x.rate IS NULL THEN 0 ELSE d.major * x.rate END) AS value_sum,

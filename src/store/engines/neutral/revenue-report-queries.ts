@@ -59,7 +59,7 @@ const bucket = (interval: Interval, t: string) =>
 
 export function revenueSeriesSql(ws: string, q: RevenueSeriesQuery): Sql {
   return sql`WITH ${closesCtes(ws, q)},
-  ${firstTouchCtes(ws, q.by)}
+  ${firstTouchCtes(ws, q.by, sql`SELECT person_id FROM closes`)}
   SELECT CAST(${bucket(q.interval, 'c.closed_at')} AS VARCHAR) AS period,
     coalesce(f.dim, '') AS first_touch, ${fn.countAll()} AS closes_n,
     sum(coalesce(c.value_v, 0)) AS revenue_sum, ${fn.countIf('c.value_v IS NULL')} AS unvalued
