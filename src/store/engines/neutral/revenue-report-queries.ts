@@ -83,7 +83,7 @@ const monthStart = (ms: number) => `${new Date(ms).toISOString().slice(0, 7)}-01
 export function revenueCohortsSql(ws: string, q: RevenueQuery): Sql {
   const cohort = fn.utcMonth('f.first_at');
   return sql`WITH ${closesCtes(ws, q)},
-  ${firstTouchCtes(ws, 'channel')}
+  ${firstTouchCtes(ws, 'channel', sql`SELECT person_id FROM closes`)}
   SELECT CAST(${cohort} AS VARCHAR) AS cohort_day,
     ${fn.monthNumber(fn.utcMonth('c.closed_at'))} - ${fn.monthNumber(cohort)} AS months_since,
     ${fn.countAll()} AS closes_n, sum(coalesce(c.value_v, 0)) AS revenue_sum,
