@@ -4,6 +4,9 @@ import { attributionFits } from './attribution-fits.js';
 import { costs } from './costs.js';
 import { taggingHealth } from './tagging-health.js';
 import { modelComparison } from './model-comparison.js';
+import { opportunities } from './opportunities.js';
+import { revenue } from './revenue.js';
+import { funnel } from './funnel.js';
 import type { Report } from './report.js';
 
 export const REPORTS: readonly Report[] = [
@@ -12,6 +15,9 @@ export const REPORTS: readonly Report[] = [
   attributionFits,
   costs,
   taggingHealth,
+  opportunities,
+  revenue,
+  funnel,
 ];
 
 export function reportNamed(name: string): Report | undefined {
