@@ -4,6 +4,8 @@ import { attributionFits } from './attribution-fits.js';
 import { costs } from './costs.js';
 import { taggingHealth } from './tagging-health.js';
 import { modelComparison } from './model-comparison.js';
+import { overview } from './overview.js';
+import { performance } from './performance.js';
 import type { Report } from './report.js';
 
 export const REPORTS: readonly Report[] = [
@@ -12,6 +14,8 @@ export const REPORTS: readonly Report[] = [
   attributionFits,
   costs,
   taggingHealth,
+  overview,
+  performance,
 ];
 
 export function reportNamed(name: string): Report | undefined {

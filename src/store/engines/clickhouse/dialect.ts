@@ -99,6 +99,7 @@ const CLICKHOUSE: Omit<Dialect, 'table' | 'tableFinal'> = {
   unnestList: (l) => `arrayJoin(${l})`,
   listJoin: (l, sep) => `arrayStringConcat(${l}, ${sep})`,
   utcDay: (t) => `toDate(${t}, 'UTC')`,
+  localDay: (t, zone) => `toDate(${t}, ${zone})`,
 };
 
 /** Renders a neutral query for ClickHouse. */
