@@ -20,7 +20,11 @@ const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
 const Day = z
   .string()
   .regex(DAY_RE, 'must be a day, YYYY-MM-DD')
-  .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'must be a real day');
+  .refine((d) => {
+    // zod runs the refinement after a failed regex too: an unreadable day is simply not real
+    const t = Date.parse(`${d}T00:00:00Z`);
+    return !Number.isNaN(t) && new Date(t).toISOString().startsWith(d);
+  }, 'must be a real day');
 
 const commaList = (s: string) =>
   s
@@ -29,7 +33,9 @@ const commaList = (s: string) =>
     .filter((x) => x !== '');
 
 export const RANGE = {
-  from: Day.optional().describe('first day, in the workspace time zone (default: 29 days before to)'),
+  from: Day.optional().describe(
+    'first day, in the workspace time zone (default: 29 days before to)',
+  ),
   to: Day.optional().describe('last day, inclusive (default: today in the workspace time zone)'),
 };
 
@@ -48,12 +54,17 @@ export const MODEL = {
   model: z
     .string()
     .optional()
-    .describe(`attribution model (default: the workspace's reportModel setting, else linear): one of ${ALL_MODEL_NAMES.join(', ')}`),
+    .describe(
+      `attribution model (default: the workspace's reportModel setting, else linear): one of ${ALL_MODEL_NAMES.join(', ')}`,
+    ),
 };
 
 /** Per-dimension filters (`channel=Paid Search,Email`) beside `filter=channel:Paid Search,campaign:x`. */
 const perDimension = Object.fromEntries(
-  DIMENSIONS.map((d) => [d, z.string().optional().describe(`keep only these ${d} values (comma list)`)]),
+  DIMENSIONS.map((d) => [
+    d,
+    z.string().optional().describe(`keep only these ${d} values (comma list)`),
+  ]),
 ) as Record<Dimension, z.ZodOptional<z.ZodString>>;
 
 export const GROUPING = {
@@ -135,7 +146,10 @@ function grouping(p: Partial<Record<string, string | undefined>>): {
   const groupBy: Dimension[] = [];
   for (const d of commaList(p.groupBy ?? 'channel')) {
     if (!isDimension(d))
-      throw new ReportParamError('groupBy', `unknown dimension "${d}" (one of ${DIMENSIONS.join(', ')})`);
+      throw new ReportParamError(
+        'groupBy',
+        `unknown dimension "${d}" (one of ${DIMENSIONS.join(', ')})`,
+      );
     if (!groupBy.includes(d)) groupBy.push(d);
   }
   const filters: Partial<Record<Dimension, string[]>> = {};
@@ -184,7 +198,10 @@ export async function resolveCommon(
   const settings = await attributionSettingsFor(store, workspaceId);
   const model = p.model ?? settings.reportModel ?? 'linear';
   if (!(ALL_MODEL_NAMES as readonly string[]).includes(model))
-    throw new ReportParamError('model', `unknown model "${model}" (one of ${ALL_MODEL_NAMES.join(', ')})`);
+    throw new ReportParamError(
+      'model',
+      `unknown model "${model}" (one of ${ALL_MODEL_NAMES.join(', ')})`,
+    );
 
   return { timezone, range, compare, model: model as StoredModelName, ...grouping(p) };
 }

@@ -8,7 +8,7 @@ import { page, withStore } from '../test-helpers/events.js';
 import { RANGE, reportWorld } from '../test-helpers/report-world.js';
 import { overview } from './overview.js';
 
-const pick = (m: Record<string, unknown>, keys: string[]) => keys.map((k) => m[k]);
+const pick = (m: object, keys: string[]) => keys.map((k) => (m as Record<string, unknown>)[k]);
 const KEYS = ['visitors', 'sessions', 'leads', 'mqls', 'sqls', 'opportunities', 'customers'];
 const MONEY = ['pipeline', 'revenue', 'spend', 'roas', 'roi'];
 
@@ -41,7 +41,11 @@ test('overview: totals, a daily series and the change against the previous perio
     assert.ok(Object.values(r.change!).every((c) => c === null));
 
     // against the first two days: the rest of the range less what those days held
-    const c = await run({ from: '2026-03-03', to: '2026-03-04', compare: '2026-03-01..2026-03-02' });
+    const c = await run({
+      from: '2026-03-03',
+      to: '2026-03-04',
+      compare: '2026-03-01..2026-03-02',
+    });
     assert.deepEqual(pick(c.totals, [...KEYS, 'spend']), [1, 1, 0, 0, 0, 2, 1, 0]);
     assert.deepEqual(pick(c.previous!, [...KEYS, 'spend']), [6, 7, 3, 1, 1, 0, 0, 300]);
     assert.deepEqual(pick(c.change!, ['visitors', 'sessions', 'leads', 'spend', 'opportunities']), [

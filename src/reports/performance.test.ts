@@ -25,7 +25,16 @@ test('performance by channel: spend matched to sessions, credited leads, cost pe
     // (matched to no spend), a7 (Spring Sale, but no spend on 03-03); LinkedIn's 03-01 spend of 70
     // found no session that day; each lead's last touch is its Paid Search visit
     assert.deepEqual(
-      rowsOf(r, ['channel', 'spend', 'clicks', 'sessions', 'visitors', 'leads', 'cpl', 'opportunities']),
+      rowsOf(r, [
+        'channel',
+        'spend',
+        'clicks',
+        'sessions',
+        'visitors',
+        'leads',
+        'cpl',
+        'opportunities',
+      ]),
       [
         ['(spend without sessions)', 70, 40, 0, 0, 0, null, null],
         ['Email', 0, 0, 1, 1, 0, null, null],
@@ -42,7 +51,11 @@ test('performance by channel: spend matched to sessions, credited leads, cost pe
     assert.equal(r.totals.session_to_lead, 3 / 8);
 
     // by campaign, Paid Search only (both filter spellings): the session's utm_campaign
-    for (const q of [{ channel: 'Paid Search' }, { filter: 'channel:Paid Search' }]) {
+    const spellings: Record<string, string>[] = [
+      { channel: 'Paid Search' },
+      { filter: 'channel:Paid Search' },
+    ];
+    for (const q of spellings) {
       const c = await run({ model: 'last_touch', groupBy: 'campaign', ...q });
       assert.deepEqual(rowsOf(c, ['campaign', 'spend', 'sessions', 'leads']), [
         ['Spring Sale', 20, 1, 0],
@@ -63,16 +76,21 @@ test('performance under the opportunity and customer conversions: fractional cre
     // a1's opportunity (1000) had one touch (Paid Search); a2's (500) two: Paid Search then Email
     const lin = await run({ model: 'linear' });
     assert.deepEqual(lin.credited, ['opportunity']);
-    assert.deepEqual(rowsOf(lin, ['channel', 'opportunities', 'pipeline', 'cost_per_opportunity', 'leads']), [
-      ['(spend without sessions)', 0, 0, null, null],
-      ['Email', 0.5, 250, 0, null],
-      ['Organic Search', 0, 0, null, null],
-      ['Paid Search', 1.5, 1250, 100, null],
-      ['Paid Social', 0, 0, null, null],
-    ]);
+    assert.deepEqual(
+      rowsOf(lin, ['channel', 'opportunities', 'pipeline', 'cost_per_opportunity', 'leads']),
+      [
+        ['(spend without sessions)', 0, 0, null, null],
+        ['Email', 0.5, 250, 0, null],
+        ['Organic Search', 0, 0, null, null],
+        ['Paid Search', 1.5, 1250, 100, null],
+        ['Paid Social', 0, 0, null, null],
+      ],
+    );
     const first = await run({ model: 'first_touch' });
     assert.deepEqual(
-      first.rows.filter((x) => x.opportunities).map((x) => [x.channel, x.opportunities, x.pipeline]),
+      first.rows
+        .filter((x) => x.opportunities)
+        .map((x) => [x.channel, x.opportunities, x.pipeline]),
       [['Paid Search', 2, 1500]],
     );
 

@@ -19,10 +19,14 @@ export const ratio = (a: number | null, b: number | null): number | null =>
   a === null || b === null || b === 0 ? null : a / b;
 
 /** Money to the cent (sums of floating-point amounts carry noise past it). */
-export const cents = (x: number | null): number | null => (x === null ? null : Math.round(x * 100) / 100);
+export const cents = (x: number | null): number | null =>
+  x === null ? null : Math.round(x * 100) / 100;
 
 /** Return on ad spend and on investment: revenue / spend and (revenue - spend) / spend. */
-export function returns(revenue: number | null, spend: number): { roas: number | null; roi: number | null } {
+export function returns(
+  revenue: number | null,
+  spend: number,
+): { roas: number | null; roi: number | null } {
   return {
     roas: ratio(revenue, spend),
     roi: revenue === null ? null : ratio(revenue - spend, spend),

@@ -62,17 +62,21 @@ export function performanceSql(ws: string, q: PerformanceQuery): Sql {
         : sql`${p.text(SPEND_WITHOUT_SESSIONS)} AS ${col(d)}, `,
   );
   const noCredits = join(
-    [...REPORT_MILESTONES.map((m) => sql`${ZERO} AS ${raw(`k_${m}`)}`), sql`${ZERO} AS v_pipeline`, sql`${ZERO} AS v_revenue`],
+    [
+      ...REPORT_MILESTONES.map((m) => sql`${ZERO} AS ${raw(`k_${m}`)}`),
+      sql`${ZERO} AS v_pipeline`,
+      sql`${ZERO} AS v_revenue`,
+    ],
     ', ',
   );
   const credits = join(
     [
       ...REPORT_MILESTONES.map(
         (m) =>
-          sql`CASE WHEN c.milestone = ${p.text(m)} THEN c.conversions ELSE 0 END AS ${raw(`k_${m}`)}`,
+          sql`CASE WHEN c.milestone = ${p.text(m)} THEN c.conversions ELSE ${ZERO} END AS ${raw(`k_${m}`)}`,
       ),
-      sql`CASE WHEN c.milestone = 'opportunity' THEN c.value ELSE 0 END AS v_pipeline`,
-      sql`CASE WHEN c.milestone = 'customer' THEN c.value ELSE 0 END AS v_revenue`,
+      sql`CASE WHEN c.milestone = 'opportunity' THEN c.value ELSE ${ZERO} END AS v_pipeline`,
+      sql`CASE WHEN c.milestone = 'customer' THEN c.value ELSE ${ZERO} END AS v_revenue`,
     ],
     ', ',
   );
@@ -88,8 +92,8 @@ export function performanceSql(ws: string, q: PerformanceQuery): Sql {
   ];
   return sql`WITH ${matchCtes(ws, q)},
   cday AS (
-    SELECT platform, campaign, day, sum(cost) AS c_cost, sum(impressions) AS c_impressions,
-      sum(clicks) AS c_clicks, ${fn.argMax('campaign_name', 'day')} AS campaign_name
+    SELECT platform, campaign, day, CAST(sum(cost) AS DOUBLE) AS c_cost,
+      CAST(sum(impressions) AS DOUBLE) AS c_impressions, CAST(sum(clicks) AS DOUBLE) AS c_clicks, ${fn.argMax('campaign_name', 'day')} AS campaign_name
     FROM spend WHERE unrated = 0 GROUP BY platform, campaign, day),
   bought AS (
     SELECT m.session_id AS session_id, m.platform AS platform, m.campaign AS campaign, b.day AS day
@@ -104,8 +108,8 @@ export function performanceSql(ws: string, q: PerformanceQuery): Sql {
     SELECT ${join(sessionDims, '')}
       CASE WHEN ${inRange} AND s.page_views > 0 THEN 1 ELSE 0 END AS visit,
       CASE WHEN ${inRange} AND s.page_views > 0 THEN coalesce(sp.person_id, s.anonymous_id) ELSE ${NO_TEXT} END AS visitor,
-      coalesce(a.a_cost, 0) AS u_cost, coalesce(a.a_impressions, 0) AS u_impressions,
-      coalesce(a.a_clicks, 0) AS u_clicks, ${noCredits}
+      coalesce(a.a_cost, ${ZERO}) AS u_cost, coalesce(a.a_impressions, ${ZERO}) AS u_impressions,
+      coalesce(a.a_clicks, ${ZERO}) AS u_clicks, ${noCredits}
     FROM ${fn.table('sessions')} s
       LEFT JOIN alloc a ON a.session_id = s.session_id
       LEFT JOIN (${sessionPersonsSql(ws, span.from.getTime(), span.to.getTime())}) sp ON sp.session_id = s.session_id${joins}${ftJoin('sp.person_id')}
