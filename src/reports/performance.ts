@@ -94,9 +94,9 @@ export const performance = defineReport({
     const raw = await store.performanceReport(workspaceId, q);
     const credited = new Set(await store.creditedMilestones(workspaceId, common.model));
     const rows = raw.map((r) => ({ ...r.key, ...metrics(r, credited) }));
-    // totals of the rows (visitors counted once over all of them: a query without groups)
-    const [all] = await store.performanceReport(workspaceId, { ...q, groupBy: [] });
-    const totals = metrics({ key: {}, ...sumOf(raw), visitors: all?.visitors ?? 0 }, credited);
+    // totals of the rows; visitors counted once over all of them (a light query of visits alone)
+    const visitors = await store.performanceVisitors(workspaceId, q);
+    const totals = metrics({ key: {}, ...sumOf(raw), visitors }, credited);
     const { missingRates } = await store.adCostTotals(workspaceId, {
       from: common.range.from,
       to: common.range.to,

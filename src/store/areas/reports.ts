@@ -76,5 +76,8 @@ export interface PerformanceRow {
 
 export interface ReportsStore {
   overviewReport(workspaceId: string, q: OverviewQuery): Promise<OverviewRow[]>;
+  /** Rows by q.groupBy (none: one row of totals); rows' visitors are each row's distinct persons. */
   performanceReport(workspaceId: string, q: PerformanceQuery): Promise<PerformanceRow[]>;
+  /** Distinct visitors over every row of the report (a person seen in several rows once). */
+  performanceVisitors(workspaceId: string, q: PerformanceQuery): Promise<number>;
 }

@@ -77,7 +77,7 @@ import { deriveSessions } from './sessions.js';
 import { checkServerVersion } from './server-version.js';
 import { saveUserAgents, userAgentsToParse } from './user-agents.js';
 import { deleteWorkspaceData } from './workspace-data.js';
-import { overviewReport, performanceReport } from './reports.js';
+import { overviewReport, performanceReport, performanceVisitors } from './reports.js';
 
 /** Where a ClickHouse data plane lives: a server over HTTP(S), or chdb in this process. */
 export type ClickHouseDataLocation = ClickHouseLocation | ChdbLocation;
@@ -134,7 +134,7 @@ export async function openClickHouseData(location: ClickHouseDataLocation): Prom
     ...bind(s, { userAgentsToParse, saveUserAgents }),
     ...bind(s, { appendFxRates, fxRates, fxConvert }),
     ...bind(s, { appendAdCosts, adCosts, adCostTotals, adCostImports }),
-    ...bind(s, { overviewReport, performanceReport }),
+    ...bind(s, { overviewReport, performanceReport, performanceVisitors }),
     ...bind(s, {
       costsReport,
       taggingFacts,

@@ -7,7 +7,11 @@ import type {
   PerformanceRow,
 } from '../../areas/reports.js';
 import { overviewSql, toOverviewRow } from '../neutral/overview-queries.js';
-import { performanceSql, toPerformanceRow } from '../neutral/performance-queries.js';
+import {
+  performanceSql,
+  performanceVisitorsSql,
+  toPerformanceRow,
+} from '../neutral/performance-queries.js';
 import { queryNeutral } from './dialect.js';
 import type { ChStore } from './events.js';
 
@@ -25,4 +29,13 @@ export async function performanceReport(
   q: PerformanceQuery,
 ): Promise<PerformanceRow[]> {
   return (await queryNeutral(s.conn, s.database, performanceSql(ws, q))).map(toPerformanceRow(q));
+}
+
+export async function performanceVisitors(
+  s: ChStore,
+  ws: string,
+  q: PerformanceQuery,
+): Promise<number> {
+  const [r] = await queryNeutral(s.conn, s.database, performanceVisitorsSql(ws, q));
+  return Number(r?.m_visitors ?? 0);
 }

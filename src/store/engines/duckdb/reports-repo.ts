@@ -7,7 +7,11 @@ import type {
   PerformanceRow,
 } from '../../areas/reports.js';
 import { overviewSql, toOverviewRow } from '../neutral/overview-queries.js';
-import { performanceSql, toPerformanceRow } from '../neutral/performance-queries.js';
+import {
+  performanceSql,
+  performanceVisitorsSql,
+  toPerformanceRow,
+} from '../neutral/performance-queries.js';
 import type { Db } from './connection.js';
 import { queryNeutral } from './dialect.js';
 
@@ -21,4 +25,13 @@ export async function performanceReport(
   q: PerformanceQuery,
 ): Promise<PerformanceRow[]> {
   return (await queryNeutral(db, performanceSql(ws, q))).map(toPerformanceRow(q));
+}
+
+export async function performanceVisitors(
+  db: Db,
+  ws: string,
+  q: PerformanceQuery,
+): Promise<number> {
+  const [r] = await queryNeutral(db, performanceVisitorsSql(ws, q));
+  return Number(r?.m_visitors ?? 0);
 }

@@ -35,31 +35,61 @@ function spendPlatformSql(q: PerformanceQuery): Sql {
   const whens = (Object.entries(q.platforms) as [AdPlatform, readonly string[]][]).flatMap(
     ([ad, names]) => (names[0] ? [sql`WHEN ${p.text(ad)} THEN ${p.text(names[0])}`] : []),
   );
-  return sql`CASE u.platform ${join(whens, ' ')} ELSE u.platform END`;
+  return sql`CASE x.platform ${join(whens, ' ')} ELSE x.platform END`;
+}
+
+/** The dimensions a query reads: grouped by or filtered on. */
+const dimsOf = (q: PerformanceQuery) => [
+  ...new Set([...q.groupBy, ...(Object.keys(q.filters) as ReportDimension[])]),
+];
+const col = (d: ReportDimension) => raw(`d_${d}`);
+
+/** Joins the dimensions of session `s` (and of the person `person`) need beyond the session itself. */
+function dimensionJoins(ws: string, dims: readonly ReportDimension[], person: string): Sql {
+  return sql`${dims.includes('device') ? sql` LEFT JOIN (${deviceTypesSql(ws)}) ua ON ua.user_agent = s.user_agent` : sql``}${
+    dims.includes('firstTouchChannel')
+      ? sql` LEFT JOIN (${firstTouchSql(ws)}) ft ON ft.person_id = ${raw(person)}`
+      : sql``
+  }`;
+}
+
+/** `WHERE` of the filters over the units' dimension columns. */
+function filtersSql(q: PerformanceQuery): Sql {
+  const where = (Object.entries(q.filters) as [ReportDimension, string[]][]).map(
+    ([d, values]) => sql`${fn.inList(`d_${d}`, p.texts(values))}`,
+  );
+  return where.length ? sql` WHERE ${join(where, ' AND ')}` : sql``;
+}
+
+/** Visits of the range with their person: the rows visitors are counted over. */
+function visitsSql(ws: string, q: PerformanceQuery, dims: readonly ReportDimension[]): Sql {
+  return sql`SELECT ${join(
+    dims.map((d) => sql`${DIMENSION_SQL[d]()} AS ${col(d)}, `),
+    '',
+  )}coalesce(sp.person_id, s.anonymous_id) AS visitor
+    FROM ${fn.table('sessions')} s
+      LEFT JOIN (${sessionPersonsSql(ws, q.fromAt, q.toAt)}) sp ON sp.session_id = s.session_id${dimensionJoins(ws, dims, 'sp.person_id')}
+    WHERE s.workspace_id = ${p.text(ws)} AND s.page_views > 0
+      AND s.started_at >= ${p.time(new Date(q.fromAt))} AND s.started_at < ${p.time(new Date(q.toAt))}`;
 }
 
 export function performanceSql(ws: string, q: PerformanceQuery): Sql {
   const w = p.text(ws);
-  const dims = [...new Set([...q.groupBy, ...(Object.keys(q.filters) as ReportDimension[])])];
-  const col = (d: ReportDimension) => raw(`d_${d}`);
+  const dims = dimsOf(q);
   const span = sessionSpan(q);
-  const inRange = sql`s.started_at >= ${p.time(new Date(q.fromAt))} AND s.started_at < ${p.time(new Date(q.toAt))}`;
-  const joins = sql`${dims.includes('device') ? sql` LEFT JOIN (${deviceTypesSql(ws)}) ua ON ua.user_agent = s.user_agent` : sql``}`;
-  const ftJoin = (person: string) =>
-    dims.includes('firstTouchChannel')
-      ? sql` LEFT JOIN (${firstTouchSql(ws)}) ft ON ft.person_id = ${raw(person)}`
-      : sql``;
-  const sessionDims = dims.map((d) => sql`${DIMENSION_SQL[d]()} AS ${col(d)}, `);
+  // spend rows: a session's share, or a campaign-day no session bought (its platform and name only)
+  const spendDims = dims.map((d) => {
+    const own =
+      d === 'platform'
+        ? spendPlatformSql(q)
+        : d === 'campaign'
+          ? sql`x.campaign_name`
+          : sql`${p.text(SPEND_WITHOUT_SESSIONS)}`;
+    return sql`CASE WHEN x.session_id IS NULL THEN ${own} ELSE ${DIMENSION_SQL[d]()} END AS ${col(d)}, `;
+  });
   const creditDims = dims.map(
     (d) =>
       sql`CASE WHEN c.touch_id IS NULL THEN c.channel ELSE ${DIMENSION_SQL[d]()} END AS ${col(d)}, `,
-  );
-  const spendDims = dims.map((d) =>
-    d === 'platform'
-      ? sql`${spendPlatformSql(q)} AS ${col(d)}, `
-      : d === 'campaign'
-        ? sql`u.campaign_name AS ${col(d)}, `
-        : sql`${p.text(SPEND_WITHOUT_SESSIONS)} AS ${col(d)}, `,
   );
   const noCredits = join(
     [
@@ -80,54 +110,62 @@ export function performanceSql(ws: string, q: PerformanceQuery): Sql {
     ],
     ', ',
   );
-  const where = (Object.entries(q.filters) as [ReportDimension, string[]][]).map(
-    ([d, values]) => sql`${fn.inList(`d_${d}`, p.texts(values))}`,
-  );
-  const groupCols = dims.filter((d) => q.groupBy.includes(d)).map((d) => sql`${col(d)}`);
+  const groupCols = q.groupBy.map((d) => sql`${col(d)}`);
   const sums = [
     ...REPORT_MILESTONES.map((m) => sql`sum(${raw(`k_${m}`)}) AS ${raw(`m_${m}`)}`),
     sql`sum(v_pipeline) AS m_pipeline, sum(v_revenue) AS m_revenue`,
     sql`sum(u_cost) AS m_spend, sum(u_impressions) AS m_impressions, sum(u_clicks) AS m_clicks`,
     sql`sum(visit) AS m_sessions, ${fn.countDistinct('visitor')} AS m_visitors`,
   ];
+  const noSpend = sql`${ZERO}, ${ZERO}, ${ZERO}`;
+  // each CTE below is read once: ClickHouse runs a CTE again at every reference, and the matching
+  // (matchCtes) is the query's heaviest part
   return sql`WITH ${matchCtes(ws, q)},
   cday AS (
     SELECT platform, campaign, day, CAST(sum(cost) AS DOUBLE) AS c_cost,
-      CAST(sum(impressions) AS DOUBLE) AS c_impressions, CAST(sum(clicks) AS DOUBLE) AS c_clicks, ${fn.argMax('campaign_name', 'day')} AS campaign_name
+      CAST(sum(impressions) AS DOUBLE) AS c_impressions, CAST(sum(clicks) AS DOUBLE) AS c_clicks,
+      ${fn.argMax('campaign_name', 'day')} AS campaign_name
     FROM spend WHERE unrated = 0 GROUP BY platform, campaign, day),
-  bought AS (
-    SELECT m.session_id AS session_id, m.platform AS platform, m.campaign AS campaign, b.day AS day
+  shares AS (
+    SELECT m.session_id AS session_id, m.platform AS platform, m.campaign AS campaign, b.day AS day,
+      ${fn.countAll()} OVER (PARTITION BY m.platform, m.campaign, b.day) AS n
     FROM placed m JOIN sess b ON b.session_id = m.session_id),
-  nbought AS (SELECT platform, campaign, day, ${fn.countAll()} AS n FROM bought GROUP BY platform, campaign, day),
-  alloc AS (
-    SELECT b.session_id AS session_id, c.c_cost / n.n AS a_cost,
-      c.c_impressions / n.n AS a_impressions, c.c_clicks / n.n AS a_clicks
-    FROM bought b JOIN nbought n ON n.platform = b.platform AND n.campaign = b.campaign AND n.day = b.day
-      JOIN cday c ON c.platform = b.platform AND c.campaign = b.campaign AND c.day = b.day),
+  spread AS (
+    SELECT b.session_id AS session_id, c.platform AS platform, c.campaign_name AS campaign_name,
+      c.c_cost / coalesce(b.n, 1) AS a_cost, c.c_impressions / coalesce(b.n, 1) AS a_impressions,
+      c.c_clicks / coalesce(b.n, 1) AS a_clicks
+    FROM cday c LEFT JOIN shares b ON b.platform = c.platform AND b.campaign = c.campaign AND b.day = c.day),
   units AS (
-    SELECT ${join(sessionDims, '')}
-      CASE WHEN ${inRange} AND s.page_views > 0 THEN 1 ELSE 0 END AS visit,
-      CASE WHEN ${inRange} AND s.page_views > 0 THEN coalesce(sp.person_id, s.anonymous_id) ELSE ${NO_TEXT} END AS visitor,
-      coalesce(a.a_cost, ${ZERO}) AS u_cost, coalesce(a.a_impressions, ${ZERO}) AS u_impressions,
-      coalesce(a.a_clicks, ${ZERO}) AS u_clicks, ${noCredits}
-    FROM ${fn.table('sessions')} s
-      LEFT JOIN alloc a ON a.session_id = s.session_id
-      LEFT JOIN (${sessionPersonsSql(ws, span.from.getTime(), span.to.getTime())}) sp ON sp.session_id = s.session_id${joins}${ftJoin('sp.person_id')}
-    WHERE s.workspace_id = ${w} AND s.started_at >= ${p.time(span.from)} AND s.started_at < ${p.time(span.to)}
-      AND ((${inRange} AND s.page_views > 0) OR a.session_id IS NOT NULL)
+    SELECT ${join(
+      dims.map((d) => sql`${col(d)}, `),
+      '',
+    )}1 AS visit, visitor, ${ZERO} AS u_cost, ${ZERO} AS u_impressions, ${ZERO} AS u_clicks,
+      ${noCredits}
+    FROM (${visitsSql(ws, q, dims)}) v
     UNION ALL
-    SELECT ${join(spendDims, '')} 0, ${NO_TEXT}, u.c_cost, u.c_impressions, u.c_clicks, ${noCredits}
-    FROM cday u LEFT JOIN nbought n ON n.platform = u.platform AND n.campaign = u.campaign AND n.day = u.day
-    WHERE n.n IS NULL
+    SELECT ${join(spendDims, '')} 0, ${NO_TEXT}, x.a_cost, x.a_impressions, x.a_clicks, ${noCredits}
+    FROM spread x
+      LEFT JOIN (SELECT * FROM ${fn.table('sessions')} WHERE workspace_id = ${w}
+        AND started_at >= ${p.time(span.from)} AND started_at < ${p.time(span.to)}) s ON s.session_id = x.session_id${
+          dims.includes('firstTouchChannel')
+            ? sql` LEFT JOIN (${sessionPersonsSql(ws, span.from.getTime(), span.to.getTime())}) sp ON sp.session_id = s.session_id`
+            : sql``
+        }${dimensionJoins(ws, dims, 'sp.person_id')}
     UNION ALL
-    SELECT ${join(creditDims, '')} 0, ${NO_TEXT}, ${ZERO}, ${ZERO}, ${ZERO}, ${credits}
+    SELECT ${join(creditDims, '')} 0, ${NO_TEXT}, ${noSpend}, ${credits}
     FROM ${fn.table('attribution_credits')} c
-      LEFT JOIN ${fn.table('sessions')} s ON s.workspace_id = c.workspace_id AND s.session_id = c.touch_id${joins}${ftJoin('c.person_id')}
+      LEFT JOIN ${fn.table('sessions')} s ON s.workspace_id = c.workspace_id AND s.session_id = c.touch_id${dimensionJoins(ws, dims, 'c.person_id')}
     WHERE c.workspace_id = ${w} AND c.model = ${p.text(q.model)}
       AND c.converted_at >= ${p.time(new Date(q.fromAt))} AND c.converted_at < ${p.time(new Date(q.toAt))})
   SELECT ${groupCols.length ? sql`${join(groupCols, ', ')}, ` : sql``}${join(sums, ', ')}
-  FROM units${where.length ? sql` WHERE ${join(where, ' AND ')}` : sql``}
+  FROM units${filtersSql(q)}
   ${groupCols.length ? sql`GROUP BY ${join(groupCols, ', ')} ORDER BY ${join(groupCols, ', ')}` : sql``}`;
+}
+
+/** Distinct visitors of the range's visits that pass the filters (a person in several rows once). */
+export function performanceVisitorsSql(ws: string, q: PerformanceQuery): Sql {
+  return sql`SELECT ${fn.countDistinct('visitor')} AS m_visitors
+    FROM (${visitsSql(ws, q, dimsOf(q))}) v${filtersSql(q)}`;
 }
 
 const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
