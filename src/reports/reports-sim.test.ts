@@ -28,7 +28,9 @@ test('overview and performance run on a simulated world, by every dimension, and
       o.totals.sessions > 0 && o.totals.leads > 0 && o.totals.spend > 0,
       JSON.stringify(o.totals),
     );
-    for (const d of REPORT_DIMENSIONS) {
+    // two dimensions a run (fewer runs on a slow engine); the rows of any grouping add up
+    for (let i = 0; i < REPORT_DIMENSIONS.length; i += 2) {
+      const d = REPORT_DIMENSIONS.slice(i, i + 2).join(',');
       const r = await performance.run(
         ctx,
         performance.params.parse({ ...range, model: 'linear', groupBy: d }),
