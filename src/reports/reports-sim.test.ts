@@ -24,6 +24,8 @@ test('overview and performance run on a simulated world, by every dimension, and
     const range = { from: '2026-09-10', to: '2026-09-30' };
     const o = await overview.run(ctx, overview.params.parse(range));
     assert.equal(o.daily.length, 21);
+    // the CLI's table of it: one row per metric
+    assert.equal(overview.table(o, overview.params.parse(range)).rows.length, 12);
     assert.ok(
       o.totals.sessions > 0 && o.totals.leads > 0 && o.totals.spend > 0,
       JSON.stringify(o.totals),
@@ -36,6 +38,8 @@ test('overview and performance run on a simulated world, by every dimension, and
         performance.params.parse({ ...range, model: 'linear', groupBy: d }),
       );
       assert.ok(r.rows.length > 0, d);
+      const p = performance.params.parse({ ...range, groupBy: d });
+      assert.equal(performance.table(r, p).rows.length, r.rows.length, `${d}: table`);
       const sum = (f: (x: (typeof r.rows)[number]) => number | null) =>
         r.rows.reduce((s, x) => s + (f(x) ?? 0), 0);
       assert.ok(
