@@ -7,6 +7,8 @@ import { modelComparison } from './model-comparison.js';
 import { opportunities } from './opportunities.js';
 import { revenue } from './revenue.js';
 import { funnel } from './funnel.js';
+import { overview } from './overview.js';
+import { performance } from './performance.js';
 import type { Report } from './report.js';
 
 export const REPORTS: readonly Report[] = [
@@ -18,6 +20,8 @@ export const REPORTS: readonly Report[] = [
   opportunities,
   revenue,
   funnel,
+  overview,
+  performance,
 ];
 
 export function reportNamed(name: string): Report | undefined {

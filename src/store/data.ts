@@ -20,6 +20,7 @@ import type { CrmStore } from './areas/crm.js';
 import type { WebhookReceiptsStore } from './areas/webhook-receipts.js';
 import type { StripeStore } from './areas/stripe.js';
 import type { PipelineStore } from './areas/pipeline.js';
+import type { ReportsStore } from './areas/reports.js';
 
 /**
  * The data areas, implemented by every data engine (src/store/engines/<engine>/). Every read and write
@@ -48,4 +49,5 @@ export interface DataStore
     CrmStore,
     WebhookReceiptsStore,
     StripeStore,
-    PipelineStore {}
+    PipelineStore,
+    ReportsStore {}

@@ -84,6 +84,7 @@ export const duckDbDialect: Dialect = {
   utcWeek: (t) => `CAST(date_trunc('week', timezone('UTC', ${t})) AS DATE)`,
   utcMonth: (t) => `CAST(date_trunc('month', timezone('UTC', ${t})) AS DATE)`,
   monthNumber: (d) => `CAST(year(${d}) * 12 + month(${d}) - 1 AS INTEGER)`,
+  localDay: (t, zone) => `CAST(timezone(${zone}, ${t}) AS DATE)`,
 };
 
 /** Renders a neutral query for DuckDB. */

@@ -101,6 +101,7 @@ import {
   setWorkspaceSecretHash,
 } from './workspaces-repo.js';
 import { funnelCounts, openPipeline, revenueCohorts, revenueSeries } from './pipeline-repo.js';
+import { overviewReport, performanceReport, performanceVisitors } from './reports-repo.js';
 
 // the engine's own handle on a data part it opened, for engine tests and test helpers only
 const DATABASE = new WeakMap<DataStore, Db>();
@@ -173,6 +174,7 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
     ...bind(db, { userAgentsToParse, saveUserAgents }),
     ...bind(db, { appendFxRates, fxRates, fxConvert }),
     ...bind(db, { appendAdCosts, adCosts, adCostTotals, adCostImports }),
+    ...bind(db, { overviewReport, performanceReport, performanceVisitors }),
     ...bind(db, {
       costsReport,
       taggingFacts,

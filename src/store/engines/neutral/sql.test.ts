@@ -511,6 +511,24 @@ describe('neutral SQL on DuckDB and ClickHouse', { timeout: 60_000 }, () => {
     ]);
     assert.deepEqual(out(c), out(d));
   });
+
+  test('the day of a time in a time zone', async () => {
+    const { d, c } = await both(
+      (t) =>
+        sql`SELECT id, CAST(${fn.localDay('seen', 'UTC')} AS VARCHAR) AS utc,
+              CAST(${fn.localDay('seen', 'America/New_York')} AS VARCHAR) AS ny,
+              CAST(${fn.localDay('seen', 'Asia/Kolkata')} AS VARCHAR) AS kolkata
+            FROM ${t} ORDER BY id`,
+    );
+    // New York is UTC-5 in winter; Kolkata UTC+5:30 (c: 23:30 UTC on Feb 29th is 05:00 on March 1st)
+    assert.deepEqual(d, [
+      { id: 'a', utc: '2024-01-01', ny: '2024-01-01', kolkata: '2024-01-01' },
+      { id: 'b', utc: '2024-01-01', ny: '2024-01-01', kolkata: '2024-01-01' },
+      { id: 'c', utc: '2024-02-29', ny: '2024-02-29', kolkata: '2024-03-01' },
+      { id: 'd', utc: '2024-03-01', ny: '2024-02-29', kolkata: '2024-03-01' },
+    ]);
+    assert.deepEqual(c, d);
+  });
 });
 
 test('render numbers parameters in order and never puts a value into the text', () => {

@@ -143,6 +143,9 @@ export interface Dialect {
   utcMonth(time: string): string;
   /** A DATE's month as a signed integer count of months (year * 12 + month - 1): differences are months apart. */
   monthNumber(date: string): string;
+  // Reports (src/reports/): days of the workspace's time zone
+  /** The calendar day of a time in an IANA time zone (a trusted literal), as a DATE. */
+  localDay(time: string, zone: string): string;
 }
 
 /** A piece of a template: a parameter, another query, a dialect function, or raw trusted text. */
@@ -327,6 +330,9 @@ export const fn = {
   utcWeek: (time: Piece | string) => one((d, t) => d.utcWeek(t), time),
   utcMonth: (time: Piece | string) => one((d, t) => d.utcMonth(t), time),
   monthNumber: (date: Piece | string) => one((d, x) => d.monthNumber(x), date),
+  /** The day of a time in the zone (checked as an IANA zone before it gets here: it is a literal). */
+  localDay: (time: Piece | string, zone: string) =>
+    one((d, t) => d.localDay(t, d.literal(zone)), time),
 };
 
 /** A constant as an SQL string literal (both engines: quotes doubled; backslashes are literal in neither's patterns we write). */
