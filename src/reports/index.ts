@@ -4,6 +4,7 @@ import { attributionFits } from './attribution-fits.js';
 import { costs } from './costs.js';
 import { taggingHealth } from './tagging-health.js';
 import { modelComparison } from './model-comparison.js';
+import { leadQuality } from './lead-quality.js';
 import type { Report } from './report.js';
 
 export const REPORTS: readonly Report[] = [
@@ -12,6 +13,7 @@ export const REPORTS: readonly Report[] = [
   attributionFits,
   costs,
   taggingHealth,
+  leadQuality,
 ];
 
 export function reportNamed(name: string): Report | undefined {

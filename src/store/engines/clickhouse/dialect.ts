@@ -99,6 +99,8 @@ const CLICKHOUSE: Omit<Dialect, 'table' | 'tableFinal'> = {
   unnestList: (l) => `arrayJoin(${l})`,
   listJoin: (l, sep) => `arrayStringConcat(${l}, ${sep})`,
   utcDay: (t) => `toDate(${t}, 'UTC')`,
+  // the exact quantile with linear interpolation, as DuckDB's quantile_cont
+  quantile: (e, q) => `quantileExactInclusive(${q})(${e})`,
 };
 
 /** Renders a neutral query for ClickHouse. */

@@ -80,6 +80,7 @@ export const duckDbDialect: Dialect = {
   listJoin: (l, sep) => `array_to_string(${l}, ${sep})`,
   // a TIMESTAMPTZ's DATE is the session time zone's day: read it as UTC first
   utcDay: (t) => `CAST(timezone('UTC', ${t}) AS DATE)`,
+  quantile: (e, q) => `quantile_cont(${e}, ${q})`,
 };
 
 /** Renders a neutral query for DuckDB. */

@@ -31,6 +31,7 @@ import {
   explainCostMatch,
   taggingFacts,
 } from './costs-repo.js';
+import { firstTouches, leadQuality, salesCycle } from './pipeline-reports-repo.js';
 import { deviceTimelines } from './identity-devices-repo.js';
 import { identityEdgesReady, identityLinkFacts, saveIdentityEdges } from './identity-edges-repo.js';
 import { appendIdentityLinks, listIdentityLinks } from './identity-links-repo.js';
@@ -180,6 +181,7 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
       explainCostMatch,
     }),
     ...bind(db, { deriveSessions, listSessions, sessionsByChannel }),
+    ...bind(db, { leadQuality, salesCycle, firstTouches }),
     ...bind(db, {
       refreshSeenIdentifiers,
       identityLinkFacts,

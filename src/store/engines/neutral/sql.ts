@@ -137,6 +137,12 @@ export interface Dialect {
   // Money (neutral/crm-queries.ts: a CRM amount converted at its day's rate)
   /** The UTC calendar day of a time, as a DATE (whatever the session's time zone). */
   utcDay(time: string): string;
+  // Distributions (neutral/pipeline-report-queries.ts: the sales cycle)
+  /**
+   * The aggregate `q`-quantile of `e`, interpolated linearly between the two nearest values (R's type 7,
+   * Excel's PERCENTILE.INC), so both engines give the same number for the same values.
+   */
+  quantile(e: string, q: number): string;
 }
 
 /** A piece of a template: a parameter, another query, a dialect function, or raw trusted text. */
@@ -318,6 +324,10 @@ export const fn = {
   listJoin: (list: Piece | string, sep: string) =>
     one((d, l) => d.listJoin(l, d.literal(sep)), list),
   utcDay: (time: Piece | string) => one((d, t) => d.utcDay(t), time),
+  quantile: (e: Piece | string, q: number) => {
+    if (!(q >= 0 && q <= 1)) throw new Error(`not a quantile: ${q}`);
+    return one((d, x) => d.quantile(x, q), e);
+  },
 };
 
 /** A constant as an SQL string literal (both engines: quotes doubled; backslashes are literal in neither's patterns we write). */
