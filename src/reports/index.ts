@@ -5,6 +5,7 @@ import { costs } from './costs.js';
 import { taggingHealth } from './tagging-health.js';
 import { modelComparison } from './model-comparison.js';
 import { leadQuality } from './lead-quality.js';
+import { salesCycle } from './sales-cycle.js';
 import type { Report } from './report.js';
 
 export const REPORTS: readonly Report[] = [
@@ -14,6 +15,7 @@ export const REPORTS: readonly Report[] = [
   costs,
   taggingHealth,
   leadQuality,
+  salesCycle,
 ];
 
 export function reportNamed(name: string): Report | undefined {
