@@ -12,8 +12,17 @@ import { CommaList } from './params.js';
 /** `groupBy`: a comma list of first-touch dimensions, each once. */
 export const touchGroupBy = (defaults: readonly TouchDimension[]) =>
   CommaList.default([...defaults])
-    .pipe(z.array(z.enum(TOUCH_DIMENSIONS)))
-    .transform((dims) => [...new Set(dims)])
+    .transform((dims, ctx) => {
+      const unknown = dims.find((d) => !(TOUCH_DIMENSIONS as readonly string[]).includes(d));
+      if (unknown !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown dimension "${unknown}" (one of ${TOUCH_DIMENSIONS.join(', ')})`,
+        });
+        return z.NEVER;
+      }
+      return [...new Set(dims)] as TouchDimension[];
+    })
     .describe(`comma list of the first touch's: ${TOUCH_DIMENSIONS.join(', ')}`);
 
 export const dayRange = (what: string) => ({

@@ -6,7 +6,7 @@ import { recordCrmChanges } from '../derive/crm-milestones.js';
 import { rebuild } from '../derive/derive.js';
 import type { Store } from '../store/store.js';
 import { records } from './crm-records.js';
-import { add, identify, page } from './events.js';
+import { identify, page } from './events.js';
 
 const G = 'https://acme.io/?utm_source=google&utm_medium=cpc&utm_campaign=spring';
 const E = 'https://acme.io/?utm_source=news&utm_medium=email&utm_campaign=march';
@@ -24,22 +24,26 @@ export const PIPELINE_PERSONS = {
 } as const;
 
 export async function pipelineWorld(store: Store, workspaceId = 'w'): Promise<void> {
-  await add(store, [
-    page('anon-ada', '2026-03-01T09:00:00Z', G),
-    identify('anon-ada', '2026-03-02T09:00:00Z', 'ada@acme.io'),
-    page('anon-bob', '2026-03-02T10:00:00Z', E),
-    identify('anon-bob', '2026-03-04T10:00:00Z', 'bob@acme.io'),
-    page('anon-carol', '2026-03-03T11:00:00Z', 'https://acme.io/', 'https://www.linkedin.com/'),
-    identify('anon-carol', '2026-03-03T23:00:00Z', 'carol@acme.io'),
-    page('anon-eve', '2026-03-04T08:00:00Z', G),
-    identify('anon-eve', '2026-03-08T08:00:00Z', 'eve@acme.io'),
-    page('anon-frank', '2026-03-05T00:00:00Z', 'https://acme.io/'),
-    identify('anon-frank', '2026-03-15T00:00:00Z', 'frank@acme.io'),
-    page('anon-hal', '2026-03-06T00:00:00Z', E),
-    identify('anon-hal', '2026-03-09T00:00:00Z', 'hal@acme.io'),
-    page('anon-gina', '2026-02-01T00:00:00Z', G),
-    identify('anon-gina', '2026-02-02T00:00:00Z', 'gina@acme.io'),
-  ]);
+  await store.appendEvents(
+    workspaceId,
+    [
+      page('anon-ada', '2026-03-01T09:00:00Z', G),
+      identify('anon-ada', '2026-03-02T09:00:00Z', 'ada@acme.io'),
+      page('anon-bob', '2026-03-02T10:00:00Z', E),
+      identify('anon-bob', '2026-03-04T10:00:00Z', 'bob@acme.io'),
+      page('anon-carol', '2026-03-03T11:00:00Z', 'https://acme.io/', 'https://www.linkedin.com/'),
+      identify('anon-carol', '2026-03-03T23:00:00Z', 'carol@acme.io'),
+      page('anon-eve', '2026-03-04T08:00:00Z', G),
+      identify('anon-eve', '2026-03-08T08:00:00Z', 'eve@acme.io'),
+      page('anon-frank', '2026-03-05T00:00:00Z', 'https://acme.io/'),
+      identify('anon-frank', '2026-03-15T00:00:00Z', 'frank@acme.io'),
+      page('anon-hal', '2026-03-06T00:00:00Z', E),
+      identify('anon-hal', '2026-03-09T00:00:00Z', 'hal@acme.io'),
+      page('anon-gina', '2026-02-01T00:00:00Z', G),
+      identify('anon-gina', '2026-02-02T00:00:00Z', 'gina@acme.io'),
+    ],
+    { origin: 'import', receivedAt: new Date() },
+  );
   await rebuild(store, workspaceId);
   const contact = (id: string, email: string, stage: string, day: string) => ({
     record_id: id,

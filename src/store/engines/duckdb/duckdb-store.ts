@@ -249,3 +249,11 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
   DATABASE.set(data, db);
   return { data, control };
 }
+
+// a report's table as CSV or Parquet, by DuckDB's writers whatever engine holds the data (store/table-export.ts)
+export {
+  exportTable,
+  type ExportColumn,
+  type ExportColumnType,
+  type ExportFormat,
+} from './table-export.js';
