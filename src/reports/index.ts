@@ -6,6 +6,7 @@ import { taggingHealth } from './tagging-health.js';
 import { modelComparison } from './model-comparison.js';
 import { leadQuality } from './lead-quality.js';
 import { salesCycle } from './sales-cycle.js';
+import { subscriptions } from './subscriptions.js';
 import type { Report } from './report.js';
 
 export const REPORTS: readonly Report[] = [
@@ -16,6 +17,7 @@ export const REPORTS: readonly Report[] = [
   taggingHealth,
   leadQuality,
   salesCycle,
+  subscriptions,
 ];
 
 export function reportNamed(name: string): Report | undefined {
