@@ -122,6 +122,11 @@ test('a format, a day, a dimension or a parameter that is not one: 400 naming it
     ['/api/reports/sales-cycle?from=2026-03-10&to=2026-03-01', 'to'],
     ['/api/reports/sales-cycle?groupBy=keyword', 'groupBy'],
     ['/api/reports/sales-cycle?to=2026-02-30', 'to'],
+    ['/api/reports/subscriptions?from=2026-05&to=2026-04', 'to'],
+    ['/api/reports/subscriptions?to=2026-13', 'to'],
+    ['/api/reports/subscriptions?from=2000-01&to=2026-04', 'from'],
+    ['/api/reports/subscriptions?groupBy=keyword', 'groupBy'],
+    ['/api/reports/subscriptions?format=pdf', 'format'],
   ] as const) {
     const r = await api(path);
     assert.equal(r.status, 400, path);
@@ -129,4 +134,8 @@ test('a format, a day, a dimension or a parameter that is not one: 400 naming it
     assert.equal(body.error.field, field, `${path}: ${JSON.stringify(body)}`);
   }
   void leadQuality;
+  // a parameter no report knows: the strict schema's refusal names it in its message
+  const r = await api('/api/reports/lead-quality?colour=red');
+  assert.equal(r.status, 400);
+  assert.match(((await r.json()) as { error: { message: string } }).error.message, /colour/);
 });
