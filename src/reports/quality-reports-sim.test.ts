@@ -1,4 +1,4 @@
-// The pipeline reports (lead-quality, sales-cycle, subscriptions) on a simulated world, on the suite's
+// The lead-quality, sales-cycle and subscriptions reports on a simulated world, on the suite's
 // engine: its events imported, its CRM through the CRM CSV import, its Stripe webhooks recorded through
 // the Stripe intake. Each report runs and renders as CSV and Parquet without error, and its groups add up
 // to its whole; the subscriptions' MRR is the MRR report's.
