@@ -16,7 +16,7 @@ import { defineReport, ReportParamError } from './report.js';
 export const Day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day, YYYY-MM-DD')
-  // through a date and back: Date.parse rolls 2026-02-30 over to March rather than refusing it
+  // read back, so that a day the calendar lacks (2026-02-30, which Date.parse rolls over) is refused
   .refine((d) => {
     const t = Date.parse(`${d}T00:00:00Z`);
     return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === d;

@@ -4,6 +4,9 @@ import { attributionFits } from './attribution-fits.js';
 import { costs } from './costs.js';
 import { taggingHealth } from './tagging-health.js';
 import { modelComparison } from './model-comparison.js';
+import { opportunities } from './opportunities.js';
+import { revenue } from './revenue.js';
+import { funnel } from './funnel.js';
 import { leadQuality } from './lead-quality.js';
 import { salesCycle } from './sales-cycle.js';
 import { subscriptions } from './subscriptions.js';
@@ -15,6 +18,9 @@ export const REPORTS: readonly Report[] = [
   attributionFits,
   costs,
   taggingHealth,
+  opportunities,
+  revenue,
+  funnel,
   leadQuality,
   salesCycle,
   subscriptions,

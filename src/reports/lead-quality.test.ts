@@ -1,9 +1,9 @@
 // The lead-quality report on the suite's engine, over the hand-computed pipeline world
-// (test-helpers/pipeline-world.ts): each count, rate and lost reason of each first-touch group.
+// (test-helpers/quality-world.ts): each count, rate and lost reason of each first-touch group.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { withStore } from '../test-helpers/events.js';
-import { pipelineWorld } from '../test-helpers/pipeline-world.js';
+import { qualityWorld } from '../test-helpers/quality-world.js';
 import { leadQuality } from './lead-quality.js';
 
 const run = (store: Parameters<Parameters<typeof withStore>[0]>[0], q: Record<string, string>) =>
@@ -11,7 +11,7 @@ const run = (store: Parameters<Parameters<typeof withStore>[0]>[0], q: Record<st
 
 test('leads of March by first-touch channel: qualified, disqualified, deals lost and why', async () => {
   await withStore(async (store) => {
-    await pipelineWorld(store);
+    await qualityWorld(store);
     const r = await run(store, { from: '2026-03-01', to: '2026-03-31', groupBy: 'channel' });
     const row = (channel: string) => {
       const x = r.rows.find((g) => g.group.channel === channel);
@@ -103,7 +103,7 @@ test('leads of March by first-touch channel: qualified, disqualified, deals lost
 
 test('by channel and campaign; a range that holds only February holds gina alone', async () => {
   await withStore(async (store) => {
-    await pipelineWorld(store);
+    await qualityWorld(store);
     const r = await run(store, { from: '2026-03-01', to: '2026-03-31' });
     assert.deepEqual(r.groupBy, ['channel', 'campaign']);
     assert.deepEqual(

@@ -1,10 +1,10 @@
 // The sales-cycle report on the suite's engine, over the hand-computed pipeline world
-// (test-helpers/pipeline-world.ts): each step's durations by first-touch channel and over everyone, the
+// (test-helpers/quality-world.ts): each step's durations by first-touch channel and over everyone, the
 // quantiles checked against a reference (linear interpolation, type 7) of the durations listed here.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { withStore } from '../test-helpers/events.js';
-import { pipelineWorld } from '../test-helpers/pipeline-world.js';
+import { qualityWorld } from '../test-helpers/quality-world.js';
 import { round2 } from './params.js';
 import { BUCKET_LABELS, CYCLE_BUCKETS, salesCycle } from './sales-cycle.js';
 
@@ -65,7 +65,7 @@ const TOUCH_TO_CUSTOMER = { ada: 18 + 15 * H, gina: 52 };
 
 test('each step of the cycle in March, by first-touch channel and over everyone', async () => {
   await withStore(async (store) => {
-    await pipelineWorld(store);
+    await qualityWorld(store);
     const r = await salesCycle.run(
       { store, workspaceId: 'w' },
       salesCycle.params.parse({ from: '2026-03-01', to: '2026-03-31' }),
@@ -118,7 +118,7 @@ test('each step of the cycle in March, by first-touch channel and over everyone'
 
 test('a range before anyone finished a step is empty', async () => {
   await withStore(async (store) => {
-    await pipelineWorld(store);
+    await qualityWorld(store);
     const r = await salesCycle.run(
       { store, workspaceId: 'w' },
       salesCycle.params.parse({ from: '2026-01-01', to: '2026-01-31', groupBy: 'source,campaign' }),

@@ -19,6 +19,7 @@ import type { CostsStore } from './areas/costs.js';
 import type { CrmStore } from './areas/crm.js';
 import type { WebhookReceiptsStore } from './areas/webhook-receipts.js';
 import type { StripeStore } from './areas/stripe.js';
+import type { PipelineStore } from './areas/pipeline.js';
 import type { PipelineReportsStore } from './areas/pipeline-reports.js';
 
 /**
@@ -48,4 +49,5 @@ export interface DataStore
     CrmStore,
     WebhookReceiptsStore,
     StripeStore,
+    PipelineStore,
     PipelineReportsStore {}

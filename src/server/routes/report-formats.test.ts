@@ -10,7 +10,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { parse } from 'csv-parse/sync';
 import { REPORTS } from '../../reports/index.js';
 import { leadQuality } from '../../reports/lead-quality.js';
-import { pipelineWorld } from '../../test-helpers/pipeline-world.js';
+import { qualityWorld } from '../../test-helpers/quality-world.js';
 import { clientFor, startTestServer, type TestServer } from '../../test-helpers/server.js';
 
 let s: TestServer;
@@ -18,7 +18,7 @@ let api: ReturnType<typeof clientFor>['api'];
 before(async () => {
   s = await startTestServer();
   api = clientFor(s).api;
-  await pipelineWorld(s.store, s.workspace.id);
+  await qualityWorld(s.store, s.workspace.id);
 });
 after(() => s.close());
 

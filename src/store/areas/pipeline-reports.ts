@@ -1,8 +1,8 @@
 // The store's pipeline-report area: reads over the milestones, the CRM facts and the sessions for the
 // lead-quality, sales-cycle and subscriptions reports (docs/reports.md). Nothing is stored. Every person
-// is grouped by their **first touch**: the first session (by start, then id) that began at or before the
-// person's first milestone of any kind (the moment they entered the funnel); a person with none is
-// `(no touchpoint)`.
+// is grouped by their **first touch**: their first visit (the earliest session with a page view, by start
+// then id), as the opportunities, revenue and funnel reports have it; a person with none is
+// `(no touchpoint)`. A person enters the funnel at their first milestone of any kind.
 
 /** The first touch's attributes a report may group by (session columns). */
 export const TOUCH_DIMENSIONS = ['channel', 'platform', 'source', 'medium', 'campaign'] as const;

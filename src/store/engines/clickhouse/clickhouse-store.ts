@@ -78,6 +78,7 @@ import { deriveSessions } from './sessions.js';
 import { checkServerVersion } from './server-version.js';
 import { saveUserAgents, userAgentsToParse } from './user-agents.js';
 import { deleteWorkspaceData } from './workspace-data.js';
+import { funnelCounts, openPipeline, revenueCohorts, revenueSeries } from './pipeline.js';
 
 /** Where a ClickHouse data plane lives: a server over HTTP(S), or chdb in this process. */
 export type ClickHouseDataLocation = ClickHouseLocation | ChdbLocation;
@@ -188,6 +189,7 @@ export async function openClickHouseData(location: ClickHouseDataLocation): Prom
       replaceRevenueMilestones,
       crmReachedMilestones,
     }),
+    ...bind(s, { openPipeline, revenueSeries, revenueCohorts, funnelCounts }),
   };
   STORES.set(data, s);
   return data;

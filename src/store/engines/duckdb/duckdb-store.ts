@@ -101,6 +101,7 @@ import {
   listWorkspaces,
   setWorkspaceSecretHash,
 } from './workspaces-repo.js';
+import { funnelCounts, openPipeline, revenueCohorts, revenueSeries } from './pipeline-repo.js';
 
 // the engine's own handle on a data part it opened, for engine tests and test helpers only
 const DATABASE = new WeakMap<DataStore, Db>();
@@ -245,6 +246,7 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
       replaceRevenueMilestones,
       crmReachedMilestones,
     }),
+    ...bind(db, { openPipeline, revenueSeries, revenueCohorts, funnelCounts }),
   };
   DATABASE.set(data, db);
   return { data, control };

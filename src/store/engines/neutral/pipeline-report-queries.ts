@@ -1,7 +1,8 @@
 // The pipeline reports' SQL, written once for every engine (docs/reports.md): leads by first touch with
 // their qualification, disqualification and lost deals (lead-quality), the days of each step of the
 // sales cycle (sales-cycle), and persons' first touches (subscriptions). Each person enters the funnel at
-// their first milestone of any kind; their first touch is the first session that began at or before then.
+// their first milestone of any kind; their first touch is their first visit (the earliest session with a
+// page view), as the opportunities, revenue and funnel reports have it (pipeline-queries.ts).
 import {
   NO_TOUCHPOINT,
   NOT_SET,
@@ -17,7 +18,7 @@ import {
   type TouchGroup,
 } from '../../areas/pipeline-reports.js';
 import { resolvedCtes } from './crm-queries.js';
-import { spanHolds } from './identity-spans.js';
+import { spanHoldsRange } from './lead-queries.js';
 import { fn, join, p, raw, sql, type Sql } from './sql.js';
 
 const DAY_MS = 86_400_000;
@@ -30,8 +31,10 @@ const inRange = (t: string, r: PipelineRange) =>
   sql`(${raw(t)} >= ${start(r.from)} AND ${raw(t)} < ${after(r.to)})`;
 
 /**
- * The first touch of every person of the CTE `cohort` (person_id, entered_at), as CTEs `first_session`
- * and `touch` (person_id, touched_at: NULL for none, and t_<dimension> for each touch dimension).
+ * The first touch of every person of the CTE `cohort` (person_id, entered_at): their first visit, the
+ * earliest session with a page view of one of their anonymous ids (a shared device's only within the
+ * person's span), as CTEs `first_session` and `touch` (person_id, touched_at: NULL for none, and
+ * t_<dimension> for each touch dimension).
  */
 function touchCtes(ws: string): Sql {
   const w = p.text(ws);
@@ -41,15 +44,18 @@ function touchCtes(ws: string): Sql {
   return sql`cohort_sessions AS (
     SELECT i.person_id AS person_id, s.session_id AS session_id, s.started_at AS started_at
     FROM ${fn.table('sessions')} s
-    JOIN ${fn.table('identities')} i ON i.workspace_id = s.workspace_id AND i.kind = 'anonymous_id'
-      AND i.value = s.anonymous_id AND ${raw(spanHolds('i', 's.started_at'))}
-    WHERE s.workspace_id = ${w} AND i.person_id IN (SELECT person_id FROM cohort)
+    JOIN (SELECT person_id, value, from_at, until_at FROM ${fn.table('identities')}
+          WHERE workspace_id = ${w} AND kind = 'anonymous_id'
+            AND person_id IN (SELECT person_id FROM cohort)) i
+      -- the span as a range: DuckDB plans the OR form as a nested loop (lead-queries.ts)
+      ON i.value = s.anonymous_id AND ${spanHoldsRange('i', 's.started_at')}
+    WHERE s.workspace_id = ${w} AND s.page_views > 0
   ),
   first_session AS (
     SELECT c.person_id AS person_id,
       ${fn.argMin('cs.session_id', '(cs.started_at, cs.session_id)')} AS session_id
     FROM cohort c
-    LEFT JOIN cohort_sessions cs ON cs.person_id = c.person_id AND cs.started_at <= c.entered_at
+    LEFT JOIN cohort_sessions cs ON cs.person_id = c.person_id
     GROUP BY c.person_id
   ),
   touch AS (

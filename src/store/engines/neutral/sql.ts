@@ -137,6 +137,12 @@ export interface Dialect {
   // Money (neutral/crm-queries.ts: a CRM amount converted at its day's rate)
   /** The UTC calendar day of a time, as a DATE (whatever the session's time zone). */
   utcDay(time: string): string;
+  /** The Monday of a time's UTC week (ISO weeks), as a DATE. */
+  utcWeek(time: string): string;
+  /** The first day of a time's UTC month, as a DATE. */
+  utcMonth(time: string): string;
+  /** A DATE's month as a signed integer count of months (year * 12 + month - 1): differences are months apart. */
+  monthNumber(date: string): string;
   // Distributions (neutral/pipeline-report-queries.ts: the sales cycle)
   /**
    * The aggregate `q`-quantile of `e`, interpolated linearly between the two nearest values (R's type 7,
@@ -324,6 +330,9 @@ export const fn = {
   listJoin: (list: Piece | string, sep: string) =>
     one((d, l) => d.listJoin(l, d.literal(sep)), list),
   utcDay: (time: Piece | string) => one((d, t) => d.utcDay(t), time),
+  utcWeek: (time: Piece | string) => one((d, t) => d.utcWeek(t), time),
+  utcMonth: (time: Piece | string) => one((d, t) => d.utcMonth(t), time),
+  monthNumber: (date: Piece | string) => one((d, x) => d.monthNumber(x), date),
   quantile: (e: Piece | string, q: number) => {
     if (!(q >= 0 && q <= 1)) throw new Error(`not a quantile: ${q}`);
     return one((d, x) => d.quantile(x, q), e);
