@@ -9,6 +9,9 @@ import { revenue } from './revenue.js';
 import { funnel } from './funnel.js';
 import { overview } from './overview.js';
 import { performance } from './performance.js';
+import { leadQuality } from './lead-quality.js';
+import { salesCycle } from './sales-cycle.js';
+import { subscriptions } from './subscriptions.js';
 import type { Report } from './report.js';
 
 export const REPORTS: readonly Report[] = [
@@ -22,6 +25,9 @@ export const REPORTS: readonly Report[] = [
   funnel,
   overview,
   performance,
+  leadQuality,
+  salesCycle,
+  subscriptions,
 ];
 
 export function reportNamed(name: string): Report | undefined {

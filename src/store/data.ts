@@ -21,6 +21,7 @@ import type { WebhookReceiptsStore } from './areas/webhook-receipts.js';
 import type { StripeStore } from './areas/stripe.js';
 import type { PipelineStore } from './areas/pipeline.js';
 import type { ReportsStore } from './areas/reports.js';
+import type { PipelineReportsStore } from './areas/pipeline-reports.js';
 
 /**
  * The data areas, implemented by every data engine (src/store/engines/<engine>/). Every read and write
@@ -50,4 +51,5 @@ export interface DataStore
     WebhookReceiptsStore,
     StripeStore,
     PipelineStore,
-    ReportsStore {}
+    ReportsStore,
+    PipelineReportsStore {}
