@@ -63,7 +63,8 @@ export async function changeChannelRules(
     await store.setSetting(workspaceId, CHANNEL_RULES, config);
     const settings = await settingsFor(store, workspaceId);
     const r = await deriveSessions(store, workspaceId, settings.sessions, undefined, true);
-    // touches changed channel: credits follow
+    // touches changed channel: first touches and credits follow
+    await store.deriveFirstTouches(workspaceId);
     await creditWorkspace(store, workspaceId);
     return summariseMoves(r.moves ?? []);
   });

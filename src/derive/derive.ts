@@ -45,6 +45,8 @@ async function rebuildUnlocked(
   await refreshUserAgents(store);
   const s = await deriveSessions(store, workspaceId, settings.sessions);
   const identity = await resolvePersons(store, workspaceId, settings);
+  // each person's first visit, which the reports group by (docs/reports.md, "First touch")
+  await store.deriveFirstTouches(workspaceId);
   const leads = await store.deriveLeadMilestones(workspaceId);
   // the Stripe customers' milestones too (merged with the CRM's customers)
   await deriveCrmMilestones(store, workspaceId);
@@ -125,6 +127,8 @@ async function deriveAffectedUnlocked(
         ...identity.changedPersons,
       ]);
     }
+    // their first touches: a new visit, a merge or a split can change which visit came first
+    await store.deriveFirstTouches(workspaceId, [...persons]);
     // CRM milestones follow their persons through merges and splits (whole: CRM facts are few)
     // and so do the Stripe customers' (a customer matched only now reaches its milestone now)
     if ((await store.crmStageKeys(workspaceId)).length > 0)

@@ -197,6 +197,7 @@ function annWhere(personIds: string[]): Record<string, Sql> {
     identity_changes: sql`workspace_id = ${p.text(W)} AND (person_id IN ${raw(list(personIds))} OR ${fn.listHasAny(fn.jsonTexts('others'), p.texts(personIds))})`,
     milestones: text(`workspace_id = '${W}' AND person_id IN ${list(personIds)}`),
     attribution_credits: text(`workspace_id = '${W}' AND person_id IN ${list(personIds)}`),
+    person_first_touch: text(`workspace_id = '${W}' AND person_id IN ${list(personIds)}`),
   };
 }
 
@@ -219,6 +220,7 @@ const ALL_TABLES = [
   'milestones',
   'attribution_credits',
   'user_agents',
+  'person_first_touch',
 ];
 const RULE_BASED = `model NOT IN (${DATA_DRIVEN_MODEL_NAMES.map((m) => `'${m}'`).join(', ')})`;
 
@@ -346,6 +348,7 @@ test(
         'identity_changes',
         'milestones',
         'attribution_credits',
+        'person_first_touch',
       ]) {
         assert.ok(annRows[t]!.length > 0, `the world holds rows of hers in ${t}`);
       }
@@ -401,6 +404,7 @@ test(
         'identity_edges',
         'identity_changes',
         'milestones',
+        'person_first_touch',
       ]) {
         assert.equal(erasure.rowCounts[t], byEmail.counts[t], `rows removed from ${t}`);
       }

@@ -5,6 +5,7 @@
 // person counts at a step when they reached it or a later one, so every step's rate is a share of the
 // same persons. Not the attribution route /api/funnel (the funnel's configuration). docs/reports.md,
 // "funnel".
+import { NO_TOUCHPOINT } from '../store/areas/first-touch.js';
 import { z } from 'zod';
 import { funnelFor } from '../derive/funnel.js';
 import { Day, reportRange } from './costs.js';
@@ -22,7 +23,10 @@ const params = z
 export const VISITOR = 'visitor';
 
 export interface FunnelRow {
-  /** The first visit's value (null: none; on the row of persons never seen visiting, null too). */
+  /**
+   * The first touch's value, `(not set)` for a first visit without it, `(no touchpoint)` on the row of
+   * persons never seen visiting; null on the total.
+   */
   firstTouch: string | null;
   /** False on the row of persons with funnel milestones but no tracked visit. */
   visited: boolean;
@@ -94,9 +98,9 @@ export const funnel = defineReport({
     return {
       headline: `persons first seen ${r.from} to ${r.to} (UTC), by first-touch ${r.by}: each step counts those who reached it or a later one; the total is the visitors'`,
       rows: [
-        ...r.rows.map((x) => line(x.firstTouch ?? '(none)', x)),
+        ...r.rows.map((x) => line(x.firstTouch ?? '', x)),
         line('total', r.total),
-        ...(r.untracked ? [line('(no tracked visit)', r.untracked)] : []),
+        ...(r.untracked ? [line(r.untracked.firstTouch ?? NO_TOUCHPOINT, r.untracked)] : []),
       ],
     };
   },

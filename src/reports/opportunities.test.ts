@@ -25,10 +25,10 @@ test('open pipeline as of a day: created before, not closed or deleted by then, 
     assert.equal(early.currency, 'USD');
     assert.deepEqual(early.rows[0] && [early.rows[0].crm, early.rows[0].pipeline], ['csv', null]);
 
-    // 03-07: d1 (ada), d2 in Proposal since 03-07, d3 (dan: no person, so no first touch) before it
+    // 03-07: d1 (ada), d2 in Proposal since 03-07, d3 (dan: no person, so "(no touchpoint)") before it
     // was lost on 03-08, d6
     assert.deepEqual(brief(await at('2026-03-07')), [
-      [null, null, 1, 900, 0],
+      [null, '(no touchpoint)', 1, 900, 0],
       [null, 'Email', 1, 700, 0],
       [null, 'Paid Search', 1, 1000, 0],
       ['Proposal', 'Email', 1, 500, 0],

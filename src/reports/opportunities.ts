@@ -51,7 +51,7 @@ export const opportunities = defineReport({
         crm: x.crm,
         pipeline: x.pipeline ?? '-',
         stage: x.stage ?? '(none)',
-        [`first ${r.by}`]: x.firstTouch ?? '(none)',
+        [`first ${r.by}`]: x.firstTouch,
         deals: x.deals,
         value: x.value,
         unvalued: x.unvalued,

@@ -109,7 +109,7 @@ export const revenue = defineReport({
         headline: `${r.total.revenue} ${r.currency} from ${r.total.closes} ${what} closed ${r.from} to ${r.to}${unvalued}, per ${r.interval} by first-touch ${r.by}`,
         rows: r.rows.map((x) => ({
           [r.interval]: x.period,
-          [`first ${r.by}`]: x.firstTouch ?? '(none)',
+          [`first ${r.by}`]: x.firstTouch,
           [what]: x.closes,
           revenue: x.revenue,
           unvalued: x.unvalued,

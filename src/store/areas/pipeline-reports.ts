@@ -1,8 +1,7 @@
 // The store's pipeline-report area: reads over the milestones, the CRM facts and the sessions for the
-// lead-quality, sales-cycle and subscriptions reports (docs/reports.md). Nothing is stored. Every person
-// is grouped by their **first touch**: their first visit (the earliest session with a page view, by start
-// then id), as the opportunities, revenue and funnel reports have it; a person with none is
-// `(no touchpoint)`. A person enters the funnel at their first milestone of any kind.
+// lead-quality, sales-cycle and subscriptions reports (docs/reports.md). Every person is grouped by
+// their **first touch** as the derive step stores it (areas/first-touch.ts), as every report has it; a
+// person with none is `(no touchpoint)`. A person enters the funnel at their first milestone of any kind.
 
 /** The first touch's attributes a report may group by (session columns). */
 export const TOUCH_DIMENSIONS = ['channel', 'platform', 'source', 'medium', 'campaign'] as const;
@@ -11,10 +10,8 @@ export type TouchDimension = (typeof TOUCH_DIMENSIONS)[number];
 /** A group's first-touch values, by the dimensions asked for. */
 export type TouchGroup = Partial<Record<TouchDimension, string>>;
 
-/** Shown for a person with no session before entering the funnel, in every dimension. */
-export const NO_TOUCHPOINT = '(no touchpoint)';
-/** Shown for a first touch without the dimension's value (a session without a campaign). */
-export const NOT_SET = '(not set)';
+// the one vocabulary every report labels a missing first touch with
+export { NO_TOUCHPOINT, NOT_SET } from './first-touch.js';
 
 export interface PipelineRange {
   /** Days, inclusive, YYYY-MM-DD (UTC). */

@@ -1,9 +1,9 @@
 // The store's pipeline area: open pipeline as of a moment, won revenue over time and by first-touch
 // cohort, and the funnel by first touch (the `opportunities`, `revenue` and `funnel` reports,
-// docs/reports.md). Reads over facts (crm_changes) and derived rows (sessions, identities, milestones):
+// docs/reports.md). Reads over facts (crm_changes) and derived rows (milestones, person_first_touch):
 // nothing is stored.
 
-/** What a person's first visit is grouped by: a column of their first session (a visit: page views > 0). */
+/** What a person's first touch is grouped by (areas/first-touch.ts: their first visit). */
 export const FIRST_TOUCH_DIMENSIONS = ['channel', 'source', 'medium', 'campaign'] as const;
 export type FirstTouchDimension = (typeof FIRST_TOUCH_DIMENSIONS)[number];
 
@@ -28,8 +28,8 @@ export interface OpenPipelineRow {
   pipeline: string | null;
   /** The deal's stage at that moment, as the CRM names it (null: the change named none). */
   stage: string | null;
-  /** The first-touch value of the deal's person; null when none (no person, no visit, no value). */
-  firstTouch: string | null;
+  /** The first-touch value of the deal's person: `(no touchpoint)` (no person, no visit), `(not set)`. */
+  firstTouch: string;
   deals: number;
   /** Their amounts in the workspace's currency (each at the rate of the day its amount was set). */
   value: number;
@@ -58,7 +58,8 @@ export interface RevenueSeriesQuery extends RevenueQuery {
 export interface RevenueSeriesRow {
   /** The interval's first day (YYYY-MM-DD, UTC; a week starts on Monday). */
   period: string;
-  firstTouch: string | null;
+  /** As OpenPipelineRow's. */
+  firstTouch: string;
   /** Won deals, or customers. */
   closes: number;
   revenue: number;
@@ -92,7 +93,8 @@ export interface FunnelQuery {
 }
 
 export interface FunnelCountsRow {
-  firstTouch: string | null;
+  /** As OpenPipelineRow's (`(no touchpoint)` on the row of persons with no tracked visit). */
+  firstTouch: string;
   /** False on the row of persons with funnel milestones but no tracked visit. */
   visited: boolean;
   visitors: number;

@@ -80,6 +80,7 @@ import { saveUserAgents, userAgentsToParse } from './user-agents.js';
 import { deleteWorkspaceData } from './workspace-data.js';
 import { funnelCounts, openPipeline, revenueCohorts, revenueSeries } from './pipeline.js';
 import { overviewReport, performanceReport, performanceVisitors } from './reports.js';
+import { deriveFirstTouches } from './first-touch.js';
 
 /** Where a ClickHouse data plane lives: a server over HTTP(S), or chdb in this process. */
 export type ClickHouseDataLocation = ClickHouseLocation | ChdbLocation;
@@ -192,6 +193,7 @@ export async function openClickHouseData(location: ClickHouseDataLocation): Prom
       crmReachedMilestones,
     }),
     ...bind(s, { openPipeline, revenueSeries, revenueCohorts, funnelCounts }),
+    ...bind(s, { deriveFirstTouches }),
   };
   STORES.set(data, s);
   return data;

@@ -93,6 +93,12 @@ export const CH_MIGRATIONS: readonly ChMigration[] = [
     name: 'ad clicks',
     statements: (target) => [createTableSql(tableSpec('ad_clicks'), target)],
   },
+  {
+    // each person's first touch, kept by the derive step (DuckDB's version 28); a rebuild fills it
+    version: 11,
+    name: 'person first touch',
+    statements: (target) => [createTableSql(tableSpec('person_first_touch'), target)],
+  },
 ];
 
 /** The bookkeeping table (replicated too on a cluster, so every node agrees on the version). */

@@ -472,6 +472,24 @@ export const TABLES: readonly TableSpec[] = [
     engine: 'ReplacingMergeTree',
     orderBy: ['workspace_id', 'vendor', 'dedup_key'],
   },
+  // each person's first visit and what the reports group by (neutral/first-touch-queries.ts)
+  derived(
+    'person_first_touch',
+    ['person_id'],
+    [
+      `person_id ${S}`,
+      `session_id ${S}`,
+      `started_at ${TS}`,
+      `channel LowCardinality(${S})`,
+      `platform LowCardinality(${S})`,
+      `source ${S}`,
+      `medium ${S}`,
+      `campaign ${NS}`,
+      `landing_page ${NS}`,
+      `device ${NS}`,
+      `country ${NS}`,
+    ],
+  ),
 ];
 
 /**

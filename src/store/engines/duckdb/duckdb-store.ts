@@ -2,6 +2,7 @@
 // area of src/store/areas/ the list of its repo functions bound to one database (bind.ts); the few
 // methods that need more than the database are written here. store/open.ts joins the two parts (or this
 // data part to another engine's control part).
+import { deriveFirstTouches } from './first-touch-repo.js';
 import type { ControlStore } from '../../control.js';
 import type { DataStore } from '../../data.js';
 import { storeParts } from '../../join.js';
@@ -249,6 +250,7 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
       crmReachedMilestones,
     }),
     ...bind(db, { openPipeline, revenueSeries, revenueCohorts, funnelCounts }),
+    ...bind(db, { deriveFirstTouches }),
   };
   DATABASE.set(data, db);
   return { data, control };

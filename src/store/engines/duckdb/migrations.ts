@@ -568,4 +568,26 @@ export const MIGRATIONS: readonly Migration[] = [
         recorded_at TIMESTAMPTZ NOT NULL
       );`,
   },
+  {
+    version: 28,
+    name: 'person_first_touch',
+    // Derived: each person's first visit (areas/first-touch.ts) and what the reports group it by,
+    // written by the derive step after identity resolution (neutral/first-touch-queries.ts). A
+    // workspace rebuilt before this version has no rows until its next rebuild.
+    sql: `
+      CREATE TABLE person_first_touch (
+        workspace_id VARCHAR NOT NULL,
+        person_id VARCHAR NOT NULL,
+        session_id VARCHAR NOT NULL,
+        started_at TIMESTAMPTZ NOT NULL,
+        channel VARCHAR NOT NULL,
+        platform VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        medium VARCHAR NOT NULL,
+        campaign VARCHAR,
+        landing_page VARCHAR,
+        device VARCHAR,
+        country VARCHAR
+      );`,
+  },
 ];

@@ -2,7 +2,8 @@
 // entered in a range (their first visit; with no visit, their first funnel milestone), by the first
 // visit's value of a dimension, and how far down the funnel each got.
 import type { FunnelCountsRow, FunnelQuery } from '../../areas/pipeline.js';
-import { firstTouchCtes, textOrNull } from './pipeline-queries.js';
+import { NO_TOUCHPOINT } from '../../areas/first-touch.js';
+import { firstTouchCtes, firstTouchLabel } from './pipeline-queries.js';
 import { fn, join, p, raw, sql, type Sql } from './sql.js';
 
 export function funnelCountsSql(ws: string, q: FunnelQuery): Sql {
@@ -12,7 +13,7 @@ export function funnelCountsSql(ws: string, q: FunnelQuery): Sql {
     (_, i) =>
       sql`${fn.countIf(`coalesce(r.top_rank, 0) >= ${i + 1}`)} AS ${raw(`reached_${i + 1}`)}`,
   );
-  return sql`WITH ${firstTouchCtes(ws, q.by)},
+  return sql`WITH ${firstTouchCtes(ws)},
   ranks AS (
     -- how far down the funnel each person got: the last of its milestones they reached
     SELECT person_id, max(CASE milestone ${join(ranks, ' ')} ELSE 0 END) AS top_rank,
@@ -21,9 +22,12 @@ export function funnelCountsSql(ws: string, q: FunnelQuery): Sql {
     WHERE workspace_id = ${w} AND ${fn.inList('milestone', p.texts(q.milestones))}
     GROUP BY person_id),
   entries AS (
-    SELECT person_id, first_at AS entered_at, dim AS e_dim, 1 AS visited FROM first_touch
+    SELECT f.person_id AS person_id, f.first_at AS entered_at, ${firstTouchLabel('f', q.by)} AS e_dim,
+      1 AS visited
+    FROM first_touch f
     UNION ALL
-    SELECT k.person_id AS person_id, k.first_reached AS entered_at, '' AS e_dim, 0 AS visited
+    SELECT k.person_id AS person_id, k.first_reached AS entered_at, ${p.text(NO_TOUCHPOINT)} AS e_dim,
+      0 AS visited
     FROM ranks k LEFT JOIN first_touch f ON f.person_id = k.person_id
     WHERE f.person_id IS NULL)
   SELECT e.e_dim AS first_touch, e.visited AS visited_flag, sum(e.visited) AS visitors,
@@ -37,7 +41,7 @@ export function funnelCountsSql(ws: string, q: FunnelQuery): Sql {
 export const toFunnelCountsRow =
   (q: Pick<FunnelQuery, 'milestones'>) =>
   (r: Record<string, unknown>): FunnelCountsRow => ({
-    firstTouch: textOrNull(r.first_touch),
+    firstTouch: String(r.first_touch),
     visited: Number(r.visited_flag) === 1,
     visitors: Number(r.visitors),
     reached: q.milestones.map((_, i) => Number(r[`reached_${i + 1}`])),

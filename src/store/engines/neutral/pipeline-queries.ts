@@ -10,38 +10,22 @@ import type {
 } from '../../areas/pipeline.js';
 import { resolvedCtes } from './crm-queries.js';
 import { fxConversionSql } from './fx-queries.js';
-import { spanHoldsRange } from './lead-queries.js';
+import { storedFirstTouchSql, touchLabel } from './first-touch-queries.js';
 import { fn, join, p, raw, sql, type Sql } from './sql.js';
 
-const DIMENSION: Record<FirstTouchDimension, string> = {
-  channel: 's.channel',
-  source: 's.source',
-  medium: 's.medium',
-  campaign: 's.campaign',
-};
-
 /**
- * CTEs `visits` (each person's visits: sessions with a page view, as attribution's touches) and
- * `first_touch` (person_id, first_at, dim: the first visit's value of the dimension, '' for none).
+ * CTE `first_touch` (person_id, first_at, and the stored first touch's columns) of every person, or of
+ * the persons `persons` selects: the derive step's rows (first-touch-queries.ts). Label a dimension
+ * with firstTouchLabel over a LEFT JOIN of it.
  */
-export function firstTouchCtes(ws: string, by: FirstTouchDimension, persons?: Sql): Sql {
-  const w = p.text(ws);
-  // only the persons a report reads, when it names them: the join of every session to its person is
-  // most of the read, and a few hundred deals' persons make it a small one
-  const only = persons ? sql` AND person_id IN (${persons})` : sql``;
-  return sql`visits AS (
-    SELECT i.person_id AS person_id, s.started_at AS started_at, s.session_id AS session_id,
-      coalesce(${raw(DIMENSION[by])}, '') AS v_dim
-    FROM ${fn.table('sessions')} s
-    JOIN (SELECT person_id, value, from_at, until_at FROM ${fn.table('identities')}
-          WHERE workspace_id = ${w} AND kind = 'anonymous_id'${only}) i
-      -- the span as a range: DuckDB plans the OR form as a nested loop (lead-queries.ts)
-      ON i.value = s.anonymous_id AND ${spanHoldsRange('i', 's.started_at')}
-    WHERE s.workspace_id = ${w} AND s.page_views > 0),
-  first_touch AS (
-    SELECT person_id, min(started_at) AS first_at, ${fn.argMin('v_dim', '(started_at, session_id)')} AS dim
-    FROM visits GROUP BY person_id)`;
+export function firstTouchCtes(ws: string, persons?: Sql): Sql {
+  return sql`first_touch AS (
+    SELECT ft.*, ft.started_at AS first_at FROM (${storedFirstTouchSql(ws, persons)}) ft)`;
 }
+
+/** A first-touch dimension of `first_touch` joined as `alias`, labelled as every report labels it. */
+export const firstTouchLabel = (alias: string, by: FirstTouchDimension): Sql =>
+  touchLabel(alias, by);
 
 /**
  * CTEs `stages` (deal-stage changes, before `before` when given; outcome 'open' when the CRM named none),
@@ -112,15 +96,15 @@ export function openPipelineSql(ws: string, q: OpenPipelineQuery): Sql {
     LEFT JOIN amounts a ON a.source = st.source AND a.object_id = st.object_id
     LEFT JOIN resolved r ON r.source = st.source AND r.object_type = 'deal' AND r.object_id = st.object_id
     WHERE st.outcome_now = 'open' AND g.object_id IS NULL),
-  ${firstTouchCtes(ws, q.by, sql`SELECT person_id FROM open_deals`)}
+  ${firstTouchCtes(ws, sql`SELECT person_id FROM open_deals`)}
   SELECT d.crm AS crm, d.pipeline_now AS pipeline, d.stage_now AS stage,
-    coalesce(f.dim, '') AS first_touch, ${fn.countAll()} AS deals,
+    ${firstTouchLabel('f', q.by)} AS first_touch, ${fn.countAll()} AS deals,
     sum(CASE WHEN x.rate IS NULL THEN 0 ELSE d.major * x.rate END) AS value_sum,
     ${fn.countIf('x.rate IS NULL')} AS unvalued
   FROM open_deals d
   LEFT JOIN first_touch f ON f.person_id = d.person_id
   LEFT JOIN (${dealRatesSql(ws, q, q.asOf)}) x ON x.key = d.amount_key
-  GROUP BY d.crm, d.pipeline_now, d.stage_now, coalesce(f.dim, '')
+  GROUP BY d.crm, d.pipeline_now, d.stage_now, ${firstTouchLabel('f', q.by)}
   ORDER BY crm, pipeline, stage, first_touch`;
 }
 
@@ -131,7 +115,7 @@ export const toOpenPipelineRow = (r: Record<string, unknown>): OpenPipelineRow =
   crm: String(r.crm),
   pipeline: textOrNull(r.pipeline),
   stage: textOrNull(r.stage),
-  firstTouch: textOrNull(r.first_touch),
+  firstTouch: String(r.first_touch),
   deals: Number(r.deals),
   value: Number(r.value_sum),
   unvalued: Number(r.unvalued),

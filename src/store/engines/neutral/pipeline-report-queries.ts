@@ -4,8 +4,6 @@
 // their first milestone of any kind; their first touch is their first visit (the earliest session with a
 // page view), as the opportunities, revenue and funnel reports have it (pipeline-queries.ts).
 import {
-  NO_TOUCHPOINT,
-  NOT_SET,
   TOUCH_DIMENSIONS,
   type CycleStep,
   type LeadQualityCounts,
@@ -18,7 +16,7 @@ import {
   type TouchGroup,
 } from '../../areas/pipeline-reports.js';
 import { resolvedCtes } from './crm-queries.js';
-import { spanHoldsRange } from './lead-queries.js';
+import { storedFirstTouchSql, touchLabel } from './first-touch-queries.js';
 import { fn, join, p, raw, sql, type Sql } from './sql.js';
 
 const DAY_MS = 86_400_000;
@@ -31,39 +29,20 @@ const inRange = (t: string, r: PipelineRange) =>
   sql`(${raw(t)} >= ${start(r.from)} AND ${raw(t)} < ${after(r.to)})`;
 
 /**
- * The first touch of every person of the CTE `cohort` (person_id, entered_at): their first visit, the
- * earliest session with a page view of one of their anonymous ids (a shared device's only within the
- * person's span), as CTEs `first_session` and `touch` (person_id, touched_at: NULL for none, and
- * t_<dimension> for each touch dimension).
+ * The first touch of every person of the CTE `cohort` (person_id, ...), as stored by the derive step
+ * (first-touch-queries.ts): CTE `touch` (person_id, touched_at: NULL for none, and t_<dimension> for
+ * each touch dimension, labelled as every report labels them).
  */
 function touchCtes(ws: string): Sql {
-  const w = p.text(ws);
-  const dim = (d: TouchDimension) =>
-    text(`CASE WHEN s.session_id IS NULL THEN '${NO_TOUCHPOINT}'
-        WHEN s.${d} IS NULL OR s.${d} = '' THEN '${NOT_SET}' ELSE s.${d} END AS t_${d}`);
-  return sql`cohort_sessions AS (
-    SELECT i.person_id AS person_id, s.session_id AS session_id, s.started_at AS started_at
-    FROM ${fn.table('sessions')} s
-    JOIN (SELECT person_id, value, from_at, until_at FROM ${fn.table('identities')}
-          WHERE workspace_id = ${w} AND kind = 'anonymous_id'
-            AND person_id IN (SELECT person_id FROM cohort)) i
-      -- the span as a range: DuckDB plans the OR form as a nested loop (lead-queries.ts)
-      ON i.value = s.anonymous_id AND ${spanHoldsRange('i', 's.started_at')}
-    WHERE s.workspace_id = ${w} AND s.page_views > 0
-  ),
-  first_session AS (
-    SELECT c.person_id AS person_id,
-      ${fn.argMin('cs.session_id', '(cs.started_at, cs.session_id)')} AS session_id
+  return sql`touch AS (
+    SELECT c.person_id AS person_id, f.started_at AS touched_at,
+      ${join(
+        TOUCH_DIMENSIONS.map((d) => sql`${touchLabel('f', d)} AS ${raw(`t_${d}`)}`),
+        ',\n      ',
+      )}
     FROM cohort c
-    LEFT JOIN cohort_sessions cs ON cs.person_id = c.person_id
-    GROUP BY c.person_id
-  ),
-  touch AS (
-    SELECT f.person_id AS person_id, s.started_at AS touched_at,
-      ${join(TOUCH_DIMENSIONS.map(dim), ',\n      ')}
-    FROM first_session f
-    LEFT JOIN (SELECT session_id, started_at, ${raw(TOUCH_DIMENSIONS.join(', '))}
-      FROM ${fn.table('sessions')} WHERE workspace_id = ${w}) s ON s.session_id = f.session_id
+    LEFT JOIN (${storedFirstTouchSql(ws, sql`SELECT person_id FROM cohort`)}) f
+      ON f.person_id = c.person_id
   )`;
 }
 

@@ -31,6 +31,7 @@ export const PERSON_TABLE_KINDS = {
   identity_changes: 'log',
   milestones: 'derived',
   attribution_credits: 'derived',
+  person_first_touch: 'derived',
 } as const satisfies Record<string, 'fact' | 'derived' | 'log'>;
 export type PersonTableName = keyof typeof PERSON_TABLE_KINDS;
 
@@ -189,6 +190,7 @@ export function personTables(workspaceId: string, sel: PersonSelection): PersonT
     ])}`,
     milestones: sql`${ws} AND ${anyOf([inValues('person_id', pids)])}`,
     attribution_credits: sql`${ws} AND ${anyOf([inValues('person_id', pids)])}`,
+    person_first_touch: sql`${ws} AND ${anyOf([inValues('person_id', pids)])}`,
   };
   return (Object.keys(PERSON_TABLE_KINDS) as PersonTableName[]).map((table) => ({
     table,

@@ -2,6 +2,7 @@
 // session belongs to, its dimensions, and each person's first touch. docs/reports.md.
 import type { ReportDimension, ReportWindow } from '../../areas/reports.js';
 import { REPORT_MILESTONES } from '../../areas/reports.js';
+import { storedFirstTouchSql, touchLabel } from './first-touch-queries.js';
 import { spanHolds } from './identity-spans.js';
 import { fn, p, raw, sql, type Sql } from './sql.js';
 
@@ -21,7 +22,7 @@ export const DIMENSION_SQL: Record<ReportDimension, () => Sql> = {
   landingPage: () => sql`${fn.regexpReplaceAll('s.landing_url', '[?#].*$', '')}`,
   device: () => sql`ua.device_type`,
   country: () => sql`s.country`,
-  firstTouchChannel: () => sql`ft.channel`,
+  firstTouchChannel: () => touchLabel('ft', 'channel'),
 };
 
 /** Sessions that start in [from, to) with their person (a shared device's by the span holding the start). */
@@ -39,14 +40,9 @@ export function sessionPersonsSql(ws: string, from: number | null, to: number | 
     GROUP BY s.session_id`;
 }
 
-/** Each person's first visit's channel (over all time: the touch that brought them first). */
+/** Each person's first touch as stored (first-touch-queries.ts): joined as `ft` for firstTouchChannel. */
 export function firstTouchSql(ws: string): Sql {
-  const w = p.text(ws);
-  return sql`SELECT sp.person_id AS person_id, ${fn.argMin('s.channel', 's.started_at')} AS channel
-    FROM ${fn.table('sessions')} s JOIN (${sessionPersonsSql(ws, null, null)}) sp
-      ON sp.session_id = s.session_id
-    WHERE s.workspace_id = ${w} AND s.page_views > 0
-    GROUP BY sp.person_id`;
+  return storedFirstTouchSql(ws);
 }
 
 /** A device type per user agent (the parsed dictionary; one per agent). */

@@ -14,8 +14,8 @@ import {
   dealCtes,
   dealRatesSql,
   firstTouchCtes,
+  firstTouchLabel,
   majorSql,
-  textOrNull,
 } from './pipeline-queries.js';
 import { fn, p, sql, type Sql } from './sql.js';
 
@@ -59,19 +59,19 @@ const bucket = (interval: Interval, t: string) =>
 
 export function revenueSeriesSql(ws: string, q: RevenueSeriesQuery): Sql {
   return sql`WITH ${closesCtes(ws, q)},
-  ${firstTouchCtes(ws, q.by, sql`SELECT person_id FROM closes`)}
+  ${firstTouchCtes(ws, sql`SELECT person_id FROM closes`)}
   SELECT CAST(${bucket(q.interval, 'c.closed_at')} AS VARCHAR) AS period,
-    coalesce(f.dim, '') AS first_touch, ${fn.countAll()} AS closes_n,
+    ${firstTouchLabel('f', q.by)} AS first_touch, ${fn.countAll()} AS closes_n,
     sum(coalesce(c.value_v, 0)) AS revenue_sum, ${fn.countIf('c.value_v IS NULL')} AS unvalued
   FROM closes c LEFT JOIN first_touch f ON f.person_id = c.person_id
   WHERE c.closed_at >= ${p.time(new Date(q.from))} AND c.closed_at < ${p.time(new Date(q.to))}
-  GROUP BY CAST(${bucket(q.interval, 'c.closed_at')} AS VARCHAR), coalesce(f.dim, '')
+  GROUP BY CAST(${bucket(q.interval, 'c.closed_at')} AS VARCHAR), ${firstTouchLabel('f', q.by)}
   ORDER BY period, first_touch`;
 }
 
 export const toRevenueSeriesRow = (r: Record<string, unknown>): RevenueSeriesRow => ({
   period: String(r.period),
-  firstTouch: textOrNull(r.first_touch),
+  firstTouch: String(r.first_touch),
   closes: Number(r.closes_n),
   revenue: Number(r.revenue_sum),
   unvalued: Number(r.unvalued),
@@ -83,7 +83,7 @@ const monthStart = (ms: number) => `${new Date(ms).toISOString().slice(0, 7)}-01
 export function revenueCohortsSql(ws: string, q: RevenueQuery): Sql {
   const cohort = fn.utcMonth('f.first_at');
   return sql`WITH ${closesCtes(ws, q)},
-  ${firstTouchCtes(ws, 'channel', sql`SELECT person_id FROM closes`)}
+  ${firstTouchCtes(ws, sql`SELECT person_id FROM closes`)}
   SELECT CAST(${cohort} AS VARCHAR) AS cohort_day,
     ${fn.monthNumber(fn.utcMonth('c.closed_at'))} - ${fn.monthNumber(cohort)} AS months_since,
     ${fn.countAll()} AS closes_n, sum(coalesce(c.value_v, 0)) AS revenue_sum,
@@ -96,7 +96,7 @@ export function revenueCohortsSql(ws: string, q: RevenueQuery): Sql {
 }
 
 export function cohortSizesSql(ws: string, q: RevenueQuery): Sql {
-  return sql`WITH ${firstTouchCtes(ws, 'channel')}
+  return sql`WITH ${firstTouchCtes(ws)}
   SELECT CAST(${fn.utcMonth('first_at')} AS VARCHAR) AS cohort_day, ${fn.countAll()} AS visitors
   FROM first_touch
   WHERE first_at >= ${p.time(monthStart(q.from))} AND first_at < ${p.time(new Date(q.to))}
