@@ -4,6 +4,10 @@ import { attributionFits } from './attribution-fits.js';
 import { costs } from './costs.js';
 import { taggingHealth } from './tagging-health.js';
 import { modelComparison } from './model-comparison.js';
+import { journeys } from './journeys.js';
+import { identityHealth } from './identity-health.js';
+import { goals } from './goals.js';
+import { realtime } from './realtime.js';
 import type { Report } from './report.js';
 
 export const REPORTS: readonly Report[] = [
@@ -12,6 +16,10 @@ export const REPORTS: readonly Report[] = [
   attributionFits,
   costs,
   taggingHealth,
+  journeys,
+  identityHealth,
+  goals,
+  realtime,
 ];
 
 export function reportNamed(name: string): Report | undefined {

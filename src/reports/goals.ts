@@ -1,0 +1,151 @@
+// `goals`: each target of the workspace's goals (set by PUT /api/goals or `closedloop goals set`) beside
+// what the period has reached so far and where the current rate would end it. Leads, pipeline and revenue
+// are read from the milestones as the costs report counts them; cost per lead is the spend of the
+// period's days so far over its leads. Periods are UTC months and quarters. docs/reports.md, "goals".
+import { z } from 'zod';
+import {
+  goalsFor,
+  Period,
+  periodBounds,
+  periodsAt,
+  type GoalMetric,
+} from '../derive/goal-settings.js';
+import { Instant, round2 } from './params.js';
+import { defineReport, ReportParamError } from './report.js';
+
+export interface GoalProgress {
+  period: string;
+  metric: GoalMetric;
+  target: number;
+  /** The period's bounds (ISO 8601). */
+  start: string;
+  end: string;
+  /** The share of the period gone by at `at` (0 to 1). */
+  elapsed: number;
+  /** Reached so far (cpl: spend so far over leads so far; null with no lead). */
+  actual: number | null;
+  /** At the current rate, at the period's end (cpl: the current cost per lead). */
+  projected: number | null;
+  /** The share of the target reached so far (cpl: target over actual, so 1 or more is on target). */
+  progress: number | null;
+  status: 'not_started' | 'on_track' | 'off_track' | 'met' | 'missed';
+  /** cpl: the spend and leads it is made of. */
+  spend?: number | null;
+  leads?: number;
+}
+
+const params = z
+  .object({
+    period: Period.optional().describe(
+      'a month (YYYY-MM) or a quarter (YYYY-Qn) (default: the month and quarter holding at)',
+    ),
+    at: Instant.optional().describe('progress as of this time (ISO 8601; default: now)'),
+  })
+  .strict();
+
+const iso = (t: number) => new Date(t).toISOString();
+const day = (t: number) => iso(t).slice(0, 10);
+
+export const goals = defineReport({
+  name: 'goals',
+  summary:
+    'Targets per period for leads, pipeline, revenue and cost per lead, with progress and pace',
+  params,
+  async run({ store, workspaceId }, p) {
+    const ws = await store.getWorkspace(workspaceId);
+    if (!ws) throw new ReportParamError('workspace', 'no such workspace');
+    const at = p.at ?? Date.now();
+    const wanted = new Set(p.period !== undefined ? [p.period] : periodsAt(at));
+    const set = (await goalsFor(store, workspaceId)).filter((g) => wanted.has(g.period));
+    const out: GoalProgress[] = [];
+    for (const period of [...new Set(set.map((g) => g.period))].sort()) {
+      const { start, end } = periodBounds(period);
+      const upTo = Math.min(Math.max(at, start), end);
+      const elapsed = (upTo - start) / (end - start);
+      const actuals = await store.goalActuals(workspaceId, start, upTo);
+      const ofPeriod = set.filter((g) => g.period === period);
+      let spend: number | null = null;
+      if (ofPeriod.some((g) => g.metric === 'cpl') && upTo > start) {
+        // the spend of every day the period has begun, in the workspace's currency
+        const t = await store.adCostTotals(workspaceId, {
+          from: day(start),
+          to: day(upTo - 1),
+          groupBy: [],
+          currency: ws.currency,
+        });
+        spend = t.missingRates.length > 0 ? null : t.rows.reduce((s, r) => s + (r.cost ?? 0), 0);
+      } else if (upTo === start) spend = 0;
+      for (const g of ofPeriod) {
+        const base = {
+          period,
+          metric: g.metric,
+          target: g.target,
+          start: iso(start),
+          end: iso(end),
+          elapsed: Math.round(elapsed * 10_000) / 10_000,
+        };
+        if (g.metric === 'cpl') {
+          const actual =
+            spend === null || actuals.leads === 0 ? null : round2(spend / actuals.leads);
+          out.push({
+            ...base,
+            actual,
+            // a rate: at a steady pace, spend and leads grow together and their ratio stays
+            projected: actual,
+            progress: actual === null || actual === 0 ? null : round2(g.target / actual),
+            status:
+              elapsed === 0
+                ? 'not_started'
+                : actual === null
+                  ? elapsed === 1
+                    ? 'missed'
+                    : 'off_track'
+                  : actual <= g.target
+                    ? elapsed === 1
+                      ? 'met'
+                      : 'on_track'
+                    : elapsed === 1
+                      ? 'missed'
+                      : 'off_track',
+            spend: spend === null ? null : round2(spend),
+            leads: actuals.leads,
+          });
+          continue;
+        }
+        const actual = actuals[g.metric];
+        const projected = elapsed === 0 ? null : actual / elapsed;
+        out.push({
+          ...base,
+          actual: round2(actual),
+          projected: projected === null ? null : round2(projected),
+          progress: g.target === 0 ? null : Math.round((actual / g.target) * 10_000) / 10_000,
+          status:
+            elapsed === 0
+              ? 'not_started'
+              : elapsed === 1
+                ? actual >= g.target
+                  ? 'met'
+                  : 'missed'
+                : (projected ?? 0) >= g.target
+                  ? 'on_track'
+                  : 'off_track',
+        });
+      }
+    }
+    return { at: iso(at), currency: ws.currency, goals: out };
+  },
+  table(r) {
+    return {
+      headline: `goals as of ${r.at} (${r.currency})`,
+      rows: r.goals.map((g) => ({
+        period: g.period,
+        metric: g.metric,
+        target: g.target,
+        actual: g.actual ?? '-',
+        projected: g.projected ?? '-',
+        elapsed: `${Math.round(g.elapsed * 100)}%`,
+        status: g.status,
+      })),
+    };
+  },
+});
