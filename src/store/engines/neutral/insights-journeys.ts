@@ -9,7 +9,7 @@ import { fn, join, p, raw, sql, type Sql } from './sql.js';
 
 /** Each person's first time at the milestone, and that row's value. */
 const conversions = (ws: string, milestone: string, persons?: readonly string[]): Sql =>
-  sql`SELECT person_id, min(reached_at) AS reached_at, ${fn.argMin('value', 'reached_at')} AS value
+  sql`SELECT person_id, min(reached_at) AS conv_at, ${fn.argMin('value', 'reached_at')} AS value
     FROM ${fn.table('milestones')}
     WHERE workspace_id = ${p.text(ws)} AND milestone = ${p.text(milestone)}${
       persons ? sql` AND ${fn.inList('person_id', p.texts(persons))}` : sql``
@@ -26,7 +26,7 @@ const touches = (ws: string): Sql => {
           WHERE workspace_id = ${w} AND kind = 'anonymous_id') i
       ON i.value = s.anonymous_id AND ${raw(spanHolds('i', 's.started_at'))}
     JOIN conv c ON c.person_id = i.person_id
-    WHERE s.workspace_id = ${w} AND s.page_views > 0 AND s.started_at <= c.reached_at`;
+    WHERE s.workspace_id = ${w} AND s.page_views > 0 AND s.started_at <= c.conv_at`;
 };
 
 /** Persons one of whose e-mails, user ids, or identify names contains `text` (lower case). */
@@ -49,8 +49,8 @@ const searched = (ws: string, text: string): Sql => {
 /** One page of the segment, newest conversion first: person_id, at, value, total (the segment's size). */
 export function journeySegmentSql(ws: string, q: JourneySegmentQuery): Sql {
   const where: Sql[] = [
-    sql`c.reached_at >= ${p.time(new Date(q.from))}`,
-    sql`c.reached_at < ${p.time(new Date(q.to))}`,
+    sql`c.conv_at >= ${p.time(new Date(q.from))}`,
+    sql`c.conv_at < ${p.time(new Date(q.to))}`,
   ];
   if (q.channels && q.channels.length > 0)
     where.push(
@@ -64,10 +64,10 @@ export function journeySegmentSql(ws: string, q: JourneySegmentQuery): Sql {
     where.push(sql`c.person_id IN (${searched(ws, q.search.toLowerCase())})`);
   return sql`WITH conv AS (${conversions(ws, q.milestone)}),
   touches AS (${touches(ws)})
-  SELECT c.person_id AS person_id, ${fn.epochMs('c.reached_at')} AS at, c.value AS value,
+  SELECT c.person_id AS person_id, ${fn.epochMs('c.conv_at')} AS t_ms, c.value AS value,
     ${fn.countAll()} OVER () AS total
   FROM conv c WHERE ${join(where, ' AND ')}
-  ORDER BY c.reached_at DESC, c.person_id
+  ORDER BY c.conv_at DESC, c.person_id
   LIMIT ${p.int(q.limit)} OFFSET ${p.int(q.offset)}`;
 }
 
@@ -83,13 +83,13 @@ export function journeyPathsSql(
 ): Sql {
   return sql`WITH conv AS (${conversions(ws, milestone, persons)}),
   touches AS (${touches(ws)})
-  SELECT person_id, session_id, at, channel, source, medium, campaign, n FROM (
-    SELECT person_id, session_id, ${fn.epochMs('started_at')} AS at, channel, source, medium, campaign,
+  SELECT person_id, session_id, t_ms, channel, source, medium, campaign, n FROM (
+    SELECT person_id, session_id, ${fn.epochMs('started_at')} AS t_ms, channel, source, medium, campaign,
       row_number() OVER (PARTITION BY person_id ORDER BY started_at DESC, session_id DESC) AS back,
       ${fn.countAll()} OVER (PARTITION BY person_id) AS n
     FROM touches) t
   WHERE back <= ${p.int(max)}
-  ORDER BY person_id, at, session_id`;
+  ORDER BY person_id, t_ms, session_id`;
 }
 
 /** Each of some persons' first e-mail identifier (as the people API lists their identifiers). */

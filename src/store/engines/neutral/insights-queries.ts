@@ -13,7 +13,7 @@ const ws = (workspaceId: string, alias = '') =>
  */
 export function stitchedByMilestoneSql(workspaceId: string): Sql {
   return sql`WITH reached AS (
-    SELECT person_id, milestone, ${fn.argMin('source', '(reached_at, source)')} AS source
+    SELECT person_id, milestone, ${fn.argMin('source', '(reached_at, source)')} AS first_source
     FROM ${fn.table('milestones')} WHERE ${ws(workspaceId)} GROUP BY person_id, milestone
   ),
   visited AS (
@@ -23,10 +23,10 @@ export function stitchedByMilestoneSql(workspaceId: string): Sql {
       ON i.value = s.anonymous_id AND ${raw(spanHolds('i', 's.started_at'))}
     WHERE ${ws(workspaceId, 's.')} AND s.page_views > 0
   )
-  SELECT r.milestone AS milestone, r.source AS source, ${fn.countAll()} AS persons,
+  SELECT r.milestone AS milestone, r.first_source AS source, ${fn.countAll()} AS persons,
     ${fn.countIf('v.person_id IS NOT NULL')} AS stitched
   FROM reached r LEFT JOIN visited v ON v.person_id = r.person_id
-  GROUP BY r.milestone, r.source ORDER BY milestone, source`;
+  GROUP BY r.milestone, r.first_source ORDER BY milestone, source`;
 }
 
 /** CRM objects that reached no person (the first `limit` by source, type and id), with each match key kind. */

@@ -45,7 +45,7 @@ export function insightsReads(rows: Rows): InsightsStore {
         const entry = touches.get(id) ?? { list: [], count: n(t.n) };
         entry.list.push({
           sessionId: String(t.session_id),
-          at: n(t.at),
+          at: n(t.t_ms),
           channel: String(t.channel),
           source: String(t.source),
           medium: String(t.medium),
@@ -61,7 +61,7 @@ export function insightsReads(rows: Rows): InsightsStore {
           const t = touches.get(id);
           return {
             personId: id,
-            reachedAt: n(r.at),
+            reachedAt: n(r.t_ms),
             value: num(r.value),
             email: email.get(id) ?? null,
             touches: t?.list ?? [],
