@@ -57,12 +57,16 @@ export class GoalsError extends Error {
   }
 }
 
+/** A path as the cost mapping rules name theirs: goals[0].period. */
+const fieldOf = (path: readonly PropertyKey[]) =>
+  path
+    .map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i > 0 ? '.' : ''}${String(k)}`))
+    .join('');
+
 export function parseGoals(input: unknown): GoalFile {
   const r = GoalFile.safeParse(input);
   if (r.success) return r.data;
-  throw new GoalsError(
-    r.error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : 'goals'}: ${i.message}`),
-  );
+  throw new GoalsError(r.error.issues.map((i) => `${fieldOf(i.path) || 'goals'}: ${i.message}`));
 }
 
 /** The period's bounds, epoch ms [start, end) in UTC. */
