@@ -9,6 +9,9 @@ import type { Store } from '../../store/store.js';
 import { access, workspaceOf } from '../access.js';
 import type { LiveLoads } from '../live-loads.js';
 
+/** How long a closing server waits for the streams' sockets to close after their end. */
+const CLOSE_GRACE_MS = 200;
+
 export interface RealtimeStreamOptions {
   /** Least time between two snapshots pushed for arrivals (ms). */
   throttleMs?: number;
@@ -24,10 +27,18 @@ export function realtimeStreamRoutes(
 ): void {
   const throttleMs = opts.throttleMs ?? 1000;
   const refreshMs = opts.refreshMs ?? 15_000;
-  const open = new Set<() => void>();
-  // a stream never ends by itself: closing the server ends them, or it would wait for the clients
+  const open = new Map<() => void, { closed: Promise<void>; destroy(): void }>();
+  // a stream never ends by itself: closing the server ends them, or it would wait for the clients; a
+  // socket still open a moment later (a client that does not read) is cut
   fastify.addHook('preClose', async () => {
-    for (const end of [...open]) end();
+    const streams = [...open.entries()];
+    for (const [end] of streams) end();
+    const all = Promise.all(streams.map(([, s]) => s.closed));
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS)));
+    await Promise.race([all, grace]);
+    clearTimeout(timer);
+    for (const [, s] of streams) s.destroy();
   });
   fastify.withTypeProvider<ZodTypeProvider>().get(
     '/api/reports/realtime/stream',
@@ -42,6 +53,8 @@ export function realtimeStreamRoutes(
     },
     (req, reply) => {
       const workspaceId = workspaceOf(req).id;
+      // kept: a finished response lets go of its socket
+      const socket = req.raw.socket;
       const out = new PassThrough();
       let last = 0;
       let timer: NodeJS.Timeout | undefined;
@@ -88,12 +101,18 @@ export function realtimeStreamRoutes(
         open.delete(end);
         out.end();
       };
-      open.add(end);
-      req.raw.on('close', end);
+      // the response's close: the client went away (or the stream ended)
+      open.set(end, {
+        closed: new Promise<void>((resolve) => reply.raw.once('close', () => resolve())),
+        destroy: () => socket.destroy(),
+      });
+      reply.raw.on('close', end);
       void reply
         .header('content-type', 'text/event-stream; charset=utf-8')
         .header('cache-control', 'no-cache, no-transform')
         .header('x-accel-buffering', 'no')
+        // the socket closes with the stream: a server closing finds no idle keep-alive socket left
+        .header('connection', 'close')
         .send(out);
       // the client's EventSource reconnects after this many ms if the stream drops
       out.write(`retry: 3000\n\n`);
