@@ -7,14 +7,26 @@ import type { JourneySegmentQuery } from '../../areas/insights.js';
 import { spanHolds } from './identity-spans.js';
 import { fn, join, p, raw, sql, type Sql } from './sql.js';
 
-/** Each person's first time at the milestone, and that row's value. */
-const conversions = (ws: string, milestone: string, persons?: readonly string[]): Sql =>
+/**
+ * Each person's first time at the milestone, and that row's value: of some persons, or of those whose
+ * first time lies in a range (epoch ms [from, to)), so that only their sessions are read for touches.
+ */
+const conversions = (
+  ws: string,
+  milestone: string,
+  only: { persons: readonly string[] } | { from: number; to: number },
+): Sql =>
   sql`SELECT person_id, min(reached_at) AS conv_at, ${fn.argMin('value', 'reached_at')} AS value
     FROM ${fn.table('milestones')}
     WHERE workspace_id = ${p.text(ws)} AND milestone = ${p.text(milestone)}${
-      persons ? sql` AND ${fn.inList('person_id', p.texts(persons))}` : sql``
+      'persons' in only ? sql` AND ${fn.inList('person_id', p.texts(only.persons))}` : sql``
     }
-    GROUP BY person_id`;
+    GROUP BY person_id${
+      'from' in only
+        ? sql`
+    HAVING min(reached_at) >= ${p.time(new Date(only.from))} AND min(reached_at) < ${p.time(new Date(only.to))}`
+        : sql``
+    }`;
 
 /** The touches of the persons in CTE `conv` up to their conversion. */
 const touches = (ws: string): Sql => {
@@ -48,10 +60,7 @@ const searched = (ws: string, text: string): Sql => {
 
 /** One page of the segment, newest conversion first: person_id, at, value, total (the segment's size). */
 export function journeySegmentSql(ws: string, q: JourneySegmentQuery): Sql {
-  const where: Sql[] = [
-    sql`c.conv_at >= ${p.time(new Date(q.from))}`,
-    sql`c.conv_at < ${p.time(new Date(q.to))}`,
-  ];
+  const where: Sql[] = [sql`true`];
   if (q.channels && q.channels.length > 0)
     where.push(
       sql`c.person_id IN (SELECT person_id FROM touches WHERE ${fn.inList('channel', p.texts(q.channels))})`,
@@ -62,7 +71,7 @@ export function journeySegmentSql(ws: string, q: JourneySegmentQuery): Sql {
     );
   if (q.search !== undefined && q.search !== '')
     where.push(sql`c.person_id IN (${searched(ws, q.search.toLowerCase())})`);
-  return sql`WITH conv AS (${conversions(ws, q.milestone)}),
+  return sql`WITH conv AS (${conversions(ws, q.milestone, q)}),
   touches AS (${touches(ws)})
   SELECT c.person_id AS person_id, ${fn.epochMs('c.conv_at')} AS t_ms, c.value AS value,
     ${fn.countAll()} OVER () AS total
@@ -81,7 +90,7 @@ export function journeyPathsSql(
   persons: readonly string[],
   max: number,
 ): Sql {
-  return sql`WITH conv AS (${conversions(ws, milestone, persons)}),
+  return sql`WITH conv AS (${conversions(ws, milestone, { persons })}),
   touches AS (${touches(ws)})
   SELECT person_id, session_id, t_ms, channel, source, medium, campaign, n FROM (
     SELECT person_id, session_id, ${fn.epochMs('started_at')} AS t_ms, channel, source, medium, campaign,
