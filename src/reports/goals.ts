@@ -58,23 +58,39 @@ export const goals = defineReport({
     const wanted = new Set(p.period !== undefined ? [p.period] : periodsAt(at));
     const set = (await goalsFor(store, workspaceId)).filter((g) => wanted.has(g.period));
     const out: GoalProgress[] = [];
-    for (const period of [...new Set(set.map((g) => g.period))].sort()) {
-      const { start, end } = periodBounds(period);
-      const upTo = Math.min(Math.max(at, start), end);
-      const elapsed = (upTo - start) / (end - start);
-      const actuals = await store.goalActuals(workspaceId, start, upTo);
-      const ofPeriod = set.filter((g) => g.period === period);
-      let spend: number | null = null;
-      if (ofPeriod.some((g) => g.metric === 'cpl') && upTo > start) {
-        // the spend of every day the period has begun, in the workspace's currency
-        const t = await store.adCostTotals(workspaceId, {
-          from: day(start),
-          to: day(upTo - 1),
-          groupBy: [],
-          currency: ws.currency,
-        });
-        spend = t.missingRates.length > 0 ? null : t.rows.reduce((s, r) => s + (r.cost ?? 0), 0);
-      } else if (upTo === start) spend = 0;
+    // each period's actuals (and spend, for a cpl goal) read at once: the reads are independent
+    const periods = await Promise.all(
+      [...new Set(set.map((g) => g.period))].sort().map(async (period) => {
+        const { start, end } = periodBounds(period);
+        const upTo = Math.min(Math.max(at, start), end);
+        const ofPeriod = set.filter((g) => g.period === period);
+        const spendOf = async (): Promise<number | null> => {
+          if (upTo === start || !ofPeriod.some((g) => g.metric === 'cpl')) return 0;
+          // the spend of every day the period has begun, in the workspace's currency
+          const t = await store.adCostTotals(workspaceId, {
+            from: day(start),
+            to: day(upTo - 1),
+            groupBy: [],
+            currency: ws.currency,
+          });
+          return t.missingRates.length > 0 ? null : t.rows.reduce((s, r) => s + (r.cost ?? 0), 0);
+        };
+        const [actuals, spend] = await Promise.all([
+          store.goalActuals(workspaceId, start, upTo),
+          spendOf(),
+        ]);
+        return {
+          period,
+          start,
+          end,
+          elapsed: (upTo - start) / (end - start),
+          ofPeriod,
+          actuals,
+          spend,
+        };
+      }),
+    );
+    for (const { period, start, end, elapsed, ofPeriod, actuals, spend } of periods) {
       for (const g of ofPeriod) {
         const base = {
           period,
