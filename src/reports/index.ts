@@ -4,6 +4,11 @@ import { attributionFits } from './attribution-fits.js';
 import { costs } from './costs.js';
 import { taggingHealth } from './tagging-health.js';
 import { modelComparison } from './model-comparison.js';
+import { opportunities } from './opportunities.js';
+import { revenue } from './revenue.js';
+import { funnel } from './funnel.js';
+import { overview } from './overview.js';
+import { performance } from './performance.js';
 import { journeys } from './journeys.js';
 import { identityHealth } from './identity-health.js';
 import { goals } from './goals.js';
@@ -16,6 +21,11 @@ export const REPORTS: readonly Report[] = [
   attributionFits,
   costs,
   taggingHealth,
+  opportunities,
+  revenue,
+  funnel,
+  overview,
+  performance,
   journeys,
   identityHealth,
   goals,

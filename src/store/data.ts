@@ -19,6 +19,8 @@ import type { CostsStore } from './areas/costs.js';
 import type { CrmStore } from './areas/crm.js';
 import type { WebhookReceiptsStore } from './areas/webhook-receipts.js';
 import type { StripeStore } from './areas/stripe.js';
+import type { PipelineStore } from './areas/pipeline.js';
+import type { ReportsStore } from './areas/reports.js';
 import type { InsightsStore } from './areas/insights.js';
 
 /**
@@ -48,4 +50,6 @@ export interface DataStore
     CrmStore,
     WebhookReceiptsStore,
     StripeStore,
+    PipelineStore,
+    ReportsStore,
     InsightsStore {}

@@ -79,6 +79,8 @@ import { deriveSessions } from './sessions.js';
 import { checkServerVersion } from './server-version.js';
 import { saveUserAgents, userAgentsToParse } from './user-agents.js';
 import { deleteWorkspaceData } from './workspace-data.js';
+import { funnelCounts, openPipeline, revenueCohorts, revenueSeries } from './pipeline.js';
+import { overviewReport, performanceReport, performanceVisitors } from './reports.js';
 
 /** Where a ClickHouse data plane lives: a server over HTTP(S), or chdb in this process. */
 export type ClickHouseDataLocation = ClickHouseLocation | ChdbLocation;
@@ -135,6 +137,7 @@ export async function openClickHouseData(location: ClickHouseDataLocation): Prom
     ...bind(s, { userAgentsToParse, saveUserAgents }),
     ...bind(s, { appendFxRates, fxRates, fxConvert }),
     ...bind(s, { appendAdCosts, adCosts, adCostTotals, adCostImports }),
+    ...bind(s, { overviewReport, performanceReport, performanceVisitors }),
     ...bind(s, {
       costsReport,
       taggingFacts,
@@ -188,6 +191,7 @@ export async function openClickHouseData(location: ClickHouseDataLocation): Prom
       replaceRevenueMilestones,
       crmReachedMilestones,
     }),
+    ...bind(s, { openPipeline, revenueSeries, revenueCohorts, funnelCounts }),
     ...insightsReads((q) => queryNeutral(s.conn, s.database, q)),
   };
   STORES.set(data, s);

@@ -102,6 +102,8 @@ import {
   listWorkspaces,
   setWorkspaceSecretHash,
 } from './workspaces-repo.js';
+import { funnelCounts, openPipeline, revenueCohorts, revenueSeries } from './pipeline-repo.js';
+import { overviewReport, performanceReport, performanceVisitors } from './reports-repo.js';
 
 // the engine's own handle on a data part it opened, for engine tests and test helpers only
 const DATABASE = new WeakMap<DataStore, Db>();
@@ -174,6 +176,7 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
     ...bind(db, { userAgentsToParse, saveUserAgents }),
     ...bind(db, { appendFxRates, fxRates, fxConvert }),
     ...bind(db, { appendAdCosts, adCosts, adCostTotals, adCostImports }),
+    ...bind(db, { overviewReport, performanceReport, performanceVisitors }),
     ...bind(db, {
       costsReport,
       taggingFacts,
@@ -245,6 +248,7 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
       replaceRevenueMilestones,
       crmReachedMilestones,
     }),
+    ...bind(db, { openPipeline, revenueSeries, revenueCohorts, funnelCounts }),
     ...insightsReads((q) => queryNeutral(db, q)),
   };
   DATABASE.set(data, db);
