@@ -82,6 +82,20 @@ test(
       );
       const live = await realtime.run(ctx, realtime.params.parse({}));
       assert.equal(live.perMinute.length, 30);
+
+      // the CLI's tables of them: a row per person, finding or goal
+      const lp = journeys.params.parse({ from: '2026-03-01', to: '2026-03-31', limit: '500' });
+      assert.equal(journeys.table(leads, lp).rows.length, leads.persons.length);
+      const hp = identityHealth.params.parse({});
+      assert.equal(
+        identityHealth.table(health, hp).rows.length,
+        health.matchRates.length +
+          health.crm.length +
+          health.quarantined.length +
+          health.unmatchedCrm.length,
+      );
+      assert.equal(goals.table(g, goals.params.parse({})).rows.length, 4);
+      assert.match(realtime.table(live, realtime.params.parse({})).headline ?? '', /visitors/);
     } finally {
       await store.close();
       cleanup();
