@@ -1,5 +1,5 @@
 // The funnel report on the suite's engine, over the hand-built pipeline world
-// (test-helpers/pipeline-world.ts): the persons first seen in the range, by their first visit's channel,
+// (test-helpers/quality-world.ts): the persons first seen in the range, by their first visit's channel,
 // counted at each step they reached or passed, with the step rates; persons never seen visiting apart.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -9,6 +9,9 @@ import { revenue } from './revenue.js';
 import { funnel } from './funnel.js';
 import { overview } from './overview.js';
 import { performance } from './performance.js';
+import { leadQuality } from './lead-quality.js';
+import { salesCycle } from './sales-cycle.js';
+import { subscriptions } from './subscriptions.js';
 import { journeys } from './journeys.js';
 import { identityHealth } from './identity-health.js';
 import { goals } from './goals.js';
@@ -26,6 +29,9 @@ export const REPORTS: readonly Report[] = [
   funnel,
   overview,
   performance,
+  leadQuality,
+  salesCycle,
+  subscriptions,
   journeys,
   identityHealth,
   goals,

@@ -1,5 +1,5 @@
 // The opportunities report on the suite's engine, over the hand-built pipeline world
-// (test-helpers/pipeline-world.ts): the deals open at the end of a day, in the stage they were in then,
+// (test-helpers/quality-world.ts): the deals open at the end of a day, in the stage they were in then,
 // valued in the workspace's currency, by the first touch of their person.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

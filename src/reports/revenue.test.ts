@@ -1,5 +1,5 @@
 // The revenue report on the suite's engine, over the hand-built pipeline world
-// (test-helpers/pipeline-world.ts): won deals by close date (a re-opened deal closes at its last win)
+// (test-helpers/quality-world.ts): won deals by close date (a re-opened deal closes at its last win)
 // and the first touch of their person, the customer milestone as the other basis, and the first-visit
 // cohorts by months since.
 import assert from 'node:assert/strict';

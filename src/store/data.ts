@@ -21,6 +21,7 @@ import type { WebhookReceiptsStore } from './areas/webhook-receipts.js';
 import type { StripeStore } from './areas/stripe.js';
 import type { PipelineStore } from './areas/pipeline.js';
 import type { ReportsStore } from './areas/reports.js';
+import type { PipelineReportsStore } from './areas/pipeline-reports.js';
 import type { InsightsStore } from './areas/insights.js';
 
 /**
@@ -52,4 +53,5 @@ export interface DataStore
     StripeStore,
     PipelineStore,
     ReportsStore,
+    PipelineReportsStore,
     InsightsStore {}

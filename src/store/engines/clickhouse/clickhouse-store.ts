@@ -22,6 +22,7 @@ import {
   explainCostMatch,
   taggingFacts,
 } from './costs.js';
+import { firstTouches, leadQuality, salesCycle } from './pipeline-reports.js';
 import { appendEvents } from './append-events.js';
 import { completeErasure, listErasures, redactionRuns } from './audit-logs.js';
 import {
@@ -146,6 +147,7 @@ export async function openClickHouseData(location: ClickHouseDataLocation): Prom
       explainCostMatch,
     }),
     ...bind(s, { deriveSessions }),
+    ...bind(s, { leadQuality, salesCycle, firstTouches }),
     ...clickHouseIdentity(s),
     ...bind(s, {
       attributionInputs,

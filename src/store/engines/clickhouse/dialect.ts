@@ -104,6 +104,8 @@ const CLICKHOUSE: Omit<Dialect, 'table' | 'tableFinal'> = {
   // signed, so that a difference of two is never an unsigned wrap-around
   monthNumber: (d) => `toInt32(toYear(${d}) * 12 + toMonth(${d}) - 1)`,
   localDay: (t, zone) => `toDate(${t}, ${zone})`,
+  // the exact quantile with linear interpolation, as DuckDB's quantile_cont
+  quantile: (e, q) => `quantileExactInclusive(${q})(${e})`,
 };
 
 /** Renders a neutral query for ClickHouse. */

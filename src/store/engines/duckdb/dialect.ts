@@ -85,6 +85,7 @@ export const duckDbDialect: Dialect = {
   utcMonth: (t) => `CAST(date_trunc('month', timezone('UTC', ${t})) AS DATE)`,
   monthNumber: (d) => `CAST(year(${d}) * 12 + month(${d}) - 1 AS INTEGER)`,
   localDay: (t, zone) => `CAST(timezone(${zone}, ${t}) AS DATE)`,
+  quantile: (e, q) => `quantile_cont(${e}, ${q})`,
 };
 
 /** Renders a neutral query for DuckDB. */

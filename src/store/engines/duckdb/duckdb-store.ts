@@ -33,6 +33,7 @@ import {
   explainCostMatch,
   taggingFacts,
 } from './costs-repo.js';
+import { firstTouches, leadQuality, salesCycle } from './pipeline-reports-repo.js';
 import { deviceTimelines } from './identity-devices-repo.js';
 import { identityEdgesReady, identityLinkFacts, saveIdentityEdges } from './identity-edges-repo.js';
 import { appendIdentityLinks, listIdentityLinks } from './identity-links-repo.js';
@@ -185,6 +186,7 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
       explainCostMatch,
     }),
     ...bind(db, { deriveSessions, listSessions, sessionsByChannel }),
+    ...bind(db, { leadQuality, salesCycle, firstTouches }),
     ...bind(db, {
       refreshSeenIdentifiers,
       identityLinkFacts,
@@ -254,3 +256,11 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
   DATABASE.set(data, db);
   return { data, control };
 }
+
+// a report's table as CSV or Parquet, by DuckDB's writers whatever engine holds the data (store/table-export.ts)
+export {
+  exportTable,
+  type ExportColumn,
+  type ExportColumnType,
+  type ExportFormat,
+} from './table-export.js';

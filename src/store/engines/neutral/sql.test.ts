@@ -529,6 +529,32 @@ describe('neutral SQL on DuckDB and ClickHouse', { timeout: 60_000 }, () => {
     ]);
     assert.deepEqual(c, d);
   });
+
+  test('quantiles interpolated linearly between the nearest values (type 7), per group', async () => {
+    const { d, c } = await both(
+      (t) =>
+        sql`SELECT grp, ${fn.quantile('n', 0.25)} AS q1, ${fn.quantile('n', 0.5)} AS med,
+              ${fn.quantile('n', 0.9)} AS p90, ${fn.quantile('n', 0)} AS lo, ${fn.quantile('n', 1)} AS hi
+            FROM ${t} GROUP BY grp ORDER BY grp`,
+    );
+    // x: 1, 3; y: 2, 7
+    const want = [
+      { grp: 'x', q1: 1.5, med: 2, p90: 2.8, lo: 1, hi: 3 },
+      { grp: 'y', q1: 3.25, med: 4.5, p90: 6.5, lo: 2, hi: 7 },
+    ];
+    const num = (rows: Record<string, unknown>[]) =>
+      rows.map((r) =>
+        Object.fromEntries(
+          Object.entries(r).map(([k, v]) => [
+            k,
+            k === 'grp' ? v : Math.round(Number(v) * 1e9) / 1e9,
+          ]),
+        ),
+      );
+    assert.deepEqual(num(d), want);
+    assert.deepEqual(num(c), want);
+    assert.throws(() => fn.quantile('n', 1.5), /not a quantile/);
+  });
 });
 
 test('render numbers parameters in order and never puts a value into the text', () => {

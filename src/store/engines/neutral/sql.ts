@@ -146,6 +146,12 @@ export interface Dialect {
   // Reports (src/reports/): days of the workspace's time zone
   /** The calendar day of a time in an IANA time zone (a trusted literal), as a DATE. */
   localDay(time: string, zone: string): string;
+  // Distributions (neutral/pipeline-report-queries.ts: the sales cycle)
+  /**
+   * The aggregate `q`-quantile of `e`, interpolated linearly between the two nearest values (R's type 7,
+   * Excel's PERCENTILE.INC), so both engines give the same number for the same values.
+   */
+  quantile(e: string, q: number): string;
 }
 
 /** A piece of a template: a parameter, another query, a dialect function, or raw trusted text. */
@@ -333,6 +339,10 @@ export const fn = {
   /** The day of a time in the zone (checked as an IANA zone before it gets here: it is a literal). */
   localDay: (time: Piece | string, zone: string) =>
     one((d, t) => d.localDay(t, d.literal(zone)), time),
+  quantile: (e: Piece | string, q: number) => {
+    if (!(q >= 0 && q <= 1)) throw new Error(`not a quantile: ${q}`);
+    return one((d, x) => d.quantile(x, q), e);
+  },
 };
 
 /** A constant as an SQL string literal (both engines: quotes doubled; backslashes are literal in neither's patterns we write). */
