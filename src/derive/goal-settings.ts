@@ -69,24 +69,6 @@ export function parseGoals(input: unknown): GoalFile {
   throw new GoalsError(r.error.issues.map((i) => `${fieldOf(i.path) || 'goals'}: ${i.message}`));
 }
 
-/** The period's bounds, epoch ms [start, end) in UTC. */
-export function periodBounds(period: string): { start: number; end: number } {
-  const m = PERIOD.exec(period);
-  if (!m) throw new Error(`not a period: ${period}`);
-  const year = Number(m[1]);
-  const first = m[2] !== undefined ? Number(m[2]) - 1 : (Number(m[3]) - 1) * 3;
-  const months = m[2] !== undefined ? 1 : 3;
-  return { start: Date.UTC(year, first, 1), end: Date.UTC(year, first + months, 1) };
-}
-
-/** The month and the quarter holding a time. */
-export function periodsAt(t: number): string[] {
-  const d = new Date(t);
-  const y = d.getUTCFullYear();
-  const month = d.getUTCMonth();
-  return [`${y}-${String(month + 1).padStart(2, '0')}`, `${y}-Q${Math.floor(month / 3) + 1}`];
-}
-
 /** The workspace's goals (none when never set). */
 export async function goalsFor(store: Store, workspaceId: string): Promise<Goal[]> {
   const stored = await store.getSetting(workspaceId, GOALS);

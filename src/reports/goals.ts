@@ -1,15 +1,10 @@
 // `goals`: each target of the workspace's goals (set by PUT /api/goals or `closedloop goals set`) beside
 // what the period has reached so far and where the current rate would end it. Leads, pipeline and revenue
 // are read from the milestones as the costs report counts them; cost per lead is the spend of the
-// period's days so far over its leads. Periods are UTC months and quarters. docs/reports.md, "goals".
+// period's days so far over its leads. Periods are months and quarters of the workspace's time zone. docs/reports.md, "goals".
 import { z } from 'zod';
-import {
-  goalsFor,
-  Period,
-  periodBounds,
-  periodsAt,
-  type GoalMetric,
-} from '../derive/goal-settings.js';
+import { goalsFor, Period, PERIOD, type GoalMetric } from '../derive/goal-settings.js';
+import { dayStart } from './common-params.js';
 import { Instant, round2 } from './params.js';
 import { defineReport, ReportParamError } from './report.js';
 
@@ -44,7 +39,38 @@ const params = z
   .strict();
 
 const iso = (t: number) => new Date(t).toISOString();
-const day = (t: number) => iso(t).slice(0, 10);
+
+/** The day (YYYY-MM-DD) an instant falls on in a time zone. */
+export function dayIn(t: number, zone: string): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: zone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date(t));
+}
+
+const monthStart = (year: number, month0: number) =>
+  `${year + Math.floor(month0 / 12)}-${String((month0 % 12) + 1).padStart(2, '0')}-01`;
+
+/** The period's bounds in the workspace's time zone, epoch ms [start, end). */
+export function periodBounds(period: string, zone: string): { start: number; end: number } {
+  const m = PERIOD.exec(period);
+  if (!m) throw new Error(`not a period: ${period}`);
+  const year = Number(m[1]);
+  const first = m[2] !== undefined ? Number(m[2]) - 1 : (Number(m[3]) - 1) * 3;
+  const months = m[2] !== undefined ? 1 : 3;
+  return {
+    start: dayStart(monthStart(year, first), zone),
+    end: dayStart(monthStart(year, first + months), zone),
+  };
+}
+
+/** The month and the quarter holding an instant in the workspace's time zone. */
+export function periodsAt(t: number, zone: string): string[] {
+  const [y, m] = dayIn(t, zone).split('-').map(Number) as [number, number];
+  return [`${y}-${String(m).padStart(2, '0')}`, `${y}-Q${Math.floor((m - 1) / 3) + 1}`];
+}
 
 export const goals = defineReport({
   name: 'goals',
@@ -55,21 +81,21 @@ export const goals = defineReport({
     const ws = await store.getWorkspace(workspaceId);
     if (!ws) throw new ReportParamError('workspace', 'no such workspace');
     const at = p.at ?? Date.now();
-    const wanted = new Set(p.period !== undefined ? [p.period] : periodsAt(at));
+    const wanted = new Set(p.period !== undefined ? [p.period] : periodsAt(at, ws.timezone));
     const set = (await goalsFor(store, workspaceId)).filter((g) => wanted.has(g.period));
     const out: GoalProgress[] = [];
     // each period's actuals (and spend, for a cpl goal) read at once: the reads are independent
     const periods = await Promise.all(
       [...new Set(set.map((g) => g.period))].sort().map(async (period) => {
-        const { start, end } = periodBounds(period);
+        const { start, end } = periodBounds(period, ws.timezone);
         const upTo = Math.min(Math.max(at, start), end);
         const ofPeriod = set.filter((g) => g.period === period);
         const spendOf = async (): Promise<number | null> => {
           if (upTo === start || !ofPeriod.some((g) => g.metric === 'cpl')) return 0;
           // the spend of every day the period has begun, in the workspace's currency
           const t = await store.adCostTotals(workspaceId, {
-            from: day(start),
-            to: day(upTo - 1),
+            from: dayIn(start, ws.timezone),
+            to: dayIn(upTo - 1, ws.timezone),
             groupBy: [],
             currency: ws.currency,
           });

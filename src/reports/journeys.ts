@@ -3,9 +3,11 @@
 // links to the person's whole timeline (GET /api/people/:id/journey); it shows no more of a person than
 // the people API does (their first e-mail identifier). docs/reports.md, "journeys".
 import { z } from 'zod';
+import { dayStart } from './common-params.js';
 import { reportRange, Day } from './costs.js';
+import { dayIn } from './goals.js';
 import { CommaList, Int } from './params.js';
-import { defineReport } from './report.js';
+import { defineReport, ReportParamError } from './report.js';
 
 /** Touches shown per path (the last ones before the conversion); touchCount says how many there were. */
 export const MAX_TOUCHES = 50;
@@ -21,8 +23,12 @@ const params = z
       )
       .default('lead')
       .describe('the milestone the segment reached (default lead)'),
-    from: Day.optional().describe('first day of conversion (default: 30 days before to)'),
-    to: Day.optional().describe('last day of conversion, inclusive (default: today, UTC)'),
+    from: Day.optional().describe(
+      'first day of conversion, in the workspace time zone (default: 30 days before to)',
+    ),
+    to: Day.optional().describe(
+      'last day of conversion, inclusive (default: today in the workspace time zone)',
+    ),
     channel: CommaList.optional().describe('only persons with a touch of one of these channels'),
     campaign: CommaList.optional().describe('only persons with a touch of one of these campaigns'),
     search: z
@@ -43,13 +49,17 @@ export const journeys = defineReport({
     'Leads or customers of a segment with their paths (touches to the conversion), linking to each person timeline',
   params,
   async run({ store, workspaceId }, p) {
-    const { from, to } = reportRange(p);
+    const ws = await store.getWorkspace(workspaceId);
+    if (!ws) throw new ReportParamError('workspace', 'no such workspace');
+    // days of the workspace's time zone
+    const { from, to } = reportRange({ from: p.from, to: p.to ?? dayIn(Date.now(), ws.timezone) });
+    const next = new Date(Date.parse(`${to}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
     const segment = await store.journeySegment(
       workspaceId,
       {
         milestone: p.milestone,
-        from: Date.parse(`${from}T00:00:00Z`),
-        to: Date.parse(`${to}T00:00:00Z`) + DAY_MS,
+        from: dayStart(from, ws.timezone),
+        to: dayStart(next, ws.timezone),
         ...(p.channel && p.channel.length > 0 ? { channels: p.channel } : {}),
         ...(p.campaign && p.campaign.length > 0 ? { campaigns: p.campaign } : {}),
         ...(p.search !== undefined ? { search: p.search } : {}),
