@@ -184,7 +184,10 @@ export async function adCostsRoutes(fastify: FastifyInstance, store: Store): Pro
       },
       async (req): Promise<AdImportResult> => {
         const ws = workspaceOf(req);
-        if (!isStream(req.body))
+        // an empty body never reaches the parser: an empty file, refused as such by the reader
+        const empty =
+          req.body === undefined && FILE_TYPES.includes(req.headers['content-type'] ?? '');
+        if (!isStream(req.body) && !empty)
           throw new ApiError(
             415,
             'unsupported_media_type',
@@ -196,7 +199,7 @@ export async function adCostsRoutes(fastify: FastifyInstance, store: Store): Pro
             store,
             ws.id,
             req.query,
-            bodyOf(req.body, AD_FILE_LIMIT),
+            isStream(req.body) ? bodyOf(req.body, AD_FILE_LIMIT) : Buffer.alloc(0),
             req.query.file ?? 'upload',
           );
         } catch (err) {
