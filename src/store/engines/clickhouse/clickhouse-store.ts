@@ -14,7 +14,15 @@ import { StoreUnavailable } from '../../areas/engine.js';
 import { storeParts } from '../../join.js';
 import type { ChdbLocation, ClickHouseLocation } from '../../store-url.js';
 import { bind } from '../bind.js';
-import { adCostImports, adCosts, adCostTotals, appendAdCosts } from './ad-costs.js';
+import {
+  adCostImports,
+  adCosts,
+  adCostTotals,
+  appendAdCosts,
+  commitAdCosts,
+  discardAdCosts,
+  stageAdCosts,
+} from './ad-costs.js';
 import {
   appendAdClicks,
   costsReport,
@@ -137,7 +145,15 @@ export async function openClickHouseData(location: ClickHouseDataLocation): Prom
     ...bind(s, { stageAffectedEvents, releaseAffectedEvents }),
     ...bind(s, { userAgentsToParse, saveUserAgents }),
     ...bind(s, { appendFxRates, fxRates, fxConvert }),
-    ...bind(s, { appendAdCosts, adCosts, adCostTotals, adCostImports }),
+    ...bind(s, {
+      appendAdCosts,
+      adCosts,
+      adCostTotals,
+      adCostImports,
+      stageAdCosts,
+      commitAdCosts,
+      discardAdCosts,
+    }),
     ...bind(s, { overviewReport, performanceReport, performanceVisitors }),
     ...bind(s, {
       costsReport,

@@ -25,7 +25,15 @@ import { PrivacyKey, privacyKeyPath } from './erased-identifiers.js';
 import { EventAppender } from './event-appender.js';
 import { countEvents, queryEvents, saveUserAgents, userAgentsToParse } from './events-repo.js';
 import { appendFxRates, fxConvert, fxRates } from './fx-repo.js';
-import { adCostImports, adCosts, adCostTotals, appendAdCosts } from './ad-costs-repo.js';
+import {
+  adCostImports,
+  adCosts,
+  adCostTotals,
+  appendAdCosts,
+  commitAdCosts,
+  discardAdCosts,
+  stageAdCosts,
+} from './ad-costs-repo.js';
 import {
   appendAdClicks,
   costsReport,
@@ -176,7 +184,15 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
     ...bind(db, { stageAffectedEvents, releaseAffectedEvents }),
     ...bind(db, { userAgentsToParse, saveUserAgents }),
     ...bind(db, { appendFxRates, fxRates, fxConvert }),
-    ...bind(db, { appendAdCosts, adCosts, adCostTotals, adCostImports }),
+    ...bind(db, {
+      appendAdCosts,
+      adCosts,
+      adCostTotals,
+      adCostImports,
+      stageAdCosts,
+      commitAdCosts,
+      discardAdCosts,
+    }),
     ...bind(db, { overviewReport, performanceReport, performanceVisitors }),
     ...bind(db, {
       costsReport,
