@@ -16,6 +16,7 @@ import {
 import type { Store } from '../../store/store.js';
 import { access, workspaceOf } from '../access.js';
 import { ApiError } from '../errors.js';
+import { adAccountKey } from '../../sources/ads/account-key.js';
 
 // Not a memory bound (the body is read as it comes, a batch at a time): what one request may make the
 // server read. A year of daily keyword-level costs of a large account is tens to hundreds of MB.
@@ -32,7 +33,12 @@ const FILE_TYPES = [
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'is not a day as YYYY-MM-DD');
 export const AdImportQuery = z.object({
   platform: z.enum(AD_FILE_PLATFORMS),
-  account: z.string().trim().min(1, 'is empty').max(200),
+  account: z
+    .string()
+    .trim()
+    .min(1, 'is empty')
+    .max(200)
+    .refine((a) => adAccountKey(a) !== '', 'names no account id'),
   currency: z
     .string()
     .transform((s) => s.toUpperCase())
@@ -94,7 +100,11 @@ export async function importAdFile(
   fileName: string,
 ): Promise<AdImportResult> {
   const file = await streamAdFile(q.platform, piecesOf(bytes), q);
-  const staged = { importId: newAdCostImportId(), platform: q.platform, accountId: q.account };
+  const staged = {
+    importId: newAdCostImportId(),
+    platform: q.platform,
+    accountId: adAccountKey(q.account),
+  };
   const spend = new Map<string, number>();
   let rows = 0;
   let stagedAny = false;
@@ -134,7 +144,7 @@ export async function importAdFile(
     return {
       importId: staged.importId,
       platform: q.platform,
-      account: q.account,
+      account: staged.accountId,
       format: file.format,
       from,
       to,

@@ -16,6 +16,7 @@ import { costRecordsOfAnalyticsFile, LinkedInRowError } from '../linkedin-ads/an
 import { linkedInCsvReader } from '../linkedin-ads/campaign-manager-csv.js';
 import { microsoftAdsCsvReader } from '../microsoft-ads/report-csv.js';
 import { isZip, unzip, unzipFirst } from '../microsoft-ads/zip.js';
+import { adAccountKey } from './account-key.js';
 
 export const AD_FILE_PLATFORMS = ['google', 'meta', 'linkedin', 'microsoft'] as const;
 export type AdFilePlatform = (typeof AD_FILE_PLATFORMS)[number];
@@ -29,13 +30,6 @@ export class AdImportError extends Error {
     super(`${where}: ${reason}`);
   }
 }
-
-/** An account id without its decorations: `act_`, dashes, a LinkedIn URN. */
-const accountKey = (id: string) =>
-  id
-    .trim()
-    .replace(/^act_|^urn:li:sponsoredAccount:/, '')
-    .replace(/-/g, '');
 
 /** The accounts a saved API answer names: Meta's `account_id`, Google's `customers/{id}`. */
 function accountsInAnswer(json: unknown): string[] {
@@ -159,8 +153,8 @@ function fileChecks(o: AdFileOptions) {
       if (last === undefined || r.date > last) last = r.date;
     },
     end(stated: { from?: string; to?: string }, named: readonly string[]) {
-      const account = accountKey(o.account ?? '');
-      if (o.account !== undefined && named.length > 0 && !named.map(accountKey).includes(account))
+      const account = adAccountKey(o.account ?? '');
+      if (o.account !== undefined && named.length > 0 && !named.map(adAccountKey).includes(account))
         throw new AdImportError(
           'account',
           `the file is of account ${named.join(', ')}, not ${o.account}: importing it would replace that account's days`,
