@@ -262,3 +262,35 @@ conformance('the audit log lists newest first, per workspace or all', async (c) 
   );
   assert.equal((await c.listAudit({ limit: 1 })).length, 1);
 });
+
+conformance('an invitation is found while live and claimed once', async (c) => {
+  const invite = (tokenHash: string, email: string, ttlMs: number) =>
+    c.createInvitation({ tokenHash, workspaceId: 'w1', email, role: 'analyst', ttlMs });
+  await invite('i1', 'a@example.com', 60_000);
+  await invite('i2', 'b@example.com', 30);
+  const found = await c.findInvitation('i1');
+  assert.deepEqual(
+    { ...found, expiresAt: undefined },
+    { workspaceId: 'w1', email: 'a@example.com', role: 'analyst', expiresAt: undefined },
+  );
+  assert.ok(Math.abs(Date.parse(found!.expiresAt) - Date.now() - 60_000) < 30_000);
+  // two claims at once: one wins
+  const claims = await Promise.all([c.claimInvitation('i1'), c.claimInvitation('i1')]);
+  assert.deepEqual(claims.sort(), [false, true]);
+  assert.equal(await c.findInvitation('i1'), undefined);
+  await sleep(80);
+  assert.equal(await c.findInvitation('i2'), undefined);
+  assert.equal(await c.claimInvitation('i2'), false);
+  await invite('i3', 'c@example.com', 60_000);
+  await c.createWorkspace({
+    id: 'w1',
+    name: 'w1',
+    currency: 'USD',
+    timezone: 'UTC',
+    writeKey: 'wk_w1',
+    secretKeyHash: 'sk_w1',
+  });
+  // the live one and the expired one
+  assert.equal((await c.deleteWorkspaceControl('w1'))?.invitations, 2);
+  assert.equal(await c.findInvitation('i3'), undefined);
+});

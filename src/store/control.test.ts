@@ -187,6 +187,7 @@ conformance(
       connectors: 1,
       workspace_members: 0,
       api_keys: 0,
+      invitations: 0,
     });
     assert.equal(await a.getConnector('one', 'stripe'), undefined);
     assert.ok(await a.getConnector('two', 'stripe'));

@@ -50,6 +50,22 @@ export interface NewToken {
   ttlMs: number;
 }
 
+/** An invitation to a workspace, by link: its token stored hashed, live until it expires or is used. */
+export interface Invitation {
+  workspaceId: string;
+  email: string;
+  role: Role;
+  expiresAt: string;
+}
+
+export interface NewInvitation {
+  tokenHash: string;
+  workspaceId: string;
+  email: string;
+  role: Role;
+  ttlMs: number;
+}
+
 export interface UsersStore {
   /** Throws UserConflict when the e-mail is taken. */
   createUser(u: NewUser): Promise<User>;
@@ -78,6 +94,11 @@ export interface UsersStore {
   createPasswordReset(t: NewToken): Promise<void>;
   /** The user whose live token this is, the token deleted in the same statement; undefined otherwise. */
   consumePasswordReset(tokenHash: string): Promise<string | undefined>;
+  createInvitation(i: NewInvitation): Promise<void>;
+  /** The invitation while it is live (by the database's clock), else undefined. */
+  findInvitation(tokenHash: string): Promise<Invitation | undefined>;
+  /** Uses the invitation up: true for the one caller that deleted it while live. */
+  claimInvitation(tokenHash: string): Promise<boolean>;
 }
 
 /** A secret API key of a workspace with a role (the workspace's own secret key is its owner key). */

@@ -16,12 +16,15 @@ import {
 } from './attribution-repo.js';
 import { bind } from '../bind.js';
 import {
+  claimInvitation,
   consumePasswordReset,
+  createInvitation,
   createPasswordReset,
   createUser,
   createUserSession,
   deleteUserSession,
   deleteUserSessions,
+  findInvitation,
   findUserSession,
   getUser,
   listMembers,
@@ -193,6 +196,9 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
       deleteUserSessions,
       createPasswordReset,
       consumePasswordReset,
+      createInvitation,
+      findInvitation,
+      claimInvitation,
     }),
     ...bind(db, {
       createApiKey,

@@ -22,6 +22,7 @@ export const CONTROL_TABLES: readonly string[] = [
   'password_resets',
   'api_keys',
   'audit_log',
+  'invitations',
 ];
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -624,6 +625,21 @@ export const MIGRATIONS: readonly Migration[] = [
         action VARCHAR NOT NULL,
         target VARCHAR,
         address VARCHAR
+      );`,
+  },
+  {
+    version: 29,
+    name: 'invitations',
+    // Control: an invitation to a workspace by link (src/users/), its token stored hashed, until it
+    // expires or is used. PostgreSQL has the same table (postgres/migrations.ts).
+    sql: `
+      CREATE TABLE invitations (
+        token_hash VARCHAR PRIMARY KEY,
+        workspace_id VARCHAR NOT NULL,
+        email VARCHAR NOT NULL,
+        role VARCHAR NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        expires_at TIMESTAMPTZ NOT NULL
       );`,
   },
 ];

@@ -38,6 +38,7 @@ const NOT_ABOUT_A_PERSON = new Set([
   'password_resets', // operators' reset tokens (hashes)
   'api_keys', // key hashes and roles
   'audit_log', // operators' sign-ins and changes
+  'invitations', // an operator's e-mail invited to a workspace, until used
 ]);
 
 const SELECTION: PersonSelection = {

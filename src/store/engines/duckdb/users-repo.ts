@@ -2,6 +2,8 @@
 // is configured): the same statements as postgres/users-repo.ts. Expiry is the database's clock (now()).
 import {
   UserConflict,
+  type Invitation,
+  type NewInvitation,
   type Membership,
   type NewToken,
   type NewUser,
@@ -169,5 +171,39 @@ export async function consumePasswordReset(db: Db, tokenHash: string): Promise<s
     );
     const [row] = r.getRowObjectsJson();
     return row && row.live === true ? String(row.user_id) : undefined;
+  });
+}
+
+export async function createInvitation(db: Db, i: NewInvitation): Promise<void> {
+  await db.write((c) =>
+    c.run(
+      `INSERT INTO invitations (token_hash, workspace_id, email, role, expires_at)
+       VALUES ($h, $ws, $email, $role, now() + to_milliseconds($ttl))`,
+      { h: i.tokenHash, ws: i.workspaceId, email: i.email, role: i.role, ttl: i.ttlMs },
+    ),
+  );
+}
+
+export async function findInvitation(db: Db, tokenHash: string): Promise<Invitation | undefined> {
+  const [r] = await db.query(
+    'SELECT * FROM invitations WHERE token_hash = $h AND expires_at > now()',
+    { h: tokenHash },
+  );
+  return r
+    ? {
+        workspaceId: String(r.workspace_id),
+        email: String(r.email),
+        role: String(r.role) as Role,
+        expiresAt: iso(r.expires_at),
+      }
+    : undefined;
+}
+
+export async function claimInvitation(db: Db, tokenHash: string): Promise<boolean> {
+  return db.write(async (c) => {
+    const r = await c.run('DELETE FROM invitations WHERE token_hash = $h AND expires_at > now()', {
+      h: tokenHash,
+    });
+    return r.rowsChanged > 0;
   });
 }

@@ -120,4 +120,18 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX audit_log_workspace ON audit_log (workspace_id, occurred_at);`,
   },
+  {
+    version: 6,
+    name: 'invitations',
+    // an invitation to a workspace by link, its token stored hashed (duckdb/migrations.ts: the same)
+    sql: `
+      CREATE TABLE invitations (
+        token_hash text PRIMARY KEY,
+        workspace_id text NOT NULL,
+        email text NOT NULL,
+        role text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL
+      );`,
+  },
 ];

@@ -74,6 +74,7 @@ test('each key is unique under a named constraint, and the tables live in the UR
         'api_keys',
         'audit_log',
         'connectors',
+        'invitations',
         'leases',
         'password_resets',
         'schema_migrations',

@@ -5,12 +5,15 @@ import { StoreUnavailable } from '../../types.js';
 import { passwordOf, withoutPassword } from '../../../util/url-password.js';
 import { bind } from '../bind.js';
 import {
+  claimInvitation,
   consumePasswordReset,
+  createInvitation,
   createPasswordReset,
   createUser,
   createUserSession,
   deleteUserSession,
   deleteUserSessions,
+  findInvitation,
   findUserSession,
   getUser,
   listMembers,
@@ -129,6 +132,9 @@ export async function openPostgresControl(url: string): Promise<ControlStore> {
       deleteUserSessions,
       createPasswordReset,
       consumePasswordReset,
+      createInvitation,
+      findInvitation,
+      claimInvitation,
     }),
     ...bind(pool, {
       createApiKey,

@@ -2,6 +2,8 @@
 // (duckdb/users-repo.ts), expiry by the server's clock (now()).
 import {
   UserConflict,
+  type Invitation,
+  type NewInvitation,
   type Membership,
   type NewToken,
   type NewUser,
@@ -166,4 +168,44 @@ export async function consumePasswordReset(
   );
   const row = r.rows[0];
   return row?.live ? row.user_id : undefined;
+}
+
+export async function createInvitation(pool: Pool, i: NewInvitation): Promise<void> {
+  await pool.query(
+    `INSERT INTO invitations (token_hash, workspace_id, email, role, expires_at)
+     VALUES ($1, $2, $4, $5, now() + ${TTL})`,
+    [i.tokenHash, i.workspaceId, i.ttlMs, i.email, i.role],
+  );
+}
+
+export async function findInvitation(
+  pool: Pool,
+  tokenHash: string,
+): Promise<Invitation | undefined> {
+  const r = await pool.query<{
+    workspace_id: string;
+    email: string;
+    role: string;
+    expires_at: Date;
+  }>(
+    'SELECT workspace_id, email, role, expires_at FROM invitations WHERE token_hash = $1 AND expires_at > now()',
+    [tokenHash],
+  );
+  const row = r.rows[0];
+  return row
+    ? {
+        workspaceId: row.workspace_id,
+        email: row.email,
+        role: row.role as Role,
+        expiresAt: row.expires_at.toISOString(),
+      }
+    : undefined;
+}
+
+export async function claimInvitation(pool: Pool, tokenHash: string): Promise<boolean> {
+  const r = await pool.query(
+    'DELETE FROM invitations WHERE token_hash = $1 AND expires_at > now()',
+    [tokenHash],
+  );
+  return (r.rowCount ?? 0) > 0;
 }
