@@ -134,3 +134,24 @@ export async function workspacesOf(
   }
   return out;
 }
+
+/** How long an invitation link lives. */
+export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** An invitation to the workspace for that e-mail with that role; the token (for the link) is shown once. */
+export async function invite(
+  store: Store,
+  workspaceId: string,
+  email: string,
+  role: Role,
+): Promise<{ token: string; expiresAt: string }> {
+  const token = newToken('inv_');
+  await store.createInvitation({
+    tokenHash: tokenHash(token),
+    workspaceId,
+    email: normalEmail(email),
+    role,
+    ttlMs: INVITATION_TTL_MS,
+  });
+  return { token, expiresAt: new Date(Date.now() + INVITATION_TTL_MS).toISOString() };
+}

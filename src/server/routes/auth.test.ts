@@ -248,3 +248,69 @@ test('members, keys and the audit log: an admin manages them, grants no role abo
     await s.close();
   }
 });
+
+test('an invitation link: a new user sets a password and is signed in as a member; an existing one needs their own password; used once', async () => {
+  const s = await startTestServer();
+  try {
+    const other = await createWorkspace(s.store, {
+      name: 'Other',
+      currency: 'EUR',
+      timezone: 'UTC',
+    });
+    await addUser(s.store, 'gus@example.com', 'viewer', other.workspace.id);
+    const invite = async (email: string, role: string) => {
+      const res = await fetch(`${s.base}/api/invitations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${s.secretKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ email, role }),
+      });
+      assert.equal(res.status, 201);
+      return ((await res.json()) as { token: string; expiresAt: string }).token;
+    };
+    const accept = (token: string, password: string) =>
+      fetch(`${s.base}/api/auth/accept-invitation`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token, password }),
+      });
+    const token = await invite('New@Example.com', 'analyst');
+    assert.match(token, /^inv_/);
+    const short = await accept(token, 'short');
+    assert.equal(((await short.json()) as { error: { field: string } }).error.field, 'password');
+    const ok = await accept(token, 'a new member passphrase');
+    assert.equal(ok.status, 200);
+    assert.ok(ok.headers.getSetCookie().some((c) => c.startsWith('cl_session=')));
+    const joined = (await ok.json()) as {
+      user: { email: string };
+      workspaces: { id: string; role: string }[];
+    };
+    assert.equal(joined.user.email, 'new@example.com');
+    assert.deepEqual(
+      joined.workspaces.map((w) => `${w.id}:${w.role}`),
+      [`${s.workspace.id}:analyst`],
+    );
+    assert.equal((await accept(token, 'a new member passphrase')).status, 400, 'used once');
+    assert.equal((await login(s, 'new@example.com', 'a new member passphrase')).status, 200);
+    // an existing user: the token alone does not do, their own password does (and it is kept)
+    const forGus = await invite('gus@example.com', 'admin');
+    assert.equal((await accept(forGus, 'someone else guessing')).status, 401);
+    assert.equal((await accept(forGus, TEST_PASSWORD)).status, 200);
+    const gus = await s.store.userCredentials('gus@example.com');
+    assert.deepEqual(
+      (await s.store.listMemberships(gus!.user.id)).map((m) => `${m.workspaceId}:${m.role}`).sort(),
+      [`${other.workspace.id}:viewer`, `${s.workspace.id}:admin`].sort(),
+    );
+    assert.equal((await accept('inv_made_up', TEST_PASSWORD)).status, 400);
+    const actions = (await s.store.listAudit({ workspaceId: s.workspace.id, limit: 10 })).map(
+      (e) => e.action,
+    );
+    assert.deepEqual(actions, [
+      'invitation_accepted',
+      'invitation_created',
+      'invitation_accepted',
+      'invitation_created',
+    ]);
+  } finally {
+    await s.close();
+  }
+});

@@ -4,10 +4,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Store } from '../../store/store.js';
-import type { User } from '../../store/types.js';
+import { roleAtLeast, type User } from '../../store/types.js';
 import { decoyHash, PASSWORD_MAX, verifyPassword } from '../../users/password.js';
 import { LoginThrottle } from '../../users/throttle.js';
-import { normalEmail, resetPassword, workspacesOf } from '../../users/users.js';
+import { hashPassword, passwordProblem } from '../../users/password.js';
+import { tokenHash } from '../../users/tokens.js';
+import { newUserId, normalEmail, resetPassword, workspacesOf } from '../../users/users.js';
 import { access, actorOf } from '../access.js';
 import { audit } from '../audit.js';
 import { ApiError } from '../errors.js';
@@ -16,6 +18,11 @@ import { endSession, sessionOf, startSession } from '../session.js';
 const Login = z.object({
   email: z.string().min(1).max(320),
   password: z.string().min(1).max(PASSWORD_MAX),
+});
+
+const Accept = z.object({
+  token: z.string().min(1).max(200),
+  password: z.string().max(PASSWORD_MAX),
 });
 
 const Reset = z.object({
@@ -148,6 +155,60 @@ export function authRoutes(
         actor: `user:${user.id}`,
       });
       return { user };
+    },
+  );
+
+  app.post(
+    '/api/auth/accept-invitation',
+    {
+      config: access.anyone(),
+      schema: {
+        summary:
+          "Accept an invitation link's token: a new user sets their password, an existing one gives theirs; signs in",
+        body: Accept,
+      },
+    },
+    async (req, reply) => {
+      const hash = tokenHash(req.body.token);
+      const invitation = await store.findInvitation(hash);
+      const unusable = () =>
+        new ApiError(400, 'invalid_token', 'the invitation is unknown, used or expired', 'token');
+      if (!invitation) throw unusable();
+      const existing = await store.userCredentials(invitation.email);
+      if (existing) {
+        // the account's owner accepts, with the password they have (the token alone is not enough)
+        if (!(await verifyPassword(req.body.password, existing.passwordHash))) throw invalid();
+      } else {
+        const problem = passwordProblem(req.body.password);
+        if (problem) throw new ApiError(400, 'invalid_input', problem, 'password');
+      }
+      if (!(await store.claimInvitation(hash))) throw unusable();
+      const user =
+        existing?.user ??
+        (await store.createUser({
+          id: newUserId(),
+          email: invitation.email,
+          role: null,
+          passwordHash: await hashPassword(req.body.password),
+        }));
+      // an invitation never lowers a role the user already has there
+      const had = (await store.listMemberships(user.id)).find(
+        (m) => m.workspaceId === invitation.workspaceId,
+      )?.role;
+      if (!had || roleAtLeast(invitation.role, had))
+        await store.setMembership({
+          workspaceId: invitation.workspaceId,
+          userId: user.id,
+          role: invitation.role,
+        });
+      await audit(store, req, {
+        action: 'invitation_accepted',
+        workspaceId: invitation.workspaceId,
+        target: user.id,
+        actor: `user:${user.id}`,
+      });
+      const session = await startSession(store, req, reply, user);
+      return { ...(await whoAmI(store, user)), ...session };
     },
   );
 }

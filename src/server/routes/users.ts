@@ -9,6 +9,7 @@ import type { Store } from '../../store/store.js';
 import { roleAtLeast, UserConflict, type Role } from '../../store/types.js';
 import {
   createUser,
+  invite,
   normalEmail,
   NewUserInput,
   resetToken,
@@ -221,5 +222,42 @@ export function usersRoutes(fastify: FastifyInstance, store: Store): void {
     async (req) => ({
       entries: await store.listAudit({ workspaceId: workspaceOf(req).id, limit: req.query.limit }),
     }),
+  );
+
+  app.post(
+    '/api/invitations',
+    {
+      config: wsAdmin,
+      schema: {
+        summary:
+          'Invite an e-mail to the workspace with a role: the token for the link is in this reply only (valid 7 days)',
+        body: z.object({
+          email: z
+            .string()
+            .trim()
+            .max(320)
+            .pipe(z.email({ message: 'is not an e-mail address' })),
+          role: RoleInput,
+        }),
+      },
+    },
+    async (req, reply) => {
+      const ws = workspaceOf(req);
+      mayGrant(callerRole(req), req.body.role);
+      const made = await invite(store, ws.id, req.body.email, req.body.role);
+      await audit(store, req, {
+        action: 'invitation_created',
+        workspaceId: ws.id,
+        target: normalEmail(req.body.email),
+      });
+      void reply.code(201);
+      return {
+        workspaceId: ws.id,
+        email: normalEmail(req.body.email),
+        role: req.body.role,
+        token: made.token,
+        expiresAt: made.expiresAt,
+      };
+    },
   );
 }
