@@ -98,14 +98,21 @@ test('hubspot sync: every page of every list, a 429 and a 503 retried; a re-run 
       );
       assert.deepEqual(c.cursor, { stage: 'done', after: null, since: latest });
 
-      // the re-run is incremental: it searches, lists nothing, and stores nothing new
+      // the re-run is incremental: it searches, lists only the archived deals, and stores nothing new
       const seen = portal.requests.length;
       const again = await sync(store, ws);
       assert.equal(again.status, 'ok', again.message ?? '');
       assert.equal(again.inserted, 0);
       assert.ok(again.rows > 0 && again.rows < first.rows, `${again.rows} objects read again`);
-      const paths = portal.requests.slice(seen).map((r) => `${r.method} ${r.url.pathname}`);
-      assert.ok(!paths.some((p) => p.startsWith('GET /crm/v3/objects/')), paths.join());
+      const requests = portal.requests.slice(seen);
+      const paths = requests.map((r) => `${r.method} ${r.url.pathname}`);
+      const lists = requests.filter(
+        (r) => r.method === 'GET' && r.url.pathname.startsWith('/crm/v3/objects/'),
+      );
+      assert.deepEqual(
+        lists.map((r) => `${r.url.pathname}?archived=${r.url.searchParams.get('archived')}`),
+        ['/crm/v3/objects/deals?archived=true'],
+      );
       assert.ok(paths.includes('POST /crm/v3/objects/deals/search'), paths.join());
       assert.deepEqual(await keysOf(store, ws), keys);
     });

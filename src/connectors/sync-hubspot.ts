@@ -44,7 +44,7 @@ const Backfill = z.object({
 });
 const Changes = z.object({
   mode: z.literal('changes'),
-  stage: z.enum(['contacts', 'deals']),
+  stage: z.enum(['contacts', 'deals', 'archived']),
   after: z.string().nullable(),
   since: time,
   window: time,

@@ -2,6 +2,8 @@
 // path transforms, and model options. Stored as a workspace setting; changing them re-credits in full.
 import { z } from 'zod';
 import {
+  DATA_DRIVEN_MODEL_NAMES,
+  RULE_MODEL_NAMES,
   DEFAULT_HALF_LIFE_DAYS,
   DEFAULT_LOOKBACK_DAYS,
   MAX_MARKOV_ORDER,
@@ -63,6 +65,8 @@ export const AttributionSettingsSchema = z
       })
       .strict()
       .optional(),
+    /** The model reports read when their query names none (src/reports/common-params.ts; default linear). */
+    reportModel: z.enum([...RULE_MODEL_NAMES, ...DATA_DRIVEN_MODEL_NAMES]).optional(),
   })
   .strict();
 

@@ -20,6 +20,9 @@ import {
   type RevenueMissingRate,
 } from './stripe-fx.js';
 
+// the movement kinds, for reports (which read revenue through derive)
+export { MOVEMENT_KINDS, type MovementKind } from '../revenue/index.js';
+
 export interface MrrMonth {
   month: string;
   currency: string;
@@ -40,6 +43,8 @@ export interface MrrCustomerMonth {
   startMrr: number;
   mrr: number;
   movements: Record<MovementKind, number>;
+  /** Whether the customer churned this month (a churn movement, which may be 0). */
+  churned: boolean;
   /** The same month in the workspace's currency; null when a rate it needs is missing. */
   converted: {
     currency: string;
@@ -163,6 +168,7 @@ export async function mrrReport(
         startMrr: toMajorUnits(r.startMrr, r.currency),
         mrr: toMajorUnits(r.endMrr, r.currency),
         movements: majorKinds(byKind(r), r.currency),
+        churned: r.churned,
         converted: c
           ? {
               currency,

@@ -19,6 +19,10 @@ import type { CostsStore } from './areas/costs.js';
 import type { CrmStore } from './areas/crm.js';
 import type { WebhookReceiptsStore } from './areas/webhook-receipts.js';
 import type { StripeStore } from './areas/stripe.js';
+import type { PipelineStore } from './areas/pipeline.js';
+import type { ReportsStore } from './areas/reports.js';
+import type { PipelineReportsStore } from './areas/pipeline-reports.js';
+import type { InsightsStore } from './areas/insights.js';
 
 /**
  * The data areas, implemented by every data engine (src/store/engines/<engine>/). Every read and write
@@ -46,4 +50,8 @@ export interface DataStore
     CostsStore,
     CrmStore,
     WebhookReceiptsStore,
-    StripeStore {}
+    StripeStore,
+    PipelineStore,
+    ReportsStore,
+    PipelineReportsStore,
+    InsightsStore {}

@@ -1,8 +1,7 @@
 // The simulator's CRM truth, and a store's CRM milestones, in one comparable form for the world tests of
-// each CRM path (Salesforce, Pipedrive, the CSV): per person (named by the e-mails and phones of the
-// simulator's contacts that reached them), each CRM milestone's first time and value; and the won revenue
-// per person. Times are compared to the second (what Salesforce keeps of a datetime). The HubSpot world
-// test reads crm-world-truth.ts, written in parallel for the same purpose: one of the two should serve all.
+// each CRM path (HubSpot, Salesforce, Pipedrive, the CSV): per person (named by the e-mails and phones of
+// the simulator's contacts that reached them), each CRM milestone's first time and value; and the won
+// revenue per person. Times are compared to the second (what Salesforce keeps of a datetime).
 import { normaliseIdentifier } from '../derive/identity/index.js';
 import { simulate, type CrmChange, type SimOptions, type SimWriter } from '../sim/index.js';
 import type { Store } from '../store/store.js';
@@ -90,8 +89,15 @@ export interface CrmWorldView {
   revenue: Map<string, number>;
 }
 
-/** Each person's name: the sorted e-mails and phones of the simulator's contacts that reached them. */
-async function names(store: Store, ws: string, truth: CrmTruth): Promise<Map<string, string>> {
+/**
+ * Each person's name: the sorted e-mails and phones of the simulator's contacts that reached them (the
+ * same in any workspace the world was imported into).
+ */
+export async function personNames(
+  store: Store,
+  ws: string,
+  truth: CrmTruth,
+): Promise<Map<string, string>> {
   const keys = new Map<string, string[]>();
   for (const k of truth.contacts.values()) {
     const p = await personOf(store, ws, k);
@@ -108,7 +114,7 @@ export async function expectedView(
   truth: CrmTruth,
   until = Infinity,
 ): Promise<CrmWorldView> {
-  const named = await names(store, ws, truth);
+  const named = await personNames(store, ws, truth);
   const reached = new Map<string, Map<string, Array<[number, number | null]>>>();
   const revenue = new Map<string, number>();
   for (const k of truth.contacts.values()) {
@@ -135,7 +141,7 @@ export async function expectedView(
 
 /** What the store derived: each person's CRM milestones, and the won deals' amounts per person. */
 export async function storedView(store: Store, ws: string, truth: CrmTruth): Promise<CrmWorldView> {
-  const named = await names(store, ws, truth);
+  const named = await personNames(store, ws, truth);
   const nameOf = (p: string) => named.get(p) ?? `unknown person ${p}`;
   const out = new Map<string, string[]>();
   for (const m of CRM_WORLD_MILESTONES) {

@@ -116,12 +116,14 @@ export function portalAnswer(
   if (list) {
     const limit = Number(req.url.searchParams.get('limit') ?? 100);
     const from = Number(req.url.searchParams.get('after') ?? 0);
-    const to = Math.min(portal[list], from + limit);
+    // the generated portal has no archived objects
+    const count = req.url.searchParams.get('archived') === 'true' ? 0 : portal[list];
+    const to = Math.min(count, from + limit);
     const results = [];
     for (let i = from; i < to; i++) results.push(MAKERS[list](i));
     const body = {
       results,
-      ...(to < portal[list] ? { paging: { next: { after: String(to) } } } : {}),
+      ...(to < count ? { paging: { next: { after: String(to) } } } : {}),
     };
     return { answer: json(200, body), at: { req, list, page: Math.floor(from / limit) + 1 } };
   }

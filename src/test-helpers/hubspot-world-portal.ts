@@ -2,7 +2,7 @@
 // moment the test moves (`asOf`): v3 list pages (`after`), one object by id (the webhook re-fetch),
 // the CRM search (a last-modified GTE filter, one ascending sort, `after`, at most `resultLimit`
 // results a query: past it, 400 as HubSpot answers), v3 batch read with history, v4 deal-contact
-// associations and the pipelines. `intercept` may answer first (a 429); every request is recorded.
+// associations and the pipelines; `archived=true` lists the deals `archived` names. `intercept` may answer first (a 429); every request is recorded.
 import type { HubSpotSimWriter } from '../sim/hubspot-writer.js';
 import { json, startReplay, type ReplayAnswer, type ReplayRequest } from './replay-server.js';
 
@@ -14,6 +14,8 @@ export interface WorldPortalOptions {
   /** Results one search query may page through (HubSpot's 10,000). */
   resultLimit?: number;
   intercept?: (req: ReplayRequest) => ReplayAnswer | undefined;
+  /** The deals listed with `archived=true` (deleted deals); none by default. */
+  archived?: () => Json[];
 }
 
 /** What the portal answered a search with: the ids, per object list, in order. */
@@ -68,7 +70,12 @@ export async function startHubSpotWorldPortal(
     if (req.method === 'GET' && listed) {
       const limit = Number(q.get('limit') ?? 10);
       const from = Number(q.get('after') ?? 0);
-      const all = objects(listed);
+      const all =
+        q.get('archived') === 'true'
+          ? listed === 'deals'
+            ? (options.archived?.() ?? [])
+            : []
+          : objects(listed);
       const history = list(q.get('propertiesWithHistory'));
       const results = all
         .slice(from, from + limit)

@@ -3,6 +3,8 @@
 import type { Command } from 'commander';
 import type { z } from 'zod';
 import { REPORTS, ReportParamError, type Report } from '../../reports/index.js';
+import { writeFile } from 'node:fs/promises';
+import { Format, REPORT_FORMATS, renderReport, type ReportFormat } from '../../reports/output.js';
 import { printRows, withData } from '../context.js';
 import { UsageError } from '../errors.js';
 
@@ -32,6 +34,20 @@ function paramsFrom(report: Report, flags: Record<string, unknown>): z.output<Re
   );
 }
 
+/** `--format` (or `--json`), checked before the report runs; undefined for the text table. */
+function formatOf(flags: {
+  json?: boolean;
+  format?: string;
+  output?: string;
+}): ReportFormat | undefined {
+  if (flags.format === undefined) return flags.json ? 'json' : undefined;
+  const r = Format.safeParse(flags.format);
+  if (!r.success) throw new UsageError(`must be one of ${REPORT_FORMATS.join(', ')}`, '--format');
+  if (r.data === 'parquet' && !flags.output && process.stdout.isTTY)
+    throw new UsageError('Parquet is binary: give --output FILE or redirect', '--format');
+  return r.data;
+}
+
 export function register(program: Command): void {
   const parent = program
     .command('report')
@@ -44,12 +60,21 @@ export function register(program: Command): void {
     addFlags(cmd, report);
     cmd
       .option('--data-dir <dir>', 'data directory')
-      .option('--json', 'print the whole result as JSON')
+      .option('--json', 'print the whole result as JSON (as --format json)')
+      .option('--format <format>', `${REPORT_FORMATS.join(', ')} (default: a text table)`)
+      .option('--output <file>', 'write the result to this file instead of standard output')
       .action(
         async (
-          flags: Record<string, unknown> & { workspace: string; dataDir?: string; json?: boolean },
+          flags: Record<string, unknown> & {
+            workspace: string;
+            dataDir?: string;
+            json?: boolean;
+            format?: string;
+            output?: string;
+          },
         ) => {
           const params = paramsFrom(report, flags);
+          const format = formatOf(flags);
           const keys = Object.keys(report.params.shape);
           const result = await withData(flags.dataDir, {
             local: async (store) => {
@@ -80,8 +105,15 @@ export function register(program: Command): void {
               'x-closedloop-workspace': '--workspace',
             },
           });
-          if (flags.json) {
+          if (format === 'json' && !flags.output) {
             process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+            return;
+          }
+          if (format) {
+            // beside a server the result came as JSON: its table is rendered here, as the route does
+            const out = await renderReport(report, result, params, format);
+            if (flags.output) await writeFile(flags.output, out.body);
+            else process.stdout.write(out.body);
             return;
           }
           const { headline, rows } = report.table(result, params);

@@ -1,11 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { REPORTS, ReportParamError } from '../../reports/index.js';
+import { Format, renderReport, type ReportFormat } from '../../reports/output.js';
 import type { Store } from '../../store/store.js';
 import { access, workspaceOf } from '../access.js';
 import { ApiError } from '../errors.js';
 
-/** Every report of the registry at GET /api/reports/<name>, its query checked by the report's own schema. */
+/**
+ * Every report of the registry at GET /api/reports/<name>, its query checked by the report's own schema
+ * plus `format` (json, csv, parquet: reports/output.ts).
+ */
 export function reportRoutes(fastify: FastifyInstance, store: Store): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   for (const report of REPORTS) {
@@ -13,16 +17,30 @@ export function reportRoutes(fastify: FastifyInstance, store: Store): void {
       `/api/reports/${report.name}`,
       {
         config: access.secret(),
-        schema: { summary: report.summary, tags: ['reports'], querystring: report.params },
+        schema: {
+          summary: report.summary,
+          tags: ['reports'],
+          querystring: report.params.extend({ format: Format }),
+        },
       },
-      async (req) => {
+      async (req, reply) => {
+        // the schema checked `format` (the registry's params type it as unknown)
+        const { format: given, ...params } = req.query;
+        const format = given as ReportFormat;
+        let result: unknown;
         try {
-          return await report.run({ store, workspaceId: workspaceOf(req).id }, req.query);
+          result = await report.run({ store, workspaceId: workspaceOf(req).id }, params);
         } catch (err) {
           if (err instanceof ReportParamError)
             throw new ApiError(400, 'invalid_query', err.reason, err.field);
           throw err;
         }
+        if (format === 'json') return result;
+        const out = await renderReport(report, result, params, format);
+        return reply
+          .type(out.contentType)
+          .header('content-disposition', `attachment; filename="${out.filename}"`)
+          .send(out.body);
       },
     );
   }

@@ -87,6 +87,8 @@ export interface ListOptions {
   after?: string | null;
   properties?: readonly string[];
   propertiesWithHistory?: readonly string[];
+  /** The archived (deleted) objects instead of the live ones. */
+  archived?: boolean;
 }
 
 /** One page of a list: its objects and the cursor that resumes after them (null: the list is done). */
@@ -283,7 +285,7 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
     const history = opts.propertiesWithHistory ?? BACKFILL_HISTORY[object];
     if (properties.length) query.set('properties', properties.join(','));
     if (history.length) query.set('propertiesWithHistory', history.join(','));
-    query.set('archived', 'false');
+    query.set('archived', String(opts.archived === true));
     return { query, history };
   }
 

@@ -3,8 +3,10 @@
 // `after`); deals found are read again in a batch with their `dealstage` history (search gives no
 // history) and their contacts. One search query can page through at most 10,000 results: before
 // that, the query starts again from the last modification time it reached, so any number of changes
-// is read (those at that very time twice, which stores nothing new). Deletions give no search result;
-// they come by webhook.
+// is read (those at that very time twice, which stores nothing new). Deletions give no search result:
+// the pass ends on the list of archived deals (`archived=true`), whose archive time is at or after the
+// cursor's `since`, so a deal's deletion is stored even with no webhook configured. (HubSpot's
+// archived list cannot be filtered or sorted by that time: the whole list is paged; it is short.)
 //
 //   for await (const page of changedSince(client, { stage: 'contacts', since, window: since, after: null, read: 0 }))
 //     store(page); // page.cursor resumes after it
@@ -20,7 +22,7 @@ import type { HubSpotCrmObject } from './schemas.js';
 
 /** Where an incremental pass stands. JSON, to be stored. */
 export interface ChangesCursor {
-  stage: SearchableList | 'done';
+  stage: SearchableList | 'archived' | 'done';
   /** The pass reads objects modified at or after this (ms). */
   since: number;
   /** The current query's lower bound (ms): `since`, or later once a query reached its 10,000. */
@@ -69,7 +71,27 @@ export class SearchWindowError extends Error {
   }
 }
 
-const NEXT: Record<SearchableList, ChangesCursor['stage']> = { contacts: 'deals', deals: 'done' };
+const NEXT: Record<SearchableList | 'archived', ChangesCursor['stage']> = {
+  contacts: 'deals',
+  deals: 'archived',
+  archived: 'done',
+};
+
+/** When HubSpot archived an object (ms); its last modification when it does not say. */
+const archivedAt = (o: HubSpotCrmObject): number => Date.parse(o.archivedAt ?? o.updatedAt);
+
+/** One page of the archived deals, those archived at or after `since`, and the cursor after it. */
+async function archivedPage(client: HubSpotClient, c: ChangesCursor): Promise<ChangesPage> {
+  for await (const page of client.pages('deals', { archived: true, after: c.after })) {
+    const objects = page.results.filter((d) => d.archived === true && archivedAt(d) >= c.since);
+    const next = page.after
+      ? { ...c, after: page.after }
+      : { ...changesFrom(c.since), stage: NEXT.archived };
+    // an archived deal's contacts are not read: its deletion is matched by the deal's own id
+    return { kind: 'deals', objects, associations: [], cursor: next };
+  }
+  return { kind: 'deals', objects: [], associations: [], cursor: { ...c, stage: 'done' } };
+}
 
 /** Contacts, then deals with their history and contacts, modified since the cursor's `since`. */
 export async function* changedSince(
@@ -80,6 +102,12 @@ export async function* changedSince(
   const resultLimit = options.resultLimit ?? SEARCH_RESULT_LIMIT;
   let c = start;
   while (c.stage !== 'done') {
+    if (c.stage === 'archived') {
+      const page = await archivedPage(client, c);
+      yield page;
+      c = page.cursor;
+      continue;
+    }
     const object: SearchableList = c.stage;
     const most = object === 'deals' ? HISTORY_PAGE_LIMIT : SEARCH_PAGE_LIMIT;
     const limit = Math.max(1, Math.min(most, options.pageSize ?? most, resultLimit));

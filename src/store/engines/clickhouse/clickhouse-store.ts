@@ -8,6 +8,8 @@ import {
   markWebhookReceiptsLoaded,
 } from './webhook-receipts.js';
 import type { DataStore } from '../../data.js';
+import { insightsReads } from '../neutral/insights-reads.js';
+import { queryNeutral } from './dialect.js';
 import { StoreUnavailable } from '../../areas/engine.js';
 import { storeParts } from '../../join.js';
 import type { ChdbLocation, ClickHouseLocation } from '../../store-url.js';
@@ -20,6 +22,7 @@ import {
   explainCostMatch,
   taggingFacts,
 } from './costs.js';
+import { firstTouches, leadQuality, salesCycle } from './pipeline-reports.js';
 import { appendEvents } from './append-events.js';
 import { completeErasure, listErasures, redactionRuns } from './audit-logs.js';
 import {
@@ -77,6 +80,8 @@ import { deriveSessions } from './sessions.js';
 import { checkServerVersion } from './server-version.js';
 import { saveUserAgents, userAgentsToParse } from './user-agents.js';
 import { deleteWorkspaceData } from './workspace-data.js';
+import { funnelCounts, openPipeline, revenueCohorts, revenueSeries } from './pipeline.js';
+import { overviewReport, performanceReport, performanceVisitors } from './reports.js';
 
 /** Where a ClickHouse data plane lives: a server over HTTP(S), or chdb in this process. */
 export type ClickHouseDataLocation = ClickHouseLocation | ChdbLocation;
@@ -133,6 +138,7 @@ export async function openClickHouseData(location: ClickHouseDataLocation): Prom
     ...bind(s, { userAgentsToParse, saveUserAgents }),
     ...bind(s, { appendFxRates, fxRates, fxConvert }),
     ...bind(s, { appendAdCosts, adCosts, adCostTotals, adCostImports }),
+    ...bind(s, { overviewReport, performanceReport, performanceVisitors }),
     ...bind(s, {
       costsReport,
       taggingFacts,
@@ -141,6 +147,7 @@ export async function openClickHouseData(location: ClickHouseDataLocation): Prom
       explainCostMatch,
     }),
     ...bind(s, { deriveSessions }),
+    ...bind(s, { leadQuality, salesCycle, firstTouches }),
     ...clickHouseIdentity(s),
     ...bind(s, {
       attributionInputs,
@@ -186,6 +193,8 @@ export async function openClickHouseData(location: ClickHouseDataLocation): Prom
       replaceRevenueMilestones,
       crmReachedMilestones,
     }),
+    ...bind(s, { openPipeline, revenueSeries, revenueCohorts, funnelCounts }),
+    ...insightsReads((q) => queryNeutral(s.conn, s.database, q)),
   };
   STORES.set(data, s);
   return data;

@@ -99,6 +99,13 @@ const CLICKHOUSE: Omit<Dialect, 'table' | 'tableFinal'> = {
   unnestList: (l) => `arrayJoin(${l})`,
   listJoin: (l, sep) => `arrayStringConcat(${l}, ${sep})`,
   utcDay: (t) => `toDate(${t}, 'UTC')`,
+  utcWeek: (t) => `toMonday(${t}, 'UTC')`,
+  utcMonth: (t) => `toStartOfMonth(${t}, 'UTC')`,
+  // signed, so that a difference of two is never an unsigned wrap-around
+  monthNumber: (d) => `toInt32(toYear(${d}) * 12 + toMonth(${d}) - 1)`,
+  localDay: (t, zone) => `toDate(${t}, ${zone})`,
+  // the exact quantile with linear interpolation, as DuckDB's quantile_cont
+  quantile: (e, q) => `quantileExactInclusive(${q})(${e})`,
 };
 
 /** Renders a neutral query for ClickHouse. */

@@ -80,6 +80,12 @@ export const duckDbDialect: Dialect = {
   listJoin: (l, sep) => `array_to_string(${l}, ${sep})`,
   // a TIMESTAMPTZ's DATE is the session time zone's day: read it as UTC first
   utcDay: (t) => `CAST(timezone('UTC', ${t}) AS DATE)`,
+  // date_trunc's week starts on Monday (ISO)
+  utcWeek: (t) => `CAST(date_trunc('week', timezone('UTC', ${t})) AS DATE)`,
+  utcMonth: (t) => `CAST(date_trunc('month', timezone('UTC', ${t})) AS DATE)`,
+  monthNumber: (d) => `CAST(year(${d}) * 12 + month(${d}) - 1 AS INTEGER)`,
+  localDay: (t, zone) => `CAST(timezone(${zone}, ${t}) AS DATE)`,
+  quantile: (e, q) => `quantile_cont(${e}, ${q})`,
 };
 
 /** Renders a neutral query for DuckDB. */

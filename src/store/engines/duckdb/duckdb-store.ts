@@ -4,6 +4,8 @@
 // data part to another engine's control part).
 import type { ControlStore } from '../../control.js';
 import type { DataStore } from '../../data.js';
+import { insightsReads } from '../neutral/insights-reads.js';
+import { queryNeutral } from './dialect.js';
 import { storeParts } from '../../join.js';
 import {
   attributionFits,
@@ -59,6 +61,7 @@ import {
   explainCostMatch,
   taggingFacts,
 } from './costs-repo.js';
+import { firstTouches, leadQuality, salesCycle } from './pipeline-reports-repo.js';
 import { deviceTimelines } from './identity-devices-repo.js';
 import { identityEdgesReady, identityLinkFacts, saveIdentityEdges } from './identity-edges-repo.js';
 import { appendIdentityLinks, listIdentityLinks } from './identity-links-repo.js';
@@ -128,6 +131,8 @@ import {
   listWorkspaces,
   setWorkspaceSecretHash,
 } from './workspaces-repo.js';
+import { funnelCounts, openPipeline, revenueCohorts, revenueSeries } from './pipeline-repo.js';
+import { overviewReport, performanceReport, performanceVisitors } from './reports-repo.js';
 
 // the engine's own handle on a data part it opened, for engine tests and test helpers only
 const DATABASE = new WeakMap<DataStore, Db>();
@@ -228,6 +233,7 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
     ...bind(db, { userAgentsToParse, saveUserAgents }),
     ...bind(db, { appendFxRates, fxRates, fxConvert }),
     ...bind(db, { appendAdCosts, adCosts, adCostTotals, adCostImports }),
+    ...bind(db, { overviewReport, performanceReport, performanceVisitors }),
     ...bind(db, {
       costsReport,
       taggingFacts,
@@ -236,6 +242,7 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
       explainCostMatch,
     }),
     ...bind(db, { deriveSessions, listSessions, sessionsByChannel }),
+    ...bind(db, { leadQuality, salesCycle, firstTouches }),
     ...bind(db, {
       refreshSeenIdentifiers,
       identityLinkFacts,
@@ -299,7 +306,17 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
       replaceRevenueMilestones,
       crmReachedMilestones,
     }),
+    ...bind(db, { openPipeline, revenueSeries, revenueCohorts, funnelCounts }),
+    ...insightsReads((q) => queryNeutral(db, q)),
   };
   DATABASE.set(data, db);
   return { data, control };
 }
+
+// a report's table as CSV or Parquet, by DuckDB's writers whatever engine holds the data (store/table-export.ts)
+export {
+  exportTable,
+  type ExportColumn,
+  type ExportColumnType,
+  type ExportFormat,
+} from './table-export.js';

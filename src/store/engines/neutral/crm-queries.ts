@@ -55,7 +55,7 @@ const PERSON_OBJECTS = sql`('contact', 'lead')`;
  * field), else its e-mail, else its phone, as the identities table holds them; a deal or activity by
  * its first listed contact that reached one, else by its own e-mails and phones.
  */
-function resolvedCtes(ws: string): Sql {
+export function resolvedCtes(ws: string): Sql {
   const w = p.text(ws);
   return sql`objects AS (
     SELECT DISTINCT source, object_type, object_id FROM ${fn.table('crm_changes')} WHERE workspace_id = ${w}

@@ -488,6 +488,73 @@ describe('neutral SQL on DuckDB and ClickHouse', { timeout: 60_000 }, () => {
     ]);
     assert.deepEqual(c, d);
   });
+
+  test('the UTC week (from Monday) and month of a time, and months apart as signed numbers', async () => {
+    const jan = fn.monthNumber(fn.utcMonth(p.time('2024-01-15T00:00:00Z')));
+    const mar = fn.monthNumber(fn.utcMonth(p.time('2024-03-15T00:00:00Z')));
+    const { d, c } = await both(
+      (t) =>
+        sql`SELECT id, CAST(${fn.utcWeek('seen')} AS VARCHAR) AS week,
+              CAST(${fn.utcMonth('seen')} AS VARCHAR) AS month,
+              ${fn.monthNumber(fn.utcMonth('seen'))} - ${jan} AS since_jan,
+              ${fn.monthNumber(fn.utcMonth('seen'))} - ${mar} AS since_mar
+            FROM ${t} ORDER BY id`,
+    );
+    const out = (rows: Record<string, unknown>[]) =>
+      rows.map((r) => [r.id, r.week, r.month, Number(r.since_jan), Number(r.since_mar)]);
+    // 2024-01-01 is a Monday; 2024-02-29 a Thursday and 2024-03-01 a Friday of the same week
+    assert.deepEqual(out(d), [
+      ['a', '2024-01-01', '2024-01-01', 0, -2],
+      ['b', '2024-01-01', '2024-01-01', 0, -2],
+      ['c', '2024-02-26', '2024-02-01', 1, -1],
+      ['d', '2024-02-26', '2024-03-01', 2, 0],
+    ]);
+    assert.deepEqual(out(c), out(d));
+  });
+
+  test('the day of a time in a time zone', async () => {
+    const { d, c } = await both(
+      (t) =>
+        sql`SELECT id, CAST(${fn.localDay('seen', 'UTC')} AS VARCHAR) AS utc,
+              CAST(${fn.localDay('seen', 'America/New_York')} AS VARCHAR) AS ny,
+              CAST(${fn.localDay('seen', 'Asia/Kolkata')} AS VARCHAR) AS kolkata
+            FROM ${t} ORDER BY id`,
+    );
+    // New York is UTC-5 in winter; Kolkata UTC+5:30 (c: 23:30 UTC on Feb 29th is 05:00 on March 1st)
+    assert.deepEqual(d, [
+      { id: 'a', utc: '2024-01-01', ny: '2024-01-01', kolkata: '2024-01-01' },
+      { id: 'b', utc: '2024-01-01', ny: '2024-01-01', kolkata: '2024-01-01' },
+      { id: 'c', utc: '2024-02-29', ny: '2024-02-29', kolkata: '2024-03-01' },
+      { id: 'd', utc: '2024-03-01', ny: '2024-02-29', kolkata: '2024-03-01' },
+    ]);
+    assert.deepEqual(c, d);
+  });
+
+  test('quantiles interpolated linearly between the nearest values (type 7), per group', async () => {
+    const { d, c } = await both(
+      (t) =>
+        sql`SELECT grp, ${fn.quantile('n', 0.25)} AS q1, ${fn.quantile('n', 0.5)} AS med,
+              ${fn.quantile('n', 0.9)} AS p90, ${fn.quantile('n', 0)} AS lo, ${fn.quantile('n', 1)} AS hi
+            FROM ${t} GROUP BY grp ORDER BY grp`,
+    );
+    // x: 1, 3; y: 2, 7
+    const want = [
+      { grp: 'x', q1: 1.5, med: 2, p90: 2.8, lo: 1, hi: 3 },
+      { grp: 'y', q1: 3.25, med: 4.5, p90: 6.5, lo: 2, hi: 7 },
+    ];
+    const num = (rows: Record<string, unknown>[]) =>
+      rows.map((r) =>
+        Object.fromEntries(
+          Object.entries(r).map(([k, v]) => [
+            k,
+            k === 'grp' ? v : Math.round(Number(v) * 1e9) / 1e9,
+          ]),
+        ),
+      );
+    assert.deepEqual(num(d), want);
+    assert.deepEqual(num(c), want);
+    assert.throws(() => fn.quantile('n', 1.5), /not a quantile/);
+  });
 });
 
 test('render numbers parameters in order and never puts a value into the text', () => {

@@ -137,6 +137,21 @@ export interface Dialect {
   // Money (neutral/crm-queries.ts: a CRM amount converted at its day's rate)
   /** The UTC calendar day of a time, as a DATE (whatever the session's time zone). */
   utcDay(time: string): string;
+  /** The Monday of a time's UTC week (ISO weeks), as a DATE. */
+  utcWeek(time: string): string;
+  /** The first day of a time's UTC month, as a DATE. */
+  utcMonth(time: string): string;
+  /** A DATE's month as a signed integer count of months (year * 12 + month - 1): differences are months apart. */
+  monthNumber(date: string): string;
+  // Reports (src/reports/): days of the workspace's time zone
+  /** The calendar day of a time in an IANA time zone (a trusted literal), as a DATE. */
+  localDay(time: string, zone: string): string;
+  // Distributions (neutral/pipeline-report-queries.ts: the sales cycle)
+  /**
+   * The aggregate `q`-quantile of `e`, interpolated linearly between the two nearest values (R's type 7,
+   * Excel's PERCENTILE.INC), so both engines give the same number for the same values.
+   */
+  quantile(e: string, q: number): string;
 }
 
 /** A piece of a template: a parameter, another query, a dialect function, or raw trusted text. */
@@ -318,6 +333,16 @@ export const fn = {
   listJoin: (list: Piece | string, sep: string) =>
     one((d, l) => d.listJoin(l, d.literal(sep)), list),
   utcDay: (time: Piece | string) => one((d, t) => d.utcDay(t), time),
+  utcWeek: (time: Piece | string) => one((d, t) => d.utcWeek(t), time),
+  utcMonth: (time: Piece | string) => one((d, t) => d.utcMonth(t), time),
+  monthNumber: (date: Piece | string) => one((d, x) => d.monthNumber(x), date),
+  /** The day of a time in the zone (checked as an IANA zone before it gets here: it is a literal). */
+  localDay: (time: Piece | string, zone: string) =>
+    one((d, t) => d.localDay(t, d.literal(zone)), time),
+  quantile: (e: Piece | string, q: number) => {
+    if (!(q >= 0 && q <= 1)) throw new Error(`not a quantile: ${q}`);
+    return one((d, x) => d.quantile(x, q), e);
+  },
 };
 
 /** A constant as an SQL string literal (both engines: quotes doubled; backslashes are literal in neither's patterns we write). */

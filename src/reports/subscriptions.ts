@@ -1,0 +1,197 @@
+// `subscriptions`: MRR, ARR, the MRR movements, customer churn and lifetime value by the first touch
+// (source and campaign by default) of each Stripe customer's person (issue 17; docs/reports.md,
+// "subscriptions"). The MRR is the revenue layer's, from the Stripe facts in the workspace's currency
+// (derive/stripe-report.ts, docs/revenue.md): its histories and movements are derived in TypeScript from
+// the facts' payloads on every read, as /api/revenue/mrr does (there is no stored MRR table to query);
+// each person's first touch is read in the engine (store.firstTouches), and the customer months are
+// summed per group here.
+import { z } from 'zod';
+import {
+  MOVEMENT_KINDS,
+  mrrReport,
+  type MovementKind,
+  type MrrCustomerMonth,
+} from '../derive/stripe-report.js';
+import {
+  NO_TOUCHPOINT,
+  TOUCH_DIMENSIONS,
+  type TouchGroup,
+} from '../store/areas/pipeline-reports.js';
+import { groupColumns, groupKey, rate, touchGroupBy } from './first-touch.js';
+import { round2 } from './params.js';
+import { defineReport, ReportParamError } from './report.js';
+
+/** The group of a Stripe customer no identifier matched to a person. */
+export const UNMATCHED = '(unmatched customer)';
+const MAX_MONTHS = 120;
+
+const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month, YYYY-MM');
+const monthOf = (t: number) => new Date(t).toISOString().slice(0, 7);
+function addMonths(month: string, n: number): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return monthOf(Date.UTC(y, m - 1 + n, 1));
+}
+
+const params = z
+  .object({
+    from: Month.optional().describe('first month (default: 11 months before to)'),
+    to: Month.optional().describe('last month, inclusive (default: this month, UTC)'),
+    groupBy: touchGroupBy(['source', 'campaign']),
+  })
+  .strict();
+
+export interface SubscriptionGroup {
+  group: TouchGroup;
+  /** Customers paying at the end of `to`. */
+  customers: number;
+  /** MRR at the end of `to`, and twelve times it. */
+  mrr: number;
+  arr: number;
+  /** MRR at the start of `from`. */
+  startMrr: number;
+  /** The range's movements by kind (contraction and churn negative). */
+  movements: Record<MovementKind, number>;
+  netNewMrr: number;
+  newCustomers: number;
+  churnedCustomers: number;
+  /** Customers paying at the start of a month, summed over the range's months: those who could churn. */
+  customerMonths: number;
+  /** churnedCustomers / customerMonths: the share of paying customers lost in a month. */
+  monthlyChurnRate: number | null;
+  /** Average MRR per paying customer at the end of `to`. */
+  arpa: number | null;
+  /** arpa / monthlyChurnRate: what a customer pays over an expected lifetime (null without churn). */
+  ltv: number | null;
+}
+
+type Sums = Omit<
+  SubscriptionGroup,
+  'group' | 'arr' | 'netNewMrr' | 'monthlyChurnRate' | 'arpa' | 'ltv'
+>;
+
+const emptySums = (): Sums => ({
+  customers: 0,
+  mrr: 0,
+  startMrr: 0,
+  movements: Object.fromEntries(MOVEMENT_KINDS.map((k) => [k, 0])) as Record<MovementKind, number>,
+  newCustomers: 0,
+  churnedCustomers: 0,
+  customerMonths: 0,
+});
+
+/** One customer's months (converted to the workspace's currency) added to a group's sums. */
+function addCustomer(s: Sums, months: readonly MrrCustomerMonth[], from: string, to: string) {
+  const conv = months.flatMap((m) => (m.converted ? [{ ...m, c: m.converted }] : []));
+  const first = conv.find((m) => m.month === from);
+  const last = conv.find((m) => m.month === to);
+  s.startMrr += first?.c.startMrr ?? 0;
+  s.mrr += last?.c.mrr ?? 0;
+  if ((last?.c.mrr ?? 0) > 0) s.customers++;
+  for (const m of conv) {
+    for (const k of MOVEMENT_KINDS) s.movements[k] += m.c.movements[k];
+    if (m.c.movements.new_business > 0) s.newCustomers++;
+    if (m.churned) s.churnedCustomers++;
+    if (m.c.startMrr > 0) s.customerMonths++;
+  }
+}
+
+function finish(group: TouchGroup, s: Sums): SubscriptionGroup {
+  const mrr = round2(s.mrr);
+  const churn = rate(s.churnedCustomers, s.customerMonths);
+  const arpa = s.customers === 0 ? null : round2(s.mrr / s.customers);
+  return {
+    group,
+    ...s,
+    mrr,
+    arr: round2(s.mrr * 12),
+    startMrr: round2(s.startMrr),
+    movements: Object.fromEntries(MOVEMENT_KINDS.map((k) => [k, round2(s.movements[k])])) as Record<
+      MovementKind,
+      number
+    >,
+    netNewMrr: round2(MOVEMENT_KINDS.reduce((t, k) => t + s.movements[k], 0)),
+    monthlyChurnRate: churn,
+    arpa,
+    // from the unrounded churn, so the value does not move with the rate's display
+    ltv:
+      arpa === null || s.churnedCustomers === 0
+        ? null
+        : round2(s.mrr / s.customers / (s.churnedCustomers / s.customerMonths)),
+  };
+}
+
+export const subscriptions = defineReport({
+  name: 'subscriptions',
+  summary: 'MRR, ARR, movements, churn and LTV of Stripe customers by first touch',
+  params,
+  async run({ store, workspaceId }, p) {
+    const to = p.to ?? monthOf(Date.now());
+    const from = p.from ?? addMonths(to, -11);
+    if (from > to) throw new ReportParamError('to', 'must not be before from');
+    if (addMonths(from, MAX_MONTHS - 1) < to)
+      throw new ReportParamError('from', `at most ${MAX_MONTHS} months before to`);
+    const mrr = await mrrReport(store, workspaceId, { from, to, perCustomer: true });
+    const rows = mrr.customers ?? [];
+    const persons = [...new Set(rows.flatMap((r) => (r.personId ? [r.personId] : [])))];
+    const touches = await store.firstTouches(workspaceId, persons);
+    const all = (v: string): TouchGroup => Object.fromEntries(TOUCH_DIMENSIONS.map((d) => [d, v]));
+    const groupOf = (personId: string | null): TouchGroup => {
+      if (personId === null) return all(UNMATCHED);
+      return touches.get(personId) ?? all(NO_TOUCHPOINT);
+    };
+    const byCustomer = new Map<string, MrrCustomerMonth[]>();
+    for (const r of rows)
+      byCustomer.set(r.customerId, [...(byCustomer.get(r.customerId) ?? []), r]);
+    const groups = new Map<string, { group: TouchGroup; sums: Sums }>();
+    const total = emptySums();
+    for (const months of byCustomer.values()) {
+      const full = groupOf(months[0]!.personId);
+      const group = Object.fromEntries(p.groupBy.map((d) => [d, full[d]])) as TouchGroup;
+      const k = groupKey(p.groupBy, group);
+      const g = groups.get(k) ?? { group, sums: emptySums() };
+      addCustomer(g.sums, months, from, to);
+      addCustomer(total, months, from, to);
+      groups.set(k, g);
+    }
+    return {
+      from,
+      to,
+      currency: mrr.currency,
+      groupBy: p.groupBy,
+      rows: [...groups.values()]
+        .map((g) => finish(g.group, g.sums))
+        .sort(
+          (a, b) =>
+            b.mrr - a.mrr ||
+            groupKey(p.groupBy, a.group).localeCompare(groupKey(p.groupBy, b.group)),
+        ),
+      total: finish({}, total),
+      /** Customers whose currency had no rate on a day they needed: left out whole (revenue.md). */
+      missingRates: mrr.missingRates,
+      matching: mrr.matching,
+    };
+  },
+  table(r) {
+    return {
+      headline: `subscriptions ${r.from} to ${r.to} in ${r.currency}: MRR ${r.total.mrr}, ARR ${r.total.arr}, ${r.total.customers} customers, monthly churn ${r.total.monthlyChurnRate ?? '-'}${r.missingRates.length ? ' (customers without an exchange rate left out: missingRates)' : ''}`,
+      rows: r.rows.map((x) => ({
+        ...groupColumns(r.groupBy, x.group),
+        customers: x.customers,
+        mrr: x.mrr,
+        arr: x.arr,
+        'start mrr': x.startMrr,
+        'new business': x.movements.new_business,
+        expansion: x.movements.expansion,
+        contraction: x.movements.contraction,
+        churn: x.movements.churn,
+        reactivation: x.movements.reactivation,
+        'net new mrr': x.netNewMrr,
+        'new customers': x.newCustomers,
+        'churned customers': x.churnedCustomers,
+        'monthly churn rate': x.monthlyChurnRate,
+        arpa: x.arpa,
+        ltv: x.ltv,
+      })),
+    };
+  },
+});

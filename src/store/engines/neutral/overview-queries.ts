@@ -1,0 +1,61 @@
+// The overview's one query, written once for every engine (docs/reports.md, "overview"): visits of the
+// range and their visitors, milestones reached in the range (counted, with their value), and the spend of
+// the range's days, summed for the range or per day of the workspace's time zone. Nothing here depends on
+// an attribution model: these are the totals every model's credits add up to.
+import {
+  REPORT_MILESTONES,
+  type OverviewQuery,
+  type OverviewRow,
+  type ReportMilestone,
+} from '../../areas/reports.js';
+import { matchCtes } from './costs-queries.js';
+import { perMilestone, sessionPersonsSql } from './report-units.js';
+import { fn, join, p, sql, type Sql } from './sql.js';
+
+const NO_TEXT = sql`nullif('', '')`;
+const ZERO = sql`CAST(0 AS DOUBLE)`;
+const NO_MILESTONE = sql`''`;
+
+export function overviewSql(ws: string, q: OverviewQuery): Sql {
+  const w = p.text(ws);
+  const from = p.time(new Date(q.fromAt));
+  const to = p.time(new Date(q.toAt));
+  const day = (t: string) => sql`CAST(${fn.localDay(t, q.timezone)} AS VARCHAR)`;
+  const byDay = q.byDay ? sql`u_day, ` : sql``;
+  return sql`WITH ${matchCtes(ws, q)},
+  units AS (
+    SELECT ${day('s.started_at')} AS u_day, 1 AS visit, coalesce(sp.person_id, s.anonymous_id) AS visitor,
+      ${NO_MILESTONE} AS milestone, ${ZERO} AS u_value, ${ZERO} AS u_cost
+    FROM ${fn.table('sessions')} s
+      LEFT JOIN (${sessionPersonsSql(ws, q.fromAt, q.toAt)}) sp ON sp.session_id = s.session_id
+    WHERE s.workspace_id = ${w} AND s.page_views > 0 AND s.started_at >= ${from} AND s.started_at < ${to}
+    UNION ALL
+    SELECT ${day('m.reached_at')}, 0, ${NO_TEXT}, m.milestone, coalesce(m.value, 0), ${ZERO}
+    FROM ${fn.table('milestones')} m
+    WHERE m.workspace_id = ${w} AND m.reached_at >= ${from} AND m.reached_at < ${to}
+    UNION ALL
+    SELECT day, 0, ${NO_TEXT}, ${NO_MILESTONE}, ${ZERO}, cost FROM spend WHERE unrated = 0)
+  SELECT ${byDay}sum(visit) AS m_sessions, ${fn.countDistinct('visitor')} AS m_visitors,
+    ${join(perMilestone('milestone', '1', 'r'), ', ')},
+    sum(CASE WHEN milestone = 'opportunity' THEN u_value ELSE 0 END) AS m_pipeline,
+    sum(CASE WHEN milestone = 'customer' THEN u_value ELSE 0 END) AS m_revenue,
+    sum(u_cost) AS m_spend
+  FROM units${q.byDay ? sql` GROUP BY u_day ORDER BY u_day` : sql``}`;
+}
+
+const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
+
+export const toOverviewRow =
+  (q: OverviewQuery) =>
+  (r: Record<string, unknown>): OverviewRow => ({
+    ...(q.byDay ? { day: String(r.u_day) } : {}),
+    visitors: num(r.m_visitors),
+    sessions: num(r.m_sessions),
+    reached: Object.fromEntries(REPORT_MILESTONES.map((m) => [m, num(r[`r_${m}`])])) as Record<
+      ReportMilestone,
+      number
+    >,
+    pipeline: num(r.m_pipeline),
+    revenue: num(r.m_revenue),
+    spend: num(r.m_spend),
+  });

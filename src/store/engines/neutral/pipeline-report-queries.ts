@@ -1,0 +1,279 @@
+// The pipeline reports' SQL, written once for every engine (docs/reports.md): leads by first touch with
+// their qualification, disqualification and lost deals (lead-quality), the days of each step of the
+// sales cycle (sales-cycle), and persons' first touches (subscriptions). Each person enters the funnel at
+// their first milestone of any kind; their first touch is their first visit (the earliest session with a
+// page view), as the opportunities, revenue and funnel reports have it (pipeline-queries.ts).
+import {
+  NO_TOUCHPOINT,
+  NOT_SET,
+  TOUCH_DIMENSIONS,
+  type CycleStep,
+  type LeadQualityCounts,
+  type LeadQualityQuery,
+  type LostReasonCount,
+  type PipelineRange,
+  type SalesCycleQuery,
+  type SalesCycleStats,
+  type TouchDimension,
+  type TouchGroup,
+} from '../../areas/pipeline-reports.js';
+import { resolvedCtes } from './crm-queries.js';
+import { spanHoldsRange } from './lead-queries.js';
+import { fn, join, p, raw, sql, type Sql } from './sql.js';
+
+const DAY_MS = 86_400_000;
+/** Trusted text (a column or alias we wrote) as a query piece join() takes. */
+const text = (t: string): Sql => sql`${raw(t)}`;
+const start = (day: string) => p.time(`${day}T00:00:00.000Z`);
+const after = (day: string) => p.time(new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS));
+/** `t` within the range's days (to inclusive). */
+const inRange = (t: string, r: PipelineRange) =>
+  sql`(${raw(t)} >= ${start(r.from)} AND ${raw(t)} < ${after(r.to)})`;
+
+/**
+ * The first touch of every person of the CTE `cohort` (person_id, entered_at): their first visit, the
+ * earliest session with a page view of one of their anonymous ids (a shared device's only within the
+ * person's span), as CTEs `first_session` and `touch` (person_id, touched_at: NULL for none, and
+ * t_<dimension> for each touch dimension).
+ */
+function touchCtes(ws: string): Sql {
+  const w = p.text(ws);
+  const dim = (d: TouchDimension) =>
+    text(`CASE WHEN s.session_id IS NULL THEN '${NO_TOUCHPOINT}'
+        WHEN s.${d} IS NULL OR s.${d} = '' THEN '${NOT_SET}' ELSE s.${d} END AS t_${d}`);
+  return sql`cohort_sessions AS (
+    SELECT i.person_id AS person_id, s.session_id AS session_id, s.started_at AS started_at
+    FROM ${fn.table('sessions')} s
+    JOIN (SELECT person_id, value, from_at, until_at FROM ${fn.table('identities')}
+          WHERE workspace_id = ${w} AND kind = 'anonymous_id'
+            AND person_id IN (SELECT person_id FROM cohort)) i
+      -- the span as a range: DuckDB plans the OR form as a nested loop (lead-queries.ts)
+      ON i.value = s.anonymous_id AND ${spanHoldsRange('i', 's.started_at')}
+    WHERE s.workspace_id = ${w} AND s.page_views > 0
+  ),
+  first_session AS (
+    SELECT c.person_id AS person_id,
+      ${fn.argMin('cs.session_id', '(cs.started_at, cs.session_id)')} AS session_id
+    FROM cohort c
+    LEFT JOIN cohort_sessions cs ON cs.person_id = c.person_id
+    GROUP BY c.person_id
+  ),
+  touch AS (
+    SELECT f.person_id AS person_id, s.started_at AS touched_at,
+      ${join(TOUCH_DIMENSIONS.map(dim), ',\n      ')}
+    FROM first_session f
+    LEFT JOIN (SELECT session_id, started_at, ${raw(TOUCH_DIMENSIONS.join(', '))}
+      FROM ${fn.table('sessions')} WHERE workspace_id = ${w}) s ON s.session_id = f.session_id
+  )`;
+}
+
+const groupSelect = (dims: readonly TouchDimension[]) =>
+  dims.map((d) => text(`t.t_${d} AS g_${d}`));
+const groupBy = (dims: readonly TouchDimension[]) => dims.map((d) => text(`t.t_${d}`));
+const groupOf = (dims: readonly TouchDimension[], r: Record<string, unknown>): TouchGroup =>
+  Object.fromEntries(dims.map((d) => [d, String(r[`g_${d}`])]));
+/** `, g_a, g_b` for a select or group list after other items (nothing for no dimensions). */
+const more = (items: readonly Sql[]) => (items.length ? sql`, ${join(items, ', ')}` : sql``);
+
+/** The CTEs lead quality reads: the cohort of the range with its milestones, touches, CRM states. */
+function leadQualityCtes(ws: string, q: LeadQualityQuery): Sql {
+  const w = p.text(ws);
+  const reached = (m: string) => sql`max(CASE WHEN milestone = ${p.text(m)} THEN 1 ELSE 0 END)`;
+  const latest = (col: string) => fn.argMax(col, '(c.occurred_at, c.key)');
+  return sql`WITH ${resolvedCtes(ws)},
+  cohort AS (
+    SELECT person_id, min(reached_at) AS entered_at,
+      max(CASE WHEN milestone <> 'lead' THEN 1 ELSE 0 END) AS is_qualified,
+      ${reached('mql')} AS is_mql, ${reached('sql')} AS is_sql,
+      ${reached('opportunity')} AS is_opportunity, ${reached('customer')} AS is_customer
+    FROM ${fn.table('milestones')} WHERE workspace_id = ${w}
+    GROUP BY person_id
+    HAVING ${inRange('min(reached_at)', q)}
+  ),
+  ${touchCtes(ws)},
+  contact_states AS (
+    SELECT c.source AS source, c.object_type AS object_type, c.object_id AS object_id,
+      ${latest('c.stage')} AS stage
+    FROM ${fn.table('crm_changes')} c
+    WHERE c.workspace_id = ${w} AND c.change = 'lifecycle_stage' AND c.object_type IN ('contact', 'lead')
+    GROUP BY c.source, c.object_type, c.object_id
+  ),
+  disqualified AS (
+    SELECT r.person_id AS person_id,
+      max(CASE WHEN ${fn.inList(fn.lower(fn.trimChars('cs.stage', ' ')), p.texts(q.disqualifiedStages))}
+        THEN 1 ELSE 0 END) AS is_disqualified
+    FROM contact_states cs
+    JOIN resolved r ON r.source = cs.source AND r.object_type = cs.object_type
+      AND r.object_id = cs.object_id
+    WHERE r.person_id IS NOT NULL
+    GROUP BY r.person_id
+  ),
+  deal_states AS (
+    SELECT c.source AS source, c.object_id AS deal_id, ${latest('c.outcome')} AS outcome,
+      ${latest('c.lost_reason')} AS lost_reason, ${latest('r.person_id')} AS person_id
+    FROM ${fn.table('crm_changes')} c
+    LEFT JOIN resolved r ON r.source = c.source AND r.object_type = c.object_type
+      AND r.object_id = c.object_id
+    WHERE c.workspace_id = ${w} AND c.object_type = 'deal' AND c.change = 'deal_stage'
+    GROUP BY c.source, c.object_id
+  ),
+  person_deals AS (
+    SELECT person_id, ${fn.countAll()} AS deals_n, ${fn.countIf(`outcome = 'won'`)} AS won_n,
+      ${fn.countIf(`outcome = 'lost'`)} AS lost_n
+    FROM deal_states WHERE person_id IS NOT NULL GROUP BY person_id
+  )`;
+}
+
+/** Leads of the range by first touch: counts at each step, disqualified, deals by outcome. */
+export function leadQualitySql(ws: string, q: LeadQualityQuery): Sql {
+  return sql`${leadQualityCtes(ws, q)}
+  SELECT ${fn.countAll()} AS leads_n, sum(c.is_qualified) AS qualified_n, sum(c.is_mql) AS mql_n,
+    sum(c.is_sql) AS sql_n, sum(c.is_opportunity) AS opportunity_n, sum(c.is_customer) AS customer_n,
+    sum(coalesce(d.is_disqualified, 0)) AS disqualified_n, sum(coalesce(pd.deals_n, 0)) AS deals_total,
+    sum(coalesce(pd.won_n, 0)) AS won_total, sum(coalesce(pd.lost_n, 0)) AS lost_total
+    ${more(groupSelect(q.groupBy))}
+  FROM cohort c
+  JOIN touch t ON t.person_id = c.person_id
+  LEFT JOIN disqualified d ON d.person_id = c.person_id
+  LEFT JOIN person_deals pd ON pd.person_id = c.person_id
+  ${q.groupBy.length ? sql`GROUP BY ${join(groupBy(q.groupBy), ', ')}` : sql``}
+  ORDER BY leads_n DESC${more(q.groupBy.map((d) => text(`g_${d}`)))}`;
+}
+
+export const toLeadQualityCounts =
+  (dims: readonly TouchDimension[]) =>
+  (r: Record<string, unknown>): LeadQualityCounts => ({
+    group: groupOf(dims, r),
+    leads: Number(r.leads_n),
+    qualified: Number(r.qualified_n),
+    mqls: Number(r.mql_n),
+    sqls: Number(r.sql_n),
+    opportunities: Number(r.opportunity_n),
+    customers: Number(r.customer_n),
+    disqualified: Number(r.disqualified_n),
+    deals: Number(r.deals_total),
+    wonDeals: Number(r.won_total),
+    lostDeals: Number(r.lost_total),
+  });
+
+/** The lost deals of the range's leads, by first touch and reason. */
+export function lostReasonsSql(ws: string, q: LeadQualityQuery): Sql {
+  return sql`${leadQualityCtes(ws, q)}
+  SELECT ds.lost_reason AS reason, ${fn.countAll()} AS deals_n ${more(groupSelect(q.groupBy))}
+  FROM deal_states ds
+  JOIN cohort c ON c.person_id = ds.person_id
+  JOIN touch t ON t.person_id = c.person_id
+  WHERE ds.outcome = 'lost'
+  GROUP BY ds.lost_reason${more(groupBy(q.groupBy))}
+  ORDER BY deals_n DESC, reason${more(q.groupBy.map((d) => text(`g_${d}`)))}`;
+}
+
+export const toLostReason =
+  (dims: readonly TouchDimension[]) =>
+  (r: Record<string, unknown>): LostReasonCount => ({
+    group: groupOf(dims, r),
+    reason: r.reason === null || r.reason === undefined ? null : String(r.reason),
+    deals: Number(r.deals_n),
+  });
+
+/** Days between two times. */
+const days = (from: string, to: string) =>
+  sql`(${fn.epochMs(to)} - ${fn.epochMs(from)}) / ${p.float(DAY_MS)}`;
+
+/**
+ * The days of each sales-cycle step by first touch: a step counts a person whose step ended in the range
+ * (touch to lead: entering the funnel; lead to opportunity: the opportunity; the others: the customer
+ * milestone), and whose two moments came in order.
+ */
+export function salesCycleSql(ws: string, q: SalesCycleQuery): Sql {
+  const w = p.text(ws);
+  const at = (m: string) =>
+    sql`min(CASE WHEN milestone = ${p.text(m)} THEN reached_at ELSE NULL END)`;
+  const step = (name: CycleStep, from: string, to: string) =>
+    sql`SELECT c.person_id AS person_id, ${p.text(name)} AS step, ${days(from, to)} AS days
+    FROM cohort c JOIN touch t ON t.person_id = c.person_id
+    WHERE ${raw(from)} IS NOT NULL AND ${raw(to)} IS NOT NULL AND ${raw(to)} >= ${raw(from)}
+      AND ${inRange(to, q)}`;
+  const bucket = (i: number) => {
+    const lo = q.buckets[i]!;
+    const hi = q.buckets[i + 1];
+    const cond =
+      hi === undefined
+        ? sql`st.days >= ${p.float(lo)}`
+        : sql`st.days >= ${p.float(lo)} AND st.days < ${p.float(hi)}`;
+    return sql`sum(CASE WHEN ${cond} THEN 1 ELSE 0 END) AS h${raw(String(i))}`;
+  };
+  return sql`WITH cohort AS (
+    SELECT person_id, min(reached_at) AS entered_at, ${at('opportunity')} AS opportunity_at,
+      ${at('customer')} AS customer_at
+    FROM ${fn.table('milestones')} WHERE workspace_id = ${w}
+    GROUP BY person_id
+    HAVING ${inRange('min(reached_at)', q)} OR ${inRange(`min(CASE WHEN milestone = 'opportunity' THEN reached_at ELSE NULL END)`, q)}
+      OR ${inRange(`min(CASE WHEN milestone = 'customer' THEN reached_at ELSE NULL END)`, q)}
+  ),
+  ${touchCtes(ws)},
+  steps AS (
+    ${step('touch_to_lead', 't.touched_at', 'c.entered_at')}
+    UNION ALL
+    ${step('lead_to_opportunity', 'c.entered_at', 'c.opportunity_at')}
+    UNION ALL
+    ${step('opportunity_to_customer', 'c.opportunity_at', 'c.customer_at')}
+    UNION ALL
+    ${step('touch_to_customer', 't.touched_at', 'c.customer_at')}
+  )
+  SELECT st.step AS step_name, ${fn.countAll()} AS persons_n, min(st.days) AS d_min,
+    ${fn.quantile('st.days', 0.25)} AS d_p25, ${fn.quantile('st.days', 0.5)} AS d_p50,
+    ${fn.quantile('st.days', 0.75)} AS d_p75, ${fn.quantile('st.days', 0.9)} AS d_p90,
+    avg(st.days) AS d_mean, max(st.days) AS d_max,
+    ${join(
+      q.buckets.map((_, i) => bucket(i)),
+      ', ',
+    )}
+    ${more(groupSelect(q.groupBy))}
+  FROM steps st JOIN touch t ON t.person_id = st.person_id
+  GROUP BY st.step${more(groupBy(q.groupBy))}
+  ORDER BY step_name, persons_n DESC${more(q.groupBy.map((d) => text(`g_${d}`)))}`;
+}
+
+export const toSalesCycleStats =
+  (q: SalesCycleQuery) =>
+  (r: Record<string, unknown>): SalesCycleStats => ({
+    step: String(r.step_name) as CycleStep,
+    group: groupOf(q.groupBy, r),
+    persons: Number(r.persons_n),
+    min: Number(r.d_min),
+    p25: Number(r.d_p25),
+    median: Number(r.d_p50),
+    p75: Number(r.d_p75),
+    p90: Number(r.d_p90),
+    mean: Number(r.d_mean),
+    max: Number(r.d_max),
+    histogram: q.buckets.map((_, i) => Number(r[`h${i}`])),
+  });
+
+/** These persons' first touches, every dimension (persons without a milestone are left out). */
+export function firstTouchesSql(ws: string, persons: readonly string[]): Sql {
+  const w = p.text(ws);
+  return sql`WITH cohort AS (
+    SELECT person_id, min(reached_at) AS entered_at
+    FROM ${fn.table('milestones')}
+    WHERE workspace_id = ${w} AND ${fn.inSet('person_id', p.texts(persons))}
+    GROUP BY person_id
+  ),
+  ${touchCtes(ws)}
+  SELECT person_id, ${raw(TOUCH_DIMENSIONS.map((d) => `t_${d}`).join(', '))} FROM touch
+  ORDER BY person_id`;
+}
+
+export const toFirstTouch = (
+  rows: readonly Record<string, unknown>[],
+): Map<string, Record<TouchDimension, string>> =>
+  new Map(
+    rows.map((r) => [
+      String(r.person_id),
+      Object.fromEntries(TOUCH_DIMENSIONS.map((d) => [d, String(r[`t_${d}`])])) as Record<
+        TouchDimension,
+        string
+      >,
+    ]),
+  );
