@@ -121,6 +121,11 @@ export async function walkRoutes(shard: number, shards: number): Promise<void> {
         headers: { ...(hasBody ? { 'content-type': 'application/json' } : {}), ...c.headers },
         ...(hasBody ? { body: JSON.stringify({ made: 'up' }) } : {}),
       });
+      // a stream (the realtime report's SSE) is admitted once its headers come: no end to wait for
+      if ((res.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
+        await res.body?.cancel();
+        return { status: res.status };
+      }
       const text = await res.text();
       bodies.push(text);
       let error: { code?: string; field?: string } | undefined;
