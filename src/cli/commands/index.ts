@@ -18,6 +18,7 @@ import { register as connect } from './connect.js';
 import { register as sync } from './sync.js';
 import { register as costs } from './costs.js';
 import { register as goals } from './goals.js';
+import { register as user } from './user.js';
 
 /** Every sub-command registers itself here, in the order `--help` lists them. */
 export function registerCommands(program: Command): void {
@@ -40,4 +41,5 @@ export function registerCommands(program: Command): void {
   simulate(program);
   costs(program);
   goals(program);
+  user(program);
 }
