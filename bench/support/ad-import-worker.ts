@@ -1,15 +1,15 @@
 // One ad-cost import step in a fresh process, so its peak memory is its own (DuckDB store). Modes:
 //   parse FILE                       csv-parse over the file alone, streamed, cells counted (the baseline)
-//   read FILE PLATFORM               the platform's reader alone (src/sources/ads/read-file.ts), no store
+//   read FILE PLATFORM               the platform's reader alone, streamed (src/sources/ads/read-file.ts), no store
 //   cli FILE DIR PLATFORM ACCOUNT    `closedloop import ads FILE --platform P --account A --workspace W
 //                                    --data-dir DIR` end to end on a fresh store: read, checked, stored
 // Prints {"seconds", "rows", "cells", "peakRssMiB"}: rows are CSV records for parse, cost rows otherwise.
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import { runCli } from '../../src/cli/main.js';
 import {
   AD_FILE_PLATFORMS,
-  readAdFile,
+  streamAdFile,
   type AdFilePlatform,
 } from '../../src/sources/ads/read-file.js';
 import { openStore } from '../../src/store/open.js';
@@ -44,9 +44,9 @@ if (mode === 'parse') {
   seconds = (performance.now() - t0) / 1000;
 } else if (mode === 'read') {
   const t0 = performance.now();
-  const read = readAdFile(platformOf(rest[0]), readFileSync(file));
+  const read = await streamAdFile(platformOf(rest[0]), createReadStream(file));
+  for await (const _ of read.rows) rows++;
   seconds = (performance.now() - t0) / 1000;
-  rows = read.rows.length;
 } else if (mode === 'cli') {
   const [dir, platform, account] = rest as [string, string, string];
   const store = await openStore(dir, {});

@@ -24,6 +24,7 @@ import { ConnectorError } from './errors.js';
 import type { OpenedConnector } from './settings.js';
 import type { SyncClientOptions } from './sync.js';
 import type { AdConnectorName } from './vendors.js';
+import { adAccountKey } from '../sources/ads/account-key.js';
 
 /** What an ad platform's reader is given: the connector (secrets opened) and the clients' knobs. */
 export interface AdReadContext {
@@ -52,12 +53,6 @@ export interface AdPlatformConnector {
   required(c: OpenedConnector): string[];
   reader(ctx: AdReadContext): AdReader;
 }
-
-const accountKey = (id: string) =>
-  id
-    .trim()
-    .replace(/^act_|^urn:li:sponsoredAccount:/, '')
-    .replace(/-/g, '');
 
 const option = (c: OpenedConnector, key: string): string | undefined =>
   typeof c.options[key] === 'string' ? c.options[key] : undefined;
@@ -207,5 +202,5 @@ export function adAccountOf(name: AdConnectorName, c: OpenedConnector): string {
       `the ${name} connector lacks ${missing.join('; ')} (set with PUT /api/connectors/${name} or closedloop connect)`,
       missing[0]!.split(/[ ,]/)[0],
     );
-  return accountKey(account!);
+  return adAccountKey(account!);
 }

@@ -27,6 +27,9 @@ import { crmImportRoutes } from './routes/crm-import.js';
 import { adCostsRoutes } from './routes/ad-costs.js';
 import { channelsRoutes } from './routes/channels.js';
 import { costsRoutes } from './routes/costs.js';
+import { goalsRoutes } from './routes/goals.js';
+import { realtimeStreamRoutes } from './routes/realtime-stream.js';
+import { LiveLoads } from './live-loads.js';
 import { ingestStatusRoutes } from './routes/ingest-status.js';
 import { ingestRetryRoutes } from './routes/ingest-retry.js';
 import { inspectRoutes } from './routes/inspect.js';
@@ -46,6 +49,8 @@ import { holdLeasesAs } from '../store/lease.js';
 import { resolveSecretKey } from '../config/secret-key.js';
 import { secretBox } from '../util/secret-box.js';
 import { connectorsRoutes } from './routes/connectors.js';
+import { authRoutes } from './routes/auth.js';
+import { usersRoutes } from './routes/users.js';
 import { hooksRoutes } from './routes/hooks.js';
 import { ReceiptLoader, type ReceiptLoaderOptions } from '../connectors/receipt-loader.js';
 import { recordStripeReceipts } from '../derive/stripe-record.js';
@@ -132,6 +137,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const deriver = new LiveDeriver(deps.store, deps.logger);
   // the loader goes on at its own pace; a stored segment is deleted once the derive of its ids has run
   loader.onLoaded((loaded) => deriver.enqueue(loaded.affected));
+  // the realtime stream hears of each load (it never waits: the derive keeps the pace)
+  const liveLoads = new LiveLoads();
+  loader.onLoaded((loaded) => liveLoads.emit(loaded.affected.keys()));
   await loader.start(); // events acknowledged before a crash are loaded before we serve again
   const flushDerived = async () => {
     await loader.flush();
@@ -164,6 +172,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await crmImportRoutes(app, deps.store);
   await adCostsRoutes(app, deps.store);
   costsRoutes(app, deps.store);
+  goalsRoutes(app, deps.store);
+  realtimeStreamRoutes(app, deps.store, liveLoads);
   ingestStatusRoutes(app, deps.store);
   ingestRetryRoutes(app, deps.store);
   inspectRoutes(app, deps.store);
@@ -217,6 +227,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     notify: (ws: string, vendor: string) => receipts.notify(ws, vendor),
   });
   await trackerRoute(app, deps.config.trackerPath);
+  authRoutes(app, deps.store);
+  usersRoutes(app, deps.store);
   // acknowledged events reach the store, and are derived (their segments deleted), before it closes;
   // the data-driven refits last, so a stop cut short by its deadline has the persons derived, or keeps
   // the segments for the next start

@@ -22,6 +22,7 @@ import type { StripeStore } from './areas/stripe.js';
 import type { PipelineStore } from './areas/pipeline.js';
 import type { ReportsStore } from './areas/reports.js';
 import type { PipelineReportsStore } from './areas/pipeline-reports.js';
+import type { InsightsStore } from './areas/insights.js';
 import type { FirstTouchStore } from './areas/first-touch.js';
 
 /**
@@ -54,4 +55,5 @@ export interface DataStore
     PipelineStore,
     ReportsStore,
     PipelineReportsStore,
+    InsightsStore,
     FirstTouchStore {}

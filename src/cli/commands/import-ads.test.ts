@@ -44,7 +44,7 @@ test(
       assert.equal(meta.code, 0, meta.stderr);
       assert.equal(
         meta.stdout,
-        `${insights}: 3 rows of meta account act_1234567890, 2024-05-01..2024-05-02 (USD 1927.35); replaces earlier imports of those days\n`,
+        `${insights}: 3 rows of meta account 1234567890, 2024-05-01..2024-05-02 (USD 1927.35); replaces earlier imports of those days\n`,
       );
       const ms = await cli([report, '--platform', 'microsoft', '--account', '180001', '--json']);
       assert.equal(ms.code, 0, ms.stderr);
@@ -74,7 +74,7 @@ test(
         assert.ok(there.stderr.startsWith(`via the running server at ${url}\n`), there.stderr);
         assert.match(
           there.stdout,
-          /3 rows of meta account act_1234567890, 2024-05-01\.\.2024-05-02 \(USD 1927\.35\)/,
+          /3 rows of meta account 1234567890, 2024-05-01\.\.2024-05-02 \(USD 1927\.35\)/,
         );
         const badThere = await cli([bad, '--platform', 'meta', '--account', 'act_1234567890']);
         assert.equal(badThere.code, 2);

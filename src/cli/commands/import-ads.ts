@@ -1,8 +1,8 @@
 // `closedloop import ads FILE...`: an ad platform's costs into a workspace (docs/costs.md), each file
-// a saved API answer or the platform's CSV export, read all or nothing and recorded as an import of its
+// a saved API answer or the platform's CSV export, read as it comes (bounded memory), all or nothing and recorded as an import of its
 // period (a re-import of the period replaces it). On the store this process opens, or through the
 // running server's POST /api/ad-costs, with the same report.
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
@@ -43,7 +43,8 @@ async function importHere(store: Store, file: string, o: Options): Promise<AdImp
     throw new UsageError(`${field}: ${issue.message}`, FLAGS[field] ?? 'FILE');
   }
   try {
-    return await importAdFile(store, o.workspace, query.data, readFileSync(file), file);
+    // read as it comes: a file of any size in bounded memory
+    return await importAdFile(store, o.workspace, query.data, createReadStream(file), file);
   } catch (err) {
     if (err instanceof AdImportError)
       throw new UsageError(`${file}: ${err.message}`, FLAGS[err.where] ?? 'FILE');

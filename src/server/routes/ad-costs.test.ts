@@ -44,7 +44,8 @@ test(
       assert.deepEqual(metaBody, {
         importId: metaBody.importId,
         platform: 'meta',
-        account: 'act_1234567890',
+        // the account as the store keys it, however it was written
+        account: '1234567890',
         format: 'api-json',
         from: '2024-05-01',
         to: '2024-05-02',
@@ -82,6 +83,13 @@ test(
       }
       const afterCsv = await spendBy();
       assert.equal(afterCsv['google/USD'], 25_550_000);
+      // the same account written without its dashes is the same account: replaced, not added
+      const bare = await post(
+        'platform=google&account=1234567890',
+        fixture('google', 'ui-campaign-by-day.csv'),
+      );
+      assert.equal(bare.status, 200, await bare.clone().text());
+      assert.equal((await spendBy())['google/USD'], 25_550_000);
       assert.equal(afterCsv['linkedin/USD'], 325_304_600);
       // the UI export has Brand only (Generic's 8.07 on May 1 is not in it): that day restated without it
       assert.equal(afterCsv['microsoft/USD'], 1_184_500_000 + 97_310_000);
@@ -119,12 +127,13 @@ test(
       assert.equal(err.code, 'invalid_ad_file');
       assert.equal(err.field, 'line 14, column Spend');
       assert.match(err.message, /not an amount: "97,31,0"/);
-      assert.equal((await s.store.adCostImports(ws)).length, 9);
+      assert.equal((await s.store.adCostImports(ws)).length, 10);
 
       for (const [query, field] of [
         ['platform=tiktok&account=1', 'platform'],
         ['platform=meta&account=', 'account'],
         ['platform=linkedin&account=5123', 'currency'],
+        ['platform=google&account=---', 'account'],
         ['platform=google&account=1&from=May', 'from'],
       ] as const) {
         const r = await post(query, fixture('linkedin', 'ad-analytics-campaign-daily.json'));

@@ -2,17 +2,25 @@
 // holds the data): a saved API answer or the platform's CSV export, read all or nothing, recorded as an
 // import of its period, so a re-import of the period replaces it (docs/costs.md).
 import { basename } from 'node:path';
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AD_FILE_PLATFORMS, AdImportError, readAdFile } from '../../sources/ads/read-file.js';
-import { adCostProblem, newAdCostImportId } from '../../store/areas/ad-costs.js';
+import { AD_FILE_PLATFORMS, AdImportError, streamAdFile } from '../../sources/ads/read-file.js';
+import {
+  adCostPeriodProblem,
+  adCostRowsProblem,
+  newAdCostImportId,
+  type AdCostRow,
+} from '../../store/areas/ad-costs.js';
 import type { Store } from '../../store/store.js';
 import { access, workspaceOf } from '../access.js';
 import { ApiError } from '../errors.js';
+import { adAccountKey } from '../../sources/ads/account-key.js';
 
-// a year of daily keyword-level costs of a large account is tens of MB
-const AD_FILE_LIMIT = 200 * 1024 * 1024;
+// Not a memory bound (the body is read as it comes, a batch at a time): what one request may make the
+// server read. A year of daily keyword-level costs of a large account is tens to hundreds of MB.
+export const AD_FILE_LIMIT = 2 * 1024 ** 3;
 const FILE_TYPES = [
   'application/octet-stream',
   'application/zip',
@@ -25,7 +33,12 @@ const FILE_TYPES = [
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'is not a day as YYYY-MM-DD');
 export const AdImportQuery = z.object({
   platform: z.enum(AD_FILE_PLATFORMS),
-  account: z.string().trim().min(1, 'is empty').max(200),
+  account: z
+    .string()
+    .trim()
+    .min(1, 'is empty')
+    .max(200)
+    .refine((a) => adAccountKey(a) !== '', 'names no account id'),
   currency: z
     .string()
     .transform((s) => s.toUpperCase())
@@ -59,68 +72,132 @@ export const microsText = (m: number): string =>
       : ''
   }`;
 
+/** Rows a batch: each staged in one write, so a file's rows are never all in memory (DuckDB binds a batch as lists, some 7 KiB a row at its peak: 20,000 rows a batch peaked 140 MiB above the store's own, 5,000 some 70). */
+export const AD_IMPORT_BATCH = 5_000;
+
+/** A file's bytes as they come: a Buffer (a test, the Demo) or a stream (a file, a request body). */
+export type AdFileBytes = Buffer | AsyncIterable<Uint8Array>;
+
+const piecesOf = (bytes: AdFileBytes): AsyncIterable<Uint8Array> =>
+  Buffer.isBuffer(bytes)
+    ? (async function* () {
+        yield bytes;
+      })()
+    : bytes;
+
 /**
- * Reads one file and records it as an import of its period (the route's work, and the CLI's when no
- * server holds the data); a file that cannot be read, or rows the store would refuse, are an
- * AdImportError naming where.
+ * Reads one file as it comes and records it as an import of its period (the route's work, and the CLI's
+ * when no server holds the data). Its rows are staged in batches while it is read, invisible to every
+ * read, and put in effect by the import's record once the whole file has been read; a file that fails
+ * anywhere (a bad cell on its last line, the store refusing a row) has its staged rows deleted, and is
+ * an AdImportError naming where. Memory: a batch and the reader's window, whatever the file's size.
  */
 export async function importAdFile(
   store: Store,
   workspaceId: string,
   q: z.infer<typeof AdImportQuery>,
-  bytes: Buffer,
+  bytes: AdFileBytes,
   fileName: string,
 ): Promise<AdImportResult> {
-  const file = readAdFile(q.platform, bytes, q);
-  const importId = newAdCostImportId();
-  const imp = {
-    importId,
+  const file = await streamAdFile(q.platform, piecesOf(bytes), q);
+  const staged = {
+    importId: newAdCostImportId(),
     platform: q.platform,
-    accountId: q.account,
-    from: file.from,
-    to: file.to,
-    source: `${file.format === 'csv' ? 'csv' : 'json'}:${basename(fileName)}`,
+    accountId: adAccountKey(q.account),
   };
-  // the readers check what the store does; this keeps a slip of theirs a 400, not a 500
-  const problem = adCostProblem(imp, file.rows);
-  if (problem) throw new AdImportError('file', problem);
-  const stored = await store.appendAdCosts(workspaceId, imp, file.rows);
   const spend = new Map<string, number>();
-  for (const r of file.rows) spend.set(r.currency, (spend.get(r.currency) ?? 0) + r.costMicros);
-  return {
-    importId,
-    platform: q.platform,
-    account: q.account,
-    format: file.format,
-    from: file.from,
-    to: file.to,
-    rows: stored.rows,
-    spend: [...spend].sort().map(([currency, m]) => ({ currency, amount: microsText(m) })),
+  let rows = 0;
+  let stagedAny = false;
+  let first: string | undefined;
+  let last: string | undefined;
+  let batch: AdCostRow[] = [];
+  const flush = async () => {
+    // the readers check what the store does; this keeps a slip of theirs a 400, not a 500
+    const problem = adCostRowsProblem(batch);
+    if (problem) throw new AdImportError('file', problem);
+    stagedAny = true;
+    await store.stageAdCosts(workspaceId, staged, batch);
+    rows += batch.length;
+    batch = [];
   };
+  try {
+    for await (const r of file.rows) {
+      batch.push(r);
+      spend.set(r.currency, (spend.get(r.currency) ?? 0) + r.costMicros);
+      if (first === undefined || r.date < first) first = r.date;
+      if (last === undefined || r.date > last) last = r.date;
+      if (batch.length >= AD_IMPORT_BATCH) await flush();
+    }
+    if (batch.length > 0) await flush();
+    const { from, to } = file.period();
+    const imp = {
+      ...staged,
+      from,
+      to,
+      source: `${file.format === 'csv' ? 'csv' : 'json'}:${basename(fileName)}`,
+    };
+    const problem = adCostPeriodProblem(imp);
+    if (problem) throw new AdImportError('file', problem);
+    if ((first !== undefined && first < from) || (last !== undefined && last > to))
+      throw new AdImportError('file', `rows of ${first}..${last} are outside ${from}..${to}`);
+    await store.commitAdCosts(workspaceId, imp, rows);
+    return {
+      importId: staged.importId,
+      platform: q.platform,
+      account: staged.accountId,
+      format: file.format,
+      from,
+      to,
+      rows,
+      spend: [...spend].sort().map(([currency, m]) => ({ currency, amount: microsText(m) })),
+    };
+  } catch (err) {
+    // nothing of a failed file is left: its staged rows go (they were in effect on no day meanwhile)
+    // (should the delete fail too, the rows stay invisible: no import record names them)
+    if (stagedAny) await store.discardAdCosts(workspaceId, staged.importId).catch(() => undefined);
+    throw err;
+  }
 }
+
+/** The request body as it comes, refused (413) past the limit. */
+async function* bodyOf(body: AsyncIterable<Uint8Array>, limit: number) {
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > limit)
+      throw new ApiError(
+        413,
+        'payload_too_large',
+        `the file is over ${limit} bytes: split it by period`,
+        'body',
+      );
+    yield chunk;
+  }
+}
+
+const isStream = (b: unknown): b is Readable => b instanceof Readable;
 
 export async function adCostsRoutes(fastify: FastifyInstance, store: Store): Promise<void> {
   const secret = access.secret();
   await fastify.register(async (scope) => {
-    scope.addContentTypeParser(
-      FILE_TYPES,
-      { parseAs: 'buffer', bodyLimit: AD_FILE_LIMIT },
-      (_r, body, done) => done(null, body),
-    );
+    // the body is handed on unread: the import reads it as it arrives (bounded memory, any size)
+    scope.addContentTypeParser(FILE_TYPES, (_r, payload, done) => done(null, payload));
     scope.withTypeProvider<ZodTypeProvider>().post(
       '/api/ad-costs',
       {
         config: secret,
-        bodyLimit: AD_FILE_LIMIT,
         schema: {
           summary:
-            "Import an ad platform's costs from one file (application/octet-stream): a saved API answer or its CSV export; re-importing a period replaces it",
+            "Import an ad platform's costs from one file (application/octet-stream, read as it arrives): a saved API answer or its CSV export; re-importing a period replaces it",
           querystring: AdImportQuery,
         },
       },
       async (req): Promise<AdImportResult> => {
         const ws = workspaceOf(req);
-        if (!Buffer.isBuffer(req.body))
+        // an empty body never reaches the parser: an empty file, refused as such by the reader
+        const empty =
+          req.body === undefined && FILE_TYPES.includes(req.headers['content-type'] ?? '');
+        if (!isStream(req.body) && !empty)
           throw new ApiError(
             415,
             'unsupported_media_type',
@@ -128,7 +205,13 @@ export async function adCostsRoutes(fastify: FastifyInstance, store: Store): Pro
             'content-type',
           );
         try {
-          return await importAdFile(store, ws.id, req.query, req.body, req.query.file ?? 'upload');
+          return await importAdFile(
+            store,
+            ws.id,
+            req.query,
+            isStream(req.body) ? bodyOf(req.body, AD_FILE_LIMIT) : Buffer.alloc(0),
+            req.query.file ?? 'upload',
+          );
         } catch (err) {
           if (err instanceof AdImportError)
             throw new ApiError(400, 'invalid_ad_file', err.message, err.where);

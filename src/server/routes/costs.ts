@@ -14,6 +14,7 @@ import { GoogleAdsRowError } from '../../sources/google-ads/stream.js';
 import type { Store } from '../../store/store.js';
 import { access, workspaceOf } from '../access.js';
 import { ApiError, invalidRules } from '../errors.js';
+import { adAccountKey } from '../../sources/ads/account-key.js';
 
 const ExplainQuery = z.object({
   session: z.string({ error: 'is required' }).min(1, 'is required').max(200),
@@ -141,7 +142,7 @@ export function costsRoutes(fastify: FastifyInstance, store: Store): void {
       const q = req.query;
       return store.appendAdClicks(
         workspaceOf(req).id,
-        { platform: q.platform, accountId: q.account },
+        { platform: q.platform, accountId: adAccountKey(q.account) },
         rows,
       );
     },

@@ -1,8 +1,11 @@
 // What the ad platforms' CSV exports have in common, read once: the records with their line numbers,
 // the separator sniffed (`,`, `;` in localised exports, tabs in "Excel" downloads), and numbers as a
-// marketer's locale writes them ("1,234.50", "1.234,50", "1 234,50", "--").
+// marketer's locale writes them ("1,234.50", "1.234,50", "1 234,50", "--"). A file is read record by
+// record (csvLinesOf streams it through csv-parse, csvLines reads a whole text) into a platform's
+// AdCsvReader, so an import holds a bounded window of the file, never all of it.
+import { CsvError, parse as parseStream, type Options } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
-import { AdFileError, decimalToMicros } from './records.js';
+import { AdFileError, decimalToMicros, type AdCostRecord } from './records.js';
 
 export interface CsvLine {
   record: string[];
@@ -25,24 +28,145 @@ export function sniffDelimiter(text: string): ',' | ';' | '\t' {
   return semis > commas ? ';' : ',';
 }
 
+const csvOptions = (delimiter: string): Options => ({
+  delimiter,
+  relax_column_count: true,
+  relax_quotes: false,
+  skip_empty_lines: true,
+  trim: true,
+  info: true,
+});
+
+// csv-parse stops at what is not CSV (an unclosed quote): a bad file, never a failure of ours
+const notCsv = (e: unknown) =>
+  new AdFileError(
+    (e as { lines?: number }).lines ?? 0,
+    'file',
+    `not readable as CSV: ${(e as Error).message}`,
+  );
+
+type Parsed = { record: string[]; info: { lines: number } };
+const lineOf = ({ record, info }: Parsed): CsvLine => ({ record, line: info.lines });
+const hasCells = ({ record }: CsvLine) => record.some((c) => c !== '');
+
 /** The file's records (empty lines skipped, cells trimmed); not CSV at all is an AdFileError. */
 export function csvLines(text: string, delimiter = sniffDelimiter(text)): CsvLine[] {
   try {
-    const out = parse(text.replace(/^\uFEFF/, ''), {
-      delimiter,
-      relax_column_count: true,
-      relax_quotes: false,
-      skip_empty_lines: true,
-      trim: true,
-      info: true,
-    }) as unknown as { record: string[]; info: { lines: number } }[];
-    return out
-      .map(({ record, info }) => ({ record, line: info.lines }))
-      .filter(({ record }) => record.some((c) => c !== ''));
+    const out = parse(text.replace(/^\uFEFF/, ''), csvOptions(delimiter)) as unknown as Parsed[];
+    return out.map(lineOf).filter(hasCells);
   } catch (e) {
-    const line = (e as { lines?: number }).lines ?? 0;
-    throw new AdFileError(line, 'file', `not readable as CSV: ${(e as Error).message}`);
+    throw notCsv(e);
   }
+}
+
+/** The records of a text arriving in pieces, as csvLines reads them, streamed through csv-parse. */
+export async function* csvLinesOf(
+  text: AsyncIterable<string>,
+  delimiter: string,
+): AsyncGenerator<CsvLine> {
+  const parser = parseStream({ ...csvOptions(delimiter), bom: true });
+  // fed as the records are taken: csv-parse's buffer is the only look-ahead, so memory stays bounded
+  const feed = (async () => {
+    for await (const chunk of text) {
+      if (parser.destroyed) return;
+      if (!parser.write(chunk))
+        await new Promise<void>((resolve) => {
+          const go = () => {
+            parser.off('drain', go).off('close', go);
+            resolve();
+          };
+          parser.on('drain', go).on('close', go);
+        });
+    }
+    parser.end();
+  })();
+  // a failure of the source ends the parse with it (and is thrown where the records are taken)
+  feed.catch((e: unknown) => parser.destroy(e as Error));
+  try {
+    for await (const p of parser as AsyncIterable<Parsed>) {
+      const l = lineOf(p);
+      if (hasCells(l)) yield l;
+    }
+    await feed;
+  } catch (e) {
+    throw e instanceof CsvError ? notCsv(e) : e;
+  } finally {
+    parser.destroy();
+  }
+}
+
+/**
+ * A platform's export read record by record: what precedes the header (a title, a date range, notes) is
+ * kept until the header comes, then every record is a cost row or a line it skips (total rows, a
+ * copyright footer), told apart by the record itself, so nothing after the header is held back.
+ */
+export interface AdCsvReader {
+  /** The field separator the reader expects (sniffed from the file's head). */
+  delimiter: ',' | ';' | '\t';
+  /** Takes the file's next record: a cost row, or undefined for a line that is not one. */
+  take(l: CsvLine): AdCostRecord | undefined;
+  /** After the last record: the period the file states, the accounts it names; throws what a file lacks. */
+  end(): { from?: string; to?: string; accounts?: string[] };
+}
+
+/** How much of a file's beginning (characters) its format and separator are sniffed from. */
+export const HEAD = 64 * 1024;
+
+/** Records a file may have before its header; a file with more has no header we know. */
+export const PREAMBLE_LIMIT = 100;
+
+/**
+ * The header phase every reader shares: records until `isHeader` takes one are its preamble, then
+ * `start` (given the header and the preamble) returns what reads each record after it.
+ */
+export function headerThenRows(
+  isHeader: (record: readonly string[]) => boolean,
+  noHeader: string,
+  start: (
+    header: CsvLine,
+    preamble: readonly CsvLine[],
+  ) => (l: CsvLine) => AdCostRecord | undefined,
+): { take(l: CsvLine): AdCostRecord | undefined; header(): CsvLine } {
+  let preamble: CsvLine[] = [];
+  let header: CsvLine | undefined;
+  let rows: ((l: CsvLine) => AdCostRecord | undefined) | undefined;
+  return {
+    take(l) {
+      if (rows) return rows(l);
+      if (isHeader(l.record)) {
+        header = l;
+        rows = start(l, preamble);
+        preamble = [];
+        return undefined;
+      }
+      preamble.push(l);
+      if (preamble.length > PREAMBLE_LIMIT) throw new AdFileError(1, 'header', noHeader);
+      return undefined;
+    },
+    header() {
+      if (!header) throw new AdFileError(1, 'header', noHeader);
+      return header;
+    },
+  };
+}
+
+/** A reader over a whole text: the rows, and the period the file states, else its rows' first and last day. */
+export function readWhole(
+  reader: AdCsvReader,
+  text: string,
+): { rows: AdCostRecord[]; from: string; to: string; accounts: string[] } {
+  const rows: AdCostRecord[] = [];
+  for (const l of csvLines(text, reader.delimiter)) {
+    const r = reader.take(l);
+    if (r) rows.push(r);
+  }
+  const stated = reader.end();
+  const span =
+    stated.from !== undefined && stated.to !== undefined
+      ? { from: stated.from, to: stated.to }
+      : spanOf(rows.map((r) => r.date));
+  // end() refuses a file with neither rows nor a period, so there is a span here
+  return { rows, ...span!, accounts: stated.accounts ?? [] };
 }
 
 /** A cell that says "nothing": empty, `--`, `-`. */

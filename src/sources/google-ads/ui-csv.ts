@@ -4,9 +4,9 @@
 // rows, then total rows ("Total: Account", "Total: Search" ...). Values as the UI shows them in English:
 // thousands separators, "--" for none, days as 2026-09-01, 09/01/2026 or Sep 1, 2026; cost in major
 // units. "Excel CSV" downloads are UTF-16 with tabs: decodeExport reads both. All or nothing: the first
-// value that cannot be read stops the file with its line and column.
-import { parse } from 'csv-parse/sync';
+// value that cannot be read stops the file with its line and column. Read record by record (ads/csv.ts).
 import { AdFileError, decimalToMicros, type AdCostRecord } from '../ads/records.js';
+import { HEAD, headerThenRows, readWhole, type AdCsvReader } from '../ads/csv.js';
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
@@ -69,121 +69,121 @@ export interface GoogleAdsCsv {
   to: string;
 }
 
-/** Reads an export; `currency` is the account's, needed when the file has no "Currency code" column. */
-export function readGoogleAdsCsv(text: string, opts: { currency?: string } = {}): GoogleAdsCsv {
-  const first = text.split('\n').find((l) => l.trim() !== '') ?? '';
-  const delimiter = text.includes('\t') && !first.includes(',') ? '\t' : ',';
-  // csv-parse stops at what is not CSV (an unclosed quote): a bad file, never a failure of ours
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(text, {
-      delimiter,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      trim: true,
-      info: true,
-    }) as unknown as { record: string[]; info: { lines: number } }[];
-  } catch (e) {
-    const line = (e as { lines?: number }).lines ?? 0;
-    throw new AdFileError(line, 'file', `not readable as CSV: ${(e as Error).message}`);
-  }
-  let period: { from: string; to: string } | undefined;
-  const h = records.findIndex(({ record }) => {
-    const names = record.map((c) => COLUMNS[c.toLowerCase()]);
-    return names.includes('campaign') && names.includes('cost') && names.includes('day');
-  });
-  if (h < 0)
-    throw new AdFileError(
-      1,
-      'header',
-      'no header with Day, Campaign and Cost (export the report with a Day segment)',
-    );
-  for (const { record } of records.slice(0, h)) {
-    const range = /^(.+?) - (.+)$/.exec(record.join(','));
-    const [a, b] = [range && uiDay(range[1]!), range && uiDay(range[2]!)];
-    if (a && b) period = { from: a, to: b };
-  }
-  const header = records[h]!.record.map((c) => COLUMNS[c.toLowerCase()]);
-  const col = (name: string) => header.indexOf(name);
+const NO_HEADER = 'no header with Day, Campaign and Cost (export the report with a Day segment)';
+
+/**
+ * The reader of an export, record by record (ads/csv.ts); `head` is the file's beginning, for its
+ * separator; `currency` is the account's, needed when the file has no "Currency code" column.
+ */
+export function googleAdsCsvReader(head: string, opts: { currency?: string } = {}): AdCsvReader {
+  const first = head.split('\n').find((l) => l.trim() !== '') ?? '';
+  const delimiter = head.includes('\t') && !first.includes(',') ? '\t' : ',';
   const currencyOpt = opts.currency?.toUpperCase();
-  if (col('currency') < 0 && (currencyOpt === undefined || !/^[A-Z]{3}$/.test(currencyOpt)))
-    throw new AdFileError(
-      records[h]!.info.lines,
-      'header',
-      "no Currency code column: give the account's currency (e.g. --currency USD)",
-    );
-  const rows: AdCostRecord[] = [];
-  for (const { record, info } of records.slice(h + 1)) {
-    const line = info.lines;
-    if (/^total/i.test(record[0] ?? '')) continue;
-    const names = records[h]!.record;
-    const cell = (name: string): string | undefined => {
-      const i = col(name);
-      return i < 0 ? undefined : (record[i] ?? '');
-    };
-    const none = (v: string | undefined) =>
-      v === undefined || v === '' || v === '--' || v === ' --';
-    const text = (name: string): string | null => (none(cell(name)) ? null : cell(name)!);
-    const count = (name: string): number => {
-      const v = cell(name);
-      if (none(v)) return 0;
-      const n = v!.replace(/,/g, '');
-      if (!/^\d+$/.test(n))
-        throw new AdFileError(line, names[col(name)]!, `not a whole number: "${v}"`);
-      return Number(n);
-    };
-    const decimal = (name: string): number => {
-      const v = cell(name);
-      if (none(v)) return 0;
-      const n = v!.replace(/,/g, '');
-      if (!/^\d+(\.\d+)?$/.test(n))
-        throw new AdFileError(line, names[col(name)]!, `not a number: "${v}"`);
-      return Number(n);
-    };
-    const date = uiDay(cell('day') ?? '');
-    if (date === undefined)
-      throw new AdFileError(line, names[col('day')]!, `not a day: "${cell('day')}"`);
-    const campaign = text('campaign');
-    if (campaign === null) throw new AdFileError(line, names[col('campaign')]!, 'is empty');
-    const costText = (cell('cost') ?? '').replace(/,/g, '');
-    const costMicros = none(cell('cost')) ? 0 : decimalToMicros(costText);
-    if (costMicros === undefined)
-      throw new AdFileError(line, names[col('cost')]!, `not an amount: "${cell('cost')}"`);
-    const currency = (text('currency') ?? currencyOpt ?? '').toUpperCase();
-    if (!/^[A-Z]{3}$/.test(currency))
-      throw new AdFileError(line, names[col('currency')] ?? 'Currency code', 'not a currency code');
-    rows.push({
-      date,
-      currency,
-      campaignId: text('campaignId') ?? `name:${campaign}`,
-      campaignName: campaign,
-      adGroupId: text('adGroupId') ?? (text('adGroup') === null ? null : `name:${text('adGroup')}`),
-      adGroupName: text('adGroup'),
-      adId: text('adId'),
-      adName: text('ad'),
-      keyword: text('keyword'),
-      matchType: text('matchType'),
-      impressions: count('impressions'),
-      clicks: count('clicks'),
-      costMicros,
-      conversions: decimal('conversions'),
-      conversionValue: decimal('conversionValue'),
-    });
-  }
-  const days = rows.map((r) => r.date).sort();
-  if (period === undefined && days.length === 0)
-    throw new AdFileError(
-      records[h]!.info.lines,
-      'Day',
-      'no rows and no date range: nothing to import',
-    );
-  const span = period ?? { from: days[0]!, to: days.at(-1)! };
-  for (const r of rows)
-    if (r.date < span.from || r.date > span.to)
-      throw new AdFileError(
-        0,
-        'Day',
-        `${r.date} is outside the report's range ${span.from}..${span.to}`,
-      );
-  return { rows, ...span };
+  let period: { from: string; to: string } | undefined;
+  let rows = 0;
+  const none = (v: string | undefined) => v === undefined || v === '' || v === '--' || v === ' --';
+  const phase = headerThenRows(
+    (record) => {
+      const names = record.map((c) => COLUMNS[c.toLowerCase()]);
+      return names.includes('campaign') && names.includes('cost') && names.includes('day');
+    },
+    NO_HEADER,
+    (h, preamble) => {
+      for (const { record } of preamble) {
+        const range = /^(.+?) - (.+)$/.exec(record.join(','));
+        const [a, b] = [range && uiDay(range[1]!), range && uiDay(range[2]!)];
+        if (a && b) period = { from: a, to: b };
+      }
+      const names = h.record;
+      const header = names.map((c) => COLUMNS[c.toLowerCase()]);
+      const col = (name: string) => header.indexOf(name);
+      if (col('currency') < 0 && (currencyOpt === undefined || !/^[A-Z]{3}$/.test(currencyOpt)))
+        throw new AdFileError(
+          h.line,
+          'header',
+          "no Currency code column: give the account's currency (e.g. --currency USD)",
+        );
+      return ({ record, line }) => {
+        if (/^total/i.test(record[0] ?? '')) return undefined;
+        const cell = (name: string): string | undefined => {
+          const i = col(name);
+          return i < 0 ? undefined : (record[i] ?? '');
+        };
+        const text = (name: string): string | null => (none(cell(name)) ? null : cell(name)!);
+        const count = (name: string): number => {
+          const v = cell(name);
+          if (none(v)) return 0;
+          const n = v!.replace(/,/g, '');
+          if (!/^\d+$/.test(n))
+            throw new AdFileError(line, names[col(name)]!, `not a whole number: "${v}"`);
+          return Number(n);
+        };
+        const decimal = (name: string): number => {
+          const v = cell(name);
+          if (none(v)) return 0;
+          const n = v!.replace(/,/g, '');
+          if (!/^\d+(\.\d+)?$/.test(n))
+            throw new AdFileError(line, names[col(name)]!, `not a number: "${v}"`);
+          return Number(n);
+        };
+        const date = uiDay(cell('day') ?? '');
+        if (date === undefined)
+          throw new AdFileError(line, names[col('day')]!, `not a day: "${cell('day')}"`);
+        if (period && (date < period.from || date > period.to))
+          throw new AdFileError(
+            line,
+            names[col('day')]!,
+            `${date} is outside the report's range ${period.from}..${period.to}`,
+          );
+        const campaign = text('campaign');
+        if (campaign === null) throw new AdFileError(line, names[col('campaign')]!, 'is empty');
+        const costText = (cell('cost') ?? '').replace(/,/g, '');
+        const costMicros = none(cell('cost')) ? 0 : decimalToMicros(costText);
+        if (costMicros === undefined)
+          throw new AdFileError(line, names[col('cost')]!, `not an amount: "${cell('cost')}"`);
+        const currency = (text('currency') ?? currencyOpt ?? '').toUpperCase();
+        if (!/^[A-Z]{3}$/.test(currency))
+          throw new AdFileError(
+            line,
+            names[col('currency')] ?? 'Currency code',
+            'not a currency code',
+          );
+        rows++;
+        return {
+          date,
+          currency,
+          campaignId: text('campaignId') ?? `name:${campaign}`,
+          campaignName: campaign,
+          adGroupId:
+            text('adGroupId') ?? (text('adGroup') === null ? null : `name:${text('adGroup')}`),
+          adGroupName: text('adGroup'),
+          adId: text('adId'),
+          adName: text('ad'),
+          keyword: text('keyword'),
+          matchType: text('matchType'),
+          impressions: count('impressions'),
+          clicks: count('clicks'),
+          costMicros,
+          conversions: decimal('conversions'),
+          conversionValue: decimal('conversionValue'),
+        };
+      };
+    },
+  );
+  return {
+    delimiter,
+    take: phase.take,
+    end() {
+      const h = phase.header();
+      if (period === undefined && rows === 0)
+        throw new AdFileError(h.line, 'Day', 'no rows and no date range: nothing to import');
+      return period ?? {};
+    },
+  };
+}
+
+/** Reads a whole export (the streamed import uses googleAdsCsvReader). */
+export function readGoogleAdsCsv(text: string, opts: { currency?: string } = {}): GoogleAdsCsv {
+  const { rows, from, to } = readWhole(googleAdsCsvReader(text.slice(0, HEAD), opts), text);
+  return { rows, from, to };
 }

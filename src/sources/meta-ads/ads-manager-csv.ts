@@ -5,7 +5,14 @@
 // French and Spanish ones are mapped) and use `;` with decimal commas. All or nothing: the first value
 // that cannot be read stops the file with its line and column.
 import { AdFileError, type AdCostRecord } from '../ads/records.js';
-import { cellReader, csvLines, sniffDelimiter, spanOf } from '../ads/csv.js';
+import {
+  cellReader,
+  HEAD,
+  headerThenRows,
+  readWhole,
+  sniffDelimiter,
+  type AdCsvReader,
+} from '../ads/csv.js';
 
 // header (lower case, without the currency in brackets) to our field
 const COLUMNS: Record<string, string> = {
@@ -88,74 +95,93 @@ export interface MetaCsv {
   to: string;
 }
 
-/** Reads an export; `currency` is the account's, when neither a label nor a column gives it. */
-export function readMetaAdsCsv(text: string, opts: { currency?: string } = {}): MetaCsv {
-  const delimiter = sniffDelimiter(text);
+const NO_HEADER = 'no header with Campaign name and Amount spent (CUR)';
+
+/** The reader of an export, record by record (ads/csv.ts); `head` is the file's beginning. */
+export function metaAdsCsvReader(head: string, opts: { currency?: string } = {}): AdCsvReader {
+  const delimiter = sniffDelimiter(head);
   const decimalComma = delimiter === ';';
-  const lines = csvLines(text, delimiter);
-  const h = lines.findIndex(({ record }) => {
-    const f = record.map((c) => fieldOf(c).field);
-    return f.includes('campaign') && f.includes('spend');
-  });
-  if (h < 0)
-    throw new AdFileError(1, 'header', 'no header with Campaign name and Amount spent (CUR)');
-  const header = lines[h]!.record;
-  const fields = header.map((c) => fieldOf(c).field);
-  const labelCurrency = header.map((c) => fieldOf(c).currency).find((c) => c !== undefined);
-  const hasDay = fields.includes('day') || (fields.includes('start') && fields.includes('end'));
-  if (!hasDay)
-    throw new AdFileError(
-      lines[h]!.line,
-      'header',
-      'no Day or Reporting starts/ends columns (export with the "By day" breakdown)',
-    );
-  const fallback = (labelCurrency ?? opts.currency)?.toUpperCase();
-  if (!fields.includes('currency') && (fallback === undefined || !/^[A-Z]{3}$/.test(fallback)))
-    throw new AdFileError(
-      lines[h]!.line,
-      header[fields.indexOf('spend')]!,
-      "no currency in the label or a Currency column: give the account's currency",
-    );
-  const rows: AdCostRecord[] = [];
-  for (const l of lines.slice(h + 1)) {
-    const c = cellReader(header, fields, l, decimalComma);
-    const campaign = c.text('campaign');
-    // Ads Manager ends with a summary row (no campaign, the totals): not a day's cost
-    if (campaign === null && c.text('campaignId') === null) continue;
-    if (campaign === null) throw c.bad('campaign', 'is empty');
-    let date: string | null;
-    if (c.has('day')) date = c.text('day');
-    else {
-      date = c.text('start');
-      if (date !== c.text('end'))
-        throw c.bad('end', `differs from the start (${date}): export with the "By day" breakdown`);
-    }
-    if (date === null || !/^\d{4}-\d{2}-\d{2}$/.test(date))
-      throw c.bad(c.has('day') ? 'day' : 'start', `not a day as YYYY-MM-DD: "${date ?? ''}"`);
-    const currency = (c.text('currency') ?? fallback ?? '').toUpperCase();
-    if (!/^[A-Z]{3}$/.test(currency)) throw c.bad('currency', 'not a currency code');
-    const adSet = c.text('adSet');
-    const ad = c.text('ad');
-    rows.push({
-      date,
-      currency,
-      campaignId: c.text('campaignId') ?? `name:${campaign}`,
-      campaignName: campaign,
-      adGroupId: c.text('adSetId') ?? (adSet === null ? null : `name:${adSet}`),
-      adGroupName: adSet,
-      adId: c.text('adId') ?? (ad === null ? null : `name:${ad}`),
-      adName: ad,
-      keyword: null,
-      matchType: null,
-      impressions: c.count('impressions'),
-      clicks: c.has('clicks') ? c.count('clicks') : c.count('linkClicks'),
-      costMicros: c.micros('spend'),
-      conversions: c.decimal('conversions'),
-      conversionValue: c.decimal('conversionValue'),
-    });
-  }
-  const span = spanOf(rows.map((r) => r.date));
-  if (span === undefined)
-    throw new AdFileError(lines[h]!.line, 'file', 'no rows: nothing to import');
-  return { rows, ...span };
+  let rows = 0;
+  const phase = headerThenRows(
+    (record) => {
+      const f = record.map((c) => fieldOf(c).field);
+      return f.includes('campaign') && f.includes('spend');
+    },
+    NO_HEADER,
+    (h) => {
+      const header = h.record;
+      const fields = header.map((c) => fieldOf(c).field);
+      const labelCurrency = header.map((c) => fieldOf(c).currency).find((c) => c !== undefined);
+      const hasDay = fields.includes('day') || (fields.includes('start') && fields.includes('end'));
+      if (!hasDay)
+        throw new AdFileError(
+          h.line,
+          'header',
+          'no Day or Reporting starts/ends columns (export with the "By day" breakdown)',
+        );
+      const fallback = (labelCurrency ?? opts.currency)?.toUpperCase();
+      if (!fields.includes('currency') && (fallback === undefined || !/^[A-Z]{3}$/.test(fallback)))
+        throw new AdFileError(
+          h.line,
+          header[fields.indexOf('spend')]!,
+          "no currency in the label or a Currency column: give the account's currency",
+        );
+      return (l) => {
+        const c = cellReader(header, fields, l, decimalComma);
+        const campaign = c.text('campaign');
+        // Ads Manager ends with a summary row (no campaign, the totals): not a day's cost
+        if (campaign === null && c.text('campaignId') === null) return undefined;
+        if (campaign === null) throw c.bad('campaign', 'is empty');
+        let date: string | null;
+        if (c.has('day')) date = c.text('day');
+        else {
+          date = c.text('start');
+          if (date !== c.text('end'))
+            throw c.bad(
+              'end',
+              `differs from the start (${date}): export with the "By day" breakdown`,
+            );
+        }
+        if (date === null || !/^\d{4}-\d{2}-\d{2}$/.test(date))
+          throw c.bad(c.has('day') ? 'day' : 'start', `not a day as YYYY-MM-DD: "${date ?? ''}"`);
+        const currency = (c.text('currency') ?? fallback ?? '').toUpperCase();
+        if (!/^[A-Z]{3}$/.test(currency)) throw c.bad('currency', 'not a currency code');
+        const adSet = c.text('adSet');
+        const ad = c.text('ad');
+        rows++;
+        return {
+          date,
+          currency,
+          campaignId: c.text('campaignId') ?? `name:${campaign}`,
+          campaignName: campaign,
+          adGroupId: c.text('adSetId') ?? (adSet === null ? null : `name:${adSet}`),
+          adGroupName: adSet,
+          adId: c.text('adId') ?? (ad === null ? null : `name:${ad}`),
+          adName: ad,
+          keyword: null,
+          matchType: null,
+          impressions: c.count('impressions'),
+          clicks: c.has('clicks') ? c.count('clicks') : c.count('linkClicks'),
+          costMicros: c.micros('spend'),
+          conversions: c.decimal('conversions'),
+          conversionValue: c.decimal('conversionValue'),
+        };
+      };
+    },
+  );
+  return {
+    delimiter,
+    take: phase.take,
+    end() {
+      const h = phase.header();
+      if (rows === 0) throw new AdFileError(h.line, 'file', 'no rows: nothing to import');
+      return {};
+    },
+  };
+}
+
+/** Reads a whole export (the streamed import uses metaAdsCsvReader). */
+export function readMetaAdsCsv(text: string, opts: { currency?: string } = {}): MetaCsv {
+  const { rows, from, to } = readWhole(metaAdsCsvReader(text.slice(0, HEAD), opts), text);
+  return { rows, from, to };
 }

@@ -6,7 +6,15 @@
 // header, and total rows and a copyright footer ("©2026 Microsoft Corporation. All rights reserved.")
 // after the rows; both are skipped. external-formats.md §2e; docs/costs.md.
 import { AdFileError, type AdCostRecord } from '../ads/records.js';
-import { cellReader, csvLines, sniffDelimiter, spanOf, usOrIsoDay } from '../ads/csv.js';
+import {
+  cellReader,
+  HEAD,
+  headerThenRows,
+  readWhole,
+  sniffDelimiter,
+  usOrIsoDay,
+  type AdCsvReader,
+} from '../ads/csv.js';
 
 // header, lower case without spaces, dots or underscores, to our field: API names and the UI's alike
 const COLUMNS: Record<string, string> = {
@@ -53,80 +61,91 @@ export interface MicrosoftCsv {
   to: string;
 }
 
-/** Reads a report file or UI export; `currency` is the account's when the file has no currency column. */
-export function readMicrosoftAdsCsv(text: string, opts: { currency?: string } = {}): MicrosoftCsv {
-  const delimiter = sniffDelimiter(text);
-  const lines = csvLines(text, delimiter);
-  const h = lines.findIndex(({ record }) => {
-    const f = record.map(fieldOf);
-    return f.includes('campaign') && f.includes('spend') && f.includes('day');
-  });
-  if (h < 0)
-    throw new AdFileError(
-      1,
-      'header',
-      'no header with TimePeriod, CampaignName and Spend (ask for a Daily aggregation)',
-    );
-  // "Report Time: 9/1/2026 - 9/30/2026" in the preamble is the report's period, when it is a range
+const NO_HEADER = 'no header with TimePeriod, CampaignName and Spend (ask for a Daily aggregation)';
+
+/**
+ * The reader of a report file or UI export, record by record (ads/csv.ts); `head` is the file's
+ * beginning; `currency` is the account's when the file has no currency column.
+ */
+export function microsoftAdsCsvReader(head: string, opts: { currency?: string } = {}): AdCsvReader {
+  const delimiter = sniffDelimiter(head);
   let period: { from: string; to: string } | undefined;
-  for (const { record } of lines.slice(0, h)) {
-    const m = /^report time:\s*(.+?)\s+-\s+(.+)$/i.exec(record.join(',').trim());
-    const [a, b] = [m && reportDay(m[1]!), m && reportDay(m[2]!)];
-    if (a && b) period = { from: a, to: b };
-  }
-  const header = lines[h]!.record;
-  const fields = header.map(fieldOf);
-  const fallback = opts.currency?.toUpperCase();
-  if (!fields.includes('currency') && (fallback === undefined || !/^[A-Z]{3}$/.test(fallback)))
-    throw new AdFileError(
-      lines[h]!.line,
-      'header',
-      "no CurrencyCode column: give the account's currency",
-    );
-  const rows: AdCostRecord[] = [];
+  let rows = 0;
   const accounts = new Set<string>();
-  for (const l of lines.slice(h + 1)) {
-    const first = (l.record[0] ?? '').trim();
-    // the copyright footer and total rows are not a day's cost
-    if (/^©|microsoft corporation/i.test(first) || /^total\b/i.test(first)) continue;
-    if (l.record.length === 1 && fields.length > 1) continue; // a one-cell note line
-    const c = cellReader(header, fields, l, delimiter === ';');
-    const date = reportDay(c.text('day') ?? '');
-    if (date === undefined) throw c.bad('day', `not a day: "${c.text('day') ?? ''}"`);
-    const campaign = c.text('campaign');
-    if (campaign === null) throw c.bad('campaign', 'is empty');
-    const currency = (c.text('currency') ?? fallback ?? '').toUpperCase();
-    if (!/^[A-Z]{3}$/.test(currency)) throw c.bad('currency', 'not a currency code');
-    const adGroup = c.text('adGroup');
-    const account = c.text('accountId');
-    if (account !== null) accounts.add(account);
-    rows.push({
-      date,
-      currency,
-      campaignId: c.text('campaignId') ?? `name:${campaign}`,
-      campaignName: campaign,
-      adGroupId: c.text('adGroupId') ?? (adGroup === null ? null : `name:${adGroup}`),
-      adGroupName: adGroup,
-      adId: c.text('adId'),
-      adName: c.text('ad'),
-      keyword: c.text('keyword'),
-      matchType: c.text('matchType') ?? c.text('bidMatchType'),
-      impressions: c.count('impressions'),
-      clicks: c.count('clicks'),
-      costMicros: c.micros('spend'),
-      conversions: c.decimal('conversions'),
-      conversionValue: c.decimal('revenue'),
-    });
-  }
-  const span = period ?? spanOf(rows.map((r) => r.date));
-  if (span === undefined)
-    throw new AdFileError(lines[h]!.line, 'file', 'no rows and no report time: nothing to import');
-  for (const r of rows)
-    if (r.date < span.from || r.date > span.to)
-      throw new AdFileError(
-        0,
-        'TimePeriod',
-        `${r.date} is outside the report's ${span.from}..${span.to}`,
-      );
-  return { rows, ...span, accounts: [...accounts] };
+  const phase = headerThenRows(
+    (record) => {
+      const f = record.map(fieldOf);
+      return f.includes('campaign') && f.includes('spend') && f.includes('day');
+    },
+    NO_HEADER,
+    (h, preamble) => {
+      // "Report Time: 9/1/2026 - 9/30/2026" in the preamble is the report's period, when it is a range
+      for (const { record } of preamble) {
+        const m = /^report time:\s*(.+?)\s+-\s+(.+)$/i.exec(record.join(',').trim());
+        const [a, b] = [m && reportDay(m[1]!), m && reportDay(m[2]!)];
+        if (a && b) period = { from: a, to: b };
+      }
+      const header = h.record;
+      const fields = header.map(fieldOf);
+      const fallback = opts.currency?.toUpperCase();
+      if (!fields.includes('currency') && (fallback === undefined || !/^[A-Z]{3}$/.test(fallback)))
+        throw new AdFileError(
+          h.line,
+          'header',
+          "no CurrencyCode column: give the account's currency",
+        );
+      return (l) => {
+        const first = (l.record[0] ?? '').trim();
+        // the copyright footer and total rows are not a day's cost
+        if (/^©|microsoft corporation/i.test(first) || /^total\b/i.test(first)) return undefined;
+        if (l.record.length === 1 && fields.length > 1) return undefined; // a one-cell note line
+        const c = cellReader(header, fields, l, delimiter === ';');
+        const date = reportDay(c.text('day') ?? '');
+        if (date === undefined) throw c.bad('day', `not a day: "${c.text('day') ?? ''}"`);
+        if (period && (date < period.from || date > period.to))
+          throw c.bad('day', `${date} is outside the report's ${period.from}..${period.to}`);
+        const campaign = c.text('campaign');
+        if (campaign === null) throw c.bad('campaign', 'is empty');
+        const currency = (c.text('currency') ?? fallback ?? '').toUpperCase();
+        if (!/^[A-Z]{3}$/.test(currency)) throw c.bad('currency', 'not a currency code');
+        const adGroup = c.text('adGroup');
+        const account = c.text('accountId');
+        // a few accounts at most: the set stays small however long the file
+        if (account !== null) accounts.add(account);
+        rows++;
+        return {
+          date,
+          currency,
+          campaignId: c.text('campaignId') ?? `name:${campaign}`,
+          campaignName: campaign,
+          adGroupId: c.text('adGroupId') ?? (adGroup === null ? null : `name:${adGroup}`),
+          adGroupName: adGroup,
+          adId: c.text('adId'),
+          adName: c.text('ad'),
+          keyword: c.text('keyword'),
+          matchType: c.text('matchType') ?? c.text('bidMatchType'),
+          impressions: c.count('impressions'),
+          clicks: c.count('clicks'),
+          costMicros: c.micros('spend'),
+          conversions: c.decimal('conversions'),
+          conversionValue: c.decimal('revenue'),
+        };
+      };
+    },
+  );
+  return {
+    delimiter,
+    take: phase.take,
+    end() {
+      const h = phase.header();
+      if (period === undefined && rows === 0)
+        throw new AdFileError(h.line, 'file', 'no rows and no report time: nothing to import');
+      return { ...period, accounts: [...accounts] };
+    },
+  };
+}
+
+/** Reads a whole report file or UI export (the streamed import uses microsoftAdsCsvReader). */
+export function readMicrosoftAdsCsv(text: string, opts: { currency?: string } = {}): MicrosoftCsv {
+  return readWhole(microsoftAdsCsvReader(text.slice(0, HEAD), opts), text);
 }

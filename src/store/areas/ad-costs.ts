@@ -20,6 +20,9 @@ export interface AdCostImport {
   source: string;
 }
 
+/** An import whose rows are being staged: its period is known once its file is read. */
+export type StagedAdCostImport = Pick<AdCostImport, 'importId' | 'platform' | 'accountId'>;
+
 // the row shape is shared with the platform readers (src/sources), so it lives in the bottom layer
 export type { AdCostRow } from '../../util/ad-cost-row.js';
 import type { AdCostRow } from '../../util/ad-cost-row.js';
@@ -55,6 +58,22 @@ export interface AdCostsStore {
     imp: AdCostImport,
     rows: readonly AdCostRow[],
   ): Promise<{ rows: number }>;
+  /**
+   * Stages rows of an import not yet recorded: no read sees them (a day's rows are those of its latest
+   * recorded import), so a file is stored in batches as it is read and counts only once whole.
+   */
+  stageAdCosts(
+    workspaceId: string,
+    imp: StagedAdCostImport,
+    rows: readonly AdCostRow[],
+  ): Promise<void>;
+  /**
+   * Records a staged import (its rows all staged, each dated inside its period): from now on its rows
+   * are in effect for every day of the period, until a later import covers the day.
+   */
+  commitAdCosts(workspaceId: string, imp: AdCostImport, rows: number): Promise<void>;
+  /** Removes the staged rows of an import that will never be recorded (its file failed). */
+  discardAdCosts(workspaceId: string, importId: string): Promise<void>;
   /** The rows in effect on the days from `from` to `to` (inclusive), by platform, account, date, campaign. */
   adCosts(workspaceId: string, range: { from: string; to: string }): Promise<StoredAdCostRow[]>;
   /**
@@ -79,18 +98,32 @@ export function newAdCostImportId(now = Date.now()): string {
   return `${String(last).padStart(16, '0')}-${rand}`;
 }
 
-/** What is wrong with an import and its rows, or undefined: days outside the period, bad days, negatives. */
-export function adCostProblem(imp: AdCostImport, rows: readonly AdCostRow[]): string | undefined {
-  const day = /^\d{4}-\d{2}-\d{2}$/;
-  if (!day.test(imp.from) || !day.test(imp.to) || imp.from > imp.to)
-    return `period: ${imp.from}..${imp.to} is not a period of days`;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** What is wrong with rows (of a period, when given), or undefined: bad or outside days, negatives. */
+export function adCostRowsProblem(
+  rows: readonly AdCostRow[],
+  period?: { from: string; to: string },
+): string | undefined {
   for (const [i, r] of rows.entries()) {
-    if (!day.test(r.date) || r.date < imp.from || r.date > imp.to)
-      return `rows[${i}].date: ${r.date} is outside ${imp.from}..${imp.to}`;
+    if (!DAY.test(r.date) || (period && (r.date < period.from || r.date > period.to)))
+      return `rows[${i}].date: ${r.date} is outside ${period ? `${period.from}..${period.to}` : 'the calendar'}`;
     if (!/^[A-Z]{3}$/.test(r.currency)) return `rows[${i}].currency: not a currency code`;
     for (const k of ['impressions', 'clicks', 'costMicros'] as const)
       if (!Number.isSafeInteger(r[k]) || r[k] < 0) return `rows[${i}].${k}: not a count`;
     if (r.campaignId === '') return `rows[${i}].campaignId: is empty`;
   }
   return undefined;
+}
+
+/** What is wrong with an import's period, or undefined. */
+export function adCostPeriodProblem(imp: AdCostImport): string | undefined {
+  if (!DAY.test(imp.from) || !DAY.test(imp.to) || imp.from > imp.to)
+    return `period: ${imp.from}..${imp.to} is not a period of days`;
+  return undefined;
+}
+
+/** What is wrong with an import and its rows, or undefined: days outside the period, bad days, negatives. */
+export function adCostProblem(imp: AdCostImport, rows: readonly AdCostRow[]): string | undefined {
+  return adCostPeriodProblem(imp) ?? adCostRowsProblem(rows, imp);
 }

@@ -8,11 +8,21 @@ import {
   markWebhookReceiptsLoaded,
 } from './webhook-receipts.js';
 import type { DataStore } from '../../data.js';
+import { insightsReads } from '../neutral/insights-reads.js';
+import { queryNeutral } from './dialect.js';
 import { StoreUnavailable } from '../../areas/engine.js';
 import { storeParts } from '../../join.js';
 import type { ChdbLocation, ClickHouseLocation } from '../../store-url.js';
 import { bind } from '../bind.js';
-import { adCostImports, adCosts, adCostTotals, appendAdCosts } from './ad-costs.js';
+import {
+  adCostImports,
+  adCosts,
+  adCostTotals,
+  appendAdCosts,
+  commitAdCosts,
+  discardAdCosts,
+  stageAdCosts,
+} from './ad-costs.js';
 import {
   appendAdClicks,
   costsReport,
@@ -136,7 +146,15 @@ export async function openClickHouseData(location: ClickHouseDataLocation): Prom
     ...bind(s, { stageAffectedEvents, releaseAffectedEvents }),
     ...bind(s, { userAgentsToParse, saveUserAgents }),
     ...bind(s, { appendFxRates, fxRates, fxConvert }),
-    ...bind(s, { appendAdCosts, adCosts, adCostTotals, adCostImports }),
+    ...bind(s, {
+      appendAdCosts,
+      adCosts,
+      adCostTotals,
+      adCostImports,
+      stageAdCosts,
+      commitAdCosts,
+      discardAdCosts,
+    }),
     ...bind(s, { overviewReport, performanceReport, performanceVisitors }),
     ...bind(s, {
       costsReport,
@@ -193,6 +211,7 @@ export async function openClickHouseData(location: ClickHouseDataLocation): Prom
       crmReachedMilestones,
     }),
     ...bind(s, { openPipeline, revenueSeries, revenueCohorts, funnelCounts }),
+    ...insightsReads((q) => queryNeutral(s.conn, s.database, q)),
     ...bind(s, { deriveFirstTouches }),
   };
   STORES.set(data, s);

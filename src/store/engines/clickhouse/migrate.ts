@@ -94,7 +94,7 @@ export const CH_MIGRATIONS: readonly ChMigration[] = [
     statements: (target) => [createTableSql(tableSpec('ad_clicks'), target)],
   },
   {
-    // each person's first touch, kept by the derive step (DuckDB's version 28); a rebuild fills it
+    // each person's first touch, kept by the derive step (DuckDB's version 30); a rebuild fills it
     version: 11,
     name: 'person first touch',
     statements: (target) => [createTableSql(tableSpec('person_first_touch'), target)],

@@ -5,6 +5,8 @@
 import { deriveFirstTouches } from './first-touch-repo.js';
 import type { ControlStore } from '../../control.js';
 import type { DataStore } from '../../data.js';
+import { insightsReads } from '../neutral/insights-reads.js';
+import { queryNeutral } from './dialect.js';
 import { storeParts } from '../../join.js';
 import {
   attributionFits,
@@ -16,6 +18,34 @@ import {
   replaceCredits,
 } from './attribution-repo.js';
 import { bind } from '../bind.js';
+import {
+  claimInvitation,
+  consumePasswordReset,
+  createInvitation,
+  createPasswordReset,
+  createUser,
+  createUserSession,
+  deleteUserSession,
+  deleteUserSessions,
+  findInvitation,
+  findUserSession,
+  getUser,
+  listMembers,
+  listMemberships,
+  listUsers,
+  removeMembership,
+  setMembership,
+  setUserPassword,
+  userCredentials,
+} from './users-repo.js';
+import {
+  appendAudit,
+  createApiKey,
+  findApiKeyByHash,
+  listApiKeys,
+  listAudit,
+  revokeApiKey,
+} from './api-keys-repo.js';
 import { importEventsFile, loadEventJournal } from './bulk-load.js';
 import { Db, type EngineLimits } from './connection.js';
 import { countDeadLetters, listDeadLetters, retryDeadLetters } from './dead-letters-repo.js';
@@ -24,7 +54,15 @@ import { PrivacyKey, privacyKeyPath } from './erased-identifiers.js';
 import { EventAppender } from './event-appender.js';
 import { countEvents, queryEvents, saveUserAgents, userAgentsToParse } from './events-repo.js';
 import { appendFxRates, fxConvert, fxRates } from './fx-repo.js';
-import { adCostImports, adCosts, adCostTotals, appendAdCosts } from './ad-costs-repo.js';
+import {
+  adCostImports,
+  adCosts,
+  adCostTotals,
+  appendAdCosts,
+  commitAdCosts,
+  discardAdCosts,
+  stageAdCosts,
+} from './ad-costs-repo.js';
 import {
   appendAdClicks,
   costsReport,
@@ -156,6 +194,34 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
       deleteConnector,
       recordConnectorSync,
     }),
+    ...bind(db, {
+      createUser,
+      listUsers,
+      getUser,
+      userCredentials,
+      setUserPassword,
+      setMembership,
+      removeMembership,
+      listMemberships,
+      listMembers,
+      createUserSession,
+      findUserSession,
+      deleteUserSession,
+      deleteUserSessions,
+      createPasswordReset,
+      consumePasswordReset,
+      createInvitation,
+      findInvitation,
+      claimInvitation,
+    }),
+    ...bind(db, {
+      createApiKey,
+      listApiKeys,
+      findApiKeyByHash,
+      revokeApiKey,
+      appendAudit,
+      listAudit,
+    }),
   };
   const data: DataStore = {
     engine: 'duckdb',
@@ -175,7 +241,15 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
     ...bind(db, { stageAffectedEvents, releaseAffectedEvents }),
     ...bind(db, { userAgentsToParse, saveUserAgents }),
     ...bind(db, { appendFxRates, fxRates, fxConvert }),
-    ...bind(db, { appendAdCosts, adCosts, adCostTotals, adCostImports }),
+    ...bind(db, {
+      appendAdCosts,
+      adCosts,
+      adCostTotals,
+      adCostImports,
+      stageAdCosts,
+      commitAdCosts,
+      discardAdCosts,
+    }),
     ...bind(db, { overviewReport, performanceReport, performanceVisitors }),
     ...bind(db, {
       costsReport,
@@ -250,6 +324,7 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
       crmReachedMilestones,
     }),
     ...bind(db, { openPipeline, revenueSeries, revenueCohorts, funnelCounts }),
+    ...insightsReads((q) => queryNeutral(db, q)),
     ...bind(db, { deriveFirstTouches }),
   };
   DATABASE.set(data, db);
