@@ -8,8 +8,12 @@ import { FIRST_TOUCH_TABLE } from '../store/engines/neutral/first-touch-queries.
 import { fn, p, sql } from '../store/engines/neutral/sql.js';
 import type { Store } from '../store/store.js';
 import type { RawEvent } from '../store/types.js';
+import { chStoreOf } from '../store/engines/clickhouse/clickhouse-store.js';
 import { queryData } from '../test-helpers/engine-access.js';
-import { add, identify, page, withStore } from '../test-helpers/events.js';
+import { add, identify, page, TEST_WORKSPACE, withStore } from '../test-helpers/events.js';
+import { dbOf } from '../test-helpers/scan-db.js';
+import { openTestStore } from '../test-helpers/store.js';
+import { tempDir } from '../test-helpers/tmp.js';
 import { deriveAffected, rebuild } from './derive.js';
 import { erasePerson } from './person-privacy.js';
 
@@ -131,4 +135,45 @@ test('a live derive keeps first touches current: a new visitor, then two visitor
     assert.equal(erasure?.rowCounts[FIRST_TOUCH_TABLE], 1);
     assert.deepEqual(await rows(store), []);
   });
+});
+
+/** Puts the store back to before the table's migration (the table gone, its version unapplied). */
+async function unmigrate(store: Store): Promise<void> {
+  const ch = chStoreOf(store);
+  if (ch) {
+    await ch.conn.command(`DROP TABLE ${ch.database}.${FIRST_TOUCH_TABLE}`);
+    await ch.conn.command(
+      `DELETE FROM ${ch.database}.schema_migrations WHERE name = 'person first touch'`,
+    );
+    return;
+  }
+  await dbOf(store).write(async (c) => {
+    await c.run(`DROP TABLE ${FIRST_TOUCH_TABLE}`);
+    await c.run(`DELETE FROM schema_migrations WHERE name = '${FIRST_TOUCH_TABLE}'`);
+  });
+}
+
+test('a store derived before the table existed gets every first touch when it migrates', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    let store = await openTestStore(dir);
+    await store.createWorkspace(TEST_WORKSPACE);
+    await add(store, [
+      page('ann', '2026-03-01T10:00:00.000Z', NEWS),
+      page('bob', '2026-03-02T10:00:00.000Z', CPC),
+    ]);
+    await rebuild(store, 'w');
+    const derived = await rows(store);
+    assert.equal(derived.length, 2);
+    await unmigrate(store);
+    await store.close();
+    store = await openTestStore(dir);
+    try {
+      assert.deepEqual(await rows(store), derived);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    cleanup();
+  }
 });

@@ -270,6 +270,7 @@ export async function seedTwoPersons({ duck, duckDb, ch, dir }: BothEngines): Pr
     'identity_changes',
     'milestones',
     'attribution_credits',
+    'person_first_touch',
   ]);
   return { ann, bob, letters: POISON.map((_, i) => letter(i)) };
 }

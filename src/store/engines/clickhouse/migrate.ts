@@ -1,7 +1,13 @@
 // Versioned schema for ClickHouse: append new migrations, never edit an applied one. Each migration is a
 // list of statements rendered for the target (one server or a cluster); applied versions are recorded
 // in schema_migrations. The first version is today's whole schema (schema.ts).
+import {
+  FIRST_TOUCH_TABLE,
+  firstTouchRowsSql,
+  insertFirstTouchesSql,
+} from '../neutral/first-touch-queries.js';
 import type { ClickHouseConnection } from './connection.js';
+import { commandNeutral } from './dialect.js';
 import {
   PATCH_DELETE_TABLE_SETTINGS,
   TABLES,
@@ -16,6 +22,8 @@ export interface ChMigration {
   version: number;
   name: string;
   statements(target: SchemaTarget): string[];
+  /** Fills a new derived table from what the database holds, after its statements. */
+  backfill?(conn: ClickHouseConnection, database: string): Promise<void>;
 }
 
 export const CH_MIGRATIONS: readonly ChMigration[] = [
@@ -98,6 +106,18 @@ export const CH_MIGRATIONS: readonly ChMigration[] = [
     version: 11,
     name: 'person first touch',
     statements: (target) => [createTableSql(tableSpec('person_first_touch'), target)],
+    // a database derived before: every workspace's first touches now, so reports read them at once
+    backfill: async (conn, database) => {
+      const found = await conn.query<{ ws: string }>(
+        `SELECT DISTINCT workspace_id AS ws FROM ${database}.sessions ORDER BY ws`,
+      );
+      for (const { ws } of found)
+        await commandNeutral(
+          conn,
+          database,
+          insertFirstTouchesSql(FIRST_TOUCH_TABLE, firstTouchRowsSql(ws)),
+        );
+    },
   },
 ];
 
@@ -159,6 +179,7 @@ export async function migrateClickHouse(
   for (const m of CH_MIGRATIONS) {
     if (applied.has(m.version)) continue;
     for (const s of m.statements(target)) await conn.command(s);
+    await m.backfill?.(conn, db);
     await conn.insert(`${db}.schema_migrations`, [{ version: m.version, name: m.name }]);
   }
   for (const s of distributedStatements(target)) await conn.command(s);

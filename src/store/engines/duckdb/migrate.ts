@@ -15,6 +15,7 @@ export async function migrate(db: Db): Promise<{ applied: number[]; version: num
     if (done.has(m.version)) continue;
     await db.transaction(async (c) => {
       await c.run(m.sql);
+      await m.backfill?.(c);
       await c.run('INSERT INTO schema_migrations (version, name) VALUES ($v, $n)', {
         v: m.version,
         n: m.name,

@@ -1,10 +1,19 @@
 // Versioned schema. Append new migrations; never edit an applied one.
 // Facts (events, identity_links, ...) are append-only; derived tables can be dropped and rebuilt.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import {
+  FIRST_TOUCH_TABLE,
+  firstTouchRowsSql,
+  insertFirstTouchesSql,
+} from '../neutral/first-touch-queries.js';
+import { runNeutral } from './dialect.js';
 
 export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** Fills a new derived table from what the store holds, in the migration's transaction. */
+  backfill?: (c: DuckDBConnection) => Promise<void>;
 }
 
 /**
@@ -646,8 +655,7 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 30,
     name: 'person_first_touch',
     // Derived: each person's first visit (areas/first-touch.ts) and what the reports group it by,
-    // written by the derive step after identity resolution (neutral/first-touch-queries.ts). A
-    // workspace rebuilt before this version has no rows until its next rebuild.
+    // written by the derive step after identity resolution (neutral/first-touch-queries.ts).
     sql: `
       CREATE TABLE person_first_touch (
         workspace_id VARCHAR NOT NULL,
@@ -663,5 +671,14 @@ export const MIGRATIONS: readonly Migration[] = [
         device VARCHAR,
         country VARCHAR
       );`,
+    // a store derived before: every workspace's first touches now, so reports read them at once
+    backfill: async (c) => {
+      const found = await c.runAndReadAll('SELECT DISTINCT workspace_id FROM sessions ORDER BY 1');
+      for (const [ws] of found.getRows())
+        await runNeutral(
+          c,
+          insertFirstTouchesSql(FIRST_TOUCH_TABLE, firstTouchRowsSql(String(ws))),
+        );
+    },
   },
 ];
