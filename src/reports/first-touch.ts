@@ -1,5 +1,5 @@
 // What the pipeline reports share (lead-quality, sales-cycle, subscriptions): their range and their
-// grouping by the first touch of each person (store/areas/pipeline-reports.ts says which session that is).
+// grouping by the first touch of each person (store/areas/first-touch.ts says which session that is).
 import { z } from 'zod';
 import {
   TOUCH_DIMENSIONS,
