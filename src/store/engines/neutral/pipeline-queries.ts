@@ -1,5 +1,5 @@
 // What the pipeline reports read (docs/reports.md: opportunities, revenue, funnel), written once for
-// every engine: each person's first visit, each deal's stage changes (up to a moment) with the deals
+// every engine: each person's stored first touch, each deal's stage changes (up to a moment) with the deals
 // deleted or merged away, and CRM amounts in the workspace's currency. A deal reaches its person as the
 // CRM milestones do (crm-queries.ts, resolvedCtes).
 import type {
