@@ -14,6 +14,7 @@ import { add, identify, page, TEST_WORKSPACE, withStore } from '../test-helpers/
 import { dbOf } from '../test-helpers/scan-db.js';
 import { openTestStore } from '../test-helpers/store.js';
 import { tempDir } from '../test-helpers/tmp.js';
+import { changeChannelRules } from './channel-rules-change.js';
 import { deriveAffected, rebuild } from './derive.js';
 import { erasePerson } from './person-privacy.js';
 
@@ -176,4 +177,26 @@ test('a store derived before the table existed gets every first touch when it mi
   } finally {
     cleanup();
   }
+});
+
+test('a change of channel rules moves the stored first touches with the sessions', async () => {
+  await withStore(async (store) => {
+    await add(store, [page('ann', '2026-03-01T10:00:00.000Z', NEWS)]);
+    await rebuild(store, 'w');
+    const channels = async () => (await rows(store)).map((r) => r.channel);
+    assert.deepEqual(await channels(), ['Email']);
+    await changeChannelRules(store, 'w', {
+      extends: 'ga4-default',
+      before: [
+        {
+          id: 'newsletter',
+          channel: 'Newsletter',
+          when: { field: 'source', op: 'equals', value: 'news' },
+        },
+      ],
+    });
+    assert.deepEqual(await channels(), ['Newsletter']);
+    await changeChannelRules(store, 'w', null);
+    assert.deepEqual(await channels(), ['Email']);
+  });
 });
