@@ -9,9 +9,13 @@
  * reads reports over the store). (4) Cost matching: the world's ad costs, written by the simulator's
  * platform writers as each platform's CSV export and imported with `closedloop import ads`'s code; then
  * the costs report by platform and campaign and tagging-health over the world's whole period, against a
- * bare count of the period's paid sessions on the same store. Import and rebuild each run in a fresh
- * process, so their peak RSS is their own (the import's is taken before the ad costs'). The ~10M world needs about 25 GB of free disk per engine and its import about 20 GB of
- * memory.
+ * bare count of the period's paid sessions on the same store. Each world is simulated once, in a process
+ * of its own (the simulator writes each event to the NDJSON file as it goes: a few hundred MiB whatever
+ * the size), and every engine imports that file; import and rebuild each run in a fresh process, so
+ * their peak RSS is their own (the import's is taken before the ad costs'). DuckDB's import and rebuild
+ * take what its memory limit allows (half the machine by default: about 2.2 GiB of RSS for the ~1M
+ * import, 1.2 GiB under BENCH_DERIVE_MEMORY_LIMIT=2GB), so on a shared machine run the ~10M world with
+ * a limit (e.g. 4GB). It needs about 25 GB of free disk per engine besides its 10 GB NDJSON file.
  *
  * Engines (BENCH_ENGINES=duckdb,clickhouse, both by default): DuckDB's figures keep their names;
  * ClickHouse's say "on ClickHouse", with rows ClickHouse / DuckDB (target <= 2). ClickHouse is embedded
@@ -26,8 +30,11 @@
  *
  * Run alone: npx tsx bench/derive.bench.ts (prints JSON). Knobs: BENCH_DERIVE_DAYS (84),
  * BENCH_DERIVE_SMALL_VISITORS (300), BENCH_DERIVE_LARGE_VISITORS (3000), BENCH_DERIVE_HUGE_VISITORS
- * (30000; 0 skips the ~10M world and extrapolates instead), BENCH_DERIVE_REPEATS (20),
- * BENCH_DERIVE_LARGE_REPEATS and BENCH_DERIVE_HUGE_REPEATS (5 each; 0 skips that live run).
+ * (30000; 0 skips the ~10M world and extrapolates instead), BENCH_DERIVE_SIZES (small,large,huge by
+ * default; `huge` alone measures only the ~10M world, so one session can afford it),
+ * BENCH_DERIVE_MEMORY_LIMIT (DuckDB's memory limit in every step, e.g. 4GB; the product's default when
+ * unset), BENCH_DERIVE_REPEATS (20), BENCH_DERIVE_LARGE_REPEATS and BENCH_DERIVE_HUGE_REPEATS (5 each;
+ * 0 skips that live run).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -47,8 +54,13 @@ import {
   round,
   type World,
 } from './support/derive-results.js';
-import type { ImportOutput, LiveOutput, RebuildOutput } from './support/derive-worker.js';
-import { benchEngines, chdbStoreUrl, type BenchEngine } from './support/engines.js';
+import type {
+  ImportOutput,
+  LiveOutput,
+  RebuildOutput,
+  SimulateOutput,
+} from './support/derive-worker.js';
+import { benchEngines, chdbStoreUrl, deriveSizes, type BenchEngine } from './support/engines.js';
 import type { BenchResult } from './types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -111,36 +123,32 @@ function buildWorlds(root: string, name: string, visitors: number): Worlds {
   const engines = benchEngines();
   const out: Worlds = { places: {} };
   const base = { visitors, days: DAYS };
-  const duckDir = join(root, name);
-  const chDir = join(root, `${name}-clickhouse`);
-  const chStore = chdbStoreUrl(chDir);
-  const both = engines.length === 2;
-  let duckImport: ImportOutput | undefined;
-  let chImport: ImportOutput | undefined;
-  if (engines.includes('duckdb')) {
-    const keep = both ? ['--keep'] : [];
-    duckImport = worker<ImportOutput>(['import', duckDir, String(DAYS), String(visitors), ...keep]);
+  // simulated once, in a process of its own (its memory never adds to an import's), for every engine
+  const worldDir = join(root, `${name}-world`);
+  const simulated = worker<SimulateOutput>(['simulate', worldDir, String(DAYS), String(visitors)]);
+  const file = join(worldDir, 'events.ndjson');
+  const imports: Partial<Record<BenchEngine, ImportOutput>> = {};
+  engines.forEach((engine, i) => {
+    const dir = join(root, engine === 'duckdb' ? name : `${name}-clickhouse`);
+    const store = engine === 'clickhouse' ? chdbStoreUrl(dir) : undefined;
+    // the last engine's import removes the world's files
+    const keep = i < engines.length - 1 ? ['--keep'] : [];
+    const imported = worker<ImportOutput>([
+      'import-file',
+      dir,
+      file,
+      String(simulated.events),
+      ...(store ? ['--store', store] : []),
+      ...keep,
+    ]);
+    imports[engine] = { ...imported, simulated };
+    out.places[engine] = store ? { dir, store } : { dir };
+  });
+  for (const engine of engines) {
+    const place = out.places[engine]!;
+    out[engine] = rebuild({ ...base, engine, imported: imports[engine]! }, place.dir, place.store);
   }
-  if (engines.includes('clickhouse')) {
-    chImport = duckImport
-      ? worker<ImportOutput>([
-          'import-file',
-          chDir,
-          join(duckDir, 'events.ndjson'),
-          String(duckImport.events),
-          '--store',
-          chStore,
-        ])
-      : worker<ImportOutput>(['import', chDir, String(DAYS), String(visitors), '--store', chStore]);
-  }
-  if (duckImport) {
-    out.duckdb = rebuild({ ...base, engine: 'duckdb', imported: duckImport }, duckDir);
-    out.places.duckdb = { dir: duckDir };
-  }
-  if (chImport) {
-    out.clickhouse = rebuild({ ...base, engine: 'clickhouse', imported: chImport }, chDir, chStore);
-    out.places.clickhouse = { dir: chDir, store: chStore };
-  }
+  rmSync(worldDir, { recursive: true, force: true });
   return out;
 }
 
@@ -229,21 +237,30 @@ async function liveOf(ws: Worlds, repeats: number, withHealthz: boolean): Promis
 }
 
 export async function run(): Promise<BenchResult[]> {
+  const sizes = deriveSizes(process.env.BENCH_DERIVE_SIZES, HUGE_VISITORS);
   const root = mkdtempSync(join(tmpdir(), 'closedloop-derive-bench-'));
   try {
-    const small = buildWorlds(root, 'small', SMALL_VISITORS);
-    const large = buildWorlds(root, 'large', LARGE_VISITORS);
-    const huge = HUGE_VISITORS > 0 ? buildWorlds(root, 'huge', HUGE_VISITORS) : undefined;
-    const results: BenchResult[] = [...worldResults(small), ...worldResults(large)];
-    if (huge) results.push(...worldResults(huge));
-    else
+    const small = sizes.has('small') ? buildWorlds(root, 'small', SMALL_VISITORS) : undefined;
+    const large = sizes.has('large') ? buildWorlds(root, 'large', LARGE_VISITORS) : undefined;
+    const huge = sizes.has('huge') ? buildWorlds(root, 'huge', HUGE_VISITORS) : undefined;
+    const results: BenchResult[] = [small, large, huge].flatMap((w) => (w ? worldResults(w) : []));
+    if (!huge && small && large)
       for (const engine of ['duckdb', 'clickhouse'] as const) {
         const [s, l] = [small[engine], large[engine]];
         if (s && l) results.push(extrapolation(s, l, TARGET_EVENTS));
       }
-    results.push(...(await liveOf(small, REPEATS, true)));
-    if (LARGE_REPEATS > 0) results.push(...(await liveOf(large, LARGE_REPEATS, false)));
-    if (huge && HUGE_REPEATS > 0) results.push(...(await liveOf(huge, HUGE_REPEATS, false)));
+    // GET /healthz's baseline goes with the first live run measured
+    const lives: [Worlds | undefined, number][] = [
+      [small, REPEATS],
+      [large, LARGE_REPEATS],
+      [huge, HUGE_REPEATS],
+    ];
+    let healthz = true;
+    for (const [w, repeats] of lives) {
+      if (!w || repeats <= 0) continue;
+      results.push(...(await liveOf(w, repeats, healthz)));
+      healthz = false;
+    }
     return results;
   } finally {
     rmSync(root, { recursive: true, force: true });

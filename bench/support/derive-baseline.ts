@@ -12,6 +12,7 @@ import { openChdbConnection } from '../../src/store/engines/clickhouse/chdb-conn
 import { DB_FILE, openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
 import { parseStoreUrl, type StoreLocation } from '../../src/store/store-url.js';
+import { benchMemoryLimit } from './engines.js';
 
 const BASELINE_RUNS = 3;
 const REPORT_RUNS = 5;
@@ -180,7 +181,7 @@ export async function costTimings(
   period: { from: string; to: string },
 ): Promise<CostTimings> {
   const scan = await paidSessionScan(dir, parseStoreUrl(storeUrl), workspaceId, period);
-  const store = await openStore(dir, { store: storeUrl });
+  const store = await openStore(dir, { store: storeUrl, memoryLimit: benchMemoryLimit() });
   try {
     const ctx = { store, workspaceId };
     const costParams = costs.params.parse({ ...period, groupBy: 'platform,campaign' });

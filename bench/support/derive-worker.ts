@@ -1,21 +1,23 @@
 // One step of the derive benchmark in a fresh process, so its peak memory is its own (and, on ClickHouse,
 // so chdb's one data directory per process is this step's). Prints one JSON line. `--store URL` names the
 // data engine as CLOSEDLOOP_STORE does (DuckDB when absent; the bench uses chdb:///path).
-//   import <dataDir> <days> <visitorsPerDay> [--keep]: simulate the world into dataDir/events.ndjson and
-//     its ad costs into each platform's CSV export (dataDir/ads/, the simulator's platform writers), then
-//     a new workspace, the store's bulk import of the events (checkpoint included) and each CSV through
-//     what `closedloop import ads` runs; the files are removed after unless --keep (another engine
-//     imports the same world from them).
-//   import-file <dataDir> <file> <events>: a new workspace and the bulk import of a world simulated
-//     before (expected to hold <events> events), and its ad CSVs from the ads/ folder beside the file;
-//     the files are removed after.
+//   simulate <worldDir> <days> <visitorsPerDay>: simulate the world into worldDir/events.ndjson (the
+//     simulator writes each event to the file as it goes) and its ad costs into each platform's CSV
+//     export (worldDir/ads/, the simulator's platform writers). In a process of its own, so the import's
+//     peak RSS is the import's alone and the simulator's memory never adds to the engine's.
+//   import-file <dataDir> <file> <events> [--keep]: a new workspace, the store's bulk import of a world
+//     simulated before (expected to hold <events> events; the close, DuckDB's checkpoint, included) and
+//     its ad CSVs from the ads/ folder beside the file through what `closedloop import ads` runs; the
+//     files are removed after unless --keep (another engine imports the same world from them).
 //   rebuild <dataDir> <workspaceId> [--from DAY --to DAY]: the baseline scan on the engine's own
 //     (derive-baseline.ts), then each phase of `rebuild` (src/derive/derive.ts) timed on its own, in the
 //     order rebuild runs them, then the attribution reports over the credits it wrote; with the period,
 //     then the cost matching: the costs and tagging-health reports over it beside a bare count of the
 //     paid sessions in it.
 //   live <dataDir> <writeKey> <secretKey> <repeats>: derive-live.ts's server and timings in this process.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// BENCH_DERIVE_MEMORY_LIMIT (e.g. 4GB) caps DuckDB's memory in every step, as CLOSEDLOOP_MEMORY_LIMIT
+// does the product's (default: half the machine, the product's default); chdb keeps its own.
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AdImportQuery, importAdFile } from '../../src/server/routes/ad-costs.js';
@@ -41,6 +43,16 @@ import {
   type ReportTimings,
 } from './derive-baseline.js';
 import { measureLiveDerive, type LiveTimings } from './derive-live.js';
+import { benchMemoryLimit } from './engines.js';
+
+export interface SimulateOutput {
+  events: number;
+  seconds: number;
+  /** Of the simulate process: the simulator and its writers. */
+  peakRssMiB: number;
+  /** Size of events.ndjson. */
+  bytes: number;
+}
 
 export interface ImportOutput {
   events: number;
@@ -52,6 +64,8 @@ export interface ImportOutput {
   peakRssMiB: number;
   /** The world's ad costs, each platform's CSV through `closedloop import ads`'s code. */
   adCosts: AdCostsImported;
+  /** The simulation it imported (filled in by the bench, which simulates once for both engines). */
+  simulated?: SimulateOutput;
 }
 
 export interface AdCostsImported {
@@ -93,6 +107,8 @@ const seconds = (from: number): number => (performance.now() - from) / 1000;
 const peakRssMiB = (): number => process.resourceUsage().maxRSS / 1024;
 
 const ADS = 'ads';
+const open = (dir: string, storeUrl: string | undefined) =>
+  openStore(dir, { store: storeUrl, memoryLimit: benchMemoryLimit() });
 
 /** Each platform's CSV export of the world, as `closedloop import ads` imports it (importHere). */
 async function importAds(
@@ -101,7 +117,7 @@ async function importAds(
   workspaceId: string,
   ads: string,
 ): Promise<AdCostsImported> {
-  const store = await openStore(dir, { store: storeUrl });
+  const store = await open(dir, storeUrl);
   try {
     const t = performance.now();
     let rows = 0;
@@ -139,7 +155,7 @@ async function importFile(
   storeUrl: string | undefined,
   keep: boolean,
 ): Promise<ImportOutput> {
-  const store = await openStore(dir, { store: storeUrl });
+  const store = await open(dir, storeUrl);
   const { workspace, secretKey } = await createWorkspace(store, {
     name: 'Derive bench',
     currency: 'USD',
@@ -168,16 +184,15 @@ async function importFile(
 
 /**
  * Simulates the world into dir/events.ndjson (the other files removed) and its ad costs into each
- * platform's CSV in dir/ads/, then imports them.
+ * platform's CSV in dir/ads/.
  */
-async function simulateAndImport(
+async function simulateWorld(
   dir: string,
   days: number,
   visitorsPerDay: number,
-  storeUrl: string | undefined,
-  keep: boolean,
-): Promise<ImportOutput> {
+): Promise<SimulateOutput> {
   const ads = adPlatformWriter();
+  const t = performance.now();
   const sim = await simulate(
     { seed: 1, days, visitorsPerDay, end: '2026-10-31' },
     { outDir: dir, extraWriters: [ads] },
@@ -186,7 +201,12 @@ async function simulateAndImport(
   for (const f of sim.files) if (f !== file) rmSync(f, { force: true });
   mkdirSync(join(dir, ADS), { recursive: true });
   for (const f of ads.exports().csv) writeFileSync(join(dir, ADS, f.file), f.bytes);
-  return importFile(dir, file, sim.record.events.total, storeUrl, keep);
+  return {
+    events: sim.record.events.total,
+    seconds: seconds(t),
+    peakRssMiB: peakRssMiB(),
+    bytes: statSync(file).size,
+  };
 }
 
 async function rebuildPhases(
@@ -207,7 +227,7 @@ async function rebuildAndReports(
   storeUrl: string | undefined,
 ): Promise<RebuildOutput> {
   const base = await baselineScan(dir, parseStoreUrl(storeUrl), workspaceId);
-  const store = await openStore(dir, { store: storeUrl });
+  const store = await open(dir, storeUrl);
   try {
     const settings = await settingsFor(store, workspaceId);
     let t = performance.now();
@@ -250,8 +270,8 @@ async function rebuildAndReports(
 }
 
 const USAGE = `usage: derive-worker.ts
-  import <dataDir> <days> <visitorsPerDay> [--store URL] [--keep]
-  import-file <dataDir> <file> <events> [--store URL]
+  simulate <worldDir> <days> <visitorsPerDay>
+  import-file <dataDir> <file> <events> [--store URL] [--keep]
   rebuild <dataDir> <workspaceId> [--store URL] [--from DAY --to DAY]
   live <dataDir> <writeKey> <secretKey> <repeats> [--store URL]`;
 
@@ -271,12 +291,12 @@ const need = (n: number): string[] => {
   return args;
 };
 let out: object;
-if (mode === 'import') {
+if (mode === 'simulate') {
   const [dir, days, visitors] = need(3);
-  out = await simulateAndImport(dir!, Number(days), Number(visitors), storeUrl, values.keep);
+  out = await simulateWorld(dir!, Number(days), Number(visitors));
 } else if (mode === 'import-file') {
   const [dir, file, events] = need(3);
-  out = await importFile(dir!, file!, Number(events), storeUrl, false);
+  out = await importFile(dir!, file!, Number(events), storeUrl, values.keep);
 } else if (mode === 'rebuild') {
   const [dir, workspaceId] = need(2);
   const { from, to } = values;

@@ -62,3 +62,25 @@ test(
     }
   },
 );
+
+test('a swap inserts its rows in chunks, every one of them', { timeout: 120_000 }, async () => {
+  const chdb = await openTestChdb();
+  const s: ChStore = { conn: chdb.conn, database: chdb.database };
+  try {
+    await migrateClickHouse(s.conn, { database: s.database });
+    const table = `${s.database}.attribution_fits`;
+    await s.conn.insert(table, [fit('w', 'old', 1), fit('other', 'a', 1)]);
+    const add = ['a', 'b', 'c', 'd', 'e'].map((c, i) => fit('w', c, i));
+    // 5 rows in chunks of 2: three inserts into the stage
+    await swapPartition(s, 'attribution_fits', 'w', sql`0 = 1`, add, 2);
+    const rows = await s.conn.query<{ w: string; c: string; n: number }>(
+      `SELECT workspace_id AS w, channel AS c, score AS n FROM ${table} ORDER BY w, c`,
+    );
+    assert.deepEqual(
+      rows.map((r) => `${r.w}/${r.c}/${r.n}`),
+      ['other/a/1', 'w/a/0', 'w/b/1', 'w/c/2', 'w/d/3', 'w/e/4'],
+    );
+  } finally {
+    await chdb.close();
+  }
+});

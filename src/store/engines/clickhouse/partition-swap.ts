@@ -14,6 +14,12 @@ import type { ChStore } from './events.js';
 /** A partition value as a ClickHouse string literal (derived tables are partitioned by workspace id). */
 const partition = (ws: string) => `'${ws.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
 
+/**
+ * Rows per insert into a stage: an insert's rows travel as one JSONEachRow text, and a ~10M-event
+ * world's 1.8M credit rows are more text than one JavaScript string may hold (V8's limit, ~512 MiB).
+ */
+export const STAGE_INSERT_ROWS = 100_000;
+
 /** Rebuilds a workspace's partition of a derived table: the rows `keep` selects, plus `add`, swapped in. */
 export async function swapPartition(
   s: ChStore,
@@ -21,6 +27,7 @@ export async function swapPartition(
   ws: string,
   keep: Sql,
   add: readonly object[],
+  chunkRows = STAGE_INSERT_ROWS,
 ): Promise<void> {
   await rebuildPartition(s, table, ws, async (stage) => {
     await commandNeutral(
@@ -28,7 +35,9 @@ export async function swapPartition(
       s.database,
       sql`INSERT INTO ${fn.table(stage)} SELECT * FROM ${fn.table(table)} WHERE ${keep}`,
     );
-    await s.conn.insert(`${s.database}.${stage}`, add);
+    // in chunks: the stage is swapped in whole after, so no reader sees a part of them
+    for (let i = 0; i < add.length; i += chunkRows)
+      await s.conn.insert(`${s.database}.${stage}`, add.slice(i, i + chunkRows));
   });
 }
 

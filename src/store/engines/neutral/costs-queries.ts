@@ -107,51 +107,55 @@ export function matchCtes(ws: string, q: MatchQuery): Sql {
       GROUP BY platform, click_id) l
       ON l.platform = c.platform AND l.click_id = c.click_id AND l.at = c.recorded_at
     WHERE c.workspace_id = ${w}),
+  hits AS (
+    -- what each step (in the order they are tried: click id, campaign id, ad group id, campaign name,
+    -- mapping rule) finds for a session, side by side, from one read of the paid sessions: ClickHouse
+    -- repeats a CTE per use, so a union of one join per step read and parsed them five times
+    SELECT s.session_id AS session_id, s.platform AS platform, s.resolved_click AS resolved_click,
+      s.campaign_id AS campaign_id, s.ad_group_id AS ad_group_id, s.raw_campaign AS raw_campaign,
+      s.rule_no AS rule_no, c.campaign AS c_campaign, c.ad_group AS c_ad_group, c.ad AS c_ad,
+      c.keyword AS c_keyword, i.campaign AS i_campaign, g.campaign AS g_campaign, n.campaign AS n_campaign,
+      ${ruleValueSql(rules, 's.rule_no', 's.raw_campaign')} AS r_value,
+      ${ruleTargetSql(rules, 's.rule_no', (r) => r.platform)} AS r_platform,
+      ${ruleTargetSql(rules, 's.rule_no', (r) => r.campaign)} AS r_campaign,
+      ${ruleTargetSql(rules, 's.rule_no', (r) => r.adGroup)} AS r_ad_group, ${carried}
+    FROM sess s
+      LEFT JOIN (SELECT platform, click_id, min(campaign) AS campaign, min(ad_group) AS ad_group,
+          min(ad) AS ad, min(keyword) AS keyword
+        FROM resolved GROUP BY platform, click_id) c
+        ON c.platform = s.platform AND c.click_id = s.resolved_click
+      LEFT JOIN ids i ON i.platform = s.platform AND i.campaign = s.campaign_id
+      LEFT JOIN (SELECT platform, ad_group, min(campaign) AS campaign FROM groups
+        GROUP BY platform, ad_group) g ON g.platform = s.platform AND g.ad_group = s.ad_group_id
+      -- no name has the empty key, so a session without a utm_campaign matches none
+      LEFT JOIN (SELECT platform, name_key, min(campaign) AS campaign FROM names WHERE name_key <> ''
+        GROUP BY platform, name_key) n ON n.platform = s.platform AND n.name_key = s.name_key
+    WHERE c.campaign IS NOT NULL OR i.campaign IS NOT NULL OR g.campaign IS NOT NULL
+      OR n.campaign IS NOT NULL OR s.rule_no IS NOT NULL),
   cands AS (
-    -- every step's match of a session (at most one each), numbered in the order the steps are tried;
-    -- one union read once, so no step waits on another's result (ClickHouse repeats a CTE per use)
-    SELECT s.session_id AS session_id, 1 AS step, 'click_id' AS rule, s.resolved_click AS value,
-      s.platform AS platform,
-      min(c.campaign) AS campaign, coalesce(min(c.ad_group), '') AS ad_group, coalesce(min(c.ad), '') AS ad,
-      coalesce(min(c.keyword), '') AS keyword, 0 AS rule_no, ${carried}
-    FROM sess s JOIN resolved c ON c.platform = s.platform AND c.click_id = s.resolved_click
-    GROUP BY s.session_id, s.resolved_click, s.platform, ${carriedBy}
+    -- every step's match of a session (at most one each), numbered in the order the steps are tried
+    SELECT session_id, 1 AS step, 'click_id' AS rule, resolved_click AS value, platform,
+      c_campaign AS campaign, coalesce(c_ad_group, '') AS ad_group, 0 AS rule_no
+    FROM hits WHERE c_campaign IS NOT NULL
     UNION ALL
-    SELECT s.session_id, 2, 'campaign_id', s.campaign_id, s.platform, i.campaign, '', '', '', 0, ${carried}
-    FROM sess s JOIN ids i ON i.platform = s.platform AND i.campaign = s.campaign_id
+    SELECT session_id, 2, 'campaign_id', campaign_id, platform, i_campaign, '', 0
+    FROM hits WHERE i_campaign IS NOT NULL
     UNION ALL
-    SELECT s.session_id, 3, 'ad_group_id', s.ad_group_id, s.platform, min(g.campaign), '', '', '', 0, ${carried}
-    FROM sess s JOIN groups g ON g.platform = s.platform AND g.ad_group = s.ad_group_id
-    GROUP BY s.session_id, s.platform, ${carriedBy}
+    SELECT session_id, 3, 'ad_group_id', ad_group_id, platform, g_campaign, '', 0
+    FROM hits WHERE g_campaign IS NOT NULL
     UNION ALL
-    SELECT s.session_id, 4, 'campaign_name', s.raw_campaign, s.platform, min(n.campaign), '', '', '', 0,
-      ${carried}
-    FROM sess s JOIN names n ON n.platform = s.platform AND n.name_key = s.name_key
-    WHERE s.name_key <> ''
-    GROUP BY s.session_id, s.raw_campaign, s.platform, ${carriedBy}
+    SELECT session_id, 4, 'campaign_name', raw_campaign, platform, n_campaign, '', 0
+    FROM hits WHERE n_campaign IS NOT NULL
     UNION ALL
-    SELECT s.session_id, 5, 'rule', ${ruleValueSql(rules, 's.rule_no', 's.raw_campaign')},
-      ${ruleTargetSql(rules, 's.rule_no', (r) => r.platform)},
-      ${ruleTargetSql(rules, 's.rule_no', (r) => r.campaign)},
-      coalesce(${ruleTargetSql(rules, 's.rule_no', (r) => r.adGroup)}, ''), '', '', s.rule_no, ${carried}
-    FROM sess s WHERE s.rule_no IS NOT NULL),
+    SELECT session_id, 5, 'rule', r_value, r_platform, r_campaign, coalesce(r_ad_group, ''), rule_no
+    FROM hits WHERE rule_no IS NOT NULL),
   matched AS (
+    -- the first step that matched (grouped, so a session stays one row whatever the sessions hold)
     SELECT session_id, ${join(
-      [
-        'rule',
-        'platform',
-        'campaign',
-        'ad_group',
-        'ad',
-        'keyword',
-        'rule_no',
-        's_ad_group',
-        's_ad',
-        's_keyword',
-      ].map((c) => sql`${fn.argMin(c, 'step')} AS ${raw(c)}`),
+      MATCHED.map(([c, pick]) => sql`min(${pick}) AS ${raw(c)}`),
       ', ',
     )}
-    FROM cands GROUP BY session_id),
+    FROM hits GROUP BY session_id),
   placed AS (
     SELECT m.session_id AS session_id, m.platform AS platform, m.campaign AS campaign, m.rule AS rule,
       m.rule_no AS rule_no, coalesce(nullif(m.ad_group, ''), g.ad_group) AS ad_group,
@@ -166,7 +170,32 @@ export function matchCtes(ws: string, q: MatchQuery): Sql {
 /** What each match carries of its session for the finer levels: its ad group, ad and keyword. */
 const carried = sql`coalesce(s.ad_group_id, '') AS s_ad_group, coalesce(s.ad_id, '') AS s_ad,
       s.keyword_key AS s_keyword`;
-const carriedBy = sql`s.ad_group_id, s.ad_id, s.keyword_key`;
+
+/** A hit's first step's answer (steps as hits reads them: 1 click id ... 5 mapping rule). */
+const firstStep = (arms: readonly [string, string, string, string, string]): Sql =>
+  sql`${raw(`CASE WHEN c_campaign IS NOT NULL THEN ${arms[0]} WHEN i_campaign IS NOT NULL THEN ${arms[1]}
+    WHEN g_campaign IS NOT NULL THEN ${arms[2]} WHEN n_campaign IS NOT NULL THEN ${arms[3]}
+    ELSE ${arms[4]} END`)}`;
+
+/** Each column of a session's match, from the first step that matched it. */
+const MATCHED: [string, Sql][] = [
+  [
+    'rule',
+    firstStep(["'click_id'", "'campaign_id'", "'ad_group_id'", "'campaign_name'", "'rule'"]),
+  ],
+  ['platform', firstStep(['platform', 'platform', 'platform', 'platform', 'r_platform'])],
+  ['campaign', firstStep(['c_campaign', 'i_campaign', 'g_campaign', 'n_campaign', 'r_campaign'])],
+  [
+    'ad_group',
+    firstStep(["coalesce(c_ad_group, '')", "''", "''", "''", "coalesce(r_ad_group, '')"]),
+  ],
+  ['ad', firstStep(["coalesce(c_ad, '')", "''", "''", "''", "''"])],
+  ['keyword', firstStep(["coalesce(c_keyword, '')", "''", "''", "''", "''"])],
+  ['rule_no', firstStep(['0', '0', '0', '0', 'rule_no'])],
+  ['s_ad_group', sql`s_ad_group`],
+  ['s_ad', sql`s_ad`],
+  ['s_keyword', sql`s_keyword`],
+];
 
 /** A day `shift` days from `d`, as a DATE. */
 const day = (d: string, shift: number) =>
