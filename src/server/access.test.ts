@@ -59,10 +59,21 @@ test('every route declares who may call it, and each declaration holds: no crede
       'GET /cl.js',
       'GET /healthz',
       'GET /readyz',
+      'POST /api/auth/accept-invitation',
+      'POST /api/auth/login',
+      'POST /api/auth/reset-password',
       'POST /v1/m',
     ]);
     const kinds = new Set(routes.map((r) => r.access.who));
-    assert.deepEqual([...kinds].sort(), ['admin', 'anyone', 'secret', 'signature', 'write-key']);
+    assert.deepEqual([...kinds].sort(), [
+      'admin',
+      'anyone',
+      'instance',
+      'secret',
+      'signature',
+      'user',
+      'write-key',
+    ]);
     const admin = { authorization: `Bearer ${s.adminToken}` };
     for (const r of routes) {
       const what = `${r.method} ${r.url} (${r.access.who})`;
@@ -159,6 +170,16 @@ test('every route declares who may call it, and each declaration holds: no crede
         ] as const) {
           const res = await call(s.base, r, headers, param);
           assert.equal(res.status, 404, `${what} ${param} with ${JSON.stringify(headers)}`);
+        }
+      } else if (r.access.who === 'user' || r.access.who === 'instance') {
+        // sessions and roles: authorisation.test.ts walks these with every kind of caller
+        for (const headers of [
+          {} as Record<string, string>,
+          { authorization: `Bearer ${s.secretKey}` },
+          { authorization: basicAuth(s.workspace.writeKey) },
+        ]) {
+          const res = await call(s.base, r, headers);
+          assert.equal(res.status, 401, `${what} with ${JSON.stringify(headers)}: ${res.status}`);
         }
       } else {
         const res = await call(s.base, r, {});

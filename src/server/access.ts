@@ -10,19 +10,28 @@ import type {
 } from 'fastify';
 import { writeKeyFrom, type WriteKeyCache } from '../collect/write-keys.js';
 import type { Store } from '../store/store.js';
-import type { Workspace } from '../store/types.js';
+import { roleAtLeast, type Role, type User, type Workspace } from '../store/types.js';
+import { roleIn } from '../users/users.js';
 import { workspaceForSecret } from '../workspaces/create.js';
+import { hashSecret } from '../workspaces/keys.js';
 import type { AdminCheck } from './admin-credential.js';
 import { ApiError } from './errors.js';
+import { checkCsrf, sessionOf } from './session.js';
 
 /**
  * - `anyone`: no credential (health, the snippet, the OpenAPI document);
  * - `write-key`: the workspace's public write key, wherever the SDKs put it (Basic auth user name, the
  *   body's `writeKey`, the query or the path), so it is checked once the body is parsed; an unknown key
  *   is a 401, or a 404 on the SDK settings routes (`unknown: 'not_found'`), as the vendors' CDNs answer;
- * - `secret`: the workspace's secret API key, `Authorization: Bearer sk_...`; the workspace is resolved
- *   before the body is read. The admin token is accepted too, acting on the workspace named by the
+ * - `secret`: a credential of one workspace, with at least the route's `role` there (default: viewer for
+ *   GET, admin for a change): the workspace's secret API key (`Authorization: Bearer sk_...`, its owner
+ *   key), one of its role-scoped API keys (`/api/keys`), or a user's session cookie naming the workspace
+ *   with `?workspace=ID` (a member's role there, CSRF token on writes). The workspace is resolved before
+ *   the body is read. The admin token is accepted too, acting on the workspace named by the
  *   `X-Closedloop-Workspace` header (the CLI beside a running server);
+ * - `user`: any signed-in user's session cookie (their own account: who am I, sign out);
+ * - `instance`: the admin token, or the session of a user whose role over every workspace is at least
+ *   `role` (managing users);
  * - `signature`: a vendor's webhook delivery, whose credential is its own signature (or Basic auth, or
  *   token) checked by the route against the workspace's stored webhook secret, since the check needs
  *   the raw body (routes/hooks.ts); nothing is attached here;
@@ -32,7 +41,9 @@ import { ApiError } from './errors.js';
 export type Access =
   | { who: 'anyone' }
   | { who: 'write-key'; unknown?: 'not_found' }
-  | { who: 'secret' }
+  | { who: 'secret'; role?: Role }
+  | { who: 'user' }
+  | { who: 'instance'; role: Role }
   | { who: 'signature' }
   | { who: 'admin' };
 
@@ -41,7 +52,11 @@ export const access = {
   writeKey: (opts: { unknown?: 'not_found' } = {}): { access: Access } => ({
     access: { who: 'write-key', ...opts },
   }),
-  secret: (): { access: Access } => ({ access: { who: 'secret' } }),
+  secret: (opts: { role?: Role } = {}): { access: Access } => ({
+    access: { who: 'secret', ...opts },
+  }),
+  user: (): { access: Access } => ({ access: { who: 'user' } }),
+  instance: (role: Role): { access: Access } => ({ access: { who: 'instance', role } }),
   admin: (): { access: Access } => ({ access: { who: 'admin' } }),
   signature: (): { access: Access } => ({ access: { who: 'signature' } }),
 };
@@ -63,8 +78,47 @@ declare module 'fastify' {
 export interface DeclaredRoute {
   method: string;
   url: string;
+  /** As declared, a `secret` route's role filled in. */
   access: Access;
 }
+
+/** The role a `secret` route needs when it names none: reading is a viewer's, changing an admin's. */
+export const defaultRole = (method: string): Role =>
+  method === 'GET' || method === 'HEAD' ? 'viewer' : 'admin';
+
+/** Who made a request, as the audit log names them (never a credential). */
+export type Actor =
+  | { kind: 'admin-token' }
+  | { kind: 'secret-key' }
+  | { kind: 'key'; id: string; role: Role }
+  | { kind: 'user'; user: User; role?: Role };
+
+const ACTOR = Symbol('actor');
+type WithActor = FastifyRequest & { [ACTOR]?: Actor };
+
+/** The caller the route's credential resolved to, or undefined (an `anyone` route). */
+export const actorOf = (req: FastifyRequest): Actor | undefined => (req as WithActor)[ACTOR];
+const setActor = (req: FastifyRequest, a: Actor) => ((req as WithActor)[ACTOR] = a);
+
+/** The caller's role in the request's workspace: the secret key and the admin token act as its owner. */
+export function callerRole(req: FastifyRequest): Role {
+  const a = actorOf(req);
+  if (!a || a.kind === 'admin-token' || a.kind === 'secret-key') return 'owner';
+  if (a.kind === 'key') return a.role;
+  return a.role ?? a.user.role ?? 'viewer';
+}
+
+/** The actor as one audit-log word. */
+export function actorName(req: FastifyRequest): string {
+  const a = actorOf(req);
+  if (!a) return 'anonymous';
+  if (a.kind === 'key') return `key:${a.id}`;
+  if (a.kind === 'user') return `user:${a.user.id}`;
+  return a.kind;
+}
+
+const forbidden = (needed: Role, held: string) =>
+  new ApiError(403, 'forbidden', `this needs the ${needed} role; the credential has ${held}`);
 
 const WORKSPACE = Symbol('workspace');
 type WithWorkspace = FastifyRequest & { [WORKSPACE]?: Workspace };
@@ -89,40 +143,126 @@ const bearer = (req: FastifyRequest) => {
   return h?.startsWith('Bearer ') ? h.slice(7).trim() : undefined;
 };
 
-function requireSecret(store: Store, admin: AdminCheck | undefined): onRequestHookHandler {
+function requireSecret(
+  store: Store,
+  admin: AdminCheck | undefined,
+  needed: Role,
+): onRequestHookHandler {
   return async (req) => {
     const key = bearer(req);
-    if (!key)
+    if (key) {
+      if (admin?.matches(key)) {
+        const named = req.headers[WORKSPACE_HEADER];
+        if (typeof named !== 'string' || named === '') {
+          throw new ApiError(
+            400,
+            'workspace_required',
+            `the admin token acts on the workspace named by the ${WORKSPACE_HEADER} header`,
+            WORKSPACE_HEADER,
+          );
+        }
+        const ws = await store.getWorkspace(named);
+        if (!ws)
+          throw new ApiError(
+            404,
+            'not_found',
+            `no workspace with id "${named.slice(0, 100)}"`,
+            WORKSPACE_HEADER,
+          );
+        setActor(req, { kind: 'admin-token' });
+        setWorkspace(req, ws);
+        return;
+      }
+      const ws = await workspaceForSecret(store, key);
+      if (ws) {
+        setActor(req, { kind: 'secret-key' });
+        setWorkspace(req, ws);
+        return;
+      }
+      const scoped = await store.findApiKeyByHash(hashSecret(key));
+      const scopedWs =
+        scoped && !scoped.revokedAt && (await store.getWorkspace(scoped.workspaceId));
+      if (!scoped || !scopedWs)
+        throw new ApiError(
+          401,
+          'unauthorized',
+          scoped ? 'this API key was revoked' : 'unknown API key',
+          'authorization',
+        );
+      if (!roleAtLeast(scoped.role, needed)) throw forbidden(needed, scoped.role);
+      setActor(req, { kind: 'key', id: scoped.id, role: scoped.role });
+      setWorkspace(req, scopedWs);
+      return;
+    }
+    const session = await sessionOf(store, req);
+    if (!session)
       throw new ApiError(
         401,
         'unauthorized',
-        'a secret API key is required: Authorization: Bearer sk_...',
+        'a secret API key (Authorization: Bearer sk_...) or a signed-in session is required',
         'authorization',
       );
-    if (admin?.matches(key)) {
-      const named = req.headers[WORKSPACE_HEADER];
-      if (typeof named !== 'string' || named === '') {
-        throw new ApiError(
-          400,
-          'workspace_required',
-          `the admin token acts on the workspace named by the ${WORKSPACE_HEADER} header`,
-          WORKSPACE_HEADER,
-        );
-      }
-      const ws = await store.getWorkspace(named);
-      if (!ws)
-        throw new ApiError(
-          404,
-          'not_found',
-          `no workspace with id "${named.slice(0, 100)}"`,
-          WORKSPACE_HEADER,
-        );
-      setWorkspace(req, ws);
+    checkCsrf(req, session);
+    const id = stringField(req.query, 'workspace');
+    if (!id)
+      throw new ApiError(
+        400,
+        'workspace_required',
+        'a session names the workspace it acts on: ?workspace=ID',
+        'workspace',
+      );
+    // a workspace the user may not see is answered as one that does not exist
+    const ws = await store.getWorkspace(id);
+    const role = ws && (await roleIn(store, session.user, ws.id));
+    if (!ws || !role)
+      throw new ApiError(
+        404,
+        'not_found',
+        `no workspace with id "${id.slice(0, 100)}"`,
+        'workspace',
+      );
+    if (!roleAtLeast(role, needed)) throw forbidden(needed, role);
+    setActor(req, { kind: 'user', user: session.user, role });
+    setWorkspace(req, ws);
+  };
+}
+
+function requireUser(store: Store): onRequestHookHandler {
+  return async (req) => {
+    const session = await sessionOf(store, req);
+    if (!session)
+      throw new ApiError(401, 'unauthorized', 'sign in first: POST /api/auth/login', 'cookie');
+    checkCsrf(req, session);
+    setActor(req, { kind: 'user', user: session.user });
+  };
+}
+
+function requireInstance(
+  store: Store,
+  admin: AdminCheck | undefined,
+  needed: Role,
+): onRequestHookHandler {
+  return async (req) => {
+    const key = bearer(req);
+    if (key) {
+      if (!admin?.matches(key))
+        throw new ApiError(401, 'unauthorized', 'not the admin token', 'authorization');
+      setActor(req, { kind: 'admin-token' });
       return;
     }
-    const ws = await workspaceForSecret(store, key);
-    if (!ws) throw new ApiError(401, 'unauthorized', 'unknown API key', 'authorization');
-    setWorkspace(req, ws);
+    const session = await sessionOf(store, req);
+    if (!session)
+      throw new ApiError(
+        401,
+        'unauthorized',
+        'the admin token or a signed-in session is required',
+        'authorization',
+      );
+    checkCsrf(req, session);
+    const role = session.user.role;
+    // a user of some workspaces only manages nobody at the instance's level
+    if (!role || !roleAtLeast(role, needed)) throw forbidden(needed, role ?? 'no instance role');
+    setActor(req, { kind: 'user', user: session.user, role });
   };
 }
 
@@ -176,6 +316,7 @@ function requireAdmin(admin: AdminCheck | undefined): onRequestHookHandler {
       );
     if (!admin?.matches(key))
       throw new ApiError(401, 'unauthorized', 'not the admin token', 'authorization');
+    setActor(req, { kind: 'admin-token' });
   };
 }
 
@@ -194,8 +335,8 @@ export function installAccess(
 ): void {
   const { writeKeys, admin } = opts;
   const routes: DeclaredRoute[] = [];
-  const secret = requireSecret(store, admin);
   const adminOnly = requireAdmin(admin);
+  const user = requireUser(store);
   app.addHook('onRoute', (route: RouteOptions) => {
     const declared = route.config?.access;
     const methods = asArray(route.method);
@@ -203,7 +344,17 @@ export function installAccess(
       throw new Error(
         `${methods.join(',')} ${route.url} declares no access: add config: access.<who>()`,
       );
-    if (declared.who === 'secret') route.onRequest = [secret, ...asArray(route.onRequest)];
+    if (declared.who === 'secret') {
+      const role = declared.role ?? defaultRole(methods.find((m) => m !== 'HEAD') ?? 'GET');
+      route.onRequest = [requireSecret(store, admin, role), ...asArray(route.onRequest)];
+      for (const method of methods)
+        if (method !== 'HEAD')
+          routes.push({ method, url: route.url, access: { who: 'secret', role } });
+      return;
+    }
+    if (declared.who === 'user') route.onRequest = [user, ...asArray(route.onRequest)];
+    if (declared.who === 'instance')
+      route.onRequest = [requireInstance(store, admin, declared.role), ...asArray(route.onRequest)];
     if (declared.who === 'write-key') {
       if (!writeKeys)
         throw new Error(

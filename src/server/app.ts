@@ -46,6 +46,8 @@ import { holdLeasesAs } from '../store/lease.js';
 import { resolveSecretKey } from '../config/secret-key.js';
 import { secretBox } from '../util/secret-box.js';
 import { connectorsRoutes } from './routes/connectors.js';
+import { authRoutes } from './routes/auth.js';
+import { usersRoutes } from './routes/users.js';
 import { hooksRoutes } from './routes/hooks.js';
 import { ReceiptLoader, type ReceiptLoaderOptions } from '../connectors/receipt-loader.js';
 import { recordStripeReceipts } from '../derive/stripe-record.js';
@@ -217,6 +219,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     notify: (ws: string, vendor: string) => receipts.notify(ws, vendor),
   });
   await trackerRoute(app, deps.config.trackerPath);
+  authRoutes(app, deps.store);
+  usersRoutes(app, deps.store);
   // acknowledged events reach the store, and are derived (their segments deleted), before it closes;
   // the data-driven refits last, so a stop cut short by its deadline has the persons derived, or keeps
   // the segments for the next start

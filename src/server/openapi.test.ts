@@ -29,23 +29,27 @@ test('GET /api/openapi.json is a valid OpenAPI 3.1 document holding every route,
     });
     assert.deepEqual(missing, []);
     // security follows each route's declaration
-    assert.deepEqual(doc.paths['/api/events']!.get!.security, [
-      { secretKey: [] },
-      { adminToken: [] },
-    ]);
+    const WORKSPACE = [{ secretKey: [] }, { sessionCookie: [] }, { adminToken: [] }];
+    assert.deepEqual(doc.paths['/api/events']!.get!.security, WORKSPACE);
+    // with the least role a session or a role-scoped key needs
+    const role = (path: string, method: string) =>
+      (doc.paths[path]![method] as Record<string, unknown>)['x-closedloop-role'];
+    assert.equal(role('/api/events', 'get'), 'analyst');
+    assert.equal(role('/api/reports/attribution', 'get'), 'viewer');
+    assert.equal(role('/api/channels/rules', 'put'), 'admin');
+    assert.equal(role('/api/users', 'post'), 'admin');
+    assert.deepEqual(doc.paths['/api/auth/me']!.get!.security, [{ sessionCookie: [] }]);
+    assert.deepEqual(doc.paths['/api/auth/login']!.post!.security, []);
     assert.deepEqual(doc.paths['/api/workspaces']!.post!.security, [{ adminToken: [] }]);
     assert.deepEqual(doc.paths['/v1/batch']!.post!.security, [{ writeKey: [] }]);
     assert.deepEqual(doc.paths['/healthz']!.get!.security, []);
     assert.deepEqual(doc.paths['/hooks/stripe/{workspaceId}']!.post!.security, [
       { webhookSignature: [] },
     ]);
-    assert.deepEqual(doc.paths['/api/connectors/{name}']!.put!.security, [
-      { secretKey: [] },
-      { adminToken: [] },
-    ]);
+    assert.deepEqual(doc.paths['/api/connectors/{name}']!.put!.security, WORKSPACE);
     // the connectors' sync: the secret key or admin token, and the ad platforms' period
     const sync = doc.paths['/api/connectors/{name}/sync']!.post!;
-    assert.deepEqual(sync.security, [{ secretKey: [] }, { adminToken: [] }]);
+    assert.deepEqual(sync.security, WORKSPACE);
     for (const n of ['query:from', 'query:to', 'query:wait'])
       assert.ok(
         sync.parameters!.some((p) => `${p.in}:${p.name}` === n),

@@ -3,11 +3,13 @@
 import fastifySwagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
-import { access } from './access.js';
+import { access, defaultRole, type Access } from './access.js';
 
 const SECURITY: Record<string, Record<string, string[]>[]> = {
-  secret: [{ secretKey: [] }, { adminToken: [] }],
+  secret: [{ secretKey: [] }, { sessionCookie: [] }, { adminToken: [] }],
   admin: [{ adminToken: [] }],
+  user: [{ sessionCookie: [] }],
+  instance: [{ adminToken: [] }, { sessionCookie: [] }],
   'write-key': [{ writeKey: [] }],
   anyone: [],
   // the vendor's signature over the raw body, checked by the route (routes/hooks.ts)
@@ -45,6 +47,13 @@ export async function openApi(app: FastifyInstance): Promise<void> {
             description:
               "A vendor's webhook credential checked with the workspace's stored webhook secret: X-HubSpot-Signature-v3 (HubSpot), Stripe-Signature (Stripe), Basic auth (Pipedrive), ?token= or Bearer (Salesforce)",
           },
+          sessionCookie: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'cl_session',
+            description:
+              'A signed-in session (POST /api/auth/login); names its workspace with ?workspace=ID, and sends the X-CSRF-Token header on writes (docs/access.md)',
+          },
           adminToken: {
             type: 'http',
             scheme: 'bearer',
@@ -56,8 +65,24 @@ export async function openApi(app: FastifyInstance): Promise<void> {
     },
     transform: (doc) => {
       const out = jsonSchemaTransform(doc);
-      const who = doc.route.config?.access?.who;
-      return who ? { ...out, schema: { ...out.schema, security: SECURITY[who] } } : out;
+      const declared: Access | undefined = doc.route.config?.access;
+      if (!declared) return out;
+      // the least role a session or role-scoped key needs, as an extension of the operation
+      const method = [doc.route.method].flat()[0] ?? 'GET';
+      const role =
+        declared.who === 'secret'
+          ? (declared.role ?? defaultRole(method))
+          : declared.who === 'instance'
+            ? declared.role
+            : undefined;
+      return {
+        ...out,
+        schema: {
+          ...out.schema,
+          security: SECURITY[declared.who],
+          ...(role ? { 'x-closedloop-role': role } : {}),
+        },
+      };
     },
   });
   app.get(

@@ -185,6 +185,9 @@ conformance(
       workspaces: 1,
       workspace_settings: 2,
       connectors: 1,
+      workspace_members: 0,
+      api_keys: 0,
+      invitations: 0,
     });
     assert.equal(await a.getConnector('one', 'stripe'), undefined);
     assert.ok(await a.getConnector('two', 'stripe'));

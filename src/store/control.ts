@@ -5,6 +5,7 @@ import type { WorkspacesStore } from './areas/workspaces.js';
 import type { SettingsStore } from './areas/settings.js';
 import type { LeasesStore } from './areas/leases.js';
 import type { ConnectorsStore } from './areas/connectors.js';
+import type { ApiKeysStore, UsersStore } from './areas/users.js';
 
 /** The control plane's engine: what it is, whether it is ready, closing it. */
 export interface ControlEngineStore {
@@ -22,4 +23,11 @@ export interface ControlEngineStore {
  * contract by src/store/control.test.ts, which runs the same cases on each.
  */
 export interface ControlStore
-  extends ControlEngineStore, WorkspacesStore, SettingsStore, LeasesStore, ConnectorsStore {}
+  extends
+    ControlEngineStore,
+    WorkspacesStore,
+    SettingsStore,
+    LeasesStore,
+    ConnectorsStore,
+    UsersStore,
+    ApiKeysStore {}

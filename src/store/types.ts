@@ -17,3 +17,4 @@ export * from './areas/privacy.js';
 export * from './areas/inspection.js';
 export * from './areas/crm.js';
 export * from './areas/stripe.js';
+export * from './areas/users.js';

@@ -17,6 +17,7 @@ import { register as migrate } from './migrate.js';
 import { register as connect } from './connect.js';
 import { register as sync } from './sync.js';
 import { register as costs } from './costs.js';
+import { register as user } from './user.js';
 
 /** Every sub-command registers itself here, in the order `--help` lists them. */
 export function registerCommands(program: Command): void {
@@ -38,4 +39,5 @@ export function registerCommands(program: Command): void {
   migrate(program);
   simulate(program);
   costs(program);
+  user(program);
 }

@@ -13,6 +13,7 @@ import { CONNECTOR_NAMES } from '../../connectors/vendors.js';
 import { batchedCrmIntake } from '../../derive/crm-intake.js';
 import type { Store } from '../../store/store.js';
 import type { SecretBox } from '../../util/secret-box.js';
+import { audit } from '../audit.js';
 import { access, workspaceOf } from '../access.js';
 import { ApiError } from '../errors.js';
 
@@ -53,7 +54,8 @@ const SyncQuery = z.object({
 /** A workspace's connectors: set (secrets encrypted at rest), list (never a secret), delete, sync. */
 export function connectorsRoutes(fastify: FastifyInstance, store: Store, box: SecretBox): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const secret = access.secret();
+  // connectors hold accounts and sealed credentials: an admin's, reading included
+  const secret = access.secret({ role: 'admin' });
 
   app.get(
     '/api/connectors',
@@ -86,6 +88,11 @@ export function connectorsRoutes(fastify: FastifyInstance, store: Store, box: Se
           name,
           req.body ?? {},
         );
+        await audit(store, req, {
+          action: created ? 'connector_created' : 'connector_changed',
+          workspaceId: workspaceOf(req).id,
+          target: name,
+        });
         void reply.code(created ? 201 : 200);
         return { connector };
       }),
@@ -101,6 +108,11 @@ export function connectorsRoutes(fastify: FastifyInstance, store: Store, box: Se
       orApiError(async () => {
         const name = connectorName(req.params.name);
         await removeConnector(store, workspaceOf(req).id, name);
+        await audit(store, req, {
+          action: 'connector_deleted',
+          workspaceId: workspaceOf(req).id,
+          target: name,
+        });
         return { deleted: name };
       }),
   );

@@ -12,7 +12,8 @@ export function inspectRoutes(fastify: FastifyInstance, store: Store): void {
     app.get(
       `/api/inspect/${view.name}`,
       {
-        config: access.secret(),
+        // person-level identifiers and sessions: an analyst's
+        config: access.secret({ role: 'analyst' }),
         schema: {
           summary: `Inspect the derived rows as stored: ${view.description}`,
           tags: ['inspect'],

@@ -43,7 +43,9 @@ const KIND: Record<string, string> = {
 /** Find a person by an identifier, read a person's whole journey, export it, erase it (docs/privacy.md). */
 export function peopleRoutes(fastify: FastifyInstance, store: Store): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const secret = access.secret();
+  // a person's rows are an analyst's to read; exports, erasures and their record an admin's
+  const secret = access.secret({ role: 'analyst' });
+  const admin = access.secret({ role: 'admin' });
   app.get(
     '/api/people',
     {
@@ -89,7 +91,7 @@ export function peopleRoutes(fastify: FastifyInstance, store: Store): void {
   app.get(
     '/api/people/:id/export',
     {
-      config: secret,
+      config: admin,
       schema: {
         summary: 'Every fact and derived row about a person (GDPR Art. 15)',
         params: PersonParams,
@@ -108,7 +110,7 @@ export function peopleRoutes(fastify: FastifyInstance, store: Store): void {
   // the audit record of erasures: when, how, rows removed per table (no personal data)
   app.get(
     '/api/people/erasures',
-    { config: secret, schema: { summary: 'The audit record of past erasures (no personal data)' } },
+    { config: admin, schema: { summary: 'The audit record of past erasures (no personal data)' } },
     async (req) => ({
       erasures: await store.listErasures(workspaceOf(req).id),
     }),
@@ -119,7 +121,7 @@ export function peopleRoutes(fastify: FastifyInstance, store: Store): void {
   app.delete(
     '/api/people/:id',
     {
-      config: secret,
+      config: admin,
       schema: {
         summary: "Erase a person's facts and re-derive (GDPR Art. 17)",
         params: PersonParams,
@@ -166,7 +168,7 @@ export function peopleRoutes(fastify: FastifyInstance, store: Store): void {
   app.post(
     '/api/people/export',
     {
-      config: secret,
+      config: admin,
       schema: {
         summary: 'Every fact and derived row about the person with an e-mail (GDPR Art. 15)',
         body: EmailTarget,
@@ -183,7 +185,7 @@ export function peopleRoutes(fastify: FastifyInstance, store: Store): void {
   app.post(
     '/api/people/erase',
     {
-      config: secret,
+      config: admin,
       schema: {
         summary: 'Erase the facts about the person with an e-mail and re-derive (GDPR Art. 17)',
         body: EmailTarget,

@@ -15,6 +15,34 @@ import {
   replaceCredits,
 } from './attribution-repo.js';
 import { bind } from '../bind.js';
+import {
+  claimInvitation,
+  consumePasswordReset,
+  createInvitation,
+  createPasswordReset,
+  createUser,
+  createUserSession,
+  deleteUserSession,
+  deleteUserSessions,
+  findInvitation,
+  findUserSession,
+  getUser,
+  listMembers,
+  listMemberships,
+  listUsers,
+  removeMembership,
+  setMembership,
+  setUserPassword,
+  userCredentials,
+} from './users-repo.js';
+import {
+  appendAudit,
+  createApiKey,
+  findApiKeyByHash,
+  listApiKeys,
+  listAudit,
+  revokeApiKey,
+} from './api-keys-repo.js';
 import { importEventsFile, loadEventJournal } from './bulk-load.js';
 import { Db, type EngineLimits } from './connection.js';
 import { countDeadLetters, listDeadLetters, retryDeadLetters } from './dead-letters-repo.js';
@@ -154,6 +182,34 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
       listConnectors,
       deleteConnector,
       recordConnectorSync,
+    }),
+    ...bind(db, {
+      createUser,
+      listUsers,
+      getUser,
+      userCredentials,
+      setUserPassword,
+      setMembership,
+      removeMembership,
+      listMemberships,
+      listMembers,
+      createUserSession,
+      findUserSession,
+      deleteUserSession,
+      deleteUserSessions,
+      createPasswordReset,
+      consumePasswordReset,
+      createInvitation,
+      findInvitation,
+      claimInvitation,
+    }),
+    ...bind(db, {
+      createApiKey,
+      listApiKeys,
+      findApiKeyByHash,
+      revokeApiKey,
+      appendAudit,
+      listAudit,
     }),
   };
   const data: DataStore = {

@@ -16,6 +16,13 @@ export const CONTROL_TABLES: readonly string[] = [
   'workspace_settings',
   'leases',
   'connectors',
+  'users',
+  'workspace_members',
+  'user_sessions',
+  'password_resets',
+  'api_keys',
+  'audit_log',
+  'invitations',
 ];
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -566,6 +573,73 @@ export const MIGRATIONS: readonly Migration[] = [
         keyword VARCHAR,
         match_type VARCHAR,
         recorded_at TIMESTAMPTZ NOT NULL
+      );`,
+  },
+  {
+    version: 28,
+    name: 'users',
+    // Control: people who sign in (src/users/), their memberships, sessions and reset tokens (stored as
+    // hashes), a workspace's role-scoped API keys and the access audit log. PostgreSQL has the same
+    // tables (postgres/migrations.ts).
+    sql: `
+      CREATE TABLE users (
+        id VARCHAR PRIMARY KEY,
+        email VARCHAR NOT NULL UNIQUE,
+        role VARCHAR,
+        password_hash VARCHAR NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        password_changed_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      );
+      CREATE TABLE workspace_members (
+        workspace_id VARCHAR NOT NULL,
+        user_id VARCHAR NOT NULL,
+        role VARCHAR NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        PRIMARY KEY (workspace_id, user_id)
+      );
+      CREATE TABLE user_sessions (
+        token_hash VARCHAR PRIMARY KEY,
+        user_id VARCHAR NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        expires_at TIMESTAMPTZ NOT NULL
+      );
+      CREATE TABLE password_resets (
+        token_hash VARCHAR PRIMARY KEY,
+        user_id VARCHAR NOT NULL,
+        expires_at TIMESTAMPTZ NOT NULL
+      );
+      CREATE TABLE api_keys (
+        id VARCHAR PRIMARY KEY,
+        workspace_id VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        role VARCHAR NOT NULL,
+        key_hash VARCHAR NOT NULL UNIQUE,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        revoked_at TIMESTAMPTZ
+      );
+      CREATE TABLE audit_log (
+        id VARCHAR PRIMARY KEY,
+        occurred_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        workspace_id VARCHAR,
+        actor VARCHAR NOT NULL,
+        action VARCHAR NOT NULL,
+        target VARCHAR,
+        address VARCHAR
+      );`,
+  },
+  {
+    version: 29,
+    name: 'invitations',
+    // Control: an invitation to a workspace by link (src/users/), its token stored hashed, until it
+    // expires or is used. PostgreSQL has the same table (postgres/migrations.ts).
+    sql: `
+      CREATE TABLE invitations (
+        token_hash VARCHAR PRIMARY KEY,
+        workspace_id VARCHAR NOT NULL,
+        email VARCHAR NOT NULL,
+        role VARCHAR NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        expires_at TIMESTAMPTZ NOT NULL
       );`,
   },
 ];

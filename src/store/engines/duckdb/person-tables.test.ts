@@ -32,6 +32,13 @@ const NOT_ABOUT_A_PERSON = new Set([
   'ad_cost_imports', // which account and period each ad-cost import covered
   'webhook_receipt_loads', // which receipts the loader handed on: vendor event ids, no personal data
   'ad_clicks', // a click id's campaign as the ad platform reports it; the visitor's side is in their events and sessions
+  'users', // the install's own operators (e-mail, password hash), not tracked persons
+  'workspace_members', // operators' roles
+  'user_sessions', // operators' sign-ins (token hashes)
+  'password_resets', // operators' reset tokens (hashes)
+  'api_keys', // key hashes and roles
+  'audit_log', // operators' sign-ins and changes
+  'invitations', // an operator's e-mail invited to a workspace, until used
 ]);
 
 const SELECTION: PersonSelection = {

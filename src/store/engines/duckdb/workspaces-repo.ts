@@ -103,10 +103,16 @@ export async function deleteWorkspaceControl(
     if (gone.rowsChanged === 0) return undefined;
     const settings = await c.run('DELETE FROM workspace_settings WHERE workspace_id = $id', { id });
     const connectors = await c.run('DELETE FROM connectors WHERE workspace_id = $id', { id });
+    const members = await c.run('DELETE FROM workspace_members WHERE workspace_id = $id', { id });
+    const keys = await c.run('DELETE FROM api_keys WHERE workspace_id = $id', { id });
+    const invited = await c.run('DELETE FROM invitations WHERE workspace_id = $id', { id });
     return {
       workspaces: gone.rowsChanged,
       workspace_settings: settings.rowsChanged,
       connectors: connectors.rowsChanged,
+      workspace_members: members.rowsChanged,
+      api_keys: keys.rowsChanged,
+      invitations: invited.rowsChanged,
     };
   });
 }

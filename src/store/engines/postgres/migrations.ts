@@ -67,4 +67,71 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (workspace_id, vendor)
       );`,
   },
+  {
+    version: 5,
+    name: 'users',
+    // people who sign in, memberships, sessions and reset tokens (hashes only), role-scoped API keys
+    // and the access audit log: the same tables as the DuckDB file's (duckdb/migrations.ts)
+    sql: `
+      CREATE TABLE users (
+        id text PRIMARY KEY,
+        email text NOT NULL CONSTRAINT users_email_unique UNIQUE,
+        role text,
+        password_hash text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        password_changed_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TABLE workspace_members (
+        workspace_id text NOT NULL,
+        user_id text NOT NULL,
+        role text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (workspace_id, user_id)
+      );
+      CREATE INDEX workspace_members_user ON workspace_members (user_id);
+      CREATE TABLE user_sessions (
+        token_hash text PRIMARY KEY,
+        user_id text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL
+      );
+      CREATE TABLE password_resets (
+        token_hash text PRIMARY KEY,
+        user_id text NOT NULL,
+        expires_at timestamptz NOT NULL
+      );
+      CREATE TABLE api_keys (
+        id text PRIMARY KEY,
+        workspace_id text NOT NULL,
+        name text NOT NULL,
+        role text NOT NULL,
+        key_hash text NOT NULL UNIQUE,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        revoked_at timestamptz
+      );
+      CREATE TABLE audit_log (
+        id text PRIMARY KEY,
+        occurred_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+        workspace_id text,
+        actor text NOT NULL,
+        action text NOT NULL,
+        target text,
+        address text
+      );
+      CREATE INDEX audit_log_workspace ON audit_log (workspace_id, occurred_at);`,
+  },
+  {
+    version: 6,
+    name: 'invitations',
+    // an invitation to a workspace by link, its token stored hashed (duckdb/migrations.ts: the same)
+    sql: `
+      CREATE TABLE invitations (
+        token_hash text PRIMARY KEY,
+        workspace_id text NOT NULL,
+        email text NOT NULL,
+        role text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL
+      );`,
+  },
 ];

@@ -70,7 +70,20 @@ test('each key is unique under a named constraint, and the tables live in the UR
     );
     assert.deepEqual(
       tables.rows.map((r) => r.table_name),
-      ['connectors', 'leases', 'schema_migrations', 'workspace_settings', 'workspaces'],
+      [
+        'api_keys',
+        'audit_log',
+        'connectors',
+        'invitations',
+        'leases',
+        'password_resets',
+        'schema_migrations',
+        'user_sessions',
+        'users',
+        'workspace_members',
+        'workspace_settings',
+        'workspaces',
+      ],
     );
   } finally {
     await control.close();

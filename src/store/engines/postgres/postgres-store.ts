@@ -4,6 +4,34 @@ import type { ControlStore } from '../../control.js';
 import { StoreUnavailable } from '../../types.js';
 import { passwordOf, withoutPassword } from '../../../util/url-password.js';
 import { bind } from '../bind.js';
+import {
+  claimInvitation,
+  consumePasswordReset,
+  createInvitation,
+  createPasswordReset,
+  createUser,
+  createUserSession,
+  deleteUserSession,
+  deleteUserSessions,
+  findInvitation,
+  findUserSession,
+  getUser,
+  listMembers,
+  listMemberships,
+  listUsers,
+  removeMembership,
+  setMembership,
+  setUserPassword,
+  userCredentials,
+} from './users-repo.js';
+import {
+  appendAudit,
+  createApiKey,
+  findApiKeyByHash,
+  listApiKeys,
+  listAudit,
+  revokeApiKey,
+} from './api-keys-repo.js';
 import { openPool, type Pool } from './connection.js';
 import { reasonOf } from './errors.js';
 import { acquireLease, releaseLease, renewLease } from './leases-repo.js';
@@ -87,6 +115,34 @@ export async function openPostgresControl(url: string): Promise<ControlStore> {
       listConnectors,
       deleteConnector,
       recordConnectorSync,
+    }),
+    ...bind(pool, {
+      createUser,
+      listUsers,
+      getUser,
+      userCredentials,
+      setUserPassword,
+      setMembership,
+      removeMembership,
+      listMemberships,
+      listMembers,
+      createUserSession,
+      findUserSession,
+      deleteUserSession,
+      deleteUserSessions,
+      createPasswordReset,
+      consumePasswordReset,
+      createInvitation,
+      findInvitation,
+      claimInvitation,
+    }),
+    ...bind(pool, {
+      createApiKey,
+      listApiKeys,
+      findApiKeyByHash,
+      revokeApiKey,
+      appendAudit,
+      listAudit,
     }),
   };
 }

@@ -88,10 +88,16 @@ export async function deleteWorkspaceControl(
     if (!gone.rowCount) return undefined;
     const settings = await c.query('DELETE FROM workspace_settings WHERE workspace_id = $1', [id]);
     const connectors = await c.query('DELETE FROM connectors WHERE workspace_id = $1', [id]);
+    const members = await c.query('DELETE FROM workspace_members WHERE workspace_id = $1', [id]);
+    const keys = await c.query('DELETE FROM api_keys WHERE workspace_id = $1', [id]);
+    const invited = await c.query('DELETE FROM invitations WHERE workspace_id = $1', [id]);
     return {
       workspaces: gone.rowCount,
       workspace_settings: settings.rowCount ?? 0,
       connectors: connectors.rowCount ?? 0,
+      workspace_members: members.rowCount ?? 0,
+      api_keys: keys.rowCount ?? 0,
+      invitations: invited.rowCount ?? 0,
     };
   });
 }
