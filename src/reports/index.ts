@@ -12,6 +12,10 @@ import { performance } from './performance.js';
 import { leadQuality } from './lead-quality.js';
 import { salesCycle } from './sales-cycle.js';
 import { subscriptions } from './subscriptions.js';
+import { journeys } from './journeys.js';
+import { identityHealth } from './identity-health.js';
+import { goals } from './goals.js';
+import { realtime } from './realtime.js';
 import type { Report } from './report.js';
 
 export const REPORTS: readonly Report[] = [
@@ -28,6 +32,10 @@ export const REPORTS: readonly Report[] = [
   leadQuality,
   salesCycle,
   subscriptions,
+  journeys,
+  identityHealth,
+  goals,
+  realtime,
 ];
 
 export function reportNamed(name: string): Report | undefined {

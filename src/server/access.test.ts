@@ -175,7 +175,7 @@ test('every route declares who may call it, and each declaration holds: no crede
           assert.equal(res.status, 404, `${what} ${param} with ${JSON.stringify(headers)}`);
         }
       } else if (r.access.who === 'user' || r.access.who === 'instance') {
-        // sessions and roles: authorisation.test.ts walks these with every kind of caller
+        // sessions and roles: authorisation-*.test.ts walk these with every kind of caller
         for (const headers of [
           {} as Record<string, string>,
           { authorization: `Bearer ${s.secretKey}` },

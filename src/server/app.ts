@@ -27,6 +27,9 @@ import { crmImportRoutes } from './routes/crm-import.js';
 import { adCostsRoutes } from './routes/ad-costs.js';
 import { channelsRoutes } from './routes/channels.js';
 import { costsRoutes } from './routes/costs.js';
+import { goalsRoutes } from './routes/goals.js';
+import { realtimeStreamRoutes } from './routes/realtime-stream.js';
+import { LiveLoads } from './live-loads.js';
 import { ingestStatusRoutes } from './routes/ingest-status.js';
 import { ingestRetryRoutes } from './routes/ingest-retry.js';
 import { inspectRoutes } from './routes/inspect.js';
@@ -137,6 +140,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const deriver = new LiveDeriver(deps.store, deps.logger);
   // the loader goes on at its own pace; a stored segment is deleted once the derive of its ids has run
   loader.onLoaded((loaded) => deriver.enqueue(loaded.affected));
+  // the realtime stream hears of each load (it never waits: the derive keeps the pace)
+  const liveLoads = new LiveLoads();
+  loader.onLoaded((loaded) => liveLoads.emit(loaded.affected.keys()));
   await loader.start(); // events acknowledged before a crash are loaded before we serve again
   const flushDerived = async () => {
     await loader.flush();
@@ -169,6 +175,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await crmImportRoutes(app, deps.store);
   await adCostsRoutes(app, deps.store);
   costsRoutes(app, deps.store);
+  goalsRoutes(app, deps.store);
+  realtimeStreamRoutes(app, deps.store, liveLoads);
   ingestStatusRoutes(app, deps.store);
   ingestRetryRoutes(app, deps.store);
   inspectRoutes(app, deps.store);

@@ -153,6 +153,8 @@ conformance(
     await c.deleteUserSession('s1');
     assert.equal(await c.findUserSession('s1'), undefined);
     assert.ok(await c.findUserSession('s2'));
+    // a new session clears the expired ones: s2 and s3 are left of ann's
+    await c.createUserSession({ tokenHash: 's3', userId: 'ann', ttlMs: 60_000 });
     assert.equal(await c.deleteUserSessions('ann'), 2);
     assert.equal(await c.findUserSession('s2'), undefined);
   },

@@ -22,6 +22,7 @@ import type { StripeStore } from './areas/stripe.js';
 import type { PipelineStore } from './areas/pipeline.js';
 import type { ReportsStore } from './areas/reports.js';
 import type { PipelineReportsStore } from './areas/pipeline-reports.js';
+import type { InsightsStore } from './areas/insights.js';
 
 /**
  * The data areas, implemented by every data engine (src/store/engines/<engine>/). Every read and write
@@ -52,4 +53,5 @@ export interface DataStore
     StripeStore,
     PipelineStore,
     ReportsStore,
-    PipelineReportsStore {}
+    PipelineReportsStore,
+    InsightsStore {}

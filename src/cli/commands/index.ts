@@ -17,6 +17,7 @@ import { register as migrate } from './migrate.js';
 import { register as connect } from './connect.js';
 import { register as sync } from './sync.js';
 import { register as costs } from './costs.js';
+import { register as goals } from './goals.js';
 import { register as user } from './user.js';
 
 /** Every sub-command registers itself here, in the order `--help` lists them. */
@@ -39,5 +40,6 @@ export function registerCommands(program: Command): void {
   migrate(program);
   simulate(program);
   costs(program);
+  goals(program);
   user(program);
 }

@@ -8,6 +8,8 @@ import {
   markWebhookReceiptsLoaded,
 } from './webhook-receipts.js';
 import type { DataStore } from '../../data.js';
+import { insightsReads } from '../neutral/insights-reads.js';
+import { queryNeutral } from './dialect.js';
 import { StoreUnavailable } from '../../areas/engine.js';
 import { storeParts } from '../../join.js';
 import type { ChdbLocation, ClickHouseLocation } from '../../store-url.js';
@@ -192,6 +194,7 @@ export async function openClickHouseData(location: ClickHouseDataLocation): Prom
       crmReachedMilestones,
     }),
     ...bind(s, { openPipeline, revenueSeries, revenueCohorts, funnelCounts }),
+    ...insightsReads((q) => queryNeutral(s.conn, s.database, q)),
   };
   STORES.set(data, s);
   return data;

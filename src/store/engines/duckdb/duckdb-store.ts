@@ -4,6 +4,8 @@
 // data part to another engine's control part).
 import type { ControlStore } from '../../control.js';
 import type { DataStore } from '../../data.js';
+import { insightsReads } from '../neutral/insights-reads.js';
+import { queryNeutral } from './dialect.js';
 import { storeParts } from '../../join.js';
 import {
   attributionFits,
@@ -305,6 +307,7 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
       crmReachedMilestones,
     }),
     ...bind(db, { openPipeline, revenueSeries, revenueCohorts, funnelCounts }),
+    ...insightsReads((q) => queryNeutral(db, q)),
   };
   DATABASE.set(data, db);
   return { data, control };

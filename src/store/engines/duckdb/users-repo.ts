@@ -120,13 +120,15 @@ export async function listMembers(db: Db, workspaceId: string): Promise<Membersh
 }
 
 export async function createUserSession(db: Db, s: NewToken): Promise<void> {
-  await db.write((c) =>
-    c.run(
+  await db.write(async (c) => {
+    // expired sessions go as new ones come, so the table holds about the live ones
+    await c.run('DELETE FROM user_sessions WHERE expires_at <= now()');
+    await c.run(
       `INSERT INTO user_sessions (token_hash, user_id, expires_at)
        VALUES ($h, $u, now() + to_milliseconds($ttl))`,
       { h: s.tokenHash, u: s.userId, ttl: s.ttlMs },
-    ),
-  );
+    );
+  });
 }
 
 export async function findUserSession(

@@ -121,6 +121,8 @@ export async function listMembers(pool: Pool, workspaceId: string): Promise<Memb
 }
 
 export async function createUserSession(pool: Pool, s: NewToken): Promise<void> {
+  // expired sessions go as new ones come, so the table holds about the live ones
+  await pool.query('DELETE FROM user_sessions WHERE expires_at <= now()');
   await pool.query(
     `INSERT INTO user_sessions (token_hash, user_id, expires_at) VALUES ($1, $2, now() + ${TTL})`,
     [s.tokenHash, s.userId, s.ttlMs],
