@@ -7,7 +7,12 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { clientFor, startTestServer } from '../test-helpers/server.js';
 import { tempDir } from '../test-helpers/tmp.js';
-import { buildWeb } from '../test-helpers/web-build.js';
+import {
+  buildWeb,
+  gzippedBytes,
+  pageLoad,
+  WEB_INITIAL_JS_TARGET,
+} from '../test-helpers/web-build.js';
 import { APP_PAGES } from './web.js';
 
 const notFoundJson = async (res: Response, what: string) => {
@@ -74,4 +79,14 @@ test('built: pages answer with the app, assets cached, API and ingestion not sha
   } finally {
     await s.close();
   }
+});
+
+test('the first page (overview) loads at most 200 KB of JavaScript, gzipped', async () => {
+  const web = await buildWeb();
+  const { js } = pageLoad(web, 'overview');
+  // the entry, the page's own chunk (which holds the chart library) and their shared chunks
+  assert.ok(js.length >= 2, js.join(', '));
+  const bytes = gzippedBytes(web, js);
+  assert.ok(bytes > 10_000, `${bytes} bytes: the page and its chart library are in the count`);
+  assert.ok(bytes <= WEB_INITIAL_JS_TARGET, `${bytes} bytes gzipped`);
 });

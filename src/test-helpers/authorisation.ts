@@ -121,7 +121,10 @@ export async function walkRoutes(shard: number, shards: number): Promise<void> {
         headers: { ...(hasBody ? { 'content-type': 'application/json' } : {}), ...c.headers },
         ...(hasBody ? { body: JSON.stringify({ made: 'up' }) } : {}),
       });
-      const text = await res.text();
+      // an admitted event stream (realtime) never ends on its own: its status and headers are the answer
+      const streaming = res.ok && /^text\/event-stream/.test(res.headers.get('content-type') ?? '');
+      if (streaming) await res.body?.cancel();
+      const text = streaming ? '' : await res.text();
       bodies.push(text);
       let error: { code?: string; field?: string } | undefined;
       try {
