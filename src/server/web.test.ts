@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { clientFor, startTestServer } from '../test-helpers/server.js';
 import { tempDir } from '../test-helpers/tmp.js';
+import { addUser, sessionHeaders, signIn } from '../test-helpers/users.js';
 import {
   buildWeb,
   gzippedBytes,
@@ -76,6 +77,15 @@ test('built: pages answer with the app, assets cached, API and ingestion not sha
     const overview = await api('/api/reports/overview?from=2026-03-01&to=2026-03-02');
     assert.equal(overview.status, 200);
     assert.equal(((await overview.json()) as { from: string }).from, '2026-03-01');
+    // what the app sends: the session cookie and ?workspace=, which a report's strict schema accepts
+    await addUser(s.store, 'viewer@acme.test', 'viewer', s.workspace.id);
+    const session = await signIn(s.base, 'viewer@acme.test');
+    const asApp = await fetch(
+      `${s.base}/api/reports/overview?workspace=${s.workspace.id}&from=2026-03-01&to=2026-03-02`,
+      { headers: sessionHeaders(session) },
+    );
+    assert.equal(asApp.status, 200, await asApp.clone().text());
+    assert.equal(((await asApp.json()) as { to: string }).to, '2026-03-02');
   } finally {
     await s.close();
   }
