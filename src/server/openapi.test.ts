@@ -36,6 +36,7 @@ test('GET /api/openapi.json is a valid OpenAPI 3.1 document holding every route,
       (doc.paths[path]![method] as Record<string, unknown>)['x-closedloop-role'];
     assert.equal(role('/api/events', 'get'), 'analyst');
     assert.equal(role('/api/reports/attribution', 'get'), 'viewer');
+    assert.equal(role('/api/reports/journeys', 'get'), 'analyst');
     assert.equal(role('/api/channels/rules', 'put'), 'admin');
     assert.equal(role('/api/users', 'post'), 'admin');
     assert.deepEqual(doc.paths['/api/auth/me']!.get!.security, [{ sessionCookie: [] }]);

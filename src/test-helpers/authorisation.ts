@@ -121,10 +121,12 @@ export async function walkRoutes(shard: number, shards: number): Promise<void> {
         headers: { ...(hasBody ? { 'content-type': 'application/json' } : {}), ...c.headers },
         ...(hasBody ? { body: JSON.stringify({ made: 'up' }) } : {}),
       });
-      // an admitted event stream (realtime) never ends on its own: its status and headers are the answer
-      const streaming = res.ok && /^text\/event-stream/.test(res.headers.get('content-type') ?? '');
-      if (streaming) await res.body?.cancel();
-      const text = streaming ? '' : await res.text();
+      // a stream (the realtime report's SSE) is admitted once its headers come: no end to wait for
+      if ((res.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
+        await res.body?.cancel();
+        return { status: res.status };
+      }
+      const text = await res.text();
       bodies.push(text);
       let error: { code?: string; field?: string } | undefined;
       try {

@@ -6,6 +6,10 @@ import type { Store } from '../../store/store.js';
 import { access, workspaceOf } from '../access.js';
 import { ApiError } from '../errors.js';
 
+// reports whose rows name persons (ids, e-mails): an analyst's to read, as /api/people (docs/access.md);
+// every other report is aggregate, a viewer's
+const PERSON_LEVEL = new Set(['journeys']);
+
 /**
  * Every report of the registry at GET /api/reports/<name>, its query checked by the report's own schema
  * plus `format` (json, csv, parquet: reports/output.ts).
@@ -16,7 +20,7 @@ export function reportRoutes(fastify: FastifyInstance, store: Store): void {
     app.get(
       `/api/reports/${report.name}`,
       {
-        config: access.secret(),
+        config: access.secret({ role: PERSON_LEVEL.has(report.name) ? 'analyst' : 'viewer' }),
         schema: {
           summary: report.summary,
           tags: ['reports'],
