@@ -4,6 +4,9 @@
 // the channels table's totals are the performance report's. Data arrives through the ingestion routes,
 // the ad-cost import and the CRM import (dashboard-world.ts).
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { count, money, times } from '../../web/src/format.js';
@@ -30,6 +33,20 @@ after(async () => {
   await browser?.close();
   await s?.close();
 });
+
+// screenshots of each page at a laptop's and a desktop's size, for a person to look at (git ignores them)
+const ARTIFACTS = fileURLToPath(new URL('../../artifacts/', import.meta.url));
+async function shots(page: Page, name: string) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  for (const [width, height] of [
+    [1280, 720],
+    [1920, 1080],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    await page.screenshot({ path: join(ARTIFACTS, `dashboard-${name}-${width}x${height}.png`) });
+  }
+  await page.setViewportSize({ width: 1280, height: 720 });
+}
 
 interface Overview {
   currency: string;
@@ -115,6 +132,7 @@ test(
         els.map((e) => e.textContent),
       );
       assert.deepEqual(legend.slice(-2), ['Spend', 'Revenue']);
+      await shots(page, 'overview');
 
       // another range, by URL: the numbers are that range's
       await page.goto(`${s.base}/overview?workspace=${ws}&from=2026-03-04&to=2026-03-05`);
@@ -183,6 +201,7 @@ test(
       // sorting by a column is in the URL too
       await page.getByRole('link', { name: /^Sessions/ }).click();
       await page.waitForURL(/sort=sessions/);
+      await shots(page, 'channels-campaigns');
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

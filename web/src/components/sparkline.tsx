@@ -5,7 +5,7 @@ export function Sparkline(props: { values: (number | null)[]; label: string }) {
   const w = 120;
   const h = 32;
   const known = values.filter((v): v is number => v !== null);
-  if (known.length === 0) return <svg class="spark" width={w} height={h} aria-hidden="true" />;
+  if (known.length === 0) return <svg class="spark" height={h} aria-hidden="true" />;
   const lo = Math.min(...known);
   const hi = Math.max(...known);
   const x = (i: number) => (values.length === 1 ? w / 2 : (i / (values.length - 1)) * (w - 2) + 1);
@@ -22,13 +22,20 @@ export function Sparkline(props: { values: (number | null)[]; label: string }) {
   return (
     <svg
       class="spark"
-      width={w}
       height={h}
       viewBox={`0 0 ${w} ${h}`}
+      // stretched to the card's width; the stroke keeps its width (vector-effect)
+      preserveAspectRatio="none"
       role="img"
       aria-label={props.label}
     >
-      <path d={d} fill="none" stroke="currentColor" stroke-width="1.5" />
+      <path
+        d={d}
+        fill="none"
+        stroke="currentColor"
+        stroke-width="1.5"
+        vector-effect="non-scaling-stroke"
+      />
     </svg>
   );
 }

@@ -4,6 +4,9 @@ import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
+const DAY = 86_400;
+const DAY_STEPS = [1, 2, 7, 14, 30, 91, 182, 365].map((n) => n * DAY);
+
 export interface Series {
   label: string;
   color: string;
@@ -35,7 +38,14 @@ export function TimeChart(props: {
             value: (_u: uPlot, v: number | null) => (v === null ? '—' : props.format(v)),
           })),
         ],
-        axes: [{}, { values: (_u, ticks) => ticks.map((t) => props.format(t)), size: 70 }],
+        axes: [
+          // one tick a day at most: the series are daily (the time zone's days, drawn as UTC)
+          {
+            incrs: DAY_STEPS,
+            values: (_u, ticks) => ticks.map((t) => new Date(t * 1000).toISOString().slice(5, 10)),
+          },
+          { values: (_u, ticks) => ticks.map((t) => props.format(t)), size: 70 },
+        ],
       },
       [xs, ...props.series.map((s) => s.values)] as uPlot.AlignedData,
       el,
