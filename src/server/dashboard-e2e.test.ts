@@ -181,6 +181,28 @@ test(
           col,
         );
       assert.equal(await page.locator('tbody tr').count(), perf.rows.length);
+      // the model, in the URL: the leads credited per channel are that model's
+      await page.getByLabel('Model').selectOption('first_touch');
+      await page.waitForURL(/model=first_touch/);
+      // the table of the report that says it used first touch: the request carried the model
+      await page.waitForSelector(
+        'table.report[data-dimension="channel"][data-model="first_touch"]',
+      );
+      const byFirst = (await (
+        await clientFor(s).api(
+          '/api/reports/performance?groupBy=channel&model=first_touch&from=2026-03-04&to=2026-03-05',
+        )
+      ).json()) as { model: string; rows: Record<string, unknown>[] };
+      assert.equal(byFirst.model, 'first_touch');
+      assert.equal(await page.getByLabel('Model').inputValue(), 'first_touch');
+      for (const row of byFirst.rows)
+        assert.equal(
+          await page
+            .locator(`tbody tr[data-row="${String(row.channel)}"] td[data-col="leads"]`)
+            .getAttribute('data-value'),
+          row.leads === null ? '' : String(row.leads),
+          `${String(row.channel)} leads under first touch`,
+        );
       // a channel's row drills to its campaigns (the same report, filtered to the channel)
       await page.getByRole('link', { name: 'Email' }).click();
       await page.waitForSelector('table.report[data-dimension="campaign"] tfoot');

@@ -3,7 +3,7 @@
 // `dir`), so the back button climbs out again.
 import { Status } from '../components/status';
 import { count, money, percent, times } from '../format';
-import { withQuery } from '../location';
+import { navigate, withQuery } from '../location';
 import type { PageProps } from '../routes';
 import { useApi } from '../use-api';
 
@@ -35,6 +35,20 @@ const COLUMNS: Column[] = [
   { key: 'cac', label: 'CAC', show: money },
   { key: 'roas', label: 'ROAS', show: times },
   { key: 'session_to_lead', label: 'Session → lead', show: percent },
+];
+
+// the rule-based models a workspace stores credits under (docs/attribution.md); the API says which
+// model a report used, and refuses an unknown one naming `model`
+const MODELS: [string, string][] = [
+  ['first_touch', 'First touch'],
+  ['last_touch', 'Last touch'],
+  ['last_non_direct', 'Last non-direct'],
+  ['linear', 'Linear'],
+  ['time_decay', 'Time decay'],
+  ['position_based', 'Position based'],
+  ['u_shaped', 'U-shaped'],
+  ['w_shaped', 'W-shaped'],
+  ['full_path', 'Full path'],
 ];
 
 const num = (v: unknown) => (typeof v === 'number' ? v : null);
@@ -93,9 +107,28 @@ export default function ChannelsPage(props: PageProps) {
       {report && (
         <>
           <p class="range-note">
-            {report.from} to {report.to}, {report.currency}, model {report.model}
+            {report.from} to {report.to}, {report.currency}{' '}
+            <label>
+              <span>Model</span>{' '}
+              <select
+                name="model"
+                value={report.model}
+                onChange={(e) =>
+                  navigate(withQuery({ model: (e.target as HTMLSelectElement).value }))
+                }
+              >
+                {(MODELS.some(([m]) => m === report.model)
+                  ? MODELS
+                  : [[report.model, report.model] as [string, string], ...MODELS]
+                ).map(([m, label]) => (
+                  <option key={m} value={m}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+            </label>
           </p>
-          <table class="report" data-dimension={dim}>
+          <table class="report" data-dimension={dim} data-model={report.model}>
             <thead>
               <tr>
                 {header(dim, dim === 'channel' ? 'Channel' : 'Campaign')}
