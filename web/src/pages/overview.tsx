@@ -30,7 +30,7 @@ export interface Overview {
   previous: Metrics | null;
   change: Record<keyof Metrics, number | null> | null;
   daily: (Metrics & { day: string })[];
-  missingRates: unknown[];
+  missingRates: { currency: string; date: string }[];
 }
 
 /** Customer acquisition cost: spend per new customer; unknown without customers. */
@@ -119,6 +119,13 @@ export default function OverviewPage(props: PageProps) {
             {report.from} to {report.to} ({report.timezone}), {report.currency}
             {report.compare && ` · against ${report.compare.from} to ${report.compare.to}`}
           </p>
+          {report.missingRates.length > 0 && (
+            <p class="warning" role="note">
+              Spend in {[...new Set(report.missingRates.map((m) => m.currency))].join(', ')} on{' '}
+              {report.missingRates.length} day(s) has no exchange rate to {report.currency} and is
+              left out of spend: add the rates (docs/costs.md).
+            </p>
+          )}
           <div class="kpis">
             {CARDS.map((c) => (
               <KpiCard key={c.key} card={c} report={report} />
