@@ -101,7 +101,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', 'web/**/*.tsx'],
     rules: {
       '@typescript-eslint/no-unused-vars': [
         'error',

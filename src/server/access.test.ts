@@ -55,7 +55,10 @@ test('every route declares who may call it, and each declaration holds: no crede
       .filter((r) => r.access.who === 'anyone' && r.method !== 'OPTIONS')
       .map((r) => `${r.method} ${r.url}`);
     assert.deepEqual(open.sort(), [
+      'GET /',
+      'GET /:page',
       'GET /api/openapi.json',
+      'GET /assets/*',
       'GET /cl.js',
       'GET /healthz',
       'GET /readyz',

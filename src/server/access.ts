@@ -224,6 +224,9 @@ function requireSecret(
     if (!roleAtLeast(role, needed)) throw forbidden(needed, role);
     setActor(req, { kind: 'user', user: session.user, role });
     setWorkspace(req, ws);
+    // `workspace` is the credential's, not the route's: a route's own strict query schema (the reports')
+    // must not refuse it as an unknown parameter (onRequest runs before the query is validated)
+    delete (req.query as Record<string, unknown>).workspace;
   };
 }
 

@@ -56,6 +56,7 @@ import { ReceiptLoader, type ReceiptLoaderOptions } from '../connectors/receipt-
 import { recordStripeReceipts } from '../derive/stripe-record.js';
 import { recordCrmChanges } from '../derive/crm-milestones.js';
 import { funnelFor } from '../derive/funnel.js';
+import { webRoutes } from './web.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -88,6 +89,8 @@ export interface AppDeps {
   secretKey?: string;
   /** The webhook receipt loader's tuning (tests: short backoffs and vendor timeouts). */
   receiptLoader?: ReceiptLoaderOptions;
+  /** The built dashboard (default dist/web of the package; tests build it into a temp folder). */
+  webDir?: string;
 }
 
 // query parameters that carry a credential (Salesforce's webhook token): never in a request log line
@@ -229,6 +232,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await trackerRoute(app, deps.config.trackerPath);
   authRoutes(app, deps.store);
   usersRoutes(app, deps.store);
+  // the dashboard at `/`, last: its `/:page` matches only what no route above serves
+  await webRoutes(app, deps.webDir);
   // acknowledged events reach the store, and are derived (their segments deleted), before it closes;
   // the data-driven refits last, so a stop cut short by its deadline has the persons derived, or keeps
   // the segments for the next start

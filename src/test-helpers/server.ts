@@ -24,7 +24,7 @@ export interface TestServer {
 /** A real server on a loopback port with a fresh store and one workspace. */
 export async function startTestServer(
   overrides: ConfigOverrides = {},
-  extra: Pick<AppDeps, 'receiptLoader'> & { logger?: AppDeps['logger'] } = {},
+  extra: Pick<AppDeps, 'receiptLoader' | 'webDir'> & { logger?: AppDeps['logger'] } = {},
 ): Promise<TestServer> {
   const { dir, cleanup } = tempDir();
   const store = await openTestStore(dir);

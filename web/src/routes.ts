@@ -1,0 +1,23 @@
+// The pages, each its own chunk (loaded when first opened). The server answers these paths with the
+// app (APP_PAGES in src/server/web.ts names the same list).
+import type { ComponentType } from 'preact';
+import type { Me } from './api';
+
+export interface PageProps {
+  me: Me;
+  /** The workspace the page shows (from `?workspace=`, else the user's first). */
+  workspace: string;
+  query: URLSearchParams;
+}
+
+export interface PageDef {
+  title: string;
+  load: () => Promise<{ default: ComponentType<PageProps> }>;
+}
+
+export const PAGES: Record<string, PageDef> = {
+  overview: { title: 'Overview', load: () => import('./pages/overview') },
+  channels: { title: 'Channels', load: () => import('./pages/channels') },
+};
+
+export const DEFAULT_PAGE = 'overview';
