@@ -21,6 +21,7 @@ import { secretBox } from '../../util/secret-box.js';
 import { cliConfig, openConfiguredStore } from '../context.js';
 import { UsageError } from '../errors.js';
 import { DEMO_DAYS, seedDemoWorkspace } from '../demo.js';
+import { firstRunOwner } from '../demo-owner.js';
 
 interface ServeOptions {
   port?: string;
@@ -121,6 +122,12 @@ export function register(program: Command): void {
             `  write key  ${demo.workspace.writeKey}\n` +
             `  secret key ${demo.secretKey}   (shown only now)\n`,
         );
+        const owner = await firstRunOwner(store);
+        if (owner)
+          process.stdout.write(
+            `\nDashboard ${url}/  sign in as ${owner.email}\n` +
+              `  password   ${owner.password}   (shown only now; change it with closedloop user reset-password)\n`,
+          );
       }
       process.stdout.write(`\nClosedloop is running at ${url}\n  data: ${config.dataDir}\n`);
       // keep running until a signal arrives; lifecycle.ts owns the exit
