@@ -9,6 +9,7 @@ import {
 } from './webhook-receipts.js';
 import type { DataStore } from '../../data.js';
 import { insightsReads } from '../neutral/insights-reads.js';
+import { reportReads } from '../neutral/report-reads.js';
 import { queryNeutral } from './dialect.js';
 import { StoreUnavailable } from '../../areas/engine.js';
 import { storeParts } from '../../join.js';
@@ -30,7 +31,6 @@ import {
   explainCostMatch,
   taggingFacts,
 } from './costs.js';
-import { firstTouches, leadQuality, salesCycle } from './pipeline-reports.js';
 import { appendEvents } from './append-events.js';
 import { completeErasure, listErasures, redactionRuns } from './audit-logs.js';
 import {
@@ -88,8 +88,6 @@ import { deriveSessions } from './sessions.js';
 import { checkServerVersion } from './server-version.js';
 import { saveUserAgents, userAgentsToParse } from './user-agents.js';
 import { deleteWorkspaceData } from './workspace-data.js';
-import { funnelCounts, openPipeline, revenueCohorts, revenueSeries } from './pipeline.js';
-import { overviewReport, performanceReport, performanceVisitors } from './reports.js';
 import { deriveFirstTouches } from './first-touch.js';
 
 /** Where a ClickHouse data plane lives: a server over HTTP(S), or chdb in this process. */
@@ -155,7 +153,6 @@ export async function openClickHouseData(location: ClickHouseDataLocation): Prom
       commitAdCosts,
       discardAdCosts,
     }),
-    ...bind(s, { overviewReport, performanceReport, performanceVisitors }),
     ...bind(s, {
       costsReport,
       taggingFacts,
@@ -164,7 +161,6 @@ export async function openClickHouseData(location: ClickHouseDataLocation): Prom
       explainCostMatch,
     }),
     ...bind(s, { deriveSessions }),
-    ...bind(s, { leadQuality, salesCycle, firstTouches }),
     ...clickHouseIdentity(s),
     ...bind(s, {
       attributionInputs,
@@ -210,7 +206,7 @@ export async function openClickHouseData(location: ClickHouseDataLocation): Prom
       replaceRevenueMilestones,
       crmReachedMilestones,
     }),
-    ...bind(s, { openPipeline, revenueSeries, revenueCohorts, funnelCounts }),
+    ...reportReads((q) => queryNeutral(s.conn, s.database, q)),
     ...insightsReads((q) => queryNeutral(s.conn, s.database, q)),
     ...bind(s, { deriveFirstTouches }),
   };

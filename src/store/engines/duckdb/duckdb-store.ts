@@ -6,6 +6,7 @@ import { deriveFirstTouches } from './first-touch-repo.js';
 import type { ControlStore } from '../../control.js';
 import type { DataStore } from '../../data.js';
 import { insightsReads } from '../neutral/insights-reads.js';
+import { reportReads } from '../neutral/report-reads.js';
 import { queryNeutral } from './dialect.js';
 import { storeParts } from '../../join.js';
 import {
@@ -70,7 +71,6 @@ import {
   explainCostMatch,
   taggingFacts,
 } from './costs-repo.js';
-import { firstTouches, leadQuality, salesCycle } from './pipeline-reports-repo.js';
 import { deviceTimelines } from './identity-devices-repo.js';
 import { identityEdgesReady, identityLinkFacts, saveIdentityEdges } from './identity-edges-repo.js';
 import { appendIdentityLinks, listIdentityLinks } from './identity-links-repo.js';
@@ -140,8 +140,6 @@ import {
   listWorkspaces,
   setWorkspaceSecretHash,
 } from './workspaces-repo.js';
-import { funnelCounts, openPipeline, revenueCohorts, revenueSeries } from './pipeline-repo.js';
-import { overviewReport, performanceReport, performanceVisitors } from './reports-repo.js';
 
 // the engine's own handle on a data part it opened, for engine tests and test helpers only
 const DATABASE = new WeakMap<DataStore, Db>();
@@ -250,7 +248,6 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
       commitAdCosts,
       discardAdCosts,
     }),
-    ...bind(db, { overviewReport, performanceReport, performanceVisitors }),
     ...bind(db, {
       costsReport,
       taggingFacts,
@@ -259,7 +256,6 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
       explainCostMatch,
     }),
     ...bind(db, { deriveSessions, listSessions, sessionsByChannel }),
-    ...bind(db, { leadQuality, salesCycle, firstTouches }),
     ...bind(db, {
       refreshSeenIdentifiers,
       identityLinkFacts,
@@ -323,7 +319,7 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
       replaceRevenueMilestones,
       crmReachedMilestones,
     }),
-    ...bind(db, { openPipeline, revenueSeries, revenueCohorts, funnelCounts }),
+    ...reportReads((q) => queryNeutral(db, q)),
     ...insightsReads((q) => queryNeutral(db, q)),
     ...bind(db, { deriveFirstTouches }),
   };
