@@ -10,6 +10,7 @@ import { attributionSettingsFor } from '../derive/attribution-settings.js';
 import { REPORT_DIMENSIONS, type ReportDimension } from '../store/areas/reports.js';
 import type { Store } from '../store/store.js';
 import { ReportParamError } from './report.js';
+import { zoneOffsetMs } from '../util/zone-offset.js';
 
 /** Dimensions a report can group by and filter on: a session's, or its person's first touch. */
 export const DIMENSIONS = REPORT_DIMENSIONS;
@@ -105,33 +106,16 @@ const addDays = (day: string, n: number) =>
 export const daysBetween = (from: string, to: string) =>
   Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS) + 1;
 
-/** The zone's offset from UTC at an instant, in ms (Intl gives the wall clock; the difference is it). */
-function offsetMs(at: number, zone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(at));
-  const n = (t: string) => Number(parts.find((p) => p.type === t)?.value);
-  const wall = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second'));
-  return wall - Math.floor(at / 1000) * 1000;
-}
-
 /** The instant a day starts in a zone (twice corrected: the offset may change on that day). */
 export function dayStart(day: string, zone: string): number {
   const wall = Date.parse(`${day}T00:00:00Z`);
-  const first = wall - offsetMs(wall, zone);
-  return wall - offsetMs(first, zone);
+  const first = wall - zoneOffsetMs(zone, wall);
+  return wall - zoneOffsetMs(zone, first);
 }
 
 /** Today in a zone, YYYY-MM-DD. */
 function today(zone: string): string {
-  return new Date(Date.now() + offsetMs(Date.now(), zone)).toISOString().slice(0, 10);
+  return new Date(Date.now() + zoneOffsetMs(zone, Date.now())).toISOString().slice(0, 10);
 }
 
 function dayRange(from: string, to: string, zone: string): DayRange {

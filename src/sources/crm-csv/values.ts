@@ -5,6 +5,7 @@
 // naming the option that decides it, never a guess.
 
 import { decimalToMinor } from '../crm/amount.js';
+import { zoneOffsetMs } from '../../util/zone-offset.js';
 
 /** Raised for one field of one line: the reason, in words a person can act on. */
 export class ValueError extends Error {
@@ -118,25 +119,6 @@ function decimalMark(text: string, raw: string, given: '.' | ',' | undefined): '
   return only;
 }
 
-/** The UTC offset of a zone at a moment, in ms (Intl knows the zone's rules). */
-function zoneOffset(timeZone: string, at: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(at));
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
-  return (
-    Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) -
-    at
-  );
-}
-
 /** A wall-clock time in a zone to epoch ms (two passes, so a time near a DST change lands right). */
 function wallToUtc(fields: number[], timeZone: string | undefined): number {
   const [y, mo, d, h = 0, mi = 0, s = 0, ms = 0] = fields as [
@@ -160,8 +142,8 @@ function wallToUtc(fields: number[], timeZone: string | undefined): number {
   )
     throw new ValueError('no such date or time');
   if (!timeZone || timeZone === 'UTC') return wall;
-  const first = wall - zoneOffset(timeZone, wall);
-  return wall - zoneOffset(timeZone, first);
+  const first = wall - zoneOffsetMs(timeZone, wall);
+  return wall - zoneOffsetMs(timeZone, first);
 }
 
 /** Checks an IANA zone name; throws a ValueError naming it when Intl does not know it. */
