@@ -18,7 +18,24 @@ export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../dist/web/', import.m
  * The app's own top-level paths (web/src/routes.ts names the same pages): each answers with index.html
  * and the app draws the page. The rest of a view's state is in the query string, so no deeper paths.
  */
-export const APP_PAGES = new Set(['login', 'overview', 'channels']);
+export const APP_PAGES = new Set([
+  'login',
+  'overview',
+  'channels',
+  'model-comparison',
+  'journeys',
+  'person',
+  'pipeline',
+  'revenue',
+  'funnel',
+  'lead-quality',
+  'sales-cycle',
+  'subscriptions',
+  'realtime',
+  'health',
+  'goals',
+  'settings',
+]);
 
 // what `npm start` shows before the dashboard is built (tests that never build get it too)
 const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Closedloop</title></head>

@@ -26,3 +26,9 @@ export function change(x: number | null | undefined): string {
   if (x === null || x === undefined) return '—';
   return `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)}%`;
 }
+
+/** A duration in days (sales cycle). */
+export function days(x: number | null | undefined): string {
+  if (x === null || x === undefined) return '—';
+  return `${new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 }).format(x)} d`;
+}

@@ -10,14 +10,19 @@ export interface PageProps {
   query: URLSearchParams;
 }
 
+/** Where a page sits in the side navigation. */
+export type PageGroup = 'Marketing' | 'Sales' | 'Operations';
+export const GROUPS: PageGroup[] = ['Marketing', 'Sales', 'Operations'];
+
 export interface PageDef {
   title: string;
+  group: PageGroup;
   load: () => Promise<{ default: ComponentType<PageProps> }>;
 }
 
 export const PAGES: Record<string, PageDef> = {
-  overview: { title: 'Overview', load: () => import('./pages/overview') },
-  channels: { title: 'Channels', load: () => import('./pages/channels') },
+  overview: { title: 'Overview', group: 'Marketing', load: () => import('./pages/overview') },
+  channels: { title: 'Channels', group: 'Marketing', load: () => import('./pages/channels') },
 };
 
 export const DEFAULT_PAGE = 'overview';

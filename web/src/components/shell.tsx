@@ -1,10 +1,12 @@
-// The frame around every page: the pages, the workspace switcher (the user's workspaces from
-// /api/auth/me), the date range (from/to in the URL, with presets) and signing out.
+// The frame around every page: the pages (side navigation by group), the workspace switcher (the
+// user's workspaces from /api/auth/me), the date range (from/to in the URL, with presets), the model and
+// comparison, and signing out.
 import type { ComponentChildren } from 'preact';
 import { api, type Me } from '../api';
 import { navigate, withQuery } from '../location';
-import { PAGES } from '../routes';
+import { GROUPS, PAGES } from '../routes';
 import { DateRange } from './date-range';
+import { GLOBAL_KEYS, ReportControls } from './report-controls';
 
 export function Shell(props: {
   me: Me;
@@ -23,22 +25,6 @@ export function Shell(props: {
     <div class="shell">
       <header class="top">
         <span class="brand">Closedloop</span>
-        <nav aria-label="Pages">
-          {Object.entries(PAGES).map(([name, def]) => (
-            <a
-              key={name}
-              // a page keeps the workspace and the date range; its own state (sort, drill) is left behind
-              href={`/${name}?${new URLSearchParams(
-                [...new URLSearchParams(location.search)].filter(([k]) =>
-                  ['workspace', 'from', 'to'].includes(k),
-                ),
-              ).toString()}`}
-              aria-current={name === page ? 'page' : undefined}
-            >
-              {def.title}
-            </a>
-          ))}
-        </nav>
         <label class="workspace">
           <span>Workspace</span>
           <select
@@ -61,10 +47,39 @@ export function Shell(props: {
           Sign out
         </button>
       </header>
-      <div class="controls">
-        <DateRange />
+      <div class="body">
+        <nav class="side" aria-label="Pages">
+          {GROUPS.filter((g) => Object.values(PAGES).some((d) => d.group === g)).map((group) => (
+            <section key={group}>
+              <h2>{group}</h2>
+              {Object.entries(PAGES)
+                .filter(([, def]) => def.group === group)
+                .map(([name, def]) => (
+                  <a
+                    key={name}
+                    // a page keeps the workspace, range, model and comparison; its own state (sort,
+                    // drill) is left behind
+                    href={`/${name}?${new URLSearchParams(
+                      [...new URLSearchParams(location.search)].filter(([k]) =>
+                        GLOBAL_KEYS.includes(k),
+                      ),
+                    ).toString()}`}
+                    aria-current={name === page ? 'page' : undefined}
+                  >
+                    {def.title}
+                  </a>
+                ))}
+            </section>
+          ))}
+        </nav>
+        <div class="content">
+          <div class="controls">
+            <DateRange />
+            <ReportControls />
+          </div>
+          {props.children}
+        </div>
       </div>
-      {props.children}
     </div>
   );
 }

@@ -98,7 +98,7 @@ export default function OverviewPage(props: PageProps) {
     workspace: props.workspace,
     from: q.get('from'),
     to: q.get('to'),
-    compare: 'previous',
+    compare: props.query.get('compare') ?? 'previous',
   });
   const report = result.state === 'ok' ? result.data : undefined;
   const days = useMemo(() => report?.daily.map((d) => d.day) ?? [], [report]);
