@@ -4,12 +4,10 @@
 // the channels table's totals are the performance report's. Data arrives through the ingestion routes,
 // the ad-cost import and the CRM import (dashboard-world.ts).
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { count, money, times } from '../../web/src/format.js';
+import { launchBrowser, screenshots } from '../test-helpers/browser.js';
 import { dashboardWorld } from '../test-helpers/dashboard-world.js';
 import { clientFor, startTestServer, type TestServer } from '../test-helpers/server.js';
 import { addUser, TEST_PASSWORD } from '../test-helpers/users.js';
@@ -23,10 +21,7 @@ before(async () => {
   s = await startTestServer({}, { webDir: await buildWeb() });
   await dashboardWorld(s);
   await addUser(s.store, 'owner@acme.test', 'owner');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
+  browser = await launchBrowser();
 });
 
 after(async () => {
@@ -34,19 +29,7 @@ after(async () => {
   await s?.close();
 });
 
-// screenshots of each page at a laptop's and a desktop's size, for a person to look at (git ignores them)
-const ARTIFACTS = fileURLToPath(new URL('../../artifacts/', import.meta.url));
-async function shots(page: Page, name: string) {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  for (const [width, height] of [
-    [1280, 720],
-    [1920, 1080],
-  ] as const) {
-    await page.setViewportSize({ width, height });
-    await page.screenshot({ path: join(ARTIFACTS, `dashboard-${name}-${width}x${height}.png`) });
-  }
-  await page.setViewportSize({ width: 1280, height: 720 });
-}
+const shots = screenshots;
 
 interface Overview {
   currency: string;
