@@ -332,3 +332,37 @@ test('sales cycle: medians by step, a step by channel as bars and quantiles, ran
     await context.close();
   }
 });
+
+test('the sales pages say when a workspace has nothing in the range, and what the API refused', async () => {
+  const { context, page, errors } = await signedInPage(browser, s.base, OWNER);
+  try {
+    const ws = s.workspace.id;
+    // a range before any data: each page says so instead of drawing empty charts
+    const empty = 'from=2025-01-01&to=2025-01-07';
+    await page.goto(`${s.base}/funnel?workspace=${ws}&${empty}`);
+    await page.getByText('No visitors were first seen in this range.').waitFor();
+    assert.equal(await page.locator('.chart.bars').count(), 0);
+    assert.equal(
+      await page
+        .locator('table.report tfoot td[data-col="count.visitor"]')
+        .getAttribute('data-value'),
+      '0',
+    );
+    await page.goto(`${s.base}/lead-quality?workspace=${ws}&${empty}`);
+    await page.getByText('No leads entered the funnel in this range.').waitFor();
+    await page.getByText('No deals of these leads were lost.').waitFor();
+    await page.goto(`${s.base}/sales-cycle?workspace=${ws}&${empty}`);
+    await page.getByText('No step of a sales cycle ended in this range.').waitFor();
+    assert.equal(await page.locator('.chart.bars').count(), 0);
+    // a range the API refuses: its reason, on each page
+    for (const name of ['funnel', 'lead-quality', 'sales-cycle']) {
+      await page.goto(`${s.base}/${name}?workspace=${ws}&from=2026-03-07&to=2026-03-01`);
+      const alert = page.locator('main [role="alert"]');
+      await alert.waitFor();
+      assert.match((await alert.textContent()) ?? '', /Could not load this: .*from/, name);
+    }
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
