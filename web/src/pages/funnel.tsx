@@ -6,7 +6,7 @@ import { BarChart, PALETTE } from '../components/bar-chart';
 import { DataTable, type Column, type Row } from '../components/data-table';
 import { Status } from '../components/status';
 import { UrlSelect } from '../components/url-select';
-import { count } from '../format';
+import { count, wholeCount } from '../format';
 import type { PageProps } from '../routes';
 import { useApi } from '../use-api';
 
@@ -104,7 +104,7 @@ export default function FunnelPage(props: PageProps) {
                     values: report.steps.map((s) => report.total.counts[s] ?? 0),
                   },
                 ]}
-                format={(v) => count(v)}
+                format={wholeCount}
               />
               <ol class="funnel-steps" aria-label="Overall step rates">
                 {report.steps.map((s, i) => (

@@ -7,7 +7,7 @@ import { BarChart, PALETTE } from '../components/bar-chart';
 import { DataTable, type Column, type Row } from '../components/data-table';
 import { Status } from '../components/status';
 import { UrlSelect } from '../components/url-select';
-import { count } from '../format';
+import { wholeCount } from '../format';
 import type { PageProps } from '../routes';
 import { useApi } from '../use-api';
 
@@ -152,7 +152,7 @@ export default function LeadQualityPage(props: PageProps) {
                     values: reasons.map((r) => r.deals),
                   },
                 ]}
-                format={(v) => count(v)}
+                format={wholeCount}
                 height={200}
               />
               <DataTable

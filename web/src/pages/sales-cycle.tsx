@@ -7,7 +7,7 @@ import { BarChart, PALETTE } from '../components/bar-chart';
 import { DataTable, type Column, type Row } from '../components/data-table';
 import { Status } from '../components/status';
 import { UrlSelect } from '../components/url-select';
-import { count, days } from '../format';
+import { days, wholeCount } from '../format';
 import type { PageProps } from '../routes';
 import { useApi } from '../use-api';
 
@@ -106,7 +106,7 @@ export default function SalesCyclePage(props: PageProps) {
                 color: PALETTE[i % PALETTE.length]!,
                 values: report.buckets.map((b) => r.histogram[b] ?? 0),
               }))}
-              format={(v) => count(v)}
+              format={wholeCount}
             />
           )}
           <DataTable
