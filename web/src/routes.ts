@@ -17,12 +17,24 @@ export const GROUPS: PageGroup[] = ['Marketing', 'Sales', 'Operations'];
 export interface PageDef {
   title: string;
   group: PageGroup;
+  /** The shared report controls the page's API takes (the date range is always shown). */
+  controls?: ('model' | 'compare')[];
   load: () => Promise<{ default: ComponentType<PageProps> }>;
 }
 
 export const PAGES: Record<string, PageDef> = {
-  overview: { title: 'Overview', group: 'Marketing', load: () => import('./pages/overview') },
-  channels: { title: 'Channels', group: 'Marketing', load: () => import('./pages/channels') },
+  overview: {
+    title: 'Overview',
+    group: 'Marketing',
+    controls: ['compare'],
+    load: () => import('./pages/overview'),
+  },
+  channels: {
+    title: 'Channels',
+    group: 'Marketing',
+    controls: ['model'],
+    load: () => import('./pages/channels'),
+  },
   funnel: { title: 'Funnel', group: 'Sales', load: () => import('./pages/funnel') },
   'lead-quality': {
     title: 'Lead quality',

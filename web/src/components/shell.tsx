@@ -75,7 +75,7 @@ export function Shell(props: {
         <div class="content">
           <div class="controls">
             <DateRange />
-            <ReportControls />
+            <ReportControls show={PAGES[page]?.controls ?? []} />
           </div>
           {props.children}
         </div>
