@@ -18,11 +18,25 @@ export interface PageDef {
   title: string;
   group: PageGroup;
   load: () => Promise<{ default: ComponentType<PageProps> }>;
+  /** False for a page reached only through links (a person's timeline): left out of the navigation. */
+  nav?: boolean;
 }
 
 export const PAGES: Record<string, PageDef> = {
   overview: { title: 'Overview', group: 'Marketing', load: () => import('./pages/overview') },
   channels: { title: 'Channels', group: 'Marketing', load: () => import('./pages/channels') },
+  'model-comparison': {
+    title: 'Model comparison',
+    group: 'Marketing',
+    load: () => import('./pages/model-comparison'),
+  },
+  journeys: { title: 'Journeys', group: 'Marketing', load: () => import('./pages/journeys') },
+  person: {
+    title: 'Person',
+    group: 'Marketing',
+    load: () => import('./pages/person'),
+    nav: false,
+  },
 };
 
 export const DEFAULT_PAGE = 'overview';
