@@ -361,6 +361,8 @@ async function checkTimeline(page: Page, personId: string): Promise<Journey> {
     ]),
   );
   assert.ok(api.timeline.some((i) => i.kind === 'session'));
+  // the strip above the list: a tick per item on one time axis
+  assert.equal(await page.locator('.strip rect').count(), api.timeline.length);
   // the identifiers, and one day heading per day of the timeline
   assert.deepEqual(
     await page.$$eval('.identifiers li', (els) => els.map((e) => e.getAttribute('data-kind'))),

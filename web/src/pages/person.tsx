@@ -83,6 +83,48 @@ const IDENTIFIER_LABEL: Record<string, string> = {
   anonymous_id: 'Device (anonymous id)',
 };
 
+const KIND_COLOR: Record<TimelineItem['kind'], string> = {
+  session: '#1d4ed8',
+  event: '#475569',
+  milestone: '#047857',
+  identity: '#6d28d9',
+  crm: '#b45309',
+  revenue: '#0e7490',
+};
+
+/** Every item as a tick on one axis from the first to the last (a glance at the rhythm of the journey). */
+function Strip(props: { items: TimelineItem[] }) {
+  const times = props.items.map((i) => Date.parse(i.at));
+  const t0 = Math.min(...times);
+  const t1 = Math.max(...times);
+  const x = (t: number) => (t1 === t0 ? 500 : 10 + ((t - t0) / (t1 - t0)) * 980);
+  const kinds = [...new Set(props.items.map((i) => i.kind))];
+  return (
+    <figure class="strip">
+      <svg
+        viewBox="0 0 1000 36"
+        preserveAspectRatio="none"
+        role="img"
+        aria-label={`${props.items.length} items from ${props.items[0]!.at.slice(0, 10)} to ${props.items.at(-1)!.at.slice(0, 10)}`}
+      >
+        <line x1="10" x2="990" y1="18" y2="18" stroke="#cbd5e1" stroke-width="2" />
+        {props.items.map((i, n) => (
+          <rect key={n} x={x(times[n]!) - 2} y={6} width={4} height={24} fill={KIND_COLOR[i.kind]}>
+            <title>{`${i.at.slice(0, 16).replace('T', ' ')} ${KIND_LABEL[i.kind]}`}</title>
+          </rect>
+        ))}
+      </svg>
+      <figcaption>
+        {kinds.map((k) => (
+          <span key={k} class="key">
+            <span class="swatch" style={{ background: KIND_COLOR[k] }} /> {KIND_LABEL[k]}
+          </span>
+        ))}
+      </figcaption>
+    </figure>
+  );
+}
+
 /** An amount in minor units as money (the currency's own number of decimals). */
 export function minorMoney(minor: number, currency: string): string {
   const code = currency.toUpperCase();
@@ -219,6 +261,7 @@ function Timeline(props: { id: string; workspace: string }) {
           </section>
           <section class="timeline" aria-labelledby="timeline-h">
             <h2 id="timeline-h">Timeline</h2>
+            {journey.timeline.length > 1 && <Strip items={journey.timeline} />}
             {days.length === 0 ? (
               <p class="empty">Nothing on this person's timeline yet.</p>
             ) : (
