@@ -20,6 +20,8 @@ export interface PageDef {
   /** The shared report controls the page's API takes (the date range is always shown). */
   controls?: ('model' | 'compare')[];
   load: () => Promise<{ default: ComponentType<PageProps> }>;
+  /** False for a page reached only through links (a person's timeline): left out of the navigation. */
+  nav?: boolean;
 }
 
 export const PAGES: Record<string, PageDef> = {
@@ -45,6 +47,18 @@ export const PAGES: Record<string, PageDef> = {
     title: 'Sales cycle',
     group: 'Sales',
     load: () => import('./pages/sales-cycle'),
+  },
+  'model-comparison': {
+    title: 'Model comparison',
+    group: 'Marketing',
+    load: () => import('./pages/model-comparison'),
+  },
+  journeys: { title: 'Journeys', group: 'Marketing', load: () => import('./pages/journeys') },
+  person: {
+    title: 'Person',
+    group: 'Marketing',
+    load: () => import('./pages/person'),
+    nav: false,
   },
 };
 
