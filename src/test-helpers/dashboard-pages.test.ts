@@ -30,13 +30,14 @@ test('quoted names, entries over several lines, and a broken entry named', () =>
         title: 'Sales cycle',
         group: 'Sales',
         load: () => import('./pages/channels'),
+        nav: false,
       },
     };`;
   assert.deepEqual(
-    dashboardPages(src).map((p) => [p.name, p.title, p.group, p.module]),
+    dashboardPages(src).map((p) => [p.name, p.title, p.group, p.module, p.nav]),
     [
-      ['overview', 'Overview', 'Marketing', 'src/pages/overview.tsx'],
-      ['sales-cycle', 'Sales cycle', 'Sales', 'src/pages/channels.tsx'],
+      ['overview', 'Overview', 'Marketing', 'src/pages/overview.tsx', true],
+      ['sales-cycle', 'Sales cycle', 'Sales', 'src/pages/channels.tsx', false],
     ],
   );
   assert.throws(

@@ -14,12 +14,23 @@ export interface DashboardPage {
   group: string;
   /** The module of its chunk, as the build's manifest names it (`src/pages/overview.tsx`). */
   module: string;
+  /** In the side navigation (`nav: false` leaves a page reached only through links out of it). */
+  nav: boolean;
 }
 
 const ROUTES = join(WEB_ROOT, 'src', 'routes.ts');
 
 const keyOf = (n: ts.PropertyName): string | undefined =>
   ts.isIdentifier(n) || ts.isStringLiteral(n) ? n.text : undefined;
+
+function falseProp(o: ts.ObjectLiteralExpression, key: string): boolean {
+  return o.properties.some(
+    (p) =>
+      ts.isPropertyAssignment(p) &&
+      keyOf(p.name) === key &&
+      p.initializer.kind === ts.SyntaxKind.FalseKeyword,
+  );
+}
 
 function stringProp(o: ts.ObjectLiteralExpression, key: string): string | undefined {
   for (const p of o.properties)
@@ -78,6 +89,6 @@ export function dashboardPages(source = readFileSync(ROUTES, 'utf8')): Dashboard
     const module = loadedModule(def);
     if (!title || !group || !module)
       throw new Error(`PAGES.${name} in ${ROUTES}: no title, group or load(import('./pages/...'))`);
-    return { name, title, group, module };
+    return { name, title, group, module, nav: !falseProp(def, 'nav') };
   });
 }
