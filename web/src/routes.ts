@@ -23,6 +23,9 @@ export interface PageDef {
 export const PAGES: Record<string, PageDef> = {
   overview: { title: 'Overview', group: 'Marketing', load: () => import('./pages/overview') },
   channels: { title: 'Channels', group: 'Marketing', load: () => import('./pages/channels') },
+  realtime: { title: 'Realtime', group: 'Operations', load: () => import('./pages/realtime') },
+  health: { title: 'Health', group: 'Operations', load: () => import('./pages/health') },
+  goals: { title: 'Goals', group: 'Operations', load: () => import('./pages/goals') },
 };
 
 export const DEFAULT_PAGE = 'overview';
