@@ -131,8 +131,10 @@ function GoalCard(props: { goal: GoalProgress; currency: string; index: number }
           ? `${money(g.spend ?? null, currency)} spent over ${count(g.leads ?? 0)} leads so far`
           : g.projected === null
             ? 'No pace yet: the period has not begun'
-            : `At this pace: ${value(g.metric, g.projected, currency)} by the period's end`}
-        {` · ${percent(g.elapsed)} of the period gone`}
+            : g.elapsed >= 1
+              ? `Ended at ${value(g.metric, g.actual, currency)}`
+              : `At this pace: ${value(g.metric, g.projected, currency)} by the period's end`}
+        {g.elapsed < 1 && ` · ${percent(g.elapsed)} of the period gone`}
       </p>
     </section>
   );
@@ -307,28 +309,29 @@ export default function GoalsPage(props: PageProps) {
     <main class="goals">
       <h1>Goals</h1>
       <div class="goals-bar">
-        <label>
-          <span>Period</span>
-          <select
-            value={period ?? ''}
-            onChange={(e) =>
-              navigate(withQuery({ period: (e.target as HTMLSelectElement).value || null }))
-            }
-          >
-            <option value="">This month and quarter</option>
-            {periods.map((p) => (
-              <option key={p} value={p}>
-                {periodLabel(p)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <label for="goals-period">Period</label>
+        <select
+          id="goals-period"
+          value={period ?? ''}
+          onChange={(e) =>
+            navigate(withQuery({ period: (e.target as HTMLSelectElement).value || null }))
+          }
+        >
+          <option value="">This month and quarter</option>
+          {periods.map((p) => (
+            <option key={p} value={p}>
+              {periodLabel(p)}
+            </option>
+          ))}
+        </select>
       </div>
       <Status of={report} />
       {r && (
         <>
           <p class="range-note" data-at={r.at}>
-            Progress as of {new Date(r.at).toLocaleString('en-GB')}, {r.currency}
+            Progress as of{' '}
+            {new Date(r.at).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' })},{' '}
+            {r.currency}
           </p>
           {r.goals.length === 0 ? (
             <p class="empty-goals">

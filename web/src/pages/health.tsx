@@ -85,8 +85,8 @@ const TAGGING_COLUMNS: Column[] = [
   { key: 'campaign', label: 'Campaign', kind: 'text' },
   { key: 'spend', label: 'Spend concerned', kind: 'money' },
   { key: 'sessions', label: 'Sessions', kind: 'count' },
-  { key: 'detail', label: 'What was seen', kind: 'text', sortable: false },
   { key: 'fix', label: 'What to fix', kind: 'text', sortable: false },
+  { key: 'detail', label: 'What was seen', kind: 'text', sortable: false },
 ];
 
 const IDENTITY_COLUMNS: Column[] = [
@@ -95,8 +95,8 @@ const IDENTITY_COLUMNS: Column[] = [
   { key: 'affected', label: 'Concerned', kind: 'count' },
   { key: 'total', label: 'Out of', kind: 'count' },
   { key: 'rate', label: 'Matched', kind: 'percent' },
-  { key: 'detail', label: 'What was seen', kind: 'text', sortable: false },
   { key: 'fix', label: 'What to fix', kind: 'text', sortable: false },
+  { key: 'detail', label: 'What was seen', kind: 'text', sortable: false },
 ];
 
 const NOTHING = 'Nothing to fix';

@@ -136,28 +136,27 @@ export default function RealtimePage(props: PageProps) {
     <main class="realtime">
       <h1>Realtime</h1>
       <div class="realtime-bar">
-        <label>
-          <span>Window</span>
-          <select
-            value={String(minutes)}
-            onChange={(e) =>
-              navigate(
-                withQuery({
-                  minutes:
-                    (e.target as HTMLSelectElement).value === '30'
-                      ? null
-                      : (e.target as HTMLSelectElement).value,
-                }),
-              )
-            }
-          >
-            {WINDOWS.map((m) => (
-              <option key={m} value={String(m)}>
-                Last {m} minutes
-              </option>
-            ))}
-          </select>
-        </label>
+        <label for="realtime-window">Window</label>
+        <select
+          id="realtime-window"
+          value={String(minutes)}
+          onChange={(e) =>
+            navigate(
+              withQuery({
+                minutes:
+                  (e.target as HTMLSelectElement).value === '30'
+                    ? null
+                    : (e.target as HTMLSelectElement).value,
+              }),
+            )
+          }
+        >
+          {WINDOWS.map((m) => (
+            <option key={m} value={String(m)}>
+              Last {m} minutes
+            </option>
+          ))}
+        </select>
         <p class={`connection ${live.connection}`} role="status" data-connection={live.connection}>
           <span aria-hidden="true" class="dot" /> {CONNECTION_TEXT[live.connection]}
         </p>
@@ -190,6 +189,7 @@ export default function RealtimePage(props: PageProps) {
             series={series}
             format={(v) => count(v)}
             height={200}
+            labelEvery={Math.ceil(snap.minutes / 15)}
           />
           <div class="realtime-tables">
             <section aria-labelledby="rt-pages">
