@@ -2,7 +2,8 @@
 // report (GET /api/reports/realtime); then the Server-Sent Events stream of the same snapshot
 // (GET /api/reports/realtime/stream: one at once, one as events arrive, at most a second apart) replaces
 // it, with no reload. Doubles as the live check after installing the snippet: with nothing in the
-// window the page says how to send a first event. docs/dashboard.md, "Realtime".
+// window the page shows the workspace's snippet (GET /api/tracker/snippet) and a test event to send.
+// docs/dashboard.md, "Realtime".
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { apiUrl } from '../api';
 import { BarChart, PALETTE, type BarSeries } from '../components/bar-chart';
@@ -80,21 +81,36 @@ const SOURCE_COLUMNS: Column[] = [
 const hhmm = (iso: string) =>
   new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
 
-/** How to get a first event here: the snippet, or one event by hand. */
-function InstallHint() {
-  const origin = location.origin;
-  const snippet = `<script defer src="${origin}/cl.js" data-key="YOUR_WRITE_KEY"></script>`;
-  const test = `curl -u YOUR_WRITE_KEY: -H 'content-type: application/json' \\\n  -d '{"batch":[{"type":"track","event":"Test event","anonymousId":"test-visitor"}]}' \\\n  ${origin}/v1/batch`;
+interface Snippet {
+  writeKey: string;
+  src: string;
+  html: string;
+}
+
+/**
+ * How to get a first event here: the workspace's snippet (GET /api/tracker/snippet), or one event by
+ * hand with its write key. Until the snippet is read (or if it cannot be), a placeholder stands in.
+ */
+function InstallHint(props: { workspace: string }) {
+  const got = useApi<Snippet>('/api/tracker/snippet', { workspace: props.workspace });
+  const snippet = got.state === 'ok' ? got.data : undefined;
+  const key = snippet?.writeKey ?? 'YOUR_WRITE_KEY';
+  const origin = snippet ? new URL(snippet.src).origin : location.origin;
+  const html = snippet?.html ?? `<script defer src="${origin}/cl.js" data-key="${key}"></script>`;
+  const test = `curl -u ${key}: -H 'content-type: application/json' \\\n  -d '{"batch":[{"type":"track","event":"Test event","anonymousId":"test-visitor"}]}' \\\n  ${origin}/v1/batch`;
   return (
-    <section class="install-hint" aria-labelledby="install-hint">
+    <section
+      class="install-hint"
+      aria-labelledby="install-hint"
+      data-snippet={snippet ? 'workspace' : 'placeholder'}
+    >
       <h2 id="install-hint">Nothing yet? Check the install</h2>
       <p>
-        Paste the snippet into the <code>&lt;head&gt;</code> of every page of your site, with your
-        workspace's write key (in Settings), then open a page: the visit shows here within a second
-        or two, with no reload.
+        Paste this snippet into the <code>&lt;head&gt;</code> of every page of your site, then open
+        a page: the visit shows here within a second or two, with no reload.
       </p>
       <pre tabIndex={0} aria-label="The snippet">
-        <code>{snippet}</code>
+        <code>{html}</code>
       </pre>
       <p>Or send a test event by hand:</p>
       <pre tabIndex={0} aria-label="A test event">
@@ -181,7 +197,7 @@ export default function RealtimePage(props: PageProps) {
               </section>
             ))}
           </div>
-          {snap.events === 0 && <InstallHint />}
+          {snap.events === 0 && <InstallHint workspace={props.workspace} />}
           <h2>Events and visitors a minute</h2>
           <BarChart
             title={`Events and visitors a minute, last ${snap.minutes} minutes`}
