@@ -23,6 +23,17 @@ export interface PageDef {
 export const PAGES: Record<string, PageDef> = {
   overview: { title: 'Overview', group: 'Marketing', load: () => import('./pages/overview') },
   channels: { title: 'Channels', group: 'Marketing', load: () => import('./pages/channels') },
+  funnel: { title: 'Funnel', group: 'Sales', load: () => import('./pages/funnel') },
+  'lead-quality': {
+    title: 'Lead quality',
+    group: 'Sales',
+    load: () => import('./pages/lead-quality'),
+  },
+  'sales-cycle': {
+    title: 'Sales cycle',
+    group: 'Sales',
+    load: () => import('./pages/sales-cycle'),
+  },
   realtime: { title: 'Realtime', group: 'Operations', load: () => import('./pages/realtime') },
   health: { title: 'Health', group: 'Operations', load: () => import('./pages/health') },
   goals: { title: 'Goals', group: 'Operations', load: () => import('./pages/goals') },
