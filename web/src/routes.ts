@@ -2,6 +2,7 @@
 // app (APP_PAGES in src/server/web.ts names the same list).
 import type { ComponentType } from 'preact';
 import type { Me } from './api';
+import type { Control } from './components/report-controls';
 
 export interface PageProps {
   me: Me;
@@ -17,12 +18,26 @@ export const GROUPS: PageGroup[] = ['Marketing', 'Sales', 'Operations'];
 export interface PageDef {
   title: string;
   group: PageGroup;
+  /** The shared report controls the page's API takes (the date range is always shown). */
+  controls?: Control[];
   load: () => Promise<{ default: ComponentType<PageProps> }>;
+  /** False for a page reached only through links (a person's timeline): left out of the navigation. */
+  nav?: boolean;
 }
 
 export const PAGES: Record<string, PageDef> = {
-  overview: { title: 'Overview', group: 'Marketing', load: () => import('./pages/overview') },
-  channels: { title: 'Channels', group: 'Marketing', load: () => import('./pages/channels') },
+  overview: {
+    title: 'Overview',
+    group: 'Marketing',
+    controls: ['compare'],
+    load: () => import('./pages/overview'),
+  },
+  channels: {
+    title: 'Channels',
+    group: 'Marketing',
+    controls: ['model'],
+    load: () => import('./pages/channels'),
+  },
   funnel: { title: 'Funnel', group: 'Sales', load: () => import('./pages/funnel') },
   'lead-quality': {
     title: 'Lead quality',
@@ -33,6 +48,24 @@ export const PAGES: Record<string, PageDef> = {
     title: 'Sales cycle',
     group: 'Sales',
     load: () => import('./pages/sales-cycle'),
+  },
+  'model-comparison': {
+    title: 'Model comparison',
+    group: 'Marketing',
+    load: () => import('./pages/model-comparison'),
+  },
+  journeys: { title: 'Journeys', group: 'Marketing', load: () => import('./pages/journeys') },
+  attribution: {
+    title: 'Attribution',
+    group: 'Marketing',
+    controls: ['model', 'milestone', 'lookback'],
+    load: () => import('./pages/attribution'),
+  },
+  person: {
+    title: 'Person',
+    group: 'Marketing',
+    load: () => import('./pages/person'),
+    nav: false,
   },
   realtime: { title: 'Realtime', group: 'Operations', load: () => import('./pages/realtime') },
   health: { title: 'Health', group: 'Operations', load: () => import('./pages/health') },
