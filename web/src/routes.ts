@@ -67,6 +67,9 @@ export const PAGES: Record<string, PageDef> = {
     load: () => import('./pages/person'),
     nav: false,
   },
+  realtime: { title: 'Realtime', group: 'Operations', load: () => import('./pages/realtime') },
+  health: { title: 'Health', group: 'Operations', load: () => import('./pages/health') },
+  goals: { title: 'Goals', group: 'Operations', load: () => import('./pages/goals') },
 };
 
 export const DEFAULT_PAGE = 'overview';

@@ -1,26 +1,28 @@
-// A GET the page depends on: re-run when its URL changes, the previous one cancelled.
+// A GET the page depends on: re-run when its URL changes (or `version` does: after the page wrote what
+// it reads), the previous one cancelled.
 import { useEffect, useState } from 'preact/hooks';
 import { api, apiUrl, type Query } from './api';
 
 export type Loaded<T> =
   { state: 'loading' } | { state: 'error'; message: string } | { state: 'ok'; data: T };
 
-export function useApi<T>(path: string, query: Query): Loaded<T> {
+export function useApi<T>(path: string, query: Query, version = 0): Loaded<T> {
   const url = apiUrl(path, query);
-  const [result, setResult] = useState<{ url: string; value: Loaded<T> }>({
-    url,
+  const key = `${version}|${url}`;
+  const [result, setResult] = useState<{ key: string; value: Loaded<T> }>({
+    key,
     value: { state: 'loading' },
   });
   useEffect(() => {
     const ctl = new AbortController();
-    setResult({ url, value: { state: 'loading' } });
+    setResult({ key, value: { state: 'loading' } });
     api<T>(url, { signal: ctl.signal })
-      .then((data) => setResult({ url, value: { state: 'ok', data } }))
+      .then((data) => setResult({ key, value: { state: 'ok', data } }))
       .catch((e: unknown) => {
         if (!ctl.signal.aborted)
-          setResult({ url, value: { state: 'error', message: (e as Error).message } });
+          setResult({ key, value: { state: 'error', message: (e as Error).message } });
       });
     return () => ctl.abort();
-  }, [url]);
-  return result.url === url ? result.value : { state: 'loading' };
+  }, [key]);
+  return result.key === key ? result.value : { state: 'loading' };
 }

@@ -35,6 +35,8 @@ export function BarChart(props: {
   title: string;
   format: (v: number) => string;
   height?: number;
+  /** Label every nth category on the axis (many narrow categories: minutes); default every one. */
+  labelEvery?: number;
 }) {
   const box = useRef<HTMLDivElement>(null);
   const height = props.height ?? 260;
@@ -78,7 +80,10 @@ export function BarChart(props: {
         axes: [
           {
             splits: () => xs,
-            values: (_u, ticks) => ticks.map((k) => props.categories[k] ?? ''),
+            values: (_u, ticks) =>
+              ticks.map((k) =>
+                k % (props.labelEvery ?? 1) === 0 ? (props.categories[k] ?? '') : '',
+              ),
             gap: 4,
           },
           { values: (_u, ticks) => ticks.map((t) => props.format(t)), size: 70 },

@@ -83,7 +83,7 @@ export function DataTable(props: {
   const header = (c: Column) => {
     if (c.sortable === false)
       return (
-        <th key={c.key} scope="col">
+        <th key={c.key} scope="col" data-kind={c.kind}>
           {c.label}
         </th>
       );
@@ -93,6 +93,7 @@ export function DataTable(props: {
       <th
         key={c.key}
         scope="col"
+        data-kind={c.kind}
         aria-sort={active ? (dir === 'asc' ? 'ascending' : 'descending') : 'none'}
       >
         <a href={withQuery({ [`${prefix}sort`]: c.key, [`${prefix}dir`]: next })}>
