@@ -23,6 +23,7 @@ export interface PageDef {
 export const PAGES: Record<string, PageDef> = {
   overview: { title: 'Overview', group: 'Marketing', load: () => import('./pages/overview') },
   channels: { title: 'Channels', group: 'Marketing', load: () => import('./pages/channels') },
+  settings: { title: 'Settings', group: 'Operations', load: () => import('./pages/settings') },
 };
 
 export const DEFAULT_PAGE = 'overview';

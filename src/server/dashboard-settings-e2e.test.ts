@@ -1,0 +1,307 @@
+// The settings page in real Chromium against a real server (the app built by Vite in this test): an
+// owner edits a channel rule and the preview's counts are the preview API's own answer, saves it and the
+// rules API has it; moves a rule up with the keyboard and saves the new order; creates an API key (its
+// secret shown once, and working) and revokes it (it stops working); changes an attribution default; the
+// snippet is the workspace's write key. A viewer finds every section without an enabled edit control,
+// and the server refuses their write. Data arrives through the real routes (dashboard-world.ts).
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, screenshots, signedInPage } from '../test-helpers/browser.js';
+import { dashboardWorld } from '../test-helpers/dashboard-world.js';
+import { clientFor, startTestServer, type TestServer } from '../test-helpers/server.js';
+import { addUser } from '../test-helpers/users.js';
+import { buildWeb } from '../test-helpers/web-build.js';
+
+let s: TestServer;
+let browser: Browser;
+
+before(async () => {
+  s = await startTestServer({}, { webDir: await buildWeb() });
+  await dashboardWorld(s);
+  await addUser(s.store, 'owner@acme.test', 'owner');
+  await addUser(s.store, 'viewer@acme.test', 'viewer');
+  await addUser(s.store, 'analyst@acme.test', 'analyst', s.workspace.id);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await s?.close();
+});
+
+interface Rule {
+  id: string;
+  channel: string;
+  when: unknown;
+}
+interface Preview {
+  moved: number;
+  moves: { from: string; to: string; sessions: number }[];
+}
+
+const api = (path: string, init?: RequestInit) => clientFor(s).api(path, init);
+const rulesNow = async () =>
+  ((await (await api('/api/channels/rules')).json()) as { custom: unknown; rules: Rule[] }).rules;
+/** The preview API's answer for these rules: its moves (from, to, sessions) and how many move. */
+const previewOf = async (rules: Rule[]): Promise<Preview> => {
+  const res = await api('/api/channels/rules/preview', {
+    method: 'POST',
+    body: JSON.stringify({ rules }),
+  });
+  assert.equal(res.status, 200);
+  const p = (await res.json()) as Preview;
+  return {
+    moved: p.moved,
+    moves: p.moves.map(({ from, to, sessions }) => ({ from, to, sessions })),
+  };
+};
+
+/** The rule ids in the page's order. */
+const pageOrder = (page: Page) =>
+  page.$$eval('.rules li[data-rule]', (els) => els.map((e) => e.getAttribute('data-rule')!));
+
+/** The preview table's rows, as the API's moves. */
+const shownMoves = (page: Page) =>
+  page.$$eval('.preview-moves tbody tr', (rows) =>
+    rows.map((r) => ({
+      from: r.getAttribute('data-from')!,
+      to: r.getAttribute('data-to')!,
+      sessions: Number(r.querySelector('[data-col="sessions"]')!.getAttribute('data-value')),
+    })),
+  );
+
+const settings = (tab: string) => `${s.base}/settings?workspace=${s.workspace.id}&tab=${tab}`;
+
+test(
+  'channel rules: edit, preview equals the preview API, save; reorder by keyboard and save',
+  { timeout: 80_000 },
+  async () => {
+    const { context, page, errors } = await signedInPage(browser, s.base, 'owner@acme.test');
+    try {
+      await page.goto(settings('channels'));
+      await page.waitForSelector('.rules li[data-rule="email"]');
+      const before = await rulesNow();
+      assert.deepEqual(
+        await pageOrder(page),
+        before.map((r) => r.id),
+      );
+      const emailAt = before.findIndex((r) => r.id === 'email');
+      assert.ok(emailAt > 0);
+
+      // nothing changed yet: nothing to preview or save
+      const previewButton = page.getByRole('button', { name: 'Preview changes' });
+      const saveButton = page.getByRole('button', { name: 'Save rules' });
+      assert.equal(await previewButton.isDisabled(), true);
+      assert.equal(await saveButton.isDisabled(), true);
+
+      // the e-mail rule's channel renamed: its sessions would move, as the preview API says
+      await page.getByLabel(`Channel of rule ${emailAt + 1}`).fill('Newsletter');
+      assert.equal(await saveButton.isDisabled(), true, 'no save before a preview');
+      await previewButton.click();
+      await page.waitForSelector('.rules-preview');
+      const proposed = before.map((r) => (r.id === 'email' ? { ...r, channel: 'Newsletter' } : r));
+      const expected = await previewOf(proposed);
+      assert.ok(expected.moves.some((m) => m.from === 'Email' && m.to === 'Newsletter'));
+      assert.deepEqual(await shownMoves(page), expected.moves);
+      assert.equal(await page.getAttribute('.rules-preview', 'data-moved'), String(expected.moved));
+      // example landing URLs of the sessions that move
+      assert.match((await page.textContent('.preview-moves .examples')) ?? '', /utm_medium=email/);
+      await screenshots(page, 'settings-channels');
+
+      await saveButton.click();
+      await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+      const saved = await rulesNow();
+      assert.equal(saved.find((r) => r.id === 'email')!.channel, 'Newsletter');
+      assert.deepEqual(
+        saved.map((r) => r.id),
+        before.map((r) => r.id),
+      );
+      // the stored sessions moved as previewed
+      const byChannel = Object.fromEntries(
+        (await s.store.sessionsByChannel(s.workspace.id)).map((c) => [c.channel, c.sessions]),
+      );
+      assert.equal(
+        byChannel.Newsletter,
+        expected.moves.find((m) => m.to === 'Newsletter')!.sessions,
+      );
+
+      // reorder with the keyboard: the e-mail rule up one place, the focus stays on it
+      await page.waitForSelector('.rules li[data-rule="email"] input.rule-channel');
+      const up = page.getByRole('button', { name: 'Move rule email up' });
+      await up.focus();
+      await page.keyboard.press('Enter');
+      const order = await pageOrder(page);
+      const expectedOrder = before.map((r) => r.id);
+      [expectedOrder[emailAt - 1], expectedOrder[emailAt]] = [
+        expectedOrder[emailAt]!,
+        expectedOrder[emailAt - 1]!,
+      ];
+      assert.deepEqual(order, expectedOrder);
+      assert.equal(
+        await page.evaluate(() => document.activeElement?.getAttribute('aria-label')),
+        'Move rule email up',
+      );
+      await previewButton.click();
+      await page.waitForSelector('.rules-preview');
+      const reordered = expectedOrder.map((id) => saved.find((r) => r.id === id)!);
+      assert.deepEqual(await shownMoves(page), (await previewOf(reordered)).moves);
+      await page.keyboard.press('Tab'); // keyboard reaches the save button
+      await saveButton.click();
+      await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+      assert.deepEqual(
+        (await rulesNow()).map((r) => r.id),
+        expectedOrder,
+      );
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  },
+);
+
+test(
+  'keys: create (secret shown once, and it works) and revoke; attribution default; snippet; connectors',
+  { timeout: 60_000 },
+  async () => {
+    const { context, page, errors } = await signedInPage(browser, s.base, 'owner@acme.test');
+    try {
+      await page.goto(settings('access'));
+      await page.getByLabel('Key name').fill('ci-bot');
+      await page.getByLabel('Key role', { exact: true }).selectOption('analyst');
+      await page.getByRole('button', { name: 'Create key' }).click();
+      const secret = await page.getByLabel('New key').inputValue();
+      assert.ok(secret.length > 20);
+      const withKey = (key: string) =>
+        fetch(`${s.base}/api/channels/rules`, { headers: { authorization: `Bearer ${key}` } });
+      assert.equal((await withKey(secret)).status, 200);
+      await page.waitForSelector('tr[data-key-name="ci-bot"]');
+      const listed = (await (await api('/api/keys')).json()) as {
+        keys: { id: string; name: string; role: string; revokedAt: string | null }[];
+      };
+      const key = listed.keys.find((k) => k.name === 'ci-bot')!;
+      assert.equal(key.role, 'analyst');
+      assert.equal(key.revokedAt, null);
+      // the members and their roles: one changed
+      const member = page.getByLabel('Role of analyst@acme.test');
+      await member.waitFor();
+      assert.equal(await member.inputValue(), 'analyst');
+      await member.selectOption('viewer');
+      await page.waitForFunction(async (ws) => {
+        const r = await fetch(`/api/members?workspace=${ws}`);
+        const m = (await r.json()) as { members: { email: string; role: string }[] };
+        return m.members.find((x) => x.email === 'analyst@acme.test')?.role === 'viewer';
+      }, s.workspace.id);
+      // an invitation link
+      await page.getByLabel('Invite e-mail').fill('new@acme.test');
+      await page.getByRole('button', { name: 'Make invitation link' }).click();
+      assert.match(await page.getByLabel('Invitation link').inputValue(), /\/login\?invitation=/);
+      await screenshots(page, 'settings-access');
+
+      await page.getByRole('button', { name: 'Revoke key ci-bot' }).click();
+      await page.waitForSelector('tr[data-key-name="ci-bot"] [data-value="revoked"]');
+      assert.equal((await withKey(secret)).status, 401);
+      const after = (await (await api('/api/keys')).json()) as typeof listed;
+      assert.ok(after.keys.find((k) => k.id === key.id)!.revokedAt);
+
+      // attribution defaults: the lookback changed and saved
+      await page.goto(settings('attribution'));
+      const lookback = page.getByLabel('Lookback (days)');
+      await lookback.waitFor();
+      const stored = (await (await api('/api/attribution/settings')).json()) as {
+        settings: { lookbackDays: number };
+      };
+      assert.equal(await lookback.inputValue(), String(stored.settings.lookbackDays));
+      await lookback.fill('45');
+      await page.getByRole('button', { name: 'Save attribution settings' }).click();
+      await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+      const changed = (await (await api('/api/attribution/settings')).json()) as typeof stored;
+      assert.equal(changed.settings.lookbackDays, 45);
+      await screenshots(page, 'settings-attribution');
+
+      // the snippet: this workspace's write key in the tag
+      await page.goto(settings('snippet'));
+      const tag = await page.locator('textarea.snippet-html').inputValue();
+      assert.equal(await page.locator('input.write-key').inputValue(), s.workspace.writeKey);
+      assert.ok(tag.includes(`data-key="${s.workspace.writeKey}"`));
+      assert.ok(tag.includes(`src="${s.base}/cl.js"`), tag);
+      await screenshots(page, 'settings-snippet');
+
+      // connectors: none yet, then the one set shows with a sync button
+      await page.goto(settings('connectors'));
+      await page.getByText('No connector is set up yet').waitFor();
+      // a connector whose vendor cannot be reached (a closed local port): its sync fails, and says so
+      const put = await api('/api/connectors/hubspot', {
+        method: 'PUT',
+        body: JSON.stringify({ apiKey: 'pat-test', baseUrl: 'http://127.0.0.1:9' }),
+      });
+      assert.equal(put.status, 201, await put.clone().text());
+      await page.reload();
+      await page.waitForSelector('tr[data-connector="hubspot"]');
+      await page.getByRole('button', { name: 'Sync hubspot now' }).click();
+      await page.getByRole('status').filter({ hasText: 'sync started' }).waitFor();
+      type Listed = { connectors: { name: string; lastSync: { status: string } | null }[] };
+      let last: string | undefined;
+      for (;;) {
+        const l = (await (await api('/api/connectors')).json()) as Listed;
+        last = l.connectors.find((c) => c.name === 'hubspot')?.lastSync?.status;
+        if (last !== undefined && last !== 'running') break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      await page.reload();
+      await page.waitForSelector('tr[data-connector="hubspot"]');
+      assert.equal(
+        await page.getAttribute('tr[data-connector="hubspot"] [data-col="status"]', 'data-value'),
+        last,
+      );
+      await screenshots(page, 'settings-connectors');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  },
+);
+
+test('a viewer finds settings read-only, and the server refuses their write', async () => {
+  const { context, page, errors } = await signedInPage(browser, s.base, 'viewer@acme.test');
+  try {
+    /** Edit controls in the section shown (tabs are links; copying the snippet changes nothing). */
+    const enabledControls = () =>
+      page.$$eval(
+        'main.settings button:not([disabled]):not(.copy), main.settings select:not([disabled]), main.settings textarea:not([disabled]):not([readonly]), main.settings input:not([disabled]):not([readonly])',
+        (els) => els.map((e) => e.outerHTML.slice(0, 80)),
+      );
+    await page.goto(settings('channels'));
+    await page.waitForSelector('.rules-read tbody tr');
+    assert.equal(await page.locator('.rules-read tbody tr').count(), (await rulesNow()).length);
+    assert.deepEqual(await enabledControls(), []);
+    assert.equal(await page.getByRole('button', { name: /Save/ }).count(), 0);
+    await screenshots(page, 'settings-viewer');
+    for (const tab of ['attribution', 'connectors', 'access', 'snippet']) {
+      await page.goto(settings(tab));
+      await page.waitForSelector(`.tabs a[aria-current="page"][href*="tab=${tab}"]`);
+      await page.waitForFunction(() => !document.querySelector('main.settings .loading'));
+      assert.deepEqual(await enabledControls(), [], tab);
+    }
+    // the attribution values are shown, disabled
+    await page.goto(settings('attribution'));
+    await page.getByLabel('Lookback (days)').waitFor();
+    assert.equal(await page.getByLabel('Lookback (days)').isDisabled(), true);
+
+    // the server refuses a viewer's write, with the session's own cookie and CSRF token
+    const status = await page.evaluate(async (ws) => {
+      const csrf = /(?:^|; )cl_csrf=([^;]*)/.exec(document.cookie)?.[1] ?? '';
+      const res = await fetch(`/api/channels/rules?workspace=${ws}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+        body: 'null',
+      });
+      return { status: res.status, body: await res.text() };
+    }, s.workspace.id);
+    assert.equal(status.status, 403);
+    assert.match(status.body, /"forbidden".*needs the admin role/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
