@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshots, signedInPage } from '../test-helpers/browser.js';
 import { dashboardWorld } from '../test-helpers/dashboard-world.js';
 import { clientFor, startTestServer, type TestServer } from '../test-helpers/server.js';
-import { addUser } from '../test-helpers/users.js';
+import { addUser, TEST_PASSWORD } from '../test-helpers/users.js';
 import { buildWeb } from '../test-helpers/web-build.js';
 
 let s: TestServer;
@@ -195,8 +195,25 @@ test(
       // an invitation link
       await page.getByLabel('Invite e-mail').fill('new@acme.test');
       await page.getByRole('button', { name: 'Make invitation link' }).click();
-      assert.match(await page.getByLabel('Invitation link').inputValue(), /\/login\?invitation=/);
+      const link = await page.getByLabel('Invitation link').inputValue();
+      assert.match(link, /\/login\?invitation=/);
       await screenshots(page, 'settings-access');
+      // the link, opened signed out: a password, and the new member is in
+      const invited = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+      try {
+        const p2 = await invited.newPage();
+        await p2.goto(link);
+        await p2.getByRole('heading', { name: 'Accept your invitation' }).waitFor();
+        await p2.getByLabel('Password').fill(TEST_PASSWORD);
+        await p2.getByRole('button', { name: 'Accept and sign in' }).click();
+        await p2.waitForURL(/\/overview\?/);
+      } finally {
+        await invited.close();
+      }
+      const members = (await (await api('/api/members')).json()) as {
+        members: { email: string; role: string }[];
+      };
+      assert.equal(members.members.find((m) => m.email === 'new@acme.test')?.role, 'viewer');
 
       await page.getByRole('button', { name: 'Revoke key ci-bot' }).click();
       await page.waitForSelector('tr[data-key-name="ci-bot"] [data-value="revoked"]');

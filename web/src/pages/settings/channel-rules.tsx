@@ -3,7 +3,7 @@
 // which sessions would move from which channel to which, with landing URLs) before it is saved (PUT
 // /api/channels/rules, which re-derives history). An analyst may edit and preview, saving is an admin's;
 // a viewer sees the rules only.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../../api';
 import { Status } from '../../components/status';
 import { count } from '../../format';
@@ -360,8 +360,17 @@ export function ChannelRules({ workspace, role }: SectionProps) {
 }
 
 function PreviewTable({ preview }: { preview: RulesPreview }) {
+  const box = useRef<HTMLElement>(null);
+  // the answer to the button just pressed, in view below the long list of rules
+  useEffect(() => box.current?.scrollIntoView({ block: 'nearest' }), [preview]);
   return (
-    <section class="rules-preview" aria-labelledby="preview-h" data-moved={preview.moved}>
+    <section
+      ref={box}
+      class="rules-preview"
+      aria-labelledby="preview-h"
+      aria-live="polite"
+      data-moved={preview.moved}
+    >
       <h3 id="preview-h">Preview</h3>
       <p>
         {count(preview.moved)} of {count(preview.sessions)} sessions would change channel
