@@ -161,7 +161,7 @@ test(
 );
 
 test(
-  'keys: create (secret shown once, and it works) and revoke; attribution default; snippet; connectors',
+  'keys: create (shown once, works) and revoke; members and invitation; funnel; attribution; snippet; connectors',
   { timeout: 60_000 },
   async () => {
     const { context, page, errors } = await signedInPage(browser, s.base, 'owner@acme.test');
@@ -236,6 +236,22 @@ test(
       assert.equal(changed.settings.lookbackDays, 45);
       await screenshots(page, 'settings-attribution');
 
+      // the funnel: its milestones as the API has them; one added and saved
+      await page.goto(settings('funnel'));
+      const milestones = page.locator('input.milestones');
+      await milestones.waitFor();
+      const funnel = (await (await api('/api/funnel')).json()) as {
+        funnel: { milestones: string[] };
+      };
+      assert.equal(await milestones.inputValue(), funnel.funnel.milestones.join(', '));
+      const more = [...funnel.funnel.milestones, 'renewal'];
+      await milestones.fill(more.join(', '));
+      await page.getByRole('button', { name: 'Save funnel' }).click();
+      await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+      const savedFunnel = (await (await api('/api/funnel')).json()) as typeof funnel;
+      assert.deepEqual(savedFunnel.funnel.milestones, more);
+      await screenshots(page, 'settings-funnel');
+
       // the snippet: this workspace's write key in the tag
       await page.goto(settings('snippet'));
       const tag = await page.locator('textarea.snippet-html').inputValue();
@@ -294,7 +310,7 @@ test('a viewer finds settings read-only, and the server refuses their write', as
     assert.deepEqual(await enabledControls(), []);
     assert.equal(await page.getByRole('button', { name: /Save/ }).count(), 0);
     await screenshots(page, 'settings-viewer');
-    for (const tab of ['attribution', 'connectors', 'access', 'snippet']) {
+    for (const tab of ['funnel', 'attribution', 'connectors', 'access', 'snippet']) {
       await page.goto(settings(tab));
       await page.waitForSelector(`.tabs a[aria-current="page"][href*="tab=${tab}"]`);
       await page.waitForFunction(() => !document.querySelector('main.settings .loading'));

@@ -1,13 +1,14 @@
-// Settings: channel rules (edit, reorder, a preview of which sessions move before saving), attribution
-// defaults, connectors with their sync, API keys and members, and the snippet to paste. One section at a
-// time, named in the URL (`tab`). What a role may not change is shown without edit controls (the server
-// refuses it anyway). docs/dashboard.md, "Settings".
+// Settings: channel rules (edit, reorder, a preview of which sessions move before saving), funnel stages
+// and the CRM mapping, attribution defaults, connectors with their sync, API keys and members, and the
+// snippet to paste. One section at a time, named in the URL (`tab`). What a role may not change is shown
+// without edit controls (the server refuses it anyway). docs/dashboard.md, "Settings".
 import { withQuery } from '../location';
 import type { PageProps } from '../routes';
 import { AccessSettings } from './settings/access';
 import { AttributionSettings } from './settings/attribution';
 import { ChannelRules } from './settings/channel-rules';
 import { Connectors } from './settings/connectors';
+import { FunnelSettings } from './settings/funnel';
 import { roleIn, type Role } from './settings/roles';
 import { Snippet } from './settings/snippet';
 
@@ -18,6 +19,7 @@ export interface SectionProps {
 
 const TABS = [
   { name: 'channels', label: 'Channel rules', Section: ChannelRules },
+  { name: 'funnel', label: 'Funnel', Section: FunnelSettings },
   { name: 'attribution', label: 'Attribution', Section: AttributionSettings },
   { name: 'connectors', label: 'Connectors', Section: Connectors },
   { name: 'access', label: 'Keys and members', Section: AccessSettings },
