@@ -9,7 +9,7 @@ import {
 } from '../src/test-helpers/web-build.js';
 import type { BenchResult } from './types.js';
 
-const PAGES = ['overview', 'login', 'channels'];
+const PAGES = ['overview', 'login', 'channels', 'settings'];
 
 export async function run(): Promise<BenchResult[]> {
   const dir = await buildWeb();

@@ -22,7 +22,7 @@ interface Connector {
   updatedAt: string;
 }
 
-const when = (iso: string) => new Date(iso).toLocaleString('en-GB', { timeZone: 'UTC' }) + ' UTC';
+const when = (iso: string) => `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 export function Connectors({ workspace, role }: SectionProps) {
   const admin = atLeast(role, 'admin');
@@ -91,7 +91,7 @@ export function Connectors({ workspace, role }: SectionProps) {
                     </td>
                     <td>{count(c.lastSync?.rows)}</td>
                     <td>{count(c.lastSync?.errors)}</td>
-                    <td>{c.lastSync?.message ?? ''}</td>
+                    <td class="message">{c.lastSync?.message ?? ''}</td>
                     <td>
                       <button
                         type="button"
