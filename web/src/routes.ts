@@ -23,6 +23,17 @@ export interface PageDef {
 export const PAGES: Record<string, PageDef> = {
   overview: { title: 'Overview', group: 'Marketing', load: () => import('./pages/overview') },
   channels: { title: 'Channels', group: 'Marketing', load: () => import('./pages/channels') },
+  funnel: { title: 'Funnel', group: 'Sales', load: () => import('./pages/funnel') },
+  'lead-quality': {
+    title: 'Lead quality',
+    group: 'Sales',
+    load: () => import('./pages/lead-quality'),
+  },
+  'sales-cycle': {
+    title: 'Sales cycle',
+    group: 'Sales',
+    load: () => import('./pages/sales-cycle'),
+  },
   settings: { title: 'Settings', group: 'Operations', load: () => import('./pages/settings') },
 };
 

@@ -68,6 +68,9 @@ export default function Login(props: { onSignedIn: (me: Me) => void }) {
           {busy ? 'Signing in…' : invitation ? 'Accept and sign in' : 'Sign in'}
         </button>
       </form>
+      <p>
+        <a href="/reset-password">Forgot your password?</a>
+      </p>
     </main>
   );
 }
