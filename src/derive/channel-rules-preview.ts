@@ -1,6 +1,7 @@
 // What a channel rule change would do, before it is saved: the workspace's stored sessions, grouped by
 // what the rules read, classified under the proposed rules in TypeScript (the same compiled rules the
 // derive step runs) and compared with the channel each session has now. Nothing is written.
+import { CLICK_ID_PARAMS } from '../rules/campaign-params.js';
 import type { Store } from '../store/store.js';
 import type { SessionTouchGroup } from '../store/types.js';
 import {
@@ -34,10 +35,6 @@ export interface ChannelRulesPreview {
   examples: { from: string; to: string; landingUrl: string }[];
 }
 
-/** Click ids reach the rules with their values blinded (the derive step's landings do too). */
-const blinded = (ids: Record<string, string>): Record<string, string> =>
-  Object.fromEntries(Object.keys(ids).map((k) => [k, '~']));
-
 const touchOf = (g: SessionTouchGroup): ChannelTouch => ({
   source: g.source,
   medium: g.medium,
@@ -46,7 +43,7 @@ const touchOf = (g: SessionTouchGroup): ChannelTouch => ({
   content: g.content,
   campaignId: g.campaignId,
   decidedBy: g.decidedBy,
-  clickIds: blinded(g.clickIds),
+  clickIds: g.clickIds, // blinded, as the derive step's landings are
 });
 
 /**
@@ -64,7 +61,7 @@ export async function previewChannelRules(
       ? defaultCompiledRules()
       : compileRules(resolveRulesConfig(config));
   const [groups, byChannel] = await Promise.all([
-    store.sessionTouches(workspaceId, limit),
+    store.sessionTouches(workspaceId, { limit, clickIdParams: CLICK_ID_PARAMS }),
     store.sessionsByChannel(workspaceId),
   ]);
   const acc = new ChannelDiffAccumulator();

@@ -50,6 +50,7 @@ export interface SessionTouchGroup {
   content: string | null;
   campaignId: string | null;
   decidedBy: string;
+  /** The click ids present, each `~` (their values blinded, as the rules see them). */
   clickIds: Record<string, string>;
   channel: string;
   landingUrl: string | null;
@@ -84,8 +85,12 @@ export interface SessionsStore {
   ): Promise<{ sessions: number; landings: number; moves?: ChannelMove[] }>;
   /**
    * The stored sessions grouped by what the channel rules read (source, medium, campaign, term, content,
-   * campaign id, decided by, click ids) and their current channel, largest groups first, at most `limit`
-   * groups: a rule change's preview classifies these without writing anything.
+   * campaign id, decided by, which of `clickIdParams` are present: each `~`, as the rules see them) and
+   * their current channel, largest groups first, at most `limit` groups: a rule change's preview
+   * classifies these without writing anything.
    */
-  sessionTouches(workspaceId: string, limit: number): Promise<SessionTouchGroup[]>;
+  sessionTouches(
+    workspaceId: string,
+    opts: { limit: number; clickIdParams: readonly string[] },
+  ): Promise<SessionTouchGroup[]>;
 }

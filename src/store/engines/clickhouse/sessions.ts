@@ -216,9 +216,13 @@ export async function sessionsByChannel(
 export async function sessionTouches(
   s: ChStore,
   workspaceId: string,
-  limit: number,
+  opts: { limit: number; clickIdParams: readonly string[] },
 ): Promise<SessionTouchGroup[]> {
-  return (await queryNeutral(s.conn, s.database, sessionTouchesSql(workspaceId, limit))).map(
-    toSessionTouchGroup,
-  );
+  return (
+    await queryNeutral(
+      s.conn,
+      s.database,
+      sessionTouchesSql(workspaceId, opts.limit, opts.clickIdParams),
+    )
+  ).map(toSessionTouchGroup(opts.clickIdParams));
 }

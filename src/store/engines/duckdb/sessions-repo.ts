@@ -158,7 +158,9 @@ export async function sessionsByChannel(
 export async function sessionTouches(
   db: Db,
   workspaceId: string,
-  limit: number,
+  opts: { limit: number; clickIdParams: readonly string[] },
 ): Promise<SessionTouchGroup[]> {
-  return (await queryNeutral(db, sessionTouchesSql(workspaceId, limit))).map(toSessionTouchGroup);
+  return (
+    await queryNeutral(db, sessionTouchesSql(workspaceId, opts.limit, opts.clickIdParams))
+  ).map(toSessionTouchGroup(opts.clickIdParams));
 }
