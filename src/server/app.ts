@@ -16,6 +16,7 @@ import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { eventsRoutes } from './routes/events.js';
 import { trackerRoute } from './routes/tracker.js';
+import { snippetRoutes } from './routes/snippet.js';
 import { attributionRoutes } from './routes/attribution.js';
 import { funnelRoutes } from './routes/funnel.js';
 import { reportRoutes } from './routes/reports.js';
@@ -247,6 +248,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     (deps.config.smtpUrl ? smtpMailer(deps.config.smtpUrl, deps.config.mailFrom) : undefined);
   usersRoutes(app, deps.store, { mailer, baseUrl: publicBase(deps.config) });
   passwordMailRoutes(app, { store: deps.store, mailer, baseUrl: publicBase(deps.config) });
+  snippetRoutes(app, { trackerPath: deps.config.trackerPath, publicUrl: deps.config.publicUrl });
   // the dashboard at `/`, last: its `/:page` matches only what no route above serves
   await webRoutes(app, deps.webDir);
   // acknowledged events reach the store, and are derived (their segments deleted), before it closes;

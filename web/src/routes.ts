@@ -70,6 +70,7 @@ export const PAGES: Record<string, PageDef> = {
   realtime: { title: 'Realtime', group: 'Operations', load: () => import('./pages/realtime') },
   health: { title: 'Health', group: 'Operations', load: () => import('./pages/health') },
   goals: { title: 'Goals', group: 'Operations', load: () => import('./pages/goals') },
+  settings: { title: 'Settings', group: 'Operations', load: () => import('./pages/settings') },
 };
 
 export const DEFAULT_PAGE = 'overview';

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { changeChannelRules, RuleSetError } from '../../derive/channel-rules-change.js';
+import { previewChannelRules } from '../../derive/channel-rules-preview.js';
 import { explainLanding } from '../../derive/channels/index.js';
 import { channelRulesFor, CHANNEL_RULES } from '../../derive/workspace-settings.js';
 import type { Store } from '../../store/store.js';
@@ -13,7 +14,10 @@ const ExplainQuery = z.object({
   referrer: z.string().optional(),
 });
 
-/** Channel rules per workspace: read them, replace them (re-deriving history), explain a landing. */
+/**
+ * Channel rules per workspace: read them, replace them (re-deriving history), explain a landing, preview
+ * a change (which sessions would move) without saving it.
+ */
 export function channelsRoutes(fastify: FastifyInstance, store: Store): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const secret = access.secret();
@@ -67,6 +71,28 @@ export function channelsRoutes(fastify: FastifyInstance, store: Store): void {
         ...(q.referrer ? { referrer: q.referrer } : {}),
         rules: await channelRulesFor(store, ws.id),
       });
+    },
+  );
+
+  // a preview writes nothing: an analyst may try rules out (saving them stays an admin's)
+  app.post(
+    '/api/channels/rules/preview',
+    {
+      config: access.secret({ role: 'analyst' }),
+      schema: {
+        summary:
+          'Which sessions would move from which channel to which under the proposed rules (nothing is saved)',
+        body: z.unknown(),
+      },
+    },
+    async (req) => {
+      const ws = workspaceOf(req);
+      try {
+        return await previewChannelRules(store, ws.id, req.body ?? null);
+      } catch (err) {
+        if (err instanceof RuleSetError) throw invalidRules(err.issues);
+        throw err;
+      }
     },
   );
 }

@@ -38,6 +38,25 @@ export interface SessionRow extends Acquisition {
   country: string | null;
 }
 
+/**
+ * Sessions that share the inputs the channel rules read (and their current channel): one group, with
+ * how many sessions it stands for and one of their landing URLs.
+ */
+export interface SessionTouchGroup {
+  source: string;
+  medium: string;
+  campaign: string | null;
+  term: string | null;
+  content: string | null;
+  campaignId: string | null;
+  decidedBy: string;
+  /** The click ids present, each `~` (their values blinded, as the rules see them). */
+  clickIds: Record<string, string>;
+  channel: string;
+  landingUrl: string | null;
+  sessions: number;
+}
+
 /** Sessions whose channel went from `from` to `to` in a re-derive (null: the session is new, or gone). */
 export interface ChannelMove {
   from: string | null;
@@ -64,4 +83,14 @@ export interface SessionsStore {
     },
     classify: (landings: readonly Landing[]) => Acquisition[],
   ): Promise<{ sessions: number; landings: number; moves?: ChannelMove[] }>;
+  /**
+   * The stored sessions grouped by what the channel rules read (source, medium, campaign, term, content,
+   * campaign id, decided by, which of `clickIdParams` are present: each `~`, as the rules see them) and
+   * their current channel, largest groups first, at most `limit` groups: a rule change's preview
+   * classifies these without writing anything.
+   */
+  sessionTouches(
+    workspaceId: string,
+    opts: { limit: number; clickIdParams: readonly string[] },
+  ): Promise<SessionTouchGroup[]>;
 }

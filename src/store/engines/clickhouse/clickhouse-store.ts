@@ -85,7 +85,7 @@ import { migrateClickHouse } from './migrate.js';
 import { personLookups } from './person-lookup.js';
 import { erasePerson, personRows } from './privacy.js';
 import { loadPrivacyKey } from './privacy-key.js';
-import { deriveSessions } from './sessions.js';
+import { deriveSessions, sessionTouches } from './sessions.js';
 import { checkServerVersion } from './server-version.js';
 import { saveUserAgents, userAgentsToParse } from './user-agents.js';
 import { deleteWorkspaceData } from './workspace-data.js';
@@ -162,7 +162,7 @@ export async function openClickHouseData(location: ClickHouseDataLocation): Prom
       appendAdClicks,
       explainCostMatch,
     }),
-    ...bind(s, { deriveSessions }),
+    ...bind(s, { deriveSessions, sessionTouches }),
     ...clickHouseIdentity(s),
     ...bind(s, {
       attributionInputs,

@@ -13,7 +13,14 @@
 // was a mutation waited for, 0.15-0.6 s of a returning visitor's derive, and a patch part there would
 // hold up the swap.)
 import { createHash } from 'node:crypto';
-import type { Acquisition, ChannelMove, Landing, SessionRow } from '../../areas/sessions.js';
+import type {
+  Acquisition,
+  ChannelMove,
+  Landing,
+  SessionRow,
+  SessionTouchGroup,
+} from '../../areas/sessions.js';
+import { sessionTouchesSql, toSessionTouchGroup } from '../neutral/channel-preview-queries.js';
 import { fn, ident, p, raw, sql, type Sql } from '../neutral/sql.js';
 import {
   ACQUISITION_COLUMNS,
@@ -204,4 +211,18 @@ export async function sessionsByChannel(
   return (await queryNeutral(s.conn, s.database, sessionsByChannelSql(workspaceId))).map(
     toChannelSessions,
   );
+}
+
+export async function sessionTouches(
+  s: ChStore,
+  workspaceId: string,
+  opts: { limit: number; clickIdParams: readonly string[] },
+): Promise<SessionTouchGroup[]> {
+  return (
+    await queryNeutral(
+      s.conn,
+      s.database,
+      sessionTouchesSql(workspaceId, opts.limit, opts.clickIdParams),
+    )
+  ).map(toSessionTouchGroup(opts.clickIdParams));
 }

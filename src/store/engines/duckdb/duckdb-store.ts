@@ -115,7 +115,12 @@ import { migrate } from './migrate.js';
 import { personLookups } from './person-lookup-repo.js';
 import { completeErasure, erasePerson, listErasures, personRows } from './privacy-repo.js';
 import { redactionRuns, redactStoredEvents } from './redact-repo.js';
-import { deriveSessions, listSessions, sessionsByChannel } from './sessions-repo.js';
+import {
+  deriveSessions,
+  listSessions,
+  sessionsByChannel,
+  sessionTouches,
+} from './sessions-repo.js';
 import { getSetting, setSetting } from './settings-repo.js';
 import {
   appendWebhookReceipt,
@@ -257,7 +262,7 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
       appendAdClicks,
       explainCostMatch,
     }),
-    ...bind(db, { deriveSessions, listSessions, sessionsByChannel }),
+    ...bind(db, { deriveSessions, listSessions, sessionsByChannel, sessionTouches }),
     ...bind(db, {
       refreshSeenIdentifiers,
       identityLinkFacts,

@@ -5,7 +5,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listValue } from '@duckdb/node-api';
-import type { Acquisition, ChannelMove, Landing, SessionRow } from '../../types.js';
+import type {
+  Acquisition,
+  ChannelMove,
+  Landing,
+  SessionRow,
+  SessionTouchGroup,
+} from '../../types.js';
+import { sessionTouchesSql, toSessionTouchGroup } from '../neutral/channel-preview-queries.js';
 import { ident, p, raw, sql, type Raw } from '../neutral/sql.js';
 import {
   ACQUISITION_COLUMNS,
@@ -146,4 +153,14 @@ export async function sessionsByChannel(
   workspaceId: string,
 ): Promise<{ channel: string; sessions: number }[]> {
   return (await queryNeutral(db, sessionsByChannelSql(workspaceId))).map(toChannelSessions);
+}
+
+export async function sessionTouches(
+  db: Db,
+  workspaceId: string,
+  opts: { limit: number; clickIdParams: readonly string[] },
+): Promise<SessionTouchGroup[]> {
+  return (
+    await queryNeutral(db, sessionTouchesSql(workspaceId, opts.limit, opts.clickIdParams))
+  ).map(toSessionTouchGroup(opts.clickIdParams));
 }
