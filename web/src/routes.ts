@@ -23,6 +23,13 @@ export interface PageDef {
 export const PAGES: Record<string, PageDef> = {
   overview: { title: 'Overview', group: 'Marketing', load: () => import('./pages/overview') },
   channels: { title: 'Channels', group: 'Marketing', load: () => import('./pages/channels') },
+  pipeline: { title: 'Pipeline', group: 'Sales', load: () => import('./pages/pipeline') },
+  revenue: { title: 'Revenue', group: 'Sales', load: () => import('./pages/revenue') },
+  subscriptions: {
+    title: 'Subscriptions',
+    group: 'Sales',
+    load: () => import('./pages/subscriptions'),
+  },
 };
 
 export const DEFAULT_PAGE = 'overview';
