@@ -19,9 +19,10 @@ export function QuerySelect(props: {
   const value = choices.some((c) => c.value === given) ? given! : choices[0]!.value;
   return (
     <label>
-      <span>{props.label}</span>
+      <span id={`setting-${name}`}>{props.label}</span>
       <select
         name={name}
+        aria-labelledby={`setting-${name}`}
         value={value}
         onChange={(e) => {
           const v = (e.target as HTMLSelectElement).value;
