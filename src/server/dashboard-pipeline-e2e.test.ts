@@ -289,6 +289,17 @@ test('revenue: by first touch over time and by cohort equal the revenue report; 
       'from=2026-03-01&to=2026-03-07&basis=deals&view=cohorts',
     );
     await screenshots(page, 'revenue');
+    // by day: a line per source on the time chart
+    await page.getByLabel('Interval').selectOption('day');
+    await page.waitForURL(/interval=day/);
+    await sameRevenue(page, 'from=2026-03-01&to=2026-03-07&basis=deals', 'day', 'source');
+    await page.waitForSelector('.chart:not(.bars) canvas');
+    assert.deepEqual(
+      await page.$$eval('.chart .u-legend .u-label', (els) => els.map((e) => e.textContent)),
+      ['Time', 'google'],
+    );
+    await page.goBack();
+    await page.waitForSelector('.chart.bars canvas');
 
     // another range, by the From input: that range's numbers
     await page.getByLabel('From', { exact: true }).fill('2026-03-06');
@@ -378,7 +389,7 @@ async function sameSubscriptions(page: Page, query: string) {
       expected[`${row}|${k}`] = str(g[k]);
     for (const k of MOVEMENTS) expected[`${row}|${k}`] = String(g.movements[k]);
   };
-  for (const g of api.rows) put(api.groupBy.map((d) => g.group[d]).join(' · '), g);
+  for (const g of api.rows) put([...new Set(api.groupBy.map((d) => g.group[d]))].join(' · '), g);
   put('(total)', t);
   assert.deepEqual(
     onlyCols(await tableValues(page, 'table[data-group-by]'), [

@@ -1,10 +1,10 @@
 // Revenue: closed revenue by first touch over time, and by first-visit cohort (the revenue report,
 // docs/reports.md "revenue"). Two requests over the range of the URL: `view=series` (a line per top
-// first-touch value, a table of the range's totals per value) and `view=cohorts` (a table per cohort
+// first-touch value per day, grouped bars per week or month; a table of the range's totals per value) and `view=cohorts` (a table per cohort
 // month and months since). The interval, the first-touch dimension and the basis (won deals, or
 // customers from the CRM and Stripe) are in the URL (`interval`, `by`, `basis`).
 import { useMemo } from 'preact/hooks';
-import { PALETTE } from '../components/bar-chart';
+import { BarChart, PALETTE } from '../components/bar-chart';
 import { DataTable, type Column, type Row } from '../components/data-table';
 import { chosen, FIRST_TOUCH_CHOICES, QuerySelect, type Choice } from '../components/query-select';
 import { Status } from '../components/status';
@@ -208,10 +208,18 @@ export default function RevenuePage(props: PageProps) {
           </h2>
           {report.rows.length === 0 ? (
             <p class="empty">Nothing closed in this range.</p>
-          ) : (
+          ) : report.interval === 'day' ? (
             <TimeChart
-              title={`Revenue per ${report.interval} by first-touch ${byLabel}`}
+              title={`Revenue per day by first-touch ${byLabel}`}
               days={days}
+              series={chart}
+              format={(v) => money(v, report.currency)}
+            />
+          ) : (
+            // a few weeks or months read better as bars than as a line between two points
+            <BarChart
+              title={`Revenue per ${report.interval} by first-touch ${byLabel}`}
+              categories={days.map((d) => (report.interval === 'month' ? d.slice(0, 7) : d))}
               series={chart}
               format={(v) => money(v, report.currency)}
             />

@@ -56,7 +56,8 @@ const GROUPINGS: Choice[] = [
 
 /** A group's numbers as one flat table row, its first-touch values joined in the first column. */
 const flat = (g: Group, dims: string[]): Row => ({
-  group: dims.map((d) => g.group[d] ?? '').join(' · '),
+  // a customer matched to nobody, or a person never seen, has the same word in every dimension
+  group: [...new Set(dims.map((d) => g.group[d] ?? ''))].join(' · '),
   customers: g.customers,
   mrr: g.mrr,
   arr: g.arr,
