@@ -9,7 +9,7 @@ import {
 } from '../src/test-helpers/web-build.js';
 import type { BenchResult } from './types.js';
 
-const PAGES = ['overview', 'login', 'channels'];
+const PAGES = ['overview', 'login', 'channels', 'pipeline', 'revenue', 'subscriptions'];
 
 export async function run(): Promise<BenchResult[]> {
   const dir = await buildWeb();
