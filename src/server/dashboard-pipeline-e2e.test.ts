@@ -177,6 +177,11 @@ test('pipeline: the stage x first-touch matrices and bars equal the opportunitie
     // back: by source again
     await page.goBack();
     await samePipeline(page, 'asOf=2026-03-06&by=source');
+    // a day before any deal: the empty state, no table
+    await page.getByLabel('As of', { exact: true }).fill('2026-02-01');
+    await page.getByLabel('As of', { exact: true }).dispatchEvent('change');
+    await page.getByText('No deals were open at the end of 2026-02-01.').waitFor();
+    assert.equal(await page.locator('table.report').count(), 0);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
@@ -444,6 +449,13 @@ test('subscriptions: MRR, ARR, movements, churn and LTV by first touch equal the
       '/api/reports/subscriptions',
       'from=2026-03&to=2026-04&groupBy=channel',
     );
+    // a range the report refuses: the API's reason, as an alert
+    await page.goto(`${s.base}/subscriptions?workspace=${ws}&from=2026-06-01&to=2026-03-31`);
+    await page.getByRole('alert').waitFor();
+    assert.match((await page.getByRole('alert').textContent()) ?? '', /must not be before from/);
+    // months before any customer: the empty table
+    await page.goto(`${s.base}/subscriptions?workspace=${ws}&from=2025-01-01&to=2025-02-28`);
+    await page.getByText('No Stripe customers in these months.').waitFor();
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
