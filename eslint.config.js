@@ -34,6 +34,8 @@ const LAYERS = {
   reports: ['util', 'rules', 'store', 'config', 'attribution', 'derive', 'workspaces'],
   // a workspace's connectors: settings (secrets sealed), webhook receipts, their mapping (docs/crm.md)
   connectors: ['util', 'rules', 'store', 'config', 'sources', 'revenue', 'workspaces'],
+  // mail the server sends (reset links) through a configured SMTP server
+  mail: [],
 };
 // the interfaces: the server over every layer below, the CLI over those and the server (for `serve`)
 LAYERS.server = [
@@ -44,6 +46,7 @@ LAYERS.server = [
   'revenue',
   'sources',
   'connectors',
+  'mail',
 ];
 LAYERS.cli = [...LAYERS.server, 'server'];
 const FOLDERS = [...Object.keys(LAYERS), 'test-helpers'];

@@ -172,6 +172,25 @@ const FIELDS = {
     default: process.env.NODE_TEST_CONTEXT ? 0 : 24,
     hint: "hours between a connector's scheduled syncs, at most 8760 (0 turns the schedule off)",
   },
+  // the SMTP server that sends password-reset links and invitations; unset, the server sends no mail
+  // (the CLI prints reset tokens, invitations answer with their link). Shown in errors without its password.
+  smtpUrl: {
+    env: 'CLOSEDLOOP_SMTP_URL',
+    schema: z
+      .string()
+      .refine((v) => /^smtps?:\/\/[^/]/i.test(v) && URL.canParse(v))
+      .optional(),
+    default: undefined,
+    hint: 'an smtp:// or smtps:// URL, e.g. smtps://user:password@mail.example.com:465 (unset: no mail is sent)',
+    secret: true,
+  },
+  // the sender of that mail
+  mailFrom: {
+    env: 'CLOSEDLOOP_MAIL_FROM',
+    schema: z.string().min(3).max(320),
+    default: 'Closedloop <closedloop@localhost>',
+    hint: 'a sender such as Closedloop <noreply@example.com>',
+  },
 } as const;
 
 export type Config = { [K in keyof typeof FIELDS]: z.infer<(typeof FIELDS)[K]['schema']> };

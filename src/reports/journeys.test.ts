@@ -1,10 +1,10 @@
 // The journeys report on the suite's engine, on the insights world (test-helpers/insights-world.ts):
 // the segment's persons newest first with their paths up to the conversion, each filter (channel,
-// campaign, e-mail and name search), paging, and another milestone's paths.
+// campaign, ad group, ad, keyword, e-mail and name search), paging, and another milestone's paths.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { person } from '../test-helpers/crm-records.js';
-import { withStore } from '../test-helpers/events.js';
+import { identify, page, withStore } from '../test-helpers/events.js';
 import { EUR_USD, insightsWorld } from '../test-helpers/insights-world.js';
 import { journeys } from './journeys.js';
 
@@ -84,5 +84,47 @@ test('journeys: the segment newest first, each path up to the conversion, filter
       ],
     );
     assert.equal(opps.persons[1]!.path[2]!.at, '2026-03-04T08:00:00.000Z');
+  });
+});
+
+test('journeys: the ad group, ad and keyword filters read the touches as the performance report does', async () => {
+  await withStore(async (store) => {
+    const ad = 'https://acme.io/?utm_source=google&utm_medium=cpc&utm_campaign=spring';
+    await insightsWorld(store, [
+      // kim: ad group g1, ad a1, the keyword of the URL; lee: ad group g2 and a utm_term
+      page('anon-k', '2026-03-06T09:00:00Z', `${ad}&adgroupid=g1&creative=a1&keyword=crm+software`),
+      identify('anon-k', '2026-03-06T10:00:00Z', 'kim@acme.io'),
+      page('anon-l', '2026-03-07T09:00:00Z', `${ad}&adgroupid=g2&utm_term=cheap+crm`),
+      identify('anon-l', '2026-03-07T10:00:00Z', 'lee@acme.io'),
+      // lee's later visit of g1 came after the lead: not a touch
+      page('anon-l', '2026-03-08T09:00:00Z', `${ad}&adgroupid=g1`),
+    ]);
+    const ada = await person(store, 'email', 'ada@acme.io');
+    const kim = await person(store, 'email', 'kim@acme.io');
+    const lee = await person(store, 'email', 'lee@acme.io');
+    const ids = async (q: Record<string, string>) =>
+      (
+        await journeys.run(
+          { store, workspaceId: 'w' },
+          journeys.params.parse({ from: '2026-03-01', to: '2026-03-31', ...q }),
+        )
+      ).persons.map((p) => p.personId);
+    assert.deepEqual(await ids({ campaign: 'spring' }), [lee, kim, ada]);
+    assert.deepEqual(await ids({ adGroup: 'g1' }), [kim]);
+    assert.deepEqual(await ids({ adGroup: 'g1,g2' }), [lee, kim]);
+    assert.deepEqual(await ids({ ad: 'a1' }), [kim]);
+    assert.deepEqual(await ids({ keyword: 'crm software' }), [kim]);
+    assert.deepEqual(await ids({ keyword: 'cheap crm' }), [lee]);
+    // the drill path: every level at once
+    assert.deepEqual(
+      await ids({
+        channel: 'Paid Search',
+        campaign: 'spring',
+        adGroup: 'g1',
+        keyword: 'crm software',
+      }),
+      [kim],
+    );
+    assert.deepEqual(await ids({ campaign: 'spring', adGroup: 'g2', keyword: 'crm software' }), []);
   });
 });

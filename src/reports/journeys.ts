@@ -1,6 +1,6 @@
-// `journeys`: the persons of a segment (who first reached a milestone in a range, through some channels or
-// campaigns, or matching a text) with their paths, newest conversion first, a page at a time. Each row
-// links to the person's whole timeline (GET /api/people/:id/journey); it shows no more of a person than
+// `journeys`: the persons of a segment (who first reached a milestone in a range, through some channels,
+// campaigns, ad groups, ads or keywords, or matching a text) with their paths, newest conversion first, a
+// page at a time. Each row links to the person's whole timeline (GET /api/people/:id/journey); it shows no more of a person than
 // the people API does (their first e-mail identifier). docs/reports.md, "journeys".
 import { z } from 'zod';
 import { dayStart } from './common-params.js';
@@ -31,6 +31,15 @@ const params = z
     ),
     channel: CommaList.optional().describe('only persons with a touch of one of these channels'),
     campaign: CommaList.optional().describe('only persons with a touch of one of these campaigns'),
+    adGroup: CommaList.optional().describe(
+      'only persons with a touch of one of these ad groups (the ad group id of the landing URL)',
+    ),
+    ad: CommaList.optional().describe(
+      'only persons with a touch of one of these ads (the ad id of the landing URL)',
+    ),
+    keyword: CommaList.optional().describe(
+      'only persons with a touch of one of these keywords (the landing URL keyword, else utm_term)',
+    ),
     search: z
       .string()
       .trim()
@@ -62,6 +71,9 @@ export const journeys = defineReport({
         to: dayStart(next, ws.timezone),
         ...(p.channel && p.channel.length > 0 ? { channels: p.channel } : {}),
         ...(p.campaign && p.campaign.length > 0 ? { campaigns: p.campaign } : {}),
+        ...(p.adGroup && p.adGroup.length > 0 ? { adGroups: p.adGroup } : {}),
+        ...(p.ad && p.ad.length > 0 ? { ads: p.ad } : {}),
+        ...(p.keyword && p.keyword.length > 0 ? { keywords: p.keyword } : {}),
         ...(p.search !== undefined ? { search: p.search } : {}),
         limit: p.limit,
         offset: p.offset,

@@ -51,6 +51,8 @@ import { secretBox } from '../util/secret-box.js';
 import { connectorsRoutes } from './routes/connectors.js';
 import { authRoutes } from './routes/auth.js';
 import { usersRoutes } from './routes/users.js';
+import { passwordMailRoutes } from './routes/password-mail.js';
+import { smtpMailer, type Mailer } from '../mail/mailer.js';
 import { hooksRoutes } from './routes/hooks.js';
 import { ReceiptLoader, type ReceiptLoaderOptions } from '../connectors/receipt-loader.js';
 import { recordStripeReceipts } from '../derive/stripe-record.js';
@@ -91,6 +93,15 @@ export interface AppDeps {
   receiptLoader?: ReceiptLoaderOptions;
   /** The built dashboard (default dist/web of the package; tests build it into a temp folder). */
   webDir?: string;
+  /** The mail it sends (default: through CLOSEDLOOP_SMTP_URL when set, else none). */
+  mailer?: Mailer;
+}
+
+/** The URL people reach the server at, for links in mail: the configured public URL, else this host. */
+function publicBase(config: Config): string {
+  if (config.publicUrl) return config.publicUrl;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.port}`;
 }
 
 // query parameters that carry a credential (Salesforce's webhook token): never in a request log line
@@ -232,6 +243,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await trackerRoute(app, deps.config.trackerPath);
   authRoutes(app, deps.store);
   usersRoutes(app, deps.store);
+  const mailer =
+    deps.mailer ??
+    (deps.config.smtpUrl ? smtpMailer(deps.config.smtpUrl, deps.config.mailFrom) : undefined);
+  passwordMailRoutes(app, { store: deps.store, mailer, baseUrl: publicBase(deps.config) });
   // the dashboard at `/`, last: its `/:page` matches only what no route above serves
   await webRoutes(app, deps.webDir);
   // acknowledged events reach the store, and are derived (their segments deleted), before it closes;
@@ -245,6 +260,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await deriver.idle();
     deriver.close();
     await journal.close();
+    mailer?.close();
   });
   return app;
 }

@@ -20,6 +20,7 @@ export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../dist/web/', import.m
  */
 export const APP_PAGES = new Set([
   'login',
+  'reset-password',
   'overview',
   'channels',
   'model-comparison',

@@ -32,3 +32,8 @@ export function days(x: number | null | undefined): string {
   if (x === null || x === undefined) return '—';
   return `${new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 }).format(x)} d`;
 }
+
+/** A count that can only be whole (persons, deals): a chart's fractional axis ticks are left blank. */
+export function wholeCount(x: number): string {
+  return Number.isInteger(x) ? count(x) : '';
+}

@@ -42,9 +42,15 @@ function App() {
   }, []);
   const name = loc.path.replace(/^\/+|\/+$/g, '') || DEFAULT_PAGE;
   const Login = useLazy<Login>('login', me === null ? () => import('./pages/login') : undefined);
+  // a forgotten password is open to anyone, signed in or not
+  const Reset = useLazy<ComponentType>(
+    'reset-password',
+    name === 'reset-password' ? () => import('./pages/reset-password') : undefined,
+  );
   const def = PAGES[name];
   const Page = useLazy<ComponentType<PageProps>>(name, me && def ? def.load : undefined);
 
+  if (name === 'reset-password') return Reset ? <Reset /> : <p class="loading">Loading…</p>;
   if (me === undefined) return <p class="loading">Loading…</p>;
   if (me && name === 'login') {
     navigate('/overview', { replace: true });

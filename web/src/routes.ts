@@ -17,12 +17,49 @@ export const GROUPS: PageGroup[] = ['Marketing', 'Sales', 'Operations'];
 export interface PageDef {
   title: string;
   group: PageGroup;
+  /** The shared report controls the page's API takes (the date range is always shown). */
+  controls?: ('model' | 'compare')[];
   load: () => Promise<{ default: ComponentType<PageProps> }>;
+  /** False for a page reached only through links (a person's timeline): left out of the navigation. */
+  nav?: boolean;
 }
 
 export const PAGES: Record<string, PageDef> = {
-  overview: { title: 'Overview', group: 'Marketing', load: () => import('./pages/overview') },
-  channels: { title: 'Channels', group: 'Marketing', load: () => import('./pages/channels') },
+  overview: {
+    title: 'Overview',
+    group: 'Marketing',
+    controls: ['compare'],
+    load: () => import('./pages/overview'),
+  },
+  channels: {
+    title: 'Channels',
+    group: 'Marketing',
+    controls: ['model'],
+    load: () => import('./pages/channels'),
+  },
+  funnel: { title: 'Funnel', group: 'Sales', load: () => import('./pages/funnel') },
+  'lead-quality': {
+    title: 'Lead quality',
+    group: 'Sales',
+    load: () => import('./pages/lead-quality'),
+  },
+  'sales-cycle': {
+    title: 'Sales cycle',
+    group: 'Sales',
+    load: () => import('./pages/sales-cycle'),
+  },
+  'model-comparison': {
+    title: 'Model comparison',
+    group: 'Marketing',
+    load: () => import('./pages/model-comparison'),
+  },
+  journeys: { title: 'Journeys', group: 'Marketing', load: () => import('./pages/journeys') },
+  person: {
+    title: 'Person',
+    group: 'Marketing',
+    load: () => import('./pages/person'),
+    nav: false,
+  },
   pipeline: { title: 'Pipeline', group: 'Sales', load: () => import('./pages/pipeline') },
   revenue: { title: 'Revenue', group: 'Sales', load: () => import('./pages/revenue') },
   subscriptions: {

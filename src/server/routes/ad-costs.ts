@@ -10,6 +10,7 @@ import { AD_FILE_PLATFORMS, AdImportError, streamAdFile } from '../../sources/ad
 import {
   adCostPeriodProblem,
   adCostRowsProblem,
+  adCostImportIdBefore,
   newAdCostImportId,
   type AdCostRow,
 } from '../../store/areas/ad-costs.js';
@@ -99,6 +100,7 @@ export async function importAdFile(
   bytes: AdFileBytes,
   fileName: string,
 ): Promise<AdImportResult> {
+  await sweepStaleAdImports(store, workspaceId);
   const file = await streamAdFile(q.platform, piecesOf(bytes), q);
   const staged = {
     importId: newAdCostImportId(),
@@ -157,6 +159,26 @@ export async function importAdFile(
     if (stagedAny) await store.discardAdCosts(workspaceId, staged.importId).catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * A file import takes minutes at most (the body is capped): an import begun this long ago that has
+ * staged rows and no record belongs to a process that died while reading its file.
+ */
+export const STALE_STAGING_MS = 6 * 3_600_000;
+
+/** Deletes the rows a dead process's file import left staged; the imports swept, by id. */
+export async function sweepStaleAdImports(
+  store: Store,
+  workspaceId: string,
+  now = Date.now(),
+): Promise<string[]> {
+  const stale = await store.staleStagedAdCostImports(
+    workspaceId,
+    adCostImportIdBefore(now - STALE_STAGING_MS),
+  );
+  for (const id of stale) await store.discardAdCosts(workspaceId, id);
+  return stale;
 }
 
 /** The request body as it comes, refused (413) past the limit. */

@@ -74,6 +74,11 @@ export interface AdCostsStore {
   commitAdCosts(workspaceId: string, imp: AdCostImport, rows: number): Promise<void>;
   /** Removes the staged rows of an import that will never be recorded (its file failed). */
   discardAdCosts(workspaceId: string, importId: string): Promise<void>;
+  /**
+   * The imports begun before `before` (an import id, see adCostImportIdBefore) with staged rows and no
+   * record: files whose process died mid-read (discardAdCosts removes them).
+   */
+  staleStagedAdCostImports(workspaceId: string, before: string): Promise<string[]>;
   /** The rows in effect on the days from `from` to `to` (inclusive), by platform, account, date, campaign. */
   adCosts(workspaceId: string, range: { from: string; to: string }): Promise<StoredAdCostRow[]>;
   /**
@@ -90,6 +95,11 @@ export interface AdCostsStore {
 
 let last = 0;
 /** An import id that sorts by the time it was made: 13-digit epoch ms, a counter within it, random. */
+/** The smallest import id made at `at` (epoch ms) or later: ids made before it sort below it. */
+export function adCostImportIdBefore(at: number): string {
+  return String(at * 1000).padStart(16, '0');
+}
+
 export function newAdCostImportId(now = Date.now()): string {
   last = Math.max(last + 1, now * 1000);
   const rand = Math.floor(Math.random() * 36 ** 6)

@@ -11,6 +11,12 @@ export interface JourneySegmentQuery {
   channels?: readonly string[];
   /** Persons with a touch of one of these campaigns (utm_campaign as the session carries it). */
   campaigns?: readonly string[];
+  /** Persons with a touch of one of these ad groups (the ad group id its landing URL carried). */
+  adGroups?: readonly string[];
+  /** Persons with a touch of one of these ads (the ad id its landing URL carried). */
+  ads?: readonly string[];
+  /** Persons with a touch of one of these keywords (the URL's keyword, else utm_term). */
+  keywords?: readonly string[];
   /** Persons with an e-mail, user id or name containing this text (case-insensitive). */
   search?: string;
   limit: number;

@@ -18,7 +18,15 @@ export type JourneyItem =
       properties: unknown;
       traits: unknown;
     }
-  | { kind: 'milestone'; at: string; milestone: string; source: string; messageId: string | null }
+  | {
+      kind: 'milestone';
+      at: string;
+      milestone: string;
+      source: string;
+      messageId: string | null;
+      /** The milestone's value in the workspace currency (an opportunity's pipeline, a customer's revenue). */
+      value: number | null;
+    }
   | {
       kind: 'identity';
       at: string;
@@ -26,6 +34,34 @@ export type JourneyItem =
       others: string[];
       reason: string | null;
       detail: string | null;
+    }
+  | {
+      /** A CRM change of an object that resolves to the person (a contact's, a deal's stage change). */
+      kind: 'crm';
+      at: string;
+      source: string;
+      objectType: string;
+      objectId: string;
+      change: string;
+      stage: string | null;
+      pipeline: string | null;
+      outcome: string | null;
+      /** The amount in the currency's minor units (cents), as the CRM gave it. */
+      amountMinor: number | null;
+      currency: string | null;
+      lostReason: string | null;
+    }
+  | {
+      /** One-off revenue (a payment, a refund) whose match keys name one of the person's identifiers. */
+      kind: 'revenue';
+      at: string;
+      source: string;
+      paymentId: string | null;
+      /** In the currency's minor units; negative for a refund. */
+      amountMinor: number;
+      currency: string;
+      dealId: string | null;
+      description: string | null;
     };
 
 export interface PersonJourney {
@@ -33,7 +69,7 @@ export interface PersonJourney {
   identifiers: { kind: string; value: string }[];
   firstSeen: string | null;
   lastSeen: string | null;
-  /** Every session, event, milestone and identity change, oldest first. */
+  /** Every session, event, milestone, identity change, CRM change and revenue record, oldest first. */
   timeline: JourneyItem[];
 }
 

@@ -11,7 +11,7 @@ export interface BarSeries {
   values: (number | null)[];
 }
 
-/** A palette with enough contrast on white for up to ten series. */
+/** A palette with enough contrast on white for up to twelve series (every stored model side by side). */
 export const PALETTE = [
   '#1d4ed8',
   '#b45309',
@@ -23,6 +23,8 @@ export const PALETTE = [
   '#4d7c0f',
   '#475569',
   '#a16207',
+  '#111827',
+  '#c026d3',
 ];
 
 const GROUP = 0.8;

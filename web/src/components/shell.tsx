@@ -53,7 +53,7 @@ export function Shell(props: {
             <section key={group}>
               <h2>{group}</h2>
               {Object.entries(PAGES)
-                .filter(([, def]) => def.group === group)
+                .filter(([, def]) => def.group === group && def.nav !== false)
                 .map(([name, def]) => (
                   <a
                     key={name}
@@ -75,7 +75,7 @@ export function Shell(props: {
         <div class="content">
           <div class="controls">
             <DateRange />
-            <ReportControls />
+            <ReportControls show={PAGES[page]?.controls ?? []} />
           </div>
           {props.children}
         </div>

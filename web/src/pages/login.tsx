@@ -49,6 +49,9 @@ export default function Login(props: { onSignedIn: (me: Me) => void }) {
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
+      <p>
+        <a href="/reset-password">Forgot your password?</a>
+      </p>
     </main>
   );
 }

@@ -5,7 +5,8 @@
 import { useMemo } from 'preact/hooks';
 import { BarChart, PALETTE, type BarSeries } from '../components/bar-chart';
 import { DataTable, type Column, type Row } from '../components/data-table';
-import { chosen, FIRST_TOUCH_CHOICES, QuerySelect } from '../components/query-select';
+import { chosen, FIRST_TOUCH_CHOICES } from '../choices';
+import { UrlSelect } from '../components/url-select';
 import { Status } from '../components/status';
 import { count, money } from '../format';
 import { navigate, withQuery } from '../location';
@@ -145,7 +146,14 @@ export default function PipelinePage(props: PageProps) {
             onChange={(e) => navigate(withQuery({ asOf: (e.target as HTMLInputElement).value }))}
           />
         </label>
-        <QuerySelect label="By first touch" name="by" query={q} choices={FIRST_TOUCH_CHOICES} />
+        <UrlSelect
+          label="By first touch"
+          name="by"
+          value={by}
+          options={FIRST_TOUCH_CHOICES}
+          // the matrices' columns are the dimension's values: a sort by one of them goes with it
+          clear={['sort', 'dir', 'dealssort', 'dealsdir']}
+        />
       </form>
       <Status of={result} />
       {report && matrix && (

@@ -6,7 +6,8 @@
 import { useMemo } from 'preact/hooks';
 import { BarChart, PALETTE } from '../components/bar-chart';
 import { DataTable, type Column, type Row } from '../components/data-table';
-import { chosen, FIRST_TOUCH_CHOICES, QuerySelect, type Choice } from '../components/query-select';
+import { chosen, FIRST_TOUCH_CHOICES, type Choice } from '../choices';
+import { UrlSelect } from '../components/url-select';
 import { Status } from '../components/status';
 import { TimeChart, type Series } from '../components/time-chart';
 import { count, money } from '../format';
@@ -178,9 +179,24 @@ export default function RevenuePage(props: PageProps) {
         aria-label="Revenue settings"
         onSubmit={(e) => e.preventDefault()}
       >
-        <QuerySelect label="Interval" name="interval" query={q} choices={INTERVALS} />
-        <QuerySelect label="By first touch" name="by" query={q} choices={FIRST_TOUCH_CHOICES} />
-        <QuerySelect label="Closed as" name="basis" query={q} choices={BASES} />
+        <UrlSelect
+          label="Interval"
+          name="interval"
+          value={chosen(q, 'interval', INTERVALS)}
+          options={INTERVALS}
+        />
+        <UrlSelect
+          label="By first touch"
+          name="by"
+          value={chosen(q, 'by', FIRST_TOUCH_CHOICES)}
+          options={FIRST_TOUCH_CHOICES}
+        />
+        <UrlSelect
+          label="Closed as"
+          name="basis"
+          value={chosen(q, 'basis', BASES)}
+          options={BASES}
+        />
       </form>
       <Status of={series} />
       {report && (

@@ -4,7 +4,8 @@
 // table per first-touch group (`groupBy` in the URL: source and campaign by default).
 import { useMemo } from 'preact/hooks';
 import { DataTable, type Column, type Row } from '../components/data-table';
-import { chosen, QuerySelect, type Choice } from '../components/query-select';
+import { chosen, type Choice } from '../choices';
+import { UrlSelect } from '../components/url-select';
 import { Status } from '../components/status';
 import { count, money, percent } from '../format';
 import type { PageProps } from '../routes';
@@ -118,7 +119,12 @@ export default function SubscriptionsPage(props: PageProps) {
         aria-label="Subscriptions settings"
         onSubmit={(e) => e.preventDefault()}
       >
-        <QuerySelect label="By first touch" name="groupBy" query={q} choices={GROUPINGS} />
+        <UrlSelect
+          label="By first touch"
+          name="groupBy"
+          value={chosen(q, 'groupBy', GROUPINGS)}
+          options={GROUPINGS}
+        />
       </form>
       <Status of={result} />
       {report && (

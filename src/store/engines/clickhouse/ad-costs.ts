@@ -17,6 +17,7 @@ import {
   adCostsSql,
   adCostTotalsSql,
   missingAdCostRatesSql,
+  staleStagedAdCostImportsSql,
   toAdCostImport,
   toAdCostTotal,
   toStoredAdCostRow,
@@ -123,6 +124,15 @@ export async function discardAdCosts(s: ChStore, workspaceId: string, importId: 
     sql`DELETE FROM ${fn.table('ad_costs')} WHERE workspace_id = ${p.text(workspaceId)}
       AND import_id = ${p.text(importId)}`,
   );
+}
+
+export async function staleStagedAdCostImports(s: ChStore, workspaceId: string, before: string) {
+  const rows = await queryNeutral(
+    s.conn,
+    s.database,
+    staleStagedAdCostImportsSql(workspaceId, before),
+  );
+  return rows.map((r) => String(r.import_id));
 }
 
 export async function adCosts(

@@ -22,6 +22,7 @@ import {
   appendAdCosts,
   commitAdCosts,
   discardAdCosts,
+  staleStagedAdCostImports,
   stageAdCosts,
 } from './ad-costs.js';
 import {
@@ -152,6 +153,7 @@ export async function openClickHouseData(location: ClickHouseDataLocation): Prom
       stageAdCosts,
       commitAdCosts,
       discardAdCosts,
+      staleStagedAdCostImports,
     }),
     ...bind(s, {
       costsReport,

@@ -17,6 +17,7 @@ import {
   adCostsSql,
   adCostTotalsSql,
   missingAdCostRatesSql,
+  staleStagedAdCostImportsSql,
   toAdCostImport,
   toAdCostTotal,
   toStoredAdCostRow,
@@ -141,6 +142,11 @@ export async function discardAdCosts(db: Db, workspaceId: string, importId: stri
     }),
   );
   return undefined;
+}
+
+export async function staleStagedAdCostImports(db: Db, workspaceId: string, before: string) {
+  const rows = await queryNeutral(db, staleStagedAdCostImportsSql(workspaceId, before));
+  return rows.map((r) => String(r.import_id));
 }
 
 export async function adCosts(

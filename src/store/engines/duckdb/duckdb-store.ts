@@ -62,6 +62,7 @@ import {
   appendAdCosts,
   commitAdCosts,
   discardAdCosts,
+  staleStagedAdCostImports,
   stageAdCosts,
 } from './ad-costs-repo.js';
 import {
@@ -247,6 +248,7 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
       stageAdCosts,
       commitAdCosts,
       discardAdCosts,
+      staleStagedAdCostImports,
     }),
     ...bind(db, {
       costsReport,

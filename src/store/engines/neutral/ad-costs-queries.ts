@@ -142,3 +142,16 @@ export const toAdCostImport = (r: Record<string, unknown>) => ({
   source: String(r.source),
   rows: Number(r.row_count),
 });
+
+/**
+ * The imports begun before `before` (an import id: ids start with the time they were made) whose rows
+ * are staged but which were never recorded: a file whose process died mid-read left them, in effect on
+ * no day but taking space. A younger unrecorded import may still be reading its file: not listed.
+ */
+export function staleStagedAdCostImportsSql(ws: string, before: string): Sql {
+  const w = p.text(ws);
+  return sql`SELECT DISTINCT import_id FROM ${fn.table('ad_costs')} WHERE workspace_id = ${w}
+    AND import_id < ${p.text(before)}
+    AND import_id NOT IN (SELECT import_id FROM ${fn.table('ad_cost_imports')} WHERE workspace_id = ${w})
+    ORDER BY import_id`;
+}

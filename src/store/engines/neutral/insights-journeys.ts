@@ -1,10 +1,12 @@
 // The journeys report's reads, written once for every engine: a segment of the persons who first reached
-// a milestone in a range (filtered by the channels and campaigns of their touches, or by a text in their
+// a milestone in a range (filtered by the channels, campaigns, ad groups, ads and keywords of their touches
+// (each as the performance report reads it from the session, report-units.ts), or by a text in their
 // e-mail, user id or name), one page of them, then the paths of that page's persons. A touch is what
 // attribution counts (attribution-queries.ts): a session with a page view of one of the person's
 // anonymous ids (a shared device's only within the person's span), started up to the conversion.
 import type { JourneySegmentQuery } from '../../areas/insights.js';
 import { spanHolds } from './identity-spans.js';
+import { DIMENSION_SQL } from './report-units.js';
 import { fn, join, p, raw, sql, type Sql } from './sql.js';
 
 /**
@@ -32,7 +34,9 @@ const conversions = (
 const touches = (ws: string): Sql => {
   const w = p.text(ws);
   return sql`SELECT i.person_id AS person_id, s.session_id AS session_id, s.started_at AS started_at,
-      s.channel AS channel, s.source AS source, s.medium AS medium, s.campaign AS campaign
+      s.channel AS channel, s.source AS source, s.medium AS medium, s.campaign AS campaign,
+      ${DIMENSION_SQL.adGroup()} AS ad_group, ${DIMENSION_SQL.ad()} AS ad,
+      ${DIMENSION_SQL.keyword()} AS keyword
     FROM ${fn.table('sessions')} s
     JOIN (SELECT person_id, value, from_at, until_at FROM ${fn.table('identities')}
           WHERE workspace_id = ${w} AND kind = 'anonymous_id') i
@@ -61,14 +65,18 @@ const searched = (ws: string, text: string): Sql => {
 /** One page of the segment, newest conversion first: person_id, at, value, total (the segment's size). */
 export function journeySegmentSql(ws: string, q: JourneySegmentQuery): Sql {
   const where: Sql[] = [sql`true`];
-  if (q.channels && q.channels.length > 0)
-    where.push(
-      sql`c.person_id IN (SELECT person_id FROM touches WHERE ${fn.inList('channel', p.texts(q.channels))})`,
-    );
-  if (q.campaigns && q.campaigns.length > 0)
-    where.push(
-      sql`c.person_id IN (SELECT person_id FROM touches WHERE ${fn.inList('campaign', p.texts(q.campaigns))})`,
-    );
+  const touched: [string, readonly string[] | undefined][] = [
+    ['channel', q.channels],
+    ['campaign', q.campaigns],
+    ['ad_group', q.adGroups],
+    ['ad', q.ads],
+    ['keyword', q.keywords],
+  ];
+  for (const [column, values] of touched)
+    if (values && values.length > 0)
+      where.push(
+        sql`c.person_id IN (SELECT person_id FROM touches WHERE ${fn.inList(column, p.texts(values))})`,
+      );
   if (q.search !== undefined && q.search !== '')
     where.push(sql`c.person_id IN (${searched(ws, q.search.toLowerCase())})`);
   return sql`WITH conv AS (${conversions(ws, q.milestone, q)}),

@@ -1,17 +1,21 @@
 // A person's journey, read for the timeline API, written once for every engine: the person's identities,
-// the sessions (the inspection read) and events of their ids, their milestones and the identity changes
-// naming them; journey-timeline.ts assembles the timeline from these rows, the same on every engine.
+// the sessions (the inspection read) and events of their ids, their milestones (with their values), the
+// identity changes naming them, the CRM changes of the objects resolved to them (as the CRM derive
+// resolves them) and the revenue records naming their identifiers; journey-timeline.ts assembles the timeline from these rows, the same on every engine.
 //
 // An engine reads the events its own way (`JourneyReads.events`): ClickHouse runs journeyEventsSql;
 // DuckDB runs it for one id, and for several the narrow read of row references then those rows by
 // ranges (journeyEventRefsSql, journeyEventRangesSql, journeyEventScanSql; why: duckdb/journey-repo.ts).
 import type { PersonJourney } from '../../areas/journeys.js';
+import { resolvedCtes } from './crm-queries.js';
 import { listSessionsSql, toSessionRow } from './inspection-queries.js';
 import {
   journeyTimeline,
   journeyIds,
   type JourneyChange,
+  type JourneyCrmChange,
   type JourneyEvent,
+  type JourneyRevenue,
   type JourneyIdentity,
   type JourneyMilestone,
 } from './journey-timeline.js';
@@ -153,7 +157,7 @@ export const toJourneyEvent = (r: Row): JourneyEvent => ({
 
 /** The person's milestones, by time (then by what tells two apart). */
 export function personMilestonesSql(workspaceId: string, personId: string): Sql {
-  return sql`SELECT ${fn.isoTime('reached_at')} AS "at", milestone, source, message_id
+  return sql`SELECT ${fn.isoTime('reached_at')} AS "at", milestone, source, message_id, value
     FROM ${fn.table('milestones')}
     WHERE ${ws(workspaceId)} AND person_id = ${p.text(personId)}
     ORDER BY reached_at, milestone, source, message_id`;
@@ -164,6 +168,7 @@ export const toJourneyMilestone = (r: Row): JourneyMilestone => ({
   milestone: String(r.milestone),
   source: String(r.source),
   messageId: text(r.message_id),
+  value: num(r.value),
 });
 
 /**
@@ -184,6 +189,74 @@ export const toJourneyChange = (r: Row): JourneyChange => ({
   others: (json(r.others) as string[] | null) ?? [],
   reason: text(r.reason),
   detail: text(r.detail),
+});
+
+/**
+ * The CRM changes of the objects that resolve to the person (crm-queries.ts resolvedCtes: a contact by
+ * its own keys, a deal by its first contact's person), by time.
+ */
+export function personCrmChangesSql(workspaceId: string, personId: string): Sql {
+  return sql`WITH ${resolvedCtes(workspaceId)}
+  SELECT ${fn.isoTime('c.occurred_at')} AS "at", c.source AS source, c.object_type AS object_type,
+    c.object_id AS object_id, c.change AS change, c.stage AS stage, c.pipeline AS pipeline,
+    c.outcome AS outcome, c.amount_minor AS amount_minor, c.currency AS currency,
+    c.lost_reason AS lost_reason
+  FROM ${fn.table('crm_changes')} c
+  JOIN resolved r ON r.source = c.source AND r.object_type = c.object_type AND r.object_id = c.object_id
+  WHERE c.workspace_id = ${p.text(workspaceId)} AND r.person_id = ${p.text(personId)}
+  ORDER BY c.occurred_at, c.key`;
+}
+
+export const toJourneyCrmChange = (r: Row): JourneyCrmChange => ({
+  at: String(r.at),
+  source: String(r.source),
+  objectType: String(r.object_type),
+  objectId: String(r.object_id),
+  change: String(r.change),
+  stage: text(r.stage),
+  pipeline: text(r.pipeline),
+  outcome: text(r.outcome),
+  amountMinor: num(r.amount_minor),
+  currency: text(r.currency),
+  lostReason: text(r.lost_reason),
+});
+
+/**
+ * The revenue records that are the person's: one of whose match keys is one of their identifiers (an
+ * anonymous id, e-mail or phone) or the id of a contact resolved to them, or that pay for a deal resolved
+ * to them; by time.
+ */
+export function personRevenueSql(workspaceId: string, personId: string): Sql {
+  const w = p.text(workspaceId);
+  const keys = fn.table('crm_match_keys');
+  return sql`WITH ${resolvedCtes(workspaceId)},
+  mine AS (SELECT object_type, object_id FROM resolved WHERE person_id = ${p.text(personId)})
+  SELECT ${fn.isoTime('v.occurred_at')} AS "at", v.source AS source, v.payment_id AS payment_id,
+    v.amount_minor AS amount_minor, v.currency AS currency, v.deal_id AS deal_id,
+    v.description AS description
+  FROM ${fn.table('revenue_records')} v
+  WHERE v.workspace_id = ${w} AND (
+    v.key IN (
+      SELECT k.key FROM ${keys} k
+      JOIN (SELECT kind, value FROM ${fn.table('identities')}
+            WHERE workspace_id = ${w} AND person_id = ${p.text(personId)}) i
+        ON i.kind = k.kind AND i.value = k.value
+      WHERE k.workspace_id = ${w} AND k.kind IN ('anonymous_id', 'email', 'phone'))
+    OR v.key IN (
+      SELECT k.key FROM ${keys} k JOIN mine m ON m.object_id = k.value
+      WHERE k.workspace_id = ${w} AND k.kind = 'contact_id' AND m.object_type IN ('contact', 'lead'))
+    OR v.deal_id IN (SELECT object_id FROM mine WHERE object_type = 'deal'))
+  ORDER BY v.occurred_at, v.key`;
+}
+
+export const toJourneyRevenue = (r: Row): JourneyRevenue => ({
+  at: String(r.at),
+  source: String(r.source),
+  paymentId: text(r.payment_id),
+  amountMinor: num(r.amount_minor) ?? 0,
+  currency: String(r.currency),
+  dealId: text(r.deal_id),
+  description: text(r.description),
 });
 
 /** How an engine reads a journey. */
@@ -217,5 +290,16 @@ export async function readPersonJourney(
     toJourneyMilestone,
   );
   const changes = (await r.rows(personChangesSql(workspaceId, personId))).map(toJourneyChange);
-  return journeyTimeline({ personId, identities, sessions, events, milestones, changes });
+  const crm = (await r.rows(personCrmChangesSql(workspaceId, personId))).map(toJourneyCrmChange);
+  const revenue = (await r.rows(personRevenueSql(workspaceId, personId))).map(toJourneyRevenue);
+  return journeyTimeline({
+    personId,
+    identities,
+    sessions,
+    events,
+    milestones,
+    changes,
+    crm,
+    revenue,
+  });
 }

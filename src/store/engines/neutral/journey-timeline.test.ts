@@ -177,19 +177,45 @@ test('a page view folds into its device’s session when within it, else stays a
   });
 });
 
-test('at one instant: events, then sessions, milestones and identity changes, each in its given order', () => {
+test('at one instant: events, then sessions, milestones, identity changes, CRM changes and revenue, each in its given order', () => {
   const at = T(9);
   const j = journeyTimeline(
     parts({
       sessions: [session('s1', 'phone', at, at)],
       events: [event(at, 'track', 'phone'), event(at, 'identify', 'phone')],
       milestones: [
-        { at: T(10), milestone: 'customer', source: 'crm', messageId: null },
+        { at: T(10), milestone: 'customer', source: 'crm', messageId: null, value: 1000 },
         { at, milestone: 'lead', source: 'form', messageId: 'm1' },
       ],
       changes: [
         { at, change: 'merge', others: ['p0'], reason: null, detail: null },
         { at: T(8), change: 'split', others: [], reason: 'quarantine', detail: 'kiosk' },
+      ],
+      revenue: [
+        {
+          at,
+          source: 'csv',
+          paymentId: 'r1',
+          amountMinor: 500,
+          currency: 'usd',
+          dealId: null,
+          description: null,
+        },
+      ],
+      crm: [
+        {
+          at,
+          source: 'csv',
+          objectType: 'deal',
+          objectId: 'd1',
+          change: 'deal_stage',
+          stage: null,
+          pipeline: null,
+          outcome: 'won',
+          amountMinor: 100000,
+          currency: 'usd',
+          lostReason: null,
+        },
       ],
     }),
   );
@@ -202,6 +228,8 @@ test('at one instant: events, then sessions, milestones and identity changes, ea
       '09:00 session',
       '09:00 milestone',
       '09:00 identity',
+      '09:00 crm',
+      '09:00 revenue',
       '10:00 milestone',
     ],
   );
@@ -219,6 +247,7 @@ test('at one instant: events, then sessions, milestones and identity changes, ea
     milestone: 'customer',
     source: 'crm',
     messageId: null,
+    value: 1000,
   });
 });
 

@@ -28,8 +28,15 @@ export interface JourneyEvent {
   traits: unknown;
 }
 
-export type JourneyMilestone = Omit<Extract<JourneyItem, { kind: 'milestone' }>, 'kind'>;
+export type JourneyMilestone = Omit<
+  Extract<JourneyItem, { kind: 'milestone' }>,
+  'kind' | 'value'
+> & {
+  value?: number | null;
+};
 export type JourneyChange = Omit<Extract<JourneyItem, { kind: 'identity' }>, 'kind'>;
+export type JourneyCrmChange = Omit<Extract<JourneyItem, { kind: 'crm' }>, 'kind'>;
+export type JourneyRevenue = Omit<Extract<JourneyItem, { kind: 'revenue' }>, 'kind'>;
 
 /** What a journey is read from. Each list in its own time order (as its read gives it). */
 export interface JourneyParts {
@@ -42,6 +49,10 @@ export interface JourneyParts {
   milestones: readonly JourneyMilestone[];
   /** The identity changes naming the person (as the person, or among the others). */
   changes: readonly JourneyChange[];
+  /** The CRM changes of the objects resolved to the person, by time. */
+  crm?: readonly JourneyCrmChange[];
+  /** The revenue records naming one of the person's identifiers, by time. */
+  revenue?: readonly JourneyRevenue[];
 }
 
 /** The person's distinct identifiers (kind, value), and the ids whose sessions and events to read. */
@@ -60,8 +71,9 @@ export function journeyIds(identities: readonly JourneyIdentity[]): {
 }
 
 /**
- * The timeline: sessions with their page views, the other events, milestones and identity changes,
- * oldest first. At one instant events come first, then sessions, milestones and identity changes, each
+ * The timeline: sessions with their page views, the other events, milestones, identity changes, CRM
+ * changes and revenue, oldest first. At one instant events come first, then sessions, milestones,
+ * identity changes, CRM changes and revenue, each
  * in the order it was given (a stable sort), so the order follows the reads and nothing else.
  */
 export function journeyTimeline(j: JourneyParts): PersonJourney {
@@ -130,6 +142,7 @@ export function journeyTimeline(j: JourneyParts): PersonJourney {
       milestone: m.milestone,
       source: m.source,
       messageId: m.messageId,
+      value: m.value ?? null,
     });
   for (const c of j.changes)
     items.push({
@@ -140,6 +153,8 @@ export function journeyTimeline(j: JourneyParts): PersonJourney {
       reason: c.reason,
       detail: c.detail,
     });
+  for (const c of j.crm ?? []) items.push({ kind: 'crm', ...c });
+  for (const r of j.revenue ?? []) items.push({ kind: 'revenue', ...r });
   items.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   return {
     personId: j.personId,

@@ -1,0 +1,239 @@
+// Model comparison: one dimension (channel by default; `dimension` in the URL) under every stored
+// attribution model side by side, as grouped bars (one series per model) and a table, with what each
+// model assumes in plain words, and the data-driven models' fitted channel scores (Markov removal
+// effects, Shapley values) when the workspace has them. GET /api/reports/model-comparison and
+// GET /api/reports/attribution-fits (docs/reports.md, docs/dashboard.md).
+import { useMemo } from 'preact/hooks';
+import { BarChart, PALETTE, type BarSeries } from '../components/bar-chart';
+import { DataTable, type Column, type Row } from '../components/data-table';
+import { Status } from '../components/status';
+import { count } from '../format';
+import { navigate, withQuery } from '../location';
+import { MODELS, modelLabel } from '../models';
+import type { PageProps } from '../routes';
+import { useApi } from '../use-api';
+
+interface CreditGroup {
+  key: Record<string, string | null>;
+  conversions: number;
+  value: number;
+  touchedConversions: number;
+}
+
+interface Comparison {
+  milestone: string;
+  models: Record<string, CreditGroup[]>;
+}
+
+interface Fits {
+  milestone: string;
+  fits: { model: string; channel: string; score: number }[];
+}
+
+/** The dimensions the comparison groups by (the API's CREDIT_DIMENSIONS). */
+export const DIMENSIONS: { name: string; label: string }[] = [
+  { name: 'channel', label: 'Channel' },
+  { name: 'source', label: 'Source' },
+  { name: 'medium', label: 'Medium' },
+  { name: 'campaign', label: 'Campaign' },
+  { name: 'term', label: 'Term' },
+  { name: 'content', label: 'Content' },
+  { name: 'landing_page', label: 'Landing page' },
+  { name: 'platform', label: 'Platform' },
+  { name: 'country', label: 'Country' },
+];
+
+/** The data-driven models (learned from the paths, so not in the model picker's list). */
+const DATA_DRIVEN: Record<string, { label: string; assumes: string }> = {
+  markov: {
+    label: 'Markov',
+    assumes:
+      'Learned from the paths: a channel earns what conversions would be lost without it (its removal effect).',
+  },
+  shapley: {
+    label: 'Shapley',
+    assumes:
+      'Learned from the paths: each channel earns its average extra worth over every team of channels it joins.',
+  },
+  shapley_simplified: {
+    label: 'Simplified Shapley',
+    assumes:
+      'Learned from the paths: the conversion rate of paths with a channel shared among them.',
+  },
+};
+
+const labelOf = (m: string) => DATA_DRIVEN[m]?.label ?? modelLabel(m);
+const assumesOf = (m: string) =>
+  MODELS.find((x) => x.name === m)?.assumes ?? DATA_DRIVEN[m]?.assumes ?? 'No note for this model.';
+
+const NONE = '(none)';
+
+/** The day after a day (the API's `to` is an exclusive instant; the range's `to` an inclusive day). */
+export const dayAfter = (d: string): string =>
+  new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+export default function ModelComparisonPage(props: PageProps) {
+  const q = props.query;
+  const dim = DIMENSIONS.some((d) => d.name === q.get('dimension'))
+    ? q.get('dimension')!
+    : 'channel';
+  const dimLabel = DIMENSIONS.find((d) => d.name === dim)!.label;
+  const from = q.get('from');
+  const to = q.get('to');
+  const request = {
+    workspace: props.workspace,
+    groupBy: dim,
+    from: from,
+    to: to ? dayAfter(to) : null,
+  };
+  const result = useApi<Comparison>('/api/reports/model-comparison', request);
+  const fitsResult = useApi<Fits>('/api/reports/attribution-fits', {
+    workspace: props.workspace,
+  });
+  const report = result.state === 'ok' ? result.data : undefined;
+
+  const view = useMemo(() => {
+    if (!report) return undefined;
+    const models = Object.keys(report.models);
+    const rows = new Map<string, Row>();
+    for (const m of models)
+      for (const g of report.models[m]!) {
+        const name = g.key[dim] ?? NONE;
+        const row = rows.get(name) ?? { [dim]: name };
+        row[m] = ((row[m] as number | undefined) ?? 0) + g.conversions;
+        rows.set(name, row);
+      }
+    const list = [...rows.values()];
+    for (const r of list) for (const m of models) r[m] ??= 0;
+    // categories by their credit under the first model, the largest first
+    const first = models[0];
+    list.sort((a, b) => (first ? (b[first] as number) - (a[first] as number) : 0));
+    const totals: Row = { [dim]: 'Total' };
+    for (const m of models) totals[m] = list.reduce((s, r) => s + (r[m] as number), 0);
+    const categories = list.map((r) => String(r[dim]));
+    const series: BarSeries[] = models.map((m, i) => ({
+      label: labelOf(m),
+      color: PALETTE[i % PALETTE.length]!,
+      values: list.map((r) => r[m] as number),
+    }));
+    return { models, rows: list, totals, categories, series };
+  }, [report, dim]);
+
+  const columns: Column[] = [
+    { key: dim, label: dimLabel, kind: 'text' },
+    ...(view?.models ?? []).map((m) => ({ key: m, label: labelOf(m), kind: 'count' as const })),
+  ];
+  const fits = fitsResult.state === 'ok' ? fitsResult.data.fits : [];
+
+  return (
+    <main class="model-comparison">
+      <h1>Model comparison</h1>
+      <form class="page-controls" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          <span>Compare by</span>
+          <select
+            name="dimension"
+            value={dim}
+            onChange={(e) =>
+              navigate(
+                withQuery({
+                  dimension: (e.target as HTMLSelectElement).value,
+                  sort: null,
+                  dir: null,
+                }),
+              )
+            }
+          >
+            {DIMENSIONS.map((d) => (
+              <option key={d.name} value={d.name}>
+                {d.label}
+              </option>
+            ))}
+          </select>
+        </label>
+      </form>
+      <Status of={result} />
+      {report && view && (
+        <>
+          <p class="range-note" data-milestone={report.milestone}>
+            {report.milestone} conversions
+            {from || to
+              ? ` from ${from ?? 'the start'} to ${to ?? 'today'} (UTC days)`
+              : ', all time'}
+            , credited by each model
+          </p>
+          {view.rows.length === 0 ? (
+            <p class="empty">No conversions in this range.</p>
+          ) : (
+            <BarChart
+              categories={view.categories}
+              series={view.series}
+              title={`${report.milestone} conversions by ${dimLabel.toLowerCase()} under each model`}
+              format={(v) => count(v)}
+            />
+          )}
+          <DataTable
+            caption={`Conversions by ${dimLabel.toLowerCase()} and model`}
+            columns={columns}
+            rows={view.rows}
+            totals={view.rows.length > 0 ? view.totals : null}
+            query={q}
+            defaultSort={view.models[0]}
+            csv={{ path: '/api/reports/model-comparison', query: request }}
+            attrs={{ 'data-dimension': dim, 'data-milestone': report.milestone }}
+          />
+          <section class="model-notes" aria-labelledby="model-notes-h">
+            <h2 id="model-notes-h">What each model assumes</h2>
+            <dl>
+              {view.models.map((m) => (
+                <div key={m} data-model={m}>
+                  <dt>{labelOf(m)}</dt>
+                  <dd>{assumesOf(m)}</dd>
+                </div>
+              ))}
+            </dl>
+          </section>
+        </>
+      )}
+      {fits.length > 0 && <FitsTable fits={fits} query={q} workspace={props.workspace} />}
+    </main>
+  );
+}
+
+/** The data-driven models' fitted score per channel: Markov's removal effect, Shapley's values. */
+function FitsTable(props: { fits: Fits['fits']; query: URLSearchParams; workspace: string }) {
+  const models = [...new Set(props.fits.map((f) => f.model))];
+  const byChannel = new Map<string, Row>();
+  for (const f of props.fits) {
+    const row = byChannel.get(f.channel) ?? { channel: f.channel };
+    row[f.model] = f.score;
+    byChannel.set(f.channel, row);
+  }
+  const columns: Column[] = [
+    { key: 'channel', label: 'Channel', kind: 'text' },
+    ...models.map((m) => ({
+      key: m,
+      label: m === 'markov' ? 'Markov removal effect' : `${labelOf(m)} score`,
+      kind: m === 'markov' ? ('percent' as const) : ('count' as const),
+    })),
+  ];
+  return (
+    <section class="fits" aria-labelledby="fits-h">
+      <h2 id="fits-h">What the data-driven models learned</h2>
+      <p class="note">
+        A removal effect is the share of conversions lost if the channel were taken out of every
+        path.
+      </p>
+      <DataTable
+        caption="Fitted channel scores"
+        columns={columns}
+        rows={[...byChannel.values()]}
+        query={props.query}
+        prefix="fit"
+        defaultSort={models[0]}
+        csv={{ path: '/api/reports/attribution-fits', query: { workspace: props.workspace } }}
+        attrs={{ 'data-table': 'fits' }}
+      />
+    </section>
+  );
+}
