@@ -87,6 +87,9 @@ test('pipeline: the stage x first-touch matrices and bars equal the opportunitie
     assert.equal(week.total.deals, 3);
     assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Pipeline');
     assert.equal(await page.getByLabel('As of', { exact: true }).inputValue(), '2026-03-07');
+    // the report reads no model nor comparison: the shell does not offer them here
+    assert.equal(await page.locator('select[name="model"]').count(), 0);
+    assert.equal(await page.locator('select[name="compare"]').count(), 0);
     // the shown money is the API's value, formatted
     assert.equal(
       await page.locator('table[data-measure="value"] tfoot td[data-col="total"]').textContent(),
