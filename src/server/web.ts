@@ -36,6 +36,7 @@ export const APP_PAGES = new Set([
   'health',
   'goals',
   'settings',
+  'attribution',
 ]);
 
 // what `npm start` shows before the dashboard is built (tests that never build get it too)

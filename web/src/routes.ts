@@ -2,6 +2,7 @@
 // app (APP_PAGES in src/server/web.ts names the same list).
 import type { ComponentType } from 'preact';
 import type { Me } from './api';
+import type { Control } from './components/report-controls';
 
 export interface PageProps {
   me: Me;
@@ -18,7 +19,7 @@ export interface PageDef {
   title: string;
   group: PageGroup;
   /** The shared report controls the page's API takes (the date range is always shown). */
-  controls?: ('model' | 'compare')[];
+  controls?: Control[];
   load: () => Promise<{ default: ComponentType<PageProps> }>;
   /** False for a page reached only through links (a person's timeline): left out of the navigation. */
   nav?: boolean;
@@ -54,6 +55,12 @@ export const PAGES: Record<string, PageDef> = {
     load: () => import('./pages/model-comparison'),
   },
   journeys: { title: 'Journeys', group: 'Marketing', load: () => import('./pages/journeys') },
+  attribution: {
+    title: 'Attribution',
+    group: 'Marketing',
+    controls: ['model', 'milestone', 'lookback'],
+    load: () => import('./pages/attribution'),
+  },
   person: {
     title: 'Person',
     group: 'Marketing',

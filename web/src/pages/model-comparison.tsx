@@ -7,6 +7,7 @@ import { useMemo } from 'preact/hooks';
 import { BarChart, PALETTE, type BarSeries } from '../components/bar-chart';
 import { DataTable, type Column, type Row } from '../components/data-table';
 import { Status } from '../components/status';
+import { CREDIT_DIMENSIONS, dayAfter } from '../credit-dimensions';
 import { count } from '../format';
 import { navigate, withQuery } from '../location';
 import { MODELS, modelLabel } from '../models';
@@ -30,18 +31,7 @@ interface Fits {
   fits: { model: string; channel: string; score: number }[];
 }
 
-/** The dimensions the comparison groups by (the API's CREDIT_DIMENSIONS). */
-export const DIMENSIONS: { name: string; label: string }[] = [
-  { name: 'channel', label: 'Channel' },
-  { name: 'source', label: 'Source' },
-  { name: 'medium', label: 'Medium' },
-  { name: 'campaign', label: 'Campaign' },
-  { name: 'term', label: 'Term' },
-  { name: 'content', label: 'Content' },
-  { name: 'landing_page', label: 'Landing page' },
-  { name: 'platform', label: 'Platform' },
-  { name: 'country', label: 'Country' },
-];
+const DIMENSIONS = CREDIT_DIMENSIONS;
 
 /** The data-driven models (learned from the paths, so not in the model picker's list). */
 const DATA_DRIVEN: Record<string, { label: string; assumes: string }> = {
@@ -67,10 +57,6 @@ const assumesOf = (m: string) =>
   MODELS.find((x) => x.name === m)?.assumes ?? DATA_DRIVEN[m]?.assumes ?? 'No note for this model.';
 
 const NONE = '(none)';
-
-/** The day after a day (the API's `to` is an exclusive instant; the range's `to` an inclusive day). */
-export const dayAfter = (d: string): string =>
-  new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
 export default function ModelComparisonPage(props: PageProps) {
   const q = props.query;
