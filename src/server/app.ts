@@ -242,10 +242,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await trackerRoute(app, deps.config.trackerPath);
   authRoutes(app, deps.store);
-  usersRoutes(app, deps.store);
   const mailer =
     deps.mailer ??
     (deps.config.smtpUrl ? smtpMailer(deps.config.smtpUrl, deps.config.mailFrom) : undefined);
+  usersRoutes(app, deps.store, { mailer, baseUrl: publicBase(deps.config) });
   passwordMailRoutes(app, { store: deps.store, mailer, baseUrl: publicBase(deps.config) });
   // the dashboard at `/`, last: its `/:page` matches only what no route above serves
   await webRoutes(app, deps.webDir);

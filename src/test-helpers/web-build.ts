@@ -33,10 +33,19 @@ interface ManifestChunk {
 }
 
 /**
- * What a browser loads to show `page` (web/src/pages/<page>.tsx) from a cold start: the entry and the
- * page's chunk with everything they import statically (shared chunks once), from Vite's manifest.
+ * What a browser loads to show `page` from a cold start: the entry and the page's chunk with everything
+ * they import statically (shared chunks once), from Vite's manifest. `page` is a page's name
+ * (web/src/pages/<page>.tsx) or its module as the manifest names it (`src/pages/x.tsx`).
  */
 export function pageLoad(dir: string, page: string): { js: string[]; css: string[] } {
+  return chunksOf(dir, ['index.html', page.startsWith('src/') ? page : `src/pages/${page}.tsx`]);
+}
+
+/** What every page loads first: the entry (index.html's script) and what it imports statically. */
+export const entryLoad = (dir: string): { js: string[]; css: string[] } =>
+  chunksOf(dir, ['index.html']);
+
+function chunksOf(dir: string, keys: string[]): { js: string[]; css: string[] } {
   const manifest = JSON.parse(readFileSync(join(dir, '.vite', 'manifest.json'), 'utf8')) as Record<
     string,
     ManifestChunk
@@ -51,8 +60,7 @@ export function pageLoad(dir: string, page: string): { js: string[]; css: string
     for (const c of chunk.css ?? []) css.add(c);
     for (const i of chunk.imports ?? []) visit(i);
   };
-  visit('index.html');
-  visit(`src/pages/${page}.tsx`);
+  keys.forEach(visit);
   return { js: [...js], css: [...css] };
 }
 

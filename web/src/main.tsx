@@ -103,5 +103,10 @@ function App() {
   );
 }
 
+// the first page's chunk fetched while /api/auth/me is in flight, not after it (bench/web-paint.bench.ts
+// saw the two one after the other): the same import() useLazy makes, so the browser loads it once
+void PAGES[location.pathname.replace(/^\/+|\/+$/g, '') || DEFAULT_PAGE]
+  ?.load()
+  .catch(() => undefined);
 interceptLinks();
 render(<App />, document.getElementById('app')!);

@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import pino from 'pino';
 import { SMTPServer } from 'smtp-server';
 import { launchBrowser } from '../../test-helpers/browser.js';
-import { startTestServer, type TestServer } from '../../test-helpers/server.js';
+import { clientFor, startTestServer, type TestServer } from '../../test-helpers/server.js';
 import { addUser, TEST_PASSWORD } from '../../test-helpers/users.js';
 import { buildWeb } from '../../test-helpers/web-build.js';
 
@@ -76,23 +76,32 @@ const post = (s: TestServer, path: string, body: unknown) =>
     body: JSON.stringify(body),
   });
 
-/** The next mail to `to` (mails arrive after the reply), and the token its link holds. */
-async function mailTo(to: string): Promise<{ mail: Received; token: string }> {
+/** A mail's text: quoted-printable, so soft line breaks unfolded and =XX decoded. */
+const decoded = (body: string) =>
+  body
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+
+/** The next mail to `to` (mails may arrive after the reply). */
+async function nextMail(to: string): Promise<Received> {
   for (let i = 0; i < 200; i++) {
     const mail = mails.find((m) => m.to.includes(to));
     if (mail) {
       mails.splice(mails.indexOf(mail), 1);
-      // the text is quoted-printable: soft line breaks unfolded, =XX decoded
-      const body = mail.body
-        .replace(/=\r?\n/g, '')
-        .replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
-      const m = new RegExp(`${PUBLIC}/reset-password\\?token=([A-Za-z0-9_%.-]+)`).exec(body);
-      assert.ok(m, `a reset link in the mail: ${body}`);
-      return { mail, token: decodeURIComponent(m[1]!) };
+      return mail;
     }
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`no mail to ${to}`);
+}
+
+/** The next mail to `to` and the reset token its link holds. */
+async function mailTo(to: string): Promise<{ mail: Received; token: string }> {
+  const mail = await nextMail(to);
+  const body = decoded(mail.body);
+  const m = new RegExp(`${PUBLIC}/reset-password\\?token=([A-Za-z0-9_%.-]+)`).exec(body);
+  assert.ok(m, `a reset link in the mail: ${body}`);
+  return { mail, token: decodeURIComponent(m[1]!) };
 }
 
 test(
@@ -144,6 +153,32 @@ test(
         0,
         'the reset token reached a log line',
       );
+    } finally {
+      await s.close();
+    }
+  },
+);
+
+test(
+  'an invitation is mailed with its link when SMTP is configured',
+  { timeout: 60_000 },
+  async () => {
+    const { s, lines } = await serverWithMail();
+    try {
+      const res = await clientFor(s).api('/api/invitations', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'dan@acme.test', role: 'analyst' }),
+      });
+      assert.equal(res.status, 201);
+      const body = (await res.json()) as { token: string; mailed: boolean };
+      assert.equal(body.mailed, true);
+      const mail = await nextMail('dan@acme.test');
+      assert.ok(
+        decoded(mail.body).includes(`${PUBLIC}/login?invitation=${encodeURIComponent(body.token)}`),
+        'the mail holds the invitation link',
+      );
+      assert.equal(lines.filter((l) => l.includes(body.token)).length, 0);
     } finally {
       await s.close();
     }

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { Mailer } from '../../mail/mailer.js';
 import type { Store } from '../../store/store.js';
 import { roleAtLeast, UserConflict, type Role } from '../../store/types.js';
 import {
@@ -31,7 +32,11 @@ function mayGrant(held: Role, role: Role): void {
     throw new ApiError(403, 'forbidden', `a ${held} cannot grant the ${role} role`, 'role');
 }
 
-export function usersRoutes(fastify: FastifyInstance, store: Store): void {
+export function usersRoutes(
+  fastify: FastifyInstance,
+  store: Store,
+  mail: { mailer: Mailer | undefined; baseUrl: string } = { mailer: undefined, baseUrl: '' },
+): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const instanceAdmin = access.instance('admin');
 
@@ -257,7 +262,43 @@ export function usersRoutes(fastify: FastifyInstance, store: Store): void {
         role: req.body.role,
         token: made.token,
         expiresAt: made.expiresAt,
+        // with SMTP configured the link is also mailed; the reply says whether that worked
+        mailed: mail.mailer
+          ? await mailInvitation(mail.mailer, mail.baseUrl, {
+              to: normalEmail(req.body.email),
+              token: made.token,
+              workspace: ws.name,
+              role: req.body.role,
+              expiresAt: made.expiresAt,
+            }).then(
+              () => true,
+              (err: unknown) => {
+                // the reason names the SMTP step, never the link (it holds the token)
+                req.log.error({ err: (err as Error).message }, 'invitation mail failed');
+                return false;
+              },
+            )
+          : false,
       };
     },
   );
+}
+
+/** The invitation link by mail: the sign-in page accepts it (`/login?invitation=`). */
+function mailInvitation(
+  mailer: Mailer,
+  baseUrl: string,
+  i: { to: string; token: string; workspace: string; role: string; expiresAt: string },
+): Promise<void> {
+  const link = `${baseUrl.replace(/\/+$/, '')}/login?invitation=${encodeURIComponent(i.token)}`;
+  return mailer.send({
+    to: i.to,
+    subject: `You are invited to ${i.workspace} on Closedloop`,
+    text: [
+      `You are invited to the workspace "${i.workspace}" on Closedloop, as ${i.role}.`,
+      '',
+      `Accept here (the link works once, until ${i.expiresAt}):`,
+      link,
+    ].join('\n'),
+  });
 }

@@ -79,7 +79,10 @@ function KpiCard(props: { card: Card; report: Overview }) {
       aria-labelledby={`kpi-${card.key}`}
     >
       <h2 id={`kpi-${card.key}`}>{card.label}</h2>
-      <p class="value">{card.show(value, report.currency)}</p>
+      {/* elementtiming: the browser reports when this number is painted (the paint bench reads it) */}
+      <p class="value" elementtiming={`kpi-${card.key}`}>
+        {card.show(value, report.currency)}
+      </p>
       <p class={`delta ${tone}`} data-change={delta ?? ''}>
         {change(delta)}
         <span class="vs"> vs previous period</span>
