@@ -71,6 +71,13 @@ export const PAGES: Record<string, PageDef> = {
   health: { title: 'Health', group: 'Operations', load: () => import('./pages/health') },
   goals: { title: 'Goals', group: 'Operations', load: () => import('./pages/goals') },
   settings: { title: 'Settings', group: 'Operations', load: () => import('./pages/settings') },
+  pipeline: { title: 'Pipeline', group: 'Sales', load: () => import('./pages/pipeline') },
+  revenue: { title: 'Revenue', group: 'Sales', load: () => import('./pages/revenue') },
+  subscriptions: {
+    title: 'Subscriptions',
+    group: 'Sales',
+    load: () => import('./pages/subscriptions'),
+  },
 };
 
 export const DEFAULT_PAGE = 'overview';
