@@ -18,8 +18,10 @@ export const GROUPS: PageGroup[] = ['Marketing', 'Sales', 'Operations'];
 export interface PageDef {
   title: string;
   group: PageGroup;
-  /** The shared report controls the page's API takes (the date range is always shown). */
+  /** The shared report controls the page's API takes. */
   controls?: Control[];
+  /** False for a page the date range does not apply to (settings, the live view). */
+  range?: boolean;
   load: () => Promise<{ default: ComponentType<PageProps> }>;
   /** False for a page reached only through links (a person's timeline): left out of the navigation. */
   nav?: boolean;
@@ -67,10 +69,20 @@ export const PAGES: Record<string, PageDef> = {
     load: () => import('./pages/person'),
     nav: false,
   },
-  realtime: { title: 'Realtime', group: 'Operations', load: () => import('./pages/realtime') },
+  realtime: {
+    title: 'Realtime',
+    group: 'Operations',
+    range: false,
+    load: () => import('./pages/realtime'),
+  },
   health: { title: 'Health', group: 'Operations', load: () => import('./pages/health') },
   goals: { title: 'Goals', group: 'Operations', load: () => import('./pages/goals') },
-  settings: { title: 'Settings', group: 'Operations', load: () => import('./pages/settings') },
+  settings: {
+    title: 'Settings',
+    group: 'Operations',
+    range: false,
+    load: () => import('./pages/settings'),
+  },
   pipeline: { title: 'Pipeline', group: 'Sales', load: () => import('./pages/pipeline') },
   revenue: { title: 'Revenue', group: 'Sales', load: () => import('./pages/revenue') },
   subscriptions: {

@@ -73,10 +73,12 @@ export function Shell(props: {
           ))}
         </nav>
         <div class="content">
-          <div class="controls">
-            <DateRange />
-            <ReportControls show={PAGES[page]?.controls ?? []} />
-          </div>
+          {(PAGES[page]?.range !== false || (PAGES[page]?.controls ?? []).length > 0) && (
+            <div class="controls">
+              {PAGES[page]?.range !== false && <DateRange />}
+              <ReportControls show={PAGES[page]?.controls ?? []} />
+            </div>
+          )}
           {props.children}
         </div>
       </div>
