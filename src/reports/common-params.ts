@@ -134,6 +134,11 @@ function grouping(p: Query): {
   groupBy: Dimension[];
   filters: Partial<Record<Dimension, string[]>>;
 } {
+  return { groupBy: resolveGroupBy(p), filters: resolveFilters(p) };
+}
+
+/** The group-by dimensions of the query string (default channel), or a ReportParamError naming groupBy. */
+export function resolveGroupBy(p: Query): Dimension[] {
   const groupBy: Dimension[] = [];
   for (const d of commaList(p.groupBy ?? 'channel')) {
     if (!isDimension(d))
@@ -143,7 +148,7 @@ function grouping(p: Query): {
       );
     if (!groupBy.includes(d)) groupBy.push(d);
   }
-  return { groupBy, filters: resolveFilters(p) };
+  return groupBy;
 }
 
 /** The filters of the query string (`filter=` and per dimension), or a ReportParamError naming `filter`. */
