@@ -68,16 +68,21 @@ const perDimension = Object.fromEntries(
   ]),
 ) as Record<Dimension, z.ZodOptional<z.ZodString>>;
 
-export const GROUPING = {
-  groupBy: z
-    .string()
-    .default('channel')
-    .describe(`comma list of: ${DIMENSIONS.join(', ')}`),
+/** The filters alone, for a report that groups its own way (the pipeline reports' first touch). */
+export const FILTERS = {
   filter: z
     .string()
     .optional()
     .describe('comma list of dimension:value (values of one dimension are alternatives)'),
   ...perDimension,
+};
+
+export const GROUPING = {
+  groupBy: z
+    .string()
+    .default('channel')
+    .describe(`comma list of: ${DIMENSIONS.join(', ')}`),
+  ...FILTERS,
 };
 
 export interface DayRange {
@@ -101,7 +106,7 @@ export interface Common {
 }
 
 const DAY_MS = 86_400_000;
-const addDays = (day: string, n: number) =>
+export const addDays = (day: string, n: number) =>
   new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
 export const daysBetween = (from: string, to: string) =>
   Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS) + 1;
@@ -114,19 +119,26 @@ export function dayStart(day: string, zone: string): number {
 }
 
 /** Today in a zone, YYYY-MM-DD. */
-function today(zone: string): string {
+export function today(zone: string): string {
   return new Date(Date.now() + zoneOffsetMs(zone, Date.now())).toISOString().slice(0, 10);
 }
 
-function dayRange(from: string, to: string, zone: string): DayRange {
+export function dayRange(from: string, to: string, zone: string): DayRange {
   return { from, to, fromAt: dayStart(from, zone), toAt: dayStart(addDays(to, 1), zone) };
 }
 
+type Query = Partial<Record<string, string | undefined>>;
+
 /** The dimension list and filters of the query string, or a ReportParamError naming the parameter. */
-function grouping(p: Partial<Record<string, string | undefined>>): {
+function grouping(p: Query): {
   groupBy: Dimension[];
   filters: Partial<Record<Dimension, string[]>>;
 } {
+  return { groupBy: resolveGroupBy(p), filters: resolveFilters(p) };
+}
+
+/** The group-by dimensions of the query string (default channel), or a ReportParamError naming groupBy. */
+export function resolveGroupBy(p: Query): Dimension[] {
   const groupBy: Dimension[] = [];
   for (const d of commaList(p.groupBy ?? 'channel')) {
     if (!isDimension(d))
@@ -136,6 +148,11 @@ function grouping(p: Partial<Record<string, string | undefined>>): {
       );
     if (!groupBy.includes(d)) groupBy.push(d);
   }
+  return groupBy;
+}
+
+/** The filters of the query string (`filter=` and per dimension), or a ReportParamError naming `filter`. */
+export function resolveFilters(p: Query): Partial<Record<Dimension, string[]>> {
   const filters: Partial<Record<Dimension, string[]>> = {};
   const keep = (d: Dimension, v: string) => (filters[d] ??= []).push(v);
   for (const item of commaList(p.filter ?? '')) {
@@ -149,18 +166,24 @@ function grouping(p: Partial<Record<string, string | undefined>>): {
     keep(d, item.slice(at + 1).trim());
   }
   for (const d of DIMENSIONS) for (const v of commaList(p[d] ?? '')) keep(d, v);
-  return { groupBy, filters };
+  return filters;
 }
 
-/** The parameters a report names, resolved under the workspace's time zone and settings. */
-export async function resolveCommon(
+/** The workspace's time zone and currency (a report's days and money are the workspace's). */
+export async function workspaceSettings(
   store: Store,
   workspaceId: string,
-  p: Partial<Record<string, string | undefined>>,
-): Promise<Common> {
+): Promise<{ timezone: string; currency: string }> {
   const ws = await store.getWorkspace(workspaceId);
   if (!ws) throw new ReportParamError('workspace', 'no such workspace');
-  const timezone = ws.timezone || 'UTC';
+  return { timezone: ws.timezone || 'UTC', currency: ws.currency };
+}
+
+/** The range and comparison period of the query string in a zone, or a ReportParamError naming one. */
+export function resolveRange(
+  p: Query,
+  timezone: string,
+): { range: DayRange; compare: DayRange | null } {
   const to = p.to ?? today(timezone);
   const from = p.from ?? addDays(to, -29);
   if (from > to) throw new ReportParamError('to', 'must not be before from');
@@ -178,6 +201,13 @@ export async function resolveCommon(
     if (cf > ct) throw new ReportParamError('compare', 'its TO must not be before its FROM');
     compare = dayRange(cf, ct, timezone);
   }
+  return { range, compare };
+}
+
+/** The parameters a report names, resolved under the workspace's time zone and settings. */
+export async function resolveCommon(store: Store, workspaceId: string, p: Query): Promise<Common> {
+  const { timezone } = await workspaceSettings(store, workspaceId);
+  const { range, compare } = resolveRange(p, timezone);
 
   const settings = await attributionSettingsFor(store, workspaceId);
   const model = p.model ?? settings.reportModel ?? 'linear';

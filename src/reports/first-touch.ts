@@ -1,12 +1,10 @@
-// What the pipeline reports share (lead-quality, sales-cycle, subscriptions): their range and their
-// grouping by the first touch of each person (store/areas/first-touch.ts says which session that is).
+// What the pipeline reports share (lead-quality, sales-cycle, subscriptions): their by the first touch of each person (store/areas/first-touch.ts says which session that is).
 import { z } from 'zod';
 import {
   TOUCH_DIMENSIONS,
   type TouchDimension,
   type TouchGroup,
 } from '../store/areas/pipeline-reports.js';
-import { Day } from './costs.js';
 import { CommaList } from './params.js';
 
 /** `groupBy`: a comma list of first-touch dimensions, each once. */
@@ -24,11 +22,6 @@ export const touchGroupBy = (defaults: readonly TouchDimension[]) =>
       return [...new Set(dims)] as TouchDimension[];
     })
     .describe(`comma list of the first touch's: ${TOUCH_DIMENSIONS.join(', ')}`);
-
-export const dayRange = (what: string) => ({
-  from: Day.optional().describe(`first day of ${what} (UTC; default: 30 days before to)`),
-  to: Day.optional().describe('last day, inclusive (default: today, UTC)'),
-});
 
 /** A share, to four places (null when there is nothing to divide). */
 export const rate = (n: number, of: number): number | null =>

@@ -3,20 +3,22 @@
 // persons whose first visit is in the range (persons with funnel milestones but no tracked visit on a
 // row of their own, entered at their first milestone), and how far down the funnel each got since. A
 // person counts at a step when they reached it or a later one, so every step's rate is a share of the
-// same persons. Not the attribution route /api/funnel (the funnel's configuration). docs/reports.md,
-// "funnel".
+// same persons. Days are the workspace's time zone's; the common filters keep the persons whose first
+// touch passes them; the total is compared with the comparison period's cohort. Not the attribution
+// route /api/funnel (the funnel's configuration). docs/reports.md, "funnel".
 import { NO_TOUCHPOINT } from '../store/areas/first-touch.js';
 import { z } from 'zod';
 import { funnelFor } from '../derive/funnel.js';
-import { Day, reportRange } from './costs.js';
-import { DAY_MS, dayStart, FirstTouchBy } from './pipeline-params.js';
+import { COMPARE, FILTERS, RANGE, type DayRange } from './common-params.js';
+import { change, FirstTouchBy, pipelineCommon } from './pipeline-params.js';
 import { defineReport } from './report.js';
 
 const params = z
   .object({
-    from: Day.optional().describe('first day of first visits (default: 30 days before to)'),
-    to: Day.optional().describe('last day, inclusive (default: today, UTC)'),
+    ...RANGE,
+    ...COMPARE,
     by: FirstTouchBy,
+    ...FILTERS,
   })
   .strict();
 
@@ -58,28 +60,44 @@ export const funnel = defineReport({
   summary: 'Visitors to customers: counts and step rates by first-touch channel',
   params,
   async run({ store, workspaceId }, p) {
-    const { from, to } = reportRange(p);
+    const { timezone, range, compare, filter } = await pipelineCommon(store, workspaceId, p);
     const { milestones } = await funnelFor(store, workspaceId);
-    const raw = await store.funnelCounts(workspaceId, {
-      from: dayStart(from),
-      to: dayStart(to) + DAY_MS,
-      by: p.by,
-      milestones,
-    });
     const steps = [VISITOR, ...milestones];
-    const all = raw.map((r) => rowOf(steps, r.firstTouch, r.visited, [r.visitors, ...r.reached]));
-    const rows = all.filter((r) => r.visited);
-    // the total is the visitors' (a person never seen visiting has no place in a visitor's rate)
-    const sums = steps.map((s) => rows.reduce((n, r) => n + r.counts[s]!, 0));
+    const read = async (r: DayRange) => {
+      const raw = await store.funnelCounts(workspaceId, {
+        from: r.fromAt,
+        to: r.toAt,
+        by: p.by,
+        milestones,
+        filter,
+      });
+      const all = raw.map((x) => rowOf(steps, x.firstTouch, x.visited, [x.visitors, ...x.reached]));
+      const rows = all.filter((x) => x.visited);
+      // the total is the visitors' (a person never seen visiting has no place in a visitor's rate)
+      const sums = steps.map((s) => rows.reduce((n, x) => n + x.counts[s]!, 0));
+      return { all, rows, total: rowOf(steps, null, true, sums) };
+    };
+    const now = await read(range);
+    const previous = compare ? (await read(compare)).total : null;
     return {
-      from,
-      to,
+      from: range.from,
+      to: range.to,
+      timezone,
       by: p.by,
+      filter,
       steps,
-      rows,
-      total: rowOf(steps, null, true, sums),
+      rows: now.rows,
+      total: now.total,
       /** Persons with funnel milestones but no tracked visit, entered at their first (null: none). */
-      untracked: all.find((r) => !r.visited) ?? null,
+      untracked: now.all.find((r) => !r.visited) ?? null,
+      compare: compare ? { from: compare.from, to: compare.to } : null,
+      /** The comparison period's total, and each step's relative change to this total. */
+      previous,
+      change: previous
+        ? Object.fromEntries(
+            steps.map((s) => [s, change(now.total.counts[s]!, previous.counts[s]!)]),
+          )
+        : null,
     };
   },
   table(r) {
@@ -96,11 +114,14 @@ export const funnel = defineReport({
       return out;
     };
     return {
-      headline: `persons first seen ${r.from} to ${r.to} (UTC), by first-touch ${r.by}: each step counts those who reached it or a later one; the total is the visitors'`,
+      headline: `persons first seen ${r.from} to ${r.to} (${r.timezone}), by first-touch ${r.by}: each step counts those who reached it or a later one; the total is the visitors'`,
       rows: [
         ...r.rows.map((x) => line(x.firstTouch ?? '', x)),
         line('total', r.total),
         ...(r.untracked ? [line(r.untracked.firstTouch ?? NO_TOUCHPOINT, r.untracked)] : []),
+        ...(r.previous && r.compare
+          ? [line(`total ${r.compare.from} to ${r.compare.to}`, r.previous)]
+          : []),
       ],
     };
   },

@@ -1,24 +1,68 @@
-// `model-comparison`: one grouping under every stored model, side by side.
+// `model-comparison`: one grouping under every stored model, side by side. Its parameters are the common
+// ones (common-params.ts): days in the workspace's time zone (without from and to: every conversion),
+// and groupBy by the common dimension names, of those the stored credits carry.
 import { z } from 'zod';
 import { compareModels } from '../derive/attribution-report.js';
-import { Dimensions, Range, rangeInOrder, round2 } from './params.js';
-import { defineReport } from './report.js';
+import type { CreditDimension } from '../store/types.js';
+import {
+  RANGE,
+  resolveGroupBy,
+  resolveRange,
+  workspaceSettings,
+  type Dimension,
+} from './common-params.js';
+import { round2 } from './params.js';
+import { defineReport, ReportParamError } from './report.js';
 
 const params = z
-  .object({ groupBy: Dimensions, ...Range })
-  .strict()
-  .superRefine(rangeInOrder);
+  .object({
+    groupBy: z
+      .string()
+      .default('channel')
+      .describe(
+        'comma list of: channel, platform, source, medium, campaign, keyword, ad, landingPage, country',
+      ),
+    ...RANGE,
+  })
+  .strict();
+
+/** The credits' column of each common dimension they carry (a touch's keyword is its term, its ad the content). */
+const CREDIT_OF: Partial<Record<Dimension, CreditDimension>> = {
+  channel: 'channel',
+  platform: 'platform',
+  source: 'source',
+  medium: 'medium',
+  campaign: 'campaign',
+  keyword: 'term',
+  ad: 'content',
+  landingPage: 'landing_page',
+  country: 'country',
+};
 
 export const modelComparison = defineReport({
   name: 'model-comparison',
   summary: 'One grouping under every stored attribution model, side by side',
   params,
-  run: ({ store, workspaceId }, p) =>
-    compareModels(store, workspaceId, p.groupBy, {
-      ...(p.from !== undefined ? { from: p.from } : {}),
-      ...(p.to !== undefined ? { to: p.to } : {}),
-    }),
-  table(result, p) {
+  async run({ store, workspaceId }, p) {
+    const dims = resolveGroupBy(p);
+    const groupBy = dims.map((d) => {
+      const c = CREDIT_OF[d];
+      if (c === undefined)
+        throw new ReportParamError(
+          'groupBy',
+          `${d} is not kept with a credit: one of ${Object.keys(CREDIT_OF).join(', ')}`,
+        );
+      return c;
+    });
+    let bounds = {};
+    if (p.from !== undefined || p.to !== undefined) {
+      const { timezone } = await workspaceSettings(store, workspaceId);
+      const { range } = resolveRange(p, timezone);
+      bounds = { from: range.fromAt, to: range.toAt };
+    }
+    return { groupBy: dims, ...(await compareModels(store, workspaceId, groupBy, bounds)) };
+  },
+  table(result) {
     // one row per group, one column per model
     const groups = new Map<string, Record<string, unknown>>();
     for (const [model, rows] of Object.entries(result.models)) {
@@ -30,10 +74,11 @@ export const modelComparison = defineReport({
       }
     }
     const models = Object.keys(result.models);
+    const column = (d: Dimension) => CREDIT_OF[d]!;
     return {
       headline: `${result.milestone} conversions credited by each model`,
       rows: [...groups.values()].map((g) => ({
-        ...Object.fromEntries(p.groupBy.map((d) => [d, g[d]])),
+        ...Object.fromEntries(result.groupBy.map((d) => [d, g[column(d)]])),
         ...Object.fromEntries(models.map((m) => [m, g[m] ?? 0])),
       })),
     };

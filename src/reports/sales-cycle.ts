@@ -1,7 +1,9 @@
 // `sales-cycle`: how many days each step of the way takes, first touch -> lead -> opportunity -> won,
 // as a distribution (min, quartiles, p90, mean, max and a histogram) by the first touch's channel or any
 // other first-touch dimension, beside the same over every group (issue 17; docs/reports.md,
-// "sales-cycle"). Quantiles and buckets are computed in the engine (neutral/pipeline-report-queries.ts).
+// "sales-cycle"). Days are the workspace's time zone's; the common filters keep the persons whose first
+// touch passes them; the overall distribution is shown beside the comparison period's. Quantiles and
+// buckets are computed in the engine (neutral/pipeline-report-queries.ts).
 import { z } from 'zod';
 import {
   CYCLE_STEPS,
@@ -9,9 +11,10 @@ import {
   type SalesCycleStats,
   type TouchGroup,
 } from '../store/areas/pipeline-reports.js';
-import { reportRange } from './costs.js';
-import { dayRange, groupColumns, touchGroupBy } from './first-touch.js';
+import { COMPARE, FILTERS, RANGE, type DayRange } from './common-params.js';
+import { groupColumns, touchGroupBy } from './first-touch.js';
 import { round2 } from './params.js';
+import { pipelineCommon } from './pipeline-params.js';
 import { defineReport } from './report.js';
 
 /** Histogram buckets: lower bounds in days (each up to the next; the last open-ended). */
@@ -23,8 +26,10 @@ export const BUCKET_LABELS = CYCLE_BUCKETS.map((lo, i) => {
 
 const params = z
   .object({
-    ...dayRange('the steps (each counted on the day it ended)'),
+    ...RANGE,
+    ...COMPARE,
     groupBy: touchGroupBy(['channel']),
+    ...FILTERS,
   })
   .strict();
 
@@ -63,26 +68,34 @@ export const salesCycle = defineReport({
   summary: 'Days from first touch to lead, opportunity and won, as distributions by first touch',
   params,
   async run({ store, workspaceId }, p) {
-    const { from, to } = reportRange(p);
-    const q = { from, to, buckets: CYCLE_BUCKETS };
-    // quantiles do not add up across groups: the whole is a query of its own
-    const [groups, whole] = await Promise.all([
-      store.salesCycle(workspaceId, { ...q, groupBy: p.groupBy }),
-      store.salesCycle(workspaceId, { ...q, groupBy: [] }),
-    ]);
+    const { timezone, range, compare, filter } = await pipelineCommon(store, workspaceId, p);
+    const q = (r: DayRange) => ({ fromAt: r.fromAt, toAt: r.toAt, filter, buckets: CYCLE_BUCKETS });
     const order = (s: CycleStep) => CYCLE_STEPS.indexOf(s);
+    const overallOf = (whole: SalesCycleStats[]) =>
+      whole
+        .map((s) => ({ step: s.step, ...distribution(s) }))
+        .sort((a, b) => order(a.step) - order(b.step));
+    // quantiles do not add up across groups: the whole is a query of its own
+    const [groups, whole, before] = await Promise.all([
+      store.salesCycle(workspaceId, { ...q(range), groupBy: p.groupBy }),
+      store.salesCycle(workspaceId, { ...q(range), groupBy: [] }),
+      compare ? store.salesCycle(workspaceId, { ...q(compare), groupBy: [] }) : null,
+    ]);
     return {
-      from,
-      to,
+      from: range.from,
+      to: range.to,
+      timezone,
       groupBy: p.groupBy,
+      filter,
       buckets: BUCKET_LABELS,
       /** Each step over every person, whatever their first touch (steps nobody completed left out). */
-      overall: whole
-        .map((s) => ({ step: s.step, ...distribution(s) }))
-        .sort((a, b) => order(a.step) - order(b.step)),
+      overall: overallOf(whole),
       rows: groups
         .map((s): CycleRow => ({ step: s.step, group: s.group, ...distribution(s) }))
         .sort((a, b) => order(a.step) - order(b.step) || b.persons - a.persons),
+      compare: compare ? { from: compare.from, to: compare.to } : null,
+      /** The overall distributions of the comparison period. */
+      previous: before ? overallOf(before) : null,
     };
   },
   table(r) {
@@ -90,7 +103,7 @@ export const salesCycle = defineReport({
       .map((s) => `${s.step.replaceAll('_', ' ')} ${s.median} (n=${s.persons})`)
       .join(', ');
     return {
-      headline: `median days, steps ended ${r.from} to ${r.to}: ${overall || 'none'}`,
+      headline: `median days, steps ended ${r.from} to ${r.to} (${r.timezone}): ${overall || 'none'}`,
       rows: r.rows.map((x) => ({
         step: x.step,
         ...groupColumns(r.groupBy, x.group),

@@ -128,6 +128,31 @@ test('MRR, movements, churn and LTV by first-touch source and campaign', async (
     );
     const t = subscriptions.table(apr, subscriptions.params.parse({ groupBy: 'channel' }));
     assert.equal(t.rows[0]!['first touch channel'], 'Paid Search');
+
+    // filters on the first touch: bob's newsletter alone; the customer matched to nobody by its label
+    const range = { from: '2026-02', to: '2026-06' };
+    const march = await subscriptions.run(
+      { store, workspaceId: 'w' },
+      subscriptions.params.parse({ ...range, campaign: 'march' }),
+    );
+    assert.deepEqual(march.filter, { campaign: ['march'] });
+    assert.deepEqual(
+      march.rows.map((x) => [x.group.source, x.mrr]),
+      [['news', 80]],
+    );
+    assert.equal(march.total.mrr, 80);
+    const nobody = await subscriptions.run(
+      { store, workspaceId: 'w' },
+      subscriptions.params.parse({ ...range, filter: `source:${UNMATCHED}` }),
+    );
+    assert.equal(nobody.total.mrr, 30);
+    await assert.rejects(
+      subscriptions.run(
+        { store, workspaceId: 'w' },
+        subscriptions.params.parse({ ...range, ad: 'x' }),
+      ),
+      { field: 'ad' },
+    );
   });
 });
 

@@ -4,7 +4,9 @@
 // (derive/stripe-report.ts, docs/revenue.md): its histories and movements are derived in TypeScript from
 // the facts' payloads on every read, as /api/revenue/mrr does (there is no stored MRR table to query);
 // each person's first touch is read in the engine (store.firstTouches), and the customer months are
-// summed per group here.
+// summed per group here, of the customers whose first touch passes the common filters. Months are
+// calendar months as the revenue layer has them (UTC); `to` defaults to this month in the workspace's
+// time zone.
 import { z } from 'zod';
 import {
   MOVEMENT_KINDS,
@@ -12,12 +14,11 @@ import {
   type MovementKind,
   type MrrCustomerMonth,
 } from '../derive/stripe-report.js';
-import {
-  NO_TOUCHPOINT,
-  TOUCH_DIMENSIONS,
-  type TouchGroup,
-} from '../store/areas/pipeline-reports.js';
+import { NO_TOUCHPOINT, type TouchGroup } from '../store/areas/pipeline-reports.js';
+import { FIRST_TOUCH_ATTRIBUTES, type FirstTouchAttribute } from '../store/areas/first-touch.js';
+import { FILTERS, today, workspaceSettings } from './common-params.js';
 import { groupColumns, groupKey, rate, touchGroupBy } from './first-touch.js';
+import { firstTouchFilter } from './pipeline-params.js';
 import { round2 } from './params.js';
 import { defineReport, ReportParamError } from './report.js';
 
@@ -35,8 +36,11 @@ function addMonths(month: string, n: number): string {
 const params = z
   .object({
     from: Month.optional().describe('first month (default: 11 months before to)'),
-    to: Month.optional().describe('last month, inclusive (default: this month, UTC)'),
+    to: Month.optional().describe(
+      'last month, inclusive (default: this month in the workspace time zone)',
+    ),
     groupBy: touchGroupBy(['source', 'campaign']),
+    ...FILTERS,
   })
   .strict();
 
@@ -125,7 +129,9 @@ export const subscriptions = defineReport({
   summary: 'MRR, ARR, movements, churn and LTV of Stripe customers by first touch',
   params,
   async run({ store, workspaceId }, p) {
-    const to = p.to ?? monthOf(Date.now());
+    const filter = firstTouchFilter(p);
+    const { timezone } = await workspaceSettings(store, workspaceId);
+    const to = p.to ?? today(timezone).slice(0, 7);
     const from = p.from ?? addMonths(to, -11);
     if (from > to) throw new ReportParamError('to', 'must not be before from');
     if (addMonths(from, MAX_MONTHS - 1) < to)
@@ -134,11 +140,17 @@ export const subscriptions = defineReport({
     const rows = mrr.customers ?? [];
     const persons = [...new Set(rows.flatMap((r) => (r.personId ? [r.personId] : [])))];
     const touches = await store.firstTouches(workspaceId, persons);
-    const all = (v: string): TouchGroup => Object.fromEntries(TOUCH_DIMENSIONS.map((d) => [d, v]));
-    const groupOf = (personId: string | null): TouchGroup => {
+    const all = (v: string) =>
+      Object.fromEntries(FIRST_TOUCH_ATTRIBUTES.map((d) => [d, v])) as Record<
+        FirstTouchAttribute,
+        string
+      >;
+    const groupOf = (personId: string | null) => {
       if (personId === null) return all(UNMATCHED);
       return touches.get(personId) ?? all(NO_TOUCHPOINT);
     };
+    const kept = (t: Record<FirstTouchAttribute, string>) =>
+      FIRST_TOUCH_ATTRIBUTES.every((a) => filter[a]?.includes(t[a]) ?? true);
     const byCustomer = new Map<string, MrrCustomerMonth[]>();
     for (const r of rows)
       byCustomer.set(r.customerId, [...(byCustomer.get(r.customerId) ?? []), r]);
@@ -146,6 +158,7 @@ export const subscriptions = defineReport({
     const total = emptySums();
     for (const months of byCustomer.values()) {
       const full = groupOf(months[0]!.personId);
+      if (!kept(full)) continue;
       const group = Object.fromEntries(p.groupBy.map((d) => [d, full[d]])) as TouchGroup;
       const k = groupKey(p.groupBy, group);
       const g = groups.get(k) ?? { group, sums: emptySums() };
@@ -158,6 +171,7 @@ export const subscriptions = defineReport({
       to,
       currency: mrr.currency,
       groupBy: p.groupBy,
+      filter,
       rows: [...groups.values()]
         .map((g) => finish(g.group, g.sums))
         .sort(

@@ -57,6 +57,13 @@ test('every route declares who may call it, and each declaration holds: no crede
     assert.deepEqual(open.sort(), [
       'GET /',
       'GET /:page',
+      // the browsable reference (openapi.ts): its page, its files and its copy of the document
+      'GET /api/docs',
+      'GET /api/docs/json',
+      'GET /api/docs/static/*',
+      'GET /api/docs/static/index.html',
+      'GET /api/docs/static/swagger-initializer.js',
+      'GET /api/docs/yaml',
       'GET /api/openapi.json',
       'GET /assets/*',
       'GET /cl.js',

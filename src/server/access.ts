@@ -71,7 +71,20 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every route registered, with who may call it (the authorisation test walks this list). */
     declaredRoutes: readonly DeclaredRoute[];
+    /** The access of the routes a library registers in this plugin context (declareContextAccess). */
+    contextAccess?: Access;
   }
+}
+
+/**
+ * Declares who may call every route registered in this plugin context and the contexts under it, for a
+ * library whose routes take no config of ours (the API reference's pages): the declaration is written
+ * onto each such route, so it is declared, checked and walked like any other.
+ *
+ *   app.register(async (docs) => { declareContextAccess(docs, access.anyone().access); ... })
+ */
+export function declareContextAccess(app: FastifyInstance, declared: Access): void {
+  app.decorate('contextAccess', { getter: () => declared });
 }
 
 /** A route as the access registry records it (HEAD routes Fastify adds are left out). */
@@ -340,7 +353,10 @@ export function installAccess(
   const routes: DeclaredRoute[] = [];
   const adminOnly = requireAdmin(admin);
   const user = requireUser(store);
-  app.addHook('onRoute', (route: RouteOptions) => {
+  app.addHook('onRoute', function (this: FastifyInstance, route: RouteOptions) {
+    // `this` is the context the route is registered in: a library's routes take its declaration
+    if (!route.config?.access && this.contextAccess)
+      route.config = { ...route.config, access: this.contextAccess };
     const declared = route.config?.access;
     const methods = asArray(route.method);
     if (!declared)

@@ -1,9 +1,12 @@
 // The OpenAPI 3.1 document, generated from the routes' own zod schemas (never written by hand), at
-// GET /api/openapi.json. Each operation says who may call it, from the route's access declaration.
+// GET /api/openapi.json, and a browsable reference of it at GET /api/docs (Swagger UI, served from the
+// package's own files: nothing is fetched from elsewhere). Each operation says who may call it, from the
+// route's access declaration; the reference is public, as the document is (it holds no secret).
 import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
-import { access, defaultRole, type Access } from './access.js';
+import { access, declareContextAccess, defaultRole, type Access } from './access.js';
 
 const SECURITY: Record<string, Record<string, string[]>[]> = {
   secret: [{ secretKey: [] }, { sessionCookie: [] }, { adminToken: [] }],
@@ -90,4 +93,28 @@ export async function openApi(app: FastifyInstance): Promise<void> {
     { config: access.anyone(), schema: { summary: 'This document' } },
     async () => app.swagger(),
   );
+  // the reference's pages, scripts and its copy of the document: public, declared for the whole context
+  await app.register(async (docs) => {
+    declareContextAccess(docs, access.anyone().access);
+    // the library hides its routes from the document; every route of ours is in it, these too
+    docs.addHook('onRoute', (route) => {
+      route.schema = { ...route.schema, hide: false, summary: DOCS_SUMMARY(route.url) };
+    });
+    await docs.register(fastifySwaggerUi, {
+      routePrefix: DOCS_PATH,
+      uiConfig: { docExpansion: 'list', deepLinking: true, tryItOutEnabled: false },
+      // the pages name only our own origin (the bundle's inline styles and initializer aside)
+      staticCSP: true,
+    });
+  });
 }
+
+/** Where the browsable API reference is served. */
+export const DOCS_PATH = '/api/docs';
+
+const DOCS_SUMMARY = (url: string) =>
+  url === DOCS_PATH
+    ? 'This document, browsable (Swagger UI)'
+    : url.endsWith('/json') || url.endsWith('/yaml')
+      ? `This document, as the reference reads it (${url.slice(url.lastIndexOf('/') + 1)})`
+      : "The reference's own files";

@@ -42,6 +42,17 @@ export async function withStore(fn: (store: Store) => Promise<void>): Promise<vo
   }
 }
 
+/** A second workspace `id` of the scratch store in a time zone (its days end at its midnights). */
+export const zonedWorkspace = (store: Store, id: string, timezone: string) =>
+  store.createWorkspace({
+    ...TEST_WORKSPACE,
+    id,
+    name: id,
+    writeKey: `k-${id}`,
+    secretKeyHash: `h-${id}`,
+    timezone,
+  });
+
 /** Appends events to workspace "w" as an import would. */
 export const add = (store: Store, events: RawEvent[]) =>
   store.appendEvents('w', events, { origin: 'import', receivedAt: new Date() });

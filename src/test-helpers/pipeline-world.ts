@@ -18,7 +18,7 @@ import { rebuild } from '../derive/derive.js';
 import type { CrmChangeRecord } from '../sources/crm/index.js';
 import type { Store } from '../store/store.js';
 import { records } from './crm-records.js';
-import { add, identify, page } from './events.js';
+import { identify, page } from './events.js';
 
 const CONTACTS = records('contacts', [
   { record_id: 'c1', contact_email: 'ada@acme.io', stage: 'SQL', created_at: '2026-03-02' },
@@ -96,8 +96,8 @@ export function dealLifecycle(
   };
 }
 
-export async function pipelineWorld(store: Store): Promise<void> {
-  await add(store, [
+export async function pipelineWorld(store: Store, workspaceId = 'w'): Promise<void> {
+  const events = [
     page('anon-a', '2026-02-20T09:00:00Z', 'https://acme.io/?utm_source=google&utm_medium=cpc'),
     identify('anon-a', '2026-03-02T09:00:00Z', 'ada@acme.io'),
     page('anon-b', '2026-03-02T10:00:00Z', 'https://acme.io/?utm_source=news&utm_medium=email'),
@@ -107,9 +107,10 @@ export async function pipelineWorld(store: Store): Promise<void> {
     identify('anon-e', '2026-03-04T08:30:00Z', 'eve@acme.io'),
     page('anon-f', '2026-03-05T12:00:00Z', 'https://acme.io/'),
     identify('anon-g', '2026-03-06T12:00:00Z', 'gina@acme.io'),
-  ]);
-  await rebuild(store, 'w');
-  await recordCrmChanges(store, 'w', [
+  ];
+  await store.appendEvents(workspaceId, events, { origin: 'import', receivedAt: new Date() });
+  await rebuild(store, workspaceId);
+  await recordCrmChanges(store, workspaceId, [
     ...CONTACTS,
     ...DEALS,
     dealLifecycle('d6', 'deleted', '2026-03-11'),

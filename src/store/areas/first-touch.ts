@@ -31,3 +31,9 @@ export interface FirstTouchStore {
    */
   deriveFirstTouches(workspaceId: string, persons?: readonly string[]): Promise<number>;
 }
+
+/**
+ * Values kept per first-touch attribute, compared with the labels reports show (so `(not set)` and
+ * `(no touchpoint)` can be kept too); an attribute not named keeps every value.
+ */
+export type FirstTouchFilter = Partial<Record<FirstTouchAttribute, readonly string[]>>;

@@ -12,12 +12,15 @@ export type TouchGroup = Partial<Record<TouchDimension, string>>;
 
 // the one vocabulary every report labels a missing first touch with
 export { NO_TOUCHPOINT, NOT_SET } from './first-touch.js';
+import type { FirstTouchAttribute, FirstTouchFilter } from './first-touch.js';
 
 export interface PipelineRange {
-  /** Days, inclusive, YYYY-MM-DD (UTC). */
-  from: string;
-  to: string;
+  /** [fromAt, toAt), epoch ms: the range's days in the workspace's time zone. */
+  fromAt: number;
+  toAt: number;
   groupBy: readonly TouchDimension[];
+  /** Only the persons whose first touch passes it. */
+  filter?: FirstTouchFilter;
 }
 
 export interface LeadQualityQuery extends PipelineRange {
@@ -88,9 +91,9 @@ export interface PipelineReportsStore {
   ): Promise<{ groups: LeadQualityCounts[]; lostReasons: LostReasonCount[] }>;
   /** The days of each step of the sales cycle by first touch (groupBy [] gives one group: all). */
   salesCycle(workspaceId: string, q: SalesCycleQuery): Promise<SalesCycleStats[]>;
-  /** Each of these persons' first-touch values (every dimension). */
+  /** Each of these persons' first-touch values (every stored attribute, labelled). */
   firstTouches(
     workspaceId: string,
     persons: readonly string[],
-  ): Promise<Map<string, Record<TouchDimension, string>>>;
+  ): Promise<Map<string, Record<FirstTouchAttribute, string>>>;
 }

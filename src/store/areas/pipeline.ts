@@ -1,7 +1,9 @@
 // The store's pipeline area: open pipeline as of a moment, won revenue over time and by first-touch
 // cohort, and the funnel by first touch (the `opportunities`, `revenue` and `funnel` reports,
 // docs/reports.md). Reads over facts (crm_changes) and derived rows (milestones, person_first_touch):
-// nothing is stored.
+// nothing is stored. Each read keeps only the persons whose first touch passes the query's `filter`.
+
+import type { FirstTouchFilter } from './first-touch.js';
 
 /** What a person's first touch is grouped by (areas/first-touch.ts: their first visit). */
 export const FIRST_TOUCH_DIMENSIONS = ['channel', 'source', 'medium', 'campaign'] as const;
@@ -19,6 +21,7 @@ export interface OpenPipelineQuery extends AmountConversion {
   /** The moment the pipeline is read at (epoch ms, exclusive: changes before it count). */
   asOf: number;
   by: FirstTouchDimension;
+  filter?: FirstTouchFilter;
 }
 
 /** Open deals of one stage and one first-touch value at the moment asked. */
@@ -45,9 +48,12 @@ export type Interval = (typeof INTERVALS)[number];
 
 export interface RevenueQuery extends AmountConversion {
   basis: RevenueBasis;
-  /** Close times in [from, to) (epoch ms). */
+  /** Close times in [from, to) (epoch ms); cohorts: first visits in [from, to). */
   from: number;
   to: number;
+  /** The IANA time zone of the periods' and cohorts' days, weeks and months. */
+  timezone: string;
+  filter?: FirstTouchFilter;
 }
 
 export interface RevenueSeriesQuery extends RevenueQuery {
@@ -56,7 +62,7 @@ export interface RevenueSeriesQuery extends RevenueQuery {
 }
 
 export interface RevenueSeriesRow {
-  /** The interval's first day (YYYY-MM-DD, UTC; a week starts on Monday). */
+  /** The interval's first day (YYYY-MM-DD in the query's zone; a week starts on Monday). */
   period: string;
   /** As OpenPipelineRow's. */
   firstTouch: string;
@@ -68,7 +74,7 @@ export interface RevenueSeriesRow {
 }
 
 export interface RevenueCohortRow {
-  /** The month of the person's first visit (YYYY-MM). */
+  /** The month of the person's first visit (YYYY-MM, in the query's zone). */
   cohort: string;
   /** Months from the cohort's month to the close's month (0: the same month). */
   monthsSince: number;
@@ -90,6 +96,7 @@ export interface FunnelQuery {
   by: FirstTouchDimension;
   /** The funnel's milestones in order (the workspace's funnel). */
   milestones: readonly string[];
+  filter?: FirstTouchFilter;
 }
 
 export interface FunnelCountsRow {

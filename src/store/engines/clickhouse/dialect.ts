@@ -106,6 +106,8 @@ const CLICKHOUSE: Omit<Dialect, 'table' | 'tableFinal'> = {
   localDay: (t, zone) => `toDate(${t}, ${zone})`,
   // the exact quantile with linear interpolation, as DuckDB's quantile_cont
   quantile: (e, q) => `quantileExactInclusive(${q})(${e})`,
+  localWeek: (t, zone) => `toMonday(${t}, ${zone})`,
+  localMonth: (t, zone) => `toStartOfMonth(${t}, ${zone})`,
 };
 
 /** Renders a neutral query for ClickHouse. */

@@ -86,6 +86,8 @@ export const duckDbDialect: Dialect = {
   monthNumber: (d) => `CAST(year(${d}) * 12 + month(${d}) - 1 AS INTEGER)`,
   localDay: (t, zone) => `CAST(timezone(${zone}, ${t}) AS DATE)`,
   quantile: (e, q) => `quantile_cont(${e}, ${q})`,
+  localWeek: (t, zone) => `CAST(date_trunc('week', timezone(${zone}, ${t})) AS DATE)`,
+  localMonth: (t, zone) => `CAST(date_trunc('month', timezone(${zone}, ${t})) AS DATE)`,
 };
 
 /** Renders a neutral query for DuckDB. */

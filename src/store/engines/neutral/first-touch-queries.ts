@@ -6,9 +6,10 @@ import {
   NO_TOUCHPOINT,
   NOT_SET,
   type FirstTouchAttribute,
+  type FirstTouchFilter,
 } from '../../areas/first-touch.js';
 import { spanHoldsRange } from './lead-queries.js';
-import { fn, p, raw, sql, type Sql } from './sql.js';
+import { fn, join, p, raw, sql, type Sql } from './sql.js';
 
 export const FIRST_TOUCH_TABLE = 'person_first_touch';
 
@@ -78,4 +79,19 @@ export function countFirstTouchesSql(table: string, ws: string, persons?: readon
   return sql`SELECT ${fn.countAll()} AS n FROM ${fn.table(table)} WHERE workspace_id = ${p.text(ws)}${
     persons ? sql` AND ${fn.inSet('person_id', p.texts(persons))}` : sql``
   }`;
+}
+
+/**
+ * A condition keeping the rows whose first touch passes the filter: `label(attribute)` is the attribute's
+ * labelled value on the row (touchLabel over a join, or a column already labelled). TRUE for no filter.
+ */
+export function touchFilterSql(
+  filter: FirstTouchFilter | undefined,
+  label: (attribute: FirstTouchAttribute) => Sql,
+): Sql {
+  const parts = FIRST_TOUCH_ATTRIBUTES.flatMap((a) => {
+    const values = filter?.[a];
+    return values === undefined ? [] : [sql`${fn.inList(label(a), p.texts(values))}`];
+  });
+  return parts.length === 0 ? sql`TRUE` : sql`(${join(parts, ' AND ')})`;
 }

@@ -3,7 +3,8 @@
 // visit's value of a dimension, and how far down the funnel each got.
 import type { FunnelCountsRow, FunnelQuery } from '../../areas/pipeline.js';
 import { NO_TOUCHPOINT } from '../../areas/first-touch.js';
-import { firstTouchCtes, firstTouchLabel } from './pipeline-queries.js';
+import { touchFilterSql } from './first-touch-queries.js';
+import { firstTouchCtes, firstTouchKept, firstTouchLabel } from './pipeline-queries.js';
 import { fn, join, p, raw, sql, type Sql } from './sql.js';
 
 export function funnelCountsSql(ws: string, q: FunnelQuery): Sql {
@@ -25,11 +26,12 @@ export function funnelCountsSql(ws: string, q: FunnelQuery): Sql {
     SELECT f.person_id AS person_id, f.first_at AS entered_at, ${firstTouchLabel('f', q.by)} AS e_dim,
       1 AS visited
     FROM first_touch f
+    WHERE ${firstTouchKept('f', q.filter)}
     UNION ALL
     SELECT k.person_id AS person_id, k.first_reached AS entered_at, ${p.text(NO_TOUCHPOINT)} AS e_dim,
       0 AS visited
     FROM ranks k LEFT JOIN first_touch f ON f.person_id = k.person_id
-    WHERE f.person_id IS NULL)
+    WHERE f.person_id IS NULL AND ${touchFilterSql(q.filter, () => sql`${p.text(NO_TOUCHPOINT)}`)})
   SELECT e.e_dim AS first_touch, e.visited AS visited_flag, sum(e.visited) AS visitors,
     ${join(reached, ', ')}
   FROM entries e LEFT JOIN ranks r ON r.person_id = e.person_id

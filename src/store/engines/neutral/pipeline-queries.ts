@@ -2,6 +2,7 @@
 // every engine: each person's stored first touch, each deal's stage changes (up to a moment) with the deals
 // deleted or merged away, and CRM amounts in the workspace's currency. A deal reaches its person as the
 // CRM milestones do (crm-queries.ts, resolvedCtes).
+import type { FirstTouchFilter } from '../../areas/first-touch.js';
 import type {
   AmountConversion,
   FirstTouchDimension,
@@ -10,7 +11,7 @@ import type {
 } from '../../areas/pipeline.js';
 import { resolvedCtes } from './crm-queries.js';
 import { fxConversionSql } from './fx-queries.js';
-import { storedFirstTouchSql, touchLabel } from './first-touch-queries.js';
+import { storedFirstTouchSql, touchFilterSql, touchLabel } from './first-touch-queries.js';
 import { fn, join, p, raw, sql, type Sql } from './sql.js';
 
 /**
@@ -26,6 +27,10 @@ export function firstTouchCtes(ws: string, persons?: Sql): Sql {
 /** A first-touch dimension of `first_touch` joined as `alias`, labelled as every report labels it. */
 export const firstTouchLabel = (alias: string, by: FirstTouchDimension): Sql =>
   touchLabel(alias, by);
+
+/** A condition keeping the rows whose first touch (`first_touch` joined as `alias`) passes the filter. */
+export const firstTouchKept = (alias: string, filter: FirstTouchFilter | undefined): Sql =>
+  touchFilterSql(filter, (a) => touchLabel(alias, a));
 
 /**
  * CTEs `stages` (deal-stage changes, before `before` when given; outcome 'open' when the CRM named none),
@@ -104,6 +109,7 @@ export function openPipelineSql(ws: string, q: OpenPipelineQuery): Sql {
   FROM open_deals d
   LEFT JOIN first_touch f ON f.person_id = d.person_id
   LEFT JOIN (${dealRatesSql(ws, q, q.asOf)}) x ON x.key = d.amount_key
+  WHERE ${firstTouchKept('f', q.filter)}
   GROUP BY d.crm, d.pipeline_now, d.stage_now, ${firstTouchLabel('f', q.by)}
   ORDER BY crm, pipeline, stage, first_touch`;
 }

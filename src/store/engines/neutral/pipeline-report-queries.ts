@@ -4,7 +4,6 @@
 // their first milestone of any kind; their first touch is their first visit (the earliest session with a
 // page view), as the opportunities, revenue and funnel reports have it (pipeline-queries.ts).
 import {
-  TOUCH_DIMENSIONS,
   type CycleStep,
   type LeadQualityCounts,
   type LeadQualityQuery,
@@ -16,28 +15,30 @@ import {
   type TouchGroup,
 } from '../../areas/pipeline-reports.js';
 import { resolvedCtes } from './crm-queries.js';
-import { storedFirstTouchSql, touchLabel } from './first-touch-queries.js';
+import { FIRST_TOUCH_ATTRIBUTES, type FirstTouchAttribute } from '../../areas/first-touch.js';
+import { storedFirstTouchSql, touchFilterSql, touchLabel } from './first-touch-queries.js';
 import { fn, join, p, raw, sql, type Sql } from './sql.js';
 
 const DAY_MS = 86_400_000;
 /** Trusted text (a column or alias we wrote) as a query piece join() takes. */
 const text = (t: string): Sql => sql`${raw(t)}`;
-const start = (day: string) => p.time(`${day}T00:00:00.000Z`);
-const after = (day: string) => p.time(new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS));
-/** `t` within the range's days (to inclusive). */
+/** `t` within the range's instants. */
 const inRange = (t: string, r: PipelineRange) =>
-  sql`(${raw(t)} >= ${start(r.from)} AND ${raw(t)} < ${after(r.to)})`;
+  sql`(${raw(t)} >= ${p.time(new Date(r.fromAt))} AND ${raw(t)} < ${p.time(new Date(r.toAt))})`;
+/** The persons of `touch t` whose first touch passes the range's filter. */
+const touchKept = (r: PipelineRange) =>
+  touchFilterSql(r.filter, (a: FirstTouchAttribute) => text(`t.t_${a}`));
 
 /**
  * The first touch of every person of the CTE `cohort` (person_id, ...), as stored by the derive step
- * (first-touch-queries.ts): CTE `touch` (person_id, touched_at: NULL for none, and t_<dimension> for
- * each touch dimension, labelled as every report labels them).
+ * (first-touch-queries.ts): CTE `touch` (person_id, touched_at: NULL for none, and t_<attribute> for
+ * each stored first-touch attribute, labelled as every report labels them).
  */
 function touchCtes(ws: string): Sql {
   return sql`touch AS (
     SELECT c.person_id AS person_id, f.started_at AS touched_at,
       ${join(
-        TOUCH_DIMENSIONS.map((d) => sql`${touchLabel('f', d)} AS ${raw(`t_${d}`)}`),
+        FIRST_TOUCH_ATTRIBUTES.map((d) => sql`${touchLabel('f', d)} AS ${raw(`t_${d}`)}`),
         ',\n      ',
       )}
     FROM cohort c
@@ -115,6 +116,7 @@ export function leadQualitySql(ws: string, q: LeadQualityQuery): Sql {
   JOIN touch t ON t.person_id = c.person_id
   LEFT JOIN disqualified d ON d.person_id = c.person_id
   LEFT JOIN person_deals pd ON pd.person_id = c.person_id
+  WHERE ${touchKept(q)}
   ${q.groupBy.length ? sql`GROUP BY ${join(groupBy(q.groupBy), ', ')}` : sql``}
   ORDER BY leads_n DESC${more(q.groupBy.map((d) => text(`g_${d}`)))}`;
 }
@@ -142,7 +144,7 @@ export function lostReasonsSql(ws: string, q: LeadQualityQuery): Sql {
   FROM deal_states ds
   JOIN cohort c ON c.person_id = ds.person_id
   JOIN touch t ON t.person_id = c.person_id
-  WHERE ds.outcome = 'lost'
+  WHERE ds.outcome = 'lost' AND ${touchKept(q)}
   GROUP BY ds.lost_reason${more(groupBy(q.groupBy))}
   ORDER BY deals_n DESC, reason${more(q.groupBy.map((d) => text(`g_${d}`)))}`;
 }
@@ -210,6 +212,7 @@ export function salesCycleSql(ws: string, q: SalesCycleQuery): Sql {
     )}
     ${more(groupSelect(q.groupBy))}
   FROM steps st JOIN touch t ON t.person_id = st.person_id
+  WHERE ${touchKept(q)}
   GROUP BY st.step${more(groupBy(q.groupBy))}
   ORDER BY step_name, persons_n DESC${more(q.groupBy.map((d) => text(`g_${d}`)))}`;
 }
@@ -240,18 +243,18 @@ export function firstTouchesSql(ws: string, persons: readonly string[]): Sql {
     GROUP BY person_id
   ),
   ${touchCtes(ws)}
-  SELECT person_id, ${raw(TOUCH_DIMENSIONS.map((d) => `t_${d}`).join(', '))} FROM touch
+  SELECT person_id, ${raw(FIRST_TOUCH_ATTRIBUTES.map((d) => `t_${d}`).join(', '))} FROM touch
   ORDER BY person_id`;
 }
 
 export const toFirstTouch = (
   rows: readonly Record<string, unknown>[],
-): Map<string, Record<TouchDimension, string>> =>
+): Map<string, Record<FirstTouchAttribute, string>> =>
   new Map(
     rows.map((r) => [
       String(r.person_id),
-      Object.fromEntries(TOUCH_DIMENSIONS.map((d) => [d, String(r[`t_${d}`])])) as Record<
-        TouchDimension,
+      Object.fromEntries(FIRST_TOUCH_ATTRIBUTES.map((d) => [d, String(r[`t_${d}`])])) as Record<
+        FirstTouchAttribute,
         string
       >,
     ]),

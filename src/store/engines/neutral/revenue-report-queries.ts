@@ -14,6 +14,7 @@ import {
   dealCtes,
   dealRatesSql,
   firstTouchCtes,
+  firstTouchKept,
   firstTouchLabel,
   majorSql,
 } from './pipeline-queries.js';
@@ -54,18 +55,24 @@ function closesCtes(ws: string, q: RevenueQuery): Sql {
     WHERE g.object_id IS NULL)`;
 }
 
-const bucket = (interval: Interval, t: string) =>
-  interval === 'day' ? fn.utcDay(t) : interval === 'week' ? fn.utcWeek(t) : fn.utcMonth(t);
+const bucket = (interval: Interval, t: string, zone: string) =>
+  interval === 'day'
+    ? fn.localDay(t, zone)
+    : interval === 'week'
+      ? fn.localWeek(t, zone)
+      : fn.localMonth(t, zone);
 
 export function revenueSeriesSql(ws: string, q: RevenueSeriesQuery): Sql {
+  const period = bucket(q.interval, 'c.closed_at', q.timezone);
   return sql`WITH ${closesCtes(ws, q)},
   ${firstTouchCtes(ws, sql`SELECT person_id FROM closes`)}
-  SELECT CAST(${bucket(q.interval, 'c.closed_at')} AS VARCHAR) AS period,
+  SELECT CAST(${period} AS VARCHAR) AS period,
     ${firstTouchLabel('f', q.by)} AS first_touch, ${fn.countAll()} AS closes_n,
     sum(coalesce(c.value_v, 0)) AS revenue_sum, ${fn.countIf('c.value_v IS NULL')} AS unvalued
   FROM closes c LEFT JOIN first_touch f ON f.person_id = c.person_id
   WHERE c.closed_at >= ${p.time(new Date(q.from))} AND c.closed_at < ${p.time(new Date(q.to))}
-  GROUP BY CAST(${bucket(q.interval, 'c.closed_at')} AS VARCHAR), ${firstTouchLabel('f', q.by)}
+    AND ${firstTouchKept('f', q.filter)}
+  GROUP BY CAST(${period} AS VARCHAR), ${firstTouchLabel('f', q.by)}
   ORDER BY period, first_touch`;
 }
 
@@ -77,30 +84,31 @@ export const toRevenueSeriesRow = (r: Record<string, unknown>): RevenueSeriesRow
   unvalued: Number(r.unvalued),
 });
 
-/** The first day of `from`'s UTC month: cohorts are the months [from, to) touches. */
-const monthStart = (ms: number) => `${new Date(ms).toISOString().slice(0, 7)}-01T00:00:00.000Z`;
-
+/** Closes of persons first seen in [from, to) (the report starts `from` at a month's first day). */
 export function revenueCohortsSql(ws: string, q: RevenueQuery): Sql {
-  const cohort = fn.utcMonth('f.first_at');
+  const cohort = fn.localMonth('f.first_at', q.timezone);
+  const closed = fn.localMonth('c.closed_at', q.timezone);
   return sql`WITH ${closesCtes(ws, q)},
   ${firstTouchCtes(ws, sql`SELECT person_id FROM closes`)}
   SELECT CAST(${cohort} AS VARCHAR) AS cohort_day,
-    ${fn.monthNumber(fn.utcMonth('c.closed_at'))} - ${fn.monthNumber(cohort)} AS months_since,
+    ${fn.monthNumber(closed)} - ${fn.monthNumber(cohort)} AS months_since,
     ${fn.countAll()} AS closes_n, sum(coalesce(c.value_v, 0)) AS revenue_sum,
     ${fn.countIf('c.value_v IS NULL')} AS unvalued
   FROM closes c JOIN first_touch f ON f.person_id = c.person_id
-  WHERE f.first_at >= ${p.time(monthStart(q.from))} AND f.first_at < ${p.time(new Date(q.to))}
-    AND c.closed_at < ${p.time(new Date(q.to))}
-  GROUP BY CAST(${cohort} AS VARCHAR), ${fn.monthNumber(fn.utcMonth('c.closed_at'))} - ${fn.monthNumber(cohort)}
+  WHERE f.first_at >= ${p.time(new Date(q.from))} AND f.first_at < ${p.time(new Date(q.to))}
+    AND c.closed_at < ${p.time(new Date(q.to))} AND ${firstTouchKept('f', q.filter)}
+  GROUP BY CAST(${cohort} AS VARCHAR), ${fn.monthNumber(closed)} - ${fn.monthNumber(cohort)}
   ORDER BY cohort_day, months_since`;
 }
 
 export function cohortSizesSql(ws: string, q: RevenueQuery): Sql {
+  const cohort = fn.localMonth('f.first_at', q.timezone);
   return sql`WITH ${firstTouchCtes(ws)}
-  SELECT CAST(${fn.utcMonth('first_at')} AS VARCHAR) AS cohort_day, ${fn.countAll()} AS visitors
-  FROM first_touch
-  WHERE first_at >= ${p.time(monthStart(q.from))} AND first_at < ${p.time(new Date(q.to))}
-  GROUP BY CAST(${fn.utcMonth('first_at')} AS VARCHAR) ORDER BY cohort_day`;
+  SELECT CAST(${cohort} AS VARCHAR) AS cohort_day, ${fn.countAll()} AS visitors
+  FROM first_touch f
+  WHERE f.first_at >= ${p.time(new Date(q.from))} AND f.first_at < ${p.time(new Date(q.to))}
+    AND ${firstTouchKept('f', q.filter)}
+  GROUP BY CAST(${cohort} AS VARCHAR) ORDER BY cohort_day`;
 }
 
 export function toRevenueCohorts(

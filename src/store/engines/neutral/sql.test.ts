@@ -530,6 +530,30 @@ describe('neutral SQL on DuckDB and ClickHouse', { timeout: 60_000 }, () => {
     assert.deepEqual(c, d);
   });
 
+  test('the week and month of a time in a time zone', async () => {
+    const { d, c } = await both(
+      (t) =>
+        sql`SELECT id, CAST(${fn.localWeek('seen', 'America/New_York')} AS VARCHAR) AS ny_week,
+              CAST(${fn.localMonth('seen', 'America/New_York')} AS VARCHAR) AS ny_month,
+              CAST(${fn.localMonth('seen', 'Asia/Kolkata')} AS VARCHAR) AS kolkata_month
+            FROM ${t} ORDER BY id`,
+    );
+    // d is March 1st in UTC, still February 29th (a Thursday) in New York
+    assert.deepEqual(d.at(-1), {
+      id: 'd',
+      ny_week: '2024-02-26',
+      ny_month: '2024-02-01',
+      kolkata_month: '2024-03-01',
+    });
+    assert.deepEqual(d[2], {
+      id: 'c',
+      ny_week: '2024-02-26',
+      ny_month: '2024-02-01',
+      kolkata_month: '2024-03-01',
+    });
+    assert.deepEqual(c, d);
+  });
+
   test('quantiles interpolated linearly between the nearest values (type 7), per group', async () => {
     const { d, c } = await both(
       (t) =>

@@ -152,6 +152,10 @@ export interface Dialect {
    * Excel's PERCENTILE.INC), so both engines give the same number for the same values.
    */
   quantile(e: string, q: number): string;
+  /** The Monday of a time's week in an IANA time zone (a trusted literal), as a DATE. */
+  localWeek(time: string, zone: string): string;
+  /** The first day of a time's month in an IANA time zone (a trusted literal), as a DATE. */
+  localMonth(time: string, zone: string): string;
 }
 
 /** A piece of a template: a parameter, another query, a dialect function, or raw trusted text. */
@@ -343,6 +347,10 @@ export const fn = {
     if (!(q >= 0 && q <= 1)) throw new Error(`not a quantile: ${q}`);
     return one((d, x) => d.quantile(x, q), e);
   },
+  localWeek: (time: Piece | string, zone: string) =>
+    one((d, t) => d.localWeek(t, d.literal(zone)), time),
+  localMonth: (time: Piece | string, zone: string) =>
+    one((d, t) => d.localMonth(t, d.literal(zone)), time),
 };
 
 /** A constant as an SQL string literal (both engines: quotes doubled; backslashes are literal in neither's patterns we write). */
