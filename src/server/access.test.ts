@@ -70,6 +70,7 @@ test('every route declares who may call it, and each declaration holds: no crede
       'GET /healthz',
       'GET /readyz',
       'POST /api/auth/accept-invitation',
+      'POST /api/auth/forgot-password',
       'POST /api/auth/login',
       'POST /api/auth/reset-password',
       'POST /v1/m',

@@ -95,7 +95,7 @@ test(
       const ws = s.workspace.id;
       await page.goto(`${s.base}/model-comparison?workspace=${ws}&from=2026-03-01&to=2026-03-07`);
       const api = await apiJson<Comparison>(
-        '/api/reports/model-comparison?groupBy=channel&from=2026-03-01&to=2026-03-08',
+        '/api/reports/model-comparison?groupBy=channel&from=2026-03-01&to=2026-03-07',
       );
       const models = Object.keys(api.models);
       assert.ok(models.length >= 5, 'several models');
@@ -150,7 +150,7 @@ test(
       assert.equal(
         await csvOf(context, page),
         await apiText(
-          '/api/reports/model-comparison?groupBy=channel&from=2026-03-01&to=2026-03-08&format=csv',
+          '/api/reports/model-comparison?groupBy=channel&from=2026-03-01&to=2026-03-07&format=csv',
         ),
       );
       await screenshots(page, 'model-comparison');
@@ -159,7 +159,7 @@ test(
       await page.getByLabel('Compare by').selectOption('campaign');
       await page.waitForURL(/dimension=campaign/);
       const byCampaign = await apiJson<Comparison>(
-        '/api/reports/model-comparison?groupBy=campaign&from=2026-03-01&to=2026-03-08',
+        '/api/reports/model-comparison?groupBy=campaign&from=2026-03-01&to=2026-03-07',
       );
       assert.deepEqual(
         await comparisonTable(page, 'campaign'),
@@ -171,7 +171,7 @@ test(
       await page.getByLabel('From').dispatchEvent('change');
       await page.waitForURL(/from=2026-03-04/);
       const later = await apiJson<Comparison>(
-        '/api/reports/model-comparison?groupBy=campaign&from=2026-03-04&to=2026-03-08',
+        '/api/reports/model-comparison?groupBy=campaign&from=2026-03-04&to=2026-03-07',
       );
       const want = expectedTable(later, 'campaign');
       assert.notDeepEqual(want, expectedTable(byCampaign, 'campaign'));

@@ -7,7 +7,6 @@ import { useMemo } from 'preact/hooks';
 import { BarChart, PALETTE, type BarSeries } from '../components/bar-chart';
 import { DataTable, type Column, type Row } from '../components/data-table';
 import { Status } from '../components/status';
-import { CREDIT_DIMENSIONS, dayAfter } from '../credit-dimensions';
 import { count } from '../format';
 import { navigate, withQuery } from '../location';
 import { MODELS, modelLabel } from '../models';
@@ -31,7 +30,21 @@ interface Fits {
   fits: { model: string; channel: string; score: number }[];
 }
 
-const DIMENSIONS = CREDIT_DIMENSIONS;
+/**
+ * The dimensions the comparison groups by: the reports' common names (`groupBy`), and the key each
+ * credited group carries (a touch's keyword is its term, its ad the content).
+ */
+const DIMENSIONS: { name: string; key: string; label: string }[] = [
+  { name: 'channel', key: 'channel', label: 'Channel' },
+  { name: 'source', key: 'source', label: 'Source' },
+  { name: 'medium', key: 'medium', label: 'Medium' },
+  { name: 'campaign', key: 'campaign', label: 'Campaign' },
+  { name: 'keyword', key: 'term', label: 'Keyword' },
+  { name: 'ad', key: 'content', label: 'Ad' },
+  { name: 'landingPage', key: 'landing_page', label: 'Landing page' },
+  { name: 'platform', key: 'platform', label: 'Platform' },
+  { name: 'country', key: 'country', label: 'Country' },
+];
 
 /** The data-driven models (learned from the paths, so not in the model picker's list). */
 const DATA_DRIVEN: Record<string, { label: string; assumes: string }> = {
@@ -63,14 +76,15 @@ export default function ModelComparisonPage(props: PageProps) {
   const dim = DIMENSIONS.some((d) => d.name === q.get('dimension'))
     ? q.get('dimension')!
     : 'channel';
-  const dimLabel = DIMENSIONS.find((d) => d.name === dim)!.label;
+  const dimDef = DIMENSIONS.find((d) => d.name === dim)!;
+  const dimLabel = dimDef.label;
   const from = q.get('from');
   const to = q.get('to');
   const request = {
     workspace: props.workspace,
     groupBy: dim,
     from: from,
-    to: to ? dayAfter(to) : null,
+    to,
   };
   const result = useApi<Comparison>('/api/reports/model-comparison', request);
   const fitsResult = useApi<Fits>('/api/reports/attribution-fits', {
@@ -84,7 +98,7 @@ export default function ModelComparisonPage(props: PageProps) {
     const rows = new Map<string, Row>();
     for (const m of models)
       for (const g of report.models[m]!) {
-        const name = g.key[dim] ?? NONE;
+        const name = g.key[dimDef.key] ?? NONE;
         const row = rows.get(name) ?? { [dim]: name };
         row[m] = ((row[m] as number | undefined) ?? 0) + g.conversions;
         rows.set(name, row);
@@ -103,7 +117,7 @@ export default function ModelComparisonPage(props: PageProps) {
       values: list.map((r) => r[m] as number),
     }));
     return { models, rows: list, totals, categories, series };
-  }, [report, dim]);
+  }, [report, dim, dimDef.key]);
 
   const columns: Column[] = [
     { key: dim, label: dimLabel, kind: 'text' },
@@ -144,7 +158,7 @@ export default function ModelComparisonPage(props: PageProps) {
           <p class="range-note" data-milestone={report.milestone}>
             {report.milestone} conversions
             {from || to
-              ? ` from ${from ?? 'the start'} to ${to ?? 'today'} (UTC days)`
+              ? ` from ${from ?? 'the start'} to ${to ?? 'today'} (the workspace's days)`
               : ', all time'}
             , credited by each model
           </p>
