@@ -38,7 +38,8 @@ interface Overview {
 }
 
 const overviewOf = async (query: string): Promise<Overview> => {
-  const res = await clientFor(s).api(`/api/reports/overview?compare=previous&${query}`);
+  const compare = /(^|&)compare=/.test(query) ? '' : 'compare=previous&';
+  const res = await clientFor(s).api(`/api/reports/overview?${compare}${query}`);
   assert.equal(res.status, 200);
   return (await res.json()) as Overview;
 };
@@ -135,6 +136,30 @@ test(
       await page.goBack();
       await page.waitForSelector('.range-note[data-range="2026-03-04..2026-03-05"]');
       sameAsApi(await cards(page), two);
+
+      // a custom comparison period: the changes are against those days
+      await page.getByLabel('Compare to').selectOption('custom');
+      await page.getByLabel('Comparison from').fill('2026-02-24');
+      await page.getByLabel('Comparison from').dispatchEvent('change');
+      await page.getByLabel('Comparison until').fill('2026-02-26');
+      await page.getByLabel('Comparison until').dispatchEvent('change');
+      await page.waitForURL(/compare=2026-02-24\.\.2026-02-26/);
+      const custom = await overviewOf(
+        'from=2026-03-04&to=2026-03-05&compare=2026-02-24..2026-02-26',
+      );
+      assert.notDeepEqual(custom.change, two.change);
+      await page.waitForFunction(
+        (c) =>
+          document
+            .querySelector('.kpi[data-metric="leads"] .delta')
+            ?.getAttribute('data-change') === c,
+        custom.change?.leads === null || custom.change?.leads === undefined
+          ? ''
+          : String(custom.change.leads),
+      );
+      sameAsApi(await cards(page), custom);
+      await page.getByLabel('Compare to').selectOption('');
+      await page.waitForURL((u) => !u.search.includes('compare='));
 
       // the switcher lists the user's workspaces; another one's overview is its own (empty)
       const { workspace: other } = await createWorkspace(s.store, {

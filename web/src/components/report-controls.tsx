@@ -88,15 +88,78 @@ export function ReportControls(props: { show: Control[] }) {
           />
         </label>
       )}
-      {props.show.includes('compare') && (
-        <label>
-          <span>Compare to</span>
-          <select name="compare" value={compare === 'none' ? 'none' : ''} onChange={set('compare')}>
-            <option value="">Previous period</option>
-            <option value="none">No comparison</option>
-          </select>
-        </label>
-      )}
+      {props.show.includes('compare') && <CompareControl compare={compare} />}
     </form>
+  );
+}
+
+const CUSTOM = /^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/;
+
+/**
+ * The comparison period: the previous one (as many days just before), none, or custom days
+ * (`compare=FROM..TO`), chosen with two date inputs that move the URL once both are set.
+ */
+function CompareControl(props: { compare: string }) {
+  const custom = CUSTOM.exec(props.compare);
+  const [picking, setPicking] = useState(false);
+  const mode = custom || picking ? 'custom' : props.compare === 'none' ? 'none' : '';
+  const [from, setFrom] = useState(custom?.[1] ?? '');
+  const [to, setTo] = useState(custom?.[2] ?? '');
+  useEffect(() => {
+    setFrom(custom?.[1] ?? '');
+    setTo(custom?.[2] ?? '');
+  }, [props.compare]);
+  const apply = (f: string, t: string) => {
+    if (f && t && f <= t) navigate(withQuery({ compare: `${f}..${t}` }));
+  };
+  return (
+    <>
+      <label>
+        <span>Compare to</span>
+        <select
+          name="compare"
+          value={mode}
+          onChange={(e) => {
+            const v = (e.target as HTMLSelectElement).value;
+            setPicking(v === 'custom');
+            if (v !== 'custom') navigate(withQuery({ compare: v }));
+          }}
+        >
+          <option value="">Previous period</option>
+          <option value="none">No comparison</option>
+          <option value="custom">Custom period</option>
+        </select>
+      </label>
+      {mode === 'custom' && (
+        <>
+          <label>
+            <span>Comparison from</span>
+            <input
+              type="date"
+              name="compareFrom"
+              value={from}
+              onChange={(e) => {
+                const v = (e.target as HTMLInputElement).value;
+                setFrom(v);
+                apply(v, to);
+              }}
+            />
+          </label>
+          <label>
+            <span>Comparison until</span>
+            <input
+              type="date"
+              name="compareTo"
+              value={to}
+              onChange={(e) => {
+                const v = (e.target as HTMLInputElement).value;
+                setTo(v);
+                apply(from, v);
+              }}
+            />
+          </label>
+        </>
+      )}
+    </>
   );
 }
