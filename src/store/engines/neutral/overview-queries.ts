@@ -8,8 +8,9 @@ import {
   type OverviewRow,
   type ReportMilestone,
 } from '../../areas/reports.js';
-import { matchCtes } from './costs-queries.js';
-import { perMilestone, sessionPersonsSql } from './report-units.js';
+import { spendCtes } from './costs-queries.js';
+import { REPORT_SESSIONS_TABLE } from './report-sessions-queries.js';
+import { perMilestone } from './report-units.js';
 import { fn, join, p, sql, type Sql } from './sql.js';
 
 const NO_TEXT = sql`nullif('', '')`;
@@ -22,12 +23,11 @@ export function overviewSql(ws: string, q: OverviewQuery): Sql {
   const to = p.time(new Date(q.toAt));
   const day = (t: string) => sql`CAST(${fn.localDay(t, q.timezone)} AS VARCHAR)`;
   const byDay = q.byDay ? sql`u_day, ` : sql``;
-  return sql`WITH ${matchCtes(ws, q)},
+  return sql`WITH ${spendCtes(ws, q)},
   units AS (
-    SELECT ${day('s.started_at')} AS u_day, 1 AS visit, coalesce(sp.person_id, s.anonymous_id) AS visitor,
+    SELECT ${day('s.started_at')} AS u_day, 1 AS visit, s.visitor AS visitor,
       ${NO_MILESTONE} AS milestone, ${ZERO} AS u_value, ${ZERO} AS u_cost
-    FROM ${fn.table('sessions')} s
-      LEFT JOIN (${sessionPersonsSql(ws, q.fromAt, q.toAt)}) sp ON sp.session_id = s.session_id
+    FROM ${fn.table(REPORT_SESSIONS_TABLE)} s
     WHERE s.workspace_id = ${w} AND s.page_views > 0 AND s.started_at >= ${from} AND s.started_at < ${to}
     UNION ALL
     SELECT ${day('m.reached_at')}, 0, ${NO_TEXT}, m.milestone, coalesce(m.value, 0), ${ZERO}
