@@ -65,6 +65,7 @@ export async function changeChannelRules(
     const r = await deriveSessions(store, workspaceId, settings.sessions, undefined, true);
     // touches changed channel: first touches and credits follow
     await store.deriveFirstTouches(workspaceId);
+    await store.deriveReportSessions(workspaceId);
     await creditWorkspace(store, workspaceId);
     return summariseMoves(r.moves ?? []);
   });

@@ -47,6 +47,8 @@ async function rebuildUnlocked(
   const identity = await resolvePersons(store, workspaceId, settings);
   // each person's first visit, which the reports group by (docs/reports.md, "First touch")
   await store.deriveFirstTouches(workspaceId);
+  // each session with its person and parsed parameters, as the reports read it (docs/reports.md, "Speed")
+  await store.deriveReportSessions(workspaceId);
   const leads = await store.deriveLeadMilestones(workspaceId);
   // the Stripe customers' milestones too (merged with the CRM's customers)
   await deriveCrmMilestones(store, workspaceId);
@@ -129,6 +131,11 @@ async function deriveAffectedUnlocked(
     }
     // their first touches: a new visit, a merge or a split can change which visit came first
     await store.deriveFirstTouches(workspaceId, [...persons]);
+    // their sessions as the reports read them: the re-derived sessions, and those whose person moved
+    await store.deriveReportSessions(workspaceId, {
+      anonymousIds: [...new Set([...affected.anonymousIds, ...staged.anonymousIds])],
+      persons: [...persons],
+    });
     // CRM milestones follow their persons through merges and splits (whole: CRM facts are few)
     // and so do the Stripe customers' (a customer matched only now reaches its milestone now)
     if ((await store.crmStageKeys(workspaceId)).length > 0)

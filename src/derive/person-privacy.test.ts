@@ -198,6 +198,9 @@ function annWhere(personIds: string[]): Record<string, Sql> {
     milestones: text(`workspace_id = '${W}' AND person_id IN ${list(personIds)}`),
     attribution_credits: text(`workspace_id = '${W}' AND person_id IN ${list(personIds)}`),
     person_first_touch: text(`workspace_id = '${W}' AND person_id IN ${list(personIds)}`),
+    report_sessions: text(
+      `workspace_id = '${W}' AND anonymous_id IN ${list([ANN.anon1, ANN.anon2])}`,
+    ),
   };
 }
 
@@ -221,6 +224,7 @@ const ALL_TABLES = [
   'attribution_credits',
   'user_agents',
   'person_first_touch',
+  'report_sessions',
 ];
 const RULE_BASED = `model NOT IN (${DATA_DRIVEN_MODEL_NAMES.map((m) => `'${m}'`).join(', ')})`;
 
@@ -349,6 +353,7 @@ test(
         'milestones',
         'attribution_credits',
         'person_first_touch',
+        'report_sessions',
       ]) {
         assert.ok(annRows[t]!.length > 0, `the world holds rows of hers in ${t}`);
       }
@@ -405,6 +410,7 @@ test(
         'identity_changes',
         'milestones',
         'person_first_touch',
+        'report_sessions',
       ]) {
         assert.equal(erasure.rowCounts[t], byEmail.counts[t], `rows removed from ${t}`);
       }

@@ -24,6 +24,7 @@ import type { ReportsStore } from './areas/reports.js';
 import type { PipelineReportsStore } from './areas/pipeline-reports.js';
 import type { InsightsStore } from './areas/insights.js';
 import type { FirstTouchStore } from './areas/first-touch.js';
+import type { ReportSessionsStore } from './areas/report-sessions.js';
 
 /**
  * The data areas, implemented by every data engine (src/store/engines/<engine>/). Every read and write
@@ -56,4 +57,5 @@ export interface DataStore
     ReportsStore,
     PipelineReportsStore,
     InsightsStore,
-    FirstTouchStore {}
+    FirstTouchStore,
+    ReportSessionsStore {}

@@ -271,6 +271,7 @@ export async function seedTwoPersons({ duck, duckDb, ch, dir }: BothEngines): Pr
     'milestones',
     'attribution_credits',
     'person_first_touch',
+    'report_sessions',
   ]);
   return { ann, bob, letters: POISON.map((_, i) => letter(i)) };
 }

@@ -1,6 +1,8 @@
 // The store's costs area: ad spend matched to the sessions it bought (issue 16, "Matching costs to
 // touchpoints"), and the conversions credited to those sessions. A read over facts (ad costs) and derived
-// rows (sessions, credits): nothing is stored. docs/costs.md, "Spend matched to sessions".
+// rows (report_sessions: each session with its parsed campaign parameters, areas/report-sessions.ts;
+// credits): the match itself is not stored, as it depends on the range read. docs/costs.md, "Spend
+// matched to sessions".
 import type { CostMappingRule, COST_RULE_PLATFORMS } from '../../rules/cost-mapping.js';
 import type { AdPlatform } from './ad-costs.js';
 import type { AdClickRow } from '../../util/ad-click-row.js';

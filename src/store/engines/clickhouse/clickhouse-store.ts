@@ -90,6 +90,7 @@ import { checkServerVersion } from './server-version.js';
 import { saveUserAgents, userAgentsToParse } from './user-agents.js';
 import { deleteWorkspaceData } from './workspace-data.js';
 import { deriveFirstTouches } from './first-touch.js';
+import { deriveReportSessions } from './report-sessions.js';
 
 /** Where a ClickHouse data plane lives: a server over HTTP(S), or chdb in this process. */
 export type ClickHouseDataLocation = ClickHouseLocation | ChdbLocation;
@@ -211,6 +212,7 @@ export async function openClickHouseData(location: ClickHouseDataLocation): Prom
     ...reportReads((q) => queryNeutral(s.conn, s.database, q)),
     ...insightsReads((q) => queryNeutral(s.conn, s.database, q)),
     ...bind(s, { deriveFirstTouches }),
+    ...bind(s, { deriveReportSessions }),
   };
   STORES.set(data, s);
   return data;

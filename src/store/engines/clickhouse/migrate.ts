@@ -6,6 +6,11 @@ import {
   firstTouchRowsSql,
   insertFirstTouchesSql,
 } from '../neutral/first-touch-queries.js';
+import {
+  insertReportSessionsSql,
+  REPORT_SESSIONS_TABLE,
+  reportSessionRowsSql,
+} from '../neutral/report-sessions-queries.js';
 import type { ClickHouseConnection } from './connection.js';
 import { commandNeutral } from './dialect.js';
 import {
@@ -116,6 +121,24 @@ export const CH_MIGRATIONS: readonly ChMigration[] = [
           conn,
           database,
           insertFirstTouchesSql(FIRST_TOUCH_TABLE, firstTouchRowsSql(ws)),
+        );
+    },
+  },
+  {
+    // each session as the reports read it, kept by the derive step (DuckDB's version 31)
+    version: 12,
+    name: 'report sessions',
+    statements: (target) => [createTableSql(tableSpec('report_sessions'), target)],
+    // a database derived before: every workspace's sessions now, so reports read them at once
+    backfill: async (conn, database) => {
+      const found = await conn.query<{ ws: string }>(
+        `SELECT DISTINCT workspace_id AS ws FROM ${database}.sessions ORDER BY ws`,
+      );
+      for (const { ws } of found)
+        await commandNeutral(
+          conn,
+          database,
+          insertReportSessionsSql(REPORT_SESSIONS_TABLE, reportSessionRowsSql(ws)),
         );
     },
   },

@@ -490,6 +490,38 @@ export const TABLES: readonly TableSpec[] = [
       `country ${NS}`,
     ],
   ),
+  // each session as the reports read it: its person, visitor and parsed campaign parameters
+  // (neutral/report-sessions-queries.ts)
+  derived(
+    'report_sessions',
+    ['started_at', 'session_id'],
+    [
+      `session_id ${S}`,
+      `anonymous_id ${S}`,
+      `started_at ${TS}`,
+      'page_views Int32',
+      `channel LowCardinality(${S})`,
+      `platform LowCardinality(${S})`,
+      `source ${S}`,
+      `medium ${S}`,
+      `campaign ${NS}`,
+      `term ${NS}`,
+      `campaign_id ${NS}`,
+      `click_ids ${NS}`,
+      `ad_ids ${NS}`,
+      `landing_url ${NS}`,
+      `decided_by ${S}`,
+      `user_agent ${NS}`,
+      `country ${NS}`,
+      `person_id ${NS}`,
+      `visitor ${S}`,
+      `name_key ${S}`,
+      `ad_group_id ${NS}`,
+      `ad_id ${NS}`,
+      `vt_campaign ${NS}`,
+      `keyword_key ${S}`,
+    ],
+  ),
 ];
 
 /**

@@ -3,6 +3,7 @@
 // methods that need more than the database are written here. store/open.ts joins the two parts (or this
 // data part to another engine's control part).
 import { deriveFirstTouches } from './first-touch-repo.js';
+import { deriveReportSessions } from './report-sessions-repo.js';
 import type { ControlStore } from '../../control.js';
 import type { DataStore } from '../../data.js';
 import { insightsReads } from '../neutral/insights-reads.js';
@@ -329,6 +330,7 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
     ...reportReads((q) => queryNeutral(db, q)),
     ...insightsReads((q) => queryNeutral(db, q)),
     ...bind(db, { deriveFirstTouches }),
+    ...bind(db, { deriveReportSessions }),
   };
   DATABASE.set(data, db);
   return { data, control };

@@ -6,6 +6,11 @@ import {
   firstTouchRowsSql,
   insertFirstTouchesSql,
 } from '../neutral/first-touch-queries.js';
+import {
+  insertReportSessionsSql,
+  REPORT_SESSIONS_TABLE,
+  reportSessionRowsSql,
+} from '../neutral/report-sessions-queries.js';
 import { runNeutral } from './dialect.js';
 
 export interface Migration {
@@ -678,6 +683,50 @@ export const MIGRATIONS: readonly Migration[] = [
         await runNeutral(
           c,
           insertFirstTouchesSql(FIRST_TOUCH_TABLE, firstTouchRowsSql(String(ws))),
+        );
+    },
+  },
+  {
+    version: 31,
+    name: 'report_sessions',
+    // Derived: each session as the reports read it (areas/report-sessions.ts): its person and visitor
+    // and the costs matching's parsed inputs, written by the derive step after identity resolution
+    // (neutral/report-sessions-queries.ts).
+    sql: `
+      CREATE TABLE report_sessions (
+        workspace_id VARCHAR NOT NULL,
+        session_id VARCHAR NOT NULL,
+        anonymous_id VARCHAR NOT NULL,
+        started_at TIMESTAMPTZ NOT NULL,
+        page_views INTEGER NOT NULL,
+        channel VARCHAR NOT NULL,
+        platform VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        medium VARCHAR NOT NULL,
+        campaign VARCHAR,
+        term VARCHAR,
+        campaign_id VARCHAR,
+        click_ids JSON,
+        ad_ids JSON,
+        landing_url VARCHAR,
+        decided_by VARCHAR NOT NULL,
+        user_agent VARCHAR,
+        country VARCHAR,
+        person_id VARCHAR,
+        visitor VARCHAR NOT NULL,
+        name_key VARCHAR NOT NULL,
+        ad_group_id VARCHAR,
+        ad_id VARCHAR,
+        vt_campaign VARCHAR,
+        keyword_key VARCHAR NOT NULL
+      );`,
+    // a store derived before: every workspace's sessions now, so reports read them at once
+    backfill: async (c) => {
+      const found = await c.runAndReadAll('SELECT DISTINCT workspace_id FROM sessions ORDER BY 1');
+      for (const [ws] of found.getRows())
+        await runNeutral(
+          c,
+          insertReportSessionsSql(REPORT_SESSIONS_TABLE, reportSessionRowsSql(String(ws))),
         );
     },
   },

@@ -17,6 +17,7 @@ import {
 } from '../../areas/costs.js';
 import { ENCODED_SPACE, SEPARATORS } from '../../../rules/campaign-name-key.js';
 import { effectiveAdCostsSql, rateKey, ratesSql } from './ad-costs-queries.js';
+import { REPORT_SESSIONS_TABLE } from './report-sessions-queries.js';
 import { perRuleCountsSql, ruleNumberSql, ruleTargetSql, ruleValueSql } from './cost-rules-sql.js';
 import { fn, join, p, raw, sql, type Piece, type Sql } from './sql.js';
 
@@ -54,14 +55,10 @@ const GROUP = {
 const keywordKeySql = (e: string) => campaignNameKeySql(sql`coalesce(${raw(e)}, '')`);
 
 /**
- * The spend in effect (costs, rates, spend with its ad group, ad and keyword), the paid sessions of the
- * range (sess: a paid channel, a campaign id, or a mapping rule's match), each matched session's
- * platform, campaign and rule (matched), and its ad group, ad and keyword where the spend has them
- * (placed): the CTEs every spend-and-sessions read starts from.
+ * The spend in effect of the range (costs), the rates to the query's currency (rates) and the spend with
+ * its ad group, ad and keyword, converted (spend): what a read of spend alone starts from.
  */
-export function matchCtes(ws: string, q: MatchQuery): Sql {
-  const w = p.text(ws);
-  const rules = q.rules ?? [];
+export function spendCtes(ws: string, q: MatchQuery): Sql {
   return sql`  costs AS (${effectiveAdCostsSql(ws, q.from, q.to)}),
   rates AS (${ratesSql(ws, q.from, q.to, q.currency)}),
   spend AS (
@@ -71,7 +68,19 @@ export function matchCtes(ws: string, q: MatchQuery): Sql {
       c.campaign_name AS campaign_name, c.ad_group_name AS ad_group_name, c.ad_name AS ad_name,
       c.keyword AS keyword_text, c.impressions AS impressions, c.clicks AS clicks,
       c.cost_micros * x.rate / 1000000.0 AS cost, CASE WHEN x.rate IS NULL THEN 1 ELSE 0 END AS unrated
-    FROM costs c LEFT JOIN rates x ON x.key = ${rateKey('c')}),
+    FROM costs c LEFT JOIN rates x ON x.key = ${rateKey('c')})`;
+}
+
+/**
+ * The spend in effect (costs, rates, spend with its ad group, ad and keyword), the paid sessions of the
+ * range (sess: a paid channel, a campaign id, or a mapping rule's match), each matched session's
+ * platform, campaign and rule (matched), and its ad group, ad and keyword where the spend has them
+ * (placed): the CTEs every spend-and-sessions read starts from.
+ */
+export function matchCtes(ws: string, q: MatchQuery): Sql {
+  const w = p.text(ws);
+  const rules = q.rules ?? [];
+  return sql`${spendCtes(ws, q)},
   ids AS (SELECT DISTINCT platform, campaign_id AS campaign FROM costs),
   names AS (SELECT DISTINCT platform, campaign_id AS campaign, ${campaignNameKeySql('campaign_name')} AS name_key
     FROM costs),
@@ -89,14 +98,16 @@ export function matchCtes(ws: string, q: MatchQuery): Sql {
         ${adPlatformSql(q)} AS platform, s.channel AS channel, s.campaign_id AS campaign_id,
         s.campaign AS raw_campaign, s.click_ids AS click_ids, s.landing_url AS landing_url,
         s.source AS source, s.medium AS medium, s.decided_by AS decided_by,
-        ${campaignNameKeySql(sql`coalesce(s.campaign, '')`)} AS name_key,
-        ${fn.jsonText('s.ad_ids', 'adGroupId')} AS ad_group_id, ${fn.jsonText('s.ad_ids', 'adId')} AS ad_id,
-        ${fn.jsonText('s.ad_ids', 'campaignId')} AS vt_campaign,
-        ${campaignNameKeySql(sql`coalesce(${fn.jsonText('s.ad_ids', 'keyword')}, s.term, '')`)} AS keyword_key,
+        -- the URL's parsed parameters as the derive step stored them (report-sessions-queries.ts)
+        s.name_key AS name_key, s.ad_group_id AS ad_group_id, s.ad_id AS ad_id,
+        s.vt_campaign AS vt_campaign, s.keyword_key AS keyword_key,
         ${ruleNumberSql(rules)} AS rule_no
-      FROM ${fn.table('sessions')} s
+      FROM ${fn.table(REPORT_SESSIONS_TABLE)} s
       WHERE s.workspace_id = ${w} AND s.started_at >= ${p.time(`${q.from}T00:00:00.000Z`)}
-        AND s.started_at < ${p.time(nextDay(q.to))}) r
+        AND s.started_at < ${p.time(nextDay(q.to))}
+        -- the outer condition, read by the scan (most sessions are not paid)
+        AND (${fn.inTexts('s.channel', q.paidChannels)} OR s.campaign_id IS NOT NULL
+          OR ${ruleNumberSql(rules)} IS NOT NULL)) r
     WHERE ${fn.inTexts('channel', q.paidChannels)} OR campaign_id IS NOT NULL OR rule_no IS NOT NULL),
   resolved AS (
     SELECT c.platform AS platform, c.click_id AS click_id, c.campaign_id AS campaign,

@@ -8,8 +8,10 @@ import {
   type OverviewRow,
   type ReportMilestone,
 } from '../../areas/reports.js';
-import { matchCtes } from './costs-queries.js';
-import { perMilestone, sessionPersonsSql } from './report-units.js';
+import { spendCtes } from './costs-queries.js';
+import { dayOfNumber, dayTextNumberSql, localDayNumberSql } from './local-days.js';
+import { REPORT_SESSIONS_TABLE } from './report-sessions-queries.js';
+import { perMilestone } from './report-units.js';
 import { fn, join, p, sql, type Sql } from './sql.js';
 
 const NO_TEXT = sql`nullif('', '')`;
@@ -20,21 +22,21 @@ export function overviewSql(ws: string, q: OverviewQuery): Sql {
   const w = p.text(ws);
   const from = p.time(new Date(q.fromAt));
   const to = p.time(new Date(q.toAt));
-  const day = (t: string) => sql`CAST(${fn.localDay(t, q.timezone)} AS VARCHAR)`;
+  // the day number of the zone's wall clock (local-days.ts): no per-row time zone conversion
+  const day = (t: string) => localDayNumberSql(t, q.timezone, q.fromAt, q.toAt);
   const byDay = q.byDay ? sql`u_day, ` : sql``;
-  return sql`WITH ${matchCtes(ws, q)},
+  return sql`WITH ${spendCtes(ws, q)},
   units AS (
-    SELECT ${day('s.started_at')} AS u_day, 1 AS visit, coalesce(sp.person_id, s.anonymous_id) AS visitor,
+    SELECT ${day('s.started_at')} AS u_day, 1 AS visit, s.visitor AS visitor,
       ${NO_MILESTONE} AS milestone, ${ZERO} AS u_value, ${ZERO} AS u_cost
-    FROM ${fn.table('sessions')} s
-      LEFT JOIN (${sessionPersonsSql(ws, q.fromAt, q.toAt)}) sp ON sp.session_id = s.session_id
+    FROM ${fn.table(REPORT_SESSIONS_TABLE)} s
     WHERE s.workspace_id = ${w} AND s.page_views > 0 AND s.started_at >= ${from} AND s.started_at < ${to}
     UNION ALL
     SELECT ${day('m.reached_at')}, 0, ${NO_TEXT}, m.milestone, coalesce(m.value, 0), ${ZERO}
     FROM ${fn.table('milestones')} m
     WHERE m.workspace_id = ${w} AND m.reached_at >= ${from} AND m.reached_at < ${to}
     UNION ALL
-    SELECT day, 0, ${NO_TEXT}, ${NO_MILESTONE}, ${ZERO}, cost FROM spend WHERE unrated = 0)
+    SELECT ${dayTextNumberSql('day')}, 0, ${NO_TEXT}, ${NO_MILESTONE}, ${ZERO}, cost FROM spend WHERE unrated = 0)
   SELECT ${byDay}sum(visit) AS m_sessions, ${fn.countDistinct('visitor')} AS m_visitors,
     ${join(perMilestone('milestone', '1', 'r'), ', ')},
     sum(CASE WHEN milestone = 'opportunity' THEN u_value ELSE 0 END) AS m_pipeline,
@@ -48,7 +50,7 @@ const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 export const toOverviewRow =
   (q: OverviewQuery) =>
   (r: Record<string, unknown>): OverviewRow => ({
-    ...(q.byDay ? { day: String(r.u_day) } : {}),
+    ...(q.byDay ? { day: dayOfNumber(Number(r.u_day)) } : {}),
     visitors: num(r.m_visitors),
     sessions: num(r.m_sessions),
     reached: Object.fromEntries(REPORT_MILESTONES.map((m) => [m, num(r[`r_${m}`])])) as Record<

@@ -18,13 +18,8 @@ import {
 } from '../../areas/reports.js';
 import type { AdPlatform } from '../../areas/ad-costs.js';
 import { matchCtes } from './costs-queries.js';
-import {
-  deviceTypesSql,
-  DIMENSION_SQL,
-  firstTouchSql,
-  sessionPersonsSql,
-  sessionSpan,
-} from './report-units.js';
+import { deviceTypesSql, DIMENSION_SQL, firstTouchSql, sessionSpan } from './report-units.js';
+import { REPORT_SESSIONS_TABLE, storedReportSessionsSql } from './report-sessions-queries.js';
 import { fn, join, p, raw, sql, type Sql } from './sql.js';
 
 const NO_TEXT = sql`nullif('', '')`;
@@ -66,9 +61,8 @@ function visitsSql(ws: string, q: PerformanceQuery, dims: readonly ReportDimensi
   return sql`SELECT ${join(
     dims.map((d) => sql`${DIMENSION_SQL[d]()} AS ${col(d)}, `),
     '',
-  )}coalesce(sp.person_id, s.anonymous_id) AS visitor
-    FROM ${fn.table('sessions')} s
-      LEFT JOIN (${sessionPersonsSql(ws, q.fromAt, q.toAt)}) sp ON sp.session_id = s.session_id${dimensionJoins(ws, dims, 'sp.person_id')}
+  )}s.visitor AS visitor
+    FROM ${fn.table(REPORT_SESSIONS_TABLE)} s${dimensionJoins(ws, dims, 's.person_id')}
     WHERE s.workspace_id = ${p.text(ws)} AND s.page_views > 0
       AND s.started_at >= ${p.time(new Date(q.fromAt))} AND s.started_at < ${p.time(new Date(q.toAt))}`;
 }
@@ -145,16 +139,11 @@ export function performanceSql(ws: string, q: PerformanceQuery): Sql {
     UNION ALL
     SELECT ${join(spendDims, '')} 0, ${NO_TEXT}, x.a_cost, x.a_impressions, x.a_clicks, ${noCredits}
     FROM spread x
-      LEFT JOIN (SELECT * FROM ${fn.table('sessions')} WHERE workspace_id = ${w}
-        AND started_at >= ${p.time(span.from)} AND started_at < ${p.time(span.to)}) s ON s.session_id = x.session_id${
-          dims.includes('firstTouchChannel')
-            ? sql` LEFT JOIN (${sessionPersonsSql(ws, span.from.getTime(), span.to.getTime())}) sp ON sp.session_id = s.session_id`
-            : sql``
-        }${dimensionJoins(ws, dims, 'sp.person_id')}
+      LEFT JOIN (${storedReportSessionsSql(ws, span.from, span.to)}) s ON s.session_id = x.session_id${dimensionJoins(ws, dims, 's.person_id')}
     UNION ALL
     SELECT ${join(creditDims, '')} 0, ${NO_TEXT}, ${noSpend}, ${credits}
     FROM ${fn.table('attribution_credits')} c
-      LEFT JOIN ${fn.table('sessions')} s ON s.workspace_id = c.workspace_id AND s.session_id = c.touch_id${dimensionJoins(ws, dims, 'c.person_id')}
+      LEFT JOIN ${fn.table(REPORT_SESSIONS_TABLE)} s ON s.workspace_id = c.workspace_id AND s.session_id = c.touch_id${dimensionJoins(ws, dims, 'c.person_id')}
     WHERE c.workspace_id = ${w} AND c.model = ${p.text(q.model)}
       AND c.converted_at >= ${p.time(new Date(q.fromAt))} AND c.converted_at < ${p.time(new Date(q.toAt))})
   SELECT ${groupCols.length ? sql`${join(groupCols, ', ')}, ` : sql``}${join(sums, ', ')}

@@ -32,6 +32,7 @@ export const PERSON_TABLE_KINDS = {
   milestones: 'derived',
   attribution_credits: 'derived',
   person_first_touch: 'derived',
+  report_sessions: 'derived',
 } as const satisfies Record<string, 'fact' | 'derived' | 'log'>;
 export type PersonTableName = keyof typeof PERSON_TABLE_KINDS;
 
@@ -191,6 +192,11 @@ export function personTables(workspaceId: string, sel: PersonSelection): PersonT
     milestones: sql`${ws} AND ${anyOf([inValues('person_id', pids)])}`,
     attribution_credits: sql`${ws} AND ${anyOf([inValues('person_id', pids)])}`,
     person_first_touch: sql`${ws} AND ${anyOf([inValues('person_id', pids)])}`,
+    report_sessions: sql`${ws} AND ${anyOf([
+      inValues('anonymous_id', e.anonymousIds),
+      inSpans('anonymous_id', 'started_at', e.deviceSpans),
+      inValues('person_id', pids),
+    ])}`,
   };
   return (Object.keys(PERSON_TABLE_KINDS) as PersonTableName[]).map((table) => ({
     table,

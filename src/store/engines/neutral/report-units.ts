@@ -3,7 +3,6 @@
 import type { ReportDimension, ReportWindow } from '../../areas/reports.js';
 import { REPORT_MILESTONES } from '../../areas/reports.js';
 import { storedFirstTouchSql, touchLabel } from './first-touch-queries.js';
-import { spanHolds } from './identity-spans.js';
 import { fn, p, raw, sql, type Sql } from './sql.js';
 
 /**
@@ -24,21 +23,6 @@ export const DIMENSION_SQL: Record<ReportDimension, () => Sql> = {
   country: () => sql`s.country`,
   firstTouchChannel: () => touchLabel('ft', 'channel'),
 };
-
-/** Sessions that start in [from, to) with their person (a shared device's by the span holding the start). */
-export function sessionPersonsSql(ws: string, from: number | null, to: number | null): Sql {
-  const w = p.text(ws);
-  const when = [
-    from === null ? sql`` : sql` AND s.started_at >= ${p.time(new Date(from))}`,
-    to === null ? sql`` : sql` AND s.started_at < ${p.time(new Date(to))}`,
-  ];
-  return sql`SELECT s.session_id AS session_id, min(i.person_id) AS person_id
-    FROM ${fn.table('sessions')} s JOIN ${fn.table('identities')} i
-      ON i.workspace_id = s.workspace_id AND i.kind = 'anonymous_id' AND i.value = s.anonymous_id
-        AND ${raw(spanHolds('i', 's.started_at'))}
-    WHERE s.workspace_id = ${w}${when[0]!}${when[1]!}
-    GROUP BY s.session_id`;
-}
 
 /** Each person's first touch as stored (first-touch-queries.ts): joined as `ft` for firstTouchChannel. */
 export function firstTouchSql(ws: string): Sql {
