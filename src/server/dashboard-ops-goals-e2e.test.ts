@@ -3,33 +3,23 @@
 // the page's progress and pace equal to the report's, a duplicate target refused naming the field; a
 // viewer and an analyst see the goals read-only. Data: the dashboard world (dashboard-world.ts).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshots, signedInPage } from '../test-helpers/browser.js';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { dashboardSuite, screenshots, signedInPage } from '../test-helpers/browser.js';
 import { dashboardWorld } from '../test-helpers/dashboard-world.js';
-import { clientFor, startTestServer, type TestServer } from '../test-helpers/server.js';
-import { addUser } from '../test-helpers/users.js';
-import { buildWeb } from '../test-helpers/web-build.js';
+import { clientFor } from '../test-helpers/server.js';
 
-let s: TestServer;
-let browser: Browser;
-
-before(async () => {
-  s = await startTestServer({}, { webDir: await buildWeb() });
-  await dashboardWorld(s);
-  await addUser(s.store, 'owner@acme.test', 'owner');
-  await addUser(s.store, 'viewer@acme.test', 'viewer');
-  await addUser(s.store, 'analyst@acme.test', 'analyst');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await s?.close();
+const suite = dashboardSuite({
+  world: dashboardWorld,
+  users: [
+    ['owner@acme.test', 'owner'],
+    ['viewer@acme.test', 'viewer'],
+    ['analyst@acme.test', 'analyst'],
+  ],
 });
 
 async function apiJson<T>(path: string): Promise<T> {
-  const res = await clientFor(s).api(path);
+  const res = await clientFor(suite.s).api(path);
   assert.equal(res.status, 200, path);
   return (await res.json()) as T;
 }
@@ -71,11 +61,15 @@ async function sameGoals(page: Page, report: GoalsReport) {
 }
 
 test('goals: an owner sets targets through the form and the report reflects them', async () => {
-  const { context, page, errors } = await signedInPage(browser, s.base, 'owner@acme.test');
+  const { context, page, errors } = await signedInPage(
+    suite.browser,
+    suite.s.base,
+    'owner@acme.test',
+  );
   try {
-    const ws = s.workspace.id;
+    const ws = suite.s.workspace.id;
     const month = new Date().toISOString().slice(0, 7);
-    await page.goto(`${s.base}/goals?workspace=${ws}`);
+    await page.goto(`${suite.s.base}/goals?workspace=${ws}`);
     await page.waitForSelector('.empty-goals');
     const add = page.getByRole('button', { name: 'Add a goal' });
     const goals = [
@@ -139,9 +133,9 @@ test('goals: an owner sets targets through the form and the report reflects them
 
 test('goals: a viewer and an analyst see the goals read-only', async () => {
   for (const email of ['viewer@acme.test', 'analyst@acme.test']) {
-    const { context, page, errors } = await signedInPage(browser, s.base, email);
+    const { context, page, errors } = await signedInPage(suite.browser, suite.s.base, email);
     try {
-      await page.goto(`${s.base}/goals?workspace=${s.workspace.id}&period=2026-03`);
+      await page.goto(`${suite.s.base}/goals?workspace=${suite.s.workspace.id}&period=2026-03`);
       await page.waitForSelector('.goal[data-metric="revenue"]');
       await sameGoals(page, await apiJson<GoalsReport>('/api/reports/goals?period=2026-03'));
       await page.waitForSelector('[data-read-only="true"]');

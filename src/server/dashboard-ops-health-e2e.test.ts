@@ -3,39 +3,29 @@
 // sort apart, another date range moves the tagging table. Data: the dashboard world plus tracking
 // mistakes (ops-world.ts), through the ingestion and import routes.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshots, signedInPage } from '../test-helpers/browser.js';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { dashboardSuite, screenshots, signedInPage } from '../test-helpers/browser.js';
 import { dashboardWorld } from '../test-helpers/dashboard-world.js';
 import { opsWorld } from '../test-helpers/ops-world.js';
-import { clientFor, startTestServer, type TestServer } from '../test-helpers/server.js';
-import { addUser } from '../test-helpers/users.js';
-import { buildWeb } from '../test-helpers/web-build.js';
+import { clientFor } from '../test-helpers/server.js';
 
-let s: TestServer;
-let browser: Browser;
-
-before(async () => {
-  s = await startTestServer({}, { webDir: await buildWeb() });
-  await dashboardWorld(s);
-  await opsWorld(s);
-  await addUser(s.store, 'owner@acme.test', 'owner');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await s?.close();
+const suite = dashboardSuite({
+  world: async (s) => {
+    await dashboardWorld(s);
+    await opsWorld(s);
+  },
+  users: [['owner@acme.test', 'owner']],
 });
 
 async function apiJson<T>(path: string): Promise<T> {
-  const res = await clientFor(s).api(path);
+  const res = await clientFor(suite.s).api(path);
   assert.equal(res.status, 200, path);
   return (await res.json()) as T;
 }
 
 async function apiText(path: string): Promise<string> {
-  const res = await clientFor(s).api(path);
+  const res = await clientFor(suite.s).api(path);
   assert.equal(res.status, 200, path);
   return res.text();
 }
@@ -64,7 +54,7 @@ const sorted = (rows: string[][]) =>
 async function csvOf(page: Page, table: string): Promise<{ href: string; body: string }> {
   const href = await page.locator(`.table-box:has(${table}) a.csv`).getAttribute('href');
   assert.ok(href, `${table}: an export link`);
-  const res = await page.context().request.get(`${s.base}${href}`);
+  const res = await page.context().request.get(`${suite.s.base}${href}`);
   assert.equal(res.status(), 200);
   return { href, body: await res.text() };
 }
@@ -122,10 +112,14 @@ const taggingExpected = (findings: Finding[]) =>
   );
 
 test('health: both tables equal the reports, each CSV is the API’s, the range moves tagging', async () => {
-  const { context, page, errors } = await signedInPage(browser, s.base, 'owner@acme.test');
+  const { context, page, errors } = await signedInPage(
+    suite.browser,
+    suite.s.base,
+    'owner@acme.test',
+  );
   try {
-    const ws = s.workspace.id;
-    await page.goto(`${s.base}/health?workspace=${ws}&from=2026-02-25&to=2026-03-07`);
+    const ws = suite.s.workspace.id;
+    await page.goto(`${suite.s.base}/health?workspace=${ws}&from=2026-02-25&to=2026-03-07`);
     await page.waitForSelector(`${TAGGING} tbody tr`);
     await page.waitForSelector(`${IDENTITY} tbody tr`);
 
