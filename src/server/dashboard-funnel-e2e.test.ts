@@ -6,26 +6,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
+import { apiJson, apiText, linkedCsv } from '../test-helpers/dashboard-checks.js';
 import { dashboardSuite, screenshots, signedInPage } from '../test-helpers/browser.js';
 import { funnelWorld } from '../test-helpers/funnel-world.js';
-import { clientFor } from '../test-helpers/server.js';
 
 const OWNER = 'owner@acme.test';
 const suite = dashboardSuite({
   world: funnelWorld,
   users: [[OWNER, 'owner']],
 });
-
-const apiJson = async <T>(path: string): Promise<T> => {
-  const res = await clientFor(suite.s).api(path);
-  assert.equal(res.status, 200, path);
-  return (await res.json()) as T;
-};
-const apiText = async (path: string): Promise<string> => {
-  const res = await clientFor(suite.s).api(path);
-  assert.equal(res.status, 200, path);
-  return res.text();
-};
 
 type Values = Record<string, Record<string, string>>;
 
@@ -50,12 +39,9 @@ const v = (x: number | null | undefined) => (x === null || x === undefined ? '' 
 
 /** The Export CSV link of a table, fetched with the page's cookies, equals the API's CSV. */
 async function csvMatches(page: Page, table: string, apiPath: string) {
-  const href = await page.locator(`.table-box:has(${table}) a.csv`).getAttribute('href');
-  assert.ok(href, 'an Export CSV link');
+  const { href, body } = await linkedCsv(suite.s, page, table);
   assert.match(href, /format=csv/);
-  const res = await page.context().request.get(`${suite.s.base}${href}`);
-  assert.equal(res.status(), 200, href);
-  assert.equal(await res.text(), await apiText(`${apiPath}&format=csv`), `CSV of ${href}`);
+  assert.equal(body, await apiText(suite.s, `${apiPath}&format=csv`), `CSV of ${href}`);
 }
 
 /** Moves the From date in the shell (no reload) and waits for the page to show that range. */
@@ -98,7 +84,10 @@ test('funnel: bars and the table by first touch equal the API; range, by and CSV
     await page.goto(`${suite.s.base}/funnel?workspace=${ws}&from=2026-03-01&to=2026-03-07`);
     await page.getByRole('heading', { level: 1, name: 'Funnel' }).waitFor();
     await page.waitForSelector(`${table}[data-by="channel"] tfoot`);
-    const week = await apiJson<Funnel>('/api/reports/funnel?from=2026-03-01&to=2026-03-07');
+    const week = await apiJson<Funnel>(
+      suite.s,
+      '/api/reports/funnel?from=2026-03-01&to=2026-03-07',
+    );
     assert.deepEqual(week.steps, ['visitor', 'lead', 'mql', 'sql', 'opportunity', 'customer']);
     assert.ok(week.total.counts.customer! > 0 && week.rows.length >= 3);
     assert.deepEqual(await tableValues(page, table), funnelExpected(week));
@@ -121,7 +110,10 @@ test('funnel: bars and the table by first touch equal the API; range, by and CSV
 
     // another range, from the shell's date input: that range's numbers
     await setFrom(page, '2026-02-01', '2026-03-07');
-    const wider = await apiJson<Funnel>('/api/reports/funnel?from=2026-02-01&to=2026-03-07');
+    const wider = await apiJson<Funnel>(
+      suite.s,
+      '/api/reports/funnel?from=2026-02-01&to=2026-03-07',
+    );
     assert.notDeepEqual(wider.total.counts, week.total.counts);
     assert.deepEqual(await tableValues(page, table), funnelExpected(wider));
 
@@ -130,6 +122,7 @@ test('funnel: bars and the table by first touch equal the API; range, by and CSV
     await page.waitForURL(/[?&]by=campaign/);
     await page.waitForSelector(`${table}[data-by="campaign"] tfoot`);
     const byCampaign = await apiJson<Funnel>(
+      suite.s,
       '/api/reports/funnel?from=2026-02-01&to=2026-03-07&by=campaign',
     );
     assert.deepEqual(await tableValues(page, table), funnelExpected(byCampaign));
@@ -186,7 +179,10 @@ test('lead quality: rates by channel and by campaign, lost reasons, range and CS
     await page.getByRole('heading', { level: 1, name: 'Lead quality' }).waitFor();
     await page.waitForSelector(`${table}[data-group-by="channel"] tfoot`);
     const q = 'from=2026-03-01&to=2026-03-07';
-    const week = await apiJson<LeadQuality>(`/api/reports/lead-quality?${q}&groupBy=channel`);
+    const week = await apiJson<LeadQuality>(
+      suite.s,
+      `/api/reports/lead-quality?${q}&groupBy=channel`,
+    );
     assert.ok(week.total.disqualified! > 0 && week.total.lostDeals! > 0);
     assert.deepEqual(await tableValues(page, table), lqExpected(week, 'channel'));
     // each row's lost reasons, as the API lists them
@@ -214,6 +210,7 @@ test('lead quality: rates by channel and by campaign, lost reasons, range and CS
     await page.waitForURL(/[?&]groupBy=campaign/);
     await page.waitForSelector(`${table}[data-group-by="channel,campaign"] tfoot`);
     const camp = await apiJson<LeadQuality>(
+      suite.s,
       `/api/reports/lead-quality?${q}&groupBy=channel,campaign`,
     );
     assert.deepEqual(await tableValues(page, table), lqExpected(camp, 'campaign'));
@@ -229,6 +226,7 @@ test('lead quality: rates by channel and by campaign, lost reasons, range and CS
     // another range: that range's numbers
     await setFrom(page, '2026-03-05', '2026-03-07');
     const late = await apiJson<LeadQuality>(
+      suite.s,
       '/api/reports/lead-quality?from=2026-03-05&to=2026-03-07&groupBy=channel,campaign',
     );
     assert.notEqual(late.total.leads, camp.total.leads);
@@ -278,7 +276,7 @@ test('sales cycle: medians by step, a step by channel as bars and quantiles, ran
     await page.getByRole('heading', { level: 1, name: 'Sales cycle' }).waitFor();
     await page.waitForSelector(`${table}[data-step="touch_to_customer"] tfoot`);
     const q = 'from=2026-03-01&to=2026-03-07';
-    const week = await apiJson<SalesCycle>(`/api/reports/sales-cycle?${q}`);
+    const week = await apiJson<SalesCycle>(suite.s, `/api/reports/sales-cycle?${q}`);
     assert.equal(week.overall.length, 4);
     assert.deepEqual(
       await tableValues(page, overall),
@@ -307,6 +305,7 @@ test('sales cycle: medians by step, a step by channel as bars and quantiles, ran
     // another range: that range's numbers
     await setFrom(page, '2026-03-05', '2026-03-07');
     const late = await apiJson<SalesCycle>(
+      suite.s,
       '/api/reports/sales-cycle?from=2026-03-05&to=2026-03-07',
     );
     assert.notDeepEqual(late.overall, week.overall);

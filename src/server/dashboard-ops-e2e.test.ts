@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
+import { apiJson, str } from '../test-helpers/dashboard-checks.js';
 import { dashboardSuite, screenshots, signedInPage } from '../test-helpers/browser.js';
 import { dashboardWorld } from '../test-helpers/dashboard-world.js';
 import { clientFor } from '../test-helpers/server.js';
@@ -13,14 +14,6 @@ const suite = dashboardSuite({
   world: dashboardWorld,
   users: [['owner@acme.test', 'owner']],
 });
-
-async function apiJson<T>(path: string): Promise<T> {
-  const res = await clientFor(suite.s).api(path);
-  assert.equal(res.status, 200, path);
-  return (await res.json()) as T;
-}
-
-const str = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));
 
 /** A table's body rows as the page holds them: each listed column's data-value, else its text. */
 function tableRows(page: Page, table: string, cols: string[]) {
@@ -139,7 +132,7 @@ test('realtime: events sent during the test appear without a reload, equal to th
     await suite.s.app.ingest.settle();
     await page.waitForSelector('table[data-table="sources"] tbody tr[data-row="google"]');
 
-    const api = await apiJson<Snapshot>('/api/reports/realtime');
+    const api = await apiJson<Snapshot>(suite.s, '/api/reports/realtime');
     assert.equal(api.events, 4);
     for (const k of ['visitors', 'events', 'pageViews', 'eventsPerMinute'] as const)
       assert.equal(await realtimeKpi(page, k), String(api[k]), k);

@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
+import { apiJson, str } from '../test-helpers/dashboard-checks.js';
 import { dashboardSuite, screenshots, signedInPage } from '../test-helpers/browser.js';
 import { dashboardWorld } from '../test-helpers/dashboard-world.js';
-import { clientFor } from '../test-helpers/server.js';
 
 const suite = dashboardSuite({
   world: dashboardWorld,
@@ -17,14 +17,6 @@ const suite = dashboardSuite({
     ['analyst@acme.test', 'analyst'],
   ],
 });
-
-async function apiJson<T>(path: string): Promise<T> {
-  const res = await clientFor(suite.s).api(path);
-  assert.equal(res.status, 200, path);
-  return (await res.json()) as T;
-}
-
-const str = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));
 
 interface GoalsReport {
   goals: {
@@ -86,12 +78,12 @@ test('goals: an owner sets targets through the form and the report reflects them
     await page.getByRole('button', { name: 'Save goals' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved 3 goals.' }).waitFor();
     // the API holds what the form sent, and the goals report of this month shows its target
-    const set = await apiJson<{ goals: unknown[] }>('/api/goals');
+    const set = await apiJson<{ goals: unknown[] }>(suite.s, '/api/goals');
     assert.deepEqual(
       set.goals,
       goals.map((g) => ({ ...g, target: Number(g.target) })),
     );
-    const current = await apiJson<GoalsReport>('/api/reports/goals');
+    const current = await apiJson<GoalsReport>(suite.s, '/api/reports/goals');
     assert.deepEqual(
       current.goals.map((g) => [g.period, g.metric, g.target]),
       [[month, 'leads', 10]],
@@ -103,7 +95,7 @@ test('goals: an owner sets targets through the form and the report reflects them
     await page.getByLabel('Period', { exact: true }).selectOption('2026-03');
     await page.waitForURL(/period=2026-03/);
     await page.waitForSelector('.goal[data-period="2026-03"][data-metric="revenue"]');
-    const march = await apiJson<GoalsReport>('/api/reports/goals?period=2026-03');
+    const march = await apiJson<GoalsReport>(suite.s, '/api/reports/goals?period=2026-03');
     assert.ok(march.goals.every((g) => (g.actual ?? 0) > 0));
     await sameGoals(page, march);
     // the bar's text says it in words
@@ -122,7 +114,7 @@ test('goals: an owner sets targets through the form and the report reflects them
       (await page.getByRole('alert').textContent()) ?? '',
       /Not saved: goals\[1\]\.metric: a second leads goal for 2026-03/,
     );
-    assert.equal((await apiJson<{ goals: unknown[] }>('/api/goals')).goals.length, 3);
+    assert.equal((await apiJson<{ goals: unknown[] }>(suite.s, '/api/goals')).goals.length, 3);
     await page.getByLabel('Metric of goal 2').selectOption('revenue');
     await screenshots(page, 'goals');
     assert.deepEqual(errors, []);
@@ -137,7 +129,10 @@ test('goals: a viewer and an analyst see the goals read-only', async () => {
     try {
       await page.goto(`${suite.s.base}/goals?workspace=${suite.s.workspace.id}&period=2026-03`);
       await page.waitForSelector('.goal[data-metric="revenue"]');
-      await sameGoals(page, await apiJson<GoalsReport>('/api/reports/goals?period=2026-03'));
+      await sameGoals(
+        page,
+        await apiJson<GoalsReport>(suite.s, '/api/reports/goals?period=2026-03'),
+      );
       await page.waitForSelector('[data-read-only="true"]');
       assert.equal(await page.locator('form.goals-form').count(), 0);
       assert.equal(await page.getByRole('button', { name: 'Save goals' }).count(), 0);

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { MODELS } from '../../web/src/models.js';
+import { apiText } from '../test-helpers/dashboard-checks.js';
 import { dashboardSuite, screenshots, signedInPage } from '../test-helpers/browser.js';
 import { peopleWorld } from '../test-helpers/people-world.js';
 import { clientFor } from '../test-helpers/server.js';
@@ -22,12 +23,6 @@ async function apiJson<T>(path: string): Promise<T> {
   const res = await clientFor(suite.s).api(path);
   assert.equal(res.status, 200, `${path}: ${await res.clone().text()}`);
   return (await res.json()) as T;
-}
-
-async function apiText(path: string): Promise<string> {
-  const res = await clientFor(suite.s).api(path);
-  assert.equal(res.status, 200, path);
-  return res.text();
 }
 
 /** The CSV behind the page's export link, fetched with the page's own cookies. */
@@ -144,6 +139,7 @@ test(
       assert.equal(
         await csvOf(context, page),
         await apiText(
+          suite.s,
           '/api/reports/model-comparison?groupBy=channel&from=2026-03-01&to=2026-03-08&format=csv',
         ),
       );
@@ -230,7 +226,7 @@ test(
       assert.deepEqual(await journeysList(page, all.total), expectedList(all));
       assert.equal(
         await csvOf(context, page),
-        await apiText(`/api/reports/journeys?milestone=lead&${range}&limit=25&format=csv`),
+        await apiText(suite.s, `/api/reports/journeys?milestone=lead&${range}&limit=25&format=csv`),
       );
       await screenshots(page, 'journeys');
 

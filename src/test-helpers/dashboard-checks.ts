@@ -11,6 +11,12 @@ export async function apiJson<T>(s: TestServer, path: string): Promise<T> {
   return (await res.json()) as T;
 }
 
+export async function apiText(s: TestServer, path: string): Promise<string> {
+  const res = await clientFor(s).api(path);
+  assert.equal(res.status, 200, path);
+  return res.text();
+}
+
 export const str = (v: number | null | undefined) =>
   v === null || v === undefined ? '' : String(v);
 
@@ -61,4 +67,17 @@ export async function sameCsv(
   const body = await got.text();
   assert.equal(body, await api.text());
   assert.ok(body.split('\n').length > 2, 'the CSV has rows');
+}
+
+/** The CSV behind the "Export CSV" link of the table box holding `table`, fetched with the page's session. */
+export async function linkedCsv(
+  s: TestServer,
+  page: Page,
+  table: string,
+): Promise<{ href: string; body: string }> {
+  const href = await page.locator(`.table-box:has(${table}) a.csv`).getAttribute('href');
+  assert.ok(href, `${table}: an Export CSV link`);
+  const res = await page.context().request.get(`${s.base}${href}`);
+  assert.equal(res.status(), 200, href);
+  return { href, body: await res.text() };
 }
