@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { apiJson, str } from '../test-helpers/dashboard-checks.js';
+import { apiJson, sorted, str, tableRows } from '../test-helpers/dashboard-checks.js';
 import { dashboardSuite, screenshots, signedInPage } from '../test-helpers/browser.js';
 import { dashboardWorld } from '../test-helpers/dashboard-world.js';
 import { clientFor } from '../test-helpers/server.js';
@@ -14,24 +14,6 @@ const suite = dashboardSuite({
   world: dashboardWorld,
   users: [['owner@acme.test', 'owner']],
 });
-
-/** A table's body rows as the page holds them: each listed column's data-value, else its text. */
-function tableRows(page: Page, table: string, cols: string[]) {
-  return page.$$eval(
-    `${table} tbody tr:not(:has(.empty-row))`,
-    (trs, cols) =>
-      trs.map((tr) =>
-        cols.map((c) => {
-          const cell = tr.querySelector(`[data-col="${c}"]`);
-          return cell?.getAttribute('data-value') ?? cell?.textContent ?? '(missing)';
-        }),
-      ),
-    cols,
-  );
-}
-
-const sorted = (rows: string[][]) =>
-  [...rows].sort((a, b) => a.join('|').localeCompare(b.join('|')));
 
 interface Snapshot {
   visitors: number;

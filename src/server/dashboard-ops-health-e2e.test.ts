@@ -4,8 +4,14 @@
 // mistakes (ops-world.ts), through the ingestion and import routes.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Page } from 'playwright-core';
-import { apiJson, apiText, linkedCsv, str } from '../test-helpers/dashboard-checks.js';
+import {
+  apiJson,
+  apiText,
+  linkedCsv,
+  sorted,
+  str,
+  tableRows,
+} from '../test-helpers/dashboard-checks.js';
 import { dashboardSuite, screenshots, signedInPage } from '../test-helpers/browser.js';
 import { dashboardWorld } from '../test-helpers/dashboard-world.js';
 import { opsWorld } from '../test-helpers/ops-world.js';
@@ -18,25 +24,6 @@ const suite = dashboardSuite({
   users: [['owner@acme.test', 'owner']],
 });
 
-/** A table's body rows as the page holds them: each listed column's data-value, else its text. */
-function tableRows(page: Page, table: string, cols: string[]) {
-  return page.$$eval(
-    `${table} tbody tr:not(:has(.empty-row))`,
-    (trs, cols) =>
-      trs.map((tr) =>
-        cols.map((c) => {
-          const cell = tr.querySelector(`[data-col="${c}"]`);
-          return cell?.getAttribute('data-value') ?? cell?.textContent ?? '(missing)';
-        }),
-      ),
-    cols,
-  );
-}
-
-const sorted = (rows: string[][]) =>
-  [...rows].sort((a, b) => a.join('|').localeCompare(b.join('|')));
-
-/** The CSV behind a table's export link, fetched with the page's own cookies. */
 interface Finding {
   detail: string;
   fix: string;

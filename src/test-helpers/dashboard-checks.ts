@@ -36,6 +36,25 @@ export function tableValues(page: Page, table: string): Promise<Record<string, s
 export const onlyCols = (v: Record<string, string>, cols: string[]) =>
   Object.fromEntries(Object.entries(v).filter(([k]) => cols.includes(k.split('|')[1]!)));
 
+/** A table's body rows as the page holds them: each listed column's data-value, else its text. */
+export function tableRows(page: Page, table: string, cols: string[]) {
+  return page.$$eval(
+    `${table} tbody tr:not(:has(.empty-row))`,
+    (trs, cols) =>
+      trs.map((tr) =>
+        cols.map((c) => {
+          const cell = tr.querySelector(`[data-col="${c}"]`);
+          return cell?.getAttribute('data-value') ?? cell?.textContent ?? '(missing)';
+        }),
+      ),
+    cols,
+  );
+}
+
+/** Rows in a fixed order (to compare sets of rows). */
+export const sorted = (rows: string[][]) =>
+  [...rows].sort((a, b) => a.join('|').localeCompare(b.join('|')));
+
 export const kpis = (page: Page) =>
   page.$$eval('.kpi', (els) =>
     Object.fromEntries(
