@@ -5,39 +5,25 @@
 // No serious or critical axe-core violation, one h1, Tab reaches the navigation and the controls with a
 // visible focus ring; screenshots of each page at 1280x720 and 1920x1080 in artifacts/.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { test } from 'node:test';
 import { keyboard, noteMinor, problems, settled, walkPages } from '../test-helpers/a11y-walk.js';
 import { axeViolations } from '../test-helpers/axe.js';
-import { launchBrowser, screenshots } from '../test-helpers/browser.js';
+import { dashboardSuite, screenshots } from '../test-helpers/browser.js';
 import { dashboardPages } from '../test-helpers/dashboard-pages.js';
 import { dashboardWorld } from '../test-helpers/dashboard-world.js';
-import { startTestServer, type TestServer } from '../test-helpers/server.js';
-import { addUser } from '../test-helpers/users.js';
-import { buildWeb } from '../test-helpers/web-build.js';
 
-let s: TestServer;
-let browser: Browser;
-
-before(async () => {
-  s = await startTestServer({}, { webDir: await buildWeb() });
-  await dashboardWorld(s);
-  await addUser(s.store, 'owner@acme.test', 'owner');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await s?.close();
+const suite = dashboardSuite({
+  world: dashboardWorld,
+  users: [['owner@acme.test', 'owner']],
 });
 
 test('the sign-in page: no serious axe-core violation, one h1, Tab reaches the form', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 720 } });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   try {
-    await page.goto(`${s.base}/login`);
+    await page.goto(`${suite.s.base}/login`);
     await settled(page);
     const violations = await axeViolations(page);
     noteMinor('login', violations);
@@ -58,6 +44,6 @@ test(
     const all = dashboardPages();
     const mine = all.filter((_, i) => i % 2 === 0);
     assert.ok(mine.some((p) => p.name === 'overview'));
-    await walkPages(s, browser, 'owner@acme.test', mine, all);
+    await walkPages(suite.s, suite.browser, 'owner@acme.test', mine, all);
   },
 );

@@ -2,29 +2,15 @@
 // (PAGES, every other one from the second): what dashboard-a11y-e2e.test.ts checks on the first half
 // (a11y-walk.ts), split so each file keeps within the runner's 120 s as pages are added.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { test } from 'node:test';
 import { walkPages } from '../test-helpers/a11y-walk.js';
-import { launchBrowser } from '../test-helpers/browser.js';
+import { dashboardSuite } from '../test-helpers/browser.js';
 import { dashboardPages } from '../test-helpers/dashboard-pages.js';
 import { dashboardWorld } from '../test-helpers/dashboard-world.js';
-import { startTestServer, type TestServer } from '../test-helpers/server.js';
-import { addUser } from '../test-helpers/users.js';
-import { buildWeb } from '../test-helpers/web-build.js';
 
-let s: TestServer;
-let browser: Browser;
-
-before(async () => {
-  s = await startTestServer({}, { webDir: await buildWeb() });
-  await dashboardWorld(s);
-  await addUser(s.store, 'owner@acme.test', 'owner');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await s?.close();
+const suite = dashboardSuite({
+  world: dashboardWorld,
+  users: [['owner@acme.test', 'owner']],
 });
 
 test(
@@ -34,6 +20,6 @@ test(
     const all = dashboardPages();
     const mine = all.filter((_, i) => i % 2 === 1);
     assert.ok(mine.some((p) => p.name === 'channels'));
-    await walkPages(s, browser, 'owner@acme.test', mine, all);
+    await walkPages(suite.s, suite.browser, 'owner@acme.test', mine, all);
   },
 );

@@ -3,27 +3,15 @@
 // controls move the URL and the numbers become the API's for them (computed for the view when they
 // differ from the workspace's settings); the dimension select regroups; Export CSV is the API's CSV.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshots, signedInPage } from '../test-helpers/browser.js';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { dashboardSuite, screenshots, signedInPage } from '../test-helpers/browser.js';
 import { dashboardWorld } from '../test-helpers/dashboard-world.js';
-import { clientFor, startTestServer, type TestServer } from '../test-helpers/server.js';
-import { addUser } from '../test-helpers/users.js';
-import { buildWeb } from '../test-helpers/web-build.js';
+import { clientFor } from '../test-helpers/server.js';
 
-let s: TestServer;
-let browser: Browser;
-
-before(async () => {
-  s = await startTestServer({}, { webDir: await buildWeb() });
-  await dashboardWorld(s);
-  await addUser(s.store, 'analyst@acme.test', 'analyst');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await s?.close();
+const suite = dashboardSuite({
+  world: dashboardWorld,
+  users: [['analyst@acme.test', 'analyst']],
 });
 
 interface Report {
@@ -37,7 +25,7 @@ interface Report {
 const RANGE = 'from=2026-03-01&to=2026-03-08';
 
 async function apiReport(query: string): Promise<Report> {
-  const res = await clientFor(s).api(`/api/reports/attribution?${RANGE}&${query}`);
+  const res = await clientFor(suite.s).api(`/api/reports/attribution?${RANGE}&${query}`);
   assert.equal(res.status, 200, `${query}: ${res.status === 200 ? '' : await res.clone().text()}`);
   return (await res.json()) as Report;
 }
@@ -68,10 +56,14 @@ test(
   'attribution: the page equals the API; milestone, lookback, model and dimension by URL; CSV',
   { timeout: 100_000 },
   async () => {
-    const { context, page, errors } = await signedInPage(browser, s.base, 'analyst@acme.test');
+    const { context, page, errors } = await signedInPage(
+      suite.browser,
+      suite.s.base,
+      'analyst@acme.test',
+    );
     try {
-      const ws = s.workspace.id;
-      await page.goto(`${s.base}/attribution?workspace=${ws}&from=2026-03-01&to=2026-03-07`);
+      const ws = suite.s.workspace.id;
+      await page.goto(`${suite.s.base}/attribution?workspace=${ws}&from=2026-03-01&to=2026-03-07`);
       const base = await apiReport('groupBy=channel');
       await page.waitForSelector(`.range-note[data-milestone="${base.milestone}"]`);
       await sameAsApi(page, 'channel', base);
@@ -104,9 +96,9 @@ test(
       // the CSV link is the API's CSV for the same request
       const href = await page.locator('a.csv').getAttribute('href');
       assert.ok(href && /format=csv/.test(href));
-      const res = await context.request.get(`${s.base}${href}`);
+      const res = await context.request.get(`${suite.s.base}${href}`);
       assert.equal(res.status(), 200);
-      const api = await clientFor(s).api(`/api/reports/attribution?${RANGE}&${q}&format=csv`);
+      const api = await clientFor(suite.s).api(`/api/reports/attribution?${RANGE}&${q}&format=csv`);
       assert.equal(await res.text(), await api.text());
 
       // back twice: the stored credits by campaign again

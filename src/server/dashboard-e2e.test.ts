@@ -4,29 +4,18 @@
 // the channels table's totals are the performance report's. Data arrives through the ingestion routes,
 // the ad-cost import and the CRM import (dashboard-world.ts).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { count, money, times } from '../../web/src/format.js';
-import { launchBrowser, screenshots } from '../test-helpers/browser.js';
+import { dashboardSuite, screenshots } from '../test-helpers/browser.js';
 import { dashboardWorld } from '../test-helpers/dashboard-world.js';
-import { clientFor, startTestServer, type TestServer } from '../test-helpers/server.js';
-import { addUser, TEST_PASSWORD } from '../test-helpers/users.js';
-import { buildWeb } from '../test-helpers/web-build.js';
+import { clientFor } from '../test-helpers/server.js';
+import { TEST_PASSWORD } from '../test-helpers/users.js';
 import { createWorkspace } from '../workspaces/create.js';
 
-let s: TestServer;
-let browser: Browser;
-
-before(async () => {
-  s = await startTestServer({}, { webDir: await buildWeb() });
-  await dashboardWorld(s);
-  await addUser(s.store, 'owner@acme.test', 'owner');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await s?.close();
+const suite = dashboardSuite({
+  world: dashboardWorld,
+  users: [['owner@acme.test', 'owner']],
 });
 
 const shots = screenshots;
@@ -39,7 +28,7 @@ interface Overview {
 
 const overviewOf = async (query: string): Promise<Overview> => {
   const compare = /(^|&)compare=/.test(query) ? '' : 'compare=previous&';
-  const res = await clientFor(s).api(`/api/reports/overview?${compare}${query}`);
+  const res = await clientFor(suite.s).api(`/api/reports/overview?${compare}${query}`);
   assert.equal(res.status, 200);
   return (await res.json()) as Overview;
 };
@@ -88,14 +77,14 @@ test(
   'sign in, overview equals the API, date range by URL and back, switch workspace, channels totals',
   { timeout: 100_000 },
   async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const context = await suite.browser.newContext({ viewport: { width: 1280, height: 720 } });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     try {
-      const ws = s.workspace.id;
+      const ws = suite.s.workspace.id;
       const first = `/overview?workspace=${ws}&from=2026-03-01&to=2026-03-07`;
-      await page.goto(`${s.base}${first}`);
+      await page.goto(`${suite.s.base}${first}`);
       // signed out: the sign-in form, which returns to the page asked for
       await page.waitForURL(/\/login\?next=/);
       await page.getByLabel('E-mail').fill('owner@acme.test');
@@ -105,7 +94,7 @@ test(
       assert.match((await page.getByRole('alert').textContent()) ?? '', /do not match/);
       await page.getByLabel('Password').fill(TEST_PASSWORD);
       await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.waitForURL(`${s.base}${first}`);
+      await page.waitForURL(`${suite.s.base}${first}`);
 
       const week = await overviewOf('from=2026-03-01&to=2026-03-07');
       assert.ok(week.totals.leads! > 0 && week.totals.revenue! > 0 && week.totals.spend! > 0);
@@ -119,7 +108,7 @@ test(
       await shots(page, 'overview');
 
       // another range, by URL: the numbers are that range's
-      await page.goto(`${s.base}/overview?workspace=${ws}&from=2026-03-04&to=2026-03-05`);
+      await page.goto(`${suite.s.base}/overview?workspace=${ws}&from=2026-03-04&to=2026-03-05`);
       await page.waitForSelector('.range-note[data-range="2026-03-04..2026-03-05"]');
       const two = await overviewOf('from=2026-03-04&to=2026-03-05');
       assert.notEqual(two.totals.leads, week.totals.leads);
@@ -162,7 +151,7 @@ test(
       await page.waitForURL((u) => !u.search.includes('compare='));
 
       // the switcher lists the user's workspaces; another one's overview is its own (empty)
-      const { workspace: other } = await createWorkspace(s.store, {
+      const { workspace: other } = await createWorkspace(suite.s.store, {
         name: 'Second',
         currency: 'USD',
         timezone: 'UTC',
@@ -178,7 +167,7 @@ test(
       await page.getByRole('link', { name: 'Channels' }).click();
       await page.waitForSelector('table.report[data-dimension="channel"] tfoot');
       const perf = (await (
-        await clientFor(s).api(
+        await clientFor(suite.s).api(
           '/api/reports/performance?groupBy=channel&from=2026-03-04&to=2026-03-05',
         )
       ).json()) as { totals: Record<string, number | null>; rows: Record<string, unknown>[] };
@@ -197,7 +186,7 @@ test(
         'table.report[data-dimension="channel"][data-model="first_touch"]',
       );
       const byFirst = (await (
-        await clientFor(s).api(
+        await clientFor(suite.s).api(
           '/api/reports/performance?groupBy=channel&model=first_touch&from=2026-03-04&to=2026-03-05',
         )
       ).json()) as { model: string; rows: Record<string, unknown>[] };
@@ -216,7 +205,7 @@ test(
       await page.waitForSelector('table.report[data-dimension="campaign"] tfoot');
       assert.match(page.url(), /[?&]channel=Email(&|$)/);
       const email = (await (
-        await clientFor(s).api(
+        await clientFor(suite.s).api(
           '/api/reports/performance?groupBy=campaign&filter=channel:Email&from=2026-03-04&to=2026-03-05',
         )
       ).json()) as { totals: Record<string, number | null>; rows: Record<string, unknown>[] };

@@ -4,40 +4,17 @@
 // the page's own toggle (first touch by, group by, step) is in the URL, and the Export CSV link answers
 // the API's CSV. Data arrives through the ingestion routes and the CRM import (funnel-world.ts).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshots, signedInPage } from '../test-helpers/browser.js';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { apiJson, apiText, linkedCsv } from '../test-helpers/dashboard-checks.js';
+import { dashboardSuite, screenshots, signedInPage } from '../test-helpers/browser.js';
 import { funnelWorld } from '../test-helpers/funnel-world.js';
-import { clientFor, startTestServer, type TestServer } from '../test-helpers/server.js';
-import { addUser } from '../test-helpers/users.js';
-import { buildWeb } from '../test-helpers/web-build.js';
 
-let s: TestServer;
-let browser: Browser;
 const OWNER = 'owner@acme.test';
-
-before(async () => {
-  s = await startTestServer({}, { webDir: await buildWeb() });
-  await funnelWorld(s);
-  await addUser(s.store, OWNER, 'owner');
-  browser = await launchBrowser();
+const suite = dashboardSuite({
+  world: funnelWorld,
+  users: [[OWNER, 'owner']],
 });
-
-after(async () => {
-  await browser?.close();
-  await s?.close();
-});
-
-const apiJson = async <T>(path: string): Promise<T> => {
-  const res = await clientFor(s).api(path);
-  assert.equal(res.status, 200, path);
-  return (await res.json()) as T;
-};
-const apiText = async (path: string): Promise<string> => {
-  const res = await clientFor(s).api(path);
-  assert.equal(res.status, 200, path);
-  return res.text();
-};
 
 type Values = Record<string, Record<string, string>>;
 
@@ -62,12 +39,9 @@ const v = (x: number | null | undefined) => (x === null || x === undefined ? '' 
 
 /** The Export CSV link of a table, fetched with the page's cookies, equals the API's CSV. */
 async function csvMatches(page: Page, table: string, apiPath: string) {
-  const href = await page.locator(`.table-box:has(${table}) a.csv`).getAttribute('href');
-  assert.ok(href, 'an Export CSV link');
+  const { href, body } = await linkedCsv(suite.s, page, table);
   assert.match(href, /format=csv/);
-  const res = await page.context().request.get(`${s.base}${href}`);
-  assert.equal(res.status(), 200, href);
-  assert.equal(await res.text(), await apiText(`${apiPath}&format=csv`), `CSV of ${href}`);
+  assert.equal(body, await apiText(suite.s, `${apiPath}&format=csv`), `CSV of ${href}`);
 }
 
 /** Moves the From date in the shell (no reload) and waits for the page to show that range. */
@@ -103,14 +77,17 @@ const funnelExpected = (r: Funnel): Values => {
 };
 
 test('funnel: bars and the table by first touch equal the API; range, by and CSV', async () => {
-  const { context, page, errors } = await signedInPage(browser, s.base, OWNER);
+  const { context, page, errors } = await signedInPage(suite.browser, suite.s.base, OWNER);
   try {
-    const ws = s.workspace.id;
+    const ws = suite.s.workspace.id;
     const table = 'table.report[aria-label^="Funnel by"]';
-    await page.goto(`${s.base}/funnel?workspace=${ws}&from=2026-03-01&to=2026-03-07`);
+    await page.goto(`${suite.s.base}/funnel?workspace=${ws}&from=2026-03-01&to=2026-03-07`);
     await page.getByRole('heading', { level: 1, name: 'Funnel' }).waitFor();
     await page.waitForSelector(`${table}[data-by="channel"] tfoot`);
-    const week = await apiJson<Funnel>('/api/reports/funnel?from=2026-03-01&to=2026-03-07');
+    const week = await apiJson<Funnel>(
+      suite.s,
+      '/api/reports/funnel?from=2026-03-01&to=2026-03-07',
+    );
     assert.deepEqual(week.steps, ['visitor', 'lead', 'mql', 'sql', 'opportunity', 'customer']);
     assert.ok(week.total.counts.customer! > 0 && week.rows.length >= 3);
     assert.deepEqual(await tableValues(page, table), funnelExpected(week));
@@ -133,7 +110,10 @@ test('funnel: bars and the table by first touch equal the API; range, by and CSV
 
     // another range, from the shell's date input: that range's numbers
     await setFrom(page, '2026-02-01', '2026-03-07');
-    const wider = await apiJson<Funnel>('/api/reports/funnel?from=2026-02-01&to=2026-03-07');
+    const wider = await apiJson<Funnel>(
+      suite.s,
+      '/api/reports/funnel?from=2026-02-01&to=2026-03-07',
+    );
     assert.notDeepEqual(wider.total.counts, week.total.counts);
     assert.deepEqual(await tableValues(page, table), funnelExpected(wider));
 
@@ -142,6 +122,7 @@ test('funnel: bars and the table by first touch equal the API; range, by and CSV
     await page.waitForURL(/[?&]by=campaign/);
     await page.waitForSelector(`${table}[data-by="campaign"] tfoot`);
     const byCampaign = await apiJson<Funnel>(
+      suite.s,
       '/api/reports/funnel?from=2026-02-01&to=2026-03-07&by=campaign',
     );
     assert.deepEqual(await tableValues(page, table), funnelExpected(byCampaign));
@@ -189,16 +170,19 @@ const lqExpected = (r: LeadQuality, key: 'channel' | 'campaign'): Values => {
 };
 
 test('lead quality: rates by channel and by campaign, lost reasons, range and CSV', async () => {
-  const { context, page, errors } = await signedInPage(browser, s.base, OWNER);
+  const { context, page, errors } = await signedInPage(suite.browser, suite.s.base, OWNER);
   try {
-    const ws = s.workspace.id;
+    const ws = suite.s.workspace.id;
     const table = 'table.report[aria-label^="Lead quality by"]';
     const reasons = 'table.report[aria-label="Lost reasons"]';
-    await page.goto(`${s.base}/lead-quality?workspace=${ws}&from=2026-03-01&to=2026-03-07`);
+    await page.goto(`${suite.s.base}/lead-quality?workspace=${ws}&from=2026-03-01&to=2026-03-07`);
     await page.getByRole('heading', { level: 1, name: 'Lead quality' }).waitFor();
     await page.waitForSelector(`${table}[data-group-by="channel"] tfoot`);
     const q = 'from=2026-03-01&to=2026-03-07';
-    const week = await apiJson<LeadQuality>(`/api/reports/lead-quality?${q}&groupBy=channel`);
+    const week = await apiJson<LeadQuality>(
+      suite.s,
+      `/api/reports/lead-quality?${q}&groupBy=channel`,
+    );
     assert.ok(week.total.disqualified! > 0 && week.total.lostDeals! > 0);
     assert.deepEqual(await tableValues(page, table), lqExpected(week, 'channel'));
     // each row's lost reasons, as the API lists them
@@ -226,6 +210,7 @@ test('lead quality: rates by channel and by campaign, lost reasons, range and CS
     await page.waitForURL(/[?&]groupBy=campaign/);
     await page.waitForSelector(`${table}[data-group-by="channel,campaign"] tfoot`);
     const camp = await apiJson<LeadQuality>(
+      suite.s,
       `/api/reports/lead-quality?${q}&groupBy=channel,campaign`,
     );
     assert.deepEqual(await tableValues(page, table), lqExpected(camp, 'campaign'));
@@ -241,6 +226,7 @@ test('lead quality: rates by channel and by campaign, lost reasons, range and CS
     // another range: that range's numbers
     await setFrom(page, '2026-03-05', '2026-03-07');
     const late = await apiJson<LeadQuality>(
+      suite.s,
       '/api/reports/lead-quality?from=2026-03-05&to=2026-03-07&groupBy=channel,campaign',
     );
     assert.notEqual(late.total.leads, camp.total.leads);
@@ -281,16 +267,16 @@ const byChannel = (r: SalesCycle, step: string): Values => {
 };
 
 test('sales cycle: medians by step, a step by channel as bars and quantiles, range and CSV', async () => {
-  const { context, page, errors } = await signedInPage(browser, s.base, OWNER);
+  const { context, page, errors } = await signedInPage(suite.browser, suite.s.base, OWNER);
   try {
-    const ws = s.workspace.id;
+    const ws = suite.s.workspace.id;
     const overall = 'table.report[data-table="overall"]';
     const table = 'table.report[data-table="by-channel"]';
-    await page.goto(`${s.base}/sales-cycle?workspace=${ws}&from=2026-03-01&to=2026-03-07`);
+    await page.goto(`${suite.s.base}/sales-cycle?workspace=${ws}&from=2026-03-01&to=2026-03-07`);
     await page.getByRole('heading', { level: 1, name: 'Sales cycle' }).waitFor();
     await page.waitForSelector(`${table}[data-step="touch_to_customer"] tfoot`);
     const q = 'from=2026-03-01&to=2026-03-07';
-    const week = await apiJson<SalesCycle>(`/api/reports/sales-cycle?${q}`);
+    const week = await apiJson<SalesCycle>(suite.s, `/api/reports/sales-cycle?${q}`);
     assert.equal(week.overall.length, 4);
     assert.deepEqual(
       await tableValues(page, overall),
@@ -319,6 +305,7 @@ test('sales cycle: medians by step, a step by channel as bars and quantiles, ran
     // another range: that range's numbers
     await setFrom(page, '2026-03-05', '2026-03-07');
     const late = await apiJson<SalesCycle>(
+      suite.s,
       '/api/reports/sales-cycle?from=2026-03-05&to=2026-03-07',
     );
     assert.notDeepEqual(late.overall, week.overall);
@@ -334,12 +321,12 @@ test('sales cycle: medians by step, a step by channel as bars and quantiles, ran
 });
 
 test('the sales pages say when a workspace has nothing in the range, and what the API refused', async () => {
-  const { context, page, errors } = await signedInPage(browser, s.base, OWNER);
+  const { context, page, errors } = await signedInPage(suite.browser, suite.s.base, OWNER);
   try {
-    const ws = s.workspace.id;
+    const ws = suite.s.workspace.id;
     // a range before any data: each page says so instead of drawing empty charts
     const empty = 'from=2025-01-01&to=2025-01-07';
-    await page.goto(`${s.base}/funnel?workspace=${ws}&${empty}`);
+    await page.goto(`${suite.s.base}/funnel?workspace=${ws}&${empty}`);
     await page.getByText('No visitors were first seen in this range.').waitFor();
     assert.equal(await page.locator('.chart.bars').count(), 0);
     assert.equal(
@@ -348,15 +335,15 @@ test('the sales pages say when a workspace has nothing in the range, and what th
         .getAttribute('data-value'),
       '0',
     );
-    await page.goto(`${s.base}/lead-quality?workspace=${ws}&${empty}`);
+    await page.goto(`${suite.s.base}/lead-quality?workspace=${ws}&${empty}`);
     await page.getByText('No leads entered the funnel in this range.').waitFor();
     await page.getByText('No deals of these leads were lost.').waitFor();
-    await page.goto(`${s.base}/sales-cycle?workspace=${ws}&${empty}`);
+    await page.goto(`${suite.s.base}/sales-cycle?workspace=${ws}&${empty}`);
     await page.getByText('No step of a sales cycle ended in this range.').waitFor();
     assert.equal(await page.locator('.chart.bars').count(), 0);
     // a range the API refuses: its reason, on each page
     for (const name of ['funnel', 'lead-quality', 'sales-cycle']) {
-      await page.goto(`${s.base}/${name}?workspace=${ws}&from=2026-03-07&to=2026-03-01`);
+      await page.goto(`${suite.s.base}/${name}?workspace=${ws}&from=2026-03-07&to=2026-03-01`);
       const alert = page.locator('main [role="alert"]');
       await alert.waitFor();
       assert.match((await alert.textContent()) ?? '', /Could not load this: .*from/, name);

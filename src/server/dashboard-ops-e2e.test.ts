@@ -3,54 +3,17 @@
 // without a reload, with the realtime report's numbers. Health: dashboard-ops-health-e2e.test.ts;
 // goals: dashboard-ops-goals-e2e.test.ts. Data: the dashboard world (its events are months old).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshots, signedInPage } from '../test-helpers/browser.js';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { apiJson, sorted, str, tableRows } from '../test-helpers/dashboard-checks.js';
+import { dashboardSuite, screenshots, signedInPage } from '../test-helpers/browser.js';
 import { dashboardWorld } from '../test-helpers/dashboard-world.js';
-import { clientFor, startTestServer, type TestServer } from '../test-helpers/server.js';
-import { addUser } from '../test-helpers/users.js';
-import { buildWeb } from '../test-helpers/web-build.js';
+import { clientFor } from '../test-helpers/server.js';
 
-let s: TestServer;
-let browser: Browser;
-
-before(async () => {
-  s = await startTestServer({}, { webDir: await buildWeb() });
-  await dashboardWorld(s);
-  await addUser(s.store, 'owner@acme.test', 'owner');
-  browser = await launchBrowser();
+const suite = dashboardSuite({
+  world: dashboardWorld,
+  users: [['owner@acme.test', 'owner']],
 });
-
-after(async () => {
-  await browser?.close();
-  await s?.close();
-});
-
-async function apiJson<T>(path: string): Promise<T> {
-  const res = await clientFor(s).api(path);
-  assert.equal(res.status, 200, path);
-  return (await res.json()) as T;
-}
-
-const str = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));
-
-/** A table's body rows as the page holds them: each listed column's data-value, else its text. */
-function tableRows(page: Page, table: string, cols: string[]) {
-  return page.$$eval(
-    `${table} tbody tr:not(:has(.empty-row))`,
-    (trs, cols) =>
-      trs.map((tr) =>
-        cols.map((c) => {
-          const cell = tr.querySelector(`[data-col="${c}"]`);
-          return cell?.getAttribute('data-value') ?? cell?.textContent ?? '(missing)';
-        }),
-      ),
-    cols,
-  );
-}
-
-const sorted = (rows: string[][]) =>
-  [...rows].sort((a, b) => a.join('|').localeCompare(b.join('|')));
 
 interface Snapshot {
   visitors: number;
@@ -66,9 +29,13 @@ const realtimeKpi = (page: Page, metric: string) =>
   page.locator(`.kpi[data-metric="${metric}"]`).getAttribute('data-value');
 
 test('realtime: events sent during the test appear without a reload, equal to the report', async () => {
-  const { context, page, errors } = await signedInPage(browser, s.base, 'owner@acme.test');
+  const { context, page, errors } = await signedInPage(
+    suite.browser,
+    suite.s.base,
+    'owner@acme.test',
+  );
   try {
-    const ws = s.workspace.id;
+    const ws = suite.s.workspace.id;
     // the side navigation's Operations group leads there without a reload
     await page.getByRole('link', { name: 'Realtime' }).click();
     await page.waitForURL(/\/realtime\?/);
@@ -78,30 +45,30 @@ test('realtime: events sent during the test appear without a reload, equal to th
     await page.getByRole('heading', { name: /Check the install/ }).waitFor();
     // the workspace's own snippet and write key, as GET /api/tracker/snippet gives them (the settings
     // work's route; until it is in the app, a placeholder key and this server's tracker path)
-    const got = await clientFor(s).api('/api/tracker/snippet');
+    const got = await clientFor(suite.s).api('/api/tracker/snippet');
     assert.ok(got.status === 200 || got.status === 404, `snippet: ${got.status}`);
     const snippet =
       got.status === 200
         ? ((await got.json()) as { writeKey: string; html: string })
         : {
             writeKey: 'YOUR_WRITE_KEY',
-            html: `<script defer src="${s.base}/cl.js" data-key="YOUR_WRITE_KEY"></script>`,
+            html: `<script defer src="${suite.s.base}/cl.js" data-key="YOUR_WRITE_KEY"></script>`,
           };
-    if (got.status === 200) assert.equal(snippet.writeKey, s.workspace.writeKey);
+    if (got.status === 200) assert.equal(snippet.writeKey, suite.s.workspace.writeKey);
     await page.waitForSelector(
       `.install-hint[data-snippet="${got.status === 200 ? 'workspace' : 'placeholder'}"]`,
     );
     assert.equal(await page.getByLabel('The snippet').textContent(), snippet.html);
     assert.match(
       (await page.getByLabel('A test event').textContent()) ?? '',
-      new RegExp(`^curl -u ${snippet.writeKey}: .*${s.base}/v1/batch$`, 's'),
+      new RegExp(`^curl -u ${snippet.writeKey}: .*${suite.s.base}/v1/batch$`, 's'),
     );
     await screenshots(page, 'realtime-empty');
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
 
     // a first batch: two visitors' page views (one from a Google ad, one direct) and an event
     const now = () => new Date().toISOString();
-    const { send } = clientFor(s);
+    const { send } = clientFor(suite.s);
     const page1 = 'https://acme.test/pricing?utm_source=google&utm_medium=cpc&utm_campaign=Brand';
     const first = await send([
       {
@@ -132,7 +99,7 @@ test('realtime: events sent during the test appear without a reload, equal to th
     // the hint goes once something arrives
     assert.equal(await page.getByRole('heading', { name: /Check the install/ }).count(), 0);
     // once the sessions are derived, one more event: its snapshot holds the sessions' sources too
-    await s.app.ingest.settle();
+    await suite.s.app.ingest.settle();
     const second = await send([
       {
         type: 'track',
@@ -144,10 +111,10 @@ test('realtime: events sent during the test appear without a reload, equal to th
     ]);
     assert.equal(second.status, 200);
     await page.waitForSelector('.kpi[data-metric="events"][data-value="4"]');
-    await s.app.ingest.settle();
+    await suite.s.app.ingest.settle();
     await page.waitForSelector('table[data-table="sources"] tbody tr[data-row="google"]');
 
-    const api = await apiJson<Snapshot>('/api/reports/realtime');
+    const api = await apiJson<Snapshot>(suite.s, '/api/reports/realtime');
     assert.equal(api.events, 4);
     for (const k of ['visitors', 'events', 'pageViews', 'eventsPerMinute'] as const)
       assert.equal(await realtimeKpi(page, k), String(api[k]), k);

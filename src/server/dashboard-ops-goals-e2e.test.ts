@@ -3,38 +3,20 @@
 // the page's progress and pace equal to the report's, a duplicate target refused naming the field; a
 // viewer and an analyst see the goals read-only. Data: the dashboard world (dashboard-world.ts).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshots, signedInPage } from '../test-helpers/browser.js';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { apiJson, str } from '../test-helpers/dashboard-checks.js';
+import { dashboardSuite, screenshots, signedInPage } from '../test-helpers/browser.js';
 import { dashboardWorld } from '../test-helpers/dashboard-world.js';
-import { clientFor, startTestServer, type TestServer } from '../test-helpers/server.js';
-import { addUser } from '../test-helpers/users.js';
-import { buildWeb } from '../test-helpers/web-build.js';
 
-let s: TestServer;
-let browser: Browser;
-
-before(async () => {
-  s = await startTestServer({}, { webDir: await buildWeb() });
-  await dashboardWorld(s);
-  await addUser(s.store, 'owner@acme.test', 'owner');
-  await addUser(s.store, 'viewer@acme.test', 'viewer');
-  await addUser(s.store, 'analyst@acme.test', 'analyst');
-  browser = await launchBrowser();
+const suite = dashboardSuite({
+  world: dashboardWorld,
+  users: [
+    ['owner@acme.test', 'owner'],
+    ['viewer@acme.test', 'viewer'],
+    ['analyst@acme.test', 'analyst'],
+  ],
 });
-
-after(async () => {
-  await browser?.close();
-  await s?.close();
-});
-
-async function apiJson<T>(path: string): Promise<T> {
-  const res = await clientFor(s).api(path);
-  assert.equal(res.status, 200, path);
-  return (await res.json()) as T;
-}
-
-const str = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));
 
 interface GoalsReport {
   goals: {
@@ -71,11 +53,15 @@ async function sameGoals(page: Page, report: GoalsReport) {
 }
 
 test('goals: an owner sets targets through the form and the report reflects them', async () => {
-  const { context, page, errors } = await signedInPage(browser, s.base, 'owner@acme.test');
+  const { context, page, errors } = await signedInPage(
+    suite.browser,
+    suite.s.base,
+    'owner@acme.test',
+  );
   try {
-    const ws = s.workspace.id;
+    const ws = suite.s.workspace.id;
     const month = new Date().toISOString().slice(0, 7);
-    await page.goto(`${s.base}/goals?workspace=${ws}`);
+    await page.goto(`${suite.s.base}/goals?workspace=${ws}`);
     await page.waitForSelector('.empty-goals');
     const add = page.getByRole('button', { name: 'Add a goal' });
     const goals = [
@@ -92,12 +78,12 @@ test('goals: an owner sets targets through the form and the report reflects them
     await page.getByRole('button', { name: 'Save goals' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved 3 goals.' }).waitFor();
     // the API holds what the form sent, and the goals report of this month shows its target
-    const set = await apiJson<{ goals: unknown[] }>('/api/goals');
+    const set = await apiJson<{ goals: unknown[] }>(suite.s, '/api/goals');
     assert.deepEqual(
       set.goals,
       goals.map((g) => ({ ...g, target: Number(g.target) })),
     );
-    const current = await apiJson<GoalsReport>('/api/reports/goals');
+    const current = await apiJson<GoalsReport>(suite.s, '/api/reports/goals');
     assert.deepEqual(
       current.goals.map((g) => [g.period, g.metric, g.target]),
       [[month, 'leads', 10]],
@@ -109,7 +95,7 @@ test('goals: an owner sets targets through the form and the report reflects them
     await page.getByLabel('Period', { exact: true }).selectOption('2026-03');
     await page.waitForURL(/period=2026-03/);
     await page.waitForSelector('.goal[data-period="2026-03"][data-metric="revenue"]');
-    const march = await apiJson<GoalsReport>('/api/reports/goals?period=2026-03');
+    const march = await apiJson<GoalsReport>(suite.s, '/api/reports/goals?period=2026-03');
     assert.ok(march.goals.every((g) => (g.actual ?? 0) > 0));
     await sameGoals(page, march);
     // the bar's text says it in words
@@ -128,7 +114,7 @@ test('goals: an owner sets targets through the form and the report reflects them
       (await page.getByRole('alert').textContent()) ?? '',
       /Not saved: goals\[1\]\.metric: a second leads goal for 2026-03/,
     );
-    assert.equal((await apiJson<{ goals: unknown[] }>('/api/goals')).goals.length, 3);
+    assert.equal((await apiJson<{ goals: unknown[] }>(suite.s, '/api/goals')).goals.length, 3);
     await page.getByLabel('Metric of goal 2').selectOption('revenue');
     await screenshots(page, 'goals');
     assert.deepEqual(errors, []);
@@ -139,11 +125,14 @@ test('goals: an owner sets targets through the form and the report reflects them
 
 test('goals: a viewer and an analyst see the goals read-only', async () => {
   for (const email of ['viewer@acme.test', 'analyst@acme.test']) {
-    const { context, page, errors } = await signedInPage(browser, s.base, email);
+    const { context, page, errors } = await signedInPage(suite.browser, suite.s.base, email);
     try {
-      await page.goto(`${s.base}/goals?workspace=${s.workspace.id}&period=2026-03`);
+      await page.goto(`${suite.s.base}/goals?workspace=${suite.s.workspace.id}&period=2026-03`);
       await page.waitForSelector('.goal[data-metric="revenue"]');
-      await sameGoals(page, await apiJson<GoalsReport>('/api/reports/goals?period=2026-03'));
+      await sameGoals(
+        page,
+        await apiJson<GoalsReport>(suite.s, '/api/reports/goals?period=2026-03'),
+      );
       await page.waitForSelector('[data-read-only="true"]');
       assert.equal(await page.locator('form.goals-form').count(), 0);
       assert.equal(await page.getByRole('button', { name: 'Save goals' }).count(), 0);

@@ -3,71 +3,26 @@
 // sort apart, another date range moves the tagging table. Data: the dashboard world plus tracking
 // mistakes (ops-world.ts), through the ingestion and import routes.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshots, signedInPage } from '../test-helpers/browser.js';
+import { test } from 'node:test';
+import {
+  apiJson,
+  apiText,
+  linkedCsv,
+  sorted,
+  str,
+  tableRows,
+} from '../test-helpers/dashboard-checks.js';
+import { dashboardSuite, screenshots, signedInPage } from '../test-helpers/browser.js';
 import { dashboardWorld } from '../test-helpers/dashboard-world.js';
 import { opsWorld } from '../test-helpers/ops-world.js';
-import { clientFor, startTestServer, type TestServer } from '../test-helpers/server.js';
-import { addUser } from '../test-helpers/users.js';
-import { buildWeb } from '../test-helpers/web-build.js';
 
-let s: TestServer;
-let browser: Browser;
-
-before(async () => {
-  s = await startTestServer({}, { webDir: await buildWeb() });
-  await dashboardWorld(s);
-  await opsWorld(s);
-  await addUser(s.store, 'owner@acme.test', 'owner');
-  browser = await launchBrowser();
+const suite = dashboardSuite({
+  world: async (s) => {
+    await dashboardWorld(s);
+    await opsWorld(s);
+  },
+  users: [['owner@acme.test', 'owner']],
 });
-
-after(async () => {
-  await browser?.close();
-  await s?.close();
-});
-
-async function apiJson<T>(path: string): Promise<T> {
-  const res = await clientFor(s).api(path);
-  assert.equal(res.status, 200, path);
-  return (await res.json()) as T;
-}
-
-async function apiText(path: string): Promise<string> {
-  const res = await clientFor(s).api(path);
-  assert.equal(res.status, 200, path);
-  return res.text();
-}
-
-const str = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));
-
-/** A table's body rows as the page holds them: each listed column's data-value, else its text. */
-function tableRows(page: Page, table: string, cols: string[]) {
-  return page.$$eval(
-    `${table} tbody tr:not(:has(.empty-row))`,
-    (trs, cols) =>
-      trs.map((tr) =>
-        cols.map((c) => {
-          const cell = tr.querySelector(`[data-col="${c}"]`);
-          return cell?.getAttribute('data-value') ?? cell?.textContent ?? '(missing)';
-        }),
-      ),
-    cols,
-  );
-}
-
-const sorted = (rows: string[][]) =>
-  [...rows].sort((a, b) => a.join('|').localeCompare(b.join('|')));
-
-/** The CSV behind a table's export link, fetched with the page's own cookies. */
-async function csvOf(page: Page, table: string): Promise<{ href: string; body: string }> {
-  const href = await page.locator(`.table-box:has(${table}) a.csv`).getAttribute('href');
-  assert.ok(href, `${table}: an export link`);
-  const res = await page.context().request.get(`${s.base}${href}`);
-  assert.equal(res.status(), 200);
-  return { href, body: await res.text() };
-}
 
 interface Finding {
   detail: string;
@@ -122,16 +77,23 @@ const taggingExpected = (findings: Finding[]) =>
   );
 
 test('health: both tables equal the reports, each CSV is the API’s, the range moves tagging', async () => {
-  const { context, page, errors } = await signedInPage(browser, s.base, 'owner@acme.test');
+  const { context, page, errors } = await signedInPage(
+    suite.browser,
+    suite.s.base,
+    'owner@acme.test',
+  );
   try {
-    const ws = s.workspace.id;
-    await page.goto(`${s.base}/health?workspace=${ws}&from=2026-02-25&to=2026-03-07`);
+    const ws = suite.s.workspace.id;
+    await page.goto(`${suite.s.base}/health?workspace=${ws}&from=2026-02-25&to=2026-03-07`);
     await page.waitForSelector(`${TAGGING} tbody tr`);
     await page.waitForSelector(`${IDENTITY} tbody tr`);
 
     // tagging health: every finding, with its spend, sessions, what was seen and the fix
     const range = 'from=2026-02-25&to=2026-03-07';
-    const tagging = await apiJson<{ findings: Finding[] }>(`/api/reports/tagging-health?${range}`);
+    const tagging = await apiJson<{ findings: Finding[] }>(
+      suite.s,
+      `/api/reports/tagging-health?${range}`,
+    );
     const checks = new Set(tagging.findings.map((f) => (f as unknown as { check: string }).check));
     for (const c of ['spend_without_sessions', 'sessions_without_spend', 'untagged_landing_page'])
       assert.ok(checks.has(c), c);
@@ -141,7 +103,7 @@ test('health: both tables equal the reports, each CSV is the API’s, the range 
     );
 
     // identity health: the four lists as one table, each row with what it concerns and its fix
-    const identity = await apiJson<Identity>('/api/reports/identity-health');
+    const identity = await apiJson<Identity>(suite.s, '/api/reports/identity-health');
     assert.ok(identity.quarantined.length > 0 && identity.unmatchedCrm.length > 0);
     const identityExpected = [
       ...identity.matchRates.map((m) => [
@@ -179,11 +141,14 @@ test('health: both tables equal the reports, each CSV is the API’s, the range 
     );
 
     // each table's CSV is its report's, asked with the page's session
-    const tCsv = await csvOf(page, TAGGING);
+    const tCsv = await linkedCsv(suite.s, page, TAGGING);
     assert.match(tCsv.href, /^\/api\/reports\/tagging-health\?/);
-    assert.equal(tCsv.body, await apiText(`/api/reports/tagging-health?${range}&format=csv`));
-    const iCsv = await csvOf(page, IDENTITY);
-    assert.equal(iCsv.body, await apiText('/api/reports/identity-health?format=csv'));
+    assert.equal(
+      tCsv.body,
+      await apiText(suite.s, `/api/reports/tagging-health?${range}&format=csv`),
+    );
+    const iCsv = await linkedCsv(suite.s, page, IDENTITY);
+    assert.equal(iCsv.body, await apiText(suite.s, '/api/reports/identity-health?format=csv'));
     assert.match(iCsv.body, /^what,of,count,rate,fix\n/);
     await screenshots(page, 'health');
 
@@ -202,6 +167,7 @@ test('health: both tables equal the reports, each CSV is the API’s, the range 
     await page.getByLabel('To', { exact: true }).dispatchEvent('change');
     await page.waitForURL(/to=2026-03-03/);
     const shorter = await apiJson<{ findings: Finding[] }>(
+      suite.s,
       '/api/reports/tagging-health?from=2026-02-25&to=2026-03-03',
     );
     assert.notDeepEqual(taggingExpected(shorter.findings), taggingExpected(tagging.findings));

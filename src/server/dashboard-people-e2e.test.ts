@@ -6,47 +6,30 @@
 // channel -> campaign -> ad group -> keyword -> "Leads" to the journeys filtered by that path, and a
 // person there opens their timeline, which shows the API's sessions, events and CRM changes.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { test } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
 import { MODELS } from '../../web/src/models.js';
-import { launchBrowser, screenshots, signedInPage } from '../test-helpers/browser.js';
+import { apiText } from '../test-helpers/dashboard-checks.js';
+import { dashboardSuite, screenshots, signedInPage } from '../test-helpers/browser.js';
 import { peopleWorld } from '../test-helpers/people-world.js';
-import { clientFor, startTestServer, type TestServer } from '../test-helpers/server.js';
-import { addUser } from '../test-helpers/users.js';
-import { buildWeb } from '../test-helpers/web-build.js';
+import { clientFor } from '../test-helpers/server.js';
 
-let s: TestServer;
-let browser: Browser;
-
-before(async () => {
-  s = await startTestServer({}, { webDir: await buildWeb() });
-  await peopleWorld(s);
-  await addUser(s.store, 'owner@acme.test', 'owner');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await s?.close();
+const suite = dashboardSuite({
+  world: peopleWorld,
+  users: [['owner@acme.test', 'owner']],
 });
 
 async function apiJson<T>(path: string): Promise<T> {
-  const res = await clientFor(s).api(path);
+  const res = await clientFor(suite.s).api(path);
   assert.equal(res.status, 200, `${path}: ${await res.clone().text()}`);
   return (await res.json()) as T;
-}
-
-async function apiText(path: string): Promise<string> {
-  const res = await clientFor(s).api(path);
-  assert.equal(res.status, 200, path);
-  return res.text();
 }
 
 /** The CSV behind the page's export link, fetched with the page's own cookies. */
 async function csvOf(context: BrowserContext, page: Page, selector = 'a.csv'): Promise<string> {
   const href = await page.locator(selector).first().getAttribute('href');
   assert.ok(href && href.includes('format=csv'), `csv link ${href}`);
-  const res = await context.request.get(`${s.base}${href}`);
+  const res = await context.request.get(`${suite.s.base}${href}`);
   assert.equal(res.status(), 200);
   return res.text();
 }
@@ -90,10 +73,16 @@ test(
   'model comparison: bars and table equal the API under every model, by dimension and range; notes; CSV',
   { timeout: 60_000 },
   async () => {
-    const { context, page, errors } = await signedInPage(browser, s.base, 'owner@acme.test');
+    const { context, page, errors } = await signedInPage(
+      suite.browser,
+      suite.s.base,
+      'owner@acme.test',
+    );
     try {
-      const ws = s.workspace.id;
-      await page.goto(`${s.base}/model-comparison?workspace=${ws}&from=2026-03-01&to=2026-03-07`);
+      const ws = suite.s.workspace.id;
+      await page.goto(
+        `${suite.s.base}/model-comparison?workspace=${ws}&from=2026-03-01&to=2026-03-07`,
+      );
       const api = await apiJson<Comparison>(
         '/api/reports/model-comparison?groupBy=channel&from=2026-03-01&to=2026-03-07',
       );
@@ -150,6 +139,7 @@ test(
       assert.equal(
         await csvOf(context, page),
         await apiText(
+          suite.s,
           '/api/reports/model-comparison?groupBy=channel&from=2026-03-01&to=2026-03-07&format=csv',
         ),
       );
@@ -222,17 +212,21 @@ test(
   'journeys: the list is the API’s, search and milestone narrow it, CSV; drill from channels to a person’s timeline',
   { timeout: 80_000 },
   async () => {
-    const { context, page, errors } = await signedInPage(browser, s.base, 'owner@acme.test');
+    const { context, page, errors } = await signedInPage(
+      suite.browser,
+      suite.s.base,
+      'owner@acme.test',
+    );
     try {
-      const ws = s.workspace.id;
+      const ws = suite.s.workspace.id;
       const range = 'from=2026-03-01&to=2026-03-07';
-      await page.goto(`${s.base}/journeys?workspace=${ws}&${range}`);
+      await page.goto(`${suite.s.base}/journeys?workspace=${ws}&${range}`);
       const all = await apiJson<Journeys>(`/api/reports/journeys?${range}&limit=25`);
       assert.ok(all.total >= 5);
       assert.deepEqual(await journeysList(page, all.total), expectedList(all));
       assert.equal(
         await csvOf(context, page),
-        await apiText(`/api/reports/journeys?milestone=lead&${range}&limit=25&format=csv`),
+        await apiText(suite.s, `/api/reports/journeys?milestone=lead&${range}&limit=25&format=csv`),
       );
       await screenshots(page, 'journeys');
 
@@ -254,7 +248,7 @@ test(
       assert.deepEqual(await journeysList(page, 1), expectedList(customers));
 
       // the drill: channels -> Paid Search -> Brand -> ad group 777 -> keyword -> its leads
-      await page.goto(`${s.base}/channels?workspace=${ws}&${range}`);
+      await page.goto(`${suite.s.base}/channels?workspace=${ws}&${range}`);
       await page.waitForSelector('table.report[data-dimension="channel"] tfoot');
       await page.getByRole('link', { name: 'Paid Search', exact: true }).click();
       await page.waitForSelector('table.report[data-dimension="campaign"] tfoot');
@@ -309,7 +303,7 @@ test(
       // p1's timeline holds the CRM side: the deal's changes and the customer's value
       const p1 = (await apiJson<Journeys>(`/api/reports/journeys?${range}&search=p1%40acme`))
         .persons[0]!.personId;
-      await page.goto(`${s.base}/person?workspace=${ws}&id=${encodeURIComponent(p1)}`);
+      await page.goto(`${suite.s.base}/person?workspace=${ws}&id=${encodeURIComponent(p1)}`);
       const j1 = await checkTimeline(page, p1);
       assert.ok(j1.timeline.some((i) => i.kind === 'crm'));
       assert.ok(j1.timeline.some((i) => i.kind === 'milestone' && i.milestone === 'customer'));
@@ -320,7 +314,7 @@ test(
       await screenshots(page, 'person-customer');
 
       // an unknown person: the API's 404 as the page's error
-      await page.goto(`${s.base}/person?workspace=${ws}&id=p_nobody`);
+      await page.goto(`${suite.s.base}/person?workspace=${ws}&id=p_nobody`);
       await page.getByRole('alert').waitFor();
       assert.match((await page.getByRole('alert').textContent()) ?? '', /no person p_nobody/);
       assert.deepEqual(errors, []);

@@ -7,10 +7,10 @@
 // the range and the grouping move them, a refused range shows the API's reason. The Revenue page:
 // dashboard-pipeline-revenue-e2e.test.ts (two files: each under the runner's limit on ClickHouse).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { money } from '../../web/src/format.js';
-import { launchBrowser, screenshots, signedInPage } from '../test-helpers/browser.js';
+import { dashboardSuite, screenshots, signedInPage } from '../test-helpers/browser.js';
 import {
   apiJson,
   kpis,
@@ -20,24 +20,11 @@ import {
   tableValues,
 } from '../test-helpers/dashboard-checks.js';
 import { salesWorld } from '../test-helpers/sales-world.js';
-import { startTestServer, type TestServer } from '../test-helpers/server.js';
-import { addUser } from '../test-helpers/users.js';
-import { buildWeb } from '../test-helpers/web-build.js';
 
-let s: TestServer;
-let browser: Browser;
 const OWNER = 'owner@acme.test';
-
-before(async () => {
-  s = await startTestServer({}, { webDir: await buildWeb() });
-  await salesWorld(s);
-  await addUser(s.store, OWNER, 'owner');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await s?.close();
+const suite = dashboardSuite({
+  world: salesWorld,
+  users: [[OWNER, 'owner']],
 });
 
 interface Opportunities {
@@ -65,7 +52,7 @@ function matrixOf(r: Opportunities, measure: 'value' | 'deals'): Record<string, 
 }
 
 async function samePipeline(page: Page, query: string) {
-  const api = await apiJson<Opportunities>(s, `/api/reports/opportunities?${query}`);
+  const api = await apiJson<Opportunities>(suite.s, `/api/reports/opportunities?${query}`);
   await page.waitForSelector(`.range-note[data-as-of="${api.asOf}"][data-by="${api.by}"]`);
   assert.deepEqual(await kpis(page), {
     value: str(api.total.value),
@@ -78,11 +65,11 @@ async function samePipeline(page: Page, query: string) {
 }
 
 test('pipeline: the stage x first-touch matrices and bars equal the opportunities report; as-of day, by, CSV', async () => {
-  const { context, page, errors } = await signedInPage(browser, s.base, OWNER);
+  const { context, page, errors } = await signedInPage(suite.browser, suite.s.base, OWNER);
   try {
-    const ws = s.workspace.id;
+    const ws = suite.s.workspace.id;
     // the range's last day is the pipeline's day when no as-of day is given
-    await page.goto(`${s.base}/pipeline?workspace=${ws}&from=2026-03-01&to=2026-03-07`);
+    await page.goto(`${suite.s.base}/pipeline?workspace=${ws}&from=2026-03-01&to=2026-03-07`);
     const week = await samePipeline(page, 'asOf=2026-03-07&by=source');
     assert.equal(week.total.deals, 3);
     assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Pipeline');
@@ -102,14 +89,14 @@ test('pipeline: the stage x first-touch matrices and bars equal the opportunitie
     );
     assert.deepEqual(legend.slice(1).sort(), ['google', 'newsletter']);
     await sameCsv(
-      s,
+      suite.s,
       page,
       'table[data-measure="value"]',
       '/api/reports/opportunities',
       'asOf=2026-03-07&by=source',
     );
     await sameCsv(
-      s,
+      suite.s,
       page,
       'table[data-measure="deals"]',
       '/api/reports/opportunities',
@@ -134,7 +121,7 @@ test('pipeline: the stage x first-touch matrices and bars equal the opportunitie
     const byChannel = await samePipeline(page, 'asOf=2026-03-06&by=channel');
     assert.ok(byChannel.rows.some((r) => r.firstTouch === 'Email'));
     await sameCsv(
-      s,
+      suite.s,
       page,
       'table[data-measure="value"]',
       '/api/reports/opportunities',
@@ -172,7 +159,7 @@ interface Subscriptions {
 const MOVEMENTS = ['new_business', 'expansion', 'contraction', 'churn', 'reactivation'];
 
 async function sameSubscriptions(page: Page, query: string) {
-  const api = await apiJson<Subscriptions>(s, `/api/reports/subscriptions?${query}`);
+  const api = await apiJson<Subscriptions>(suite.s, `/api/reports/subscriptions?${query}`);
   await page.waitForSelector(
     `.range-note[data-range="${api.from}..${api.to}"] ~ .table-box table[data-group-by="${api.groupBy.join(',')}"]`,
   );
@@ -217,11 +204,11 @@ async function sameSubscriptions(page: Page, query: string) {
 }
 
 test('subscriptions: MRR, ARR, movements, churn and LTV by first touch equal the report; range, grouping, CSV', async () => {
-  const { context, page, errors } = await signedInPage(browser, s.base, OWNER);
+  const { context, page, errors } = await signedInPage(suite.browser, suite.s.base, OWNER);
   try {
-    const ws = s.workspace.id;
+    const ws = suite.s.workspace.id;
     // the range's days give the report's months
-    await page.goto(`${s.base}/subscriptions?workspace=${ws}&from=2026-03-01&to=2026-06-30`);
+    await page.goto(`${suite.s.base}/subscriptions?workspace=${ws}&from=2026-03-01&to=2026-06-30`);
     const spring = await sameSubscriptions(page, 'from=2026-03&to=2026-06');
     assert.equal(spring.total.mrr, 180);
     assert.equal(spring.rows.length, 3);
@@ -231,7 +218,7 @@ test('subscriptions: MRR, ARR, movements, churn and LTV by first touch equal the
       money(180, 'USD'),
     );
     await sameCsv(
-      s,
+      suite.s,
       page,
       'table[data-group-by]',
       '/api/reports/subscriptions',
@@ -250,18 +237,18 @@ test('subscriptions: MRR, ARR, movements, churn and LTV by first touch equal the
     await page.waitForURL(/groupBy=channel/);
     await sameSubscriptions(page, 'from=2026-03&to=2026-04&groupBy=channel');
     await sameCsv(
-      s,
+      suite.s,
       page,
       'table[data-group-by]',
       '/api/reports/subscriptions',
       'from=2026-03&to=2026-04&groupBy=channel',
     );
     // a range the report refuses: the API's reason, as an alert
-    await page.goto(`${s.base}/subscriptions?workspace=${ws}&from=2026-06-01&to=2026-03-31`);
+    await page.goto(`${suite.s.base}/subscriptions?workspace=${ws}&from=2026-06-01&to=2026-03-31`);
     await page.getByRole('alert').waitFor();
     assert.match((await page.getByRole('alert').textContent()) ?? '', /must not be before from/);
     // months before any customer: the empty table
-    await page.goto(`${s.base}/subscriptions?workspace=${ws}&from=2025-01-01&to=2025-02-28`);
+    await page.goto(`${suite.s.base}/subscriptions?workspace=${ws}&from=2025-01-01&to=2025-02-28`);
     await page.getByText('No Stripe customers in these months.').waitFor();
     assert.deepEqual(errors, []);
   } finally {

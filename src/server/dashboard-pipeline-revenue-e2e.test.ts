@@ -4,9 +4,9 @@
 // lines per day and bars per week or month name the first-touch values, each table's CSV link fetched
 // with the page's cookies is the API's own CSV. Pipeline and Subscriptions: dashboard-pipeline-e2e.test.ts.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshots, signedInPage } from '../test-helpers/browser.js';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { dashboardSuite, screenshots, signedInPage } from '../test-helpers/browser.js';
 import {
   apiJson,
   kpis,
@@ -16,24 +16,11 @@ import {
   tableValues,
 } from '../test-helpers/dashboard-checks.js';
 import { salesWorld } from '../test-helpers/sales-world.js';
-import { startTestServer, type TestServer } from '../test-helpers/server.js';
-import { addUser } from '../test-helpers/users.js';
-import { buildWeb } from '../test-helpers/web-build.js';
 
-let s: TestServer;
-let browser: Browser;
 const OWNER = 'owner@acme.test';
-
-before(async () => {
-  s = await startTestServer({}, { webDir: await buildWeb() });
-  await salesWorld(s);
-  await addUser(s.store, OWNER, 'owner');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await s?.close();
+const suite = dashboardSuite({
+  world: salesWorld,
+  users: [[OWNER, 'owner']],
 });
 
 interface RevenueSeries {
@@ -56,10 +43,13 @@ interface RevenueCohorts {
 
 async function sameRevenue(page: Page, query: string, interval: string, by: string) {
   const series = await apiJson<RevenueSeries>(
-    s,
+    suite.s,
     `/api/reports/revenue?${query}&view=series&interval=${interval}&by=${by}`,
   );
-  const cohorts = await apiJson<RevenueCohorts>(s, `/api/reports/revenue?${query}&view=cohorts`);
+  const cohorts = await apiJson<RevenueCohorts>(
+    suite.s,
+    `/api/reports/revenue?${query}&view=cohorts`,
+  );
   await page.waitForSelector(`.range-note[data-range="${series.from}..${series.to}"]`);
   await page.waitForSelector('table[data-view="cohorts"]');
   assert.deepEqual(await kpis(page), {
@@ -112,10 +102,10 @@ async function sameRevenue(page: Page, query: string, interval: string, by: stri
 }
 
 test('revenue: by first touch over time and by cohort equal the revenue report; range, basis, CSV', async () => {
-  const { context, page, errors } = await signedInPage(browser, s.base, OWNER);
+  const { context, page, errors } = await signedInPage(suite.browser, suite.s.base, OWNER);
   try {
-    const ws = s.workspace.id;
-    await page.goto(`${s.base}/revenue?workspace=${ws}&from=2026-03-01&to=2026-03-07`);
+    const ws = suite.s.workspace.id;
+    await page.goto(`${suite.s.base}/revenue?workspace=${ws}&from=2026-03-01&to=2026-03-07`);
     const week = await sameRevenue(
       page,
       'from=2026-03-01&to=2026-03-07&basis=deals',
@@ -131,14 +121,14 @@ test('revenue: by first touch over time and by cohort equal the revenue report; 
     );
     assert.deepEqual(legend.slice(1), ['google']);
     await sameCsv(
-      s,
+      suite.s,
       page,
       'table[data-view="series"]',
       '/api/reports/revenue',
       'from=2026-03-01&to=2026-03-07&basis=deals&view=series&interval=week&by=source',
     );
     await sameCsv(
-      s,
+      suite.s,
       page,
       'table[data-view="cohorts"]',
       '/api/reports/revenue',
@@ -160,7 +150,7 @@ test('revenue: by first touch over time and by cohort equal the revenue report; 
 
     // customers (CRM and Stripe) by month over three months, by channel
     await page.goto(
-      `${s.base}/revenue?workspace=${ws}&from=2026-03-01&to=2026-05-31&interval=month&by=channel`,
+      `${suite.s.base}/revenue?workspace=${ws}&from=2026-03-01&to=2026-05-31&interval=month&by=channel`,
     );
     assert.equal(await page.getByLabel('Interval', { exact: true }).inputValue(), 'month');
     await page.getByLabel('Closed as', { exact: true }).selectOption('customers');
@@ -173,7 +163,7 @@ test('revenue: by first touch over time and by cohort equal the revenue report; 
     );
     assert.notEqual(customers.series.total.revenue, week.series.total.revenue);
     await sameCsv(
-      s,
+      suite.s,
       page,
       'table[data-view="series"]',
       '/api/reports/revenue',

@@ -5,29 +5,19 @@
 // a connector's "Sync now" with its status. A viewer finds every section without an enabled edit
 // control, and the server refuses their write. Channel rules: dashboard-settings-e2e.test.ts.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, screenshots, signedInPage } from '../test-helpers/browser.js';
+import { test } from 'node:test';
+import { dashboardSuite, screenshots, signedInPage } from '../test-helpers/browser.js';
 import { dashboardWorld } from '../test-helpers/dashboard-world.js';
-import { clientFor, startTestServer, type TestServer } from '../test-helpers/server.js';
-import { addUser, TEST_PASSWORD } from '../test-helpers/users.js';
-import { buildWeb } from '../test-helpers/web-build.js';
+import { clientFor } from '../test-helpers/server.js';
+import { TEST_PASSWORD } from '../test-helpers/users.js';
 
-let s: TestServer;
-let browser: Browser;
-
-before(async () => {
-  s = await startTestServer({}, { webDir: await buildWeb() });
-  await dashboardWorld(s);
-  await addUser(s.store, 'owner@acme.test', 'owner');
-  await addUser(s.store, 'viewer@acme.test', 'viewer');
-  await addUser(s.store, 'analyst@acme.test', 'analyst', s.workspace.id);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await s?.close();
+const suite = dashboardSuite({
+  world: dashboardWorld,
+  users: [
+    ['owner@acme.test', 'owner'],
+    ['viewer@acme.test', 'viewer'],
+    ['analyst@acme.test', 'analyst', (s) => s.workspace.id],
+  ],
 });
 
 interface Rule {
@@ -35,17 +25,22 @@ interface Rule {
   channel: string;
   when: unknown;
 }
-const api = (path: string, init?: RequestInit) => clientFor(s).api(path, init);
+const api = (path: string, init?: RequestInit) => clientFor(suite.s).api(path, init);
 const rulesNow = async () =>
   ((await (await api('/api/channels/rules')).json()) as { custom: unknown; rules: Rule[] }).rules;
 
-const settings = (tab: string) => `${s.base}/settings?workspace=${s.workspace.id}&tab=${tab}`;
+const settings = (tab: string) =>
+  `${suite.s.base}/settings?workspace=${suite.s.workspace.id}&tab=${tab}`;
 
 test(
   'keys: create (shown once, works) and revoke; members and invitation; funnel; attribution; snippet; connectors',
   { timeout: 80_000 },
   async () => {
-    const { context, page, errors } = await signedInPage(browser, s.base, 'owner@acme.test');
+    const { context, page, errors } = await signedInPage(
+      suite.browser,
+      suite.s.base,
+      'owner@acme.test',
+    );
     try {
       await page.goto(settings('access'));
       await page.getByLabel('Key name').fill('ci-bot');
@@ -54,7 +49,9 @@ test(
       const secret = await page.getByLabel('New key').inputValue();
       assert.ok(secret.length > 20);
       const withKey = (key: string) =>
-        fetch(`${s.base}/api/channels/rules`, { headers: { authorization: `Bearer ${key}` } });
+        fetch(`${suite.s.base}/api/channels/rules`, {
+          headers: { authorization: `Bearer ${key}` },
+        });
       assert.equal((await withKey(secret)).status, 200);
       await page.waitForSelector('tr[data-key-name="ci-bot"]');
       const listed = (await (await api('/api/keys')).json()) as {
@@ -72,7 +69,7 @@ test(
         const r = await fetch(`/api/members?workspace=${ws}`);
         const m = (await r.json()) as { members: { email: string; role: string }[] };
         return m.members.find((x) => x.email === 'analyst@acme.test')?.role === 'viewer';
-      }, s.workspace.id);
+      }, suite.s.workspace.id);
       // an invitation link
       await page.getByLabel('Invite e-mail').fill('new@acme.test');
       await page.getByRole('button', { name: 'Make invitation link' }).click();
@@ -80,7 +77,7 @@ test(
       assert.match(link, /\/login\?invitation=/);
       await screenshots(page, 'settings-access');
       // the link, opened signed out: a password, and the new member is in
-      const invited = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+      const invited = await suite.browser.newContext({ viewport: { width: 1280, height: 720 } });
       try {
         const p2 = await invited.newPage();
         await p2.goto(link);
@@ -136,9 +133,9 @@ test(
       // the snippet: this workspace's write key in the tag
       await page.goto(settings('snippet'));
       const tag = await page.locator('textarea.snippet-html').inputValue();
-      assert.equal(await page.locator('input.write-key').inputValue(), s.workspace.writeKey);
-      assert.ok(tag.includes(`data-key="${s.workspace.writeKey}"`));
-      assert.ok(tag.includes(`src="${s.base}/cl.js"`), tag);
+      assert.equal(await page.locator('input.write-key').inputValue(), suite.s.workspace.writeKey);
+      assert.ok(tag.includes(`data-key="${suite.s.workspace.writeKey}"`));
+      assert.ok(tag.includes(`src="${suite.s.base}/cl.js"`), tag);
       await screenshots(page, 'settings-snippet');
 
       // connectors: none yet, then the one set shows with a sync button
@@ -180,7 +177,11 @@ test(
   'a viewer finds settings read-only, and the server refuses their write',
   { timeout: 60_000 },
   async () => {
-    const { context, page, errors } = await signedInPage(browser, s.base, 'viewer@acme.test');
+    const { context, page, errors } = await signedInPage(
+      suite.browser,
+      suite.s.base,
+      'viewer@acme.test',
+    );
     try {
       /** Edit controls in the section shown (tabs are links; copying the snippet changes nothing). */
       const enabledControls = () =>
@@ -214,7 +215,7 @@ test(
           body: 'null',
         });
         return { status: res.status, body: await res.text() };
-      }, s.workspace.id);
+      }, suite.s.workspace.id);
       assert.equal(status.status, 403);
       assert.match(status.body, /"forbidden".*needs the admin role/);
       assert.deepEqual(errors, []);

@@ -4,27 +4,15 @@
 // keyboard and saves the new order. The other tabs, and a viewer's read-only settings:
 // dashboard-settings-access-e2e.test.ts. Data arrives through the real routes (dashboard-world.ts).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshots, signedInPage } from '../test-helpers/browser.js';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { dashboardSuite, screenshots, signedInPage } from '../test-helpers/browser.js';
 import { dashboardWorld } from '../test-helpers/dashboard-world.js';
-import { clientFor, startTestServer, type TestServer } from '../test-helpers/server.js';
-import { addUser } from '../test-helpers/users.js';
-import { buildWeb } from '../test-helpers/web-build.js';
+import { clientFor } from '../test-helpers/server.js';
 
-let s: TestServer;
-let browser: Browser;
-
-before(async () => {
-  s = await startTestServer({}, { webDir: await buildWeb() });
-  await dashboardWorld(s);
-  await addUser(s.store, 'owner@acme.test', 'owner');
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await s?.close();
+const suite = dashboardSuite({
+  world: dashboardWorld,
+  users: [['owner@acme.test', 'owner']],
 });
 
 interface Rule {
@@ -37,7 +25,7 @@ interface Preview {
   moves: { from: string; to: string; sessions: number }[];
 }
 
-const api = (path: string, init?: RequestInit) => clientFor(s).api(path, init);
+const api = (path: string, init?: RequestInit) => clientFor(suite.s).api(path, init);
 const rulesNow = async () =>
   ((await (await api('/api/channels/rules')).json()) as { custom: unknown; rules: Rule[] }).rules;
 /** The preview API's answer for these rules: its moves (from, to, sessions) and how many move. */
@@ -68,13 +56,18 @@ const shownMoves = (page: Page) =>
     })),
   );
 
-const settings = (tab: string) => `${s.base}/settings?workspace=${s.workspace.id}&tab=${tab}`;
+const settings = (tab: string) =>
+  `${suite.s.base}/settings?workspace=${suite.s.workspace.id}&tab=${tab}`;
 
 test(
   'channel rules: edit, preview equals the preview API, save; reorder by keyboard and save',
   { timeout: 80_000 },
   async () => {
-    const { context, page, errors } = await signedInPage(browser, s.base, 'owner@acme.test');
+    const { context, page, errors } = await signedInPage(
+      suite.browser,
+      suite.s.base,
+      'owner@acme.test',
+    );
     try {
       await page.goto(settings('channels'));
       await page.waitForSelector('.rules li[data-rule="email"]');
@@ -116,7 +109,10 @@ test(
       );
       // the stored sessions moved as previewed
       const byChannel = Object.fromEntries(
-        (await s.store.sessionsByChannel(s.workspace.id)).map((c) => [c.channel, c.sessions]),
+        (await suite.s.store.sessionsByChannel(suite.s.workspace.id)).map((c) => [
+          c.channel,
+          c.sessions,
+        ]),
       );
       assert.equal(
         byChannel.Newsletter,

@@ -1,11 +1,16 @@
 // Real Chromium for the dashboard's browser tests (Debian's chromium driven by playwright-core): launch
 // it, sign a user in through the sign-in form, and write screenshots of a page at a laptop's and a
-// desktop's size as artifacts for a person to look at (artifacts/, ignored by git).
+// desktop's size as artifacts for a person to look at (artifacts/, ignored by git); and the setup
+// every dashboard browser test file shares (dashboardSuite).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { TEST_PASSWORD } from './users.js';
+import type { Role } from '../store/types.js';
+import { startTestServer, type TestServer } from './server.js';
+import { addUser, TEST_PASSWORD } from './users.js';
+import { buildWeb } from './web-build.js';
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
@@ -48,4 +53,34 @@ export async function screenshots(page: Page, name: string): Promise<void> {
     await page.screenshot({ path: join(ARTIFACTS, `dashboard-${name}-${width}x${height}.png`) });
   }
   await page.setViewportSize({ width: 1280, height: 720 });
+}
+
+/** A dashboard browser test file's server and Chromium, set by `before` (dashboardSuite). */
+export interface DashboardSuite {
+  s: TestServer;
+  browser: Browser;
+}
+
+/**
+ * The setup every dashboard browser test file shares: node:test `before` starts a test server serving
+ * the built dashboard, puts `world` in, adds `users` ([email, role] or [email, role, workspaceId]) and
+ * launches Chromium; `after` closes both. The returned object's fields are set before any test runs.
+ */
+export function dashboardSuite(opts: {
+  world: (s: TestServer) => Promise<unknown>;
+  users: readonly (readonly [string, Role] | readonly [string, Role, (s: TestServer) => string])[];
+}): DashboardSuite {
+  const suite = {} as DashboardSuite;
+  before(async () => {
+    suite.s = await startTestServer({}, { webDir: await buildWeb() });
+    await opts.world(suite.s);
+    for (const [email, role, workspace] of opts.users)
+      await addUser(suite.s.store, email, role, workspace?.(suite.s));
+    suite.browser = await launchBrowser();
+  });
+  after(async () => {
+    await suite.browser?.close();
+    await suite.s?.close();
+  });
+  return suite;
 }

@@ -11,6 +11,12 @@ export async function apiJson<T>(s: TestServer, path: string): Promise<T> {
   return (await res.json()) as T;
 }
 
+export async function apiText(s: TestServer, path: string): Promise<string> {
+  const res = await clientFor(s).api(path);
+  assert.equal(res.status, 200, path);
+  return res.text();
+}
+
 export const str = (v: number | null | undefined) =>
   v === null || v === undefined ? '' : String(v);
 
@@ -29,6 +35,25 @@ export function tableValues(page: Page, table: string): Promise<Record<string, s
 /** Only the named columns of tableValues. */
 export const onlyCols = (v: Record<string, string>, cols: string[]) =>
   Object.fromEntries(Object.entries(v).filter(([k]) => cols.includes(k.split('|')[1]!)));
+
+/** A table's body rows as the page holds them: each listed column's data-value, else its text. */
+export function tableRows(page: Page, table: string, cols: string[]) {
+  return page.$$eval(
+    `${table} tbody tr:not(:has(.empty-row))`,
+    (trs, cols) =>
+      trs.map((tr) =>
+        cols.map((c) => {
+          const cell = tr.querySelector(`[data-col="${c}"]`);
+          return cell?.getAttribute('data-value') ?? cell?.textContent ?? '(missing)';
+        }),
+      ),
+    cols,
+  );
+}
+
+/** Rows in a fixed order (to compare sets of rows). */
+export const sorted = (rows: string[][]) =>
+  [...rows].sort((a, b) => a.join('|').localeCompare(b.join('|')));
 
 export const kpis = (page: Page) =>
   page.$$eval('.kpi', (els) =>
@@ -61,4 +86,17 @@ export async function sameCsv(
   const body = await got.text();
   assert.equal(body, await api.text());
   assert.ok(body.split('\n').length > 2, 'the CSV has rows');
+}
+
+/** The CSV behind the "Export CSV" link of the table box holding `table`, fetched with the page's session. */
+export async function linkedCsv(
+  s: TestServer,
+  page: Page,
+  table: string,
+): Promise<{ href: string; body: string }> {
+  const href = await page.locator(`.table-box:has(${table}) a.csv`).getAttribute('href');
+  assert.ok(href, `${table}: an Export CSV link`);
+  const res = await page.context().request.get(`${s.base}${href}`);
+  assert.equal(res.status(), 200, href);
+  return { href, body: await res.text() };
 }
