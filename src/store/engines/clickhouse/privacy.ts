@@ -31,6 +31,7 @@ export { completeErasure, listErasures } from './audit-logs.js';
 export const JSON_COLUMNS: Readonly<Partial<Record<PersonTableName, readonly string[]>>> = {
   events: ['properties', 'traits', 'context', 'campaign'],
   sessions: ['click_ids', 'ad_ids'],
+  report_sessions: ['click_ids', 'ad_ids'],
   identity_quarantine: ['sources'],
   identity_changes: ['others'],
 };
