@@ -11,6 +11,9 @@ export function UrlSelect(props: {
   options: readonly { value: string; label: string }[];
   /** Keys to clear with a change (a sort on columns the new view may not have). */
   clear?: readonly string[];
+  disabled?: boolean;
+  /** The id of a note saying why the select is as it is (e.g. disabled). */
+  describedBy?: string | undefined;
 }) {
   const first = props.options[0]?.value;
   return (
@@ -20,6 +23,8 @@ export function UrlSelect(props: {
         name={props.name}
         aria-label={props.label}
         value={props.value}
+        disabled={props.disabled}
+        aria-describedby={props.describedBy}
         onChange={(e) => {
           const v = (e.target as HTMLSelectElement).value;
           const cleared = Object.fromEntries((props.clear ?? []).map((k) => [k, null]));

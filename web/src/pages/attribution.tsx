@@ -6,9 +6,9 @@ import { useMemo } from 'preact/hooks';
 import { BarChart, PALETTE } from '../components/bar-chart';
 import { DataTable, type Column, type Row } from '../components/data-table';
 import { Status } from '../components/status';
+import { UrlSelect } from '../components/url-select';
 import { CREDIT_DIMENSIONS, dayAfter } from '../credit-dimensions';
 import { count } from '../format';
-import { navigate, withQuery } from '../location';
 import { modelLabel } from '../models';
 import type { PageProps } from '../routes';
 import { useApi } from '../use-api';
@@ -93,30 +93,15 @@ export default function AttributionPage(props: PageProps) {
     <main class="attribution">
       <h1>Attribution</h1>
       <form class="page-controls" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          <span>Group by</span>
-          <select
-            name="dimension"
-            value={dim}
-            disabled={computed}
-            aria-describedby={computed ? 'dimension-note' : undefined}
-            onChange={(e) =>
-              navigate(
-                withQuery({
-                  dimension: (e.target as HTMLSelectElement).value,
-                  sort: null,
-                  dir: null,
-                }),
-              )
-            }
-          >
-            {CREDIT_DIMENSIONS.map((d) => (
-              <option key={d.name} value={d.name}>
-                {d.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <UrlSelect
+          label="Group by"
+          name="dimension"
+          value={dim}
+          options={CREDIT_DIMENSIONS.map((d) => ({ value: d.name, label: d.label }))}
+          clear={['sort', 'dir']}
+          disabled={computed}
+          describedBy={computed ? 'dimension-note' : undefined}
+        />
         {computed && (
           <p id="dimension-note" class="note">
             A milestone or lookback of this view only is computed per request, by channel. Save them

@@ -7,8 +7,8 @@ import { useMemo } from 'preact/hooks';
 import { BarChart, PALETTE, type BarSeries } from '../components/bar-chart';
 import { DataTable, type Column, type Row } from '../components/data-table';
 import { Status } from '../components/status';
+import { UrlSelect } from '../components/url-select';
 import { count } from '../format';
-import { navigate, withQuery } from '../location';
 import { MODELS, modelLabel } from '../models';
 import type { PageProps } from '../routes';
 import { useApi } from '../use-api';
@@ -129,28 +129,13 @@ export default function ModelComparisonPage(props: PageProps) {
     <main class="model-comparison">
       <h1>Model comparison</h1>
       <form class="page-controls" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          <span>Compare by</span>
-          <select
-            name="dimension"
-            value={dim}
-            onChange={(e) =>
-              navigate(
-                withQuery({
-                  dimension: (e.target as HTMLSelectElement).value,
-                  sort: null,
-                  dir: null,
-                }),
-              )
-            }
-          >
-            {DIMENSIONS.map((d) => (
-              <option key={d.name} value={d.name}>
-                {d.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <UrlSelect
+          label="Compare by"
+          name="dimension"
+          value={dim}
+          options={DIMENSIONS.map((d) => ({ value: d.name, label: d.label }))}
+          clear={['sort', 'dir']}
+        />
       </form>
       <Status of={result} />
       {report && view && (
