@@ -40,15 +40,22 @@ export const PAGES: Record<string, PageDef> = {
     controls: ['model'],
     load: () => import('./pages/channels'),
   },
-  funnel: { title: 'Funnel', group: 'Sales', load: () => import('./pages/funnel') },
+  funnel: {
+    title: 'Funnel',
+    group: 'Sales',
+    controls: ['compare'],
+    load: () => import('./pages/funnel'),
+  },
   'lead-quality': {
     title: 'Lead quality',
     group: 'Sales',
+    controls: ['compare'],
     load: () => import('./pages/lead-quality'),
   },
   'sales-cycle': {
     title: 'Sales cycle',
     group: 'Sales',
+    controls: ['compare'],
     load: () => import('./pages/sales-cycle'),
   },
   'model-comparison': {
@@ -84,7 +91,14 @@ export const PAGES: Record<string, PageDef> = {
     load: () => import('./pages/settings'),
   },
   pipeline: { title: 'Pipeline', group: 'Sales', load: () => import('./pages/pipeline') },
-  revenue: { title: 'Revenue', group: 'Sales', load: () => import('./pages/revenue') },
+  // Pipeline (as of a day) and Subscriptions (months) take no comparison period: their APIs refuse
+  // `compare`, so the control is not shown there.
+  revenue: {
+    title: 'Revenue',
+    group: 'Sales',
+    controls: ['compare'],
+    load: () => import('./pages/revenue'),
+  },
   subscriptions: {
     title: 'Subscriptions',
     group: 'Sales',
