@@ -1,5 +1,5 @@
 // A KPI card: a headline figure and, when the report has a comparison period, its change against it
-// (green when good news, red when bad) and that period's own figure. The Overview's cards and the sales
+// (green when good news, red when bad), with that period's own figure and days where given. The Overview's cards and the sales
 // pages' totals (Funnel, Lead quality, Sales cycle, Revenue) are all this one card.
 import type { ComponentChildren } from 'preact';
 import { change } from '../format';
@@ -21,7 +21,7 @@ export interface KpiProps {
    * report has no comparison period: the card then leaves the line out.
    */
   change?: number | null;
-  /** The comparison period's figure, as shown, and its days (left out when not given). */
+  /** The comparison period's figure, as shown, and its days (else the line says "previous period"). */
   previous?: { value: number | null; text: string; from: string; to: string };
   /** When a rise is bad news (costs, days, losses). */
   lowerIsBetter?: boolean;
@@ -53,16 +53,17 @@ export function Kpi(props: KpiProps) {
       {delta !== undefined && (
         <p class={`delta ${tone}`} data-change={delta ?? ''}>
           {change(delta)}
-          <span class="vs"> vs previous period</span>
-        </p>
-      )}
-      {props.previous && (
-        <p
-          class="previous"
-          data-previous={props.previous.value ?? ''}
-          title={`${props.previous.from} to ${props.previous.to}`}
-        >
-          {props.previous.text} in {props.previous.from} to {props.previous.to}
+          {props.previous ? (
+            <span class="vs">
+              {' vs '}
+              <span class="previous" data-previous={props.previous.value ?? ''}>
+                {props.previous.text}
+              </span>{' '}
+              in {props.previous.from} to {props.previous.to}
+            </span>
+          ) : (
+            <span class="vs"> vs previous period</span>
+          )}
         </p>
       )}
       {props.children}
