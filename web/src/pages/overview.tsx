@@ -2,7 +2,7 @@
 // change against the previous period, and spend against revenue over time. One request:
 // GET /api/reports/overview (docs/reports.md, "overview").
 import { useMemo } from 'preact/hooks';
-import { Kpi, relative } from '../components/kpi';
+import { Kpi, against } from '../components/kpi';
 import { Sparkline } from '../components/sparkline';
 import { Status } from '../components/status';
 import { TimeChart, type Series } from '../components/time-chart';
@@ -60,19 +60,25 @@ function KpiCard(props: { card: Card; report: Overview }) {
   const { card, report } = props;
   const value = card.value(report.totals);
   // the API's own change where it gives one; CAC's is derived the same way, (now - before) / before
-  const delta =
+  const given =
     report.change && card.key in report.change
       ? report.change[card.key as keyof Metrics]
-      : report.previous
-        ? relative(value, card.value(report.previous))
-        : null;
+      : undefined;
+  const before = report.previous ? card.value(report.previous) : undefined;
+  const comparison = against(
+    report.compare,
+    value,
+    before,
+    (v) => card.show(v, report.currency),
+    given,
+  );
   return (
     <Kpi
       metric={card.key}
       label={card.label}
       value={value}
       text={card.show(value, report.currency)}
-      change={delta}
+      {...comparison}
       lowerIsBetter={card.lowerIsBetter}
       timing={`kpi-${card.key}`}
     >
