@@ -219,15 +219,13 @@ export async function compareModels(
   range: { from?: number; to?: number } = {},
 ): Promise<{ milestone: string; models: Record<string, CreditGroup[]> }> {
   const settings = await attributionSettingsFor(store, workspaceId);
-  const models: Record<string, CreditGroup[]> = {};
-  for (const m of storedModelsFor(settings)) {
-    models[m] = await store.creditReport(workspaceId, {
-      model: m,
-      milestone: settings.conversion,
-      groupBy,
-      ...range,
-    });
-  }
+  // every model from one read of the credits, not one query per model
+  const models = await store.creditReports(workspaceId, {
+    models: storedModelsFor(settings),
+    milestone: settings.conversion,
+    groupBy,
+    ...range,
+  });
   return { milestone: settings.conversion, models };
 }
 

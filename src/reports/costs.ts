@@ -98,10 +98,10 @@ export const costs = defineReport({
       pipeline: cents(known('opportunity', x.pipeline)),
       revenue: cents(known('customer', x.revenue)),
     }));
-    const { missingRates } = await store.adCostTotals(workspaceId, {
+    // the (currency, day) pairs alone: no totals query
+    const missingRates = await store.missingAdCostRates(workspaceId, {
       from,
       to,
-      groupBy: [],
       currency: ws.currency,
     });
     return {

@@ -98,6 +98,17 @@ test('leads of March by first-touch channel: qualified, disqualified, deals lost
       { reason: 'price', deals: 2 },
       { reason: 'timing', deals: 1 },
     ]);
+    // the comparison period's read: the same counts, no lost reasons asked for
+    const q = {
+      fromAt: Date.parse('2026-03-01T00:00:00.000Z'),
+      toAt: Date.parse('2026-04-01T00:00:00.000Z'),
+      groupBy: [],
+      disqualifiedStages: ['unqualified'],
+    };
+    const all = await store.leadQuality('w', q);
+    const counts = await store.leadQuality('w', { ...q, lostReasons: false });
+    assert.ok(all.lostReasons.length > 0);
+    assert.deepEqual(counts, { groups: all.groups, lostReasons: [] });
   });
 });
 

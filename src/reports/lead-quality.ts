@@ -94,7 +94,10 @@ export const leadQuality = defineReport({
     for (const r of lostReasons)
       allReasons.set(r.reason, (allReasons.get(r.reason) ?? 0) + r.deals);
     const before = compare
-      ? sumOf((await store.leadQuality(workspaceId, query(compare, []))).groups)
+      ? sumOf(
+          (await store.leadQuality(workspaceId, { ...query(compare, []), lostReasons: false }))
+            .groups,
+        )
       : null;
     return {
       from: range.from,

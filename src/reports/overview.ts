@@ -85,10 +85,10 @@ export const overview = defineReport({
         }),
       ) as Record<keyof OverviewMetrics, number | null>;
     }
-    const { missingRates } = await store.adCostTotals(workspaceId, {
+    // the (currency, day) pairs alone: no totals query
+    const missingRates = await store.missingAdCostRates(workspaceId, {
       from: range.from,
       to: range.to,
-      groupBy: [],
       currency: window.currency,
     });
     return {

@@ -97,10 +97,10 @@ export const performance = defineReport({
     // totals of the rows; visitors counted once over all of them (a light query of visits alone)
     const visitors = await store.performanceVisitors(workspaceId, q);
     const totals = metrics({ key: {}, ...sumOf(raw), visitors }, credited);
-    const { missingRates } = await store.adCostTotals(workspaceId, {
+    // the (currency, day) pairs alone: no totals query
+    const missingRates = await store.missingAdCostRates(workspaceId, {
       from: common.range.from,
       to: common.range.to,
-      groupBy: [],
       currency: window.currency,
     });
     return {

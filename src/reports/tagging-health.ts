@@ -8,6 +8,7 @@ import {
   SESSION_PLATFORMS,
 } from '../derive/channels/paid-platforms.js';
 import type { AdPlatform } from '../store/areas/ad-costs.js';
+import type { CostsRow } from '../store/areas/costs.js';
 import { costMappingRulesFor } from '../derive/cost-mapping-settings.js';
 import { reportRange, Day } from './costs.js';
 import { round2 } from './params.js';
@@ -80,6 +81,28 @@ export function daysText(days: readonly string[]): string {
   return runs.map(([a, b]) => (a === b ? a : `${a} to ${b}`)).join(', ');
 }
 
+/**
+ * Per platform and campaign, its sessions (each session is on one day) and its latest name in the
+ * range (the name of its last day with spend), from the costs report's rows by day.
+ */
+export function campaignsOf(
+  byDay: readonly Pick<CostsRow, 'platform' | 'campaign' | 'date' | 'campaignName' | 'sessions'>[],
+): Map<string, { campaignName: string | null; sessions: number }> {
+  const out = new Map<string, { campaignName: string | null; sessions: number; day: string }>();
+  for (const r of byDay) {
+    const k = `${r.platform}|${r.campaign}`;
+    const was = out.get(k) ?? { campaignName: null, sessions: 0, day: '' };
+    was.sessions += r.sessions;
+    const name = r.campaignName ?? null;
+    if (name !== null && (r.date ?? '') >= was.day) {
+      was.campaignName = name;
+      was.day = r.date ?? '';
+    }
+    out.set(k, was);
+  }
+  return out;
+}
+
 /** A sum of spends, null when any is (spend in a currency with no rate). */
 const addSpend = (a: number | null, b: number | null) => (a === null || b === null ? null : a + b);
 
@@ -100,17 +123,20 @@ export const taggingHealth = defineReport({
       // sessions a mapping rule gives a campaign are matched here too
       rules: await costMappingRulesFor(store, workspaceId),
     };
-    const costs = (groupBy: ('platform' | 'campaign' | 'date')[]) =>
-      store.costsReport(workspaceId, { ...match, groupBy, model: 'linear', milestone: 'lead' });
-    const [byCampaign, byDay, facts, totals] = await Promise.all([
-      costs(['platform', 'campaign']),
-      costs(['platform', 'campaign', 'date']),
+    const [byDay, facts, totals] = await Promise.all([
+      store.costsReport(workspaceId, {
+        ...match,
+        groupBy: ['platform', 'campaign', 'date'],
+        model: 'linear',
+        milestone: 'lead',
+      }),
       store.taggingFacts(workspaceId, { ...match, click: CLICK_ID_PARAMS }),
       store.adCostTotals(workspaceId, { from, to, groupBy: ['platform'], currency: ws.currency }),
     ]);
     const c = ws.currency;
     const findings: TaggingFinding[] = [];
-    const names = new Map(byCampaign.map((r) => [`${r.platform}|${r.campaign}`, r]));
+    // the campaigns' names and sessions from their days: the matching read once, not once per grouping
+    const names = campaignsOf(byDay);
     const nameOf = (platform: string, id: string) =>
       names.get(`${platform}|${id}`)?.campaignName ?? id;
     const spendOn = new Map(byDay.map((r) => [`${r.platform}|${r.campaign}|${r.date}`, r.cost]));

@@ -89,6 +89,11 @@ export interface AdCostsStore {
     workspaceId: string,
     q: { from: string; to: string; groupBy: readonly AdCostGroup[]; currency: string },
   ): Promise<{ rows: AdCostTotal[]; missingRates: { currency: string; date: string }[] }>;
+  /** The (currency, day) pairs of the rows in effect with no rate to `currency`: adCostTotals' list alone. */
+  missingAdCostRates(
+    workspaceId: string,
+    q: { from: string; to: string; currency: string },
+  ): Promise<{ currency: string; date: string }[]>;
   /** Every import, newest first. */
   adCostImports(workspaceId: string): Promise<(AdCostImport & { rows: number })[]>;
 }

@@ -88,6 +88,11 @@ export interface CreditsStore {
     fits?: readonly { model: string; channel: string; score: number }[],
   ): Promise<void>;
   creditReport(workspaceId: string, query: CreditQuery): Promise<CreditGroup[]>;
+  /** creditReport of each of these models, from one read of the credits (every model listed: [] when none). */
+  creditReports(
+    workspaceId: string,
+    query: Omit<CreditQuery, 'model'> & { models: readonly string[] },
+  ): Promise<Record<string, CreditGroup[]>>;
   attributionFits(
     workspaceId: string,
     milestone: string,

@@ -26,6 +26,8 @@ export interface PipelineRange {
 export interface LeadQualityQuery extends PipelineRange {
   /** Lifecycle stages (lower case) that disqualify a lead: rules/disqualified-stages.ts. */
   disqualifiedStages: readonly string[];
+  /** false: the groups' counts alone, no lost reasons (a comparison period's totals need none). */
+  lostReasons?: boolean;
 }
 
 /** The leads who entered the funnel in the range, of one first-touch group. */

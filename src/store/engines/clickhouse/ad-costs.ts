@@ -20,6 +20,7 @@ import {
   staleStagedAdCostImportsSql,
   toAdCostImport,
   toAdCostTotal,
+  toMissingRate,
   toStoredAdCostRow,
 } from '../neutral/ad-costs-queries.js';
 import { fn, p, sql } from '../neutral/sql.js';
@@ -153,15 +154,21 @@ export async function adCostTotals(
   const rows = (await queryNeutral(s.conn, s.database, adCostTotalsSql(workspaceId, q))).map(
     toAdCostTotal(q.groupBy),
   );
-  const missing = await queryNeutral(
-    s.conn,
-    s.database,
-    missingAdCostRatesSql(workspaceId, q.from, q.to, q.currency),
-  );
-  return {
-    rows,
-    missingRates: missing.map((r) => ({ currency: String(r.currency), date: String(r.day) })),
-  };
+  return { rows, missingRates: await missingAdCostRates(s, workspaceId, q) };
+}
+
+export async function missingAdCostRates(
+  s: ChStore,
+  workspaceId: string,
+  q: Parameters<AdCostsStore['missingAdCostRates']>[1],
+): Promise<{ currency: string; date: string }[]> {
+  return (
+    await queryNeutral(
+      s.conn,
+      s.database,
+      missingAdCostRatesSql(workspaceId, q.from, q.to, q.currency),
+    )
+  ).map(toMissingRate);
 }
 
 export async function adCostImports(s: ChStore, workspaceId: string) {

@@ -3,6 +3,7 @@ import type {
   AttributionInputs,
   CreditGroup,
   CreditQuery,
+  CreditsStore,
   CreditRow,
   NonConvertingTouches,
 } from '../../areas/credits.js';
@@ -18,6 +19,8 @@ import { toAttributionInputs, toNonConvertingTouches } from '../neutral/attribut
 import {
   attributionFitsSql,
   creditReportSql,
+  creditReportsSql,
+  toCreditReports,
   creditsOutOfStepSql,
   personCreditsSql,
   toCreditGroup,
@@ -33,6 +36,14 @@ export async function creditReport(s: ChStore, ws: string, q: CreditQuery): Prom
   return (await queryNeutral(s.conn, s.database, creditReportSql(ws, q))).map((r) =>
     toCreditGroup(q, r),
   );
+}
+
+export async function creditReports(
+  s: ChStore,
+  ws: string,
+  q: Parameters<CreditsStore['creditReports']>[1],
+): Promise<Record<string, CreditGroup[]>> {
+  return toCreditReports(q, await queryNeutral(s.conn, s.database, creditReportsSql(ws, q)));
 }
 
 export async function attributionFits(

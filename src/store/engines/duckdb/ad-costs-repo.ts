@@ -20,6 +20,7 @@ import {
   staleStagedAdCostImportsSql,
   toAdCostImport,
   toAdCostTotal,
+  toMissingRate,
   toStoredAdCostRow,
 } from '../neutral/ad-costs-queries.js';
 import { VARCHAR_LIST, type Db } from './connection.js';
@@ -167,14 +168,17 @@ export async function adCostTotals(
   const rows = (await queryNeutral(db, adCostTotalsSql(workspaceId, q))).map(
     toAdCostTotal(q.groupBy),
   );
-  const missing = await queryNeutral(
-    db,
-    missingAdCostRatesSql(workspaceId, q.from, q.to, q.currency),
+  return { rows, missingRates: await missingAdCostRates(db, workspaceId, q) };
+}
+
+export async function missingAdCostRates(
+  db: Db,
+  workspaceId: string,
+  q: Parameters<AdCostsStore['missingAdCostRates']>[1],
+): Promise<{ currency: string; date: string }[]> {
+  return (await queryNeutral(db, missingAdCostRatesSql(workspaceId, q.from, q.to, q.currency))).map(
+    toMissingRate,
   );
-  return {
-    rows,
-    missingRates: missing.map((r) => ({ currency: String(r.currency), date: String(r.day) })),
-  };
 }
 
 export async function adCostImports(db: Db, workspaceId: string) {

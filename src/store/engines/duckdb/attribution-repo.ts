@@ -7,6 +7,7 @@ import type {
   AttributionInputs,
   CreditGroup,
   CreditQuery,
+  CreditsStore,
   CreditRow,
   NonConvertingTouches,
 } from '../../types.js';
@@ -24,6 +25,8 @@ import { toAttributionInputs, toNonConvertingTouches } from '../neutral/attribut
 import {
   attributionFitsSql,
   creditReportSql,
+  creditReportsSql,
+  toCreditReports,
   creditsOutOfStepSql,
   personCreditsSql,
   toCreditGroup,
@@ -150,6 +153,14 @@ export async function replaceCredits(
 /** Credits of one model summed by touch dimensions (the neutral query). */
 export async function creditReport(db: Db, ws: string, q: CreditQuery): Promise<CreditGroup[]> {
   return (await queryNeutral(db, creditReportSql(ws, q))).map((r) => toCreditGroup(q, r));
+}
+
+export async function creditReports(
+  db: Db,
+  ws: string,
+  q: Parameters<CreditsStore['creditReports']>[1],
+): Promise<Record<string, CreditGroup[]>> {
+  return toCreditReports(q, await queryNeutral(db, creditReportsSql(ws, q)));
 }
 
 /** Channel scores (removal effects, Shapley values) of the last full fit. */

@@ -86,6 +86,11 @@ export function missingAdCostRatesSql(ws: string, from: string, to: string, curr
     WHERE x.rate IS NULL ORDER BY currency, day`;
 }
 
+export const toMissingRate = (r: Record<string, unknown>): { currency: string; date: string } => ({
+  currency: String(r.currency),
+  date: String(r.day),
+});
+
 export function adCostImportsSql(ws: string): Sql {
   return sql`SELECT i.import_id AS import_id, i.platform AS platform, i.account_id AS account_id,
       CAST(i.date_from AS VARCHAR) AS date_from, CAST(i.date_to AS VARCHAR) AS date_to,

@@ -17,33 +17,74 @@ const DIMENSION: Record<CreditDimension, () => Sql> = {
 
 /** Credits of one model summed by touch dimensions; "(no touchpoint)" rows keep that label in every dimension. */
 export function creditReportSql(ws: string, q: CreditQuery): Sql {
+  return creditsByDimensionsSql(ws, q, [q.model], false);
+}
+
+/** The same sums for several models, each row with its model (creditReports: one read, not one per model). */
+export function creditReportsSql(
+  ws: string,
+  q: Omit<CreditQuery, 'model'> & { models: readonly string[] },
+): Sql {
+  return creditsByDimensionsSql(ws, q, q.models, true);
+}
+
+function creditsByDimensionsSql(
+  ws: string,
+  q: Omit<CreditQuery, 'model'>,
+  models: readonly string[],
+  byModel: boolean,
+): Sql {
   const dims = q.groupBy.map(
     (d, i) =>
       sql`CASE WHEN c.touch_id IS NULL THEN c.channel ELSE ${DIMENSION[d]()} END AS ${raw(`d${i}`)}`,
   );
-  const groupCols = q.groupBy.map((_, i) => sql`${raw(`d${i}`)}`);
+  const groupCols = [
+    ...(byModel ? [sql`c_model`] : []),
+    ...q.groupBy.map((_, i) => sql`${raw(`d${i}`)}`),
+  ];
   const where = [
     sql`c.workspace_id = ${p.text(ws)}`,
-    sql`c.model = ${p.text(q.model)}`,
+    models.length === 1
+      ? sql`c.model = ${p.text(models[0]!)}`
+      : sql`${fn.inTexts('c.model', models)}`,
     sql`c.milestone = ${p.text(q.milestone)}`,
   ];
   if (q.from !== undefined) where.push(sql`c.converted_at >= ${p.time(new Date(q.from))}`);
   if (q.to !== undefined) where.push(sql`c.converted_at < ${p.time(new Date(q.to))}`);
   const select = [
+    // named apart from the column (ClickHouse would read an alias of a column's name)
+    ...(byModel ? [sql`c.model AS c_model`] : []),
     ...dims,
     sql`sum(c.conversions) AS conversions`,
     sql`sum(c.value) AS value`,
     sql`${fn.countDistinct('c.person_id', 'c.converted_at')} AS touched`,
   ];
+  const order = [...(byModel ? [sql`c_model`] : []), sql`conversions DESC`];
   return sql`SELECT ${join(select, ', ')}
     FROM ${fn.table('attribution_credits')} c
     LEFT JOIN ${fn.table('sessions')} s ON s.workspace_id = c.workspace_id AND s.session_id = c.touch_id
     WHERE ${join(where, ' AND ')}
     ${groupCols.length > 0 ? sql`GROUP BY ${join(groupCols, ', ')}` : sql``}
-    ORDER BY conversions DESC${groupCols.length > 0 ? sql`, ${join(groupCols, ', ')}` : sql``}`;
+    ORDER BY ${join([...order, ...q.groupBy.map((_, i) => sql`${raw(`d${i}`)}`)], ', ')}`;
 }
 
-export function toCreditGroup(q: CreditQuery, r: Record<string, unknown>): CreditGroup {
+/** creditReportsSql's rows by model, each model's in the order creditReport gives them. */
+export function toCreditReports(
+  q: Pick<CreditQuery, 'groupBy'> & { models: readonly string[] },
+  rows: readonly Record<string, unknown>[],
+): Record<string, CreditGroup[]> {
+  const out: Record<string, CreditGroup[]> = Object.fromEntries(q.models.map((m) => [m, []]));
+  for (const r of rows) out[String(r.c_model)]?.push(toCreditGroup(q, r));
+  // ungrouped, one model's sums are one row even of no credits (an aggregate without GROUP BY)
+  if (q.groupBy.length === 0)
+    for (const m of q.models) if (out[m]?.length === 0) out[m] = [toCreditGroup(q, {})];
+  return out;
+}
+
+export function toCreditGroup(
+  q: Pick<CreditQuery, 'groupBy'>,
+  r: Record<string, unknown>,
+): CreditGroup {
   return {
     key: Object.fromEntries(
       q.groupBy.map((d, i) => {

@@ -49,7 +49,10 @@ export function reportReads(rows: Rows): PipelineStore & PipelineReportsStore & 
     async leadQuality(ws, q) {
       return {
         groups: (await rows(leadQualitySql(ws, q))).map(toLeadQualityCounts(q.groupBy)),
-        lostReasons: (await rows(lostReasonsSql(ws, q))).map(toLostReason(q.groupBy)),
+        lostReasons:
+          q.lostReasons === false
+            ? []
+            : (await rows(lostReasonsSql(ws, q))).map(toLostReason(q.groupBy)),
       };
     },
     async salesCycle(ws, q) {
