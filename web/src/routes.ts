@@ -31,13 +31,13 @@ export const PAGES: Record<string, PageDef> = {
   overview: {
     title: 'Overview',
     group: 'Marketing',
-    controls: ['compare'],
+    controls: ['compare', 'currency'],
     load: () => import('./pages/overview'),
   },
   channels: {
     title: 'Channels',
     group: 'Marketing',
-    controls: ['model'],
+    controls: ['model', 'currency'],
     load: () => import('./pages/channels'),
   },
   funnel: { title: 'Funnel', group: 'Sales', load: () => import('./pages/funnel') },
@@ -75,7 +75,12 @@ export const PAGES: Record<string, PageDef> = {
     range: false,
     load: () => import('./pages/realtime'),
   },
-  health: { title: 'Health', group: 'Operations', load: () => import('./pages/health') },
+  health: {
+    title: 'Health',
+    group: 'Operations',
+    controls: ['currency'],
+    load: () => import('./pages/health'),
+  },
   goals: { title: 'Goals', group: 'Operations', load: () => import('./pages/goals') },
   settings: {
     title: 'Settings',
@@ -83,8 +88,18 @@ export const PAGES: Record<string, PageDef> = {
     range: false,
     load: () => import('./pages/settings'),
   },
-  pipeline: { title: 'Pipeline', group: 'Sales', load: () => import('./pages/pipeline') },
-  revenue: { title: 'Revenue', group: 'Sales', load: () => import('./pages/revenue') },
+  pipeline: {
+    title: 'Pipeline',
+    group: 'Sales',
+    controls: ['currency'],
+    load: () => import('./pages/pipeline'),
+  },
+  revenue: {
+    title: 'Revenue',
+    group: 'Sales',
+    controls: ['currency'],
+    load: () => import('./pages/revenue'),
+  },
   subscriptions: {
     title: 'Subscriptions',
     group: 'Sales',
