@@ -11,6 +11,7 @@ import { readFxFile } from '../sources/fx-csv/read.js';
 import { withStore } from '../test-helpers/events.js';
 import { RANGE, reportWorld } from '../test-helpers/report-world.js';
 import { clientFor, startTestServer } from '../test-helpers/server.js';
+import { costs } from './costs.js';
 import { opportunities } from './opportunities.js';
 import { overview } from './overview.js';
 import { performance } from './performance.js';
@@ -85,6 +86,28 @@ test('reports in a second currency: each amount at its day rate, missing rates n
     assert.deepEqual(pick(perfGbp.totals, ['spend', 'revenue']), [0, 500]);
     assert.deepEqual(perfGbp.missingValueRates, []);
 
+    // costs: the Brand campaign's 100 of 03-01 (90 EUR) bought a1's visit, credited a1's 1000 won (800)
+    const cost = await costs.run(
+      ctx,
+      costs.params.parse({ ...RANGE, groupBy: 'campaign', currency: 'EUR' }),
+    );
+    // Spring Sale 30 + 20 (45 EUR), LinkedIn's 70 + 80 (135 EUR)
+    const costRows = (r: typeof cost) =>
+      r.rows.map((x) => pick(x, ['campaign', 'cost', 'value', 'revenue']));
+    assert.deepEqual(costRows(cost), [
+      [null, 0, 0, 0],
+      ['111', 90, 800, 800],
+      ['222', 45, 0, 0],
+      ['9', 135, 0, 0],
+    ]);
+    // in GBP no spend has a rate (its cost is null, as without one in the workspace's currency); a1's
+    // customer credit of 03-04 is 500
+    const costGbp = await costs.run(
+      ctx,
+      costs.params.parse({ ...RANGE, groupBy: 'campaign', currency: 'GBP' }),
+    );
+    assert.deepEqual(costRows(costGbp)[1], ['111', null, 500, 500]);
+    assert.equal(costGbp.missingRates.length, 2);
     // revenue: d1 won at 1000 USD, its amount's day 03-03 or 03-04 (0.8 either way): 800 EUR; on the
     // customer basis a1's customer value 1000 USD on 03-04: 800 EUR
     const rev = await revenue.run(ctx, revenue.params.parse({ ...RANGE, currency: 'EUR' }));
