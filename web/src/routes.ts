@@ -103,6 +103,7 @@ export const PAGES: Record<string, PageDef> = {
   subscriptions: {
     title: 'Subscriptions',
     group: 'Sales',
+    controls: ['currency'],
     load: () => import('./pages/subscriptions'),
   },
 };
