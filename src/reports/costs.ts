@@ -125,12 +125,12 @@ export const costs = defineReport({
        * on) with no rate to the asked one: those values are left out (empty in the workspace's currency).
        */
       missingValueRates: await store.missingValueRates(workspaceId, {
-        ...match,
+        currency: money.currency,
+        valueCurrency: money.workspaceCurrency,
         model: p.model,
         fromAt: Date.parse(`${from}T00:00:00Z`),
         // a credit comes after the session it credits: any conversion from the range's first day on
         toAt: Date.now() + DAY_MS,
-        timezone: 'UTC',
       }),
     };
   },

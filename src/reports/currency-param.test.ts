@@ -11,6 +11,7 @@ import { readFxFile } from '../sources/fx-csv/read.js';
 import { withStore } from '../test-helpers/events.js';
 import { RANGE, reportWorld } from '../test-helpers/report-world.js';
 import { clientFor, startTestServer } from '../test-helpers/server.js';
+import { attribution } from './attribution.js';
 import { costs } from './costs.js';
 import { opportunities } from './opportunities.js';
 import { overview } from './overview.js';
@@ -108,6 +109,16 @@ test('reports in a second currency: each amount at its day rate, missing rates n
     );
     assert.deepEqual(costRows(costGbp)[1], ['111', null, 500, 500]);
     assert.equal(costGbp.missingRates.length, 2);
+    // attribution (stored credits): a1's customer credit 1000 USD of 03-04 is 800 EUR
+    const attr = (q: Record<string, string>) =>
+      attribution.run(ctx, attribution.params.parse({ model: 'linear', groupBy: 'channel', ...q }));
+    const credited = await attr({ currency: 'EUR' });
+    assert.deepEqual(
+      [credited.currency, credited.totals.value, credited.missingValueRates],
+      ['EUR', 800, []],
+    );
+    // credits computed for the request's own settings are not converted: refused naming currency
+    await assert.rejects(attr({ currency: 'EUR', lookbackDays: '10' }), { field: 'currency' });
     // revenue: d1 won at 1000 USD, its amount's day 03-03 or 03-04 (0.8 either way): 800 EUR; on the
     // customer basis a1's customer value 1000 USD on 03-04: 800 EUR
     const rev = await revenue.run(ctx, revenue.params.parse({ ...RANGE, currency: 'EUR' }));

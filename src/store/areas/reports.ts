@@ -83,10 +83,11 @@ export interface ReportsStore {
   performanceVisitors(workspaceId: string, q: PerformanceQuery): Promise<number>;
   /**
    * The UTC days of the window's milestone values (with `model`: its credits' values) that have no rate
-   * from q.valueCurrency to q.currency: left out of the value sums (none when no conversion is asked).
+   * from q.valueCurrency to q.currency (with `milestone`, of that milestone's only): left out of the value
+   * sums (none when no conversion is asked).
    */
   missingValueRates(
     workspaceId: string,
-    q: ReportWindow & { model?: string },
+    q: ValueConversion & { fromAt: number; toAt: number; model?: string; milestone?: string },
   ): Promise<{ currency: string; date: string }[]>;
 }

@@ -74,7 +74,9 @@ export function reportReads(rows: Rows): PipelineStore & PipelineReportsStore & 
       if (!convertsValues(q)) return [];
       const at = q.model === undefined ? 'reached_at' : 'converted_at';
       const range = sql`v.${raw(at)} >= ${p.time(new Date(q.fromAt))} AND v.${raw(at)} < ${p.time(new Date(q.toAt))}`;
-      const where = q.model === undefined ? range : sql`v.model = ${p.text(q.model)} AND ${range}`;
+      const of =
+        q.milestone === undefined ? range : sql`v.milestone = ${p.text(q.milestone)} AND ${range}`;
+      const where = q.model === undefined ? of : sql`v.model = ${p.text(q.model)} AND ${of}`;
       const table = q.model === undefined ? 'milestones' : 'attribution_credits';
       return (await rows(missingValueRatesSql(ws, q, table, at, where))).map((r) => ({
         currency: String(r.currency),
