@@ -60,7 +60,7 @@ export const PAGES: Record<string, PageDef> = {
   attribution: {
     title: 'Attribution',
     group: 'Marketing',
-    controls: ['model', 'milestone', 'lookback'],
+    controls: ['model', 'milestone', 'lookback', 'currency'],
     load: () => import('./pages/attribution'),
   },
   person: {
