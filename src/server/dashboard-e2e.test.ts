@@ -24,6 +24,7 @@ interface Overview {
   currency: string;
   totals: Record<string, number | null>;
   change: Record<string, number | null> | null;
+  previous: Record<string, number | null> | null;
 }
 
 const overviewOf = async (query: string): Promise<Overview> => {
@@ -147,6 +148,13 @@ test(
           : String(custom.change.leads),
       );
       sameAsApi(await cards(page), custom);
+      // the card names the comparison's own figure and days
+      const vs = page.locator('.kpi[data-metric="leads"] .delta .vs');
+      assert.equal(
+        await vs.locator('.previous').getAttribute('data-previous'),
+        String(custom.previous!.leads),
+      );
+      assert.match((await vs.textContent()) ?? '', /in 2026-02-24 to 2026-02-26/);
       await page.getByLabel('Compare to').selectOption('');
       await page.waitForURL((u) => !u.search.includes('compare='));
 

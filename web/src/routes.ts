@@ -40,15 +40,22 @@ export const PAGES: Record<string, PageDef> = {
     controls: ['model', 'currency'],
     load: () => import('./pages/channels'),
   },
-  funnel: { title: 'Funnel', group: 'Sales', load: () => import('./pages/funnel') },
+  funnel: {
+    title: 'Funnel',
+    group: 'Sales',
+    controls: ['compare'],
+    load: () => import('./pages/funnel'),
+  },
   'lead-quality': {
     title: 'Lead quality',
     group: 'Sales',
+    controls: ['compare'],
     load: () => import('./pages/lead-quality'),
   },
   'sales-cycle': {
     title: 'Sales cycle',
     group: 'Sales',
+    controls: ['compare'],
     load: () => import('./pages/sales-cycle'),
   },
   'model-comparison': {
@@ -94,10 +101,12 @@ export const PAGES: Record<string, PageDef> = {
     controls: ['currency'],
     load: () => import('./pages/pipeline'),
   },
+  // Pipeline (as of a day) and Subscriptions (months) take no comparison period: their APIs refuse
+  // `compare`, so the control is not shown there.
   revenue: {
     title: 'Revenue',
     group: 'Sales',
-    controls: ['currency'],
+    controls: ['compare', 'currency'],
     load: () => import('./pages/revenue'),
   },
   subscriptions: {

@@ -1,9 +1,11 @@
 // Funnel: visitors -> leads -> MQLs -> SQLs -> opportunities -> customers (the workspace's funnel), the
 // persons first seen in the range and how far each got (docs/reports.md, "funnel"). The whole as bars, then
 // a table by the first touch's channel (or source, medium, campaign: `by` in the URL) with each step's
-// count and its rate from the step before; the CSV is the API's own.
+// count and its rate from the step before; the CSV is the API's own. Each step's total is a card, with
+// its change against the comparison period's cohort (`compare` in the URL) when there is one.
 import { BarChart, PALETTE } from '../components/bar-chart';
 import { DataTable, type Column, type Row } from '../components/data-table';
+import { against, Kpi } from '../components/kpi';
 import { Status } from '../components/status';
 import { UrlSelect } from '../components/url-select';
 import { count, wholeCount } from '../format';
@@ -25,6 +27,10 @@ interface Funnel {
   rows: FunnelRow[];
   total: FunnelRow;
   untracked: FunnelRow | null;
+  /** The comparison period (null: compare=none), its total and each step's change to this total. */
+  compare: { from: string; to: string } | null;
+  previous: FunnelRow | null;
+  change: Record<string, number | null> | null;
 }
 
 const STEP_LABELS: Record<string, string> = {
@@ -56,7 +62,13 @@ const flat = (r: FunnelRow): Row => {
 export default function FunnelPage(props: PageProps) {
   const q = props.query;
   const by = q.get('by') ?? 'channel';
-  const request = { workspace: props.workspace, from: q.get('from'), to: q.get('to'), by };
+  const request = {
+    workspace: props.workspace,
+    from: q.get('from'),
+    to: q.get('to'),
+    compare: q.get('compare'),
+    by,
+  };
   const result = useApi<Funnel>('/api/reports/funnel', request);
   const report = result.state === 'ok' ? result.data : undefined;
   const byLabel = BY.find((b) => b.value === by)?.label ?? by;
@@ -90,6 +102,24 @@ export default function FunnelPage(props: PageProps) {
             Persons first seen {report.from} to {report.to}; each step counts those who reached it
             or a later one.
           </p>
+          <div class="kpis">
+            {report.steps.map((s) => (
+              <Kpi
+                key={s}
+                metric={s}
+                label={stepLabel(s)}
+                value={report.total.counts[s] ?? null}
+                text={count(report.total.counts[s])}
+                {...against(
+                  report.compare,
+                  report.total.counts[s] ?? null,
+                  report.previous?.counts[s],
+                  count,
+                  report.change?.[s],
+                )}
+              />
+            ))}
+          </div>
           {report.total.counts[report.steps[0]!] === 0 ? (
             <p class="empty-note">No visitors were first seen in this range.</p>
           ) : (

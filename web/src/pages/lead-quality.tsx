@@ -1,13 +1,15 @@
 // Lead quality: of the leads who entered the funnel in the range, how many qualified (MQL, SQL or later),
 // how many sales disqualified, how their deals ended and why the lost ones were lost (docs/reports.md,
 // "lead-quality"), by the first touch's channel or campaign (`groupBy` in the URL: the API groups both
-// ways; a campaign is shown with its channel). Lost reasons over every group as bars and a table. The
-// CSV is the API's own.
+// ways; a campaign is shown with its channel). The total's leads and rates as cards, each with its
+// change against the comparison period's leads (`compare` in the URL) when there is one. Lost reasons
+// over every group as bars and a table. The CSV is the API's own.
 import { BarChart, PALETTE } from '../components/bar-chart';
 import { DataTable, type Column, type Row } from '../components/data-table';
+import { against, Kpi } from '../components/kpi';
 import { Status } from '../components/status';
 import { UrlSelect } from '../components/url-select';
-import { wholeCount } from '../format';
+import { count, percent, wholeCount } from '../format';
 import type { PageProps } from '../routes';
 import { useApi } from '../use-api';
 
@@ -51,7 +53,18 @@ interface LeadQuality {
   rows: LeadQualityRow[];
   total: Counts;
   lostReasons: Reason[];
+  /** The comparison period (null: compare=none) and its leads, counted and rated as the total. */
+  compare: { from: string; to: string } | null;
+  previous: Counts | null;
 }
+
+/** The total's cards: a rise of disqualification or loss is bad news. */
+const CARDS: { key: keyof Counts; label: string; rate: boolean; lowerIsBetter?: boolean }[] = [
+  { key: 'leads', label: 'Leads', rate: false },
+  { key: 'qualificationRate', label: 'Qualified', rate: true },
+  { key: 'disqualificationRate', label: 'Disqualified', rate: true, lowerIsBetter: true },
+  { key: 'lossRate', label: 'Deals lost', rate: true, lowerIsBetter: true },
+];
 
 const GROUPINGS = [
   { value: 'channel', label: 'Channel' },
@@ -82,6 +95,7 @@ export default function LeadQualityPage(props: PageProps) {
     workspace: props.workspace,
     from: q.get('from'),
     to: q.get('to'),
+    compare: q.get('compare'),
     // a campaign is named within its channel (the same name may run on two)
     groupBy: grouping === 'campaign' ? 'channel,campaign' : 'channel',
   };
@@ -125,6 +139,22 @@ export default function LeadQualityPage(props: PageProps) {
             Leads who entered the funnel {report.from} to {report.to}, by the first touch&apos;s{' '}
             {grouping}.
           </p>
+          <div class="kpis">
+            {CARDS.map((c) => {
+              const show = c.rate ? percent : count;
+              return (
+                <Kpi
+                  key={c.key}
+                  metric={c.key}
+                  label={c.label}
+                  value={report.total[c.key]}
+                  text={show(report.total[c.key])}
+                  lowerIsBetter={c.lowerIsBetter}
+                  {...against(report.compare, report.total[c.key], report.previous?.[c.key], show)}
+                />
+              );
+            })}
+          </div>
           <DataTable
             caption={`Lead quality by ${grouping}`}
             columns={columns}

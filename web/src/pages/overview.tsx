@@ -2,10 +2,11 @@
 // change against the previous period, and spend against revenue over time. One request:
 // GET /api/reports/overview (docs/reports.md, "overview").
 import { useMemo } from 'preact/hooks';
+import { Kpi, against } from '../components/kpi';
 import { Sparkline } from '../components/sparkline';
 import { Status } from '../components/status';
 import { TimeChart, type Series } from '../components/time-chart';
-import { change, count, money, times } from '../format';
+import { count, money, times } from '../format';
 import type { PageProps } from '../routes';
 import { useApi } from '../use-api';
 
@@ -55,43 +56,37 @@ const CARDS: Card[] = [
   { key: 'cac', label: 'CAC', value: cac, show: money, lowerIsBetter: true },
 ];
 
-function relative(now: number | null, before: number | null): number | null {
-  return now === null || before === null || before === 0 ? null : (now - before) / before;
-}
-
 function KpiCard(props: { card: Card; report: Overview }) {
   const { card, report } = props;
   const value = card.value(report.totals);
   // the API's own change where it gives one; CAC's is derived the same way, (now - before) / before
-  const delta =
+  const given =
     report.change && card.key in report.change
       ? report.change[card.key as keyof Metrics]
-      : report.previous
-        ? relative(value, card.value(report.previous))
-        : null;
-  const tone =
-    delta === null || delta === 0 ? 'flat' : delta > 0 !== !!card.lowerIsBetter ? 'good' : 'bad';
+      : undefined;
+  const before = report.previous ? card.value(report.previous) : undefined;
+  const comparison = against(
+    report.compare,
+    value,
+    before,
+    (v) => card.show(v, report.currency),
+    given,
+  );
   return (
-    <section
-      class="kpi"
-      data-metric={card.key}
-      data-value={value ?? ''}
-      aria-labelledby={`kpi-${card.key}`}
+    <Kpi
+      metric={card.key}
+      label={card.label}
+      value={value}
+      text={card.show(value, report.currency)}
+      {...comparison}
+      lowerIsBetter={card.lowerIsBetter}
+      timing={`kpi-${card.key}`}
     >
-      <h2 id={`kpi-${card.key}`}>{card.label}</h2>
-      {/* elementtiming: the browser reports when this number is painted (the paint bench reads it) */}
-      <p class="value" elementtiming={`kpi-${card.key}`}>
-        {card.show(value, report.currency)}
-      </p>
-      <p class={`delta ${tone}`} data-change={delta ?? ''}>
-        {change(delta)}
-        <span class="vs"> vs previous period</span>
-      </p>
       <Sparkline
         values={report.daily.map((d) => card.value(d))}
         label={`${card.label} by day, ${report.from} to ${report.to}`}
       />
-    </section>
+    </Kpi>
   );
 }
 

@@ -5,6 +5,7 @@
 import { useMemo } from 'preact/hooks';
 import { BarChart, PALETTE, type BarSeries } from '../components/bar-chart';
 import { DataTable, type Column, type Row } from '../components/data-table';
+import { Kpi } from '../components/kpi';
 import { chosen, FIRST_TOUCH_CHOICES } from '../choices';
 import { UrlSelect } from '../components/url-select';
 import { Status } from '../components/status';
@@ -164,18 +165,24 @@ export default function PipelinePage(props: PageProps) {
             {byLabel.toLowerCase()}, in {report.currency}
           </p>
           <div class="kpis">
-            <section class="kpi" data-metric="value" data-value={report.total.value}>
-              <h2>Open pipeline</h2>
-              <p class="value">{money(report.total.value, report.currency)}</p>
-            </section>
-            <section class="kpi" data-metric="deals" data-value={report.total.deals}>
-              <h2>Open deals</h2>
-              <p class="value">{count(report.total.deals)}</p>
-            </section>
-            <section class="kpi" data-metric="unvalued" data-value={report.total.unvalued}>
-              <h2>Without a value</h2>
-              <p class="value">{count(report.total.unvalued)}</p>
-            </section>
+            <Kpi
+              metric="value"
+              label="Open pipeline"
+              value={report.total.value}
+              text={money(report.total.value, report.currency)}
+            />
+            <Kpi
+              metric="deals"
+              label="Open deals"
+              value={report.total.deals}
+              text={count(report.total.deals)}
+            />
+            <Kpi
+              metric="unvalued"
+              label="Without a value"
+              value={report.total.unvalued}
+              text={count(report.total.unvalued)}
+            />
           </div>
           {report.rows.length === 0 ? (
             <p class="empty">No deals were open at the end of {report.asOf}.</p>

@@ -2,10 +2,12 @@
 // docs/reports.md "revenue"). Two requests over the range of the URL: `view=series` (a line per top
 // first-touch value per day, grouped bars per week or month; a table of the range's totals per value) and `view=cohorts` (a table per cohort
 // month and months since). The interval, the first-touch dimension and the basis (won deals, or
-// customers from the CRM and Stripe) are in the URL (`interval`, `by`, `basis`).
+// customers from the CRM and Stripe) are in the URL (`interval`, `by`, `basis`). The range's totals are
+// cards, with their change against the comparison period's (`compare` in the URL) when there is one.
 import { useMemo } from 'preact/hooks';
 import { BarChart, PALETTE } from '../components/bar-chart';
 import { DataTable, type Column, type Row } from '../components/data-table';
+import { against, Kpi } from '../components/kpi';
 import { chosen, FIRST_TOUCH_CHOICES, type Choice } from '../choices';
 import { UrlSelect } from '../components/url-select';
 import { Status } from '../components/status';
@@ -30,6 +32,10 @@ interface SeriesReport {
   by: string;
   rows: { period: string; firstTouch: string; closes: number; revenue: number; unvalued: number }[];
   total: Totals;
+  /** The comparison period (null: compare=none), its totals and their change to these. */
+  compare: { from: string; to: string } | null;
+  previous: Totals | null;
+  change: { closes: number | null; revenue: number | null } | null;
 }
 
 interface CohortReport {
@@ -132,8 +138,10 @@ export default function RevenuePage(props: PageProps) {
     basis,
     currency: q.get('currency'),
   };
+  // the comparison is shown with the series' totals (the cohorts' request leaves it to the API)
   const seriesRequest = {
     ...common,
+    compare: q.get('compare'),
     view: 'series',
     interval: chosen(q, 'interval', INTERVALS),
     by,
@@ -212,18 +220,40 @@ export default function RevenuePage(props: PageProps) {
             in {report.currency}
           </p>
           <div class="kpis">
-            <section class="kpi" data-metric="revenue" data-value={report.total.revenue}>
-              <h2>Revenue</h2>
-              <p class="value">{money(report.total.revenue, report.currency)}</p>
-            </section>
-            <section class="kpi" data-metric="closes" data-value={report.total.closes}>
-              <h2>{what}</h2>
-              <p class="value">{count(report.total.closes)}</p>
-            </section>
-            <section class="kpi" data-metric="unvalued" data-value={report.total.unvalued}>
-              <h2>Without a value</h2>
-              <p class="value">{count(report.total.unvalued)}</p>
-            </section>
+            <Kpi
+              metric="revenue"
+              label="Revenue"
+              value={report.total.revenue}
+              text={money(report.total.revenue, report.currency)}
+              {...against(
+                report.compare,
+                report.total.revenue,
+                report.previous?.revenue,
+                (v) => money(v, report.currency),
+                report.change?.revenue,
+              )}
+            />
+            <Kpi
+              metric="closes"
+              label={what}
+              value={report.total.closes}
+              text={count(report.total.closes)}
+              {...against(
+                report.compare,
+                report.total.closes,
+                report.previous?.closes,
+                count,
+                report.change?.closes,
+              )}
+            />
+            <Kpi
+              metric="unvalued"
+              label="Without a value"
+              value={report.total.unvalued}
+              text={count(report.total.unvalued)}
+              lowerIsBetter
+              {...against(report.compare, report.total.unvalued, report.previous?.unvalued, count)}
+            />
           </div>
           <h2>
             Revenue per {report.interval} by first-touch {byLabel}

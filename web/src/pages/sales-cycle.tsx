@@ -2,9 +2,11 @@
 // by the first touch's channel (docs/reports.md, "sales-cycle"). One step at a time (`step` in the URL):
 // its histogram as grouped bars (persons per bucket of days, a series per channel) and a table of each
 // channel's quantiles with the whole's as the totals row; above them the median of every step over every
-// channel. The CSV is the API's own.
+// channel, each also a card with its change against the comparison period's (`compare` in the URL) when
+// there is one (a longer cycle is bad news). The CSV is the API's own.
 import { BarChart, PALETTE } from '../components/bar-chart';
 import { DataTable, type Column, type Row } from '../components/data-table';
+import { against, Kpi } from '../components/kpi';
 import { Status } from '../components/status';
 import { UrlSelect } from '../components/url-select';
 import { days, wholeCount } from '../format';
@@ -30,6 +32,9 @@ interface SalesCycle {
   buckets: string[];
   overall: (Distribution & { step: string })[];
   rows: (Distribution & { step: string; group: Partial<Record<string, string>> })[];
+  /** The comparison period (null: compare=none) and its overall distributions. */
+  compare: { from: string; to: string } | null;
+  previous: (Distribution & { step: string })[] | null;
 }
 
 const STEPS = [
@@ -59,7 +64,12 @@ const flat = ({ histogram, ...d }: Distribution): Row => {
 export default function SalesCyclePage(props: PageProps) {
   const q = props.query;
   const step = STEPS.some((s) => s.value === q.get('step')) ? q.get('step')! : STEPS[0].value;
-  const request = { workspace: props.workspace, from: q.get('from'), to: q.get('to') };
+  const request = {
+    workspace: props.workspace,
+    from: q.get('from'),
+    to: q.get('to'),
+    compare: q.get('compare'),
+  };
   const result = useApi<SalesCycle>('/api/reports/sales-cycle', request);
   const report = result.state === 'ok' ? result.data : undefined;
   const rows = (report?.rows ?? []).filter((r) => r.step === step);
@@ -75,6 +85,27 @@ export default function SalesCyclePage(props: PageProps) {
             Days each step took, for the steps that ended {report.from} to {report.to}, by the first
             touch&apos;s channel.
           </p>
+          <div class="kpis">
+            {report.overall.map((o) => (
+              <Kpi
+                key={o.step}
+                metric={o.step}
+                label={`${stepLabel(o.step)}, median`}
+                value={o.median}
+                text={days(o.median)}
+                lowerIsBetter
+                {...against(
+                  report.compare,
+                  o.median,
+                  // a step nobody ended in the comparison period: its figure is unknown
+                  report.previous
+                    ? (report.previous.find((p) => p.step === o.step)?.median ?? null)
+                    : undefined,
+                  days,
+                )}
+              />
+            ))}
+          </div>
           <DataTable
             caption="Median days by step"
             prefix="s"

@@ -4,6 +4,7 @@
 // table per first-touch group (`groupBy` in the URL: source and campaign by default).
 import { useMemo } from 'preact/hooks';
 import { DataTable, type Column, type Row } from '../components/data-table';
+import { Kpi } from '../components/kpi';
 import { chosen, type Choice } from '../choices';
 import { UrlSelect } from '../components/url-select';
 import { Status } from '../components/status';
@@ -71,15 +72,6 @@ const flat = (g: Group, dims: string[]): Row => ({
   arpa: g.arpa,
   ltv: g.ltv,
 });
-
-function Kpi(props: { metric: string; label: string; value: number | null; text: string }) {
-  return (
-    <section class="kpi" data-metric={props.metric} data-value={props.value ?? ''}>
-      <h2>{props.label}</h2>
-      <p class="value">{props.text}</p>
-    </section>
-  );
-}
 
 export default function SubscriptionsPage(props: PageProps) {
   const q = props.query;
