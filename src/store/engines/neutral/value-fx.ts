@@ -18,7 +18,7 @@ const dayKey = (time: string) => sql`CAST(${fn.utcDay(time)} AS VARCHAR)`;
 
 /**
  * CTE body: the rate (columns key, rate) from the stored values' currency to the asked one on each UTC
- * day of `time` among the rows of `from` (a table, with `where` over its alias `v`) that carry a value.
+ * day of `time` among the rows of `table` (its alias `v`, kept by `where`) that carry a value.
  */
 export function valueRatesSql(
   ws: string,
@@ -34,7 +34,7 @@ export function valueRatesSql(
   return fxConversionSql(ws, q.currency, days);
 }
 
-/** The join to a `rates` CTE (alias `alias`) for rows whose time column is `time`. */
+/** The join to the rates CTE named `rates` (as `alias`) for rows whose time column is `time`. */
 export const valueRateJoin = (rates: string, alias: string, time: string): Sql =>
   sql` LEFT JOIN ${raw(rates)} ${raw(alias)} ON ${raw(alias)}.key = ${dayKey(time)}`;
 
