@@ -48,7 +48,7 @@ test('currency: a viewer picks EUR; Overview and Revenue show the reports asked 
       os.map((o) => [(o as HTMLOptionElement).value, o.textContent]),
     );
     assert.deepEqual(options, [
-      ['', 'USD (workspace)'],
+      ['', 'USD'],
       ['EUR', 'EUR'],
     ]);
 

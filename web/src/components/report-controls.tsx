@@ -124,7 +124,7 @@ export function ReportControls(props: { show: Control[] }) {
           <span>Currency</span>
           <select name="currency" value={currency} onChange={set('currency')}>
             {/* the first code listed is the workspace's: the reports' default */}
-            <option value="">{currencies[0] ? `${currencies[0]} (workspace)` : 'Workspace'}</option>
+            <option value="">{currencies[0] ?? 'Default'}</option>
             {(currencies.includes(currency) || !currency
               ? currencies.slice(1)
               : [currency, ...currencies.slice(1)]
