@@ -40,6 +40,8 @@ export interface ReportQuery {
   to?: number;
   /** Settings for this query only (merged over the workspace's); credits are computed, not stored. */
   overrides?: Record<string, unknown>;
+  /** The currency of the values (ISO 4217, upper case); default the workspace's. Stored credits only. */
+  currency?: string;
 }
 
 export interface AttributionReport {
@@ -50,8 +52,13 @@ export interface AttributionReport {
   stored: boolean;
   totals: { conversions: number; value: number };
   rows: CreditGroup[];
-  /** The currency of every value (the workspace's). */
+  /** The currency of every value (the workspace's, unless the query asked another). */
   currency: string;
+  /**
+   * Asked in another currency than the workspace's: the UTC days of credit values (kept in the
+   * workspace's) with no rate to it, left out of every value (empty otherwise).
+   */
+  missingValueRates: { currency: string; date: string }[];
   /**
    * CRM amounts with no exchange rate to `currency` on their day: those conversions count, their value
    * is unknown and left out of every value here (import the rates, and the values are derived again).
@@ -125,6 +132,7 @@ export async function attributionReport(
     );
   }
   const caveats = await valueCaveats(store, workspaceId, settings);
+  const money = { currency: q.currency ?? caveats.currency, valueCurrency: caveats.currency };
   if (!overridden) {
     const rows = await store.creditReport(workspaceId, {
       model: q.model,
@@ -132,6 +140,14 @@ export async function attributionReport(
       groupBy: q.groupBy,
       ...(q.from !== undefined ? { from: q.from } : {}),
       ...(q.to !== undefined ? { to: q.to } : {}),
+      money,
+    });
+    const missingValueRates = await store.missingValueRates(workspaceId, {
+      ...money,
+      model: q.model,
+      milestone: settings.conversion,
+      fromAt: q.from ?? 0,
+      toAt: q.to ?? Date.now() + 86_400_000,
     });
     return {
       model: q.model,
@@ -141,8 +157,16 @@ export async function attributionReport(
       totals: totalsOf(rows),
       rows,
       ...caveats,
+      currency: money.currency,
+      missingValueRates,
     };
   }
+  // credits computed for one request carry values in the workspace's currency, not converted again
+  if (money.currency !== money.valueCurrency)
+    throw new ReportError(
+      'currency',
+      `with per-query settings, values are in the workspace's currency (${money.valueCurrency}) only: save the settings to ask another`,
+    );
   if (q.groupBy.some((d) => d !== 'channel')) {
     throw new ReportError(
       'groupBy',
@@ -198,6 +222,7 @@ export async function attributionReport(
       totals: t,
       rows: [{ key: {}, ...t, touchedConversions: inRange.length }],
       ...caveats,
+      missingValueRates: [],
     };
   }
   return {
@@ -208,6 +233,7 @@ export async function attributionReport(
     totals: totalsOf(rows),
     rows,
     ...caveats,
+    missingValueRates: [],
   };
 }
 

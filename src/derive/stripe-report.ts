@@ -134,13 +134,14 @@ const majorKinds = (m: Record<MovementKind, number>, currency: string) =>
 export async function mrrReport(
   store: Store,
   workspaceId: string,
-  opts: { from: string; to: string; perCustomer: boolean },
+  opts: { from: string; to: string; perCustomer: boolean; currency?: string },
 ): Promise<MrrReport> {
   const facts = await store.stripeFacts(workspaceId);
   const { movements, issues } = stripeRevenue(facts);
   const inRange = (r: CustomerMonth) => r.month >= opts.from && r.month <= opts.to;
   const rows = customerMonths(movements, opts.to).filter(inRange);
-  const currency = await workspaceCurrencyOf(store, workspaceId);
+  // a report may ask another currency than the workspace's: each movement converts at its own day's rate
+  const currency = opts.currency ?? (await workspaceCurrencyOf(store, workspaceId));
   const rateOf = await revenueRates(store, workspaceId, currency, movementRateNeeds(movements));
   const converted = convertMovements(movements, currency, rateOf);
   const convertedRows = customerMonths(converted.movements, opts.to).filter(inRange);

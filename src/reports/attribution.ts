@@ -5,6 +5,7 @@ import { AttributionSettingsError } from '../derive/attribution-settings.js';
 import { ALL_MODEL_NAMES, attributionReport, ReportError } from '../derive/attribution-report.js';
 import type { StoredModelName } from '../derive/attribution-credits.js';
 import type { MissingRate } from '../derive/crm-milestones.js';
+import { CURRENCY, reportCurrency } from './common-params.js';
 import { CommaList, Dimensions, Int, Range, rangeInOrder, round2 } from './params.js';
 import { defineReport, ReportParamError } from './report.js';
 
@@ -31,6 +32,7 @@ const params = z
       .optional()
       .describe('time-decay half-life in days, for this report only'),
     markovOrder: Int.optional().describe('Markov chain order, for this report only'),
+    ...CURRENCY,
   })
   .strict()
   .superRefine(rangeInOrder);
@@ -69,6 +71,7 @@ export const attribution = defineReport({
         ...(p.from !== undefined ? { from: p.from } : {}),
         ...(p.to !== undefined ? { to: p.to } : {}),
         overrides,
+        currency: (await reportCurrency(store, workspaceId, p)).currency,
       });
     } catch (err) {
       if (err instanceof ReportError || err instanceof AttributionSettingsError)

@@ -85,6 +85,17 @@ export const GROUPING = {
   ...FILTERS,
 };
 
+/** The currency a report's money is shown in (issue 17): any ISO 4217 code, in either case. */
+export const CURRENCY = {
+  currency: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/, 'must be an ISO 4217 currency code (three letters)')
+    .optional()
+    .describe(
+      "currency of the report's money, ISO 4217 (default: the workspace's); amounts convert at the rate in effect on their day",
+    ),
+};
+
 export interface DayRange {
   /** Days, inclusive, YYYY-MM-DD, in the workspace's time zone. */
   from: string;
@@ -177,6 +188,21 @@ export async function workspaceSettings(
   const ws = await store.getWorkspace(workspaceId);
   if (!ws) throw new ReportParamError('workspace', 'no such workspace');
   return { timezone: ws.timezone || 'UTC', currency: ws.currency };
+}
+
+/**
+ * The currency asked for (`currency=`, upper-cased; default the workspace's) beside the workspace's, in
+ * which derived values (milestones, credits) are stored and from which they convert at read time.
+ */
+export async function reportCurrency(
+  store: Store,
+  workspaceId: string,
+  p: { currency?: string | undefined },
+): Promise<{ currency: string; workspaceCurrency: string }> {
+  const { currency: workspaceCurrency } = await workspaceSettings(store, workspaceId);
+  if (p.currency !== undefined && !/^[A-Za-z]{3}$/.test(p.currency))
+    throw new ReportParamError('currency', 'must be an ISO 4217 currency code (three letters)');
+  return { currency: (p.currency ?? workspaceCurrency).toUpperCase(), workspaceCurrency };
 }
 
 /** The range and comparison period of the query string in a zone, or a ReportParamError naming one. */

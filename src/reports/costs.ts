@@ -10,6 +10,7 @@ import { costMappingRulesFor } from '../derive/cost-mapping-settings.js';
 import { PAID_CHANNELS, SESSION_PLATFORMS } from '../derive/channels/paid-platforms.js';
 import { COST_GROUPS, type CostGroup, type MatchQuery } from '../store/areas/costs.js';
 import type { Store } from '../store/store.js';
+import { CURRENCY, reportCurrency } from './common-params.js';
 import { CommaList, round2 } from './params.js';
 import { defineReport, ReportParamError } from './report.js';
 
@@ -64,6 +65,7 @@ const params = z
       .enum(ALL_MODEL_NAMES as [StoredModelName, ...StoredModelName[]])
       .default('linear')
       .describe(`the model whose credits are read: one of ${ALL_MODEL_NAMES.join(', ')}`),
+    ...CURRENCY,
   })
   .strict();
 
@@ -73,7 +75,12 @@ export const costs = defineReport({
   params,
   async run({ store, workspaceId }, p) {
     const { from, to } = reportRange(p);
-    const match = await costMatchQuery(store, workspaceId, { from, to });
+    const money = await reportCurrency(store, workspaceId, p);
+    const match = {
+      ...(await costMatchQuery(store, workspaceId, { from, to })),
+      currency: money.currency,
+      valueCurrency: money.workspaceCurrency,
+    };
     const ws = { currency: match.currency };
     const settings = await attributionSettingsFor(store, workspaceId);
     const groupBy = [...new Set(p.groupBy)] as CostGroup[];
@@ -113,6 +120,18 @@ export const costs = defineReport({
       rows,
       /** Spend with no exchange rate to the currency: its rows' cost is null. */
       missingRates,
+      /**
+       * Days of the model's credit values (kept in the workspace's currency, from the range's first day
+       * on) with no rate to the asked one: those values are left out (empty in the workspace's currency).
+       */
+      missingValueRates: await store.missingValueRates(workspaceId, {
+        currency: money.currency,
+        valueCurrency: money.workspaceCurrency,
+        model: p.model,
+        fromAt: Date.parse(`${from}T00:00:00Z`),
+        // a credit comes after the session it credits: any conversion from the range's first day on
+        toAt: Date.now() + DAY_MS,
+      }),
     };
   },
   table(r) {

@@ -6,7 +6,7 @@
 // docs/reports.md, "opportunities".
 import { z } from 'zod';
 import { Day } from './costs.js';
-import { addDays, dayStart, FILTERS, today, workspaceSettings } from './common-params.js';
+import { addDays, CURRENCY, dayStart, FILTERS, today, workspaceSettings } from './common-params.js';
 import { amountConversion, cents, FirstTouchBy, firstTouchFilter } from './pipeline-params.js';
 import { defineReport } from './report.js';
 
@@ -17,6 +17,7 @@ const params = z
     ),
     by: FirstTouchBy,
     ...FILTERS,
+    ...CURRENCY,
   })
   .strict();
 
@@ -28,7 +29,7 @@ export const opportunities = defineReport({
     const filter = firstTouchFilter(p);
     const { timezone } = await workspaceSettings(store, workspaceId);
     const asOf = p.asOf ?? today(timezone);
-    const conversion = await amountConversion(store, workspaceId);
+    const conversion = await amountConversion(store, workspaceId, p);
     const raw = await store.openPipeline(workspaceId, {
       ...conversion,
       asOf: dayStart(addDays(asOf, 1), timezone),

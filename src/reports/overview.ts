@@ -4,11 +4,18 @@
 // any dimension equal these totals). docs/reports.md, "overview".
 import { z } from 'zod';
 import { REPORT_MILESTONES, type OverviewRow } from '../store/areas/reports.js';
-import { COMPARE, daysBetween, RANGE, resolveCommon } from './common-params.js';
+import {
+  COMPARE,
+  CURRENCY,
+  daysBetween,
+  RANGE,
+  reportCurrency,
+  resolveCommon,
+} from './common-params.js';
 import { cents, MILESTONE_METRIC, ratio, returns, windowFor } from './report-metrics.js';
 import { defineReport, ReportParamError } from './report.js';
 
-const params = z.object({ ...RANGE, ...COMPARE }).strict();
+const params = z.object({ ...RANGE, ...COMPARE, ...CURRENCY }).strict();
 
 /** The longest range a daily series is drawn for (ten years of days). */
 const MAX_DAYS = 3660;
@@ -60,7 +67,8 @@ export const overview = defineReport({
     const { range, compare } = common;
     if (daysBetween(range.from, range.to) > MAX_DAYS)
       throw new ReportParamError('from', `the range is longer than ${MAX_DAYS} days`);
-    const window = await windowFor(store, workspaceId, common, range);
+    const money = await reportCurrency(store, workspaceId, p);
+    const window = await windowFor(store, workspaceId, common, range, money);
     const [total] = await store.overviewReport(workspaceId, { ...window, byDay: false });
     const days = await store.overviewReport(workspaceId, { ...window, byDay: true });
     const byDay = new Map(days.map((d) => [d.day, d]));
@@ -72,7 +80,7 @@ export const overview = defineReport({
     let previous: OverviewMetrics | null = null;
     let change: Record<keyof OverviewMetrics, number | null> | null = null;
     if (compare) {
-      const w = await windowFor(store, workspaceId, common, compare);
+      const w = await windowFor(store, workspaceId, common, compare, money);
       const [prev] = await store.overviewReport(workspaceId, { ...w, byDay: false });
       previous = metrics(prev);
       const before = previous;
@@ -103,6 +111,11 @@ export const overview = defineReport({
       daily,
       /** Spend with no exchange rate to the currency: left out of spend. */
       missingRates,
+      /**
+       * Days whose milestone values (kept in the workspace's currency) have no rate to the asked one:
+       * left out of pipeline and revenue (empty in the workspace's currency).
+       */
+      missingValueRates: await store.missingValueRates(workspaceId, window),
     };
   },
   table(r) {

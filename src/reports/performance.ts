@@ -8,11 +8,18 @@ import {
   type PerformanceRow,
   type ReportMilestone,
 } from '../store/areas/reports.js';
-import { GROUPING, MODEL, RANGE, resolveCommon } from './common-params.js';
+import {
+  CURRENCY,
+  GROUPING,
+  MODEL,
+  RANGE,
+  reportCurrency,
+  resolveCommon,
+} from './common-params.js';
 import { cents, MILESTONE_METRIC, ratio, returns, windowFor } from './report-metrics.js';
 import { defineReport } from './report.js';
 
-const params = z.object({ ...RANGE, ...MODEL, ...GROUPING }).strict();
+const params = z.object({ ...RANGE, ...MODEL, ...GROUPING, ...CURRENCY }).strict();
 
 type MilestoneMetric = (typeof MILESTONE_METRIC)[ReportMilestone];
 
@@ -89,7 +96,8 @@ export const performance = defineReport({
   params,
   async run({ store, workspaceId }, p) {
     const common = await resolveCommon(store, workspaceId, p);
-    const window = await windowFor(store, workspaceId, common, common.range);
+    const money = await reportCurrency(store, workspaceId, p);
+    const window = await windowFor(store, workspaceId, common, common.range, money);
     const q = { ...window, model: common.model, groupBy: common.groupBy, filters: common.filters };
     const raw = await store.performanceReport(workspaceId, q);
     const credited = new Set(await store.creditedMilestones(workspaceId, common.model));
@@ -117,6 +125,8 @@ export const performance = defineReport({
       totals,
       /** Spend with no exchange rate to the currency: left out of spend. */
       missingRates,
+      /** Days whose credit values (kept in the workspace's currency) have no rate to the asked one. */
+      missingValueRates: await store.missingValueRates(workspaceId, q),
     };
   },
   table(r) {

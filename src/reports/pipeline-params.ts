@@ -10,6 +10,7 @@ import type { Store } from '../store/store.js';
 import {
   DIMENSIONS,
   resolveFilters,
+  reportCurrency,
   resolveRange,
   workspaceSettings,
   type DayRange,
@@ -78,14 +79,18 @@ export async function pipelineCommon(
   return { timezone, currency, ...resolveRange(strings(p), timezone), filter: firstTouchFilter(p) };
 }
 
-/** The workspace's currency, and the decimals of each currency its CRM amounts are in. */
+/**
+ * The report's currency (`currency=`, default the workspace's), the workspace's (in which stored values
+ * are kept), and the decimals of each currency its CRM amounts are in.
+ */
 export async function amountConversion(
   store: Store,
   workspaceId: string,
+  p: { currency?: string | undefined } = {},
 ): Promise<AmountConversion> {
-  const { currency } = await workspaceSettings(store, workspaceId);
+  const { currency, workspaceCurrency } = await reportCurrency(store, workspaceId, p);
   const mapping = await crmMappingFor(store, workspaceId);
-  return { currency, exponents: mapping?.exponents ?? new Map() };
+  return { currency, valueCurrency: workspaceCurrency, exponents: mapping?.exponents ?? new Map() };
 }
 
 /** Money to the cent (sums of floating-point amounts carry noise past it). */

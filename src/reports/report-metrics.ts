@@ -33,15 +33,21 @@ export function returns(
   };
 }
 
-/** The store's window for a range: its days and instants, the workspace's currency and spend matching. */
+/**
+ * The store's window for a range: its days and instants, spend matching, and its money: the currency
+ * asked for (default the workspace's) beside the workspace's, in which stored values are kept.
+ */
 export async function windowFor(
   store: Store,
   workspaceId: string,
   common: Pick<Common, 'timezone'>,
   range: DayRange,
+  money?: { currency: string; workspaceCurrency: string },
 ): Promise<ReportWindow> {
+  const match = await costMatchQuery(store, workspaceId, { from: range.from, to: range.to });
   return {
-    ...(await costMatchQuery(store, workspaceId, { from: range.from, to: range.to })),
+    ...match,
+    ...(money ? { currency: money.currency, valueCurrency: money.workspaceCurrency } : {}),
     fromAt: range.fromAt,
     toAt: range.toAt,
     timezone: common.timezone,

@@ -12,7 +12,7 @@ import {
   type RevenueSeriesRow,
 } from '../store/areas/pipeline.js';
 import type { FirstTouchFilter } from '../store/areas/first-touch.js';
-import { COMPARE, dayStart, FILTERS, RANGE, type DayRange } from './common-params.js';
+import { COMPARE, CURRENCY, dayStart, FILTERS, RANGE, type DayRange } from './common-params.js';
 import {
   amountConversion,
   cents,
@@ -42,6 +42,7 @@ const params = z
       .default('series')
       .describe('series: by close date; cohorts: by the month of the first visit and months since'),
     ...FILTERS,
+    ...CURRENCY,
   })
   .strict();
 
@@ -90,7 +91,7 @@ export const revenue = defineReport({
   params,
   async run({ store, workspaceId }, p): Promise<RevenueResult> {
     const { timezone, range, compare, filter } = await pipelineCommon(store, workspaceId, p);
-    const conversion = await amountConversion(store, workspaceId);
+    const conversion = await amountConversion(store, workspaceId, p);
     const query = (r: DayRange) => ({
       ...conversion,
       basis: p.basis,

@@ -16,7 +16,7 @@ import {
 } from '../derive/stripe-report.js';
 import { NO_TOUCHPOINT, type TouchGroup } from '../store/areas/pipeline-reports.js';
 import { FIRST_TOUCH_ATTRIBUTES, type FirstTouchAttribute } from '../store/areas/first-touch.js';
-import { FILTERS, today, workspaceSettings } from './common-params.js';
+import { CURRENCY, FILTERS, reportCurrency, today, workspaceSettings } from './common-params.js';
 import { groupColumns, groupKey, rate, touchGroupBy } from './first-touch.js';
 import { firstTouchFilter } from './pipeline-params.js';
 import { round2 } from './params.js';
@@ -41,6 +41,7 @@ const params = z
     ),
     groupBy: touchGroupBy(['source', 'campaign']),
     ...FILTERS,
+    ...CURRENCY,
   })
   .strict();
 
@@ -136,7 +137,8 @@ export const subscriptions = defineReport({
     if (from > to) throw new ReportParamError('to', 'must not be before from');
     if (addMonths(from, MAX_MONTHS - 1) < to)
       throw new ReportParamError('from', `at most ${MAX_MONTHS} months before to`);
-    const mrr = await mrrReport(store, workspaceId, { from, to, perCustomer: true });
+    const { currency } = await reportCurrency(store, workspaceId, p);
+    const mrr = await mrrReport(store, workspaceId, { from, to, perCustomer: true, currency });
     const rows = mrr.customers ?? [];
     const persons = [...new Set(rows.flatMap((r) => (r.personId ? [r.personId] : [])))];
     const touches = await store.firstTouches(workspaceId, persons);

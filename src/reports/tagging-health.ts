@@ -10,9 +10,10 @@ import {
 import type { AdPlatform } from '../store/areas/ad-costs.js';
 import type { CostsRow } from '../store/areas/costs.js';
 import { costMappingRulesFor } from '../derive/cost-mapping-settings.js';
+import { CURRENCY, reportCurrency } from './common-params.js';
 import { reportRange, Day } from './costs.js';
 import { round2 } from './params.js';
-import { defineReport, ReportParamError } from './report.js';
+import { defineReport } from './report.js';
 
 /** A platform's paid sessions under this share with its click id suggest auto-tagging is off. */
 export const CLICK_ID_SHARE_MIN = 0.5;
@@ -62,6 +63,7 @@ const params = z
   .object({
     from: Day.optional().describe('first day (default: 30 days before to)'),
     to: Day.optional().describe('last day, inclusive (default: today, UTC)'),
+    ...CURRENCY,
   })
   .strict();
 
@@ -112,8 +114,8 @@ export const taggingHealth = defineReport({
   params,
   async run({ store, workspaceId }, p) {
     const { from, to } = reportRange(p);
-    const ws = await store.getWorkspace(workspaceId);
-    if (!ws) throw new ReportParamError('workspace', 'no such workspace');
+    // spend alone is money here: converted to the asked currency at each day's rate
+    const ws = { currency: (await reportCurrency(store, workspaceId, p)).currency };
     const match = {
       from,
       to,

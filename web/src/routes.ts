@@ -31,13 +31,13 @@ export const PAGES: Record<string, PageDef> = {
   overview: {
     title: 'Overview',
     group: 'Marketing',
-    controls: ['compare'],
+    controls: ['compare', 'currency'],
     load: () => import('./pages/overview'),
   },
   channels: {
     title: 'Channels',
     group: 'Marketing',
-    controls: ['model'],
+    controls: ['model', 'currency'],
     load: () => import('./pages/channels'),
   },
   funnel: {
@@ -67,7 +67,7 @@ export const PAGES: Record<string, PageDef> = {
   attribution: {
     title: 'Attribution',
     group: 'Marketing',
-    controls: ['model', 'milestone', 'lookback'],
+    controls: ['model', 'milestone', 'lookback', 'currency'],
     load: () => import('./pages/attribution'),
   },
   person: {
@@ -82,7 +82,12 @@ export const PAGES: Record<string, PageDef> = {
     range: false,
     load: () => import('./pages/realtime'),
   },
-  health: { title: 'Health', group: 'Operations', load: () => import('./pages/health') },
+  health: {
+    title: 'Health',
+    group: 'Operations',
+    controls: ['currency'],
+    load: () => import('./pages/health'),
+  },
   goals: { title: 'Goals', group: 'Operations', load: () => import('./pages/goals') },
   settings: {
     title: 'Settings',
@@ -90,18 +95,24 @@ export const PAGES: Record<string, PageDef> = {
     range: false,
     load: () => import('./pages/settings'),
   },
-  pipeline: { title: 'Pipeline', group: 'Sales', load: () => import('./pages/pipeline') },
+  pipeline: {
+    title: 'Pipeline',
+    group: 'Sales',
+    controls: ['currency'],
+    load: () => import('./pages/pipeline'),
+  },
   // Pipeline (as of a day) and Subscriptions (months) take no comparison period: their APIs refuse
   // `compare`, so the control is not shown there.
   revenue: {
     title: 'Revenue',
     group: 'Sales',
-    controls: ['compare'],
+    controls: ['compare', 'currency'],
     load: () => import('./pages/revenue'),
   },
   subscriptions: {
     title: 'Subscriptions',
     group: 'Sales',
+    controls: ['currency'],
     load: () => import('./pages/subscriptions'),
   },
 };

@@ -133,4 +133,23 @@ export async function fxRoutes(fastify: FastifyInstance, store: Store): Promise<
       };
     },
   );
+
+  // the currencies a report can be asked in: the workspace's and those with a rate (readable by a viewer,
+  // so the dashboard's currency control offers what converts without listing every rate)
+  app.get(
+    '/api/fx-rates/currencies',
+    {
+      config: secret,
+      schema: {
+        summary: "The workspace's currency and every currency an imported rate names",
+      },
+    },
+    async (req) => {
+      const ws = workspaceOf(req);
+      const named = new Set<string>();
+      for (const r of await store.fxRates(ws.id)) named.add(r.base).add(r.quote);
+      named.delete(ws.currency);
+      return { currency: ws.currency, currencies: [ws.currency, ...[...named].sort()] };
+    },
+  );
 }

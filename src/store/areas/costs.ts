@@ -5,6 +5,7 @@
 // matched to sessions".
 import type { CostMappingRule, COST_RULE_PLATFORMS } from '../../rules/cost-mapping.js';
 import type { AdPlatform } from './ad-costs.js';
+import type { ValueConversion } from './fx.js';
 import type { AdClickRow } from '../../util/ad-click-row.js';
 
 export type { AdClickRow } from '../../util/ad-click-row.js';
@@ -35,7 +36,7 @@ export interface MatchQuery {
   rules?: readonly CostMappingRule[];
 }
 
-export interface CostsQuery extends MatchQuery {
+export interface CostsQuery extends MatchQuery, ValueConversion {
   groupBy: readonly CostGroup[];
   /** The stored credits read: their model and milestone. */
   model: string;

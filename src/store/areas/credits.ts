@@ -1,4 +1,5 @@
 // The store's credits area: its types and what an engine must implement for it.
+import type { ValueConversion } from './fx.js';
 
 /** What attribution reads: conversions of one milestone, role milestones and touches, per person. */
 export interface AttributionInputs {
@@ -56,6 +57,11 @@ export interface CreditQuery {
   /** Conversions from (inclusive) / to (exclusive), epoch ms. */
   from?: number;
   to?: number;
+  /**
+   * Values in another currency than the stored one (the workspace's): `currency` the asked one,
+   * `valueCurrency` the stored one (neutral/value-fx.ts). Absent: as stored.
+   */
+  money?: ValueConversion;
 }
 
 export interface CreditGroup {

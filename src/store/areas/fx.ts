@@ -11,6 +11,17 @@ export interface FxRateRow {
   rate: number;
 }
 
+/**
+ * The currency a report asks for, and the one derived values (milestones', credits') are stored in: when
+ * they differ the stored values convert at read time, at the rate of their UTC day (neutral/value-fx.ts).
+ */
+export interface ValueConversion {
+  /** The currency of the answer (ISO 4217, upper case). */
+  currency: string;
+  /** The currency stored values are in (the workspace's); absent: the same as `currency`. */
+  valueCurrency?: string;
+}
+
 /** An amount's currency and day, under a key of the caller's. */
 export interface FxAmountRow {
   key: string;

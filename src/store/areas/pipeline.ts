@@ -4,14 +4,15 @@
 // nothing is stored. Each read keeps only the persons whose first touch passes the query's `filter`.
 
 import type { FirstTouchFilter } from './first-touch.js';
+import type { ValueConversion } from './fx.js';
 
 /** What a person's first touch is grouped by (areas/first-touch.ts: their first visit). */
 export const FIRST_TOUCH_DIMENSIONS = ['channel', 'source', 'medium', 'campaign'] as const;
 export type FirstTouchDimension = (typeof FIRST_TOUCH_DIMENSIONS)[number];
 
 /** How CRM amounts become the workspace's currency (as the CRM milestones convert them). */
-export interface AmountConversion {
-  /** The workspace's currency (ISO 4217, upper case). */
+export interface AmountConversion extends ValueConversion {
+  /** The report's currency (ISO 4217, upper case): the workspace's unless asked otherwise. */
   currency: string;
   /** Decimals of each CRM currency's major unit (lower-case code; 2 when absent). */
   exponents: ReadonlyMap<string, number>;

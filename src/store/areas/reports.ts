@@ -3,6 +3,7 @@
 // neutral/performance-queries.ts). A read over facts and derived rows: nothing is stored.
 // docs/reports.md.
 import type { MatchQuery } from './costs.js';
+import type { ValueConversion } from './fx.js';
 
 /** Dimensions reports group by and filter on: a session's, or its person's first touch. */
 export const REPORT_DIMENSIONS = [
@@ -29,7 +30,7 @@ export type ReportMilestone = (typeof REPORT_MILESTONES)[number];
 export const SPEND_WITHOUT_SESSIONS = '(spend without sessions)';
 
 /** A range of days and its instants: sessions and milestones by their instant, spend by its day. */
-export interface ReportWindow extends MatchQuery {
+export interface ReportWindow extends MatchQuery, ValueConversion {
   /** [fromAt, toAt), epoch ms: the days `from`..`to` in the workspace's time zone. */
   fromAt: number;
   toAt: number;
@@ -80,4 +81,13 @@ export interface ReportsStore {
   performanceReport(workspaceId: string, q: PerformanceQuery): Promise<PerformanceRow[]>;
   /** Distinct visitors over every row of the report (a person seen in several rows once). */
   performanceVisitors(workspaceId: string, q: PerformanceQuery): Promise<number>;
+  /**
+   * The UTC days of the window's milestone values (with `model`: its credits' values) that have no rate
+   * from q.valueCurrency to q.currency (with `milestone`, of that milestone's only): left out of the value
+   * sums (none when no conversion is asked).
+   */
+  missingValueRates(
+    workspaceId: string,
+    q: ValueConversion & { fromAt: number; toAt: number; model?: string; milestone?: string },
+  ): Promise<{ currency: string; date: string }[]>;
 }

@@ -1,6 +1,6 @@
 // The controls report pages share beside the date range: the attribution model, the comparison period,
-// the milestone credited and the lookback window, each in the URL (`model`, `compare`, `milestone`,
-// `lookback`), so a link carries them and the back button undoes them. An empty value is the API's
+// the milestone credited, the lookback window and the currency money is shown in, each in the URL
+// (`model`, `compare`, `milestone`, `lookback`, `currency`), so a link carries them and the back button undoes them. An empty value is the API's
 // default (the workspace's settings; the previous period). A page names the ones its API takes
 // (`controls` in routes.ts); the rest are not shown.
 import { useEffect, useState } from 'preact/hooks';
@@ -8,10 +8,19 @@ import { api } from '../api';
 import { navigate, useLocation, withQuery } from '../location';
 import { MODELS } from '../models';
 
-export type Control = 'model' | 'compare' | 'milestone' | 'lookback';
+export type Control = 'model' | 'compare' | 'milestone' | 'lookback' | 'currency';
 
 /** The query keys that travel from page to page (the rest is a page's own state). */
-export const GLOBAL_KEYS = ['workspace', 'from', 'to', 'model', 'compare', 'milestone', 'lookback'];
+export const GLOBAL_KEYS = [
+  'workspace',
+  'from',
+  'to',
+  'model',
+  'compare',
+  'milestone',
+  'lookback',
+  'currency',
+];
 
 const set = (key: string) => (e: Event) =>
   navigate(withQuery({ [key]: (e.target as HTMLSelectElement | HTMLInputElement).value }));
@@ -32,13 +41,34 @@ function useMilestones(workspace: string | null, wanted: boolean): string[] {
   return list?.ws === workspace ? list.names : [];
 }
 
+/**
+ * The currencies a report can be shown in: the workspace's and those an imported rate names (GET
+ * /api/fx-rates/currencies, a viewer's read), once asked for.
+ */
+function useCurrencies(workspace: string | null, wanted: boolean): string[] {
+  const [list, setList] = useState<{ ws: string; codes: string[] }>();
+  useEffect(() => {
+    if (!wanted || !workspace) return;
+    let live = true;
+    api<{ currencies: string[] }>('/api/fx-rates/currencies', { query: { workspace } })
+      .then((r) => live && setList({ ws: workspace, codes: r.currencies }))
+      .catch(() => live && setList({ ws: workspace, codes: [] }));
+    return () => {
+      live = false;
+    };
+  }, [workspace, wanted]);
+  return list?.ws === workspace ? list.codes : [];
+}
+
 export function ReportControls(props: { show: Control[] }) {
   const { query } = useLocation();
   const model = query.get('model') ?? '';
   const compare = query.get('compare') ?? '';
   const milestone = query.get('milestone') ?? '';
   const lookback = query.get('lookback') ?? '';
+  const currency = query.get('currency') ?? '';
   const milestones = useMilestones(query.get('workspace'), props.show.includes('milestone'));
+  const currencies = useCurrencies(query.get('workspace'), props.show.includes('currency'));
   if (props.show.length === 0) return null;
   return (
     <form class="range" aria-label="Report settings" onSubmit={(e) => e.preventDefault()}>
@@ -89,6 +119,23 @@ export function ReportControls(props: { show: Control[] }) {
         </label>
       )}
       {props.show.includes('compare') && <CompareControl compare={compare} />}
+      {props.show.includes('currency') && (
+        <label>
+          <span>Currency</span>
+          <select name="currency" value={currency} onChange={set('currency')}>
+            {/* the first code listed is the workspace's: the reports' default */}
+            <option value="">{currencies[0] ?? 'Default'}</option>
+            {(currencies.includes(currency) || !currency
+              ? currencies.slice(1)
+              : [currency, ...currencies.slice(1)]
+            ).map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
     </form>
   );
 }

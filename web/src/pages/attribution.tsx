@@ -53,6 +53,8 @@ export default function AttributionPage(props: PageProps) {
     model: q.get('model'),
     conversion: q.get('milestone'),
     lookbackDays: q.get('lookback'),
+    // credits computed per request are in the workspace's currency only (the report says which)
+    currency: computed ? null : q.get('currency'),
     from,
     to: to ? dayAfter(to) : null,
   };

@@ -64,6 +64,7 @@ export default function ChannelsPage(props: PageProps) {
     from: q.get('from'),
     to: q.get('to'),
     model: q.get('model'),
+    currency: q.get('currency'),
     groupBy: level.dim,
     filter: filter || null,
   };

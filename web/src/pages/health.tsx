@@ -146,7 +146,12 @@ export function identityRows(r: IdentityHealth): Row[] {
 
 export default function HealthPage(props: PageProps) {
   const q = props.query;
-  const taggingRequest = { workspace: props.workspace, from: q.get('from'), to: q.get('to') };
+  const taggingRequest = {
+    workspace: props.workspace,
+    from: q.get('from'),
+    to: q.get('to'),
+    currency: q.get('currency'),
+  };
   const identityRequest = { workspace: props.workspace };
   const tagging = useApi<TaggingHealth>('/api/reports/tagging-health', taggingRequest);
   const identity = useApi<IdentityHealth>('/api/reports/identity-health', identityRequest);

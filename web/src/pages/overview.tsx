@@ -97,6 +97,7 @@ export default function OverviewPage(props: PageProps) {
     from: q.get('from'),
     to: q.get('to'),
     compare: props.query.get('compare') ?? 'previous',
+    currency: q.get('currency'),
   });
   const report = result.state === 'ok' ? result.data : undefined;
   const days = useMemo(() => report?.daily.map((d) => d.day) ?? [], [report]);

@@ -119,6 +119,7 @@ export default function PipelinePage(props: PageProps) {
     workspace: props.workspace,
     asOf: q.get('asOf') ?? q.get('to'),
     by,
+    currency: q.get('currency'),
   };
   const result = useApi<Opportunities>('/api/reports/opportunities', request);
   const report = result.state === 'ok' ? result.data : undefined;

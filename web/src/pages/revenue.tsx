@@ -131,7 +131,13 @@ export default function RevenuePage(props: PageProps) {
   const by = chosen(q, 'by', FIRST_TOUCH_CHOICES);
   const byLabel = FIRST_TOUCH_CHOICES.find((c) => c.value === by)!.label.toLowerCase();
   const basis = chosen(q, 'basis', BASES);
-  const common = { workspace: props.workspace, from: q.get('from'), to: q.get('to'), basis };
+  const common = {
+    workspace: props.workspace,
+    from: q.get('from'),
+    to: q.get('to'),
+    basis,
+    currency: q.get('currency'),
+  };
   // the comparison is shown with the series' totals (the cohorts' request leaves it to the API)
   const seriesRequest = {
     ...common,

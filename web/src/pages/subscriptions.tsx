@@ -81,6 +81,7 @@ export default function SubscriptionsPage(props: PageProps) {
     from: q.get('from')?.slice(0, 7),
     to: q.get('to')?.slice(0, 7),
     groupBy,
+    currency: q.get('currency'),
   };
   const result = useApi<Subscriptions>('/api/reports/subscriptions', request);
   const report = result.state === 'ok' ? result.data : undefined;

@@ -20,6 +20,7 @@ import { effectiveAdCostsSql, rateKey, ratesSql } from './ad-costs-queries.js';
 import { REPORT_SESSIONS_TABLE } from './report-sessions-queries.js';
 import { perRuleCountsSql, ruleNumberSql, ruleTargetSql, ruleValueSql } from './cost-rules-sql.js';
 import { fn, join, p, raw, sql, type Piece, type Sql } from './sql.js';
+import { convertsValues, valueRateJoin, valueRatesSql } from './value-fx.js';
 
 /** A campaign name as its key (rules/campaign-name-key.ts): lower case, separators one space, no end spaces. */
 export function campaignNameKeySql(e: Piece | string): Sql {
@@ -251,19 +252,28 @@ export function costsReportSql(ws: string, q: CostsQuery): Sql {
     (_, i) => sql`, coalesce(${raw(`b.r_${i + 1}`)}, 0) AS ${raw(`r_${i + 1}`)}`,
   );
   const milestone = p.text(q.milestone);
-  return sql`WITH ${matchCtes(ws, q)},
+  const wanted = sql`(${milestone}, 'lead', 'opportunity', 'customer')`;
+  // credit values kept in the workspace's currency, converted at read time when another is asked
+  // (value-fx.ts): one with no rate adds nothing (the report names its day)
+  const converts = convertsValues(q);
+  const vrates = converts
+    ? sql`,
+  vrates AS (${valueRatesSql(ws, q, 'attribution_credits', 'converted_at', sql`v.model = ${p.text(q.model)} AND v.milestone IN ${wanted} AND v.touch_id IS NOT NULL`)})`
+    : sql``;
+  const value = converts ? sql`coalesce(c.value * vr.rate, 0)` : sql`c.value`;
+  return sql`WITH ${matchCtes(ws, q)}${vrates},
   credited AS (
     -- the sums named apart from the columns they read (ClickHouse would read an alias of a column's name)
-    SELECT touch_id,
-      sum(CASE WHEN milestone = ${milestone} THEN conversions ELSE 0 END) AS k_conversions,
-      sum(CASE WHEN milestone = ${milestone} THEN value ELSE 0 END) AS k_value,
-      sum(CASE WHEN milestone = 'lead' THEN conversions ELSE 0 END) AS k_leads,
-      sum(CASE WHEN milestone = 'opportunity' THEN value ELSE 0 END) AS k_pipeline,
-      sum(CASE WHEN milestone = 'customer' THEN value ELSE 0 END) AS k_revenue
-    FROM ${fn.table('attribution_credits')}
-    WHERE workspace_id = ${w} AND model = ${p.text(q.model)}
-      AND milestone IN (${milestone}, 'lead', 'opportunity', 'customer') AND touch_id IS NOT NULL
-    GROUP BY touch_id),
+    SELECT c.touch_id AS touch_id,
+      sum(CASE WHEN c.milestone = ${milestone} THEN c.conversions ELSE 0 END) AS k_conversions,
+      sum(CASE WHEN c.milestone = ${milestone} THEN ${value} ELSE 0 END) AS k_value,
+      sum(CASE WHEN c.milestone = 'lead' THEN c.conversions ELSE 0 END) AS k_leads,
+      sum(CASE WHEN c.milestone = 'opportunity' THEN ${value} ELSE 0 END) AS k_pipeline,
+      sum(CASE WHEN c.milestone = 'customer' THEN ${value} ELSE 0 END) AS k_revenue
+    FROM ${fn.table('attribution_credits')} c${converts ? valueRateJoin('vrates', 'vr', 'c.converted_at') : sql``}
+    WHERE c.workspace_id = ${w} AND c.model = ${p.text(q.model)}
+      AND c.milestone IN ${wanted} AND c.touch_id IS NOT NULL
+    GROUP BY c.touch_id),
   traffic AS (
     SELECT coalesce(m.platform, s.platform) AS platform, coalesce(m.campaign, '') AS campaign,
       coalesce(m.ad_group, '') AS ad_group, coalesce(m.ad, '') AS ad, coalesce(m.keyword, '') AS keyword,

@@ -2,6 +2,7 @@
 // data-driven fits, one person's credits, and the persons whose credits and milestones disagree.
 import type { CreditDimension, CreditGroup, CreditQuery, CreditRow } from '../../areas/credits.js';
 import { fn, join, p, raw, sql, type Sql } from './sql.js';
+import { convertsValues, valueRateJoin, valueRatesSql } from './value-fx.js';
 
 const DIMENSION: Record<CreditDimension, () => Sql> = {
   channel: () => sql`c.channel`,
@@ -51,17 +52,28 @@ function creditsByDimensionsSql(
   ];
   if (q.from !== undefined) where.push(sql`c.converted_at >= ${p.time(new Date(q.from))}`);
   if (q.to !== undefined) where.push(sql`c.converted_at < ${p.time(new Date(q.to))}`);
+  // values kept in the workspace's currency, converted at read time when another is asked (value-fx.ts)
+  const money = q.money;
+  const converts = money !== undefined && convertsValues(money);
+  const ofModels =
+    models.length === 1
+      ? sql`v.model = ${p.text(models[0]!)}`
+      : sql`${fn.inTexts('v.model', models)}`;
+  const vrates =
+    money !== undefined && converts
+      ? sql`WITH vrates AS (${valueRatesSql(ws, money, 'attribution_credits', 'converted_at', sql`${ofModels} AND v.milestone = ${p.text(q.milestone)}`)}) `
+      : sql``;
   const select = [
     // named apart from the column (ClickHouse would read an alias of a column's name)
     ...(byModel ? [sql`c.model AS c_model`] : []),
     ...dims,
     sql`sum(c.conversions) AS conversions`,
-    sql`sum(c.value) AS value`,
+    converts ? sql`sum(coalesce(c.value * vr.rate, 0)) AS value` : sql`sum(c.value) AS value`,
     sql`${fn.countDistinct('c.person_id', 'c.converted_at')} AS touched`,
   ];
   const order = [...(byModel ? [sql`c_model`] : []), sql`conversions DESC`];
-  return sql`SELECT ${join(select, ', ')}
-    FROM ${fn.table('attribution_credits')} c
+  return sql`${vrates}SELECT ${join(select, ', ')}
+    FROM ${fn.table('attribution_credits')} c${converts ? valueRateJoin('vrates', 'vr', 'c.converted_at') : sql``}
     LEFT JOIN ${fn.table('sessions')} s ON s.workspace_id = c.workspace_id AND s.session_id = c.touch_id
     WHERE ${join(where, ' AND ')}
     ${groupCols.length > 0 ? sql`GROUP BY ${join(groupCols, ', ')}` : sql``}

@@ -13,6 +13,7 @@ import { dayOfNumber, dayTextNumberSql, localDayNumberSql } from './local-days.j
 import { REPORT_SESSIONS_TABLE } from './report-sessions-queries.js';
 import { perMilestone } from './report-units.js';
 import { fn, join, p, sql, type Sql } from './sql.js';
+import { convertsValues, valueRateJoin, valueRatesSql } from './value-fx.js';
 
 const NO_TEXT = sql`nullif('', '')`;
 const ZERO = sql`CAST(0 AS DOUBLE)`;
@@ -25,15 +26,23 @@ export function overviewSql(ws: string, q: OverviewQuery): Sql {
   // the day number of the zone's wall clock (local-days.ts): no per-row time zone conversion
   const day = (t: string) => localDayNumberSql(t, q.timezone, q.fromAt, q.toAt);
   const byDay = q.byDay ? sql`u_day, ` : sql``;
-  return sql`WITH ${spendCtes(ws, q)},
+  // values kept in the workspace's currency, converted at read time when another is asked (value-fx.ts)
+  const inRange = sql`v.reached_at >= ${from} AND v.reached_at < ${to}`;
+  const converts = convertsValues(q);
+  const vrates = converts
+    ? sql`,
+  vrates AS (${valueRatesSql(ws, q, 'milestones', 'reached_at', inRange)})`
+    : sql``;
+  const value = converts ? sql`m.value * vr.rate` : sql`m.value`;
+  return sql`WITH ${spendCtes(ws, q)}${vrates},
   units AS (
     SELECT ${day('s.started_at')} AS u_day, 1 AS visit, s.visitor AS visitor,
       ${NO_MILESTONE} AS milestone, ${ZERO} AS u_value, ${ZERO} AS u_cost
     FROM ${fn.table(REPORT_SESSIONS_TABLE)} s
     WHERE s.workspace_id = ${w} AND s.page_views > 0 AND s.started_at >= ${from} AND s.started_at < ${to}
     UNION ALL
-    SELECT ${day('m.reached_at')}, 0, ${NO_TEXT}, m.milestone, coalesce(m.value, 0), ${ZERO}
-    FROM ${fn.table('milestones')} m
+    SELECT ${day('m.reached_at')}, 0, ${NO_TEXT}, m.milestone, coalesce(${value}, 0), ${ZERO}
+    FROM ${fn.table('milestones')} m${converts ? valueRateJoin('vrates', 'vr', 'm.reached_at') : sql``}
     WHERE m.workspace_id = ${w} AND m.reached_at >= ${from} AND m.reached_at < ${to}
     UNION ALL
     SELECT ${dayTextNumberSql('day')}, 0, ${NO_TEXT}, ${NO_MILESTONE}, ${ZERO}, cost FROM spend WHERE unrated = 0)

@@ -18,6 +18,7 @@ import {
 } from '../../areas/reports.js';
 import type { AdPlatform } from '../../areas/ad-costs.js';
 import { matchCtes } from './costs-queries.js';
+import { convertsValues, valueRateJoin, valueRatesSql } from './value-fx.js';
 import { deviceTypesSql, DIMENSION_SQL, firstTouchSql, sessionSpan } from './report-units.js';
 import { REPORT_SESSIONS_TABLE, storedReportSessionsSql } from './report-sessions-queries.js';
 import { fn, join, p, raw, sql, type Sql } from './sql.js';
@@ -93,14 +94,23 @@ export function performanceSql(ws: string, q: PerformanceQuery): Sql {
     ],
     ', ',
   );
+  // credit values kept in the workspace's currency, converted at read time when another is asked
+  // (value-fx.ts); a value with no rate adds nothing and is named by missingValueRates
+  const converts = convertsValues(q);
+  const inRange = sql`v.model = ${p.text(q.model)} AND v.converted_at >= ${p.time(new Date(q.fromAt))} AND v.converted_at < ${p.time(new Date(q.toAt))}`;
+  const vrates = converts
+    ? sql`,
+  vrates AS (${valueRatesSql(ws, q, 'attribution_credits', 'converted_at', inRange)})`
+    : sql``;
+  const value = converts ? sql`coalesce(c.value * vr.rate, ${ZERO})` : sql`c.value`;
   const credits = join(
     [
       ...REPORT_MILESTONES.map(
         (m) =>
           sql`CASE WHEN c.milestone = ${p.text(m)} THEN c.conversions ELSE ${ZERO} END AS ${raw(`k_${m}`)}`,
       ),
-      sql`CASE WHEN c.milestone = 'opportunity' THEN c.value ELSE ${ZERO} END AS v_pipeline`,
-      sql`CASE WHEN c.milestone = 'customer' THEN c.value ELSE ${ZERO} END AS v_revenue`,
+      sql`CASE WHEN c.milestone = 'opportunity' THEN ${value} ELSE ${ZERO} END AS v_pipeline`,
+      sql`CASE WHEN c.milestone = 'customer' THEN ${value} ELSE ${ZERO} END AS v_revenue`,
     ],
     ', ',
   );
@@ -114,7 +124,7 @@ export function performanceSql(ws: string, q: PerformanceQuery): Sql {
   const noSpend = sql`${ZERO}, ${ZERO}, ${ZERO}`;
   // each CTE below is read once: ClickHouse runs a CTE again at every reference, and the matching
   // (matchCtes) is the query's heaviest part
-  return sql`WITH ${matchCtes(ws, q)},
+  return sql`WITH ${matchCtes(ws, q)}${vrates},
   cday AS (
     SELECT platform, campaign, day, CAST(sum(cost) AS DOUBLE) AS c_cost,
       CAST(sum(impressions) AS DOUBLE) AS c_impressions, CAST(sum(clicks) AS DOUBLE) AS c_clicks,
@@ -142,7 +152,7 @@ export function performanceSql(ws: string, q: PerformanceQuery): Sql {
       LEFT JOIN (${storedReportSessionsSql(ws, span.from, span.to)}) s ON s.session_id = x.session_id${dimensionJoins(ws, dims, 's.person_id')}
     UNION ALL
     SELECT ${join(creditDims, '')} 0, ${NO_TEXT}, ${noSpend}, ${credits}
-    FROM ${fn.table('attribution_credits')} c
+    FROM ${fn.table('attribution_credits')} c${converts ? valueRateJoin('vrates', 'vr', 'c.converted_at') : sql``}
       LEFT JOIN ${fn.table(REPORT_SESSIONS_TABLE)} s ON s.workspace_id = c.workspace_id AND s.session_id = c.touch_id${dimensionJoins(ws, dims, 'c.person_id')}
     WHERE c.workspace_id = ${w} AND c.model = ${p.text(q.model)}
       AND c.converted_at >= ${p.time(new Date(q.fromAt))} AND c.converted_at < ${p.time(new Date(q.toAt))})

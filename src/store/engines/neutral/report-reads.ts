@@ -25,7 +25,8 @@ import {
   toRevenueCohorts,
   toRevenueSeriesRow,
 } from './revenue-report-queries.js';
-import type { Sql } from './sql.js';
+import { p, raw, sql, type Sql } from './sql.js';
+import { convertsValues, missingValueRatesSql } from './value-fx.js';
 
 type Rows = (q: Sql) => Promise<Record<string, unknown>[]>;
 
@@ -71,6 +72,19 @@ export function reportReads(rows: Rows): PipelineStore & PipelineReportsStore & 
     async performanceVisitors(ws, q) {
       const [r] = await rows(performanceVisitorsSql(ws, q));
       return Number(r?.m_visitors ?? 0);
+    },
+    async missingValueRates(ws, q) {
+      if (!convertsValues(q)) return [];
+      const at = q.model === undefined ? 'reached_at' : 'converted_at';
+      const range = sql`v.${raw(at)} >= ${p.time(new Date(q.fromAt))} AND v.${raw(at)} < ${p.time(new Date(q.toAt))}`;
+      const of =
+        q.milestone === undefined ? range : sql`v.milestone = ${p.text(q.milestone)} AND ${range}`;
+      const where = q.model === undefined ? of : sql`v.model = ${p.text(q.model)} AND ${of}`;
+      const table = q.model === undefined ? 'milestones' : 'attribution_credits';
+      return (await rows(missingValueRatesSql(ws, q, table, at, where))).map((r) => ({
+        currency: String(r.currency),
+        date: String(r.on_day),
+      }));
     },
   };
 }

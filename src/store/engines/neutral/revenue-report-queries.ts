@@ -19,6 +19,7 @@ import {
   majorSql,
 } from './pipeline-queries.js';
 import { fn, p, sql, type Sql } from './sql.js';
+import { convertsValues, valueRateJoin, valueRatesSql } from './value-fx.js';
 
 /**
  * CTE `closes` (closed_at, person_id, value_v: NULL when unknown). Deals: each deal whose latest stage
@@ -28,10 +29,19 @@ import { fn, p, sql, type Sql } from './sql.js';
  */
 function closesCtes(ws: string, q: RevenueQuery): Sql {
   const w = p.text(ws);
-  if (q.basis === 'customers')
-    return sql`closes AS (
+  if (q.basis === 'customers') {
+    // values kept in the workspace's currency: converted at read time when another is asked (NULL, so
+    // unvalued, without a rate)
+    if (!convertsValues(q))
+      return sql`closes AS (
     SELECT reached_at AS closed_at, person_id, value AS value_v FROM ${fn.table('milestones')}
     WHERE workspace_id = ${w} AND milestone = 'customer')`;
+    return sql`vrates AS (${valueRatesSql(ws, q, 'milestones', 'reached_at', sql`v.milestone = 'customer'`)}),
+  closes AS (
+    SELECT m.reached_at AS closed_at, m.person_id AS person_id, m.value * vr.rate AS value_v
+    FROM ${fn.table('milestones')} m${valueRateJoin('vrates', 'vr', 'm.reached_at')}
+    WHERE m.workspace_id = ${w} AND m.milestone = 'customer')`;
+  }
   return sql`${resolvedCtes(ws)},
   ${dealCtes(ws)},
   latest AS (
