@@ -6,7 +6,7 @@ import {
   type RuleModelName,
 } from '../attribution/index.js';
 import type { Store } from '../store/store.js';
-import type { CreditDimension, CreditGroup } from '../store/types.js';
+import type { CreditDimension, CreditGroup, ValueConversion } from '../store/types.js';
 import {
   creditWorkspace,
   dataDrivenCredits,
@@ -243,6 +243,7 @@ export async function compareModels(
   workspaceId: string,
   groupBy: readonly CreditDimension[],
   range: { from?: number; to?: number } = {},
+  money?: ValueConversion,
 ): Promise<{ milestone: string; models: Record<string, CreditGroup[]> }> {
   const settings = await attributionSettingsFor(store, workspaceId);
   // every model from one read of the credits, not one query per model
@@ -251,6 +252,7 @@ export async function compareModels(
     milestone: settings.conversion,
     groupBy,
     ...range,
+    ...(money ? { money } : {}),
   });
   return { milestone: settings.conversion, models };
 }

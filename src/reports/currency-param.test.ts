@@ -13,6 +13,7 @@ import { RANGE, reportWorld } from '../test-helpers/report-world.js';
 import { clientFor, startTestServer } from '../test-helpers/server.js';
 import { attribution } from './attribution.js';
 import { costs } from './costs.js';
+import { modelComparison } from './model-comparison.js';
 import { opportunities } from './opportunities.js';
 import { overview } from './overview.js';
 import { performance } from './performance.js';
@@ -117,6 +118,16 @@ test('reports in a second currency: each amount at its day rate, missing rates n
       [credited.currency, credited.totals.value, credited.missingValueRates],
       ['EUR', 800, []],
     );
+    // model comparison: every stored model's credited values in EUR (each model credits the same 1000 USD)
+    const compared = await modelComparison.run(
+      ctx,
+      modelComparison.params.parse({ groupBy: 'channel', currency: 'EUR' }),
+    );
+    assert.equal(compared.currency, 'EUR');
+    assert.ok(Object.keys(compared.models).length > 1);
+    for (const [model, rows] of Object.entries(compared.models))
+      assert.equal(Math.round(rows.reduce((a, r) => a + r.value, 0) * 1e6) / 1e6, 800, model);
+    assert.deepEqual(compared.missingValueRates, []);
     // credits computed for the request's own settings are not converted: refused naming currency
     await assert.rejects(attr({ currency: 'EUR', lookbackDays: '10' }), { field: 'currency' });
     // revenue: d1 won at 1000 USD, its amount's day 03-03 or 03-04 (0.8 either way): 800 EUR; on the

@@ -1,11 +1,14 @@
 // `model-comparison`: one grouping under every stored model, side by side. Its parameters are the common
 // ones (common-params.ts): days in the workspace's time zone (without from and to: every conversion),
-// and groupBy by the common dimension names, of those the stored credits carry.
+// groupBy by the common dimension names, of those the stored credits carry, and the currency of the
+// credited values (kept in the workspace's, converted at read time as the attribution report's).
 import { z } from 'zod';
 import { compareModels } from '../derive/attribution-report.js';
 import type { CreditDimension } from '../store/types.js';
 import {
+  CURRENCY,
   RANGE,
+  reportCurrency,
   resolveGroupBy,
   resolveRange,
   workspaceSettings,
@@ -23,6 +26,7 @@ const params = z
         'comma list of: channel, platform, source, medium, campaign, keyword, ad, landingPage, country',
       ),
     ...RANGE,
+    ...CURRENCY,
   })
   .strict();
 
@@ -54,13 +58,28 @@ export const modelComparison = defineReport({
         );
       return c;
     });
-    let bounds = {};
+    let bounds: { from?: number; to?: number } = {};
     if (p.from !== undefined || p.to !== undefined) {
       const { timezone } = await workspaceSettings(store, workspaceId);
       const { range } = resolveRange(p, timezone);
       bounds = { from: range.fromAt, to: range.toAt };
     }
-    return { groupBy: dims, ...(await compareModels(store, workspaceId, groupBy, bounds)) };
+    const { currency, workspaceCurrency } = await reportCurrency(store, workspaceId, p);
+    const money = { currency, valueCurrency: workspaceCurrency };
+    const compared = await compareModels(store, workspaceId, groupBy, bounds, money);
+    // every model credits the same conversions, so the days without a rate are the same for each
+    const first = Object.keys(compared.models)[0];
+    const missingValueRates =
+      first === undefined
+        ? []
+        : await store.missingValueRates(workspaceId, {
+            ...money,
+            model: first,
+            milestone: compared.milestone,
+            fromAt: bounds.from ?? 0,
+            toAt: bounds.to ?? Date.now() + 86_400_000,
+          });
+    return { groupBy: dims, currency, ...compared, missingValueRates };
   },
   table(result) {
     // one row per group, one column per model

@@ -18,3 +18,4 @@ export * from './areas/inspection.js';
 export * from './areas/crm.js';
 export * from './areas/stripe.js';
 export * from './areas/users.js';
+export * from './areas/fx.js';
