@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openTestStore } from '../test-helpers/store.js';
 import { tempDir } from '../test-helpers/tmp.js';
+import { overview } from '../reports/overview.js';
 import { seedDemoWorkspace } from './demo.js';
 
 test(
@@ -60,6 +61,18 @@ test(
           ['csv', 'deal', true],
         ],
       );
+      // its rates (the file `closedloop import fx` reads) let every amount be asked in EUR: none missing
+      assert.ok(demo.fxRates > 80, `${demo.fxRates} rates`);
+      const range = { from: '2026-05-02', to: '2026-06-30' };
+      const ask = (q: Record<string, string>) =>
+        overview.run({ store, workspaceId: ws }, overview.params.parse({ ...range, ...q }));
+      const [usd, eur] = [await ask({}), await ask({ currency: 'EUR' })];
+      assert.deepEqual([eur.currency, eur.missingRates, eur.missingValueRates], ['EUR', [], []]);
+      for (const k of ['spend', 'revenue', 'pipeline'] as const)
+        assert.ok(
+          eur.totals[k]! > 0.85 * usd.totals[k]! && eur.totals[k]! < 0.95 * usd.totals[k]!,
+          k,
+        );
     } finally {
       await store.close();
       cleanup();

@@ -2,13 +2,16 @@ import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importCrm } from '../derive/crm-import.js';
+import { importFxRates } from '../derive/fx-rates.js';
 import { rebuild } from '../derive/derive.js';
 import { adPlatformWriter } from '../sim/ad-writers/index.js';
 import { simulate, type CrmProfile } from '../sim/index.js';
 import { importAdFile } from '../server/routes/ad-costs.js';
+import { readFxFile } from '../sources/fx-csv/read.js';
 import type { Store } from '../store/store.js';
 import type { Workspace } from '../store/types.js';
 import { createWorkspace } from '../workspaces/create.js';
+import { demoFxCsv, demoFxFrom } from './demo-fx.js';
 import { SIM_CRM_CSV, crmCsvSimWriter } from './sim-crm-csv.js';
 
 /** The Demo workspace's world: four months, so that hundreds of deals are won in the demo's fast funnel. */
@@ -32,6 +35,8 @@ export interface DemoSeeded {
   crm: { changes: number; revenue: number; wonDeals: number };
   /** What the ad platforms' CSV imports stored: rows, and spend in the workspace's currency (text). */
   costs: { rows: number; spend: string };
+  /** Exchange rates from USD (to EUR and GBP), so reports can be asked in those currencies. */
+  fxRates: number;
 }
 
 /**
@@ -39,7 +44,7 @@ export interface DemoSeeded {
  * its events as `closedloop import events` loads them, its CRM and revenue as the CRM CSV that
  * `closedloop import crm` reads, and its ad costs as each platform's CSV export that
  * `closedloop import ads` reads. The world has its tagging mistakes seeded, so the tagging-health
- * report has something to show.
+ * report has something to show. Its exchange rates come as the file `closedloop import fx` reads.
  */
 export async function seedDemoWorkspace(store: Store, opts: DemoOptions): Promise<DemoSeeded> {
   const { workspace, secretKey } = await createWorkspace(store, {
@@ -49,6 +54,7 @@ export async function seedDemoWorkspace(store: Store, opts: DemoOptions): Promis
   });
   const dir = mkdtempSync(join(tmpdir(), 'closedloop-demo-'));
   try {
+    const end = opts.end ?? new Date().toISOString().slice(0, 10);
     const crmCsv = crmCsvSimWriter(join(dir, SIM_CRM_CSV));
     const ads = adPlatformWriter();
     const sim = await simulate(
@@ -56,11 +62,17 @@ export async function seedDemoWorkspace(store: Store, opts: DemoOptions): Promis
         seed: opts.seed ?? 1,
         days: opts.days,
         visitorsPerDay: opts.visitorsPerDay ?? 300,
-        end: opts.end ?? new Date().toISOString().slice(0, 10),
+        end,
         crm: opts.crm ?? 'demo',
         mistakes: true,
       },
       { outDir: dir, extraWriters: [crmCsv, ads] },
+    );
+    // the rates before the CRM facts: values are derived once, by the rebuild
+    const fx = await importFxRates(
+      store,
+      workspace.id,
+      readFxFile(demoFxCsv(demoFxFrom(end, opts.days), end)).rates,
     );
     const r = await store.importEventsFile(workspace.id, join(dir, 'events.ndjson'));
     // the CRM facts before the rebuild, which matches them to persons and credits them once
@@ -93,6 +105,7 @@ export async function seedDemoWorkspace(store: Store, opts: DemoOptions): Promis
         wonDeals: sim.record.crm.dealsWon,
       },
       costs: { rows: costRows, spend: (micros / 1e6).toFixed(2) },
+      fxRates: fx.added,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
