@@ -70,5 +70,7 @@ test('identity-health: stitched shares by source, CRM matches, unmatched records
       one.unmatchedCrm.map((u) => u.objectId),
       ['c4'],
     );
+    // ...not the counts, read in the same statement
+    assert.deepEqual(one.crm, r.crm);
   });
 });

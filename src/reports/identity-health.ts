@@ -71,11 +71,10 @@ export const identityHealth = defineReport({
     'Match rates by source (stitched histories, CRM records matched), quarantined identifiers and unmatched CRM records, with what to fix',
   params,
   async run({ store, workspaceId }, p) {
-    const [stitched, crm, quarantined, unmatched] = await Promise.all([
+    const [stitched, { counts: crm, unmatched }, quarantined] = await Promise.all([
       store.stitchedByMilestone(workspaceId),
-      store.crmMatchCounts(workspaceId),
+      store.crmMatchHealth(workspaceId, p.limit),
       store.quarantinedIdentifiers(workspaceId),
-      store.unmatchedCrmRecords(workspaceId, p.limit),
     ]);
     const matchRates: MatchRate[] = stitched.map((r) => {
       const rate = share(r.stitched, r.persons);

@@ -1,5 +1,6 @@
 // The store's insights area: the reads behind the journeys, identity-health, realtime and goals reports
 // (src/reports/), each written once in the neutral form (engines/neutral/insights-*.ts).
+import type { CrmMatchCount } from './crm.js';
 
 /** A segment of converted persons: who reached a milestone in a range, filtered, one page of them. */
 export interface JourneySegmentQuery {
@@ -94,8 +95,14 @@ export interface InsightsStore {
   ): Promise<JourneySegment>;
   /** Persons at each milestone by its source, and how many of them have a visit (a session) stitched. */
   stitchedByMilestone(workspaceId: string): Promise<StitchedRow[]>;
-  /** CRM objects that reached no person, up to `limit`, by source, type and id. */
-  unmatchedCrmRecords(workspaceId: string, limit: number): Promise<UnmatchedCrmRecord[]>;
+  /**
+   * CRM objects by source and type and how many reached a person (as CrmStore.crmMatchCounts), and
+   * those that reached none, up to `limit`, by source, type and id: one read.
+   */
+  crmMatchHealth(
+    workspaceId: string,
+    limit: number,
+  ): Promise<{ counts: CrmMatchCount[]; unmatched: UnmatchedCrmRecord[] }>;
   /** Events with a time in [since, until) and the sessions active in it. */
   realtimeActivity(
     workspaceId: string,

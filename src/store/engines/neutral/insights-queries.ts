@@ -3,6 +3,7 @@ import { resolvedCtes } from './crm-queries.js';
 import { spanHolds } from './identity-spans.js';
 import { fn, p, raw, sql, type Sql } from './sql.js';
 
+const NO_TEXT = sql`nullif('', '')`;
 const ws = (workspaceId: string, alias = '') =>
   sql`${raw(alias)}workspace_id = ${p.text(workspaceId)}`;
 
@@ -29,18 +30,31 @@ export function stitchedByMilestoneSql(workspaceId: string): Sql {
   GROUP BY r.milestone, r.first_source ORDER BY milestone, source`;
 }
 
-/** CRM objects that reached no person (the first `limit` by source, type and id), with each match key kind. */
-export function unmatchedCrmSql(workspaceId: string, limit: number): Sql {
+/**
+ * The CRM match counts by source and type (part 'c': objects, matched) and the objects that reached no
+ * person (part 'u': the first `limit` by source, type and id, a row per match key kind, NULL for none),
+ * in one statement over one `resolved`: identity-health needs both, and two reads built the objects'
+ * persons (resolvedCtes) twice.
+ */
+export function crmMatchHealthSql(workspaceId: string, limit: number): Sql {
   return sql`WITH ${resolvedCtes(workspaceId)},
   unmatched AS (
     SELECT source, object_type, object_id FROM resolved WHERE person_id IS NULL
     ORDER BY source, object_type, object_id LIMIT ${p.int(limit)}
   )
-  SELECT u.source AS source, u.object_type AS object_type, u.object_id AS object_id, k.kind AS kind
-  FROM unmatched u
-  LEFT JOIN (SELECT DISTINCT source, object_type, object_id, kind FROM object_keys) k
-    ON k.source = u.source AND k.object_type = u.object_type AND k.object_id = u.object_id
-  ORDER BY source, object_type, object_id, kind`;
+  SELECT * FROM (
+    SELECT 'c' AS part, source, object_type, ${NO_TEXT} AS object_id, ${NO_TEXT} AS kind,
+      ${fn.countAll()} AS objects,
+      ${fn.countIf('person_id IS NOT NULL')} AS matched
+    FROM resolved GROUP BY source, object_type
+    UNION ALL
+    SELECT 'u' AS part, u.source AS source, u.object_type AS object_type, u.object_id AS object_id,
+      k.kind AS kind, 0 AS objects, 0 AS matched
+    FROM unmatched u
+    LEFT JOIN (SELECT DISTINCT source, object_type, object_id, kind FROM object_keys) k
+      ON k.source = u.source AND k.object_type = u.object_type AND k.object_id = u.object_id
+  ) x
+  ORDER BY part, source, object_type, object_id, kind`;
 }
 
 const inWindow = (since: number, until: number, column = 'ts') =>

@@ -1,5 +1,6 @@
 // The insights area (areas/insights.ts) over any engine's neutral reads: each engine hands its way of
 // running a neutral query, and every read and row conversion is this one.
+import type { CrmMatchCount } from '../../areas/crm.js';
 import type {
   InsightsStore,
   JourneySegmentRow,
@@ -8,14 +9,15 @@ import type {
 } from '../../areas/insights.js';
 import { journeyPathsSql, journeySegmentSql, personEmailsSql } from './insights-journeys.js';
 import {
+  crmMatchHealthSql,
   goalActualsSql,
   realtimeMinutesSql,
   realtimePagesSql,
   realtimeSourcesSql,
   realtimeTotalsSql,
   stitchedByMilestoneSql,
-  unmatchedCrmSql,
 } from './insights-queries.js';
+import { toCrmMatchCount } from './crm-rows.js';
 import { num, text } from './rows.js';
 import type { Sql } from './sql.js';
 
@@ -80,10 +82,15 @@ export function insightsReads(rows: Rows): InsightsStore {
       }));
     },
 
-    async unmatchedCrmRecords(ws, limit) {
-      const out: UnmatchedCrmRecord[] = [];
-      for (const r of await rows(unmatchedCrmSql(ws, limit))) {
-        const last = out[out.length - 1];
+    async crmMatchHealth(ws, limit) {
+      const counts: CrmMatchCount[] = [];
+      const unmatched: UnmatchedCrmRecord[] = [];
+      for (const r of await rows(crmMatchHealthSql(ws, limit))) {
+        if (r.part === 'c') {
+          counts.push(toCrmMatchCount(r));
+          continue;
+        }
+        const last = unmatched[unmatched.length - 1];
         const same =
           last &&
           last.source === String(r.source) &&
@@ -97,11 +104,11 @@ export function insightsReads(rows: Rows): InsightsStore {
               objectId: String(r.object_id),
               keyKinds: [],
             };
-        if (!same) out.push(rec);
+        if (!same) unmatched.push(rec);
         const kind = text(r.kind);
         if (kind !== null) rec.keyKinds.push(kind);
       }
-      return out;
+      return { counts, unmatched };
     },
 
     async realtimeActivity(ws, since, until, top) {

@@ -104,21 +104,46 @@ function leadQualityCtes(ws: string, q: LeadQualityQuery): Sql {
   )`;
 }
 
-/** Leads of the range by first touch: counts at each step, disqualified, deals by outcome. */
+const NO_TEXT = sql`nullif('', '')`;
+
+/**
+ * Leads of the range by first touch: counts at each step, disqualified, deals by outcome (part 'g'), and
+ * unless `q.lostReasons` is false their lost deals by first touch and reason (part 'r'), in one
+ * statement: the two share every CTE, which two reads built twice.
+ */
 export function leadQualitySql(ws: string, q: LeadQualityQuery): Sql {
-  return sql`${leadQualityCtes(ws, q)}
-  SELECT ${fn.countAll()} AS leads_n, sum(c.is_qualified) AS qualified_n, sum(c.is_mql) AS mql_n,
-    sum(c.is_sql) AS sql_n, sum(c.is_opportunity) AS opportunity_n, sum(c.is_customer) AS customer_n,
-    sum(coalesce(d.is_disqualified, 0)) AS disqualified_n, sum(coalesce(pd.deals_n, 0)) AS deals_total,
-    sum(coalesce(pd.won_n, 0)) AS won_total, sum(coalesce(pd.lost_n, 0)) AS lost_total
+  const groups = sql`SELECT 'g' AS part, ${fn.countAll()} AS leads_n, sum(c.is_qualified) AS qualified_n,
+    sum(c.is_mql) AS mql_n, sum(c.is_sql) AS sql_n, sum(c.is_opportunity) AS opportunity_n,
+    sum(c.is_customer) AS customer_n, sum(coalesce(d.is_disqualified, 0)) AS disqualified_n,
+    sum(coalesce(pd.deals_n, 0)) AS deals_total, sum(coalesce(pd.won_n, 0)) AS won_total,
+    sum(coalesce(pd.lost_n, 0)) AS lost_total, ${NO_TEXT} AS reason, 0 AS deals_n
     ${more(groupSelect(q.groupBy))}
   FROM cohort c
   JOIN touch t ON t.person_id = c.person_id
   LEFT JOIN disqualified d ON d.person_id = c.person_id
   LEFT JOIN person_deals pd ON pd.person_id = c.person_id
   WHERE ${touchKept(q)}
-  ${q.groupBy.length ? sql`GROUP BY ${join(groupBy(q.groupBy), ', ')}` : sql``}
-  ORDER BY leads_n DESC${more(q.groupBy.map((d) => text(`g_${d}`)))}`;
+  ${q.groupBy.length ? sql`GROUP BY ${join(groupBy(q.groupBy), ', ')}` : sql``}`;
+  const dims = more(q.groupBy.map((d) => text(`g_${d}`)));
+  if (q.lostReasons === false)
+    return sql`${leadQualityCtes(ws, q)}
+  ${groups}
+  ORDER BY leads_n DESC${dims}`;
+  const reasons = sql`SELECT 'r' AS part, 0 AS leads_n, 0 AS qualified_n, 0 AS mql_n, 0 AS sql_n,
+    0 AS opportunity_n, 0 AS customer_n, 0 AS disqualified_n, 0 AS deals_total, 0 AS won_total,
+    0 AS lost_total, ds.lost_reason AS reason, ${fn.countAll()} AS deals_n
+    ${more(groupSelect(q.groupBy))}
+  FROM deal_states ds
+  JOIN cohort c ON c.person_id = ds.person_id
+  JOIN touch t ON t.person_id = c.person_id
+  WHERE ds.outcome = 'lost' AND ${touchKept(q)}
+  GROUP BY ds.lost_reason${more(groupBy(q.groupBy))}`;
+  // each part keeps its own order: the other part's sort columns are constant within it
+  return sql`${leadQualityCtes(ws, q)}
+  SELECT * FROM (${groups}
+  UNION ALL
+  ${reasons}) x
+  ORDER BY part, leads_n DESC, deals_n DESC, reason${dims}`;
 }
 
 export const toLeadQualityCounts =
@@ -136,18 +161,6 @@ export const toLeadQualityCounts =
     wonDeals: Number(r.won_total),
     lostDeals: Number(r.lost_total),
   });
-
-/** The lost deals of the range's leads, by first touch and reason. */
-export function lostReasonsSql(ws: string, q: LeadQualityQuery): Sql {
-  return sql`${leadQualityCtes(ws, q)}
-  SELECT ds.lost_reason AS reason, ${fn.countAll()} AS deals_n ${more(groupSelect(q.groupBy))}
-  FROM deal_states ds
-  JOIN cohort c ON c.person_id = ds.person_id
-  JOIN touch t ON t.person_id = c.person_id
-  WHERE ds.outcome = 'lost' AND ${touchKept(q)}
-  GROUP BY ds.lost_reason${more(groupBy(q.groupBy))}
-  ORDER BY deals_n DESC, reason${more(q.groupBy.map((d) => text(`g_${d}`)))}`;
-}
 
 export const toLostReason =
   (dims: readonly TouchDimension[]) =>

@@ -10,7 +10,6 @@ import { performanceSql, performanceVisitorsSql, toPerformanceRow } from './perf
 import {
   firstTouchesSql,
   leadQualitySql,
-  lostReasonsSql,
   salesCycleSql,
   toFirstTouch,
   toLeadQualityCounts,
@@ -48,12 +47,10 @@ export function reportReads(rows: Rows): PipelineStore & PipelineReportsStore & 
       return (await rows(funnelCountsSql(ws, q))).map(toFunnelCountsRow(q));
     },
     async leadQuality(ws, q) {
+      const all = await rows(leadQualitySql(ws, q));
       return {
-        groups: (await rows(leadQualitySql(ws, q))).map(toLeadQualityCounts(q.groupBy)),
-        lostReasons:
-          q.lostReasons === false
-            ? []
-            : (await rows(lostReasonsSql(ws, q))).map(toLostReason(q.groupBy)),
+        groups: all.filter((r) => r.part === 'g').map(toLeadQualityCounts(q.groupBy)),
+        lostReasons: all.filter((r) => r.part === 'r').map(toLostReason(q.groupBy)),
       };
     },
     async salesCycle(ws, q) {
