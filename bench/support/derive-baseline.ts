@@ -196,8 +196,9 @@ export async function costTimings(
       paidSessions: scan.sessions,
       costsSeconds,
       costsRows: report.rows.length,
+      // by every rule (click id, campaign id, ad group id, campaign name, mapping rule)
       matchedSessions: report.rows.reduce(
-        (n, r) => n + r.matchedBy.campaign_id + r.matchedBy.campaign_name,
+        (n, r) => n + Object.values(r.matchedBy).reduce((a, b) => a + b, 0),
         0,
       ),
       taggingSeconds,

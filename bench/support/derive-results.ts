@@ -26,6 +26,7 @@ const PHASES = [
   ['user agents', 'userAgentsSeconds'],
   ['sessions', 'sessionsSeconds'],
   ['identity', 'identitySeconds'],
+  ['report tables (first touch, report sessions)', 'reportTablesSeconds'],
   ['milestones', 'milestonesSeconds'],
   ['attribution credits', 'creditsSeconds'],
 ] as const;
@@ -84,8 +85,9 @@ export function rebuildResults(w: World, duck?: World): BenchResult[] {
     phase(0),
     phase(1, `${r.sessions} sessions`),
     phase(2, `${r.persons} persons`),
-    phase(3, `${r.leads} leads`),
-    phase(4, `${r.credits} credit rows, 13 models`),
+    phase(3),
+    phase(4, `${r.leads} leads`),
+    phase(5, `${r.credits} credit rows, 13 models`),
     {
       name: `${n}: total`,
       value: round(total),

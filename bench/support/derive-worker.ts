@@ -27,11 +27,7 @@ import {
   SIM_AD_ACCOUNTS,
 } from '../../src/sim/ad-writers/index.js';
 import { simulate } from '../../src/sim/index.js';
-import { resolvePersons } from '../../src/derive/derive.js';
-import { creditWorkspace } from '../../src/derive/attribution-credits.js';
-import { deriveSessions } from '../../src/derive/sessions.js';
-import { refreshUserAgents } from '../../src/derive/user-agents.js';
-import { settingsFor } from '../../src/derive/workspace-settings.js';
+import { rebuild, type RebuildPhase } from '../../src/derive/derive.js';
 import { openStore } from '../../src/store/open.js';
 import { parseStoreUrl } from '../../src/store/store-url.js';
 import { createWorkspace } from '../../src/workspaces/create.js';
@@ -85,6 +81,9 @@ export interface RebuildOutput {
   userAgentsSeconds: number;
   sessionsSeconds: number;
   identitySeconds: number;
+  /** The stored tables the reports read: each person's first touch, the report sessions. */
+  reportTablesSeconds: number;
+  /** The lead milestones, then the CRM's and Stripe's. */
   milestonesSeconds: number;
   creditsSeconds: number;
   credits: number;
@@ -229,22 +228,12 @@ async function rebuildAndReports(
   const base = await baselineScan(dir, parseStoreUrl(storeUrl), workspaceId);
   const store = await open(dir, storeUrl);
   try {
-    const settings = await settingsFor(store, workspaceId);
-    let t = performance.now();
-    await refreshUserAgents(store);
-    const userAgentsSeconds = seconds(t);
-    t = performance.now();
-    const s = await deriveSessions(store, workspaceId, settings.sessions);
-    const sessionsSeconds = seconds(t);
-    t = performance.now();
-    const identity = await resolvePersons(store, workspaceId, settings);
-    const identitySeconds = seconds(t);
-    t = performance.now();
-    const leads = await store.deriveLeadMilestones(workspaceId);
-    const milestonesSeconds = seconds(t);
-    t = performance.now();
-    const credits = await creditWorkspace(store, workspaceId);
-    const creditsSeconds = seconds(t);
+    // the rebuild users run (src/derive/derive.ts), each step timed as it ends: no copy of its order here
+    const phase: Partial<Record<RebuildPhase, number>> = {};
+    const summary = await rebuild(store, workspaceId, undefined, {
+      onPhase: (p, s) => (phase[p] = s),
+    });
+    const took = (p: RebuildPhase): number => phase[p] ?? Number.NaN;
     // the rebuild's peak, before the reports read
     const rebuildPeakRssMiB = peakRssMiB();
     const reports = await reportTimings(store, workspaceId);
@@ -252,15 +241,16 @@ async function rebuildAndReports(
       events: base.events,
       anonymousIds: base.anonymousIds,
       baselineSeconds: base.seconds,
-      userAgentsSeconds,
-      sessionsSeconds,
-      identitySeconds,
-      milestonesSeconds,
-      creditsSeconds,
-      credits: credits.rows,
-      sessions: s.sessions,
-      persons: identity.persons ?? Number.NaN,
-      leads,
+      userAgentsSeconds: took('user agents'),
+      sessionsSeconds: took('sessions'),
+      identitySeconds: took('identity'),
+      reportTablesSeconds: took('report tables'),
+      milestonesSeconds: took('milestones'),
+      creditsSeconds: took('attribution credits'),
+      credits: summary.credits.rows,
+      sessions: summary.sessions,
+      persons: summary.identity.persons ?? Number.NaN,
+      leads: summary.leads,
       peakRssMiB: rebuildPeakRssMiB,
       reports,
     };

@@ -27,32 +27,64 @@ export interface DeriveSummary {
   credits: CreditSummary;
 }
 
+/** The steps of a rebuild, in the order it runs them. */
+export const REBUILD_PHASES = [
+  'user agents',
+  'sessions',
+  'identity',
+  'report tables',
+  'milestones',
+  'attribution credits',
+] as const;
+export type RebuildPhase = (typeof REBUILD_PHASES)[number];
+
+export interface RebuildOptions {
+  /** Told each step's wall time as it ends (the derive bench times the rebuild users run, not a copy). */
+  onPhase?: (phase: RebuildPhase, seconds: number) => void;
+}
+
 /** Re-derives everything of a workspace from its facts. */
 export function rebuild(
   store: Store,
   workspaceId: string,
   settings?: DeriveSettings,
+  opts: RebuildOptions = {},
 ): Promise<DeriveSummary> {
-  return withWorkspaceLock(store, workspaceId, () => rebuildUnlocked(store, workspaceId, settings));
+  return withWorkspaceLock(store, workspaceId, () =>
+    rebuildUnlocked(store, workspaceId, settings, opts),
+  );
 }
 
 async function rebuildUnlocked(
   store: Store,
   workspaceId: string,
-  settings?: DeriveSettings,
+  settings: DeriveSettings | undefined,
+  opts: RebuildOptions,
 ): Promise<DeriveSummary> {
   settings ??= await settingsFor(store, workspaceId);
+  let started = performance.now();
+  const ended = (phase: RebuildPhase) => {
+    const now = performance.now();
+    opts.onPhase?.(phase, (now - started) / 1000);
+    started = now;
+  };
   await refreshUserAgents(store);
+  ended('user agents');
   const s = await deriveSessions(store, workspaceId, settings.sessions);
+  ended('sessions');
   const identity = await resolvePersons(store, workspaceId, settings);
+  ended('identity');
   // each person's first visit, which the reports group by (docs/reports.md, "First touch")
   await store.deriveFirstTouches(workspaceId);
   // each session with its person and parsed parameters, as the reports read it (docs/reports.md, "Speed")
   await store.deriveReportSessions(workspaceId);
+  ended('report tables');
   const leads = await store.deriveLeadMilestones(workspaceId);
   // the Stripe customers' milestones too (merged with the CRM's customers)
   await deriveCrmMilestones(store, workspaceId);
+  ended('milestones');
   const credits = await creditWorkspace(store, workspaceId);
+  ended('attribution credits');
   return { sessions: s.sessions, identity, leads, credits };
 }
 
