@@ -4,6 +4,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { valueAxisSize } from './axis-size';
 
 export interface BarSeries {
   label: string;
@@ -86,7 +87,7 @@ export function BarChart(props: {
               ),
             gap: 4,
           },
-          { values: (_u, ticks) => ticks.map((t) => props.format(t)), size: 70 },
+          { values: (_u, ticks) => ticks.map((t) => props.format(t)), size: valueAxisSize },
         ],
       },
       [xs, ...props.series.map((s) => s.values)] as uPlot.AlignedData,

@@ -3,6 +3,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { valueAxisSize } from './axis-size';
 
 const DAY = 86_400;
 const DAY_STEPS = [1, 2, 7, 14, 30, 91, 182, 365].map((n) => n * DAY);
@@ -44,7 +45,7 @@ export function TimeChart(props: {
             incrs: DAY_STEPS,
             values: (_u, ticks) => ticks.map((t) => new Date(t * 1000).toISOString().slice(5, 10)),
           },
-          { values: (_u, ticks) => ticks.map((t) => props.format(t)), size: 70 },
+          { values: (_u, ticks) => ticks.map((t) => props.format(t)), size: valueAxisSize },
         ],
       },
       [xs, ...props.series.map((s) => s.values)] as uPlot.AlignedData,
