@@ -13,7 +13,12 @@ import {
   type RateOf,
 } from '../revenue/index.js';
 import type { Store } from '../store/store.js';
-import type { CrmMilestoneMapping, CrmReachedMilestone, RevenueMilestone } from '../store/types.js';
+import type {
+  CrmMilestoneMapping,
+  CrmReachedMilestone,
+  RevenueMilestone,
+  StripeFact,
+} from '../store/types.js';
 import { attributionSettingsFor } from './attribution-settings.js';
 import {
   matchStripeCustomers,
@@ -28,6 +33,7 @@ import {
   type RevenueMissingRate,
 } from './stripe-fx.js';
 import { stripeRevenue } from './stripe-revenue.js';
+import { deriveSubscriptionMonths } from './subscription-months.js';
 
 /** What a customer's milestone is worth: its first year of subscription revenue, or all of it so far. */
 export type CustomerValue = 'first_year' | 'lifetime';
@@ -159,10 +165,11 @@ export async function stripeMilestones(
   store: Store,
   ws: string,
   opts: { value: CustomerValue; now?: number; crm: CrmMilestoneMapping | null },
+  read?: { facts: readonly StripeFact[]; matches: readonly CustomerMatch[] },
 ): Promise<StripeMilestones> {
   const now = opts.now ?? Date.now();
-  const facts = await store.stripeFacts(ws);
-  const matches = await matchStripeCustomers(store, ws, facts);
+  const facts = read?.facts ?? (await store.stripeFacts(ws));
+  const matches = read?.matches ?? (await matchStripeCustomers(store, ws, facts));
   const { movements } = stripeRevenue(facts);
   const currency = await workspaceCurrencyOf(store, ws);
   const rateOf = await revenueRates(
@@ -187,13 +194,17 @@ export async function stripeMilestones(
   };
 }
 
-/** Re-derives the workspace's Stripe `customer` milestones from its facts; the match counts. */
+/** Re-derives the workspace's Stripe `customer` milestones and customer months from its facts; the match counts. */
 export async function deriveStripeMilestones(
   store: Store,
   ws: string,
   opts: { value: CustomerValue; now?: number; crm: CrmMilestoneMapping | null },
 ): Promise<MatchSummary & { milestones: number }> {
-  const m = await stripeMilestones(store, ws, opts);
+  const facts = await store.stripeFacts(ws);
+  const matches = await matchStripeCustomers(store, ws, facts);
+  const m = await stripeMilestones(store, ws, opts, { facts, matches });
+  // the customers' months too: the same facts, rates and persons (the subscriptions report sums them)
+  await deriveSubscriptionMonths(store, ws, facts, matches);
   const milestones = await store.replaceRevenueMilestones(ws, m.milestones, {
     milestone: CUSTOMER,
     personIds: m.merged,

@@ -8,14 +8,10 @@
 // calendar months as the revenue layer has them (UTC); `to` defaults to this month in the workspace's
 // time zone.
 import { z } from 'zod';
-import {
-  MOVEMENT_KINDS,
-  mrrReport,
-  type MovementKind,
-  type MrrCustomerMonth,
-} from '../derive/stripe-report.js';
+import { MOVEMENT_KINDS, type MovementKind } from '../derive/stripe-report.js';
+import { minorUnitExponent, monthNumber } from '../derive/subscription-months.js';
 import { NO_TOUCHPOINT, type TouchGroup } from '../store/areas/pipeline-reports.js';
-import { FIRST_TOUCH_ATTRIBUTES, type FirstTouchAttribute } from '../store/areas/first-touch.js';
+import type { SubscriptionGroupSums } from '../store/areas/subscription-months.js';
 import { CURRENCY, FILTERS, reportCurrency, today, workspaceSettings } from './common-params.js';
 import { groupColumns, groupKey, rate, touchGroupBy } from './first-touch.js';
 import { firstTouchFilter } from './pipeline-params.js';
@@ -74,30 +70,50 @@ type Sums = Omit<
   'group' | 'arr' | 'netNewMrr' | 'monthlyChurnRate' | 'arpa' | 'ltv'
 >;
 
-const emptySums = (): Sums => ({
-  customers: 0,
-  mrr: 0,
-  startMrr: 0,
-  movements: Object.fromEntries(MOVEMENT_KINDS.map((k) => [k, 0])) as Record<MovementKind, number>,
-  newCustomers: 0,
-  churnedCustomers: 0,
-  customerMonths: 0,
-});
+/** A group's sums from the store, amounts to major units (the stored currency's minor unit). */
+function sumsOf(g: SubscriptionGroupSums, exponent: number): Sums {
+  const major = (v: number) => v / 10 ** exponent;
+  return {
+    customers: g.customers,
+    mrr: major(g.mrr),
+    startMrr: major(g.startMrr),
+    movements: {
+      new_business: major(g.newBusiness),
+      expansion: major(g.expansion),
+      contraction: major(g.contraction),
+      churn: major(g.churn),
+      reactivation: major(g.reactivation),
+    },
+    newCustomers: g.newCustomers,
+    churnedCustomers: g.churnedCustomers,
+    customerMonths: g.customerMonths,
+  };
+}
 
-/** One customer's months (converted to the workspace's currency) added to a group's sums. */
-function addCustomer(s: Sums, months: readonly MrrCustomerMonth[], from: string, to: string) {
-  const conv = months.flatMap((m) => (m.converted ? [{ ...m, c: m.converted }] : []));
-  const first = conv.find((m) => m.month === from);
-  const last = conv.find((m) => m.month === to);
-  s.startMrr += first?.c.startMrr ?? 0;
-  s.mrr += last?.c.mrr ?? 0;
-  if ((last?.c.mrr ?? 0) > 0) s.customers++;
-  for (const m of conv) {
-    for (const k of MOVEMENT_KINDS) s.movements[k] += m.c.movements[k];
-    if (m.c.movements.new_business > 0) s.newCustomers++;
-    if (m.churned) s.churnedCustomers++;
-    if (m.c.startMrr > 0) s.customerMonths++;
+/** Groups' sums added up: every sum is additive over customers. */
+function totalOf(all: readonly Sums[]): Sums {
+  const t: Sums = {
+    customers: 0,
+    mrr: 0,
+    startMrr: 0,
+    movements: Object.fromEntries(MOVEMENT_KINDS.map((k) => [k, 0])) as Record<
+      MovementKind,
+      number
+    >,
+    newCustomers: 0,
+    churnedCustomers: 0,
+    customerMonths: 0,
+  };
+  for (const s of all) {
+    t.customers += s.customers;
+    t.mrr += s.mrr;
+    t.startMrr += s.startMrr;
+    for (const k of MOVEMENT_KINDS) t.movements[k] += s.movements[k];
+    t.newCustomers += s.newCustomers;
+    t.churnedCustomers += s.churnedCustomers;
+    t.customerMonths += s.customerMonths;
   }
+  return t;
 }
 
 function finish(group: TouchGroup, s: Sums): SubscriptionGroup {
@@ -138,53 +154,34 @@ export const subscriptions = defineReport({
     if (addMonths(from, MAX_MONTHS - 1) < to)
       throw new ReportParamError('from', `at most ${MAX_MONTHS} months before to`);
     const { currency } = await reportCurrency(store, workspaceId, p);
-    const mrr = await mrrReport(store, workspaceId, { from, to, perCustomer: true, currency });
-    const rows = mrr.customers ?? [];
-    const persons = [...new Set(rows.flatMap((r) => (r.personId ? [r.personId] : [])))];
-    const touches = await store.firstTouches(workspaceId, persons);
-    const all = (v: string) =>
-      Object.fromEntries(FIRST_TOUCH_ATTRIBUTES.map((d) => [d, v])) as Record<
-        FirstTouchAttribute,
-        string
-      >;
-    const groupOf = (personId: string | null) => {
-      if (personId === null) return all(UNMATCHED);
-      return touches.get(personId) ?? all(NO_TOUCHPOINT);
-    };
-    const kept = (t: Record<FirstTouchAttribute, string>) =>
-      FIRST_TOUCH_ATTRIBUTES.every((a) => filter[a]?.includes(t[a]) ?? true);
-    const byCustomer = new Map<string, MrrCustomerMonth[]>();
-    for (const r of rows)
-      byCustomer.set(r.customerId, [...(byCustomer.get(r.customerId) ?? []), r]);
-    const groups = new Map<string, { group: TouchGroup; sums: Sums }>();
-    const total = emptySums();
-    for (const months of byCustomer.values()) {
-      const full = groupOf(months[0]!.personId);
-      if (!kept(full)) continue;
-      const group = Object.fromEntries(p.groupBy.map((d) => [d, full[d]])) as TouchGroup;
-      const k = groupKey(p.groupBy, group);
-      const g = groups.get(k) ?? { group, sums: emptySums() };
-      addCustomer(g.sums, months, from, to);
-      addCustomer(total, months, from, to);
-      groups.set(k, g);
-    }
+    const answer = await store.subscriptionGroups(workspaceId, {
+      from: monthNumber(from),
+      to: monthNumber(to),
+      groupBy: p.groupBy,
+      filter,
+      currency,
+      unmatched: UNMATCHED,
+      noTouchpoint: NO_TOUCHPOINT,
+    });
+    const exponent = minorUnitExponent(answer.storedCurrency ?? currency);
+    const groups = answer.groups.map((g) => ({ group: g.group, sums: sumsOf(g, exponent) }));
     return {
       from,
       to,
-      currency: mrr.currency,
+      currency,
       groupBy: p.groupBy,
       filter,
-      rows: [...groups.values()]
+      rows: groups
         .map((g) => finish(g.group, g.sums))
         .sort(
           (a, b) =>
             b.mrr - a.mrr ||
             groupKey(p.groupBy, a.group).localeCompare(groupKey(p.groupBy, b.group)),
         ),
-      total: finish({}, total),
+      total: finish({}, totalOf(groups.map((g) => g.sums))),
       /** Customers whose currency had no rate on a day they needed: left out whole (revenue.md). */
-      missingRates: mrr.missingRates,
-      matching: mrr.matching,
+      missingRates: answer.missingRates,
+      matching: answer.matching,
     };
   },
   table(r) {

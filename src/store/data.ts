@@ -25,6 +25,7 @@ import type { PipelineReportsStore } from './areas/pipeline-reports.js';
 import type { InsightsStore } from './areas/insights.js';
 import type { FirstTouchStore } from './areas/first-touch.js';
 import type { ReportSessionsStore } from './areas/report-sessions.js';
+import type { SubscriptionMonthsStore } from './areas/subscription-months.js';
 
 /**
  * The data areas, implemented by every data engine (src/store/engines/<engine>/). Every read and write
@@ -58,4 +59,5 @@ export interface DataStore
     PipelineReportsStore,
     InsightsStore,
     FirstTouchStore,
-    ReportSessionsStore {}
+    ReportSessionsStore,
+    SubscriptionMonthsStore {}

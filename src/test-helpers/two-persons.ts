@@ -272,6 +272,7 @@ export async function seedTwoPersons({ duck, duckDb, ch, dir }: BothEngines): Pr
     'attribution_credits',
     'person_first_touch',
     'report_sessions',
+    'subscription_months',
   ]);
   return { ann, bob, letters: POISON.map((_, i) => letter(i)) };
 }

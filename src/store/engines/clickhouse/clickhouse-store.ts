@@ -2,6 +2,8 @@
 // bound to one store (../bind.ts), as duckdb-store.ts does with its database. The control plane is never
 // here (ClickHouse has no unique constraint or compare-and-set): store/open.ts joins this part to
 // PostgreSQL's or to the local DuckDB file's control part.
+import { replaceSubscriptionMonths } from './subscription-months.js';
+import { subscriptionMonthsReads } from '../neutral/subscription-months-queries.js';
 import {
   appendWebhookReceipt,
   listWebhookReceipts,
@@ -217,6 +219,8 @@ export async function openClickHouseData(location: ClickHouseDataLocation): Prom
     ...insightsReads((q) => queryNeutral(s.conn, s.database, q)),
     ...bind(s, { deriveFirstTouches }),
     ...bind(s, { deriveReportSessions }),
+    ...bind(s, { replaceSubscriptionMonths }),
+    ...subscriptionMonthsReads((q) => queryNeutral(s.conn, s.database, q)),
   };
   STORES.set(data, s);
   return data;

@@ -142,6 +142,13 @@ export const CH_MIGRATIONS: readonly ChMigration[] = [
         );
     },
   },
+  {
+    // each Stripe customer's MRR per month, kept by the derive step (DuckDB's version 33); filled by the
+    // next derive of a workspace with Stripe facts
+    version: 14,
+    name: 'subscription months',
+    statements: (target) => [createTableSql(tableSpec('subscription_months'), target)],
+  },
 ];
 
 /** The bookkeeping table (replicated too on a cluster, so every node agrees on the version). */

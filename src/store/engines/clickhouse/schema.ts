@@ -522,6 +522,29 @@ export const TABLES: readonly TableSpec[] = [
       `keyword_key ${S}`,
     ],
   ),
+  // each Stripe customer's MRR per UTC month (neutral/subscription-months-queries.ts); replaced whole
+  derived(
+    'subscription_months',
+    ['customer_id', 'month_number'],
+    [
+      `customer_id ${S}`,
+      `person_id ${NS}`,
+      `month ${S}`,
+      'month_number Int32',
+      `currency LowCardinality(${S})`,
+      'start_mrr Nullable(Int64)',
+      'mrr Nullable(Int64)',
+      'new_business Nullable(Int64)',
+      'expansion Nullable(Int64)',
+      'contraction Nullable(Int64)',
+      'churn Nullable(Int64)',
+      'reactivation Nullable(Int64)',
+      'churned Bool',
+      'paying Bool',
+      `valued_on ${NS}`,
+      `missing_rates ${NS}`,
+    ],
+  ),
 ];
 
 /**

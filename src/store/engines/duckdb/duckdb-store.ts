@@ -2,6 +2,8 @@
 // area of src/store/areas/ the list of its repo functions bound to one database (bind.ts); the few
 // methods that need more than the database are written here. store/open.ts joins the two parts (or this
 // data part to another engine's control part).
+import { replaceSubscriptionMonths } from './subscription-months-repo.js';
+import { subscriptionMonthsReads } from '../neutral/subscription-months-queries.js';
 import { deriveFirstTouches } from './first-touch-repo.js';
 import { deriveReportSessions } from './report-sessions-repo.js';
 import type { ControlStore } from '../../control.js';
@@ -335,6 +337,8 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
     ...insightsReads((q) => queryNeutral(db, q)),
     ...bind(db, { deriveFirstTouches }),
     ...bind(db, { deriveReportSessions }),
+    ...bind(db, { replaceSubscriptionMonths }),
+    ...subscriptionMonthsReads((q) => queryNeutral(db, q)),
   };
   DATABASE.set(data, db);
   return { data, control };

@@ -730,4 +730,31 @@ export const MIGRATIONS: readonly Migration[] = [
         );
     },
   },
+  {
+    version: 33,
+    name: 'subscription_months',
+    // Derived: each Stripe customer's MRR per UTC month in the workspace's currency (minor units), written
+    // by the derive step from the Stripe facts (areas/subscription-months.ts); the `subscriptions` report
+    // sums it. Filled by the next derive of a workspace with Stripe facts (the revenue layer is TypeScript).
+    sql: `
+      CREATE TABLE subscription_months (
+        workspace_id VARCHAR NOT NULL,
+        customer_id VARCHAR NOT NULL,
+        person_id VARCHAR,
+        month VARCHAR NOT NULL,
+        month_number INTEGER NOT NULL,
+        currency VARCHAR NOT NULL,
+        start_mrr BIGINT,
+        mrr BIGINT,
+        new_business BIGINT,
+        expansion BIGINT,
+        contraction BIGINT,
+        churn BIGINT,
+        reactivation BIGINT,
+        churned BOOLEAN NOT NULL,
+        paying BOOLEAN NOT NULL,
+        valued_on VARCHAR,
+        missing_rates VARCHAR
+      );`,
+  },
 ];

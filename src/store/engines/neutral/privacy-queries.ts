@@ -33,6 +33,7 @@ export const PERSON_TABLE_KINDS = {
   attribution_credits: 'derived',
   person_first_touch: 'derived',
   report_sessions: 'derived',
+  subscription_months: 'derived',
 } as const satisfies Record<string, 'fact' | 'derived' | 'log'>;
 export type PersonTableName = keyof typeof PERSON_TABLE_KINDS;
 
@@ -197,6 +198,7 @@ export function personTables(workspaceId: string, sel: PersonSelection): PersonT
       inSpans('anonymous_id', 'started_at', e.deviceSpans),
       inValues('person_id', pids),
     ])}`,
+    subscription_months: sql`${ws} AND ${anyOf([inValues('person_id', pids)])}`,
   };
   return (Object.keys(PERSON_TABLE_KINDS) as PersonTableName[]).map((table) => ({
     table,
