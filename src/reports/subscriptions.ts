@@ -1,12 +1,10 @@
 // `subscriptions`: MRR, ARR, the MRR movements, customer churn and lifetime value by the first touch
 // (source and campaign by default) of each Stripe customer's person (issue 17; docs/reports.md,
-// "subscriptions"). The MRR is the revenue layer's, from the Stripe facts in the workspace's currency
-// (derive/stripe-report.ts, docs/revenue.md): its histories and movements are derived in TypeScript from
-// the facts' payloads on every read, as /api/revenue/mrr does (there is no stored MRR table to query);
-// each person's first touch is read in the engine (store.firstTouches), and the customer months are
-// summed per group here, of the customers whose first touch passes the common filters. Months are
-// calendar months as the revenue layer has them (UTC); `to` defaults to this month in the workspace's
-// time zone.
+// "subscriptions"). The MRR is the revenue layer's, derived once per change of the Stripe facts into the
+// stored customer months (subscription_months, in the workspace's currency: docs/revenue.md); the store
+// sums them per first-touch group in the engine, of the customers whose first touch passes the common
+// filters, converting at read time when another currency is asked. Months are calendar months as the
+// revenue layer has them (UTC); `to` defaults to this month in the workspace's time zone.
 import { z } from 'zod';
 import { MOVEMENT_KINDS, type MovementKind } from '../derive/stripe-report.js';
 import { minorUnitExponent, monthNumber } from '../derive/subscription-months.js';
