@@ -165,12 +165,16 @@ export async function stripeMilestones(
   store: Store,
   ws: string,
   opts: { value: CustomerValue; now?: number; crm: CrmMilestoneMapping | null },
-  read?: { facts: readonly StripeFact[]; matches: readonly CustomerMatch[] },
+  read?: {
+    facts: readonly StripeFact[];
+    matches: readonly CustomerMatch[];
+    movements: MrrMovement[];
+  },
 ): Promise<StripeMilestones> {
   const now = opts.now ?? Date.now();
   const facts = read?.facts ?? (await store.stripeFacts(ws));
   const matches = read?.matches ?? (await matchStripeCustomers(store, ws, facts));
-  const { movements } = stripeRevenue(facts);
+  const movements = read?.movements ?? stripeRevenue(facts).movements;
   const currency = await workspaceCurrencyOf(store, ws);
   const rateOf = await revenueRates(
     store,
@@ -202,9 +206,10 @@ export async function deriveStripeMilestones(
 ): Promise<MatchSummary & { milestones: number }> {
   const facts = await store.stripeFacts(ws);
   const matches = await matchStripeCustomers(store, ws, facts);
-  const m = await stripeMilestones(store, ws, opts, { facts, matches });
-  // the customers' months too: the same facts, rates and persons (the subscriptions report sums them)
-  await deriveSubscriptionMonths(store, ws, facts, matches);
+  const { movements } = stripeRevenue(facts);
+  const m = await stripeMilestones(store, ws, opts, { facts, matches, movements });
+  // the customers' months too: the same movements, rates and persons (the subscriptions report sums them)
+  await deriveSubscriptionMonths(store, ws, movements, matches);
   const milestones = await store.replaceRevenueMilestones(ws, m.milestones, {
     milestone: CUSTOMER,
     personIds: m.merged,

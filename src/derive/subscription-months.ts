@@ -17,10 +17,8 @@ import {
 } from '../revenue/index.js';
 import type { SubscriptionMonthRow } from '../store/areas/subscription-months.js';
 import type { Store } from '../store/store.js';
-import type { StripeFact } from '../store/types.js';
 import type { CustomerMatch } from './stripe-customers.js';
 import { revenueRates, workspaceCurrencyOf } from './stripe-fx.js';
-import { stripeRevenue } from './stripe-revenue.js';
 
 // the stored amounts' minor unit, for the report (which reads revenue through derive)
 export { minorUnitExponent } from '../revenue/index.js';
@@ -120,14 +118,13 @@ export function subscriptionMonthRows(
   return out;
 }
 
-/** Derives and stores the workspace's customer months from these facts and customer matches. */
+/** Derives and stores the workspace's customer months from its movements (stripeRevenue) and matches. */
 export async function deriveSubscriptionMonths(
   store: Store,
   ws: string,
-  facts: readonly StripeFact[],
+  movements: readonly MrrMovement[],
   matches: readonly CustomerMatch[],
 ): Promise<number> {
-  const { movements } = stripeRevenue(facts);
   const currency = await workspaceCurrencyOf(store, ws);
   const rateOf = await revenueRates(store, ws, currency, movementRateNeeds(movements));
   const converted = convertMovements(movements, currency, rateOf);
