@@ -217,10 +217,19 @@ export function subscriptionReadMissingSql(ws: string, q: SubscriptionMonthsQuer
   FROM months WHERE lacks = 1 GROUP BY currency, valued_on ORDER BY currency, valued_on`;
 }
 
-/** Customers (their marker or month rows) and those with a person; the missing rates derive found. */
-export function subscriptionCustomersSql(ws: string): Sql {
-  return sql`SELECT customer_id, max(person_id) AS person_id, max(missing_rates) AS missing_rates
-    FROM ${fn.table(SUBSCRIPTION_MONTHS_TABLE)} WHERE workspace_id = ${p.text(ws)}
+/** Customers (by their marker or month rows), those with a person, and the stored currency. */
+export function subscriptionMatchingSql(ws: string): Sql {
+  return sql`SELECT ${fn.countDistinct('customer_id')} AS customers,
+      ${fn.countDistinct('CASE WHEN person_id IS NOT NULL THEN customer_id END')} AS matched,
+      min(currency) AS currency
+    FROM ${fn.table(SUBSCRIPTION_MONTHS_TABLE)} WHERE workspace_id = ${p.text(ws)}`;
+}
+
+/** The rates the derive step lacked, per customer lacking any (few: left out of every sum). */
+export function subscriptionDeriveMissingSql(ws: string): Sql {
+  return sql`SELECT customer_id, max(missing_rates) AS missing_rates
+    FROM ${fn.table(SUBSCRIPTION_MONTHS_TABLE)}
+    WHERE workspace_id = ${p.text(ws)} AND missing_rates IS NOT NULL
     GROUP BY customer_id ORDER BY customer_id`;
 }
 
@@ -239,8 +248,9 @@ export async function subscriptionGroups(
   ws: string,
   q: SubscriptionMonthsQuery,
 ): Promise<SubscriptionMonthsAnswer> {
-  const customers = await rows(subscriptionCustomersSql(ws));
-  const matched = customers.filter((c) => c.person_id !== null && c.person_id !== undefined).length;
+  const [m] = await rows(subscriptionMatchingSql(ws));
+  const customers = Number(m?.customers ?? 0);
+  const matched = Number(m?.matched ?? 0);
   // the derive step's missing rates: every rate a customer lacked, counted per currency and day
   const missing = new Map<string, { currency: string; day: string; customers: number }>();
   const count = (currency: string, day: string, n: number) => {
@@ -249,32 +259,25 @@ export async function subscriptionGroups(
     had.customers += n;
     missing.set(k, had);
   };
-  for (const c of customers)
-    if (c.missing_rates !== null && c.missing_rates !== undefined)
-      for (const m of JSON.parse(String(c.missing_rates)) as Array<{
-        currency: string;
-        day: string;
-      }>)
-        count(m.currency, m.day, 1);
+  for (const c of await rows(subscriptionDeriveMissingSql(ws)))
+    for (const r of JSON.parse(String(c.missing_rates)) as Array<{ currency: string; day: string }>)
+      count(r.currency, r.day, 1);
   for (const r of await rows(subscriptionReadMissingSql(ws, q)))
     count(String(r.currency), String(r.day), Number(r.customers));
-  const [first] = await rows(
-    sql`SELECT min(currency) AS c FROM ${fn.table(SUBSCRIPTION_MONTHS_TABLE)} WHERE workspace_id = ${p.text(ws)}`,
-  );
-  const storedCurrency = customers.length === 0 || !first?.c ? null : String(first.c);
-  const major = (v: unknown) => Number(v ?? 0);
+  const storedCurrency = customers === 0 || !m?.currency ? null : String(m.currency);
+  const amount = (v: unknown) => Number(v ?? 0);
   // (no group: an aggregate without GROUP BY still answers one row)
   const found = (await rows(subscriptionGroupsSql(ws, q))).filter((r) => Number(r.present) > 0);
   const groups = found.map((r) => ({
     group: Object.fromEntries(q.groupBy.map((d, i) => [d, String(r[`g${i}`])])),
     customers: Number(r.customers ?? 0),
-    mrr: major(r.mrr),
-    startMrr: major(r.start_mrr),
-    newBusiness: major(r.new_business),
-    expansion: major(r.expansion),
-    contraction: major(r.contraction),
-    churn: major(r.churn),
-    reactivation: major(r.reactivation),
+    mrr: amount(r.mrr),
+    startMrr: amount(r.start_mrr),
+    newBusiness: amount(r.new_business),
+    expansion: amount(r.expansion),
+    contraction: amount(r.contraction),
+    churn: amount(r.churn),
+    reactivation: amount(r.reactivation),
     newCustomers: Number(r.new_customers ?? 0),
     churnedCustomers: Number(r.churned_customers ?? 0),
     customerMonths: Number(r.customer_months ?? 0),
@@ -285,6 +288,6 @@ export async function subscriptionGroups(
     missingRates: [...missing.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([, v]) => v),
-    matching: { customers: customers.length, matched, unmatched: customers.length - matched },
+    matching: { customers, matched, unmatched: customers - matched },
   };
 }
