@@ -145,6 +145,13 @@ test('the engine sums the same customer months the revenue layer derives, over a
         ...usd('cus_cid', 'cid@acme.io', [['2026-02-15', 5_000]], '2026-05-10'),
         ...usd('cus_bob', 'bob@acme.io', [['2026-03-01', 8_000]]),
         ...usd('cus_zed', 'zed@nowhere.io', [['2026-01-20', 3_000]], '2026-02-05'),
+        // euros, with no rate to the workspace's dollars: left out of every sum, named
+        ...customerStory({
+          customer: 'cus_eve',
+          email: 'eve@nowhere.io',
+          currency: 'eur',
+          steps: [{ at: '2026-03-03', unit: 2_000 }],
+        }),
       ],
       NOW,
     );
@@ -155,6 +162,9 @@ test('the engine sums the same customer months the revenue layer derives, over a
       ['2026-05', '2026-08'], // from after a churn, to after the last movement
       ['2027-01', '2027-06'], // long after: MRR carried
     ];
+    assert.deepEqual((await run(store, '2026-01', '2026-12')).missingRates, [
+      { currency: 'EUR', day: '2026-03-03', customers: 1 },
+    ]);
     for (const [from, to] of ranges) {
       const r = await run(store, from, to);
       const got = r.rows
@@ -169,6 +179,12 @@ test('the engine sums the same customer months the revenue layer derives, over a
         ])
         .sort();
       assert.deepEqual(got, await reference(store, from, to), `${from} to ${to}`);
+      const { missingRates, matching } = await mrrReport(store, 'w', {
+        from,
+        to,
+        perCustomer: false,
+      });
+      assert.deepEqual([r.missingRates, r.matching], [missingRates, matching]);
     }
   });
 });

@@ -227,7 +227,7 @@ export function subscriptionMatchingSql(ws: string): Sql {
 
 /** The rates the derive step lacked, per customer lacking any (few: left out of every sum). */
 export function subscriptionDeriveMissingSql(ws: string): Sql {
-  return sql`SELECT customer_id, max(missing_rates) AS missing_rates
+  return sql`SELECT customer_id, max(missing_rates) AS lacked
     FROM ${fn.table(SUBSCRIPTION_MONTHS_TABLE)}
     WHERE workspace_id = ${p.text(ws)} AND missing_rates IS NOT NULL
     GROUP BY customer_id ORDER BY customer_id`;
@@ -260,7 +260,7 @@ export async function subscriptionGroups(
     missing.set(k, had);
   };
   for (const c of await rows(subscriptionDeriveMissingSql(ws)))
-    for (const r of JSON.parse(String(c.missing_rates)) as Array<{ currency: string; day: string }>)
+    for (const r of JSON.parse(String(c.lacked)) as Array<{ currency: string; day: string }>)
       count(r.currency, r.day, 1);
   for (const r of await rows(subscriptionReadMissingSql(ws, q)))
     count(String(r.currency), String(r.day), Number(r.customers));
