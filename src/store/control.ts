@@ -6,6 +6,7 @@ import type { SettingsStore } from './areas/settings.js';
 import type { LeasesStore } from './areas/leases.js';
 import type { ConnectorsStore } from './areas/connectors.js';
 import type { ApiKeysStore, UsersStore } from './areas/users.js';
+import type { LoginAttemptsStore } from './areas/login-attempts.js';
 
 /** The control plane's engine: what it is, whether it is ready, closing it. */
 export interface ControlEngineStore {
@@ -30,4 +31,5 @@ export interface ControlStore
     LeasesStore,
     ConnectorsStore,
     UsersStore,
-    ApiKeysStore {}
+    ApiKeysStore,
+    LoginAttemptsStore {}

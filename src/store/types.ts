@@ -19,3 +19,4 @@ export * from './areas/crm.js';
 export * from './areas/stripe.js';
 export * from './areas/users.js';
 export * from './areas/fx.js';
+export * from './areas/login-attempts.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hashPassword, passwordProblem, SCRYPT, verifyPassword } from './password.js';
-import { LoginThrottle } from './throttle.js';
+import { retryAfterMs, throttleSubjects } from './throttle.js';
 import { csrfFor, sameSecret } from './tokens.js';
 
 test('a password hash carries its scrypt parameters and a salt of its own, and verifies only its password', async () => {
@@ -64,31 +64,34 @@ test('the CSRF token follows from the session token one way; secrets compare by 
   assert.equal(sameSecret('a', 'aa'), false);
 });
 
-test('sign-in throttle: an e-mail locks after its failures, an address after more, both free again after the window', () => {
-  let now = 1_000_000;
-  const t = new LoginThrottle({ perEmail: 3, perAddress: 5, windowMs: 60_000 }, () => now);
-  for (let i = 0; i < 3; i++) {
-    assert.equal(t.retryAfter('ann@x', '10.0.0.1'), 0);
-    t.failed('ann@x', '10.0.0.1');
-    now += 1000;
-  }
-  // locked until the first failure leaves the window, from any address
-  assert.equal(t.retryAfter('ann@x', '10.0.0.1'), 57_000);
-  assert.equal(t.retryAfter('ann@x', '10.9.9.9'), 57_000);
-  assert.equal(t.retryAfter('bob@x', '10.9.9.9'), 0);
-  // the address: two more failures on other e-mails lock it for every e-mail
-  t.failed('bob@x', '10.0.0.1');
-  assert.equal(t.retryAfter('carol@x', '10.0.0.1'), 0);
-  t.failed('carol@x', '10.0.0.1');
-  assert.ok(t.retryAfter('dave@x', '10.0.0.1') > 0);
-  assert.equal(t.retryAfter('dave@x', '10.0.0.2'), 0);
-  now += 60_000;
-  assert.equal(t.retryAfter('ann@x', '10.0.0.1'), 0);
-  // a success clears the e-mail's count
-  t.failed('erin@x', '10.0.0.3');
-  t.failed('erin@x', '10.0.0.3');
-  t.succeeded('erin@x');
-  t.failed('erin@x', '10.0.0.3');
-  t.failed('erin@x', '10.0.0.3');
-  assert.equal(t.retryAfter('erin@x', '10.0.0.4'), 0);
+test('sign-in throttle: subjects are the e-mail hashed and the address; a refusal lasts until the limit-th newest failure leaves the window', () => {
+  const [email, address] = throttleSubjects('ann@x', '10.0.0.1', {
+    perEmail: 3,
+    perAddress: 5,
+    windowMs: 60_000,
+  });
+  assert.equal(email.limit, 3);
+  assert.equal(address.limit, 5);
+  assert.ok(!email.key.includes('ann'), 'the e-mail is not stored in clear');
+  assert.equal(email.key, throttleSubjects('ann@x', '10.9.9.9')[0].key, 'any address, one e-mail');
+  assert.notEqual(email.key, throttleSubjects('bob@x', '10.0.0.1')[0].key);
+  assert.equal(address.key, 'address:10.0.0.1');
+  const subjects = [email, address];
+  // under both limits: no wait
+  assert.equal(retryAfterMs([[3000, 2000], [3000]], subjects, 60_000), 0);
+  // the e-mail at its limit: until its third newest (the oldest counted) is 60 s old
+  assert.equal(retryAfterMs([[1000, 2000, 3000], []], subjects, 60_000), 57_000);
+  // the address at its limit too, with an older fifth: the longer wait wins
+  assert.equal(
+    retryAfterMs(
+      [
+        [1000, 2000, 3000],
+        [100, 200, 300, 400, 500],
+      ],
+      subjects,
+      60_000,
+    ),
+    59_500,
+  );
+  assert.equal(retryAfterMs([[], [100, 200, 300, 400, 500]], subjects, 60_000), 59_500);
 });

@@ -1,7 +1,10 @@
-// Sign-in throttling: failed attempts counted per e-mail (known or not, so the answer never says whether
-// an account exists) and per client address, in a sliding window; past the limit, that e-mail or address
-// is locked out until its oldest failure leaves the window. Held in the process's memory: behind several
-// processes each counts its own share (docs/access.md).
+// Sign-in throttling, the pure part: failed attempts counted per e-mail (known or not, so the answer never
+// says whether an account exists) and per client address, in a sliding window; past the limit, that e-mail
+// or address is locked out until its oldest failure in the window leaves it. The attempts are kept in the
+// control store (areas/login-attempts.ts), which every API process shares, so the lockout holds behind
+// several processes; this module says what to count and how long a refusal lasts (docs/access.md).
+import { createHash } from 'node:crypto';
+import type { AttemptSubject } from '../store/types.js';
 
 export interface ThrottleLimits {
   /** Failures of one e-mail within the window before it is locked. */
@@ -17,51 +20,39 @@ export const DEFAULT_THROTTLE: ThrottleLimits = {
   windowMs: 15 * 60 * 1000,
 };
 
-// beyond this many tracked keys the oldest are dropped (a flood of made-up e-mails cannot grow memory)
-const MAX_KEYS = 100_000;
+/**
+ * What a sign-in counts against: its e-mail (normalised by the caller, as the users table holds it) and
+ * its client address. The e-mail is stored as its sha256 only: whatever was typed into the field (made-up
+ * addresses, or a password typed there by mistake) never lies in the store in clear. The e-mail's
+ * subject comes first.
+ */
+export function throttleSubjects(
+  email: string,
+  address: string,
+  limits: ThrottleLimits = DEFAULT_THROTTLE,
+): [AttemptSubject, AttemptSubject] {
+  return [
+    {
+      key: `email:${createHash('sha256').update(email).digest('base64url')}`,
+      limit: limits.perEmail,
+    },
+    { key: `address:${address}`, limit: limits.perAddress },
+  ];
+}
 
-export class LoginThrottle {
-  private readonly failures = new Map<string, number[]>();
-
-  constructor(
-    private readonly limits: ThrottleLimits = DEFAULT_THROTTLE,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  private recent(key: string): number[] {
-    const since = this.now() - this.limits.windowMs;
-    const kept = (this.failures.get(key) ?? []).filter((t) => t > since);
-    if (kept.length === 0) this.failures.delete(key);
-    else this.failures.set(key, kept);
-    return kept;
-  }
-
-  /** Milliseconds until a sign-in of this e-mail from this address may be tried again; 0: now. */
-  retryAfter(email: string, address: string): number {
-    const wait = (key: string, limit: number) => {
-      const times = this.recent(key);
-      return times.length < limit
-        ? 0
-        : times[times.length - limit]! + this.limits.windowMs - this.now();
-    };
-    return Math.max(
-      wait(`e:${email}`, this.limits.perEmail),
-      wait(`a:${address}`, this.limits.perAddress),
-    );
-  }
-
-  failed(email: string, address: string): void {
-    for (const key of [`e:${email}`, `a:${address}`]) {
-      const times = this.recent(key);
-      times.push(this.now());
-      this.failures.delete(key);
-      this.failures.set(key, times);
-    }
-    while (this.failures.size > MAX_KEYS) this.failures.delete(this.failures.keys().next().value!);
-  }
-
-  /** A success clears the e-mail's failures (the address's stay: one address may try many e-mails). */
-  succeeded(email: string): void {
-    this.failures.delete(`e:${email}`);
-  }
+/**
+ * Milliseconds until a refused sign-in may be tried again: for each subject at its limit, until the
+ * limit-th newest failure leaves the window. `recent`: per subject, its failures' ages in ms, newest first.
+ */
+export function retryAfterMs(
+  recent: readonly (readonly number[])[],
+  subjects: readonly AttemptSubject[],
+  windowMs: number,
+): number {
+  let wait = 0;
+  subjects.forEach((s, i) => {
+    const ages = recent[i] ?? [];
+    if (ages.length >= s.limit) wait = Math.max(wait, windowMs - ages[s.limit - 1]!);
+  });
+  return wait;
 }

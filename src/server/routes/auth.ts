@@ -1,12 +1,18 @@
 // Signing in and out (docs/access.md): e-mail and password give a session cookie; the reply never says
 // whether an e-mail has an account, and failures are throttled per e-mail and per address.
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Store } from '../../store/store.js';
 import { roleAtLeast, type User } from '../../store/types.js';
 import { decoyHash, PASSWORD_MAX, verifyPassword } from '../../users/password.js';
-import { LoginThrottle } from '../../users/throttle.js';
+import {
+  DEFAULT_THROTTLE,
+  retryAfterMs,
+  throttleSubjects,
+  type ThrottleLimits,
+} from '../../users/throttle.js';
 import { hashPassword, passwordProblem } from '../../users/password.js';
 import { tokenHash } from '../../users/tokens.js';
 import { newUserId, normalEmail, resetPassword, workspacesOf } from '../../users/users.js';
@@ -45,7 +51,7 @@ const invalid = () =>
 export function authRoutes(
   fastify: FastifyInstance,
   store: Store,
-  throttle: LoginThrottle = new LoginThrottle(),
+  throttle: ThrottleLimits = DEFAULT_THROTTLE,
 ): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const address = (req: FastifyRequest) => req.ip;
@@ -61,9 +67,18 @@ export function authRoutes(
     },
     async (req, reply) => {
       const email = normalEmail(req.body.email);
-      const wait = throttle.retryAfter(email, address(req));
-      if (wait > 0) {
-        void reply.header('retry-after', String(Math.ceil(wait / 1000)));
+      // the attempt is counted before the password is checked (a failure until it succeeds), so
+      // parallel guesses, here or at another process, are counted as they come (login-attempts.ts)
+      const subjects = throttleSubjects(email, address(req), throttle);
+      const attemptId = randomBytes(12).toString('base64url');
+      const admission = await store.beginLoginAttempt({
+        id: attemptId,
+        subjects,
+        windowMs: throttle.windowMs,
+      });
+      if (!admission.admitted) {
+        const wait = retryAfterMs(admission.recent, subjects, throttle.windowMs);
+        void reply.header('retry-after', String(Math.max(1, Math.ceil(wait / 1000))));
         throw new ApiError(
           429,
           'too_many_attempts',
@@ -78,7 +93,6 @@ export function authRoutes(
         found?.passwordHash ?? (await decoyHash()),
       );
       if (!found || !ok) {
-        throttle.failed(email, address(req));
         await audit(store, req, {
           action: 'login_failed',
           workspaceId: null,
@@ -86,7 +100,8 @@ export function authRoutes(
         });
         throw invalid();
       }
-      throttle.succeeded(email);
+      // a success clears the e-mail's failures; the address's stay (one address may try many e-mails)
+      await store.clearLoginAttempts(attemptId, subjects[0].key);
       const session = await startSession(store, req, reply, found.user);
       await audit(store, req, {
         action: 'login',

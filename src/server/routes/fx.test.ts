@@ -116,6 +116,22 @@ test(
         await field(await api('/api/fx-rates/convert?from=E&date=2026-02-03'), 400),
         'from',
       );
+      // an unknown parameter (misspelt) is refused by name, on every fx route as on the reports
+      const refused = async (path: string, init?: RequestInit) => {
+        const res = await api(path, init);
+        assert.equal(res.status, 400, path);
+        const { error } = (await res.json()) as { error: { code: string; message: string } };
+        assert.equal(error.code, 'invalid_query', path);
+        return error.message;
+      };
+      assert.match(await refused('/api/fx-rates/currencies?curency=EUR'), /"curency"/);
+      assert.match(await refused('/api/fx-rates?bsae=EUR'), /"bsae"/);
+      assert.match(
+        await refused('/api/fx-rates/convert?from=EUR&date=2026-01-05&amuont=3'),
+        /"amuont"/,
+      );
+      assert.match(await refused('/api/fx-rates?base=EUR&qoute=1', csv('Date,USD\n')), /"qoute"/);
+      assert.equal((await api('/api/fx-rates/currencies')).status, 200);
       assert.deepEqual(await s.store.fxRates(s.workspace.id), []);
     } finally {
       await s.close();

@@ -20,14 +20,18 @@ const Code = z
   .pipe(z.string().regex(/^[A-Z]{3}$/, 'is not a currency code (three letters, e.g. EUR)'));
 const Day = z.string().refine((s) => isoDay(s) !== undefined, 'is not a day as YYYY-MM-DD');
 
-const ImportQuery = z.object({ base: Code.optional() });
-const ListQuery = z.object({ base: Code.optional(), quote: Code.optional() });
-const ConvertQuery = z.object({
-  from: Code,
-  to: Code.optional(),
-  date: Day,
-  amount: z.coerce.number().finite().default(1),
-});
+// strict, as the reports' queries: an unknown parameter (a misspelt one) is a 400 naming it, not ignored
+const ImportQuery = z.object({ base: Code.optional() }).strict();
+const ListQuery = z.object({ base: Code.optional(), quote: Code.optional() }).strict();
+const ConvertQuery = z
+  .object({
+    from: Code,
+    to: Code.optional(),
+    date: Day,
+    amount: z.coerce.number().finite().default(1),
+  })
+  .strict();
+const CurrenciesQuery = z.object({}).strict();
 
 export async function fxRoutes(fastify: FastifyInstance, store: Store): Promise<void> {
   const secret = access.secret();
@@ -142,6 +146,7 @@ export async function fxRoutes(fastify: FastifyInstance, store: Store): Promise<
       config: secret,
       schema: {
         summary: "The workspace's currency and every currency an imported rate names",
+        querystring: CurrenciesQuery,
       },
     },
     async (req) => {

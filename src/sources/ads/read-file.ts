@@ -3,8 +3,9 @@
 // adAnalytics) or the platform's CSV export (Google Ads UI, Meta Ads Manager, LinkedIn Campaign
 // Manager, Microsoft Advertising report or UI export, zipped or not; UTF-8 or the UTF-16 of "Excel"
 // downloads). Every problem is an AdImportError naming where (line and column, or the JSON path) and
-// why. streamAdFile reads a CSV as it arrives, in memory bounded whatever its size (the format sniffed
-// from its head); an API answer is one JSON document, read whole. docs/costs.md.
+// why. streamAdFile reads a file as it arrives, in memory bounded whatever its size (the format sniffed
+// from its head): a CSV record by record, an API answer row by row (./json-answer.ts); readAdFile
+// reads a file held whole (an answer with JSON.parse), through the same row readers. docs/costs.md.
 import type { AdCostRecord } from './records.js';
 import { AdFileError } from './records.js';
 import { csvLines, csvLinesOf, HEAD, type AdCsvReader } from './csv.js';
@@ -17,6 +18,8 @@ import { linkedInCsvReader } from '../linkedin-ads/campaign-manager-csv.js';
 import { microsoftAdsCsvReader } from '../microsoft-ads/report-csv.js';
 import { isZip, unzip, unzipFirst } from '../microsoft-ads/zip.js';
 import { adAccountKey } from './account-key.js';
+import { analyticsShape, insightsShape, searchStreamShape } from './answers.js';
+import { AnswerReader, visitAccounts, type AnswerShape } from './json-answer.js';
 
 export const AD_FILE_PLATFORMS = ['google', 'meta', 'linkedin', 'microsoft'] as const;
 export type AdFilePlatform = (typeof AD_FILE_PLATFORMS)[number];
@@ -34,19 +37,7 @@ export class AdImportError extends Error {
 /** The accounts a saved API answer names: Meta's `account_id`, Google's `customers/{id}`. */
 function accountsInAnswer(json: unknown): string[] {
   const found = new Set<string>();
-  const visit = (v: unknown, depth: number): void => {
-    if (depth > 6 || v === null || typeof v !== 'object') return;
-    if (Array.isArray(v)) return v.forEach((x) => visit(x, depth + 1));
-    const o = v as Record<string, unknown>;
-    if (typeof o.account_id === 'string') found.add(o.account_id);
-    const customer = o.customer as { resourceName?: unknown } | undefined;
-    const m =
-      typeof customer?.resourceName === 'string' &&
-      /^customers\/(\d+)$/.exec(customer.resourceName);
-    if (m) found.add(m[1]!);
-    for (const k of ['data', 'results']) if (k in o) visit(o[k], depth + 1);
-  };
-  visit(json, 0);
+  visitAccounts(json, 0, found);
   return [...found];
 }
 
@@ -96,6 +87,28 @@ function readJson(platform: AdFilePlatform, json: unknown, o: AdFileOptions): Ad
           "adAnalytics answers have no currency: give the account's",
         );
       return costRecordsOfAnalyticsFile(json, { currency: o.currency });
+    case 'microsoft':
+      throw new AdImportError(
+        'file',
+        'Microsoft Advertising files are CSV (the report or UI export), not JSON',
+      );
+  }
+}
+
+/** The platform's answer as the streamed read takes it (the same row readers as readJson's). */
+function answerShape(platform: AdFilePlatform, o: AdFileOptions): AnswerShape {
+  switch (platform) {
+    case 'google':
+      return searchStreamShape();
+    case 'meta':
+      return insightsShape(o.currency ? { currency: o.currency } : {});
+    case 'linkedin':
+      if (!o.currency)
+        throw new AdImportError(
+          'currency',
+          "adAnalytics answers have no currency: give the account's",
+        );
+      return analyticsShape({ currency: o.currency });
     case 'microsoft':
       throw new AdImportError(
         'file',
@@ -261,7 +274,7 @@ async function* textPieces(bytes: AsyncIterable<Uint8Array>): AsyncGenerator<str
 
 /**
  * A platform's file as it arrives (a file read in chunks, a request body): its format sniffed from its
- * head, a CSV read record by record (bounded memory), an API answer (JSON) read whole. Nothing is kept of
+ * head, a CSV read record by record, an API answer (JSON) row by row (bounded memory). Nothing is kept of
  * the rows: the caller stores them as they come, and makes them count only once period() answers.
  */
 export async function streamAdFile(
@@ -283,21 +296,23 @@ export async function streamAdFile(
     yield head;
     if (!ended) yield* text;
   })();
-  if (isJson(head)) {
-    let json = '';
-    for await (const t of whole) json += t;
-    const read = readJsonText(platform, json, o);
-    return {
-      format: 'api-json',
-      rows: (async function* () {
-        yield* read.rows;
-      })(),
-      period: () => ({ from: read.from, to: read.to }),
-    };
-  }
   let period: { from: string; to: string } | undefined;
+  const json = isJson(head);
+  // an answer's shape is known before a row is read (a Microsoft answer, a LinkedIn one without currency)
+  const shape = json ? answerShape(platform, o) : undefined;
   const rows = async function* () {
     try {
+      if (shape) {
+        const answer = new AnswerReader(shape);
+        for await (const t of whole)
+          for (const r of answer.write(t)) {
+            checks.row(r);
+            yield r;
+          }
+        answer.end();
+        period = checks.end({}, answer.accounts());
+        return;
+      }
       const reader = csvReader(platform, head, o);
       for await (const l of csvLinesOf(whole, reader.delimiter)) {
         const r = reader.take(l);
@@ -312,7 +327,7 @@ export async function streamAdFile(
     }
   };
   return {
-    format: 'csv',
+    format: json ? 'api-json' : 'csv',
     rows: rows(),
     period: () => {
       if (!period) throw new Error('the period of a file is known once all its rows are read');

@@ -43,41 +43,45 @@ export class GoogleAdsRowError extends Error {
   }
 }
 
+/** Whether a batch (its results aside) is a searchStream batch: an object whose `results` is an array. */
+export const isResultBatch = (batch: unknown): boolean => Batch.safeParse(batch).success;
+
+/** The cost record of one result row (the i-th of batch b), or an error naming the batch, row and field. */
+export function costRecordOfResult(raw: unknown, b: number, i: number): AdCostRecord {
+  const r = Row.safeParse(raw);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    throw new GoogleAdsRowError(
+      `batch ${b}, result ${i}, ${issue.path.join('.') || '(row)'}`,
+      issue.message,
+    );
+  }
+  const x = r.data;
+  const keyword = x.adGroupCriterion?.keyword;
+  return {
+    date: x.segments.date,
+    currency: x.customer.currencyCode,
+    campaignId: x.campaign.id,
+    campaignName: x.campaign.name,
+    adGroupId: x.adGroup?.id ?? null,
+    adGroupName: x.adGroup?.name ?? null,
+    adId: x.adGroupAd?.ad.id ?? null,
+    adName: x.adGroupAd?.ad.name ?? null,
+    keyword: keyword?.text ?? null,
+    matchType: keyword?.matchType ?? null,
+    impressions: x.metrics.impressions,
+    clicks: x.metrics.clicks,
+    costMicros: x.metrics.costMicros,
+    conversions: x.metrics.conversions,
+    conversionValue: x.metrics.conversionsValue,
+  };
+}
+
 /** The cost records of a searchStream answer (any level), in answer order. */
 export function costRecordsOfStream(answer: unknown): AdCostRecord[] {
   const batches = SearchStreamAnswer.safeParse(answer);
   if (!batches.success) throw new GoogleAdsRowError('answer', 'is not an array of result batches');
-  const out: AdCostRecord[] = [];
-  batches.data.forEach((batch, b) =>
-    batch.results.forEach((raw, i) => {
-      const r = Row.safeParse(raw);
-      if (!r.success) {
-        const issue = r.error.issues[0]!;
-        throw new GoogleAdsRowError(
-          `batch ${b}, result ${i}, ${issue.path.join('.') || '(row)'}`,
-          issue.message,
-        );
-      }
-      const x = r.data;
-      const keyword = x.adGroupCriterion?.keyword;
-      out.push({
-        date: x.segments.date,
-        currency: x.customer.currencyCode,
-        campaignId: x.campaign.id,
-        campaignName: x.campaign.name,
-        adGroupId: x.adGroup?.id ?? null,
-        adGroupName: x.adGroup?.name ?? null,
-        adId: x.adGroupAd?.ad.id ?? null,
-        adName: x.adGroupAd?.ad.name ?? null,
-        keyword: keyword?.text ?? null,
-        matchType: keyword?.matchType ?? null,
-        impressions: x.metrics.impressions,
-        clicks: x.metrics.clicks,
-        costMicros: x.metrics.costMicros,
-        conversions: x.metrics.conversions,
-        conversionValue: x.metrics.conversionsValue,
-      });
-    }),
+  return batches.data.flatMap((batch, b) =>
+    batch.results.map((raw, i) => costRecordOfResult(raw, b, i)),
   );
-  return out;
 }

@@ -63,59 +63,74 @@ export interface LinkedInReadOptions {
   creativeCampaigns?: ReadonlyMap<string, string>;
 }
 
+/** The currency given, as the rows carry it, or an error: the answer has none of its own. */
+export function analyticsCurrency(opts: LinkedInReadOptions): string {
+  const currency = opts.currency.toUpperCase();
+  if (!/^[A-Z]{3}$/.test(currency)) throw new LinkedInRowError('currency', 'not a currency code');
+  return currency;
+}
+
+/** The cost record of one adAnalytics element (the i-th of `at`), or an error naming it and the field. */
+export function costRecordOfAnalyticsElement(
+  raw: unknown,
+  i: number,
+  opts: LinkedInReadOptions,
+  at = 'elements',
+): AdCostRecord {
+  const currency = analyticsCurrency(opts);
+  const r = Element.safeParse(raw);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    throw new LinkedInRowError(`${at}[${i}].${issue.path.join('.') || '(row)'}`, issue.message);
+  }
+  const x = r.data;
+  const date = dayOf(x.dateRange.start);
+  if (x.dateRange.end && dayOf(x.dateRange.end) !== date)
+    throw new LinkedInRowError(
+      `${at}[${i}].dateRange`,
+      'spans more than a day: ask with timeGranularity=DAILY',
+    );
+  const ids = new Map<string, string>();
+  for (const v of x.pivotValues) {
+    const u = urnId(v);
+    if (u) ids.set(u.kind, u.id);
+  }
+  const creative = ids.get('sponsoredCreative') ?? null;
+  const campaign =
+    ids.get('sponsoredCampaign') ??
+    (creative === null ? undefined : opts.creativeCampaigns?.get(creative));
+  if (campaign === undefined)
+    throw new LinkedInRowError(
+      `${at}[${i}].pivotValues`,
+      'names no campaign (pivot by CAMPAIGN, or by CAMPAIGN and CREATIVE)',
+    );
+  return {
+    date,
+    currency,
+    campaignId: campaign,
+    campaignName: opts.campaignNames?.get(campaign) ?? campaign,
+    adGroupId: null,
+    adGroupName: null,
+    adId: creative,
+    adName: creative === null ? null : (opts.creativeNames?.get(creative) ?? null),
+    keyword: null,
+    matchType: null,
+    impressions: x.impressions,
+    clicks: x.clicks,
+    costMicros: x.costInLocalCurrency,
+    conversions: x.externalWebsiteConversions,
+    conversionValue: x.conversionValueInLocalCurrency,
+  };
+}
+
 /** The cost records of adAnalytics elements; `at` names the answer in errors. */
 export function costRecordsOfAnalytics(
   elements: readonly unknown[],
   opts: LinkedInReadOptions,
   at = 'elements',
 ): AdCostRecord[] {
-  const currency = opts.currency.toUpperCase();
-  if (!/^[A-Z]{3}$/.test(currency)) throw new LinkedInRowError('currency', 'not a currency code');
-  return elements.map((raw, i) => {
-    const r = Element.safeParse(raw);
-    if (!r.success) {
-      const issue = r.error.issues[0]!;
-      throw new LinkedInRowError(`${at}[${i}].${issue.path.join('.') || '(row)'}`, issue.message);
-    }
-    const x = r.data;
-    const date = dayOf(x.dateRange.start);
-    if (x.dateRange.end && dayOf(x.dateRange.end) !== date)
-      throw new LinkedInRowError(
-        `${at}[${i}].dateRange`,
-        'spans more than a day: ask with timeGranularity=DAILY',
-      );
-    const ids = new Map<string, string>();
-    for (const v of x.pivotValues) {
-      const u = urnId(v);
-      if (u) ids.set(u.kind, u.id);
-    }
-    const creative = ids.get('sponsoredCreative') ?? null;
-    const campaign =
-      ids.get('sponsoredCampaign') ??
-      (creative === null ? undefined : opts.creativeCampaigns?.get(creative));
-    if (campaign === undefined)
-      throw new LinkedInRowError(
-        `${at}[${i}].pivotValues`,
-        'names no campaign (pivot by CAMPAIGN, or by CAMPAIGN and CREATIVE)',
-      );
-    return {
-      date,
-      currency,
-      campaignId: campaign,
-      campaignName: opts.campaignNames?.get(campaign) ?? campaign,
-      adGroupId: null,
-      adGroupName: null,
-      adId: creative,
-      adName: creative === null ? null : (opts.creativeNames?.get(creative) ?? null),
-      keyword: null,
-      matchType: null,
-      impressions: x.impressions,
-      clicks: x.clicks,
-      costMicros: x.costInLocalCurrency,
-      conversions: x.externalWebsiteConversions,
-      conversionValue: x.conversionValueInLocalCurrency,
-    };
-  });
+  analyticsCurrency(opts);
+  return elements.map((raw, i) => costRecordOfAnalyticsElement(raw, i, opts, at));
 }
 
 /** A saved adAnalytics answer (or an array of them, one per date slice). */

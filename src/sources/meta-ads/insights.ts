@@ -109,49 +109,57 @@ function oneAlias(
   return 0;
 }
 
+/** The cost record of one Insights row (the i-th of `at`), or an error naming the row and field. */
+export function costRecordOfInsightsRow(
+  raw: unknown,
+  i: number,
+  opts: MetaReadOptions = {},
+  at = 'data',
+): AdCostRecord {
+  const aliases = opts.conversionAliases ?? PURCHASE_ALIASES;
+  const r = InsightsRow.safeParse(raw);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    throw new MetaRowError(`${at}[${i}].${issue.path.join('.') || '(row)'}`, issue.message);
+  }
+  const x = r.data;
+  if (x.date_start !== x.date_stop)
+    throw new MetaRowError(
+      `${at}[${i}].date_stop`,
+      `spans ${x.date_start}..${x.date_stop}: ask with time_increment=1 (a row per day)`,
+    );
+  const currency = x.account_currency ?? opts.currency?.toUpperCase();
+  if (currency === undefined || !/^[A-Z]{3}$/.test(currency))
+    throw new MetaRowError(
+      `${at}[${i}].account_currency`,
+      "is missing: ask for the field or give the account's currency",
+    );
+  return {
+    date: x.date_start,
+    currency,
+    campaignId: x.campaign_id,
+    campaignName: x.campaign_name,
+    adGroupId: x.adset_id ?? null,
+    adGroupName: x.adset_name ?? null,
+    adId: x.ad_id ?? null,
+    adName: x.ad_name ?? null,
+    keyword: null,
+    matchType: null,
+    impressions: x.impressions,
+    clicks: x.clicks,
+    costMicros: x.spend,
+    conversions: oneAlias(x.actions, aliases),
+    conversionValue: oneAlias(x.action_values, aliases),
+  };
+}
+
 /** The cost records of Insights rows (`data` of one or more pages); `at` names the page in errors. */
 export function costRecordsOfInsights(
   data: readonly unknown[],
   opts: MetaReadOptions = {},
   at = 'data',
 ): AdCostRecord[] {
-  const aliases = opts.conversionAliases ?? PURCHASE_ALIASES;
-  return data.map((raw, i) => {
-    const r = InsightsRow.safeParse(raw);
-    if (!r.success) {
-      const issue = r.error.issues[0]!;
-      throw new MetaRowError(`${at}[${i}].${issue.path.join('.') || '(row)'}`, issue.message);
-    }
-    const x = r.data;
-    if (x.date_start !== x.date_stop)
-      throw new MetaRowError(
-        `${at}[${i}].date_stop`,
-        `spans ${x.date_start}..${x.date_stop}: ask with time_increment=1 (a row per day)`,
-      );
-    const currency = x.account_currency ?? opts.currency?.toUpperCase();
-    if (currency === undefined || !/^[A-Z]{3}$/.test(currency))
-      throw new MetaRowError(
-        `${at}[${i}].account_currency`,
-        "is missing: ask for the field or give the account's currency",
-      );
-    return {
-      date: x.date_start,
-      currency,
-      campaignId: x.campaign_id,
-      campaignName: x.campaign_name,
-      adGroupId: x.adset_id ?? null,
-      adGroupName: x.adset_name ?? null,
-      adId: x.ad_id ?? null,
-      adName: x.ad_name ?? null,
-      keyword: null,
-      matchType: null,
-      impressions: x.impressions,
-      clicks: x.clicks,
-      costMicros: x.spend,
-      conversions: oneAlias(x.actions, aliases),
-      conversionValue: oneAlias(x.action_values, aliases),
-    };
-  });
+  return data.map((raw, i) => costRecordOfInsightsRow(raw, i, opts, at));
 }
 
 /** A saved Insights answer (one page, or an array of pages as a backfill keeps them). */

@@ -139,6 +139,7 @@ import {
   putConnector,
   recordConnectorSync,
 } from './connectors-repo.js';
+import { beginLoginAttempt, clearLoginAttempts } from './login-attempts-repo.js';
 import { acquireLease, clearLeases, releaseLease, renewLease } from './leases-repo.js';
 import { deleteWorkspaceData } from './workspace-data-repo.js';
 import { releaseAffectedEvents, stageAffectedEvents } from './affected-events.js';
@@ -231,6 +232,7 @@ export async function openDuckDbStore(path: string, limits?: EngineLimits): Prom
       appendAudit,
       listAudit,
     }),
+    ...bind(db, { beginLoginAttempt, clearLoginAttempts }),
   };
   const data: DataStore = {
     engine: 'duckdb',

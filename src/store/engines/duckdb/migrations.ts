@@ -37,6 +37,7 @@ export const CONTROL_TABLES: readonly string[] = [
   'api_keys',
   'audit_log',
   'invitations',
+  'login_attempts',
 ];
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -755,6 +756,20 @@ export const MIGRATIONS: readonly Migration[] = [
         paying BOOLEAN NOT NULL,
         valued_on VARCHAR,
         missing_rates VARCHAR
+      );`,
+  },
+  {
+    version: 34,
+    name: 'login_attempts',
+    // Control: the sign-in throttle's attempts (login-attempts-repo.ts), one row per subject an attempt
+    // counts against (an e-mail's sha256 or a client address), deleted once older than the window.
+    // PostgreSQL has the same table with indexes (postgres/migrations.ts); here one window's rows are
+    // few and a scan is cheap, and no key means no index for DuckDB's deletes to maintain.
+    sql: `
+      CREATE TABLE login_attempts (
+        attempt_id VARCHAR NOT NULL,
+        subject VARCHAR NOT NULL,
+        attempted_at TIMESTAMPTZ NOT NULL DEFAULT now()
       );`,
   },
 ];

@@ -39,6 +39,7 @@ const NOT_ABOUT_A_PERSON = new Set([
   'api_keys', // key hashes and roles
   'audit_log', // operators' sign-ins and changes
   'invitations', // an operator's e-mail invited to a workspace, until used
+  'login_attempts', // sign-in attempts for a quarter hour: an e-mail's hash, a client address
 ]);
 
 const SELECTION: PersonSelection = {

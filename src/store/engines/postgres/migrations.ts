@@ -134,4 +134,20 @@ export const MIGRATIONS: readonly Migration[] = [
         expires_at timestamptz NOT NULL
       );`,
   },
+  {
+    version: 7,
+    name: 'login_attempts',
+    // the sign-in throttle's attempts (login-attempts-repo.ts), one row per subject an attempt counts
+    // against (an e-mail's sha256 or a client address); rows older than the window are deleted as
+    // attempts come, so the table holds one window's worth (duckdb/migrations.ts: the same table)
+    sql: `
+      CREATE TABLE login_attempts (
+        attempt_id text NOT NULL,
+        subject text NOT NULL,
+        attempted_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+        PRIMARY KEY (attempt_id, subject)
+      );
+      CREATE INDEX login_attempts_subject ON login_attempts (subject, attempted_at);
+      CREATE INDEX login_attempts_at ON login_attempts (attempted_at);`,
+  },
 ];

@@ -76,6 +76,7 @@ test('each key is unique under a named constraint, and the tables live in the UR
         'connectors',
         'invitations',
         'leases',
+        'login_attempts',
         'password_resets',
         'schema_migrations',
         'user_sessions',

@@ -34,6 +34,7 @@ import {
 } from './api-keys-repo.js';
 import { openPool, type Pool } from './connection.js';
 import { reasonOf } from './errors.js';
+import { beginLoginAttempt, clearLoginAttempts } from './login-attempts-repo.js';
 import { acquireLease, releaseLease, renewLease } from './leases-repo.js';
 import { migrate, schemaVersion } from './migrate.js';
 import { getSetting, setSetting } from './settings-repo.js';
@@ -144,5 +145,6 @@ export async function openPostgresControl(url: string): Promise<ControlStore> {
       appendAudit,
       listAudit,
     }),
+    ...bind(pool, { beginLoginAttempt, clearLoginAttempts }),
   };
 }
