@@ -78,7 +78,7 @@ export function spendCtes(ws: string, q: MatchQuery): Sql {
  * platform, campaign and rule (matched), and its ad group, ad and keyword where the spend has them
  * (placed): the CTEs every spend-and-sessions read starts from.
  */
-export function matchCtes(ws: string, q: MatchQuery): Sql {
+export function matchCtes(ws: string, q: MatchQuery, place = true): Sql {
   const w = p.text(ws);
   const rules = q.rules ?? [];
   return sql`${spendCtes(ws, q)},
@@ -119,14 +119,16 @@ export function matchCtes(ws: string, q: MatchQuery): Sql {
       GROUP BY platform, click_id) l
       ON l.platform = c.platform AND l.click_id = c.click_id AND l.at = c.recorded_at
     WHERE c.workspace_id = ${w}),
-  hits AS (
+  looked AS (
     -- what each step (in the order they are tried: click id, campaign id, ad group id, campaign name,
-    -- mapping rule) finds for a session, side by side, from one read of the paid sessions: ClickHouse
-    -- repeats a CTE per use, so a union of one join per step read and parsed them five times
-    SELECT s.session_id AS session_id, s.platform AS platform, s.resolved_click AS resolved_click,
-      s.campaign_id AS campaign_id, s.ad_group_id AS ad_group_id, s.raw_campaign AS raw_campaign,
-      s.rule_no AS rule_no, c.campaign AS c_campaign, c.ad_group AS c_ad_group, c.ad AS c_ad,
-      c.keyword AS c_keyword, i.campaign AS i_campaign, g.campaign AS g_campaign, n.campaign AS n_campaign,
+    -- mapping rule) finds for a paid session, side by side, and the first step's answer (m_*), one row
+    -- per session from one read of them: ClickHouse repeats a CTE per use, and a GROUP BY of the
+    -- sessions or a join back to them cost more than the match itself
+    SELECT s.session_id AS session_id, s.day AS day, s.platform AS platform,
+      s.resolved_click AS resolved_click, s.campaign_id AS campaign_id, s.ad_group_id AS ad_group_id,
+      s.raw_campaign AS raw_campaign, s.rule_no AS rule_no, c.campaign AS c_campaign,
+      c.ad_group AS c_ad_group, c.ad AS c_ad, c.keyword AS c_keyword, i.campaign AS i_campaign,
+      g.campaign AS g_campaign, n.campaign AS n_campaign,
       ${ruleValueSql(rules, 's.rule_no', 's.raw_campaign')} AS r_value,
       ${ruleTargetSql(rules, 's.rule_no', (r) => r.platform)} AS r_platform,
       ${ruleTargetSql(rules, 's.rule_no', (r) => r.campaign)} AS r_campaign,
@@ -141,9 +143,14 @@ export function matchCtes(ws: string, q: MatchQuery): Sql {
         GROUP BY platform, ad_group) g ON g.platform = s.platform AND g.ad_group = s.ad_group_id
       -- no name has the empty key, so a session without a utm_campaign matches none
       LEFT JOIN (SELECT platform, name_key, min(campaign) AS campaign FROM names WHERE name_key <> ''
-        GROUP BY platform, name_key) n ON n.platform = s.platform AND n.name_key = s.name_key
-    WHERE c.campaign IS NOT NULL OR i.campaign IS NOT NULL OR g.campaign IS NOT NULL
-      OR n.campaign IS NOT NULL OR s.rule_no IS NOT NULL),
+        GROUP BY platform, name_key) n ON n.platform = s.platform AND n.name_key = s.name_key),
+  firsts AS (
+    SELECT *, ${join(
+      MATCHED.map(([c, pick]) => sql`${pick} AS ${raw(`m_${c}`)}`),
+      ', ',
+    )}
+    FROM looked),
+  hits AS (SELECT * FROM firsts WHERE m_rule IS NOT NULL),
   cands AS (
     -- every step's match of a session (at most one each), numbered in the order the steps are tried
     SELECT session_id, 1 AS step, 'click_id' AS rule, resolved_click AS value, platform,
@@ -162,32 +169,42 @@ export function matchCtes(ws: string, q: MatchQuery): Sql {
     SELECT session_id, 5, 'rule', r_value, r_platform, r_campaign, coalesce(r_ad_group, ''), rule_no
     FROM hits WHERE rule_no IS NOT NULL),
   matched AS (
-    -- the first step that matched (grouped, so a session stays one row whatever the sessions hold)
-    SELECT session_id, ${join(
-      MATCHED.map(([c, pick]) => sql`min(${pick}) AS ${raw(c)}`),
+    -- the matched sessions, each with the first step that matched it
+    SELECT session_id, day, ${join(
+      MATCHED.map(([c]) => sql`${raw(`m_${c}`)} AS ${raw(c)}`),
       ', ',
     )}
-    FROM hits GROUP BY session_id),
+    FROM hits),
   placed AS (
-    SELECT m.session_id AS session_id, m.platform AS platform, m.campaign AS campaign, m.rule AS rule,
-      m.rule_no AS rule_no, coalesce(nullif(m.ad_group, ''), g.ad_group) AS ad_group,
-      coalesce(nullif(m.ad, ''), a.ad) AS ad, coalesce(nullif(m.keyword, ''), k.keyword) AS keyword
-    FROM matched m
-      LEFT JOIN groups g ON g.platform = m.platform AND g.campaign = m.campaign AND g.ad_group = m.s_ad_group
-      LEFT JOIN ads a ON a.platform = m.platform AND a.campaign = m.campaign AND a.ad = m.s_ad
-      LEFT JOIN kws k ON k.platform = m.platform AND k.campaign = m.campaign AND k.keyword = m.s_keyword
-        AND m.s_keyword <> '')`;
+    -- every paid session (platform and the rest NULL: matched to none) with its match, placed in its
+    -- ad group, ad and keyword where its campaign's spend has them (only when asked: \`place\`)
+    SELECT m.session_id AS session_id, m.day AS day, m.platform AS s_platform,
+      m.m_platform AS platform, m.m_campaign AS campaign, m.m_rule AS rule, m.m_rule_no AS rule_no,
+      ${
+        place
+          ? sql`coalesce(nullif(m.m_ad_group, ''), g.ad_group) AS ad_group,
+      coalesce(nullif(m.m_ad, ''), a.ad) AS ad, coalesce(nullif(m.m_keyword, ''), k.keyword) AS keyword
+    FROM firsts m
+      LEFT JOIN groups g ON g.platform = m.m_platform AND g.campaign = m.m_campaign
+        AND g.ad_group = m.s_ad_group
+      LEFT JOIN ads a ON a.platform = m.m_platform AND a.campaign = m.m_campaign AND a.ad = m.s_ad
+      LEFT JOIN kws k ON k.platform = m.m_platform AND k.campaign = m.m_campaign
+        AND k.keyword = m.s_keyword AND m.s_keyword <> ''`
+          : sql`nullif(m.m_ad_group, '') AS ad_group, nullif(m.m_ad, '') AS ad,
+      nullif(m.m_keyword, '') AS keyword
+    FROM firsts m`
+      })`;
 }
 
 /** What each match carries of its session for the finer levels: its ad group, ad and keyword. */
 const carried = sql`coalesce(s.ad_group_id, '') AS s_ad_group, coalesce(s.ad_id, '') AS s_ad,
       s.keyword_key AS s_keyword`;
 
-/** A hit's first step's answer (steps as hits reads them: 1 click id ... 5 mapping rule). */
+/** A session's first step's answer (steps as looked reads them: 1 click id ... 5 mapping rule); NULL: none. */
 const firstStep = (arms: readonly [string, string, string, string, string]): Sql =>
   sql`${raw(`CASE WHEN c_campaign IS NOT NULL THEN ${arms[0]} WHEN i_campaign IS NOT NULL THEN ${arms[1]}
     WHEN g_campaign IS NOT NULL THEN ${arms[2]} WHEN n_campaign IS NOT NULL THEN ${arms[3]}
-    ELSE ${arms[4]} END`)}`;
+    WHEN rule_no IS NOT NULL THEN ${arms[4]} ELSE NULL END`)}`;
 
 /** Each column of a session's match, from the first step that matched it. */
 const MATCHED: [string, Sql][] = [
@@ -261,7 +278,9 @@ export function costsReportSql(ws: string, q: CostsQuery): Sql {
   vrates AS (${valueRatesSql(ws, q, 'attribution_credits', 'converted_at', sql`v.model = ${p.text(q.model)} AND v.milestone IN ${wanted} AND v.touch_id IS NOT NULL`)})`
     : sql``;
   const value = converts ? sql`coalesce(c.value * vr.rate, 0)` : sql`c.value`;
-  return sql`WITH ${matchCtes(ws, q)}${vrates},
+  // placed in ad groups, ads and keywords only when the rows are
+  const place = q.groupBy.some((g) => g === 'adGroup' || g === 'ad' || g === 'keyword');
+  return sql`WITH ${matchCtes(ws, q, place)}${vrates},
   credited AS (
     -- the sums named apart from the columns they read (ClickHouse would read an alias of a column's name)
     SELECT c.touch_id AS touch_id,
@@ -275,15 +294,14 @@ export function costsReportSql(ws: string, q: CostsQuery): Sql {
       AND c.milestone IN ${wanted} AND c.touch_id IS NOT NULL
     GROUP BY c.touch_id),
   traffic AS (
-    SELECT coalesce(m.platform, s.platform) AS platform, coalesce(m.campaign, '') AS campaign,
+    SELECT coalesce(m.platform, m.s_platform) AS platform, coalesce(m.campaign, '') AS campaign,
       coalesce(m.ad_group, '') AS ad_group, coalesce(m.ad, '') AS ad, coalesce(m.keyword, '') AS keyword,
-      s.day AS day, coalesce(m.rule, '') AS rule, coalesce(m.rule_no, 0) AS rule_no,
+      m.day AS day, coalesce(m.rule, '') AS rule, coalesce(m.rule_no, 0) AS rule_no,
       coalesce(k.k_conversions, 0) AS conversions, coalesce(k.k_value, 0) AS value,
       coalesce(k.k_leads, 0) AS leads, coalesce(k.k_pipeline, 0) AS pipeline,
       coalesce(k.k_revenue, 0) AS revenue
-    FROM sess s LEFT JOIN placed m ON m.session_id = s.session_id
-      LEFT JOIN credited k ON k.touch_id = s.session_id
-    WHERE coalesce(m.platform, s.platform) IS NOT NULL),
+    FROM placed m LEFT JOIN credited k ON k.touch_id = m.session_id
+    WHERE coalesce(m.platform, m.s_platform) IS NOT NULL),
   a AS (
     SELECT ${select('spend')}sum(impressions) AS impressions, sum(clicks) AS clicks, sum(cost) AS cost,
       sum(unrated) AS unrated${join(names, '')}
