@@ -11,7 +11,9 @@ import {
   type TaggingFacts,
 } from '../../areas/costs.js';
 import {
+  adClicksInRangeSql,
   costsReportSql,
+  hasClicks,
   explainMatchSql,
   toMatchStep,
   creditedMilestonesSql,
@@ -28,8 +30,15 @@ import { listValue } from '@duckdb/node-api';
 import { VARCHAR_LIST, type Db } from './connection.js';
 import { queryNeutral } from './dialect.js';
 
+/** Whether the range has resolved clicks to match (costs-queries.ts MatchShape `clicks`). */
+async function clicksIn(db: Db, ws: string, q: MatchQuery): Promise<boolean> {
+  return hasClicks(await queryNeutral(db, adClicksInRangeSql(ws, q)));
+}
+
 export async function costsReport(db: Db, ws: string, q: CostsQuery): Promise<CostsRow[]> {
-  return (await queryNeutral(db, costsReportSql(ws, q))).map(toCostsRow(q));
+  return (await queryNeutral(db, costsReportSql(ws, q, await clicksIn(db, ws, q)))).map(
+    toCostsRow(q),
+  );
 }
 
 export async function taggingFacts(
@@ -38,7 +47,7 @@ export async function taggingFacts(
   q: MatchQuery & { click: ClickIdsByPlatform },
 ): Promise<TaggingFacts> {
   return toTaggingFacts(
-    await queryNeutral(db, unmatchedCampaignsSql(ws, q)),
+    await queryNeutral(db, unmatchedCampaignsSql(ws, q, await clicksIn(db, ws, q))),
     await queryNeutral(db, clickIdShareSql(ws, q, q.click)),
     await queryNeutral(db, untaggedLandingsSql(ws, q)),
     await queryNeutral(db, idMismatchSql(ws, q)),

@@ -73,12 +73,37 @@ export function spendCtes(ws: string, q: MatchQuery): Sql {
 }
 
 /**
+ * What a read of the matching needs beyond the sessions' match: `place`, their ad group, ad and keyword
+ * (placed); `clicks`, the click-id step (false when the workspace has no resolved clicks in the range,
+ * adClicksInRangeSql: a step that finds nothing is left out, with the read of the click ids it needs).
+ */
+export interface MatchShape {
+  place: boolean;
+  clicks: boolean;
+}
+
+/** A NULL of text type on both engines. */
+const NO_TEXT = sql`nullif('', '')`;
+
+/** Whether the workspace has resolved clicks of days the range's sessions may carry (n: 0 or 1). */
+export function adClicksInRangeSql(ws: string, q: Pick<MatchQuery, 'from' | 'to'>): Sql {
+  return sql`SELECT ${fn.countAll()} AS n FROM (SELECT 1 AS x FROM ${fn.table('ad_clicks')}
+    WHERE workspace_id = ${p.text(ws)} AND click_date >= ${day(q.from, -1)} AND click_date <= ${day(q.to, 1)}
+    LIMIT 1) c`;
+}
+
+/** The read of adClicksInRangeSql as a shape's `clicks`. */
+export const hasClicks = (rows: readonly Record<string, unknown>[]): boolean =>
+  Number(rows[0]?.n ?? 0) > 0;
+
+/**
  * The spend in effect (costs, rates, spend with its ad group, ad and keyword), the paid sessions of the
  * range (sess: a paid channel, a campaign id, or a mapping rule's match), each matched session's
  * platform, campaign and rule (matched), and its ad group, ad and keyword where the spend has them
  * (placed): the CTEs every spend-and-sessions read starts from.
  */
-export function matchCtes(ws: string, q: MatchQuery, place = true): Sql {
+export function matchCtes(ws: string, q: MatchQuery, shape: Partial<MatchShape> = {}): Sql {
+  const { place = true, clicks = true } = shape;
   const w = p.text(ws);
   const rules = q.rules ?? [];
   return sql`${spendCtes(ws, q)},
@@ -91,7 +116,7 @@ export function matchCtes(ws: string, q: MatchQuery, place = true): Sql {
   kws AS (SELECT DISTINCT platform, campaign_id AS campaign, ${keywordKeySql('keyword')} AS keyword
     FROM costs WHERE keyword IS NOT NULL),
   sess AS (
-    SELECT *, ${resolvedClickSql()} AS resolved_click,
+    SELECT *, ${clicks ? resolvedClickSql() : NO_TEXT} AS resolved_click,
       -- paid traffic (what the tagging checks read), beside what only a mapping rule brings in
       CASE WHEN ${fn.inTexts('channel', q.paidChannels)} OR campaign_id IS NOT NULL THEN 1 ELSE 0 END AS paid
     FROM (
@@ -106,10 +131,9 @@ export function matchCtes(ws: string, q: MatchQuery, place = true): Sql {
       FROM ${fn.table(REPORT_SESSIONS_TABLE)} s
       WHERE s.workspace_id = ${w} AND s.started_at >= ${p.time(`${q.from}T00:00:00.000Z`)}
         AND s.started_at < ${p.time(nextDay(q.to))}
-        -- the outer condition, read by the scan (most sessions are not paid)
+        -- paid, or a rule's (rule_no): read by the scan, once (most sessions are not paid)
         AND (${fn.inTexts('s.channel', q.paidChannels)} OR s.campaign_id IS NOT NULL
-          OR ${ruleNumberSql(rules)} IS NOT NULL)) r
-    WHERE ${fn.inTexts('channel', q.paidChannels)} OR campaign_id IS NOT NULL OR rule_no IS NOT NULL),
+          OR ${ruleNumberSql(rules)} IS NOT NULL)) r),
   resolved AS (
     SELECT c.platform AS platform, c.click_id AS click_id, c.campaign_id AS campaign,
       c.ad_group_id AS ad_group, c.ad_id AS ad, ${keywordKeySql('c.keyword')} AS keyword
@@ -126,18 +150,26 @@ export function matchCtes(ws: string, q: MatchQuery, place = true): Sql {
     -- sessions or a join back to them cost more than the match itself
     SELECT s.session_id AS session_id, s.day AS day, s.platform AS platform,
       s.resolved_click AS resolved_click, s.campaign_id AS campaign_id, s.ad_group_id AS ad_group_id,
-      s.raw_campaign AS raw_campaign, s.rule_no AS rule_no, c.campaign AS c_campaign,
-      c.ad_group AS c_ad_group, c.ad AS c_ad, c.keyword AS c_keyword, i.campaign AS i_campaign,
+      s.raw_campaign AS raw_campaign, s.rule_no AS rule_no, ${
+        clicks
+          ? sql`c.campaign AS c_campaign, c.ad_group AS c_ad_group, c.ad AS c_ad, c.keyword AS c_keyword`
+          : sql`${NO_TEXT} AS c_campaign, ${NO_TEXT} AS c_ad_group, ${NO_TEXT} AS c_ad,
+        ${NO_TEXT} AS c_keyword`
+      }, i.campaign AS i_campaign,
       g.campaign AS g_campaign, n.campaign AS n_campaign,
       ${ruleValueSql(rules, 's.rule_no', 's.raw_campaign')} AS r_value,
       ${ruleTargetSql(rules, 's.rule_no', (r) => r.platform)} AS r_platform,
       ${ruleTargetSql(rules, 's.rule_no', (r) => r.campaign)} AS r_campaign,
       ${ruleTargetSql(rules, 's.rule_no', (r) => r.adGroup)} AS r_ad_group, ${carried}
-    FROM sess s
+    FROM sess s${
+      clicks
+        ? sql`
       LEFT JOIN (SELECT platform, click_id, min(campaign) AS campaign, min(ad_group) AS ad_group,
           min(ad) AS ad, min(keyword) AS keyword
         FROM resolved GROUP BY platform, click_id) c
-        ON c.platform = s.platform AND c.click_id = s.resolved_click
+        ON c.platform = s.platform AND c.click_id = s.resolved_click`
+        : sql``
+    }
       LEFT JOIN ids i ON i.platform = s.platform AND i.campaign = s.campaign_id
       LEFT JOIN (SELECT platform, ad_group, min(campaign) AS campaign FROM groups
         GROUP BY platform, ad_group) g ON g.platform = s.platform AND g.ad_group = s.ad_group_id
@@ -246,7 +278,7 @@ const NAMES: Partial<Record<CostGroup, [string, string]>> = {
   keyword: ['keyword_text', 'keyword_text'],
 };
 
-export function costsReportSql(ws: string, q: CostsQuery): Sql {
+export function costsReportSql(ws: string, q: CostsQuery, clicks = true): Sql {
   const w = p.text(ws);
   const rules = q.rules ?? [];
   const groups = (side: string) =>
@@ -280,7 +312,7 @@ export function costsReportSql(ws: string, q: CostsQuery): Sql {
   const value = converts ? sql`coalesce(c.value * vr.rate, 0)` : sql`c.value`;
   // placed in ad groups, ads and keywords only when the rows are
   const place = q.groupBy.some((g) => g === 'adGroup' || g === 'ad' || g === 'keyword');
-  return sql`WITH ${matchCtes(ws, q, place)}${vrates},
+  return sql`WITH ${matchCtes(ws, q, { place, clicks })}${vrates},
   credited AS (
     -- the sums named apart from the columns they read (ClickHouse would read an alias of a column's name)
     SELECT c.touch_id AS touch_id,
@@ -386,7 +418,7 @@ export function creditedMilestonesSql(ws: string, model: string): Sql {
 
 /** Every step that matches one session, in the order they are tried (the first decides), with the value it read. */
 export function explainMatchSql(ws: string, q: MatchQuery, sessionId: string): Sql {
-  return sql`WITH ${matchCtes(ws, q)}
+  return sql`WITH ${matchCtes(ws, q, { place: false })}
   SELECT step, rule, value, platform, campaign, ad_group, rule_no FROM cands
   WHERE session_id = ${p.text(sessionId)} ORDER BY step`;
 }

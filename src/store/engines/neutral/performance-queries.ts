@@ -68,7 +68,7 @@ function visitsSql(ws: string, q: PerformanceQuery, dims: readonly ReportDimensi
       AND s.started_at >= ${p.time(new Date(q.fromAt))} AND s.started_at < ${p.time(new Date(q.toAt))}`;
 }
 
-export function performanceSql(ws: string, q: PerformanceQuery): Sql {
+export function performanceSql(ws: string, q: PerformanceQuery, clicks = true): Sql {
   const w = p.text(ws);
   const dims = dimsOf(q);
   const span = sessionSpan(q);
@@ -124,7 +124,7 @@ export function performanceSql(ws: string, q: PerformanceQuery): Sql {
   const noSpend = sql`${ZERO}, ${ZERO}, ${ZERO}`;
   // each CTE below is read once: ClickHouse runs a CTE again at every reference, and the matching
   // (matchCtes) is the query's heaviest part
-  return sql`WITH ${matchCtes(ws, q, false)}${vrates},
+  return sql`WITH ${matchCtes(ws, q, { place: false, clicks })}${vrates},
   cday AS (
     SELECT platform, campaign, day, CAST(sum(cost) AS DOUBLE) AS c_cost,
       CAST(sum(impressions) AS DOUBLE) AS c_impressions, CAST(sum(clicks) AS DOUBLE) AS c_clicks,

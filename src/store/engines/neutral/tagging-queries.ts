@@ -10,10 +10,10 @@ import { fn, join, p, sql, type Sql } from './sql.js';
 /**
  * Paid sessions matched to no spend, by platform, the utm_campaign they carried and day, for the
  * `limit` campaigns with most sessions: the tagging checks group them by campaign and compare their
- * days with a campaign's days of spend without sessions.
+ * days with a campaign's days of spend without sessions. `clicks`: MatchShape's.
  */
-export function unmatchedCampaignsSql(ws: string, q: MatchQuery, limit = 50): Sql {
-  return sql`WITH ${matchCtes(ws, q)}
+export function unmatchedCampaignsSql(ws: string, q: MatchQuery, clicks = true, limit = 50): Sql {
+  return sql`WITH ${matchCtes(ws, q, { place: false, clicks })}
   SELECT platform, campaign, day, sessions FROM (
     SELECT *, dense_rank() OVER (ORDER BY total DESC, platform, campaign) AS rnk FROM (
       SELECT *, sum(sessions) OVER (PARTITION BY platform, campaign) AS total FROM (
