@@ -11,9 +11,10 @@ import {
   type TaggingFacts,
 } from '../../areas/costs.js';
 import {
-  adClicksInRangeSql,
   costsReportSql,
-  hasClicks,
+  foundSql,
+  toFound,
+  type Found,
   explainMatchSql,
   toMatchStep,
   creditedMilestonesSql,
@@ -29,14 +30,14 @@ import {
 import { queryNeutral } from './dialect.js';
 import type { ChStore } from './events.js';
 
-/** Whether the range has resolved clicks to match (costs-queries.ts MatchShape `clicks`). */
-async function clicksIn(s: ChStore, ws: string, q: MatchQuery): Promise<boolean> {
-  return hasClicks(await queryNeutral(s.conn, s.database, adClicksInRangeSql(ws, q)));
+/** What the range holds that the matching reads (costs-queries.ts Found). */
+async function foundIn(s: ChStore, ws: string, q: MatchQuery): Promise<Found> {
+  return toFound(await queryNeutral(s.conn, s.database, foundSql(ws, q)));
 }
 
 export async function costsReport(s: ChStore, ws: string, q: CostsQuery): Promise<CostsRow[]> {
   return (
-    await queryNeutral(s.conn, s.database, costsReportSql(ws, q, await clicksIn(s, ws, q)))
+    await queryNeutral(s.conn, s.database, costsReportSql(ws, q, await foundIn(s, ws, q)))
   ).map(toCostsRow(q));
 }
 
@@ -47,7 +48,7 @@ export async function taggingFacts(
 ): Promise<TaggingFacts> {
   const read = (sql: Parameters<typeof queryNeutral>[2]) => queryNeutral(s.conn, s.database, sql);
   return toTaggingFacts(
-    await read(unmatchedCampaignsSql(ws, q, await clicksIn(s, ws, q))),
+    await read(unmatchedCampaignsSql(ws, q, await foundIn(s, ws, q))),
     await read(clickIdShareSql(ws, q, q.click)),
     await read(untaggedLandingsSql(ws, q)),
     await read(idMismatchSql(ws, q)),

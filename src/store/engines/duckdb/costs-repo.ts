@@ -11,9 +11,10 @@ import {
   type TaggingFacts,
 } from '../../areas/costs.js';
 import {
-  adClicksInRangeSql,
   costsReportSql,
-  hasClicks,
+  foundSql,
+  toFound,
+  type Found,
   explainMatchSql,
   toMatchStep,
   creditedMilestonesSql,
@@ -30,13 +31,13 @@ import { listValue } from '@duckdb/node-api';
 import { VARCHAR_LIST, type Db } from './connection.js';
 import { queryNeutral } from './dialect.js';
 
-/** Whether the range has resolved clicks to match (costs-queries.ts MatchShape `clicks`). */
-async function clicksIn(db: Db, ws: string, q: MatchQuery): Promise<boolean> {
-  return hasClicks(await queryNeutral(db, adClicksInRangeSql(ws, q)));
+/** What the range holds that the matching reads (costs-queries.ts Found). */
+async function foundIn(db: Db, ws: string, q: MatchQuery): Promise<Found> {
+  return toFound(await queryNeutral(db, foundSql(ws, q)));
 }
 
 export async function costsReport(db: Db, ws: string, q: CostsQuery): Promise<CostsRow[]> {
-  return (await queryNeutral(db, costsReportSql(ws, q, await clicksIn(db, ws, q)))).map(
+  return (await queryNeutral(db, costsReportSql(ws, q, await foundIn(db, ws, q)))).map(
     toCostsRow(q),
   );
 }
@@ -47,7 +48,7 @@ export async function taggingFacts(
   q: MatchQuery & { click: ClickIdsByPlatform },
 ): Promise<TaggingFacts> {
   return toTaggingFacts(
-    await queryNeutral(db, unmatchedCampaignsSql(ws, q, await clicksIn(db, ws, q))),
+    await queryNeutral(db, unmatchedCampaignsSql(ws, q, await foundIn(db, ws, q))),
     await queryNeutral(db, clickIdShareSql(ws, q, q.click)),
     await queryNeutral(db, untaggedLandingsSql(ws, q)),
     await queryNeutral(db, idMismatchSql(ws, q)),

@@ -59,42 +59,65 @@ const keywordKeySql = (e: string) => campaignNameKeySql(sql`coalesce(${raw(e)}, 
  * The spend in effect of the range (costs), the rates to the query's currency (rates) and the spend with
  * its ad group, ad and keyword, converted (spend): what a read of spend alone starts from.
  */
-export function spendCtes(ws: string, q: MatchQuery): Sql {
-  return sql`  costs AS (${effectiveAdCostsSql(ws, q.from, q.to)}),
-  rates AS (${ratesSql(ws, q.from, q.to, q.currency)}),
+export function spendCtes(ws: string, q: MatchQuery, fx = true): Sql {
+  // all spend in the query's currency (Found): the rate of every row is 1, no rate to read
+  const cost = fx
+    ? sql`c.cost_micros * x.rate / 1000000.0 AS cost, CASE WHEN x.rate IS NULL THEN 1 ELSE 0 END AS unrated`
+    : sql`CAST(c.cost_micros AS DOUBLE) / 1000000.0 AS cost, 0 AS unrated`;
+  return sql`  costs AS (${effectiveAdCostsSql(ws, q.from, q.to)}),${
+    fx
+      ? sql`
+  rates AS (${ratesSql(ws, q.from, q.to, q.currency)}),`
+      : sql``
+  }
   spend AS (
     SELECT c.platform AS platform, c.campaign_id AS campaign, CAST(c.cost_date AS VARCHAR) AS day,
       coalesce(c.ad_group_id, '') AS ad_group, coalesce(c.ad_id, '') AS ad,
       ${keywordKeySql('c.keyword')} AS keyword,
       c.campaign_name AS campaign_name, c.ad_group_name AS ad_group_name, c.ad_name AS ad_name,
       c.keyword AS keyword_text, c.impressions AS impressions, c.clicks AS clicks,
-      c.cost_micros * x.rate / 1000000.0 AS cost, CASE WHEN x.rate IS NULL THEN 1 ELSE 0 END AS unrated
-    FROM costs c LEFT JOIN rates x ON x.key = ${rateKey('c')})`;
+      ${cost}
+    FROM costs c${fx ? sql` LEFT JOIN rates x ON x.key = ${rateKey('c')}` : sql``})`;
 }
 
 /**
- * What a read of the matching needs beyond the sessions' match: `place`, their ad group, ad and keyword
- * (placed); `clicks`, the click-id step (false when the workspace has no resolved clicks in the range,
- * adClicksInRangeSql: a step that finds nothing is left out, with the read of the click ids it needs).
+ * What the range holds that a read of the matching may leave out when absent (foundSql): `clicks`, resolved
+ * clicks of the range's days (else the click-id step, and its read of each session's click ids, is left
+ * out); `fx`, spend in another currency than the query's (else no exchange rates are read: every rate is
+ * 1). A step or a conversion that could find nothing is left out, so the answer is the same.
  */
-export interface MatchShape {
-  place: boolean;
+export interface Found {
   clicks: boolean;
+  fx: boolean;
 }
+
+/** Nothing assumed absent. */
+export const ALL_FOUND: Found = { clicks: true, fx: true };
+
+/** The matching's reads: `place` puts the sessions in ad groups, ads and keywords (placed); and Found. */
+export type MatchShape = Found & { place: boolean };
 
 /** A NULL of text type on both engines. */
 const NO_TEXT = sql`nullif('', '')`;
 
-/** Whether the workspace has resolved clicks of days the range's sessions may carry (n: 0 or 1). */
-export function adClicksInRangeSql(ws: string, q: Pick<MatchQuery, 'from' | 'to'>): Sql {
-  return sql`SELECT ${fn.countAll()} AS n FROM (SELECT 1 AS x FROM ${fn.table('ad_clicks')}
-    WHERE workspace_id = ${p.text(ws)} AND click_date >= ${day(q.from, -1)} AND click_date <= ${day(q.to, 1)}
-    LIMIT 1) c`;
+/** Whether the range has resolved clicks and spend in another currency (rows k, n: n 0 or 1). */
+export function foundSql(ws: string, q: Pick<MatchQuery, 'from' | 'to' | 'currency'>): Sql {
+  const w = p.text(ws);
+  return sql`SELECT 'clicks' AS k, ${fn.countAll()} AS n FROM (SELECT 1 AS x FROM ${fn.table('ad_clicks')}
+    WHERE workspace_id = ${w} AND click_date >= ${day(q.from, -1)} AND click_date <= ${day(q.to, 1)}
+    LIMIT 1) c
+  UNION ALL
+  SELECT 'fx' AS k, ${fn.countAll()} AS n FROM (SELECT 1 AS x FROM ${fn.table('ad_costs')}
+    WHERE workspace_id = ${w} AND cost_date >= ${day(q.from, 0)} AND cost_date <= ${day(q.to, 0)}
+      AND currency <> ${p.text(q.currency)}
+    LIMIT 1) f`;
 }
 
-/** The read of adClicksInRangeSql as a shape's `clicks`. */
-export const hasClicks = (rows: readonly Record<string, unknown>[]): boolean =>
-  Number(rows[0]?.n ?? 0) > 0;
+/** foundSql's rows as Found. */
+export function toFound(rows: readonly Record<string, unknown>[]): Found {
+  const has = (k: string) => rows.some((r) => r.k === k && Number(r.n) > 0);
+  return { clicks: has('clicks'), fx: has('fx') };
+}
 
 /**
  * The spend in effect (costs, rates, spend with its ad group, ad and keyword), the paid sessions of the
@@ -103,10 +126,10 @@ export const hasClicks = (rows: readonly Record<string, unknown>[]): boolean =>
  * (placed): the CTEs every spend-and-sessions read starts from.
  */
 export function matchCtes(ws: string, q: MatchQuery, shape: Partial<MatchShape> = {}): Sql {
-  const { place = true, clicks = true } = shape;
+  const { place = true, clicks = true, fx = true } = shape;
   const w = p.text(ws);
   const rules = q.rules ?? [];
-  return sql`${spendCtes(ws, q)},
+  return sql`${spendCtes(ws, q, fx)},
   ids AS (SELECT DISTINCT platform, campaign_id AS campaign FROM costs),
   names AS (SELECT DISTINCT platform, campaign_id AS campaign, ${campaignNameKeySql('campaign_name')} AS name_key
     FROM costs),
@@ -278,7 +301,7 @@ const NAMES: Partial<Record<CostGroup, [string, string]>> = {
   keyword: ['keyword_text', 'keyword_text'],
 };
 
-export function costsReportSql(ws: string, q: CostsQuery, clicks = true): Sql {
+export function costsReportSql(ws: string, q: CostsQuery, found: Found = ALL_FOUND): Sql {
   const w = p.text(ws);
   const rules = q.rules ?? [];
   const groups = (side: string) =>
@@ -312,7 +335,7 @@ export function costsReportSql(ws: string, q: CostsQuery, clicks = true): Sql {
   const value = converts ? sql`coalesce(c.value * vr.rate, 0)` : sql`c.value`;
   // placed in ad groups, ads and keywords only when the rows are
   const place = q.groupBy.some((g) => g === 'adGroup' || g === 'ad' || g === 'keyword');
-  return sql`WITH ${matchCtes(ws, q, { place, clicks })}${vrates},
+  return sql`WITH ${matchCtes(ws, q, { ...found, place })}${vrates},
   credited AS (
     -- the sums named apart from the columns they read (ClickHouse would read an alias of a column's name)
     SELECT c.touch_id AS touch_id,

@@ -17,7 +17,7 @@ import {
   type ReportMilestone,
 } from '../../areas/reports.js';
 import type { AdPlatform } from '../../areas/ad-costs.js';
-import { matchCtes } from './costs-queries.js';
+import { ALL_FOUND, matchCtes, type Found } from './costs-queries.js';
 import { convertsValues, valueRateJoin, valueRatesSql } from './value-fx.js';
 import { deviceTypesSql, DIMENSION_SQL, firstTouchSql, sessionSpan } from './report-units.js';
 import { REPORT_SESSIONS_TABLE, storedReportSessionsSql } from './report-sessions-queries.js';
@@ -68,7 +68,7 @@ function visitsSql(ws: string, q: PerformanceQuery, dims: readonly ReportDimensi
       AND s.started_at >= ${p.time(new Date(q.fromAt))} AND s.started_at < ${p.time(new Date(q.toAt))}`;
 }
 
-export function performanceSql(ws: string, q: PerformanceQuery, clicks = true): Sql {
+export function performanceSql(ws: string, q: PerformanceQuery, found: Found = ALL_FOUND): Sql {
   const w = p.text(ws);
   const dims = dimsOf(q);
   const span = sessionSpan(q);
@@ -124,7 +124,7 @@ export function performanceSql(ws: string, q: PerformanceQuery, clicks = true): 
   const noSpend = sql`${ZERO}, ${ZERO}, ${ZERO}`;
   // each CTE below is read once: ClickHouse runs a CTE again at every reference, and the matching
   // (matchCtes) is the query's heaviest part
-  return sql`WITH ${matchCtes(ws, q, { place: false, clicks })}${vrates},
+  return sql`WITH ${matchCtes(ws, q, { ...found, place: false })}${vrates},
   cday AS (
     SELECT platform, campaign, day, CAST(sum(cost) AS DOUBLE) AS c_cost,
       CAST(sum(impressions) AS DOUBLE) AS c_impressions, CAST(sum(clicks) AS DOUBLE) AS c_clicks,
