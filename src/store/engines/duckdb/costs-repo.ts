@@ -12,14 +12,12 @@ import {
 } from '../../areas/costs.js';
 import {
   costsReportSql,
-  foundSql,
-  toFound,
-  type Found,
   explainMatchSql,
   toMatchStep,
   creditedMilestonesSql,
   toCostsRow,
 } from '../neutral/costs-queries.js';
+import { foundSql, toFound, type Found } from '../neutral/cost-match-found.js';
 import {
   clickIdShareSql,
   idMismatchSql,

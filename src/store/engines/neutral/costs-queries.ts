@@ -20,6 +20,7 @@ import { effectiveAdCostsSql, rateKey, ratesSql } from './ad-costs-queries.js';
 import { REPORT_SESSIONS_TABLE } from './report-sessions-queries.js';
 import { perRuleCountsSql, ruleNumberSql, ruleTargetSql, ruleValueSql } from './cost-rules-sql.js';
 import { fn, join, p, raw, sql, type Piece, type Sql } from './sql.js';
+import { ALL_FOUND, day, type Found, type MatchShape } from './cost-match-found.js';
 import { convertsValues, valueRateJoin, valueRatesSql } from './value-fx.js';
 
 /** A campaign name as its key (rules/campaign-name-key.ts): lower case, separators one space, no end spaces. */
@@ -80,44 +81,8 @@ export function spendCtes(ws: string, q: MatchQuery, fx = true): Sql {
     FROM costs c${fx ? sql` LEFT JOIN rates x ON x.key = ${rateKey('c')}` : sql``})`;
 }
 
-/**
- * What the range holds that a read of the matching may leave out when absent (foundSql): `clicks`, resolved
- * clicks of the range's days (else the click-id step, and its read of each session's click ids, is left
- * out); `fx`, spend in another currency than the query's (else no exchange rates are read: every rate is
- * 1). A step or a conversion that could find nothing is left out, so the answer is the same.
- */
-export interface Found {
-  clicks: boolean;
-  fx: boolean;
-}
-
-/** Nothing assumed absent. */
-export const ALL_FOUND: Found = { clicks: true, fx: true };
-
-/** The matching's reads: `place` puts the sessions in ad groups, ads and keywords (placed); and Found. */
-export type MatchShape = Found & { place: boolean };
-
 /** A NULL of text type on both engines. */
 const NO_TEXT = sql`nullif('', '')`;
-
-/** Whether the range has resolved clicks and spend in another currency (rows k, n: n 0 or 1). */
-export function foundSql(ws: string, q: Pick<MatchQuery, 'from' | 'to' | 'currency'>): Sql {
-  const w = p.text(ws);
-  return sql`SELECT 'clicks' AS k, ${fn.countAll()} AS n FROM (SELECT 1 AS x FROM ${fn.table('ad_clicks')}
-    WHERE workspace_id = ${w} AND click_date >= ${day(q.from, -1)} AND click_date <= ${day(q.to, 1)}
-    LIMIT 1) c
-  UNION ALL
-  SELECT 'fx' AS k, ${fn.countAll()} AS n FROM (SELECT 1 AS x FROM ${fn.table('ad_costs')}
-    WHERE workspace_id = ${w} AND cost_date >= ${day(q.from, 0)} AND cost_date <= ${day(q.to, 0)}
-      AND currency <> ${p.text(q.currency)}
-    LIMIT 1) f`;
-}
-
-/** foundSql's rows as Found. */
-export function toFound(rows: readonly Record<string, unknown>[]): Found {
-  const has = (k: string) => rows.some((r) => r.k === k && Number(r.n) > 0);
-  return { clicks: has('clicks'), fx: has('fx') };
-}
 
 /**
  * The spend in effect (costs, rates, spend with its ad group, ad and keyword), the paid sessions of the
@@ -280,10 +245,6 @@ const MATCHED: [string, Sql][] = [
   ['s_ad', sql`s_ad`],
   ['s_keyword', sql`s_keyword`],
 ];
-
-/** A day `shift` days from `d`, as a DATE. */
-const day = (d: string, shift: number) =>
-  sql`CAST(${p.text(new Date(Date.parse(`${d}T00:00:00Z`) + shift * 86_400_000).toISOString().slice(0, 10))} AS DATE)`;
 
 /** The click id of the session's platform that the platform resolves (RESOLVED_CLICK_PARAM), if any. */
 function resolvedClickSql(): Sql {

@@ -17,7 +17,8 @@ import {
   type ReportMilestone,
 } from '../../areas/reports.js';
 import type { AdPlatform } from '../../areas/ad-costs.js';
-import { ALL_FOUND, matchCtes, type Found } from './costs-queries.js';
+import { ALL_FOUND, type Found } from './cost-match-found.js';
+import { matchCtes } from './costs-queries.js';
 import { convertsValues, valueRateJoin, valueRatesSql } from './value-fx.js';
 import { deviceTypesSql, DIMENSION_SQL, firstTouchSql, sessionSpan } from './report-units.js';
 import { REPORT_SESSIONS_TABLE, storedReportSessionsSql } from './report-sessions-queries.js';

@@ -6,7 +6,7 @@ import type { PipelineReportsStore } from '../../areas/pipeline-reports.js';
 import type { ReportsStore } from '../../areas/reports.js';
 import { funnelCountsSql, toFunnelCountsRow } from './funnel-report-queries.js';
 import { overviewSql, toOverviewRow } from './overview-queries.js';
-import { foundSql, toFound } from './costs-queries.js';
+import { foundSql, toFound } from './cost-match-found.js';
 import { performanceSql, performanceVisitorsSql, toPerformanceRow } from './performance-queries.js';
 import {
   firstTouchesSql,

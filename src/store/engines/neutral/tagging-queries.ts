@@ -4,7 +4,8 @@
 // landing pages.
 import type { AdPlatform } from '../../areas/ad-costs.js';
 import type { ClickIdsByPlatform, MatchQuery, TaggingFacts } from '../../areas/costs.js';
-import { ALL_FOUND, matchCtes, textOrNull, type Found } from './costs-queries.js';
+import { ALL_FOUND, type Found } from './cost-match-found.js';
+import { matchCtes, textOrNull } from './costs-queries.js';
 import { fn, join, p, sql, type Sql } from './sql.js';
 
 /**
