@@ -89,3 +89,46 @@ test('a gclid Google resolved (click_view) matches first, with its ad group and 
     );
   });
 });
+
+test('clicks recorded after a read are matched at the next read, one of the day before the range too', async () => {
+  await withStore(async (store) => {
+    await add(store, [
+      page('d1', '2026-03-01T00:30:00Z', `${G}&utm_campaign=Socks&gclid=LATE-1`),
+      page('d2', '2026-03-02T09:00:00Z', `${G}&utm_campaign=Socks`),
+    ]);
+    await spend(store, 'google', 'g-1', [
+      row('2026-03-01', '500', 'Runners', 10),
+      row('2026-03-01', '600', 'Socks', 3),
+    ]);
+    await rebuild(store, 'w');
+    const byCampaign = async () =>
+      (await run(store, 'campaign')).rows.map((x) => [
+        x.campaign,
+        x.sessions,
+        x.matchedBy.click_id,
+        x.matchedBy.campaign_name,
+      ]);
+    // no resolved clicks yet: both sessions by their utm_campaign
+    assert.deepEqual(await byCampaign(), [
+      ['500', 0, 0, 0],
+      ['600', 2, 0, 2],
+    ]);
+    // Google's word arrives later, for a click of the day before the range (a session just past
+    // midnight UTC): no re-derive, the next read has it
+    await store.appendAdClicks('w', { platform: 'google', accountId: 'g-1' }, [
+      {
+        clickId: 'LATE-1',
+        date: '2026-02-28',
+        campaignId: '500',
+        adGroupId: null,
+        adId: null,
+        keyword: null,
+        matchType: null,
+      },
+    ]);
+    assert.deepEqual(await byCampaign(), [
+      ['500', 1, 1, 0],
+      ['600', 1, 0, 1],
+    ]);
+  });
+});

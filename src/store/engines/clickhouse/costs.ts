@@ -17,6 +17,7 @@ import {
   creditedMilestonesSql,
   toCostsRow,
 } from '../neutral/costs-queries.js';
+import { foundSql, toFound, type Found } from '../neutral/cost-match-found.js';
 import {
   clickIdShareSql,
   idMismatchSql,
@@ -27,8 +28,15 @@ import {
 import { queryNeutral } from './dialect.js';
 import type { ChStore } from './events.js';
 
+/** What the range holds that the matching reads (costs-queries.ts Found). */
+async function foundIn(s: ChStore, ws: string, q: MatchQuery): Promise<Found> {
+  return toFound(await queryNeutral(s.conn, s.database, foundSql(ws, q)));
+}
+
 export async function costsReport(s: ChStore, ws: string, q: CostsQuery): Promise<CostsRow[]> {
-  return (await queryNeutral(s.conn, s.database, costsReportSql(ws, q))).map(toCostsRow(q));
+  return (
+    await queryNeutral(s.conn, s.database, costsReportSql(ws, q, await foundIn(s, ws, q)))
+  ).map(toCostsRow(q));
 }
 
 export async function taggingFacts(
@@ -38,7 +46,7 @@ export async function taggingFacts(
 ): Promise<TaggingFacts> {
   const read = (sql: Parameters<typeof queryNeutral>[2]) => queryNeutral(s.conn, s.database, sql);
   return toTaggingFacts(
-    await read(unmatchedCampaignsSql(ws, q)),
+    await read(unmatchedCampaignsSql(ws, q, await foundIn(s, ws, q))),
     await read(clickIdShareSql(ws, q, q.click)),
     await read(untaggedLandingsSql(ws, q)),
     await read(idMismatchSql(ws, q)),

@@ -17,6 +17,7 @@ import {
   creditedMilestonesSql,
   toCostsRow,
 } from '../neutral/costs-queries.js';
+import { foundSql, toFound, type Found } from '../neutral/cost-match-found.js';
 import {
   clickIdShareSql,
   idMismatchSql,
@@ -28,8 +29,15 @@ import { listValue } from '@duckdb/node-api';
 import { VARCHAR_LIST, type Db } from './connection.js';
 import { queryNeutral } from './dialect.js';
 
+/** What the range holds that the matching reads (costs-queries.ts Found). */
+async function foundIn(db: Db, ws: string, q: MatchQuery): Promise<Found> {
+  return toFound(await queryNeutral(db, foundSql(ws, q)));
+}
+
 export async function costsReport(db: Db, ws: string, q: CostsQuery): Promise<CostsRow[]> {
-  return (await queryNeutral(db, costsReportSql(ws, q))).map(toCostsRow(q));
+  return (await queryNeutral(db, costsReportSql(ws, q, await foundIn(db, ws, q)))).map(
+    toCostsRow(q),
+  );
 }
 
 export async function taggingFacts(
@@ -38,7 +46,7 @@ export async function taggingFacts(
   q: MatchQuery & { click: ClickIdsByPlatform },
 ): Promise<TaggingFacts> {
   return toTaggingFacts(
-    await queryNeutral(db, unmatchedCampaignsSql(ws, q)),
+    await queryNeutral(db, unmatchedCampaignsSql(ws, q, await foundIn(db, ws, q))),
     await queryNeutral(db, clickIdShareSql(ws, q, q.click)),
     await queryNeutral(db, untaggedLandingsSql(ws, q)),
     await queryNeutral(db, idMismatchSql(ws, q)),

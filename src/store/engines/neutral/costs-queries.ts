@@ -20,6 +20,7 @@ import { effectiveAdCostsSql, rateKey, ratesSql } from './ad-costs-queries.js';
 import { REPORT_SESSIONS_TABLE } from './report-sessions-queries.js';
 import { perRuleCountsSql, ruleNumberSql, ruleTargetSql, ruleValueSql } from './cost-rules-sql.js';
 import { fn, join, p, raw, sql, type Piece, type Sql } from './sql.js';
+import { ALL_FOUND, day, type Found, type MatchShape } from './cost-match-found.js';
 import { convertsValues, valueRateJoin, valueRatesSql } from './value-fx.js';
 
 /** A campaign name as its key (rules/campaign-name-key.ts): lower case, separators one space, no end spaces. */
@@ -59,18 +60,29 @@ const keywordKeySql = (e: string) => campaignNameKeySql(sql`coalesce(${raw(e)}, 
  * The spend in effect of the range (costs), the rates to the query's currency (rates) and the spend with
  * its ad group, ad and keyword, converted (spend): what a read of spend alone starts from.
  */
-export function spendCtes(ws: string, q: MatchQuery): Sql {
-  return sql`  costs AS (${effectiveAdCostsSql(ws, q.from, q.to)}),
-  rates AS (${ratesSql(ws, q.from, q.to, q.currency)}),
+export function spendCtes(ws: string, q: MatchQuery, fx = true): Sql {
+  // all spend in the query's currency (Found): the rate of every row is 1, no rate to read
+  const cost = fx
+    ? sql`c.cost_micros * x.rate / 1000000.0 AS cost, CASE WHEN x.rate IS NULL THEN 1 ELSE 0 END AS unrated`
+    : sql`CAST(c.cost_micros AS DOUBLE) / 1000000.0 AS cost, 0 AS unrated`;
+  return sql`  costs AS (${effectiveAdCostsSql(ws, q.from, q.to)}),${
+    fx
+      ? sql`
+  rates AS (${ratesSql(ws, q.from, q.to, q.currency)}),`
+      : sql``
+  }
   spend AS (
     SELECT c.platform AS platform, c.campaign_id AS campaign, CAST(c.cost_date AS VARCHAR) AS day,
       coalesce(c.ad_group_id, '') AS ad_group, coalesce(c.ad_id, '') AS ad,
       ${keywordKeySql('c.keyword')} AS keyword,
       c.campaign_name AS campaign_name, c.ad_group_name AS ad_group_name, c.ad_name AS ad_name,
       c.keyword AS keyword_text, c.impressions AS impressions, c.clicks AS clicks,
-      c.cost_micros * x.rate / 1000000.0 AS cost, CASE WHEN x.rate IS NULL THEN 1 ELSE 0 END AS unrated
-    FROM costs c LEFT JOIN rates x ON x.key = ${rateKey('c')})`;
+      ${cost}
+    FROM costs c${fx ? sql` LEFT JOIN rates x ON x.key = ${rateKey('c')}` : sql``})`;
 }
+
+/** A NULL of text type on both engines. */
+const NO_TEXT = sql`nullif('', '')`;
 
 /**
  * The spend in effect (costs, rates, spend with its ad group, ad and keyword), the paid sessions of the
@@ -78,10 +90,11 @@ export function spendCtes(ws: string, q: MatchQuery): Sql {
  * platform, campaign and rule (matched), and its ad group, ad and keyword where the spend has them
  * (placed): the CTEs every spend-and-sessions read starts from.
  */
-export function matchCtes(ws: string, q: MatchQuery): Sql {
+export function matchCtes(ws: string, q: MatchQuery, shape: Partial<MatchShape> = {}): Sql {
+  const { place = true, clicks = true, fx = true } = shape;
   const w = p.text(ws);
   const rules = q.rules ?? [];
-  return sql`${spendCtes(ws, q)},
+  return sql`${spendCtes(ws, q, fx)},
   ids AS (SELECT DISTINCT platform, campaign_id AS campaign FROM costs),
   names AS (SELECT DISTINCT platform, campaign_id AS campaign, ${campaignNameKeySql('campaign_name')} AS name_key
     FROM costs),
@@ -91,7 +104,7 @@ export function matchCtes(ws: string, q: MatchQuery): Sql {
   kws AS (SELECT DISTINCT platform, campaign_id AS campaign, ${keywordKeySql('keyword')} AS keyword
     FROM costs WHERE keyword IS NOT NULL),
   sess AS (
-    SELECT *, ${resolvedClickSql()} AS resolved_click,
+    SELECT *, ${clicks ? resolvedClickSql() : NO_TEXT} AS resolved_click,
       -- paid traffic (what the tagging checks read), beside what only a mapping rule brings in
       CASE WHEN ${fn.inTexts('channel', q.paidChannels)} OR campaign_id IS NOT NULL THEN 1 ELSE 0 END AS paid
     FROM (
@@ -106,10 +119,9 @@ export function matchCtes(ws: string, q: MatchQuery): Sql {
       FROM ${fn.table(REPORT_SESSIONS_TABLE)} s
       WHERE s.workspace_id = ${w} AND s.started_at >= ${p.time(`${q.from}T00:00:00.000Z`)}
         AND s.started_at < ${p.time(nextDay(q.to))}
-        -- the outer condition, read by the scan (most sessions are not paid)
+        -- paid, or a rule's (rule_no): read by the scan, once (most sessions are not paid)
         AND (${fn.inTexts('s.channel', q.paidChannels)} OR s.campaign_id IS NOT NULL
-          OR ${ruleNumberSql(rules)} IS NOT NULL)) r
-    WHERE ${fn.inTexts('channel', q.paidChannels)} OR campaign_id IS NOT NULL OR rule_no IS NOT NULL),
+          OR ${ruleNumberSql(rules)} IS NOT NULL)) r),
   resolved AS (
     SELECT c.platform AS platform, c.click_id AS click_id, c.campaign_id AS campaign,
       c.ad_group_id AS ad_group, c.ad_id AS ad, ${keywordKeySql('c.keyword')} AS keyword
@@ -119,31 +131,46 @@ export function matchCtes(ws: string, q: MatchQuery): Sql {
       GROUP BY platform, click_id) l
       ON l.platform = c.platform AND l.click_id = c.click_id AND l.at = c.recorded_at
     WHERE c.workspace_id = ${w}),
-  hits AS (
+  looked AS (
     -- what each step (in the order they are tried: click id, campaign id, ad group id, campaign name,
-    -- mapping rule) finds for a session, side by side, from one read of the paid sessions: ClickHouse
-    -- repeats a CTE per use, so a union of one join per step read and parsed them five times
-    SELECT s.session_id AS session_id, s.platform AS platform, s.resolved_click AS resolved_click,
-      s.campaign_id AS campaign_id, s.ad_group_id AS ad_group_id, s.raw_campaign AS raw_campaign,
-      s.rule_no AS rule_no, c.campaign AS c_campaign, c.ad_group AS c_ad_group, c.ad AS c_ad,
-      c.keyword AS c_keyword, i.campaign AS i_campaign, g.campaign AS g_campaign, n.campaign AS n_campaign,
+    -- mapping rule) finds for a paid session, side by side, and the first step's answer (m_*), one row
+    -- per session from one read of them: ClickHouse repeats a CTE per use, and a GROUP BY of the
+    -- sessions or a join back to them cost more than the match itself
+    SELECT s.session_id AS session_id, s.day AS day, s.platform AS platform,
+      s.resolved_click AS resolved_click, s.campaign_id AS campaign_id, s.ad_group_id AS ad_group_id,
+      s.raw_campaign AS raw_campaign, s.rule_no AS rule_no, ${
+        clicks
+          ? sql`c.campaign AS c_campaign, c.ad_group AS c_ad_group, c.ad AS c_ad, c.keyword AS c_keyword`
+          : sql`${NO_TEXT} AS c_campaign, ${NO_TEXT} AS c_ad_group, ${NO_TEXT} AS c_ad,
+        ${NO_TEXT} AS c_keyword`
+      }, i.campaign AS i_campaign,
+      g.campaign AS g_campaign, n.campaign AS n_campaign,
       ${ruleValueSql(rules, 's.rule_no', 's.raw_campaign')} AS r_value,
       ${ruleTargetSql(rules, 's.rule_no', (r) => r.platform)} AS r_platform,
       ${ruleTargetSql(rules, 's.rule_no', (r) => r.campaign)} AS r_campaign,
       ${ruleTargetSql(rules, 's.rule_no', (r) => r.adGroup)} AS r_ad_group, ${carried}
-    FROM sess s
+    FROM sess s${
+      clicks
+        ? sql`
       LEFT JOIN (SELECT platform, click_id, min(campaign) AS campaign, min(ad_group) AS ad_group,
           min(ad) AS ad, min(keyword) AS keyword
         FROM resolved GROUP BY platform, click_id) c
-        ON c.platform = s.platform AND c.click_id = s.resolved_click
+        ON c.platform = s.platform AND c.click_id = s.resolved_click`
+        : sql``
+    }
       LEFT JOIN ids i ON i.platform = s.platform AND i.campaign = s.campaign_id
       LEFT JOIN (SELECT platform, ad_group, min(campaign) AS campaign FROM groups
         GROUP BY platform, ad_group) g ON g.platform = s.platform AND g.ad_group = s.ad_group_id
       -- no name has the empty key, so a session without a utm_campaign matches none
       LEFT JOIN (SELECT platform, name_key, min(campaign) AS campaign FROM names WHERE name_key <> ''
-        GROUP BY platform, name_key) n ON n.platform = s.platform AND n.name_key = s.name_key
-    WHERE c.campaign IS NOT NULL OR i.campaign IS NOT NULL OR g.campaign IS NOT NULL
-      OR n.campaign IS NOT NULL OR s.rule_no IS NOT NULL),
+        GROUP BY platform, name_key) n ON n.platform = s.platform AND n.name_key = s.name_key),
+  firsts AS (
+    SELECT *, ${join(
+      MATCHED.map(([c, pick]) => sql`${pick} AS ${raw(`m_${c}`)}`),
+      ', ',
+    )}
+    FROM looked),
+  hits AS (SELECT * FROM firsts WHERE m_rule IS NOT NULL),
   cands AS (
     -- every step's match of a session (at most one each), numbered in the order the steps are tried
     SELECT session_id, 1 AS step, 'click_id' AS rule, resolved_click AS value, platform,
@@ -162,32 +189,42 @@ export function matchCtes(ws: string, q: MatchQuery): Sql {
     SELECT session_id, 5, 'rule', r_value, r_platform, r_campaign, coalesce(r_ad_group, ''), rule_no
     FROM hits WHERE rule_no IS NOT NULL),
   matched AS (
-    -- the first step that matched (grouped, so a session stays one row whatever the sessions hold)
-    SELECT session_id, ${join(
-      MATCHED.map(([c, pick]) => sql`min(${pick}) AS ${raw(c)}`),
+    -- the matched sessions, each with the first step that matched it
+    SELECT session_id, day, ${join(
+      MATCHED.map(([c]) => sql`${raw(`m_${c}`)} AS ${raw(c)}`),
       ', ',
     )}
-    FROM hits GROUP BY session_id),
+    FROM hits),
   placed AS (
-    SELECT m.session_id AS session_id, m.platform AS platform, m.campaign AS campaign, m.rule AS rule,
-      m.rule_no AS rule_no, coalesce(nullif(m.ad_group, ''), g.ad_group) AS ad_group,
-      coalesce(nullif(m.ad, ''), a.ad) AS ad, coalesce(nullif(m.keyword, ''), k.keyword) AS keyword
-    FROM matched m
-      LEFT JOIN groups g ON g.platform = m.platform AND g.campaign = m.campaign AND g.ad_group = m.s_ad_group
-      LEFT JOIN ads a ON a.platform = m.platform AND a.campaign = m.campaign AND a.ad = m.s_ad
-      LEFT JOIN kws k ON k.platform = m.platform AND k.campaign = m.campaign AND k.keyword = m.s_keyword
-        AND m.s_keyword <> '')`;
+    -- every paid session (platform and the rest NULL: matched to none) with its match, placed in its
+    -- ad group, ad and keyword where its campaign's spend has them (only when asked: \`place\`)
+    SELECT m.session_id AS session_id, m.day AS day, m.platform AS s_platform,
+      m.m_platform AS platform, m.m_campaign AS campaign, m.m_rule AS rule, m.m_rule_no AS rule_no,
+      ${
+        place
+          ? sql`coalesce(nullif(m.m_ad_group, ''), g.ad_group) AS ad_group,
+      coalesce(nullif(m.m_ad, ''), a.ad) AS ad, coalesce(nullif(m.m_keyword, ''), k.keyword) AS keyword
+    FROM firsts m
+      LEFT JOIN groups g ON g.platform = m.m_platform AND g.campaign = m.m_campaign
+        AND g.ad_group = m.s_ad_group
+      LEFT JOIN ads a ON a.platform = m.m_platform AND a.campaign = m.m_campaign AND a.ad = m.s_ad
+      LEFT JOIN kws k ON k.platform = m.m_platform AND k.campaign = m.m_campaign
+        AND k.keyword = m.s_keyword AND m.s_keyword <> ''`
+          : sql`nullif(m.m_ad_group, '') AS ad_group, nullif(m.m_ad, '') AS ad,
+      nullif(m.m_keyword, '') AS keyword
+    FROM firsts m`
+      })`;
 }
 
 /** What each match carries of its session for the finer levels: its ad group, ad and keyword. */
 const carried = sql`coalesce(s.ad_group_id, '') AS s_ad_group, coalesce(s.ad_id, '') AS s_ad,
       s.keyword_key AS s_keyword`;
 
-/** A hit's first step's answer (steps as hits reads them: 1 click id ... 5 mapping rule). */
+/** A session's first step's answer (steps as looked reads them: 1 click id ... 5 mapping rule); NULL: none. */
 const firstStep = (arms: readonly [string, string, string, string, string]): Sql =>
   sql`${raw(`CASE WHEN c_campaign IS NOT NULL THEN ${arms[0]} WHEN i_campaign IS NOT NULL THEN ${arms[1]}
     WHEN g_campaign IS NOT NULL THEN ${arms[2]} WHEN n_campaign IS NOT NULL THEN ${arms[3]}
-    ELSE ${arms[4]} END`)}`;
+    WHEN rule_no IS NOT NULL THEN ${arms[4]} ELSE NULL END`)}`;
 
 /** Each column of a session's match, from the first step that matched it. */
 const MATCHED: [string, Sql][] = [
@@ -209,10 +246,6 @@ const MATCHED: [string, Sql][] = [
   ['s_keyword', sql`s_keyword`],
 ];
 
-/** A day `shift` days from `d`, as a DATE. */
-const day = (d: string, shift: number) =>
-  sql`CAST(${p.text(new Date(Date.parse(`${d}T00:00:00Z`) + shift * 86_400_000).toISOString().slice(0, 10))} AS DATE)`;
-
 /** The click id of the session's platform that the platform resolves (RESOLVED_CLICK_PARAM), if any. */
 function resolvedClickSql(): Sql {
   const arms = (Object.entries(RESOLVED_CLICK_PARAM) as [AdPlatform, string][]).map(
@@ -229,7 +262,7 @@ const NAMES: Partial<Record<CostGroup, [string, string]>> = {
   keyword: ['keyword_text', 'keyword_text'],
 };
 
-export function costsReportSql(ws: string, q: CostsQuery): Sql {
+export function costsReportSql(ws: string, q: CostsQuery, found: Found = ALL_FOUND): Sql {
   const w = p.text(ws);
   const rules = q.rules ?? [];
   const groups = (side: string) =>
@@ -261,7 +294,9 @@ export function costsReportSql(ws: string, q: CostsQuery): Sql {
   vrates AS (${valueRatesSql(ws, q, 'attribution_credits', 'converted_at', sql`v.model = ${p.text(q.model)} AND v.milestone IN ${wanted} AND v.touch_id IS NOT NULL`)})`
     : sql``;
   const value = converts ? sql`coalesce(c.value * vr.rate, 0)` : sql`c.value`;
-  return sql`WITH ${matchCtes(ws, q)}${vrates},
+  // placed in ad groups, ads and keywords only when the rows are
+  const place = q.groupBy.some((g) => g === 'adGroup' || g === 'ad' || g === 'keyword');
+  return sql`WITH ${matchCtes(ws, q, { ...found, place })}${vrates},
   credited AS (
     -- the sums named apart from the columns they read (ClickHouse would read an alias of a column's name)
     SELECT c.touch_id AS touch_id,
@@ -275,15 +310,14 @@ export function costsReportSql(ws: string, q: CostsQuery): Sql {
       AND c.milestone IN ${wanted} AND c.touch_id IS NOT NULL
     GROUP BY c.touch_id),
   traffic AS (
-    SELECT coalesce(m.platform, s.platform) AS platform, coalesce(m.campaign, '') AS campaign,
+    SELECT coalesce(m.platform, m.s_platform) AS platform, coalesce(m.campaign, '') AS campaign,
       coalesce(m.ad_group, '') AS ad_group, coalesce(m.ad, '') AS ad, coalesce(m.keyword, '') AS keyword,
-      s.day AS day, coalesce(m.rule, '') AS rule, coalesce(m.rule_no, 0) AS rule_no,
+      m.day AS day, coalesce(m.rule, '') AS rule, coalesce(m.rule_no, 0) AS rule_no,
       coalesce(k.k_conversions, 0) AS conversions, coalesce(k.k_value, 0) AS value,
       coalesce(k.k_leads, 0) AS leads, coalesce(k.k_pipeline, 0) AS pipeline,
       coalesce(k.k_revenue, 0) AS revenue
-    FROM sess s LEFT JOIN placed m ON m.session_id = s.session_id
-      LEFT JOIN credited k ON k.touch_id = s.session_id
-    WHERE coalesce(m.platform, s.platform) IS NOT NULL),
+    FROM placed m LEFT JOIN credited k ON k.touch_id = m.session_id
+    WHERE coalesce(m.platform, m.s_platform) IS NOT NULL),
   a AS (
     SELECT ${select('spend')}sum(impressions) AS impressions, sum(clicks) AS clicks, sum(cost) AS cost,
       sum(unrated) AS unrated${join(names, '')}
@@ -368,7 +402,7 @@ export function creditedMilestonesSql(ws: string, model: string): Sql {
 
 /** Every step that matches one session, in the order they are tried (the first decides), with the value it read. */
 export function explainMatchSql(ws: string, q: MatchQuery, sessionId: string): Sql {
-  return sql`WITH ${matchCtes(ws, q)}
+  return sql`WITH ${matchCtes(ws, q, { place: false })}
   SELECT step, rule, value, platform, campaign, ad_group, rule_no FROM cands
   WHERE session_id = ${p.text(sessionId)} ORDER BY step`;
 }

@@ -17,6 +17,7 @@ import {
   type ReportMilestone,
 } from '../../areas/reports.js';
 import type { AdPlatform } from '../../areas/ad-costs.js';
+import { ALL_FOUND, type Found } from './cost-match-found.js';
 import { matchCtes } from './costs-queries.js';
 import { convertsValues, valueRateJoin, valueRatesSql } from './value-fx.js';
 import { deviceTypesSql, DIMENSION_SQL, firstTouchSql, sessionSpan } from './report-units.js';
@@ -68,7 +69,7 @@ function visitsSql(ws: string, q: PerformanceQuery, dims: readonly ReportDimensi
       AND s.started_at >= ${p.time(new Date(q.fromAt))} AND s.started_at < ${p.time(new Date(q.toAt))}`;
 }
 
-export function performanceSql(ws: string, q: PerformanceQuery): Sql {
+export function performanceSql(ws: string, q: PerformanceQuery, found: Found = ALL_FOUND): Sql {
   const w = p.text(ws);
   const dims = dimsOf(q);
   const span = sessionSpan(q);
@@ -124,16 +125,16 @@ export function performanceSql(ws: string, q: PerformanceQuery): Sql {
   const noSpend = sql`${ZERO}, ${ZERO}, ${ZERO}`;
   // each CTE below is read once: ClickHouse runs a CTE again at every reference, and the matching
   // (matchCtes) is the query's heaviest part
-  return sql`WITH ${matchCtes(ws, q)}${vrates},
+  return sql`WITH ${matchCtes(ws, q, { ...found, place: false })}${vrates},
   cday AS (
     SELECT platform, campaign, day, CAST(sum(cost) AS DOUBLE) AS c_cost,
       CAST(sum(impressions) AS DOUBLE) AS c_impressions, CAST(sum(clicks) AS DOUBLE) AS c_clicks,
       ${fn.argMax('campaign_name', 'day')} AS campaign_name
     FROM spend WHERE unrated = 0 GROUP BY platform, campaign, day),
   shares AS (
-    SELECT m.session_id AS session_id, m.platform AS platform, m.campaign AS campaign, b.day AS day,
-      ${fn.countAll()} OVER (PARTITION BY m.platform, m.campaign, b.day) AS n
-    FROM placed m JOIN sess b ON b.session_id = m.session_id),
+    SELECT session_id, platform, campaign, day,
+      ${fn.countAll()} OVER (PARTITION BY platform, campaign, day) AS n
+    FROM matched),
   spread AS (
     SELECT b.session_id AS session_id, c.platform AS platform, c.campaign_name AS campaign_name,
       c.c_cost / coalesce(b.n, 1) AS a_cost, c.c_impressions / coalesce(b.n, 1) AS a_impressions,

@@ -6,6 +6,7 @@ import type { PipelineReportsStore } from '../../areas/pipeline-reports.js';
 import type { ReportsStore } from '../../areas/reports.js';
 import { funnelCountsSql, toFunnelCountsRow } from './funnel-report-queries.js';
 import { overviewSql, toOverviewRow } from './overview-queries.js';
+import { foundSql, toFound } from './cost-match-found.js';
 import { performanceSql, performanceVisitorsSql, toPerformanceRow } from './performance-queries.js';
 import {
   firstTouchesSql,
@@ -64,7 +65,9 @@ export function reportReads(rows: Rows): PipelineStore & PipelineReportsStore & 
       return (await rows(overviewSql(ws, q))).map(toOverviewRow(q));
     },
     async performanceReport(ws, q) {
-      return (await rows(performanceSql(ws, q))).map(toPerformanceRow(q));
+      // the click-id step and the exchange rates only when the range has them (costs-queries.ts Found)
+      const found = toFound(await rows(foundSql(ws, q)));
+      return (await rows(performanceSql(ws, q, found))).map(toPerformanceRow(q));
     },
     async performanceVisitors(ws, q) {
       const [r] = await rows(performanceVisitorsSql(ws, q));

@@ -4,16 +4,22 @@
 // landing pages.
 import type { AdPlatform } from '../../areas/ad-costs.js';
 import type { ClickIdsByPlatform, MatchQuery, TaggingFacts } from '../../areas/costs.js';
+import { ALL_FOUND, type Found } from './cost-match-found.js';
 import { matchCtes, textOrNull } from './costs-queries.js';
 import { fn, join, p, sql, type Sql } from './sql.js';
 
 /**
  * Paid sessions matched to no spend, by platform, the utm_campaign they carried and day, for the
  * `limit` campaigns with most sessions: the tagging checks group them by campaign and compare their
- * days with a campaign's days of spend without sessions.
+ * days with a campaign's days of spend without sessions. `found`: costs-queries.ts Found.
  */
-export function unmatchedCampaignsSql(ws: string, q: MatchQuery, limit = 50): Sql {
-  return sql`WITH ${matchCtes(ws, q)}
+export function unmatchedCampaignsSql(
+  ws: string,
+  q: MatchQuery,
+  found: Found = ALL_FOUND,
+  limit = 50,
+): Sql {
+  return sql`WITH ${matchCtes(ws, q, { ...found, place: false })}
   SELECT platform, campaign, day, sessions FROM (
     SELECT *, dense_rank() OVER (ORDER BY total DESC, platform, campaign) AS rnk FROM (
       SELECT *, sum(sessions) OVER (PARTITION BY platform, campaign) AS total FROM (
