@@ -143,9 +143,9 @@ export const CH_MIGRATIONS: readonly ChMigration[] = [
     },
   },
   {
-    // each Stripe customer's MRR per month, kept by the derive step (DuckDB's version 33); filled by the
+    // each Stripe customer's MRR per month, kept by the derive step (DuckDB's version 32); filled by the
     // next derive of a workspace with Stripe facts
-    version: 14,
+    version: 13,
     name: 'subscription months',
     statements: (target) => [createTableSql(tableSpec('subscription_months'), target)],
   },

@@ -732,7 +732,7 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   {
-    version: 33,
+    version: 32,
     name: 'subscription_months',
     // Derived: each Stripe customer's MRR per UTC month in the workspace's currency (minor units), written
     // by the derive step from the Stripe facts (areas/subscription-months.ts); the `subscriptions` report
@@ -759,7 +759,7 @@ export const MIGRATIONS: readonly Migration[] = [
       );`,
   },
   {
-    version: 34,
+    version: 33,
     name: 'login_attempts',
     // Control: the sign-in throttle's attempts (login-attempts-repo.ts), one row per subject an attempt
     // counts against (an e-mail's sha256 or a client address), deleted once older than the window.
