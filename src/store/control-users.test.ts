@@ -142,12 +142,13 @@ conformance(
     await c.createUser(user('ann'));
     await c.createUserSession({ tokenHash: 's1', userId: 'ann', ttlMs: 60_000 });
     await c.createUserSession({ tokenHash: 's2', userId: 'ann', ttlMs: 60_000 });
-    await c.createUserSession({ tokenHash: 'short', userId: 'ann', ttlMs: 50 });
+    // long enough to be found on a loaded machine (50 ms expired before the first read under load)
+    await c.createUserSession({ tokenHash: 'short', userId: 'ann', ttlMs: 1_500 });
     const s1 = await c.findUserSession('s1');
     assert.equal(s1?.userId, 'ann');
     assert.ok(Math.abs(Date.parse(s1!.expiresAt) - Date.now() - 60_000) < 30_000);
     assert.ok(await c.findUserSession('short'));
-    await sleep(120);
+    await sleep(1_600);
     assert.equal(await c.findUserSession('short'), undefined);
     assert.equal(await c.findUserSession('unknown'), undefined);
     await c.deleteUserSession('s1');
