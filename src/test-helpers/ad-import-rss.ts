@@ -2,8 +2,8 @@
 //   node --import tsx src/test-helpers/ad-import-rss.ts FILE DATA_DIR
 // imports FILE (a Google Ads UI report or saved searchStream answer) with what `closedloop import ads`
 // runs, on a store opened on DATA_DIR for the engine under test (its own: a chdb is one process's), and
-// prints {"rows", "format", "spend", "stored", "peakRssMiB"} (process.resourceUsage().maxRSS), `stored`
-// being what the store then holds of the import's period: its rows, clicks and spend in cents.
+// prints {"rows", "format", "spend", "stored", "peakRssMiB"}: `peakRssMiB` the process's maxRSS once the
+// import returned, `stored` what the store then holds of the import's period (rows, clicks, spend in cents).
 import { createReadStream } from 'node:fs';
 import { importAdFile } from '../server/routes/ad-costs.js';
 import { openTestStore } from './store.js';
@@ -18,6 +18,8 @@ try {
     createReadStream(file),
     file,
   );
+  // the import's peak, taken before the reads of what it stored (a chdb query adds its own memory)
+  const peakRssMiB = process.resourceUsage().maxRSS / 1024;
   const [imp] = await store.adCostImports('ws_rss');
   const totals = await store.adCostTotals('ws_rss', {
     from: r.from,
@@ -37,7 +39,7 @@ try {
         clicks: totals.rows.map((t) => t.clicks),
         cents: totals.rows.map((t) => (t.cost === null ? null : Math.round(t.cost * 100))),
       },
-      peakRssMiB: process.resourceUsage().maxRSS / 1024,
+      peakRssMiB,
     })}\n`,
   );
 } finally {

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { googleKeywordCsv } from '../../test-helpers/google-ads-csv.js';
+import { testEngine } from '../../test-helpers/store.js';
 import { tempDir } from '../../test-helpers/tmp.js';
 
 const CHILD = fileURLToPath(new URL('../../test-helpers/ad-import-rss.ts', import.meta.url));
@@ -44,7 +45,10 @@ test('a file 4 times as long is imported in about the same memory', { timeout: 1
       large.peakRssMiB - small.peakRssMiB < 150,
       `peak RSS ${small.peakRssMiB.toFixed(0)} MiB for 15,000 rows, ${large.peakRssMiB.toFixed(0)} MiB for 60,000`,
     );
-    assert.ok(large.peakRssMiB < 600, `peak RSS ${large.peakRssMiB.toFixed(0)} MiB`);
+    // a ceiling too: DuckDB's import peaks near 350 MiB; the embedded ClickHouse (chdb) alone takes some
+    // 500 MiB in the process before a row is read (measured: 503-516 MiB for 15,000 rows)
+    const ceiling = testEngine() === 'clickhouse' ? 750 : 600;
+    assert.ok(large.peakRssMiB < ceiling, `peak RSS ${large.peakRssMiB.toFixed(0)} MiB`);
   } finally {
     cleanup();
   }
