@@ -4,7 +4,7 @@
 // into AdClickRow facts: `clickView.adGroupAd` is a resource name, customers/{c}/adGroupAds/{g}~{ad}.
 import { z } from 'zod';
 import type { AdClickRow } from '../../util/ad-click-row.js';
-import { SearchStreamAnswer, GoogleAdsRowError } from './stream.js';
+import { SearchStreamAnswer, GoogleAdsRowError, resultRow } from './stream.js';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -51,15 +51,7 @@ export function clicksOfStream(answer: unknown): AdClickRow[] {
   const out: AdClickRow[] = [];
   batches.data.forEach((batch, b) =>
     batch.results.forEach((raw, i) => {
-      const r = Row.safeParse(raw);
-      if (!r.success) {
-        const issue = r.error.issues[0]!;
-        throw new GoogleAdsRowError(
-          `batch ${b}, result ${i}, ${issue.path.join('.') || '(row)'}`,
-          issue.message,
-        );
-      }
-      const x = r.data;
+      const x = resultRow(Row, raw, b, i);
       if (x.clickView.gclid === undefined) return;
       const ad = x.clickView.adGroupAd?.split('~')[1] ?? null;
       out.push({

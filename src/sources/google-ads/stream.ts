@@ -43,20 +43,28 @@ export class GoogleAdsRowError extends Error {
   }
 }
 
+/** One result row (the i-th of batch b) read by its schema, or an error naming the batch, row and field. */
+export function resultRow<T extends z.ZodType>(
+  schema: T,
+  raw: unknown,
+  b: number,
+  i: number,
+): z.infer<T> {
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  throw new GoogleAdsRowError(
+    `batch ${b}, result ${i}, ${issue.path.join('.') || '(row)'}`,
+    issue.message,
+  );
+}
+
 /** Whether a batch (its results aside) is a searchStream batch: an object whose `results` is an array. */
 export const isResultBatch = (batch: unknown): boolean => Batch.safeParse(batch).success;
 
 /** The cost record of one result row (the i-th of batch b), or an error naming the batch, row and field. */
 export function costRecordOfResult(raw: unknown, b: number, i: number): AdCostRecord {
-  const r = Row.safeParse(raw);
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    throw new GoogleAdsRowError(
-      `batch ${b}, result ${i}, ${issue.path.join('.') || '(row)'}`,
-      issue.message,
-    );
-  }
-  const x = r.data;
+  const x = resultRow(Row, raw, b, i);
   const keyword = x.adGroupCriterion?.keyword;
   return {
     date: x.segments.date,
